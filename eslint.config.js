@@ -1,0 +1,30 @@
+import { defineConfigWithVueTs, vueTsConfigs } from '@vue/eslint-config-typescript'
+import pluginVue from 'eslint-plugin-vue'
+
+export default defineConfigWithVueTs(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test/e2e/artifacts/**', 'bench/results/**'] },
+  pluginVue.configs['flat/recommended'],
+  vueTsConfigs.recommended,
+  {
+    rules: {
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+      'vue/html-indent': 'off',
+      'vue/html-closing-bracket-newline': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }]
+    }
+  },
+  {
+    files: ['test/e2e/support/*.page.js'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', crypto: 'readonly', EventSource: 'readonly', fetch: 'readonly', atob: 'readonly', globalThis: 'readonly' } }
+  },
+  {
+    // The lab is plain Node: it must run (and be tested) without Electron.
+    files: ['src/main/lab/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'src/main/lab must not depend on Electron.' }] }]
+    }
+  }
+)

@@ -1,0 +1,27 @@
+import { readFile } from 'node:fs/promises'
+import type { Protocol } from 'electron'
+import { rendererHeaders, resolveRendererFile } from './lab/rendererFiles'
+
+export const APP_SCHEME = 'app'
+export const APP_ORIGIN = `${APP_SCHEME}://yield-lab`
+
+/** Must run before the app is ready: app:// behaves like a secure, standard web origin. */
+export function registerAppScheme(protocol: Protocol): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }
+  ])
+}
+
+/** Serves the built renderer from `root` under app://yield-lab/, with the CSP and isolation headers. */
+export function serveRenderer(protocol: Protocol, root: string): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url)
+    const file = url.host === 'yield-lab' ? resolveRendererFile(root, url.pathname) : null
+    if (file === null) return new Response('Not found', { status: 404 })
+    try {
+      return new Response(await readFile(file), { headers: rendererHeaders(file) })
+    } catch {
+      return new Response('Not found', { status: 404 })
+    }
+  })
+}

@@ -1,0 +1,70 @@
+/**
+ * Electron entry: thin glue that wires the Electron-free lab (src/main/lab) to a window,
+ * IPC and dialogs. Everything it does beyond wiring is tested in plain Node.
+ */
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, webContents } from 'electron'
+import icon from '../../resources/icon.png?asset'
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './appProtocol'
+import { registerIpc } from './ipc'
+import { collectAppInfo } from './lab/appInfo'
+import { createHandlers } from './lab/handlers'
+import { JobHost } from './lab/jobHost'
+import jobWorkerPath from './lab/jobWorker?modulePath'
+import { appUrlMatcher, hardenSession, hardenWebContents } from './security'
+import { createMainWindow } from './window'
+
+const devServerUrl = process.env['ELECTRON_RENDERER_URL']
+const rendererOrigin = devServerUrl === undefined ? APP_ORIGIN : new URL(devServerUrl).origin
+const isAppUrl = appUrlMatcher(rendererOrigin)
+
+registerAppScheme(protocol)
+
+const jobs = new JobHost({
+  createWorker: (workerData) => new Worker(jobWorkerPath, { workerData }),
+  onProgress: (owner, id, progress) => webContents.fromId(Number(owner))?.send('job.progress', { id, progress }),
+  onLog: (owner, id, line) => webContents.fromId(Number(owner))?.send('job.log', { id, line })
+})
+
+app.on('web-contents-created', (_event, contents) => {
+  hardenWebContents(contents, isAppUrl)
+  // A reload or a crashed/closed page abandons its generators: close them, never leak workers or files.
+  const release = (): void => void jobs.closeOwner(contents.id)
+  contents.on('did-start-navigation', (details) => {
+    if (details.isMainFrame && !details.isSameDocument) release()
+  })
+  contents.on('render-process-gone', release)
+  contents.on('destroyed', release)
+})
+
+void app.whenReady().then(() => {
+  hardenSession(session.defaultSession)
+  if (devServerUrl === undefined) serveRenderer(protocol, join(import.meta.dirname, '../renderer'))
+
+  const handlers = createHandlers({
+    jobs,
+    appInfo: () =>
+      collectAppInfo({ name: app.getName(), version: app.getVersion(), dataDirectory: join(app.getPath('userData'), 'yield-lab-data') }),
+    choosePath: async (kind, title) => {
+      const owner = BrowserWindow.getFocusedWindow()
+      const options = { title, properties: [kind === 'directory' ? ('openDirectory' as const) : ('openFile' as const)] }
+      const result = owner === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(owner, options)
+      return result.canceled ? null : (result.filePaths[0] ?? null)
+    }
+  })
+  registerIpc(ipcMain, handlers, isAppUrl)
+
+  const preload = join(import.meta.dirname, '../preload/index.cjs')
+  const open = (): BrowserWindow => createMainWindow(preload, devServerUrl ?? `${APP_ORIGIN}/index.html`, icon)
+  open()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) open()
+  })
+})
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit()
+})
+
+app.on('before-quit', () => void jobs.closeAll())

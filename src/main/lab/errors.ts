@@ -1,0 +1,28 @@
+import { LabError, type LabErrorCode } from '../../shared/errors'
+
+const errnoToCode: Record<string, { code: LabErrorCode; what: string }> = {
+  ENOENT: { code: 'NOT_FOUND', what: 'does not exist' },
+  EACCES: { code: 'PERMISSION_DENIED', what: 'permission denied' },
+  EPERM: { code: 'PERMISSION_DENIED', what: 'operation not permitted' },
+  ENOTDIR: { code: 'NOT_A_DIRECTORY', what: 'is not a directory' },
+  EISDIR: { code: 'IS_A_DIRECTORY', what: 'is a directory, a file was expected' },
+  EEXIST: { code: 'ALREADY_EXISTS', what: 'already exists' },
+  ELOOP: { code: 'INVALID_ARGUMENT', what: 'has too many levels of symbolic links' },
+  ENAMETOOLONG: { code: 'INVALID_ARGUMENT', what: 'has a name that is too long' }
+}
+
+/**
+ * Turns anything thrown by Node's fs (or by our own code) into a LabError that names the
+ * file and the problem in words a person understands.
+ */
+export function toLabError(error: unknown, path?: string): LabError {
+  if (error instanceof LabError) return error
+  const errno = (error as NodeJS.ErrnoException | undefined)?.code
+  const target = path ?? (error as NodeJS.ErrnoException | undefined)?.path
+  if (errno !== undefined && errno in errnoToCode) {
+    const { code, what } = errnoToCode[errno]!
+    return new LabError(code, target ? `${target}: ${what}` : what, target)
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return new LabError('INTERNAL', target ? `${target}: ${message}` : message, target)
+}

@@ -1,0 +1,63 @@
+/**
+ * The main-process side of every contract channel, free of Electron so that tests and the e2e
+ * bridge run exactly this code. Electron-only abilities (dialogs) come in as dependencies.
+ */
+import * as v from 'valibot'
+import {
+  channels,
+  type AppInfo,
+  type Channel,
+  type ChannelOutput,
+  type Envelope
+} from '../../shared/contract'
+import { LabError } from '../../shared/errors'
+import { toLabError } from './errors'
+import type { JobHost, Owner } from './jobHost'
+import { validationError } from './validation'
+
+export interface HandlerDependencies {
+  jobs: JobHost
+  appInfo(): AppInfo
+  choosePath(kind: 'directory' | 'file', title?: string): Promise<string | null>
+}
+
+export type Handlers = {
+  [C in Channel]: (input: v.InferOutput<(typeof channels)[C]['input']>, owner: Owner) => Promise<ChannelOutput<C>> | ChannelOutput<C>
+}
+
+export function createHandlers({ jobs, appInfo, choosePath }: HandlerDependencies): Handlers {
+  return {
+    'job.open': ({ kind, args }, owner) => jobs.open(owner, kind, args),
+    'job.next': ({ id, maxItems }, owner) => jobs.next(owner, id, maxItems),
+    'job.return': ({ id }, owner) => jobs.return(owner, id),
+    'job.throw': ({ id, message }, owner) => jobs.throw(owner, id, message),
+    'app.info': () => appInfo(),
+    'dialog.choosePath': async ({ kind, title }) => ({ path: await choosePath(kind, title) })
+  }
+}
+
+function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.hasOwn(channels, name)
+}
+
+/**
+ * Validates a request against the contract, runs its handler and wraps the outcome in an
+ * envelope. The one entry point for Electron's ipcMain and for the e2e bridge.
+ */
+export async function dispatch<C extends Channel>(
+  handlers: Handlers,
+  channel: C | string,
+  rawInput: unknown,
+  owner: Owner
+): Promise<Envelope<ChannelOutput<C>>> {
+  try {
+    if (!isChannel(channel)) throw new LabError('INVALID_ARGUMENT', `Unknown channel ${String(channel)}.`)
+    const parsed = v.safeParse(channels[channel].input, rawInput)
+    if (!parsed.success) throw validationError(`arguments to ${channel}`, parsed.issues)
+    const handler = handlers[channel] as (input: unknown, owner: Owner) => Promise<ChannelOutput<C>> | ChannelOutput<C>
+    return { ok: true, value: await handler(parsed.output, owner) }
+  } catch (error) {
+    return { ok: false, error: toLabError(error).toInfo() }
+  }
+}
+

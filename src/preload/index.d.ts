@@ -1,0 +1,9 @@
+import type { LabApi } from '../shared/contract'
+
+declare global {
+  interface Window {
+    lab: LabApi
+  }
+}
+
+export {}

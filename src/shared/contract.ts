@@ -1,0 +1,92 @@
+/**
+ * The single description of everything that crosses between main and renderer. Each channel is
+ * declared once: its valibot schema validates arguments in main, and the TypeScript types of
+ * preload, renderer and handlers all derive from it, so a mismatch is a compile error.
+ */
+import * as v from 'valibot'
+import type { LabErrorInfo } from './errors'
+import type { JobProgress } from './jobs'
+import { jobKinds, type JobKind } from './jobKinds'
+
+/** Declares a channel: `channel(inputSchema).returns<Output>()`. */
+function channel<Input extends v.GenericSchema>(input: Input) {
+  return {
+    returns<Output>(): { input: Input; output: Output } {
+      return { input, output: undefined as Output }
+    }
+  }
+}
+
+export const jobIdSchema = v.pipe(v.string(), v.regex(/^job-[1-9][0-9]{0,15}$/, 'is not a job id'))
+
+export const MAX_BATCH_ITEMS = 1_000_000
+
+const batchSizeSchema = v.pipe(
+  v.number(),
+  v.integer('must be a whole number'),
+  v.minValue(1, 'must be at least 1'),
+  v.maxValue(MAX_BATCH_ITEMS, `must be at most ${MAX_BATCH_ITEMS}`)
+)
+
+/** Python's generator states (inspect.getgeneratorstate), for remote generators too. */
+export type GeneratorState = 'created' | 'running' | 'suspended' | 'closed'
+
+export interface JobHandle {
+  id: string
+  kind: JobKind
+  state: GeneratorState
+}
+
+/** One pull from a remote generator: up to maxItems items, and the return value once done. */
+export interface JobBatch {
+  items: unknown[]
+  done: boolean
+  /** The generator's return value, present once done. */
+  value?: unknown
+  state: GeneratorState
+}
+
+export interface AppInfo {
+  name: string
+  version: string
+  platform: string
+  arch: string
+  cpuModel: string
+  cpuCount: number
+  totalMemoryBytes: number
+  dataDirectory: string
+  versions: Record<string, string>
+}
+
+export const channels = {
+  'job.open': channel(v.object({ kind: v.picklist(jobKinds), args: v.unknown() })).returns<JobHandle>(),
+  'job.next': channel(v.object({ id: jobIdSchema, maxItems: batchSizeSchema })).returns<JobBatch>(),
+  'job.return': channel(v.object({ id: jobIdSchema })).returns<JobBatch>(),
+  'job.throw': channel(v.object({ id: jobIdSchema, message: v.pipe(v.string(), v.maxLength(2000)) })).returns<JobBatch>(),
+  'app.info': channel(v.undefined()).returns<AppInfo>(),
+  'dialog.choosePath': channel(
+    v.object({ kind: v.picklist(['directory', 'file']), title: v.optional(v.pipe(v.string(), v.maxLength(200))) })
+  ).returns<{ path: string | null }>()
+} as const
+
+export type Channel = keyof typeof channels
+export const channelNames = Object.keys(channels) as Channel[]
+export type ChannelInput<C extends Channel> = v.InferInput<(typeof channels)[C]['input']>
+export type ChannelOutput<C extends Channel> = (typeof channels)[C]['output']
+
+/** Events main sends to the renderer. */
+export interface LabEvents {
+  'job.progress': { id: string; progress: JobProgress }
+  'job.log': { id: string; line: string }
+}
+export type LabEvent = keyof LabEvents
+export const eventNames: readonly LabEvent[] = ['job.progress', 'job.log']
+
+/** Every reply is an envelope, so the structured LabError survives IPC intact. */
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: LabErrorInfo }
+
+/** What preload exposes as `window.lab` (and the e2e bridge mimics). */
+export interface LabApi {
+  invoke<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<Envelope<ChannelOutput<C>>>
+  on<E extends LabEvent>(event: E, listener: (payload: LabEvents[E]) => void): () => void
+}

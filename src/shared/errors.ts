@@ -1,0 +1,53 @@
+/**
+ * The one error type that crosses the process boundary. Main throws it, IPC carries its
+ * plain `LabErrorInfo` form, and the renderer rebuilds it, so every layer speaks the same codes.
+ */
+export const labErrorCodes = [
+  'INVALID_ARGUMENT',
+  'NOT_FOUND',
+  'PERMISSION_DENIED',
+  'NOT_A_DIRECTORY',
+  'IS_A_DIRECTORY',
+  'NOT_A_REGULAR_FILE',
+  'MALFORMED_DATA',
+  'TOO_LARGE',
+  'ALREADY_EXISTS',
+  'CANCELLED',
+  'UNKNOWN_JOB',
+  'JOB_BUSY',
+  /** Raised into a generator by throw() and not handled there. */
+  'THROWN',
+  'UNAVAILABLE',
+  'INTERNAL'
+] as const
+
+export type LabErrorCode = (typeof labErrorCodes)[number]
+
+export interface LabErrorInfo {
+  code: LabErrorCode
+  message: string
+  /** The file or directory the problem is about, when there is one. */
+  path?: string
+}
+
+export class LabError extends Error {
+  readonly code: LabErrorCode
+  readonly path?: string
+
+  constructor(code: LabErrorCode, message: string, path?: string) {
+    super(message)
+    this.name = 'LabError'
+    this.code = code
+    if (path !== undefined) this.path = path
+  }
+
+  toInfo(): LabErrorInfo {
+    return this.path === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, path: this.path }
+  }
+
+  static fromInfo(info: LabErrorInfo): LabError {
+    return new LabError(info.code, info.message, info.path)
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The kinds of remote generator main can run, each with the schema of its arguments (checked in
+ * main before a worker starts) and the types of what it yields and returns. Later capabilities
+ * (walker, readers, sweeps) add their kind here and its generator in src/main/lab/jobRegistry.ts.
+ */
+import * as v from 'valibot'
+
+const safeInteger = v.pipe(v.number(), v.safeInteger('must be a whole number'))
+
+export const jobArgsSchemas = {
+  /** Python's range(start, stop, step) as a generator living in main: the smallest remote generator. */
+  range: v.pipe(
+    v.strictObject({
+      start: safeInteger,
+      stop: safeInteger,
+      step: v.optional(safeInteger, 1),
+      /** Makes each item take this long, like a slow sensor or network source. */
+      delayMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)), 0)
+    }),
+    v.check((args) => args.step !== 0, 'step must not be zero')
+  )
+}
+
+export type JobKind = keyof typeof jobArgsSchemas
+export const jobKinds = Object.keys(jobArgsSchemas) as JobKind[]
+export type JobArgs<K extends JobKind> = v.InferInput<(typeof jobArgsSchemas)[K]>
+export type ParsedJobArgs<K extends JobKind> = v.InferOutput<(typeof jobArgsSchemas)[K]>
+
+/** What each kind yields (item) and returns (value) once exhausted. */
+export interface JobTypes {
+  range: { item: number; value: { count: number } }
+}
+export type JobItem<K extends JobKind> = JobTypes[K]['item']
+export type JobValue<K extends JobKind> = JobTypes[K]['value']

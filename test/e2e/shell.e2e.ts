@@ -1,0 +1,82 @@
+import type { Browser } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { launchBrowser, openApp, type LabApp } from './support/app'
+
+let browser: Browser
+let app: LabApp | undefined
+
+beforeAll(async () => {
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser.close()
+})
+afterEach(async () => {
+  await app?.close()
+  app = undefined
+})
+
+describe('app shell in Chromium', () => {
+  test('opens with four tabs, switches by click and keyboard, and shows machine info', async () => {
+    app = await openApp(browser)
+    const { page } = app
+    const tabs = page.getByRole('tab')
+    await expect.poll(() => tabs.allTextContents()).toEqual(['Browse', 'Read', 'Benchmark', 'Coroutines'])
+    await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('Browse')
+
+    await page.getByRole('tab', { name: 'Read' }).click()
+    await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('Read')
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('Benchmark')
+    await page.keyboard.press('Control+4')
+    await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('Coroutines')
+    await expect.poll(() => page.getByRole('tabpanel', { name: 'Coroutines' }).isVisible()).toBe(true)
+
+    await expect.poll(() => page.getByRole('status').textContent()).toContain('yield-lab e2e')
+    expect(app.problems).toEqual([])
+  })
+
+  test('drives a generator living in main: next, pull, close runs its finally', async () => {
+    app = await openApp(browser)
+    const { page, server } = app
+    await page.getByRole('tab', { name: 'Coroutines' }).click()
+    const panel = page.getByRole('tabpanel', { name: 'Coroutines' })
+    await panel.getByLabel('start').fill('10')
+    await panel.getByLabel('stop').fill('20')
+    await panel.getByRole('button', { name: 'Create generator' }).click()
+    await expect.poll(() => panel.getByTestId('remote-state').textContent()).toContain('GEN_CREATED')
+
+    for (let i = 0; i < 3; i++) await panel.getByTestId('remote-next').click()
+    await expect.poll(() => panel.getByTestId('remote-transcript').textContent()).toContain('>>> next(g)\n12')
+    await expect.poll(() => panel.getByTestId('remote-state').textContent()).toContain('GEN_SUSPENDED')
+    expect(server.jobs.openJobs()).toHaveLength(1)
+
+    await panel.getByTestId('remote-batch').click()
+    await expect.poll(() => panel.getByTestId('remote-transcript').textContent()).toContain('[13, 14, 15, 16, 17]')
+
+    await panel.getByTestId('remote-close').click()
+    await expect.poll(() => panel.getByTestId('remote-state').textContent()).toContain('GEN_CLOSED')
+    await expect.poll(() => panel.textContent()).toContain('main: range(10, 20, 1): finally ran after 8 items')
+    expect(server.jobs.openJobs()).toEqual([])
+    await app.screenshot('coroutines-remote-generator')
+    expect(app.problems).toEqual([])
+  })
+
+  test('a reload abandons the page’s generators and main closes them', async () => {
+    app = await openApp(browser)
+    const { page, server } = app
+    await page.getByRole('tab', { name: 'Coroutines' }).click()
+    await page.getByRole('button', { name: 'Create generator' }).click()
+    await page.getByTestId('remote-next').click()
+    await expect.poll(() => server.jobs.openJobs().length).toBe(1)
+    await page.reload()
+    await expect.poll(() => server.jobs.openJobs().length).toBe(0)
+  })
+
+  test('dark theme follows the OS', async () => {
+    app = await openApp(browser, { colorScheme: 'dark' })
+    const background = await app.page.evaluate('getComputedStyle(document.body).backgroundColor')
+    expect(background).toBe('rgb(22, 24, 29)')
+    await app.screenshot('shell-dark')
+  })
+})

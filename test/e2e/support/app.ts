@@ -1,0 +1,72 @@
+/**
+ * Opens the real built renderer in Debian's Chromium (driven by playwright-core) against the lab
+ * server, and collects console errors and CSP violations so tests can assert there were none.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { labBridgeScript } from './bridge'
+import { startLabServer, type LabServer } from './labServer'
+
+export const artifactsDir = fileURLToPath(new URL('../artifacts', import.meta.url))
+const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
+
+export interface LabApp {
+  page: Page
+  server: LabServer
+  /** Console errors, page errors and CSP violations seen so far. */
+  problems: string[]
+  screenshot(name: string): Promise<string>
+  close(): Promise<void>
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync'
+    ]
+  })
+}
+
+export async function openApp(browser: Browser, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<LabApp> {
+  const dataDirectory = mkdtempSync(join(tmpdir(), 'yield-lab-e2e-'))
+  const server = await startLabServer({ dataDirectory })
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: options.colorScheme ?? 'light' })
+  const page = await context.newPage()
+  const problems: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`)
+  })
+  page.on('pageerror', (error) => problems.push(`page: ${error.message}`))
+  await page.addInitScript(labBridgeScript())
+  await page.addInitScript(
+    "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))"
+  )
+  await page.goto(server.url)
+  return {
+    page,
+    server,
+    problems,
+    async screenshot(name) {
+      mkdirSync(artifactsDir, { recursive: true })
+      const path = join(artifactsDir, `${name}.png`)
+      await page.screenshot({ path })
+      return path
+    },
+    async close() {
+      await context.close()
+      await server.close()
+      rmSync(dataDirectory, { recursive: true, force: true })
+    }
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * The e2e stand-in for Electron: serves the built renderer over loopback with the app's own
+ * headers, and routes `window.lab` calls to the real main-process handlers (the same dispatch
+ * ipcMain uses). A page's event stream closing is its "renderer gone": its jobs are closed.
+ */
+import { readFile } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import type { LabEvent, LabEvents } from '../../../src/shared/contract'
+import { collectAppInfo } from '../../../src/main/lab/appInfo'
+import { createHandlers, dispatch } from '../../../src/main/lab/handlers'
+import { JobHost, type Owner } from '../../../src/main/lab/jobHost'
+import { rendererHeaders, resolveRendererFile } from '../../../src/main/lab/rendererFiles'
+import { createSourceWorker } from '../../support/jobHost'
+import { encodeWire } from './wireCodec'
+
+export const rendererRoot = fileURLToPath(new URL('../../../out/renderer', import.meta.url))
+
+export interface LabServer {
+  url: string
+  jobs: JobHost
+  /** Paths the native file dialog would return, in order (the dialog itself cannot be shown here). */
+  dialogAnswers: (string | null)[]
+  close(): Promise<void>
+}
+
+export async function startLabServer(options: { dataDirectory: string }): Promise<LabServer> {
+  const streams = new Map<Owner, ServerResponse>()
+  const send = <E extends LabEvent>(owner: Owner, event: E, payload: LabEvents[E]): void => {
+    streams.get(owner)?.write(`event: ${event}\ndata: ${encodeWire(payload)}\n\n`)
+  }
+  const jobs = new JobHost({
+    createWorker: createSourceWorker,
+    onProgress: (owner, id, progress) => send(owner, 'job.progress', { id, progress }),
+    onLog: (owner, id, line) => send(owner, 'job.log', { id, line })
+  })
+  const dialogAnswers: (string | null)[] = []
+  const handlers = createHandlers({
+    jobs,
+    appInfo: () => collectAppInfo({ name: 'yield-lab', version: 'e2e', dataDirectory: options.dataDirectory }),
+    choosePath: () => Promise.resolve(dialogAnswers.shift() ?? null)
+  })
+
+  async function readBody(request: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = []
+    for await (const chunk of request) chunks.push(chunk as Buffer)
+    return Buffer.concat(chunks).toString('utf8')
+  }
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1')
+    const owner = url.searchParams.get('owner') ?? 'anonymous'
+    if (url.pathname === '/lab/invoke' && request.method === 'POST') {
+      void readBody(request).then(async (body) => {
+        const { channel, input } = JSON.parse(body) as { channel: string; input: unknown }
+        const reply = await dispatch(handlers, channel, input, owner)
+        response.writeHead(200, { 'Content-Type': 'application/json' }).end(encodeWire(reply))
+      })
+      return
+    }
+    if (url.pathname === '/lab/events') {
+      response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' })
+      response.write(': connected\n\n')
+      streams.set(owner, response)
+      request.on('close', () => {
+        streams.delete(owner)
+        void jobs.closeOwner(owner)
+      })
+      return
+    }
+    const file = resolveRendererFile(rendererRoot, url.pathname)
+    if (file === null) {
+      response.writeHead(404).end()
+      return
+    }
+    readFile(file).then(
+      (content) => response.writeHead(200, rendererHeaders(file)).end(content),
+      () => response.writeHead(404).end()
+    )
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/index.html`,
+    jobs,
+    dialogAnswers,
+    async close() {
+      for (const stream of streams.values()) stream.end()
+      await jobs.closeAll()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * The Electron glue, tested against a fake `electron` module that records what the glue asks of
+ * it: window options, IPC registration, sender checks, navigation and permission policy.
+ */
+import { beforeEach, describe, expect, test, vi } from 'vitest'
+
+const fake = vi.hoisted(() => {
+  type Listener = (...args: unknown[]) => unknown
+  class FakeEmitter {
+    listeners = new Map<string, Listener[]>()
+    on(event: string, listener: Listener) {
+      this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener])
+      return this
+    }
+    once(event: string, listener: Listener) {
+      return this.on(event, listener)
+    }
+    emit(event: string, ...args: unknown[]) {
+      for (const listener of this.listeners.get(event) ?? []) listener(...args)
+    }
+  }
+  class FakeBrowserWindow extends FakeEmitter {
+    static created: FakeBrowserWindow[] = []
+    loadedUrl?: string
+    shown = false
+    constructor(readonly options: Record<string, unknown>) {
+      super()
+      FakeBrowserWindow.created.push(this)
+    }
+    loadURL(url: string) {
+      this.loadedUrl = url
+      return Promise.resolve()
+    }
+    show() {
+      this.shown = true
+    }
+  }
+  const handlers = new Map<string, Listener>()
+  return {
+    FakeEmitter,
+    FakeBrowserWindow,
+    handlers,
+    module: {
+      BrowserWindow: FakeBrowserWindow,
+      nativeTheme: { shouldUseDarkColors: false },
+      ipcMain: { handle: (channel: string, handler: Listener) => handlers.set(channel, handler) }
+    }
+  }
+})
+
+vi.mock('electron', () => ({ ...fake.module, default: fake.module }))
+
+const { createMainWindow, mainWindowOptions } = await import('../../src/main/window')
+const { appUrlMatcher, hardenSession, hardenWebContents } = await import('../../src/main/security')
+const { registerIpc } = await import('../../src/main/ipc')
+const { channelNames } = await import('../../src/shared/contract')
+const { serveRenderer, registerAppScheme, APP_ORIGIN } = await import('../../src/main/appProtocol')
+
+beforeEach(() => {
+  fake.handlers.clear()
+  fake.FakeBrowserWindow.created = []
+})
+
+describe('main window', () => {
+  test('is isolated, sandboxed and has no Node integration', () => {
+    const options = mainWindowOptions('/app/preload/index.cjs')
+    expect(options.webPreferences).toEqual({
+      preload: '/app/preload/index.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false
+    })
+  })
+
+  test('loads the app URL and shows itself once ready', () => {
+    const window = createMainWindow('/p.cjs', `${APP_ORIGIN}/index.html`, '/icon.png') as unknown as InstanceType<typeof fake.FakeBrowserWindow>
+    expect(window.loadedUrl).toBe('app://yield-lab/index.html')
+    expect(window.options['icon']).toBe('/icon.png')
+    expect(window.shown).toBe(false)
+    window.emit('ready-to-show')
+    expect(window.shown).toBe(true)
+  })
+})
+
+describe('navigation and permissions', () => {
+  function hardenedContents() {
+    const contents = new fake.FakeEmitter() as InstanceType<typeof fake.FakeEmitter> & {
+      openHandler?: () => unknown
+      setWindowOpenHandler(handler: () => unknown): void
+    }
+    contents.setWindowOpenHandler = (handler) => (contents.openHandler = handler)
+    hardenWebContents(contents as never, appUrlMatcher(APP_ORIGIN))
+    return contents
+  }
+
+  test('navigation away from the app is prevented, within it allowed', () => {
+    const contents = hardenedContents()
+    for (const url of ['https://example.com/', 'file:///etc/passwd', 'app://other/index.html', 'not a url']) {
+      const event = { preventDefault: vi.fn() }
+      contents.emit('will-navigate', event, url)
+      expect(event.preventDefault, url).toHaveBeenCalled()
+    }
+    const inside = { preventDefault: vi.fn() }
+    contents.emit('will-navigate', inside, 'app://yield-lab/index.html')
+    expect(inside.preventDefault).not.toHaveBeenCalled()
+    const redirect = { preventDefault: vi.fn() }
+    contents.emit('will-redirect', redirect, 'https://example.com/')
+    expect(redirect.preventDefault).toHaveBeenCalled()
+  })
+
+  test('new windows are denied and webviews never attach', () => {
+    const contents = hardenedContents()
+    expect(contents.openHandler?.()).toEqual({ action: 'deny' })
+    const event = { preventDefault: vi.fn() }
+    contents.emit('will-attach-webview', event)
+    expect(event.preventDefault).toHaveBeenCalled()
+  })
+
+  test('every permission request and check is refused', () => {
+    let requestHandler: ((c: unknown, p: string, callback: (granted: boolean) => void) => void) | undefined
+    let checkHandler: (() => boolean) | undefined
+    hardenSession({
+      setPermissionRequestHandler: (handler: typeof requestHandler) => (requestHandler = handler),
+      setPermissionCheckHandler: (handler: typeof checkHandler) => (checkHandler = handler)
+    } as never)
+    const callback = vi.fn()
+    requestHandler?.({}, 'media', callback)
+    expect(callback).toHaveBeenCalledWith(false)
+    expect(checkHandler?.()).toBe(false)
+  })
+})
+
+describe('IPC registration', () => {
+  function register() {
+    const calls: { channel: string; input: unknown; owner: unknown }[] = []
+    const handlers = Object.fromEntries(
+      channelNames.map((channel) => [channel, (input: unknown, owner: unknown) => (calls.push({ channel, input, owner }), 'done')])
+    )
+    registerIpc(fake.module.ipcMain as never, handlers as never, appUrlMatcher(APP_ORIGIN))
+    return calls
+  }
+  const mainFrame = { url: 'app://yield-lab/index.html', parent: null }
+
+  test('registers exactly the contract’s channels', () => {
+    register()
+    expect([...fake.handlers.keys()].sort()).toEqual([...channelNames].sort())
+  })
+
+  test('serves the app’s main frame, with the sender as owner', async () => {
+    const calls = register()
+    const reply = await fake.handlers.get('app.info')!({ senderFrame: mainFrame, sender: { id: 7 } }, undefined)
+    expect(reply).toEqual({ ok: true, value: 'done' })
+    expect(calls).toEqual([{ channel: 'app.info', input: undefined, owner: 7 }])
+  })
+
+  test.each([
+    ['another origin', { url: 'https://evil.example/', parent: null }],
+    ['a subframe of the app', { url: 'app://yield-lab/index.html', parent: mainFrame }],
+    ['a destroyed frame', null]
+  ])('refuses %s without running the handler', async (_what, senderFrame) => {
+    const calls = register()
+    const reply = await fake.handlers.get('job.open')!({ senderFrame, sender: { id: 1 } }, { kind: 'range', args: { start: 0, stop: 1 } })
+    expect(reply).toEqual({ ok: false, error: { code: 'PERMISSION_DENIED', message: 'job.open: request from an untrusted frame refused.' } })
+    expect(calls).toEqual([])
+  })
+})
+
+describe('app:// protocol', () => {
+  test('is registered as a secure standard scheme', () => {
+    const registerSchemesAsPrivileged = vi.fn()
+    registerAppScheme({ registerSchemesAsPrivileged } as never)
+    expect(registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }
+    ])
+  })
+
+  test('serves renderer files with the CSP and isolation headers, and nothing outside the root', async () => {
+    const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const { tmpdir } = await import('node:os')
+    const root = mkdtempSync(join(tmpdir(), 'yield-lab-renderer-'))
+    mkdirSync(join(root, 'assets'))
+    writeFileSync(join(root, 'index.html'), '<!doctype html>')
+    writeFileSync(join(root, 'assets', 'app.wasm'), 'wasm')
+    let handler: ((request: Request) => Promise<Response>) | undefined
+    serveRenderer({ handle: (_scheme: string, h: typeof handler) => (handler = h) } as never, root)
+
+    const index = await handler!(new Request('app://yield-lab/index.html'))
+    expect(index.status).toBe(200)
+    expect(await index.text()).toBe('<!doctype html>')
+    expect(index.headers.get('content-security-policy')).toContain("default-src 'none'")
+    expect(index.headers.get('cross-origin-opener-policy')).toBe('same-origin')
+    expect(index.headers.get('cross-origin-embedder-policy')).toBe('require-corp')
+    expect((await handler!(new Request('app://yield-lab/assets/app.wasm'))).headers.get('content-type')).toBe('application/wasm')
+    for (const url of ['app://yield-lab/..%2f..%2fetc%2fpasswd', 'app://other-host/index.html', 'app://yield-lab/missing.js']) {
+      expect((await handler!(new Request(url))).status, url).toBe(404)
+    }
+  })
+})

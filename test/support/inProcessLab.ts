@@ -1,0 +1,36 @@
+/**
+ * `window.lab` for component tests: the same contract, answered in-process by the real
+ * main-process handlers and a real JobHost (no Electron, no network).
+ */
+import type { LabApi, LabEvent, LabEvents } from '../../src/shared/contract'
+import { createHandlers, dispatch } from '../../src/main/lab/handlers'
+import { JobHost } from '../../src/main/lab/jobHost'
+import { createSourceWorker } from './jobHost'
+
+export function installInProcessLab(): { jobs: JobHost; api: LabApi } {
+  const listeners = new Map<LabEvent, Set<(payload: never) => void>>()
+  const emit = <E extends LabEvent>(event: E, payload: LabEvents[E]): void => {
+    for (const listener of listeners.get(event) ?? []) listener(payload as never)
+  }
+  const jobs = new JobHost({
+    createWorker: createSourceWorker,
+    onProgress: (_owner, id, progress) => emit('job.progress', { id, progress }),
+    onLog: (_owner, id, line) => emit('job.log', { id, line })
+  })
+  const handlers = createHandlers({
+    jobs,
+    appInfo: () => ({ name: 'yield-lab', version: 'test', platform: 'test', arch: 'x', cpuModel: 'cpu', cpuCount: 1, totalMemoryBytes: 1, dataDirectory: '/tmp', versions: {} }),
+    choosePath: () => Promise.resolve(null)
+  })
+  const api: LabApi = {
+    invoke: (channel, input) => dispatch(handlers, channel, input, 'renderer') as never,
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set()
+      listeners.set(event, set)
+      set.add(listener as (payload: never) => void)
+      return () => set.delete(listener as (payload: never) => void)
+    }
+  }
+  window.lab = api
+  return { jobs, api }
+}

@@ -1,0 +1,34 @@
+/**
+ * The real JobHost over the real worker source, compiled on the fly by tsx (the built app uses the
+ * bundled worker instead). Progress and log events are recorded for assertions.
+ */
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import type { JobProgress } from '../../src/shared/jobs'
+import { JobHost, type JobHostOptions, type Owner } from '../../src/main/lab/jobHost'
+import type { JobWorkerData } from '../../src/main/lab/jobProtocol'
+
+const workerSource = join(import.meta.dirname, '../../src/main/lab/jobWorker.ts')
+
+export function createSourceWorker(data: JobWorkerData): Worker {
+  const boot = `require('tsx/cjs/api').register(); require(${JSON.stringify(workerSource)})`
+  return new Worker(boot, { eval: true, workerData: data })
+}
+
+export interface RecordedEvent {
+  owner: Owner
+  id: string
+  progress?: JobProgress
+  line?: string
+}
+
+export function createTestJobHost(options: Partial<JobHostOptions> = {}): { host: JobHost; events: RecordedEvent[] } {
+  const events: RecordedEvent[] = []
+  const host = new JobHost({
+    createWorker: createSourceWorker,
+    onProgress: (owner, id, progress) => events.push({ owner, id, progress }),
+    onLog: (owner, id, line) => events.push({ owner, id, line }),
+    ...options
+  })
+  return { host, events }
+}
