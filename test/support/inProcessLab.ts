@@ -31,6 +31,7 @@ export function installInProcessLab(): { jobs: JobHost; api: LabApi } {
       return () => set.delete(listener as (payload: never) => void)
     }
   }
-  window.lab = api
+  // In the happy-dom environment the global object is the window the renderer code reads.
+  Object.assign(globalThis, { lab: api })
   return { jobs, api }
 }
