@@ -1,0 +1,73 @@
+/**
+ * Opening a data file without ever blocking: readers only accept regular files. A FIFO, socket
+ * or device (e.g. /dev/zero, a named pipe nobody writes to) is refused from its stat, before any
+ * open() that could wait forever for a writer or hand out an endless stream.
+ */
+import { closeSync, constants, fstatSync, openSync, statSync, type Stats } from 'node:fs'
+import { LabError } from '../../shared/errors'
+import { toLabError } from './errors'
+
+export interface OpenedFile {
+  readonly fd: number
+  /** Size in bytes from fstat of the open descriptor (what the readers read up to). */
+  readonly size: number
+}
+
+/** O_NONBLOCK where the platform has it (not on Windows): a second guard should the path change into a FIFO between stat and open. */
+const openFlags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)
+
+function describe(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe (FIFO)'
+  if (stats.isCharacterDevice()) return 'a character device'
+  if (stats.isBlockDevice()) return 'a block device'
+  if (stats.isSocket()) return 'a socket'
+  return 'not a regular file'
+}
+
+function refuse(stats: Stats, path: string): LabError | undefined {
+  if (stats.isDirectory()) return new LabError('IS_A_DIRECTORY', `${path}: is a directory, a data file was expected`, path)
+  if (!stats.isFile()) {
+    return new LabError(
+      'NOT_A_REGULAR_FILE',
+      `${path}: is ${describe(stats)}; only regular files can be read (a pipe or device could block or never end)`,
+      path
+    )
+  }
+  return undefined
+}
+
+function checkPath(path: unknown): asserts path is string {
+  if (typeof path !== 'string' || path.length === 0) throw new LabError('INVALID_ARGUMENT', 'A file path is required')
+  if (path.includes('\0')) throw new LabError('INVALID_ARGUMENT', 'The file path contains a NUL character', path)
+}
+
+/**
+ * Opens `path` read-only after checking it is a regular file, and checks again on the open
+ * descriptor. Every failure is a LabError naming the path. The caller owns `fd` and must close it.
+ */
+export function openRegularFile(path: string): OpenedFile {
+  checkPath(path)
+  let before: Stats
+  try {
+    before = statSync(path)
+  } catch (error) {
+    throw toLabError(error, path)
+  }
+  const early = refuse(before, path)
+  if (early) throw early
+  let fd: number
+  try {
+    fd = openSync(path, openFlags)
+  } catch (error) {
+    throw toLabError(error, path)
+  }
+  try {
+    const stats = fstatSync(fd)
+    const late = refuse(stats, path)
+    if (late) throw late
+    return { fd, size: stats.size }
+  } catch (error) {
+    closeSync(fd)
+    throw toLabError(error, path)
+  }
+}

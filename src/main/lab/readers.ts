@@ -1,0 +1,552 @@
+/**
+ * Readers for the lecture's "lazy read of large data" example, as plain Node code (no Electron).
+ *
+ * Binary files hold numbers in the layout `numpy.ndarray.tofile` writes: raw items, little-endian,
+ * no header. Four dtypes are understood: 'float64' (numpy's `float`, the default), 'float32',
+ * 'int32' and 'int64'.
+ *
+ * - `readBinaryEager` is the lecture's `read_binary_eager`: the whole file in one typed array.
+ * - `readBinaryLazy` is the lecture's `read_binary_lazy(fname, chunk_size)`: one read per
+ *   `chunkSize` items, yielding the items one number at a time (chunk size 1 does one read()
+ *   per number, which is what makes the lecture's first version ~100x slower).
+ * - `readBinaryChunks` yields whole typed-array chunks: the fast lazy way.
+ * - `readTextLazy` reads a text file with one number per line (as `numpy.savetxt` writes).
+ *
+ * Every generator opens its file on the first `next()` (like `with open(...)` inside the
+ * lecture's generator) inside try/finally, so the descriptor is closed when the generator
+ * finishes, throws, or is closed early with `.return()`. A generator that is never started never
+ * opens anything. Argument errors (bad chunk size, unknown dtype) are thrown at call time.
+ *
+ * Files are read up to the size fstat reported when they were opened: a file that grows while
+ * being read is read as it was; one that shrinks is an error (MALFORMED_DATA), never a silent
+ * short result. All errors are LabErrors naming the file.
+ *
+ * int64 precision: lazy items are yielded as JS numbers, exact for |x| <= 2^53 and correctly
+ * rounded beyond; chunks are BigInt64Arrays (exact). Sums (see process.ts) are float64 sums.
+ */
+import { closeSync, readSync } from 'node:fs'
+import { endianness, totalmem } from 'node:os'
+import type { JobControl } from './progress'
+import { uncontrolled } from './progress'
+import { LabError } from '../../shared/errors'
+import { toLabError } from './errors'
+import { openRegularFile, type OpenedFile } from './openRegularFile'
+import { allocateSummableBuffer } from './sum'
+
+export const dtypes = ['float64', 'float32', 'int32', 'int64'] as const
+export type Dtype = (typeof dtypes)[number]
+
+/** A typed array of items from one of the dtypes ('int64' chunks are BigInt64Arrays). */
+export type NumericChunk = Float64Array | Float32Array | Int32Array | BigInt64Array
+
+/** The typed array each dtype is read into. */
+export interface DtypeArrays {
+  float64: Float64Array
+  float32: Float32Array
+  int32: Int32Array
+  int64: BigInt64Array
+}
+
+/** Bytes per item of each dtype. */
+export const itemBytes: Readonly<Record<Dtype, number>> = { float64: 8, float32: 4, int32: 4, int64: 8 }
+
+/** Largest chunk a reader accepts: 1 GiB of items (128 Mi float64 items). */
+export const MAX_CHUNK_BYTES = 1024 * 1024 * 1024
+
+/** Eager reads fill their buffer with reads of at most this many bytes (cancel and progress are checked between them). */
+export const EAGER_READ_PIECE_BYTES = 64 * 1024 * 1024
+
+export const DEFAULT_TEXT_CHUNK_BYTES = 64 * 1024
+export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024
+
+/** Live counters of a reader, readable while it runs (process() reports `bytesRead`). */
+export interface ReadStats {
+  readonly path: string
+  /** File size from fstat once the file is open; undefined before. */
+  fileBytes: number | undefined
+  /** Bytes read from the file so far (a lazy reader runs up to one chunk ahead of what it yielded). */
+  bytesRead: number
+}
+
+/** A reader generator that also exposes its live `readStats`. */
+export type DataReader<T> = Generator<T, void, undefined> & { readonly readStats: ReadStats }
+
+const bigEndianHost = endianness() === 'BE'
+/** Index of the low / high 32-bit word of an int64 seen as two int32 words. */
+const LO = bigEndianHost ? 1 : 0
+const HI = bigEndianHost ? 0 : 1
+const TWO_POW_32 = 4294967296
+
+export function isDtype(value: unknown): value is Dtype {
+  return typeof value === 'string' && (dtypes as readonly string[]).includes(value)
+}
+
+export function checkDtype(dtype: unknown): Dtype {
+  if (!isDtype(dtype)) throw new LabError('INVALID_ARGUMENT', `Unknown dtype ${JSON.stringify(dtype)}: expected one of ${dtypes.join(', ')}`)
+  return dtype
+}
+
+/** Largest chunk size in items for a dtype. */
+export function maxChunkItems(dtype: Dtype): number {
+  return MAX_CHUNK_BYTES / itemBytes[dtype]
+}
+
+/** A chunk size is a whole number of items from 1 up to 1 GiB worth of items. */
+export function checkChunkSize(chunkSize: unknown, dtype: Dtype): number {
+  const max = maxChunkItems(dtype)
+  if (typeof chunkSize !== 'number' || !Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > max) {
+    throw new LabError(
+      'INVALID_ARGUMENT',
+      `Chunk size must be a whole number of items from 1 to ${max} (1 GiB of ${dtype}), got ${String(chunkSize)}`
+    )
+  }
+  return chunkSize
+}
+
+/** Checks the file holds a whole number of items and returns the item count. */
+function checkItemLayout(size: number, dtype: Dtype, path: string): number {
+  const bytes = itemBytes[dtype]
+  const trailing = size % bytes
+  if (trailing !== 0) {
+    throw new LabError(
+      'MALFORMED_DATA',
+      `${path}: ${size} bytes is not a whole number of ${dtype} items (${bytes} bytes each): ${trailing} trailing byte${trailing === 1 ? '' : 's'}. Is the dtype right?`,
+      path
+    )
+  }
+  return size / bytes
+}
+
+/** Reads exactly `length` bytes at `position` into `target` (from its start), looping over short reads. */
+function readFully(file: OpenedFile, target: Uint8Array, length: number, position: number, path: string): void {
+  let done = 0
+  while (done < length) {
+    let n: number
+    try {
+      n = readSync(file.fd, target, done, length - done, position + done)
+    } catch (error) {
+      throw toLabError(error, path)
+    }
+    if (n === 0) {
+      throw new LabError(
+        'MALFORMED_DATA',
+        `${path}: the file shrank while being read: it had ${file.size} bytes when opened but has no data at byte ${position + done} any more`,
+        path
+      )
+    }
+    done += n
+  }
+}
+
+/** On a big-endian host, turns little-endian items into native order in place. */
+function toNativeOrder(bytes: Uint8Array, length: number, itemSize: number): void {
+  if (!bigEndianHost || itemSize === 1) return
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, length)
+  if (itemSize === 8) view.swap64()
+  else view.swap32()
+}
+
+function makeChunk(dtype: Dtype, buffer: ArrayBuffer, length: number): NumericChunk {
+  switch (dtype) {
+    case 'float64':
+      return new Float64Array(buffer, 0, length)
+    case 'float32':
+      return new Float32Array(buffer, 0, length)
+    case 'int32':
+      return new Int32Array(buffer, 0, length)
+    case 'int64':
+      return new BigInt64Array(buffer, 0, length)
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd)
+  } catch {
+    // Closing a read-only descriptor cannot lose data; nothing useful to report.
+  }
+}
+
+/** Optional narration of what a reader does with its file ("opened …", "closed …"), e.g. JobControl.log. */
+export type ReaderLog = (line: string) => void
+
+export interface ReaderOptions {
+  /** Told when the file is opened and when the generator's finally closes it. */
+  log?: ReaderLog
+}
+
+function say(log: ReaderLog | undefined, line: string): void {
+  if (log === undefined) return
+  try {
+    log(line)
+  } catch {
+    // Narration must never replace the reader's own result or error.
+  }
+}
+
+/** Opens a reader's file, telling `log`. */
+function openForReader(path: string, log: ReaderLog | undefined): OpenedFile {
+  const file = openRegularFile(path)
+  say(log, `opened ${path} (${file.size} bytes)`)
+  return file
+}
+
+/** Closes a reader's file (from its finally), telling `log`. */
+function closeForReader(file: OpenedFile, path: string, log: ReaderLog | undefined): void {
+  closeQuietly(file.fd)
+  say(log, `closed ${path}`)
+}
+
+function newStats(path: string): ReadStats {
+  return { path, fileBytes: undefined, bytesRead: 0 }
+}
+
+function withStats<T>(generator: Generator<T, void, undefined>, readStats: ReadStats): DataReader<T> {
+  return Object.assign(generator, { readStats })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Eager
+
+export interface EagerOptions {
+  /** Refuse files larger than this (TOO_LARGE). Default: half the physical memory. */
+  maxBytes?: number
+  /** Cancel is checked and progress (unit 'bytes') reported between the large reads. */
+  control?: JobControl
+}
+
+export function defaultEagerMaxBytes(): number {
+  return Math.floor(totalmem() / 2)
+}
+
+/**
+ * The lecture's `read_binary_eager`: the whole file in one buffer preallocated from fstat's size
+ * and filled with a few large reads (64 MiB each). Returns a typed array of `dtype` that owns its
+ * whole ArrayBuffer (transferable). int64 gives a BigInt64Array.
+ */
+export function readBinaryEager<D extends Dtype = 'float64'>(path: string, dtype: D = 'float64' as D, options: EagerOptions = {}): DtypeArrays[D] {
+  checkDtype(dtype)
+  const maxBytes = options.maxBytes ?? defaultEagerMaxBytes()
+  if (typeof maxBytes !== 'number' || Number.isNaN(maxBytes) || maxBytes < 0) {
+    throw new LabError('INVALID_ARGUMENT', `maxBytes must be a non-negative number of bytes, got ${String(maxBytes)}`)
+  }
+  const control = options.control ?? uncontrolled
+  const file = openRegularFile(path)
+  try {
+    const size = file.size
+    const count = checkItemLayout(size, dtype, path)
+    if (size > maxBytes) {
+      throw new LabError(
+        'TOO_LARGE',
+        `${path}: ${size} bytes is more than the eager-read limit of ${maxBytes} bytes. Eager reading loads the whole file ` +
+          'into RAM at once; data larger than memory has to be read lazily, a chunk at a time (the lazy readers), ' +
+          'which is why lazy reading exists.',
+        path
+      )
+    }
+    let buffer: ArrayBuffer
+    try {
+      buffer = new ArrayBuffer(size)
+    } catch {
+      throw new LabError('TOO_LARGE', `${path}: cannot allocate ${size} bytes to read it eagerly; read it lazily instead`, path)
+    }
+    const bytes = new Uint8Array(buffer)
+    let position = 0
+    while (position < size) {
+      if (control.isCancelled()) throw new LabError('CANCELLED', `Reading ${path} was cancelled`, path)
+      const length = Math.min(EAGER_READ_PIECE_BYTES, size - position)
+      readFully(file, bytes.subarray(position), length, position, path)
+      position += length
+      control.report({ completed: position, total: size, unit: 'bytes', stats: { bytes: position, rssBytes: process.memoryUsage.rss() } })
+    }
+    toNativeOrder(bytes, size, itemBytes[dtype])
+    return makeChunk(dtype, buffer, count) as DtypeArrays[D]
+  } finally {
+    closeQuietly(file.fd)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lazy, one item at a time
+
+/**
+ * The lecture's `read_binary_lazy(fname, chunk_size)`: reads `chunkSize` items per read() into
+ * one reused buffer and yields them one number at a time. `chunkSize` 1 does one read() per
+ * number. int64 items are yielded as numbers (exact up to 2^53).
+ */
+export function readBinaryLazy(path: string, chunkSize = 1, dtype: Dtype = 'float64', options: ReaderOptions = {}): DataReader<number> {
+  checkDtype(dtype)
+  checkChunkSize(chunkSize, dtype)
+  const readStats = newStats(path)
+  return withStats(lazyItems(path, chunkSize, dtype, readStats, options.log), readStats)
+}
+
+function lazyItems(path: string, chunkSize: number, dtype: Dtype, readStats: ReadStats, log: ReaderLog | undefined): Generator<number, void, undefined> {
+  // One generator per dtype: each has a single yield over a monomorphic array (and int64 needs no BigInt).
+  switch (dtype) {
+    case 'float64':
+      return lazyFloat64(path, chunkSize, readStats, log)
+    case 'int64':
+      return lazyInt64(path, chunkSize, readStats, log)
+    default:
+      return lazyNarrow(path, chunkSize, dtype, readStats, log)
+  }
+}
+
+/**
+ * The state of a lazy item reader: the open file and its reused chunk buffer. Kept in one object
+ * so the generators hold few variables across their yield (each suspend saves every live one).
+ */
+class LazyCursor {
+  readonly file: OpenedFile
+  readonly buffer: ArrayBuffer
+  private readonly bytes: Uint8Array
+  private position = 0
+
+  /** Opens the file (closing it again if its layout is wrong). */
+  constructor(
+    private readonly path: string,
+    chunkSize: number,
+    private readonly dtype: Dtype,
+    private readonly readStats: ReadStats,
+    private readonly log: ReaderLog | undefined
+  ) {
+    const file = openForReader(path, log)
+    try {
+      readStats.fileBytes = file.size
+      checkItemLayout(file.size, dtype, path)
+    } catch (error) {
+      closeForReader(file, path, log)
+      throw error
+    }
+    this.file = file
+    this.buffer = new ArrayBuffer(Math.max(itemBytes[dtype], Math.min(chunkSize * itemBytes[dtype], file.size)))
+    this.bytes = new Uint8Array(this.buffer)
+  }
+
+  /** Reads the next chunk into the buffer; returns how many items it holds (0 at the end). */
+  fill(): number {
+    const length = Math.min(this.bytes.length, this.file.size - this.position)
+    if (length <= 0) return 0
+    readFully(this.file, this.bytes, length, this.position, this.path)
+    toNativeOrder(this.bytes, length, itemBytes[this.dtype])
+    this.position += length
+    this.readStats.bytesRead = this.position
+    return length / itemBytes[this.dtype]
+  }
+
+  close(): void {
+    closeForReader(this.file, this.path, this.log)
+  }
+}
+
+function* lazyFloat64(path: string, chunkSize: number, readStats: ReadStats, log: ReaderLog | undefined): Generator<number, void, undefined> {
+  const cursor = new LazyCursor(path, chunkSize, 'float64', readStats, log)
+  try {
+    const items = new Float64Array(cursor.buffer)
+    for (let n = cursor.fill(); n > 0; n = cursor.fill()) {
+      for (let i = 0; i < n; i++) yield items[i]!
+    }
+  } finally {
+    cursor.close()
+  }
+}
+
+function* lazyInt64(path: string, chunkSize: number, readStats: ReadStats, log: ReaderLog | undefined): Generator<number, void, undefined> {
+  const cursor = new LazyCursor(path, chunkSize, 'int64', readStats, log)
+  try {
+    const words = new Int32Array(cursor.buffer)
+    for (let n = cursor.fill(); n > 0; n = cursor.fill()) {
+      // hi * 2^32 is exact and adding the unsigned low word rounds once: the nearest double.
+      for (let i = 0; i < n; i++) yield words[2 * i + HI]! * TWO_POW_32 + (words[2 * i + LO]! >>> 0)
+    }
+  } finally {
+    cursor.close()
+  }
+}
+
+function* lazyNarrow(
+  path: string,
+  chunkSize: number,
+  dtype: 'float32' | 'int32',
+  readStats: ReadStats,
+  log: ReaderLog | undefined
+): Generator<number, void, undefined> {
+  const cursor = new LazyCursor(path, chunkSize, dtype, readStats, log)
+  try {
+    const items = dtype === 'float32' ? new Float32Array(cursor.buffer) : new Int32Array(cursor.buffer)
+    for (let n = cursor.fill(); n > 0; n = cursor.fill()) {
+      for (let i = 0; i < n; i++) yield items[i]!
+    }
+  } finally {
+    cursor.close()
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lazy, whole chunks
+
+export interface ChunkOptions extends ReaderOptions {
+  /**
+   * false (default): every chunk is a typed array over its own exactly-sized ArrayBuffer, safe to
+   * keep and to transfer over IPC. Dropped chunks are freed by the GC, which V8 runs after ~64 MiB
+   * of new buffers: with big chunks (tens of MiB) a few dropped ones may be resident at once. true: every chunk is a view into one buffer that the next
+   * `next()` overwrites (no allocation per chunk, fastest; copy anything you keep, and never
+   * transfer these: the buffer is shared and, for float64, a WebAssembly memory).
+   */
+  reuseBuffer?: boolean
+}
+
+/**
+ * Lazy reading the fast way: yields typed arrays of `chunkSize` items (the last one may be
+ * shorter). int64 chunks are BigInt64Arrays.
+ */
+export function readBinaryChunks<D extends Dtype = 'float64'>(
+  path: string,
+  chunkSize: number,
+  dtype: D = 'float64' as D,
+  options: ChunkOptions = {}
+): DataReader<DtypeArrays[D]> {
+  checkDtype(dtype)
+  checkChunkSize(chunkSize, dtype)
+  const readStats = newStats(path)
+  const chunks = lazyChunks(path, chunkSize, dtype, options.reuseBuffer === true, readStats, options.log)
+  return withStats(chunks as Generator<DtypeArrays[D], void, undefined>, readStats)
+}
+
+function* lazyChunks(
+  path: string,
+  chunkSize: number,
+  dtype: Dtype,
+  reuse: boolean,
+  readStats: ReadStats,
+  log: ReaderLog | undefined
+): Generator<NumericChunk, void, undefined> {
+  const file = openForReader(path, log)
+  try {
+    const size = file.size
+    readStats.fileBytes = size
+    checkItemLayout(size, dtype, path)
+    const itemSize = itemBytes[dtype]
+    const chunkBytes = Math.min(chunkSize * itemSize, size)
+    // The reused buffer lives in a WebAssembly memory when possible, where sumChunk adds with SIMD.
+    const shared = reuse && chunkBytes > 0 ? (dtype === 'float64' ? allocateSummableBuffer(chunkBytes) : new ArrayBuffer(chunkBytes)) : undefined
+    for (let position = 0; position < size; ) {
+      const length = Math.min(chunkBytes, size - position)
+      // allocUnsafeSlow: a standalone ArrayBuffer of exactly `length` bytes, not zero-filled (read() fills it).
+      const buffer = shared ?? (Buffer.allocUnsafeSlow(length).buffer as ArrayBuffer)
+      const bytes = new Uint8Array(buffer, 0, length)
+      readFully(file, bytes, length, position, path)
+      toNativeOrder(bytes, length, itemSize)
+      position += length
+      readStats.bytesRead = position
+      yield makeChunk(dtype, buffer, length / itemSize)
+    }
+  } finally {
+    closeForReader(file, path, log)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text
+
+export interface TextOptions extends ReaderOptions {
+  /** Bytes per read (default 64 KiB). Lines may span chunk boundaries. */
+  chunkBytes?: number
+  /** A line longer than this is MALFORMED_DATA (default 1 MiB): guards against binary data read as text. */
+  maxLineBytes?: number
+}
+
+// Unambiguous on purpose (no nested optional digit runs), so a long garbage line cannot backtrack for ages.
+const FLOAT_LITERAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
+const SPECIAL_LITERAL = /^([+-]?)(inf|infinity|nan)$/i
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9 || code === 11 || code === 12
+}
+
+/** Parses one line (without its terminator); undefined for blank and '#' comment lines. */
+function parseLine(text: string, start: number, end: number, lineNumber: number, path: string): number | undefined {
+  while (start < end && isBlank(text.charCodeAt(start))) start++
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end--
+  if (start === end || text.charCodeAt(start) === 35 /* # */) return undefined
+  const token = text.slice(start, end)
+  if (FLOAT_LITERAL.test(token)) return Number(token)
+  const special = SPECIAL_LITERAL.exec(token)
+  if (special) {
+    if (special[2]!.toLowerCase() === 'nan') return NaN
+    return special[1] === '-' ? -Infinity : Infinity
+  }
+  const preview = token.length > 40 ? `${token.slice(0, 40)}…` : token
+  throw new LabError('MALFORMED_DATA', `${path}: line ${lineNumber} is not a number: ${JSON.stringify(preview)}`, path)
+}
+
+/**
+ * ASCII text with one number per line, as `numpy.savetxt` writes it (e.g.
+ * `1.234000000000000000e+00`). LF, CRLF and CR line ends; blank lines and `#` comment lines are
+ * skipped; `inf`/`nan` accepted like numpy; anything else is MALFORMED_DATA naming the file and
+ * the 1-based line number. Reads `chunkBytes` at a time, never the whole file.
+ */
+export function readTextLazy(path: string, options: TextOptions = {}): DataReader<number> {
+  const chunkBytes = options.chunkBytes ?? DEFAULT_TEXT_CHUNK_BYTES
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 1 || chunkBytes > MAX_CHUNK_BYTES) {
+    throw new LabError('INVALID_ARGUMENT', `Text chunk size must be a whole number of bytes from 1 to ${MAX_CHUNK_BYTES} (1 GiB), got ${String(chunkBytes)}`)
+  }
+  if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1) {
+    throw new LabError('INVALID_ARGUMENT', `Maximum line length must be a positive whole number of bytes, got ${String(maxLineBytes)}`)
+  }
+  const readStats = newStats(path)
+  return withStats(textItems(path, chunkBytes, maxLineBytes, readStats, options.log), readStats)
+}
+
+function* textItems(
+  path: string,
+  chunkBytes: number,
+  maxLineBytes: number,
+  readStats: ReadStats,
+  log: ReaderLog | undefined
+): Generator<number, void, undefined> {
+  const file = openForReader(path, log)
+  try {
+    const size = file.size
+    readStats.fileBytes = size
+    const buffer = Buffer.allocUnsafeSlow(Math.max(1, Math.min(chunkBytes, size)))
+    let carry = ''
+    let lineNumber = 0
+    /** The last line ended with CR: a LF right after it belongs to the same line end. */
+    let afterCR = false
+    for (let position = 0; position < size; ) {
+      const length = Math.min(buffer.length, size - position)
+      readFully(file, buffer, length, position, path)
+      position += length
+      readStats.bytesRead = position
+      const text = carry + buffer.toString('latin1', 0, length)
+      let start = 0
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i)
+        if (code !== 10 && code !== 13) continue
+        if (code === 10 && afterCR && i === start) {
+          afterCR = false
+          start = i + 1
+          continue
+        }
+        lineNumber++
+        const value = parseLine(text, start, i, lineNumber, path)
+        if (value !== undefined) yield value
+        start = i + 1
+        afterCR = code === 13
+      }
+      carry = start < text.length ? text.slice(start) : ''
+      if (carry.length > maxLineBytes) {
+        throw new LabError('MALFORMED_DATA', `${path}: line ${lineNumber + 1} is longer than ${maxLineBytes} bytes; is this really a text file with one number per line?`, path)
+      }
+    }
+    if (carry.length > 0) {
+      const value = parseLine(carry, 0, carry.length, lineNumber + 1, path)
+      if (value !== undefined) yield value
+    }
+  } finally {
+    closeForReader(file, path, log)
+  }
+}
