@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { LabError } from '../../src/shared/errors'
 import type { JobHost } from '../../src/main/lab/jobHost'
 import { createTestJobHost, type RecordedEvent } from '../support/jobHost'
+import { rejectedLabError } from '../support/labErrors'
 
 let host: JobHost
 let events: RecordedEvent[]
@@ -16,14 +16,6 @@ afterEach(async () => {
 
 const progressOf = (id: string): number[] => events.filter((e) => e.id === id && e.progress).map((e) => e.progress!.completed)
 const logOf = (id: string): string[] => events.filter((e) => e.id === id && e.line !== undefined).map((e) => e.line!)
-const rejection = async (promise: Promise<unknown>): Promise<LabError> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
-  expect(error).toBeInstanceOf(LabError)
-  return error as LabError
-}
 
 describe('remote generators', () => {
   test('yield lazily: the producer runs exactly as far as the batches asked', async () => {
@@ -66,7 +58,7 @@ describe('remote generators', () => {
     await new Promise((resolve) => setTimeout(resolve, 200))
     expect(host.openJobs('owner')[0]?.state).toBe('running')
     await host.return('owner', id)
-    const error = await rejection(pending)
+    const error = await rejectedLabError(pending)
     expect(error.code).toBe('CANCELLED')
     // Cancel did not wait for the 10 s item (a generous bound, not a timing assertion on speed).
     expect(performance.now() - started).toBeLessThan(5_000)
@@ -78,7 +70,7 @@ describe('remote generators', () => {
     setup()
     const { id } = host.open('owner', 'range', { start: 0, stop: 10 })
     await host.next('owner', id, 2)
-    const error = await rejection(host.throw('owner', id, 'enough'))
+    const error = await rejectedLabError(host.throw('owner', id, 'enough'))
     expect(error.code).toBe('THROWN')
     expect(error.message).toBe('enough')
     expect(logOf(id)).toEqual(['range(0, 10, 1): finally ran after 2 items'])

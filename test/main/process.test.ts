@@ -7,26 +7,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LabError } from '../../src/shared/errors'
 import type { JobProgress } from '../../src/shared/jobs'
 import type { JobControl } from '../../src/main/lab/progress'
 import { process as processData, pushInto, summingConsumer, type DataItem } from '../../src/main/lab/process'
 import { readBinaryChunks, readBinaryLazy, readTextLazy } from '../../src/main/lab/readers'
 import { allocateSummableBuffer, sumChunk, sumFloat64 } from '../../src/main/lab/sum'
+import { catchLabError } from '../support/labErrors'
 
 let dir: string
 let file: string
 const ITEMS = 25_013
-
-function catchLabError(work: () => unknown): LabError {
-  try {
-    work()
-  } catch (error) {
-    expect(error).toBeInstanceOf(LabError)
-    return error as LabError
-  }
-  throw new Error('expected a LabError, nothing was thrown')
-}
 
 function recorder(cancelAfterReports = Infinity): JobControl & { reports: JobProgress[]; checks: number } {
   const control = {

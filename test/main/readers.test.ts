@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LabError } from '../../src/shared/errors'
 import { process as processData } from '../../src/main/lab/process'
 import {
   dtypes,
@@ -21,22 +20,13 @@ import {
   type NumericChunk
 } from '../../src/main/lab/readers'
 import { sumChunk } from '../../src/main/lab/sum'
+import { catchLabError } from '../support/labErrors'
 import { requirePython, runPython } from '../support/python'
 
 let dir: string
 
 function openFds(): number {
   return readdirSync('/proc/self/fd').length
-}
-
-function catchLabError(work: () => unknown): LabError {
-  try {
-    work()
-  } catch (error) {
-    expect(error).toBeInstanceOf(LabError)
-    return error as LabError
-  }
-  throw new Error('expected a LabError, nothing was thrown')
 }
 
 function drain<T>(iterable: Iterable<T>): T[] {

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LabError } from '../../src/shared/errors'
 import type { JobProgress } from '../../src/shared/jobs'
 import { process as processData } from '../../src/main/lab/process'
 import { readBinaryEager, readBinaryLazy, readTextLazy } from '../../src/main/lab/readers'
 import { defaultDataDirectory, formatSavetxt, writeSampleData, type SampleDataMeta } from '../../src/main/lab/sampleData'
+import { catchLabError } from '../support/labErrors'
 import { requirePython, runPython } from '../support/python'
 
 let root: string
@@ -21,16 +21,6 @@ function freshDir(): string {
   const dir = join(root, `case-${n++}`)
   mkdirSync(dir)
   return dir
-}
-
-function catchLabError(work: () => unknown): LabError {
-  try {
-    work()
-  } catch (error) {
-    expect(error).toBeInstanceOf(LabError)
-    return error as LabError
-  }
-  throw new Error('expected a LabError, nothing was thrown')
 }
 
 beforeAll(() => {

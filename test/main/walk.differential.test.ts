@@ -15,13 +15,14 @@
  * path is too long, we deliberately do not (see walk.test.ts for that test).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs'
+import { mkdtempSync, rmSync, chmodSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LabErrorCode } from '../../src/shared/errors'
 import { walk, type WalkTriple } from '../../src/main/lab/walk'
 import { requirePython, runPython } from '../support/python'
+import { build, FIFO, Link, type Spec } from '../support/tree'
 
 const repoRoot = resolve(import.meta.dirname, '../..')
 
@@ -130,24 +131,6 @@ function oursInSubprocess(cfg: Case, wrapper: string[]): Outcome {
 // ---------------------------------------------------------------------------------------------
 // Trees
 
-class Link {
-  constructor(readonly target: string) {}
-}
-const FIFO = Symbol('fifo')
-interface Spec {
-  [name: string]: Spec | string | Link | typeof FIFO
-}
-
-function build(dir: string, spec: Spec): void {
-  mkdirSync(dir, { recursive: true })
-  for (const [name, value] of Object.entries(spec)) {
-    const path = join(dir, name)
-    if (typeof value === 'string') writeFileSync(path, value)
-    else if (value instanceof Link) symlinkSync(value.target, path)
-    else if (value === FIFO) execFileSync('mkfifo', [path])
-    else build(path, value)
-  }
-}
 
 function manyFiles(count: number, prefix: string): Record<string, string> {
   const out: Record<string, string> = {}

@@ -13,25 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LabError } from '../../src/shared/errors'
 import type { JobProgress } from '../../src/shared/jobs'
 import { checkWalkRoot, walk, walkEntries, type WalkDir, type WalkOptions, type WalkTriple } from '../../src/main/lab/walk'
+import { build, FIFO, Link, type Spec } from '../support/tree'
 
-class Link {
-  constructor(readonly target: string) {}
-}
-const FIFO = Symbol('fifo')
-interface Spec {
-  [name: string]: Spec | string | Link | typeof FIFO
-}
-
-function build(dir: string, spec: Spec): void {
-  mkdirSync(dir, { recursive: true })
-  for (const [name, value] of Object.entries(spec)) {
-    const path = join(dir, name)
-    if (typeof value === 'string') writeFileSync(path, value)
-    else if (value instanceof Link) symlinkSync(value.target, path)
-    else if (value === FIFO) execFileSync('mkfifo', [path])
-    else build(path, value)
-  }
-}
 
 let base = ''
 let counter = 0

@@ -1,0 +1,128 @@
+/**
+ * The console's Python side (console.py) on the real Pyodide, in Node and without a browser: it
+ * is loaded the way the app's worker loads it, and its transcript is written like the console's
+ * (input after `>>> ` / `... ` prompts, then what it printed).
+ */
+import { readFileSync } from 'node:fs'
+import { loadPyodide, type PyodideInterface } from 'pyodide'
+
+export const consoleSource = readFileSync(new URL('../../src/renderer/src/python/console.py', import.meta.url), 'utf8')
+
+/** A section of the lecture excerpts kept next to the tests (python-lecture.txt). */
+export function lectureSection(title: string): string {
+  const text = readFileSync(new URL('./python-lecture.txt', import.meta.url), 'utf8')
+  const start = text.indexOf(`=== ${title}\n`)
+  if (start < 0) throw new Error(`no section ${title} in python-lecture.txt`)
+  const body = text.slice(start + title.length + 5)
+  const end = body.indexOf('\n=== ')
+  return end < 0 ? body : body.slice(0, end + 1)
+}
+
+/** Object addresses differ from run to run (and from the lecture's machine). */
+export function withoutAddresses(text: string): string {
+  return text.replace(/ at 0x[0-9a-f]+/g, ' at 0x…')
+}
+
+interface ConsoleModule {
+  run(source: string, watch: string | null): string
+  is_complete(source: string): boolean
+  internals(name: string): string
+  reset(): string
+}
+
+export interface FrameInfo {
+  function: string
+  file: string
+  line: number
+  source: string
+  isGenerator: boolean
+}
+
+export interface LiveObject {
+  name: string
+  aliases: string[]
+  kind: string
+  qualname: string
+  state: string
+  locals: { name: string; repr: string }[]
+  line: number | null
+  source: string | null
+}
+
+export interface RunOutcome {
+  status: 'ok' | 'error' | 'interrupted'
+  objects: LiveObject[]
+  inspectables: { name: string; kind: string }[]
+  resume: { name: string; resumedStack: FrameInfo[]; frameAlive: boolean } | null
+}
+
+export interface RunResult {
+  outcome: RunOutcome
+  stdout: string
+  stderr: string
+  /** stdout and stderr in the order they were written. */
+  output: string
+}
+
+export class PythonSession {
+  readonly interrupt = new Uint8Array(new SharedArrayBuffer(1))
+  transcript = ''
+  private pyodide!: PyodideInterface
+  private module!: ConsoleModule
+  private written: { stream: 'stdout' | 'stderr'; text: string }[] = []
+
+  /** As pythonHost.ts does in the app's worker. */
+  async start(): Promise<void> {
+    this.pyodide = await loadPyodide()
+    const decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() }
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const write = (bytes: Uint8Array): number => {
+        this.written.push({ stream, text: decoders[stream].decode(bytes, { stream: true }) })
+        return bytes.length
+      }
+      if (stream === 'stdout') this.pyodide.setStdout({ write })
+      else this.pyodide.setStderr({ write })
+    }
+    this.pyodide.setStdin({ error: true })
+    this.pyodide.setInterruptBuffer(this.interrupt)
+    const scope = this.pyodide.toPy({ console_source: consoleSource })
+    this.pyodide.runPython(
+      'import sys, types\nmodule = types.ModuleType("yieldlab_console")\nsys.modules["yieldlab_console"] = module\nexec(compile(console_source, "<yield-lab console>", "exec"), module.__dict__)',
+      { globals: scope }
+    )
+    scope.destroy()
+    this.module = this.pyodide.pyimport('yieldlab_console') as unknown as ConsoleModule
+  }
+
+  reset(): RunOutcome {
+    return JSON.parse(this.module.reset()) as RunOutcome
+  }
+
+  isComplete(source: string): boolean {
+    return this.module.is_complete(source)
+  }
+
+  internals<T = Record<string, unknown>>(name: string): T {
+    return JSON.parse(this.module.internals(name)) as T
+  }
+
+  /** Runs input as the console does: echoed with prompts, then its output. */
+  run(source: string, watch?: string): RunResult {
+    this.written = []
+    this.interrupt[0] = 0
+    const outcome = JSON.parse(this.module.run(source, watch ?? null)) as RunOutcome
+    const of = (stream: string): string => this.written.filter((chunk) => chunk.stream === stream).map((chunk) => chunk.text).join('')
+    const output = this.written.map((chunk) => chunk.text).join('')
+    const lines = source.replace(/\s+$/, '').split('\n')
+    const echo = lines.map((line, index) => (index === 0 ? '>>> ' : line === '' ? '...' : '... ') + line)
+    if (lines.length > 1 && source.endsWith('\n')) echo.push('...')
+    this.transcript += `${echo.join('\n')}\n${output}`
+    return { outcome, stdout: of('stdout'), stderr: of('stderr'), output }
+  }
+
+  runAll(inputs: readonly string[]): string {
+    const start = this.transcript.length
+    for (const input of inputs) this.run(input)
+    return this.transcript.slice(start)
+  }
+}
