@@ -1,8 +1,9 @@
+import { createReadStream, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'electron-vite'
 import type { Plugin } from 'vite'
-import { contentSecurityPolicy } from './src/main/lab/rendererFiles'
+import { contentSecurityPolicy, rendererHeaders } from './src/main/lab/rendererFiles'
 
 /** Puts the app's CSP into index.html as a meta tag (strict in builds, HMR-friendly in dev). */
 function contentSecurityPolicyMeta(): Plugin {
@@ -19,6 +20,37 @@ function contentSecurityPolicyMeta(): Plugin {
         injectTo: 'head-prepend'
       }
     ]
+  }
+}
+
+/** The Pyodide runtime files the Python console loads at run time (no CDN: the app is offline). */
+const pyodideFiles = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json']
+const pyodideDirectory = resolve(import.meta.dirname, 'node_modules/pyodide')
+
+/**
+ * Ships Pyodide from node_modules as the renderer's pyodide/ folder: copied into the build, and
+ * served by the dev server with the app's headers (the worker imports it from there).
+ */
+function pyodideRuntime(): Plugin {
+  return {
+    name: 'yield-lab-pyodide',
+    configureServer(server) {
+      server.middlewares.use((request, response, next) => {
+        const match = /^\/pyodide\/([^/?#]+)/.exec(request.url ?? '')
+        const file = match?.[1]
+        if (file === undefined || !pyodideFiles.includes(file)) return next()
+        const path = resolve(pyodideDirectory, file)
+        const headers = rendererHeaders(path)
+        delete headers['Content-Security-Policy'] // dev pages carry their own, HMR-friendly one
+        response.writeHead(200, headers)
+        createReadStream(path).pipe(response)
+      })
+    },
+    generateBundle() {
+      for (const file of pyodideFiles) {
+        this.emitFile({ type: 'asset', fileName: `pyodide/${file}`, source: readFileSync(resolve(pyodideDirectory, file)) })
+      }
+    }
   }
 }
 
@@ -45,7 +77,13 @@ export default defineConfig({
     resolve: {
       alias: { '@renderer': resolve(import.meta.dirname, 'src/renderer/src') }
     },
-    plugins: [vue(), contentSecurityPolicyMeta()],
+    plugins: [vue(), contentSecurityPolicyMeta(), pyodideRuntime()],
+    // Cross-origin isolation in dev too, so the Python console can be interrupted in place.
+    server: {
+      headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
+    },
+    // The Python worker is a module worker: it imports Pyodide from pyodide/ at run time.
+    worker: { format: 'es' },
     build: {
       // Offline app: everything, fonts and wasm included, ships inside the bundle.
       assetsInlineLimit: 0

@@ -4,6 +4,16 @@
  * (walker, readers, sweeps) add their kind here and its generator in src/main/lab/jobRegistry.ts.
  */
 import * as v from 'valibot'
+import { walkArgsSchema, type WalkItem, type WalkSummary } from './walkJob'
+import {
+  processArgsSchema,
+  readArgsSchema,
+  sampleDataArgsSchema,
+  type ProcessJobResult,
+  type ReadItem,
+  type ReadJobSummary,
+  type SampleDataJobResult
+} from './readJobs'
 
 const safeInteger = v.pipe(v.number(), v.safeInteger('must be a whole number'))
 
@@ -18,7 +28,15 @@ export const jobArgsSchemas = {
       delayMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(10_000)), 0)
     }),
     v.check((args) => args.step !== 0, 'step must not be zero')
-  )
+  ),
+  /** The lecture's process(*data_iterables) over readers, pull or push style, in one next(): see src/shared/readJobs.ts. */
+  process: processArgsSchema,
+  /** Writes a seeded float64 sample file (+ text twin, + JSON sidecar): see src/shared/readJobs.ts. */
+  sampleData: sampleDataArgsSchema,
+  /** One lazy reader as a remote generator: numbers, or owned typed-array chunks (transferred). */
+  read: readArgsSchema,
+  /** os.walk(top, topdown, followlinks) with a filename filter pipeline: see src/shared/walkJob.ts. */
+  walk: walkArgsSchema
 }
 
 export type JobKind = keyof typeof jobArgsSchemas
@@ -29,6 +47,10 @@ export type ParsedJobArgs<K extends JobKind> = v.InferOutput<(typeof jobArgsSche
 /** What each kind yields (item) and returns (value) once exhausted. */
 export interface JobTypes {
   range: { item: number; value: { count: number } }
+  process: { item: never; value: ProcessJobResult }
+  sampleData: { item: never; value: SampleDataJobResult }
+  read: { item: ReadItem; value: ReadJobSummary }
+  walk: { item: WalkItem; value: WalkSummary }
 }
 export type JobItem<K extends JobKind> = JobTypes[K]['item']
 export type JobValue<K extends JobKind> = JobTypes[K]['value']

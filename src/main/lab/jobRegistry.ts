@@ -4,6 +4,8 @@
  */
 import type { JobKind, JobTypes, ParsedJobArgs } from '../../shared/jobKinds'
 import type { JobControl } from './progress'
+import { processJob, readJob, sampleDataJob } from './readJobs'
+import { walkJob } from './walkJob'
 
 type JobGeneratorFactory<K extends JobKind> = (
   args: ParsedJobArgs<K>,
@@ -24,5 +26,9 @@ export const jobRegistry: { [K in JobKind]: JobGeneratorFactory<K> } = {
     } finally {
       control.log?.(`range(${start}, ${stop}, ${step}): finally ran after ${count} items`)
     }
-  }
+  },
+  process: processJob,
+  sampleData: sampleDataJob,
+  read: readJob,
+  walk: walkJob
 }

@@ -91,8 +91,33 @@ class Meter {
   private lastRss = 0
   peakRss = 0
 
-  constructor(private readonly control: JobControl) {
+  private readonly checkStep: number
+  private nextCheck: number
+  private nextProgress: number
+  /** The item count at which the per-number fast path next stops: a cancel check or a report is due. */
+  nextStop: number
+
+  constructor(
+    private readonly control: JobControl,
+    private readonly every: number
+  ) {
+    this.checkStep = Math.min(every, CANCEL_CHECK_ITEMS)
+    this.nextCheck = this.checkStep
+    this.nextProgress = every
+    this.nextStop = Math.min(this.nextCheck, this.nextProgress)
     this.sampleRss(true)
+  }
+
+  /** At a stop: throws if cancelled, reports progress when due, and returns the next stop. */
+  checkpoint(count: number): number {
+    if (this.control.isCancelled()) throw cancelled()
+    if (count >= this.nextCheck) this.nextCheck = (Math.floor(count / this.checkStep) + 1) * this.checkStep
+    if (count >= this.nextProgress) {
+      this.report(count)
+      this.nextProgress = (Math.floor(count / this.every) + 1) * this.every
+    }
+    this.nextStop = Math.min(this.nextCheck, this.nextProgress)
+    return this.nextStop
   }
 
   enter(input: unknown): void {
@@ -208,17 +233,12 @@ class Chain {
  * throws LabError 'CANCELLED'.
  */
 export function process(inputs: Iterable<Iterable<DataItem>>, options: ProcessOptions = {}): ProcessResult {
-  const every = checkEvery(options.progressEvery ?? DEFAULT_PROGRESS_EVERY)
   const control = options.control ?? uncontrolled
-  const step = Math.min(every, CANCEL_CHECK_ITEMS)
-  const meter = new Meter(control)
+  const meter = new Meter(control, checkEvery(options.progressEvery ?? DEFAULT_PROGRESS_EVERY))
   const chain = new Chain(inputs)
   let sum = 0
   let count = 0
-  let nextCheck = step
-  let nextProgress = every
-  /** The item count at which the per-number fast path next stops: a cancel check or a report is due. */
-  let nextStop = Math.min(nextCheck, nextProgress)
+  let nextStop = meter.nextStop
   let finished = false
   try {
     for (;;) {
@@ -239,13 +259,7 @@ export function process(inputs: Iterable<Iterable<DataItem>>, options: ProcessOp
         } else {
           throw invalidItem(value)
         }
-        if (control.isCancelled()) throw cancelled()
-        if (count >= nextCheck) nextCheck = (Math.floor(count / step) + 1) * step
-        if (count >= nextProgress) {
-          meter.report(count)
-          nextProgress = (Math.floor(count / every) + 1) * every
-        }
-        nextStop = Math.min(nextCheck, nextProgress)
+        nextStop = meter.checkpoint(count)
       }
       chain.endInput(meter)
     }
@@ -312,18 +326,14 @@ export function* summingConsumer(): SummingConsumer {
  * finishes early, the remaining inputs are closed and its returned total is the result.
  */
 export function pushInto(consumer: SummingConsumer, inputs: Iterable<Iterable<DataItem>>, options: ProcessOptions = {}): ProcessResult {
-  const every = checkEvery(options.progressEvery ?? DEFAULT_PROGRESS_EVERY)
   const control = options.control ?? uncontrolled
-  const step = Math.min(every, CANCEL_CHECK_ITEMS)
-  const meter = new Meter(control)
+  const meter = new Meter(control, checkEvery(options.progressEvery ?? DEFAULT_PROGRESS_EVERY))
   const chain = new Chain(inputs)
   const primed = consumer.next()
   let total = primed.value
   let consumerDone = primed.done === true
   let pushed = 0
-  let nextCheck = step
-  let nextProgress = every
-  let nextStop = Math.min(nextCheck, nextProgress)
+  let nextStop = meter.nextStop
   let finished = false
   try {
     outer: while (!consumerDone) {
@@ -347,13 +357,7 @@ export function pushInto(consumer: SummingConsumer, inputs: Iterable<Iterable<Da
           break outer
         }
         if (pushed < nextStop && n === 1) continue
-        if (control.isCancelled()) throw cancelled()
-        if (pushed >= nextCheck) nextCheck = (Math.floor(pushed / step) + 1) * step
-        if (pushed >= nextProgress) {
-          meter.report(pushed)
-          nextProgress = (Math.floor(pushed / every) + 1) * every
-        }
-        nextStop = Math.min(nextCheck, nextProgress)
+        nextStop = meter.checkpoint(pushed)
       }
       chain.endInput(meter)
     }
