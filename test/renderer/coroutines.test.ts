@@ -87,12 +87,29 @@ describe('the console', { timeout: 30_000 }, () => {
     expect(console.find('textarea').element.value).toBe('')
   })
 
+  test('the namespace starts as empty as a fresh interpreter’s, named __main__', async () => {
+    const { console } = mountAll()
+    await type(console, "[name for name in dir() if not name.startswith('_')], __name__")
+    await until(() => transcriptOf(console).endsWith("([], '__main__')\n"), 'the names')
+  })
+
   test('the gen_107 example gives the lecture’s getgeneratorstate sequence', async () => {
     const { console } = mountAll()
     await usePythonStore().runExample(examples.find((example) => example.id === 'gen-107')!)
     const expected = lectureSection('gen_107 transcript').replace('>>> g = gen_107()\n<generator object gen_107 at 0x7fe79f57d820>\n', '>>> g = gen_107()\n')
     const ours = transcriptOf(console)
     expect(ours.replace(/ at 0x[0-9a-f]+/g, '')).toContain(expected.replace(/ at 0x[0-9a-f]+/g, ''))
+  })
+
+  test('every example of the Examples menu runs, failing only where the lecture shows an error', async () => {
+    const python = usePythonStore()
+    const expectedErrors: Record<string, number> = { 'send-too-early': 1, close: 1 }
+    for (const example of examples.filter((candidate) => candidate.id !== 'runaway')) {
+      python.attach(inProcessClient())
+      const statuses = []
+      for (const input of example.inputs) statuses.push((await python.submit(input))?.status)
+      expect(statuses.filter((status) => status !== 'ok').length, example.id).toBe(expectedErrors[example.id] ?? 0)
+    }
   })
 
   test('Enter continues an open block, auto-indents, and runs it after an empty line', async () => {
@@ -239,7 +256,7 @@ describe('Live objects and Internals', { timeout: 30_000 }, () => {
     await until(() => python.internals?.name === 'g', 'g inspected')
     expect(internals.find('.summary').text()).toContain('GEN_SUSPENDED')
     expect(internals.find('[data-testid=bytecode]').text()).toContain('-->')
-    await internals.find('#internals-tab-frames').trigger('click')
+    await internals.find('#internals-show-frames').trigger('click')
     expect(internals.find('[data-testid=resumed-stack]').text()).toMatch(/^gen_107\s*<stdin>:3\s*yield 1\s*<module>\s*<stdin>:1\s*next\(g\)$/)
     expect(internals.find('[data-testid=suspended-frames]').text()).toContain('g.gi_frame')
     expect(internals.find('[data-testid=suspended-frames]').text()).toContain('f_back = None')

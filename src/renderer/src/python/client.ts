@@ -1,0 +1,238 @@
+/**
+ * The page's handle on Python: starts the worker lazily, turns requests into promises, and stops
+ * runaway code, in place when the page is cross-origin isolated (interrupt buffer) or else by
+ * restarting the worker. The transport is injected; the app's is a Web Worker (workerTransport.ts).
+ */
+import type { FromPythonWorker, LoadPhase, LoadPhases, OutputStream, PythonMethod, PythonRequests, ToPythonWorker } from './protocol'
+
+export interface PythonTransport {
+  post(message: ToPythonWorker): void
+  /** Stops the worker at once, whatever it is running. */
+  terminate(): void
+}
+
+export type TransportFactory = (events: {
+  onMessage(message: FromPythonWorker): void
+  /** The transport itself failed (e.g. the worker script could not load). */
+  onError(message: string): void
+}) => PythonTransport
+
+export interface ReadyInfo {
+  pythonVersion: string
+  /** From start() to Python answering, as the user waited for it. */
+  loadMs: number
+  /** Whether interrupt() can stop code in place (needs SharedArrayBuffer). */
+  interruptible: boolean
+  /** The worker's share of loadMs. */
+  phases: LoadPhases
+}
+
+export type PythonEvent =
+  | { type: 'progress'; phase: LoadPhase }
+  | ({ type: 'ready' } & ReadyInfo)
+  | { type: 'failed'; message: string }
+  | { type: 'output'; stream: OutputStream; text: string }
+  | { type: 'restarted'; reason: string }
+
+/** A request that never got its answer because Python was restarted under it. */
+export class PythonRestartedError extends Error {
+  override name = 'PythonRestartedError'
+}
+
+export type InterruptResult = 'idle' | 'interrupted' | 'restarted'
+
+export interface PythonClientOptions {
+  createTransport: TransportFactory
+  /** Same-origin URL of the folder holding Pyodide's files, ending in '/'. */
+  indexURL: string
+  /** Cross-origin isolated pages can share memory with the worker to interrupt in place. */
+  crossOriginIsolated: boolean
+  /** How long an interrupt may take before the worker is restarted instead. */
+  interruptGraceMs?: number
+}
+
+interface Pending {
+  resolve(value: unknown): void
+  reject(error: Error): void
+}
+
+const SIGINT = 2
+
+export class PythonClient {
+  private transport: PythonTransport | undefined
+  private startup: Promise<ReadyInfo> | undefined
+  private readonly pending = new Map<number, Pending>()
+  private readonly listeners = new Set<(event: PythonEvent) => void>()
+  private nextId = 1
+  private interruptView: Uint8Array | null = null
+  private abandonStartup: ((error: Error) => void) | undefined
+  /** Counts workers: a request made for one worker must not reach its replacement. */
+  private generation = 0
+  /** The run requests in flight, oldest first (runs are queued by the worker). */
+  private readonly runs = new Set<Promise<unknown>>()
+
+  constructor(private readonly options: PythonClientOptions) {}
+
+  get interruptible(): boolean {
+    return this.options.crossOriginIsolated && typeof SharedArrayBuffer === 'function'
+  }
+
+  get running(): boolean {
+    return this.runs.size > 0
+  }
+
+  on(listener: (event: PythonEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Starts Python the first time it is called; later calls return the same startup. */
+  start(): Promise<ReadyInfo> {
+    this.startup ??= this.launch()
+    return this.startup
+  }
+
+  async run(source: string, watch?: string): Promise<PythonRequests['run']['output']> {
+    const request = this.request('run', watch === undefined ? { source } : { source, watch })
+    this.runs.add(request)
+    try {
+      return await request
+    } finally {
+      this.runs.delete(request)
+    }
+  }
+
+  isComplete(source: string): Promise<boolean> {
+    return this.request('isComplete', { source })
+  }
+
+  internals(name: string): Promise<PythonRequests['internals']['output']> {
+    return this.request('internals', { name })
+  }
+
+  reset(): Promise<PythonRequests['reset']['output']> {
+    return this.request('reset', {})
+  }
+
+  /**
+   * Stops the running code: KeyboardInterrupt in place when possible; if that is not possible or
+   * does not take within the grace period, the worker is restarted (the namespace is lost).
+   */
+  async interrupt(): Promise<InterruptResult> {
+    const running = [...this.runs]
+    if (running.length === 0) return 'idle'
+    if (this.interruptView === null) {
+      await this.restart(
+        'Interrupting in place needs cross-origin isolation (SharedArrayBuffer), which this window does not have, so Python was restarted.'
+      )
+      return 'restarted'
+    }
+    Atomics.store(this.interruptView, 0, SIGINT)
+    const grace = this.options.interruptGraceMs ?? 1000
+    const settled = await Promise.race([
+      Promise.allSettled(running.slice(0, 1)).then(() => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), grace))
+    ])
+    if (settled) return 'interrupted'
+    await this.restart(`Python did not stop within ${grace / 1000} s of the interrupt, so it was restarted.`)
+    return 'restarted'
+  }
+
+  /** Throws away the worker and everything defined in it, and starts a fresh Python. */
+  async restart(reason: string): Promise<ReadyInfo> {
+    this.shutdown(reason)
+    this.emit({ type: 'restarted', reason })
+    return this.start()
+  }
+
+  /** Ends the worker for good (the page is going away). */
+  dispose(): void {
+    this.shutdown('The Python console was closed.')
+    this.listeners.clear()
+  }
+
+  private shutdown(reason: string): void {
+    this.generation++
+    this.transport?.terminate()
+    this.transport = undefined
+    this.startup = undefined
+    this.interruptView = null
+    const error = new PythonRestartedError(reason)
+    this.abandonStartup?.(error) // whoever waits for the old worker to start waits no more
+    for (const pending of this.pending.values()) pending.reject(error)
+    this.pending.clear()
+    this.runs.clear()
+  }
+
+  private launch(): Promise<ReadyInfo> {
+    const started = performance.now()
+    const interruptBuffer = this.interruptible ? new SharedArrayBuffer(1) : null
+    this.interruptView = interruptBuffer === null ? null : new Uint8Array(interruptBuffer)
+    const startup = new Promise<ReadyInfo>((resolve, reject) => {
+      this.abandonStartup = reject
+      const fail = (message: string): void => {
+        this.startup = undefined // a later start() tries again
+        this.transport?.terminate()
+        this.transport = undefined
+        this.emit({ type: 'failed', message })
+        reject(new Error(message))
+      }
+      const transport = this.options.createTransport({
+        onMessage: (message) => {
+          if (this.transport !== transport) return // a message from a worker already restarted
+          switch (message.type) {
+            case 'ready': {
+              const info: ReadyInfo = {
+                pythonVersion: message.pythonVersion,
+                loadMs: Math.round(performance.now() - started),
+                interruptible: this.interruptView !== null,
+                phases: message.phases
+              }
+              this.emit({ type: 'ready', ...info })
+              resolve(info)
+              break
+            }
+            case 'failed':
+              fail(message.message)
+              break
+            case 'progress':
+            case 'output':
+              this.emit(message)
+              break
+            case 'reply': {
+              const pending = this.pending.get(message.id)
+              this.pending.delete(message.id)
+              if (message.ok) pending?.resolve(message.value)
+              else pending?.reject(new Error(message.message))
+              break
+            }
+          }
+        },
+        onError: (message) => {
+          if (this.transport === transport) fail(message)
+        }
+      })
+      this.transport = transport
+      transport.post({ type: 'init', indexURL: this.options.indexURL, interruptBuffer })
+    })
+    startup.catch(() => undefined) // failures reach callers and the 'failed' event; none is unhandled
+    return startup
+  }
+
+  private async request<M extends PythonMethod>(method: M, input: PythonRequests[M]['input']): Promise<PythonRequests[M]['output']> {
+    const generation = this.generation
+    await this.start()
+    const transport = this.transport
+    // Restarted while waiting for the start: the input that needed stopping must not run again.
+    if (transport === undefined || generation !== this.generation) throw new PythonRestartedError('Python was restarted.')
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
+      transport.post({ type: 'request', id, method, input } as ToPythonWorker)
+    })
+  }
+
+  private emit(event: PythonEvent): void {
+    for (const listener of this.listeners) listener(event)
+  }
+}

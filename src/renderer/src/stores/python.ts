@@ -1,0 +1,271 @@
+/**
+ * The Python console's state: the worker's loading progress, the transcript, the queue of inputs,
+ * the live generators of the namespace and the Internals report, and the input history.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import { PythonClient, PythonRestartedError, type PythonEvent, type ReadyInfo } from '../python/client'
+import type { ConsoleExample } from '../python/examples'
+import { loadHistory, remember, saveHistory } from '../python/history'
+import type { Inspectable, Internals, LiveObject, LoadPhase, ResumeSnapshot, RunOutcome } from '../python/protocol'
+import { appendEntry, normalizeInput, promptedInput, transcriptText, type TranscriptEntry } from '../python/transcript'
+import { createAppPythonClient } from '../python/workerTransport'
+
+export type PythonStatus = 'idle' | 'loading' | 'ready' | 'failed'
+export type DriveAction = 'next' | 'send' | 'throw' | 'close'
+
+interface QueuedRun {
+  source: string
+  watch?: string
+  done(outcome: RunOutcome | undefined): void
+}
+
+/** The Python line each Live objects button stands for, echoed so the transcript can be replayed. */
+export function driveCode(name: string, action: DriveAction, argument = ''): string {
+  switch (action) {
+    case 'next':
+      return `next(${name})`
+    case 'send':
+      return `${name}.send(${argument.trim() || 'None'})`
+    case 'throw':
+      return `${name}.throw(${argument.trim() || 'Exception'})`
+    case 'close':
+      return `${name}.close()`
+  }
+}
+
+function localStorageIfAny(): Storage | undefined {
+  try {
+    return globalThis.localStorage
+  } catch {
+    return undefined // storage disabled: history lives for this session only
+  }
+}
+
+export const usePythonStore = defineStore('python', () => {
+  const client = shallowRef<PythonClient>()
+  const status = ref<PythonStatus>('idle')
+  const phase = ref<LoadPhase>('downloading')
+  const readyInfo = ref<ReadyInfo>()
+  const failure = ref<string>()
+  const transcript = ref<TranscriptEntry[]>([])
+  const objects = ref<LiveObject[]>([])
+  const inspectables = ref<Inspectable[]>([])
+  const selected = ref<string>()
+  const internals = ref<Internals>()
+  const lastResume = ref<ResumeSnapshot>()
+  const history = ref<string[]>(loadHistory(localStorageIfAny()))
+  /** The input Python is running now; the rest wait in `queue`. */
+  const current = ref<{ source: string; watch?: string }>()
+  const queued = ref(0)
+  const queue: QueuedRun[] = []
+
+  const busy = computed(() => current.value !== undefined)
+  /** The generator a button is resuming right now: GEN_RUNNING until it yields. */
+  const runningGenerator = computed(() => current.value?.watch)
+  const text = computed(() => transcriptText(transcript.value))
+
+  function note(message: string): void {
+    appendEntry(transcript.value, 'notice', `${message}\n`)
+  }
+
+  function onEvent(event: PythonEvent): void {
+    switch (event.type) {
+      case 'progress':
+        phase.value = event.phase
+        break
+      case 'ready':
+        status.value = 'ready'
+        failure.value = undefined
+        readyInfo.value = { pythonVersion: event.pythonVersion, loadMs: event.loadMs, interruptible: event.interruptible, phases: event.phases }
+        break
+      case 'failed':
+        status.value = 'failed'
+        failure.value = event.message
+        break
+      case 'output':
+        appendEntry(transcript.value, event.stream, event.text)
+        break
+      case 'restarted':
+        status.value = 'loading'
+        phase.value = 'downloading'
+        objects.value = []
+        inspectables.value = []
+        internals.value = undefined
+        lastResume.value = undefined
+        note(`Python restarted: ${event.reason} Names defined before are gone.`)
+        break
+    }
+  }
+
+  /** Uses this client instead of the app's Web Worker one (for Python hosted elsewhere). */
+  function attach(replacement: PythonClient): void {
+    client.value?.dispose()
+    client.value = replacement
+    status.value = 'idle'
+    replacement.on(onEvent)
+  }
+
+  function ensureClient(): PythonClient {
+    if (client.value === undefined) attach(createAppPythonClient())
+    return client.value!
+  }
+
+  /** Loads Python on first use; safe to call again (e.g. to retry after a failure). */
+  async function start(): Promise<void> {
+    const python = ensureClient()
+    if (status.value === 'ready' || status.value === 'loading') return
+    status.value = 'loading'
+    try {
+      await python.start()
+    } catch {
+      // The 'failed' event has put the message on screen.
+    }
+  }
+
+  function enqueue(source: string, watch?: string): Promise<RunOutcome | undefined> {
+    return new Promise((done) => {
+      queue.push({ source, watch, done })
+      queued.value = queue.length
+      void drain()
+    })
+  }
+
+  let draining = false
+  async function drain(): Promise<void> {
+    if (draining) return
+    draining = true
+    try {
+      void start()
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+        queued.value = queue.length
+        next.done(await execute(next))
+      }
+    } finally {
+      draining = false
+    }
+  }
+
+  async function execute({ source, watch }: QueuedRun): Promise<RunOutcome | undefined> {
+    const input = normalizeInput(source)
+    current.value = { source: input, watch }
+    appendEntry(transcript.value, 'input', promptedInput(input))
+    try {
+      const outcome = await ensureClient().run(input, watch)
+      objects.value = outcome.objects
+      inspectables.value = outcome.inspectables
+      if (outcome.resume !== null) lastResume.value = outcome.resume
+      await refreshInternals()
+      return outcome
+    } catch (error) {
+      // A restart has already said why; anything else is a failure of the console itself.
+      if (!(error instanceof PythonRestartedError)) note(`The console could not run this: ${error instanceof Error ? error.message : String(error)}`)
+      return undefined
+    } finally {
+      current.value = undefined
+    }
+  }
+
+  /** Runs what the user typed (remembered in the history). */
+  function submit(source: string): Promise<RunOutcome | undefined> {
+    const input = normalizeInput(source)
+    history.value = remember(history.value, input)
+    saveHistory(localStorageIfAny(), history.value)
+    return enqueue(input)
+  }
+
+  /** Runs an example's inputs one after another, each echoed as if typed. */
+  async function runExample(example: ConsoleExample): Promise<void> {
+    for (const input of example.inputs) {
+      const outcome = await submit(input)
+      if (outcome === undefined || outcome.status === 'interrupted') return
+    }
+  }
+
+  /** A Live objects button: runs the Python line it stands for, watching that generator's frames. */
+  function drive(name: string, action: DriveAction, argument?: string): Promise<RunOutcome | undefined> {
+    const code = driveCode(name, action, argument)
+    history.value = remember(history.value, code)
+    saveHistory(localStorageIfAny(), history.value)
+    return enqueue(code, name)
+  }
+
+  function isComplete(source: string): Promise<boolean> {
+    return ensureClient().isComplete(source)
+  }
+
+  function dropQueue(): void {
+    for (const waiting of queue.splice(0)) waiting.done(undefined)
+    queued.value = 0
+  }
+
+  /** Ctrl+C: stops the running input and forgets the queued ones. */
+  async function interrupt(): Promise<void> {
+    dropQueue()
+    if (client.value === undefined || !busy.value) return
+    await client.value.interrupt()
+  }
+
+  async function restart(): Promise<void> {
+    dropQueue()
+    status.value = 'loading'
+    try {
+      await ensureClient().restart('you asked for a fresh interpreter.')
+    } catch {
+      // shown by the 'failed' event
+    }
+  }
+
+  function clear(): void {
+    transcript.value = []
+  }
+
+  async function inspect(name: string | undefined): Promise<void> {
+    selected.value = name
+    await refreshInternals()
+  }
+
+  async function refreshInternals(): Promise<void> {
+    if (selected.value === undefined && inspectables.value.length > 0) selected.value = inspectables.value.at(-1)!.name
+    const name = selected.value
+    if (name === undefined || client.value === undefined) {
+      internals.value = undefined
+      return
+    }
+    try {
+      const report = await client.value.internals(name)
+      if (selected.value === name) internals.value = report
+    } catch (error) {
+      if (!(error instanceof PythonRestartedError)) internals.value = { name, error: error instanceof Error ? error.message : String(error) }
+    }
+  }
+
+  return {
+    status,
+    phase,
+    readyInfo,
+    failure,
+    transcript,
+    text,
+    objects,
+    inspectables,
+    selected,
+    internals,
+    lastResume,
+    history,
+    current,
+    queued,
+    busy,
+    runningGenerator,
+    attach,
+    start,
+    submit,
+    runExample,
+    drive,
+    isComplete,
+    interrupt,
+    restart,
+    clear,
+    inspect
+  }
+})
