@@ -1,0 +1,419 @@
+/**
+ * The Read tab: choose (or generate) a data file, read it one of the lecture's ways with the
+ * `process` job (pull or push style), watch progress and memory live, and collect the runs in a
+ * results table where sums must agree across modes.
+ *
+ * One run and one sample-file generation may be under way at a time, each a remote generator
+ * tracked by the jobs store (so the status bar shows and cancels them too). Cancel is return().
+ */
+import { defineStore } from 'pinia'
+import { computed, reactive, ref, shallowRef, watch } from 'vue'
+import type { AppInfo } from '../../../shared/contract'
+import { LabError, type LabErrorInfo } from '../../../shared/errors'
+import type { JobProgress } from '../../../shared/jobs'
+import { DEFAULT_CHUNK_ITEMS, DEFAULT_PROGRESS_EVERY, type ProcessArgs, type ReadDtype, type ReadMode, type SampleDataArgs, type SampleDataJobResult } from '../../../shared/readJobs'
+import { call, describeError, onLabEvent } from '../lab/client'
+import { formatBytes } from '../lab/formatSize'
+import {
+  baseName,
+  checkChunkItems,
+  checkMemoryLimitMiB,
+  checkProgressEvery,
+  checkSampleMiB,
+  checkSampleName,
+  checkSeed,
+  defaultMemoryLimit,
+  defaultSampleName,
+  modeInfo,
+  samplePresets,
+  type Checked,
+  type SamplePreset
+} from '../lab/readForm'
+import { datasetKey, viewRows, type KnownSum, type ResultRow } from '../lab/readResults'
+import type { RemoteGenerator } from '../lab/remoteGenerator'
+import { useJobsStore } from './jobs'
+
+export type RunPhase = 'idle' | 'starting' | 'running' | 'cancelling'
+
+/** Why a run did not finish, with what it was asked to do. */
+export interface RunFailure extends LabErrorInfo {
+  mode: ReadMode
+  /** For an eager refusal: the file's size and the limit, when the message tells them. */
+  fileBytes?: number
+  limitBytes?: number
+}
+
+/** RSS samples kept for the sparkline. */
+const RSS_SAMPLES_KEPT = 120
+
+function failureOf(error: unknown, mode: ReadMode): RunFailure {
+  const info: LabErrorInfo = error instanceof LabError ? error.toInfo() : { code: 'INTERNAL', message: describeError(error) }
+  const failure: RunFailure = { ...info, mode }
+  const refusal = /: (\d+) bytes is more than the eager-read limit of (\d+) bytes/.exec(info.message)
+  if (info.code === 'TOO_LARGE' && refusal) {
+    failure.fileBytes = Number(refusal[1])
+    failure.limitBytes = Number(refusal[2])
+  }
+  return failure
+}
+
+function isCancel(error: unknown): boolean {
+  return error instanceof LabError && error.code === 'CANCELLED'
+}
+
+export const useReadStore = defineStore('read', () => {
+  const jobs = useJobsStore()
+
+  const info = ref<AppInfo>()
+  const infoError = ref<string>()
+
+  // ---- What to read and how --------------------------------------------------------------
+  const form = reactive({
+    path: '',
+    mode: 'lazyChunk' as ReadMode,
+    /** Items per read; a string while the field holds something that is not a number. */
+    chunkItems: DEFAULT_CHUNK_ITEMS as number | string,
+    dtype: 'float64' as ReadDtype,
+    style: 'pull' as 'pull' | 'push',
+    progressEvery: DEFAULT_PROGRESS_EVERY as number | string
+  })
+  /** Eager memory limit in MiB as typed; null = the default, a quarter of the RAM. */
+  const memoryLimitMiB = ref<number | string | null>(null)
+
+  const defaultLimitBytes = computed(() => (info.value === undefined ? undefined : defaultMemoryLimit(info.value.totalMemoryBytes)))
+  const memoryLimit = computed<Checked<number> | undefined>(() => {
+    if (memoryLimitMiB.value === null || memoryLimitMiB.value === '') {
+      return defaultLimitBytes.value === undefined ? undefined : { ok: true, value: defaultLimitBytes.value }
+    }
+    return checkMemoryLimitMiB(memoryLimitMiB.value)
+  })
+  const chunk = computed(() => checkChunkItems(form.chunkItems, form.dtype))
+  const progressEvery = computed(() => checkProgressEvery(form.progressEvery))
+
+  /** The first thing wrong with the form (an empty path is not shouted about, just blocks Run). */
+  const formProblem = computed<string | undefined>(() => {
+    if (form.mode !== 'eager' && !chunk.value.ok) return chunk.value.message
+    if (!progressEvery.value.ok) return progressEvery.value.message
+    const limit = memoryLimit.value
+    if (limit !== undefined && !limit.ok) return limit.message
+    const ram = info.value?.totalMemoryBytes
+    if (limit?.ok === true && ram !== undefined && limit.value > ram) {
+      return `The eager memory limit (${formatBytes(limit.value)}) is more than this machine's RAM (${formatBytes(ram)}): an eager read that big would swap.`
+    }
+    return undefined
+  })
+
+  // ---- A run -------------------------------------------------------------------------------
+  const runPhase = ref<RunPhase>('idle')
+  const runJob = shallowRef<RemoteGenerator<'process'>>()
+  /** What the current (or last) run was asked to do. */
+  const runArgs = shallowRef<ProcessArgs>()
+  const progress = shallowRef<JobProgress>()
+  const rssSamples = ref<number[]>([])
+  const runFailure = ref<RunFailure>()
+  const lastOutcome = ref<'done' | 'cancelled'>()
+  const results = ref<ResultRow[]>([])
+  /** Sums the generator wrote, by dataset (see datasetKey). */
+  const knownSums = reactive(new Map<string, KnownSum>())
+  const rows = computed(() => viewRows(results.value, knownSums))
+  let runCounter = 0
+
+  const busy = computed(() => runPhase.value !== 'idle')
+  const canRun = computed(() => !busy.value && form.path.trim() !== '' && formProblem.value === undefined)
+
+  // ---- Sample data -------------------------------------------------------------------------
+  const sample = reactive({
+    directory: '',
+    preset: '1MiB' as SamplePreset,
+    customMiB: 256 as number | string,
+    seed: 0 as number | string,
+    /** Empty: the default name (size and seed). */
+    name: '',
+    withText: true
+  })
+  const genPhase = ref<'idle' | 'running' | 'cancelling'>('idle')
+  const genJob = shallowRef<RemoteGenerator<'sampleData'>>()
+  const genProgress = shallowRef<JobProgress>()
+  const genError = ref<LabErrorInfo>()
+  const genOutcome = ref<'done' | 'cancelled'>()
+  /** An existing file stopped the generator: asking whether to overwrite it. */
+  const overwriteAsk = ref<{ path: string; message: string }>()
+  const generated = ref<SampleDataJobResult[]>([])
+  const lastGenerated = computed(() => generated.value.at(-1))
+
+  const sampleBytes = computed<Checked<number>>(() => {
+    if (sample.preset === 'custom') return checkSampleMiB(sample.customMiB)
+    return { ok: true, value: samplePresets.find((preset) => preset.id === sample.preset)!.bytes }
+  })
+  const sampleSeed = computed(() => checkSeed(sample.seed))
+  const defaultName = computed(() =>
+    defaultSampleName(sampleBytes.value.ok ? sampleBytes.value.value : 0, sampleSeed.value.ok ? sampleSeed.value.value : 0)
+  )
+  const sampleName = computed(() => (sample.name.trim() === '' ? defaultName.value : sample.name.trim()))
+  const sampleProblem = computed<string | undefined>(() => {
+    if (!sampleBytes.value.ok) return sampleBytes.value.message
+    if (!sampleSeed.value.ok) return sampleSeed.value.message
+    const name = checkSampleName(sampleName.value)
+    if (!name.ok) return name.message
+    if (sample.directory.trim() === '') return 'Choose a folder to write into.'
+    return undefined
+  })
+
+  // ---- Events --------------------------------------------------------------------------------
+  onLabEvent('job.progress', ({ id, progress: update }) => {
+    if (runJob.value?.id === id && runPhase.value !== 'idle') {
+      progress.value = update
+      const rss = update.stats['rssBytes']
+      if (rss !== undefined) {
+        rssSamples.value.push(rss)
+        if (rssSamples.value.length > RSS_SAMPLES_KEPT) rssSamples.value.splice(0, rssSamples.value.length - RSS_SAMPLES_KEPT)
+      }
+    } else if (genJob.value?.id === id && genPhase.value !== 'idle') {
+      genProgress.value = update
+    }
+  })
+
+  /** A sample file and its text twin are the same data: switching to or from text mode swaps the path. */
+  watch(
+    () => form.mode,
+    (mode, previous) => {
+      const path = form.path
+      const files = generated.value.find((result) => result.binaryPath === path || result.textPath === path)
+      if (files === undefined) return
+      if (mode === 'text' && files.textPath !== null && path === files.binaryPath) form.path = files.textPath
+      else if (previous === 'text' && mode !== 'text' && path === files.textPath) form.path = files.binaryPath
+    }
+  )
+
+  async function init(): Promise<void> {
+    if (info.value !== undefined) return
+    try {
+      info.value = await call('app.info', undefined)
+      infoError.value = undefined
+      if (sample.directory === '') sample.directory = info.value.dataDirectory
+    } catch (error) {
+      infoError.value = describeError(error)
+    }
+  }
+
+  async function chooseFile(): Promise<void> {
+    const { path } = await call('dialog.choosePath', { kind: 'file', title: 'Choose a data file to read' })
+    if (path !== null) {
+      form.path = path
+      runFailure.value = undefined
+    }
+  }
+
+  async function chooseSampleDirectory(): Promise<void> {
+    const { path } = await call('dialog.choosePath', { kind: 'directory', title: 'Choose a folder for sample data' })
+    if (path !== null) sample.directory = path
+  }
+
+  /** Reads form.path as the form says, adding a row to the results when it finishes. */
+  async function run(): Promise<void> {
+    if (busy.value) return
+    await init()
+    const path = form.path.trim()
+    const mode = form.mode
+    const dtype = form.dtype
+    if (path === '') {
+      runFailure.value = { code: 'INVALID_ARGUMENT', message: 'Choose a file to read first (Browse…, or generate sample data).', mode }
+      return
+    }
+    if (formProblem.value !== undefined) {
+      runFailure.value = { code: 'INVALID_ARGUMENT', message: formProblem.value, mode }
+      return
+    }
+    const chunkSize = chunk.value.ok ? chunk.value.value : DEFAULT_CHUNK_ITEMS
+    const limit = memoryLimit.value?.ok === true ? memoryLimit.value.value : undefined
+    const args: ProcessArgs = {
+      inputs: [{ path, mode, chunkSize, dtype }],
+      progressEvery: progressEvery.value.ok ? progressEvery.value.value : DEFAULT_PROGRESS_EVERY,
+      style: form.style,
+      ...(limit === undefined ? {} : { eagerMaxBytes: limit })
+    }
+    runPhase.value = 'starting'
+    runJob.value = undefined
+    runArgs.value = args
+    runFailure.value = undefined
+    lastOutcome.value = undefined
+    progress.value = undefined
+    rssSamples.value = []
+    try {
+      const generator = await jobs.start('process', args, `${modeInfo(mode).label}: ${baseName(path)}`)
+      runJob.value = generator
+      if ((runPhase.value as RunPhase) === 'cancelling') {
+        // Cancel was pressed while the job was being opened: close it before it starts.
+        await generator.return()
+        throw new LabError('CANCELLED', 'Cancelled.')
+      }
+      runPhase.value = 'running'
+      const batch = await generator.next(1)
+      const result = batch.value
+      if (result === undefined) throw new LabError('INTERNAL', 'The run ended without a result.')
+      results.value.push({
+        run: ++runCounter,
+        path,
+        mode,
+        dtype,
+        chunkItems: mode === 'eager' ? null : chunkSize,
+        style: result.style,
+        sum: result.sum,
+        count: result.count,
+        elapsedMs: result.elapsedMs,
+        bytes: result.bytes,
+        mbPerSecond: result.mbPerSecond,
+        itemsPerSecond: result.itemsPerSecond,
+        peakRssBytes: result.peakRssBytes,
+        startRssBytes: result.startRssBytes
+      })
+      progress.value = {
+        completed: result.bytes,
+        total: result.bytes,
+        unit: 'bytes',
+        stats: { items: result.count, bytes: result.bytes, mbPerSecond: result.mbPerSecond, itemsPerSecond: result.itemsPerSecond, rssBytes: rssSamples.value.at(-1) ?? result.peakRssBytes, peakRssBytes: result.peakRssBytes, elapsedMs: result.elapsedMs }
+      }
+      lastOutcome.value = 'done'
+    } catch (error) {
+      if (isCancel(error)) lastOutcome.value = 'cancelled'
+      else runFailure.value = failureOf(error, mode)
+    } finally {
+      runPhase.value = 'idle'
+    }
+  }
+
+  /** Cancels the run in flight (return() on its generator; the worker stops mid-file). */
+  async function cancelRun(): Promise<void> {
+    if (runPhase.value === 'starting') {
+      runPhase.value = 'cancelling'
+      return
+    }
+    const generator = runJob.value
+    if (generator === undefined || runPhase.value !== 'running') return
+    runPhase.value = 'cancelling'
+    try {
+      await generator.return()
+    } catch {
+      // The run's own next() reports how it ended.
+    }
+  }
+
+  /** Switches an eager run that was refused to lazy chunks and runs again. */
+  async function runLazilyInstead(): Promise<void> {
+    form.mode = 'lazyChunk'
+    await run()
+  }
+
+  function clearResults(): void {
+    results.value = []
+    runCounter = 0
+  }
+
+  /** Writes a sample file; an existing one stops it with a question unless `overwrite`. */
+  async function generate(overwrite = false): Promise<void> {
+    if (genPhase.value !== 'idle') return
+    await init()
+    overwriteAsk.value = undefined
+    genError.value = undefined
+    genOutcome.value = undefined
+    if (sampleProblem.value !== undefined) {
+      genError.value = { code: 'INVALID_ARGUMENT', message: sampleProblem.value }
+      return
+    }
+    const args: SampleDataArgs = {
+      directory: sample.directory.trim(),
+      name: sampleName.value,
+      bytes: sampleBytes.value.ok ? sampleBytes.value.value : 0,
+      seed: sampleSeed.value.ok ? sampleSeed.value.value : 0,
+      withText: sample.withText,
+      overwrite
+    }
+    genPhase.value = 'running'
+    genProgress.value = undefined
+    try {
+      const generator = await jobs.start('sampleData', args, `Generate ${args.name}.bin`)
+      genJob.value = generator
+      const batch = await generator.next(1)
+      const result = batch.value
+      if (result === undefined) throw new LabError('INTERNAL', 'The generator ended without a result.')
+      generated.value = [...generated.value.filter((old) => old.binaryPath !== result.binaryPath), result]
+      knownSums.set(datasetKey(result.binaryPath, 'lazyChunk', 'float64'), { sum: result.sum, count: result.count })
+      form.path = form.mode === 'text' && result.textPath !== null ? result.textPath : result.binaryPath
+      form.dtype = 'float64'
+      runFailure.value = undefined
+      genOutcome.value = 'done'
+    } catch (error) {
+      if (isCancel(error)) genOutcome.value = 'cancelled'
+      else if (error instanceof LabError && error.code === 'ALREADY_EXISTS' && !overwrite) {
+        overwriteAsk.value = { path: error.path ?? `${args.directory}/${args.name}.bin`, message: error.message }
+      } else genError.value = error instanceof LabError ? error.toInfo() : { code: 'INTERNAL', message: describeError(error) }
+    } finally {
+      genPhase.value = 'idle'
+    }
+  }
+
+  async function confirmOverwrite(): Promise<void> {
+    await generate(true)
+  }
+
+  function declineOverwrite(): void {
+    overwriteAsk.value = undefined
+  }
+
+  async function cancelGenerate(): Promise<void> {
+    const generator = genJob.value
+    if (generator === undefined || genPhase.value !== 'running') return
+    genPhase.value = 'cancelling'
+    try {
+      await generator.return()
+    } catch {
+      // generate() reports how it ended.
+    }
+  }
+
+  return {
+    info,
+    infoError,
+    form,
+    memoryLimitMiB,
+    defaultLimitBytes,
+    memoryLimit,
+    chunk,
+    formProblem,
+    runPhase,
+    runJob,
+    runArgs,
+    progress,
+    rssSamples,
+    runFailure,
+    lastOutcome,
+    results,
+    knownSums,
+    rows,
+    busy,
+    canRun,
+    sample,
+    genPhase,
+    genProgress,
+    genError,
+    genOutcome,
+    overwriteAsk,
+    generated,
+    lastGenerated,
+    sampleBytes,
+    sampleName,
+    defaultName,
+    sampleProblem,
+    init,
+    chooseFile,
+    chooseSampleDirectory,
+    run,
+    cancelRun,
+    runLazilyInstead,
+    clearResults,
+    generate,
+    confirmOverwrite,
+    declineOverwrite,
+    cancelGenerate
+  }
+})

@@ -1,0 +1,152 @@
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser, Locator, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { launchBrowser, openApp, type LabApp } from './support/app'
+
+let browser: Browser
+let app: LabApp | undefined
+
+beforeAll(async () => {
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser.close()
+})
+afterEach(async () => {
+  await app?.close()
+  app = undefined
+})
+
+function panelOf(page: Page): Locator {
+  return page.getByRole('tabpanel', { name: 'Read' })
+}
+
+async function openRead(page: Page): Promise<Locator> {
+  await page.getByRole('tab', { name: 'Read' }).click()
+  const panel = panelOf(page)
+  await expect.poll(() => panel.isVisible()).toBe(true)
+  return panel
+}
+
+async function generate(panel: Locator, options: { customMiB?: number; withText?: boolean } = {}): Promise<void> {
+  if (!(await panel.getByTestId('read-sample-generate').isVisible())) await panel.getByTestId('read-generate-toggle').click()
+  if (options.customMiB !== undefined) {
+    await panel.getByRole('radio', { name: 'Custom' }).check()
+    await panel.getByTestId('read-sample-mib').fill(String(options.customMiB))
+  }
+  if (options.withText === false) await panel.getByTestId('read-sample-text').uncheck()
+  await panel.getByTestId('read-sample-generate').click()
+}
+
+async function runMode(panel: Locator, mode: string, rows: number, chunkPreset?: string): Promise<void> {
+  await panel.getByTestId(`read-mode-${mode}`).click()
+  if (chunkPreset !== undefined) await panel.getByRole('button', { name: chunkPreset, exact: true }).click()
+  await panel.getByTestId('read-run').click()
+  await expect.poll(() => panel.getByTestId('read-results').locator('tbody tr[data-testid]').count(), { timeout: 30_000 }).toBe(rows)
+}
+
+describe('Read tab in Chromium', () => {
+  test('generates a small file, reads it eagerly and lazily, and the sums agree', async () => {
+    app = await openApp(browser)
+    const { page } = app
+    const panel = await openRead(page)
+    await expect.poll(() => panel.getByTestId('read-results').textContent()).toContain('No runs yet')
+
+    await generate(panel)
+    await expect.poll(() => panel.getByTestId('read-sample-done').textContent(), { timeout: 30_000 }).toContain('Wrote 131,072 items')
+    const path = await panel.getByTestId('read-path').inputValue()
+    expect(path).toMatch(/sample-1MiB-seed0\.bin$/)
+    const dataDir = readdirSync(join(path, '..'))
+    expect(dataDir.sort()).toEqual(['sample-1MiB-seed0.bin', 'sample-1MiB-seed0.json', 'sample-1MiB-seed0.txt'])
+
+    await runMode(panel, 'eager', 1)
+    await runMode(panel, 'lazyItem', 2, '1 KiB')
+    await runMode(panel, 'lazyChunk', 3, '64 KiB')
+    await runMode(panel, 'text', 4)
+    expect(await panel.getByTestId('read-path').inputValue()).toMatch(/sample-1MiB-seed0\.txt$/)
+    await panel.getByTestId('read-style-push').check()
+    await runMode(panel, 'lazyChunk', 5)
+    expect(await panel.getByTestId('read-path').inputValue()).toMatch(/sample-1MiB-seed0\.bin$/)
+
+    const table = panel.getByTestId('read-results')
+    const sums = await table.getByTestId('read-row-sum').allTextContents()
+    expect(sums).toHaveLength(5)
+    const first = Number(sums[0]!.replaceAll(',', ''))
+    expect(first).toBeGreaterThan(60_000)
+    expect(first).toBeLessThan(71_000)
+    for (const sum of sums) expect(Math.abs(Number(sum.replaceAll(',', '')) - first)).toBeLessThan(1e-6)
+    expect(await table.getByTestId('read-row-agreement').allTextContents()).toEqual(['✓', '✓', '✓', '✓', '✓'])
+    expect(await table.locator('tbody tr').nth(3).textContent()).toContain('Text, lazy')
+    await app.screenshot('read-results-light')
+    expect(app.problems).toEqual([])
+  })
+
+  test('eager refusal explains lazy reading, errors name the file, cancel works mid-file (dark)', async () => {
+    app = await openApp(browser, { colorScheme: 'dark' })
+    const { page, server } = app
+    const panel = await openRead(page)
+    await app.screenshot('read-empty-dark')
+
+    // A 16 MiB file read one item per read(): long enough to cancel mid-file.
+    await generate(panel, { customMiB: 16, withText: false })
+    await expect.poll(() => panel.getByTestId('read-sample-done').textContent(), { timeout: 30_000 }).toContain('Wrote 2,097,152 items')
+    const path = await panel.getByTestId('read-path').inputValue()
+
+    await panel.getByTestId('read-memory-limit').fill('4')
+    await panel.getByTestId('read-mode-eager').click()
+    await panel.getByTestId('read-run').click()
+    const error = panel.getByTestId('read-error')
+    await expect.poll(() => error.textContent()).toContain('Eager read refused.')
+    expect(await error.textContent()).toContain('16.0 MiB, more than the eager memory limit of 4.00 MiB')
+    expect(await error.textContent()).toContain('That is why lazy reading exists')
+    await app.screenshot('read-eager-refused-dark')
+    await panel.getByTestId('read-lazily-instead').click()
+    await expect.poll(() => panel.getByTestId('read-results').locator('tbody tr[data-testid]').count(), { timeout: 30_000 }).toBe(1)
+    expect(await error.count()).toBe(0)
+
+    await panel.getByTestId('read-mode-lazyItem').click()
+    await panel.getByRole('button', { name: '1 item', exact: true }).click()
+    await expect.poll(() => panel.getByTestId('read-chunk-hint').textContent()).toContain('tiny chunks are ~100× slower')
+    await panel.getByTestId('read-run').click()
+    await expect.poll(() => panel.getByTestId('read-status').textContent()).toContain('Reading')
+    await expect.poll(async () => Number((await panel.getByTestId('read-live-items').textContent())?.replaceAll(',', '')), { timeout: 20_000 }).toBeGreaterThan(0)
+    await app.screenshot('read-running-dark')
+    await page.keyboard.press('Escape')
+    await expect.poll(() => panel.getByTestId('read-status').textContent(), { timeout: 20_000 }).toContain('Cancelled')
+    await expect.poll(() => server.jobs.openJobs().length).toBe(0)
+    expect(await panel.getByTestId('read-results').locator('tbody tr[data-testid]').count()).toBe(1)
+
+    // Bad input: a missing file, named in the error; then the app keeps working.
+    const missing = join(path, '..', 'no-such-file.bin')
+    await panel.getByTestId('read-path').fill(missing)
+    await panel.getByTestId('read-mode-lazyChunk').click()
+    await panel.getByTestId('read-run').click()
+    await expect.poll(() => error.textContent()).toContain('no-such-file.bin')
+    expect(await error.textContent()).toContain('does not exist')
+    await app.screenshot('read-error-dark')
+
+    // Browse… answers with the generated file; a bad chunk size is refused before running.
+    server.dialogAnswers.push(path)
+    await panel.getByTestId('read-browse').click()
+    await expect.poll(() => panel.getByTestId('read-path').inputValue()).toBe(path)
+    await panel.getByTestId('read-chunk').fill('0')
+    await expect.poll(() => panel.getByTestId('read-chunk-hint').textContent()).toContain('at least 1 item')
+    expect(await panel.getByTestId('read-run').isDisabled()).toBe(true)
+    await panel.getByTestId('read-chunk').fill('8192')
+    await panel.getByTestId('read-run').click()
+    await expect.poll(() => panel.getByTestId('read-results').locator('tbody tr[data-testid]').count(), { timeout: 30_000 }).toBe(2)
+    expect(await panel.getByTestId('read-results').getByTestId('read-row-agreement').allTextContents()).toEqual(['✓', '✓'])
+
+    // Generating the same file again asks before overwriting.
+    await generate(panel)
+    await expect.poll(() => panel.getByTestId('read-overwrite').isVisible()).toBe(true)
+    expect(await panel.getByTestId('read-overwrite').textContent()).toContain('already exists')
+    await app.screenshot('read-overwrite-dark')
+    await panel.getByTestId('read-overwrite-yes').click()
+    await expect.poll(() => panel.getByTestId('read-sample-done').textContent(), { timeout: 30_000 }).toContain('Wrote 2,097,152 items')
+    expect(existsSync(path)).toBe(true)
+    await app.screenshot('read-results-dark')
+    expect(app.problems).toEqual([])
+  })
+})
