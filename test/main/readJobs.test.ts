@@ -3,7 +3,7 @@
  * results, progress, cancel, file descriptors, and every kind of bad input.
  */
 import { execFileSync } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
@@ -208,12 +208,6 @@ describe('process job', () => {
     const bad = await processError({ inputs: [{ path: text, mode: 'text' }] })
     expect(bad).toMatchObject({ code: 'MALFORMED_DATA', path: text })
     expect(bad.message).toMatch(/line 3 is not a number: "not-a-number"/)
-  })
-
-  test.skipIf(process.getuid?.() === 0)('an unreadable file is PERMISSION_DENIED', async () => {
-    const secret = float64File('secret.bin', [1, 2])
-    chmodSync(secret, 0o000)
-    expect(await processError({ inputs: [{ path: secret, mode: 'lazyItem' }] })).toMatchObject({ code: 'PERMISSION_DENIED', path: secret })
   })
 
   test('chunk sizes: 0, negative, fractional and absurd are refused with a clear message', async () => {
