@@ -1,0 +1,134 @@
+/**
+ * The `walk` job kind: os.walk as a remote generator, with an optional file-name pipeline of
+ * filter / filterfalse stages run in the worker (so dropped names never cross the process boundary).
+ * Its arguments schema, what it yields and returns, and how a yielded path splits into parent and
+ * name (shared by the worker, which computes it, and tests).
+ */
+import * as v from 'valibot'
+import type { LabErrorInfo } from './errors'
+
+/** Longest root path accepted (Windows' extended-length limit; POSIX systems refuse long ones themselves). */
+export const MAX_WALK_PATH_LENGTH = 32_767
+export const MAX_WALK_FILTER_STAGES = 8
+export const MAX_WALK_PATTERN_LENGTH = 256
+export const MAX_WALK_SUFFIXES = 32
+export const MAX_WALK_SUFFIX_LENGTH = 64
+
+const noNul = v.check((text: string) => !text.includes('\0'), 'must not contain a NUL character')
+
+const patternSchema = v.pipe(
+  v.string(),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(MAX_WALK_PATTERN_LENGTH, `must be at most ${MAX_WALK_PATTERN_LENGTH} characters`),
+  noNul
+)
+const suffixSchema = v.pipe(
+  v.string(),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(MAX_WALK_SUFFIX_LENGTH, `must be at most ${MAX_WALK_SUFFIX_LENGTH} characters`),
+  noNul
+)
+/** filter keeps the names the test accepts, itertools.filterfalse drops them. */
+const stageFunction = v.picklist(['filter', 'filterfalse'])
+
+/**
+ * One stage of the file-name pipeline, applied to each directory's filenames in order:
+ * `files = filter(lambda name: fnmatch(name, pattern), files)` or
+ * `files = filterfalse(lambda name: name.endswith(suffixes), files)`.
+ */
+export const walkFilterStageSchema = v.variant('test', [
+  v.strictObject({ fn: stageFunction, test: v.literal('fnmatch'), pattern: patternSchema }),
+  v.strictObject({
+    fn: stageFunction,
+    test: v.literal('endswith'),
+    suffixes: v.pipe(
+      v.array(suffixSchema),
+      v.minLength(1, 'must list at least one suffix'),
+      v.maxLength(MAX_WALK_SUFFIXES, `must list at most ${MAX_WALK_SUFFIXES} suffixes`)
+    )
+  })
+])
+
+export const walkArgsSchema = v.strictObject({
+  /** The directory to walk, used exactly as given (like os.walk's top). */
+  top: v.pipe(
+    v.string(),
+    v.minLength(1, 'No folder was given to walk.'),
+    v.maxLength(MAX_WALK_PATH_LENGTH, `must be at most ${MAX_WALK_PATH_LENGTH} characters`),
+    noNul
+  ),
+  topdown: v.optional(v.boolean(), true),
+  followlinks: v.optional(v.boolean(), false),
+  /** The filename pipeline; directories are never filtered (the walk goes into all of them). */
+  files: v.optional(
+    v.pipe(v.array(walkFilterStageSchema), v.maxLength(MAX_WALK_FILTER_STAGES, `must have at most ${MAX_WALK_FILTER_STAGES} stages`)),
+    []
+  )
+})
+
+export type WalkArgs = v.InferInput<typeof walkArgsSchema>
+export type ParsedWalkArgs = v.InferOutput<typeof walkArgsSchema>
+export type WalkFilterStage = v.InferOutput<typeof walkFilterStageSchema>
+
+/**
+ * One os.walk triple, compact: parallel arrays and one letter per entry instead of an object per
+ * entry, so 200,000 entries stream cheaply.
+ */
+export interface WalkDirItem {
+  kind: 'dir'
+  /** os.walk's dirpath, exactly. */
+  dirpath: string
+  /** dirpath of the directory this one was listed in; null for top. */
+  parent: string | null
+  /** Its name in parent's dirnames (top itself for the root). */
+  name: string
+  /** dirnames, in os.walk (directory read) order. */
+  dirnames: string[]
+  /** One letter per dirname: 'd' a directory, 'l' a symlink to a directory. */
+  dirTypes: string
+  /** The filenames that came out of the pipeline (all of them when it is empty), in os.walk order. */
+  filenames: string[]
+  /** One letter per filename: 'f' a regular file, 'l' a symlink, 'o' a fifo, socket or device. */
+  fileTypes: string
+  /** Per filename: bytes of a regular file, 0 for everything else (as walkEntries sizes them). */
+  sizes: number[]
+  /** Filenames the pipeline dropped, and the bytes of those that are regular files. */
+  dropped: number
+  droppedBytes: number
+}
+
+/** onerror fired (a directory could not be listed, a file could not be sized); the walk goes on. */
+export interface WalkErrorItem {
+  kind: 'error'
+  error: LabErrorInfo
+  /** The error's path split like a dir item's (parent null when it is top itself). */
+  parent: string | null
+  name: string
+}
+
+export type WalkItem = WalkDirItem | WalkErrorItem
+
+/** What the walk returns once exhausted (StopIteration's value). */
+export interface WalkSummary {
+  /** Directories yielded. */
+  dirs: number
+  /** Filenames listed (before the pipeline) and the bytes of the regular files among them. */
+  files: number
+  bytes: number
+  errors: number
+  /** What came out of the pipeline. */
+  keptFiles: number
+  keptBytes: number
+}
+
+/**
+ * Splits a path the walker built (top, or top joined with names) into the parent it was joined to
+ * and its last name. Names never contain the separator, so the last one splits a joined path; no
+ * separator follows top when walk.ts's os.path.join added none (top ending with one, or `C:`).
+ */
+export function splitWalkPath(top: string, path: string, sep: string): { parent: string | null; name: string } {
+  if (path === top || !path.startsWith(top)) return { parent: null, name: path }
+  const last = path.lastIndexOf(sep)
+  if (last >= top.length) return { parent: path.slice(0, last), name: path.slice(last + 1) }
+  return { parent: top, name: path.slice(top.length) }
+}
