@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --only PREFIX] [--json FILE]`: runs every suite in bench/suites, prints a
  * table of our time, the reference's time measured in the same run, and their ratio.
+ * `npm run bench -- --sweep FILE [options]`: the chunk-size sweep instead (see bench/sweep.ts).
  */
 import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -8,7 +9,11 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { Benchmark, BenchResult } from './types'
 
+/** `--sweep FILE [options]` is the chunk-size sweep: bench/sweep.ts parses that command line itself. */
+const sweeping = process.argv.includes('--sweep')
+
 const { values: options } = parseArgs({
+  args: sweeping ? [] : process.argv.slice(2),
   options: {
     only: { type: 'string' },
     json: { type: 'string' },
@@ -59,4 +64,5 @@ async function main(): Promise<void> {
   }
 }
 
-await main()
+if (sweeping) await (await import('./sweep')).sweepCommand(process.argv.slice(2))
+else await main()

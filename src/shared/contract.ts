@@ -7,6 +7,7 @@ import * as v from 'valibot'
 import type { LabErrorInfo } from './errors'
 import type { JobProgress } from './jobs'
 import { jobKinds, type JobKind } from './jobKinds'
+import { MAX_SWEEP_JSON_CHARS, sweepIdSchema, sweepRunDraftSchema, type SweepRun } from './sweep'
 
 /** Declares a channel: `channel(inputSchema).returns<Output>()`. */
 function channel<Input extends v.GenericSchema>(input: Input) {
@@ -66,7 +67,16 @@ export const channels = {
   'app.info': channel(v.undefined()).returns<AppInfo>(),
   'dialog.choosePath': channel(
     v.object({ kind: v.picklist(['directory', 'file']), title: v.optional(v.pipe(v.string(), v.maxLength(200))) })
-  ).returns<{ path: string | null }>()
+  ).returns<{ path: string | null }>(),
+  /** Past sweeps in <dataDirectory>/sweeps, newest first, plus files there that are not valid runs. */
+  'sweeps.list': channel(v.undefined()).returns<{ runs: SweepRun[]; problems: { file: string; message: string }[] }>(),
+  /** Keeps a finished or cancelled sweep (validated in full; written atomically) under a new id. */
+  'sweeps.save': channel(v.strictObject({ run: sweepRunDraftSchema })).returns<SweepRun>(),
+  'sweeps.delete': channel(v.strictObject({ id: sweepIdSchema })).returns<{ id: string }>(),
+  /** Adds an exported sweep (a colleague's) from its JSON text; corrupt or foreign JSON writes nothing. */
+  'sweeps.import': channel(
+    v.strictObject({ json: v.pipe(v.string(), v.minLength(1, 'is empty'), v.maxLength(MAX_SWEEP_JSON_CHARS, `must be at most ${MAX_SWEEP_JSON_CHARS} characters`)) })
+  ).returns<SweepRun>()
 } as const
 
 export type Channel = keyof typeof channels

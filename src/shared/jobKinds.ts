@@ -14,6 +14,7 @@ import {
   type ReadJobSummary,
   type SampleDataJobResult
 } from './readJobs'
+import { sweepArgsSchema, type SweepEvent, type SweepRunDraft } from './sweep'
 
 const safeInteger = v.pipe(v.number(), v.safeInteger('must be a whole number'))
 
@@ -36,7 +37,9 @@ export const jobArgsSchemas = {
   /** One lazy reader as a remote generator: numbers, or owned typed-array chunks (transferred). */
   read: readArgsSchema,
   /** os.walk(top, topdown, followlinks) with a filename filter pipeline: see src/shared/walkJob.ts. */
-  walk: walkArgsSchema
+  walk: walkArgsSchema,
+  /** Throughput against chunk size: yields the plan, then each run as it is measured; see src/shared/sweep.ts. */
+  sweep: sweepArgsSchema
 }
 
 export type JobKind = keyof typeof jobArgsSchemas
@@ -51,6 +54,7 @@ export interface JobTypes {
   sampleData: { item: never; value: SampleDataJobResult }
   read: { item: ReadItem; value: ReadJobSummary }
   walk: { item: WalkItem; value: WalkSummary }
+  sweep: { item: SweepEvent; value: SweepRunDraft }
 }
 export type JobItem<K extends JobKind> = JobTypes[K]['item']
 export type JobValue<K extends JobKind> = JobTypes[K]['value']

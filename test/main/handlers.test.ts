@@ -26,7 +26,11 @@ const badArguments: Record<Channel, unknown[]> = {
   'job.return': [{}, { id: 42 }, { id: 'job-01' }],
   'job.throw': [{ id: 'job-1' }, { id: 'job-1', message: 7 }, { id: 'job-1', message: 'x'.repeat(2001) }],
   'app.info': [{}, 'please', 0],
-  'dialog.choosePath': [{ kind: 'socket' }, {}, { kind: 'file', title: 5 }]
+  'dialog.choosePath': [{ kind: 'socket' }, {}, { kind: 'file', title: 5 }],
+  'sweeps.list': [{}, 'all', 1],
+  'sweeps.save': [undefined, {}, { run: {} }, { run: { format: 'yield-lab-sweep/1' } }, { run: null, extra: 1 }],
+  'sweeps.delete': [{}, { id: '../../etc/passwd' }, { id: 'sweep-1' }, { id: 42 }],
+  'sweeps.import': [{}, { json: '' }, { json: 42 }, { json: 'x'.repeat(16 * 1024 * 1024 + 1) }, { json: '{}', path: '/x' }]
 }
 
 describe('dispatch', () => {

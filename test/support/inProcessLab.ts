@@ -7,7 +7,7 @@ import { createHandlers, dispatch } from '../../src/main/lab/handlers'
 import { JobHost } from '../../src/main/lab/jobHost'
 import { createSourceWorker } from './jobHost'
 
-export function installInProcessLab(): { jobs: JobHost; api: LabApi } {
+export function installInProcessLab(options: { dataDirectory?: string } = {}): { jobs: JobHost; api: LabApi } {
   const listeners = new Map<LabEvent, Set<(payload: never) => void>>()
   const emit = <E extends LabEvent>(event: E, payload: LabEvents[E]): void => {
     for (const listener of listeners.get(event) ?? []) listener(payload as never)
@@ -19,7 +19,7 @@ export function installInProcessLab(): { jobs: JobHost; api: LabApi } {
   })
   const handlers = createHandlers({
     jobs,
-    appInfo: () => ({ name: 'yield-lab', version: 'test', platform: 'test', arch: 'x', cpuModel: 'cpu', cpuCount: 1, totalMemoryBytes: 1, dataDirectory: '/tmp', versions: {} }),
+    appInfo: () => ({ name: 'yield-lab', version: 'test', platform: 'test', arch: 'x', cpuModel: 'cpu', cpuCount: 1, totalMemoryBytes: 1, dataDirectory: options.dataDirectory ?? '/tmp', versions: {} }),
     choosePath: () => Promise.resolve(null)
   })
   const api: LabApi = {

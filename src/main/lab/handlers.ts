@@ -13,6 +13,7 @@ import {
 import { LabError } from '../../shared/errors'
 import { toLabError } from './errors'
 import type { JobHost, Owner } from './jobHost'
+import { SweepHistory } from './sweepHistory'
 import { validationError } from './validation'
 
 export interface HandlerDependencies {
@@ -26,13 +27,22 @@ export type Handlers = {
 }
 
 export function createHandlers({ jobs, appInfo, choosePath }: HandlerDependencies): Handlers {
+  /** Sweep history lives in the app's data directory (app.info's dataDirectory). */
+  const sweeps = (): SweepHistory => new SweepHistory(appInfo().dataDirectory)
   return {
     'job.open': ({ kind, args }, owner) => jobs.open(owner, kind, args),
     'job.next': ({ id, maxItems }, owner) => jobs.next(owner, id, maxItems),
     'job.return': ({ id }, owner) => jobs.return(owner, id),
     'job.throw': ({ id, message }, owner) => jobs.throw(owner, id, message),
     'app.info': () => appInfo(),
-    'dialog.choosePath': async ({ kind, title }) => ({ path: await choosePath(kind, title) })
+    'dialog.choosePath': async ({ kind, title }) => ({ path: await choosePath(kind, title) }),
+    'sweeps.list': () => sweeps().list(),
+    'sweeps.save': ({ run }) => sweeps().save(run),
+    'sweeps.delete': ({ id }) => {
+      sweeps().delete(id)
+      return { id }
+    },
+    'sweeps.import': ({ json }) => sweeps().import(json)
   }
 }
 

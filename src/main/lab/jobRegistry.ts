@@ -5,6 +5,7 @@
 import type { JobKind, JobTypes, ParsedJobArgs } from '../../shared/jobKinds'
 import type { JobControl } from './progress'
 import { processJob, readJob, sampleDataJob } from './readJobs'
+import { sweep } from './sweep'
 import { walkJob } from './walkJob'
 
 type JobGeneratorFactory<K extends JobKind> = (
@@ -30,5 +31,6 @@ export const jobRegistry: { [K in JobKind]: JobGeneratorFactory<K> } = {
   process: processJob,
   sampleData: sampleDataJob,
   read: readJob,
-  walk: walkJob
+  walk: walkJob,
+  sweep: (args, control) => sweep(args, control)
 }

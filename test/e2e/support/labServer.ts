@@ -22,6 +22,8 @@ export interface LabServer {
   jobs: JobHost
   /** Paths the native file dialog would return, in order (the dialog itself cannot be shown here). */
   dialogAnswers: (string | null)[]
+  /** The app's data directory (app.info's dataDirectory; sweeps history lives in its sweeps/). */
+  dataDirectory: string
   close(): Promise<void>
 }
 
@@ -85,6 +87,7 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
     url: `http://127.0.0.1:${port}/index.html`,
     jobs,
     dialogAnswers,
+    dataDirectory: options.dataDirectory,
     async close() {
       for (const stream of streams.values()) stream.end()
       await jobs.closeAll()
