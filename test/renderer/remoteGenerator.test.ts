@@ -123,3 +123,29 @@ describe('repr of main-process items', () => {
     expect(remoteItemRepr(7)).toBe('7')
   })
 })
+
+describe('RemoteGenerator state after errors', () => {
+  test('an error raised inside the generator closes it, even one coded INVALID_ARGUMENT', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yield-lab-remote-'))
+    try {
+      const file = join(dir, 'data.bin')
+      writeFileSync(file, new Float64Array(4))
+      // Within the contract's range, but over the reader's own 1 GiB chunk limit: refused in the worker.
+      const g = await RemoteGenerator.open('read', { path: file, mode: 'lazyChunk', chunkSize: 2 ** 28 })
+      await expect(g.next()).rejects.toMatchObject({ name: 'LabError', code: 'INVALID_ARGUMENT', message: expect.stringContaining('Chunk size') })
+      expect(g.state).toBe('closed')
+      expect(jobs.openJobs()).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  test('a refused concurrent next leaves the generator to the request that drives it', async () => {
+    const g = await RemoteGenerator.open('range', { start: 0, stop: 3, delayMs: 200 })
+    const first = g.next()
+    await expect(g.next()).rejects.toMatchObject({ code: 'JOB_BUSY' })
+    expect(g.state).toBe('running')
+    expect((await first).items).toEqual([0])
+    expect(g.state).toBe('suspended')
+  })
+})

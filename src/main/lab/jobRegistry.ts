@@ -32,5 +32,5 @@ export const jobRegistry: { [K in JobKind]: JobGeneratorFactory<K> } = {
   sampleData: sampleDataJob,
   read: readJob,
   walk: walkJob,
-  sweep: (args, control) => sweep(args, control)
+  sweep
 }

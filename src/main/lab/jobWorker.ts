@@ -49,7 +49,9 @@ const control: JobControl = {
 }
 
 const factory = jobRegistry[kind] as (args: unknown, control: JobControl) => Generator<unknown, unknown, unknown>
-const generator = factory(args, control)
+/** Made at the first request, inside its error handling: a factory that throws becomes a LabError reply. */
+let made: Generator<unknown, unknown, unknown> | undefined
+const generator = (): Generator<unknown, unknown, unknown> => (made ??= factory(args, control))
 /** An error raised after some items of a batch were produced; delivered on the next pull, as Python would. */
 let deferredError: LabError | undefined
 
@@ -70,12 +72,12 @@ function pull(maxItems: number): void {
   const deadline = performance.now() + BATCH_TIME_BUDGET_MS
   while (items.length < maxItems) {
     if (control.isCancelled()) {
-      generator.return(undefined)
+      generator().return(undefined)
       throw new LabError('CANCELLED', 'Cancelled.')
     }
     let step: IteratorResult<unknown, unknown>
     try {
-      step = generator.next()
+      step = generator().next()
     } catch (error) {
       if (items.length === 0) throw error
       deferredError = toLabError(error)
@@ -111,10 +113,10 @@ port.on('message', (request: JobRequest) => {
         break
       case 'return':
         deferredError = undefined
-        resume(() => generator.return(undefined))
+        resume(() => generator().return(undefined))
         break
       case 'throw':
-        resume(() => generator.throw(new LabError('THROWN', request.message)))
+        resume(() => generator().throw(new LabError('THROWN', request.message)))
         break
     }
   } catch (error) {

@@ -29,8 +29,7 @@ export class RemoteGenerator<K extends JobKind> {
 
   /** Pulls up to maxItems items (fewer when the generator ends or a batch takes long). */
   async next(maxItems = 1): Promise<RemoteBatch<K>> {
-    this.state = 'running'
-    return this.settle(() => call('job.next', { id: this.id, maxItems }))
+    return this.settle(() => call('job.next', { id: this.id, maxItems }), 'running')
   }
 
   /** Closes the generator; a batch in flight is cancelled. */
@@ -39,8 +38,7 @@ export class RemoteGenerator<K extends JobKind> {
   }
 
   async throw(message: string): Promise<RemoteBatch<K>> {
-    this.state = 'running'
-    return this.settle(() => call('job.throw', { id: this.id, message }))
+    return this.settle(() => call('job.throw', { id: this.id, message }), 'running')
   }
 
   /** Iterates every item, one batch at a time; leaving the loop early closes the generator. */
@@ -56,16 +54,17 @@ export class RemoteGenerator<K extends JobKind> {
     }
   }
 
-  private async settle(request: () => Promise<JobBatch>): Promise<RemoteBatch<K>> {
+  private async settle(request: () => Promise<JobBatch>, whileWaiting?: GeneratorState): Promise<RemoteBatch<K>> {
     const before = this.state
+    if (whileWaiting !== undefined) this.state = whileWaiting
     try {
       const batch = await request()
       this.state = batch.state
       return batch as RemoteBatch<K>
     } catch (error) {
-      // Like Python, an exception out of a generator closes it; a refused request leaves it as it was.
-      const refused = error instanceof LabError && (error.code === 'JOB_BUSY' || error.code === 'INVALID_ARGUMENT')
-      this.state = refused ? before : 'closed'
+      // Like Python, an exception out of a generator closes it. JOB_BUSY means another request
+      // is driving it right now: the state stays whatever that request makes it.
+      this.state = error instanceof LabError && error.code === 'JOB_BUSY' ? before : 'closed'
       throw error
     }
   }
