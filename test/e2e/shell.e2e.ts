@@ -41,8 +41,8 @@ describe('app shell in Chromium', () => {
     const { page, server } = app
     await page.getByRole('tab', { name: 'Coroutines' }).click()
     const panel = page.getByRole('tabpanel', { name: 'Coroutines' })
-    await panel.getByLabel('start').fill('10')
-    await panel.getByLabel('stop').fill('20')
+    await panel.getByLabel('start', { exact: true }).fill('10')
+    await panel.getByLabel('stop', { exact: true }).fill('20')
     await panel.getByRole('button', { name: 'Create generator' }).click()
     await expect.poll(() => panel.getByTestId('remote-state').textContent()).toContain('GEN_CREATED')
 
