@@ -21,18 +21,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import * as v from 'valibot'
+import { inSweetSpot, itemBytes, SWEET_SPOT_BYTES } from '../src/shared/dataFiles'
 import { LabError } from '../src/shared/errors'
+import { formatBinaryBytes, formatCount, formatDurationPrecise, formatItems, formatSignificant } from '../src/shared/format'
 import {
   bestPoint,
-  formatBytes,
-  formatDuration,
-  formatItems,
-  formatSignificant,
   mbPerSecond,
   modeLabels,
-  SWEET_SPOT_BYTES,
   sweepArgsSchema,
-  sweepItemBytes,
   sweepTable,
   summarize,
   timePerFileMs,
@@ -135,15 +131,15 @@ export function formatSweepReport(run: SweepRunDraft): string {
   const table = sweepTable(run)
   const lines: string[] = []
   const m = run.machine
-  lines.push(`${run.label}: ${run.file.path}, ${formatBytes(run.file.bytes)} of ${run.file.dtype} (${run.file.items.toLocaleString('en-US')} items)`)
-  lines.push(`machine: ${m.cpuModel} ×${m.cpuCount}, ${formatBytes(m.totalMemoryBytes)} RAM, ${m.platform} ${m.arch}, Yield Lab ${m.appVersion}, node ${m.versions['node'] ?? '?'}`)
-  lines.push(`cache: ${run.cache.state} (${run.cache.method})${run.cache.residentBytes === null ? '' : `, ${formatBytes(run.cache.residentBytes)} resident`}`)
+  lines.push(`${run.label}: ${run.file.path}, ${formatBinaryBytes(run.file.bytes)} of ${run.file.dtype} (${formatCount(run.file.items)} items)`)
+  lines.push(`machine: ${m.cpuModel} ×${m.cpuCount}, ${formatBinaryBytes(m.totalMemoryBytes)} RAM, ${m.platform} ${m.arch}, Yield Lab ${m.appVersion}, node ${m.versions['node'] ?? '?'}`)
+  lines.push(`cache: ${run.cache.state} (${run.cache.method})${run.cache.residentBytes === null ? '' : `, ${formatBinaryBytes(run.cache.residentBytes)} resident`}`)
   lines.push(`status: ${run.status}, ${run.measurements.length} of ${run.plannedRuns} runs, ${run.config.repeats} per point, cap ${run.config.timeCapMs} ms, seed ${run.config.seed}`)
   lines.push('')
   const head = ['chunk items', 'chunk bytes', ...table.modes.flatMap((mode) => [`${modeLabels[mode]} MB/s`, 'min–max'])]
   const rows = table.rows.map((row) => [
     `${formatItems(row.chunkItems)}${row.inSweetSpot ? ' ◂' : ''}`,
-    formatBytes(row.chunkBytes),
+    formatBinaryBytes(row.chunkBytes),
     ...table.modes.flatMap((mode) => [cell(row.cells[mode]), range(row.cells[mode])])
   ])
   const widths = head.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)))
@@ -154,19 +150,19 @@ export function formatSweepReport(run: SweepRunDraft): string {
   lines.push('')
   if (table.eager !== undefined) {
     const e = table.eager
-    lines.push(`eager (whole file): ${formatSignificant(e.mbPerSecond.median, 4)} MB/s [${range(e)}], ${formatDuration(e.timePerFileMs.median)} per file, median of ${e.runs}`)
+    lines.push(`eager (whole file): ${formatSignificant(e.mbPerSecond.median, 4)} MB/s [${range(e)}], ${formatDurationPrecise(e.timePerFileMs.median)} per file, median of ${e.runs}`)
   }
   const points = summarize(run.measurements)
   for (const mode of table.modes) {
     const best = bestPoint(points, mode)
     if (best === undefined || best.chunkItems === null) continue
-    const bytes = best.chunkItems * sweepItemBytes[run.file.dtype]
-    const spot = bytes >= SWEET_SPOT_BYTES.from && bytes <= SWEET_SPOT_BYTES.to ? 'inside' : bytes < SWEET_SPOT_BYTES.from ? 'below' : 'above'
+    const bytes = best.chunkItems * itemBytes[run.file.dtype]
+    const spot = inSweetSpot(bytes) ? 'inside' : bytes < SWEET_SPOT_BYTES.from ? 'below' : 'above'
     const slowest = points.filter((p) => p.mode === mode).reduce((a, b) => (b.mbPerSecond.median < a.mbPerSecond.median ? b : a))
     lines.push(
-      `${modeLabels[mode]}: best ${formatSignificant(best.mbPerSecond.median, 4)} MB/s at ${formatItems(best.chunkItems)} (${formatBytes(bytes)}, ${spot} the 10–100 kB band), ` +
+      `${modeLabels[mode]}: best ${formatSignificant(best.mbPerSecond.median, 4)} MB/s at ${formatItems(best.chunkItems)} (${formatBinaryBytes(bytes)}, ${spot} the 10–100 kB band), ` +
         `${formatSignificant(best.mbPerSecond.median / slowest.mbPerSecond.median, 3)}× the slowest (${formatItems(slowest.chunkItems ?? 0)}), ` +
-        `${formatDuration(best.timePerFileMs.median)} per file`
+        `${formatDurationPrecise(best.timePerFileMs.median)} per file`
     )
   }
   lines.push('')
@@ -225,7 +221,7 @@ export async function sweepCommand(argv: readonly string[], out: (line: string) 
         const eta = ((performance.now() - started) / done) * (planned - done)
         process.stderr.write(
           `\r[${String(done).padStart(String(planned).length)}/${planned}] ${modeLabels[m.mode].padEnd(18)} ${m.chunkItems === null ? 'whole file'.padEnd(12) : formatItems(m.chunkItems).padEnd(12)} ` +
-            `${formatSignificant(mbPerSecond(m), 4).padStart(8)} MB/s ${formatDuration(timePerFileMs(m)).padStart(10)}/file${m.capped ? ' capped' : '       '}  eta ${formatDuration(eta)}   `
+            `${formatSignificant(mbPerSecond(m), 4).padStart(8)} MB/s ${formatDurationPrecise(timePerFileMs(m)).padStart(10)}/file${m.capped ? ' capped' : '       '}  eta ${formatDurationPrecise(eta)}   `
         )
       }
     }

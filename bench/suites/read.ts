@@ -19,7 +19,8 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { process as processData, sumChunk } from '../../src/main/lab/process'
 import { readBinaryChunks, readBinaryEager, readBinaryLazy } from '../../src/main/lab/readers'
-import { writeSampleData, type SampleDataMeta } from '../../src/main/lab/sampleData'
+import { writeSampleData } from '../../src/main/lab/sampleData'
+import type { SampleDataMeta } from '../../src/shared/readJobs'
 import { median, type Benchmark, type BenchMeasurement } from '../types'
 
 const BENCH_DIR = join(tmpdir(), 'yield-lab-bench')

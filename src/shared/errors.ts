@@ -51,3 +51,8 @@ export class LabError extends Error {
     return new LabError(info.code, info.message, info.path)
   }
 }
+
+/** Whether `error` is a LabError with this code. */
+export function isLabError(error: unknown, code: LabErrorCode): error is LabError {
+  return error instanceof LabError && error.code === code
+}

@@ -4,15 +4,15 @@
  * (walker, readers, sweeps) add their kind here and its generator in src/main/lab/jobRegistry.ts.
  */
 import * as v from 'valibot'
+import type { DataItem } from './dataFiles'
 import { walkArgsSchema, type WalkItem, type WalkSummary } from './walkJob'
 import {
   processArgsSchema,
   readArgsSchema,
   sampleDataArgsSchema,
   type ProcessJobResult,
-  type ReadItem,
   type ReadJobSummary,
-  type SampleDataJobResult
+  type SampleDataResult
 } from './readJobs'
 import { sweepArgsSchema, type SweepEvent, type SweepRunDraft } from './sweep'
 
@@ -51,8 +51,8 @@ export type ParsedJobArgs<K extends JobKind> = v.InferOutput<(typeof jobArgsSche
 export interface JobTypes {
   range: { item: number; value: { count: number } }
   process: { item: never; value: ProcessJobResult }
-  sampleData: { item: never; value: SampleDataJobResult }
-  read: { item: ReadItem; value: ReadJobSummary }
+  sampleData: { item: never; value: SampleDataResult }
+  read: { item: DataItem; value: ReadJobSummary }
   walk: { item: WalkItem; value: WalkSummary }
   sweep: { item: SweepEvent; value: SweepRunDraft }
 }

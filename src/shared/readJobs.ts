@@ -1,17 +1,13 @@
 /**
  * The job kinds behind the Read tab: `process` (the lecture's process(*data_iterables) over
  * readers, pull or push style), `sampleData` (the seeded sample-file generator) and `read` (one
- * reader as a remote generator that hands items across the boundary). Their argument schemas,
- * what they yield and return, and the few facts about dtypes the renderer needs (item sizes,
- * chunk limits). The readers' own LabErrors make the deeper checks (chunk bytes per dtype, file
- * layout, file names).
+ * reader as a remote generator that hands items across the boundary). Their argument schemas and
+ * what they yield and return (dtypes and chunk limits are in dataFiles.ts). The readers' own
+ * LabErrors make the deeper checks (chunk bytes per dtype, file layout, file names).
  */
 import * as v from 'valibot'
-
-/** The item types of binary data files (numpy dtypes, little-endian, no header). */
-export const readDtypes = ['float64', 'float32', 'int32', 'int64'] as const
-export type ReadDtype = (typeof readDtypes)[number]
-export const readItemBytes: Readonly<Record<ReadDtype, number>> = { float64: 8, float32: 4, int32: 4, int64: 8 }
+import { chunkItemsSchema, dtypeSchema, type Dtype } from './dataFiles'
+import { filePathSchema } from './paths'
 
 /**
  * How a file is read: eager = np.fromfile (all at once); lazyItem = the lecture's
@@ -22,45 +18,31 @@ export const readModes = ['eager', 'lazyItem', 'lazyChunk', 'text'] as const
 export type ReadMode = (typeof readModes)[number]
 export type LazyReadMode = Exclude<ReadMode, 'eager'>
 
-/** The largest read a reader accepts is 1 GiB; in items that is at most 2^28 (for 4-byte items). */
-export const MAX_READ_CHUNK_BYTES = 1024 * 1024 * 1024
-export const MAX_READ_CHUNK_ITEMS = MAX_READ_CHUNK_BYTES / 4
-/** Largest chunk size in items for one dtype. */
-export function maxChunkItemsOf(dtype: ReadDtype): number {
-  return MAX_READ_CHUNK_BYTES / readItemBytes[dtype]
-}
 export const DEFAULT_CHUNK_ITEMS = 8192
-export const MAX_READ_PATH_LENGTH = 32_767
 export const MAX_PROCESS_INPUTS = 16
+/** process() reports progress every this many items (the lecture's 10000). */
 export const DEFAULT_PROGRESS_EVERY = 10_000
+export const MAX_PROGRESS_EVERY = 1e12
 /** Sample files: one float64 item up to 64 GiB. */
 export const MAX_SAMPLE_BYTES = 64 * 1024 * 1024 * 1024
+/** A sample file's text twin: one savetxt line per value in [0, 1), "d.dddddddddddddddddde-XX\n". */
+export const SAMPLE_TEXT_LINE_BYTES = 25
 export const MAX_SAMPLE_NAME_LENGTH = 120
+const SAMPLE_NAME_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/
 
-const noNul = v.check((text: string) => !text.includes('\0'), 'must not contain a NUL character')
+/** A sample file stem: letters, digits, '.', '_' and '-' only, up to 120 characters, not starting with '.', no '..'. */
+export function isSampleName(name: string): boolean {
+  return name.length <= MAX_SAMPLE_NAME_LENGTH && SAMPLE_NAME_PATTERN.test(name) && !name.includes('..')
+}
 
-const pathSchema = v.pipe(
-  v.string('must be a path'),
-  v.minLength(1, 'no file was given'),
-  v.maxLength(MAX_READ_PATH_LENGTH, `must be at most ${MAX_READ_PATH_LENGTH} characters`),
-  noNul
-)
-
-const chunkSizeSchema = v.pipe(
-  v.number('must be a number of items'),
-  v.safeInteger('must be a whole number of items'),
-  v.minValue(1, 'must be at least 1 item'),
-  v.maxValue(MAX_READ_CHUNK_ITEMS, `must be at most ${MAX_READ_CHUNK_ITEMS} items (1 GiB of 4-byte items)`)
-)
-
-const dtypeSchema = v.optional(v.picklist(readDtypes, `must be one of ${readDtypes.join(', ')}`), 'float64')
+const optionalDtype = v.optional(dtypeSchema, 'float64')
 
 export const processInputSchema = v.strictObject({
-  path: pathSchema,
+  path: filePathSchema,
   mode: v.picklist(readModes, `must be one of ${readModes.join(', ')}`),
   /** Items per read (eager ignores it; text reads chunkSize × item bytes per read). */
-  chunkSize: v.optional(chunkSizeSchema, DEFAULT_CHUNK_ITEMS),
-  dtype: dtypeSchema
+  chunkSize: v.optional(chunkItemsSchema, DEFAULT_CHUNK_ITEMS),
+  dtype: optionalDtype
 })
 
 export const processArgsSchema = v.strictObject({
@@ -71,7 +53,7 @@ export const processArgsSchema = v.strictObject({
     v.maxLength(MAX_PROCESS_INPUTS, `must list at most ${MAX_PROCESS_INPUTS} inputs`)
   ),
   progressEvery: v.optional(
-    v.pipe(v.number(), v.safeInteger('must be a whole number of items'), v.minValue(1, 'must be at least 1'), v.maxValue(1e12, 'must be at most 10^12')),
+    v.pipe(v.number(), v.safeInteger('must be a whole number of items'), v.minValue(1, 'must be at least 1'), v.maxValue(MAX_PROGRESS_EVERY, 'must be at most 10^12')),
     DEFAULT_PROGRESS_EVERY
   ),
   /** pull: process(*iterables) loops over the readers; push: the readers' items are sent into a summing coroutine. */
@@ -82,7 +64,7 @@ export const processArgsSchema = v.strictObject({
 
 export const sampleDataArgsSchema = v.strictObject({
   /** The folder to write into (the renderer passes app.info().dataDirectory unless the user chose another). */
-  directory: pathSchema,
+  directory: filePathSchema,
   /** File stem: <name>.bin, <name>.txt, <name>.json (checked in full by the generator). */
   name: v.pipe(
     v.string('must be a file name'),
@@ -102,10 +84,10 @@ export const sampleDataArgsSchema = v.strictObject({
 })
 
 export const readArgsSchema = v.strictObject({
-  path: pathSchema,
+  path: filePathSchema,
   mode: v.picklist(['lazyItem', 'lazyChunk', 'text'], 'must be lazyItem, lazyChunk or text'),
-  chunkSize: v.optional(chunkSizeSchema, DEFAULT_CHUNK_ITEMS),
-  dtype: dtypeSchema
+  chunkSize: v.optional(chunkItemsSchema, DEFAULT_CHUNK_ITEMS),
+  dtype: optionalDtype
 })
 
 export type ProcessInput = v.InferInput<typeof processInputSchema>
@@ -121,48 +103,60 @@ export interface ProcessInputInfo {
   path: string
   mode: ReadMode
   chunkSize: number
-  dtype: ReadDtype
+  dtype: Dtype
   /** Size from fstat once opened (null if it never opened). */
   fileBytes: number | null
   bytesRead: number
 }
 
-/** process()'s result (see src/main/lab/process.ts) plus what the job adds. */
-export interface ProcessJobResult {
+/** What process() and pushInto() return (src/main/lab/process.ts). */
+export interface ProcessResult {
   sum: number
   count: number
   elapsedMs: number
+  /** Bytes read from files by inputs that report it (the readers in readers.ts); 0 when unknown. */
   bytes: number
+  /** bytes / 1e6 per second (0 when bytes are unknown). */
   mbPerSecond: number
   itemsPerSecond: number
-  /** Largest resident set size of the process running the worker, seen during the run. */
+  /**
+   * Largest resident set size seen while running (sampled at most every 10 ms, and at start and
+   * end); in a process job, of the process running the worker, seen during the run.
+   */
   peakRssBytes: number
+}
+
+/** process()'s result plus what the process job adds. */
+export interface ProcessJobResult extends ProcessResult {
   /** RSS when the run started, so peak − start is what the run itself cost. */
   startRssBytes: number
   style: 'pull' | 'push'
   inputs: ProcessInputInfo[]
 }
 
-/** What the sample-data generator wrote (src/main/lab/sampleData.ts's SampleDataResult). */
-export interface SampleDataJobResult {
+/** The JSON sidecar the sample-data generator writes, `<name>.json`. */
+export interface SampleDataMeta {
   format: 'yield-lab-sample/1'
   dtype: 'float64'
   byteOrder: 'little'
   count: number
+  /** Left-to-right float64 sum of the items, computed as they were written. */
   sum: number
   seed: number
   bytes: number
   distribution: 'uniform [0, 1)'
   generator: 'xoshiro128**'
+  /** File name of the text twin, or null. */
   text: string | null
   textBytes: number | null
+}
+
+/** What the sample-data generator wrote (src/main/lab/sampleData.ts), and what the sampleData job returns. */
+export interface SampleDataResult extends SampleDataMeta {
   binaryPath: string
   textPath: string | null
   metaPath: string
 }
-
-/** What a `read` job yields: numbers (lazyItem, text) or owned typed-array chunks (lazyChunk). */
-export type ReadItem = number | Float64Array | Float32Array | Int32Array | BigInt64Array
 
 /** What a `read` job returns once the file is exhausted. */
 export interface ReadJobSummary {

@@ -5,7 +5,7 @@
  * Shared by main (the `sweep` job, history, import) and the renderer (chart, table, exports): the
  * arguments schema, the one persisted record (`SweepRun`, format `yield-lab-sweep/1`) with a strict
  * schema that also checks the record is consistent with itself, and the pure helpers both sides
- * compute with (grid, seeded shuffle, medians, throughput, extrapolation, table, formatting).
+ * compute with (grid, seeded shuffle, medians, throughput, extrapolation, table).
  *
  * One record holds raw measurements only; everything derived (MB/s, time per file, medians) is
  * computed from them, so a record can never disagree with itself:
@@ -17,13 +17,11 @@
  * per file is extrapolated from the prefix's rate.
  */
 import * as v from 'valibot'
+import { chunkItemsSchema, dtypes, dtypeSchema, inSweetSpot, itemBytes, maxChunkItems, SWEET_SPOT_BYTES, type Dtype } from './dataFiles'
 import { LabError } from './errors'
+import { filePathSchema, MAX_PATH_LENGTH } from './paths'
 
 export const SWEEP_FORMAT = 'yield-lab-sweep/1'
-
-export const sweepDtypes = ['float64', 'float32', 'int32', 'int64'] as const
-export type SweepDtype = (typeof sweepDtypes)[number]
-export const sweepItemBytes: Readonly<Record<SweepDtype, number>> = { float64: 8, float32: 4, int32: 4, int64: 8 }
 
 /** The lazy modes swept over chunk sizes (eager is one reference line, not swept). */
 export const sweepModes = ['lazyItem', 'lazyChunk', 'textLazy'] as const
@@ -46,8 +44,6 @@ export const modeDescriptions: Readonly<Record<MeasuredMode, string>> = {
   eager: 'read_binary_eager: the whole file into RAM in one go, then summed'
 }
 
-/** Largest chunk a reader accepts: 1 GiB. */
-export const MAX_SWEEP_CHUNK_BYTES = 1024 * 1024 * 1024
 export const DEFAULT_MIN_CHUNK_ITEMS = 1
 export const DEFAULT_MAX_CHUNK_ITEMS = 1024 * 1024
 export const MAX_GRID_POINTS = 64
@@ -59,32 +55,11 @@ export const MAX_SWEEP_RUNS = 4000
 export const DEFAULT_TIME_CAP_MS = 1000
 export const MIN_TIME_CAP_MS = 20
 export const MAX_TIME_CAP_MS = 600_000
-export const MAX_SWEEP_PATH_LENGTH = 32_767
-/** The lecture: "You should read at least 10–100 kilobyte at a time." (kB = 1000 bytes.) */
-export const SWEET_SPOT_BYTES = { from: 10_000, to: 100_000 } as const
 /** Largest JSON text accepted by import (a sweep of MAX_SWEEP_RUNS runs is about 1 MB). */
 export const MAX_SWEEP_JSON_CHARS = 16 * 1024 * 1024
 
-export function maxSweepChunkItems(dtype: SweepDtype): number {
-  return MAX_SWEEP_CHUNK_BYTES / sweepItemBytes[dtype]
-}
-
 // ---------------------------------------------------------------------------------------------
 // Arguments of the `sweep` job
-
-const noNul = v.check((text: string) => !text.includes('\0'), 'must not contain a NUL character')
-const pathSchema = v.pipe(
-  v.string('must be a path'),
-  v.minLength(1, 'no file was given'),
-  v.maxLength(MAX_SWEEP_PATH_LENGTH, `must be at most ${MAX_SWEEP_PATH_LENGTH} characters`),
-  noNul
-)
-const chunkItemsSchema = v.pipe(
-  v.number('must be a number of items'),
-  v.safeInteger('must be a whole number of items'),
-  v.minValue(1, 'must be at least 1 item'),
-  v.maxValue(MAX_SWEEP_CHUNK_BYTES / 4, 'must be at most 2^28 items (1 GiB of 4-byte items)')
-)
 
 export const sweepGridSchema = v.variant('kind', [
   /** min, min·2^(1/p), min·2^(2/p), … up to max (max itself always included), rounded to whole items. */
@@ -111,10 +86,10 @@ const cacheSchema = v.picklist(['warm', 'cold'], 'must be warm or cold')
 
 export const sweepArgsSchema = v.strictObject({
   /** The binary data file (numpy tofile layout). */
-  path: pathSchema,
-  dtype: v.optional(v.picklist(sweepDtypes, `must be one of ${sweepDtypes.join(', ')}`), 'float64'),
+  path: filePathSchema,
+  dtype: v.optional(dtypeSchema, 'float64'),
   /** Its text twin for the text mode; default: `<same stem>.txt` beside it, if there is one. */
-  textPath: v.optional(pathSchema),
+  textPath: v.optional(filePathSchema),
   modes: v.optional(
     v.pipe(
       v.array(v.picklist(sweepModes, `must be one of ${sweepModes.join(', ')}`)),
@@ -193,11 +168,11 @@ const machineSchema = v.strictObject({
 export type SweepMachine = v.InferOutput<typeof machineSchema>
 
 const fileSchema = v.strictObject({
-  path: text(MAX_SWEEP_PATH_LENGTH),
+  path: text(MAX_PATH_LENGTH),
   bytes: v.pipe(count('file bytes'), v.minValue(1, 'file bytes must be at least 1')),
-  dtype: v.picklist(sweepDtypes),
+  dtype: v.picklist(dtypes),
   items: count('file items'),
-  textPath: v.nullable(text(MAX_SWEEP_PATH_LENGTH)),
+  textPath: v.nullable(text(MAX_PATH_LENGTH)),
   textBytes: v.nullable(count('text bytes'))
 })
 
@@ -251,10 +226,10 @@ export function sweepRunProblems(run: SweepRunDraft): string[] {
       break
     }
   }
-  const maxItems = maxSweepChunkItems(file.dtype)
+  const maxItems = maxChunkItems(file.dtype)
   if (sizes.some((size) => size > maxItems)) problems.push(`config.chunkSizes must be at most ${maxItems} items for ${file.dtype}`)
   if (new Set(config.modes).size !== config.modes.length) problems.push('config.modes lists a mode twice')
-  if (file.items * sweepItemBytes[file.dtype] !== file.bytes) problems.push(`file.items (${file.items}) × ${sweepItemBytes[file.dtype]} bytes is not file.bytes (${file.bytes})`)
+  if (file.items * itemBytes[file.dtype] !== file.bytes) problems.push(`file.items (${file.items}) × ${itemBytes[file.dtype]} bytes is not file.bytes (${file.bytes})`)
   if ((file.textPath === null) !== (file.textBytes === null)) problems.push('file.textPath and file.textBytes must both be set or both be null')
   if (config.modes.includes('textLazy') && file.textBytes === null) problems.push('textLazy was measured but the record names no text file')
   const expected = (config.modes.length * sizes.length + (config.eager ? 1 : 0)) * config.repeats
@@ -347,8 +322,8 @@ function gridError(message: string): LabError {
 }
 
 /** The chunk sizes of a grid, strictly increasing; absurd grids are INVALID_ARGUMENT errors saying what to change. */
-export function buildGrid(grid: SweepGrid, dtype: SweepDtype): number[] {
-  const maxItems = maxSweepChunkItems(dtype)
+export function buildGrid(grid: SweepGrid, dtype: Dtype): number[] {
+  const maxItems = maxChunkItems(dtype)
   const checkSize = (size: number, what: string): void => {
     if (!Number.isSafeInteger(size) || size < 1) throw gridError(`${what} must be a whole number of items of at least 1, got ${String(size)}`)
     if (size > maxItems) throw gridError(`${what} is ${size} items, more than the largest read of 1 GiB (${maxItems} items of ${dtype})`)
@@ -501,8 +476,8 @@ export function estimateRemainingMs(done: number, planned: number, elapsedMs: nu
 }
 
 /** The chunk range of the lecture's 10–100 kB advice, in items of a dtype. */
-export function sweetSpotItems(dtype: SweepDtype): { from: number; to: number } {
-  const bytes = sweepItemBytes[dtype]
+export function sweetSpotItems(dtype: Dtype): { from: number; to: number } {
+  const bytes = itemBytes[dtype]
   return { from: SWEET_SPOT_BYTES.from / bytes, to: SWEET_SPOT_BYTES.to / bytes }
 }
 
@@ -514,53 +489,6 @@ export function bestPoint(points: readonly SweepPoint[], mode: SweepMode): Sweep
     if (best === undefined || point.mbPerSecond.median > best.mbPerSecond.median) best = point
   }
   return best
-}
-
-// ---------------------------------------------------------------------------------------------
-// Formatting (shared by the terminal table and the app)
-
-const binaryUnits = ['', 'Ki', 'Mi', 'Gi', 'Ti']
-
-/** 1 → "1", 1024 → "1 Ki", 1536 → "1.5 Ki", 1048576 → "1 Mi". */
-export function formatBinary(value: number): string {
-  let unit = 0
-  let scaled = value
-  while (Math.abs(scaled) >= 1024 && unit < binaryUnits.length - 1) {
-    scaled /= 1024
-    unit++
-  }
-  const number = Number.isInteger(scaled) ? String(scaled) : scaled >= 100 ? scaled.toFixed(0) : scaled >= 10 ? scaled.toFixed(1).replace(/\.0$/, '') : scaled.toFixed(2).replace(/\.?0+$/, '')
-  return unit === 0 ? number : `${number} ${binaryUnits[unit]}`
-}
-
-export function formatItems(items: number): string {
-  return `${formatBinary(items)} item${items === 1 ? '' : 's'}`
-}
-
-/** 8 → "8 B", 8192 → "8 KiB", 8388608 → "8 MiB". */
-export function formatBytes(bytes: number): string {
-  const text = formatBinary(bytes)
-  return /[A-Za-z]$/.test(text) ? `${text}B` : `${text} B`
-}
-
-/** A number to about `digits` significant digits (all integer digits kept), with thousands separators. */
-export function formatSignificant(value: number, digits = 4): string {
-  if (!Number.isFinite(value)) return String(value)
-  if (value === 0) return '0'
-  const magnitude = Math.floor(Math.log10(Math.abs(value)))
-  const decimals = Math.min(20, Math.max(0, digits - 1 - magnitude))
-  return value.toLocaleString('en-US', { maximumFractionDigits: decimals, minimumFractionDigits: 0 })
-}
-
-/** Milliseconds as "850 ms", "1.234 s", "2 min 5 s". */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return '—'
-  if (ms < 1) return `${formatSignificant(ms, 3)} ms`
-  if (ms < 1000) return `${formatSignificant(ms, 3)} ms`
-  if (ms < 60_000) return `${formatSignificant(ms / 1000, 4)} s`
-  const minutes = Math.floor(ms / 60_000)
-  const seconds = Math.round((ms - minutes * 60_000) / 1000)
-  return `${minutes} min ${seconds} s`
 }
 
 export interface SweepTableRow {
@@ -580,13 +508,12 @@ export interface SweepTable {
 /** One row per chunk size, one cell per mode: the table the CLI prints and the app shows beside the chart. */
 export function sweepTable(run: Pick<SweepRunDraft, 'config' | 'file' | 'measurements'>): SweepTable {
   const points = summarize(run.measurements)
-  const itemSize = sweepItemBytes[run.file.dtype]
-  const spot = SWEET_SPOT_BYTES
+  const itemSize = itemBytes[run.file.dtype]
   const rows = run.config.chunkSizes.map((chunkItems): SweepTableRow => {
     const cells: Partial<Record<SweepMode, SweepPoint>> = {}
     for (const point of points) if (point.chunkItems === chunkItems && point.mode !== 'eager') cells[point.mode] = point
     const chunkBytes = chunkItems * itemSize
-    return { chunkItems, chunkBytes, cells, inSweetSpot: chunkBytes >= spot.from && chunkBytes <= spot.to }
+    return { chunkItems, chunkBytes, cells, inSweetSpot: inSweetSpot(chunkBytes) }
   })
   return { modes: [...run.config.modes], rows, eager: points.find((point) => point.mode === 'eager') }
 }

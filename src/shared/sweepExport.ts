@@ -4,12 +4,12 @@
  * chunk size). Numbers are written with JavaScript's shortest round-trip form, so parsing the CSV
  * gives back exactly the measured values.
  */
+import { itemBytes } from './dataFiles'
 import { LabError } from './errors'
 import {
   measuredModes,
   mbPerSecond,
   summarize,
-  sweepItemBytes,
   timePerFileMs,
   type MeasuredMode,
   type SweepMeasurement,
@@ -65,7 +65,7 @@ function csv(rows: (string | number | boolean | null)[][]): string {
 
 /** One row per run of the sweep, in run order. */
 export function measurementsCsv(run: ExportableRun): string {
-  const itemSize = sweepItemBytes[run.file.dtype]
+  const itemSize = itemBytes[run.file.dtype]
   const id = run.id ?? ''
   return csv([
     [...MEASUREMENT_CSV_COLUMNS],
@@ -90,7 +90,7 @@ export function measurementsCsv(run: ExportableRun): string {
 
 /** One row per point of the chart: median, min and max over the repeats. */
 export function pointsCsv(run: ExportableRun): string {
-  const itemSize = sweepItemBytes[run.file.dtype]
+  const itemSize = itemBytes[run.file.dtype]
   const id = run.id ?? ''
   return csv([
     [...POINT_CSV_COLUMNS],

@@ -6,15 +6,12 @@
  */
 import * as v from 'valibot'
 import type { LabErrorInfo } from './errors'
+import { MAX_PATH_LENGTH, noNul } from './paths'
 
-/** Longest root path accepted (Windows' extended-length limit; POSIX systems refuse long ones themselves). */
-export const MAX_WALK_PATH_LENGTH = 32_767
 export const MAX_WALK_FILTER_STAGES = 8
 export const MAX_WALK_PATTERN_LENGTH = 256
 export const MAX_WALK_SUFFIXES = 32
 export const MAX_WALK_SUFFIX_LENGTH = 64
-
-const noNul = v.check((text: string) => !text.includes('\0'), 'must not contain a NUL character')
 
 const patternSchema = v.pipe(
   v.string(),
@@ -54,7 +51,7 @@ export const walkArgsSchema = v.strictObject({
   top: v.pipe(
     v.string(),
     v.minLength(1, 'No folder was given to walk.'),
-    v.maxLength(MAX_WALK_PATH_LENGTH, `must be at most ${MAX_WALK_PATH_LENGTH} characters`),
+    v.maxLength(MAX_PATH_LENGTH, `must be at most ${MAX_PATH_LENGTH} characters`),
     noNul
   ),
   topdown: v.optional(v.boolean(), true),
@@ -108,9 +105,12 @@ export interface WalkErrorItem {
 
 export type WalkItem = WalkDirItem | WalkErrorItem
 
-/** What the walk returns once exhausted (StopIteration's value). */
+/**
+ * What the walk returns once exhausted (StopIteration's value); the renderer counts the same as
+ * the items arrive, and the two must agree.
+ */
 export interface WalkSummary {
-  /** Directories yielded. */
+  /** Directories yielded (triples). */
   dirs: number
   /** Filenames listed (before the pipeline) and the bytes of the regular files among them. */
   files: number
@@ -119,6 +119,11 @@ export interface WalkSummary {
   /** What came out of the pipeline. */
   keptFiles: number
   keptBytes: number
+}
+
+/** A summary with nothing counted yet. */
+export function emptyWalkSummary(): WalkSummary {
+  return { dirs: 0, files: 0, bytes: 0, errors: 0, keptFiles: 0, keptBytes: 0 }
 }
 
 /**

@@ -1,35 +1,28 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { writeSampleData } from '../../src/main/lab/sampleData'
 import { MEASUREMENT_CSV_COLUMNS } from '../../src/shared/sweepExport'
-import { launchBrowser, openApp, type LabApp } from './support/app'
+import { useLabApp, type LabApp, type OpenOptions } from './support/app'
 
-let browser: Browser
-let app: LabApp | undefined
+const lab = useLabApp()
 let dataDir: string
 let small: string
 let medium: string
 
-beforeAll(async () => {
-  browser = await launchBrowser()
+beforeAll(() => {
   dataDir = mkdtempSync(join(tmpdir(), 'yield-lab-bench-e2e-'))
   small = writeSampleData({ directory: dataDir, name: 'small', bytes: 256 * 1024, seed: 1, withText: true }).binaryPath
   medium = writeSampleData({ directory: dataDir, name: 'medium', bytes: 8 * 1024 * 1024, seed: 2 }).binaryPath
 })
-afterAll(async () => {
-  await browser.close()
+afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true })
 })
-afterEach(async () => {
-  await app?.close()
-  app = undefined
-})
 
-async function openBenchmark(options: { colorScheme?: 'light' | 'dark' } = {}): Promise<LabApp> {
-  app = await openApp(browser, options)
+async function openBenchmark(options: OpenOptions = {}): Promise<LabApp> {
+  const app = await lab.open(options)
   await app.page.getByRole('tab', { name: 'Benchmark' }).click()
   return app
 }
@@ -75,10 +68,11 @@ async function cssColors(page: Page): Promise<Record<string, string>> {
 
 describe('Benchmark tab in Chromium', () => {
   test('runs a small sweep live, charts every mode, exports CSV, keeps the run in history', async () => {
-    const { page } = await openBenchmark()
+    const app = await openBenchmark()
+    const { page } = app
     await expect.poll(() => page.getByTestId('sweep-empty').isVisible()).toBe(true)
     // The native dialog answers with the file, as the user would pick it.
-    app!.server.dialogAnswers.push(small)
+    app.server.dialogAnswers.push(small)
     await page.getByRole('button', { name: 'Choose…' }).first().click()
     await expect.poll(() => page.getByTestId('sweep-path').inputValue()).toBe(small)
     await setUpSweep(page, small)
@@ -116,21 +110,22 @@ describe('Benchmark tab in Chromium', () => {
     expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG')
 
     await expect.poll(() => page.getByTestId('sweep-history').locator('tbody tr').count()).toBe(1)
-    const files = readdirSync(join(app!.server.dataDirectory, 'sweeps'))
+    const files = readdirSync(join(app.server.dataDirectory, 'sweeps'))
     expect(files).toHaveLength(1)
     await page.setViewportSize({ width: 1280, height: 1500 })
-    await app!.screenshot('benchmark-sweep')
+    await app.screenshot('benchmark-sweep')
     await page.setViewportSize({ width: 1280, height: 800 })
 
     await page.getByRole('radiogroup', { name: 'Chart view' }).getByText('Time per file').click()
     await expect.poll(() => page.getByTestId('view-time').isChecked()).toBe(true)
     await page.getByTestId('sweep-chart').scrollIntoViewIfNeeded()
-    await app!.screenshot('benchmark-time-per-file')
-    expect(app!.problems).toEqual([])
+    await app.screenshot('benchmark-time-per-file')
+    expect(app.problems).toEqual([])
   })
 
   test('cancel keeps the measured points, which can be saved', async () => {
-    const { page } = await openBenchmark()
+    const app = await openBenchmark()
+    const { page } = app
     await setUpSweep(page, medium, { maxChunk: 65536, repeats: 3, cap: 250 })
     await page.getByTestId('sweep-run').click()
     await expect.poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 30_000 }).toMatch(/^[3-9]\d* of \d+ runs/)
@@ -138,15 +133,16 @@ describe('Benchmark tab in Chromium', () => {
     await expect.poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 10_000 }).toMatch(/^Cancelled after \d+ of \d+ runs/)
     const kept = Number(/after (\d+)/.exec((await page.getByTestId('sweep-status').textContent())!)![1])
     expect(kept).toBeGreaterThanOrEqual(3)
-    await expect.poll(() => app!.server.jobs.openJobs().length).toBe(0)
+    await expect.poll(() => app.server.jobs.openJobs().length).toBe(0)
     await expect.poll(async () => (await canvasStats(page, {})).nonBackground).toBeGreaterThan(1000)
     await page.getByTestId('sweep-save').click()
     await expect.poll(() => page.getByTestId('sweep-history').textContent()).toContain(`${kept} / `)
-    expect(app!.problems).toEqual([])
+    expect(app.problems).toEqual([])
   })
 
   test('bad input: missing file, file smaller than the largest chunk, corrupt or foreign imports write nothing', async () => {
-    const { page } = await openBenchmark({ colorScheme: 'dark' })
+    const app = await openBenchmark({ colorScheme: 'dark' })
+    const { page } = app
     await setUpSweep(page, join(dataDir, 'missing.bin'))
     await page.getByTestId('sweep-run').click()
     await expect.poll(() => page.getByTestId('sweep-error').textContent()).toContain('missing.bin: does not exist')
@@ -165,13 +161,14 @@ describe('Benchmark tab in Chromium', () => {
       await page.getByTestId('import-file').setInputFiles(path)
       await expect.poll(() => page.getByTestId('import-error').textContent()).toContain(message)
     }
-    expect(() => readdirSync(join(app!.server.dataDirectory, 'sweeps'))).toThrow()
-    await app!.screenshot('benchmark-bad-input-dark')
-    expect(app!.problems).toEqual([])
+    expect(() => readdirSync(join(app.server.dataDirectory, 'sweeps'))).toThrow()
+    await app.screenshot('benchmark-bad-input-dark')
+    expect(app.problems).toEqual([])
   })
 
   test('dark theme: an imported run overlaid on a fresh one, then deleted', async () => {
-    const { page } = await openBenchmark({ colorScheme: 'dark' })
+    const app = await openBenchmark({ colorScheme: 'dark' })
+    const { page } = app
     await setUpSweep(page, small, { maxChunk: 2048 })
     await page.getByTestId('sweep-run').click()
     await expect.poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 60_000 }).toMatch(/^Complete/)
@@ -188,13 +185,13 @@ describe('Benchmark tab in Chromium', () => {
     await expect.poll(() => page.getByTestId('sweep-history').locator('tbody tr').count()).toBe(2)
     await expect.poll(() => page.getByTestId('sweep-history').textContent()).toContain('Colleague CPU')
     await page.setViewportSize({ width: 1280, height: 1500 })
-    await app!.screenshot('benchmark-overlay-dark')
+    await app.screenshot('benchmark-overlay-dark')
 
     const del = page.getByRole('button', { name: /^Delete colleague\.bin/ })
     await del.click()
     await del.click()
     await expect.poll(() => page.getByTestId('sweep-history').locator('tbody tr').count()).toBe(1)
-    expect(readdirSync(join(app!.server.dataDirectory, 'sweeps'))).toHaveLength(1)
-    expect(app!.problems).toEqual([])
+    expect(readdirSync(join(app.server.dataDirectory, 'sweeps'))).toHaveLength(1)
+    expect(app.problems).toEqual([])
   })
 })

@@ -7,29 +7,22 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { launchBrowser, openApp, type LabApp } from './support/app'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { useLabApp } from './support/app'
 
-let browser: Browser
-let app: LabApp | undefined
+const lab = useLabApp()
 let base = ''
 
 /** tmpfs when there is one: creating 200,000 files on a slow disk takes minutes, on tmpfs seconds. */
 const scratch = existsSync('/dev/shm') ? '/dev/shm' : tmpdir()
 const BIG = { outer: 20, inner: 20, files: 500 }
 
-beforeAll(async () => {
+beforeAll(() => {
   base = mkdtempSync(join(scratch, 'yield-lab-browse-e2e-'))
-  browser = await launchBrowser()
 })
-afterAll(async () => {
-  await browser?.close()
+afterAll(() => {
   if (base !== '') rmSync(base, { recursive: true, force: true })
-})
-afterEach(async () => {
-  await app?.close()
-  app = undefined
 })
 
 /** top/o{i}/i{j}/f{k}.dat, file k holding k % 7 bytes. Returns the expected counts. */
@@ -74,7 +67,7 @@ describe('Browse tab in Chromium', () => {
     const expected = makeBigTree(top)
     const generationMs = performance.now() - generation
 
-    app = await openApp(browser)
+    const app = await lab.open()
     const { page, server } = app
     await page.evaluate(INSTRUMENT)
     await expect.poll(() => page.getByTestId('browse-empty').isVisible()).toBe(true)
@@ -171,7 +164,7 @@ describe('Browse tab in Chromium', () => {
       writeFileSync(join(top, name, `${name}.log`), name.repeat(10))
     }
 
-    app = await openApp(browser)
+    const app = await lab.open()
     const { page } = app
     await page.getByTestId('browse-path').fill(join(top, 'missing'))
     await page.getByTestId('browse-path').press('Enter')
@@ -218,7 +211,7 @@ describe('Browse tab in Chromium', () => {
       for (let k = 0; k < 30; k++) writeFileSync(join(top, name, `${name}-${k}.txt`), 'y'.repeat(k * 100))
     }
     mkdirSync(Buffer.from(`${top}/bad-\xff-name`, 'latin1'))
-    app = await openApp(browser, { colorScheme: 'dark' })
+    const app = await lab.open({ colorScheme: 'dark' })
     const { page } = app
     await app.screenshot('browse-empty-dark')
     await page.getByTestId('browse-path').fill(top)

@@ -3,33 +3,12 @@
  * a module worker, the lecture's COROUTINE EXAMPLE prints the lecture's output, the Live objects
  * buttons drive a generator, and a runaway loop is interrupted within a second.
  */
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { launchBrowser, openApp, type LabApp } from './support/app'
+import type { Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import { coroutineExample } from '../support/lecture'
+import { useLabApp } from './support/app'
 
-let browser: Browser
-let app: LabApp | undefined
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser.close()
-})
-afterEach(async () => {
-  await app?.close()
-  app = undefined
-})
-
-const LECTURE_OUTPUT = [
-  'GEN_CREATED',
-  'GEN_SUSPENDED',
-  'coroutine(): CS107 (call id: 1)',
-  'main(): control back in main function',
-  'coroutine(): AC207 (call id: 2)',
-  'main(): called coroutine() 2 times',
-  'GEN_CLOSED'
-].join('\n')
+const lab = useLabApp()
 
 /** Opens the tab and waits for Python; returns the milliseconds from the click to "ready". */
 async function openCoroutines(page: Page): Promise<number> {
@@ -51,7 +30,7 @@ async function typeAndRun(page: Page, code: string): Promise<void> {
 
 describe('Coroutines tab in Chromium', () => {
   test('loads Python lazily, runs the lecture’s COROUTINE EXAMPLE, and drives a generator', async () => {
-    app = await openApp(browser)
+    const app = await lab.open()
     const { page } = app
     expect(await page.evaluate('crossOriginIsolated')).toBe(true)
     // Nothing is loaded before the tab is shown.
@@ -65,7 +44,7 @@ describe('Coroutines tab in Chromium', () => {
 
     await page.getByTestId('examples-button').click()
     await page.getByRole('menuitem', { name: /COROUTINE EXAMPLE/ }).click()
-    await expect.poll(() => transcript(page)).toContain(`    main()\n...\n${LECTURE_OUTPUT}\n`)
+    await expect.poll(() => transcript(page)).toContain(`    main()\n...\n${coroutineExample().output}`)
 
     await typeAndRun(page, 'c = coroutine()')
     const card = page.getByTestId('object-c')
@@ -87,7 +66,7 @@ describe('Coroutines tab in Chromium', () => {
   })
 
   test('a runaway loop is interrupted within a second and the window never blocks', async () => {
-    app = await openApp(browser)
+    const app = await lab.open()
     const { page } = app
     await openCoroutines(page)
     await typeAndRun(page, 'n = 0\nwhile True:\n    n += 1\n')
@@ -128,7 +107,7 @@ describe('Coroutines tab in Chromium', () => {
   })
 
   test('bad input: syntax errors, exceptions, offline imports, input(), huge outputs', async () => {
-    app = await openApp(browser)
+    const app = await lab.open()
     const { page } = app
     await openCoroutines(page)
     await typeAndRun(page, 'x = 1 +* 2')
@@ -155,7 +134,7 @@ describe('Coroutines tab in Chromium', () => {
   })
 
   test('Internals: bytecode and frames of a suspended generator, in the dark theme', async () => {
-    app = await openApp(browser, { colorScheme: 'dark' })
+    const app = await lab.open({ colorScheme: 'dark' })
     const { page } = app
     await openCoroutines(page)
     await page.getByTestId('examples-button').click()

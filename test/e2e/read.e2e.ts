@@ -1,22 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Locator, Page } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { launchBrowser, openApp, type LabApp } from './support/app'
+import type { Locator, Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import { useLabApp } from './support/app'
 
-let browser: Browser
-let app: LabApp | undefined
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser.close()
-})
-afterEach(async () => {
-  await app?.close()
-  app = undefined
-})
+const lab = useLabApp()
 
 function panelOf(page: Page): Locator {
   return page.getByRole('tabpanel', { name: 'Read' })
@@ -48,7 +36,7 @@ async function runMode(panel: Locator, mode: string, rows: number, chunkPreset?:
 
 describe('Read tab in Chromium', () => {
   test('generates a small file, reads it eagerly and lazily, and the sums agree', async () => {
-    app = await openApp(browser)
+    const app = await lab.open()
     const { page } = app
     const panel = await openRead(page)
     await expect.poll(() => panel.getByTestId('read-results').textContent()).toContain('No runs yet')
@@ -83,7 +71,7 @@ describe('Read tab in Chromium', () => {
   })
 
   test('eager refusal explains lazy reading, errors name the file, cancel works mid-file (dark)', async () => {
-    app = await openApp(browser, { colorScheme: 'dark' })
+    const app = await lab.open({ colorScheme: 'dark' })
     const { page, server } = app
     const panel = await openRead(page)
     await app.screenshot('read-empty-dark')

@@ -1,24 +1,11 @@
-import type { Browser } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { launchBrowser, openApp, type LabApp } from './support/app'
+import { describe, expect, test } from 'vitest'
+import { useLabApp } from './support/app'
 
-let browser: Browser
-let app: LabApp | undefined
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterAll(async () => {
-  await browser.close()
-})
-afterEach(async () => {
-  await app?.close()
-  app = undefined
-})
+const lab = useLabApp()
 
 describe('app shell in Chromium', () => {
   test('opens with four tabs, switches by click and keyboard, and shows machine info', async () => {
-    app = await openApp(browser)
+    const app = await lab.open()
     const { page } = app
     const tabs = page.getByRole('tab')
     await expect.poll(() => tabs.allTextContents()).toEqual(['Browse', 'Read', 'Benchmark', 'Coroutines'])
@@ -37,7 +24,7 @@ describe('app shell in Chromium', () => {
   })
 
   test('drives a generator living in main: next, pull, close runs its finally', async () => {
-    app = await openApp(browser)
+    const app = await lab.open()
     const { page, server } = app
     await page.getByRole('tab', { name: 'Coroutines' }).click()
     const panel = page.getByRole('tabpanel', { name: 'Coroutines' })
@@ -63,7 +50,7 @@ describe('app shell in Chromium', () => {
   })
 
   test('a reload abandons the page’s generators and main closes them', async () => {
-    app = await openApp(browser)
+    const app = await lab.open()
     const { page, server } = app
     await page.getByRole('tab', { name: 'Coroutines' }).click()
     await page.getByRole('button', { name: 'Create generator' }).click()
@@ -74,7 +61,7 @@ describe('app shell in Chromium', () => {
   })
 
   test('dark theme follows the OS', async () => {
-    app = await openApp(browser, { colorScheme: 'dark' })
+    const app = await lab.open({ colorScheme: 'dark' })
     const background = await app.page.evaluate('getComputedStyle(document.body).backgroundColor')
     expect(background).toBe('rgb(22, 24, 29)')
     await app.screenshot('shell-dark')

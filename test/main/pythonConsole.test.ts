@@ -3,7 +3,10 @@
  * bad input, live generators and internals. Pyodide is loaded once for the file.
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { lectureSection, PythonSession, withoutAddresses, type LiveObject } from './pythonSession'
+import { coroutineExample, lectureSection } from '../support/lecture'
+import { examples } from '../../src/renderer/src/python/examples'
+import type { LiveObject } from '../../src/renderer/src/python/protocol'
+import { PythonSession, withoutAddresses } from './pythonSession'
 
 let python: PythonSession
 
@@ -27,11 +30,6 @@ function lectureInputs(transcript: string): string[] {
 
 const GEN_107 = lectureSection('gen_107')
 
-/** The COROUTINE EXAMPLE slide: the program, its line numbers 1…25, then its output. */
-function coroutineExample(): { program: string; output: string } {
-  const [program, rest] = lectureSection('COROUTINE EXAMPLE').split(/\n\n1\n2\n/) as [string, string]
-  return { program: program.replace(/^ $/gm, ''), output: rest.slice(rest.indexOf('\n\n') + 2) }
-}
 const COROUTINE_DEFINITIONS = coroutineExample().program.replace(/if __name__[\s\S]*$/, '')
 
 interface Report {
@@ -273,16 +271,8 @@ describe('live generators', () => {
     const exhausted = python.run('next(g)', 'g')
     expect(exhausted.stderr).toMatch(/StopIteration\n$/)
 
-    const transcript = python.runAll([
-      "def worker():\n    try:\n        while True:\n            yield 'working'\n    except GeneratorExit:\n        print('GeneratorExit: cleaning up')\n        raise\n",
-      'w = worker()',
-      'next(w)',
-      'w.close()',
-      "def stubborn():\n    try:\n        yield 1\n    finally:\n        yield 'refusing to close'\n",
-      's = stubborn()',
-      'next(s)',
-      's.close()'
-    ])
+    // The Examples menu's "close(), GeneratorExit and finally".
+    const transcript = python.runAll(examples.find((example) => example.id === 'close')!.inputs)
     expect(transcript).toContain(">>> w.close()\nGeneratorExit: cleaning up\n")
     expect(transcript).toMatch(/>>> s\.close\(\)\nTraceback \(most recent call last\):\n[\s\S]*RuntimeError: generator ignored GeneratorExit\n$/)
   })

@@ -5,18 +5,10 @@
  */
 import { readFileSync } from 'node:fs'
 import { loadPyodide, type PyodideInterface } from 'pyodide'
+import type { RunOutcome } from '../../src/renderer/src/python/protocol'
+import { promptedInput } from '../../src/renderer/src/python/transcript'
 
 export const consoleSource = readFileSync(new URL('../../src/renderer/src/python/console.py', import.meta.url), 'utf8')
-
-/** A section of the lecture excerpts kept next to the tests (python-lecture.txt). */
-export function lectureSection(title: string): string {
-  const text = readFileSync(new URL('./python-lecture.txt', import.meta.url), 'utf8')
-  const start = text.indexOf(`=== ${title}\n`)
-  if (start < 0) throw new Error(`no section ${title} in python-lecture.txt`)
-  const body = text.slice(start + title.length + 5)
-  const end = body.indexOf('\n=== ')
-  return end < 0 ? body : body.slice(0, end + 1)
-}
 
 /** Object addresses differ from run to run (and from the lecture's machine). */
 export function withoutAddresses(text: string): string {
@@ -28,32 +20,6 @@ interface ConsoleModule {
   is_complete(source: string): boolean
   internals(name: string): string
   reset(): string
-}
-
-export interface FrameInfo {
-  function: string
-  file: string
-  line: number
-  source: string
-  isGenerator: boolean
-}
-
-export interface LiveObject {
-  name: string
-  aliases: string[]
-  kind: string
-  qualname: string
-  state: string
-  locals: { name: string; repr: string }[]
-  line: number | null
-  source: string | null
-}
-
-export interface RunOutcome {
-  status: 'ok' | 'error' | 'interrupted'
-  objects: LiveObject[]
-  inspectables: { name: string; kind: string }[]
-  resume: { name: string; resumedStack: FrameInfo[]; frameAlive: boolean } | null
 }
 
 export interface RunResult {
@@ -113,10 +79,7 @@ export class PythonSession {
     const outcome = JSON.parse(this.module.run(source, watch ?? null)) as RunOutcome
     const of = (stream: string): string => this.written.filter((chunk) => chunk.stream === stream).map((chunk) => chunk.text).join('')
     const output = this.written.map((chunk) => chunk.text).join('')
-    const lines = source.replace(/\s+$/, '').split('\n')
-    const echo = lines.map((line, index) => (index === 0 ? '>>> ' : line === '' ? '...' : '... ') + line)
-    if (lines.length > 1 && source.endsWith('\n')) echo.push('...')
-    this.transcript += `${echo.join('\n')}\n${output}`
+    this.transcript += `${promptedInput(source)}\n${output}`
     return { outcome, stdout: of('stdout'), stderr: of('stderr'), output }
   }
 

@@ -9,14 +9,15 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { LabError } from '../../src/shared/errors'
 import type { JobHost } from '../../src/main/lab/jobHost'
-import type { ProcessArgs, ProcessJobResult, ReadJobSummary, SampleDataJobResult } from '../../src/shared/readJobs'
+import type { ProcessArgs, ProcessJobResult, ReadJobSummary, SampleDataResult } from '../../src/shared/readJobs'
 import { createTestJobHost, type RecordedEvent } from '../support/jobHost'
+import { rejectedLabError } from '../support/labErrors'
 
 let dir: string
 let host: JobHost
 let events: RecordedEvent[]
 /** 40,000 float64 items (320,000 bytes) and their text twin. */
-let sample: SampleDataJobResult
+let sample: SampleDataResult
 
 const OWNER = 'owner'
 
@@ -25,7 +26,7 @@ beforeAll(async () => {
   ;({ host, events } = createTestJobHost())
   const { id } = host.open(OWNER, 'sampleData', { directory: join(dir, 'data'), name: 'sample', bytes: 320_000, seed: 7, withText: true })
   const batch = await host.next(OWNER, id, 1)
-  sample = batch.value as SampleDataJobResult
+  sample = batch.value as SampleDataResult
 })
 afterAll(async () => {
   await host.closeAll()
@@ -39,15 +40,6 @@ function close(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b))
 }
 
-async function rejection(promise: Promise<unknown>): Promise<LabError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
-  expect(error).toBeInstanceOf(LabError)
-  return error as LabError
-}
-
 async function runProcess(args: ProcessArgs): Promise<{ id: string; result: ProcessJobResult }> {
   const { id } = host.open(OWNER, 'process', args)
   const batch = await host.next(OWNER, id, 1)
@@ -58,7 +50,7 @@ async function runProcess(args: ProcessArgs): Promise<{ id: string; result: Proc
 
 async function processError(args: ProcessArgs): Promise<LabError> {
   const { id } = host.open(OWNER, 'process', args)
-  return rejection(host.next(OWNER, id, 1))
+  return rejectedLabError(host.next(OWNER, id, 1))
 }
 
 function file(name: string, content: Uint8Array | string): string {
@@ -96,13 +88,13 @@ describe('sampleData job', () => {
   test('never overwrites unless asked: ALREADY_EXISTS, then overwrite: true replaces', async () => {
     const args = { directory: join(dir, 'data'), name: 'sample', bytes: 320_000, seed: 7 }
     const { id } = host.open(OWNER, 'sampleData', args)
-    const error = await rejection(host.next(OWNER, id, 1))
+    const error = await rejectedLabError(host.next(OWNER, id, 1))
     expect(error.code).toBe('ALREADY_EXISTS')
     expect(error.path).toBe(sample.binaryPath)
     const again = host.open(OWNER, 'sampleData', { ...args, name: 'other', bytes: 800 })
-    const other = (await host.next(OWNER, again.id, 1)).value as SampleDataJobResult
+    const other = (await host.next(OWNER, again.id, 1)).value as SampleDataResult
     const replace = host.open(OWNER, 'sampleData', { ...args, name: 'other', bytes: 1600, overwrite: true })
-    const replaced = (await host.next(OWNER, replace.id, 1)).value as SampleDataJobResult
+    const replaced = (await host.next(OWNER, replace.id, 1)).value as SampleDataResult
     expect(replaced.binaryPath).toBe(other.binaryPath)
     expect(readFileSync(replaced.binaryPath).length).toBe(1600)
   })
@@ -113,7 +105,7 @@ describe('sampleData job', () => {
     expect(() => host.open(OWNER, 'sampleData', { ...base, bytes: 2 ** 40 })).toThrow(/at most .*64 GiB/)
     expect(() => host.open(OWNER, 'sampleData', { ...base, directory: '' })).toThrow(/directory: no file was given/)
     const { id } = host.open(OWNER, 'sampleData', { ...base, name: '../escape' })
-    expect((await rejection(host.next(OWNER, id, 1))).message).toMatch(/plain name/)
+    expect((await rejectedLabError(host.next(OWNER, id, 1))).message).toMatch(/plain name/)
   })
 })
 
@@ -235,7 +227,7 @@ describe('process job', () => {
     expect(fdsOn(big)).toBe(1)
     const closed = await host.return(OWNER, id)
     expect(closed).toEqual({ items: [], done: true, state: 'closed' })
-    expect((await rejection(running)).code).toBe('CANCELLED')
+    expect((await rejectedLabError(running)).code).toBe('CANCELLED')
     expect(fdsOn(big)).toBe(0)
     const log = events.filter((e) => e.id === id && e.line !== undefined).map((e) => e.line)
     expect(log).toEqual([`opened ${big} (${2 * 1024 * 1024} bytes)`, `closed ${big}`])
@@ -248,7 +240,7 @@ describe('process job', () => {
     const { id } = host.open(OWNER, 'read', { path, mode: 'lazyChunk', chunkSize: 1024 })
     expect((await host.next(OWNER, id, 1)).items).toHaveLength(1)
     truncateSync(path, 8 * 1500)
-    const error = await rejection(host.next(OWNER, id, 10))
+    const error = await rejectedLabError(host.next(OWNER, id, 10))
     expect(error).toMatchObject({ code: 'MALFORMED_DATA', path })
     expect(error.message).toMatch(/shrank while being read/)
   })

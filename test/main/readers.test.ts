@@ -7,18 +7,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { dtypes, MAX_CHUNK_BYTES, type Dtype, type NumericChunk } from '../../src/shared/dataFiles'
 import { process as processData } from '../../src/main/lab/process'
-import {
-  dtypes,
-  EAGER_READ_PIECE_BYTES,
-  MAX_CHUNK_BYTES,
-  readBinaryChunks,
-  readBinaryEager,
-  readBinaryLazy,
-  readTextLazy,
-  type Dtype,
-  type NumericChunk
-} from '../../src/main/lab/readers'
+import { EAGER_READ_PIECE_BYTES, readBinaryChunks, readBinaryEager, readBinaryLazy, readTextLazy } from '../../src/main/lab/readers'
 import { sumChunk } from '../../src/main/lab/sum'
 import { catchLabError } from '../support/labErrors'
 import { requirePython, runPython } from '../support/python'

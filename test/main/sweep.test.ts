@@ -25,6 +25,7 @@ import { runSweep, sweep, systemTools, type SweepTools } from '../../src/main/la
 import type { JobControl } from '../../src/main/lab/progress'
 import { writeSampleData } from '../../src/main/lab/sampleData'
 import { createTestJobHost } from '../support/jobHost'
+import { catchLabError } from '../support/labErrors'
 
 let dir: string
 let small: string
@@ -53,16 +54,6 @@ function args(raw: Partial<SweepArgs> & { path: string }) {
   return v.parse(sweepArgsSchema, { timeCapMs: 50, repeats: 2, seed: 42, grid: { kind: 'log2', minItems: 1, maxItems: 1024 }, ...raw })
 }
 
-function thrown(run: () => unknown): LabError {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof LabError) return error
-    throw error
-  }
-  throw new Error('expected a LabError')
-}
-
 describe('pure helpers', () => {
   test('the default grid is 1 … 1 Mi items on powers of two', () => {
     const grid = buildGrid({ kind: 'log2', minItems: 1, maxItems: 1024 * 1024 }, 'float64')
@@ -87,7 +78,7 @@ describe('pure helpers', () => {
     [{ kind: 'list', sizes: [8, 4, 8] }, 'listed twice'],
     [{ kind: 'list', sizes: Array.from({ length: 65 }, (_, i) => i + 1) }, 'too many']
   ] as const)('absurd grid %j is a clear INVALID_ARGUMENT', (grid, message) => {
-    const error = thrown(() => buildGrid(grid as never, 'float64'))
+    const error = catchLabError(() => buildGrid(grid as never, 'float64'))
     expect(error.code).toBe('INVALID_ARGUMENT')
     expect(error.message).toContain(message)
   })
@@ -244,7 +235,7 @@ describe('the sweep on a small file', () => {
 describe('bad input: clear errors before anything is measured', () => {
   function firstError(raw: Partial<SweepArgs> & { path: string }, tools: SweepTools = noTools): LabError {
     const generator = sweep(args(raw), quiet, tools)
-    return thrown(() => generator.next())
+    return catchLabError(() => generator.next())
   }
 
   test('missing file, directory, empty file, trailing bytes', () => {

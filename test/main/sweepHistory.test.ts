@@ -19,6 +19,7 @@ import type { JobHost } from '../../src/main/lab/jobHost'
 import { writeSampleData } from '../../src/main/lab/sampleData'
 import { runSweep } from '../../src/main/lab/sweep'
 import { parseSweepJson, SweepHistory, writeAtomically } from '../../src/main/lab/sweepHistory'
+import { catchLabError } from '../support/labErrors'
 
 let root: string
 let record: SweepRunDraft
@@ -49,16 +50,6 @@ function filesInHistory(): string[] {
     return []
   }
 }
-function thrown(run: () => unknown): LabError {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof LabError) return error
-    throw error
-  }
-  throw new Error('expected a LabError')
-}
-
 describe('history', () => {
   test('a saved run is persisted and reloaded intact by a fresh instance', () => {
     const saved = new SweepHistory(dataDirectory).save(record)
@@ -91,8 +82,8 @@ describe('history', () => {
     const saved = history.save(record)
     history.delete(saved.id)
     expect(filesInHistory()).toEqual([])
-    expect(thrown(() => history.delete(saved.id)).code).toBe('NOT_FOUND')
-    expect(thrown(() => history.delete('../../etc/passwd')).code).toBe('INVALID_ARGUMENT')
+    expect(catchLabError(() => history.delete(saved.id)).code).toBe('NOT_FOUND')
+    expect(catchLabError(() => history.delete('../../etc/passwd')).code).toBe('INVALID_ARGUMENT')
   })
 
   test('a partial (cancelled) run can be kept; an inconsistent record cannot, and writes nothing', () => {
@@ -100,7 +91,7 @@ describe('history', () => {
     const partial: SweepRunDraft = { ...record, status: 'cancelled', measurements: record.measurements.slice(0, 3) }
     expect(history.save(partial).measurements).toHaveLength(3)
     const incomplete: SweepRunDraft = { ...record, measurements: record.measurements.slice(0, 3) }
-    expect(thrown(() => history.save(incomplete)).message).toContain('a complete sweep has all 20 planned runs, this one has 3')
+    expect(catchLabError(() => history.save(incomplete)).message).toContain('a complete sweep has all 20 planned runs, this one has 3')
     expect(filesInHistory()).toHaveLength(1)
   })
 
@@ -147,7 +138,7 @@ describe('exports and import', () => {
     ['a future format', '{"format": "yield-lab-sweep/9"}', 'does not read'],
     ['a truncated record', '{"format": "yield-lab-sweep/1", "label": "x"}', 'damaged or was edited']
   ])('import of %s is refused with a clear message and writes nothing', (_what, text, message) => {
-    const error = thrown(() => new SweepHistory(dataDirectory).import(text))
+    const error = catchLabError(() => new SweepHistory(dataDirectory).import(text))
     expect(error.code).toBe('MALFORMED_DATA')
     expect(error.message).toContain(message)
     expect(filesInHistory()).toEqual([])
@@ -161,7 +152,7 @@ describe('exports and import', () => {
     ['an extra field', (r: SweepRunDraft) => ({ ...r, password: 'x' }), 'password'],
     ['a duplicated run', (r: SweepRunDraft) => ({ ...r, measurements: [...r.measurements.slice(0, -1), { ...r.measurements[0]!, seq: r.measurements.at(-1)!.seq }] }), 'repeats']
   ])('import of a record with %s is refused', (_what, edit, message) => {
-    const error = thrown(() => new SweepHistory(dataDirectory).import(JSON.stringify(edit(record))))
+    const error = catchLabError(() => new SweepHistory(dataDirectory).import(JSON.stringify(edit(record))))
     expect(error.code).toBe('MALFORMED_DATA')
     expect(error.message).toContain(message)
     expect(filesInHistory()).toEqual([])

@@ -4,7 +4,7 @@
  * that do not stop the walk, bad roots, cancel, bottom-up, and payload size on a large tree.
  */
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
@@ -17,6 +17,8 @@ import { walk } from '../../src/main/lab/walk'
 import { walkPythonCode } from '../../src/renderer/src/lab/pythonEquivalent'
 import { createTestJobHost, type RecordedEvent } from '../support/jobHost'
 import { runPython } from '../support/python'
+import { catchLabError, rejectedLabError } from '../support/labErrors'
+import { build, Link, type Spec } from '../support/tree'
 
 let host: JobHost
 let events: RecordedEvent[]
@@ -37,22 +39,12 @@ function setup(): void {
   ;({ host, events } = createTestJobHost())
 }
 
-interface Spec {
-  [name: string]: Spec | string | { link: string }
-}
-function build(dir: string, spec: Spec): string {
-  mkdirSync(dir, { recursive: true })
-  for (const [name, value] of Object.entries(spec)) {
-    const path = join(dir, name)
-    if (typeof value === 'string') writeFileSync(path, value)
-    else if ('link' in value && typeof value.link === 'string') symlinkSync(value.link, path)
-    else build(path, value as Spec)
-  }
+let counter = 0
+function fresh(label: string, spec: Spec): string {
+  const dir = join(base, `${label}-${++counter}`)
+  build(dir, spec)
   return dir
 }
-
-let counter = 0
-const fresh = (label: string, spec: Spec): string => build(join(base, `${label}-${++counter}`), spec)
 
 const sample: Spec = {
   'a.py': 'print(1)\n',
@@ -61,8 +53,8 @@ const sample: Spec = {
   src: { 'main.py': 'pass\n', 'data.log': 'l'.repeat(100), 'old.log.gz': 'g'.repeat(7), deep: { 'x.py': 'x', 'y.tmp': 'yy' } },
   'new\nline dir': { 'f\nname.py': 'n' },
   empty: {},
-  linkToSrc: { link: 'src' },
-  dangling: { link: 'nowhere' }
+  linkToSrc: new Link('src'),
+  dangling: new Link('nowhere')
 }
 
 async function drain(id: string, maxItems = 1000): Promise<{ items: WalkItem[]; value: WalkSummary; batches: JobBatch[] }> {
@@ -83,15 +75,6 @@ async function walkAll(args: WalkArgs, maxItems = 1000): Promise<{ items: WalkIt
 
 const dirsOf = (items: WalkItem[]): WalkDirItem[] => items.filter((item): item is WalkDirItem => item.kind === 'dir')
 const errorsOf = (items: WalkItem[]): WalkErrorItem[] => items.filter((item): item is WalkErrorItem => item.kind === 'error')
-
-async function rejection(promise: Promise<unknown>): Promise<LabError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
-  expect(error).toBeInstanceOf(LabError)
-  return error as LabError
-}
 
 describe('walk job: one triple per pull, as os.walk yields them', () => {
   test('next(1) yields the triples of walk() in the same order, with types, sizes and parent/name', async () => {
@@ -203,14 +186,7 @@ describe('walk job: the filename pipeline runs in the worker', () => {
   test('bad filter arguments are refused by the schema before a worker starts', () => {
     setup()
     const top = fresh('badfilter', {})
-    const refuse = (args: unknown): LabError => {
-      try {
-        host.open('owner', 'walk', args)
-      } catch (error) {
-        return error as LabError
-      }
-      throw new Error('accepted')
-    }
+    const refuse = (args: unknown): LabError => catchLabError(() => host.open('owner', 'walk', args))
     expect(refuse({ top, files: [{ fn: 'filter', test: 'fnmatch', pattern: '' }] }).code).toBe('INVALID_ARGUMENT')
     expect(refuse({ top, files: [{ fn: 'map', test: 'fnmatch', pattern: '*' }] }).code).toBe('INVALID_ARGUMENT')
     expect(refuse({ top, files: [{ fn: 'filter', test: 'endswith', suffixes: [] }] }).code).toBe('INVALID_ARGUMENT')
@@ -224,7 +200,7 @@ describe('walk job: the filename pipeline runs in the worker', () => {
 describe('walk job: bad input gives a clear error or a correct continuation', () => {
   test('a bad root raises a LabError naming it at the first pull, and the generator is closed', async () => {
     setup()
-    const dir = fresh('roots', { 'file.txt': 'x', loop1: { link: 'loop2' }, loop2: { link: 'loop1' } })
+    const dir = fresh('roots', { 'file.txt': 'x', loop1: new Link('loop2'), loop2: new Link('loop1') })
     const cases: [string, string][] = [
       [join(dir, 'missing'), 'NOT_FOUND'],
       [join(dir, 'file.txt'), 'NOT_A_DIRECTORY'],
@@ -232,20 +208,14 @@ describe('walk job: bad input gives a clear error or a correct continuation', ()
     ]
     for (const [top, code] of cases) {
       const { id } = host.open('owner', 'walk', { top })
-      const error = await rejection(host.next('owner', id, 1))
+      const error = await rejectedLabError(host.next('owner', id, 1))
       expect(error).toMatchObject({ code, path: top })
       expect(error.message).toContain(top)
       expect(await host.next('owner', id, 1)).toEqual({ items: [], done: true, state: 'closed' })
     }
-    const empty = (() => {
-      try {
-        host.open('owner', 'walk', { top: '' })
-      } catch (error) {
-        return error as LabError
-      }
-    })()
+    const empty = catchLabError(() => host.open('owner', 'walk', { top: '' }))
     expect(empty).toMatchObject({ code: 'INVALID_ARGUMENT' })
-    expect(empty?.message).toContain('No folder was given to walk.')
+    expect(empty.message).toContain('No folder was given to walk.')
     expect(() => host.open('owner', 'walk', { top: 'a\0b' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
   })
 
@@ -288,7 +258,7 @@ describe('walk job: bad input gives a clear error or a correct continuation', ()
 
   test('a symlink loop with followlinks ends (a cycle is never entered)', async () => {
     setup()
-    const top = fresh('cycle', { a: { b: { up: { link: '../..' } } } })
+    const top = fresh('cycle', { a: { b: { up: new Link('../..') } } })
     const { value } = await walkAll({ top, followlinks: true })
     expect(value).toMatchObject({ dirs: 3, errors: 0 })
   })

@@ -17,6 +17,7 @@ import { sweepJson } from '../../src/shared/sweepExport'
 import type { JobHost } from '../../src/main/lab/jobHost'
 import { writeSampleData } from '../../src/main/lab/sampleData'
 import { installInProcessLab } from '../support/inProcessLab'
+import { until } from '../support/until'
 
 let root: string
 let small: string
@@ -58,15 +59,6 @@ function mountView(): VueWrapper {
   const wrapper = mount(BenchmarkView, { attachTo: document.body, global: { stubs: { SweepChart: ChartStub } } })
   mounted.push(wrapper)
   return wrapper
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition() && Date.now() < deadline) {
-    await flushPromises()
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-  expect(condition(), what).toBe(true)
 }
 
 function historyFiles(): string[] {

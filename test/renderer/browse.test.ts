@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { watch } from 'vue'
@@ -16,6 +16,7 @@ import BrowseView from '../../src/renderer/src/views/BrowseView.vue'
 import { useBrowseStore } from '../../src/renderer/src/stores/browse'
 import { useJobsStore } from '../../src/renderer/src/stores/jobs'
 import { installInProcessLab } from '../support/inProcessLab'
+import { until as untilWithin } from '../support/until'
 
 let jobs: JobHost
 let api: LabApi
@@ -60,12 +61,9 @@ function makeTree(dirs: number, files: number, size = 3): string {
   return top
 }
 
-async function until(condition: () => boolean, what: string, tries = 400): Promise<void> {
-  for (let i = 0; i < tries && !condition(); i++) {
-    await flushPromises()
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  expect(condition(), what).toBe(true)
+/** This file's patience: about 4 s, looking every 10 ms. */
+function until(condition: () => boolean, what: string): Promise<void> {
+  return untilWithin(condition, what, { timeoutMs: 4_000, pollMs: 10 })
 }
 
 function mountView(): VueWrapper {

@@ -14,7 +14,8 @@ import { HISTORY_STORAGE_KEY } from '../../src/renderer/src/python/history'
 import { OUTPUT_LIMIT_CHARS } from '../../src/renderer/src/python/pythonHost'
 import { TRANSCRIPT_LIMIT_CHARS } from '../../src/renderer/src/python/transcript'
 import { usePythonStore } from '../../src/renderer/src/stores/python'
-import lecture from '../main/python-lecture.txt?raw'
+import { coroutineExample, lectureSection } from '../support/lecture'
+import { until } from '../support/until'
 import { inProcessClient } from './pythonInProcess'
 
 const mounted: VueWrapper[] = []
@@ -38,23 +39,9 @@ afterEach(() => {
   for (const wrapper of mounted.splice(0)) wrapper.unmount()
 })
 
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition() && Date.now() < deadline) {
-    await flushPromises()
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-  expect(condition(), what).toBe(true)
-}
-
 async function idle(): Promise<void> {
   const python = usePythonStore()
   await until(() => !python.busy && python.queued === 0, 'the console to finish running')
-}
-
-function lectureSection(title: string): string {
-  const body = lecture.slice(lecture.indexOf(`=== ${title}\n`) + title.length + 5)
-  return body.slice(0, body.indexOf('\n=== ') + 1)
 }
 
 function transcriptOf(console: VueWrapper): string {
@@ -74,10 +61,8 @@ async function type(console: VueWrapper, code: string, key: { ctrlKey?: boolean;
 describe('the console', { timeout: 30_000 }, () => {
   test('the lecture’s COROUTINE EXAMPLE, typed in, prints exactly the lecture’s output', async () => {
     const { console } = mountAll()
-    const slide = lectureSection('COROUTINE EXAMPLE')
-    const [program, rest] = slide.split(/\n\n1\n2\n/) as [string, string]
-    const lectureOutput = rest.slice(rest.indexOf('\n\n') + 2)
-    expect(COROUTINE_EXAMPLE).toBe(`${program.replace(/^ $/gm, '')}\n`)
+    const { program, output: lectureOutput } = coroutineExample()
+    expect(COROUTINE_EXAMPLE).toBe(`${program}\n`)
 
     await type(console, COROUTINE_EXAMPLE, { ctrlKey: true })
     await idle()

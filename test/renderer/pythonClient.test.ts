@@ -4,13 +4,14 @@
  * delivered (no cross-origin isolation), and load failures. The real interrupt of a runaway loop
  * runs in Chromium (test/e2e/coroutines.e2e.ts) and on Pyodide (test/main/pythonConsole.test.ts).
  */
-import { flushPromises, mount } from '@vue/test-utils'
+import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, test } from 'vitest'
 import PythonConsole from '../../src/renderer/src/components/coroutines/PythonConsole.vue'
 import { PythonClient, PythonRestartedError, type PythonEvent, type TransportFactory } from '../../src/renderer/src/python/client'
 import type { FromPythonWorker, RunOutcome, ToPythonWorker } from '../../src/renderer/src/python/protocol'
 import { usePythonStore } from '../../src/renderer/src/stores/python'
+import { until as untilWithin } from '../support/until'
 
 /** A stand-in for the worker that records what it is sent and answers as the test says. */
 class ScriptedWorker {
@@ -52,12 +53,9 @@ function scripted(): { workers: ScriptedWorker[]; createTransport: TransportFact
   return { workers, createTransport }
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400 && !condition(); i++) {
-    await flushPromises()
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
-  expect(condition(), what).toBe(true)
+/** This file's patience: about 2 s, looking every 5 ms. */
+function until(condition: () => boolean, what: string): Promise<void> {
+  return untilWithin(condition, what, { timeoutMs: 2_000, pollMs: 5 })
 }
 
 describe('PythonClient', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest'
 import {
-  baseName,
   checkChunkItems,
   checkMemoryLimitMiB,
   checkSampleMiB,
@@ -9,7 +8,9 @@ import {
   chunkPresets,
   defaultSampleName
 } from '../../src/renderer/src/lab/readForm'
-import { datasetKey, formatRate, formatSlowdown, formatSum, sumsAgree, viewRows, type ResultRow } from '../../src/renderer/src/lab/readResults'
+import { datasetKey, sumsAgree, viewRows, type ResultRow } from '../../src/renderer/src/lab/readResults'
+import { formatRate, formatSlowdown, formatSum } from '../../src/shared/format'
+import { baseName } from '../../src/shared/paths'
 import { sparklinePoints } from '../../src/renderer/src/lab/sparkline'
 
 function row(run: number, overrides: Partial<ResultRow> = {}): ResultRow {

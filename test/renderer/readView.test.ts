@@ -12,6 +12,7 @@ import ReadView from '../../src/renderer/src/views/ReadView.vue'
 import { useReadStore } from '../../src/renderer/src/stores/read'
 import type { JobHost } from '../../src/main/lab/jobHost'
 import { installInProcessLab } from '../support/inProcessLab'
+import { until } from '../support/until'
 
 let jobs: JobHost
 let dir: string
@@ -32,15 +33,6 @@ afterEach(async () => {
   wrapper = undefined
   await jobs.closeAll()
 })
-
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition() && Date.now() < deadline) {
-    await flushPromises()
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  expect(condition(), what).toBe(true)
-}
 
 /** Mounts the tab writing into its own folder, with a 64 MiB eager limit (the test lab reports 1 byte of RAM). */
 async function mountRead(folder: string): Promise<ReturnType<typeof useReadStore>> {

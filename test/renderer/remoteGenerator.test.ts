@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { flushPromises, mount } from '@vue/test-utils'
+import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import RemoteGeneratorPanel from '../../src/renderer/src/components/RemoteGeneratorPanel.vue'
@@ -10,6 +10,7 @@ import { pyFloat, remoteItemRepr } from '../../src/renderer/src/lab/remoteSource
 import type { JobHost } from '../../src/main/lab/jobHost'
 import { installInProcessLab } from '../support/inProcessLab'
 import { requirePython, runPython } from '../support/python'
+import { until as untilWithin } from '../support/until'
 
 let jobs: JobHost
 
@@ -21,12 +22,9 @@ afterEach(async () => {
   await jobs.closeAll()
 })
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) {
-    await flushPromises()
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-  expect(condition(), what).toBe(true)
+/** This file's patience: about 2 s, looking every 10 ms. */
+function until(condition: () => boolean, what: string): Promise<void> {
+  return untilWithin(condition, what, { timeoutMs: 2_000, pollMs: 10 })
 }
 
 describe('RemoteGenerator', () => {

@@ -17,16 +17,15 @@
  */
 import { memoryUsage } from 'node:process'
 import { performance } from 'node:perf_hooks'
+import type { DataItem, NumericChunk } from '../../shared/dataFiles'
 import { LabError } from '../../shared/errors'
+import { DEFAULT_PROGRESS_EVERY, type ProcessResult } from '../../shared/readJobs'
 import type { JobControl } from './progress'
 import { uncontrolled } from './progress'
-import type { NumericChunk, ReadStats } from './readers'
+import type { ReadStats } from './readers'
 import { sumChunk } from './sum'
 
 export { sumChunk } from './sum'
-
-/** What inputs may yield: one number, or a chunk of numbers. */
-export type DataItem = number | NumericChunk
 
 export interface ProcessOptions {
   /** Report progress whenever the item count reaches a multiple of this (default 10000, as in the lecture). */
@@ -34,20 +33,6 @@ export interface ProcessOptions {
   control?: JobControl
 }
 
-export interface ProcessResult {
-  sum: number
-  count: number
-  elapsedMs: number
-  /** Bytes read from files by inputs that report it (the readers in readers.ts); 0 when unknown. */
-  bytes: number
-  /** bytes / 1e6 per second (0 when bytes are unknown). */
-  mbPerSecond: number
-  itemsPerSecond: number
-  /** Largest resident set size seen while running (sampled at most every 10 ms, and at start and end). */
-  peakRssBytes: number
-}
-
-export const DEFAULT_PROGRESS_EVERY = 10_000
 /** Cancellation is checked at least this often (in items), and at every chunk and every new input. */
 const CANCEL_CHECK_ITEMS = 8192
 /** RSS is sampled at most this often: reading it costs a few microseconds (it reads /proc). */
@@ -55,6 +40,12 @@ const RSS_SAMPLE_MS = 10
 
 export function isNumericChunk(value: unknown): value is NumericChunk {
   return value instanceof Float64Array || value instanceof Float32Array || value instanceof Int32Array || value instanceof BigInt64Array
+}
+
+/** MB/s (bytes / 1e6 per second) and items per second over `elapsedMs`; 0 before any time has passed. */
+export function ratesOf(bytes: number, items: number, elapsedMs: number): { mbPerSecond: number; itemsPerSecond: number } {
+  const seconds = elapsedMs / 1000
+  return { mbPerSecond: seconds > 0 ? bytes / 1e6 / seconds : 0, itemsPerSecond: seconds > 0 ? items / seconds : 0 }
 }
 
 function checkEvery(value: unknown): number {
@@ -155,17 +146,8 @@ class Meter {
   result(sum: number, count: number): ProcessResult {
     this.sampleRss(true)
     const elapsedMs = this.elapsedMs()
-    const seconds = elapsedMs / 1000
     const bytes = this.bytes()
-    return {
-      sum,
-      count,
-      elapsedMs,
-      bytes,
-      mbPerSecond: seconds > 0 ? bytes / 1e6 / seconds : 0,
-      itemsPerSecond: seconds > 0 ? count / seconds : 0,
-      peakRssBytes: this.peakRss
-    }
+    return { sum, count, elapsedMs, bytes, ...ratesOf(bytes, count, elapsedMs), peakRssBytes: this.peakRss }
   }
 }
 
@@ -270,9 +252,6 @@ export function process(inputs: Iterable<Iterable<DataItem>>, options: ProcessOp
   meter.report(count, true)
   return meter.result(sum, count)
 }
-
-/** Alias for code where `process` would shadow Node's global. */
-export const processData = process
 
 // ---------------------------------------------------------------------------------------------
 // Push style

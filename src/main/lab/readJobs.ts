@@ -16,47 +16,25 @@ import { statSync } from 'node:fs'
 import { memoryUsage } from 'node:process'
 import { performance } from 'node:perf_hooks'
 import type { JobProgress } from '../../shared/jobs'
+import type { DataItem } from '../../shared/dataFiles'
 import type {
   ParsedProcessArgs,
   ParsedReadArgs,
   ParsedSampleDataArgs,
   ProcessInputInfo,
   ProcessJobResult,
-  ReadDtype,
-  ReadItem,
   ReadJobSummary,
-  SampleDataJobResult
+  SampleDataResult
 } from '../../shared/readJobs'
-import { process, pushInto, summingConsumer, type DataItem } from './process'
+import { process, pushInto, ratesOf, summingConsumer } from './process'
 import type { JobControl } from './progress'
-import {
-  checkChunkSize,
-  itemBytes,
-  MAX_CHUNK_BYTES,
-  readBinaryChunks,
-  readBinaryEager,
-  readBinaryLazy,
-  readTextLazy,
-  type DataReader,
-  type Dtype,
-  type ReadStats
-} from './readers'
+import { openLazyReader, readBinaryEager, type DataReader, type ReadStats } from './readers'
 import { writeSampleData } from './sampleData'
-
-/** The shared list of dtypes must be exactly the readers' (a compile error otherwise). */
-const sameDtypes: [ReadDtype, Dtype] extends [Dtype, ReadDtype] ? true : never = true
-void sameDtypes
 
 /** read jobs report progress once per this many numbers (and once per chunk). */
 const READ_REPORT_ITEMS = 4096
 
 type Input = ParsedProcessArgs['inputs'][number]
-
-/** Bytes a text reader reads at a time: the chunk size in bytes of the dtype, capped at 1 GiB. */
-function textChunkBytes(input: { chunkSize: number; dtype: Dtype }): number {
-  checkChunkSize(input.chunkSize, input.dtype)
-  return Math.min(MAX_CHUNK_BYTES, input.chunkSize * itemBytes[input.dtype])
-}
 
 /** File sizes up front, for the progress total; a path that cannot be stat'ed counts 0 (its reader reports why). */
 function sizeOf(path: string): number {
@@ -101,7 +79,6 @@ class RunMeter {
     const rssBytes = rss ?? memoryUsage.rss()
     this.notePeak(rssBytes)
     const elapsedMs = performance.now() - this.started
-    const seconds = elapsedMs / 1000
     this.control.report({
       completed: bytes,
       total: this.totalBytes,
@@ -109,8 +86,7 @@ class RunMeter {
       stats: {
         items: this.items,
         bytes,
-        mbPerSecond: seconds > 0 ? bytes / 1e6 / seconds : 0,
-        itemsPerSecond: seconds > 0 ? this.items / seconds : 0,
+        ...ratesOf(bytes, this.items, elapsedMs),
         rssBytes,
         peakRssBytes: this.peakRss,
         elapsedMs
@@ -140,19 +116,9 @@ function eagerInput(input: Input, maxBytes: number | undefined, meter: RunMeter,
 }
 
 function makeInput(input: Input, args: ParsedProcessArgs, meter: RunMeter, control: JobControl): DataReader<DataItem> {
-  const log = control.log?.bind(control)
-  const options = log === undefined ? {} : { log }
-  switch (input.mode) {
-    case 'eager':
-      return eagerInput(input, args.eagerMaxBytes, meter, control)
-    case 'lazyItem':
-      return readBinaryLazy(input.path, input.chunkSize, input.dtype, options)
-    case 'lazyChunk':
-      // The chunks never leave this thread, so the one reused buffer (summed with SIMD) is fine here.
-      return readBinaryChunks(input.path, input.chunkSize, input.dtype, { ...options, reuseBuffer: true })
-    case 'text':
-      return readTextLazy(input.path, { ...options, chunkBytes: textChunkBytes(input) })
-  }
+  if (input.mode === 'eager') return eagerInput(input, args.eagerMaxBytes, meter, control)
+  // The chunks never leave this thread, so the one reused buffer (summed with SIMD) is fine here.
+  return openLazyReader(input.mode, input.path, input.chunkSize, input.dtype, { log: control.log?.bind(control), reuseBuffer: true })
 }
 
 /**
@@ -190,20 +156,14 @@ export function* processJob(args: ParsedProcessArgs, control: JobControl): Gener
   return { ...result, peakRssBytes: meter.peakRss, startRssBytes: meter.startRss, style: args.style, inputs: infos }
 }
 
-export function* sampleDataJob(args: ParsedSampleDataArgs, control: JobControl): Generator<never, SampleDataJobResult, unknown> {
+export function* sampleDataJob(args: ParsedSampleDataArgs, control: JobControl): Generator<never, SampleDataResult, unknown> {
   return writeSampleData({ ...args, control })
 }
 
 /** One lazy reader as a remote generator: for-of closes the reader when the job is closed early. */
-export function* readJob(args: ParsedReadArgs, control: JobControl): Generator<ReadItem, ReadJobSummary, unknown> {
-  const log = control.log?.bind(control)
-  const options = log === undefined ? {} : { log }
-  const reader: DataReader<ReadItem> =
-    args.mode === 'lazyItem'
-      ? readBinaryLazy(args.path, args.chunkSize, args.dtype, options)
-      : args.mode === 'lazyChunk'
-        ? readBinaryChunks(args.path, args.chunkSize, args.dtype, options) // owned chunks: they are transferred
-        : readTextLazy(args.path, { ...options, chunkBytes: textChunkBytes(args) })
+export function* readJob(args: ParsedReadArgs, control: JobControl): Generator<DataItem, ReadJobSummary, unknown> {
+  // Owned chunks (no reused buffer): they are transferred.
+  const reader = openLazyReader(args.mode, args.path, args.chunkSize, args.dtype, { log: control.log?.bind(control) })
   const summary: ReadJobSummary = { count: 0, yielded: 0, bytes: 0 }
   let nextReport = READ_REPORT_ITEMS
   const report = (): void => {

@@ -28,16 +28,12 @@ import { closeSync, readSync } from 'node:fs'
 import { endianness, totalmem } from 'node:os'
 import type { JobControl } from './progress'
 import { uncontrolled } from './progress'
+import { dtypes, itemBytes, MAX_CHUNK_BYTES, maxChunkItems, type DataItem, type Dtype, type NumericChunk } from '../../shared/dataFiles'
 import { LabError } from '../../shared/errors'
+import type { LazyReadMode } from '../../shared/readJobs'
 import { toLabError } from './errors'
 import { openRegularFile, type OpenedFile } from './openRegularFile'
 import { allocateSummableBuffer } from './sum'
-
-export const dtypes = ['float64', 'float32', 'int32', 'int64'] as const
-export type Dtype = (typeof dtypes)[number]
-
-/** A typed array of items from one of the dtypes ('int64' chunks are BigInt64Arrays). */
-export type NumericChunk = Float64Array | Float32Array | Int32Array | BigInt64Array
 
 /** The typed array each dtype is read into. */
 export interface DtypeArrays {
@@ -46,12 +42,6 @@ export interface DtypeArrays {
   int32: Int32Array
   int64: BigInt64Array
 }
-
-/** Bytes per item of each dtype. */
-export const itemBytes: Readonly<Record<Dtype, number>> = { float64: 8, float32: 4, int32: 4, int64: 8 }
-
-/** Largest chunk a reader accepts: 1 GiB of items (128 Mi float64 items). */
-export const MAX_CHUNK_BYTES = 1024 * 1024 * 1024
 
 /** Eager reads fill their buffer with reads of at most this many bytes (cancel and progress are checked between them). */
 export const EAGER_READ_PIECE_BYTES = 64 * 1024 * 1024
@@ -84,11 +74,6 @@ export function isDtype(value: unknown): value is Dtype {
 export function checkDtype(dtype: unknown): Dtype {
   if (!isDtype(dtype)) throw new LabError('INVALID_ARGUMENT', `Unknown dtype ${JSON.stringify(dtype)}: expected one of ${dtypes.join(', ')}`)
   return dtype
-}
-
-/** Largest chunk size in items for a dtype. */
-export function maxChunkItems(dtype: Dtype): number {
-  return MAX_CHUNK_BYTES / itemBytes[dtype]
 }
 
 /** A chunk size is a whole number of items from 1 up to 1 GiB worth of items. */
@@ -461,6 +446,11 @@ export interface TextOptions extends ReaderOptions {
 const FLOAT_LITERAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
 const SPECIAL_LITERAL = /^([+-]?)(inf|infinity|nan)$/i
 
+/** Whether a token (a line without its blanks) is a number readTextLazy reads: a float literal, inf or nan. */
+export function isNumberToken(token: string): boolean {
+  return FLOAT_LITERAL.test(token) || SPECIAL_LITERAL.test(token)
+}
+
 function isBlank(code: number): boolean {
   return code === 32 || code === 9 || code === 11 || code === 12
 }
@@ -548,5 +538,30 @@ function* textItems(
     }
   } finally {
     closeForReader(file, path, log)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reader of a mode
+
+/** Bytes a text reader reads at a time: the chunk size in bytes of the dtype, capped at 1 GiB. */
+function textChunkBytes(chunkSize: number, dtype: Dtype): number {
+  checkChunkSize(chunkSize, dtype)
+  return Math.min(MAX_CHUNK_BYTES, chunkSize * itemBytes[dtype])
+}
+
+/**
+ * The reader of a lazy mode, the one way from a mode to its reader (the Read tab's jobs and the
+ * sweep): lazyItem = readBinaryLazy, lazyChunk = readBinaryChunks (`reuseBuffer` applies to it
+ * alone), text = readTextLazy reading chunkSize × item-size bytes at a time.
+ */
+export function openLazyReader(mode: LazyReadMode, path: string, chunkSize: number, dtype: Dtype, options: ChunkOptions = {}): DataReader<DataItem> {
+  switch (mode) {
+    case 'lazyItem':
+      return readBinaryLazy(path, chunkSize, dtype, { log: options.log })
+    case 'lazyChunk':
+      return readBinaryChunks(path, chunkSize, dtype, options)
+    case 'text':
+      return readTextLazy(path, { log: options.log, chunkBytes: textChunkBytes(chunkSize, dtype) })
   }
 }

@@ -8,6 +8,7 @@ import { closeSync, lstatSync, mkdirSync, openSync, statfsSync, statSync, unlink
 import { endianness } from 'node:os'
 import { join, resolve } from 'node:path'
 import { LabError } from '../../shared/errors'
+import { isSampleName, MAX_SAMPLE_NAME_LENGTH, SAMPLE_TEXT_LINE_BYTES, type SampleDataMeta, type SampleDataResult } from '../../shared/readJobs'
 import { toLabError } from './errors'
 import type { JobControl } from './progress'
 import { uncontrolled } from './progress'
@@ -35,45 +36,18 @@ export interface SampleDataOptions {
   control?: JobControl
 }
 
-/** The JSON sidecar, `<name>.json`. */
-export interface SampleDataMeta {
-  format: 'yield-lab-sample/1'
-  dtype: 'float64'
-  byteOrder: 'little'
-  count: number
-  /** Left-to-right float64 sum of the items, computed as they were written. */
-  sum: number
-  seed: number
-  bytes: number
-  distribution: 'uniform [0, 1)'
-  generator: 'xoshiro128**'
-  /** File name of the text twin, or null. */
-  text: string | null
-  textBytes: number | null
-}
-
-export interface SampleDataResult extends SampleDataMeta {
-  binaryPath: string
-  textPath: string | null
-  metaPath: string
-}
-
 /** Items generated and written per chunk: 1 MiB of float64. */
 const CHUNK_ITEMS = 128 * 1024
-const NAME_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/
-const MAX_NAME_LENGTH = 120
-/** A savetxt line for a value in [0, 1): "d.dddddddddddddddddde-XX\n". */
-const TEXT_LINE_BYTES = 25
 
 export function checkSampleName(name: unknown): string {
   if (typeof name !== 'string' || name.length === 0) throw new LabError('INVALID_ARGUMENT', 'A file name is required')
   if (name.includes('/') || name.includes('\\') || name.includes('..') || name.includes('\0')) {
     throw new LabError('INVALID_ARGUMENT', `File name ${JSON.stringify(name)} must be a plain name: no path separators and no '..'`)
   }
-  if (name.length > MAX_NAME_LENGTH || !NAME_PATTERN.test(name)) {
+  if (!isSampleName(name)) {
     throw new LabError(
       'INVALID_ARGUMENT',
-      `File name ${JSON.stringify(name)} may only use letters, digits, '.', '_' and '-' (up to ${MAX_NAME_LENGTH} characters, not starting with '.')`
+      `File name ${JSON.stringify(name)} may only use letters, digits, '.', '_' and '-' (up to ${MAX_SAMPLE_NAME_LENGTH} characters, not starting with '.')`
     )
   }
   return name
@@ -288,7 +262,7 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
     }
   }
 
-  const needed = bytes + (withText ? count * TEXT_LINE_BYTES : 0)
+  const needed = bytes + (withText ? count * SAMPLE_TEXT_LINE_BYTES : 0)
   try {
     const fs = statfsSync(directory)
     const available = fs.bavail * fs.bsize

@@ -9,7 +9,7 @@
  * reusable chunk buffer of `readBinaryChunks(..., { reuseBuffer: true })`) about 4x faster.
  * Both paths give bit-identical results, so where a chunk lives never changes a sum.
  */
-import type { NumericChunk } from './readers'
+import type { NumericChunk } from '../../shared/dataFiles'
 
 const TWO_POW_32 = 4294967296
 const bigEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 0

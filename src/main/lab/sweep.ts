@@ -31,19 +31,18 @@ import { closeSync, existsSync, fsyncSync, readSync } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { randomInt } from 'node:crypto'
-import { LabError } from '../../shared/errors'
+import { itemBytes, type DataItem, type Dtype } from '../../shared/dataFiles'
+import { isLabError, LabError } from '../../shared/errors'
+import { formatBinaryBytes, formatItems } from '../../shared/format'
 import type { JobProgress } from '../../shared/jobs'
+import type { LazyReadMode } from '../../shared/readJobs'
 import {
   assembleSweepRun,
   buildGrid,
-  formatBytes,
-  formatItems,
   planRuns,
-  sweepItemBytes,
   type ParsedSweepArgs,
   type PlannedRun,
   type SweepCacheInfo,
-  type SweepDtype,
   type SweepEvent,
   type SweepMachine,
   type SweepMeasurement,
@@ -54,23 +53,9 @@ import {
 import { collectAppInfo } from './appInfo'
 import { toLabError } from './errors'
 import { openRegularFile } from './openRegularFile'
-import { process as processData, type DataItem } from './process'
+import { process as processData } from './process'
 import type { JobControl } from './progress'
-import {
-  defaultEagerMaxBytes,
-  itemBytes,
-  MAX_CHUNK_BYTES,
-  readBinaryChunks,
-  readBinaryEager,
-  readBinaryLazy,
-  readTextLazy,
-  type DataReader,
-  type Dtype
-} from './readers'
-
-/** The shared dtype list must be exactly the readers' (a compile error otherwise). */
-const sameDtypes: [SweepDtype, Dtype] extends [Dtype, SweepDtype] ? true : never = true
-void sameDtypes
+import { defaultEagerMaxBytes, isNumberToken, openLazyReader, readBinaryChunks, readBinaryEager, readTextLazy, type DataReader } from './readers'
 
 /** process() reports (and so records a consistent items/time pair) this often; also its cancel-check step. */
 const REPORT_EVERY = 8192
@@ -145,8 +130,6 @@ function looksLikeText(head: Buffer): boolean {
   return true
 }
 
-const NUMBER_LINE = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$|^\s*[+-]?(?:inf|infinity|nan)\s*$/i
-
 function checkFiles(args: ParsedSweepArgs, largestChunk: number, notes: string[]): { files: SweepFiles; modes: SweepMode[] } {
   const dtype = args.dtype
   const size = itemBytes[dtype]
@@ -171,7 +154,7 @@ function checkFiles(args: ParsedSweepArgs, largestChunk: number, notes: string[]
     const fit = 2 ** Math.floor(Math.log2(items))
     throw new LabError(
       'INVALID_ARGUMENT',
-      `${args.path} holds ${formatItems(items)} (${formatBytes(bytes)}), fewer than the largest chunk of ${formatItems(largestChunk)} (${formatBytes(largestChunk * size)}): ` +
+      `${args.path} holds ${formatItems(items)} (${formatBinaryBytes(bytes)}), fewer than the largest chunk of ${formatItems(largestChunk)} (${formatBinaryBytes(largestChunk * size)}): ` +
         `such chunks would all read the whole file in one go and measure the same thing. Lower the largest chunk to at most ${formatItems(fit)}, or sweep a larger file.`,
       args.path
     )
@@ -188,7 +171,7 @@ function checkFiles(args: ParsedSweepArgs, largestChunk: number, notes: string[]
       const text = readHead(candidate)
       if (text.size === 0) throw new LabError('MALFORMED_DATA', `${candidate}: the text file is empty`, candidate)
       const firstLine = text.head.toString('latin1').split(/\r\n|\r|\n/).find((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
-      if (firstLine === undefined || !NUMBER_LINE.test(firstLine)) {
+      if (firstLine === undefined || !isNumberToken(firstLine.trim())) {
         throw new LabError('MALFORMED_DATA', `${candidate}: not a text file with one number per line (as numpy.savetxt writes); its first line is not a number`, candidate)
       }
       textPath = candidate
@@ -212,16 +195,13 @@ function machineInfo(appVersion: string): SweepMachine {
   }
 }
 
+/** The Read tab's mode of each swept mode: the sweep reads through the very same readers. */
+const readModeOf: Readonly<Record<SweepMode, LazyReadMode>> = { lazyItem: 'lazyItem', lazyChunk: 'lazyChunk', textLazy: 'text' }
+
 function openReader(mode: SweepMode, files: SweepFiles, chunkItems: number): DataReader<DataItem> {
-  switch (mode) {
-    case 'lazyItem':
-      return readBinaryLazy(files.path, chunkItems, files.dtype)
-    case 'lazyChunk':
-      // The chunks never leave this thread: the one reused buffer (summed with SIMD) is the fast way.
-      return readBinaryChunks(files.path, chunkItems, files.dtype, { reuseBuffer: true })
-    case 'textLazy':
-      return readTextLazy(files.textPath!, { chunkBytes: Math.min(MAX_CHUNK_BYTES, chunkItems * itemBytes[files.dtype]) })
-  }
+  const path = mode === 'textLazy' ? files.textPath! : files.path
+  // The chunks never leave this thread: the one reused buffer (summed with SIMD) is the fast way.
+  return openLazyReader(readModeOf[mode], path, chunkItems, files.dtype, { reuseBuffer: true })
 }
 
 /**
@@ -264,10 +244,6 @@ class RunClock implements JobControl {
   }
 }
 
-function isCancelledError(error: unknown): boolean {
-  return error instanceof LabError && error.code === 'CANCELLED'
-}
-
 type Measured = Omit<SweepMeasurement, 'seq' | 'repeat'>
 
 function measureLazy(mode: SweepMode, chunkItems: number, files: SweepFiles, capMs: number, control: JobControl): Measured {
@@ -282,7 +258,7 @@ function measureLazy(mode: SweepMode, chunkItems: number, files: SweepFiles, cap
     }
     return { mode, chunkItems, fileBytes, bytesRead: result.bytes, itemsRead: result.count, elapsedMs: result.elapsedMs, capped: false }
   } catch (error) {
-    if (!clock.capHit || !isCancelledError(error) || control.isCancelled()) throw error
+    if (!clock.capHit || !isLabError(error, 'CANCELLED') || control.isCancelled()) throw error
     const last = clock.last
     let bytesRead: number
     let itemsRead: number
@@ -324,7 +300,7 @@ function readThrough(path: string, dtype: Dtype | 'text', control: JobControl): 
     processData([reader], { progressEvery: 1 << 20, control: { isCancelled: () => control.isCancelled(), report: () => {} } })
     return true
   } catch (error) {
-    if (isCancelledError(error) && control.isCancelled()) return false
+    if (isLabError(error, 'CANCELLED') && control.isCancelled()) return false
     throw error
   }
 }
@@ -352,7 +328,7 @@ function prepareCache(args: ParsedSweepArgs, files: SweepFiles, tools: SweepTool
         'Only this OS\'s cache is dropped: a VM host or the drive itself may still cache the data.'
     )
     if (resident === null) notes.push('Cold cache: fincore is not available, so the eviction could not be verified.')
-    else if (resident > 0) notes.push(`Cold cache: ${formatBytes(resident)} of the data file stayed in the page cache after eviction (pages in use elsewhere cannot be dropped).`)
+    else if (resident > 0) notes.push(`Cold cache: ${formatBinaryBytes(resident)} of the data file stayed in the page cache after eviction (pages in use elsewhere cannot be dropped).`)
     return { state: 'cold', method: 'posix_fadvise(POSIX_FADV_DONTNEED) via GNU dd iflag=nocache before every run', residentBytes: resident }
   }
   control.log?.(`warming the page cache: reading ${paths.join(' and ')} once`)
@@ -360,11 +336,11 @@ function prepareCache(args: ParsedSweepArgs, files: SweepFiles, tools: SweepTool
   if (files.textPath !== null && !readThrough(files.textPath, 'text', control)) return undefined
   const resident = tools.residentBytes(files.path)
   if (resident !== null && resident < files.bytes * 0.98) {
-    notes.push(`Warm cache: only ${formatBytes(resident)} of ${formatBytes(files.bytes)} of the data file stayed in the page cache after reading it once, so runs partly read from disk.`)
+    notes.push(`Warm cache: only ${formatBinaryBytes(resident)} of ${formatBinaryBytes(files.bytes)} of the data file stayed in the page cache after reading it once, so runs partly read from disk.`)
   }
   const textResident = files.textPath === null ? null : tools.residentBytes(files.textPath)
   if (textResident !== null && files.textBytes !== null && textResident < files.textBytes * 0.98) {
-    notes.push(`Warm cache: only ${formatBytes(textResident)} of the ${formatBytes(files.textBytes)} text file stayed in the page cache; text runs may partly read from disk.`)
+    notes.push(`Warm cache: only ${formatBinaryBytes(textResident)} of the ${formatBinaryBytes(files.textBytes)} text file stayed in the page cache; text runs may partly read from disk.`)
   }
   return {
     state: 'warm',
@@ -384,7 +360,7 @@ function warmUpCode(modes: readonly SweepMode[], chunkSizes: readonly number[], 
     try {
       run()
     } catch (error) {
-      if (isCancelledError(error) && control.isCancelled()) return
+      if (isLabError(error, 'CANCELLED') && control.isCancelled()) return
       throw error
     }
   }
@@ -404,7 +380,7 @@ export function* sweep(args: ParsedSweepArgs, control: JobControl, tools: SweepT
   if (eager && files.bytes > eagerMaxBytes) {
     eager = false
     notes.push(
-      `Eager was skipped: the file (${formatBytes(files.bytes)}) is larger than the eager limit of ${formatBytes(eagerMaxBytes)} (half the RAM). ` +
+      `Eager was skipped: the file (${formatBinaryBytes(files.bytes)}) is larger than the eager limit of ${formatBinaryBytes(eagerMaxBytes)} (half the RAM). ` +
         'Data that does not fit in memory has to be read lazily: that is what lazy reading is for.'
     )
   }
@@ -417,8 +393,8 @@ export function* sweep(args: ParsedSweepArgs, control: JobControl, tools: SweepT
   notes.unshift(cappedNote, `${order.length} runs (${args.repeats} per point) in a random order, shuffled with seed ${seed}, so drift spreads over all points.`)
   if (files.textPath !== null) {
     notes.push(
-      `Text lazy reads ${basename(files.textPath)} (${formatBytes(files.textBytes!)}), the same numbers as text; its MB/s counts text bytes, ` +
-        `and a chunk of k items reads k × ${sweepItemBytes[args.dtype]} bytes of text.`
+      `Text lazy reads ${basename(files.textPath)} (${formatBinaryBytes(files.textBytes!)}), the same numbers as text; its MB/s counts text bytes, ` +
+        `and a chunk of k items reads k × ${itemBytes[args.dtype]} bytes of text.`
     )
   }
 
@@ -448,7 +424,7 @@ export function* sweep(args: ParsedSweepArgs, control: JobControl, tools: SweepT
     try {
       measured = measure(run, files, args.timeCapMs, eagerMaxBytes, control)
     } catch (error) {
-      if (isCancelledError(error) && control.isCancelled()) return finish('cancelled')
+      if (isLabError(error, 'CANCELLED') && control.isCancelled()) return finish('cancelled')
       throw error
     }
     const measurement: SweepMeasurement = { seq, ...measured, repeat: run.repeat }

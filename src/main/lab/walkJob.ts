@@ -12,7 +12,7 @@
  */
 import { sep } from 'node:path'
 import type { LabError } from '../../shared/errors'
-import { splitWalkPath, type ParsedWalkArgs, type WalkDirItem, type WalkErrorItem, type WalkFilterStage, type WalkItem, type WalkSummary } from '../../shared/walkJob'
+import { emptyWalkSummary, splitWalkPath, type ParsedWalkArgs, type WalkDirItem, type WalkErrorItem, type WalkFilterStage, type WalkItem, type WalkSummary } from '../../shared/walkJob'
 import { compileFnmatch } from './fnmatch'
 import type { JobControl } from './progress'
 import { checkWalkRoot, walkEntries, type WalkEntry } from './walk'
@@ -50,7 +50,7 @@ export function* walkJob(args: ParsedWalkArgs, control: JobControl): Generator<W
   const { top, topdown, followlinks, files: stages } = args
   checkWalkRoot(top)
   const pipeline = stages.length === 0 ? undefined : compilePipeline(stages)
-  const summary: WalkSummary = { dirs: 0, files: 0, bytes: 0, errors: 0, keptFiles: 0, keptBytes: 0 }
+  const summary = emptyWalkSummary()
   const errors: LabError[] = []
   const errorItem = (error: LabError): WalkErrorItem => {
     summary.errors++

@@ -1,12 +1,14 @@
 /**
  * Opens the real built renderer in Debian's Chromium (driven by playwright-core) against the lab
  * server, and collects console errors and CSP violations so tests can assert there were none.
+ * Every e2e file sets itself up with `useLabApp()`.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { labBridgeScript } from './bridge'
 import { startLabServer, type LabServer } from './labServer'
 
@@ -22,7 +24,11 @@ export interface LabApp {
   close(): Promise<void>
 }
 
-export async function launchBrowser(): Promise<Browser> {
+export interface OpenOptions {
+  colorScheme?: 'light' | 'dark'
+}
+
+async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
@@ -38,7 +44,7 @@ export async function launchBrowser(): Promise<Browser> {
   })
 }
 
-export async function openApp(browser: Browser, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<LabApp> {
+async function openApp(browser: Browser, options: OpenOptions = {}): Promise<LabApp> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'yield-lab-e2e-'))
   const server = await startLabServer({ dataDirectory })
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: options.colorScheme ?? 'light' })
@@ -67,6 +73,37 @@ export async function openApp(browser: Browser, options: { colorScheme?: 'light'
       await context.close()
       await server.close()
       rmSync(dataDirectory, { recursive: true, force: true })
+    }
+  }
+}
+
+export interface LabAppFixture {
+  /** Opens the app in a fresh browser context against a fresh lab server; it is closed after the test. */
+  open(options?: OpenOptions): Promise<LabApp>
+}
+
+/**
+ * The set-up of an e2e file: one Chromium for the file (beforeAll / afterAll), and the app each
+ * test opens, closed after it (afterEach). Call it at the top of the file.
+ */
+export function useLabApp(): LabAppFixture {
+  let browser: Browser | undefined
+  let app: LabApp | undefined
+  beforeAll(async () => {
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+  afterEach(async () => {
+    await app?.close()
+    app = undefined
+  })
+  return {
+    async open(options = {}) {
+      if (browser === undefined) throw new Error('useLabApp(): the browser is not running; open the app inside a test')
+      app = await openApp(browser, options)
+      return app
     }
   }
 }

@@ -3,6 +3,7 @@
  * the step transcript, and the whole os.walk loop with the filename pipeline for the Python button.
  * Pure functions; the generated script runs as is (a test executes it with python3).
  */
+import { formatCount } from '../../../shared/format'
 import type { WalkArgs, WalkDirItem, WalkFilterStage } from '../../../shared/walkJob'
 
 /** Characters Python's str.isprintable() rejects (besides the ASCII controls), which repr() escapes. */
@@ -35,7 +36,7 @@ const pyBool = (value: boolean): string => (value ? 'True' : 'False')
 /** repr() of a list of names, cut after `max` names with a count of the rest (for display, not for running). */
 export function pyNames(names: readonly string[], max = 6): string {
   const shown = names.slice(0, max).map(pyStr)
-  if (names.length > max) shown.push(`… ${(names.length - max).toLocaleString('en-US')} more`)
+  if (names.length > max) shown.push(`… ${formatCount(names.length - max)} more`)
   return `[${shown.join(', ')}]`
 }
 

@@ -3,8 +3,9 @@
  * (items ↔ bytes, the 10–100 KB sweet spot), sample-data sizes and names, and the checks that
  * turn typed values into job arguments with a clear message when they are wrong.
  */
-import { maxChunkItemsOf, readItemBytes, type ReadDtype, type ReadMode } from '../../../shared/readJobs'
-import { formatBytes, formatCount } from './formatSize'
+import { itemBytes, maxChunkItems, SWEET_SPOT_BYTES, type Dtype } from '../../../shared/dataFiles'
+import { isSampleName, MAX_PROGRESS_EVERY, MAX_SAMPLE_BYTES, type ReadMode } from '../../../shared/readJobs'
+import { formatBytes, formatCount } from '../../../shared/format'
 
 export interface ModeInfo {
   mode: ReadMode
@@ -48,25 +49,23 @@ export function modeInfo(mode: ReadMode): ModeInfo {
 
 /** Chunk sizes below this many bytes get the "tiny chunks are ~100× slower" warning. */
 export const TINY_CHUNK_BYTES = 1024
-/** The lecture's sweet spot: "10–100 kilobyte at a time". */
-export const SWEET_SPOT = { min: 10_000, max: 100_000 } as const
 
 export type ChunkAdvice = 'tiny' | 'small' | 'sweet' | 'large'
 
 export function chunkAdvice(bytes: number): ChunkAdvice {
   if (bytes < TINY_CHUNK_BYTES) return 'tiny'
-  if (bytes < SWEET_SPOT.min) return 'small'
-  if (bytes <= SWEET_SPOT.max) return 'sweet'
+  if (bytes < SWEET_SPOT_BYTES.from) return 'small'
+  if (bytes <= SWEET_SPOT_BYTES.to) return 'sweet'
   return 'large'
 }
 
-export function chunkBytes(items: number, dtype: ReadDtype): number {
-  return items * readItemBytes[dtype]
+export function chunkBytes(items: number, dtype: Dtype): number {
+  return items * itemBytes[dtype]
 }
 
 /** Chunk presets in items for a dtype: one item, 1 KiB, 64 KiB (the sweet spot), 1 MiB. */
-export function chunkPresets(dtype: ReadDtype): { label: string; items: number }[] {
-  const size = readItemBytes[dtype]
+export function chunkPresets(dtype: Dtype): { label: string; items: number }[] {
+  const size = itemBytes[dtype]
   return [
     { label: '1 item', items: 1 },
     { label: '1 KiB', items: 1024 / size },
@@ -78,8 +77,8 @@ export function chunkPresets(dtype: ReadDtype): { label: string; items: number }
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string }
 
 /** A chunk size typed into a number field (v-model.number gives a number or the raw string). */
-export function checkChunkItems(raw: unknown, dtype: ReadDtype): Checked<number> {
-  const max = maxChunkItemsOf(dtype)
+export function checkChunkItems(raw: unknown, dtype: Dtype): Checked<number> {
+  const max = maxChunkItems(dtype)
   const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw
   if (typeof value !== 'number' || !Number.isFinite(value)) return { ok: false, message: 'Chunk size must be a number of items.' }
   if (!Number.isInteger(value)) return { ok: false, message: `Chunk size must be a whole number of items, not ${value}.` }
@@ -92,7 +91,7 @@ export function checkChunkItems(raw: unknown, dtype: ReadDtype): Checked<number>
 
 export function checkProgressEvery(raw: unknown): Checked<number> {
   const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1e12) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_PROGRESS_EVERY) {
     return { ok: false, message: 'Progress interval must be a whole number of items from 1 up.' }
   }
   return { ok: true, value }
@@ -125,7 +124,7 @@ export type SamplePreset = (typeof samplePresets)[number]['id']
 /** Custom sample sizes: 1 MiB up to 64 GiB, rounded down to whole float64 items. */
 export function checkSampleMiB(raw: unknown): Checked<number> {
   const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > 64 * 1024) {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > MAX_SAMPLE_BYTES / MIB) {
     return { ok: false, message: 'Size must be from 1 MiB to 65536 MiB (64 GiB).' }
   }
   return { ok: true, value: Math.floor((value * MIB) / 8) * 8 }
@@ -139,10 +138,8 @@ export function checkSeed(raw: unknown): Checked<number> {
   return { ok: true, value }
 }
 
-const NAME_PATTERN = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,119}$/
-
 export function checkSampleName(name: string): Checked<string> {
-  if (!NAME_PATTERN.test(name) || name.includes('..')) {
+  if (!isSampleName(name)) {
     return { ok: false, message: "File name: letters, digits, '.', '_' and '-' only (no folders, not starting with '.')." }
   }
   return { ok: true, value: name }
@@ -152,11 +149,4 @@ export function checkSampleName(name: string): Checked<string> {
 export function defaultSampleName(bytes: number, seed: number): string {
   const size = formatBytes(bytes).replace(/\.0+ /, ' ').replace(' ', '')
   return `sample-${size.replace(/[^A-Za-z0-9.]/g, '')}-seed${seed}`
-}
-
-/** The last component of a path, for labels (either separator). */
-export function baseName(path: string): string {
-  const trimmed = path.replace(/[/\\]+$/, '')
-  const index = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'))
-  return index < 0 ? trimmed : trimmed.slice(index + 1)
 }

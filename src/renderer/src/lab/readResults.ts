@@ -1,27 +1,21 @@
 /**
  * The Read tab's results table as pure functions: which runs read the same data, whether their
  * sums agree (to a relative 1e-9: summation order differs between modes), how much slower each
- * run was than the fastest on that data, and the numbers formatted for people.
+ * run was than the fastest on that data (its numbers are formatted by src/shared/format.ts).
  */
-import type { ReadDtype, ReadMode } from '../../../shared/readJobs'
+import type { Dtype } from '../../../shared/dataFiles'
+import { formatSum } from '../../../shared/format'
+import type { ProcessJobResult, ProcessResult, ReadMode } from '../../../shared/readJobs'
 
-export interface ResultRow {
+/** One finished run: what it read, and what the process job measured. */
+export interface ResultRow extends ProcessResult, Pick<ProcessJobResult, 'style' | 'startRssBytes'> {
   /** Run number, 1-based, in the order runs finished. */
   run: number
   path: string
   mode: ReadMode
-  dtype: ReadDtype
+  dtype: Dtype
   /** Items per read (null for eager, which reads everything at once). */
   chunkItems: number | null
-  style: 'pull' | 'push'
-  sum: number
-  count: number
-  elapsedMs: number
-  bytes: number
-  mbPerSecond: number
-  itemsPerSecond: number
-  peakRssBytes: number
-  startRssBytes: number
 }
 
 /** What the generator wrote for a file: its item count and the sum it computed while writing. */
@@ -42,7 +36,7 @@ export function sumsAgree(a: number, b: number, tolerance = SUM_TOLERANCE): bool
  * Runs on the same data share a key: the path without a .bin/.txt extension (a sample file and
  * its text twin hold the same numbers), and the dtype the numbers were read as (text is float64).
  */
-export function datasetKey(path: string, mode: ReadMode, dtype: ReadDtype): string {
+export function datasetKey(path: string, mode: ReadMode, dtype: Dtype): string {
   return `${path.replace(/\.(bin|txt)$/i, '')}\u0000${mode === 'text' ? 'float64' : dtype}`
 }
 
@@ -99,36 +93,4 @@ export function viewRows(rows: readonly ResultRow[], known: ReadonlyMap<string, 
       memoryCost: Math.max(0, row.peakRssBytes - row.startRssBytes)
     }
   })
-}
-
-/** A sum with 13 significant digits: enough to see agreement, short enough for a table. */
-export function formatSum(sum: number): string {
-  if (!Number.isFinite(sum)) return String(sum)
-  if (sum === 0) return '0'
-  const magnitude = Math.abs(sum)
-  if (magnitude >= 1e15 || magnitude < 1e-6) return sum.toExponential(12)
-  return Number(sum.toPrecision(13)).toLocaleString('en-US', { maximumFractionDigits: 12, maximumSignificantDigits: 13 })
-}
-
-/** MB/s as process() measures it (decimal megabytes: bytes / 1e6 per second). */
-export function formatRate(mbPerSecond: number): string {
-  if (!Number.isFinite(mbPerSecond) || mbPerSecond <= 0) return '—'
-  if (mbPerSecond >= 100) return `${Math.round(mbPerSecond).toLocaleString('en-US')} MB/s`
-  if (mbPerSecond >= 1) return `${mbPerSecond.toFixed(1)} MB/s`
-  return `${mbPerSecond.toPrecision(2)} MB/s`
-}
-
-/** Items per second, compact: 1.2 M/s, 850 k/s. */
-export function formatItemRate(itemsPerSecond: number): string {
-  if (!Number.isFinite(itemsPerSecond) || itemsPerSecond <= 0) return '—'
-  if (itemsPerSecond >= 1e9) return `${(itemsPerSecond / 1e9).toFixed(1)} G/s`
-  if (itemsPerSecond >= 1e6) return `${(itemsPerSecond / 1e6).toFixed(1)} M/s`
-  if (itemsPerSecond >= 1e3) return `${(itemsPerSecond / 1e3).toFixed(0)} k/s`
-  return `${Math.round(itemsPerSecond)} /s`
-}
-
-/** 1.0×, 12×, 140×. */
-export function formatSlowdown(ratio: number): string {
-  if (ratio < 10) return `${ratio.toFixed(1)}×`
-  return `${Math.round(ratio).toLocaleString('en-US')}×`
 }

@@ -5,7 +5,7 @@
  */
 import type { GeneratorState, JobBatch } from '../../../shared/contract'
 import type { JobArgs, JobItem, JobKind, JobValue } from '../../../shared/jobKinds'
-import { LabError } from '../../../shared/errors'
+import { isLabError } from '../../../shared/errors'
 import { call } from './client'
 
 export interface RemoteBatch<K extends JobKind> {
@@ -64,7 +64,7 @@ export class RemoteGenerator<K extends JobKind> {
     } catch (error) {
       // Like Python, an exception out of a generator closes it. JOB_BUSY means another request
       // is driving it right now: the state stays whatever that request makes it.
-      this.state = error instanceof LabError && error.code === 'JOB_BUSY' ? before : 'closed'
+      this.state = isLabError(error, 'JOB_BUSY') ? before : 'closed'
       throw error
     }
   }

@@ -3,7 +3,8 @@
  * called in Python, the job that runs it, and how its items print at the REPL.
  */
 import type { JobArgs, JobKind } from '../../../shared/jobKinds'
-import type { ReadItem } from '../../../shared/readJobs'
+import type { NumericChunk } from '../../../shared/dataFiles'
+import { formatCount } from '../../../shared/format'
 import type { WalkItem } from '../../../shared/walkJob'
 import { pyStr, tripleRepr } from './pythonEquivalent'
 
@@ -94,10 +95,10 @@ const dtypeOf: Record<string, string> = {
 export function remoteItemRepr(item: unknown): string {
   if (typeof item === 'number') return Number.isInteger(item) && Math.abs(item) < 2 ** 53 ? String(item) : pyFloat(item)
   if (ArrayBuffer.isView(item)) {
-    const chunk = item as Exclude<ReadItem, number>
+    const chunk = item as NumericChunk
     const head = Array.from(chunk.subarray(0, 4) as ArrayLike<number | bigint>, (x) => (typeof x === 'bigint' ? String(x) : pyFloat(x)))
     const more = chunk.length > 4 ? ', …' : ''
-    return `array([${head.join(', ')}${more}], dtype=${dtypeOf[chunk.constructor.name] ?? 'float64'})  # ${chunk.length.toLocaleString('en-US')} items`
+    return `array([${head.join(', ')}${more}], dtype=${dtypeOf[chunk.constructor.name] ?? 'float64'})  # ${formatCount(chunk.length)} items`
   }
   const walked = item as WalkItem
   if (walked.kind === 'dir') return tripleRepr(walked)

@@ -10,20 +10,9 @@
  * (drawn by sweetSpotPlugin). Overlaid past runs are dashed, with their own point shapes.
  */
 import { Chart as ChartJS, type Chart, type ChartDataset, type ChartOptions, type ChartType, type LegendItem, type Plugin, type TooltipItem } from 'chart.js'
-import {
-  formatBinary,
-  formatBytes,
-  formatItems,
-  formatSignificant,
-  modeLabels,
-  SWEET_SPOT_BYTES,
-  summarize,
-  sweepItemBytes,
-  type MeasuredMode,
-  type SweepDtype,
-  type SweepPoint,
-  type SweepRunDraft
-} from '../../../shared/sweep'
+import { itemBytes, type Dtype } from '../../../shared/dataFiles'
+import { formatBinary, formatBinaryBytes, formatItems, formatSignificant } from '../../../shared/format'
+import { modeLabels, summarize, sweetSpotItems, type MeasuredMode, type SweepPoint, type SweepRunDraft } from '../../../shared/sweep'
 
 export type SweepChartView = 'throughput' | 'time'
 
@@ -144,7 +133,7 @@ export function xTickValues(min: number, max: number, maxTicks = 12): number[] {
 
 /** Two-line tick label: items, then bytes ("1 Ki items", "8 KiB"). */
 export function tickLabel(items: number, itemBytes: number): [string, string] {
-  return [formatItems(items), formatBytes(items * itemBytes)]
+  return [formatItems(items), formatBinaryBytes(items * itemBytes)]
 }
 
 /** The y axis' tick labels: 1, 2 and 5 times powers of ten on a log axis (others left blank). */
@@ -165,10 +154,10 @@ export function tooltipLines(datum: SweepDatum, view: SweepChartView): string[] 
   const who = datum.primary ? '' : ` (${datum.runLabel})`
   const runs = `${p.runs} run${p.runs === 1 ? '' : 's'}`
   const mbps = `${formatSignificant(p.mbPerSecond.median, 6)} MB/s median of ${runs} (min ${formatSignificant(p.mbPerSecond.min, 6)}, max ${formatSignificant(p.mbPerSecond.max, 6)})`
-  const time = `${formatSignificant(p.timePerFileMs.median / 1000, 6)} s per file of ${formatBytes(p.fileBytes)} (min ${formatSignificant(p.timePerFileMs.min / 1000, 6)}, max ${formatSignificant(p.timePerFileMs.max / 1000, 6)})`
+  const time = `${formatSignificant(p.timePerFileMs.median / 1000, 6)} s per file of ${formatBinaryBytes(p.fileBytes)} (min ${formatSignificant(p.timePerFileMs.min / 1000, 6)}, max ${formatSignificant(p.timePerFileMs.max / 1000, 6)})`
   const lines = view === 'throughput' ? [`${mode}${who}: ${mbps}`, time] : [`${mode}${who}: ${time}`, mbps]
   if (p.cappedRuns > 0) {
-    lines.push(`${p.cappedRuns} of ${p.runs} runs hit the time cap: extrapolated from a ${formatBytes(p.bytesRead)} prefix (median)`)
+    lines.push(`${p.cappedRuns} of ${p.runs} runs hit the time cap: extrapolated from a ${formatBinaryBytes(p.bytesRead)} prefix (median)`)
   }
   return lines
 }
@@ -176,7 +165,7 @@ export function tooltipLines(datum: SweepDatum, view: SweepChartView): string[] 
 export function tooltipTitle(datum: SweepDatum): string {
   if (datum.point.chunkItems === null) return 'eager: the whole file in one read'
   const items = datum.point.chunkItems
-  return `chunk ${formatItems(items)} · ${formatBytes(items * datum.itemBytes)}`
+  return `chunk ${formatItems(items)} · ${formatBinaryBytes(items * datum.itemBytes)}`
 }
 
 interface Built {
@@ -194,7 +183,7 @@ function datasetsFor(input: SweepChartInput, axisItemBytes: number): Built {
   let overlay = 0
   const ordered = [...input.runs].sort((a, b) => Number(b.primary) - Number(a.primary))
   for (const chartRun of ordered) {
-    const runItemBytes = sweepItemBytes[chartRun.run.file.dtype]
+    const runItemBytes = itemBytes[chartRun.run.file.dtype]
     const toX = (items: number): number => (items * runItemBytes) / axisItemBytes
     for (const size of chartRun.run.config.chunkSizes) xs.push(toX(size))
     const points = summarize(chartRun.run.measurements)
@@ -303,8 +292,8 @@ function noteDataset(key: string, label: string, style: Partial<SweepDataset>): 
 export function buildSweepChart(input: SweepChartInput): SweepChart {
   const { theme, view } = input
   const primary = input.runs.find((run) => run.primary) ?? input.runs[0]
-  const dtype: SweepDtype = primary?.run.file.dtype ?? 'float64'
-  const axisItemBytes = sweepItemBytes[dtype]
+  const dtype: Dtype = primary?.run.file.dtype ?? 'float64'
+  const axisItemBytes = itemBytes[dtype]
   const built = datasetsFor(input, axisItemBytes)
   const datasets = built.datasets
   if (built.hasCapped) {
@@ -326,15 +315,14 @@ export function buildSweepChart(input: SweepChartInput): SweepChart {
   const xRange = { min: xMin / 1.3, max: xMax * 1.3 }
   const xTicks = xTickValues(xMin, xMax)
   const spot = {
-    from: SWEET_SPOT_BYTES.from / axisItemBytes,
-    to: SWEET_SPOT_BYTES.to / axisItemBytes,
+    ...sweetSpotItems(dtype),
     color: theme.band,
     textColor: theme.muted,
     label: 'lecture: read 10–100 kB at a time',
     labelAt: view === 'throughput' ? ('bottom' as const) : ('top' as const)
   }
   const textBytes = primary?.run.config.modes.includes('textLazy') ? primary.run.file.textBytes : null
-  const sizes = primary === undefined ? '' : textBytes === null ? ` (${formatBytes(primary.run.file.bytes)} file)` : ` (binary ${formatBytes(primary.run.file.bytes)}, text ${formatBytes(textBytes)})`
+  const sizes = primary === undefined ? '' : textBytes === null ? ` (${formatBinaryBytes(primary.run.file.bytes)} file)` : ` (binary ${formatBinaryBytes(primary.run.file.bytes)}, text ${formatBinaryBytes(textBytes)})`
   const yTitle = view === 'throughput' ? 'throughput, MB/s (10⁶ bytes per second)' : `time to read the whole file, s${sizes}`
   const options: ChartOptions<'line'> = {
     responsive: true,

@@ -9,7 +9,7 @@
  * may arrive top-down (parent first) or bottom-up (children first) alike.
  */
 import type { LabErrorInfo } from '../../../shared/errors'
-import { splitWalkPath, type WalkDirItem, type WalkErrorItem, type WalkItem, type WalkSummary } from '../../../shared/walkJob'
+import { emptyWalkSummary, splitWalkPath, type WalkDirItem, type WalkErrorItem, type WalkItem, type WalkSummary } from '../../../shared/walkJob'
 
 export type SortKey = 'name' | 'size' | 'walk'
 export interface SortOrder {
@@ -118,18 +118,6 @@ export interface RowView {
   error?: LabErrorInfo
 }
 
-export interface WalkCounters {
-  /** Triples yielded. */
-  dirs: number
-  /** Filenames listed, and bytes of the regular files among them (before the pipeline). */
-  files: number
-  bytes: number
-  errors: number
-  /** What came out of the pipeline. */
-  keptFiles: number
-  keptBytes: number
-}
-
 /**
  * A natural sort key: case folded, digit runs zero-padded so that `f9` sorts before `f10`. Keys are
  * compared with `<`, which is several times faster than Intl.Collator on the large directories a
@@ -145,7 +133,8 @@ function compareKeys(a: string, b: string): number {
 
 export class WalkTree {
   readonly root: DirNode
-  readonly counters: WalkCounters = { dirs: 0, files: 0, bytes: 0, errors: 0, keptFiles: 0, keptBytes: 0 }
+  /** What the walk has yielded so far, counted as its summary counts it. */
+  readonly counters: WalkSummary = emptyWalkSummary()
   /** The directory (or error) yielded last, for step mode. */
   last: DirNode | undefined
   /** The walk ended (exhausted, failed or cancelled): unlisted directories will stay so. */

@@ -4,6 +4,7 @@
  * answers the requests of protocol.ts by calling console.py.
  */
 import type { PyodideAPI } from 'pyodide'
+import { formatCount } from '../../../shared/format'
 import type { FromPythonWorker, LoadPhase, OutputStream, PythonMethod, PythonRequests, ToPythonWorker } from './protocol'
 
 /** A single run printing more than this many characters has the rest dropped, with a notice. */
@@ -62,7 +63,7 @@ class OutputStreamer {
       this.post({
         type: 'output',
         stream: 'notice',
-        text: `[output truncated: ${this.droppedChars.toLocaleString('en')} more characters were printed but not shown]\n`
+        text: `[output truncated: ${formatCount(this.droppedChars)} more characters were printed but not shown]\n`
       })
     }
   }
@@ -84,7 +85,7 @@ class OutputStreamer {
       this.post({
         type: 'output',
         stream: 'notice',
-        text: `\n[output over ${OUTPUT_LIMIT_CHARS.toLocaleString('en')} characters: the rest of this run's output is not shown]\n`
+        text: `\n[output over ${formatCount(OUTPUT_LIMIT_CHARS)} characters: the rest of this run's output is not shown]\n`
       })
       return
     }

@@ -10,7 +10,10 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, shallowRef, triggerRef } from 'vue'
 import type { AppInfo } from '../../../shared/contract'
-import { LabError } from '../../../shared/errors'
+import type { Dtype } from '../../../shared/dataFiles'
+import { isLabError, LabError } from '../../../shared/errors'
+import { formatDateTime, formatShortDateTime } from '../../../shared/format'
+import { baseName } from '../../../shared/paths'
 import {
   assembleSweepRun,
   buildGrid,
@@ -20,7 +23,6 @@ import {
   sweepModes,
   type MeasuredMode,
   type SweepArgs,
-  type SweepDtype,
   type SweepEvent,
   type SweepMeasurement,
   type SweepMode,
@@ -39,7 +41,7 @@ export interface SweepForm {
   path: string
   /** Empty: the `<stem>.txt` beside the data file, if there is one. */
   textPath: string
-  dtype: SweepDtype
+  dtype: Dtype
   modes: Record<SweepMode, boolean>
   minChunk: number
   maxChunk: number
@@ -93,15 +95,6 @@ export function sweepArgsFromForm(form: SweepForm, appVersion = 'unknown'): { ar
   if (form.textPath.trim() !== '') args.textPath = form.textPath.trim()
   const runs = (sizes.length * modes.length + (form.eager ? 1 : 0)) * form.repeats
   return { args, runs }
-}
-
-/** "Nov 25, 17:49" */
-function shortDate(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
-}
-
-function baseName(path: string): string {
-  return path.split(/[\\/]/).filter(Boolean).at(-1) ?? path
 }
 
 export const useBenchmarkStore = defineStore('benchmark', () => {
@@ -170,7 +163,7 @@ export const useBenchmarkStore = defineStore('benchmark', () => {
     const current = currentRun.value
     if (current !== undefined) runs.push({ key: savedId.value ?? 'current', label: current.label, run: current, primary: true })
     for (const run of overlays.value) {
-      runs.push({ key: run.id, label: `${run.label} · ${shortDate(run.createdAt)}`, run, primary: runs.length === 0 })
+      runs.push({ key: run.id, label: `${run.label} · ${formatShortDateTime(run.createdAt)}`, run, primary: runs.length === 0 })
     }
     return runs
   })
@@ -255,7 +248,7 @@ export const useBenchmarkStore = defineStore('benchmark', () => {
       phase.value = result.status === 'complete' ? 'done' : 'cancelled'
       if (result.status === 'complete') await save()
     } catch (error) {
-      const wasCancel = cancelRequested || (error instanceof LabError && error.code === 'CANCELLED')
+      const wasCancel = cancelRequested || isLabError(error, 'CANCELLED')
       if (plan.value !== undefined) finished.value = assembleSweepRun(plan.value, measurements.value, 'cancelled', new Date().toISOString())
       if (wasCancel) {
         phase.value = 'cancelled'
@@ -310,7 +303,7 @@ export const useBenchmarkStore = defineStore('benchmark', () => {
     try {
       await call('sweeps.delete', { id })
     } catch (error) {
-      if (!(error instanceof LabError && error.code === 'NOT_FOUND')) {
+      if (!isLabError(error, 'NOT_FOUND')) {
         historyError.value = describeError(error)
         return
       }
@@ -335,7 +328,7 @@ export const useBenchmarkStore = defineStore('benchmark', () => {
       const run = await call('sweeps.import', { json: text })
       history.value = [run, ...history.value]
       toggleOverlay(run.id, true)
-      importNotice.value = `Imported ${fileName}: ${run.label}, measured ${new Date(run.createdAt).toLocaleString()} on ${run.machine.cpuModel}.`
+      importNotice.value = `Imported ${fileName}: ${run.label}, measured ${formatDateTime(run.createdAt)} on ${run.machine.cpuModel}.`
       return run
     } catch (error) {
       importError.value = `${fileName} was not imported: ${describeError(error)}`

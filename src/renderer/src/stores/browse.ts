@@ -9,15 +9,15 @@
 import { defineStore } from 'pinia'
 import { computed, markRaw, nextTick, reactive, ref, shallowRef, watch } from 'vue'
 import type { GeneratorState } from '../../../shared/contract'
-import { LabError, type LabErrorInfo } from '../../../shared/errors'
-import type { WalkArgs, WalkItem, WalkSummary } from '../../../shared/walkJob'
-import { call, describeError } from '../lab/client'
+import type { LabErrorInfo } from '../../../shared/errors'
+import { emptyWalkSummary, type WalkArgs, type WalkItem, type WalkSummary } from '../../../shared/walkJob'
+import { call, errorInfo } from '../lab/client'
 import { applyInSlices } from '../lab/frameBudget'
-import { formatBytes, formatCount } from '../lab/formatSize'
+import { formatBytes, formatCount } from '../../../shared/format'
 import { pyStr, tripleRepr, walkCall } from '../lab/pythonEquivalent'
 import type { RemoteBatch, RemoteGenerator } from '../lab/remoteGenerator'
 import { defaultWalkForm, sameWalk, walkArgsFromForm, type WalkForm } from '../lab/walkOptions'
-import { WalkTree, type DirNode, type Rows, type SortOrder, type WalkCounters } from '../lab/walkTree'
+import { WalkTree, type DirNode, type Rows, type SortOrder } from '../lab/walkTree'
 import { useJobsStore } from './jobs'
 
 /** Items asked for per pull while running; the worker also returns a batch after 50 ms of work. */
@@ -52,8 +52,6 @@ interface WalkSession {
   loopErrorsHidden: number
 }
 
-const zeroCounters = (): WalkCounters => ({ dirs: 0, files: 0, bytes: 0, errors: 0, keptFiles: 0, keptBytes: 0 })
-
 export const useBrowseStore = defineStore('browse', () => {
   const jobs = useJobsStore()
 
@@ -64,7 +62,7 @@ export const useBrowseStore = defineStore('browse', () => {
   const phase = ref<BrowsePhase>('idle')
   /** Why the generator failed (a bad root, most often); errors during the walk are items instead. */
   const failure = ref<LabErrorInfo>()
-  const counters = ref<WalkCounters>(zeroCounters())
+  const counters = ref<WalkSummary>(emptyWalkSummary())
   const summary = ref<WalkSummary>()
   const firstTripleMs = ref<number>()
   const elapsedMs = ref(0)
@@ -153,7 +151,7 @@ export const useBrowseStore = defineStore('browse', () => {
     failure.value = undefined
     summary.value = undefined
     firstTripleMs.value = undefined
-    counters.value = zeroCounters()
+    counters.value = emptyWalkSummary()
     elapsedMs.value = 0
     activeBefore = 0
     activeSince = undefined
@@ -170,7 +168,7 @@ export const useBrowseStore = defineStore('browse', () => {
       return created
     } catch (error) {
       phase.value = 'failed'
-      failure.value = toInfo(error)
+      failure.value = errorInfo(error)
       say({ input: `w = ${walkCall(walkArgs)}`, output: errorText(error), tone: 'error' })
       return undefined
     }
@@ -326,7 +324,7 @@ export const useBrowseStore = defineStore('browse', () => {
   }
 
   function fail(current: WalkSession, error: unknown): void {
-    const info = toInfo(error)
+    const info = errorInfo(error)
     if (info.code === 'CANCELLED') {
       // Our own cancel() says so itself; a cancel from elsewhere (the status bar) is noted here.
       if (cancelling) return
@@ -412,11 +410,7 @@ function plural(count: number, noun: string): string {
   return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`
 }
 
-function toInfo(error: unknown): LabErrorInfo {
-  return error instanceof LabError ? error.toInfo() : { code: 'INTERNAL', message: describeError(error) }
-}
-
 function errorText(error: unknown): string {
-  const info = toInfo(error)
+  const info = errorInfo(error)
   return `LabError ${info.code}: ${info.message}`
 }

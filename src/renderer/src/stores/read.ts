@@ -9,13 +9,14 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, shallowRef, watch } from 'vue'
 import type { AppInfo } from '../../../shared/contract'
-import { LabError, type LabErrorInfo } from '../../../shared/errors'
+import type { Dtype } from '../../../shared/dataFiles'
+import { isLabError, LabError, type LabErrorInfo } from '../../../shared/errors'
+import { formatBytes } from '../../../shared/format'
 import type { JobProgress } from '../../../shared/jobs'
-import { DEFAULT_CHUNK_ITEMS, DEFAULT_PROGRESS_EVERY, type ProcessArgs, type ReadDtype, type ReadMode, type SampleDataArgs, type SampleDataJobResult } from '../../../shared/readJobs'
-import { call, describeError, onLabEvent } from '../lab/client'
-import { formatBytes } from '../lab/formatSize'
+import { baseName } from '../../../shared/paths'
+import { DEFAULT_CHUNK_ITEMS, DEFAULT_PROGRESS_EVERY, type ProcessArgs, type ReadMode, type SampleDataArgs, type SampleDataResult } from '../../../shared/readJobs'
+import { call, describeError, errorInfo, onLabEvent } from '../lab/client'
 import {
-  baseName,
   checkChunkItems,
   checkMemoryLimitMiB,
   checkProgressEvery,
@@ -47,7 +48,7 @@ export interface RunFailure extends LabErrorInfo {
 const RSS_SAMPLES_KEPT = 120
 
 function failureOf(error: unknown, mode: ReadMode): RunFailure {
-  const info: LabErrorInfo = error instanceof LabError ? error.toInfo() : { code: 'INTERNAL', message: describeError(error) }
+  const info = errorInfo(error)
   const failure: RunFailure = { ...info, mode }
   const refusal = /: (\d+) bytes is more than the eager-read limit of (\d+) bytes/.exec(info.message)
   if (info.code === 'TOO_LARGE' && refusal) {
@@ -55,10 +56,6 @@ function failureOf(error: unknown, mode: ReadMode): RunFailure {
     failure.limitBytes = Number(refusal[2])
   }
   return failure
-}
-
-function isCancel(error: unknown): boolean {
-  return error instanceof LabError && error.code === 'CANCELLED'
 }
 
 export const useReadStore = defineStore('read', () => {
@@ -73,7 +70,7 @@ export const useReadStore = defineStore('read', () => {
     mode: 'lazyChunk' as ReadMode,
     /** Items per read; a string while the field holds something that is not a number. */
     chunkItems: DEFAULT_CHUNK_ITEMS as number | string,
-    dtype: 'float64' as ReadDtype,
+    dtype: 'float64' as Dtype,
     style: 'pull' as 'pull' | 'push',
     progressEvery: DEFAULT_PROGRESS_EVERY as number | string
   })
@@ -138,7 +135,7 @@ export const useReadStore = defineStore('read', () => {
   const genOutcome = ref<'done' | 'cancelled'>()
   /** An existing file stopped the generator: asking whether to overwrite it. */
   const overwriteAsk = ref<{ path: string; message: string }>()
-  const generated = ref<SampleDataJobResult[]>([])
+  const generated = ref<SampleDataResult[]>([])
   const lastGenerated = computed(() => generated.value.at(-1))
 
   const sampleBytes = computed<Checked<number>>(() => {
@@ -251,22 +248,8 @@ export const useReadStore = defineStore('read', () => {
       const batch = await generator.next(1)
       const result = batch.value
       if (result === undefined) throw new LabError('INTERNAL', 'The run ended without a result.')
-      results.value.push({
-        run: ++runCounter,
-        path,
-        mode,
-        dtype,
-        chunkItems: mode === 'eager' ? null : chunkSize,
-        style: result.style,
-        sum: result.sum,
-        count: result.count,
-        elapsedMs: result.elapsedMs,
-        bytes: result.bytes,
-        mbPerSecond: result.mbPerSecond,
-        itemsPerSecond: result.itemsPerSecond,
-        peakRssBytes: result.peakRssBytes,
-        startRssBytes: result.startRssBytes
-      })
+      const { inputs: _inputs, ...measured } = result
+      results.value.push({ run: ++runCounter, path, mode, dtype, chunkItems: mode === 'eager' ? null : chunkSize, ...measured })
       progress.value = {
         completed: result.bytes,
         total: result.bytes,
@@ -275,7 +258,7 @@ export const useReadStore = defineStore('read', () => {
       }
       lastOutcome.value = 'done'
     } catch (error) {
-      if (isCancel(error)) lastOutcome.value = 'cancelled'
+      if (isLabError(error, 'CANCELLED')) lastOutcome.value = 'cancelled'
       else runFailure.value = failureOf(error, mode)
     } finally {
       runPhase.value = 'idle'
@@ -343,10 +326,10 @@ export const useReadStore = defineStore('read', () => {
       runFailure.value = undefined
       genOutcome.value = 'done'
     } catch (error) {
-      if (isCancel(error)) genOutcome.value = 'cancelled'
-      else if (error instanceof LabError && error.code === 'ALREADY_EXISTS' && !overwrite) {
+      if (isLabError(error, 'CANCELLED')) genOutcome.value = 'cancelled'
+      else if (isLabError(error, 'ALREADY_EXISTS') && !overwrite) {
         overwriteAsk.value = { path: error.path ?? `${args.directory}/${args.name}.bin`, message: error.message }
-      } else genError.value = error instanceof LabError ? error.toInfo() : { code: 'INTERNAL', message: describeError(error) }
+      } else genError.value = errorInfo(error)
     } finally {
       genPhase.value = 'idle'
     }

@@ -1,0 +1,128 @@
+/**
+ * Numbers for people, the one place for them (app, sweep CLI and main's messages): sizes, counts,
+ * durations, rates and sums.
+ *
+ * Two styles of sizes and durations, each for its own job:
+ * - `formatBytes`, `formatDuration`: file and folder sizes like ncdu (three significant digits,
+ *   "1.50 KiB"), walk and read times ("42 ms", "1.5 s").
+ * - `formatBinary`, `formatItems`, `formatBinaryBytes`, `formatDurationPrecise`: chunk sizes and
+ *   measurements of the sweep, exact where they can be ("8 KiB", "1.5 Ki items", "1.234 s").
+ */
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
+
+/** Sizes like ncdu: binary units (1 KiB = 1024 bytes), three significant digits. 1536 → "1.50 KiB". */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 1024) return `${Math.max(0, Math.round(bytes))} B`
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)} ${UNITS[unit]!}`
+}
+
+/** Counts with grouped digits: 200,000. */
+export function formatCount(count: number): string {
+  return count.toLocaleString('en-US')
+}
+
+/** 0.4 s, 12 ms: durations of walks and of time to first triple. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
+  const minutes = Math.floor(ms / 60_000)
+  return `${minutes} min ${Math.round((ms - minutes * 60_000) / 1000)} s`
+}
+
+/** Always in seconds, one decimal: "0.4 s", "12.5 s" (how long Python took to load). */
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`
+}
+
+const binaryUnits = ['', 'Ki', 'Mi', 'Gi', 'Ti']
+
+/** 1 → "1", 1024 → "1 Ki", 1536 → "1.5 Ki", 1048576 → "1 Mi". */
+export function formatBinary(value: number): string {
+  let unit = 0
+  let scaled = value
+  while (Math.abs(scaled) >= 1024 && unit < binaryUnits.length - 1) {
+    scaled /= 1024
+    unit++
+  }
+  const number = Number.isInteger(scaled) ? String(scaled) : scaled >= 100 ? scaled.toFixed(0) : scaled >= 10 ? scaled.toFixed(1).replace(/\.0$/, '') : scaled.toFixed(2).replace(/\.?0+$/, '')
+  return unit === 0 ? number : `${number} ${binaryUnits[unit]}`
+}
+
+export function formatItems(items: number): string {
+  return `${formatBinary(items)} item${items === 1 ? '' : 's'}`
+}
+
+/** 8 → "8 B", 8192 → "8 KiB", 8388608 → "8 MiB". */
+export function formatBinaryBytes(bytes: number): string {
+  const text = formatBinary(bytes)
+  return /[A-Za-z]$/.test(text) ? `${text}B` : `${text} B`
+}
+
+/** A number to about `digits` significant digits (all integer digits kept), with thousands separators. */
+export function formatSignificant(value: number, digits = 4): string {
+  if (!Number.isFinite(value)) return String(value)
+  if (value === 0) return '0'
+  const magnitude = Math.floor(Math.log10(Math.abs(value)))
+  const decimals = Math.min(20, Math.max(0, digits - 1 - magnitude))
+  return value.toLocaleString('en-US', { maximumFractionDigits: decimals, minimumFractionDigits: 0 })
+}
+
+/** Milliseconds as "850 ms", "1.234 s", "2 min 5 s". */
+export function formatDurationPrecise(ms: number): string {
+  if (!Number.isFinite(ms)) return '—'
+  if (ms < 1) return `${formatSignificant(ms, 3)} ms`
+  if (ms < 1000) return `${formatSignificant(ms, 3)} ms`
+  if (ms < 60_000) return `${formatSignificant(ms / 1000, 4)} s`
+  const minutes = Math.floor(ms / 60_000)
+  const seconds = Math.round((ms - minutes * 60_000) / 1000)
+  return `${minutes} min ${seconds} s`
+}
+
+/** A sum with 13 significant digits: enough to see agreement, short enough for a table. */
+export function formatSum(sum: number): string {
+  if (!Number.isFinite(sum)) return String(sum)
+  if (sum === 0) return '0'
+  const magnitude = Math.abs(sum)
+  if (magnitude >= 1e15 || magnitude < 1e-6) return sum.toExponential(12)
+  return Number(sum.toPrecision(13)).toLocaleString('en-US', { maximumFractionDigits: 12, maximumSignificantDigits: 13 })
+}
+
+/** MB/s as process() measures it (decimal megabytes: bytes / 1e6 per second). */
+export function formatRate(mbPerSecond: number): string {
+  if (!Number.isFinite(mbPerSecond) || mbPerSecond <= 0) return '—'
+  if (mbPerSecond >= 100) return `${Math.round(mbPerSecond).toLocaleString('en-US')} MB/s`
+  if (mbPerSecond >= 1) return `${mbPerSecond.toFixed(1)} MB/s`
+  return `${mbPerSecond.toPrecision(2)} MB/s`
+}
+
+/** Items per second, compact: 1.2 M/s, 850 k/s. */
+export function formatItemRate(itemsPerSecond: number): string {
+  if (!Number.isFinite(itemsPerSecond) || itemsPerSecond <= 0) return '—'
+  if (itemsPerSecond >= 1e9) return `${(itemsPerSecond / 1e9).toFixed(1)} G/s`
+  if (itemsPerSecond >= 1e6) return `${(itemsPerSecond / 1e6).toFixed(1)} M/s`
+  if (itemsPerSecond >= 1e3) return `${(itemsPerSecond / 1e3).toFixed(0)} k/s`
+  return `${Math.round(itemsPerSecond)} /s`
+}
+
+/** 1.0×, 12×, 140×. */
+export function formatSlowdown(ratio: number): string {
+  if (ratio < 10) return `${ratio.toFixed(1)}×`
+  return `${Math.round(ratio).toLocaleString('en-US')}×`
+}
+
+/** A date and time in the person's own locale, e.g. "11/25/2025, 5:49:03 PM". */
+export function formatDateTime(iso: string): string {
+  return new Date(iso).toLocaleString()
+}
+
+/** "Nov 25, 17:49" */
+export function formatShortDateTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+}

@@ -1,0 +1,22 @@
+/** Paths: what every path argument is checked against, whichever job takes it, and names for labels. */
+import * as v from 'valibot'
+
+/** Longest path accepted (Windows' extended-length limit; POSIX systems refuse long ones themselves). */
+export const MAX_PATH_LENGTH = 32_767
+
+export const noNul = v.check((text: string) => !text.includes('\0'), 'must not contain a NUL character')
+
+/** A file to read or write: a non-empty path without NUL characters. */
+export const filePathSchema = v.pipe(
+  v.string('must be a path'),
+  v.minLength(1, 'no file was given'),
+  v.maxLength(MAX_PATH_LENGTH, `must be at most ${MAX_PATH_LENGTH} characters`),
+  noNul
+)
+
+/** The last component of a path, for labels (either separator). */
+export function baseName(path: string): string {
+  const trimmed = path.replace(/[/\\]+$/, '')
+  const index = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'))
+  return index < 0 ? trimmed : trimmed.slice(index + 1)
+}
