@@ -1,21 +1,38 @@
 /**
  * The e2e stand-in for Electron: serves the built renderer over loopback with the app's own
  * headers, and routes `window.lab` calls to the real main-process handlers (the same dispatch
- * ipcMain uses). A page's event stream closing is its "renderer gone": its jobs are closed.
+ * ipcMain uses) running the built job worker. A page's event stream closing is its "renderer gone":
+ * its jobs are closed.
  */
 import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import type { LabEvent, LabEvents } from '../../../src/shared/contract'
 import { collectAppInfo } from '../../../src/main/lab/appInfo'
 import { createHandlers, dispatch } from '../../../src/main/lab/handlers'
 import { JobHost, type Owner } from '../../../src/main/lab/jobHost'
 import { rendererHeaders, resolveRendererFile } from '../../../src/main/lab/rendererFiles'
-import { createSourceWorker } from '../../support/jobHost'
 import { encodeWire } from './wireCodec'
 
 export const rendererRoot = fileURLToPath(new URL('../../../out/renderer', import.meta.url))
+const mainChunks = fileURLToPath(new URL('../../../out/main/chunks', import.meta.url))
+
+/** The job worker exactly as the build ships it (electron-vite names it jobWorker-<hash>.js). */
+function builtJobWorker(): string {
+  let names: string[] = []
+  try {
+    names = readdirSync(mainChunks)
+  } catch {
+    // reported below
+  }
+  const name = names.find((file) => /^jobWorker-[\w-]+\.js$/.test(file))
+  if (name === undefined) throw new Error(`No built job worker in ${mainChunks}: run \`npm run build\` before the e2e tests.`)
+  return join(mainChunks, name)
+}
 
 export interface LabServer {
   url: string
@@ -32,8 +49,9 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
   const send = <E extends LabEvent>(owner: Owner, event: E, payload: LabEvents[E]): void => {
     streams.get(owner)?.write(`event: ${event}\ndata: ${encodeWire(payload)}\n\n`)
   }
+  const workerPath = builtJobWorker()
   const jobs = new JobHost({
-    createWorker: createSourceWorker,
+    createWorker: (workerData) => new Worker(workerPath, { workerData }),
     onProgress: (owner, id, progress) => send(owner, 'job.progress', { id, progress }),
     onLog: (owner, id, line) => send(owner, 'job.log', { id, line })
   })
