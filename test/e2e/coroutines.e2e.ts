@@ -75,7 +75,8 @@ describe('Coroutines tab in Chromium', () => {
     // The page still answers while Python spins in its worker.
     const roundTrip = Date.now()
     await page.evaluate('1 + 1')
-    expect(Date.now() - roundTrip).toBeLessThan(500)
+    // Python on the page's own thread would block this forever; the bound only has to catch that.
+    expect(Date.now() - roundTrip).toBeLessThan(3000)
 
     const pressed = Date.now()
     await page.getByTestId('console-interrupt').click()
@@ -123,7 +124,8 @@ describe('Coroutines tab in Chromium', () => {
     const roundTrip = Date.now()
     await page.getByRole('tab', { name: 'Browse' }).click()
     await page.getByRole('tab', { name: 'Coroutines' }).click()
-    expect(Date.now() - roundTrip).toBeLessThan(1000)
+    // A window frozen by output would not switch tabs at all; the bound only has to catch that.
+    expect(Date.now() - roundTrip).toBeLessThan(3000)
     await expect.poll(() => transcript(page), { timeout: 60_000 }).toContain('more characters were printed but not shown]')
     console.info(`[coroutines.e2e] printing 500,000 lines took ${Date.now() - started} ms (output cut at 200,000 characters)`)
     const length = await page.evaluate("document.querySelector('[data-testid=console-transcript]').textContent.length")

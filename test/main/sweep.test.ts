@@ -172,7 +172,6 @@ describe('the sweep on a small file', () => {
     expect(tiny!.capped).toBe(true)
     expect(tiny!.bytesRead).toBeLessThan(tiny!.fileBytes)
     expect(tiny!.bytesRead).toBe(tiny!.itemsRead * 8)
-    expect(tiny!.elapsedMs).toBeLessThan(20 + 15)
     // One read() per number is slow: the whole file would take far longer than the cap.
     expect(timePerFileMs(tiny!)).toBeGreaterThan(20)
     expect(timePerFileMs(tiny!)).toBeCloseTo((tiny!.elapsedMs * tiny!.fileBytes) / tiny!.bytesRead, 9)
