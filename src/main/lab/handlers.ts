@@ -27,8 +27,9 @@ export type Handlers = {
 }
 
 export function createHandlers({ jobs, appInfo, choosePath }: HandlerDependencies): Handlers {
-  /** Sweep history lives in the app's data directory (app.info's dataDirectory). */
-  const sweeps = (): SweepHistory => new SweepHistory(appInfo().dataDirectory)
+  /** Sweep history lives in the app's data directory (app.info's dataDirectory), found once on first use. */
+  let history: SweepHistory | undefined
+  const sweeps = (): SweepHistory => (history ??= new SweepHistory(appInfo().dataDirectory))
   return {
     'job.open': ({ kind, args }, owner) => jobs.open(owner, kind, args),
     'job.next': ({ id, maxItems }, owner) => jobs.next(owner, id, maxItems),
