@@ -2,7 +2,7 @@ import { defineConfigWithVueTs, vueTsConfigs } from '@vue/eslint-config-typescri
 import pluginVue from 'eslint-plugin-vue'
 
 export default defineConfigWithVueTs(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test/e2e/artifacts/**', 'bench/results/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test/e2e/artifacts/**', 'bench/results/**', 'native/build/**'] },
   pluginVue.configs['flat/recommended'],
   vueTsConfigs.recommended,
   {
@@ -19,6 +19,12 @@ export default defineConfigWithVueTs(
   {
     files: ['test/e2e/support/*.page.js'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly', crypto: 'readonly', EventSource: 'readonly', fetch: 'readonly', atob: 'readonly', globalThis: 'readonly' } }
+  },
+  {
+    // The native helper's entry point is CommonJS: it requires the compiled module.
+    files: ['native/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
   },
   {
     // The lab is plain Node: it must run (and be tested) without Electron.

@@ -7,8 +7,9 @@
  *   read.lazy_chunk.ratio_vs_dd           process(readBinaryChunks(f, 65536, reuseBuffer)) vs dd if=f bs=1M of=/dev/null
  *   read.lazy_chunk_owned.ratio_vs_dd     the same with a fresh, transferable buffer per chunk (the IPC mode)
  *   read.eager.ratio_vs_numpy             sumChunk(readBinaryEager(f)) vs np.fromfile(f).sum()
- *   read.eager_hugepages.ratio_vs_numpy   the same, ours in a child Node with GLIBC_TUNABLES=glibc.malloc.hugetlb=1
  *
+ * Ours run in a fresh worker thread per benchmark, as each read in the app runs in a job worker of
+ * its own (../readWorker.ts), with the GC run between runs as numpy's runs `del` their array.
  * Python times come from perf_counter inside Python (start-up and `import numpy` excluded); dd's
  * from its own "copied, … s" line (exec excluded). Each side reports the median of its runs.
  */
@@ -16,19 +17,19 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { process as processData, sumChunk } from '../../src/main/lab/process'
-import { readBinaryChunks, readBinaryEager, readBinaryLazy } from '../../src/main/lab/readers'
+import { Worker } from 'node:worker_threads'
+import { process as processData } from '../../src/main/lab/process'
+import { readBinaryChunks, readBinaryLazy } from '../../src/main/lab/readers'
 import { writeSampleData } from '../../src/main/lab/sampleData'
 import type { SampleDataMeta } from '../../src/shared/readJobs'
+import type { ReadWorkerJob, ReadWorkerResult } from '../readWorker'
 import { median, type Benchmark, type BenchMeasurement } from '../types'
 
 const BENCH_DIR = join(tmpdir(), 'yield-lab-bench')
 const BIG = { name: 'read-512mib', bytes: 512 * 1024 * 1024, seed: 512 }
 const SMALL = { name: 'read-4mib', bytes: 4 * 1024 * 1024, seed: 4 }
 const REFERENCE = join(import.meta.dirname, '..', 'reference', 'lecture_read.py')
-const READERS_URL = pathToFileURL(join(import.meta.dirname, '..', '..', 'src', 'main', 'lab', 'readers.ts')).href
-const SUM_URL = pathToFileURL(join(import.meta.dirname, '..', '..', 'src', 'main', 'lab', 'sum.ts')).href
+const READ_WORKER = join(import.meta.dirname, '..', 'readWorker.ts')
 
 /** Reuses a sample file from an earlier run when its sidecar matches, else (re)writes it. */
 function ensureSample(spec: { name: string; bytes: number; seed: number }): { path: string; meta: SampleDataMeta } {
@@ -52,7 +53,7 @@ function prepare(): NonNullable<typeof prepared> {
   if (prepared) return prepared
   const big = ensureSample(BIG)
   const small = ensureSample(SMALL)
-  // Warm the page cache (and our code) so every contender reads from memory.
+  // Warm the page cache so every contender reads from memory.
   for (let i = 0; i < 2; i++) {
     processData([readBinaryChunks(big.path, 65536, 'float64', { reuseBuffer: true })])
     processData([readBinaryLazy(small.path, 65536)])
@@ -61,15 +62,17 @@ function prepare(): NonNullable<typeof prepared> {
   return prepared
 }
 
-function time(runs: number, work: () => number): { ms: number; result: number } {
-  const times: number[] = []
-  let result = NaN
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now()
-    result = work()
-    times.push(performance.now() - start)
-  }
-  return { ms: median(times), result }
+/** Runs `mode` `runs` times in a fresh worker thread (see ../readWorker.ts); median time and the sum. */
+async function ours(mode: ReadWorkerJob['mode'], file: string, chunkSize: number, runs: number): Promise<{ ms: number; result: number }> {
+  const boot = `require('tsx/cjs/api').register(); require(${JSON.stringify(READ_WORKER)})`
+  const worker = new Worker(boot, { eval: true, workerData: { mode, file, chunkSize, runs } satisfies ReadWorkerJob })
+  const outcome = await new Promise<ReadWorkerResult>((resolve, reject) => {
+    worker.once('message', resolve)
+    worker.once('error', reject)
+    worker.once('exit', (code) => reject(new Error(`the read benchmark worker exited with code ${code} before reporting`)))
+  })
+  await worker.terminate()
+  return { ms: median(outcome.times), result: outcome.sum }
 }
 
 interface PythonResult {
@@ -96,11 +99,11 @@ function checkSameSum(what: string, ours: number, theirs: number): void {
 }
 
 /** Lazy per item, ours vs the lecture's read_binary_lazy + process on the same file. */
-function lazyItem(file: string, chunkSize: number, runs: number): BenchMeasurement {
-  const ours = time(runs, () => processData([readBinaryLazy(file, chunkSize)]).sum)
+async function lazyItem(file: string, chunkSize: number, runs: number): Promise<BenchMeasurement> {
+  const mine = await ours('lazyItem', file, chunkSize, runs)
   const theirs = python('lazy', file, chunkSize, runs)
-  checkSameSum(`lazy chunk ${chunkSize}`, ours.result, theirs.sum)
-  return { value: ours.ms, reference: median(theirs.seconds) * 1000, unit: 'ms' }
+  checkSameSum(`lazy chunk ${chunkSize}`, mine.result, theirs.sum)
+  return { value: mine.ms, reference: median(theirs.seconds) * 1000, unit: 'ms' }
 }
 
 function ddMs(file: string): number {
@@ -113,56 +116,36 @@ function ddMs(file: string): number {
   return own ? Number(own[1]) * 1000 : wall
 }
 
-function lazyChunk(reuseBuffer: boolean): BenchMeasurement {
+async function lazyChunk(reuseBuffer: boolean): Promise<BenchMeasurement> {
   const { big, bigSum } = prepare()
   const runs = 9
-  const ours = time(runs, () => processData([readBinaryChunks(big, 65536, 'float64', { reuseBuffer })]).sum)
-  checkSameSum('lazy chunks', ours.result, bigSum)
+  const mine = await ours(reuseBuffer ? 'lazyChunk' : 'lazyChunkOwned', big, 65536, runs)
+  checkSameSum('lazy chunks', mine.result, bigSum)
   const dd: number[] = []
   for (let i = 0; i < runs; i++) dd.push(ddMs(big))
-  return { value: ours.ms, reference: median(dd), unit: 'ms' }
-}
-
-/** Ours eager in a child Node whose glibc backs large allocations with transparent huge pages (as numpy does for its arrays). */
-function eagerInChild(file: string, runs: number, env: NodeJS.ProcessEnv): number[] {
-  const script = `
-    const { readBinaryEager } = await import(${JSON.stringify(READERS_URL)})
-    const { sumChunk } = await import(${JSON.stringify(SUM_URL)})
-    const times = []
-    for (let i = 0; i < ${runs}; i++) {
-      const start = performance.now()
-      sumChunk(readBinaryEager(${JSON.stringify(file)}))
-      times.push(performance.now() - start)
-    }
-    console.log(JSON.stringify(times))`
-  const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    encoding: 'utf8',
-    env,
-    cwd: join(import.meta.dirname, '..', '..')
-  })
-  return JSON.parse(output.trim().split('\n').pop()!) as number[]
+  return { value: mine.ms, reference: median(dd), unit: 'ms' }
 }
 
 export const benchmarks: Benchmark[] = [
   {
     name: 'read.lazy_item_65536.ratio_vs_python',
     description: 'process(readBinaryLazy(512 MiB, chunk 65536)) vs lecture read_binary_lazy+process',
-    run: async () => lazyItem(prepare().big, 65536, 3)
+    run: () => lazyItem(prepare().big, 65536, 3)
   },
   {
     name: 'read.lazy_item_1.ratio_vs_python',
     description: 'process(readBinaryLazy(4 MiB, chunk 1)): one read() per number, vs lecture',
-    run: async () => lazyItem(prepare().small, 1, 3)
+    run: () => lazyItem(prepare().small, 1, 3)
   },
   {
     name: 'read.lazy_chunk.ratio_vs_dd',
     description: 'process(readBinaryChunks(512 MiB, 65536, reuseBuffer)) vs dd bs=1M',
-    run: async () => lazyChunk(true)
+    run: () => lazyChunk(true)
   },
   {
     name: 'read.lazy_chunk_owned.ratio_vs_dd',
     description: 'same, a fresh transferable ArrayBuffer per chunk (IPC mode), vs dd bs=1M',
-    run: async () => lazyChunk(false)
+    run: () => lazyChunk(false)
   },
   {
     name: 'read.eager.ratio_vs_numpy',
@@ -170,22 +153,11 @@ export const benchmarks: Benchmark[] = [
     run: async () => {
       const { big, bigSum } = prepare()
       const runs = 7
-      const ours = time(runs, () => sumChunk(readBinaryEager(big)))
-      checkSameSum('eager', ours.result, bigSum)
+      const mine = await ours('eager', big, 0, runs)
+      checkSameSum('eager', mine.result, bigSum)
       const theirs = python('eager', big, 0, runs)
       checkSameSum('eager numpy', theirs.sum, bigSum)
-      return { value: ours.ms, reference: median(theirs.seconds) * 1000, unit: 'ms' }
-    }
-  },
-  {
-    name: 'read.eager_hugepages.ratio_vs_numpy',
-    description: 'same, ours in a child node with GLIBC_TUNABLES=glibc.malloc.hugetlb=1',
-    run: async () => {
-      const { big } = prepare()
-      const runs = 7
-      const ours = eagerInChild(big, runs, { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' })
-      const theirs = python('eager', big, 0, runs)
-      return { value: median(ours), reference: median(theirs.seconds) * 1000, unit: 'ms' }
+      return { value: mine.ms, reference: median(theirs.seconds) * 1000, unit: 'ms' }
     }
   }
 ]

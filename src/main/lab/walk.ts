@@ -7,8 +7,9 @@
  *
  * What is matched from CPython's os.walk (Lib/os.py), precisely:
  * - Entries come in the directory's read order (readdir / os.scandir order), never sorted. Node's
- *   `fs.readdirSync` is NOT usable for this: libuv's uv_fs_scandir sorts names with strcmp. Only
- *   `fs.opendirSync` + `Dir#readSync` gives the raw OS order (and it is also the fastest listing).
+ *   `fs.readdirSync` is NOT usable for this: libuv's uv_fs_scandir sorts names with strcmp. The
+ *   native helper's `listDirectory` (one call per directory, see native.ts) and, without it,
+ *   `fs.opendirSync` + `Dir#readSync` give the raw OS order.
  * - Classification is `entry.is_dir()`, which follows symlinks: a directory, or a symlink whose
  *   target is a directory, goes to dirnames; everything else (files, broken symlinks, symlink loops,
  *   fifos, sockets, devices) goes to filenames. When asking whether a symlink's target is a
@@ -50,16 +51,18 @@
  *   character work normally.
  * - Each directory is stat'ed to know its device+inode: one syscall per directory that os.walk
  *   does not make, except top-down without followlinks, where os.walk's own islink lstat serves.
- * - On file systems that give no type in directory entries (DT_UNKNOWN), Node lstats each entry
- *   inside Dir#readSync; if an entry vanishes in between, Node fails the whole read, so that
- *   directory is reported to onerror and skipped, where os.walk would list the entry as a file.
+ * - On file systems that give no type in directory entries (DT_UNKNOWN), each such entry is
+ *   lstat'ed (an entry that vanished in between is listed as a non-directory, as os.walk does).
+ *   Without the native helper, Node does that lstat inside Dir#readSync and fails the whole read
+ *   when an entry vanishes: then the directory goes to onerror and is skipped.
  * - A `control` (JobControl) adds cancellation (a LabError 'CANCELLED' is thrown from the
  *   generator) and progress reports; os.walk has neither.
  */
-import { lstatSync, opendirSync, statSync, type BigIntStats, type Dir, type Dirent, type OpenDirOptions } from 'node:fs'
+import { lstatSync, opendirSync, statSync, type BigIntStats, type Dirent, type OpenDirOptions, type Stats } from 'node:fs'
 import { sep } from 'node:path'
 import { LabError } from '../../shared/errors'
 import { toLabError } from './errors'
+import { canListNatively, DIRENT_TYPE, listDirectory } from './native'
 import type { JobControl } from './progress'
 
 /** `[dirpath, dirnames, filenames]`, as os.walk yields it. */
@@ -147,17 +150,17 @@ export function checkWalkRoot(top: string): void {
 /** How a listing is built from entries and what the consumer left to descend into. */
 interface View<L> {
   start(dirpath: string): L
-  /** Records one entry; returns the bytes it accounts for. */
-  add(list: L, dirpath: string, dirent: Dirent, isDir: boolean, isLink: boolean, state: WalkState): number
+  /** Records one entry (`type` is a DIRENT_TYPE code); returns the bytes it accounts for. */
+  add(list: L, dirpath: string, name: string, type: number, isDir: boolean, isLink: boolean, state: WalkState): number
   /** Top-down, after the yield: the subdirectory names to walk, in order (after any pruning). */
   subdirs(list: L): readonly string[]
 }
 
 const tripleView: View<WalkTriple> = {
   start: (dirpath) => [dirpath, [], []],
-  add(list, _dirpath, dirent, isDir) {
-    if (isDir) list[1].push(dirent.name)
-    else list[2].push(dirent.name)
+  add(list, _dirpath, name, _type, isDir) {
+    if (isDir) list[1].push(name)
+    else list[2].push(name)
     return 0
   },
   // Read back from the triple, so replacing the array (`triple[1] = [...]`) works as well as splicing it.
@@ -166,8 +169,7 @@ const tripleView: View<WalkTriple> = {
 
 const entriesView: View<WalkDir> = {
   start: (dirpath) => ({ dirpath, dirs: [], files: [] }),
-  add(list, dirpath, dirent, isDir, isLink, state) {
-    const name = dirent.name
+  add(list, dirpath, name, type, isDir, isLink, state) {
     if (isDir) {
       list.dirs.push({ name, type: isLink ? 'symlink' : 'dir', targetIsDir: isLink, size: 0 })
       return 0
@@ -176,7 +178,7 @@ const entriesView: View<WalkDir> = {
       list.files.push({ name, type: 'symlink', targetIsDir: false, size: 0 })
       return 0
     }
-    if (!dirent.isFile()) {
+    if (type !== UV_DIRENT_FILE) {
       list.files.push({ name, type: 'other', targetIsDir: false, size: 0 })
       return 0
     }
@@ -195,6 +197,7 @@ const entriesView: View<WalkDir> = {
   subdirs: (list) => list.dirs.map((entry) => entry.name)
 }
 
+const { UNKNOWN: UV_DIRENT_UNKNOWN, FILE: UV_DIRENT_FILE, DIR: UV_DIRENT_DIR, LINK: UV_DIRENT_LINK } = DIRENT_TYPE
 /**
  * Small buffers are faster: Dir#readSync hands out entries by Array#shift on the buffered batch,
  * which gets slower as the batch grows (measured on 200k entries: 32 is the sweet spot).
@@ -282,62 +285,47 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
     if (key !== '' && ancestors.includes(key)) continue // a cycle: see the module comment
     ancestors.push(key)
 
-    let dir: Dir
+    const names: string[] = []
+    let types: ArrayLike<number>
     try {
-      dir = opendirSync(path, DIR_OPTIONS)
+      types = listEntries(path, names)
     } catch (error) {
+      // os.walk skips a directory whose listing failed, even part way, yielding nothing for it.
       state.fail(describeError(error, path))
       continue
     }
     const list = view.start(path)
     /** Bottom-up: the subdirectories to walk, decided from each entry as os.walk does. */
     const walkInto: string[] = []
-    let count = 0
+    const count = names.length
     let dirCount = 0
-    let failed = false
-    try {
-      for (;;) {
-        let dirent: Dirent | null
-        try {
-          dirent = dir.readSync()
-        } catch (error) {
-          failed = true
-          state.fail(describeError(error, path))
-          break
-        }
-        if (dirent === null) break
-        let isDir = false
-        let isLink = false
-        if (dirent.isDirectory()) isDir = true
-        else if (dirent.isSymbolicLink()) {
-          isLink = true
-          isDir = targetIsDirectory(joinPath(path, dirent.name))
-        }
-        state.bytes += view.add(list, path, dirent, isDir, isLink, state)
-        if (isDir) {
-          dirCount++
-          if (!topdown && (followlinks || !isLink)) walkInto.push(dirent.name)
-        }
-        if ((++count & CANCEL_CHECK_MASK) === 0) state.checkCancelled()
+    for (let i = 0; i < count; i++) {
+      const name = names[i]!
+      let type = types[i]!
+      if (type === UV_DIRENT_UNKNOWN) type = typeByLstat(joinPath(path, name))
+      let isDir = false
+      let isLink = false
+      if (type === UV_DIRENT_DIR) isDir = true
+      else if (type === UV_DIRENT_LINK) {
+        isLink = true
+        isDir = targetIsDirectory(joinPath(path, name))
       }
-    } finally {
-      try {
-        dir.closeSync()
-      } catch {
-        // Closing a directory we only read cannot lose data; nothing useful to report.
+      state.bytes += view.add(list, path, name, type, isDir, isLink, state)
+      if (isDir) {
+        dirCount++
+        if (!topdown && (followlinks || !isLink)) walkInto.push(name)
       }
+      if (((i + 1) & CANCEL_CHECK_MASK) === 0) state.checkCancelled()
     }
-    // os.walk skips a directory whose listing failed part way, yielding nothing for it.
-    if (failed) continue
     state.dirs++
     state.files += count - dirCount
     state.report()
 
     if (topdown) {
       yield list
-      const names = view.subdirs(list)
-      for (let i = names.length - 1; i >= 0; i--) {
-        paths.push(joinPath(path, names[i]!))
+      const subdirs = view.subdirs(list)
+      for (let i = subdirs.length - 1; i >= 0; i--) {
+        paths.push(joinPath(path, subdirs[i]!))
         depths.push(depth + 1)
         pending.push(undefined)
       }
@@ -370,6 +358,50 @@ function joinPath(dir: string, name: string): string {
   const last = dir.charCodeAt(dir.length - 1)
   if (last === 47 /* / */ || (isWindows && (last === 92 /* \ */ || (last === 58 /* : */ && dir.length === 2)))) return dir + name
   return dir + sep + name
+}
+
+/**
+ * Appends the names in a directory, in read order, to `names` and returns their DIRENT_TYPE codes:
+ * in one native call where the helper is built, else through Dir#readSync.
+ */
+function listEntries(path: string, names: string[]): ArrayLike<number> {
+  if (canListNatively) return listDirectory(path, names)
+  const dir = opendirSync(path, DIR_OPTIONS)
+  const types: number[] = []
+  try {
+    for (let dirent = dir.readSync(); dirent !== null; dirent = dir.readSync()) {
+      names.push(dirent.name)
+      types.push(direntType(dirent))
+    }
+  } finally {
+    try {
+      dir.closeSync()
+    } catch {
+      // Closing a directory we only read cannot lose data; nothing useful to report.
+    }
+  }
+  return types
+}
+
+function direntType(entry: Dirent | Stats): number {
+  if (entry.isFile()) return DIRENT_TYPE.FILE
+  if (entry.isDirectory()) return DIRENT_TYPE.DIR
+  if (entry.isSymbolicLink()) return DIRENT_TYPE.LINK
+  if (entry.isFIFO()) return DIRENT_TYPE.FIFO
+  if (entry.isSocket()) return DIRENT_TYPE.SOCKET
+  if (entry.isCharacterDevice()) return DIRENT_TYPE.CHAR
+  if (entry.isBlockDevice()) return DIRENT_TYPE.BLOCK
+  return DIRENT_TYPE.UNKNOWN
+}
+
+/** The type of an entry its directory listing did not give; one that vanished counts as unknown (not a directory). */
+function typeByLstat(path: string): number {
+  try {
+    const stats = lstatSync(path, NO_THROW_IF_MISSING)
+    return stats === undefined ? UV_DIRENT_UNKNOWN : direntType(stats)
+  } catch {
+    return UV_DIRENT_UNKNOWN
+  }
 }
 
 /** entry.is_dir() for a symlink: stat the target; any error means "not a directory". */

@@ -1,0 +1,15 @@
+/**
+ * Lists the directory at `path`: every entry but "." and "..", in read order, each as one
+ * character for its type ('0' plus libuv's UV_DIRENT_* code: 0 unknown, 1 file, 2 directory,
+ * 3 symlink, 4 fifo, 5 socket, 6 character device, 7 block device) followed by its name and a
+ * '/'. Throws an Error with `errno` (positive) and `syscall` when the directory cannot be opened
+ * or read. Not available on Windows (throws there).
+ */
+export function listDirectory(path: string): string
+
+/**
+ * Asks the kernel to back the whole pages of `buffer` that are not touched yet with transparent
+ * huge pages (Linux madvise MADV_HUGEPAGE). Returns whether the advice was taken; false on other
+ * systems, on kernels without transparent huge pages, and for buffers smaller than a page.
+ */
+export function adviseHugePages(buffer: ArrayBuffer): boolean
