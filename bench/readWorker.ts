@@ -3,41 +3,72 @@
  * own: the JIT sees only this one workload (not the other benchmarks' readers), and the GC frees
  * the previous run's arrays between runs, untimed, as `del data` does between the numpy runs (a
  * 512 MiB array left for the GC to find later makes the next run fault in fresh memory).
- * Started by suites/read.ts; posts { times (ms), sum }.
+ * Started by suites/read.ts; posts { times (ms), sum }, or with `measure: 'rssGrowth'` one run's
+ * peak resident-set growth over the RSS before it (sampled every 32 Ki items and at every chunk).
  */
+import { memoryUsage } from 'node:process'
 import { parentPort, workerData } from 'node:worker_threads'
 import { process as processData, sumChunk } from '../src/main/lab/process'
 import { readBinaryChunks, readBinaryEager, readBinaryLazy } from '../src/main/lab/readers'
+import type { DataItem } from '../src/shared/dataFiles'
 
 export interface ReadWorkerJob {
   mode: 'lazyItem' | 'lazyChunk' | 'lazyChunkOwned' | 'eager'
   file: string
   chunkSize: number
   runs: number
+  measure?: 'time' | 'rssGrowth'
 }
 
 export interface ReadWorkerResult {
   times: number[]
   sum: number
+  /** Bytes; with measure 'rssGrowth'. */
+  rssGrowth?: number
 }
 
 const job = workerData as ReadWorkerJob
-const gc = (globalThis as { gc?: () => void }).gc
-if (gc === undefined) throw new Error('Run the benchmarks with node --expose-gc (npm run bench does).')
+const exposedGc = (globalThis as { gc?: () => void }).gc
+if (exposedGc === undefined) throw new Error('Run the benchmarks with node --expose-gc (npm run bench does).')
+const gc: () => void = exposedGc
 
-const work: Record<ReadWorkerJob['mode'], () => number> = {
-  lazyItem: () => processData([readBinaryLazy(job.file, job.chunkSize)]).sum,
-  lazyChunk: () => processData([readBinaryChunks(job.file, job.chunkSize, 'float64', { reuseBuffer: true })]).sum,
-  lazyChunkOwned: () => processData([readBinaryChunks(job.file, job.chunkSize, 'float64', { reuseBuffer: false })]).sum,
-  eager: () => sumChunk(readBinaryEager(job.file))
+const lazyReaders: Record<Exclude<ReadWorkerJob['mode'], 'eager'>, () => Iterable<DataItem>> = {
+  lazyItem: () => readBinaryLazy(job.file, job.chunkSize),
+  lazyChunk: () => readBinaryChunks(job.file, job.chunkSize, 'float64', { reuseBuffer: true }),
+  lazyChunkOwned: () => readBinaryChunks(job.file, job.chunkSize, 'float64', { reuseBuffer: false })
 }
 
-const times: number[] = []
-let sum = NaN
-for (let i = 0; i < job.runs; i++) {
+function lazyReader(): Iterable<DataItem> {
+  if (job.mode === 'eager') throw new Error('rssGrowth is measured for the lazy readers')
+  return lazyReaders[job.mode]()
+}
+
+function work(): number {
+  return job.mode === 'eager' ? sumChunk(readBinaryEager(job.file)) : processData([lazyReader()]).sum
+}
+
+function measureRssGrowth(): ReadWorkerResult {
   gc()
-  const start = performance.now()
-  sum = work[job.mode]()
-  times.push(performance.now() - start)
+  const base = memoryUsage.rss()
+  let peak = base
+  const sample = (): void => {
+    peak = Math.max(peak, memoryUsage.rss())
+  }
+  const result = processData([lazyReader()], { progressEvery: 32_768, control: { isCancelled: () => false, report: sample } })
+  sample()
+  return { times: [result.elapsedMs], sum: result.sum, rssGrowth: peak - base }
 }
-parentPort!.postMessage({ times, sum } satisfies ReadWorkerResult)
+
+function measureTimes(): ReadWorkerResult {
+  const times: number[] = []
+  let sum = NaN
+  for (let i = 0; i < job.runs; i++) {
+    gc()
+    const start = performance.now()
+    sum = work()
+    times.push(performance.now() - start)
+  }
+  return { times, sum }
+}
+
+parentPort!.postMessage((job.measure === 'rssGrowth' ? measureRssGrowth() : measureTimes()) satisfies ReadWorkerResult)

@@ -7,6 +7,9 @@
  *   read.lazy_chunk.ratio_vs_dd           process(readBinaryChunks(f, 65536, reuseBuffer)) vs dd if=f bs=1M of=/dev/null
  *   read.lazy_chunk_owned.ratio_vs_dd     the same with a fresh, transferable buffer per chunk (the IPC mode)
  *   read.eager.ratio_vs_numpy             sumChunk(readBinaryEager(f)) vs np.fromfile(f).sum()
+ *   read.rss_growth_2gib.lazy_item.ratio_vs_limit   peak RSS growth while process(readBinaryLazy(2 GiB, 65536))
+ *   read.rss_growth_2gib.lazy_chunk.ratio_vs_limit  the same for readBinaryChunks; the limit is one chunk + 64 MiB
+ *                                                   (issue 4), so a ratio >= 1 means within it
  *
  * Ours run in a fresh worker thread per benchmark, as each read in the app runs in a job worker of
  * its own (../readWorker.ts), with the GC run between runs as numpy's runs `del` their array.
@@ -28,6 +31,10 @@ import { median, type Benchmark, type BenchMeasurement } from '../types'
 const BENCH_DIR = join(tmpdir(), 'yield-lab-bench')
 const BIG = { name: 'read-512mib', bytes: 512 * 1024 * 1024, seed: 512 }
 const SMALL = { name: 'read-4mib', bytes: 4 * 1024 * 1024, seed: 4 }
+const HUGE = { name: 'read-2gib', bytes: 2 * 1024 * 1024 * 1024, seed: 2048 }
+const MiB = 1024 * 1024
+/** What lazy reading may add to the resident set: one chunk plus 64 MiB of not yet collected garbage. */
+const RSS_GROWTH_SLACK = 64 * MiB
 const REFERENCE = join(import.meta.dirname, '..', 'reference', 'lecture_read.py')
 const READ_WORKER = join(import.meta.dirname, '..', 'readWorker.ts')
 
@@ -63,16 +70,30 @@ function prepare(): NonNullable<typeof prepared> {
 }
 
 /** Runs `mode` `runs` times in a fresh worker thread (see ../readWorker.ts); median time and the sum. */
-async function ours(mode: ReadWorkerJob['mode'], file: string, chunkSize: number, runs: number): Promise<{ ms: number; result: number }> {
+async function inWorker(job: ReadWorkerJob): Promise<ReadWorkerResult> {
   const boot = `require('tsx/cjs/api').register(); require(${JSON.stringify(READ_WORKER)})`
-  const worker = new Worker(boot, { eval: true, workerData: { mode, file, chunkSize, runs } satisfies ReadWorkerJob })
+  const worker = new Worker(boot, { eval: true, workerData: job })
   const outcome = await new Promise<ReadWorkerResult>((resolve, reject) => {
     worker.once('message', resolve)
     worker.once('error', reject)
     worker.once('exit', (code) => reject(new Error(`the read benchmark worker exited with code ${code} before reporting`)))
   })
   await worker.terminate()
+  return outcome
+}
+
+async function ours(mode: ReadWorkerJob['mode'], file: string, chunkSize: number, runs: number): Promise<{ ms: number; result: number }> {
+  const outcome = await inWorker({ mode, file, chunkSize, runs })
   return { ms: median(outcome.times), result: outcome.sum }
+}
+
+/** Peak RSS growth of one lazy read of the 2 GiB file, in MiB, against the allowed growth. */
+async function rssGrowth(mode: 'lazyItem' | 'lazyChunk'): Promise<BenchMeasurement> {
+  const huge = ensureSample(HUGE)
+  const chunkSize = 65536
+  const outcome = await inWorker({ mode, file: huge.path, chunkSize, runs: 1, measure: 'rssGrowth' })
+  checkSameSum(`${mode} 2 GiB`, outcome.sum, huge.meta.sum)
+  return { value: outcome.rssGrowth! / MiB, reference: (chunkSize * 8 + RSS_GROWTH_SLACK) / MiB, unit: 'MiB' }
 }
 
 interface PythonResult {
@@ -159,5 +180,15 @@ export const benchmarks: Benchmark[] = [
       checkSameSum('eager numpy', theirs.sum, bigSum)
       return { value: mine.ms, reference: median(theirs.seconds) * 1000, unit: 'ms' }
     }
+  },
+  {
+    name: 'read.rss_growth_2gib.lazy_item.ratio_vs_limit',
+    description: 'peak RSS growth, process(readBinaryLazy(2 GiB, 65536)), vs one chunk + 64 MiB',
+    run: () => rssGrowth('lazyItem')
+  },
+  {
+    name: 'read.rss_growth_2gib.lazy_chunk.ratio_vs_limit',
+    description: 'peak RSS growth, process(readBinaryChunks(2 GiB, 65536)), vs one chunk + 64 MiB',
+    run: () => rssGrowth('lazyChunk')
   }
 ]
