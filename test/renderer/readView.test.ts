@@ -25,6 +25,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
 })
 beforeEach(() => {
+  localStorage.clear()
   jobs = installInProcessLab().jobs
   setActivePinia(createPinia())
 })
@@ -170,6 +171,24 @@ describe('Read tab', () => {
     await flushPromises()
     expect(find('read-memory-limit-text').text()).toContain('4.00 GiB · ¼ of RAM')
     expect(find('read-run').attributes('disabled')).toBeUndefined()
+  })
+
+  test('the eager memory limit is kept across restarts of the app; reset forgets it', async () => {
+    const restart = (): ReturnType<typeof useReadStore> => {
+      setActivePinia(createPinia())
+      return useReadStore()
+    }
+    useReadStore().memoryLimitMiB = 512
+    await flushPromises()
+    expect(restart().memoryLimitMiB).toBe(512)
+    useReadStore().memoryLimitMiB = 'lots' // not a number: the kept limit stays
+    await flushPromises()
+    expect(restart().memoryLimitMiB).toBe(512)
+    useReadStore().memoryLimitMiB = null
+    await flushPromises()
+    expect(restart().memoryLimitMiB).toBeNull()
+    localStorage.setItem('yield-lab.read.memoryLimitMiB', '-5') // damaged: the default applies
+    expect(restart().memoryLimitMiB).toBeNull()
   })
 
   test('generating over an existing file asks first, then overwrites on request', async () => {

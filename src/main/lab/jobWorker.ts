@@ -9,6 +9,7 @@ import { toLabError } from './errors'
 import type { JobReply, JobRequest, JobWorkerData } from './jobProtocol'
 import { jobRegistry } from './jobRegistry'
 import type { JobControl } from './progress'
+import { isSummableBuffer } from './sum'
 
 /** A batch returns early after this long, so items stream to the renderer while a big pull runs. */
 const BATCH_TIME_BUDGET_MS = 50
@@ -55,11 +56,15 @@ const generator = (): Generator<unknown, unknown, unknown> => (made ??= factory(
 /** An error raised after some items of a batch were produced; delivered on the next pull, as Python would. */
 let deferredError: LabError | undefined
 
-/** Typed-array items cross threads by transfer, not copy; views into a shared pool are copied first. */
+/**
+ * Typed-array items cross threads by transfer, not copy; views into a shared pool, and arrays in
+ * WebAssembly memory (which cannot be transferred), are copied first.
+ */
 function transferable(item: unknown, transfer: TransferListItem[]): unknown {
   if (!ArrayBuffer.isView(item)) return item
   const view = item as ArrayBufferView & { slice(): ArrayBufferView }
-  const ownsBuffer = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer
+  const ownsBuffer =
+    view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer && !isSummableBuffer(view.buffer)
   const owned = ownsBuffer ? view : view.slice()
   transfer.push(owned.buffer as ArrayBuffer)
   return owned

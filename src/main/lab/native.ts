@@ -62,11 +62,14 @@ export function listDirectory(path: string, names: string[]): number[] {
   return types
 }
 
+/** Like numpy, advise only buffers of 4 MiB and more: for less, huge pages save next to nothing. */
+const HUGE_PAGE_ADVICE_MIN_BYTES = 4 * 1024 * 1024
+
 /**
- * Asks for transparent huge pages behind a fresh buffer before it is filled (Linux; numpy does the
- * same for its arrays): faulting in 4 KiB pages costs more than reading a cached file. Returns
- * whether the advice was taken.
+ * Asks for transparent huge pages behind a fresh buffer of 4 MiB or more before it is filled
+ * (Linux; numpy does the same for its arrays): faulting in 4 KiB pages costs more than reading a
+ * cached file. Returns whether the advice was taken.
  */
 export function adviseHugePages(buffer: ArrayBuffer): boolean {
-  return helper !== undefined && helper.adviseHugePages(buffer)
+  return helper !== undefined && buffer.byteLength >= HUGE_PAGE_ADVICE_MIN_BYTES && helper.adviseHugePages(buffer)
 }

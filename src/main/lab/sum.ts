@@ -114,6 +114,11 @@ export function allocateSummableBuffer(bytes: number): ArrayBuffer {
   return new ArrayBuffer(bytes)
 }
 
+/** Whether `buffer` is WebAssembly memory from `allocateSummableBuffer` (it cannot be transferred, only copied). */
+export function isSummableBuffer(buffer: ArrayBufferLike): boolean {
+  return wasmSums.has(buffer)
+}
+
 /** Eight-lane float64 sum; see the file comment for the order. */
 export function sumFloat64(x: Float64Array): number {
   const simd = wasmSums.get(x.buffer)

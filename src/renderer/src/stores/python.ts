@@ -10,6 +10,7 @@ import { loadHistory, remember, saveHistory } from '../python/history'
 import type { Inspectable, Internals, LiveObject, LoadPhase, ResumeSnapshot, RunOutcome } from '../python/protocol'
 import { appendEntry, normalizeInput, promptedInput, transcriptText, type TranscriptEntry } from '../python/transcript'
 import { createAppPythonClient } from '../python/workerTransport'
+import { settingsStorage } from '../lab/settings'
 
 export type PythonStatus = 'idle' | 'loading' | 'ready' | 'failed'
 export type DriveAction = 'next' | 'send' | 'throw' | 'close'
@@ -34,14 +35,6 @@ export function driveCode(name: string, action: DriveAction, argument = ''): str
   }
 }
 
-function localStorageIfAny(): Storage | undefined {
-  try {
-    return globalThis.localStorage
-  } catch {
-    return undefined // storage disabled: history lives for this session only
-  }
-}
-
 export const usePythonStore = defineStore('python', () => {
   const client = shallowRef<PythonClient>()
   const status = ref<PythonStatus>('idle')
@@ -54,7 +47,7 @@ export const usePythonStore = defineStore('python', () => {
   const selected = ref<string>()
   const internals = ref<Internals>()
   const lastResume = ref<ResumeSnapshot>()
-  const history = ref<string[]>(loadHistory(localStorageIfAny()))
+  const history = ref<string[]>(loadHistory(settingsStorage()))
   /** The input Python is running now; the rest wait in `queue`. */
   const current = ref<{ source: string; watch?: string }>()
   const queued = ref(0)
@@ -170,7 +163,7 @@ export const usePythonStore = defineStore('python', () => {
   function submit(source: string): Promise<RunOutcome | undefined> {
     const input = normalizeInput(source)
     history.value = remember(history.value, input)
-    saveHistory(localStorageIfAny(), history.value)
+    saveHistory(settingsStorage(), history.value)
     return enqueue(input)
   }
 
@@ -186,7 +179,7 @@ export const usePythonStore = defineStore('python', () => {
   function drive(name: string, action: DriveAction, argument?: string): Promise<RunOutcome | undefined> {
     const code = driveCode(name, action, argument)
     history.value = remember(history.value, code)
-    saveHistory(localStorageIfAny(), history.value)
+    saveHistory(settingsStorage(), history.value)
     return enqueue(code, name)
   }
 

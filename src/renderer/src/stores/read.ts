@@ -16,6 +16,7 @@ import type { JobProgress } from '../../../shared/jobs'
 import { baseName } from '../../../shared/paths'
 import { DEFAULT_CHUNK_ITEMS, DEFAULT_PROGRESS_EVERY, type ProcessArgs, type ReadMode, type SampleDataArgs, type SampleDataResult } from '../../../shared/readJobs'
 import { call, describeError, errorInfo, onLabEvent } from '../lab/client'
+import { loadSetting, saveSetting } from '../lab/settings'
 import {
   checkChunkItems,
   checkMemoryLimitMiB,
@@ -58,6 +59,16 @@ function failureOf(error: unknown, mode: ReadMode): RunFailure {
   return failure
 }
 
+const MEMORY_LIMIT_SETTING = 'yield-lab.read.memoryLimitMiB'
+
+/** The eager memory limit kept from an earlier session (null: none kept, or it is no longer valid). */
+function loadMemoryLimitMiB(): number | null {
+  const stored = loadSetting(MEMORY_LIMIT_SETTING)
+  if (stored === null) return null
+  const value = Number(stored)
+  return checkMemoryLimitMiB(value).ok ? value : null
+}
+
 export const useReadStore = defineStore('read', () => {
   const jobs = useJobsStore()
 
@@ -74,8 +85,12 @@ export const useReadStore = defineStore('read', () => {
     style: 'pull' as 'pull' | 'push',
     progressEvery: DEFAULT_PROGRESS_EVERY as number | string
   })
-  /** Eager memory limit in MiB as typed; null = the default, a quarter of the RAM. */
-  const memoryLimitMiB = ref<number | string | null>(null)
+  /** Eager memory limit in MiB as typed; null = the default, a quarter of the RAM. Kept across restarts. */
+  const memoryLimitMiB = ref<number | string | null>(loadMemoryLimitMiB())
+  watch(memoryLimitMiB, (value) => {
+    if (value === null || value === '') saveSetting(MEMORY_LIMIT_SETTING, null)
+    else if (checkMemoryLimitMiB(value).ok) saveSetting(MEMORY_LIMIT_SETTING, String(value))
+  })
 
   const defaultLimitBytes = computed(() => (info.value === undefined ? undefined : defaultMemoryLimit(info.value.totalMemoryBytes)))
   const memoryLimit = computed<Checked<number> | undefined>(() => {
