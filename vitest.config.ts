@@ -19,7 +19,7 @@ export default defineConfig({
         test: {
           name: 'main-without-native',
           environment: 'node',
-          include: ['test/main/walk.test.ts', 'test/main/walk.differential.test.ts', 'test/main/native.test.ts'],
+          include: ['test/main/walk.test.ts', 'test/main/walk.differential.test.ts', 'test/main/walkJob.test.ts', 'test/main/native.test.ts'],
           env: { YIELD_LAB_NATIVE: 'off' },
           testTimeout: 30_000,
           hookTimeout: 60_000

@@ -1,11 +1,13 @@
 /**
  * Lists the directory at `path`: every entry but "." and "..", in read order, each as one
  * character for its type ('0' plus libuv's UV_DIRENT_* code: 0 unknown, 1 file, 2 directory,
- * 3 symlink, 4 fifo, 5 socket, 6 character device, 7 block device) followed by its name and a
- * '/'. Throws an Error with `errno` (positive) and `syscall` when the directory cannot be opened
- * or read. Not available on Windows (throws there).
+ * 3 symlink, 4 fifo, 5 socket, 6 character device, 7 block device), then, if `withSizes`, the
+ * size of a regular file in decimal (minus the errno when its lstat failed; empty for other
+ * entries) and a ':', then its name and a '/'. Entries of unknown type are lstat'ed for it.
+ * Throws an Error with `errno` (positive) and `syscall` when the directory cannot be opened or
+ * read. Not available on Windows (throws there).
  */
-export function listDirectory(path: string): string
+export function listDirectory(path: string, withSizes: boolean): string
 
 /**
  * Asks the kernel to back the whole pages of `buffer` that are not touched yet with transparent

@@ -114,6 +114,31 @@ if (helperWanted) {
       expect(nativeListing(empty)).toEqual({ names: [], types: [] })
     })
 
+    it('gives regular files their lstat sizes when asked, 0 for other entries', () => {
+      const dir = join(base, 'sizes')
+      mkdirSync(dir)
+      writeFileSync(join(dir, 'three'), 'abc')
+      writeFileSync(join(dir, 'empty'), '')
+      writeFileSync(join(dir, 'big'), Buffer.alloc(100_000))
+      mkdirSync(join(dir, 'sub'))
+      symlinkSync('big', join(dir, 'link'))
+      execFileSync('mkfifo', [join(dir, 'pipe')])
+      const names: string[] = []
+      const sizes: number[] = []
+      const types = listDirectory(dir, names, sizes)
+      expect(sizes).toHaveLength(names.length)
+      const byName = Object.fromEntries(names.map((name, i) => [name, [types[i], sizes[i]]]))
+      expect(byName).toEqual({
+        three: [DIRENT_TYPE.FILE, 3],
+        empty: [DIRENT_TYPE.FILE, 0],
+        big: [DIRENT_TYPE.FILE, 100_000],
+        sub: [DIRENT_TYPE.DIR, 0],
+        link: [DIRENT_TYPE.LINK, 0],
+        pipe: [DIRENT_TYPE.FIFO, 0]
+      })
+      expect(nativeListing(dir)).toEqual(nodeListing(dir))
+    })
+
     it('appends to the names it is given', () => {
       const dir = join(base, 'append')
       mkdirSync(dir)

@@ -13,6 +13,7 @@ import type { JobBatch } from '../../src/shared/contract'
 import type { WalkArgs, WalkDirItem, WalkErrorItem, WalkItem, WalkSummary } from '../../src/shared/walkJob'
 import { splitWalkPath } from '../../src/shared/walkJob'
 import type { JobHost } from '../../src/main/lab/jobHost'
+import { canListNatively } from '../../src/main/lab/native'
 import { walk } from '../../src/main/lab/walk'
 import { walkPythonCode } from '../../src/renderer/src/lab/pythonEquivalent'
 import { createTestJobHost, type RecordedEvent } from '../support/jobHost'
@@ -246,14 +247,13 @@ describe('walk job: bad input gives a clear error or a correct continuation', ()
     writeFileSync(join(top, 'after.txt'), 'after')
     const { items, value } = await walkAll({ top })
     const errors = errorsOf(items)
-    expect(errors.map((item) => [item.error.code, item.parent, item.name])).toEqual(
-      expect.arrayContaining([
-        ['MALFORMED_DATA', top, 'bad-\uFFFD-dir'],
-        ['MALFORMED_DATA', top, 'bad-\uFFFD-file']
-      ])
-    )
+    // The native listing sizes a file by its raw name; Node's lstat cannot reach it by the decoded one.
+    const fileError = canListNatively ? [] : [['MALFORMED_DATA', top, 'bad-\uFFFD-file']]
+    const reported = errors.map((item) => [item.error.code, item.parent, item.name])
+    expect(reported).toHaveLength(1 + fileError.length)
+    expect(reported).toEqual(expect.arrayContaining([['MALFORMED_DATA', top, 'bad-\uFFFD-dir'], ...fileError]))
     expect(dirsOf(items).map((item) => item.name)).toContain('good')
-    expect(value).toMatchObject({ dirs: 2, errors: 2 })
+    expect(value).toMatchObject({ dirs: 2, errors: 1 + fileError.length })
   })
 
   test('a symlink loop with followlinks ends (a cycle is never entered)', async () => {
@@ -348,6 +348,41 @@ describe('walk job: permission denied', () => {
       expect(out.root).toEqual(['PERMISSION_DENIED', join(top, 'locked')])
     } finally {
       chmodSync(join(top, 'locked'), 0o755)
+    }
+  })
+
+  test('a folder that can be listed but not entered (r--): its names are listed, each file size is an inline PERMISSION_DENIED', () => {
+    const top = fresh('listonly', { listonly: { 'a.txt': 'aaa', 'b.txt': 'b' }, after: { 'z.txt': 'zz' } })
+    const listOnly = join(top, 'listonly')
+    chmodSync(listOnly, 0o444)
+    try {
+      const script = `
+        import { createTestJobHost } from ${JSON.stringify(new URL('../support/jobHost.ts', import.meta.url).href)}
+        const { host } = createTestJobHost()
+        const walk = host.open('o', 'walk', { top: ${JSON.stringify(top)} })
+        const items = []
+        let value
+        for (;;) { const b = await host.next('o', walk.id, 100); items.push(...b.items); if (b.done) { value = b.value; break } }
+        await host.closeAll()
+        const rows = items.map((i) => i.kind === 'error' ? ['error', i.error.code, i.parent, i.name] : ['dir', i.name, i.filenames, i.sizes])
+        process.stdout.write(JSON.stringify({ rows, value }))`
+      const out = JSON.parse(unprivileged(script)) as { rows: unknown[][]; value: WalkSummary }
+      const sorted = (rows: unknown[][]): unknown[][] => rows.map((row) => row.map((cell) => (Array.isArray(cell) ? [...(cell as string[])].sort() : cell)))
+      expect(sorted(out.rows.filter((row) => row[0] === 'error'))).toEqual(
+        expect.arrayContaining([
+          ['error', 'PERMISSION_DENIED', listOnly, 'a.txt'],
+          ['error', 'PERMISSION_DENIED', listOnly, 'b.txt']
+        ])
+      )
+      expect(sorted(out.rows.filter((row) => row[0] === 'dir'))).toEqual(
+        expect.arrayContaining([
+          ['dir', 'listonly', ['a.txt', 'b.txt'], [0, 0]],
+          ['dir', 'after', ['z.txt'], [2]]
+        ])
+      )
+      expect(out.value).toMatchObject({ dirs: 3, errors: 2 })
+    } finally {
+      chmodSync(listOnly, 0o755)
     }
   })
 })

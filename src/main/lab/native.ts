@@ -6,10 +6,10 @@
  * environment forces the fallback (the tests run both ways).
  */
 import { createRequire } from 'node:module'
-import { constants } from 'node:os'
+import { getSystemErrorMap } from 'node:util'
 
 interface NativeHelper {
-  listDirectory(path: string): string
+  listDirectory(path: string, withSizes: boolean): string
   adviseHugePages(buffer: ArrayBuffer): boolean
 }
 
@@ -33,33 +33,46 @@ export const canListNatively = helper !== undefined && process.platform !== 'win
 /** The entry types `listDirectory` gives: libuv's uv_dirent_type_t values (Node's fs.constants.UV_DIRENT_*). */
 export const DIRENT_TYPE = { UNKNOWN: 0, FILE: 1, DIR: 2, LINK: 3, FIFO: 4, SOCKET: 5, CHAR: 6, BLOCK: 7 } as const
 
-const errnoNames = new Map(Object.entries(constants.errno).map(([name, value]) => [value, name]))
+/** Node's own names and messages for system errors, keyed by negative errno. */
+const systemErrors = getSystemErrorMap()
 
 /**
- * Appends the names in a directory, in read order, to `names` and returns their DIRENT_TYPE codes.
- * Throws an error shaped like Node's fs errors (code, errno, syscall, path), so toLabError names
- * the problem. Only call when `canListNatively`.
+ * Appends the names in a directory, in read order, to `names` and returns their DIRENT_TYPE codes
+ * (an entry of unknown type is lstat'ed for it; one that vanished stays UNKNOWN). With `sizes`,
+ * appends one number per name too: a regular file's size, minus the errno of its failed lstat
+ * (e.g. -2 when it vanished), 0 for other entries. Throws an error shaped like Node's fs errors
+ * (code, errno, syscall, path), so toLabError names the problem. Only call when `canListNatively`.
  */
-export function listDirectory(path: string, names: string[]): number[] {
+export function listDirectory(path: string, names: string[], sizes?: number[]): number[] {
   let listing: string
   try {
-    listing = helper!.listDirectory(path)
+    listing = helper!.listDirectory(path, sizes !== undefined)
   } catch (error) {
     const errno = (error as { errno?: unknown }).errno
     if (typeof errno !== 'number') throw error
-    const code = errnoNames.get(errno) ?? `E${errno}`
-    const syscall = String((error as { syscall?: unknown }).syscall)
-    throw Object.assign(new Error(`${code}: ${(error as Error).message}, ${syscall} '${path}'`), { code, errno: -errno, syscall, path })
+    throw errnoError(errno, String((error as { syscall?: unknown }).syscall), path)
   }
-  // Entries are "<type digit><name>/" (see native/index.d.ts).
+  // Entries are "<type digit>[<size>:]<name>/" (see native/index.d.ts).
   const types: number[] = []
   for (let start = 0; start < listing.length; ) {
-    const end = listing.indexOf('/', start)
     types.push(listing.charCodeAt(start) - 48)
-    names.push(listing.slice(start + 1, end))
+    let nameStart = start + 1
+    if (sizes !== undefined) {
+      const colon = listing.indexOf(':', nameStart)
+      sizes.push(colon === nameStart ? 0 : Number(listing.slice(nameStart, colon)))
+      nameStart = colon + 1
+    }
+    const end = listing.indexOf('/', nameStart)
+    names.push(listing.slice(nameStart, end))
     start = end + 1
   }
   return types
+}
+
+/** The error Node's fs would throw for a positive errno, e.g. "ENOENT: no such file or directory, opendir '/x'". */
+export function errnoError(errno: number, syscall: string, path: string): NodeJS.ErrnoException {
+  const [code, description] = systemErrors.get(-errno) ?? [`E${errno}`, `error ${errno}`]
+  return Object.assign(new Error(`${code}: ${description}, ${syscall} '${path}'`), { code, errno: -errno, syscall, path })
 }
 
 /** Like numpy, advise only buffers of 4 MiB and more: for less, huge pages save next to nothing. */

@@ -42,9 +42,10 @@
  *   while Python keeps them as surrogate escapes. Such names are listed (their type comes from
  *   the dirent, so they are classified correctly unless they are symlinks), but the decoded name
  *   does not name the file, so whatever needs the path fails: descending into such a directory
- *   gives onerror a MALFORMED_DATA LabError saying the name is not valid UTF-8, a symlink with
- *   such a name counts as not pointing to a directory, and walkEntries cannot size such a file
- *   (onerror, size 0). Rarely, the decoded name is the name of another entry (two invalid names
+ *   gives onerror a MALFORMED_DATA LabError saying the name is not valid UTF-8, and a symlink
+ *   with such a name counts as not pointing to a directory. walkEntries sizes such a file when
+ *   the native helper lists the directory (it stats the raw name); without it, it cannot (onerror,
+ *   size 0). Rarely, the decoded name is the name of another entry (two invalid names
  *   decoding alike, or a real name containing U+FFFD): then that entry is what gets stat'ed or
  *   walked. Working on raw Buffer names everywhere would fix this but make every walk much slower
  *   for a case that is rare on real systems. Names containing newlines or any other valid
@@ -58,11 +59,12 @@
  * - A `control` (JobControl) adds cancellation (a LabError 'CANCELLED' is thrown from the
  *   generator) and progress reports; os.walk has neither.
  */
-import { lstatSync, opendirSync, statSync, type BigIntStats, type Dirent, type OpenDirOptions, type Stats } from 'node:fs'
+import { lstatSync, opendirSync, statSync, type BigIntStats, type Dirent, type OpenDirOptions } from 'node:fs'
+import { constants } from 'node:os'
 import { sep } from 'node:path'
 import { LabError } from '../../shared/errors'
 import { toLabError } from './errors'
-import { canListNatively, DIRENT_TYPE, listDirectory } from './native'
+import { canListNatively, DIRENT_TYPE, errnoError, listDirectory } from './native'
 import type { JobControl } from './progress'
 
 /** `[dirpath, dirnames, filenames]`, as os.walk yields it. */
@@ -149,16 +151,22 @@ export function checkWalkRoot(top: string): void {
 
 /** How a listing is built from entries and what the consumer left to descend into. */
 interface View<L> {
+  /** Whether the listing must give the sizes of regular files. */
+  readonly sizes: boolean
   start(dirpath: string): L
-  /** Records one entry (`type` is a DIRENT_TYPE code); returns the bytes it accounts for. */
-  add(list: L, dirpath: string, name: string, type: number, isDir: boolean, isLink: boolean, state: WalkState): number
+  /**
+   * Records one entry (`type` is a DIRENT_TYPE code; `size`, with `sizes`, is a regular file's
+   * size or minus the errno of its failed lstat); returns the bytes it accounts for.
+   */
+  add(list: L, dirpath: string, name: string, type: number, size: number, isDir: boolean, isLink: boolean, state: WalkState): number
   /** Top-down, after the yield: the subdirectory names to walk, in order (after any pruning). */
   subdirs(list: L): readonly string[]
 }
 
 const tripleView: View<WalkTriple> = {
+  sizes: false,
   start: (dirpath) => [dirpath, [], []],
-  add(list, _dirpath, name, _type, isDir) {
+  add(list, _dirpath, name, _type, _size, isDir) {
     if (isDir) list[1].push(name)
     else list[2].push(name)
     return 0
@@ -168,8 +176,9 @@ const tripleView: View<WalkTriple> = {
 }
 
 const entriesView: View<WalkDir> = {
+  sizes: true,
   start: (dirpath) => ({ dirpath, dirs: [], files: [] }),
-  add(list, dirpath, name, type, isDir, isLink, state) {
+  add(list, dirpath, name, type, size, isDir, isLink, state) {
     if (isDir) {
       list.dirs.push({ name, type: isLink ? 'symlink' : 'dir', targetIsDir: isLink, size: 0 })
       return 0
@@ -182,14 +191,10 @@ const entriesView: View<WalkDir> = {
       list.files.push({ name, type: 'other', targetIsDir: false, size: 0 })
       return 0
     }
-    const path = joinPath(dirpath, name)
-    let size = 0
-    try {
-      const stats = lstatSync(path, NO_THROW_IF_MISSING)
-      if (stats === undefined) state.fail(describeError(missing(path), path))
-      else size = stats.size
-    } catch (error) {
-      state.fail(describeError(error, path))
+    if (size < 0) {
+      const path = joinPath(dirpath, name)
+      state.fail(describeError(errnoError(-size, 'lstat', path), path))
+      size = 0
     }
     list.files.push({ name, type: 'file', targetIsDir: false, size })
     return size
@@ -197,7 +202,8 @@ const entriesView: View<WalkDir> = {
   subdirs: (list) => list.dirs.map((entry) => entry.name)
 }
 
-const { UNKNOWN: UV_DIRENT_UNKNOWN, FILE: UV_DIRENT_FILE, DIR: UV_DIRENT_DIR, LINK: UV_DIRENT_LINK } = DIRENT_TYPE
+const { FILE: UV_DIRENT_FILE, DIR: UV_DIRENT_DIR, LINK: UV_DIRENT_LINK } = DIRENT_TYPE
+const { ENOENT, EIO } = constants.errno
 /**
  * Small buffers are faster: Dir#readSync hands out entries by Array#shift on the buffered batch,
  * which gets slower as the batch grows (measured on 200k entries: 32 is the sweet spot).
@@ -286,9 +292,10 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
     ancestors.push(key)
 
     const names: string[] = []
+    const sizes: number[] | undefined = view.sizes ? [] : undefined
     let types: ArrayLike<number>
     try {
-      types = listEntries(path, names)
+      types = listEntries(path, names, sizes)
     } catch (error) {
       // os.walk skips a directory whose listing failed, even part way, yielding nothing for it.
       state.fail(describeError(error, path))
@@ -301,8 +308,7 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
     let dirCount = 0
     for (let i = 0; i < count; i++) {
       const name = names[i]!
-      let type = types[i]!
-      if (type === UV_DIRENT_UNKNOWN) type = typeByLstat(joinPath(path, name))
+      const type = types[i]!
       let isDir = false
       let isLink = false
       if (type === UV_DIRENT_DIR) isDir = true
@@ -310,7 +316,7 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
         isLink = true
         isDir = targetIsDirectory(joinPath(path, name))
       }
-      state.bytes += view.add(list, path, name, type, isDir, isLink, state)
+      state.bytes += view.add(list, path, name, type, sizes === undefined ? 0 : sizes[i]!, isDir, isLink, state)
       if (isDir) {
         dirCount++
         if (!topdown && (followlinks || !isLink)) walkInto.push(name)
@@ -361,17 +367,20 @@ function joinPath(dir: string, name: string): string {
 }
 
 /**
- * Appends the names in a directory, in read order, to `names` and returns their DIRENT_TYPE codes:
- * in one native call where the helper is built, else through Dir#readSync.
+ * Appends the names in a directory, in read order, to `names` and returns their DIRENT_TYPE codes;
+ * with `sizes`, appends each regular file's size (minus the errno of a failed lstat, 0 for other
+ * entries). In one native call where the helper is built, else through Dir#readSync and lstatSync.
  */
-function listEntries(path: string, names: string[]): ArrayLike<number> {
-  if (canListNatively) return listDirectory(path, names)
+function listEntries(path: string, names: string[], sizes: number[] | undefined): ArrayLike<number> {
+  if (canListNatively) return listDirectory(path, names, sizes)
   const dir = opendirSync(path, DIR_OPTIONS)
   const types: number[] = []
   try {
     for (let dirent = dir.readSync(); dirent !== null; dirent = dir.readSync()) {
+      const type = direntType(dirent)
       names.push(dirent.name)
-      types.push(direntType(dirent))
+      types.push(type)
+      if (sizes !== undefined) sizes.push(type === DIRENT_TYPE.FILE ? sizeByLstat(joinPath(path, dirent.name)) : 0)
     }
   } finally {
     try {
@@ -383,7 +392,7 @@ function listEntries(path: string, names: string[]): ArrayLike<number> {
   return types
 }
 
-function direntType(entry: Dirent | Stats): number {
+function direntType(entry: Dirent): number {
   if (entry.isFile()) return DIRENT_TYPE.FILE
   if (entry.isDirectory()) return DIRENT_TYPE.DIR
   if (entry.isSymbolicLink()) return DIRENT_TYPE.LINK
@@ -394,13 +403,13 @@ function direntType(entry: Dirent | Stats): number {
   return DIRENT_TYPE.UNKNOWN
 }
 
-/** The type of an entry its directory listing did not give; one that vanished counts as unknown (not a directory). */
-function typeByLstat(path: string): number {
+/** A file's size by lstat, or minus the errno when that fails (as the native listing gives it). */
+function sizeByLstat(path: string): number {
   try {
-    const stats = lstatSync(path, NO_THROW_IF_MISSING)
-    return stats === undefined ? UV_DIRENT_UNKNOWN : direntType(stats)
-  } catch {
-    return UV_DIRENT_UNKNOWN
+    return lstatSync(path, NO_THROW_IF_MISSING)?.size ?? -ENOENT
+  } catch (error) {
+    const errno = (error as NodeJS.ErrnoException).errno
+    return typeof errno === 'number' ? errno : -EIO
   }
 }
 
@@ -411,10 +420,6 @@ function targetIsDirectory(path: string): boolean {
   } catch {
     return false
   }
-}
-
-function missing(path: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`ENOENT: no such file or directory, '${path}'`), { code: 'ENOENT', path })
 }
 
 /** A LabError naming the path; a missing path whose name has U+FFFD is explained as a non-UTF-8 name. */
