@@ -151,7 +151,7 @@ export const benchmarks: Benchmark[] = [
   {
     name: 'read.lazy_item_65536.ratio_vs_python',
     description: 'process(readBinaryLazy(512 MiB, chunk 65536)) vs lecture read_binary_lazy+process',
-    run: () => lazyItem(prepare().big, 65536, 3)
+    run: () => lazyItem(prepare().big, 65536, 5)
   },
   {
     name: 'read.lazy_item_1.ratio_vs_python',
