@@ -15,11 +15,18 @@ export default defineConfig({
         }
       },
       {
-        // The walker again without the native helper (Windows, or no compiler at install): Node's fs only.
+        // The walker and readers again without the native helper (Windows, or no compiler at install): Node's fs only.
         test: {
           name: 'main-without-native',
           environment: 'node',
-          include: ['test/main/walk.test.ts', 'test/main/walk.differential.test.ts', 'test/main/walkJob.test.ts', 'test/main/native.test.ts'],
+          include: [
+            'test/main/walk.test.ts',
+            'test/main/walk.differential.test.ts',
+            'test/main/walkJob.test.ts',
+            'test/main/readers.test.ts',
+            'test/main/readSyscalls.test.ts',
+            'test/main/native.test.ts'
+          ],
           env: { YIELD_LAB_NATIVE: 'off' },
           testTimeout: 30_000,
           hookTimeout: 60_000

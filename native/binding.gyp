@@ -3,7 +3,8 @@
     {
       "target_name": "yield_lab_native",
       "sources": ["src/yield_lab_native.c"],
-      "cflags": ["-O2", "-Wall", "-Wextra"]
+      "cflags": ["-O2", "-Wall", "-Wextra", "-pthread"],
+      "ldflags": ["-pthread"]
     }
   ]
 }

@@ -9,12 +9,13 @@
  * may be used.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, opendirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, opendirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toLabError } from '../../src/main/lab/errors'
-import { adviseHugePages, canListNatively, DIRENT_TYPE, listDirectory, nativeHelperLoaded } from '../../src/main/lab/native'
+import { adviseHugePages, canListNatively, canReadInParallel, DIRENT_TYPE, listDirectory, nativeHelperLoaded, readParallel } from '../../src/main/lab/native'
 
 const helperWanted = process.env.YIELD_LAB_NATIVE !== 'off'
 const posix = process.platform === 'linux' || process.platform === 'darwin'
@@ -187,6 +188,48 @@ if (helperWanted) {
       expect(anonHugePagesKiB() - before).toBeGreaterThanOrEqual(32 * 1024)
     })
 
+    it('parallel reads give exactly the bytes of the file, at any offset and position', () => {
+      expect(canReadInParallel).toBe(canListNatively)
+      const path = join(base, 'random.bin')
+      // 13 MiB + 5 bytes: split over several threads, with a part that is not a whole number of pages.
+      const content = randomBytes(13 * 1024 * 1024 + 5)
+      writeFileSync(path, content)
+      const fd = openSync(path, 'r')
+      try {
+        for (const [offset, length, position] of [
+          [0, content.length, 0],
+          [3, content.length - 1000, 997],
+          [0, 5 * 1024 * 1024, 8 * 1024 * 1024 + 5],
+          [0, 100, 0],
+          [0, 0, 0]
+        ] as const) {
+          const target = new Uint8Array(content.length + 16)
+          expect(readParallel(fd, target.subarray(offset), length, position, path)).toBe(length)
+          expect(Buffer.from(target.subarray(offset, offset + length)).equals(content.subarray(position, position + length))).toBe(true)
+          expect(target.subarray(0, offset).every((byte) => byte === 0)).toBe(true)
+        }
+        // Past the end of the file: what there is, then the count stops short.
+        const target = new Uint8Array(content.length)
+        expect(readParallel(fd, target, 10 * 1024 * 1024, content.length - 1234, path)).toBe(1234)
+      } finally {
+        closeSync(fd)
+      }
+    })
+
+    it('parallel reads fail like Node: a closed descriptor is EBADF naming the file; a target too small is refused', () => {
+      const path = join(base, 'closed.bin')
+      writeFileSync(path, 'data')
+      const fd = openSync(path, 'r')
+      closeSync(fd)
+      expect(() => readParallel(fd, new Uint8Array(4), 4, 0, path)).toThrow(expect.objectContaining({ code: 'EBADF', syscall: 'read', path }))
+      const open = openSync(path, 'r')
+      try {
+        expect(() => readParallel(open, new Uint8Array(4), 8, 0, path)).toThrow(RangeError)
+      } finally {
+        closeSync(open)
+      }
+    })
+
     it('huge-page advice is not asked for buffers under 4 MiB (as numpy)', () => {
       expect(adviseHugePages(new ArrayBuffer(100))).toBe(false)
       expect(adviseHugePages(new ArrayBuffer(4 * 1024 * 1024 - 1))).toBe(false)
@@ -197,6 +240,7 @@ if (helperWanted) {
     it('nothing of it is loaded or used', () => {
       expect(nativeHelperLoaded).toBe(false)
       expect(canListNatively).toBe(false)
+      expect(canReadInParallel).toBe(false)
       expect(adviseHugePages(new ArrayBuffer(64 << 20))).toBe(false)
     })
   })
