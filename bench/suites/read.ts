@@ -12,7 +12,7 @@
  *                                                   (issue 4), so a ratio >= 1 means within it
  *
  * Ours run in a fresh worker thread per benchmark, as each read in the app runs in a job worker of
- * its own (../readWorker.ts), with the GC run between runs as numpy's runs `del` their array.
+ * its own (../readWorker.ts), with the GC run between eager runs as numpy's runs `del` their array.
  * Python times come from perf_counter inside Python (start-up and `import numpy` excluded); dd's
  * from its own "copied, … s" line (exec excluded). Each side reports the median of its runs.
  */
