@@ -46,14 +46,7 @@ const systemErrors = getSystemErrorMap()
  * (code, errno, syscall, path), so toLabError names the problem. Only call when `canListNatively`.
  */
 export function listDirectory(path: string, names: string[], sizes?: number[]): number[] {
-  let listing: string
-  try {
-    listing = helper!.listDirectory(path, sizes !== undefined)
-  } catch (error) {
-    const errno = (error as { errno?: unknown }).errno
-    if (typeof errno !== 'number') throw error
-    throw errnoError(errno, String((error as { syscall?: unknown }).syscall), path)
-  }
+  const listing = callHelper(path, (native) => native.listDirectory(path, sizes !== undefined))
   // Entries are "<type digit>[<size>:]<name>/" (see native/index.d.ts).
   const types: number[] = []
   for (let start = 0; start < listing.length; ) {
@@ -69,6 +62,17 @@ export function listDirectory(path: string, names: string[], sizes?: number[]): 
     start = end + 1
   }
   return types
+}
+
+/** Calls the helper, turning the errors it throws (errno, syscall) into Node-style fs errors naming `path`. */
+function callHelper<T>(path: string, call: (native: NativeHelper) => T): T {
+  try {
+    return call(helper!)
+  } catch (error) {
+    const errno = (error as { errno?: unknown }).errno
+    if (typeof errno !== 'number') throw error
+    throw errnoError(errno, String((error as { syscall?: unknown }).syscall), path)
+  }
 }
 
 /** The error Node's fs would throw for a positive errno, e.g. "ENOENT: no such file or directory, opendir '/x'". */
@@ -96,11 +100,5 @@ export function adviseHugePages(buffer: ArrayBuffer): boolean {
  * early. Throws like Node's readSync. Only call when `canReadInParallel`.
  */
 export function readParallel(fd: number, target: Uint8Array, length: number, position: number, path: string): number {
-  try {
-    return helper!.readParallel(fd, target.buffer as ArrayBuffer, target.byteOffset, length, position)
-  } catch (error) {
-    const errno = (error as { errno?: unknown }).errno
-    if (typeof errno !== 'number') throw error
-    throw errnoError(errno, 'read', path)
-  }
+  return callHelper(path, (native) => native.readParallel(fd, target.buffer as ArrayBuffer, target.byteOffset, length, position))
 }

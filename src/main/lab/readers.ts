@@ -221,11 +221,12 @@ export function defaultEagerMaxBytes(): number {
 
 /**
  * The lecture's `read_binary_eager`: the whole file in one buffer preallocated from fstat's size
- * and filled with a few large reads (64 MiB each, split over a few threads by the native helper). Returns a typed array of `dtype` (int64 gives a
- * BigInt64Array) over a fresh buffer that is advised to use huge pages, as numpy does for its
- * arrays (faulting in a large buffer 4 KiB at a time costs more than reading the file from the
- * page cache). A float64 file up to 4 GiB lands in WebAssembly memory, where it sums with SIMD;
- * such a buffer is not transferable (postMessage copies it).
+ * and filled with a few large reads (64 MiB each, split over a few threads by the native helper).
+ * Returns a typed array of `dtype` (int64 gives a BigInt64Array) over a fresh buffer that is
+ * advised to use huge pages, as numpy does for its arrays (faulting in a large buffer 4 KiB at a
+ * time costs more than reading the file from the page cache). A float64 file up to 4 GiB lands in
+ * WebAssembly memory, where it sums with SIMD; such a buffer is not transferable (postMessage
+ * copies it).
  */
 export function readBinaryEager<D extends Dtype = 'float64'>(path: string, dtype: D = 'float64' as D, options: EagerOptions = {}): DtypeArrays[D] {
   checkDtype(dtype)
@@ -250,10 +251,10 @@ export function readBinaryEager<D extends Dtype = 'float64'>(path: string, dtype
     let buffer: ArrayBuffer
     try {
       buffer = dtype === 'float64' ? allocateSummableBuffer(size) : new ArrayBuffer(size)
-      adviseHugePages(buffer)
     } catch {
       throw new LabError('TOO_LARGE', `${path}: cannot allocate ${size} bytes to read it eagerly; read it lazily instead`, path)
     }
+    adviseHugePages(buffer)
     const bytes = new Uint8Array(buffer)
     let position = 0
     while (position < size) {

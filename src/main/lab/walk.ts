@@ -187,7 +187,7 @@ const entriesView: View<WalkDir> = {
       list.files.push({ name, type: 'symlink', targetIsDir: false, size: 0 })
       return 0
     }
-    if (type !== UV_DIRENT_FILE) {
+    if (type !== DIRENT_TYPE.FILE) {
       list.files.push({ name, type: 'other', targetIsDir: false, size: 0 })
       return 0
     }
@@ -202,7 +202,6 @@ const entriesView: View<WalkDir> = {
   subdirs: (list) => list.dirs.map((entry) => entry.name)
 }
 
-const { FILE: UV_DIRENT_FILE, DIR: UV_DIRENT_DIR, LINK: UV_DIRENT_LINK } = DIRENT_TYPE
 const { ENOENT, EIO } = constants.errno
 /**
  * Small buffers are faster: Dir#readSync hands out entries by Array#shift on the buffered batch,
@@ -311,8 +310,8 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
       const type = types[i]!
       let isDir = false
       let isLink = false
-      if (type === UV_DIRENT_DIR) isDir = true
-      else if (type === UV_DIRENT_LINK) {
+      if (type === DIRENT_TYPE.DIR) isDir = true
+      else if (type === DIRENT_TYPE.LINK) {
         isLink = true
         isDir = targetIsDirectory(joinPath(path, name))
       }
