@@ -69,7 +69,7 @@ function prepare(): NonNullable<typeof prepared> {
   return prepared
 }
 
-/** Runs `mode` `runs` times in a fresh worker thread (see ../readWorker.ts); median time and the sum. */
+/** Runs one benchmark job in a fresh worker thread (../readWorker.ts). */
 async function inWorker(job: ReadWorkerJob): Promise<ReadWorkerResult> {
   const boot = `require('tsx/cjs/api').register(); require(${JSON.stringify(READ_WORKER)})`
   const worker = new Worker(boot, { eval: true, workerData: job })
@@ -82,6 +82,7 @@ async function inWorker(job: ReadWorkerJob): Promise<ReadWorkerResult> {
   return outcome
 }
 
+/** The median time of `runs` runs of `mode` in a fresh worker, and the sum they computed. */
 async function ours(mode: ReadWorkerJob['mode'], file: string, chunkSize: number, runs: number): Promise<{ ms: number; result: number }> {
   const outcome = await inWorker({ mode, file, chunkSize, runs })
   return { ms: median(outcome.times), result: outcome.sum }
