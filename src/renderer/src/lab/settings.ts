@@ -2,7 +2,7 @@
  * Small settings that survive a restart of the app, kept in localStorage. Where storage is disabled
  * or full they last for the session only: a setting is never worth an error.
  */
-export function settingsStorage(): Storage | undefined {
+function settingsStorage(): Storage | undefined {
   try {
     return globalThis.localStorage
   } catch {

@@ -2,30 +2,22 @@
  * Console input history, as in a shell: Up walks back, Down forward, and the line being typed is
  * kept as the draft to return to. Persisted (capped) so it survives restarts of the app.
  */
+import { loadSetting, saveSetting } from '../lab/settings'
+
 export const HISTORY_LIMIT = 200
 export const HISTORY_STORAGE_KEY = 'yield-lab.python.history'
 
-/** The subset of Storage the history needs (localStorage in the app). */
-export interface HistoryStorage {
-  getItem(key: string): string | null
-  setItem(key: string, value: string): void
-}
-
-export function loadHistory(storage: HistoryStorage | undefined): string[] {
+export function loadHistory(): string[] {
   try {
-    const parsed: unknown = JSON.parse(storage?.getItem(HISTORY_STORAGE_KEY) ?? '[]')
+    const parsed: unknown = JSON.parse(loadSetting(HISTORY_STORAGE_KEY) ?? '[]')
     return Array.isArray(parsed) ? parsed.filter((entry): entry is string => typeof entry === 'string').slice(-HISTORY_LIMIT) : []
   } catch {
     return [] // a damaged entry is not worth an error: start a fresh history
   }
 }
 
-export function saveHistory(storage: HistoryStorage | undefined, entries: readonly string[]): void {
-  try {
-    storage?.setItem(HISTORY_STORAGE_KEY, JSON.stringify(entries.slice(-HISTORY_LIMIT)))
-  } catch {
-    // Storage full or unavailable: history stays for this session only.
-  }
+export function saveHistory(entries: readonly string[]): void {
+  saveSetting(HISTORY_STORAGE_KEY, JSON.stringify(entries.slice(-HISTORY_LIMIT)))
 }
 
 /** Adds an input unless it repeats the last one; returns the capped list. */

@@ -10,7 +10,6 @@ import { loadHistory, remember, saveHistory } from '../python/history'
 import type { Inspectable, Internals, LiveObject, LoadPhase, ResumeSnapshot, RunOutcome } from '../python/protocol'
 import { appendEntry, normalizeInput, promptedInput, transcriptText, type TranscriptEntry } from '../python/transcript'
 import { createAppPythonClient } from '../python/workerTransport'
-import { settingsStorage } from '../lab/settings'
 
 export type PythonStatus = 'idle' | 'loading' | 'ready' | 'failed'
 export type DriveAction = 'next' | 'send' | 'throw' | 'close'
@@ -47,7 +46,7 @@ export const usePythonStore = defineStore('python', () => {
   const selected = ref<string>()
   const internals = ref<Internals>()
   const lastResume = ref<ResumeSnapshot>()
-  const history = ref<string[]>(loadHistory(settingsStorage()))
+  const history = ref<string[]>(loadHistory())
   /** The input Python is running now; the rest wait in `queue`. */
   const current = ref<{ source: string; watch?: string }>()
   const queued = ref(0)
@@ -163,7 +162,7 @@ export const usePythonStore = defineStore('python', () => {
   function submit(source: string): Promise<RunOutcome | undefined> {
     const input = normalizeInput(source)
     history.value = remember(history.value, input)
-    saveHistory(settingsStorage(), history.value)
+    saveHistory(history.value)
     return enqueue(input)
   }
 
@@ -179,7 +178,7 @@ export const usePythonStore = defineStore('python', () => {
   function drive(name: string, action: DriveAction, argument?: string): Promise<RunOutcome | undefined> {
     const code = driveCode(name, action, argument)
     history.value = remember(history.value, code)
-    saveHistory(settingsStorage(), history.value)
+    saveHistory(history.value)
     return enqueue(code, name)
   }
 
