@@ -13,6 +13,8 @@ import { createHandlers } from './lab/handlers'
 import { JobHost } from './lab/jobHost'
 import jobWorkerPath from './lab/jobWorker?modulePath'
 import { appUrlMatcher, hardenSession, hardenWebContents } from './security'
+import { startSmokeRun } from './smoke'
+import { SMOKE_FLAG } from '../shared/smoke'
 import { createMainWindow } from './window'
 
 const devServerUrl = process.env['ELECTRON_RENDERER_URL']
@@ -27,6 +29,14 @@ const jobs = new JobHost({
   onLog: (owner, id, line) => webContents.fromId(Number(owner))?.send('job.log', { id, line })
 })
 
+// `yield-lab --smoke`: open the window, let the renderer check itself, print the report and quit.
+const smoke = process.argv.includes(SMOKE_FLAG)
+  ? startSmokeRun({
+      print: (line) => process.stdout.write(`${line}\n`),
+      quit: (exitCode) => void jobs.closeAll().finally(() => app.exit(exitCode))
+    })
+  : undefined
+
 app.on('web-contents-created', (_event, contents) => {
   hardenWebContents(contents, isAppUrl)
   // A reload or a crashed/closed page abandons its generators: close them, never leak workers or files.
@@ -35,6 +45,10 @@ app.on('web-contents-created', (_event, contents) => {
     if (details.isMainFrame && !details.isSameDocument) release()
   })
   contents.on('render-process-gone', release)
+  if (smoke !== undefined) {
+    contents.on('render-process-gone', (_event, details) => smoke.fail(`the renderer process is gone (${details.reason})`))
+    contents.on('did-fail-load', (_event, code, description, url) => smoke.fail(`${url} did not load: ${description} (${code})`))
+  }
   contents.on('destroyed', release)
 })
 
@@ -51,12 +65,15 @@ void app.whenReady().then(() => {
       const options = { title, properties: [kind === 'directory' ? ('openDirectory' as const) : ('openFile' as const)] }
       const result = owner === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(owner, options)
       return result.canceled ? null : (result.filePaths[0] ?? null)
-    }
+    },
+    ...(smoke === undefined ? {} : { smokeReport: smoke.report })
   })
   registerIpc(ipcMain, handlers, isAppUrl)
 
   const preload = join(import.meta.dirname, '../preload/index.cjs')
-  const open = (): BrowserWindow => createMainWindow(preload, devServerUrl ?? `${APP_ORIGIN}/index.html`, icon)
+  const pageUrl = new URL(devServerUrl ?? `${APP_ORIGIN}/index.html`)
+  if (smoke !== undefined) pageUrl.searchParams.set('smoke', '')
+  const open = (): BrowserWindow => createMainWindow(preload, pageUrl.href, icon)
   open()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) open()

@@ -7,6 +7,7 @@ import * as v from 'valibot'
 import type { LabErrorInfo } from './errors'
 import type { JobProgress } from './jobs'
 import { jobKinds, type JobKind } from './jobKinds'
+import { smokeReportSchema } from './smoke'
 import { MAX_SWEEP_JSON_CHARS, sweepIdSchema, sweepRunDraftSchema, type SweepRun } from './sweep'
 
 /** Declares a channel: `channel(inputSchema).returns<Output>()`. */
@@ -65,6 +66,8 @@ export const channels = {
   'job.return': channel(v.object({ id: jobIdSchema })).returns<JobBatch>(),
   'job.throw': channel(v.object({ id: jobIdSchema, message: v.pipe(v.string(), v.maxLength(2000)) })).returns<JobBatch>(),
   'app.info': channel(v.undefined()).returns<AppInfo>(),
+  /** Only in a `--smoke` run: the renderer's checks; main prints the verdict and quits. */
+  'app.smokeReport': channel(smokeReportSchema).returns<{ received: true }>(),
   'dialog.choosePath': channel(
     v.object({ kind: v.picklist(['directory', 'file']), title: v.optional(v.pipe(v.string(), v.maxLength(200))) })
   ).returns<{ path: string | null }>(),

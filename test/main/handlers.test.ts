@@ -26,6 +26,7 @@ const badArguments: Record<Channel, unknown[]> = {
   'job.return': [{}, { id: 42 }, { id: 'job-01' }],
   'job.throw': [{ id: 'job-1' }, { id: 'job-1', message: 7 }, { id: 'job-1', message: 'x'.repeat(2001) }],
   'app.info': [{}, 'please', 0],
+  'app.smokeReport': [undefined, {}, { mountedTabs: 'all', appInfo: { ok: true }, range: { ok: true, items: [] } }, { mountedTabs: [], appInfo: { ok: false, error: 'x' }, range: { ok: true, items: [] }, extra: 1 }],
   'dialog.choosePath': [{ kind: 'socket' }, {}, { kind: 'file', title: 5 }],
   'sweeps.list': [{}, 'all', 1],
   'sweeps.save': [undefined, {}, { run: {} }, { run: { format: 'yield-lab-sweep/1' } }, { run: null, extra: 1 }],
@@ -69,6 +70,19 @@ describe('dispatch', () => {
     })
     expect(await dispatch(handlers, 'dialog.choosePath', { kind: 'directory' }, 'owner')).toEqual({ ok: true, value: { path: '/chosen' } })
     expect(choosePath).toHaveBeenCalledWith('directory', undefined)
+  })
+
+  test('a smoke report is refused outside a --smoke run and handed on in one', async () => {
+    const checks = { mountedTabs: ['browse'], appInfo: { ok: true, name: 'n', version: 'v' }, range: { ok: true, items: [0] } }
+    const { handlers } = setup()
+    expect(await dispatch(handlers, 'app.smokeReport', checks, 'owner')).toEqual({
+      ok: false,
+      error: { code: 'UNAVAILABLE', message: 'This is not a --smoke run.' }
+    })
+    const smokeReport = vi.fn()
+    const smokeHandlers = createHandlers({ jobs: jobs!, appInfo: vi.fn(), choosePath: vi.fn(), smokeReport })
+    expect(await dispatch(smokeHandlers, 'app.smokeReport', checks, 'owner')).toEqual({ ok: true, value: { received: true } })
+    expect(smokeReport).toHaveBeenCalledWith(checks)
   })
 
   test('errors from handlers come back as the one LabError shape', async () => {

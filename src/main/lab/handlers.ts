@@ -11,6 +11,7 @@ import {
   type Envelope
 } from '../../shared/contract'
 import { LabError } from '../../shared/errors'
+import type { SmokeChecks } from '../../shared/smoke'
 import { toLabError } from './errors'
 import type { JobHost, Owner } from './jobHost'
 import { SweepHistory } from './sweepHistory'
@@ -20,13 +21,15 @@ export interface HandlerDependencies {
   jobs: JobHost
   appInfo(): AppInfo
   choosePath(kind: 'directory' | 'file', title?: string): Promise<string | null>
+  /** Present only in a `--smoke` run: takes the renderer's checks. */
+  smokeReport?(checks: SmokeChecks): void
 }
 
 export type Handlers = {
   [C in Channel]: (input: v.InferOutput<(typeof channels)[C]['input']>, owner: Owner) => Promise<ChannelOutput<C>> | ChannelOutput<C>
 }
 
-export function createHandlers({ jobs, appInfo, choosePath }: HandlerDependencies): Handlers {
+export function createHandlers({ jobs, appInfo, choosePath, smokeReport }: HandlerDependencies): Handlers {
   /** Sweep history lives in the app's data directory (app.info's dataDirectory), found once on first use. */
   let history: SweepHistory | undefined
   const sweeps = (): SweepHistory => (history ??= new SweepHistory(appInfo().dataDirectory))
@@ -36,6 +39,11 @@ export function createHandlers({ jobs, appInfo, choosePath }: HandlerDependencie
     'job.return': ({ id }, owner) => jobs.return(owner, id),
     'job.throw': ({ id, message }, owner) => jobs.throw(owner, id, message),
     'app.info': () => appInfo(),
+    'app.smokeReport': (checks) => {
+      if (smokeReport === undefined) throw new LabError('UNAVAILABLE', 'This is not a --smoke run.')
+      smokeReport(checks)
+      return { received: true }
+    },
     'dialog.choosePath': async ({ kind, title }) => ({ path: await choosePath(kind, title) }),
     'sweeps.list': () => sweeps().list(),
     'sweeps.save': ({ run }) => sweeps().save(run),

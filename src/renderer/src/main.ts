@@ -1,6 +1,8 @@
 import { createPinia } from 'pinia'
-import { createApp } from 'vue'
+import { createApp, nextTick } from 'vue'
 import App from './App.vue'
+import { isSmokeRun, reportSmoke } from './smoke'
 import './assets/base.css'
 
 createApp(App).use(createPinia()).mount('#app')
+if (isSmokeRun()) void nextTick(reportSmoke)
