@@ -8,6 +8,8 @@ export default defineConfig({
     include: ['test/e2e/**/*.e2e.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    fileParallelism: false
+    fileParallelism: false,
+    // expect.poll waits this long before failing: a guard against hangs, not a bound on speed.
+    expect: { poll: { timeout: 30_000 } }
   }
 })

@@ -1,7 +1,8 @@
 /**
  * The Coroutines tab in Chromium: Pyodide loads from the app's own files under the strict CSP in
  * a module worker, the lecture's COROUTINE EXAMPLE prints the lecture's output, the Live objects
- * buttons drive a generator, and a runaway loop is interrupted within a second.
+ * buttons drive a generator, and a runaway loop or a long sleep is interrupted while the page keeps
+ * answering. How long things take is logged, not asserted (vitest's timeouts only guard against hangs).
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
@@ -65,25 +66,23 @@ describe('Coroutines tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
-  test('a runaway loop is interrupted within a second and the window never blocks', async () => {
+  test('a runaway loop is interrupted and the window never blocks', async () => {
     const app = await lab.open()
     const { page } = app
     await openCoroutines(page)
     await typeAndRun(page, 'n = 0\nwhile True:\n    n += 1\n')
     await page.getByTestId('console-running').waitFor()
     await page.waitForTimeout(300)
-    // The page still answers while Python spins in its worker.
-    const roundTrip = Date.now()
-    await page.evaluate('1 + 1')
-    // Python on the page's own thread would block this forever; the bound only has to catch that.
-    expect(Date.now() - roundTrip).toBeLessThan(3000)
+    // The page still answers while Python spins in its worker (on the page's own thread, Python
+    // would block this for good) and still shows the loop running.
+    expect(await page.evaluate('1 + 1')).toBe(2)
+    expect(await page.getByTestId('console-running').isVisible()).toBe(true)
 
     const pressed = Date.now()
     await page.getByTestId('console-interrupt').click()
     await expect.poll(() => transcript(page), { interval: 20 }).toMatch(/KeyboardInterrupt\n$/)
-    const interruptMs = Date.now() - pressed
-    console.info(`[coroutines.e2e] while True interrupted ${interruptMs} ms after pressing Interrupt`)
-    expect(interruptMs).toBeLessThan(1000)
+    console.info(`[coroutines.e2e] while True interrupted ${Date.now() - pressed} ms after pressing Interrupt`)
+    // Interrupted, not restarted: the namespace survives (below).
     expect(await transcript(page)).not.toContain('Python restarted')
 
     // The namespace survived: n counted while the loop ran.
@@ -94,10 +93,9 @@ describe('Coroutines tab in Chromium', () => {
     await typeAndRun(page, 'import time\ntime.sleep(60)')
     await page.getByTestId('console-running').waitFor()
     await page.waitForTimeout(200)
-    const sleeping = Date.now()
     await page.getByTestId('console-interrupt').click()
+    // Interrupted, not slept out: the 60 s sleep would outlast the test's own timeout.
     await expect.poll(() => transcript(page), { interval: 20 }).toMatch(/KeyboardInterrupt\n$/)
-    expect(Date.now() - sleeping).toBeLessThan(1000)
 
     // Ctrl+C in the input interrupts too.
     await typeAndRun(page, 'while True:\n    pass\n')
@@ -121,11 +119,11 @@ describe('Coroutines tab in Chromium', () => {
     const started = Date.now()
     await typeAndRun(page, 'for i in range(500_000):\n    print(i)\n')
     await page.getByTestId('console-running').waitFor()
-    const roundTrip = Date.now()
+    // A window frozen by output would not switch tabs at all; while the output streams, it does.
     await page.getByRole('tab', { name: 'Browse' }).click()
+    expect(await page.getByRole('tab', { name: 'Browse' }).getAttribute('aria-selected')).toBe('true')
     await page.getByRole('tab', { name: 'Coroutines' }).click()
-    // A window frozen by output would not switch tabs at all; the bound only has to catch that.
-    expect(Date.now() - roundTrip).toBeLessThan(3000)
+    expect(await page.getByRole('tab', { name: 'Coroutines' }).getAttribute('aria-selected')).toBe('true')
     await expect.poll(() => transcript(page), { timeout: 60_000 }).toContain('more characters were printed but not shown]')
     console.info(`[coroutines.e2e] printing 500,000 lines took ${Date.now() - started} ms (output cut at 200,000 characters)`)
     const length = await page.evaluate("document.querySelector('[data-testid=console-transcript]').textContent.length")

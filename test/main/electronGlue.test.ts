@@ -2,7 +2,10 @@
  * The Electron glue, tested against a fake `electron` module that records what the glue asks of
  * it: window options, IPC registration, sender checks, navigation and permission policy.
  */
-import { beforeEach, describe, expect, test, vi } from 'vitest'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 
 const fake = vi.hoisted(() => {
   type Listener = (...args: unknown[]) => unknown
@@ -172,6 +175,12 @@ describe('IPC registration', () => {
 })
 
 describe('app:// protocol', () => {
+  let root = ''
+  afterEach(() => {
+    if (root !== '') rmSync(root, { recursive: true, force: true })
+    root = ''
+  })
+
   test('is registered as a secure standard scheme', () => {
     const registerSchemesAsPrivileged = vi.fn()
     registerAppScheme({ registerSchemesAsPrivileged } as never)
@@ -181,10 +190,7 @@ describe('app:// protocol', () => {
   })
 
   test('serves renderer files with the CSP and isolation headers, and nothing outside the root', async () => {
-    const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs')
-    const { join } = await import('node:path')
-    const { tmpdir } = await import('node:os')
-    const root = mkdtempSync(join(tmpdir(), 'yield-lab-renderer-'))
+    root = mkdtempSync(join(tmpdir(), 'yield-lab-renderer-'))
     mkdirSync(join(root, 'assets'))
     writeFileSync(join(root, 'index.html'), '<!doctype html>')
     writeFileSync(join(root, 'assets', 'app.wasm'), 'wasm')

@@ -5,17 +5,17 @@
  * give the buffer huge pages where the kernel offers them.
  *
  * This file runs twice (vitest.config.ts): with the helper, where it must be built on Linux and
- * macOS (npm install builds it with node-gyp), and with YIELD_LAB_NATIVE=off, where nothing of it
- * may be used.
+ * macOS (npm install builds it with a C compiler, native/build.cjs), and with YIELD_LAB_NATIVE=off,
+ * where nothing of it may be used.
  */
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, opendirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { toLabError } from '../../src/main/lab/errors'
-import { adviseHugePages, canListNatively, canReadInParallel, DIRENT_TYPE, listDirectory, nativeHelperLoaded, readParallel } from '../../src/main/lab/native'
+import { adviseHugePages, canListNatively, canReadInParallel, DIRENT_TYPE, listDirectory, nativeHelperLoaded, nativeHelperProblem, readParallel } from '../../src/main/lab/native'
 
 const helperWanted = process.env.YIELD_LAB_NATIVE !== 'off'
 const posix = process.platform === 'linux' || process.platform === 'darwin'
@@ -66,12 +66,14 @@ function anonHugePagesKiB(): number {
 
 if (helperWanted) {
   describe('with the native helper', () => {
+    // Without it every test here fails, each saying why it was not built (no compiler, …).
+    beforeEach(() => {
+      if (posix && !nativeHelperLoaded) throw new Error(nativeHelperProblem)
+    })
+
     it('is built and loaded on Linux and macOS (npm install builds it)', () => {
       if (!posix) return expect(canListNatively).toBe(false)
-      expect(
-        nativeHelperLoaded,
-        'native/build/Release/yield_lab_native.node did not load: run `npm install` with python3, make and a C compiler present'
-      ).toBe(true)
+      expect(nativeHelperLoaded, nativeHelperProblem).toBe(true)
       expect(canListNatively).toBe(true)
     })
 

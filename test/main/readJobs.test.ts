@@ -189,11 +189,11 @@ describe('process job', () => {
 
     const fifo = join(dir, 'pipe')
     execFileSync('mkfifo', [fifo])
+    // Refused from their stat, never opened (readSyscalls.test.ts counts the opens): a FIFO
+    // nobody writes to would otherwise block the job for good, and /dev/zero never end.
     for (const path of [fifo, '/dev/zero']) {
-      const started = Date.now()
       const error = await processError({ inputs: [{ path, mode: 'lazyChunk' }] })
       expect(error.code).toBe('NOT_A_REGULAR_FILE')
-      expect(Date.now() - started).toBeLessThan(5000)
     }
 
     const text = file('bad.txt', '1.5\n2.5\nnot-a-number\n4\n')

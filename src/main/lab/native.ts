@@ -1,6 +1,7 @@
 /**
- * The optional native helper (`native/`, package @yield-lab/native, built by `npm install` with
- * node-gyp): a one-call directory listing for the walker and huge-page advice for eager reads.
+ * The optional native helper (`native/`, package @yield-lab/native, built by `npm install` with a
+ * C compiler, see native/build.cjs): a one-call directory listing for the walker and huge-page
+ * advice for eager reads.
  * When it is missing (no compiler where the app was installed, or Windows, where it has no
  * listing), everything works through Node's fs, only slower. YIELD_LAB_NATIVE=off in the
  * environment forces the fallback (the tests run both ways).
@@ -14,19 +15,24 @@ interface NativeHelper {
   readParallel(fd: number, buffer: ArrayBuffer, offset: number, length: number, position: number): number
 }
 
-function load(): NativeHelper | undefined {
-  if (process.env.YIELD_LAB_NATIVE === 'off') return undefined
+/** The helper, or why it is not loaded (its package's error names the reason its build failed). */
+function load(): NativeHelper | string {
+  if (process.env.YIELD_LAB_NATIVE === 'off') return 'YIELD_LAB_NATIVE=off'
   try {
     return createRequire(import.meta.url)('@yield-lab/native') as NativeHelper
-  } catch {
-    return undefined
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error)
   }
 }
 
-const helper = load()
+const loaded = load()
+const helper = typeof loaded === 'string' ? undefined : loaded
 
 /** Whether the native helper is loaded. */
 export const nativeHelperLoaded = helper !== undefined
+
+/** Why it is not loaded, e.g. "Yield Lab native helper unavailable: not built: no C compiler found (tried cc)"; '' when it is. */
+export const nativeHelperProblem = typeof loaded === 'string' ? loaded : ''
 
 /** Its directory listing and parallel reads, where it has them (not on Windows). */
 export const canListNatively = helper !== undefined && process.platform !== 'win32'
