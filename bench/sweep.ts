@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --sweep FILE [options]`: the Benchmark tab's chunk-size sweep in the terminal.
- * Runs the very same generator (src/main/lab/sweep.ts) in this process, prints each run as it is
+ * Runs the very same generator (src/main/lab/sweep/sweep.ts) in this process, prints each run as it is
  * measured (to stderr, when it is a terminal), then the table the app shows, and writes the
  * `yield-lab-sweep/1` JSON the app imports. Ctrl+C stops it and keeps what was measured so far.
  *
@@ -38,8 +38,8 @@ import {
   type SweepPoint,
   type SweepRunDraft
 } from '../src/shared/sweep'
-import { sweep } from '../src/main/lab/sweep'
-import { SweepHistory } from '../src/main/lab/sweepHistory'
+import { sweep } from '../src/main/lab/sweep/sweep'
+import { SweepHistory } from '../src/main/lab/sweep/sweepHistory'
 import { validationError } from '../src/main/lab/validation'
 
 const root = join(import.meta.dirname, '..')

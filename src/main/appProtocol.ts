@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import type { Protocol } from 'electron'
-import { rendererHeaders, resolveRendererFile } from './lab/rendererFiles'
+import { rendererHeaders, resolveRendererFile } from './rendererFiles'
 
 export const APP_SCHEME = 'app'
 export const APP_ORIGIN = `${APP_SCHEME}://yield-lab`

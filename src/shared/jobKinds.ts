@@ -1,7 +1,7 @@
 /**
  * The kinds of remote generator main can run, each with the schema of its arguments (checked in
  * main before a worker starts) and the types of what it yields and returns. Later capabilities
- * (walker, readers, sweeps) add their kind here and its generator in src/main/lab/jobRegistry.ts.
+ * (walker, readers, sweeps) add their kind here and its generator in src/main/lab/jobs/jobRegistry.ts.
  */
 import * as v from 'valibot'
 import type { DataItem } from './dataFiles'

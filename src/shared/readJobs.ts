@@ -109,7 +109,7 @@ export interface ProcessInputInfo {
   bytesRead: number
 }
 
-/** What process() and pushInto() return (src/main/lab/process.ts). */
+/** What process() and pushInto() return (src/main/lab/read/process.ts). */
 export interface ProcessResult {
   sum: number
   count: number
@@ -151,7 +151,7 @@ export interface SampleDataMeta {
   textBytes: number | null
 }
 
-/** What the sample-data generator wrote (src/main/lab/sampleData.ts), and what the sampleData job returns. */
+/** What the sample-data generator wrote (src/main/lab/read/sampleData.ts), and what the sampleData job returns. */
 export interface SampleDataResult extends SampleDataMeta {
   binaryPath: string
   textPath: string | null

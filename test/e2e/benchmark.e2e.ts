@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { writeSampleData } from '../../src/main/lab/sampleData'
+import { writeSampleData } from '../../src/main/lab/read/sampleData'
 import { MEASUREMENT_CSV_COLUMNS } from '../../src/shared/sweepExport'
 import { useLabApp, type LabApp, type OpenOptions } from './support/app'
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { channelNames, type Channel } from '../../src/shared/contract'
 import { createHandlers, dispatch } from '../../src/main/lab/handlers'
-import type { JobHost } from '../../src/main/lab/jobHost'
+import type { JobHost } from '../../src/main/lab/jobs/jobHost'
 import { createTestJobHost } from '../support/jobHost'
 
 let jobs: JobHost | undefined

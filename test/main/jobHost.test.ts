@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import type { JobHost } from '../../src/main/lab/jobHost'
+import type { JobHost } from '../../src/main/lab/jobs/jobHost'
 import { createTestJobHost, type RecordedEvent } from '../support/jobHost'
 import { rejectedLabError } from '../support/labErrors'
 

@@ -37,7 +37,7 @@ vi.mock('../../src/main/lab/native', async (importOriginal) => {
   return { ...actual, readParallel }
 })
 
-const { readBinaryChunks, readBinaryEager, readBinaryLazy, readTextLazy, EAGER_READ_PIECE_BYTES } = await import('../../src/main/lab/readers')
+const { readBinaryChunks, readBinaryEager, readBinaryLazy, readTextLazy, EAGER_READ_PIECE_BYTES } = await import('../../src/main/lab/read/readers')
 
 let dir: string
 let file: string

@@ -8,8 +8,8 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dtypes, MAX_CHUNK_BYTES, type Dtype, type NumericChunk } from '../../src/shared/dataFiles'
-import { process as processData } from '../../src/main/lab/process'
-import { EAGER_READ_PIECE_BYTES, readBinaryChunks, readBinaryEager, readBinaryLazy, readTextLazy } from '../../src/main/lab/readers'
+import { process as processData } from '../../src/main/lab/read/process'
+import { EAGER_READ_PIECE_BYTES, readBinaryChunks, readBinaryEager, readBinaryLazy, readTextLazy } from '../../src/main/lab/read/readers'
 import { sumChunk } from '../../src/main/lab/sum'
 import { catchLabError } from '../support/labErrors'
 import { requirePython, runPython } from '../support/python'
@@ -407,7 +407,7 @@ describe('bad input', () => {
     const path = join(open, 'secret.bin')
     writeFileSync(path, Buffer.alloc(64))
     chmodSync(path, 0o000)
-    const readersUrl = new URL('../../src/main/lab/readers.ts', import.meta.url).href
+    const readersUrl = new URL('../../src/main/lab/read/readers.ts', import.meta.url).href
     const script = `
       const m = await import(${JSON.stringify(readersUrl)})
       const out = {}

@@ -21,9 +21,9 @@ import {
   type SweepMeasurement,
   type SweepRunDraft
 } from '../../src/shared/sweep'
-import { runSweep, sweep, systemTools, type SweepTools } from '../../src/main/lab/sweep'
+import { runSweep, sweep, systemTools, type SweepTools } from '../../src/main/lab/sweep/sweep'
 import type { JobControl } from '../../src/main/lab/progress'
-import { writeSampleData } from '../../src/main/lab/sampleData'
+import { writeSampleData } from '../../src/main/lab/read/sampleData'
 import { createTestJobHost } from '../support/jobHost'
 import { catchLabError } from '../support/labErrors'
 

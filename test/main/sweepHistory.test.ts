@@ -15,10 +15,10 @@ import {
   sweepJson
 } from '../../src/shared/sweepExport'
 import { createHandlers, dispatch } from '../../src/main/lab/handlers'
-import type { JobHost } from '../../src/main/lab/jobHost'
-import { writeSampleData } from '../../src/main/lab/sampleData'
-import { runSweep } from '../../src/main/lab/sweep'
-import { parseSweepJson, SweepHistory, writeAtomically } from '../../src/main/lab/sweepHistory'
+import type { JobHost } from '../../src/main/lab/jobs/jobHost'
+import { writeSampleData } from '../../src/main/lab/read/sampleData'
+import { runSweep } from '../../src/main/lab/sweep/sweep'
+import { parseSweepJson, SweepHistory, writeAtomically } from '../../src/main/lab/sweep/sweepHistory'
 import { catchLabError } from '../support/labErrors'
 
 let root: string

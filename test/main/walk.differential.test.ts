@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LabErrorCode } from '../../src/shared/errors'
-import { walk, type WalkTriple } from '../../src/main/lab/walk'
+import { walk, type WalkTriple } from '../../src/main/lab/walk/walk'
 import { requirePython, runPython } from '../support/python'
 import { build, FIFO, Link, type Spec } from '../support/tree'
 
@@ -107,7 +107,7 @@ function python(cfg: Case, wrapper: string[] = []): Outcome {
   return JSON.parse(result.stdout) as Outcome
 }
 
-const walkUrl = new URL('../../src/main/lab/walk.ts', import.meta.url).href
+const walkUrl = new URL('../../src/main/lab/walk/walk.ts', import.meta.url).href
 
 /** Runs an ES module script (TypeScript imports allowed, via tsx) in a node subprocess under wrapper; returns stdout. */
 function runNode(script: string, args: string[], wrapper: string[]): string {

@@ -12,7 +12,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LabError } from '../../src/shared/errors'
 import type { JobProgress } from '../../src/shared/jobs'
-import { checkWalkRoot, walk, walkEntries, type WalkDir, type WalkOptions, type WalkTriple } from '../../src/main/lab/walk'
+import { checkWalkRoot, walk, walkEntries, type WalkDir, type WalkOptions, type WalkTriple } from '../../src/main/lab/walk/walk'
 import { canListNatively } from '../../src/main/lab/native'
 import { build, FIFO, Link, type Spec } from '../support/tree'
 

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { compileFnmatch, translate } from '../../src/main/lab/fnmatch'
+import { compileFnmatch, translate } from '../../src/main/lab/walk/fnmatch'
 import { runPython } from '../support/python'
 
 const PYTHON = `

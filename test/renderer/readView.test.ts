@@ -10,7 +10,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import ReadView from '../../src/renderer/src/views/ReadView.vue'
 import { useReadStore } from '../../src/renderer/src/stores/read'
-import type { JobHost } from '../../src/main/lab/jobHost'
+import type { JobHost } from '../../src/main/lab/jobs/jobHost'
 import { installInProcessLab } from '../support/inProcessLab'
 import { until } from '../support/until'
 

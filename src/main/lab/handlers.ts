@@ -12,8 +12,8 @@ import {
 } from '../../shared/contract'
 import { LabError } from '../../shared/errors'
 import { toLabError } from './errors'
-import type { JobHost, Owner } from './jobHost'
-import { SweepHistory } from './sweepHistory'
+import type { JobHost, Owner } from './jobs/jobHost'
+import { SweepHistory } from './sweep/sweepHistory'
 import { validationError } from './validation'
 
 export interface HandlerDependencies {

@@ -62,10 +62,10 @@
 import { lstatSync, opendirSync, statSync, type BigIntStats, type Dirent, type OpenDirOptions } from 'node:fs'
 import { constants } from 'node:os'
 import { sep } from 'node:path'
-import { LabError } from '../../shared/errors'
-import { toLabError } from './errors'
-import { canListNatively, DIRENT_TYPE, errnoError, listDirectory } from './native'
-import type { JobControl } from './progress'
+import { LabError } from '../../../shared/errors'
+import { toLabError } from '../errors'
+import { canListNatively, DIRENT_TYPE, errnoError, listDirectory } from '../native'
+import type { JobControl } from '../progress'
 
 /** `[dirpath, dirnames, filenames]`, as os.walk yields it. */
 export type WalkTriple = [dirpath: string, dirnames: string[], filenames: string[]]

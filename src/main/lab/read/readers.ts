@@ -26,15 +26,15 @@
  */
 import { closeSync, readSync } from 'node:fs'
 import { endianness, totalmem } from 'node:os'
-import type { JobControl } from './progress'
-import { uncontrolled } from './progress'
-import { dtypes, itemBytes, MAX_CHUNK_BYTES, maxChunkItems, type DataItem, type Dtype, type NumericChunk } from '../../shared/dataFiles'
-import { LabError } from '../../shared/errors'
-import type { LazyReadMode } from '../../shared/readJobs'
-import { toLabError } from './errors'
-import { openRegularFile, type OpenedFile } from './openRegularFile'
-import { adviseHugePages, canReadInParallel, readParallel } from './native'
-import { allocateSummableBuffer } from './sum'
+import type { JobControl } from '../progress'
+import { uncontrolled } from '../progress'
+import { dtypes, itemBytes, MAX_CHUNK_BYTES, maxChunkItems, type DataItem, type Dtype, type NumericChunk } from '../../../shared/dataFiles'
+import { LabError } from '../../../shared/errors'
+import type { LazyReadMode } from '../../../shared/readJobs'
+import { toLabError } from '../errors'
+import { openRegularFile, type OpenedFile } from '../openRegularFile'
+import { adviseHugePages, canReadInParallel, readParallel } from '../native'
+import { allocateSummableBuffer } from '../sum'
 
 /** The typed array each dtype is read into. */
 export interface DtypeArrays {

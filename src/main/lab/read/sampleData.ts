@@ -7,11 +7,11 @@
 import { closeSync, lstatSync, mkdirSync, openSync, statfsSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
 import { endianness } from 'node:os'
 import { join, resolve } from 'node:path'
-import { LabError } from '../../shared/errors'
-import { isSampleName, MAX_SAMPLE_NAME_LENGTH, SAMPLE_TEXT_LINE_BYTES, type SampleDataMeta, type SampleDataResult } from '../../shared/readJobs'
-import { toLabError } from './errors'
-import type { JobControl } from './progress'
-import { uncontrolled } from './progress'
+import { LabError } from '../../../shared/errors'
+import { isSampleName, MAX_SAMPLE_NAME_LENGTH, SAMPLE_TEXT_LINE_BYTES, type SampleDataMeta, type SampleDataResult } from '../../../shared/readJobs'
+import { toLabError } from '../errors'
+import type { JobControl } from '../progress'
+import { uncontrolled } from '../progress'
 
 export const DATA_DIRECTORY_NAME = 'yield-lab-data'
 

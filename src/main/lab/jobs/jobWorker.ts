@@ -3,13 +3,13 @@
  * It only advances the generator when asked (next), so it never runs ahead of the renderer.
  */
 import { parentPort, workerData, type TransferListItem } from 'node:worker_threads'
-import { LabError } from '../../shared/errors'
-import type { JobProgress } from '../../shared/jobs'
-import { toLabError } from './errors'
+import { LabError } from '../../../shared/errors'
+import type { JobProgress } from '../../../shared/jobs'
+import { toLabError } from '../errors'
 import type { JobReply, JobRequest, JobWorkerData } from './jobProtocol'
 import { jobRegistry } from './jobRegistry'
-import type { JobControl } from './progress'
-import { isSummableBuffer } from './sum'
+import type { JobControl } from '../progress'
+import { isSummableBuffer } from '../sum'
 
 /** A batch returns early after this long, so items stream to the renderer while a big pull runs. */
 const BATCH_TIME_BUDGET_MS = 50

@@ -2,11 +2,11 @@
  * Maps each job kind of the contract to the generator that implements it. It runs inside a job
  * worker; arguments were already validated by main against the contract's schema.
  */
-import type { JobKind, JobTypes, ParsedJobArgs } from '../../shared/jobKinds'
-import type { JobControl } from './progress'
-import { processJob, readJob, sampleDataJob } from './readJobs'
-import { sweep } from './sweep'
-import { walkJob } from './walkJob'
+import type { JobKind, JobTypes, ParsedJobArgs } from '../../../shared/jobKinds'
+import type { JobControl } from '../progress'
+import { processJob, readJob, sampleDataJob } from '../read/readJobs'
+import { sweep } from '../sweep/sweep'
+import { walkJob } from '../walk/walkJob'
 
 type JobGeneratorFactory<K extends JobKind> = (
   args: ParsedJobArgs<K>,

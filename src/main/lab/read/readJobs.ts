@@ -15,8 +15,8 @@
 import { statSync } from 'node:fs'
 import { memoryUsage } from 'node:process'
 import { performance } from 'node:perf_hooks'
-import type { JobProgress } from '../../shared/jobs'
-import type { DataItem } from '../../shared/dataFiles'
+import type { JobProgress } from '../../../shared/jobs'
+import type { DataItem } from '../../../shared/dataFiles'
 import type {
   ParsedProcessArgs,
   ParsedReadArgs,
@@ -25,9 +25,9 @@ import type {
   ProcessJobResult,
   ReadJobSummary,
   SampleDataResult
-} from '../../shared/readJobs'
+} from '../../../shared/readJobs'
 import { process, pushInto, ratesOf, summingConsumer } from './process'
-import type { JobControl } from './progress'
+import type { JobControl } from '../progress'
 import { openLazyReader, readBinaryEager, type DataReader, type ReadStats } from './readers'
 import { writeSampleData } from './sampleData'
 

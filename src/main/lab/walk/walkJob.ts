@@ -11,10 +11,10 @@
  *   the process boundary. Directories are not filtered: the walk still goes into every one.
  */
 import { sep } from 'node:path'
-import type { LabError } from '../../shared/errors'
-import { emptyWalkSummary, splitWalkPath, type ParsedWalkArgs, type WalkDirItem, type WalkErrorItem, type WalkFilterStage, type WalkItem, type WalkSummary } from '../../shared/walkJob'
+import type { LabError } from '../../../shared/errors'
+import { emptyWalkSummary, splitWalkPath, type ParsedWalkArgs, type WalkDirItem, type WalkErrorItem, type WalkFilterStage, type WalkItem, type WalkSummary } from '../../../shared/walkJob'
 import { compileFnmatch } from './fnmatch'
-import type { JobControl } from './progress'
+import type { JobControl } from '../progress'
 import { checkWalkRoot, walkEntries, type WalkEntry } from './walk'
 
 /** Python's built-in filter(): yields the items for which pred is true, lazily. */

@@ -17,15 +17,15 @@
  */
 import { memoryUsage } from 'node:process'
 import { performance } from 'node:perf_hooks'
-import type { DataItem, NumericChunk } from '../../shared/dataFiles'
-import { LabError } from '../../shared/errors'
-import { DEFAULT_PROGRESS_EVERY, type ProcessResult } from '../../shared/readJobs'
-import type { JobControl } from './progress'
-import { uncontrolled } from './progress'
+import type { DataItem, NumericChunk } from '../../../shared/dataFiles'
+import { LabError } from '../../../shared/errors'
+import { DEFAULT_PROGRESS_EVERY, type ProcessResult } from '../../../shared/readJobs'
+import type { JobControl } from '../progress'
+import { uncontrolled } from '../progress'
 import type { ReadStats } from './readers'
-import { sumChunk } from './sum'
+import { sumChunk } from '../sum'
 
-export { sumChunk } from './sum'
+export { sumChunk } from '../sum'
 
 export interface ProcessOptions {
   /** Report progress whenever the item count reaches a multiple of this (default 10000, as in the lecture). */

@@ -5,12 +5,12 @@
  */
 import type { Worker } from 'node:worker_threads'
 import * as v from 'valibot'
-import type { GeneratorState, JobBatch, JobHandle } from '../../shared/contract'
-import { LabError } from '../../shared/errors'
-import type { JobProgress } from '../../shared/jobs'
-import { jobArgsSchemas, type JobKind } from '../../shared/jobKinds'
+import type { GeneratorState, JobBatch, JobHandle } from '../../../shared/contract'
+import { LabError } from '../../../shared/errors'
+import type { JobProgress } from '../../../shared/jobs'
+import { jobArgsSchemas, type JobKind } from '../../../shared/jobKinds'
 import type { JobReply, JobRequest, JobWorkerData } from './jobProtocol'
-import { validationError } from './validation'
+import { validationError } from '../validation'
 
 export type Owner = string | number
 

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto'
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import * as v from 'valibot'
-import { LabError } from '../../shared/errors'
+import { LabError } from '../../../shared/errors'
 import {
   MAX_SWEEP_JSON_CHARS,
   SWEEP_FORMAT,
@@ -21,9 +21,9 @@ import {
   sweepRunSchema,
   type SweepRun,
   type SweepRunDraft
-} from '../../shared/sweep'
-import { toLabError } from './errors'
-import { validationError } from './validation'
+} from '../../../shared/sweep'
+import { toLabError } from '../errors'
+import { validationError } from '../validation'
 
 export const SWEEPS_DIRECTORY_NAME = 'sweeps'
 /** History lists at most this many runs (newest first). */

@@ -31,11 +31,11 @@ import { closeSync, existsSync, fsyncSync, readSync } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { randomInt } from 'node:crypto'
-import { itemBytes, type DataItem, type Dtype } from '../../shared/dataFiles'
-import { isLabError, LabError } from '../../shared/errors'
-import { formatBinaryBytes, formatItems } from '../../shared/format'
-import type { JobProgress } from '../../shared/jobs'
-import type { LazyReadMode } from '../../shared/readJobs'
+import { itemBytes, type DataItem, type Dtype } from '../../../shared/dataFiles'
+import { isLabError, LabError } from '../../../shared/errors'
+import { formatBinaryBytes, formatItems } from '../../../shared/format'
+import type { JobProgress } from '../../../shared/jobs'
+import type { LazyReadMode } from '../../../shared/readJobs'
 import {
   assembleSweepRun,
   buildGrid,
@@ -49,13 +49,13 @@ import {
   type SweepMode,
   type SweepPlan,
   type SweepRunDraft
-} from '../../shared/sweep'
-import { collectAppInfo } from './appInfo'
-import { toLabError } from './errors'
-import { openRegularFile } from './openRegularFile'
-import { process as processData } from './process'
-import type { JobControl } from './progress'
-import { defaultEagerMaxBytes, isNumberToken, openLazyReader, readBinaryChunks, readBinaryEager, readTextLazy, type DataReader } from './readers'
+} from '../../../shared/sweep'
+import { collectAppInfo } from '../appInfo'
+import { toLabError } from '../errors'
+import { openRegularFile } from '../openRegularFile'
+import { process as processData } from '../read/process'
+import type { JobControl } from '../progress'
+import { defaultEagerMaxBytes, isNumberToken, openLazyReader, readBinaryChunks, readBinaryEager, readTextLazy, type DataReader } from '../read/readers'
 
 /** process() reports (and so records a consistent items/time pair) this often; also its cancel-check step. */
 const REPORT_EVERY = 8192

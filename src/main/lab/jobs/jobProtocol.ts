@@ -1,7 +1,7 @@
 /** Messages between the job host (main thread) and one job worker. */
-import type { LabErrorInfo } from '../../shared/errors'
-import type { JobProgress } from '../../shared/jobs'
-import type { JobKind } from '../../shared/jobKinds'
+import type { LabErrorInfo } from '../../../shared/errors'
+import type { JobProgress } from '../../../shared/jobs'
+import type { JobKind } from '../../../shared/jobKinds'
 
 export interface JobWorkerData {
   kind: JobKind
