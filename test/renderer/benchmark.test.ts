@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { defineComponent, h } from 'vue'
 import BenchmarkView from '../../src/renderer/src/views/BenchmarkView.vue'
 import { defaultSweepForm, sweepArgsFromForm, useBenchmarkStore } from '../../src/renderer/src/stores/benchmark'
-import type { ChartRun } from '../../src/renderer/src/lab/sweepChart'
+import type { ChartRun } from '../../src/renderer/src/charts/sweepChart'
 import { sweepJson } from '../../src/shared/sweepExport'
 import type { JobHost } from '../../src/main/lab/jobs/jobHost'
 import { writeSampleData } from '../../src/main/lab/read/sampleData'

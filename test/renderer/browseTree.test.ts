@@ -4,9 +4,9 @@
  */
 import { describe, expect, test } from 'vitest'
 import type { WalkDirItem, WalkErrorItem, WalkItem } from '../../src/shared/walkJob'
-import { pyNames, pyStr, stageLine, tripleRepr, walkPythonCode } from '../../src/renderer/src/lab/pythonEquivalent'
-import { defaultWalkForm, filterStages, parseExtensions, sameWalk, walkArgsFromForm } from '../../src/renderer/src/lab/walkOptions'
-import { ROW_DIR, ROW_ERROR, ROW_FILE, WalkTree, type Rows } from '../../src/renderer/src/lab/walkTree'
+import { pyNames, pyStr, stageLine, tripleRepr, walkPythonCode } from '../../src/renderer/src/walk/pythonEquivalent'
+import { defaultWalkForm, filterStages, parseExtensions, sameWalk, walkArgsFromForm } from '../../src/renderer/src/walk/walkOptions'
+import { ROW_DIR, ROW_ERROR, ROW_FILE, WalkTree, type Rows } from '../../src/renderer/src/walk/walkTree'
 import { formatBytes, formatDuration } from '../../src/shared/format'
 
 function dir(dirpath: string, parent: string | null, name: string, dirnames: string[], files: Record<string, number>, extra: Partial<WalkDirItem> = {}): WalkDirItem {

@@ -7,11 +7,11 @@ import {
   chunkAdvice,
   chunkPresets,
   defaultSampleName
-} from '../../src/renderer/src/lab/readForm'
-import { datasetKey, sumsAgree, viewRows, type ResultRow } from '../../src/renderer/src/lab/readResults'
+} from '../../src/renderer/src/read/readForm'
+import { datasetKey, sumsAgree, viewRows, type ResultRow } from '../../src/renderer/src/read/readResults'
 import { formatRate, formatSlowdown, formatSum } from '../../src/shared/format'
 import { baseName } from '../../src/shared/paths'
-import { sparklinePoints } from '../../src/renderer/src/lab/sparkline'
+import { sparklinePoints } from '../../src/renderer/src/charts/sparkline'
 
 function row(run: number, overrides: Partial<ResultRow> = {}): ResultRow {
   return {

@@ -11,7 +11,7 @@ import {
   xTickValues,
   type ChartTheme,
   type SweepDatum
-} from '@renderer/lab/sweepChart'
+} from '@renderer/charts/sweepChart'
 
 const theme: ChartTheme = {
   text: '#111111',

@@ -30,9 +30,9 @@ import {
   type SweepRun,
   type SweepRunDraft
 } from '../../../shared/sweep'
-import { call, describeError } from '../lab/client'
-import type { RemoteGenerator } from '../lab/remoteGenerator'
-import type { ChartRun, SweepChartView } from '../lab/sweepChart'
+import { call, describeError } from '../ipc/client'
+import type { RemoteGenerator } from '../ipc/remoteGenerator'
+import type { ChartRun, SweepChartView } from '../charts/sweepChart'
 import { useJobsStore } from './jobs'
 
 export type SweepPhase = 'idle' | 'starting' | 'preparing' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'failed'

@@ -6,8 +6,8 @@ import { defineStore } from 'pinia'
 import { computed, ref, type Ref } from 'vue'
 import type { JobProgress } from '../../../shared/jobs'
 import type { JobArgs, JobKind } from '../../../shared/jobKinds'
-import { onLabEvent } from '../lab/client'
-import { RemoteGenerator } from '../lab/remoteGenerator'
+import { onLabEvent } from '../ipc/client'
+import { RemoteGenerator } from '../ipc/remoteGenerator'
 
 export interface TrackedJob {
   generator: RemoteGenerator<JobKind>

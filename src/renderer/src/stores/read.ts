@@ -15,8 +15,8 @@ import { formatBytes } from '../../../shared/format'
 import type { JobProgress } from '../../../shared/jobs'
 import { baseName } from '../../../shared/paths'
 import { DEFAULT_CHUNK_ITEMS, DEFAULT_PROGRESS_EVERY, type ProcessArgs, type ReadMode, type SampleDataArgs, type SampleDataResult } from '../../../shared/readJobs'
-import { call, describeError, errorInfo, onLabEvent } from '../lab/client'
-import { loadSetting, saveSetting } from '../lab/settings'
+import { call, describeError, errorInfo, onLabEvent } from '../ipc/client'
+import { loadSetting, saveSetting } from '../settings/settings'
 import {
   checkChunkItems,
   checkMemoryLimitMiB,
@@ -30,9 +30,9 @@ import {
   samplePresets,
   type Checked,
   type SamplePreset
-} from '../lab/readForm'
-import { datasetKey, viewRows, type KnownSum, type ResultRow } from '../lab/readResults'
-import type { RemoteGenerator } from '../lab/remoteGenerator'
+} from '../read/readForm'
+import { datasetKey, viewRows, type KnownSum, type ResultRow } from '../read/readResults'
+import type { RemoteGenerator } from '../ipc/remoteGenerator'
 import { useJobsStore } from './jobs'
 
 export type RunPhase = 'idle' | 'starting' | 'running' | 'cancelling'

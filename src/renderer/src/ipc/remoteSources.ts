@@ -6,7 +6,7 @@ import type { JobArgs, JobKind } from '../../../shared/jobKinds'
 import type { NumericChunk } from '../../../shared/dataFiles'
 import { formatCount } from '../../../shared/format'
 import type { WalkItem } from '../../../shared/walkJob'
-import { pyStr, tripleRepr } from './pythonEquivalent'
+import { pyStr, tripleRepr } from '../walk/pythonEquivalent'
 
 export type RemoteSourceKind = 'range' | 'walk' | 'readItems' | 'readChunks'
 
