@@ -2,6 +2,9 @@ import { resolve } from 'node:path'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
 
+/** Renderer modules tested in Node rather than in a DOM: they run python3 or Pyodide beside them. */
+const rendererTestsInNode = ['test/renderer/src/python/console.test.ts', 'test/renderer/src/walk/pythonEquivalent.test.ts']
+
 export default defineConfig({
   test: {
     projects: [
@@ -9,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'main',
           environment: 'node',
-          include: ['test/main/**/*.test.ts'],
+          include: ['test/main/**/*.test.ts', 'test/shared/**/*.test.ts', ...rendererTestsInNode],
           testTimeout: 30_000,
           hookTimeout: 60_000
         }
@@ -20,12 +23,12 @@ export default defineConfig({
           name: 'main-without-native',
           environment: 'node',
           include: [
-            'test/main/walk.test.ts',
-            'test/main/walk.differential.test.ts',
-            'test/main/walkJob.test.ts',
-            'test/main/readers.test.ts',
-            'test/main/readSyscalls.test.ts',
-            'test/main/native.test.ts'
+            'test/main/lab/walk/walk.test.ts',
+            'test/main/lab/walk/walk.differential.test.ts',
+            'test/main/lab/walk/walkJob.test.ts',
+            'test/main/lab/read/readers.test.ts',
+            'test/main/lab/read/readSyscalls.test.ts',
+            'test/main/lab/native.test.ts'
           ],
           env: { YIELD_LAB_NATIVE: 'off' },
           testTimeout: 30_000,
@@ -38,7 +41,8 @@ export default defineConfig({
         test: {
           name: 'renderer',
           environment: 'happy-dom',
-          include: ['test/renderer/**/*.test.ts']
+          include: ['test/renderer/**/*.test.ts'],
+          exclude: rendererTestsInNode
         }
       }
     ]
