@@ -214,7 +214,7 @@ class Chain {
  * report at the end. Checks `control.isCancelled()` regularly; on cancel closes the inputs and
  * throws LabError 'CANCELLED'.
  */
-export function process(inputs: Iterable<Iterable<DataItem>>, options: ProcessOptions = {}): ProcessResult {
+export function processData(inputs: Iterable<Iterable<DataItem>>, options: ProcessOptions = {}): ProcessResult {
   const control = options.control ?? uncontrolled
   const meter = new Meter(control, checkEvery(options.progressEvery ?? DEFAULT_PROGRESS_EVERY))
   const chain = new Chain(inputs)
@@ -298,10 +298,10 @@ export function* summingConsumer(): SummingConsumer {
 }
 
 /**
- * Drives a fresh consumer (not yet primed: pushInto primes it) from the same inputs process()
+ * Drives a fresh consumer (not yet primed: pushInto primes it) from the same inputs processData()
  * takes, pushing every item or chunk into it, then sends the end-of-data sentinel and returns
- * the consumer's final total with the same timing figures as process(). Progress and cancel as
- * in process(); on cancel or error the inputs and the consumer are closed. If the consumer
+ * the consumer's final total with the same timing figures as processData(). Progress and cancel as
+ * in processData(); on cancel or error the inputs and the consumer are closed. If the consumer
  * finishes early, the remaining inputs are closed and its returned total is the result.
  */
 export function pushInto(consumer: SummingConsumer, inputs: Iterable<Iterable<DataItem>>, options: ProcessOptions = {}): ProcessResult {

@@ -3,11 +3,11 @@
  * src/shared/readJobs.ts):
  *
  * - `processJob`: the lecture's process(*data_iterables) over one reader per input, pull style
- *   (process()) or push style (pushInto(summingConsumer())). The whole computation runs in the
+ *   (processData()) or push style (pushInto(summingConsumer())). The whole computation runs in the
  *   first next(); progress goes out through control.report in bytes of the inputs' files (so the
  *   UI can show %), with items, MB/s and RSS as stats; the return value is the ProcessResult plus
  *   per-input facts. Cancel is return() from the renderer (the host sets the shared flag, which
- *   process() checks; the readers' finally blocks close the files).
+ *   processData() checks; the readers' finally blocks close the files).
  * - `sampleDataJob`: writeSampleData in one next(), progress in bytes.
  * - `readJob`: one lazy reader as a remote generator, yielding numbers or owned typed-array
  *   chunks (which the worker transfers, never copies); return() closes the file.
@@ -26,7 +26,7 @@ import type {
   ReadJobSummary,
   SampleDataResult
 } from '../../../shared/readJobs'
-import { process, pushInto, ratesOf, summingConsumer } from './process'
+import { processData, pushInto, ratesOf, summingConsumer } from './process'
 import type { JobControl } from '../progress'
 import { openLazyReader, readBinaryEager, type DataReader, type ReadStats } from './readers'
 import { writeSampleData } from './sampleData'
@@ -60,7 +60,7 @@ class RunMeter {
     private readonly totalBytes: number
   ) {}
 
-  /** A report from process()/pushInto(): unit items, stats { items, bytes, rssBytes }. */
+  /** A report from processData()/pushInto(): unit items, stats { items, bytes, rssBytes }. */
   fromProcess(progress: JobProgress): void {
     this.items = progress.stats['items'] ?? progress.completed
     this.emit(progress.stats['bytes'] ?? 0, progress.stats['rssBytes'])
@@ -96,7 +96,7 @@ class RunMeter {
 }
 
 /**
- * The lecture's read_binary_eager as an input of process(): the read happens when process()
+ * The lecture's read_binary_eager as an input of process(): the read happens when processData()
  * reaches this input (so it is timed with the rest), and the whole array is one chunk.
  */
 function eagerInput(input: Input, maxBytes: number | undefined, meter: RunMeter, control: JobControl): DataReader<DataItem> {
@@ -122,7 +122,7 @@ function makeInput(input: Input, args: ParsedProcessArgs, meter: RunMeter, contr
 }
 
 /**
- * Tracks which input process() is on, so eager progress (bytes within one file) adds up across
+ * Tracks which input processData() is on, so eager progress (bytes within one file) adds up across
  * inputs: each input is wrapped in an iterable that updates the meter when it is started.
  */
 function tracked(readers: DataReader<DataItem>[], meter: RunMeter): Iterable<DataReader<DataItem>> {
@@ -147,7 +147,7 @@ export function* processJob(args: ParsedProcessArgs, control: JobControl): Gener
   }
   const options = { progressEvery: args.progressEvery, control: meterControl }
   const inputs = tracked(readers, meter)
-  const result = args.style === 'push' ? pushInto(summingConsumer(), inputs, options) : process(inputs, options)
+  const result = args.style === 'push' ? pushInto(summingConsumer(), inputs, options) : processData(inputs, options)
   meter.notePeak(result.peakRssBytes)
   const infos: ProcessInputInfo[] = args.inputs.map((input, index) => {
     const stats = readers[index]!.readStats

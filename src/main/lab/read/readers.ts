@@ -50,7 +50,7 @@ export const EAGER_READ_PIECE_BYTES = 64 * 1024 * 1024
 export const DEFAULT_TEXT_CHUNK_BYTES = 64 * 1024
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024
 
-/** Live counters of a reader, readable while it runs (process() reports `bytesRead`). */
+/** Live counters of a reader, readable while it runs (processData() reports `bytesRead`). */
 export interface ReadStats {
   readonly path: string
   /** File size from fstat once the file is open; undefined before. */

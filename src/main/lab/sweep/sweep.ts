@@ -8,13 +8,13 @@
  *   yield { type: 'measurement', measurement } once per run, in a seeded random order
  *   return SweepRunDraft                       the record (status 'cancelled' if it was cancelled)
  *
- * Every run goes through the Read tab's code: the readers of readers.ts and process(). Modes:
+ * Every run goes through the Read tab's code: the readers of readers.ts and processData(). Modes:
  * lazyItem = readBinaryLazy (one number at a time), lazyChunk = readBinaryChunks with a reused
  * buffer, textLazy = readTextLazy over the text twin, reading chunk × item-size bytes at a time;
- * eager = readBinaryEager then process() over the one array (the horizontal reference line).
+ * eager = readBinaryEager then processData() over the one array (the horizontal reference line).
  *
- * Time cap: a run stops once it has taken `timeCapMs` (the clock is checked through process()'s
- * cancel hook, at most every ~0.5 ms of work) and keeps the items and time of process()'s last
+ * Time cap: a run stops once it has taken `timeCapMs` (the clock is checked through processData()'s
+ * cancel hook, at most every ~0.5 ms of work) and keeps the items and time of processData()'s last
  * progress report, a consistent pair; its time per file is then extrapolated from that prefix and
  * the run is marked `capped`. Binary prefixes count items × item size; text prefixes count the
  * bytes the reader had read (it runs at most one chunk ahead of the numbers parsed).
@@ -53,11 +53,11 @@ import {
 import { collectAppInfo } from '../appInfo'
 import { toLabError } from '../errors'
 import { openRegularFile } from '../openRegularFile'
-import { process as processData } from '../read/process'
+import { processData } from '../read/process'
 import type { JobControl } from '../progress'
 import { defaultEagerMaxBytes, isNumberToken, openLazyReader, readBinaryChunks, readBinaryEager, readTextLazy, type DataReader } from '../read/readers'
 
-/** process() reports (and so records a consistent items/time pair) this often; also its cancel-check step. */
+/** processData() reports (and so records a consistent items/time pair) this often; also its cancel-check step. */
 const REPORT_EVERY = 8192
 /** The cap's clock is read about this often (the stride adapts to how fast calls come). */
 const CLOCK_LOOK_MS = 0.25
@@ -205,7 +205,7 @@ function openReader(mode: SweepMode, files: SweepFiles, chunkItems: number): Dat
 }
 
 /**
- * process()'s control for one run: cancelled when the sweep is, or (with `capHit` set) when the
+ * processData()'s control for one run: cancelled when the sweep is, or (with `capHit` set) when the
  * time cap has passed; keeps the last progress report (items, bytes, elapsed: one consistent pair).
  */
 class RunClock implements JobControl {

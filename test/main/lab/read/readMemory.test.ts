@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DataItem } from '../../../../src/shared/dataFiles'
-import { process as processData } from '../../../../src/main/lab/read/process'
+import { processData } from '../../../../src/main/lab/read/process'
 import { readBinaryChunks, readBinaryEager, readBinaryLazy, readTextLazy } from '../../../../src/main/lab/read/readers'
 import { writeSampleData } from '../../../../src/main/lab/read/sampleData'
 
