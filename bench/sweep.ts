@@ -2,12 +2,12 @@
  * `npm run bench -- --sweep FILE [options]`: the Benchmark tab's chunk-size sweep in the terminal.
  * Runs the very same generator (src/main/lab/sweep/sweep.ts) in this process, prints each run as it is
  * measured (to stderr, when it is a terminal), then the table the app shows, and writes the
- * `yield-lab-sweep/1` JSON the app imports. Ctrl+C stops it and keeps what was measured so far.
+ * `yield-lab-sweep/2` JSON the app imports. Ctrl+C stops it and keeps what was measured so far.
  *
  *   --json OUT                 where to write the JSON (default bench/results/sweep-<time>.json)
  *   --text PATH                the text twin for the text mode (default: FILE's stem + .txt, if present)
  *   --dtype float64|float32|int32|int64
- *   --modes lazyItem,lazyChunk,textLazy
+ *   --modes lazyItem,lazyChunk,text
  *   --min-chunk N --max-chunk N --points-per-doubling P   log-2 grid (default 1 … 1048576, P = 1)
  *   --chunks N,N,…             exactly these chunk sizes instead
  *   --repeats R                runs per point (default 3)

@@ -16,7 +16,8 @@ import { filePathSchema } from './paths'
  */
 export const readModes = ['eager', 'lazyItem', 'lazyChunk', 'text'] as const
 export type ReadMode = (typeof readModes)[number]
-export type LazyReadMode = Exclude<ReadMode, 'eager'>
+export const lazyReadModes = ['lazyItem', 'lazyChunk', 'text'] as const satisfies readonly ReadMode[]
+export type LazyReadMode = (typeof lazyReadModes)[number]
 
 export const DEFAULT_CHUNK_ITEMS = 8192
 export const MAX_PROCESS_INPUTS = 16

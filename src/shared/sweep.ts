@@ -3,7 +3,7 @@
  * size", as something a person runs on their own machine and data.
  *
  * Shared by main (the `sweep` job, history, import) and the renderer (chart, table, exports): the
- * arguments schema, the one persisted record (`SweepRun`, format `yield-lab-sweep/1`) with a strict
+ * arguments schema, the one persisted record (`SweepRun`, format `yield-lab-sweep/2`) with a strict
  * schema that also checks the record is consistent with itself, and the pure helpers both sides
  * compute with (grid, seeded shuffle, medians, throughput, extrapolation, table).
  *
@@ -20,19 +20,23 @@ import * as v from 'valibot'
 import { chunkItemsSchema, dtypes, dtypeSchema, inSweetSpot, itemBytes, maxChunkItems, SWEET_SPOT_BYTES, type Dtype } from './dataFiles'
 import { LabError } from './errors'
 import { filePathSchema, MAX_PATH_LENGTH } from './paths'
+import { lazyReadModes, type LazyReadMode, type ReadMode } from './readJobs'
 
-export const SWEEP_FORMAT = 'yield-lab-sweep/1'
+/** Version 2 names the text mode `text`, as the Read tab does (version 1 called it `textLazy`). */
+export const SWEEP_FORMAT = 'yield-lab-sweep/2'
+/** Earlier formats still read, migrated on the way in by migrateSweepRecord(). */
+export const OLD_SWEEP_FORMATS = ['yield-lab-sweep/1'] as const
 
 /** The lazy modes swept over chunk sizes (eager is one reference line, not swept). */
-export const sweepModes = ['lazyItem', 'lazyChunk', 'textLazy'] as const
-export type SweepMode = (typeof sweepModes)[number]
-export type MeasuredMode = SweepMode | 'eager'
+export const sweepModes = lazyReadModes
+export type SweepMode = LazyReadMode
+export type MeasuredMode = ReadMode
 export const measuredModes: readonly MeasuredMode[] = [...sweepModes, 'eager']
 
 export const modeLabels: Readonly<Record<MeasuredMode, string>> = {
   lazyItem: 'lazy per item',
   lazyChunk: 'lazy per chunk',
-  textLazy: 'text lazy',
+  text: 'text lazy',
   eager: 'eager (whole file)'
 }
 
@@ -40,7 +44,7 @@ export const modeLabels: Readonly<Record<MeasuredMode, string>> = {
 export const modeDescriptions: Readonly<Record<MeasuredMode, string>> = {
   lazyItem: 'read_binary_lazy(fname, chunk_size): one read per chunk, then one number at a time through a generator',
   lazyChunk: 'one read per chunk, the chunk summed as an array (no per-number generator step)',
-  textLazy: 'numpy.savetxt text, one number per line, read chunk-size × item-size bytes at a time and parsed',
+  text: 'numpy.savetxt text, one number per line, read chunk-size × item-size bytes at a time and parsed',
   eager: 'read_binary_eager: the whole file into RAM in one go, then summed'
 }
 
@@ -144,7 +148,7 @@ export const sweepMeasurementSchema = v.strictObject({
   /** Items per read; null for eager. */
   chunkItems: v.nullable(chunkItemsSchema),
   repeat: count('repeat'),
-  /** Size of the file this run read (the text twin for textLazy). */
+  /** Size of the file this run read (the text twin for text). */
   fileBytes: v.pipe(count('fileBytes'), v.minValue(1, 'fileBytes must be at least 1')),
   bytesRead: v.pipe(count('bytesRead'), v.minValue(1, 'bytesRead must be at least 1')),
   itemsRead: count('itemsRead'),
@@ -231,7 +235,7 @@ export function sweepRunProblems(run: SweepRunDraft): string[] {
   if (new Set(config.modes).size !== config.modes.length) problems.push('config.modes lists a mode twice')
   if (file.items * itemBytes[file.dtype] !== file.bytes) problems.push(`file.items (${file.items}) × ${itemBytes[file.dtype]} bytes is not file.bytes (${file.bytes})`)
   if ((file.textPath === null) !== (file.textBytes === null)) problems.push('file.textPath and file.textBytes must both be set or both be null')
-  if (config.modes.includes('textLazy') && file.textBytes === null) problems.push('textLazy was measured but the record names no text file')
+  if (config.modes.includes('text') && file.textBytes === null) problems.push('text was measured but the record names no text file')
   const expected = (config.modes.length * sizes.length + (config.eager ? 1 : 0)) * config.repeats
   if (run.plannedRuns !== expected) problems.push(`plannedRuns is ${run.plannedRuns}, but the configuration plans ${expected}`)
   if (run.measurements.length > run.plannedRuns) problems.push(`${run.measurements.length} measurements for ${run.plannedRuns} planned runs`)
@@ -258,7 +262,7 @@ export function sweepRunProblems(run: SweepRunDraft): string[] {
       if (!config.modes.includes(m.mode)) problems.push(`${at}.mode ${m.mode} is not in config.modes`)
       if (m.chunkItems === null || !sizes.includes(m.chunkItems)) problems.push(`${at}.chunkItems ${String(m.chunkItems)} is not in config.chunkSizes`)
     }
-    const fileBytes = m.mode === 'textLazy' ? file.textBytes : file.bytes
+    const fileBytes = m.mode === 'text' ? file.textBytes : file.bytes
     if (m.fileBytes !== fileBytes) problems.push(`${at}.fileBytes ${m.fileBytes} is not the size of the file it read (${String(fileBytes)})`)
     if (m.bytesRead > m.fileBytes) problems.push(`${at} read more bytes than the file has`)
     if (!m.capped && m.bytesRead !== m.fileBytes) problems.push(`${at} is not capped but did not read the whole file`)
@@ -271,6 +275,26 @@ function consistent<T extends SweepRunDraft>() {
     if (!dataset.typed) return
     for (const problem of sweepRunProblems(dataset.value)) addIssue({ message: problem })
   })
+}
+
+/**
+ * A record of an older format brought up to SWEEP_FORMAT, so it goes through today's schema;
+ * anything else is returned as it is, for the schema to judge. Version 1 → 2: the text mode was
+ * called `textLazy`.
+ */
+export function migrateSweepRecord(data: object): object {
+  if ((data as { format?: unknown }).format !== 'yield-lab-sweep/1') return data
+  const old = data as { config?: { modes?: unknown }; measurements?: unknown }
+  const renamed = (mode: unknown): unknown => (mode === 'textLazy' ? 'text' : mode)
+  const config = old.config !== null && typeof old.config === 'object' ? old.config : undefined
+  return {
+    ...old,
+    format: SWEEP_FORMAT,
+    ...(config !== undefined && { config: { ...config, ...(Array.isArray(config.modes) && { modes: config.modes.map(renamed) }) } }),
+    ...(Array.isArray(old.measurements) && {
+      measurements: old.measurements.map((m: unknown) => (m !== null && typeof m === 'object' ? { ...m, mode: renamed((m as { mode?: unknown }).mode) } : m))
+    })
+  }
 }
 
 /** A run before it is saved (no id yet): what the sweep returns. */

@@ -62,7 +62,7 @@ async function cssColors(page: Page): Promise<Record<string, string>> {
   return page.evaluate(() => {
     const style = getComputedStyle(document.documentElement)
     const read = (name: string): string => style.getPropertyValue(name).trim()
-    return { lazyItem: read('--state-running'), lazyChunk: read('--accent'), textLazy: read('--state-created'), eager: read('--ok') }
+    return { lazyItem: read('--state-running'), lazyChunk: read('--accent'), text: read('--state-created'), eager: read('--ok') }
   })
 }
 

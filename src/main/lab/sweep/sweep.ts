@@ -35,7 +35,6 @@ import { itemBytes, type DataItem, type Dtype } from '../../../shared/dataFiles'
 import { isLabError, LabError } from '../../../shared/errors'
 import { formatBinaryBytes, formatItems } from '../../../shared/format'
 import type { JobProgress } from '../../../shared/jobs'
-import type { LazyReadMode } from '../../../shared/readJobs'
 import {
   assembleSweepRun,
   buildGrid,
@@ -162,10 +161,10 @@ function checkFiles(args: ParsedSweepArgs, largestChunk: number, notes: string[]
   let modes = [...args.modes]
   let textPath: string | null = null
   let textBytes: number | null = null
-  if (modes.includes('textLazy')) {
+  if (modes.includes('text')) {
     const candidate = args.textPath ?? join(dirname(args.path), `${basename(args.path, extname(args.path))}.txt`)
     if (args.textPath === undefined && (!existsSync(candidate) || candidate === args.path)) {
-      modes = modes.filter((mode) => mode !== 'textLazy')
+      modes = modes.filter((mode) => mode !== 'text')
       notes.push(`Text lazy was skipped: no text twin ${basename(candidate)} beside the data file (write one with the Read tab's sample data, "with text").`)
     } else {
       const text = readHead(candidate)
@@ -195,13 +194,10 @@ function machineInfo(appVersion: string): SweepMachine {
   }
 }
 
-/** The Read tab's mode of each swept mode: the sweep reads through the very same readers. */
-const readModeOf: Readonly<Record<SweepMode, LazyReadMode>> = { lazyItem: 'lazyItem', lazyChunk: 'lazyChunk', textLazy: 'text' }
-
 function openReader(mode: SweepMode, files: SweepFiles, chunkItems: number): DataReader<DataItem> {
-  const path = mode === 'textLazy' ? files.textPath! : files.path
+  const path = mode === 'text' ? files.textPath! : files.path
   // The chunks never leave this thread: the one reused buffer (summed with SIMD) is the fast way.
-  return openLazyReader(readModeOf[mode], path, chunkItems, files.dtype, { reuseBuffer: true })
+  return openLazyReader(mode, path, chunkItems, files.dtype, { reuseBuffer: true })
 }
 
 /**
@@ -247,13 +243,13 @@ class RunClock implements JobControl {
 type Measured = Omit<SweepMeasurement, 'seq' | 'repeat'>
 
 function measureLazy(mode: SweepMode, chunkItems: number, files: SweepFiles, capMs: number, control: JobControl): Measured {
-  const fileBytes = mode === 'textLazy' ? files.textBytes! : files.bytes
+  const fileBytes = mode === 'text' ? files.textBytes! : files.bytes
   const reader = openReader(mode, files, chunkItems)
   const started = performance.now()
   const clock = new RunClock(control, started + capMs)
   try {
     const result = processData([reader], { progressEvery: REPORT_EVERY, control: clock })
-    if (result.bytes !== fileBytes || (mode !== 'textLazy' && result.count !== files.items)) {
+    if (result.bytes !== fileBytes || (mode !== 'text' && result.count !== files.items)) {
       throw new LabError('MALFORMED_DATA', `${reader.readStats.path} changed while the sweep read it (read ${result.bytes} of ${fileBytes} bytes)`, reader.readStats.path)
     }
     return { mode, chunkItems, fileBytes, bytesRead: result.bytes, itemsRead: result.count, elapsedMs: result.elapsedMs, capped: false }
@@ -265,12 +261,12 @@ function measureLazy(mode: SweepMode, chunkItems: number, files: SweepFiles, cap
     let elapsedMs: number
     if (last !== undefined && last.items > 0) {
       itemsRead = last.items
-      bytesRead = mode === 'textLazy' ? last.bytes : last.items * itemBytes[files.dtype]
+      bytesRead = mode === 'text' ? last.bytes : last.items * itemBytes[files.dtype]
       elapsedMs = last.elapsedMs
     } else {
       // Not even one report within the cap (a very slow source): what the reader read, and the time until now.
       bytesRead = reader.readStats.bytesRead
-      itemsRead = mode === 'textLazy' ? 0 : Math.floor(bytesRead / itemBytes[files.dtype])
+      itemsRead = mode === 'text' ? 0 : Math.floor(bytesRead / itemBytes[files.dtype])
       elapsedMs = performance.now() - started
     }
     if (bytesRead <= 0 || !(elapsedMs > 0)) {

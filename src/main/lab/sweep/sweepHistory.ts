@@ -1,6 +1,7 @@
 /**
  * Past sweeps, kept as one JSON file per run in `<dataDirectory>/sweeps/<id>.json` (the
- * `yield-lab-sweep/1` record of src/shared/sweep.ts).
+ * `yield-lab-sweep/2` record of src/shared/sweep.ts; older formats are migrated as
+ * they are read, never rewritten).
  *
  * Nothing partial ever lands in history: a record is validated in full (schema and internal
  * consistency) before anything is written, then written to a temporary file in the same folder,
@@ -15,6 +16,7 @@ import * as v from 'valibot'
 import { LabError } from '../../../shared/errors'
 import {
   MAX_SWEEP_JSON_CHARS,
+  migrateSweepRecord,
   SWEEP_FORMAT,
   SWEEP_ID_PATTERN,
   sweepRunDraftSchema,
@@ -69,7 +71,8 @@ export function parseSweepJson(text: string): SweepRun | SweepRunDraft {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new LabError('MALFORMED_DATA', 'This JSON is not a Yield Lab sweep: expected an object with "format": "' + SWEEP_FORMAT + '".')
   }
-  const format = (data as { format?: unknown }).format
+  const record = migrateSweepRecord(data)
+  const format = (record as { format?: unknown }).format
   if (format !== SWEEP_FORMAT) {
     throw new LabError(
       'MALFORMED_DATA',
@@ -78,8 +81,8 @@ export function parseSweepJson(text: string): SweepRun | SweepRunDraft {
         : `This JSON is not a Yield Lab sweep (its "format" is ${format === undefined ? 'missing' : JSON.stringify(format)}, expected "${SWEEP_FORMAT}").`
     )
   }
-  const hasId = Object.hasOwn(data, 'id')
-  const parsed = hasId ? v.safeParse(sweepRunSchema, data) : v.safeParse(sweepRunDraftSchema, data)
+  const hasId = Object.hasOwn(record, 'id')
+  const parsed = hasId ? v.safeParse(sweepRunSchema, record) : v.safeParse(sweepRunDraftSchema, record)
   if (!parsed.success) throw new LabError('MALFORMED_DATA', `This Yield Lab sweep is damaged or was edited: ${describeIssues(parsed.issues).replace(/^Invalid sweep record: /, '')}`)
   return parsed.output
 }

@@ -321,7 +321,7 @@ export function buildSweepChart(input: SweepChartInput): SweepChart {
     label: 'lecture: read 10–100 kB at a time',
     labelAt: view === 'throughput' ? ('bottom' as const) : ('top' as const)
   }
-  const textBytes = primary?.run.config.modes.includes('textLazy') ? primary.run.file.textBytes : null
+  const textBytes = primary?.run.config.modes.includes('text') ? primary.run.file.textBytes : null
   const sizes = primary === undefined ? '' : textBytes === null ? ` (${formatBinaryBytes(primary.run.file.bytes)} file)` : ` (binary ${formatBinaryBytes(primary.run.file.bytes)}, text ${formatBinaryBytes(textBytes)})`
   const yTitle = view === 'throughput' ? 'throughput, MB/s (10⁶ bytes per second)' : `time to read the whole file, s${sizes}`
   const options: ChartOptions<'line'> = {

@@ -56,7 +56,7 @@ export const defaultSweepForm = (): SweepForm => ({
   path: '',
   textPath: '',
   dtype: 'float64',
-  modes: { lazyItem: true, lazyChunk: true, textLazy: true },
+  modes: { lazyItem: true, lazyChunk: true, text: true },
   minChunk: 1,
   maxChunk: 1024 * 1024,
   pointsPerDoubling: 1,

@@ -142,7 +142,7 @@ describe('the sweep on a small file', () => {
     expect(events[0]?.type).toBe('plan')
     const plan = (events[0] as Extract<SweepEvent, { type: 'plan' }>).plan
     expect(plan.config.chunkSizes).toEqual([1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024])
-    expect(plan.config.modes).toEqual(['lazyItem', 'lazyChunk', 'textLazy'])
+    expect(plan.config.modes).toEqual(['lazyItem', 'lazyChunk', 'text'])
     expect(plan.file).toMatchObject({ path: small, bytes: 65536, items: 8192, dtype: 'float64', textPath: smallText })
     expect(plan.plannedRuns).toBe((11 * 3 + 1) * 2)
     expect(plan.cache).toMatchObject({ state: 'warm', residentBytes: null })
@@ -158,7 +158,7 @@ describe('the sweep on a small file', () => {
       expect(m.elapsedMs).toBeGreaterThan(0)
       if (m.capped) expect(m.bytesRead).toBeLessThan(m.fileBytes)
       else expect(m.bytesRead).toBe(m.fileBytes)
-      if (m.mode !== 'textLazy' && !m.capped) expect(m.itemsRead).toBe(8192)
+      if (m.mode !== 'text' && !m.capped) expect(m.itemsRead).toBe(8192)
     }
     expect(v.safeParse(sweepRunDraftSchema, run).issues).toBeUndefined()
     expect(sweepRunProblems(run)).toEqual([])

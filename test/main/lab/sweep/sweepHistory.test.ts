@@ -118,6 +118,37 @@ describe('exports and import', () => {
     expect(new SweepHistory(join(dataDirectory, 'colleague')).import(sweepJson(record)).imported?.originalId).toBe('')
   })
 
+  /** The record as version 1 wrote it: the text mode was called textLazy. */
+  function asVersion1(run: SweepRunDraft & { id?: string }): string {
+    const modeOf = (mode: string): string => (mode === 'text' ? 'textLazy' : mode)
+    return JSON.stringify({
+      ...run,
+      format: 'yield-lab-sweep/1',
+      config: { ...run.config, modes: run.config.modes.map(modeOf) },
+      measurements: run.measurements.map((m) => ({ ...m, mode: modeOf(m.mode) }))
+    })
+  }
+
+  test('a version-1 sweep (mode textLazy) still imports, as version 2 with mode text', () => {
+    expect(record.config.modes).toContain('text')
+    const old = asVersion1(record)
+    expect(old).toContain('"textLazy"')
+    const imported = new SweepHistory(dataDirectory).import(old)
+    const { id: _id, imported: _imported, ...data } = imported
+    expect(data).toEqual(record)
+    expect(JSON.parse(readFileSync(join(sweepsDir(), `${imported.id}.json`), 'utf8'))).toMatchObject({ format: 'yield-lab-sweep/2' })
+  })
+
+  test('a version-1 file in history is listed as version 2 and left as it is on disk', () => {
+    const saved = new SweepHistory(dataDirectory).save(record)
+    const file = join(sweepsDir(), `${saved.id}.json`)
+    writeFileSync(file, asVersion1(saved))
+    const { runs, problems } = new SweepHistory(dataDirectory).list()
+    expect(problems).toEqual([])
+    expect(runs).toEqual([saved])
+    expect(readFileSync(file, 'utf8')).toContain('"textLazy"')
+  })
+
   test('CSV round-trip: every run, numbers exact, awkward labels quoted', () => {
     const text = measurementsCsv({ ...record, id: 'sweep-20250101T000000Z-abcdef' })
     const rows = parseCsv(text)
@@ -170,7 +201,7 @@ describe('the sweeps.* channels', () => {
     const saved = await dispatch(h, 'sweeps.save', { run: record }, 'owner')
     expect(saved).toMatchObject({ ok: true, value: { id: expect.stringMatching(SWEEP_ID_PATTERN) } })
     const id = (saved as { value: { id: string } }).value.id
-    expect(JSON.parse(readFileSync(join(sweepsDir(), `${id}.json`), 'utf8'))).toMatchObject({ id, format: 'yield-lab-sweep/1' })
+    expect(JSON.parse(readFileSync(join(sweepsDir(), `${id}.json`), 'utf8'))).toMatchObject({ id, format: 'yield-lab-sweep/2' })
     const imported = await dispatch(h, 'sweeps.import', { json: sweepJson(record) }, 'owner')
     expect(imported.ok).toBe(true)
     const listed = await dispatch(h, 'sweeps.list', undefined, 'owner')

@@ -19,7 +19,7 @@ const theme: ChartTheme = {
   grid: '#dddddd',
   panel: '#ffffff',
   band: '#e3eafc',
-  modes: { lazyItem: '#c77700', lazyChunk: '#2f5bd3', textLazy: '#6b5bd3', eager: '#1c7c4a' }
+  modes: { lazyItem: '#c77700', lazyChunk: '#2f5bd3', text: '#6b5bd3', eager: '#1c7c4a' }
 }
 
 /** A synthetic record: throughput grows with the chunk size; chunks below 4 items are capped. */
@@ -40,7 +40,7 @@ function makeRun(options: { chunkSizes?: number[]; modes?: SweepMode[]; repeats?
     return { seq, mode: run.mode, chunkItems: run.chunkItems, repeat: run.repeat, fileBytes: bytes, bytesRead, itemsRead: bytesRead / itemSize, elapsedMs: bytesRead / 1e3 / rate, capped }
   })
   const run: SweepRunDraft = {
-    format: 'yield-lab-sweep/1',
+    format: 'yield-lab-sweep/2',
     label: options.label ?? 'data.bin',
     createdAt: '2025-01-01T00:00:00.000Z',
     finishedAt: '2025-01-01T00:01:00.000Z',

@@ -81,7 +81,7 @@ describe('the form', () => {
     form.maxChunk = 16
     expect(sweepArgsFromForm(form)).toEqual({ error: expect.stringContaining('larger than the largest') })
     form.minChunk = 1
-    form.modes = { lazyItem: false, lazyChunk: false, textLazy: false }
+    form.modes = { lazyItem: false, lazyChunk: false, text: false }
     expect(sweepArgsFromForm(form)).toEqual({ error: 'Choose at least one mode.' })
   })
 })
