@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot'
 import type { LabErrorInfo } from './errors'
-import type { JobProgress } from './jobs'
+import type { JobProgressReport } from './jobKinds'
 import { jobKinds, type JobKind } from './jobKinds'
 import { MAX_SWEEP_JSON_CHARS, sweepIdSchema, sweepRunDraftSchema, type SweepRun } from './sweep'
 
@@ -86,7 +86,7 @@ export type ChannelOutput<C extends Channel> = (typeof channels)[C]['output']
 
 /** Events main sends to the renderer. */
 export interface LabEvents {
-  'job.progress': { id: string; progress: JobProgress }
+  'job.progress': { id: string; progress: JobProgressReport }
   'job.log': { id: string; line: string }
 }
 export type LabEvent = keyof LabEvents

@@ -168,8 +168,37 @@ export interface ReadJobSummary {
   bytes: number
 }
 
-/**
- * Stats of a process job's progress reports (unit 'bytes', total = the inputs' file sizes):
- * items, bytes, mbPerSecond, itemsPerSecond, rssBytes, peakRssBytes, elapsedMs.
- */
-export type ProcessProgressStat = 'items' | 'bytes' | 'mbPerSecond' | 'itemsPerSecond' | 'rssBytes' | 'peakRssBytes' | 'elapsedMs'
+/** Stats of processData()'s own progress reports (unit 'items'). */
+export interface ProcessDataStats {
+  items: number
+  bytes: number
+  rssBytes: number
+  elapsedMs: number
+}
+
+/** Stats of a process job's progress reports (unit 'bytes', total = the inputs' file sizes). */
+export interface ProcessJobStats extends ProcessDataStats {
+  mbPerSecond: number
+  itemsPerSecond: number
+  peakRssBytes: number
+}
+
+/** Stats of an eager read's progress reports (unit 'bytes', total = the file's size). */
+export interface EagerReadStats {
+  bytes: number
+  rssBytes: number
+}
+
+/** Stats of the sample-data generator's progress reports (unit 'bytes', total = the binary file's size). */
+export interface SampleDataStats {
+  bytes: number
+  items: number
+  textBytes: number
+  rssBytes: number
+}
+
+/** Stats of a read job's progress reports (unit 'items'). */
+export interface ReadJobStats {
+  items: number
+  bytes: number
+}

@@ -320,6 +320,15 @@ export interface SweepPlan {
 }
 export type SweepEvent = { type: 'plan'; plan: SweepPlan } | { type: 'measurement'; measurement: SweepMeasurement }
 
+/** Stats of a sweep's progress reports (unit 'items': runs measured of those planned). */
+export interface SweepStats {
+  runs: number
+  planned: number
+  elapsedMs: number
+  /** Time left at the pace so far. */
+  etaMs: number
+}
+
 /** The record of a sweep from its plan and the runs measured so far (the job's return value, or a cancelled sweep's partial record). */
 export function assembleSweepRun(plan: SweepPlan, measurements: readonly SweepMeasurement[], status: 'complete' | 'cancelled', finishedAt: string): SweepRunDraft {
   return {

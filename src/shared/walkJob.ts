@@ -121,6 +121,9 @@ export interface WalkSummary {
   keptBytes: number
 }
 
+/** Stats of a walk's progress reports (unit 'entries', completed = dirs + files): entries listed so far. */
+export type WalkStats = Pick<WalkSummary, 'dirs' | 'files' | 'bytes' | 'errors'>
+
 /** A summary with nothing counted yet. */
 export function emptyWalkSummary(): WalkSummary {
   return { dirs: 0, files: 0, bytes: 0, errors: 0, keptFiles: 0, keptBytes: 0 }

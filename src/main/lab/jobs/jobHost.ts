@@ -7,8 +7,7 @@ import type { Worker } from 'node:worker_threads'
 import * as v from 'valibot'
 import type { GeneratorState, JobBatch, JobHandle } from '../../../shared/contract'
 import { LabError } from '../../../shared/errors'
-import type { JobProgress } from '../../../shared/jobs'
-import { jobArgsSchemas, type JobKind } from '../../../shared/jobKinds'
+import { jobArgsSchemas, type JobKind, type JobProgressReport } from '../../../shared/jobKinds'
 import type { JobReply, JobRequest, JobWorkerData } from './jobProtocol'
 import { validationError } from '../validation'
 
@@ -16,7 +15,7 @@ export type Owner = string | number
 
 export interface JobHostOptions {
   createWorker(data: JobWorkerData): Worker
-  onProgress(owner: Owner, id: string, progress: JobProgress): void
+  onProgress(owner: Owner, id: string, progress: JobProgressReport): void
   onLog(owner: Owner, id: string, line: string): void
   /** Open (not yet closed) generators one renderer may hold at once. */
   maxOpenJobsPerOwner?: number

@@ -1,7 +1,6 @@
 /** Messages between the job host (main thread) and one job worker. */
 import type { LabErrorInfo } from '../../../shared/errors'
-import type { JobProgress } from '../../../shared/jobs'
-import type { JobKind } from '../../../shared/jobKinds'
+import type { JobKind, JobProgressReport } from '../../../shared/jobKinds'
 
 export interface JobWorkerData {
   kind: JobKind
@@ -15,5 +14,5 @@ export type JobRequest = { op: 'next'; maxItems: number } | { op: 'return' } | {
 export type JobReply =
   | { type: 'batch'; items: unknown[]; done: boolean; value?: unknown }
   | { type: 'error'; error: LabErrorInfo }
-  | { type: 'progress'; progress: JobProgress }
+  | { type: 'progress'; progress: JobProgressReport }
   | { type: 'log'; line: string }

@@ -2,7 +2,7 @@
  * Maps each job kind of the contract to the generator that implements it. It runs inside a job
  * worker; arguments were already validated by main against the contract's schema.
  */
-import type { JobKind, JobTypes, ParsedJobArgs } from '../../../shared/jobKinds'
+import type { JobKind, JobStats, JobTypes, ParsedJobArgs } from '../../../shared/jobKinds'
 import type { JobControl } from '../progress'
 import { processJob, readJob, sampleDataJob } from '../read/readJobs'
 import { sweep } from '../sweep/sweep'
@@ -10,7 +10,7 @@ import { walkJob } from '../walk/walkJob'
 
 type JobGeneratorFactory<K extends JobKind> = (
   args: ParsedJobArgs<K>,
-  control: JobControl
+  control: JobControl<JobStats<K>>
 ) => Generator<JobTypes[K]['item'], JobTypes[K]['value'], unknown>
 
 export const jobRegistry: { [K in JobKind]: JobGeneratorFactory<K> } = {

@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData, type TransferListItem } from 'node:worker_threads'
 import { LabError } from '../../../shared/errors'
-import type { JobProgress } from '../../../shared/jobs'
+import type { JobProgressReport, JobStats } from '../../../shared/jobKinds'
 import { toLabError } from '../errors'
 import type { JobReply, JobRequest, JobWorkerData } from './jobProtocol'
 import { jobRegistry } from './jobRegistry'
@@ -19,7 +19,7 @@ const port = parentPort!
 const { kind, args, cancelFlag } = workerData as JobWorkerData
 const cancelled = new Int32Array(cancelFlag)
 
-let pendingProgress: JobProgress | undefined
+let pendingProgress: JobProgressReport | undefined
 let lastProgressAt = 0
 
 function post(reply: JobReply, transfer: TransferListItem[] = []): void {
@@ -33,10 +33,11 @@ function flushProgress(): void {
   lastProgressAt = performance.now()
 }
 
-const control: JobControl = {
+const control: JobControl<JobStats<typeof kind>> = {
   isCancelled: () => Atomics.load(cancelled, 0) !== 0,
   report(progress) {
-    pendingProgress = progress
+    // The generator of `kind` reports that kind's stats (jobRegistry's types say so).
+    pendingProgress = { ...progress, kind } as JobProgressReport
     if (performance.now() - lastProgressAt >= PROGRESS_INTERVAL_MS) flushProgress()
   },
   log(line) {
@@ -49,7 +50,7 @@ const control: JobControl = {
   }
 }
 
-const factory = jobRegistry[kind] as (args: unknown, control: JobControl) => Generator<unknown, unknown, unknown>
+const factory = jobRegistry[kind] as (args: unknown, control: JobControl<JobStats<typeof kind>>) => Generator<unknown, unknown, unknown>
 /** Made at the first request, inside its error handling: a factory that throws becomes a LabError reply. */
 let made: Generator<unknown, unknown, unknown> | undefined
 const generator = (): Generator<unknown, unknown, unknown> => (made ??= factory(args, control))

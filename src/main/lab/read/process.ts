@@ -19,7 +19,7 @@ import { memoryUsage } from 'node:process'
 import { performance } from 'node:perf_hooks'
 import type { DataItem, NumericChunk } from '../../../shared/dataFiles'
 import { LabError } from '../../../shared/errors'
-import { DEFAULT_PROGRESS_EVERY, type ProcessResult } from '../../../shared/readJobs'
+import { DEFAULT_PROGRESS_EVERY, type ProcessDataStats, type ProcessResult } from '../../../shared/readJobs'
 import type { JobControl } from '../progress'
 import { uncontrolled } from '../progress'
 import type { ReadStats } from './readers'
@@ -30,7 +30,7 @@ export { sumChunk } from '../sum'
 export interface ProcessOptions {
   /** Report progress whenever the item count reaches a multiple of this (default 10000, as in the lecture). */
   progressEvery?: number
-  control?: JobControl
+  control?: JobControl<ProcessDataStats>
 }
 
 /** Cancellation is checked at least this often (in items), and at every chunk and every new input. */
@@ -89,7 +89,7 @@ class Meter {
   nextStop: number
 
   constructor(
-    private readonly control: JobControl,
+    private readonly control: JobControl<ProcessDataStats>,
     private readonly every: number
   ) {
     this.checkStep = Math.min(every, CANCEL_CHECK_ITEMS)
@@ -215,7 +215,7 @@ class Chain {
  * throws LabError 'CANCELLED'.
  */
 export function processData(inputs: Iterable<Iterable<DataItem>>, options: ProcessOptions = {}): ProcessResult {
-  const control = options.control ?? uncontrolled
+  const control: JobControl<ProcessDataStats> = options.control ?? uncontrolled
   const meter = new Meter(control, checkEvery(options.progressEvery ?? DEFAULT_PROGRESS_EVERY))
   const chain = new Chain(inputs)
   let sum = 0
@@ -305,7 +305,7 @@ export function* summingConsumer(): SummingConsumer {
  * finishes early, the remaining inputs are closed and its returned total is the result.
  */
 export function pushInto(consumer: SummingConsumer, inputs: Iterable<Iterable<DataItem>>, options: ProcessOptions = {}): ProcessResult {
-  const control = options.control ?? uncontrolled
+  const control: JobControl<ProcessDataStats> = options.control ?? uncontrolled
   const meter = new Meter(control, checkEvery(options.progressEvery ?? DEFAULT_PROGRESS_EVERY))
   const chain = new Chain(inputs)
   const primed = consumer.next()

@@ -21,10 +21,15 @@ import type {
   ParsedProcessArgs,
   ParsedReadArgs,
   ParsedSampleDataArgs,
+  EagerReadStats,
+  ProcessDataStats,
   ProcessInputInfo,
   ProcessJobResult,
+  ProcessJobStats,
+  ReadJobStats,
   ReadJobSummary,
-  SampleDataResult
+  SampleDataResult,
+  SampleDataStats
 } from '../../../shared/readJobs'
 import { processData, pushInto, ratesOf, summingConsumer } from './process'
 import type { JobControl } from '../progress'
@@ -56,19 +61,19 @@ class RunMeter {
   bytesBefore = 0
 
   constructor(
-    private readonly control: JobControl,
+    private readonly control: JobControl<ProcessJobStats>,
     private readonly totalBytes: number
   ) {}
 
   /** A report from processData()/pushInto(): unit items, stats { items, bytes, rssBytes }. */
-  fromProcess(progress: JobProgress): void {
-    this.items = progress.stats['items'] ?? progress.completed
-    this.emit(progress.stats['bytes'] ?? 0, progress.stats['rssBytes'])
+  fromProcess(progress: JobProgress<ProcessDataStats>): void {
+    this.items = progress.stats.items
+    this.emit(progress.stats.bytes, progress.stats.rssBytes)
   }
 
   /** A report from readBinaryEager: unit bytes within the current file. */
-  fromEager(progress: JobProgress): void {
-    this.emit(this.bytesBefore + progress.completed, progress.stats['rssBytes'])
+  fromEager(progress: JobProgress<EagerReadStats>): void {
+    this.emit(this.bytesBefore + progress.completed, progress.stats.rssBytes)
   }
 
   notePeak(rss: number): void {
@@ -99,9 +104,9 @@ class RunMeter {
  * The lecture's read_binary_eager as an input of process(): the read happens when processData()
  * reaches this input (so it is timed with the rest), and the whole array is one chunk.
  */
-function eagerInput(input: Input, maxBytes: number | undefined, meter: RunMeter, control: JobControl): DataReader<DataItem> {
+function eagerInput(input: Input, maxBytes: number | undefined, meter: RunMeter, control: JobControl<ProcessJobStats>): DataReader<DataItem> {
   const readStats: ReadStats = { path: input.path, fileBytes: undefined, bytesRead: 0 }
-  const eagerControl: JobControl = {
+  const eagerControl: JobControl<EagerReadStats> = {
     isCancelled: () => control.isCancelled(),
     report: (progress) => meter.fromEager(progress)
   }
@@ -115,7 +120,7 @@ function eagerInput(input: Input, maxBytes: number | undefined, meter: RunMeter,
   return Object.assign(items(), { readStats })
 }
 
-function makeInput(input: Input, args: ParsedProcessArgs, meter: RunMeter, control: JobControl): DataReader<DataItem> {
+function makeInput(input: Input, args: ParsedProcessArgs, meter: RunMeter, control: JobControl<ProcessJobStats>): DataReader<DataItem> {
   if (input.mode === 'eager') return eagerInput(input, args.eagerMaxBytes, meter, control)
   // The chunks never leave this thread, so the one reused buffer (summed with SIMD) is fine here.
   return openLazyReader(input.mode, input.path, input.chunkSize, input.dtype, { log: control.log?.bind(control), reuseBuffer: true })
@@ -137,11 +142,11 @@ function tracked(readers: DataReader<DataItem>[], meter: RunMeter): Iterable<Dat
 }
 
 /** Yields nothing: computes in its first next() and returns the result. */
-export function* processJob(args: ParsedProcessArgs, control: JobControl): Generator<never, ProcessJobResult, unknown> {
+export function* processJob(args: ParsedProcessArgs, control: JobControl<ProcessJobStats>): Generator<never, ProcessJobResult, unknown> {
   const totalBytes = args.inputs.reduce((sum, input) => sum + sizeOf(input.path), 0)
   const meter = new RunMeter(control, totalBytes)
   const readers = args.inputs.map((input) => makeInput(input, args, meter, control))
-  const meterControl: JobControl = {
+  const meterControl: JobControl<ProcessDataStats> = {
     isCancelled: () => control.isCancelled(),
     report: (progress) => meter.fromProcess(progress)
   }
@@ -156,12 +161,12 @@ export function* processJob(args: ParsedProcessArgs, control: JobControl): Gener
   return { ...result, peakRssBytes: meter.peakRss, startRssBytes: meter.startRss, style: args.style, inputs: infos }
 }
 
-export function* sampleDataJob(args: ParsedSampleDataArgs, control: JobControl): Generator<never, SampleDataResult, unknown> {
+export function* sampleDataJob(args: ParsedSampleDataArgs, control: JobControl<SampleDataStats>): Generator<never, SampleDataResult, unknown> {
   return writeSampleData({ ...args, control })
 }
 
 /** One lazy reader as a remote generator: for-of closes the reader when the job is closed early. */
-export function* readJob(args: ParsedReadArgs, control: JobControl): Generator<DataItem, ReadJobSummary, unknown> {
+export function* readJob(args: ParsedReadArgs, control: JobControl<ReadJobStats>): Generator<DataItem, ReadJobSummary, unknown> {
   // Owned chunks (no reused buffer): they are transferred.
   const reader = openLazyReader(args.mode, args.path, args.chunkSize, args.dtype, { log: control.log?.bind(control) })
   const summary: ReadJobSummary = { count: 0, yielded: 0, bytes: 0 }

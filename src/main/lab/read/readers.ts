@@ -30,7 +30,7 @@ import type { JobControl } from '../progress'
 import { uncontrolled } from '../progress'
 import { dtypes, itemBytes, MAX_CHUNK_BYTES, maxChunkItems, type DataItem, type Dtype, type NumericChunk } from '../../../shared/dataFiles'
 import { LabError } from '../../../shared/errors'
-import type { LazyReadMode } from '../../../shared/readJobs'
+import type { EagerReadStats, LazyReadMode } from '../../../shared/readJobs'
 import { toLabError } from '../errors'
 import { openRegularFile, type OpenedFile } from '../openRegularFile'
 import { adviseHugePages, canReadInParallel, readParallel } from '../native'
@@ -212,7 +212,7 @@ export interface EagerOptions {
   /** Refuse files larger than this (TOO_LARGE). Default: half the physical memory. */
   maxBytes?: number
   /** Cancel is checked and progress (unit 'bytes') reported between the large reads. */
-  control?: JobControl
+  control?: JobControl<EagerReadStats>
 }
 
 export function defaultEagerMaxBytes(): number {
@@ -234,7 +234,7 @@ export function readBinaryEager<D extends Dtype = 'float64'>(path: string, dtype
   if (typeof maxBytes !== 'number' || Number.isNaN(maxBytes) || maxBytes < 0) {
     throw new LabError('INVALID_ARGUMENT', `maxBytes must be a non-negative number of bytes, got ${String(maxBytes)}`)
   }
-  const control = options.control ?? uncontrolled
+  const control: JobControl<EagerReadStats> = options.control ?? uncontrolled
   const file = openRegularFile(path)
   try {
     const size = file.size

@@ -8,7 +8,7 @@ import { closeSync, lstatSync, mkdirSync, openSync, statfsSync, statSync, unlink
 import { endianness } from 'node:os'
 import { join, resolve } from 'node:path'
 import { LabError } from '../../../shared/errors'
-import { isSampleName, MAX_SAMPLE_NAME_LENGTH, SAMPLE_TEXT_LINE_BYTES, type SampleDataMeta, type SampleDataResult } from '../../../shared/readJobs'
+import { isSampleName, MAX_SAMPLE_NAME_LENGTH, SAMPLE_TEXT_LINE_BYTES, type SampleDataMeta, type SampleDataResult, type SampleDataStats } from '../../../shared/readJobs'
 import { toLabError } from '../errors'
 import type { JobControl } from '../progress'
 import { uncontrolled } from '../progress'
@@ -33,7 +33,7 @@ export interface SampleDataOptions {
   withText?: boolean
   /** Replace existing targets (regular files only). Without it an existing target is ALREADY_EXISTS. */
   overwrite?: boolean
-  control?: JobControl
+  control?: JobControl<SampleDataStats>
 }
 
 /** Items generated and written per chunk: 1 MiB of float64. */
@@ -236,7 +236,7 @@ function writeAll(fd: number, data: Uint8Array, path: string): void {
 export function writeSampleData(options: SampleDataOptions): SampleDataResult {
   const { bytes, seed, directory, name } = checkOptions(options)
   const withText = options.withText === true
-  const control = options.control ?? uncontrolled
+  const control: JobControl<SampleDataStats> = options.control ?? uncontrolled
   const count = bytes / 8
 
   try {

@@ -47,8 +47,10 @@ import {
   type SweepMeasurement,
   type SweepMode,
   type SweepPlan,
-  type SweepRunDraft
+  type SweepRunDraft,
+  type SweepStats
 } from '../../../shared/sweep'
+import type { ProcessDataStats } from '../../../shared/readJobs'
 import { collectAppInfo } from '../appInfo'
 import { toLabError } from '../errors'
 import { openRegularFile } from '../openRegularFile'
@@ -204,7 +206,7 @@ function openReader(mode: SweepMode, files: SweepFiles, chunkItems: number): Dat
  * processData()'s control for one run: cancelled when the sweep is, or (with `capHit` set) when the
  * time cap has passed; keeps the last progress report (items, bytes, elapsed: one consistent pair).
  */
-class RunClock implements JobControl {
+class RunClock implements JobControl<ProcessDataStats> {
   capHit = false
   last: { items: number; bytes: number; elapsedMs: number } | undefined
   private stride = 1
@@ -212,7 +214,7 @@ class RunClock implements JobControl {
   private lastLook: number
 
   constructor(
-    private readonly outer: JobControl,
+    private readonly outer: JobControl<SweepStats>,
     private readonly deadline: number
   ) {
     this.lastLook = performance.now()
@@ -234,15 +236,15 @@ class RunClock implements JobControl {
     return false
   }
 
-  report(progress: JobProgress): void {
-    const { items = 0, bytes = 0, elapsedMs = 0 } = progress.stats
+  report(progress: JobProgress<ProcessDataStats>): void {
+    const { items, bytes, elapsedMs } = progress.stats
     this.last = { items, bytes, elapsedMs }
   }
 }
 
 type Measured = Omit<SweepMeasurement, 'seq' | 'repeat'>
 
-function measureLazy(mode: SweepMode, chunkItems: number, files: SweepFiles, capMs: number, control: JobControl): Measured {
+function measureLazy(mode: SweepMode, chunkItems: number, files: SweepFiles, capMs: number, control: JobControl<SweepStats>): Measured {
   const fileBytes = mode === 'text' ? files.textBytes! : files.bytes
   const reader = openReader(mode, files, chunkItems)
   const started = performance.now()
@@ -277,7 +279,7 @@ function measureLazy(mode: SweepMode, chunkItems: number, files: SweepFiles, cap
   }
 }
 
-function measureEager(files: SweepFiles, eagerMaxBytes: number, control: JobControl): Measured {
+function measureEager(files: SweepFiles, eagerMaxBytes: number, control: JobControl<SweepStats>): Measured {
   const started = performance.now()
   const array = readBinaryEager(files.path, files.dtype, { maxBytes: eagerMaxBytes, control: { isCancelled: () => control.isCancelled(), report: () => {} } })
   const result = processData([[array]], { progressEvery: Number.MAX_SAFE_INTEGER })
@@ -285,12 +287,12 @@ function measureEager(files: SweepFiles, eagerMaxBytes: number, control: JobCont
   return { mode: 'eager', chunkItems: null, fileBytes: files.bytes, bytesRead: array.byteLength, itemsRead: result.count, elapsedMs, capped: false }
 }
 
-function measure(run: PlannedRun, files: SweepFiles, capMs: number, eagerMaxBytes: number, control: JobControl): Measured {
+function measure(run: PlannedRun, files: SweepFiles, capMs: number, eagerMaxBytes: number, control: JobControl<SweepStats>): Measured {
   return run.mode === 'eager' ? measureEager(files, eagerMaxBytes, control) : measureLazy(run.mode, run.chunkItems!, files, capMs, control)
 }
 
 /** Reads a file once through (filling the page cache); false if cancelled. */
-function readThrough(path: string, dtype: Dtype | 'text', control: JobControl): boolean {
+function readThrough(path: string, dtype: Dtype | 'text', control: JobControl<SweepStats>): boolean {
   const reader = dtype === 'text' ? readTextLazy(path, { chunkBytes: 1024 * 1024 }) : readBinaryChunks(path, WARM_CHUNK_ITEMS, dtype, { reuseBuffer: true })
   try {
     processData([reader], { progressEvery: 1 << 20, control: { isCancelled: () => control.isCancelled(), report: () => {} } })
@@ -312,7 +314,7 @@ function flushToDisk(path: string): void {
   }
 }
 
-function prepareCache(args: ParsedSweepArgs, files: SweepFiles, tools: SweepTools, control: JobControl, notes: string[]): SweepCacheInfo | undefined {
+function prepareCache(args: ParsedSweepArgs, files: SweepFiles, tools: SweepTools, control: JobControl<SweepStats>, notes: string[]): SweepCacheInfo | undefined {
   const paths = [files.path, ...(files.textPath === null ? [] : [files.textPath])]
   if (args.cache === 'cold') {
     // Dirty pages (a file written moments ago) cannot be dropped: write them back first.
@@ -346,7 +348,7 @@ function prepareCache(args: ParsedSweepArgs, files: SweepFiles, tools: SweepTool
 }
 
 /** A few short runs of each mode before measuring, so the first measured runs do not pay for JIT compilation. */
-function warmUpCode(modes: readonly SweepMode[], chunkSizes: readonly number[], files: SweepFiles, eagerMaxBytes: number | undefined, control: JobControl): void {
+function warmUpCode(modes: readonly SweepMode[], chunkSizes: readonly number[], files: SweepFiles, eagerMaxBytes: number | undefined, control: JobControl<SweepStats>): void {
   const chunk = chunkSizes[Math.floor(chunkSizes.length / 2)]!
   const runs: (() => unknown)[] = []
   for (const mode of modes) for (const size of new Set([chunkSizes[0]!, chunk])) runs.push(() => measureLazy(mode, size, files, JIT_WARMUP_MS, control))
@@ -366,7 +368,7 @@ function warmUpCode(modes: readonly SweepMode[], chunkSizes: readonly number[], 
  * The sweep. Argument problems (bad file, absurd grid, file smaller than the largest chunk,
  * unavailable cold cache) are LabErrors thrown on the first next(), before anything is measured.
  */
-export function* sweep(args: ParsedSweepArgs, control: JobControl, tools: SweepTools = systemTools): Generator<SweepEvent, SweepRunDraft, unknown> {
+export function* sweep(args: ParsedSweepArgs, control: JobControl<SweepStats>, tools: SweepTools = systemTools): Generator<SweepEvent, SweepRunDraft, unknown> {
   const createdAt = new Date().toISOString()
   const chunkSizes = buildGrid(args.grid, args.dtype)
   const notes: string[] = []
@@ -438,7 +440,7 @@ export function* sweep(args: ParsedSweepArgs, control: JobControl, tools: SweepT
 }
 
 /** Drives a sweep to its end, handing each event to `onEvent` (tests and the CLI's simple paths). */
-export function runSweep(args: ParsedSweepArgs, control: JobControl, onEvent: (event: SweepEvent) => void = () => {}, tools?: SweepTools): SweepRunDraft {
+export function runSweep(args: ParsedSweepArgs, control: JobControl<SweepStats>, onEvent: (event: SweepEvent) => void = () => {}, tools?: SweepTools): SweepRunDraft {
   const generator = sweep(args, control, tools)
   for (;;) {
     const step = generator.next()

@@ -66,6 +66,7 @@ import { LabError } from '../../../shared/errors'
 import { toLabError } from '../errors'
 import { canListNatively, DIRENT_TYPE, errnoError, listDirectory } from '../native'
 import type { JobControl } from '../progress'
+import type { WalkStats } from '../../../shared/walkJob'
 
 /** `[dirpath, dirnames, filenames]`, as os.walk yields it. */
 export type WalkTriple = [dirpath: string, dirnames: string[], filenames: string[]]
@@ -86,7 +87,7 @@ export interface WalkOptions {
    * dirs + files, with stats { dirs: directories listed, files: other entries listed, bytes: sizes
    * of regular files (walkEntries only, 0 for walk), errors: onerror calls }.
    */
-  control?: JobControl
+  control?: JobControl<WalkStats>
 }
 
 /** What an entry is, from the entry itself (not following a symlink). */
@@ -221,7 +222,7 @@ class WalkState {
   constructor(
     readonly top: string,
     readonly onerror: ((error: LabError) => void) | undefined,
-    readonly control: JobControl | undefined
+    readonly control: JobControl<WalkStats> | undefined
   ) {}
 
   fail(error: LabError): void {

@@ -12,7 +12,7 @@
  */
 import { sep } from 'node:path'
 import type { LabError } from '../../../shared/errors'
-import { emptyWalkSummary, splitWalkPath, type ParsedWalkArgs, type WalkDirItem, type WalkErrorItem, type WalkFilterStage, type WalkItem, type WalkSummary } from '../../../shared/walkJob'
+import { emptyWalkSummary, splitWalkPath, type ParsedWalkArgs, type WalkDirItem, type WalkErrorItem, type WalkFilterStage, type WalkItem, type WalkStats, type WalkSummary } from '../../../shared/walkJob'
 import { compileFnmatch } from './fnmatch'
 import type { JobControl } from '../progress'
 import { checkWalkRoot, walkEntries, type WalkEntry } from './walk'
@@ -46,7 +46,7 @@ export function compilePipeline(stages: readonly WalkFilterStage[]): (files: Ite
 
 const fileLetter = { file: 'f', symlink: 'l', other: 'o', dir: 'd' } as const
 
-export function* walkJob(args: ParsedWalkArgs, control: JobControl): Generator<WalkItem, WalkSummary, unknown> {
+export function* walkJob(args: ParsedWalkArgs, control: JobControl<WalkStats>): Generator<WalkItem, WalkSummary, unknown> {
   const { top, topdown, followlinks, files: stages } = args
   checkWalkRoot(top)
   const pipeline = stages.length === 0 ? undefined : compilePipeline(stages)

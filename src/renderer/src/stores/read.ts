@@ -14,7 +14,7 @@ import { isLabError, LabError, type LabErrorInfo } from '../../../shared/errors'
 import { formatBytes } from '../../../shared/format'
 import type { JobProgress } from '../../../shared/jobs'
 import { baseName } from '../../../shared/paths'
-import { DEFAULT_CHUNK_ITEMS, DEFAULT_PROGRESS_EVERY, type ProcessArgs, type ReadMode, type SampleDataArgs, type SampleDataResult } from '../../../shared/readJobs'
+import { DEFAULT_CHUNK_ITEMS, DEFAULT_PROGRESS_EVERY, type ProcessArgs, type ProcessJobStats, type ReadMode, type SampleDataArgs, type SampleDataResult, type SampleDataStats } from '../../../shared/readJobs'
 import { call, describeError, errorInfo, onLabEvent } from '../ipc/client'
 import { loadSetting, saveSetting } from '../settings/settings'
 import {
@@ -120,7 +120,7 @@ export const useReadStore = defineStore('read', () => {
   const runJob = shallowRef<RemoteGenerator<'process'>>()
   /** What the current (or last) run was asked to do. */
   const runArgs = shallowRef<ProcessArgs>()
-  const progress = shallowRef<JobProgress>()
+  const progress = shallowRef<JobProgress<ProcessJobStats>>()
   const rssSamples = ref<number[]>([])
   const runFailure = ref<RunFailure>()
   const lastOutcome = ref<'done' | 'cancelled'>()
@@ -145,7 +145,7 @@ export const useReadStore = defineStore('read', () => {
   })
   const genPhase = ref<'idle' | 'running' | 'cancelling'>('idle')
   const genJob = shallowRef<RemoteGenerator<'sampleData'>>()
-  const genProgress = shallowRef<JobProgress>()
+  const genProgress = shallowRef<JobProgress<SampleDataStats>>()
   const genError = ref<LabErrorInfo>()
   const genOutcome = ref<'done' | 'cancelled'>()
   /** An existing file stopped the generator: asking whether to overwrite it. */
@@ -173,14 +173,11 @@ export const useReadStore = defineStore('read', () => {
 
   // ---- Events --------------------------------------------------------------------------------
   onLabEvent('job.progress', ({ id, progress: update }) => {
-    if (runJob.value?.id === id && runPhase.value !== 'idle') {
+    if (update.kind === 'process' && runJob.value?.id === id && runPhase.value !== 'idle') {
       progress.value = update
-      const rss = update.stats['rssBytes']
-      if (rss !== undefined) {
-        rssSamples.value.push(rss)
-        if (rssSamples.value.length > RSS_SAMPLES_KEPT) rssSamples.value.splice(0, rssSamples.value.length - RSS_SAMPLES_KEPT)
-      }
-    } else if (genJob.value?.id === id && genPhase.value !== 'idle') {
+      rssSamples.value.push(update.stats.rssBytes)
+      if (rssSamples.value.length > RSS_SAMPLES_KEPT) rssSamples.value.splice(0, rssSamples.value.length - RSS_SAMPLES_KEPT)
+    } else if (update.kind === 'sampleData' && genJob.value?.id === id && genPhase.value !== 'idle') {
       genProgress.value = update
     }
   })

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JobProgress } from '../../../../src/shared/jobs'
 import type { JobControl } from '../../../../src/main/lab/progress'
 import type { DataItem } from '../../../../src/shared/dataFiles'
+import type { ProcessDataStats } from '../../../../src/shared/readJobs'
 import { processData, pushInto, summingConsumer } from '../../../../src/main/lab/read/process'
 import { readBinaryChunks, readBinaryLazy, readTextLazy } from '../../../../src/main/lab/read/readers'
 import { allocateSummableBuffer, sumChunk, sumFloat64 } from '../../../../src/main/lab/sum'
@@ -19,15 +20,15 @@ let dir: string
 let file: string
 const ITEMS = 25_013
 
-function recorder(cancelAfterReports = Infinity): JobControl & { reports: JobProgress[]; checks: number } {
+function recorder(cancelAfterReports = Infinity): JobControl<ProcessDataStats> & { reports: JobProgress<ProcessDataStats>[]; checks: number } {
   const control = {
-    reports: [] as JobProgress[],
+    reports: [] as JobProgress<ProcessDataStats>[],
     checks: 0,
     isCancelled: () => {
       control.checks++
       return control.reports.length >= cancelAfterReports
     },
-    report: (progress: JobProgress) => void control.reports.push(progress)
+    report: (progress: JobProgress<ProcessDataStats>) => void control.reports.push(progress)
   }
   return control
 }

@@ -11,7 +11,7 @@ import type { JobProgress } from '../../../../src/shared/jobs'
 import { processData } from '../../../../src/main/lab/read/process'
 import { readBinaryEager, readBinaryLazy, readTextLazy } from '../../../../src/main/lab/read/readers'
 import { defaultDataDirectory, formatSavetxt, writeSampleData } from '../../../../src/main/lab/read/sampleData'
-import type { SampleDataMeta } from '../../../../src/shared/readJobs'
+import type { SampleDataMeta, SampleDataStats } from '../../../../src/shared/readJobs'
 import { catchLabError } from '../../../support/labErrors'
 import { requirePython, runPython } from '../../../support/python'
 
@@ -153,7 +153,7 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
   })
 
   it('reports progress in bytes up to the total', () => {
-    const reports: JobProgress[] = []
+    const reports: JobProgress<SampleDataStats>[] = []
     writeSampleData({ directory: freshDir(), name: 'p', bytes: 4 * 1024 * 1024, withText: true, control: { isCancelled: () => false, report: (p) => void reports.push(p) } })
     expect(reports.length).toBe(4)
     expect(reports.map((r) => r.completed)).toEqual([1, 2, 3, 4].map((m) => m * 1024 * 1024))

@@ -19,7 +19,8 @@ import {
   type SweepArgs,
   type SweepEvent,
   type SweepMeasurement,
-  type SweepRunDraft
+  type SweepRunDraft,
+  type SweepStats
 } from '../../../../src/shared/sweep'
 import { runSweep, sweep, systemTools, type SweepTools } from '../../../../src/main/lab/sweep/sweep'
 import type { JobControl } from '../../../../src/main/lab/progress'
@@ -41,7 +42,7 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const quiet: JobControl = { isCancelled: () => false, report: () => {} }
+const quiet: JobControl<SweepStats> = { isCancelled: () => false, report: () => {} }
 /** No page-cache tools: the tests must not depend on dd / fincore unless they say so. */
 const noTools: SweepTools = {
   evict: () => {
@@ -190,7 +191,7 @@ describe('the sweep on a small file', () => {
 
   test('cancel between runs returns the runs measured so far as a valid, cancelled record', () => {
     let seen = 0
-    const control: JobControl = { isCancelled: () => seen >= 5, report: () => {} }
+    const control: JobControl<SweepStats> = { isCancelled: () => seen >= 5, report: () => {} }
     const run = runSweep(args({ path: small }), control, (event) => event.type === 'measurement' && seen++, noTools)
     expect(run.status).toBe('cancelled')
     expect(run.measurements).toHaveLength(5)
@@ -203,7 +204,7 @@ describe('the sweep on a small file', () => {
     // whatever the machine's speed (a run of 512 Ki items checks every 8192 items at least).
     let measured = 0
     let checksAfterFirst = 0
-    const control: JobControl = {
+    const control: JobControl<SweepStats> = {
       isCancelled: () => measured >= 1 && ++checksAfterFirst >= 3,
       report: () => {}
     }
