@@ -6,7 +6,7 @@
  * LabErrors make the deeper checks (chunk bytes per dtype, file layout, file names).
  */
 import * as v from 'valibot'
-import { chunkItemsSchema, dtypeSchema, type Dtype } from './dataFiles'
+import { chunkItemsSchema, chunkSizeFits, dtypeSchema, type Dtype } from './dataFiles'
 import { filePathSchema } from './paths'
 
 /**
@@ -38,13 +38,16 @@ export function isSampleName(name: string): boolean {
 
 const optionalDtype = v.optional(dtypeSchema, 'float64')
 
-export const processInputSchema = v.strictObject({
-  path: filePathSchema,
-  mode: v.picklist(readModes, `must be one of ${readModes.join(', ')}`),
-  /** Items per read (eager ignores it; text reads chunkSize × item bytes per read). */
-  chunkSize: v.optional(chunkItemsSchema, DEFAULT_CHUNK_ITEMS),
-  dtype: optionalDtype
-})
+export const processInputSchema = v.pipe(
+  v.strictObject({
+    path: filePathSchema,
+    mode: v.picklist(readModes, `must be one of ${readModes.join(', ')}`),
+    /** Items per read (eager ignores it; text reads chunkSize × item bytes per read). */
+    chunkSize: v.optional(chunkItemsSchema, DEFAULT_CHUNK_ITEMS),
+    dtype: optionalDtype
+  }),
+  chunkSizeFits()
+)
 
 export const processArgsSchema = v.strictObject({
   /** Chained one after the other, like the lecture's process(*data_iterables). */
@@ -84,12 +87,15 @@ export const sampleDataArgsSchema = v.strictObject({
   overwrite: v.optional(v.boolean(), false)
 })
 
-export const readArgsSchema = v.strictObject({
-  path: filePathSchema,
-  mode: v.picklist(['lazyItem', 'lazyChunk', 'text'], 'must be lazyItem, lazyChunk or text'),
-  chunkSize: v.optional(chunkItemsSchema, DEFAULT_CHUNK_ITEMS),
-  dtype: optionalDtype
-})
+export const readArgsSchema = v.pipe(
+  v.strictObject({
+    path: filePathSchema,
+    mode: v.picklist(lazyReadModes, `must be ${lazyReadModes.slice(0, -1).join(', ')} or ${lazyReadModes.at(-1)}`),
+    chunkSize: v.optional(chunkItemsSchema, DEFAULT_CHUNK_ITEMS),
+    dtype: optionalDtype
+  }),
+  chunkSizeFits()
+)
 
 export type ProcessInput = v.InferInput<typeof processInputSchema>
 export type ProcessArgs = v.InferInput<typeof processArgsSchema>

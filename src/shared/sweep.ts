@@ -17,7 +17,7 @@
  * per file is extrapolated from the prefix's rate.
  */
 import * as v from 'valibot'
-import { chunkItemsSchema, dtypes, dtypeSchema, inSweetSpot, itemBytes, maxChunkItems, SWEET_SPOT_BYTES, type Dtype } from './dataFiles'
+import { chunkItemsSchema, chunkSizeProblem, dtypes, dtypeSchema, inSweetSpot, itemBytes, SWEET_SPOT_BYTES, type Dtype } from './dataFiles'
 import { LabError } from './errors'
 import { filePathSchema, MAX_PATH_LENGTH } from './paths'
 import { lazyReadModes, type LazyReadMode, type ReadMode } from './readJobs'
@@ -88,7 +88,12 @@ export const defaultSweepGrid = (): SweepGrid => ({ kind: 'log2', minItems: DEFA
 
 const cacheSchema = v.picklist(['warm', 'cold'], 'must be warm or cold')
 
-export const sweepArgsSchema = v.strictObject({
+/** The chunk sizes a grid names (its ends, for a log-2 grid). */
+function namedSizes(grid: v.InferOutput<typeof sweepGridSchema>): number[] {
+  return grid.kind === 'list' ? grid.sizes : [grid.minItems, grid.maxItems]
+}
+
+const sweepArgsEntries = v.strictObject({
   /** The binary data file (numpy tofile layout). */
   path: filePathSchema,
   dtype: v.optional(dtypeSchema, 'float64'),
@@ -127,6 +132,17 @@ export const sweepArgsSchema = v.strictObject({
   appVersion: v.optional(v.pipe(v.string(), v.maxLength(64, 'must be at most 64 characters')), 'unknown'),
   label: v.optional(v.pipe(v.string(), v.maxLength(200, 'must be at most 200 characters')))
 })
+export const sweepArgsSchema = v.pipe(
+  sweepArgsEntries,
+  // The chunk-size rule against the file's dtype, for every size the grid names.
+  v.forward(
+    v.check(
+      ({ grid, dtype }) => namedSizes(grid).every((size) => chunkSizeProblem(size, dtype) === undefined),
+      ({ input: { grid, dtype } }) => namedSizes(grid).map((size) => chunkSizeProblem(size, dtype)).find((problem) => problem !== undefined) ?? ''
+    ),
+    ['grid']
+  )
+)
 export type SweepArgs = v.InferInput<typeof sweepArgsSchema>
 export type ParsedSweepArgs = v.InferOutput<typeof sweepArgsSchema>
 
@@ -230,8 +246,8 @@ export function sweepRunProblems(run: SweepRunDraft): string[] {
       break
     }
   }
-  const maxItems = maxChunkItems(file.dtype)
-  if (sizes.some((size) => size > maxItems)) problems.push(`config.chunkSizes must be at most ${maxItems} items for ${file.dtype}`)
+  const sizeProblem = sizes.map((size) => chunkSizeProblem(size, file.dtype)).find((problem) => problem !== undefined)
+  if (sizeProblem !== undefined) problems.push(`config.chunkSizes: ${sizeProblem}`)
   if (new Set(config.modes).size !== config.modes.length) problems.push('config.modes lists a mode twice')
   if (file.items * itemBytes[file.dtype] !== file.bytes) problems.push(`file.items (${file.items}) × ${itemBytes[file.dtype]} bytes is not file.bytes (${file.bytes})`)
   if ((file.textPath === null) !== (file.textBytes === null)) problems.push('file.textPath and file.textBytes must both be set or both be null')
@@ -354,28 +370,20 @@ function gridError(message: string): LabError {
   return new LabError('INVALID_ARGUMENT', `Chunk-size grid: ${message}`)
 }
 
-/** The chunk sizes of a grid, strictly increasing; absurd grids are INVALID_ARGUMENT errors saying what to change. */
-export function buildGrid(grid: SweepGrid, dtype: Dtype): number[] {
-  const maxItems = maxChunkItems(dtype)
-  const checkSize = (size: number, what: string): void => {
-    if (!Number.isSafeInteger(size) || size < 1) throw gridError(`${what} must be a whole number of items of at least 1, got ${String(size)}`)
-    if (size > maxItems) throw gridError(`${what} is ${size} items, more than the largest read of 1 GiB (${maxItems} items of ${dtype})`)
-  }
+/**
+ * The chunk sizes of a grid that passed sweepArgsSchema (sizes, their dtype limit and the points
+ * per doubling are checked there), strictly increasing; grids the schema cannot judge alone
+ * (reversed, duplicated, too many points) are INVALID_ARGUMENT errors saying what to change.
+ */
+export function buildGrid(grid: SweepGrid): number[] {
   let sizes: number[]
   if (grid.kind === 'list') {
-    if (grid.sizes.length === 0) throw gridError('no chunk sizes were given')
-    grid.sizes.forEach((size) => checkSize(size, 'every chunk size'))
     sizes = [...grid.sizes].sort((a, b) => a - b)
     const duplicate = sizes.find((size, i) => i > 0 && sizes[i - 1] === size)
     if (duplicate !== undefined) throw gridError(`${duplicate} items is listed twice`)
   } else {
-    checkSize(grid.minItems, 'the smallest chunk')
-    checkSize(grid.maxItems, 'the largest chunk')
     if (grid.minItems > grid.maxItems) throw gridError(`the smallest chunk (${grid.minItems} items) is larger than the largest (${grid.maxItems} items)`)
     const perDoubling = grid.pointsPerDoubling ?? 1
-    if (!Number.isInteger(perDoubling) || perDoubling < 1 || perDoubling > MAX_POINTS_PER_DOUBLING) {
-      throw gridError(`points per doubling must be a whole number from 1 to ${MAX_POINTS_PER_DOUBLING}, got ${String(perDoubling)}`)
-    }
     const doublings = Math.log2(grid.maxItems / grid.minItems)
     const estimate = Math.floor(doublings * perDoubling + 1e-9) + 2
     if (estimate > MAX_GRID_POINTS * 2) throw gridError(`about ${estimate} points is too many; at most ${MAX_GRID_POINTS}`)

@@ -28,7 +28,7 @@ import { closeSync, readSync } from 'node:fs'
 import { endianness, totalmem } from 'node:os'
 import type { JobControl } from '../progress'
 import { uncontrolled } from '../progress'
-import { dtypes, itemBytes, MAX_CHUNK_BYTES, maxChunkItems, type DataItem, type Dtype, type NumericChunk } from '../../../shared/dataFiles'
+import { chunkSizeProblem, DTYPE_RULE, isDtype, itemBytes, MAX_CHUNK_BYTES, type DataItem, type Dtype, type NumericChunk } from '../../../shared/dataFiles'
 import { LabError } from '../../../shared/errors'
 import type { EagerReadStats, LazyReadMode } from '../../../shared/readJobs'
 import { toLabError } from '../errors'
@@ -68,25 +68,15 @@ const LO = bigEndianHost ? 1 : 0
 const HI = bigEndianHost ? 0 : 1
 const TWO_POW_32 = 4294967296
 
-export function isDtype(value: unknown): value is Dtype {
-  return typeof value === 'string' && (dtypes as readonly string[]).includes(value)
-}
-
-export function checkDtype(dtype: unknown): Dtype {
-  if (!isDtype(dtype)) throw new LabError('INVALID_ARGUMENT', `Unknown dtype ${JSON.stringify(dtype)}: expected one of ${dtypes.join(', ')}`)
+function checkDtype(dtype: unknown): Dtype {
+  if (!isDtype(dtype)) throw new LabError('INVALID_ARGUMENT', `dtype ${JSON.stringify(dtype)}: ${DTYPE_RULE}`)
   return dtype
 }
 
-/** A chunk size is a whole number of items from 1 up to 1 GiB worth of items. */
-export function checkChunkSize(chunkSize: unknown, dtype: Dtype): number {
-  const max = maxChunkItems(dtype)
-  if (typeof chunkSize !== 'number' || !Number.isInteger(chunkSize) || chunkSize < 1 || chunkSize > max) {
-    throw new LabError(
-      'INVALID_ARGUMENT',
-      `Chunk size must be a whole number of items from 1 to ${max} (1 GiB of ${dtype}), got ${String(chunkSize)}`
-    )
-  }
-  return chunkSize
+function checkChunkSize(chunkSize: unknown, dtype: Dtype): number {
+  const problem = chunkSizeProblem(chunkSize, dtype)
+  if (problem !== undefined) throw new LabError('INVALID_ARGUMENT', problem)
+  return chunkSize as number
 }
 
 /** Checks the file holds a whole number of items and returns the item count. */

@@ -370,7 +370,7 @@ function warmUpCode(modes: readonly SweepMode[], chunkSizes: readonly number[], 
  */
 export function* sweep(args: ParsedSweepArgs, control: JobControl<SweepStats>, tools: SweepTools = systemTools): Generator<SweepEvent, SweepRunDraft, unknown> {
   const createdAt = new Date().toISOString()
-  const chunkSizes = buildGrid(args.grid, args.dtype)
+  const chunkSizes = buildGrid(args.grid)
   const notes: string[] = []
   const { files, modes } = checkFiles(args, chunkSizes.at(-1)!, notes)
   const eagerMaxBytes = args.eagerMaxBytes ?? defaultEagerMaxBytes()

@@ -3,9 +3,9 @@
  * (items ↔ bytes, the 10–100 KB sweet spot), sample-data sizes and names, and the checks that
  * turn typed values into job arguments with a clear message when they are wrong.
  */
-import { itemBytes, maxChunkItems, SWEET_SPOT_BYTES, type Dtype } from '../../../shared/dataFiles'
+import { chunkSizeProblem, itemBytes, SWEET_SPOT_BYTES, type Dtype } from '../../../shared/dataFiles'
 import { isSampleName, MAX_PROGRESS_EVERY, MAX_SAMPLE_BYTES, type ReadMode } from '../../../shared/readJobs'
-import { formatBytes, formatCount } from '../../../shared/format'
+import { formatBytes } from '../../../shared/format'
 
 export interface ModeInfo {
   mode: ReadMode
@@ -78,15 +78,9 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; message: string }
 
 /** A chunk size typed into a number field (v-model.number gives a number or the raw string). */
 export function checkChunkItems(raw: unknown, dtype: Dtype): Checked<number> {
-  const max = maxChunkItems(dtype)
   const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw
-  if (typeof value !== 'number' || !Number.isFinite(value)) return { ok: false, message: 'Chunk size must be a number of items.' }
-  if (!Number.isInteger(value)) return { ok: false, message: `Chunk size must be a whole number of items, not ${value}.` }
-  if (value < 1) return { ok: false, message: `Chunk size must be at least 1 item, not ${value}.` }
-  if (value > max) {
-    return { ok: false, message: `Chunk size ${formatCount(value)} is too large: at most ${formatCount(max)} items (1 GiB of ${dtype}) per read.` }
-  }
-  return { ok: true, value }
+  const problem = chunkSizeProblem(value, dtype)
+  return problem === undefined ? { ok: true, value: value as number } : { ok: false, message: problem }
 }
 
 export function checkProgressEvery(raw: unknown): Checked<number> {

@@ -8,6 +8,7 @@
  * as a partial, "cancelled" record that can still be saved. Complete sweeps are saved at once.
  */
 import { defineStore } from 'pinia'
+import * as v from 'valibot'
 import { computed, reactive, ref, shallowRef, triggerRef } from 'vue'
 import type { AppInfo } from '../../../shared/contract'
 import type { Dtype } from '../../../shared/dataFiles'
@@ -20,6 +21,7 @@ import {
   DEFAULT_REPEATS,
   DEFAULT_TIME_CAP_MS,
   estimateRemainingMs,
+  sweepArgsSchema,
   sweepModes,
   type MeasuredMode,
   type SweepArgs,
@@ -73,14 +75,6 @@ export function sweepArgsFromForm(form: SweepForm, appVersion = 'unknown'): { ar
   const modes = sweepModes.filter((mode) => form.modes[mode])
   if (modes.length === 0) return { error: 'Choose at least one mode.' }
   const grid = { kind: 'log2' as const, minItems: form.minChunk, maxItems: form.maxChunk, pointsPerDoubling: form.pointsPerDoubling }
-  let sizes: number[]
-  try {
-    sizes = buildGrid(grid, form.dtype)
-  } catch (error) {
-    return { error: describeError(error) }
-  }
-  if (!Number.isInteger(form.repeats) || form.repeats < 1 || form.repeats > 25) return { error: 'Repeats must be a whole number from 1 to 25.' }
-  if (!Number.isInteger(form.timeCapMs) || form.timeCapMs < 20 || form.timeCapMs > 600_000) return { error: 'The time cap must be from 20 ms to 600000 ms.' }
   const args: SweepArgs = {
     path,
     dtype: form.dtype,
@@ -93,6 +87,19 @@ export function sweepArgsFromForm(form: SweepForm, appVersion = 'unknown'): { ar
     appVersion
   }
   if (form.textPath.trim() !== '') args.textPath = form.textPath.trim()
+  // The job's own schema judges the form, so the form says what main would.
+  const parsed = v.safeParse(sweepArgsSchema, args)
+  if (!parsed.success) {
+    const issue = parsed.issues[0]
+    const key = issue.path?.map((item) => String(item.key)).join('.')
+    return { error: key === undefined || key === 'grid' ? issue.message : `${key}: ${issue.message}` }
+  }
+  let sizes: number[]
+  try {
+    sizes = buildGrid(parsed.output.grid)
+  } catch (error) {
+    return { error: describeError(error) }
+  }
   const runs = (sizes.length * modes.length + (form.eager ? 1 : 0)) * form.repeats
   return { args, runs }
 }

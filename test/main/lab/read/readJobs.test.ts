@@ -204,14 +204,14 @@ describe('process job', () => {
 
   test('chunk sizes: 0, negative, fractional and absurd are refused with a clear message', async () => {
     const path = sample.binaryPath
-    for (const chunkSize of [0, -5, 1.5, Number.NaN, 2 ** 40]) {
+    for (const chunkSize of [0, -5, 1.5, 2 ** 28, 2 ** 40]) {
       expect(() => host.open(OWNER, 'process', { inputs: [{ path, mode: 'lazyItem', chunkSize }] }), String(chunkSize)).toThrow(
-        /Invalid process arguments: inputs\.0\.chunkSize: must be/
+        `Invalid process arguments: inputs.0.chunkSize: Chunk size must be a whole number of items from 1 to 134217728 (1 GiB of float64), got ${chunkSize}`
       )
     }
-    // Within the schema's range but over 1 GiB of float64: the reader's own error.
-    const error = await processError({ inputs: [{ path, mode: 'lazyChunk', chunkSize: 2 ** 28 }] })
-    expect(error.message).toMatch(/Chunk size must be a whole number of items from 1 to 134217728 \(1 GiB of float64\)/)
+    expect(() => host.open(OWNER, 'process', { inputs: [{ path, mode: 'lazyItem', chunkSize: Number.NaN }] })).toThrow(
+      'Invalid process arguments: inputs.0.chunkSize: must be a number of items'
+    )
     expect(() => host.open(OWNER, 'process', { inputs: [] })).toThrow(/inputs: must list at least one input/)
     expect(() => host.open(OWNER, 'process', { inputs: [{ path: '', mode: 'eager' }] })).toThrow(/inputs\.0\.path: no file was given/)
     expect(() => host.open(OWNER, 'process', { inputs: [{ path, mode: 'lazy' }] })).toThrow(/inputs\.0\.mode: must be one of/)
@@ -296,7 +296,7 @@ describe('read job', () => {
 
   test('refuses eager mode (nothing to pull) and bad arguments', () => {
     expect(() => host.open(OWNER, 'read', { path: sample.binaryPath, mode: 'eager' })).toThrow(/mode: must be lazyItem, lazyChunk or text/)
-    expect(() => host.open(OWNER, 'read', { path: sample.binaryPath, mode: 'lazyItem', chunkSize: 0 })).toThrow(/chunkSize: must be at least 1 item/)
+    expect(() => host.open(OWNER, 'read', { path: sample.binaryPath, mode: 'lazyItem', chunkSize: 0 })).toThrow(/chunkSize: Chunk size must be a whole number of items from 1 to/)
     expect(() => host.open(OWNER, 'read', { path: sample.binaryPath, mode: 'lazyItem', dtype: 'float16' })).toThrow(/dtype: must be one of/)
   })
 })

@@ -128,9 +128,9 @@ describe('RemoteGenerator state after errors', () => {
     try {
       const file = join(dir, 'data.bin')
       writeFileSync(file, new Float64Array(4))
-      // Within the contract's range, but over the reader's own 1 GiB chunk limit: refused in the worker.
-      const g = await RemoteGenerator.open('read', { path: file, mode: 'lazyChunk', chunkSize: 2 ** 28 })
-      await expect(g.next()).rejects.toMatchObject({ name: 'LabError', code: 'INVALID_ARGUMENT', message: expect.stringContaining('Chunk size') })
+      // Valid arguments, but a file smaller than the sweep's largest chunk: refused in the worker, at the first next().
+      const g = await RemoteGenerator.open('sweep', { path: file, modes: ['lazyChunk'], grid: { kind: 'list', sizes: [8] } })
+      await expect(g.next()).rejects.toMatchObject({ name: 'LabError', code: 'INVALID_ARGUMENT', message: expect.stringContaining('fewer than the largest chunk') })
       expect(g.state).toBe('closed')
       expect(jobs.openJobs()).toEqual([])
     } finally {
