@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'main',
           environment: 'node',
-          include: ['test/main/**/*.test.ts', 'test/shared/**/*.test.ts', ...rendererTestsInNode],
+          include: ['test/*.test.ts', 'test/main/**/*.test.ts', 'test/shared/**/*.test.ts', ...rendererTestsInNode],
           testTimeout: 30_000,
           hookTimeout: 60_000
         }
