@@ -24,20 +24,8 @@ import * as v from 'valibot'
 import { inSweetSpot, itemBytes, SWEET_SPOT_BYTES } from '../src/shared/dataFiles'
 import { LabError } from '../src/shared/errors'
 import { formatBinaryBytes, formatCount, formatDurationPrecise, formatItems, formatSignificant } from '../src/shared/format'
-import {
-  bestPoint,
-  mbPerSecond,
-  modeLabels,
-  sweepArgsSchema,
-  sweepTable,
-  summarize,
-  timePerFileMs,
-  type SweepArgs,
-  type SweepEvent,
-  type SweepMode,
-  type SweepPoint,
-  type SweepRunDraft
-} from '../src/shared/sweep'
+import { modeLabels, sweepArgsSchema, type SweepArgs, type SweepEvent, type SweepMode, type SweepRunDraft } from '../src/shared/sweep'
+import { bestPoint, mbPerSecond, sweepTable, summarize, timePerFileMs, type SweepPoint } from '../src/shared/sweepMaths'
 import { sweep } from '../src/main/lab/sweep/sweep'
 import { SweepHistory } from '../src/main/lab/sweep/sweepHistory'
 import { validationError } from '../src/main/lab/validation'

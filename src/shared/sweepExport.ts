@@ -6,15 +6,8 @@
  */
 import { itemBytes } from './dataFiles'
 import { LabError } from './errors'
-import {
-  measuredModes,
-  mbPerSecond,
-  summarize,
-  timePerFileMs,
-  type MeasuredMode,
-  type SweepMeasurement,
-  type SweepRunDraft
-} from './sweep'
+import { measuredModes, type MeasuredMode, type SweepMeasurement, type SweepRunDraft } from './sweep'
+import { mbPerSecond, summarize, timePerFileMs } from './sweepMaths'
 
 type ExportableRun = SweepRunDraft & { id?: string }
 

@@ -37,10 +37,7 @@ import { formatBinaryBytes, formatItems } from '../../../shared/format'
 import type { JobProgress } from '../../../shared/jobs'
 import {
   assembleSweepRun,
-  buildGrid,
-  planRuns,
   type ParsedSweepArgs,
-  type PlannedRun,
   type SweepCacheInfo,
   type SweepEvent,
   type SweepMachine,
@@ -50,6 +47,7 @@ import {
   type SweepRunDraft,
   type SweepStats
 } from '../../../shared/sweep'
+import { buildGrid, planRuns, type PlannedRun } from '../../../shared/sweepMaths'
 import type { ProcessDataStats } from '../../../shared/readJobs'
 import { collectAppInfo } from '../appInfo'
 import { toLabError } from '../errors'

@@ -12,7 +12,8 @@
 import { Chart as ChartJS, type Chart, type ChartDataset, type ChartOptions, type ChartType, type LegendItem, type Plugin, type TooltipItem } from 'chart.js'
 import { itemBytes, type Dtype } from '../../../shared/dataFiles'
 import { formatBinary, formatBinaryBytes, formatItems, formatSignificant } from '../../../shared/format'
-import { modeLabels, summarize, sweetSpotItems, type MeasuredMode, type SweepPoint, type SweepRunDraft } from '../../../shared/sweep'
+import { modeLabels, type MeasuredMode, type SweepRunDraft } from '../../../shared/sweep'
+import { summarize, sweetSpotItems, type SweepPoint } from '../../../shared/sweepMaths'
 
 export type SweepChartView = 'throughput' | 'time'
 

@@ -17,10 +17,8 @@ import { formatDateTime, formatShortDateTime } from '../../../shared/format'
 import { baseName } from '../../../shared/paths'
 import {
   assembleSweepRun,
-  buildGrid,
   DEFAULT_REPEATS,
   DEFAULT_TIME_CAP_MS,
-  estimateRemainingMs,
   sweepArgsSchema,
   sweepModes,
   type MeasuredMode,
@@ -32,6 +30,7 @@ import {
   type SweepRun,
   type SweepRunDraft
 } from '../../../shared/sweep'
+import { buildGrid, estimateRemainingMs } from '../../../shared/sweepMaths'
 import { call, describeError } from '../ipc/client'
 import type { RemoteGenerator } from '../ipc/remoteGenerator'
 import type { ChartRun, SweepChartView } from '../charts/sweepChart'

@@ -6,22 +6,16 @@ import * as v from 'valibot'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { LabError } from '../../../../src/shared/errors'
 import {
-  buildGrid,
-  median,
-  mbPerSecond,
-  planRuns,
-  seededShuffle,
-  summarize,
   sweepArgsSchema,
   sweepRunDraftSchema,
   sweepRunProblems,
-  timePerFileMs,
   type SweepArgs,
   type SweepEvent,
   type SweepMeasurement,
   type SweepRunDraft,
   type SweepStats
 } from '../../../../src/shared/sweep'
+import { buildGrid, median, mbPerSecond, planRuns, seededShuffle, summarize, timePerFileMs } from '../../../../src/shared/sweepMaths'
 import { runSweep, sweep, systemTools, type SweepTools } from '../../../../src/main/lab/sweep/sweep'
 import type { JobControl } from '../../../../src/main/lab/progress'
 import { writeSampleData } from '../../../../src/main/lab/read/sampleData'

@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import * as v from 'valibot'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { LabError } from '../../../../src/shared/errors'
-import { SWEEP_ID_PATTERN, sweepArgsSchema, sweepRunSchema, summarize, type SweepRunDraft } from '../../../../src/shared/sweep'
+import { SWEEP_ID_PATTERN, sweepArgsSchema, sweepRunSchema, type SweepRunDraft } from '../../../../src/shared/sweep'
+import { summarize } from '../../../../src/shared/sweepMaths'
 import {
   MEASUREMENT_CSV_COLUMNS,
   exportBaseName,

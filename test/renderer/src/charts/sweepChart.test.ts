@@ -1,5 +1,6 @@
 import { describe, expect, test, vi } from 'vitest'
-import { planRuns, sweepRunProblems, type SweepMeasurement, type SweepMode, type SweepRunDraft } from '../../../../src/shared/sweep'
+import { sweepRunProblems, type SweepMeasurement, type SweepMode, type SweepRunDraft } from '../../../../src/shared/sweep'
+import { planRuns } from '../../../../src/shared/sweepMaths'
 import {
   buildSweepChart,
   chartSummary,
