@@ -7,7 +7,7 @@
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, test } from 'vitest'
-import PythonConsole from '../../../../src/renderer/src/components/coroutines/PythonConsole.vue'
+import PythonConsole from '../../../../src/renderer/src/components/python/PythonConsole.vue'
 import { PythonClient, PythonRestartedError, type PythonEvent, type TransportFactory } from '../../../../src/renderer/src/python/client'
 import type { FromPythonWorker, RunOutcome, ToPythonWorker } from '../../../../src/renderer/src/python/protocol'
 import { usePythonStore } from '../../../../src/renderer/src/stores/python'
