@@ -20,7 +20,7 @@ const scratch = existsSync('/dev/shm') ? '/dev/shm' : tmpdir()
 const BIG = { outer: 20, inner: 20, files: 500 }
 
 beforeAll(() => {
-  base = mkdtempSync(join(scratch, 'yield-lab-browse-e2e-'))
+  base = mkdtempSync(join(scratch, 'yield-lab-walk-e2e-'))
 })
 afterAll(() => {
   if (base !== '') rmSync(base, { recursive: true, force: true })
@@ -44,8 +44,8 @@ function makeBigTree(top: string): { dirs: number; files: number; bytes: number 
 }
 
 const count = async (page: Page, name: string): Promise<number> => Number(await page.getByTestId(`count-${name}`).getAttribute('data-value'))
-const phase = (page: Page): Promise<string | null> => page.getByTestId('browse-phase').textContent()
-const state = (page: Page): Promise<string | null> => page.getByTestId('browse-state').textContent()
+const phase = (page: Page): Promise<string | null> => page.getByTestId('walk-phase').textContent()
+const state = (page: Page): Promise<string | null> => page.getByTestId('walk-state').textContent()
 
 /** Records long tasks (PerformanceObserver 'longtask') and when the first tree row below top appears. */
 const INSTRUMENT = `(() => {
@@ -55,7 +55,7 @@ const INSTRUMENT = `(() => {
   }).observe({ type: 'longtask', buffered: true })
   window.__firstRowAt = undefined
   new MutationObserver(() => {
-    if (window.__firstRowAt === undefined && document.querySelector('[data-testid=browse-tree] [role=treeitem][data-depth="1"]')) {
+    if (window.__firstRowAt === undefined && document.querySelector('[data-testid=walk-tree] [role=treeitem][data-depth="1"]')) {
       window.__firstRowAt = performance.now()
     }
   }).observe(document.body, { subtree: true, childList: true })
@@ -71,32 +71,32 @@ describe('Browse tab in Chromium', () => {
     const app = await lab.open()
     const { page, server } = app
     await page.evaluate(INSTRUMENT)
-    await expect.poll(() => page.getByTestId('browse-empty').isVisible()).toBe(true)
-    await app.screenshot('browse-empty-light')
+    await expect.poll(() => page.getByTestId('walk-empty').isVisible()).toBe(true)
+    await app.screenshot('walk-empty-light')
 
     // The native dialog answers with the tree: a generator is created, nothing is read yet.
     server.dialogAnswers.push(top)
     await page.getByRole('button', { name: 'Browse…' }).click()
     await expect.poll(() => state(page)).toContain('GEN_CREATED')
-    expect(await page.getByTestId('browse-path').inputValue()).toBe(top)
+    expect(await page.getByTestId('walk-path').inputValue()).toBe(top)
     expect(await count(page, 'dirs')).toBe(0)
 
-    const step = page.getByTestId('browse-step')
+    const step = page.getByTestId('walk-step')
     for (let i = 1; i <= 3; i++) {
       await step.click()
       await expect.poll(() => count(page, 'dirs')).toBe(i)
       await expect.poll(() => state(page)).toContain('GEN_SUSPENDED')
     }
-    const transcript = (await page.getByTestId('browse-transcript').textContent()) ?? ''
+    const transcript = (await page.getByTestId('walk-transcript').textContent()) ?? ''
     expect(transcript.match(/>>> next\(w\)/g)).toHaveLength(3)
     expect(transcript).toContain(`('${top}', [`)
     // Top-down: top, then its first subdirectory, then that one's first subdirectory.
     expect(await page.locator('[role=treeitem].current').count()).toBe(1)
-    await app.screenshot('browse-step-light')
+    await app.screenshot('walk-step-light')
 
     // Run to the end, streaming.
     const runStart = (await page.evaluate('performance.now()')) as number
-    await page.getByTestId('browse-run').click()
+    await page.getByTestId('walk-run').click()
     await expect.poll(() => phase(page), { timeout: 120_000, interval: 250 }).toContain('exhausted')
     const runEnd = (await page.evaluate('performance.now()')) as number
     expect(await count(page, 'dirs')).toBe(expected.dirs)
@@ -111,11 +111,11 @@ describe('Browse tab in Chromium', () => {
     const worst = Math.max(0, ...during.map((task) => task.duration))
 
     // Expanding a 20,000-entry branch and jumping to its end stays a virtualized list.
-    const tree = page.getByTestId('browse-tree')
+    const tree = page.getByTestId('walk-tree')
     await tree.focus()
     for (const key of ['Home', 'ArrowDown', 'ArrowRight', 'ArrowDown', 'ArrowRight', 'PageDown']) await page.keyboard.press(key)
     await expect.poll(() => page.locator('[role=treeitem][aria-selected=true]').textContent()).toMatch(/^f\d+\.dat/)
-    await app.screenshot('browse-done-light')
+    await app.screenshot('walk-done-light')
     // The last row: the last subdirectory of o19, which the steps expanded.
     await page.keyboard.press('End')
     await expect.poll(() => page.locator('[role=treeitem][aria-selected=true]').textContent()).toContain('i19/')
@@ -124,11 +124,11 @@ describe('Browse tab in Chromium', () => {
     // Time to first triple: a fresh walk started with Enter in the path field.
     await page.evaluate('window.__firstRowAt = undefined')
     const pressedAt = (await page.evaluate('performance.now()')) as number
-    await page.getByTestId('browse-path').press('Enter')
+    await page.getByTestId('walk-path').press('Enter')
     await expect.poll(() => page.evaluate('window.__firstRowAt'), { interval: 20 }).not.toBeUndefined()
     const firstRowAt = (await page.evaluate('window.__firstRowAt')) as number
     const measured = (await page.evaluate(
-      "performance.getEntriesByName('browse:time-to-first-triple').map((entry) => entry.duration)"
+      "performance.getEntriesByName('walk:time-to-first-triple').map((entry) => entry.duration)"
     )) as number[]
     await expect.poll(() => phase(page), { timeout: 120_000, interval: 250 }).toContain('exhausted')
     const longTasksAll = (await page.evaluate('window.__longTasks')) as { start: number; duration: number }[]
@@ -167,18 +167,18 @@ describe('Browse tab in Chromium', () => {
 
     const app = await lab.open()
     const { page } = app
-    await page.getByTestId('browse-path').fill(join(top, 'missing'))
-    await page.getByTestId('browse-path').press('Enter')
-    await expect.poll(() => page.getByTestId('browse-failure').textContent()).toContain('NOT_FOUND')
-    expect(await page.getByTestId('browse-failure').textContent()).toContain(join(top, 'missing'))
-    await app.screenshot('browse-bad-root-light')
+    await page.getByTestId('walk-path').fill(join(top, 'missing'))
+    await page.getByTestId('walk-path').press('Enter')
+    await expect.poll(() => page.getByTestId('walk-failure').textContent()).toContain('NOT_FOUND')
+    expect(await page.getByTestId('walk-failure').textContent()).toContain(join(top, 'missing'))
+    await app.screenshot('walk-bad-root-light')
 
-    await page.getByTestId('browse-path').fill(top)
-    await page.getByTestId('browse-followlinks').check()
-    await page.getByTestId('browse-step').click()
+    await page.getByTestId('walk-path').fill(top)
+    await page.getByTestId('walk-followlinks').check()
+    await page.getByTestId('walk-step').click()
     await expect.poll(() => count(page, 'dirs')).toBe(1)
     rmSync(join(top, 'vanishing'), { recursive: true })
-    await page.getByTestId('browse-run').click()
+    await page.getByTestId('walk-run').click()
     await expect.poll(() => phase(page)).toContain('exhausted')
     // top, keep, zzz, loop, loop/inner, new\nline dir; the loop back to top is never entered.
     expect(await count(page, 'dirs')).toBe(6)
@@ -188,23 +188,23 @@ describe('Browse tab in Chromium', () => {
     const malformed = '⚠ MALFORMED_DATA: cannot be opened: its name is probably not valid UTF-8 (shown here with U+FFFD replacement characters), so it cannot be reached by that name'
     const expectedErrors = ['⚠ NOT_FOUND: does not exist', malformed, ...(canListNatively ? [] : [malformed])]
     expect(await count(page, 'errors')).toBe(expectedErrors.length)
-    const rowErrors = await page.getByTestId('browse-row-error').allTextContents()
+    const rowErrors = await page.getByTestId('walk-row-error').allTextContents()
     expect(rowErrors.map((text) => text.trim()).sort()).toEqual(expectedErrors.sort())
     expect(await page.locator('[role=treeitem]', { hasText: 'new\\nline dir/' }).count()).toBe(1)
-    await page.getByTestId('browse-sort-name').click()
-    await app.screenshot('browse-errors-light')
+    await page.getByTestId('walk-sort-name').click()
+    await app.screenshot('walk-errors-light')
 
     // The filters, and the Python for what is on screen.
-    await page.getByTestId('browse-extensions').fill('log')
-    await page.getByTestId('browse-walk').click()
+    await page.getByTestId('walk-extensions').fill('log')
+    await page.getByTestId('walk-start').click()
     await expect.poll(() => phase(page)).toContain('exhausted')
     expect(await count(page, 'kept')).toBe(2)
-    await page.getByTestId('browse-python').click()
-    const code = (await page.getByTestId('browse-python-code').textContent()) ?? ''
+    await page.getByTestId('walk-python').click()
+    const code = (await page.getByTestId('walk-python-code').textContent()) ?? ''
     expect(code).toContain("files = filter(lambda name: name.endswith('.log'), filenames)")
     expect(code).toContain('followlinks=True')
-    await app.screenshot('browse-python-light')
-    await page.getByTestId('browse-python-close').click()
+    await app.screenshot('walk-python-light')
+    await page.getByTestId('walk-python-close').click()
     expect(app.problems).toEqual([])
   })
 
@@ -217,18 +217,18 @@ describe('Browse tab in Chromium', () => {
     mkdirSync(Buffer.from(`${top}/bad-\xff-name`, 'latin1'))
     const app = await lab.open({ colorScheme: 'dark' })
     const { page } = app
-    await app.screenshot('browse-empty-dark')
-    await page.getByTestId('browse-path').fill(top)
-    await page.getByTestId('browse-glob').fill('*-1*')
-    await page.getByTestId('browse-path').press('Enter')
+    await app.screenshot('walk-empty-dark')
+    await page.getByTestId('walk-path').fill(top)
+    await page.getByTestId('walk-glob').fill('*-1*')
+    await page.getByTestId('walk-path').press('Enter')
     await expect.poll(() => phase(page)).toContain('exhausted')
-    const tree = page.getByTestId('browse-tree')
+    const tree = page.getByTestId('walk-tree')
     await tree.focus()
     await page.keyboard.press('ArrowDown')
     await page.keyboard.press('ArrowRight')
-    await app.screenshot('browse-done-dark')
-    await page.getByTestId('browse-python').click()
-    await app.screenshot('browse-python-dark')
+    await app.screenshot('walk-done-dark')
+    await page.getByTestId('walk-python').click()
+    await app.screenshot('walk-python-dark')
     expect(app.problems).toEqual([])
   })
 })

@@ -103,7 +103,7 @@ export function sweepArgsFromForm(form: SweepForm, appVersion = 'unknown'): { ar
   return { args, runs }
 }
 
-export const useBenchmarkStore = defineStore('benchmark', () => {
+export const useSweepStore = defineStore('sweep', () => {
   const jobs = useJobsStore()
 
   const form = reactive<SweepForm>(defaultSweepForm())

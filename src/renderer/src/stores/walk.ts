@@ -52,7 +52,7 @@ interface WalkSession {
   loopErrorsHidden: number
 }
 
-export const useBrowseStore = defineStore('browse', () => {
+export const useWalkStore = defineStore('walk', () => {
   const jobs = useJobsStore()
 
   const form = reactive<WalkForm>(defaultWalkForm())
@@ -141,7 +141,7 @@ export const useBrowseStore = defineStore('browse', () => {
     const result = formResult.value
     if (!result.ok || phase.value === 'opening') return undefined
     const askedAt = performance.now()
-    performance.mark('browse:ask')
+    performance.mark('walk:ask')
     // Forget the previous walk first: its loop sees it is no longer current and stops quietly.
     const previous = session.value
     session.value = undefined
@@ -181,7 +181,7 @@ export const useBrowseStore = defineStore('browse', () => {
     if (firstTripleMs.value === undefined) {
       // Created earlier (Browse…), pulled only now: time to first triple counts from this request.
       current.askedAt = performance.now()
-      performance.mark('browse:ask')
+      performance.mark('walk:ask')
     }
     return current
   }
@@ -198,8 +198,8 @@ export const useBrowseStore = defineStore('browse', () => {
       firstTripleMs.value = performance.now() - current.askedAt
       refresh(true)
       void nextTick(() => {
-        performance.mark('browse:first-triple')
-        performance.measure('browse:time-to-first-triple', 'browse:ask', 'browse:first-triple')
+        performance.mark('walk:first-triple')
+        performance.measure('walk:time-to-first-triple', 'walk:ask', 'walk:first-triple')
       })
     }
   }

@@ -10,8 +10,8 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { defineComponent, h } from 'vue'
-import BenchmarkView from '../../../../src/renderer/src/views/SweepView.vue'
-import { defaultSweepForm, sweepArgsFromForm, useBenchmarkStore } from '../../../../src/renderer/src/stores/sweep'
+import SweepView from '../../../../src/renderer/src/views/SweepView.vue'
+import { defaultSweepForm, sweepArgsFromForm, useSweepStore } from '../../../../src/renderer/src/stores/sweep'
 import type { ChartRun } from '../../../../src/renderer/src/charts/sweepChart'
 import { sweepJson } from '../../../../src/shared/sweepExport'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
@@ -56,7 +56,7 @@ afterEach(async () => {
 })
 
 function mountView(): VueWrapper {
-  const wrapper = mount(BenchmarkView, { attachTo: document.body, global: { stubs: { SweepChart: ChartStub } } })
+  const wrapper = mount(SweepView, { attachTo: document.body, global: { stubs: { SweepChart: ChartStub } } })
   mounted.push(wrapper)
   return wrapper
 }
@@ -89,7 +89,7 @@ describe('the form', () => {
 describe('the Benchmark tab', () => {
   test('a sweep from the form: points arrive live, the run is kept in history, the chart gets it', async () => {
     const wrapper = mountView()
-    const store = useBenchmarkStore()
+    const store = useSweepStore()
     expect(wrapper.find('[data-testid="sweep-empty"]').exists()).toBe(true)
     await wrapper.find('[data-testid="sweep-path"]').setValue(small)
     await wrapper.find('[data-testid="sweep-max-chunk"]').setValue('1024')
@@ -120,7 +120,7 @@ describe('the Benchmark tab', () => {
 
   test('cancel keeps the points measured so far; they can be saved', async () => {
     const wrapper = mountView()
-    const store = useBenchmarkStore()
+    const store = useSweepStore()
     Object.assign(store.form, { path: medium, maxChunk: 64, repeats: 3, timeCapMs: 250 })
     const running = store.run()
     await until(() => store.measurements.length >= 2, 'two runs to be measured')
@@ -140,7 +140,7 @@ describe('the Benchmark tab', () => {
 
   test('a bad file is a clear error and leaves nothing running', async () => {
     const wrapper = mountView()
-    const store = useBenchmarkStore()
+    const store = useSweepStore()
     Object.assign(store.form, { path: join(root, 'missing.bin'), maxChunk: 64 })
     await store.run()
     expect(store.phase).toBe('failed')
@@ -152,7 +152,7 @@ describe('the Benchmark tab', () => {
 
   test('import: a colleague’s JSON is overlaid; corrupt JSON is refused and writes nothing; delete removes a run', async () => {
     const wrapper = mountView()
-    const store = useBenchmarkStore()
+    const store = useSweepStore()
     expect(await store.importJson('{"format": "yield-lab-sweep/1"', 'broken.json')).toBeUndefined()
     await flushPromises()
     expect(wrapper.find('[data-testid="import-error"]').text()).toContain('broken.json was not imported: This is not valid JSON')

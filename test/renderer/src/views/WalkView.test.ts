@@ -12,8 +12,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } fr
 import { watch } from 'vue'
 import type { LabApi } from '../../../../src/shared/contract'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
-import BrowseView from '../../../../src/renderer/src/views/WalkView.vue'
-import { useBrowseStore } from '../../../../src/renderer/src/stores/walk'
+import WalkView from '../../../../src/renderer/src/views/WalkView.vue'
+import { useWalkStore } from '../../../../src/renderer/src/stores/walk'
 import { useJobsStore } from '../../../../src/renderer/src/stores/jobs'
 import { installInProcessLab } from '../../../support/inProcessLab'
 import { until as untilWithin } from '../../../support/until'
@@ -30,7 +30,7 @@ beforeAll(() => {
   Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
     configurable: true,
     get(this: HTMLElement) {
-      return this.dataset['testid'] === 'browse-tree' ? 600 : 0
+      return this.dataset['testid'] === 'walk-tree' ? 600 : 0
     }
   })
 })
@@ -67,7 +67,7 @@ function until(condition: () => boolean, what: string): Promise<void> {
 }
 
 function mountView(): VueWrapper {
-  wrapper = mount(BrowseView, { attachTo: document.body })
+  wrapper = mount(WalkView, { attachTo: document.body })
   return wrapper
 }
 
@@ -78,37 +78,37 @@ const text = (w: VueWrapper, testId: string): string => {
 const count = (w: VueWrapper, name: string): number => Number(w.find(`[data-testid=count-${name}]`).attributes('data-value'))
 
 async function typePath(w: VueWrapper, path: string): Promise<void> {
-  await w.find('[data-testid=browse-path]').setValue(path)
+  await w.find('[data-testid=walk-path]').setValue(path)
 }
 
 describe('Browse tab', () => {
   test('starts empty, explaining os.walk; step shows one triple per next(w), then run streams the rest', async () => {
     const top = makeTree(5, 4)
     const w = mountView()
-    expect(w.find('[data-testid=browse-empty]').text()).toContain('os.walk')
-    expect(text(w, 'browse-state')).toContain('no generator yet')
-    expect(w.find('[data-testid=browse-step]').attributes('disabled')).toBeDefined()
+    expect(w.find('[data-testid=walk-empty]').text()).toContain('os.walk')
+    expect(text(w, 'walk-state')).toContain('no generator yet')
+    expect(w.find('[data-testid=walk-step]').attributes('disabled')).toBeDefined()
 
     await typePath(w, top)
     for (let i = 1; i <= 3; i++) {
-      await w.find('[data-testid=browse-step]').trigger('click')
-      await until(() => count(w, 'dirs') === i && text(w, 'browse-state').includes('GEN_SUSPENDED'), `step ${i}`)
+      await w.find('[data-testid=walk-step]').trigger('click')
+      await until(() => count(w, 'dirs') === i && text(w, 'walk-state').includes('GEN_SUSPENDED'), `step ${i}`)
     }
-    const transcript = text(w, 'browse-transcript')
+    const transcript = text(w, 'walk-transcript')
     expect(transcript).toContain(`>>> w = os.walk(${JSON.stringify(top).replaceAll('"', "'")}, topdown=True, onerror=errors.append, followlinks=False)`)
     expect(transcript.match(/>>> next\(w\)/g)).toHaveLength(3)
     expect(transcript).toContain(`('${top}', [`)
-    expect(w.find('[data-testid=browse-empty]').exists()).toBe(false)
+    expect(w.find('[data-testid=walk-empty]').exists()).toBe(false)
     // The tree shows top with its five subdirectories, two of them walked so far.
     expect(w.findAll('[role=treeitem]').length).toBeGreaterThanOrEqual(7)
-    expect(w.find('[data-testid=browse-run]').text()).toBe('Resume')
+    expect(w.find('[data-testid=walk-run]').text()).toBe('Resume')
 
-    await w.find('[data-testid=browse-run]').trigger('click')
-    await until(() => text(w, 'browse-state').includes('GEN_CLOSED'), 'run to the end')
+    await w.find('[data-testid=walk-run]').trigger('click')
+    await until(() => text(w, 'walk-state').includes('GEN_CLOSED'), 'run to the end')
     expect([count(w, 'dirs'), count(w, 'files'), count(w, 'bytes'), count(w, 'errors')]).toEqual([6, 21, 5 * 4 * 3 + 5, 0])
-    expect(text(w, 'browse-transcript')).toContain('StopIteration  # 6 dirs, 21 files, 65 B, 0 errors')
-    expect(text(w, 'browse-phase')).toContain('exhausted')
-    expect(useBrowseStore().summary).toEqual({ dirs: 6, files: 21, bytes: 65, errors: 0, keptFiles: 21, keptBytes: 65 })
+    expect(text(w, 'walk-transcript')).toContain('StopIteration  # 6 dirs, 21 files, 65 B, 0 errors')
+    expect(text(w, 'walk-phase')).toContain('exhausted')
+    expect(useWalkStore().summary).toEqual({ dirs: 6, files: 21, bytes: 65, errors: 0, keptFiles: 21, keptBytes: 65 })
     expect(jobs.openJobs()).toEqual([])
   })
 
@@ -118,16 +118,16 @@ describe('Browse tab', () => {
     const w = mountView()
     await typePath(w, top)
     await w.find('form').trigger('submit')
-    await until(() => text(w, 'browse-phase').includes('exhausted'), 'walked')
+    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
     const rowNames = (): string[] => w.findAll('[role=treeitem] .name').map((row) => row.text())
     // By size (the default): d1 holds the big file.
     expect(rowNames()).toEqual([top, 'd1/', 'd0/', 'd2/', 'readme.md'])
-    await w.find('[data-testid=browse-sort-name]').trigger('click')
+    await w.find('[data-testid=walk-sort-name]').trigger('click')
     expect(rowNames()).toEqual([top, 'd0/', 'd1/', 'd2/', 'readme.md'])
-    await w.find('[data-testid=browse-sort-name]').trigger('click')
+    await w.find('[data-testid=walk-sort-name]').trigger('click')
     expect(rowNames()).toEqual([top, 'd2/', 'd1/', 'd0/', 'readme.md'])
 
-    const tree = w.find('[data-testid=browse-tree]')
+    const tree = w.find('[data-testid=walk-tree]')
     await tree.trigger('keydown', { key: 'ArrowDown' })
     await tree.trigger('keydown', { key: 'ArrowDown' })
     await tree.trigger('keydown', { key: 'ArrowRight' })
@@ -145,45 +145,45 @@ describe('Browse tab', () => {
     writeFileSync(join(top, 'd0', 'skip.log.gz'), 'gz')
     const w = mountView()
     await typePath(w, top)
-    await w.find('[data-testid=browse-glob]').setValue('*.log*')
-    await w.find('[data-testid=browse-extensions]').setValue('gz')
-    await w.find('[data-testid=browse-extension-mode]').setValue('drop')
-    expect(text(w, 'browse-pipeline').replace(/\s+/g, '')).toBe("filenames→filter(fnmatch'*.log*')→filterfalse(endswith'.gz')→shown")
+    await w.find('[data-testid=walk-glob]').setValue('*.log*')
+    await w.find('[data-testid=walk-extensions]').setValue('gz')
+    await w.find('[data-testid=walk-extension-mode]').setValue('drop')
+    expect(text(w, 'walk-pipeline').replace(/\s+/g, '')).toBe("filenames→filter(fnmatch'*.log*')→filterfalse(endswith'.gz')→shown")
     await w.find('form').trigger('submit')
-    await until(() => text(w, 'browse-phase').includes('exhausted'), 'walked')
+    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
     expect(count(w, 'files')).toBe(9)
     expect(count(w, 'kept')).toBe(1)
-    expect(text(w, 'browse-pipeline')).toMatch(/filenames\s*9\b/)
-    expect(text(w, 'browse-pipeline')).toMatch(/shown\s*1$/)
+    expect(text(w, 'walk-pipeline')).toMatch(/filenames\s*9\b/)
+    expect(text(w, 'walk-pipeline')).toMatch(/shown\s*1$/)
 
-    await w.find('[data-testid=browse-python]').trigger('click')
-    const code = text(w, 'browse-python-code')
+    await w.find('[data-testid=walk-python]').trigger('click')
+    const code = text(w, 'walk-python-code')
     expect(code).toContain(`top = '${top}'`)
     expect(code).toContain("files = filter(lambda name: fnmatch(name, '*.log*'), filenames)")
     expect(code).toContain("files = filterfalse(lambda name: name.endswith('.gz'), files)")
 
     // Changing an option says a new walk will start, and next(w) starts it.
-    await w.find('[data-testid=browse-topdown]').setValue(false)
+    await w.find('[data-testid=walk-topdown]').setValue(false)
     expect(w.text()).toContain('The options changed since this walk started')
-    await w.find('[data-testid=browse-step]').trigger('click')
+    await w.find('[data-testid=walk-step]').trigger('click')
     await until(() => count(w, 'dirs') === 1, 'a new walk, bottom-up')
-    expect(text(w, 'browse-transcript')).toContain('topdown=False')
+    expect(text(w, 'walk-transcript')).toContain('topdown=False')
   })
 
   test('a directory deleted while being walked shows as an inline error row, and the walk goes on to the end', async () => {
     const top = makeTree(4, 2)
     const w = mountView()
     await typePath(w, top)
-    await w.find('[data-testid=browse-step]').trigger('click')
+    await w.find('[data-testid=walk-step]').trigger('click')
     await until(() => count(w, 'dirs') === 1, 'first triple')
     rmSync(join(top, 'd2'), { recursive: true })
-    await w.find('[data-testid=browse-run]').trigger('click')
-    await until(() => text(w, 'browse-phase').includes('exhausted'), 'walked')
+    await w.find('[data-testid=walk-run]').trigger('click')
+    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
     expect([count(w, 'dirs'), count(w, 'errors')]).toEqual([4, 1])
-    const errorRow = w.find('[data-testid=browse-row-error]')
+    const errorRow = w.find('[data-testid=walk-row-error]')
     expect(errorRow.text()).toBe('⚠ NOT_FOUND: does not exist')
     expect(errorRow.element.closest('[role=treeitem]')!.textContent).toContain('d2/')
-    expect(text(w, 'browse-transcript')).toContain(`onerror(NOT_FOUND): ${join(top, 'd2')}: does not exist`)
+    expect(text(w, 'walk-transcript')).toContain(`onerror(NOT_FOUND): ${join(top, 'd2')}: does not exist`)
   })
 
   test('a run writes at most 50 onerror lines to the transcript; the tree shows every error', async () => {
@@ -192,77 +192,77 @@ describe('Browse tab', () => {
     const w = mountView()
     await typePath(w, top)
     await w.find('form').trigger('submit')
-    await until(() => text(w, 'browse-phase').includes('exhausted'), 'walked')
+    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
     expect(count(w, 'errors')).toBe(60)
-    const transcript = text(w, 'browse-transcript')
+    const transcript = text(w, 'walk-transcript')
     expect(transcript.match(/onerror\(MALFORMED_DATA\)/g)).toHaveLength(50)
     expect(transcript).toContain('# … and 10 more onerror calls, all shown in the tree')
-    expect(useBrowseStore().session!.tree.root.totalErrors).toBe(60)
+    expect(useWalkStore().session!.tree.root.totalErrors).toBe(60)
   })
 
   test('bad roots are clear errors: a missing path, a file, an empty field', async () => {
     const top = makeTree(1, 1)
     const w = mountView()
     await typePath(w, join(top, 'nope'))
-    await w.find('[data-testid=browse-step]').trigger('click')
-    await until(() => w.find('[data-testid=browse-failure]').exists(), 'failure shown')
-    expect(text(w, 'browse-failure')).toContain(`Cannot walk "${join(top, 'nope')}"`)
-    expect(text(w, 'browse-failure')).toContain('NOT_FOUND')
-    expect(text(w, 'browse-failure')).toContain('used exactly as typed')
-    expect(text(w, 'browse-state')).toContain('GEN_CLOSED')
+    await w.find('[data-testid=walk-step]').trigger('click')
+    await until(() => w.find('[data-testid=walk-failure]').exists(), 'failure shown')
+    expect(text(w, 'walk-failure')).toContain(`Cannot walk "${join(top, 'nope')}"`)
+    expect(text(w, 'walk-failure')).toContain('NOT_FOUND')
+    expect(text(w, 'walk-failure')).toContain('used exactly as typed')
+    expect(text(w, 'walk-state')).toContain('GEN_CLOSED')
 
     await typePath(w, join(top, 'readme.md'))
     await w.find('form').trigger('submit')
-    await until(() => text(w, 'browse-failure').includes('NOT_A_DIRECTORY'), 'file refused')
+    await until(() => text(w, 'walk-failure').includes('NOT_A_DIRECTORY'), 'file refused')
 
     await typePath(w, '')
-    expect(w.find('[data-testid=browse-walk]').attributes('disabled')).toBeDefined()
-    expect(w.find('[data-testid=browse-step]').attributes('disabled')).toBeDefined()
+    expect(w.find('[data-testid=walk-start]').attributes('disabled')).toBeDefined()
+    expect(w.find('[data-testid=walk-step]').attributes('disabled')).toBeDefined()
     expect(jobs.openJobs()).toEqual([])
   })
 
   test('pause keeps the generator suspended, resume goes on, cancel closes it in main', async () => {
     const top = makeTree(40, 30, 1)
     const w = mountView()
-    const browse = useBrowseStore()
+    const walkStore = useWalkStore()
     await typePath(w, top)
     // Pause the moment the loop starts: it stops after the batch in flight (the first: one triple).
     const stop = watch(
-      () => browse.phase,
-      (phase) => phase === 'running' && browse.pause(),
+      () => walkStore.phase,
+      (phase) => phase === 'running' && walkStore.pause(),
       { flush: 'sync' }
     )
-    await w.find('[data-testid=browse-run]').trigger('click')
-    await until(() => browse.phase === 'suspended', 'paused')
+    await w.find('[data-testid=walk-run]').trigger('click')
+    await until(() => walkStore.phase === 'suspended', 'paused')
     stop()
     {
-      expect(text(w, 'browse-state')).toContain('GEN_SUSPENDED')
-      expect(text(w, 'browse-transcript')).toContain('# paused')
+      expect(text(w, 'walk-state')).toContain('GEN_SUSPENDED')
+      expect(text(w, 'walk-transcript')).toContain('# paused')
       const paused = count(w, 'dirs')
       expect(paused).toBe(1)
       await new Promise((resolve) => setTimeout(resolve, 100))
       expect(count(w, 'dirs')).toBe(paused)
-      await w.find('[data-testid=browse-cancel]').trigger('click')
-      await until(() => browse.phase === 'cancelled', 'cancelled')
-      expect(text(w, 'browse-state')).toContain('GEN_CLOSED')
-      expect(text(w, 'browse-transcript')).toContain('>>> w.close()')
+      await w.find('[data-testid=walk-cancel]').trigger('click')
+      await until(() => walkStore.phase === 'cancelled', 'cancelled')
+      expect(text(w, 'walk-state')).toContain('GEN_CLOSED')
+      expect(text(w, 'walk-transcript')).toContain('>>> w.close()')
     }
     // A new walk (the form changed): step, then resume to the end.
     await typePath(w, `${top}/`)
-    await w.find('[data-testid=browse-step]').trigger('click')
+    await w.find('[data-testid=walk-step]').trigger('click')
     await until(() => count(w, 'dirs') === 1, 'new walk stepped')
-    expect(w.find('[data-testid=browse-run]').text()).toBe('Resume')
-    await w.find('[data-testid=browse-run]').trigger('click')
-    await until(() => browse.phase === 'done', 'resumed to the end')
+    expect(w.find('[data-testid=walk-run]').text()).toBe('Resume')
+    await w.find('[data-testid=walk-run]').trigger('click')
+    await until(() => walkStore.phase === 'done', 'resumed to the end')
     expect(count(w, 'dirs')).toBe(41)
     expect(w.findAll('[role=treeitem]')[1]!.text()).toContain('d')
 
     // Closed from the status bar (the jobs store) while suspended: the tab says so.
-    await w.find('[data-testid=browse-step]').trigger('click')
-    await until(() => browse.phase === 'suspended', 'a fresh walk stepped')
-    await useJobsStore().cancel(browse.session!.generator.id)
-    await until(() => browse.phase === 'cancelled', 'closed from outside')
-    expect(text(w, 'browse-transcript')).toContain('# closed from outside')
+    await w.find('[data-testid=walk-step]').trigger('click')
+    await until(() => walkStore.phase === 'suspended', 'a fresh walk stepped')
+    await useJobsStore().cancel(walkStore.session!.generator.id)
+    await until(() => walkStore.phase === 'cancelled', 'closed from outside')
+    expect(text(w, 'walk-transcript')).toContain('# closed from outside')
     expect(jobs.openJobs()).toEqual([])
   })
 
@@ -272,10 +272,10 @@ describe('Browse tab', () => {
     api.invoke = ((channel, input) =>
       channel === 'dialog.choosePath' ? Promise.resolve({ ok: true, value: { path: top } }) : invoke(channel, input)) as LabApi['invoke']
     const w = mountView()
-    await w.find('[data-testid=browse-choose]').trigger('click')
-    await until(() => text(w, 'browse-state').includes('GEN_CREATED'), 'created')
-    expect((w.find('[data-testid=browse-path]').element as HTMLInputElement).value).toBe(top)
-    expect(text(w, 'browse-transcript')).toContain('# created: nothing read yet')
+    await w.find('[data-testid=walk-choose]').trigger('click')
+    await until(() => text(w, 'walk-state').includes('GEN_CREATED'), 'created')
+    expect((w.find('[data-testid=walk-path]').element as HTMLInputElement).value).toBe(top)
+    expect(text(w, 'walk-transcript')).toContain('# created: nothing read yet')
     expect(count(w, 'dirs')).toBe(0)
     // Keyboard: N steps (focus is not in a field).
     ;(document.activeElement as HTMLElement | null)?.blur()
