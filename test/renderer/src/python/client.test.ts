@@ -2,7 +2,7 @@
  * The Python client's own logic against a scripted worker: lazy start and progress, interrupts in
  * place through the shared buffer, the restart when an interrupt does not take or cannot be
  * delivered (no cross-origin isolation), and load failures. The real interrupt of a runaway loop
- * runs in Chromium (test/e2e/coroutines.e2e.ts) and on Pyodide (test/renderer/src/python/console.test.ts).
+ * runs in Chromium (test/e2e/python.e2e.ts) and on Pyodide (test/renderer/src/python/console.test.ts).
  */
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'

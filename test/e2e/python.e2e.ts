@@ -39,7 +39,7 @@ describe('Coroutines tab in Chromium', () => {
     const readyMs = await openCoroutines(page)
     const status = (await page.getByTestId('python-status').textContent()) ?? ''
     const detail = await page.getByTestId('python-status').getAttribute('title')
-    console.info(`[coroutines.e2e] Python ready ${readyMs} ms after opening the tab; the app reports: ${status.trim()} (${detail})`)
+    console.info(`[python.e2e] Python ready ${readyMs} ms after opening the tab; the app reports: ${status.trim()} (${detail})`)
     expect(status).toMatch(/Python 3\.\d+\.\d+ · ready in \d+\.\d s · interruptible/)
 
     await page.getByTestId('examples-button').click()
@@ -82,7 +82,7 @@ describe('Coroutines tab in Chromium', () => {
     await page.getByTestId('console-interrupt').click()
     await expect.poll(() => transcript(page), { interval: 20 }).toMatch(/KeyboardInterrupt\n$/)
     const interruptMs = Date.now() - pressed
-    console.info(`[coroutines.e2e] while True interrupted ${interruptMs} ms after pressing Interrupt`)
+    console.info(`[python.e2e] while True interrupted ${interruptMs} ms after pressing Interrupt`)
     expect(interruptMs).toBeLessThan(1000)
     expect(await transcript(page)).not.toContain('Python restarted')
 
@@ -127,7 +127,7 @@ describe('Coroutines tab in Chromium', () => {
     // A window frozen by output would not switch tabs at all; the bound only has to catch that.
     expect(Date.now() - roundTrip).toBeLessThan(3000)
     await expect.poll(() => transcript(page), { timeout: 60_000 }).toContain('more characters were printed but not shown]')
-    console.info(`[coroutines.e2e] printing 500,000 lines took ${Date.now() - started} ms (output cut at 200,000 characters)`)
+    console.info(`[python.e2e] printing 500,000 lines took ${Date.now() - started} ms (output cut at 200,000 characters)`)
     const length = await page.evaluate("document.querySelector('[data-testid=console-transcript]').textContent.length")
     expect(length).toBeLessThan(250_000)
     await typeAndRun(page, "print('still here')")
