@@ -18,9 +18,9 @@ function channel<Input extends v.GenericSchema>(input: Input) {
   }
 }
 
-export const jobIdSchema = v.pipe(v.string(), v.regex(/^job-[1-9][0-9]{0,15}$/, 'is not a job id'))
+const jobIdSchema = v.pipe(v.string(), v.regex(/^job-[1-9][0-9]{0,15}$/, 'is not a job id'))
 
-export const MAX_BATCH_ITEMS = 1_000_000
+const MAX_BATCH_ITEMS = 1_000_000
 
 const batchSizeSchema = v.pipe(
   v.number(),

@@ -20,7 +20,7 @@ export const lazyReadModes = ['lazyItem', 'lazyChunk', 'text'] as const satisfie
 export type LazyReadMode = (typeof lazyReadModes)[number]
 
 export const DEFAULT_CHUNK_ITEMS = 8192
-export const MAX_PROCESS_INPUTS = 16
+const MAX_PROCESS_INPUTS = 16
 /** process() reports progress every this many items (the lecture's 10000). */
 export const DEFAULT_PROGRESS_EVERY = 10_000
 export const MAX_PROGRESS_EVERY = 1e12
@@ -38,7 +38,7 @@ export function isSampleName(name: string): boolean {
 
 const optionalDtype = v.optional(dtypeSchema, 'float64')
 
-export const processInputSchema = v.pipe(
+const processInputSchema = v.pipe(
   v.strictObject({
     path: filePathSchema,
     mode: v.picklist(readModes, `must be one of ${readModes.join(', ')}`),
@@ -97,12 +97,10 @@ export const readArgsSchema = v.pipe(
   chunkSizeFits()
 )
 
-export type ProcessInput = v.InferInput<typeof processInputSchema>
 export type ProcessArgs = v.InferInput<typeof processArgsSchema>
 export type ParsedProcessArgs = v.InferOutput<typeof processArgsSchema>
 export type SampleDataArgs = v.InferInput<typeof sampleDataArgsSchema>
 export type ParsedSampleDataArgs = v.InferOutput<typeof sampleDataArgsSchema>
-export type ReadArgs = v.InferInput<typeof readArgsSchema>
 export type ParsedReadArgs = v.InferOutput<typeof readArgsSchema>
 
 /** What one input of a process job did. */

@@ -23,8 +23,6 @@ import { lazyReadModes, type LazyReadMode, type ReadMode } from './readJobs'
 
 /** Version 2 names the text mode `text`, as the Read tab does (version 1 called it `textLazy`). */
 export const SWEEP_FORMAT = 'yield-lab-sweep/2'
-/** Earlier formats still read, migrated on the way in by migrateSweepRecord(). */
-export const OLD_SWEEP_FORMATS = ['yield-lab-sweep/1'] as const
 
 /** The lazy modes swept over chunk sizes (eager is one reference line, not swept). */
 export const sweepModes = lazyReadModes
@@ -47,24 +45,24 @@ export const modeDescriptions: Readonly<Record<MeasuredMode, string>> = {
   eager: 'read_binary_eager: the whole file into RAM in one go, then summed'
 }
 
-export const DEFAULT_MIN_CHUNK_ITEMS = 1
-export const DEFAULT_MAX_CHUNK_ITEMS = 1024 * 1024
+const DEFAULT_MIN_CHUNK_ITEMS = 1
+const DEFAULT_MAX_CHUNK_ITEMS = 1024 * 1024
 export const MAX_GRID_POINTS = 64
-export const MAX_POINTS_PER_DOUBLING = 4
+const MAX_POINTS_PER_DOUBLING = 4
 export const DEFAULT_REPEATS = 3
-export const MAX_REPEATS = 25
+const MAX_REPEATS = 25
 /** Every run of a sweep (points × modes × repeats, plus the eager repeats) at most. */
-export const MAX_SWEEP_RUNS = 4000
+const MAX_SWEEP_RUNS = 4000
 export const DEFAULT_TIME_CAP_MS = 1000
-export const MIN_TIME_CAP_MS = 20
-export const MAX_TIME_CAP_MS = 600_000
+const MIN_TIME_CAP_MS = 20
+const MAX_TIME_CAP_MS = 600_000
 /** Largest JSON text accepted by import (a sweep of MAX_SWEEP_RUNS runs is about 1 MB). */
 export const MAX_SWEEP_JSON_CHARS = 16 * 1024 * 1024
 
 // ---------------------------------------------------------------------------------------------
 // Arguments of the `sweep` job
 
-export const sweepGridSchema = v.variant('kind', [
+const sweepGridSchema = v.variant('kind', [
   /** min, min·2^(1/p), min·2^(2/p), … up to max (max itself always included), rounded to whole items. */
   v.strictObject({
     kind: v.literal('log2'),
@@ -83,7 +81,7 @@ export const sweepGridSchema = v.variant('kind', [
 ])
 export type SweepGrid = v.InferInput<typeof sweepGridSchema>
 
-export const defaultSweepGrid = (): SweepGrid => ({ kind: 'log2', minItems: DEFAULT_MIN_CHUNK_ITEMS, maxItems: DEFAULT_MAX_CHUNK_ITEMS, pointsPerDoubling: 1 })
+const defaultSweepGrid = (): SweepGrid => ({ kind: 'log2', minItems: DEFAULT_MIN_CHUNK_ITEMS, maxItems: DEFAULT_MAX_CHUNK_ITEMS, pointsPerDoubling: 1 })
 
 const cacheSchema = v.picklist(['warm', 'cold'], 'must be warm or cold')
 
@@ -156,7 +154,7 @@ const isoDate = v.pipe(v.string(), v.isoTimestamp('must be an ISO timestamp'))
 export const SWEEP_ID_PATTERN = /^sweep-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$/
 export const sweepIdSchema = v.pipe(v.string(), v.regex(SWEEP_ID_PATTERN, 'is not a sweep id'))
 
-export const sweepMeasurementSchema = v.strictObject({
+const sweepMeasurementSchema = v.strictObject({
   /** Position in the (shuffled) run order, 0-based. */
   seq: count('seq'),
   mode: v.picklist(measuredModes),

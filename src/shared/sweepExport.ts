@@ -28,7 +28,7 @@ export const MEASUREMENT_CSV_COLUMNS = [
   'time_per_file_ms'
 ] as const
 
-export const POINT_CSV_COLUMNS = [
+const POINT_CSV_COLUMNS = [
   'run_id',
   'label',
   'mode',

@@ -54,7 +54,7 @@ export function buildGrid(grid: SweepGrid): number[] {
 }
 
 /** mulberry32: a small, fast, seeded 32-bit generator; uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let state = seed >>> 0
   return () => {
     state = (state + 0x6d2b79f5) >>> 0

@@ -38,7 +38,7 @@ const CANCEL_CHECK_ITEMS = 8192
 /** RSS is sampled at most this often: reading it costs a few microseconds (it reads /proc). */
 const RSS_SAMPLE_MS = 10
 
-export function isNumericChunk(value: unknown): value is NumericChunk {
+function isNumericChunk(value: unknown): value is NumericChunk {
   return value instanceof Float64Array || value instanceof Float32Array || value instanceof Int32Array || value instanceof BigInt64Array
 }
 

@@ -47,8 +47,8 @@ export interface DtypeArrays {
 /** Eager reads fill their buffer with reads of at most this many bytes (cancel and progress are checked between them). */
 export const EAGER_READ_PIECE_BYTES = 64 * 1024 * 1024
 
-export const DEFAULT_TEXT_CHUNK_BYTES = 64 * 1024
-export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024
+const DEFAULT_TEXT_CHUNK_BYTES = 64 * 1024
+const DEFAULT_MAX_LINE_BYTES = 1024 * 1024
 
 /** Live counters of a reader, readable while it runs (processData() reports `bytesRead`). */
 export interface ReadStats {

@@ -27,9 +27,9 @@ import {
 import { toLabError } from '../errors'
 import { validationError } from '../validation'
 
-export const SWEEPS_DIRECTORY_NAME = 'sweeps'
+const SWEEPS_DIRECTORY_NAME = 'sweeps'
 /** History lists at most this many runs (newest first). */
-export const MAX_HISTORY_RUNS = 500
+const MAX_HISTORY_RUNS = 500
 
 export interface HistoryProblem {
   file: string
@@ -43,7 +43,7 @@ export interface SweepHistoryList {
 }
 
 /** `sweep-20250102T030405Z-1a2b3c`: the creation time (UTC) and 24 random bits. */
-export function newSweepId(createdAt: string | Date = new Date()): string {
+function newSweepId(createdAt: string | Date = new Date()): string {
   const iso = new Date(createdAt).toISOString()
   const stamp = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`
   return `sweep-${stamp}-${randomBytes(3).toString('hex')}`

@@ -4,7 +4,7 @@
  */
 import { loadSetting, saveSetting } from '../settings/settings'
 
-export const HISTORY_LIMIT = 200
+const HISTORY_LIMIT = 200
 export const HISTORY_STORAGE_KEY = 'yield-lab.python.history'
 
 export function loadHistory(): string[] {

@@ -48,7 +48,7 @@ export function modeInfo(mode: ReadMode): ModeInfo {
 }
 
 /** Chunk sizes below this many bytes get the "tiny chunks are ~100× slower" warning. */
-export const TINY_CHUNK_BYTES = 1024
+const TINY_CHUNK_BYTES = 1024
 
 export type ChunkAdvice = 'tiny' | 'small' | 'sweet' | 'large'
 

@@ -24,7 +24,7 @@ export interface KnownSum {
   count: number
 }
 
-export const SUM_TOLERANCE = 1e-9
+const SUM_TOLERANCE = 1e-9
 
 export function sumsAgree(a: number, b: number, tolerance = SUM_TOLERANCE): boolean {
   if (Object.is(a, b) || a === b) return true

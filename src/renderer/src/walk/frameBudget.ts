@@ -4,7 +4,7 @@
  */
 
 /** A new macrotask without timer clamping or background throttling (unlike setTimeout). */
-export function yieldToEventLoop(): Promise<void> {
+function yieldToEventLoop(): Promise<void> {
   if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0))
   return new Promise((resolve) => {
     const channel = new MessageChannel()

@@ -51,7 +51,7 @@ export function walkCall(args: WalkArgs, top = pyStr(args.top)): string {
 }
 
 /** The predicate of one stage, as a Python lambda. */
-export function stagePredicate(stage: WalkFilterStage): string {
+function stagePredicate(stage: WalkFilterStage): string {
   if (stage.test === 'fnmatch') return `lambda name: fnmatch(name, ${pyStr(stage.pattern)})`
   const suffixes = stage.suffixes.map(pyStr)
   return `lambda name: name.endswith(${suffixes.length === 1 ? suffixes[0]! : `(${suffixes.join(', ')})`})`
