@@ -75,7 +75,7 @@ export default defineConfig({
   },
   renderer: {
     resolve: {
-      alias: { '@renderer': resolve(import.meta.dirname, 'src/renderer/src') }
+      alias: { '@renderer': resolve(import.meta.dirname, 'src/renderer/src'), '@shared': resolve(import.meta.dirname, 'src/shared') }
     },
     plugins: [vue(), contentSecurityPolicyMeta(), pyodideRuntime()],
     // Cross-origin isolation in dev too, so the Python console can be interrupted in place.

@@ -6,7 +6,7 @@
  *   lab       src/main/lab   shared only, and no electron: plain Node, testable without Electron
  *   glue      src/main, src/preload   lab and shared, never the renderer
  *
- * Imports are resolved to files (relative paths and the @renderer alias), so a climb such as
+ * Imports are resolved to files (relative paths and the @renderer and @shared aliases), so a climb such as
  * ../../main/lab/x is judged by where it lands, not by how it is spelled.
  */
 import { dirname, relative, resolve } from 'node:path'
@@ -30,6 +30,7 @@ function layerOf(file) {
 function targetOf(file, specifier) {
   const bare = specifier.replace(/\?.*$/, '')
   if (bare.startsWith('@renderer/')) return resolve(root, 'src/renderer/src', bare.slice('@renderer/'.length))
+  if (bare.startsWith('@shared/')) return resolve(root, 'src/shared', bare.slice('@shared/'.length))
   if (bare.startsWith('.')) return resolve(dirname(file), bare)
   return undefined
 }

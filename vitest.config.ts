@@ -2,6 +2,9 @@ import { resolve } from 'node:path'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
 
+/** The renderer's import aliases (as in electron.vite.config.ts): its tests import through them too. */
+const alias = { '@renderer': resolve(import.meta.dirname, 'src/renderer/src'), '@shared': resolve(import.meta.dirname, 'src/shared') }
+
 /** Renderer modules tested in Node rather than in a DOM: they run python3 or Pyodide beside them. */
 const rendererTestsInNode = ['test/renderer/src/python/console.test.ts', 'test/renderer/src/walk/pythonEquivalent.test.ts']
 
@@ -9,6 +12,7 @@ export default defineConfig({
   test: {
     projects: [
       {
+        resolve: { alias },
         test: {
           name: 'main',
           environment: 'node',
@@ -19,6 +23,7 @@ export default defineConfig({
       },
       {
         // The walker and readers again without the native helper (Windows, or no compiler at install): Node's fs only.
+        resolve: { alias },
         test: {
           name: 'main-without-native',
           environment: 'node',
@@ -37,7 +42,7 @@ export default defineConfig({
       },
       {
         plugins: [vue()],
-        resolve: { alias: { '@renderer': resolve(import.meta.dirname, 'src/renderer/src') } },
+        resolve: { alias },
         test: {
           name: 'renderer',
           environment: 'happy-dom',

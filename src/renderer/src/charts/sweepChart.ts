@@ -10,10 +10,10 @@
  * (drawn by sweetSpotPlugin). Overlaid past runs are dashed, with their own point shapes.
  */
 import { Chart as ChartJS, type Chart, type ChartDataset, type ChartOptions, type ChartType, type LegendItem, type Plugin, type TooltipItem } from 'chart.js'
-import { itemBytes, type Dtype } from '../../../shared/dataFiles'
-import { formatBinary, formatBinaryBytes, formatItems, formatSignificant } from '../../../shared/format'
-import { modeLabels, type MeasuredMode, type SweepRunDraft } from '../../../shared/sweep'
-import { summarize, sweetSpotItems, type SweepPoint } from '../../../shared/sweepMaths'
+import { itemBytes, type Dtype } from '@shared/dataFiles'
+import { formatBinary, formatBinaryBytes, formatItems, formatSignificant } from '@shared/format'
+import { modeLabels, type MeasuredMode, type SweepRunDraft } from '@shared/sweep'
+import { summarize, sweetSpotItems, type SweepPoint } from '@shared/sweepMaths'
 
 export type SweepChartView = 'throughput' | 'time'
 

@@ -2,8 +2,8 @@
  * The renderer's only door to main: calls a contract channel through `window.lab` and turns an
  * error envelope back into the one LabError type.
  */
-import type { Channel, ChannelInput, ChannelOutput, LabEvent, LabEvents } from '../../../shared/contract'
-import { LabError, type LabErrorInfo } from '../../../shared/errors'
+import type { Channel, ChannelInput, ChannelOutput, LabEvent, LabEvents } from '@shared/contract'
+import { LabError, type LabErrorInfo } from '@shared/errors'
 
 export async function call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> {
   const reply = await window.lab.invoke(channel, input)

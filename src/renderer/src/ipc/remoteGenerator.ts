@@ -3,9 +3,9 @@
  * generator: next() advances it, return() closes it (its finally runs in main), throw() raises
  * into it, and `state` follows inspect.getgeneratorstate.
  */
-import type { GeneratorState, JobBatch } from '../../../shared/contract'
-import type { JobArgs, JobItem, JobKind, JobValue } from '../../../shared/jobKinds'
-import { isLabError } from '../../../shared/errors'
+import type { GeneratorState, JobBatch } from '@shared/contract'
+import type { JobArgs, JobItem, JobKind, JobValue } from '@shared/jobKinds'
+import { isLabError } from '@shared/errors'
 import { call } from './client'
 
 export interface RemoteBatch<K extends JobKind> {

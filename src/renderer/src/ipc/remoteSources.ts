@@ -2,11 +2,11 @@
  * The main-process generators a person can drive by hand from the Coroutines tab: what each is
  * called in Python, the job that runs it, and how its items print at the REPL.
  */
-import type { JobArgs, JobKind } from '../../../shared/jobKinds'
-import type { NumericChunk } from '../../../shared/dataFiles'
-import { formatCount } from '../../../shared/format'
-import type { WalkItem } from '../../../shared/walkJob'
-import { pyStr, tripleRepr } from '../walk/pythonEquivalent'
+import type { JobArgs, JobKind } from '@shared/jobKinds'
+import type { NumericChunk } from '@shared/dataFiles'
+import { formatCount } from '@shared/format'
+import type { WalkItem } from '@shared/walkJob'
+import { pyStr, tripleRepr } from '@renderer/walk/pythonEquivalent'
 
 export type RemoteSourceKind = 'range' | 'walk' | 'readItems' | 'readChunks'
 

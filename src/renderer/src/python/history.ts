@@ -2,7 +2,7 @@
  * Console input history, as in a shell: Up walks back, Down forward, and the line being typed is
  * kept as the draft to return to. Persisted (capped) so it survives restarts of the app.
  */
-import { loadSetting, saveSetting } from '../settings/settings'
+import { loadSetting, saveSetting } from '@renderer/settings/settings'
 
 const HISTORY_LIMIT = 200
 export const HISTORY_STORAGE_KEY = 'yield-lab.python.history'

@@ -3,9 +3,9 @@
  * (items ↔ bytes, the 10–100 KB sweet spot), sample-data sizes and names, and the checks that
  * turn typed values into job arguments with a clear message when they are wrong.
  */
-import { chunkSizeProblem, itemBytes, SWEET_SPOT_BYTES, type Dtype } from '../../../shared/dataFiles'
-import { isSampleName, MAX_PROGRESS_EVERY, MAX_SAMPLE_BYTES, type ReadMode } from '../../../shared/readJobs'
-import { formatBytes } from '../../../shared/format'
+import { chunkSizeProblem, itemBytes, SWEET_SPOT_BYTES, type Dtype } from '@shared/dataFiles'
+import { isSampleName, MAX_PROGRESS_EVERY, MAX_SAMPLE_BYTES, type ReadMode } from '@shared/readJobs'
+import { formatBytes } from '@shared/format'
 
 export interface ModeInfo {
   mode: ReadMode

@@ -3,9 +3,9 @@
  * sums agree (to a relative 1e-9: summation order differs between modes), how much slower each
  * run was than the fastest on that data (its numbers are formatted by src/shared/format.ts).
  */
-import type { Dtype } from '../../../shared/dataFiles'
-import { formatSum } from '../../../shared/format'
-import type { ProcessJobResult, ProcessResult, ReadMode } from '../../../shared/readJobs'
+import type { Dtype } from '@shared/dataFiles'
+import { formatSum } from '@shared/format'
+import type { ProcessJobResult, ProcessResult, ReadMode } from '@shared/readJobs'
 
 /** One finished run: what it read, and what the process job measured. */
 export interface ResultRow extends ProcessResult, Pick<ProcessJobResult, 'style' | 'startRssBytes'> {

@@ -8,15 +8,15 @@
  */
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, shallowRef, watch } from 'vue'
-import type { AppInfo } from '../../../shared/contract'
-import type { Dtype } from '../../../shared/dataFiles'
-import { isLabError, LabError, type LabErrorInfo } from '../../../shared/errors'
-import { formatBytes } from '../../../shared/format'
-import type { JobProgress } from '../../../shared/jobs'
-import { baseName } from '../../../shared/paths'
-import { DEFAULT_CHUNK_ITEMS, DEFAULT_PROGRESS_EVERY, type ProcessArgs, type ProcessJobStats, type ReadMode, type SampleDataArgs, type SampleDataResult, type SampleDataStats } from '../../../shared/readJobs'
-import { call, describeError, errorInfo, onLabEvent } from '../ipc/client'
-import { loadSetting, saveSetting } from '../settings/settings'
+import type { AppInfo } from '@shared/contract'
+import type { Dtype } from '@shared/dataFiles'
+import { isLabError, LabError, type LabErrorInfo } from '@shared/errors'
+import { formatBytes } from '@shared/format'
+import type { JobProgress } from '@shared/jobs'
+import { baseName } from '@shared/paths'
+import { DEFAULT_CHUNK_ITEMS, DEFAULT_PROGRESS_EVERY, type ProcessArgs, type ProcessJobStats, type ReadMode, type SampleDataArgs, type SampleDataResult, type SampleDataStats } from '@shared/readJobs'
+import { call, describeError, errorInfo, onLabEvent } from '@renderer/ipc/client'
+import { loadSetting, saveSetting } from '@renderer/settings/settings'
 import {
   checkChunkItems,
   checkMemoryLimitMiB,
@@ -30,9 +30,9 @@ import {
   samplePresets,
   type Checked,
   type SamplePreset
-} from '../read/readForm'
-import { datasetKey, viewRows, type KnownSum, type ResultRow } from '../read/readResults'
-import type { RemoteGenerator } from '../ipc/remoteGenerator'
+} from '@renderer/read/readForm'
+import { datasetKey, viewRows, type KnownSum, type ResultRow } from '@renderer/read/readResults'
+import type { RemoteGenerator } from '@renderer/ipc/remoteGenerator'
 import { useJobsStore } from './jobs'
 
 export type RunPhase = 'idle' | 'starting' | 'running' | 'cancelling'

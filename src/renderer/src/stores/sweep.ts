@@ -10,11 +10,11 @@
 import { defineStore } from 'pinia'
 import * as v from 'valibot'
 import { computed, reactive, ref, shallowRef, triggerRef } from 'vue'
-import type { AppInfo } from '../../../shared/contract'
-import type { Dtype } from '../../../shared/dataFiles'
-import { isLabError, LabError } from '../../../shared/errors'
-import { formatDateTime, formatShortDateTime } from '../../../shared/format'
-import { baseName } from '../../../shared/paths'
+import type { AppInfo } from '@shared/contract'
+import type { Dtype } from '@shared/dataFiles'
+import { isLabError, LabError } from '@shared/errors'
+import { formatDateTime, formatShortDateTime } from '@shared/format'
+import { baseName } from '@shared/paths'
 import {
   assembleSweepRun,
   DEFAULT_REPEATS,
@@ -29,11 +29,11 @@ import {
   type SweepPlan,
   type SweepRun,
   type SweepRunDraft
-} from '../../../shared/sweep'
-import { buildGrid, estimateRemainingMs } from '../../../shared/sweepMaths'
-import { call, describeError } from '../ipc/client'
-import type { RemoteGenerator } from '../ipc/remoteGenerator'
-import type { ChartRun, SweepChartView } from '../charts/sweepChart'
+} from '@shared/sweep'
+import { buildGrid, estimateRemainingMs } from '@shared/sweepMaths'
+import { call, describeError } from '@renderer/ipc/client'
+import type { RemoteGenerator } from '@renderer/ipc/remoteGenerator'
+import type { ChartRun, SweepChartView } from '@renderer/charts/sweepChart'
 import { useJobsStore } from './jobs'
 
 export type SweepPhase = 'idle' | 'starting' | 'preparing' | 'running' | 'cancelling' | 'done' | 'cancelled' | 'failed'

@@ -3,8 +3,8 @@
  * the step transcript, and the whole os.walk loop with the filename pipeline for the Python button.
  * Pure functions; the generated script runs as is (a test executes it with python3).
  */
-import { formatCount } from '../../../shared/format'
-import type { WalkArgs, WalkDirItem, WalkFilterStage } from '../../../shared/walkJob'
+import { formatCount } from '@shared/format'
+import type { WalkArgs, WalkDirItem, WalkFilterStage } from '@shared/walkJob'
 
 /** Characters Python's str.isprintable() rejects (besides the ASCII controls), which repr() escapes. */
 const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u

@@ -3,7 +3,7 @@
  * with the same limits main enforces, so mistakes are reported beside the field that has them.
  */
 import * as v from 'valibot'
-import { walkArgsSchema, type WalkArgs, type WalkFilterStage } from '../../../shared/walkJob'
+import { walkArgsSchema, type WalkArgs, type WalkFilterStage } from '@shared/walkJob'
 
 /** keep: filter(pred, files); drop: itertools.filterfalse(pred, files). */
 export type FilterMode = 'keep' | 'drop'

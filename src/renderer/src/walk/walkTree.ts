@@ -8,8 +8,8 @@
  * walk of 200,000 entries stays cheap. Directories are matched by (parent path, name), so items
  * may arrive top-down (parent first) or bottom-up (children first) alike.
  */
-import type { LabErrorInfo } from '../../../shared/errors'
-import { emptyWalkSummary, splitWalkPath, type WalkDirItem, type WalkErrorItem, type WalkItem, type WalkSummary } from '../../../shared/walkJob'
+import type { LabErrorInfo } from '@shared/errors'
+import { emptyWalkSummary, splitWalkPath, type WalkDirItem, type WalkErrorItem, type WalkItem, type WalkSummary } from '@shared/walkJob'
 
 export type SortKey = 'name' | 'size' | 'walk'
 export interface SortOrder {

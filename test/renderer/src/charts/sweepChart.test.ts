@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from 'vitest'
-import { sweepRunProblems, type SweepMeasurement, type SweepMode, type SweepRunDraft } from '../../../../src/shared/sweep'
-import { planRuns } from '../../../../src/shared/sweepMaths'
+import { sweepRunProblems, type SweepMeasurement, type SweepMode, type SweepRunDraft } from '@shared/sweep'
+import { planRuns } from '@shared/sweepMaths'
 import {
   buildSweepChart,
   chartSummary,

@@ -7,10 +7,10 @@
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, test } from 'vitest'
-import PythonConsole from '../../../../src/renderer/src/components/python/PythonConsole.vue'
-import { PythonClient, PythonRestartedError, type PythonEvent, type TransportFactory } from '../../../../src/renderer/src/python/client'
-import type { FromPythonWorker, RunOutcome, ToPythonWorker } from '../../../../src/renderer/src/python/protocol'
-import { usePythonStore } from '../../../../src/renderer/src/stores/python'
+import PythonConsole from '@renderer/components/python/PythonConsole.vue'
+import { PythonClient, PythonRestartedError, type PythonEvent, type TransportFactory } from '@renderer/python/client'
+import type { FromPythonWorker, RunOutcome, ToPythonWorker } from '@renderer/python/protocol'
+import { usePythonStore } from '@renderer/stores/python'
 import { until as untilWithin } from '../../../support/until'
 
 /** A stand-in for the worker that records what it is sent and answers as the test says. */

@@ -4,8 +4,8 @@
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { coroutineExample, lectureSection } from '../../../support/lecture'
-import { examples } from '../../../../src/renderer/src/python/examples'
-import type { LiveObject } from '../../../../src/renderer/src/python/protocol'
+import { examples } from '@renderer/python/examples'
+import type { LiveObject } from '@renderer/python/protocol'
 import { PythonSession, withoutAddresses } from '../../../support/pythonSession'
 
 let python: PythonSession

@@ -7,11 +7,11 @@ import {
   chunkAdvice,
   chunkPresets,
   defaultSampleName
-} from '../../../../src/renderer/src/read/readForm'
-import { datasetKey, sumsAgree, viewRows, type ResultRow } from '../../../../src/renderer/src/read/readResults'
-import { formatRate, formatSlowdown, formatSum } from '../../../../src/shared/format'
-import { baseName } from '../../../../src/shared/paths'
-import { sparklinePoints } from '../../../../src/renderer/src/charts/sparkline'
+} from '@renderer/read/readForm'
+import { datasetKey, sumsAgree, viewRows, type ResultRow } from '@renderer/read/readResults'
+import { formatRate, formatSlowdown, formatSum } from '@shared/format'
+import { baseName } from '@shared/paths'
+import { sparklinePoints } from '@renderer/charts/sparkline'
 
 function row(run: number, overrides: Partial<ResultRow> = {}): ResultRow {
   return {

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check'
 import { expect, test } from 'vitest'
-import { pyStr } from '../../../../src/renderer/src/walk/pythonEquivalent'
+import { pyStr } from '@renderer/walk/pythonEquivalent'
 import { runPython } from '../../../support/python'
 
 test('pyStr is repr() of a str', () => {

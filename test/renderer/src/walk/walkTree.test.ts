@@ -3,11 +3,11 @@
  * bottom-up arrival), the form-to-arguments rules, and the Python it shows.
  */
 import { describe, expect, test } from 'vitest'
-import type { WalkDirItem, WalkErrorItem, WalkItem } from '../../../../src/shared/walkJob'
-import { pyNames, pyStr, stageLine, tripleRepr, walkPythonCode } from '../../../../src/renderer/src/walk/pythonEquivalent'
-import { defaultWalkForm, filterStages, parseExtensions, sameWalk, walkArgsFromForm } from '../../../../src/renderer/src/walk/walkOptions'
-import { ROW_DIR, ROW_ERROR, ROW_FILE, WalkTree, type Rows } from '../../../../src/renderer/src/walk/walkTree'
-import { formatBytes, formatDuration } from '../../../../src/shared/format'
+import type { WalkDirItem, WalkErrorItem, WalkItem } from '@shared/walkJob'
+import { pyNames, pyStr, stageLine, tripleRepr, walkPythonCode } from '@renderer/walk/pythonEquivalent'
+import { defaultWalkForm, filterStages, parseExtensions, sameWalk, walkArgsFromForm } from '@renderer/walk/walkOptions'
+import { ROW_DIR, ROW_ERROR, ROW_FILE, WalkTree, type Rows } from '@renderer/walk/walkTree'
+import { formatBytes, formatDuration } from '@shared/format'
 
 function dir(dirpath: string, parent: string | null, name: string, dirnames: string[], files: Record<string, number>, extra: Partial<WalkDirItem> = {}): WalkDirItem {
   return {
