@@ -28,7 +28,7 @@ const TRANSCRIPT_LINES_KEPT = 300
 /** onerror lines one run writes to the transcript; a tree full of unreadable directories would flood it. */
 const LOOP_ERRORS_SHOWN = 50
 
-export type BrowsePhase = 'idle' | 'opening' | 'created' | 'stepping' | 'running' | 'pausing' | 'suspended' | 'done' | 'cancelled' | 'failed'
+export type WalkPhase = 'idle' | 'opening' | 'created' | 'stepping' | 'running' | 'pausing' | 'suspended' | 'done' | 'cancelled' | 'failed'
 
 export interface TranscriptLine {
   id: number
@@ -59,7 +59,7 @@ export const useWalkStore = defineStore('walk', () => {
   const formResult = computed(() => walkArgsFromForm(form))
 
   const session = shallowRef<WalkSession>()
-  const phase = ref<BrowsePhase>('idle')
+  const phase = ref<WalkPhase>('idle')
   /** Why the generator failed (a bad root, most often); errors during the walk are items instead. */
   const failure = ref<LabErrorInfo>()
   const counters = ref<WalkSummary>(emptyWalkSummary())
@@ -338,7 +338,7 @@ export const useWalkStore = defineStore('walk', () => {
     if (inLoop) say({ output: errorText(error), tone: 'error' })
   }
 
-  function ended(current: WalkSession, how: BrowsePhase): void {
+  function ended(current: WalkSession, how: WalkPhase): void {
     idle()
     if (current.loopLine !== undefined) current.loopLine.output = loopProgress(current.tree, true)
     endLoop(current)
