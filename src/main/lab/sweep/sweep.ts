@@ -47,7 +47,7 @@ import {
   type SweepRunDraft,
   type SweepStats
 } from '../../../shared/sweep'
-import { buildGrid, planRuns, type PlannedRun } from '../../../shared/sweepMaths'
+import { buildGrid, estimateRemainingMs, planRuns, type PlannedRun } from '../../../shared/sweepMaths'
 import type { ProcessDataStats } from '../../../shared/readJobs'
 import { collectAppInfo } from '../appInfo'
 import { toLabError } from '../errors'
@@ -430,7 +430,7 @@ export function* sweep(args: ParsedSweepArgs, control: JobControl<SweepStats>, t
       completed: seq + 1,
       total: order.length,
       unit: 'items',
-      stats: { runs: seq + 1, planned: order.length, elapsedMs, etaMs: (elapsedMs / (seq + 1)) * (order.length - seq - 1) }
+      stats: { runs: seq + 1, planned: order.length, elapsedMs, etaMs: estimateRemainingMs(seq + 1, order.length, elapsedMs) ?? 0 }
     })
     yield { type: 'measurement', measurement }
   }
