@@ -32,7 +32,7 @@ export default defineConfig({
             'test/main/lab/walk/walk.differential.test.ts',
             'test/main/lab/walk/walkJob.test.ts',
             'test/main/lab/read/readers.test.ts',
-            'test/main/lab/read/readSyscalls.test.ts',
+            'test/main/lab/read/readers.syscalls.test.ts',
             'test/main/lab/native.test.ts'
           ],
           env: { YIELD_LAB_NATIVE: 'off' },
