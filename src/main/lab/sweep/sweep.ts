@@ -10,7 +10,7 @@
  *
  * Every run goes through the Read tab's code: the readers of readers.ts and processData(). Modes:
  * lazyItem = readBinaryLazy (one number at a time), lazyChunk = readBinaryChunks with a reused
- * buffer, textLazy = readTextLazy over the text twin, reading chunk × item-size bytes at a time;
+ * buffer, text = readTextLazy over the text twin, reading chunk × item-size bytes at a time;
  * eager = readBinaryEager then processData() over the one array (the horizontal reference line).
  *
  * Time cap: a run stops once it has taken `timeCapMs` (the clock is checked through processData()'s
