@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'electron-vite'
 import type { Plugin } from 'vite'
-import { contentSecurityPolicy, rendererHeaders } from './src/main/lab/rendererFiles'
+import { contentSecurityPolicy, rendererHeaders } from './src/main/rendererFiles'
 
 /** Puts the app's CSP into index.html as a meta tag (strict in builds, HMR-friendly in dev). */
 function contentSecurityPolicyMeta(): Plugin {
@@ -75,7 +75,7 @@ export default defineConfig({
   },
   renderer: {
     resolve: {
-      alias: { '@renderer': resolve(import.meta.dirname, 'src/renderer/src') }
+      alias: { '@renderer': resolve(import.meta.dirname, 'src/renderer/src'), '@shared': resolve(import.meta.dirname, 'src/shared') }
     },
     plugins: [vue(), contentSecurityPolicyMeta(), pyodideRuntime()],
     // Cross-origin isolation in dev too, so the Python console can be interrupted in place.

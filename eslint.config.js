@@ -1,5 +1,6 @@
 import { defineConfigWithVueTs, vueTsConfigs } from '@vue/eslint-config-typescript'
 import pluginVue from 'eslint-plugin-vue'
+import layers from './eslint.layers.js'
 
 export default defineConfigWithVueTs(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test/e2e/artifacts/**', 'bench/results/**', 'native/build/**'] },
@@ -27,10 +28,9 @@ export default defineConfigWithVueTs(
     rules: { '@typescript-eslint/no-require-imports': 'off' }
   },
   {
-    // The lab is plain Node: it must run (and be tested) without Electron.
-    files: ['src/main/lab/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'src/main/lab must not depend on Electron.' }] }]
-    }
+    // Each layer imports only the layers below it: see eslint.layers.js.
+    files: ['src/**/*.ts', 'src/**/*.vue'],
+    plugins: { layers },
+    rules: { 'layers/layering': 'error' }
   }
 )

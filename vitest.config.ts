@@ -2,30 +2,38 @@ import { resolve } from 'node:path'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
 
+/** The renderer's import aliases (as in electron.vite.config.ts): its tests import through them too. */
+const alias = { '@renderer': resolve(import.meta.dirname, 'src/renderer/src'), '@shared': resolve(import.meta.dirname, 'src/shared') }
+
+/** Renderer modules tested in Node rather than in a DOM: they run python3 or Pyodide beside them. */
+const rendererTestsInNode = ['test/renderer/src/python/console.test.ts', 'test/renderer/src/walk/pythonEquivalent.test.ts']
+
 export default defineConfig({
   test: {
     projects: [
       {
+        resolve: { alias },
         test: {
           name: 'main',
           environment: 'node',
-          include: ['test/main/**/*.test.ts'],
+          include: ['test/*.test.ts', 'test/main/**/*.test.ts', 'test/native/**/*.test.ts', 'test/scripts/**/*.test.ts', 'test/shared/**/*.test.ts', ...rendererTestsInNode],
           testTimeout: 30_000,
           hookTimeout: 60_000
         }
       },
       {
         // The walker and readers again without the native helper (Windows, or no compiler at install): Node's fs only.
+        resolve: { alias },
         test: {
           name: 'main-without-native',
           environment: 'node',
           include: [
-            'test/main/walk.test.ts',
-            'test/main/walk.differential.test.ts',
-            'test/main/walkJob.test.ts',
-            'test/main/readers.test.ts',
-            'test/main/readSyscalls.test.ts',
-            'test/main/native.test.ts'
+            'test/main/lab/walk/walk.test.ts',
+            'test/main/lab/walk/walk.differential.test.ts',
+            'test/main/lab/walk/walkJob.test.ts',
+            'test/main/lab/read/readers.test.ts',
+            'test/main/lab/read/readers.syscalls.test.ts',
+            'test/main/lab/native.test.ts'
           ],
           env: { YIELD_LAB_NATIVE: 'off' },
           testTimeout: 30_000,
@@ -34,11 +42,12 @@ export default defineConfig({
       },
       {
         plugins: [vue()],
-        resolve: { alias: { '@renderer': resolve(import.meta.dirname, 'src/renderer/src') } },
+        resolve: { alias },
         test: {
           name: 'renderer',
           environment: 'happy-dom',
-          include: ['test/renderer/**/*.test.ts']
+          include: ['test/renderer/**/*.test.ts'],
+          exclude: rendererTestsInNode
         }
       }
     ]

@@ -11,8 +11,8 @@
  */
 import { memoryUsage } from 'node:process'
 import { parentPort, workerData } from 'node:worker_threads'
-import { process as processData, sumChunk } from '../src/main/lab/process'
-import { readBinaryChunks, readBinaryEager, readBinaryLazy } from '../src/main/lab/readers'
+import { processData, sumChunk } from '../src/main/lab/read/process'
+import { readBinaryChunks, readBinaryEager, readBinaryLazy } from '../src/main/lab/read/readers'
 import type { DataItem } from '../src/shared/dataFiles'
 
 export interface ReadWorkerJob {

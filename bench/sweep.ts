@@ -1,13 +1,13 @@
 /**
  * `npm run bench -- --sweep FILE [options]`: the Benchmark tab's chunk-size sweep in the terminal.
- * Runs the very same generator (src/main/lab/sweep.ts) in this process, prints each run as it is
+ * Runs the very same generator (src/main/lab/sweep/sweep.ts) in this process, prints each run as it is
  * measured (to stderr, when it is a terminal), then the table the app shows, and writes the
- * `yield-lab-sweep/1` JSON the app imports. Ctrl+C stops it and keeps what was measured so far.
+ * `yield-lab-sweep/2` JSON the app imports. Ctrl+C stops it and keeps what was measured so far.
  *
  *   --json OUT                 where to write the JSON (default bench/results/sweep-<time>.json)
  *   --text PATH                the text twin for the text mode (default: FILE's stem + .txt, if present)
  *   --dtype float64|float32|int32|int64
- *   --modes lazyItem,lazyChunk,textLazy
+ *   --modes lazyItem,lazyChunk,text
  *   --min-chunk N --max-chunk N --points-per-doubling P   log-2 grid (default 1 … 1048576, P = 1)
  *   --chunks N,N,…             exactly these chunk sizes instead
  *   --repeats R                runs per point (default 3)
@@ -24,22 +24,10 @@ import * as v from 'valibot'
 import { inSweetSpot, itemBytes, SWEET_SPOT_BYTES } from '../src/shared/dataFiles'
 import { LabError } from '../src/shared/errors'
 import { formatBinaryBytes, formatCount, formatDurationPrecise, formatItems, formatSignificant } from '../src/shared/format'
-import {
-  bestPoint,
-  mbPerSecond,
-  modeLabels,
-  sweepArgsSchema,
-  sweepTable,
-  summarize,
-  timePerFileMs,
-  type SweepArgs,
-  type SweepEvent,
-  type SweepMode,
-  type SweepPoint,
-  type SweepRunDraft
-} from '../src/shared/sweep'
-import { sweep } from '../src/main/lab/sweep'
-import { SweepHistory } from '../src/main/lab/sweepHistory'
+import { modeLabels, sweepArgsSchema, type SweepArgs, type SweepEvent, type SweepMode, type SweepRunDraft } from '../src/shared/sweep'
+import { bestPoint, mbPerSecond, sweepTable, summarize, timePerFileMs, type SweepPoint } from '../src/shared/sweepMaths'
+import { sweep } from '../src/main/lab/sweep/sweep'
+import { SweepHistory } from '../src/main/lab/sweep/sweepHistory'
 import { validationError } from '../src/main/lab/validation'
 
 const root = join(import.meta.dirname, '..')

@@ -7,7 +7,7 @@
  * Rounds interleave ours and the reference; values are medians.
  */
 import type { WalkDirItem } from '../../src/shared/walkJob'
-import { sortKey, WalkTree } from '../../src/renderer/src/lab/walkTree'
+import { sortKey, WalkTree } from '../../src/renderer/src/walk/walkTree'
 import { median, type Benchmark, type BenchMeasurement } from '../types'
 
 const DIRS = 400

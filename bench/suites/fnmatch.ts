@@ -5,7 +5,7 @@
  * run (python3); each side reports the median of its runs.
  */
 import { execFileSync } from 'node:child_process'
-import { compileFnmatch } from '../../src/main/lab/fnmatch'
+import { compileFnmatch } from '../../src/main/lab/walk/fnmatch'
 import { median, type Benchmark, type BenchMeasurement } from '../types'
 
 const RUNS = 15

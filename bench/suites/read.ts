@@ -2,12 +2,12 @@
  * Read benchmarks: our readers against the lecture's own Python code (bench/reference/lecture_read.py)
  * and against dd, measured in the same run on the same (page-cache warm) file.
  *
- *   read.lazy_item_65536.ratio_vs_python  process(readBinaryLazy(f, 65536)) vs process(read_binary_lazy(f, 65536))
+ *   read.lazy_item_65536.ratio_vs_python  processData(readBinaryLazy(f, 65536)) vs process(read_binary_lazy(f, 65536))
  *   read.lazy_item_1.ratio_vs_python      the same with chunk size 1, on a 4 MiB file (Python needs seconds per MiB)
- *   read.lazy_chunk.ratio_vs_dd           process(readBinaryChunks(f, 65536, reuseBuffer)) vs dd if=f bs=1M of=/dev/null
+ *   read.lazy_chunk.ratio_vs_dd           processData(readBinaryChunks(f, 65536, reuseBuffer)) vs dd if=f bs=1M of=/dev/null
  *   read.lazy_chunk_owned.ratio_vs_dd     the same with a fresh, transferable buffer per chunk (the IPC mode)
  *   read.eager.ratio_vs_numpy             sumChunk(readBinaryEager(f)) vs np.fromfile(f).sum()
- *   read.rss_growth_2gib.lazy_item.ratio_vs_limit   peak RSS growth while process(readBinaryLazy(2 GiB, 65536))
+ *   read.rss_growth_2gib.lazy_item.ratio_vs_limit   peak RSS growth while processData(readBinaryLazy(2 GiB, 65536))
  *   read.rss_growth_2gib.lazy_chunk.ratio_vs_limit  the same for readBinaryChunks; the limit is one chunk + 64 MiB
  *                                                   (issue 4), so a ratio >= 1 means within it
  *
@@ -21,9 +21,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
-import { process as processData } from '../../src/main/lab/process'
-import { readBinaryChunks, readBinaryLazy } from '../../src/main/lab/readers'
-import { writeSampleData } from '../../src/main/lab/sampleData'
+import { processData } from '../../src/main/lab/read/process'
+import { readBinaryChunks, readBinaryLazy } from '../../src/main/lab/read/readers'
+import { writeSampleData } from '../../src/main/lab/read/sampleData'
 import type { SampleDataMeta } from '../../src/shared/readJobs'
 import type { ReadWorkerJob, ReadWorkerResult } from '../readWorker'
 import { median, type Benchmark, type BenchMeasurement } from '../types'

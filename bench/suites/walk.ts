@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fdir } from 'fdir'
-import { walk } from '../../src/main/lab/walk'
+import { walk } from '../../src/main/lab/walk/walk'
 import { median, type Benchmark } from '../types'
 
 const FANOUT = 20

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import type { Protocol } from 'electron'
-import { rendererHeaders, resolveRendererFile } from './lab/rendererFiles'
+import { rendererHeaders, resolveRendererFile } from './rendererFiles'
 
-export const APP_SCHEME = 'app'
+const APP_SCHEME = 'app'
 export const APP_ORIGIN = `${APP_SCHEME}://yield-lab`
 
 /** Must run before the app is ready: app:// behaves like a secure, standard web origin. */

@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot'
 import type { LabErrorInfo } from './errors'
-import type { JobProgress } from './jobs'
+import type { JobProgressReport } from './jobKinds'
 import { jobKinds, type JobKind } from './jobKinds'
 import { smokeReportSchema } from './smoke'
 import { MAX_SWEEP_JSON_CHARS, sweepIdSchema, sweepRunDraftSchema, type SweepRun } from './sweep'
@@ -19,9 +19,9 @@ function channel<Input extends v.GenericSchema>(input: Input) {
   }
 }
 
-export const jobIdSchema = v.pipe(v.string(), v.regex(/^job-[1-9][0-9]{0,15}$/, 'is not a job id'))
+const jobIdSchema = v.pipe(v.string(), v.regex(/^job-[1-9][0-9]{0,15}$/, 'is not a job id'))
 
-export const MAX_BATCH_ITEMS = 1_000_000
+const MAX_BATCH_ITEMS = 1_000_000
 
 const batchSizeSchema = v.pipe(
   v.number(),
@@ -89,7 +89,7 @@ export type ChannelOutput<C extends Channel> = (typeof channels)[C]['output']
 
 /** Events main sends to the renderer. */
 export interface LabEvents {
-  'job.progress': { id: string; progress: JobProgress }
+  'job.progress': { id: string; progress: JobProgressReport }
   'job.log': { id: string; line: string }
 }
 export type LabEvent = keyof LabEvents

@@ -1,20 +1,24 @@
 /**
  * The kinds of remote generator main can run, each with the schema of its arguments (checked in
  * main before a worker starts) and the types of what it yields and returns. Later capabilities
- * (walker, readers, sweeps) add their kind here and its generator in src/main/lab/jobRegistry.ts.
+ * (walker, readers, sweeps) add their kind here and its generator in src/main/lab/jobs/jobRegistry.ts.
  */
 import * as v from 'valibot'
 import type { DataItem } from './dataFiles'
-import { walkArgsSchema, type WalkItem, type WalkSummary } from './walkJob'
+import type { JobProgress } from './jobs'
+import { walkArgsSchema, type WalkItem, type WalkStats, type WalkSummary } from './walkJob'
 import {
   processArgsSchema,
   readArgsSchema,
   sampleDataArgsSchema,
   type ProcessJobResult,
+  type ProcessJobStats,
+  type ReadJobStats,
   type ReadJobSummary,
-  type SampleDataResult
+  type SampleDataResult,
+  type SampleDataStats
 } from './readJobs'
-import { sweepArgsSchema, type SweepEvent, type SweepRunDraft } from './sweep'
+import { sweepArgsSchema, type SweepEvent, type SweepRunDraft, type SweepStats } from './sweep'
 
 const safeInteger = v.pipe(v.number(), v.safeInteger('must be a whole number'))
 
@@ -47,14 +51,18 @@ export const jobKinds = Object.keys(jobArgsSchemas) as JobKind[]
 export type JobArgs<K extends JobKind> = v.InferInput<(typeof jobArgsSchemas)[K]>
 export type ParsedJobArgs<K extends JobKind> = v.InferOutput<(typeof jobArgsSchemas)[K]>
 
-/** What each kind yields (item) and returns (value) once exhausted. */
+/** What each kind yields (item), returns (value) once exhausted, and counts in its progress reports (stats). */
 export interface JobTypes {
-  range: { item: number; value: { count: number } }
-  process: { item: never; value: ProcessJobResult }
-  sampleData: { item: never; value: SampleDataResult }
-  read: { item: DataItem; value: ReadJobSummary }
-  walk: { item: WalkItem; value: WalkSummary }
-  sweep: { item: SweepEvent; value: SweepRunDraft }
+  range: { item: number; value: { count: number }; stats: { last: number } }
+  process: { item: never; value: ProcessJobResult; stats: ProcessJobStats }
+  sampleData: { item: never; value: SampleDataResult; stats: SampleDataStats }
+  read: { item: DataItem; value: ReadJobSummary; stats: ReadJobStats }
+  walk: { item: WalkItem; value: WalkSummary; stats: WalkStats }
+  sweep: { item: SweepEvent; value: SweepRunDraft; stats: SweepStats }
 }
 export type JobItem<K extends JobKind> = JobTypes[K]['item']
 export type JobValue<K extends JobKind> = JobTypes[K]['value']
+export type JobStats<K extends JobKind> = JobTypes[K]['stats']
+
+/** A progress report as it reaches the renderer: tagged with its job's kind, which types its stats. */
+export type JobProgressReport = { [K in JobKind]: JobProgress<JobStats<K>> & { kind: K } }[JobKind]

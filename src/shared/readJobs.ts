@@ -6,7 +6,7 @@
  * LabErrors make the deeper checks (chunk bytes per dtype, file layout, file names).
  */
 import * as v from 'valibot'
-import { chunkItemsSchema, dtypeSchema, type Dtype } from './dataFiles'
+import { chunkItemsSchema, chunkSizeFits, dtypeSchema, type Dtype } from './dataFiles'
 import { filePathSchema } from './paths'
 
 /**
@@ -16,10 +16,11 @@ import { filePathSchema } from './paths'
  */
 export const readModes = ['eager', 'lazyItem', 'lazyChunk', 'text'] as const
 export type ReadMode = (typeof readModes)[number]
-export type LazyReadMode = Exclude<ReadMode, 'eager'>
+export const lazyReadModes = ['lazyItem', 'lazyChunk', 'text'] as const satisfies readonly ReadMode[]
+export type LazyReadMode = (typeof lazyReadModes)[number]
 
 export const DEFAULT_CHUNK_ITEMS = 8192
-export const MAX_PROCESS_INPUTS = 16
+const MAX_PROCESS_INPUTS = 16
 /** process() reports progress every this many items (the lecture's 10000). */
 export const DEFAULT_PROGRESS_EVERY = 10_000
 export const MAX_PROGRESS_EVERY = 1e12
@@ -37,13 +38,16 @@ export function isSampleName(name: string): boolean {
 
 const optionalDtype = v.optional(dtypeSchema, 'float64')
 
-export const processInputSchema = v.strictObject({
-  path: filePathSchema,
-  mode: v.picklist(readModes, `must be one of ${readModes.join(', ')}`),
-  /** Items per read (eager ignores it; text reads chunkSize × item bytes per read). */
-  chunkSize: v.optional(chunkItemsSchema, DEFAULT_CHUNK_ITEMS),
-  dtype: optionalDtype
-})
+const processInputSchema = v.pipe(
+  v.strictObject({
+    path: filePathSchema,
+    mode: v.picklist(readModes, `must be one of ${readModes.join(', ')}`),
+    /** Items per read (eager ignores it; text reads chunkSize × item bytes per read). */
+    chunkSize: v.optional(chunkItemsSchema, DEFAULT_CHUNK_ITEMS),
+    dtype: optionalDtype
+  }),
+  chunkSizeFits()
+)
 
 export const processArgsSchema = v.strictObject({
   /** Chained one after the other, like the lecture's process(*data_iterables). */
@@ -83,19 +87,20 @@ export const sampleDataArgsSchema = v.strictObject({
   overwrite: v.optional(v.boolean(), false)
 })
 
-export const readArgsSchema = v.strictObject({
-  path: filePathSchema,
-  mode: v.picklist(['lazyItem', 'lazyChunk', 'text'], 'must be lazyItem, lazyChunk or text'),
-  chunkSize: v.optional(chunkItemsSchema, DEFAULT_CHUNK_ITEMS),
-  dtype: optionalDtype
-})
+export const readArgsSchema = v.pipe(
+  v.strictObject({
+    path: filePathSchema,
+    mode: v.picklist(lazyReadModes, `must be ${lazyReadModes.slice(0, -1).join(', ')} or ${lazyReadModes.at(-1)}`),
+    chunkSize: v.optional(chunkItemsSchema, DEFAULT_CHUNK_ITEMS),
+    dtype: optionalDtype
+  }),
+  chunkSizeFits()
+)
 
-export type ProcessInput = v.InferInput<typeof processInputSchema>
 export type ProcessArgs = v.InferInput<typeof processArgsSchema>
 export type ParsedProcessArgs = v.InferOutput<typeof processArgsSchema>
 export type SampleDataArgs = v.InferInput<typeof sampleDataArgsSchema>
 export type ParsedSampleDataArgs = v.InferOutput<typeof sampleDataArgsSchema>
-export type ReadArgs = v.InferInput<typeof readArgsSchema>
 export type ParsedReadArgs = v.InferOutput<typeof readArgsSchema>
 
 /** What one input of a process job did. */
@@ -109,7 +114,7 @@ export interface ProcessInputInfo {
   bytesRead: number
 }
 
-/** What process() and pushInto() return (src/main/lab/process.ts). */
+/** What process() and pushInto() return (src/main/lab/read/process.ts). */
 export interface ProcessResult {
   sum: number
   count: number
@@ -151,7 +156,7 @@ export interface SampleDataMeta {
   textBytes: number | null
 }
 
-/** What the sample-data generator wrote (src/main/lab/sampleData.ts), and what the sampleData job returns. */
+/** What the sample-data generator wrote (src/main/lab/read/sampleData.ts), and what the sampleData job returns. */
 export interface SampleDataResult extends SampleDataMeta {
   binaryPath: string
   textPath: string | null
@@ -167,8 +172,37 @@ export interface ReadJobSummary {
   bytes: number
 }
 
-/**
- * Stats of a process job's progress reports (unit 'bytes', total = the inputs' file sizes):
- * items, bytes, mbPerSecond, itemsPerSecond, rssBytes, peakRssBytes, elapsedMs.
- */
-export type ProcessProgressStat = 'items' | 'bytes' | 'mbPerSecond' | 'itemsPerSecond' | 'rssBytes' | 'peakRssBytes' | 'elapsedMs'
+/** Stats of processData()'s own progress reports (unit 'items'). */
+export interface ProcessDataStats {
+  items: number
+  bytes: number
+  rssBytes: number
+  elapsedMs: number
+}
+
+/** Stats of a process job's progress reports (unit 'bytes', total = the inputs' file sizes). */
+export interface ProcessJobStats extends ProcessDataStats {
+  mbPerSecond: number
+  itemsPerSecond: number
+  peakRssBytes: number
+}
+
+/** Stats of an eager read's progress reports (unit 'bytes', total = the file's size). */
+export interface EagerReadStats {
+  bytes: number
+  rssBytes: number
+}
+
+/** Stats of the sample-data generator's progress reports (unit 'bytes', total = the binary file's size). */
+export interface SampleDataStats {
+  bytes: number
+  items: number
+  textBytes: number
+  rssBytes: number
+}
+
+/** Stats of a read job's progress reports (unit 'items'). */
+export interface ReadJobStats {
+  items: number
+  bytes: number
+}

@@ -6,15 +6,8 @@
  */
 import { itemBytes } from './dataFiles'
 import { LabError } from './errors'
-import {
-  measuredModes,
-  mbPerSecond,
-  summarize,
-  timePerFileMs,
-  type MeasuredMode,
-  type SweepMeasurement,
-  type SweepRunDraft
-} from './sweep'
+import { measuredModes, type MeasuredMode, type SweepMeasurement, type SweepRunDraft } from './sweep'
+import { mbPerSecond, summarize, timePerFileMs } from './sweepMaths'
 
 type ExportableRun = SweepRunDraft & { id?: string }
 
@@ -35,7 +28,7 @@ export const MEASUREMENT_CSV_COLUMNS = [
   'time_per_file_ms'
 ] as const
 
-export const POINT_CSV_COLUMNS = [
+const POINT_CSV_COLUMNS = [
   'run_id',
   'label',
   'mode',

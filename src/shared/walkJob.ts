@@ -8,10 +8,10 @@ import * as v from 'valibot'
 import type { LabErrorInfo } from './errors'
 import { MAX_PATH_LENGTH, noNul } from './paths'
 
-export const MAX_WALK_FILTER_STAGES = 8
-export const MAX_WALK_PATTERN_LENGTH = 256
-export const MAX_WALK_SUFFIXES = 32
-export const MAX_WALK_SUFFIX_LENGTH = 64
+const MAX_WALK_FILTER_STAGES = 8
+const MAX_WALK_PATTERN_LENGTH = 256
+const MAX_WALK_SUFFIXES = 32
+const MAX_WALK_SUFFIX_LENGTH = 64
 
 const patternSchema = v.pipe(
   v.string(),
@@ -33,7 +33,7 @@ const stageFunction = v.picklist(['filter', 'filterfalse'])
  * `files = filter(lambda name: fnmatch(name, pattern), files)` or
  * `files = filterfalse(lambda name: name.endswith(suffixes), files)`.
  */
-export const walkFilterStageSchema = v.variant('test', [
+const walkFilterStageSchema = v.variant('test', [
   v.strictObject({ fn: stageFunction, test: v.literal('fnmatch'), pattern: patternSchema }),
   v.strictObject({
     fn: stageFunction,
@@ -120,6 +120,9 @@ export interface WalkSummary {
   keptFiles: number
   keptBytes: number
 }
+
+/** Stats of a walk's progress reports (unit 'entries', completed = dirs + files): entries listed so far. */
+export type WalkStats = Pick<WalkSummary, 'dirs' | 'files' | 'bytes' | 'errors'>
 
 /** A summary with nothing counted yet. */
 export function emptyWalkSummary(): WalkSummary {

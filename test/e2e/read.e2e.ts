@@ -119,7 +119,7 @@ describe('Read tab in Chromium', () => {
     await panel.getByTestId('read-browse').click()
     await expect.poll(() => panel.getByTestId('read-path').inputValue()).toBe(path)
     await panel.getByTestId('read-chunk').fill('0')
-    await expect.poll(() => panel.getByTestId('read-chunk-hint').textContent()).toContain('at least 1 item')
+    await expect.poll(() => panel.getByTestId('read-chunk-hint').textContent()).toContain('Chunk size must be a whole number of items from 1 to')
     expect(await panel.getByTestId('read-run').isDisabled()).toBe(true)
     await panel.getByTestId('read-chunk').fill('8192')
     await panel.getByTestId('read-run').click()

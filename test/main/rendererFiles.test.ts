@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { contentSecurityPolicy, resolveRendererFile } from '../../src/main/lab/rendererFiles'
+import { contentSecurityPolicy, resolveRendererFile } from '../../src/main/rendererFiles'
 
 describe('content security policy', () => {
   const policy = contentSecurityPolicy({ dev: false })

@@ -4,7 +4,7 @@
  */
 import type { LabApi, LabEvent, LabEvents } from '../../src/shared/contract'
 import { createHandlers, dispatch } from '../../src/main/lab/handlers'
-import { JobHost } from '../../src/main/lab/jobHost'
+import { JobHost } from '../../src/main/lab/jobs/jobHost'
 import { createSourceWorker } from './jobHost'
 
 export function installInProcessLab(options: { dataDirectory?: string } = {}): { jobs: JobHost; api: LabApi } {

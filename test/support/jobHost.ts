@@ -5,10 +5,10 @@
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { JobProgress } from '../../src/shared/jobs'
-import { JobHost, type JobHostOptions, type Owner } from '../../src/main/lab/jobHost'
-import type { JobWorkerData } from '../../src/main/lab/jobProtocol'
+import { JobHost, type JobHostOptions, type Owner } from '../../src/main/lab/jobs/jobHost'
+import type { JobWorkerData } from '../../src/main/lab/jobs/jobProtocol'
 
-const workerSource = join(import.meta.dirname, '../../src/main/lab/jobWorker.ts')
+const workerSource = join(import.meta.dirname, '../../src/main/lab/jobs/jobWorker.ts')
 
 export function createSourceWorker(data: JobWorkerData): Worker {
   const boot = `require('tsx/cjs/api').register(); require(${JSON.stringify(workerSource)})`

@@ -1,11 +1,11 @@
 /**
- * The lecture's Python excerpts and transcripts, kept next to the tests (test/main/python-lecture.txt):
+ * The lecture's Python excerpts and transcripts, kept next to the tests (test/support/python-lecture.txt):
  * the reference the console is checked against in Node, in the component tests and in Chromium.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-const lecture = readFileSync(join(import.meta.dirname, '../main/python-lecture.txt'), 'utf8')
+const lecture = readFileSync(join(import.meta.dirname, 'python-lecture.txt'), 'utf8')
 
 /** A section of the lecture excerpts, by its `=== title` line. */
 export function lectureSection(title: string): string {

@@ -13,8 +13,8 @@ import {
 import { LabError } from '../../shared/errors'
 import type { SmokeChecks } from '../../shared/smoke'
 import { toLabError } from './errors'
-import type { JobHost, Owner } from './jobHost'
-import { SweepHistory } from './sweepHistory'
+import type { JobHost, Owner } from './jobs/jobHost'
+import { SweepHistory } from './sweep/sweepHistory'
 import { validationError } from './validation'
 
 export interface HandlerDependencies {

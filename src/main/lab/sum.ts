@@ -149,7 +149,7 @@ export function sumFloat64(x: Float64Array): number {
 }
 
 /** int64 items added as doubles (exact while |item| and partial sums stay within 2^53). */
-export function sumInt64(x: BigInt64Array): number {
+function sumInt64(x: BigInt64Array): number {
   // Two int32 words per item avoid creating a BigInt per item.
   const words = new Int32Array(x.buffer, x.byteOffset, x.length * 2)
   const lo = bigEndianHost ? 1 : 0

@@ -1,7 +1,7 @@
 import { createPinia } from 'pinia'
 import { createApp, nextTick } from 'vue'
 import App from './App.vue'
-import { isSmokeRun, reportSmoke } from './smoke'
+import { isSmokeRun, reportSmoke } from '@renderer/smoke'
 import './assets/base.css'
 
 createApp(App).use(createPinia()).mount('#app')

@@ -2,9 +2,9 @@
  * The renderer's half of `yield-lab --smoke` (main loads the page with `?smoke`): checks that each
  * tab mounted, that app.info answers and that a remote generator yields, then reports to main.
  */
-import { SMOKE_RANGE, tabIds, type SmokeChecks } from '../../shared/smoke'
-import { call, describeError } from './lab/client'
-import { RemoteGenerator } from './lab/remoteGenerator'
+import { SMOKE_RANGE, tabIds, type SmokeChecks } from '@shared/smoke'
+import { call, describeError } from '@renderer/ipc/client'
+import { RemoteGenerator } from '@renderer/ipc/remoteGenerator'
 
 export function isSmokeRun(search: string = window.location.search): boolean {
   return new URLSearchParams(search).has('smoke')

@@ -14,8 +14,8 @@ import { Worker } from 'node:worker_threads'
 import type { LabEvent, LabEvents } from '../../../src/shared/contract'
 import { collectAppInfo } from '../../../src/main/lab/appInfo'
 import { createHandlers, dispatch } from '../../../src/main/lab/handlers'
-import { JobHost, type Owner } from '../../../src/main/lab/jobHost'
-import { rendererHeaders, resolveRendererFile } from '../../../src/main/lab/rendererFiles'
+import { JobHost, type Owner } from '../../../src/main/lab/jobs/jobHost'
+import { rendererHeaders, resolveRendererFile } from '../../../src/main/rendererFiles'
 import { encodeWire } from './wireCodec'
 
 export const rendererRoot = fileURLToPath(new URL('../../../out/renderer', import.meta.url))

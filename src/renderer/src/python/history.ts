@@ -2,9 +2,9 @@
  * Console input history, as in a shell: Up walks back, Down forward, and the line being typed is
  * kept as the draft to return to. Persisted (capped) so it survives restarts of the app.
  */
-import { loadSetting, saveSetting } from '../lab/settings'
+import { loadSetting, saveSetting } from '@renderer/settings/settings'
 
-export const HISTORY_LIMIT = 200
+const HISTORY_LIMIT = 200
 export const HISTORY_STORAGE_KEY = 'yield-lab.python.history'
 
 export function loadHistory(): string[] {

@@ -2,7 +2,7 @@
  * The messages between the renderer and the Python worker, and the shapes of what the console's
  * Python side (console.py) reports. Python answers in JSON, so these types mirror its dicts.
  */
-import type { GeneratorState } from '../../../shared/contract'
+import type { GeneratorState } from '@shared/contract'
 
 export interface NamedRepr {
   name: string

@@ -4,7 +4,7 @@
  * answers the requests of protocol.ts by calling console.py.
  */
 import type { PyodideAPI } from 'pyodide'
-import { formatCount } from '../../../shared/format'
+import { formatCount } from '@shared/format'
 import type { FromPythonWorker, LoadPhase, OutputStream, PythonMethod, PythonRequests, ToPythonWorker } from './protocol'
 
 /** A single run printing more than this many characters has the rest dropped, with a notice. */

@@ -29,7 +29,7 @@ export function promptedInput(source: string): string {
   return lines.map((line, index) => (index === 0 ? '>>> ' : line === '' ? '...' : '... ') + line).join('\n')
 }
 
-export function entryText(entry: TranscriptEntry): string {
+function entryText(entry: TranscriptEntry): string {
   return entry.kind === 'input' ? `${entry.text}\n` : entry.text
 }
 

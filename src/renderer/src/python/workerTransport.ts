@@ -18,7 +18,7 @@ const createWorkerTransport: TransportFactory = ({ onMessage, onError }) => {
 }
 
 /** Works under http://127.0.0.1:PORT/index.html (e2e) and app://yield-lab/index.html alike. */
-export function pyodideIndexURL(): string {
+function pyodideIndexURL(): string {
   return new URL('./pyodide/', document.baseURI).href
 }
 

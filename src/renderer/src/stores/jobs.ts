@@ -4,10 +4,10 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, type Ref } from 'vue'
-import type { JobProgress } from '../../../shared/jobs'
-import type { JobArgs, JobKind } from '../../../shared/jobKinds'
-import { onLabEvent } from '../lab/client'
-import { RemoteGenerator } from '../lab/remoteGenerator'
+import type { JobProgress } from '@shared/jobs'
+import type { JobArgs, JobKind } from '@shared/jobKinds'
+import { onLabEvent } from '@renderer/ipc/client'
+import { RemoteGenerator } from '@renderer/ipc/remoteGenerator'
 
 export interface TrackedJob {
   generator: RemoteGenerator<JobKind>

@@ -4,12 +4,12 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { PythonClient, PythonRestartedError, type PythonEvent, type ReadyInfo } from '../python/client'
-import type { ConsoleExample } from '../python/examples'
-import { loadHistory, remember, saveHistory } from '../python/history'
-import type { Inspectable, Internals, LiveObject, LoadPhase, ResumeSnapshot, RunOutcome } from '../python/protocol'
-import { appendEntry, normalizeInput, promptedInput, transcriptText, type TranscriptEntry } from '../python/transcript'
-import { createAppPythonClient } from '../python/workerTransport'
+import { PythonClient, PythonRestartedError, type PythonEvent, type ReadyInfo } from '@renderer/python/client'
+import type { ConsoleExample } from '@renderer/python/examples'
+import { loadHistory, remember, saveHistory } from '@renderer/python/history'
+import type { Inspectable, Internals, LiveObject, LoadPhase, ResumeSnapshot, RunOutcome } from '@renderer/python/protocol'
+import { appendEntry, normalizeInput, promptedInput, transcriptText, type TranscriptEntry } from '@renderer/python/transcript'
+import { createAppPythonClient } from '@renderer/python/workerTransport'
 
 export type PythonStatus = 'idle' | 'loading' | 'ready' | 'failed'
 export type DriveAction = 'next' | 'send' | 'throw' | 'close'

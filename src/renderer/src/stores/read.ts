@@ -8,15 +8,15 @@
  */
 import { defineStore } from 'pinia'
 import { computed, reactive, ref, shallowRef, watch } from 'vue'
-import type { AppInfo } from '../../../shared/contract'
-import type { Dtype } from '../../../shared/dataFiles'
-import { isLabError, LabError, type LabErrorInfo } from '../../../shared/errors'
-import { formatBytes } from '../../../shared/format'
-import type { JobProgress } from '../../../shared/jobs'
-import { baseName } from '../../../shared/paths'
-import { DEFAULT_CHUNK_ITEMS, DEFAULT_PROGRESS_EVERY, type ProcessArgs, type ReadMode, type SampleDataArgs, type SampleDataResult } from '../../../shared/readJobs'
-import { call, describeError, errorInfo, onLabEvent } from '../lab/client'
-import { loadSetting, saveSetting } from '../lab/settings'
+import type { AppInfo } from '@shared/contract'
+import type { Dtype } from '@shared/dataFiles'
+import { isLabError, LabError, type LabErrorInfo } from '@shared/errors'
+import { formatBytes } from '@shared/format'
+import type { JobProgress } from '@shared/jobs'
+import { baseName } from '@shared/paths'
+import { DEFAULT_CHUNK_ITEMS, DEFAULT_PROGRESS_EVERY, type ProcessArgs, type ProcessJobStats, type ReadMode, type SampleDataArgs, type SampleDataResult, type SampleDataStats } from '@shared/readJobs'
+import { call, describeError, errorInfo, onLabEvent } from '@renderer/ipc/client'
+import { loadSetting, saveSetting } from '@renderer/settings/settings'
 import {
   checkChunkItems,
   checkMemoryLimitMiB,
@@ -30,9 +30,9 @@ import {
   samplePresets,
   type Checked,
   type SamplePreset
-} from '../lab/readForm'
-import { datasetKey, viewRows, type KnownSum, type ResultRow } from '../lab/readResults'
-import type { RemoteGenerator } from '../lab/remoteGenerator'
+} from '@renderer/read/readForm'
+import { datasetKey, viewRows, type KnownSum, type ResultRow } from '@renderer/read/readResults'
+import type { RemoteGenerator } from '@renderer/ipc/remoteGenerator'
 import { useJobsStore } from './jobs'
 
 export type RunPhase = 'idle' | 'starting' | 'running' | 'cancelling'
@@ -120,7 +120,7 @@ export const useReadStore = defineStore('read', () => {
   const runJob = shallowRef<RemoteGenerator<'process'>>()
   /** What the current (or last) run was asked to do. */
   const runArgs = shallowRef<ProcessArgs>()
-  const progress = shallowRef<JobProgress>()
+  const progress = shallowRef<JobProgress<ProcessJobStats>>()
   const rssSamples = ref<number[]>([])
   const runFailure = ref<RunFailure>()
   const lastOutcome = ref<'done' | 'cancelled'>()
@@ -145,7 +145,7 @@ export const useReadStore = defineStore('read', () => {
   })
   const genPhase = ref<'idle' | 'running' | 'cancelling'>('idle')
   const genJob = shallowRef<RemoteGenerator<'sampleData'>>()
-  const genProgress = shallowRef<JobProgress>()
+  const genProgress = shallowRef<JobProgress<SampleDataStats>>()
   const genError = ref<LabErrorInfo>()
   const genOutcome = ref<'done' | 'cancelled'>()
   /** An existing file stopped the generator: asking whether to overwrite it. */
@@ -173,14 +173,11 @@ export const useReadStore = defineStore('read', () => {
 
   // ---- Events --------------------------------------------------------------------------------
   onLabEvent('job.progress', ({ id, progress: update }) => {
-    if (runJob.value?.id === id && runPhase.value !== 'idle') {
+    if (update.kind === 'process' && runJob.value?.id === id && runPhase.value !== 'idle') {
       progress.value = update
-      const rss = update.stats['rssBytes']
-      if (rss !== undefined) {
-        rssSamples.value.push(rss)
-        if (rssSamples.value.length > RSS_SAMPLES_KEPT) rssSamples.value.splice(0, rssSamples.value.length - RSS_SAMPLES_KEPT)
-      }
-    } else if (genJob.value?.id === id && genPhase.value !== 'idle') {
+      rssSamples.value.push(update.stats.rssBytes)
+      if (rssSamples.value.length > RSS_SAMPLES_KEPT) rssSamples.value.splice(0, rssSamples.value.length - RSS_SAMPLES_KEPT)
+    } else if (update.kind === 'sampleData' && genJob.value?.id === id && genPhase.value !== 'idle') {
       genProgress.value = update
     }
   })

@@ -1,0 +1,165 @@
+/**
+ * Remote generators: each job is a generator running in its own worker thread, owned by one
+ * renderer. The renderer pulls batches; return() closes the generator (its finally runs, files
+ * close) and also cancels a batch in flight. Jobs of a renderer that reloads or goes away are closed.
+ */
+import type { Worker } from 'node:worker_threads'
+import * as v from 'valibot'
+import type { GeneratorState, JobBatch, JobHandle } from '../../../shared/contract'
+import { LabError } from '../../../shared/errors'
+import { jobArgsSchemas, type JobKind, type JobProgressReport } from '../../../shared/jobKinds'
+import type { JobReply, JobRequest, JobWorkerData } from './jobProtocol'
+import { validationError } from '../validation'
+
+export type Owner = string | number
+
+export interface JobHostOptions {
+  createWorker(data: JobWorkerData): Worker
+  onProgress(owner: Owner, id: string, progress: JobProgressReport): void
+  onLog(owner: Owner, id: string, line: string): void
+  /** Open (not yet closed) generators one renderer may hold at once. */
+  maxOpenJobsPerOwner?: number
+}
+
+interface Job {
+  id: string
+  kind: JobKind
+  owner: Owner
+  state: GeneratorState
+  worker?: Worker
+  cancelFlag: Int32Array
+  /** The request in flight, if any: one at a time, like a Python generator. */
+  pending?: { resolve(reply: JobReply): void; settled: Promise<unknown> }
+}
+
+const CLOSED_JOBS_KEPT = 1000
+
+export class JobHost {
+  private readonly jobs = new Map<string, Job>()
+  private lastId = 0
+
+  constructor(private readonly options: JobHostOptions) {}
+
+  open(owner: Owner, kind: JobKind, rawArgs: unknown): JobHandle {
+    const parsed = v.safeParse(jobArgsSchemas[kind], rawArgs)
+    if (!parsed.success) throw validationError(`${kind} arguments`, parsed.issues)
+    const limit = this.options.maxOpenJobsPerOwner ?? 64
+    if (this.openJobs(owner).length >= limit) {
+      throw new LabError('UNAVAILABLE', `Too many open generators (${limit}); close some before opening more.`)
+    }
+    const cancelFlag = new SharedArrayBuffer(4)
+    const job: Job = { id: `job-${++this.lastId}`, kind, owner, state: 'created', cancelFlag: new Int32Array(cancelFlag) }
+    job.worker = this.options.createWorker({ kind, args: parsed.output, cancelFlag })
+    job.worker.on('message', (reply: JobReply) => this.receive(job, reply))
+    job.worker.on('error', (error) => this.fail(job, new LabError('INTERNAL', `${kind} job failed: ${error.message}`)))
+    job.worker.on('exit', () => this.fail(job, new LabError('INTERNAL', `${kind} job stopped unexpectedly.`)))
+    this.jobs.set(job.id, job)
+    this.forgetOldClosedJobs()
+    return this.handle(job)
+  }
+
+  next(owner: Owner, id: string, maxItems: number): Promise<JobBatch> {
+    return this.request(this.find(owner, id), { op: 'next', maxItems })
+  }
+
+  throw(owner: Owner, id: string, message: string): Promise<JobBatch> {
+    return this.request(this.find(owner, id), { op: 'throw', message })
+  }
+
+  /** Closes the generator (running its finally). A batch in flight is cancelled first. */
+  async return(owner: Owner, id: string): Promise<JobBatch> {
+    const job = this.find(owner, id)
+    if (job.pending !== undefined) {
+      Atomics.store(job.cancelFlag, 0, 1)
+      Atomics.notify(job.cancelFlag, 0)
+      await job.pending.settled.catch(() => undefined)
+    }
+    if (job.state === 'closed') return { items: [], done: true, state: 'closed' }
+    return this.request(job, { op: 'return' })
+  }
+
+  /** Closes every generator of a renderer that went away or reloaded. */
+  async closeOwner(owner: Owner): Promise<void> {
+    await Promise.all(this.openJobs(owner).map((job) => this.return(owner, job.id).catch(() => undefined)))
+  }
+
+  async closeAll(): Promise<void> {
+    const owners = new Set([...this.jobs.values()].map((job) => job.owner))
+    await Promise.all([...owners].map((owner) => this.closeOwner(owner)))
+  }
+
+  /** Open generators of one owner (or all), for status displays and tests. */
+  openJobs(owner?: Owner): JobHandle[] {
+    return [...this.jobs.values()]
+      .filter((job) => job.state !== 'closed' && (owner === undefined || job.owner === owner))
+      .map((job) => this.handle(job))
+  }
+
+  private handle(job: Job): JobHandle {
+    return { id: job.id, kind: job.kind, state: job.state }
+  }
+
+  private find(owner: Owner, id: string): Job {
+    const job = this.jobs.get(id)
+    // Another renderer's job is reported as unknown: owners cannot see each other's jobs.
+    if (job === undefined || job.owner !== owner) throw new LabError('UNKNOWN_JOB', `No generator ${id} is open.`)
+    return job
+  }
+
+  private request(job: Job, request: JobRequest): Promise<JobBatch> {
+    if (job.pending !== undefined) {
+      throw new LabError('JOB_BUSY', `Generator ${job.id} is already executing; wait for it or return() it.`)
+    }
+    if (job.state === 'closed' || job.worker === undefined) {
+      if (request.op === 'throw') throw new LabError('THROWN', request.message)
+      return Promise.resolve({ items: [], done: true, state: 'closed' })
+    }
+    job.state = 'running'
+    let resolve!: (reply: JobReply) => void
+    const reply = new Promise<JobReply>((r) => (resolve = r))
+    const settled = reply.then((answer) => this.settle(job, answer))
+    job.pending = { resolve, settled }
+    job.worker.postMessage(request)
+    return settled
+  }
+
+  private settle(job: Job, reply: JobReply): JobBatch {
+    job.pending = undefined
+    if (reply.type === 'error') {
+      this.finish(job)
+      throw LabError.fromInfo(reply.error)
+    }
+    if (reply.type !== 'batch') throw new LabError('INTERNAL', `Unexpected reply ${reply.type}.`)
+    if (reply.done) this.finish(job)
+    else job.state = 'suspended'
+    return reply.done
+      ? { items: reply.items, done: true, value: reply.value, state: job.state }
+      : { items: reply.items, done: false, state: job.state }
+  }
+
+  private receive(job: Job, reply: JobReply): void {
+    if (reply.type === 'progress') this.options.onProgress(job.owner, job.id, reply.progress)
+    else if (reply.type === 'log') this.options.onLog(job.owner, job.id, reply.line)
+    else job.pending?.resolve(reply)
+  }
+
+  private fail(job: Job, error: LabError): void {
+    if (job.state === 'closed') return
+    job.pending?.resolve({ type: 'error', error: error.toInfo() })
+    this.finish(job)
+  }
+
+  /** Python closes a generator that returned or raised; so do we, and its worker goes. */
+  private finish(job: Job): void {
+    job.state = 'closed'
+    const worker = job.worker
+    job.worker = undefined
+    worker?.removeAllListeners('exit')
+    void worker?.terminate()
+  }
+
+  private forgetOldClosedJobs(): void {
+    const closed = [...this.jobs.values()].filter((job) => job.state === 'closed')
+    for (const job of closed.slice(0, Math.max(0, closed.length - CLOSED_JOBS_KEPT))) this.jobs.delete(job.id)
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Maps each job kind of the contract to the generator that implements it. It runs inside a job
+ * worker; arguments were already validated by main against the contract's schema.
+ */
+import type { JobKind, JobStats, JobTypes, ParsedJobArgs } from '../../../shared/jobKinds'
+import type { JobControl } from '../progress'
+import { processJob, readJob, sampleDataJob } from '../read/readJobs'
+import { sweep } from '../sweep/sweep'
+import { walkJob } from '../walk/walkJob'
+
+type JobGeneratorFactory<K extends JobKind> = (
+  args: ParsedJobArgs<K>,
+  control: JobControl<JobStats<K>>
+) => Generator<JobTypes[K]['item'], JobTypes[K]['value'], unknown>
+
+export const jobRegistry: { [K in JobKind]: JobGeneratorFactory<K> } = {
+  *range({ start, stop, step, delayMs }, control) {
+    let count = 0
+    try {
+      for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
+        if (delayMs > 0 && control.pause?.(delayMs) === false) return { count }
+        count++
+        control.report({ completed: count, unit: 'items', stats: { last: i } })
+        yield i
+      }
+      return { count }
+    } finally {
+      control.log?.(`range(${start}, ${stop}, ${step}): finally ran after ${count} items`)
+    }
+  },
+  process: processJob,
+  sampleData: sampleDataJob,
+  read: readJob,
+  walk: walkJob,
+  sweep
+}

@@ -1,0 +1,132 @@
+/**
+ * Runs one remote generator in a worker thread, so a long walk or read never blocks main.
+ * It only advances the generator when asked (next), so it never runs ahead of the renderer.
+ */
+import { parentPort, workerData, type TransferListItem } from 'node:worker_threads'
+import { LabError } from '../../../shared/errors'
+import type { JobProgressReport, JobStats } from '../../../shared/jobKinds'
+import { toLabError } from '../errors'
+import type { JobReply, JobRequest, JobWorkerData } from './jobProtocol'
+import { jobRegistry } from './jobRegistry'
+import type { JobControl } from '../progress'
+import { isSummableBuffer } from '../sum'
+
+/** A batch returns early after this long, so items stream to the renderer while a big pull runs. */
+const BATCH_TIME_BUDGET_MS = 50
+const PROGRESS_INTERVAL_MS = 100
+
+const port = parentPort!
+const { kind, args, cancelFlag } = workerData as JobWorkerData
+const cancelled = new Int32Array(cancelFlag)
+
+let pendingProgress: JobProgressReport | undefined
+let lastProgressAt = 0
+
+function post(reply: JobReply, transfer: TransferListItem[] = []): void {
+  port.postMessage(reply, transfer)
+}
+
+function flushProgress(): void {
+  if (pendingProgress === undefined) return
+  post({ type: 'progress', progress: pendingProgress })
+  pendingProgress = undefined
+  lastProgressAt = performance.now()
+}
+
+const control: JobControl<JobStats<typeof kind>> = {
+  isCancelled: () => Atomics.load(cancelled, 0) !== 0,
+  report(progress) {
+    // The generator of `kind` reports that kind's stats (jobRegistry's types say so).
+    pendingProgress = { ...progress, kind } as JobProgressReport
+    if (performance.now() - lastProgressAt >= PROGRESS_INTERVAL_MS) flushProgress()
+  },
+  log(line) {
+    post({ type: 'log', line })
+  },
+  pause(ms) {
+    // Main notifies the flag on cancel, so a pause never delays a cancel.
+    Atomics.wait(cancelled, 0, 0, ms)
+    return Atomics.load(cancelled, 0) === 0
+  }
+}
+
+const factory = jobRegistry[kind] as (args: unknown, control: JobControl<JobStats<typeof kind>>) => Generator<unknown, unknown, unknown>
+/** Made at the first request, inside its error handling: a factory that throws becomes a LabError reply. */
+let made: Generator<unknown, unknown, unknown> | undefined
+const generator = (): Generator<unknown, unknown, unknown> => (made ??= factory(args, control))
+/** An error raised after some items of a batch were produced; delivered on the next pull, as Python would. */
+let deferredError: LabError | undefined
+
+/**
+ * Typed-array items cross threads by transfer, not copy; views into a shared pool, and arrays in
+ * WebAssembly memory (which cannot be transferred), are copied first.
+ */
+function transferable(item: unknown, transfer: TransferListItem[]): unknown {
+  if (!ArrayBuffer.isView(item)) return item
+  const view = item as ArrayBufferView & { slice(): ArrayBufferView }
+  const ownsBuffer =
+    view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer && !isSummableBuffer(view.buffer)
+  const owned = ownsBuffer ? view : view.slice()
+  transfer.push(owned.buffer as ArrayBuffer)
+  return owned
+}
+
+function pull(maxItems: number): void {
+  if (deferredError !== undefined) throw deferredError
+  const items: unknown[] = []
+  const transfer: TransferListItem[] = []
+  const deadline = performance.now() + BATCH_TIME_BUDGET_MS
+  while (items.length < maxItems) {
+    if (control.isCancelled()) {
+      generator().return(undefined)
+      throw new LabError('CANCELLED', 'Cancelled.')
+    }
+    let step: IteratorResult<unknown, unknown>
+    try {
+      step = generator().next()
+    } catch (error) {
+      if (items.length === 0) throw error
+      deferredError = toLabError(error)
+      break
+    }
+    if (step.done === true) {
+      if (control.isCancelled()) throw new LabError('CANCELLED', 'Cancelled.')
+      flushProgress()
+      post({ type: 'batch', items, done: true, value: step.value }, transfer)
+      return
+    }
+    items.push(transferable(step.value, transfer))
+    // The clock is read for each of the first items (a slow source), then every 64 (a fast one).
+    if ((items.length < 64 || (items.length & 63) === 0) && performance.now() > deadline) break
+  }
+  flushProgress()
+  post({ type: 'batch', items, done: false }, transfer)
+}
+
+function resume(step: () => IteratorResult<unknown, unknown>): void {
+  const result = step()
+  const transfer: TransferListItem[] = []
+  const items = result.done === true ? [] : [transferable(result.value, transfer)]
+  flushProgress()
+  post({ type: 'batch', items, done: result.done === true, value: result.done === true ? result.value : undefined }, transfer)
+}
+
+port.on('message', (request: JobRequest) => {
+  try {
+    switch (request.op) {
+      case 'next':
+        pull(request.maxItems)
+        break
+      case 'return':
+        deferredError = undefined
+        resume(() => generator().return(undefined))
+        break
+      case 'throw':
+        resume(() => generator().throw(new LabError('THROWN', request.message)))
+        break
+    }
+  } catch (error) {
+    flushProgress()
+    post({ type: 'error', error: toLabError(error).toInfo() })
+  }
+})

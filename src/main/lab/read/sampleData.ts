@@ -1,0 +1,372 @@
+/**
+ * Sample data for the reader lab: a seeded random float64 binary file in numpy's `tofile`
+ * layout, optionally its text twin in `numpy.savetxt` format ('%.18e', one number per line), and
+ * a small JSON sidecar describing them. Written in chunks (constant memory, any size), with
+ * progress and cancel; never overwrites unless asked to explicitly.
+ */
+import { closeSync, lstatSync, mkdirSync, openSync, statfsSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { endianness } from 'node:os'
+import { join, resolve } from 'node:path'
+import { LabError } from '../../../shared/errors'
+import { isSampleName, MAX_SAMPLE_NAME_LENGTH, SAMPLE_TEXT_LINE_BYTES, type SampleDataMeta, type SampleDataResult, type SampleDataStats } from '../../../shared/readJobs'
+import { toLabError } from '../errors'
+import type { JobControl } from '../progress'
+import { uncontrolled } from '../progress'
+
+export const DATA_DIRECTORY_NAME = 'yield-lab-data'
+
+/** Where the app keeps generated data by default: `<appData>/yield-lab-data`. */
+export function defaultDataDirectory(appDataDir: string): string {
+  return join(appDataDir, DATA_DIRECTORY_NAME)
+}
+
+export interface SampleDataOptions {
+  /** Directory to write into (created if missing). Nothing is written anywhere else. */
+  directory: string
+  /** File stem: writes `<name>.bin`, `<name>.txt` (withText) and `<name>.json`. Letters, digits, '.', '_', '-' only. */
+  name: string
+  /** Size of the binary file: a whole number of float64 items (multiple of 8), 0 allowed. */
+  bytes: number
+  /** Seed of the random generator (a whole number 0 … 2^53-1; default 0). Same seed, same data. */
+  seed?: number
+  /** Also write the text twin (`numpy.savetxt(fname, data)` format, about 3.1x the binary size). */
+  withText?: boolean
+  /** Replace existing targets (regular files only). Without it an existing target is ALREADY_EXISTS. */
+  overwrite?: boolean
+  control?: JobControl<SampleDataStats>
+}
+
+/** Items generated and written per chunk: 1 MiB of float64. */
+const CHUNK_ITEMS = 128 * 1024
+
+export function checkSampleName(name: unknown): string {
+  if (typeof name !== 'string' || name.length === 0) throw new LabError('INVALID_ARGUMENT', 'A file name is required')
+  if (name.includes('/') || name.includes('\\') || name.includes('..') || name.includes('\0')) {
+    throw new LabError('INVALID_ARGUMENT', `File name ${JSON.stringify(name)} must be a plain name: no path separators and no '..'`)
+  }
+  if (!isSampleName(name)) {
+    throw new LabError(
+      'INVALID_ARGUMENT',
+      `File name ${JSON.stringify(name)} may only use letters, digits, '.', '_' and '-' (up to ${MAX_SAMPLE_NAME_LENGTH} characters, not starting with '.')`
+    )
+  }
+  return name
+}
+
+/**
+ * xoshiro128** (Blackman & Vigna), 32-bit state words, seeded through splitmix32. Two outputs
+ * make one double in [0, 1) with 53 random bits.
+ */
+export class SampleRandom {
+  private s0: number
+  private s1: number
+  private s2: number
+  private s3: number
+
+  constructor(seed: number) {
+    let x = (seed >>> 0) ^ Math.imul(Math.floor(seed / TWO_POW_32) >>> 0, 0x9e3779b9)
+    const next = (): number => {
+      x = (x + 0x9e3779b9) | 0
+      let z = x
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b)
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35)
+      return (z ^ (z >>> 16)) >>> 0
+    }
+    this.s0 = next()
+    this.s1 = next()
+    this.s2 = next()
+    this.s3 = next()
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1
+  }
+
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0
+    const t = this.s1 << 9
+    this.s2 ^= this.s0
+    this.s3 ^= this.s1
+    this.s1 ^= this.s2
+    this.s0 ^= this.s3
+    this.s2 ^= t
+    this.s3 = rotl(this.s3, 11)
+    return result
+  }
+
+  /** Uniform double in [0, 1). */
+  nextDouble(): number {
+    const high = this.nextUint32() >>> 5 // 27 bits
+    const low = this.nextUint32() >>> 6 // 26 bits
+    return (high * 67108864 + low) / 9007199254740992
+  }
+
+  fill(target: Float64Array, count = target.length): void {
+    for (let i = 0; i < count; i++) target[i] = this.nextDouble()
+  }
+}
+
+const TWO_POW_32 = 4294967296
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k))
+}
+
+const bitsView = new Float64Array(1)
+const bitsWords = new Uint32Array(bitsView.buffer)
+const [LOW_WORD, HIGH_WORD] = endianness() === 'LE' ? [0, 1] : [1, 0]
+
+function trailingZeros(word: number): number {
+  return 31 - Math.clz32(word & -word)
+}
+
+/** For a finite x > 0: the k with x = m * 2^k, m odd. */
+function lowestBitExponent(x: number): number {
+  bitsView[0] = x
+  const low = bitsWords[LOW_WORD]!
+  const high = bitsWords[HIGH_WORD]!
+  const biased = (high >>> 20) & 0x7ff
+  const mantissaHigh = (high & 0xfffff) | (biased === 0 ? 0 : 0x100000)
+  return (biased === 0 ? -1074 : biased - 1075) + (low !== 0 ? trailingZeros(low) : 32 + trailingZeros(mantissaHigh))
+}
+
+/**
+ * Formats like C's / Python's '%.18e' (what numpy.savetxt writes by default), e.g.
+ * 1.234000000000000000e+00. JS's toExponential rounds exact ties away from zero where C rounds
+ * them to even; ties are rare (the exact value must have exactly 20 significant digits, ending in
+ * 5) and are detected exactly with BigInt arithmetic.
+ */
+export function formatSavetxt(value: number): string {
+  if (Number.isNaN(value)) return 'nan'
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf'
+  const negative = value < 0 || Object.is(value, -0)
+  const magnitude = Math.abs(value)
+  const text = magnitude.toExponential(18)
+  const e = text.indexOf('e')
+  let mantissa = text.slice(0, e)
+  const exponent = Number(text.slice(e + 1))
+  const last = mantissa.charCodeAt(mantissa.length - 1) - 48
+  if (last % 2 === 1 && magnitude !== 0 && isHalfwayBelow(magnitude, mantissa, exponent)) {
+    mantissa = mantissa.slice(0, -1) + String(last - 1)
+  }
+  const absExponent = Math.abs(exponent)
+  return `${negative ? '-' : ''}${mantissa}e${exponent < 0 ? '-' : '+'}${absExponent < 10 ? '0' : ''}${absExponent}`
+}
+
+/** Whether x lies exactly halfway between the 19-digit decimal `mantissa`e`exponent` and the one just below it. */
+function isHalfwayBelow(x: number, mantissa: string, exponent: number): boolean {
+  const k = lowestBitExponent(x)
+  // x = m * 2^k with m odd has at least 0.69 * -k significant digits when k < 0: from k <= -30
+  // on that is more than the 20 a tie needs.
+  if (k <= -30) return false
+  const m = BigInt(x / 2 ** k)
+  const digits = BigInt(mantissa.replace('.', ''))
+  // x == (digits - 1/2) * 10^(exponent - 18)  <=>  m * 2^(k+1) * 10^(18 - exponent) == 2 * digits - 1
+  let left = m
+  let right = 2n * digits - 1n
+  if (k + 1 >= 0) left *= 2n ** BigInt(k + 1)
+  else right *= 2n ** BigInt(-(k + 1))
+  const tens = 18 - exponent
+  if (tens >= 0) left *= 10n ** BigInt(tens)
+  else right *= 10n ** BigInt(-tens)
+  return left === right
+}
+
+function checkOptions(options: SampleDataOptions): { bytes: number; seed: number; directory: string; name: string } {
+  if (options === null || typeof options !== 'object') throw new LabError('INVALID_ARGUMENT', 'Sample data options are required')
+  const name = checkSampleName(options.name)
+  if (typeof options.directory !== 'string' || options.directory.length === 0 || options.directory.includes('\0')) {
+    throw new LabError('INVALID_ARGUMENT', 'A target directory is required')
+  }
+  const { bytes } = options
+  if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0 || bytes % 8 !== 0) {
+    throw new LabError('INVALID_ARGUMENT', `Size must be a whole number of float64 items: a non-negative multiple of 8 bytes, got ${String(bytes)}`)
+  }
+  const seed = options.seed ?? 0
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
+    throw new LabError('INVALID_ARGUMENT', `Seed must be a whole number from 0 to 2^53-1, got ${String(seed)}`)
+  }
+  return { bytes, seed, directory: resolve(options.directory), name }
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path)
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw toLabError(error, path)
+  }
+}
+
+/** With overwrite, a target may be replaced only if it is a regular file (never a directory, link or device). */
+function removeForOverwrite(path: string): void {
+  let stats
+  try {
+    stats = lstatSync(path)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw toLabError(error, path)
+  }
+  if (stats.isDirectory()) throw new LabError('IS_A_DIRECTORY', `${path}: is a directory; refusing to overwrite it`, path)
+  if (!stats.isFile()) throw new LabError('NOT_A_REGULAR_FILE', `${path}: is not a regular file; refusing to overwrite it`, path)
+  try {
+    unlinkSync(path)
+  } catch (error) {
+    throw toLabError(error, path)
+  }
+}
+
+function writeAll(fd: number, data: Uint8Array, path: string): void {
+  let done = 0
+  while (done < data.length) {
+    try {
+      done += writeSync(fd, data, done, data.length - done)
+    } catch (error) {
+      throw toLabError(error, path)
+    }
+  }
+}
+
+/**
+ * Writes `<name>.bin` (seeded uniform [0, 1) float64, little-endian, no header), optionally
+ * `<name>.txt` (same numbers, '%.18e' per line) and `<name>.json` (SampleDataMeta) into
+ * `directory`. Files are created with the exclusive flag 'wx'; an existing target is
+ * ALREADY_EXISTS unless `overwrite` is set (then only regular files are replaced). Progress is
+ * reported per MiB (unit 'bytes' of the binary file); on cancel (CANCELLED) or any error the
+ * files this call created are removed, and nothing else.
+ */
+export function writeSampleData(options: SampleDataOptions): SampleDataResult {
+  const { bytes, seed, directory, name } = checkOptions(options)
+  const withText = options.withText === true
+  const control: JobControl<SampleDataStats> = options.control ?? uncontrolled
+  const count = bytes / 8
+
+  try {
+    if (!statSync(directory).isDirectory()) throw new LabError('NOT_A_DIRECTORY', `${directory}: is not a directory`, directory)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw toLabError(error, directory)
+    try {
+      mkdirSync(directory, { recursive: true })
+    } catch (mkdirError) {
+      throw toLabError(mkdirError, directory)
+    }
+  }
+
+  const binaryPath = join(directory, `${name}.bin`)
+  const textPath = withText ? join(directory, `${name}.txt`) : null
+  const metaPath = join(directory, `${name}.json`)
+  const targets = [binaryPath, ...(textPath ? [textPath] : []), metaPath]
+  if (options.overwrite === true) {
+    for (const target of targets) removeForOverwrite(target)
+  } else {
+    for (const target of targets) {
+      if (exists(target)) throw new LabError('ALREADY_EXISTS', `${target}: already exists; choose another name or confirm overwriting it`, target)
+    }
+  }
+
+  const needed = bytes + (withText ? count * SAMPLE_TEXT_LINE_BYTES : 0)
+  try {
+    const fs = statfsSync(directory)
+    const available = fs.bavail * fs.bsize
+    if (needed > available) {
+      throw new LabError('TOO_LARGE', `${directory}: needs about ${needed} bytes of free space but only ${available} are available`, directory)
+    }
+  } catch (error) {
+    if (error instanceof LabError) throw error
+    // statfs unsupported here: the writes will report ENOSPC themselves.
+  }
+
+  const created: string[] = []
+  const open: { fd: number; path: string }[] = []
+  const create = (path: string): number => {
+    let fd: number
+    try {
+      fd = openSync(path, 'wx')
+    } catch (error) {
+      throw toLabError(error, path)
+    }
+    created.push(path)
+    open.push({ fd, path })
+    return fd
+  }
+  let completed = false
+  try {
+    const binaryFd = create(binaryPath)
+    const textFd = textPath ? create(textPath) : undefined
+    const random = new SampleRandom(seed)
+    const chunk = new Float64Array(Math.min(CHUNK_ITEMS, Math.max(1, count)))
+    const chunkBytes = new Uint8Array(chunk.buffer)
+    const lines: string[] = new Array<string>(chunk.length)
+    const bigEndian = endianness() === 'BE'
+    let sum = 0
+    let written = 0
+    let textBytes = 0
+    while (written < count) {
+      if (control.isCancelled()) throw new LabError('CANCELLED', `Writing ${binaryPath} was cancelled`, binaryPath)
+      const n = Math.min(chunk.length, count - written)
+      random.fill(chunk, n)
+      for (let i = 0; i < n; i++) sum += chunk[i]!
+      if (textFd !== undefined) {
+        for (let i = 0; i < n; i++) lines[i] = formatSavetxt(chunk[i]!)
+        const text = Buffer.from(`${lines.slice(0, n).join('\n')}\n`, 'latin1')
+        writeAll(textFd, text, textPath!)
+        textBytes += text.length
+      }
+      const out = chunkBytes.subarray(0, n * 8)
+      if (bigEndian) Buffer.from(out.buffer, out.byteOffset, out.length).swap64()
+      writeAll(binaryFd, out, binaryPath)
+      written += n
+      control.report({
+        completed: written * 8,
+        total: bytes,
+        unit: 'bytes',
+        stats: { bytes: written * 8, items: written, textBytes, rssBytes: process.memoryUsage.rss() }
+      })
+    }
+    for (const file of open.splice(0)) {
+      try {
+        closeSync(file.fd)
+      } catch (error) {
+        throw toLabError(error, file.path)
+      }
+    }
+    const meta: SampleDataMeta = {
+      format: 'yield-lab-sample/1',
+      dtype: 'float64',
+      byteOrder: 'little',
+      count,
+      sum,
+      seed,
+      bytes,
+      distribution: 'uniform [0, 1)',
+      generator: 'xoshiro128**',
+      text: textPath ? `${name}.txt` : null,
+      textBytes: textPath ? textBytes : null
+    }
+    try {
+      writeFileSync(metaPath, `${JSON.stringify(meta, null, 2)}\n`, { flag: 'wx' })
+    } catch (error) {
+      throw toLabError(error, metaPath)
+    }
+    created.push(metaPath)
+    completed = true
+    return { ...meta, binaryPath, textPath, metaPath }
+  } catch (error) {
+    throw toLabError(error)
+  } finally {
+    for (const file of open) {
+      try {
+        closeSync(file.fd)
+      } catch {
+        // Already failing; the partial file is removed below.
+      }
+    }
+    if (!completed) {
+      for (const path of created) {
+        try {
+          unlinkSync(path)
+        } catch {
+          // Best effort: it may already be gone.
+        }
+      }
+    }
+  }
+}

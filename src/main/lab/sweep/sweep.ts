@@ -1,0 +1,448 @@
+/**
+ * The chunk-size sweep as a generator: the lecture's "benchmark for lazy load of a 512MB file with
+ * different chunk size", run on this machine and this data. The `sweep` job runs it in a worker
+ * thread and the renderer pulls each run as it is measured; `npm run bench -- --sweep FILE` runs
+ * the very same generator in the terminal.
+ *
+ *   yield { type: 'plan', plan }              once, after the checks, the cache set-up and a JIT warm-up
+ *   yield { type: 'measurement', measurement } once per run, in a seeded random order
+ *   return SweepRunDraft                       the record (status 'cancelled' if it was cancelled)
+ *
+ * Every run goes through the Read tab's code: the readers of readers.ts and processData(). Modes:
+ * lazyItem = readBinaryLazy (one number at a time), lazyChunk = readBinaryChunks with a reused
+ * buffer, text = readTextLazy over the text twin, reading chunk × item-size bytes at a time;
+ * eager = readBinaryEager then processData() over the one array (the horizontal reference line).
+ *
+ * Time cap: a run stops once it has taken `timeCapMs` (the clock is checked through processData()'s
+ * cancel hook, at most every ~0.5 ms of work) and keeps the items and time of processData()'s last
+ * progress report, a consistent pair; its time per file is then extrapolated from that prefix and
+ * the run is marked `capped`. Binary prefixes count items × item size; text prefixes count the
+ * bytes the reader had read (it runs at most one chunk ahead of the numbers parsed).
+ *
+ * Page cache: 'warm' reads the files once before measuring. 'cold' evicts the files from the page
+ * cache before every run with posix_fadvise(POSIX_FADV_DONTNEED), which Node does not expose:
+ * GNU dd does it for us (`dd if=FILE iflag=nocache count=0`, documented to drop the whole file's
+ * cache and to fail if it cannot). Where that is not possible (macOS, Windows, no GNU dd) a cold
+ * sweep is refused as UNAVAILABLE rather than mislabelled. With util-linux `fincore` the bytes
+ * left in the cache are checked and recorded. A VM host or the drive may still cache the data.
+ */
+import { spawnSync } from 'node:child_process'
+import { closeSync, existsSync, fsyncSync, readSync } from 'node:fs'
+import { basename, dirname, extname, join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { randomInt } from 'node:crypto'
+import { itemBytes, type DataItem, type Dtype } from '../../../shared/dataFiles'
+import { isLabError, LabError } from '../../../shared/errors'
+import { formatBinaryBytes, formatItems } from '../../../shared/format'
+import type { JobProgress } from '../../../shared/jobs'
+import {
+  assembleSweepRun,
+  type ParsedSweepArgs,
+  type SweepCacheInfo,
+  type SweepEvent,
+  type SweepMachine,
+  type SweepMeasurement,
+  type SweepMode,
+  type SweepPlan,
+  type SweepRunDraft,
+  type SweepStats
+} from '../../../shared/sweep'
+import { buildGrid, estimateRemainingMs, planRuns, type PlannedRun } from '../../../shared/sweepMaths'
+import type { ProcessDataStats } from '../../../shared/readJobs'
+import { collectAppInfo } from '../appInfo'
+import { toLabError } from '../errors'
+import { openRegularFile } from '../openRegularFile'
+import { processData } from '../read/process'
+import type { JobControl } from '../progress'
+import { defaultEagerMaxBytes, isNumberToken, openLazyReader, readBinaryChunks, readBinaryEager, readTextLazy, type DataReader } from '../read/readers'
+
+/** processData() reports (and so records a consistent items/time pair) this often; also its cancel-check step. */
+const REPORT_EVERY = 8192
+/** The cap's clock is read about this often (the stride adapts to how fast calls come). */
+const CLOCK_LOOK_MS = 0.25
+const JIT_WARMUP_MS = 40
+const HEAD_BYTES = 4096
+/** Chunk of the warm-up read that fills the page cache. */
+const WARM_CHUNK_ITEMS = 128 * 1024
+
+export interface SweepTools {
+  /** Drops a file from the page cache; throws UNAVAILABLE where that is impossible. */
+  evict(path: string): void
+  /** Bytes of a file in the page cache, or null when this cannot be checked. */
+  residentBytes(path: string): number | null
+}
+
+/** posix_fadvise(DONTNEED) through GNU dd; residency through util-linux fincore. */
+export const systemTools: SweepTools = {
+  evict(path) {
+    const run = spawnSync('dd', [`if=${path}`, 'iflag=nocache', 'count=0', 'status=none'], { encoding: 'utf8', timeout: 30_000 })
+    if (run.error !== undefined || run.status !== 0) {
+      const why = run.error !== undefined ? run.error.message : (run.stderr || `dd exited with ${String(run.status)}`).trim()
+      throw new LabError(
+        'UNAVAILABLE',
+        `Cold cache is unavailable on this platform: dropping ${path} from the page cache needs posix_fadvise(POSIX_FADV_DONTNEED), ` +
+          `which Node does not offer, and GNU dd's iflag=nocache (which calls it) did not work here (${why}). Run the sweep warm instead.`,
+        path
+      )
+    }
+  },
+  residentBytes(path) {
+    const run = spawnSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', path], { encoding: 'utf8', timeout: 10_000 })
+    if (run.error !== undefined || run.status !== 0) return null
+    const value = Number(run.stdout.trim())
+    return Number.isSafeInteger(value) && value >= 0 ? value : null
+  }
+}
+
+interface SweepFiles {
+  path: string
+  bytes: number
+  items: number
+  dtype: Dtype
+  textPath: string | null
+  textBytes: number | null
+}
+
+function readHead(path: string): { size: number; head: Buffer } {
+  const file = openRegularFile(path)
+  try {
+    const head = Buffer.alloc(Math.min(HEAD_BYTES, file.size))
+    let done = 0
+    while (done < head.length) {
+      const n = readSync(file.fd, head, done, head.length - done, done)
+      if (n === 0) break
+      done += n
+    }
+    return { size: file.size, head: head.subarray(0, done) }
+  } finally {
+    closeSync(file.fd)
+  }
+}
+
+/** Only the characters numpy.savetxt writes (digits, signs, '.', 'e', inf/nan letters, whitespace, '#'). */
+function looksLikeText(head: Buffer): boolean {
+  if (head.length === 0 || !head.includes(10)) return false
+  for (const byte of head) {
+    const ok = (byte >= 48 && byte <= 57) || byte === 10 || byte === 13 || byte === 32 || byte === 9 || byte === 43 || byte === 45 || byte === 46 || byte === 35 || byte === 101 || byte === 69 || (byte >= 97 && byte <= 122)
+    if (!ok) return false
+  }
+  return true
+}
+
+function checkFiles(args: ParsedSweepArgs, largestChunk: number, notes: string[]): { files: SweepFiles; modes: SweepMode[] } {
+  const dtype = args.dtype
+  const size = itemBytes[dtype]
+  const { size: bytes, head } = readHead(args.path)
+  if (bytes === 0) throw new LabError('MALFORMED_DATA', `${args.path}: the file is empty; there is nothing to read`, args.path)
+  if (bytes % size !== 0) {
+    throw new LabError(
+      'MALFORMED_DATA',
+      `${args.path}: ${bytes} bytes is not a whole number of ${dtype} items (${size} bytes each). Is it a raw numpy tofile file, and is the dtype right?`,
+      args.path
+    )
+  }
+  if (looksLikeText(head)) {
+    throw new LabError(
+      'MALFORMED_DATA',
+      `${args.path}: this looks like a text file (numbers written out as text), not raw binary ${dtype} data. Choose the binary .bin file; its text twin is used for the text mode.`,
+      args.path
+    )
+  }
+  const items = bytes / size
+  if (largestChunk > items) {
+    const fit = 2 ** Math.floor(Math.log2(items))
+    throw new LabError(
+      'INVALID_ARGUMENT',
+      `${args.path} holds ${formatItems(items)} (${formatBinaryBytes(bytes)}), fewer than the largest chunk of ${formatItems(largestChunk)} (${formatBinaryBytes(largestChunk * size)}): ` +
+        `such chunks would all read the whole file in one go and measure the same thing. Lower the largest chunk to at most ${formatItems(fit)}, or sweep a larger file.`,
+      args.path
+    )
+  }
+  let modes = [...args.modes]
+  let textPath: string | null = null
+  let textBytes: number | null = null
+  if (modes.includes('text')) {
+    const candidate = args.textPath ?? join(dirname(args.path), `${basename(args.path, extname(args.path))}.txt`)
+    if (args.textPath === undefined && (!existsSync(candidate) || candidate === args.path)) {
+      modes = modes.filter((mode) => mode !== 'text')
+      notes.push(`Text lazy was skipped: no text twin ${basename(candidate)} beside the data file (write one with the Read tab's sample data, "with text").`)
+    } else {
+      const text = readHead(candidate)
+      if (text.size === 0) throw new LabError('MALFORMED_DATA', `${candidate}: the text file is empty`, candidate)
+      const firstLine = text.head.toString('latin1').split(/\r\n|\r|\n/).find((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
+      if (firstLine === undefined || !isNumberToken(firstLine.trim())) {
+        throw new LabError('MALFORMED_DATA', `${candidate}: not a text file with one number per line (as numpy.savetxt writes); its first line is not a number`, candidate)
+      }
+      textPath = candidate
+      textBytes = text.size
+    }
+  }
+  if (modes.length === 0) throw new LabError('INVALID_ARGUMENT', 'No mode is left to measure: choose lazy per item or lazy per chunk, or give a text file.')
+  return { files: { path: args.path, bytes, items, dtype, textPath, textBytes }, modes }
+}
+
+function machineInfo(appVersion: string): SweepMachine {
+  const info = collectAppInfo({ name: 'yield-lab', version: appVersion, dataDirectory: '' })
+  return {
+    cpuModel: info.cpuModel.slice(0, 200),
+    cpuCount: Math.max(1, info.cpuCount),
+    totalMemoryBytes: info.totalMemoryBytes,
+    platform: info.platform.slice(0, 200),
+    arch: info.arch.slice(0, 40),
+    appVersion: appVersion.slice(0, 64),
+    versions: info.versions
+  }
+}
+
+function openReader(mode: SweepMode, files: SweepFiles, chunkItems: number): DataReader<DataItem> {
+  const path = mode === 'text' ? files.textPath! : files.path
+  // The chunks never leave this thread: the one reused buffer (summed with SIMD) is the fast way.
+  return openLazyReader(mode, path, chunkItems, files.dtype, { reuseBuffer: true })
+}
+
+/**
+ * processData()'s control for one run: cancelled when the sweep is, or (with `capHit` set) when the
+ * time cap has passed; keeps the last progress report (items, bytes, elapsed: one consistent pair).
+ */
+class RunClock implements JobControl<ProcessDataStats> {
+  capHit = false
+  last: { items: number; bytes: number; elapsedMs: number } | undefined
+  private stride = 1
+  private countdown = 1
+  private lastLook: number
+
+  constructor(
+    private readonly outer: JobControl<SweepStats>,
+    private readonly deadline: number
+  ) {
+    this.lastLook = performance.now()
+  }
+
+  isCancelled(): boolean {
+    if (this.outer.isCancelled()) return true
+    if (--this.countdown > 0) return false
+    const now = performance.now()
+    if (now >= this.deadline) {
+      this.capHit = true
+      return true
+    }
+    const since = now - this.lastLook
+    this.lastLook = now
+    if (since < CLOCK_LOOK_MS / 2) this.stride = Math.min(this.stride * 2, 1 << 16)
+    else if (since > CLOCK_LOOK_MS * 2) this.stride = Math.max(1, this.stride >> 1)
+    this.countdown = this.stride
+    return false
+  }
+
+  report(progress: JobProgress<ProcessDataStats>): void {
+    const { items, bytes, elapsedMs } = progress.stats
+    this.last = { items, bytes, elapsedMs }
+  }
+}
+
+type Measured = Omit<SweepMeasurement, 'seq' | 'repeat'>
+
+function measureLazy(mode: SweepMode, chunkItems: number, files: SweepFiles, capMs: number, control: JobControl<SweepStats>): Measured {
+  const fileBytes = mode === 'text' ? files.textBytes! : files.bytes
+  const reader = openReader(mode, files, chunkItems)
+  const started = performance.now()
+  const clock = new RunClock(control, started + capMs)
+  try {
+    const result = processData([reader], { progressEvery: REPORT_EVERY, control: clock })
+    if (result.bytes !== fileBytes || (mode !== 'text' && result.count !== files.items)) {
+      throw new LabError('MALFORMED_DATA', `${reader.readStats.path} changed while the sweep read it (read ${result.bytes} of ${fileBytes} bytes)`, reader.readStats.path)
+    }
+    return { mode, chunkItems, fileBytes, bytesRead: result.bytes, itemsRead: result.count, elapsedMs: result.elapsedMs, capped: false }
+  } catch (error) {
+    if (!clock.capHit || !isLabError(error, 'CANCELLED') || control.isCancelled()) throw error
+    const last = clock.last
+    let bytesRead: number
+    let itemsRead: number
+    let elapsedMs: number
+    if (last !== undefined && last.items > 0) {
+      itemsRead = last.items
+      bytesRead = mode === 'text' ? last.bytes : last.items * itemBytes[files.dtype]
+      elapsedMs = last.elapsedMs
+    } else {
+      // Not even one report within the cap (a very slow source): what the reader read, and the time until now.
+      bytesRead = reader.readStats.bytesRead
+      itemsRead = mode === 'text' ? 0 : Math.floor(bytesRead / itemBytes[files.dtype])
+      elapsedMs = performance.now() - started
+    }
+    if (bytesRead <= 0 || !(elapsedMs > 0)) {
+      throw new LabError('INTERNAL', `Nothing was read from ${reader.readStats.path} within the time cap of ${capMs} ms; raise the time cap`, reader.readStats.path)
+    }
+    bytesRead = Math.min(bytesRead, fileBytes)
+    return { mode, chunkItems, fileBytes, bytesRead, itemsRead, elapsedMs, capped: bytesRead < fileBytes }
+  }
+}
+
+function measureEager(files: SweepFiles, eagerMaxBytes: number, control: JobControl<SweepStats>): Measured {
+  const started = performance.now()
+  const array = readBinaryEager(files.path, files.dtype, { maxBytes: eagerMaxBytes, control: { isCancelled: () => control.isCancelled(), report: () => {} } })
+  const result = processData([[array]], { progressEvery: Number.MAX_SAFE_INTEGER })
+  const elapsedMs = performance.now() - started
+  return { mode: 'eager', chunkItems: null, fileBytes: files.bytes, bytesRead: array.byteLength, itemsRead: result.count, elapsedMs, capped: false }
+}
+
+function measure(run: PlannedRun, files: SweepFiles, capMs: number, eagerMaxBytes: number, control: JobControl<SweepStats>): Measured {
+  return run.mode === 'eager' ? measureEager(files, eagerMaxBytes, control) : measureLazy(run.mode, run.chunkItems!, files, capMs, control)
+}
+
+/** Reads a file once through (filling the page cache); false if cancelled. */
+function readThrough(path: string, dtype: Dtype | 'text', control: JobControl<SweepStats>): boolean {
+  const reader = dtype === 'text' ? readTextLazy(path, { chunkBytes: 1024 * 1024 }) : readBinaryChunks(path, WARM_CHUNK_ITEMS, dtype, { reuseBuffer: true })
+  try {
+    processData([reader], { progressEvery: 1 << 20, control: { isCancelled: () => control.isCancelled(), report: () => {} } })
+    return true
+  } catch (error) {
+    if (isLabError(error, 'CANCELLED') && control.isCancelled()) return false
+    throw error
+  }
+}
+
+function flushToDisk(path: string): void {
+  const file = openRegularFile(path)
+  try {
+    fsyncSync(file.fd)
+  } catch (error) {
+    throw toLabError(error, path)
+  } finally {
+    closeSync(file.fd)
+  }
+}
+
+function prepareCache(args: ParsedSweepArgs, files: SweepFiles, tools: SweepTools, control: JobControl<SweepStats>, notes: string[]): SweepCacheInfo | undefined {
+  const paths = [files.path, ...(files.textPath === null ? [] : [files.textPath])]
+  if (args.cache === 'cold') {
+    // Dirty pages (a file written moments ago) cannot be dropped: write them back first.
+    for (const path of paths) flushToDisk(path)
+    for (const path of paths) tools.evict(path)
+    const resident = tools.residentBytes(files.path)
+    notes.push(
+      'Cold cache: before every run the files were dropped from the page cache with posix_fadvise(POSIX_FADV_DONTNEED) (GNU dd iflag=nocache). ' +
+        'Only this OS\'s cache is dropped: a VM host or the drive itself may still cache the data.'
+    )
+    if (resident === null) notes.push('Cold cache: fincore is not available, so the eviction could not be verified.')
+    else if (resident > 0) notes.push(`Cold cache: ${formatBinaryBytes(resident)} of the data file stayed in the page cache after eviction (pages in use elsewhere cannot be dropped).`)
+    return { state: 'cold', method: 'posix_fadvise(POSIX_FADV_DONTNEED) via GNU dd iflag=nocache before every run', residentBytes: resident }
+  }
+  control.log?.(`warming the page cache: reading ${paths.join(' and ')} once`)
+  if (!readThrough(files.path, files.dtype, control)) return undefined
+  if (files.textPath !== null && !readThrough(files.textPath, 'text', control)) return undefined
+  const resident = tools.residentBytes(files.path)
+  if (resident !== null && resident < files.bytes * 0.98) {
+    notes.push(`Warm cache: only ${formatBinaryBytes(resident)} of ${formatBinaryBytes(files.bytes)} of the data file stayed in the page cache after reading it once, so runs partly read from disk.`)
+  }
+  const textResident = files.textPath === null ? null : tools.residentBytes(files.textPath)
+  if (textResident !== null && files.textBytes !== null && textResident < files.textBytes * 0.98) {
+    notes.push(`Warm cache: only ${formatBinaryBytes(textResident)} of the ${formatBinaryBytes(files.textBytes)} text file stayed in the page cache; text runs may partly read from disk.`)
+  }
+  return {
+    state: 'warm',
+    method: 'every file read once before the sweep, so runs read from the page cache',
+    residentBytes: resident
+  }
+}
+
+/** A few short runs of each mode before measuring, so the first measured runs do not pay for JIT compilation. */
+function warmUpCode(modes: readonly SweepMode[], chunkSizes: readonly number[], files: SweepFiles, eagerMaxBytes: number | undefined, control: JobControl<SweepStats>): void {
+  const chunk = chunkSizes[Math.floor(chunkSizes.length / 2)]!
+  const runs: (() => unknown)[] = []
+  for (const mode of modes) for (const size of new Set([chunkSizes[0]!, chunk])) runs.push(() => measureLazy(mode, size, files, JIT_WARMUP_MS, control))
+  if (eagerMaxBytes !== undefined) runs.push(() => measureEager(files, eagerMaxBytes, control), () => measureEager(files, eagerMaxBytes, control))
+  for (const run of runs) {
+    if (control.isCancelled()) return
+    try {
+      run()
+    } catch (error) {
+      if (isLabError(error, 'CANCELLED') && control.isCancelled()) return
+      throw error
+    }
+  }
+}
+
+/**
+ * The sweep. Argument problems (bad file, absurd grid, file smaller than the largest chunk,
+ * unavailable cold cache) are LabErrors thrown on the first next(), before anything is measured.
+ */
+export function* sweep(args: ParsedSweepArgs, control: JobControl<SweepStats>, tools: SweepTools = systemTools): Generator<SweepEvent, SweepRunDraft, unknown> {
+  const createdAt = new Date().toISOString()
+  const chunkSizes = buildGrid(args.grid)
+  const notes: string[] = []
+  const { files, modes } = checkFiles(args, chunkSizes.at(-1)!, notes)
+  const eagerMaxBytes = args.eagerMaxBytes ?? defaultEagerMaxBytes()
+  let eager = args.eager
+  if (eager && files.bytes > eagerMaxBytes) {
+    eager = false
+    notes.push(
+      `Eager was skipped: the file (${formatBinaryBytes(files.bytes)}) is larger than the eager limit of ${formatBinaryBytes(eagerMaxBytes)} (half the RAM). ` +
+        'Data that does not fit in memory has to be read lazily: that is what lazy reading is for.'
+    )
+  }
+  const seed = args.seed ?? randomInt(0, 0x100000000)
+  const config = { chunkSizes, modes, repeats: args.repeats, timeCapMs: args.timeCapMs, eager, seed }
+  const order = planRuns(config)
+  const cappedNote =
+    `Each run stops after ${args.timeCapMs} ms: a run that hits the cap has read a prefix of the file, and its time per file is extrapolated ` +
+    'from the prefix’s rate (hollow points, “capped”).'
+  notes.unshift(cappedNote, `${order.length} runs (${args.repeats} per point) in a random order, shuffled with seed ${seed}, so drift spreads over all points.`)
+  if (files.textPath !== null) {
+    notes.push(
+      `Text lazy reads ${basename(files.textPath)} (${formatBinaryBytes(files.textBytes!)}), the same numbers as text; its MB/s counts text bytes, ` +
+        `and a chunk of k items reads k × ${itemBytes[args.dtype]} bytes of text.`
+    )
+  }
+
+  const cache = prepareCache(args, files, tools, control, notes)
+  const plan: SweepPlan = {
+    label: args.label ?? basename(files.path),
+    createdAt,
+    file: { ...files },
+    machine: machineInfo(args.appVersion),
+    config,
+    cache: cache ?? { state: args.cache, method: 'cancelled before the cache was prepared', residentBytes: null },
+    plannedRuns: order.length,
+    notes
+  }
+  const measurements: SweepMeasurement[] = []
+  const finish = (status: 'complete' | 'cancelled'): SweepRunDraft => assembleSweepRun(plan, measurements, status, new Date().toISOString())
+  if (cache === undefined) return finish('cancelled')
+  warmUpCode(modes, chunkSizes, files, eager ? eagerMaxBytes : undefined, control)
+  yield { type: 'plan', plan }
+
+  const started = performance.now()
+  const paths = [files.path, ...(files.textPath === null ? [] : [files.textPath])]
+  for (const [seq, run] of order.entries()) {
+    if (control.isCancelled()) return finish('cancelled')
+    if (args.cache === 'cold') for (const path of paths) tools.evict(path)
+    let measured: Measured
+    try {
+      measured = measure(run, files, args.timeCapMs, eagerMaxBytes, control)
+    } catch (error) {
+      if (isLabError(error, 'CANCELLED') && control.isCancelled()) return finish('cancelled')
+      throw error
+    }
+    const measurement: SweepMeasurement = { seq, ...measured, repeat: run.repeat }
+    measurements.push(measurement)
+    const elapsedMs = performance.now() - started
+    control.report({
+      completed: seq + 1,
+      total: order.length,
+      unit: 'items',
+      stats: { runs: seq + 1, planned: order.length, elapsedMs, etaMs: estimateRemainingMs(seq + 1, order.length, elapsedMs) ?? 0 }
+    })
+    yield { type: 'measurement', measurement }
+  }
+  return finish('complete')
+}
+
+/** Drives a sweep to its end, handing each event to `onEvent` (tests and the CLI's simple paths). */
+export function runSweep(args: ParsedSweepArgs, control: JobControl<SweepStats>, onEvent: (event: SweepEvent) => void = () => {}, tools?: SweepTools): SweepRunDraft {
+  const generator = sweep(args, control, tools)
+  for (;;) {
+    const step = generator.next()
+    if (step.done === true) return step.value
+    onEvent(step.value)
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * Past sweeps, kept as one JSON file per run in `<dataDirectory>/sweeps/<id>.json` (the
+ * `yield-lab-sweep/2` record of src/shared/sweep.ts; older formats are migrated as
+ * they are read, never rewritten).
+ *
+ * Nothing partial ever lands in history: a record is validated in full (schema and internal
+ * consistency) before anything is written, then written to a temporary file in the same folder,
+ * flushed, and renamed over its final name (atomic on one file system). Imports go through the
+ * same strict schema; JSON that is corrupt or not ours is refused with a message saying why, and
+ * writes nothing. Files in the folder that do not validate are listed as problems, never deleted.
+ */
+import { randomBytes } from 'node:crypto'
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import * as v from 'valibot'
+import { LabError } from '../../../shared/errors'
+import {
+  MAX_SWEEP_JSON_CHARS,
+  migrateSweepRecord,
+  SWEEP_FORMAT,
+  SWEEP_ID_PATTERN,
+  sweepRunDraftSchema,
+  sweepRunSchema,
+  type SweepRun,
+  type SweepRunDraft
+} from '../../../shared/sweep'
+import { toLabError } from '../errors'
+import { validationError } from '../validation'
+
+const SWEEPS_DIRECTORY_NAME = 'sweeps'
+/** History lists at most this many runs (newest first). */
+const MAX_HISTORY_RUNS = 500
+
+export interface HistoryProblem {
+  file: string
+  message: string
+}
+
+export interface SweepHistoryList {
+  runs: SweepRun[]
+  /** Files in the folder that are not valid runs (left alone). */
+  problems: HistoryProblem[]
+}
+
+/** `sweep-20250102T030405Z-1a2b3c`: the creation time (UTC) and 24 random bits. */
+function newSweepId(createdAt: string | Date = new Date()): string {
+  const iso = new Date(createdAt).toISOString()
+  const stamp = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`
+  return `sweep-${stamp}-${randomBytes(3).toString('hex')}`
+}
+
+function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
+  return validationError('sweep record', issues).message
+}
+
+/**
+ * Parses and validates the text of an exported sweep (or any JSON someone hands us). Throws
+ * MALFORMED_DATA naming what is wrong: not JSON, not a Yield Lab sweep, or a sweep that breaks
+ * the schema or contradicts itself.
+ */
+export function parseSweepJson(text: string): SweepRun | SweepRunDraft {
+  if (text.length > MAX_SWEEP_JSON_CHARS) {
+    throw new LabError('TOO_LARGE', `The file is ${text.length} characters long; a sweep is at most ${MAX_SWEEP_JSON_CHARS} characters of JSON.`)
+  }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    throw new LabError('MALFORMED_DATA', `This is not valid JSON (${(error as Error).message}); it may be cut off or corrupt.`)
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new LabError('MALFORMED_DATA', 'This JSON is not a Yield Lab sweep: expected an object with "format": "' + SWEEP_FORMAT + '".')
+  }
+  const record = migrateSweepRecord(data)
+  const format = (record as { format?: unknown }).format
+  if (format !== SWEEP_FORMAT) {
+    throw new LabError(
+      'MALFORMED_DATA',
+      typeof format === 'string' && format.startsWith('yield-lab-sweep/')
+        ? `This sweep was written in format ${JSON.stringify(format)}, which this version of Yield Lab does not read (it reads ${SWEEP_FORMAT}).`
+        : `This JSON is not a Yield Lab sweep (its "format" is ${format === undefined ? 'missing' : JSON.stringify(format)}, expected "${SWEEP_FORMAT}").`
+    )
+  }
+  const hasId = Object.hasOwn(record, 'id')
+  const parsed = hasId ? v.safeParse(sweepRunSchema, record) : v.safeParse(sweepRunDraftSchema, record)
+  if (!parsed.success) throw new LabError('MALFORMED_DATA', `This Yield Lab sweep is damaged or was edited: ${describeIssues(parsed.issues).replace(/^Invalid sweep record: /, '')}`)
+  return parsed.output
+}
+
+export class SweepHistory {
+  readonly directory: string
+
+  constructor(dataDirectory: string) {
+    if (typeof dataDirectory !== 'string' || dataDirectory.length === 0) throw new LabError('UNAVAILABLE', 'The app has no data directory to keep sweeps in.')
+    this.directory = join(dataDirectory, SWEEPS_DIRECTORY_NAME)
+  }
+
+  private pathOf(id: string): string {
+    if (!SWEEP_ID_PATTERN.test(id)) throw new LabError('INVALID_ARGUMENT', `${JSON.stringify(id)} is not a sweep id`)
+    return join(this.directory, `${id}.json`)
+  }
+
+  /** Every valid run, newest first, and the files that are not valid runs. */
+  list(): SweepHistoryList {
+    let names: string[]
+    try {
+      names = readdirSync(this.directory)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { runs: [], problems: [] }
+      throw toLabError(error, this.directory)
+    }
+    const runs: SweepRun[] = []
+    const problems: HistoryProblem[] = []
+    const files = names.filter((name) => name.endsWith('.json') && !name.startsWith('.')).sort().reverse()
+    for (const name of files.slice(0, MAX_HISTORY_RUNS)) {
+      const path = join(this.directory, name)
+      try {
+        if (statSync(path).size > MAX_SWEEP_JSON_CHARS * 4) throw new LabError('TOO_LARGE', 'too large to be a sweep')
+        const run = parseSweepJson(readFileSync(path, 'utf8'))
+        if (!('id' in run) || `${run.id}.json` !== name) throw new LabError('MALFORMED_DATA', 'its id does not match its file name')
+        runs.push(run)
+      } catch (error) {
+        problems.push({ file: name, message: toLabError(error, path).message })
+      }
+    }
+    if (files.length > MAX_HISTORY_RUNS) problems.push({ file: '', message: `Only the newest ${MAX_HISTORY_RUNS} of ${files.length} runs are listed.` })
+    runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
+    return { runs, problems }
+  }
+
+  /** Validates a finished (or cancelled) sweep, gives it an id and writes it atomically. */
+  save(draft: SweepRunDraft): SweepRun {
+    const parsed = v.safeParse(sweepRunDraftSchema, draft)
+    if (!parsed.success) throw new LabError('INVALID_ARGUMENT', describeIssues(parsed.issues))
+    return this.store(parsed.output)
+  }
+
+  /** Adds a sweep exported elsewhere (a colleague's machine) from its JSON text, under a new id. */
+  import(text: string): SweepRun {
+    const run = parseSweepJson(text)
+    const originalId = 'id' in run && typeof run.id === 'string' ? run.id : (run.imported?.originalId ?? '')
+    const { id: _id, ...draft } = run as SweepRunDraft & { id?: string }
+    return this.store({ ...draft, imported: { at: new Date().toISOString(), originalId } })
+  }
+
+  delete(id: string): void {
+    const path = this.pathOf(id)
+    try {
+      unlinkSync(path)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new LabError('NOT_FOUND', `There is no sweep ${id} in history (deleted already?)`)
+      throw toLabError(error, path)
+    }
+  }
+
+  private store(draft: SweepRunDraft): SweepRun {
+    try {
+      mkdirSync(this.directory, { recursive: true })
+    } catch (error) {
+      throw toLabError(error, this.directory)
+    }
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const run: SweepRun = { ...draft, id: newSweepId(draft.createdAt) }
+      // The id-bearing record must still pass the schema it will be read back with.
+      const checked = v.safeParse(sweepRunSchema, run)
+      if (!checked.success) throw new LabError('INVALID_ARGUMENT', describeIssues(checked.issues))
+      const target = this.pathOf(run.id)
+      try {
+        statSync(target)
+        continue // taken (24 random bits collided): try another id
+      } catch {
+        // free
+      }
+      writeAtomically(target, JSON.stringify(checked.output, null, 2) + '\n')
+      return checked.output
+    }
+    throw new LabError('INTERNAL', 'Could not find a free id for the sweep')
+  }
+}
+
+/** Writes `text` to a temporary file beside `target`, flushes it, then renames it into place. */
+export function writeAtomically(target: string, text: string): void {
+  // A leading dot and a .tmp ending keep a half-written file out of list().
+  const hidden = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  let fd: number | undefined
+  try {
+    fd = openSync(hidden, 'wx', 0o644)
+    const bytes = Buffer.from(text, 'utf8')
+    let done = 0
+    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done)
+    fsyncSync(fd)
+    closeSync(fd)
+    fd = undefined
+    renameSync(hidden, target)
+  } catch (error) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd)
+      } catch {
+        // already failing
+      }
+    }
+    try {
+      unlinkSync(hidden)
+    } catch {
+      // never created, or already renamed
+    }
+    throw toLabError(error, target)
+  }
+}

@@ -1,0 +1,436 @@
+/**
+ * A file-system walker with the semantics of Python's `os.walk`, as a plain Node module (usable
+ * in a worker thread, no Electron).
+ *
+ * `walk(top, options)` yields `[dirpath, dirnames, filenames]` like os.walk; `walkEntries` yields
+ * the same directories with typed entries and file sizes. Both are views of one traversal core.
+ *
+ * What is matched from CPython's os.walk (Lib/os.py), precisely:
+ * - Entries come in the directory's read order (readdir / os.scandir order), never sorted. Node's
+ *   `fs.readdirSync` is NOT usable for this: libuv's uv_fs_scandir sorts names with strcmp. The
+ *   native helper's `listDirectory` (one call per directory, see native.ts) and, without it,
+ *   `fs.opendirSync` + `Dir#readSync` give the raw OS order.
+ * - Classification is `entry.is_dir()`, which follows symlinks: a directory, or a symlink whose
+ *   target is a directory, goes to dirnames; everything else (files, broken symlinks, symlink loops,
+ *   fifos, sockets, devices) goes to filenames. When asking whether a symlink's target is a
+ *   directory fails, the entry is a file (os.walk: "If is_dir() raises an OSError, consider the
+ *   entry not to be a directory"). The dirent type is used as is; only symlinks cost a stat
+ *   (as in CPython, where is_dir() on a DT_LNK entry stats the target).
+ * - Top-down: the directory is yielded before its children, and the children walked are the names
+ *   left in dirnames after the consumer resumes the generator (prune by mutating the yielded array
+ *   in place, e.g. `dirnames.splice(i, 1)`; reordering or renaming is honoured too). Each name is
+ *   joined to dirpath and, unless followlinks, skipped when `islink(path)` (an lstat at descent
+ *   time, as in os.walk since bpo-23605), so a symlink to a directory is listed but not descended.
+ * - Bottom-up: which subdirectories to walk is decided while listing, from the entry itself
+ *   (`followlinks or not entry.is_symlink()`), then the directory is yielded after them. Mutating
+ *   dirnames has no effect there (as in Python).
+ * - Errors: if a directory cannot be opened or read, `onerror` gets a LabError naming it and the
+ *   directory is skipped (not yielded); the walk goes on. If top itself cannot be listed, onerror
+ *   is called once and nothing is yielded. An exception thrown by onerror ends the walk (as in
+ *   Python), so `onerror: (e) => { throw e }` makes errors fatal.
+ * - dirpath is `os.path.join(parent, name)`: no separator is added when parent already ends with
+ *   one; top is used exactly as given (not normalised, not resolved).
+ *
+ * Deliberate differences from os.walk:
+ * - Cycles: with followlinks, Python's os.walk recurses through a symlink cycle until the path gets
+ *   too long (ELOOP/ENAMETOOLONG). We never enter a directory whose device+inode is already one of
+ *   the directories on the current path from top (its ancestors): the name is still listed in its
+ *   parent's dirnames, but it is neither yielded nor walked, and it is not an error. The same
+ *   check, without links, also stops bind-mount loops. A directory reachable by two different
+ *   non-cyclic paths (e.g. two links to it) is walked once per path, as in Python.
+ * - Names that are not valid UTF-8: Node decodes names as UTF-8 with U+FFFD for invalid bytes,
+ *   while Python keeps them as surrogate escapes. Such names are listed (their type comes from
+ *   the dirent, so they are classified correctly unless they are symlinks), but the decoded name
+ *   does not name the file, so whatever needs the path fails: descending into such a directory
+ *   gives onerror a MALFORMED_DATA LabError saying the name is not valid UTF-8, and a symlink
+ *   with such a name counts as not pointing to a directory. walkEntries sizes such a file when
+ *   the native helper lists the directory (it stats the raw name); without it, it cannot (onerror,
+ *   size 0). Rarely, the decoded name is the name of another entry (two invalid names
+ *   decoding alike, or a real name containing U+FFFD): then that entry is what gets stat'ed or
+ *   walked. Working on raw Buffer names everywhere would fix this but make every walk much slower
+ *   for a case that is rare on real systems. Names containing newlines or any other valid
+ *   character work normally.
+ * - Each directory is stat'ed to know its device+inode: one syscall per directory that os.walk
+ *   does not make, except top-down without followlinks, where os.walk's own islink lstat serves.
+ * - On file systems that give no type in directory entries (DT_UNKNOWN), each such entry is
+ *   lstat'ed (an entry that vanished in between is listed as a non-directory, as os.walk does).
+ *   Without the native helper, Node does that lstat inside Dir#readSync and fails the whole read
+ *   when an entry vanishes: then the directory goes to onerror and is skipped.
+ * - A `control` (JobControl) adds cancellation (a LabError 'CANCELLED' is thrown from the
+ *   generator) and progress reports; os.walk has neither.
+ */
+import { lstatSync, opendirSync, statSync, type BigIntStats, type Dirent, type OpenDirOptions } from 'node:fs'
+import { constants } from 'node:os'
+import { sep } from 'node:path'
+import { LabError } from '../../../shared/errors'
+import { toLabError } from '../errors'
+import { canListNatively, DIRENT_TYPE, errnoError, listDirectory } from '../native'
+import type { JobControl } from '../progress'
+import type { WalkStats } from '../../../shared/walkJob'
+
+/** `[dirpath, dirnames, filenames]`, as os.walk yields it. */
+export type WalkTriple = [dirpath: string, dirnames: string[], filenames: string[]]
+
+export interface WalkOptions {
+  /** Yield a directory before its subdirectories (default true), or after them. */
+  topdown?: boolean
+  /**
+   * Called with a LabError naming the path whenever a directory cannot be listed (or, in
+   * walkEntries, a file cannot be sized); the walk goes on. Throw from it to stop the walk.
+   */
+  onerror?: (error: LabError) => void
+  /** Walk into symlinks to directories (default false). Cycles are never followed (see above). */
+  followlinks?: boolean
+  /**
+   * Cancellation, checked before each directory and every 4096 entries (the generator then throws
+   * a LabError 'CANCELLED'), and progress after each directory, in unit 'entries': completed =
+   * dirs + files, with stats { dirs: directories listed, files: other entries listed, bytes: sizes
+   * of regular files (walkEntries only, 0 for walk), errors: onerror calls }.
+   */
+  control?: JobControl<WalkStats>
+}
+
+/** What an entry is, from the entry itself (not following a symlink). */
+export type WalkEntryType = 'dir' | 'file' | 'symlink' | 'other'
+
+export interface WalkEntry {
+  name: string
+  /** 'other' is a fifo, socket or device. */
+  type: WalkEntryType
+  /** For a symlink: whether its target is a directory (then it is in `dirs`). False otherwise. */
+  targetIsDir: boolean
+  /** For a regular file: its size in bytes. 0 for everything else, symlinks included (so bytes are counted once). */
+  size: number
+}
+
+/** One directory as `walkEntries` yields it; `dirs` and `files` split exactly like dirnames and filenames. */
+export interface WalkDir {
+  dirpath: string
+  /** Directories and symlinks to directories. Prune in top-down mode by mutating this array in place. */
+  dirs: WalkEntry[]
+  files: WalkEntry[]
+}
+
+/** os.walk: yields `[dirpath, dirnames, filenames]` for each directory under top (see the module comment). */
+export function walk(top: string, options?: WalkOptions): Generator<WalkTriple, void, undefined> {
+  return traverse(top, options, tripleView)
+}
+
+/**
+ * The same walk as `walk`, with an entry per name carrying its type and, for regular files, its
+ * size (one lstat per regular file; no stat at all to learn a type the directory entry already
+ * gives). Progress counts `bytes` as the sum of those sizes.
+ */
+export function walkEntries(top: string, options?: WalkOptions): Generator<WalkDir, void, undefined> {
+  return traverse(top, options, entriesView)
+}
+
+/**
+ * Checks that top can be walked, so the UI can report a bad root clearly before starting.
+ * Throws a LabError naming the path: NOT_FOUND, NOT_A_DIRECTORY, PERMISSION_DENIED, or
+ * INVALID_ARGUMENT (empty path, NUL character, symlink loop, name too long).
+ */
+export function checkWalkRoot(top: string): void {
+  checkTopArgument(top)
+  if (top === '') throw new LabError('INVALID_ARGUMENT', 'No folder was given to walk.')
+  let stats
+  try {
+    stats = statSync(top)
+  } catch (error) {
+    throw toLabError(error, top)
+  }
+  if (!stats.isDirectory()) throw new LabError('NOT_A_DIRECTORY', `${top}: is not a directory`, top)
+  try {
+    opendirSync(top).closeSync()
+  } catch (error) {
+    throw toLabError(error, top)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The core: one traversal, parameterised by a view that decides what a listing looks like.
+
+/** How a listing is built from entries and what the consumer left to descend into. */
+interface View<L> {
+  /** Whether the listing must give the sizes of regular files. */
+  readonly sizes: boolean
+  start(dirpath: string): L
+  /**
+   * Records one entry (`type` is a DIRENT_TYPE code; `size`, with `sizes`, is a regular file's
+   * size or minus the errno of its failed lstat); returns the bytes it accounts for.
+   */
+  add(list: L, dirpath: string, name: string, type: number, size: number, isDir: boolean, isLink: boolean, state: WalkState): number
+  /** Top-down, after the yield: the subdirectory names to walk, in order (after any pruning). */
+  subdirs(list: L): readonly string[]
+}
+
+const tripleView: View<WalkTriple> = {
+  sizes: false,
+  start: (dirpath) => [dirpath, [], []],
+  add(list, _dirpath, name, _type, _size, isDir) {
+    if (isDir) list[1].push(name)
+    else list[2].push(name)
+    return 0
+  },
+  // Read back from the triple, so replacing the array (`triple[1] = [...]`) works as well as splicing it.
+  subdirs: (list) => list[1]
+}
+
+const entriesView: View<WalkDir> = {
+  sizes: true,
+  start: (dirpath) => ({ dirpath, dirs: [], files: [] }),
+  add(list, dirpath, name, type, size, isDir, isLink, state) {
+    if (isDir) {
+      list.dirs.push({ name, type: isLink ? 'symlink' : 'dir', targetIsDir: isLink, size: 0 })
+      return 0
+    }
+    if (isLink) {
+      list.files.push({ name, type: 'symlink', targetIsDir: false, size: 0 })
+      return 0
+    }
+    if (type !== DIRENT_TYPE.FILE) {
+      list.files.push({ name, type: 'other', targetIsDir: false, size: 0 })
+      return 0
+    }
+    if (size < 0) {
+      const path = joinPath(dirpath, name)
+      state.fail(describeError(errnoError(-size, 'lstat', path), path))
+      size = 0
+    }
+    list.files.push({ name, type: 'file', targetIsDir: false, size })
+    return size
+  },
+  subdirs: (list) => list.dirs.map((entry) => entry.name)
+}
+
+const { ENOENT, EIO } = constants.errno
+/**
+ * Small buffers are faster: Dir#readSync hands out entries by Array#shift on the buffered batch,
+ * which gets slower as the batch grows (measured on 200k entries: 32 is the sweet spot).
+ */
+const DIR_OPTIONS: OpenDirOptions = { bufferSize: 32 }
+const NO_THROW_IF_MISSING = { throwIfNoEntry: false } as const
+const BIGINT_NO_THROW = { bigint: true, throwIfNoEntry: false } as const
+const CANCEL_CHECK_MASK = 4095
+
+class WalkState {
+  dirs = 0
+  files = 0
+  bytes = 0
+  errors = 0
+
+  constructor(
+    readonly top: string,
+    readonly onerror: ((error: LabError) => void) | undefined,
+    readonly control: JobControl<WalkStats> | undefined
+  ) {}
+
+  fail(error: LabError): void {
+    this.errors++
+    this.report()
+    if (this.onerror !== undefined) this.onerror(error)
+  }
+
+  checkCancelled(): void {
+    if (this.control !== undefined && this.control.isCancelled()) {
+      this.report()
+      throw new LabError('CANCELLED', `Walking ${this.top} was cancelled.`, this.top)
+    }
+  }
+
+  report(): void {
+    if (this.control === undefined) return
+    this.control.report({
+      completed: this.dirs + this.files,
+      unit: 'entries',
+      stats: { dirs: this.dirs, files: this.files, bytes: this.bytes, errors: this.errors }
+    })
+  }
+}
+
+function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<L>): Generator<L, void, undefined> {
+  checkTopArgument(top)
+  const topdown = options?.topdown ?? true
+  const followlinks = options?.followlinks ?? false
+  const state = new WalkState(top, options?.onerror, options?.control)
+  // Top-down without followlinks, a subdirectory is skipped when it is a symlink at descent time
+  // (os.walk's islink check); the lstat that tells also gives its device+inode.
+  const lstatChildren = topdown && !followlinks
+
+  // An explicit stack (like CPython 3.12's os.walk) instead of recursive generators: yield*
+  // chains cost a hop per level on every item. Three parallel arrays, no per-item objects.
+  const paths: string[] = [top]
+  const depths: number[] = [0]
+  /** Bottom-up: a listing to yield once its subtree is done, in place of a path to list. */
+  const pending: (L | undefined)[] = [undefined]
+  /** `dev:ino` of each directory on the current path from top, indexed by depth ('' if unknown). */
+  const ancestors: string[] = []
+
+  while (paths.length > 0) {
+    const path = paths.pop()!
+    const depth = depths.pop()!
+    const done = pending.pop()
+    if (done !== undefined) {
+      yield done
+      continue
+    }
+    state.checkCancelled()
+
+    let stats: BigIntStats | undefined
+    try {
+      stats = lstatChildren && depth > 0 ? lstatSync(path, BIGINT_NO_THROW) : statSync(path, BIGINT_NO_THROW)
+    } catch {
+      stats = undefined // as os.path.islink: an error means "not a link"; listing will report it
+    }
+    let key = ''
+    if (stats !== undefined) {
+      if (lstatChildren && depth > 0 && stats.isSymbolicLink()) continue
+      key = `${stats.dev}:${stats.ino}`
+    }
+    ancestors.length = depth
+    if (key !== '' && ancestors.includes(key)) continue // a cycle: see the module comment
+    ancestors.push(key)
+
+    const names: string[] = []
+    const sizes: number[] | undefined = view.sizes ? [] : undefined
+    let types: ArrayLike<number>
+    try {
+      types = listEntries(path, names, sizes)
+    } catch (error) {
+      // os.walk skips a directory whose listing failed, even part way, yielding nothing for it.
+      state.fail(describeError(error, path))
+      continue
+    }
+    const list = view.start(path)
+    /** Bottom-up: the subdirectories to walk, decided from each entry as os.walk does. */
+    const walkInto: string[] = []
+    const count = names.length
+    let dirCount = 0
+    for (let i = 0; i < count; i++) {
+      const name = names[i]!
+      const type = types[i]!
+      let isDir = false
+      let isLink = false
+      if (type === DIRENT_TYPE.DIR) isDir = true
+      else if (type === DIRENT_TYPE.LINK) {
+        isLink = true
+        isDir = targetIsDirectory(joinPath(path, name))
+      }
+      state.bytes += view.add(list, path, name, type, sizes === undefined ? 0 : sizes[i]!, isDir, isLink, state)
+      if (isDir) {
+        dirCount++
+        if (!topdown && (followlinks || !isLink)) walkInto.push(name)
+      }
+      if (((i + 1) & CANCEL_CHECK_MASK) === 0) state.checkCancelled()
+    }
+    state.dirs++
+    state.files += count - dirCount
+    state.report()
+
+    if (topdown) {
+      yield list
+      const subdirs = view.subdirs(list)
+      for (let i = subdirs.length - 1; i >= 0; i--) {
+        paths.push(joinPath(path, subdirs[i]!))
+        depths.push(depth + 1)
+        pending.push(undefined)
+      }
+    } else {
+      paths.push(path)
+      depths.push(depth)
+      pending.push(list)
+      for (let i = walkInto.length - 1; i >= 0; i--) {
+        paths.push(joinPath(path, walkInto[i]!))
+        depths.push(depth + 1)
+        pending.push(undefined)
+      }
+    }
+  }
+  state.report()
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function checkTopArgument(top: unknown): asserts top is string {
+  if (typeof top !== 'string') throw new LabError('INVALID_ARGUMENT', 'The folder to walk must be given as a path.')
+  if (top.includes('\0')) throw new LabError('INVALID_ARGUMENT', `${JSON.stringify(top)}: a path cannot contain a NUL character`, top)
+}
+
+const isWindows = process.platform === 'win32'
+
+/** os.path.join(dir, name) for a single name without separators. */
+function joinPath(dir: string, name: string): string {
+  if (dir === '') return name
+  const last = dir.charCodeAt(dir.length - 1)
+  if (last === 47 /* / */ || (isWindows && (last === 92 /* \ */ || (last === 58 /* : */ && dir.length === 2)))) return dir + name
+  return dir + sep + name
+}
+
+/**
+ * Appends the names in a directory, in read order, to `names` and returns their DIRENT_TYPE codes;
+ * with `sizes`, appends each regular file's size (minus the errno of a failed lstat, 0 for other
+ * entries). In one native call where the helper is built, else through Dir#readSync and lstatSync.
+ */
+function listEntries(path: string, names: string[], sizes: number[] | undefined): ArrayLike<number> {
+  if (canListNatively) return listDirectory(path, names, sizes)
+  const dir = opendirSync(path, DIR_OPTIONS)
+  const types: number[] = []
+  try {
+    for (let dirent = dir.readSync(); dirent !== null; dirent = dir.readSync()) {
+      const type = direntType(dirent)
+      names.push(dirent.name)
+      types.push(type)
+      if (sizes !== undefined) sizes.push(type === DIRENT_TYPE.FILE ? sizeByLstat(joinPath(path, dirent.name)) : 0)
+    }
+  } finally {
+    try {
+      dir.closeSync()
+    } catch {
+      // Closing a directory we only read cannot lose data; nothing useful to report.
+    }
+  }
+  return types
+}
+
+function direntType(entry: Dirent): number {
+  if (entry.isFile()) return DIRENT_TYPE.FILE
+  if (entry.isDirectory()) return DIRENT_TYPE.DIR
+  if (entry.isSymbolicLink()) return DIRENT_TYPE.LINK
+  if (entry.isFIFO()) return DIRENT_TYPE.FIFO
+  if (entry.isSocket()) return DIRENT_TYPE.SOCKET
+  if (entry.isCharacterDevice()) return DIRENT_TYPE.CHAR
+  if (entry.isBlockDevice()) return DIRENT_TYPE.BLOCK
+  return DIRENT_TYPE.UNKNOWN
+}
+
+/** A file's size by lstat, or minus the errno when that fails (as the native listing gives it). */
+function sizeByLstat(path: string): number {
+  try {
+    return lstatSync(path, NO_THROW_IF_MISSING)?.size ?? -ENOENT
+  } catch (error) {
+    const errno = (error as NodeJS.ErrnoException).errno
+    return typeof errno === 'number' ? errno : -EIO
+  }
+}
+
+/** entry.is_dir() for a symlink: stat the target; any error means "not a directory". */
+function targetIsDirectory(path: string): boolean {
+  try {
+    return statSync(path, NO_THROW_IF_MISSING)?.isDirectory() ?? false
+  } catch {
+    return false
+  }
+}
+
+/** A LabError naming the path; a missing path whose name has U+FFFD is explained as a non-UTF-8 name. */
+function describeError(error: unknown, path: string): LabError {
+  const labError = toLabError(error, path)
+  if (labError.code === 'NOT_FOUND' && path.includes('\uFFFD')) {
+    return new LabError(
+      'MALFORMED_DATA',
+      `${path}: cannot be opened: its name is probably not valid UTF-8 (shown here with U+FFFD replacement characters), so it cannot be reached by that name`,
+      path
+    )
+  }
+  return labError
+}

@@ -1,0 +1,71 @@
+/**
+ * A generator that lives in main, pulled from the renderer in batches. It mirrors a Python
+ * generator: next() advances it, return() closes it (its finally runs in main), throw() raises
+ * into it, and `state` follows inspect.getgeneratorstate.
+ */
+import type { GeneratorState, JobBatch } from '@shared/contract'
+import type { JobArgs, JobItem, JobKind, JobValue } from '@shared/jobKinds'
+import { isLabError } from '@shared/errors'
+import { call } from './client'
+
+export interface RemoteBatch<K extends JobKind> {
+  items: JobItem<K>[]
+  done: boolean
+  value?: JobValue<K>
+}
+
+export class RemoteGenerator<K extends JobKind> {
+  state: GeneratorState = 'created'
+
+  private constructor(
+    readonly id: string,
+    readonly kind: K
+  ) {}
+
+  static async open<K extends JobKind>(kind: K, args: JobArgs<K>): Promise<RemoteGenerator<K>> {
+    const handle = await call('job.open', { kind, args })
+    return new RemoteGenerator(handle.id, kind)
+  }
+
+  /** Pulls up to maxItems items (fewer when the generator ends or a batch takes long). */
+  async next(maxItems = 1): Promise<RemoteBatch<K>> {
+    return this.settle(() => call('job.next', { id: this.id, maxItems }), 'running')
+  }
+
+  /** Closes the generator; a batch in flight is cancelled. */
+  async return(): Promise<void> {
+    await this.settle(() => call('job.return', { id: this.id }))
+  }
+
+  async throw(message: string): Promise<RemoteBatch<K>> {
+    return this.settle(() => call('job.throw', { id: this.id, message }), 'running')
+  }
+
+  /** Iterates every item, one batch at a time; leaving the loop early closes the generator. */
+  async *items(batchSize = 256): AsyncGenerator<JobItem<K>, JobValue<K> | undefined> {
+    try {
+      for (;;) {
+        const batch = await this.next(batchSize)
+        yield* batch.items
+        if (batch.done) return batch.value
+      }
+    } finally {
+      if (this.state !== 'closed') await this.return()
+    }
+  }
+
+  private async settle(request: () => Promise<JobBatch>, whileWaiting?: GeneratorState): Promise<RemoteBatch<K>> {
+    const before = this.state
+    if (whileWaiting !== undefined) this.state = whileWaiting
+    try {
+      const batch = await request()
+      this.state = batch.state
+      return batch as RemoteBatch<K>
+    } catch (error) {
+      // Like Python, an exception out of a generator closes it. JOB_BUSY means another request
+      // is driving it right now: the state stays whatever that request makes it.
+      this.state = isLabError(error, 'JOB_BUSY') ? before : 'closed'
+      throw error
+    }
+  }
+}

@@ -1,0 +1,416 @@
+/**
+ * The Browse tab: one os.walk generator living in main (the `walk` job), driven from here one
+ * triple at a time (step) or streamed (run, pause, resume, cancel), and the tree built from it.
+ *
+ * Streaming stays smooth on huge trees: the next batch is requested while the previous one is
+ * applied, items are applied in slices of a few milliseconds with the event loop given back in
+ * between, and the view (rows, counters) is refreshed at most every REFRESH_MS, never per item.
+ */
+import { defineStore } from 'pinia'
+import { computed, markRaw, nextTick, reactive, ref, shallowRef, watch } from 'vue'
+import type { GeneratorState } from '@shared/contract'
+import type { LabErrorInfo } from '@shared/errors'
+import { emptyWalkSummary, type WalkArgs, type WalkItem, type WalkSummary } from '@shared/walkJob'
+import { call, errorInfo } from '@renderer/ipc/client'
+import { applyInSlices } from '@renderer/walk/frameBudget'
+import { formatBytes, formatCount } from '@shared/format'
+import { pyStr, tripleRepr, walkCall } from '@renderer/walk/pythonEquivalent'
+import type { RemoteBatch, RemoteGenerator } from '@renderer/ipc/remoteGenerator'
+import { defaultWalkForm, sameWalk, walkArgsFromForm, type WalkForm } from '@renderer/walk/walkOptions'
+import { WalkTree, type DirNode, type Rows, type SortOrder } from '@renderer/walk/walkTree'
+import { useJobsStore } from './jobs'
+
+/** Items asked for per pull while running; the worker also returns a batch after 50 ms of work. */
+const RUN_BATCH_ITEMS = 4096
+const SLICE_BUDGET_MS = 8
+const REFRESH_MS = 100
+const TRANSCRIPT_LINES_KEPT = 300
+/** onerror lines one run writes to the transcript; a tree full of unreadable directories would flood it. */
+const LOOP_ERRORS_SHOWN = 50
+
+export type WalkPhase = 'idle' | 'opening' | 'created' | 'stepping' | 'running' | 'pausing' | 'suspended' | 'done' | 'cancelled' | 'failed'
+
+export interface TranscriptLine {
+  id: number
+  /** What was typed at the Python prompt, if this line stands for a call. */
+  input?: string
+  output: string
+  tone: 'value' | 'error' | 'note'
+}
+
+interface WalkSession {
+  id: number
+  args: WalkArgs
+  generator: RemoteGenerator<'walk'>
+  tree: WalkTree
+  /** performance.now() when the user asked for this walk. */
+  askedAt: number
+  /** Transcript line of the running `for` loop, updated as triples arrive. */
+  loopLine?: TranscriptLine
+  /** onerror lines written by the running loop, and those left out (the tree shows them all). */
+  loopErrorsSaid: number
+  loopErrorsHidden: number
+}
+
+export const useWalkStore = defineStore('walk', () => {
+  const jobs = useJobsStore()
+
+  const form = reactive<WalkForm>(defaultWalkForm())
+  const formResult = computed(() => walkArgsFromForm(form))
+
+  const session = shallowRef<WalkSession>()
+  const phase = ref<WalkPhase>('idle')
+  /** Why the generator failed (a bad root, most often); errors during the walk are items instead. */
+  const failure = ref<LabErrorInfo>()
+  const counters = ref<WalkSummary>(emptyWalkSummary())
+  const summary = ref<WalkSummary>()
+  const firstTripleMs = ref<number>()
+  const elapsedMs = ref(0)
+  const transcript = ref<TranscriptLine[]>([])
+  const sort = ref<SortOrder>({ key: 'size', descending: true })
+  /** Bumped when the tree should be shown again (throttled while streaming). */
+  const treeVersion = ref(0)
+  /** The row to bring into view after a step (the directory just yielded). */
+  const focusNode = shallowRef<DirNode>()
+
+  let lineId = 0
+  let sessionId = 0
+  let lastRefresh = 0
+  let pauseRequested = false
+  let cancelling = false
+  /** Time spent pulling (stepping or running), not waiting for the user: for elapsed time and rate. */
+  let activeBefore = 0
+  let activeSince: number | undefined
+
+  const generatorState = computed<GeneratorState | undefined>(() => session.value?.generator.state)
+  const args = computed(() => session.value?.args)
+  const busy = computed(() => ['opening', 'stepping', 'running', 'pausing'].includes(phase.value))
+  const live = computed(() => session.value !== undefined && generatorState.value !== 'closed')
+  /** The form describes another walk than the one on screen: stepping or running starts it afresh. */
+  const formChanged = computed(() => session.value !== undefined && formResult.value.ok && !sameWalk(formResult.value.args, session.value.args))
+  const canContinue = computed(() => live.value && !formChanged.value)
+  const rows = computed<Rows | undefined>(() => {
+    void treeVersion.value
+    const tree = session.value?.tree
+    return tree === undefined ? undefined : markRaw(tree.flatten(sort.value))
+  })
+
+  watch(sort, () => treeVersion.value++, { deep: true })
+
+  function say(line: Omit<TranscriptLine, 'id'>): TranscriptLine {
+    const entry = { id: ++lineId, ...line }
+    transcript.value.push(entry)
+    if (transcript.value.length > TRANSCRIPT_LINES_KEPT) transcript.value.splice(0, transcript.value.length - TRANSCRIPT_LINES_KEPT)
+    return transcript.value.at(-1)!
+  }
+
+  /** The `for` loop stopped: say how many onerror lines were left out of the transcript. */
+  function endLoop(current: WalkSession): void {
+    if (current.loopErrorsHidden > 0) say({ output: `# … and ${plural(current.loopErrorsHidden, 'more onerror call')}, all shown in the tree`, tone: 'error' })
+    current.loopLine = undefined
+    current.loopErrorsSaid = 0
+    current.loopErrorsHidden = 0
+  }
+
+  /** Pulling stopped (suspended or ended): bank the active time. */
+  function idle(): void {
+    if (activeSince !== undefined) activeBefore += performance.now() - activeSince
+    activeSince = undefined
+  }
+
+  function refresh(force = false): void {
+    const current = session.value
+    if (current === undefined) return
+    const now = performance.now()
+    if (!force && now - lastRefresh < REFRESH_MS) return
+    lastRefresh = now
+    counters.value = { ...current.tree.counters }
+    elapsedMs.value = activeBefore + (activeSince === undefined ? 0 : now - activeSince)
+    treeVersion.value++
+    if (current.loopLine !== undefined) current.loopLine.output = loopProgress(current.tree)
+  }
+
+  function loopProgress(tree: WalkTree, final = false): string {
+    const last = tree.last?.path
+    const triples = plural(tree.counters.dirs, 'triple')
+    return `# ${triples}${final ? ' in all' : ' so far'}${last === undefined ? '' : `, the last for ${pyStr(last)}`}`
+  }
+
+  /** w = os.walk(...): creates the generator; nothing is read until the first next(). */
+  async function open(): Promise<WalkSession | undefined> {
+    const result = formResult.value
+    if (!result.ok || phase.value === 'opening') return undefined
+    const askedAt = performance.now()
+    performance.mark('walk:ask')
+    // Forget the previous walk first: its loop sees it is no longer current and stops quietly.
+    const previous = session.value
+    session.value = undefined
+    pauseRequested = false
+    cancelling = false
+    phase.value = 'opening'
+    failure.value = undefined
+    summary.value = undefined
+    firstTripleMs.value = undefined
+    counters.value = emptyWalkSummary()
+    elapsedMs.value = 0
+    activeBefore = 0
+    activeSince = undefined
+    focusNode.value = undefined
+    if (previous !== undefined && previous.generator.state !== 'closed') await previous.generator.return().catch(() => undefined)
+    const walkArgs = result.args
+    try {
+      const generator = await jobs.start('walk', walkArgs, `os.walk(${JSON.stringify(walkArgs.top)})`)
+      const created: WalkSession = markRaw({ id: ++sessionId, args: walkArgs, generator, tree: markRaw(new WalkTree(walkArgs.top)), askedAt, loopErrorsSaid: 0, loopErrorsHidden: 0 })
+      session.value = created
+      phase.value = 'created'
+      say({ input: `w = ${walkCall(walkArgs)}`, output: `<generator object walk at ${generator.id}>  # created: nothing read yet`, tone: 'value' })
+      treeVersion.value++
+      return created
+    } catch (error) {
+      phase.value = 'failed'
+      failure.value = errorInfo(error)
+      say({ input: `w = ${walkCall(walkArgs)}`, output: errorText(error), tone: 'error' })
+      return undefined
+    }
+  }
+
+  /** The walk to continue, or a fresh one when there is none (or the form changed). */
+  async function usable(): Promise<WalkSession | undefined> {
+    const current = session.value
+    if (!canContinue.value || current === undefined) return open()
+    if (firstTripleMs.value === undefined) {
+      // Created earlier (Browse…), pulled only now: time to first triple counts from this request.
+      current.askedAt = performance.now()
+      performance.mark('walk:ask')
+    }
+    return current
+  }
+
+  function applyItem(current: WalkSession, item: WalkItem): void {
+    current.tree.apply(item)
+    if (item.kind === 'error') {
+      if (current.loopLine !== undefined && current.loopErrorsSaid >= LOOP_ERRORS_SHOWN) current.loopErrorsHidden++
+      else {
+        if (current.loopLine !== undefined) current.loopErrorsSaid++
+        say({ output: `onerror(${item.error.code}): ${item.error.message}`, tone: 'error' })
+      }
+    } else if (firstTripleMs.value === undefined) {
+      firstTripleMs.value = performance.now() - current.askedAt
+      refresh(true)
+      void nextTick(() => {
+        performance.mark('walk:first-triple')
+        performance.measure('walk:time-to-first-triple', 'walk:ask', 'walk:first-triple')
+      })
+    }
+  }
+
+  /** next(w): one os.walk triple (onerror reports on the way are shown as they come, as Python calls onerror). */
+  async function step(): Promise<void> {
+    if (busy.value) return
+    const current = await usable()
+    if (current === undefined) return
+    phase.value = 'stepping'
+    activeSince = performance.now()
+    const line = say({ input: 'next(w)', output: '…', tone: 'value' })
+    try {
+      for (;;) {
+        const batch = await current.generator.next(1)
+        if (session.value !== current) return
+        for (const item of batch.items) applyItem(current, item)
+        const item = batch.items.at(-1)
+        if (item?.kind === 'dir') {
+          line.output = tripleRepr(item)
+          current.tree.reveal(current.tree.last!)
+          focusNode.value = current.tree.last
+          break
+        }
+        if (batch.done || batch.items.length === 0) {
+          line.output = 'StopIteration'
+          finish(current, batch.value)
+          return
+        }
+      }
+      phase.value = 'suspended'
+      idle()
+      refresh(true)
+    } catch (error) {
+      if (session.value !== current) return
+      line.output = errorText(error)
+      line.tone = 'error'
+      fail(current, error)
+    }
+  }
+
+  /** Runs the walk to its end: `for dirpath, dirnames, filenames in w: ...`. */
+  async function run(): Promise<void> {
+    if (busy.value) return
+    const current = await usable()
+    if (current === undefined) return
+    pauseRequested = false
+    phase.value = 'running'
+    activeSince = performance.now()
+    current.loopLine = say({ input: 'for dirpath, dirnames, filenames in w: ...', output: loopProgress(current.tree), tone: 'note' })
+    const isCurrent = (): boolean => session.value === current
+    // The first pull asks for one triple, so it shows at once; later pulls are bounded by the worker's time budget.
+    let pending: Promise<RemoteBatch<'walk'>> | undefined = current.generator.next(current.tree.counters.dirs === 0 ? 1 : RUN_BATCH_ITEMS)
+    try {
+      while (pending !== undefined) {
+        const batch: RemoteBatch<'walk'> = await pending
+        pending = undefined
+        if (!isCurrent()) return
+        // Ask for the next batch now, so main walks on while this one is applied here.
+        if (!batch.done && !pauseRequested) pending = current.generator.next(RUN_BATCH_ITEMS)
+        await applyInSlices(batch.items, (item) => applyItem(current, item), {
+          budgetMs: SLICE_BUDGET_MS,
+          afterSlice: () => refresh(),
+          keepGoing: isCurrent
+        })
+        if (!isCurrent()) {
+          pending?.catch(() => undefined)
+          return
+        }
+        refresh()
+        if (batch.done) {
+          finish(current, batch.value)
+          return
+        }
+      }
+      if (current.loopLine !== undefined) current.loopLine.output = loopProgress(current.tree)
+      endLoop(current)
+      phase.value = 'suspended'
+      idle()
+      say({ output: '# paused: the generator is suspended at its yield; Resume goes on from there', tone: 'note' })
+      refresh(true)
+    } catch (error) {
+      if (isCurrent()) fail(current, error)
+    }
+  }
+
+  /** Walk (Enter): a fresh generator, run to the end. */
+  async function openAndRun(): Promise<void> {
+    if (busy.value) return
+    if ((await open()) !== undefined) await run()
+  }
+
+  function pause(): void {
+    if (phase.value !== 'running') return
+    pauseRequested = true
+    phase.value = 'pausing'
+  }
+
+  /** w.close(): GeneratorExit inside the walk; a batch in flight is cancelled. */
+  async function cancel(): Promise<void> {
+    const current = session.value
+    if (current === undefined || current.generator.state === 'closed') return
+    cancelling = true
+    pauseRequested = true
+    await current.generator.return().catch(() => undefined)
+    if (session.value !== current) return
+    ended(current, 'cancelled')
+    say({ input: 'w.close()', output: '# GeneratorExit in the walk: its open directory is closed, the rest is never read', tone: 'note' })
+  }
+
+  function finish(current: WalkSession, value: WalkSummary | undefined): void {
+    summary.value = value
+    ended(current, 'done')
+    const c = current.tree.counters
+    const filtered = current.args.files !== undefined && current.args.files.length > 0
+    say({
+      output: `StopIteration  # ${plural(c.dirs, 'dir')}, ${plural(c.files, 'file')}, ${formatBytes(c.bytes)}, ${plural(c.errors, 'error')}${
+        filtered ? `; the pipeline kept ${plural(c.keptFiles, 'file')} (${formatBytes(c.keptBytes)})` : ''
+      }`,
+      tone: 'note'
+    })
+  }
+
+  function fail(current: WalkSession, error: unknown): void {
+    const info = errorInfo(error)
+    if (info.code === 'CANCELLED') {
+      // Our own cancel() says so itself; a cancel from elsewhere (the status bar) is noted here.
+      if (cancelling) return
+      ended(current, 'cancelled')
+      say({ output: '# cancelled: the generator was closed', tone: 'note' })
+      return
+    }
+    failure.value = info
+    const inLoop = current.loopLine !== undefined
+    ended(current, 'failed')
+    if (inLoop) say({ output: errorText(error), tone: 'error' })
+  }
+
+  function ended(current: WalkSession, how: WalkPhase): void {
+    idle()
+    if (current.loopLine !== undefined) current.loopLine.output = loopProgress(current.tree, true)
+    endLoop(current)
+    current.tree.ended = true
+    phase.value = how
+    refresh(true)
+  }
+
+  // Closed from elsewhere (the status bar's Cancel) while suspended: say so.
+  watch(generatorState, (state) => {
+    const current = session.value
+    if (state === 'closed' && current !== undefined && (phase.value === 'suspended' || phase.value === 'created') && !cancelling) {
+      ended(current, 'cancelled')
+      say({ output: '# closed from outside (status bar): the generator is done', tone: 'note' })
+    }
+  })
+
+  async function chooseFolder(): Promise<boolean> {
+    const { path } = await call('dialog.choosePath', { kind: 'directory', title: 'Choose a folder to walk' })
+    if (path === null) return false
+    form.top = path
+    await open()
+    return true
+  }
+
+  function toggle(node: DirNode, expanded = !node.expanded): void {
+    node.expanded = expanded
+    treeVersion.value++
+  }
+
+  function setSort(key: SortOrder['key']): void {
+    sort.value = sort.value.key === key ? { key, descending: !sort.value.descending } : { key, descending: key === 'size' }
+  }
+
+  return {
+    form,
+    formResult,
+    formChanged,
+    session,
+    phase,
+    failure,
+    counters,
+    summary,
+    firstTripleMs,
+    elapsedMs,
+    transcript,
+    sort,
+    rows,
+    treeVersion,
+    focusNode,
+    generatorState,
+    args,
+    busy,
+    live,
+    canContinue,
+    open,
+    step,
+    run,
+    openAndRun,
+    pause,
+    cancel,
+    chooseFolder,
+    toggle,
+    setSort,
+  }
+})
+
+function plural(count: number, noun: string): string {
+  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`
+}
+
+function errorText(error: unknown): string {
+  const info = errorInfo(error)
+  return `LabError ${info.code}: ${info.message}`
+}

@@ -1,0 +1,106 @@
+/**
+ * The Python that stands for what the Browse tab does: repr() of strings and os.walk triples for
+ * the step transcript, and the whole os.walk loop with the filename pipeline for the Python button.
+ * Pure functions; the generated script runs as is (a test executes it with python3).
+ */
+import { formatCount } from '@shared/format'
+import type { WalkArgs, WalkDirItem, WalkFilterStage } from '@shared/walkJob'
+
+/** Characters Python's str.isprintable() rejects (besides the ASCII controls), which repr() escapes. */
+const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u
+
+function escapeCodePoint(char: string): string {
+  const code = char.codePointAt(0)!
+  if (code < 0x100) return `\\x${code.toString(16).padStart(2, '0')}`
+  if (code < 0x10000) return `\\u${code.toString(16).padStart(4, '0')}`
+  return `\\U${code.toString(16).padStart(8, '0')}`
+}
+
+/** Python's repr() of a str: single quotes unless the text has ' and no ", escapes as CPython writes them. */
+export function pyStr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'"
+  let out = quote
+  for (const char of text) {
+    if (char === quote || char === '\\') out += `\\${char}`
+    else if (char === '\n') out += '\\n'
+    else if (char === '\r') out += '\\r'
+    else if (char === '\t') out += '\\t'
+    else if (char !== ' ' && NON_PRINTABLE.test(char)) out += escapeCodePoint(char)
+    else out += char
+  }
+  return out + quote
+}
+
+const pyBool = (value: boolean): string => (value ? 'True' : 'False')
+
+/** repr() of a list of names, cut after `max` names with a count of the rest (for display, not for running). */
+export function pyNames(names: readonly string[], max = 6): string {
+  const shown = names.slice(0, max).map(pyStr)
+  if (names.length > max) shown.push(`… ${formatCount(names.length - max)} more`)
+  return `[${shown.join(', ')}]`
+}
+
+/** The triple as the REPL would print it: `('/top', ['a', 'b'], ['f.txt'])`. */
+export function tripleRepr(item: Pick<WalkDirItem, 'dirpath' | 'dirnames' | 'filenames'>, max = 6): string {
+  return `(${pyStr(item.dirpath)}, ${pyNames(item.dirnames, max)}, ${pyNames(item.filenames, max)})`
+}
+
+/** os.walk's call with every option spelled out. */
+export function walkCall(args: WalkArgs, top = pyStr(args.top)): string {
+  return `os.walk(${top}, topdown=${pyBool(args.topdown ?? true)}, onerror=errors.append, followlinks=${pyBool(args.followlinks ?? false)})`
+}
+
+/** The predicate of one stage, as a Python lambda. */
+function stagePredicate(stage: WalkFilterStage): string {
+  if (stage.test === 'fnmatch') return `lambda name: fnmatch(name, ${pyStr(stage.pattern)})`
+  const suffixes = stage.suffixes.map(pyStr)
+  return `lambda name: name.endswith(${suffixes.length === 1 ? suffixes[0]! : `(${suffixes.join(', ')})`})`
+}
+
+/** One line of the pipeline: `files = filter(pred, files)` or `files = filterfalse(pred, files)`. */
+export function stageLine(stage: WalkFilterStage, source: string): string {
+  return `files = ${stage.fn}(${stagePredicate(stage)}, ${source})`
+}
+
+/** The whole program: os.walk with the chosen options, the filename pipeline, sizes as Browse counts them. */
+export function walkPythonCode(args: WalkArgs): string {
+  const stages = args.files ?? []
+  const imports = ['import os', 'import stat']
+  if (stages.some((stage) => stage.test === 'fnmatch')) imports.push('from fnmatch import fnmatch')
+  if (stages.some((stage) => stage.fn === 'filterfalse')) imports.push('from itertools import filterfalse')
+  const pipeline = stages.map((stage, index) => `    ${stageLine(stage, index === 0 ? 'filenames' : 'files')}`)
+  const source = stages.length === 0 ? 'filenames' : 'files'
+  const lines = [
+    ...imports,
+    '',
+    `top = ${pyStr(args.top)}`,
+    'errors = []  # onerror: a directory that cannot be listed is recorded and the walk goes on',
+    'shown = {}  # dirpath -> [(name, bytes)]: what Browse lists (it adds sizes up the tree, like ncdu)',
+    '',
+    '',
+    'def file_size(dirpath, name):',
+    '    """Bytes of a regular file; symlinks and special files count 0, so each byte counts once."""',
+    '    try:',
+    '        st = os.lstat(os.path.join(dirpath, name))',
+    '    except OSError as error:  # vanished since it was listed',
+    '        errors.append(error)',
+    '        return 0',
+    '    return st.st_size if stat.S_ISREG(st.st_mode) else 0',
+    '',
+    '',
+    '# os.walk returns a generator: nothing is read until the loop asks for the next triple.',
+    `for dirpath, dirnames, filenames in ${walkCall(args, 'top')}:`
+  ]
+  if (stages.length > 0) {
+    lines.push('    # A lazy pipeline: each name flows through every stage before the next name is looked at.')
+    lines.push(...pipeline)
+  }
+  lines.push(`    shown[dirpath] = [(name, file_size(dirpath, name)) for name in ${source}]`)
+  if (!(args.topdown ?? true)) lines.push('    # topdown=False: each directory comes after all of its subdirectories.')
+  if (args.followlinks ?? false) {
+    lines.push('    # Browse never re-enters a directory that is its own ancestor; os.walk follows such a')
+    lines.push('    # symlink cycle until the path gets too long.')
+  }
+  lines.push('', '# Step mode drives the same generator by hand:', `#   w = ${walkCall(args, 'top')}`, '#   dirpath, dirnames, filenames = next(w)')
+  return lines.join('\n') + '\n'
+}

@@ -1,0 +1,420 @@
+/**
+ * The Browse tab's model of a walk: a directory tree built from streamed `walk` items, with
+ * cumulative sizes per directory (like ncdu), errors attached where they happened, and a flat,
+ * sorted list of the visible rows for a virtualized view.
+ *
+ * Plain objects, no Vue: applying an item costs O(its dirnames + depth) (file arrays are adopted
+ * as they arrived, not copied), and only expanded directories are ever sorted or flattened, so a
+ * walk of 200,000 entries stays cheap. Directories are matched by (parent path, name), so items
+ * may arrive top-down (parent first) or bottom-up (children first) alike.
+ */
+import type { LabErrorInfo } from '@shared/errors'
+import { emptyWalkSummary, splitWalkPath, type WalkDirItem, type WalkErrorItem, type WalkItem, type WalkSummary } from '@shared/walkJob'
+
+export type SortKey = 'name' | 'size' | 'walk'
+export interface SortOrder {
+  key: SortKey
+  descending: boolean
+}
+
+const NO_NAMES: string[] = []
+const NO_SIZES: number[] = []
+
+export class DirNode {
+  /** dirpath, once known (its triple arrived, or a descendant's named it). */
+  path: string | undefined
+  /** Listed in its parent's dirnames as a symlink to a directory. */
+  isLink = false
+  /** Its triple arrived. */
+  listed = false
+  expanded = false
+  /** Subdirectories in os.walk order. */
+  subdirs: DirNode[] = []
+  readonly childByName = new Map<string, DirNode>()
+  /** The filenames that came out of the pipeline, with their types and sizes (the arrays as received). */
+  files: string[] = NO_NAMES
+  fileTypes = ''
+  sizes: number[] = NO_SIZES
+  /** Filenames the pipeline dropped here. */
+  dropped = 0
+  /** onerror reports about entries of this directory, by name (for top's own failure: `error`). */
+  errors: Map<string, LabErrorInfo> | undefined
+  error: LabErrorInfo | undefined
+  ownBytes = 0
+  /** Over the subtree, this directory included: bytes and count of shown files, listed dirs, errors. */
+  totalBytes = 0
+  totalFiles = 0
+  totalDirs = 0
+  totalErrors = 0
+  /** Bumped when a total in the subtree changes / when subdirs change: sort caches key on them. */
+  version = 0
+  structure = 0
+  dirCache: { order: string; stamp: number; list: DirNode[] } | undefined
+  fileCache: { order: string; stamp: number; list: Uint32Array } | undefined
+  fileSet: Set<string> | undefined
+  /** sortKey of each file name, computed the first time the files are sorted. */
+  fileKeys: string[] | undefined
+  private key: string | undefined
+
+  constructor(
+    public name: string,
+    public parent: DirNode | undefined
+  ) {}
+
+  get sortKey(): string {
+    return (this.key ??= sortKey(this.name))
+  }
+
+  get depth(): number {
+    let depth = 0
+    for (let node = this.parent; node !== undefined; node = node.parent) depth++
+    return depth
+  }
+}
+
+export const ROW_DIR = 0
+export const ROW_FILE = 1
+export const ROW_ERROR = 2
+
+/** The visible rows, as parallel arrays (no object per row: a fully expanded 200k tree stays light). */
+export class Rows {
+  readonly nodes: DirNode[] = []
+  readonly kinds: number[] = []
+  /** A file row's index into its node's files; an error row's index into `errorNames`. */
+  readonly refs: number[] = []
+  readonly depths: number[] = []
+  readonly errorNames: string[] = []
+
+  get length(): number {
+    return this.nodes.length
+  }
+
+  push(node: DirNode, kind: number, ref: number, depth: number): void {
+    this.nodes.push(node)
+    this.kinds.push(kind)
+    this.refs.push(ref)
+    this.depths.push(depth)
+  }
+}
+
+export type DirStatus = 'listed' | 'pending' | 'link' | 'error' | 'unwalked'
+
+/** One row, ready to render. */
+export interface RowView {
+  kind: 'dir' | 'file' | 'error'
+  depth: number
+  name: string
+  node: DirNode
+  /** Bytes: cumulative for a directory, own for a file. */
+  bytes: number
+  /** Share of the parent directory's bytes, 0…1. */
+  share: number
+  /** Directory: shown files in its subtree. */
+  files?: number
+  status?: DirStatus
+  /** File: 'f' regular, 'l' symlink, 'o' other. */
+  type?: string
+  expanded?: boolean
+  error?: LabErrorInfo
+}
+
+/**
+ * A natural sort key: case folded, digit runs zero-padded so that `f9` sorts before `f10`. Keys are
+ * compared with `<`, which is several times faster than Intl.Collator on the large directories a
+ * walk meets (200,000 names sort in ~0.1 s instead of ~0.5 s).
+ */
+export function sortKey(name: string): string {
+  return name.toLowerCase().replace(/\d+/g, (digits) => digits.padStart(20, '0'))
+}
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+export class WalkTree {
+  readonly root: DirNode
+  /** What the walk has yielded so far, counted as its summary counts it. */
+  readonly counters: WalkSummary = emptyWalkSummary()
+  /** The directory (or error) yielded last, for step mode. */
+  last: DirNode | undefined
+  /** The walk ended (exhausted, failed or cancelled): unlisted directories will stay so. */
+  ended = false
+  private readonly byPath = new Map<string, DirNode>()
+  private sep: string | undefined
+
+  constructor(readonly top: string) {
+    this.root = new DirNode(top, undefined)
+    this.root.path = top
+    this.root.expanded = true
+    this.byPath.set(top, this.root)
+  }
+
+  apply(item: WalkItem): DirNode {
+    return item.kind === 'dir' ? this.applyDir(item) : this.applyError(item)
+  }
+
+  /** Checks the counters against the generator's return value (they must agree). */
+  matches(summary: WalkSummary): boolean {
+    const c = this.counters
+    return (
+      c.dirs === summary.dirs &&
+      c.files === summary.files &&
+      c.bytes === summary.bytes &&
+      c.errors === summary.errors &&
+      c.keptFiles === summary.keptFiles &&
+      c.keptBytes === summary.keptBytes
+    )
+  }
+
+  private applyDir(item: WalkDirItem): DirNode {
+    this.learnSeparator(item.dirpath, item.parent, item.name)
+    const node = item.parent === null ? this.root : this.child(this.dirAt(item.parent), item.name)
+    node.path = item.dirpath
+    this.byPath.set(item.dirpath, node)
+    this.last = node
+    let bytes = 0
+    for (let i = 0; i < item.sizes.length; i++) bytes += item.sizes[i]!
+    const c = this.counters
+    c.dirs++
+    c.files += item.filenames.length + item.dropped
+    c.bytes += bytes + item.droppedBytes
+    c.keptFiles += item.filenames.length
+    c.keptBytes += bytes
+    if (node.listed) return node // the walker yields a path once; never add a directory to the totals twice
+
+    const previous = node.subdirs
+    const subdirs = new Array<DirNode>(item.dirnames.length)
+    for (let i = 0; i < item.dirnames.length; i++) {
+      const name = item.dirnames[i]!
+      let child = node.childByName.get(name)
+      if (child === undefined) {
+        child = new DirNode(name, node)
+        node.childByName.set(name, child)
+      }
+      child.isLink = item.dirTypes.charCodeAt(i) === 108 /* l */
+      subdirs[i] = child
+    }
+    if (previous.length > 0) {
+      // Bottom-up, children came first; keep any the listing does not name (renamed meanwhile).
+      const named = new Set(subdirs)
+      for (const child of previous) if (!named.has(child)) subdirs.push(child)
+    }
+    node.subdirs = subdirs
+    node.structure++
+    node.listed = true
+    node.files = item.filenames
+    node.fileTypes = item.fileTypes
+    node.sizes = item.sizes
+    node.dropped = item.dropped
+    node.fileSet = undefined
+    node.fileKeys = undefined
+    node.ownBytes = bytes
+    for (let n: DirNode | undefined = node; n !== undefined; n = n.parent) {
+      n.totalBytes += bytes
+      n.totalFiles += item.filenames.length
+      n.totalDirs++
+      n.version++
+    }
+    return node
+  }
+
+  private applyError(item: WalkErrorItem): DirNode {
+    this.counters.errors++
+    const path = item.error.path ?? this.top
+    this.learnSeparator(path, item.parent, item.name)
+    let node: DirNode
+    if (item.parent === null) {
+      node = this.root
+      node.error = item.error
+    } else {
+      node = this.dirAt(item.parent)
+      ;(node.errors ??= new Map()).set(item.name, item.error)
+      node.fileSet = undefined
+    }
+    for (let n: DirNode | undefined = node; n !== undefined; n = n.parent) {
+      n.totalErrors++
+      n.version++
+    }
+    this.last = node.childByName.get(item.name) ?? node
+    return this.last
+  }
+
+  /** Below depth 1, the text between parent and name in a joined path is the separator. */
+  private learnSeparator(path: string, parent: string | null, name: string): void {
+    if (this.sep !== undefined || parent === null) return
+    const gap = path.slice(parent.length, path.length - name.length)
+    if (gap.length === 1) this.sep = gap
+  }
+
+  private child(parent: DirNode, name: string): DirNode {
+    let node = parent.childByName.get(name)
+    if (node === undefined) {
+      node = new DirNode(name, parent)
+      parent.childByName.set(name, node)
+      parent.subdirs.push(node)
+      parent.structure++
+    }
+    return node
+  }
+
+  /** The directory at a path the walker produced, created (with its ancestors) if not seen yet. */
+  private dirAt(path: string): DirNode {
+    const known = this.byPath.get(path)
+    if (known !== undefined) return known
+    // Bottom-up, an ancestor is named before its own triple arrives. Walk down from the nearest known one.
+    const names: string[] = []
+    let at = path
+    let node: DirNode | undefined
+    while (node === undefined) {
+      if (this.sep === undefined) {
+        names.push(at) // cannot split without knowing the separator: hang it under top whole
+        node = this.root
+        break
+      }
+      const { parent, name } = splitWalkPath(this.top, at, this.sep)
+      if (parent === null) {
+        node = this.root
+        break
+      }
+      names.push(name)
+      at = parent
+      node = this.byPath.get(at)
+    }
+    for (let i = names.length - 1; i >= 0; i--) node = this.child(node, names[i]!)
+    node.path = path
+    this.byPath.set(path, node)
+    return node
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Views
+
+  status(node: DirNode): DirStatus {
+    if (node.listed) return 'listed'
+    if (node.error !== undefined || node.parent?.errors?.has(node.name) === true) return 'error'
+    if (node.isLink) return this.ended ? 'link' : 'pending'
+    return this.ended ? 'unwalked' : 'pending'
+  }
+
+  /** Subdirectories in display order (cached until the subtree changes). */
+  sortedDirs(node: DirNode, order: SortOrder): DirNode[] {
+    if (order.key === 'walk' && !order.descending) return node.subdirs
+    const key = `${order.key}:${order.descending}`
+    const stamp = order.key === 'size' ? node.version : node.structure
+    if (node.dirCache !== undefined && node.dirCache.order === key && node.dirCache.stamp === stamp) return node.dirCache.list
+    let list: DirNode[]
+    if (order.key === 'walk') list = node.subdirs.slice().reverse()
+    else {
+      const sign = order.descending ? -1 : 1
+      const byName = (a: DirNode, b: DirNode): number => compareKeys(a.sortKey, b.sortKey) || compareKeys(a.name, b.name)
+      list = node.subdirs
+        .slice()
+        .sort(order.key === 'name' ? (a, b) => sign * byName(a, b) : (a, b) => sign * (a.totalBytes - b.totalBytes) || byName(a, b))
+    }
+    node.dirCache = { order: key, stamp, list }
+    return list
+  }
+
+  /** File indices in display order (undefined: os.walk order as is). */
+  sortedFiles(node: DirNode, order: SortOrder): Uint32Array | undefined {
+    if (order.key === 'walk' && !order.descending) return undefined
+    const key = `${order.key}:${order.descending}`
+    if (node.fileCache !== undefined && node.fileCache.order === key && node.fileCache.stamp === node.structure) return node.fileCache.list
+    const { files, sizes } = node
+    const list = new Uint32Array(files.length)
+    for (let i = 0; i < list.length; i++) list[i] = i
+    const sign = order.descending ? -1 : 1
+    if (order.key === 'walk') list.reverse()
+    else {
+      const keys = (node.fileKeys ??= files.map(sortKey))
+      const byName = (a: number, b: number): number => compareKeys(keys[a]!, keys[b]!) || compareKeys(files[a]!, files[b]!) || a - b
+      if (order.key === 'name') list.sort((a, b) => sign * byName(a, b))
+      else list.sort((a, b) => sign * (sizes[a]! - sizes[b]!) || byName(a, b))
+    }
+    node.fileCache = { order: key, stamp: node.structure, list }
+    return list
+  }
+
+  /** The visible rows: top, then the children of every expanded directory (subdirectories first). */
+  flatten(order: SortOrder): Rows {
+    const rows = new Rows()
+    rows.push(this.root, ROW_DIR, -1, 0)
+    if (!this.root.expanded) return rows
+    const stack: { node: DirNode; depth: number; dirs: DirNode[]; next: number }[] = [
+      { node: this.root, depth: 1, dirs: this.sortedDirs(this.root, order), next: 0 }
+    ]
+    while (stack.length > 0) {
+      const frame = stack.at(-1)!
+      if (frame.next < frame.dirs.length) {
+        const child = frame.dirs[frame.next++]!
+        rows.push(child, ROW_DIR, -1, frame.depth)
+        if (child.expanded) stack.push({ node: child, depth: frame.depth + 1, dirs: this.sortedDirs(child, order), next: 0 })
+        continue
+      }
+      stack.pop()
+      const { node, depth } = frame
+      const files = this.sortedFiles(node, order)
+      const count = node.files.length
+      for (let i = 0; i < count; i++) rows.push(node, ROW_FILE, files === undefined ? i : files[i]!, depth)
+      if (node.errors !== undefined) {
+        for (const name of node.errors.keys()) {
+          if (node.childByName.has(name) || this.fileSetOf(node).has(name)) continue
+          rows.errorNames.push(name)
+          rows.push(node, ROW_ERROR, rows.errorNames.length - 1, depth)
+        }
+      }
+    }
+    return rows
+  }
+
+  private fileSetOf(node: DirNode): Set<string> {
+    return (node.fileSet ??= new Set(node.files))
+  }
+
+  /** Everything a row shows. */
+  view(rows: Rows, index: number): RowView | undefined {
+    const node = rows.nodes[index]
+    if (node === undefined) return undefined
+    const kind = rows.kinds[index]!
+    const depth = rows.depths[index]!
+    if (kind === ROW_DIR) {
+      const parentBytes = node.parent?.totalBytes ?? node.totalBytes
+      const error = node.parent === undefined ? node.error : node.parent.errors?.get(node.name)
+      return {
+        kind: 'dir',
+        depth,
+        name: node.name,
+        node,
+        bytes: node.totalBytes,
+        share: parentBytes > 0 ? node.totalBytes / parentBytes : 0,
+        files: node.totalFiles,
+        status: this.status(node),
+        expanded: node.expanded,
+        ...(error === undefined ? {} : { error })
+      }
+    }
+    if (kind === ROW_FILE) {
+      const ref = rows.refs[index]!
+      const name = node.files[ref]!
+      const bytes = node.sizes[ref] ?? 0
+      const error = node.errors?.get(name)
+      return {
+        kind: 'file',
+        depth,
+        name,
+        node,
+        bytes,
+        share: node.totalBytes > 0 ? bytes / node.totalBytes : 0,
+        type: node.fileTypes.charAt(ref),
+        ...(error === undefined ? {} : { error })
+      }
+    }
+    const name = rows.errorNames[rows.refs[index]!]!
+    return { kind: 'error', depth, name, node, bytes: 0, share: 0, error: node.errors!.get(name)! }
+  }
+
+  /** Expands every directory from top down to node (step mode shows where the walk is). */
+  reveal(node: DirNode): void {
+    for (let n = node.parent; n !== undefined; n = n.parent) n.expanded = true
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The Coroutines tab in Chromium: Pyodide loads from the app's own files under the strict CSP in
+ * a module worker, the lecture's COROUTINE EXAMPLE prints the lecture's output, the Live objects
+ * buttons drive a generator, and a runaway loop or a long sleep is interrupted while the page keeps
+ * answering. How long things take is logged, not asserted (vitest's timeouts only guard against hangs).
+ */
+import type { Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
+import { coroutineExample } from '../support/lecture'
+import { useLabApp } from './support/app'
+
+const lab = useLabApp()
+
+/** Opens the tab and waits for Python; returns the milliseconds from the click to "ready". */
+async function openCoroutines(page: Page): Promise<number> {
+  const clicked = Date.now()
+  await page.getByRole('tab', { name: 'Coroutines' }).click()
+  await page.getByTestId('python-status').filter({ hasText: 'ready in' }).waitFor({ timeout: 60_000 })
+  return Date.now() - clicked
+}
+
+async function transcript(page: Page): Promise<string> {
+  return (await page.getByTestId('console-transcript').textContent()) ?? ''
+}
+
+async function typeAndRun(page: Page, code: string): Promise<void> {
+  const input = page.getByTestId('console-input')
+  await input.fill(code)
+  await input.press('Control+Enter')
+}
+
+describe('Coroutines tab in Chromium', () => {
+  test('loads Python lazily, runs the lecture’s COROUTINE EXAMPLE, and drives a generator', async () => {
+    const app = await lab.open()
+    const { page } = app
+    expect(await page.evaluate('crossOriginIsolated')).toBe(true)
+    // Nothing is loaded before the tab is shown.
+    expect(await page.getByTestId('python-status').textContent()).toContain('Python starts when this tab is first shown')
+
+    const readyMs = await openCoroutines(page)
+    const status = (await page.getByTestId('python-status').textContent()) ?? ''
+    const detail = await page.getByTestId('python-status').getAttribute('title')
+    console.info(`[python.e2e] Python ready ${readyMs} ms after opening the tab; the app reports: ${status.trim()} (${detail})`)
+    expect(status).toMatch(/Python 3\.\d+\.\d+ · ready in \d+\.\d s · interruptible/)
+
+    await page.getByTestId('examples-button').click()
+    await page.getByRole('menuitem', { name: /COROUTINE EXAMPLE/ }).click()
+    await expect.poll(() => transcript(page)).toContain(`    main()\n...\n${coroutineExample().output}`)
+
+    await typeAndRun(page, 'c = coroutine()')
+    const card = page.getByTestId('object-c')
+    await expect.poll(() => card.textContent()).toContain('GEN_CREATED')
+    await card.locator('[data-action=next]').click()
+    await expect.poll(() => card.textContent()).toContain('GEN_SUSPENDED')
+    await expect.poll(() => card.textContent()).toContain('x = yield ncalls')
+    await card.locator('[data-action=send]').click()
+    await expect.poll(() => transcript(page)).toContain(">>> next(c)\n0\n>>> c.send('CS107')\ncoroutine(): CS107 (call id: 1)\n1\n")
+    await app.screenshot('coroutines-console')
+
+    await page.getByRole('button', { name: 'Inspect c' }).click()
+    await expect.poll(() => page.getByTestId('attributes-table').textContent()).toContain('c.gi_frame')
+    await page.getByTestId('internals-select').selectOption('coroutine')
+    await expect.poll(() => page.getByTestId('attributes-table').textContent()).toContain('coroutine.__code__')
+    await page.getByTestId('internals-select').scrollIntoViewIfNeeded()
+    await app.screenshot('coroutines-internals')
+    expect(app.problems).toEqual([])
+  })
+
+  test('a runaway loop is interrupted and the window never blocks', async () => {
+    const app = await lab.open()
+    const { page } = app
+    await openCoroutines(page)
+    await typeAndRun(page, 'n = 0\nwhile True:\n    n += 1\n')
+    await page.getByTestId('console-running').waitFor()
+    await page.waitForTimeout(300)
+    // The page still answers while Python spins in its worker (on the page's own thread, Python
+    // would block this for good) and still shows the loop running.
+    expect(await page.evaluate('1 + 1')).toBe(2)
+    expect(await page.getByTestId('console-running').isVisible()).toBe(true)
+
+    const pressed = Date.now()
+    await page.getByTestId('console-interrupt').click()
+    await expect.poll(() => transcript(page), { interval: 20 }).toMatch(/KeyboardInterrupt\n$/)
+    console.info(`[python.e2e] while True interrupted ${Date.now() - pressed} ms after pressing Interrupt`)
+    // Interrupted, not restarted: the namespace survives (below).
+    expect(await transcript(page)).not.toContain('Python restarted')
+
+    // The namespace survived: n counted while the loop ran.
+    await typeAndRun(page, 'n > 1000')
+    await expect.poll(() => transcript(page)).toMatch(/>>> n > 1000\nTrue\n$/)
+
+    // A long time.sleep stops at once too.
+    await typeAndRun(page, 'import time\ntime.sleep(60)')
+    await page.getByTestId('console-running').waitFor()
+    await page.waitForTimeout(200)
+    await page.getByTestId('console-interrupt').click()
+    // Interrupted, not slept out: the 60 s sleep would outlast the test's own timeout.
+    await expect.poll(() => transcript(page), { interval: 20 }).toMatch(/KeyboardInterrupt\n$/)
+
+    // Ctrl+C in the input interrupts too.
+    await typeAndRun(page, 'while True:\n    pass\n')
+    await page.getByTestId('console-running').waitFor()
+    await page.getByTestId('console-input').press('Control+c')
+    await expect.poll(() => transcript(page)).toMatch(/>>> while True:\n\.\.\.     pass\n\.\.\.\nTraceback[\s\S]*KeyboardInterrupt\n$/)
+    expect(app.problems).toEqual([])
+  })
+
+  test('bad input: syntax errors, exceptions, offline imports, input(), huge outputs', async () => {
+    const app = await lab.open()
+    const { page } = app
+    await openCoroutines(page)
+    await typeAndRun(page, 'x = 1 +* 2')
+    await expect.poll(() => transcript(page)).toContain('  File "<stdin>", line 1\n    x = 1 +* 2\n           ^\nSyntaxError: invalid syntax\n')
+    await typeAndRun(page, 'import requests')
+    await expect.poll(() => transcript(page)).toContain("so packages such as 'requests' cannot be installed here.")
+    await typeAndRun(page, "input('name? ')")
+    await expect.poll(() => transcript(page)).toContain('input() cannot read from the Yield Lab console')
+
+    const started = Date.now()
+    await typeAndRun(page, 'for i in range(500_000):\n    print(i)\n')
+    await page.getByTestId('console-running').waitFor()
+    // A window frozen by output would not switch tabs at all; while the output streams, it does.
+    await page.getByRole('tab', { name: 'Browse' }).click()
+    expect(await page.getByRole('tab', { name: 'Browse' }).getAttribute('aria-selected')).toBe('true')
+    await page.getByRole('tab', { name: 'Coroutines' }).click()
+    expect(await page.getByRole('tab', { name: 'Coroutines' }).getAttribute('aria-selected')).toBe('true')
+    await expect.poll(() => transcript(page), { timeout: 60_000 }).toContain('more characters were printed but not shown]')
+    console.info(`[python.e2e] printing 500,000 lines took ${Date.now() - started} ms (output cut at 200,000 characters)`)
+    const length = await page.evaluate("document.querySelector('[data-testid=console-transcript]').textContent.length")
+    expect(length).toBeLessThan(250_000)
+    await typeAndRun(page, "print('still here')")
+    await expect.poll(() => transcript(page)).toMatch(/still here\n$/)
+    expect(app.problems).toEqual([])
+  })
+
+  test('Internals: bytecode and frames of a suspended generator, in the dark theme', async () => {
+    const app = await lab.open({ colorScheme: 'dark' })
+    const { page } = app
+    await openCoroutines(page)
+    await page.getByTestId('examples-button').click()
+    await page.getByRole('menuitem', { name: /gen_107 and getgeneratorstate/ }).click()
+    await expect.poll(() => transcript(page)).toContain("'GEN_CLOSED'")
+    await typeAndRun(page, 'def drive(gen):\n    return next(gen)\n')
+    await typeAndRun(page, 'g = gen_107()')
+    await page.getByTestId('object-g').locator('[data-action=next]').click()
+    await typeAndRun(page, 'drive(g)')
+    await expect.poll(() => transcript(page)).toContain('>>> drive(g)\n0\n')
+    await page.getByTestId('object-g').locator('[data-action=next]').click()
+    await expect.poll(() => page.getByTestId('object-g').textContent()).toContain('yield 7')
+    await page.getByRole('button', { name: 'Inspect g' }).click()
+    await page.getByRole('button', { name: 'Bytecode (dis)', exact: true }).click()
+    await expect.poll(() => page.getByTestId('bytecode').textContent()).toContain('-->')
+    await page.getByRole('button', { name: 'Frames', exact: true }).click()
+    await expect.poll(() => page.getByTestId('resumed-stack').textContent()).toContain('gen_107')
+    await app.screenshot('coroutines-internals-dark')
+    await page.getByTestId('internals-select').selectOption('gen_107')
+    await page.getByRole('button', { name: 'Attributes', exact: true }).click()
+    await expect.poll(() => page.getByTestId('attributes-table').textContent()).toContain('gen_107.__closure__')
+    await page.getByTestId('python-status').scrollIntoViewIfNeeded()
+    await app.screenshot('coroutines-dark')
+    expect(app.problems).toEqual([])
+  })
+})

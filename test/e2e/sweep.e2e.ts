@@ -1,0 +1,197 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { writeSampleData } from '../../src/main/lab/read/sampleData'
+import { MEASUREMENT_CSV_COLUMNS } from '../../src/shared/sweepExport'
+import { useLabApp, type LabApp, type OpenOptions } from './support/app'
+
+const lab = useLabApp()
+let dataDir: string
+let small: string
+let medium: string
+
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'yield-lab-bench-e2e-'))
+  small = writeSampleData({ directory: dataDir, name: 'small', bytes: 256 * 1024, seed: 1, withText: true }).binaryPath
+  medium = writeSampleData({ directory: dataDir, name: 'medium', bytes: 8 * 1024 * 1024, seed: 2 }).binaryPath
+})
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+async function openBenchmark(options: OpenOptions = {}): Promise<LabApp> {
+  const app = await lab.open(options)
+  await app.page.getByRole('tab', { name: 'Benchmark' }).click()
+  return app
+}
+
+/** Fills the form for a quick sweep: chunks 1 … maxChunk items, two repeats, 50 ms cap. */
+async function setUpSweep(page: Page, path: string, { maxChunk = 4096, repeats = 2, cap = 50 } = {}): Promise<void> {
+  await page.getByTestId('sweep-path').fill(path)
+  await page.getByTestId('sweep-max-chunk').selectOption(String(maxChunk))
+  await page.getByTestId('sweep-repeats').fill(String(repeats))
+  await page.getByTestId('sweep-cap').selectOption(String(cap))
+}
+
+/** Pixels of the chart canvas close to each colour, and how many differ from the background. */
+async function canvasStats(page: Page, colors: Record<string, string>): Promise<{ nonBackground: number; total: number; byColor: Record<string, number> }> {
+  return page.evaluate((colors) => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="sweep-chart"] canvas')
+    if (!canvas) throw new Error('no chart canvas')
+    const context = canvas.getContext('2d')!
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height)
+    const parse = (hex: string): number[] => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16))
+    const targets = Object.entries(colors).map(([name, hex]) => ({ name, rgb: parse(hex) }))
+    const byColor: Record<string, number> = Object.fromEntries(targets.map((t) => [t.name, 0]))
+    const background = [data[0]!, data[1]!, data[2]!]
+    let nonBackground = 0
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!]
+      if (Math.abs(r - background[0]!) + Math.abs(g - background[1]!) + Math.abs(b - background[2]!) > 30) nonBackground++
+      for (const target of targets) {
+        if (Math.abs(r - target.rgb[0]!) + Math.abs(g - target.rgb[1]!) + Math.abs(b - target.rgb[2]!) < 40) byColor[target.name]!++
+      }
+    }
+    return { nonBackground, total: data.length / 4, byColor }
+  }, colors)
+}
+
+async function cssColors(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() => {
+    const style = getComputedStyle(document.documentElement)
+    const read = (name: string): string => style.getPropertyValue(name).trim()
+    return { lazyItem: read('--state-running'), lazyChunk: read('--accent'), text: read('--state-created'), eager: read('--ok') }
+  })
+}
+
+describe('Benchmark tab in Chromium', () => {
+  test('runs a small sweep live, charts every mode, exports CSV, keeps the run in history', async () => {
+    const app = await openBenchmark()
+    const { page } = app
+    await expect.poll(() => page.getByTestId('sweep-empty').isVisible()).toBe(true)
+    // The native dialog answers with the file, as the user would pick it.
+    app.server.dialogAnswers.push(small)
+    await page.getByRole('button', { name: 'Choose…' }).first().click()
+    await expect.poll(() => page.getByTestId('sweep-path').inputValue()).toBe(small)
+    await setUpSweep(page, small)
+    await expect.poll(() => page.getByTestId('sweep-plan').textContent()).toContain('80 runs')
+    await page.getByTestId('sweep-run').click()
+
+    // Points appear while the sweep runs.
+    await expect.poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 30_000 }).toMatch(/runs ·|Complete/)
+    await expect.poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 60_000 }).toMatch(/^Complete: 80 runs/)
+    await expect.poll(() => page.getByTestId('sweep-saved').isVisible()).toBe(true)
+
+    // Every mode has its points: the table, the chart's text alternative, and pixels of each mode's colour.
+    const table = page.getByTestId('sweep-table')
+    await page.getByText('Table of medians and notes').click()
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(13)
+    const head = await table.locator('thead').textContent()
+    expect(head).toContain('lazy per item')
+    expect(head).toContain('lazy per chunk')
+    expect(head).toContain('text lazy')
+    const label = await page.locator('[data-testid="sweep-chart"] canvas').getAttribute('aria-label')
+    expect(label).toMatch(/lazy per item: best .* MB\/s at .*lazy per chunk: best .*text lazy: best/)
+    const stats = await canvasStats(page, await cssColors(page))
+    expect(stats.nonBackground / stats.total).toBeGreaterThan(0.02)
+    for (const [mode, count] of Object.entries(stats.byColor)) expect(count, `pixels of ${mode}`).toBeGreaterThan(40)
+
+    // CSV export downloads one row per run.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()])
+    expect(download.suggestedFilename()).toMatch(/^yield-lab-sweep-small-\d{8}-\d{6}-runs\.csv$/)
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/)
+    expect(csv[0]).toBe(MEASUREMENT_CSV_COLUMNS.join(','))
+    expect(csv).toHaveLength(81)
+
+    // The PNG export is a real image.
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()])
+    expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG')
+
+    await expect.poll(() => page.getByTestId('sweep-history').locator('tbody tr').count()).toBe(1)
+    const files = readdirSync(join(app.server.dataDirectory, 'sweeps'))
+    expect(files).toHaveLength(1)
+    await page.setViewportSize({ width: 1280, height: 1500 })
+    await app.screenshot('benchmark-sweep')
+    await page.setViewportSize({ width: 1280, height: 800 })
+
+    await page.getByRole('radiogroup', { name: 'Chart view' }).getByText('Time per file').click()
+    await expect.poll(() => page.getByTestId('view-time').isChecked()).toBe(true)
+    await page.getByTestId('sweep-chart').scrollIntoViewIfNeeded()
+    await app.screenshot('benchmark-time-per-file')
+    expect(app.problems).toEqual([])
+  })
+
+  test('cancel keeps the measured points, which can be saved', async () => {
+    const app = await openBenchmark()
+    const { page } = app
+    await setUpSweep(page, medium, { maxChunk: 65536, repeats: 3, cap: 250 })
+    await page.getByTestId('sweep-run').click()
+    await expect.poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 30_000 }).toMatch(/^[3-9]\d* of \d+ runs/)
+    await page.getByTestId('sweep-cancel').click()
+    await expect.poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 10_000 }).toMatch(/^Cancelled after \d+ of \d+ runs/)
+    const kept = Number(/after (\d+)/.exec((await page.getByTestId('sweep-status').textContent())!)![1])
+    expect(kept).toBeGreaterThanOrEqual(3)
+    await expect.poll(() => app.server.jobs.openJobs().length).toBe(0)
+    await expect.poll(async () => (await canvasStats(page, {})).nonBackground).toBeGreaterThan(1000)
+    await page.getByTestId('sweep-save').click()
+    await expect.poll(() => page.getByTestId('sweep-history').textContent()).toContain(`${kept} / `)
+    expect(app.problems).toEqual([])
+  })
+
+  test('bad input: missing file, file smaller than the largest chunk, corrupt or foreign imports write nothing', async () => {
+    const app = await openBenchmark({ colorScheme: 'dark' })
+    const { page } = app
+    await setUpSweep(page, join(dataDir, 'missing.bin'))
+    await page.getByTestId('sweep-run').click()
+    await expect.poll(() => page.getByTestId('sweep-error').textContent()).toContain('missing.bin: does not exist')
+
+    await setUpSweep(page, small, { maxChunk: 1024 * 1024 })
+    await page.getByTestId('sweep-run').click()
+    await expect.poll(() => page.getByTestId('sweep-error').textContent()).toContain('fewer than the largest chunk')
+
+    for (const [name, content, message] of [
+      ['broken.json', '{"format": "yield-lab-sweep/1", "measurements": [', 'not valid JSON'],
+      ['package.json', '{"name": "left-pad", "version": "1.0.0"}', 'not a Yield Lab sweep'],
+      ['edited.json', JSON.stringify({ format: 'yield-lab-sweep/1', label: 'x' }), 'damaged or was edited']
+    ] as const) {
+      const path = join(dataDir, name)
+      writeFileSync(path, content)
+      await page.getByTestId('import-file').setInputFiles(path)
+      await expect.poll(() => page.getByTestId('import-error').textContent()).toContain(message)
+    }
+    expect(() => readdirSync(join(app.server.dataDirectory, 'sweeps'))).toThrow()
+    await app.screenshot('benchmark-bad-input-dark')
+    expect(app.problems).toEqual([])
+  })
+
+  test('dark theme: an imported run overlaid on a fresh one, then deleted', async () => {
+    const app = await openBenchmark({ colorScheme: 'dark' })
+    const { page } = app
+    await setUpSweep(page, small, { maxChunk: 2048 })
+    await page.getByTestId('sweep-run').click()
+    await expect.poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 60_000 }).toMatch(/^Complete/)
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()])
+    const exported = readFileSync((await download.path())!, 'utf8')
+    const colleague = JSON.parse(exported) as { label: string; machine: { cpuModel: string }; measurements: { elapsedMs: number }[] }
+    colleague.label = 'colleague.bin'
+    colleague.machine.cpuModel = 'Colleague CPU'
+    // A slower machine: every run took 2.5 times as long (so the overlay is visible beside this run).
+    for (const m of colleague.measurements) m.elapsedMs *= 2.5
+    const path = join(dataDir, 'colleague.json')
+    writeFileSync(path, JSON.stringify(colleague))
+    await page.getByTestId('import-file').setInputFiles(path)
+    await expect.poll(() => page.getByTestId('sweep-history').locator('tbody tr').count()).toBe(2)
+    await expect.poll(() => page.getByTestId('sweep-history').textContent()).toContain('Colleague CPU')
+    await page.setViewportSize({ width: 1280, height: 1500 })
+    await app.screenshot('benchmark-overlay-dark')
+
+    const del = page.getByRole('button', { name: /^Delete colleague\.bin/ })
+    await del.click()
+    await del.click()
+    await expect.poll(() => page.getByTestId('sweep-history').locator('tbody tr').count()).toBe(1)
+    expect(readdirSync(join(app.server.dataDirectory, 'sweeps'))).toHaveLength(1)
+    expect(app.problems).toEqual([])
+  })
+})

@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
+import { createTestJobHost, type RecordedEvent } from '../../../support/jobHost'
+import { rejectedLabError } from '../../../support/labErrors'
+
+let host: JobHost
+let events: RecordedEvent[]
+
+function setup(): void {
+  ;({ host, events } = createTestJobHost())
+}
+
+afterEach(async () => {
+  vi.restoreAllMocks()
+  await host?.closeAll()
+})
+
+const progressOf = (id: string): number[] => events.filter((e) => e.id === id && e.progress).map((e) => e.progress!.completed)
+const logOf = (id: string): string[] => events.filter((e) => e.id === id && e.line !== undefined).map((e) => e.line!)
+
+describe('remote generators', () => {
+  test('yield lazily: the producer runs exactly as far as the batches asked', async () => {
+    setup()
+    const { id, state } = host.open('owner', 'range', { start: 0, stop: 1_000_000 })
+    expect(state).toBe('created')
+    const first = await host.next('owner', id, 3)
+    expect(first).toEqual({ items: [0, 1, 2], done: false, state: 'suspended' })
+    expect(progressOf(id).at(-1)).toBe(3)
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    // Nothing ran ahead while the renderer was not asking.
+    expect(progressOf(id).at(-1)).toBe(3)
+    const second = await host.next('owner', id, 4)
+    expect(second.items).toEqual([3, 4, 5, 6])
+    expect(progressOf(id).at(-1)).toBe(7)
+  })
+
+  test('run to the end and return their value, then stay closed like Python', async () => {
+    setup()
+    const { id } = host.open('owner', 'range', { start: 10, stop: 0, step: -3 })
+    expect(await host.next('owner', id, 100)).toEqual({ items: [10, 7, 4, 1], done: true, value: { count: 4 }, state: 'closed' })
+    expect(await host.next('owner', id, 1)).toEqual({ items: [], done: true, state: 'closed' })
+    expect(host.openJobs()).toEqual([])
+  })
+
+  test('return() closes the generator and its finally runs in the worker', async () => {
+    setup()
+    const { id } = host.open('owner', 'range', { start: 0, stop: 100 })
+    await host.next('owner', id, 5)
+    expect(await host.return('owner', id)).toEqual({ items: [], done: true, state: 'closed' })
+    expect(logOf(id)).toEqual(['range(0, 100, 1): finally ran after 5 items'])
+    expect(host.openJobs()).toEqual([])
+  })
+
+  test('return() cancels a batch in flight: the slow job stops at once and its finally runs', async () => {
+    setup()
+    const notify = vi.spyOn(Atomics, 'notify')
+    const { id } = host.open('owner', 'range', { start: 0, stop: 100, delayMs: 10_000 })
+    const pending = host.next('owner', id, 100)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(host.openJobs('owner')[0]?.state).toBe('running')
+    expect(notify).not.toHaveBeenCalled()
+    await host.return('owner', id)
+    // Cancel wakes the worker out of its 10 s pause instead of waiting it out.
+    expect(notify).toHaveBeenCalledExactlyOnceWith(expect.any(Int32Array), 0)
+    const error = await rejectedLabError(pending)
+    expect(error.code).toBe('CANCELLED')
+    expect(logOf(id)).toEqual(['range(0, 100, 1): finally ran after 0 items'])
+    expect(host.openJobs()).toEqual([])
+  })
+
+  test('throw() raises into the generator; unhandled, it closes it and comes back as THROWN', async () => {
+    setup()
+    const { id } = host.open('owner', 'range', { start: 0, stop: 10 })
+    await host.next('owner', id, 2)
+    const error = await rejectedLabError(host.throw('owner', id, 'enough'))
+    expect(error.code).toBe('THROWN')
+    expect(error.message).toBe('enough')
+    expect(logOf(id)).toEqual(['range(0, 10, 1): finally ran after 2 items'])
+    expect(await host.next('owner', id, 1)).toMatchObject({ done: true, state: 'closed' })
+  })
+
+  test('one request at a time: a second next while running is refused, as Python refuses re-entry', async () => {
+    setup()
+    const { id } = host.open('owner', 'range', { start: 0, stop: 5, delayMs: 300 })
+    const pending = host.next('owner', id, 1)
+    expect(() => host.next('owner', id, 1)).toThrow(expect.objectContaining({ code: 'JOB_BUSY' }))
+    expect((await pending).items).toEqual([0])
+  })
+
+  test('owners cannot see or drive each other’s generators', async () => {
+    setup()
+    const { id } = host.open('window-1', 'range', { start: 0, stop: 5 })
+    expect(() => host.next('window-2', id, 1)).toThrow(expect.objectContaining({ code: 'UNKNOWN_JOB' }))
+    await expect(host.return('window-2', id)).rejects.toMatchObject({ code: 'UNKNOWN_JOB' })
+    expect(host.openJobs('window-1')).toHaveLength(1)
+  })
+
+  test('closing an owner (reload, window closed) closes all its generators and runs their finally', async () => {
+    setup()
+    const a = host.open('window-1', 'range', { start: 0, stop: 5 })
+    const b = host.open('window-1', 'range', { start: 0, stop: 5, delayMs: 10_000 })
+    const other = host.open('window-2', 'range', { start: 0, stop: 5 })
+    await host.next('window-1', a.id, 1)
+    const inFlight = host.next('window-1', b.id, 1).catch((e: unknown) => e)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    await host.closeOwner('window-1')
+    expect(await inFlight).toMatchObject({ code: 'CANCELLED' })
+    expect(host.openJobs('window-1')).toEqual([])
+    expect(host.openJobs('window-2')).toEqual([{ id: other.id, kind: 'range', state: 'created' }])
+    expect(logOf(a.id)).toHaveLength(1)
+    expect(logOf(b.id)).toHaveLength(1)
+  })
+
+  test('bad job arguments are refused before any worker starts', () => {
+    setup()
+    expect(() => host.open('owner', 'range', { start: 0, stop: 5, step: 0 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('step must not be zero') })
+    )
+    expect(() => host.open('owner', 'range', { start: 0.5, stop: 5 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
+    expect(() => host.open('owner', 'range', { start: 0, stop: 5, extra: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
+    expect(host.openJobs()).toEqual([])
+  })
+
+  test('an owner may hold a bounded number of open generators', () => {
+    ;({ host, events } = createTestJobHost({ maxOpenJobsPerOwner: 2 }))
+    host.open('owner', 'range', { start: 0, stop: 1 })
+    host.open('owner', 'range', { start: 0, stop: 1 })
+    expect(() => host.open('owner', 'range', { start: 0, stop: 1 })).toThrow(expect.objectContaining({ code: 'UNAVAILABLE' }))
+  })
+})

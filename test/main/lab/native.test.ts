@@ -1,0 +1,249 @@
+/**
+ * The optional native helper (native/, loaded by src/main/lab/native.ts): its directory listing
+ * must agree with Node's own (fs.opendirSync, the fallback) name for name, type for type and in
+ * the same order; its errors must read like Node's fs errors; and its huge-page advice must really
+ * give the buffer huge pages where the kernel offers them.
+ *
+ * This file runs twice (vitest.config.ts): with the helper, where it must be built on Linux and
+ * macOS (npm install builds it with a C compiler, native/build.cjs), and with YIELD_LAB_NATIVE=off,
+ * where nothing of it may be used.
+ */
+import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, opendirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { toLabError } from '../../../src/main/lab/errors'
+import { adviseHugePages, canListNatively, canReadInParallel, DIRENT_TYPE, listDirectory, nativeHelperLoaded, nativeHelperProblem, readParallel } from '../../../src/main/lab/native'
+
+const helperWanted = process.env.YIELD_LAB_NATIVE !== 'off'
+const posix = process.platform === 'linux' || process.platform === 'darwin'
+
+let base = ''
+beforeAll(() => {
+  base = mkdtempSync(join(tmpdir(), 'yield-lab-native-'))
+})
+afterAll(() => {
+  if (base !== '') rmSync(base, { recursive: true, force: true })
+})
+
+/** What Node's fs says about a directory: names in read order with their DIRENT_TYPE codes. */
+function nodeListing(path: string): { names: string[]; types: number[] } {
+  const dir = opendirSync(path)
+  const names: string[] = []
+  const types: number[] = []
+  try {
+    for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
+      names.push(entry.name)
+      if (entry.isFile()) types.push(DIRENT_TYPE.FILE)
+      else if (entry.isDirectory()) types.push(DIRENT_TYPE.DIR)
+      else if (entry.isSymbolicLink()) types.push(DIRENT_TYPE.LINK)
+      else if (entry.isFIFO()) types.push(DIRENT_TYPE.FIFO)
+      else if (entry.isSocket()) types.push(DIRENT_TYPE.SOCKET)
+      else if (entry.isCharacterDevice()) types.push(DIRENT_TYPE.CHAR)
+      else if (entry.isBlockDevice()) types.push(DIRENT_TYPE.BLOCK)
+      else types.push(DIRENT_TYPE.UNKNOWN)
+    }
+  } finally {
+    dir.closeSync()
+  }
+  return { names, types }
+}
+
+function nativeListing(path: string): { names: string[]; types: number[] } {
+  const names: string[] = []
+  const types = listDirectory(path, names)
+  return { names, types }
+}
+
+/** AnonHugePages of this process, in KiB (Linux). */
+function anonHugePagesKiB(): number {
+  const match = /^AnonHugePages:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'))
+  if (!match) throw new Error('/proc/self/smaps_rollup has no AnonHugePages line')
+  return Number(match[1])
+}
+
+if (helperWanted) {
+  describe('with the native helper', () => {
+    // Without it every test here fails, each saying why it was not built (no compiler, …).
+    beforeEach(() => {
+      if (posix && !nativeHelperLoaded) throw new Error(nativeHelperProblem)
+    })
+
+    it('is built and loaded on Linux and macOS (npm install builds it)', () => {
+      if (!posix) return expect(canListNatively).toBe(false)
+      expect(nativeHelperLoaded, nativeHelperProblem).toBe(true)
+      expect(canListNatively).toBe(true)
+    })
+
+    it('lists names, types and order exactly as fs.opendirSync does', () => {
+      const dir = join(base, 'mixed')
+      mkdirSync(dir)
+      writeFileSync(join(dir, 'file.txt'), 'x')
+      mkdirSync(join(dir, 'sub'))
+      symlinkSync('file.txt', join(dir, 'link-to-file'))
+      symlinkSync('sub', join(dir, 'link-to-dir'))
+      symlinkSync('nowhere', join(dir, 'broken'))
+      execFileSync('mkfifo', [join(dir, 'pipe')])
+      for (const name of ['ünïcödé ✓', 'line\nbreak', 'back\\slash', ' space ', '.hidden', '..dots', 'tab\there']) {
+        writeFileSync(join(dir, name), '')
+      }
+      // Not valid UTF-8: both sides show U+FFFD for the bad bytes.
+      writeFileSync(Buffer.concat([Buffer.from(dir + '/bad-'), Buffer.from([0xff, 0xc3]), Buffer.from('-name')]), '')
+      writeFileSync(Buffer.concat([Buffer.from(dir + '/truncated-'), Buffer.from([0xe2, 0x82])]), '')
+
+      const ours = nativeListing(dir)
+      expect(ours).toEqual(nodeListing(dir))
+      expect(ours.names).toHaveLength(15)
+      expect(ours.names).toContain('line\nbreak')
+      expect(ours.names).toContain('bad-\uFFFD\uFFFD-name')
+      expect(ours.types[ours.names.indexOf('pipe')]).toBe(DIRENT_TYPE.FIFO)
+      expect(ours.types[ours.names.indexOf('link-to-dir')]).toBe(DIRENT_TYPE.LINK)
+      expect(ours.types[ours.names.indexOf('sub')]).toBe(DIRENT_TYPE.DIR)
+    })
+
+    it('lists large directories completely, and empty ones as empty', () => {
+      const big = join(base, 'big')
+      mkdirSync(big)
+      // Long names overflow the helper's first 16 KiB listing buffer many times over.
+      for (let i = 0; i < 3000; i++) writeFileSync(join(big, `${'n'.repeat(100)}-${i}`), '')
+      const ours = nativeListing(big)
+      expect(ours.names).toHaveLength(3000)
+      expect(ours).toEqual(nodeListing(big))
+
+      const empty = join(base, 'empty')
+      mkdirSync(empty)
+      expect(nativeListing(empty)).toEqual({ names: [], types: [] })
+    })
+
+    it('gives regular files their lstat sizes when asked, 0 for other entries', () => {
+      const dir = join(base, 'sizes')
+      mkdirSync(dir)
+      writeFileSync(join(dir, 'three'), 'abc')
+      writeFileSync(join(dir, 'empty'), '')
+      writeFileSync(join(dir, 'big'), Buffer.alloc(100_000))
+      mkdirSync(join(dir, 'sub'))
+      symlinkSync('big', join(dir, 'link'))
+      execFileSync('mkfifo', [join(dir, 'pipe')])
+      const names: string[] = []
+      const sizes: number[] = []
+      const types = listDirectory(dir, names, sizes)
+      expect(sizes).toHaveLength(names.length)
+      const byName = Object.fromEntries(names.map((name, i) => [name, [types[i], sizes[i]]]))
+      expect(byName).toEqual({
+        three: [DIRENT_TYPE.FILE, 3],
+        empty: [DIRENT_TYPE.FILE, 0],
+        big: [DIRENT_TYPE.FILE, 100_000],
+        sub: [DIRENT_TYPE.DIR, 0],
+        link: [DIRENT_TYPE.LINK, 0],
+        pipe: [DIRENT_TYPE.FIFO, 0]
+      })
+      expect(nativeListing(dir)).toEqual(nodeListing(dir))
+    })
+
+    it('appends to the names it is given', () => {
+      const dir = join(base, 'append')
+      mkdirSync(dir)
+      writeFileSync(join(dir, 'only'), '')
+      const names = ['earlier']
+      expect(listDirectory(dir, names)).toEqual([DIRENT_TYPE.FILE])
+      expect(names).toEqual(['earlier', 'only'])
+    })
+
+    it('fails like Node: code, errno, syscall and path, which toLabError turns into words', () => {
+      const missing = join(base, 'missing')
+      const nodeError = (() => {
+        try {
+          opendirSync(missing)
+        } catch (error) {
+          return error as NodeJS.ErrnoException
+        }
+        throw new Error('opendirSync did not fail')
+      })()
+      let ours: NodeJS.ErrnoException | undefined
+      try {
+        listDirectory(missing, [])
+      } catch (error) {
+        ours = error as NodeJS.ErrnoException
+      }
+      expect(ours).toMatchObject({ code: nodeError.code, errno: nodeError.errno, syscall: 'opendir', path: missing })
+      expect(toLabError(ours, missing)).toMatchObject({ code: 'NOT_FOUND', message: `${missing}: does not exist`, path: missing })
+
+      const file = join(base, 'plain-file')
+      writeFileSync(file, '')
+      expect(() => listDirectory(file, [])).toThrow(expect.objectContaining({ code: 'ENOTDIR', syscall: 'opendir', path: file }))
+      expect(() => listDirectory('bad\0path', [])).toThrow(expect.objectContaining({ code: 'EINVAL' }))
+    })
+
+    it('huge-page advice gives a fresh buffer huge pages where the kernel offers them (Linux)', () => {
+      if (process.platform !== 'linux') return expect(adviseHugePages(new ArrayBuffer(64 << 20))).toBe(false)
+      const setting = '/sys/kernel/mm/transparent_hugepage/enabled'
+      const mode = existsSync(setting) ? /\[(\w+)\]/.exec(readFileSync(setting, 'utf8'))?.[1] : 'never'
+      const buffer = new ArrayBuffer(64 << 20)
+      if (mode === 'never') return expect(adviseHugePages(buffer)).toBe(false)
+      const before = anonHugePagesKiB()
+      expect(adviseHugePages(buffer)).toBe(true)
+      const bytes = new Uint8Array(buffer)
+      for (let i = 0; i < bytes.length; i += 4096) bytes[i] = 1
+      // At least half of the 64 MiB (the buffer need not start on a 2 MiB boundary, and memory may be short).
+      expect(anonHugePagesKiB() - before).toBeGreaterThanOrEqual(32 * 1024)
+    })
+
+    it('parallel reads give exactly the bytes of the file, at any offset and position', () => {
+      expect(canReadInParallel).toBe(canListNatively)
+      const path = join(base, 'random.bin')
+      // 13 MiB + 5 bytes: split over several threads, with a part that is not a whole number of pages.
+      const content = randomBytes(13 * 1024 * 1024 + 5)
+      writeFileSync(path, content)
+      const fd = openSync(path, 'r')
+      try {
+        for (const [offset, length, position] of [
+          [0, content.length, 0],
+          [3, content.length - 1000, 997],
+          [0, 5 * 1024 * 1024, 8 * 1024 * 1024 + 5],
+          [0, 100, 0],
+          [0, 0, 0]
+        ] as const) {
+          const target = new Uint8Array(content.length + 16)
+          expect(readParallel(fd, target.subarray(offset), length, position, path)).toBe(length)
+          expect(Buffer.from(target.subarray(offset, offset + length)).equals(content.subarray(position, position + length))).toBe(true)
+          expect(target.subarray(0, offset).every((byte) => byte === 0)).toBe(true)
+        }
+        // Past the end of the file: what there is, then the count stops short.
+        const target = new Uint8Array(content.length)
+        expect(readParallel(fd, target, 10 * 1024 * 1024, content.length - 1234, path)).toBe(1234)
+      } finally {
+        closeSync(fd)
+      }
+    })
+
+    it('parallel reads fail like Node: a closed descriptor is EBADF naming the file; a target too small is refused', () => {
+      const path = join(base, 'closed.bin')
+      writeFileSync(path, 'data')
+      const fd = openSync(path, 'r')
+      closeSync(fd)
+      expect(() => readParallel(fd, new Uint8Array(4), 4, 0, path)).toThrow(expect.objectContaining({ code: 'EBADF', syscall: 'read', path }))
+      const open = openSync(path, 'r')
+      try {
+        expect(() => readParallel(open, new Uint8Array(4), 8, 0, path)).toThrow(RangeError)
+      } finally {
+        closeSync(open)
+      }
+    })
+
+    it('huge-page advice is not asked for buffers under 4 MiB (as numpy)', () => {
+      expect(adviseHugePages(new ArrayBuffer(100))).toBe(false)
+      expect(adviseHugePages(new ArrayBuffer(4 * 1024 * 1024 - 1))).toBe(false)
+    })
+  })
+} else {
+  describe('without the native helper (YIELD_LAB_NATIVE=off)', () => {
+    it('nothing of it is loaded or used', () => {
+      expect(nativeHelperLoaded).toBe(false)
+      expect(canListNatively).toBe(false)
+      expect(canReadInParallel).toBe(false)
+      expect(adviseHugePages(new ArrayBuffer(64 << 20))).toBe(false)
+    })
+  })
+}

@@ -1,0 +1,212 @@
+/**
+ * The sample data generator: numpy-compatible output, its sidecar, never overwriting, staying in
+ * its directory, progress and cancel.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { JobProgress } from '../../../../src/shared/jobs'
+import { processData } from '../../../../src/main/lab/read/process'
+import { readBinaryEager, readBinaryLazy, readTextLazy } from '../../../../src/main/lab/read/readers'
+import { defaultDataDirectory, formatSavetxt, writeSampleData } from '../../../../src/main/lab/read/sampleData'
+import type { SampleDataMeta, SampleDataStats } from '../../../../src/shared/readJobs'
+import { catchLabError } from '../../../support/labErrors'
+import { requirePython, runPython } from '../../../support/python'
+
+let root: string
+let n = 0
+/** A fresh empty directory per test. */
+function freshDir(): string {
+  const dir = join(root, `case-${n++}`)
+  mkdirSync(dir)
+  return dir
+}
+
+beforeAll(() => {
+  requirePython()
+  root = mkdtempSync(join(tmpdir(), 'yield-lab-sample-'))
+})
+
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+describe('writeSampleData', () => {
+  it('writes 1 MB of float64 that numpy reads, its savetxt twin byte for byte, and a sidecar', () => {
+    const directory = freshDir()
+    const result = writeSampleData({ directory, name: 'one-mb', bytes: 1_000_000, seed: 42, withText: true })
+    expect(result.binaryPath).toBe(join(directory, 'one-mb.bin'))
+    expect(result.textPath).toBe(join(directory, 'one-mb.txt'))
+    expect(statSync(result.binaryPath).size).toBe(1_000_000)
+    expect(readdirSync(directory).sort()).toEqual(['one-mb.bin', 'one-mb.json', 'one-mb.txt'])
+
+    const meta = JSON.parse(readFileSync(result.metaPath, 'utf8')) as SampleDataMeta
+    expect(meta).toMatchObject({ count: 125_000, dtype: 'float64', seed: 42, bytes: 1_000_000, text: 'one-mb.txt' })
+    expect(meta.sum).toBe(result.sum)
+    expect(meta.textBytes).toBe(statSync(result.textPath!).size)
+
+    const check = JSON.parse(
+      runPython(
+        String.raw`
+import io, json, sys
+import numpy as np
+a = np.fromfile(sys.argv[1], dtype=float)
+out = io.BytesIO()
+np.savetxt(out, a)
+t = np.loadtxt(sys.argv[2])
+print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.min()), 'max': float(a.max()),
+  'savetxt_identical': out.getvalue() == open(sys.argv[2], 'rb').read(), 'loadtxt_exact': bool((t == a).all())}))`,
+        [result.binaryPath, result.textPath!]
+      )
+    ) as { count: number; sum: number; min: number; max: number; savetxt_identical: boolean; loadtxt_exact: boolean }
+    expect(check.count).toBe(125_000)
+    expect(Math.abs(check.sum - meta.sum)).toBeLessThanOrEqual(1e-12 * check.sum)
+    expect(check.min).toBeGreaterThanOrEqual(0)
+    expect(check.max).toBeLessThan(1)
+    expect(check.savetxt_identical).toBe(true)
+    expect(check.loadtxt_exact).toBe(true)
+
+    // The sidecar's sum is the left-to-right sum, exactly what process() computes item by item.
+    expect(processData([readBinaryLazy(result.binaryPath, 4096)]).sum).toBe(meta.sum)
+    expect(processData([readTextLazy(result.textPath!)]).sum).toBe(meta.sum)
+  })
+
+  it('is deterministic: same seed, same bytes; another seed, other bytes', () => {
+    const a = writeSampleData({ directory: freshDir(), name: 'a', bytes: 80_000, seed: 7 })
+    const b = writeSampleData({ directory: freshDir(), name: 'a', bytes: 80_000, seed: 7 })
+    const c = writeSampleData({ directory: freshDir(), name: 'a', bytes: 80_000, seed: 8 })
+    expect(readFileSync(a.binaryPath).equals(readFileSync(b.binaryPath))).toBe(true)
+    expect(readFileSync(a.binaryPath).equals(readFileSync(c.binaryPath))).toBe(false)
+    // a prefix of a longer file with the same seed
+    const d = writeSampleData({ directory: freshDir(), name: 'a', bytes: 8_000_000, seed: 7 })
+    expect(readFileSync(d.binaryPath).subarray(0, 80_000).equals(readFileSync(a.binaryPath))).toBe(true)
+    const values = readBinaryEager(d.binaryPath)
+    const mean = values.reduce((s, x) => s + Number(x), 0) / values.length
+    expect(mean).toBeGreaterThan(0.49)
+    expect(mean).toBeLessThan(0.51)
+  })
+
+  it('0 bytes gives empty files and a sidecar with count 0, sum 0', () => {
+    const result = writeSampleData({ directory: freshDir(), name: 'empty', bytes: 0, withText: true })
+    expect(statSync(result.binaryPath).size).toBe(0)
+    expect(statSync(result.textPath!).size).toBe(0)
+    expect([result.count, result.sum]).toEqual([0, 0])
+  })
+
+  it('never overwrites: any existing target is ALREADY_EXISTS, and nothing is touched', () => {
+    for (const existing of ['x.bin', 'x.txt', 'x.json']) {
+      const directory = freshDir()
+      writeFileSync(join(directory, existing), 'precious')
+      const error = catchLabError(() => writeSampleData({ directory, name: 'x', bytes: 800, withText: true }))
+      expect(error.code).toBe('ALREADY_EXISTS')
+      expect(error.path).toBe(join(directory, existing))
+      expect(error.message).toContain(join(directory, existing))
+      expect(readdirSync(directory)).toEqual([existing])
+      expect(readFileSync(join(directory, existing), 'utf8')).toBe('precious')
+    }
+  })
+
+  it('overwrite: true replaces existing regular files, never a directory', () => {
+    const directory = freshDir()
+    writeSampleData({ directory, name: 'x', bytes: 800, seed: 1 })
+    const again = writeSampleData({ directory, name: 'x', bytes: 1600, seed: 2, overwrite: true })
+    expect(statSync(again.binaryPath).size).toBe(1600)
+    expect((JSON.parse(readFileSync(again.metaPath, 'utf8')) as SampleDataMeta).seed).toBe(2)
+    mkdirSync(join(directory, 'y.bin'))
+    expect(catchLabError(() => writeSampleData({ directory, name: 'y', bytes: 8, overwrite: true })).code).toBe('IS_A_DIRECTORY')
+    expect(statSync(join(directory, 'y.bin')).isDirectory()).toBe(true)
+  })
+
+  it.each(['../escape', 'a/b', 'a\\b', '..', '.hidden', '', 'x..y', 'nul\u0000', 'spa ce', 'x'.repeat(200)])(
+    'name %j is INVALID_ARGUMENT and nothing is written',
+    (name) => {
+      const directory = freshDir()
+      expect(catchLabError(() => writeSampleData({ directory, name, bytes: 8 })).code).toBe('INVALID_ARGUMENT')
+      expect(readdirSync(directory)).toEqual([])
+      expect(existsSync(join(root, 'escape.bin'))).toBe(false)
+    }
+  )
+
+  it.each([-8, 7, 1.5, NaN, Infinity, '8' as unknown as number])('size %s is INVALID_ARGUMENT', (bytes) => {
+    expect(catchLabError(() => writeSampleData({ directory: freshDir(), name: 'x', bytes })).code).toBe('INVALID_ARGUMENT')
+  })
+
+  it('bad seeds are INVALID_ARGUMENT; a file where the directory should be is NOT_A_DIRECTORY', () => {
+    expect(catchLabError(() => writeSampleData({ directory: freshDir(), name: 'x', bytes: 8, seed: -1 })).code).toBe('INVALID_ARGUMENT')
+    expect(catchLabError(() => writeSampleData({ directory: freshDir(), name: 'x', bytes: 8, seed: 0.5 })).code).toBe('INVALID_ARGUMENT')
+    const file = join(freshDir(), 'file')
+    writeFileSync(file, '')
+    const error = catchLabError(() => writeSampleData({ directory: file, name: 'x', bytes: 8 }))
+    expect([error.code, error.path]).toEqual(['NOT_A_DIRECTORY', file])
+  })
+
+  it('creates the target directory if needed', () => {
+    const directory = join(freshDir(), 'deeper', 'still')
+    expect(writeSampleData({ directory, name: 'x', bytes: 8 }).count).toBe(1)
+  })
+
+  it('a size larger than the free disk space is TOO_LARGE before writing anything', () => {
+    const directory = freshDir()
+    const error = catchLabError(() => writeSampleData({ directory, name: 'huge', bytes: 2 ** 52 }))
+    expect(error.code).toBe('TOO_LARGE')
+    expect(readdirSync(directory)).toEqual([])
+  })
+
+  it('reports progress in bytes up to the total', () => {
+    const reports: JobProgress<SampleDataStats>[] = []
+    writeSampleData({ directory: freshDir(), name: 'p', bytes: 4 * 1024 * 1024, withText: true, control: { isCancelled: () => false, report: (p) => void reports.push(p) } })
+    expect(reports.length).toBe(4)
+    expect(reports.map((r) => r.completed)).toEqual([1, 2, 3, 4].map((m) => m * 1024 * 1024))
+    expect(reports.every((r) => r.unit === 'bytes' && r.total === 4 * 1024 * 1024)).toBe(true)
+    expect(reports.at(-1)!.stats.textBytes).toBeGreaterThan(0)
+  })
+
+  it('on cancel removes only the partial files it created and throws CANCELLED', () => {
+    const directory = freshDir()
+    writeFileSync(join(directory, 'other.bin'), 'not ours')
+    let reports = 0
+    const error = catchLabError(() =>
+      writeSampleData({ directory, name: 'big', bytes: 64 * 1024 * 1024, withText: true, control: { isCancelled: () => reports >= 2, report: () => void reports++ } })
+    )
+    expect(error.code).toBe('CANCELLED')
+    expect(readdirSync(directory)).toEqual(['other.bin'])
+  })
+
+  it('on cancel with overwrite, the files it created are removed too (the old ones were given up)', () => {
+    const directory = freshDir()
+    writeSampleData({ directory, name: 'x', bytes: 800 })
+    const error = catchLabError(() =>
+      writeSampleData({ directory, name: 'x', bytes: 8 * 1024 * 1024, overwrite: true, control: { isCancelled: () => true, report: () => {} } })
+    )
+    expect(error.code).toBe('CANCELLED')
+    expect(readdirSync(directory)).toEqual([])
+  })
+})
+
+describe('formatSavetxt', () => {
+  it("matches Python's '%.18e' (what numpy.savetxt writes) for any double (property)", () => {
+    // Exact ties at 19 significant digits, where JS's toExponential rounds away from zero and C to even:
+    const ties = [-181015431352699.03, 8931434529556.258, 165856038423504.53, 71254259424241.33, 0.5 + 2 ** -20, 2 ** 70 + 2 ** 18]
+    const values = fc
+      .sample(fc.double(), 3000)
+      .concat(ties, [0, -0, NaN, Infinity, -Infinity, 5e-324, 1.7976931348623157e308, 1e21, 1e-7, 0.1, 123456789, 1e-300, 2 ** -1022])
+    const hex = values.map((v) => Buffer.from(new Float64Array([v]).buffer).toString('hex'))
+    const python = runPython(
+      String.raw`
+import struct, sys
+for h in sys.stdin.read().split():
+    print('%.18e' % struct.unpack('<d', bytes.fromhex(h))[0])`,
+      [],
+      hex.join('\n')
+    )
+      .trim()
+      .split('\n')
+    expect(values.map(formatSavetxt)).toEqual(python)
+  })
+})
+
+describe('defaultDataDirectory', () => {
+  it('is yield-lab-data under the app data directory', () => {
+    expect(defaultDataDirectory('/home/u/.config/Yield Lab')).toBe(join('/home/u/.config/Yield Lab', 'yield-lab-data'))
+  })
+})

@@ -1,0 +1,221 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as v from 'valibot'
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { LabError } from '../../../../src/shared/errors'
+import { SWEEP_ID_PATTERN, sweepArgsSchema, sweepRunSchema, type SweepRunDraft } from '../../../../src/shared/sweep'
+import { summarize } from '../../../../src/shared/sweepMaths'
+import {
+  MEASUREMENT_CSV_COLUMNS,
+  exportBaseName,
+  measurementsCsv,
+  parseCsv,
+  parseMeasurementsCsv,
+  pointsCsv,
+  sweepJson
+} from '../../../../src/shared/sweepExport'
+import { createHandlers, dispatch } from '../../../../src/main/lab/handlers'
+import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
+import { writeSampleData } from '../../../../src/main/lab/read/sampleData'
+import { runSweep } from '../../../../src/main/lab/sweep/sweep'
+import { parseSweepJson, SweepHistory, writeAtomically } from '../../../../src/main/lab/sweep/sweepHistory'
+import { catchLabError } from '../../../support/labErrors'
+
+let root: string
+let record: SweepRunDraft
+let dataDirectory: string
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'yield-lab-history-'))
+  const path = writeSampleData({ directory: root, name: 'data', bytes: 32 * 1024, seed: 1, withText: true }).binaryPath
+  record = runSweep(
+    v.parse(sweepArgsSchema, { path, grid: { kind: 'list', sizes: [1, 16, 256] }, repeats: 2, timeCapMs: 20, seed: 1, label: '=SUM(A1) data, "quoted"' }),
+    { isCancelled: () => false, report: () => {} },
+    undefined,
+    { evict: () => {}, residentBytes: () => null }
+  )
+})
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+beforeEach(() => {
+  dataDirectory = mkdtempSync(join(root, 'app-'))
+})
+
+function sweepsDir(): string {
+  return join(dataDirectory, 'sweeps')
+}
+function filesInHistory(): string[] {
+  try {
+    return readdirSync(sweepsDir())
+  } catch {
+    return []
+  }
+}
+describe('history', () => {
+  test('a saved run is persisted and reloaded intact by a fresh instance', () => {
+    const saved = new SweepHistory(dataDirectory).save(record)
+    expect(saved.id).toMatch(SWEEP_ID_PATTERN)
+    expect(filesInHistory()).toEqual([`${saved.id}.json`])
+    const { runs, problems } = new SweepHistory(dataDirectory).list()
+    expect(problems).toEqual([])
+    expect(runs).toEqual([saved])
+    expect(runs[0]).toEqual({ ...record, id: saved.id })
+  })
+
+  test('newest first; junk in the folder is reported and left alone', () => {
+    const history = new SweepHistory(dataDirectory)
+    const older = history.save({ ...record, createdAt: '2020-01-01T00:00:00.000Z', finishedAt: '2020-01-01T00:01:00.000Z' })
+    const newer = history.save(record)
+    writeFileSync(join(sweepsDir(), 'notes.json'), '{"hello": 1}')
+    writeFileSync(join(sweepsDir(), '.half-written.json.123.tmp'), '{')
+    const { runs, problems } = history.list()
+    expect(runs.map((r) => r.id)).toEqual([newer.id, older.id])
+    expect(problems).toEqual([{ file: 'notes.json', message: expect.stringContaining('not a Yield Lab sweep') }])
+    expect(filesInHistory()).toContain('notes.json')
+  })
+
+  test('an empty history has no folder yet and lists nothing', () => {
+    expect(new SweepHistory(dataDirectory).list()).toEqual({ runs: [], problems: [] })
+  })
+
+  test('delete removes the file; deleting again or a bad id is a clear error', () => {
+    const history = new SweepHistory(dataDirectory)
+    const saved = history.save(record)
+    history.delete(saved.id)
+    expect(filesInHistory()).toEqual([])
+    expect(catchLabError(() => history.delete(saved.id)).code).toBe('NOT_FOUND')
+    expect(catchLabError(() => history.delete('../../etc/passwd')).code).toBe('INVALID_ARGUMENT')
+  })
+
+  test('a partial (cancelled) run can be kept; an inconsistent record cannot, and writes nothing', () => {
+    const history = new SweepHistory(dataDirectory)
+    const partial: SweepRunDraft = { ...record, status: 'cancelled', measurements: record.measurements.slice(0, 3) }
+    expect(history.save(partial).measurements).toHaveLength(3)
+    const incomplete: SweepRunDraft = { ...record, measurements: record.measurements.slice(0, 3) }
+    expect(catchLabError(() => history.save(incomplete)).message).toContain('a complete sweep has all 20 planned runs, this one has 3')
+    expect(filesInHistory()).toHaveLength(1)
+  })
+
+  test('writes are atomic: a failed write leaves neither a partial file nor a temporary one', () => {
+    mkdirSync(join(dataDirectory, 'target.json'))
+    expect(() => writeAtomically(join(dataDirectory, 'target.json'), '{"a": 1}')).toThrow(LabError)
+    expect(readdirSync(dataDirectory)).toEqual(['target.json'])
+  })
+})
+
+describe('exports and import', () => {
+  test('JSON round-trip: export, import elsewhere, same record (new id, marked imported)', () => {
+    const mine = new SweepHistory(join(dataDirectory, 'me')).save(record)
+    const text = sweepJson(mine)
+    expect(parseSweepJson(text)).toEqual(mine)
+    const theirs = new SweepHistory(join(dataDirectory, 'colleague')).import(text)
+    expect(theirs.id).not.toBe(mine.id)
+    expect(theirs.imported).toEqual({ at: expect.any(String), originalId: mine.id })
+    const { id: _a, imported: _b, ...sameData } = theirs
+    const { id: _c, ...original } = mine
+    expect(sameData).toEqual(original)
+    expect(v.safeParse(sweepRunSchema, theirs).success).toBe(true)
+    // An unsaved record (no id) imports too.
+    expect(new SweepHistory(join(dataDirectory, 'colleague')).import(sweepJson(record)).imported?.originalId).toBe('')
+  })
+
+  /** The record as version 1 wrote it: the text mode was called textLazy. */
+  function asVersion1(run: SweepRunDraft & { id?: string }): string {
+    const modeOf = (mode: string): string => (mode === 'text' ? 'textLazy' : mode)
+    return JSON.stringify({
+      ...run,
+      format: 'yield-lab-sweep/1',
+      config: { ...run.config, modes: run.config.modes.map(modeOf) },
+      measurements: run.measurements.map((m) => ({ ...m, mode: modeOf(m.mode) }))
+    })
+  }
+
+  test('a version-1 sweep (mode textLazy) still imports, as version 2 with mode text', () => {
+    expect(record.config.modes).toContain('text')
+    const old = asVersion1(record)
+    expect(old).toContain('"textLazy"')
+    const imported = new SweepHistory(dataDirectory).import(old)
+    const { id: _id, imported: _imported, ...data } = imported
+    expect(data).toEqual(record)
+    expect(JSON.parse(readFileSync(join(sweepsDir(), `${imported.id}.json`), 'utf8'))).toMatchObject({ format: 'yield-lab-sweep/2' })
+  })
+
+  test('a version-1 file in history is listed as version 2 and left as it is on disk', () => {
+    const saved = new SweepHistory(dataDirectory).save(record)
+    const file = join(sweepsDir(), `${saved.id}.json`)
+    writeFileSync(file, asVersion1(saved))
+    const { runs, problems } = new SweepHistory(dataDirectory).list()
+    expect(problems).toEqual([])
+    expect(runs).toEqual([saved])
+    expect(readFileSync(file, 'utf8')).toContain('"textLazy"')
+  })
+
+  test('CSV round-trip: every run, numbers exact, awkward labels quoted', () => {
+    const text = measurementsCsv({ ...record, id: 'sweep-20250101T000000Z-abcdef' })
+    const rows = parseCsv(text)
+    expect(rows[0]).toEqual([...MEASUREMENT_CSV_COLUMNS])
+    expect(rows).toHaveLength(record.measurements.length + 1)
+    expect(rows[1]![1]).toBe(`'${record.label}`)
+    expect(parseMeasurementsCsv(text)).toEqual(record.measurements)
+    const points = parseCsv(pointsCsv(record))
+    expect(points).toHaveLength(summarize(record.measurements).length + 1)
+    expect(points.slice(1).map((row) => row[2])).toEqual(summarize(record.measurements).map((p) => p.mode))
+    expect(exportBaseName(record)).toMatch(/^yield-lab-sweep-SUM-A1-data-quoted-\d{8}-\d{6}$/)
+  })
+
+  test.each([
+    ['corrupt JSON', '{"format": "yield-lab-sweep/1", "measurements": [', 'not valid JSON'],
+    ['not an object', '[1, 2, 3]', 'not a Yield Lab sweep'],
+    ['someone else’s JSON', '{"name": "left-pad", "version": "1.0.0"}', 'not a Yield Lab sweep'],
+    ['a future format', '{"format": "yield-lab-sweep/9"}', 'does not read'],
+    ['a truncated record', '{"format": "yield-lab-sweep/1", "label": "x"}', 'damaged or was edited']
+  ])('import of %s is refused with a clear message and writes nothing', (_what, text, message) => {
+    const error = catchLabError(() => new SweepHistory(dataDirectory).import(text))
+    expect(error.code).toBe('MALFORMED_DATA')
+    expect(error.message).toContain(message)
+    expect(filesInHistory()).toEqual([])
+  })
+
+  test.each([
+    ['a run outside the grid', (r: SweepRunDraft) => ({ ...r, measurements: r.measurements.map((m, i) => (i === 0 && m.chunkItems !== null ? { ...m, chunkItems: 3 } : m)) }), 'is not in config.chunkSizes'],
+    ['a run read more than its file', (r: SweepRunDraft) => ({ ...r, measurements: r.measurements.map((m, i) => (i === 0 ? { ...m, bytesRead: m.fileBytes + 8 } : m)) }), 'more bytes than the file'],
+    ['an uncapped run that read part', (r: SweepRunDraft) => ({ ...r, measurements: r.measurements.map((m) => ({ ...m, capped: false, bytesRead: Math.max(1, m.fileBytes - 8) })) }), 'did not read the whole file'],
+    ['a negative time', (r: SweepRunDraft) => ({ ...r, measurements: r.measurements.map((m, i) => (i === 0 ? { ...m, elapsedMs: -1 } : m)) }), 'elapsedMs'],
+    ['an extra field', (r: SweepRunDraft) => ({ ...r, password: 'x' }), 'password'],
+    ['a duplicated run', (r: SweepRunDraft) => ({ ...r, measurements: [...r.measurements.slice(0, -1), { ...r.measurements[0]!, seq: r.measurements.at(-1)!.seq }] }), 'repeats']
+  ])('import of a record with %s is refused', (_what, edit, message) => {
+    const error = catchLabError(() => new SweepHistory(dataDirectory).import(JSON.stringify(edit(record))))
+    expect(error.code).toBe('MALFORMED_DATA')
+    expect(error.message).toContain(message)
+    expect(filesInHistory()).toEqual([])
+  })
+})
+
+describe('the sweeps.* channels', () => {
+  function handlers() {
+    const appInfo = () => ({ name: 'yield-lab', version: '1', platform: 'p', arch: 'a', cpuModel: 'c', cpuCount: 1, totalMemoryBytes: 1, dataDirectory, versions: {} })
+    return createHandlers({ jobs: {} as JobHost, appInfo, choosePath: () => Promise.resolve(null) })
+  }
+
+  test('save, list, import, delete through dispatch, in <dataDirectory>/sweeps', async () => {
+    const h = handlers()
+    const saved = await dispatch(h, 'sweeps.save', { run: record }, 'owner')
+    expect(saved).toMatchObject({ ok: true, value: { id: expect.stringMatching(SWEEP_ID_PATTERN) } })
+    const id = (saved as { value: { id: string } }).value.id
+    expect(JSON.parse(readFileSync(join(sweepsDir(), `${id}.json`), 'utf8'))).toMatchObject({ id, format: 'yield-lab-sweep/2' })
+    const imported = await dispatch(h, 'sweeps.import', { json: sweepJson(record) }, 'owner')
+    expect(imported.ok).toBe(true)
+    const listed = await dispatch(h, 'sweeps.list', undefined, 'owner')
+    expect(listed).toMatchObject({ ok: true, value: { runs: [expect.anything(), expect.anything()], problems: [] } })
+    expect(await dispatch(h, 'sweeps.delete', { id }, 'owner')).toEqual({ ok: true, value: { id } })
+    expect(await dispatch(h, 'sweeps.delete', { id }, 'owner')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    expect(await dispatch(h, 'sweeps.import', { json: '{"nope": true}' }, 'owner')).toMatchObject({ ok: false, error: { code: 'MALFORMED_DATA' } })
+    expect(filesInHistory()).toHaveLength(1)
+  })
+
+  test('a record that breaks the schema never reaches the handler', async () => {
+    const reply = await dispatch(handlers(), 'sweeps.save', { run: { ...record, plannedRuns: 1 } }, 'owner')
+    expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('plannedRuns is 1') } })
+    expect(filesInHistory()).toEqual([])
+  })
+})

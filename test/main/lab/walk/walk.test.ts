@@ -1,0 +1,497 @@
+/**
+ * The walker on its own: properties on random trees (fast-check), cycles, bad roots, directories
+ * deleted during the walk, names that are not valid UTF-8, walkEntries, progress and cancellation.
+ * Equality with Python's os.walk is in walk.differential.test.ts.
+ */
+import { execFileSync } from 'node:child_process'
+import fs, { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { syncBuiltinESMExports } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join, relative, sep } from 'node:path'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LabError } from '../../../../src/shared/errors'
+import type { JobProgress } from '../../../../src/shared/jobs'
+import { checkWalkRoot, walk, walkEntries, type WalkDir, type WalkOptions, type WalkTriple } from '../../../../src/main/lab/walk/walk'
+import { canListNatively } from '../../../../src/main/lab/native'
+import { build, FIFO, Link, type Spec } from '../../../support/tree'
+
+
+let base = ''
+let counter = 0
+function freshDir(label: string): string {
+  const dir = join(base, `${label}-${++counter}`)
+  mkdirSync(dir)
+  return dir
+}
+
+beforeAll(() => {
+  base = mkdtempSync(join(tmpdir(), 'yield-lab-walk-'))
+})
+afterAll(() => {
+  if (base !== '') rmSync(base, { recursive: true, force: true })
+})
+
+/** Runs a walk to the end, for its side effects (errors, progress, syscalls). */
+function drain(items: Iterable<unknown>): void {
+  for (const _ of items) continue
+}
+
+function collect(top: string, options: WalkOptions = {}): { triples: WalkTriple[]; errors: LabError[] } {
+  const errors: LabError[] = []
+  const triples = [...walk(top, { ...options, onerror: (e) => errors.push(e) })]
+  return { triples, errors }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** A random tree: each name is a file (null) or a subdirectory. */
+type Tree = [string, Tree | null][]
+
+const nameArb = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é', '日', '\n', ' ', '-', '😀'), minLength: 1, maxLength: 4 })
+const { tree: treeArb } = fc.letrec<{ tree: Tree }>((tie) => ({
+  tree: fc.uniqueArray(fc.tuple(nameArb, fc.option(tie('tree'), { nil: null, depthSize: 'small', maxDepth: 4 })), {
+    selector: ([name]) => name,
+    maxLength: 6
+  })
+}))
+
+function buildTree(dir: string, tree: Tree): void {
+  for (const [name, sub] of tree) {
+    if (sub === null) writeFileSync(join(dir, name), '')
+    else {
+      mkdirSync(join(dir, name))
+      buildTree(join(dir, name), sub)
+    }
+  }
+}
+
+/** Relative paths of all files and all directories of a tree, skipping subtrees for which skip(path) holds. */
+function contents(tree: Tree, prefix = '', skip: (path: string) => boolean = () => false): { files: string[]; dirs: string[] } {
+  const files: string[] = []
+  const dirs: string[] = []
+  for (const [name, sub] of tree) {
+    const path = prefix === '' ? name : `${prefix}${sep}${name}`
+    if (sub === null) files.push(path)
+    else if (!skip(path)) {
+      dirs.push(path)
+      const inner = contents(sub, path, skip)
+      files.push(...inner.files)
+      dirs.push(...inner.dirs)
+    }
+  }
+  return { files, dirs }
+}
+
+describe('properties on random trees', () => {
+  it('every file and every directory appears exactly once, parents before (top-down) or after (bottom-up) children', () => {
+    fc.assert(
+      fc.property(treeArb, fc.boolean(), (tree, topdown) => {
+        const top = freshDir('prop')
+        try {
+          buildTree(top, tree)
+          const { triples, errors } = collect(top, { topdown })
+          expect(errors).toEqual([])
+          const seenFiles = triples.flatMap(([dirpath, , filenames]) => filenames.map((f) => relative(top, join(dirpath, f))))
+          const seenDirs = triples.map(([dirpath]) => relative(top, dirpath)).filter((d) => d !== '')
+          const expected = contents(tree)
+          expect(seenFiles.sort()).toEqual(expected.files.sort())
+          expect([...seenDirs].sort()).toEqual(expected.dirs.sort())
+          // dirnames of each triple are exactly its subdirectories, all visited
+          for (const [dirpath, dirnames] of triples) {
+            for (const d of dirnames) expect(seenDirs).toContain(relative(top, join(dirpath, d)))
+          }
+          const order = triples.map(([dirpath]) => dirpath)
+          for (const [index, dirpath] of order.entries()) {
+            if (dirpath === top) continue
+            const parent = dirpath.slice(0, dirpath.lastIndexOf(sep))
+            const parentIndex = order.indexOf(parent)
+            if (topdown) expect(parentIndex).toBeLessThan(index)
+            else expect(parentIndex).toBeGreaterThan(index)
+          }
+        } finally {
+          rmSync(top, { recursive: true, force: true })
+        }
+      }),
+      { numRuns: 60 }
+    )
+  })
+
+  it('top-down pruning is honoured: pruned subtrees are never visited, everything else is', () => {
+    fc.assert(
+      fc.property(treeArb, fc.integer({ min: 1, max: 1000 }), (tree, seed) => {
+        const top = freshDir('prune')
+        try {
+          buildTree(top, tree)
+          // Prune a pseudo-random but deterministic subset of directories, by a hash of the path.
+          const pruned = (path: string): boolean => ([...path].reduce((h, ch) => (h * 31 + ch.codePointAt(0)!) % 1009, seed) & 3) === 0
+          const visited: string[] = []
+          const files: string[] = []
+          for (const [dirpath, dirnames, filenames] of walk(top)) {
+            const rel = relative(top, dirpath)
+            visited.push(rel)
+            files.push(...filenames.map((f) => join(rel, f)))
+            for (let i = dirnames.length - 1; i >= 0; i--) {
+              if (pruned(join(rel, dirnames[i]!))) dirnames.splice(i, 1)
+            }
+          }
+          const expected = contents(tree, '', pruned)
+          expect(visited.filter((d) => d !== '').sort()).toEqual(expected.dirs.sort())
+          expect(files.sort()).toEqual(expected.files.sort())
+        } finally {
+          rmSync(top, { recursive: true, force: true })
+        }
+      }),
+      { numRuns: 60 }
+    )
+  })
+
+  it('walkEntries splits and orders exactly like walk, in every mode', () => {
+    fc.assert(
+      fc.property(treeArb, fc.boolean(), fc.boolean(), (tree, topdown, followlinks) => {
+        const top = freshDir('entries')
+        try {
+          buildTree(top, tree)
+          symlinkSync('.', join(top, 'self-link'))
+          const triples = [...walk(top, { topdown, followlinks })]
+          const entries = [...walkEntries(top, { topdown, followlinks })].map((d): WalkTriple => [
+            d.dirpath,
+            d.dirs.map((e) => e.name),
+            d.files.map((e) => e.name)
+          ])
+          expect(entries).toEqual(triples)
+        } finally {
+          rmSync(top, { recursive: true, force: true })
+        }
+      }),
+      { numRuns: 30 }
+    )
+  })
+})
+
+// ---------------------------------------------------------------------------------------------
+
+describe('symlink cycles with followlinks', () => {
+  it('never revisits an ancestor, in both directions, and terminates', () => {
+    const top = freshDir('cycle')
+    build(top, {
+      a: { b: { up: new Link('../..'), self: new Link('.'), f: 'f' }, side: new Link('../d') },
+      d: { back: new Link('../a') },
+      loop: new Link('loop')
+    })
+    const expectedDirs = ['', 'a', 'a/b', 'a/side', 'd', 'd/back', 'd/back/b'].map((p) => join(top, p))
+    for (const topdown of [true, false]) {
+      const { triples, errors } = collect(top, { topdown, followlinks: true })
+      expect(errors).toEqual([])
+      expect(triples.map(([dirpath]) => dirpath).sort()).toEqual(expectedDirs.sort())
+      // The cyclic links are still listed, as os.walk lists them; they are just not entered.
+      const ab = triples.find(([dirpath]) => dirpath === join(top, 'a', 'b'))!
+      expect([...ab[1]].sort()).toEqual(['self', 'up'])
+      expect(ab[2]).toEqual(['f'])
+      // A link to itself is a broken link: a file.
+      expect(triples.find(([dirpath]) => dirpath === top)![2]).toEqual(['loop'])
+    }
+  })
+
+  it('without followlinks the links are listed as directories but not entered', () => {
+    const top = freshDir('cycle-nofollow')
+    build(top, { a: { up: new Link('..') } })
+    for (const topdown of [true, false]) {
+      const { triples } = collect(top, { topdown })
+      expect(triples.map(([dirpath]) => dirpath).sort()).toEqual([top, join(top, 'a')])
+      expect(triples.find(([dirpath]) => dirpath === join(top, 'a'))![1]).toEqual(['up'])
+    }
+  })
+})
+
+describe('bad roots', () => {
+  let dir = ''
+  beforeAll(() => {
+    dir = freshDir('roots')
+    build(dir, { 'file.txt': 'x', 'new\nline dir': { f: 'f' }, loop: new Link('loop'), broken: new Link('nowhere'), linkdir: new Link('new\nline dir') })
+  })
+
+  it('missing top: onerror with NOT_FOUND naming it, nothing yielded', () => {
+    const missing = join(dir, 'missing')
+    const { triples, errors } = collect(missing)
+    expect(triples).toEqual([])
+    expect(errors).toHaveLength(1)
+    expect(errors[0]).toBeInstanceOf(LabError)
+    expect(errors[0]!.code).toBe('NOT_FOUND')
+    expect(errors[0]!.path).toBe(missing)
+    expect(errors[0]!.message).toContain(missing)
+  })
+
+  it('a file as top: onerror with NOT_A_DIRECTORY, nothing yielded', () => {
+    const file = join(dir, 'file.txt')
+    for (const topdown of [true, false]) {
+      const { triples, errors } = collect(file, { topdown })
+      expect(triples).toEqual([])
+      expect(errors.map((e) => [e.code, e.path])).toEqual([['NOT_A_DIRECTORY', file]])
+    }
+  })
+
+  it('a symlink loop as top: onerror, nothing yielded', () => {
+    const { triples, errors } = collect(join(dir, 'loop'), { followlinks: true })
+    expect(triples).toEqual([])
+    expect(errors).toHaveLength(1)
+    expect(errors[0]!.message).toContain(join(dir, 'loop'))
+  })
+
+  it('without onerror, errors are ignored like os.walk; a throwing onerror stops the walk', () => {
+    expect([...walk(join(dir, 'missing'))]).toEqual([])
+    expect(() => [...walk(join(dir, 'missing'), { onerror: (e) => { throw e } })]).toThrow(LabError)
+  })
+
+  it('rejects non-paths before touching the disk', () => {
+    expect(() => walk('a\0b').next()).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
+    expect(() => walk(42 as unknown as string).next()).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
+  })
+
+  it('checkWalkRoot accepts directories (and links to them, and odd names) and names the path in every error', () => {
+    expect(() => checkWalkRoot(dir)).not.toThrow()
+    expect(() => checkWalkRoot(join(dir, 'new\nline dir'))).not.toThrow()
+    expect(() => checkWalkRoot(join(dir, 'linkdir'))).not.toThrow()
+    const cases: [string, string][] = [
+      [join(dir, 'missing'), 'NOT_FOUND'],
+      [join(dir, 'broken'), 'NOT_FOUND'],
+      [join(dir, 'file.txt'), 'NOT_A_DIRECTORY'],
+      [join(dir, 'file.txt', 'below'), 'NOT_A_DIRECTORY'],
+      [join(dir, 'loop'), 'INVALID_ARGUMENT']
+    ]
+    for (const [path, code] of cases) {
+      let caught: unknown
+      try {
+        checkWalkRoot(path)
+      } catch (error) {
+        caught = error
+      }
+      expect(caught, path).toBeInstanceOf(LabError)
+      expect((caught as LabError).code, path).toBe(code)
+      expect((caught as LabError).message).toContain(path)
+      expect((caught as LabError).path).toBe(path)
+    }
+    expect(() => checkWalkRoot('')).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
+  })
+})
+
+describe('the tree changing during the walk', () => {
+  it('a subdirectory deleted before it is entered is reported and the walk continues', () => {
+    const top = freshDir('vanish')
+    build(top, { a: { x: 'x' }, b: { y: 'y' }, c: { z: 'z' } })
+    const errors: LabError[] = []
+    const seen: string[] = []
+    for (const [dirpath, dirnames] of walk(top, { onerror: (e) => errors.push(e) })) {
+      seen.push(dirpath)
+      if (dirpath === top) rmSync(join(top, dirnames[1]!), { recursive: true })
+    }
+    expect(seen).toHaveLength(3)
+    expect(errors).toHaveLength(1)
+    expect(errors[0]!.code).toBe('NOT_FOUND')
+    expect(seen).not.toContain(errors[0]!.path)
+  })
+
+  it('top deleted in the middle: every pending directory is reported, then the walk ends', () => {
+    for (const topdown of [true, false]) {
+      const top = freshDir('vanish-top')
+      build(top, { a: { x: { deep: 'd' } }, b: {}, c: {}, d: {} })
+      const errors: LabError[] = []
+      let yields = 0
+      for (const _ of walk(top, { topdown, onerror: (e) => errors.push(e) })) {
+        if (++yields === 1) rmSync(top, { recursive: true })
+      }
+      expect(errors.length).toBeGreaterThan(0)
+      expect(errors.every((e) => e.code === 'NOT_FOUND')).toBe(true)
+    }
+  })
+
+  it('a directory replaced by a symlink after its parent was yielded is not entered (os.walk islink check)', () => {
+    const top = freshDir('swap')
+    build(top, { a: { x: 'x' }, target: { secret: 's' } })
+    const seen: string[] = []
+    for (const [dirpath, dirnames] of walk(top)) {
+      seen.push(dirpath)
+      if (dirpath === top) {
+        rmSync(join(top, 'a'), { recursive: true })
+        symlinkSync('target', join(top, 'a'))
+        dirnames.splice(dirnames.indexOf('target'), 1)
+      }
+    }
+    expect(seen).toEqual([top])
+  })
+})
+
+describe.runIf(process.platform === 'linux')('names that are not valid UTF-8', () => {
+  it('are listed with U+FFFD; what needs their path is reported as MALFORMED_DATA; nothing crashes', () => {
+    const top = freshDir('utf8')
+    try {
+      checkInvalidUtf8Names(top)
+    } finally {
+      // rmSync cannot remove names it cannot spell; rm works on raw bytes.
+      execFileSync('rm', ['-rf', top])
+    }
+  })
+})
+
+function checkInvalidUtf8Names(top: string): void {
+  {
+    const raw = (...parts: (string | number[])[]): Buffer =>
+      Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))))
+    mkdirSync(raw(top, '/bad-', [0xff, 0xfe], '-dir'))
+    writeFileSync(raw(top, '/bad-', [0xff, 0xfe], '-dir/inner'), 'x')
+    writeFileSync(raw(top, '/file-', [0xc3, 0x28]), 'xyz')
+    mkdirSync(join(top, 'good'))
+    writeFileSync(join(top, 'good', 'ok'), 'ok')
+
+    for (const topdown of [true, false]) {
+      const { triples, errors } = collect(top, { topdown })
+      const root = triples.find(([dirpath]) => dirpath === top)!
+      expect(root[1].sort()).toEqual(['bad-\uFFFD\uFFFD-dir', 'good'])
+      expect(root[2]).toEqual(['file-\uFFFD('])
+      expect(triples.map(([dirpath]) => dirpath)).toContain(join(top, 'good'))
+      expect(errors).toHaveLength(1)
+      expect(errors[0]!.code).toBe('MALFORMED_DATA')
+      expect(errors[0]!.message).toContain('UTF-8')
+      expect(errors[0]!.path).toBe(join(top, 'bad-\uFFFD\uFFFD-dir'))
+    }
+
+    const errors: LabError[] = []
+    const dirs = [...walkEntries(top, { onerror: (e) => errors.push(e) })]
+    const file = dirs.find((d) => d.dirpath === top)!.files[0]!
+    if (canListNatively) {
+      // The native listing sizes the file by its raw name; only descending into the directory fails.
+      expect(file).toEqual({ name: 'file-\uFFFD(', type: 'file', targetIsDir: false, size: 3 })
+      expect(errors.map((e) => e.code)).toEqual(['MALFORMED_DATA'])
+    } else {
+      // Node's lstat needs the name, and the decoded one names nothing.
+      expect(file).toEqual({ name: 'file-\uFFFD(', type: 'file', targetIsDir: false, size: 0 })
+      expect(errors.map((e) => e.code)).toEqual(['MALFORMED_DATA', 'MALFORMED_DATA'])
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('walkEntries', () => {
+  let top = ''
+  beforeAll(() => {
+    top = freshDir('entries-fixed')
+    build(top, {
+      sub: { 'inner.bin': 'x'.repeat(1000) },
+      'a.txt': 'hello',
+      empty: '',
+      linkdir: new Link('sub'),
+      linkfile: new Link('a.txt'),
+      broken: new Link('nowhere'),
+      fifo: FIFO
+    })
+  })
+
+  it('gives each entry its type, link target kind and file size', () => {
+    const dirs = [...walkEntries(top)]
+    expect(dirs.map((d) => d.dirpath)).toEqual([top, join(top, 'sub')])
+    const root = dirs[0]!
+    const byName = (list: WalkDir['dirs']): Record<string, unknown> => Object.fromEntries(list.map((e) => [e.name, e]))
+    expect(byName(root.dirs)).toEqual({
+      sub: { name: 'sub', type: 'dir', targetIsDir: false, size: 0 },
+      linkdir: { name: 'linkdir', type: 'symlink', targetIsDir: true, size: 0 }
+    })
+    expect(byName(root.files)).toEqual({
+      'a.txt': { name: 'a.txt', type: 'file', targetIsDir: false, size: 5 },
+      empty: { name: 'empty', type: 'file', targetIsDir: false, size: 0 },
+      linkfile: { name: 'linkfile', type: 'symlink', targetIsDir: false, size: 0 },
+      broken: { name: 'broken', type: 'symlink', targetIsDir: false, size: 0 },
+      fifo: { name: 'fifo', type: 'other', targetIsDir: false, size: 0 }
+    })
+    expect(dirs[1]!.files).toEqual([{ name: 'inner.bin', type: 'file', targetIsDir: false, size: 1000 }])
+  })
+
+  it('pruning by mutating dirs works like dirnames', () => {
+    const seen: string[] = []
+    for (const dir of walkEntries(top, { followlinks: true })) {
+      seen.push(dir.dirpath)
+      // Replacing the array is honoured (as for walk's triple[1]), and so is mutating it in place.
+      dir.dirs = dir.dirs.filter((e) => e.name !== 'sub')
+      const index = dir.dirs.findIndex((e) => e.name === 'linkdir')
+      if (index >= 0) dir.dirs.splice(index, 1)
+    }
+    expect(seen).toEqual([top])
+  })
+
+  it('reports progress counters {dirs, files, bytes, errors} in entries', () => {
+    const reports: JobProgress[] = []
+    const control = { isCancelled: () => false, report: (p: JobProgress) => reports.push(p) }
+    const errors: LabError[] = []
+    drain(walkEntries(top, { control, onerror: (e) => errors.push(e) }))
+    const last = reports.at(-1)!
+    // dirs: directories listed (top, sub); files: the other entries (a.txt, empty, linkfile, broken, fifo, inner.bin)
+    expect(last).toEqual({ completed: 8, unit: 'entries', stats: { dirs: 2, files: 6, bytes: 1005, errors: 0 } })
+    expect(errors).toEqual([])
+    const walkReports: JobProgress[] = []
+    drain(walk(join(top, 'missing'), { control: { isCancelled: () => false, report: (p) => walkReports.push(p) } }))
+    expect(walkReports.at(-1)!.stats).toEqual({ dirs: 0, files: 0, bytes: 0, errors: 1 })
+  })
+
+  it('learns types from the directory entries: a stat per symlink, an lstat per regular file, one per directory', () => {
+    const calls = { stat: 0, lstat: 0 }
+    const original = { statSync: fs.statSync, lstatSync: fs.lstatSync }
+    const counting = {
+      statSync: ((...args: Parameters<typeof fs.statSync>) => (calls.stat++, original.statSync(...args))) as typeof fs.statSync,
+      lstatSync: ((...args: Parameters<typeof fs.lstatSync>) => (calls.lstat++, original.lstatSync(...args))) as typeof fs.lstatSync
+    }
+    // Patch the fs module and propagate to ESM named imports (walk.ts imports { statSync, lstatSync }).
+    Object.assign(fs, counting)
+    syncBuiltinESMExports()
+    try {
+      drain(walkEntries(top))
+      // stat: top (its device+inode) + 3 symlinks (is the target a directory?); none for dirs, files, fifo
+      // lstat: sub and linkdir (os.walk's islink check before descending, which also gives sub's
+      // device+inode) + a.txt, empty, inner.bin (sizes: in the native listing where it is built)
+      expect(calls).toEqual({ stat: 4, lstat: canListNatively ? 2 : 5 })
+      calls.stat = calls.lstat = 0
+      drain(walk(top))
+      expect(calls).toEqual({ stat: 4, lstat: 2 })
+    } finally {
+      Object.assign(fs, original)
+      syncBuiltinESMExports()
+    }
+  })
+})
+
+describe('cancellation and early exit', () => {
+  let top = ''
+  beforeAll(() => {
+    top = freshDir('cancel')
+    const spec: Spec = {}
+    for (let i = 0; i < 30; i++) spec[`d${i}`] = { f: 'f', g: { h: 'h' } }
+    build(top, spec)
+  })
+
+  it('a cancelled control stops the walk with a CANCELLED LabError', () => {
+    let polls = 0
+    const control = { isCancelled: () => ++polls > 5, report: () => {} }
+    const seen: string[] = []
+    expect(() => {
+      for (const [dirpath] of walk(top, { control })) seen.push(dirpath)
+    }).toThrow(expect.objectContaining({ code: 'CANCELLED' }))
+    expect(seen.length).toBeGreaterThan(0)
+    expect(seen.length).toBeLessThan(10)
+  })
+
+  it.runIf(process.platform === 'linux')('leaves no directory open when the consumer stops early or cancels', () => {
+    const openFds = (): number => readdirSync('/proc/self/fd').length
+    const before = openFds()
+    for (let i = 0; i < 50; i++) {
+      for (const _ of walk(top)) break
+      const generator = walkEntries(top, { topdown: false })
+      generator.next()
+      generator.return(undefined)
+      try {
+        for (const _ of walk(top, { control: { isCancelled: () => true, report: () => {} } })) void _
+      } catch {
+        // cancelled, expected
+      }
+    }
+    expect(openFds()).toBe(before)
+  })
+})

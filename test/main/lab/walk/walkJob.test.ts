@@ -1,0 +1,388 @@
+/**
+ * The `walk` job kind through the real JobHost and job worker: step-by-step pulls, the filename
+ * pipeline (checked against Python running the Browse tab's own Python equivalent), inline errors
+ * that do not stop the walk, bad roots, cancel, bottom-up, and payload size on a large tree.
+ */
+import { spawnSync } from 'node:child_process'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import { LabError } from '../../../../src/shared/errors'
+import type { JobBatch } from '../../../../src/shared/contract'
+import type { WalkArgs, WalkDirItem, WalkErrorItem, WalkItem, WalkSummary } from '../../../../src/shared/walkJob'
+import { splitWalkPath } from '../../../../src/shared/walkJob'
+import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
+import { canListNatively } from '../../../../src/main/lab/native'
+import { walk } from '../../../../src/main/lab/walk/walk'
+import { walkPythonCode } from '../../../../src/renderer/src/walk/pythonEquivalent'
+import { createTestJobHost, type RecordedEvent } from '../../../support/jobHost'
+import { runPython } from '../../../support/python'
+import { catchLabError, rejectedLabError } from '../../../support/labErrors'
+import { build, Link, type Spec } from '../../../support/tree'
+
+let host: JobHost
+let events: RecordedEvent[]
+let base = ''
+
+beforeAll(() => {
+  // tmpfs when there is one: creating thousands of files on a slow disk would dominate the test time.
+  base = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'yield-lab-walkjob-'))
+})
+afterAll(() => {
+  if (base !== '') rmSync(base, { recursive: true, force: true })
+})
+afterEach(async () => {
+  await host?.closeAll()
+})
+
+function setup(): void {
+  ;({ host, events } = createTestJobHost())
+}
+
+let counter = 0
+function fresh(label: string, spec: Spec): string {
+  const dir = join(base, `${label}-${++counter}`)
+  build(dir, spec)
+  return dir
+}
+
+const sample: Spec = {
+  'a.py': 'print(1)\n',
+  'b.pyc': 'xx',
+  'notes.txt': 'hello',
+  src: { 'main.py': 'pass\n', 'data.log': 'l'.repeat(100), 'old.log.gz': 'g'.repeat(7), deep: { 'x.py': 'x', 'y.tmp': 'yy' } },
+  'new\nline dir': { 'f\nname.py': 'n' },
+  empty: {},
+  linkToSrc: new Link('src'),
+  dangling: new Link('nowhere')
+}
+
+async function drain(id: string, maxItems = 1000): Promise<{ items: WalkItem[]; value: WalkSummary; batches: JobBatch[] }> {
+  const items: WalkItem[] = []
+  const batches: JobBatch[] = []
+  for (;;) {
+    const batch = await host.next('owner', id, maxItems)
+    batches.push(batch)
+    items.push(...(batch.items as WalkItem[]))
+    if (batch.done) return { items, value: batch.value as WalkSummary, batches }
+  }
+}
+
+async function walkAll(args: WalkArgs, maxItems = 1000): Promise<{ items: WalkItem[]; value: WalkSummary; batches: JobBatch[] }> {
+  const { id } = host.open('owner', 'walk', args)
+  return drain(id, maxItems)
+}
+
+const dirsOf = (items: WalkItem[]): WalkDirItem[] => items.filter((item): item is WalkDirItem => item.kind === 'dir')
+const errorsOf = (items: WalkItem[]): WalkErrorItem[] => items.filter((item): item is WalkErrorItem => item.kind === 'error')
+
+describe('walk job: one triple per pull, as os.walk yields them', () => {
+  test('next(1) yields the triples of walk() in the same order, with types, sizes and parent/name', async () => {
+    setup()
+    const top = fresh('step', sample)
+    const expected = [...walk(top)]
+    const { id, state } = host.open('owner', 'walk', { top })
+    expect(state).toBe('created')
+    const items: WalkDirItem[] = []
+    for (;;) {
+      const batch = await host.next('owner', id, 1)
+      if (batch.done) {
+        expect(batch.items).toEqual([])
+        expect(batch.value).toEqual({ dirs: 5, files: 10, bytes: 9 + 2 + 5 + 5 + 100 + 7 + 1 + 2 + 1, errors: 0, keptFiles: 10, keptBytes: 132 })
+        break
+      }
+      expect(batch.items).toHaveLength(1)
+      expect(batch.state).toBe('suspended')
+      items.push(batch.items[0] as WalkDirItem)
+    }
+    expect(items.map((item) => [item.dirpath, item.dirnames, item.filenames])).toEqual(expected)
+    const root = items[0]!
+    expect(root).toMatchObject({ dirpath: top, parent: null, name: top, dropped: 0, droppedBytes: 0 })
+    const types = Object.fromEntries(root.filenames.map((name, i) => [name, [root.fileTypes[i], root.sizes[i]]]))
+    expect(types).toEqual({ 'a.py': ['f', 9], 'b.pyc': ['f', 2], 'notes.txt': ['f', 5], dangling: ['l', 0] })
+    const dirTypes = Object.fromEntries(root.dirnames.map((name, i) => [name, root.dirTypes[i]]))
+    expect(dirTypes).toEqual({ src: 'd', 'new\nline dir': 'd', empty: 'd', linkToSrc: 'l' })
+    for (const item of items.slice(1)) {
+      expect(item.parent).not.toBeNull()
+      expect(join(item.parent!, item.name)).toBe(item.dirpath)
+    }
+    expect(items.find((item) => item.name === 'new\nline dir')?.filenames).toEqual(['f\nname.py'])
+    // Progress went out in the walker's own terms.
+    const last = events.filter((event) => event.id === id && event.progress !== undefined).at(-1)?.progress
+    expect(last).toMatchObject({ unit: 'entries', stats: { dirs: 5, files: 10, errors: 0 } })
+  })
+
+  test('with followlinks the symlinked directory is walked too; bottom-up yields children first', async () => {
+    setup()
+    const top = fresh('modes', sample)
+    const followed = await walkAll({ top, followlinks: true })
+    expect(dirsOf(followed.items).map((item) => item.dirpath)).toEqual([...walk(top, { followlinks: true })].map(([dirpath]) => dirpath))
+    expect(followed.value.dirs).toBe(7)
+
+    const bottomUp = await walkAll({ top, topdown: false }, 1)
+    const paths = dirsOf(bottomUp.items).map((item) => item.dirpath)
+    expect(paths).toEqual([...walk(top, { topdown: false })].map(([dirpath]) => dirpath))
+    expect(paths.at(-1)).toBe(top)
+    expect(paths.indexOf(join(top, 'src', 'deep'))).toBeLessThan(paths.indexOf(join(top, 'src')))
+  })
+
+  test('splitWalkPath mirrors os.path.join, also for a top ending with a separator', () => {
+    expect(splitWalkPath('/t', '/t', '/')).toEqual({ parent: null, name: '/t' })
+    expect(splitWalkPath('/t', '/t/a', '/')).toEqual({ parent: '/t', name: 'a' })
+    expect(splitWalkPath('/t/', '/t/a', '/')).toEqual({ parent: '/t/', name: 'a' })
+    expect(splitWalkPath('/t/', '/t/a/b', '/')).toEqual({ parent: '/t/a', name: 'b' })
+    expect(splitWalkPath('/', '/etc', '/')).toEqual({ parent: '/', name: 'etc' })
+    expect(splitWalkPath('C:', 'C:a', '\\')).toEqual({ parent: 'C:', name: 'a' })
+    expect(splitWalkPath('C:\\x', 'C:\\x\\a\\b', '\\')).toEqual({ parent: 'C:\\x\\a', name: 'b' })
+  })
+})
+
+describe('walk job: the filename pipeline runs in the worker', () => {
+  test('filter and filterfalse stages keep what Python keeps (running the Python shown by the Browse tab)', async () => {
+    setup()
+    const top = fresh('pipeline', sample)
+    const cases: WalkArgs[] = [
+      { top },
+      { top, files: [{ fn: 'filter', test: 'fnmatch', pattern: '*.py' }] },
+      { top, files: [{ fn: 'filterfalse', test: 'endswith', suffixes: ['.log', '.gz', '.pyc'] }] },
+      {
+        top,
+        topdown: false,
+        followlinks: true,
+        files: [
+          { fn: 'filter', test: 'fnmatch', pattern: '*[a-z].*' },
+          { fn: 'filterfalse', test: 'fnmatch', pattern: '*.py?' },
+          { fn: 'filter', test: 'endswith', suffixes: ['.py', '.log'] }
+        ]
+      }
+    ]
+    for (const args of cases) {
+      const ours = await walkAll(args)
+      const shown = Object.fromEntries(dirsOf(ours.items).map((item) => [item.dirpath, item.filenames.map((name, i): [string, number] => [name, item.sizes[i]!])]))
+      const script = `${walkPythonCode(args)}\nimport json\nprint(json.dumps({'shown': shown, 'order': list(shown), 'errors': len(errors)}))\n`
+      const python = JSON.parse(runPython(script)) as { shown: Record<string, [string, number][]>; order: string[]; errors: number }
+      expect(shown, JSON.stringify(args.files)).toEqual(python.shown)
+      expect(Object.keys(shown)).toEqual(python.order)
+      const kept = Object.values(shown).flat()
+      expect(ours.value.keptFiles).toBe(kept.length)
+      expect(ours.value.keptBytes).toBe(kept.reduce((sum, [, size]) => sum + size, 0))
+      expect(ours.value.files - ours.value.keptFiles).toBe(dirsOf(ours.items).reduce((sum, item) => sum + item.dropped, 0))
+    }
+  })
+
+  test('dropped names are counted but never sent', async () => {
+    setup()
+    const top = fresh('dropped', { 'keep.py': 'k', 'drop.txt': 'drop', sub: { 'x.txt': '12345' } })
+    const { items, value } = await walkAll({ top, files: [{ fn: 'filter', test: 'endswith', suffixes: ['.py'] }] })
+    const dirs = dirsOf(items)
+    expect(dirs.map((item) => [item.filenames, item.dropped, item.droppedBytes])).toEqual([
+      [['keep.py'], 1, 4],
+      [[], 1, 5]
+    ])
+    expect(JSON.stringify(items)).not.toContain('.txt')
+    expect(value).toEqual({ dirs: 2, files: 3, bytes: 10, errors: 0, keptFiles: 1, keptBytes: 1 })
+  })
+
+  test('bad filter arguments are refused by the schema before a worker starts', () => {
+    setup()
+    const top = fresh('badfilter', {})
+    const refuse = (args: unknown): LabError => catchLabError(() => host.open('owner', 'walk', args))
+    expect(refuse({ top, files: [{ fn: 'filter', test: 'fnmatch', pattern: '' }] }).code).toBe('INVALID_ARGUMENT')
+    expect(refuse({ top, files: [{ fn: 'map', test: 'fnmatch', pattern: '*' }] }).code).toBe('INVALID_ARGUMENT')
+    expect(refuse({ top, files: [{ fn: 'filter', test: 'endswith', suffixes: [] }] }).code).toBe('INVALID_ARGUMENT')
+    expect(refuse({ top, files: Array(9).fill({ fn: 'filter', test: 'fnmatch', pattern: '*' }) }).code).toBe('INVALID_ARGUMENT')
+    expect(refuse({ top, extra: 1 }).code).toBe('INVALID_ARGUMENT')
+    expect(refuse({ top: 'x'.repeat(40_000) }).message).toContain('top: must be at most')
+    expect(host.openJobs()).toEqual([])
+  })
+})
+
+describe('walk job: bad input gives a clear error or a correct continuation', () => {
+  test('a bad root raises a LabError naming it at the first pull, and the generator is closed', async () => {
+    setup()
+    const dir = fresh('roots', { 'file.txt': 'x', loop1: new Link('loop2'), loop2: new Link('loop1') })
+    const cases: [string, string][] = [
+      [join(dir, 'missing'), 'NOT_FOUND'],
+      [join(dir, 'file.txt'), 'NOT_A_DIRECTORY'],
+      [join(dir, 'loop1'), 'INVALID_ARGUMENT']
+    ]
+    for (const [top, code] of cases) {
+      const { id } = host.open('owner', 'walk', { top })
+      const error = await rejectedLabError(host.next('owner', id, 1))
+      expect(error).toMatchObject({ code, path: top })
+      expect(error.message).toContain(top)
+      expect(await host.next('owner', id, 1)).toEqual({ items: [], done: true, state: 'closed' })
+    }
+    const empty = catchLabError(() => host.open('owner', 'walk', { top: '' }))
+    expect(empty).toMatchObject({ code: 'INVALID_ARGUMENT' })
+    expect(empty.message).toContain('No folder was given to walk.')
+    expect(() => host.open('owner', 'walk', { top: 'a\0b' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
+  })
+
+  test('a directory deleted while being walked becomes an inline error item and the walk goes on', async () => {
+    setup()
+    const top = fresh('vanish', { a: { x: 'x' }, b: { y: 'y', inner: { z: 'z' } }, c: { w: 'w' } })
+    const { id } = host.open('owner', 'walk', { top })
+    const first = await host.next('owner', id, 1)
+    const root = first.items[0] as WalkDirItem
+    // Delete the second subdirectory os.walk will enter, after it was listed in dirnames.
+    const victim = join(top, root.dirnames[1]!)
+    rmSync(victim, { recursive: true })
+    const rest = await drain(id, 1)
+    const errors = errorsOf(rest.items)
+    expect(errors).toEqual([
+      { kind: 'error', error: { code: 'NOT_FOUND', message: `${victim}: does not exist`, path: victim }, parent: top, name: root.dirnames[1] }
+    ])
+    const remaining = [...walk(top)].slice(1).map(([dirpath]) => dirpath)
+    expect(dirsOf(rest.items).map((item) => item.dirpath).sort()).toEqual(remaining.sort())
+    expect(rest.value.errors).toBe(1)
+  })
+
+  test('names that are not valid UTF-8: listed with U+FFFD, descending reports MALFORMED_DATA inline, the walk goes on', async () => {
+    setup()
+    const top = fresh('utf8', { good: { 'g.txt': 'g' } })
+    mkdirSync(Buffer.from(`${top}/bad-\xff-dir`, 'latin1'))
+    writeFileSync(Buffer.from(`${top}/bad-\xfe-file`, 'latin1'), 'abc')
+    writeFileSync(join(top, 'after.txt'), 'after')
+    const { items, value } = await walkAll({ top })
+    const errors = errorsOf(items)
+    // The native listing sizes a file by its raw name; Node's lstat cannot reach it by the decoded one.
+    const fileError = canListNatively ? [] : [['MALFORMED_DATA', top, 'bad-\uFFFD-file']]
+    const reported = errors.map((item) => [item.error.code, item.parent, item.name])
+    expect(reported).toHaveLength(1 + fileError.length)
+    expect(reported).toEqual(expect.arrayContaining([['MALFORMED_DATA', top, 'bad-\uFFFD-dir'], ...fileError]))
+    expect(dirsOf(items).map((item) => item.name)).toContain('good')
+    expect(value).toMatchObject({ dirs: 2, errors: 1 + fileError.length })
+  })
+
+  test('a symlink loop with followlinks ends (a cycle is never entered)', async () => {
+    setup()
+    const top = fresh('cycle', { a: { b: { up: new Link('../..') } } })
+    const { value } = await walkAll({ top, followlinks: true })
+    expect(value).toMatchObject({ dirs: 3, errors: 0 })
+  })
+
+  test('return() mid-walk closes the generator in main; a batch in flight is cancelled', async () => {
+    setup()
+    const top = join(base, `big-${++counter}`)
+    for (let d = 0; d < 40; d++) {
+      mkdirSync(join(top, `d${d}`), { recursive: true })
+      for (let f = 0; f < 100; f++) writeFileSync(join(top, `d${d}`, `f${f}`), '')
+    }
+    const { id } = host.open('owner', 'walk', { top })
+    await host.next('owner', id, 2)
+    expect(await host.return('owner', id)).toEqual({ items: [], done: true, state: 'closed' })
+    expect(host.openJobs()).toEqual([])
+
+    const second = host.open('owner', 'walk', { top })
+    const inFlight = host.next('owner', second.id, 1_000_000)
+    const closing = host.return('owner', second.id)
+    const outcome = await inFlight.then(
+      (batch) => batch,
+      (error: unknown) => error
+    )
+    await closing
+    // Either the batch finished before the cancel landed, or it was cancelled; never a hang.
+    if (outcome instanceof LabError) expect(outcome.code).toBe('CANCELLED')
+    expect(host.openJobs()).toEqual([])
+  })
+})
+
+describe('walk job: large trees stream in compact batches', () => {
+  test('20,000 files in 100 directories: a handful of batches, about a name’s worth of bytes per entry', async () => {
+    setup()
+    const top = join(base, `large-${++counter}`)
+    for (let d = 0; d < 100; d++) {
+      mkdirSync(join(top, `dir${d}`), { recursive: true })
+      for (let f = 0; f < 200; f++) writeFileSync(join(top, `dir${d}`, `file-${f}.dat`), '')
+    }
+    const { items, value, batches } = await walkAll({ top }, 100_000)
+    expect(value).toMatchObject({ dirs: 101, files: 20_000, errors: 0 })
+    expect(items).toHaveLength(101)
+    const json = JSON.stringify(items).length
+    const names = dirsOf(items).reduce((sum, item) => sum + item.filenames.join('').length + item.dirnames.join('').length, 0)
+    // Per entry: its name, quotes and comma, one type letter and a size: no object per entry.
+    expect((json - names) / 20_100).toBeLessThan(8)
+    expect(batches.length).toBeLessThan(20)
+  })
+})
+
+const repoRoot = resolve(import.meta.dirname, '../../../..')
+
+/** Root ignores permission bits; run the job host in a subprocess without CAP_DAC_* so they count (as walk.differential does). */
+function unprivileged(script: string): string {
+  if (process.getuid === undefined) throw new Error('this test needs a POSIX system')
+  const caps = '-dac_override,-dac_read_search'
+  const wrapper = process.getuid() === 0 ? ['setpriv', `--inh-caps=${caps}`, `--bounding-set=${caps}`] : []
+  // A module file, not `-e` with --input-type=module: workers inherit execArgv, and the job worker's boot code is CommonJS.
+  const file = join(base, `unprivileged-${++counter}.mts`)
+  writeFileSync(file, script)
+  const command = [...wrapper, process.execPath, '--import', 'tsx', file]
+  const result = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', cwd: repoRoot })
+  if (result.status !== 0) throw new Error(`unprivileged walk failed (setpriv is needed as root): ${result.error?.message ?? result.stderr}`)
+  return result.stdout
+}
+
+describe('walk job: permission denied', () => {
+  test('an unreadable subdirectory is an inline PERMISSION_DENIED item; an unreadable root fails at the first pull', () => {
+    const top = fresh('perm', { open: { f: 'f' }, locked: { secret: 's' }, after: { z: 'z' } })
+    chmodSync(join(top, 'locked'), 0o000)
+    try {
+      const script = `
+        import { createTestJobHost } from ${JSON.stringify(new URL('../../../support/jobHost.ts', import.meta.url).href)}
+        const { host } = createTestJobHost()
+        const out = {}
+        const walk = host.open('o', 'walk', { top: ${JSON.stringify(top)} })
+        const items = []
+        for (;;) { const b = await host.next('o', walk.id, 100); items.push(...b.items); if (b.done) { out.value = b.value; break } }
+        out.items = items.map((i) => i.kind === 'error' ? ['error', i.error.code, i.name] : ['dir', i.name])
+        const locked = host.open('o', 'walk', { top: ${JSON.stringify(join(top, 'locked'))} })
+        try { await host.next('o', locked.id, 1) } catch (e) { out.root = [e.code, e.path] }
+        await host.closeAll()
+        process.stdout.write(JSON.stringify(out))`
+      const out = JSON.parse(unprivileged(script)) as { items: string[][]; value: WalkSummary; root: string[] }
+      expect(out.items).toContainEqual(['error', 'PERMISSION_DENIED', 'locked'])
+      expect(out.items.filter((item) => item[0] === 'dir').map((item) => item[1]).sort()).toEqual([top, 'after', 'open'].sort())
+      expect(out.value).toMatchObject({ dirs: 3, errors: 1 })
+      expect(out.root).toEqual(['PERMISSION_DENIED', join(top, 'locked')])
+    } finally {
+      chmodSync(join(top, 'locked'), 0o755)
+    }
+  })
+
+  test('a folder that can be listed but not entered (r--): its names are listed, each file size is an inline PERMISSION_DENIED', () => {
+    const top = fresh('listonly', { listonly: { 'a.txt': 'aaa', 'b.txt': 'b' }, after: { 'z.txt': 'zz' } })
+    const listOnly = join(top, 'listonly')
+    chmodSync(listOnly, 0o444)
+    try {
+      const script = `
+        import { createTestJobHost } from ${JSON.stringify(new URL('../../../support/jobHost.ts', import.meta.url).href)}
+        const { host } = createTestJobHost()
+        const walk = host.open('o', 'walk', { top: ${JSON.stringify(top)} })
+        const items = []
+        let value
+        for (;;) { const b = await host.next('o', walk.id, 100); items.push(...b.items); if (b.done) { value = b.value; break } }
+        await host.closeAll()
+        const rows = items.map((i) => i.kind === 'error' ? ['error', i.error.code, i.parent, i.name] : ['dir', i.name, i.filenames, i.sizes])
+        process.stdout.write(JSON.stringify({ rows, value }))`
+      const out = JSON.parse(unprivileged(script)) as { rows: unknown[][]; value: WalkSummary }
+      const sorted = (rows: unknown[][]): unknown[][] => rows.map((row) => row.map((cell) => (Array.isArray(cell) ? [...(cell as string[])].sort() : cell)))
+      expect(sorted(out.rows.filter((row) => row[0] === 'error'))).toEqual(
+        expect.arrayContaining([
+          ['error', 'PERMISSION_DENIED', listOnly, 'a.txt'],
+          ['error', 'PERMISSION_DENIED', listOnly, 'b.txt']
+        ])
+      )
+      expect(sorted(out.rows.filter((row) => row[0] === 'dir'))).toEqual(
+        expect.arrayContaining([
+          ['dir', 'listonly', ['a.txt', 'b.txt'], [0, 0]],
+          ['dir', 'after', ['z.txt'], [2]]
+        ])
+      )
+      expect(out.value).toMatchObject({ dirs: 3, errors: 2 })
+    } finally {
+      chmodSync(listOnly, 0o755)
+    }
+  })
+})

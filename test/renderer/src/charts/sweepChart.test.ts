@@ -1,0 +1,222 @@
+import { describe, expect, test, vi } from 'vitest'
+import { sweepRunProblems, type SweepMeasurement, type SweepMode, type SweepRunDraft } from '@shared/sweep'
+import { planRuns } from '@shared/sweepMaths'
+import {
+  buildSweepChart,
+  chartSummary,
+  logTickLabel,
+  tickLabel,
+  tooltipLines,
+  tooltipTitle,
+  withAlpha,
+  xTickValues,
+  type ChartTheme,
+  type SweepDatum
+} from '@renderer/charts/sweepChart'
+
+const theme: ChartTheme = {
+  text: '#111111',
+  muted: '#555555',
+  grid: '#dddddd',
+  panel: '#ffffff',
+  band: '#e3eafc',
+  modes: { lazyItem: '#c77700', lazyChunk: '#2f5bd3', text: '#6b5bd3', eager: '#1c7c4a' }
+}
+
+/** A synthetic record: throughput grows with the chunk size; chunks below 4 items are capped. */
+function makeRun(options: { chunkSizes?: number[]; modes?: SweepMode[]; repeats?: number; eager?: boolean; dtype?: 'float64' | 'int32'; label?: string } = {}): SweepRunDraft {
+  const chunkSizes = options.chunkSizes ?? [1, 2, 4, 8, 1024, 2048, 16384]
+  const modes = options.modes ?? ['lazyItem', 'lazyChunk']
+  const repeats = options.repeats ?? 3
+  const eager = options.eager ?? true
+  const dtype = options.dtype ?? 'float64'
+  const itemSize = dtype === 'float64' ? 8 : 4
+  const bytes = 1 << 20
+  const config = { chunkSizes, modes, repeats, timeCapMs: 100, eager, seed: 9 }
+  const measurements: SweepMeasurement[] = planRuns(config).map((run, seq) => {
+    const capped = run.chunkItems !== null && run.chunkItems < 4
+    const bytesRead = capped ? 1024 * run.chunkItems! : bytes
+    // elapsed such that MB/s = chunk × (1 + repeat/10) for lazy modes, 5000 for eager.
+    const rate = run.mode === 'eager' ? 5000 : run.chunkItems! * (1 + run.repeat / 10)
+    return { seq, mode: run.mode, chunkItems: run.chunkItems, repeat: run.repeat, fileBytes: bytes, bytesRead, itemsRead: bytesRead / itemSize, elapsedMs: bytesRead / 1e3 / rate, capped }
+  })
+  const run: SweepRunDraft = {
+    format: 'yield-lab-sweep/2',
+    label: options.label ?? 'data.bin',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    finishedAt: '2025-01-01T00:01:00.000Z',
+    status: 'complete',
+    file: { path: '/d/data.bin', bytes, dtype, items: bytes / itemSize, textPath: null, textBytes: null },
+    machine: { cpuModel: 'cpu', cpuCount: 2, totalMemoryBytes: 1, platform: 'Linux', arch: 'x64', appVersion: '1', versions: {} },
+    config,
+    cache: { state: 'warm', method: 'read once', residentBytes: null },
+    plannedRuns: measurements.length,
+    measurements,
+    notes: []
+  }
+  expect(sweepRunProblems(run)).toEqual([])
+  return run
+}
+
+describe('axes', () => {
+  test('x: log scale over the chunk sizes, ticks at powers of two labelled in items and bytes', () => {
+    const chart = buildSweepChart({ runs: [{ key: 'current', label: 'data.bin', run: makeRun(), primary: true }], view: 'throughput', yLog: true, theme })
+    const x = chart.options.scales!['x']!
+    expect(x.type).toBe('logarithmic')
+    expect(chart.xRange.min).toBeLessThan(1)
+    expect(chart.xRange.max).toBeGreaterThan(16384)
+    expect(chart.xTicks).toEqual([1, 4, 16, 64, 256, 1024, 4096, 16384])
+    const callback = (x.ticks as { callback: (value: number) => unknown }).callback
+    expect(callback(1024)).toEqual(['1 Ki items', '8 KiB'])
+    expect(callback(1)).toEqual(['1 item', '8 B'])
+    expect((x as { title: { text: string } }).title.text).toContain('items of float64 · bytes')
+    const axis = { ticks: [] as { value: number }[] }
+    ;(x as unknown as { afterBuildTicks: (a: typeof axis) => void }).afterBuildTicks(axis)
+    expect(axis.ticks.map((t) => t.value)).toEqual(chart.xTicks)
+  })
+
+  test('tick helpers', () => {
+    expect(xTickValues(1, 1024 * 1024)).toEqual([1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576])
+    expect(xTickValues(1, 64)).toEqual([1, 2, 4, 8, 16, 32, 64])
+    expect(xTickValues(3, 20)).toEqual([4, 8, 16])
+    expect(tickLabel(1024 * 1024, 4)).toEqual(['1 Mi items', '4 MiB'])
+    expect(logTickLabel(1000)).toBe('1,000')
+    expect(logTickLabel(20)).toBe('20')
+    expect(logTickLabel(0.5)).toBe('0.5')
+    expect(logTickLabel(30)).toBe('')
+    expect(withAlpha('#2f5bd3', 0.5)).toBe('rgba(47, 91, 211, 0.5)')
+    expect(withAlpha('#fff', 1)).toBe('rgba(255, 255, 255, 1)')
+    expect(withAlpha('rgb(1, 2, 3)', 0.2)).toBe('rgba(1, 2, 3, 0.2)')
+  })
+
+  test('y: MB/s, log by option; the time view plots seconds per file', () => {
+    const run = makeRun()
+    const log = buildSweepChart({ runs: [{ key: 'c', label: 'x', run, primary: true }], view: 'throughput', yLog: true, theme })
+    expect(log.options.scales!['y']!.type).toBe('logarithmic')
+    expect((log.options.scales!['y'] as { title: { text: string } }).title.text).toContain('MB/s')
+    const linear = buildSweepChart({ runs: [{ key: 'c', label: 'x', run, primary: true }], view: 'time', yLog: false, theme })
+    expect(linear.options.scales!['y']!.type).toBe('linear')
+    expect((linear.options.scales!['y'] as { title: { text: string } }).title.text).toContain('time to read the whole file, s (1 MiB file)')
+    const median = linear.data.datasets.find((d) => d.key === 'c/lazyChunk/median')!
+    const at1024 = median.data.find((d) => d.x === 1024)!
+    // Median of 1024 × (1, 1.1, 1.2) MB/s is 1126.4 MB/s: 1 MiB takes 1048576 / 1126.4e6 s.
+    expect(at1024.y).toBeCloseTo(1048576 / 1126.4e6, 12)
+  })
+})
+
+describe('datasets', () => {
+  test('per mode: a median line over a min–max band (upper edge filled down to the lower), and the eager reference line', () => {
+    const chart = buildSweepChart({ runs: [{ key: 'c', label: 'data.bin', run: makeRun(), primary: true }], view: 'throughput', yLog: true, theme })
+    const datasets = chart.data.datasets
+    expect(datasets.map((d) => d.key)).toEqual([
+      'c/lazyItem/low',
+      'c/lazyItem/high',
+      'c/lazyItem/median',
+      'c/lazyChunk/low',
+      'c/lazyChunk/high',
+      'c/lazyChunk/median',
+      'c/eager',
+      'note/capped',
+      'note/band'
+    ])
+    const [low, high, median] = datasets
+    expect(high!.fill).toEqual({ target: 0 })
+    expect(datasets[4]!.fill).toEqual({ target: 3 })
+    expect(median!.data.map((d) => d.x)).toEqual([1, 2, 4, 8, 1024, 2048, 16384])
+    // MB/s per repeat is chunk × 1, 1.1, 1.2: median 1.1 × chunk, min 1 ×, max 1.2 ×.
+    expect(median!.data.map((d) => d.y)).toEqual([1, 2, 4, 8, 1024, 2048, 16384].map((c) => expect.closeTo(c * 1.1, 9)))
+    expect(low!.data.map((d) => d.y)).toEqual([1, 2, 4, 8, 1024, 2048, 16384].map((c) => expect.closeTo(c, 9)))
+    expect(high!.data.map((d) => d.y)).toEqual([1, 2, 4, 8, 1024, 2048, 16384].map((c) => expect.closeTo(c * 1.2, 9)))
+    expect(median!.label).toBe('lazy per item')
+    expect(median!.borderColor).toBe(theme.modes.lazyItem)
+    expect(high!.backgroundColor).toBe('rgba(199, 119, 0, 0.18)')
+    const eager = datasets.find((d) => d.role === 'eager')!
+    expect(new Set(eager.data.map((d) => d.y))).toEqual(new Set([5000]))
+    expect(eager.data.map((d) => d.x)).toEqual([1, 2, 4, 8, 1024, 2048, 16384])
+    expect(eager.borderDash).toEqual([8, 5])
+  })
+
+  test('capped points are hollow, and the legend says what hollow means', () => {
+    const chart = buildSweepChart({ runs: [{ key: 'c', label: 'x', run: makeRun(), primary: true }], view: 'throughput', yLog: true, theme })
+    const median = chart.data.datasets.find((d) => d.key === 'c/lazyChunk/median')!
+    expect(median.pointBackgroundColor).toEqual([theme.panel, theme.panel, theme.modes.lazyChunk, theme.modes.lazyChunk, theme.modes.lazyChunk, theme.modes.lazyChunk, theme.modes.lazyChunk])
+    expect(chart.hasCapped).toBe(true)
+    expect(chart.data.datasets.find((d) => d.key === 'note/capped')!.label).toBe('hollow point: time-capped, extrapolated from a prefix')
+    const uncapped = buildSweepChart({ runs: [{ key: 'c', label: 'x', run: makeRun({ chunkSizes: [64, 128] }), primary: true }], view: 'throughput', yLog: true, theme })
+    expect(uncapped.hasCapped).toBe(false)
+    expect(uncapped.data.datasets.some((d) => d.key === 'note/capped')).toBe(false)
+  })
+
+  test('the 10–100 kB band in items of the file’s dtype', () => {
+    const float64 = buildSweepChart({ runs: [{ key: 'c', label: 'x', run: makeRun(), primary: true }], view: 'throughput', yLog: true, theme })
+    expect(float64.sweetSpot).toMatchObject({ from: 1250, to: 12500, color: theme.band })
+    expect(float64.options.plugins!.sweetSpot).toEqual(float64.sweetSpot)
+    const int32 = buildSweepChart({ runs: [{ key: 'c', label: 'x', run: makeRun({ dtype: 'int32' }), primary: true }], view: 'throughput', yLog: true, theme })
+    expect(int32.sweetSpot).toMatchObject({ from: 2500, to: 25000 })
+    expect(tickLabel(2048, 4)).toEqual(['2 Ki items', '8 KiB'])
+  })
+
+  test('overlays: dashed, own point shapes, labelled with the run, x in the primary run’s items', () => {
+    const primary = makeRun({ chunkSizes: [64, 128] })
+    const other = makeRun({ chunkSizes: [64, 128], dtype: 'int32', label: 'colleague.bin', eager: false })
+    const chart = buildSweepChart({
+      runs: [
+        { key: 'sweep-b', label: 'colleague.bin · Jan 1', run: other, primary: false },
+        { key: 'current', label: 'data.bin', run: primary, primary: true }
+      ],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
+    const medians = chart.data.datasets.filter((d) => d.role === 'median')
+    expect(medians.map((d) => d.label)).toEqual(['lazy per item', 'lazy per chunk', 'lazy per item — colleague.bin · Jan 1', 'lazy per chunk — colleague.bin · Jan 1'])
+    expect(medians[0]!.borderDash).toEqual([])
+    expect(medians[2]!.borderDash).toEqual([6, 4])
+    expect(medians[2]!.pointStyle).toBe('rectRot')
+    // 64 int32 items are 256 bytes: 32 float64 items on the primary run's axis.
+    expect(medians[2]!.data.map((d) => d.x)).toEqual([32, 64])
+    expect(new Set(chart.data.datasets.map((d) => d.key)).size).toBe(chart.data.datasets.length)
+  })
+
+  test('hidden modes stay in the data (the legend can bring them back); legend clicks toggle the mode', () => {
+    const onToggleMode = vi.fn()
+    const chart = buildSweepChart({ runs: [{ key: 'c', label: 'x', run: makeRun(), primary: true }], view: 'throughput', yLog: true, theme, hiddenModes: ['lazyItem'], onToggleMode })
+    expect(chart.data.datasets.filter((d) => d.mode === 'lazyItem').every((d) => d.hidden === true)).toBe(true)
+    expect(chart.data.datasets.filter((d) => d.mode === 'lazyChunk').every((d) => d.hidden === false)).toBe(true)
+    const legend = chart.options.plugins!.legend!
+    const data = chart.data as never
+    const keep = chart.data.datasets.map((_, i) => (legend.labels!.filter as (item: { datasetIndex: number }, d: never) => boolean)({ datasetIndex: i }, data))
+    expect(chart.data.datasets.filter((_, i) => keep[i]).map((d) => d.role)).toEqual(['median', 'median', 'eager', 'note', 'note'])
+    ;(legend.onClick as unknown as (e: unknown, item: { datasetIndex: number }, l: unknown) => void)(null, { datasetIndex: 5 }, { chart: { data: chart.data } })
+    expect(onToggleMode).toHaveBeenCalledWith('lazyChunk')
+  })
+})
+
+describe('tooltips and text alternative', () => {
+  test('exact numbers, the spread, and what was extrapolated', () => {
+    const chart = buildSweepChart({ runs: [{ key: 'c', label: 'x', run: makeRun(), primary: true }], view: 'throughput', yLog: true, theme })
+    const median = chart.data.datasets.find((d) => d.key === 'c/lazyItem/median')!
+    const capped = median.data[0] as SweepDatum
+    expect(tooltipTitle(capped)).toBe('chunk 1 item · 8 B')
+    const lines = tooltipLines(capped, 'throughput')
+    expect(lines[0]).toBe('lazy per item: 1.1 MB/s median of 3 runs (min 1, max 1.2)')
+    expect(lines[1]).toMatch(/^0\.953\d* s per file of 1 MiB/)
+    expect(lines[2]).toBe('3 of 3 runs hit the time cap: extrapolated from a 1 KiB prefix (median)')
+    const big = median.data.at(-1)!
+    expect(tooltipLines(big, 'time')[0]).toMatch(/^lazy per item: 0\.0000581818 s per file of 1 MiB \(min 0\.0000533333, max 0\.000064\)$/)
+    expect(tooltipLines(big, 'time')).toHaveLength(2)
+    const tooltip = chart.options.plugins!.tooltip!
+    const filter = tooltip.filter as unknown as (item: { dataset: { role: string } }) => boolean
+    expect(filter({ dataset: { role: 'bandHigh' } })).toBe(false)
+    expect(filter({ dataset: { role: 'median' } })).toBe(true)
+    expect(chartSummary(chart, 'throughput')).toBe('lazy per item: best 18,022 MB/s at 16 Ki items; lazy per chunk: best 18,022 MB/s at 16 Ki items.')
+  })
+
+  test('no runs: an empty chart over the default range', () => {
+    const chart = buildSweepChart({ runs: [], view: 'throughput', yLog: true, theme })
+    expect(chart.data.datasets).toEqual([])
+    expect(chart.xTicks[0]).toBe(1)
+    expect(chart.xTicks.at(-1)).toBe(1024 * 1024)
+    expect(chartSummary(chart, 'throughput')).toBe('No measurements yet.')
+  })
+})

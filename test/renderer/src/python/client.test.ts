@@ -1,0 +1,205 @@
+/**
+ * The Python client's own logic against a scripted worker: lazy start and progress, interrupts in
+ * place through the shared buffer, the restart when an interrupt does not take or cannot be
+ * delivered (no cross-origin isolation), and load failures. The real interrupt of a runaway loop
+ * runs in Chromium (test/e2e/python.e2e.ts) and on Pyodide (test/renderer/src/python/console.test.ts).
+ */
+import { mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, test } from 'vitest'
+import PythonConsole from '@renderer/components/python/PythonConsole.vue'
+import { PythonClient, PythonRestartedError, type PythonEvent, type TransportFactory } from '@renderer/python/client'
+import type { FromPythonWorker, RunOutcome, ToPythonWorker } from '@renderer/python/protocol'
+import { usePythonStore } from '@renderer/stores/python'
+import { until as untilWithin } from '../../../support/until'
+
+/** A stand-in for the worker that records what it is sent and answers as the test says. */
+class ScriptedWorker {
+  readonly received: ToPythonWorker[] = []
+  terminated = false
+  interruptBuffer: Uint8Array | null = null
+
+  constructor(readonly reply: (message: FromPythonWorker) => void) {}
+
+  lastRequest(): Extract<ToPythonWorker, { type: 'request' }> {
+    const request = this.received.findLast((message) => message.type === 'request')
+    if (request === undefined || request.type !== 'request') throw new Error('no request yet')
+    return request
+  }
+
+  ready(): void {
+    this.reply({ type: 'progress', phase: 'starting' })
+    this.reply({ type: 'ready', pythonVersion: '3.14.2', loadMs: 10, phases: { downloadMs: 4, startMs: 5, consoleMs: 1 } })
+  }
+}
+
+const outcome = (status: RunOutcome['status']): RunOutcome => ({ status, objects: [], inspectables: [], resume: null })
+
+function scripted(): { workers: ScriptedWorker[]; createTransport: TransportFactory } {
+  const workers: ScriptedWorker[] = []
+  const createTransport: TransportFactory = ({ onMessage }) => {
+    const worker = new ScriptedWorker((message) => setTimeout(() => onMessage(message)))
+    workers.push(worker)
+    return {
+      post: (message) => {
+        worker.received.push(message)
+        if (message.type === 'init' && message.interruptBuffer !== null) worker.interruptBuffer = new Uint8Array(message.interruptBuffer)
+      },
+      terminate: () => {
+        worker.terminated = true
+      }
+    }
+  }
+  return { workers, createTransport }
+}
+
+/** This file's patience: about 2 s, looking every 5 ms. */
+function until(condition: () => boolean, what: string): Promise<void> {
+  return untilWithin(condition, what, { timeoutMs: 2_000, pollMs: 5 })
+}
+
+describe('PythonClient', () => {
+  test('starts the worker only when asked, passes the runtime URL and the interrupt buffer, and reports progress', async () => {
+    const { workers, createTransport } = scripted()
+    const client = new PythonClient({ createTransport, indexURL: 'app://yield-lab/pyodide/', crossOriginIsolated: true })
+    const events: PythonEvent[] = []
+    client.on((event) => events.push(event))
+    expect(workers).toHaveLength(0)
+
+    const ready = client.start()
+    expect(client.start()).toBe(ready)
+    expect(workers).toHaveLength(1)
+    const init = workers[0]!.received[0]
+    expect(init).toMatchObject({ type: 'init', indexURL: 'app://yield-lab/pyodide/' })
+    expect(init?.type === 'init' && init.interruptBuffer instanceof SharedArrayBuffer).toBe(true)
+    workers[0]!.ready()
+    const info = await ready
+    expect(info).toMatchObject({ pythonVersion: '3.14.2', interruptible: true, phases: { downloadMs: 4, startMs: 5, consoleMs: 1 } })
+    expect(info.loadMs).toBeGreaterThanOrEqual(0)
+    expect(events.map((event) => event.type)).toEqual(['progress', 'ready'])
+  })
+
+  test('interrupts in place: the worker sees SIGINT in the shared byte and the run ends as interrupted', async () => {
+    const { workers, createTransport } = scripted()
+    const client = new PythonClient({ createTransport, indexURL: '/pyodide/', crossOriginIsolated: true })
+    const started = client.start()
+    workers[0]!.ready()
+    await started
+    const run = client.run('while True: pass')
+    await until(() => workers[0]!.received.length === 2, 'the run request')
+    expect(client.running).toBe(true)
+    // The worker's interpreter polls the byte; here the script answers once it is set.
+    const worker = workers[0]!
+    const polling = setInterval(() => {
+      if (worker.interruptBuffer?.[0] !== 2) return
+      clearInterval(polling)
+      worker.reply({ type: 'reply', id: worker.lastRequest().id, ok: true, value: outcome('interrupted') })
+    }, 5)
+    expect(await client.interrupt()).toBe('interrupted')
+    expect((await run).status).toBe('interrupted')
+    expect(worker.terminated).toBe(false)
+    expect(await client.interrupt()).toBe('idle')
+  })
+
+  test('restarts Python when an interrupt does not take within the grace period', async () => {
+    const { workers, createTransport } = scripted()
+    const client = new PythonClient({ createTransport, indexURL: '/pyodide/', crossOriginIsolated: true, interruptGraceMs: 50 })
+    const events: PythonEvent[] = []
+    client.on((event) => events.push(event))
+    const started = client.start()
+    workers[0]!.ready()
+    await started
+    const run = client.run('while True:\n    try:\n        pass\n    except KeyboardInterrupt:\n        pass\n')
+    const rejected = expect(run).rejects.toBeInstanceOf(PythonRestartedError)
+    const interrupted = client.interrupt()
+    await until(() => workers.length === 2, 'a new worker')
+    expect(workers[0]!.terminated).toBe(true)
+    workers[1]!.ready()
+    expect(await interrupted).toBe('restarted')
+    await rejected
+    expect(events.find((event) => event.type === 'restarted')).toEqual({
+      type: 'restarted',
+      reason: 'Python did not stop within 0.05 s of the interrupt, so it was restarted.'
+    })
+  })
+
+  test('without cross-origin isolation an interrupt restarts the worker and says why', async () => {
+    const { workers, createTransport } = scripted()
+    const client = new PythonClient({ createTransport, indexURL: '/pyodide/', crossOriginIsolated: false })
+    const events: PythonEvent[] = []
+    client.on((event) => events.push(event))
+    const started = client.start()
+    expect(workers[0]!.received[0]).toMatchObject({ type: 'init', interruptBuffer: null })
+    workers[0]!.ready()
+    expect((await started).interruptible).toBe(false)
+    const run = client.run('while True: pass').catch((error: unknown) => error)
+    const interrupted = client.interrupt()
+    await until(() => workers.length === 2, 'a new worker')
+    workers[1]!.ready()
+    expect(await interrupted).toBe('restarted')
+    expect(await run).toBeInstanceOf(PythonRestartedError)
+    const restarted = events.find((event) => event.type === 'restarted')
+    expect(restarted?.type === 'restarted' && restarted.reason).toContain('needs cross-origin isolation (SharedArrayBuffer)')
+  })
+
+  test('a worker that fails to load is reported, and a later start tries again', async () => {
+    const { workers, createTransport } = scripted()
+    const client = new PythonClient({ createTransport, indexURL: '/pyodide/', crossOriginIsolated: true })
+    const first = client.start()
+    workers[0]!.reply({ type: 'failed', message: 'pyodide.asm.wasm: 404' })
+    await expect(first).rejects.toThrow('pyodide.asm.wasm: 404')
+    expect(workers[0]!.terminated).toBe(true)
+    const second = client.start()
+    expect(workers).toHaveLength(2)
+    workers[1]!.ready()
+    await expect(second).resolves.toMatchObject({ pythonVersion: '3.14.2' })
+  })
+})
+
+describe('the console while Python loads and when it is interrupted', () => {
+  beforeEach(() => setActivePinia(createPinia()))
+
+  test('shows the loading steps, then runs what was typed meanwhile', async () => {
+    const { workers, createTransport } = scripted()
+    const python = usePythonStore()
+    python.attach(new PythonClient({ createTransport, indexURL: '/pyodide/', crossOriginIsolated: true }))
+    const wrapper = mount(PythonConsole)
+    void python.start()
+    await until(() => wrapper.find('[data-testid=python-loading]').exists(), 'the loading indicator')
+    expect(wrapper.find('[aria-current=step]').text()).toBe('Downloading and compiling the Python runtime…')
+    workers[0]!.reply({ type: 'progress', phase: 'starting' })
+    await until(() => wrapper.find('[aria-current=step]').text().startsWith('Loading the standard library'), 'the second step')
+
+    const done = python.submit('1 + 1')
+    workers[0]!.reply({ type: 'ready', pythonVersion: '3.14.2', loadMs: 10, phases: { downloadMs: 4, startMs: 5, consoleMs: 1 } })
+    await until(() => workers[0]!.received.some((message) => message.type === 'request'), 'the queued run is sent')
+    workers[0]!.reply({ type: 'output', stream: 'stdout', text: '2\n' })
+    workers[0]!.reply({ type: 'reply', id: workers[0]!.lastRequest().id, ok: true, value: outcome('ok') })
+    await done
+    expect(wrapper.find('[data-testid=python-loading]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid=console-transcript]').element.textContent).toBe('>>> 1 + 1\n2\n')
+    wrapper.unmount()
+  })
+
+  test('Interrupt drops the queued inputs and, when Python has to restart, says so in the transcript', async () => {
+    const { workers, createTransport } = scripted()
+    const python = usePythonStore()
+    python.attach(new PythonClient({ createTransport, indexURL: '/pyodide/', crossOriginIsolated: false }))
+    const wrapper = mount(PythonConsole)
+    const first = python.submit('while True: pass')
+    const second = python.submit('print("never")')
+    workers[0]!.ready()
+    await until(() => workers[0]!.received.some((message) => message.type === 'request') && python.queued === 1, 'one running, one queued')
+    expect(wrapper.find('[data-testid=console-running]').text()).toContain('1 more queued')
+    await wrapper.find('[data-testid=console-interrupt]').trigger('click')
+    await until(() => workers.length === 2, 'restarted')
+    workers[1]!.ready()
+    expect(await first).toBeUndefined()
+    expect(await second).toBeUndefined()
+    await until(() => python.status === 'ready', 'ready again')
+    const transcript = wrapper.find('[data-testid=console-transcript]').element.textContent
+    expect(transcript).toContain('>>> while True: pass\nPython restarted: Interrupting in place needs cross-origin isolation')
+    expect(transcript).not.toContain('never')
+    wrapper.unmount()
+  })
+})

@@ -1,0 +1,235 @@
+/**
+ * The Read tab against the real main-process handlers and job workers, in-process: generate a
+ * sample file, read it every way (pull and push), bad input, eager refusal, overwrite, cancel.
+ */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import ReadView from '@renderer/views/ReadView.vue'
+import { useReadStore } from '@renderer/stores/read'
+import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
+import { installInProcessLab } from '../../../support/inProcessLab'
+import { until } from '../../../support/until'
+
+let jobs: JobHost
+let dir: string
+let wrapper: VueWrapper | undefined
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'yield-lab-readview-'))
+})
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true })
+})
+beforeEach(() => {
+  localStorage.clear()
+  jobs = installInProcessLab().jobs
+  setActivePinia(createPinia())
+})
+afterEach(async () => {
+  wrapper?.unmount()
+  wrapper = undefined
+  await jobs.closeAll()
+})
+
+/** Mounts the tab writing into its own folder, with a 64 MiB eager limit (the test lab reports 1 byte of RAM). */
+async function mountRead(folder: string): Promise<ReturnType<typeof useReadStore>> {
+  wrapper = mount(ReadView, { attachTo: document.body })
+  const read = useReadStore()
+  await read.init()
+  read.info!.totalMemoryBytes = 16 * 1024 ** 3
+  read.sample.directory = join(dir, folder)
+  read.memoryLimitMiB = 64
+  await flushPromises()
+  return read
+}
+
+const find = (testid: string) => wrapper!.find(`[data-testid=${testid}]`)
+const rowCount = (): number => wrapper!.findAll('[data-testid=read-results] tbody tr[data-testid]').length
+
+async function runMode(read: ReturnType<typeof useReadStore>, mode: 'eager' | 'lazyItem' | 'lazyChunk' | 'text', rows: number): Promise<void> {
+  await find(`read-mode-${mode}`).find('input').setValue(true)
+  expect(read.form.mode).toBe(mode)
+  await find('read-run').trigger('click')
+  await until(() => rowCount() === rows, `run ${rows} (${mode}) finished: ${read.runFailure?.message ?? ''}`)
+}
+
+describe('Read tab', () => {
+  test('generates a sample file, reads it eager, lazy and text, pull and push: all sums agree', async () => {
+    const read = await mountRead('agree')
+    expect(find('read-results').text()).toContain('No runs yet')
+    expect(find('read-run').attributes('disabled')).toBeDefined()
+
+    await find('read-generate-toggle').trigger('click')
+    expect(find('read-sample-target').text()).toBe(`${join(dir, 'agree')}/sample-1MiB-seed0.bin`)
+    await find('read-sample-generate').trigger('click')
+    await until(() => find('read-sample-done').exists(), 'generated')
+    expect(find('read-sample-done').text()).toContain('Wrote 131,072 items')
+    expect(readdirSync(join(dir, 'agree')).sort()).toEqual(['sample-1MiB-seed0.bin', 'sample-1MiB-seed0.json', 'sample-1MiB-seed0.txt'])
+    expect((find('read-path').element as HTMLInputElement).value).toBe(join(dir, 'agree', 'sample-1MiB-seed0.bin'))
+    expect(find('read-known-file').text()).toContain('sum 65,485.57042319')
+
+    await runMode(read, 'eager', 1)
+    await runMode(read, 'lazyItem', 2)
+    await runMode(read, 'lazyChunk', 3)
+    await runMode(read, 'text', 4)
+    expect(read.form.path).toBe(join(dir, 'agree', 'sample-1MiB-seed0.txt'))
+    await find('read-style-push').setValue(true)
+    await runMode(read, 'lazyItem', 5)
+    expect(read.form.path).toBe(join(dir, 'agree', 'sample-1MiB-seed0.bin'))
+
+    expect(read.results.map((r) => [r.mode, r.style, r.count])).toEqual([
+      ['eager', 'pull', 131072],
+      ['lazyItem', 'pull', 131072],
+      ['lazyChunk', 'pull', 131072],
+      ['text', 'pull', 131072],
+      ['lazyItem', 'push', 131072]
+    ])
+    expect(wrapper!.findAll('[data-testid=read-row-agreement]').map((cell) => cell.text())).toEqual(['✓', '✓', '✓', '✓', '✓'])
+    const table = find('read-results').text()
+    expect(table).toContain('whole file')
+    expect(table).toContain('8,192 (64.0 KiB)')
+    expect(find('read-status').text()).toContain('Done')
+
+    await find('read-clear').trigger('click')
+    expect(rowCount()).toBe(0)
+  })
+
+  test('chunk size: bytes shown, sweet-spot hint, tiny-chunk warning, bad values refused before running', async () => {
+    const read = await mountRead('chunks')
+    read.form.path = '/anything.bin'
+    await find('read-chunk').setValue('8192')
+    expect(find('read-chunk-bytes').text()).toBe('= 64.0 KiB per read()')
+    expect(find('read-chunk-hint').text()).toContain('sweet spot: 10–100 KB')
+    await find('read-chunk').setValue('4')
+    expect(find('read-chunk-hint').text()).toContain('tiny chunks are ~100× slower')
+    for (const bad of ['0', '-2', '1.5', '999999999999']) {
+      await find('read-chunk').setValue(bad)
+      expect(find('read-run').attributes('disabled'), bad).toBeDefined()
+      expect(find('read-chunk-hint').text(), bad).toContain('Chunk size must be a whole number of items from 1 to 134217728 (1 GiB of float64)')
+    }
+    await find('read-mode-eager').find('input').setValue(true)
+    expect(find('read-run').attributes('disabled')).toBeUndefined()
+    expect(find('read-chunk-hint').text()).toContain('no chunks')
+  })
+
+  test('errors name the file and the problem; the tab keeps working', async () => {
+    const read = await mountRead('errors')
+    const cases: [string, string, RegExp][] = [
+      [join(dir, 'missing.bin'), 'lazyChunk', /missing\.bin: does not exist/],
+      [dir, 'lazyItem', /is a directory/],
+      ['/dev/zero', 'eager', /character device; only regular files can be read/]
+    ]
+    const odd = join(dir, 'odd.bin')
+    writeFileSync(odd, new Uint8Array(8 * 4 + 5))
+    cases.push([odd, 'lazyChunk', /5 trailing bytes/])
+    const text = join(dir, 'bad.txt')
+    writeFileSync(text, '1\n2\nthree\n')
+    cases.push([text, 'text', /line 3 is not a number: "three"/])
+    for (const [path, mode, message] of cases) {
+      await find('read-path').setValue(path)
+      await find(`read-mode-${mode}`).find('input').setValue(true)
+      await find('read-run').trigger('click')
+      await until(() => find('read-error').exists() && read.runPhase === 'idle', `error for ${path}`)
+      expect(find('read-error').text()).toMatch(message)
+    }
+    const empty = join(dir, 'empty.bin')
+    writeFileSync(empty, new Uint8Array(0))
+    await find('read-path').setValue(empty)
+    await find('read-mode-lazyChunk').find('input').setValue(true)
+    await find('read-run').trigger('click')
+    await until(() => rowCount() === 1, 'empty file read')
+    expect(read.results[0]).toMatchObject({ sum: 0, count: 0 })
+    expect(find('read-error').exists()).toBe(false)
+  })
+
+  test('eager refuses files over the memory limit, explains why lazy reading exists, and reads lazily on request', async () => {
+    const read = await mountRead('eager')
+    const path = join(dir, 'eager.bin')
+    writeFileSync(path, new Uint8Array(new Float64Array(Array.from({ length: 40_000 }, (_, i) => i)).buffer))
+    read.memoryLimitMiB = 0.1
+    read.form.path = path
+    await find('read-mode-eager').find('input').setValue(true)
+    await find('read-run').trigger('click')
+    await until(() => find('read-error').exists(), 'refused')
+    const text = find('read-error').text()
+    expect(text).toContain('Eager read refused. eager.bin is 313 KiB, more than the eager memory limit of 102 KiB.')
+    expect(text).toContain('That is why lazy reading exists')
+    await find('read-lazily-instead').trigger('click')
+    await until(() => rowCount() === 1, 'read lazily instead')
+    expect(read.results[0]).toMatchObject({ mode: 'lazyChunk', count: 40_000, sum: (39_999 * 40_000) / 2 })
+    expect(find('read-error').exists()).toBe(false)
+
+    // A limit above the RAM is refused (it would swap); reset gives a quarter of the RAM.
+    await find('read-memory-limit').setValue('20000')
+    expect(find('read-run').attributes('disabled')).toBeDefined()
+    expect(find('read-status').text()).toContain("more than this machine's RAM (16.0 GiB)")
+    read.memoryLimitMiB = null
+    await flushPromises()
+    expect(find('read-memory-limit-text').text()).toContain('4.00 GiB · ¼ of RAM')
+    expect(find('read-run').attributes('disabled')).toBeUndefined()
+  })
+
+  test('the eager memory limit is kept across restarts of the app; reset forgets it', async () => {
+    const restart = (): ReturnType<typeof useReadStore> => {
+      setActivePinia(createPinia())
+      return useReadStore()
+    }
+    useReadStore().memoryLimitMiB = 512
+    await flushPromises()
+    expect(restart().memoryLimitMiB).toBe(512)
+    useReadStore().memoryLimitMiB = 'lots' // not a number: the kept limit stays
+    await flushPromises()
+    expect(restart().memoryLimitMiB).toBe(512)
+    useReadStore().memoryLimitMiB = null
+    await flushPromises()
+    expect(restart().memoryLimitMiB).toBeNull()
+    localStorage.setItem('yield-lab.read.memoryLimitMiB', '-5') // damaged: the default applies
+    expect(restart().memoryLimitMiB).toBeNull()
+  })
+
+  test('generating over an existing file asks first, then overwrites on request', async () => {
+    const read = await mountRead('overwrite')
+    read.sample.withText = false
+    await find('read-generate-toggle').trigger('click')
+    await find('read-sample-seed').setValue('3')
+    await find('read-sample-generate').trigger('click')
+    await until(() => read.genOutcome === 'done', 'first generation')
+    const firstSum = read.lastGenerated!.sum
+    await find('read-generate-toggle').trigger('click')
+    await find('read-sample-seed').setValue('3')
+    await find('read-sample-name').setValue('sample-1MiB-seed3')
+    await find('read-sample-generate').trigger('click')
+    await until(() => find('read-overwrite').exists(), 'asked')
+    expect(find('read-overwrite').text()).toContain(`${join(dir, 'overwrite', 'sample-1MiB-seed3.bin')} already exists`)
+    await find('read-overwrite-yes').trigger('click')
+    await until(() => read.genOutcome === 'done', 'overwritten')
+    expect(read.lastGenerated!.sum).toBe(firstSum)
+    expect(readdirSync(join(dir, 'overwrite')).sort()).toEqual(['sample-1MiB-seed3.bin', 'sample-1MiB-seed3.json'])
+  })
+
+  test('cancel mid-file stops the run, closes its generator, adds no row', async () => {
+    const read = await mountRead('cancel')
+    read.sample.preset = 'custom'
+    read.sample.customMiB = 8
+    read.sample.withText = false
+    await read.generate()
+    expect(read.genOutcome).toBe('done')
+    await find('read-mode-lazyItem').find('input').setValue(true)
+    await find('read-chunk').setValue('1')
+    await find('read-run').trigger('click')
+    await until(() => (read.progress?.stats['items'] ?? 0) > 0, 'progress arrived')
+    expect(find('read-run').text()).toBe('Cancel')
+    expect(find('read-live-items').text()).not.toBe('0')
+    await find('read-run').trigger('click')
+    await until(() => read.runPhase === 'idle', 'cancelled')
+    expect(read.lastOutcome).toBe('cancelled')
+    expect(find('read-status').text()).toContain('Cancelled')
+    expect(rowCount()).toBe(0)
+    expect(jobs.openJobs()).toEqual([])
+    expect(read.rssSamples.length).toBeGreaterThan(0)
+  })
+})

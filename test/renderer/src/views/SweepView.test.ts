@@ -1,0 +1,177 @@
+/**
+ * The Benchmark tab against the real main-process handlers and a real sweep job in a worker
+ * (in-process lab), with history in a temporary data directory. The chart itself is stubbed
+ * (happy-dom has no canvas); what it is given is checked, and its mapping is tested in sweepChart.test.ts.
+ */
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { defineComponent, h } from 'vue'
+import SweepView from '@renderer/views/SweepView.vue'
+import { defaultSweepForm, sweepArgsFromForm, useSweepStore } from '@renderer/stores/sweep'
+import type { ChartRun } from '@renderer/charts/sweepChart'
+import { sweepJson } from '@shared/sweepExport'
+import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
+import { writeSampleData } from '../../../../src/main/lab/read/sampleData'
+import { installInProcessLab } from '../../../support/inProcessLab'
+import { until } from '../../../support/until'
+
+let root: string
+let small: string
+let medium: string
+let dataDirectory: string
+let jobs: JobHost
+const mounted: VueWrapper[] = []
+/** What the stubbed chart was last given. */
+let chartProps: { runs: readonly ChartRun[]; view: string } | undefined
+
+const ChartStub = defineComponent({
+  props: { runs: { type: Array, required: true }, view: { type: String, required: true }, yLog: Boolean, hiddenModes: { type: Array, required: true } },
+  setup(props) {
+    return () => {
+      chartProps = { runs: props.runs as ChartRun[], view: props.view }
+      return h('div', { 'data-testid': 'chart-stub' }, `${props.runs.length} runs`)
+    }
+  }
+})
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'yield-lab-bench-ui-'))
+  small = writeSampleData({ directory: root, name: 'small', bytes: 64 * 1024, seed: 1, withText: true }).binaryPath
+  medium = writeSampleData({ directory: root, name: 'medium', bytes: 4 * 1024 * 1024, seed: 2 }).binaryPath
+})
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+beforeEach(() => {
+  dataDirectory = mkdtempSync(join(root, 'app-'))
+  jobs = installInProcessLab({ dataDirectory }).jobs
+  setActivePinia(createPinia())
+  chartProps = undefined
+})
+afterEach(async () => {
+  for (const wrapper of mounted.splice(0)) wrapper.unmount()
+  await jobs.closeAll()
+})
+
+function mountView(): VueWrapper {
+  const wrapper = mount(SweepView, { attachTo: document.body, global: { stubs: { SweepChart: ChartStub } } })
+  mounted.push(wrapper)
+  return wrapper
+}
+
+function historyFiles(): string[] {
+  try {
+    return readdirSync(join(dataDirectory, 'sweeps'))
+  } catch {
+    return []
+  }
+}
+
+describe('the form', () => {
+  test('makes the job arguments, or says what is wrong', () => {
+    const form = defaultSweepForm()
+    expect(sweepArgsFromForm(form)).toEqual({ error: 'Choose a data file to sweep.' })
+    form.path = '/data/x.bin'
+    const made = sweepArgsFromForm(form, '1.2.3')
+    expect(made).toMatchObject({ runs: (21 * 3 + 1) * 3, args: { path: '/data/x.bin', grid: { kind: 'log2', minItems: 1, maxItems: 1048576 }, appVersion: '1.2.3' } })
+    expect('args' in made && made.args.textPath).toBe(undefined)
+    form.minChunk = 4096
+    form.maxChunk = 16
+    expect(sweepArgsFromForm(form)).toEqual({ error: expect.stringContaining('larger than the largest') })
+    form.minChunk = 1
+    form.modes = { lazyItem: false, lazyChunk: false, text: false }
+    expect(sweepArgsFromForm(form)).toEqual({ error: 'Choose at least one mode.' })
+  })
+})
+
+describe('the Benchmark tab', () => {
+  test('a sweep from the form: points arrive live, the run is kept in history, the chart gets it', async () => {
+    const wrapper = mountView()
+    const store = useSweepStore()
+    expect(wrapper.find('[data-testid="sweep-empty"]').exists()).toBe(true)
+    await wrapper.find('[data-testid="sweep-path"]').setValue(small)
+    await wrapper.find('[data-testid="sweep-max-chunk"]').setValue('1024')
+    await wrapper.find('[data-testid="sweep-repeats"]').setValue('1')
+    await wrapper.find('[data-testid="sweep-cap"]').setValue('50')
+    expect(wrapper.find('[data-testid="sweep-plan"]').text()).toContain('34 runs')
+    const counts: number[] = []
+    const stop = store.$subscribe(() => counts.push(store.measurements.length))
+    await wrapper.find('form').trigger('submit')
+    await until(() => store.phase === 'done', 'the sweep to complete')
+    stop()
+    expect(store.measurements).toHaveLength(34)
+    expect(store.finished).toMatchObject({ status: 'complete', plannedRuns: 34 })
+    // The chart saw the run before it was finished: points appear as measured.
+    expect(counts.some((n) => n > 0 && n < 34)).toBe(true)
+    await until(() => store.savedId !== undefined, 'the run to be saved')
+    expect(historyFiles()).toEqual([`${store.savedId}.json`])
+    await flushPromises()
+    expect(wrapper.find('[data-testid="sweep-status"]').text()).toMatch(/^Complete: 34 runs/)
+    expect(wrapper.find('[data-testid="sweep-saved"]').text()).toBe('Kept in history.')
+    expect(chartProps?.runs).toHaveLength(1)
+    expect(chartProps?.runs[0]).toMatchObject({ primary: true, label: 'small.bin' })
+    expect(chartProps?.runs[0]?.run.measurements).toHaveLength(34)
+    expect(wrapper.findAll('[data-testid="sweep-table"] tbody tr')).toHaveLength(11)
+    expect(wrapper.findAll('[data-testid="sweep-history"] tbody tr')).toHaveLength(1)
+    expect(jobs.openJobs()).toEqual([])
+  })
+
+  test('cancel keeps the points measured so far; they can be saved', async () => {
+    const wrapper = mountView()
+    const store = useSweepStore()
+    Object.assign(store.form, { path: medium, maxChunk: 64, repeats: 3, timeCapMs: 250 })
+    const running = store.run()
+    await until(() => store.measurements.length >= 2, 'two runs to be measured')
+    await store.cancel()
+    await running
+    expect(store.phase).toBe('cancelled')
+    const kept = store.measurements.length
+    expect(store.finished).toMatchObject({ status: 'cancelled' })
+    expect(store.finished!.measurements).toHaveLength(kept)
+    expect(historyFiles()).toEqual([])
+    await flushPromises()
+    expect(wrapper.find('[data-testid="sweep-status"]').text()).toBe(`Cancelled after ${kept} of ${store.progress.planned} runs: the measured points are kept.`)
+    await wrapper.find('[data-testid="sweep-save"]').trigger('click')
+    await until(() => historyFiles().length === 1, 'the partial run to be saved')
+    expect(jobs.openJobs()).toEqual([])
+  })
+
+  test('a bad file is a clear error and leaves nothing running', async () => {
+    const wrapper = mountView()
+    const store = useSweepStore()
+    Object.assign(store.form, { path: join(root, 'missing.bin'), maxChunk: 64 })
+    await store.run()
+    expect(store.phase).toBe('failed')
+    await flushPromises()
+    expect(wrapper.find('[data-testid="sweep-error"]').text()).toContain('missing.bin: does not exist')
+    expect(jobs.openJobs()).toEqual([])
+    expect(store.currentRun).toBeUndefined()
+  })
+
+  test('import: a colleague’s JSON is overlaid; corrupt JSON is refused and writes nothing; delete removes a run', async () => {
+    const wrapper = mountView()
+    const store = useSweepStore()
+    expect(await store.importJson('{"format": "yield-lab-sweep/1"', 'broken.json')).toBeUndefined()
+    await flushPromises()
+    expect(wrapper.find('[data-testid="import-error"]').text()).toContain('broken.json was not imported: This is not valid JSON')
+    expect(historyFiles()).toEqual([])
+
+    Object.assign(store.form, { path: small, maxChunk: 64, repeats: 1, timeCapMs: 50 })
+    await store.run()
+    const exported = sweepJson(store.exportRun!)
+    const imported = await store.importJson(exported, 'colleague.json')
+    expect(imported).toBeDefined()
+    expect(store.overlayIds).toEqual([imported!.id])
+    await flushPromises()
+    expect(chartProps?.runs.map((r) => r.primary)).toEqual([true, false])
+    expect(historyFiles()).toHaveLength(2)
+
+    await store.deleteRun(imported!.id)
+    expect(store.overlayIds).toEqual([])
+    expect(historyFiles()).toHaveLength(1)
+    await flushPromises()
+    expect(chartProps?.runs).toHaveLength(1)
+  })
+})

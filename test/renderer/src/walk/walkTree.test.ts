@@ -1,0 +1,225 @@
+/**
+ * The Browse tab's pure parts: the tree built from walk items (totals, order, errors in place,
+ * bottom-up arrival), the form-to-arguments rules, and the Python it shows.
+ */
+import { describe, expect, test } from 'vitest'
+import type { WalkDirItem, WalkErrorItem, WalkItem } from '@shared/walkJob'
+import { pyNames, pyStr, stageLine, tripleRepr, walkPythonCode } from '@renderer/walk/pythonEquivalent'
+import { defaultWalkForm, filterStages, parseExtensions, sameWalk, walkArgsFromForm } from '@renderer/walk/walkOptions'
+import { ROW_DIR, ROW_ERROR, ROW_FILE, WalkTree, type Rows } from '@renderer/walk/walkTree'
+import { formatBytes, formatDuration } from '@shared/format'
+
+function dir(dirpath: string, parent: string | null, name: string, dirnames: string[], files: Record<string, number>, extra: Partial<WalkDirItem> = {}): WalkDirItem {
+  return {
+    kind: 'dir',
+    dirpath,
+    parent,
+    name,
+    dirnames,
+    dirTypes: 'd'.repeat(dirnames.length),
+    filenames: Object.keys(files),
+    fileTypes: 'f'.repeat(Object.keys(files).length),
+    sizes: Object.values(files),
+    dropped: 0,
+    droppedBytes: 0,
+    ...extra
+  }
+}
+
+function error(path: string, parent: string | null, name: string, code: WalkErrorItem['error']['code'] = 'NOT_FOUND'): WalkErrorItem {
+  return { kind: 'error', error: { code, message: `${path}: does not exist`, path }, parent, name }
+}
+
+/** A small tree, top-down: /t { a { a1 { deep.bin } x.txt } b { big.iso } root.txt } */
+const topDown: WalkItem[] = [
+  dir('/t', null, '/t', ['a', 'b'], { 'root.txt': 10 }),
+  dir('/t/a', '/t', 'a', ['a1'], { 'x.txt': 5 }),
+  dir('/t/a/a1', '/t/a', 'a1', [], { 'deep.bin': 1000 }),
+  dir('/t/b', '/t', 'b', [], { 'big.iso': 300 })
+]
+
+function names(tree: WalkTree, rows: Rows): string[] {
+  const out: string[] = []
+  for (let i = 0; i < rows.length; i++) {
+    const view = tree.view(rows, i)!
+    out.push(`${'  '.repeat(view.depth)}${view.kind === 'dir' ? `${view.name}/` : view.name}${view.kind === 'error' ? ' !' : ''}`)
+  }
+  return out
+}
+
+describe('WalkTree', () => {
+  test('adds sizes up the tree like ncdu and counts like the walk summary', () => {
+    const tree = new WalkTree('/t')
+    for (const item of topDown) tree.apply(item)
+    expect(tree.root.totalBytes).toBe(1315)
+    expect(tree.root.totalFiles).toBe(4)
+    expect(tree.root.totalDirs).toBe(4)
+    expect(tree.root.childByName.get('a')!.totalBytes).toBe(1005)
+    expect(tree.counters).toEqual({ dirs: 4, files: 4, bytes: 1315, errors: 0, keptFiles: 4, keptBytes: 1315 })
+    expect(tree.matches({ dirs: 4, files: 4, bytes: 1315, errors: 0, keptFiles: 4, keptBytes: 1315 })).toBe(true)
+  })
+
+  test('shows only expanded directories, sorted by size, name or os.walk order, directories first', () => {
+    const tree = new WalkTree('/t')
+    for (const item of topDown) tree.apply(item)
+    const bySize = { key: 'size', descending: true } as const
+    expect(names(tree, tree.flatten(bySize))).toEqual(['/t/', '  a/', '  b/', '  root.txt'])
+    tree.root.childByName.get('a')!.expanded = true
+    expect(names(tree, tree.flatten(bySize))).toEqual(['/t/', '  a/', '    a1/', '    x.txt', '  b/', '  root.txt'])
+    expect(names(tree, tree.flatten({ key: 'name', descending: true }))).toEqual(['/t/', '  b/', '  a/', '    a1/', '    x.txt', '  root.txt'])
+    expect(names(tree, tree.flatten({ key: 'walk', descending: false }))).toEqual(['/t/', '  a/', '    a1/', '    x.txt', '  b/', '  root.txt'])
+    const rows = tree.flatten(bySize)
+    const a = tree.view(rows, 1)!
+    expect(a).toMatchObject({ kind: 'dir', bytes: 1005, files: 2, status: 'listed', expanded: true })
+    expect(a.share).toBeCloseTo(1005 / 1315)
+    expect(tree.view(rows, 3)).toMatchObject({ kind: 'file', name: 'x.txt', bytes: 5, type: 'f' })
+  })
+
+  test('re-sorts by size as sizes grow while streaming', () => {
+    const tree = new WalkTree('/t')
+    tree.apply(dir('/t', null, '/t', ['small', 'large'], {}))
+    tree.apply(dir('/t/small', '/t', 'small', [], { f: 10 }))
+    const order = { key: 'size', descending: true } as const
+    expect(names(tree, tree.flatten(order))).toEqual(['/t/', '  small/', '  large/'])
+    tree.apply(dir('/t/large', '/t', 'large', [], { g: 99 }))
+    expect(names(tree, tree.flatten(order))).toEqual(['/t/', '  large/', '  small/'])
+  })
+
+  test('bottom-up: children arrive first and hang under their ancestors at once, totals agree with top-down', () => {
+    const bottomUp = [topDown[2]!, topDown[1]!, topDown[3]!, topDown[0]!]
+    const tree = new WalkTree('/t')
+    tree.apply(bottomUp[0]!)
+    // /t/a/a1 arrived before /t/a: /t/a is there already, pending.
+    const a = tree.root.childByName.get('a')!
+    expect(a.listed).toBe(false)
+    expect(a.childByName.get('a1')!.listed).toBe(true)
+    expect(tree.root.totalBytes).toBe(1000)
+    for (const item of bottomUp.slice(1)) tree.apply(item)
+    expect(tree.root.subdirs.map((node) => node.name)).toEqual(['a', 'b'])
+    expect(tree.counters).toEqual({ dirs: 4, files: 4, bytes: 1315, errors: 0, keptFiles: 4, keptBytes: 1315 })
+    expect(tree.root.totalBytes).toBe(1315)
+    expect(a.totalDirs).toBe(2)
+  })
+
+  test('a top ending with a separator, and Windows-style separators, match directories by parent and name', () => {
+    const tree = new WalkTree('C:\\data\\')
+    tree.apply(dir('C:\\data\\x\\y', 'C:\\data\\x', 'y', [], { f: 1 }))
+    tree.apply(dir('C:\\data\\x', 'C:\\data\\', 'x', ['y'], {}))
+    tree.apply(dir('C:\\data\\', null, 'C:\\data\\', ['x'], {}))
+    expect(tree.root.childByName.get('x')!.childByName.get('y')!.listed).toBe(true)
+    expect(tree.root.subdirs).toHaveLength(1)
+    expect(tree.root.totalBytes).toBe(1)
+  })
+
+  test('errors show where they happened: on the directory row, on a file row, or as their own row', () => {
+    const tree = new WalkTree('/t')
+    tree.apply(dir('/t', null, '/t', ['gone', 'ok'], { 'vanished.txt': 0 }))
+    tree.apply(error('/t/gone', '/t', 'gone'))
+    tree.apply(error('/t/vanished.txt', '/t', 'vanished.txt'))
+    tree.apply(error('/t/ghost', '/t', 'ghost', 'MALFORMED_DATA'))
+    tree.apply(dir('/t/ok', '/t', 'ok', [], {}))
+    tree.ended = true
+    const rows = tree.flatten({ key: 'name', descending: false })
+    expect(names(tree, rows)).toEqual(['/t/', '  gone/', '  ok/', '  vanished.txt', '  ghost !'])
+    expect(tree.view(rows, 1)).toMatchObject({ status: 'error', error: { code: 'NOT_FOUND', path: '/t/gone' } })
+    expect(tree.view(rows, 3)).toMatchObject({ kind: 'file', error: { path: '/t/vanished.txt' } })
+    expect(tree.view(rows, 4)).toMatchObject({ kind: 'error', error: { code: 'MALFORMED_DATA' } })
+    expect(rows.kinds).toEqual([ROW_DIR, ROW_DIR, ROW_DIR, ROW_FILE, ROW_ERROR])
+    expect(tree.root.totalErrors).toBe(3)
+    expect(tree.counters.errors).toBe(3)
+  })
+
+  test('directories not walked say why once the walk ended: symlink not followed, or not walked', () => {
+    const tree = new WalkTree('/t')
+    tree.apply(dir('/t', null, '/t', ['link', 'later'], {}, { dirTypes: 'ld' }))
+    const rows = () => tree.flatten({ key: 'walk', descending: false })
+    expect([tree.view(rows(), 1)!.status, tree.view(rows(), 2)!.status]).toEqual(['pending', 'pending'])
+    tree.ended = true
+    expect([tree.view(rows(), 1)!.status, tree.view(rows(), 2)!.status]).toEqual(['link', 'unwalked'])
+  })
+
+  // Its speed is measured by `npm run bench -- --only browse`.
+  test('a 200,000-entry tree applies and flattens completely, each directory sorted', () => {
+    const tree = new WalkTree('/big')
+    const subdirs = Array.from({ length: 400 }, (_, i) => `d${i}`)
+    tree.apply(dir('/big', null, '/big', subdirs, {}))
+    const files: Record<string, number> = {}
+    for (let f = 0; f < 500; f++) files[`file-${f}.dat`] = f
+    for (const name of subdirs) tree.apply(dir(`/big/${name}`, '/big', name, [], files))
+    expect(tree.counters.files).toBe(200_000)
+    for (const node of tree.root.subdirs) node.expanded = true
+    const rows = tree.flatten({ key: 'size', descending: true })
+    expect(rows.length).toBe(1 + 400 + 200_000)
+    // Every directory's 500 files follow it, largest first.
+    const last = tree.root.subdirs.at(-1)!
+    const lastRows = Array.from({ length: 501 }, (_, i) => tree.view(rows, rows.length - 501 + i)!)
+    expect(lastRows[0]).toMatchObject({ kind: 'dir', node: last })
+    expect(lastRows.slice(1).map((row) => row.bytes)).toEqual(Array.from({ length: 500 }, (_, i) => 499 - i))
+  })
+})
+
+describe('Browse form', () => {
+  test('extensions and patterns become filter / filterfalse stages', () => {
+    expect(parseExtensions(' py, .txt;tar.gz  .py ')).toEqual(['.py', '.txt', '.tar.gz'])
+    const form = { ...defaultWalkForm(), top: '/x', glob: '*.py', extensions: 'pyc tmp', extensionMode: 'drop' as const }
+    expect(filterStages(form)).toEqual([
+      { fn: 'filter', test: 'fnmatch', pattern: '*.py' },
+      { fn: 'filterfalse', test: 'endswith', suffixes: ['.pyc', '.tmp'] }
+    ])
+    expect(walkArgsFromForm(form)).toMatchObject({ ok: true, args: { top: '/x', topdown: true, followlinks: false } })
+  })
+
+  test('problems are reported for the field that has them', () => {
+    expect(walkArgsFromForm(defaultWalkForm())).toMatchObject({ ok: false, field: 'top' })
+    expect(walkArgsFromForm({ ...defaultWalkForm(), top: 'x\0' })).toMatchObject({ ok: false, field: 'top' })
+    expect(walkArgsFromForm({ ...defaultWalkForm(), top: '/x', glob: '*'.repeat(300) })).toMatchObject({ ok: false, field: 'glob' })
+    expect(walkArgsFromForm({ ...defaultWalkForm(), top: '/x', extensions: `.${'e'.repeat(80)}` })).toMatchObject({ ok: false, field: 'extensions' })
+    expect(sameWalk({ top: '/x' }, { top: '/x', topdown: true, followlinks: false, files: [] })).toBe(true)
+    expect(sameWalk({ top: '/x' }, { top: '/x', topdown: false })).toBe(false)
+  })
+})
+
+describe('Python equivalent', () => {
+  test('repr of strings as CPython writes it', () => {
+    expect(pyStr('plain')).toBe("'plain'")
+    expect(pyStr("it's")).toBe('"it\'s"')
+    expect(pyStr(`it's "x"`)).toBe(`'it\\'s "x"'`)
+    expect(pyStr('new\nline\ttab\\')).toBe("'new\\nline\\ttab\\\\'")
+    expect(pyStr('\u0000\u007f\u00a0é😀\uFFFD')).toBe("'\\x00\\x7f\\xa0é😀\uFFFD'")
+    expect(pyStr('\u200b')).toBe("'\\u200b'")
+    expect(pyNames(['a', 'b', 'c'], 2)).toBe("['a', 'b', … 1 more]")
+    expect(tripleRepr({ dirpath: './', dirnames: ['subdir1', 'subdir2'], filenames: ['oswalk.py', 'file_top'] })).toBe(
+      "('./', ['subdir1', 'subdir2'], ['oswalk.py', 'file_top'])"
+    )
+  })
+
+  test('the program spells out the walk and the pipeline, importing only what it uses', () => {
+    expect(walkPythonCode({ top: '/data' })).toContain(
+      "for dirpath, dirnames, filenames in os.walk(top, topdown=True, onerror=errors.append, followlinks=False):\n    shown[dirpath] = [(name, file_size(dirpath, name)) for name in filenames]"
+    )
+    expect(walkPythonCode({ top: '/data' })).not.toContain('fnmatch')
+    const code = walkPythonCode({
+      top: "/it's",
+      topdown: false,
+      followlinks: true,
+      files: [
+        { fn: 'filter', test: 'fnmatch', pattern: '*.py' },
+        { fn: 'filterfalse', test: 'endswith', suffixes: ['.pyc', '.tmp'] }
+      ]
+    })
+    expect(code).toContain('top = "/it\'s"')
+    expect(code).toContain('from fnmatch import fnmatch\nfrom itertools import filterfalse')
+    expect(code).toContain("    files = filter(lambda name: fnmatch(name, '*.py'), filenames)\n    files = filterfalse(lambda name: name.endswith(('.pyc', '.tmp')), files)")
+    expect(code).toContain('topdown=False, onerror=errors.append, followlinks=True')
+    expect(stageLine({ fn: 'filter', test: 'endswith', suffixes: ['.log'] }, 'files')).toBe("files = filter(lambda name: name.endswith('.log'), files)")
+  })
+
+  test('sizes and durations read like ncdu', () => {
+    expect(formatBytes(0)).toBe('0 B')
+    expect(formatBytes(1023)).toBe('1023 B')
+    expect(formatBytes(1536)).toBe('1.50 KiB')
+    expect(formatBytes(5 * 1024 ** 3)).toBe('5.00 GiB')
+    expect(formatDuration(42.4)).toBe('42 ms')
+    expect(formatDuration(1530)).toBe('1.5 s')
+  })
+})
