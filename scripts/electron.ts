@@ -126,18 +126,29 @@ export function zipName(electron: ElectronPackage): string {
   return `electron-v${electron.version}-${electron.platform}-${electron.arch}.zip`
 }
 
-/** Where the download comes from: ELECTRON_MIRROR (or its npm config forms) and ELECTRON_CUSTOM_DIR, as @electron/get reads them. */
+/** The first of these variables that is set: @electron/get reads its mirror settings from them in this order. */
+function firstSet(env: Env, names: string[]): string | undefined {
+  return names.map((name) => env[name]).find((value) => value)
+}
+
+/** ELECTRON_MIRROR (or its npm config forms) and ELECTRON_CUSTOM_DIR, as @electron/get reads them. */
+function mirrorOptions(env: Env): { mirror?: string; customDir?: string } {
+  const mirror = firstSet(env, ['npm_config_electron_mirror', 'NPM_CONFIG_ELECTRON_MIRROR', 'npm_package_config_electron_mirror', 'ELECTRON_MIRROR'])
+  const customDir = firstSet(env, [
+    'npm_config_electron_customdir',
+    'NPM_CONFIG_ELECTRON_CUSTOM_DIR',
+    'npm_config_electron_custom_dir',
+    'npm_package_config_electron_customDir',
+    'npm_package_config_electron_custom_dir',
+    'ELECTRON_CUSTOM_DIR'
+  ])
+  return { ...(mirror === undefined ? {} : { mirror }), ...(customDir === undefined ? {} : { customDir }) }
+}
+
+/** Where the download comes from. */
 export function downloadUrl(electron: ElectronPackage, env: Env = process.env): string {
-  const pick = (names: string[], fallback: string): string => names.map((name) => env[name]).find((value) => value) ?? fallback
-  const base = pick(
-    ['npm_config_electron_mirror', 'NPM_CONFIG_ELECTRON_MIRROR', 'npm_package_config_electron_mirror', 'ELECTRON_MIRROR'],
-    'https://github.com/electron/electron/releases/download/'
-  )
-  const directory = pick(
-    ['npm_config_electron_customdir', 'NPM_CONFIG_ELECTRON_CUSTOM_DIR', 'npm_config_electron_custom_dir', 'npm_package_config_electron_customDir', 'npm_package_config_electron_custom_dir', 'ELECTRON_CUSTOM_DIR'],
-    `v${electron.version}`
-  ).replace('{{ version }}', electron.version)
-  return `${base}${directory}/${zipName(electron)}`
+  const { mirror = 'https://github.com/electron/electron/releases/download/', customDir = `v${electron.version}` } = mirrorOptions(env)
+  return `${mirror}${customDir.replace('{{ version }}', electron.version)}/${zipName(electron)}`
 }
 
 /**
@@ -217,6 +228,7 @@ export async function installElectron(electron: ElectronPackage, options: Downlo
       cacheRoot: env['electron_config_cache'] || undefined,
       force: env['force_no_cache'] === 'true',
       checksums,
+      mirrorOptions: mirrorOptions(env),
       downloadOptions: {
         quiet: true,
         signal: controller.signal,
