@@ -1,3 +1,5 @@
+import { once } from 'node:events'
+import type { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { JobHost } from '../../src/main/lab/jobHost'
 import { createTestJobHost, type RecordedEvent } from '../support/jobHost'
@@ -5,9 +7,17 @@ import { rejectedLabError } from '../support/labErrors'
 
 let host: JobHost
 let events: RecordedEvent[]
+let workers: Worker[]
 
 function setup(): void {
-  ;({ host, events } = createTestJobHost())
+  ;({ host, events, workers } = createTestJobHost())
+}
+
+/** Kills a job's worker from outside, as the OS or a crash would, and waits until it is gone. */
+async function killWorker(worker: Worker): Promise<void> {
+  const exited = once(worker, 'exit')
+  await worker.terminate()
+  await exited
 }
 
 afterEach(async () => {
@@ -124,5 +134,50 @@ describe('remote generators', () => {
     host.open('owner', 'range', { start: 0, stop: 1 })
     host.open('owner', 'range', { start: 0, stop: 1 })
     expect(() => host.open('owner', 'range', { start: 0, stop: 1 })).toThrow(expect.objectContaining({ code: 'UNAVAILABLE' }))
+  })
+
+})
+
+describe('a worker that dies', () => {
+  test('while idle: the next pull rejects with WORKER_DIED and the exit code, never a normal end', async () => {
+    setup()
+    const { id } = host.open('owner', 'range', { start: 0, stop: 1000 })
+    expect((await host.next('owner', id, 5)).items).toEqual([0, 1, 2, 3, 4])
+    await killWorker(workers[0]!)
+    const error = await rejectedLabError(host.next('owner', id, 5))
+    expect(error.code).toBe('WORKER_DIED')
+    expect(error.message).toMatch(new RegExp(`^range job ${id} stopped: its worker thread exited \\(exit code 1\\)`))
+    // Reported once; then it is closed, as a generator is after it raised.
+    expect(await host.next('owner', id, 5)).toEqual({ items: [], done: true, state: 'closed' })
+    expect(host.openJobs()).toEqual([])
+  })
+
+  test('before its first pull: the first pull rejects with WORKER_DIED', async () => {
+    setup()
+    const { id } = host.open('owner', 'range', { start: 0, stop: 10 })
+    await killWorker(workers[0]!)
+    expect((await rejectedLabError(host.next('owner', id, 1))).code).toBe('WORKER_DIED')
+  })
+
+  test('during a batch: the pull in flight rejects with WORKER_DIED', async () => {
+    setup()
+    const { id } = host.open('owner', 'range', { start: 0, stop: 100, delayMs: 10_000 })
+    const pending = host.next('owner', id, 100)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(host.openJobs('owner')[0]?.state).toBe('running')
+    await killWorker(workers[0]!)
+    expect((await rejectedLabError(pending)).code).toBe('WORKER_DIED')
+    expect(host.openJobs()).toEqual([])
+  })
+
+  test('throw() after the death gets WORKER_DIED too; return() just closes it', async () => {
+    setup()
+    const a = host.open('owner', 'range', { start: 0, stop: 10 })
+    const b = host.open('owner', 'range', { start: 0, stop: 10 })
+    await killWorker(workers[0]!)
+    await killWorker(workers[1]!)
+    expect((await rejectedLabError(host.throw('owner', a.id, 'stop'))).code).toBe('WORKER_DIED')
+    expect(await host.return('owner', b.id)).toEqual({ items: [], done: true, state: 'closed' })
+    expect(await host.next('owner', b.id, 1)).toEqual({ items: [], done: true, state: 'closed' })
   })
 })

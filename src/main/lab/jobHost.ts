@@ -31,6 +31,8 @@ interface Job {
   cancelFlag: Int32Array
   /** The request in flight, if any: one at a time, like a Python generator. */
   pending?: { resolve(reply: JobReply): void; settled: Promise<unknown> }
+  /** The worker died while no request was in flight: the next pull gets this error. */
+  death?: LabError
 }
 
 const CLOSED_JOBS_KEPT = 1000
@@ -52,8 +54,8 @@ export class JobHost {
     const job: Job = { id: `job-${++this.lastId}`, kind, owner, state: 'created', cancelFlag: new Int32Array(cancelFlag) }
     job.worker = this.options.createWorker({ kind, args: parsed.output, cancelFlag })
     job.worker.on('message', (reply: JobReply) => this.receive(job, reply))
-    job.worker.on('error', (error) => this.fail(job, new LabError('INTERNAL', `${kind} job failed: ${error.message}`)))
-    job.worker.on('exit', () => this.fail(job, new LabError('INTERNAL', `${kind} job stopped unexpectedly.`)))
+    job.worker.on('error', (error) => this.die(job, `${kind} job ${job.id} failed in its worker thread: ${error.message}`))
+    job.worker.on('exit', (exitCode) => this.die(job, `${kind} job ${job.id} stopped: its worker thread exited (exit code ${exitCode}) before the job ended.`))
     this.jobs.set(job.id, job)
     this.forgetOldClosedJobs()
     return this.handle(job)
@@ -75,6 +77,8 @@ export class JobHost {
       Atomics.notify(job.cancelFlag, 0)
       await job.pending.settled.catch(() => undefined)
     }
+    // Closing a generator whose worker died is fine, as close() is after an exception.
+    job.death = undefined
     if (job.state === 'closed') return { items: [], done: true, state: 'closed' }
     return this.request(job, { op: 'return' })
   }
@@ -111,6 +115,12 @@ export class JobHost {
     if (job.pending !== undefined) {
       throw new LabError('JOB_BUSY', `Generator ${job.id} is already executing; wait for it or return() it.`)
     }
+    const death = job.death
+    if (death !== undefined && request.op !== 'return') {
+      // Reported once, like an exception out of a Python generator; after that it is closed.
+      job.death = undefined
+      return Promise.reject(death)
+    }
     if (job.state === 'closed' || job.worker === undefined) {
       if (request.op === 'throw') throw new LabError('THROWN', request.message)
       return Promise.resolve({ items: [], done: true, state: 'closed' })
@@ -144,9 +154,12 @@ export class JobHost {
     else job.pending?.resolve(reply)
   }
 
-  private fail(job: Job, error: LabError): void {
+  /** A worker that ends before its job did is an error, never a normal end: whether a pull was in flight or not. */
+  private die(job: Job, message: string): void {
     if (job.state === 'closed') return
-    job.pending?.resolve({ type: 'error', error: error.toInfo() })
+    const error = new LabError('WORKER_DIED', message)
+    if (job.pending !== undefined) job.pending.resolve({ type: 'error', error: error.toInfo() })
+    else job.death = error
     this.finish(job)
   }
 
