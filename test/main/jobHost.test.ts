@@ -136,6 +136,24 @@ describe('remote generators', () => {
     expect(() => host.open('owner', 'range', { start: 0, stop: 1 })).toThrow(expect.objectContaining({ code: 'UNAVAILABLE' }))
   })
 
+  test('a bounded number of workers runs across all owners, and the refusal says how to free one', async () => {
+    ;({ host, events, workers } = createTestJobHost({ maxOpenJobsPerOwner: 2, maxLiveWorkers: 3 }))
+    host.open('window-1', 'range', { start: 0, stop: 1 })
+    const done = host.open('window-1', 'range', { start: 0, stop: 1 })
+    host.open('window-2', 'range', { start: 0, stop: 1 })
+    expect(() => host.open('window-3', 'range', { start: 0, stop: 1 })).toThrow(
+      expect.objectContaining({ code: 'UNAVAILABLE', message: expect.stringMatching(/^3 generators are running or open across all windows.*\(3\)\. Cancel a run, or finish or close/) })
+    )
+    // A generator that ran to its end gives its worker back.
+    await host.next('window-1', done.id, 10)
+    expect(host.open('window-3', 'range', { start: 0, stop: 1 }).state).toBe('created')
+  })
+
+  test('the default cap on workers is at least 8', () => {
+    ;({ host, events, workers } = createTestJobHost({ maxOpenJobsPerOwner: 1 }))
+    for (let owner = 0; owner < 8; owner++) host.open(`window-${owner}`, 'range', { start: 0, stop: 1 })
+    expect(host.openJobs()).toHaveLength(8)
+  })
 })
 
 describe('a worker that dies', () => {

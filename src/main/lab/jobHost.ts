@@ -3,6 +3,7 @@
  * renderer. The renderer pulls batches; return() closes the generator (its finally runs, files
  * close) and also cancels a batch in flight. Jobs of a renderer that reloads or goes away are closed.
  */
+import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
 import * as v from 'valibot'
 import type { GeneratorState, JobBatch, JobHandle } from '../../shared/contract'
@@ -20,6 +21,8 @@ export interface JobHostOptions {
   onLog(owner: Owner, id: string, line: string): void
   /** Open (not yet closed) generators one renderer may hold at once. */
   maxOpenJobsPerOwner?: number
+  /** Live job workers across all renderers (default: 8, or twice the cores if more). */
+  maxLiveWorkers?: number
 }
 
 interface Job {
@@ -49,6 +52,15 @@ export class JobHost {
     const limit = this.options.maxOpenJobsPerOwner ?? 64
     if (this.openJobs(owner).length >= limit) {
       throw new LabError('UNAVAILABLE', `Too many open generators (${limit}); close some before opening more.`)
+    }
+    const liveLimit = this.options.maxLiveWorkers ?? Math.max(8, 2 * availableParallelism())
+    const live = [...this.jobs.values()].filter((job) => job.worker !== undefined).length
+    if (live >= liveLimit) {
+      throw new LabError(
+        'UNAVAILABLE',
+        `${live} generators are running or open across all windows, the most the app runs at once (${liveLimit}). ` +
+          'Cancel a run, or finish or close a walk or reader (or reload a window to close its own), then try again.'
+      )
     }
     const cancelFlag = new SharedArrayBuffer(4)
     const job: Job = { id: `job-${++this.lastId}`, kind, owner, state: 'created', cancelFlag: new Int32Array(cancelFlag) }
