@@ -1,7 +1,12 @@
 import { once } from 'node:events'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, test } from 'vitest'
 import type { JobHost } from '../../src/main/lab/jobHost'
+import { writeSampleData } from '../../src/main/lab/sampleData'
+import { until } from '../support/until'
 import { createTestJobHost, type RecordedEvent } from '../support/jobHost'
 import { rejectedLabError } from '../support/labErrors'
 
@@ -197,5 +202,42 @@ describe('a worker that dies', () => {
     expect((await rejectedLabError(host.throw('owner', a.id, 'stop'))).code).toBe('WORKER_DIED')
     expect(await host.return('owner', b.id)).toEqual({ items: [], done: true, state: 'closed' })
     expect(await host.next('owner', b.id, 1)).toEqual({ items: [], done: true, state: 'closed' })
+  })
+
+  test('during a write: WORKER_DIED, the previous sample files are byte-identical and no temporary file remains', async () => {
+    setup()
+    const directory = mkdtempSync(join(tmpdir(), 'yield-lab-death-'))
+    try {
+      writeSampleData({ directory, name: 'x', bytes: 800, seed: 1, withText: true })
+      const snapshot = (): Map<string, Buffer> => new Map(readdirSync(directory).sort().map((name) => [name, readFileSync(join(directory, name))]))
+      const before = snapshot()
+      const { id } = host.open('owner', 'sampleData', { directory, name: 'x', bytes: 64 * 1024 * 1024, seed: 2, withText: true, overwrite: true })
+      const pending = host.next('owner', id, 1)
+      await until(() => events.some((event) => event.id === id && (event.progress?.completed ?? 0) > 0), 'the write is under way')
+      expect(readdirSync(directory).filter((name) => name.startsWith('.yield-lab-tmp-'))).toHaveLength(2)
+      await killWorker(workers[0]!)
+      expect((await rejectedLabError(pending)).code).toBe('WORKER_DIED')
+      expect(snapshot()).toEqual(before)
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
+  })
+
+  test('quitting mid-write (closeAll) waits for the job to close its files: previous files intact, no temporary file', async () => {
+    setup()
+    const directory = mkdtempSync(join(tmpdir(), 'yield-lab-quit-'))
+    try {
+      writeSampleData({ directory, name: 'x', bytes: 800, seed: 1 })
+      const before = readdirSync(directory).sort().map((name) => readFileSync(join(directory, name)))
+      const { id } = host.open('owner', 'sampleData', { directory, name: 'x', bytes: 64 * 1024 * 1024, seed: 2, withText: true, overwrite: true })
+      const pending = host.next('owner', id, 1).catch((error: unknown) => error)
+      await until(() => events.some((event) => event.id === id && (event.progress?.completed ?? 0) > 0), 'the write is under way')
+      expect(await host.closeAll({ withinMs: 10_000 })).toBe(true)
+      expect(await pending).toMatchObject({ code: 'CANCELLED' })
+      expect(readdirSync(directory).sort()).toEqual(['x.bin', 'x.json'])
+      expect(readdirSync(directory).sort().map((name) => readFileSync(join(directory, name)))).toEqual(before)
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
   })
 })

@@ -4,13 +4,16 @@
  * close) and also cancels a batch in flight. Jobs of a renderer that reloads or goes away are closed.
  */
 import { availableParallelism } from 'node:os'
+import { resolve } from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import * as v from 'valibot'
 import type { GeneratorState, JobBatch, JobHandle } from '../../shared/contract'
 import { LabError } from '../../shared/errors'
 import type { JobProgress } from '../../shared/jobs'
 import { jobArgsSchemas, type JobKind } from '../../shared/jobKinds'
+import type { ParsedSampleDataArgs } from '../../shared/readJobs'
 import type { JobReply, JobRequest, JobWorkerData } from './jobProtocol'
+import { removeTemporaryFilesOf, writerTag } from './temporaryFiles'
 import { validationError } from './validation'
 
 export type Owner = string | number
@@ -31,6 +34,9 @@ interface Job {
   owner: Owner
   state: GeneratorState
   worker?: Worker
+  /** The worker's thread id, kept after it exits: it names the temporary files the worker wrote. */
+  threadId: number
+  args: unknown
   cancelFlag: Int32Array
   /** The request in flight, if any: one at a time, like a Python generator. */
   pending?: { resolve(reply: JobReply): void; settled: Promise<unknown> }
@@ -63,11 +69,11 @@ export class JobHost {
       )
     }
     const cancelFlag = new SharedArrayBuffer(4)
-    const job: Job = { id: `job-${++this.lastId}`, kind, owner, state: 'created', cancelFlag: new Int32Array(cancelFlag) }
-    job.worker = this.options.createWorker({ kind, args: parsed.output, cancelFlag })
-    job.worker.on('message', (reply: JobReply) => this.receive(job, reply))
-    job.worker.on('error', (error) => this.die(job, `${kind} job ${job.id} failed in its worker thread: ${error.message}`))
-    job.worker.on('exit', (exitCode) => this.die(job, `${kind} job ${job.id} stopped: its worker thread exited (exit code ${exitCode}) before the job ended.`))
+    const worker = this.options.createWorker({ kind, args: parsed.output, cancelFlag })
+    const job: Job = { id: `job-${++this.lastId}`, kind, owner, state: 'created', worker, threadId: worker.threadId, args: parsed.output, cancelFlag: new Int32Array(cancelFlag) }
+    worker.on('message', (reply: JobReply) => this.receive(job, reply))
+    worker.on('error', (error) => this.die(job, `${kind} job ${job.id} failed in its worker thread: ${error.message}`))
+    worker.on('exit', (exitCode) => this.die(job, `${kind} job ${job.id} stopped: its worker thread exited (exit code ${exitCode}) before the job ended.`))
     this.jobs.set(job.id, job)
     this.forgetOldClosedJobs()
     return this.handle(job)
@@ -100,9 +106,18 @@ export class JobHost {
     await Promise.all(this.openJobs(owner).map((job) => this.return(owner, job.id).catch(() => undefined)))
   }
 
-  async closeAll(): Promise<void> {
+  /**
+   * Closes every generator (their finally blocks close files and remove temporary ones). With
+   * `withinMs`, stops waiting after that long (quitting must not hang on a stuck job) and tells
+   * whether all closed in time.
+   */
+  async closeAll({ withinMs }: { withinMs?: number } = {}): Promise<boolean> {
     const owners = new Set([...this.jobs.values()].map((job) => job.owner))
-    await Promise.all([...owners].map((owner) => this.closeOwner(owner)))
+    const closed = Promise.all([...owners].map((owner) => this.closeOwner(owner))).then(() => true)
+    if (withinMs === undefined) return closed
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), withinMs)))
+    return Promise.race([closed, late]).finally(() => clearTimeout(timer))
   }
 
   /** Open generators of one owner (or all), for status displays and tests. */
@@ -170,6 +185,8 @@ export class JobHost {
   private die(job: Job, message: string): void {
     if (job.state === 'closed') return
     const error = new LabError('WORKER_DIED', message)
+    // A worker killed mid-write cannot tidy up: its half-written temporary files are removed here.
+    if (job.kind === 'sampleData') removeTemporaryFilesOf(resolve((job.args as ParsedSampleDataArgs).directory), writerTag(job.threadId))
     if (job.pending !== undefined) job.pending.resolve({ type: 'error', error: error.toInfo() })
     else job.death = error
     this.finish(job)

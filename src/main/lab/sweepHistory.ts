@@ -23,6 +23,7 @@ import {
   type SweepRunDraft
 } from '../../shared/sweep'
 import { toLabError } from './errors'
+import { removeStaleTemporaryFiles, temporaryPath } from './temporaryFiles'
 import { validationError } from './validation'
 
 export const SWEEPS_DIRECTORY_NAME = 'sweeps'
@@ -177,8 +178,9 @@ export class SweepHistory {
 
 /** Writes `text` to a temporary file beside `target`, flushes it, then renames it into place. */
 export function writeAtomically(target: string, text: string): void {
-  // A leading dot and a .tmp ending keep a half-written file out of list().
-  const hidden = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  // Its leading dot keeps a half-written file out of list().
+  removeStaleTemporaryFiles(dirname(target))
+  const hidden = temporaryPath(dirname(target), basename(target))
   let fd: number | undefined
   try {
     fd = openSync(hidden, 'wx', 0o644)
