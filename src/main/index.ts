@@ -57,6 +57,12 @@ void app.whenReady().then(() => {
       const options = { title, properties: [kind === 'directory' ? ('openDirectory' as const) : ('openFile' as const)] }
       const result = owner === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(owner, options)
       return result.canceled ? null : (result.filePaths[0] ?? null)
+    },
+    confirm: async ({ message, detail, confirmLabel }) => {
+      const owner = BrowserWindow.getFocusedWindow()
+      const options = { type: 'question' as const, message, detail, buttons: [confirmLabel, 'Cancel'], defaultId: 1, cancelId: 1, noLink: true }
+      const result = owner === null ? await dialog.showMessageBox(options) : await dialog.showMessageBox(owner, options)
+      return result.response === 0
     }
   })
   registerIpc(ipcMain, handlers, isAppUrl)

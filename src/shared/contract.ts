@@ -7,6 +7,7 @@ import * as v from 'valibot'
 import type { LabErrorInfo } from './errors'
 import type { JobProgress } from './jobs'
 import { jobKinds, type JobKind } from './jobKinds'
+import { filePathSchema } from './paths'
 import { MAX_SWEEP_JSON_CHARS, sweepIdSchema, sweepRunDraftSchema, type SweepRun } from './sweep'
 
 /** Declares a channel: `channel(inputSchema).returns<Output>()`. */
@@ -68,6 +69,12 @@ export const channels = {
   'dialog.choosePath': channel(
     v.object({ kind: v.picklist(['directory', 'file']), title: v.optional(v.pipe(v.string(), v.maxLength(200))) })
   ).returns<{ path: string | null }>(),
+  /**
+   * Asks the user, in a message box main shows, whether the app may write into a folder they
+   * typed (sample data). Granted for the session; the app's data folder and folders chosen with
+   * dialog.choosePath need no asking. Writing anywhere else is PERMISSION_DENIED.
+   */
+  'dialog.allowWrite': channel(v.strictObject({ directory: filePathSchema })).returns<{ directory: string; granted: boolean }>(),
   /** Past sweeps in <dataDirectory>/sweeps, newest first, plus files there that are not valid runs. */
   'sweeps.list': channel(v.undefined()).returns<{ runs: SweepRun[]; problems: { file: string; message: string }[] }>(),
   /** Keeps a finished or cancelled sweep (validated in full; written atomically) under a new id. */

@@ -15,8 +15,9 @@ function setup() {
     name: 'yield-lab', version: '1', platform: 'p', arch: 'a', cpuModel: 'c', cpuCount: 1, totalMemoryBytes: 1, dataDirectory: '/d', versions: {}
   }))
   const choosePath = vi.fn(() => Promise.resolve('/chosen'))
-  const handlers = createHandlers({ jobs, appInfo, choosePath })
-  return { handlers, appInfo, choosePath, jobs }
+  const confirm = vi.fn(() => Promise.resolve(true))
+  const handlers = createHandlers({ jobs, appInfo, choosePath, confirm })
+  return { handlers, appInfo, choosePath, confirm, jobs }
 }
 
 /** For every channel, an argument that breaks its schema in a typical way. */
@@ -27,6 +28,7 @@ const badArguments: Record<Channel, unknown[]> = {
   'job.throw': [{ id: 'job-1' }, { id: 'job-1', message: 7 }, { id: 'job-1', message: 'x'.repeat(2001) }],
   'app.info': [{}, 'please', 0],
   'dialog.choosePath': [{ kind: 'socket' }, {}, { kind: 'file', title: 5 }],
+  'dialog.allowWrite': [{}, { directory: '' }, { directory: 'a\0b' }, { directory: 5 }, { directory: '/x', grant: true }],
   'sweeps.list': [{}, 'all', 1],
   'sweeps.save': [undefined, {}, { run: {} }, { run: { format: 'yield-lab-sweep/1' } }, { run: null, extra: 1 }],
   'sweeps.delete': [{}, { id: '../../etc/passwd' }, { id: 'sweep-1' }, { id: 42 }],
@@ -39,13 +41,14 @@ describe('dispatch', () => {
   })
 
   test.each(channelNames)('%s: a bad argument gets the structured error and does no work', async (channel) => {
-    const { handlers, appInfo, choosePath, jobs } = setup()
+    const { handlers, appInfo, choosePath, confirm, jobs } = setup()
     for (const input of badArguments[channel]) {
       const reply = await dispatch(handlers, channel, input, 'owner')
       expect(reply).toEqual({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining(`arguments to ${channel}`) } })
     }
     expect(appInfo).not.toHaveBeenCalled()
     expect(choosePath).not.toHaveBeenCalled()
+    expect(confirm).not.toHaveBeenCalled()
     expect(jobs.openJobs()).toEqual([])
   })
 

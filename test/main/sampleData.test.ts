@@ -42,7 +42,7 @@ describe('writeSampleData', () => {
     expect(readdirSync(directory).sort()).toEqual(['one-mb.bin', 'one-mb.json', 'one-mb.txt'])
 
     const meta = JSON.parse(readFileSync(result.metaPath, 'utf8')) as SampleDataMeta
-    expect(meta).toMatchObject({ count: 125_000, dtype: 'float64', seed: 42, bytes: 1_000_000, text: 'one-mb.txt' })
+    expect(meta).toMatchObject({ format: 'yield-lab-sample/1', binary: 'one-mb.bin', count: 125_000, dtype: 'float64', seed: 42, bytes: 1_000_000, text: 'one-mb.txt' })
     expect(meta.sum).toBe(result.sum)
     expect(meta.textBytes).toBe(statSync(result.textPath!).size)
 
@@ -226,6 +226,41 @@ describe('writeSampleData over existing files', () => {
     const again = writeSampleData({ directory, name: 'x', bytes: 16, seed: 3, overwrite: true })
     expect(readdirSync(directory).sort()).toEqual(['x.bin', 'x.json'])
     expect(again.text).toBeNull()
+  })
+
+  it('replaces only a set the app made: a file its sidecar does not name is PERMISSION_DENIED and untouched', () => {
+    // The review's case: name 'package' in a project folder.
+    const project = freshDir()
+    writeFileSync(join(project, 'package.json'), '{"name": "precious"}')
+    const error = catchLabError(() => writeSampleData({ directory: project, name: 'package', bytes: 8, overwrite: true }))
+    expect([error.code, error.path]).toEqual(['PERMISSION_DENIED', join(project, 'package.json')])
+    expect(error.message).toContain('was not made by Yield Lab')
+    expect(readdirSync(project)).toEqual(['package.json'])
+    expect(readFileSync(join(project, 'package.json'), 'utf8')).toBe('{"name": "precious"}')
+
+    // A .bin without our sidecar, a sidecar of another format, one naming another file.
+    for (const [file, content] of [
+      ['y.bin', 'someone else’s data'],
+      ['y.json', JSON.stringify({ format: 'other/1', binary: 'y.bin' })],
+      ['y.json', JSON.stringify({ format: 'yield-lab-sample/1', binary: 'z.bin' })]
+    ] as const) {
+      const directory = freshDir()
+      writeFileSync(join(directory, file), content)
+      expect(catchLabError(() => writeSampleData({ directory, name: 'y', bytes: 8, overwrite: true })).code).toBe('PERMISSION_DENIED')
+      expect(readdirSync(directory)).toEqual([file])
+      expect(readFileSync(join(directory, file), 'utf8')).toBe(content)
+    }
+  })
+
+  it('a .txt the replaced sidecar does not name is not ours to replace', () => {
+    const directory = freshDir()
+    writeSampleData({ directory, name: 'x', bytes: 8 })
+    writeFileSync(join(directory, 'x.txt'), 'notes')
+    expect(catchLabError(() => writeSampleData({ directory, name: 'x', bytes: 8, withText: true, overwrite: true })).code).toBe('PERMISSION_DENIED')
+    expect(readFileSync(join(directory, 'x.txt'), 'utf8')).toBe('notes')
+    // Without the twin the foreign .txt is left alone too.
+    writeSampleData({ directory, name: 'x', bytes: 16, overwrite: true })
+    expect(readFileSync(join(directory, 'x.txt'), 'utf8')).toBe('notes')
   })
 
   it('a directory in the way is IS_A_DIRECTORY and stays', () => {

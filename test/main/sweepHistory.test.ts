@@ -162,7 +162,7 @@ describe('exports and import', () => {
 describe('the sweeps.* channels', () => {
   function handlers() {
     const appInfo = () => ({ name: 'yield-lab', version: '1', platform: 'p', arch: 'a', cpuModel: 'c', cpuCount: 1, totalMemoryBytes: 1, dataDirectory, versions: {} })
-    return createHandlers({ jobs: {} as JobHost, appInfo, choosePath: () => Promise.resolve(null) })
+    return createHandlers({ jobs: {} as JobHost, appInfo, choosePath: () => Promise.resolve(null), confirm: () => Promise.resolve(false) })
   }
 
   test('save, list, import, delete through dispatch, in <dataDirectory>/sweeps', async () => {

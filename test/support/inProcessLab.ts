@@ -5,9 +5,17 @@
 import type { LabApi, LabEvent, LabEvents } from '../../src/shared/contract'
 import { createHandlers, dispatch } from '../../src/main/lab/handlers'
 import { JobHost } from '../../src/main/lab/jobHost'
+import type { WriteQuestion } from '../../src/main/lab/writePolicy'
 import { createSourceWorker } from './jobHost'
 
-export function installInProcessLab(options: { dataDirectory?: string } = {}): { jobs: JobHost; api: LabApi } {
+export interface InProcessLabOptions {
+  dataDirectory?: string
+  /** How the user answers main's write-permission message boxes, in order (none left: declined). */
+  confirmAnswers?: boolean[]
+}
+
+export function installInProcessLab(options: InProcessLabOptions = {}): { jobs: JobHost; api: LabApi; questions: WriteQuestion[] } {
+  const questions: WriteQuestion[] = []
   const listeners = new Map<LabEvent, Set<(payload: never) => void>>()
   const emit = <E extends LabEvent>(event: E, payload: LabEvents[E]): void => {
     for (const listener of listeners.get(event) ?? []) listener(payload as never)
@@ -20,7 +28,11 @@ export function installInProcessLab(options: { dataDirectory?: string } = {}): {
   const handlers = createHandlers({
     jobs,
     appInfo: () => ({ name: 'yield-lab', version: 'test', platform: 'test', arch: 'x', cpuModel: 'cpu', cpuCount: 1, totalMemoryBytes: 1, dataDirectory: options.dataDirectory ?? '/tmp', versions: {} }),
-    choosePath: () => Promise.resolve(null)
+    choosePath: () => Promise.resolve(null),
+    confirm: (question) => {
+      questions.push(question)
+      return Promise.resolve(options.confirmAnswers?.shift() ?? false)
+    }
   })
   const api: LabApi = {
     invoke: (channel, input) => dispatch(handlers, channel, input, 'renderer') as never,
@@ -33,5 +45,5 @@ export function installInProcessLab(options: { dataDirectory?: string } = {}): {
   }
   // In the happy-dom environment the global object is the window the renderer code reads.
   Object.assign(globalThis, { lab: api })
-  return { jobs, api }
+  return { jobs, api, questions }
 }

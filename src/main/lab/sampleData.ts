@@ -9,7 +9,7 @@ import { endianness } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { LabError } from '../../shared/errors'
 import { formatBytes } from '../../shared/format'
-import { isSampleName, MAX_SAMPLE_NAME_LENGTH, SAMPLE_TEXT_LINE_BYTES, type SampleDataMeta, type SampleDataResult } from '../../shared/readJobs'
+import { isSampleName, MAX_SAMPLE_NAME_LENGTH, SAMPLE_FORMAT, SAMPLE_TEXT_LINE_BYTES, type SampleDataMeta, type SampleDataResult } from '../../shared/readJobs'
 import { toLabError } from './errors'
 import type { JobControl } from './progress'
 import { uncontrolled } from './progress'
@@ -33,7 +33,11 @@ export interface SampleDataOptions {
   seed?: number
   /** Also write the text twin (`numpy.savetxt(fname, data)` format, about 3.1x the binary size). */
   withText?: boolean
-  /** Replace existing targets (regular files only). Without it an existing target is ALREADY_EXISTS. */
+  /**
+   * Replace an existing set, only one the app made: its `<name>.json` sidecar must name `<name>.bin`
+   * (and the `.txt` twin, if that is replaced); anything else is PERMISSION_DENIED. Without it an
+   * existing target is ALREADY_EXISTS.
+   */
   overwrite?: boolean
   control?: JobControl
 }
@@ -226,7 +230,7 @@ interface PendingFile {
  * `directory`, atomically: names and free space are checked first; the files are written under
  * temporary names in the same folder (see temporaryFiles.ts), flushed, and renamed over their
  * targets only when all are complete, the sidecar last. An existing target is ALREADY_EXISTS
- * unless `overwrite` is set (then only regular files are replaced); an overwrite without the
+ * unless `overwrite` is set (then only a set our sidecar vouches for is replaced); an overwrite without the
  * text twin removes the replaced file's twin once the new files are in place. Progress is
  * reported per MiB (unit 'bytes' of the binary file). On cancel (CANCELLED) or any error the
  * temporary files are removed and the previous files are untouched.
@@ -253,12 +257,23 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
   const textPath = withText ? join(directory, `${name}.txt`) : null
   const metaPath = join(directory, `${name}.json`)
   const targets = [binaryPath, ...(textPath ? [textPath] : []), metaPath]
-  for (const target of targets) {
-    if (existingFile(target) && options.overwrite !== true) {
-      throw new LabError('ALREADY_EXISTS', `${target}: already exists; choose another name or confirm overwriting it`, target)
+  const existing = targets.filter(existingFile)
+  if (existing.length > 0 && options.overwrite !== true) {
+    throw new LabError('ALREADY_EXISTS', `${existing[0]}: already exists; choose another name or confirm overwriting it`, existing[0])
+  }
+  const replaced = existing.length > 0 ? ourSidecar(directory, name) : null
+  for (const target of existing) {
+    const file = basename(target)
+    if (replaced === null || (file === `${name}.txt` && replaced.text !== file)) {
+      throw new LabError(
+        'PERMISSION_DENIED',
+        `${target}: was not made by Yield Lab (no sample sidecar ${name}.json names it), so it is not replaced. Choose another name or folder.`,
+        target
+      )
     }
   }
-  const oldTwin = options.overwrite === true && !withText ? replacedTextTwin(directory, name) : null
+  // Without a new text twin, the replaced set's twin would be left describing other data.
+  const oldTwin = !withText && replaced?.text === `${name}.txt` && existingFile(join(directory, replaced.text)) ? join(directory, replaced.text) : null
 
   // The old files stay until the new ones are complete, so the new ones need all the space.
   const needed = bytes + (withText ? count * SAMPLE_TEXT_LINE_BYTES : 0)
@@ -335,7 +350,8 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
     }
     if (control.isCancelled()) throw new LabError('CANCELLED', `Writing ${binaryPath} was cancelled`, binaryPath)
     const meta: SampleDataMeta = {
-      format: 'yield-lab-sample/1',
+      format: SAMPLE_FORMAT,
+      binary: `${name}.bin`,
       dtype: 'float64',
       byteOrder: 'little',
       count,
@@ -380,12 +396,17 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
   }
 }
 
-/** The text twin the sidecar being replaced names (`<name>.txt`), if it is there. */
-function replacedTextTwin(directory: string, name: string): string | null {
-  const twin = join(directory, `${name}.txt`)
+/** Largest sidecar read back (ours are a few hundred bytes). */
+const MAX_SIDECAR_BYTES = 64 * 1024
+
+/** `<name>.json` if it is a sidecar the app wrote for `<name>.bin`, else null. */
+function ourSidecar(directory: string, name: string): SampleDataMeta | null {
+  const path = join(directory, `${name}.json`)
   try {
-    const meta = JSON.parse(readFileSync(join(directory, `${name}.json`), 'utf8')) as Partial<SampleDataMeta>
-    return meta.format === 'yield-lab-sample/1' && meta.text === `${name}.txt` && existingFile(twin) ? twin : null
+    const stats = lstatSync(path)
+    if (!stats.isFile() || stats.size > MAX_SIDECAR_BYTES) return null
+    const meta = JSON.parse(readFileSync(path, 'utf8')) as Partial<SampleDataMeta> | null
+    return meta !== null && typeof meta === 'object' && meta.format === SAMPLE_FORMAT && meta.binary === `${name}.bin` ? (meta as SampleDataMeta) : null
   } catch {
     return null
   }

@@ -16,6 +16,7 @@ import { collectAppInfo } from '../../../src/main/lab/appInfo'
 import { createHandlers, dispatch } from '../../../src/main/lab/handlers'
 import { JobHost, type Owner } from '../../../src/main/lab/jobHost'
 import { rendererHeaders, resolveRendererFile } from '../../../src/main/lab/rendererFiles'
+import type { WriteQuestion } from '../../../src/main/lab/writePolicy'
 import { encodeWire } from './wireCodec'
 
 export const rendererRoot = fileURLToPath(new URL('../../../out/renderer', import.meta.url))
@@ -39,6 +40,10 @@ export interface LabServer {
   jobs: JobHost
   /** Paths the native file dialog would return, in order (the dialog itself cannot be shown here). */
   dialogAnswers: (string | null)[]
+  /** How the user answers main's native message boxes (write permission), in order; none left: declined. */
+  confirmAnswers: boolean[]
+  /** The questions those message boxes asked. */
+  confirmQuestions: WriteQuestion[]
   /** The app's data directory (app.info's dataDirectory; sweeps history lives in its sweeps/). */
   dataDirectory: string
   close(): Promise<void>
@@ -56,10 +61,16 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
     onLog: (owner, id, line) => send(owner, 'job.log', { id, line })
   })
   const dialogAnswers: (string | null)[] = []
+  const confirmAnswers: boolean[] = []
+  const confirmQuestions: WriteQuestion[] = []
   const handlers = createHandlers({
     jobs,
     appInfo: () => collectAppInfo({ name: 'yield-lab', version: 'e2e', dataDirectory: options.dataDirectory }),
-    choosePath: () => Promise.resolve(dialogAnswers.shift() ?? null)
+    choosePath: () => Promise.resolve(dialogAnswers.shift() ?? null),
+    confirm: (question) => {
+      confirmQuestions.push(question)
+      return Promise.resolve(confirmAnswers.shift() ?? false)
+    }
   })
 
   async function readBody(request: IncomingMessage): Promise<string> {
@@ -105,6 +116,8 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
     url: `http://127.0.0.1:${port}/index.html`,
     jobs,
     dialogAnswers,
+    confirmAnswers,
+    confirmQuestions,
     dataDirectory: options.dataDirectory,
     async close() {
       for (const stream of streams.values()) stream.end()
