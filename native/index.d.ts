@@ -19,8 +19,9 @@ export function adviseHugePages(buffer: ArrayBuffer): boolean
 /**
  * Reads `length` bytes of the open file `fd` at `position` into `buffer` at `offset`, split into
  * parts of at least 4 MiB that up to four threads read at once (no more than the online cores).
+ * `threads` (1 to 4) sets the number of parts instead, whatever the length and cores (for tests).
  * Returns how many bytes were read without a gap from the start: less than `length` only when
  * the file ended early. Throws an Error with `errno` and `syscall` 'read' when a read fails. Not
  * available on Windows (throws there).
  */
-export function readParallel(fd: number, buffer: ArrayBuffer, offset: number, length: number, position: number): number
+export function readParallel(fd: number, buffer: ArrayBuffer, offset: number, length: number, position: number, threads?: number): number

@@ -109,7 +109,11 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
   }
   char* path = malloc(length + 1);
   if (path == NULL) return throw_errno(env, ENOMEM, "opendir");
-  CHECK(napi_get_value_string_utf8(env, argv[0], path, length + 1, &length));
+  if (napi_get_value_string_utf8(env, argv[0], path, length + 1, &length) != napi_ok) {
+    free(path);
+    napi_throw_error(env, NULL, "yield-lab native helper: N-API call failed: napi_get_value_string_utf8");
+    return NULL;
+  }
   if (strlen(path) != length) {
     free(path);
     return throw_errno(env, EINVAL, "opendir"); /* a NUL inside the path */
@@ -233,15 +237,16 @@ static void* read_part(void* argument) {
 #define READ_PART_MIN ((size_t)4 << 20)
 
 /*
- * readParallel(fd, buffer, offset, length, position) -> number: reads `length` bytes of the file
- * at `position` into `buffer` at `offset`, split into parts of at least 4 MiB read by up to four
- * threads at once (no more than the online cores). Returns how many bytes were read without a
- * gap from the start (less than `length` only when the file ended early); throws an Error with
- * `errno` and `syscall` 'read' when a read fails.
+ * readParallel(fd, buffer, offset, length, position[, threads]) -> number: reads `length` bytes
+ * of the file at `position` into `buffer` at `offset`, split into parts of at least 4 MiB read by
+ * up to four threads at once (no more than the online cores). `threads` (1 to 4) sets the number
+ * of parts instead, whatever the length and cores, so tests can split any length on any machine.
+ * Returns how many bytes were read without a gap from the start (less than `length` only when
+ * the file ended early); throws an Error with `errno` and `syscall` 'read' when a read fails.
  */
 static napi_value read_parallel(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
 #ifdef _WIN32
   napi_throw_error(env, NULL, "readParallel is not available on Windows");
@@ -262,19 +267,35 @@ static napi_value read_parallel(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "readParallel: offset and length must lie inside the buffer, position must not be negative");
     return NULL;
   }
+  double wanted_threads = 0;
+  napi_valuetype threads_type = napi_undefined;
+  if (argc >= 6) CHECK(napi_typeof(env, argv[5], &threads_type));
+  if (threads_type != napi_undefined &&
+      (napi_get_value_double(env, argv[5], &wanted_threads) != napi_ok || !(wanted_threads >= 1 && wanted_threads <= READ_THREADS_MAX) ||
+       wanted_threads != (double)(int)wanted_threads)) {
+    napi_throw_range_error(env, NULL, "readParallel: threads must be a whole number from 1 to 4");
+    return NULL;
+  }
   size_t total = (size_t)length;
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  size_t threads = total / READ_PART_MIN;
-  if (threads > READ_THREADS_MAX) threads = READ_THREADS_MAX;
-  if (cores > 0 && threads > (size_t)cores) threads = (size_t)cores;
-  if (threads < 1) threads = 1;
-  size_t part_length = (total / threads + 4095) & ~(size_t)4095;
+  size_t threads;
+  if (wanted_threads > 0) {
+    threads = (size_t)wanted_threads;
+  } else {
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    threads = total / READ_PART_MIN;
+    if (threads > READ_THREADS_MAX) threads = READ_THREADS_MAX;
+    if (cores > 0 && threads > (size_t)cores) threads = (size_t)cores;
+    if (threads < 1) threads = 1;
+  }
+  /* Parts of ceil(total / threads) bytes rounded up to whole pages: never more parts than threads. */
+  size_t part_length = ((total / threads + (total % threads != 0)) + 4095) & ~(size_t)4095;
+  if (part_length == 0) part_length = 4096;
 
   struct read_part parts[READ_THREADS_MAX];
   pthread_t ids[READ_THREADS_MAX];
   bool started[READ_THREADS_MAX] = {false};
   size_t count = 0;
-  for (size_t start = 0; start < total || count == 0; start += part_length) {
+  for (size_t start = 0; (start < total || count == 0) && count < READ_THREADS_MAX; start += part_length) {
     size_t this_length = total - start < part_length ? total - start : part_length;
     parts[count] = (struct read_part){fd, (uint8_t*)data + (size_t)offset + start, this_length, (off_t)position + (off_t)start, 0, 0};
     count++;

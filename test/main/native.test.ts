@@ -216,6 +216,55 @@ if (helperWanted) {
       }
     })
 
+    it('parallel reads split every length near a multiple of 16 KiB correctly, with 1 to 4 threads on any machine', () => {
+      const path = join(base, 'split.bin')
+      const content = randomBytes(16 * 1024 * 1024 + 64 * 1024)
+      writeFileSync(path, content)
+      const fd = openSync(path, 'r')
+      const step = 16 * 1024
+      // Every multiple of 16 KiB up to 1 MiB, and those around 16 MiB (where the review's 4-core case split into 5 parts).
+      const multiples = [...Array.from({ length: 64 }, (_, i) => i + 1), 1023, 1024]
+      const remainders = [0, 1, 2, 3, 7, 4095, 4096, 4097, 8191, step - 1]
+      const placements = [
+        [0, 0],
+        [3, 4096 + 5],
+        [8, 1]
+      ] as const
+      const failures: string[] = []
+      try {
+        let case_ = 0
+        for (const multiple of multiples) {
+          for (const remainder of remainders) {
+            const length = multiple * step + remainder
+            for (let threads = 1; threads <= 4; threads++) {
+              const [offset, position] = placements[case_++ % placements.length]!
+              if (position + length > content.length) continue
+              // The target ends 16 canary bytes after the read: nothing may land there or before `offset`.
+              const target = new Uint8Array(offset + length + 16).fill(0xa5)
+              const read = readParallel(fd, target.subarray(offset), length, position, path, threads)
+              const exact = Buffer.from(target.subarray(offset, offset + length)).equals(content.subarray(position, position + length))
+              const untouched = target.subarray(0, offset).every((byte) => byte === 0xa5) && target.subarray(offset + length).every((byte) => byte === 0xa5)
+              if (read !== length || !exact || !untouched) failures.push(`length ${length}, ${threads} threads: read ${read}, exact ${exact}, untouched ${untouched}`)
+            }
+          }
+        }
+      } finally {
+        closeSync(fd)
+      }
+      expect(failures).toEqual([])
+    })
+
+    it('parallel reads refuse a thread count outside 1 to 4', () => {
+      const path = join(base, 'threads.bin')
+      writeFileSync(path, 'data')
+      const fd = openSync(path, 'r')
+      try {
+        for (const threads of [0, 5, 1.5, -1]) expect(() => readParallel(fd, new Uint8Array(4), 4, 0, path, threads)).toThrow(RangeError)
+      } finally {
+        closeSync(fd)
+      }
+    })
+
     it('parallel reads fail like Node: a closed descriptor is EBADF naming the file; a target too small is refused', () => {
       const path = join(base, 'closed.bin')
       writeFileSync(path, 'data')

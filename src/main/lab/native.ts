@@ -11,13 +11,14 @@ import { getSystemErrorMap } from 'node:util'
 interface NativeHelper {
   listDirectory(path: string, withSizes: boolean): string
   adviseHugePages(buffer: ArrayBuffer): boolean
-  readParallel(fd: number, buffer: ArrayBuffer, offset: number, length: number, position: number): number
+  readParallel(fd: number, buffer: ArrayBuffer, offset: number, length: number, position: number, threads?: number): number
 }
 
 function load(): NativeHelper | undefined {
   if (process.env.YIELD_LAB_NATIVE === 'off') return undefined
   try {
-    return createRequire(import.meta.url)('@yield-lab/native') as NativeHelper
+    // YIELD_LAB_NATIVE_BUILD names another build of the helper (scripts/native-sanitize.sh tests one built with sanitizers).
+    return createRequire(import.meta.url)(process.env.YIELD_LAB_NATIVE_BUILD ?? '@yield-lab/native') as NativeHelper
   } catch {
     return undefined
   }
@@ -97,8 +98,9 @@ export function adviseHugePages(buffer: ArrayBuffer): boolean {
  * Reads `length` bytes of the open file `fd` at `position` into `target`, with up to four threads
  * on parts of at least 4 MiB (copying from the page cache is bound by one core's speed). Returns
  * the bytes read without a gap from the start: fewer than `length` only when the file ended
- * early. Throws like Node's readSync. Only call when `canReadInParallel`.
+ * early. Throws like Node's readSync. Only call when `canReadInParallel`. `threads` (1 to 4) fixes
+ * the number of parts whatever the length and cores, for tests.
  */
-export function readParallel(fd: number, target: Uint8Array, length: number, position: number, path: string): number {
-  return callHelper(path, (native) => native.readParallel(fd, target.buffer as ArrayBuffer, target.byteOffset, length, position))
+export function readParallel(fd: number, target: Uint8Array, length: number, position: number, path: string, threads?: number): number {
+  return callHelper(path, (native) => native.readParallel(fd, target.buffer as ArrayBuffer, target.byteOffset, length, position, threads))
 }
