@@ -181,7 +181,7 @@ describe('app:// protocol', () => {
   })
 
   test('serves renderer files with the CSP and isolation headers, and nothing outside the root', async () => {
-    const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs')
+    const { mkdtempSync, writeFileSync, mkdirSync, symlinkSync } = await import('node:fs')
     const { join } = await import('node:path')
     const { tmpdir } = await import('node:os')
     const root = mkdtempSync(join(tmpdir(), 'yield-lab-renderer-'))
@@ -198,7 +198,10 @@ describe('app:// protocol', () => {
     expect(index.headers.get('cross-origin-opener-policy')).toBe('same-origin')
     expect(index.headers.get('cross-origin-embedder-policy')).toBe('require-corp')
     expect((await handler!(new Request('app://yield-lab/assets/app.wasm'))).headers.get('content-type')).toBe('application/wasm')
-    for (const url of ['app://yield-lab/..%2f..%2fetc%2fpasswd', 'app://other-host/index.html', 'app://yield-lab/missing.js']) {
+    const outside = mkdtempSync(join(tmpdir(), 'yield-lab-outside-'))
+    writeFileSync(join(outside, 'secret.txt'), 'secret')
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'link-out.txt'))
+    for (const url of ['app://yield-lab/..%2f..%2fetc%2fpasswd', 'app://other-host/index.html', 'app://yield-lab/missing.js', 'app://yield-lab/link-out.txt', 'app://yield-lab/assets']) {
       expect((await handler!(new Request(url))).status, url).toBe(404)
     }
   })

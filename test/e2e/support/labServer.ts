@@ -4,7 +4,6 @@
  * ipcMain uses) running the built job worker. A page's event stream closing is its "renderer gone":
  * its jobs are closed.
  */
-import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readdirSync } from 'node:fs'
@@ -15,7 +14,7 @@ import type { LabEvent, LabEvents } from '../../../src/shared/contract'
 import { collectAppInfo } from '../../../src/main/lab/appInfo'
 import { createHandlers, dispatch } from '../../../src/main/lab/handlers'
 import { JobHost, type Owner } from '../../../src/main/lab/jobHost'
-import { rendererHeaders, resolveRendererFile } from '../../../src/main/lab/rendererFiles'
+import { readRendererFile, rendererHeaders } from '../../../src/main/lab/rendererFiles'
 import type { WriteQuestion } from '../../../src/main/lab/writePolicy'
 import { encodeWire } from './wireCodec'
 
@@ -100,15 +99,10 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
       })
       return
     }
-    const file = resolveRendererFile(rendererRoot, url.pathname)
-    if (file === null) {
-      response.writeHead(404).end()
-      return
-    }
-    readFile(file).then(
-      (content) => response.writeHead(200, rendererHeaders(file)).end(content),
-      () => response.writeHead(404).end()
-    )
+    void readRendererFile(rendererRoot, url.pathname).then((found) => {
+      if (found === null) response.writeHead(404).end()
+      else response.writeHead(200, rendererHeaders(found.file)).end(found.content)
+    })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
