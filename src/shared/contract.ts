@@ -8,7 +8,7 @@ import type { LabErrorInfo } from './errors'
 import type { JobProgress } from './jobs'
 import { jobKinds, type JobKind } from './jobKinds'
 import { filePathSchema } from './paths'
-import { MAX_SWEEP_JSON_CHARS, sweepIdSchema, sweepRunDraftSchema, type SweepRun } from './sweep'
+import { historyPageSchema, MAX_SWEEP_JSON_CHARS, sweepIdSchema, sweepRunDraftSchema, type SweepRun } from './sweep'
 
 /** Declares a channel: `channel(inputSchema).returns<Output>()`. */
 function channel<Input extends v.GenericSchema>(input: Input) {
@@ -75,8 +75,15 @@ export const channels = {
    * dialog.choosePath need no asking. Writing anywhere else is PERMISSION_DENIED.
    */
   'dialog.allowWrite': channel(v.strictObject({ directory: filePathSchema })).returns<{ directory: string; granted: boolean }>(),
-  /** Past sweeps in <dataDirectory>/sweeps, newest first, plus files there that are not valid runs. */
-  'sweeps.list': channel(v.undefined()).returns<{ runs: SweepRun[]; problems: { file: string; message: string }[] }>(),
+  /**
+   * A page of past sweeps in <dataDirectory>/sweeps, newest entry first (an import counts from
+   * when it was imported), plus files there that are not valid runs; `more` when older ones follow.
+   */
+  'sweeps.list': channel(v.optional(historyPageSchema)).returns<{
+    runs: SweepRun[]
+    problems: { file: string; message: string }[]
+    more: boolean
+  }>(),
   /** Keeps a finished or cancelled sweep (validated in full; written atomically) under a new id. */
   'sweeps.save': channel(v.strictObject({ run: sweepRunDraftSchema })).returns<SweepRun>(),
   'sweeps.delete': channel(v.strictObject({ id: sweepIdSchema })).returns<{ id: string }>(),

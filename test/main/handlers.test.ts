@@ -29,7 +29,7 @@ const badArguments: Record<Channel, unknown[]> = {
   'app.info': [{}, 'please', 0],
   'dialog.choosePath': [{ kind: 'socket' }, {}, { kind: 'file', title: 5 }],
   'dialog.allowWrite': [{}, { directory: '' }, { directory: 'a\0b' }, { directory: 5 }, { directory: '/x', grant: true }],
-  'sweeps.list': [{}, 'all', 1],
+  'sweeps.list': ['all', 1, { limit: 0 }, { limit: 501 }, { before: '../x' }, { page: 2 }],
   'sweeps.save': [undefined, {}, { run: {} }, { run: { format: 'yield-lab-sweep/1' } }, { run: null, extra: 1 }],
   'sweeps.delete': [{}, { id: '../../etc/passwd' }, { id: 'sweep-1' }, { id: 42 }],
   'sweeps.import': [{}, { json: '' }, { json: 42 }, { json: 'x'.repeat(16 * 1024 * 1024 + 1) }, { json: '{}', path: '/x' }]

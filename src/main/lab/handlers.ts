@@ -52,7 +52,7 @@ export function createHandlers({ jobs, appInfo, choosePath, confirm }: HandlerDe
       return { path }
     },
     'dialog.allowWrite': async ({ directory }) => ({ directory: canonicalFolder(directory), granted: await writes.request(directory) }),
-    'sweeps.list': () => sweeps().list(),
+    'sweeps.list': (page) => sweeps().list(page),
     'sweeps.save': ({ run }) => sweeps().save(run),
     'sweeps.delete': ({ id }) => {
       sweeps().delete(id)
