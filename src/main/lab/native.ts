@@ -7,9 +7,11 @@
  */
 import { createRequire } from 'node:module'
 import { getSystemErrorMap } from 'node:util'
+import { fsdecode } from '../../shared/fsNames'
+import { fsPath } from './fsPath'
 
 interface NativeHelper {
-  listDirectory(path: string, withSizes: boolean): string
+  listDirectory(path: string | Buffer, withSizes: boolean): string
   adviseHugePages(buffer: ArrayBuffer): boolean
   readParallel(fd: number, buffer: ArrayBuffer, offset: number, length: number, position: number, threads?: number): number
 }
@@ -47,11 +49,14 @@ const systemErrors = getSystemErrorMap()
  * (code, errno, syscall, path), so toLabError names the problem. Only call when `canListNatively`.
  */
 export function listDirectory(path: string, names: string[], sizes?: number[]): number[] {
-  const listing = callHelper(path, (native) => native.listDirectory(path, sizes !== undefined))
-  // Entries are "<type digit>[<size>:]<name>/" (see native/index.d.ts).
+  const listing = callHelper(path, (native) => native.listDirectory(fsPath(path), sizes !== undefined))
+  // Entries are "<type digit>[<size>:]<name>/", or "<type letter>[<size>:]<hex of the name's bytes>/"
+  // for a name that is not valid UTF-8 (see native/index.d.ts).
   const types: number[] = []
   for (let start = 0; start < listing.length; ) {
-    types.push(listing.charCodeAt(start) - 48)
+    const code = listing.charCodeAt(start)
+    const raw = code >= 65 /* A */
+    types.push(code - (raw ? 65 : 48))
     let nameStart = start + 1
     if (sizes !== undefined) {
       const colon = listing.indexOf(':', nameStart)
@@ -59,7 +64,7 @@ export function listDirectory(path: string, names: string[], sizes?: number[]): 
       nameStart = colon + 1
     }
     const end = listing.indexOf('/', nameStart)
-    names.push(listing.slice(nameStart, end))
+    names.push(raw ? fsdecode(Buffer.from(listing.slice(nameStart, end), 'hex')) : listing.slice(nameStart, end))
     start = end + 1
   }
   return types
