@@ -1,5 +1,10 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import fc from 'fast-check'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { channelNames, type Channel } from '../../src/shared/contract'
+import { labErrorCodes } from '../../src/shared/errors'
 import { createHandlers, dispatch } from '../../src/main/lab/handlers'
 import type { JobHost } from '../../src/main/lab/jobHost'
 import { createTestJobHost } from '../support/jobHost'
@@ -80,5 +85,63 @@ describe('dispatch', () => {
       ok: false,
       error: { code: 'UNKNOWN_JOB', message: 'No generator job-999 is open.' }
     })
+  })
+})
+
+describe('dispatch under fuzzing', () => {
+  test('any channel with any input gets an envelope with a known code; nothing is written outside the data folder', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'yield-lab-fuzz-'))
+    const dataDirectory = join(base, 'data')
+    const outside = join(base, 'outside')
+    mkdirSync(outside)
+    writeFileSync(join(outside, 'package.json'), 'precious')
+    jobs = createTestJobHost().host
+    const confirm = vi.fn(() => Promise.resolve(false))
+    const handlers = createHandlers({
+      jobs,
+      appInfo: () => ({ name: 'yield-lab', version: '1', platform: 'p', arch: 'a', cpuModel: 'c', cpuCount: 1, totalMemoryBytes: 1, dataDirectory, versions: {} }),
+      choosePath: () => Promise.resolve(null),
+      confirm
+    })
+    const path = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(outside, join(outside, 'package'), '/', '', 'a\0b', 'x\ud800', join(outside, 'bad\udcff')) }, fc.string())
+    const anyChannel = fc.oneof(fc.constantFrom(...channelNames), fc.string(), fc.constantFrom('__proto__', 'constructor', 'toString'))
+    const request = fc.oneof(
+      fc.tuple(anyChannel, fc.anything()),
+      fc.tuple(fc.constant('dialog.allowWrite'), fc.record({ directory: path }, { requiredKeys: [] })),
+      fc.tuple(fc.constant('sweeps.list'), fc.record({ before: fc.oneof(fc.string(), fc.constant('sweep-20250101T000000Z-abcdef')), limit: fc.oneof(fc.integer(), fc.double()) }, { requiredKeys: [] })),
+      fc.tuple(
+        fc.constant('job.open'),
+        fc.oneof(
+          fc.record({
+            kind: fc.constant('sampleData'),
+            args: fc.record({ directory: path, name: fc.constantFrom('package', 'x', '../x', ''), bytes: fc.constantFrom(8, 800, -1), overwrite: fc.boolean() }, { requiredKeys: ['directory', 'name', 'bytes'] })
+          }),
+          fc.record({ kind: fc.constant('walk'), args: fc.record({ top: path, topdown: fc.boolean() }, { requiredKeys: ['top'] }) }),
+          fc.record({ kind: fc.constant('read'), args: fc.record({ path, mode: fc.constantFrom('text', 'lazyItem', 'bogus') }) })
+        )
+      )
+    )
+    try {
+      await fc.assert(
+        fc.asyncProperty(request, async ([name, value]) => {
+          const reply = await dispatch(handlers, name, value, 'owner')
+          if (!reply.ok) {
+            expect(labErrorCodes).toContain(reply.error.code)
+            expect(typeof reply.error.message).toBe('string')
+          }
+          // A job that opened runs a step (a write would happen here), then is closed.
+          for (const job of jobs!.openJobs()) {
+            await jobs!.next('owner', job.id, 1).catch(() => undefined)
+            await jobs!.return('owner', job.id)
+          }
+        }),
+        { numRuns: 300 }
+      )
+      expect(readdirSync(outside).sort()).toEqual(['package.json'])
+      expect(readFileSync(join(outside, 'package.json'), 'utf8')).toBe('precious')
+    } finally {
+      await jobs.closeAll()
+      rmSync(base, { recursive: true, force: true })
+    }
   })
 })
