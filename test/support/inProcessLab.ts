@@ -2,6 +2,7 @@
  * `window.lab` for component tests: the same contract, answered in-process by the real
  * main-process handlers and a real JobHost (no Electron, no network).
  */
+import type { Worker } from 'node:worker_threads'
 import type { LabApi, LabEvent, LabEvents } from '../../src/shared/contract'
 import { createHandlers, dispatch } from '../../src/main/lab/handlers'
 import { JobHost } from '../../src/main/lab/jobHost'
@@ -14,14 +15,20 @@ export interface InProcessLabOptions {
   confirmAnswers?: boolean[]
 }
 
-export function installInProcessLab(options: InProcessLabOptions = {}): { jobs: JobHost; api: LabApi; questions: WriteQuestion[] } {
+export function installInProcessLab(options: InProcessLabOptions = {}): { jobs: JobHost; api: LabApi; questions: WriteQuestion[]; workers: Worker[] } {
   const questions: WriteQuestion[] = []
+  /** Every job worker started, in order, so tests can kill one as a crash would. */
+  const workers: Worker[] = []
   const listeners = new Map<LabEvent, Set<(payload: never) => void>>()
   const emit = <E extends LabEvent>(event: E, payload: LabEvents[E]): void => {
     for (const listener of listeners.get(event) ?? []) listener(payload as never)
   }
   const jobs = new JobHost({
-    createWorker: createSourceWorker,
+    createWorker: (data) => {
+      const worker = createSourceWorker(data)
+      workers.push(worker)
+      return worker
+    },
     onProgress: (_owner, id, progress) => emit('job.progress', { id, progress }),
     onLog: (_owner, id, line) => emit('job.log', { id, line })
   })
@@ -45,5 +52,5 @@ export function installInProcessLab(options: InProcessLabOptions = {}): { jobs: 
   }
   // In the happy-dom environment the global object is the window the renderer code reads.
   Object.assign(globalThis, { lab: api })
-  return { jobs, api, questions }
+  return { jobs, api, questions, workers }
 }
