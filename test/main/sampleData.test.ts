@@ -130,6 +130,14 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
     expect([error.code, error.path]).toEqual(['NOT_A_DIRECTORY', file])
   })
 
+  it('a folder whose name is not valid UTF-8 is refused, never written as its U+FFFD look-alike', () => {
+    const parent = freshDir()
+    const error = catchLabError(() => writeSampleData({ directory: join(parent, 'bad-\udcff'), name: 'x', bytes: 8 }))
+    expect([error.code, error.path]).toEqual(['INVALID_ARGUMENT', join(parent, 'bad-\udcff')])
+    expect(error.message).toContain(`${join(parent, 'bad-\uFFFD')}: sample data is written only into folders whose names are valid UTF-8`)
+    expect(readdirSync(parent)).toEqual([])
+  })
+
   it('creates the target directory if needed', () => {
     const directory = join(freshDir(), 'deeper', 'still')
     expect(writeSampleData({ directory, name: 'x', bytes: 8 }).count).toBe(1)

@@ -9,6 +9,7 @@ import { endianness } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { LabError } from '../../shared/errors'
 import { formatBytes } from '../../shared/format'
+import { displayName, hasEscapedBytes } from '../../shared/fsNames'
 import { isSampleName, MAX_SAMPLE_NAME_LENGTH, SAMPLE_FORMAT, SAMPLE_TEXT_LINE_BYTES, type SampleDataMeta, type SampleDataResult } from '../../shared/readJobs'
 import { toLabError } from './errors'
 import type { JobControl } from './progress'
@@ -180,6 +181,14 @@ function checkOptions(options: SampleDataOptions): { bytes: number; seed: number
   const name = checkSampleName(options.name)
   if (typeof options.directory !== 'string' || options.directory.length === 0 || options.directory.includes('\0')) {
     throw new LabError('INVALID_ARGUMENT', 'A target directory is required')
+  }
+  if (hasEscapedBytes(options.directory)) {
+    // Writing goes through string paths (and the write policy compares them): refuse rather than write elsewhere.
+    throw new LabError(
+      'INVALID_ARGUMENT',
+      `${displayName(options.directory)}: sample data is written only into folders whose names are valid UTF-8; choose another folder`,
+      options.directory
+    )
   }
   const { bytes } = options
   if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0 || bytes % 8 !== 0) {
