@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Worker } from 'node:worker_threads'
@@ -16,6 +16,18 @@ let workers: Worker[]
 
 function setup(): void {
   ;({ host, events, workers } = createTestJobHost())
+}
+
+/** Files under `directory` this process has open (Linux: /proc/self/fd). */
+function openFilesUnder(directory: string): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`)
+      return target.startsWith(`${directory}/`) ? [target] : []
+    } catch {
+      return []
+    }
+  })
 }
 
 /** Kills a job's worker from outside, as the OS or a crash would, and waits until it is gone. */
@@ -214,10 +226,15 @@ describe('a worker that dies', () => {
       const { id } = host.open('owner', 'sampleData', { directory, name: 'x', bytes: 64 * 1024 * 1024, seed: 2, withText: true, overwrite: true })
       const pending = host.next('owner', id, 1)
       await until(() => events.some((event) => event.id === id && (event.progress?.completed ?? 0) > 0), 'the write is under way')
-      expect(readdirSync(directory).filter((name) => name.startsWith('.yield-lab-tmp-'))).toHaveLength(2)
+      const writing = readdirSync(directory).filter((name) => name.startsWith('.yield-lab-tmp-'))
+      expect(writing).toHaveLength(2)
+      const linux = process.platform === 'linux'
+      if (linux) expect(openFilesUnder(directory)).toHaveLength(2)
       await killWorker(workers[0]!)
       expect((await rejectedLabError(pending)).code).toBe('WORKER_DIED')
       expect(snapshot()).toEqual(before)
+      // Node closes the descriptors a terminated worker opened through fs: none is left open.
+      if (linux) expect(openFilesUnder(directory)).toEqual([])
     } finally {
       rmSync(directory, { recursive: true, force: true })
     }
