@@ -3,11 +3,13 @@
  * character for its type ('0' plus libuv's UV_DIRENT_* code: 0 unknown, 1 file, 2 directory,
  * 3 symlink, 4 fifo, 5 socket, 6 character device, 7 block device), then, if `withSizes`, the
  * size of a regular file in decimal (minus the errno when its lstat failed; empty for other
- * entries) and a ':', then its name and a '/'. Entries of unknown type are lstat'ed for it.
- * Throws an Error with `errno` (positive) and `syscall` when the directory cannot be opened or
- * read. Not available on Windows (throws there).
+ * entries) and a ':', then its name and a '/'. A name that is not valid UTF-8 has 'A' plus the code
+ * as its type character and is written as the hex of its raw bytes. Entries of unknown type are
+ * lstat'ed for it. `path` may be a Buffer of raw bytes (a path that is not valid UTF-8). Throws an
+ * Error with `errno` (positive) and `syscall` when the directory cannot be opened or read. Not
+ * available on Windows (throws there).
  */
-export function listDirectory(path: string, withSizes: boolean): string
+export function listDirectory(path: string | Buffer, withSizes: boolean): string
 
 /**
  * Asks the kernel to back the whole pages of `buffer` that are not touched yet with transparent
@@ -19,8 +21,9 @@ export function adviseHugePages(buffer: ArrayBuffer): boolean
 /**
  * Reads `length` bytes of the open file `fd` at `position` into `buffer` at `offset`, split into
  * parts of at least 4 MiB that up to four threads read at once (no more than the online cores).
+ * `threads` (1 to 4) sets the number of parts instead, whatever the length and cores (for tests).
  * Returns how many bytes were read without a gap from the start: less than `length` only when
  * the file ended early. Throws an Error with `errno` and `syscall` 'read' when a read fails. Not
  * available on Windows (throws there).
  */
-export function readParallel(fd: number, buffer: ArrayBuffer, offset: number, length: number, position: number): number
+export function readParallel(fd: number, buffer: ArrayBuffer, offset: number, length: number, position: number, threads?: number): number

@@ -78,13 +78,45 @@ static uint8_t mode_type(mode_t mode) {
 }
 #endif
 
+#ifndef _WIN32
+/* Whether a name is valid UTF-8 as Python decodes it: no overlongs, no surrogates, at most U+10FFFF. */
+static bool is_utf8(const unsigned char* text, size_t length) {
+  size_t i = 0;
+  while (i < length) {
+    unsigned char b = text[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    size_t need;
+    unsigned char low = 0x80, high = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b == 0xe0) need = 2, low = 0xa0;
+    else if (b == 0xed) need = 2, high = 0x9f;
+    else if (b >= 0xe1 && b <= 0xef) need = 2;
+    else if (b == 0xf0) need = 3, low = 0x90;
+    else if (b >= 0xf1 && b <= 0xf3) need = 3;
+    else if (b == 0xf4) need = 3, high = 0x8f;
+    else return false;
+    if (length - i <= need) return false; /* the sequence is cut off */
+    if (text[i + 1] < low || text[i + 1] > high) return false;
+    for (size_t k = 2; k <= need; k++)
+      if (text[i + k] < 0x80 || text[i + k] > 0xbf) return false;
+    i += need + 1;
+  }
+  return true;
+}
+#endif
+
 /*
  * listDirectory(path, withSizes) -> string: every entry but "." and "..", in read order, as one
  * character for its type ('0' + the UV_DIRENT_* code), then, with sizes, the size of a regular
  * file in decimal (or minus the errno of a failed lstat; nothing for other entries) and a ':',
  * then the name and a '/'. One string per directory instead of a string per name: '/' can never
- * occur in a name, and a UTF-8 decoder never swallows an ASCII byte into an invalid sequence, so
- * each name decodes (invalid bytes as U+FFFD) exactly as Node decodes it on its own.
+ * occur in a name. A name that is not valid UTF-8 is flagged by its type character ('A' + the
+ * code instead of '0' + the code) and written as the hex of its raw bytes, which the caller
+ * decodes as Python does (surrogate escapes). `path` is a string, or a Buffer of raw bytes for a
+ * path that is not valid UTF-8 itself.
  * Entries whose type the file system does not give (DT_UNKNOWN) are lstat'ed for it, as Node
  * does; one that vanished in between stays unknown. Sizes come from an lstat relative to the
  * open directory, which spares the kernel resolving the whole path again for every file.
@@ -98,8 +130,12 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
   return NULL;
 #else
   size_t length;
-  if (argc < 1 || napi_get_value_string_utf8(env, argv[0], NULL, 0, &length) != napi_ok) {
-    napi_throw_type_error(env, NULL, "listDirectory(path, withSizes) takes a path string");
+  bool is_buffer = false;
+  void* raw_path = NULL;
+  if (argc >= 1) CHECK(napi_is_buffer(env, argv[0], &is_buffer));
+  if (argc < 1 || (is_buffer ? napi_get_buffer_info(env, argv[0], &raw_path, &length)
+                             : napi_get_value_string_utf8(env, argv[0], NULL, 0, &length)) != napi_ok) {
+    napi_throw_type_error(env, NULL, "listDirectory(path, withSizes) takes a path string or Buffer");
     return NULL;
   }
   bool with_sizes = false;
@@ -109,7 +145,14 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
   }
   char* path = malloc(length + 1);
   if (path == NULL) return throw_errno(env, ENOMEM, "opendir");
-  CHECK(napi_get_value_string_utf8(env, argv[0], path, length + 1, &length));
+  if (is_buffer) {
+    memcpy(path, raw_path, length);
+    path[length] = '\0';
+  } else if (napi_get_value_string_utf8(env, argv[0], path, length + 1, &length) != napi_ok) {
+    free(path);
+    napi_throw_error(env, NULL, "yield-lab native helper: N-API call failed: napi_get_value_string_utf8");
+    return NULL;
+  }
   if (strlen(path) != length) {
     free(path);
     return throw_errno(env, EINVAL, "opendir"); /* a NUL inside the path */
@@ -143,7 +186,9 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
       }
     }
     size_t name_size = strlen(name), size_size = strlen(size_text);
-    size_t needed = used + 1 + size_size + 1 + name_size + 1;
+    bool utf8 = is_utf8((const unsigned char*)name, name_size);
+    size_t written_name_size = utf8 ? name_size : 2 * name_size;
+    size_t needed = used + 1 + size_size + 1 + written_name_size + 1;
     if (needed > capacity) {
       size_t grown_capacity = needed * 2;
       char* grown = realloc(listing, grown_capacity);
@@ -154,14 +199,22 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
       listing = grown;
       capacity = grown_capacity;
     }
-    listing[used++] = (char)('0' + type);
+    listing[used++] = (char)((utf8 ? '0' : 'A') + type);
     if (with_sizes) {
       memcpy(listing + used, size_text, size_size);
       used += size_size;
       listing[used++] = ':';
     }
-    memcpy(listing + used, name, name_size);
-    used += name_size;
+    if (utf8) {
+      memcpy(listing + used, name, name_size);
+      used += name_size;
+    } else {
+      static const char hex[] = "0123456789abcdef";
+      for (size_t k = 0; k < name_size; k++) {
+        listing[used++] = hex[(unsigned char)name[k] >> 4];
+        listing[used++] = hex[(unsigned char)name[k] & 15];
+      }
+    }
     listing[used++] = '/';
   }
   closedir(dir);
@@ -233,15 +286,16 @@ static void* read_part(void* argument) {
 #define READ_PART_MIN ((size_t)4 << 20)
 
 /*
- * readParallel(fd, buffer, offset, length, position) -> number: reads `length` bytes of the file
- * at `position` into `buffer` at `offset`, split into parts of at least 4 MiB read by up to four
- * threads at once (no more than the online cores). Returns how many bytes were read without a
- * gap from the start (less than `length` only when the file ended early); throws an Error with
- * `errno` and `syscall` 'read' when a read fails.
+ * readParallel(fd, buffer, offset, length, position[, threads]) -> number: reads `length` bytes
+ * of the file at `position` into `buffer` at `offset`, split into parts of at least 4 MiB read by
+ * up to four threads at once (no more than the online cores). `threads` (1 to 4) sets the number
+ * of parts instead, whatever the length and cores, so tests can split any length on any machine.
+ * Returns how many bytes were read without a gap from the start (less than `length` only when
+ * the file ended early); throws an Error with `errno` and `syscall` 'read' when a read fails.
  */
 static napi_value read_parallel(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
+  size_t argc = 6;
+  napi_value argv[6];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
 #ifdef _WIN32
   napi_throw_error(env, NULL, "readParallel is not available on Windows");
@@ -262,19 +316,35 @@ static napi_value read_parallel(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "readParallel: offset and length must lie inside the buffer, position must not be negative");
     return NULL;
   }
+  double wanted_threads = 0;
+  napi_valuetype threads_type = napi_undefined;
+  if (argc >= 6) CHECK(napi_typeof(env, argv[5], &threads_type));
+  if (threads_type != napi_undefined &&
+      (napi_get_value_double(env, argv[5], &wanted_threads) != napi_ok || !(wanted_threads >= 1 && wanted_threads <= READ_THREADS_MAX) ||
+       wanted_threads != (double)(int)wanted_threads)) {
+    napi_throw_range_error(env, NULL, "readParallel: threads must be a whole number from 1 to 4");
+    return NULL;
+  }
   size_t total = (size_t)length;
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  size_t threads = total / READ_PART_MIN;
-  if (threads > READ_THREADS_MAX) threads = READ_THREADS_MAX;
-  if (cores > 0 && threads > (size_t)cores) threads = (size_t)cores;
-  if (threads < 1) threads = 1;
-  size_t part_length = (total / threads + 4095) & ~(size_t)4095;
+  size_t threads;
+  if (wanted_threads > 0) {
+    threads = (size_t)wanted_threads;
+  } else {
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    threads = total / READ_PART_MIN;
+    if (threads > READ_THREADS_MAX) threads = READ_THREADS_MAX;
+    if (cores > 0 && threads > (size_t)cores) threads = (size_t)cores;
+    if (threads < 1) threads = 1;
+  }
+  /* Parts of ceil(total / threads) bytes rounded up to whole pages: never more parts than threads. */
+  size_t part_length = ((total / threads + (total % threads != 0)) + 4095) & ~(size_t)4095;
+  if (part_length == 0) part_length = 4096;
 
   struct read_part parts[READ_THREADS_MAX];
   pthread_t ids[READ_THREADS_MAX];
   bool started[READ_THREADS_MAX] = {false};
   size_t count = 0;
-  for (size_t start = 0; start < total || count == 0; start += part_length) {
+  for (size_t start = 0; (start < total || count == 0) && count < READ_THREADS_MAX; start += part_length) {
     size_t this_length = total - start < part_length ? total - start : part_length;
     parts[count] = (struct read_part){fd, (uint8_t*)data + (size_t)offset + start, this_length, (off_t)position + (off_t)start, 0, 0};
     count++;

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises'
 import type { Protocol } from 'electron'
-import { rendererHeaders, resolveRendererFile } from './rendererFiles'
+import { readRendererFile, rendererHeaders } from './rendererFiles'
 
 const APP_SCHEME = 'app'
 export const APP_ORIGIN = `${APP_SCHEME}://yield-lab`
@@ -16,12 +15,8 @@ export function registerAppScheme(protocol: Protocol): void {
 export function serveRenderer(protocol: Protocol, root: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url)
-    const file = url.host === 'yield-lab' ? resolveRendererFile(root, url.pathname) : null
-    if (file === null) return new Response('Not found', { status: 404 })
-    try {
-      return new Response(await readFile(file), { headers: rendererHeaders(file) })
-    } catch {
-      return new Response('Not found', { status: 404 })
-    }
+    const found = url.host === 'yield-lab' ? await readRendererFile(root, url.pathname) : null
+    if (found === null) return new Response('Not found', { status: 404 })
+    return new Response(found.content, { headers: rendererHeaders(found.file) })
   })
 }

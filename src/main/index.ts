@@ -12,6 +12,9 @@ import { collectAppInfo } from './lab/appInfo'
 import { createHandlers } from './lab/handlers'
 import { JobHost } from './lab/jobs/jobHost'
 import jobWorkerPath from './lab/jobs/jobWorker?modulePath'
+import { defaultDataDirectory } from './lab/read/sampleData'
+import { SWEEPS_DIRECTORY_NAME } from './lab/sweep/sweepHistory'
+import { removeStaleTemporaryFiles } from './lab/temporaryFiles'
 import { appUrlMatcher, hardenSession, hardenWebContents } from './security'
 import { startSmokeRun } from './smoke'
 import { SMOKE_FLAG } from '../shared/smoke'
@@ -56,15 +59,24 @@ void app.whenReady().then(() => {
   hardenSession(session.defaultSession)
   if (devServerUrl === undefined) serveRenderer(protocol, join(import.meta.dirname, '../renderer'))
 
+  const dataDirectory = defaultDataDirectory(app.getPath('userData'))
+  // What a crash or power cut left half-written in earlier sessions.
+  for (const folder of [dataDirectory, join(dataDirectory, SWEEPS_DIRECTORY_NAME)]) removeStaleTemporaryFiles(folder)
+
   const handlers = createHandlers({
     jobs,
-    appInfo: () =>
-      collectAppInfo({ name: app.getName(), version: app.getVersion(), dataDirectory: join(app.getPath('userData'), 'yield-lab-data') }),
+    appInfo: () => collectAppInfo({ name: app.getName(), version: app.getVersion(), dataDirectory }),
     choosePath: async (kind, title) => {
       const owner = BrowserWindow.getFocusedWindow()
       const options = { title, properties: [kind === 'directory' ? ('openDirectory' as const) : ('openFile' as const)] }
       const result = owner === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(owner, options)
       return result.canceled ? null : (result.filePaths[0] ?? null)
+    },
+    confirm: async ({ message, detail, confirmLabel }) => {
+      const owner = BrowserWindow.getFocusedWindow()
+      const options = { type: 'question' as const, message, detail, buttons: [confirmLabel, 'Cancel'], defaultId: 1, cancelId: 1, noLink: true }
+      const result = owner === null ? await dialog.showMessageBox(options) : await dialog.showMessageBox(owner, options)
+      return result.response === 0
     },
     ...(smoke === undefined ? {} : { smokeReport: smoke.report })
   })
@@ -84,4 +96,14 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit()
 })
 
-app.on('before-quit', () => void jobs.closeAll())
+/** Quitting waits (a few seconds at most) for jobs to close their files, so no write is cut off half-done. */
+const QUIT_WAIT_MS = 3000
+let jobsClosed = false
+app.on('before-quit', (event) => {
+  if (jobsClosed) return
+  event.preventDefault()
+  void jobs.closeAll({ withinMs: QUIT_WAIT_MS }).finally(() => {
+    jobsClosed = true
+    app.quit()
+  })
+})

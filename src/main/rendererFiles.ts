@@ -2,6 +2,8 @@
  * Serving the built renderer: used by the app:// protocol in Electron and by the e2e test server,
  * so both deliver the same files with the same security headers.
  */
+import { constants } from 'node:fs'
+import { open, realpath } from 'node:fs/promises'
 import { extname, resolve, sep } from 'node:path'
 
 /** The strict Content-Security-Policy of the app. `dev` allows Vite's HMR socket and injected styles. */
@@ -52,6 +54,32 @@ export function resolveRendererFile(root: string, urlPath: string): string | nul
   const absoluteRoot = resolve(root)
   const file = resolve(absoluteRoot, relative)
   return file.startsWith(absoluteRoot + sep) ? file : null
+}
+
+/**
+ * The content of the renderer file a URL path names, or null: only a regular file whose real
+ * path (links resolved) lies inside the root's real path is served, never a link leading out of
+ * the folder, a directory or a device. It is checked on the open descriptor, so it cannot be
+ * swapped between the check and the read.
+ */
+export async function readRendererFile(root: string, urlPath: string): Promise<{ file: string; content: Buffer<ArrayBuffer> } | null> {
+  const file = resolveRendererFile(root, urlPath)
+  if (file === null) return null
+  try {
+    const [realRoot, realFile] = await Promise.all([realpath(root), realpath(file)])
+    if (!realFile.startsWith(realRoot + sep)) return null
+    // Non-blocking: opening a FIFO must not wait for a writer (it is refused just below).
+    const handle = await open(realFile, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0))
+    try {
+      if (!(await handle.stat()).isFile()) return null
+      // fs reads into a plain ArrayBuffer (never a shared one), which Response accepts.
+      return { file, content: (await handle.readFile()) as Buffer<ArrayBuffer> }
+    } finally {
+      await handle.close()
+    }
+  } catch {
+    return null
+  }
 }
 
 /**

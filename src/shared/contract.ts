@@ -7,8 +7,9 @@ import * as v from 'valibot'
 import type { LabErrorInfo } from './errors'
 import type { JobProgressReport } from './jobKinds'
 import { jobKinds, type JobKind } from './jobKinds'
+import { filePathSchema } from './paths'
 import { smokeReportSchema } from './smoke'
-import { MAX_SWEEP_JSON_CHARS, sweepIdSchema, sweepRunDraftSchema, type SweepRun } from './sweep'
+import { historyPageSchema, MAX_SWEEP_JSON_CHARS, sweepIdSchema, sweepRunDraftSchema, type SweepRun } from './sweep'
 
 /** Declares a channel: `channel(inputSchema).returns<Output>()`. */
 function channel<Input extends v.GenericSchema>(input: Input) {
@@ -71,8 +72,21 @@ export const channels = {
   'dialog.choosePath': channel(
     v.object({ kind: v.picklist(['directory', 'file']), title: v.optional(v.pipe(v.string(), v.maxLength(200))) })
   ).returns<{ path: string | null }>(),
-  /** Past sweeps in <dataDirectory>/sweeps, newest first, plus files there that are not valid runs. */
-  'sweeps.list': channel(v.undefined()).returns<{ runs: SweepRun[]; problems: { file: string; message: string }[] }>(),
+  /**
+   * Asks the user, in a message box main shows, whether the app may write into a folder they
+   * typed (sample data). Granted for the session; the app's data folder and folders chosen with
+   * dialog.choosePath need no asking. Writing anywhere else is PERMISSION_DENIED.
+   */
+  'dialog.allowWrite': channel(v.strictObject({ directory: filePathSchema })).returns<{ directory: string; granted: boolean }>(),
+  /**
+   * A page of past sweeps in <dataDirectory>/sweeps, newest entry first (an import counts from
+   * when it was imported), plus files there that are not valid runs; `more` when older ones follow.
+   */
+  'sweeps.list': channel(v.optional(historyPageSchema)).returns<{
+    runs: SweepRun[]
+    problems: { file: string; message: string }[]
+    more: boolean
+  }>(),
   /** Keeps a finished or cancelled sweep (validated in full; written atomically) under a new id. */
   'sweeps.save': channel(v.strictObject({ run: sweepRunDraftSchema })).returns<SweepRun>(),
   'sweeps.delete': channel(v.strictObject({ id: sweepIdSchema })).returns<{ id: string }>(),

@@ -18,6 +18,16 @@ export const labErrorCodes = [
   /** Raised into a generator by throw() and not handled there. */
   'THROWN',
   'UNAVAILABLE',
+  /** The disk (or quota) is full. */
+  'NO_SPACE',
+  'READ_ONLY',
+  /** The device reported a read or write failure. */
+  'IO_ERROR',
+  'TOO_MANY_OPEN_FILES',
+  /** The file or device is in use. */
+  'BUSY',
+  /** The worker thread running a job ended before the job did (killed, crashed, out of memory). */
+  'WORKER_DIED',
   'INTERNAL'
 ] as const
 

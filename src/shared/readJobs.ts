@@ -139,9 +139,13 @@ export interface ProcessJobResult extends ProcessResult {
   inputs: ProcessInputInfo[]
 }
 
+export const SAMPLE_FORMAT = 'yield-lab-sample/1'
+
 /** The JSON sidecar the sample-data generator writes, `<name>.json`. */
 export interface SampleDataMeta {
-  format: 'yield-lab-sample/1'
+  format: typeof SAMPLE_FORMAT
+  /** File name of the binary data, `<name>.bin`: the sidecar vouches that the app made it (only such files are ever overwritten). */
+  binary: string
   dtype: 'float64'
   byteOrder: 'little'
   count: number

@@ -154,7 +154,20 @@ const isoDate = v.pipe(v.string(), v.isoTimestamp('must be an ISO timestamp'))
 export const SWEEP_ID_PATTERN = /^sweep-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$/
 export const sweepIdSchema = v.pipe(v.string(), v.regex(SWEEP_ID_PATTERN, 'is not a sweep id'))
 
-const sweepMeasurementSchema = v.strictObject({
+/** Runs per page of history (sweeps.list). */
+export const HISTORY_PAGE_RUNS = 100
+export const MAX_HISTORY_PAGE_RUNS = 500
+
+/** Which page of history to list: the newest, or the one after the run `before`. */
+export const historyPageSchema = v.strictObject({
+  before: v.optional(sweepIdSchema),
+  limit: v.optional(
+    v.pipe(v.number(), v.safeInteger('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(MAX_HISTORY_PAGE_RUNS, `must be at most ${MAX_HISTORY_PAGE_RUNS}`))
+  )
+})
+export type HistoryPage = v.InferOutput<typeof historyPageSchema>
+
+export const sweepMeasurementSchema = v.strictObject({
   /** Position in the (shuffled) run order, 0-based. */
   seq: count('seq'),
   mode: v.picklist(measuredModes),

@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot'
 import type { LabErrorInfo } from './errors'
-import { MAX_PATH_LENGTH, noNul } from './paths'
+import { fsEncodable, MAX_PATH_LENGTH, noNul } from './paths'
 
 const MAX_WALK_FILTER_STAGES = 8
 const MAX_WALK_PATTERN_LENGTH = 256
@@ -47,12 +47,16 @@ const walkFilterStageSchema = v.variant('test', [
 ])
 
 export const walkArgsSchema = v.strictObject({
-  /** The directory to walk, used exactly as given (like os.walk's top). */
+  /**
+   * The directory to walk, used exactly as given (like os.walk's top). Bytes that are not valid
+   * UTF-8 are surrogate escapes, as everywhere (src/shared/fsNames.ts).
+   */
   top: v.pipe(
     v.string(),
     v.minLength(1, 'No folder was given to walk.'),
     v.maxLength(MAX_PATH_LENGTH, `must be at most ${MAX_PATH_LENGTH} characters`),
-    noNul
+    noNul,
+    fsEncodable
   ),
   topdown: v.optional(v.boolean(), true),
   followlinks: v.optional(v.boolean(), false),
@@ -69,7 +73,9 @@ export type WalkFilterStage = v.InferOutput<typeof walkFilterStageSchema>
 
 /**
  * One os.walk triple, compact: parallel arrays and one letter per entry instead of an object per
- * entry, so 200,000 entries stream cheaply.
+ * entry, so 200,000 entries stream cheaply. Paths and names that are not valid UTF-8 carry
+ * surrogate escapes exactly as Python's os.fsdecode makes them (src/shared/fsNames.ts): sent back
+ * (a walk re-rooted there, a file read), they reach the same bytes. Show them with displayName.
  */
 export interface WalkDirItem {
   kind: 'dir'

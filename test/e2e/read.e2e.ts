@@ -1,5 +1,5 @@
-import { existsSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, readdirSync, rmSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
 import { useLabApp } from './support/app'
@@ -35,6 +35,32 @@ async function runMode(panel: Locator, mode: string, rows: number, chunkPreset?:
 }
 
 describe('Read tab in Chromium', () => {
+  test('a typed folder is written only after main’s message box is answered Allow', async () => {
+    const app = await lab.open()
+    const { page, server } = app
+    const panel = await openRead(page)
+    await panel.getByTestId('read-generate-toggle').click()
+    const typed = join(server.dataDirectory, '..', `${basename(server.dataDirectory)}-typed`)
+    await panel.getByTestId('read-sample-directory').fill(typed)
+    await panel.getByTestId('read-sample-text').uncheck()
+
+    server.confirmAnswers.push(false)
+    await panel.getByTestId('read-sample-generate').click()
+    await expect.poll(() => panel.getByTestId('read-sample-error').textContent()).toContain('Nothing was written')
+    expect(server.confirmQuestions.map((question) => question.message)).toEqual([`Allow Yield Lab to write into ${typed}?`])
+    expect(existsSync(typed)).toBe(false)
+
+    server.confirmAnswers.push(true)
+    await panel.getByTestId('read-sample-generate').click()
+    await expect.poll(() => panel.getByTestId('read-sample-done').textContent(), { timeout: 30_000 }).toContain('Wrote 131,072 items')
+    try {
+      expect(readdirSync(typed).sort()).toEqual(['sample-1MiB-seed0.bin', 'sample-1MiB-seed0.json'])
+    } finally {
+      rmSync(typed, { recursive: true, force: true })
+    }
+    expect(app.problems).toEqual([])
+  })
+
   test('generates a small file, reads it eagerly and lazily, and the sums agree', async () => {
     const app = await lab.open()
     const { page } = app

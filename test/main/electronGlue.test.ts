@@ -2,7 +2,7 @@
  * The Electron glue, tested against a fake `electron` module that records what the glue asks of
  * it: window options, IPC registration, sender checks, navigation and permission policy.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
@@ -204,8 +204,12 @@ describe('app:// protocol', () => {
     expect(index.headers.get('cross-origin-opener-policy')).toBe('same-origin')
     expect(index.headers.get('cross-origin-embedder-policy')).toBe('require-corp')
     expect((await handler!(new Request('app://yield-lab/assets/app.wasm'))).headers.get('content-type')).toBe('application/wasm')
-    for (const url of ['app://yield-lab/..%2f..%2fetc%2fpasswd', 'app://other-host/index.html', 'app://yield-lab/missing.js']) {
+    const outside = mkdtempSync(join(tmpdir(), 'yield-lab-outside-'))
+    writeFileSync(join(outside, 'secret.txt'), 'secret')
+    symlinkSync(join(outside, 'secret.txt'), join(root, 'link-out.txt'))
+    for (const url of ['app://yield-lab/..%2f..%2fetc%2fpasswd', 'app://other-host/index.html', 'app://yield-lab/missing.js', 'app://yield-lab/link-out.txt', 'app://yield-lab/assets']) {
       expect((await handler!(new Request(url))).status, url).toBe(404)
     }
+    rmSync(outside, { recursive: true, force: true })
   })
 })

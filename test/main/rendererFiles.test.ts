@@ -1,5 +1,9 @@
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { contentSecurityPolicy, resolveRendererFile } from '../../src/main/rendererFiles'
+import { contentSecurityPolicy, readRendererFile, resolveRendererFile } from '../../src/main/rendererFiles'
 
 describe('content security policy', () => {
   const policy = contentSecurityPolicy({ dev: false })
@@ -29,6 +33,39 @@ describe('resolveRendererFile', () => {
     expect(resolveRendererFile('/r', '/a%20b.js')).toBe('/r/a b.js')
     for (const bad of ['/../etc/passwd', '/%2e%2e/etc/passwd', '/assets/../../x', '/%E0%A4%A']) {
       expect(resolveRendererFile('/r', bad), bad).toBeNull()
+    }
+  })
+})
+
+describe('readRendererFile', () => {
+  test('serves only regular files whose real path is inside the root', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'yield-lab-serve-'))
+    try {
+      const root = join(base, 'renderer')
+      mkdirSync(join(root, 'assets'), { recursive: true })
+      writeFileSync(join(root, 'index.html'), '<!doctype html>')
+      writeFileSync(join(root, 'assets', 'app.js'), 'app')
+      writeFileSync(join(base, 'secret.txt'), 'secret')
+      mkdirSync(join(base, 'outside'))
+      writeFileSync(join(base, 'outside', 'x.js'), 'outside')
+      symlinkSync(join(base, 'secret.txt'), join(root, 'leak.txt'))
+      symlinkSync(join(base, 'outside'), join(root, 'linked'))
+      symlinkSync(join(root, 'assets', 'app.js'), join(root, 'alias.js'))
+      execFileSync('mkfifo', [join(root, 'pipe.js')])
+
+      expect(await readRendererFile(root, '/')).toEqual({ file: join(root, 'index.html'), content: Buffer.from('<!doctype html>') })
+      expect((await readRendererFile(root, '/assets/app.js'))?.content.toString()).toBe('app')
+      // A link that stays inside is fine; one that leads out is not found, nor are folders and devices.
+      expect((await readRendererFile(root, '/alias.js'))?.content.toString()).toBe('app')
+      for (const path of ['/leak.txt', '/linked/x.js', '/assets', '/pipe.js', '/missing.js', '/../secret.txt']) {
+        expect(await readRendererFile(root, path), path).toBeNull()
+      }
+      // A root reached through a link is judged by its real path too.
+      symlinkSync(root, join(base, 'root-link'))
+      expect((await readRendererFile(join(base, 'root-link'), '/assets/app.js'))?.content.toString()).toBe('app')
+      expect(await readRendererFile(join(base, 'root-link'), '/leak.txt')).toBeNull()
+    } finally {
+      rmSync(base, { recursive: true, force: true })
     }
   })
 })

@@ -2,25 +2,44 @@
  * `window.lab` for component tests: the same contract, answered in-process by the real
  * main-process handlers and a real JobHost (no Electron, no network).
  */
+import type { Worker } from 'node:worker_threads'
 import type { LabApi, LabEvent, LabEvents } from '../../src/shared/contract'
 import { createHandlers, dispatch } from '../../src/main/lab/handlers'
 import { JobHost } from '../../src/main/lab/jobs/jobHost'
+import type { WriteQuestion } from '../../src/main/lab/writePolicy'
 import { createSourceWorker } from './jobHost'
 
-export function installInProcessLab(options: { dataDirectory?: string } = {}): { jobs: JobHost; api: LabApi } {
+export interface InProcessLabOptions {
+  dataDirectory?: string
+  /** How the user answers main's write-permission message boxes, in order (none left: declined). */
+  confirmAnswers?: boolean[]
+}
+
+export function installInProcessLab(options: InProcessLabOptions = {}): { jobs: JobHost; api: LabApi; questions: WriteQuestion[]; workers: Worker[] } {
+  const questions: WriteQuestion[] = []
+  /** Every job worker started, in order, so tests can kill one as a crash would. */
+  const workers: Worker[] = []
   const listeners = new Map<LabEvent, Set<(payload: never) => void>>()
   const emit = <E extends LabEvent>(event: E, payload: LabEvents[E]): void => {
     for (const listener of listeners.get(event) ?? []) listener(payload as never)
   }
   const jobs = new JobHost({
-    createWorker: createSourceWorker,
+    createWorker: (data) => {
+      const worker = createSourceWorker(data)
+      workers.push(worker)
+      return worker
+    },
     onProgress: (_owner, id, progress) => emit('job.progress', { id, progress }),
     onLog: (_owner, id, line) => emit('job.log', { id, line })
   })
   const handlers = createHandlers({
     jobs,
     appInfo: () => ({ name: 'yield-lab', version: 'test', platform: 'test', arch: 'x', cpuModel: 'cpu', cpuCount: 1, totalMemoryBytes: 1, dataDirectory: options.dataDirectory ?? '/tmp', versions: {} }),
-    choosePath: () => Promise.resolve(null)
+    choosePath: () => Promise.resolve(null),
+    confirm: (question) => {
+      questions.push(question)
+      return Promise.resolve(options.confirmAnswers?.shift() ?? false)
+    }
   })
   const api: LabApi = {
     invoke: (channel, input) => dispatch(handlers, channel, input, 'renderer') as never,
@@ -33,5 +52,5 @@ export function installInProcessLab(options: { dataDirectory?: string } = {}): {
   }
   // In the happy-dom environment the global object is the window the renderer code reads.
   Object.assign(globalThis, { lab: api })
-  return { jobs, api }
+  return { jobs, api, questions, workers }
 }

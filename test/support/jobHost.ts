@@ -22,13 +22,19 @@ export interface RecordedEvent {
   line?: string
 }
 
-export function createTestJobHost(options: Partial<JobHostOptions> = {}): { host: JobHost; events: RecordedEvent[] } {
+/** The host, its recorded events, and every worker it started (in order), so tests can kill them. */
+export function createTestJobHost(options: Partial<JobHostOptions> = {}): { host: JobHost; events: RecordedEvent[]; workers: Worker[] } {
   const events: RecordedEvent[] = []
+  const workers: Worker[] = []
   const host = new JobHost({
-    createWorker: createSourceWorker,
+    createWorker: (data) => {
+      const worker = createSourceWorker(data)
+      workers.push(worker)
+      return worker
+    },
     onProgress: (owner, id, progress) => events.push({ owner, id, progress }),
     onLog: (owner, id, line) => events.push({ owner, id, line }),
     ...options
   })
-  return { host, events }
+  return { host, events, workers }
 }

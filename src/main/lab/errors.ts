@@ -8,7 +8,14 @@ const errnoToCode: Record<string, { code: LabErrorCode; what: string }> = {
   EISDIR: { code: 'IS_A_DIRECTORY', what: 'is a directory, a file was expected' },
   EEXIST: { code: 'ALREADY_EXISTS', what: 'already exists' },
   ELOOP: { code: 'INVALID_ARGUMENT', what: 'has too many levels of symbolic links' },
-  ENAMETOOLONG: { code: 'INVALID_ARGUMENT', what: 'has a name that is too long' }
+  ENAMETOOLONG: { code: 'INVALID_ARGUMENT', what: 'has a name that is too long' },
+  ENOSPC: { code: 'NO_SPACE', what: 'no space left on the device' },
+  EDQUOT: { code: 'NO_SPACE', what: 'the disk quota is used up' },
+  EROFS: { code: 'READ_ONLY', what: 'is on a read-only file system' },
+  EIO: { code: 'IO_ERROR', what: 'the device reported an input/output error' },
+  EMFILE: { code: 'TOO_MANY_OPEN_FILES', what: 'too many files are open; close some jobs and try again' },
+  ENFILE: { code: 'TOO_MANY_OPEN_FILES', what: 'the system has too many files open; close some jobs and try again' },
+  EBUSY: { code: 'BUSY', what: 'is busy (in use by another program)' }
 }
 
 /**
@@ -19,7 +26,7 @@ export function toLabError(error: unknown, path?: string): LabError {
   if (error instanceof LabError) return error
   const errno = (error as NodeJS.ErrnoException | undefined)?.code
   const target = path ?? (error as NodeJS.ErrnoException | undefined)?.path
-  if (errno !== undefined && errno in errnoToCode) {
+  if (typeof errno === 'string' && Object.hasOwn(errnoToCode, errno)) {
     const { code, what } = errnoToCode[errno]!
     return new LabError(code, target ? `${target}: ${what}` : what, target)
   }

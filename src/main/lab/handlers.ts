@@ -12,15 +12,19 @@ import {
 } from '../../shared/contract'
 import { LabError } from '../../shared/errors'
 import type { SmokeChecks } from '../../shared/smoke'
+import { sampleDataArgsSchema } from '../../shared/readJobs'
 import { toLabError } from './errors'
 import type { JobHost, Owner } from './jobs/jobHost'
 import { SweepHistory } from './sweep/sweepHistory'
 import { validationError } from './validation'
+import { canonicalFolder, WritePolicy, type WriteQuestion } from './writePolicy'
 
 export interface HandlerDependencies {
   jobs: JobHost
   appInfo(): AppInfo
   choosePath(kind: 'directory' | 'file', title?: string): Promise<string | null>
+  /** Shows a native yes/no message box; true when the user confirmed. */
+  confirm(question: WriteQuestion): Promise<boolean>
   /** Present only in a `--smoke` run: takes the renderer's checks. */
   smokeReport?(checks: SmokeChecks): void
 }
@@ -29,12 +33,18 @@ export type Handlers = {
   [C in Channel]: (input: v.InferOutput<(typeof channels)[C]['input']>, owner: Owner) => Promise<ChannelOutput<C>> | ChannelOutput<C>
 }
 
-export function createHandlers({ jobs, appInfo, choosePath, smokeReport }: HandlerDependencies): Handlers {
+export function createHandlers({ jobs, appInfo, choosePath, confirm, smokeReport }: HandlerDependencies): Handlers {
   /** Sweep history lives in the app's data directory (app.info's dataDirectory), found once on first use. */
   let history: SweepHistory | undefined
   const sweeps = (): SweepHistory => (history ??= new SweepHistory(appInfo().dataDirectory))
+  const writes = new WritePolicy(() => appInfo().dataDirectory, confirm)
   return {
-    'job.open': ({ kind, args }, owner) => jobs.open(owner, kind, args),
+    'job.open': ({ kind, args }, owner) => {
+      // Jobs that write check the folder here, in main, before any worker starts.
+      const sample = v.safeParse(sampleDataArgsSchema, args)
+      if (kind === 'sampleData' && sample.success) writes.check(sample.output.directory)
+      return jobs.open(owner, kind, args)
+    },
     'job.next': ({ id, maxItems }, owner) => jobs.next(owner, id, maxItems),
     'job.return': ({ id }, owner) => jobs.return(owner, id),
     'job.throw': ({ id, message }, owner) => jobs.throw(owner, id, message),
@@ -44,8 +54,13 @@ export function createHandlers({ jobs, appInfo, choosePath, smokeReport }: Handl
       smokeReport(checks)
       return { received: true }
     },
-    'dialog.choosePath': async ({ kind, title }) => ({ path: await choosePath(kind, title) }),
-    'sweeps.list': () => sweeps().list(),
+    'dialog.choosePath': async ({ kind, title }) => {
+      const path = await choosePath(kind, title)
+      if (kind === 'directory' && path !== null) writes.grantChosen(path)
+      return { path }
+    },
+    'dialog.allowWrite': async ({ directory }) => ({ directory: canonicalFolder(directory), granted: await writes.request(directory) }),
+    'sweeps.list': (page) => sweeps().list(page),
     'sweeps.save': ({ run }) => sweeps().save(run),
     'sweeps.delete': ({ id }) => {
       sweeps().delete(id)

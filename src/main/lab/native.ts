@@ -8,18 +8,21 @@
  */
 import { createRequire } from 'node:module'
 import { getSystemErrorMap } from 'node:util'
+import { fsdecode } from '../../shared/fsNames'
+import { fsPath } from './fsPath'
 
 interface NativeHelper {
-  listDirectory(path: string, withSizes: boolean): string
+  listDirectory(path: string | Buffer, withSizes: boolean): string
   adviseHugePages(buffer: ArrayBuffer): boolean
-  readParallel(fd: number, buffer: ArrayBuffer, offset: number, length: number, position: number): number
+  readParallel(fd: number, buffer: ArrayBuffer, offset: number, length: number, position: number, threads?: number): number
 }
 
 /** The helper, or why it is not loaded (its package's error names the reason its build failed). */
 function load(): NativeHelper | string {
   if (process.env.YIELD_LAB_NATIVE === 'off') return 'YIELD_LAB_NATIVE=off'
   try {
-    return createRequire(import.meta.url)('@yield-lab/native') as NativeHelper
+    // YIELD_LAB_NATIVE_BUILD names another build of the helper (scripts/native-sanitize.sh tests one built with sanitizers).
+    return createRequire(import.meta.url)(process.env.YIELD_LAB_NATIVE_BUILD ?? '@yield-lab/native') as NativeHelper
   } catch (error) {
     return error instanceof Error ? error.message : String(error)
   }
@@ -52,11 +55,14 @@ const systemErrors = getSystemErrorMap()
  * (code, errno, syscall, path), so toLabError names the problem. Only call when `canListNatively`.
  */
 export function listDirectory(path: string, names: string[], sizes?: number[]): number[] {
-  const listing = callHelper(path, (native) => native.listDirectory(path, sizes !== undefined))
-  // Entries are "<type digit>[<size>:]<name>/" (see native/index.d.ts).
+  const listing = callHelper(path, (native) => native.listDirectory(fsPath(path), sizes !== undefined))
+  // Entries are "<type digit>[<size>:]<name>/", or "<type letter>[<size>:]<hex of the name's bytes>/"
+  // for a name that is not valid UTF-8 (see native/index.d.ts).
   const types: number[] = []
   for (let start = 0; start < listing.length; ) {
-    types.push(listing.charCodeAt(start) - 48)
+    const code = listing.charCodeAt(start)
+    const raw = code >= 65 /* A */
+    types.push(code - (raw ? 65 : 48))
     let nameStart = start + 1
     if (sizes !== undefined) {
       const colon = listing.indexOf(':', nameStart)
@@ -64,7 +70,7 @@ export function listDirectory(path: string, names: string[], sizes?: number[]): 
       nameStart = colon + 1
     }
     const end = listing.indexOf('/', nameStart)
-    names.push(listing.slice(nameStart, end))
+    names.push(raw ? fsdecode(Buffer.from(listing.slice(nameStart, end), 'hex')) : listing.slice(nameStart, end))
     start = end + 1
   }
   return types
@@ -103,8 +109,9 @@ export function adviseHugePages(buffer: ArrayBuffer): boolean {
  * Reads `length` bytes of the open file `fd` at `position` into `target`, with up to four threads
  * on parts of at least 4 MiB (copying from the page cache is bound by one core's speed). Returns
  * the bytes read without a gap from the start: fewer than `length` only when the file ended
- * early. Throws like Node's readSync. Only call when `canReadInParallel`.
+ * early. Throws like Node's readSync. Only call when `canReadInParallel`. `threads` (1 to 4) fixes
+ * the number of parts whatever the length and cores, for tests.
  */
-export function readParallel(fd: number, target: Uint8Array, length: number, position: number, path: string): number {
-  return callHelper(path, (native) => native.readParallel(fd, target.buffer as ArrayBuffer, target.byteOffset, length, position))
+export function readParallel(fd: number, target: Uint8Array, length: number, position: number, path: string, threads?: number): number {
+  return callHelper(path, (native) => native.readParallel(fd, target.buffer as ArrayBuffer, target.byteOffset, length, position, threads))
 }

@@ -6,6 +6,7 @@
 import { closeSync, constants, fstatSync, openSync, statSync, type Stats } from 'node:fs'
 import { LabError } from '../../shared/errors'
 import { toLabError } from './errors'
+import { fsPath } from './fsPath'
 
 export interface OpenedFile {
   readonly fd: number
@@ -49,7 +50,7 @@ export function openRegularFile(path: string): OpenedFile {
   checkPath(path)
   let before: Stats
   try {
-    before = statSync(path)
+    before = statSync(fsPath(path))
   } catch (error) {
     throw toLabError(error, path)
   }
@@ -57,7 +58,7 @@ export function openRegularFile(path: string): OpenedFile {
   if (early) throw early
   let fd: number
   try {
-    fd = openSync(path, openFlags)
+    fd = openSync(fsPath(path), openFlags)
   } catch (error) {
     throw toLabError(error, path)
   }

@@ -4,7 +4,6 @@
  * ipcMain uses) running the built job worker. A page's event stream closing is its "renderer gone":
  * its jobs are closed.
  */
-import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { readdirSync } from 'node:fs'
@@ -15,7 +14,8 @@ import type { LabEvent, LabEvents } from '../../../src/shared/contract'
 import { collectAppInfo } from '../../../src/main/lab/appInfo'
 import { createHandlers, dispatch } from '../../../src/main/lab/handlers'
 import { JobHost, type Owner } from '../../../src/main/lab/jobs/jobHost'
-import { rendererHeaders, resolveRendererFile } from '../../../src/main/rendererFiles'
+import { readRendererFile, rendererHeaders } from '../../../src/main/rendererFiles'
+import type { WriteQuestion } from '../../../src/main/lab/writePolicy'
 import { encodeWire } from './wireCodec'
 
 export const rendererRoot = fileURLToPath(new URL('../../../out/renderer', import.meta.url))
@@ -39,6 +39,10 @@ export interface LabServer {
   jobs: JobHost
   /** Paths the native file dialog would return, in order (the dialog itself cannot be shown here). */
   dialogAnswers: (string | null)[]
+  /** How the user answers main's native message boxes (write permission), in order; none left: declined. */
+  confirmAnswers: boolean[]
+  /** The questions those message boxes asked. */
+  confirmQuestions: WriteQuestion[]
   /** The app's data directory (app.info's dataDirectory; sweeps history lives in its sweeps/). */
   dataDirectory: string
   close(): Promise<void>
@@ -56,10 +60,16 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
     onLog: (owner, id, line) => send(owner, 'job.log', { id, line })
   })
   const dialogAnswers: (string | null)[] = []
+  const confirmAnswers: boolean[] = []
+  const confirmQuestions: WriteQuestion[] = []
   const handlers = createHandlers({
     jobs,
     appInfo: () => collectAppInfo({ name: 'yield-lab', version: 'e2e', dataDirectory: options.dataDirectory }),
-    choosePath: () => Promise.resolve(dialogAnswers.shift() ?? null)
+    choosePath: () => Promise.resolve(dialogAnswers.shift() ?? null),
+    confirm: (question) => {
+      confirmQuestions.push(question)
+      return Promise.resolve(confirmAnswers.shift() ?? false)
+    }
   })
 
   async function readBody(request: IncomingMessage): Promise<string> {
@@ -89,15 +99,10 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
       })
       return
     }
-    const file = resolveRendererFile(rendererRoot, url.pathname)
-    if (file === null) {
-      response.writeHead(404).end()
-      return
-    }
-    readFile(file).then(
-      (content) => response.writeHead(200, rendererHeaders(file)).end(content),
-      () => response.writeHead(404).end()
-    )
+    void readRendererFile(rendererRoot, url.pathname).then((found) => {
+      if (found === null) response.writeHead(404).end()
+      else response.writeHead(200, rendererHeaders(found.file)).end(found.content)
+    })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
@@ -105,6 +110,8 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
     url: `http://127.0.0.1:${port}/index.html`,
     jobs,
     dialogAnswers,
+    confirmAnswers,
+    confirmQuestions,
     dataDirectory: options.dataDirectory,
     async close() {
       for (const stream of streams.values()) stream.end()

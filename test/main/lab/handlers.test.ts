@@ -1,5 +1,10 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import fc from 'fast-check'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { channelNames, type Channel } from '../../../src/shared/contract'
+import { labErrorCodes } from '../../../src/shared/errors'
 import { createHandlers, dispatch } from '../../../src/main/lab/handlers'
 import type { JobHost } from '../../../src/main/lab/jobs/jobHost'
 import { createTestJobHost } from '../../support/jobHost'
@@ -15,8 +20,9 @@ function setup() {
     name: 'yield-lab', version: '1', platform: 'p', arch: 'a', cpuModel: 'c', cpuCount: 1, totalMemoryBytes: 1, dataDirectory: '/d', versions: {}
   }))
   const choosePath = vi.fn(() => Promise.resolve('/chosen'))
-  const handlers = createHandlers({ jobs, appInfo, choosePath })
-  return { handlers, appInfo, choosePath, jobs }
+  const confirm = vi.fn(() => Promise.resolve(true))
+  const handlers = createHandlers({ jobs, appInfo, choosePath, confirm })
+  return { handlers, appInfo, choosePath, confirm, jobs }
 }
 
 /** For every channel, an argument that breaks its schema in a typical way. */
@@ -28,7 +34,8 @@ const badArguments: Record<Channel, unknown[]> = {
   'app.info': [{}, 'please', 0],
   'app.smokeReport': [undefined, {}, { mountedTabs: 'all', appInfo: { ok: true }, range: { ok: true, items: [] } }, { mountedTabs: [], appInfo: { ok: false, error: 'x' }, range: { ok: true, items: [] }, extra: 1 }],
   'dialog.choosePath': [{ kind: 'socket' }, {}, { kind: 'file', title: 5 }],
-  'sweeps.list': [{}, 'all', 1],
+  'dialog.allowWrite': [{}, { directory: '' }, { directory: 'a\0b' }, { directory: 5 }, { directory: '/x', grant: true }],
+  'sweeps.list': ['all', 1, { limit: 0 }, { limit: 501 }, { before: '../x' }, { page: 2 }],
   'sweeps.save': [undefined, {}, { run: {} }, { run: { format: 'yield-lab-sweep/1' } }, { run: null, extra: 1 }],
   'sweeps.delete': [{}, { id: '../../etc/passwd' }, { id: 'sweep-1' }, { id: 42 }],
   'sweeps.import': [{}, { json: '' }, { json: 42 }, { json: 'x'.repeat(16 * 1024 * 1024 + 1) }, { json: '{}', path: '/x' }]
@@ -40,13 +47,14 @@ describe('dispatch', () => {
   })
 
   test.each(channelNames)('%s: a bad argument gets the structured error and does no work', async (channel) => {
-    const { handlers, appInfo, choosePath, jobs } = setup()
+    const { handlers, appInfo, choosePath, confirm, jobs } = setup()
     for (const input of badArguments[channel]) {
       const reply = await dispatch(handlers, channel, input, 'owner')
       expect(reply).toEqual({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining(`arguments to ${channel}`) } })
     }
     expect(appInfo).not.toHaveBeenCalled()
     expect(choosePath).not.toHaveBeenCalled()
+    expect(confirm).not.toHaveBeenCalled()
     expect(jobs.openJobs()).toEqual([])
   })
 
@@ -80,7 +88,7 @@ describe('dispatch', () => {
       error: { code: 'UNAVAILABLE', message: 'This is not a --smoke run.' }
     })
     const smokeReport = vi.fn()
-    const smokeHandlers = createHandlers({ jobs: jobs!, appInfo: vi.fn(), choosePath: vi.fn(), smokeReport })
+    const smokeHandlers = createHandlers({ jobs: jobs!, appInfo: vi.fn(), choosePath: vi.fn(), confirm: vi.fn(), smokeReport })
     expect(await dispatch(smokeHandlers, 'app.smokeReport', checks, 'owner')).toEqual({ ok: true, value: { received: true } })
     expect(smokeReport).toHaveBeenCalledWith(checks)
   })
@@ -91,5 +99,63 @@ describe('dispatch', () => {
       ok: false,
       error: { code: 'UNKNOWN_JOB', message: 'No generator job-999 is open.' }
     })
+  })
+})
+
+describe('dispatch under fuzzing', () => {
+  test('any channel with any input gets an envelope with a known code; nothing is written outside the data folder', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'yield-lab-fuzz-'))
+    const dataDirectory = join(base, 'data')
+    const outside = join(base, 'outside')
+    mkdirSync(outside)
+    writeFileSync(join(outside, 'package.json'), 'precious')
+    jobs = createTestJobHost().host
+    const confirm = vi.fn(() => Promise.resolve(false))
+    const handlers = createHandlers({
+      jobs,
+      appInfo: () => ({ name: 'yield-lab', version: '1', platform: 'p', arch: 'a', cpuModel: 'c', cpuCount: 1, totalMemoryBytes: 1, dataDirectory, versions: {} }),
+      choosePath: () => Promise.resolve(null),
+      confirm
+    })
+    const path = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(outside, join(outside, 'package'), '/', '', 'a\0b', 'x\ud800', join(outside, 'bad\udcff')) }, fc.string())
+    const anyChannel = fc.oneof(fc.constantFrom(...channelNames), fc.string(), fc.constantFrom('__proto__', 'constructor', 'toString'))
+    const request = fc.oneof(
+      fc.tuple(anyChannel, fc.anything()),
+      fc.tuple(fc.constant('dialog.allowWrite'), fc.record({ directory: path }, { requiredKeys: [] })),
+      fc.tuple(fc.constant('sweeps.list'), fc.record({ before: fc.oneof(fc.string(), fc.constant('sweep-20250101T000000Z-abcdef')), limit: fc.oneof(fc.integer(), fc.double()) }, { requiredKeys: [] })),
+      fc.tuple(
+        fc.constant('job.open'),
+        fc.oneof(
+          fc.record({
+            kind: fc.constant('sampleData'),
+            args: fc.record({ directory: path, name: fc.constantFrom('package', 'x', '../x', ''), bytes: fc.constantFrom(8, 800, -1), overwrite: fc.boolean() }, { requiredKeys: ['directory', 'name', 'bytes'] })
+          }),
+          fc.record({ kind: fc.constant('walk'), args: fc.record({ top: path, topdown: fc.boolean() }, { requiredKeys: ['top'] }) }),
+          fc.record({ kind: fc.constant('read'), args: fc.record({ path, mode: fc.constantFrom('text', 'lazyItem', 'bogus') }) })
+        )
+      )
+    )
+    try {
+      await fc.assert(
+        fc.asyncProperty(request, async ([name, value]) => {
+          const reply = await dispatch(handlers, name, value, 'owner')
+          if (!reply.ok) {
+            expect(labErrorCodes).toContain(reply.error.code)
+            expect(typeof reply.error.message).toBe('string')
+          }
+          // A job that opened runs a step (a write would happen here), then is closed.
+          for (const job of jobs!.openJobs()) {
+            await jobs!.next('owner', job.id, 1).catch(() => undefined)
+            await jobs!.return('owner', job.id)
+          }
+        }),
+        { numRuns: 300 }
+      )
+      expect(readdirSync(outside).sort()).toEqual(['package.json'])
+      expect(readFileSync(join(outside, 'package.json'), 'utf8')).toBe('precious')
+    } finally {
+      await jobs.closeAll()
+      rmSync(base, { recursive: true, force: true })
+    }
   })
 })

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { toLabError } from '../../../src/main/lab/errors'
+import { fsdecode } from '../../../src/shared/fsNames'
 import { adviseHugePages, canListNatively, canReadInParallel, DIRENT_TYPE, listDirectory, nativeHelperLoaded, nativeHelperProblem, readParallel } from '../../../src/main/lab/native'
 
 const helperWanted = process.env.YIELD_LAB_NATIVE !== 'off'
@@ -28,14 +29,14 @@ afterAll(() => {
   if (base !== '') rmSync(base, { recursive: true, force: true })
 })
 
-/** What Node's fs says about a directory: names in read order with their DIRENT_TYPE codes. */
+/** What Node's fs says about a directory: names in read order (raw bytes, decoded as os.fsdecode) with their DIRENT_TYPE codes. */
 function nodeListing(path: string): { names: string[]; types: number[] } {
-  const dir = opendirSync(path)
+  const dir = opendirSync(path, { encoding: 'buffer' as BufferEncoding })
   const names: string[] = []
   const types: number[] = []
   try {
     for (let entry = dir.readSync(); entry !== null; entry = dir.readSync()) {
-      names.push(entry.name)
+      names.push(fsdecode(entry.name as unknown as Buffer))
       if (entry.isFile()) types.push(DIRENT_TYPE.FILE)
       else if (entry.isDirectory()) types.push(DIRENT_TYPE.DIR)
       else if (entry.isSymbolicLink()) types.push(DIRENT_TYPE.LINK)
@@ -89,7 +90,7 @@ if (helperWanted) {
       for (const name of ['ünïcödé ✓', 'line\nbreak', 'back\\slash', ' space ', '.hidden', '..dots', 'tab\there']) {
         writeFileSync(join(dir, name), '')
       }
-      // Not valid UTF-8: both sides show U+FFFD for the bad bytes.
+      // Not valid UTF-8: the bad bytes come out as surrogate escapes (os.fsdecode), so they name the same bytes.
       writeFileSync(Buffer.concat([Buffer.from(dir + '/bad-'), Buffer.from([0xff, 0xc3]), Buffer.from('-name')]), '')
       writeFileSync(Buffer.concat([Buffer.from(dir + '/truncated-'), Buffer.from([0xe2, 0x82])]), '')
 
@@ -97,7 +98,8 @@ if (helperWanted) {
       expect(ours).toEqual(nodeListing(dir))
       expect(ours.names).toHaveLength(15)
       expect(ours.names).toContain('line\nbreak')
-      expect(ours.names).toContain('bad-\uFFFD\uFFFD-name')
+      expect(ours.names).toContain('bad-\udcff\udcc3-name')
+      expect(ours.names).toContain('truncated-\udce2\udc82')
       expect(ours.types[ours.names.indexOf('pipe')]).toBe(DIRENT_TYPE.FIFO)
       expect(ours.types[ours.names.indexOf('link-to-dir')]).toBe(DIRENT_TYPE.LINK)
       expect(ours.types[ours.names.indexOf('sub')]).toBe(DIRENT_TYPE.DIR)
@@ -213,6 +215,55 @@ if (helperWanted) {
         // Past the end of the file: what there is, then the count stops short.
         const target = new Uint8Array(content.length)
         expect(readParallel(fd, target, 10 * 1024 * 1024, content.length - 1234, path)).toBe(1234)
+      } finally {
+        closeSync(fd)
+      }
+    })
+
+    it('parallel reads split every length near a multiple of 16 KiB correctly, with 1 to 4 threads on any machine', () => {
+      const path = join(base, 'split.bin')
+      const content = randomBytes(16 * 1024 * 1024 + 64 * 1024)
+      writeFileSync(path, content)
+      const fd = openSync(path, 'r')
+      const step = 16 * 1024
+      // Every multiple of 16 KiB up to 1 MiB, and those around 16 MiB (where the review's 4-core case split into 5 parts).
+      const multiples = [...Array.from({ length: 64 }, (_, i) => i + 1), 1023, 1024]
+      const remainders = [0, 1, 2, 3, 7, 4095, 4096, 4097, 8191, step - 1]
+      const placements = [
+        [0, 0],
+        [3, 4096 + 5],
+        [8, 1]
+      ] as const
+      const failures: string[] = []
+      try {
+        let case_ = 0
+        for (const multiple of multiples) {
+          for (const remainder of remainders) {
+            const length = multiple * step + remainder
+            for (let threads = 1; threads <= 4; threads++) {
+              const [offset, position] = placements[case_++ % placements.length]!
+              if (position + length > content.length) continue
+              // The target ends 16 canary bytes after the read: nothing may land there or before `offset`.
+              const target = new Uint8Array(offset + length + 16).fill(0xa5)
+              const read = readParallel(fd, target.subarray(offset), length, position, path, threads)
+              const exact = Buffer.from(target.subarray(offset, offset + length)).equals(content.subarray(position, position + length))
+              const untouched = target.subarray(0, offset).every((byte) => byte === 0xa5) && target.subarray(offset + length).every((byte) => byte === 0xa5)
+              if (read !== length || !exact || !untouched) failures.push(`length ${length}, ${threads} threads: read ${read}, exact ${exact}, untouched ${untouched}`)
+            }
+          }
+        }
+      } finally {
+        closeSync(fd)
+      }
+      expect(failures).toEqual([])
+    })
+
+    it('parallel reads refuse a thread count outside 1 to 4', () => {
+      const path = join(base, 'threads.bin')
+      writeFileSync(path, 'data')
+      const fd = openSync(path, 'r')
+      try {
+        for (const threads of [0, 5, 1.5, -1]) expect(() => readParallel(fd, new Uint8Array(4), 4, 0, path, threads)).toThrow(RangeError)
       } finally {
         closeSync(fd)
       }

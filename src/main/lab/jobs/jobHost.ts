@@ -3,12 +3,16 @@
  * renderer. The renderer pulls batches; return() closes the generator (its finally runs, files
  * close) and also cancels a batch in flight. Jobs of a renderer that reloads or goes away are closed.
  */
+import { availableParallelism } from 'node:os'
+import { resolve } from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import * as v from 'valibot'
 import type { GeneratorState, JobBatch, JobHandle } from '../../../shared/contract'
 import { LabError } from '../../../shared/errors'
 import { jobArgsSchemas, type JobKind, type JobProgressReport } from '../../../shared/jobKinds'
+import type { ParsedSampleDataArgs } from '../../../shared/readJobs'
 import type { JobReply, JobRequest, JobWorkerData } from './jobProtocol'
+import { removeTemporaryFilesOf, writerTag } from '../temporaryFiles'
 import { validationError } from '../validation'
 
 export type Owner = string | number
@@ -19,6 +23,8 @@ export interface JobHostOptions {
   onLog(owner: Owner, id: string, line: string): void
   /** Open (not yet closed) generators one renderer may hold at once. */
   maxOpenJobsPerOwner?: number
+  /** Live job workers across all renderers (default: 8, or twice the cores if more). */
+  maxLiveWorkers?: number
 }
 
 interface Job {
@@ -27,9 +33,14 @@ interface Job {
   owner: Owner
   state: GeneratorState
   worker?: Worker
+  /** The worker's thread id, kept after it exits: it names the temporary files the worker wrote. */
+  threadId: number
+  args: unknown
   cancelFlag: Int32Array
   /** The request in flight, if any: one at a time, like a Python generator. */
   pending?: { resolve(reply: JobReply): void; settled: Promise<unknown> }
+  /** The worker died while no request was in flight: the next pull gets this error. */
+  death?: LabError
 }
 
 const CLOSED_JOBS_KEPT = 1000
@@ -47,12 +58,21 @@ export class JobHost {
     if (this.openJobs(owner).length >= limit) {
       throw new LabError('UNAVAILABLE', `Too many open generators (${limit}); close some before opening more.`)
     }
+    const liveLimit = this.options.maxLiveWorkers ?? Math.max(8, 2 * availableParallelism())
+    const live = [...this.jobs.values()].filter((job) => job.worker !== undefined).length
+    if (live >= liveLimit) {
+      throw new LabError(
+        'UNAVAILABLE',
+        `${live} generators are running or open across all windows, the most the app runs at once (${liveLimit}). ` +
+          'Cancel a run, or finish or close a walk or reader (or reload a window to close its own), then try again.'
+      )
+    }
     const cancelFlag = new SharedArrayBuffer(4)
-    const job: Job = { id: `job-${++this.lastId}`, kind, owner, state: 'created', cancelFlag: new Int32Array(cancelFlag) }
-    job.worker = this.options.createWorker({ kind, args: parsed.output, cancelFlag })
-    job.worker.on('message', (reply: JobReply) => this.receive(job, reply))
-    job.worker.on('error', (error) => this.fail(job, new LabError('INTERNAL', `${kind} job failed: ${error.message}`)))
-    job.worker.on('exit', () => this.fail(job, new LabError('INTERNAL', `${kind} job stopped unexpectedly.`)))
+    const worker = this.options.createWorker({ kind, args: parsed.output, cancelFlag })
+    const job: Job = { id: `job-${++this.lastId}`, kind, owner, state: 'created', worker, threadId: worker.threadId, args: parsed.output, cancelFlag: new Int32Array(cancelFlag) }
+    worker.on('message', (reply: JobReply) => this.receive(job, reply))
+    worker.on('error', (error) => this.die(job, `${kind} job ${job.id} failed in its worker thread: ${error.message}`))
+    worker.on('exit', (exitCode) => this.die(job, `${kind} job ${job.id} stopped: its worker thread exited (exit code ${exitCode}) before the job ended.`))
     this.jobs.set(job.id, job)
     this.forgetOldClosedJobs()
     return this.handle(job)
@@ -74,6 +94,8 @@ export class JobHost {
       Atomics.notify(job.cancelFlag, 0)
       await job.pending.settled.catch(() => undefined)
     }
+    // Closing a generator whose worker died is fine, as close() is after an exception.
+    job.death = undefined
     if (job.state === 'closed') return { items: [], done: true, state: 'closed' }
     return this.request(job, { op: 'return' })
   }
@@ -83,9 +105,18 @@ export class JobHost {
     await Promise.all(this.openJobs(owner).map((job) => this.return(owner, job.id).catch(() => undefined)))
   }
 
-  async closeAll(): Promise<void> {
+  /**
+   * Closes every generator (their finally blocks close files and remove temporary ones). With
+   * `withinMs`, stops waiting after that long (quitting must not hang on a stuck job) and tells
+   * whether all closed in time.
+   */
+  async closeAll({ withinMs }: { withinMs?: number } = {}): Promise<boolean> {
     const owners = new Set([...this.jobs.values()].map((job) => job.owner))
-    await Promise.all([...owners].map((owner) => this.closeOwner(owner)))
+    const closed = Promise.all([...owners].map((owner) => this.closeOwner(owner))).then(() => true)
+    if (withinMs === undefined) return closed
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), withinMs)))
+    return Promise.race([closed, late]).finally(() => clearTimeout(timer))
   }
 
   /** Open generators of one owner (or all), for status displays and tests. */
@@ -109,6 +140,12 @@ export class JobHost {
   private request(job: Job, request: JobRequest): Promise<JobBatch> {
     if (job.pending !== undefined) {
       throw new LabError('JOB_BUSY', `Generator ${job.id} is already executing; wait for it or return() it.`)
+    }
+    const death = job.death
+    if (death !== undefined && request.op !== 'return') {
+      // Reported once, like an exception out of a Python generator; after that it is closed.
+      job.death = undefined
+      return Promise.reject(death)
     }
     if (job.state === 'closed' || job.worker === undefined) {
       if (request.op === 'throw') throw new LabError('THROWN', request.message)
@@ -143,9 +180,14 @@ export class JobHost {
     else job.pending?.resolve(reply)
   }
 
-  private fail(job: Job, error: LabError): void {
+  /** A worker that ends before its job did is an error, never a normal end: whether a pull was in flight or not. */
+  private die(job: Job, message: string): void {
     if (job.state === 'closed') return
-    job.pending?.resolve({ type: 'error', error: error.toInfo() })
+    const error = new LabError('WORKER_DIED', message)
+    // A worker killed mid-write cannot tidy up: its half-written temporary files are removed here.
+    if (job.kind === 'sampleData') removeTemporaryFilesOf(resolve((job.args as ParsedSampleDataArgs).directory), writerTag(job.threadId))
+    if (job.pending !== undefined) job.pending.resolve({ type: 'error', error: error.toInfo() })
+    else job.death = error
     this.finish(job)
   }
 

@@ -31,6 +31,7 @@ import type {
   SampleDataResult,
   SampleDataStats
 } from '../../../shared/readJobs'
+import { fsPath } from '../fsPath'
 import { processData, pushInto, ratesOf, summingConsumer } from './process'
 import type { JobControl } from '../progress'
 import { openLazyReader, readBinaryEager, type DataReader, type ReadStats } from './readers'
@@ -44,7 +45,7 @@ type Input = ParsedProcessArgs['inputs'][number]
 /** File sizes up front, for the progress total; a path that cannot be stat'ed counts 0 (its reader reports why). */
 function sizeOf(path: string): number {
   try {
-    const stats = statSync(path)
+    const stats = statSync(fsPath(path))
     return stats.isFile() ? stats.size : 0
   } catch {
     return 0

@@ -2,16 +2,19 @@
  * Sample data for the reader lab: a seeded random float64 binary file in numpy's `tofile`
  * layout, optionally its text twin in `numpy.savetxt` format ('%.18e', one number per line), and
  * a small JSON sidecar describing them. Written in chunks (constant memory, any size), with
- * progress and cancel; never overwrites unless asked to explicitly.
+ * progress and cancel; written atomically, and never overwrites unless asked to explicitly.
  */
-import { closeSync, lstatSync, mkdirSync, openSync, statfsSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statfsSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { endianness } from 'node:os'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { LabError } from '../../../shared/errors'
-import { isSampleName, MAX_SAMPLE_NAME_LENGTH, SAMPLE_TEXT_LINE_BYTES, type SampleDataMeta, type SampleDataResult, type SampleDataStats } from '../../../shared/readJobs'
+import { formatBytes } from '../../../shared/format'
+import { displayName, hasEscapedBytes } from '../../../shared/fsNames'
+import { isSampleName, MAX_SAMPLE_NAME_LENGTH, SAMPLE_FORMAT, SAMPLE_TEXT_LINE_BYTES, type SampleDataMeta, type SampleDataResult, type SampleDataStats } from '../../../shared/readJobs'
 import { toLabError } from '../errors'
 import type { JobControl } from '../progress'
 import { uncontrolled } from '../progress'
+import { removeStaleTemporaryFiles, syncDirectory, temporaryPath } from '../temporaryFiles'
 
 export const DATA_DIRECTORY_NAME = 'yield-lab-data'
 
@@ -31,7 +34,11 @@ export interface SampleDataOptions {
   seed?: number
   /** Also write the text twin (`numpy.savetxt(fname, data)` format, about 3.1x the binary size). */
   withText?: boolean
-  /** Replace existing targets (regular files only). Without it an existing target is ALREADY_EXISTS. */
+  /**
+   * Replace an existing set, only one the app made: its `<name>.json` sidecar must name `<name>.bin`
+   * (and the `.txt` twin, if that is replaced); anything else is PERMISSION_DENIED. Without it an
+   * existing target is ALREADY_EXISTS.
+   */
   overwrite?: boolean
   control?: JobControl<SampleDataStats>
 }
@@ -175,6 +182,14 @@ function checkOptions(options: SampleDataOptions): { bytes: number; seed: number
   if (typeof options.directory !== 'string' || options.directory.length === 0 || options.directory.includes('\0')) {
     throw new LabError('INVALID_ARGUMENT', 'A target directory is required')
   }
+  if (hasEscapedBytes(options.directory)) {
+    // Writing goes through string paths (and the write policy compares them): refuse rather than write elsewhere.
+    throw new LabError(
+      'INVALID_ARGUMENT',
+      `${displayName(options.directory)}: sample data is written only into folders whose names are valid UTF-8; choose another folder`,
+      options.directory
+    )
+  }
   const { bytes } = options
   if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0 || bytes % 8 !== 0) {
     throw new LabError('INVALID_ARGUMENT', `Size must be a whole number of float64 items: a non-negative multiple of 8 bytes, got ${String(bytes)}`)
@@ -186,32 +201,18 @@ function checkOptions(options: SampleDataOptions): { bytes: number; seed: number
   return { bytes, seed, directory: resolve(options.directory), name }
 }
 
-function exists(path: string): boolean {
-  try {
-    lstatSync(path)
-    return true
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
-    throw toLabError(error, path)
-  }
-}
-
-/** With overwrite, a target may be replaced only if it is a regular file (never a directory, link or device). */
-function removeForOverwrite(path: string): void {
+/** What is at a target path: nothing, or a regular file (anything else cannot be replaced). */
+function existingFile(path: string): boolean {
   let stats
   try {
     stats = lstatSync(path)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
     throw toLabError(error, path)
   }
   if (stats.isDirectory()) throw new LabError('IS_A_DIRECTORY', `${path}: is a directory; refusing to overwrite it`, path)
   if (!stats.isFile()) throw new LabError('NOT_A_REGULAR_FILE', `${path}: is not a regular file; refusing to overwrite it`, path)
-  try {
-    unlinkSync(path)
-  } catch (error) {
-    throw toLabError(error, path)
-  }
+  return true
 }
 
 function writeAll(fd: number, data: Uint8Array, path: string): void {
@@ -225,13 +226,23 @@ function writeAll(fd: number, data: Uint8Array, path: string): void {
   }
 }
 
+/** One file being written under a temporary name, renamed to `target` once complete. */
+interface PendingFile {
+  target: string
+  temporary: string
+  fd?: number
+}
+
 /**
  * Writes `<name>.bin` (seeded uniform [0, 1) float64, little-endian, no header), optionally
  * `<name>.txt` (same numbers, '%.18e' per line) and `<name>.json` (SampleDataMeta) into
- * `directory`. Files are created with the exclusive flag 'wx'; an existing target is
- * ALREADY_EXISTS unless `overwrite` is set (then only regular files are replaced). Progress is
- * reported per MiB (unit 'bytes' of the binary file); on cancel (CANCELLED) or any error the
- * files this call created are removed, and nothing else.
+ * `directory`, atomically: names and free space are checked first; the files are written under
+ * temporary names in the same folder (see temporaryFiles.ts), flushed, and renamed over their
+ * targets only when all are complete, the sidecar last. An existing target is ALREADY_EXISTS
+ * unless `overwrite` is set (then only a set our sidecar vouches for is replaced); an overwrite without the
+ * text twin removes the replaced file's twin once the new files are in place. Progress is
+ * reported per MiB (unit 'bytes' of the binary file). On cancel (CANCELLED) or any error the
+ * temporary files are removed and the previous files are untouched.
  */
 export function writeSampleData(options: SampleDataOptions): SampleDataResult {
   const { bytes, seed, directory, name } = checkOptions(options)
@@ -249,48 +260,73 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
       throw toLabError(mkdirError, directory)
     }
   }
+  removeStaleTemporaryFiles(directory)
 
   const binaryPath = join(directory, `${name}.bin`)
   const textPath = withText ? join(directory, `${name}.txt`) : null
   const metaPath = join(directory, `${name}.json`)
   const targets = [binaryPath, ...(textPath ? [textPath] : []), metaPath]
-  if (options.overwrite === true) {
-    for (const target of targets) removeForOverwrite(target)
-  } else {
-    for (const target of targets) {
-      if (exists(target)) throw new LabError('ALREADY_EXISTS', `${target}: already exists; choose another name or confirm overwriting it`, target)
+  const existing = targets.filter(existingFile)
+  if (existing.length > 0 && options.overwrite !== true) {
+    throw new LabError('ALREADY_EXISTS', `${existing[0]}: already exists; choose another name or confirm overwriting it`, existing[0])
+  }
+  const replaced = existing.length > 0 ? ourSidecar(directory, name) : null
+  for (const target of existing) {
+    const file = basename(target)
+    if (replaced === null || (file === `${name}.txt` && replaced.text !== file)) {
+      throw new LabError(
+        'PERMISSION_DENIED',
+        `${target}: was not made by Yield Lab (no sample sidecar ${name}.json names it), so it is not replaced. Choose another name or folder.`,
+        target
+      )
     }
   }
+  // Without a new text twin, the replaced set's twin would be left describing other data.
+  const oldTwin = !withText && replaced?.text === `${name}.txt` && existingFile(join(directory, replaced.text)) ? join(directory, replaced.text) : null
 
+  // The old files stay until the new ones are complete, so the new ones need all the space.
   const needed = bytes + (withText ? count * SAMPLE_TEXT_LINE_BYTES : 0)
+  let available: number | undefined
   try {
     const fs = statfsSync(directory)
-    const available = fs.bavail * fs.bsize
-    if (needed > available) {
-      throw new LabError('TOO_LARGE', `${directory}: needs about ${needed} bytes of free space but only ${available} are available`, directory)
-    }
-  } catch (error) {
-    if (error instanceof LabError) throw error
+    available = fs.bavail * fs.bsize
+  } catch {
     // statfs unsupported here: the writes will report ENOSPC themselves.
   }
+  if (available !== undefined && needed > available) {
+    throw new LabError(
+      'NO_SPACE',
+      `${directory}: not enough free space: these files need about ${formatBytes(needed)} (${needed} bytes) but only ${formatBytes(available)} (${available} bytes) are free. Choose a smaller size or another folder.`,
+      directory
+    )
+  }
 
-  const created: string[] = []
-  const open: { fd: number; path: string }[] = []
-  const create = (path: string): number => {
-    let fd: number
+  const files: PendingFile[] = []
+  const create = (target: string): PendingFile => {
+    const file: PendingFile = { target, temporary: temporaryPath(directory, basename(target)) }
     try {
-      fd = openSync(path, 'wx')
+      file.fd = openSync(file.temporary, 'wx', 0o644)
     } catch (error) {
-      throw toLabError(error, path)
+      throw toLabError(error, target)
     }
-    created.push(path)
-    open.push({ fd, path })
-    return fd
+    files.push(file)
+    return file
+  }
+  /** Flushes and closes a finished file; its data is on disk before any rename. */
+  const finish = (file: PendingFile): void => {
+    try {
+      fsyncSync(file.fd!)
+      const fd = file.fd!
+      file.fd = undefined
+      closeSync(fd)
+    } catch (error) {
+      throw toLabError(error, file.target)
+    }
   }
   let completed = false
   try {
-    const binaryFd = create(binaryPath)
-    const textFd = textPath ? create(textPath) : undefined
+    const binary = create(binaryPath)
+    const text = textPath ? create(textPath) : undefined
     const random = new SampleRandom(seed)
     const chunk = new Float64Array(Math.min(CHUNK_ITEMS, Math.max(1, count)))
     const chunkBytes = new Uint8Array(chunk.buffer)
@@ -304,15 +340,15 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
       const n = Math.min(chunk.length, count - written)
       random.fill(chunk, n)
       for (let i = 0; i < n; i++) sum += chunk[i]!
-      if (textFd !== undefined) {
+      if (text !== undefined) {
         for (let i = 0; i < n; i++) lines[i] = formatSavetxt(chunk[i]!)
-        const text = Buffer.from(`${lines.slice(0, n).join('\n')}\n`, 'latin1')
-        writeAll(textFd, text, textPath!)
-        textBytes += text.length
+        const encoded = Buffer.from(`${lines.slice(0, n).join('\n')}\n`, 'latin1')
+        writeAll(text.fd!, encoded, textPath!)
+        textBytes += encoded.length
       }
       const out = chunkBytes.subarray(0, n * 8)
       if (bigEndian) Buffer.from(out.buffer, out.byteOffset, out.length).swap64()
-      writeAll(binaryFd, out, binaryPath)
+      writeAll(binary.fd!, out, binaryPath)
       written += n
       control.report({
         completed: written * 8,
@@ -321,15 +357,10 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
         stats: { bytes: written * 8, items: written, textBytes, rssBytes: process.memoryUsage.rss() }
       })
     }
-    for (const file of open.splice(0)) {
-      try {
-        closeSync(file.fd)
-      } catch (error) {
-        throw toLabError(error, file.path)
-      }
-    }
+    if (control.isCancelled()) throw new LabError('CANCELLED', `Writing ${binaryPath} was cancelled`, binaryPath)
     const meta: SampleDataMeta = {
-      format: 'yield-lab-sample/1',
+      format: SAMPLE_FORMAT,
+      binary: `${name}.bin`,
       dtype: 'float64',
       byteOrder: 'little',
       count,
@@ -341,32 +372,59 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
       text: textPath ? `${name}.txt` : null,
       textBytes: textPath ? textBytes : null
     }
-    try {
-      writeFileSync(metaPath, `${JSON.stringify(meta, null, 2)}\n`, { flag: 'wx' })
-    } catch (error) {
-      throw toLabError(error, metaPath)
+    const sidecar = create(metaPath)
+    writeAll(sidecar.fd!, Buffer.from(`${JSON.stringify(meta, null, 2)}\n`, 'utf8'), metaPath)
+    for (const file of files) finish(file)
+    // All complete: into place, the sidecar last (it is what marks the set as whole).
+    for (const file of files) {
+      try {
+        renameSync(file.temporary, file.target)
+      } catch (error) {
+        throw toLabError(error, file.target)
+      }
     }
-    created.push(metaPath)
     completed = true
+    syncDirectory(directory)
+    if (oldTwin !== null) removeQuietly(oldTwin)
     return { ...meta, binaryPath, textPath, metaPath }
   } catch (error) {
     throw toLabError(error)
   } finally {
-    for (const file of open) {
-      try {
-        closeSync(file.fd)
-      } catch {
-        // Already failing; the partial file is removed below.
-      }
-    }
     if (!completed) {
-      for (const path of created) {
-        try {
-          unlinkSync(path)
-        } catch {
-          // Best effort: it may already be gone.
+      for (const file of files) {
+        if (file.fd !== undefined) {
+          try {
+            closeSync(file.fd)
+          } catch {
+            // Already failing; the temporary file is removed below.
+          }
         }
+        removeQuietly(file.temporary)
       }
     }
+  }
+}
+
+/** Largest sidecar read back (ours are a few hundred bytes). */
+const MAX_SIDECAR_BYTES = 64 * 1024
+
+/** `<name>.json` if it is a sidecar the app wrote for `<name>.bin`, else null. */
+function ourSidecar(directory: string, name: string): SampleDataMeta | null {
+  const path = join(directory, `${name}.json`)
+  try {
+    const stats = lstatSync(path)
+    if (!stats.isFile() || stats.size > MAX_SIDECAR_BYTES) return null
+    const meta = JSON.parse(readFileSync(path, 'utf8')) as Partial<SampleDataMeta> | null
+    return meta !== null && typeof meta === 'object' && meta.format === SAMPLE_FORMAT && meta.binary === `${name}.bin` ? (meta as SampleDataMeta) : null
+  } catch {
+    return null
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path)
+  } catch {
+    // Best effort: it may already be gone.
   }
 }

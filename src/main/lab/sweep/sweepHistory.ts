@@ -15,21 +15,22 @@ import { basename, dirname, join } from 'node:path'
 import * as v from 'valibot'
 import { LabError } from '../../../shared/errors'
 import {
+  HISTORY_PAGE_RUNS,
   MAX_SWEEP_JSON_CHARS,
   migrateSweepRecord,
   SWEEP_FORMAT,
   SWEEP_ID_PATTERN,
   sweepRunDraftSchema,
   sweepRunSchema,
+  type HistoryPage,
   type SweepRun,
   type SweepRunDraft
 } from '../../../shared/sweep'
 import { toLabError } from '../errors'
+import { removeStaleTemporaryFiles, temporaryPath } from '../temporaryFiles'
 import { validationError } from '../validation'
 
-const SWEEPS_DIRECTORY_NAME = 'sweeps'
-/** History lists at most this many runs (newest first). */
-const MAX_HISTORY_RUNS = 500
+export const SWEEPS_DIRECTORY_NAME = 'sweeps'
 
 export interface HistoryProblem {
   file: string
@@ -37,9 +38,12 @@ export interface HistoryProblem {
 }
 
 export interface SweepHistoryList {
+  /** One page of runs, newest entry first (a run's own creation time, an import's import time). */
   runs: SweepRun[]
-  /** Files in the folder that are not valid runs (left alone). */
+  /** Files in this page's part of the folder that are not valid runs (left alone). */
   problems: HistoryProblem[]
+  /** Whether older entries follow: ask again with `before` set to this page's last file's id. */
+  more: boolean
 }
 
 /** `sweep-20250102T030405Z-1a2b3c`: the creation time (UTC) and 24 random bits. */
@@ -100,19 +104,28 @@ export class SweepHistory {
     return join(this.directory, `${id}.json`)
   }
 
-  /** Every valid run, newest first, and the files that are not valid runs. */
-  list(): SweepHistoryList {
+  /**
+   * One page of history, newest entry first: ids carry the time a run entered history (its own
+   * creation, or the moment it was imported), so no import, whatever dates it carries, can put
+   * itself ahead of runs made after it, and paging (`before`: the id the previous page ended
+   * with) reaches every run however many there are.
+   */
+  list({ before, limit = HISTORY_PAGE_RUNS }: HistoryPage = {}): SweepHistoryList {
     let names: string[]
     try {
       names = readdirSync(this.directory)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { runs: [], problems: [] }
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { runs: [], problems: [], more: false }
       throw toLabError(error, this.directory)
     }
     const runs: SweepRun[] = []
     const problems: HistoryProblem[] = []
-    const files = names.filter((name) => name.endsWith('.json') && !name.startsWith('.')).sort().reverse()
-    for (const name of files.slice(0, MAX_HISTORY_RUNS)) {
+    const files = names
+      .filter((name) => name.endsWith('.json') && !name.startsWith('.') && (before === undefined || name < `${before}.json`))
+      .sort()
+      .reverse()
+    const page = files.slice(0, limit)
+    for (const name of page) {
       const path = join(this.directory, name)
       try {
         if (statSync(path).size > MAX_SWEEP_JSON_CHARS * 4) throw new LabError('TOO_LARGE', 'too large to be a sweep')
@@ -123,9 +136,7 @@ export class SweepHistory {
         problems.push({ file: name, message: toLabError(error, path).message })
       }
     }
-    if (files.length > MAX_HISTORY_RUNS) problems.push({ file: '', message: `Only the newest ${MAX_HISTORY_RUNS} of ${files.length} runs are listed.` })
-    runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id))
-    return { runs, problems }
+    return { runs, problems, more: files.length > page.length }
   }
 
   /** Validates a finished (or cancelled) sweep, gives it an id and writes it atomically. */
@@ -140,7 +151,8 @@ export class SweepHistory {
     const run = parseSweepJson(text)
     const originalId = 'id' in run && typeof run.id === 'string' ? run.id : (run.imported?.originalId ?? '')
     const { id: _id, ...draft } = run as SweepRunDraft & { id?: string }
-    return this.store({ ...draft, imported: { at: new Date().toISOString(), originalId } })
+    const at = new Date().toISOString()
+    return this.store({ ...draft, imported: { at, originalId } }, at)
   }
 
   delete(id: string): void {
@@ -153,14 +165,15 @@ export class SweepHistory {
     }
   }
 
-  private store(draft: SweepRunDraft): SweepRun {
+  /** Writes a run under a new id stamped with `enteredAt` (when it entered history). */
+  private store(draft: SweepRunDraft, enteredAt: string = draft.createdAt): SweepRun {
     try {
       mkdirSync(this.directory, { recursive: true })
     } catch (error) {
       throw toLabError(error, this.directory)
     }
     for (let attempt = 0; attempt < 5; attempt++) {
-      const run: SweepRun = { ...draft, id: newSweepId(draft.createdAt) }
+      const run: SweepRun = { ...draft, id: newSweepId(enteredAt) }
       // The id-bearing record must still pass the schema it will be read back with.
       const checked = v.safeParse(sweepRunSchema, run)
       if (!checked.success) throw new LabError('INVALID_ARGUMENT', describeIssues(checked.issues))
@@ -180,8 +193,9 @@ export class SweepHistory {
 
 /** Writes `text` to a temporary file beside `target`, flushes it, then renames it into place. */
 export function writeAtomically(target: string, text: string): void {
-  // A leading dot and a .tmp ending keep a half-written file out of list().
-  const hidden = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  // Its leading dot keeps a half-written file out of list().
+  removeStaleTemporaryFiles(dirname(target))
+  const hidden = temporaryPath(dirname(target), basename(target))
   let fd: number | undefined
   try {
     fd = openSync(hidden, 'wx', 0o644)

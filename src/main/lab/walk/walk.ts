@@ -29,7 +29,9 @@
  *   is called once and nothing is yielded. An exception thrown by onerror ends the walk (as in
  *   Python), so `onerror: (e) => { throw e }` makes errors fatal.
  * - dirpath is `os.path.join(parent, name)`: no separator is added when parent already ends with
- *   one; top is used exactly as given (not normalised, not resolved).
+ *   one; top is used exactly as given (not normalised, not resolved). Like os.walk's path-like
+ *   top, a Buffer (raw bytes, decoded as os.fsdecode does) or a file: URL is accepted too; the
+ *   walk yields strings either way.
  *
  * Deliberate differences from os.walk:
  * - Cycles: with followlinks, Python's os.walk recurses through a symlink cycle until the path gets
@@ -38,18 +40,12 @@
  *   parent's dirnames, but it is neither yielded nor walked, and it is not an error. The same
  *   check, without links, also stops bind-mount loops. A directory reachable by two different
  *   non-cyclic paths (e.g. two links to it) is walked once per path, as in Python.
- * - Names that are not valid UTF-8: Node decodes names as UTF-8 with U+FFFD for invalid bytes,
- *   while Python keeps them as surrogate escapes. Such names are listed (their type comes from
- *   the dirent, so they are classified correctly unless they are symlinks), but the decoded name
- *   does not name the file, so whatever needs the path fails: descending into such a directory
- *   gives onerror a MALFORMED_DATA LabError saying the name is not valid UTF-8, and a symlink
- *   with such a name counts as not pointing to a directory. walkEntries sizes such a file when
- *   the native helper lists the directory (it stats the raw name); without it, it cannot (onerror,
- *   size 0). Rarely, the decoded name is the name of another entry (two invalid names
- *   decoding alike, or a real name containing U+FFFD): then that entry is what gets stat'ed or
- *   walked. Working on raw Buffer names everywhere would fix this but make every walk much slower
- *   for a case that is rare on real systems. Names containing newlines or any other valid
- *   character work normally.
+ * - Names that are not valid UTF-8 are walked as os.walk walks them on Linux: they come out with
+ *   surrogate escapes, exactly as Python's os.fsdecode makes them (src/shared/fsNames.ts), and
+ *   the walker descends, stats and classifies through their raw bytes (a Buffer path, only for
+ *   such paths, so the common case stays fast). Two names that look alike once decoded (b'a\xff'
+ *   and 'a\uFFFD') are two different strings. Error messages show such names with U+FFFD; the
+ *   error's path keeps the escapes, so it names the same bytes.
  * - Each directory is stat'ed to know its device+inode: one syscall per directory that os.walk
  *   does not make, except top-down without followlinks, where os.walk's own islink lstat serves.
  * - On file systems that give no type in directory entries (DT_UNKNOWN), each such entry is
@@ -62,8 +58,11 @@
 import { lstatSync, opendirSync, statSync, type BigIntStats, type Dirent, type OpenDirOptions } from 'node:fs'
 import { constants } from 'node:os'
 import { sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { LabError } from '../../../shared/errors'
+import { displayName, fsdecode } from '../../../shared/fsNames'
 import { toLabError } from '../errors'
+import { fsPath } from '../fsPath'
 import { canListNatively, DIRENT_TYPE, errnoError, listDirectory } from '../native'
 import type { JobControl } from '../progress'
 import type { WalkStats } from '../../../shared/walkJob'
@@ -111,9 +110,12 @@ export interface WalkDir {
   files: WalkEntry[]
 }
 
+/** What os.walk accepts as top: a path string, its raw bytes, or a file: URL. */
+export type WalkTop = string | Buffer | URL
+
 /** os.walk: yields `[dirpath, dirnames, filenames]` for each directory under top (see the module comment). */
-export function walk(top: string, options?: WalkOptions): Generator<WalkTriple, void, undefined> {
-  return traverse(top, options, tripleView)
+export function walk(top: WalkTop, options?: WalkOptions): Generator<WalkTriple, void, undefined> {
+  return traverse(topPath(top), options, tripleView)
 }
 
 /**
@@ -121,8 +123,23 @@ export function walk(top: string, options?: WalkOptions): Generator<WalkTriple, 
  * size (one lstat per regular file; no stat at all to learn a type the directory entry already
  * gives). Progress counts `bytes` as the sum of those sizes.
  */
-export function walkEntries(top: string, options?: WalkOptions): Generator<WalkDir, void, undefined> {
-  return traverse(top, options, entriesView)
+export function walkEntries(top: WalkTop, options?: WalkOptions): Generator<WalkDir, void, undefined> {
+  return traverse(topPath(top), options, entriesView)
+}
+
+/** top as the path string the walk joins names to: raw bytes decoded as os.fsdecode, a file: URL as its path. */
+function topPath(top: WalkTop): string {
+  if (Buffer.isBuffer(top)) return fsdecode(top)
+  if (top instanceof URL) {
+    if (isWindows) return fileURLToPath(top)
+    if (top.protocol !== 'file:' || (top.host !== '' && top.host !== 'localhost')) {
+      throw new LabError('INVALID_ARGUMENT', `${top.href}: only file: URLs on this machine name a folder to walk`)
+    }
+    if (/%2f/i.test(top.pathname)) throw new LabError('INVALID_ARGUMENT', `${top.href}: a file: URL path must not contain an encoded '/'`)
+    // A parsed URL's path is ASCII with percent-escapes for bytes (any bytes, as in a name that is not UTF-8).
+    return fsdecode(Buffer.from(top.pathname.replace(/%([0-9a-f]{2})/gi, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1'))
+  }
+  return top
 }
 
 /**
@@ -135,15 +152,15 @@ export function checkWalkRoot(top: string): void {
   if (top === '') throw new LabError('INVALID_ARGUMENT', 'No folder was given to walk.')
   let stats
   try {
-    stats = statSync(top)
+    stats = statSync(fsPath(top))
   } catch (error) {
-    throw toLabError(error, top)
+    throw describeError(error, top)
   }
-  if (!stats.isDirectory()) throw new LabError('NOT_A_DIRECTORY', `${top}: is not a directory`, top)
+  if (!stats.isDirectory()) throw new LabError('NOT_A_DIRECTORY', `${displayName(top)}: is not a directory`, top)
   try {
-    opendirSync(top).closeSync()
+    opendirSync(fsPath(top)).closeSync()
   } catch (error) {
-    throw toLabError(error, top)
+    throw describeError(error, top)
   }
 }
 
@@ -278,7 +295,8 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
 
     let stats: BigIntStats | undefined
     try {
-      stats = lstatChildren && depth > 0 ? lstatSync(path, BIGINT_NO_THROW) : statSync(path, BIGINT_NO_THROW)
+      const target = fsPath(path)
+      stats = lstatChildren && depth > 0 ? lstatSync(target, BIGINT_NO_THROW) : statSync(target, BIGINT_NO_THROW)
     } catch {
       stats = undefined // as os.path.islink: an error means "not a link"; listing will report it
     }
@@ -314,7 +332,7 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
       if (type === DIRENT_TYPE.DIR) isDir = true
       else if (type === DIRENT_TYPE.LINK) {
         isLink = true
-        isDir = targetIsDirectory(joinPath(path, name))
+        isDir = targetIsDirectory(fsPath(joinPath(path, name)))
       }
       state.bytes += view.add(list, path, name, type, sizes === undefined ? 0 : sizes[i]!, isDir, isLink, state)
       if (isDir) {
@@ -373,15 +391,28 @@ function joinPath(dir: string, name: string): string {
  */
 function listEntries(path: string, names: string[], sizes: number[] | undefined): ArrayLike<number> {
   if (canListNatively) return listDirectory(path, names, sizes)
-  const dir = opendirSync(path, DIR_OPTIONS)
+  const target = fsPath(path)
+  const entries = readEntries(target, 'utf8')
+  // Node shows bytes that are not UTF-8 as U+FFFD: only then, list again as bytes to keep them.
+  const raw = entries.some((entry) => entry.name.includes('\uFFFD')) ? readEntries(target, 'buffer') : undefined
   const types: number[] = []
+  for (let i = 0; i < (raw ?? entries).length; i++) {
+    const dirent = (raw ?? entries)[i]!
+    const name = raw === undefined ? (dirent as Dirent).name : fsdecode((dirent as Dirent<Buffer>).name)
+    const type = direntType(dirent)
+    names.push(name)
+    types.push(type)
+    if (sizes !== undefined) sizes.push(type === DIRENT_TYPE.FILE ? sizeByLstat(fsPath(joinPath(path, name))) : 0)
+  }
+  return types
+}
+
+/** Every entry of a directory, in read order (the OS's), with names as strings or raw bytes. */
+function readEntries(path: string | Buffer, encoding: 'utf8' | 'buffer'): (Dirent | Dirent<Buffer>)[] {
+  const dir = opendirSync(path, encoding === 'utf8' ? DIR_OPTIONS : { ...DIR_OPTIONS, encoding: 'buffer' as BufferEncoding })
+  const entries: (Dirent | Dirent<Buffer>)[] = []
   try {
-    for (let dirent = dir.readSync(); dirent !== null; dirent = dir.readSync()) {
-      const type = direntType(dirent)
-      names.push(dirent.name)
-      types.push(type)
-      if (sizes !== undefined) sizes.push(type === DIRENT_TYPE.FILE ? sizeByLstat(joinPath(path, dirent.name)) : 0)
-    }
+    for (let dirent = dir.readSync(); dirent !== null; dirent = dir.readSync()) entries.push(dirent)
   } finally {
     try {
       dir.closeSync()
@@ -389,10 +420,10 @@ function listEntries(path: string, names: string[], sizes: number[] | undefined)
       // Closing a directory we only read cannot lose data; nothing useful to report.
     }
   }
-  return types
+  return entries
 }
 
-function direntType(entry: Dirent): number {
+function direntType(entry: Dirent | Dirent<Buffer>): number {
   if (entry.isFile()) return DIRENT_TYPE.FILE
   if (entry.isDirectory()) return DIRENT_TYPE.DIR
   if (entry.isSymbolicLink()) return DIRENT_TYPE.LINK
@@ -404,7 +435,7 @@ function direntType(entry: Dirent): number {
 }
 
 /** A file's size by lstat, or minus the errno when that fails (as the native listing gives it). */
-function sizeByLstat(path: string): number {
+function sizeByLstat(path: string | Buffer): number {
   try {
     return lstatSync(path, NO_THROW_IF_MISSING)?.size ?? -ENOENT
   } catch (error) {
@@ -414,7 +445,7 @@ function sizeByLstat(path: string): number {
 }
 
 /** entry.is_dir() for a symlink: stat the target; any error means "not a directory". */
-function targetIsDirectory(path: string): boolean {
+function targetIsDirectory(path: string | Buffer): boolean {
   try {
     return statSync(path, NO_THROW_IF_MISSING)?.isDirectory() ?? false
   } catch {
@@ -422,15 +453,14 @@ function targetIsDirectory(path: string): boolean {
   }
 }
 
-/** A LabError naming the path; a missing path whose name has U+FFFD is explained as a non-UTF-8 name. */
+/**
+ * A LabError naming the path. Its message shows a name that is not valid UTF-8 with U+FFFD and
+ * says so; its `path` keeps the escapes, so it names the same bytes.
+ */
 function describeError(error: unknown, path: string): LabError {
   const labError = toLabError(error, path)
-  if (labError.code === 'NOT_FOUND' && path.includes('\uFFFD')) {
-    return new LabError(
-      'MALFORMED_DATA',
-      `${path}: cannot be opened: its name is probably not valid UTF-8 (shown here with U+FFFD replacement characters), so it cannot be reached by that name`,
-      path
-    )
-  }
-  return labError
+  const shown = displayName(path)
+  if (shown === path) return labError
+  const message = `${shown} (a name that is not valid UTF-8, shown with U+FFFD)${labError.message.slice(path.length)}`
+  return new LabError(labError.code, labError.message.startsWith(path) ? message : labError.message, path)
 }

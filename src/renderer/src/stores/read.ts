@@ -323,6 +323,17 @@ export const useReadStore = defineStore('read', () => {
       withText: sample.withText,
       overwrite
     }
+    // Main writes only where the user chose or confirmed; for a typed folder it asks in a native box.
+    try {
+      const { granted } = await call('dialog.allowWrite', { directory: args.directory })
+      if (!granted) {
+        genError.value = { code: 'PERMISSION_DENIED', message: `Nothing was written: writing into ${args.directory} was not allowed. Choose a folder with “Change folder…”, or allow it when asked.` }
+        return
+      }
+    } catch (error) {
+      genError.value = errorInfo(error)
+      return
+    }
     genPhase.value = 'running'
     genProgress.value = undefined
     try {

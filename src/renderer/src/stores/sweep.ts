@@ -124,6 +124,8 @@ export const useSweepStore = defineStore('sweep', () => {
 
   const history = shallowRef<SweepRun[]>([])
   const historyProblems = ref<{ file: string; message: string }[]>([])
+  /** Older runs follow the ones listed (history is listed a page at a time). */
+  const historyMore = ref(false)
   const historyError = ref<string>()
   const overlayIds = ref<string[]>([])
   const importError = ref<string>()
@@ -298,7 +300,24 @@ export const useSweepStore = defineStore('sweep', () => {
       const listed = await call('sweeps.list', undefined)
       history.value = listed.runs
       historyProblems.value = listed.problems
+      historyMore.value = listed.more
       overlayIds.value = overlayIds.value.filter((id) => listed.runs.some((run) => run.id === id))
+    } catch (error) {
+      historyError.value = describeError(error)
+    }
+  }
+
+  /** Adds the next page of older runs to the list. */
+  async function loadOlderHistory(): Promise<void> {
+    const last = history.value.at(-1)
+    if (last === undefined || !historyMore.value) return
+    historyError.value = undefined
+    try {
+      const listed = await call('sweeps.list', { before: last.id })
+      const known = new Set(history.value.map((run) => run.id))
+      history.value = [...history.value, ...listed.runs.filter((run) => !known.has(run.id))]
+      historyProblems.value = [...historyProblems.value, ...listed.problems]
+      historyMore.value = listed.more
     } catch (error) {
       historyError.value = describeError(error)
     }
@@ -371,6 +390,7 @@ export const useSweepStore = defineStore('sweep', () => {
     progress,
     history,
     historyProblems,
+    historyMore,
     historyError,
     overlayIds,
     overlays,
@@ -385,6 +405,7 @@ export const useSweepStore = defineStore('sweep', () => {
     cancel,
     save,
     refreshHistory,
+    loadOlderHistory,
     deleteRun,
     toggleOverlay,
     importJson,

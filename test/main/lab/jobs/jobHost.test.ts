@@ -1,13 +1,40 @@
+import { once } from 'node:events'
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
+import { writeSampleData } from '../../../../src/main/lab/read/sampleData'
+import { until } from '../../../support/until'
 import { createTestJobHost, type RecordedEvent } from '../../../support/jobHost'
 import { rejectedLabError } from '../../../support/labErrors'
 
 let host: JobHost
 let events: RecordedEvent[]
+let workers: Worker[]
 
 function setup(): void {
-  ;({ host, events } = createTestJobHost())
+  ;({ host, events, workers } = createTestJobHost())
+}
+
+/** Files under `directory` this process has open (Linux: /proc/self/fd). */
+function openFilesUnder(directory: string): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`)
+      return target.startsWith(`${directory}/`) ? [target] : []
+    } catch {
+      return []
+    }
+  })
+}
+
+/** Kills a job's worker from outside, as the OS or a crash would, and waits until it is gone. */
+async function killWorker(worker: Worker): Promise<void> {
+  const exited = once(worker, 'exit')
+  await worker.terminate()
+  await exited
 }
 
 afterEach(async () => {
@@ -126,5 +153,110 @@ describe('remote generators', () => {
     host.open('owner', 'range', { start: 0, stop: 1 })
     host.open('owner', 'range', { start: 0, stop: 1 })
     expect(() => host.open('owner', 'range', { start: 0, stop: 1 })).toThrow(expect.objectContaining({ code: 'UNAVAILABLE' }))
+  })
+
+  test('a bounded number of workers runs across all owners, and the refusal says how to free one', async () => {
+    ;({ host, events, workers } = createTestJobHost({ maxOpenJobsPerOwner: 2, maxLiveWorkers: 3 }))
+    host.open('window-1', 'range', { start: 0, stop: 1 })
+    const done = host.open('window-1', 'range', { start: 0, stop: 1 })
+    host.open('window-2', 'range', { start: 0, stop: 1 })
+    expect(() => host.open('window-3', 'range', { start: 0, stop: 1 })).toThrow(
+      expect.objectContaining({ code: 'UNAVAILABLE', message: expect.stringMatching(/^3 generators are running or open across all windows.*\(3\)\. Cancel a run, or finish or close/) })
+    )
+    // A generator that ran to its end gives its worker back.
+    await host.next('window-1', done.id, 10)
+    expect(host.open('window-3', 'range', { start: 0, stop: 1 }).state).toBe('created')
+  })
+
+  test('the default cap on workers is at least 8', () => {
+    ;({ host, events, workers } = createTestJobHost({ maxOpenJobsPerOwner: 1 }))
+    for (let owner = 0; owner < 8; owner++) host.open(`window-${owner}`, 'range', { start: 0, stop: 1 })
+    expect(host.openJobs()).toHaveLength(8)
+  })
+})
+
+describe('a worker that dies', () => {
+  test('while idle: the next pull rejects with WORKER_DIED and the exit code, never a normal end', async () => {
+    setup()
+    const { id } = host.open('owner', 'range', { start: 0, stop: 1000 })
+    expect((await host.next('owner', id, 5)).items).toEqual([0, 1, 2, 3, 4])
+    await killWorker(workers[0]!)
+    const error = await rejectedLabError(host.next('owner', id, 5))
+    expect(error.code).toBe('WORKER_DIED')
+    expect(error.message).toMatch(new RegExp(`^range job ${id} stopped: its worker thread exited \\(exit code 1\\)`))
+    // Reported once; then it is closed, as a generator is after it raised.
+    expect(await host.next('owner', id, 5)).toEqual({ items: [], done: true, state: 'closed' })
+    expect(host.openJobs()).toEqual([])
+  })
+
+  test('before its first pull: the first pull rejects with WORKER_DIED', async () => {
+    setup()
+    const { id } = host.open('owner', 'range', { start: 0, stop: 10 })
+    await killWorker(workers[0]!)
+    expect((await rejectedLabError(host.next('owner', id, 1))).code).toBe('WORKER_DIED')
+  })
+
+  test('during a batch: the pull in flight rejects with WORKER_DIED', async () => {
+    setup()
+    const { id } = host.open('owner', 'range', { start: 0, stop: 100, delayMs: 10_000 })
+    const pending = host.next('owner', id, 100)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(host.openJobs('owner')[0]?.state).toBe('running')
+    await killWorker(workers[0]!)
+    expect((await rejectedLabError(pending)).code).toBe('WORKER_DIED')
+    expect(host.openJobs()).toEqual([])
+  })
+
+  test('throw() after the death gets WORKER_DIED too; return() just closes it', async () => {
+    setup()
+    const a = host.open('owner', 'range', { start: 0, stop: 10 })
+    const b = host.open('owner', 'range', { start: 0, stop: 10 })
+    await killWorker(workers[0]!)
+    await killWorker(workers[1]!)
+    expect((await rejectedLabError(host.throw('owner', a.id, 'stop'))).code).toBe('WORKER_DIED')
+    expect(await host.return('owner', b.id)).toEqual({ items: [], done: true, state: 'closed' })
+    expect(await host.next('owner', b.id, 1)).toEqual({ items: [], done: true, state: 'closed' })
+  })
+
+  test('during a write: WORKER_DIED, the previous sample files are byte-identical and no temporary file remains', async () => {
+    setup()
+    const directory = mkdtempSync(join(tmpdir(), 'yield-lab-death-'))
+    try {
+      writeSampleData({ directory, name: 'x', bytes: 800, seed: 1, withText: true })
+      const snapshot = (): Map<string, Buffer> => new Map(readdirSync(directory).sort().map((name) => [name, readFileSync(join(directory, name))]))
+      const before = snapshot()
+      const { id } = host.open('owner', 'sampleData', { directory, name: 'x', bytes: 64 * 1024 * 1024, seed: 2, withText: true, overwrite: true })
+      const pending = host.next('owner', id, 1)
+      await until(() => events.some((event) => event.id === id && (event.progress?.completed ?? 0) > 0), 'the write is under way')
+      const writing = readdirSync(directory).filter((name) => name.startsWith('.yield-lab-tmp-'))
+      expect(writing).toHaveLength(2)
+      const linux = process.platform === 'linux'
+      if (linux) expect(openFilesUnder(directory)).toHaveLength(2)
+      await killWorker(workers[0]!)
+      expect((await rejectedLabError(pending)).code).toBe('WORKER_DIED')
+      expect(snapshot()).toEqual(before)
+      // Node closes the descriptors a terminated worker opened through fs: none is left open.
+      if (linux) expect(openFilesUnder(directory)).toEqual([])
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
+  })
+
+  test('quitting mid-write (closeAll) waits for the job to close its files: previous files intact, no temporary file', async () => {
+    setup()
+    const directory = mkdtempSync(join(tmpdir(), 'yield-lab-quit-'))
+    try {
+      writeSampleData({ directory, name: 'x', bytes: 800, seed: 1 })
+      const before = readdirSync(directory).sort().map((name) => readFileSync(join(directory, name)))
+      const { id } = host.open('owner', 'sampleData', { directory, name: 'x', bytes: 64 * 1024 * 1024, seed: 2, withText: true, overwrite: true })
+      const pending = host.next('owner', id, 1).catch((error: unknown) => error)
+      await until(() => events.some((event) => event.id === id && (event.progress?.completed ?? 0) > 0), 'the write is under way')
+      expect(await host.closeAll({ withinMs: 10_000 })).toBe(true)
+      expect(await pending).toMatchObject({ code: 'CANCELLED' })
+      expect(readdirSync(directory).sort()).toEqual(['x.bin', 'x.json'])
+      expect(readdirSync(directory).sort().map((name) => readFileSync(join(directory, name)))).toEqual(before)
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
   })
 })

@@ -511,3 +511,15 @@ describe('file descriptors are always closed', () => {
     expect(openFds()).toBe(before)
   })
 })
+
+describe.runIf(process.platform === 'linux')('a file whose name is not valid UTF-8', () => {
+  it('is read through the surrogate-escaped path the walker gives (the same bytes), never its U+FFFD look-alike', () => {
+    const raw = Buffer.concat([Buffer.from(join(dir, 'latin1-')), Buffer.from([0xe9]), Buffer.from('.bin')])
+    writeFileSync(raw, Buffer.from(new Float64Array([1.5, 2.5]).buffer))
+    writeFileSync(join(dir, 'latin1-\uFFFD.bin'), Buffer.from(new Float64Array([100]).buffer))
+    const escaped = join(dir, 'latin1-\udce9.bin')
+    expect(processData([readBinaryLazy(escaped, 16)])).toMatchObject({ sum: 4, count: 2 })
+    expect([...readBinaryEager(escaped)]).toEqual([1.5, 2.5])
+    expect(processData([readBinaryLazy(join(dir, 'latin1-\uFFFD.bin'), 16)])).toMatchObject({ sum: 100, count: 1 })
+  })
+})

@@ -1,8 +1,8 @@
 /**
- * The sample data generator: numpy-compatible output, its sidecar, never overwriting, staying in
- * its directory, progress and cancel.
+ * The sample data generator: numpy-compatible output, its sidecar, never overwriting unless asked,
+ * atomic writes (the previous files survive any failure), staying in its directory, progress and cancel.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
@@ -11,6 +11,7 @@ import type { JobProgress } from '../../../../src/shared/jobs'
 import { processData } from '../../../../src/main/lab/read/process'
 import { readBinaryEager, readBinaryLazy, readTextLazy } from '../../../../src/main/lab/read/readers'
 import { defaultDataDirectory, formatSavetxt, writeSampleData } from '../../../../src/main/lab/read/sampleData'
+import { STALE_TEMPORARY_MS, TEMPORARY_PREFIX } from '../../../../src/main/lab/temporaryFiles'
 import type { SampleDataMeta, SampleDataStats } from '../../../../src/shared/readJobs'
 import { catchLabError } from '../../../support/labErrors'
 import { requirePython, runPython } from '../../../support/python'
@@ -41,7 +42,7 @@ describe('writeSampleData', () => {
     expect(readdirSync(directory).sort()).toEqual(['one-mb.bin', 'one-mb.json', 'one-mb.txt'])
 
     const meta = JSON.parse(readFileSync(result.metaPath, 'utf8')) as SampleDataMeta
-    expect(meta).toMatchObject({ count: 125_000, dtype: 'float64', seed: 42, bytes: 1_000_000, text: 'one-mb.txt' })
+    expect(meta).toMatchObject({ format: 'yield-lab-sample/1', binary: 'one-mb.bin', count: 125_000, dtype: 'float64', seed: 42, bytes: 1_000_000, text: 'one-mb.txt' })
     expect(meta.sum).toBe(result.sum)
     expect(meta.textBytes).toBe(statSync(result.textPath!).size)
 
@@ -106,17 +107,6 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
     }
   })
 
-  it('overwrite: true replaces existing regular files, never a directory', () => {
-    const directory = freshDir()
-    writeSampleData({ directory, name: 'x', bytes: 800, seed: 1 })
-    const again = writeSampleData({ directory, name: 'x', bytes: 1600, seed: 2, overwrite: true })
-    expect(statSync(again.binaryPath).size).toBe(1600)
-    expect((JSON.parse(readFileSync(again.metaPath, 'utf8')) as SampleDataMeta).seed).toBe(2)
-    mkdirSync(join(directory, 'y.bin'))
-    expect(catchLabError(() => writeSampleData({ directory, name: 'y', bytes: 8, overwrite: true })).code).toBe('IS_A_DIRECTORY')
-    expect(statSync(join(directory, 'y.bin')).isDirectory()).toBe(true)
-  })
-
   it.each(['../escape', 'a/b', 'a\\b', '..', '.hidden', '', 'x..y', 'nul\u0000', 'spa ce', 'x'.repeat(200)])(
     'name %j is INVALID_ARGUMENT and nothing is written',
     (name) => {
@@ -140,15 +130,24 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
     expect([error.code, error.path]).toEqual(['NOT_A_DIRECTORY', file])
   })
 
+  it('a folder whose name is not valid UTF-8 is refused, never written as its U+FFFD look-alike', () => {
+    const parent = freshDir()
+    const error = catchLabError(() => writeSampleData({ directory: join(parent, 'bad-\udcff'), name: 'x', bytes: 8 }))
+    expect([error.code, error.path]).toEqual(['INVALID_ARGUMENT', join(parent, 'bad-\udcff')])
+    expect(error.message).toContain(`${join(parent, 'bad-\uFFFD')}: sample data is written only into folders whose names are valid UTF-8`)
+    expect(readdirSync(parent)).toEqual([])
+  })
+
   it('creates the target directory if needed', () => {
     const directory = join(freshDir(), 'deeper', 'still')
     expect(writeSampleData({ directory, name: 'x', bytes: 8 }).count).toBe(1)
   })
 
-  it('a size larger than the free disk space is TOO_LARGE before writing anything', () => {
+  it('a size larger than the free disk space is NO_SPACE, naming the bytes needed and free, before writing anything', () => {
     const directory = freshDir()
     const error = catchLabError(() => writeSampleData({ directory, name: 'huge', bytes: 2 ** 52 }))
-    expect(error.code).toBe('TOO_LARGE')
+    expect(error.code).toBe('NO_SPACE')
+    expect(error.message).toMatch(new RegExp(`need about .* \\(${2 ** 52} bytes\\) but only .* \\(\\d+ bytes\\) are free`))
     expect(readdirSync(directory)).toEqual([])
   })
 
@@ -172,14 +171,129 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
     expect(readdirSync(directory)).toEqual(['other.bin'])
   })
 
-  it('on cancel with overwrite, the files it created are removed too (the old ones were given up)', () => {
+  it('writes under temporary names and renames them into place only when complete, the sidecar last', () => {
     const directory = freshDir()
-    writeSampleData({ directory, name: 'x', bytes: 800 })
+    const seen: string[][] = []
+    writeSampleData({ directory, name: 'x', bytes: 3 * 1024 * 1024, withText: true, control: { isCancelled: () => false, report: () => void seen.push(readdirSync(directory).sort()) } })
+    // While writing, only our recognisable temporary files exist, never a target name.
+    expect(seen.length).toBe(3)
+    for (const listing of seen) {
+      expect(listing).toHaveLength(2)
+      expect(listing.every((name) => name.startsWith(TEMPORARY_PREFIX))).toBe(true)
+    }
+    expect(readdirSync(directory).sort()).toEqual(['x.bin', 'x.json', 'x.txt'])
+  })
+})
+
+describe('writeSampleData over existing files', () => {
+  /** A directory holding a previous set x.bin, x.txt, x.json; returns their bytes. */
+  function previousSet(): { directory: string; before: Map<string, Buffer> } {
+    const directory = freshDir()
+    writeSampleData({ directory, name: 'x', bytes: 800, seed: 1, withText: true })
+    return { directory, before: snapshot(directory) }
+  }
+  function snapshot(directory: string): Map<string, Buffer> {
+    return new Map(readdirSync(directory).sort().map((name) => [name, readFileSync(join(directory, name))]))
+  }
+
+  it('overwrite: true replaces the previous set', () => {
+    const { directory } = previousSet()
+    const again = writeSampleData({ directory, name: 'x', bytes: 1600, seed: 2, withText: true, overwrite: true })
+    expect(statSync(again.binaryPath).size).toBe(1600)
+    expect((JSON.parse(readFileSync(again.metaPath, 'utf8')) as SampleDataMeta).seed).toBe(2)
+    expect(readdirSync(directory).sort()).toEqual(['x.bin', 'x.json', 'x.txt'])
+  })
+
+  it('too large for the disk: NO_SPACE and the previous files are byte-identical', () => {
+    const { directory, before } = previousSet()
+    expect(catchLabError(() => writeSampleData({ directory, name: 'x', bytes: 2 ** 52, overwrite: true })).code).toBe('NO_SPACE')
+    expect(snapshot(directory)).toEqual(before)
+  })
+
+  it('cancelled mid-write: CANCELLED, the previous files are byte-identical and no temporary file remains', () => {
+    const { directory, before } = previousSet()
+    let reports = 0
+    const error = catchLabError(() =>
+      writeSampleData({ directory, name: 'x', bytes: 8 * 1024 * 1024, withText: true, overwrite: true, control: { isCancelled: () => reports >= 2, report: () => void reports++ } })
+    )
+    expect(error.code).toBe('CANCELLED')
+    expect(snapshot(directory)).toEqual(before)
+  })
+
+  it('cancelled before the first byte: the previous files are byte-identical', () => {
+    const { directory, before } = previousSet()
     const error = catchLabError(() =>
       writeSampleData({ directory, name: 'x', bytes: 8 * 1024 * 1024, overwrite: true, control: { isCancelled: () => true, report: () => {} } })
     )
     expect(error.code).toBe('CANCELLED')
-    expect(readdirSync(directory)).toEqual([])
+    expect(snapshot(directory)).toEqual(before)
+  })
+
+  it('without the text twin, the replaced set’s twin is removed once the new files are in place', () => {
+    const { directory } = previousSet()
+    const again = writeSampleData({ directory, name: 'x', bytes: 16, seed: 3, overwrite: true })
+    expect(readdirSync(directory).sort()).toEqual(['x.bin', 'x.json'])
+    expect(again.text).toBeNull()
+  })
+
+  it('replaces only a set the app made: a file its sidecar does not name is PERMISSION_DENIED and untouched', () => {
+    // The review's case: name 'package' in a project folder.
+    const project = freshDir()
+    writeFileSync(join(project, 'package.json'), '{"name": "precious"}')
+    const error = catchLabError(() => writeSampleData({ directory: project, name: 'package', bytes: 8, overwrite: true }))
+    expect([error.code, error.path]).toEqual(['PERMISSION_DENIED', join(project, 'package.json')])
+    expect(error.message).toContain('was not made by Yield Lab')
+    expect(readdirSync(project)).toEqual(['package.json'])
+    expect(readFileSync(join(project, 'package.json'), 'utf8')).toBe('{"name": "precious"}')
+
+    // A .bin without our sidecar, a sidecar of another format, one naming another file.
+    for (const [file, content] of [
+      ['y.bin', 'someone else’s data'],
+      ['y.json', JSON.stringify({ format: 'other/1', binary: 'y.bin' })],
+      ['y.json', JSON.stringify({ format: 'yield-lab-sample/1', binary: 'z.bin' })]
+    ] as const) {
+      const directory = freshDir()
+      writeFileSync(join(directory, file), content)
+      expect(catchLabError(() => writeSampleData({ directory, name: 'y', bytes: 8, overwrite: true })).code).toBe('PERMISSION_DENIED')
+      expect(readdirSync(directory)).toEqual([file])
+      expect(readFileSync(join(directory, file), 'utf8')).toBe(content)
+    }
+  })
+
+  it('a .txt the replaced sidecar does not name is not ours to replace', () => {
+    const directory = freshDir()
+    writeSampleData({ directory, name: 'x', bytes: 8 })
+    writeFileSync(join(directory, 'x.txt'), 'notes')
+    expect(catchLabError(() => writeSampleData({ directory, name: 'x', bytes: 8, withText: true, overwrite: true })).code).toBe('PERMISSION_DENIED')
+    expect(readFileSync(join(directory, 'x.txt'), 'utf8')).toBe('notes')
+    // Without the twin the foreign .txt is left alone too.
+    writeSampleData({ directory, name: 'x', bytes: 16, overwrite: true })
+    expect(readFileSync(join(directory, 'x.txt'), 'utf8')).toBe('notes')
+  })
+
+  it('a directory in the way is IS_A_DIRECTORY and stays', () => {
+    const directory = freshDir()
+    mkdirSync(join(directory, 'y.bin'))
+    expect(catchLabError(() => writeSampleData({ directory, name: 'y', bytes: 8, overwrite: true })).code).toBe('IS_A_DIRECTORY')
+    expect(statSync(join(directory, 'y.bin')).isDirectory()).toBe(true)
+    expect(readdirSync(directory)).toEqual(['y.bin'])
+  })
+})
+
+describe('temporary files', () => {
+  it('ours older than a day are removed when the app writes in that folder; fresh ones, others’ and folders stay', () => {
+    const directory = freshDir()
+    const twoDaysAgo = new Date(Date.now() - 2 * STALE_TEMPORARY_MS)
+    const stale = `${TEMPORARY_PREFIX}1-1-00000000-old.bin`
+    const fresh = `${TEMPORARY_PREFIX}1-1-00000001-new.bin`
+    const staleFolder = `${TEMPORARY_PREFIX}folder`
+    writeFileSync(join(directory, stale), 'old')
+    writeFileSync(join(directory, fresh), 'new')
+    writeFileSync(join(directory, '.other-tmp'), 'not ours')
+    mkdirSync(join(directory, staleFolder))
+    for (const name of [stale, '.other-tmp', staleFolder]) utimesSync(join(directory, name), twoDaysAgo, twoDaysAgo)
+    writeSampleData({ directory, name: 'x', bytes: 8 })
+    expect(readdirSync(directory).sort()).toEqual(['.other-tmp', fresh, staleFolder, 'x.bin', 'x.json'].sort())
   })
 })
 

@@ -75,7 +75,7 @@ describe('history', () => {
   })
 
   test('an empty history has no folder yet and lists nothing', () => {
-    expect(new SweepHistory(dataDirectory).list()).toEqual({ runs: [], problems: [] })
+    expect(new SweepHistory(dataDirectory).list()).toEqual({ runs: [], problems: [], more: false })
   })
 
   test('delete removes the file; deleting again or a bad id is a clear error', () => {
@@ -100,6 +100,45 @@ describe('history', () => {
     mkdirSync(join(dataDirectory, 'target.json'))
     expect(() => writeAtomically(join(dataDirectory, 'target.json'), '{"a": 1}')).toThrow(LabError)
     expect(readdirSync(dataDirectory)).toEqual(['target.json'])
+  })
+})
+
+describe('history with imports', () => {
+  const shifted = (run: SweepRunDraft, ms: number): SweepRunDraft => ({
+    ...run,
+    createdAt: new Date(Date.parse(run.createdAt) + ms).toISOString(),
+    finishedAt: new Date(Date.parse(run.finishedAt) + ms).toISOString()
+  })
+
+  test('imports dated in the future cannot hide the user’s runs: they count from when they were imported, and paging reaches every run', () => {
+    const history = new SweepHistory(dataDirectory)
+    const old = history.save({ ...record, createdAt: '2024-01-01T00:00:00.000Z', finishedAt: '2024-01-01T00:01:00.000Z' })
+    const future = sweepJson({ ...record, createdAt: '2099-01-01T00:00:00.000Z', finishedAt: '2099-01-01T00:01:00.000Z' })
+    const imported = Array.from({ length: 30 }, () => history.import(future))
+    // Kept as dated, but listed by when they entered history.
+    expect(imported.every((run) => run.createdAt === '2099-01-01T00:00:00.000Z' && !run.id.startsWith('sweep-2099'))).toBe(true)
+    const later = history.save(shifted(record, 3_600_000))
+
+    const first = history.list({ limit: 7 })
+    expect(first.runs[0]!.id).toBe(later.id)
+    expect(first.more).toBe(true)
+    const seen = [...first.runs]
+    for (let page = first; page.more; ) {
+      page = history.list({ before: page.runs.at(-1)!.id, limit: 7 })
+      seen.push(...page.runs)
+    }
+    expect(seen).toHaveLength(32)
+    expect(new Set(seen.map((run) => run.id)).size).toBe(32)
+    expect(seen.at(-1)!.id).toBe(old.id)
+    expect(history.list().runs).toHaveLength(32)
+  })
+
+  test('a long history is listed a page at a time, newest first', () => {
+    const history = new SweepHistory(dataDirectory)
+    const saved = Array.from({ length: 5 }, (_, i) => history.save(shifted(record, -i * 60_000)))
+    expect(history.list({ limit: 2 })).toEqual({ runs: saved.slice(0, 2), problems: [], more: true })
+    expect(history.list({ before: saved[1]!.id, limit: 2 })).toEqual({ runs: saved.slice(2, 4), problems: [], more: true })
+    expect(history.list({ before: saved[3]!.id, limit: 2 })).toEqual({ runs: saved.slice(4), problems: [], more: false })
   })
 })
 
@@ -194,7 +233,7 @@ describe('exports and import', () => {
 describe('the sweeps.* channels', () => {
   function handlers() {
     const appInfo = () => ({ name: 'yield-lab', version: '1', platform: 'p', arch: 'a', cpuModel: 'c', cpuCount: 1, totalMemoryBytes: 1, dataDirectory, versions: {} })
-    return createHandlers({ jobs: {} as JobHost, appInfo, choosePath: () => Promise.resolve(null) })
+    return createHandlers({ jobs: {} as JobHost, appInfo, choosePath: () => Promise.resolve(null), confirm: () => Promise.resolve(false) })
   }
 
   test('save, list, import, delete through dispatch, in <dataDirectory>/sweeps', async () => {

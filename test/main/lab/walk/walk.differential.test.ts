@@ -15,12 +15,13 @@
  * path is too long, we deliberately do not (see walk.test.ts for that test).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, chmodSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LabErrorCode } from '../../../../src/shared/errors'
 import { walk, type WalkTriple } from '../../../../src/main/lab/walk/walk'
+import { fsencode } from '../../../../src/shared/fsNames'
 import { requirePython, runPython } from '../../../support/python'
 import { build, FIFO, Link, type Spec } from '../../../support/tree'
 
@@ -354,3 +355,62 @@ function unprivilegedWrapper(): string[] {
   }
   return wrapper
 }
+
+// ---------------------------------------------------------------------------------------------
+// Names that are not valid UTF-8, compared on raw bytes
+
+const PYTHON_OS_WALK_BYTES = String.raw`
+import json, os, sys
+cfg = json.loads(sys.argv[1])
+out = []
+for dirpath, dirnames, filenames in os.walk(bytes.fromhex(cfg['top']), topdown=cfg['topdown'], followlinks=cfg['followlinks']):
+    out.append([dirpath.hex(), [d.hex() for d in dirnames], [f.hex() for f in filenames]])
+sys.stdout.write(json.dumps(out))
+`
+
+/** Our walk, each path and name turned back into its bytes (os.fsencode), as hex. */
+function oursAsBytes(top: Buffer, topdown: boolean, followlinks: boolean): [string, string[], string[]][] {
+  const hex = (name: string): string => Buffer.from(fsencode(name)!).toString('hex')
+  return [...walk(top, { topdown, followlinks, onerror: (error) => expect.unreachable(error.message) })].map(
+    ([dirpath, dirnames, filenames]) => [hex(dirpath), dirnames.map(hex), filenames.map(hex)]
+  )
+}
+
+describe.runIf(process.platform === 'linux')('walk matches python os.walk on names that are not valid UTF-8 (raw bytes)', () => {
+  let top: Buffer
+  beforeAll(() => {
+    requirePython()
+    const base = Buffer.from(mkdtempSync(join(tmpdir(), 'yield-lab-bytes-')))
+    const at = (...parts: (string | number[])[]): Buffer => Buffer.concat([base, ...parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p)))])
+    top = base
+    // A directory whose name is not UTF-8, with contents; a real directory named with the U+FFFD
+    // form of that name, with other contents; a file and a symlink to a directory with such names;
+    // a broken symlink and nested levels, each with invalid bytes of another kind.
+    mkdirSync(at('/bad-', [0xff], '-dir'))
+    writeFileSync(at('/bad-', [0xff], '-dir/inside-', [0xfe]), 'x')
+    mkdirSync(at('/bad-', [0xff], '-dir/deeper-', [0xc3, 0x28]))
+    writeFileSync(at('/bad-', [0xff], '-dir/deeper-', [0xc3, 0x28], '/leaf-', [0xed, 0xa0, 0x80]), 'y')
+    mkdirSync(at('/bad-\uFFFD-dir'))
+    writeFileSync(at('/bad-\uFFFD-dir/other'), 'z')
+    writeFileSync(at('/file-', [0xe2, 0x82]), 'f')
+    symlinkSync(at('/bad-', [0xff], '-dir'), at('/link-', [0x80]))
+    symlinkSync(at('/nowhere-', [0xff]), at('/broken-', [0xff]))
+    mkdirSync(at('/plain'))
+    writeFileSync(at('/plain/ok.txt'), 'ok')
+  })
+  afterAll(() => {
+    if (top !== undefined) execFileSync('rm', ['-rf', '--', top.toString('latin1')], { encoding: 'latin1' })
+  })
+
+  for (const topdown of [true, false]) {
+    for (const followlinks of [false, true]) {
+      it(`topdown=${topdown} followlinks=${followlinks}`, () => {
+        const expected = JSON.parse(runPython(PYTHON_OS_WALK_BYTES, [JSON.stringify({ top: top.toString('hex'), topdown, followlinks })])) as unknown
+        const actual = oursAsBytes(top, topdown, followlinks)
+        expect(actual).toEqual(expected)
+        // The tree really has what the test is about: both look-alike directories walked, the link among dirnames.
+        expect(actual.length).toBe(followlinks ? 7 : 5)
+      })
+    }
+  }
+})

@@ -322,53 +322,54 @@ describe('the tree changing during the walk', () => {
 })
 
 describe.runIf(process.platform === 'linux')('names that are not valid UTF-8', () => {
-  it('are listed with U+FFFD; what needs their path is reported as MALFORMED_DATA; nothing crashes', () => {
+  it('are walked as os.walk walks them: surrogate escapes, descended, stat\'ed and sized through their raw bytes', () => {
     const top = freshDir('utf8')
     try {
-      checkInvalidUtf8Names(top)
+      const raw = (...parts: (string | number[])[]): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))))
+      mkdirSync(raw(top, '/bad-', [0xff, 0xfe], '-dir'))
+      writeFileSync(raw(top, '/bad-', [0xff, 0xfe], '-dir/inner'), 'x')
+      writeFileSync(raw(top, '/file-', [0xc3, 0x28]), 'xyz')
+      mkdirSync(join(top, 'good'))
+      writeFileSync(join(top, 'good', 'ok'), 'ok')
+      const badDir = join(top, 'bad-\udcff\udcfe-dir')
+
+      for (const topdown of [true, false]) {
+        const { triples, errors } = collect(top, { topdown })
+        expect(errors).toEqual([])
+        const root = triples.find(([dirpath]) => dirpath === top)!
+        expect(root[1].sort()).toEqual(['bad-\udcff\udcfe-dir', 'good'])
+        expect(root[2]).toEqual(['file-\udcc3('])
+        expect(triples.find(([dirpath]) => dirpath === badDir)).toEqual([badDir, [], ['inner']])
+      }
+      const dirs = [...walkEntries(top, { onerror: (e) => expect.unreachable(e.message) })]
+      expect(dirs.find((d) => d.dirpath === top)!.files).toEqual([{ name: 'file-\udcc3(', type: 'file', targetIsDir: false, size: 3 }])
+      // A Buffer top is decoded as os.fsdecode decodes it; a file: URL's percent-escapes are bytes.
+      expect([...walk(raw(top, '/bad-', [0xff, 0xfe], '-dir'))]).toEqual([[badDir, [], ['inner']]])
+      expect([...walk(new URL(`file://${top}/bad-%FF%FE-dir`))]).toEqual([[badDir, [], ['inner']]])
+      expect(() => [...walk(new URL('https://example.com/x'))]).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
     } finally {
       // rmSync cannot remove names it cannot spell; rm works on raw bytes.
       execFileSync('rm', ['-rf', top])
     }
   })
-})
 
-function checkInvalidUtf8Names(top: string): void {
-  {
-    const raw = (...parts: (string | number[])[]): Buffer =>
-      Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))))
-    mkdirSync(raw(top, '/bad-', [0xff, 0xfe], '-dir'))
-    writeFileSync(raw(top, '/bad-', [0xff, 0xfe], '-dir/inner'), 'x')
-    writeFileSync(raw(top, '/file-', [0xc3, 0x28]), 'xyz')
-    mkdirSync(join(top, 'good'))
-    writeFileSync(join(top, 'good', 'ok'), 'ok')
-
-    for (const topdown of [true, false]) {
-      const { triples, errors } = collect(top, { topdown })
-      const root = triples.find(([dirpath]) => dirpath === top)!
-      expect(root[1].sort()).toEqual(['bad-\uFFFD\uFFFD-dir', 'good'])
-      expect(root[2]).toEqual(['file-\uFFFD('])
-      expect(triples.map(([dirpath]) => dirpath)).toContain(join(top, 'good'))
+  it('an error about such a name shows it with U+FFFD and says so; its path keeps the bytes', () => {
+    const top = freshDir('utf8-error')
+    try {
+      const bad = Buffer.concat([Buffer.from(`${top}/locked-`), Buffer.from([0xff])])
+      mkdirSync(bad)
+      const errors: LabError[] = []
+      const missing = join(top, 'locked-\udcff', 'gone')
+      for (const _ of walk(missing, { onerror: (e) => errors.push(e) })) expect.unreachable()
       expect(errors).toHaveLength(1)
-      expect(errors[0]!.code).toBe('MALFORMED_DATA')
-      expect(errors[0]!.message).toContain('UTF-8')
-      expect(errors[0]!.path).toBe(join(top, 'bad-\uFFFD\uFFFD-dir'))
+      expect(errors[0]!.code).toBe('NOT_FOUND')
+      expect(errors[0]!.path).toBe(missing)
+      expect(errors[0]!.message).toBe(`${join(top, 'locked-\uFFFD', 'gone')} (a name that is not valid UTF-8, shown with U+FFFD): does not exist`)
+    } finally {
+      execFileSync('rm', ['-rf', top])
     }
-
-    const errors: LabError[] = []
-    const dirs = [...walkEntries(top, { onerror: (e) => errors.push(e) })]
-    const file = dirs.find((d) => d.dirpath === top)!.files[0]!
-    if (canListNatively) {
-      // The native listing sizes the file by its raw name; only descending into the directory fails.
-      expect(file).toEqual({ name: 'file-\uFFFD(', type: 'file', targetIsDir: false, size: 3 })
-      expect(errors.map((e) => e.code)).toEqual(['MALFORMED_DATA'])
-    } else {
-      // Node's lstat needs the name, and the decoded one names nothing.
-      expect(file).toEqual({ name: 'file-\uFFFD(', type: 'file', targetIsDir: false, size: 0 })
-      expect(errors.map((e) => e.code)).toEqual(['MALFORMED_DATA', 'MALFORMED_DATA'])
-    }
-  }
-}
+  })
+})
 
 // ---------------------------------------------------------------------------------------------
 

@@ -13,7 +13,6 @@ import type { JobBatch } from '../../../../src/shared/contract'
 import type { WalkArgs, WalkDirItem, WalkErrorItem, WalkItem, WalkSummary } from '../../../../src/shared/walkJob'
 import { splitWalkPath } from '../../../../src/shared/walkJob'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
-import { canListNatively } from '../../../../src/main/lab/native'
 import { walk } from '../../../../src/main/lab/walk/walk'
 import { walkPythonCode } from '../../../../src/renderer/src/walk/pythonEquivalent'
 import { createTestJobHost, type RecordedEvent } from '../../../support/jobHost'
@@ -239,21 +238,27 @@ describe('walk job: bad input gives a clear error or a correct continuation', ()
     expect(rest.value.errors).toBe(1)
   })
 
-  test('names that are not valid UTF-8: listed with U+FFFD, descending reports MALFORMED_DATA inline, the walk goes on', async () => {
+  test('names that are not valid UTF-8 cross as surrogate escapes; a walk re-rooted at one reaches the same bytes', async () => {
     setup()
     const top = fresh('utf8', { good: { 'g.txt': 'g' } })
     mkdirSync(Buffer.from(`${top}/bad-\xff-dir`, 'latin1'))
+    writeFileSync(Buffer.from(`${top}/bad-\xff-dir/inside`, 'latin1'), 'in')
+    // A real folder named with the U+FFFD form of that name: never confused with it.
+    mkdirSync(join(top, 'bad-\uFFFD-dir'))
+    writeFileSync(join(top, 'bad-\uFFFD-dir', 'other'), 'other')
     writeFileSync(Buffer.from(`${top}/bad-\xfe-file`, 'latin1'), 'abc')
-    writeFileSync(join(top, 'after.txt'), 'after')
     const { items, value } = await walkAll({ top })
-    const errors = errorsOf(items)
-    // The native listing sizes a file by its raw name; Node's lstat cannot reach it by the decoded one.
-    const fileError = canListNatively ? [] : [['MALFORMED_DATA', top, 'bad-\uFFFD-file']]
-    const reported = errors.map((item) => [item.error.code, item.parent, item.name])
-    expect(reported).toHaveLength(1 + fileError.length)
-    expect(reported).toEqual(expect.arrayContaining([['MALFORMED_DATA', top, 'bad-\uFFFD-dir'], ...fileError]))
-    expect(dirsOf(items).map((item) => item.name)).toContain('good')
-    expect(value).toMatchObject({ dirs: 2, errors: 1 + fileError.length })
+    expect(errorsOf(items)).toEqual([])
+    const byName = new Map(dirsOf(items).map((item) => [item.name, item]))
+    expect(byName.get('bad-\udcff-dir')).toMatchObject({ parent: top, filenames: ['inside'], sizes: [2] })
+    expect(byName.get('bad-\uFFFD-dir')).toMatchObject({ parent: top, filenames: ['other'], sizes: [5] })
+    const root = dirsOf(items).find((item) => item.parent === null)!
+    expect(root.filenames).toEqual(['bad-\udcfe-file'])
+    expect(root.sizes).toEqual([3])
+    expect(value).toMatchObject({ dirs: 4, errors: 0 })
+
+    const rerooted = await walkAll({ top: join(top, 'bad-\udcff-dir') })
+    expect(dirsOf(rerooted.items).map((item) => [item.dirpath, item.filenames])).toEqual([[join(top, 'bad-\udcff-dir'), ['inside']]])
   })
 
   test('a symlink loop with followlinks ends (a cycle is never entered)', async () => {

@@ -1,6 +1,8 @@
+import { once } from 'node:events'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Worker } from 'node:worker_threads'
 import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
@@ -13,9 +15,10 @@ import { requirePython, runPython } from '../../../support/python'
 import { until as untilWithin } from '../../../support/until'
 
 let jobs: JobHost
+let workers: Worker[]
 
 beforeEach(() => {
-  jobs = installInProcessLab().jobs
+  ;({ jobs, workers } = installInProcessLab())
   setActivePinia(createPinia())
 })
 afterEach(async () => {
@@ -63,6 +66,24 @@ describe('RemoteGeneratorPanel', () => {
     await until(() => wrapper.text().includes('main: range(0, 10, 1): finally ran after 6 items'), 'finally log')
     expect(wrapper.find('[data-testid=remote-state]').text()).toContain('GEN_CLOSED')
     expect(wrapper.find('[data-testid=remote-next]').attributes('disabled')).toBeDefined()
+  })
+})
+
+describe('a generator whose worker died', () => {
+  test('the next pull rejects with WORKER_DIED and the panel shows it plainly, not as an end', async () => {
+    const wrapper = mount(RemoteGeneratorPanel)
+    await wrapper.find('form').trigger('submit')
+    await until(() => wrapper.find('[data-testid=remote-state]').text().includes('GEN_CREATED'), 'created')
+    await wrapper.find('[data-testid=remote-next]').trigger('click')
+    await until(() => wrapper.find('[data-testid=remote-transcript]').text().includes('>>> next(g)\n0'), 'first next')
+    const exited = once(workers[0]!, 'exit')
+    await workers[0]!.terminate()
+    await exited
+    await wrapper.find('[data-testid=remote-next]').trigger('click')
+    await until(() => wrapper.find('[data-testid=remote-transcript]').text().includes('worker thread exited'), 'the death shown')
+    const transcript = wrapper.find('[data-testid=remote-transcript]').text()
+    expect(transcript).toMatch(/range job job-\d+ stopped: its worker thread exited \(exit code 1\) before the job ended\./)
+    expect(transcript).not.toContain('StopIteration')
   })
 })
 

@@ -2,7 +2,7 @@
  * The Read tab against the real main-process handlers and job workers, in-process: generate a
  * sample file, read it every way (pull and push), bad input, eager refusal, overwrite, cancel.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
@@ -209,6 +209,31 @@ describe('Read tab', () => {
     await until(() => read.genOutcome === 'done', 'overwritten')
     expect(read.lastGenerated!.sum).toBe(firstSum)
     expect(readdirSync(join(dir, 'overwrite')).sort()).toEqual(['sample-1MiB-seed3.bin', 'sample-1MiB-seed3.json'])
+  })
+
+  test('a typed folder is written only once the user allows it in main’s message box', async () => {
+    const lab = installInProcessLab({ dataDirectory: join(dir, 'app-data'), confirmAnswers: [false, true] })
+    jobs = lab.jobs
+    wrapper = mount(ReadView, { attachTo: document.body })
+    const read = useReadStore()
+    await read.init()
+    expect(read.sample.directory).toBe(join(dir, 'app-data'))
+    read.sample.withText = false
+    await find('read-generate-toggle').trigger('click')
+    const typed = join(dir, 'typed')
+    await find('read-sample-directory').setValue(typed)
+    expect(find('read-sample-target').text()).toBe(`${typed}/sample-1MiB-seed0.bin`)
+
+    await find('read-sample-generate').trigger('click')
+    await until(() => find('read-sample-error').exists(), 'refused')
+    expect(lab.questions.map((question) => question.message)).toEqual([`Allow Yield Lab to write into ${typed}?`])
+    expect(find('read-sample-error').text()).toContain(`Nothing was written: writing into ${typed} was not allowed`)
+    expect(existsSync(typed)).toBe(false)
+
+    await find('read-sample-generate').trigger('click')
+    await until(() => read.genOutcome === 'done', `generated: ${read.genError?.message ?? ''}`)
+    expect(lab.questions).toHaveLength(2)
+    expect(readdirSync(typed).sort()).toEqual(['sample-1MiB-seed0.bin', 'sample-1MiB-seed0.json'])
   })
 
   test('cancel mid-file stops the run, closes its generator, adds no row', async () => {

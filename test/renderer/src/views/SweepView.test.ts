@@ -16,6 +16,8 @@ import type { ChartRun } from '@renderer/charts/sweepChart'
 import { sweepJson } from '@shared/sweepExport'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import { writeSampleData } from '../../../../src/main/lab/read/sampleData'
+import { SweepHistory } from '../../../../src/main/lab/sweep/sweepHistory'
+import { HISTORY_PAGE_RUNS } from '@shared/sweep'
 import { installInProcessLab } from '../../../support/inProcessLab'
 import { until } from '../../../support/until'
 
@@ -173,5 +175,24 @@ describe('the Benchmark tab', () => {
     expect(historyFiles()).toHaveLength(1)
     await flushPromises()
     expect(chartProps?.runs).toHaveLength(1)
+  })
+
+  test('a long history is shown a page at a time: “Show older runs” brings the rest', async () => {
+    const wrapper = mountView()
+    const store = useSweepStore()
+    Object.assign(store.form, { path: small, maxChunk: 64, repeats: 1, timeCapMs: 50 })
+    await store.run()
+    const history = new SweepHistory(dataDirectory)
+    const exported = sweepJson(store.exportRun!)
+    for (let i = 0; i < HISTORY_PAGE_RUNS; i++) history.import(exported)
+    await store.refreshHistory()
+    await flushPromises()
+    const rows = () => wrapper.findAll('[data-testid="sweep-history"] tbody tr')
+    expect(rows()).toHaveLength(HISTORY_PAGE_RUNS)
+    await wrapper.find('[data-testid="history-older"]').trigger('click')
+    await until(() => rows().length === HISTORY_PAGE_RUNS + 1, 'the older page')
+    expect(new Set(store.history.map((run) => run.id)).size).toBe(HISTORY_PAGE_RUNS + 1)
+    expect(store.history.filter((run) => run.imported === undefined)).toHaveLength(1)
+    expect(wrapper.find('[data-testid="history-older"]').exists()).toBe(false)
   })
 })

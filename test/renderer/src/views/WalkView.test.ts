@@ -3,6 +3,7 @@
  * step, run, pause and resume, cancel, filters, inline errors, bad roots, the Python dialog,
  * the folder dialog, and keyboard use of the tree.
  */
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,6 +17,7 @@ import WalkView from '@renderer/views/WalkView.vue'
 import { useWalkStore } from '@renderer/stores/walk'
 import { useJobsStore } from '@renderer/stores/jobs'
 import { installInProcessLab } from '../../../support/inProcessLab'
+import { runPython } from '../../../support/python'
 import { until as untilWithin } from '../../../support/until'
 
 let jobs: JobHost
@@ -188,16 +190,56 @@ describe('Browse tab', () => {
 
   test('a run writes at most 50 onerror lines to the transcript; the tree shows every error', async () => {
     const top = makeTree(1, 1)
-    for (let i = 0; i < 60; i++) mkdirSync(Buffer.from(`${top}/bad-${i}-\xff`, 'latin1'))
+    // 60 folders whose paths are longer than PATH_MAX (ENAMETOOLONG, which even root gets), made
+    // relative to directory descriptors so no full path is ever needed.
+    runPython(
+      String.raw`
+import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+for level in range(16):
+    name = ('%02d' % level) + 'x' * 240
+    os.mkdir(name, dir_fd=fd)
+    nfd = os.open(name, os.O_RDONLY, dir_fd=fd)
+    os.close(fd)
+    fd = nfd
+for i in range(60):
+    os.mkdir(('long-%02d-' % i) + 'y' * 200, dir_fd=fd)
+os.close(fd)
+`,
+      [top]
+    )
+    try {
+      const w = mountView()
+      await typePath(w, top)
+      await w.find('form').trigger('submit')
+      await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+      expect(count(w, 'errors')).toBe(60)
+      const transcript = text(w, 'walk-transcript')
+      expect(transcript.match(/onerror\(INVALID_ARGUMENT\)/g)).toHaveLength(50)
+      expect(transcript).toContain('# … and 10 more onerror calls, all shown in the tree')
+      expect(useWalkStore().session!.tree.root.totalErrors).toBe(60)
+    } finally {
+      // Node's rmSync needs full paths, which are too long here; rm works down from descriptors.
+      execFileSync('rm', ['-rf', top])
+    }
+  })
+
+  test('a folder whose name is not valid UTF-8 is walked by its bytes, shown with U+FFFD, marked, and kept apart from its look-alike', async () => {
+    const top = join(base, `utf8-${++counter}`)
+    mkdirSync(top)
+    mkdirSync(Buffer.from(`${top}/bad-\xff-dir`, 'latin1'))
+    writeFileSync(Buffer.from(`${top}/bad-\xff-dir/inside.txt`, 'latin1'), 'in')
+    mkdirSync(join(top, 'bad-\uFFFD-dir'))
+    writeFileSync(join(top, 'bad-\uFFFD-dir', 'other.txt'), 'other')
     const w = mountView()
     await typePath(w, top)
     await w.find('form').trigger('submit')
     await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
-    expect(count(w, 'errors')).toBe(60)
-    const transcript = text(w, 'walk-transcript')
-    expect(transcript.match(/onerror\(MALFORMED_DATA\)/g)).toHaveLength(50)
-    expect(transcript).toContain('# … and 10 more onerror calls, all shown in the tree')
-    expect(useWalkStore().session!.tree.root.totalErrors).toBe(60)
+    expect([count(w, 'dirs'), count(w, 'errors')]).toEqual([3, 0])
+    const rows = w.findAll('[role=treeitem]').filter((row) => row.text().includes('bad-\uFFFD-dir/'))
+    expect(rows).toHaveLength(2)
+    const titles = rows.map((row) => row.find('.name').attributes('title'))
+    expect(titles.filter((title) => title?.includes('not valid UTF-8'))).toEqual([`'bad-\\udcff-dir' — not valid UTF-8 on disk (shown with U+FFFD)`])
   })
 
   test('bad roots are clear errors: a missing path, a file, an empty field', async () => {

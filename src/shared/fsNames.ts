@@ -1,0 +1,105 @@
+/**
+ * File names that are not valid UTF-8. Linux allows any bytes in a name but '/' and NUL; Python
+ * keeps such names with surrogate escapes (os.fsdecode: each byte that is not part of valid UTF-8
+ * becomes the lone surrogate U+DC80–U+DCFF, byte + 0xDC00), which os.fsencode turns back into the
+ * same bytes. Yield Lab uses exactly that form for names and paths everywhere they travel: job
+ * items over IPC, arguments sent back (a walk re-rooted there, a file read), and JSON (which
+ * writes them as "\udcff", as Python's json does). So a path always reaches the same bytes, and
+ * two names that look alike once decoded (b'a\xff' and 'a\uFFFD') stay different strings.
+ * What is shown to a person uses U+FFFD instead (displayName) and says the name is not UTF-8.
+ */
+
+const ESCAPE_BASE = 0xdc00
+
+/** Bytes → the name as Python's os.fsdecode gives it on Linux (UTF-8, surrogateescape). */
+export function fsdecode(bytes: Uint8Array): string {
+  try {
+    return strictDecoder.decode(bytes)
+  } catch {
+    // Not valid UTF-8: decode by hand below.
+  }
+  let out = ''
+  let i = 0
+  while (i < bytes.length) {
+    const length = validSequenceLength(bytes, i)
+    if (length === 0) {
+      out += String.fromCharCode(ESCAPE_BASE + bytes[i]!)
+      i++
+    } else {
+      out += strictDecoder.decode(bytes.subarray(i, i + length))
+      i += length
+    }
+  }
+  return out
+}
+
+const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/** Length of the valid UTF-8 sequence starting at `i` (no overlongs, no surrogates, at most U+10FFFF), 0 if none. */
+function validSequenceLength(bytes: Uint8Array, i: number): number {
+  const b0 = bytes[i]!
+  if (b0 < 0x80) return 1
+  const cont = (k: number, low = 0x80, high = 0xbf): boolean => i + k < bytes.length && bytes[i + k]! >= low && bytes[i + k]! <= high
+  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0
+  if (b0 === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0
+  if (b0 === 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0
+  if (b0 >= 0xe1 && b0 <= 0xef) return cont(1) && cont(2) ? 3 : 0
+  if (b0 === 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0
+  if (b0 >= 0xf1 && b0 <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0
+  if (b0 === 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0
+  return 0
+}
+
+/** Any surrogate code unit at all: the cheap test before the exact one. */
+const ANY_SURROGATE = /[\uD800-\uDFFF]/
+
+/** Whether a name or path carries escaped bytes (lone U+DC80–U+DCFF), i.e. is not valid UTF-8 on disk. */
+export function hasEscapedBytes(name: string): boolean {
+  if (!ANY_SURROGATE.test(name)) return false
+  for (let i = 0; i < name.length; i++) {
+    const unit = name.charCodeAt(i)
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < name.length && isLowSurrogate(name.charCodeAt(i + 1))) i++
+    else if (unit >= 0xdc80 && unit <= 0xdcff) return true
+  }
+  return false
+}
+
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff
+}
+
+/**
+ * The name → its bytes, as os.fsencode (surrogateescape): escaped bytes back to themselves, the
+ * rest as UTF-8. Null when the string cannot come from a file name (a lone surrogate outside
+ * U+DC80–U+DCFF, which Python refuses as well).
+ */
+export function fsencode(name: string): Uint8Array | null {
+  const out: number[] = []
+  for (let i = 0; i < name.length; i++) {
+    const unit = name.charCodeAt(i)
+    if (unit < 0x80) out.push(unit)
+    else if (unit < 0x800) out.push(0xc0 | (unit >> 6), 0x80 | (unit & 0x3f))
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < name.length && isLowSurrogate(name.charCodeAt(i + 1))) {
+      const code = name.codePointAt(i)!
+      out.push(0xf0 | (code >> 18), 0x80 | ((code >> 12) & 0x3f), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f))
+      i++
+    } else if (unit >= 0xdc80 && unit <= 0xdcff) out.push(unit - ESCAPE_BASE)
+    else if (unit >= 0xd800 && unit <= 0xdfff) return null
+    else out.push(0xe0 | (unit >> 12), 0x80 | ((unit >> 6) & 0x3f), 0x80 | (unit & 0x3f))
+  }
+  return Uint8Array.from(out)
+}
+
+/** The name for people: each escaped byte shown as U+FFFD (say beside it that the name is not UTF-8). */
+export function displayName(name: string): string {
+  if (!hasEscapedBytes(name)) return name
+  let out = ''
+  for (let i = 0; i < name.length; i++) {
+    const unit = name.charCodeAt(i)
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < name.length && isLowSurrogate(name.charCodeAt(i + 1))) {
+      out += name.slice(i, i + 2)
+      i++
+    } else out += unit >= 0xdc80 && unit <= 0xdcff ? '\uFFFD' : name[i]
+  }
+  return out
+}

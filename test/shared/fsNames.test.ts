@@ -1,0 +1,59 @@
+/**
+ * The one encoding of names that are not valid UTF-8: exactly Python's os.fsdecode / os.fsencode
+ * (UTF-8 with surrogateescape), checked against CPython on random and tricky bytes.
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { displayName, fsdecode, fsencode, hasEscapedBytes } from '../../src/shared/fsNames'
+import { runPython } from '../support/python'
+
+const tricky = [
+  [0xff],
+  [0x61, 0xc3, 0x28],
+  [0xe2, 0x82],
+  [0xed, 0xa0, 0x80], // an encoded surrogate: not UTF-8 for Python
+  [0xc0, 0xaf], // overlong '/'
+  [0xf4, 0x90, 0x80, 0x80], // above U+10FFFF
+  [0xf0, 0x9f, 0x98, 0x80], // 😀, valid
+  [0xef, 0xbf, 0xbd], // U+FFFD itself, valid
+  [0xef, 0xbb, 0xbf, 0x61], // a BOM, kept
+  [0xe0, 0x80, 0x80],
+  [0xf0, 0x80, 0x80, 0x80],
+  [0x80, 0xbf, 0xc2]
+]
+
+describe('fsdecode and fsencode', () => {
+  it('decode exactly as Python’s os.fsdecode, and fsencode gives the bytes back (property)', () => {
+    const samples = [
+      ...tricky,
+      ...fc.sample(fc.array(fc.integer({ min: 1, max: 255 }), { maxLength: 12 }), 2000),
+      ...fc.sample(fc.string({ unit: 'grapheme', maxLength: 6 }), 300).map((text) => [...Buffer.from(text.replaceAll('\0', ''))])
+    ]
+    const hex = samples.map((bytes) => Buffer.from(bytes).toString('hex'))
+    const python = JSON.parse(
+      runPython(String.raw`
+import json, os, sys
+print(json.dumps([os.fsdecode(bytes.fromhex(h)) for h in sys.stdin.read().split(',') if h != 'x'] ))`, [], hex.map((h) => h || 'x').join(','))
+    ) as string[]
+    const nonEmpty = samples.filter((bytes) => bytes.length > 0)
+    expect(nonEmpty.map((bytes) => fsdecode(Uint8Array.from(bytes)))).toEqual(python)
+    for (const bytes of samples) expect([...fsencode(fsdecode(Uint8Array.from(bytes)))!]).toEqual(bytes)
+  })
+
+  it('refuse a lone surrogate that no bytes decode to, as Python does', () => {
+    expect(fsencode('a\udc7f')).toBeNull()
+    expect(fsencode('a\ud800b')).toBeNull()
+    expect([...fsencode('a\udcff😀')!]).toEqual([0x61, 0xff, 0xf0, 0x9f, 0x98, 0x80])
+  })
+
+  it('tell escaped bytes from look-alikes, and show them with U+FFFD', () => {
+    const escaped = fsdecode(Uint8Array.from([0x61, 0xff]))
+    expect(escaped).toBe('a\udcff')
+    expect(hasEscapedBytes(escaped)).toBe(true)
+    expect(hasEscapedBytes('a\uFFFD')).toBe(false)
+    expect(hasEscapedBytes('😀')).toBe(false)
+    expect(displayName(escaped)).toBe('a\uFFFD')
+    expect(displayName('😀x')).toBe('😀x')
+    expect(escaped).not.toBe(displayName(escaped))
+  })
+})
