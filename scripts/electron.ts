@@ -67,13 +67,15 @@ export function electronPackage(projectRoot: string, env: Env = process.env): El
   }
 }
 
-/** The unpacked Electron of this version in node_modules/electron/dist, if it is there (what packaging reuses). */
-export function installedDist(electron: ElectronPackage): string | undefined {
-  const dist = join(electron.directory, 'dist')
+/**
+ * The unpacked Electron of this version that packaging reuses: ELECTRON_OVERRIDE_DIST_PATH when set
+ * (electron's own name for its dist folder), else node_modules/electron/dist, if it holds this version.
+ */
+export function installedDist(electron: ElectronPackage, env: Env = process.env): string | undefined {
+  const dist = env['ELECTRON_OVERRIDE_DIST_PATH'] ? resolve(env['ELECTRON_OVERRIDE_DIST_PATH']) : join(electron.directory, 'dist')
   try {
     const version = readFileSync(join(dist, 'version'), 'utf8').trim().replace(/^v/, '')
-    const executable = readFileSync(join(electron.directory, 'path.txt'), 'utf8').trim()
-    if (version === electron.version && existsSync(join(dist, executable))) return dist
+    if (version === electron.version && existsSync(join(dist, executableInDist(electron.platform)))) return dist
   } catch {
     // not installed
   }
@@ -90,9 +92,9 @@ export function findElectron(electron: ElectronPackage, env: Env = process.env):
   if (execPath) return resolve(execPath)
   const overrideDist = env['ELECTRON_OVERRIDE_DIST_PATH']
   if (overrideDist) return resolve(overrideDist, executableInDist(electron.platform))
-  const dist = installedDist(electron)
-  if (dist === undefined) return undefined
-  return join(dist, readFileSync(join(electron.directory, 'path.txt'), 'utf8').trim())
+  if (!existsSync(join(electron.directory, 'path.txt'))) return undefined
+  const dist = installedDist(electron, env)
+  return dist === undefined ? undefined : join(dist, executableInDist(electron.platform))
 }
 
 interface ElectronGet {
@@ -276,8 +278,9 @@ export function unavailableLines(electron: ElectronPackage, env: Env, cause: str
 /** The lines for packaging without a binary: packaging never downloads Electron itself. */
 export function noDistLines(electron: ElectronPackage): string[] {
   return [
-    `Packaging needs Electron ${electron.version} unpacked in ${join(electron.directory, 'dist')}, and it is not there.`,
-    'Run `npm start` once (it downloads Electron), or follow what it says when it cannot.'
+    `Packaging needs Electron ${electron.version} for ${electron.platform}-${electron.arch} unpacked in ${join(electron.directory, 'dist')}, and it is not there.`,
+    'Packaging never downloads Electron itself. Run `npm start` once (it downloads Electron and says what to do when it cannot),',
+    `or set ELECTRON_OVERRIDE_DIST_PATH to an unpacked Electron ${electron.version}.`
   ]
 }
 
