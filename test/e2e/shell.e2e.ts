@@ -1,9 +1,21 @@
 import { describe, expect, test } from 'vitest'
+import { judgeSmoke, tabIds } from '../../src/shared/smoke'
 import { useLabApp } from './support/app'
 
 const lab = useLabApp()
 
 describe('app shell in Chromium', () => {
+  test('--smoke: the built page checks every tab, app.info and a remote generator, and reports to main', async () => {
+    const app = await lab.open({ query: '?smoke' })
+    await expect.poll(() => app.server.smokeReports.length).toBe(1)
+    const [checks] = app.server.smokeReports
+    expect(checks!.mountedTabs).toEqual([...tabIds])
+    expect(checks!.range).toEqual({ ok: true, items: [0, 1, 2, 3, 4] })
+    expect(checks!.appInfo).toEqual({ ok: true, name: 'yield-lab', version: 'e2e' })
+    expect(judgeSmoke(checks!)).toEqual([])
+    expect(app.problems).toEqual([])
+  })
+
   test('opens with four tabs, switches by click and keyboard, and shows machine info', async () => {
     const app = await lab.open()
     const { page } = app

@@ -1,10 +1,10 @@
 /**
  * The launch chain up to Electron's binary, with no network: finding the binary, downloading it
  * with electron's own @electron/get into a fake project, the plain message when that fails (a
- * mirror that refuses, one that never answers), and `npm start` itself running a stub binary.
+ * mirror that refuses, one that never answers). The commands themselves: projectCommands.test.ts.
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -23,7 +23,6 @@ import {
 
 const repo = resolve(import.meta.dirname, '../..')
 const realModules = join(repo, 'node_modules')
-const stubElectron = join(repo, 'test/support/fakeElectron/electron-stub.mjs')
 const electronVersion = (JSON.parse(readFileSync(join(realModules, 'electron/package.json'), 'utf8')) as { version: string }).version
 const executableName = process.platform === 'win32' ? 'electron.exe' : 'electron'
 
@@ -237,25 +236,5 @@ describe('the launcher (what npm start runs)', () => {
     const run = await runLauncher(root, { ...isolatedEnv(root), ELECTRON_OVERRIDE_DIST_PATH: dist })
     expect(run.code).toBe(0)
     expect(JSON.parse(readFileSync(join(root, 'vite-run.json'), 'utf8'))).toEqual({ args: ['dev'], exec: join(dist, executableName) })
-  })
-})
-
-describe('npm start in this project, with a stub binary', () => {
-  test('builds, then runs the stub in the project root with the app path, whose package.json main is the built entry', () => {
-    const record = join(temporaryFolder('yield-lab-stub-'), 'record.json')
-    chmodSync(stubElectron, 0o755)
-    const run = spawnSync('npm', ['start'], {
-      cwd: repo,
-      env: { ...process.env, ELECTRON_EXEC_PATH: stubElectron, FAKE_ELECTRON_RECORD: record },
-      encoding: 'utf8',
-      timeout: 240_000
-    })
-    expect(run.status, run.stderr).toBe(0)
-    const recorded = JSON.parse(readFileSync(record, 'utf8')) as { cwd: string; args: string[]; env: Record<string, string> }
-    expect(recorded.cwd).toBe(repo)
-    expect(recorded.args[0]).toBe('.')
-    expect(recorded.env['ELECTRON_RENDERER_URL']).toMatch(/^http:\/\/localhost:\d+/)
-    const main = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { main: string }).main
-    expect(existsSync(join(repo, main))).toBe(true)
   })
 })

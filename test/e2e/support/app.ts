@@ -25,6 +25,8 @@ export interface LabApp {
 }
 
 export interface OpenOptions {
+  /** Appended to the page URL, e.g. `?smoke`. */
+  query?: string
   colorScheme?: 'light' | 'dark'
 }
 
@@ -58,7 +60,7 @@ async function openApp(browser: Browser, options: OpenOptions = {}): Promise<Lab
   await page.addInitScript(
     "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))"
   )
-  await page.goto(server.url)
+  await page.goto(`${server.url}${options.query ?? ''}`)
   return {
     page,
     server,

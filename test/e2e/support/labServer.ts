@@ -17,6 +17,7 @@ import { JobHost, type Owner } from '../../../src/main/lab/jobs/jobHost'
 import { readRendererFile, rendererHeaders } from '../../../src/main/rendererFiles'
 import type { WriteQuestion } from '../../../src/main/lab/writePolicy'
 import { encodeWire } from './wireCodec'
+import type { SmokeChecks } from '../../../src/shared/smoke'
 
 export const rendererRoot = fileURLToPath(new URL('../../../out/renderer', import.meta.url))
 const mainChunks = fileURLToPath(new URL('../../../out/main/chunks', import.meta.url))
@@ -45,6 +46,8 @@ export interface LabServer {
   confirmQuestions: WriteQuestion[]
   /** The app's data directory (app.info's dataDirectory; sweeps history lives in its sweeps/). */
   dataDirectory: string
+  /** What pages opened with `?smoke` reported (the `--smoke` run's renderer half). */
+  smokeReports: SmokeChecks[]
   close(): Promise<void>
 }
 
@@ -62,6 +65,7 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
   const dialogAnswers: (string | null)[] = []
   const confirmAnswers: boolean[] = []
   const confirmQuestions: WriteQuestion[] = []
+  const smokeReports: SmokeChecks[] = []
   const handlers = createHandlers({
     jobs,
     appInfo: () => collectAppInfo({ name: 'yield-lab', version: 'e2e', dataDirectory: options.dataDirectory }),
@@ -69,7 +73,8 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
     confirm: (question) => {
       confirmQuestions.push(question)
       return Promise.resolve(confirmAnswers.shift() ?? false)
-    }
+    },
+    smokeReport: (checks) => smokeReports.push(checks)
   })
 
   async function readBody(request: IncomingMessage): Promise<string> {
@@ -109,6 +114,7 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
   return {
     url: `http://127.0.0.1:${port}/index.html`,
     jobs,
+    smokeReports,
     dialogAnswers,
     confirmAnswers,
     confirmQuestions,
