@@ -48,7 +48,11 @@ function pyodideRuntime(): Plugin {
     },
     generateBundle() {
       for (const file of pyodideFiles) {
-        this.emitFile({ type: 'asset', fileName: `pyodide/${file}`, source: readFileSync(resolve(pyodideDirectory, file)) })
+        this.emitFile({
+          type: 'asset',
+          fileName: `pyodide/${file}`,
+          source: readFileSync(resolve(pyodideDirectory, file))
+        })
       }
     }
   }
@@ -75,7 +79,10 @@ export default defineConfig({
   },
   renderer: {
     resolve: {
-      alias: { '@renderer': resolve(import.meta.dirname, 'src/renderer/src'), '@shared': resolve(import.meta.dirname, 'src/shared') }
+      alias: {
+        '@renderer': resolve(import.meta.dirname, 'src/renderer/src'),
+        '@shared': resolve(import.meta.dirname, 'src/shared')
+      }
     },
     plugins: [vue(), contentSecurityPolicyMeta(), pyodideRuntime()],
     // Cross-origin isolation in dev too, so the Python console can be interrupted in place.

@@ -19,7 +19,17 @@ export default defineConfigWithVueTs(
   },
   {
     files: ['test/e2e/support/*.page.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', crypto: 'readonly', EventSource: 'readonly', fetch: 'readonly', atob: 'readonly', globalThis: 'readonly' } }
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        crypto: 'readonly',
+        EventSource: 'readonly',
+        fetch: 'readonly',
+        atob: 'readonly',
+        globalThis: 'readonly'
+      }
+    }
   },
   {
     // The native helper's entry point is CommonJS: it requires the compiled module.

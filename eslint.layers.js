@@ -48,7 +48,8 @@ const layering = {
       const specifier = node.source?.value
       if (typeof specifier !== 'string') return
       if (specifier === 'electron' || specifier.startsWith('electron/')) {
-        if (from.electron !== true) context.report({ node, message: `The ${from.name} layer must not import electron.` })
+        if (from.electron !== true)
+          context.report({ node, message: `The ${from.name} layer must not import electron.` })
         return
       }
       const target = targetOf(context.filename, specifier)
@@ -57,7 +58,12 @@ const layering = {
         context.report({ node, message: `The ${from.name} layer must not import the ${to.name} layer (${specifier}).` })
       }
     }
-    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check }
+    return {
+      ImportDeclaration: check,
+      ExportNamedDeclaration: check,
+      ExportAllDeclaration: check,
+      ImportExpression: check
+    }
   }
 }
 

@@ -3,10 +3,16 @@ import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vitest/config'
 
 /** The renderer's import aliases (as in electron.vite.config.ts): its tests import through them too. */
-const alias = { '@renderer': resolve(import.meta.dirname, 'src/renderer/src'), '@shared': resolve(import.meta.dirname, 'src/shared') }
+const alias = {
+  '@renderer': resolve(import.meta.dirname, 'src/renderer/src'),
+  '@shared': resolve(import.meta.dirname, 'src/shared')
+}
 
 /** Renderer modules tested in Node rather than in a DOM: they run python3 or Pyodide beside them. */
-const rendererTestsInNode = ['test/renderer/src/python/console.test.ts', 'test/renderer/src/walk/pythonEquivalent.test.ts']
+const rendererTestsInNode = [
+  'test/renderer/src/python/console.test.ts',
+  'test/renderer/src/walk/pythonEquivalent.test.ts'
+]
 
 export default defineConfig({
   test: {
@@ -16,7 +22,14 @@ export default defineConfig({
         test: {
           name: 'main',
           environment: 'node',
-          include: ['test/*.test.ts', 'test/main/**/*.test.ts', 'test/native/**/*.test.ts', 'test/scripts/**/*.test.ts', 'test/shared/**/*.test.ts', ...rendererTestsInNode],
+          include: [
+            'test/*.test.ts',
+            'test/main/**/*.test.ts',
+            'test/native/**/*.test.ts',
+            'test/scripts/**/*.test.ts',
+            'test/shared/**/*.test.ts',
+            ...rendererTestsInNode
+          ],
           testTimeout: 30_000,
           hookTimeout: 60_000
         }

@@ -57,7 +57,10 @@ function measureRssGrowth(): ReadWorkerResult {
   const sample = (): void => {
     peak = Math.max(peak, memoryUsage.rss())
   }
-  const result = processData([lazyReader()], { progressEvery: 32_768, control: { isCancelled: () => false, report: sample } })
+  const result = processData([lazyReader()], {
+    progressEvery: 32_768,
+    control: { isCancelled: () => false, report: sample }
+  })
   sample()
   return { times: [result.elapsedMs], sum: result.sum, rssGrowth: peak - base }
 }

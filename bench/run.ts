@@ -16,14 +16,16 @@ const { values: options } = parseArgs({
   args: sweeping ? [] : process.argv.slice(2),
   options: {
     only: { type: 'string' },
-    json: { type: 'string' },
+    json: { type: 'string' }
   },
   allowPositionals: false
 })
 
 async function loadBenchmarks(): Promise<Benchmark[]> {
   const dir = join(import.meta.dirname, 'suites')
-  const files = readdirSync(dir).filter((name) => name.endsWith('.ts')).sort()
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.ts'))
+    .sort()
   const all: Benchmark[] = []
   for (const file of files) {
     const suite = (await import(pathToFileURL(join(dir, file)).href)) as { benchmarks: Benchmark[] }
@@ -44,10 +46,23 @@ async function main(): Promise<void> {
     return
   }
   const results: BenchResult[] = []
-  console.log('benchmark'.padEnd(40), 'ours'.padStart(10), 'reference'.padStart(10), 'unit'.padStart(5), 'ratio'.padStart(8), '  what')
+  console.log(
+    'benchmark'.padEnd(40),
+    'ours'.padStart(10),
+    'reference'.padStart(10),
+    'unit'.padStart(5),
+    'ratio'.padStart(8),
+    '  what'
+  )
   for (const benchmark of selected) {
     const m = await benchmark.run()
-    const result: BenchResult = { name: benchmark.name, value: m.value, unit: m.unit, reference: m.reference, ratio: m.reference / m.value }
+    const result: BenchResult = {
+      name: benchmark.name,
+      value: m.value,
+      unit: m.unit,
+      reference: m.reference,
+      ratio: m.reference / m.value
+    }
     results.push(result)
     console.log(
       benchmark.name.padEnd(40),

@@ -23,8 +23,21 @@ import { parseArgs } from 'node:util'
 import * as v from 'valibot'
 import { inSweetSpot, itemBytes, SWEET_SPOT_BYTES } from '../src/shared/dataFiles'
 import { LabError } from '../src/shared/errors'
-import { formatBinaryBytes, formatCount, formatDurationPrecise, formatItems, formatSignificant } from '../src/shared/format'
-import { modeLabels, sweepArgsSchema, type SweepArgs, type SweepEvent, type SweepMode, type SweepRunDraft } from '../src/shared/sweep'
+import {
+  formatBinaryBytes,
+  formatCount,
+  formatDurationPrecise,
+  formatItems,
+  formatSignificant
+} from '../src/shared/format'
+import {
+  modeLabels,
+  sweepArgsSchema,
+  type SweepArgs,
+  type SweepEvent,
+  type SweepMode,
+  type SweepRunDraft
+} from '../src/shared/sweep'
 import { bestPoint, mbPerSecond, sweepTable, summarize, timePerFileMs, type SweepPoint } from '../src/shared/sweepMaths'
 import { sweep } from '../src/main/lab/sweep/sweep'
 import { SweepHistory } from '../src/main/lab/sweep/sweepHistory'
@@ -43,12 +56,17 @@ function appVersion(): string {
 function integer(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined
   const number = Number(value)
-  if (!Number.isFinite(number) || value.trim() === '') throw new LabError('INVALID_ARGUMENT', `--${name} must be a number, got ${JSON.stringify(value)}`)
+  if (!Number.isFinite(number) || value.trim() === '')
+    throw new LabError('INVALID_ARGUMENT', `--${name} must be a number, got ${JSON.stringify(value)}`)
   return number
 }
 
 /** The sweep's arguments from the command line (validated by the same schema the app's job uses). */
-export function sweepArgsFromCommandLine(argv: readonly string[]): { args: v.InferOutput<typeof sweepArgsSchema>; json: string | undefined; history: string | undefined } {
+export function sweepArgsFromCommandLine(argv: readonly string[]): {
+  args: v.InferOutput<typeof sweepArgsSchema>
+  json: string | undefined
+  history: string | undefined
+} {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -71,7 +89,8 @@ export function sweepArgsFromCommandLine(argv: readonly string[]): { args: v.Inf
     },
     allowPositionals: false
   })
-  if (values.sweep === undefined) throw new LabError('INVALID_ARGUMENT', 'Usage: npm run bench -- --sweep FILE [options] (see bench/sweep.ts)')
+  if (values.sweep === undefined)
+    throw new LabError('INVALID_ARGUMENT', 'Usage: npm run bench -- --sweep FILE [options] (see bench/sweep.ts)')
   const raw: SweepArgs = {
     path: values.sweep,
     appVersion: `${appVersion()} (cli)`,
@@ -83,7 +102,11 @@ export function sweepArgsFromCommandLine(argv: readonly string[]): { args: v.Inf
   if (values.modes !== undefined) raw.modes = values.modes.split(',').map((mode) => mode.trim()) as SweepMode[]
   if (values.chunks !== undefined) {
     raw.grid = { kind: 'list', sizes: values.chunks.split(',').map((size) => integer('chunks', size)!) }
-  } else if (values['min-chunk'] !== undefined || values['max-chunk'] !== undefined || values['points-per-doubling'] !== undefined) {
+  } else if (
+    values['min-chunk'] !== undefined ||
+    values['max-chunk'] !== undefined ||
+    values['points-per-doubling'] !== undefined
+  ) {
     raw.grid = {
       kind: 'log2',
       minItems: integer('min-chunk', values['min-chunk']) ?? 1,
@@ -119,10 +142,18 @@ export function formatSweepReport(run: SweepRunDraft): string {
   const table = sweepTable(run)
   const lines: string[] = []
   const m = run.machine
-  lines.push(`${run.label}: ${run.file.path}, ${formatBinaryBytes(run.file.bytes)} of ${run.file.dtype} (${formatCount(run.file.items)} items)`)
-  lines.push(`machine: ${m.cpuModel} ×${m.cpuCount}, ${formatBinaryBytes(m.totalMemoryBytes)} RAM, ${m.platform} ${m.arch}, Yield Lab ${m.appVersion}, node ${m.versions['node'] ?? '?'}`)
-  lines.push(`cache: ${run.cache.state} (${run.cache.method})${run.cache.residentBytes === null ? '' : `, ${formatBinaryBytes(run.cache.residentBytes)} resident`}`)
-  lines.push(`status: ${run.status}, ${run.measurements.length} of ${run.plannedRuns} runs, ${run.config.repeats} per point, cap ${run.config.timeCapMs} ms, seed ${run.config.seed}`)
+  lines.push(
+    `${run.label}: ${run.file.path}, ${formatBinaryBytes(run.file.bytes)} of ${run.file.dtype} (${formatCount(run.file.items)} items)`
+  )
+  lines.push(
+    `machine: ${m.cpuModel} ×${m.cpuCount}, ${formatBinaryBytes(m.totalMemoryBytes)} RAM, ${m.platform} ${m.arch}, Yield Lab ${m.appVersion}, node ${m.versions['node'] ?? '?'}`
+  )
+  lines.push(
+    `cache: ${run.cache.state} (${run.cache.method})${run.cache.residentBytes === null ? '' : `, ${formatBinaryBytes(run.cache.residentBytes)} resident`}`
+  )
+  lines.push(
+    `status: ${run.status}, ${run.measurements.length} of ${run.plannedRuns} runs, ${run.config.repeats} per point, cap ${run.config.timeCapMs} ms, seed ${run.config.seed}`
+  )
   lines.push('')
   const head = ['chunk items', 'chunk bytes', ...table.modes.flatMap((mode) => [`${modeLabels[mode]} MB/s`, 'min–max'])]
   const rows = table.rows.map((row) => [
@@ -131,14 +162,17 @@ export function formatSweepReport(run: SweepRunDraft): string {
     ...table.modes.flatMap((mode) => [cell(row.cells[mode]), range(row.cells[mode])])
   ])
   const widths = head.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)))
-  const format = (row: string[]): string => row.map((text, i) => (i < 2 ? text.padEnd(widths[i]!) : text.padStart(widths[i]!))).join('  ')
+  const format = (row: string[]): string =>
+    row.map((text, i) => (i < 2 ? text.padEnd(widths[i]!) : text.padStart(widths[i]!))).join('  ')
   lines.push(format(head))
   lines.push(widths.map((w) => '─'.repeat(w)).join('  '))
   for (const row of rows) lines.push(format(row))
   lines.push('')
   if (table.eager !== undefined) {
     const e = table.eager
-    lines.push(`eager (whole file): ${formatSignificant(e.mbPerSecond.median, 4)} MB/s [${range(e)}], ${formatDurationPrecise(e.timePerFileMs.median)} per file, median of ${e.runs}`)
+    lines.push(
+      `eager (whole file): ${formatSignificant(e.mbPerSecond.median, 4)} MB/s [${range(e)}], ${formatDurationPrecise(e.timePerFileMs.median)} per file, median of ${e.runs}`
+    )
   }
   const points = summarize(run.measurements)
   for (const mode of table.modes) {
@@ -146,7 +180,9 @@ export function formatSweepReport(run: SweepRunDraft): string {
     if (best === undefined || best.chunkItems === null) continue
     const bytes = best.chunkItems * itemBytes[run.file.dtype]
     const spot = inSweetSpot(bytes) ? 'inside' : bytes < SWEET_SPOT_BYTES.from ? 'below' : 'above'
-    const slowest = points.filter((p) => p.mode === mode).reduce((a, b) => (b.mbPerSecond.median < a.mbPerSecond.median ? b : a))
+    const slowest = points
+      .filter((p) => p.mode === mode)
+      .reduce((a, b) => (b.mbPerSecond.median < a.mbPerSecond.median ? b : a))
     lines.push(
       `${modeLabels[mode]}: best ${formatSignificant(best.mbPerSecond.median, 4)} MB/s at ${formatItems(best.chunkItems)} (${formatBinaryBytes(bytes)}, ${spot} the 10–100 kB band), ` +
         `${formatSignificant(best.mbPerSecond.median / slowest.mbPerSecond.median, 3)}× the slowest (${formatItems(slowest.chunkItems ?? 0)}), ` +
@@ -154,7 +190,9 @@ export function formatSweepReport(run: SweepRunDraft): string {
     )
   }
   lines.push('')
-  lines.push('* median includes runs stopped at the time cap: time per file extrapolated from a prefix.  ◂ chunk in the lecture’s 10–100 kB band.')
+  lines.push(
+    '* median includes runs stopped at the time cap: time per file extrapolated from a prefix.  ◂ chunk in the lecture’s 10–100 kB band.'
+  )
   for (const note of run.notes) lines.push(`note: ${note}`)
   return lines.join('\n')
 }
@@ -165,7 +203,10 @@ function defaultJsonPath(run: SweepRunDraft): string {
 }
 
 /** Runs the sweep command; returns the record (also written as JSON). */
-export async function sweepCommand(argv: readonly string[], out: (line: string) => void = console.log): Promise<SweepRunDraft | undefined> {
+export async function sweepCommand(
+  argv: readonly string[],
+  out: (line: string) => void = console.log
+): Promise<SweepRunDraft | undefined> {
   let parsed: ReturnType<typeof sweepArgsFromCommandLine>
   try {
     parsed = sweepArgsFromCommandLine(argv)
@@ -202,7 +243,10 @@ export async function sweepCommand(argv: readonly string[], out: (line: string) 
       const event: SweepEvent = step.value
       if (event.type === 'plan') {
         planned = event.plan.plannedRuns
-        if (live) console.error(`sweeping ${event.plan.file.path}: ${planned} runs, cap ${event.plan.config.timeCapMs} ms, cache ${event.plan.cache.state}`)
+        if (live)
+          console.error(
+            `sweeping ${event.plan.file.path}: ${planned} runs, cap ${event.plan.config.timeCapMs} ms, cache ${event.plan.cache.state}`
+          )
       } else if (live) {
         const m = event.measurement
         const done = m.seq + 1

@@ -28,13 +28,41 @@ function run(command, args, options = {}) {
 function buildPosix(headers) {
   const [compiler, ...compilerArgs] = (process.env.CC || 'cc').trim().split(/\s+/)
   const link = process.platform === 'darwin' ? ['-bundle', '-undefined', 'dynamic_lookup'] : ['-shared']
-  return run(compiler, [...compilerArgs, ...cflags, '-fPIC', '-fvisibility=hidden', '-I', headers.include_dir, ...sources, ...link, '-o', output])
+  return run(compiler, [
+    ...compilerArgs,
+    ...cflags,
+    '-fPIC',
+    '-fvisibility=hidden',
+    '-I',
+    headers.include_dir,
+    ...sources,
+    ...link,
+    '-o',
+    output
+  ])
 }
 
 /** The Visual Studio setup script that puts cl.exe on PATH, found with vswhere (node-gyp looks the same way). */
 function findVcvarsall() {
-  const vswhere = join(process.env['ProgramFiles(x86)'] || 'C:\\Program Files (x86)', 'Microsoft Visual Studio', 'Installer', 'vswhere.exe')
-  const found = spawnSync(vswhere, ['-latest', '-products', '*', '-requires', 'Microsoft.VisualStudio.Component.VC.Tools.x86.x64', '-property', 'installationPath'], { encoding: 'utf8' })
+  const vswhere = join(
+    process.env['ProgramFiles(x86)'] || 'C:\\Program Files (x86)',
+    'Microsoft Visual Studio',
+    'Installer',
+    'vswhere.exe'
+  )
+  const found = spawnSync(
+    vswhere,
+    [
+      '-latest',
+      '-products',
+      '*',
+      '-requires',
+      'Microsoft.VisualStudio.Component.VC.Tools.x86.x64',
+      '-property',
+      'installationPath'
+    ],
+    { encoding: 'utf8' }
+  )
   const installation = found.status === 0 ? found.stdout.trim().split(/\r?\n/)[0] : ''
   const script = installation && join(installation, 'VC', 'Auxiliary', 'Build', 'vcvarsall.bat')
   return script && existsSync(script) ? script : undefined
@@ -47,8 +75,22 @@ function buildWindows(headers) {
   // helper (node.exe or Electron), as node-gyp's win_delay_load_hook does.
   const steps = [
     ['lib', '/nologo', `/def:${headers.def_paths.node_api_def}`, `/out:${importLib}`, `/machine:${machine}`],
-    ['cl', '/nologo', '/O2', '/W3', `/I${headers.include_dir}`, ...sources, join(root, 'src', 'win_delay_load_hook.c'), `/Fo${release}\\`,
-      '/LD', `/Fe${output}`, '/link', importLib, 'delayimp.lib', '/DELAYLOAD:node.exe']
+    [
+      'cl',
+      '/nologo',
+      '/O2',
+      '/W3',
+      `/I${headers.include_dir}`,
+      ...sources,
+      join(root, 'src', 'win_delay_load_hook.c'),
+      `/Fo${release}\\`,
+      '/LD',
+      `/Fe${output}`,
+      '/link',
+      importLib,
+      'delayimp.lib',
+      '/DELAYLOAD:node.exe'
+    ]
   ]
   if (spawnSync('where', ['cl'], { stdio: 'ignore' }).status === 0) {
     for (const [command, ...args] of steps) {
@@ -58,7 +100,8 @@ function buildWindows(headers) {
     return undefined
   }
   const vcvarsall = findVcvarsall()
-  if (!vcvarsall) return { missing: true, reason: 'no C compiler found (tried cl.exe on PATH and Visual Studio via vswhere)' }
+  if (!vcvarsall)
+    return { missing: true, reason: 'no C compiler found (tried cl.exe on PATH and Visual Studio via vswhere)' }
   const quote = (arg) => (/[\s"]/.test(arg) ? `"${arg}"` : arg)
   const line = [`"${vcvarsall}" ${machine} >nul`, ...steps.map((step) => step.map(quote).join(' '))].join(' && ')
   return run('cmd.exe', ['/d', '/s', '/c', `"${line}"`], { windowsVerbatimArguments: true })

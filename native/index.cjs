@@ -14,6 +14,11 @@ try {
   } catch {
     status = undefined
   }
-  const why = status === undefined ? 'it was never built (run npm install)' : status.built ? error.message : `not built: ${status.reason}`
+  const why =
+    status === undefined
+      ? 'it was never built (run npm install)'
+      : status.built
+        ? error.message
+        : `not built: ${status.reason}`
   throw new Error(`Yield Lab native helper unavailable: ${why}`, { cause: error })
 }

@@ -26,4 +26,11 @@ export function adviseHugePages(buffer: ArrayBuffer): boolean
  * the file ended early. Throws an Error with `errno` and `syscall` 'read' when a read fails. Not
  * available on Windows (throws there).
  */
-export function readParallel(fd: number, buffer: ArrayBuffer, offset: number, length: number, position: number, threads?: number): number
+export function readParallel(
+  fd: number,
+  buffer: ArrayBuffer,
+  offset: number,
+  length: number,
+  position: number,
+  threads?: number
+): number

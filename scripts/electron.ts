@@ -72,7 +72,9 @@ export function electronPackage(projectRoot: string, env: Env = process.env): El
  * (electron's own name for its dist folder), else node_modules/electron/dist, if it holds this version.
  */
 export function installedDist(electron: ElectronPackage, env: Env = process.env): string | undefined {
-  const dist = env['ELECTRON_OVERRIDE_DIST_PATH'] ? resolve(env['ELECTRON_OVERRIDE_DIST_PATH']) : join(electron.directory, 'dist')
+  const dist = env['ELECTRON_OVERRIDE_DIST_PATH']
+    ? resolve(env['ELECTRON_OVERRIDE_DIST_PATH'])
+    : join(electron.directory, 'dist')
   try {
     const version = readFileSync(join(dist, 'version'), 'utf8').trim().replace(/^v/, '')
     if (version === electron.version && existsSync(join(dist, executableInDist(electron.platform)))) return dist
@@ -119,7 +121,8 @@ export function cacheRoot(env: Env = process.env): string {
   if (configured) return resolve(configured)
   const home = env['HOME'] ?? env['USERPROFILE'] ?? '.'
   if (process.platform === 'darwin') return join(home, 'Library', 'Caches', 'electron')
-  if (process.platform === 'win32') return join(env['LOCALAPPDATA'] ?? join(home, 'AppData', 'Local'), 'electron', 'Cache')
+  if (process.platform === 'win32')
+    return join(env['LOCALAPPDATA'] ?? join(home, 'AppData', 'Local'), 'electron', 'Cache')
   return join(env['XDG_CACHE_HOME'] ?? join(home, '.cache'), 'electron')
 }
 
@@ -135,7 +138,12 @@ function firstSet(env: Env, names: string[]): string | undefined {
 
 /** ELECTRON_MIRROR (or its npm config forms) and ELECTRON_CUSTOM_DIR, as @electron/get reads them. */
 function mirrorOptions(env: Env): { mirror?: string; customDir?: string } {
-  const mirror = firstSet(env, ['npm_config_electron_mirror', 'NPM_CONFIG_ELECTRON_MIRROR', 'npm_package_config_electron_mirror', 'ELECTRON_MIRROR'])
+  const mirror = firstSet(env, [
+    'npm_config_electron_mirror',
+    'NPM_CONFIG_ELECTRON_MIRROR',
+    'npm_package_config_electron_mirror',
+    'ELECTRON_MIRROR'
+  ])
   const customDir = firstSet(env, [
     'npm_config_electron_customdir',
     'NPM_CONFIG_ELECTRON_CUSTOM_DIR',
@@ -149,7 +157,8 @@ function mirrorOptions(env: Env): { mirror?: string; customDir?: string } {
 
 /** Where the download comes from. */
 export function downloadUrl(electron: ElectronPackage, env: Env = process.env): string {
-  const { mirror = 'https://github.com/electron/electron/releases/download/', customDir = `v${electron.version}` } = mirrorOptions(env)
+  const { mirror = 'https://github.com/electron/electron/releases/download/', customDir = `v${electron.version}` } =
+    mirrorOptions(env)
   return `${mirror}${customDir.replace('{{ version }}', electron.version)}/${zipName(electron)}`
 }
 
@@ -183,7 +192,8 @@ export function causeOf(error: unknown): string {
     seen.add(current)
     const code = (current as { code?: unknown }).code
     if (current.name === 'TimeoutError' || current.name === 'AbortError') message = current.message
-    else if (typeof code === 'string') message = current.message.includes(code) ? current.message : `${code}: ${current.message}`
+    else if (typeof code === 'string')
+      message = current.message.includes(code) ? current.message : `${code}: ${current.message}`
     else if (message === '' || current.message !== 'fetch failed') message = current.message
     current = (current as { cause?: unknown }).cause
   }
@@ -206,14 +216,19 @@ export async function installElectron(electron: ElectronPackage, options: Downlo
   const env = options.env ?? process.env
   const executable = executableInDist(electron.platform)
   const timeoutSeconds = downloadTimeoutSeconds(env)
-  const checksums = options.checksums ?? (JSON.parse(readFileSync(join(electron.directory, 'checksums.json'), 'utf8')) as Record<string, string>)
+  const checksums =
+    options.checksums ??
+    (JSON.parse(readFileSync(join(electron.directory, 'checksums.json'), 'utf8')) as Record<string, string>)
   // An idle timeout, not a total one: a slow but live download goes on, a mirror that never answers does not.
   const controller = new AbortController()
   let idle: NodeJS.Timeout | undefined
   const armIdleTimer = (): void => {
     clearTimeout(idle)
     idle = setTimeout(
-      () => controller.abort(Object.assign(new Error(`no answer from the mirror for ${timeoutSeconds} s`), { name: 'TimeoutError' })),
+      () =>
+        controller.abort(
+          Object.assign(new Error(`no answer from the mirror for ${timeoutSeconds} s`), { name: 'TimeoutError' })
+        ),
       timeoutSeconds * 1000
     )
   }
@@ -245,7 +260,9 @@ export async function installElectron(electron: ElectronPackage, options: Downlo
       }
     })
   } catch (error) {
-    throw new ElectronUnavailable(unavailableLines(electron, env, causeOf(controller.signal.aborted ? controller.signal.reason : error)))
+    throw new ElectronUnavailable(
+      unavailableLines(electron, env, causeOf(controller.signal.aborted ? controller.signal.reason : error))
+    )
   } finally {
     clearTimeout(idle)
   }
@@ -256,7 +273,8 @@ export async function installElectron(electron: ElectronPackage, options: Downlo
   const dist = join(electron.directory, 'dist')
   await extract(zip, { dir: dist })
   // As install-electron does: the zip's type definitions move up beside the package's own.
-  if (existsSync(join(dist, 'electron.d.ts'))) renameSync(join(dist, 'electron.d.ts'), join(electron.directory, 'electron.d.ts'))
+  if (existsSync(join(dist, 'electron.d.ts')))
+    renameSync(join(dist, 'electron.d.ts'), join(electron.directory, 'electron.d.ts'))
   writeFileSync(join(electron.directory, 'path.txt'), executable)
   return join(dist, executable)
 }
@@ -285,7 +303,11 @@ export function noDistLines(electron: ElectronPackage): string[] {
 }
 
 /** The binary to run: found, or downloaded once. */
-export async function ensureElectron(projectRoot: string, env: Env = process.env, log: (line: string) => void = console.error): Promise<string> {
+export async function ensureElectron(
+  projectRoot: string,
+  env: Env = process.env,
+  log: (line: string) => void = console.error
+): Promise<string> {
   const electron = electronPackage(projectRoot, env)
   const found = findElectron(electron, env)
   if (found !== undefined) return found

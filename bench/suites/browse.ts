@@ -14,7 +14,14 @@ const DIRS = 400
 const FILES_PER_DIR = 500
 const ROUNDS = 7
 
-function dirItem(dirpath: string, parent: string | null, name: string, dirnames: string[], filenames: string[], sizes: number[]): WalkDirItem {
+function dirItem(
+  dirpath: string,
+  parent: string | null,
+  name: string,
+  dirnames: string[],
+  filenames: string[],
+  sizes: number[]
+): WalkDirItem {
   return {
     kind: 'dir',
     dirpath,
@@ -33,7 +40,10 @@ function dirItem(dirpath: string, parent: string | null, name: string, dirnames:
 const subdirs = Array.from({ length: DIRS }, (_, i) => `d${i}`)
 const filenames = Array.from({ length: FILES_PER_DIR }, (_, f) => `file-${f}.dat`)
 const sizes = filenames.map((_, f) => (f * 7919) % FILES_PER_DIR)
-const items = [dirItem('/big', null, '/big', subdirs, [], []), ...subdirs.map((name) => dirItem(`/big/${name}`, '/big', name, [], filenames, sizes))]
+const items = [
+  dirItem('/big', null, '/big', subdirs, [], []),
+  ...subdirs.map((name) => dirItem(`/big/${name}`, '/big', name, [], filenames, sizes))
+]
 const ROWS = 1 + DIRS + DIRS * FILES_PER_DIR
 
 function time(f: () => void): number {
@@ -74,7 +84,9 @@ function reference(): { apply: number; flatten: number } {
     for (const { names, sizes } of byPath.values()) {
       rowNames.push('')
       const keys = names.map(sortKey)
-      const order = names.map((_, i) => i).sort((a, b) => sizes[b]! - sizes[a]! || (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0))
+      const order = names
+        .map((_, i) => i)
+        .sort((a, b) => sizes[b]! - sizes[a]! || (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0))
       for (const i of order) rowNames.push(names[i]!)
     }
   })

@@ -22,7 +22,11 @@ const filter: Workload = {
   names: Array.from({ length: 200_000 }, (_, i) => `file-${i}.${i % 4 === 0 ? 'txt' : 'dat'}`),
   matches: 150_000
 }
-const manyStars: Workload = { pattern: '*a*a*a*a*a*a*a*a*b', names: Array.from({ length: 100 }, () => 'a'.repeat(5000)), matches: 0 }
+const manyStars: Workload = {
+  pattern: '*a*a*a*a*a*a*a*a*b',
+  names: Array.from({ length: 100 }, () => 'a'.repeat(5000)),
+  matches: 0
+}
 
 function ours({ pattern, names, matches }: Workload): number[] {
   const match = compileFnmatch(pattern)
@@ -53,7 +57,11 @@ print(json.dumps(times))
 
 function python(workload: Workload): number[] {
   try {
-    const out = execFileSync('python3', ['-c', PYTHON], { input: JSON.stringify({ ...workload, runs: RUNS }), encoding: 'utf8', maxBuffer: 1 << 20 })
+    const out = execFileSync('python3', ['-c', PYTHON], {
+      input: JSON.stringify({ ...workload, runs: RUNS }),
+      encoding: 'utf8',
+      maxBuffer: 1 << 20
+    })
     return JSON.parse(out) as number[]
   } catch (error) {
     throw new Error(`python3 is needed as the reference for the fnmatch benchmarks: ${(error as Error).message}`)

@@ -45,12 +45,19 @@ function ensureSample(spec: { name: string; bytes: number; seed: number }): { pa
   if (existsSync(path) && existsSync(metaPath)) {
     try {
       const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as SampleDataMeta
-      if (meta.bytes === spec.bytes && meta.seed === spec.seed && statSync(path).size === spec.bytes) return { path, meta }
+      if (meta.bytes === spec.bytes && meta.seed === spec.seed && statSync(path).size === spec.bytes)
+        return { path, meta }
     } catch {
       // Unreadable sidecar: write afresh below.
     }
   }
-  const result = writeSampleData({ directory: BENCH_DIR, name: spec.name, bytes: spec.bytes, seed: spec.seed, overwrite: true })
+  const result = writeSampleData({
+    directory: BENCH_DIR,
+    name: spec.name,
+    bytes: spec.bytes,
+    seed: spec.seed,
+    overwrite: true
+  })
   return { path: result.binaryPath, meta: result }
 }
 
@@ -76,14 +83,21 @@ async function inWorker(job: ReadWorkerJob): Promise<ReadWorkerResult> {
   const outcome = await new Promise<ReadWorkerResult>((resolve, reject) => {
     worker.once('message', resolve)
     worker.once('error', reject)
-    worker.once('exit', (code) => reject(new Error(`the read benchmark worker exited with code ${code} before reporting`)))
+    worker.once('exit', (code) =>
+      reject(new Error(`the read benchmark worker exited with code ${code} before reporting`))
+    )
   })
   await worker.terminate()
   return outcome
 }
 
 /** The median time of `runs` runs of `mode` in a fresh worker, and the sum they computed. */
-async function ours(mode: ReadWorkerJob['mode'], file: string, chunkSize: number, runs: number): Promise<{ ms: number; result: number }> {
+async function ours(
+  mode: ReadWorkerJob['mode'],
+  file: string,
+  chunkSize: number,
+  runs: number
+): Promise<{ ms: number; result: number }> {
   const outcome = await inWorker({ mode, file, chunkSize, runs })
   return { ms: median(outcome.times), result: outcome.sum }
 }
@@ -106,10 +120,14 @@ interface PythonResult {
 function python(mode: 'lazy' | 'eager', file: string, chunkSize: number, repeat: number): PythonResult {
   let output: string
   try {
-    output = execFileSync('python3', [REFERENCE, mode, file, '--chunk-size', String(chunkSize), '--repeat', String(repeat)], {
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024
-    })
+    output = execFileSync(
+      'python3',
+      [REFERENCE, mode, file, '--chunk-size', String(chunkSize), '--repeat', String(repeat)],
+      {
+        encoding: 'utf8',
+        maxBuffer: 16 * 1024 * 1024
+      }
+    )
   } catch (error) {
     throw new Error(`The Python reference (python3 with numpy) could not run ${REFERENCE}: ${(error as Error).message}`)
   }
@@ -117,7 +135,8 @@ function python(mode: 'lazy' | 'eager', file: string, chunkSize: number, repeat:
 }
 
 function checkSameSum(what: string, ours: number, theirs: number): void {
-  if (!(Math.abs(ours - theirs) <= 1e-9 * Math.abs(theirs))) throw new Error(`${what}: our sum ${ours} differs from the reference's ${theirs}`)
+  if (!(Math.abs(ours - theirs) <= 1e-9 * Math.abs(theirs)))
+    throw new Error(`${what}: our sum ${ours} differs from the reference's ${theirs}`)
 }
 
 /** Lazy per item, ours vs the lecture's read_binary_lazy + process on the same file. */

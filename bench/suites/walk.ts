@@ -46,7 +46,8 @@ function ours(top: string): number {
     dirs += dirnames.length
     files += filenames.length
   }
-  if (dirs !== EXPECTED_DIRS || files !== EXPECTED_FILES) throw new Error(`walk saw ${dirs} dirs and ${files} files in ${top}`)
+  if (dirs !== EXPECTED_DIRS || files !== EXPECTED_FILES)
+    throw new Error(`walk saw ${dirs} dirs and ${files} files in ${top}`)
   return dirs + files
 }
 
@@ -69,7 +70,8 @@ function pythonTimes(top: string, runs: number): number[] {
     throw new Error(`python3 is needed as the reference for walk.ratio_vs_oswalk: ${(error as Error).message}`)
   }
   const result = JSON.parse(out) as { times: number[]; dirs: number; files: number }
-  if (result.dirs !== EXPECTED_DIRS || result.files !== EXPECTED_FILES) throw new Error(`os.walk saw ${result.dirs} dirs and ${result.files} files`)
+  if (result.dirs !== EXPECTED_DIRS || result.files !== EXPECTED_FILES)
+    throw new Error(`os.walk saw ${result.dirs} dirs and ${result.files} files`)
   return result.times
 }
 

@@ -49,8 +49,12 @@ app.on('web-contents-created', (_event, contents) => {
   })
   contents.on('render-process-gone', release)
   if (smoke !== undefined) {
-    contents.on('render-process-gone', (_event, details) => smoke.fail(`the renderer process is gone (${details.reason})`))
-    contents.on('did-fail-load', (_event, code, description, url) => smoke.fail(`${url} did not load: ${description} (${code})`))
+    contents.on('render-process-gone', (_event, details) =>
+      smoke.fail(`the renderer process is gone (${details.reason})`)
+    )
+    contents.on('did-fail-load', (_event, code, description, url) =>
+      smoke.fail(`${url} did not load: ${description} (${code})`)
+    )
   }
   contents.on('destroyed', release)
 })
@@ -74,7 +78,15 @@ void app.whenReady().then(() => {
     },
     confirm: async ({ message, detail, confirmLabel }) => {
       const owner = BrowserWindow.getFocusedWindow()
-      const options = { type: 'question' as const, message, detail, buttons: [confirmLabel, 'Cancel'], defaultId: 1, cancelId: 1, noLink: true }
+      const options = {
+        type: 'question' as const,
+        message,
+        detail,
+        buttons: [confirmLabel, 'Cancel'],
+        defaultId: 1,
+        cancelId: 1,
+        noLink: true
+      }
       const result = owner === null ? await dialog.showMessageBox(options) : await dialog.showMessageBox(owner, options)
       return result.response === 0
     },

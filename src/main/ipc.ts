@@ -9,12 +9,18 @@ import { dispatch, type Handlers } from './lab/handlers'
  */
 export function registerIpc(ipcMain: IpcMain, handlers: Handlers, isAppUrl: (url: string) => boolean): void {
   for (const channel of channelNames) {
-    ipcMain.handle(channel, (event: IpcMainInvokeEvent, input: unknown): Promise<Envelope<unknown>> | Envelope<unknown> => {
-      const frame = event.senderFrame
-      if (frame === null || frame.parent !== null || !isAppUrl(frame.url)) {
-        return { ok: false, error: new LabError('PERMISSION_DENIED', `${channel}: request from an untrusted frame refused.`).toInfo() }
+    ipcMain.handle(
+      channel,
+      (event: IpcMainInvokeEvent, input: unknown): Promise<Envelope<unknown>> | Envelope<unknown> => {
+        const frame = event.senderFrame
+        if (frame === null || frame.parent !== null || !isAppUrl(frame.url)) {
+          return {
+            ok: false,
+            error: new LabError('PERMISSION_DENIED', `${channel}: request from an untrusted frame refused.`).toInfo()
+          }
+        }
+        return dispatch(handlers, channel, input, event.sender.id)
       }
-      return dispatch(handlers, channel, input, event.sender.id)
-    })
+    )
   }
 }

@@ -62,7 +62,10 @@ export function resolveRendererFile(root: string, urlPath: string): string | nul
  * the folder, a directory or a device. It is checked on the open descriptor, so it cannot be
  * swapped between the check and the read.
  */
-export async function readRendererFile(root: string, urlPath: string): Promise<{ file: string; content: Buffer<ArrayBuffer> } | null> {
+export async function readRendererFile(
+  root: string,
+  urlPath: string
+): Promise<{ file: string; content: Buffer<ArrayBuffer> } | null> {
   const file = resolveRendererFile(root, urlPath)
   if (file === null) return null
   try {

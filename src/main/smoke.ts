@@ -21,7 +21,12 @@ export interface SmokeRun {
   fail(reason: string): void
 }
 
-export function startSmokeRun({ print, quit, timeoutMs = SMOKE_TIMEOUT_MS, now = () => performance.now() }: SmokeRunOptions): SmokeRun {
+export function startSmokeRun({
+  print,
+  quit,
+  timeoutMs = SMOKE_TIMEOUT_MS,
+  now = () => performance.now()
+}: SmokeRunOptions): SmokeRun {
   const started = now()
   let finished = false
   const finish = (checks: SmokeChecks | null, failures: string[]): void => {

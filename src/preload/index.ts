@@ -8,7 +8,10 @@ import { channelNames, eventNames, type LabApi } from '../shared/contract'
 const api: LabApi = {
   invoke(channel, input) {
     if (!channelNames.includes(channel)) {
-      return Promise.resolve({ ok: false, error: { code: 'INVALID_ARGUMENT', message: `Unknown channel ${String(channel)}.` } })
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'INVALID_ARGUMENT', message: `Unknown channel ${String(channel)}.` }
+      })
     }
     return ipcRenderer.invoke(channel, input)
   },

@@ -65,7 +65,9 @@ export const channels = {
   'job.open': channel(v.object({ kind: v.picklist(jobKinds), args: v.unknown() })).returns<JobHandle>(),
   'job.next': channel(v.object({ id: jobIdSchema, maxItems: batchSizeSchema })).returns<JobBatch>(),
   'job.return': channel(v.object({ id: jobIdSchema })).returns<JobBatch>(),
-  'job.throw': channel(v.object({ id: jobIdSchema, message: v.pipe(v.string(), v.maxLength(2000)) })).returns<JobBatch>(),
+  'job.throw': channel(
+    v.object({ id: jobIdSchema, message: v.pipe(v.string(), v.maxLength(2000)) })
+  ).returns<JobBatch>(),
   'app.info': channel(v.undefined()).returns<AppInfo>(),
   /** Only in a `--smoke` run: the renderer's checks; main prints the verdict and quits. */
   'app.smokeReport': channel(smokeReportSchema).returns<{ received: true }>(),
@@ -77,7 +79,10 @@ export const channels = {
    * typed (sample data). Granted for the session; the app's data folder and folders chosen with
    * dialog.choosePath need no asking. Writing anywhere else is PERMISSION_DENIED.
    */
-  'dialog.allowWrite': channel(v.strictObject({ directory: filePathSchema })).returns<{ directory: string; granted: boolean }>(),
+  'dialog.allowWrite': channel(v.strictObject({ directory: filePathSchema })).returns<{
+    directory: string
+    granted: boolean
+  }>(),
   /**
    * A page of past sweeps in <dataDirectory>/sweeps, newest entry first (an import counts from
    * when it was imported), plus files there that are not valid runs; `more` when older ones follow.
@@ -92,7 +97,13 @@ export const channels = {
   'sweeps.delete': channel(v.strictObject({ id: sweepIdSchema })).returns<{ id: string }>(),
   /** Adds an exported sweep (a colleague's) from its JSON text; corrupt or foreign JSON writes nothing. */
   'sweeps.import': channel(
-    v.strictObject({ json: v.pipe(v.string(), v.minLength(1, 'is empty'), v.maxLength(MAX_SWEEP_JSON_CHARS, `must be at most ${MAX_SWEEP_JSON_CHARS} characters`)) })
+    v.strictObject({
+      json: v.pipe(
+        v.string(),
+        v.minLength(1, 'is empty'),
+        v.maxLength(MAX_SWEEP_JSON_CHARS, `must be at most ${MAX_SWEEP_JSON_CHARS} characters`)
+      )
+    })
   ).returns<SweepRun>()
 } as const
 

@@ -50,7 +50,8 @@ export const dtypeSchema = v.picklist(dtypes, DTYPE_RULE)
  */
 export function chunkSizeProblem(chunkSize: unknown, dtype: Dtype): string | undefined {
   const max = maxChunkItems(dtype)
-  if (typeof chunkSize === 'number' && Number.isInteger(chunkSize) && chunkSize >= 1 && chunkSize <= max) return undefined
+  if (typeof chunkSize === 'number' && Number.isInteger(chunkSize) && chunkSize >= 1 && chunkSize <= max)
+    return undefined
   const got = typeof chunkSize === 'string' ? JSON.stringify(chunkSize) : String(chunkSize)
   return `Chunk size must be a whole number of items from 1 to ${max} (1 GiB of ${dtype}), got ${got}`
 }

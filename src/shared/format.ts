@@ -51,7 +51,13 @@ export function formatBinary(value: number): string {
     scaled /= 1024
     unit++
   }
-  const number = Number.isInteger(scaled) ? String(scaled) : scaled >= 100 ? scaled.toFixed(0) : scaled >= 10 ? scaled.toFixed(1).replace(/\.0$/, '') : scaled.toFixed(2).replace(/\.?0+$/, '')
+  const number = Number.isInteger(scaled)
+    ? String(scaled)
+    : scaled >= 100
+      ? scaled.toFixed(0)
+      : scaled >= 10
+        ? scaled.toFixed(1).replace(/\.0$/, '')
+        : scaled.toFixed(2).replace(/\.?0+$/, '')
   return unit === 0 ? number : `${number} ${binaryUnits[unit]}`
 }
 
@@ -91,7 +97,10 @@ export function formatSum(sum: number): string {
   if (sum === 0) return '0'
   const magnitude = Math.abs(sum)
   if (magnitude >= 1e15 || magnitude < 1e-6) return sum.toExponential(12)
-  return Number(sum.toPrecision(13)).toLocaleString('en-US', { maximumFractionDigits: 12, maximumSignificantDigits: 13 })
+  return Number(sum.toPrecision(13)).toLocaleString('en-US', {
+    maximumFractionDigits: 12,
+    maximumSignificantDigits: 13
+  })
 }
 
 /** MB/s as process() measures it (decimal megabytes: bytes / 1e6 per second). */

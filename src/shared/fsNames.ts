@@ -39,7 +39,8 @@ const strictDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 function validSequenceLength(bytes: Uint8Array, i: number): number {
   const b0 = bytes[i]!
   if (b0 < 0x80) return 1
-  const cont = (k: number, low = 0x80, high = 0xbf): boolean => i + k < bytes.length && bytes[i + k]! >= low && bytes[i + k]! <= high
+  const cont = (k: number, low = 0x80, high = 0xbf): boolean =>
+    i + k < bytes.length && bytes[i + k]! >= low && bytes[i + k]! <= high
   if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0
   if (b0 === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0
   if (b0 === 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0

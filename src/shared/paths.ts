@@ -11,7 +11,10 @@ export const noNul = v.check((text: string) => !text.includes('\0'), 'must not c
  * Names that are not valid UTF-8 arrive with surrogate escapes (fsNames.ts); any other lone
  * surrogate names no bytes at all, as in Python, so it is refused rather than guessed at.
  */
-export const fsEncodable = v.check((text: string) => !/[\uD800-\uDFFF]/.test(text) || fsencode(text) !== null, 'is not a file name: it has a lone surrogate that no bytes decode to')
+export const fsEncodable = v.check(
+  (text: string) => !/[\uD800-\uDFFF]/.test(text) || fsencode(text) !== null,
+  'is not a file name: it has a lone surrogate that no bytes decode to'
+)
 
 /** A file to read or write: a non-empty path without NUL characters. */
 export const filePathSchema = v.pipe(

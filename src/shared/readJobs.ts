@@ -57,13 +57,20 @@ export const processArgsSchema = v.strictObject({
     v.maxLength(MAX_PROCESS_INPUTS, `must list at most ${MAX_PROCESS_INPUTS} inputs`)
   ),
   progressEvery: v.optional(
-    v.pipe(v.number(), v.safeInteger('must be a whole number of items'), v.minValue(1, 'must be at least 1'), v.maxValue(MAX_PROGRESS_EVERY, 'must be at most 10^12')),
+    v.pipe(
+      v.number(),
+      v.safeInteger('must be a whole number of items'),
+      v.minValue(1, 'must be at least 1'),
+      v.maxValue(MAX_PROGRESS_EVERY, 'must be at most 10^12')
+    ),
     DEFAULT_PROGRESS_EVERY
   ),
   /** pull: process(*iterables) loops over the readers; push: the readers' items are sent into a summing coroutine. */
   style: v.optional(v.picklist(['pull', 'push'], 'must be pull or push'), 'pull'),
   /** Eager mode refuses files larger than this (default: the readers' default, half the RAM). */
-  eagerMaxBytes: v.optional(v.pipe(v.number(), v.safeInteger('must be a whole number of bytes'), v.minValue(0, 'must not be negative')))
+  eagerMaxBytes: v.optional(
+    v.pipe(v.number(), v.safeInteger('must be a whole number of bytes'), v.minValue(0, 'must not be negative'))
+  )
 })
 
 export const sampleDataArgsSchema = v.strictObject({
@@ -82,7 +89,10 @@ export const sampleDataArgsSchema = v.strictObject({
     v.maxValue(MAX_SAMPLE_BYTES, `must be at most ${MAX_SAMPLE_BYTES} bytes (64 GiB)`),
     v.check((bytes) => bytes % 8 === 0, 'must be a multiple of 8 (whole float64 items)')
   ),
-  seed: v.optional(v.pipe(v.number(), v.safeInteger('must be a whole number'), v.minValue(0, 'must not be negative')), 0),
+  seed: v.optional(
+    v.pipe(v.number(), v.safeInteger('must be a whole number'), v.minValue(0, 'must not be negative')),
+    0
+  ),
   withText: v.optional(v.boolean(), false),
   overwrite: v.optional(v.boolean(), false)
 })

@@ -18,7 +18,11 @@ export const smokeReportSchema = v.strictObject({
   mountedTabs: v.pipe(v.array(v.pipe(v.string(), v.maxLength(40))), v.maxLength(20)),
   /** app.info's name and version, or the error it gave. */
   appInfo: v.union([
-    v.strictObject({ ok: v.literal(true), name: v.pipe(v.string(), v.maxLength(200)), version: v.pipe(v.string(), v.maxLength(200)) }),
+    v.strictObject({
+      ok: v.literal(true),
+      name: v.pipe(v.string(), v.maxLength(200)),
+      version: v.pipe(v.string(), v.maxLength(200))
+    }),
     v.strictObject({ ok: v.literal(false), error: v.pipe(v.string(), v.maxLength(2000)) })
   ]),
   /** What range(0, 5) yielded through a remote generator, or the error it gave. */

@@ -69,19 +69,33 @@ const sweepGridSchema = v.variant('kind', [
     minItems: chunkItemsSchema,
     maxItems: chunkItemsSchema,
     pointsPerDoubling: v.optional(
-      v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(MAX_POINTS_PER_DOUBLING, `must be at most ${MAX_POINTS_PER_DOUBLING}`)),
+      v.pipe(
+        v.number(),
+        v.integer('must be a whole number'),
+        v.minValue(1, 'must be at least 1'),
+        v.maxValue(MAX_POINTS_PER_DOUBLING, `must be at most ${MAX_POINTS_PER_DOUBLING}`)
+      ),
       1
     )
   }),
   /** Exactly these chunk sizes. */
   v.strictObject({
     kind: v.literal('list'),
-    sizes: v.pipe(v.array(chunkItemsSchema), v.minLength(1, 'must list at least one chunk size'), v.maxLength(MAX_GRID_POINTS, `must list at most ${MAX_GRID_POINTS} chunk sizes`))
+    sizes: v.pipe(
+      v.array(chunkItemsSchema),
+      v.minLength(1, 'must list at least one chunk size'),
+      v.maxLength(MAX_GRID_POINTS, `must list at most ${MAX_GRID_POINTS} chunk sizes`)
+    )
   })
 ])
 export type SweepGrid = v.InferInput<typeof sweepGridSchema>
 
-const defaultSweepGrid = (): SweepGrid => ({ kind: 'log2', minItems: DEFAULT_MIN_CHUNK_ITEMS, maxItems: DEFAULT_MAX_CHUNK_ITEMS, pointsPerDoubling: 1 })
+const defaultSweepGrid = (): SweepGrid => ({
+  kind: 'log2',
+  minItems: DEFAULT_MIN_CHUNK_ITEMS,
+  maxItems: DEFAULT_MAX_CHUNK_ITEMS,
+  pointsPerDoubling: 1
+})
 
 const cacheSchema = v.picklist(['warm', 'cold'], 'must be warm or cold')
 
@@ -106,7 +120,12 @@ const sweepArgsEntries = v.strictObject({
   ),
   grid: v.optional(sweepGridSchema, defaultSweepGrid),
   repeats: v.optional(
-    v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(MAX_REPEATS, `must be at most ${MAX_REPEATS}`)),
+    v.pipe(
+      v.number(),
+      v.integer('must be a whole number'),
+      v.minValue(1, 'must be at least 1'),
+      v.maxValue(MAX_REPEATS, `must be at most ${MAX_REPEATS}`)
+    ),
     DEFAULT_REPEATS
   ),
   /** Each run stops after this long and extrapolates from the prefix it read. */
@@ -122,9 +141,18 @@ const sweepArgsEntries = v.strictObject({
   cache: v.optional(cacheSchema, 'warm'),
   /** Measure the eager reference (skipped, with a note, when the file is above the eager limit). */
   eager: v.optional(v.boolean(), true),
-  eagerMaxBytes: v.optional(v.pipe(v.number(), v.safeInteger('must be a whole number of bytes'), v.minValue(0, 'must not be negative'))),
+  eagerMaxBytes: v.optional(
+    v.pipe(v.number(), v.safeInteger('must be a whole number of bytes'), v.minValue(0, 'must not be negative'))
+  ),
   /** Seed of the run order's shuffle; default: a random one (recorded in the result either way). */
-  seed: v.optional(v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(0, 'must not be negative'), v.maxValue(0xffffffff, 'must be below 2^32'))),
+  seed: v.optional(
+    v.pipe(
+      v.number(),
+      v.integer('must be a whole number'),
+      v.minValue(0, 'must not be negative'),
+      v.maxValue(0xffffffff, 'must be below 2^32')
+    )
+  ),
   /** Version of the app (or CLI) that measures, recorded with the machine. */
   appVersion: v.optional(v.pipe(v.string(), v.maxLength(64, 'must be at most 64 characters')), 'unknown'),
   label: v.optional(v.pipe(v.string(), v.maxLength(200, 'must be at most 200 characters')))
@@ -135,7 +163,10 @@ export const sweepArgsSchema = v.pipe(
   v.forward(
     v.check(
       ({ grid, dtype }) => namedSizes(grid).every((size) => chunkSizeProblem(size, dtype) === undefined),
-      ({ input: { grid, dtype } }) => namedSizes(grid).map((size) => chunkSizeProblem(size, dtype)).find((problem) => problem !== undefined) ?? ''
+      ({ input: { grid, dtype } }) =>
+        namedSizes(grid)
+          .map((size) => chunkSizeProblem(size, dtype))
+          .find((problem) => problem !== undefined) ?? ''
     ),
     ['grid']
   )
@@ -147,7 +178,12 @@ export type ParsedSweepArgs = v.InferOutput<typeof sweepArgsSchema>
 // The record
 
 const finite = (what: string) => v.pipe(v.number(`${what} must be a number`), v.finite(`${what} must be finite`))
-const count = (what: string) => v.pipe(v.number(`${what} must be a number`), v.safeInteger(`${what} must be a whole number`), v.minValue(0, `${what} must not be negative`))
+const count = (what: string) =>
+  v.pipe(
+    v.number(`${what} must be a number`),
+    v.safeInteger(`${what} must be a whole number`),
+    v.minValue(0, `${what} must not be negative`)
+  )
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max, `must be at most ${max} characters`))
 const isoDate = v.pipe(v.string(), v.isoTimestamp('must be an ISO timestamp'))
 
@@ -162,7 +198,12 @@ export const MAX_HISTORY_PAGE_RUNS = 500
 export const historyPageSchema = v.strictObject({
   before: v.optional(sweepIdSchema),
   limit: v.optional(
-    v.pipe(v.number(), v.safeInteger('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(MAX_HISTORY_PAGE_RUNS, `must be at most ${MAX_HISTORY_PAGE_RUNS}`))
+    v.pipe(
+      v.number(),
+      v.safeInteger('must be a whole number'),
+      v.minValue(1, 'must be at least 1'),
+      v.maxValue(MAX_HISTORY_PAGE_RUNS, `must be at most ${MAX_HISTORY_PAGE_RUNS}`)
+    )
   )
 })
 export type HistoryPage = v.InferOutput<typeof historyPageSchema>
@@ -193,7 +234,10 @@ const machineSchema = v.strictObject({
   arch: text(40),
   appVersion: text(64),
   /** node, v8, electron, … */
-  versions: v.pipe(v.record(v.pipe(v.string(), v.maxLength(40)), text(80)), v.check((r) => Object.keys(r).length <= 16, 'must list at most 16 versions'))
+  versions: v.pipe(
+    v.record(v.pipe(v.string(), v.maxLength(40)), text(80)),
+    v.check((r) => Object.keys(r).length <= 16, 'must list at most 16 versions')
+  )
 })
 export type SweepMachine = v.InferOutput<typeof machineSchema>
 
@@ -207,7 +251,10 @@ const fileSchema = v.strictObject({
 })
 
 const configSchema = v.strictObject({
-  chunkSizes: v.pipe(v.array(chunkItemsSchema), v.maxLength(MAX_GRID_POINTS, `must list at most ${MAX_GRID_POINTS} chunk sizes`)),
+  chunkSizes: v.pipe(
+    v.array(chunkItemsSchema),
+    v.maxLength(MAX_GRID_POINTS, `must list at most ${MAX_GRID_POINTS} chunk sizes`)
+  ),
   /** The lazy modes measured (requested modes that could not run are left out, with a note). */
   modes: v.pipe(v.array(v.picklist(sweepModes)), v.maxLength(sweepModes.length)),
   repeats: v.pipe(count('repeats'), v.minValue(1), v.maxValue(MAX_REPEATS)),
@@ -259,12 +306,17 @@ export function sweepRunProblems(run: SweepRunDraft): string[] {
   const sizeProblem = sizes.map((size) => chunkSizeProblem(size, file.dtype)).find((problem) => problem !== undefined)
   if (sizeProblem !== undefined) problems.push(`config.chunkSizes: ${sizeProblem}`)
   if (new Set(config.modes).size !== config.modes.length) problems.push('config.modes lists a mode twice')
-  if (file.items * itemBytes[file.dtype] !== file.bytes) problems.push(`file.items (${file.items}) × ${itemBytes[file.dtype]} bytes is not file.bytes (${file.bytes})`)
-  if ((file.textPath === null) !== (file.textBytes === null)) problems.push('file.textPath and file.textBytes must both be set or both be null')
-  if (config.modes.includes('text') && file.textBytes === null) problems.push('text was measured but the record names no text file')
+  if (file.items * itemBytes[file.dtype] !== file.bytes)
+    problems.push(`file.items (${file.items}) × ${itemBytes[file.dtype]} bytes is not file.bytes (${file.bytes})`)
+  if ((file.textPath === null) !== (file.textBytes === null))
+    problems.push('file.textPath and file.textBytes must both be set or both be null')
+  if (config.modes.includes('text') && file.textBytes === null)
+    problems.push('text was measured but the record names no text file')
   const expected = (config.modes.length * sizes.length + (config.eager ? 1 : 0)) * config.repeats
-  if (run.plannedRuns !== expected) problems.push(`plannedRuns is ${run.plannedRuns}, but the configuration plans ${expected}`)
-  if (run.measurements.length > run.plannedRuns) problems.push(`${run.measurements.length} measurements for ${run.plannedRuns} planned runs`)
+  if (run.plannedRuns !== expected)
+    problems.push(`plannedRuns is ${run.plannedRuns}, but the configuration plans ${expected}`)
+  if (run.measurements.length > run.plannedRuns)
+    problems.push(`${run.measurements.length} measurements for ${run.plannedRuns} planned runs`)
   if (run.status === 'complete' && run.measurements.length !== run.plannedRuns) {
     problems.push(`a complete sweep has all ${run.plannedRuns} planned runs, this one has ${run.measurements.length}`)
   }
@@ -286,10 +338,12 @@ export function sweepRunProblems(run: SweepRunDraft): string[] {
       if (m.capped) problems.push(`${at}: eager runs are never capped`)
     } else {
       if (!config.modes.includes(m.mode)) problems.push(`${at}.mode ${m.mode} is not in config.modes`)
-      if (m.chunkItems === null || !sizes.includes(m.chunkItems)) problems.push(`${at}.chunkItems ${String(m.chunkItems)} is not in config.chunkSizes`)
+      if (m.chunkItems === null || !sizes.includes(m.chunkItems))
+        problems.push(`${at}.chunkItems ${String(m.chunkItems)} is not in config.chunkSizes`)
     }
     const fileBytes = m.mode === 'text' ? file.textBytes : file.bytes
-    if (m.fileBytes !== fileBytes) problems.push(`${at}.fileBytes ${m.fileBytes} is not the size of the file it read (${String(fileBytes)})`)
+    if (m.fileBytes !== fileBytes)
+      problems.push(`${at}.fileBytes ${m.fileBytes} is not the size of the file it read (${String(fileBytes)})`)
     if (m.bytesRead > m.fileBytes) problems.push(`${at} read more bytes than the file has`)
     if (!m.capped && m.bytesRead !== m.fileBytes) problems.push(`${at} is not capped but did not read the whole file`)
   })
@@ -316,9 +370,13 @@ export function migrateSweepRecord(data: object): object {
   return {
     ...old,
     format: SWEEP_FORMAT,
-    ...(config !== undefined && { config: { ...config, ...(Array.isArray(config.modes) && { modes: config.modes.map(renamed) }) } }),
+    ...(config !== undefined && {
+      config: { ...config, ...(Array.isArray(config.modes) && { modes: config.modes.map(renamed) }) }
+    }),
     ...(Array.isArray(old.measurements) && {
-      measurements: old.measurements.map((m: unknown) => (m !== null && typeof m === 'object' ? { ...m, mode: renamed((m as { mode?: unknown }).mode) } : m))
+      measurements: old.measurements.map((m: unknown) =>
+        m !== null && typeof m === 'object' ? { ...m, mode: renamed((m as { mode?: unknown }).mode) } : m
+      )
     })
   }
 }
@@ -356,7 +414,12 @@ export interface SweepStats {
 }
 
 /** The record of a sweep from its plan and the runs measured so far (the job's return value, or a cancelled sweep's partial record). */
-export function assembleSweepRun(plan: SweepPlan, measurements: readonly SweepMeasurement[], status: 'complete' | 'cancelled', finishedAt: string): SweepRunDraft {
+export function assembleSweepRun(
+  plan: SweepPlan,
+  measurements: readonly SweepMeasurement[],
+  status: 'complete' | 'cancelled',
+  finishedAt: string
+): SweepRunDraft {
   return {
     format: SWEEP_FORMAT,
     label: plan.label,

@@ -148,11 +148,13 @@ export function parseMeasurementsCsv(text: string): SweepMeasurement[] {
   return rows.map((row, i) => {
     const number = (name: (typeof MEASUREMENT_CSV_COLUMNS)[number]): number => {
       const value = Number(row[column(name)])
-      if (row[column(name)] === '' || !Number.isFinite(value)) throw new LabError('MALFORMED_DATA', `CSV row ${i + 2}: ${name} is not a number`)
+      if (row[column(name)] === '' || !Number.isFinite(value))
+        throw new LabError('MALFORMED_DATA', `CSV row ${i + 2}: ${name} is not a number`)
       return value
     }
     const mode = row[column('mode')] as MeasuredMode
-    if (!measuredModes.includes(mode)) throw new LabError('MALFORMED_DATA', `CSV row ${i + 2}: unknown mode ${JSON.stringify(mode)}`)
+    if (!measuredModes.includes(mode))
+      throw new LabError('MALFORMED_DATA', `CSV row ${i + 2}: unknown mode ${JSON.stringify(mode)}`)
     return {
       seq: number('seq'),
       mode,
@@ -174,7 +176,12 @@ export function sweepJson(run: ExportableRun): string {
 
 /** A file name for an export: yield-lab-sweep-<label>-<yyyymmdd-hhmmss>. */
 export function exportBaseName(run: Pick<SweepRunDraft, 'label' | 'createdAt'>): string {
-  const label = run.label.replace(/\.[A-Za-z0-9]+$/, '').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'run'
+  const label =
+    run.label
+      .replace(/\.[A-Za-z0-9]+$/, '')
+      .replace(/[^A-Za-z0-9_-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'run'
   const stamp = run.createdAt.replace(/[-:]/g, '').replace('T', '-').slice(0, 15)
   return `yield-lab-sweep-${label}-${stamp}`
 }

@@ -33,11 +33,13 @@ export function buildGrid(grid: SweepGrid): number[] {
     const duplicate = sizes.find((size, i) => i > 0 && sizes[i - 1] === size)
     if (duplicate !== undefined) throw gridError(`${duplicate} items is listed twice`)
   } else {
-    if (grid.minItems > grid.maxItems) throw gridError(`the smallest chunk (${grid.minItems} items) is larger than the largest (${grid.maxItems} items)`)
+    if (grid.minItems > grid.maxItems)
+      throw gridError(`the smallest chunk (${grid.minItems} items) is larger than the largest (${grid.maxItems} items)`)
     const perDoubling = grid.pointsPerDoubling ?? 1
     const doublings = Math.log2(grid.maxItems / grid.minItems)
     const estimate = Math.floor(doublings * perDoubling + 1e-9) + 2
-    if (estimate > MAX_GRID_POINTS * 2) throw gridError(`about ${estimate} points is too many; at most ${MAX_GRID_POINTS}`)
+    if (estimate > MAX_GRID_POINTS * 2)
+      throw gridError(`about ${estimate} points is too many; at most ${MAX_GRID_POINTS}`)
     const set = new Set<number>()
     for (let k = 0; ; k++) {
       const size = Math.round(grid.minItems * 2 ** (k / perDoubling))
@@ -48,7 +50,9 @@ export function buildGrid(grid: SweepGrid): number[] {
     sizes = [...set].sort((a, b) => a - b)
   }
   if (sizes.length > MAX_GRID_POINTS) {
-    throw gridError(`${sizes.length} chunk sizes is too many; at most ${MAX_GRID_POINTS} (use fewer points per doubling or a narrower range)`)
+    throw gridError(
+      `${sizes.length} chunk sizes is too many; at most ${MAX_GRID_POINTS} (use fewer points per doubling or a narrower range)`
+    )
   }
   return sizes
 }
@@ -85,7 +89,9 @@ export interface PlannedRun {
 }
 
 /** Every run of a sweep, in a seeded random order (so slow drift — heat, other load — spreads over all points). */
-export function planRuns(config: Pick<SweepConfig, 'chunkSizes' | 'modes' | 'repeats' | 'eager' | 'seed'>): PlannedRun[] {
+export function planRuns(
+  config: Pick<SweepConfig, 'chunkSizes' | 'modes' | 'repeats' | 'eager' | 'seed'>
+): PlannedRun[] {
   const runs: PlannedRun[] = []
   for (let repeat = 0; repeat < config.repeats; repeat++) {
     for (const mode of config.modes) for (const chunkItems of config.chunkSizes) runs.push({ mode, chunkItems, repeat })

@@ -62,7 +62,10 @@ export const walkArgsSchema = v.strictObject({
   followlinks: v.optional(v.boolean(), false),
   /** The filename pipeline; directories are never filtered (the walk goes into all of them). */
   files: v.optional(
-    v.pipe(v.array(walkFilterStageSchema), v.maxLength(MAX_WALK_FILTER_STAGES, `must have at most ${MAX_WALK_FILTER_STAGES} stages`)),
+    v.pipe(
+      v.array(walkFilterStageSchema),
+      v.maxLength(MAX_WALK_FILTER_STAGES, `must have at most ${MAX_WALK_FILTER_STAGES} stages`)
+    ),
     []
   )
 })

@@ -35,12 +35,16 @@ describe('Coroutines tab in Chromium', () => {
     const { page } = app
     expect(await page.evaluate('crossOriginIsolated')).toBe(true)
     // Nothing is loaded before the tab is shown.
-    expect(await page.getByTestId('python-status').textContent()).toContain('Python starts when this tab is first shown')
+    expect(await page.getByTestId('python-status').textContent()).toContain(
+      'Python starts when this tab is first shown'
+    )
 
     const readyMs = await openCoroutines(page)
     const status = (await page.getByTestId('python-status').textContent()) ?? ''
     const detail = await page.getByTestId('python-status').getAttribute('title')
-    console.info(`[python.e2e] Python ready ${readyMs} ms after opening the tab; the app reports: ${status.trim()} (${detail})`)
+    console.info(
+      `[python.e2e] Python ready ${readyMs} ms after opening the tab; the app reports: ${status.trim()} (${detail})`
+    )
     expect(status).toMatch(/Python 3\.\d+\.\d+ · ready in \d+\.\d s · interruptible/)
 
     await page.getByTestId('examples-button').click()
@@ -54,7 +58,9 @@ describe('Coroutines tab in Chromium', () => {
     await expect.poll(() => card.textContent()).toContain('GEN_SUSPENDED')
     await expect.poll(() => card.textContent()).toContain('x = yield ncalls')
     await card.locator('[data-action=send]').click()
-    await expect.poll(() => transcript(page)).toContain(">>> next(c)\n0\n>>> c.send('CS107')\ncoroutine(): CS107 (call id: 1)\n1\n")
+    await expect
+      .poll(() => transcript(page))
+      .toContain(">>> next(c)\n0\n>>> c.send('CS107')\ncoroutine(): CS107 (call id: 1)\n1\n")
     await app.screenshot('coroutines-console')
 
     await page.getByRole('button', { name: 'Inspect c' }).click()
@@ -101,7 +107,9 @@ describe('Coroutines tab in Chromium', () => {
     await typeAndRun(page, 'while True:\n    pass\n')
     await page.getByTestId('console-running').waitFor()
     await page.getByTestId('console-input').press('Control+c')
-    await expect.poll(() => transcript(page)).toMatch(/>>> while True:\n\.\.\.     pass\n\.\.\.\nTraceback[\s\S]*KeyboardInterrupt\n$/)
+    await expect
+      .poll(() => transcript(page))
+      .toMatch(/>>> while True:\n\.\.\.     pass\n\.\.\.\nTraceback[\s\S]*KeyboardInterrupt\n$/)
     expect(app.problems).toEqual([])
   })
 
@@ -110,7 +118,9 @@ describe('Coroutines tab in Chromium', () => {
     const { page } = app
     await openCoroutines(page)
     await typeAndRun(page, 'x = 1 +* 2')
-    await expect.poll(() => transcript(page)).toContain('  File "<stdin>", line 1\n    x = 1 +* 2\n           ^\nSyntaxError: invalid syntax\n')
+    await expect
+      .poll(() => transcript(page))
+      .toContain('  File "<stdin>", line 1\n    x = 1 +* 2\n           ^\nSyntaxError: invalid syntax\n')
     await typeAndRun(page, 'import requests')
     await expect.poll(() => transcript(page)).toContain("so packages such as 'requests' cannot be installed here.")
     await typeAndRun(page, "input('name? ')")
@@ -124,8 +134,12 @@ describe('Coroutines tab in Chromium', () => {
     expect(await page.getByRole('tab', { name: 'Browse' }).getAttribute('aria-selected')).toBe('true')
     await page.getByRole('tab', { name: 'Coroutines' }).click()
     expect(await page.getByRole('tab', { name: 'Coroutines' }).getAttribute('aria-selected')).toBe('true')
-    await expect.poll(() => transcript(page), { timeout: 60_000 }).toContain('more characters were printed but not shown]')
-    console.info(`[python.e2e] printing 500,000 lines took ${Date.now() - started} ms (output cut at 200,000 characters)`)
+    await expect
+      .poll(() => transcript(page), { timeout: 60_000 })
+      .toContain('more characters were printed but not shown]')
+    console.info(
+      `[python.e2e] printing 500,000 lines took ${Date.now() - started} ms (output cut at 200,000 characters)`
+    )
     const length = await page.evaluate("document.querySelector('[data-testid=console-transcript]').textContent.length")
     expect(length).toBeLessThan(250_000)
     await typeAndRun(page, "print('still here')")

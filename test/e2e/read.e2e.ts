@@ -18,7 +18,8 @@ async function openRead(page: Page): Promise<Locator> {
 }
 
 async function generate(panel: Locator, options: { customMiB?: number; withText?: boolean } = {}): Promise<void> {
-  if (!(await panel.getByTestId('read-sample-generate').isVisible())) await panel.getByTestId('read-generate-toggle').click()
+  if (!(await panel.getByTestId('read-sample-generate').isVisible()))
+    await panel.getByTestId('read-generate-toggle').click()
   if (options.customMiB !== undefined) {
     await panel.getByRole('radio', { name: 'Custom' }).check()
     await panel.getByTestId('read-sample-mib').fill(String(options.customMiB))
@@ -31,7 +32,9 @@ async function runMode(panel: Locator, mode: string, rows: number, chunkPreset?:
   await panel.getByTestId(`read-mode-${mode}`).click()
   if (chunkPreset !== undefined) await panel.getByRole('button', { name: chunkPreset, exact: true }).click()
   await panel.getByTestId('read-run').click()
-  await expect.poll(() => panel.getByTestId('read-results').locator('tbody tr[data-testid]').count(), { timeout: 30_000 }).toBe(rows)
+  await expect
+    .poll(() => panel.getByTestId('read-results').locator('tbody tr[data-testid]').count(), { timeout: 30_000 })
+    .toBe(rows)
 }
 
 describe('Read tab in Chromium', () => {
@@ -47,12 +50,16 @@ describe('Read tab in Chromium', () => {
     server.confirmAnswers.push(false)
     await panel.getByTestId('read-sample-generate').click()
     await expect.poll(() => panel.getByTestId('read-sample-error').textContent()).toContain('Nothing was written')
-    expect(server.confirmQuestions.map((question) => question.message)).toEqual([`Allow Yield Lab to write into ${typed}?`])
+    expect(server.confirmQuestions.map((question) => question.message)).toEqual([
+      `Allow Yield Lab to write into ${typed}?`
+    ])
     expect(existsSync(typed)).toBe(false)
 
     server.confirmAnswers.push(true)
     await panel.getByTestId('read-sample-generate').click()
-    await expect.poll(() => panel.getByTestId('read-sample-done').textContent(), { timeout: 30_000 }).toContain('Wrote 131,072 items')
+    await expect
+      .poll(() => panel.getByTestId('read-sample-done').textContent(), { timeout: 30_000 })
+      .toContain('Wrote 131,072 items')
     try {
       expect(readdirSync(typed).sort()).toEqual(['sample-1MiB-seed0.bin', 'sample-1MiB-seed0.json'])
     } finally {
@@ -68,7 +75,9 @@ describe('Read tab in Chromium', () => {
     await expect.poll(() => panel.getByTestId('read-results').textContent()).toContain('No runs yet')
 
     await generate(panel)
-    await expect.poll(() => panel.getByTestId('read-sample-done').textContent(), { timeout: 30_000 }).toContain('Wrote 131,072 items')
+    await expect
+      .poll(() => panel.getByTestId('read-sample-done').textContent(), { timeout: 30_000 })
+      .toContain('Wrote 131,072 items')
     const path = await panel.getByTestId('read-path').inputValue()
     expect(path).toMatch(/sample-1MiB-seed0\.bin$/)
     const dataDir = readdirSync(join(path, '..'))
@@ -104,7 +113,9 @@ describe('Read tab in Chromium', () => {
 
     // A 16 MiB file read one item per read(): long enough to cancel mid-file.
     await generate(panel, { customMiB: 16, withText: false })
-    await expect.poll(() => panel.getByTestId('read-sample-done').textContent(), { timeout: 30_000 }).toContain('Wrote 2,097,152 items')
+    await expect
+      .poll(() => panel.getByTestId('read-sample-done').textContent(), { timeout: 30_000 })
+      .toContain('Wrote 2,097,152 items')
     const path = await panel.getByTestId('read-path').inputValue()
 
     await panel.getByTestId('read-memory-limit').fill('4')
@@ -116,15 +127,23 @@ describe('Read tab in Chromium', () => {
     expect(await error.textContent()).toContain('That is why lazy reading exists')
     await app.screenshot('read-eager-refused-dark')
     await panel.getByTestId('read-lazily-instead').click()
-    await expect.poll(() => panel.getByTestId('read-results').locator('tbody tr[data-testid]').count(), { timeout: 30_000 }).toBe(1)
+    await expect
+      .poll(() => panel.getByTestId('read-results').locator('tbody tr[data-testid]').count(), { timeout: 30_000 })
+      .toBe(1)
     expect(await error.count()).toBe(0)
 
     await panel.getByTestId('read-mode-lazyItem').click()
     await panel.getByRole('button', { name: '1 item', exact: true }).click()
-    await expect.poll(() => panel.getByTestId('read-chunk-hint').textContent()).toContain('tiny chunks are ~100× slower')
+    await expect
+      .poll(() => panel.getByTestId('read-chunk-hint').textContent())
+      .toContain('tiny chunks are ~100× slower')
     await panel.getByTestId('read-run').click()
     await expect.poll(() => panel.getByTestId('read-status').textContent()).toContain('Reading')
-    await expect.poll(async () => Number((await panel.getByTestId('read-live-items').textContent())?.replaceAll(',', '')), { timeout: 20_000 }).toBeGreaterThan(0)
+    await expect
+      .poll(async () => Number((await panel.getByTestId('read-live-items').textContent())?.replaceAll(',', '')), {
+        timeout: 20_000
+      })
+      .toBeGreaterThan(0)
     await app.screenshot('read-running-dark')
     await page.keyboard.press('Escape')
     await expect.poll(() => panel.getByTestId('read-status').textContent(), { timeout: 20_000 }).toContain('Cancelled')
@@ -145,12 +164,19 @@ describe('Read tab in Chromium', () => {
     await panel.getByTestId('read-browse').click()
     await expect.poll(() => panel.getByTestId('read-path').inputValue()).toBe(path)
     await panel.getByTestId('read-chunk').fill('0')
-    await expect.poll(() => panel.getByTestId('read-chunk-hint').textContent()).toContain('Chunk size must be a whole number of items from 1 to')
+    await expect
+      .poll(() => panel.getByTestId('read-chunk-hint').textContent())
+      .toContain('Chunk size must be a whole number of items from 1 to')
     expect(await panel.getByTestId('read-run').isDisabled()).toBe(true)
     await panel.getByTestId('read-chunk').fill('8192')
     await panel.getByTestId('read-run').click()
-    await expect.poll(() => panel.getByTestId('read-results').locator('tbody tr[data-testid]').count(), { timeout: 30_000 }).toBe(2)
-    expect(await panel.getByTestId('read-results').getByTestId('read-row-agreement').allTextContents()).toEqual(['✓', '✓'])
+    await expect
+      .poll(() => panel.getByTestId('read-results').locator('tbody tr[data-testid]').count(), { timeout: 30_000 })
+      .toBe(2)
+    expect(await panel.getByTestId('read-results').getByTestId('read-row-agreement').allTextContents()).toEqual([
+      '✓',
+      '✓'
+    ])
 
     // Generating the same file again asks before overwriting.
     await generate(panel)
@@ -158,7 +184,9 @@ describe('Read tab in Chromium', () => {
     expect(await panel.getByTestId('read-overwrite').textContent()).toContain('already exists')
     await app.screenshot('read-overwrite-dark')
     await panel.getByTestId('read-overwrite-yes').click()
-    await expect.poll(() => panel.getByTestId('read-sample-done').textContent(), { timeout: 30_000 }).toContain('Wrote 2,097,152 items')
+    await expect
+      .poll(() => panel.getByTestId('read-sample-done').textContent(), { timeout: 30_000 })
+      .toContain('Wrote 2,097,152 items')
     expect(existsSync(path)).toBe(true)
     await app.screenshot('read-results-dark')
     expect(app.problems).toEqual([])

@@ -36,7 +36,10 @@ async function setUpSweep(page: Page, path: string, { maxChunk = 4096, repeats =
 }
 
 /** Pixels of the chart canvas close to each colour, and how many differ from the background. */
-async function canvasStats(page: Page, colors: Record<string, string>): Promise<{ nonBackground: number; total: number; byColor: Record<string, number> }> {
+async function canvasStats(
+  page: Page,
+  colors: Record<string, string>
+): Promise<{ nonBackground: number; total: number; byColor: Record<string, number> }> {
   return page.evaluate((colors) => {
     const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="sweep-chart"] canvas')
     if (!canvas) throw new Error('no chart canvas')
@@ -49,9 +52,11 @@ async function canvasStats(page: Page, colors: Record<string, string>): Promise<
     let nonBackground = 0
     for (let i = 0; i < data.length; i += 4) {
       const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!]
-      if (Math.abs(r - background[0]!) + Math.abs(g - background[1]!) + Math.abs(b - background[2]!) > 30) nonBackground++
+      if (Math.abs(r - background[0]!) + Math.abs(g - background[1]!) + Math.abs(b - background[2]!) > 30)
+        nonBackground++
       for (const target of targets) {
-        if (Math.abs(r - target.rgb[0]!) + Math.abs(g - target.rgb[1]!) + Math.abs(b - target.rgb[2]!) < 40) byColor[target.name]!++
+        if (Math.abs(r - target.rgb[0]!) + Math.abs(g - target.rgb[1]!) + Math.abs(b - target.rgb[2]!) < 40)
+          byColor[target.name]!++
       }
     }
     return { nonBackground, total: data.length / 4, byColor }
@@ -62,7 +67,12 @@ async function cssColors(page: Page): Promise<Record<string, string>> {
   return page.evaluate(() => {
     const style = getComputedStyle(document.documentElement)
     const read = (name: string): string => style.getPropertyValue(name).trim()
-    return { lazyItem: read('--state-running'), lazyChunk: read('--accent'), text: read('--state-created'), eager: read('--ok') }
+    return {
+      lazyItem: read('--state-running'),
+      lazyChunk: read('--accent'),
+      text: read('--state-created'),
+      eager: read('--ok')
+    }
   })
 }
 
@@ -80,8 +90,12 @@ describe('Benchmark tab in Chromium', () => {
     await page.getByTestId('sweep-run').click()
 
     // Points appear while the sweep runs.
-    await expect.poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 30_000 }).toMatch(/runs ·|Complete/)
-    await expect.poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 60_000 }).toMatch(/^Complete: 80 runs/)
+    await expect
+      .poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 30_000 })
+      .toMatch(/runs ·|Complete/)
+    await expect
+      .poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 60_000 })
+      .toMatch(/^Complete: 80 runs/)
     await expect.poll(() => page.getByTestId('sweep-saved').isVisible()).toBe(true)
 
     // Every mode has its points: the table, the chart's text alternative, and pixels of each mode's colour.
@@ -101,13 +115,19 @@ describe('Benchmark tab in Chromium', () => {
     // CSV export downloads one row per run.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()])
     expect(download.suggestedFilename()).toMatch(/^yield-lab-sweep-small-\d{8}-\d{6}-runs\.csv$/)
-    const csv = readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/)
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split(/\r?\n/)
     expect(csv[0]).toBe(MEASUREMENT_CSV_COLUMNS.join(','))
     expect(csv).toHaveLength(81)
 
     // The PNG export is a real image.
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()])
-    expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG')
+    expect(
+      readFileSync((await png.path())!)
+        .subarray(1, 4)
+        .toString()
+    ).toBe('PNG')
 
     await expect.poll(() => page.getByTestId('sweep-history').locator('tbody tr').count()).toBe(1)
     const files = readdirSync(join(app.server.dataDirectory, 'sweeps'))
@@ -128,9 +148,13 @@ describe('Benchmark tab in Chromium', () => {
     const { page } = app
     await setUpSweep(page, medium, { maxChunk: 65536, repeats: 3, cap: 250 })
     await page.getByTestId('sweep-run').click()
-    await expect.poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 30_000 }).toMatch(/^[3-9]\d* of \d+ runs/)
+    await expect
+      .poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 30_000 })
+      .toMatch(/^[3-9]\d* of \d+ runs/)
     await page.getByTestId('sweep-cancel').click()
-    await expect.poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 10_000 }).toMatch(/^Cancelled after \d+ of \d+ runs/)
+    await expect
+      .poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 10_000 })
+      .toMatch(/^Cancelled after \d+ of \d+ runs/)
     const kept = Number(/after (\d+)/.exec((await page.getByTestId('sweep-status').textContent())!)![1])
     expect(kept).toBeGreaterThanOrEqual(3)
     await expect.poll(() => app.server.jobs.openJobs().length).toBe(0)
@@ -174,7 +198,11 @@ describe('Benchmark tab in Chromium', () => {
     await expect.poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 60_000 }).toMatch(/^Complete/)
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()])
     const exported = readFileSync((await download.path())!, 'utf8')
-    const colleague = JSON.parse(exported) as { label: string; machine: { cpuModel: string }; measurements: { elapsedMs: number }[] }
+    const colleague = JSON.parse(exported) as {
+      label: string
+      machine: { cpuModel: string }
+      measurements: { elapsedMs: number }[]
+    }
     colleague.label = 'colleague.bin'
     colleague.machine.cpuModel = 'Colleague CPU'
     // A slower machine: every run took 2.5 times as long (so the overlay is visible beside this run).

@@ -42,7 +42,8 @@ function makeBigTree(top: string): { dirs: number; files: number; bytes: number 
   return { dirs: 1 + BIG.outer + BIG.outer * BIG.inner, files: BIG.outer * BIG.inner * BIG.files, bytes }
 }
 
-const count = async (page: Page, name: string): Promise<number> => Number(await page.getByTestId(`count-${name}`).getAttribute('data-value'))
+const count = async (page: Page, name: string): Promise<number> =>
+  Number(await page.getByTestId(`count-${name}`).getAttribute('data-value'))
 const phase = (page: Page): Promise<string | null> => page.getByTestId('walk-phase').textContent()
 const state = (page: Page): Promise<string | null> => page.getByTestId('walk-state').textContent()
 
@@ -112,7 +113,8 @@ describe('Browse tab in Chromium', () => {
     // Expanding a 20,000-entry branch and jumping to its end stays a virtualized list.
     const tree = page.getByTestId('walk-tree')
     await tree.focus()
-    for (const key of ['Home', 'ArrowDown', 'ArrowRight', 'ArrowDown', 'ArrowRight', 'PageDown']) await page.keyboard.press(key)
+    for (const key of ['Home', 'ArrowDown', 'ArrowRight', 'ArrowDown', 'ArrowRight', 'PageDown'])
+      await page.keyboard.press(key)
     await expect.poll(() => page.locator('[role=treeitem][aria-selected=true]').textContent()).toMatch(/^f\d+\.dat/)
     await app.screenshot('walk-done-light')
     // The last row: the last subdirectory of o19, which the steps expanded.
@@ -138,7 +140,9 @@ describe('Browse tab in Chromium', () => {
       firstTripleMsByStore: measured.map(Math.round),
       worstLongTaskMsWhileStreaming: Math.round(worst),
       longTasksWhileStreaming: during.map((task) => Math.round(task.duration)),
-      worstLongTaskMsSecondRun: Math.round(Math.max(0, ...longTasksAll.filter((task) => task.start >= pressedAt).map((task) => task.duration))),
+      worstLongTaskMsSecondRun: Math.round(
+        Math.max(0, ...longTasksAll.filter((task) => task.start >= pressedAt).map((task) => task.duration))
+      ),
       runMs: Math.round(runEnd - runStart),
       allLongTasks: longTasksAll.map((task) => [Math.round(task.start), Math.round(task.duration)]),
       marks: { runStart: Math.round(runStart), runEnd: Math.round(runEnd), pressedAt: Math.round(pressedAt) }
@@ -146,7 +150,9 @@ describe('Browse tab in Chromium', () => {
     console.log(`BROWSE E2E REPORT ${JSON.stringify(report)}`)
     // The observer does see long tasks here: a deliberate 80 ms task is reported.
     await page.evaluate('setTimeout(() => { const t = performance.now(); while (performance.now() - t < 80); }, 0)')
-    await expect.poll(async () => ((await page.evaluate('window.__longTasks')) as unknown[]).length).toBeGreaterThan(longTasksAll.length)
+    await expect
+      .poll(async () => ((await page.evaluate('window.__longTasks')) as unknown[]).length)
+      .toBeGreaterThan(longTasksAll.length)
 
     expect(app.problems).toEqual([])
   })

@@ -82,7 +82,9 @@ describe('main window', () => {
   })
 
   test('loads the app URL and shows itself once ready', () => {
-    const window = createMainWindow('/p.cjs', `${APP_ORIGIN}/index.html`, '/icon.png') as unknown as InstanceType<typeof fake.FakeBrowserWindow>
+    const window = createMainWindow('/p.cjs', `${APP_ORIGIN}/index.html`, '/icon.png') as unknown as InstanceType<
+      typeof fake.FakeBrowserWindow
+    >
     expect(window.loadedUrl).toBe('app://yield-lab/index.html')
     expect(window.options['icon']).toBe('/icon.png')
     expect(window.shown).toBe(false)
@@ -143,7 +145,10 @@ describe('IPC registration', () => {
   function register() {
     const calls: { channel: string; input: unknown; owner: unknown }[] = []
     const handlers = Object.fromEntries(
-      channelNames.map((channel) => [channel, (input: unknown, owner: unknown) => (calls.push({ channel, input, owner }), 'done')])
+      channelNames.map((channel) => [
+        channel,
+        (input: unknown, owner: unknown) => (calls.push({ channel, input, owner }), 'done')
+      ])
     )
     registerIpc(fake.module.ipcMain as never, handlers as never, appUrlMatcher(APP_ORIGIN))
     return calls
@@ -168,8 +173,14 @@ describe('IPC registration', () => {
     ['a destroyed frame', null]
   ])('refuses %s without running the handler', async (_what, senderFrame) => {
     const calls = register()
-    const reply = await fake.handlers.get('job.open')!({ senderFrame, sender: { id: 1 } }, { kind: 'range', args: { start: 0, stop: 1 } })
-    expect(reply).toEqual({ ok: false, error: { code: 'PERMISSION_DENIED', message: 'job.open: request from an untrusted frame refused.' } })
+    const reply = await fake.handlers.get('job.open')!(
+      { senderFrame, sender: { id: 1 } },
+      { kind: 'range', args: { start: 0, stop: 1 } }
+    )
+    expect(reply).toEqual({
+      ok: false,
+      error: { code: 'PERMISSION_DENIED', message: 'job.open: request from an untrusted frame refused.' }
+    })
     expect(calls).toEqual([])
   })
 })
@@ -203,11 +214,19 @@ describe('app:// protocol', () => {
     expect(index.headers.get('content-security-policy')).toContain("default-src 'none'")
     expect(index.headers.get('cross-origin-opener-policy')).toBe('same-origin')
     expect(index.headers.get('cross-origin-embedder-policy')).toBe('require-corp')
-    expect((await handler!(new Request('app://yield-lab/assets/app.wasm'))).headers.get('content-type')).toBe('application/wasm')
+    expect((await handler!(new Request('app://yield-lab/assets/app.wasm'))).headers.get('content-type')).toBe(
+      'application/wasm'
+    )
     const outside = mkdtempSync(join(tmpdir(), 'yield-lab-outside-'))
     writeFileSync(join(outside, 'secret.txt'), 'secret')
     symlinkSync(join(outside, 'secret.txt'), join(root, 'link-out.txt'))
-    for (const url of ['app://yield-lab/..%2f..%2fetc%2fpasswd', 'app://other-host/index.html', 'app://yield-lab/missing.js', 'app://yield-lab/link-out.txt', 'app://yield-lab/assets']) {
+    for (const url of [
+      'app://yield-lab/..%2f..%2fetc%2fpasswd',
+      'app://other-host/index.html',
+      'app://yield-lab/missing.js',
+      'app://yield-lab/link-out.txt',
+      'app://yield-lab/assets'
+    ]) {
       expect((await handler!(new Request(url))).status, url).toBe(404)
     }
     rmSync(outside, { recursive: true, force: true })

@@ -53,7 +53,10 @@ describe('readRendererFile', () => {
       symlinkSync(join(root, 'assets', 'app.js'), join(root, 'alias.js'))
       execFileSync('mkfifo', [join(root, 'pipe.js')])
 
-      expect(await readRendererFile(root, '/')).toEqual({ file: join(root, 'index.html'), content: Buffer.from('<!doctype html>') })
+      expect(await readRendererFile(root, '/')).toEqual({
+        file: join(root, 'index.html'),
+        content: Buffer.from('<!doctype html>')
+      })
       expect((await readRendererFile(root, '/assets/app.js'))?.content.toString()).toBe('app')
       // A link that stays inside is fine; one that leads out is not found, nor are folders and devices.
       expect((await readRendererFile(root, '/alias.js'))?.content.toString()).toBe('app')

@@ -29,7 +29,11 @@ describe('--smoke in main', () => {
 
   test('each failed check is named, exit 1', () => {
     const { smoke, printed, quit } = run()
-    smoke.report({ mountedTabs: ['read'], appInfo: { ok: false, error: 'INTERNAL: boom' }, range: { ok: true, items: [0, 1] } })
+    smoke.report({
+      mountedTabs: ['read'],
+      appInfo: { ok: false, error: 'INTERNAL: boom' },
+      range: { ok: true, items: [0, 1] }
+    })
     expect(printed[0]!.failures).toEqual([
       `tabs not mounted: ${tabIds.filter((id) => id !== 'read').join(', ')}`,
       'app.info failed: INTERNAL: boom',
@@ -44,7 +48,9 @@ describe('--smoke in main', () => {
     vi.advanceTimersByTime(4999)
     expect(quit).not.toHaveBeenCalled()
     vi.advanceTimersByTime(1)
-    expect(printed).toEqual([{ ok: false, failures: ['the renderer did not report within 5 s'], checks: null, elapsedMs: expect.any(Number) }])
+    expect(printed).toEqual([
+      { ok: false, failures: ['the renderer did not report within 5 s'], checks: null, elapsedMs: expect.any(Number) }
+    ])
     smoke.report(goodChecks)
     smoke.fail('late')
     expect(printed).toHaveLength(1)

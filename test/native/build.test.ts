@@ -28,7 +28,8 @@ afterAll(() => {
 function buildCopy(name: string, env: Record<string, string>): { dir: string; status: number | null; stderr: string } {
   const dir = join(base, name)
   mkdirSync(dir)
-  for (const entry of ['build.cjs', 'index.cjs', 'package.json', 'src']) cpSync(join(repo, 'native', entry), join(dir, entry), { recursive: true })
+  for (const entry of ['build.cjs', 'index.cjs', 'package.json', 'src'])
+    cpSync(join(repo, 'native', entry), join(dir, entry), { recursive: true })
   const result = spawnSync(process.execPath, ['build.cjs'], {
     cwd: dir,
     env: { NODE_PATH: join(repo, 'node_modules'), ...env },
@@ -52,20 +53,26 @@ describe.runIf(posix)('native/build.cjs', () => {
     mkdirSync(empty)
     const { dir, status, stderr } = buildCopy('no-compiler', { PATH: empty })
     expect(status).toBe(0)
-    expect(stderr).toBe("Yield Lab native helper not built: no C compiler found (tried cc); the app will use Node's fs (slower).\n")
+    expect(stderr).toBe(
+      "Yield Lab native helper not built: no C compiler found (tried cc); the app will use Node's fs (slower).\n"
+    )
     expect(JSON.parse(readFileSync(join(dir, 'build', 'status.json'), 'utf8'))).toEqual({
       built: false,
       reason: 'no C compiler found (tried cc)',
       compilerMissing: true
     })
-    expect(loadError(dir).message).toBe('Yield Lab native helper unavailable: not built: no C compiler found (tried cc)')
+    expect(loadError(dir).message).toBe(
+      'Yield Lab native helper unavailable: not built: no C compiler found (tried cc)'
+    )
   })
 
   it('names the compiler $CC points to when it does not exist', () => {
     const missing = join(base, 'nowhere', 'cc')
     const { dir, status, stderr } = buildCopy('missing-cc', { PATH: process.env.PATH ?? '', CC: missing })
     expect(status).toBe(0)
-    expect(stderr).toBe(`Yield Lab native helper not built: no C compiler found (tried ${missing}); the app will use Node's fs (slower).\n`)
+    expect(stderr).toBe(
+      `Yield Lab native helper not built: no C compiler found (tried ${missing}); the app will use Node's fs (slower).\n`
+    )
     expect(loadError(dir).message).toContain(`no C compiler found (tried ${missing})`)
   })
 
@@ -75,7 +82,10 @@ describe.runIf(posix)('native/build.cjs', () => {
     expect(stderr.trim().split('\n')).toEqual([
       "Yield Lab native helper not built: false failed with exit code 1; the app will use Node's fs (slower)."
     ])
-    expect(JSON.parse(readFileSync(join(dir, 'build', 'status.json'), 'utf8'))).toMatchObject({ built: false, compilerMissing: false })
+    expect(JSON.parse(readFileSync(join(dir, 'build', 'status.json'), 'utf8'))).toMatchObject({
+      built: false,
+      compilerMissing: false
+    })
   })
 
   it('with cc, builds a helper that loads, and says nothing', () => {
@@ -83,7 +93,9 @@ describe.runIf(posix)('native/build.cjs', () => {
     expect(status).toBe(0)
     expect(stderr).toBe('')
     expect(JSON.parse(readFileSync(join(dir, 'build', 'status.json'), 'utf8'))).toEqual({ built: true })
-    const helper = createRequire(join(dir, 'package.json'))('./index.cjs') as { listDirectory(path: string, withSizes: boolean): string }
+    const helper = createRequire(join(dir, 'package.json'))('./index.cjs') as {
+      listDirectory(path: string, withSizes: boolean): string
+    }
     expect(helper.listDirectory(join(dir, 'src'), false)).toContain('1yield_lab_native.c/')
   })
 })

@@ -23,7 +23,9 @@ import {
 
 const repo = resolve(import.meta.dirname, '../..')
 const realModules = join(repo, 'node_modules')
-const electronVersion = (JSON.parse(readFileSync(join(realModules, 'electron/package.json'), 'utf8')) as { version: string }).version
+const electronVersion = (
+  JSON.parse(readFileSync(join(realModules, 'electron/package.json'), 'utf8')) as { version: string }
+).version
 const executableName = process.platform === 'win32' ? 'electron.exe' : 'electron'
 
 const temporary: string[] = []
@@ -42,11 +44,15 @@ afterAll(() => {
  */
 function fakeProject(options: { fakeElectronGet?: string } = {}): { root: string; electron: string } {
   const root = temporaryFolder('yield-lab-project-')
-  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'fake-project', main: './out/main/index.js', type: 'module' }))
+  writeFileSync(
+    join(root, 'package.json'),
+    JSON.stringify({ name: 'fake-project', main: './out/main/index.js', type: 'module' })
+  )
   const modules = join(root, 'node_modules')
   const electron = join(modules, 'electron')
   mkdirSync(electron, { recursive: true })
-  for (const file of ['package.json', 'checksums.json', 'index.js', 'install.js']) cpSync(join(realModules, 'electron', file), join(electron, file))
+  for (const file of ['package.json', 'checksums.json', 'index.js', 'install.js'])
+    cpSync(join(realModules, 'electron', file), join(electron, file))
   mkdirSync(join(modules, '@electron'), { recursive: true })
   mkdirSync(join(modules, '@electron-internal'), { recursive: true })
   symlinkSync(join(realModules, '@electron-internal/extract-zip'), join(modules, '@electron-internal/extract-zip'))
@@ -56,13 +62,19 @@ function fakeProject(options: { fakeElectronGet?: string } = {}): { root: string
   } else {
     const get = join(modules, '@electron/get')
     mkdirSync(get, { recursive: true })
-    writeFileSync(join(get, 'package.json'), JSON.stringify({ name: '@electron/get', type: 'module', exports: './index.js' }))
+    writeFileSync(
+      join(get, 'package.json'),
+      JSON.stringify({ name: '@electron/get', type: 'module', exports: './index.js' })
+    )
     writeFileSync(join(get, 'index.js'), options.fakeElectronGet)
   }
   // A stand-in electron-vite that records how the launcher ran it.
   const vite = join(modules, 'electron-vite')
   mkdirSync(join(vite, 'bin'), { recursive: true })
-  writeFileSync(join(vite, 'package.json'), JSON.stringify({ name: 'electron-vite', bin: { 'electron-vite': 'bin/cli.js' } }))
+  writeFileSync(
+    join(vite, 'package.json'),
+    JSON.stringify({ name: 'electron-vite', bin: { 'electron-vite': 'bin/cli.js' } })
+  )
   writeFileSync(
     join(vite, 'bin/cli.js'),
     "require('fs').writeFileSync(require('path').join(process.cwd(), 'vite-run.json'), JSON.stringify({ args: process.argv.slice(2), exec: process.env.ELECTRON_EXEC_PATH }))\n"
@@ -97,11 +109,15 @@ interface Run {
 /** Runs the launcher (`node --import tsx scripts/start.ts`, what `npm start` runs) in a project. */
 function runLauncher(cwd: string, env: Record<string, string>): Promise<Run> {
   return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, ['--import', pathToFileURL(join(realModules, 'tsx/dist/loader.mjs')).href, join(repo, 'scripts/start.ts')], {
-      cwd,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
+    const child = spawn(
+      process.execPath,
+      ['--import', pathToFileURL(join(realModules, 'tsx/dist/loader.mjs')).href, join(repo, 'scripts/start.ts')],
+      {
+        cwd,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe']
+      }
+    )
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
@@ -145,7 +161,9 @@ describe('finding the binary', () => {
   test('a missing binary is not found; a user ELECTRON_EXEC_PATH wins; ELECTRON_OVERRIDE_DIST_PATH names the dist folder', () => {
     expect(electron.version).toBe(electronVersion)
     expect(findElectron(electron, {})).toBeUndefined()
-    expect(findElectron(electron, { ELECTRON_EXEC_PATH: '/opt/electron/electron' })).toBe(resolve('/opt/electron/electron'))
+    expect(findElectron(electron, { ELECTRON_EXEC_PATH: '/opt/electron/electron' })).toBe(
+      resolve('/opt/electron/electron')
+    )
     expect(findElectron(electron, { ELECTRON_OVERRIDE_DIST_PATH: '/opt/dist', ELECTRON_EXEC_PATH: '' })).toBe(
       resolve('/opt/dist', executableName)
     )
@@ -159,7 +177,7 @@ describe('finding the binary', () => {
   })
 })
 
-describe('downloading with electron\'s own @electron/get', () => {
+describe("downloading with electron's own @electron/get", () => {
   test('the cache path printed to the user is where @electron/get looks: a zip put there installs with no network', async () => {
     const { root, electron } = fakeProject()
     const env = { ...isolatedEnv(root), ELECTRON_MIRROR: await mirror('refuse') }
@@ -168,7 +186,10 @@ describe('downloading with electron\'s own @electron/get', () => {
     mkdirSync(dirname(cached), { recursive: true })
     const { zip, sha256 } = electronZip(root)
     cpSync(zip, cached)
-    const executable = await installElectron(pkg, { env, checksums: { [`electron-v${electronVersion}-${process.platform}-${process.arch}.zip`]: sha256 } })
+    const executable = await installElectron(pkg, {
+      env,
+      checksums: { [`electron-v${electronVersion}-${process.platform}-${process.arch}.zip`]: sha256 }
+    })
     expect(executable).toBe(join(electron, 'dist', executableName))
     expect(readFileSync(join(electron, 'path.txt'), 'utf8')).toBe(executableName)
     // Found from now on without any download.
@@ -194,9 +215,15 @@ describe('downloading with electron\'s own @electron/get', () => {
 describe('the launcher (what npm start runs)', () => {
   test('a mirror that never answers: the plain message after the timeout, exit 1, no stack trace', async () => {
     const { root } = fakeProject()
-    const run = await runLauncher(root, { ...isolatedEnv(root), ELECTRON_MIRROR: await mirror('silent'), YIELD_LAB_DOWNLOAD_TIMEOUT: '1' })
+    const run = await runLauncher(root, {
+      ...isolatedEnv(root),
+      ELECTRON_MIRROR: await mirror('silent'),
+      YIELD_LAB_DOWNLOAD_TIMEOUT: '1'
+    })
     expect(run.code).toBe(1)
-    expect(run.stderr).toContain(`Could not download Electron ${electronVersion} for ${process.platform}-${process.arch}.`)
+    expect(run.stderr).toContain(
+      `Could not download Electron ${electronVersion} for ${process.platform}-${process.arch}.`
+    )
     expect(run.stderr).toContain('Why: no answer from the mirror for 1 s')
     expect(run.stderr).toContain('set ELECTRON_EXEC_PATH to an installed Electron')
     expect(run.stderr).not.toMatch(/\n\s+at /)
@@ -218,7 +245,9 @@ describe('the launcher (what npm start runs)', () => {
   test('an installer that succeeds: path.txt and the binary are written, then electron-vite dev runs with it', async () => {
     const folder = temporaryFolder('yield-lab-zip-')
     const { zip } = electronZip(folder)
-    const { root, electron } = fakeProject({ fakeElectronGet: `export async function downloadArtifact() { return ${JSON.stringify(zip)} }\n` })
+    const { root, electron } = fakeProject({
+      fakeElectronGet: `export async function downloadArtifact() { return ${JSON.stringify(zip)} }\n`
+    })
     const run = await runLauncher(root, isolatedEnv(root))
     expect(run.stderr).toContain(`Downloading Electron ${electronVersion}`)
     expect(run.code).toBe(0)
@@ -235,6 +264,9 @@ describe('the launcher (what npm start runs)', () => {
     const dist = temporaryFolder('yield-lab-dist-')
     const run = await runLauncher(root, { ...isolatedEnv(root), ELECTRON_OVERRIDE_DIST_PATH: dist })
     expect(run.code).toBe(0)
-    expect(JSON.parse(readFileSync(join(root, 'vite-run.json'), 'utf8'))).toEqual({ args: ['dev'], exec: join(dist, executableName) })
+    expect(JSON.parse(readFileSync(join(root, 'vite-run.json'), 'utf8'))).toEqual({
+      args: ['dev'],
+      exec: join(dist, executableName)
+    })
   })
 })

@@ -11,7 +11,9 @@ afterAll(() => rmSync(temporary, { recursive: true, force: true }))
 
 describe.runIf(process.platform === 'linux')('electron-builder.ts', () => {
   test('is the configuration electron-builder loads, with the fuses set', async () => {
-    const { default: loaded } = (await import('../../electron-builder')) as { default: ReturnType<typeof builderConfig> }
+    const { default: loaded } = (await import('../../electron-builder')) as {
+      default: ReturnType<typeof builderConfig>
+    }
     expect(loaded.electronFuses).toEqual({
       runAsNode: false,
       enableNodeOptionsEnvironmentVariable: false,
@@ -33,7 +35,9 @@ describe.runIf(process.platform === 'linux')('electron-builder.ts', () => {
     writeFileSync(join(dist, 'electron'), '')
     writeFileSync(join(dist, 'version'), '1.0.0')
     expect(builderConfig(repo, env).electronDist).toBeUndefined()
-    const { version } = JSON.parse(readFileSync(join(repo, 'node_modules/electron/package.json'), 'utf8')) as { version: string }
+    const { version } = JSON.parse(readFileSync(join(repo, 'node_modules/electron/package.json'), 'utf8')) as {
+      version: string
+    }
     writeFileSync(join(dist, 'version'), `v${version}`)
     expect(builderConfig(repo, env).electronDist).toBe(dist)
   })

@@ -13,7 +13,9 @@ import type { SmokeReport } from '../../src/shared/smoke'
 
 const repo = resolve(import.meta.dirname, '../..')
 const stubElectron = join(repo, 'test/support/fakeElectron/electron-stub.mjs')
-const electronVersion = (JSON.parse(readFileSync(join(repo, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version
+const electronVersion = (
+  JSON.parse(readFileSync(join(repo, 'node_modules/electron/package.json'), 'utf8')) as { version: string }
+).version
 chmodSync(stubElectron, 0o755)
 
 const temporary = mkdtempSync(join(tmpdir(), 'yield-lab-commands-'))
@@ -31,7 +33,10 @@ function fakeUnpackedElectron(): { dist: string; sentinel: Buffer } {
   const dist = join(temporary, 'electron-dist')
   mkdirSync(join(dist, 'resources'), { recursive: true })
   const sentinel = Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX')
-  writeFileSync(join(dist, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\n# '), sentinel, Buffer.from([1, 8]), Buffer.from('10101010\nexit 0\n')]))
+  writeFileSync(
+    join(dist, 'electron'),
+    Buffer.concat([Buffer.from('#!/bin/sh\n# '), sentinel, Buffer.from([1, 8]), Buffer.from('10101010\nexit 0\n')])
+  )
   chmodSync(join(dist, 'electron'), 0o755)
   writeFileSync(join(dist, 'version'), electronVersion)
   writeFileSync(join(dist, 'LICENSE'), 'MIT')
@@ -43,7 +48,11 @@ describe.runIf(process.platform === 'linux')('project commands', () => {
     const record = join(temporary, 'start.json')
     const run = npm(['start'], { ELECTRON_EXEC_PATH: stubElectron, FAKE_ELECTRON_RECORD: record })
     expect(run.status, run.stderr).toBe(0)
-    const recorded = JSON.parse(readFileSync(record, 'utf8')) as { cwd: string; args: string[]; env: Record<string, string> }
+    const recorded = JSON.parse(readFileSync(record, 'utf8')) as {
+      cwd: string
+      args: string[]
+      env: Record<string, string>
+    }
     expect(recorded.cwd).toBe(repo)
     expect(recorded.args[0]).toBe('.')
     expect(recorded.env['ELECTRON_RENDERER_URL']).toMatch(/^http:\/\/localhost:\d+/)
@@ -51,9 +60,13 @@ describe.runIf(process.platform === 'linux')('project commands', () => {
     expect(existsSync(join(repo, main))).toBe(true)
   })
 
-  test('npm run smoke: the built main process opens its window, takes the page\'s checks and exits 0 with a JSON report', () => {
+  test("npm run smoke: the built main process opens its window, takes the page's checks and exits 0 with a JSON report", () => {
     const record = join(temporary, 'smoke.json')
-    const run = npm(['run', 'smoke'], { ELECTRON_EXEC_PATH: stubElectron, FAKE_ELECTRON_RUN_APP: '1', FAKE_ELECTRON_RECORD: record })
+    const run = npm(['run', 'smoke'], {
+      ELECTRON_EXEC_PATH: stubElectron,
+      FAKE_ELECTRON_RUN_APP: '1',
+      FAKE_ELECTRON_RECORD: record
+    })
     expect(run.status, run.stderr).toBe(0)
     const report = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as SmokeReport
     expect(report).toMatchObject({ ok: true, failures: [], checks: { range: { ok: true, items: [0, 1, 2, 3, 4] } } })
@@ -64,7 +77,11 @@ describe.runIf(process.platform === 'linux')('project commands', () => {
   })
 
   test('npm run smoke fails with exit 1 and says what failed when a tab did not mount', () => {
-    const run = npm(['run', 'smoke'], { ELECTRON_EXEC_PATH: stubElectron, FAKE_ELECTRON_RUN_APP: '1', FAKE_RENDERER_TABS: 'walk,read' })
+    const run = npm(['run', 'smoke'], {
+      ELECTRON_EXEC_PATH: stubElectron,
+      FAKE_ELECTRON_RUN_APP: '1',
+      FAKE_RENDERER_TABS: 'walk,read'
+    })
     expect(run.status).toBe(1)
     const report = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as SmokeReport
     expect(report.ok).toBe(false)
@@ -84,12 +101,17 @@ describe.runIf(process.platform === 'linux')('project commands', () => {
   test('npm run dist:dir packages the unpacked app from that Electron with no network, fuses set', () => {
     const { dist, sentinel } = fakeUnpackedElectron()
     const output = join(temporary, 'packages')
-    const run = npm(['run', 'dist:dir', '--', `-c.directories.output=${output}`], { ELECTRON_EXEC_PATH: '', ELECTRON_OVERRIDE_DIST_PATH: dist })
+    const run = npm(['run', 'dist:dir', '--', `-c.directories.output=${output}`], {
+      ELECTRON_EXEC_PATH: '',
+      ELECTRON_OVERRIDE_DIST_PATH: dist
+    })
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0)
     const unpacked = join(output, 'linux-unpacked')
     expect(existsSync(join(unpacked, 'resources', 'app.asar'))).toBe(true)
     const binary = readFileSync(join(unpacked, 'yield-lab'))
-    const wire = binary.subarray(binary.indexOf(sentinel) + sentinel.length + 2, binary.indexOf(sentinel) + sentinel.length + 10).toString()
+    const wire = binary
+      .subarray(binary.indexOf(sentinel) + sentinel.length + 2, binary.indexOf(sentinel) + sentinel.length + 10)
+      .toString()
     // runAsNode off, cookie encryption on, NODE_OPTIONS off, --inspect off, asar integrity on, only app.asar on.
     expect(wire.slice(0, 6)).toBe('010011')
   })

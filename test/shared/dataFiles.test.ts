@@ -37,11 +37,14 @@ const entryPoints: Record<string, (chunkSize: number, dtype: Dtype) => string> =
     const checked = checkChunkItems(String(chunkSize), dtype)
     return checked.ok ? '' : checked.message
   },
-  'a process job': (chunkSize, dtype) => schemaMessage(processArgsSchema, { inputs: [{ path: file, mode: 'lazyItem', chunkSize, dtype }] }),
-  'a read job': (chunkSize, dtype) => schemaMessage(readArgsSchema, { path: file, mode: 'lazyChunk', chunkSize, dtype }),
+  'a process job': (chunkSize, dtype) =>
+    schemaMessage(processArgsSchema, { inputs: [{ path: file, mode: 'lazyItem', chunkSize, dtype }] }),
+  'a read job': (chunkSize, dtype) =>
+    schemaMessage(readArgsSchema, { path: file, mode: 'lazyChunk', chunkSize, dtype }),
   'the lazy reader': (chunkSize, dtype) => catchLabError(() => readBinaryLazy(file, chunkSize, dtype)).message,
   'the chunk reader': (chunkSize, dtype) => catchLabError(() => readBinaryChunks(file, chunkSize, dtype)).message,
-  "a sweep's grid": (chunkSize, dtype) => schemaMessage(sweepArgsSchema, { path: file, dtype, grid: { kind: 'list', sizes: [chunkSize] } }),
+  "a sweep's grid": (chunkSize, dtype) =>
+    schemaMessage(sweepArgsSchema, { path: file, dtype, grid: { kind: 'list', sizes: [chunkSize] } }),
   'the sweep CLI': (chunkSize, dtype) =>
     catchLabError(() => sweepArgsFromCommandLine(['--sweep', file, '--dtype', dtype, `--chunks=${chunkSize}`])).message
 }
@@ -51,7 +54,9 @@ describe('the chunk-size rule', () => {
     for (const dtype of dtypes) {
       expect(chunkSizeProblem(1, dtype)).toBeUndefined()
       expect(chunkSizeProblem(maxChunkItems(dtype), dtype)).toBeUndefined()
-      expect(chunkSizeProblem(maxChunkItems(dtype) + 1, dtype)).toContain(`from 1 to ${maxChunkItems(dtype)} (1 GiB of ${dtype})`)
+      expect(chunkSizeProblem(maxChunkItems(dtype) + 1, dtype)).toContain(
+        `from 1 to ${maxChunkItems(dtype)} (1 GiB of ${dtype})`
+      )
     }
   })
 
@@ -63,7 +68,10 @@ describe('the chunk-size rule', () => {
     [2 ** 27 + 1, 'int64']
   ] as const)('chunk size %s of %s: every entry point gives the same message', (chunkSize, dtype) => {
     const expected = chunkSizeProblem(chunkSize, dtype)!
-    expect(expected).toBe(`Chunk size must be a whole number of items from 1 to ${maxChunkItems(dtype)} (1 GiB of ${dtype}), got ${chunkSize}`)
-    for (const [entry, messageFor] of Object.entries(entryPoints)) expect(messageFor(chunkSize, dtype), entry).toContain(expected)
+    expect(expected).toBe(
+      `Chunk size must be a whole number of items from 1 to ${maxChunkItems(dtype)} (1 GiB of ${dtype}), got ${chunkSize}`
+    )
+    for (const [entry, messageFor] of Object.entries(entryPoints))
+      expect(messageFor(chunkSize, dtype), entry).toContain(expected)
   })
 })

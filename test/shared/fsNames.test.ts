@@ -27,13 +27,19 @@ describe('fsdecode and fsencode', () => {
     const samples = [
       ...tricky,
       ...fc.sample(fc.array(fc.integer({ min: 1, max: 255 }), { maxLength: 12 }), 2000),
-      ...fc.sample(fc.string({ unit: 'grapheme', maxLength: 6 }), 300).map((text) => [...Buffer.from(text.replaceAll('\0', ''))])
+      ...fc
+        .sample(fc.string({ unit: 'grapheme', maxLength: 6 }), 300)
+        .map((text) => [...Buffer.from(text.replaceAll('\0', ''))])
     ]
     const hex = samples.map((bytes) => Buffer.from(bytes).toString('hex'))
     const python = JSON.parse(
-      runPython(String.raw`
+      runPython(
+        String.raw`
 import json, os, sys
-print(json.dumps([os.fsdecode(bytes.fromhex(h)) for h in sys.stdin.read().split(',') if h != 'x'] ))`, [], hex.map((h) => h || 'x').join(','))
+print(json.dumps([os.fsdecode(bytes.fromhex(h)) for h in sys.stdin.read().split(',') if h != 'x'] ))`,
+        [],
+        hex.map((h) => h || 'x').join(',')
+      )
     ) as string[]
     const nonEmpty = samples.filter((bytes) => bytes.length > 0)
     expect(nonEmpty.map((bytes) => fsdecode(Uint8Array.from(bytes)))).toEqual(python)

@@ -15,7 +15,12 @@ export interface InProcessLabOptions {
   confirmAnswers?: boolean[]
 }
 
-export function installInProcessLab(options: InProcessLabOptions = {}): { jobs: JobHost; api: LabApi; questions: WriteQuestion[]; workers: Worker[] } {
+export function installInProcessLab(options: InProcessLabOptions = {}): {
+  jobs: JobHost
+  api: LabApi
+  questions: WriteQuestion[]
+  workers: Worker[]
+} {
   const questions: WriteQuestion[] = []
   /** Every job worker started, in order, so tests can kill one as a crash would. */
   const workers: Worker[] = []
@@ -34,7 +39,17 @@ export function installInProcessLab(options: InProcessLabOptions = {}): { jobs: 
   })
   const handlers = createHandlers({
     jobs,
-    appInfo: () => ({ name: 'yield-lab', version: 'test', platform: 'test', arch: 'x', cpuModel: 'cpu', cpuCount: 1, totalMemoryBytes: 1, dataDirectory: options.dataDirectory ?? '/tmp', versions: {} }),
+    appInfo: () => ({
+      name: 'yield-lab',
+      version: 'test',
+      platform: 'test',
+      arch: 'x',
+      cpuModel: 'cpu',
+      cpuCount: 1,
+      totalMemoryBytes: 1,
+      dataDirectory: options.dataDirectory ?? '/tmp',
+      versions: {}
+    }),
     choosePath: () => Promise.resolve(null),
     confirm: (question) => {
       questions.push(question)

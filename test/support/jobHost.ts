@@ -23,7 +23,11 @@ export interface RecordedEvent {
 }
 
 /** The host, its recorded events, and every worker it started (in order), so tests can kill them. */
-export function createTestJobHost(options: Partial<JobHostOptions> = {}): { host: JobHost; events: RecordedEvent[]; workers: Worker[] } {
+export function createTestJobHost(options: Partial<JobHostOptions> = {}): {
+  host: JobHost
+  events: RecordedEvent[]
+  workers: Worker[]
+} {
   const events: RecordedEvent[] = []
   const workers: Worker[] = []
   const host = new JobHost({

@@ -9,7 +9,10 @@ let checked: string | undefined
 export function requirePython(): void {
   if (checked === undefined) {
     const probe = spawnSync('python3', ['-c', 'import numpy, os, json'], { encoding: 'utf8' })
-    checked = probe.status === 0 ? '' : `python3 with numpy is required as the reference for this test but is not usable here: ${probe.error?.message ?? probe.stderr.trim()}`
+    checked =
+      probe.status === 0
+        ? ''
+        : `python3 with numpy is required as the reference for this test but is not usable here: ${probe.error?.message ?? probe.stderr.trim()}`
   }
   if (checked !== '') throw new Error(checked)
 }

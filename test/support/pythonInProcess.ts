@@ -17,7 +17,10 @@ async function sharedRuntime(): Promise<PyodideInterface> {
   const pyodide = await runtime
   // A client before this one may have defined names: start from the pristine namespace.
   const scratch = pyodide.toPy({})
-  pyodide.runPython('import sys\nconsole = sys.modules.get("yieldlab_console")\nif console is not None:\n    console.reset()', { globals: scratch })
+  pyodide.runPython(
+    'import sys\nconsole = sys.modules.get("yieldlab_console")\nif console is not None:\n    console.reset()',
+    { globals: scratch }
+  )
   scratch.destroy()
   return pyodide
 }
@@ -50,5 +53,9 @@ export const inProcessTransport: TransportFactory = ({ onMessage }) => {
 }
 
 export function inProcessClient(options: { crossOriginIsolated?: boolean } = {}): PythonClient {
-  return new PythonClient({ createTransport: inProcessTransport, indexURL: 'in-process/', crossOriginIsolated: options.crossOriginIsolated ?? true })
+  return new PythonClient({
+    createTransport: inProcessTransport,
+    indexURL: 'in-process/',
+    crossOriginIsolated: options.crossOriginIsolated ?? true
+  })
 }

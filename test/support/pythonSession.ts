@@ -77,7 +77,11 @@ export class PythonSession {
     this.written = []
     this.interrupt[0] = 0
     const outcome = JSON.parse(this.module.run(source, watch ?? null)) as RunOutcome
-    const of = (stream: string): string => this.written.filter((chunk) => chunk.stream === stream).map((chunk) => chunk.text).join('')
+    const of = (stream: string): string =>
+      this.written
+        .filter((chunk) => chunk.stream === stream)
+        .map((chunk) => chunk.text)
+        .join('')
     const output = this.written.map((chunk) => chunk.text).join('')
     this.transcript += `${promptedInput(source)}\n${output}`
     return { outcome, stdout: of('stdout'), stderr: of('stderr'), output }

@@ -9,7 +9,11 @@ export interface Patience {
 }
 
 /** Waits until `condition` holds (the UI catching up with a worker or a job), failing the test if it never does. */
-export async function until(condition: () => boolean, what: string, { timeoutMs = 20_000, pollMs = 5 }: Patience = {}): Promise<void> {
+export async function until(
+  condition: () => boolean,
+  what: string,
+  { timeoutMs = 20_000, pollMs = 5 }: Patience = {}
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!condition() && Date.now() < deadline) {
     await flushPromises()

@@ -14,8 +14,9 @@ export function collectAppInfo(app: { name: string; version: string; dataDirecto
     totalMemoryBytes: os.totalmem(),
     dataDirectory: app.dataDirectory,
     versions: Object.fromEntries(
-      Object.entries(process.versions).filter((entry): entry is [string, string] =>
-        ['node', 'v8', 'electron', 'chrome'].includes(entry[0]) && typeof entry[1] === 'string'
+      Object.entries(process.versions).filter(
+        (entry): entry is [string, string] =>
+          ['node', 'v8', 'electron', 'chrome'].includes(entry[0]) && typeof entry[1] === 'string'
       )
     )
   }

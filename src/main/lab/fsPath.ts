@@ -11,6 +11,11 @@ import { LabError } from '../../shared/errors'
 export function fsPath(path: string): string | Buffer {
   if (!hasEscapedBytes(path)) return path
   const bytes = fsencode(path)
-  if (bytes === null) throw new LabError('INVALID_ARGUMENT', `${JSON.stringify(path)}: is not a file name (a lone surrogate no bytes decode to)`, path)
+  if (bytes === null)
+    throw new LabError(
+      'INVALID_ARGUMENT',
+      `${JSON.stringify(path)}: is not a file name (a lone surrogate no bytes decode to)`,
+      path
+    )
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }

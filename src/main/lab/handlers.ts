@@ -3,13 +3,7 @@
  * bridge run exactly this code. Electron-only abilities (dialogs) come in as dependencies.
  */
 import * as v from 'valibot'
-import {
-  channels,
-  type AppInfo,
-  type Channel,
-  type ChannelOutput,
-  type Envelope
-} from '../../shared/contract'
+import { channels, type AppInfo, type Channel, type ChannelOutput, type Envelope } from '../../shared/contract'
 import { LabError } from '../../shared/errors'
 import type { SmokeChecks } from '../../shared/smoke'
 import { sampleDataArgsSchema } from '../../shared/readJobs'
@@ -30,7 +24,10 @@ export interface HandlerDependencies {
 }
 
 export type Handlers = {
-  [C in Channel]: (input: v.InferOutput<(typeof channels)[C]['input']>, owner: Owner) => Promise<ChannelOutput<C>> | ChannelOutput<C>
+  [C in Channel]: (
+    input: v.InferOutput<(typeof channels)[C]['input']>,
+    owner: Owner
+  ) => Promise<ChannelOutput<C>> | ChannelOutput<C>
 }
 
 export function createHandlers({ jobs, appInfo, choosePath, confirm, smokeReport }: HandlerDependencies): Handlers {
@@ -59,7 +56,10 @@ export function createHandlers({ jobs, appInfo, choosePath, confirm, smokeReport
       if (kind === 'directory' && path !== null) writes.grantChosen(path)
       return { path }
     },
-    'dialog.allowWrite': async ({ directory }) => ({ directory: canonicalFolder(directory), granted: await writes.request(directory) }),
+    'dialog.allowWrite': async ({ directory }) => ({
+      directory: canonicalFolder(directory),
+      granted: await writes.request(directory)
+    }),
     'sweeps.list': (page) => sweeps().list(page),
     'sweeps.save': ({ run }) => sweeps().save(run),
     'sweeps.delete': ({ id }) => {
@@ -94,4 +94,3 @@ export async function dispatch<C extends Channel>(
     return { ok: false, error: toLabError(error).toInfo() }
   }
 }
-

@@ -14,7 +14,14 @@ import { fsPath } from './fsPath'
 interface NativeHelper {
   listDirectory(path: string | Buffer, withSizes: boolean): string
   adviseHugePages(buffer: ArrayBuffer): boolean
-  readParallel(fd: number, buffer: ArrayBuffer, offset: number, length: number, position: number, threads?: number): number
+  readParallel(
+    fd: number,
+    buffer: ArrayBuffer,
+    offset: number,
+    length: number,
+    position: number,
+    threads?: number
+  ): number
 }
 
 /** The helper, or why it is not loaded (its package's error names the reason its build failed). */
@@ -59,7 +66,7 @@ export function listDirectory(path: string, names: string[], sizes?: number[]): 
   // Entries are "<type digit>[<size>:]<name>/", or "<type letter>[<size>:]<hex of the name's bytes>/"
   // for a name that is not valid UTF-8 (see native/index.d.ts).
   const types: number[] = []
-  for (let start = 0; start < listing.length; ) {
+  for (let start = 0; start < listing.length;) {
     const code = listing.charCodeAt(start)
     const raw = code >= 65 /* A */
     types.push(code - (raw ? 65 : 48))
@@ -90,7 +97,12 @@ function callHelper<T>(path: string, call: (native: NativeHelper) => T): T {
 /** The error Node's fs would throw for a positive errno, e.g. "ENOENT: no such file or directory, opendir '/x'". */
 export function errnoError(errno: number, syscall: string, path: string): NodeJS.ErrnoException {
   const [code, description] = systemErrors.get(-errno) ?? [`E${errno}`, `error ${errno}`]
-  return Object.assign(new Error(`${code}: ${description}, ${syscall} '${path}'`), { code, errno: -errno, syscall, path })
+  return Object.assign(new Error(`${code}: ${description}, ${syscall} '${path}'`), {
+    code,
+    errno: -errno,
+    syscall,
+    path
+  })
 }
 
 /** Like numpy, advise only buffers of 4 MiB and more: for less, huge pages save next to nothing. */
@@ -112,6 +124,15 @@ export function adviseHugePages(buffer: ArrayBuffer): boolean {
  * early. Throws like Node's readSync. Only call when `canReadInParallel`. `threads` (1 to 4) fixes
  * the number of parts whatever the length and cores, for tests.
  */
-export function readParallel(fd: number, target: Uint8Array, length: number, position: number, path: string, threads?: number): number {
-  return callHelper(path, (native) => native.readParallel(fd, target.buffer as ArrayBuffer, target.byteOffset, length, position, threads))
+export function readParallel(
+  fd: number,
+  target: Uint8Array,
+  length: number,
+  position: number,
+  path: string,
+  threads?: number
+): number {
+  return callHelper(path, (native) =>
+    native.readParallel(fd, target.buffer as ArrayBuffer, target.byteOffset, length, position, threads)
+  )
 }

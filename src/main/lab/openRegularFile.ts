@@ -26,7 +26,8 @@ function describe(stats: Stats): string {
 }
 
 function refuse(stats: Stats, path: string): LabError | undefined {
-  if (stats.isDirectory()) return new LabError('IS_A_DIRECTORY', `${path}: is a directory, a data file was expected`, path)
+  if (stats.isDirectory())
+    return new LabError('IS_A_DIRECTORY', `${path}: is a directory, a data file was expected`, path)
   if (!stats.isFile()) {
     return new LabError(
       'NOT_A_REGULAR_FILE',

@@ -20,7 +20,10 @@ type WasmSum = (byteOffset: number, count: number) => number
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object
   Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer }
-  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> }
+  Instance: new (
+    module: object,
+    imports: Record<string, Record<string, unknown>>
+  ) => { readonly exports: Record<string, unknown> }
 }
 
 const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly
@@ -77,7 +80,14 @@ function buildModule(): object | undefined {
   // locals: 1 i32 (end), 4 v128 (accumulators), 1 f64 (s)
   const code = [3, 1, 0x7f, 4, 0x7b, 1, 0x7c, ...SUM_F64_BODY]
   const bytes = new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, [1, 0x60, 2, 0x7f, 0x7f, 1, 0x7c]),
     ...section(2, [1, 1, 0x65, 1, 0x6d, 0x02, 0x00, 0x00]),
     ...section(3, [1, 0]),

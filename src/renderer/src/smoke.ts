@@ -10,7 +10,9 @@ export function isSmokeRun(search: string = window.location.search): boolean {
   return new URLSearchParams(search).has('smoke')
 }
 
-async function attempt<T extends object>(check: () => Promise<T>): Promise<({ ok: true } & T) | { ok: false; error: string }> {
+async function attempt<T extends object>(
+  check: () => Promise<T>
+): Promise<({ ok: true } & T) | { ok: false; error: string }> {
   try {
     return { ok: true, ...(await check()) }
   } catch (error) {

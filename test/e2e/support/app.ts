@@ -49,7 +49,10 @@ async function launchBrowser(): Promise<Browser> {
 async function openApp(browser: Browser, options: OpenOptions = {}): Promise<LabApp> {
   const dataDirectory = mkdtempSync(join(tmpdir(), 'yield-lab-e2e-'))
   const server = await startLabServer({ dataDirectory })
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: options.colorScheme ?? 'light' })
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    colorScheme: options.colorScheme ?? 'light'
+  })
   const page = await context.newPage()
   const problems: string[] = []
   page.on('console', (message) => {

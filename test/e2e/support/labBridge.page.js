@@ -23,7 +23,10 @@
   }
   window.lab = {
     async invoke(channel, input) {
-      const response = await fetch(`/lab/invoke?owner=${owner}`, { method: 'POST', body: JSON.stringify({ channel, input }) })
+      const response = await fetch(`/lab/invoke?owner=${owner}`, {
+        method: 'POST',
+        body: JSON.stringify({ channel, input })
+      })
       return decode(await response.text())
     },
     on(event, listener) {

@@ -31,7 +31,8 @@ function builtJobWorker(): string {
     // reported below
   }
   const name = names.find((file) => /^jobWorker-[\w-]+\.js$/.test(file))
-  if (name === undefined) throw new Error(`No built job worker in ${mainChunks}: run \`npm run build\` before the e2e tests.`)
+  if (name === undefined)
+    throw new Error(`No built job worker in ${mainChunks}: run \`npm run build\` before the e2e tests.`)
   return join(mainChunks, name)
 }
 

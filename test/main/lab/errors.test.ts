@@ -23,9 +23,12 @@ describe('toLabError', () => {
     expect(error.message).not.toContain('raw message')
   })
 
-  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])('an inherited key (%s) is not an errno: INTERNAL', (key) => {
-    const error = toLabError(errnoError(key), '/x')
-    expect(error.code).toBe('INTERNAL')
-    expect(error.message).toBe(`/x: ${key}: raw message`)
-  })
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])(
+    'an inherited key (%s) is not an errno: INTERNAL',
+    (key) => {
+      const error = toLabError(errnoError(key), '/x')
+      expect(error.code).toBe('INTERNAL')
+      expect(error.message).toBe(`/x: ${key}: raw message`)
+    }
+  )
 })

@@ -17,7 +17,15 @@ afterEach(async () => {
 function setup() {
   jobs = createTestJobHost().host
   const appInfo = vi.fn(() => ({
-    name: 'yield-lab', version: '1', platform: 'p', arch: 'a', cpuModel: 'c', cpuCount: 1, totalMemoryBytes: 1, dataDirectory: '/d', versions: {}
+    name: 'yield-lab',
+    version: '1',
+    platform: 'p',
+    arch: 'a',
+    cpuModel: 'c',
+    cpuCount: 1,
+    totalMemoryBytes: 1,
+    dataDirectory: '/d',
+    versions: {}
   }))
   const choosePath = vi.fn(() => Promise.resolve('/chosen'))
   const confirm = vi.fn(() => Promise.resolve(true))
@@ -28,17 +36,40 @@ function setup() {
 /** For every channel, an argument that breaks its schema in a typical way. */
 const badArguments: Record<Channel, unknown[]> = {
   'job.open': [undefined, { kind: 'rm -rf', args: {} }, { args: {} }, 'range'],
-  'job.next': [{ id: 'job-1' }, { id: 'job-1', maxItems: 0 }, { id: 'job-1', maxItems: 1.5 }, { id: '../job', maxItems: 1 }, { id: 'job-1', maxItems: 10_000_000 }],
+  'job.next': [
+    { id: 'job-1' },
+    { id: 'job-1', maxItems: 0 },
+    { id: 'job-1', maxItems: 1.5 },
+    { id: '../job', maxItems: 1 },
+    { id: 'job-1', maxItems: 10_000_000 }
+  ],
   'job.return': [{}, { id: 42 }, { id: 'job-01' }],
   'job.throw': [{ id: 'job-1' }, { id: 'job-1', message: 7 }, { id: 'job-1', message: 'x'.repeat(2001) }],
   'app.info': [{}, 'please', 0],
-  'app.smokeReport': [undefined, {}, { mountedTabs: 'all', appInfo: { ok: true }, range: { ok: true, items: [] } }, { mountedTabs: [], appInfo: { ok: false, error: 'x' }, range: { ok: true, items: [] }, extra: 1 }],
+  'app.smokeReport': [
+    undefined,
+    {},
+    { mountedTabs: 'all', appInfo: { ok: true }, range: { ok: true, items: [] } },
+    { mountedTabs: [], appInfo: { ok: false, error: 'x' }, range: { ok: true, items: [] }, extra: 1 }
+  ],
   'dialog.choosePath': [{ kind: 'socket' }, {}, { kind: 'file', title: 5 }],
-  'dialog.allowWrite': [{}, { directory: '' }, { directory: 'a\0b' }, { directory: 5 }, { directory: '/x', grant: true }],
+  'dialog.allowWrite': [
+    {},
+    { directory: '' },
+    { directory: 'a\0b' },
+    { directory: 5 },
+    { directory: '/x', grant: true }
+  ],
   'sweeps.list': ['all', 1, { limit: 0 }, { limit: 501 }, { before: '../x' }, { page: 2 }],
   'sweeps.save': [undefined, {}, { run: {} }, { run: { format: 'yield-lab-sweep/1' } }, { run: null, extra: 1 }],
   'sweeps.delete': [{}, { id: '../../etc/passwd' }, { id: 'sweep-1' }, { id: 42 }],
-  'sweeps.import': [{}, { json: '' }, { json: 42 }, { json: 'x'.repeat(16 * 1024 * 1024 + 1) }, { json: '{}', path: '/x' }]
+  'sweeps.import': [
+    {},
+    { json: '' },
+    { json: 42 },
+    { json: 'x'.repeat(16 * 1024 * 1024 + 1) },
+    { json: '{}', path: '/x' }
+  ]
 }
 
 describe('dispatch', () => {
@@ -50,7 +81,10 @@ describe('dispatch', () => {
     const { handlers, appInfo, choosePath, confirm, jobs } = setup()
     for (const input of badArguments[channel]) {
       const reply = await dispatch(handlers, channel, input, 'owner')
-      expect(reply).toEqual({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining(`arguments to ${channel}`) } })
+      expect(reply).toEqual({
+        ok: false,
+        error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining(`arguments to ${channel}`) }
+      })
     }
     expect(appInfo).not.toHaveBeenCalled()
     expect(choosePath).not.toHaveBeenCalled()
@@ -64,32 +98,54 @@ describe('dispatch', () => {
       ok: false,
       error: { code: 'INVALID_ARGUMENT', message: 'Unknown channel fs.deleteEverything.' }
     })
-    expect(await dispatch(handlers, '__proto__', {}, 'owner')).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } })
+    expect(await dispatch(handlers, '__proto__', {}, 'owner')).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' }
+    })
   })
 
   test('valid requests run their handler and come back in an ok envelope', async () => {
     const { handlers, choosePath } = setup()
     const opened = await dispatch(handlers, 'job.open', { kind: 'range', args: { start: 0, stop: 3 } }, 'owner')
-    expect(opened).toEqual({ ok: true, value: { id: expect.stringMatching(/^job-\d+$/), kind: 'range', state: 'created' } })
+    expect(opened).toEqual({
+      ok: true,
+      value: { id: expect.stringMatching(/^job-\d+$/), kind: 'range', state: 'created' }
+    })
     const id = (opened as { value: { id: string } }).value.id
     expect(await dispatch(handlers, 'job.next', { id, maxItems: 10 }, 'owner')).toEqual({
       ok: true,
       value: { items: [0, 1, 2], done: true, value: { count: 3 }, state: 'closed' }
     })
-    expect(await dispatch(handlers, 'dialog.choosePath', { kind: 'directory' }, 'owner')).toEqual({ ok: true, value: { path: '/chosen' } })
+    expect(await dispatch(handlers, 'dialog.choosePath', { kind: 'directory' }, 'owner')).toEqual({
+      ok: true,
+      value: { path: '/chosen' }
+    })
     expect(choosePath).toHaveBeenCalledWith('directory', undefined)
   })
 
   test('a smoke report is refused outside a --smoke run and handed on in one', async () => {
-    const checks = { mountedTabs: ['browse'], appInfo: { ok: true, name: 'n', version: 'v' }, range: { ok: true, items: [0] } }
+    const checks = {
+      mountedTabs: ['browse'],
+      appInfo: { ok: true, name: 'n', version: 'v' },
+      range: { ok: true, items: [0] }
+    }
     const { handlers } = setup()
     expect(await dispatch(handlers, 'app.smokeReport', checks, 'owner')).toEqual({
       ok: false,
       error: { code: 'UNAVAILABLE', message: 'This is not a --smoke run.' }
     })
     const smokeReport = vi.fn()
-    const smokeHandlers = createHandlers({ jobs: jobs!, appInfo: vi.fn(), choosePath: vi.fn(), confirm: vi.fn(), smokeReport })
-    expect(await dispatch(smokeHandlers, 'app.smokeReport', checks, 'owner')).toEqual({ ok: true, value: { received: true } })
+    const smokeHandlers = createHandlers({
+      jobs: jobs!,
+      appInfo: vi.fn(),
+      choosePath: vi.fn(),
+      confirm: vi.fn(),
+      smokeReport
+    })
+    expect(await dispatch(smokeHandlers, 'app.smokeReport', checks, 'owner')).toEqual({
+      ok: true,
+      value: { received: true }
+    })
     expect(smokeReport).toHaveBeenCalledWith(checks)
   })
 
@@ -113,25 +169,76 @@ describe('dispatch under fuzzing', () => {
     const confirm = vi.fn(() => Promise.resolve(false))
     const handlers = createHandlers({
       jobs,
-      appInfo: () => ({ name: 'yield-lab', version: '1', platform: 'p', arch: 'a', cpuModel: 'c', cpuCount: 1, totalMemoryBytes: 1, dataDirectory, versions: {} }),
+      appInfo: () => ({
+        name: 'yield-lab',
+        version: '1',
+        platform: 'p',
+        arch: 'a',
+        cpuModel: 'c',
+        cpuCount: 1,
+        totalMemoryBytes: 1,
+        dataDirectory,
+        versions: {}
+      }),
       choosePath: () => Promise.resolve(null),
       confirm
     })
-    const path = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(outside, join(outside, 'package'), '/', '', 'a\0b', 'x\ud800', join(outside, 'bad\udcff')) }, fc.string())
-    const anyChannel = fc.oneof(fc.constantFrom(...channelNames), fc.string(), fc.constantFrom('__proto__', 'constructor', 'toString'))
+    const path = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.constantFrom(
+          outside,
+          join(outside, 'package'),
+          '/',
+          '',
+          'a\0b',
+          'x\ud800',
+          join(outside, 'bad\udcff')
+        )
+      },
+      fc.string()
+    )
+    const anyChannel = fc.oneof(
+      fc.constantFrom(...channelNames),
+      fc.string(),
+      fc.constantFrom('__proto__', 'constructor', 'toString')
+    )
     const request = fc.oneof(
       fc.tuple(anyChannel, fc.anything()),
       fc.tuple(fc.constant('dialog.allowWrite'), fc.record({ directory: path }, { requiredKeys: [] })),
-      fc.tuple(fc.constant('sweeps.list'), fc.record({ before: fc.oneof(fc.string(), fc.constant('sweep-20250101T000000Z-abcdef')), limit: fc.oneof(fc.integer(), fc.double()) }, { requiredKeys: [] })),
+      fc.tuple(
+        fc.constant('sweeps.list'),
+        fc.record(
+          {
+            before: fc.oneof(fc.string(), fc.constant('sweep-20250101T000000Z-abcdef')),
+            limit: fc.oneof(fc.integer(), fc.double())
+          },
+          { requiredKeys: [] }
+        )
+      ),
       fc.tuple(
         fc.constant('job.open'),
         fc.oneof(
           fc.record({
             kind: fc.constant('sampleData'),
-            args: fc.record({ directory: path, name: fc.constantFrom('package', 'x', '../x', ''), bytes: fc.constantFrom(8, 800, -1), overwrite: fc.boolean() }, { requiredKeys: ['directory', 'name', 'bytes'] })
+            args: fc.record(
+              {
+                directory: path,
+                name: fc.constantFrom('package', 'x', '../x', ''),
+                bytes: fc.constantFrom(8, 800, -1),
+                overwrite: fc.boolean()
+              },
+              { requiredKeys: ['directory', 'name', 'bytes'] }
+            )
           }),
-          fc.record({ kind: fc.constant('walk'), args: fc.record({ top: path, topdown: fc.boolean() }, { requiredKeys: ['top'] }) }),
-          fc.record({ kind: fc.constant('read'), args: fc.record({ path, mode: fc.constantFrom('text', 'lazyItem', 'bogus') }) })
+          fc.record({
+            kind: fc.constant('walk'),
+            args: fc.record({ top: path, topdown: fc.boolean() }, { requiredKeys: ['top'] })
+          }),
+          fc.record({
+            kind: fc.constant('read'),
+            args: fc.record({ path, mode: fc.constantFrom('text', 'lazyItem', 'bogus') })
+          })
         )
       )
     )

@@ -10,13 +10,33 @@
  */
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, opendirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  opendirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { toLabError } from '../../../src/main/lab/errors'
 import { fsdecode } from '../../../src/shared/fsNames'
-import { adviseHugePages, canListNatively, canReadInParallel, DIRENT_TYPE, listDirectory, nativeHelperLoaded, nativeHelperProblem, readParallel } from '../../../src/main/lab/native'
+import {
+  adviseHugePages,
+  canListNatively,
+  canReadInParallel,
+  DIRENT_TYPE,
+  listDirectory,
+  nativeHelperLoaded,
+  nativeHelperProblem,
+  readParallel
+} from '../../../src/main/lab/native'
 
 const helperWanted = process.env.YIELD_LAB_NATIVE !== 'off'
 const posix = process.platform === 'linux' || process.platform === 'darwin'
@@ -170,11 +190,17 @@ if (helperWanted) {
         ours = error as NodeJS.ErrnoException
       }
       expect(ours).toMatchObject({ code: nodeError.code, errno: nodeError.errno, syscall: 'opendir', path: missing })
-      expect(toLabError(ours, missing)).toMatchObject({ code: 'NOT_FOUND', message: `${missing}: does not exist`, path: missing })
+      expect(toLabError(ours, missing)).toMatchObject({
+        code: 'NOT_FOUND',
+        message: `${missing}: does not exist`,
+        path: missing
+      })
 
       const file = join(base, 'plain-file')
       writeFileSync(file, '')
-      expect(() => listDirectory(file, [])).toThrow(expect.objectContaining({ code: 'ENOTDIR', syscall: 'opendir', path: file }))
+      expect(() => listDirectory(file, [])).toThrow(
+        expect.objectContaining({ code: 'ENOTDIR', syscall: 'opendir', path: file })
+      )
       expect(() => listDirectory('bad\0path', [])).toThrow(expect.objectContaining({ code: 'EINVAL' }))
     })
 
@@ -209,7 +235,9 @@ if (helperWanted) {
         ] as const) {
           const target = new Uint8Array(content.length + 16)
           expect(readParallel(fd, target.subarray(offset), length, position, path)).toBe(length)
-          expect(Buffer.from(target.subarray(offset, offset + length)).equals(content.subarray(position, position + length))).toBe(true)
+          expect(
+            Buffer.from(target.subarray(offset, offset + length)).equals(content.subarray(position, position + length))
+          ).toBe(true)
           expect(target.subarray(0, offset).every((byte) => byte === 0)).toBe(true)
         }
         // Past the end of the file: what there is, then the count stops short.
@@ -246,9 +274,16 @@ if (helperWanted) {
               // The target ends 16 canary bytes after the read: nothing may land there or before `offset`.
               const target = new Uint8Array(offset + length + 16).fill(0xa5)
               const read = readParallel(fd, target.subarray(offset), length, position, path, threads)
-              const exact = Buffer.from(target.subarray(offset, offset + length)).equals(content.subarray(position, position + length))
-              const untouched = target.subarray(0, offset).every((byte) => byte === 0xa5) && target.subarray(offset + length).every((byte) => byte === 0xa5)
-              if (read !== length || !exact || !untouched) failures.push(`length ${length}, ${threads} threads: read ${read}, exact ${exact}, untouched ${untouched}`)
+              const exact = Buffer.from(target.subarray(offset, offset + length)).equals(
+                content.subarray(position, position + length)
+              )
+              const untouched =
+                target.subarray(0, offset).every((byte) => byte === 0xa5) &&
+                target.subarray(offset + length).every((byte) => byte === 0xa5)
+              if (read !== length || !exact || !untouched)
+                failures.push(
+                  `length ${length}, ${threads} threads: read ${read}, exact ${exact}, untouched ${untouched}`
+                )
             }
           }
         }
@@ -263,7 +298,8 @@ if (helperWanted) {
       writeFileSync(path, 'data')
       const fd = openSync(path, 'r')
       try {
-        for (const threads of [0, 5, 1.5, -1]) expect(() => readParallel(fd, new Uint8Array(4), 4, 0, path, threads)).toThrow(RangeError)
+        for (const threads of [0, 5, 1.5, -1])
+          expect(() => readParallel(fd, new Uint8Array(4), 4, 0, path, threads)).toThrow(RangeError)
       } finally {
         closeSync(fd)
       }
@@ -274,7 +310,9 @@ if (helperWanted) {
       writeFileSync(path, 'data')
       const fd = openSync(path, 'r')
       closeSync(fd)
-      expect(() => readParallel(fd, new Uint8Array(4), 4, 0, path)).toThrow(expect.objectContaining({ code: 'EBADF', syscall: 'read', path }))
+      expect(() => readParallel(fd, new Uint8Array(4), 4, 0, path)).toThrow(
+        expect.objectContaining({ code: 'EBADF', syscall: 'read', path })
+      )
       const open = openSync(path, 'r')
       try {
         expect(() => readParallel(open, new Uint8Array(4), 8, 0, path)).toThrow(RangeError)

@@ -32,12 +32,27 @@ function setup(answers: { chosen?: string | null; confirm?: boolean } = {}) {
   const confirm = vi.fn(() => Promise.resolve(answers.confirm ?? false))
   const handlers = createHandlers({
     jobs,
-    appInfo: () => ({ name: 'yield-lab', version: '1', platform: 'p', arch: 'a', cpuModel: 'c', cpuCount: 1, totalMemoryBytes: 1, dataDirectory, versions: {} }),
+    appInfo: () => ({
+      name: 'yield-lab',
+      version: '1',
+      platform: 'p',
+      arch: 'a',
+      cpuModel: 'c',
+      cpuCount: 1,
+      totalMemoryBytes: 1,
+      dataDirectory,
+      versions: {}
+    }),
     choosePath,
     confirm
   })
   const generate = async (directory: string, name = 'sample', overwrite = false) => {
-    const opened = await dispatch(handlers, 'job.open', { kind: 'sampleData', args: { directory, name, bytes: 80, overwrite } }, 'owner')
+    const opened = await dispatch(
+      handlers,
+      'job.open',
+      { kind: 'sampleData', args: { directory, name, bytes: 80, overwrite } },
+      'owner'
+    )
     if (!opened.ok) return opened
     return dispatch(handlers, 'job.next', { id: opened.value.id, maxItems: 1 }, 'owner')
   }
@@ -50,7 +65,13 @@ describe('where sample data may be written', () => {
     const reply = await generate(project, 'package', true)
     expect(reply).toEqual({
       ok: false,
-      error: { code: 'PERMISSION_DENIED', message: expect.stringMatching(/^Yield Lab may not write into .*project: it writes only into its own data folder/), path: project }
+      error: {
+        code: 'PERMISSION_DENIED',
+        message: expect.stringMatching(
+          /^Yield Lab may not write into .*project: it writes only into its own data folder/
+        ),
+        path: project
+      }
     })
     expect(readFileSync(join(project, 'package.json'), 'utf8')).toBe('{"name": "precious"}\n')
     expect(readdirSync(project)).toEqual(['package.json'])
@@ -68,11 +89,17 @@ describe('where sample data may be written', () => {
   test('a folder chosen in the dialog may be written; overwriting a file the app did not make is still refused', async () => {
     const { handlers, generate, project, choosePath } = setup()
     choosePath.mockResolvedValueOnce(project)
-    expect(await dispatch(handlers, 'dialog.choosePath', { kind: 'directory' }, 'owner')).toEqual({ ok: true, value: { path: project } })
+    expect(await dispatch(handlers, 'dialog.choosePath', { kind: 'directory' }, 'owner')).toEqual({
+      ok: true,
+      value: { path: project }
+    })
     expect(await generate(project)).toMatchObject({ ok: true, value: { done: true } })
     expect(readdirSync(project).sort()).toEqual(['package.json', 'sample.bin', 'sample.json'])
     const refused = await generate(project, 'package', true)
-    expect(refused).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED', message: expect.stringContaining('was not made by Yield Lab') } })
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'PERMISSION_DENIED', message: expect.stringContaining('was not made by Yield Lab') }
+    })
     expect(readFileSync(join(project, 'package.json'), 'utf8')).toBe('{"name": "precious"}\n')
     // Another session (a new set of handlers) has no such grant.
     const other = setup()
@@ -91,12 +118,17 @@ describe('where sample data may be written', () => {
       ok: true,
       value: { directory: declined.project, granted: false }
     })
-    expect(declined.confirm).toHaveBeenCalledWith(expect.objectContaining({ message: `Allow Yield Lab to write into ${declined.project}?`, confirmLabel: 'Allow' }))
+    expect(declined.confirm).toHaveBeenCalledWith(
+      expect.objectContaining({ message: `Allow Yield Lab to write into ${declined.project}?`, confirmLabel: 'Allow' })
+    )
     expect(await declined.generate(declined.project)).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } })
 
     const allowed = setup({ confirm: true })
     const typed = join(allowed.project, 'new-folder')
-    expect(await dispatch(allowed.handlers, 'dialog.allowWrite', { directory: typed }, 'owner')).toEqual({ ok: true, value: { directory: typed, granted: true } })
+    expect(await dispatch(allowed.handlers, 'dialog.allowWrite', { directory: typed }, 'owner')).toEqual({
+      ok: true,
+      value: { directory: typed, granted: true }
+    })
     expect(await allowed.generate(typed)).toMatchObject({ ok: true, value: { done: true } })
     // Asked once per folder and session; the data folder is never asked about.
     await dispatch(allowed.handlers, 'dialog.allowWrite', { directory: typed }, 'owner')
@@ -110,14 +142,25 @@ describe('where sample data may be written', () => {
     const { generate, dataDirectory, project } = setup()
     mkdirSync(dataDirectory, { recursive: true })
     symlinkSync(project, join(dataDirectory, 'escape'))
-    expect(await generate(join(dataDirectory, 'escape'))).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED', path: project } })
-    expect(await generate(join(dataDirectory, 'escape', 'sub'))).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } })
+    expect(await generate(join(dataDirectory, 'escape'))).toMatchObject({
+      ok: false,
+      error: { code: 'PERMISSION_DENIED', path: project }
+    })
+    expect(await generate(join(dataDirectory, 'escape', 'sub'))).toMatchObject({
+      ok: false,
+      error: { code: 'PERMISSION_DENIED' }
+    })
     expect(readdirSync(project)).toEqual(['package.json'])
   })
 
   test('reading stays open: a read job anywhere is not refused by the policy', async () => {
     const { handlers, project } = setup()
-    const opened = await dispatch(handlers, 'job.open', { kind: 'read', args: { path: join(project, 'package.json'), mode: 'text' } }, 'owner')
+    const opened = await dispatch(
+      handlers,
+      'job.open',
+      { kind: 'read', args: { path: join(project, 'package.json'), mode: 'text' } },
+      'owner'
+    )
     expect(opened.ok).toBe(true)
   })
 })

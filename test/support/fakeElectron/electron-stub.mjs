@@ -8,10 +8,15 @@ import { join, resolve } from 'node:path'
 
 const [appPath = '.', ...rest] = process.argv.slice(2)
 if (process.env.FAKE_ELECTRON_RECORD) {
-  writeFileSync(process.env.FAKE_ELECTRON_RECORD, JSON.stringify({ cwd: process.cwd(), args: process.argv.slice(2), env: process.env }))
+  writeFileSync(
+    process.env.FAKE_ELECTRON_RECORD,
+    JSON.stringify({ cwd: process.cwd(), args: process.argv.slice(2), env: process.env })
+  )
 }
 if (process.env.FAKE_ELECTRON_RUN_APP !== '1') process.exit(0)
 const main = JSON.parse(readFileSync(join(resolve(appPath), 'package.json'), 'utf8')).main
 const register = new URL('./register.mjs', import.meta.url).pathname
-const result = spawnSync(process.execPath, ['--import', register, resolve(appPath, main), ...rest], { stdio: 'inherit' })
+const result = spawnSync(process.execPath, ['--import', register, resolve(appPath, main), ...rest], {
+  stdio: 'inherit'
+})
 process.exit(result.status ?? 1)

@@ -69,10 +69,24 @@ export class JobHost {
     }
     const cancelFlag = new SharedArrayBuffer(4)
     const worker = this.options.createWorker({ kind, args: parsed.output, cancelFlag })
-    const job: Job = { id: `job-${++this.lastId}`, kind, owner, state: 'created', worker, threadId: worker.threadId, args: parsed.output, cancelFlag: new Int32Array(cancelFlag) }
+    const job: Job = {
+      id: `job-${++this.lastId}`,
+      kind,
+      owner,
+      state: 'created',
+      worker,
+      threadId: worker.threadId,
+      args: parsed.output,
+      cancelFlag: new Int32Array(cancelFlag)
+    }
     worker.on('message', (reply: JobReply) => this.receive(job, reply))
     worker.on('error', (error) => this.die(job, `${kind} job ${job.id} failed in its worker thread: ${error.message}`))
-    worker.on('exit', (exitCode) => this.die(job, `${kind} job ${job.id} stopped: its worker thread exited (exit code ${exitCode}) before the job ended.`))
+    worker.on('exit', (exitCode) =>
+      this.die(
+        job,
+        `${kind} job ${job.id} stopped: its worker thread exited (exit code ${exitCode}) before the job ended.`
+      )
+    )
     this.jobs.set(job.id, job)
     this.forgetOldClosedJobs()
     return this.handle(job)
@@ -185,7 +199,8 @@ export class JobHost {
     if (job.state === 'closed') return
     const error = new LabError('WORKER_DIED', message)
     // A worker killed mid-write cannot tidy up: its half-written temporary files are removed here.
-    if (job.kind === 'sampleData') removeTemporaryFilesOf(resolve((job.args as ParsedSampleDataArgs).directory), writerTag(job.threadId))
+    if (job.kind === 'sampleData')
+      removeTemporaryFilesOf(resolve((job.args as ParsedSampleDataArgs).directory), writerTag(job.threadId))
     if (job.pending !== undefined) job.pending.resolve({ type: 'error', error: error.toInfo() })
     else job.death = error
     this.finish(job)

@@ -50,7 +50,10 @@ const control: JobControl<JobStats<typeof kind>> = {
   }
 }
 
-const factory = jobRegistry[kind] as (args: unknown, control: JobControl<JobStats<typeof kind>>) => Generator<unknown, unknown, unknown>
+const factory = jobRegistry[kind] as (
+  args: unknown,
+  control: JobControl<JobStats<typeof kind>>
+) => Generator<unknown, unknown, unknown>
 /** Made at the first request, inside its error handling: a factory that throws becomes a LabError reply. */
 let made: Generator<unknown, unknown, unknown> | undefined
 const generator = (): Generator<unknown, unknown, unknown> => (made ??= factory(args, control))
@@ -65,7 +68,10 @@ function transferable(item: unknown, transfer: TransferListItem[]): unknown {
   if (!ArrayBuffer.isView(item)) return item
   const view = item as ArrayBufferView & { slice(): ArrayBufferView }
   const ownsBuffer =
-    view.byteOffset === 0 && view.byteLength === view.buffer.byteLength && view.buffer instanceof ArrayBuffer && !isSummableBuffer(view.buffer)
+    view.byteOffset === 0 &&
+    view.byteLength === view.buffer.byteLength &&
+    view.buffer instanceof ArrayBuffer &&
+    !isSummableBuffer(view.buffer)
   const owned = ownsBuffer ? view : view.slice()
   transfer.push(owned.buffer as ArrayBuffer)
   return owned
@@ -108,7 +114,10 @@ function resume(step: () => IteratorResult<unknown, unknown>): void {
   const transfer: TransferListItem[] = []
   const items = result.done === true ? [] : [transferable(result.value, transfer)]
   flushProgress()
-  post({ type: 'batch', items, done: result.done === true, value: result.done === true ? result.value : undefined }, transfer)
+  post(
+    { type: 'batch', items, done: result.done === true, value: result.done === true ? result.value : undefined },
+    transfer
+  )
 }
 
 port.on('message', (request: JobRequest) => {

@@ -39,18 +39,30 @@ const CANCEL_CHECK_ITEMS = 8192
 const RSS_SAMPLE_MS = 10
 
 function isNumericChunk(value: unknown): value is NumericChunk {
-  return value instanceof Float64Array || value instanceof Float32Array || value instanceof Int32Array || value instanceof BigInt64Array
+  return (
+    value instanceof Float64Array ||
+    value instanceof Float32Array ||
+    value instanceof Int32Array ||
+    value instanceof BigInt64Array
+  )
 }
 
 /** MB/s (bytes / 1e6 per second) and items per second over `elapsedMs`; 0 before any time has passed. */
-export function ratesOf(bytes: number, items: number, elapsedMs: number): { mbPerSecond: number; itemsPerSecond: number } {
+export function ratesOf(
+  bytes: number,
+  items: number,
+  elapsedMs: number
+): { mbPerSecond: number; itemsPerSecond: number } {
   const seconds = elapsedMs / 1000
   return { mbPerSecond: seconds > 0 ? bytes / 1e6 / seconds : 0, itemsPerSecond: seconds > 0 ? items / seconds : 0 }
 }
 
 function checkEvery(value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new LabError('INVALID_ARGUMENT', `progressEvery must be a whole number of items of at least 1, got ${String(value)}`)
+    throw new LabError(
+      'INVALID_ARGUMENT',
+      `progressEvery must be a whole number of items of at least 1, got ${String(value)}`
+    )
   }
   return value
 }
@@ -140,7 +152,11 @@ class Meter {
 
   report(count: number, force = false): void {
     const rssBytes = this.sampleRss(force)
-    this.control.report({ completed: count, unit: 'items', stats: { items: count, bytes: this.bytes(), rssBytes, elapsedMs: this.elapsedMs() } })
+    this.control.report({
+      completed: count,
+      unit: 'items',
+      stats: { items: count, bytes: this.bytes(), rssBytes, elapsedMs: this.elapsedMs() }
+    })
   }
 
   result(sum: number, count: number): ProcessResult {
@@ -156,7 +172,10 @@ function cancelled(): LabError {
 }
 
 function invalidItem(value: unknown): LabError {
-  return new LabError('INVALID_ARGUMENT', `An input yielded ${value === null ? 'null' : typeof value}; inputs must yield numbers or typed-array chunks`)
+  return new LabError(
+    'INVALID_ARGUMENT',
+    `An input yielded ${value === null ? 'null' : typeof value}; inputs must yield numbers or typed-array chunks`
+  )
 }
 
 /**
@@ -172,7 +191,11 @@ class Chain {
   current: Iterator<DataItem> | undefined
 
   constructor(private readonly inputs: Iterable<Iterable<DataItem>>) {
-    if (inputs === null || typeof inputs !== 'object' || typeof (inputs as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+    if (
+      inputs === null ||
+      typeof inputs !== 'object' ||
+      typeof (inputs as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function'
+    ) {
       throw new LabError('INVALID_ARGUMENT', 'process() takes an iterable of inputs (e.g. an array of readers)')
     }
     this.outer = inputs[Symbol.iterator]()
@@ -184,7 +207,11 @@ class Chain {
     if (step.done === true) return false
     this.taken++
     const input = step.value
-    if (input === null || typeof input !== 'object' || typeof (input as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+    if (
+      input === null ||
+      typeof input !== 'object' ||
+      typeof (input as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function'
+    ) {
       throw new LabError('INVALID_ARGUMENT', `Input ${this.taken} is not iterable`)
     }
     meter.enter(input)
@@ -304,7 +331,11 @@ export function* summingConsumer(): SummingConsumer {
  * in processData(); on cancel or error the inputs and the consumer are closed. If the consumer
  * finishes early, the remaining inputs are closed and its returned total is the result.
  */
-export function pushInto(consumer: SummingConsumer, inputs: Iterable<Iterable<DataItem>>, options: ProcessOptions = {}): ProcessResult {
+export function pushInto(
+  consumer: SummingConsumer,
+  inputs: Iterable<Iterable<DataItem>>,
+  options: ProcessOptions = {}
+): ProcessResult {
   const control: JobControl<ProcessDataStats> = options.control ?? uncontrolled
   const meter = new Meter(control, checkEvery(options.progressEvery ?? DEFAULT_PROGRESS_EVERY))
   const chain = new Chain(inputs)

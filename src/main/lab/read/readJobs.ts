@@ -105,14 +105,22 @@ class RunMeter {
  * The lecture's read_binary_eager as an input of process(): the read happens when processData()
  * reaches this input (so it is timed with the rest), and the whole array is one chunk.
  */
-function eagerInput(input: Input, maxBytes: number | undefined, meter: RunMeter, control: JobControl<ProcessJobStats>): DataReader<DataItem> {
+function eagerInput(
+  input: Input,
+  maxBytes: number | undefined,
+  meter: RunMeter,
+  control: JobControl<ProcessJobStats>
+): DataReader<DataItem> {
   const readStats: ReadStats = { path: input.path, fileBytes: undefined, bytesRead: 0 }
   const eagerControl: JobControl<EagerReadStats> = {
     isCancelled: () => control.isCancelled(),
     report: (progress) => meter.fromEager(progress)
   }
   function* items(): Generator<DataItem, void, undefined> {
-    const array = readBinaryEager(input.path, input.dtype, { control: eagerControl, ...(maxBytes === undefined ? {} : { maxBytes }) })
+    const array = readBinaryEager(input.path, input.dtype, {
+      control: eagerControl,
+      ...(maxBytes === undefined ? {} : { maxBytes })
+    })
     readStats.fileBytes = array.byteLength
     readStats.bytesRead = array.byteLength
     meter.notePeak(memoryUsage.rss())
@@ -121,10 +129,18 @@ function eagerInput(input: Input, maxBytes: number | undefined, meter: RunMeter,
   return Object.assign(items(), { readStats })
 }
 
-function makeInput(input: Input, args: ParsedProcessArgs, meter: RunMeter, control: JobControl<ProcessJobStats>): DataReader<DataItem> {
+function makeInput(
+  input: Input,
+  args: ParsedProcessArgs,
+  meter: RunMeter,
+  control: JobControl<ProcessJobStats>
+): DataReader<DataItem> {
   if (input.mode === 'eager') return eagerInput(input, args.eagerMaxBytes, meter, control)
   // The chunks never leave this thread, so the one reused buffer (summed with SIMD) is fine here.
-  return openLazyReader(input.mode, input.path, input.chunkSize, input.dtype, { log: control.log?.bind(control), reuseBuffer: true })
+  return openLazyReader(input.mode, input.path, input.chunkSize, input.dtype, {
+    log: control.log?.bind(control),
+    reuseBuffer: true
+  })
 }
 
 /**
@@ -143,7 +159,10 @@ function tracked(readers: DataReader<DataItem>[], meter: RunMeter): Iterable<Dat
 }
 
 /** Yields nothing: computes in its first next() and returns the result. */
-export function* processJob(args: ParsedProcessArgs, control: JobControl<ProcessJobStats>): Generator<never, ProcessJobResult, unknown> {
+export function* processJob(
+  args: ParsedProcessArgs,
+  control: JobControl<ProcessJobStats>
+): Generator<never, ProcessJobResult, unknown> {
   const totalBytes = args.inputs.reduce((sum, input) => sum + sizeOf(input.path), 0)
   const meter = new RunMeter(control, totalBytes)
   const readers = args.inputs.map((input) => makeInput(input, args, meter, control))
@@ -157,17 +176,30 @@ export function* processJob(args: ParsedProcessArgs, control: JobControl<Process
   meter.notePeak(result.peakRssBytes)
   const infos: ProcessInputInfo[] = args.inputs.map((input, index) => {
     const stats = readers[index]!.readStats
-    return { path: input.path, mode: input.mode, chunkSize: input.chunkSize, dtype: input.dtype, fileBytes: stats.fileBytes ?? null, bytesRead: stats.bytesRead }
+    return {
+      path: input.path,
+      mode: input.mode,
+      chunkSize: input.chunkSize,
+      dtype: input.dtype,
+      fileBytes: stats.fileBytes ?? null,
+      bytesRead: stats.bytesRead
+    }
   })
   return { ...result, peakRssBytes: meter.peakRss, startRssBytes: meter.startRss, style: args.style, inputs: infos }
 }
 
-export function* sampleDataJob(args: ParsedSampleDataArgs, control: JobControl<SampleDataStats>): Generator<never, SampleDataResult, unknown> {
+export function* sampleDataJob(
+  args: ParsedSampleDataArgs,
+  control: JobControl<SampleDataStats>
+): Generator<never, SampleDataResult, unknown> {
   return writeSampleData({ ...args, control })
 }
 
 /** One lazy reader as a remote generator: for-of closes the reader when the job is closed early. */
-export function* readJob(args: ParsedReadArgs, control: JobControl<ReadJobStats>): Generator<DataItem, ReadJobSummary, unknown> {
+export function* readJob(
+  args: ParsedReadArgs,
+  control: JobControl<ReadJobStats>
+): Generator<DataItem, ReadJobSummary, unknown> {
   // Owned chunks (no reused buffer): they are transferred.
   const reader = openLazyReader(args.mode, args.path, args.chunkSize, args.dtype, { log: control.log?.bind(control) })
   const summary: ReadJobSummary = { count: 0, yielded: 0, bytes: 0 }

@@ -28,7 +28,16 @@ import { closeSync, readSync } from 'node:fs'
 import { endianness, totalmem } from 'node:os'
 import type { JobControl } from '../progress'
 import { uncontrolled } from '../progress'
-import { chunkSizeProblem, DTYPE_RULE, isDtype, itemBytes, MAX_CHUNK_BYTES, type DataItem, type Dtype, type NumericChunk } from '../../../shared/dataFiles'
+import {
+  chunkSizeProblem,
+  DTYPE_RULE,
+  isDtype,
+  itemBytes,
+  MAX_CHUNK_BYTES,
+  type DataItem,
+  type Dtype,
+  type NumericChunk
+} from '../../../shared/dataFiles'
 import { LabError } from '../../../shared/errors'
 import type { EagerReadStats, LazyReadMode } from '../../../shared/readJobs'
 import { toLabError } from '../errors'
@@ -109,7 +118,13 @@ function readFully(file: OpenedFile, target: Uint8Array, length: number, positio
 }
 
 /** readFully for the eager reader's large pieces: several threads at once where the native helper can. */
-function readFullyInParallel(file: OpenedFile, target: Uint8Array, length: number, position: number, path: string): void {
+function readFullyInParallel(
+  file: OpenedFile,
+  target: Uint8Array,
+  length: number,
+  position: number,
+  path: string
+): void {
   if (!canReadInParallel) return readFully(file, target, length, position, path)
   let done: number
   try {
@@ -218,7 +233,11 @@ export function defaultEagerMaxBytes(): number {
  * WebAssembly memory, where it sums with SIMD; such a buffer is not transferable (postMessage
  * copies it).
  */
-export function readBinaryEager<D extends Dtype = 'float64'>(path: string, dtype: D = 'float64' as D, options: EagerOptions = {}): DtypeArrays[D] {
+export function readBinaryEager<D extends Dtype = 'float64'>(
+  path: string,
+  dtype: D = 'float64' as D,
+  options: EagerOptions = {}
+): DtypeArrays[D] {
   checkDtype(dtype)
   const maxBytes = options.maxBytes ?? defaultEagerMaxBytes()
   if (typeof maxBytes !== 'number' || Number.isNaN(maxBytes) || maxBytes < 0) {
@@ -242,7 +261,11 @@ export function readBinaryEager<D extends Dtype = 'float64'>(path: string, dtype
     try {
       buffer = dtype === 'float64' ? allocateSummableBuffer(size) : new ArrayBuffer(size)
     } catch {
-      throw new LabError('TOO_LARGE', `${path}: cannot allocate ${size} bytes to read it eagerly; read it lazily instead`, path)
+      throw new LabError(
+        'TOO_LARGE',
+        `${path}: cannot allocate ${size} bytes to read it eagerly; read it lazily instead`,
+        path
+      )
     }
     adviseHugePages(buffer)
     const bytes = new Uint8Array(buffer)
@@ -252,7 +275,12 @@ export function readBinaryEager<D extends Dtype = 'float64'>(path: string, dtype
       const length = Math.min(EAGER_READ_PIECE_BYTES, size - position)
       readFullyInParallel(file, bytes.subarray(position), length, position, path)
       position += length
-      control.report({ completed: position, total: size, unit: 'bytes', stats: { bytes: position, rssBytes: process.memoryUsage.rss() } })
+      control.report({
+        completed: position,
+        total: size,
+        unit: 'bytes',
+        stats: { bytes: position, rssBytes: process.memoryUsage.rss() }
+      })
     }
     toNativeOrder(bytes, size, itemBytes[dtype])
     return makeChunk(dtype, buffer, count) as DtypeArrays[D]
@@ -269,7 +297,12 @@ export function readBinaryEager<D extends Dtype = 'float64'>(path: string, dtype
  * one reused buffer and yields them one number at a time. `chunkSize` 1 does one read() per
  * number. int64 items are yielded as numbers (exact up to 2^53).
  */
-export function readBinaryLazy(path: string, chunkSize = 1, dtype: Dtype = 'float64', options: ReaderOptions = {}): DataReader<number> {
+export function readBinaryLazy(
+  path: string,
+  chunkSize = 1,
+  dtype: Dtype = 'float64',
+  options: ReaderOptions = {}
+): DataReader<number> {
   checkDtype(dtype)
   checkChunkSize(chunkSize, dtype)
   const readStats = newStats(path)
@@ -321,7 +354,9 @@ class LazyCursor {
       throw error
     }
     this.file = file
-    this.bytes = new Uint8Array(Math.max(itemBytes[this.dtype], Math.min(this.chunkSize * itemBytes[this.dtype], file.size)))
+    this.bytes = new Uint8Array(
+      Math.max(itemBytes[this.dtype], Math.min(this.chunkSize * itemBytes[this.dtype], file.size))
+    )
     return this.bytes.buffer
   }
 
@@ -425,8 +460,13 @@ function* lazyChunks(
     const itemSize = itemBytes[dtype]
     const chunkBytes = Math.min(chunkSize * itemSize, size)
     // The reused buffer lives in a WebAssembly memory when possible, where sumChunk adds with SIMD.
-    const shared = reuse && chunkBytes > 0 ? (dtype === 'float64' ? allocateSummableBuffer(chunkBytes) : new ArrayBuffer(chunkBytes)) : undefined
-    for (let position = 0; position < size; ) {
+    const shared =
+      reuse && chunkBytes > 0
+        ? dtype === 'float64'
+          ? allocateSummableBuffer(chunkBytes)
+          : new ArrayBuffer(chunkBytes)
+        : undefined
+    for (let position = 0; position < size;) {
       const length = Math.min(chunkBytes, size - position)
       // allocUnsafeSlow: a standalone ArrayBuffer of exactly `length` bytes, not zero-filled (read() fills it).
       const buffer = shared ?? (Buffer.allocUnsafeSlow(length).buffer as ArrayBuffer)
@@ -491,10 +531,16 @@ export function readTextLazy(path: string, options: TextOptions = {}): DataReade
   const chunkBytes = options.chunkBytes ?? DEFAULT_TEXT_CHUNK_BYTES
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES
   if (!Number.isInteger(chunkBytes) || chunkBytes < 1 || chunkBytes > MAX_CHUNK_BYTES) {
-    throw new LabError('INVALID_ARGUMENT', `Text chunk size must be a whole number of bytes from 1 to ${MAX_CHUNK_BYTES} (1 GiB), got ${String(chunkBytes)}`)
+    throw new LabError(
+      'INVALID_ARGUMENT',
+      `Text chunk size must be a whole number of bytes from 1 to ${MAX_CHUNK_BYTES} (1 GiB), got ${String(chunkBytes)}`
+    )
   }
   if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1) {
-    throw new LabError('INVALID_ARGUMENT', `Maximum line length must be a positive whole number of bytes, got ${String(maxLineBytes)}`)
+    throw new LabError(
+      'INVALID_ARGUMENT',
+      `Maximum line length must be a positive whole number of bytes, got ${String(maxLineBytes)}`
+    )
   }
   const readStats = newStats(path)
   return withStats(textItems(path, chunkBytes, maxLineBytes, readStats, options.log), readStats)
@@ -516,7 +562,7 @@ function* textItems(
     let lineNumber = 0
     /** The last line ended with CR: a LF right after it belongs to the same line end. */
     let afterCR = false
-    for (let position = 0; position < size; ) {
+    for (let position = 0; position < size;) {
       const length = Math.min(buffer.length, size - position)
       readFully(file, buffer, length, position, path)
       position += length
@@ -539,7 +585,11 @@ function* textItems(
       }
       carry = start < text.length ? text.slice(start) : ''
       if (carry.length > maxLineBytes) {
-        throw new LabError('MALFORMED_DATA', `${path}: line ${lineNumber + 1} is longer than ${maxLineBytes} bytes; is this really a text file with one number per line?`, path)
+        throw new LabError(
+          'MALFORMED_DATA',
+          `${path}: line ${lineNumber + 1} is longer than ${maxLineBytes} bytes; is this really a text file with one number per line?`,
+          path
+        )
       }
     }
     if (carry.length > 0) {
@@ -565,7 +615,13 @@ function textChunkBytes(chunkSize: number, dtype: Dtype): number {
  * sweep): lazyItem = readBinaryLazy, lazyChunk = readBinaryChunks (`reuseBuffer` applies to it
  * alone), text = readTextLazy reading chunkSize × item-size bytes at a time.
  */
-export function openLazyReader(mode: LazyReadMode, path: string, chunkSize: number, dtype: Dtype, options: ChunkOptions = {}): DataReader<DataItem> {
+export function openLazyReader(
+  mode: LazyReadMode,
+  path: string,
+  chunkSize: number,
+  dtype: Dtype,
+  options: ChunkOptions = {}
+): DataReader<DataItem> {
   switch (mode) {
     case 'lazyItem':
       return readBinaryLazy(path, chunkSize, dtype, { log: options.log })

@@ -4,13 +4,33 @@
  * a small JSON sidecar describing them. Written in chunks (constant memory, any size), with
  * progress and cancel; written atomically, and never overwrites unless asked to explicitly.
  */
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statfsSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statfsSync,
+  statSync,
+  unlinkSync,
+  writeSync
+} from 'node:fs'
 import { endianness } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { LabError } from '../../../shared/errors'
 import { formatBytes } from '../../../shared/format'
 import { displayName, hasEscapedBytes } from '../../../shared/fsNames'
-import { isSampleName, MAX_SAMPLE_NAME_LENGTH, SAMPLE_FORMAT, SAMPLE_TEXT_LINE_BYTES, type SampleDataMeta, type SampleDataResult, type SampleDataStats } from '../../../shared/readJobs'
+import {
+  isSampleName,
+  MAX_SAMPLE_NAME_LENGTH,
+  SAMPLE_FORMAT,
+  SAMPLE_TEXT_LINE_BYTES,
+  type SampleDataMeta,
+  type SampleDataResult,
+  type SampleDataStats
+} from '../../../shared/readJobs'
 import { toLabError } from '../errors'
 import type { JobControl } from '../progress'
 import { uncontrolled } from '../progress'
@@ -49,7 +69,10 @@ const CHUNK_ITEMS = 128 * 1024
 export function checkSampleName(name: unknown): string {
   if (typeof name !== 'string' || name.length === 0) throw new LabError('INVALID_ARGUMENT', 'A file name is required')
   if (name.includes('/') || name.includes('\\') || name.includes('..') || name.includes('\0')) {
-    throw new LabError('INVALID_ARGUMENT', `File name ${JSON.stringify(name)} must be a plain name: no path separators and no '..'`)
+    throw new LabError(
+      'INVALID_ARGUMENT',
+      `File name ${JSON.stringify(name)} must be a plain name: no path separators and no '..'`
+    )
   }
   if (!isSampleName(name)) {
     throw new LabError(
@@ -177,7 +200,8 @@ function isHalfwayBelow(x: number, mantissa: string, exponent: number): boolean 
 }
 
 function checkOptions(options: SampleDataOptions): { bytes: number; seed: number; directory: string; name: string } {
-  if (options === null || typeof options !== 'object') throw new LabError('INVALID_ARGUMENT', 'Sample data options are required')
+  if (options === null || typeof options !== 'object')
+    throw new LabError('INVALID_ARGUMENT', 'Sample data options are required')
   const name = checkSampleName(options.name)
   if (typeof options.directory !== 'string' || options.directory.length === 0 || options.directory.includes('\0')) {
     throw new LabError('INVALID_ARGUMENT', 'A target directory is required')
@@ -192,7 +216,10 @@ function checkOptions(options: SampleDataOptions): { bytes: number; seed: number
   }
   const { bytes } = options
   if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0 || bytes % 8 !== 0) {
-    throw new LabError('INVALID_ARGUMENT', `Size must be a whole number of float64 items: a non-negative multiple of 8 bytes, got ${String(bytes)}`)
+    throw new LabError(
+      'INVALID_ARGUMENT',
+      `Size must be a whole number of float64 items: a non-negative multiple of 8 bytes, got ${String(bytes)}`
+    )
   }
   const seed = options.seed ?? 0
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
@@ -210,8 +237,10 @@ function existingFile(path: string): boolean {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
     throw toLabError(error, path)
   }
-  if (stats.isDirectory()) throw new LabError('IS_A_DIRECTORY', `${path}: is a directory; refusing to overwrite it`, path)
-  if (!stats.isFile()) throw new LabError('NOT_A_REGULAR_FILE', `${path}: is not a regular file; refusing to overwrite it`, path)
+  if (stats.isDirectory())
+    throw new LabError('IS_A_DIRECTORY', `${path}: is a directory; refusing to overwrite it`, path)
+  if (!stats.isFile())
+    throw new LabError('NOT_A_REGULAR_FILE', `${path}: is not a regular file; refusing to overwrite it`, path)
   return true
 }
 
@@ -251,7 +280,8 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
   const count = bytes / 8
 
   try {
-    if (!statSync(directory).isDirectory()) throw new LabError('NOT_A_DIRECTORY', `${directory}: is not a directory`, directory)
+    if (!statSync(directory).isDirectory())
+      throw new LabError('NOT_A_DIRECTORY', `${directory}: is not a directory`, directory)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw toLabError(error, directory)
     try {
@@ -268,7 +298,11 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
   const targets = [binaryPath, ...(textPath ? [textPath] : []), metaPath]
   const existing = targets.filter(existingFile)
   if (existing.length > 0 && options.overwrite !== true) {
-    throw new LabError('ALREADY_EXISTS', `${existing[0]}: already exists; choose another name or confirm overwriting it`, existing[0])
+    throw new LabError(
+      'ALREADY_EXISTS',
+      `${existing[0]}: already exists; choose another name or confirm overwriting it`,
+      existing[0]
+    )
   }
   const replaced = existing.length > 0 ? ourSidecar(directory, name) : null
   for (const target of existing) {
@@ -282,7 +316,10 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
     }
   }
   // Without a new text twin, the replaced set's twin would be left describing other data.
-  const oldTwin = !withText && replaced?.text === `${name}.txt` && existingFile(join(directory, replaced.text)) ? join(directory, replaced.text) : null
+  const oldTwin =
+    !withText && replaced?.text === `${name}.txt` && existingFile(join(directory, replaced.text))
+      ? join(directory, replaced.text)
+      : null
 
   // The old files stay until the new ones are complete, so the new ones need all the space.
   const needed = bytes + (withText ? count * SAMPLE_TEXT_LINE_BYTES : 0)
@@ -415,7 +452,9 @@ function ourSidecar(directory: string, name: string): SampleDataMeta | null {
     const stats = lstatSync(path)
     if (!stats.isFile() || stats.size > MAX_SIDECAR_BYTES) return null
     const meta = JSON.parse(readFileSync(path, 'utf8')) as Partial<SampleDataMeta> | null
-    return meta !== null && typeof meta === 'object' && meta.format === SAMPLE_FORMAT && meta.binary === `${name}.bin` ? (meta as SampleDataMeta) : null
+    return meta !== null && typeof meta === 'object' && meta.format === SAMPLE_FORMAT && meta.binary === `${name}.bin`
+      ? (meta as SampleDataMeta)
+      : null
   } catch {
     return null
   }

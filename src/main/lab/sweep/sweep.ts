@@ -54,7 +54,15 @@ import { toLabError } from '../errors'
 import { openRegularFile } from '../openRegularFile'
 import { processData } from '../read/process'
 import type { JobControl } from '../progress'
-import { defaultEagerMaxBytes, isNumberToken, openLazyReader, readBinaryChunks, readBinaryEager, readTextLazy, type DataReader } from '../read/readers'
+import {
+  defaultEagerMaxBytes,
+  isNumberToken,
+  openLazyReader,
+  readBinaryChunks,
+  readBinaryEager,
+  readTextLazy,
+  type DataReader
+} from '../read/readers'
 
 /** processData() reports (and so records a consistent items/time pair) this often; also its cancel-check step. */
 const REPORT_EVERY = 8192
@@ -75,9 +83,13 @@ export interface SweepTools {
 /** posix_fadvise(DONTNEED) through GNU dd; residency through util-linux fincore. */
 export const systemTools: SweepTools = {
   evict(path) {
-    const run = spawnSync('dd', [`if=${path}`, 'iflag=nocache', 'count=0', 'status=none'], { encoding: 'utf8', timeout: 30_000 })
+    const run = spawnSync('dd', [`if=${path}`, 'iflag=nocache', 'count=0', 'status=none'], {
+      encoding: 'utf8',
+      timeout: 30_000
+    })
     if (run.error !== undefined || run.status !== 0) {
-      const why = run.error !== undefined ? run.error.message : (run.stderr || `dd exited with ${String(run.status)}`).trim()
+      const why =
+        run.error !== undefined ? run.error.message : (run.stderr || `dd exited with ${String(run.status)}`).trim()
       throw new LabError(
         'UNAVAILABLE',
         `Cold cache is unavailable on this platform: dropping ${path} from the page cache needs posix_fadvise(POSIX_FADV_DONTNEED), ` +
@@ -87,7 +99,10 @@ export const systemTools: SweepTools = {
     }
   },
   residentBytes(path) {
-    const run = spawnSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', path], { encoding: 'utf8', timeout: 10_000 })
+    const run = spawnSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', path], {
+      encoding: 'utf8',
+      timeout: 10_000
+    })
     if (run.error !== undefined || run.status !== 0) return null
     const value = Number(run.stdout.trim())
     return Number.isSafeInteger(value) && value >= 0 ? value : null
@@ -123,17 +138,34 @@ function readHead(path: string): { size: number; head: Buffer } {
 function looksLikeText(head: Buffer): boolean {
   if (head.length === 0 || !head.includes(10)) return false
   for (const byte of head) {
-    const ok = (byte >= 48 && byte <= 57) || byte === 10 || byte === 13 || byte === 32 || byte === 9 || byte === 43 || byte === 45 || byte === 46 || byte === 35 || byte === 101 || byte === 69 || (byte >= 97 && byte <= 122)
+    const ok =
+      (byte >= 48 && byte <= 57) ||
+      byte === 10 ||
+      byte === 13 ||
+      byte === 32 ||
+      byte === 9 ||
+      byte === 43 ||
+      byte === 45 ||
+      byte === 46 ||
+      byte === 35 ||
+      byte === 101 ||
+      byte === 69 ||
+      (byte >= 97 && byte <= 122)
     if (!ok) return false
   }
   return true
 }
 
-function checkFiles(args: ParsedSweepArgs, largestChunk: number, notes: string[]): { files: SweepFiles; modes: SweepMode[] } {
+function checkFiles(
+  args: ParsedSweepArgs,
+  largestChunk: number,
+  notes: string[]
+): { files: SweepFiles; modes: SweepMode[] } {
   const dtype = args.dtype
   const size = itemBytes[dtype]
   const { size: bytes, head } = readHead(args.path)
-  if (bytes === 0) throw new LabError('MALFORMED_DATA', `${args.path}: the file is empty; there is nothing to read`, args.path)
+  if (bytes === 0)
+    throw new LabError('MALFORMED_DATA', `${args.path}: the file is empty; there is nothing to read`, args.path)
   if (bytes % size !== 0) {
     throw new LabError(
       'MALFORMED_DATA',
@@ -165,19 +197,32 @@ function checkFiles(args: ParsedSweepArgs, largestChunk: number, notes: string[]
     const candidate = args.textPath ?? join(dirname(args.path), `${basename(args.path, extname(args.path))}.txt`)
     if (args.textPath === undefined && (!existsSync(candidate) || candidate === args.path)) {
       modes = modes.filter((mode) => mode !== 'text')
-      notes.push(`Text lazy was skipped: no text twin ${basename(candidate)} beside the data file (write one with the Read tab's sample data, "with text").`)
+      notes.push(
+        `Text lazy was skipped: no text twin ${basename(candidate)} beside the data file (write one with the Read tab's sample data, "with text").`
+      )
     } else {
       const text = readHead(candidate)
       if (text.size === 0) throw new LabError('MALFORMED_DATA', `${candidate}: the text file is empty`, candidate)
-      const firstLine = text.head.toString('latin1').split(/\r\n|\r|\n/).find((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
+      const firstLine = text.head
+        .toString('latin1')
+        .split(/\r\n|\r|\n/)
+        .find((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
       if (firstLine === undefined || !isNumberToken(firstLine.trim())) {
-        throw new LabError('MALFORMED_DATA', `${candidate}: not a text file with one number per line (as numpy.savetxt writes); its first line is not a number`, candidate)
+        throw new LabError(
+          'MALFORMED_DATA',
+          `${candidate}: not a text file with one number per line (as numpy.savetxt writes); its first line is not a number`,
+          candidate
+        )
       }
       textPath = candidate
       textBytes = text.size
     }
   }
-  if (modes.length === 0) throw new LabError('INVALID_ARGUMENT', 'No mode is left to measure: choose lazy per item or lazy per chunk, or give a text file.')
+  if (modes.length === 0)
+    throw new LabError(
+      'INVALID_ARGUMENT',
+      'No mode is left to measure: choose lazy per item or lazy per chunk, or give a text file.'
+    )
   return { files: { path: args.path, bytes, items, dtype, textPath, textBytes }, modes }
 }
 
@@ -242,7 +287,13 @@ class RunClock implements JobControl<ProcessDataStats> {
 
 type Measured = Omit<SweepMeasurement, 'seq' | 'repeat'>
 
-function measureLazy(mode: SweepMode, chunkItems: number, files: SweepFiles, capMs: number, control: JobControl<SweepStats>): Measured {
+function measureLazy(
+  mode: SweepMode,
+  chunkItems: number,
+  files: SweepFiles,
+  capMs: number,
+  control: JobControl<SweepStats>
+): Measured {
   const fileBytes = mode === 'text' ? files.textBytes! : files.bytes
   const reader = openReader(mode, files, chunkItems)
   const started = performance.now()
@@ -250,9 +301,21 @@ function measureLazy(mode: SweepMode, chunkItems: number, files: SweepFiles, cap
   try {
     const result = processData([reader], { progressEvery: REPORT_EVERY, control: clock })
     if (result.bytes !== fileBytes || (mode !== 'text' && result.count !== files.items)) {
-      throw new LabError('MALFORMED_DATA', `${reader.readStats.path} changed while the sweep read it (read ${result.bytes} of ${fileBytes} bytes)`, reader.readStats.path)
+      throw new LabError(
+        'MALFORMED_DATA',
+        `${reader.readStats.path} changed while the sweep read it (read ${result.bytes} of ${fileBytes} bytes)`,
+        reader.readStats.path
+      )
     }
-    return { mode, chunkItems, fileBytes, bytesRead: result.bytes, itemsRead: result.count, elapsedMs: result.elapsedMs, capped: false }
+    return {
+      mode,
+      chunkItems,
+      fileBytes,
+      bytesRead: result.bytes,
+      itemsRead: result.count,
+      elapsedMs: result.elapsedMs,
+      capped: false
+    }
   } catch (error) {
     if (!clock.capHit || !isLabError(error, 'CANCELLED') || control.isCancelled()) throw error
     const last = clock.last
@@ -270,7 +333,11 @@ function measureLazy(mode: SweepMode, chunkItems: number, files: SweepFiles, cap
       elapsedMs = performance.now() - started
     }
     if (bytesRead <= 0 || !(elapsedMs > 0)) {
-      throw new LabError('INTERNAL', `Nothing was read from ${reader.readStats.path} within the time cap of ${capMs} ms; raise the time cap`, reader.readStats.path)
+      throw new LabError(
+        'INTERNAL',
+        `Nothing was read from ${reader.readStats.path} within the time cap of ${capMs} ms; raise the time cap`,
+        reader.readStats.path
+      )
     }
     bytesRead = Math.min(bytesRead, fileBytes)
     return { mode, chunkItems, fileBytes, bytesRead, itemsRead, elapsedMs, capped: bytesRead < fileBytes }
@@ -279,21 +346,46 @@ function measureLazy(mode: SweepMode, chunkItems: number, files: SweepFiles, cap
 
 function measureEager(files: SweepFiles, eagerMaxBytes: number, control: JobControl<SweepStats>): Measured {
   const started = performance.now()
-  const array = readBinaryEager(files.path, files.dtype, { maxBytes: eagerMaxBytes, control: { isCancelled: () => control.isCancelled(), report: () => {} } })
+  const array = readBinaryEager(files.path, files.dtype, {
+    maxBytes: eagerMaxBytes,
+    control: { isCancelled: () => control.isCancelled(), report: () => {} }
+  })
   const result = processData([[array]], { progressEvery: Number.MAX_SAFE_INTEGER })
   const elapsedMs = performance.now() - started
-  return { mode: 'eager', chunkItems: null, fileBytes: files.bytes, bytesRead: array.byteLength, itemsRead: result.count, elapsedMs, capped: false }
+  return {
+    mode: 'eager',
+    chunkItems: null,
+    fileBytes: files.bytes,
+    bytesRead: array.byteLength,
+    itemsRead: result.count,
+    elapsedMs,
+    capped: false
+  }
 }
 
-function measure(run: PlannedRun, files: SweepFiles, capMs: number, eagerMaxBytes: number, control: JobControl<SweepStats>): Measured {
-  return run.mode === 'eager' ? measureEager(files, eagerMaxBytes, control) : measureLazy(run.mode, run.chunkItems!, files, capMs, control)
+function measure(
+  run: PlannedRun,
+  files: SweepFiles,
+  capMs: number,
+  eagerMaxBytes: number,
+  control: JobControl<SweepStats>
+): Measured {
+  return run.mode === 'eager'
+    ? measureEager(files, eagerMaxBytes, control)
+    : measureLazy(run.mode, run.chunkItems!, files, capMs, control)
 }
 
 /** Reads a file once through (filling the page cache); false if cancelled. */
 function readThrough(path: string, dtype: Dtype | 'text', control: JobControl<SweepStats>): boolean {
-  const reader = dtype === 'text' ? readTextLazy(path, { chunkBytes: 1024 * 1024 }) : readBinaryChunks(path, WARM_CHUNK_ITEMS, dtype, { reuseBuffer: true })
+  const reader =
+    dtype === 'text'
+      ? readTextLazy(path, { chunkBytes: 1024 * 1024 })
+      : readBinaryChunks(path, WARM_CHUNK_ITEMS, dtype, { reuseBuffer: true })
   try {
-    processData([reader], { progressEvery: 1 << 20, control: { isCancelled: () => control.isCancelled(), report: () => {} } })
+    processData([reader], {
+      progressEvery: 1 << 20,
+      control: { isCancelled: () => control.isCancelled(), report: () => {} }
+    })
     return true
   } catch (error) {
     if (isLabError(error, 'CANCELLED') && control.isCancelled()) return false
@@ -312,7 +404,13 @@ function flushToDisk(path: string): void {
   }
 }
 
-function prepareCache(args: ParsedSweepArgs, files: SweepFiles, tools: SweepTools, control: JobControl<SweepStats>, notes: string[]): SweepCacheInfo | undefined {
+function prepareCache(
+  args: ParsedSweepArgs,
+  files: SweepFiles,
+  tools: SweepTools,
+  control: JobControl<SweepStats>,
+  notes: string[]
+): SweepCacheInfo | undefined {
   const paths = [files.path, ...(files.textPath === null ? [] : [files.textPath])]
   if (args.cache === 'cold') {
     // Dirty pages (a file written moments ago) cannot be dropped: write them back first.
@@ -321,22 +419,33 @@ function prepareCache(args: ParsedSweepArgs, files: SweepFiles, tools: SweepTool
     const resident = tools.residentBytes(files.path)
     notes.push(
       'Cold cache: before every run the files were dropped from the page cache with posix_fadvise(POSIX_FADV_DONTNEED) (GNU dd iflag=nocache). ' +
-        'Only this OS\'s cache is dropped: a VM host or the drive itself may still cache the data.'
+        "Only this OS's cache is dropped: a VM host or the drive itself may still cache the data."
     )
     if (resident === null) notes.push('Cold cache: fincore is not available, so the eviction could not be verified.')
-    else if (resident > 0) notes.push(`Cold cache: ${formatBinaryBytes(resident)} of the data file stayed in the page cache after eviction (pages in use elsewhere cannot be dropped).`)
-    return { state: 'cold', method: 'posix_fadvise(POSIX_FADV_DONTNEED) via GNU dd iflag=nocache before every run', residentBytes: resident }
+    else if (resident > 0)
+      notes.push(
+        `Cold cache: ${formatBinaryBytes(resident)} of the data file stayed in the page cache after eviction (pages in use elsewhere cannot be dropped).`
+      )
+    return {
+      state: 'cold',
+      method: 'posix_fadvise(POSIX_FADV_DONTNEED) via GNU dd iflag=nocache before every run',
+      residentBytes: resident
+    }
   }
   control.log?.(`warming the page cache: reading ${paths.join(' and ')} once`)
   if (!readThrough(files.path, files.dtype, control)) return undefined
   if (files.textPath !== null && !readThrough(files.textPath, 'text', control)) return undefined
   const resident = tools.residentBytes(files.path)
   if (resident !== null && resident < files.bytes * 0.98) {
-    notes.push(`Warm cache: only ${formatBinaryBytes(resident)} of ${formatBinaryBytes(files.bytes)} of the data file stayed in the page cache after reading it once, so runs partly read from disk.`)
+    notes.push(
+      `Warm cache: only ${formatBinaryBytes(resident)} of ${formatBinaryBytes(files.bytes)} of the data file stayed in the page cache after reading it once, so runs partly read from disk.`
+    )
   }
   const textResident = files.textPath === null ? null : tools.residentBytes(files.textPath)
   if (textResident !== null && files.textBytes !== null && textResident < files.textBytes * 0.98) {
-    notes.push(`Warm cache: only ${formatBinaryBytes(textResident)} of the ${formatBinaryBytes(files.textBytes)} text file stayed in the page cache; text runs may partly read from disk.`)
+    notes.push(
+      `Warm cache: only ${formatBinaryBytes(textResident)} of the ${formatBinaryBytes(files.textBytes)} text file stayed in the page cache; text runs may partly read from disk.`
+    )
   }
   return {
     state: 'warm',
@@ -346,11 +455,23 @@ function prepareCache(args: ParsedSweepArgs, files: SweepFiles, tools: SweepTool
 }
 
 /** A few short runs of each mode before measuring, so the first measured runs do not pay for JIT compilation. */
-function warmUpCode(modes: readonly SweepMode[], chunkSizes: readonly number[], files: SweepFiles, eagerMaxBytes: number | undefined, control: JobControl<SweepStats>): void {
+function warmUpCode(
+  modes: readonly SweepMode[],
+  chunkSizes: readonly number[],
+  files: SweepFiles,
+  eagerMaxBytes: number | undefined,
+  control: JobControl<SweepStats>
+): void {
   const chunk = chunkSizes[Math.floor(chunkSizes.length / 2)]!
   const runs: (() => unknown)[] = []
-  for (const mode of modes) for (const size of new Set([chunkSizes[0]!, chunk])) runs.push(() => measureLazy(mode, size, files, JIT_WARMUP_MS, control))
-  if (eagerMaxBytes !== undefined) runs.push(() => measureEager(files, eagerMaxBytes, control), () => measureEager(files, eagerMaxBytes, control))
+  for (const mode of modes)
+    for (const size of new Set([chunkSizes[0]!, chunk]))
+      runs.push(() => measureLazy(mode, size, files, JIT_WARMUP_MS, control))
+  if (eagerMaxBytes !== undefined)
+    runs.push(
+      () => measureEager(files, eagerMaxBytes, control),
+      () => measureEager(files, eagerMaxBytes, control)
+    )
   for (const run of runs) {
     if (control.isCancelled()) return
     try {
@@ -366,7 +487,11 @@ function warmUpCode(modes: readonly SweepMode[], chunkSizes: readonly number[], 
  * The sweep. Argument problems (bad file, absurd grid, file smaller than the largest chunk,
  * unavailable cold cache) are LabErrors thrown on the first next(), before anything is measured.
  */
-export function* sweep(args: ParsedSweepArgs, control: JobControl<SweepStats>, tools: SweepTools = systemTools): Generator<SweepEvent, SweepRunDraft, unknown> {
+export function* sweep(
+  args: ParsedSweepArgs,
+  control: JobControl<SweepStats>,
+  tools: SweepTools = systemTools
+): Generator<SweepEvent, SweepRunDraft, unknown> {
   const createdAt = new Date().toISOString()
   const chunkSizes = buildGrid(args.grid)
   const notes: string[] = []
@@ -386,7 +511,10 @@ export function* sweep(args: ParsedSweepArgs, control: JobControl<SweepStats>, t
   const cappedNote =
     `Each run stops after ${args.timeCapMs} ms: a run that hits the cap has read a prefix of the file, and its time per file is extrapolated ` +
     'from the prefix’s rate (hollow points, “capped”).'
-  notes.unshift(cappedNote, `${order.length} runs (${args.repeats} per point) in a random order, shuffled with seed ${seed}, so drift spreads over all points.`)
+  notes.unshift(
+    cappedNote,
+    `${order.length} runs (${args.repeats} per point) in a random order, shuffled with seed ${seed}, so drift spreads over all points.`
+  )
   if (files.textPath !== null) {
     notes.push(
       `Text lazy reads ${basename(files.textPath)} (${formatBinaryBytes(files.textBytes!)}), the same numbers as text; its MB/s counts text bytes, ` +
@@ -406,7 +534,8 @@ export function* sweep(args: ParsedSweepArgs, control: JobControl<SweepStats>, t
     notes
   }
   const measurements: SweepMeasurement[] = []
-  const finish = (status: 'complete' | 'cancelled'): SweepRunDraft => assembleSweepRun(plan, measurements, status, new Date().toISOString())
+  const finish = (status: 'complete' | 'cancelled'): SweepRunDraft =>
+    assembleSweepRun(plan, measurements, status, new Date().toISOString())
   if (cache === undefined) return finish('cancelled')
   warmUpCode(modes, chunkSizes, files, eager ? eagerMaxBytes : undefined, control)
   yield { type: 'plan', plan }
@@ -430,7 +559,12 @@ export function* sweep(args: ParsedSweepArgs, control: JobControl<SweepStats>, t
       completed: seq + 1,
       total: order.length,
       unit: 'items',
-      stats: { runs: seq + 1, planned: order.length, elapsedMs, etaMs: estimateRemainingMs(seq + 1, order.length, elapsedMs) ?? 0 }
+      stats: {
+        runs: seq + 1,
+        planned: order.length,
+        elapsedMs,
+        etaMs: estimateRemainingMs(seq + 1, order.length, elapsedMs) ?? 0
+      }
     })
     yield { type: 'measurement', measurement }
   }
@@ -438,7 +572,12 @@ export function* sweep(args: ParsedSweepArgs, control: JobControl<SweepStats>, t
 }
 
 /** Drives a sweep to its end, handing each event to `onEvent` (tests and the CLI's simple paths). */
-export function runSweep(args: ParsedSweepArgs, control: JobControl<SweepStats>, onEvent: (event: SweepEvent) => void = () => {}, tools?: SweepTools): SweepRunDraft {
+export function runSweep(
+  args: ParsedSweepArgs,
+  control: JobControl<SweepStats>,
+  onEvent: (event: SweepEvent) => void = () => {},
+  tools?: SweepTools
+): SweepRunDraft {
   const generator = sweep(args, control, tools)
   for (;;) {
     const step = generator.next()

@@ -10,7 +10,18 @@
  * writes nothing. Files in the folder that do not validate are listed as problems, never deleted.
  */
 import { randomBytes } from 'node:crypto'
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync
+} from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import * as v from 'valibot'
 import { LabError } from '../../../shared/errors'
@@ -64,16 +75,25 @@ function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
  */
 export function parseSweepJson(text: string): SweepRun | SweepRunDraft {
   if (text.length > MAX_SWEEP_JSON_CHARS) {
-    throw new LabError('TOO_LARGE', `The file is ${text.length} characters long; a sweep is at most ${MAX_SWEEP_JSON_CHARS} characters of JSON.`)
+    throw new LabError(
+      'TOO_LARGE',
+      `The file is ${text.length} characters long; a sweep is at most ${MAX_SWEEP_JSON_CHARS} characters of JSON.`
+    )
   }
   let data: unknown
   try {
     data = JSON.parse(text)
   } catch (error) {
-    throw new LabError('MALFORMED_DATA', `This is not valid JSON (${(error as Error).message}); it may be cut off or corrupt.`)
+    throw new LabError(
+      'MALFORMED_DATA',
+      `This is not valid JSON (${(error as Error).message}); it may be cut off or corrupt.`
+    )
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new LabError('MALFORMED_DATA', 'This JSON is not a Yield Lab sweep: expected an object with "format": "' + SWEEP_FORMAT + '".')
+    throw new LabError(
+      'MALFORMED_DATA',
+      'This JSON is not a Yield Lab sweep: expected an object with "format": "' + SWEEP_FORMAT + '".'
+    )
   }
   const record = migrateSweepRecord(data)
   const format = (record as { format?: unknown }).format
@@ -87,7 +107,11 @@ export function parseSweepJson(text: string): SweepRun | SweepRunDraft {
   }
   const hasId = Object.hasOwn(record, 'id')
   const parsed = hasId ? v.safeParse(sweepRunSchema, record) : v.safeParse(sweepRunDraftSchema, record)
-  if (!parsed.success) throw new LabError('MALFORMED_DATA', `This Yield Lab sweep is damaged or was edited: ${describeIssues(parsed.issues).replace(/^Invalid sweep record: /, '')}`)
+  if (!parsed.success)
+    throw new LabError(
+      'MALFORMED_DATA',
+      `This Yield Lab sweep is damaged or was edited: ${describeIssues(parsed.issues).replace(/^Invalid sweep record: /, '')}`
+    )
   return parsed.output
 }
 
@@ -95,7 +119,8 @@ export class SweepHistory {
   readonly directory: string
 
   constructor(dataDirectory: string) {
-    if (typeof dataDirectory !== 'string' || dataDirectory.length === 0) throw new LabError('UNAVAILABLE', 'The app has no data directory to keep sweeps in.')
+    if (typeof dataDirectory !== 'string' || dataDirectory.length === 0)
+      throw new LabError('UNAVAILABLE', 'The app has no data directory to keep sweeps in.')
     this.directory = join(dataDirectory, SWEEPS_DIRECTORY_NAME)
   }
 
@@ -121,7 +146,9 @@ export class SweepHistory {
     const runs: SweepRun[] = []
     const problems: HistoryProblem[] = []
     const files = names
-      .filter((name) => name.endsWith('.json') && !name.startsWith('.') && (before === undefined || name < `${before}.json`))
+      .filter(
+        (name) => name.endsWith('.json') && !name.startsWith('.') && (before === undefined || name < `${before}.json`)
+      )
       .sort()
       .reverse()
     const page = files.slice(0, limit)
@@ -130,7 +157,8 @@ export class SweepHistory {
       try {
         if (statSync(path).size > MAX_SWEEP_JSON_CHARS * 4) throw new LabError('TOO_LARGE', 'too large to be a sweep')
         const run = parseSweepJson(readFileSync(path, 'utf8'))
-        if (!('id' in run) || `${run.id}.json` !== name) throw new LabError('MALFORMED_DATA', 'its id does not match its file name')
+        if (!('id' in run) || `${run.id}.json` !== name)
+          throw new LabError('MALFORMED_DATA', 'its id does not match its file name')
         runs.push(run)
       } catch (error) {
         problems.push({ file: name, message: toLabError(error, path).message })
@@ -160,7 +188,8 @@ export class SweepHistory {
     try {
       unlinkSync(path)
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new LabError('NOT_FOUND', `There is no sweep ${id} in history (deleted already?)`)
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new LabError('NOT_FOUND', `There is no sweep ${id} in history (deleted already?)`)
       throw toLabError(error, path)
     }
   }

@@ -135,9 +135,15 @@ function topPath(top: WalkTop): string {
     if (top.protocol !== 'file:' || (top.host !== '' && top.host !== 'localhost')) {
       throw new LabError('INVALID_ARGUMENT', `${top.href}: only file: URLs on this machine name a folder to walk`)
     }
-    if (/%2f/i.test(top.pathname)) throw new LabError('INVALID_ARGUMENT', `${top.href}: a file: URL path must not contain an encoded '/'`)
+    if (/%2f/i.test(top.pathname))
+      throw new LabError('INVALID_ARGUMENT', `${top.href}: a file: URL path must not contain an encoded '/'`)
     // A parsed URL's path is ASCII with percent-escapes for bytes (any bytes, as in a name that is not UTF-8).
-    return fsdecode(Buffer.from(top.pathname.replace(/%([0-9a-f]{2})/gi, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1'))
+    return fsdecode(
+      Buffer.from(
+        top.pathname.replace(/%([0-9a-f]{2})/gi, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+        'latin1'
+      )
+    )
   }
   return top
 }
@@ -176,7 +182,16 @@ interface View<L> {
    * Records one entry (`type` is a DIRENT_TYPE code; `size`, with `sizes`, is a regular file's
    * size or minus the errno of its failed lstat); returns the bytes it accounts for.
    */
-  add(list: L, dirpath: string, name: string, type: number, size: number, isDir: boolean, isLink: boolean, state: WalkState): number
+  add(
+    list: L,
+    dirpath: string,
+    name: string,
+    type: number,
+    size: number,
+    isDir: boolean,
+    isLink: boolean,
+    state: WalkState
+  ): number
   /** Top-down, after the yield: the subdirectory names to walk, in order (after any pruning). */
   subdirs(list: L): readonly string[]
 }
@@ -371,7 +386,8 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
 
 function checkTopArgument(top: unknown): asserts top is string {
   if (typeof top !== 'string') throw new LabError('INVALID_ARGUMENT', 'The folder to walk must be given as a path.')
-  if (top.includes('\0')) throw new LabError('INVALID_ARGUMENT', `${JSON.stringify(top)}: a path cannot contain a NUL character`, top)
+  if (top.includes('\0'))
+    throw new LabError('INVALID_ARGUMENT', `${JSON.stringify(top)}: a path cannot contain a NUL character`, top)
 }
 
 const isWindows = process.platform === 'win32'
@@ -380,7 +396,8 @@ const isWindows = process.platform === 'win32'
 function joinPath(dir: string, name: string): string {
   if (dir === '') return name
   const last = dir.charCodeAt(dir.length - 1)
-  if (last === 47 /* / */ || (isWindows && (last === 92 /* \ */ || (last === 58 /* : */ && dir.length === 2)))) return dir + name
+  if (last === 47 /* / */ || (isWindows && (last === 92 /* \ */ || (last === 58 /* : */ && dir.length === 2))))
+    return dir + name
   return dir + sep + name
 }
 
@@ -409,7 +426,10 @@ function listEntries(path: string, names: string[], sizes: number[] | undefined)
 
 /** Every entry of a directory, in read order (the OS's), with names as strings or raw bytes. */
 function readEntries(path: string | Buffer, encoding: 'utf8' | 'buffer'): (Dirent | Dirent<Buffer>)[] {
-  const dir = opendirSync(path, encoding === 'utf8' ? DIR_OPTIONS : { ...DIR_OPTIONS, encoding: 'buffer' as BufferEncoding })
+  const dir = opendirSync(
+    path,
+    encoding === 'utf8' ? DIR_OPTIONS : { ...DIR_OPTIONS, encoding: 'buffer' as BufferEncoding }
+  )
   const entries: (Dirent | Dirent<Buffer>)[] = []
   try {
     for (let dirent = dir.readSync(); dirent !== null; dirent = dir.readSync()) entries.push(dirent)

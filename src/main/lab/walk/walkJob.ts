@@ -12,7 +12,17 @@
  */
 import { sep } from 'node:path'
 import type { LabError } from '../../../shared/errors'
-import { emptyWalkSummary, splitWalkPath, type ParsedWalkArgs, type WalkDirItem, type WalkErrorItem, type WalkFilterStage, type WalkItem, type WalkStats, type WalkSummary } from '../../../shared/walkJob'
+import {
+  emptyWalkSummary,
+  splitWalkPath,
+  type ParsedWalkArgs,
+  type WalkDirItem,
+  type WalkErrorItem,
+  type WalkFilterStage,
+  type WalkItem,
+  type WalkStats,
+  type WalkSummary
+} from '../../../shared/walkJob'
 import { compileFnmatch } from './fnmatch'
 import type { JobControl } from '../progress'
 import { checkWalkRoot, walkEntries, type WalkEntry } from './walk'
@@ -35,7 +45,9 @@ function nameTest(stage: WalkFilterStage): (name: string) => boolean {
 }
 
 /** Chains the stages: `files = filter(pred, files)` / `files = filterfalse(pred, files)`, in order. */
-export function compilePipeline(stages: readonly WalkFilterStage[]): (files: Iterable<WalkEntry>) => Iterable<WalkEntry> {
+export function compilePipeline(
+  stages: readonly WalkFilterStage[]
+): (files: Iterable<WalkEntry>) => Iterable<WalkEntry> {
   const compiled = stages.map((stage) => ({ fn: stage.fn === 'filter' ? filter : filterfalse, test: nameTest(stage) }))
   return (files) => {
     let stream = files
@@ -46,7 +58,10 @@ export function compilePipeline(stages: readonly WalkFilterStage[]): (files: Ite
 
 const fileLetter = { file: 'f', symlink: 'l', other: 'o', dir: 'd' } as const
 
-export function* walkJob(args: ParsedWalkArgs, control: JobControl<WalkStats>): Generator<WalkItem, WalkSummary, unknown> {
+export function* walkJob(
+  args: ParsedWalkArgs,
+  control: JobControl<WalkStats>
+): Generator<WalkItem, WalkSummary, unknown> {
   const { top, topdown, followlinks, files: stages } = args
   checkWalkRoot(top)
   const pipeline = stages.length === 0 ? undefined : compilePipeline(stages)

@@ -9,7 +9,16 @@
  * log-2 scale, ticks labelled in items and bytes; the lecture's 10–100 kB advice is a shaded band
  * (drawn by sweetSpotPlugin). Overlaid past runs are dashed, with their own point shapes.
  */
-import { Chart as ChartJS, type Chart, type ChartDataset, type ChartOptions, type ChartType, type LegendItem, type Plugin, type TooltipItem } from 'chart.js'
+import {
+  Chart as ChartJS,
+  type Chart,
+  type ChartDataset,
+  type ChartOptions,
+  type ChartType,
+  type LegendItem,
+  type Plugin,
+  type TooltipItem
+} from 'chart.js'
 import { itemBytes, type Dtype } from '@shared/dataFiles'
 import { formatBinary, formatBinaryBytes, formatItems, formatSignificant } from '@shared/format'
 import { modeLabels, type MeasuredMode, type SweepRunDraft } from '@shared/sweep'
@@ -158,7 +167,9 @@ export function tooltipLines(datum: SweepDatum, view: SweepChartView): string[] 
   const time = `${formatSignificant(p.timePerFileMs.median / 1000, 6)} s per file of ${formatBinaryBytes(p.fileBytes)} (min ${formatSignificant(p.timePerFileMs.min / 1000, 6)}, max ${formatSignificant(p.timePerFileMs.max / 1000, 6)})`
   const lines = view === 'throughput' ? [`${mode}${who}: ${mbps}`, time] : [`${mode}${who}: ${time}`, mbps]
   if (p.cappedRuns > 0) {
-    lines.push(`${p.cappedRuns} of ${p.runs} runs hit the time cap: extrapolated from a ${formatBinaryBytes(p.bytesRead)} prefix (median)`)
+    lines.push(
+      `${p.cappedRuns} of ${p.runs} runs hit the time cap: extrapolated from a ${formatBinaryBytes(p.bytesRead)} prefix (median)`
+    )
   }
   return lines
 }
@@ -309,7 +320,13 @@ export function buildSweepChart(input: SweepChartInput): SweepChart {
     )
   }
   if (datasets.some((d) => d.role === 'bandHigh')) {
-    datasets.push(noteDataset('note/band', 'shaded: min–max of the repeats', { pointStyle: 'rect', borderColor: withAlpha(theme.muted, 0.5), backgroundColor: withAlpha(theme.muted, 0.25) }))
+    datasets.push(
+      noteDataset('note/band', 'shaded: min–max of the repeats', {
+        pointStyle: 'rect',
+        borderColor: withAlpha(theme.muted, 0.5),
+        backgroundColor: withAlpha(theme.muted, 0.25)
+      })
+    )
   }
   const xMin = built.xs.length > 0 ? Math.min(...built.xs) : 1
   const xMax = built.xs.length > 0 ? Math.max(...built.xs) : 1024 * 1024
@@ -323,8 +340,14 @@ export function buildSweepChart(input: SweepChartInput): SweepChart {
     labelAt: view === 'throughput' ? ('bottom' as const) : ('top' as const)
   }
   const textBytes = primary?.run.config.modes.includes('text') ? primary.run.file.textBytes : null
-  const sizes = primary === undefined ? '' : textBytes === null ? ` (${formatBinaryBytes(primary.run.file.bytes)} file)` : ` (binary ${formatBinaryBytes(primary.run.file.bytes)}, text ${formatBinaryBytes(textBytes)})`
-  const yTitle = view === 'throughput' ? 'throughput, MB/s (10⁶ bytes per second)' : `time to read the whole file, s${sizes}`
+  const sizes =
+    primary === undefined
+      ? ''
+      : textBytes === null
+        ? ` (${formatBinaryBytes(primary.run.file.bytes)} file)`
+        : ` (binary ${formatBinaryBytes(primary.run.file.bytes)}, text ${formatBinaryBytes(textBytes)})`
+  const yTitle =
+    view === 'throughput' ? 'throughput, MB/s (10⁶ bytes per second)' : `time to read the whole file, s${sizes}`
   const options: ChartOptions<'line'> = {
     responsive: true,
     maintainAspectRatio: false,
@@ -376,12 +399,16 @@ export function buildSweepChart(input: SweepChartInput): SweepChart {
           generateLabels: (chart) =>
             ChartJS.defaults.plugins.legend.labels.generateLabels(chart).map((item) => {
               const dataset = chart.data.datasets[item.datasetIndex ?? -1] as SweepDataset | undefined
-              if (dataset?.role === 'median' && typeof dataset.borderColor === 'string') item.fillStyle = dataset.borderColor
+              if (dataset?.role === 'median' && typeof dataset.borderColor === 'string')
+                item.fillStyle = dataset.borderColor
               return item
             }),
           filter: (item: LegendItem, data) => {
             const dataset = data.datasets[item.datasetIndex ?? -1] as SweepDataset | undefined
-            return dataset !== undefined && (dataset.role === 'median' || dataset.role === 'eager' || dataset.role === 'note')
+            return (
+              dataset !== undefined &&
+              (dataset.role === 'median' || dataset.role === 'eager' || dataset.role === 'note')
+            )
           }
         },
         onClick: (_event, item, legend) => {
@@ -453,7 +480,8 @@ export function chartSummary(chart: SweepChart, view: SweepChartView): string {
   if (medians.length === 0) return 'No measurements yet.'
   const parts = medians.map((d) => {
     const best = d.data.reduce((a, b) => (view === 'throughput' ? (b.y > a.y ? b : a) : b.y < a.y ? b : a))
-    const value = view === 'throughput' ? `${formatSignificant(best.y, 4)} MB/s` : `${formatSignificant(best.y, 4)} s per file`
+    const value =
+      view === 'throughput' ? `${formatSignificant(best.y, 4)} MB/s` : `${formatSignificant(best.y, 4)} s per file`
     return `${d.label}: best ${value} at ${formatBinary(best.point.chunkItems ?? 0)} items`
   })
   return parts.join('; ') + '.'

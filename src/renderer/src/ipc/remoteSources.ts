@@ -44,7 +44,12 @@ export function planRemoteSource(form: RemoteSourceForm): RemoteSourcePlan {
         label: 'range in main'
       }
     case 'walk':
-      return { kind: 'walk', args: { top: form.path }, python: `os.walk(${pyStr(form.path)})`, label: 'os.walk in main' }
+      return {
+        kind: 'walk',
+        args: { top: form.path },
+        python: `os.walk(${pyStr(form.path)})`,
+        label: 'os.walk in main'
+      }
     case 'readItems':
       return {
         kind: 'read',
@@ -96,7 +101,9 @@ export function remoteItemRepr(item: unknown): string {
   if (typeof item === 'number') return Number.isInteger(item) && Math.abs(item) < 2 ** 53 ? String(item) : pyFloat(item)
   if (ArrayBuffer.isView(item)) {
     const chunk = item as NumericChunk
-    const head = Array.from(chunk.subarray(0, 4) as ArrayLike<number | bigint>, (x) => (typeof x === 'bigint' ? String(x) : pyFloat(x)))
+    const head = Array.from(chunk.subarray(0, 4) as ArrayLike<number | bigint>, (x) =>
+      typeof x === 'bigint' ? String(x) : pyFloat(x)
+    )
     const more = chunk.length > 4 ? ', …' : ''
     return `array([${head.join(', ')}${more}], dtype=${dtypeOf[chunk.constructor.name] ?? 'float64'})  # ${formatCount(chunk.length)} items`
   }

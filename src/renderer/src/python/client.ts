@@ -3,7 +3,15 @@
  * runaway code, in place when the page is cross-origin isolated (interrupt buffer) or else by
  * restarting the worker. The transport is injected; the app's is a Web Worker (workerTransport.ts).
  */
-import type { FromPythonWorker, LoadPhase, LoadPhases, OutputStream, PythonMethod, PythonRequests, ToPythonWorker } from './protocol'
+import type {
+  FromPythonWorker,
+  LoadPhase,
+  LoadPhases,
+  OutputStream,
+  PythonMethod,
+  PythonRequests,
+  ToPythonWorker
+} from './protocol'
 
 export interface PythonTransport {
   post(message: ToPythonWorker): void
@@ -219,12 +227,16 @@ export class PythonClient {
     return startup
   }
 
-  private async request<M extends PythonMethod>(method: M, input: PythonRequests[M]['input']): Promise<PythonRequests[M]['output']> {
+  private async request<M extends PythonMethod>(
+    method: M,
+    input: PythonRequests[M]['input']
+  ): Promise<PythonRequests[M]['output']> {
     const generation = this.generation
     await this.start()
     const transport = this.transport
     // Restarted while waiting for the start: the input that needed stopping must not run again.
-    if (transport === undefined || generation !== this.generation) throw new PythonRestartedError('Python was restarted.')
+    if (transport === undefined || generation !== this.generation)
+      throw new PythonRestartedError('Python was restarted.')
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject })

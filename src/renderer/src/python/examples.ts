@@ -142,7 +142,9 @@ export const examples: ConsoleExample[] = [
     id: 'eager',
     title: 'Eager: a list comprehension',
     summary: 'The list is built first: Start, Continue, End print before Enter loop.',
-    inputs: [`${GEN}\n# list comprehension (eager)\nlc = [x for x in gen()]\n\n# iterate over list\nprint('Enter loop')\nfor i in lc:\n    print(i)\n`]
+    inputs: [
+      `${GEN}\n# list comprehension (eager)\nlc = [x for x in gen()]\n\n# iterate over list\nprint('Enter loop')\nfor i in lc:\n    print(i)\n`
+    ]
   },
   {
     id: 'lazy',

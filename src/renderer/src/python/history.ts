@@ -10,7 +10,9 @@ export const HISTORY_STORAGE_KEY = 'yield-lab.python.history'
 export function loadHistory(): string[] {
   try {
     const parsed: unknown = JSON.parse(loadSetting(HISTORY_STORAGE_KEY) ?? '[]')
-    return Array.isArray(parsed) ? parsed.filter((entry): entry is string => typeof entry === 'string').slice(-HISTORY_LIMIT) : []
+    return Array.isArray(parsed)
+      ? parsed.filter((entry): entry is string => typeof entry === 'string').slice(-HISTORY_LIMIT)
+      : []
   } catch {
     return [] // a damaged entry is not worth an error: start a fresh history
   }

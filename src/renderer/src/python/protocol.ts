@@ -28,7 +28,8 @@ export interface LiveObject {
   delegatingTo: string | null
 }
 
-export type InspectableKind = 'function' | 'lambda' | 'generator function' | 'coroutine function' | 'generator' | 'coroutine'
+export type InspectableKind =
+  'function' | 'lambda' | 'generator function' | 'coroutine function' | 'generator' | 'coroutine'
 
 export interface Inspectable {
   name: string

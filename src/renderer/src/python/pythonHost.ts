@@ -5,7 +5,14 @@
  */
 import type { PyodideAPI } from 'pyodide'
 import { formatCount } from '@shared/format'
-import type { FromPythonWorker, LoadPhase, OutputStream, PythonMethod, PythonRequests, ToPythonWorker } from './protocol'
+import type {
+  FromPythonWorker,
+  LoadPhase,
+  OutputStream,
+  PythonMethod,
+  PythonRequests,
+  ToPythonWorker
+} from './protocol'
 
 /** A single run printing more than this many characters has the rest dropped, with a notice. */
 export const OUTPUT_LIMIT_CHARS = 200_000
@@ -162,7 +169,11 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
     return module
   }
 
-  function answer<M extends PythonMethod>(module: ConsoleModule, method: M, input: PythonRequests[M]['input']): unknown {
+  function answer<M extends PythonMethod>(
+    module: ConsoleModule,
+    method: M,
+    input: PythonRequests[M]['input']
+  ): unknown {
     switch (method) {
       case 'run': {
         const { source, watch } = input as PythonRequests['run']['input']
@@ -187,7 +198,9 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
     if (message.type === 'init') {
       if (ready === undefined) {
         ready = load(message.indexURL, message.interruptBuffer)
-        ready.catch((error: unknown) => post({ type: 'failed', message: error instanceof Error ? error.message : String(error) }))
+        ready.catch((error: unknown) =>
+          post({ type: 'failed', message: error instanceof Error ? error.message : String(error) })
+        )
       }
       return
     }

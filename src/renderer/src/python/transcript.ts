@@ -44,7 +44,12 @@ const EARLIER_REMOVED = '[earlier transcript removed to keep the console respons
  * Appends to the transcript, merging output into the previous entry of the same kind, then drops
  * the oldest entries while the transcript is over its cap.
  */
-export function appendEntry(entries: TranscriptEntry[], kind: EntryKind, text: string, limit = TRANSCRIPT_LIMIT_CHARS): void {
+export function appendEntry(
+  entries: TranscriptEntry[],
+  kind: EntryKind,
+  text: string,
+  limit = TRANSCRIPT_LIMIT_CHARS
+): void {
   const last = entries.at(-1)
   if (kind !== 'input' && last !== undefined && last.kind === kind) last.text += text
   else entries.push({ id: nextEntryId++, kind, text })
@@ -54,5 +59,6 @@ export function appendEntry(entries: TranscriptEntry[], kind: EntryKind, text: s
     size -= entries.shift()!.text.length
     dropped++
   }
-  if (dropped > 0 && entries[0]?.text !== EARLIER_REMOVED) entries.unshift({ id: nextEntryId++, kind: 'notice', text: EARLIER_REMOVED })
+  if (dropped > 0 && entries[0]?.text !== EARLIER_REMOVED)
+    entries.unshift({ id: nextEntryId++, kind: 'notice', text: EARLIER_REMOVED })
 }

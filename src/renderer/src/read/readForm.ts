@@ -134,7 +134,10 @@ export function checkSeed(raw: unknown): Checked<number> {
 
 export function checkSampleName(name: string): Checked<string> {
   if (!isSampleName(name)) {
-    return { ok: false, message: "File name: letters, digits, '.', '_' and '-' only (no folders, not starting with '.')." }
+    return {
+      ok: false,
+      message: "File name: letters, digits, '.', '_' and '-' only (no folders, not starting with '.')."
+    }
   }
   return { ok: true, value: name }
 }

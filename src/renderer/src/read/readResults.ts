@@ -41,9 +41,7 @@ export function datasetKey(path: string, mode: ReadMode, dtype: Dtype): string {
 }
 
 export type Agreement =
-  | { status: 'alone' }
-  | { status: 'agrees'; against: string }
-  | { status: 'differs'; against: string; detail: string }
+  { status: 'alone' } | { status: 'agrees'; against: string } | { status: 'differs'; against: string; detail: string }
 
 export interface RowView {
   row: ResultRow
@@ -83,7 +81,11 @@ export function viewRows(rows: readonly ResultRow[], known: ReadonlyMap<string, 
       agreement = { status: 'differs', against: reference.name, detail: `count ${row.count} ≠ ${reference.count}` }
     } else if (!sumsAgree(row.sum, reference.sum)) {
       const relative = Math.abs(row.sum - reference.sum) / Math.max(Math.abs(row.sum), Math.abs(reference.sum))
-      agreement = { status: 'differs', against: reference.name, detail: `sum ${formatSum(row.sum)} ≠ ${formatSum(reference.sum)} (relative difference ${relative.toExponential(1)})` }
+      agreement = {
+        status: 'differs',
+        against: reference.name,
+        detail: `sum ${formatSum(row.sum)} ≠ ${formatSum(reference.sum)} (relative difference ${relative.toExponential(1)})`
+      }
     } else agreement = { status: 'agrees', against: reference.name }
     const fastest = Math.min(...group.map((other) => other.elapsedMs))
     return {

@@ -7,8 +7,21 @@ import { computed, ref, shallowRef } from 'vue'
 import { PythonClient, PythonRestartedError, type PythonEvent, type ReadyInfo } from '@renderer/python/client'
 import type { ConsoleExample } from '@renderer/python/examples'
 import { loadHistory, remember, saveHistory } from '@renderer/python/history'
-import type { Inspectable, Internals, LiveObject, LoadPhase, ResumeSnapshot, RunOutcome } from '@renderer/python/protocol'
-import { appendEntry, normalizeInput, promptedInput, transcriptText, type TranscriptEntry } from '@renderer/python/transcript'
+import type {
+  Inspectable,
+  Internals,
+  LiveObject,
+  LoadPhase,
+  ResumeSnapshot,
+  RunOutcome
+} from '@renderer/python/protocol'
+import {
+  appendEntry,
+  normalizeInput,
+  promptedInput,
+  transcriptText,
+  type TranscriptEntry
+} from '@renderer/python/transcript'
 import { createAppPythonClient } from '@renderer/python/workerTransport'
 
 export type PythonStatus = 'idle' | 'loading' | 'ready' | 'failed'
@@ -69,7 +82,12 @@ export const usePythonStore = defineStore('python', () => {
       case 'ready':
         status.value = 'ready'
         failure.value = undefined
-        readyInfo.value = { pythonVersion: event.pythonVersion, loadMs: event.loadMs, interruptible: event.interruptible, phases: event.phases }
+        readyInfo.value = {
+          pythonVersion: event.pythonVersion,
+          loadMs: event.loadMs,
+          interruptible: event.interruptible,
+          phases: event.phases
+        }
         break
       case 'failed':
         status.value = 'failed'
@@ -151,7 +169,8 @@ export const usePythonStore = defineStore('python', () => {
       return outcome
     } catch (error) {
       // A restart has already said why; anything else is a failure of the console itself.
-      if (!(error instanceof PythonRestartedError)) note(`The console could not run this: ${error instanceof Error ? error.message : String(error)}`)
+      if (!(error instanceof PythonRestartedError))
+        note(`The console could not run this: ${error instanceof Error ? error.message : String(error)}`)
       return undefined
     } finally {
       current.value = undefined
@@ -228,7 +247,8 @@ export const usePythonStore = defineStore('python', () => {
       const report = await client.value.internals(name)
       if (selected.value === name) internals.value = report
     } catch (error) {
-      if (!(error instanceof PythonRestartedError)) internals.value = { name, error: error instanceof Error ? error.message : String(error) }
+      if (!(error instanceof PythonRestartedError))
+        internals.value = { name, error: error instanceof Error ? error.message : String(error) }
     }
   }
 

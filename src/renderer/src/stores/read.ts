@@ -14,7 +14,16 @@ import { isLabError, LabError, type LabErrorInfo } from '@shared/errors'
 import { formatBytes } from '@shared/format'
 import type { JobProgress } from '@shared/jobs'
 import { baseName } from '@shared/paths'
-import { DEFAULT_CHUNK_ITEMS, DEFAULT_PROGRESS_EVERY, type ProcessArgs, type ProcessJobStats, type ReadMode, type SampleDataArgs, type SampleDataResult, type SampleDataStats } from '@shared/readJobs'
+import {
+  DEFAULT_CHUNK_ITEMS,
+  DEFAULT_PROGRESS_EVERY,
+  type ProcessArgs,
+  type ProcessJobStats,
+  type ReadMode,
+  type SampleDataArgs,
+  type SampleDataResult,
+  type SampleDataStats
+} from '@shared/readJobs'
 import { call, describeError, errorInfo, onLabEvent } from '@renderer/ipc/client'
 import { loadSetting, saveSetting } from '@renderer/settings/settings'
 import {
@@ -92,7 +101,9 @@ export const useReadStore = defineStore('read', () => {
     else if (checkMemoryLimitMiB(value).ok) saveSetting(MEMORY_LIMIT_SETTING, String(value))
   })
 
-  const defaultLimitBytes = computed(() => (info.value === undefined ? undefined : defaultMemoryLimit(info.value.totalMemoryBytes)))
+  const defaultLimitBytes = computed(() =>
+    info.value === undefined ? undefined : defaultMemoryLimit(info.value.totalMemoryBytes)
+  )
   const memoryLimit = computed<Checked<number> | undefined>(() => {
     if (memoryLimitMiB.value === null || memoryLimitMiB.value === '') {
       return defaultLimitBytes.value === undefined ? undefined : { ok: true, value: defaultLimitBytes.value }
@@ -159,7 +170,10 @@ export const useReadStore = defineStore('read', () => {
   })
   const sampleSeed = computed(() => checkSeed(sample.seed))
   const defaultName = computed(() =>
-    defaultSampleName(sampleBytes.value.ok ? sampleBytes.value.value : 0, sampleSeed.value.ok ? sampleSeed.value.value : 0)
+    defaultSampleName(
+      sampleBytes.value.ok ? sampleBytes.value.value : 0,
+      sampleSeed.value.ok ? sampleSeed.value.value : 0
+    )
   )
   const sampleName = computed(() => (sample.name.trim() === '' ? defaultName.value : sample.name.trim()))
   const sampleProblem = computed<string | undefined>(() => {
@@ -176,7 +190,8 @@ export const useReadStore = defineStore('read', () => {
     if (update.kind === 'process' && runJob.value?.id === id && runPhase.value !== 'idle') {
       progress.value = update
       rssSamples.value.push(update.stats.rssBytes)
-      if (rssSamples.value.length > RSS_SAMPLES_KEPT) rssSamples.value.splice(0, rssSamples.value.length - RSS_SAMPLES_KEPT)
+      if (rssSamples.value.length > RSS_SAMPLES_KEPT)
+        rssSamples.value.splice(0, rssSamples.value.length - RSS_SAMPLES_KEPT)
     } else if (update.kind === 'sampleData' && genJob.value?.id === id && genPhase.value !== 'idle') {
       genProgress.value = update
     }
@@ -226,7 +241,11 @@ export const useReadStore = defineStore('read', () => {
     const mode = form.mode
     const dtype = form.dtype
     if (path === '') {
-      runFailure.value = { code: 'INVALID_ARGUMENT', message: 'Choose a file to read first (Browse…, or generate sample data).', mode }
+      runFailure.value = {
+        code: 'INVALID_ARGUMENT',
+        message: 'Choose a file to read first (Browse…, or generate sample data).',
+        mode
+      }
       return
     }
     if (formProblem.value !== undefined) {
@@ -261,12 +280,27 @@ export const useReadStore = defineStore('read', () => {
       const result = batch.value
       if (result === undefined) throw new LabError('INTERNAL', 'The run ended without a result.')
       const { inputs: _inputs, ...measured } = result
-      results.value.push({ run: ++runCounter, path, mode, dtype, chunkItems: mode === 'eager' ? null : chunkSize, ...measured })
+      results.value.push({
+        run: ++runCounter,
+        path,
+        mode,
+        dtype,
+        chunkItems: mode === 'eager' ? null : chunkSize,
+        ...measured
+      })
       progress.value = {
         completed: result.bytes,
         total: result.bytes,
         unit: 'bytes',
-        stats: { items: result.count, bytes: result.bytes, mbPerSecond: result.mbPerSecond, itemsPerSecond: result.itemsPerSecond, rssBytes: rssSamples.value.at(-1) ?? result.peakRssBytes, peakRssBytes: result.peakRssBytes, elapsedMs: result.elapsedMs }
+        stats: {
+          items: result.count,
+          bytes: result.bytes,
+          mbPerSecond: result.mbPerSecond,
+          itemsPerSecond: result.itemsPerSecond,
+          rssBytes: rssSamples.value.at(-1) ?? result.peakRssBytes,
+          peakRssBytes: result.peakRssBytes,
+          elapsedMs: result.elapsedMs
+        }
       }
       lastOutcome.value = 'done'
     } catch (error) {
@@ -327,7 +361,10 @@ export const useReadStore = defineStore('read', () => {
     try {
       const { granted } = await call('dialog.allowWrite', { directory: args.directory })
       if (!granted) {
-        genError.value = { code: 'PERMISSION_DENIED', message: `Nothing was written: writing into ${args.directory} was not allowed. Choose a folder with “Change folder…”, or allow it when asked.` }
+        genError.value = {
+          code: 'PERMISSION_DENIED',
+          message: `Nothing was written: writing into ${args.directory} was not allowed. Choose a folder with “Change folder…”, or allow it when asked.`
+        }
         return
       }
     } catch (error) {

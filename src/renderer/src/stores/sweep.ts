@@ -68,12 +68,20 @@ export const defaultSweepForm = (): SweepForm => ({
 })
 
 /** The job's arguments from the form; a message instead when the form cannot make a sweep. */
-export function sweepArgsFromForm(form: SweepForm, appVersion = 'unknown'): { args: SweepArgs; runs: number } | { error: string } {
+export function sweepArgsFromForm(
+  form: SweepForm,
+  appVersion = 'unknown'
+): { args: SweepArgs; runs: number } | { error: string } {
   const path = form.path.trim()
   if (path === '') return { error: 'Choose a data file to sweep.' }
   const modes = sweepModes.filter((mode) => form.modes[mode])
   if (modes.length === 0) return { error: 'Choose at least one mode.' }
-  const grid = { kind: 'log2' as const, minItems: form.minChunk, maxItems: form.maxChunk, pointsPerDoubling: form.pointsPerDoubling }
+  const grid = {
+    kind: 'log2' as const,
+    minItems: form.minChunk,
+    maxItems: form.maxChunk,
+    pointsPerDoubling: form.pointsPerDoubling
+  }
   const args: SweepArgs = {
     path,
     dtype: form.dtype,
@@ -140,7 +148,13 @@ export const useSweepStore = defineStore('sweep', () => {
   let ticker: ReturnType<typeof setInterval> | undefined
   let appInfo: AppInfo | undefined
 
-  const busy = computed(() => phase.value === 'starting' || phase.value === 'preparing' || phase.value === 'running' || phase.value === 'cancelling')
+  const busy = computed(
+    () =>
+      phase.value === 'starting' ||
+      phase.value === 'preparing' ||
+      phase.value === 'running' ||
+      phase.value === 'cancelling'
+  )
 
   /** What the chart and table show as "this run": the live sweep, or the last finished one. */
   const currentRun = computed<SweepRunDraft | undefined>(() => {
@@ -163,15 +177,23 @@ export const useSweepStore = defineStore('sweep', () => {
     }
   })
 
-  const overlays = computed(() => history.value.filter((run) => overlayIds.value.includes(run.id) && run.id !== savedId.value))
+  const overlays = computed(() =>
+    history.value.filter((run) => overlayIds.value.includes(run.id) && run.id !== savedId.value)
+  )
 
   /** The runs on the chart: this run (solid) and the chosen past runs (dashed). */
   const chartRuns = computed<ChartRun[]>(() => {
     const runs: ChartRun[] = []
     const current = currentRun.value
-    if (current !== undefined) runs.push({ key: savedId.value ?? 'current', label: current.label, run: current, primary: true })
+    if (current !== undefined)
+      runs.push({ key: savedId.value ?? 'current', label: current.label, run: current, primary: true })
     for (const run of overlays.value) {
-      runs.push({ key: run.id, label: `${run.label} · ${formatShortDateTime(run.createdAt)}`, run, primary: runs.length === 0 })
+      runs.push({
+        key: run.id,
+        label: `${run.label} · ${formatShortDateTime(run.createdAt)}`,
+        run,
+        primary: runs.length === 0
+      })
     }
     return runs
   })
@@ -257,7 +279,8 @@ export const useSweepStore = defineStore('sweep', () => {
       if (result.status === 'complete') await save()
     } catch (error) {
       const wasCancel = cancelRequested || isLabError(error, 'CANCELLED')
-      if (plan.value !== undefined) finished.value = assembleSweepRun(plan.value, measurements.value, 'cancelled', new Date().toISOString())
+      if (plan.value !== undefined)
+        finished.value = assembleSweepRun(plan.value, measurements.value, 'cancelled', new Date().toISOString())
       if (wasCancel) {
         phase.value = 'cancelled'
       } else {
@@ -362,7 +385,9 @@ export const useSweepStore = defineStore('sweep', () => {
   }
 
   function toggleMode(mode: MeasuredMode): void {
-    hiddenModes.value = hiddenModes.value.includes(mode) ? hiddenModes.value.filter((m) => m !== mode) : [...hiddenModes.value, mode]
+    hiddenModes.value = hiddenModes.value.includes(mode)
+      ? hiddenModes.value.filter((m) => m !== mode)
+      : [...hiddenModes.value, mode]
   }
 
   async function chooseFile(which: 'path' | 'textPath'): Promise<void> {

@@ -28,7 +28,8 @@ const TRANSCRIPT_LINES_KEPT = 300
 /** onerror lines one run writes to the transcript; a tree full of unreadable directories would flood it. */
 const LOOP_ERRORS_SHOWN = 50
 
-export type WalkPhase = 'idle' | 'opening' | 'created' | 'stepping' | 'running' | 'pausing' | 'suspended' | 'done' | 'cancelled' | 'failed'
+export type WalkPhase =
+  'idle' | 'opening' | 'created' | 'stepping' | 'running' | 'pausing' | 'suspended' | 'done' | 'cancelled' | 'failed'
 
 export interface TranscriptLine {
   id: number
@@ -87,7 +88,9 @@ export const useWalkStore = defineStore('walk', () => {
   const busy = computed(() => ['opening', 'stepping', 'running', 'pausing'].includes(phase.value))
   const live = computed(() => session.value !== undefined && generatorState.value !== 'closed')
   /** The form describes another walk than the one on screen: stepping or running starts it afresh. */
-  const formChanged = computed(() => session.value !== undefined && formResult.value.ok && !sameWalk(formResult.value.args, session.value.args))
+  const formChanged = computed(
+    () => session.value !== undefined && formResult.value.ok && !sameWalk(formResult.value.args, session.value.args)
+  )
   const canContinue = computed(() => live.value && !formChanged.value)
   const rows = computed<Rows | undefined>(() => {
     void treeVersion.value
@@ -100,13 +103,18 @@ export const useWalkStore = defineStore('walk', () => {
   function say(line: Omit<TranscriptLine, 'id'>): TranscriptLine {
     const entry = { id: ++lineId, ...line }
     transcript.value.push(entry)
-    if (transcript.value.length > TRANSCRIPT_LINES_KEPT) transcript.value.splice(0, transcript.value.length - TRANSCRIPT_LINES_KEPT)
+    if (transcript.value.length > TRANSCRIPT_LINES_KEPT)
+      transcript.value.splice(0, transcript.value.length - TRANSCRIPT_LINES_KEPT)
     return transcript.value.at(-1)!
   }
 
   /** The `for` loop stopped: say how many onerror lines were left out of the transcript. */
   function endLoop(current: WalkSession): void {
-    if (current.loopErrorsHidden > 0) say({ output: `# … and ${plural(current.loopErrorsHidden, 'more onerror call')}, all shown in the tree`, tone: 'error' })
+    if (current.loopErrorsHidden > 0)
+      say({
+        output: `# … and ${plural(current.loopErrorsHidden, 'more onerror call')}, all shown in the tree`,
+        tone: 'error'
+      })
     current.loopLine = undefined
     current.loopErrorsSaid = 0
     current.loopErrorsHidden = 0
@@ -156,14 +164,27 @@ export const useWalkStore = defineStore('walk', () => {
     activeBefore = 0
     activeSince = undefined
     focusNode.value = undefined
-    if (previous !== undefined && previous.generator.state !== 'closed') await previous.generator.return().catch(() => undefined)
+    if (previous !== undefined && previous.generator.state !== 'closed')
+      await previous.generator.return().catch(() => undefined)
     const walkArgs = result.args
     try {
       const generator = await jobs.start('walk', walkArgs, `os.walk(${JSON.stringify(walkArgs.top)})`)
-      const created: WalkSession = markRaw({ id: ++sessionId, args: walkArgs, generator, tree: markRaw(new WalkTree(walkArgs.top)), askedAt, loopErrorsSaid: 0, loopErrorsHidden: 0 })
+      const created: WalkSession = markRaw({
+        id: ++sessionId,
+        args: walkArgs,
+        generator,
+        tree: markRaw(new WalkTree(walkArgs.top)),
+        askedAt,
+        loopErrorsSaid: 0,
+        loopErrorsHidden: 0
+      })
       session.value = created
       phase.value = 'created'
-      say({ input: `w = ${walkCall(walkArgs)}`, output: `<generator object walk at ${generator.id}>  # created: nothing read yet`, tone: 'value' })
+      say({
+        input: `w = ${walkCall(walkArgs)}`,
+        output: `<generator object walk at ${generator.id}>  # created: nothing read yet`,
+        tone: 'value'
+      })
       treeVersion.value++
       return created
     } catch (error) {
@@ -249,10 +270,16 @@ export const useWalkStore = defineStore('walk', () => {
     pauseRequested = false
     phase.value = 'running'
     activeSince = performance.now()
-    current.loopLine = say({ input: 'for dirpath, dirnames, filenames in w: ...', output: loopProgress(current.tree), tone: 'note' })
+    current.loopLine = say({
+      input: 'for dirpath, dirnames, filenames in w: ...',
+      output: loopProgress(current.tree),
+      tone: 'note'
+    })
     const isCurrent = (): boolean => session.value === current
     // The first pull asks for one triple, so it shows at once; later pulls are bounded by the worker's time budget.
-    let pending: Promise<RemoteBatch<'walk'>> | undefined = current.generator.next(current.tree.counters.dirs === 0 ? 1 : RUN_BATCH_ITEMS)
+    let pending: Promise<RemoteBatch<'walk'>> | undefined = current.generator.next(
+      current.tree.counters.dirs === 0 ? 1 : RUN_BATCH_ITEMS
+    )
     try {
       while (pending !== undefined) {
         const batch: RemoteBatch<'walk'> = await pending
@@ -307,7 +334,11 @@ export const useWalkStore = defineStore('walk', () => {
     await current.generator.return().catch(() => undefined)
     if (session.value !== current) return
     ended(current, 'cancelled')
-    say({ input: 'w.close()', output: '# GeneratorExit in the walk: its open directory is closed, the rest is never read', tone: 'note' })
+    say({
+      input: 'w.close()',
+      output: '# GeneratorExit in the walk: its open directory is closed, the rest is never read',
+      tone: 'note'
+    })
   }
 
   function finish(current: WalkSession, value: WalkSummary | undefined): void {
@@ -350,7 +381,12 @@ export const useWalkStore = defineStore('walk', () => {
   // Closed from elsewhere (the status bar's Cancel) while suspended: say so.
   watch(generatorState, (state) => {
     const current = session.value
-    if (state === 'closed' && current !== undefined && (phase.value === 'suspended' || phase.value === 'created') && !cancelling) {
+    if (
+      state === 'closed' &&
+      current !== undefined &&
+      (phase.value === 'suspended' || phase.value === 'created') &&
+      !cancelling
+    ) {
       ended(current, 'cancelled')
       say({ output: '# closed from outside (status bar): the generator is done', tone: 'note' })
     }
@@ -370,7 +406,8 @@ export const useWalkStore = defineStore('walk', () => {
   }
 
   function setSort(key: SortOrder['key']): void {
-    sort.value = sort.value.key === key ? { key, descending: !sort.value.descending } : { key, descending: key === 'size' }
+    sort.value =
+      sort.value.key === key ? { key, descending: !sort.value.descending } : { key, descending: key === 'size' }
   }
 
   return {
@@ -402,7 +439,7 @@ export const useWalkStore = defineStore('walk', () => {
     cancel,
     chooseFolder,
     toggle,
-    setSort,
+    setSort
   }
 })
 

@@ -23,6 +23,9 @@ export function downloadText(text: string, fileName: string, type: string): void
 /** A canvas as a PNG blob. */
 export function canvasToPng(canvas: HTMLCanvasElement): Promise<Blob> {
   return new Promise((resolve, reject) => {
-    canvas.toBlob((blob) => (blob === null ? reject(new Error('The chart could not be turned into a PNG.')) : resolve(blob)), 'image/png')
+    canvas.toBlob(
+      (blob) => (blob === null ? reject(new Error('The chart could not be turned into a PNG.')) : resolve(blob)),
+      'image/png'
+    )
   })
 }

@@ -23,7 +23,11 @@ function yieldToEventLoop(): Promise<void> {
 export async function applyInSlices<T>(
   items: readonly T[],
   apply: (item: T) => void,
-  { budgetMs = 8, afterSlice, keepGoing }: { budgetMs?: number; afterSlice?: () => void; keepGoing?: () => boolean } = {}
+  {
+    budgetMs = 8,
+    afterSlice,
+    keepGoing
+  }: { budgetMs?: number; afterSlice?: () => void; keepGoing?: () => boolean } = {}
 ): Promise<boolean> {
   let sliceStart = performance.now()
   for (let i = 0; i < items.length; i++) {

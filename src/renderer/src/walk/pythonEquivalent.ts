@@ -101,6 +101,11 @@ export function walkPythonCode(args: WalkArgs): string {
     lines.push('    # Browse never re-enters a directory that is its own ancestor; os.walk follows such a')
     lines.push('    # symlink cycle until the path gets too long.')
   }
-  lines.push('', '# Step mode drives the same generator by hand:', `#   w = ${walkCall(args, 'top')}`, '#   dirpath, dirnames, filenames = next(w)')
+  lines.push(
+    '',
+    '# Step mode drives the same generator by hand:',
+    `#   w = ${walkCall(args, 'top')}`,
+    '#   dirpath, dirnames, filenames = next(w)'
+  )
   return lines.join('\n') + '\n'
 }

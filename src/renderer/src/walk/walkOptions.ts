@@ -40,25 +40,37 @@ export function parseExtensions(text: string): string[] {
 export function filterStages(form: WalkForm): WalkFilterStage[] {
   const stages: WalkFilterStage[] = []
   const glob = form.glob.trim()
-  if (glob !== '') stages.push({ fn: form.globMode === 'keep' ? 'filter' : 'filterfalse', test: 'fnmatch', pattern: glob })
+  if (glob !== '')
+    stages.push({ fn: form.globMode === 'keep' ? 'filter' : 'filterfalse', test: 'fnmatch', pattern: glob })
   const suffixes = parseExtensions(form.extensions)
-  if (suffixes.length > 0) stages.push({ fn: form.extensionMode === 'keep' ? 'filter' : 'filterfalse', test: 'endswith', suffixes })
+  if (suffixes.length > 0)
+    stages.push({ fn: form.extensionMode === 'keep' ? 'filter' : 'filterfalse', test: 'endswith', suffixes })
   return stages
 }
 
-export type FormResult = { ok: true; args: WalkArgs } | { ok: false; field: 'top' | 'glob' | 'extensions'; message: string }
+export type FormResult =
+  { ok: true; args: WalkArgs } | { ok: false; field: 'top' | 'glob' | 'extensions'; message: string }
 
 /** The arguments for the form, or the first problem with it (checked with main's own schema). */
 export function walkArgsFromForm(form: WalkForm): FormResult {
   if (form.top === '') return { ok: false, field: 'top', message: 'Type a folder path or choose one with Browse…' }
-  const args: WalkArgs = { top: form.top, topdown: form.topdown, followlinks: form.followlinks, files: filterStages(form) }
+  const args: WalkArgs = {
+    top: form.top,
+    topdown: form.topdown,
+    followlinks: form.followlinks,
+    files: filterStages(form)
+  }
   const parsed = v.safeParse(walkArgsSchema, args)
   if (parsed.success) return { ok: true, args }
   const issue = parsed.issues[0]
   const keys = issue.path?.map((item) => String(item.key)) ?? []
   let field: 'top' | 'glob' | 'extensions' = 'top'
   if (keys[0] === 'files') field = keys.includes('pattern') ? 'glob' : 'extensions'
-  return { ok: false, field, message: `${field === 'top' ? 'Folder' : field === 'glob' ? 'Pattern' : 'Extensions'}: ${issue.message}` }
+  return {
+    ok: false,
+    field,
+    message: `${field === 'top' ? 'Folder' : field === 'glob' ? 'Pattern' : 'Extensions'}: ${issue.message}`
+  }
 }
 
 /** Two argument sets describe the same walk. */
@@ -67,5 +79,10 @@ export function sameWalk(a: WalkArgs, b: WalkArgs): boolean {
 }
 
 function normalize(args: WalkArgs): Required<WalkArgs> {
-  return { top: args.top, topdown: args.topdown ?? true, followlinks: args.followlinks ?? false, files: args.files ?? [] }
+  return {
+    top: args.top,
+    topdown: args.topdown ?? true,
+    followlinks: args.followlinks ?? false,
+    files: args.files ?? []
+  }
 }

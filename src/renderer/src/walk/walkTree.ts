@@ -9,7 +9,14 @@
  * may arrive top-down (parent first) or bottom-up (children first) alike.
  */
 import type { LabErrorInfo } from '@shared/errors'
-import { emptyWalkSummary, splitWalkPath, type WalkDirItem, type WalkErrorItem, type WalkItem, type WalkSummary } from '@shared/walkJob'
+import {
+  emptyWalkSummary,
+  splitWalkPath,
+  type WalkDirItem,
+  type WalkErrorItem,
+  type WalkItem,
+  type WalkSummary
+} from '@shared/walkJob'
 
 export type SortKey = 'name' | 'size' | 'walk'
 export interface SortOrder {
@@ -301,15 +308,21 @@ export class WalkTree {
     if (order.key === 'walk' && !order.descending) return node.subdirs
     const key = `${order.key}:${order.descending}`
     const stamp = order.key === 'size' ? node.version : node.structure
-    if (node.dirCache !== undefined && node.dirCache.order === key && node.dirCache.stamp === stamp) return node.dirCache.list
+    if (node.dirCache !== undefined && node.dirCache.order === key && node.dirCache.stamp === stamp)
+      return node.dirCache.list
     let list: DirNode[]
     if (order.key === 'walk') list = node.subdirs.slice().reverse()
     else {
       const sign = order.descending ? -1 : 1
-      const byName = (a: DirNode, b: DirNode): number => compareKeys(a.sortKey, b.sortKey) || compareKeys(a.name, b.name)
+      const byName = (a: DirNode, b: DirNode): number =>
+        compareKeys(a.sortKey, b.sortKey) || compareKeys(a.name, b.name)
       list = node.subdirs
         .slice()
-        .sort(order.key === 'name' ? (a, b) => sign * byName(a, b) : (a, b) => sign * (a.totalBytes - b.totalBytes) || byName(a, b))
+        .sort(
+          order.key === 'name'
+            ? (a, b) => sign * byName(a, b)
+            : (a, b) => sign * (a.totalBytes - b.totalBytes) || byName(a, b)
+        )
     }
     node.dirCache = { order: key, stamp, list }
     return list
@@ -319,7 +332,8 @@ export class WalkTree {
   sortedFiles(node: DirNode, order: SortOrder): Uint32Array | undefined {
     if (order.key === 'walk' && !order.descending) return undefined
     const key = `${order.key}:${order.descending}`
-    if (node.fileCache !== undefined && node.fileCache.order === key && node.fileCache.stamp === node.structure) return node.fileCache.list
+    if (node.fileCache !== undefined && node.fileCache.order === key && node.fileCache.stamp === node.structure)
+      return node.fileCache.list
     const { files, sizes } = node
     const list = new Uint32Array(files.length)
     for (let i = 0; i < list.length; i++) list[i] = i
@@ -327,7 +341,8 @@ export class WalkTree {
     if (order.key === 'walk') list.reverse()
     else {
       const keys = (node.fileKeys ??= files.map(sortKey))
-      const byName = (a: number, b: number): number => compareKeys(keys[a]!, keys[b]!) || compareKeys(files[a]!, files[b]!) || a - b
+      const byName = (a: number, b: number): number =>
+        compareKeys(keys[a]!, keys[b]!) || compareKeys(files[a]!, files[b]!) || a - b
       if (order.key === 'name') list.sort((a, b) => sign * byName(a, b))
       else list.sort((a, b) => sign * (sizes[a]! - sizes[b]!) || byName(a, b))
     }
@@ -348,7 +363,8 @@ export class WalkTree {
       if (frame.next < frame.dirs.length) {
         const child = frame.dirs[frame.next++]!
         rows.push(child, ROW_DIR, -1, frame.depth)
-        if (child.expanded) stack.push({ node: child, depth: frame.depth + 1, dirs: this.sortedDirs(child, order), next: 0 })
+        if (child.expanded)
+          stack.push({ node: child, depth: frame.depth + 1, dirs: this.sortedDirs(child, order), next: 0 })
         continue
       }
       stack.pop()

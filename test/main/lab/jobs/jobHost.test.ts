@@ -42,7 +42,8 @@ afterEach(async () => {
   await host?.closeAll()
 })
 
-const progressOf = (id: string): number[] => events.filter((e) => e.id === id && e.progress).map((e) => e.progress!.completed)
+const progressOf = (id: string): number[] =>
+  events.filter((e) => e.id === id && e.progress).map((e) => e.progress!.completed)
 const logOf = (id: string): string[] => events.filter((e) => e.id === id && e.line !== undefined).map((e) => e.line!)
 
 describe('remote generators', () => {
@@ -64,7 +65,12 @@ describe('remote generators', () => {
   test('run to the end and return their value, then stay closed like Python', async () => {
     setup()
     const { id } = host.open('owner', 'range', { start: 10, stop: 0, step: -3 })
-    expect(await host.next('owner', id, 100)).toEqual({ items: [10, 7, 4, 1], done: true, value: { count: 4 }, state: 'closed' })
+    expect(await host.next('owner', id, 100)).toEqual({
+      items: [10, 7, 4, 1],
+      done: true,
+      value: { count: 4 },
+      state: 'closed'
+    })
     expect(await host.next('owner', id, 1)).toEqual({ items: [], done: true, state: 'closed' })
     expect(host.openJobs()).toEqual([])
   })
@@ -143,8 +149,12 @@ describe('remote generators', () => {
     expect(() => host.open('owner', 'range', { start: 0, stop: 5, step: 0 })).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('step must not be zero') })
     )
-    expect(() => host.open('owner', 'range', { start: 0.5, stop: 5 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
-    expect(() => host.open('owner', 'range', { start: 0, stop: 5, extra: 1 })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
+    expect(() => host.open('owner', 'range', { start: 0.5, stop: 5 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' })
+    )
+    expect(() => host.open('owner', 'range', { start: 0, stop: 5, extra: 1 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' })
+    )
     expect(host.openJobs()).toEqual([])
   })
 
@@ -152,7 +162,9 @@ describe('remote generators', () => {
     ;({ host, events } = createTestJobHost({ maxOpenJobsPerOwner: 2 }))
     host.open('owner', 'range', { start: 0, stop: 1 })
     host.open('owner', 'range', { start: 0, stop: 1 })
-    expect(() => host.open('owner', 'range', { start: 0, stop: 1 })).toThrow(expect.objectContaining({ code: 'UNAVAILABLE' }))
+    expect(() => host.open('owner', 'range', { start: 0, stop: 1 })).toThrow(
+      expect.objectContaining({ code: 'UNAVAILABLE' })
+    )
   })
 
   test('a bounded number of workers runs across all owners, and the refusal says how to free one', async () => {
@@ -161,7 +173,12 @@ describe('remote generators', () => {
     const done = host.open('window-1', 'range', { start: 0, stop: 1 })
     host.open('window-2', 'range', { start: 0, stop: 1 })
     expect(() => host.open('window-3', 'range', { start: 0, stop: 1 })).toThrow(
-      expect.objectContaining({ code: 'UNAVAILABLE', message: expect.stringMatching(/^3 generators are running or open across all windows.*\(3\)\. Cancel a run, or finish or close/) })
+      expect.objectContaining({
+        code: 'UNAVAILABLE',
+        message: expect.stringMatching(
+          /^3 generators are running or open across all windows.*\(3\)\. Cancel a run, or finish or close/
+        )
+      })
     )
     // A generator that ran to its end gives its worker back.
     await host.next('window-1', done.id, 10)
@@ -223,11 +240,26 @@ describe('a worker that dies', () => {
     const directory = mkdtempSync(join(tmpdir(), 'yield-lab-death-'))
     try {
       writeSampleData({ directory, name: 'x', bytes: 800, seed: 1, withText: true })
-      const snapshot = (): Map<string, Buffer> => new Map(readdirSync(directory).sort().map((name) => [name, readFileSync(join(directory, name))]))
+      const snapshot = (): Map<string, Buffer> =>
+        new Map(
+          readdirSync(directory)
+            .sort()
+            .map((name) => [name, readFileSync(join(directory, name))])
+        )
       const before = snapshot()
-      const { id } = host.open('owner', 'sampleData', { directory, name: 'x', bytes: 64 * 1024 * 1024, seed: 2, withText: true, overwrite: true })
+      const { id } = host.open('owner', 'sampleData', {
+        directory,
+        name: 'x',
+        bytes: 64 * 1024 * 1024,
+        seed: 2,
+        withText: true,
+        overwrite: true
+      })
       const pending = host.next('owner', id, 1)
-      await until(() => events.some((event) => event.id === id && (event.progress?.completed ?? 0) > 0), 'the write is under way')
+      await until(
+        () => events.some((event) => event.id === id && (event.progress?.completed ?? 0) > 0),
+        'the write is under way'
+      )
       const writing = readdirSync(directory).filter((name) => name.startsWith('.yield-lab-tmp-'))
       expect(writing).toHaveLength(2)
       const linux = process.platform === 'linux'
@@ -247,14 +279,30 @@ describe('a worker that dies', () => {
     const directory = mkdtempSync(join(tmpdir(), 'yield-lab-quit-'))
     try {
       writeSampleData({ directory, name: 'x', bytes: 800, seed: 1 })
-      const before = readdirSync(directory).sort().map((name) => readFileSync(join(directory, name)))
-      const { id } = host.open('owner', 'sampleData', { directory, name: 'x', bytes: 64 * 1024 * 1024, seed: 2, withText: true, overwrite: true })
+      const before = readdirSync(directory)
+        .sort()
+        .map((name) => readFileSync(join(directory, name)))
+      const { id } = host.open('owner', 'sampleData', {
+        directory,
+        name: 'x',
+        bytes: 64 * 1024 * 1024,
+        seed: 2,
+        withText: true,
+        overwrite: true
+      })
       const pending = host.next('owner', id, 1).catch((error: unknown) => error)
-      await until(() => events.some((event) => event.id === id && (event.progress?.completed ?? 0) > 0), 'the write is under way')
+      await until(
+        () => events.some((event) => event.id === id && (event.progress?.completed ?? 0) > 0),
+        'the write is under way'
+      )
       expect(await host.closeAll({ withinMs: 10_000 })).toBe(true)
       expect(await pending).toMatchObject({ code: 'CANCELLED' })
       expect(readdirSync(directory).sort()).toEqual(['x.bin', 'x.json'])
-      expect(readdirSync(directory).sort().map((name) => readFileSync(join(directory, name)))).toEqual(before)
+      expect(
+        readdirSync(directory)
+          .sort()
+          .map((name) => readFileSync(join(directory, name)))
+      ).toEqual(before)
     } finally {
       rmSync(directory, { recursive: true, force: true })
     }

@@ -20,7 +20,9 @@ let dir: string
 let file: string
 const ITEMS = 25_013
 
-function recorder(cancelAfterReports = Infinity): JobControl<ProcessDataStats> & { reports: JobProgress<ProcessDataStats>[]; checks: number } {
+function recorder(
+  cancelAfterReports = Infinity
+): JobControl<ProcessDataStats> & { reports: JobProgress<ProcessDataStats>[]; checks: number } {
   const control = {
     reports: [] as JobProgress<ProcessDataStats>[],
     checks: 0,
@@ -57,7 +59,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('process()', () => {
   it('sums and counts numbers, chunks and mixtures of inputs', () => {
-    const result = processData([[1, 2, 3], new Float64Array([4, 5]), [new Int32Array([6, 7]), 8], [new BigInt64Array([9n, -10n])]])
+    const result = processData([
+      [1, 2, 3],
+      new Float64Array([4, 5]),
+      [new Int32Array([6, 7]), 8],
+      [new BigInt64Array([9n, -10n])]
+    ])
     expect([result.sum, result.count]).toEqual([1 + 2 + 3 + 4 + 5 + 6 + 7 + 8 + 9 - 10, 10])
     expect(result.bytes).toBe(0) // none of these inputs reads a file
     const empty = processData([])
@@ -73,7 +80,16 @@ describe('process()', () => {
       yield tracked('b', [3], log)
     })()
     expect(processData(inputs).sum).toBe(6)
-    expect(log).toEqual(['outer asked for a', 'start a', 'end a', 'finally a', 'outer asked for b', 'start b', 'end b', 'finally b'])
+    expect(log).toEqual([
+      'outer asked for a',
+      'start a',
+      'end a',
+      'finally a',
+      'outer asked for b',
+      'start b',
+      'end b',
+      'finally b'
+    ])
   })
 
   it('reports progress every N items through control.report, plus a final report', () => {
@@ -108,7 +124,10 @@ describe('process()', () => {
 
   it('reports bytes read from files, with throughput figures', () => {
     const control = recorder()
-    const result = processData([readBinaryLazy(file, 1000), readBinaryChunks(file, 1000)], { progressEvery: 5000, control })
+    const result = processData([readBinaryLazy(file, 1000), readBinaryChunks(file, 1000)], {
+      progressEvery: 5000,
+      control
+    })
     expect(result.count).toBe(2 * ITEMS)
     expect(result.bytes).toBe(2 * ITEMS * 8)
     expect(result.itemsPerSecond).toBeGreaterThan(0)
@@ -127,10 +146,22 @@ describe('process()', () => {
     const started = tracked('d', [6], log)
     started.next()
     const error = catchLabError(() =>
-      processData([tracked('a', [1, 2], log), tracked('b', Array.from({ length: 100_000 }, () => 1), log), notStarted, started], {
-        progressEvery: 1000,
-        control
-      })
+      processData(
+        [
+          tracked('a', [1, 2], log),
+          tracked(
+            'b',
+            Array.from({ length: 100_000 }, () => 1),
+            log
+          ),
+          notStarted,
+          started
+        ],
+        {
+          progressEvery: 1000,
+          control
+        }
+      )
     )
     expect(error.code).toBe('CANCELLED')
     expect(log).toEqual(['start d', 'start a', 'end a', 'finally a', 'start b', 'finally b', 'finally d'])
@@ -141,10 +172,17 @@ describe('process()', () => {
   it('cancel is noticed within a few thousand items even when progress is rare', () => {
     let checks = 0
     const error = catchLabError(() =>
-      processData([(function* () { for (let i = 0; ; i++) yield i })()], {
-        progressEvery: 1e12,
-        control: { isCancelled: () => ++checks > 3, report: () => {} }
-      })
+      processData(
+        [
+          (function* () {
+            for (let i = 0; ; i++) yield i
+          })()
+        ],
+        {
+          progressEvery: 1e12,
+          control: { isCancelled: () => ++checks > 3, report: () => {} }
+        }
+      )
     )
     expect(error.code).toBe('CANCELLED')
   })
@@ -161,9 +199,12 @@ describe('process()', () => {
 
   it('rejects items that are not numbers or numeric chunks, and bad options', () => {
     expect(catchLabError(() => processData([['1' as unknown as number]])).code).toBe('INVALID_ARGUMENT')
-    expect(catchLabError(() => processData([[new Uint8Array(2) as unknown as Float64Array]])).code).toBe('INVALID_ARGUMENT')
+    expect(catchLabError(() => processData([[new Uint8Array(2) as unknown as Float64Array]])).code).toBe(
+      'INVALID_ARGUMENT'
+    )
     expect(catchLabError(() => processData([5 as unknown as number[]])).code).toBe('INVALID_ARGUMENT')
-    for (const progressEvery of [0, -5, 1.5, NaN]) expect(catchLabError(() => processData([[1]], { progressEvery })).code).toBe('INVALID_ARGUMENT')
+    for (const progressEvery of [0, -5, 1.5, NaN])
+      expect(catchLabError(() => processData([[1]], { progressEvery })).code).toBe('INVALID_ARGUMENT')
   })
 
   it('leaves no file descriptor open, whether it finishes or is cancelled', () => {
@@ -177,7 +218,9 @@ describe('process()', () => {
     expect(fds()).toBe(before)
     let reports = 0
     const cancel = { isCancelled: () => reports > 2, report: () => void reports++ }
-    catchLabError(() => processData([readBinaryLazy(file, 100), readBinaryChunks(file, 7)], { progressEvery: 100, control: cancel }))
+    catchLabError(() =>
+      processData([readBinaryLazy(file, 100), readBinaryChunks(file, 7)], { progressEvery: 100, control: cancel })
+    )
     expect(fds()).toBe(before)
   })
 })
@@ -247,7 +290,18 @@ describe('push style: summingConsumer and pushInto', () => {
     const control = recorder(2)
     const consumer = summingConsumer()
     const error = catchLabError(() =>
-      pushInto(consumer, [tracked('a', Array.from({ length: 50_000 }, () => 1), log), tracked('b', [1], log)], { progressEvery: 1000, control })
+      pushInto(
+        consumer,
+        [
+          tracked(
+            'a',
+            Array.from({ length: 50_000 }, () => 1),
+            log
+          ),
+          tracked('b', [1], log)
+        ],
+        { progressEvery: 1000, control }
+      )
     )
     expect(error.code).toBe('CANCELLED')
     expect(control.reports.map((r) => r.completed)).toEqual([1000, 2000])
@@ -257,7 +311,11 @@ describe('push style: summingConsumer and pushInto', () => {
 
   it('a consumer that finishes early stops the feed and closes the inputs', () => {
     const log: string[] = []
-    function* firstThree(): Generator<{ sum: number; count: number }, { sum: number; count: number }, DataItem | undefined> {
+    function* firstThree(): Generator<
+      { sum: number; count: number },
+      { sum: number; count: number },
+      DataItem | undefined
+    > {
       let sum = 0
       for (let i = 0; i < 3; i++) sum += (yield { sum, count: i }) as number
       return { sum, count: 3 }
@@ -272,15 +330,19 @@ describe('sumChunk', () => {
   it('the SIMD sum of a reusable chunk buffer is bit-identical to the JS sum (property)', () => {
     const buffer = allocateSummableBuffer(8 * 4096)
     fc.assert(
-      fc.property(fc.array(fc.double({ noNaN: true, min: -1e300, max: 1e300 }), { maxLength: 300 }), fc.integer({ min: 0, max: 64 }), (values, offset) => {
-        const inWasm = new Float64Array(buffer, offset * 8, values.length)
-        inWasm.set(values)
-        const plain = Float64Array.from(values)
-        expect(Object.is(sumFloat64(inWasm), sumFloat64(plain))).toBe(true)
-        const leftToRight = values.reduce((a, b) => a + b, 0)
-        const scale = values.reduce((a, b) => a + Math.abs(b), 0)
-        expect(Math.abs(sumFloat64(plain) - leftToRight)).toBeLessThanOrEqual(1e-12 * scale)
-      }),
+      fc.property(
+        fc.array(fc.double({ noNaN: true, min: -1e300, max: 1e300 }), { maxLength: 300 }),
+        fc.integer({ min: 0, max: 64 }),
+        (values, offset) => {
+          const inWasm = new Float64Array(buffer, offset * 8, values.length)
+          inWasm.set(values)
+          const plain = Float64Array.from(values)
+          expect(Object.is(sumFloat64(inWasm), sumFloat64(plain))).toBe(true)
+          const leftToRight = values.reduce((a, b) => a + b, 0)
+          const scale = values.reduce((a, b) => a + Math.abs(b), 0)
+          expect(Math.abs(sumFloat64(plain) - leftToRight)).toBeLessThanOrEqual(1e-12 * scale)
+        }
+      ),
       { numRuns: 300 }
     )
   })

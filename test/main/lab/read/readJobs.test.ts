@@ -3,7 +3,16 @@
  * results, progress, cancel, file descriptors, and every kind of bad input.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  truncateSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
@@ -24,7 +33,13 @@ const OWNER = 'owner'
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'yield-lab-readjobs-'))
   ;({ host, events } = createTestJobHost())
-  const { id } = host.open(OWNER, 'sampleData', { directory: join(dir, 'data'), name: 'sample', bytes: 320_000, seed: 7, withText: true })
+  const { id } = host.open(OWNER, 'sampleData', {
+    directory: join(dir, 'data'),
+    name: 'sample',
+    bytes: 320_000,
+    seed: 7,
+    withText: true
+  })
   const batch = await host.next(OWNER, id, 1)
   sample = batch.value as SampleDataResult
 })
@@ -129,7 +144,16 @@ describe('process job', () => {
     const eager = runs[0]!
     expect(eager.bytes).toBe(320_000)
     expect(eager.peakRssBytes).toBeGreaterThanOrEqual(eager.startRssBytes)
-    expect(eager.inputs).toEqual([{ path: sample.binaryPath, mode: 'eager', chunkSize: 1000, dtype: 'float64', fileBytes: 320_000, bytesRead: 320_000 }])
+    expect(eager.inputs).toEqual([
+      {
+        path: sample.binaryPath,
+        mode: 'eager',
+        chunkSize: 1000,
+        dtype: 'float64',
+        fileBytes: 320_000,
+        bytesRead: 320_000
+      }
+    ])
     expect(runs[3]!.bytes).toBe(sample.textBytes)
   })
 
@@ -150,7 +174,15 @@ describe('process job', () => {
     const total = 640_000 + sample.textBytes!
     for (const p of progress) {
       expect(p).toMatchObject({ unit: 'bytes', total })
-      expect(Object.keys(p.stats).sort()).toEqual(['bytes', 'elapsedMs', 'items', 'itemsPerSecond', 'mbPerSecond', 'peakRssBytes', 'rssBytes'])
+      expect(Object.keys(p.stats).sort()).toEqual([
+        'bytes',
+        'elapsedMs',
+        'items',
+        'itemsPerSecond',
+        'mbPerSecond',
+        'peakRssBytes',
+        'rssBytes'
+      ])
     }
     expect(progress.at(-1)).toMatchObject({ completed: total, stats: { items: 120_000, bytes: total } })
   })
@@ -170,15 +202,23 @@ describe('process job', () => {
     expect(error.message).toMatch(/320000 bytes is more than the eager-read limit of 100000 bytes/)
     expect(error.message).toMatch(/lazily, a chunk at a time/)
     // Lazy reading of the same file under the same limit is fine.
-    const { result } = await runProcess({ inputs: [{ path: sample.binaryPath, mode: 'lazyChunk' }], eagerMaxBytes: 100_000 })
+    const { result } = await runProcess({
+      inputs: [{ path: sample.binaryPath, mode: 'lazyChunk' }],
+      eagerMaxBytes: 100_000
+    })
     expect(result.count).toBe(40_000)
   })
 
   test('bad files give LabErrors naming the file, and never block', async () => {
     const missing = join(dir, 'missing.bin')
-    expect(await processError({ inputs: [{ path: missing, mode: 'lazyItem' }] })).toMatchObject({ code: 'NOT_FOUND', path: missing })
+    expect(await processError({ inputs: [{ path: missing, mode: 'lazyItem' }] })).toMatchObject({
+      code: 'NOT_FOUND',
+      path: missing
+    })
     mkdirSync(join(dir, 'adir'), { recursive: true })
-    expect(await processError({ inputs: [{ path: join(dir, 'adir'), mode: 'eager' }] })).toMatchObject({ code: 'IS_A_DIRECTORY' })
+    expect(await processError({ inputs: [{ path: join(dir, 'adir'), mode: 'eager' }] })).toMatchObject({
+      code: 'IS_A_DIRECTORY'
+    })
 
     const odd = file('odd.bin', new Uint8Array(8 * 3 + 3))
     for (const mode of ['eager', 'lazyItem', 'lazyChunk'] as const) {
@@ -205,7 +245,10 @@ describe('process job', () => {
   test('chunk sizes: 0, negative, fractional and absurd are refused with a clear message', async () => {
     const path = sample.binaryPath
     for (const chunkSize of [0, -5, 1.5, 2 ** 28, 2 ** 40]) {
-      expect(() => host.open(OWNER, 'process', { inputs: [{ path, mode: 'lazyItem', chunkSize }] }), String(chunkSize)).toThrow(
+      expect(
+        () => host.open(OWNER, 'process', { inputs: [{ path, mode: 'lazyItem', chunkSize }] }),
+        String(chunkSize)
+      ).toThrow(
         `Invalid process arguments: inputs.0.chunkSize: Chunk size must be a whole number of items from 1 to 134217728 (1 GiB of float64), got ${chunkSize}`
       )
     }
@@ -213,17 +256,25 @@ describe('process job', () => {
       'Invalid process arguments: inputs.0.chunkSize: must be a number of items'
     )
     expect(() => host.open(OWNER, 'process', { inputs: [] })).toThrow(/inputs: must list at least one input/)
-    expect(() => host.open(OWNER, 'process', { inputs: [{ path: '', mode: 'eager' }] })).toThrow(/inputs\.0\.path: no file was given/)
-    expect(() => host.open(OWNER, 'process', { inputs: [{ path, mode: 'lazy' }] })).toThrow(/inputs\.0\.mode: must be one of/)
+    expect(() => host.open(OWNER, 'process', { inputs: [{ path: '', mode: 'eager' }] })).toThrow(
+      /inputs\.0\.path: no file was given/
+    )
+    expect(() => host.open(OWNER, 'process', { inputs: [{ path, mode: 'lazy' }] })).toThrow(
+      /inputs\.0\.mode: must be one of/
+    )
   })
 
   test('cancel mid-file: return() while running stops it and closes the file', async () => {
     // 2 MiB read one item per read(): far longer than the test waits.
     const big = join(dir, 'big.bin')
     writeFileSync(big, new Uint8Array(2 * 1024 * 1024))
-    const { id } = host.open(OWNER, 'process', { inputs: [{ path: big, mode: 'lazyItem', chunkSize: 1 }], progressEvery: 1000 })
+    const { id } = host.open(OWNER, 'process', {
+      inputs: [{ path: big, mode: 'lazyItem', chunkSize: 1 }],
+      progressEvery: 1000
+    })
     const running = host.next(OWNER, id, 1)
-    for (let i = 0; i < 500 && !events.some((e) => e.id === id && e.progress); i++) await new Promise((r) => setTimeout(r, 10))
+    for (let i = 0; i < 500 && !events.some((e) => e.id === id && e.progress); i++)
+      await new Promise((r) => setTimeout(r, 10))
     expect(fdsOn(big)).toBe(1)
     const closed = await host.return(OWNER, id)
     expect(closed).toEqual({ items: [], done: true, state: 'closed' })
@@ -236,7 +287,10 @@ describe('process job', () => {
   })
 
   test('a file truncated while being read is an error, not a short sum', async () => {
-    const path = float64File('shrinks.bin', Array.from({ length: 4096 }, (_, i) => i))
+    const path = float64File(
+      'shrinks.bin',
+      Array.from({ length: 4096 }, (_, i) => i)
+    )
     const { id } = host.open(OWNER, 'read', { path, mode: 'lazyChunk', chunkSize: 1024 })
     expect((await host.next(OWNER, id, 1)).items).toHaveLength(1)
     truncateSync(path, 8 * 1500)
@@ -270,7 +324,11 @@ describe('read job', () => {
     const path = float64File('items.bin', [1.5, -2, 3.25])
     const { id } = host.open(OWNER, 'read', { path, mode: 'lazyItem', chunkSize: 2 })
     const batch = await host.next(OWNER, id, 100)
-    expect(batch).toMatchObject({ items: [1.5, -2, 3.25], done: true, value: { count: 3, yielded: 3, bytes: 24 } satisfies ReadJobSummary })
+    expect(batch).toMatchObject({
+      items: [1.5, -2, 3.25],
+      done: true,
+      value: { count: 3, yielded: 3, bytes: 24 } satisfies ReadJobSummary
+    })
 
     const text = host.open(OWNER, 'read', { path: sample.textPath!, mode: 'text' })
     const items: number[] = []
@@ -295,8 +353,14 @@ describe('read job', () => {
   })
 
   test('refuses eager mode (nothing to pull) and bad arguments', () => {
-    expect(() => host.open(OWNER, 'read', { path: sample.binaryPath, mode: 'eager' })).toThrow(/mode: must be lazyItem, lazyChunk or text/)
-    expect(() => host.open(OWNER, 'read', { path: sample.binaryPath, mode: 'lazyItem', chunkSize: 0 })).toThrow(/chunkSize: Chunk size must be a whole number of items from 1 to/)
-    expect(() => host.open(OWNER, 'read', { path: sample.binaryPath, mode: 'lazyItem', dtype: 'float16' })).toThrow(/dtype: must be one of/)
+    expect(() => host.open(OWNER, 'read', { path: sample.binaryPath, mode: 'eager' })).toThrow(
+      /mode: must be lazyItem, lazyChunk or text/
+    )
+    expect(() => host.open(OWNER, 'read', { path: sample.binaryPath, mode: 'lazyItem', chunkSize: 0 })).toThrow(
+      /chunkSize: Chunk size must be a whole number of items from 1 to/
+    )
+    expect(() => host.open(OWNER, 'read', { path: sample.binaryPath, mode: 'lazyItem', dtype: 'float16' })).toThrow(
+      /dtype: must be one of/
+    )
   })
 })

@@ -61,7 +61,11 @@ describe('RSS growth while reading a 256 MiB file', () => {
     ['chunks of 65536, owned buffers', 65536 * 8, () => readBinaryChunks(big, 65536)],
     ['chunks of 1 Mi items (8 MiB), owned buffers', 8 * MiB, () => readBinaryChunks(big, MiB)],
     ['chunks of 65536, reused buffer', 65536 * 8, () => readBinaryChunks(big, 65536, 'float64', { reuseBuffer: true })],
-    ['chunks of 4 Mi items (32 MiB), reused buffer', 32 * MiB, () => readBinaryChunks(big, 4 * MiB, 'float64', { reuseBuffer: true })]
+    [
+      'chunks of 4 Mi items (32 MiB), reused buffer',
+      32 * MiB,
+      () => readBinaryChunks(big, 4 * MiB, 'float64', { reuseBuffer: true })
+    ]
   ] as const)('lazy %s: at most one chunk + 64 MiB', (_, chunkBytes, open) => {
     const { growth, count } = peakGrowth(open())
     expect(count).toBe(FILE_BYTES / 8)

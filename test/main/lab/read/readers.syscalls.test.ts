@@ -38,7 +38,8 @@ vi.mock('../../../../src/main/lab/native', async (importOriginal) => {
   return { ...actual, readParallel }
 })
 
-const { readBinaryChunks, readBinaryEager, readBinaryLazy, readTextLazy, EAGER_READ_PIECE_BYTES } = await import('../../../../src/main/lab/read/readers')
+const { readBinaryChunks, readBinaryEager, readBinaryLazy, readTextLazy, EAGER_READ_PIECE_BYTES } =
+  await import('../../../../src/main/lab/read/readers')
 
 let dir: string
 let file: string
@@ -101,7 +102,12 @@ describe('read() calls per reader', () => {
     const fifo = join(dir, 'pipe')
     execFileSync('mkfifo', [fifo])
     for (const path of [fifo, '/dev/zero', '/dev/null']) {
-      const readers = [() => readBinaryEager(path), () => [...readBinaryLazy(path, 1)], () => [...readBinaryChunks(path, 1)], () => [...readTextLazy(path)]]
+      const readers = [
+        () => readBinaryEager(path),
+        () => [...readBinaryLazy(path, 1)],
+        () => [...readBinaryChunks(path, 1)],
+        () => [...readTextLazy(path)]
+      ]
       for (const read of readers) expect(read).toThrow(/is a named pipe \(FIFO\)|is a character device/)
     }
     expect(calls.open).toEqual([])

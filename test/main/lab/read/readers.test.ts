@@ -2,14 +2,32 @@
  * Readers against numpy (the differential reference), fd hygiene, and every kind of bad input.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, ftruncateSync } from 'node:fs'
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+  ftruncateSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dtypes, MAX_CHUNK_BYTES, type Dtype, type NumericChunk } from '../../../../src/shared/dataFiles'
 import { processData } from '../../../../src/main/lab/read/process'
-import { EAGER_READ_PIECE_BYTES, readBinaryChunks, readBinaryEager, readBinaryLazy, readTextLazy } from '../../../../src/main/lab/read/readers'
+import {
+  EAGER_READ_PIECE_BYTES,
+  readBinaryChunks,
+  readBinaryEager,
+  readBinaryLazy,
+  readTextLazy
+} from '../../../../src/main/lab/read/readers'
 import { sumChunk } from '../../../../src/main/lab/sum'
 import { catchLabError } from '../../../support/labErrors'
 import { requirePython, runPython } from '../../../support/python'
@@ -72,7 +90,10 @@ out['text'] = {'path': f'{d}/float64.txt', 'count': int(t.size), 'sum': float(t.
 print(json.dumps(out))
 `
 
-function expectSum(actual: { sum: number; count: number }, expected: { sum: number; count: number; abs: number }): void {
+function expectSum(
+  actual: { sum: number; count: number },
+  expected: { sum: number; count: number; abs: number }
+): void {
   expect(actual.count).toBe(expected.count)
   // Summation order differs from numpy's pairwise sum: compare relative to the sum of magnitudes.
   expect(Math.abs(actual.sum - expected.sum)).toBeLessThanOrEqual(1e-12 * expected.abs + 1e-9)
@@ -147,13 +168,16 @@ describe('differential vs numpy', () => {
     reader.return()
   })
 
-  it.each([65536, 4093, 100, 7])('text, chunk %i bytes: equals np.loadtxt, and the binary items exactly', (chunkBytes) => {
-    const values = drain(readTextLazy(text.path, { chunkBytes }))
-    expect(values.length).toBe(text.count)
-    expectSum({ sum: values.reduce((a, b) => a + b, 0), count: values.length }, text)
-    // '%.18e' has 19 significant digits: every double reads back exactly.
-    expect(values).toEqual(Array.from(readBinaryEager(fixtures.float64.path)))
-  })
+  it.each([65536, 4093, 100, 7])(
+    'text, chunk %i bytes: equals np.loadtxt, and the binary items exactly',
+    (chunkBytes) => {
+      const values = drain(readTextLazy(text.path, { chunkBytes }))
+      expect(values.length).toBe(text.count)
+      expectSum({ sum: values.reduce((a, b) => a + b, 0), count: values.length }, text)
+      // '%.18e' has 19 significant digits: every double reads back exactly.
+      expect(values).toEqual(Array.from(readBinaryEager(fixtures.float64.path)))
+    }
+  )
 
   it('text through process(): sum and count equal np.loadtxt, bytes = file size', () => {
     const result = processData([readTextLazy(text.path)])
@@ -186,11 +210,17 @@ describe('text format', () => {
     return path
   }
 
-  it.each([1, 2, 3, 65536])('handles LF, CRLF, CR, blank lines, comments, spaces, inf and nan (chunk %i bytes)', (chunkBytes) => {
-    const path = file('mixed.txt', '# header\r\n1.5\r\n\r\n  -2.25e+00 \n\n3\r4e-1\r\n.5\n+6.\ninf\n-Infinity\nnan\n7')
-    const values = drain(readTextLazy(path, { chunkBytes }))
-    expect(values).toEqual([1.5, -2.25, 3, 0.4, 0.5, 6, Infinity, -Infinity, NaN, 7])
-  })
+  it.each([1, 2, 3, 65536])(
+    'handles LF, CRLF, CR, blank lines, comments, spaces, inf and nan (chunk %i bytes)',
+    (chunkBytes) => {
+      const path = file(
+        'mixed.txt',
+        '# header\r\n1.5\r\n\r\n  -2.25e+00 \n\n3\r4e-1\r\n.5\n+6.\ninf\n-Infinity\nnan\n7'
+      )
+      const values = drain(readTextLazy(path, { chunkBytes }))
+      expect(values).toEqual([1.5, -2.25, 3, 0.4, 0.5, 6, Infinity, -Infinity, NaN, 7])
+    }
+  )
 
   it('lines split anywhere across chunk boundaries, with any line ends (property)', () => {
     const number = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer({ min: -1e6, max: 1e6 }))
@@ -198,19 +228,24 @@ describe('text format', () => {
     const line = fc.tuple(fc.option(number, { nil: undefined, freq: 5 }), ending, fc.constantFrom('', ' ', '\t'))
     let case_ = 0
     fc.assert(
-      fc.property(fc.array(line, { maxLength: 40 }), fc.integer({ min: 1, max: 40 }), fc.boolean(), (lines, chunkBytes, lastEnding) => {
-        const expected: number[] = []
-        let content = ''
-        lines.forEach(([value, end, pad], i) => {
-          if (value !== undefined) {
-            expected.push(Object.is(value, -0) ? 0 : value)
-            content += pad + (value === 0 ? '0' : value.toExponential(18)) + pad
-          }
-          content += i < lines.length - 1 || lastEnding ? end : ''
-        })
-        const path = file(`prop-${case_++}.txt`, content)
-        expect(drain(readTextLazy(path, { chunkBytes }))).toEqual(expected)
-      }),
+      fc.property(
+        fc.array(line, { maxLength: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.boolean(),
+        (lines, chunkBytes, lastEnding) => {
+          const expected: number[] = []
+          let content = ''
+          lines.forEach(([value, end, pad], i) => {
+            if (value !== undefined) {
+              expected.push(Object.is(value, -0) ? 0 : value)
+              content += pad + (value === 0 ? '0' : value.toExponential(18)) + pad
+            }
+            content += i < lines.length - 1 || lastEnding ? end : ''
+          })
+          const path = file(`prop-${case_++}.txt`, content)
+          expect(drain(readTextLazy(path, { chunkBytes }))).toEqual(expected)
+        }
+      ),
       { numRuns: 150 }
     )
   })
@@ -290,18 +325,21 @@ describe('bad input', () => {
     expect([result.sum, result.count, result.bytes]).toEqual([0, 0, 0])
   })
 
-  it.each(['eager', 'lazy', 'chunks'])('%s: a size that is not a whole number of items is MALFORMED_DATA with the trailing bytes', (mode) => {
-    const path = join(dir, 'trailing.bin')
-    writeFileSync(path, Buffer.alloc(8 * 10 + 3))
-    const error = catchLabError(all(path)[mode]!)
-    expect(error.code).toBe('MALFORMED_DATA')
-    expect(error.message).toContain(path)
-    expect(error.message).toContain('3 trailing bytes')
-    // int32 items fit: 83 = 4 * 20 + 3 as well, 84 bytes would not be float64 but fine as int32
-    writeFileSync(path, Buffer.alloc(8 * 10 + 4))
-    expect(catchLabError(() => readBinaryEager(path)).message).toContain('4 trailing bytes')
-    expect(readBinaryEager(path, 'int32').length).toBe(21)
-  })
+  it.each(['eager', 'lazy', 'chunks'])(
+    '%s: a size that is not a whole number of items is MALFORMED_DATA with the trailing bytes',
+    (mode) => {
+      const path = join(dir, 'trailing.bin')
+      writeFileSync(path, Buffer.alloc(8 * 10 + 3))
+      const error = catchLabError(all(path)[mode]!)
+      expect(error.code).toBe('MALFORMED_DATA')
+      expect(error.message).toContain(path)
+      expect(error.message).toContain('3 trailing bytes')
+      // int32 items fit: 83 = 4 * 20 + 3 as well, 84 bytes would not be float64 but fine as int32
+      writeFileSync(path, Buffer.alloc(8 * 10 + 4))
+      expect(catchLabError(() => readBinaryEager(path)).message).toContain('4 trailing bytes')
+      expect(readBinaryEager(path, 'int32').length).toBe(21)
+    }
+  )
 
   describe('a file that shrinks while being read is an error, not a short result', () => {
     it.each([
@@ -318,7 +356,9 @@ describe('bad input', () => {
         for (let r = reader.next(); r.done !== true; r = reader.next());
       })
       expect(error.code).toBe('MALFORMED_DATA')
-      expect(error.message).toMatch(/shrank while being read: it had 80000 bytes when opened but has no data at byte \d+ any more/)
+      expect(error.message).toMatch(
+        /shrank while being read: it had 80000 bytes when opened but has no data at byte \d+ any more/
+      )
       expect(error.message).toContain(path)
     })
 
@@ -353,21 +393,31 @@ describe('bad input', () => {
     expect(readBinaryEager(f.path, 'float64', { maxBytes: N * 8 }).length).toBe(N)
   })
 
-  it.each([0, -1, 1.5, NaN, Infinity, MAX_CHUNK_BYTES / 8 + 1, '8' as unknown as number])('chunk size %s is INVALID_ARGUMENT at call time, naming the limit', (chunk) => {
-    for (const make of [() => readBinaryLazy(fixtures.float64.path, chunk), () => readBinaryChunks(fixtures.float64.path, chunk)]) {
-      const error = catchLabError(make)
-      expect(error.code).toBe('INVALID_ARGUMENT')
-      expect(error.message).toContain(`from 1 to ${MAX_CHUNK_BYTES / 8} (1 GiB of float64)`)
+  it.each([0, -1, 1.5, NaN, Infinity, MAX_CHUNK_BYTES / 8 + 1, '8' as unknown as number])(
+    'chunk size %s is INVALID_ARGUMENT at call time, naming the limit',
+    (chunk) => {
+      for (const make of [
+        () => readBinaryLazy(fixtures.float64.path, chunk),
+        () => readBinaryChunks(fixtures.float64.path, chunk)
+      ]) {
+        const error = catchLabError(make)
+        expect(error.code).toBe('INVALID_ARGUMENT')
+        expect(error.message).toContain(`from 1 to ${MAX_CHUNK_BYTES / 8} (1 GiB of float64)`)
+      }
     }
-  })
+  )
 
   it('the largest chunk size is accepted (and only a file-sized buffer allocated)', () => {
     expect(drain(readBinaryLazy(fixtures.int32.path, MAX_CHUNK_BYTES / 4, 'int32')).length).toBe(N)
   })
 
   it('unknown dtype and bad text options are INVALID_ARGUMENT', () => {
-    expect(catchLabError(() => readBinaryEager(fixtures.float64.path, 'float16' as Dtype)).code).toBe('INVALID_ARGUMENT')
-    expect(catchLabError(() => readBinaryLazy(fixtures.float64.path, 1, 'uint8' as Dtype)).message).toContain('float64, float32, int32, int64')
+    expect(catchLabError(() => readBinaryEager(fixtures.float64.path, 'float16' as Dtype)).code).toBe(
+      'INVALID_ARGUMENT'
+    )
+    expect(catchLabError(() => readBinaryLazy(fixtures.float64.path, 1, 'uint8' as Dtype)).message).toContain(
+      'float64, float32, int32, int64'
+    )
     expect(catchLabError(() => readTextLazy(text.path, { chunkBytes: 0 })).code).toBe('INVALID_ARGUMENT')
     expect(catchLabError(() => readTextLazy(text.path, { maxLineBytes: -1 })).code).toBe('INVALID_ARGUMENT')
     expect(catchLabError(() => readBinaryEager('')).code).toBe('INVALID_ARGUMENT')
@@ -380,21 +430,24 @@ describe('bad input', () => {
       expect(error.message).toMatch(/\/dev\/zero: is a character device/)
     })
 
-    it.each(['eager', 'lazy', 'chunks', 'text'])('%s: a FIFO nobody writes to is NOT_A_REGULAR_FILE at once', (mode) => {
-      const fifo = join(dir, `fifo-${mode}`)
-      execFileSync('mkfifo', [fifo])
-      // That it is never opened is asserted in readSyscalls.test.ts. Should the reader block in
-      // open() all the same, this opens the FIFO's other end after 3 s, so the run does not hang.
-      const watchdog = spawn('sh', ['-c', 'sleep 3; exec 3<>"$0"', fifo], { stdio: 'ignore' })
-      try {
-        const error = catchLabError(all(fifo)[mode]!)
-        expect(error.code).toBe('NOT_A_REGULAR_FILE')
-        expect(error.message).toContain(`${fifo}: is a named pipe (FIFO)`)
-      } finally {
-        watchdog.kill()
-        rmSync(fifo)
+    it.each(['eager', 'lazy', 'chunks', 'text'])(
+      '%s: a FIFO nobody writes to is NOT_A_REGULAR_FILE at once',
+      (mode) => {
+        const fifo = join(dir, `fifo-${mode}`)
+        execFileSync('mkfifo', [fifo])
+        // That it is never opened is asserted in readSyscalls.test.ts. Should the reader block in
+        // open() all the same, this opens the FIFO's other end after 3 s, so the run does not hang.
+        const watchdog = spawn('sh', ['-c', 'sleep 3; exec 3<>"$0"', fifo], { stdio: 'ignore' })
+        try {
+          const error = catchLabError(all(fifo)[mode]!)
+          expect(error.code).toBe('NOT_A_REGULAR_FILE')
+          expect(error.message).toContain(`${fifo}: is a named pipe (FIFO)`)
+        } finally {
+          watchdog.kill()
+          rmSync(fifo)
+        }
       }
-    })
+    )
   })
 
   it('EACCES is PERMISSION_DENIED naming the file (run as an unprivileged user: root ignores file modes)', () => {
@@ -438,28 +491,31 @@ describe('file descriptors are always closed', () => {
     text: () => readTextLazy(text.path, { chunkBytes: 1000 })
   }
 
-  it.each(Object.keys(readers))('%s: after finishing, after return(), after break, and never opened when never started', (name) => {
-    const make = readers[name]!
-    const before = openFds()
-    const started = make()
-    started.next()
-    expect(openFds()).toBe(before + 1)
-    started.return()
-    expect(openFds()).toBe(before)
+  it.each(Object.keys(readers))(
+    '%s: after finishing, after return(), after break, and never opened when never started',
+    (name) => {
+      const make = readers[name]!
+      const before = openFds()
+      const started = make()
+      started.next()
+      expect(openFds()).toBe(before + 1)
+      started.return()
+      expect(openFds()).toBe(before)
 
-    for (const item of { [Symbol.iterator]: make }) {
-      void item
-      break
+      for (const item of { [Symbol.iterator]: make }) {
+        void item
+        break
+      }
+      expect(openFds()).toBe(before)
+
+      const full = make()
+      for (let r = full.next(); r.done !== true; r = full.next());
+      expect(openFds()).toBe(before)
+
+      make() // created, never started: nothing open, nothing to close
+      expect(openFds()).toBe(before)
     }
-    expect(openFds()).toBe(before)
-
-    const full = make()
-    for (let r = full.next(); r.done !== true; r = full.next());
-    expect(openFds()).toBe(before)
-
-    make() // created, never started: nothing open, nothing to close
-    expect(openFds()).toBe(before)
-  })
+  )
 
   it('log narrates the open and the close done by the finally (finished, returned, failed)', () => {
     const path = f()
@@ -473,9 +529,24 @@ describe('file descriptors are always closed', () => {
     writeFileSync(bad, 'x\n')
     catchLabError(() => drain(readTextLazy(bad, { log })))
     const opened = `opened ${path} (${N * 8} bytes)`
-    expect(lines).toEqual([opened, `closed ${path}`, opened, `closed ${path}`, `opened ${bad} (2 bytes)`, `closed ${bad}`])
+    expect(lines).toEqual([
+      opened,
+      `closed ${path}`,
+      opened,
+      `closed ${path}`,
+      `opened ${bad} (2 bytes)`,
+      `closed ${bad}`
+    ])
     // a log that throws changes nothing
-    expect(drain(readBinaryLazy(path, 50_000, 'float64', { log: () => { throw new Error('log broke') } })).length).toBe(N)
+    expect(
+      drain(
+        readBinaryLazy(path, 50_000, 'float64', {
+          log: () => {
+            throw new Error('log broke')
+          }
+        })
+      ).length
+    ).toBe(N)
   })
 
   it('after errors: shrinking file, trailing bytes, malformed text, eager refusals', () => {
@@ -491,7 +562,9 @@ describe('file descriptors are always closed', () => {
     catchLabError(() => drain(readTextLazy(bad)))
     catchLabError(() => readBinaryEager(dir))
     catchLabError(() => readBinaryEager('/dev/zero'))
-    const cancelled = catchLabError(() => readBinaryEager(f(), 'float64', { control: { isCancelled: () => true, report: () => {} } }))
+    const cancelled = catchLabError(() =>
+      readBinaryEager(f(), 'float64', { control: { isCancelled: () => true, report: () => {} } })
+    )
     expect([cancelled.code, cancelled.path]).toEqual(['CANCELLED', f()])
     expect(openFds()).toBe(before)
   })
@@ -503,7 +576,10 @@ describe('file descriptors are always closed', () => {
     expect(openFds()).toBe(before + 1)
     let reports = 0
     const error = catchLabError(() =>
-      processData(inputs, { progressEvery: 1000, control: { isCancelled: () => reports >= 3, report: () => void reports++ } })
+      processData(inputs, {
+        progressEvery: 1000,
+        control: { isCancelled: () => reports >= 3, report: () => void reports++ }
+      })
     )
     expect(error.code).toBe('CANCELLED')
     expect(openFds()).toBe(before)

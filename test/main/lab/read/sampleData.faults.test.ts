@@ -53,7 +53,12 @@ function previousSet(): { directory: string; before: Map<string, Buffer> } {
 }
 
 function snapshot(directory: string): Map<string, Buffer> {
-  return new Map(fs.readdirSync(directory).sort().map((name) => [name, fs.readFileSync(join(directory, name))]))
+  return new Map(
+    fs
+      .readdirSync(directory)
+      .sort()
+      .map((name) => [name, fs.readFileSync(join(directory, name))])
+  )
 }
 
 describe('writeSampleData when a write fails', () => {
@@ -62,19 +67,24 @@ describe('writeSampleData when a write fails', () => {
     ['the binary file, at the start', '-x.bin', 0, 'ENOSPC', 'NO_SPACE'],
     ['the binary file, midway', '-x.bin', 3, 'ENOSPC', 'NO_SPACE'],
     ['the text twin, midway', '-x.txt', 2, 'EIO', 'IO_ERROR']
-  ])('%s: the previous files are byte-identical, no temporary file remains, and a retry works', (_what, suffix, afterWrites, errno, code) => {
-    const { directory, before } = previousSet()
-    Object.assign(fault, { suffix, afterWrites, code: errno })
-    const error = catchLabError(() => writeSampleData({ directory, name: 'x', bytes: 8 * 1024 * 1024, seed: 2, withText: true, overwrite: true }))
-    expect(error.code).toBe(code)
-    expect(error.path).toBe(join(directory, `x${suffix.slice(2)}`))
-    expect(snapshot(directory)).toEqual(before)
+  ])(
+    '%s: the previous files are byte-identical, no temporary file remains, and a retry works',
+    (_what, suffix, afterWrites, errno, code) => {
+      const { directory, before } = previousSet()
+      Object.assign(fault, { suffix, afterWrites, code: errno })
+      const error = catchLabError(() =>
+        writeSampleData({ directory, name: 'x', bytes: 8 * 1024 * 1024, seed: 2, withText: true, overwrite: true })
+      )
+      expect(error.code).toBe(code)
+      expect(error.path).toBe(join(directory, `x${suffix.slice(2)}`))
+      expect(snapshot(directory)).toEqual(before)
 
-    fault.suffix = undefined
-    const retry = writeSampleData({ directory, name: 'x', bytes: 16, seed: 2, withText: true, overwrite: true })
-    expect(fs.statSync(retry.binaryPath).size).toBe(16)
-    expect(fs.readdirSync(directory).sort()).toEqual(['x.bin', 'x.json', 'x.txt'])
-  })
+      fault.suffix = undefined
+      const retry = writeSampleData({ directory, name: 'x', bytes: 16, seed: 2, withText: true, overwrite: true })
+      expect(fs.statSync(retry.binaryPath).size).toBe(16)
+      expect(fs.readdirSync(directory).sort()).toEqual(['x.bin', 'x.json', 'x.txt'])
+    }
+  )
 
   it('a new set whose sidecar hits ENOSPC leaves nothing, so the next attempt is not ALREADY_EXISTS', () => {
     const directory = join(root, `case-${n++}`)

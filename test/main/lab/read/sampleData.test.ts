@@ -2,7 +2,17 @@
  * The sample data generator: numpy-compatible output, its sidecar, never overwriting unless asked,
  * atomic writes (the previous files survive any failure), staying in its directory, progress and cancel.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
@@ -42,7 +52,15 @@ describe('writeSampleData', () => {
     expect(readdirSync(directory).sort()).toEqual(['one-mb.bin', 'one-mb.json', 'one-mb.txt'])
 
     const meta = JSON.parse(readFileSync(result.metaPath, 'utf8')) as SampleDataMeta
-    expect(meta).toMatchObject({ format: 'yield-lab-sample/1', binary: 'one-mb.bin', count: 125_000, dtype: 'float64', seed: 42, bytes: 1_000_000, text: 'one-mb.txt' })
+    expect(meta).toMatchObject({
+      format: 'yield-lab-sample/1',
+      binary: 'one-mb.bin',
+      count: 125_000,
+      dtype: 'float64',
+      seed: 42,
+      bytes: 1_000_000,
+      text: 'one-mb.txt'
+    })
     expect(meta.sum).toBe(result.sum)
     expect(meta.textBytes).toBe(statSync(result.textPath!).size)
 
@@ -118,12 +136,18 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
   )
 
   it.each([-8, 7, 1.5, NaN, Infinity, '8' as unknown as number])('size %s is INVALID_ARGUMENT', (bytes) => {
-    expect(catchLabError(() => writeSampleData({ directory: freshDir(), name: 'x', bytes })).code).toBe('INVALID_ARGUMENT')
+    expect(catchLabError(() => writeSampleData({ directory: freshDir(), name: 'x', bytes })).code).toBe(
+      'INVALID_ARGUMENT'
+    )
   })
 
   it('bad seeds are INVALID_ARGUMENT; a file where the directory should be is NOT_A_DIRECTORY', () => {
-    expect(catchLabError(() => writeSampleData({ directory: freshDir(), name: 'x', bytes: 8, seed: -1 })).code).toBe('INVALID_ARGUMENT')
-    expect(catchLabError(() => writeSampleData({ directory: freshDir(), name: 'x', bytes: 8, seed: 0.5 })).code).toBe('INVALID_ARGUMENT')
+    expect(catchLabError(() => writeSampleData({ directory: freshDir(), name: 'x', bytes: 8, seed: -1 })).code).toBe(
+      'INVALID_ARGUMENT'
+    )
+    expect(catchLabError(() => writeSampleData({ directory: freshDir(), name: 'x', bytes: 8, seed: 0.5 })).code).toBe(
+      'INVALID_ARGUMENT'
+    )
     const file = join(freshDir(), 'file')
     writeFileSync(file, '')
     const error = catchLabError(() => writeSampleData({ directory: file, name: 'x', bytes: 8 }))
@@ -134,7 +158,9 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
     const parent = freshDir()
     const error = catchLabError(() => writeSampleData({ directory: join(parent, 'bad-\udcff'), name: 'x', bytes: 8 }))
     expect([error.code, error.path]).toEqual(['INVALID_ARGUMENT', join(parent, 'bad-\udcff')])
-    expect(error.message).toContain(`${join(parent, 'bad-\uFFFD')}: sample data is written only into folders whose names are valid UTF-8`)
+    expect(error.message).toContain(
+      `${join(parent, 'bad-\uFFFD')}: sample data is written only into folders whose names are valid UTF-8`
+    )
     expect(readdirSync(parent)).toEqual([])
   })
 
@@ -147,13 +173,21 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
     const directory = freshDir()
     const error = catchLabError(() => writeSampleData({ directory, name: 'huge', bytes: 2 ** 52 }))
     expect(error.code).toBe('NO_SPACE')
-    expect(error.message).toMatch(new RegExp(`need about .* \\(${2 ** 52} bytes\\) but only .* \\(\\d+ bytes\\) are free`))
+    expect(error.message).toMatch(
+      new RegExp(`need about .* \\(${2 ** 52} bytes\\) but only .* \\(\\d+ bytes\\) are free`)
+    )
     expect(readdirSync(directory)).toEqual([])
   })
 
   it('reports progress in bytes up to the total', () => {
     const reports: JobProgress<SampleDataStats>[] = []
-    writeSampleData({ directory: freshDir(), name: 'p', bytes: 4 * 1024 * 1024, withText: true, control: { isCancelled: () => false, report: (p) => void reports.push(p) } })
+    writeSampleData({
+      directory: freshDir(),
+      name: 'p',
+      bytes: 4 * 1024 * 1024,
+      withText: true,
+      control: { isCancelled: () => false, report: (p) => void reports.push(p) }
+    })
     expect(reports.length).toBe(4)
     expect(reports.map((r) => r.completed)).toEqual([1, 2, 3, 4].map((m) => m * 1024 * 1024))
     expect(reports.every((r) => r.unit === 'bytes' && r.total === 4 * 1024 * 1024)).toBe(true)
@@ -165,7 +199,13 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
     writeFileSync(join(directory, 'other.bin'), 'not ours')
     let reports = 0
     const error = catchLabError(() =>
-      writeSampleData({ directory, name: 'big', bytes: 64 * 1024 * 1024, withText: true, control: { isCancelled: () => reports >= 2, report: () => void reports++ } })
+      writeSampleData({
+        directory,
+        name: 'big',
+        bytes: 64 * 1024 * 1024,
+        withText: true,
+        control: { isCancelled: () => reports >= 2, report: () => void reports++ }
+      })
     )
     expect(error.code).toBe('CANCELLED')
     expect(readdirSync(directory)).toEqual(['other.bin'])
@@ -174,7 +214,13 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
   it('writes under temporary names and renames them into place only when complete, the sidecar last', () => {
     const directory = freshDir()
     const seen: string[][] = []
-    writeSampleData({ directory, name: 'x', bytes: 3 * 1024 * 1024, withText: true, control: { isCancelled: () => false, report: () => void seen.push(readdirSync(directory).sort()) } })
+    writeSampleData({
+      directory,
+      name: 'x',
+      bytes: 3 * 1024 * 1024,
+      withText: true,
+      control: { isCancelled: () => false, report: () => void seen.push(readdirSync(directory).sort()) }
+    })
     // While writing, only our recognisable temporary files exist, never a target name.
     expect(seen.length).toBe(3)
     for (const listing of seen) {
@@ -193,7 +239,11 @@ describe('writeSampleData over existing files', () => {
     return { directory, before: snapshot(directory) }
   }
   function snapshot(directory: string): Map<string, Buffer> {
-    return new Map(readdirSync(directory).sort().map((name) => [name, readFileSync(join(directory, name))]))
+    return new Map(
+      readdirSync(directory)
+        .sort()
+        .map((name) => [name, readFileSync(join(directory, name))])
+    )
   }
 
   it('overwrite: true replaces the previous set', () => {
@@ -206,7 +256,9 @@ describe('writeSampleData over existing files', () => {
 
   it('too large for the disk: NO_SPACE and the previous files are byte-identical', () => {
     const { directory, before } = previousSet()
-    expect(catchLabError(() => writeSampleData({ directory, name: 'x', bytes: 2 ** 52, overwrite: true })).code).toBe('NO_SPACE')
+    expect(catchLabError(() => writeSampleData({ directory, name: 'x', bytes: 2 ** 52, overwrite: true })).code).toBe(
+      'NO_SPACE'
+    )
     expect(snapshot(directory)).toEqual(before)
   })
 
@@ -214,7 +266,14 @@ describe('writeSampleData over existing files', () => {
     const { directory, before } = previousSet()
     let reports = 0
     const error = catchLabError(() =>
-      writeSampleData({ directory, name: 'x', bytes: 8 * 1024 * 1024, withText: true, overwrite: true, control: { isCancelled: () => reports >= 2, report: () => void reports++ } })
+      writeSampleData({
+        directory,
+        name: 'x',
+        bytes: 8 * 1024 * 1024,
+        withText: true,
+        overwrite: true,
+        control: { isCancelled: () => reports >= 2, report: () => void reports++ }
+      })
     )
     expect(error.code).toBe('CANCELLED')
     expect(snapshot(directory)).toEqual(before)
@@ -223,7 +282,13 @@ describe('writeSampleData over existing files', () => {
   it('cancelled before the first byte: the previous files are byte-identical', () => {
     const { directory, before } = previousSet()
     const error = catchLabError(() =>
-      writeSampleData({ directory, name: 'x', bytes: 8 * 1024 * 1024, overwrite: true, control: { isCancelled: () => true, report: () => {} } })
+      writeSampleData({
+        directory,
+        name: 'x',
+        bytes: 8 * 1024 * 1024,
+        overwrite: true,
+        control: { isCancelled: () => true, report: () => {} }
+      })
     )
     expect(error.code).toBe('CANCELLED')
     expect(snapshot(directory)).toEqual(before)
@@ -240,7 +305,9 @@ describe('writeSampleData over existing files', () => {
     // The review's case: name 'package' in a project folder.
     const project = freshDir()
     writeFileSync(join(project, 'package.json'), '{"name": "precious"}')
-    const error = catchLabError(() => writeSampleData({ directory: project, name: 'package', bytes: 8, overwrite: true }))
+    const error = catchLabError(() =>
+      writeSampleData({ directory: project, name: 'package', bytes: 8, overwrite: true })
+    )
     expect([error.code, error.path]).toEqual(['PERMISSION_DENIED', join(project, 'package.json')])
     expect(error.message).toContain('was not made by Yield Lab')
     expect(readdirSync(project)).toEqual(['package.json'])
@@ -254,7 +321,9 @@ describe('writeSampleData over existing files', () => {
     ] as const) {
       const directory = freshDir()
       writeFileSync(join(directory, file), content)
-      expect(catchLabError(() => writeSampleData({ directory, name: 'y', bytes: 8, overwrite: true })).code).toBe('PERMISSION_DENIED')
+      expect(catchLabError(() => writeSampleData({ directory, name: 'y', bytes: 8, overwrite: true })).code).toBe(
+        'PERMISSION_DENIED'
+      )
       expect(readdirSync(directory)).toEqual([file])
       expect(readFileSync(join(directory, file), 'utf8')).toBe(content)
     }
@@ -264,7 +333,9 @@ describe('writeSampleData over existing files', () => {
     const directory = freshDir()
     writeSampleData({ directory, name: 'x', bytes: 8 })
     writeFileSync(join(directory, 'x.txt'), 'notes')
-    expect(catchLabError(() => writeSampleData({ directory, name: 'x', bytes: 8, withText: true, overwrite: true })).code).toBe('PERMISSION_DENIED')
+    expect(
+      catchLabError(() => writeSampleData({ directory, name: 'x', bytes: 8, withText: true, overwrite: true })).code
+    ).toBe('PERMISSION_DENIED')
     expect(readFileSync(join(directory, 'x.txt'), 'utf8')).toBe('notes')
     // Without the twin the foreign .txt is left alone too.
     writeSampleData({ directory, name: 'x', bytes: 16, overwrite: true })
@@ -274,7 +345,9 @@ describe('writeSampleData over existing files', () => {
   it('a directory in the way is IS_A_DIRECTORY and stays', () => {
     const directory = freshDir()
     mkdirSync(join(directory, 'y.bin'))
-    expect(catchLabError(() => writeSampleData({ directory, name: 'y', bytes: 8, overwrite: true })).code).toBe('IS_A_DIRECTORY')
+    expect(catchLabError(() => writeSampleData({ directory, name: 'y', bytes: 8, overwrite: true })).code).toBe(
+      'IS_A_DIRECTORY'
+    )
     expect(statSync(join(directory, 'y.bin')).isDirectory()).toBe(true)
     expect(readdirSync(directory)).toEqual(['y.bin'])
   })
@@ -300,10 +373,31 @@ describe('temporary files', () => {
 describe('formatSavetxt', () => {
   it("matches Python's '%.18e' (what numpy.savetxt writes) for any double (property)", () => {
     // Exact ties at 19 significant digits, where JS's toExponential rounds away from zero and C to even:
-    const ties = [-181015431352699.03, 8931434529556.258, 165856038423504.53, 71254259424241.33, 0.5 + 2 ** -20, 2 ** 70 + 2 ** 18]
+    const ties = [
+      -181015431352699.03,
+      8931434529556.258,
+      165856038423504.53,
+      71254259424241.33,
+      0.5 + 2 ** -20,
+      2 ** 70 + 2 ** 18
+    ]
     const values = fc
       .sample(fc.double(), 3000)
-      .concat(ties, [0, -0, NaN, Infinity, -Infinity, 5e-324, 1.7976931348623157e308, 1e21, 1e-7, 0.1, 123456789, 1e-300, 2 ** -1022])
+      .concat(ties, [
+        0,
+        -0,
+        NaN,
+        Infinity,
+        -Infinity,
+        5e-324,
+        1.7976931348623157e308,
+        1e21,
+        1e-7,
+        0.1,
+        123456789,
+        1e-300,
+        2 ** -1022
+      ])
     const hex = values.map((v) => Buffer.from(new Float64Array([v]).buffer).toString('hex'))
     const python = runPython(
       String.raw`

@@ -15,7 +15,15 @@ import {
   type SweepRunDraft,
   type SweepStats
 } from '../../../../src/shared/sweep'
-import { buildGrid, median, mbPerSecond, planRuns, seededShuffle, summarize, timePerFileMs } from '../../../../src/shared/sweepMaths'
+import {
+  buildGrid,
+  median,
+  mbPerSecond,
+  planRuns,
+  seededShuffle,
+  summarize,
+  timePerFileMs
+} from '../../../../src/shared/sweepMaths'
 import { runSweep, sweep, systemTools, type SweepTools } from '../../../../src/main/lab/sweep/sweep'
 import type { JobControl } from '../../../../src/main/lab/progress'
 import { writeSampleData } from '../../../../src/main/lab/read/sampleData'
@@ -46,7 +54,13 @@ const noTools: SweepTools = {
 }
 
 function args(raw: Partial<SweepArgs> & { path: string }) {
-  return v.parse(sweepArgsSchema, { timeCapMs: 50, repeats: 2, seed: 42, grid: { kind: 'log2', minItems: 1, maxItems: 1024 }, ...raw })
+  return v.parse(sweepArgsSchema, {
+    timeCapMs: 50,
+    repeats: 2,
+    seed: 42,
+    grid: { kind: 'log2', minItems: 1, maxItems: 1024 },
+    ...raw
+  })
 }
 
 describe('pure helpers', () => {
@@ -57,16 +71,27 @@ describe('pure helpers', () => {
   })
 
   test('finer and listed grids: increasing, whole items, the largest chunk always included', () => {
-    expect(buildGrid({ kind: 'log2', minItems: 1, maxItems: 16, pointsPerDoubling: 2 })).toEqual([1, 2, 3, 4, 6, 8, 11, 16])
+    expect(buildGrid({ kind: 'log2', minItems: 1, maxItems: 16, pointsPerDoubling: 2 })).toEqual([
+      1, 2, 3, 4, 6, 8, 11, 16
+    ])
     expect(buildGrid({ kind: 'log2', minItems: 3, maxItems: 20 })).toEqual([3, 6, 12, 20])
     expect(buildGrid({ kind: 'list', sizes: [64, 1, 8] })).toEqual([1, 8, 64])
   })
 
   test.each([
-    [{ kind: 'log2', minItems: 0, maxItems: 8 }, 'Chunk size must be a whole number of items from 1 to 134217728 (1 GiB of float64), got 0'],
-    [{ kind: 'log2', minItems: 1.5, maxItems: 8 }, 'Chunk size must be a whole number of items from 1 to 134217728 (1 GiB of float64), got 1.5'],
+    [
+      { kind: 'log2', minItems: 0, maxItems: 8 },
+      'Chunk size must be a whole number of items from 1 to 134217728 (1 GiB of float64), got 0'
+    ],
+    [
+      { kind: 'log2', minItems: 1.5, maxItems: 8 },
+      'Chunk size must be a whole number of items from 1 to 134217728 (1 GiB of float64), got 1.5'
+    ],
     [{ kind: 'log2', minItems: 64, maxItems: 8 }, 'larger than the largest'],
-    [{ kind: 'log2', minItems: 1, maxItems: 2 ** 28 }, 'Chunk size must be a whole number of items from 1 to 134217728 (1 GiB of float64), got 268435456'],
+    [
+      { kind: 'log2', minItems: 1, maxItems: 2 ** 28 },
+      'Chunk size must be a whole number of items from 1 to 134217728 (1 GiB of float64), got 268435456'
+    ],
     [{ kind: 'log2', minItems: 1, maxItems: 2 ** 26, pointsPerDoubling: 4 }, 'too many'],
     [{ kind: 'log2', minItems: 1, maxItems: 8, pointsPerDoubling: 9 }, 'at most 4'],
     [{ kind: 'list', sizes: [] }, 'must list at least one chunk size'],
@@ -97,7 +122,13 @@ describe('pure helpers', () => {
   test('medians, minima and maxima per point', () => {
     expect(median([3, 1, 2])).toBe(2)
     expect(median([4, 1, 3, 2])).toBe(2.5)
-    const m = (seq: number, chunkItems: number, elapsedMs: number, bytesRead = 8000, capped = false): SweepMeasurement => ({
+    const m = (
+      seq: number,
+      chunkItems: number,
+      elapsedMs: number,
+      bytesRead = 8000,
+      capped = false
+    ): SweepMeasurement => ({
       seq,
       mode: 'lazyItem',
       chunkItems,
@@ -148,7 +179,9 @@ describe('the sweep on a small file', () => {
     expect(reports.at(-1)).toBe(plan.plannedRuns)
     // The order is the seeded shuffle, recorded by seq.
     const order = planRuns(plan.config)
-    expect(run.measurements.map((m) => `${m.mode}/${m.chunkItems}/${m.repeat}`)).toEqual(order.map((r) => `${r.mode}/${r.chunkItems}/${r.repeat}`))
+    expect(run.measurements.map((m) => `${m.mode}/${m.chunkItems}/${m.repeat}`)).toEqual(
+      order.map((r) => `${r.mode}/${r.chunkItems}/${r.repeat}`)
+    )
     for (const m of run.measurements) {
       expect(m.elapsedMs).toBeGreaterThan(0)
       if (m.capped) expect(m.bytesRead).toBeLessThan(m.fileBytes)
@@ -162,7 +195,19 @@ describe('the sweep on a small file', () => {
   })
 
   test('a run that hits the time cap reads a prefix and extrapolates its time per file', () => {
-    const run = runSweep(args({ path: medium, modes: ['lazyItem'], grid: { kind: 'list', sizes: [1, 4096] }, timeCapMs: 20, repeats: 1, eager: false }), quiet, undefined, noTools)
+    const run = runSweep(
+      args({
+        path: medium,
+        modes: ['lazyItem'],
+        grid: { kind: 'list', sizes: [1, 4096] },
+        timeCapMs: 20,
+        repeats: 1,
+        eager: false
+      }),
+      quiet,
+      undefined,
+      noTools
+    )
     const [tiny] = run.measurements.filter((m) => m.chunkItems === 1)
     expect(tiny!.capped).toBe(true)
     expect(tiny!.bytesRead).toBeLessThan(tiny!.fileBytes)
@@ -173,12 +218,19 @@ describe('the sweep on a small file', () => {
   })
 
   test('extrapolation agrees with reading the whole file (within noise)', () => {
-    const base = { path: medium, modes: ['lazyItem'] as const, grid: { kind: 'list' as const, sizes: [4] }, repeats: 3, eager: false }
+    const base = {
+      path: medium,
+      modes: ['lazyItem'] as const,
+      grid: { kind: 'list' as const, sizes: [4] },
+      repeats: 3,
+      eager: false
+    }
     const capped = runSweep(args({ ...base, modes: [...base.modes], timeCapMs: 20 }), quiet, undefined, noTools)
     const full = runSweep(args({ ...base, modes: [...base.modes], timeCapMs: 60_000 }), quiet, undefined, noTools)
     expect(capped.measurements.some((m) => m.capped)).toBe(true)
     expect(full.measurements.every((m) => !m.capped)).toBe(true)
-    const ratio = summarize(capped.measurements)[0]!.timePerFileMs.median / summarize(full.measurements)[0]!.timePerFileMs.median
+    const ratio =
+      summarize(capped.measurements)[0]!.timePerFileMs.median / summarize(full.measurements)[0]!.timePerFileMs.median
     expect(ratio).toBeGreaterThan(1 / 3)
     expect(ratio).toBeLessThan(3)
   })
@@ -202,7 +254,18 @@ describe('the sweep on a small file', () => {
       isCancelled: () => measured >= 1 && ++checksAfterFirst >= 3,
       report: () => {}
     }
-    const generator = sweep(args({ path: medium, modes: ['lazyItem'], grid: { kind: 'list', sizes: [1, 2] }, timeCapMs: 400, repeats: 2, eager: false }), control, noTools)
+    const generator = sweep(
+      args({
+        path: medium,
+        modes: ['lazyItem'],
+        grid: { kind: 'list', sizes: [1, 2] },
+        timeCapMs: 400,
+        repeats: 2,
+        eager: false
+      }),
+      control,
+      noTools
+    )
     let result: SweepRunDraft | undefined
     for (;;) {
       const step = generator.next()
@@ -219,7 +282,12 @@ describe('the sweep on a small file', () => {
   })
 
   test('without a text twin the text mode is skipped with a note; eager above its limit likewise', () => {
-    const run = runSweep(args({ path: medium, grid: { kind: 'list', sizes: [1024, 4096] }, repeats: 1, eagerMaxBytes: 1024 }), quiet, undefined, noTools)
+    const run = runSweep(
+      args({ path: medium, grid: { kind: 'list', sizes: [1024, 4096] }, repeats: 1, eagerMaxBytes: 1024 }),
+      quiet,
+      undefined,
+      noTools
+    )
     expect(run.config.modes).toEqual(['lazyItem', 'lazyChunk'])
     expect(run.config.eager).toBe(false)
     expect(run.file.textPath).toBeNull()
@@ -236,18 +304,30 @@ describe('bad input: clear errors before anything is measured', () => {
   }
 
   test('missing file, directory, empty file, trailing bytes', () => {
-    expect(firstError({ path: join(dir, 'nope.bin') })).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('nope.bin: does not exist') })
+    expect(firstError({ path: join(dir, 'nope.bin') })).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('nope.bin: does not exist')
+    })
     expect(firstError({ path: dir }).code).toBe('IS_A_DIRECTORY')
     const empty = join(dir, 'empty.bin')
     writeFileSync(empty, '')
-    expect(firstError({ path: empty })).toMatchObject({ code: 'MALFORMED_DATA', message: expect.stringContaining('empty') })
+    expect(firstError({ path: empty })).toMatchObject({
+      code: 'MALFORMED_DATA',
+      message: expect.stringContaining('empty')
+    })
     const odd = join(dir, 'odd.bin')
     writeFileSync(odd, Buffer.alloc(8 * 2000 + 3, 1))
-    expect(firstError({ path: odd })).toMatchObject({ code: 'MALFORMED_DATA', message: expect.stringContaining('not a whole number of float64 items') })
+    expect(firstError({ path: odd })).toMatchObject({
+      code: 'MALFORMED_DATA',
+      message: expect.stringContaining('not a whole number of float64 items')
+    })
   })
 
   test('a text file given as the binary file is recognised', () => {
-    expect(firstError({ path: smallText })).toMatchObject({ code: 'MALFORMED_DATA', message: expect.stringContaining('looks like a text file') })
+    expect(firstError({ path: smallText })).toMatchObject({
+      code: 'MALFORMED_DATA',
+      message: expect.stringContaining('looks like a text file')
+    })
   })
 
   test('a file smaller than the largest chunk says how far to lower it', () => {
@@ -259,7 +339,10 @@ describe('bad input: clear errors before anything is measured', () => {
 
   test('an explicit text file that is missing or is not text', () => {
     expect(firstError({ path: small, textPath: join(dir, 'none.txt') }).code).toBe('NOT_FOUND')
-    expect(firstError({ path: small, textPath: medium })).toMatchObject({ code: 'MALFORMED_DATA', message: expect.stringContaining('one number per line') })
+    expect(firstError({ path: small, textPath: medium })).toMatchObject({
+      code: 'MALFORMED_DATA',
+      message: expect.stringContaining('one number per line')
+    })
   })
 
   test('cold cache where the OS cannot drop it: UNAVAILABLE, honestly, and nothing measured', () => {
@@ -286,7 +369,9 @@ describe('bad input: clear errors before anything is measured', () => {
   })
 })
 
-const ddDropsCache = process.platform === 'linux' && spawnSync('dd', ['--version'], { encoding: 'utf8' }).stdout?.includes('coreutils') === true
+const ddDropsCache =
+  process.platform === 'linux' &&
+  spawnSync('dd', ['--version'], { encoding: 'utf8' }).stdout?.includes('coreutils') === true
 
 describe.skipIf(!ddDropsCache)('cold cache on Linux (GNU dd, posix_fadvise DONTNEED)', () => {
   test('the files are dropped from the page cache before every run, and the record says so', () => {
@@ -294,8 +379,16 @@ describe.skipIf(!ddDropsCache)('cold cache on Linux (GNU dd, posix_fadvise DONTN
     mkdirSync(cold, { recursive: true })
     const path = writeSampleData({ directory: cold, name: 'cold', bytes: 256 * 1024, seed: 9 }).binaryPath
     const evicted: string[] = []
-    const tools: SweepTools = { evict: (p) => (evicted.push(p), systemTools.evict(p)), residentBytes: systemTools.residentBytes }
-    const run = runSweep(args({ path, cache: 'cold', modes: ['lazyChunk'], grid: { kind: 'list', sizes: [512, 4096] }, repeats: 2 }), quiet, undefined, tools)
+    const tools: SweepTools = {
+      evict: (p) => (evicted.push(p), systemTools.evict(p)),
+      residentBytes: systemTools.residentBytes
+    }
+    const run = runSweep(
+      args({ path, cache: 'cold', modes: ['lazyChunk'], grid: { kind: 'list', sizes: [512, 4096] }, repeats: 2 }),
+      quiet,
+      undefined,
+      tools
+    )
     expect(run.cache.state).toBe('cold')
     expect(run.cache.method).toContain('POSIX_FADV_DONTNEED')
     // Once while preparing, then before each of the 6 runs (2 sizes × 2 repeats + 2 eager).
@@ -309,7 +402,13 @@ describe('the sweep job in a worker', () => {
   test('yields the plan and then each run, one per pull; return() closes it early', async () => {
     const { host } = createTestJobHost()
     try {
-      const handle = host.open('owner', 'sweep', { path: small, grid: { kind: 'list', sizes: [1, 64, 1024] }, repeats: 1, timeCapMs: 50, seed: 5 })
+      const handle = host.open('owner', 'sweep', {
+        path: small,
+        grid: { kind: 'list', sizes: [1, 64, 1024] },
+        repeats: 1,
+        timeCapMs: 50,
+        seed: 5
+      })
       const first = await host.next('owner', handle.id, 1)
       expect(first.items).toHaveLength(1)
       expect(first.items[0]).toMatchObject({ type: 'plan', plan: { plannedRuns: 10 } })
@@ -318,7 +417,14 @@ describe('the sweep job in a worker', () => {
       const closed = await host.return('owner', handle.id)
       expect(closed.state).toBe('closed')
 
-      const again = host.open('owner', 'sweep', { path: small, grid: { kind: 'list', sizes: [64, 1024] }, repeats: 1, timeCapMs: 50, modes: ['lazyChunk'], eager: false })
+      const again = host.open('owner', 'sweep', {
+        path: small,
+        grid: { kind: 'list', sizes: [64, 1024] },
+        repeats: 1,
+        timeCapMs: 50,
+        modes: ['lazyChunk'],
+        eager: false
+      })
       const items: unknown[] = []
       let batch = await host.next('owner', again.id, 100)
       items.push(...batch.items)

@@ -30,7 +30,14 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'yield-lab-history-'))
   const path = writeSampleData({ directory: root, name: 'data', bytes: 32 * 1024, seed: 1, withText: true }).binaryPath
   record = runSweep(
-    v.parse(sweepArgsSchema, { path, grid: { kind: 'list', sizes: [1, 16, 256] }, repeats: 2, timeCapMs: 20, seed: 1, label: '=SUM(A1) data, "quoted"' }),
+    v.parse(sweepArgsSchema, {
+      path,
+      grid: { kind: 'list', sizes: [1, 16, 256] },
+      repeats: 2,
+      timeCapMs: 20,
+      seed: 1,
+      label: '=SUM(A1) data, "quoted"'
+    }),
     { isCancelled: () => false, report: () => {} },
     undefined,
     { evict: () => {}, residentBytes: () => null }
@@ -64,7 +71,11 @@ describe('history', () => {
 
   test('newest first; junk in the folder is reported and left alone', () => {
     const history = new SweepHistory(dataDirectory)
-    const older = history.save({ ...record, createdAt: '2020-01-01T00:00:00.000Z', finishedAt: '2020-01-01T00:01:00.000Z' })
+    const older = history.save({
+      ...record,
+      createdAt: '2020-01-01T00:00:00.000Z',
+      finishedAt: '2020-01-01T00:01:00.000Z'
+    })
     const newer = history.save(record)
     writeFileSync(join(sweepsDir(), 'notes.json'), '{"hello": 1}')
     writeFileSync(join(sweepsDir(), '.half-written.json.123.tmp'), '{')
@@ -92,7 +103,9 @@ describe('history', () => {
     const partial: SweepRunDraft = { ...record, status: 'cancelled', measurements: record.measurements.slice(0, 3) }
     expect(history.save(partial).measurements).toHaveLength(3)
     const incomplete: SweepRunDraft = { ...record, measurements: record.measurements.slice(0, 3) }
-    expect(catchLabError(() => history.save(incomplete)).message).toContain('a complete sweep has all 20 planned runs, this one has 3')
+    expect(catchLabError(() => history.save(incomplete)).message).toContain(
+      'a complete sweep has all 20 planned runs, this one has 3'
+    )
     expect(filesInHistory()).toHaveLength(1)
   })
 
@@ -112,18 +125,28 @@ describe('history with imports', () => {
 
   test('imports dated in the future cannot hide the user’s runs: they count from when they were imported, and paging reaches every run', () => {
     const history = new SweepHistory(dataDirectory)
-    const old = history.save({ ...record, createdAt: '2024-01-01T00:00:00.000Z', finishedAt: '2024-01-01T00:01:00.000Z' })
-    const future = sweepJson({ ...record, createdAt: '2099-01-01T00:00:00.000Z', finishedAt: '2099-01-01T00:01:00.000Z' })
+    const old = history.save({
+      ...record,
+      createdAt: '2024-01-01T00:00:00.000Z',
+      finishedAt: '2024-01-01T00:01:00.000Z'
+    })
+    const future = sweepJson({
+      ...record,
+      createdAt: '2099-01-01T00:00:00.000Z',
+      finishedAt: '2099-01-01T00:01:00.000Z'
+    })
     const imported = Array.from({ length: 30 }, () => history.import(future))
     // Kept as dated, but listed by when they entered history.
-    expect(imported.every((run) => run.createdAt === '2099-01-01T00:00:00.000Z' && !run.id.startsWith('sweep-2099'))).toBe(true)
+    expect(
+      imported.every((run) => run.createdAt === '2099-01-01T00:00:00.000Z' && !run.id.startsWith('sweep-2099'))
+    ).toBe(true)
     const later = history.save(shifted(record, 3_600_000))
 
     const first = history.list({ limit: 7 })
     expect(first.runs[0]!.id).toBe(later.id)
     expect(first.more).toBe(true)
     const seen = [...first.runs]
-    for (let page = first; page.more; ) {
+    for (let page = first; page.more;) {
       page = history.list({ before: page.runs.at(-1)!.id, limit: 7 })
       seen.push(...page.runs)
     }
@@ -137,8 +160,16 @@ describe('history with imports', () => {
     const history = new SweepHistory(dataDirectory)
     const saved = Array.from({ length: 5 }, (_, i) => history.save(shifted(record, -i * 60_000)))
     expect(history.list({ limit: 2 })).toEqual({ runs: saved.slice(0, 2), problems: [], more: true })
-    expect(history.list({ before: saved[1]!.id, limit: 2 })).toEqual({ runs: saved.slice(2, 4), problems: [], more: true })
-    expect(history.list({ before: saved[3]!.id, limit: 2 })).toEqual({ runs: saved.slice(4), problems: [], more: false })
+    expect(history.list({ before: saved[1]!.id, limit: 2 })).toEqual({
+      runs: saved.slice(2, 4),
+      problems: [],
+      more: true
+    })
+    expect(history.list({ before: saved[3]!.id, limit: 2 })).toEqual({
+      runs: saved.slice(4),
+      problems: [],
+      more: false
+    })
   })
 })
 
@@ -176,7 +207,9 @@ describe('exports and import', () => {
     const imported = new SweepHistory(dataDirectory).import(old)
     const { id: _id, imported: _imported, ...data } = imported
     expect(data).toEqual(record)
-    expect(JSON.parse(readFileSync(join(sweepsDir(), `${imported.id}.json`), 'utf8'))).toMatchObject({ format: 'yield-lab-sweep/2' })
+    expect(JSON.parse(readFileSync(join(sweepsDir(), `${imported.id}.json`), 'utf8'))).toMatchObject({
+      format: 'yield-lab-sweep/2'
+    })
   })
 
   test('a version-1 file in history is listed as version 2 and left as it is on disk', () => {
@@ -216,12 +249,47 @@ describe('exports and import', () => {
   })
 
   test.each([
-    ['a run outside the grid', (r: SweepRunDraft) => ({ ...r, measurements: r.measurements.map((m, i) => (i === 0 && m.chunkItems !== null ? { ...m, chunkItems: 3 } : m)) }), 'is not in config.chunkSizes'],
-    ['a run read more than its file', (r: SweepRunDraft) => ({ ...r, measurements: r.measurements.map((m, i) => (i === 0 ? { ...m, bytesRead: m.fileBytes + 8 } : m)) }), 'more bytes than the file'],
-    ['an uncapped run that read part', (r: SweepRunDraft) => ({ ...r, measurements: r.measurements.map((m) => ({ ...m, capped: false, bytesRead: Math.max(1, m.fileBytes - 8) })) }), 'did not read the whole file'],
-    ['a negative time', (r: SweepRunDraft) => ({ ...r, measurements: r.measurements.map((m, i) => (i === 0 ? { ...m, elapsedMs: -1 } : m)) }), 'elapsedMs'],
+    [
+      'a run outside the grid',
+      (r: SweepRunDraft) => ({
+        ...r,
+        measurements: r.measurements.map((m, i) => (i === 0 && m.chunkItems !== null ? { ...m, chunkItems: 3 } : m))
+      }),
+      'is not in config.chunkSizes'
+    ],
+    [
+      'a run read more than its file',
+      (r: SweepRunDraft) => ({
+        ...r,
+        measurements: r.measurements.map((m, i) => (i === 0 ? { ...m, bytesRead: m.fileBytes + 8 } : m))
+      }),
+      'more bytes than the file'
+    ],
+    [
+      'an uncapped run that read part',
+      (r: SweepRunDraft) => ({
+        ...r,
+        measurements: r.measurements.map((m) => ({ ...m, capped: false, bytesRead: Math.max(1, m.fileBytes - 8) }))
+      }),
+      'did not read the whole file'
+    ],
+    [
+      'a negative time',
+      (r: SweepRunDraft) => ({
+        ...r,
+        measurements: r.measurements.map((m, i) => (i === 0 ? { ...m, elapsedMs: -1 } : m))
+      }),
+      'elapsedMs'
+    ],
     ['an extra field', (r: SweepRunDraft) => ({ ...r, password: 'x' }), 'password'],
-    ['a duplicated run', (r: SweepRunDraft) => ({ ...r, measurements: [...r.measurements.slice(0, -1), { ...r.measurements[0]!, seq: r.measurements.at(-1)!.seq }] }), 'repeats']
+    [
+      'a duplicated run',
+      (r: SweepRunDraft) => ({
+        ...r,
+        measurements: [...r.measurements.slice(0, -1), { ...r.measurements[0]!, seq: r.measurements.at(-1)!.seq }]
+      }),
+      'repeats'
+    ]
   ])('import of a record with %s is refused', (_what, edit, message) => {
     const error = catchLabError(() => new SweepHistory(dataDirectory).import(JSON.stringify(edit(record))))
     expect(error.code).toBe('MALFORMED_DATA')
@@ -232,8 +300,23 @@ describe('exports and import', () => {
 
 describe('the sweeps.* channels', () => {
   function handlers() {
-    const appInfo = () => ({ name: 'yield-lab', version: '1', platform: 'p', arch: 'a', cpuModel: 'c', cpuCount: 1, totalMemoryBytes: 1, dataDirectory, versions: {} })
-    return createHandlers({ jobs: {} as JobHost, appInfo, choosePath: () => Promise.resolve(null), confirm: () => Promise.resolve(false) })
+    const appInfo = () => ({
+      name: 'yield-lab',
+      version: '1',
+      platform: 'p',
+      arch: 'a',
+      cpuModel: 'c',
+      cpuCount: 1,
+      totalMemoryBytes: 1,
+      dataDirectory,
+      versions: {}
+    })
+    return createHandlers({
+      jobs: {} as JobHost,
+      appInfo,
+      choosePath: () => Promise.resolve(null),
+      confirm: () => Promise.resolve(false)
+    })
   }
 
   test('save, list, import, delete through dispatch, in <dataDirectory>/sweeps', async () => {
@@ -241,20 +324,32 @@ describe('the sweeps.* channels', () => {
     const saved = await dispatch(h, 'sweeps.save', { run: record }, 'owner')
     expect(saved).toMatchObject({ ok: true, value: { id: expect.stringMatching(SWEEP_ID_PATTERN) } })
     const id = (saved as { value: { id: string } }).value.id
-    expect(JSON.parse(readFileSync(join(sweepsDir(), `${id}.json`), 'utf8'))).toMatchObject({ id, format: 'yield-lab-sweep/2' })
+    expect(JSON.parse(readFileSync(join(sweepsDir(), `${id}.json`), 'utf8'))).toMatchObject({
+      id,
+      format: 'yield-lab-sweep/2'
+    })
     const imported = await dispatch(h, 'sweeps.import', { json: sweepJson(record) }, 'owner')
     expect(imported.ok).toBe(true)
     const listed = await dispatch(h, 'sweeps.list', undefined, 'owner')
     expect(listed).toMatchObject({ ok: true, value: { runs: [expect.anything(), expect.anything()], problems: [] } })
     expect(await dispatch(h, 'sweeps.delete', { id }, 'owner')).toEqual({ ok: true, value: { id } })
-    expect(await dispatch(h, 'sweeps.delete', { id }, 'owner')).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
-    expect(await dispatch(h, 'sweeps.import', { json: '{"nope": true}' }, 'owner')).toMatchObject({ ok: false, error: { code: 'MALFORMED_DATA' } })
+    expect(await dispatch(h, 'sweeps.delete', { id }, 'owner')).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' }
+    })
+    expect(await dispatch(h, 'sweeps.import', { json: '{"nope": true}' }, 'owner')).toMatchObject({
+      ok: false,
+      error: { code: 'MALFORMED_DATA' }
+    })
     expect(filesInHistory()).toHaveLength(1)
   })
 
   test('a record that breaks the schema never reaches the handler', async () => {
     const reply = await dispatch(handlers(), 'sweeps.save', { run: { ...record, plannedRuns: 1 } }, 'owner')
-    expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('plannedRuns is 1') } })
+    expect(reply).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('plannedRuns is 1') }
+    })
     expect(filesInHistory()).toEqual([])
   })
 })

@@ -103,8 +103,11 @@ function ours(cfg: Case): Outcome {
 function python(cfg: Case, wrapper: string[] = []): Outcome {
   if (wrapper.length === 0) return JSON.parse(runPython(PYTHON_OS_WALK, [JSON.stringify(cfg)])) as Outcome
   requirePython()
-  const result = spawnSync(wrapper[0]!, [...wrapper.slice(1), 'python3', '-c', PYTHON_OS_WALK, JSON.stringify(cfg)], { encoding: 'utf8' })
-  if (result.status !== 0) throw new Error(`python3 under ${wrapper.join(' ')} failed: ${result.error?.message ?? result.stderr}`)
+  const result = spawnSync(wrapper[0]!, [...wrapper.slice(1), 'python3', '-c', PYTHON_OS_WALK, JSON.stringify(cfg)], {
+    encoding: 'utf8'
+  })
+  if (result.status !== 0)
+    throw new Error(`python3 under ${wrapper.join(' ')} failed: ${result.error?.message ?? result.stderr}`)
   return JSON.parse(result.stdout) as Outcome
 }
 
@@ -114,7 +117,8 @@ const walkUrl = new URL('../../../../src/main/lab/walk/walk.ts', import.meta.url
 function runNode(script: string, args: string[], wrapper: string[]): string {
   const all = [...wrapper.slice(1), process.execPath, '--import', 'tsx', '--input-type=module', '-e', script, ...args]
   const result = spawnSync(wrapper[0]!, all, { encoding: 'utf8', cwd: repoRoot })
-  if (result.status !== 0) throw new Error(`node under ${wrapper.join(' ')} failed: ${result.error?.message ?? result.stderr}`)
+  if (result.status !== 0)
+    throw new Error(`node under ${wrapper.join(' ')} failed: ${result.error?.message ?? result.stderr}`)
   return result.stdout
 }
 
@@ -131,7 +135,6 @@ function oursInSubprocess(cfg: Case, wrapper: string[]): Outcome {
 
 // ---------------------------------------------------------------------------------------------
 // Trees
-
 
 function manyFiles(count: number, prefix: string): Record<string, string> {
   const out: Record<string, string> = {}
@@ -158,7 +161,7 @@ function mixedTree(root: string): void {
     a: { b: { c: {}, file1: 'one', tomany: new Link('../../many') }, empty: {}, 'x.txt': 'hello' },
     'with space': { f: 'f' },
     'new\nline': { 'file\nwith\nnewlines': 'n', '\n': 'just a newline' },
-    éüñ: { '日本語.txt': 'jp', '😀': 'emoji', 'Café': 'nfc', 'Cafe\u0301': 'nfd' },
+    éüñ: { '日本語.txt': 'jp', '😀': 'emoji', Café: 'nfc', 'Cafe\u0301': 'nfd' },
     '-dash': '',
     linkdir: new Link('a'),
     abslink: new Link(join(root, 'a', 'b')),
@@ -211,7 +214,13 @@ describe('walk matches python os.walk', () => {
   })
 
   it('a file, a missing path and a symlink loop as top: onerror once, nothing yielded', () => {
-    for (const top of [join(mixed, 'a', 'x.txt'), join(mixed, 'missing'), join(mixed, 'selfloop'), join(mixed, 'broken'), '']) {
+    for (const top of [
+      join(mixed, 'a', 'x.txt'),
+      join(mixed, 'missing'),
+      join(mixed, 'selfloop'),
+      join(mixed, 'broken'),
+      ''
+    ]) {
       for (const mode of modes) {
         const cfg: Case = { top, ...mode }
         const result = ours(cfg)
@@ -241,13 +250,18 @@ describe('onerror matches python os.walk', () => {
   it('directories deleted by the consumer during the walk are reported and the walk goes on', () => {
     for (const mode of modes) {
       const root = join(base, `deleting-${mode.topdown}-${mode.followlinks}`)
-      const make = (): void => build(root, { a: { x: { y: 'y' }, z: {}, w: 'w' }, b: { c: { d: 'd' } }, l: new Link('b'), e: {} })
+      const make = (): void =>
+        build(root, { a: { x: { y: 'y' }, z: {}, w: 'w' }, b: { c: { d: 'd' } }, l: new Link('b'), e: {} })
       // Top-down: when the root is yielded, delete subtrees not entered yet. Bottom-up: the first
       // yield is the first leaf reached (in read order, unknown in advance), when no other leaf has
       // been listed yet: delete all the other leaves then.
       const cfg: Case = mode.topdown
         ? { top: root, ...mode, deleteOnYield: { [root]: [join(root, 'a', 'x'), join(root, 'b')] } }
-        : { top: root, ...mode, deleteAfterFirstYield: [join(root, 'a', 'x'), join(root, 'a', 'z'), join(root, 'b', 'c'), join(root, 'e')] }
+        : {
+            top: root,
+            ...mode,
+            deleteAfterFirstYield: [join(root, 'a', 'x'), join(root, 'a', 'z'), join(root, 'b', 'c'), join(root, 'e')]
+          }
       make()
       const expected = python(cfg)
       rmSync(root, { recursive: true, force: true })
@@ -376,41 +390,47 @@ function oursAsBytes(top: Buffer, topdown: boolean, followlinks: boolean): [stri
   )
 }
 
-describe.runIf(process.platform === 'linux')('walk matches python os.walk on names that are not valid UTF-8 (raw bytes)', () => {
-  let top: Buffer
-  beforeAll(() => {
-    requirePython()
-    const base = Buffer.from(mkdtempSync(join(tmpdir(), 'yield-lab-bytes-')))
-    const at = (...parts: (string | number[])[]): Buffer => Buffer.concat([base, ...parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p)))])
-    top = base
-    // A directory whose name is not UTF-8, with contents; a real directory named with the U+FFFD
-    // form of that name, with other contents; a file and a symlink to a directory with such names;
-    // a broken symlink and nested levels, each with invalid bytes of another kind.
-    mkdirSync(at('/bad-', [0xff], '-dir'))
-    writeFileSync(at('/bad-', [0xff], '-dir/inside-', [0xfe]), 'x')
-    mkdirSync(at('/bad-', [0xff], '-dir/deeper-', [0xc3, 0x28]))
-    writeFileSync(at('/bad-', [0xff], '-dir/deeper-', [0xc3, 0x28], '/leaf-', [0xed, 0xa0, 0x80]), 'y')
-    mkdirSync(at('/bad-\uFFFD-dir'))
-    writeFileSync(at('/bad-\uFFFD-dir/other'), 'z')
-    writeFileSync(at('/file-', [0xe2, 0x82]), 'f')
-    symlinkSync(at('/bad-', [0xff], '-dir'), at('/link-', [0x80]))
-    symlinkSync(at('/nowhere-', [0xff]), at('/broken-', [0xff]))
-    mkdirSync(at('/plain'))
-    writeFileSync(at('/plain/ok.txt'), 'ok')
-  })
-  afterAll(() => {
-    if (top !== undefined) execFileSync('rm', ['-rf', '--', top.toString('latin1')], { encoding: 'latin1' })
-  })
+describe.runIf(process.platform === 'linux')(
+  'walk matches python os.walk on names that are not valid UTF-8 (raw bytes)',
+  () => {
+    let top: Buffer
+    beforeAll(() => {
+      requirePython()
+      const base = Buffer.from(mkdtempSync(join(tmpdir(), 'yield-lab-bytes-')))
+      const at = (...parts: (string | number[])[]): Buffer =>
+        Buffer.concat([base, ...parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p)))])
+      top = base
+      // A directory whose name is not UTF-8, with contents; a real directory named with the U+FFFD
+      // form of that name, with other contents; a file and a symlink to a directory with such names;
+      // a broken symlink and nested levels, each with invalid bytes of another kind.
+      mkdirSync(at('/bad-', [0xff], '-dir'))
+      writeFileSync(at('/bad-', [0xff], '-dir/inside-', [0xfe]), 'x')
+      mkdirSync(at('/bad-', [0xff], '-dir/deeper-', [0xc3, 0x28]))
+      writeFileSync(at('/bad-', [0xff], '-dir/deeper-', [0xc3, 0x28], '/leaf-', [0xed, 0xa0, 0x80]), 'y')
+      mkdirSync(at('/bad-\uFFFD-dir'))
+      writeFileSync(at('/bad-\uFFFD-dir/other'), 'z')
+      writeFileSync(at('/file-', [0xe2, 0x82]), 'f')
+      symlinkSync(at('/bad-', [0xff], '-dir'), at('/link-', [0x80]))
+      symlinkSync(at('/nowhere-', [0xff]), at('/broken-', [0xff]))
+      mkdirSync(at('/plain'))
+      writeFileSync(at('/plain/ok.txt'), 'ok')
+    })
+    afterAll(() => {
+      if (top !== undefined) execFileSync('rm', ['-rf', '--', top.toString('latin1')], { encoding: 'latin1' })
+    })
 
-  for (const topdown of [true, false]) {
-    for (const followlinks of [false, true]) {
-      it(`topdown=${topdown} followlinks=${followlinks}`, () => {
-        const expected = JSON.parse(runPython(PYTHON_OS_WALK_BYTES, [JSON.stringify({ top: top.toString('hex'), topdown, followlinks })])) as unknown
-        const actual = oursAsBytes(top, topdown, followlinks)
-        expect(actual).toEqual(expected)
-        // The tree really has what the test is about: both look-alike directories walked, the link among dirnames.
-        expect(actual.length).toBe(followlinks ? 7 : 5)
-      })
+    for (const topdown of [true, false]) {
+      for (const followlinks of [false, true]) {
+        it(`topdown=${topdown} followlinks=${followlinks}`, () => {
+          const expected = JSON.parse(
+            runPython(PYTHON_OS_WALK_BYTES, [JSON.stringify({ top: top.toString('hex'), topdown, followlinks })])
+          ) as unknown
+          const actual = oursAsBytes(top, topdown, followlinks)
+          expect(actual).toEqual(expected)
+          // The tree really has what the test is about: both look-alike directories walked, the link among dirnames.
+          expect(actual.length).toBe(followlinks ? 7 : 5)
+        })
+      }
     }
   }
-})
+)

@@ -12,10 +12,16 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LabError } from '../../../../src/shared/errors'
 import type { JobProgress } from '../../../../src/shared/jobs'
-import { checkWalkRoot, walk, walkEntries, type WalkDir, type WalkOptions, type WalkTriple } from '../../../../src/main/lab/walk/walk'
+import {
+  checkWalkRoot,
+  walk,
+  walkEntries,
+  type WalkDir,
+  type WalkOptions,
+  type WalkTriple
+} from '../../../../src/main/lab/walk/walk'
 import { canListNatively } from '../../../../src/main/lab/native'
 import { build, FIFO, Link, type Spec } from '../../../support/tree'
-
 
 let base = ''
 let counter = 0
@@ -48,7 +54,11 @@ function collect(top: string, options: WalkOptions = {}): { triples: WalkTriple[
 /** A random tree: each name is a file (null) or a subdirectory. */
 type Tree = [string, Tree | null][]
 
-const nameArb = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é', '日', '\n', ' ', '-', '😀'), minLength: 1, maxLength: 4 })
+const nameArb = fc.string({
+  unit: fc.constantFrom('a', 'b', 'c', 'é', '日', '\n', ' ', '-', '😀'),
+  minLength: 1,
+  maxLength: 4
+})
 const { tree: treeArb } = fc.letrec<{ tree: Tree }>((tie) => ({
   tree: fc.uniqueArray(fc.tuple(nameArb, fc.option(tie('tree'), { nil: null, depthSize: 'small', maxDepth: 4 })), {
     selector: ([name]) => name,
@@ -67,7 +77,11 @@ function buildTree(dir: string, tree: Tree): void {
 }
 
 /** Relative paths of all files and all directories of a tree, skipping subtrees for which skip(path) holds. */
-function contents(tree: Tree, prefix = '', skip: (path: string) => boolean = () => false): { files: string[]; dirs: string[] } {
+function contents(
+  tree: Tree,
+  prefix = '',
+  skip: (path: string) => boolean = () => false
+): { files: string[]; dirs: string[] } {
   const files: string[] = []
   const dirs: string[] = []
   for (const [name, sub] of tree) {
@@ -92,7 +106,9 @@ describe('properties on random trees', () => {
           buildTree(top, tree)
           const { triples, errors } = collect(top, { topdown })
           expect(errors).toEqual([])
-          const seenFiles = triples.flatMap(([dirpath, , filenames]) => filenames.map((f) => relative(top, join(dirpath, f))))
+          const seenFiles = triples.flatMap(([dirpath, , filenames]) =>
+            filenames.map((f) => relative(top, join(dirpath, f)))
+          )
           const seenDirs = triples.map(([dirpath]) => relative(top, dirpath)).filter((d) => d !== '')
           const expected = contents(tree)
           expect(seenFiles.sort()).toEqual(expected.files.sort())
@@ -124,7 +140,8 @@ describe('properties on random trees', () => {
         try {
           buildTree(top, tree)
           // Prune a pseudo-random but deterministic subset of directories, by a hash of the path.
-          const pruned = (path: string): boolean => ([...path].reduce((h, ch) => (h * 31 + ch.codePointAt(0)!) % 1009, seed) & 3) === 0
+          const pruned = (path: string): boolean =>
+            ([...path].reduce((h, ch) => (h * 31 + ch.codePointAt(0)!) % 1009, seed) & 3) === 0
           const visited: string[] = []
           const files: string[] = []
           for (const [dirpath, dirnames, filenames] of walk(top)) {
@@ -208,7 +225,13 @@ describe('bad roots', () => {
   let dir = ''
   beforeAll(() => {
     dir = freshDir('roots')
-    build(dir, { 'file.txt': 'x', 'new\nline dir': { f: 'f' }, loop: new Link('loop'), broken: new Link('nowhere'), linkdir: new Link('new\nline dir') })
+    build(dir, {
+      'file.txt': 'x',
+      'new\nline dir': { f: 'f' },
+      loop: new Link('loop'),
+      broken: new Link('nowhere'),
+      linkdir: new Link('new\nline dir')
+    })
   })
 
   it('missing top: onerror with NOT_FOUND naming it, nothing yielded', () => {
@@ -240,7 +263,13 @@ describe('bad roots', () => {
 
   it('without onerror, errors are ignored like os.walk; a throwing onerror stops the walk', () => {
     expect([...walk(join(dir, 'missing'))]).toEqual([])
-    expect(() => [...walk(join(dir, 'missing'), { onerror: (e) => { throw e } })]).toThrow(LabError)
+    expect(() => [
+      ...walk(join(dir, 'missing'), {
+        onerror: (e) => {
+          throw e
+        }
+      })
+    ]).toThrow(LabError)
   })
 
   it('rejects non-paths before touching the disk', () => {
@@ -322,10 +351,11 @@ describe('the tree changing during the walk', () => {
 })
 
 describe.runIf(process.platform === 'linux')('names that are not valid UTF-8', () => {
-  it('are walked as os.walk walks them: surrogate escapes, descended, stat\'ed and sized through their raw bytes', () => {
+  it("are walked as os.walk walks them: surrogate escapes, descended, stat'ed and sized through their raw bytes", () => {
     const top = freshDir('utf8')
     try {
-      const raw = (...parts: (string | number[])[]): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))))
+      const raw = (...parts: (string | number[])[]): Buffer =>
+        Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))))
       mkdirSync(raw(top, '/bad-', [0xff, 0xfe], '-dir'))
       writeFileSync(raw(top, '/bad-', [0xff, 0xfe], '-dir/inner'), 'x')
       writeFileSync(raw(top, '/file-', [0xc3, 0x28]), 'xyz')
@@ -342,11 +372,15 @@ describe.runIf(process.platform === 'linux')('names that are not valid UTF-8', (
         expect(triples.find(([dirpath]) => dirpath === badDir)).toEqual([badDir, [], ['inner']])
       }
       const dirs = [...walkEntries(top, { onerror: (e) => expect.unreachable(e.message) })]
-      expect(dirs.find((d) => d.dirpath === top)!.files).toEqual([{ name: 'file-\udcc3(', type: 'file', targetIsDir: false, size: 3 }])
+      expect(dirs.find((d) => d.dirpath === top)!.files).toEqual([
+        { name: 'file-\udcc3(', type: 'file', targetIsDir: false, size: 3 }
+      ])
       // A Buffer top is decoded as os.fsdecode decodes it; a file: URL's percent-escapes are bytes.
       expect([...walk(raw(top, '/bad-', [0xff, 0xfe], '-dir'))]).toEqual([[badDir, [], ['inner']]])
       expect([...walk(new URL(`file://${top}/bad-%FF%FE-dir`))]).toEqual([[badDir, [], ['inner']]])
-      expect(() => [...walk(new URL('https://example.com/x'))]).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
+      expect(() => [...walk(new URL('https://example.com/x'))]).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT' })
+      )
     } finally {
       // rmSync cannot remove names it cannot spell; rm works on raw bytes.
       execFileSync('rm', ['-rf', top])
@@ -364,7 +398,9 @@ describe.runIf(process.platform === 'linux')('names that are not valid UTF-8', (
       expect(errors).toHaveLength(1)
       expect(errors[0]!.code).toBe('NOT_FOUND')
       expect(errors[0]!.path).toBe(missing)
-      expect(errors[0]!.message).toBe(`${join(top, 'locked-\uFFFD', 'gone')} (a name that is not valid UTF-8, shown with U+FFFD): does not exist`)
+      expect(errors[0]!.message).toBe(
+        `${join(top, 'locked-\uFFFD', 'gone')} (a name that is not valid UTF-8, shown with U+FFFD): does not exist`
+      )
     } finally {
       execFileSync('rm', ['-rf', top])
     }
@@ -437,8 +473,14 @@ describe('walkEntries', () => {
     const calls = { stat: 0, lstat: 0 }
     const original = { statSync: fs.statSync, lstatSync: fs.lstatSync }
     const counting = {
-      statSync: ((...args: Parameters<typeof fs.statSync>) => (calls.stat++, original.statSync(...args))) as typeof fs.statSync,
-      lstatSync: ((...args: Parameters<typeof fs.lstatSync>) => (calls.lstat++, original.lstatSync(...args))) as typeof fs.lstatSync
+      statSync: ((...args: Parameters<typeof fs.statSync>) => (
+        calls.stat++,
+        original.statSync(...args)
+      )) as typeof fs.statSync,
+      lstatSync: ((...args: Parameters<typeof fs.lstatSync>) => (
+        calls.lstat++,
+        original.lstatSync(...args)
+      )) as typeof fs.lstatSync
     }
     // Patch the fs module and propagate to ESM named imports (walk.ts imports { statSync, lstatSync }).
     Object.assign(fs, counting)

@@ -50,14 +50,22 @@ const sample: Spec = {
   'a.py': 'print(1)\n',
   'b.pyc': 'xx',
   'notes.txt': 'hello',
-  src: { 'main.py': 'pass\n', 'data.log': 'l'.repeat(100), 'old.log.gz': 'g'.repeat(7), deep: { 'x.py': 'x', 'y.tmp': 'yy' } },
+  src: {
+    'main.py': 'pass\n',
+    'data.log': 'l'.repeat(100),
+    'old.log.gz': 'g'.repeat(7),
+    deep: { 'x.py': 'x', 'y.tmp': 'yy' }
+  },
   'new\nline dir': { 'f\nname.py': 'n' },
   empty: {},
   linkToSrc: new Link('src'),
   dangling: new Link('nowhere')
 }
 
-async function drain(id: string, maxItems = 1000): Promise<{ items: WalkItem[]; value: WalkSummary; batches: JobBatch[] }> {
+async function drain(
+  id: string,
+  maxItems = 1000
+): Promise<{ items: WalkItem[]; value: WalkSummary; batches: JobBatch[] }> {
   const items: WalkItem[] = []
   const batches: JobBatch[] = []
   for (;;) {
@@ -68,13 +76,17 @@ async function drain(id: string, maxItems = 1000): Promise<{ items: WalkItem[]; 
   }
 }
 
-async function walkAll(args: WalkArgs, maxItems = 1000): Promise<{ items: WalkItem[]; value: WalkSummary; batches: JobBatch[] }> {
+async function walkAll(
+  args: WalkArgs,
+  maxItems = 1000
+): Promise<{ items: WalkItem[]; value: WalkSummary; batches: JobBatch[] }> {
   const { id } = host.open('owner', 'walk', args)
   return drain(id, maxItems)
 }
 
 const dirsOf = (items: WalkItem[]): WalkDirItem[] => items.filter((item): item is WalkDirItem => item.kind === 'dir')
-const errorsOf = (items: WalkItem[]): WalkErrorItem[] => items.filter((item): item is WalkErrorItem => item.kind === 'error')
+const errorsOf = (items: WalkItem[]): WalkErrorItem[] =>
+  items.filter((item): item is WalkErrorItem => item.kind === 'error')
 
 describe('walk job: one triple per pull, as os.walk yields them', () => {
   test('next(1) yields the triples of walk() in the same order, with types, sizes and parent/name', async () => {
@@ -88,7 +100,14 @@ describe('walk job: one triple per pull, as os.walk yields them', () => {
       const batch = await host.next('owner', id, 1)
       if (batch.done) {
         expect(batch.items).toEqual([])
-        expect(batch.value).toEqual({ dirs: 5, files: 10, bytes: 9 + 2 + 5 + 5 + 100 + 7 + 1 + 2 + 1, errors: 0, keptFiles: 10, keptBytes: 132 })
+        expect(batch.value).toEqual({
+          dirs: 5,
+          files: 10,
+          bytes: 9 + 2 + 5 + 5 + 100 + 7 + 1 + 2 + 1,
+          errors: 0,
+          keptFiles: 10,
+          keptBytes: 132
+        })
         break
       }
       expect(batch.items).toHaveLength(1)
@@ -116,7 +135,9 @@ describe('walk job: one triple per pull, as os.walk yields them', () => {
     setup()
     const top = fresh('modes', sample)
     const followed = await walkAll({ top, followlinks: true })
-    expect(dirsOf(followed.items).map((item) => item.dirpath)).toEqual([...walk(top, { followlinks: true })].map(([dirpath]) => dirpath))
+    expect(dirsOf(followed.items).map((item) => item.dirpath)).toEqual(
+      [...walk(top, { followlinks: true })].map(([dirpath]) => dirpath)
+    )
     expect(followed.value.dirs).toBe(7)
 
     const bottomUp = await walkAll({ top, topdown: false }, 1)
@@ -158,15 +179,26 @@ describe('walk job: the filename pipeline runs in the worker', () => {
     ]
     for (const args of cases) {
       const ours = await walkAll(args)
-      const shown = Object.fromEntries(dirsOf(ours.items).map((item) => [item.dirpath, item.filenames.map((name, i): [string, number] => [name, item.sizes[i]!])]))
+      const shown = Object.fromEntries(
+        dirsOf(ours.items).map((item) => [
+          item.dirpath,
+          item.filenames.map((name, i): [string, number] => [name, item.sizes[i]!])
+        ])
+      )
       const script = `${walkPythonCode(args)}\nimport json\nprint(json.dumps({'shown': shown, 'order': list(shown), 'errors': len(errors)}))\n`
-      const python = JSON.parse(runPython(script)) as { shown: Record<string, [string, number][]>; order: string[]; errors: number }
+      const python = JSON.parse(runPython(script)) as {
+        shown: Record<string, [string, number][]>
+        order: string[]
+        errors: number
+      }
       expect(shown, JSON.stringify(args.files)).toEqual(python.shown)
       expect(Object.keys(shown)).toEqual(python.order)
       const kept = Object.values(shown).flat()
       expect(ours.value.keptFiles).toBe(kept.length)
       expect(ours.value.keptBytes).toBe(kept.reduce((sum, [, size]) => sum + size, 0))
-      expect(ours.value.files - ours.value.keptFiles).toBe(dirsOf(ours.items).reduce((sum, item) => sum + item.dropped, 0))
+      expect(ours.value.files - ours.value.keptFiles).toBe(
+        dirsOf(ours.items).reduce((sum, item) => sum + item.dropped, 0)
+      )
     }
   })
 
@@ -190,7 +222,9 @@ describe('walk job: the filename pipeline runs in the worker', () => {
     expect(refuse({ top, files: [{ fn: 'filter', test: 'fnmatch', pattern: '' }] }).code).toBe('INVALID_ARGUMENT')
     expect(refuse({ top, files: [{ fn: 'map', test: 'fnmatch', pattern: '*' }] }).code).toBe('INVALID_ARGUMENT')
     expect(refuse({ top, files: [{ fn: 'filter', test: 'endswith', suffixes: [] }] }).code).toBe('INVALID_ARGUMENT')
-    expect(refuse({ top, files: Array(9).fill({ fn: 'filter', test: 'fnmatch', pattern: '*' }) }).code).toBe('INVALID_ARGUMENT')
+    expect(refuse({ top, files: Array(9).fill({ fn: 'filter', test: 'fnmatch', pattern: '*' }) }).code).toBe(
+      'INVALID_ARGUMENT'
+    )
     expect(refuse({ top, extra: 1 }).code).toBe('INVALID_ARGUMENT')
     expect(refuse({ top: 'x'.repeat(40_000) }).message).toContain('top: must be at most')
     expect(host.openJobs()).toEqual([])
@@ -216,7 +250,9 @@ describe('walk job: bad input gives a clear error or a correct continuation', ()
     const empty = catchLabError(() => host.open('owner', 'walk', { top: '' }))
     expect(empty).toMatchObject({ code: 'INVALID_ARGUMENT' })
     expect(empty.message).toContain('No folder was given to walk.')
-    expect(() => host.open('owner', 'walk', { top: 'a\0b' })).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }))
+    expect(() => host.open('owner', 'walk', { top: 'a\0b' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_ARGUMENT' })
+    )
   })
 
   test('a directory deleted while being walked becomes an inline error item and the walk goes on', async () => {
@@ -231,10 +267,19 @@ describe('walk job: bad input gives a clear error or a correct continuation', ()
     const rest = await drain(id, 1)
     const errors = errorsOf(rest.items)
     expect(errors).toEqual([
-      { kind: 'error', error: { code: 'NOT_FOUND', message: `${victim}: does not exist`, path: victim }, parent: top, name: root.dirnames[1] }
+      {
+        kind: 'error',
+        error: { code: 'NOT_FOUND', message: `${victim}: does not exist`, path: victim },
+        parent: top,
+        name: root.dirnames[1]
+      }
     ])
     const remaining = [...walk(top)].slice(1).map(([dirpath]) => dirpath)
-    expect(dirsOf(rest.items).map((item) => item.dirpath).sort()).toEqual(remaining.sort())
+    expect(
+      dirsOf(rest.items)
+        .map((item) => item.dirpath)
+        .sort()
+    ).toEqual(remaining.sort())
     expect(rest.value.errors).toBe(1)
   })
 
@@ -258,7 +303,9 @@ describe('walk job: bad input gives a clear error or a correct continuation', ()
     expect(value).toMatchObject({ dirs: 4, errors: 0 })
 
     const rerooted = await walkAll({ top: join(top, 'bad-\udcff-dir') })
-    expect(dirsOf(rerooted.items).map((item) => [item.dirpath, item.filenames])).toEqual([[join(top, 'bad-\udcff-dir'), ['inside']]])
+    expect(dirsOf(rerooted.items).map((item) => [item.dirpath, item.filenames])).toEqual([
+      [join(top, 'bad-\udcff-dir'), ['inside']]
+    ])
   })
 
   test('a symlink loop with followlinks ends (a cycle is never entered)', async () => {
@@ -306,7 +353,10 @@ describe('walk job: large trees stream in compact batches', () => {
     expect(value).toMatchObject({ dirs: 101, files: 20_000, errors: 0 })
     expect(items).toHaveLength(101)
     const json = JSON.stringify(items).length
-    const names = dirsOf(items).reduce((sum, item) => sum + item.filenames.join('').length + item.dirnames.join('').length, 0)
+    const names = dirsOf(items).reduce(
+      (sum, item) => sum + item.filenames.join('').length + item.dirnames.join('').length,
+      0
+    )
     // Per entry: its name, quotes and comma, one type letter and a size: no object per entry.
     expect((json - names) / 20_100).toBeLessThan(8)
     expect(batches.length).toBeLessThan(20)
@@ -325,7 +375,8 @@ function unprivileged(script: string): string {
   writeFileSync(file, script)
   const command = [...wrapper, process.execPath, '--import', 'tsx', file]
   const result = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', cwd: repoRoot })
-  if (result.status !== 0) throw new Error(`unprivileged walk failed (setpriv is needed as root): ${result.error?.message ?? result.stderr}`)
+  if (result.status !== 0)
+    throw new Error(`unprivileged walk failed (setpriv is needed as root): ${result.error?.message ?? result.stderr}`)
   return result.stdout
 }
 
@@ -348,7 +399,12 @@ describe('walk job: permission denied', () => {
         process.stdout.write(JSON.stringify(out))`
       const out = JSON.parse(unprivileged(script)) as { items: string[][]; value: WalkSummary; root: string[] }
       expect(out.items).toContainEqual(['error', 'PERMISSION_DENIED', 'locked'])
-      expect(out.items.filter((item) => item[0] === 'dir').map((item) => item[1]).sort()).toEqual([top, 'after', 'open'].sort())
+      expect(
+        out.items
+          .filter((item) => item[0] === 'dir')
+          .map((item) => item[1])
+          .sort()
+      ).toEqual([top, 'after', 'open'].sort())
       expect(out.value).toMatchObject({ dirs: 3, errors: 1 })
       expect(out.root).toEqual(['PERMISSION_DENIED', join(top, 'locked')])
     } finally {
@@ -372,7 +428,8 @@ describe('walk job: permission denied', () => {
         const rows = items.map((i) => i.kind === 'error' ? ['error', i.error.code, i.parent, i.name] : ['dir', i.name, i.filenames, i.sizes])
         process.stdout.write(JSON.stringify({ rows, value }))`
       const out = JSON.parse(unprivileged(script)) as { rows: unknown[][]; value: WalkSummary }
-      const sorted = (rows: unknown[][]): unknown[][] => rows.map((row) => row.map((cell) => (Array.isArray(cell) ? [...(cell as string[])].sort() : cell)))
+      const sorted = (rows: unknown[][]): unknown[][] =>
+        rows.map((row) => row.map((cell) => (Array.isArray(cell) ? [...(cell as string[])].sort() : cell)))
       expect(sorted(out.rows.filter((row) => row[0] === 'error'))).toEqual(
         expect.arrayContaining([
           ['error', 'PERMISSION_DENIED', listOnly, 'a.txt'],

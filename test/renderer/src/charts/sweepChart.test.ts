@@ -24,7 +24,16 @@ const theme: ChartTheme = {
 }
 
 /** A synthetic record: throughput grows with the chunk size; chunks below 4 items are capped. */
-function makeRun(options: { chunkSizes?: number[]; modes?: SweepMode[]; repeats?: number; eager?: boolean; dtype?: 'float64' | 'int32'; label?: string } = {}): SweepRunDraft {
+function makeRun(
+  options: {
+    chunkSizes?: number[]
+    modes?: SweepMode[]
+    repeats?: number
+    eager?: boolean
+    dtype?: 'float64' | 'int32'
+    label?: string
+  } = {}
+): SweepRunDraft {
   const chunkSizes = options.chunkSizes ?? [1, 2, 4, 8, 1024, 2048, 16384]
   const modes = options.modes ?? ['lazyItem', 'lazyChunk']
   const repeats = options.repeats ?? 3
@@ -38,7 +47,17 @@ function makeRun(options: { chunkSizes?: number[]; modes?: SweepMode[]; repeats?
     const bytesRead = capped ? 1024 * run.chunkItems! : bytes
     // elapsed such that MB/s = chunk × (1 + repeat/10) for lazy modes, 5000 for eager.
     const rate = run.mode === 'eager' ? 5000 : run.chunkItems! * (1 + run.repeat / 10)
-    return { seq, mode: run.mode, chunkItems: run.chunkItems, repeat: run.repeat, fileBytes: bytes, bytesRead, itemsRead: bytesRead / itemSize, elapsedMs: bytesRead / 1e3 / rate, capped }
+    return {
+      seq,
+      mode: run.mode,
+      chunkItems: run.chunkItems,
+      repeat: run.repeat,
+      fileBytes: bytes,
+      bytesRead,
+      itemsRead: bytesRead / itemSize,
+      elapsedMs: bytesRead / 1e3 / rate,
+      capped
+    }
   })
   const run: SweepRunDraft = {
     format: 'yield-lab-sweep/2',
@@ -47,7 +66,15 @@ function makeRun(options: { chunkSizes?: number[]; modes?: SweepMode[]; repeats?
     finishedAt: '2025-01-01T00:01:00.000Z',
     status: 'complete',
     file: { path: '/d/data.bin', bytes, dtype, items: bytes / itemSize, textPath: null, textBytes: null },
-    machine: { cpuModel: 'cpu', cpuCount: 2, totalMemoryBytes: 1, platform: 'Linux', arch: 'x64', appVersion: '1', versions: {} },
+    machine: {
+      cpuModel: 'cpu',
+      cpuCount: 2,
+      totalMemoryBytes: 1,
+      platform: 'Linux',
+      arch: 'x64',
+      appVersion: '1',
+      versions: {}
+    },
     config,
     cache: { state: 'warm', method: 'read once', residentBytes: null },
     plannedRuns: measurements.length,
@@ -60,7 +87,12 @@ function makeRun(options: { chunkSizes?: number[]; modes?: SweepMode[]; repeats?
 
 describe('axes', () => {
   test('x: log scale over the chunk sizes, ticks at powers of two labelled in items and bytes', () => {
-    const chart = buildSweepChart({ runs: [{ key: 'current', label: 'data.bin', run: makeRun(), primary: true }], view: 'throughput', yLog: true, theme })
+    const chart = buildSweepChart({
+      runs: [{ key: 'current', label: 'data.bin', run: makeRun(), primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
     const x = chart.options.scales!['x']!
     expect(x.type).toBe('logarithmic')
     expect(chart.xRange.min).toBeLessThan(1)
@@ -91,12 +123,24 @@ describe('axes', () => {
 
   test('y: MB/s, log by option; the time view plots seconds per file', () => {
     const run = makeRun()
-    const log = buildSweepChart({ runs: [{ key: 'c', label: 'x', run, primary: true }], view: 'throughput', yLog: true, theme })
+    const log = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run, primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
     expect(log.options.scales!['y']!.type).toBe('logarithmic')
     expect((log.options.scales!['y'] as { title: { text: string } }).title.text).toContain('MB/s')
-    const linear = buildSweepChart({ runs: [{ key: 'c', label: 'x', run, primary: true }], view: 'time', yLog: false, theme })
+    const linear = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run, primary: true }],
+      view: 'time',
+      yLog: false,
+      theme
+    })
     expect(linear.options.scales!['y']!.type).toBe('linear')
-    expect((linear.options.scales!['y'] as { title: { text: string } }).title.text).toContain('time to read the whole file, s (1 MiB file)')
+    expect((linear.options.scales!['y'] as { title: { text: string } }).title.text).toContain(
+      'time to read the whole file, s (1 MiB file)'
+    )
     const median = linear.data.datasets.find((d) => d.key === 'c/lazyChunk/median')!
     const at1024 = median.data.find((d) => d.x === 1024)!
     // Median of 1024 × (1, 1.1, 1.2) MB/s is 1126.4 MB/s: 1 MiB takes 1048576 / 1126.4e6 s.
@@ -106,7 +150,12 @@ describe('axes', () => {
 
 describe('datasets', () => {
   test('per mode: a median line over a min–max band (upper edge filled down to the lower), and the eager reference line', () => {
-    const chart = buildSweepChart({ runs: [{ key: 'c', label: 'data.bin', run: makeRun(), primary: true }], view: 'throughput', yLog: true, theme })
+    const chart = buildSweepChart({
+      runs: [{ key: 'c', label: 'data.bin', run: makeRun(), primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
     const datasets = chart.data.datasets
     expect(datasets.map((d) => d.key)).toEqual([
       'c/lazyItem/low',
@@ -137,21 +186,51 @@ describe('datasets', () => {
   })
 
   test('capped points are hollow, and the legend says what hollow means', () => {
-    const chart = buildSweepChart({ runs: [{ key: 'c', label: 'x', run: makeRun(), primary: true }], view: 'throughput', yLog: true, theme })
+    const chart = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run: makeRun(), primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
     const median = chart.data.datasets.find((d) => d.key === 'c/lazyChunk/median')!
-    expect(median.pointBackgroundColor).toEqual([theme.panel, theme.panel, theme.modes.lazyChunk, theme.modes.lazyChunk, theme.modes.lazyChunk, theme.modes.lazyChunk, theme.modes.lazyChunk])
+    expect(median.pointBackgroundColor).toEqual([
+      theme.panel,
+      theme.panel,
+      theme.modes.lazyChunk,
+      theme.modes.lazyChunk,
+      theme.modes.lazyChunk,
+      theme.modes.lazyChunk,
+      theme.modes.lazyChunk
+    ])
     expect(chart.hasCapped).toBe(true)
-    expect(chart.data.datasets.find((d) => d.key === 'note/capped')!.label).toBe('hollow point: time-capped, extrapolated from a prefix')
-    const uncapped = buildSweepChart({ runs: [{ key: 'c', label: 'x', run: makeRun({ chunkSizes: [64, 128] }), primary: true }], view: 'throughput', yLog: true, theme })
+    expect(chart.data.datasets.find((d) => d.key === 'note/capped')!.label).toBe(
+      'hollow point: time-capped, extrapolated from a prefix'
+    )
+    const uncapped = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run: makeRun({ chunkSizes: [64, 128] }), primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
     expect(uncapped.hasCapped).toBe(false)
     expect(uncapped.data.datasets.some((d) => d.key === 'note/capped')).toBe(false)
   })
 
   test('the 10–100 kB band in items of the file’s dtype', () => {
-    const float64 = buildSweepChart({ runs: [{ key: 'c', label: 'x', run: makeRun(), primary: true }], view: 'throughput', yLog: true, theme })
+    const float64 = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run: makeRun(), primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
     expect(float64.sweetSpot).toMatchObject({ from: 1250, to: 12500, color: theme.band })
     expect(float64.options.plugins!.sweetSpot).toEqual(float64.sweetSpot)
-    const int32 = buildSweepChart({ runs: [{ key: 'c', label: 'x', run: makeRun({ dtype: 'int32' }), primary: true }], view: 'throughput', yLog: true, theme })
+    const int32 = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run: makeRun({ dtype: 'int32' }), primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
     expect(int32.sweetSpot).toMatchObject({ from: 2500, to: 25000 })
     expect(tickLabel(2048, 4)).toEqual(['2 Ki items', '8 KiB'])
   })
@@ -169,7 +248,12 @@ describe('datasets', () => {
       theme
     })
     const medians = chart.data.datasets.filter((d) => d.role === 'median')
-    expect(medians.map((d) => d.label)).toEqual(['lazy per item', 'lazy per chunk', 'lazy per item — colleague.bin · Jan 1', 'lazy per chunk — colleague.bin · Jan 1'])
+    expect(medians.map((d) => d.label)).toEqual([
+      'lazy per item',
+      'lazy per chunk',
+      'lazy per item — colleague.bin · Jan 1',
+      'lazy per chunk — colleague.bin · Jan 1'
+    ])
     expect(medians[0]!.borderDash).toEqual([])
     expect(medians[2]!.borderDash).toEqual([6, 4])
     expect(medians[2]!.pointStyle).toBe('rectRot')
@@ -180,21 +264,45 @@ describe('datasets', () => {
 
   test('hidden modes stay in the data (the legend can bring them back); legend clicks toggle the mode', () => {
     const onToggleMode = vi.fn()
-    const chart = buildSweepChart({ runs: [{ key: 'c', label: 'x', run: makeRun(), primary: true }], view: 'throughput', yLog: true, theme, hiddenModes: ['lazyItem'], onToggleMode })
+    const chart = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run: makeRun(), primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme,
+      hiddenModes: ['lazyItem'],
+      onToggleMode
+    })
     expect(chart.data.datasets.filter((d) => d.mode === 'lazyItem').every((d) => d.hidden === true)).toBe(true)
     expect(chart.data.datasets.filter((d) => d.mode === 'lazyChunk').every((d) => d.hidden === false)).toBe(true)
     const legend = chart.options.plugins!.legend!
     const data = chart.data as never
-    const keep = chart.data.datasets.map((_, i) => (legend.labels!.filter as (item: { datasetIndex: number }, d: never) => boolean)({ datasetIndex: i }, data))
-    expect(chart.data.datasets.filter((_, i) => keep[i]).map((d) => d.role)).toEqual(['median', 'median', 'eager', 'note', 'note'])
-    ;(legend.onClick as unknown as (e: unknown, item: { datasetIndex: number }, l: unknown) => void)(null, { datasetIndex: 5 }, { chart: { data: chart.data } })
+    const keep = chart.data.datasets.map((_, i) =>
+      (legend.labels!.filter as (item: { datasetIndex: number }, d: never) => boolean)({ datasetIndex: i }, data)
+    )
+    expect(chart.data.datasets.filter((_, i) => keep[i]).map((d) => d.role)).toEqual([
+      'median',
+      'median',
+      'eager',
+      'note',
+      'note'
+    ])
+    ;(legend.onClick as unknown as (e: unknown, item: { datasetIndex: number }, l: unknown) => void)(
+      null,
+      { datasetIndex: 5 },
+      { chart: { data: chart.data } }
+    )
     expect(onToggleMode).toHaveBeenCalledWith('lazyChunk')
   })
 })
 
 describe('tooltips and text alternative', () => {
   test('exact numbers, the spread, and what was extrapolated', () => {
-    const chart = buildSweepChart({ runs: [{ key: 'c', label: 'x', run: makeRun(), primary: true }], view: 'throughput', yLog: true, theme })
+    const chart = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run: makeRun(), primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
     const median = chart.data.datasets.find((d) => d.key === 'c/lazyItem/median')!
     const capped = median.data[0] as SweepDatum
     expect(tooltipTitle(capped)).toBe('chunk 1 item · 8 B')
@@ -203,13 +311,17 @@ describe('tooltips and text alternative', () => {
     expect(lines[1]).toMatch(/^0\.953\d* s per file of 1 MiB/)
     expect(lines[2]).toBe('3 of 3 runs hit the time cap: extrapolated from a 1 KiB prefix (median)')
     const big = median.data.at(-1)!
-    expect(tooltipLines(big, 'time')[0]).toMatch(/^lazy per item: 0\.0000581818 s per file of 1 MiB \(min 0\.0000533333, max 0\.000064\)$/)
+    expect(tooltipLines(big, 'time')[0]).toMatch(
+      /^lazy per item: 0\.0000581818 s per file of 1 MiB \(min 0\.0000533333, max 0\.000064\)$/
+    )
     expect(tooltipLines(big, 'time')).toHaveLength(2)
     const tooltip = chart.options.plugins!.tooltip!
     const filter = tooltip.filter as unknown as (item: { dataset: { role: string } }) => boolean
     expect(filter({ dataset: { role: 'bandHigh' } })).toBe(false)
     expect(filter({ dataset: { role: 'median' } })).toBe(true)
-    expect(chartSummary(chart, 'throughput')).toBe('lazy per item: best 18,022 MB/s at 16 Ki items; lazy per chunk: best 18,022 MB/s at 16 Ki items.')
+    expect(chartSummary(chart, 'throughput')).toBe(
+      'lazy per item: best 18,022 MB/s at 16 Ki items; lazy per chunk: best 18,022 MB/s at 16 Ki items.'
+    )
   })
 
   test('no runs: an empty chart over the default range', () => {

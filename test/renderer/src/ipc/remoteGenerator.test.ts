@@ -80,9 +80,14 @@ describe('a generator whose worker died', () => {
     await workers[0]!.terminate()
     await exited
     await wrapper.find('[data-testid=remote-next]').trigger('click')
-    await until(() => wrapper.find('[data-testid=remote-transcript]').text().includes('worker thread exited'), 'the death shown')
+    await until(
+      () => wrapper.find('[data-testid=remote-transcript]').text().includes('worker thread exited'),
+      'the death shown'
+    )
     const transcript = wrapper.find('[data-testid=remote-transcript]').text()
-    expect(transcript).toMatch(/range job job-\d+ stopped: its worker thread exited \(exit code 1\) before the job ended\./)
+    expect(transcript).toMatch(
+      /range job job-\d+ stopped: its worker thread exited \(exit code 1\) before the job ended\./
+    )
     expect(transcript).not.toContain('StopIteration')
   })
 })
@@ -122,15 +127,25 @@ describe('RemoteGeneratorPanel with the lab’s own generators', () => {
     await wrapper.find('form').trigger('submit')
     await until(() => wrapper.find('[data-testid=remote-state]').text().includes('GEN_CREATED'), 'created')
     await wrapper.find('[data-testid=remote-next]').trigger('click')
-    await until(() => wrapper.find('[data-testid=remote-transcript]').text().includes(`('${dir}', ['sub'], ['a.txt'])`), 'top triple')
+    await until(
+      () => wrapper.find('[data-testid=remote-transcript]').text().includes(`('${dir}', ['sub'], ['a.txt'])`),
+      'top triple'
+    )
   })
 })
 
 describe('repr of main-process items', () => {
   test('floats print as Python’s repr() prints them', () => {
-    const values = [1, 0.1, -2.5, 1e-7, 1e-5, 0.0001, 1e15, 1e16, 1e22, 123456789012345680000, 1234.5678, -0, 5e-324, 1.7976931348623157e308]
+    const values = [
+      1, 0.1, -2.5, 1e-7, 1e-5, 0.0001, 1e15, 1e16, 1e22, 123456789012345680000, 1234.5678, -0, 5e-324,
+      1.7976931348623157e308
+    ]
     requirePython()
-    const expected = JSON.parse(runPython('import json, sys; print(json.dumps([repr(float(x)) for x in json.loads(sys.argv[1])]))', [JSON.stringify(values)])) as string[]
+    const expected = JSON.parse(
+      runPython('import json, sys; print(json.dumps([repr(float(x)) for x in json.loads(sys.argv[1])]))', [
+        JSON.stringify(values)
+      ])
+    ) as string[]
     expected[11] = '-0.0' // JSON has no negative zero; Python's repr(-0.0) is '-0.0'
     expect(values.map(pyFloat)).toEqual(expected)
     expect([Number.NaN, Infinity, -Infinity].map(pyFloat)).toEqual(['nan', 'inf', '-inf'])
@@ -150,8 +165,16 @@ describe('RemoteGenerator state after errors', () => {
       const file = join(dir, 'data.bin')
       writeFileSync(file, new Float64Array(4))
       // Valid arguments, but a file smaller than the sweep's largest chunk: refused in the worker, at the first next().
-      const g = await RemoteGenerator.open('sweep', { path: file, modes: ['lazyChunk'], grid: { kind: 'list', sizes: [8] } })
-      await expect(g.next()).rejects.toMatchObject({ name: 'LabError', code: 'INVALID_ARGUMENT', message: expect.stringContaining('fewer than the largest chunk') })
+      const g = await RemoteGenerator.open('sweep', {
+        path: file,
+        modes: ['lazyChunk'],
+        grid: { kind: 'list', sizes: [8] }
+      })
+      await expect(g.next()).rejects.toMatchObject({
+        name: 'LabError',
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining('fewer than the largest chunk')
+      })
       expect(g.state).toBe('closed')
       expect(jobs.openJobs()).toEqual([])
     } finally {

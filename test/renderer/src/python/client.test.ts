@@ -29,7 +29,12 @@ class ScriptedWorker {
 
   ready(): void {
     this.reply({ type: 'progress', phase: 'starting' })
-    this.reply({ type: 'ready', pythonVersion: '3.14.2', loadMs: 10, phases: { downloadMs: 4, startMs: 5, consoleMs: 1 } })
+    this.reply({
+      type: 'ready',
+      pythonVersion: '3.14.2',
+      loadMs: 10,
+      phases: { downloadMs: 4, startMs: 5, consoleMs: 1 }
+    })
   }
 }
 
@@ -43,7 +48,8 @@ function scripted(): { workers: ScriptedWorker[]; createTransport: TransportFact
     return {
       post: (message) => {
         worker.received.push(message)
-        if (message.type === 'init' && message.interruptBuffer !== null) worker.interruptBuffer = new Uint8Array(message.interruptBuffer)
+        if (message.type === 'init' && message.interruptBuffer !== null)
+          worker.interruptBuffer = new Uint8Array(message.interruptBuffer)
       },
       terminate: () => {
         worker.terminated = true
@@ -61,7 +67,11 @@ function until(condition: () => boolean, what: string): Promise<void> {
 describe('PythonClient', () => {
   test('starts the worker only when asked, passes the runtime URL and the interrupt buffer, and reports progress', async () => {
     const { workers, createTransport } = scripted()
-    const client = new PythonClient({ createTransport, indexURL: 'app://yield-lab/pyodide/', crossOriginIsolated: true })
+    const client = new PythonClient({
+      createTransport,
+      indexURL: 'app://yield-lab/pyodide/',
+      crossOriginIsolated: true
+    })
     const events: PythonEvent[] = []
     client.on((event) => events.push(event))
     expect(workers).toHaveLength(0)
@@ -74,7 +84,11 @@ describe('PythonClient', () => {
     expect(init?.type === 'init' && init.interruptBuffer instanceof SharedArrayBuffer).toBe(true)
     workers[0]!.ready()
     const info = await ready
-    expect(info).toMatchObject({ pythonVersion: '3.14.2', interruptible: true, phases: { downloadMs: 4, startMs: 5, consoleMs: 1 } })
+    expect(info).toMatchObject({
+      pythonVersion: '3.14.2',
+      interruptible: true,
+      phases: { downloadMs: 4, startMs: 5, consoleMs: 1 }
+    })
     expect(info.loadMs).toBeGreaterThanOrEqual(0)
     expect(events.map((event) => event.type)).toEqual(['progress', 'ready'])
   })
@@ -103,7 +117,12 @@ describe('PythonClient', () => {
 
   test('restarts Python when an interrupt does not take within the grace period', async () => {
     const { workers, createTransport } = scripted()
-    const client = new PythonClient({ createTransport, indexURL: '/pyodide/', crossOriginIsolated: true, interruptGraceMs: 50 })
+    const client = new PythonClient({
+      createTransport,
+      indexURL: '/pyodide/',
+      crossOriginIsolated: true,
+      interruptGraceMs: 50
+    })
     const events: PythonEvent[] = []
     client.on((event) => events.push(event))
     const started = client.start()
@@ -139,7 +158,9 @@ describe('PythonClient', () => {
     expect(await interrupted).toBe('restarted')
     expect(await run).toBeInstanceOf(PythonRestartedError)
     const restarted = events.find((event) => event.type === 'restarted')
-    expect(restarted?.type === 'restarted' && restarted.reason).toContain('needs cross-origin isolation (SharedArrayBuffer)')
+    expect(restarted?.type === 'restarted' && restarted.reason).toContain(
+      'needs cross-origin isolation (SharedArrayBuffer)'
+    )
   })
 
   test('a worker that fails to load is reported, and a later start tries again', async () => {
@@ -168,10 +189,18 @@ describe('the console while Python loads and when it is interrupted', () => {
     await until(() => wrapper.find('[data-testid=python-loading]').exists(), 'the loading indicator')
     expect(wrapper.find('[aria-current=step]').text()).toBe('Downloading and compiling the Python runtime…')
     workers[0]!.reply({ type: 'progress', phase: 'starting' })
-    await until(() => wrapper.find('[aria-current=step]').text().startsWith('Loading the standard library'), 'the second step')
+    await until(
+      () => wrapper.find('[aria-current=step]').text().startsWith('Loading the standard library'),
+      'the second step'
+    )
 
     const done = python.submit('1 + 1')
-    workers[0]!.reply({ type: 'ready', pythonVersion: '3.14.2', loadMs: 10, phases: { downloadMs: 4, startMs: 5, consoleMs: 1 } })
+    workers[0]!.reply({
+      type: 'ready',
+      pythonVersion: '3.14.2',
+      loadMs: 10,
+      phases: { downloadMs: 4, startMs: 5, consoleMs: 1 }
+    })
     await until(() => workers[0]!.received.some((message) => message.type === 'request'), 'the queued run is sent')
     workers[0]!.reply({ type: 'output', stream: 'stdout', text: '2\n' })
     workers[0]!.reply({ type: 'reply', id: workers[0]!.lastRequest().id, ok: true, value: outcome('ok') })
@@ -189,7 +218,10 @@ describe('the console while Python loads and when it is interrupted', () => {
     const first = python.submit('while True: pass')
     const second = python.submit('print("never")')
     workers[0]!.ready()
-    await until(() => workers[0]!.received.some((message) => message.type === 'request') && python.queued === 1, 'one running, one queued')
+    await until(
+      () => workers[0]!.received.some((message) => message.type === 'request') && python.queued === 1,
+      'one running, one queued'
+    )
     expect(wrapper.find('[data-testid=console-running]').text()).toContain('1 more queued')
     await wrapper.find('[data-testid=console-interrupt]').trigger('click')
     await until(() => workers.length === 2, 'restarted')
@@ -198,7 +230,9 @@ describe('the console while Python loads and when it is interrupted', () => {
     expect(await second).toBeUndefined()
     await until(() => python.status === 'ready', 'ready again')
     const transcript = wrapper.find('[data-testid=console-transcript]').element.textContent
-    expect(transcript).toContain('>>> while True: pass\nPython restarted: Interrupting in place needs cross-origin isolation')
+    expect(transcript).toContain(
+      '>>> while True: pass\nPython restarted: Interrupting in place needs cross-origin isolation'
+    )
     expect(transcript).not.toContain('never')
     wrapper.unmount()
   })

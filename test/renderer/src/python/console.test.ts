@@ -73,7 +73,10 @@ describe('the lecture, typed into the console', () => {
     const lecture = lectureSection('gen_107 transcript')
     const ours = python.runAll(lectureInputs(lecture))
     // The slide shows a repr after `g = gen_107()`, but an assignment echoes nothing in Python.
-    const expected = lecture.replace('>>> g = gen_107()\n<generator object gen_107 at 0x7fe79f57d820>\n', '>>> g = gen_107()\n')
+    const expected = lecture.replace(
+      '>>> g = gen_107()\n<generator object gen_107 at 0x7fe79f57d820>\n',
+      '>>> g = gen_107()\n'
+    )
     expect(withoutAddresses(ours)).toBe(withoutAddresses(expected))
     expect(ours).toMatch(/^'GEN_CREATED'$[\s\S]*^1$[\s\S]*^'GEN_SUSPENDED'$[\s\S]*^\[0, 7\]$[\s\S]*^'GEN_CLOSED'$/m)
   })
@@ -138,21 +141,27 @@ describe('errors look like CPython’s', () => {
   test('a syntax error points at the offending token, without a traceback', () => {
     const { stderr } = python.run('x = 1 +* 2')
     expect(stderr).toBe('  File "<stdin>", line 1\n    x = 1 +* 2\n           ^\nSyntaxError: invalid syntax\n')
-    expect((python.run("yield 1")).stderr).toContain("SyntaxError: 'yield' outside function")
+    expect(python.run('yield 1').stderr).toContain("SyntaxError: 'yield' outside function")
   })
 
   test('statements before an error have run, the ones after have not', () => {
     const { stdout, stderr, output } = python.run("print('first')\nraise ValueError('second')\nprint('third')")
     expect(stdout).toBe('first\n')
     expect(output.startsWith('first\nTraceback')).toBe(true)
-    expect(stderr).toMatch(/File "<stdin>", line 2, in <module>\n {4}raise ValueError\('second'\)\nValueError: second\n$/)
+    expect(stderr).toMatch(
+      /File "<stdin>", line 2, in <module>\n {4}raise ValueError\('second'\)\nValueError: second\n$/
+    )
   })
 
   test('the console’s and the runtime’s own frames never show, in chained exceptions neither', () => {
     const sleep = python.run('import time\ntime.sleep(0.01)\ntime.sleep(0)\ntime.sleep(-1)')
-    expect(sleep.stderr).toMatch(/^Traceback \(most recent call last\):\n {2}File "<stdin>", line 4, in <module>\n {4}time\.sleep\(-1\)\n[^\n]*\nValueError: [^\n]+\n$/)
+    expect(sleep.stderr).toMatch(
+      /^Traceback \(most recent call last\):\n {2}File "<stdin>", line 4, in <module>\n {4}time\.sleep\(-1\)\n[^\n]*\nValueError: [^\n]+\n$/
+    )
     const chained = python.run("try:\n    1/0\nexcept ZeroDivisionError as e:\n    raise ValueError('bad') from e\n")
-    expect(chained.stderr).toContain('ZeroDivisionError: division by zero\n\nThe above exception was the direct cause of the following exception:\n\n')
+    expect(chained.stderr).toContain(
+      'ZeroDivisionError: division by zero\n\nThe above exception was the direct cause of the following exception:\n\n'
+    )
     expect(chained.stderr).toMatch(/ValueError: bad\n$/)
     for (const stderr of [sleep.stderr, chained.stderr]) {
       expect(stderr).not.toContain('<yield-lab console>')
@@ -163,26 +172,32 @@ describe('errors look like CPython’s', () => {
   test('importing a package that is not bundled says the app is offline', () => {
     const numpy = python.run('import numpy')
     expect(numpy.stderr).toContain("ModuleNotFoundError: No module named 'numpy'")
-    expect(numpy.stderr).toContain("Yield Lab runs offline and bundles only Python's standard library, so packages such as 'numpy' cannot be installed here.")
+    expect(numpy.stderr).toContain(
+      "Yield Lab runs offline and bundles only Python's standard library, so packages such as 'numpy' cannot be installed here."
+    )
     expect(numpy.stderr).not.toContain('micropip')
-    expect((python.run('from requests.adapters import HTTPAdapter')).stderr).toContain("packages such as 'requests'")
-    expect((python.run('import tkinter')).stderr).toContain("'tkinter' is not part of it")
-    expect((python.run('import itertools, inspect, dis, asyncio, json')).outcome.status).toBe('ok')
+    expect(python.run('from requests.adapters import HTTPAdapter').stderr).toContain("packages such as 'requests'")
+    expect(python.run('import tkinter').stderr).toContain("'tkinter' is not part of it")
+    expect(python.run('import itertools, inspect, dis, asyncio, json').outcome.status).toBe('ok')
   })
 
   test('input() explains that the console has no keyboard stream', () => {
     const { stderr } = python.run("name = input('Your name? ')")
     expect(stderr).toContain('InputUnavailableError: input() cannot read from the Yield Lab console')
-    expect((python.run("import sys\ntry:\n    sys.stdin.readline()\nexcept OSError as e:\n    print('stdin:', type(e).__name__)")).stdout).toBe(
-      'stdin: OSError\n'
+    expect(
+      python.run(
+        "import sys\ntry:\n    sys.stdin.readline()\nexcept OSError as e:\n    print('stdin:', type(e).__name__)"
+      ).stdout
+    ).toBe('stdin: OSError\n')
+    expect(python.run('try:\n    input()\nexcept EOFError:\n    print("EOFError caught")\n').stdout).toBe(
+      'EOFError caught\n'
     )
-    expect((python.run('try:\n    input()\nexcept EOFError:\n    print("EOFError caught")\n')).stdout).toBe('EOFError caught\n')
   })
 
   test('exit() does not end the console', () => {
     const { stderr } = python.run('exit()')
     expect(stderr).toContain('exit() does not close this console')
-    expect((python.run('1 + 1')).stdout).toBe('2\n')
+    expect(python.run('1 + 1').stdout).toBe('2\n')
   })
 
   test('a KeyboardInterrupt from the interrupt buffer stops a runaway loop and the console goes on', () => {
@@ -190,11 +205,15 @@ describe('errors look like CPython’s', () => {
     ;(globalThis as Record<string, unknown>)['pressCtrlC'] = () => {
       python.interrupt[0] = 2
     }
-    const { stderr, outcome } = python.run('import js\nn = 0\nwhile True:\n    n += 1\n    if n == 50_000:\n        js.pressCtrlC()\n')
+    const { stderr, outcome } = python.run(
+      'import js\nn = 0\nwhile True:\n    n += 1\n    if n == 50_000:\n        js.pressCtrlC()\n'
+    )
     expect(outcome.status).toBe('interrupted')
-    expect(stderr).toMatch(/^Traceback \(most recent call last\):\n {2}File "<stdin>", line \d, in <module>\n[\s\S]*KeyboardInterrupt\n$/)
-    expect(Number((python.run('n')).stdout)).toBeGreaterThanOrEqual(50_000)
-    expect((python.run('sum(range(1_000_000))')).stdout).toBe('499999500000\n')
+    expect(stderr).toMatch(
+      /^Traceback \(most recent call last\):\n {2}File "<stdin>", line \d, in <module>\n[\s\S]*KeyboardInterrupt\n$/
+    )
+    expect(Number(python.run('n').stdout)).toBeGreaterThanOrEqual(50_000)
+    expect(python.run('sum(range(1_000_000))').stdout).toBe('499999500000\n')
   })
 })
 
@@ -223,16 +242,22 @@ describe('live generators', () => {
   test('each generator in the namespace with its state, locals and current line', () => {
     python.run(COROUTINE_DEFINITIONS)
     let { outcome } = python.run('c = coroutine()')
-    expect(objectNamed(outcome.objects, 'c')).toMatchObject({ kind: 'generator', qualname: 'coroutine', state: 'created', line: 3, source: 'def coroutine():' })
+    expect(objectNamed(outcome.objects, 'c')).toMatchObject({
+      kind: 'generator',
+      qualname: 'coroutine',
+      state: 'created',
+      line: 3,
+      source: 'def coroutine():'
+    })
 
-    outcome = (python.run('next(c)', 'c')).outcome
+    outcome = python.run('next(c)', 'c').outcome
     expect(objectNamed(outcome.objects, 'c')).toMatchObject({
       state: 'suspended',
       line: 6,
       source: '        x = yield ncalls',
       locals: [{ name: 'ncalls', repr: '0' }]
     })
-    outcome = (python.run("c.send('CS107')", 'c')).outcome
+    outcome = python.run("c.send('CS107')", 'c').outcome
     expect(objectNamed(outcome.objects, 'c').locals).toEqual([
       { name: 'ncalls', repr: '1' },
       { name: 'x', repr: "'CS107'" }
@@ -245,7 +270,7 @@ describe('live generators', () => {
         { function: 'coroutine', file: '<stdin>', isGenerator: true }
       ]
     })
-    outcome = (python.run('c.close()', 'c')).outcome
+    outcome = python.run('c.close()', 'c').outcome
     expect(objectNamed(outcome.objects, 'c')).toMatchObject({ state: 'closed', line: null, locals: [] })
   })
 
@@ -264,7 +289,7 @@ describe('live generators', () => {
     expect(early.stderr).toMatch(/TypeError: can't send non-None value to a just-started generator\n$/)
     expect(objectNamed(early.outcome.objects, 'g').state).toBe('created')
 
-    expect((python.run('g.send(None)', 'g')).stdout).toBe('1\n')
+    expect(python.run('g.send(None)', 'g').stdout).toBe('1\n')
     const thrown = python.run("g.throw(ValueError('stop here'))", 'g')
     expect(thrown.stderr).toMatch(/File "<stdin>", line 3, in gen_107\n {4}yield 1\nValueError: stop here\n$/)
     expect(objectNamed(thrown.outcome.objects, 'g').state).toBe('closed')
@@ -273,8 +298,10 @@ describe('live generators', () => {
 
     // The Examples menu's "close(), GeneratorExit and finally".
     const transcript = python.runAll(examples.find((example) => example.id === 'close')!.inputs)
-    expect(transcript).toContain(">>> w.close()\nGeneratorExit: cleaning up\n")
-    expect(transcript).toMatch(/>>> s\.close\(\)\nTraceback \(most recent call last\):\n[\s\S]*RuntimeError: generator ignored GeneratorExit\n$/)
+    expect(transcript).toContain('>>> w.close()\nGeneratorExit: cleaning up\n')
+    expect(transcript).toMatch(
+      />>> s\.close\(\)\nTraceback \(most recent call last\):\n[\s\S]*RuntimeError: generator ignored GeneratorExit\n$/
+    )
   })
 
   test('aliases, coroutines of async def, and names that are not generators', () => {
@@ -298,19 +325,30 @@ describe('live generators', () => {
   test('reset forgets every name', () => {
     python.run('x = 1')
     python.reset()
-    expect((python.run('x')).stderr).toContain("NameError: name 'x' is not defined")
+    expect(python.run('x').stderr).toContain("NameError: name 'x' is not defined")
   })
 })
 
 describe('internals', () => {
   test('the lecture’s function attributes table, __code__ and dis', () => {
-    python.run('def make_adder(n=1):\n    """Returns a function that adds n."""\n    def add(x):\n        return x + n\n    return add\n')
+    python.run(
+      'def make_adder(n=1):\n    """Returns a function that adds n."""\n    def add(x):\n        return x + n\n    return add\n'
+    )
     python.run('add2 = make_adder(2)')
     const report = python.internals<Report>('add2')
     expect(report.kind).toBe('function')
     expect(report.signature).toBe('add(x)')
-    expect(report.attributes.map((row) => row.attribute)).toEqual(['__doc__', '__name__', '__dict__', '__code__', '__defaults__', '__globals__', '__closure__'])
-    const value = (attribute: string): string | undefined => report.attributes.find((row) => row.attribute === attribute)?.value
+    expect(report.attributes.map((row) => row.attribute)).toEqual([
+      '__doc__',
+      '__name__',
+      '__dict__',
+      '__code__',
+      '__defaults__',
+      '__globals__',
+      '__closure__'
+    ])
+    const value = (attribute: string): string | undefined =>
+      report.attributes.find((row) => row.attribute === attribute)?.value
     expect(value('__name__')).toBe("'add'")
     expect(value('__closure__')).toBe('(1 cells) n = 2')
     expect(value('__globals__')).toMatch(/^the console's global namespace \(__main__\.__dict__\)/)
@@ -332,7 +370,9 @@ describe('internals', () => {
     expect(report.frame).toMatchObject({ function: 'gen_107', line: 3, source: 'yield 1', back: 'None', locals: [] })
     expect(report.code.find((row) => row.attribute === 'co_flags')?.value).toContain('GENERATOR')
     expect(report.bytecode).toMatch(/-->/)
-    expect(report.suspendedFrames).toMatchObject([{ owner: 'g', function: 'gen_107', state: 'suspended', back: 'None' }])
+    expect(report.suspendedFrames).toMatchObject([
+      { owner: 'g', function: 'gen_107', state: 'suspended', back: 'None' }
+    ])
     expect(python.internals('nothing')).toEqual({ name: 'nothing', error: "NameError: name 'nothing' is not defined" })
   })
 })

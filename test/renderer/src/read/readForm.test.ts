@@ -100,7 +100,10 @@ describe('results', () => {
     ]
     const views = viewRows(rows)
     expect(views.map((v) => v.agreement.status)).toEqual(['agrees', 'agrees', 'differs', 'alone', 'differs'])
-    expect(views[2]!.agreement).toMatchObject({ against: 'run 1', detail: expect.stringContaining('1,000.6 ≠ 1,000.5') })
+    expect(views[2]!.agreement).toMatchObject({
+      against: 'run 1',
+      detail: expect.stringContaining('1,000.6 ≠ 1,000.5')
+    })
     expect(views[4]!.agreement).toMatchObject({ detail: 'count 1999 ≠ 2000' })
     expect(views[1]!.slowdown).toBe(100)
     expect(views[0]!.slowdown).toBe(1)
@@ -108,7 +111,10 @@ describe('results', () => {
     expect(views[0]!.memoryCost).toBe(50)
 
     const known = new Map([[datasetKey('/d/other.bin', 'lazyChunk', 'float64'), { sum: 1000.5, count: 2000 }]])
-    expect(viewRows([row(1, { path: '/d/other.bin' })], known)[0]!.agreement).toEqual({ status: 'agrees', against: 'the sum written in the sidecar' })
+    expect(viewRows([row(1, { path: '/d/other.bin' })], known)[0]!.agreement).toEqual({
+      status: 'agrees',
+      against: 'the sum written in the sidecar'
+    })
   })
 
   test('formats sums, rates and slowdowns for people', () => {

@@ -50,7 +50,11 @@ async function mountRead(folder: string): Promise<ReturnType<typeof useReadStore
 const find = (testid: string) => wrapper!.find(`[data-testid=${testid}]`)
 const rowCount = (): number => wrapper!.findAll('[data-testid=read-results] tbody tr[data-testid]').length
 
-async function runMode(read: ReturnType<typeof useReadStore>, mode: 'eager' | 'lazyItem' | 'lazyChunk' | 'text', rows: number): Promise<void> {
+async function runMode(
+  read: ReturnType<typeof useReadStore>,
+  mode: 'eager' | 'lazyItem' | 'lazyChunk' | 'text',
+  rows: number
+): Promise<void> {
   await find(`read-mode-${mode}`).find('input').setValue(true)
   expect(read.form.mode).toBe(mode)
   await find('read-run').trigger('click')
@@ -68,7 +72,11 @@ describe('Read tab', () => {
     await find('read-sample-generate').trigger('click')
     await until(() => find('read-sample-done').exists(), 'generated')
     expect(find('read-sample-done').text()).toContain('Wrote 131,072 items')
-    expect(readdirSync(join(dir, 'agree')).sort()).toEqual(['sample-1MiB-seed0.bin', 'sample-1MiB-seed0.json', 'sample-1MiB-seed0.txt'])
+    expect(readdirSync(join(dir, 'agree')).sort()).toEqual([
+      'sample-1MiB-seed0.bin',
+      'sample-1MiB-seed0.json',
+      'sample-1MiB-seed0.txt'
+    ])
     expect((find('read-path').element as HTMLInputElement).value).toBe(join(dir, 'agree', 'sample-1MiB-seed0.bin'))
     expect(find('read-known-file').text()).toContain('sum 65,485.57042319')
 
@@ -88,7 +96,13 @@ describe('Read tab', () => {
       ['text', 'pull', 131072],
       ['lazyItem', 'push', 131072]
     ])
-    expect(wrapper!.findAll('[data-testid=read-row-agreement]').map((cell) => cell.text())).toEqual(['✓', '✓', '✓', '✓', '✓'])
+    expect(wrapper!.findAll('[data-testid=read-row-agreement]').map((cell) => cell.text())).toEqual([
+      '✓',
+      '✓',
+      '✓',
+      '✓',
+      '✓'
+    ])
     const table = find('read-results').text()
     expect(table).toContain('whole file')
     expect(table).toContain('8,192 (64.0 KiB)')
@@ -109,7 +123,9 @@ describe('Read tab', () => {
     for (const bad of ['0', '-2', '1.5', '999999999999']) {
       await find('read-chunk').setValue(bad)
       expect(find('read-run').attributes('disabled'), bad).toBeDefined()
-      expect(find('read-chunk-hint').text(), bad).toContain('Chunk size must be a whole number of items from 1 to 134217728 (1 GiB of float64)')
+      expect(find('read-chunk-hint').text(), bad).toContain(
+        'Chunk size must be a whole number of items from 1 to 134217728 (1 GiB of float64)'
+      )
     }
     await find('read-mode-eager').find('input').setValue(true)
     expect(find('read-run').attributes('disabled')).toBeUndefined()

@@ -31,7 +31,12 @@ const mounted: VueWrapper[] = []
 let chartProps: { runs: readonly ChartRun[]; view: string } | undefined
 
 const ChartStub = defineComponent({
-  props: { runs: { type: Array, required: true }, view: { type: String, required: true }, yLog: Boolean, hiddenModes: { type: Array, required: true } },
+  props: {
+    runs: { type: Array, required: true },
+    view: { type: String, required: true },
+    yLog: Boolean,
+    hiddenModes: { type: Array, required: true }
+  },
   setup(props) {
     return () => {
       chartProps = { runs: props.runs as ChartRun[], view: props.view }
@@ -77,7 +82,10 @@ describe('the form', () => {
     expect(sweepArgsFromForm(form)).toEqual({ error: 'Choose a data file to sweep.' })
     form.path = '/data/x.bin'
     const made = sweepArgsFromForm(form, '1.2.3')
-    expect(made).toMatchObject({ runs: (21 * 3 + 1) * 3, args: { path: '/data/x.bin', grid: { kind: 'log2', minItems: 1, maxItems: 1048576 }, appVersion: '1.2.3' } })
+    expect(made).toMatchObject({
+      runs: (21 * 3 + 1) * 3,
+      args: { path: '/data/x.bin', grid: { kind: 'log2', minItems: 1, maxItems: 1048576 }, appVersion: '1.2.3' }
+    })
     expect('args' in made && made.args.textPath).toBe(undefined)
     form.minChunk = 4096
     form.maxChunk = 16
@@ -134,7 +142,9 @@ describe('the Benchmark tab', () => {
     expect(store.finished!.measurements).toHaveLength(kept)
     expect(historyFiles()).toEqual([])
     await flushPromises()
-    expect(wrapper.find('[data-testid="sweep-status"]').text()).toBe(`Cancelled after ${kept} of ${store.progress.planned} runs: the measured points are kept.`)
+    expect(wrapper.find('[data-testid="sweep-status"]').text()).toBe(
+      `Cancelled after ${kept} of ${store.progress.planned} runs: the measured points are kept.`
+    )
     await wrapper.find('[data-testid="sweep-save"]').trigger('click')
     await until(() => historyFiles().length === 1, 'the partial run to be saved')
     expect(jobs.openJobs()).toEqual([])
@@ -157,7 +167,9 @@ describe('the Benchmark tab', () => {
     const store = useSweepStore()
     expect(await store.importJson('{"format": "yield-lab-sweep/1"', 'broken.json')).toBeUndefined()
     await flushPromises()
-    expect(wrapper.find('[data-testid="import-error"]').text()).toContain('broken.json was not imported: This is not valid JSON')
+    expect(wrapper.find('[data-testid="import-error"]').text()).toContain(
+      'broken.json was not imported: This is not valid JSON'
+    )
     expect(historyFiles()).toEqual([])
 
     Object.assign(store.form, { path: small, maxChunk: 64, repeats: 1, timeCapMs: 50 })

@@ -77,7 +77,8 @@ const text = (w: VueWrapper, testId: string): string => {
   const found = w.find(`[data-testid=${testId}]`)
   return found.exists() ? found.text() : ''
 }
-const count = (w: VueWrapper, name: string): number => Number(w.find(`[data-testid=count-${name}]`).attributes('data-value'))
+const count = (w: VueWrapper, name: string): number =>
+  Number(w.find(`[data-testid=count-${name}]`).attributes('data-value'))
 
 async function typePath(w: VueWrapper, path: string): Promise<void> {
   await w.find('[data-testid=walk-path]').setValue(path)
@@ -97,7 +98,9 @@ describe('Browse tab', () => {
       await until(() => count(w, 'dirs') === i && text(w, 'walk-state').includes('GEN_SUSPENDED'), `step ${i}`)
     }
     const transcript = text(w, 'walk-transcript')
-    expect(transcript).toContain(`>>> w = os.walk(${JSON.stringify(top).replaceAll('"', "'")}, topdown=True, onerror=errors.append, followlinks=False)`)
+    expect(transcript).toContain(
+      `>>> w = os.walk(${JSON.stringify(top).replaceAll('"', "'")}, topdown=True, onerror=errors.append, followlinks=False)`
+    )
     expect(transcript.match(/>>> next\(w\)/g)).toHaveLength(3)
     expect(transcript).toContain(`('${top}', [`)
     expect(w.find('[data-testid=walk-empty]').exists()).toBe(false)
@@ -107,7 +110,12 @@ describe('Browse tab', () => {
 
     await w.find('[data-testid=walk-run]').trigger('click')
     await until(() => text(w, 'walk-state').includes('GEN_CLOSED'), 'run to the end')
-    expect([count(w, 'dirs'), count(w, 'files'), count(w, 'bytes'), count(w, 'errors')]).toEqual([6, 21, 5 * 4 * 3 + 5, 0])
+    expect([count(w, 'dirs'), count(w, 'files'), count(w, 'bytes'), count(w, 'errors')]).toEqual([
+      6,
+      21,
+      5 * 4 * 3 + 5,
+      0
+    ])
     expect(text(w, 'walk-transcript')).toContain('StopIteration  # 6 dirs, 21 files, 65 B, 0 errors')
     expect(text(w, 'walk-phase')).toContain('exhausted')
     expect(useWalkStore().summary).toEqual({ dirs: 6, files: 21, bytes: 65, errors: 0, keptFiles: 21, keptBytes: 65 })
@@ -150,7 +158,9 @@ describe('Browse tab', () => {
     await w.find('[data-testid=walk-glob]').setValue('*.log*')
     await w.find('[data-testid=walk-extensions]').setValue('gz')
     await w.find('[data-testid=walk-extension-mode]').setValue('drop')
-    expect(text(w, 'walk-pipeline').replace(/\s+/g, '')).toBe("filenames→filter(fnmatch'*.log*')→filterfalse(endswith'.gz')→shown")
+    expect(text(w, 'walk-pipeline').replace(/\s+/g, '')).toBe(
+      "filenames→filter(fnmatch'*.log*')→filterfalse(endswith'.gz')→shown"
+    )
     await w.find('form').trigger('submit')
     await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
     expect(count(w, 'files')).toBe(9)
@@ -239,7 +249,9 @@ os.close(fd)
     const rows = w.findAll('[role=treeitem]').filter((row) => row.text().includes('bad-\uFFFD-dir/'))
     expect(rows).toHaveLength(2)
     const titles = rows.map((row) => row.find('.name').attributes('title'))
-    expect(titles.filter((title) => title?.includes('not valid UTF-8'))).toEqual([`'bad-\\udcff-dir' — not valid UTF-8 on disk (shown with U+FFFD)`])
+    expect(titles.filter((title) => title?.includes('not valid UTF-8'))).toEqual([
+      `'bad-\\udcff-dir' — not valid UTF-8 on disk (shown with U+FFFD)`
+    ])
   })
 
   test('bad roots are clear errors: a missing path, a file, an empty field', async () => {
@@ -312,7 +324,9 @@ os.close(fd)
     const top = makeTree(1, 1)
     const invoke = api.invoke
     api.invoke = ((channel, input) =>
-      channel === 'dialog.choosePath' ? Promise.resolve({ ok: true, value: { path: top } }) : invoke(channel, input)) as LabApi['invoke']
+      channel === 'dialog.choosePath'
+        ? Promise.resolve({ ok: true, value: { path: top } })
+        : invoke(channel, input)) as LabApi['invoke']
     const w = mountView()
     await w.find('[data-testid=walk-choose]').trigger('click')
     await until(() => text(w, 'walk-state').includes('GEN_CREATED'), 'created')

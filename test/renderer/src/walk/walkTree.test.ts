@@ -9,7 +9,14 @@ import { defaultWalkForm, filterStages, parseExtensions, sameWalk, walkArgsFromF
 import { ROW_DIR, ROW_ERROR, ROW_FILE, WalkTree, type Rows } from '@renderer/walk/walkTree'
 import { formatBytes, formatDuration } from '@shared/format'
 
-function dir(dirpath: string, parent: string | null, name: string, dirnames: string[], files: Record<string, number>, extra: Partial<WalkDirItem> = {}): WalkDirItem {
+function dir(
+  dirpath: string,
+  parent: string | null,
+  name: string,
+  dirnames: string[],
+  files: Record<string, number>,
+  extra: Partial<WalkDirItem> = {}
+): WalkDirItem {
   return {
     kind: 'dir',
     dirpath,
@@ -26,7 +33,12 @@ function dir(dirpath: string, parent: string | null, name: string, dirnames: str
   }
 }
 
-function error(path: string, parent: string | null, name: string, code: WalkErrorItem['error']['code'] = 'NOT_FOUND'): WalkErrorItem {
+function error(
+  path: string,
+  parent: string | null,
+  name: string,
+  code: WalkErrorItem['error']['code'] = 'NOT_FOUND'
+): WalkErrorItem {
   return { kind: 'error', error: { code, message: `${path}: does not exist`, path }, parent, name }
 }
 
@@ -42,7 +54,9 @@ function names(tree: WalkTree, rows: Rows): string[] {
   const out: string[] = []
   for (let i = 0; i < rows.length; i++) {
     const view = tree.view(rows, i)!
-    out.push(`${'  '.repeat(view.depth)}${view.kind === 'dir' ? `${view.name}/` : view.name}${view.kind === 'error' ? ' !' : ''}`)
+    out.push(
+      `${'  '.repeat(view.depth)}${view.kind === 'dir' ? `${view.name}/` : view.name}${view.kind === 'error' ? ' !' : ''}`
+    )
   }
   return out
 }
@@ -66,8 +80,22 @@ describe('WalkTree', () => {
     expect(names(tree, tree.flatten(bySize))).toEqual(['/t/', '  a/', '  b/', '  root.txt'])
     tree.root.childByName.get('a')!.expanded = true
     expect(names(tree, tree.flatten(bySize))).toEqual(['/t/', '  a/', '    a1/', '    x.txt', '  b/', '  root.txt'])
-    expect(names(tree, tree.flatten({ key: 'name', descending: true }))).toEqual(['/t/', '  b/', '  a/', '    a1/', '    x.txt', '  root.txt'])
-    expect(names(tree, tree.flatten({ key: 'walk', descending: false }))).toEqual(['/t/', '  a/', '    a1/', '    x.txt', '  b/', '  root.txt'])
+    expect(names(tree, tree.flatten({ key: 'name', descending: true }))).toEqual([
+      '/t/',
+      '  b/',
+      '  a/',
+      '    a1/',
+      '    x.txt',
+      '  root.txt'
+    ])
+    expect(names(tree, tree.flatten({ key: 'walk', descending: false }))).toEqual([
+      '/t/',
+      '  a/',
+      '    a1/',
+      '    x.txt',
+      '  b/',
+      '  root.txt'
+    ])
     const rows = tree.flatten(bySize)
     const a = tree.view(rows, 1)!
     expect(a).toMatchObject({ kind: 'dir', bytes: 1005, files: 2, status: 'listed', expanded: true })
@@ -161,7 +189,13 @@ describe('WalkTree', () => {
 describe('Browse form', () => {
   test('extensions and patterns become filter / filterfalse stages', () => {
     expect(parseExtensions(' py, .txt;tar.gz  .py ')).toEqual(['.py', '.txt', '.tar.gz'])
-    const form = { ...defaultWalkForm(), top: '/x', glob: '*.py', extensions: 'pyc tmp', extensionMode: 'drop' as const }
+    const form = {
+      ...defaultWalkForm(),
+      top: '/x',
+      glob: '*.py',
+      extensions: 'pyc tmp',
+      extensionMode: 'drop' as const
+    }
     expect(filterStages(form)).toEqual([
       { fn: 'filter', test: 'fnmatch', pattern: '*.py' },
       { fn: 'filterfalse', test: 'endswith', suffixes: ['.pyc', '.tmp'] }
@@ -172,8 +206,14 @@ describe('Browse form', () => {
   test('problems are reported for the field that has them', () => {
     expect(walkArgsFromForm(defaultWalkForm())).toMatchObject({ ok: false, field: 'top' })
     expect(walkArgsFromForm({ ...defaultWalkForm(), top: 'x\0' })).toMatchObject({ ok: false, field: 'top' })
-    expect(walkArgsFromForm({ ...defaultWalkForm(), top: '/x', glob: '*'.repeat(300) })).toMatchObject({ ok: false, field: 'glob' })
-    expect(walkArgsFromForm({ ...defaultWalkForm(), top: '/x', extensions: `.${'e'.repeat(80)}` })).toMatchObject({ ok: false, field: 'extensions' })
+    expect(walkArgsFromForm({ ...defaultWalkForm(), top: '/x', glob: '*'.repeat(300) })).toMatchObject({
+      ok: false,
+      field: 'glob'
+    })
+    expect(walkArgsFromForm({ ...defaultWalkForm(), top: '/x', extensions: `.${'e'.repeat(80)}` })).toMatchObject({
+      ok: false,
+      field: 'extensions'
+    })
     expect(sameWalk({ top: '/x' }, { top: '/x', topdown: true, followlinks: false, files: [] })).toBe(true)
     expect(sameWalk({ top: '/x' }, { top: '/x', topdown: false })).toBe(false)
   })
@@ -195,7 +235,7 @@ describe('Python equivalent', () => {
 
   test('the program spells out the walk and the pipeline, importing only what it uses', () => {
     expect(walkPythonCode({ top: '/data' })).toContain(
-      "for dirpath, dirnames, filenames in os.walk(top, topdown=True, onerror=errors.append, followlinks=False):\n    shown[dirpath] = [(name, file_size(dirpath, name)) for name in filenames]"
+      'for dirpath, dirnames, filenames in os.walk(top, topdown=True, onerror=errors.append, followlinks=False):\n    shown[dirpath] = [(name, file_size(dirpath, name)) for name in filenames]'
     )
     expect(walkPythonCode({ top: '/data' })).not.toContain('fnmatch')
     const code = walkPythonCode({
@@ -209,9 +249,13 @@ describe('Python equivalent', () => {
     })
     expect(code).toContain('top = "/it\'s"')
     expect(code).toContain('from fnmatch import fnmatch\nfrom itertools import filterfalse')
-    expect(code).toContain("    files = filter(lambda name: fnmatch(name, '*.py'), filenames)\n    files = filterfalse(lambda name: name.endswith(('.pyc', '.tmp')), files)")
+    expect(code).toContain(
+      "    files = filter(lambda name: fnmatch(name, '*.py'), filenames)\n    files = filterfalse(lambda name: name.endswith(('.pyc', '.tmp')), files)"
+    )
     expect(code).toContain('topdown=False, onerror=errors.append, followlinks=True')
-    expect(stageLine({ fn: 'filter', test: 'endswith', suffixes: ['.log'] }, 'files')).toBe("files = filter(lambda name: name.endswith('.log'), files)")
+    expect(stageLine({ fn: 'filter', test: 'endswith', suffixes: ['.log'] }, 'files')).toBe(
+      "files = filter(lambda name: name.endswith('.log'), files)"
+    )
   })
 
   test('sizes and durations read like ncdu', () => {

@@ -49,7 +49,11 @@ function transcriptOf(console: VueWrapper): string {
 }
 
 /** Types into the console's input and presses a key, as a person would. */
-async function type(console: VueWrapper, code: string, key: { ctrlKey?: boolean; shiftKey?: boolean } = {}): Promise<void> {
+async function type(
+  console: VueWrapper,
+  code: string,
+  key: { ctrlKey?: boolean; shiftKey?: boolean } = {}
+): Promise<void> {
   const input = console.find('textarea')
   await input.setValue(code)
   const element = input.element as HTMLTextAreaElement
@@ -81,7 +85,10 @@ describe('the console', { timeout: 30_000 }, () => {
   test('the gen_107 example gives the lecture’s getgeneratorstate sequence', async () => {
     const { console } = mountAll()
     await usePythonStore().runExample(examples.find((example) => example.id === 'gen-107')!)
-    const expected = lectureSection('gen_107 transcript').replace('>>> g = gen_107()\n<generator object gen_107 at 0x7fe79f57d820>\n', '>>> g = gen_107()\n')
+    const expected = lectureSection('gen_107 transcript').replace(
+      '>>> g = gen_107()\n<generator object gen_107 at 0x7fe79f57d820>\n',
+      '>>> g = gen_107()\n'
+    )
     const ours = transcriptOf(console)
     expect(ours.replace(/ at 0x[0-9a-f]+/g, '')).toContain(expected.replace(/ at 0x[0-9a-f]+/g, ''))
   })
@@ -103,7 +110,10 @@ describe('the console', { timeout: 30_000 }, () => {
     await type(console, 'def gen():')
     await until(() => (input.element as HTMLTextAreaElement).value === 'def gen():\n    ', 'a new, indented line')
     await type(console, 'def gen():\n    yield 1')
-    await until(() => (input.element as HTMLTextAreaElement).value === 'def gen():\n    yield 1\n    ', 'the block goes on')
+    await until(
+      () => (input.element as HTMLTextAreaElement).value === 'def gen():\n    yield 1\n    ',
+      'the block goes on'
+    )
     expect(transcriptOf(console)).not.toContain('>>> def gen()')
     await type(console, 'def gen():\n    yield 1\n    ')
     await until(() => transcriptOf(console).includes('>>> def gen():\n...     yield 1\n...\n'), 'the block ran')
@@ -127,7 +137,9 @@ describe('the console', { timeout: 30_000 }, () => {
     )
     expect(errors[1]).toBe('  File "<stdin>", line 1\n    x = 1 +* 2\n           ^\nSyntaxError: invalid syntax\n')
     expect(errors[2]).toContain('input() cannot read from the Yield Lab console')
-    expect(errors[3]).toContain("Yield Lab runs offline and bundles only Python's standard library, so packages such as 'numpy' cannot be installed here.")
+    expect(errors[3]).toContain(
+      "Yield Lab runs offline and bundles only Python's standard library, so packages such as 'numpy' cannot be installed here."
+    )
     expect((await python.submit('1 + 1'))?.status).toBe('ok')
   })
 
@@ -136,7 +148,10 @@ describe('the console', { timeout: 30_000 }, () => {
     const python = usePythonStore()
     const outcome = await python.submit("print('y' * 1_000_000)")
     expect(outcome?.status).toBe('ok')
-    const stdout = console.findAll('.stdout').map((span) => span.element.textContent).join('')
+    const stdout = console
+      .findAll('.stdout')
+      .map((span) => span.element.textContent)
+      .join('')
     expect(stdout.length).toBe(OUTPUT_LIMIT_CHARS)
     expect(console.find('.notice').text()).toContain('800,001 more characters were printed but not shown')
     for (let i = 0; i < 3; i++) await python.submit("print('z' * 300_000)")
@@ -183,7 +198,9 @@ describe('the console', { timeout: 30_000 }, () => {
     await button.trigger('click')
     await console.find('[data-example=send]').trigger('click')
     await idle()
-    expect(transcriptOf(console)).toContain(">>> y = c.send('Hello CS107/AC207')\nHello CS107/AC207\n>>> print(y)\nNone\n>>> c.close()\n")
+    expect(transcriptOf(console)).toContain(
+      ">>> y = c.send('Hello CS107/AC207')\nHello CS107/AC207\n>>> print(y)\nNone\n>>> c.close()\n"
+    )
   })
 })
 
@@ -219,7 +236,9 @@ describe('Live objects and Internals', { timeout: 30_000 }, () => {
 
     await card().find('[data-action=throw]').trigger('click')
     await idle()
-    expect(transcriptOf(console)).toMatch(/>>> c\.throw\(ValueError\('stop'\)\)\nTraceback \(most recent call last\):\n[\s\S]*ValueError: stop\n$/)
+    expect(transcriptOf(console)).toMatch(
+      />>> c\.throw\(ValueError\('stop'\)\)\nTraceback \(most recent call last\):\n[\s\S]*ValueError: stop\n$/
+    )
     expect(card().text()).toContain('GEN_CLOSED')
 
     await python.submit('c = coroutine()\nnext(c)')
@@ -242,7 +261,9 @@ describe('Live objects and Internals', { timeout: 30_000 }, () => {
     expect(internals.find('.summary').text()).toContain('GEN_SUSPENDED')
     expect(internals.find('[data-testid=bytecode]').text()).toContain('-->')
     await internals.find('#internals-show-frames').trigger('click')
-    expect(internals.find('[data-testid=resumed-stack]').text()).toMatch(/^gen_107\s*<stdin>:3\s*yield 1\s*<module>\s*<stdin>:1\s*next\(g\)$/)
+    expect(internals.find('[data-testid=resumed-stack]').text()).toMatch(
+      /^gen_107\s*<stdin>:3\s*yield 1\s*<module>\s*<stdin>:1\s*next\(g\)$/
+    )
     expect(internals.find('[data-testid=suspended-frames]').text()).toContain('g.gi_frame')
     expect(internals.find('[data-testid=suspended-frames]').text()).toContain('f_back = None')
   })
@@ -253,7 +274,9 @@ describe('Live objects and Internals', { timeout: 30_000 }, () => {
     await python.runExample(examples.find((example) => example.id === 'function-attributes')!)
     await python.inspect('make_adder')
     await until(() => internals.find('[data-testid=attributes-table]').exists(), 'the table')
-    const rows = internals.findAll('[data-testid=attributes-table] tbody tr').map((row) => row.findAll('td').map((cell) => cell.text()))
+    const rows = internals
+      .findAll('[data-testid=attributes-table] tbody tr')
+      .map((row) => row.findAll('td').map((cell) => cell.text()))
     expect(rows.map((row) => row[0])).toEqual([
       'make_adder.__doc__',
       'make_adder.__name__',
