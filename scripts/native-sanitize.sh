@@ -36,4 +36,4 @@ LD_PRELOAD="$runtimes" \
   ASAN_OPTIONS=detect_leaks=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   YIELD_LAB_NATIVE_BUILD="$PWD/$out/yield_lab_native.node" \
-  node node_modules/vitest/vitest.mjs run --project main test/main/native.test.ts "$@"
+  node node_modules/vitest/vitest.mjs run --project main test/main/lab/native.test.ts "$@"
