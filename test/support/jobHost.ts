@@ -8,10 +8,10 @@ import type { JobProgress } from '../../src/shared/jobs'
 import { JobHost, type JobHostOptions, type Owner } from '../../src/main/lab/jobs/jobHost'
 import type { JobWorkerData } from '../../src/main/lab/jobs/jobProtocol'
 
-const workerSource = join(import.meta.dirname, '../../src/main/lab/jobs/jobWorker.ts')
+export const jobWorkerSource = join(import.meta.dirname, '../../src/main/lab/jobs/jobWorker.ts')
 
 export function createSourceWorker(data: JobWorkerData): Worker {
-  const boot = `require('tsx/cjs/api').register(); require(${JSON.stringify(workerSource)})`
+  const boot = `require('tsx/cjs/api').register(); require(${JSON.stringify(jobWorkerSource)})`
   return new Worker(boot, { eval: true, workerData: data })
 }
 

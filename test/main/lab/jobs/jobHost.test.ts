@@ -2,12 +2,12 @@ import { once } from 'node:events'
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Worker } from 'node:worker_threads'
+import { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import { writeSampleData } from '../../../../src/main/lab/read/sampleData'
 import { until } from '../../../support/until'
-import { createTestJobHost, type RecordedEvent } from '../../../support/jobHost'
+import { createTestJobHost, jobWorkerSource, type RecordedEvent } from '../../../support/jobHost'
 import { rejectedLabError } from '../../../support/labErrors'
 
 let host: JobHost
@@ -85,11 +85,24 @@ describe('remote generators', () => {
   })
 
   test('return() cancels a batch in flight: the slow job stops at once and its finally runs', async () => {
-    setup()
+    // Workers that say when their generator starts waiting (its pause is an Atomics.wait), so the
+    // test cancels a job that is really paused, however slowly the worker started.
+    const waitingLine = 'test: the worker is waiting'
+    ;({ host, events, workers } = createTestJobHost({
+      createWorker: (data) =>
+        new Worker(
+          `const { parentPort } = require('node:worker_threads')
+           const wait = Atomics.wait
+           Atomics.wait = (...args) => (parentPort.postMessage({ type: 'log', line: ${JSON.stringify(waitingLine)} }), wait(...args))
+           require('tsx/cjs/api').register()
+           require(${JSON.stringify(jobWorkerSource)})`,
+          { eval: true, workerData: data }
+        )
+    }))
     const notify = vi.spyOn(Atomics, 'notify')
     const { id } = host.open('owner', 'range', { start: 0, stop: 100, delayMs: 10_000 })
     const pending = host.next('owner', id, 100)
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    await until(() => logOf(id).includes(waitingLine), 'the job pauses')
     expect(host.openJobs('owner')[0]?.state).toBe('running')
     expect(notify).not.toHaveBeenCalled()
     await host.return('owner', id)
@@ -97,7 +110,7 @@ describe('remote generators', () => {
     expect(notify).toHaveBeenCalledExactlyOnceWith(expect.any(Int32Array), 0)
     const error = await rejectedLabError(pending)
     expect(error.code).toBe('CANCELLED')
-    expect(logOf(id)).toEqual(['range(0, 100, 1): finally ran after 0 items'])
+    expect(logOf(id).filter((line) => line !== waitingLine)).toEqual(['range(0, 100, 1): finally ran after 0 items'])
     expect(host.openJobs()).toEqual([])
   })
 
