@@ -8,6 +8,7 @@ import { createHandlers, dispatch } from '../../src/main/lab/handlers'
 import { JobHost } from '../../src/main/lab/jobs/jobHost'
 import type { WriteQuestion } from '../../src/main/lab/writePolicy'
 import { createSourceWorker } from './jobHost'
+import { testAppInfo } from './appInfo'
 
 export interface InProcessLabOptions {
   dataDirectory?: string
@@ -39,17 +40,7 @@ export function installInProcessLab(options: InProcessLabOptions = {}): {
   })
   const handlers = createHandlers({
     jobs,
-    appInfo: () => ({
-      name: 'yield-lab',
-      version: 'test',
-      platform: 'test',
-      arch: 'x',
-      cpuModel: 'cpu',
-      cpuCount: 1,
-      totalMemoryBytes: 1,
-      dataDirectory: options.dataDirectory ?? '/tmp',
-      versions: {}
-    }),
+    appInfo: () => testAppInfo(options.dataDirectory ?? '/tmp'),
     choosePath: () => Promise.resolve(null),
     confirm: (question) => {
       questions.push(question)

@@ -8,6 +8,7 @@ import { labErrorCodes } from '../../../src/shared/errors'
 import { createHandlers, dispatch } from '../../../src/main/lab/handlers'
 import type { JobHost } from '../../../src/main/lab/jobs/jobHost'
 import { createTestJobHost } from '../../support/jobHost'
+import { testAppInfo } from '../../support/appInfo'
 
 let jobs: JobHost | undefined
 afterEach(async () => {
@@ -16,17 +17,7 @@ afterEach(async () => {
 
 function setup() {
   jobs = createTestJobHost().host
-  const appInfo = vi.fn(() => ({
-    name: 'yield-lab',
-    version: '1',
-    platform: 'p',
-    arch: 'a',
-    cpuModel: 'c',
-    cpuCount: 1,
-    totalMemoryBytes: 1,
-    dataDirectory: '/d',
-    versions: {}
-  }))
+  const appInfo = vi.fn(() => testAppInfo('/d'))
   const choosePath = vi.fn(() => Promise.resolve('/chosen'))
   const confirm = vi.fn(() => Promise.resolve(true))
   const handlers = createHandlers({ jobs, appInfo, choosePath, confirm })
@@ -169,17 +160,7 @@ describe('dispatch under fuzzing', () => {
     const confirm = vi.fn(() => Promise.resolve(false))
     const handlers = createHandlers({
       jobs,
-      appInfo: () => ({
-        name: 'yield-lab',
-        version: '1',
-        platform: 'p',
-        arch: 'a',
-        cpuModel: 'c',
-        cpuCount: 1,
-        totalMemoryBytes: 1,
-        dataDirectory,
-        versions: {}
-      }),
+      appInfo: () => testAppInfo(dataDirectory),
       choosePath: () => Promise.resolve(null),
       confirm
     })

@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vite
 import { createHandlers, dispatch } from '../../../src/main/lab/handlers'
 import type { JobHost } from '../../../src/main/lab/jobs/jobHost'
 import { createTestJobHost } from '../../support/jobHost'
+import { testAppInfo } from '../../support/appInfo'
 
 let root: string
 let jobs: JobHost | undefined
@@ -32,17 +33,7 @@ function setup(answers: { chosen?: string | null; confirm?: boolean } = {}) {
   const confirm = vi.fn(() => Promise.resolve(answers.confirm ?? false))
   const handlers = createHandlers({
     jobs,
-    appInfo: () => ({
-      name: 'yield-lab',
-      version: '1',
-      platform: 'p',
-      arch: 'a',
-      cpuModel: 'c',
-      cpuCount: 1,
-      totalMemoryBytes: 1,
-      dataDirectory,
-      versions: {}
-    }),
+    appInfo: () => testAppInfo(dataDirectory),
     choosePath,
     confirm
   })

@@ -21,6 +21,7 @@ import { writeSampleData } from '../../../../src/main/lab/read/sampleData'
 import { runSweep } from '../../../../src/main/lab/sweep/sweep'
 import { parseSweepJson, SweepHistory, writeAtomically } from '../../../../src/main/lab/sweep/sweepHistory'
 import { catchLabError } from '../../../support/labErrors'
+import { testAppInfo } from '../../../support/appInfo'
 
 let root: string
 let record: SweepRunDraft
@@ -300,17 +301,7 @@ describe('exports and import', () => {
 
 describe('the sweeps.* channels', () => {
   function handlers() {
-    const appInfo = () => ({
-      name: 'yield-lab',
-      version: '1',
-      platform: 'p',
-      arch: 'a',
-      cpuModel: 'c',
-      cpuCount: 1,
-      totalMemoryBytes: 1,
-      dataDirectory,
-      versions: {}
-    })
+    const appInfo = () => testAppInfo(dataDirectory)
     return createHandlers({
       jobs: {} as JobHost,
       appInfo,
