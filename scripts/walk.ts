@@ -18,7 +18,6 @@
  * ({code, message, path}; the walk goes on) and notes ({note}).
  * Exit status: 0; 1 when DIR cannot be walked or an error was reported; 2 for bad arguments.
  */
-import { once } from 'node:events'
 import { parseArgs } from 'node:util'
 import type { LabError } from '../src/shared/errors'
 import { formatBytes, formatCount, formatDuration } from '../src/shared/format'
@@ -127,7 +126,18 @@ class Output {
     if (this.pending === '' || this.closed) return
     const chunk = this.pending
     this.pending = ''
-    if (!this.stream.write(chunk)) await Promise.race([once(this.stream, 'drain'), once(this.stream, 'close')])
+    if (!this.stream.write(chunk)) await this.writable()
+  }
+
+  /** Resolves once the stream drains, or ends (then `closed` tells why). */
+  private writable(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        for (const event of ['drain', 'close', 'error']) this.stream.off(event, done)
+        resolve()
+      }
+      for (const event of ['drain', 'close', 'error']) this.stream.on(event, done)
+    })
   }
 }
 

@@ -3,14 +3,15 @@
  * against CPython's os.walk on the same trees: each line of `--json` parsed equals the parsed
  * `json.dumps(list(triple))` of the same directory, in the same order.
  */
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
+import { once } from 'node:events'
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { formatBytes } from '../../src/shared/format'
 import { requirePython } from '../support/python'
-import { build, FIFO, Link } from '../support/tree'
+import { build, FIFO, Link, type Spec } from '../support/tree'
 import { unprivilegedWrapper } from '../support/unprivileged'
 
 const repo = resolve(import.meta.dirname, '../..')
@@ -194,6 +195,25 @@ print(json.dumps([dirs, files, size]))
     const line = `${top}: ${dirs} dirs, ${files} files, ${formatBytes(bytes)}, 0 errors in `
     expect(run.stdout.startsWith(line), run.stdout).toBe(true)
     expect(run.stdout.slice(line.length)).toMatch(/^\d+(\.\d)? (ms|s)\n$/)
+  })
+
+  it('stops quietly, exit 0, when the reader of --json closes the pipe early (walk | head)', async () => {
+    const root = join(base, 'wide')
+    const spec: Spec = {}
+    for (let i = 0; i < 3000; i++) spec[`directory-${i}-${'x'.repeat(80)}`] = {}
+    build(root, spec)
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/walk.ts', root, '--json'], { cwd: repo })
+    let stderr = ''
+    child.stderr.on('data', (text: Buffer) => (stderr += text.toString()))
+    let first = ''
+    child.stdout.once('data', (chunk: Buffer) => {
+      first = chunk.toString()
+      child.stdout.destroy()
+    })
+    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null]
+    expect(first.startsWith(`[${JSON.stringify(root)},`)).toBe(true)
+    expect(stderr).toBe('')
+    expect({ code, signal }).toEqual({ code: 0, signal: null })
   })
 
   it('--one-file-system does not enter a directory on another device', () => {
