@@ -1,6 +1,7 @@
 /**
  * `npm run walk -- DIR [options]`: the Browse tab's walk in the terminal. Runs the very walker the
- * `walk` job drives (walkEntries in src/main/lab/walk/walk.ts, os.walk semantics) in this process.
+ * `walk` job drives (src/main/lab/walk/walk.ts, os.walk semantics) in this process: its `walk`
+ * view for --json, `walkEntries` (with file sizes, as the job uses it) for the summary.
  *
  *   --bottom-up          yield a directory after its subdirectories (os.walk's topdown=False)
  *   --followlinks        walk into symlinks to directories (cycles are never followed)
@@ -22,7 +23,7 @@ import { parseArgs } from 'node:util'
 import type { LabError } from '../src/shared/errors'
 import { formatBytes, formatCount, formatDuration } from '../src/shared/format'
 import { compileFnmatch } from '../src/main/lab/walk/fnmatch'
-import { checkWalkRoot, walkEntries, type WalkEntry } from '../src/main/lab/walk/walk'
+import { checkWalkRoot, walk, walkEntries } from '../src/main/lab/walk/walk'
 import { toLabError } from '../src/main/lab/errors'
 
 const USAGE =
@@ -91,19 +92,17 @@ function parse(argv: readonly string[]): Options | 'help' {
   }
 }
 
-/** Keeps, in place, the entries for which keep is true (os.walk honours only in-place pruning). */
-function retain(entries: WalkEntry[], keep: (entry: WalkEntry) => boolean): void {
+/** Keeps, in place, the items for which keep is true (the walker honours in-place pruning). */
+function retain<T>(items: T[], keep: (item: T) => boolean): void {
   let kept = 0
-  for (const entry of entries) if (keep(entry)) entries[kept++] = entry
-  entries.length = kept
+  for (const item of items) if (keep(item)) items[kept++] = item
+  items.length = kept
 }
 
 /** "1 file", "2 files". */
 function counted(count: number, noun: string): string {
   return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`
 }
-
-const names = (entries: readonly WalkEntry[]): string[] => entries.map((entry) => entry.name)
 
 /** Output in large writes, waiting when the pipe is full; stops quietly when the reader has gone. */
 class Output {
@@ -166,31 +165,35 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1
   }
   const patterns = options.exclude.map(compileFnmatch)
-  const excluded = (entry: WalkEntry): boolean => patterns.some((matches) => matches(entry.name))
+  const kept = (name: string): boolean => !patterns.some((matches) => matches(name))
   if (patterns.length > 0 && !topdown)
     report({ note: '--exclude with --bottom-up: as in os.walk, excluded directories are still walked' })
 
   const started = performance.now()
   const output = new Output(process.stdout)
-  let dirs = 0
-  let files = 0
-  let bytes = 0
   let errors = 0
   const onerror = (error: LabError): void => {
     errors++
     report(error.toInfo())
   }
-  for (const dir of walkEntries(top, { topdown, followlinks, oneFileSystem, onerror })) {
-    if (patterns.length > 0) retain(dir.dirs, (entry) => !excluded(entry))
-    dirs++
-    files += dir.files.length
-    for (const entry of dir.files) bytes += entry.size
-    if (json) {
-      await output.line(JSON.stringify([dir.dirpath, names(dir.dirs), names(dir.files)]))
+  const walkOptions = { topdown, followlinks, oneFileSystem, onerror }
+  if (json) {
+    // walk, not walkEntries: the same traversal without the file sizes, which --json does not print.
+    for (const triple of walk(top, walkOptions)) {
+      if (patterns.length > 0) retain(triple[1], kept)
+      await output.line(JSON.stringify(triple))
       if (output.closed) return 0
     }
-  }
-  if (!json) {
+  } else {
+    let dirs = 0
+    let files = 0
+    let bytes = 0
+    for (const dir of walkEntries(top, walkOptions)) {
+      if (patterns.length > 0) retain(dir.dirs, (entry) => kept(entry.name))
+      dirs++
+      files += dir.files.length
+      for (const entry of dir.files) bytes += entry.size
+    }
     const elapsed = performance.now() - started
     await output.line(
       `${top}: ${counted(dirs, 'dir')}, ${counted(files, 'file')}, ${formatBytes(bytes)}, ${counted(errors, 'error')} in ${formatDuration(elapsed)}`
