@@ -52,6 +52,7 @@
  *   lstat'ed (an entry that vanished in between is listed as a non-directory, as os.walk does).
  *   Without the native helper, Node does that lstat inside Dir#readSync and fails the whole read
  *   when an entry vanishes: then the directory goes to onerror and is skipped.
+ * - `oneFileSystem` keeps the walk on top's device, as `du -x` does (see WalkOptions).
  * - A `control` (JobControl) adds cancellation (a LabError 'CANCELLED' is thrown from the
  *   generator) and progress reports; os.walk has neither.
  */
@@ -80,6 +81,12 @@ export interface WalkOptions {
   onerror?: (error: LabError) => void
   /** Walk into symlinks to directories (default false). Cycles are never followed (see above). */
   followlinks?: boolean
+  /**
+   * Stay on top's file system (default false), like `du -x` and `ncdu -x`: a directory on another
+   * device is still listed in its parent's dirnames, but neither yielded nor walked, and it is not
+   * an error. os.walk has no such option.
+   */
+  oneFileSystem?: boolean
   /**
    * Cancellation, checked before each directory and every 4096 entries (the generator then throws
    * a LabError 'CANCELLED'), and progress after each directory, in unit 'entries': completed =
@@ -284,6 +291,9 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
   checkTopArgument(top)
   const topdown = options?.topdown ?? true
   const followlinks = options?.followlinks ?? false
+  const oneFileSystem = options?.oneFileSystem ?? false
+  /** With oneFileSystem: top's device, known once top is stat'ed. */
+  let topDevice: bigint | undefined
   const state = new WalkState(top, options?.onerror, options?.control)
   // Top-down without followlinks, a subdirectory is skipped when it is a symlink at descent time
   // (os.walk's islink check); the lstat that tells also gives its device+inode.
@@ -318,6 +328,10 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
     let key = ''
     if (stats !== undefined) {
       if (lstatChildren && depth > 0 && stats.isSymbolicLink()) continue
+      if (oneFileSystem) {
+        if (depth === 0) topDevice = stats.dev
+        else if (stats.dev !== topDevice) continue // a mount point (or a link to another device): listed, not entered
+      }
       key = `${stats.dev}:${stats.ino}`
     }
     ancestors.length = depth

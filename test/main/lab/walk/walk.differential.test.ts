@@ -24,6 +24,7 @@ import { walk, type WalkTriple } from '../../../../src/main/lab/walk/walk'
 import { fsencode } from '../../../../src/shared/fsNames'
 import { requirePython, runPython } from '../../../support/python'
 import { build, FIFO, Link, type Spec } from '../../../support/tree'
+import { unprivilegedWrapper } from '../../../support/unprivileged'
 
 const repoRoot = resolve(import.meta.dirname, '../../../..')
 
@@ -350,25 +351,6 @@ os.close(fd)
     }
   })
 })
-
-/**
- * How to run a process that obeys permission bits: as root, drop the two capabilities that let
- * root ignore them; as another user, nothing to do.
- */
-function unprivilegedWrapper(): string[] {
-  if (process.getuid === undefined) throw new Error('this test needs a POSIX system (process.getuid)')
-  const env = ['env', `PATH=${process.env.PATH ?? ''}`]
-  if (process.getuid() !== 0) return env
-  const caps = '-dac_override,-dac_read_search'
-  const wrapper = ['setpriv', `--inh-caps=${caps}`, `--bounding-set=${caps}`, ...env]
-  const probe = spawnSync(wrapper[0]!, [...wrapper.slice(1), 'true'], { encoding: 'utf8' })
-  if (probe.status !== 0) {
-    throw new Error(
-      `Running as root, this test needs setpriv (util-linux) to drop CAP_DAC_OVERRIDE so that unreadable directories are unreadable: ${probe.error?.message ?? probe.stderr}`
-    )
-  }
-  return wrapper
-}
 
 // ---------------------------------------------------------------------------------------------
 // Names that are not valid UTF-8, compared on raw bytes

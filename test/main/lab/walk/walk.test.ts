@@ -221,6 +221,38 @@ describe('symlink cycles with followlinks', () => {
   })
 })
 
+/**
+ * Another device without mounting anything: a tmpfs (/dev/shm on Linux) reached through a link
+ * with followlinks. The link is what a mount point is to the walk: a directory whose stat gives
+ * another device.
+ */
+describe.runIf(process.platform === 'linux')('oneFileSystem', () => {
+  let elsewhere = ''
+  afterAll(() => {
+    if (elsewhere !== '') rmSync(elsewhere, { recursive: true, force: true })
+  })
+
+  it('lists a directory on another device but neither yields nor walks it, in both directions', () => {
+    elsewhere = mkdtempSync('/dev/shm/yield-lab-walk-')
+    const top = freshDir('one-fs')
+    expect(fs.statSync(elsewhere).dev, 'the test needs /dev/shm on another device than the temp dir').not.toBe(
+      fs.statSync(top).dev
+    )
+    build(elsewhere, { inside: { deep: 'd' }, f: 'f' })
+    build(top, { a: { b: 'b' }, away: new Link(elsewhere), here: new Link('a') })
+    for (const topdown of [true, false]) {
+      const all = collect(top, { topdown, followlinks: true })
+      expect(all.triples.map(([dirpath]) => dirpath)).toContain(join(top, 'away', 'inside'))
+      const { triples, errors } = collect(top, { topdown, followlinks: true, oneFileSystem: true })
+      expect(errors).toEqual([])
+      expect(triples.map(([dirpath]) => dirpath).sort()).toEqual([top, join(top, 'a'), join(top, 'here')].sort())
+      expect([...triples.find(([dirpath]) => dirpath === top)![1]].sort()).toEqual(['a', 'away', 'here'])
+      // A top on the other device is walked whole: the device is the top's.
+      expect(collect(elsewhere, { topdown, oneFileSystem: true }).triples).toHaveLength(2)
+    }
+  })
+})
+
 describe('bad roots', () => {
   let dir = ''
   beforeAll(() => {

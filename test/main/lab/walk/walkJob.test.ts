@@ -16,6 +16,7 @@ import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import { walk } from '../../../../src/main/lab/walk/walk'
 import { walkPythonCode } from '../../../../src/renderer/src/walk/pythonEquivalent'
 import { createTestJobHost, type RecordedEvent } from '../../../support/jobHost'
+import { unprivilegedWrapper } from '../../../support/unprivileged'
 import { runPython } from '../../../support/python'
 import { catchLabError, rejectedLabError } from '../../../support/labErrors'
 import { build, Link, type Spec } from '../../../support/tree'
@@ -365,18 +366,15 @@ describe('walk job: large trees stream in compact batches', () => {
 
 const repoRoot = resolve(import.meta.dirname, '../../../..')
 
-/** Root ignores permission bits; run the job host in a subprocess without CAP_DAC_* so they count (as walk.differential does). */
+/** Root ignores permission bits; run the job host in a subprocess without that override so they count. */
 function unprivileged(script: string): string {
-  if (process.getuid === undefined) throw new Error('this test needs a POSIX system')
-  const caps = '-dac_override,-dac_read_search'
-  const wrapper = process.getuid() === 0 ? ['setpriv', `--inh-caps=${caps}`, `--bounding-set=${caps}`] : []
+  const wrapper = unprivilegedWrapper()
   // A module file, not `-e` with --input-type=module: workers inherit execArgv, and the job worker's boot code is CommonJS.
   const file = join(base, `unprivileged-${++counter}.mts`)
   writeFileSync(file, script)
   const command = [...wrapper, process.execPath, '--import', 'tsx', file]
   const result = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', cwd: repoRoot })
-  if (result.status !== 0)
-    throw new Error(`unprivileged walk failed (setpriv is needed as root): ${result.error?.message ?? result.stderr}`)
+  if (result.status !== 0) throw new Error(`unprivileged walk failed: ${result.error?.message ?? result.stderr}`)
   return result.stdout
 }
 

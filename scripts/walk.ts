@@ -1,0 +1,209 @@
+/**
+ * `npm run walk -- DIR [options]`: the Browse tab's walk in the terminal. Runs the very walker the
+ * `walk` job drives (src/main/lab/walk/walk.ts, os.walk semantics) in this process: its `walk`
+ * view for --json, `walkEntries` (with file sizes, as the job uses it) for the summary.
+ *
+ *   --bottom-up          yield a directory after its subdirectories (os.walk's topdown=False)
+ *   --followlinks        walk into symlinks to directories (cycles are never followed)
+ *   --exclude PATTERN    repeatable: prune directories whose name matches the fnmatch pattern, as
+ *                        `dirnames[:] = [d for d in dirnames if not fnmatch(d, PATTERN)]` before the
+ *                        directory is printed; like os.walk, pruning only stops the descent top-down
+ *   --one-file-system    do not enter directories on another device than DIR (du -x, ncdu -x)
+ *   --json               one JSON array [dirpath, dirnames, filenames] per line, in os.walk's order;
+ *                        names that are not UTF-8 carry surrogate escapes ("\udcff"), as Python's
+ *                        os.fsdecode and json.dumps give them
+ *   --ncdu OUT           not available yet (ncdu's export format is planned)
+ *
+ * Without --json it prints one summary line: directories, files, bytes of regular files, errors
+ * and time. stderr carries one JSON object per line: each error os.walk's onerror would get
+ * ({code, message, path}; the walk goes on) and notes ({note}).
+ * Exit status: 0; 1 when DIR cannot be walked or an error was reported; 2 for bad arguments.
+ */
+import { parseArgs } from 'node:util'
+import type { LabError } from '../src/shared/errors'
+import { formatBytes, formatCount, formatDuration } from '../src/shared/format'
+import { compileFnmatch } from '../src/main/lab/walk/fnmatch'
+import { checkWalkRoot, walk, walkEntries } from '../src/main/lab/walk/walk'
+import { toLabError } from '../src/main/lab/errors'
+
+const USAGE =
+  'Usage: npm run walk -- DIR [--bottom-up] [--followlinks] [--exclude PATTERN]... [--one-file-system] [--json]'
+
+const HELP = `${USAGE}
+
+Walks DIR with the Browse tab's walker (os.walk semantics).
+
+  --bottom-up          yield each directory after its subdirectories (topdown=False)
+  --followlinks        walk into symlinks to directories (cycles are never followed)
+  --exclude PATTERN    prune directories matching the fnmatch PATTERN (repeatable); as in
+                       os.walk, pruning only stops the descent top-down
+  --one-file-system    stay on DIR's device, like du -x and ncdu -x
+  --json               print [dirpath, dirnames, filenames] per directory, one JSON array a line
+  --ncdu OUT           not available yet
+  --help               this text
+
+Without --json: a summary line (directories, files, bytes, errors, time).
+stderr: one JSON object per line, {code, message, path} per error (the walk goes on), {note}.
+Exit status: 0; 1 if DIR cannot be walked or an error was reported; 2 for bad arguments.`
+
+interface Options {
+  top: string
+  topdown: boolean
+  followlinks: boolean
+  oneFileSystem: boolean
+  json: boolean
+  exclude: string[]
+}
+
+class UsageError extends Error {}
+
+function parse(argv: readonly string[]): Options | 'help' {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        'bottom-up': { type: 'boolean' },
+        followlinks: { type: 'boolean' },
+        exclude: { type: 'string', multiple: true },
+        'one-file-system': { type: 'boolean' },
+        json: { type: 'boolean' },
+        ncdu: { type: 'string' },
+        help: { type: 'boolean', short: 'h' }
+      },
+      allowPositionals: true,
+      strict: true
+    })
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+  const { values, positionals } = parsed
+  if (values.help === true) return 'help'
+  if (values.ncdu !== undefined) throw new UsageError('--ncdu is not available yet')
+  if (positionals.length === 0) throw new UsageError('DIR is missing')
+  if (positionals.length > 1) throw new UsageError(`one DIR only, got ${positionals.length}`)
+  return {
+    top: positionals[0]!,
+    topdown: values['bottom-up'] !== true,
+    followlinks: values.followlinks === true,
+    oneFileSystem: values['one-file-system'] === true,
+    json: values.json === true,
+    exclude: values.exclude ?? []
+  }
+}
+
+/** Keeps, in place, the items for which keep is true (the walker honours in-place pruning). */
+function retain<T>(items: T[], keep: (item: T) => boolean): void {
+  let kept = 0
+  for (const item of items) if (keep(item)) items[kept++] = item
+  items.length = kept
+}
+
+/** "1 file", "2 files". */
+function counted(count: number, noun: string): string {
+  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`
+}
+
+/** Output in large writes, waiting when the pipe is full; stops quietly when the reader has gone. */
+class Output {
+  private pending = ''
+  closed = false
+
+  constructor(private readonly stream: NodeJS.WritableStream) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error
+      this.closed = true
+    })
+  }
+
+  async line(text: string): Promise<void> {
+    this.pending += text + '\n'
+    if (this.pending.length >= 1 << 16) await this.flush()
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending === '' || this.closed) return
+    const chunk = this.pending
+    this.pending = ''
+    if (!this.stream.write(chunk)) await this.writable()
+  }
+
+  /** Resolves once the stream drains, or ends (then `closed` tells why). */
+  private writable(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        for (const event of ['drain', 'close', 'error']) this.stream.off(event, done)
+        resolve()
+      }
+      for (const event of ['drain', 'close', 'error']) this.stream.on(event, done)
+    })
+  }
+}
+
+function report(object: object): void {
+  process.stderr.write(JSON.stringify(object) + '\n')
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let options: Options | 'help'
+  try {
+    options = parse(argv)
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    console.error(`walk: ${error.message}\n${USAGE}`)
+    return 2
+  }
+  if (options === 'help') {
+    console.log(HELP)
+    return 0
+  }
+  const { top, topdown, followlinks, oneFileSystem, json } = options
+  try {
+    checkWalkRoot(top)
+  } catch (error) {
+    report(toLabError(error, top).toInfo())
+    return 1
+  }
+  const patterns = options.exclude.map(compileFnmatch)
+  const kept = (name: string): boolean => !patterns.some((matches) => matches(name))
+  if (patterns.length > 0 && !topdown)
+    report({ note: '--exclude with --bottom-up: as in os.walk, excluded directories are still walked' })
+
+  const started = performance.now()
+  const output = new Output(process.stdout)
+  let errors = 0
+  const onerror = (error: LabError): void => {
+    errors++
+    report(error.toInfo())
+  }
+  const walkOptions = { topdown, followlinks, oneFileSystem, onerror }
+  if (json) {
+    // walk, not walkEntries: the same traversal without the file sizes, which --json does not print.
+    for (const triple of walk(top, walkOptions)) {
+      if (patterns.length > 0) retain(triple[1], kept)
+      await output.line(JSON.stringify(triple))
+      if (output.closed) return 0
+    }
+  } else {
+    let dirs = 0
+    let files = 0
+    let bytes = 0
+    for (const dir of walkEntries(top, walkOptions)) {
+      if (patterns.length > 0) retain(dir.dirs, (entry) => kept(entry.name))
+      dirs++
+      files += dir.files.length
+      for (const entry of dir.files) bytes += entry.size
+    }
+    const elapsed = performance.now() - started
+    await output.line(
+      `${top}: ${counted(dirs, 'dir')}, ${counted(files, 'file')}, ${formatBytes(bytes)}, ${counted(errors, 'error')} in ${formatDuration(elapsed)}`
+    )
+  }
+  await output.flush()
+  return errors > 0 ? 1 : 0
+}
+
+// npm runs scripts in the project's root: a relative DIR means what it meant where npm was typed.
+if (process.env['npm_lifecycle_event'] === 'walk' && process.env['INIT_CWD'] !== undefined)
+  process.chdir(process.env['INIT_CWD'])
+process.exitCode = await main(process.argv.slice(2))

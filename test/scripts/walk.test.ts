@@ -1,0 +1,268 @@
+/**
+ * `npm run walk`, run as users run it (a node subprocess through tsx, once through npm itself),
+ * against CPython's os.walk on the same trees: each line of `--json` parsed equals the parsed
+ * `json.dumps(list(triple))` of the same directory, in the same order.
+ */
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
+import { once } from 'node:events'
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { formatBytes } from '../../src/shared/format'
+import { requirePython } from '../support/python'
+import { build, FIFO, Link, type Spec } from '../support/tree'
+import { unprivilegedWrapper } from '../support/unprivileged'
+
+const repo = resolve(import.meta.dirname, '../..')
+
+/** os.walk with the CLI's options; --exclude as Python's pruning idiom, before the line is printed. */
+const PYTHON_WALK = String.raw`
+import fnmatch, json, os, sys
+cfg = json.loads(sys.argv[1])
+for t in os.walk(cfg['top'], topdown=cfg['topdown'], followlinks=cfg['followlinks']):
+    dirpath, dirnames, filenames = t
+    for pattern in cfg['exclude']:
+        dirnames[:] = [d for d in dirnames if not fnmatch.fnmatch(d, pattern)]
+    print(json.dumps(list(t)))
+`
+
+interface Case {
+  top: string
+  topdown: boolean
+  followlinks: boolean
+  exclude: string[]
+}
+
+/** PYTHON_WALK's output, run in cwd under wrapper (a command prefix). */
+function python(cfg: Case, { wrapper = [], cwd }: { wrapper?: string[]; cwd?: string } = {}): string {
+  requirePython()
+  const command = [...wrapper, 'python3', '-c', PYTHON_WALK, JSON.stringify(cfg)]
+  const result = spawnSync(command[0]!, command.slice(1), { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+  if (result.status !== 0) throw new Error(`python3 failed: ${result.error?.message ?? result.stderr}`)
+  return result.stdout
+}
+
+function cli(args: string[], wrapper: string[] = []): SpawnSyncReturns<string> {
+  const command = [...wrapper, process.execPath, '--import', 'tsx', 'scripts/walk.ts', ...args]
+  return spawnSync(command[0]!, command.slice(1), { cwd: repo, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+}
+
+function flags(cfg: Case): string[] {
+  return [
+    cfg.top,
+    '--json',
+    ...(cfg.topdown ? [] : ['--bottom-up']),
+    ...(cfg.followlinks ? ['--followlinks'] : []),
+    ...cfg.exclude.flatMap((pattern) => ['--exclude', pattern])
+  ]
+}
+
+const parseLines = (text: string): unknown[] =>
+  text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as unknown)
+
+let base = ''
+let top = ''
+beforeAll(() => {
+  base = mkdtempSync(join(tmpdir(), 'yield-lab-walk-cli-'))
+  top = join(base, 'tree')
+  build(top, {
+    a: { b: { c: {}, 'f.txt': 'one' }, 'x.txt': 'hello', skip: { inside: 'i' } },
+    'with space': { f: 'f' },
+    éüñ: { '日本語.txt': 'jp', '😀': 'emoji' },
+    node_modules: { pkg: { 'index.js': 'x' } },
+    linkdir: new Link('a'),
+    broken: new Link('nowhere'),
+    fifo: FIFO,
+    deep: { '1': { '2': { leaf: 'deep' } } }
+  })
+  // A directory and a file whose names are not valid UTF-8 (0xff, and a truncated sequence).
+  const bad = Buffer.concat([Buffer.from(join(top, 'bad-')), Buffer.from([0xff])])
+  mkdirSync(bad)
+  writeFileSync(Buffer.concat([bad, Buffer.from('/in-'), Buffer.from([0xe2, 0x82])]), 'x')
+  symlinkSync(bad, Buffer.concat([Buffer.from(join(top, 'link-')), Buffer.from([0x80])]))
+})
+afterAll(() => {
+  if (base !== '') rmSync(base, { recursive: true, force: true })
+})
+
+describe.runIf(process.platform === 'linux')('npm run walk -- DIR --json equals os.walk', () => {
+  for (const topdown of [true, false]) {
+    for (const followlinks of [false, true]) {
+      it(`topdown=${topdown} followlinks=${followlinks}`, () => {
+        const cfg: Case = { top, topdown, followlinks, exclude: [] }
+        const run = cli(flags(cfg))
+        expect(run.stderr).toBe('')
+        expect(run.status).toBe(0)
+        const pythonOutput = python(cfg)
+        const expected = parseLines(pythonOutput)
+        expect(parseLines(run.stdout)).toEqual(expected)
+        // What the tree is there for: the links walked only with followlinks, the bytes escaped.
+        const dirpaths = expected.map((triple) => (triple as string[])[0])
+        expect(dirpaths).toContain(join(top, 'bad-\udcff'))
+        expect(dirpaths.includes(join(top, 'linkdir'))).toBe(followlinks)
+        expect(dirpaths.includes(join(top, 'link-\udc80'))).toBe(followlinks)
+        // Lone surrogates are written as the JSON escapes json.dumps writes, so stdout stays valid UTF-8.
+        expect(pythonOutput).toContain(String.raw`bad-\udcff`)
+        expect(run.stdout).toContain(String.raw`bad-\udcff`)
+        expect(run.stdout).not.toContain('\uFFFD')
+      })
+    }
+  }
+
+  it('--exclude prunes top-down as the dirnames[:] idiom does, with several patterns', () => {
+    const cfg: Case = { top, topdown: true, followlinks: true, exclude: ['node_modules', 'sk?p', '[l]ink*'] }
+    const run = cli(flags(cfg))
+    expect(run.stderr).toBe('')
+    const expected = parseLines(python(cfg))
+    expect(parseLines(run.stdout)).toEqual(expected)
+    const dirpaths = expected.map((triple) => (triple as string[])[0]!)
+    expect(dirpaths.some((path) => /node_modules|skip|link/.test(path))).toBe(false)
+    expect(dirpaths).toContain(join(top, 'a', 'b'))
+  })
+
+  it('--exclude with --bottom-up changes only the printed dirnames, as in os.walk, and says so on stderr', () => {
+    const cfg: Case = { top, topdown: false, followlinks: false, exclude: ['node_modules'] }
+    const run = cli(flags(cfg))
+    expect(parseLines(run.stdout)).toEqual(parseLines(python(cfg)))
+    expect(run.stdout).toContain(JSON.stringify(join(top, 'node_modules', 'pkg')))
+    expect(parseLines(run.stderr)).toEqual([{ note: expect.stringContaining('--bottom-up') as unknown }])
+    expect(run.status).toBe(0)
+  })
+
+  it('through npm, from another working directory: a relative DIR is taken from where npm was typed', () => {
+    const run = spawnSync('npm', ['--prefix', repo, 'run', '-s', 'walk', '--', 'tree', '--json'], {
+      cwd: base,
+      encoding: 'utf8'
+    })
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    const expected = python({ top: 'tree', topdown: true, followlinks: false, exclude: [] }, { cwd: base })
+    expect(parseLines(run.stdout)).toEqual(parseLines(expected))
+  })
+})
+
+describe.runIf(process.platform === 'linux')('npm run walk: errors, summary, arguments', () => {
+  it('an unreadable directory: one JSON error on stderr naming it, the walk goes on, exit 1', () => {
+    const root = join(base, 'unreadable')
+    build(root, { before: { f: 'f' }, locked: { secret: 's' }, after: { z: 'z' } })
+    chmodSync(join(root, 'locked'), 0o000)
+    try {
+      const wrapper = unprivilegedWrapper()
+      for (const topdown of [true, false]) {
+        const cfg: Case = { top: root, topdown, followlinks: false, exclude: [] }
+        const run = cli(flags(cfg), wrapper)
+        const expected = parseLines(python(cfg, { wrapper }))
+        expect(expected).toHaveLength(3) // root, before, after: os.walk skips what it cannot list
+        expect(parseLines(run.stdout)).toEqual(expected)
+        expect(parseLines(run.stderr)).toEqual([
+          {
+            code: 'PERMISSION_DENIED',
+            message: `${join(root, 'locked')}: permission denied`,
+            path: join(root, 'locked')
+          }
+        ])
+        expect(run.status).toBe(1)
+      }
+    } finally {
+      chmodSync(join(root, 'locked'), 0o755)
+    }
+  })
+
+  it('without --json: one summary line with the directories, files, bytes of regular files and errors', () => {
+    const counts = JSON.parse(
+      runPythonScript(
+        String.raw`
+import json, os, stat, sys
+dirs = files = size = 0
+for dirpath, dirnames, filenames in os.walk(sys.argv[1]):
+    dirs += 1
+    files += len(filenames)
+    for name in filenames:
+        st = os.lstat(os.path.join(dirpath, name))
+        if stat.S_ISREG(st.st_mode):
+            size += st.st_size
+print(json.dumps([dirs, files, size]))
+`,
+        top
+      )
+    ) as [number, number, number]
+    const run = cli([top])
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    const [dirs, files, bytes] = counts
+    const line = `${top}: ${dirs} dirs, ${files} files, ${formatBytes(bytes)}, 0 errors in `
+    expect(run.stdout.startsWith(line), run.stdout).toBe(true)
+    expect(run.stdout.slice(line.length)).toMatch(/^\d+(\.\d)? (ms|s)\n$/)
+  })
+
+  it('stops quietly, exit 0, when the reader of --json closes the pipe early (walk | head)', async () => {
+    const root = join(base, 'wide')
+    const spec: Spec = {}
+    for (let i = 0; i < 3000; i++) spec[`directory-${i}-${'x'.repeat(80)}`] = {}
+    build(root, spec)
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/walk.ts', root, '--json'], { cwd: repo })
+    let stderr = ''
+    child.stderr.on('data', (text: Buffer) => (stderr += text.toString()))
+    let first = ''
+    child.stdout.once('data', (chunk: Buffer) => {
+      first = chunk.toString()
+      child.stdout.destroy()
+    })
+    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null]
+    expect(first.startsWith(`[${JSON.stringify(root)},`)).toBe(true)
+    expect(stderr).toBe('')
+    expect({ code, signal }).toEqual({ code: 0, signal: null })
+  })
+
+  it('--one-file-system does not enter a directory on another device', () => {
+    const elsewhere = mkdtempSync('/dev/shm/yield-lab-walk-cli-')
+    try {
+      build(elsewhere, { inside: { f: 'f' } })
+      const root = join(base, 'devices')
+      build(root, { here: { f: 'f' }, away: new Link(elsewhere) })
+      expect(lstatSync(elsewhere).dev, '/dev/shm must be on another device than the temp dir').not.toBe(
+        lstatSync(root).dev
+      )
+      const walked = (extra: string[]): string[] =>
+        parseLines(cli([root, '--json', '--followlinks', ...extra]).stdout).map((triple) => (triple as string[])[0]!)
+      expect(walked([])).toContain(join(root, 'away', 'inside'))
+      expect(walked(['--one-file-system']).sort()).toEqual([root, join(root, 'here')].sort())
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true })
+    }
+  })
+
+  it('bad arguments print the usage line and exit 2; a DIR that cannot be walked prints the error and exits 1', () => {
+    for (const args of [[], ['--bogus', top], [top, '--exclude'], [top, top], [top, '--ncdu', 'out.json']]) {
+      const run = cli(args)
+      expect(run.status, args.join(' ')).toBe(2)
+      expect(run.stderr).toContain('Usage: npm run walk -- DIR')
+      expect(run.stdout).toBe('')
+    }
+    const missing = join(base, 'missing')
+    const file = join(top, 'a', 'x.txt')
+    for (const [path, code] of [
+      [missing, 'NOT_FOUND'],
+      [file, 'NOT_A_DIRECTORY']
+    ]) {
+      const run = cli([path!, '--json'])
+      expect(run.status).toBe(1)
+      expect(run.stdout).toBe('')
+      expect(parseLines(run.stderr)).toEqual([{ code, message: expect.stringContaining(path!) as unknown, path }])
+    }
+    const help = cli(['--help'])
+    expect(help.status).toBe(0)
+    expect(help.stdout).toContain('--ncdu OUT           not available yet')
+  })
+})
+
+function runPythonScript(script: string, ...args: string[]): string {
+  requirePython()
+  const result = spawnSync('python3', ['-c', script, ...args], { encoding: 'utf8' })
+  if (result.status !== 0) throw new Error(result.stderr)
+  return result.stdout
+}

@@ -1,0 +1,24 @@
+/**
+ * Root ignores permission bits, so a test about unreadable files proves nothing when run as root
+ * unless the process it checks runs without that override.
+ */
+import { spawnSync } from 'node:child_process'
+
+/**
+ * How to run a process that obeys permission bits: as root, drop the two capabilities that let
+ * root ignore them; as another user, nothing to do.
+ */
+export function unprivilegedWrapper(): string[] {
+  if (process.getuid === undefined) throw new Error('this test needs a POSIX system (process.getuid)')
+  const env = ['env', `PATH=${process.env.PATH ?? ''}`]
+  if (process.getuid() !== 0) return env
+  const caps = '-dac_override,-dac_read_search'
+  const wrapper = ['setpriv', `--inh-caps=${caps}`, `--bounding-set=${caps}`, ...env]
+  const probe = spawnSync(wrapper[0]!, [...wrapper.slice(1), 'true'], { encoding: 'utf8' })
+  if (probe.status !== 0) {
+    throw new Error(
+      `Running as root, this test needs setpriv (util-linux) to drop CAP_DAC_OVERRIDE so that unreadable directories are unreadable: ${probe.error?.message ?? probe.stderr}`
+    )
+  }
+  return wrapper
+}
