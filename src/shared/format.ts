@@ -29,6 +29,11 @@ export function formatCount(count: number): string {
   return count.toLocaleString('en-US')
 }
 
+/** A count and its noun, singular for exactly one: "1 run", "2,048 files", "3 entries". */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${formatCount(count)} ${count === 1 ? noun : nouns}`
+}
+
 /**
  * Milliseconds to `digits` significant digits below a minute, whole seconds above:
  * "42.4 ms", "4.74 s", "36.3 s", "2 min 5 s". Estimates ask for 2 digits ("about 6.7 s left").

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { formatDuration } from '@shared/format'
+import { formatDuration, plural } from '@shared/format'
 
 describe('formatDuration, the one style of every duration shown', () => {
   test('three significant digits below a minute, in ms under a second', () => {
@@ -32,5 +32,15 @@ describe('formatDuration, the one style of every duration shown', () => {
   test('no number reads as a dash', () => {
     expect(formatDuration(Number.NaN)).toBe('—')
     expect(formatDuration(Number.POSITIVE_INFINITY)).toBe('—')
+  })
+})
+
+describe('plural', () => {
+  test('singular for exactly one, grouped digits, irregular plurals when given', () => {
+    expect(plural(1, 'run')).toBe('1 run')
+    expect(plural(0, 'run')).toBe('0 runs')
+    expect(plural(2048, 'file')).toBe('2,048 files')
+    expect(plural(1, 'entry', 'entries')).toBe('1 entry')
+    expect(plural(3, 'entry', 'entries')).toBe('3 entries')
   })
 })
