@@ -131,4 +131,27 @@ describe('keys typed while Python checks whether the code is complete', () => {
     expect(submitted).toEqual(['def f():\n    return 1'])
     expect(input().value).toBe('')
   })
+
+  test('while Python cannot answer yet (loading or running code), a note says the keys wait', async () => {
+    const python = usePythonStore()
+    const waiting = () => wrapper!.find('[data-testid=console-waiting]').exists()
+    typeText('a = 1')
+    press('Enter')
+    typeText('b')
+    await flushPromises()
+    expect(waiting()).toBe(false) // Python is idle: the answer comes at once, no note to flash
+    await check(0).answer(true)
+
+    python.status = 'loading'
+    typeText(' = 2')
+    press('Enter')
+    expect(waiting()).toBe(false) // nothing held yet
+    typeText('c')
+    await flushPromises()
+    expect(waiting()).toBe(true)
+    await check(1).answer(true)
+    expect(waiting()).toBe(false)
+    expect(submitted).toEqual(['a = 1', 'b = 2'])
+    expect(input().value).toBe('c')
+  })
 })
