@@ -23,13 +23,7 @@ import { parseArgs } from 'node:util'
 import * as v from 'valibot'
 import { inSweetSpot, itemBytes, SWEET_SPOT_BYTES } from '../src/shared/dataFiles'
 import { LabError } from '../src/shared/errors'
-import {
-  formatBinaryBytes,
-  formatCount,
-  formatDurationPrecise,
-  formatItems,
-  formatSignificant
-} from '../src/shared/format'
+import { formatBinaryBytes, formatCount, formatDuration, formatItems, formatSignificant } from '../src/shared/format'
 import {
   modeLabels,
   sweepArgsSchema,
@@ -171,7 +165,7 @@ export function formatSweepReport(run: SweepRunDraft): string {
   if (table.eager !== undefined) {
     const e = table.eager
     lines.push(
-      `eager (whole file): ${formatSignificant(e.mbPerSecond.median, 4)} MB/s [${range(e)}], ${formatDurationPrecise(e.timePerFileMs.median)} per file, median of ${e.runs}`
+      `eager (whole file): ${formatSignificant(e.mbPerSecond.median, 4)} MB/s [${range(e)}], ${formatDuration(e.timePerFileMs.median)} per file, median of ${e.runs}`
     )
   }
   const points = summarize(run.measurements)
@@ -186,7 +180,7 @@ export function formatSweepReport(run: SweepRunDraft): string {
     lines.push(
       `${modeLabels[mode]}: best ${formatSignificant(best.mbPerSecond.median, 4)} MB/s at ${formatItems(best.chunkItems)} (${formatBinaryBytes(bytes)}, ${spot} the 10–100 kB band), ` +
         `${formatSignificant(best.mbPerSecond.median / slowest.mbPerSecond.median, 3)}× the slowest (${formatItems(slowest.chunkItems ?? 0)}), ` +
-        `${formatDurationPrecise(best.timePerFileMs.median)} per file`
+        `${formatDuration(best.timePerFileMs.median)} per file`
     )
   }
   lines.push('')
@@ -253,7 +247,7 @@ export async function sweepCommand(
         const eta = ((performance.now() - started) / done) * (planned - done)
         process.stderr.write(
           `\r[${String(done).padStart(String(planned).length)}/${planned}] ${modeLabels[m.mode].padEnd(18)} ${m.chunkItems === null ? 'whole file'.padEnd(12) : formatItems(m.chunkItems).padEnd(12)} ` +
-            `${formatSignificant(mbPerSecond(m), 4).padStart(8)} MB/s ${formatDurationPrecise(timePerFileMs(m)).padStart(10)}/file${m.capped ? ' capped' : '       '}  eta ${formatDurationPrecise(eta)}   `
+            `${formatSignificant(mbPerSecond(m), 4).padStart(8)} MB/s ${formatDuration(timePerFileMs(m)).padStart(10)}/file${m.capped ? ' capped' : '       '}  eta ${formatDuration(eta, 2)}   `
         )
       }
     }

@@ -2,11 +2,12 @@
  * Numbers for people, the one place for them (app, sweep CLI and main's messages): sizes, counts,
  * durations, rates and sums.
  *
- * Two styles of sizes and durations, each for its own job:
- * - `formatBytes`, `formatDuration`: file and folder sizes like ncdu (three significant digits,
- *   "1.50 KiB"), walk and read times ("42 ms", "1.5 s").
- * - `formatBinary`, `formatItems`, `formatBinaryBytes`, `formatDurationPrecise`: chunk sizes and
- *   measurements of the sweep, exact where they can be ("8 KiB", "1.5 Ki items", "1.234 s").
+ * Two styles of sizes, each for its own job:
+ * - `formatBytes`: file and folder sizes like ncdu (three significant digits, "1.50 KiB").
+ * - `formatBinary`, `formatItems`, `formatBinaryBytes`: chunk sizes of the sweep, exact where they
+ *   can be ("8 KiB", "1.5 Ki items").
+ *
+ * One style of durations, `formatDuration`, for every time shown: walks, reads, sweeps, estimates.
  */
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB']
@@ -28,12 +29,24 @@ export function formatCount(count: number): string {
   return count.toLocaleString('en-US')
 }
 
-/** 0.4 s, 12 ms: durations of walks and of time to first triple. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`
-  const minutes = Math.floor(ms / 60_000)
-  return `${minutes} min ${Math.round((ms - minutes * 60_000) / 1000)} s`
+/** A count and its noun, singular for exactly one: "1 run", "2,048 files", "3 entries". */
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${formatCount(count)} ${count === 1 ? noun : nouns}`
+}
+
+/**
+ * Milliseconds to `digits` significant digits below a minute, whole seconds above:
+ * "42.4 ms", "4.74 s", "36.3 s", "2 min 5 s". Estimates ask for 2 digits ("about 6.7 s left").
+ */
+export function formatDuration(ms: number, digits = 3): string {
+  if (!Number.isFinite(ms)) return '—'
+  // Rounded first, so 999.96 ms reads "1 s" rather than "1,000 ms".
+  const milliseconds = Number(ms.toPrecision(digits))
+  if (Math.abs(milliseconds) < 1000) return `${formatSignificant(milliseconds, digits)} ms`
+  const seconds = Number((ms / 1000).toPrecision(digits))
+  if (Math.abs(seconds) < 60) return `${formatSignificant(seconds, digits)} s`
+  const wholeSeconds = Math.round(ms / 1000)
+  return `${Math.floor(wholeSeconds / 60)} min ${wholeSeconds % 60} s`
 }
 
 /** Always in seconds, one decimal: "0.4 s", "12.5 s" (how long Python took to load). */
@@ -78,17 +91,6 @@ export function formatSignificant(value: number, digits = 4): string {
   const magnitude = Math.floor(Math.log10(Math.abs(value)))
   const decimals = Math.min(20, Math.max(0, digits - 1 - magnitude))
   return value.toLocaleString('en-US', { maximumFractionDigits: decimals, minimumFractionDigits: 0 })
-}
-
-/** Milliseconds as "850 ms", "1.234 s", "2 min 5 s". */
-export function formatDurationPrecise(ms: number): string {
-  if (!Number.isFinite(ms)) return '—'
-  if (ms < 1) return `${formatSignificant(ms, 3)} ms`
-  if (ms < 1000) return `${formatSignificant(ms, 3)} ms`
-  if (ms < 60_000) return `${formatSignificant(ms / 1000, 4)} s`
-  const minutes = Math.floor(ms / 60_000)
-  const seconds = Math.round((ms - minutes * 60_000) / 1000)
-  return `${minutes} min ${seconds} s`
 }
 
 /** A sum with 13 significant digits: enough to see agreement, short enough for a table. */

@@ -20,7 +20,7 @@ import {
   type TooltipItem
 } from 'chart.js'
 import { itemBytes, type Dtype } from '@shared/dataFiles'
-import { formatBinary, formatBinaryBytes, formatItems, formatSignificant } from '@shared/format'
+import { formatBinary, formatBinaryBytes, formatItems, formatSignificant, plural } from '@shared/format'
 import { modeLabels, type MeasuredMode, type SweepRunDraft } from '@shared/sweep'
 import { summarize, sweetSpotItems, type SweepPoint } from '@shared/sweepMaths'
 
@@ -168,7 +168,7 @@ export function tooltipLines(datum: SweepDatum, view: SweepChartView): string[] 
   const lines = view === 'throughput' ? [`${mode}${who}: ${mbps}`, time] : [`${mode}${who}: ${time}`, mbps]
   if (p.cappedRuns > 0) {
     lines.push(
-      `${p.cappedRuns} of ${p.runs} runs hit the time cap: extrapolated from a ${formatBinaryBytes(p.bytesRead)} prefix (median)`
+      `${p.cappedRuns} of ${plural(p.runs, 'run')} hit the time cap: extrapolated from a ${formatBinaryBytes(p.bytesRead)} prefix (median)`
     )
   }
   return lines

@@ -17,6 +17,7 @@ import sys
 import time
 import traceback
 import types
+import weakref
 
 import __main__
 
@@ -240,7 +241,8 @@ def run(source, watch=None):
     try:
         for statement in tree.body:
             code = compile(ast.Interactive([statement]), INPUT_FILENAME, "single")
-            linecache._register_code(code, code_source, INPUT_FILENAME)
+            linecache._register_code(code, code_source, INPUT_FILENAME)  # for tracebacks
+            _remember_source(code, code_source)
             if watcher is not None:
                 with watcher:
                     exec(code, namespace)
@@ -282,6 +284,7 @@ def reset():
     namespace.clear()
     namespace.update(_pristine_namespace)
     linecache._interactive_cache.clear()
+    _typed_sources.clear()
     sys.last_exc = sys.last_type = sys.last_value = sys.last_traceback = None
     return _outcome("ok", None)
 
@@ -320,11 +323,35 @@ def _state_of(obj):
     return state.split("_", 1)[1].lower()
 
 
+# The lines of the input each code object typed in the console came from, by the code object's
+# identity. linecache keys its cache by (file, name, first line), so every "<genexpr>" on line 1 of
+# any input, or a function since redefined, would show the latest such input's text instead.
+_typed_sources = {}
+
+
+def _remember_source(code, source):
+    lines = source.split("\n")
+    stack = [code]
+    while stack:
+        current = stack.pop()
+        stack.extend(const for const in current.co_consts if isinstance(const, types.CodeType))
+        key = id(current)
+
+        def forget(dead, key=key):
+            entry = _typed_sources.get(key)
+            if entry is not None and entry[0] is dead:
+                del _typed_sources[key]
+
+        _typed_sources[key] = (weakref.ref(current, forget), lines)
+
+
 def source_line(code, lineno, frame=None):
     """The text of a line of code typed in the console or of a standard-library module."""
-    line = linecache._getline_from_code(code, lineno)
-    if not line:
-        line = linecache.getline(code.co_filename, lineno, frame.f_globals if frame is not None else None)
+    typed = _typed_sources.get(id(code))
+    if typed is not None and typed[0]() is code:
+        lines = typed[1]
+        return lines[lineno - 1] if 0 < lineno <= len(lines) else ""
+    line = linecache.getline(code.co_filename, lineno, frame.f_globals if frame is not None else None)
     return line.rstrip("\n")
 
 

@@ -106,12 +106,12 @@ export interface PythonRequests {
 }
 export type PythonMethod = keyof PythonRequests
 
-/** Loading Python: fetching and compiling the wasm runtime, then starting the interpreter. */
+/** Loading Python: reading the bundled wasm runtime from the app (no network) and compiling it, then starting the interpreter. */
 export type LoadPhase = 'downloading' | 'starting'
 
 /** Where the worker's loading time went, in milliseconds. */
 export interface LoadPhases {
-  /** Fetching the wasm runtime and compiling it (as it streams in). */
+  /** Reading the bundled wasm runtime from the app and compiling it (as it streams in). */
   downloadMs: number
   /** Mounting the standard library and starting the interpreter. */
   startMs: number

@@ -54,6 +54,11 @@ export interface RunFailure extends LabErrorInfo {
   limitBytes?: number
 }
 
+/** An eager read refused because the file is over the memory limit. */
+export function isEagerRefusal(failure: RunFailure | undefined): boolean {
+  return failure?.code === 'TOO_LARGE' && failure.mode === 'eager'
+}
+
 /** RSS samples kept for the sparkline. */
 const RSS_SAMPLES_KEPT = 120
 
@@ -134,6 +139,18 @@ export const useReadStore = defineStore('read', () => {
   const progress = shallowRef<JobProgress<ProcessJobStats>>()
   const rssSamples = ref<number[]>([])
   const runFailure = ref<RunFailure>()
+  // A refusal is about one file read eagerly under one limit: once any of them changes, it no longer
+  // holds (clearing the limit field, say, brings back the default limit).
+  watch(
+    [
+      () => form.path.trim(),
+      () => form.mode,
+      () => (memoryLimit.value?.ok === true ? memoryLimit.value.value : undefined)
+    ],
+    () => {
+      if (isEagerRefusal(runFailure.value)) runFailure.value = undefined
+    }
+  )
   const lastOutcome = ref<'done' | 'cancelled'>()
   const results = ref<ResultRow[]>([])
   /** Sums the generator wrote, by dataset (see datasetKey). */

@@ -13,7 +13,7 @@ import type { LabErrorInfo } from '@shared/errors'
 import { emptyWalkSummary, type WalkArgs, type WalkItem, type WalkSummary } from '@shared/walkJob'
 import { call, errorInfo } from '@renderer/ipc/client'
 import { applyInSlices } from '@renderer/walk/frameBudget'
-import { formatBytes, formatCount } from '@shared/format'
+import { formatBytes, plural } from '@shared/format'
 import { pyStr, tripleRepr, walkCall } from '@renderer/walk/pythonEquivalent'
 import type { RemoteBatch, RemoteGenerator } from '@renderer/ipc/remoteGenerator'
 import { defaultWalkForm, sameWalk, walkArgsFromForm, type WalkForm } from '@renderer/walk/walkOptions'
@@ -442,10 +442,6 @@ export const useWalkStore = defineStore('walk', () => {
     setSort
   }
 })
-
-function plural(count: number, noun: string): string {
-  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`
-}
 
 function errorText(error: unknown): string {
   const info = errorInfo(error)

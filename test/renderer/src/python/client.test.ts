@@ -187,7 +187,7 @@ describe('the console while Python loads and when it is interrupted', () => {
     const wrapper = mount(PythonConsole)
     void python.start()
     await until(() => wrapper.find('[data-testid=python-loading]').exists(), 'the loading indicator')
-    expect(wrapper.find('[aria-current=step]').text()).toBe('Downloading and compiling the Python runtime…')
+    expect(wrapper.find('[aria-current=step]').text()).toBe('Loading Python (bundled, offline)…')
     workers[0]!.reply({ type: 'progress', phase: 'starting' })
     await until(
       () => wrapper.find('[aria-current=step]').text().startsWith('Loading the standard library'),

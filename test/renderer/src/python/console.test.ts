@@ -322,6 +322,25 @@ describe('live generators', () => {
     python.run('co.close()')
   })
 
+  test('each generator shows the source of the input it came from', () => {
+    python.run('ge1 = (n for n in [1, 2])')
+    python.run('total = sum(b for b in range(5))')
+    python.run('ge4 = (a for a in "xy")')
+    python.run('def gen():\n    yield 1\n')
+    python.run('old = gen()')
+    const { outcome } = python.run('def gen():\n    yield 2\n')
+    expect(outcome.objects.map((object) => [object.name, object.line, object.source])).toEqual([
+      ['ge1', 1, 'ge1 = (n for n in [1, 2])'],
+      ['ge4', 1, 'ge4 = (a for a in "xy")'],
+      ['old', 1, 'def gen():']
+    ])
+    expect(python.run('next(old)', 'old').outcome.resume?.resumedStack.at(-1)).toMatchObject({
+      function: 'gen',
+      line: 2,
+      source: 'yield 1'
+    })
+  })
+
   test('reset forgets every name', () => {
     python.run('x = 1')
     python.reset()

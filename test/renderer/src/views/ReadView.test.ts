@@ -189,6 +189,35 @@ describe('Read tab', () => {
     expect(find('read-run').attributes('disabled')).toBeUndefined()
   })
 
+  test('the eager refusal goes away with its cause: the limit, the mode or the file', async () => {
+    const read = await mountRead('eager-cleared')
+    const path = join(dir, 'eager-cleared.bin')
+    writeFileSync(path, new Uint8Array(new Float64Array(40_000).buffer))
+    const refuse = async (): Promise<void> => {
+      await find('read-memory-limit').setValue('0.1')
+      await find('read-mode-eager').find('input').setValue(true)
+      await find('read-run').trigger('click')
+      await until(() => find('read-error').exists() && read.runPhase === 'idle', 'refused')
+      expect(find('read-error').text()).toContain('Eager read refused.')
+    }
+    read.form.path = path
+
+    await refuse()
+    await find('read-progress-every').setValue('2048') // not the cause: the refusal stays
+    expect(find('read-error').exists()).toBe(true)
+    await find('read-memory-limit').setValue('') // back to the default, a quarter of the RAM
+    expect(find('read-error').exists()).toBe(false)
+
+    await refuse()
+    await find('read-mode-lazyChunk').find('input').setValue(true)
+    expect(find('read-error').exists()).toBe(false)
+
+    await refuse()
+    read.form.path = join(dir, 'another.bin')
+    await flushPromises()
+    expect(find('read-error').exists()).toBe(false)
+  })
+
   test('the eager memory limit is kept across restarts of the app; reset forgets it', async () => {
     const restart = (): ReturnType<typeof useReadStore> => {
       setActivePinia(createPinia())

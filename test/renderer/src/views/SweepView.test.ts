@@ -119,6 +119,7 @@ describe('the Benchmark tab', () => {
     expect(historyFiles()).toEqual([`${store.savedId}.json`])
     await flushPromises()
     expect(wrapper.find('[data-testid="sweep-status"]').text()).toMatch(/^Complete: 34 runs/)
+    expect(wrapper.find('[data-testid="sweep-about"]').text()).toContain('· 1 run per point, random order')
     expect(wrapper.find('[data-testid="sweep-saved"]').text()).toBe('Kept in history.')
     expect(chartProps?.runs).toHaveLength(1)
     expect(chartProps?.runs[0]).toMatchObject({ primary: true, label: 'small.bin' })
