@@ -21,7 +21,7 @@
  */
 import { parseArgs } from 'node:util'
 import type { LabError } from '../src/shared/errors'
-import { formatBytes, formatCount, formatDuration } from '../src/shared/format'
+import { formatBytes, formatDuration, plural } from '../src/shared/format'
 import { compileFnmatch } from '../src/main/lab/walk/fnmatch'
 import { checkWalkRoot, walk, walkEntries } from '../src/main/lab/walk/walk'
 import { toLabError } from '../src/main/lab/errors'
@@ -100,10 +100,6 @@ function retain<T>(items: T[], keep: (item: T) => boolean): void {
 }
 
 /** "1 file", "2 files". */
-function counted(count: number, noun: string): string {
-  return `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`
-}
-
 /** Output in large writes, waiting when the pipe is full; stops quietly when the reader has gone. */
 class Output {
   private pending = ''
@@ -196,7 +192,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     const elapsed = performance.now() - started
     await output.line(
-      `${top}: ${counted(dirs, 'dir')}, ${counted(files, 'file')}, ${formatBytes(bytes)}, ${counted(errors, 'error')} in ${formatDuration(elapsed)}`
+      `${top}: ${plural(dirs, 'dir')}, ${plural(files, 'file')}, ${formatBytes(bytes)}, ${plural(errors, 'error')} in ${formatDuration(elapsed)}`
     )
   }
   await output.flush()

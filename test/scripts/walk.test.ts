@@ -196,7 +196,7 @@ print(json.dumps([dirs, files, size]))
     const [dirs, files, bytes] = counts
     const line = `${top}: ${dirs} dirs, ${files} files, ${formatBytes(bytes)}, 0 errors in `
     expect(run.stdout.startsWith(line), run.stdout).toBe(true)
-    expect(run.stdout.slice(line.length)).toMatch(/^\d+(\.\d)? (ms|s)\n$/)
+    expect(run.stdout.slice(line.length)).toMatch(/^(\d+(\.\d+)? (ms|s)|\d+ min \d+ s)\n$/)
   })
 
   it('stops quietly, exit 0, when the reader of --json closes the pipe early (walk | head)', async () => {
