@@ -11,18 +11,8 @@ import { getSystemErrorMap } from 'node:util'
 import { fsdecode } from '../../shared/fsNames'
 import { fsPath } from './fsPath'
 
-interface NativeHelper {
-  listDirectory(path: string | Buffer, withSizes: boolean): string
-  adviseHugePages(buffer: ArrayBuffer): boolean
-  readParallel(
-    fd: number,
-    buffer: ArrayBuffer,
-    offset: number,
-    length: number,
-    position: number,
-    threads?: number
-  ): number
-}
+/** The helper's API, as its package declares it (native/index.d.ts). */
+type NativeHelper = typeof import('@yield-lab/native')
 
 /** The helper, or why it is not loaded (its package's error names the reason its build failed). */
 function load(): NativeHelper | string {
