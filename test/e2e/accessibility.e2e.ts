@@ -102,7 +102,8 @@ const scenes: Partial<Record<TabId, Scene>> = {
 
   python: {
     async drive(_app, panel) {
-      await panel.getByTestId('python-status').filter({ hasText: 'ready in' }).waitFor({ timeout: 60_000 })
+      // The status carries the store's state as its class; its wording is for people and may change.
+      await panel.locator('[data-testid=python-status].ready').waitFor({ timeout: 60_000 })
       const input = panel.getByTestId('console-input')
       for (const code of [
         'def count():\n    yield 1\n    yield 2\n',
