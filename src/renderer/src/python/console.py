@@ -365,9 +365,16 @@ def source_line(code, lineno, frame=None):
 # ---------------------------------------------------------------------------------------------
 
 _monitoring = sys.monitoring
-# A tool id of its own, so profilers, debuggers and coverage the user runs keep theirs.
-_TOOL = next(tool for tool in (4, 3) if _monitoring.get_tool(tool) is None)
-_monitoring.use_tool_id(_TOOL, "Yield Lab live objects")
+_TOOL_NAME = "Yield Lab live objects"
+# A tool id of its own, so profilers, debuggers and coverage the user runs keep theirs. One this
+# module took in an earlier load into the same interpreter (tests reuse one runtime) is taken back.
+_TOOL = next((tool for tool in range(6) if _monitoring.get_tool(tool) == _TOOL_NAME), None)
+if _TOOL is not None:
+    _monitoring.clear_tool_id(_TOOL)
+    _monitoring.free_tool_id(_TOOL)
+else:
+    _TOOL = next(tool for tool in (4, 3) if _monitoring.get_tool(tool) is None)
+_monitoring.use_tool_id(_TOOL, _TOOL_NAME)
 _GENERATOR_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE
 _RESUME_EVENTS = _monitoring.events.PY_YIELD | _monitoring.events.PY_RETURN
 
