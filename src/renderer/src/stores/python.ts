@@ -59,6 +59,8 @@ export const usePythonStore = defineStore('python', () => {
   const selected = ref<string>()
   /** The user chose what Internals shows; otherwise it follows the newest object. */
   const pinned = ref(false)
+  /** The names the user has bound, which Restart would forget. */
+  const names = ref<string[]>([])
   const internals = ref<Internals>()
   const lastResume = ref<ResumeSnapshot>()
   const history = ref<string[]>(loadHistory())
@@ -109,6 +111,7 @@ export const usePythonStore = defineStore('python', () => {
         phase.value = 'downloading'
         objects.value = []
         inspectables.value = []
+        names.value = []
         selected.value = undefined
         pinned.value = false
         internals.value = undefined
@@ -174,6 +177,7 @@ export const usePythonStore = defineStore('python', () => {
       const outcome = await ensureClient().run(input, watch)
       objects.value = outcome.objects
       inspectables.value = outcome.inspectables
+      names.value = outcome.names
       if (outcome.resume !== null) lastResume.value = outcome.resume
       await refreshInternals()
       return outcome
@@ -283,6 +287,7 @@ export const usePythonStore = defineStore('python', () => {
     selected,
     pinned,
     newest,
+    names,
     internals,
     lastResume,
     history,
