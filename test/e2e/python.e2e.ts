@@ -61,6 +61,11 @@ describe('Coroutines tab in Chromium', () => {
       "performance.getEntriesByType('paint').find((entry) => entry.name === 'first-paint')?.startTime"
     )
     console.info(`[python.e2e] first paint at ${Math.round(Number(firstPaint))} ms; ${await statusOf(page)}`)
+    // The worker's script was fetched after the first paint (resource timing, same clock as the paint's).
+    const workerFetched = await page.evaluate(
+      "performance.getEntriesByType('resource').find((entry) => /pythonWorker/.test(entry.name))?.startTime"
+    )
+    expect(Number(workerFetched)).toBeGreaterThan(Number(firstPaint))
 
     await page.getByRole('tab', { name: 'Coroutines' }).click()
     // Checked at once, without waiting: ready, no loading steps, and the input runs code.
