@@ -9,6 +9,12 @@ export interface NamedRepr {
   repr: string
 }
 
+/**
+ * What a generator last did since it was bound: yielded or returned a value (its repr), raised an
+ * exception out of its frame, or was closed (GeneratorExit).
+ */
+export type LastEvent = { event: 'yielded' | 'returned' | 'raised'; repr: string } | { event: 'closed'; repr: null }
+
 /** A generator or coroutine bound to a name in the console's namespace. */
 export interface LiveObject {
   name: string
@@ -26,6 +32,8 @@ export interface LiveObject {
   location: string
   /** The iterator it delegates to with `yield from`, if any. */
   delegatingTo: string | null
+  /** Null until it runs after being bound. */
+  last: LastEvent | null
 }
 
 export type InspectableKind =
@@ -34,6 +42,8 @@ export type InspectableKind =
 export interface Inspectable {
   name: string
   kind: InspectableKind
+  /** When the console first saw the object: the highest is the newest. */
+  serial: number
 }
 
 export interface FrameInfo {
@@ -59,6 +69,8 @@ export interface RunOutcome {
   objects: LiveObject[]
   inspectables: Inspectable[]
   resume: ResumeSnapshot | null
+  /** The names the user has bound (Restart forgets them). */
+  names: string[]
 }
 
 export interface AttributeRow {

@@ -57,6 +57,10 @@ export const usePythonStore = defineStore('python', () => {
   const objects = ref<LiveObject[]>([])
   const inspectables = ref<Inspectable[]>([])
   const selected = ref<string>()
+  /** The user chose what Internals shows; otherwise it follows the newest object. */
+  const pinned = ref(false)
+  /** The names the user has bound, which Restart would forget. */
+  const names = ref<string[]>([])
   const internals = ref<Internals>()
   const lastResume = ref<ResumeSnapshot>()
   const history = ref<string[]>(loadHistory())
@@ -69,6 +73,12 @@ export const usePythonStore = defineStore('python', () => {
   /** The generator a button is resuming right now: GEN_RUNNING until it yields. */
   const runningGenerator = computed(() => current.value?.watch)
   const text = computed(() => transcriptText(transcript.value))
+  const newest = computed(() =>
+    inspectables.value.reduce<Inspectable | undefined>(
+      (found, item) => (found === undefined || item.serial > found.serial ? item : found),
+      undefined
+    )
+  )
 
   function note(message: string): void {
     appendEntry(transcript.value, 'notice', `${message}\n`)
@@ -101,6 +111,9 @@ export const usePythonStore = defineStore('python', () => {
         phase.value = 'downloading'
         objects.value = []
         inspectables.value = []
+        names.value = []
+        selected.value = undefined
+        pinned.value = false
         internals.value = undefined
         lastResume.value = undefined
         note(`Python restarted: ${event.reason} Names defined before are gone.`)
@@ -164,6 +177,7 @@ export const usePythonStore = defineStore('python', () => {
       const outcome = await ensureClient().run(input, watch)
       objects.value = outcome.objects
       inspectables.value = outcome.inspectables
+      names.value = outcome.names
       if (outcome.resume !== null) lastResume.value = outcome.resume
       await refreshInternals()
       return outcome
@@ -231,13 +245,22 @@ export const usePythonStore = defineStore('python', () => {
     transcript.value = []
   }
 
+  /** The user picks what Internals shows; it stays there until that name is gone. */
   async function inspect(name: string | undefined): Promise<void> {
     selected.value = name
+    pinned.value = name !== undefined
+    await refreshInternals()
+  }
+
+  /** Internals goes back to showing the newest object, now and after each run. */
+  async function followNewest(): Promise<void> {
+    pinned.value = false
     await refreshInternals()
   }
 
   async function refreshInternals(): Promise<void> {
-    if (selected.value === undefined && inspectables.value.length > 0) selected.value = inspectables.value.at(-1)!.name
+    if (!inspectables.value.some((item) => item.name === selected.value)) pinned.value = false
+    if (!pinned.value) selected.value = newest.value?.name
     const name = selected.value
     if (name === undefined || client.value === undefined) {
       internals.value = undefined
@@ -262,6 +285,9 @@ export const usePythonStore = defineStore('python', () => {
     objects,
     inspectables,
     selected,
+    pinned,
+    newest,
+    names,
     internals,
     lastResume,
     history,
@@ -278,6 +304,7 @@ export const usePythonStore = defineStore('python', () => {
     interrupt,
     restart,
     clear,
-    inspect
+    inspect,
+    followNewest
   }
 })
