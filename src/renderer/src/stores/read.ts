@@ -296,7 +296,7 @@ export const useReadStore = defineStore('read', () => {
       const batch = await generator.next(1)
       const result = batch.value
       if (result === undefined) throw new LabError('INTERNAL', 'The run ended without a result.')
-      const { inputs: _inputs, ...measured } = result
+      const { inputs: _inputs, eager: _eager, costs: _costs, ...measured } = result
       results.value.push({
         run: ++runCounter,
         path,
@@ -316,7 +316,8 @@ export const useReadStore = defineStore('read', () => {
           itemsPerSecond: result.itemsPerSecond,
           rssBytes: rssSamples.value.at(-1) ?? result.peakRssBytes,
           peakRssBytes: result.peakRssBytes,
-          elapsedMs: result.elapsedMs
+          elapsedMs: result.elapsedMs,
+          inputBytes: result.inputs.map((input) => input.fileBytes ?? 0)
         }
       }
       lastOutcome.value = 'done'
