@@ -13,6 +13,7 @@ const BLOCK_BYTES = 512
 /** A run that read at least this share of its bytes from disk found the file cold. */
 const COLD_SHARE = 0.1
 const SMALL_PAGE = 4096
+const HUGE_PAGE = 2 * 1024 * 1024
 
 export interface Phase {
   name: 'allocate' | 'read' | 'sum' | 'rest'
@@ -69,7 +70,12 @@ function faultsOf(view: RowView): string | null {
   const faults = row.costs.minorPageFaults + row.costs.majorPageFaults
   if (row.eager !== null && row.eager.readPageFaults > 0) {
     const perFault = row.bytes / row.eager.readPageFaults
-    const pages = perFault > 4 * SMALL_PAGE ? 'huge pages, so few faults' : '4 KiB pages, one fault each'
+    const pages =
+      perFault <= 2 * SMALL_PAGE
+        ? '4 KiB pages, one fault each'
+        : perFault >= HUGE_PAGE / 2
+          ? 'huge pages, one fault per 2 MiB'
+          : 'partly huge pages, partly 4 KiB ones'
     return `${plural(row.eager.readPageFaults, 'page fault')} while reading the ${formatBytes(row.bytes)} buffer into fresh memory (about ${formatBytes(perFault)} per fault: ${pages}); ${formatCount(faults)} in the whole run.`
   }
   return `${plural(faults, 'page fault')} in the whole run: the reader reuses one buffer, so memory stays flat.`

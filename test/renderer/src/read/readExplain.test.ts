@@ -59,7 +59,11 @@ describe('explainRun', () => {
     expect(explainRun(small[0]!, small).faults).toContain('4,096 page faults while reading the 16.0 MiB buffer')
     expect(explainRun(small[0]!, small).faults).toContain('4 KiB pages, one fault each')
     const huge = viewRows([{ ...eagerRow(1, 40), eager: { allocateMs: 0, readMs: 30, sumMs: 3, readPageFaults: 8 } }])
-    expect(explainRun(huge[0]!, huge).faults).toContain('huge pages, so few faults')
+    expect(explainRun(huge[0]!, huge).faults).toContain('huge pages, one fault per 2 MiB')
+    const mixed = viewRows([
+      { ...eagerRow(1, 40), eager: { allocateMs: 0, readMs: 30, sumMs: 3, readPageFaults: 517 } }
+    ])
+    expect(explainRun(mixed[0]!, mixed).faults).toContain('partly huge pages, partly 4 KiB ones')
     const lazy = viewRows([row(1)])
     expect(explainRun(lazy[0]!, lazy)).toMatchObject({
       phases: null,
