@@ -149,6 +149,9 @@ describe('Read tab', () => {
     await find('read-chunk').setValue('8192')
     expect(find('read-chunk-bytes').text()).toBe('= 64.0 KiB per read()')
     expect(find('read-chunk-hint').text()).toContain('sweet spot: 10–100 KB')
+    expect(find('read-chunk-unit').text()).toBe('items')
+    await find('read-chunk').setValue('1')
+    expect(find('read-chunk-unit').text()).toBe('item')
     await find('read-chunk').setValue('4')
     expect(find('read-chunk-hint').text()).toContain('tiny chunks are ~100× slower')
     for (const bad of ['0', '-2', '1.5', '999999999999']) {
