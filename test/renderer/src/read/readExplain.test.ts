@@ -41,6 +41,13 @@ describe('explainRun', () => {
     expect(explainRun(views[1]!, views).verdict).toMatch(/^Lazy per chunk beats eager \(run 1\)/)
   })
 
+  test('within 25% it calls them the same and points at memory instead', () => {
+    const views = viewRows([eagerRow(1, 12), row(2, { bytes: 16 * MIB, elapsedMs: 10 })])
+    expect(explainRun(views[0]!, views).verdict).toMatch(
+      /^Eager and lazy per chunk \(run 2\) take about the same time here \(within 25%.*\(\+16\.0 MiB\)/
+    )
+  })
+
   test('says when eager wins, as the lecture says', () => {
     const views = viewRows([eagerRow(1, 5), row(2, { bytes: 16 * MIB, elapsedMs: 10 })])
     expect(explainRun(views[0]!, views).verdict).toMatch(/^Eager wins here, as the lecture says/)
