@@ -20,9 +20,9 @@ import {
   type TooltipItem
 } from 'chart.js'
 import { itemBytes, type Dtype } from '@shared/dataFiles'
-import { formatBinary, formatBinaryBytes, formatItems, formatSignificant, plural } from '@shared/format'
+import { formatBinary, formatBinaryBytes, formatDuration, formatItems, formatSignificant, plural } from '@shared/format'
 import { modeLabels, type MeasuredMode, type SweepRunDraft } from '@shared/sweep'
-import { summarize, sweetSpotItems, type SweepPoint } from '@shared/sweepMaths'
+import { summarize, sweetSpotItems, type Spread, type SweepPoint } from '@shared/sweepMaths'
 
 export type SweepChartView = 'throughput' | 'time'
 
@@ -157,14 +157,19 @@ function yValue(point: SweepPoint, view: SweepChartView, which: 'median' | 'min'
   return view === 'throughput' ? point.mbPerSecond[which] : point.timePerFileMs[which] / 1000
 }
 
+/** A spread as words: the median of several runs with their range, or the one run's value. */
+function spreadText(spread: Spread, runs: number, format: (value: number) => string): string {
+  if (runs === 1) return `${format(spread.median)} (1 run)`
+  return `${format(spread.median)} median of ${plural(runs, 'run')} (min ${format(spread.min)}, max ${format(spread.max)})`
+}
+
 /** The tooltip of one point: exact numbers, and what was extrapolated. */
 export function tooltipLines(datum: SweepDatum, view: SweepChartView): string[] {
   const p = datum.point
   const mode = modeLabels[p.mode]
   const who = datum.primary ? '' : ` (${datum.runLabel})`
-  const runs = `${p.runs} run${p.runs === 1 ? '' : 's'}`
-  const mbps = `${formatSignificant(p.mbPerSecond.median, 6)} MB/s median of ${runs} (min ${formatSignificant(p.mbPerSecond.min, 6)}, max ${formatSignificant(p.mbPerSecond.max, 6)})`
-  const time = `${formatSignificant(p.timePerFileMs.median / 1000, 6)} s per file of ${formatBinaryBytes(p.fileBytes)} (min ${formatSignificant(p.timePerFileMs.min / 1000, 6)}, max ${formatSignificant(p.timePerFileMs.max / 1000, 6)})`
+  const mbps = spreadText(p.mbPerSecond, p.runs, (value) => `${formatSignificant(value, 6)} MB/s`)
+  const time = `${spreadText(p.timePerFileMs, p.runs, (ms) => formatDuration(ms))} per file of ${formatBinaryBytes(p.fileBytes)}`
   const lines = view === 'throughput' ? [`${mode}${who}: ${mbps}`, time] : [`${mode}${who}: ${time}`, mbps]
   if (p.cappedRuns > 0) {
     lines.push(

@@ -307,12 +307,12 @@ describe('tooltips and text alternative', () => {
     const capped = median.data[0] as SweepDatum
     expect(tooltipTitle(capped)).toBe('chunk 1 item · 8 B')
     const lines = tooltipLines(capped, 'throughput')
-    expect(lines[0]).toBe('lazy per item: 1.1 MB/s median of 3 runs (min 1, max 1.2)')
-    expect(lines[1]).toMatch(/^0\.953\d* s per file of 1 MiB/)
+    expect(lines[0]).toBe('lazy per item: 1.1 MB/s median of 3 runs (min 1 MB/s, max 1.2 MB/s)')
+    expect(lines[1]).toBe('953 ms median of 3 runs (min 874 ms, max 1.05 s) per file of 1 MiB')
     expect(lines[2]).toBe('3 of 3 runs hit the time cap: extrapolated from a 1 KiB prefix (median)')
     const big = median.data.at(-1)!
-    expect(tooltipLines(big, 'time')[0]).toMatch(
-      /^lazy per item: 0\.0000581818 s per file of 1 MiB \(min 0\.0000533333, max 0\.000064\)$/
+    expect(tooltipLines(big, 'time')[0]).toBe(
+      'lazy per item: 0.0582 ms median of 3 runs (min 0.0533 ms, max 0.064 ms) per file of 1 MiB'
     )
     expect(tooltipLines(big, 'time')).toHaveLength(2)
     const tooltip = chart.options.plugins!.tooltip!
@@ -321,6 +321,26 @@ describe('tooltips and text alternative', () => {
     expect(filter({ dataset: { role: 'median' } })).toBe(true)
     expect(chartSummary(chart, 'throughput')).toBe(
       'lazy per item: best 18,022 MB/s at 16 Ki items; lazy per chunk: best 18,022 MB/s at 16 Ki items.'
+    )
+  })
+
+  test('a point of one run shows its one value, not a min and max', () => {
+    const chart = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run: makeRun({ repeats: 1 }), primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
+    const median = chart.data.datasets.find((d) => d.key === 'c/lazyChunk/median')!
+    const point = median.data.find((d) => d.point.chunkItems === 1024)!
+    expect(tooltipLines(point, 'throughput')).toEqual([
+      'lazy per chunk: 1,024 MB/s (1 run)',
+      '1.02 ms (1 run) per file of 1 MiB'
+    ])
+    expect(tooltipLines(point, 'time')[0]).toBe('lazy per chunk: 1.02 ms (1 run) per file of 1 MiB')
+    const capped = median.data[0]!
+    expect(tooltipLines(capped, 'throughput')[2]).toBe(
+      '1 of 1 run hit the time cap: extrapolated from a 1 KiB prefix (median)'
     )
   })
 
