@@ -5,9 +5,9 @@
  *
  * For every run and mode: a median line (hollow points where a run was time-capped and its time
  * per file extrapolated), and a min–max band drawn as two edge datasets, the upper one filled down
- * to the lower. Eager is a dashed horizontal reference line. The x axis is the chunk size on a
- * log-2 scale, ticks labelled in items and bytes; the lecture's 10–100 kB advice is a shaded band
- * (drawn by sweetSpotPlugin). Overlaid past runs are dashed, with their own point shapes.
+ * to the lower. Eager is a dashed horizontal reference line over its own min–max band. The x
+ * axis is the chunk size on a log-2 scale, ticks labelled in items and bytes; the lecture's
+ * 10–100 kB advice is a shaded band (drawn by sweetSpotPlugin). Overlaid past runs are dashed, with their own point shapes.
  */
 import {
   Chart as ChartJS,
@@ -278,6 +278,35 @@ function datasetsFor(input: SweepChartInput, axisItemBytes: number): Built {
     const eager = points.find((p) => p.mode === 'eager')
     if (eager !== undefined && chartRun.run.config.chunkSizes.length > 0) {
       const sizes = chartRun.run.config.chunkSizes.map(toX)
+      // Eager's repeats spread like any point's: the same band, across the whole width.
+      const bandIndex = datasets.length
+      datasets.push({
+        key: `${chartRun.key}/eager/low`,
+        label: `${modeLabels.eager}${suffix} · lowest run`,
+        role: 'bandLow',
+        mode: 'eager',
+        data: sizes.map((x) => datum(eager, x, yValue(eager, view, 'min'))),
+        borderWidth: 0,
+        pointRadius: 0,
+        pointHitRadius: 0,
+        fill: false,
+        hidden: hidden.has('eager'),
+        order: 3
+      })
+      datasets.push({
+        key: `${chartRun.key}/eager/high`,
+        label: `${modeLabels.eager}${suffix} · min–max band`,
+        role: 'bandHigh',
+        mode: 'eager',
+        data: sizes.map((x) => datum(eager, x, yValue(eager, view, 'max'))),
+        borderWidth: 0,
+        pointRadius: 0,
+        pointHitRadius: 0,
+        backgroundColor: withAlpha(theme.modes.eager, chartRun.primary ? 0.18 : 0.08),
+        fill: { target: bandIndex },
+        hidden: hidden.has('eager'),
+        order: 3
+      })
       datasets.push({
         key: `${chartRun.key}/eager`,
         label: `${modeLabels.eager}${suffix}`,

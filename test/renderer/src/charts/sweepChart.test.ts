@@ -164,6 +164,8 @@ describe('datasets', () => {
       'c/lazyChunk/low',
       'c/lazyChunk/high',
       'c/lazyChunk/median',
+      'c/eager/low',
+      'c/eager/high',
       'c/eager',
       'note/capped',
       'note/band'
@@ -183,6 +185,39 @@ describe('datasets', () => {
     expect(new Set(eager.data.map((d) => d.y))).toEqual(new Set([5000]))
     expect(eager.data.map((d) => d.x)).toEqual([1, 2, 4, 8, 1024, 2048, 16384])
     expect(eager.borderDash).toEqual([8, 5])
+  })
+
+  test('eager’s repeats are a min–max band across the width, drawn like the other modes’', () => {
+    const run = makeRun()
+    // Eager's three repeats at 4000, 5000 and 6500 MB/s.
+    const rates = [4000, 5000, 6500]
+    for (const m of run.measurements) if (m.mode === 'eager') m.elapsedMs = m.bytesRead / 1e3 / rates[m.repeat]!
+    const chart = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run, primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
+    const datasets = chart.data.datasets
+    const low = datasets.find((d) => d.key === 'c/eager/low')!
+    const high = datasets.find((d) => d.key === 'c/eager/high')!
+    const line = datasets.find((d) => d.key === 'c/eager')!
+    expect(new Set(low.data.map((d) => d.y))).toEqual(new Set([expect.closeTo(4000, 6)]))
+    expect(new Set(high.data.map((d) => d.y))).toEqual(new Set([expect.closeTo(6500, 6)]))
+    expect(new Set(line.data.map((d) => d.y))).toEqual(new Set([expect.closeTo(5000, 6)]))
+    expect(high.data.map((d) => d.x)).toEqual(line.data.map((d) => d.x))
+    expect(high.fill).toEqual({ target: datasets.indexOf(low) })
+    expect(high.backgroundColor).toBe('rgba(28, 124, 74, 0.18)')
+    expect([low.role, high.role]).toEqual(['bandLow', 'bandHigh'])
+    // Hiding eager hides its band with it.
+    const hidden = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run, primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme,
+      hiddenModes: ['eager']
+    })
+    expect(hidden.data.datasets.filter((d) => d.mode === 'eager').map((d) => d.hidden)).toEqual([true, true, true])
   })
 
   test('capped points are hollow, and the legend says what hollow means', () => {
