@@ -217,11 +217,12 @@ export async function sweepCommand(
   }
   process.on('SIGINT', onInterrupt)
   const live = process.stderr.isTTY === true
-  const started = performance.now()
   let planned = 0
+  /** The sweep's own estimate of the time left (sweepEstimate.ts), as of its last report. */
+  let etaMs: number | null = null
   const generator = sweep(parsed.args, {
     isCancelled: () => cancelled,
-    report: () => {},
+    report: (progress) => (etaMs = progress.stats.etaMs),
     log: (line) => live && console.error(line)
   })
   let run: SweepRunDraft
@@ -244,10 +245,10 @@ export async function sweepCommand(
       } else if (live) {
         const m = event.measurement
         const done = m.seq + 1
-        const eta = ((performance.now() - started) / done) * (planned - done)
+        const eta = etaMs === null ? '…' : formatDuration(etaMs, 2)
         process.stderr.write(
           `\r[${String(done).padStart(String(planned).length)}/${planned}] ${modeLabels[m.mode].padEnd(18)} ${m.chunkItems === null ? 'whole file'.padEnd(12) : formatItems(m.chunkItems).padEnd(12)} ` +
-            `${formatSignificant(mbPerSecond(m), 4).padStart(8)} MB/s ${formatDuration(timePerFileMs(m)).padStart(10)}/file${m.capped ? ' capped' : '       '}  eta ${formatDuration(eta, 2)}   `
+            `${formatSignificant(mbPerSecond(m), 4).padStart(8)} MB/s ${formatDuration(timePerFileMs(m)).padStart(10)}/file${m.capped ? ' capped' : '       '}  about ${eta} left   `
         )
       }
     }

@@ -167,12 +167,6 @@ export function summarize(measurements: readonly SweepMeasurement[]): SweepPoint
   return points.sort((a, b) => order(a.mode) - order(b.mode) || (a.chunkItems ?? 0) - (b.chunkItems ?? 0))
 }
 
-/** Remaining time of a sweep from the pace so far (runs are in random order, so the pace is unbiased). */
-export function estimateRemainingMs(done: number, planned: number, elapsedMs: number): number | undefined {
-  if (done <= 0 || planned <= done) return done >= planned ? 0 : undefined
-  return (elapsedMs / done) * (planned - done)
-}
-
 /** The chunk range of the lecture's 10–100 kB advice, in items of a dtype. */
 export function sweetSpotItems(dtype: Dtype): { from: number; to: number } {
   const bytes = itemBytes[dtype]

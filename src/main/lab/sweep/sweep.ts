@@ -8,6 +8,9 @@
  *   yield { type: 'measurement', measurement } once per run, in a seeded random order
  *   return SweepRunDraft                       the record (status 'cancelled' if it was cancelled)
  *
+ * Progress reports name the stage (check, cache, warmup, runs), its progress, and the time left as
+ * sweepEstimate.ts estimates it from what the stages so far measured.
+ *
  * Every run goes through the Read tab's code: the readers of readers.ts and processData(). Modes:
  * lazyItem = readBinaryLazy (one number at a time), lazyChunk = readBinaryChunks with a reused
  * buffer, text = readTextLazy over the text twin, reading chunk × item-size bytes at a time;
@@ -47,7 +50,8 @@ import {
   type SweepRunDraft,
   type SweepStats
 } from '../../../shared/sweep'
-import { buildGrid, estimateRemainingMs, planRuns, type PlannedRun } from '../../../shared/sweepMaths'
+import { buildGrid, planRuns, type PlannedRun } from '../../../shared/sweepMaths'
+import { SweepEstimator, type SweepStage } from '../../../shared/sweepEstimate'
 import type { ProcessDataStats } from '../../../shared/readJobs'
 import { collectAppInfo } from '../appInfo'
 import { toLabError } from '../errors'
@@ -72,6 +76,8 @@ const JIT_WARMUP_MS = 40
 const HEAD_BYTES = 4096
 /** Chunk of the warm-up read that fills the page cache. */
 const WARM_CHUNK_ITEMS = 128 * 1024
+/** The cache preparation reports its progress this often (items). */
+const WARM_REPORT_ITEMS = 256 * 1024
 
 export interface SweepTools {
   /** Drops a file from the page cache; throws UNAVAILABLE where that is impossible. */
@@ -375,16 +381,21 @@ function measure(
     : measureLazy(run.mode, run.chunkItems!, files, capMs, control)
 }
 
-/** Reads a file once through (filling the page cache); false if cancelled. */
-function readThrough(path: string, dtype: Dtype | 'text', control: JobControl<SweepStats>): boolean {
+/** Reads a file once through (filling the page cache), telling `onBytes` how far it got; false if cancelled. */
+function readThrough(
+  path: string,
+  dtype: Dtype | 'text',
+  control: JobControl<SweepStats>,
+  onBytes: (bytes: number) => void
+): boolean {
   const reader =
     dtype === 'text'
       ? readTextLazy(path, { chunkBytes: 1024 * 1024 })
       : readBinaryChunks(path, WARM_CHUNK_ITEMS, dtype, { reuseBuffer: true })
   try {
     processData([reader], {
-      progressEvery: 1 << 20,
-      control: { isCancelled: () => control.isCancelled(), report: () => {} }
+      progressEvery: WARM_REPORT_ITEMS,
+      control: { isCancelled: () => control.isCancelled(), report: (progress) => onBytes(progress.stats.bytes) }
     })
     return true
   } catch (error) {
@@ -409,7 +420,8 @@ function prepareCache(
   files: SweepFiles,
   tools: SweepTools,
   control: JobControl<SweepStats>,
-  notes: string[]
+  notes: string[],
+  onBytes: (bytes: number) => void
 ): SweepCacheInfo | undefined {
   const paths = [files.path, ...(files.textPath === null ? [] : [files.textPath])]
   if (args.cache === 'cold') {
@@ -433,8 +445,9 @@ function prepareCache(
     }
   }
   control.log?.(`warming the page cache: reading ${paths.join(' and ')} once`)
-  if (!readThrough(files.path, files.dtype, control)) return undefined
-  if (files.textPath !== null && !readThrough(files.textPath, 'text', control)) return undefined
+  if (!readThrough(files.path, files.dtype, control, onBytes)) return undefined
+  if (files.textPath !== null && !readThrough(files.textPath, 'text', control, (bytes) => onBytes(files.bytes + bytes)))
+    return undefined
   const resident = tools.residentBytes(files.path)
   if (resident !== null && resident < files.bytes * 0.98) {
     notes.push(
@@ -454,33 +467,37 @@ function prepareCache(
   }
 }
 
-/** A few short runs of each mode before measuring, so the first measured runs do not pay for JIT compilation. */
-function warmUpCode(
-  modes: readonly SweepMode[],
-  chunkSizes: readonly number[],
-  files: SweepFiles,
-  eagerMaxBytes: number | undefined,
-  control: JobControl<SweepStats>
-): void {
-  const chunk = chunkSizes[Math.floor(chunkSizes.length / 2)]!
-  const runs: (() => unknown)[] = []
+/** The warm-up: a few short runs of each mode, so the first measured runs do not pay for JIT compilation. */
+function warmupRuns(modes: readonly SweepMode[], chunkSizes: readonly number[], eager: boolean): PlannedRun[] {
+  const middle = chunkSizes[Math.floor(chunkSizes.length / 2)]!
+  const runs: PlannedRun[] = []
   for (const mode of modes)
-    for (const size of new Set([chunkSizes[0]!, chunk]))
-      runs.push(() => measureLazy(mode, size, files, JIT_WARMUP_MS, control))
-  if (eagerMaxBytes !== undefined)
-    runs.push(
-      () => measureEager(files, eagerMaxBytes, control),
-      () => measureEager(files, eagerMaxBytes, control)
-    )
+    for (const chunkItems of new Set([chunkSizes[0]!, middle])) runs.push({ mode, chunkItems, repeat: 0 })
+  if (eager) runs.push({ mode: 'eager', chunkItems: null, repeat: 0 }, { mode: 'eager', chunkItems: null, repeat: 1 })
+  return runs
+}
+
+/**
+ * Runs the warm-up, handing each run to `onRun` (the estimator calibrates on them); false if
+ * cancelled. Each lazy run stops after JIT_WARMUP_MS.
+ */
+function warmUpCode(
+  runs: readonly PlannedRun[],
+  files: SweepFiles,
+  eagerMaxBytes: number,
+  control: JobControl<SweepStats>,
+  onRun: (measured: Measured) => void
+): boolean {
   for (const run of runs) {
-    if (control.isCancelled()) return
+    if (control.isCancelled()) return false
     try {
-      run()
+      onRun(measure(run, files, JIT_WARMUP_MS, eagerMaxBytes, control))
     } catch (error) {
-      if (isLabError(error, 'CANCELLED') && control.isCancelled()) return
+      if (isLabError(error, 'CANCELLED') && control.isCancelled()) return false
       throw error
     }
   }
+  return true
 }
 
 /**
@@ -493,6 +510,16 @@ export function* sweep(
   tools: SweepTools = systemTools
 ): Generator<SweepEvent, SweepRunDraft, unknown> {
   const createdAt = new Date().toISOString()
+  const sweepStarted = performance.now()
+  const stageReport = (stage: SweepStage): SweepStats => ({
+    stage,
+    runs: 0,
+    planned: 0,
+    elapsedMs: performance.now() - sweepStarted,
+    etaMs: null,
+    stageEtaMs: null
+  })
+  control.report({ completed: 0, unit: 'items', stats: stageReport('check') })
   const chunkSizes = buildGrid(args.grid)
   const notes: string[] = []
   const { files, modes } = checkFiles(args, chunkSizes.at(-1)!, notes)
@@ -522,7 +549,45 @@ export function* sweep(
     )
   }
 
-  const cache = prepareCache(args, files, tools, control, notes)
+  const warmup = warmupRuns(modes, chunkSizes, eager)
+  const cacheBytes = args.cache === 'warm' ? files.bytes + (files.textBytes ?? 0) : 0
+  const estimator = new SweepEstimator(
+    {
+      runs: order,
+      itemBytes: itemBytes[files.dtype],
+      fileBytes: files.bytes,
+      textBytes: files.textBytes,
+      timeCapMs: args.timeCapMs,
+      cacheBytes
+    },
+    sweepStarted
+  )
+  const measurements: SweepMeasurement[] = []
+  /** Reports the stage's progress with the estimate of what is left. */
+  const report = (completed: number, total: number, unit: 'items' | 'bytes'): void => {
+    const now = performance.now()
+    const estimate = estimator.estimate(now)
+    control.report({
+      completed,
+      total,
+      unit,
+      stats: {
+        stage: estimator.currentStage,
+        runs: measurements.length,
+        planned: order.length,
+        elapsedMs: now - sweepStarted,
+        etaMs: estimate.totalMs ?? null,
+        stageEtaMs: estimate.stageMs ?? null
+      }
+    })
+  }
+
+  estimator.startStage('cache', performance.now())
+  report(0, cacheBytes, 'bytes')
+  const cache = prepareCache(args, files, tools, control, notes, (bytes) => {
+    estimator.cacheProgress(bytes)
+    report(bytes, cacheBytes, 'bytes')
+  })
   const plan: SweepPlan = {
     label: args.label ?? basename(files.path),
     createdAt,
@@ -533,14 +598,21 @@ export function* sweep(
     plannedRuns: order.length,
     notes
   }
-  const measurements: SweepMeasurement[] = []
   const finish = (status: 'complete' | 'cancelled'): SweepRunDraft =>
     assembleSweepRun(plan, measurements, status, new Date().toISOString())
   if (cache === undefined) return finish('cancelled')
-  warmUpCode(modes, chunkSizes, files, eager ? eagerMaxBytes : undefined, control)
+  estimator.startStage('warmup', performance.now())
+  report(0, warmup.length, 'items')
+  let warmed = 0
+  const warmedUp = warmUpCode(warmup, files, eagerMaxBytes, control, (measured) => {
+    estimator.warmupRun(measured, performance.now())
+    report(++warmed, warmup.length, 'items')
+  })
+  if (!warmedUp) return finish('cancelled')
+  estimator.startStage('runs', performance.now())
+  report(0, order.length, 'items')
   yield { type: 'plan', plan }
 
-  const started = performance.now()
   const paths = [files.path, ...(files.textPath === null ? [] : [files.textPath])]
   for (const [seq, run] of order.entries()) {
     if (control.isCancelled()) return finish('cancelled')
@@ -554,18 +626,8 @@ export function* sweep(
     }
     const measurement: SweepMeasurement = { seq, ...measured, repeat: run.repeat }
     measurements.push(measurement)
-    const elapsedMs = performance.now() - started
-    control.report({
-      completed: seq + 1,
-      total: order.length,
-      unit: 'items',
-      stats: {
-        runs: seq + 1,
-        planned: order.length,
-        elapsedMs,
-        etaMs: estimateRemainingMs(seq + 1, order.length, elapsedMs) ?? 0
-      }
-    })
+    estimator.runDone(measured, performance.now())
+    report(seq + 1, order.length, 'items')
     yield { type: 'measurement', measurement }
   }
   return finish('complete')

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as v from 'valibot'
@@ -192,6 +192,47 @@ describe('the sweep on a small file', () => {
     expect(sweepRunProblems(run)).toEqual([])
     expect(run.machine.cpuCount).toBeGreaterThan(0)
     expect(run.notes.join(' ')).toContain('seed 42')
+  })
+
+  test('reports each stage in order: check, the page cache in bytes, the warm-up runs, then the runs with the time left', () => {
+    const reports: { stage: string; completed: number; total: number | undefined; unit: string; stats: SweepStats }[] =
+      []
+    const events: string[] = []
+    runSweep(
+      args({ path: small, repeats: 1 }),
+      {
+        isCancelled: () => false,
+        report: (p) =>
+          reports.push({ stage: p.stats.stage, completed: p.completed, total: p.total, unit: p.unit, stats: p.stats })
+      },
+      (event) => events.push(`${event.type}@${reports.length}`),
+      noTools
+    )
+    const stages = reports.map((r) => r.stage).filter((stage, i, all) => stage !== all[i - 1])
+    expect(stages).toEqual(['check', 'cache', 'warmup', 'runs'])
+    // The cache stage reads the binary file and its text twin, in bytes, up to their sum.
+    const cache = reports.filter((r) => r.stage === 'cache')
+    const cacheBytes = 65536 + statSync(smallText).size
+    expect(cache.every((r) => r.unit === 'bytes' && r.total === cacheBytes)).toBe(true)
+    expect(cache.at(-1)!.completed).toBe(cacheBytes)
+    // The warm-up counts its own runs: three modes at two chunk sizes, and eager twice.
+    const warmup = reports.filter((r) => r.stage === 'warmup')
+    expect(warmup.map((r) => r.completed)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8])
+    expect(new Set(warmup.map((r) => r.total))).toEqual(new Set([8]))
+    // The total is estimated once the warm-up has measured every mode, and then at every run.
+    expect(warmup[0]!.stats.etaMs).toBeNull()
+    const runs = reports.filter((r) => r.stage === 'runs')
+    expect(runs.map((r) => r.completed)).toEqual(Array.from({ length: 35 }, (_, i) => i))
+    for (const r of runs) {
+      expect(r.stats.etaMs).toEqual(expect.any(Number))
+      expect(r.stats.etaMs).toBeGreaterThanOrEqual(0)
+      expect(r.stats.runs).toBe(r.completed)
+      expect(r.stats.planned).toBe(34)
+    }
+    expect(runs.at(-1)!.stats.etaMs).toBe(0)
+    expect(runs[0]!.stats.etaMs).toBeGreaterThan(0)
+    // The plan is yielded after the warm-up, with the first estimate already reported.
+    expect(events[0]).toBe(`plan@${reports.indexOf(runs[0]!) + 1}`)
   })
 
   test('a run that hits the time cap reads a prefix and extrapolates its time per file', () => {
