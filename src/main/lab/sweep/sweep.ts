@@ -62,9 +62,7 @@ import {
   defaultEagerMaxBytes,
   isNumberToken,
   openLazyReader,
-  readBinaryChunks,
   readBinaryEager,
-  readTextLazy,
   type DataReader
 } from '../read/readers'
 
@@ -74,10 +72,8 @@ const REPORT_EVERY = 8192
 const CLOCK_LOOK_MS = 0.25
 const JIT_WARMUP_MS = 40
 const HEAD_BYTES = 4096
-/** Chunk of the warm-up read that fills the page cache. */
-const WARM_CHUNK_ITEMS = 128 * 1024
-/** The cache preparation reports its progress this often (items). */
-const WARM_REPORT_ITEMS = 256 * 1024
+/** Each read of the pass that fills the page cache. */
+const WARM_READ_BYTES = 1024 * 1024
 
 export interface SweepTools {
   /** Drops a file from the page cache; throws UNAVAILABLE where that is impossible. */
@@ -381,26 +377,26 @@ function measure(
     : measureLazy(run.mode, run.chunkItems!, files, capMs, control)
 }
 
-/** Reads a file once through (filling the page cache), telling `onBytes` how far it got; false if cancelled. */
-function readThrough(
-  path: string,
-  dtype: Dtype | 'text',
-  control: JobControl<SweepStats>,
-  onBytes: (bytes: number) => void
-): boolean {
-  const reader =
-    dtype === 'text'
-      ? readTextLazy(path, { chunkBytes: 1024 * 1024 })
-      : readBinaryChunks(path, WARM_CHUNK_ITEMS, dtype, { reuseBuffer: true })
+/**
+ * Reads a file once through, which fills the page cache, telling `onBytes` how far it got; false if
+ * cancelled. Only the bytes are read: parsing the text twin here would take longer than reading it.
+ */
+function readThrough(path: string, control: JobControl<SweepStats>, onBytes: (bytes: number) => void): boolean {
+  const file = openRegularFile(path)
   try {
-    processData([reader], {
-      progressEvery: WARM_REPORT_ITEMS,
-      control: { isCancelled: () => control.isCancelled(), report: (progress) => onBytes(progress.stats.bytes) }
-    })
-    return true
+    const buffer = Buffer.allocUnsafe(WARM_READ_BYTES)
+    let done = 0
+    for (;;) {
+      if (control.isCancelled()) return false
+      const n = readSync(file.fd, buffer, 0, buffer.length, done)
+      if (n === 0) return true
+      done += n
+      onBytes(done)
+    }
   } catch (error) {
-    if (isLabError(error, 'CANCELLED') && control.isCancelled()) return false
-    throw error
+    throw toLabError(error, path)
+  } finally {
+    closeSync(file.fd)
   }
 }
 
@@ -445,8 +441,8 @@ function prepareCache(
     }
   }
   control.log?.(`warming the page cache: reading ${paths.join(' and ')} once`)
-  if (!readThrough(files.path, files.dtype, control, onBytes)) return undefined
-  if (files.textPath !== null && !readThrough(files.textPath, 'text', control, (bytes) => onBytes(files.bytes + bytes)))
+  if (!readThrough(files.path, control, onBytes)) return undefined
+  if (files.textPath !== null && !readThrough(files.textPath, control, (bytes) => onBytes(files.bytes + bytes)))
     return undefined
   const resident = tools.residentBytes(files.path)
   if (resident !== null && resident < files.bytes * 0.98) {
