@@ -9,16 +9,7 @@
  * axis is the chunk size on a log-2 scale, ticks labelled in items and bytes; the lecture's
  * 10–100 kB advice is a shaded band (drawn by sweetSpotPlugin). Overlaid past runs are dashed, with their own point shapes.
  */
-import {
-  Chart as ChartJS,
-  type Chart,
-  type ChartDataset,
-  type ChartOptions,
-  type ChartType,
-  type LegendItem,
-  type Plugin,
-  type TooltipItem
-} from 'chart.js'
+import type { Chart, ChartDataset, ChartOptions, ChartType, Plugin, TooltipItem } from 'chart.js'
 import { itemBytes, type Dtype } from '@shared/dataFiles'
 import { formatBinary, formatBinaryBytes, formatDuration, formatItems, formatSignificant, plural } from '@shared/format'
 import { modeLabels, type MeasuredMode, type SweepRunDraft } from '@shared/sweep'
@@ -51,10 +42,8 @@ export interface SweepChartInput {
   view: SweepChartView
   yLog: boolean
   theme: ChartTheme
-  /** Modes switched off by the user (their datasets stay, hidden, so the legend can turn them back on). */
+  /** Modes switched off by the user (their datasets stay, hidden, so they can be turned back on). */
   hiddenModes?: readonly MeasuredMode[]
-  /** Called when a legend entry is clicked (the component toggles the mode). */
-  onToggleMode?: (mode: MeasuredMode) => void
 }
 
 /** One point as Chart.js gets it: x = chunk size in items of the x axis' dtype, y = MB/s or seconds. */
@@ -68,7 +57,7 @@ export interface SweepDatum {
   itemBytes: number
 }
 
-export type DatasetRole = 'median' | 'bandLow' | 'bandHigh' | 'eager' | 'note'
+export type DatasetRole = 'median' | 'bandLow' | 'bandHigh' | 'eager'
 
 export type SweepDataset = ChartDataset<'line', SweepDatum[]> & {
   /** Unique id (vue-chartjs matches datasets across updates by it). */
@@ -105,6 +94,19 @@ export interface SweepChart {
   sweetSpot: SweetSpotOptions
   /** Any point drawn hollow (a capped run). */
   hasCapped: boolean
+  /** What the lines and marks mean (the modes' colours are the toolbar's). */
+  legend: LegendEntry[]
+}
+
+/** One entry of the legend: a run's line style, the eager line, hollow points, the band. */
+export interface LegendEntry {
+  key: string
+  label: string
+  /** How its sample is drawn. */
+  sample: 'line' | 'hollow' | 'band'
+  color: string
+  dash: number[]
+  pointStyle: string | null
 }
 
 const overlayDashes = [
@@ -330,8 +332,51 @@ function datasetsFor(input: SweepChartInput, axisItemBytes: number): Built {
   return { datasets, hasCapped, xs }
 }
 
-function noteDataset(key: string, label: string, style: Partial<SweepDataset>): SweepDataset {
-  return { key, label, role: 'note', mode: null, data: [], showLine: false, ...style } as SweepDataset
+/** The legend: each run's line (solid for the primary run, an overlay's own dash and shape), then the marks. */
+function legendEntries(input: SweepChartInput, built: Built): LegendEntry[] {
+  const { theme } = input
+  const entries: LegendEntry[] = []
+  let overlay = 0
+  const ordered = [...input.runs].sort((a, b) => Number(b.primary) - Number(a.primary))
+  for (const chartRun of ordered) {
+    const style = chartRun.primary ? undefined : overlay++ % overlayDashes.length
+    entries.push({
+      key: `run/${chartRun.key}`,
+      label: chartRun.primary ? chartRun.label : `${chartRun.label} (overlay)`,
+      sample: 'line',
+      color: theme.text,
+      dash: style === undefined ? [] : overlayDashes[style]!,
+      pointStyle: style === undefined ? 'circle' : overlayPointStyles[style % overlayPointStyles.length]!
+    })
+  }
+  if (built.datasets.some((d) => d.role === 'eager'))
+    entries.push({
+      key: 'eager',
+      label: 'eager: whole file',
+      sample: 'line',
+      color: theme.modes.eager,
+      dash: [8, 5],
+      pointStyle: null
+    })
+  if (built.hasCapped)
+    entries.push({
+      key: 'capped',
+      label: 'hollow: time-capped, extrapolated',
+      sample: 'hollow',
+      color: theme.muted,
+      dash: [],
+      pointStyle: 'circle'
+    })
+  if (built.datasets.some((d) => d.role === 'bandHigh'))
+    entries.push({
+      key: 'band',
+      label: 'shaded: min–max of the repeats',
+      sample: 'band',
+      color: theme.muted,
+      dash: [],
+      pointStyle: null
+    })
+  return entries
 }
 
 /** Sweep data → Chart.js data and options. */
@@ -342,26 +387,6 @@ export function buildSweepChart(input: SweepChartInput): SweepChart {
   const axisItemBytes = itemBytes[dtype]
   const built = datasetsFor(input, axisItemBytes)
   const datasets = built.datasets
-  if (built.hasCapped) {
-    datasets.push(
-      noteDataset('note/capped', 'hollow point: time-capped, extrapolated from a prefix', {
-        pointStyle: 'circle',
-        borderColor: theme.muted,
-        backgroundColor: theme.panel,
-        pointBorderWidth: 2,
-        borderWidth: 2
-      })
-    )
-  }
-  if (datasets.some((d) => d.role === 'bandHigh')) {
-    datasets.push(
-      noteDataset('note/band', 'shaded: min–max of the repeats', {
-        pointStyle: 'rect',
-        borderColor: withAlpha(theme.muted, 0.5),
-        backgroundColor: withAlpha(theme.muted, 0.25)
-      })
-    )
-  }
   const xMin = built.xs.length > 0 ? Math.min(...built.xs) : 1
   const xMax = built.xs.length > 0 ? Math.max(...built.xs) : 1024 * 1024
   const xRange = { min: xMin / 1.3, max: xMax * 1.3 }
@@ -422,34 +447,8 @@ export function buildSweepChart(input: SweepChartInput): SweepChart {
       }
     },
     plugins: {
-      legend: {
-        position: 'bottom',
-        labels: {
-          color: theme.text,
-          usePointStyle: true,
-          boxHeight: 8,
-          padding: 14,
-          // A mode's legend swatch is filled even when its first point is hollow (capped).
-          generateLabels: (chart) =>
-            ChartJS.defaults.plugins.legend.labels.generateLabels(chart).map((item) => {
-              const dataset = chart.data.datasets[item.datasetIndex ?? -1] as SweepDataset | undefined
-              if (dataset?.role === 'median' && typeof dataset.borderColor === 'string')
-                item.fillStyle = dataset.borderColor
-              return item
-            }),
-          filter: (item: LegendItem, data) => {
-            const dataset = data.datasets[item.datasetIndex ?? -1] as SweepDataset | undefined
-            return (
-              dataset !== undefined &&
-              (dataset.role === 'median' || dataset.role === 'eager' || dataset.role === 'note')
-            )
-          }
-        },
-        onClick: (_event, item, legend) => {
-          const dataset = legend.chart.data.datasets[item.datasetIndex ?? -1] as SweepDataset | undefined
-          if (dataset?.mode) input.onToggleMode?.(dataset.mode)
-        }
-      },
+      // The legend is the component's own, on one line that scrolls (legendEntries).
+      legend: { display: false },
       tooltip: {
         filter: (item: TooltipItem<'line'>) => {
           const role = (item.dataset as SweepDataset).role
@@ -464,7 +463,15 @@ export function buildSweepChart(input: SweepChartInput): SweepChart {
       sweepBackground: { color: theme.panel }
     }
   }
-  return { data: { datasets }, options, xTicks, xRange, sweetSpot: spot, hasCapped: built.hasCapped }
+  return {
+    data: { datasets },
+    options,
+    xTicks,
+    xRange,
+    sweetSpot: spot,
+    hasCapped: built.hasCapped,
+    legend: legendEntries(input, built)
+  }
 }
 
 /** Fills the canvas with the panel colour first, so exported PNGs are not transparent. */

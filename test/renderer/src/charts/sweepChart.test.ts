@@ -1,4 +1,4 @@
-import { describe, expect, test, vi } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { sweepRunProblems, type SweepMeasurement, type SweepMode, type SweepRunDraft } from '@shared/sweep'
 import { planRuns } from '@shared/sweepMaths'
 import {
@@ -166,9 +166,7 @@ describe('datasets', () => {
       'c/lazyChunk/median',
       'c/eager/low',
       'c/eager/high',
-      'c/eager',
-      'note/capped',
-      'note/band'
+      'c/eager'
     ])
     const [low, high, median] = datasets
     expect(high!.fill).toEqual({ target: 0 })
@@ -238,9 +236,10 @@ describe('datasets', () => {
       theme.modes.lazyChunk
     ])
     expect(chart.hasCapped).toBe(true)
-    expect(chart.data.datasets.find((d) => d.key === 'note/capped')!.label).toBe(
-      'hollow point: time-capped, extrapolated from a prefix'
-    )
+    expect(chart.legend.find((e) => e.key === 'capped')).toMatchObject({
+      label: 'hollow: time-capped, extrapolated',
+      sample: 'hollow'
+    })
     const uncapped = buildSweepChart({
       runs: [{ key: 'c', label: 'x', run: makeRun({ chunkSizes: [64, 128] }), primary: true }],
       view: 'throughput',
@@ -248,7 +247,7 @@ describe('datasets', () => {
       theme
     })
     expect(uncapped.hasCapped).toBe(false)
-    expect(uncapped.data.datasets.some((d) => d.key === 'note/capped')).toBe(false)
+    expect(uncapped.legend.some((e) => e.key === 'capped')).toBe(false)
   })
 
   test('the 10–100 kB band in items of the file’s dtype', () => {
@@ -297,36 +296,50 @@ describe('datasets', () => {
     expect(new Set(chart.data.datasets.map((d) => d.key)).size).toBe(chart.data.datasets.length)
   })
 
-  test('hidden modes stay in the data (the legend can bring them back); legend clicks toggle the mode', () => {
-    const onToggleMode = vi.fn()
+  test('the legend: one entry per run in its line style, then what eager, hollow points and the band mean', () => {
+    const run = makeRun()
+    const chart = buildSweepChart({
+      runs: [
+        { key: 'sweep-b', label: 'colleague.bin · Jan 1', run, primary: false },
+        { key: 'current', label: 'data.bin', run, primary: true },
+        { key: 'sweep-c', label: 'older.bin · Jan 2', run, primary: false }
+      ],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
+    expect(chart.options.plugins!.legend).toEqual({ display: false })
+    expect(chart.legend.map((e) => [e.label, e.sample, e.dash, e.pointStyle])).toEqual([
+      ['data.bin', 'line', [], 'circle'],
+      ['colleague.bin · Jan 1 (overlay)', 'line', [6, 4], 'rectRot'],
+      ['older.bin · Jan 2 (overlay)', 'line', [2, 3], 'triangle'],
+      ['eager: whole file', 'line', [8, 5], null],
+      ['hollow: time-capped, extrapolated', 'hollow', [], 'circle'],
+      ['shaded: min–max of the repeats', 'band', [], null]
+    ])
+    // Each run's entry draws as its median lines do.
+    const colleague = chart.data.datasets.find((d) => d.key === 'sweep-b/lazyItem/median')!
+    expect([colleague.borderDash, colleague.pointStyle]).toEqual([[6, 4], 'rectRot'])
+    expect(chart.legend.find((e) => e.key === 'eager')!.color).toBe(theme.modes.eager)
+    const bare = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run: makeRun({ chunkSizes: [64, 128], eager: false }), primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
+    expect(bare.legend.map((e) => e.key)).toEqual(['run/c', 'band'])
+  })
+
+  test('hidden modes stay in the data, hidden, so they can be turned back on', () => {
     const chart = buildSweepChart({
       runs: [{ key: 'c', label: 'x', run: makeRun(), primary: true }],
       view: 'throughput',
       yLog: true,
       theme,
-      hiddenModes: ['lazyItem'],
-      onToggleMode
+      hiddenModes: ['lazyItem']
     })
     expect(chart.data.datasets.filter((d) => d.mode === 'lazyItem').every((d) => d.hidden === true)).toBe(true)
     expect(chart.data.datasets.filter((d) => d.mode === 'lazyChunk').every((d) => d.hidden === false)).toBe(true)
-    const legend = chart.options.plugins!.legend!
-    const data = chart.data as never
-    const keep = chart.data.datasets.map((_, i) =>
-      (legend.labels!.filter as (item: { datasetIndex: number }, d: never) => boolean)({ datasetIndex: i }, data)
-    )
-    expect(chart.data.datasets.filter((_, i) => keep[i]).map((d) => d.role)).toEqual([
-      'median',
-      'median',
-      'eager',
-      'note',
-      'note'
-    ])
-    ;(legend.onClick as unknown as (e: unknown, item: { datasetIndex: number }, l: unknown) => void)(
-      null,
-      { datasetIndex: 5 },
-      { chart: { data: chart.data } }
-    )
-    expect(onToggleMode).toHaveBeenCalledWith('lazyChunk')
   })
 })
 
