@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import { defineComponent, h } from 'vue'
 import SweepView from '@renderer/views/SweepView.vue'
 import { defaultSweepForm, sweepArgsFromForm, useSweepStore } from '@renderer/stores/sweep'
@@ -127,6 +127,34 @@ describe('the Benchmark tab', () => {
     expect(wrapper.findAll('[data-testid="sweep-table"] tbody tr')).toHaveLength(11)
     expect(wrapper.findAll('[data-testid="sweep-history"] tbody tr')).toHaveLength(1)
     expect(jobs.openJobs()).toEqual([])
+  })
+
+  test('starting a sweep brings its progress and chart into view', async () => {
+    const wrapper = mountView()
+    const store = useSweepStore()
+    const scrolled: { element: Element; options: unknown }[] = []
+    const spy = vi.spyOn(HTMLElement.prototype, 'scrollIntoView').mockImplementation(function (
+      this: HTMLElement,
+      options?: boolean | ScrollIntoViewOptions
+    ) {
+      scrolled.push({ element: this, options })
+    })
+    try {
+      Object.assign(store.form, { path: small, maxChunk: 64, repeats: 1, timeCapMs: 50 })
+      await flushPromises()
+      expect(scrolled).toEqual([])
+      const running = store.run()
+      await until(() => scrolled.length > 0, 'the live view to be scrolled to')
+      const live = wrapper.find('[data-testid="sweep-live"]')
+      expect(scrolled).toEqual([{ element: live.element, options: { block: 'start' } }])
+      // It holds the progress and the chart (or its placeholder until the first points).
+      expect(live.find('[data-testid="sweep-status"]').exists()).toBe(true)
+      expect(live.find('[data-testid="sweep-empty"], [data-testid="chart-stub"]').exists()).toBe(true)
+      await running
+      expect(scrolled).toHaveLength(1)
+    } finally {
+      spy.mockRestore()
+    }
   })
 
   test('cancel keeps the points measured so far; they can be saved', async () => {
