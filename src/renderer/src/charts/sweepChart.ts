@@ -379,6 +379,26 @@ function legendEntries(input: SweepChartInput, built: Built): LegendEntry[] {
   return entries
 }
 
+/**
+ * The legend of an exported image, which has no toolbar: the colour of each mode drawn (and not
+ * hidden), then the chart's own legend.
+ */
+export function exportLegend(chart: SweepChart, theme: ChartTheme): LegendEntry[] {
+  const modes = new Set<MeasuredMode>()
+  for (const dataset of chart.data.datasets)
+    if (dataset.role === 'median' && dataset.mode !== null && dataset.hidden !== true) modes.add(dataset.mode)
+  const entries = [...modes].map((mode): LegendEntry => ({
+    key: `mode/${mode}`,
+    label: modeLabels[mode],
+    sample: 'line',
+    color: theme.modes[mode],
+    dash: [],
+    pointStyle: 'circle'
+  }))
+  const eagerShown = chart.data.datasets.some((d) => d.role === 'eager' && d.hidden !== true)
+  return [...entries, ...chart.legend.filter((entry) => entry.key !== 'eager' || eagerShown)]
+}
+
 /** Sweep data → Chart.js data and options. */
 export function buildSweepChart(input: SweepChartInput): SweepChart {
   const { theme, view } = input

@@ -1,9 +1,10 @@
 /**
- * A sweep's settings and machine in words, the same in the history's rows and the line under the
- * chart.
+ * A sweep's settings and machine in words, the same in the history's rows, the line under the
+ * chart and the caption of an exported PNG.
  */
-import { formatBinaryBytes, formatDuration, formatItems, plural } from '@shared/format'
-import { modeLabels, type SweepConfig, type SweepMachine } from '@shared/sweep'
+import { formatBinaryBytes, formatDateTime, formatDuration, formatItems, plural } from '@shared/format'
+import { modeLabels, type SweepConfig, type SweepMachine, type SweepRunDraft } from '@shared/sweep'
+import type { SweepChartView } from '@renderer/charts/sweepChart'
 
 /** "lazy per item, lazy per chunk + eager". */
 export function modesText(config: Pick<SweepConfig, 'modes' | 'eager'>): string {
@@ -27,4 +28,21 @@ export function repeatsText(config: Pick<SweepConfig, 'repeats' | 'timeCapMs'>):
 /** "Intel Xeon ×2, 7.75 GiB RAM, Linux 6.8.0". */
 export function machineText(machine: SweepMachine): string {
   return `${machine.cpuModel} ×${machine.cpuCount}, ${formatBinaryBytes(machine.totalMemoryBytes)} RAM, ${machine.platform}`
+}
+
+/** The title and lines above an exported chart: what it shows, of which file, when, on what. */
+export function chartCaption(
+  run: Pick<SweepRunDraft, 'file' | 'config' | 'machine' | 'createdAt' | 'cache'>,
+  view: SweepChartView
+): { title: string; lines: string[] } {
+  const what =
+    view === 'throughput' ? 'Throughput against chunk size' : 'Time to read the whole file against chunk size'
+  const { file, config, machine } = run
+  return {
+    title: `${what} — ${file.path}`,
+    lines: [
+      `${formatBinaryBytes(file.bytes)} of ${file.dtype} · ${modesText(config)} · ${rangeText(config)} · ${repeatsText(config)} · cache ${run.cache.state}`,
+      `${formatDateTime(run.createdAt)} · ${machineText(machine)} · Yield Lab ${machine.appVersion}`
+    ]
+  }
 }

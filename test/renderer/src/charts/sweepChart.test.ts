@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest'
 import {
   buildSweepChart,
   chartSummary,
+  exportLegend,
   logTickLabel,
   tickLabel,
   tooltipLines,
@@ -277,6 +278,39 @@ describe('datasets', () => {
     })
     expect(chart.data.datasets.filter((d) => d.mode === 'lazyItem').every((d) => d.hidden === true)).toBe(true)
     expect(chart.data.datasets.filter((d) => d.mode === 'lazyChunk').every((d) => d.hidden === false)).toBe(true)
+  })
+})
+
+describe('the exported image', () => {
+  test('its legend names the colour of each mode drawn, then what the lines and marks mean', () => {
+    const chart = buildSweepChart({
+      runs: [{ key: 'c', label: 'data.bin', run: makeRun(), primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme,
+      hiddenModes: ['lazyItem']
+    })
+    expect(exportLegend(chart, theme).map((e) => [e.label, e.color])).toEqual([
+      ['lazy per chunk', theme.modes.lazyChunk],
+      ['data.bin', theme.text],
+      ['eager: whole file', theme.modes.eager],
+      ['hollow: time-capped, extrapolated', theme.muted],
+      ['shaded: min–max of the repeats', theme.muted]
+    ])
+    const noEager = buildSweepChart({
+      runs: [{ key: 'c', label: 'data.bin', run: makeRun(), primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme,
+      hiddenModes: ['eager']
+    })
+    expect(exportLegend(noEager, theme).map((e) => e.label)).toEqual([
+      'lazy per item',
+      'lazy per chunk',
+      'data.bin',
+      'hollow: time-capped, extrapolated',
+      'shaded: min–max of the repeats'
+    ])
   })
 })
 

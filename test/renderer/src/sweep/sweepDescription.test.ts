@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { machineText, modesText, rangeText, repeatsText } from '@renderer/sweep/sweepDescription'
+import { formatDateTime } from '@shared/format'
+import { chartCaption, machineText, modesText, rangeText, repeatsText } from '@renderer/sweep/sweepDescription'
 import { makeSweepRun } from '../../../support/sweepRecords'
 
 describe('a sweep in words', () => {
@@ -20,7 +21,15 @@ describe('a sweep in words', () => {
     expect(repeatsText({ repeats: 3, timeCapMs: 10_000 })).toBe('3 runs per point · cap 10 s')
   })
 
-  test('the machine', () => {
-    expect(machineText(makeSweepRun().machine)).toBe('cpu ×2, 1 B RAM, Linux')
+  test('the caption of an exported chart: title and file, settings, date and machine', () => {
+    const run = makeSweepRun({ repeats: 2, timeCapMs: 250 })
+    expect(machineText(run.machine)).toBe('cpu ×2, 1 B RAM, Linux')
+    const caption = chartCaption(run, 'throughput')
+    expect(caption.title).toBe('Throughput against chunk size — /d/data.bin')
+    expect(caption.lines).toEqual([
+      '1 MiB of float64 · lazy per item, lazy per chunk + eager · 1 item – 16 Ki items, 7 sizes · 2 runs per point · cap 250 ms · cache warm',
+      `${formatDateTime(run.createdAt)} · cpu ×2, 1 B RAM, Linux · Yield Lab 1`
+    ])
+    expect(chartCaption(run, 'time').title).toBe('Time to read the whole file against chunk size — /d/data.bin')
   })
 })
