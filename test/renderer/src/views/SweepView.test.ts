@@ -129,31 +129,41 @@ describe('the Benchmark tab', () => {
     expect(jobs.openJobs()).toEqual([])
   })
 
-  test('starting a sweep brings its progress and chart into view', async () => {
-    const wrapper = mountView()
-    const store = useSweepStore()
+  test('starting a sweep scrolls the tab’s panel (and only it) to its progress and chart', async () => {
+    // The tab's panel scrolls; the shell around it must not move.
+    const shell = document.createElement('div')
+    shell.style.overflow = 'hidden'
+    const panel = document.createElement('div')
+    panel.style.overflowY = 'auto'
+    shell.append(panel)
+    document.body.append(shell)
     const scrolled: { element: Element; options: unknown }[] = []
-    const spy = vi.spyOn(HTMLElement.prototype, 'scrollIntoView').mockImplementation(function (
-      this: HTMLElement,
-      options?: boolean | ScrollIntoViewOptions
-    ) {
+    const record = function (this: HTMLElement, options?: ScrollToOptions | number): void {
       scrolled.push({ element: this, options })
-    })
+    }
+    const scrollTo = vi.spyOn(HTMLElement.prototype, 'scrollTo').mockImplementation(record as never)
+    const scrollIntoView = vi.spyOn(HTMLElement.prototype, 'scrollIntoView').mockImplementation(record as never)
     try {
+      const wrapper = mount(SweepView, { attachTo: panel, global: { stubs: { SweepChart: ChartStub } } })
+      mounted.push(wrapper)
+      const store = useSweepStore()
       Object.assign(store.form, { path: small, maxChunk: 64, repeats: 1, timeCapMs: 50 })
       await flushPromises()
       expect(scrolled).toEqual([])
       const running = store.run()
-      await until(() => scrolled.length > 0, 'the live view to be scrolled to')
+      await until(() => scrolled.length > 0, 'the panel to be scrolled')
       const live = wrapper.find('[data-testid="sweep-live"]')
-      expect(scrolled).toEqual([{ element: live.element, options: { block: 'start' } }])
+      const offset = live.element.getBoundingClientRect().top - panel.getBoundingClientRect().top
+      expect(scrolled).toEqual([{ element: panel, options: { top: Math.max(0, offset + panel.scrollTop - 8) } }])
       // It holds the progress and the chart (or its placeholder until the first points).
       expect(live.find('[data-testid="sweep-status"]').exists()).toBe(true)
       expect(live.find('[data-testid="sweep-empty"], [data-testid="chart-stub"]').exists()).toBe(true)
       await running
       expect(scrolled).toHaveLength(1)
     } finally {
-      spy.mockRestore()
+      scrollTo.mockRestore()
+      scrollIntoView.mockRestore()
+      shell.remove()
     }
   })
 
