@@ -6,6 +6,7 @@
  */
 import { inSweetSpot, itemBytes, SWEET_SPOT_BYTES, type Dtype } from './dataFiles'
 import { LabError } from './errors'
+import { formatItems } from './format'
 import {
   MAX_GRID_POINTS,
   type MeasuredMode,
@@ -31,10 +32,12 @@ export function buildGrid(grid: SweepGrid): number[] {
   if (grid.kind === 'list') {
     sizes = [...grid.sizes].sort((a, b) => a - b)
     const duplicate = sizes.find((size, i) => i > 0 && sizes[i - 1] === size)
-    if (duplicate !== undefined) throw gridError(`${duplicate} items is listed twice`)
+    if (duplicate !== undefined) throw gridError(`${formatItems(duplicate)} is listed twice`)
   } else {
     if (grid.minItems > grid.maxItems)
-      throw gridError(`the smallest chunk (${grid.minItems} items) is larger than the largest (${grid.maxItems} items)`)
+      throw gridError(
+        `the smallest chunk (${formatItems(grid.minItems)}) is larger than the largest (${formatItems(grid.maxItems)})`
+      )
     const perDoubling = grid.pointsPerDoubling ?? 1
     const doublings = Math.log2(grid.maxItems / grid.minItems)
     const estimate = Math.floor(doublings * perDoubling + 1e-9) + 2

@@ -36,7 +36,7 @@ import { performance } from 'node:perf_hooks'
 import { randomInt } from 'node:crypto'
 import { itemBytes, type DataItem, type Dtype } from '../../../shared/dataFiles'
 import { isLabError, LabError } from '../../../shared/errors'
-import { formatBinaryBytes, formatItems } from '../../../shared/format'
+import { formatBinaryBytes, formatDuration, formatItems, plural } from '../../../shared/format'
 import type { JobProgress } from '../../../shared/jobs'
 import {
   assembleSweepRun,
@@ -58,13 +58,7 @@ import { toLabError } from '../errors'
 import { openRegularFile } from '../openRegularFile'
 import { processData } from '../read/process'
 import type { JobControl } from '../progress'
-import {
-  defaultEagerMaxBytes,
-  isNumberToken,
-  openLazyReader,
-  readBinaryEager,
-  type DataReader
-} from '../read/readers'
+import { defaultEagerMaxBytes, isNumberToken, openLazyReader, readBinaryEager, type DataReader } from '../read/readers'
 
 /** processData() reports (and so records a consistent items/time pair) this often; also its cancel-check step. */
 const REPORT_EVERY = 8192
@@ -337,7 +331,7 @@ function measureLazy(
     if (bytesRead <= 0 || !(elapsedMs > 0)) {
       throw new LabError(
         'INTERNAL',
-        `Nothing was read from ${reader.readStats.path} within the time cap of ${capMs} ms; raise the time cap`,
+        `Nothing was read from ${reader.readStats.path} within the time cap of ${formatDuration(capMs)}; raise the time cap`,
         reader.readStats.path
       )
     }
@@ -532,11 +526,11 @@ export function* sweep(
   const config = { chunkSizes, modes, repeats: args.repeats, timeCapMs: args.timeCapMs, eager, seed }
   const order = planRuns(config)
   const cappedNote =
-    `Each run stops after ${args.timeCapMs} ms: a run that hits the cap has read a prefix of the file, and its time per file is extrapolated ` +
+    `Each run stops after ${formatDuration(args.timeCapMs)}: a run that hits the cap has read a prefix of the file, and its time per file is extrapolated ` +
     'from the prefix’s rate (hollow points, “capped”).'
   notes.unshift(
     cappedNote,
-    `${order.length} runs (${args.repeats} per point) in a random order, shuffled with seed ${seed}, so drift spreads over all points.`
+    `${plural(order.length, 'run')} (${plural(args.repeats, 'run')} per point) in a random order, shuffled with seed ${seed}, so drift spreads over all points.`
   )
   if (files.textPath !== null) {
     notes.push(

@@ -11,7 +11,7 @@
  */
 import type { Chart, ChartDataset, ChartOptions, ChartType, Plugin, TooltipItem } from 'chart.js'
 import { itemBytes, type Dtype } from '@shared/dataFiles'
-import { formatBinary, formatBinaryBytes, formatDuration, formatItems, formatSignificant, plural } from '@shared/format'
+import { formatBinaryBytes, formatDuration, formatItems, formatSignificant, plural } from '@shared/format'
 import { modeLabels, type MeasuredMode, type SweepRunDraft } from '@shared/sweep'
 import { summarize, sweetSpotItems, type Spread, type SweepPoint } from '@shared/sweepMaths'
 
@@ -542,8 +542,8 @@ export function chartSummary(chart: SweepChart, view: SweepChartView): string {
   const parts = medians.map((d) => {
     const best = d.data.reduce((a, b) => (view === 'throughput' ? (b.y > a.y ? b : a) : b.y < a.y ? b : a))
     const value =
-      view === 'throughput' ? `${formatSignificant(best.y, 4)} MB/s` : `${formatSignificant(best.y, 4)} s per file`
-    return `${d.label}: best ${value} at ${formatBinary(best.point.chunkItems ?? 0)} items`
+      view === 'throughput' ? `${formatSignificant(best.y, 4)} MB/s` : `${formatDuration(best.y * 1000)} per file`
+    return `${d.label}: best ${value} at ${formatItems(best.point.chunkItems ?? 0)}`
   })
   return parts.join('; ') + '.'
 }

@@ -87,7 +87,7 @@ describe('pure helpers', () => {
       { kind: 'log2', minItems: 1.5, maxItems: 8 },
       'Chunk size must be a whole number of items from 1 to 134217728 (1 GiB of float64), got 1.5'
     ],
-    [{ kind: 'log2', minItems: 64, maxItems: 8 }, 'larger than the largest'],
+    [{ kind: 'log2', minItems: 64, maxItems: 8 }, 'the smallest chunk (64 items) is larger than the largest (8 items)'],
     [
       { kind: 'log2', minItems: 1, maxItems: 2 ** 28 },
       'Chunk size must be a whole number of items from 1 to 134217728 (1 GiB of float64), got 268435456'
@@ -95,7 +95,7 @@ describe('pure helpers', () => {
     [{ kind: 'log2', minItems: 1, maxItems: 2 ** 26, pointsPerDoubling: 4 }, 'too many'],
     [{ kind: 'log2', minItems: 1, maxItems: 8, pointsPerDoubling: 9 }, 'at most 4'],
     [{ kind: 'list', sizes: [] }, 'must list at least one chunk size'],
-    [{ kind: 'list', sizes: [8, 4, 8] }, 'listed twice'],
+    [{ kind: 'list', sizes: [8, 4, 8] }, '8 items is listed twice'],
     [{ kind: 'list', sizes: Array.from({ length: 65 }, (_, i) => i + 1) }, 'at most 64']
   ] as const)('absurd grid %j is a clear INVALID_ARGUMENT, from the schema or the grid', (grid, message) => {
     const parsed = v.safeParse(sweepArgsSchema, { path: '/data.bin', grid })
@@ -198,7 +198,7 @@ describe('the sweep on a small file', () => {
     const reports: { stage: string; completed: number; total: number | undefined; unit: string; stats: SweepStats }[] =
       []
     const events: string[] = []
-    runSweep(
+    const run = runSweep(
       args({ path: small, repeats: 1 }),
       {
         isCancelled: () => false,
@@ -231,6 +231,11 @@ describe('the sweep on a small file', () => {
     }
     expect(runs.at(-1)!.stats.etaMs).toBe(0)
     expect(runs[0]!.stats.etaMs).toBeGreaterThan(0)
+    // The notes say it in the tab's words: plurals, and the one duration format.
+    expect(run.notes.slice(0, 2)).toEqual([
+      expect.stringMatching(/^Each run stops after 50 ms: /),
+      expect.stringMatching(/^34 runs \(1 run per point\) in a random order/)
+    ])
     // The plan is yielded after the warm-up, with the first estimate already reported.
     expect(events[0]).toBe(`plan@${reports.indexOf(runs[0]!) + 1}`)
   })

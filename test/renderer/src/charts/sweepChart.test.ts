@@ -341,6 +341,15 @@ describe('tooltips and text alternative', () => {
     expect(chartSummary(chart, 'throughput')).toBe(
       'lazy per item: best 18,022 MB/s at 16 Ki items; lazy per chunk: best 18,022 MB/s at 16 Ki items.'
     )
+    const time = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run: makeRun({ chunkSizes: [1, 2] }), primary: true }],
+      view: 'time',
+      yLog: true,
+      theme
+    })
+    expect(chartSummary(time, 'time')).toBe(
+      'lazy per item: best 477 ms per file at 2 items; lazy per chunk: best 477 ms per file at 2 items.'
+    )
   })
 
   test('a point of one run shows its one value, not a min and max', () => {
