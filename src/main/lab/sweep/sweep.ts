@@ -243,7 +243,9 @@ function openReader(mode: SweepMode, files: SweepFiles, chunkItems: number): Dat
 
 /**
  * processData()'s control for one run: cancelled when the sweep is, or (with `capHit` set) when the
- * time cap has passed; keeps the last progress report (items, bytes, elapsed: one consistent pair).
+ * time cap has passed and something has been read; keeps the last progress report (items, bytes,
+ * elapsed: one consistent pair). A thread that stalls past the cap before its first read (a busy
+ * machine, a slow disk) thus still measures a prefix instead of failing the sweep.
  */
 class RunClock implements JobControl<ProcessDataStats> {
   capHit = false
@@ -254,7 +256,8 @@ class RunClock implements JobControl<ProcessDataStats> {
 
   constructor(
     private readonly outer: JobControl<SweepStats>,
-    private readonly deadline: number
+    private readonly deadline: number,
+    private readonly hasRead: () => boolean
   ) {
     this.lastLook = performance.now()
   }
@@ -263,7 +266,7 @@ class RunClock implements JobControl<ProcessDataStats> {
     if (this.outer.isCancelled()) return true
     if (--this.countdown > 0) return false
     const now = performance.now()
-    if (now >= this.deadline) {
+    if (now >= this.deadline && this.hasRead()) {
       this.capHit = true
       return true
     }
@@ -293,7 +296,7 @@ function measureLazy(
   const fileBytes = mode === 'text' ? files.textBytes! : files.bytes
   const reader = openReader(mode, files, chunkItems)
   const started = performance.now()
-  const clock = new RunClock(control, started + capMs)
+  const clock = new RunClock(control, started + capMs, () => reader.readStats.bytesRead > 0)
   try {
     const result = processData([reader], { progressEvery: REPORT_EVERY, control: clock })
     if (result.bytes !== fileBytes || (mode !== 'text' && result.count !== files.items)) {

@@ -240,6 +240,33 @@ describe('the sweep on a small file', () => {
     expect(events[0]).toBe(`plan@${reports.indexOf(runs[0]!) + 1}`)
   })
 
+  test('a thread stalled past the cap before its first read still measures a prefix, not an error', () => {
+    // As a busy machine would: the thread does not run for 40 ms as each run starts (the first
+    // call after a report is the sweep's own check between runs, the second is the run's clock).
+    let callsSinceReport = 0
+    const stalling: JobControl<SweepStats> = {
+      isCancelled: () => {
+        if (++callsSinceReport === 2) {
+          const until = performance.now() + 40
+          while (performance.now() < until);
+        }
+        return false
+      },
+      report: () => {
+        callsSinceReport = 0
+      }
+    }
+    const run = runSweep(
+      args({ path: medium, timeCapMs: 20, repeats: 1, grid: { kind: 'list', sizes: [1, 1024] }, eager: false }),
+      stalling,
+      () => {},
+      noTools
+    )
+    expect(run.status).toBe('complete')
+    expect(run.measurements).toHaveLength(4)
+    for (const m of run.measurements) expect(m.bytesRead).toBeGreaterThan(0)
+  })
+
   test('a run that hits the time cap reads a prefix and extrapolates its time per file', () => {
     const run = runSweep(
       args({
