@@ -304,7 +304,8 @@ function datasetsFor(input: SweepChartInput, axisItemBytes: number): Built {
         borderWidth: 0,
         pointRadius: 0,
         pointHitRadius: 0,
-        backgroundColor: withAlpha(theme.modes.eager, chartRun.primary ? 0.18 : 0.08),
+        // Lighter than a mode's band: it spans the whole width, behind every other line.
+        backgroundColor: withAlpha(theme.modes.eager, chartRun.primary ? 0.12 : 0.06),
         fill: { target: bandIndex },
         hidden: hidden.has('eager'),
         order: 3
@@ -367,7 +368,8 @@ function legendEntries(input: SweepChartInput, built: Built): LegendEntry[] {
       dash: [],
       pointStyle: 'circle'
     })
-  if (built.datasets.some((d) => d.role === 'bandHigh'))
+  // A band shows only where a point has more than one run.
+  if (built.datasets.some((d) => d.role === 'bandHigh' && d.data.some((datum) => datum.point.runs > 1)))
     entries.push({
       key: 'band',
       label: 'shaded: min–max of the repeats',

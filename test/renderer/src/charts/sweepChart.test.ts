@@ -143,7 +143,7 @@ describe('datasets', () => {
     expect(new Set(line.data.map((d) => d.y))).toEqual(new Set([expect.closeTo(5000, 6)]))
     expect(high.data.map((d) => d.x)).toEqual(line.data.map((d) => d.x))
     expect(high.fill).toEqual({ target: datasets.indexOf(low) })
-    expect(high.backgroundColor).toBe('rgba(28, 124, 74, 0.18)')
+    expect(high.backgroundColor).toBe('rgba(28, 124, 74, 0.12)')
     expect([low.role, high.role]).toEqual(['bandLow', 'bandHigh'])
     // Hiding eager hides its band with it.
     const hidden = buildSweepChart({
@@ -266,6 +266,14 @@ describe('datasets', () => {
       theme
     })
     expect(bare.legend.map((e) => e.key)).toEqual(['run/c', 'band'])
+    // One run per point: no band to explain.
+    const single = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run: makeRun({ chunkSizes: [64, 128], repeats: 1 }), primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
+    expect(single.legend.map((e) => e.key)).toEqual(['run/c', 'eager'])
   })
 
   test('hidden modes stay in the data, hidden, so they can be turned back on', () => {
