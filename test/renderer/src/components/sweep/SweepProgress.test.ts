@@ -80,14 +80,19 @@ const bar = (): { value: string | undefined; max: string | undefined } => {
   return { value: element.attributes('value'), max: element.attributes('max') }
 }
 
+/** Mounts the progress and starts a small sweep, held before its first pull; the job's id. */
+async function startSweep(): Promise<{ store: ReturnType<typeof useSweepStore>; running: Promise<void>; id: string }> {
+  wrapper = mount(SweepProgress, { attachTo: document.body })
+  const store = useSweepStore()
+  Object.assign(store.form, { path: small, maxChunk: 64, repeats: 1, timeCapMs: 50 })
+  const running = store.run()
+  await until(() => store.phase === 'preparing', 'the job to open')
+  return { store, running, id: jobs.openJobs()[0]!.id }
+}
+
 describe('sweep progress', () => {
   test('each stage in its own words, with its own bar; the time left once the warm-up has measured', async () => {
-    wrapper = mount(SweepProgress, { attachTo: document.body })
-    const store = useSweepStore()
-    Object.assign(store.form, { path: small, maxChunk: 64, repeats: 1, timeCapMs: 50 })
-    const running = store.run()
-    await until(() => store.phase === 'preparing', 'the job to open')
-    const id = jobs.openJobs()[0]!.id
+    const { store, running, id } = await startSweep()
     await flushPromises()
     expect(status()).toBe('Checking the files…')
     expect(bar()).toEqual({ value: undefined, max: undefined })
@@ -124,12 +129,8 @@ describe('sweep progress', () => {
   })
 
   test('a cold cache says it drops the files rather than showing an empty bar', async () => {
-    wrapper = mount(SweepProgress, { attachTo: document.body })
-    const store = useSweepStore()
-    Object.assign(store.form, { path: small, maxChunk: 64, repeats: 1, timeCapMs: 50 })
-    const running = store.run()
-    await until(() => store.phase === 'preparing', 'the job to open')
-    send(jobs.openJobs()[0]!.id, 'cache', { completed: 0, total: 0, unit: 'bytes' })
+    const { store, running, id } = await startSweep()
+    send(id, 'cache', { completed: 0, total: 0, unit: 'bytes' })
     await flushPromises()
     expect(status()).toBe('Dropping the files from the page cache…')
     expect(bar()).toEqual({ value: undefined, max: undefined })
