@@ -144,6 +144,11 @@ export class SweepEstimator {
     this.cacheBytesDone = bytesDone
   }
 
+  /** Something the estimate does not learn from (a run of code not yet compiled) ended at `now`. */
+  timePassed(now: number): void {
+    this.lastEventAt = now
+  }
+
   /** A warm-up run ended at `now`. */
   warmupRun(run: TimedRun, now: number): void {
     const wallMs = now - this.lastEventAt

@@ -460,12 +460,17 @@ function prepareCache(
   }
 }
 
-/** The warm-up: a few short runs of each mode, so the first measured runs do not pay for JIT compilation. */
+/**
+ * The warm-up: short runs of each mode at the smallest and the middle chunk, twice, and eager
+ * twice. The first pass (repeat 0) pays for JIT compilation so the measured runs do not; the
+ * second times this machine for the estimate.
+ */
 function warmupRuns(modes: readonly SweepMode[], chunkSizes: readonly number[], eager: boolean): PlannedRun[] {
   const middle = chunkSizes[Math.floor(chunkSizes.length / 2)]!
   const runs: PlannedRun[] = []
-  for (const mode of modes)
-    for (const chunkItems of new Set([chunkSizes[0]!, middle])) runs.push({ mode, chunkItems, repeat: 0 })
+  for (const repeat of [0, 1])
+    for (const mode of modes)
+      for (const chunkItems of new Set([chunkSizes[0]!, middle])) runs.push({ mode, chunkItems, repeat })
   if (eager) runs.push({ mode: 'eager', chunkItems: null, repeat: 0 }, { mode: 'eager', chunkItems: null, repeat: 1 })
   return runs
 }
@@ -479,12 +484,12 @@ function warmUpCode(
   files: SweepFiles,
   eagerMaxBytes: number,
   control: JobControl<SweepStats>,
-  onRun: (measured: Measured) => void
+  onRun: (measured: Measured, run: PlannedRun) => void
 ): boolean {
   for (const run of runs) {
     if (control.isCancelled()) return false
     try {
-      onRun(measure(run, files, JIT_WARMUP_MS, eagerMaxBytes, control))
+      onRun(measure(run, files, JIT_WARMUP_MS, eagerMaxBytes, control), run)
     } catch (error) {
       if (isLabError(error, 'CANCELLED') && control.isCancelled()) return false
       throw error
@@ -597,8 +602,10 @@ export function* sweep(
   estimator.startStage('warmup', performance.now())
   report(0, warmup.length, 'items')
   let warmed = 0
-  const warmedUp = warmUpCode(warmup, files, eagerMaxBytes, control, (measured) => {
-    estimator.warmupRun(measured, performance.now())
+  const warmedUp = warmUpCode(warmup, files, eagerMaxBytes, control, (measured, run) => {
+    // The first pass runs code not yet compiled: only the second times the machine.
+    if (run.repeat === 0) estimator.timePassed(performance.now())
+    else estimator.warmupRun(measured, performance.now())
     report(++warmed, warmup.length, 'items')
   })
   if (!warmedUp) return finish('cancelled')
