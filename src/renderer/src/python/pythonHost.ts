@@ -31,6 +31,8 @@ export interface PythonHostOptions {
   loadRuntime(options: RuntimeLoadOptions): Promise<PyodideAPI>
   /** The text of console.py. */
   consoleSource: string
+  /** The text of trace_recorder.py, importable in Python as `trace_recorder`. */
+  traceRecorderSource: string
 }
 
 interface ConsoleModule {
@@ -111,13 +113,18 @@ class OutputStreamer {
 
 /**
  * Loads console.py as the module `yieldlab_console`, compiled under the filename it hides from
- * tracebacks. It runs in a scratch namespace: the user's (__main__) stays as Python starts it.
+ * tracebacks, and trace_recorder.py as `trace_recorder`. They run in a scratch namespace: the
+ * user's (__main__) stays as Python starts it.
  */
 const LOAD_CONSOLE_MODULE = `
 import sys, types
-module = types.ModuleType("yieldlab_console")
-sys.modules["yieldlab_console"] = module
-exec(compile(console_source, "<yield-lab console>", "exec"), module.__dict__)
+for name, source, filename in (
+    ("yieldlab_console", console_source, "<yield-lab console>"),
+    ("trace_recorder", trace_recorder_source, "<yield-lab trace recorder>"),
+):
+    module = types.ModuleType(name)
+    sys.modules[name] = module
+    exec(compile(source, filename, "exec"), module.__dict__)
 python_version = sys.version.split()[0]
 `
 
@@ -146,7 +153,10 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
       interrupt = new Uint8Array(interruptBuffer)
       pyodide.setInterruptBuffer(interrupt)
     }
-    const scope = pyodide.toPy({ console_source: options.consoleSource })
+    const scope = pyodide.toPy({
+      console_source: options.consoleSource,
+      trace_recorder_source: options.traceRecorderSource
+    })
     let pythonVersion: string
     try {
       pyodide.runPython(LOAD_CONSOLE_MODULE, { globals: scope })
