@@ -250,7 +250,8 @@ class _Recorder:
             if opcode == _YIELD_VALUE:
                 generator = self._generator_of(frame)
                 # A `yield from` passing on the value its traced delegate just yielded: one yield, the delegate's.
-                passes_on = yielded_below is frame
+                after, oparg = self._instruction(code, frame.f_lasti + 2)
+                passes_on = yielded_below is frame and after == _RESUME and oparg & 3 >= 2
                 if generator is not None:
                     self.delegating[self._object_id(generator)] = passes_on
                 if not passes_on:
