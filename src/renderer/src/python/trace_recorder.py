@@ -19,6 +19,9 @@ import traceback
 import types
 import weakref
 
+if sys.version_info < (3, 11):
+    raise ImportError(f"The trace recorder needs Python 3.11 or later; this is Python {sys.version.split()[0]}.")
+
 FORMAT = "yield-lab-trace/1"
 DEFAULT_MAX_STEPS = 10_000
 DEFAULT_MAX_SECONDS = 10.0
@@ -669,10 +672,12 @@ def record_json(source, max_steps=DEFAULT_MAX_STEPS, max_seconds=DEFAULT_MAX_SEC
 
 def main(argv):
     """`python3 trace_recorder.py PROGRAM.py [--max-steps N] [--max-seconds S]`: prints the trace
-    JSON. Exits 2 when the program cannot be read or is not valid Python (its own bad input);
-    a program that raises still gives a trace and exit status 0."""
+    JSON. Exits 2 when the program cannot be read or is not valid Python (its own bad input), with
+    one line on stderr; a program that raises still gives a trace and exit status 0."""
     import argparse
+    import io
     import os
+    import tokenize
 
     parser = argparse.ArgumentParser(prog="trace_recorder.py")
     parser.add_argument("program")
@@ -687,13 +692,18 @@ def main(argv):
         print(f"{path}: {error.strerror or error}", file=sys.stderr)
         return 2
     try:
-        source = data.decode("utf-8")
+        # As python3 reads a program: UTF-8, or the encoding its coding line declares.
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        source = data.decode(encoding)
         compile(source, path, "exec")
     except UnicodeDecodeError as error:
-        print(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})", file=sys.stderr)
+        print(f"{path}: not {encoding} text ({error.reason} at byte {error.start})", file=sys.stderr)
         return 2
     except SyntaxError as error:
         print(f"{path}:{error.lineno}: SyntaxError: {error.msg}", file=sys.stderr)
+        return 2
+    except ValueError as error:  # 3.11: null bytes
+        print(f"{path}: SyntaxError: {error}", file=sys.stderr)
         return 2
     # The program imports its neighbours, as `python3 PROGRAM.py` would let it.
     sys.path[0] = os.path.dirname(os.path.abspath(path))
