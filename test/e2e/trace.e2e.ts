@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, describe, expect, test } from 'vitest'
-import { parseTrace } from '../../src/shared/trace'
+import { parseTraceJson } from '../../src/shared/trace'
 import { useLabApp } from './support/app'
 
 const lab = useLabApp()
@@ -159,7 +159,7 @@ describe('Step tab in Chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('trace-export-json').click()])
     const exported = join(scratch, 'countdown.json')
     await download.saveAs(exported)
-    const trace = parseTrace(readFileSync(exported, 'utf8'))
+    const trace = parseTraceJson(readFileSync(exported, 'utf8'))
     expect(trace.source).toBe(program)
     expect(trace.stdout).toBe('[3, 2, 1]\n')
     expect(
@@ -191,7 +191,9 @@ describe('Step tab in Chromium', () => {
     await page.getByTestId('trace-import-file').setInputFiles(notATrace)
     await expect
       .poll(() => page.getByTestId('trace-problem').textContent())
-      .toContain('notes.json could not be opened: This trace\'s format is "something else"')
+      .toContain(
+        'notes.json could not be opened: This is not a Yield Lab trace: its "format" is not yield-lab-trace/1.'
+      )
     await app.screenshot('step-import-error-dark')
     await page.getByTestId('trace-import-file').setInputFiles(exported)
     const start = trace.steps[0]!

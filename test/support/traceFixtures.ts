@@ -2,7 +2,7 @@
  * Hand-written `yield-lab-trace/1` traces for the Step tab's tests, built step by step as the
  * recorder describes the programs below (docs/trace-format.md), and a long synthetic one.
  */
-import type { HeapObject, Trace, TraceStep, TraceValue } from '../../src/shared/trace'
+import type { GeneratorState, HeapObject, Trace, TraceStep, TraceValue } from '../../src/shared/trace'
 
 const int = (n: number): TraceValue => ({ kind: 'int', repr: String(n) })
 const ref = (id: string): TraceValue => ({ kind: 'ref', id })
@@ -17,7 +17,7 @@ const gen107Function: HeapObject = {
 }
 
 function generatorObject(
-  state: NonNullable<HeapObject['state']>,
+  state: GeneratorState,
   frame: string | null,
   yieldfrom: string | null = null,
   name = 'gen_107'
@@ -52,20 +52,20 @@ function step(partial: Partial<TraceStep> & Pick<TraceStep, 'event' | 'line' | '
 /** gen_107 stepped: created, started by next(), suspended at each yield while <module> runs, closed by list(). */
 export function gen107Trace(): Trace {
   const module = (line: number, locals: Record<string, TraceValue>) => ({
-    id: 'f0',
+    id: 'f1',
     function: '<module>',
     line,
     locals,
     generator: null
   })
-  const generatorFrame = (line: number) => ({ id: 'f1', function: 'gen_107', line, locals: {}, generator: 'o2' })
+  const generatorFrame = (line: number) => ({ id: 'f2', function: 'gen_107', line, locals: {}, generator: 'o2' })
   const globals = { gen_107: ref('o1'), g: ref('o2') }
   const heapWith = (generator: HeapObject, extra: Record<string, HeapObject> = {}) => ({
     o1: gen107Function,
     o2: generator,
     ...extra
   })
-  const suspendedAt = (line: number) => [{ id: 'f1', generator: 'o2', function: 'gen_107', line, locals: {} }]
+  const suspendedAt = (line: number) => [{ id: 'f2', generator: 'o2', function: 'gen_107', line, locals: {} }]
   const steps: TraceStep[] = [
     step({ event: 'line', line: 1, function: '<module>', stack: [module(1, {})] }),
     step({
@@ -87,21 +87,21 @@ export function gen107Trace(): Trace {
       line: 1,
       function: 'gen_107',
       stack: [module(7, globals), generatorFrame(1)],
-      heap: heapWith(generatorObject('GEN_RUNNING', 'f1'))
+      heap: heapWith(generatorObject('GEN_RUNNING', 'f2'))
     }),
     step({
       event: 'line',
       line: 2,
       function: 'gen_107',
       stack: [module(7, globals), generatorFrame(2)],
-      heap: heapWith(generatorObject('GEN_RUNNING', 'f1'))
+      heap: heapWith(generatorObject('GEN_RUNNING', 'f2'))
     }),
     step({
       event: 'yield',
       line: 2,
       function: 'gen_107',
       stack: [module(7, globals), generatorFrame(2)],
-      heap: heapWith(generatorObject('GEN_RUNNING', 'f1')),
+      heap: heapWith(generatorObject('GEN_RUNNING', 'f2')),
       value: int(1)
     }),
     step({
@@ -110,7 +110,7 @@ export function gen107Trace(): Trace {
       function: '<module>',
       stack: [module(8, globals)],
       suspended: suspendedAt(2),
-      heap: heapWith(generatorObject('GEN_SUSPENDED', 'f1')),
+      heap: heapWith(generatorObject('GEN_SUSPENDED', 'f2')),
       stdout_length: 2
     }),
     step({
@@ -118,7 +118,7 @@ export function gen107Trace(): Trace {
       line: 2,
       function: 'gen_107',
       stack: [module(8, globals), generatorFrame(2)],
-      heap: heapWith(generatorObject('GEN_RUNNING', 'f1')),
+      heap: heapWith(generatorObject('GEN_RUNNING', 'f2')),
       sent: none,
       stdout_length: 2
     }),
@@ -127,7 +127,7 @@ export function gen107Trace(): Trace {
       line: 3,
       function: 'gen_107',
       stack: [module(8, globals), generatorFrame(3)],
-      heap: heapWith(generatorObject('GEN_RUNNING', 'f1')),
+      heap: heapWith(generatorObject('GEN_RUNNING', 'f2')),
       stdout_length: 2
     }),
     step({
@@ -135,7 +135,7 @@ export function gen107Trace(): Trace {
       line: 3,
       function: 'gen_107',
       stack: [module(8, globals), generatorFrame(3)],
-      heap: heapWith(generatorObject('GEN_RUNNING', 'f1')),
+      heap: heapWith(generatorObject('GEN_RUNNING', 'f2')),
       value: int(0),
       stdout_length: 2
     }),
@@ -144,7 +144,7 @@ export function gen107Trace(): Trace {
       line: 3,
       function: 'gen_107',
       stack: [module(8, globals), generatorFrame(3)],
-      heap: heapWith(generatorObject('GEN_RUNNING', 'f1')),
+      heap: heapWith(generatorObject('GEN_RUNNING', 'f2')),
       stdout_length: 2
     }),
     step({
@@ -152,7 +152,7 @@ export function gen107Trace(): Trace {
       line: 4,
       function: 'gen_107',
       stack: [module(8, globals), generatorFrame(4)],
-      heap: heapWith(generatorObject('GEN_RUNNING', 'f1')),
+      heap: heapWith(generatorObject('GEN_RUNNING', 'f2')),
       stdout_length: 2
     }),
     step({
@@ -160,7 +160,7 @@ export function gen107Trace(): Trace {
       line: 4,
       function: 'gen_107',
       stack: [module(8, globals), generatorFrame(4)],
-      heap: heapWith(generatorObject('GEN_RUNNING', 'f1')),
+      heap: heapWith(generatorObject('GEN_RUNNING', 'f2')),
       value: int(7),
       stdout_length: 2
     }),
@@ -169,7 +169,7 @@ export function gen107Trace(): Trace {
       line: 4,
       function: 'gen_107',
       stack: [module(8, globals), generatorFrame(4)],
-      heap: heapWith(generatorObject('GEN_RUNNING', 'f1')),
+      heap: heapWith(generatorObject('GEN_RUNNING', 'f2')),
       stdout_length: 2
     }),
     step({
@@ -177,7 +177,7 @@ export function gen107Trace(): Trace {
       line: 4,
       function: 'gen_107',
       stack: [module(8, globals), generatorFrame(4)],
-      heap: heapWith(generatorObject('GEN_RUNNING', 'f1')),
+      heap: heapWith(generatorObject('GEN_RUNNING', 'f2')),
       value: none,
       stdout_length: 2
     }),
@@ -218,18 +218,18 @@ next(o)
 
 /** outer() delegating to inner() with yield from, a list holding the yielded value, then an error. */
 export function delegateTrace(): Trace {
-  const globals = { o: ref('g1'), items: ref('l1') }
-  const heap = (outerState: NonNullable<HeapObject['state']>, innerState: NonNullable<HeapObject['state']>) => ({
-    g1: generatorObject(
+  const globals = { o: ref('o1'), items: ref('o3') }
+  const heap = (outerState: GeneratorState, innerState: GeneratorState) => ({
+    o1: generatorObject(
       outerState,
-      outerState === 'GEN_CLOSED' ? null : 'f1',
-      innerState === 'GEN_CLOSED' ? null : 'g2',
+      outerState === 'GEN_CLOSED' ? null : 'f2',
+      innerState === 'GEN_CLOSED' ? null : 'o2',
       'outer'
     ),
-    g2: generatorObject(innerState, innerState === 'GEN_CLOSED' ? null : 'f2', null, 'inner'),
-    l1: { type: 'list', type_name: 'list', items: [int(1)], hidden: 0, repr: '[1]' } satisfies HeapObject
+    o2: generatorObject(innerState, innerState === 'GEN_CLOSED' ? null : 'f3', null, 'inner'),
+    o3: { type: 'list', type_name: 'list', items: [int(1)], hidden: 0, repr: '[1]' } satisfies HeapObject
   })
-  const module = { id: 'f0', function: '<module>', line: 11, locals: globals, generator: null }
+  const module = { id: 'f1', function: '<module>', line: 11, locals: globals, generator: null }
   const steps: TraceStep[] = [
     step({
       event: 'line',
@@ -237,8 +237,8 @@ export function delegateTrace(): Trace {
       function: '<module>',
       stack: [module],
       suspended: [
-        { id: 'f1', generator: 'g1', function: 'outer', line: 6, locals: {} },
-        { id: 'f2', generator: 'g2', function: 'inner', line: 2, locals: {} }
+        { id: 'f2', generator: 'o1', function: 'outer', line: 6, locals: {} },
+        { id: 'f3', generator: 'o2', function: 'inner', line: 2, locals: {} }
       ],
       heap: heap('GEN_SUSPENDED', 'GEN_SUSPENDED')
     }),
@@ -248,7 +248,7 @@ export function delegateTrace(): Trace {
       function: 'outer',
       stack: [
         module,
-        { id: 'f1', function: 'outer', line: 7, locals: { result: { kind: 'str', repr: "'done'" } }, generator: 'g1' }
+        { id: 'f2', function: 'outer', line: 7, locals: { result: { kind: 'str', repr: "'done'" } }, generator: 'o1' }
       ],
       heap: heap('GEN_RUNNING', 'GEN_CLOSED')
     })
@@ -290,20 +290,20 @@ export function countingTrace(steps: number): Trace {
       repr: `[…]`
     }
     const module = {
-      id: 'f0',
+      id: 'f1',
       function: '<module>',
       line: 6,
-      locals: { c: ref('g1'), seen: ref('l1') },
+      locals: { c: ref('o1'), seen: ref('o2') },
       generator: null
     }
-    const frame = { id: 'f1', function: 'count', line: 3, locals: { n: int(n) }, generator: 'g1' }
+    const frame = { id: 'f2', function: 'count', line: 3, locals: { n: int(n) }, generator: 'o1' }
     result.push({
       event,
       line: inGenerator ? 3 : 6,
       function: inGenerator ? 'count' : '<module>',
       stack: inGenerator ? [module, frame] : [module],
-      suspended: inGenerator ? [] : [{ id: 'f1', generator: 'g1', function: 'count', line: 3, locals: { n: int(n) } }],
-      heap: { g1: generatorObject(inGenerator ? 'GEN_RUNNING' : 'GEN_SUSPENDED', 'f1', null, 'count'), l1: list },
+      suspended: inGenerator ? [] : [{ id: 'f2', generator: 'o1', function: 'count', line: 3, locals: { n: int(n) } }],
+      heap: { o1: generatorObject(inGenerator ? 'GEN_RUNNING' : 'GEN_SUSPENDED', 'f2', null, 'count'), o2: list },
       value: event === 'yield' ? int(n) : null,
       sent: null,
       stdout_length: 0

@@ -5,7 +5,7 @@
  */
 import type { PyodideAPI } from 'pyodide'
 import { formatCount } from '@shared/format'
-import { parseTrace } from '@shared/trace'
+import { parseTraceJson } from '@shared/trace'
 import type {
   FromPythonWorker,
   LoadPhase,
@@ -32,7 +32,7 @@ export interface PythonHostOptions {
   loadRuntime(options: RuntimeLoadOptions): Promise<PyodideAPI>
   /** The text of console.py. */
   consoleSource: string
-  /** The text of trace_recorder.py, the Step tab's recorder. */
+  /** The text of trace_recorder.py, importable in Python as `trace_recorder`. */
   traceRecorderSource: string
 }
 
@@ -123,15 +123,15 @@ class OutputStreamer {
 
 /**
  * Loads console.py as the module `yieldlab_console`, compiled under the filename it hides from
- * tracebacks, and trace_recorder.py as `yieldlab_trace`. They run in a scratch namespace: the
+ * tracebacks, and trace_recorder.py as `trace_recorder`. They run in a scratch namespace: the
  * user's (__main__) stays as Python starts it.
  */
 const LOAD_CONSOLE_MODULE = `
 import sys, types
-for name, filename, source in [
-    ("yieldlab_console", "<yield-lab console>", console_source),
-    ("yieldlab_trace", "<yield-lab trace recorder>", trace_recorder_source),
-]:
+for name, source, filename in (
+    ("yieldlab_console", console_source, "<yield-lab console>"),
+    ("trace_recorder", trace_recorder_source, "<yield-lab trace recorder>"),
+):
     module = types.ModuleType(name)
     sys.modules[name] = module
     exec(compile(source, filename, "exec"), module.__dict__)
@@ -176,7 +176,7 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
     }
     const modules: Modules = {
       console: pyodide.pyimport('yieldlab_console') as unknown as ConsoleModule,
-      trace: pyodide.pyimport('yieldlab_trace') as unknown as TraceRecorderModule
+      trace: pyodide.pyimport('trace_recorder') as unknown as TraceRecorderModule
     }
     const now = performance.now()
     post({
@@ -216,7 +216,7 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
       case 'trace': {
         const { source, maxSteps, maxSeconds } = input as PythonRequests['trace']['input']
         // Checked here, in the worker, so a damaged trace is reported rather than drawn.
-        return parseTrace(trace.record_json(source, maxSteps, maxSeconds))
+        return parseTraceJson(trace.record_json(source, maxSteps, maxSeconds))
       }
     }
     throw new Error(`unknown request ${String(method)}`)

@@ -10,9 +10,12 @@ import type { TraceLimits } from '@renderer/python/protocol'
 import { usePythonStore } from '@renderer/stores/python'
 import { objectPlaces, type ObjectPlaces } from '@renderer/trace/diagramLayout'
 import { nextSuspension, outputUpTo, previousSuspension } from '@renderer/trace/traceSteps'
-import { parseTrace, type Trace } from '@shared/trace'
+import { parseTraceJson, type Trace } from '@shared/trace'
 
 export const DEFAULT_TRACE_LIMITS: TraceLimits = { maxSteps: 10_000, maxSeconds: 10 }
+
+/** A file larger than this is not read as a trace (10,000 steps of a lecture example are far below). */
+export const MAX_TRACE_FILE_BYTES = 256 * 1024 * 1024
 
 export type TraceStatus = 'empty' | 'recording' | 'ready'
 
@@ -95,7 +98,7 @@ export const useTraceStore = defineStore('trace', () => {
   /** Reads an exported trace; a file that is not one is refused with the reason, and the shown trace stays. */
   function importText(text: string, fileName: string): boolean {
     try {
-      show(parseTrace(text), fileName)
+      show(parseTraceJson(text), fileName)
       return true
     } catch (error) {
       problem.value = `${fileName} could not be opened: ${describeError(error)}`

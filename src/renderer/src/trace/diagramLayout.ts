@@ -6,7 +6,7 @@
  * between steps. Text is monospaced, so sizes are computed here, not measured in the page.
  */
 import { getArrow, getBoxToBoxArrow } from 'perfect-arrows'
-import type { HeapObject, Trace, TraceStep, TraceValue } from '@shared/trace'
+import type { GeneratorState, HeapObject, Trace, TraceStep, TraceValue } from '@shared/trace'
 
 export const CHAR_WIDTH = 7.2
 export const ROW_HEIGHT = 20
@@ -59,7 +59,7 @@ export interface ObjectBox extends Box {
   id: string
   type: HeapObject['type']
   title: string
-  state: HeapObject['state'] | null
+  state: GeneratorState | null
   rows: DiagramRow[]
   /** "… N more": how many items the recorder did not keep. */
   hidden: number
@@ -109,9 +109,9 @@ function inlineText(value: TraceValue, heap: TraceStep['heap']): string {
 function objectRows(object: HeapObject): DiagramRow[] {
   switch (object.type) {
     case 'dict':
-      return (object.entries ?? []).map(([key, value]) => valueRow(key.kind === 'ref' ? '•' : key.repr, value))
+      return object.entries.map(([key, value]) => valueRow(key.kind === 'ref' ? '•' : key.repr, value))
     case 'instance':
-      return (object.entries ?? []).map(([key, value]) =>
+      return object.entries.map(([key, value]) =>
         valueRow(key.kind === 'ref' ? '•' : key.repr.replace(/^'(.*)'$/, '$1'), value)
       )
     case 'list':
@@ -131,7 +131,7 @@ function objectRows(object: HeapObject): DiagramRow[] {
 }
 
 function objectTitle(object: HeapObject): string {
-  if (object.type === 'generator') return `generator ${object.function ?? object.type_name}`
+  if (object.type === 'generator') return `generator ${object.function}`
   if (object.type === 'function' || object.type === 'other') return object.repr
   return object.type_name
 }
@@ -254,7 +254,7 @@ export function layoutStep(step: TraceStep, places: ObjectPlaces): Diagram {
       id,
       type: object.type,
       title: objectTitle(object),
-      state: object.state ?? null,
+      state: object.type === 'generator' ? object.state : null,
       rows: objectRows(object),
       hidden: object.hidden,
       x: OBJECTS_X,

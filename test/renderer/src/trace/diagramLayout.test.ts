@@ -50,7 +50,7 @@ describe('layoutStep', () => {
       { label: 'gen_107', text: '', target: 'o1' },
       { label: 'g', text: '', target: 'o2' }
     ])
-    const toGenerator = diagram.arrows.find((arrow) => arrow.key === 'f0:g')!
+    const toGenerator = diagram.arrows.find((arrow) => arrow.key === 'f1:g')!
     const generator = diagram.objects.find((object) => object.id === 'o2')!
     expect(toGenerator.kind).toBe('reference')
     expect(toGenerator.path).toMatch(/^M[\d.]+,[\d.]+ Q[\d.]+,[\d.]+ [\d.]+,[\d.]+$/)
@@ -73,8 +73,8 @@ describe('layoutStep', () => {
     const delegatingPlaces = objectPlaces(delegating)
     const first = layoutStep(delegating.steps[0]!, delegatingPlaces)
     const chain = first.arrows.find((arrow) => arrow.kind === 'yield from')!
-    expect(chain).toMatchObject({ key: 'g1:yieldfrom', label: 'yield from' })
-    const inner = first.objects.find((object) => object.id === 'g2')!
+    expect(chain).toMatchObject({ key: 'o1:yieldfrom', label: 'yield from' })
+    const inner = first.objects.find((object) => object.id === 'o2')!
     expect(chain.head.y).toBeGreaterThanOrEqual(inner.y - 5)
     expect(first.frames.filter((frame) => frame.role === 'suspended').map((frame) => frame.title)).toEqual([
       'outer',
@@ -82,24 +82,24 @@ describe('layoutStep', () => {
     ])
 
     const second = layoutStep(delegating.steps[1]!, delegatingPlaces)
-    const closed = second.objects.find((object) => object.id === 'g2')!
+    const closed = second.objects.find((object) => object.id === 'o2')!
     expect(closed.state).toBe('GEN_CLOSED')
     expect(closed.rows).toEqual([{ label: 'gi_frame', text: 'None', target: null }])
-    expect(second.frames.some((frame) => frame.generator === 'g2')).toBe(false)
-    expect(second.arrows.some((arrow) => arrow.key === 'g2:gi_frame')).toBe(false)
+    expect(second.frames.some((frame) => frame.generator === 'o2')).toBe(false)
+    expect(second.arrows.some((arrow) => arrow.key === 'o2:gi_frame')).toBe(false)
   })
 
   test('long containers say how many items they hide, and everything fits the diagram’s width', () => {
     const long = countingTrace(400)
     const longPlaces = objectPlaces(long)
     const diagram = layoutStep(long.steps[399]!, longPlaces)
-    const list = diagram.objects.find((object) => object.id === 'l1')!
+    const list = diagram.objects.find((object) => object.id === 'o2')!
     expect(list.rows).toHaveLength(8)
     expect(list.hidden).toBe(99 - 8)
     for (const box of [...diagram.frames, ...diagram.objects])
       expect(box.x + box.width).toBeLessThanOrEqual(DIAGRAM_WIDTH)
     // The list's lane is as tall as the list ever gets, so nothing under it moves as it grows.
-    expect(longPlaces.y.get('l1')).toBe(layoutStep(long.steps[0]!, longPlaces).objects.find((o) => o.id === 'l1')!.y)
+    expect(longPlaces.y.get('o2')).toBe(layoutStep(long.steps[0]!, longPlaces).objects.find((o) => o.id === 'o2')!.y)
   })
 })
 

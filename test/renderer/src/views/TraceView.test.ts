@@ -11,7 +11,7 @@ import TraceView from '@renderer/views/TraceView.vue'
 import { useNavigationStore } from '@renderer/stores/navigation'
 import { usePythonStore } from '@renderer/stores/python'
 import { useTraceStore } from '@renderer/stores/trace'
-import { parseTrace } from '@shared/trace'
+import { parseTraceJson } from '@shared/trace'
 import { inProcessClient } from '../../../support/pythonInProcess'
 import { delegateTrace, gen107Trace } from '../../../support/traceFixtures'
 import { until } from '../../../support/until'
@@ -129,16 +129,18 @@ describe('a trace from a file', () => {
     await importFile(view, JSON.stringify(gen107Trace()), 'good.json')
     await importFile(view, '{"format": "yield-lab-sweep/2"}', 'sweep.json')
     expect(view.find('[data-testid=trace-problem]').text()).toBe(
-      'sweep.json could not be opened: This trace\'s format is "yield-lab-sweep/2"; this version of Yield Lab reads "yield-lab-trace/1".'
+      'sweep.json could not be opened: This is not a Yield Lab trace: its "format" is not yield-lab-trace/1.'
     )
     const damaged = gen107Trace()
     damaged.steps[3]!.stack[1]!.line = -2
     await importFile(view, JSON.stringify(damaged), 'damaged.json')
     expect(view.find('[data-testid=trace-problem]').text()).toMatch(
-      /^damaged\.json could not be opened: This trace is damaged: steps\.3\.stack\.1\.line: /
+      /^damaged\.json could not be opened: This Yield Lab trace is damaged: steps\.3\.stack\.1\.line: /
     )
     await importFile(view, 'not json', 'notes.txt')
-    expect(view.find('[data-testid=trace-problem]').text()).toContain('notes.txt could not be opened: This is not JSON')
+    expect(view.find('[data-testid=trace-problem]').text()).toContain(
+      'notes.txt could not be opened: This is not a Yield Lab trace: it is not JSON'
+    )
     expect(useTraceStore().origin).toBe('good.json')
     expect(counter(view)).toContain('of 16')
   })
@@ -155,7 +157,7 @@ describe('a trace from a file', () => {
     vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined)
     await view.find('[data-testid=trace-export-json]').trigger('click')
     expect(blobs).toHaveLength(1)
-    expect(parseTrace(await blobs[0]!.text())).toEqual(parseTrace(JSON.stringify(gen107Trace())))
+    expect(parseTraceJson(await blobs[0]!.text())).toEqual(parseTraceJson(JSON.stringify(gen107Trace())))
   })
 })
 
