@@ -50,6 +50,10 @@ export const useTraceStore = defineStore('trace', () => {
       : outputUpTo(trace.value.stdout, step.value.stdout_length)
   )
   const atLast = computed(() => stepCount.value > 0 && index.value === stepCount.value - 1)
+  /** The program's uncaught exception is shown at its last step, or at once if it never ran (a syntax error). */
+  const errorShown = computed(() =>
+    trace.value?.error != null && (atLast.value || stepCount.value === 0) ? trace.value.error : undefined
+  )
   const edited = computed(
     () => trace.value !== undefined && recordedSource.value !== undefined && source.value !== recordedSource.value
   )
@@ -144,6 +148,7 @@ export const useTraceStore = defineStore('trace', () => {
     previousLine,
     output,
     atLast,
+    errorShown,
     edited,
     setSource,
     record,

@@ -177,6 +177,16 @@ describe('recording with Python', () => {
     expect(view.find('[data-testid=chip-yielded]').text()).toContain('1')
   }, 90_000)
 
+  test('a syntax error is shown at once, with nothing to step', async () => {
+    const view = mountView()
+    const store = useTraceStore()
+    await store.open('def broken(:\n    pass\n')
+    expect(store.status).toBe('ready')
+    expect(view.find('[data-testid=trace-no-steps]').text()).toContain('The program did not run.')
+    expect(view.find('[data-testid=trace-error]').text()).toContain('SyntaxError')
+    expect(counter(view)).toBe('No trace yet')
+  }, 90_000)
+
   test('“Step through this” in the console opens the typed code in the Step tab, recorded', async () => {
     const console = mount(PythonConsole, { attachTo: document.body })
     mounted.push(console)
