@@ -208,4 +208,31 @@ describe('Step tab in Chromium', () => {
     await app.screenshot('step-countdown-dark-900')
     expect(app.problems).toEqual([])
   })
+  test('Interrupt stops a recording while the window keeps answering', async () => {
+    const app = await lab.open()
+    const { page } = app
+    await openStep(page)
+    await recordExample(page, 'gen-107') // Python is loaded
+    // Typed key by key, Enter included, as a user types: CodeMirror handles each key itself.
+    await page.locator('.cm-content').click()
+    await page.keyboard.press('Control+A')
+    await page.keyboard.type('import time\nstarted = True\ntime.sleep(60)\n')
+    expect(await page.locator('.cm-content').textContent()).toBe('import timestarted = Truetime.sleep(60)')
+    await page.getByTestId('trace-record').click()
+    await expect.poll(() => page.getByTestId('trace-record').textContent()).toContain('Recording…')
+    // The window answers while Python records: other tabs open and come back.
+    await page.getByRole('tab', { name: 'Browse' }).click()
+    expect(await page.getByRole('tab', { name: 'Browse' }).getAttribute('aria-selected')).toBe('true')
+    await page.keyboard.press('Control+5')
+    await page.getByTestId('trace-interrupt').click()
+    await expect
+      .poll(() => page.getByTestId('trace-truncated').textContent())
+      .toMatch(/Recording was interrupted after \d+ steps/)
+    expect(await page.getByTestId('trace-record').textContent()).toContain('Step through')
+    await page.getByTestId('trace-diagram').click({ position: { x: 2, y: 2 } })
+    await page.keyboard.press('End')
+    expect(await page.getByTestId('trace-error').textContent()).toContain('KeyboardInterrupt')
+    await app.screenshot('step-interrupted')
+    expect(app.problems).toEqual([])
+  })
 })
