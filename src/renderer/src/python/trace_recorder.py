@@ -31,6 +31,9 @@ MAX_ITEMS = 50
 MAX_OBJECTS = 300
 MAX_REPR = 120
 MAX_STDOUT = 1_000_000
+# Frames and objects over all steps: about 40 bytes of JSON each at least. The step cap alone does
+# not bound a trace: each step of a deep recursion draws every frame.
+MAX_TRACE_ENTRIES = 300_000
 # Ints longer than this many bits are shown by their size: their repr costs time (and above
 # 4,300 digits raises).
 MAX_INT_BITS = 1_000
@@ -48,6 +51,7 @@ _CLASS_BODY_NAMES = frozenset(
 )
 _HAS_FRAME_GENERATOR = hasattr(types.FrameType, "f_generator")
 
+_PRIMITIVE_CACHE_SIZE = 4096
 _PRIMITIVE_KINDS = {int: "int", float: "float", str: "str", bool: "bool", type(None): "none"}
 # Types whose repr runs no user code and says what the value is.
 _SAFE_REPR_TYPES = (complex, bytes, bytearray, range, slice, type(Ellipsis), type(NotImplemented))
@@ -94,10 +98,6 @@ def _bounded(text, limit=MAX_REPR):
     if len(text) <= limit:
         return text
     return f"{text[:limit]}… {len(text) - limit} more"
-
-
-def _type_name(value):
-    return type(value).__qualname__
 
 
 def _safe_repr(value):
@@ -155,6 +155,8 @@ class _Recorder:
         self.max_seconds = max_seconds
         self.stdout = stdout
         self.steps = []
+        # Frames and objects in all steps so far: what the trace's size grows with.
+        self.size = 0
         self.note = None
         self.stopped = False
         self.stdout_at_stop = None
@@ -177,6 +179,12 @@ class _Recorder:
         self.code_bytes = {}
         self.sent_stores = {}
         self.pending_sent = None
+        # Per recording: how each type is drawn, the descriptions that never change (by object
+        # id), and Value dicts shared between steps (they are only ever serialised).
+        self.categories = {}
+        self.fixed_entries = {}
+        self.primitive_values = {}
+        self.ref_values = {}
         # The frame a generator just yielded to, while no other event has come since.
         self.yielded_to = None
         self.root_frame = None
@@ -288,15 +296,26 @@ class _Recorder:
             ref = self.frame_generators.get(id(frame))
             generator = ref() if ref is not None else None
             if generator is None or generator.gi_frame is not frame:
-                generator = None
-                for referrer in gc.get_referrers(frame):
-                    if isinstance(referrer, types.GeneratorType) and referrer.gi_frame is frame:
-                        generator = referrer
-                        self.frame_generators[id(frame)] = weakref.ref(referrer)
-                        break
+                generator = self._find_generator(frame)
+                if generator is not None:
+                    self.frame_generators[id(frame)] = weakref.ref(generator)
         if isinstance(generator, types.GeneratorType):
             self._register_generator(generator)
             return generator
+        return None
+
+    def _find_generator(self, frame):
+        """The generator a frame belongs to, on 3.11: among those already seen, then among the
+        youngest objects (a generator is mostly started soon after it is made), then by asking
+        the collector what refers to the frame, which scans every object."""
+        for ref in self.generators.values():
+            generator = ref()
+            if generator is not None and generator.gi_frame is frame:
+                return generator
+        for candidates in (gc.get_objects(generation=0), gc.get_referrers(frame)):
+            for candidate in candidates:
+                if type(candidate) is types.GeneratorType and candidate.gi_frame is frame:
+                    return candidate
         return None
 
     def _register_generator(self, generator):
@@ -388,6 +407,12 @@ class _Recorder:
                 f"Recording stopped at the time limit ({self.max_seconds:g} s) after {len(self.steps):,} steps; "
                 "the program had not finished."
             )
+        if self.size > MAX_TRACE_ENTRIES:
+            self._stop(
+                f"Recording stopped after {len(self.steps):,} steps: the trace reached its size limit "
+                f"({MAX_TRACE_ENTRIES:,} frames and objects over all steps; deep recursion fills it fast). "
+                "The program had not finished."
+            )
         walk = _Walk(self, {})
         stack = self._stack(frame, walk)
         walk.running = {entry["generator"] for entry in stack if entry["generator"] is not None}
@@ -413,6 +438,7 @@ class _Recorder:
             walk.suspend(generator, object_id)
         walk.finish()
         step["suspended"] = walk.suspended
+        self.size += len(stack) + len(walk.suspended) + len(walk.heap)
         self.steps.append(step)
         return step
 
@@ -493,14 +519,27 @@ class _Walk:
         self.suspended.append(entry)
 
     def value(self, value):
-        kind = _PRIMITIVE_KINDS.get(type(value))
-        if kind is not None:
-            return {"kind": kind, "repr": _primitive_repr(value)}
-        object_id = self.recorder._object_id(value)
+        kind = type(value)
+        primitive = _PRIMITIVE_KINDS.get(kind)
+        recorder = self.recorder
+        if primitive is not None:
+            if kind is float:  # 0.0 == -0.0 and nan != nan: not cached by value
+                return {"kind": primitive, "repr": _primitive_repr(value)}
+            key = (kind, value)
+            cached = recorder.primitive_values.get(key)
+            if cached is None:
+                if len(recorder.primitive_values) >= _PRIMITIVE_CACHE_SIZE:
+                    recorder.primitive_values.clear()
+                cached = recorder.primitive_values[key] = {"kind": primitive, "repr": _primitive_repr(value)}
+            return cached
+        object_id = recorder._object_id(value)
         if object_id not in self.heap:
             self.heap[object_id] = None
             self.pending.append((object_id, value))
-        return {"kind": "ref", "id": object_id}
+        ref = recorder.ref_values.get(object_id)
+        if ref is None:
+            ref = recorder.ref_values[object_id] = {"kind": "ref", "id": object_id}
+        return ref
 
     def finish(self):
         described = 0
@@ -508,54 +547,73 @@ class _Walk:
         while described < len(pending):
             object_id, value = pending[described]
             described += 1
-            self.heap[object_id] = self.describe(value, expand=described <= MAX_OBJECTS)
+            self.heap[object_id] = self.describe(object_id, value, expand=described <= MAX_OBJECTS)
+        pending.clear()
 
-    def describe(self, value, expand):
+    def describe(self, object_id, value, expand):
+        recorder = self.recorder
+        fixed = recorder.fixed_entries.get(object_id)
+        if fixed is not None:
+            return fixed
         kind = type(value)
-        entry = {"type": "other", "type_name": kind.__qualname__, "items": [], "hidden": 0, "repr": ""}
-        if isinstance(value, (list, tuple, set, frozenset)) and kind.__module__ == "builtins":
-            entry["type"] = "list" if isinstance(value, list) else "tuple" if isinstance(value, tuple) else "set"
-            items = value
-            if isinstance(value, (set, frozenset)):
-                items = _ordered(value)
-            shown = list(items[:MAX_ITEMS]) if expand else []
+        category = recorder.categories.get(kind)
+        if category is None:
+            category = recorder.categories[kind] = _category(kind)
+        entry = {"type": category, "type_name": kind.__qualname__, "items": [], "hidden": 0, "repr": ""}
+        if category == "list" or category == "tuple" or category == "set":
+            items = _ordered(value) if category == "set" else value
+            shown = items[:MAX_ITEMS] if expand else ()
             entry["items"] = [self.value(item) for item in shown]
             entry["hidden"] = len(value) - len(shown)
             entry["repr"] = f"<{kind.__qualname__} of {len(value)}>"
-        elif isinstance(value, dict) and kind.__module__ == "builtins":
-            entry["type"] = "dict"
-            shown = list(value.items())[:MAX_ITEMS] if expand else []
+        elif category == "dict":
+            shown = list(value.items())[:MAX_ITEMS] if expand else ()
             entry["entries"] = [[self.value(key), self.value(item)] for key, item in shown]
             entry["hidden"] = len(value) - len(shown)
             entry["repr"] = f"<dict of {len(value)}>"
-        elif isinstance(value, types.GeneratorType):
-            recorder = self.recorder
-            entry["type"] = "generator"
+        elif category == "generator":
             traced = recorder._is_traced(value)
-            object_id = recorder._register_generator(value) if traced else recorder._object_id(value)
+            if traced:
+                recorder._register_generator(value)
             frame = value.gi_frame
             entry["state"] = "GEN_RUNNING" if object_id in self.running else _generator_state(value)
-            entry["function"] = value.gi_code.co_name
             entry["frame"] = None
             if frame is not None and traced:
                 self.suspend(value, object_id)
                 entry["frame"] = recorder.frame_id(frame, value)
             delegate = value.gi_yieldfrom
-            entry["yieldfrom"] = self.value(delegate)["id"] if delegate is not None and type(delegate) not in _PRIMITIVE_KINDS else None
+            entry["yieldfrom"] = self.value(delegate)["id"] if delegate is not None else None
+            entry["function"] = value.gi_code.co_name
             entry["repr"] = _safe_repr(value)
-        elif isinstance(value, types.FunctionType):
-            entry["type"] = "function"
-            entry["repr"] = _safe_repr(value)
-        elif _is_program_instance(value, self.recorder.filename):
-            entry["type"] = "instance"
+        elif category == "instance" and hasattr(value, "__dict__"):
             attributes = _attributes(value)
-            shown = attributes[:MAX_ITEMS] if expand else []
+            shown = attributes[:MAX_ITEMS] if expand else ()
             entry["entries"] = [[self.value(name), self.value(item)] for name, item in shown]
             entry["hidden"] = len(attributes) - len(shown)
             entry["repr"] = f"<{kind.__qualname__} object>"
         else:
+            entry["type"] = category = "other" if category == "instance" else category
             entry["repr"] = _safe_repr(value)
+            # Functions, classes, modules…: nothing of theirs that a step shows changes while they
+            # live, and an object held weakly keeps its id only while it lives.
+            if recorder.objects[id(value)][1] is not None:
+                recorder.fixed_entries[object_id] = entry
         return entry
+
+
+def _category(kind):
+    """How a type's objects are drawn (see HeapObject.type in docs/trace-format.md)."""
+    if kind.__module__ == "builtins":
+        for base, category in ((list, "list"), (tuple, "tuple"), ((set, frozenset), "set"), (dict, "dict")):
+            if issubclass(kind, base):
+                return category
+    if kind is types.GeneratorType:
+        return "generator"
+    if kind is types.FunctionType:
+        return "function"
+    if _is_program_class(kind):
+        return "instance"
+    return "other"
 
 
 def _ordered(values):
@@ -567,11 +625,13 @@ def _ordered(values):
     return list(values)
 
 
-def _is_program_instance(value, filename):
-    """An instance of a class the program defined (its attributes are shown)."""
-    kind = type(value)
-    module = kind.__dict__.get("__module__") if isinstance(kind.__dict__, types.MappingProxyType) else None
-    return module == "__main__" and hasattr(value, "__dict__")
+def _is_program_class(kind):
+    """A class the program defined: its instances' attributes are shown."""
+    try:
+        namespace = type.__getattribute__(kind, "__dict__")
+    except Exception:
+        return False
+    return isinstance(namespace, types.MappingProxyType) and namespace.get("__module__") == "__main__"
 
 
 def _attributes(value):
@@ -649,7 +709,8 @@ def record(source, max_steps=DEFAULT_MAX_STEPS, max_seconds=DEFAULT_MAX_SECONDS,
         try:
             # What the program's objects print as they go (a generator's finally), as at its exit.
             namespace.clear()
-            gc.collect()
+            if any(ref() is not None for ref in recorder.generators.values()):
+                gc.collect()  # generators kept alive by reference cycles
         finally:
             sys.stdout = saved_stdout
             sys.settrace(saved_trace)
