@@ -172,6 +172,8 @@ class _Recorder:
         self.generators = {}
         # id(frame) -> weak reference to its generator (3.11, which has no frame.f_generator).
         self.frame_generators = {}
+        # id(generator) -> its object id, for generators being collected (see _note_finalizing).
+        self.finalizing = {}
         # Object id of a generator -> whether its last yield passed on a traced delegate's value.
         self.delegating = {}
         self.hidden_first_line = set()
@@ -239,10 +241,13 @@ class _Recorder:
             self.frames[id(frame)] = (self._new_frame_id(), None)
             self._step("call", frame, None)
             return
+        opcode, oparg = self._instruction(code, frame.f_lasti)
+        first_start = opcode == _RESUME and oparg & 3 == 0
+        if not first_start:
+            self._note_finalizing(frame)
         generator = self._generator_of(frame)
         self.frame_id(frame, generator)
-        opcode, oparg = self._instruction(code, frame.f_lasti)
-        if opcode == _RESUME and oparg & 3 == 0:
+        if first_start:
             self._step("call", frame, None)
             return
         # Resuming a `yield from` whose delegate is traced: the delegate's own resume is the step.
@@ -274,6 +279,10 @@ class _Recorder:
         self._step("return", frame, None if ended_by_exception else value, with_value=not ended_by_exception)
         if not code.co_flags & _GENERATOR_FLAGS:
             self.frames.pop(key, None)
+        elif self.finalizing:
+            generator = self._lookup_generator(frame)
+            if generator is not None:
+                self.finalizing.pop(id(generator), None)
 
     def _exception(self, frame, code, info):
         error = info[1]
@@ -290,6 +299,16 @@ class _Recorder:
         return generator.gi_code.co_filename == self.filename
 
     def _generator_of(self, frame):
+        generator = self._lookup_generator(frame)
+        if generator is None:
+            return None
+        if not _HAS_FRAME_GENERATOR and id(generator) not in self.finalizing:
+            self.frame_generators[id(frame)] = weakref.ref(generator)
+        self._register_generator(generator)
+        return generator
+
+    def _lookup_generator(self, frame):
+        """The generator a frame belongs to, found without taking any reference to it."""
         if _HAS_FRAME_GENERATOR:
             generator = frame.f_generator
         else:
@@ -297,12 +316,19 @@ class _Recorder:
             generator = ref() if ref is not None else None
             if generator is None or generator.gi_frame is not frame:
                 generator = self._find_generator(frame)
-                if generator is not None:
-                    self.frame_generators[id(frame)] = weakref.ref(generator)
-        if isinstance(generator, types.GeneratorType):
-            self._register_generator(generator)
-            return generator
-        return None
+        return generator if isinstance(generator, types.GeneratorType) else None
+
+    def _note_finalizing(self, frame):
+        """A generator being collected runs its frame to close it (its `finally` prints, say)
+        after Python has cleared its weak references: a weak reference taken now would outlive
+        the object. It is recognised by its dead weak reference and keeps its ids until its frame
+        ends, held by nothing of ours."""
+        generator = self._lookup_generator(frame)
+        if generator is None:
+            return
+        entry = self.objects.get(id(generator))
+        if entry is not None and entry[1] is not None and entry[1]() is None and entry[2] is type(generator):
+            self.finalizing[id(generator)] = entry[0]
 
     def _find_generator(self, frame):
         """The generator a frame belongs to, on 3.11: among those already seen, then among the
@@ -320,7 +346,7 @@ class _Recorder:
 
     def _register_generator(self, generator):
         object_id = self._object_id(generator)
-        if object_id not in self.generators:
+        if object_id not in self.generators and id(generator) not in self.finalizing:
             self.generators[object_id] = weakref.ref(generator)
         return object_id
 
@@ -365,12 +391,14 @@ class _Recorder:
     def frame_id(self, frame, generator=None):
         key = id(frame)
         entry = self.frames.get(key)
+        finalizing = generator is not None and id(generator) in self.finalizing
         if entry is not None:
             frame_id, owner = entry
-            if owner is None if generator is None else owner() is generator:
+            if finalizing or (owner is None if generator is None else owner() is generator):
                 return frame_id
         frame_id = self._new_frame_id()
-        self.frames[key] = (frame_id, weakref.ref(generator) if generator is not None else None)
+        owner = weakref.ref(generator) if generator is not None and not finalizing else None
+        self.frames[key] = (frame_id, owner)
         return frame_id
 
     def _new_frame_id(self):
@@ -379,6 +407,9 @@ class _Recorder:
 
     def _object_id(self, value):
         key = id(value)
+        finalizing = self.finalizing.get(key)
+        if finalizing is not None and type(value) is types.GeneratorType:
+            return finalizing
         entry = self.objects.get(key)
         if entry is not None:
             object_id, ref, kind = entry
