@@ -11,6 +11,7 @@ are hidden, and yields are told from returns by the instruction the frame stoppe
 import builtins
 import dis
 import gc
+import itertools
 import json
 import linecache
 import sys
@@ -29,6 +30,8 @@ DEFAULT_MAX_SECONDS = 10.0
 # Bounds of what one step shows: longer containers say how many items they hide.
 MAX_ITEMS = 50
 MAX_OBJECTS = 300
+# Sets up to this size are shown sorted; larger ones in their own order (sorting each step costs).
+_SORTED_SET_SIZE = 1_000
 MAX_REPR = 120
 MAX_STDOUT = 1_000_000
 # Frames and objects over all steps: about 40 bytes of JSON each at least. The step cap alone does
@@ -592,13 +595,17 @@ class _Walk:
             category = recorder.categories[kind] = _category(kind)
         entry = {"type": category, "type_name": kind.__qualname__, "items": [], "hidden": 0, "repr": ""}
         if category == "list" or category == "tuple" or category == "set":
-            items = _ordered(value) if category == "set" else value
-            shown = items[:MAX_ITEMS] if expand else ()
+            if not expand:
+                shown = ()
+            elif category == "set":
+                shown = _first_of_set(value)
+            else:
+                shown = value[:MAX_ITEMS]
             entry["items"] = [self.value(item) for item in shown]
             entry["hidden"] = len(value) - len(shown)
             entry["repr"] = f"<{kind.__qualname__} of {len(value)}>"
         elif category == "dict":
-            shown = list(value.items())[:MAX_ITEMS] if expand else ()
+            shown = list(itertools.islice(value.items(), MAX_ITEMS)) if expand else ()
             entry["entries"] = [[self.value(key), self.value(item)] for key, item in shown]
             entry["hidden"] = len(value) - len(shown)
             entry["repr"] = f"<dict of {len(value)}>"
@@ -618,7 +625,7 @@ class _Walk:
             entry["repr"] = _safe_repr(value)
         elif category == "instance" and hasattr(value, "__dict__"):
             attributes = _attributes(value)
-            shown = attributes[:MAX_ITEMS] if expand else ()
+            shown = list(itertools.islice(attributes.items(), MAX_ITEMS)) if expand else ()
             entry["entries"] = [[self.value(name), self.value(item)] for name, item in shown]
             entry["hidden"] = len(attributes) - len(shown)
             entry["repr"] = f"<{kind.__qualname__} object>"
@@ -647,13 +654,15 @@ def _category(kind):
     return "other"
 
 
-def _ordered(values):
-    if all(type(value) in (int, float, str, bool) for value in values):
+def _first_of_set(values):
+    """The items a set shows: sorted when they are a few numbers and strings (the same on every
+    run, whatever the hash seed), else the first ones in the set's own order."""
+    if len(values) <= _SORTED_SET_SIZE and all(type(value) in (int, float, str, bool) for value in values):
         try:
-            return sorted(values, key=lambda value: (type(value).__name__, value))
+            return sorted(values, key=lambda value: (type(value).__name__, value))[:MAX_ITEMS]
         except TypeError:
             pass
-    return list(values)
+    return list(itertools.islice(values, MAX_ITEMS))
 
 
 def _is_program_class(kind):
@@ -669,10 +678,8 @@ def _attributes(value):
     try:
         attributes = object.__getattribute__(value, "__dict__")
     except Exception:
-        return []
-    if not isinstance(attributes, dict):
-        return []
-    return list(attributes.items())
+        return {}
+    return attributes if type(attributes) is dict else {}
 
 
 def _user_traceback(tb, filename):
