@@ -450,6 +450,10 @@ describe.each(recorders)('the trace recorder on $runtime', ({ get }) => {
         'numbers = list(range(120))',
         'loud = Loud()',
         "text = 'x' * 500",
+        'table = dict(zip(range(200), range(200)))',
+        "words = {'pear', 'apple', 'fig'}",
+        'for i in range(60):',
+        "    setattr(loud, f'a{i}', i)",
         'done = True'
       ].join('\n')
     )
@@ -463,6 +467,31 @@ describe.each(recorders)('the trace recorder on $runtime', ({ get }) => {
       repr: '<Loud object>'
     })
     expect(last.stack[0]!.locals.text).toEqual({ kind: 'str', repr: `'${'x'.repeat(120)}'… 380 more` })
+    const table = last.heap[globalRef(last, 'table')]!
+    expect(table.type).toBe('dict')
+    expect('entries' in table && table.entries.slice(0, 2)).toEqual([
+      [
+        { kind: 'int', repr: '0' },
+        { kind: 'int', repr: '0' }
+      ],
+      [
+        { kind: 'int', repr: '1' },
+        { kind: 'int', repr: '1' }
+      ]
+    ])
+    expect(table.hidden).toBe(150)
+    // A set of strings is shown sorted: the same on every run, whatever the hash seed.
+    expect(last.heap[globalRef(last, 'words')]!.items.map((item) => reprOf(item))).toEqual([
+      "'apple'",
+      "'fig'",
+      "'pear'"
+    ])
+    const attributes = last.heap[globalRef(last, 'loud')]!
+    expect('entries' in attributes && attributes.entries[0]).toEqual([
+      { kind: 'str', repr: "'a0'" },
+      { kind: 'int', repr: '0' }
+    ])
+    expect(attributes.hidden).toBe(10)
     expect(trace.stdout).toBe('')
   })
 })
