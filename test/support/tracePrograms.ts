@@ -110,6 +110,21 @@ print('total', total)
 raise ValueError(f'the total {total} is too small')
 `
 
+/** Generators closed by the collector, as a name is rebound and at the end: their finally still prints. */
+export const COLLECTED = `def worker(name):
+    try:
+        yield name
+    finally:
+        print('closing', name)
+
+w = worker('a')
+print(next(w))
+w = None
+print('after')
+kept = worker('b')
+print(next(kept))
+`
+
 export const tracePrograms: readonly TraceProgram[] = [
   { name: 'gen_107', source: GEN_107, yields: 3, lecture: true },
   { name: 'grep coroutine', source: GREP, yields: 4, lecture: true },
@@ -119,7 +134,8 @@ export const tracePrograms: readonly TraceProgram[] = [
   { name: 'yield from', source: YIELD_FROM, yields: 2, lecture: true },
   { name: 'throw', source: THROW, yields: 3, lecture: false },
   { name: 'PEP 479', source: PEP_479, yields: 1, lecture: false },
-  { name: 'raises at the end', source: RAISES_AT_END, yields: 4, lecture: false }
+  { name: 'raises at the end', source: RAISES_AT_END, yields: 4, lecture: false },
+  { name: 'collected generators', source: COLLECTED, yields: 2, lecture: false }
 ]
 
 export function traceProgram(name: string): TraceProgram {

@@ -19,10 +19,14 @@ const CONSOLE_PATH = fileURLToPath(new URL('../../src/renderer/src/python/consol
 export interface RecordOptions {
   maxSteps?: number
   maxSeconds?: number
+  /** Overrides the recorder's MAX_TRACE_ENTRIES (its size limit) for this recording. */
+  maxEntries?: number
 }
 
 export interface TraceRecorder {
   runtime: 'CPython' | 'Pyodide'
+  /** The runtime itself, for Pyodide. */
+  pyodide?: PyodideInterface
   /** The trace as JSON text, straight from record_json(). */
   recordJson(source: string, options?: RecordOptions): string
   record(source: string, options?: RecordOptions): Trace
@@ -33,11 +37,17 @@ import json, sys
 sys.path.insert(0, sys.argv[1])
 import trace_recorder
 options = json.loads(sys.argv[2])
+if options["max_entries"] is not None:
+    trace_recorder.MAX_TRACE_ENTRIES = options["max_entries"]
 sys.stdout.write(trace_recorder.record_json(sys.stdin.read(), options["max_steps"], options["max_seconds"]))
 `
 
-function limits(options: RecordOptions): { max_steps: number; max_seconds: number } {
-  return { max_steps: options.maxSteps ?? 10_000, max_seconds: options.maxSeconds ?? 10 }
+function limits(options: RecordOptions): { max_steps: number; max_seconds: number; max_entries: number | null } {
+  return {
+    max_steps: options.maxSteps ?? 10_000,
+    max_seconds: options.maxSeconds ?? 10,
+    max_entries: options.maxEntries ?? null
+  }
 }
 
 export function cpythonRecorder(): TraceRecorder {
@@ -54,6 +64,7 @@ export function cpythonRecorder(): TraceRecorder {
 
 interface RecorderModule {
   record_json(source: string, maxSteps: number, maxSeconds: number): string
+  MAX_TRACE_ENTRIES: number
 }
 
 /** Pyodide with console.py and trace_recorder.py loaded by the worker's host, as in the app. */
@@ -80,11 +91,22 @@ export async function loadPyodideWithRecorder(): Promise<PyodideInterface> {
 export async function pyodideRecorder(): Promise<TraceRecorder> {
   const pyodide = await loadPyodideWithRecorder()
   const module = pyodide.pyimport('trace_recorder') as unknown as RecorderModule
+  const sizeLimit = module.MAX_TRACE_ENTRIES
   const recordJson = (source: string, options: RecordOptions = {}): string => {
-    const { max_steps, max_seconds } = limits(options)
-    return module.record_json(source, max_steps, max_seconds)
+    const { max_steps, max_seconds, max_entries } = limits(options)
+    module.MAX_TRACE_ENTRIES = max_entries ?? sizeLimit
+    try {
+      return module.record_json(source, max_steps, max_seconds)
+    } finally {
+      module.MAX_TRACE_ENTRIES = sizeLimit
+    }
   }
-  return { runtime: 'Pyodide', recordJson, record: (source, options) => parseTraceJson(recordJson(source, options)) }
+  return {
+    runtime: 'Pyodide',
+    pyodide,
+    recordJson,
+    record: (source, options) => parseTraceJson(recordJson(source, options))
+  }
 }
 
 /** What python3 prints running the program plainly (its stdout, even when it raises). */

@@ -11,6 +11,7 @@ are hidden, and yields are told from returns by the instruction the frame stoppe
 import builtins
 import dis
 import gc
+import itertools
 import json
 import linecache
 import sys
@@ -29,8 +30,13 @@ DEFAULT_MAX_SECONDS = 10.0
 # Bounds of what one step shows: longer containers say how many items they hide.
 MAX_ITEMS = 50
 MAX_OBJECTS = 300
+# Sets up to this size are shown sorted; larger ones in their own order (sorting each step costs).
+_SORTED_SET_SIZE = 1_000
 MAX_REPR = 120
 MAX_STDOUT = 1_000_000
+# Frames and objects over all steps: about 40 bytes of JSON each at least. The step cap alone does
+# not bound a trace: each step of a deep recursion draws every frame.
+MAX_TRACE_ENTRIES = 300_000
 # Ints longer than this many bits are shown by their size: their repr costs time (and above
 # 4,300 digits raises).
 MAX_INT_BITS = 1_000
@@ -48,6 +54,7 @@ _CLASS_BODY_NAMES = frozenset(
 )
 _HAS_FRAME_GENERATOR = hasattr(types.FrameType, "f_generator")
 
+_PRIMITIVE_CACHE_SIZE = 4096
 _PRIMITIVE_KINDS = {int: "int", float: "float", str: "str", bool: "bool", type(None): "none"}
 # Types whose repr runs no user code and says what the value is.
 _SAFE_REPR_TYPES = (complex, bytes, bytearray, range, slice, type(Ellipsis), type(NotImplemented))
@@ -94,10 +101,6 @@ def _bounded(text, limit=MAX_REPR):
     if len(text) <= limit:
         return text
     return f"{text[:limit]}… {len(text) - limit} more"
-
-
-def _type_name(value):
-    return type(value).__qualname__
 
 
 def _safe_repr(value):
@@ -155,6 +158,8 @@ class _Recorder:
         self.max_seconds = max_seconds
         self.stdout = stdout
         self.steps = []
+        # Frames and objects in all steps so far: what the trace's size grows with.
+        self.size = 0
         self.note = None
         self.stopped = False
         self.stdout_at_stop = None
@@ -170,6 +175,8 @@ class _Recorder:
         self.generators = {}
         # id(frame) -> weak reference to its generator (3.11, which has no frame.f_generator).
         self.frame_generators = {}
+        # id(generator) -> its object id, for generators being collected (see _note_finalizing).
+        self.finalizing = {}
         # Object id of a generator -> whether its last yield passed on a traced delegate's value.
         self.delegating = {}
         self.hidden_first_line = set()
@@ -177,6 +184,12 @@ class _Recorder:
         self.code_bytes = {}
         self.sent_stores = {}
         self.pending_sent = None
+        # Per recording: how each type is drawn, the descriptions that never change (by object
+        # id), and Value dicts shared between steps (they are only ever serialised).
+        self.categories = {}
+        self.fixed_entries = {}
+        self.primitive_values = {}
+        self.ref_values = {}
         # The frame a generator just yielded to, while no other event has come since.
         self.yielded_to = None
         self.root_frame = None
@@ -231,10 +244,13 @@ class _Recorder:
             self.frames[id(frame)] = (self._new_frame_id(), None)
             self._step("call", frame, None)
             return
+        opcode, oparg = self._instruction(code, frame.f_lasti)
+        first_start = opcode == _RESUME and oparg & 3 == 0
+        if not first_start:
+            self._note_finalizing(frame)
         generator = self._generator_of(frame)
         self.frame_id(frame, generator)
-        opcode, oparg = self._instruction(code, frame.f_lasti)
-        if opcode == _RESUME and oparg & 3 == 0:
+        if first_start:
             self._step("call", frame, None)
             return
         # Resuming a `yield from` whose delegate is traced: the delegate's own resume is the step.
@@ -266,6 +282,10 @@ class _Recorder:
         self._step("return", frame, None if ended_by_exception else value, with_value=not ended_by_exception)
         if not code.co_flags & _GENERATOR_FLAGS:
             self.frames.pop(key, None)
+        elif self.finalizing:
+            generator = self._lookup_generator(frame)
+            if generator is not None:
+                self.finalizing.pop(id(generator), None)
 
     def _exception(self, frame, code, info):
         error = info[1]
@@ -282,26 +302,54 @@ class _Recorder:
         return generator.gi_code.co_filename == self.filename
 
     def _generator_of(self, frame):
+        generator = self._lookup_generator(frame)
+        if generator is None:
+            return None
+        if not _HAS_FRAME_GENERATOR and id(generator) not in self.finalizing:
+            self.frame_generators[id(frame)] = weakref.ref(generator)
+        self._register_generator(generator)
+        return generator
+
+    def _lookup_generator(self, frame):
+        """The generator a frame belongs to, found without taking any reference to it."""
         if _HAS_FRAME_GENERATOR:
             generator = frame.f_generator
         else:
             ref = self.frame_generators.get(id(frame))
             generator = ref() if ref is not None else None
             if generator is None or generator.gi_frame is not frame:
-                generator = None
-                for referrer in gc.get_referrers(frame):
-                    if isinstance(referrer, types.GeneratorType) and referrer.gi_frame is frame:
-                        generator = referrer
-                        self.frame_generators[id(frame)] = weakref.ref(referrer)
-                        break
-        if isinstance(generator, types.GeneratorType):
-            self._register_generator(generator)
-            return generator
+                generator = self._find_generator(frame)
+        return generator if isinstance(generator, types.GeneratorType) else None
+
+    def _note_finalizing(self, frame):
+        """A generator being collected runs its frame to close it (its `finally` prints, say)
+        after Python has cleared its weak references: a weak reference taken now would outlive
+        the object. It is recognised by its dead weak reference and keeps its ids until its frame
+        ends, held by nothing of ours."""
+        generator = self._lookup_generator(frame)
+        if generator is None:
+            return
+        entry = self.objects.get(id(generator))
+        if entry is not None and entry[1] is not None and entry[1]() is None and entry[2] is type(generator):
+            self.finalizing[id(generator)] = entry[0]
+
+    def _find_generator(self, frame):
+        """The generator a frame belongs to, on 3.11: among those already seen, then among the
+        youngest objects (a generator is mostly started soon after it is made), then by asking
+        the collector what refers to the frame, which scans every object."""
+        for ref in self.generators.values():
+            generator = ref()
+            if generator is not None and generator.gi_frame is frame:
+                return generator
+        for candidates in (gc.get_objects(generation=0), gc.get_referrers(frame)):
+            for candidate in candidates:
+                if type(candidate) is types.GeneratorType and candidate.gi_frame is frame:
+                    return candidate
         return None
 
     def _register_generator(self, generator):
         object_id = self._object_id(generator)
-        if object_id not in self.generators:
+        if object_id not in self.generators and id(generator) not in self.finalizing:
             self.generators[object_id] = weakref.ref(generator)
         return object_id
 
@@ -346,12 +394,14 @@ class _Recorder:
     def frame_id(self, frame, generator=None):
         key = id(frame)
         entry = self.frames.get(key)
+        finalizing = generator is not None and id(generator) in self.finalizing
         if entry is not None:
             frame_id, owner = entry
-            if owner is None if generator is None else owner() is generator:
+            if finalizing or (owner is None if generator is None else owner() is generator):
                 return frame_id
         frame_id = self._new_frame_id()
-        self.frames[key] = (frame_id, weakref.ref(generator) if generator is not None else None)
+        owner = weakref.ref(generator) if generator is not None and not finalizing else None
+        self.frames[key] = (frame_id, owner)
         return frame_id
 
     def _new_frame_id(self):
@@ -360,6 +410,9 @@ class _Recorder:
 
     def _object_id(self, value):
         key = id(value)
+        finalizing = self.finalizing.get(key)
+        if finalizing is not None and type(value) is types.GeneratorType:
+            return finalizing
         entry = self.objects.get(key)
         if entry is not None:
             object_id, ref, kind = entry
@@ -388,6 +441,12 @@ class _Recorder:
                 f"Recording stopped at the time limit ({self.max_seconds:g} s) after {len(self.steps):,} steps; "
                 "the program had not finished."
             )
+        if self.size > MAX_TRACE_ENTRIES:
+            self._stop(
+                f"Recording stopped after {len(self.steps):,} steps: the trace reached its size limit "
+                f"({MAX_TRACE_ENTRIES:,} frames and objects over all steps; deep recursion fills it fast). "
+                "The program had not finished."
+            )
         walk = _Walk(self, {})
         stack = self._stack(frame, walk)
         walk.running = {entry["generator"] for entry in stack if entry["generator"] is not None}
@@ -413,6 +472,7 @@ class _Recorder:
             walk.suspend(generator, object_id)
         walk.finish()
         step["suspended"] = walk.suspended
+        self.size += len(stack) + len(walk.suspended) + len(walk.heap)
         self.steps.append(step)
         return step
 
@@ -493,14 +553,27 @@ class _Walk:
         self.suspended.append(entry)
 
     def value(self, value):
-        kind = _PRIMITIVE_KINDS.get(type(value))
-        if kind is not None:
-            return {"kind": kind, "repr": _primitive_repr(value)}
-        object_id = self.recorder._object_id(value)
+        kind = type(value)
+        primitive = _PRIMITIVE_KINDS.get(kind)
+        recorder = self.recorder
+        if primitive is not None:
+            if kind is float:  # 0.0 == -0.0 and nan != nan: not cached by value
+                return {"kind": primitive, "repr": _primitive_repr(value)}
+            key = (kind, value)
+            cached = recorder.primitive_values.get(key)
+            if cached is None:
+                if len(recorder.primitive_values) >= _PRIMITIVE_CACHE_SIZE:
+                    recorder.primitive_values.clear()
+                cached = recorder.primitive_values[key] = {"kind": primitive, "repr": _primitive_repr(value)}
+            return cached
+        object_id = recorder._object_id(value)
         if object_id not in self.heap:
             self.heap[object_id] = None
             self.pending.append((object_id, value))
-        return {"kind": "ref", "id": object_id}
+        ref = recorder.ref_values.get(object_id)
+        if ref is None:
+            ref = recorder.ref_values[object_id] = {"kind": "ref", "id": object_id}
+        return ref
 
     def finish(self):
         described = 0
@@ -508,80 +581,105 @@ class _Walk:
         while described < len(pending):
             object_id, value = pending[described]
             described += 1
-            self.heap[object_id] = self.describe(value, expand=described <= MAX_OBJECTS)
+            self.heap[object_id] = self.describe(object_id, value, expand=described <= MAX_OBJECTS)
+        pending.clear()
 
-    def describe(self, value, expand):
+    def describe(self, object_id, value, expand):
+        recorder = self.recorder
+        fixed = recorder.fixed_entries.get(object_id)
+        if fixed is not None:
+            return fixed
         kind = type(value)
-        entry = {"type": "other", "type_name": kind.__qualname__, "items": [], "hidden": 0, "repr": ""}
-        if isinstance(value, (list, tuple, set, frozenset)) and kind.__module__ == "builtins":
-            entry["type"] = "list" if isinstance(value, list) else "tuple" if isinstance(value, tuple) else "set"
-            items = value
-            if isinstance(value, (set, frozenset)):
-                items = _ordered(value)
-            shown = list(items[:MAX_ITEMS]) if expand else []
+        category = recorder.categories.get(kind)
+        if category is None:
+            category = recorder.categories[kind] = _category(kind)
+        entry = {"type": category, "type_name": kind.__qualname__, "items": [], "hidden": 0, "repr": ""}
+        if category == "list" or category == "tuple" or category == "set":
+            if not expand:
+                shown = ()
+            elif category == "set":
+                shown = _first_of_set(value)
+            else:
+                shown = value[:MAX_ITEMS]
             entry["items"] = [self.value(item) for item in shown]
             entry["hidden"] = len(value) - len(shown)
             entry["repr"] = f"<{kind.__qualname__} of {len(value)}>"
-        elif isinstance(value, dict) and kind.__module__ == "builtins":
-            entry["type"] = "dict"
-            shown = list(value.items())[:MAX_ITEMS] if expand else []
+        elif category == "dict":
+            shown = list(itertools.islice(value.items(), MAX_ITEMS)) if expand else ()
             entry["entries"] = [[self.value(key), self.value(item)] for key, item in shown]
             entry["hidden"] = len(value) - len(shown)
             entry["repr"] = f"<dict of {len(value)}>"
-        elif isinstance(value, types.GeneratorType):
-            recorder = self.recorder
-            entry["type"] = "generator"
+        elif category == "generator":
             traced = recorder._is_traced(value)
-            object_id = recorder._register_generator(value) if traced else recorder._object_id(value)
+            if traced:
+                recorder._register_generator(value)
             frame = value.gi_frame
             entry["state"] = "GEN_RUNNING" if object_id in self.running else _generator_state(value)
-            entry["function"] = value.gi_code.co_name
             entry["frame"] = None
             if frame is not None and traced:
                 self.suspend(value, object_id)
                 entry["frame"] = recorder.frame_id(frame, value)
             delegate = value.gi_yieldfrom
-            entry["yieldfrom"] = self.value(delegate)["id"] if delegate is not None and type(delegate) not in _PRIMITIVE_KINDS else None
+            entry["yieldfrom"] = self.value(delegate)["id"] if delegate is not None else None
+            entry["function"] = value.gi_code.co_name
             entry["repr"] = _safe_repr(value)
-        elif isinstance(value, types.FunctionType):
-            entry["type"] = "function"
-            entry["repr"] = _safe_repr(value)
-        elif _is_program_instance(value, self.recorder.filename):
-            entry["type"] = "instance"
+        elif category == "instance" and hasattr(value, "__dict__"):
             attributes = _attributes(value)
-            shown = attributes[:MAX_ITEMS] if expand else []
+            shown = list(itertools.islice(attributes.items(), MAX_ITEMS)) if expand else ()
             entry["entries"] = [[self.value(name), self.value(item)] for name, item in shown]
             entry["hidden"] = len(attributes) - len(shown)
             entry["repr"] = f"<{kind.__qualname__} object>"
         else:
+            entry["type"] = category = "other" if category == "instance" else category
             entry["repr"] = _safe_repr(value)
+            # Functions, classes, modules…: nothing of theirs that a step shows changes while they
+            # live, and an object held weakly keeps its id only while it lives.
+            if recorder.objects[id(value)][1] is not None:
+                recorder.fixed_entries[object_id] = entry
         return entry
 
 
-def _ordered(values):
-    if all(type(value) in (int, float, str, bool) for value in values):
+def _category(kind):
+    """How a type's objects are drawn (see HeapObject.type in docs/trace-format.md)."""
+    if kind.__module__ == "builtins":
+        for base, category in ((list, "list"), (tuple, "tuple"), ((set, frozenset), "set"), (dict, "dict")):
+            if issubclass(kind, base):
+                return category
+    if kind is types.GeneratorType:
+        return "generator"
+    if kind is types.FunctionType:
+        return "function"
+    if _is_program_class(kind):
+        return "instance"
+    return "other"
+
+
+def _first_of_set(values):
+    """The items a set shows: sorted when they are a few numbers and strings (the same on every
+    run, whatever the hash seed), else the first ones in the set's own order."""
+    if len(values) <= _SORTED_SET_SIZE and all(type(value) in (int, float, str, bool) for value in values):
         try:
-            return sorted(values, key=lambda value: (type(value).__name__, value))
+            return sorted(values, key=lambda value: (type(value).__name__, value))[:MAX_ITEMS]
         except TypeError:
             pass
-    return list(values)
+    return list(itertools.islice(values, MAX_ITEMS))
 
 
-def _is_program_instance(value, filename):
-    """An instance of a class the program defined (its attributes are shown)."""
-    kind = type(value)
-    module = kind.__dict__.get("__module__") if isinstance(kind.__dict__, types.MappingProxyType) else None
-    return module == "__main__" and hasattr(value, "__dict__")
+def _is_program_class(kind):
+    """A class the program defined: its instances' attributes are shown."""
+    try:
+        namespace = type.__getattribute__(kind, "__dict__")
+    except Exception:
+        return False
+    return isinstance(namespace, types.MappingProxyType) and namespace.get("__module__") == "__main__"
 
 
 def _attributes(value):
     try:
         attributes = object.__getattribute__(value, "__dict__")
     except Exception:
-        return []
-    if not isinstance(attributes, dict):
-        return []
-    return list(attributes.items())
+        return {}
+    return attributes if type(attributes) is dict else {}
 
 
 def _user_traceback(tb, filename):
@@ -649,7 +747,8 @@ def record(source, max_steps=DEFAULT_MAX_STEPS, max_seconds=DEFAULT_MAX_SECONDS,
         try:
             # What the program's objects print as they go (a generator's finally), as at its exit.
             namespace.clear()
-            gc.collect()
+            if any(ref() is not None for ref in recorder.generators.values()):
+                gc.collect()  # generators kept alive by reference cycles
         finally:
             sys.stdout = saved_stdout
             sys.settrace(saved_trace)

@@ -384,6 +384,55 @@ describe.each(recorders)('the trace recorder on $runtime', ({ get }) => {
     expect(trace.truncated).toBe(false)
   })
 
+  test('the time cap stops a program that would run on, with a plain note', () => {
+    const trace = record(INFINITE, { maxSteps: 1_000_000, maxSeconds: 0.2 })
+    expect(trace.truncated).toBe(true)
+    expect(trace.note).toMatch(
+      /^Recording stopped at the time limit \(0\.2 s\) after [\d,]+ steps; the program had not finished\.$/
+    )
+    expect(trace.steps.length).toBeGreaterThan(0)
+    expect(trace.error).toBeNull()
+  })
+
+  test('the size limit stops a deep recursion, whose every step draws every frame', () => {
+    const trace = record('def down(n):\n    return down(n + 1)\n\ndown(0)\n', { maxEntries: 2_000 })
+    expect(trace.truncated).toBe(true)
+    expect(trace.note).toContain('the trace reached its size limit (2,000 frames and objects over all steps')
+    const drawn = trace.steps.reduce(
+      (sum, step) => sum + step.stack.length + step.suspended.length + Object.keys(step.heap).length,
+      0
+    )
+    expect(drawn).toBeGreaterThan(2_000)
+    expect(drawn - trace.steps.at(-1)!.stack.length - Object.keys(trace.steps.at(-1)!.heap).length).toBeLessThanOrEqual(
+      2_000
+    )
+    expect(trace.steps.at(-1)!.stack.length).toBeGreaterThan(10)
+  })
+
+  test('a generator closed by the collector keeps its ids while its finally runs, and nothing is kept alive', () => {
+    const trace = record(traceProgram('collected generators').source)
+    const rebound = trace.steps.findIndex((step) => step.event === 'line' && step.line === 9)
+    const w = globalRef(trace.steps[rebound]!, 'w')
+    const frameId = trace.steps[rebound]!.suspended[0]!.id
+    // `w = None` drops the last reference: close() runs the finally inside that line, step by step.
+    expect(outline(trace).slice(rebound, rebound + 6)).toEqual([
+      'line <module> 9',
+      'resume worker 3',
+      'exception worker 3',
+      'line worker 5',
+      'return worker 5',
+      'line <module> 10'
+    ])
+    const closing = trace.steps[rebound + 3]!
+    expect(closing.stack.at(-1)).toMatchObject({ id: frameId, generator: w })
+    const raised = trace.steps[rebound + 2]!
+    expect(raised.heap[(raised.value as { id: string }).id]!.type_name).toBe('GeneratorExit')
+    expect(trace.steps[rebound + 5]!.heap[w]).toBeUndefined()
+    // The other is still suspended when the program ends; it is closed at exit, as python3 does.
+    expect(trace.stdout).toBe('a\nclosing a\nafter\nb\nclosing b\n')
+    expect(trace.steps.at(-1)!.stdout_length).toBe('a\nclosing a\nafter\nb\n'.length)
+  })
+
   test('a syntax error gives no steps and the error with its line', () => {
     const trace = record('x = 1\ndef broken(:\n    pass\n')
     expect(trace.steps).toEqual([])
@@ -401,6 +450,10 @@ describe.each(recorders)('the trace recorder on $runtime', ({ get }) => {
         'numbers = list(range(120))',
         'loud = Loud()',
         "text = 'x' * 500",
+        'table = dict(zip(range(200), range(200)))',
+        "words = {'pear', 'apple', 'fig'}",
+        'for i in range(60):',
+        "    setattr(loud, f'a{i}', i)",
         'done = True'
       ].join('\n')
     )
@@ -414,7 +467,60 @@ describe.each(recorders)('the trace recorder on $runtime', ({ get }) => {
       repr: '<Loud object>'
     })
     expect(last.stack[0]!.locals.text).toEqual({ kind: 'str', repr: `'${'x'.repeat(120)}'… 380 more` })
+    const table = last.heap[globalRef(last, 'table')]!
+    expect(table.type).toBe('dict')
+    expect('entries' in table && table.entries.slice(0, 2)).toEqual([
+      [
+        { kind: 'int', repr: '0' },
+        { kind: 'int', repr: '0' }
+      ],
+      [
+        { kind: 'int', repr: '1' },
+        { kind: 'int', repr: '1' }
+      ]
+    ])
+    expect(table.hidden).toBe(150)
+    // A set of strings is shown sorted: the same on every run, whatever the hash seed.
+    expect(last.heap[globalRef(last, 'words')]!.items.map((item) => reprOf(item))).toEqual([
+      "'apple'",
+      "'fig'",
+      "'pear'"
+    ])
+    const attributes = last.heap[globalRef(last, 'loud')]!
+    expect('entries' in attributes && attributes.entries[0]).toEqual([
+      { kind: 'str', repr: "'a0'" },
+      { kind: 'int', repr: '0' }
+    ])
+    expect(attributes.hidden).toBe(10)
     expect(trace.stdout).toBe('')
+  })
+})
+
+describe('the trace recorder in Pyodide, as the app runs it', () => {
+  test('Interrupt stops the recording: the steps so far, KeyboardInterrupt and a note', () => {
+    const runtime = pyodide.pyodide!
+    const interrupt = new Uint8Array(new SharedArrayBuffer(1))
+    const scope = globalThis as { pressInterrupt?: () => void }
+    // The program presses Interrupt itself, after some steps, as a person would mid-run.
+    scope.pressInterrupt = () => {
+      interrupt[0] = 2 // SIGINT
+    }
+    runtime.setInterruptBuffer(interrupt)
+    try {
+      const trace = pyodide.record(
+        'import js\nn = 0\nwhile True:\n    n += 1\n    if n == 20:\n        js.pressInterrupt()\n'
+      )
+      expect(trace.truncated).toBe(true)
+      expect(trace.error?.type).toBe('KeyboardInterrupt')
+      expect(trace.note).toMatch(/^Recording was interrupted after [\d,]+ steps\.$/)
+      expect(trace.steps.length).toBeGreaterThan(20 * 3)
+      expect(trace.steps.length).toBeLessThan(10_000)
+      // Python goes on working afterwards.
+      expect(pyodide.record('print(6 * 7)\n').stdout).toBe('42\n')
+    } finally {
+      runtime.setInterruptBuffer(new Uint8Array(new SharedArrayBuffer(1)))
+      delete scope.pressInterrupt
+    }
   })
 })
 
