@@ -53,6 +53,8 @@ export interface FrameBox extends Box {
   role: 'current' | 'running' | 'suspended'
   /** The generator this frame belongs to, if it is a generator's frame. */
   generator: string | null
+  /** A created generator's frame, waiting for its first next(): nothing has run in it yet. */
+  notStarted: boolean
 }
 
 export interface ObjectBox extends Box {
@@ -278,6 +280,7 @@ export function layoutStep(step: TraceStep, places: ObjectPlaces): Diagram {
       rows,
       role: index === 0 ? 'current' : 'running',
       generator: frame.generator,
+      notStarted: false,
       x: PAD,
       y,
       width: FRAME_WIDTH,
@@ -298,6 +301,7 @@ export function layoutStep(step: TraceStep, places: ObjectPlaces): Diagram {
       rows,
       role: 'suspended',
       generator: frame.generator,
+      notStarted: owner?.state === 'GEN_CREATED',
       x: SUSPENDED_X,
       y: owner?.y ?? TOP,
       width: SUSPENDED_WIDTH,

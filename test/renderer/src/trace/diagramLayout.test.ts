@@ -23,6 +23,17 @@ describe('layoutStep', () => {
     expect(link.head.x).toBeLessThanOrEqual(suspended!.x)
   })
 
+  test('a created generator’s frame waits beside it, not started', () => {
+    const created = gen107Trace().steps[2]!
+    const generator = created.heap['o2']!
+    if (generator.type !== 'generator') throw new Error('o2 is gen_107’s generator')
+    created.heap['o2'] = { ...generator, frame: 'f2' }
+    created.suspended = [{ id: 'f2', generator: 'o2', function: 'gen_107', line: 1, locals: {} }]
+    const [, waiting] = layoutStep(created, places).frames
+    expect(waiting).toMatchObject({ title: 'gen_107', role: 'suspended', notStarted: true })
+    expect(at(6).frames[1]).toMatchObject({ role: 'suspended', notStarted: false })
+  })
+
   test('on resume the frame is back in the stack, on top of the frame that resumed it', () => {
     const diagram = at(7)
     expect(diagram.frames.map((frame) => [frame.title, frame.role])).toEqual([
