@@ -89,7 +89,7 @@ describe('Coroutines tab in Chromium', () => {
     )
     expect(status).toMatch(/Python 3\.\d+\.\d+ · ready in \d+\.\d s · interruptible/)
 
-    await page.getByTestId('examples-button').click()
+    await page.getByRole('tabpanel', { name: 'Coroutines' }).getByTestId('examples-button').click()
     await page.getByRole('menuitem', { name: /COROUTINE EXAMPLE/ }).click()
     await expect.poll(() => transcript(page)).toContain(`    main()\n...\n${coroutineExample().output}`)
 
@@ -252,7 +252,7 @@ describe('Coroutines tab in Chromium', () => {
     const app = await lab.open({ colorScheme: 'dark' })
     const { page } = app
     await openCoroutines(page)
-    await page.getByTestId('examples-button').click()
+    await page.getByRole('tabpanel', { name: 'Coroutines' }).getByTestId('examples-button').click()
     await page.getByRole('menuitem', { name: /gen_107 and getgeneratorstate/ }).click()
     await expect.poll(() => transcript(page)).toContain("'GEN_CLOSED'")
     await typeAndRun(page, 'def drive(gen):\n    return next(gen)\n')

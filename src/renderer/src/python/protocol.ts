@@ -3,6 +3,7 @@
  * Python side (console.py) reports. Python answers in JSON, so these types mirror its dicts.
  */
 import type { GeneratorState } from '@shared/contract'
+import type { Trace } from '@shared/trace'
 
 export interface NamedRepr {
   name: string
@@ -115,6 +116,14 @@ export interface PythonRequests {
   isComplete: { input: { source: string }; output: boolean }
   internals: { input: { name: string }; output: Internals }
   reset: { input: Record<string, never>; output: RunOutcome }
+  /** Records a program step by step (trace_recorder.py) in a namespace of its own; the console's is untouched. */
+  trace: { input: TraceLimits & { source: string }; output: Trace }
+}
+
+/** When a recording stops: after this many steps, or this many seconds (the trace says it was cut). */
+export interface TraceLimits {
+  maxSteps: number
+  maxSeconds: number
 }
 export type PythonMethod = keyof PythonRequests
 

@@ -13,8 +13,10 @@ import type {
   LiveObject,
   LoadPhase,
   ResumeSnapshot,
-  RunOutcome
+  RunOutcome,
+  TraceLimits
 } from '@renderer/python/protocol'
+import type { Trace } from '@shared/trace'
 import {
   appendEntry,
   normalizeInput,
@@ -68,6 +70,9 @@ export const usePythonStore = defineStore('python', () => {
   const current = ref<{ source: string; watch?: string }>()
   const queued = ref(0)
   const queue: QueuedRun[] = []
+
+  /** The Step tab is recording a program (in the same worker, after any queued console input). */
+  const recording = ref(false)
 
   const busy = computed(() => current.value !== undefined)
   /** The generator a button is resuming right now: GEN_RUNNING until it yields. */
@@ -215,6 +220,20 @@ export const usePythonStore = defineStore('python', () => {
     return enqueue(code, name)
   }
 
+  /**
+   * Records a program for the Step tab, in a namespace of its own (the console's names are
+   * untouched). Interrupt stops it; a restart rejects it with PythonRestartedError.
+   */
+  async function record(source: string, limits: TraceLimits): Promise<Trace> {
+    recording.value = true
+    try {
+      void start()
+      return await ensureClient().trace(source, limits)
+    } finally {
+      recording.value = false
+    }
+  }
+
   function isComplete(source: string): Promise<boolean> {
     return ensureClient().isComplete(source)
   }
@@ -227,7 +246,7 @@ export const usePythonStore = defineStore('python', () => {
   /** Ctrl+C: stops the running input and forgets the queued ones. */
   async function interrupt(): Promise<void> {
     dropQueue()
-    if (client.value === undefined || !busy.value) return
+    if (client.value === undefined || !(busy.value || recording.value)) return
     await client.value.interrupt()
   }
 
@@ -294,12 +313,14 @@ export const usePythonStore = defineStore('python', () => {
     current,
     queued,
     busy,
+    recording,
     runningGenerator,
     attach,
     start,
     submit,
     runExample,
     drive,
+    record,
     isComplete,
     interrupt,
     restart,
