@@ -101,7 +101,30 @@ export interface WalkDirItem {
   /** Filenames the pipeline dropped, and the bytes of those that are regular files. */
   dropped: number
   droppedBytes: number
+  /**
+   * What du and ncdu count, WALK_STAT.FIELDS numbers per entry (see WALK_STAT): the directory's
+   * own stat (as the walker entered it), then one record per dirname (an lstat: a symlink's own;
+   * zeros for a real directory, whose own item carries it) and one per filename (an lstat, so a
+   * symlink's own size; zeros when it failed). Typed arrays, so a batch crosses threads and IPC
+   * as plain memory.
+   */
+  ownStat: Float64Array
+  dirnameStats: Float64Array
+  filenameStats: Float64Array
 }
+
+/** Where each field sits in a WalkDirItem stat record, and the record's length. */
+export const WALK_STAT = {
+  /** st_size, symlinks' included: the apparent size (`du -b`). */
+  APPARENT_SIZE: 0,
+  /** st_blocks × 512: the disk usage (`du -B1`). */
+  DISK_USAGE: 1,
+  DEV: 2,
+  INO: 3,
+  /** st_nlink: above 1 for a hard-linked file, which du and ncdu count once per (dev, ino). */
+  NLINK: 4,
+  FIELDS: 5
+} as const
 
 /** onerror fired (a directory could not be listed, a file could not be sized); the walk goes on. */
 export interface WalkErrorItem {
@@ -112,7 +135,21 @@ export interface WalkErrorItem {
   name: string
 }
 
-export type WalkItem = WalkDirItem | WalkErrorItem
+/**
+ * A directory listed in its parent's dirnames that the walk did not enter, and why (not an
+ * error): 'otherFileSystem' with oneFileSystem (a mount point, ncdu's "othfs"), 'cycle' for a
+ * directory already on the path from top (see walk.ts). Comes before the next dir item.
+ */
+export interface WalkSkipItem {
+  kind: 'skip'
+  reason: WalkSkipReason
+  parent: string
+  name: string
+}
+
+export type WalkSkipReason = 'otherFileSystem' | 'cycle'
+
+export type WalkItem = WalkDirItem | WalkErrorItem | WalkSkipItem
 
 /**
  * What the walk returns once exhausted (StopIteration's value); the renderer counts the same as

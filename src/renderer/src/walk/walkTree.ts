@@ -15,6 +15,8 @@ import {
   type WalkDirItem,
   type WalkErrorItem,
   type WalkItem,
+  type WalkSkipItem,
+  type WalkSkipReason,
   type WalkSummary
 } from '@shared/walkJob'
 
@@ -32,6 +34,8 @@ export class DirNode {
   path: string | undefined
   /** Listed in its parent's dirnames as a symlink to a directory. */
   isLink = false
+  /** Listed, but the walk did not enter it (another file system, or a cycle). */
+  skipped: WalkSkipReason | undefined
   /** Its triple arrived. */
   listed = false
   expanded = false
@@ -157,7 +161,9 @@ export class WalkTree {
   }
 
   apply(item: WalkItem): DirNode {
-    return item.kind === 'dir' ? this.applyDir(item) : this.applyError(item)
+    if (item.kind === 'dir') return this.applyDir(item)
+    if (item.kind === 'skip') return this.applySkip(item)
+    return this.applyError(item)
   }
 
   /** Checks the counters against the generator's return value (they must agree). */
@@ -222,6 +228,13 @@ export class WalkTree {
       n.totalDirs++
       n.version++
     }
+    return node
+  }
+
+  private applySkip(item: WalkSkipItem): DirNode {
+    const node = this.child(this.dirAt(item.parent), item.name)
+    node.skipped = item.reason
+    this.last = node
     return node
   }
 

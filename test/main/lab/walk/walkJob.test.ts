@@ -4,14 +4,32 @@
  * that do not stop the walk, bad roots, cancel, bottom-up, and payload size on a large tree.
  */
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
+import { serialize } from 'node:v8'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { LabError } from '../../../../src/shared/errors'
 import type { JobBatch } from '../../../../src/shared/contract'
-import type { WalkArgs, WalkDirItem, WalkErrorItem, WalkItem, WalkSummary } from '../../../../src/shared/walkJob'
-import { splitWalkPath } from '../../../../src/shared/walkJob'
+import type {
+  WalkArgs,
+  WalkDirItem,
+  WalkErrorItem,
+  WalkItem,
+  WalkSkipItem,
+  WalkSummary
+} from '../../../../src/shared/walkJob'
+import { splitWalkPath, WALK_STAT } from '../../../../src/shared/walkJob'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import { walk } from '../../../../src/main/lab/walk/walk'
 import { walkPythonCode } from '../../../../src/renderer/src/walk/pythonEquivalent'
@@ -156,6 +174,56 @@ describe('walk job: one triple per pull, as os.walk yields them', () => {
     expect(splitWalkPath('/', '/etc', '/')).toEqual({ parent: '/', name: 'etc' })
     expect(splitWalkPath('C:', 'C:a', '\\')).toEqual({ parent: 'C:', name: 'a' })
     expect(splitWalkPath('C:\\x', 'C:\\x\\a\\b', '\\')).toEqual({ parent: 'C:\\x\\a', name: 'b' })
+  })
+})
+
+describe('walk job: what du and ncdu count, per entry', () => {
+  const recordOf = (stats: Float64Array, index: number): number[] =>
+    Array.from(stats.subarray(index * WALK_STAT.FIELDS, (index + 1) * WALK_STAT.FIELDS))
+  const lstatRecord = (path: string): number[] => {
+    const info = lstatSync(path)
+    return [info.size, info.blocks * 512, info.dev, info.ino, info.nlink]
+  }
+
+  test('each entry carries its lstat (symlinks their own), each directory its own stat', async () => {
+    setup()
+    const top = fresh('stats', {
+      'big.bin': 'b'.repeat(10_000),
+      'empty.txt': '',
+      sub: { 'inner.txt': 'i'.repeat(5000) },
+      linkToSub: new Link('sub'),
+      dangling: new Link('nowhere/at/all')
+    })
+    linkSync(join(top, 'big.bin'), join(top, 'sub', 'hard.bin'))
+    const { items } = await walkAll({ top })
+    const [root, sub] = dirsOf(items)
+    expect(root!.ownStat.length).toBe(WALK_STAT.FIELDS)
+    const info = statSync(top)
+    expect(Array.from(root!.ownStat)).toEqual([info.size, info.blocks * 512, info.dev, info.ino, info.nlink])
+    expect(Array.from(sub!.ownStat)).toEqual(lstatRecord(join(top, 'sub')))
+    for (const item of [root!, sub!]) {
+      expect(item.filenameStats.length).toBe(item.filenames.length * WALK_STAT.FIELDS)
+      expect(item.dirnameStats.length).toBe(item.dirnames.length * WALK_STAT.FIELDS)
+      item.filenames.forEach((name, i) => {
+        expect(recordOf(item.filenameStats, i), name).toEqual(lstatRecord(join(item.dirpath, name)))
+      })
+    }
+    // A symlink to a directory is listed in dirnames with the link's own lstat; a real directory
+    // has zeros there, its own item carries its stat.
+    const linkIndex = root!.dirnames.indexOf('linkToSub')
+    expect(recordOf(root!.dirnameStats, linkIndex)).toEqual(lstatRecord(join(top, 'linkToSub')))
+    expect(recordOf(root!.dirnameStats, linkIndex)[WALK_STAT.APPARENT_SIZE]).toBe('sub'.length)
+    expect(recordOf(root!.dirnameStats, root!.dirnames.indexOf('sub'))).toEqual([0, 0, 0, 0, 0])
+    // The dangling link is a file whose apparent size is its target's length; sizes still count
+    // regular files only.
+    const dangling = root!.filenames.indexOf('dangling')
+    expect(recordOf(root!.filenameStats, dangling)[WALK_STAT.APPARENT_SIZE]).toBe('nowhere/at/all'.length)
+    expect(root!.sizes[dangling]).toBe(0)
+    // Both names of the hard link show the same (dev, ino) and two links.
+    const big = recordOf(root!.filenameStats, root!.filenames.indexOf('big.bin'))
+    const hard = recordOf(sub!.filenameStats, sub!.filenames.indexOf('hard.bin'))
+    expect(hard).toEqual(big)
+    expect(big[WALK_STAT.NLINK]).toBe(2)
   })
 })
 
@@ -309,11 +377,13 @@ describe('walk job: bad input gives a clear error or a correct continuation', ()
     ])
   })
 
-  test('a symlink loop with followlinks ends (a cycle is never entered)', async () => {
+  test('a symlink loop with followlinks ends (a cycle is never entered), and a skip item says where', async () => {
     setup()
     const top = fresh('cycle', { a: { b: { up: new Link('../..') } } })
-    const { value } = await walkAll({ top, followlinks: true })
+    const { items, value } = await walkAll({ top, followlinks: true })
     expect(value).toMatchObject({ dirs: 3, errors: 0 })
+    const skips = items.filter((item): item is WalkSkipItem => item.kind === 'skip')
+    expect(skips).toEqual([{ kind: 'skip', reason: 'cycle', parent: join(top, 'a', 'b'), name: 'up' }])
   })
 
   test('return() mid-walk closes the generator in main; a batch in flight is cancelled', async () => {
@@ -353,13 +423,15 @@ describe('walk job: large trees stream in compact batches', () => {
     const { items, value, batches } = await walkAll({ top }, 100_000)
     expect(value).toMatchObject({ dirs: 101, files: 20_000, errors: 0 })
     expect(items).toHaveLength(101)
-    const json = JSON.stringify(items).length
+    // Measured as threads and Electron's IPC carry it (V8's structured clone), not as JSON.
+    const cloned = serialize(items).length
     const names = dirsOf(items).reduce(
       (sum, item) => sum + item.filenames.join('').length + item.dirnames.join('').length,
       0
     )
-    // Per entry: its name, quotes and comma, one type letter and a size: no object per entry.
-    expect((json - names) / 20_100).toBeLessThan(8)
+    // Per entry: its name and a little framing, one type letter, a size, and its stat record as
+    // raw doubles: no object per entry.
+    expect((cloned - names) / 20_100).toBeLessThan(8 * WALK_STAT.FIELDS + 16)
     expect(batches.length).toBeLessThan(20)
   })
 })

@@ -3,44 +3,12 @@
  * bottom-up arrival), the form-to-arguments rules, and the Python it shows.
  */
 import { describe, expect, test } from 'vitest'
-import type { WalkDirItem, WalkErrorItem, WalkItem } from '@shared/walkJob'
+import type { WalkItem } from '@shared/walkJob'
 import { pyNames, pyStr, stageLine, tripleRepr, walkPythonCode } from '@renderer/walk/pythonEquivalent'
 import { defaultWalkForm, filterStages, parseExtensions, sameWalk, walkArgsFromForm } from '@renderer/walk/walkOptions'
 import { ROW_DIR, ROW_ERROR, ROW_FILE, WalkTree, type Rows } from '@renderer/walk/walkTree'
 import { formatBytes } from '@shared/format'
-
-function dir(
-  dirpath: string,
-  parent: string | null,
-  name: string,
-  dirnames: string[],
-  files: Record<string, number>,
-  extra: Partial<WalkDirItem> = {}
-): WalkDirItem {
-  return {
-    kind: 'dir',
-    dirpath,
-    parent,
-    name,
-    dirnames,
-    dirTypes: 'd'.repeat(dirnames.length),
-    filenames: Object.keys(files),
-    fileTypes: 'f'.repeat(Object.keys(files).length),
-    sizes: Object.values(files),
-    dropped: 0,
-    droppedBytes: 0,
-    ...extra
-  }
-}
-
-function error(
-  path: string,
-  parent: string | null,
-  name: string,
-  code: WalkErrorItem['error']['code'] = 'NOT_FOUND'
-): WalkErrorItem {
-  return { kind: 'error', error: { code, message: `${path}: does not exist`, path }, parent, name }
-}
+import { dir, error } from '../../../support/walkItems'
 
 /** A small tree, top-down: /t { a { a1 { deep.bin } x.txt } b { big.iso } root.txt } */
 const topDown: WalkItem[] = [
