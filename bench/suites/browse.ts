@@ -29,6 +29,7 @@ function dirItem(
     name,
     dirnames,
     dirTypes: 'd'.repeat(dirnames.length),
+    excluded: [],
     filenames,
     fileTypes: 'f'.repeat(filenames.length),
     sizes,

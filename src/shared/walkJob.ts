@@ -12,6 +12,7 @@ const MAX_WALK_FILTER_STAGES = 8
 const MAX_WALK_PATTERN_LENGTH = 256
 const MAX_WALK_SUFFIXES = 32
 const MAX_WALK_SUFFIX_LENGTH = 64
+const MAX_WALK_EXCLUDES = 32
 
 const patternSchema = v.pipe(
   v.string(),
@@ -60,6 +61,17 @@ export const walkArgsSchema = v.strictObject({
   ),
   topdown: v.optional(v.boolean(), true),
   followlinks: v.optional(v.boolean(), false),
+  /** Stay on top's file system, like `du -x` / `ncdu -x` (os.walk has no such option). */
+  oneFileSystem: v.optional(v.boolean(), false),
+  /**
+   * Folder patterns (fnmatch) pruned while walking top-down, as
+   * `dirnames[:] = [d for d in dirnames if not fnmatch(d, pattern)]`: excluded folders are never
+   * entered. Bottom-up this has no effect on what is walked (BOTTOM_UP_PRUNING).
+   */
+  exclude: v.optional(
+    v.pipe(v.array(patternSchema), v.maxLength(MAX_WALK_EXCLUDES, `must list at most ${MAX_WALK_EXCLUDES} patterns`)),
+    []
+  ),
   /** The filename pipeline; directories are never filtered (the walk goes into all of them). */
   files: v.optional(
     v.pipe(
@@ -92,6 +104,8 @@ export interface WalkDirItem {
   dirnames: string[]
   /** One letter per dirname: 'd' a directory, 'l' a symlink to a directory. */
   dirTypes: string
+  /** The dirnames the exclude patterns removed (in os.walk order); they are not in dirnames. */
+  excluded: string[]
   /** The filenames that came out of the pipeline (all of them when it is empty), in os.walk order. */
   filenames: string[]
   /** One letter per filename: 'f' a regular file, 'l' a symlink, 'o' a fifo, socket or device. */
@@ -112,6 +126,12 @@ export interface WalkDirItem {
   dirnameStats: Float64Array
   filenameStats: Float64Array
 }
+
+/**
+ * Why pruning does nothing bottom-up, as Python's docs say it: said by the CLI and the Browse tab.
+ */
+export const BOTTOM_UP_PRUNING =
+  'excluded directories are still walked: bottom-up, os.walk has chosen the directories to walk before it yields their parent, so removing names from dirnames has no effect (as in Python)'
 
 /** Where each field sits in a WalkDirItem stat record, and the record's length. */
 export const WALK_STAT = {

@@ -37,6 +37,7 @@ export function dir(
     name,
     dirnames,
     dirTypes: 'd'.repeat(dirnames.length),
+    excluded: [],
     filenames: Object.keys(files),
     fileTypes: 'f'.repeat(sizes.length),
     sizes,

@@ -26,6 +26,7 @@ import {
   WALK_STAT
 } from '../../../shared/walkJob'
 import { compileFnmatch } from './fnmatch'
+import { excludeMatcher, pruneInPlace } from './prune'
 import type { JobControl } from '../progress'
 import { checkWalkRoot, walkEntries, type EntryStat, type WalkEntry } from './walk'
 
@@ -74,9 +75,10 @@ export function* walkJob(
   args: ParsedWalkArgs,
   control: JobControl<WalkStats>
 ): Generator<WalkItem, WalkSummary, unknown> {
-  const { top, topdown, followlinks, files: stages } = args
+  const { top, topdown, followlinks, oneFileSystem, files: stages } = args
   checkWalkRoot(top)
   const pipeline = stages.length === 0 ? undefined : compilePipeline(stages)
+  const isExcluded = excludeMatcher(args.exclude)
   const summary = emptyWalkSummary()
   const errors: LabError[] = []
   const skipped: WalkSkipItem[] = []
@@ -89,13 +91,22 @@ export function* walkJob(
     return { kind: 'error', error: error.toInfo(), ...splitWalkPath(top, error.path ?? top, sep) }
   }
 
-  const options = { topdown, followlinks, control, onerror: (error: LabError) => errors.push(error), onskip }
+  const options = {
+    topdown,
+    followlinks,
+    oneFileSystem,
+    control,
+    onerror: (error: LabError) => errors.push(error),
+    onskip
+  }
   for (const dir of walkEntries(top, options)) {
     for (const error of errors) yield errorItem(error)
     errors.length = 0
     yield* skipped
     skipped.length = 0
 
+    // Pruned before the item is made, as the loop body of the Python shown prunes before it prints.
+    const excluded = isExcluded === undefined ? [] : pruneInPlace(dir.dirs, isExcluded, (entry) => entry.name)
     let dirTypes = ''
     const dirnames = new Array<string>(dir.dirs.length)
     const dirnameStats = new Float64Array(dir.dirs.length * WALK_STAT.FIELDS)
@@ -135,6 +146,7 @@ export function* walkJob(
       ...splitWalkPath(top, dir.dirpath, sep),
       dirnames,
       dirTypes,
+      excluded: excluded.map((entry) => entry.name),
       filenames,
       fileTypes,
       sizes,

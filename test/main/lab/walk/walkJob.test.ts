@@ -271,6 +271,39 @@ describe('walk job: the filename pipeline runs in the worker', () => {
     }
   })
 
+  test('exclude prunes dirnames in place as the Python shown by Browse does; bottom-up it prunes nothing', async () => {
+    setup()
+    const top = fresh('exclude', {
+      '.git': { objects: { pack: 'p' }, HEAD: 'ref' },
+      src: { 'a.py': 'a', node_modules: { dep: { 'index.js': 'x' } }, '.git': { HEAD: 'h' } },
+      node_modules: { 'left-pad': { 'index.js': 'y' } },
+      'keep.txt': 'k'
+    })
+    for (const topdown of [true, false]) {
+      const args: WalkArgs = { top, topdown, exclude: ['.git', 'node_*'] }
+      const ours = await walkAll(args)
+      const script = `${walkPythonCode(args)}\nimport json\nprint(json.dumps(list(shown)))\n`
+      const pythonOrder = JSON.parse(runPython(script)) as string[]
+      expect(dirsOf(ours.items).map((item) => item.dirpath)).toEqual(pythonOrder)
+      const root = dirsOf(ours.items).find((item) => item.parent === null)!
+      expect(root.dirnames).toEqual(['src'])
+      expect([...root.excluded].sort()).toEqual(['.git', 'node_modules'])
+      if (topdown) expect(pythonOrder.sort()).toEqual([top, join(top, 'src')].sort())
+      else expect(pythonOrder).toContain(join(top, '.git', 'objects'))
+    }
+  })
+
+  test('exclude patterns are validated like the file filter', () => {
+    setup()
+    const refuse = (args: unknown): LabError => catchLabError(() => host.open('owner', 'walk', args))
+    expect(refuse({ top: base, exclude: [''] }).message).toContain('exclude')
+    expect(refuse({ top: base, exclude: ['a\0b'] }).code).toBe('INVALID_ARGUMENT')
+    expect(refuse({ top: base, exclude: 'node_modules' }).code).toBe('INVALID_ARGUMENT')
+    expect(refuse({ top: base, exclude: Array(33).fill('x') }).message).toContain('at most 32 patterns')
+    expect(refuse({ top: base, oneFileSystem: 'yes' }).code).toBe('INVALID_ARGUMENT')
+    expect(host.openJobs()).toEqual([])
+  })
+
   test('dropped names are counted but never sent', async () => {
     setup()
     const top = fresh('dropped', { 'keep.py': 'k', 'drop.txt': 'drop', sub: { 'x.txt': '12345' } })
