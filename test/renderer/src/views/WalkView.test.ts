@@ -255,7 +255,9 @@ describe('Browse tab', () => {
     const w = mountView()
     await typePath(w, top)
     await w.find('[data-testid=walk-exclude]').setValue('.git, d2')
-    expect(text(w, 'walk-prune-line')).toContain("dirnames[:] = [d for d in dirnames if not fnmatch(d, '.git')]")
+    expect(w.find('[data-testid=walk-exclude]').attributes('title')).toContain(
+      "dirnames[:] = [d for d in dirnames if not fnmatch(d, '.git')]"
+    )
     await w.find('form').trigger('submit')
     await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
     expect(count(w, 'dirs')).toBe(3) // top, d0, d1: d2 and d0/.git were pruned
@@ -269,7 +271,6 @@ describe('Browse tab', () => {
 
     await w.find('[data-testid=walk-topdown]').setValue(false)
     expect(text(w, 'walk-prune-bottom-up')).toContain('has no effect')
-    expect(w.find('[data-testid=walk-prune-line]').exists()).toBe(false)
   })
 
   test('a toggles apparent size and disk usage; hard links count once and are marked; reveal asks main', async () => {
