@@ -274,7 +274,7 @@ export const useWalkStore = defineStore('walk', () => {
         if (current.loopLine !== undefined) current.loopErrorsSaid++
         say({ output: `onerror(${item.error.code}): ${item.error.message}`, tone: 'error' })
       }
-    } else if (firstTripleMs.value === undefined) {
+    } else if (item.kind === 'dir' && firstTripleMs.value === undefined) {
       firstTripleMs.value = performance.now() - current.askedAt
       refresh(true)
       void nextTick(() => {
