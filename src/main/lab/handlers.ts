@@ -8,6 +8,7 @@ import { LabError } from '../../shared/errors'
 import type { SmokeChecks } from '../../shared/smoke'
 import { sampleDataArgsSchema } from '../../shared/readJobs'
 import { toLabError } from './errors'
+import { revealablePath } from './revealablePath'
 import type { JobHost, Owner } from './jobs/jobHost'
 import { SweepHistory } from './sweep/sweepHistory'
 import { validationError } from './validation'
@@ -19,6 +20,8 @@ export interface HandlerDependencies {
   choosePath(kind: 'directory' | 'file', title?: string): Promise<string | null>
   /** Shows a native yes/no message box; true when the user confirmed. */
   confirm(question: WriteQuestion): Promise<boolean>
+  /** Shows an existing file or folder in the system's file manager. */
+  showItemInFolder(path: string): void
   /** Present only in a `--smoke` run: takes the renderer's checks. */
   smokeReport?(checks: SmokeChecks): void
 }
@@ -30,7 +33,14 @@ export type Handlers = {
   ) => Promise<ChannelOutput<C>> | ChannelOutput<C>
 }
 
-export function createHandlers({ jobs, appInfo, choosePath, confirm, smokeReport }: HandlerDependencies): Handlers {
+export function createHandlers({
+  jobs,
+  appInfo,
+  choosePath,
+  confirm,
+  showItemInFolder,
+  smokeReport
+}: HandlerDependencies): Handlers {
   /** Sweep history lives in the app's data directory (app.info's dataDirectory), found once on first use. */
   let history: SweepHistory | undefined
   const sweeps = (): SweepHistory => (history ??= new SweepHistory(appInfo().dataDirectory))
@@ -55,6 +65,11 @@ export function createHandlers({ jobs, appInfo, choosePath, confirm, smokeReport
       const path = await choosePath(kind, title)
       if (kind === 'directory' && path !== null) writes.grantChosen(path)
       return { path }
+    },
+    'shell.showItemInFolder': ({ path }) => {
+      const shown = revealablePath(path)
+      showItemInFolder(shown)
+      return { shown }
     },
     'dialog.allowWrite': async ({ directory }) => ({
       directory: canonicalFolder(directory),

@@ -52,6 +52,13 @@ export const protocol = {
 export const session = { defaultSession: { setPermissionRequestHandler() {}, setPermissionCheckHandler() {} } }
 export const dialog = { showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }) }
 export const nativeTheme = { shouldUseDarkColors: false }
+/** Paths the glue asked the shell to show in the file manager. */
+export const shell = {
+  shown: [],
+  showItemInFolder(path) {
+    this.shown.push(path)
+  }
+}
 
 /** The renderer's side of the smoke check, through the same ipcMain handlers the real page reaches. */
 async function scriptedRenderer(contents, url) {
@@ -116,4 +123,4 @@ export class BrowserWindow extends EventEmitter {
   }
 }
 
-export default { app, BrowserWindow, dialog, ipcMain, nativeTheme, protocol, session, webContents }
+export default { app, BrowserWindow, dialog, ipcMain, nativeTheme, protocol, session, shell, webContents }
