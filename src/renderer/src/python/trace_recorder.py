@@ -43,6 +43,7 @@ MAX_INT_BITS = 1_000
 
 _RESUME = dis.opmap["RESUME"]
 _YIELD_VALUE = dis.opmap["YIELD_VALUE"]
+_RETURNS = {dis.opmap[name] for name in ("RETURN_VALUE", "RETURN_CONST") if name in dis.opmap}
 # Where a `yield from` (or await) takes its delegate's StopIteration: not an exception the program sees.
 _DELEGATION_ENDS = {dis.opmap[name] for name in ("SEND", "END_SEND", "CLEANUP_THROW") if name in dis.opmap}
 _GENERATOR_FLAGS = 0x20 | 0x100 | 0x200  # CO_GENERATOR, CO_COROUTINE, CO_ITERABLE_COROUTINE
@@ -277,7 +278,10 @@ class _Recorder:
                     self._step("yield", frame, value, with_value=True)
                 self.yielded_to = frame.f_back
                 return
-        ended_by_exception = key in self.unwinding
+        # A frame ends normally only at a return instruction; anywhere else an exception is leaving
+        # it (also when no exception event says so, as after a `finally` re-raises).
+        opcode, _ = self._instruction(code, frame.f_lasti)
+        ended_by_exception = key in self.unwinding or opcode not in _RETURNS
         self.unwinding.discard(key)
         self._step("return", frame, None if ended_by_exception else value, with_value=not ended_by_exception)
         if not code.co_flags & _GENERATOR_FLAGS:
