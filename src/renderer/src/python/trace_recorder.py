@@ -623,7 +623,10 @@ class _Walk:
             if frame is not None and traced:
                 self.suspend(value, object_id)
                 entry["frame"] = recorder.frame_id(frame, value)
-            delegate = value.gi_yieldfrom
+            # Only a suspended generator is asked: CPython 3.11 reads gi_yieldfrom off the frame's
+            # value stack, which it may do out of turn while the frame runs or ends (a crash).
+            suspended = entry["state"] == "GEN_SUSPENDED"
+            delegate = value.gi_yieldfrom if suspended else None
             entry["yieldfrom"] = self.value(delegate)["id"] if delegate is not None else None
             entry["function"] = value.gi_code.co_name
             entry["repr"] = _safe_repr(value)
