@@ -55,7 +55,7 @@ const heapObjectSchema = v.variant('type', [
     state: v.picklist(generatorStates),
     /** Its frame while it has one (created, suspended or running), for generators of the program. */
     frame: v.nullable(frameIdSchema),
-    /** What a `yield from` in it delegates to. */
+    /** While it is suspended in a `yield from`: what it delegates to. */
     yieldfrom: v.nullable(objectIdSchema),
     function: v.string()
   })

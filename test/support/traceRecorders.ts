@@ -3,7 +3,7 @@
  * `npm run trace` runs it) and Pyodide in Node, loaded by the worker's own host (pythonHost.ts) so
  * the test goes through the way the app imports it. Every trace is checked by the shared schema.
  */
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -53,11 +53,16 @@ function limits(options: RecordOptions): { max_steps: number; max_seconds: numbe
 export function cpythonRecorder(): TraceRecorder {
   const recordJson = (source: string, options: RecordOptions = {}): string => {
     requirePython()
-    return execFileSync('python3', ['-c', CPYTHON_SCRIPT, dirname(RECORDER_PATH), JSON.stringify(limits(options))], {
+    const run = spawnSync('python3', ['-c', CPYTHON_SCRIPT, dirname(RECORDER_PATH), JSON.stringify(limits(options))], {
       encoding: 'utf8',
       input: source,
       maxBuffer: 512 * 1024 * 1024
     })
+    if (run.status !== 0)
+      throw new Error(
+        `python3 running the recorder failed (status ${String(run.status)}, signal ${String(run.signal)}): ${run.error?.message ?? run.stderr}`
+      )
+    return run.stdout
   }
   return { runtime: 'CPython', recordJson, record: (source, options) => parseTraceJson(recordJson(source, options)) }
 }

@@ -43,6 +43,7 @@ MAX_INT_BITS = 1_000
 
 _RESUME = dis.opmap["RESUME"]
 _YIELD_VALUE = dis.opmap["YIELD_VALUE"]
+_RETURNS = {dis.opmap[name] for name in ("RETURN_VALUE", "RETURN_CONST") if name in dis.opmap}
 # Where a `yield from` (or await) takes its delegate's StopIteration: not an exception the program sees.
 _DELEGATION_ENDS = {dis.opmap[name] for name in ("SEND", "END_SEND", "CLEANUP_THROW") if name in dis.opmap}
 _GENERATOR_FLAGS = 0x20 | 0x100 | 0x200  # CO_GENERATOR, CO_COROUTINE, CO_ITERABLE_COROUTINE
@@ -277,7 +278,10 @@ class _Recorder:
                     self._step("yield", frame, value, with_value=True)
                 self.yielded_to = frame.f_back
                 return
-        ended_by_exception = key in self.unwinding
+        # A frame ends normally only at a return instruction; anywhere else an exception is leaving
+        # it (also when no exception event says so, as after a `finally` re-raises).
+        opcode, _ = self._instruction(code, frame.f_lasti)
+        ended_by_exception = key in self.unwinding or opcode not in _RETURNS
         self.unwinding.discard(key)
         self._step("return", frame, None if ended_by_exception else value, with_value=not ended_by_exception)
         if not code.co_flags & _GENERATOR_FLAGS:
@@ -619,7 +623,10 @@ class _Walk:
             if frame is not None and traced:
                 self.suspend(value, object_id)
                 entry["frame"] = recorder.frame_id(frame, value)
-            delegate = value.gi_yieldfrom
+            # Only a suspended generator is asked: CPython 3.11 reads gi_yieldfrom off the frame's
+            # value stack, which it may do out of turn while the frame runs or ends (a crash).
+            suspended = entry["state"] == "GEN_SUSPENDED"
+            delegate = value.gi_yieldfrom if suspended else None
             entry["yieldfrom"] = self.value(delegate)["id"] if delegate is not None else None
             entry["function"] = value.gi_code.co_name
             entry["repr"] = _safe_repr(value)

@@ -425,6 +425,8 @@ describe.each(recorders)('the trace recorder on $runtime', ({ get }) => {
     ])
     const closing = trace.steps[rebound + 3]!
     expect(closing.stack.at(-1)).toMatchObject({ id: frameId, generator: w })
+    // The finally re-raises GeneratorExit: the frame ends by it, with no value.
+    expect(trace.steps[rebound + 4]!.value).toBeNull()
     const raised = trace.steps[rebound + 2]!
     expect(raised.heap[(raised.value as { id: string }).id]!.type_name).toBe('GeneratorExit')
     expect(trace.steps[rebound + 5]!.heap[w]).toBeUndefined()
