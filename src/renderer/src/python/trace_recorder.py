@@ -689,10 +689,25 @@ def _attributes(value):
     return attributes if type(attributes) is dict else {}
 
 
+def _is_runtime_frame(tb):
+    """The app's console and Pyodide's event loop stand in for what CPython does in C (time.sleep)."""
+    name = tb.tb_frame.f_code.co_filename
+    return name == "<yield-lab console>" or "/pyodide/" in name or name.endswith("webloop.py")
+
+
 def _user_traceback(tb, filename):
-    """The traceback from the program's first frame on: the recorder's own frames are not shown."""
+    """The traceback from the program's first frame on: the recorder's own frames are not shown,
+    nor the runtime's frames at its end, which CPython would not have."""
     while tb is not None and tb.tb_frame.f_code.co_filename != filename:
         tb = tb.tb_next
+    last_kept = None
+    entry = tb
+    while entry is not None:
+        if not _is_runtime_frame(entry):
+            last_kept = entry
+        entry = entry.tb_next
+    if last_kept is not None:
+        last_kept.tb_next = None
     return tb
 
 

@@ -384,6 +384,22 @@ describe.each(recorders)('the trace recorder on $runtime', ({ get }) => {
     expect(trace.truncated).toBe(false)
   })
 
+  test("the runtime's own frames at a traceback's end are cut, as CPython has none there", () => {
+    // The console's interruptible time.sleep is Python code named <yield-lab console>; CPython's is C.
+    const source = [
+      'stand_in = {}',
+      'exec(compile("def sleep(s):\\n    raise KeyboardInterrupt", "<yield-lab console>", "exec"), stand_in)',
+      "stand_in['sleep'](60)",
+      ''
+    ].join('\n')
+    const trace = record(source)
+    expect(trace.error?.type).toBe('KeyboardInterrupt')
+    // 3.14 adds caret lines under the call; the frames listed are what differs.
+    const frames = trace.error!.traceback.split('\n').filter((line) => line.startsWith('  File '))
+    expect(frames).toEqual(['  File "<program>", line 3, in <module>'])
+    expect(trace.error!.traceback).toMatch(/\nKeyboardInterrupt\n$/)
+  })
+
   test('the time cap stops a program that would run on, with a plain note', () => {
     const trace = record(INFINITE, { maxSteps: 1_000_000, maxSeconds: 0.2 })
     expect(trace.truncated).toBe(true)
