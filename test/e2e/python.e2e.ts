@@ -115,6 +115,25 @@ describe('Coroutines tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('each generator-expression card shows its own source, not the latest input with one', async () => {
+    const app = await lab.open()
+    const { page } = app
+    await openCoroutines(page)
+    await typeAndRun(page, 'ge3 = (n * n for n in range(3))')
+    await typeAndRun(page, 'total = sum(b for b in range(5))')
+    await typeAndRun(page, 'ge4 = (a for a in "xy")')
+    await expect.poll(() => transcript(page)).toContain('>>> ge4 = (a for a in "xy")\n')
+    const ge3 = page.getByTestId('object-ge3')
+    const ge4 = page.getByTestId('object-ge4')
+    await expect.poll(() => ge4.textContent()).toContain('ge4 = (a for a in "xy")')
+    expect(await ge4.textContent()).not.toContain('sum(b for b in range(5))')
+    expect(await ge3.textContent()).toContain('ge3 = (n * n for n in range(3))')
+    await ge4.locator('[data-action=next]').click()
+    await expect.poll(() => ge4.getByTestId('object-last').textContent()).toBe("last yielded 'x'")
+    await app.screenshot('coroutines-genexpr-cards')
+    expect(app.problems).toEqual([])
+  })
+
   for (const colorScheme of ['light', 'dark'] as const) {
     test(`${colorScheme} theme, 1280×800 and 900×600: cards, Interrupt in view while code runs, Restart asks`, async () => {
       const app = await lab.open({ colorScheme })
