@@ -8,9 +8,10 @@
  * writes in that folder again, and in its data folder at start.
  */
 import { randomBytes } from 'node:crypto'
-import { fsyncSync, lstatSync, openSync, closeSync, readdirSync, unlinkSync } from 'node:fs'
-import { join } from 'node:path'
+import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import { threadId } from 'node:worker_threads'
+import { toLabError } from './errors'
 
 export const TEMPORARY_PREFIX = '.yield-lab-tmp-'
 export const STALE_TEMPORARY_MS = 24 * 60 * 60 * 1000
@@ -64,5 +65,37 @@ export function syncDirectory(directory: string): void {
     // Windows cannot open a folder, and some file systems refuse fsync on one: the data is synced already.
   } finally {
     if (fd !== undefined) closeSync(fd)
+  }
+}
+
+/** Writes `data` (text as UTF-8) to a temporary file beside `target`, flushes it, then renames it into place. */
+export function writeAtomically(target: string, data: string | Uint8Array): void {
+  // Its leading dot keeps a half-written file out of folder listings (and the sweep history's).
+  removeStaleTemporaryFiles(dirname(target))
+  const hidden = temporaryPath(dirname(target), basename(target))
+  let fd: number | undefined
+  try {
+    fd = openSync(hidden, 'wx', 0o644)
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
+    let done = 0
+    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done)
+    fsyncSync(fd)
+    closeSync(fd)
+    fd = undefined
+    renameSync(hidden, target)
+  } catch (error) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd)
+      } catch {
+        // already failing
+      }
+    }
+    try {
+      unlinkSync(hidden)
+    } catch {
+      // never created, or already renamed
+    }
+    throw toLabError(error, target)
   }
 }

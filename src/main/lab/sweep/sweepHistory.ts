@@ -10,19 +10,8 @@
  * writes nothing. Files in the folder that do not validate are listed as problems, never deleted.
  */
 import { randomBytes } from 'node:crypto'
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync
-} from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs'
+import { join } from 'node:path'
 import * as v from 'valibot'
 import { LabError } from '../../../shared/errors'
 import {
@@ -38,7 +27,7 @@ import {
   type SweepRunDraft
 } from '../../../shared/sweep'
 import { toLabError } from '../errors'
-import { removeStaleTemporaryFiles, temporaryPath } from '../temporaryFiles'
+import { writeAtomically } from '../temporaryFiles'
 import { validationError } from '../validation'
 
 export const SWEEPS_DIRECTORY_NAME = 'sweeps'
@@ -217,37 +206,5 @@ export class SweepHistory {
       return checked.output
     }
     throw new LabError('INTERNAL', 'Could not find a free id for the sweep')
-  }
-}
-
-/** Writes `text` to a temporary file beside `target`, flushes it, then renames it into place. */
-export function writeAtomically(target: string, text: string): void {
-  // Its leading dot keeps a half-written file out of list().
-  removeStaleTemporaryFiles(dirname(target))
-  const hidden = temporaryPath(dirname(target), basename(target))
-  let fd: number | undefined
-  try {
-    fd = openSync(hidden, 'wx', 0o644)
-    const bytes = Buffer.from(text, 'utf8')
-    let done = 0
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done)
-    fsyncSync(fd)
-    closeSync(fd)
-    fd = undefined
-    renameSync(hidden, target)
-  } catch (error) {
-    if (fd !== undefined) {
-      try {
-        closeSync(fd)
-      } catch {
-        // already failing
-      }
-    }
-    try {
-      unlinkSync(hidden)
-    } catch {
-      // never created, or already renamed
-    }
-    throw toLabError(error, target)
   }
 }
