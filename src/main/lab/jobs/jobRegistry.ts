@@ -6,6 +6,7 @@ import type { JobKind, JobStats, JobTypes, ParsedJobArgs } from '../../../shared
 import type { JobControl } from '../progress'
 import { processJob, readJob, sampleDataJob } from '../read/readJobs'
 import { sweep } from '../sweep/sweep'
+import { ncduImportJob } from '../walk/ncduImport'
 import { walkJob } from '../walk/walkJob'
 
 type JobGeneratorFactory<K extends JobKind> = (
@@ -32,5 +33,6 @@ export const jobRegistry: { [K in JobKind]: JobGeneratorFactory<K> } = {
   sampleData: sampleDataJob,
   read: readJob,
   walk: walkJob,
+  ncduImport: ncduImportJob,
   sweep
 }
