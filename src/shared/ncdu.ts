@@ -54,6 +54,9 @@ export interface NcduExport extends NcduHeader {
   root: NcduEntry
 }
 
+/** The largest export opened or saved (ncdu writes about 60 bytes an entry: some 17 million entries). */
+export const MAX_NCDU_EXPORT_BYTES = 2 ** 30
+
 /** The major version we read and write; ncdu refuses any other too. The minor is 2 in ncdu 1.9 and later. */
 export const NCDU_MAJOR = 1
 /** Deeper nesting than any path the kernel resolves (PATH_MAX 4096 / 2 bytes a level) is not a scan. */

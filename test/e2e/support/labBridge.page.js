@@ -12,6 +12,15 @@
     return item
   }
   const decode = (text) => JSON.parse(text, revive)
+  const replace = (_key, item) => {
+    if (ArrayBuffer.isView(item) && !(item instanceof DataView)) {
+      const bytes = new Uint8Array(item.buffer, item.byteOffset, item.byteLength)
+      let binary = ''
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+      return { $typedArray: item.constructor.name, base64: btoa(binary) }
+    }
+    return item
+  }
   const owner = crypto.randomUUID()
   const listeners = new Map()
   const source = new EventSource(`/lab/events?owner=${owner}`)
@@ -25,7 +34,7 @@
     async invoke(channel, input) {
       const response = await fetch(`/lab/invoke?owner=${owner}`, {
         method: 'POST',
-        body: JSON.stringify({ channel, input })
+        body: JSON.stringify({ channel, input }, replace)
       })
       return decode(await response.text())
     },

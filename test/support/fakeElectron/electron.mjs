@@ -50,7 +50,10 @@ export const protocol = {
   handle: (scheme, handler) => protocolHandlers.set(scheme, handler)
 }
 export const session = { defaultSession: { setPermissionRequestHandler() {}, setPermissionCheckHandler() {} } }
-export const dialog = { showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }) }
+export const dialog = {
+  showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
+  showSaveDialog: () => Promise.resolve({ canceled: true, filePath: '' })
+}
 export const nativeTheme = { shouldUseDarkColors: false }
 
 /** The renderer's side of the smoke check, through the same ipcMain handlers the real page reaches. */

@@ -15,7 +15,7 @@
 import { closeSync, readSync } from 'node:fs'
 import { LabError } from '../../../shared/errors'
 import { displayName } from '../../../shared/fsNames'
-import { decodeNcdu, type NcduEntry } from '../../../shared/ncdu'
+import { decodeNcdu, MAX_NCDU_EXPORT_BYTES, type NcduEntry } from '../../../shared/ncdu'
 import {
   emptyWalkSummary,
   type NcduImportSummary,
@@ -27,16 +27,13 @@ import { openRegularFile } from '../openRegularFile'
 import type { JobControl } from '../progress'
 import { toLabError } from '../errors'
 
-/** Larger than any export a browser can hold (ncdu writes about 60 bytes an entry: 1 GiB is ~17M entries). */
-export const MAX_NCDU_FILE_BYTES = 2 ** 30
-
 function readWhole(file: string): Uint8Array {
   const opened = openRegularFile(file)
   try {
-    if (opened.size > MAX_NCDU_FILE_BYTES)
+    if (opened.size > MAX_NCDU_EXPORT_BYTES)
       throw new LabError(
         'TOO_LARGE',
-        `${displayName(file)}: is ${opened.size} bytes; an ncdu export of at most ${MAX_NCDU_FILE_BYTES} bytes can be opened`,
+        `${displayName(file)}: is ${opened.size} bytes; an ncdu export of at most ${MAX_NCDU_EXPORT_BYTES} bytes can be opened`,
         file
       )
     const bytes = new Uint8Array(opened.size)
