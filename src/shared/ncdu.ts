@@ -69,7 +69,7 @@ const MAX_SKIPPED_DEPTH = 64
 
 /** A growing byte buffer. */
 class ByteSink {
-  bytes = new Uint8Array(1 << 16)
+  bytes: Uint8Array<ArrayBuffer> = new Uint8Array(1 << 16)
   length = 0
 
   private room(extra: number): void {
@@ -105,7 +105,7 @@ class ByteSink {
     this.length = n
   }
 
-  result(): Uint8Array {
+  result(): Uint8Array<ArrayBuffer> {
     return this.bytes.slice(0, this.length)
   }
 }
@@ -138,7 +138,7 @@ function writeInfo(sink: ByteSink, entry: NcduEntry, parentDev: number | undefin
 }
 
 /** The export as ncdu 1.18's `-o` writes it: the same bytes for the same scan. */
-export function encodeNcdu(scan: NcduExport): Uint8Array {
+export function encodeNcdu(scan: NcduExport): Uint8Array<ArrayBuffer> {
   const sink = new ByteSink()
   sink.ascii('[1,2,{"progname":')
   sink.string(scan.progname)
