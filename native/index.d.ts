@@ -12,6 +12,15 @@
 export function listDirectory(path: string | Buffer, withSizes: boolean): string
 
 /**
+ * The same listing as `listDirectory(path, false)`, with what du and ncdu need of each entry: an
+ * ArrayBuffer of five doubles per entry, in listing order, from an lstat of every entry that is
+ * not a directory: st_size, st_blocks * 512, st_dev, st_ino, st_nlink. When that lstat failed,
+ * the first is minus the errno and the others 0; a directory has all 0 (the walker stats it when
+ * it enters it). Throws as listDirectory does.
+ */
+export function listDirectoryStats(path: string | Buffer): [listing: string, stats: ArrayBuffer]
+
+/**
  * Asks the kernel to back the whole pages of `buffer` that are not touched yet with transparent
  * huge pages (Linux madvise MADV_HUGEPAGE). Returns whether the advice was taken; false on other
  * systems, on kernels without transparent huge pages, and for buffers smaller than a page.

@@ -23,7 +23,8 @@
 import { parseArgs } from 'node:util'
 import type { LabError } from '../src/shared/errors'
 import { formatBytes, formatDuration, plural } from '../src/shared/format'
-import { compileFnmatch } from '../src/main/lab/walk/fnmatch'
+import { BOTTOM_UP_PRUNING } from '../src/shared/walkJob'
+import { excludeMatcher, pruneInPlace } from '../src/main/lab/walk/prune'
 import { checkWalkRoot, walk, walkEntries } from '../src/main/lab/walk/walk'
 import { toLabError } from '../src/main/lab/errors'
 import { scanForNcdu } from '../src/main/lab/walk/ncduScan'
@@ -111,12 +112,6 @@ function parse(argv: readonly string[]): Options | 'help' {
 }
 
 /** Keeps, in place, the items for which keep is true (the walker honours in-place pruning). */
-function retain<T>(items: T[], keep: (item: T) => boolean): void {
-  let kept = 0
-  for (const item of items) if (keep(item)) items[kept++] = item
-  items.length = kept
-}
-
 /** "1 file", "2 files". */
 /** Output in large writes, waiting when the pipe is full; stops quietly when the reader has gone. */
 class Output {
@@ -178,10 +173,8 @@ async function main(argv: readonly string[]): Promise<number> {
     report(toLabError(error, top).toInfo())
     return 1
   }
-  const patterns = options.exclude.map(compileFnmatch)
-  const kept = (name: string): boolean => !patterns.some((matches) => matches(name))
-  if (patterns.length > 0 && !topdown)
-    report({ note: '--exclude with --bottom-up: as in os.walk, excluded directories are still walked' })
+  const excluded = excludeMatcher(options.exclude)
+  if (excluded !== undefined && !topdown) report({ note: `--exclude with --bottom-up: ${BOTTOM_UP_PRUNING}` })
 
   const started = performance.now()
   const output = new Output(process.stdout)
@@ -213,7 +206,7 @@ async function main(argv: readonly string[]): Promise<number> {
   } else if (json) {
     // walk, not walkEntries: the same traversal without the file sizes, which --json does not print.
     for (const triple of walk(top, walkOptions)) {
-      if (patterns.length > 0) retain(triple[1], kept)
+      if (excluded !== undefined) pruneInPlace(triple[1], excluded, (name) => name)
       await output.line(JSON.stringify(triple))
       if (output.closed) return 0
     }
@@ -222,7 +215,7 @@ async function main(argv: readonly string[]): Promise<number> {
     let files = 0
     let bytes = 0
     for (const dir of walkEntries(top, walkOptions)) {
-      if (patterns.length > 0) retain(dir.dirs, (entry) => kept(entry.name))
+      if (excluded !== undefined) pruneInPlace(dir.dirs, excluded, (entry) => entry.name)
       dirs++
       files += dir.files.length
       for (const entry of dir.files) bytes += entry.size

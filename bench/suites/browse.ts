@@ -6,7 +6,7 @@
  * with its byte total, and sorting each directory's files by size (ties by name) into flat rows.
  * Rounds interleave ours and the reference; values are medians.
  */
-import type { WalkDirItem } from '../../src/shared/walkJob'
+import { WALK_STAT, type WalkDirItem } from '../../src/shared/walkJob'
 import { sortKey, WalkTree } from '../../src/renderer/src/walk/walkTree'
 import { median, type Benchmark, type BenchMeasurement } from '../types'
 
@@ -29,12 +29,28 @@ function dirItem(
     name,
     dirnames,
     dirTypes: 'd'.repeat(dirnames.length),
+    excluded: [],
     filenames,
     fileTypes: 'f'.repeat(filenames.length),
     sizes,
     dropped: 0,
-    droppedBytes: 0
+    droppedBytes: 0,
+    ownStat: new Float64Array(WALK_STAT.FIELDS),
+    dirnameStats: new Float64Array(dirnames.length * WALK_STAT.FIELDS),
+    filenameStats: fileStats(sizes)
   }
+}
+
+/** Stat records for regular files of these sizes, one 4 KiB block each, one link each. */
+function fileStats(sizes: number[]): Float64Array {
+  const stats = new Float64Array(sizes.length * WALK_STAT.FIELDS)
+  for (let i = 0; i < sizes.length; i++) {
+    stats[i * WALK_STAT.FIELDS + WALK_STAT.APPARENT_SIZE] = sizes[i]!
+    stats[i * WALK_STAT.FIELDS + WALK_STAT.DISK_USAGE] = 4096
+    stats[i * WALK_STAT.FIELDS + WALK_STAT.INO] = i + 1
+    stats[i * WALK_STAT.FIELDS + WALK_STAT.NLINK] = 1
+  }
+  return stats
 }
 
 const subdirs = Array.from({ length: DIRS }, (_, i) => `d${i}`)

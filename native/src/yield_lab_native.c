@@ -2,7 +2,8 @@
  * Two things Node's fs cannot do fast enough for Yield Lab:
  *
  * - listDirectory: one call lists a whole directory in read order with each entry's type, and
- *   the sizes of its regular files if asked. fs.opendirSync + Dir#readSync makes a Dirent object
+ *   the sizes of its regular files if asked; listDirectoryStats adds what du and ncdu need of
+ *   every entry that is not a directory (sizes, blocks, device, inode, links) as one buffer. fs.opendirSync + Dir#readSync makes a Dirent object
  *   per entry and crosses into C++ per batch; fs.readdirSync sorts the names (libuv), so it
  *   loses os.walk's order; fs.lstatSync per file resolves the whole path each time.
  * - adviseHugePages: madvise(MADV_HUGEPAGE) on a fresh buffer before a large read fills it, as
@@ -121,11 +122,15 @@ static bool is_utf8(const unsigned char* text, size_t length) {
  * does; one that vanished in between stays unknown. Sizes come from an lstat relative to the
  * open directory, which spares the kernel resolving the whole path again for every file.
  */
-static napi_value list_directory(napi_env env, napi_callback_info info) {
+/* Fields per entry in listDirectoryStats' buffer (see native/index.d.ts). */
+#define ENTRY_STAT_FIELDS 5
+
+static napi_value list_entries(napi_env env, napi_callback_info info, bool with_stats) {
   size_t argc = 2;
   napi_value argv[2];
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
 #ifdef _WIN32
+  (void)with_stats;
   napi_throw_error(env, NULL, "listDirectory is not available on Windows");
   return NULL;
 #else
@@ -139,7 +144,7 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
     return NULL;
   }
   bool with_sizes = false;
-  if (argc >= 2 && napi_get_value_bool(env, argv[1], &with_sizes) != napi_ok) {
+  if (!with_stats && argc >= 2 && napi_get_value_bool(env, argv[1], &with_sizes) != napi_ok) {
     napi_throw_type_error(env, NULL, "listDirectory: withSizes must be a boolean");
     return NULL;
   }
@@ -164,7 +169,9 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
 
   size_t capacity = 16384, used = 0;
   char* listing = malloc(capacity);
-  int error = listing == NULL ? ENOMEM : 0;
+  size_t stats_capacity = with_stats ? 256 : 0, entries = 0;
+  double* stats = with_stats ? malloc(stats_capacity * ENTRY_STAT_FIELDS * sizeof(double)) : NULL;
+  int error = listing == NULL || (with_stats && stats == NULL) ? ENOMEM : 0;
   while (error == 0) {
     errno = 0;
     struct dirent* entry = readdir(dir);
@@ -176,7 +183,8 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
     if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
     uint8_t type = dirent_type(entry->d_type);
     char size_text[32] = "";
-    if (type == 0 || (with_sizes && type == 1)) {
+    double entry_stats[ENTRY_STAT_FIELDS] = {0, 0, 0, 0, 0};
+    if (type == 0 || (with_sizes && type == 1) || (with_stats && type != 2)) {
       struct stat info;
       int failed = fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) != 0 ? errno : 0;
       if (!failed && type == 0) type = mode_type(info.st_mode);
@@ -184,6 +192,29 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
         if (failed) snprintf(size_text, sizeof size_text, "-%d", failed);
         else snprintf(size_text, sizeof size_text, "%lld", (long long)info.st_size);
       }
+      if (with_stats && type != 2) {
+        if (failed) entry_stats[0] = -(double)failed;
+        else {
+          entry_stats[0] = (double)info.st_size;
+          entry_stats[1] = (double)info.st_blocks * 512;
+          entry_stats[2] = (double)info.st_dev;
+          entry_stats[3] = (double)info.st_ino;
+          entry_stats[4] = (double)info.st_nlink;
+        }
+      }
+    }
+    if (with_stats) {
+      if (entries == stats_capacity) {
+        double* grown = realloc(stats, stats_capacity * 2 * ENTRY_STAT_FIELDS * sizeof(double));
+        if (grown == NULL) {
+          error = ENOMEM;
+          break;
+        }
+        stats = grown;
+        stats_capacity *= 2;
+      }
+      memcpy(stats + entries * ENTRY_STAT_FIELDS, entry_stats, sizeof entry_stats);
+      entries++;
     }
     size_t name_size = strlen(name), size_size = strlen(size_text);
     bool utf8 = is_utf8((const unsigned char*)name, name_size);
@@ -220,14 +251,44 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
   closedir(dir);
   if (error != 0) {
     free(listing);
+    free(stats);
     return throw_errno(env, error, "readdir");
   }
   napi_value result;
   napi_status status = napi_create_string_utf8(env, listing, used, &result);
   free(listing);
+  if (status != napi_ok || !with_stats) {
+    free(stats);
+    CHECK(status);
+    return result;
+  }
+  napi_value pair, buffer;
+  void* data = NULL;
+  size_t bytes = entries * ENTRY_STAT_FIELDS * sizeof(double);
+  status = napi_create_arraybuffer(env, bytes, &data, &buffer);
+  if (status == napi_ok && bytes > 0) memcpy(data, stats, bytes);
+  free(stats);
   CHECK(status);
-  return result;
+  CHECK(napi_create_array_with_length(env, 2, &pair));
+  CHECK(napi_set_element(env, pair, 0, result));
+  CHECK(napi_set_element(env, pair, 1, buffer));
+  return pair;
 #endif
+}
+
+static napi_value list_directory(napi_env env, napi_callback_info info) {
+  return list_entries(env, info, false);
+}
+
+/*
+ * listDirectoryStats(path) -> [listing, ArrayBuffer]: the listing as listDirectory gives it
+ * without sizes, and five doubles per entry, in the same order, from an lstat of every entry
+ * that is not a directory: st_size, st_blocks * 512, st_dev, st_ino, st_nlink (minus the errno
+ * then four zeros when the lstat failed; all zeros for a directory, which the walker stats when
+ * it enters it). A double holds these exactly up to 2^53.
+ */
+static napi_value list_directory_stats(napi_env env, napi_callback_info info) {
+  return list_entries(env, info, true);
 }
 
 static napi_value advise_huge_pages(napi_env env, napi_callback_info info) {
@@ -374,6 +435,8 @@ NAPI_MODULE_INIT() {
   napi_value function;
   CHECK(napi_create_function(env, "listDirectory", NAPI_AUTO_LENGTH, list_directory, NULL, &function));
   CHECK(napi_set_named_property(env, exports, "listDirectory", function));
+  CHECK(napi_create_function(env, "listDirectoryStats", NAPI_AUTO_LENGTH, list_directory_stats, NULL, &function));
+  CHECK(napi_set_named_property(env, exports, "listDirectoryStats", function));
   CHECK(napi_create_function(env, "adviseHugePages", NAPI_AUTO_LENGTH, advise_huge_pages, NULL, &function));
   CHECK(napi_set_named_property(env, exports, "adviseHugePages", function));
   CHECK(napi_create_function(env, "readParallel", NAPI_AUTO_LENGTH, read_parallel, NULL, &function));

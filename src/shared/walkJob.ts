@@ -12,6 +12,7 @@ const MAX_WALK_FILTER_STAGES = 8
 const MAX_WALK_PATTERN_LENGTH = 256
 const MAX_WALK_SUFFIXES = 32
 const MAX_WALK_SUFFIX_LENGTH = 64
+const MAX_WALK_EXCLUDES = 32
 
 const patternSchema = v.pipe(
   v.string(),
@@ -60,6 +61,17 @@ export const walkArgsSchema = v.strictObject({
   ),
   topdown: v.optional(v.boolean(), true),
   followlinks: v.optional(v.boolean(), false),
+  /** Stay on top's file system, like `du -x` / `ncdu -x` (os.walk has no such option). */
+  oneFileSystem: v.optional(v.boolean(), false),
+  /**
+   * Folder patterns (fnmatch) pruned while walking top-down, as
+   * `dirnames[:] = [d for d in dirnames if not fnmatch(d, pattern)]`: excluded folders are never
+   * entered. Bottom-up this has no effect on what is walked (BOTTOM_UP_PRUNING).
+   */
+  exclude: v.optional(
+    v.pipe(v.array(patternSchema), v.maxLength(MAX_WALK_EXCLUDES, `must list at most ${MAX_WALK_EXCLUDES} patterns`)),
+    []
+  ),
   /** The filename pipeline; directories are never filtered (the walk goes into all of them). */
   files: v.optional(
     v.pipe(
@@ -110,6 +122,8 @@ export interface WalkDirItem {
   dirnames: string[]
   /** One letter per dirname: 'd' a directory, 'l' a symlink to a directory. */
   dirTypes: string
+  /** The dirnames the exclude patterns removed (in os.walk order); they are not in dirnames. */
+  excluded: string[]
   /** The filenames that came out of the pipeline (all of them when it is empty), in os.walk order. */
   filenames: string[]
   /** One letter per filename: 'f' a regular file, 'l' a symlink, 'o' a fifo, socket or device. */
@@ -119,7 +133,36 @@ export interface WalkDirItem {
   /** Filenames the pipeline dropped, and the bytes of those that are regular files. */
   dropped: number
   droppedBytes: number
+  /**
+   * What du and ncdu count, WALK_STAT.FIELDS numbers per entry (see WALK_STAT): the directory's
+   * own stat (as the walker entered it), then one record per dirname (an lstat: a symlink's own;
+   * zeros for a real directory, whose own item carries it) and one per filename (an lstat, so a
+   * symlink's own size; zeros when it failed). Typed arrays, so a batch crosses threads and IPC
+   * as plain memory.
+   */
+  ownStat: Float64Array
+  dirnameStats: Float64Array
+  filenameStats: Float64Array
 }
+
+/**
+ * Why pruning does nothing bottom-up, as Python's docs say it: said by the CLI and the Browse tab.
+ */
+export const BOTTOM_UP_PRUNING =
+  'excluded directories are still walked: bottom-up, os.walk has chosen the directories to walk before it yields their parent, so removing names from dirnames has no effect (as in Python)'
+
+/** Where each field sits in a WalkDirItem stat record, and the record's length. */
+export const WALK_STAT = {
+  /** st_size, symlinks' included: the apparent size (`du -b`). */
+  APPARENT_SIZE: 0,
+  /** st_blocks × 512: the disk usage (`du -B1`). */
+  DISK_USAGE: 1,
+  DEV: 2,
+  INO: 3,
+  /** st_nlink: above 1 for a hard-linked file, which du and ncdu count once per (dev, ino). */
+  NLINK: 4,
+  FIELDS: 5
+} as const
 
 /** onerror fired (a directory could not be listed, a file could not be sized); the walk goes on. */
 export interface WalkErrorItem {
@@ -130,7 +173,21 @@ export interface WalkErrorItem {
   name: string
 }
 
-export type WalkItem = WalkDirItem | WalkErrorItem
+/**
+ * A directory listed in its parent's dirnames that the walk did not enter, and why (not an
+ * error): 'otherFileSystem' with oneFileSystem (a mount point, ncdu's "othfs"), 'cycle' for a
+ * directory already on the path from top (see walk.ts). Comes before the next dir item.
+ */
+export interface WalkSkipItem {
+  kind: 'skip'
+  reason: WalkSkipReason
+  parent: string
+  name: string
+}
+
+export type WalkSkipReason = 'otherFileSystem' | 'cycle'
+
+export type WalkItem = WalkDirItem | WalkErrorItem | WalkSkipItem
 
 /**
  * What the walk returns once exhausted (StopIteration's value); the renderer counts the same as

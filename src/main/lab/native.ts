@@ -52,7 +52,25 @@ const systemErrors = getSystemErrorMap()
  * (code, errno, syscall, path), so toLabError names the problem. Only call when `canListNatively`.
  */
 export function listDirectory(path: string, names: string[], sizes?: number[]): number[] {
-  const listing = callHelper(path, (native) => native.listDirectory(fsPath(path), sizes !== undefined))
+  return parseListing(
+    callHelper(path, (native) => native.listDirectory(fsPath(path), sizes !== undefined)),
+    names,
+    sizes
+  )
+}
+
+/**
+ * Like `listDirectory` without sizes, plus five numbers per entry (WALK_STAT, src/shared/walkJob.ts) from an lstat of
+ * each entry that is not a directory: apparent size, disk usage (st_blocks × 512), device, inode
+ * and link count (minus the errno then zeros when that lstat failed; zeros for a directory).
+ * Only call when `canListNatively`.
+ */
+export function listDirectoryStats(path: string, names: string[]): { types: number[]; stats: Float64Array } {
+  const [listing, stats] = callHelper(path, (native) => native.listDirectoryStats(fsPath(path)))
+  return { types: parseListing(listing, names, undefined), stats: new Float64Array(stats) }
+}
+
+function parseListing(listing: string, names: string[], sizes: number[] | undefined): number[] {
   // Entries are "<type digit>[<size>:]<name>/", or "<type letter>[<size>:]<hex of the name's bytes>/"
   // for a name that is not valid UTF-8 (see native/index.d.ts).
   const types: number[] = []

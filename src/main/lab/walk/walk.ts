@@ -64,9 +64,9 @@ import { LabError } from '../../../shared/errors'
 import { displayName, fsdecode } from '../../../shared/fsNames'
 import { toLabError } from '../errors'
 import { fsPath } from '../fsPath'
-import { canListNatively, DIRENT_TYPE, errnoError, listDirectory } from '../native'
+import { canListNatively, DIRENT_TYPE, errnoError, listDirectory, listDirectoryStats } from '../native'
 import type { JobControl } from '../progress'
-import type { WalkStats } from '../../../shared/walkJob'
+import { WALK_STAT, type WalkSkipReason, type WalkStats } from '../../../shared/walkJob'
 
 /** `[dirpath, dirnames, filenames]`, as os.walk yields it. */
 export type WalkTriple = [dirpath: string, dirnames: string[], filenames: string[]]
@@ -88,6 +88,11 @@ export interface WalkOptions {
    */
   oneFileSystem?: boolean
   /**
+   * Called with the path of a directory listed in dirnames that the walk does not enter: on
+   * another device (with oneFileSystem) or a cycle. Not an error; os.walk has no such hook.
+   */
+  onskip?: (path: string, reason: WalkSkipReason) => void
+  /**
    * Cancellation, checked before each directory and every 4096 entries (the generator then throws
    * a LabError 'CANCELLED'), and progress after each directory, in unit 'entries': completed =
    * dirs + files, with stats { dirs: directories listed, files: other entries listed, bytes: sizes
@@ -107,11 +112,32 @@ export interface WalkEntry {
   targetIsDir: boolean
   /** For a regular file: its size in bytes. 0 for everything else, symlinks included (so bytes are counted once). */
   size: number
+  /**
+   * What du and ncdu count, from an lstat of the entry itself (a symlink is not followed); all 0
+   * for an entry in `dirs` (its own WalkDir.self tells, once it is walked) and when lstat failed.
+   */
+  stat: EntryStat
 }
+
+/** The fields of an lstat (or stat) that du and ncdu use. */
+export interface EntryStat {
+  /** st_size: the apparent size, a symlink's included (the length of its target). */
+  apparentSize: number
+  /** st_blocks × 512: the disk usage, as `du` counts it. */
+  diskUsage: number
+  dev: number
+  ino: number
+  /** st_nlink: above 1 for a file with hard links, which du counts once per (dev, ino). */
+  nlink: number
+}
+
+const NO_STAT: EntryStat = Object.freeze({ apparentSize: 0, diskUsage: 0, dev: 0, ino: 0, nlink: 0 })
 
 /** One directory as `walkEntries` yields it; `dirs` and `files` split exactly like dirnames and filenames. */
 export interface WalkDir {
   dirpath: string
+  /** The directory's own stat (as it was entered: lstat'ed top-down without followlinks, else stat'ed). */
+  self: EntryStat
   /** Directories and symlinks to directories. Prune in top-down mode by mutating this array in place. */
   dirs: WalkEntry[]
   files: WalkEntry[]
@@ -126,9 +152,10 @@ export function walk(top: WalkTop, options?: WalkOptions): Generator<WalkTriple,
 }
 
 /**
- * The same walk as `walk`, with an entry per name carrying its type and, for regular files, its
- * size (one lstat per regular file; no stat at all to learn a type the directory entry already
- * gives). Progress counts `bytes` as the sum of those sizes.
+ * The same walk as `walk`, with an entry per name carrying its type, for regular files its size,
+ * and what du and ncdu count (EntryStat): one lstat per entry that is not a directory, none to
+ * learn a type the directory entry already gives; each directory carries its own stat. Progress
+ * counts `bytes` as the sum of the regular files' sizes.
  */
 export function walkEntries(top: WalkTop, options?: WalkOptions): Generator<WalkDir, void, undefined> {
   return traverse(topPath(top), options, entriesView)
@@ -182,19 +209,20 @@ export function checkWalkRoot(top: string): void {
 
 /** How a listing is built from entries and what the consumer left to descend into. */
 interface View<L> {
-  /** Whether the listing must give the sizes of regular files. */
-  readonly sizes: boolean
-  start(dirpath: string): L
+  /** Whether the listing must give each entry's stat (listEntries' `stats`). */
+  readonly stats: boolean
+  start(dirpath: string, self: BigIntStats | undefined): L
   /**
-   * Records one entry (`type` is a DIRENT_TYPE code; `size`, with `sizes`, is a regular file's
-   * size or minus the errno of its failed lstat); returns the bytes it accounts for.
+   * Records one entry (`type` is a DIRENT_TYPE code; with `stats`, its WALK_STAT.FIELDS numbers
+   * start at stats[at]); returns the bytes it accounts for.
    */
   add(
     list: L,
     dirpath: string,
     name: string,
     type: number,
-    size: number,
+    stats: ArrayLike<number> | undefined,
+    at: number,
     isDir: boolean,
     isLink: boolean,
     state: WalkState
@@ -204,9 +232,9 @@ interface View<L> {
 }
 
 const tripleView: View<WalkTriple> = {
-  sizes: false,
+  stats: false,
   start: (dirpath) => [dirpath, [], []],
-  add(list, _dirpath, name, _type, _size, isDir) {
+  add(list, _dirpath, name, _type, _stats, _at, isDir) {
     if (isDir) list[1].push(name)
     else list[2].push(name)
     return 0
@@ -216,27 +244,39 @@ const tripleView: View<WalkTriple> = {
 }
 
 const entriesView: View<WalkDir> = {
-  sizes: true,
-  start: (dirpath) => ({ dirpath, dirs: [], files: [] }),
-  add(list, dirpath, name, type, size, isDir, isLink, state) {
+  stats: true,
+  start: (dirpath, self) => ({ dirpath, self: self === undefined ? NO_STAT : entryStat(self), dirs: [], files: [] }),
+  add(list, dirpath, name, type, stats, at, isDir, isLink, state) {
+    const first = stats![at]!
+    // A symlink to a directory is lstat'ed as a link; a real directory's stat comes when it is entered.
+    const stat =
+      first < 0 || (isDir && !isLink)
+        ? NO_STAT
+        : {
+            apparentSize: first,
+            diskUsage: stats![at + WALK_STAT.DISK_USAGE]!,
+            dev: stats![at + WALK_STAT.DEV]!,
+            ino: stats![at + WALK_STAT.INO]!,
+            nlink: stats![at + WALK_STAT.NLINK]!
+          }
     if (isDir) {
-      list.dirs.push({ name, type: isLink ? 'symlink' : 'dir', targetIsDir: isLink, size: 0 })
+      list.dirs.push({ name, type: isLink ? 'symlink' : 'dir', targetIsDir: isLink, size: 0, stat })
       return 0
     }
     if (isLink) {
-      list.files.push({ name, type: 'symlink', targetIsDir: false, size: 0 })
+      list.files.push({ name, type: 'symlink', targetIsDir: false, size: 0, stat })
       return 0
     }
     if (type !== DIRENT_TYPE.FILE) {
-      list.files.push({ name, type: 'other', targetIsDir: false, size: 0 })
+      list.files.push({ name, type: 'other', targetIsDir: false, size: 0, stat })
       return 0
     }
-    if (size < 0) {
+    if (first < 0) {
       const path = joinPath(dirpath, name)
-      state.fail(describeError(errnoError(-size, 'lstat', path), path))
-      size = 0
+      state.fail(describeError(errnoError(-first, 'lstat', path), path))
     }
-    list.files.push({ name, type: 'file', targetIsDir: false, size })
+    const size = first < 0 ? 0 : first
+    list.files.push({ name, type: 'file', targetIsDir: false, size, stat })
     return size
   },
   subdirs: (list) => list.dirs.map((entry) => entry.name)
@@ -330,25 +370,32 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
       if (lstatChildren && depth > 0 && stats.isSymbolicLink()) continue
       if (oneFileSystem) {
         if (depth === 0) topDevice = stats.dev
-        else if (stats.dev !== topDevice) continue // a mount point (or a link to another device): listed, not entered
+        else if (stats.dev !== topDevice) {
+          // A mount point (or a link to another device): listed, not entered.
+          options?.onskip?.(path, 'otherFileSystem')
+          continue
+        }
       }
       key = `${stats.dev}:${stats.ino}`
     }
     ancestors.length = depth
-    if (key !== '' && ancestors.includes(key)) continue // a cycle: see the module comment
+    if (key !== '' && ancestors.includes(key)) {
+      options?.onskip?.(path, 'cycle') // see the module comment
+      continue
+    }
     ancestors.push(key)
 
     const names: string[] = []
-    const sizes: number[] | undefined = view.sizes ? [] : undefined
-    let types: ArrayLike<number>
+    let listing: Listing
     try {
-      types = listEntries(path, names, sizes)
+      listing = listEntries(path, names, view.stats)
     } catch (error) {
       // os.walk skips a directory whose listing failed, even part way, yielding nothing for it.
       state.fail(describeError(error, path))
       continue
     }
-    const list = view.start(path)
+    const { types, stats: entryStats } = listing
+    const list = view.start(path, stats)
     /** Bottom-up: the subdirectories to walk, decided from each entry as os.walk does. */
     const walkInto: string[] = []
     const count = names.length
@@ -363,7 +410,7 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
         isLink = true
         isDir = targetIsDirectory(fsPath(joinPath(path, name)))
       }
-      state.bytes += view.add(list, path, name, type, sizes === undefined ? 0 : sizes[i]!, isDir, isLink, state)
+      state.bytes += view.add(list, path, name, type, entryStats, i * WALK_STAT.FIELDS, isDir, isLink, state)
       if (isDir) {
         dirCount++
         if (!topdown && (followlinks || !isLink)) walkInto.push(name)
@@ -415,27 +462,37 @@ function joinPath(dir: string, name: string): string {
   return dir + sep + name
 }
 
+/** DIRENT_TYPE codes of a directory's entries and, if asked, WALK_STAT.FIELDS numbers per entry. */
+interface Listing {
+  types: ArrayLike<number>
+  stats?: ArrayLike<number>
+}
+
 /**
  * Appends the names in a directory, in read order, to `names` and returns their DIRENT_TYPE codes;
- * with `sizes`, appends each regular file's size (minus the errno of a failed lstat, 0 for other
- * entries). In one native call where the helper is built, else through Dir#readSync and lstatSync.
+ * `withStats`, also each entry's lstat numbers as listDirectoryStats gives them (native.ts). In one
+ * native call where the helper is built, else through Dir#readSync and lstatSync.
  */
-function listEntries(path: string, names: string[], sizes: number[] | undefined): ArrayLike<number> {
-  if (canListNatively) return listDirectory(path, names, sizes)
+function listEntries(path: string, names: string[], withStats: boolean): Listing {
+  if (canListNatively) return withStats ? listDirectoryStats(path, names) : { types: listDirectory(path, names) }
   const target = fsPath(path)
   const entries = readEntries(target, 'utf8')
   // Node shows bytes that are not UTF-8 as U+FFFD: only then, list again as bytes to keep them.
   const raw = entries.some((entry) => entry.name.includes('\uFFFD')) ? readEntries(target, 'buffer') : undefined
   const types: number[] = []
+  const stats: number[] | undefined = withStats ? [] : undefined
   for (let i = 0; i < (raw ?? entries).length; i++) {
     const dirent = (raw ?? entries)[i]!
     const name = raw === undefined ? (dirent as Dirent).name : fsdecode((dirent as Dirent<Buffer>).name)
     const type = direntType(dirent)
     names.push(name)
     types.push(type)
-    if (sizes !== undefined) sizes.push(type === DIRENT_TYPE.FILE ? sizeByLstat(fsPath(joinPath(path, name))) : 0)
+    if (stats !== undefined) {
+      if (type === DIRENT_TYPE.DIR) stats.push(0, 0, 0, 0, 0)
+      else pushLstat(fsPath(joinPath(path, name)), stats)
+    }
   }
-  return types
+  return { types, stats }
 }
 
 /** Every entry of a directory, in read order (the OS's), with names as strings or raw bytes. */
@@ -468,13 +525,28 @@ function direntType(entry: Dirent | Dirent<Buffer>): number {
   return DIRENT_TYPE.UNKNOWN
 }
 
-/** A file's size by lstat, or minus the errno when that fails (as the native listing gives it). */
-function sizeByLstat(path: string | Buffer): number {
+/** Appends an entry's lstat numbers as the native listing gives them (minus the errno, then zeros, when it fails). */
+function pushLstat(path: string | Buffer, stats: number[]): void {
+  let info
   try {
-    return lstatSync(path, NO_THROW_IF_MISSING)?.size ?? -ENOENT
+    info = lstatSync(path, NO_THROW_IF_MISSING)
   } catch (error) {
     const errno = (error as NodeJS.ErrnoException).errno
-    return typeof errno === 'number' ? errno : -EIO
+    stats.push(typeof errno === 'number' ? errno : -EIO, 0, 0, 0, 0)
+    return
+  }
+  if (info === undefined) stats.push(-ENOENT, 0, 0, 0, 0)
+  else stats.push(info.size, info.blocks * 512, info.dev, info.ino, info.nlink)
+}
+
+/** The EntryStat of a directory as the walker stat'ed it. */
+function entryStat(stats: BigIntStats): EntryStat {
+  return {
+    apparentSize: Number(stats.size),
+    diskUsage: Number(stats.blocks) * 512,
+    dev: Number(stats.dev),
+    ino: Number(stats.ino),
+    nlink: Number(stats.nlink)
   }
 }
 

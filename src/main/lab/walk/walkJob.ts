@@ -20,12 +20,15 @@ import {
   type WalkErrorItem,
   type WalkFilterStage,
   type WalkItem,
+  type WalkSkipItem,
   type WalkStats,
-  type WalkSummary
+  type WalkSummary,
+  WALK_STAT
 } from '../../../shared/walkJob'
 import { compileFnmatch } from './fnmatch'
+import { excludeMatcher, pruneInPlace } from './prune'
 import type { JobControl } from '../progress'
-import { checkWalkRoot, walkEntries, type WalkEntry } from './walk'
+import { checkWalkRoot, walkEntries, type EntryStat, type WalkEntry } from './walk'
 
 /** Python's built-in filter(): yields the items for which pred is true, lazily. */
 export function* filter<T>(pred: (item: T) => boolean, iterable: Iterable<T>): Generator<T, void, undefined> {
@@ -58,44 +61,80 @@ export function compilePipeline(
 
 const fileLetter = { file: 'f', symlink: 'l', other: 'o', dir: 'd' } as const
 
+/** Writes one WALK_STAT record at record index `index`. */
+function putStat(target: Float64Array, index: number, stat: EntryStat): void {
+  const at = index * WALK_STAT.FIELDS
+  target[at + WALK_STAT.APPARENT_SIZE] = stat.apparentSize
+  target[at + WALK_STAT.DISK_USAGE] = stat.diskUsage
+  target[at + WALK_STAT.DEV] = stat.dev
+  target[at + WALK_STAT.INO] = stat.ino
+  target[at + WALK_STAT.NLINK] = stat.nlink
+}
+
 export function* walkJob(
   args: ParsedWalkArgs,
   control: JobControl<WalkStats>
 ): Generator<WalkItem, WalkSummary, unknown> {
-  const { top, topdown, followlinks, files: stages } = args
+  const { top, topdown, followlinks, oneFileSystem, files: stages } = args
   checkWalkRoot(top)
   const pipeline = stages.length === 0 ? undefined : compilePipeline(stages)
+  const isExcluded = excludeMatcher(args.exclude)
   const summary = emptyWalkSummary()
   const errors: LabError[] = []
+  const skipped: WalkSkipItem[] = []
+  const onskip = (path: string, reason: WalkSkipItem['reason']): void => {
+    const { parent, name } = splitWalkPath(top, path, sep)
+    skipped.push({ kind: 'skip', reason, parent: parent ?? top, name })
+  }
   const errorItem = (error: LabError): WalkErrorItem => {
     summary.errors++
     return { kind: 'error', error: error.toInfo(), ...splitWalkPath(top, error.path ?? top, sep) }
   }
 
-  for (const dir of walkEntries(top, { topdown, followlinks, control, onerror: (error) => errors.push(error) })) {
+  const options = {
+    topdown,
+    followlinks,
+    oneFileSystem,
+    control,
+    onerror: (error: LabError) => errors.push(error),
+    onskip
+  }
+  for (const dir of walkEntries(top, options)) {
     for (const error of errors) yield errorItem(error)
     errors.length = 0
+    yield* skipped
+    skipped.length = 0
 
+    // Pruned before the item is made, as the loop body of the Python shown prunes before it prints.
+    const excluded = isExcluded === undefined ? [] : pruneInPlace(dir.dirs, isExcluded, (entry) => entry.name)
     let dirTypes = ''
     const dirnames = new Array<string>(dir.dirs.length)
+    const dirnameStats = new Float64Array(dir.dirs.length * WALK_STAT.FIELDS)
     for (let i = 0; i < dir.dirs.length; i++) {
       const entry = dir.dirs[i]!
       dirnames[i] = entry.name
       dirTypes += entry.type === 'symlink' ? 'l' : 'd'
+      putStat(dirnameStats, i, entry.stat)
     }
     let allBytes = 0
     for (const entry of dir.files) allBytes += entry.size
     const kept = pipeline === undefined ? dir.files : pipeline(dir.files)
     const filenames: string[] = []
     const sizes: number[] = []
+    const keptStats: EntryStat[] = []
     let fileTypes = ''
     let keptBytes = 0
     for (const entry of kept) {
       filenames.push(entry.name)
       sizes.push(entry.size)
+      keptStats.push(entry.stat)
       fileTypes += fileLetter[entry.type]
       keptBytes += entry.size
     }
+    const filenameStats = new Float64Array(keptStats.length * WALK_STAT.FIELDS)
+    for (let i = 0; i < keptStats.length; i++) putStat(filenameStats, i, keptStats[i]!)
+    const ownStat = new Float64Array(WALK_STAT.FIELDS)
+    putStat(ownStat, 0, dir.self)
     summary.dirs++
     summary.files += dir.files.length
     summary.bytes += allBytes
@@ -107,15 +146,20 @@ export function* walkJob(
       ...splitWalkPath(top, dir.dirpath, sep),
       dirnames,
       dirTypes,
+      excluded: excluded.map((entry) => entry.name),
       filenames,
       fileTypes,
       sizes,
       dropped: dir.files.length - filenames.length,
-      droppedBytes: allBytes - keptBytes
+      droppedBytes: allBytes - keptBytes,
+      ownStat,
+      dirnameStats,
+      filenameStats
     }
     yield item
   }
   for (const error of errors) yield errorItem(error)
   errors.length = 0
+  yield* skipped
   return summary
 }

@@ -109,5 +109,7 @@ export function remoteItemRepr(item: unknown): string {
   }
   const walked = item as WalkItem
   if (walked.kind === 'dir') return tripleRepr(walked)
+  if (walked.kind === 'skip')
+    return `# not entered: ${walked.name} (${walked.reason === 'cycle' ? 'a cycle' : 'another file system'})`
   return `# onerror(${walked.error.message})`
 }

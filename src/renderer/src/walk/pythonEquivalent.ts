@@ -4,7 +4,7 @@
  * Pure functions; the generated script runs as is (a test executes it with python3).
  */
 import { formatCount } from '@shared/format'
-import type { WalkArgs, WalkDirItem, WalkFilterStage } from '@shared/walkJob'
+import { BOTTOM_UP_PRUNING, type WalkArgs, type WalkDirItem, type WalkFilterStage } from '@shared/walkJob'
 
 /** Characters Python's str.isprintable() rejects (besides the ASCII controls), which repr() escapes. */
 const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u
@@ -57,16 +57,38 @@ function stagePredicate(stage: WalkFilterStage): string {
   return `lambda name: name.endswith(${suffixes.length === 1 ? suffixes[0]! : `(${suffixes.join(', ')})`})`
 }
 
+/** Text as comment lines of at most about 100 characters. */
+function wrapComment(text: string, prefix: string): string[] {
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(' ')) {
+    if (line !== '' && prefix.length + line.length + 1 + word.length > 100) {
+      lines.push(prefix + line)
+      line = word
+    } else line = line === '' ? word : `${line} ${word}`
+  }
+  if (line !== '') lines.push(prefix + line)
+  return lines
+}
+
 /** One line of the pipeline: `files = filter(pred, files)` or `files = filterfalse(pred, files)`. */
 export function stageLine(stage: WalkFilterStage, source: string): string {
   return `files = ${stage.fn}(${stagePredicate(stage)}, ${source})`
+}
+
+/** The os.walk idiom that prunes one folder pattern: `dirnames[:] = [d for d in dirnames if not fnmatch(d, '…')]`. */
+export function pruneLine(pattern: string): string {
+  return `dirnames[:] = [d for d in dirnames if not fnmatch(d, ${pyStr(pattern)})]`
 }
 
 /** The whole program: os.walk with the chosen options, the filename pipeline, sizes as Browse counts them. */
 export function walkPythonCode(args: WalkArgs): string {
   const stages = args.files ?? []
   const imports = ['import os', 'import stat']
-  if (stages.some((stage) => stage.test === 'fnmatch')) imports.push('from fnmatch import fnmatch')
+  const excludes = args.exclude ?? []
+  const topdown = args.topdown ?? true
+  if (excludes.length > 0 || stages.some((stage) => stage.test === 'fnmatch'))
+    imports.push('from fnmatch import fnmatch')
   if (stages.some((stage) => stage.fn === 'filterfalse')) imports.push('from itertools import filterfalse')
   const pipeline = stages.map((stage, index) => `    ${stageLine(stage, index === 0 ? 'filenames' : 'files')}`)
   const source = stages.length === 0 ? 'filenames' : 'files'
@@ -91,12 +113,28 @@ export function walkPythonCode(args: WalkArgs): string {
     '# os.walk returns a generator: nothing is read until the loop asks for the next triple.',
     `for dirpath, dirnames, filenames in ${walkCall(args, 'top')}:`
   ]
+  if (excludes.length > 0) {
+    if (topdown)
+      lines.push(
+        '    # Prune in place: os.walk walks only the names left in dirnames (and Browse shows them excluded).'
+      )
+    else lines.push(...wrapComment(`topdown=False: ${BOTTOM_UP_PRUNING}.`, '    # '))
+    lines.push(...excludes.map((pattern) => `    ${pruneLine(pattern)}`))
+  }
+  if (args.oneFileSystem ?? false) {
+    lines.push(
+      ...wrapComment(
+        'Stay on this file system (du -x): Browse lists a folder on another device but does not enter it. os.walk has no such option; pruning by device comes close: dirnames[:] = [d for d in dirnames if os.lstat(os.path.join(dirpath, d)).st_dev == os.stat(top).st_dev]',
+        '    # '
+      )
+    )
+  }
   if (stages.length > 0) {
     lines.push('    # A lazy pipeline: each name flows through every stage before the next name is looked at.')
     lines.push(...pipeline)
   }
   lines.push(`    shown[dirpath] = [(name, file_size(dirpath, name)) for name in ${source}]`)
-  if (!(args.topdown ?? true)) lines.push('    # topdown=False: each directory comes after all of its subdirectories.')
+  if (!topdown) lines.push('    # topdown=False: each directory comes after all of its subdirectories.')
   if (args.followlinks ?? false) {
     lines.push('    # Browse never re-enters a directory that is its own ancestor; os.walk follows such a')
     lines.push('    # symlink cycle until the path gets too long.')

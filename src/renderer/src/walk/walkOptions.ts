@@ -12,6 +12,10 @@ export interface WalkForm {
   top: string
   topdown: boolean
   followlinks: boolean
+  /** Stay on top's file system (du -x). */
+  oneFileSystem: boolean
+  /** Folder patterns to prune, separated by commas or spaces: ".git, node_modules". */
+  exclude: string
   glob: string
   globMode: FilterMode
   extensions: string
@@ -22,6 +26,8 @@ export const defaultWalkForm = (): WalkForm => ({
   top: '',
   topdown: true,
   followlinks: false,
+  oneFileSystem: false,
+  exclude: '',
   glob: '',
   globMode: 'keep',
   extensions: '',
@@ -37,6 +43,11 @@ export function parseExtensions(text: string): string[] {
   return [...new Set(suffixes)]
 }
 
+/** ".git, node_modules  build*" → ['.git', 'node_modules', 'build*'] (duplicates dropped). */
+export function parseExcludes(text: string): string[] {
+  return [...new Set(text.split(/[\s,]+/).filter((part) => part !== ''))]
+}
+
 export function filterStages(form: WalkForm): WalkFilterStage[] {
   const stages: WalkFilterStage[] = []
   const glob = form.glob.trim()
@@ -48,8 +59,16 @@ export function filterStages(form: WalkForm): WalkFilterStage[] {
   return stages
 }
 
-export type FormResult =
-  { ok: true; args: WalkArgs } | { ok: false; field: 'top' | 'glob' | 'extensions'; message: string }
+export type FormField = 'top' | 'exclude' | 'glob' | 'extensions'
+
+export type FormResult = { ok: true; args: WalkArgs } | { ok: false; field: FormField; message: string }
+
+const fieldLabels: Record<FormField, string> = {
+  top: 'Folder',
+  exclude: 'Exclude folders',
+  glob: 'Pattern',
+  extensions: 'Extensions'
+}
 
 /** The arguments for the form, or the first problem with it (checked with main's own schema). */
 export function walkArgsFromForm(form: WalkForm): FormResult {
@@ -58,19 +77,18 @@ export function walkArgsFromForm(form: WalkForm): FormResult {
     top: form.top,
     topdown: form.topdown,
     followlinks: form.followlinks,
+    oneFileSystem: form.oneFileSystem,
+    exclude: parseExcludes(form.exclude),
     files: filterStages(form)
   }
   const parsed = v.safeParse(walkArgsSchema, args)
   if (parsed.success) return { ok: true, args }
   const issue = parsed.issues[0]
   const keys = issue.path?.map((item) => String(item.key)) ?? []
-  let field: 'top' | 'glob' | 'extensions' = 'top'
+  let field: FormField = 'top'
   if (keys[0] === 'files') field = keys.includes('pattern') ? 'glob' : 'extensions'
-  return {
-    ok: false,
-    field,
-    message: `${field === 'top' ? 'Folder' : field === 'glob' ? 'Pattern' : 'Extensions'}: ${issue.message}`
-  }
+  else if (keys[0] === 'exclude') field = 'exclude'
+  return { ok: false, field, message: `${fieldLabels[field]}: ${issue.message}` }
 }
 
 /** Two argument sets describe the same walk. */
@@ -83,6 +101,8 @@ function normalize(args: WalkArgs): Required<WalkArgs> {
     top: args.top,
     topdown: args.topdown ?? true,
     followlinks: args.followlinks ?? false,
+    oneFileSystem: args.oneFileSystem ?? false,
+    exclude: args.exclude ?? [],
     files: args.files ?? []
   }
 }

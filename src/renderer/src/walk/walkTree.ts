@@ -1,7 +1,9 @@
 /**
  * The Browse tab's model of a walk: a directory tree built from streamed `walk` items, with
- * cumulative sizes per directory (like ncdu), errors attached where they happened, and a flat,
- * sorted list of the visible rows for a virtualized view.
+ * cumulative sizes per directory counted as du and ncdu count them (each directory's own size
+ * included, symlinks by their own size, a hard-linked file once per (device, inode)), in apparent
+ * size and disk usage alike, errors attached where they happened, and a flat, sorted list of the
+ * visible rows below any directory (the view's root) for a virtualized view.
  *
  * Plain objects, no Vue: applying an item costs O(its dirnames + depth) (file arrays are adopted
  * as they arrived, not copied), and only expanded directories are ever sorted or flattened, so a
@@ -15,7 +17,10 @@ import {
   type WalkDirItem,
   type WalkErrorItem,
   type WalkItem,
-  type WalkSummary
+  type WalkSkipItem,
+  type WalkSkipReason,
+  type WalkSummary,
+  WALK_STAT
 } from '@shared/walkJob'
 
 export type SortKey = 'name' | 'size' | 'walk'
@@ -26,12 +31,24 @@ export interface SortOrder {
 
 const NO_NAMES: string[] = []
 const NO_SIZES: number[] = []
+const NO_STATS = new Float64Array(0)
+
+/** What sizes mean: st_size (`du -b`, ncdu's apparent size) or st_blocks × 512 (`du -B1`, ncdu's default). */
+export type SizeMeasure = 'apparent' | 'disk'
+
+/** A file with more than one hard link: counted here (its first name met), or already counted elsewhere. */
+export const HARD_LINK_COUNTED = 1
+export const HARD_LINK_ELSEWHERE = 2
 
 export class DirNode {
   /** dirpath, once known (its triple arrived, or a descendant's named it). */
   path: string | undefined
   /** Listed in its parent's dirnames as a symlink to a directory. */
   isLink = false
+  /** Listed, but the walk did not enter it (another file system, or a cycle). */
+  skipped: WalkSkipReason | undefined
+  /** Pruned by an exclude pattern: never entered, not in its parent's dirnames. */
+  excluded = false
   /** Its triple arrived. */
   listed = false
   expanded = false
@@ -42,14 +59,24 @@ export class DirNode {
   files: string[] = NO_NAMES
   fileTypes = ''
   sizes: number[] = NO_SIZES
+  /** WALK_STAT records of the files, as received. */
+  fileStats: Float64Array = NO_STATS
+  /** Per file, for files with more than one link: HARD_LINK_COUNTED or HARD_LINK_ELSEWHERE (0 otherwise). */
+  hardLinks: Uint8Array | undefined
   /** Filenames the pipeline dropped here. */
   dropped = 0
   /** onerror reports about entries of this directory, by name (for top's own failure: `error`). */
   errors: Map<string, LabErrorInfo> | undefined
   error: LabErrorInfo | undefined
+  /** What this directory adds itself, as du counts it: its own size, its files', its symlinks'. */
   ownBytes = 0
-  /** Over the subtree, this directory included: bytes and count of shown files, listed dirs, errors. */
+  ownDisk = 0
+  /**
+   * Over the subtree, this directory included: apparent bytes and disk usage (as du counts them),
+   * count of shown files, listed dirs, errors.
+   */
   totalBytes = 0
+  totalDisk = 0
   totalFiles = 0
   totalDirs = 0
   totalErrors = 0
@@ -104,7 +131,18 @@ export class Rows {
   }
 }
 
-export type DirStatus = 'listed' | 'pending' | 'link' | 'error' | 'unwalked'
+export type DirStatus = 'listed' | 'pending' | 'link' | 'error' | 'unwalked' | 'excluded' | 'otherFileSystem' | 'cycle'
+
+/** A row's identity that survives sorting, streaming and re-rooting: the directory, and which of its rows. */
+export interface RowKey {
+  node: DirNode
+  kind: typeof ROW_DIR | typeof ROW_FILE | typeof ROW_ERROR
+  /** A file's index in node.files, an error's name; unused for a directory. */
+  ref?: number | string
+}
+
+/** A name the search found: a directory, or a file of `node`. */
+export type SearchMatch = RowKey
 
 /** One row, ready to render. */
 export interface RowView {
@@ -112,12 +150,17 @@ export interface RowView {
   depth: number
   name: string
   node: DirNode
-  /** Bytes: cumulative for a directory, own for a file. */
+  /** Bytes in the tree's measure: cumulative for a directory, own for a file. */
   bytes: number
   /** Share of the parent directory's bytes, 0…1. */
   share: number
   /** Directory: shown files in its subtree. */
   files?: number
+  /** Directory: entries below it, files and directories (ncdu's item count). */
+  items?: number
+  /** File: HARD_LINK_COUNTED or HARD_LINK_ELSEWHERE when it has more than one link, and how many. */
+  hardLink?: number
+  nlink?: number
   status?: DirStatus
   /** File: 'f' regular, 'l' symlink, 'o' other. */
   type?: string
@@ -146,7 +189,11 @@ export class WalkTree {
   last: DirNode | undefined
   /** The walk ended (exhausted, failed or cancelled): unlisted directories will stay so. */
   ended = false
+  /** What sizes mean in views and size order. */
+  measure: SizeMeasure = 'apparent'
   private readonly byPath = new Map<string, DirNode>()
+  /** `dev:ino` of every hard-linked file counted so far: du counts each once. */
+  private readonly linkedInodes = new Set<string>()
   private sep: string | undefined
 
   constructor(readonly top: string) {
@@ -157,7 +204,9 @@ export class WalkTree {
   }
 
   apply(item: WalkItem): DirNode {
-    return item.kind === 'dir' ? this.applyDir(item) : this.applyError(item)
+    if (item.kind === 'dir') return this.applyDir(item)
+    if (item.kind === 'skip') return this.applySkip(item)
+    return this.applyError(item)
   }
 
   /** Checks the counters against the generator's return value (they must agree). */
@@ -201,6 +250,15 @@ export class WalkTree {
       child.isLink = item.dirTypes.charCodeAt(i) === 108 /* l */
       subdirs[i] = child
     }
+    for (const name of item.excluded) {
+      let child = node.childByName.get(name)
+      if (child === undefined) {
+        child = new DirNode(name, node)
+        node.childByName.set(name, child)
+      }
+      child.excluded = true
+      subdirs.push(child)
+    }
     if (previous.length > 0) {
       // Bottom-up, children came first; keep any the listing does not name (renamed meanwhile).
       const named = new Set(subdirs)
@@ -212,16 +270,60 @@ export class WalkTree {
     node.files = item.filenames
     node.fileTypes = item.fileTypes
     node.sizes = item.sizes
+    node.fileStats = item.filenameStats
     node.dropped = item.dropped
     node.fileSet = undefined
     node.fileKeys = undefined
-    node.ownBytes = bytes
+    const [ownBytes, ownDisk] = this.ownSizes(node, item)
+    node.ownBytes = ownBytes
+    node.ownDisk = ownDisk
     for (let n: DirNode | undefined = node; n !== undefined; n = n.parent) {
-      n.totalBytes += bytes
+      n.totalBytes += ownBytes
+      n.totalDisk += ownDisk
       n.totalFiles += item.filenames.length
       n.totalDirs++
       n.version++
     }
+    return node
+  }
+
+  /**
+   * What a directory adds to the totals, as du counts: its own size, each file's (a symlink's
+   * own), each symlink in dirnames, and a hard-linked file only where it is met first.
+   */
+  private ownSizes(node: DirNode, item: WalkDirItem): [apparent: number, disk: number] {
+    const F = WALK_STAT.FIELDS
+    let apparent = item.ownStat[WALK_STAT.APPARENT_SIZE] ?? 0
+    let disk = item.ownStat[WALK_STAT.DISK_USAGE] ?? 0
+    const stats = item.filenameStats
+    let hardLinks: Uint8Array | undefined
+    for (let i = 0, at = 0; i < item.filenames.length; i++, at += F) {
+      if (stats[at + WALK_STAT.NLINK]! > 1) {
+        hardLinks ??= new Uint8Array(item.filenames.length)
+        const key = `${stats[at + WALK_STAT.DEV]}:${stats[at + WALK_STAT.INO]}`
+        if (this.linkedInodes.has(key)) {
+          hardLinks[i] = HARD_LINK_ELSEWHERE
+          continue
+        }
+        this.linkedInodes.add(key)
+        hardLinks[i] = HARD_LINK_COUNTED
+      }
+      apparent += stats[at + WALK_STAT.APPARENT_SIZE] ?? 0
+      disk += stats[at + WALK_STAT.DISK_USAGE] ?? 0
+    }
+    node.hardLinks = hardLinks
+    const dirStats = item.dirnameStats
+    for (let i = 0, at = 0; i < item.dirnames.length; i++, at += F) {
+      apparent += dirStats[at + WALK_STAT.APPARENT_SIZE] ?? 0
+      disk += dirStats[at + WALK_STAT.DISK_USAGE] ?? 0
+    }
+    return [apparent, disk]
+  }
+
+  private applySkip(item: WalkSkipItem): DirNode {
+    const node = this.child(this.dirAt(item.parent), item.name)
+    node.skipped = item.reason
+    this.last = node
     return node
   }
 
@@ -298,15 +400,28 @@ export class WalkTree {
 
   status(node: DirNode): DirStatus {
     if (node.listed) return 'listed'
+    if (node.excluded) return 'excluded'
+    if (node.skipped !== undefined) return node.skipped
     if (node.error !== undefined || node.parent?.errors?.has(node.name) === true) return 'error'
     if (node.isLink) return this.ended ? 'link' : 'pending'
     return this.ended ? 'unwalked' : 'pending'
   }
 
+  /** A directory's total in the tree's measure. */
+  bytesOf(node: DirNode): number {
+    return this.measure === 'disk' ? node.totalDisk : node.totalBytes
+  }
+
+  /** A file's size in the tree's measure (a symlink's own; a file whose lstat failed counts 0). */
+  fileBytes(node: DirNode, index: number): number {
+    const at = index * WALK_STAT.FIELDS + (this.measure === 'disk' ? WALK_STAT.DISK_USAGE : WALK_STAT.APPARENT_SIZE)
+    return node.fileStats[at] ?? node.sizes[index] ?? 0
+  }
+
   /** Subdirectories in display order (cached until the subtree changes). */
   sortedDirs(node: DirNode, order: SortOrder): DirNode[] {
     if (order.key === 'walk' && !order.descending) return node.subdirs
-    const key = `${order.key}:${order.descending}`
+    const key = `${order.key}:${order.descending}:${this.measure}`
     const stamp = order.key === 'size' ? node.version : node.structure
     if (node.dirCache !== undefined && node.dirCache.order === key && node.dirCache.stamp === stamp)
       return node.dirCache.list
@@ -321,7 +436,7 @@ export class WalkTree {
         .sort(
           order.key === 'name'
             ? (a, b) => sign * byName(a, b)
-            : (a, b) => sign * (a.totalBytes - b.totalBytes) || byName(a, b)
+            : (a, b) => sign * (this.bytesOf(a) - this.bytesOf(b)) || byName(a, b)
         )
     }
     node.dirCache = { order: key, stamp, list }
@@ -331,10 +446,11 @@ export class WalkTree {
   /** File indices in display order (undefined: os.walk order as is). */
   sortedFiles(node: DirNode, order: SortOrder): Uint32Array | undefined {
     if (order.key === 'walk' && !order.descending) return undefined
-    const key = `${order.key}:${order.descending}`
+    const key = `${order.key}:${order.descending}:${this.measure}`
     if (node.fileCache !== undefined && node.fileCache.order === key && node.fileCache.stamp === node.structure)
       return node.fileCache.list
-    const { files, sizes } = node
+    const { files } = node
+    const sizes = this.measure === 'disk' ? WALK_STAT.DISK_USAGE : WALK_STAT.APPARENT_SIZE
     const list = new Uint32Array(files.length)
     for (let i = 0; i < list.length; i++) list[i] = i
     const sign = order.descending ? -1 : 1
@@ -344,19 +460,26 @@ export class WalkTree {
       const byName = (a: number, b: number): number =>
         compareKeys(keys[a]!, keys[b]!) || compareKeys(files[a]!, files[b]!) || a - b
       if (order.key === 'name') list.sort((a, b) => sign * byName(a, b))
-      else list.sort((a, b) => sign * (sizes[a]! - sizes[b]!) || byName(a, b))
+      else {
+        const stats = node.fileStats
+        const F = WALK_STAT.FIELDS
+        list.sort((a, b) => sign * (stats[a * F + sizes]! - stats[b * F + sizes]!) || byName(a, b))
+      }
     }
     node.fileCache = { order: key, stamp: node.structure, list }
     return list
   }
 
-  /** The visible rows: top, then the children of every expanded directory (subdirectories first). */
-  flatten(order: SortOrder): Rows {
+  /**
+   * The visible rows: the view's root (top unless re-rooted), then the children of every expanded
+   * directory (subdirectories first). The view's root always shows its children.
+   */
+  flatten(order: SortOrder, from: DirNode = this.root): Rows {
     const rows = new Rows()
-    rows.push(this.root, ROW_DIR, -1, 0)
-    if (!this.root.expanded) return rows
+    rows.push(from, ROW_DIR, -1, 0)
+    if (from === this.root && !from.expanded) return rows
     const stack: { node: DirNode; depth: number; dirs: DirNode[]; next: number }[] = [
-      { node: this.root, depth: 1, dirs: this.sortedDirs(this.root, order), next: 0 }
+      { node: from, depth: 1, dirs: this.sortedDirs(from, order), next: 0 }
     ]
     while (stack.length > 0) {
       const frame = stack.at(-1)!
@@ -394,16 +517,18 @@ export class WalkTree {
     const kind = rows.kinds[index]!
     const depth = rows.depths[index]!
     if (kind === ROW_DIR) {
-      const parentBytes = node.parent?.totalBytes ?? node.totalBytes
+      const bytes = this.bytesOf(node)
+      const parentBytes = node.parent === undefined ? bytes : this.bytesOf(node.parent)
       const error = node.parent === undefined ? node.error : node.parent.errors?.get(node.name)
       return {
         kind: 'dir',
         depth,
         name: node.name,
         node,
-        bytes: node.totalBytes,
-        share: parentBytes > 0 ? node.totalBytes / parentBytes : 0,
+        bytes,
+        share: parentBytes > 0 ? bytes / parentBytes : 0,
         files: node.totalFiles,
+        items: node.totalFiles + Math.max(0, node.totalDirs - 1),
         status: this.status(node),
         expanded: node.expanded,
         ...(error === undefined ? {} : { error })
@@ -412,16 +537,19 @@ export class WalkTree {
     if (kind === ROW_FILE) {
       const ref = rows.refs[index]!
       const name = node.files[ref]!
-      const bytes = node.sizes[ref] ?? 0
+      const bytes = this.fileBytes(node, ref)
+      const parentBytes = this.bytesOf(node)
       const error = node.errors?.get(name)
+      const hardLink = node.hardLinks?.[ref] ?? 0
       return {
         kind: 'file',
         depth,
         name,
         node,
         bytes,
-        share: node.totalBytes > 0 ? bytes / node.totalBytes : 0,
+        share: parentBytes > 0 ? bytes / parentBytes : 0,
         type: node.fileTypes.charAt(ref),
+        ...(hardLink === 0 ? {} : { hardLink, nlink: node.fileStats[ref * WALK_STAT.FIELDS + WALK_STAT.NLINK] ?? 0 }),
         ...(error === undefined ? {} : { error })
       }
     }
@@ -433,4 +561,79 @@ export class WalkTree {
   reveal(node: DirNode): void {
     for (let n = node.parent; n !== undefined; n = n.parent) n.expanded = true
   }
+
+  /** The row of `rows` a key stands for, or -1 when it is not shown. */
+  indexOf(rows: Rows, key: RowKey): number {
+    const { nodes, kinds, refs } = rows
+    for (let i = 0; i < nodes.length; i++) {
+      if (nodes[i] !== key.node || kinds[i] !== key.kind) continue
+      if (key.kind === ROW_DIR) return i
+      if (key.kind === ROW_FILE ? refs[i] === key.ref : rows.errorNames[refs[i]!] === key.ref) return i
+    }
+    return -1
+  }
+
+  /** The key of a row, to find it again after the rows change. */
+  keyAt(rows: Rows, index: number): RowKey | undefined {
+    const node = rows.nodes[index]
+    if (node === undefined) return undefined
+    const kind = rows.kinds[index]! as RowKey['kind']
+    if (kind === ROW_DIR) return { node, kind }
+    const ref = rows.refs[index]!
+    return { node, kind, ref: kind === ROW_FILE ? ref : rows.errorNames[ref]! }
+  }
+
+  /** Whether `node` is `ancestor` or below it. */
+  within(node: DirNode, ancestor: DirNode): boolean {
+    for (let n: DirNode | undefined = node; n !== undefined; n = n.parent) if (n === ancestor) return true
+    return false
+  }
+
+  /** The path of a directory as the walker joins it (os.path.join), known or not yet walked. */
+  pathOf(node: DirNode): string {
+    if (node.path !== undefined) return node.path
+    return joinName(this.pathOf(node.parent!), node.name, this.separator())
+  }
+
+  /** The path of a row: a directory's, or a file's or error's below its directory. */
+  pathOfKey(key: RowKey): string {
+    if (key.kind === ROW_DIR) return this.pathOf(key.node)
+    const name = key.kind === ROW_FILE ? key.node.files[key.ref as number]! : (key.ref as string)
+    return joinName(this.pathOf(key.node), name, this.separator())
+  }
+
+  private separator(): string {
+    return this.sep ?? (this.top.includes('\\') && !this.top.includes('/') ? '\\' : '/')
+  }
+
+  /**
+   * Names over the whole scanned tree that contain `query` (case folded), directories and files,
+   * in display order for `order`; at most `limit`.
+   */
+  search(query: string, order: SortOrder, limit: number): SearchMatch[] {
+    const needle = query.toLowerCase()
+    const matches: SearchMatch[] = []
+    if (needle === '') return matches
+    const visit = (node: DirNode): boolean => {
+      if (node !== this.root && node.name.toLowerCase().includes(needle)) matches.push({ node, kind: ROW_DIR })
+      if (matches.length >= limit) return false
+      for (const child of this.sortedDirs(node, order)) if (!visit(child)) return false
+      const files = this.sortedFiles(node, order)
+      for (let i = 0; i < node.files.length; i++) {
+        const ref = files === undefined ? i : files[i]!
+        if (node.files[ref]!.toLowerCase().includes(needle)) {
+          matches.push({ node, kind: ROW_FILE, ref })
+          if (matches.length >= limit) return false
+        }
+      }
+      return true
+    }
+    visit(this.root)
+    return matches
+  }
+}
+
+/** os.path.join(dir, name) for one name: no separator is added after one. */
+function joinName(dir: string, name: string, sep: string): string {
+  return dir.endsWith(sep) || dir.endsWith('/') ? dir + name : dir + sep + name
 }

@@ -16,6 +16,7 @@ import {
   checkWalkRoot,
   walk,
   walkEntries,
+  type EntryStat,
   type WalkDir,
   type WalkOptions,
   type WalkTriple
@@ -405,7 +406,13 @@ describe.runIf(process.platform === 'linux')('names that are not valid UTF-8', (
       }
       const dirs = [...walkEntries(top, { onerror: (e) => expect.unreachable(e.message) })]
       expect(dirs.find((d) => d.dirpath === top)!.files).toEqual([
-        { name: 'file-\udcc3(', type: 'file', targetIsDir: false, size: 3 }
+        {
+          name: 'file-\udcc3(',
+          type: 'file',
+          targetIsDir: false,
+          size: 3,
+          stat: expect.objectContaining({ apparentSize: 3 })
+        }
       ])
       // A Buffer top is decoded as os.fsdecode decodes it; a file: URL's percent-escapes are bytes.
       expect([...walk(raw(top, '/bad-', [0xff, 0xfe], '-dir'))]).toEqual([[badDir, [], ['inner']]])
@@ -460,7 +467,8 @@ describe('walkEntries', () => {
     const dirs = [...walkEntries(top)]
     expect(dirs.map((d) => d.dirpath)).toEqual([top, join(top, 'sub')])
     const root = dirs[0]!
-    const byName = (list: WalkDir['dirs']): Record<string, unknown> => Object.fromEntries(list.map((e) => [e.name, e]))
+    const byName = (list: WalkDir['dirs']): Record<string, unknown> =>
+      Object.fromEntries(list.map(({ stat: _stat, ...entry }) => [entry.name, entry]))
     expect(byName(root.dirs)).toEqual({
       sub: { name: 'sub', type: 'dir', targetIsDir: false, size: 0 },
       linkdir: { name: 'linkdir', type: 'symlink', targetIsDir: true, size: 0 }
@@ -472,7 +480,29 @@ describe('walkEntries', () => {
       broken: { name: 'broken', type: 'symlink', targetIsDir: false, size: 0 },
       fifo: { name: 'fifo', type: 'other', targetIsDir: false, size: 0 }
     })
-    expect(dirs[1]!.files).toEqual([{ name: 'inner.bin', type: 'file', targetIsDir: false, size: 1000 }])
+    expect(byName(dirs[1]!.files)).toEqual({
+      'inner.bin': { name: 'inner.bin', type: 'file', targetIsDir: false, size: 1000 }
+    })
+  })
+
+  it('gives each entry what du counts: its lstat, a symlink its own; a directory its stat once entered', () => {
+    const record = (path: string): EntryStat => {
+      const info = fs.lstatSync(path)
+      return { apparentSize: info.size, diskUsage: info.blocks * 512, dev: info.dev, ino: info.ino, nlink: info.nlink }
+    }
+    const dirs = [...walkEntries(top)]
+    const root = dirs[0]!
+    for (const entry of root.files) expect(entry.stat, entry.name).toEqual(record(join(top, entry.name)))
+    expect(root.dirs.find((e) => e.name === 'linkdir')!.stat).toEqual(record(join(top, 'linkdir')))
+    expect(root.dirs.find((e) => e.name === 'sub')!.stat).toEqual({
+      apparentSize: 0,
+      diskUsage: 0,
+      dev: 0,
+      ino: 0,
+      nlink: 0
+    })
+    expect(dirs[1]!.self).toEqual(record(join(top, 'sub')))
+    expect(root.self.ino).toBe(fs.statSync(top).ino)
   })
 
   it('pruning by mutating dirs works like dirnames', () => {
@@ -521,8 +551,9 @@ describe('walkEntries', () => {
       drain(walkEntries(top))
       // stat: top (its device+inode) + 3 symlinks (is the target a directory?); none for dirs, files, fifo
       // lstat: sub and linkdir (os.walk's islink check before descending, which also gives sub's
-      // device+inode) + a.txt, empty, inner.bin (sizes: in the native listing where it is built)
-      expect(calls).toEqual({ stat: 4, lstat: canListNatively ? 2 : 5 })
+      // device+inode) + what is not a directory, for its size and what du counts: a.txt, empty,
+      // inner.bin, linkdir, linkfile, broken, fifo (in the native listing where it is built)
+      expect(calls).toEqual({ stat: 4, lstat: canListNatively ? 2 : 9 })
       calls.stat = calls.lstat = 0
       drain(walk(top))
       expect(calls).toEqual({ stat: 4, lstat: 2 })

@@ -4,14 +4,32 @@
  * that do not stop the walk, bad roots, cancel, bottom-up, and payload size on a large tree.
  */
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from 'node:fs'
+import { serialize } from 'node:v8'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { LabError } from '../../../../src/shared/errors'
 import type { JobBatch } from '../../../../src/shared/contract'
-import type { WalkArgs, WalkDirItem, WalkErrorItem, WalkItem, WalkSummary } from '../../../../src/shared/walkJob'
-import { splitWalkPath } from '../../../../src/shared/walkJob'
+import type {
+  WalkArgs,
+  WalkDirItem,
+  WalkErrorItem,
+  WalkItem,
+  WalkSkipItem,
+  WalkSummary
+} from '../../../../src/shared/walkJob'
+import { splitWalkPath, WALK_STAT } from '../../../../src/shared/walkJob'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import { walk } from '../../../../src/main/lab/walk/walk'
 import { walkPythonCode } from '../../../../src/renderer/src/walk/pythonEquivalent'
@@ -159,6 +177,56 @@ describe('walk job: one triple per pull, as os.walk yields them', () => {
   })
 })
 
+describe('walk job: what du and ncdu count, per entry', () => {
+  const recordOf = (stats: Float64Array, index: number): number[] =>
+    Array.from(stats.subarray(index * WALK_STAT.FIELDS, (index + 1) * WALK_STAT.FIELDS))
+  const lstatRecord = (path: string): number[] => {
+    const info = lstatSync(path)
+    return [info.size, info.blocks * 512, info.dev, info.ino, info.nlink]
+  }
+
+  test('each entry carries its lstat (symlinks their own), each directory its own stat', async () => {
+    setup()
+    const top = fresh('stats', {
+      'big.bin': 'b'.repeat(10_000),
+      'empty.txt': '',
+      sub: { 'inner.txt': 'i'.repeat(5000) },
+      linkToSub: new Link('sub'),
+      dangling: new Link('nowhere/at/all')
+    })
+    linkSync(join(top, 'big.bin'), join(top, 'sub', 'hard.bin'))
+    const { items } = await walkAll({ top })
+    const [root, sub] = dirsOf(items)
+    expect(root!.ownStat.length).toBe(WALK_STAT.FIELDS)
+    const info = statSync(top)
+    expect(Array.from(root!.ownStat)).toEqual([info.size, info.blocks * 512, info.dev, info.ino, info.nlink])
+    expect(Array.from(sub!.ownStat)).toEqual(lstatRecord(join(top, 'sub')))
+    for (const item of [root!, sub!]) {
+      expect(item.filenameStats.length).toBe(item.filenames.length * WALK_STAT.FIELDS)
+      expect(item.dirnameStats.length).toBe(item.dirnames.length * WALK_STAT.FIELDS)
+      item.filenames.forEach((name, i) => {
+        expect(recordOf(item.filenameStats, i), name).toEqual(lstatRecord(join(item.dirpath, name)))
+      })
+    }
+    // A symlink to a directory is listed in dirnames with the link's own lstat; a real directory
+    // has zeros there, its own item carries its stat.
+    const linkIndex = root!.dirnames.indexOf('linkToSub')
+    expect(recordOf(root!.dirnameStats, linkIndex)).toEqual(lstatRecord(join(top, 'linkToSub')))
+    expect(recordOf(root!.dirnameStats, linkIndex)[WALK_STAT.APPARENT_SIZE]).toBe('sub'.length)
+    expect(recordOf(root!.dirnameStats, root!.dirnames.indexOf('sub'))).toEqual([0, 0, 0, 0, 0])
+    // The dangling link is a file whose apparent size is its target's length; sizes still count
+    // regular files only.
+    const dangling = root!.filenames.indexOf('dangling')
+    expect(recordOf(root!.filenameStats, dangling)[WALK_STAT.APPARENT_SIZE]).toBe('nowhere/at/all'.length)
+    expect(root!.sizes[dangling]).toBe(0)
+    // Both names of the hard link show the same (dev, ino) and two links.
+    const big = recordOf(root!.filenameStats, root!.filenames.indexOf('big.bin'))
+    const hard = recordOf(sub!.filenameStats, sub!.filenames.indexOf('hard.bin'))
+    expect(hard).toEqual(big)
+    expect(big[WALK_STAT.NLINK]).toBe(2)
+  })
+})
+
 describe('walk job: the filename pipeline runs in the worker', () => {
   test('filter and filterfalse stages keep what Python keeps (running the Python shown by the Browse tab)', async () => {
     setup()
@@ -201,6 +269,39 @@ describe('walk job: the filename pipeline runs in the worker', () => {
         dirsOf(ours.items).reduce((sum, item) => sum + item.dropped, 0)
       )
     }
+  })
+
+  test('exclude prunes dirnames in place as the Python shown by Browse does; bottom-up it prunes nothing', async () => {
+    setup()
+    const top = fresh('exclude', {
+      '.git': { objects: { pack: 'p' }, HEAD: 'ref' },
+      src: { 'a.py': 'a', node_modules: { dep: { 'index.js': 'x' } }, '.git': { HEAD: 'h' } },
+      node_modules: { 'left-pad': { 'index.js': 'y' } },
+      'keep.txt': 'k'
+    })
+    for (const topdown of [true, false]) {
+      const args: WalkArgs = { top, topdown, exclude: ['.git', 'node_*'] }
+      const ours = await walkAll(args)
+      const script = `${walkPythonCode(args)}\nimport json\nprint(json.dumps(list(shown)))\n`
+      const pythonOrder = JSON.parse(runPython(script)) as string[]
+      expect(dirsOf(ours.items).map((item) => item.dirpath)).toEqual(pythonOrder)
+      const root = dirsOf(ours.items).find((item) => item.parent === null)!
+      expect(root.dirnames).toEqual(['src'])
+      expect([...root.excluded].sort()).toEqual(['.git', 'node_modules'])
+      if (topdown) expect(pythonOrder.sort()).toEqual([top, join(top, 'src')].sort())
+      else expect(pythonOrder).toContain(join(top, '.git', 'objects'))
+    }
+  })
+
+  test('exclude patterns are validated like the file filter', () => {
+    setup()
+    const refuse = (args: unknown): LabError => catchLabError(() => host.open('owner', 'walk', args))
+    expect(refuse({ top: base, exclude: [''] }).message).toContain('exclude')
+    expect(refuse({ top: base, exclude: ['a\0b'] }).code).toBe('INVALID_ARGUMENT')
+    expect(refuse({ top: base, exclude: 'node_modules' }).code).toBe('INVALID_ARGUMENT')
+    expect(refuse({ top: base, exclude: Array(33).fill('x') }).message).toContain('at most 32 patterns')
+    expect(refuse({ top: base, oneFileSystem: 'yes' }).code).toBe('INVALID_ARGUMENT')
+    expect(host.openJobs()).toEqual([])
   })
 
   test('dropped names are counted but never sent', async () => {
@@ -309,11 +410,13 @@ describe('walk job: bad input gives a clear error or a correct continuation', ()
     ])
   })
 
-  test('a symlink loop with followlinks ends (a cycle is never entered)', async () => {
+  test('a symlink loop with followlinks ends (a cycle is never entered), and a skip item says where', async () => {
     setup()
     const top = fresh('cycle', { a: { b: { up: new Link('../..') } } })
-    const { value } = await walkAll({ top, followlinks: true })
+    const { items, value } = await walkAll({ top, followlinks: true })
     expect(value).toMatchObject({ dirs: 3, errors: 0 })
+    const skips = items.filter((item): item is WalkSkipItem => item.kind === 'skip')
+    expect(skips).toEqual([{ kind: 'skip', reason: 'cycle', parent: join(top, 'a', 'b'), name: 'up' }])
   })
 
   test('return() mid-walk closes the generator in main; a batch in flight is cancelled', async () => {
@@ -353,13 +456,15 @@ describe('walk job: large trees stream in compact batches', () => {
     const { items, value, batches } = await walkAll({ top }, 100_000)
     expect(value).toMatchObject({ dirs: 101, files: 20_000, errors: 0 })
     expect(items).toHaveLength(101)
-    const json = JSON.stringify(items).length
+    // Measured as threads and Electron's IPC carry it (V8's structured clone), not as JSON.
+    const cloned = serialize(items).length
     const names = dirsOf(items).reduce(
       (sum, item) => sum + item.filenames.join('').length + item.dirnames.join('').length,
       0
     )
-    // Per entry: its name, quotes and comma, one type letter and a size: no object per entry.
-    expect((json - names) / 20_100).toBeLessThan(8)
+    // Per entry: its name and a little framing, one type letter, a size, and its stat record as
+    // raw doubles: no object per entry.
+    expect((cloned - names) / 20_100).toBeLessThan(8 * WALK_STAT.FIELDS + 16)
     expect(batches.length).toBeLessThan(20)
   })
 })
