@@ -188,7 +188,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const scan = scanForNcdu(resolve(top), {
       followlinks,
       oneFileSystem,
-      excluded: (name) => !kept(name),
+      excluded,
       onerror,
       progname: 'yield-lab',
       progver: version()

@@ -21,8 +21,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { formatBytes, plural } from '../../src/shared/format'
-import { decodeNcdu, ncduTotals, type NcduEntry, type NcduExport } from '../../src/shared/ncdu'
-import { ncdu } from '../support/ncdu'
+import { decodeNcdu, ncduTotals } from '../../src/shared/ncdu'
+import { entriesByPath, ncdu } from '../support/ncdu'
 import { requirePython } from '../support/python'
 import { build, FIFO, Link, type Spec } from '../support/tree'
 import { unprivilegedWrapper } from '../support/unprivileged'
@@ -279,18 +279,6 @@ print(json.dumps([dirs, files, size]))
     expect(help.stdout).toContain("--ncdu OUT           write the scan as ncdu's JSON export")
   })
 })
-
-/** An export's entries by path, each with its info and whether it is a directory: order-free, for comparing scans. */
-function entriesByPath(scan: NcduExport): Map<string, object> {
-  const entries = new Map<string, object>()
-  const visit = (entry: NcduEntry, path: string): void => {
-    const { children, ...info } = entry
-    entries.set(path, { ...info, name: undefined, dir: children !== undefined })
-    for (const child of children ?? []) visit(child, `${path}/${child.name}`)
-  }
-  visit(scan.root, scan.root.name)
-  return entries
-}
 
 describe.runIf(process.platform === 'linux')('npm run walk -- DIR --ncdu OUT, against ncdu 1.x', () => {
   let tree = ''

@@ -3,6 +3,7 @@
  * missing the test fails and says so (.ci/run installs it).
  */
 import { spawnSync } from 'node:child_process'
+import type { NcduEntry, NcduExport } from '../../src/shared/ncdu'
 
 let problem: string | undefined
 
@@ -23,4 +24,16 @@ export function ncdu(args: readonly string[]): Buffer {
   const result = spawnSync('ncdu', ['-0', ...args], { maxBuffer: 256 * 1024 * 1024 })
   if (result.status !== 0) throw new Error(`ncdu ${args.join(' ')} failed: ${result.stderr.toString()}`)
   return result.stdout
+}
+
+/** An export's entries by path, each with its info and whether it is a directory: order-free, for comparing scans. */
+export function entriesByPath(scan: NcduExport): Map<string, object> {
+  const entries = new Map<string, object>()
+  const visit = (entry: NcduEntry, path: string): void => {
+    const { children, ...info } = entry
+    entries.set(path, { ...info, name: undefined, dir: children !== undefined })
+    for (const child of children ?? []) visit(child, `${path}/${child.name}`)
+  }
+  visit(scan.root, scan.root.name)
+  return entries
 }

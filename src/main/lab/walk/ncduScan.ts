@@ -11,14 +11,15 @@
  * - a symlink, FIFO, socket or device: `notreg`; a symlink to a directory is such an entry too
  *   (followlinks off), as ncdu lists it.
  */
-import { lstatSync, statSync, type Stats } from 'node:fs'
+import { lstatSync, statSync } from 'node:fs'
 import { sep } from 'node:path'
 import type { LabError } from '../../../shared/errors'
 import type { NcduEntry, NcduExport } from '../../../shared/ncdu'
+import type { WalkStats } from '../../../shared/walkJob'
 import { fsPath } from '../fsPath'
 import type { JobControl } from '../progress'
-import type { WalkStats } from '../../../shared/walkJob'
-import { walkEntries, type WalkEntry } from './walk'
+import { pruneInPlace } from './prune'
+import { walkEntries, type EntryStat } from './walk'
 
 export interface NcduScanOptions {
   followlinks?: boolean
@@ -36,36 +37,31 @@ function join(dir: string, name: string): string {
   return dir.endsWith(sep) ? dir + name : dir + sep + name
 }
 
-/** The entry of one lstat'ed path: sizes, device, and inode + links of a multiply linked non-directory. */
-function statEntry(name: string, stats: Stats | undefined, isDir: boolean): NcduEntry {
-  const entry: NcduEntry = { name }
-  if (stats === undefined) {
-    entry.readError = true
-    return entry
+/** Sizes and device of an entry, and inode + links of a multiply linked non-directory. */
+function describe(entry: NcduEntry, stat: EntryStat, isDir: boolean): NcduEntry {
+  if (stat.apparentSize > 0) entry.asize = stat.apparentSize
+  else delete entry.asize
+  if (stat.diskUsage > 0) entry.dsize = stat.diskUsage
+  else delete entry.dsize
+  entry.dev = stat.dev
+  if (!isDir && stat.nlink > 1) {
+    entry.ino = stat.ino
+    entry.nlink = stat.nlink
   }
-  if (stats.size > 0) entry.asize = stats.size
-  const dsize = stats.blocks * 512
-  if (dsize > 0) entry.dsize = dsize
-  entry.dev = stats.dev
-  if (!isDir && stats.nlink > 1) {
-    entry.ino = stats.ino
-    entry.nlink = stats.nlink
-  }
-  if (!isDir && !stats.isFile()) entry.notreg = true
   return entry
 }
 
-function lstatOrUndefined(path: string): Stats | undefined {
+/** A directory the walk did not enter (another device, unreadable, a cycle): its own lstat, if any. */
+function lstatOf(path: string): EntryStat | undefined {
   try {
-    return lstatSync(fsPath(path))
-  } catch {
-    return undefined
-  }
-}
-
-function statOrUndefined(path: string): Stats | undefined {
-  try {
-    return statSync(fsPath(path))
+    const stats = lstatSync(fsPath(path))
+    return {
+      apparentSize: stats.size,
+      diskUsage: stats.blocks * 512,
+      dev: stats.dev,
+      ino: stats.ino,
+      nlink: stats.nlink
+    }
   } catch {
     return undefined
   }
@@ -75,55 +71,73 @@ function statOrUndefined(path: string): Stats | undefined {
 export function scanForNcdu(top: string, options: NcduScanOptions): NcduExport {
   const timestamp = Math.floor(Date.now() / 1000)
   const failed = new Set<string>()
-  const onerror = (error: LabError): void => {
-    if (error.path !== undefined) failed.add(error.path)
-    options.onerror?.(error)
-  }
-  const root = statEntry(top, statOrUndefined(top), true)
-  root.children = []
-  const rootDev = root.dev
+  const otherDevice = new Set<string>()
+  const root: NcduEntry = { name: top, children: [] }
   /** Directories listed but not yet walked, by path. */
   const pending = new Map<string, NcduEntry>([[top, root]])
+  const excluded = options.excluded
   for (const dir of walkEntries(top, {
     topdown: true,
     followlinks: options.followlinks ?? false,
     oneFileSystem: options.oneFileSystem ?? false,
-    onerror,
+    onerror: (error) => {
+      if (error.path !== undefined) failed.add(error.path)
+      options.onerror?.(error)
+    },
+    onskip: (path, reason) => {
+      if (reason === 'otherFileSystem') otherDevice.add(path)
+    },
     control: options.control
   })) {
     const entry = pending.get(dir.dirpath)
     pending.delete(dir.dirpath)
     if (entry === undefined) continue
-    const children: NcduEntry[] = (entry.children ??= [])
-    const walked = new Set<WalkEntry>()
+    describe(entry, dir.self, true)
+    const children = entry.children!
+    // os.walk's pruning idiom, in place: what is removed is never walked, and ncdu lists it as excluded.
+    const pruned = excluded === undefined ? [] : pruneInPlace(dir.dirs, excluded, (sub) => sub.name)
+    for (const sub of pruned) children.push({ name: sub.name, dev: 0, excluded: 'pattern' })
     for (const sub of dir.dirs) {
-      const path = join(dir.dirpath, sub.name)
-      if (options.excluded?.(sub.name) === true) {
-        children.push({ name: sub.name, dev: 0, excluded: 'pattern' })
+      if (sub.type === 'symlink' && options.followlinks !== true) {
+        // ncdu lists a symlink to a directory as what it is, a symlink.
+        children.push(describe({ name: sub.name, notreg: true }, sub.stat, false))
         continue
       }
-      const linkOnly = sub.type === 'symlink' && options.followlinks !== true
-      const stats = sub.type === 'symlink' && !linkOnly ? statOrUndefined(path) : lstatOrUndefined(path)
-      const child = statEntry(sub.name, stats, !linkOnly)
+      const child: NcduEntry = { name: sub.name, children: [] }
       children.push(child)
-      if (linkOnly) continue
-      child.children = []
-      if (options.oneFileSystem === true && stats !== undefined && child.dev !== rootDev) {
-        delete child.asize
-        delete child.dsize
-        child.excluded = 'othfs'
-        continue
-      }
-      walked.add(sub)
-      pending.set(path, child)
+      pending.set(join(dir.dirpath, sub.name), child)
     }
-    // Pruning in place, as os.walk's topdown contract: only the kept names are walked.
-    if (walked.size !== dir.dirs.length)
-      dir.dirs.splice(0, dir.dirs.length, ...dir.dirs.filter((sub) => walked.has(sub)))
-    for (const file of dir.files)
-      children.push(statEntry(file.name, lstatOrUndefined(join(dir.dirpath, file.name)), false))
+    for (const file of dir.files) {
+      const child = describe({ name: file.name }, file.stat, false)
+      if (file.type !== 'file') child.notreg = true
+      children.push(child)
+    }
   }
-  // Directories the walk could not list, or did not enter (a cycle): ncdu marks a listing failure.
-  for (const [path, entry] of pending) if (failed.has(path)) entry.readError = true
+  // Directories listed but not walked: on another device (ncdu's othfs), unreadable, or a cycle.
+  for (const [path, entry] of pending) {
+    const stat = path === top ? statOf(top) : lstatOf(path)
+    if (otherDevice.has(path)) {
+      entry.dev = stat?.dev ?? 0
+      entry.excluded = 'othfs'
+      continue
+    }
+    if (stat !== undefined) describe(entry, stat, true)
+    if (failed.has(path)) entry.readError = true
+  }
   return { progname: options.progname, progver: options.progver, timestamp, root }
+}
+
+function statOf(path: string): EntryStat | undefined {
+  try {
+    const stats = statSync(fsPath(path))
+    return {
+      apparentSize: stats.size,
+      diskUsage: stats.blocks * 512,
+      dev: stats.dev,
+      ino: stats.ino,
+      nlink: stats.nlink
+    }
+  } catch {
+    return undefined
+  }
 }
