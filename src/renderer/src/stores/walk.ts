@@ -228,7 +228,7 @@ export const useWalkStore = defineStore('walk', () => {
       // The first item names the scanned folder, the tree's top.
       const first = await generator.next(1)
       const item = first.items[0]
-      const top = item === undefined ? file : item.kind === 'dir' ? item.dirpath : (item.error.path ?? file)
+      const top = item?.kind === 'dir' ? item.dirpath : item?.kind === 'error' ? (item.error.path ?? file) : file
       form.top = top
       const created = begin({ top }, generator, new WalkTree(top), askedAt)
       say({ input, output: `# ${file}: a saved scan of ${pyStr(top)}, read from the file, not walked`, tone: 'note' })

@@ -4,12 +4,12 @@
  * that are not exports fail with an error naming them.
  */
 import { execFileSync } from 'node:child_process'
-import { linkSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { linkSync, lstatSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { JobBatch } from '../../../../src/shared/contract'
-import type { NcduImportSummary, WalkDirItem, WalkItem } from '../../../../src/shared/walkJob'
+import { WALK_STAT, type NcduImportSummary, type WalkDirItem, type WalkItem } from '../../../../src/shared/walkJob'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import { walkEntries } from '../../../../src/main/lab/walk/walk'
 import { createTestJobHost } from '../../../support/jobHost'
@@ -60,7 +60,7 @@ function byDir(items: Iterable<{ dirpath: string; dirs: string[]; files: [string
 }
 
 describe.runIf(process.platform === 'linux')('ncduImport job', () => {
-  test('an export written by ncdu yields the walk of the same tree, without the excluded folder', async () => {
+  test('an export written by ncdu yields the walk of the same tree, with ncdu’s stats and its exclusion', async () => {
     const file = join(base, 'ncdu.json')
     writeFileSync(file, ncdu(['--exclude', 'skipped', '-o', '-', top]))
     const { items, value } = await importAll(file)
@@ -91,7 +91,18 @@ describe.runIf(process.platform === 'linux')('ncduImport job', () => {
     }
     expect(dirs[0]!.filenames).toContain('bad-\udcff')
     expect(dirs[0]!.fileTypes[dirs[0]!.filenames.indexOf('fifo')]).toBe('o')
-    expect(dirs[0]!.dropped).toBe(1)
+    expect(dirs[0]!.excluded).toEqual(['skipped'])
+    // ncdu's numbers in the stat records: the hard link's inode and link count, its disk usage.
+    const sub = dirs.find((item) => item.dirpath === join(top, 'sub'))!
+    const at = sub.filenames.indexOf('hardlink') * WALK_STAT.FIELDS
+    const inode = lstatSync(join(top, 'a.txt'))
+    expect([...sub.filenameStats.subarray(at, at + WALK_STAT.FIELDS)]).toEqual([
+      5,
+      inode.blocks * 512,
+      inode.dev,
+      inode.ino,
+      2
+    ])
     const bytes = walked.reduce((sum, dir) => sum + dir.files.reduce((s, entry) => s + entry.size, 0), 0)
     expect(value).toMatchObject({ top, progname: 'ncdu', dirs: walked.length, bytes, errors: 0 })
     expect(value.timestamp).toBeGreaterThan(1_600_000_000)
