@@ -1,18 +1,39 @@
 /**
- * The Browse tab's tree as ncdu's export (src/shared/ncdu.ts), for Export for ncdu. What the walk
- * items carry goes in: names, each regular file's apparent size, symlinks and other non-regular
- * entries as `notreg`, a folder that could not be listed as `read_error`. Disk usage, devices,
- * inodes and link counts go in once the walk items carry them; until then ncdu shows the apparent
- * sizes only (its `a` key).
+ * The Browse tab's tree as ncdu's export (src/shared/ncdu.ts), for Export for ncdu: names, and for
+ * each entry the stat the walk items carried (WALK_STAT: apparent size, disk usage, device, inode
+ * and link count); symlinks and other non-regular entries as `notreg`; a folder that could not be
+ * listed as `read_error`, one pruned by a pattern as `excluded: "pattern"`, one on another file
+ * system as `excluded: "othfs"`.
  */
 import type { NcduEntry, NcduExport } from '@shared/ncdu'
+import { WALK_STAT } from '@shared/walkJob'
 import type { DirNode, WalkTree } from './walkTree'
 
 const PROGNAME = 'yield-lab'
+const F = WALK_STAT.FIELDS
+
+/** Fills sizes, device and (for a multiply linked non-directory) inode and links from a stat record. */
+function describe(entry: NcduEntry, stats: Float64Array, at: number, isDir: boolean): NcduEntry {
+  if (stats.length < at + F) return entry
+  const asize = stats[at + WALK_STAT.APPARENT_SIZE]!
+  const dsize = stats[at + WALK_STAT.DISK_USAGE]!
+  const nlink = stats[at + WALK_STAT.NLINK]!
+  if (asize > 0) entry.asize = asize
+  if (dsize > 0) entry.dsize = dsize
+  // An all-zero record is a failed lstat: its device is unknown, so the parent's is kept.
+  const dev = stats[at + WALK_STAT.DEV]!
+  if (dev > 0 || nlink > 0) entry.dev = dev
+  if (!isDir && nlink > 1) {
+    entry.ino = stats[at + WALK_STAT.INO]!
+    entry.nlink = nlink
+  }
+  return entry
+}
 
 function dirEntry(node: DirNode, name: string): NcduEntry {
-  const entry: NcduEntry = { name, children: [] }
+  const entry = describe({ name, children: [] }, node.ownStat, 0, true)
   if (node.error !== undefined) entry.readError = true
+  if (node.skipped === 'otherFileSystem') entry.excluded = 'othfs'
   return entry
 }
 
@@ -23,23 +44,21 @@ export function ncduExportOf(tree: WalkTree, header: { progver: string; timestam
   while (stack.length > 0) {
     const [node, entry] = stack.pop()!
     const children = entry.children!
-    for (const sub of node.subdirs) {
-      if (sub.isLink) {
-        children.push({ name: sub.name, notreg: true })
-        continue
+    node.subdirs.forEach((sub, i) => {
+      if (sub.excluded) children.push({ name: sub.name, dev: 0, excluded: 'pattern' })
+      else if (sub.isLink) children.push(describe({ name: sub.name, notreg: true }, node.dirnameStats, i * F, false))
+      else {
+        const child = dirEntry(sub, sub.name)
+        if (node.errors?.has(sub.name) === true) child.readError = true
+        children.push(child)
+        stack.push([sub, child])
       }
-      const child = dirEntry(sub, sub.name)
-      if (node.errors?.has(sub.name) === true) child.readError = true
-      children.push(child)
-      stack.push([sub, child])
-    }
+    })
     for (let i = 0; i < node.files.length; i++) {
-      const name = node.files[i]!
-      if (node.childByName.has(name)) continue
-      const file: NcduEntry = { name }
-      if (node.fileTypes.charCodeAt(i) === 102 /* f */) {
-        if (node.sizes[i]! > 0) file.asize = node.sizes[i]!
-      } else file.notreg = true
+      const file: NcduEntry = { name: node.files[i]! }
+      if (node.fileTypes.charCodeAt(i) !== 102 /* f */) file.notreg = true
+      if (node.fileStats.length > 0) describe(file, node.fileStats, i * F, false)
+      else if (node.sizes[i]! > 0) file.asize = node.sizes[i]!
       children.push(file)
     }
   }
