@@ -14,6 +14,13 @@ type JobGeneratorFactory<K extends JobKind> = (
   control: JobControl<JobStats<K>>
 ) => Generator<JobTypes[K]['item'], JobTypes[K]['value'], unknown>
 
+/**
+ * Kinds whose worker may make the next batch before it is asked for, while streaming: a walk and
+ * a saved scan only report what is on disk (pruning is in their arguments), so running one batch
+ * ahead changes nothing the consumer sees, and it keeps the walk going during the transport.
+ */
+export const jobsReadingAhead: ReadonlySet<JobKind> = new Set<JobKind>(['walk', 'ncduImport'])
+
 export const jobRegistry: { [K in JobKind]: JobGeneratorFactory<K> } = {
   *range({ start, stop, step, delayMs }, control) {
     let count = 0
