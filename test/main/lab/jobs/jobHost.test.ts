@@ -76,7 +76,7 @@ describe('remote generators', () => {
       const seen = dirpaths(await host.next('owner', id, 5))
       expect(seen).toHaveLength(5)
       // Not asked for more, the worker walked on by one more pull of five directories.
-      await until(() => progressOf(id).at(-1) === 10)
+      await until(() => progressOf(id).at(-1) === 10, 'the worker to list five more directories ahead')
       seen.push(...dirpaths(await host.next('owner', id, 1)), ...dirpaths(await host.next('owner', id, 1)))
       for (let batch = await host.next('owner', id, 7); ; batch = await host.next('owner', id, 7)) {
         seen.push(...dirpaths(batch))
