@@ -21,6 +21,28 @@
     }
     return item
   }
+  // A reply frame (encodeReply in wireCodec.ts): plain JSON, then typed arrays put back as views of the frame.
+  const utf8 = new TextDecoder()
+  const decodeReply = (buffer) => {
+    const header = new DataView(buffer, 0, 8)
+    const jsonLength = header.getUint32(0, true)
+    const indexLength = header.getUint32(4, true)
+    const value = JSON.parse(utf8.decode(new Uint8Array(buffer, 8, jsonLength)))
+    const index = JSON.parse(utf8.decode(new Uint8Array(buffer, 8 + jsonLength, indexLength)))
+    const start = (8 + jsonLength + indexLength + 7) & ~7
+    const holder = { value }
+    for (const { path, type, offset, byteLength } of index) {
+      const Type = globalThis[type]
+      let target = holder
+      let key = 'value'
+      for (const step of path) {
+        target = target[key]
+        key = step
+      }
+      target[key] = new Type(buffer, start + offset, byteLength / Type.BYTES_PER_ELEMENT)
+    }
+    return holder.value
+  }
   const owner = crypto.randomUUID()
   const listeners = new Map()
   const source = new EventSource(`/lab/events?owner=${owner}`)
@@ -36,7 +58,7 @@
         method: 'POST',
         body: JSON.stringify({ channel, input }, replace)
       })
-      return decode(await response.text())
+      return decodeReply(await response.arrayBuffer())
     },
     on(event, listener) {
       if (!events.includes(event)) throw new Error(`Unknown event ${event}.`)

@@ -16,7 +16,7 @@ import { createHandlers, dispatch } from '../../../src/main/lab/handlers'
 import { JobHost, type Owner } from '../../../src/main/lab/jobs/jobHost'
 import { readRendererFile, rendererHeaders } from '../../../src/main/rendererFiles'
 import type { WriteQuestion } from '../../../src/main/lab/writePolicy'
-import { decodeWire, encodeWire } from './wireCodec'
+import { decodeWire, encodeReply, encodeWire } from './wireCodec'
 import type { SmokeChecks } from '../../../src/shared/smoke'
 
 export const rendererRoot = fileURLToPath(new URL('../../../out/renderer', import.meta.url))
@@ -92,7 +92,7 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
       void readBody(request).then(async (body) => {
         const { channel, input } = decodeWire(body) as { channel: string; input: unknown }
         const reply = await dispatch(handlers, channel, input, owner)
-        response.writeHead(200, { 'Content-Type': 'application/json' }).end(encodeWire(reply))
+        response.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(encodeReply(reply))
       })
       return
     }
