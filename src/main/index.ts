@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads'
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, webContents } from 'electron'
 import icon from '../../resources/icon.png?asset'
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './appProtocol'
+import { showInFileManager } from './fileManager'
 import { registerIpc } from './ipc'
 import { collectAppInfo } from './lab/appInfo'
 import { createHandlers } from './lab/handlers'
@@ -96,6 +97,7 @@ void app.whenReady().then(() => {
       const result = owner === null ? await dialog.showMessageBox(options) : await dialog.showMessageBox(owner, options)
       return result.response === 0
     },
+    showItemInFolder: showInFileManager,
     ...(smoke === undefined ? {} : { smokeReport: smoke.report })
   })
   registerIpc(ipcMain, handlers, isAppUrl)

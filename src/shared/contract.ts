@@ -76,6 +76,12 @@ export const channels = {
     v.object({ kind: v.picklist(['directory', 'file']), title: v.optional(v.pipe(v.string(), v.maxLength(200))) })
   ).returns<{ path: string | null }>(),
   /**
+   * Shows a file or folder in the system's file manager (Electron's shell.showItemInFolder). A
+   * path that is not valid UTF-8, which the shell cannot be given, shows its nearest folder that
+   * is; `shown` says which path was shown.
+   */
+  'shell.showItemInFolder': channel(v.strictObject({ path: filePathSchema })).returns<{ shown: string }>(),
+  /**
    * Asks the user, in a message box main shows, whether the app may write into a folder they
    * typed (sample data). Granted for the session; the app's data folder and folders chosen with
    * dialog.choosePath need no asking. Writing anywhere else is PERMISSION_DENIED.

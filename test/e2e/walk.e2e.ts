@@ -4,11 +4,13 @@
  * triple and the long tasks seen while streaming (reported, not asserted: machines differ); bad
  * input (odd names, a vanished directory, a missing root); screenshots in light and dark.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { formatBytes } from '../../src/shared/format'
 import { useLabApp } from './support/app'
 
 const lab = useLabApp()
@@ -235,6 +237,143 @@ describe('Browse tab in Chromium', () => {
     await app.screenshot('walk-done-dark')
     await page.getByTestId('walk-python').click()
     await app.screenshot('walk-python-dark')
+    expect(app.problems).toEqual([])
+  })
+
+  test('like ncdu: the selection follows its entry, re-root and back, search, prune, disk usage and hard links', async () => {
+    const top = join(base, 'ncdu')
+    for (let i = 0; i < 12; i++) {
+      const dir = join(top, `pkg${i}`, 'lib')
+      mkdirSync(dir, { recursive: true })
+      for (let k = 0; k < 40; k++) writeFileSync(join(dir, `m${k}.py`), 'p'.repeat(100 * (i + 1)))
+    }
+    mkdirSync(join(top, '.git', 'objects'), { recursive: true })
+    writeFileSync(join(top, '.git', 'objects', 'pack'), 'g'.repeat(50_000))
+    writeFileSync(join(top, 'data.bin'), 'd'.repeat(200_000))
+    linkSync(join(top, 'data.bin'), join(top, 'pkg3', 'data-again.bin'))
+    const du = (flag: string): number => Number(execFileSync('du', [flag, top], { encoding: 'utf8' }).split('\t')[0])
+
+    const app = await lab.open()
+    const { page, server } = app
+    const selected = page.locator('[role=treeitem][aria-selected=true] .name')
+    const rowNames = (): Promise<string[]> => page.locator('[role=treeitem] .name').allTextContents()
+    const row = (name: string) =>
+      page
+        .locator('[role=treeitem]')
+        .filter({ has: page.locator('.name', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }) })
+    await page.getByTestId('walk-path').fill(top)
+
+    // While stepping, rows keep os.walk order; a selected folder stays selected through a sort,
+    // the rest of the stream and the end of the walk.
+    await page.getByTestId('walk-step').click()
+    await expect.poll(() => count(page, 'dirs')).toBe(1)
+    expect(await page.getByTestId('walk-sort-walk').getAttribute('aria-pressed')).toBe('true')
+    await row('pkg7/').click()
+    await page.getByTestId('walk-sort-name').click()
+    expect(await selected.textContent()).toBe('pkg7/')
+    await page.getByTestId('walk-run').click()
+    await expect.poll(() => phase(page)).toContain('exhausted')
+    expect(await selected.textContent()).toBe('pkg7/')
+    const tree = page.getByTestId('walk-tree')
+    await tree.focus()
+    await page.keyboard.press('s')
+    expect(await selected.textContent()).toBe('pkg7/')
+
+    // Totals as du counts them: the hard link once, directories' own sizes included.
+    const topSize = (): Promise<string | null> =>
+      page.locator('[role=treeitem][data-depth="0"] .col-size').textContent()
+    expect(await topSize()).toBe(formatBytes(du('-sb')))
+    expect(await page.getByTestId('walk-hard-link').count()).toBe(1) // data.bin; pkg3 is collapsed
+    await page.keyboard.press('Home')
+
+    // Re-root on pkg7 with Enter, go into lib by double-click, and back with the breadcrumb and Backspace.
+    await page.keyboard.press('ArrowDown')
+    await row('pkg7/').click()
+    await page.keyboard.press('Enter')
+    await expect.poll(async () => (await rowNames())[0]).toBe('pkg7')
+    await row('lib/').dblclick()
+    await expect.poll(async () => (await rowNames())[0]).toBe('lib')
+    expect((await page.getByTestId('walk-breadcrumb').textContent())?.replace(/\s+/g, '')).toBe(`${top}›pkg7›lib`)
+    await app.screenshot('walk-rerooted-light')
+    await page.keyboard.press('Backspace')
+    await expect.poll(async () => (await rowNames())[0]).toBe('pkg7')
+    expect(await selected.textContent()).toBe('lib/')
+    await page.getByTestId('walk-breadcrumb').getByRole('button').first().click()
+    await expect.poll(async () => (await rowNames())[0]).toBe(top)
+    expect(await selected.textContent()).toBe('pkg7/')
+
+    // Search: / focuses the field, Enter jumps to each match and opens its folders.
+    await tree.focus()
+    await page.keyboard.press('/')
+    await page.keyboard.type('m39.py')
+    await expect.poll(() => page.getByTestId('walk-search-matches').textContent()).toBe('12 found')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => selected.textContent()).toBe('m39.py')
+    await page.keyboard.press('Enter')
+    await expect.poll(() => page.getByTestId('walk-search-matches').textContent()).toBe('2 of 12')
+    await app.screenshot('walk-search-light')
+
+    // Disk usage: a toggles, and the sizes are du's.
+    await tree.focus()
+    await page.keyboard.press('a')
+    expect(await page.getByTestId('walk-measure-disk').getAttribute('aria-pressed')).toBe('true')
+    await page.keyboard.press('Home') // the search scrolled the top row out of the rendered window
+    expect(await topSize()).toBe(formatBytes(du('-sB1')))
+    await page.keyboard.press('End') // back to where the search went, for what follows
+    await page.getByTestId('walk-search').press('Enter')
+
+    // Reveal and copy the selected path.
+    await page.getByTestId('walk-reveal').click()
+    await expect.poll(() => server.revealed.length).toBe(1)
+    expect(server.revealed[0]).toMatch(/m39\.py$/)
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+    await page.getByTestId('walk-copy-path').click()
+    await expect.poll(() => page.getByTestId('walk-notice').textContent()).toContain('Copied')
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(server.revealed[0])
+
+    // Prune .git and every lib folder: they are listed as excluded, never walked, and the Python
+    // line that does it is shown beside the field, in the transcript and in the Python dialog.
+    await page.getByTestId('walk-exclude').fill('.git lib')
+    expect(await page.getByTestId('walk-exclude').getAttribute('title')).toContain(
+      "dirnames[:] = [d for d in dirnames if not fnmatch(d, '.git')]"
+    )
+    await page.getByTestId('walk-start').click()
+    await expect.poll(() => phase(page)).toContain('exhausted')
+    expect(await count(page, 'dirs')).toBe(13)
+    expect(await page.locator('[role=treeitem]', { hasText: 'excluded' }).first().textContent()).toContain('.git/')
+    expect(await page.getByTestId('walk-transcript').textContent()).toContain(
+      "dirnames[:] = [d for d in dirnames if not fnmatch(d, 'lib')]"
+    )
+    await app.screenshot('walk-pruned-light')
+    await page.getByTestId('walk-python').click()
+    expect(await page.getByTestId('walk-python-code').textContent()).toContain(
+      "    dirnames[:] = [d for d in dirnames if not fnmatch(d, '.git')]"
+    )
+    await page.getByTestId('walk-python-close').click()
+    await page.getByTestId('walk-topdown').uncheck()
+    expect(await page.getByTestId('walk-prune-bottom-up').textContent()).toContain('no effect')
+
+    // Cancel keeps the selection where it was.
+    await page.getByTestId('walk-topdown').check()
+    await page.getByTestId('walk-exclude').fill('')
+    await page.getByTestId('walk-step').click()
+    await expect.poll(() => count(page, 'dirs')).toBe(1)
+    await row('pkg2/').click()
+    await page.getByTestId('walk-cancel').click()
+    await expect.poll(() => phase(page)).toContain('closed before the end')
+    expect(await selected.textContent()).toBe('pkg2/')
+
+    // The small window, in both themes.
+    await page.getByTestId('walk-exclude').fill('.git lib')
+    await page.getByTestId('walk-start').click()
+    await expect.poll(() => phase(page)).toContain('exhausted')
+    await page.getByTestId('walk-search').fill('m1')
+    await page.setViewportSize({ width: 900, height: 600 })
+    await app.screenshot('walk-ncdu-900-light')
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await app.screenshot('walk-ncdu-900-dark')
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await app.screenshot('walk-ncdu-1280-dark')
     expect(app.problems).toEqual([])
   })
 })

@@ -39,11 +39,14 @@ const fake = vi.hoisted(() => {
     }
   }
   const handlers = new Map<string, Listener>()
+  const shown: string[] = []
   return {
     FakeEmitter,
     FakeBrowserWindow,
     handlers,
+    shown,
     module: {
+      shell: { showItemInFolder: (path: string) => shown.push(path) },
       BrowserWindow: FakeBrowserWindow,
       nativeTheme: { shouldUseDarkColors: false },
       ipcMain: { handle: (channel: string, handler: Listener) => handlers.set(channel, handler) }
@@ -58,6 +61,8 @@ const { appUrlMatcher, hardenSession, hardenWebContents } = await import('../../
 const { registerIpc } = await import('../../src/main/ipc')
 const { channelNames } = await import('../../src/shared/contract')
 const { serveRenderer, registerAppScheme, APP_ORIGIN } = await import('../../src/main/appProtocol')
+const { showInFileManager } = await import('../../src/main/fileManager')
+const { createHandlers, dispatch } = await import('../../src/main/lab/handlers')
 
 beforeEach(() => {
   fake.handlers.clear()
@@ -230,5 +235,36 @@ describe('app:// protocol', () => {
       expect((await handler!(new Request(url))).status, url).toBe(404)
     }
     rmSync(outside, { recursive: true, force: true })
+  })
+})
+
+describe('file manager', () => {
+  test('shell.showItemInFolder from the renderer reaches Electron’s shell with the checked path', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'yield-lab-glue-reveal-'))
+    try {
+      const file = join(base, 'kept.txt')
+      writeFileSync(file, 'k')
+      const handlers = createHandlers({
+        jobs: {} as never,
+        appInfo: () => {
+          throw new Error('not asked')
+        },
+        choosePath: () => Promise.resolve(null),
+        confirm: () => Promise.resolve(false),
+        showItemInFolder: showInFileManager
+      })
+      fake.shown.length = 0
+      expect(await dispatch(handlers, 'shell.showItemInFolder', { path: file }, 'owner')).toEqual({
+        ok: true,
+        value: { shown: file }
+      })
+      expect(await dispatch(handlers, 'shell.showItemInFolder', { path: join(base, 'nope') }, 'owner')).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_FOUND' }
+      })
+      expect(fake.shown).toEqual([file])
+    } finally {
+      rmSync(base, { recursive: true, force: true })
+    }
   })
 })

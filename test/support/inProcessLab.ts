@@ -21,8 +21,11 @@ export function installInProcessLab(options: InProcessLabOptions = {}): {
   api: LabApi
   questions: WriteQuestion[]
   workers: Worker[]
+  revealed: string[]
 } {
   const questions: WriteQuestion[] = []
+  /** Paths main was asked to show in the file manager. */
+  const revealed: string[] = []
   /** Every job worker started, in order, so tests can kill one as a crash would. */
   const workers: Worker[] = []
   const listeners = new Map<LabEvent, Set<(payload: never) => void>>()
@@ -45,7 +48,8 @@ export function installInProcessLab(options: InProcessLabOptions = {}): {
     confirm: (question) => {
       questions.push(question)
       return Promise.resolve(options.confirmAnswers?.shift() ?? false)
-    }
+    },
+    showItemInFolder: (path) => revealed.push(path)
   })
   const api: LabApi = {
     invoke: (channel, input) => dispatch(handlers, channel, input, 'renderer') as never,
@@ -58,5 +62,5 @@ export function installInProcessLab(options: InProcessLabOptions = {}): {
   }
   // In the happy-dom environment the global object is the window the renderer code reads.
   Object.assign(globalThis, { lab: api })
-  return { jobs, api, questions, workers }
+  return { jobs, api, questions, workers, revealed }
 }

@@ -10,6 +10,7 @@ import { sampleDataArgsSchema } from '../../shared/readJobs'
 import { dirname } from 'node:path'
 import { decodeNcdu } from '../../shared/ncdu'
 import { toLabError } from './errors'
+import { revealablePath } from './revealablePath'
 import type { JobHost, Owner } from './jobs/jobHost'
 import { SweepHistory } from './sweep/sweepHistory'
 import { validationError } from './validation'
@@ -24,6 +25,8 @@ export interface HandlerDependencies {
   chooseSavePath?(title: string, defaultName: string): Promise<string | null>
   /** Shows a native yes/no message box; true when the user confirmed. */
   confirm(question: WriteQuestion): Promise<boolean>
+  /** Shows an existing file or folder in the system's file manager. */
+  showItemInFolder(path: string): void
   /** Present only in a `--smoke` run: takes the renderer's checks. */
   smokeReport?(checks: SmokeChecks): void
 }
@@ -41,6 +44,7 @@ export function createHandlers({
   choosePath,
   chooseSavePath,
   confirm,
+  showItemInFolder,
   smokeReport
 }: HandlerDependencies): Handlers {
   /** Sweep history lives in the app's data directory (app.info's dataDirectory), found once on first use. */
@@ -67,6 +71,11 @@ export function createHandlers({
       const path = await choosePath(kind, title)
       if (kind === 'directory' && path !== null) writes.grantChosen(path)
       return { path }
+    },
+    'shell.showItemInFolder': ({ path }) => {
+      const shown = revealablePath(path)
+      showItemInFolder(shown)
+      return { shown }
     },
     'dialog.allowWrite': async ({ directory }) => ({
       directory: canonicalFolder(directory),

@@ -45,6 +45,8 @@ export interface LabServer {
   confirmAnswers: boolean[]
   /** The questions those message boxes asked. */
   confirmQuestions: WriteQuestion[]
+  /** Paths main was asked to show in the system's file manager (shell.showItemInFolder). */
+  revealed: string[]
   /** The app's data directory (app.info's dataDirectory; sweeps history lives in its sweeps/). */
   dataDirectory: string
   /** What pages opened with `?smoke` reported (the `--smoke` run's renderer half). */
@@ -67,6 +69,7 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
   const confirmAnswers: boolean[] = []
   const confirmQuestions: WriteQuestion[] = []
   const smokeReports: SmokeChecks[] = []
+  const revealed: string[] = []
   const handlers = createHandlers({
     jobs,
     appInfo: () => collectAppInfo({ name: 'yield-lab', version: 'e2e', dataDirectory: options.dataDirectory }),
@@ -76,6 +79,7 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
       confirmQuestions.push(question)
       return Promise.resolve(confirmAnswers.shift() ?? false)
     },
+    showItemInFolder: (path) => revealed.push(path),
     smokeReport: (checks) => smokeReports.push(checks)
   })
 
@@ -120,6 +124,7 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
     dialogAnswers,
     confirmAnswers,
     confirmQuestions,
+    revealed,
     dataDirectory: options.dataDirectory,
     async close() {
       for (const stream of streams.values()) stream.end()

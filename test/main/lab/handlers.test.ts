@@ -21,8 +21,9 @@ function setup() {
   const appInfo = vi.fn(() => testAppInfo('/d'))
   const choosePath = vi.fn(() => Promise.resolve('/chosen'))
   const confirm = vi.fn(() => Promise.resolve(true))
-  const handlers = createHandlers({ jobs, appInfo, choosePath, confirm })
-  return { handlers, appInfo, choosePath, confirm, jobs }
+  const showItemInFolder = vi.fn()
+  const handlers = createHandlers({ jobs, appInfo, choosePath, confirm, showItemInFolder })
+  return { handlers, appInfo, choosePath, confirm, showItemInFolder, jobs }
 }
 
 /** For every channel, an argument that breaks its schema in a typical way. */
@@ -59,6 +60,7 @@ const badArguments: Record<Channel, unknown[]> = {
     { bytes: new Uint8Array(2), suggestedName: '' },
     { bytes: new Uint8Array(2), suggestedName: 'scan.json', path: '/etc/passwd' }
   ],
+  'shell.showItemInFolder': [undefined, {}, { path: '' }, { path: 'a\0b' }, { path: 7 }, { path: '/x', open: true }],
   'sweeps.list': ['all', 1, { limit: 0 }, { limit: 501 }, { before: '../x' }, { page: 2 }],
   'sweeps.save': [undefined, {}, { run: {} }, { run: { format: 'yield-lab-sweep/1' } }, { run: null, extra: 1 }],
   'sweeps.delete': [{}, { id: '../../etc/passwd' }, { id: 'sweep-1' }, { id: 42 }],
@@ -77,7 +79,7 @@ describe('dispatch', () => {
   })
 
   test.each(channelNames)('%s: a bad argument gets the structured error and does no work', async (channel) => {
-    const { handlers, appInfo, choosePath, confirm, jobs } = setup()
+    const { handlers, appInfo, choosePath, confirm, showItemInFolder, jobs } = setup()
     for (const input of badArguments[channel]) {
       const reply = await dispatch(handlers, channel, input, 'owner')
       expect(reply).toEqual({
@@ -88,7 +90,35 @@ describe('dispatch', () => {
     expect(appInfo).not.toHaveBeenCalled()
     expect(choosePath).not.toHaveBeenCalled()
     expect(confirm).not.toHaveBeenCalled()
+    expect(showItemInFolder).not.toHaveBeenCalled()
     expect(jobs.openJobs()).toEqual([])
+  })
+
+  test('shell.showItemInFolder shows an existing path, the nearest UTF-8 folder for one that is not, and refuses a missing one', async () => {
+    const { handlers, showItemInFolder } = setup()
+    const base = mkdtempSync(join(tmpdir(), 'yield-lab-reveal-'))
+    try {
+      const file = join(base, 'report.txt')
+      writeFileSync(file, 'r')
+      expect(await dispatch(handlers, 'shell.showItemInFolder', { path: file }, 'owner')).toEqual({
+        ok: true,
+        value: { shown: file }
+      })
+      const raw = Buffer.concat([Buffer.from(`${base}/bad-`), Buffer.from([0xff]), Buffer.from('-dir')])
+      mkdirSync(raw)
+      mkdirSync(Buffer.concat([raw, Buffer.from('/inner')]))
+      const escaped = `${base}/bad-\udcff-dir/inner`
+      expect(await dispatch(handlers, 'shell.showItemInFolder', { path: escaped }, 'owner')).toEqual({
+        ok: true,
+        value: { shown: base }
+      })
+      expect(showItemInFolder.mock.calls).toEqual([[file], [base]])
+      const missing = await dispatch(handlers, 'shell.showItemInFolder', { path: join(base, 'gone') }, 'owner')
+      expect(missing).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', path: join(base, 'gone') } })
+      expect(showItemInFolder).toHaveBeenCalledTimes(2)
+    } finally {
+      rmSync(base, { recursive: true, force: true })
+    }
   })
 
   test('an unknown channel is refused by name', async () => {
@@ -139,6 +169,7 @@ describe('dispatch', () => {
       appInfo: vi.fn(),
       choosePath: vi.fn(),
       confirm: vi.fn(),
+      showItemInFolder: vi.fn(),
       smokeReport
     })
     expect(await dispatch(smokeHandlers, 'app.smokeReport', checks, 'owner')).toEqual({
@@ -211,7 +242,8 @@ describe('dispatch under fuzzing', () => {
       jobs,
       appInfo: () => testAppInfo(dataDirectory),
       choosePath: () => Promise.resolve(null),
-      confirm
+      confirm,
+      showItemInFolder: vi.fn()
     })
     const path = fc.oneof(
       {

@@ -35,7 +35,8 @@ function setup(answers: { chosen?: string | null; confirm?: boolean } = {}) {
     jobs,
     appInfo: () => testAppInfo(dataDirectory),
     choosePath,
-    confirm
+    confirm,
+    showItemInFolder: vi.fn()
   })
   const generate = async (directory: string, name = 'sample', overwrite = false) => {
     const opened = await dispatch(

@@ -55,6 +55,13 @@ export const dialog = {
   showSaveDialog: () => Promise.resolve({ canceled: true, filePath: '' })
 }
 export const nativeTheme = { shouldUseDarkColors: false }
+/** Paths the glue asked the shell to show in the file manager. */
+export const shell = {
+  shown: [],
+  showItemInFolder(path) {
+    this.shown.push(path)
+  }
+}
 
 /** The renderer's side of the smoke check, through the same ipcMain handlers the real page reaches. */
 async function scriptedRenderer(contents, url) {
@@ -119,4 +126,4 @@ export class BrowserWindow extends EventEmitter {
   }
 }
 
-export default { app, BrowserWindow, dialog, ipcMain, nativeTheme, protocol, session, webContents }
+export default { app, BrowserWindow, dialog, ipcMain, nativeTheme, protocol, session, shell, webContents }

@@ -10,14 +10,23 @@ import { defineStore } from 'pinia'
 import { computed, markRaw, nextTick, reactive, ref, shallowRef, watch } from 'vue'
 import type { GeneratorState } from '@shared/contract'
 import type { LabErrorInfo } from '@shared/errors'
-import { emptyWalkSummary, type WalkArgs, type WalkItem, type WalkSummary } from '@shared/walkJob'
+import { BOTTOM_UP_PRUNING, emptyWalkSummary, type WalkArgs, type WalkItem, type WalkSummary } from '@shared/walkJob'
 import { call, errorInfo } from '@renderer/ipc/client'
 import { applyInSlices } from '@renderer/walk/frameBudget'
 import { formatBytes, plural } from '@shared/format'
-import { pyStr, tripleRepr, walkCall } from '@renderer/walk/pythonEquivalent'
+import { pruneLine, pyNames, pyStr, tripleRepr, walkCall } from '@renderer/walk/pythonEquivalent'
 import type { RemoteBatch, RemoteGenerator } from '@renderer/ipc/remoteGenerator'
 import { defaultWalkForm, sameWalk, walkArgsFromForm, type WalkForm } from '@renderer/walk/walkOptions'
-import { WalkTree, type DirNode, type Rows, type SortOrder } from '@renderer/walk/walkTree'
+import {
+  ROW_DIR,
+  WalkTree,
+  type DirNode,
+  type RowKey,
+  type Rows,
+  type SearchMatch,
+  type SizeMeasure,
+  type SortOrder
+} from '@renderer/walk/walkTree'
 import { useJobsStore } from './jobs'
 import { encodeNcdu } from '@shared/ncdu'
 import { baseName } from '@shared/paths'
@@ -30,6 +39,10 @@ const REFRESH_MS = 100
 const TRANSCRIPT_LINES_KEPT = 300
 /** onerror lines one run writes to the transcript; a tree full of unreadable directories would flood it. */
 const LOOP_ERRORS_SHOWN = 50
+/** Search stops after this many matches (a search for "e" in /usr would list most of it). */
+export const SEARCH_MATCHES_KEPT = 1000
+/** os.walk's own order, shown while a walk is live unless a sort is chosen then. */
+const WALK_ORDER: SortOrder = { key: 'walk', descending: false }
 
 export type WalkPhase =
   'idle' | 'opening' | 'created' | 'stepping' | 'running' | 'pausing' | 'suspended' | 'done' | 'cancelled' | 'failed'
@@ -74,11 +87,26 @@ export const useWalkStore = defineStore('walk', () => {
   const firstTripleMs = ref<number>()
   const elapsedMs = ref(0)
   const transcript = ref<TranscriptLine[]>([])
+  /** The sort chosen by the user, remembered across walks. */
   const sort = ref<SortOrder>({ key: 'size', descending: true })
+  /** While a walk is live: os.walk order, until a sort is chosen (then undefined: `sort` applies). */
+  const liveOrder = ref<SortOrder>()
+  const order = computed(() => liveOrder.value ?? sort.value)
+  /** Apparent size (du -b) or disk usage (du -B1, st_blocks × 512). */
+  const measure = ref<SizeMeasure>('apparent')
   /** Bumped when the tree should be shown again (throttled while streaming). */
   const treeVersion = ref(0)
-  /** The row to bring into view after a step (the directory just yielded). */
-  const focusNode = shallowRef<DirNode>()
+  /** The selected row, by what it shows (not by position): it survives sorting, streaming and re-rooting. */
+  const selection = shallowRef<RowKey>()
+  /** The directory the tree is re-rooted on (undefined: top). */
+  const viewRoot = shallowRef<DirNode>()
+  /** Bumped to have the tree scroll the selection into view (after a step, a search jump, a re-root). */
+  const scrollRequest = ref(0)
+  /** Incremental search over the scanned tree, and which match was jumped to last. */
+  const searchQuery = ref('')
+  const searchAt = ref(-1)
+  /** What copying a path or revealing it said (shown briefly under the tree's bar). */
+  const notice = ref<{ text: string; tone: 'ok' | 'error' }>()
 
   let lineId = 0
   let sessionId = 0
@@ -101,10 +129,35 @@ export const useWalkStore = defineStore('walk', () => {
   const rows = computed<Rows | undefined>(() => {
     void treeVersion.value
     const tree = session.value?.tree
-    return tree === undefined ? undefined : markRaw(tree.flatten(sort.value))
+    if (tree === undefined) return undefined
+    tree.measure = measure.value
+    return markRaw(tree.flatten(order.value, viewRoot.value ?? tree.root))
+  })
+  /** The selection's row, or -1 when it is not shown (a collapsed folder holds it). */
+  const selectedIndex = computed(() => {
+    const current = rows.value
+    const key = selection.value
+    const tree = session.value?.tree
+    if (current === undefined || key === undefined || tree === undefined) return -1
+    return tree.indexOf(current, key)
+  })
+  /** From top down to the view's root: the breadcrumb. */
+  const breadcrumb = computed<DirNode[]>(() => {
+    void treeVersion.value
+    const trail: DirNode[] = []
+    for (let node = viewRoot.value; node !== undefined; node = node.parent) trail.unshift(node)
+    return trail.length === 0 && session.value !== undefined ? [session.value.tree.root] : trail
+  })
+  const searchMatches = computed<SearchMatch[]>(() => {
+    void treeVersion.value
+    const tree = session.value?.tree
+    if (tree === undefined || searchQuery.value === '') return []
+    tree.measure = measure.value
+    return markRaw(tree.search(searchQuery.value, order.value, SEARCH_MATCHES_KEPT))
   })
 
-  watch(sort, () => treeVersion.value++, { deep: true })
+  watch([sort, liveOrder, measure], () => treeVersion.value++, { deep: true })
+  watch(searchQuery, () => (searchAt.value = -1))
 
   function say(line: Omit<TranscriptLine, 'id'>): TranscriptLine {
     const entry = { id: ++lineId, ...line }
@@ -164,7 +217,11 @@ export const useWalkStore = defineStore('walk', () => {
     elapsedMs.value = 0
     activeBefore = 0
     activeSince = undefined
-    focusNode.value = undefined
+    selection.value = undefined
+    viewRoot.value = undefined
+    searchAt.value = -1
+    notice.value = undefined
+    liveOrder.value = WALK_ORDER
     if (previous !== undefined && previous.generator.state !== 'closed')
       await previous.generator.return().catch(() => undefined)
   }
@@ -201,6 +258,8 @@ export const useWalkStore = defineStore('walk', () => {
         output: `<generator object walk at ${generator.id}>  # created: nothing read yet`,
         tone: 'value'
       })
+      if ((walkArgs.exclude ?? []).length > 0 && walkArgs.topdown === false)
+        say({ output: `# topdown=False: ${BOTTOM_UP_PRUNING}`, tone: 'note' })
       return created
     } catch (error) {
       phase.value = 'failed'
@@ -280,7 +339,7 @@ export const useWalkStore = defineStore('walk', () => {
         if (current.loopLine !== undefined) current.loopErrorsSaid++
         say({ output: `onerror(${item.error.code}): ${item.error.message}`, tone: 'error' })
       }
-    } else if (firstTripleMs.value === undefined) {
+    } else if (item.kind === 'dir' && firstTripleMs.value === undefined) {
       firstTripleMs.value = performance.now() - current.askedAt
       refresh(true)
       void nextTick(() => {
@@ -306,8 +365,17 @@ export const useWalkStore = defineStore('walk', () => {
         const item = batch.items.at(-1)
         if (item?.kind === 'dir') {
           line.output = tripleRepr(item)
-          current.tree.reveal(current.tree.last!)
-          focusNode.value = current.tree.last
+          if (item.excluded.length > 0)
+            say({
+              input: pruneLines(current.args).join('\n'),
+              output: `# pruned ${pyNames(item.excluded)}: os.walk will not go into ${item.excluded.length === 1 ? 'it' : 'them'}`,
+              tone: 'note'
+            })
+          const last = current.tree.last!
+          current.tree.reveal(last)
+          if (viewRoot.value !== undefined && !current.tree.within(last, viewRoot.value)) viewRoot.value = undefined
+          selection.value = { node: last, kind: ROW_DIR }
+          scrollRequest.value++
           break
         }
         if (batch.done || batch.items.length === 0) {
@@ -336,7 +404,14 @@ export const useWalkStore = defineStore('walk', () => {
     phase.value = 'running'
     activeSince = performance.now()
     current.loopLine = say({
-      input: 'for dirpath, dirnames, filenames in w: ...',
+      input:
+        pruneLines(current.args).length === 0
+          ? 'for dirpath, dirnames, filenames in w: ...'
+          : [
+              'for dirpath, dirnames, filenames in w:',
+              ...pruneLines(current.args).map((line) => `    ${line}`),
+              '    ...'
+            ].join('\n'),
       output: loopProgress(current.tree),
       tone: 'note'
     })
@@ -439,6 +514,7 @@ export const useWalkStore = defineStore('walk', () => {
     if (current.loopLine !== undefined) current.loopLine.output = loopProgress(current.tree, true)
     endLoop(current)
     current.tree.ended = true
+    liveOrder.value = undefined
     phase.value = how
     refresh(true)
   }
@@ -470,9 +546,86 @@ export const useWalkStore = defineStore('walk', () => {
     treeVersion.value++
   }
 
+  /** Chooses a sort (again: reverses it); it applies at once, also while a walk is live, and is remembered. */
   function setSort(key: SortOrder['key']): void {
-    sort.value =
-      sort.value.key === key ? { key, descending: !sort.value.descending } : { key, descending: key === 'size' }
+    const shown = order.value
+    sort.value = shown.key === key ? { key, descending: !shown.descending } : { key, descending: key === 'size' }
+    liveOrder.value = undefined
+  }
+
+  function toggleMeasure(): void {
+    measure.value = measure.value === 'apparent' ? 'disk' : 'apparent'
+  }
+
+  function select(key: RowKey | undefined): void {
+    selection.value = key
+  }
+
+  /**
+   * Shows the tree from `node` down (Enter, double-click); the breadcrumb leads back up. Going up,
+   * the folder we came from (or the one on the way to it) is selected, as ncdu does.
+   */
+  function reroot(node: DirNode): void {
+    const tree = session.value?.tree
+    if (tree === undefined) return
+    const from = viewRoot.value
+    let selected = node
+    if (from !== undefined && from !== node && tree.within(from, node))
+      for (selected = from; selected.parent !== node;) selected = selected.parent!
+    viewRoot.value = node === tree.root ? undefined : node
+    selection.value = { node: selected, kind: ROW_DIR }
+    scrollRequest.value++
+  }
+
+  /** Up one root (Backspace). */
+  function rerootUp(): void {
+    const parent = viewRoot.value?.parent
+    if (parent !== undefined) reroot(parent)
+  }
+
+  /** Jumps to the next (or previous) search match: opens the folders above it and selects it. */
+  function jumpToMatch(step: 1 | -1 = 1): void {
+    const tree = session.value?.tree
+    const matches = searchMatches.value
+    if (tree === undefined || matches.length === 0) return
+    searchAt.value = (searchAt.value + step + matches.length) % matches.length
+    const match = matches[searchAt.value]!
+    tree.reveal(match.node)
+    if (match.kind !== ROW_DIR) match.node.expanded = true
+    if (viewRoot.value !== undefined && !tree.within(match.node, viewRoot.value)) viewRoot.value = undefined
+    selection.value = match
+    treeVersion.value++
+    scrollRequest.value++
+  }
+
+  /** The path of the selected row (or top), as the walker spells it. */
+  function selectedPath(): string | undefined {
+    const tree = session.value?.tree
+    if (tree === undefined) return undefined
+    return tree.pathOfKey(selection.value ?? { node: viewRoot.value ?? tree.root, kind: ROW_DIR })
+  }
+
+  async function copyPath(): Promise<void> {
+    const path = selectedPath()
+    if (path === undefined) return
+    try {
+      await navigator.clipboard.writeText(path)
+      notice.value = { text: `Copied ${path}`, tone: 'ok' }
+    } catch {
+      notice.value = { text: `The clipboard was refused; the path is ${path}`, tone: 'error' }
+    }
+  }
+
+  /** Shows the selected entry in the system's file manager (main asks the shell). */
+  async function revealSelected(): Promise<void> {
+    const path = selectedPath()
+    if (path === undefined) return
+    try {
+      await call('shell.showItemInFolder', { path })
+      notice.value = { text: `Shown in the file manager: ${path}`, tone: 'ok' }
+    } catch (error) {
+      notice.value = { text: errorText(error), tone: 'error' }
+    }
   }
 
   return {
@@ -488,9 +641,19 @@ export const useWalkStore = defineStore('walk', () => {
     elapsedMs,
     transcript,
     sort,
+    order,
+    measure,
     rows,
     treeVersion,
-    focusNode,
+    selection,
+    selectedIndex,
+    viewRoot,
+    breadcrumb,
+    scrollRequest,
+    searchQuery,
+    searchMatches,
+    searchAt,
+    notice,
     generatorState,
     args,
     busy,
@@ -506,9 +669,21 @@ export const useWalkStore = defineStore('walk', () => {
     cancel,
     chooseFolder,
     toggle,
-    setSort
+    setSort,
+    toggleMeasure,
+    select,
+    reroot,
+    rerootUp,
+    jumpToMatch,
+    copyPath,
+    revealSelected
   }
 })
+
+/** The lines that prune dirnames in the loop body, one per exclude pattern. */
+function pruneLines(args: WalkArgs): string[] {
+  return (args.exclude ?? []).map(pruneLine)
+}
 
 function errorText(error: unknown): string {
   const info = errorInfo(error)

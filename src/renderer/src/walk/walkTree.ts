@@ -535,7 +535,8 @@ export class WalkTree {
         files: node.totalFiles,
         items: node.totalFiles + Math.max(0, node.totalDirs - 1),
         status: this.status(node),
-        expanded: node.expanded,
+        // A re-rooted view's root always shows its children.
+        expanded: node.expanded || (depth === 0 && node.parent !== undefined),
         ...(error === undefined ? {} : { error })
       }
     }

@@ -306,6 +306,7 @@ describe('the sweeps.* channels', () => {
     return createHandlers({
       jobs: {} as JobHost,
       appInfo,
+      showItemInFolder: () => undefined,
       choosePath: () => Promise.resolve(null),
       confirm: () => Promise.resolve(false)
     })

@@ -410,6 +410,35 @@ describe('walk job: bad input gives a clear error or a correct continuation', ()
     ])
   })
 
+  test.runIf(process.platform === 'linux')(
+    'oneFileSystem: a folder on another device is listed, not entered, and a skip item says so',
+    async () => {
+      setup()
+      // /dev/shm is a tmpfs; the temp dir is on another device when base is not on /dev/shm itself.
+      const elsewhere = mkdtempSync(join('/dev/shm', 'yield-lab-walkjob-fs-'))
+      const top = mkdtempSync(join(tmpdir(), 'yield-lab-walkjob-onefs-'))
+      try {
+        expect(statSync(elsewhere).dev).not.toBe(statSync(top).dev)
+        build(elsewhere, { inside: { deep: 'd' } })
+        build(top, { here: { f: 'f' }, away: new Link(elsewhere) })
+        const { items } = await walkAll({ top, followlinks: true, oneFileSystem: true })
+        expect(
+          dirsOf(items)
+            .map((item) => item.dirpath)
+            .sort()
+        ).toEqual([top, join(top, 'here')].sort())
+        expect(items.filter((item) => item.kind === 'skip')).toEqual([
+          { kind: 'skip', reason: 'otherFileSystem', parent: top, name: 'away' }
+        ])
+        const all = await walkAll({ top, followlinks: true })
+        expect(dirsOf(all.items).map((item) => item.dirpath)).toContain(join(top, 'away', 'inside'))
+      } finally {
+        rmSync(elsewhere, { recursive: true, force: true })
+        rmSync(top, { recursive: true, force: true })
+      }
+    }
+  )
+
   test('a symlink loop with followlinks ends (a cycle is never entered), and a skip item says where', async () => {
     setup()
     const top = fresh('cycle', { a: { b: { up: new Link('../..') } } })

@@ -4,7 +4,7 @@
  * the folder dialog, and keyboard use of the tree.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { mount, type VueWrapper } from '@vue/test-utils'
@@ -22,6 +22,7 @@ import { until as untilWithin } from '../../../support/until'
 
 let jobs: JobHost
 let api: LabApi
+let revealed: string[] = []
 let base = ''
 let wrapper: VueWrapper | undefined
 
@@ -42,7 +43,7 @@ afterAll(() => {
   else Object.defineProperty(HTMLElement.prototype, 'clientHeight', clientHeight)
 })
 beforeEach(() => {
-  ;({ jobs, api } = installInProcessLab())
+  ;({ jobs, api, revealed } = installInProcessLab())
   setActivePinia(createPinia())
 })
 afterEach(async () => {
@@ -147,6 +148,159 @@ describe('Browse tab', () => {
     expect(rowNames()).toHaveLength(5)
     await tree.trigger('keydown', { key: 'ArrowLeft' })
     expect(w.find('[aria-selected=true]').text()).toContain(top)
+  })
+
+  test('the selection follows its entry through sorting, streaming and cancel; os.walk order while live', async () => {
+    const top = makeTree(3, 2)
+    writeFileSync(join(top, 'd1', 'big.bin'), 'b'.repeat(5000))
+    const w = mountView()
+    await typePath(w, top)
+    const rowNames = (): string[] => w.findAll('[role=treeitem] .name').map((row) => row.text())
+    const selectedName = (): string => w.find('[aria-selected=true] .name').text()
+    const store = useWalkStore()
+    await w.find('[data-testid=walk-step]').trigger('click')
+    await until(() => count(w, 'dirs') === 1 && store.phase === 'suspended', 'first triple')
+    // While the walk is live, rows come in os.walk order (the directory's own order).
+    const walkOrder = store.session!.tree.root.subdirs.map((node) => `${node.name}/`)
+    expect(rowNames()).toEqual([top, ...walkOrder, 'readme.md'])
+    expect(store.order).toEqual({ key: 'walk', descending: false })
+    const rowOf = (name: string) => w.findAll('[role=treeitem]').find((row) => row.find('.name').text() === name)!
+    await rowOf('d1/').trigger('click')
+    expect(selectedName()).toBe('d1/')
+    await w.find('[data-testid=walk-sort-name]').trigger('click')
+    expect(rowNames()).toEqual([top, 'd0/', 'd1/', 'd2/', 'readme.md'])
+    expect(selectedName()).toBe('d1/')
+    await w.find('[data-testid=walk-sort-name]').trigger('click')
+    expect(selectedName()).toBe('d1/')
+    // Streaming the rest: sizes grow and rows move, the selection stays on d1.
+    await w.find('[data-testid=walk-run]').trigger('click')
+    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+    expect(selectedName()).toBe('d1/')
+    await w.find('[data-testid=walk-tree]').trigger('keydown', { key: 's' })
+    expect(rowNames()[1]).toBe('d1/')
+    expect(selectedName()).toBe('d1/')
+
+    // A new walk starts in os.walk order again; the chosen sort (size) comes back when it ends.
+    await w.find('[data-testid=walk-followlinks]').setValue(true)
+    for (let i = 1; i <= 2; i++) {
+      await w.find('[data-testid=walk-step]').trigger('click')
+      await until(() => count(w, 'dirs') === i && store.phase === 'suspended', `step ${i}`)
+    }
+    expect(store.order.key).toBe('walk')
+    await rowOf('d2/').trigger('click')
+    await w.find('[data-testid=walk-cancel]').trigger('click')
+    await until(() => store.phase === 'cancelled', 'cancelled')
+    expect(store.order).toEqual({ key: 'size', descending: true })
+    expect(selectedName()).toBe('d2/')
+  })
+
+  test('Enter or a double-click re-roots on a folder, the breadcrumb and Backspace lead back up', async () => {
+    const top = makeTree(3, 2)
+    mkdirSync(join(top, 'd1', 'inner'))
+    writeFileSync(join(top, 'd1', 'inner', 'deep.txt'), 'deep')
+    const w = mountView()
+    await typePath(w, top)
+    await w.find('form').trigger('submit')
+    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+    const rowNames = (): string[] => w.findAll('[role=treeitem] .name').map((row) => row.text())
+    const tree = w.find('[data-testid=walk-tree]')
+    await w.find('[data-testid=walk-sort-name]').trigger('click')
+    await tree.trigger('keydown', { key: 'ArrowDown' })
+    await tree.trigger('keydown', { key: 'ArrowDown' })
+    expect(w.find('[aria-selected=true] .name').text()).toBe('d1/')
+    await tree.trigger('keydown', { key: 'Enter' })
+    expect(rowNames()).toEqual(['d1', 'inner/', 'f0.txt', 'f1.txt'])
+    expect(text(w, 'walk-breadcrumb').replace(/\s+/g, '')).toBe(`${top}›d1`)
+    const inner = w.findAll('[role=treeitem]').find((row) => row.find('.name').text() === 'inner/')!
+    await inner.trigger('dblclick')
+    expect(rowNames()).toEqual(['inner', 'deep.txt'])
+    await tree.trigger('keydown', { key: 'Backspace' })
+    expect(rowNames()[0]).toBe('d1')
+    expect(w.find('[aria-selected=true] .name').text()).toBe('inner/')
+    await w.find('[data-testid=walk-breadcrumb] button').trigger('click')
+    expect(rowNames()[0]).toBe(top)
+    expect(w.find('[aria-selected=true] .name').text()).toBe('d1/')
+  })
+
+  test('search finds names anywhere in the scanned tree and jumps to each match, opening its folder', async () => {
+    const top = makeTree(3, 2)
+    const w = mountView()
+    await typePath(w, top)
+    await w.find('form').trigger('submit')
+    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+    await w.find('[data-testid=walk-sort-name]').trigger('click')
+    await w.find('[data-testid=walk-tree]').trigger('keydown', { key: '/' })
+    const search = w.find('[data-testid=walk-search]')
+    expect(document.activeElement).toBe(search.element)
+    await search.setValue('F1')
+    expect(text(w, 'walk-search-matches')).toBe('3 found')
+    const selected = (): string =>
+      w.find('[aria-selected=true]').attributes('data-depth') + ':' + w.find('[aria-selected=true] .name').text()
+    await search.trigger('keydown', { key: 'Enter' })
+    expect(text(w, 'walk-search-matches')).toBe('1 of 3')
+    expect(selected()).toBe('2:f1.txt')
+    expect(useWalkStore().session!.tree.pathOfKey(useWalkStore().selection!)).toBe(join(top, 'd0', 'f1.txt'))
+    await search.trigger('keydown', { key: 'Enter' })
+    expect(useWalkStore().session!.tree.pathOfKey(useWalkStore().selection!)).toBe(join(top, 'd1', 'f1.txt'))
+    await search.trigger('keydown', { key: 'Enter', shiftKey: true })
+    expect(useWalkStore().session!.tree.pathOfKey(useWalkStore().selection!)).toBe(join(top, 'd0', 'f1.txt'))
+    await search.setValue('nothing-like-this')
+    expect(text(w, 'walk-search-matches')).toBe('no match')
+  })
+
+  test('exclude prunes folders as os.walk does, shows the Python line, and says why bottom-up cannot prune', async () => {
+    const top = makeTree(3, 2)
+    mkdirSync(join(top, 'd0', '.git'))
+    writeFileSync(join(top, 'd0', '.git', 'HEAD'), 'ref')
+    const w = mountView()
+    await typePath(w, top)
+    await w.find('[data-testid=walk-exclude]').setValue('.git, d2')
+    expect(w.find('[data-testid=walk-exclude]').attributes('title')).toContain(
+      "dirnames[:] = [d for d in dirnames if not fnmatch(d, '.git')]"
+    )
+    await w.find('form').trigger('submit')
+    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+    expect(count(w, 'dirs')).toBe(3) // top, d0, d1: d2 and d0/.git were pruned
+    const d2 = w.findAll('[role=treeitem]').find((row) => row.find('.name').text() === 'd2/')!
+    expect(d2.text()).toContain('excluded')
+    const transcript = text(w, 'walk-transcript')
+    expect(transcript).toContain("dirnames[:] = [d for d in dirnames if not fnmatch(d, '.git')]")
+    expect(transcript).toContain("dirnames[:] = [d for d in dirnames if not fnmatch(d, 'd2')]")
+    await w.find('[data-testid=walk-python]').trigger('click')
+    expect(text(w, 'walk-python-code')).toContain("    dirnames[:] = [d for d in dirnames if not fnmatch(d, 'd2')]")
+
+    await w.find('[data-testid=walk-topdown]').setValue(false)
+    expect(text(w, 'walk-prune-bottom-up')).toContain('has no effect')
+  })
+
+  test('a toggles apparent size and disk usage; hard links count once and are marked; reveal asks main', async () => {
+    const top = makeTree(1, 1)
+    writeFileSync(join(top, 'd0', 'data.bin'), 'd'.repeat(10_000))
+    linkSync(join(top, 'd0', 'data.bin'), join(top, 'data-link.bin'))
+    const w = mountView()
+    await typePath(w, top)
+    await w.find('form').trigger('submit')
+    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+    const store = useWalkStore()
+    const root = store.session!.tree.root
+    expect(root.totalBytes).toBe(Number(execFileSync('du', ['-sb', top], { encoding: 'utf8' }).split('\t')[0]))
+    expect(w.findAll('[data-testid=walk-hard-link]').length).toBeGreaterThanOrEqual(1)
+    const tree = w.find('[data-testid=walk-tree]')
+    expect(w.find('.header .col-size').text()).toBe('size')
+    await tree.trigger('keydown', { key: 'a' })
+    expect(store.measure).toBe('disk')
+    expect(w.find('.header .col-size').text()).toBe('disk usage')
+    expect(w.find('[data-testid=walk-measure-disk]').attributes('aria-pressed')).toBe('true')
+    expect(w.findAll('[data-testid=walk-percent]')[0]!.text()).toBe('100%')
+    expect(w.findAll('[data-testid=walk-share-bar]')[1]!.attributes('title')).toContain('disk usage')
+    await tree.trigger('keydown', { key: 'a' })
+    expect(store.measure).toBe('apparent')
+
+    await tree.trigger('keydown', { key: 'ArrowDown' })
+    await w.find('[data-testid=walk-reveal]').trigger('click')
+    await until(() => revealed.length === 1, 'revealed')
+    expect(revealed[0]).toBe(store.session!.tree.pathOfKey(store.selection!))
+    expect(text(w, 'walk-notice')).toContain('Shown in the file manager')
   })
 
   test('filters run as a filter / filterfalse pipeline in the walk, and the Python button shows it', async () => {

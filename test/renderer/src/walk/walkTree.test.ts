@@ -3,9 +3,16 @@
  * bottom-up arrival), the form-to-arguments rules, and the Python it shows.
  */
 import { describe, expect, test } from 'vitest'
-import type { WalkItem } from '@shared/walkJob'
-import { pyNames, pyStr, stageLine, tripleRepr, walkPythonCode } from '@renderer/walk/pythonEquivalent'
-import { defaultWalkForm, filterStages, parseExtensions, sameWalk, walkArgsFromForm } from '@renderer/walk/walkOptions'
+import { BOTTOM_UP_PRUNING, type WalkItem } from '@shared/walkJob'
+import { pruneLine, pyNames, pyStr, stageLine, tripleRepr, walkPythonCode } from '@renderer/walk/pythonEquivalent'
+import {
+  defaultWalkForm,
+  filterStages,
+  parseExcludes,
+  parseExtensions,
+  sameWalk,
+  walkArgsFromForm
+} from '@renderer/walk/walkOptions'
 import {
   HARD_LINK_COUNTED,
   HARD_LINK_ELSEWHERE,
@@ -295,6 +302,30 @@ describe('Browse form', () => {
     })
     expect(sameWalk({ top: '/x' }, { top: '/x', topdown: true, followlinks: false, files: [] })).toBe(true)
     expect(sameWalk({ top: '/x' }, { top: '/x', topdown: false })).toBe(false)
+    expect(sameWalk({ top: '/x' }, { top: '/x', exclude: ['.git'] })).toBe(false)
+    expect(sameWalk({ top: '/x' }, { top: '/x', oneFileSystem: true })).toBe(false)
+  })
+
+  test("exclude patterns: split on spaces and commas, checked with main's schema, pruned in the Python", () => {
+    expect(parseExcludes(' .git, node_modules  build* .git')).toEqual(['.git', 'node_modules', 'build*'])
+    const form = { ...defaultWalkForm(), top: '/x', exclude: '.git node_*', oneFileSystem: true }
+    expect(walkArgsFromForm(form)).toMatchObject({
+      ok: true,
+      args: { exclude: ['.git', 'node_*'], oneFileSystem: true }
+    })
+    expect(walkArgsFromForm({ ...form, exclude: 'a'.repeat(300) })).toMatchObject({
+      ok: false,
+      field: 'exclude',
+      message: expect.stringContaining('Exclude folders') as unknown
+    })
+    const code = walkPythonCode({ top: '/x', exclude: ['.git', "it's"], oneFileSystem: true })
+    expect(code).toContain("    dirnames[:] = [d for d in dirnames if not fnmatch(d, '.git')]")
+    expect(code).toContain(`    ${pruneLine("it's")}`)
+    expect(pruneLine("it's")).toBe('dirnames[:] = [d for d in dirnames if not fnmatch(d, "it\'s")]')
+    expect(code).toContain('from fnmatch import fnmatch')
+    expect(code).toContain('st_dev')
+    const bottomUp = walkPythonCode({ top: '/x', topdown: false, exclude: ['.git'] })
+    expect(bottomUp.replace(/\n\s*# /g, ' ')).toContain(BOTTOM_UP_PRUNING)
   })
 })
 
