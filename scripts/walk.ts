@@ -12,8 +12,9 @@
  *   --json               one JSON array [dirpath, dirnames, filenames] per line, in os.walk's order;
  *                        names that are not UTF-8 carry surrogate escapes ("\udcff"), as Python's
  *                        os.fsdecode and json.dumps give them
- *   --ncdu OUT           also write the scan as ncdu's JSON export (ncdu -o), written atomically;
- *                        `ncdu -f OUT` browses it. Implies top-down and no --json
+ *   --ncdu OUT           write the scan as ncdu's JSON export (what ncdu -o writes) to OUT,
+ *                        atomically, and print a summary of it; `ncdu -f OUT` browses it. Not with
+ *                        --json or --bottom-up (ncdu nests each directory in its parent)
  *
  * Without --json it prints one summary line: directories, files, bytes of regular files, errors
  * and time. stderr carries one JSON object per line: each error os.walk's onerror would get
