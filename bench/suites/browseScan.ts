@@ -253,8 +253,13 @@ export const benchmarks: Benchmark[] = [
   },
   {
     name: 'browse.longest_task.ratio_vs_budget',
-    description: `longest renderer task while streaming (all rounds) vs the ${LONG_TASK_BUDGET_MS} ms budget`,
-    run: async () => ({ value: (await measuredOnce()).longestTaskMs, reference: LONG_TASK_BUDGET_MS, unit: 'ms' })
+    description: `longest renderer task while streaming (all rounds; 50 = none reported over 50 ms) vs the ${LONG_TASK_BUDGET_MS} ms budget`,
+    // Chromium reports only tasks over 50 ms: none means at most the budget, so the ratio is then 1.
+    run: async () => ({
+      value: Math.max((await measuredOnce()).longestTaskMs, LONG_TASK_BUDGET_MS),
+      reference: LONG_TASK_BUDGET_MS,
+      unit: 'ms'
+    })
   },
   {
     name: 'browse.heap_1m.ratio_vs_ncdu_rss',
