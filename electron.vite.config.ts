@@ -3,9 +3,13 @@ import { resolve } from 'node:path'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'electron-vite'
 import type { Plugin } from 'vite'
-import { contentSecurityPolicy, rendererHeaders } from './src/main/rendererFiles'
+import { contentSecurityPolicy, rendererHeaders, STYLE_NONCE_PLACEHOLDER } from './src/main/rendererFiles'
 
-/** Puts the app's CSP into index.html as a meta tag (strict in builds, HMR-friendly in dev). */
+/**
+ * Puts the app's CSP into index.html as a meta tag (strict in builds, HMR-friendly in dev), and
+ * the style nonce the page hands to CodeMirror; the server puts a fresh nonce in place of the
+ * placeholder for each page (rendererResponse).
+ */
 function contentSecurityPolicyMeta(): Plugin {
   let dev = false
   return {
@@ -16,9 +20,13 @@ function contentSecurityPolicyMeta(): Plugin {
     transformIndexHtml: () => [
       {
         tag: 'meta',
-        attrs: { 'http-equiv': 'Content-Security-Policy', content: contentSecurityPolicy({ dev }) },
+        attrs: {
+          'http-equiv': 'Content-Security-Policy',
+          content: contentSecurityPolicy({ dev, styleNonce: STYLE_NONCE_PLACEHOLDER })
+        },
         injectTo: 'head-prepend'
-      }
+      },
+      { tag: 'meta', attrs: { property: 'csp-nonce', nonce: STYLE_NONCE_PLACEHOLDER }, injectTo: 'head-prepend' }
     ]
   }
 }

@@ -11,6 +11,7 @@ const alias = {
 /** Renderer modules tested in Node rather than in a DOM: they run python3 or Pyodide beside them. */
 const rendererTestsInNode = [
   'test/renderer/src/python/console.test.ts',
+  'test/renderer/src/python/trace_recorder.test.ts',
   'test/renderer/src/walk/pythonEquivalent.test.ts'
 ]
 

@@ -23,7 +23,14 @@ import { parseArgs } from 'node:util'
 import * as v from 'valibot'
 import { inSweetSpot, itemBytes, SWEET_SPOT_BYTES } from '../src/shared/dataFiles'
 import { LabError } from '../src/shared/errors'
-import { formatBinaryBytes, formatCount, formatDuration, formatItems, formatSignificant } from '../src/shared/format'
+import {
+  formatBinaryBytes,
+  formatCount,
+  formatDuration,
+  formatItems,
+  formatSignificant,
+  plural
+} from '../src/shared/format'
 import {
   modeLabels,
   sweepArgsSchema,
@@ -137,7 +144,7 @@ export function formatSweepReport(run: SweepRunDraft): string {
   const lines: string[] = []
   const m = run.machine
   lines.push(
-    `${run.label}: ${run.file.path}, ${formatBinaryBytes(run.file.bytes)} of ${run.file.dtype} (${formatCount(run.file.items)} items)`
+    `${run.label}: ${run.file.path}, ${formatBinaryBytes(run.file.bytes)} of ${run.file.dtype} (${plural(run.file.items, 'item')})`
   )
   lines.push(
     `machine: ${m.cpuModel} ×${m.cpuCount}, ${formatBinaryBytes(m.totalMemoryBytes)} RAM, ${m.platform} ${m.arch}, Yield Lab ${m.appVersion}, node ${m.versions['node'] ?? '?'}`
@@ -146,7 +153,7 @@ export function formatSweepReport(run: SweepRunDraft): string {
     `cache: ${run.cache.state} (${run.cache.method})${run.cache.residentBytes === null ? '' : `, ${formatBinaryBytes(run.cache.residentBytes)} resident`}`
   )
   lines.push(
-    `status: ${run.status}, ${run.measurements.length} of ${run.plannedRuns} runs, ${run.config.repeats} per point, cap ${run.config.timeCapMs} ms, seed ${run.config.seed}`
+    `status: ${run.status}, ${formatCount(run.measurements.length)} of ${plural(run.plannedRuns, 'run')}, ${plural(run.config.repeats, 'run')} per point, cap ${formatDuration(run.config.timeCapMs)}, seed ${run.config.seed}`
   )
   lines.push('')
   const head = ['chunk items', 'chunk bytes', ...table.modes.flatMap((mode) => [`${modeLabels[mode]} MB/s`, 'min–max'])]
@@ -165,7 +172,7 @@ export function formatSweepReport(run: SweepRunDraft): string {
   if (table.eager !== undefined) {
     const e = table.eager
     lines.push(
-      `eager (whole file): ${formatSignificant(e.mbPerSecond.median, 4)} MB/s [${range(e)}], ${formatDuration(e.timePerFileMs.median)} per file, median of ${e.runs}`
+      `eager (whole file): ${formatSignificant(e.mbPerSecond.median, 4)} MB/s [${range(e)}], ${formatDuration(e.timePerFileMs.median)} per file, median of ${plural(e.runs, 'run')}`
     )
   }
   const points = summarize(run.measurements)
@@ -217,11 +224,12 @@ export async function sweepCommand(
   }
   process.on('SIGINT', onInterrupt)
   const live = process.stderr.isTTY === true
-  const started = performance.now()
   let planned = 0
+  /** The sweep's own estimate of the time left (sweepEstimate.ts), as of its last report. */
+  let etaMs: number | null = null
   const generator = sweep(parsed.args, {
     isCancelled: () => cancelled,
-    report: () => {},
+    report: (progress) => (etaMs = progress.stats.etaMs),
     log: (line) => live && console.error(line)
   })
   let run: SweepRunDraft
@@ -239,15 +247,15 @@ export async function sweepCommand(
         planned = event.plan.plannedRuns
         if (live)
           console.error(
-            `sweeping ${event.plan.file.path}: ${planned} runs, cap ${event.plan.config.timeCapMs} ms, cache ${event.plan.cache.state}`
+            `sweeping ${event.plan.file.path}: ${plural(planned, 'run')}, cap ${formatDuration(event.plan.config.timeCapMs)}, cache ${event.plan.cache.state}`
           )
       } else if (live) {
         const m = event.measurement
         const done = m.seq + 1
-        const eta = ((performance.now() - started) / done) * (planned - done)
+        const eta = etaMs === null ? '…' : formatDuration(etaMs, 2)
         process.stderr.write(
           `\r[${String(done).padStart(String(planned).length)}/${planned}] ${modeLabels[m.mode].padEnd(18)} ${m.chunkItems === null ? 'whole file'.padEnd(12) : formatItems(m.chunkItems).padEnd(12)} ` +
-            `${formatSignificant(mbPerSecond(m), 4).padStart(8)} MB/s ${formatDuration(timePerFileMs(m)).padStart(10)}/file${m.capped ? ' capped' : '       '}  eta ${formatDuration(eta, 2)}   `
+            `${formatSignificant(mbPerSecond(m), 4).padStart(8)} MB/s ${formatDuration(timePerFileMs(m)).padStart(10)}/file${m.capped ? ' capped' : '       '}  about ${eta} left   `
         )
       }
     }

@@ -7,6 +7,7 @@
  *   read.lazy_chunk.ratio_vs_dd           processData(readBinaryChunks(f, 65536, reuseBuffer)) vs dd if=f bs=1M of=/dev/null
  *   read.lazy_chunk_owned.ratio_vs_dd     the same with a fresh, transferable buffer per chunk (the IPC mode)
  *   read.eager.ratio_vs_numpy             sumChunk(readBinaryEager(f)) vs np.fromfile(f).sum()
+ *   read.sample_text.ratio_vs_savetxt     the text twin of a 16 MiB sample (2 Mi lines, written and fsynced) vs np.savetxt
  *   read.rss_growth_2gib.lazy_item.ratio_vs_limit   peak RSS growth while processData(readBinaryLazy(2 GiB, 65536))
  *   read.rss_growth_2gib.lazy_chunk.ratio_vs_limit  the same for readBinaryChunks; the limit is one chunk + 64 MiB
  *                                                   (issue 4), so a ratio >= 1 means within it
@@ -167,6 +168,44 @@ async function lazyChunk(reuseBuffer: boolean): Promise<BenchMeasurement> {
   return { value: mine.ms, reference: median(dd), unit: 'ms' }
 }
 
+/**
+ * The text twin's cost: writing a 16 MiB sample with its twin minus writing it without, against
+ * numpy.savetxt of the same numbers into a file (timed inside Python, fsync included).
+ */
+function sampleText(): BenchMeasurement {
+  const bytes = 16 * MiB
+  const runs = 3
+  const directory = join(BENCH_DIR, 'text-twin')
+  const withText: number[] = []
+  const without: number[] = []
+  for (let i = 0; i < runs; i++) {
+    let start = performance.now()
+    writeSampleData({ directory, name: 'plain', bytes, seed: 16, overwrite: true })
+    without.push(performance.now() - start)
+    start = performance.now()
+    writeSampleData({ directory, name: 'twin', bytes, seed: 16, withText: true, overwrite: true })
+    withText.push(performance.now() - start)
+  }
+  const script = String.raw`
+import os, sys, time
+import numpy as np
+data = np.fromfile(sys.argv[1])
+times = []
+for _ in range(int(sys.argv[3])):
+    start = time.perf_counter()
+    with open(sys.argv[2], 'wb') as f:
+        np.savetxt(f, data)
+        f.flush()
+        os.fsync(f.fileno())
+    times.append(time.perf_counter() - start)
+print(sorted(times)[len(times) // 2])`
+  const savetxt = join(directory, 'numpy.txt')
+  const seconds = Number(
+    execFileSync('python3', ['-c', script, join(directory, 'plain.bin'), savetxt, String(runs)], { encoding: 'utf8' })
+  )
+  return { value: median(withText) - median(without), reference: seconds * 1000, unit: 'ms' }
+}
+
 export const benchmarks: Benchmark[] = [
   {
     name: 'read.lazy_item_65536.ratio_vs_python',
@@ -200,6 +239,11 @@ export const benchmarks: Benchmark[] = [
       checkSameSum('eager numpy', theirs.sum, bigSum)
       return { value: mine.ms, reference: median(theirs.seconds) * 1000, unit: 'ms' }
     }
+  },
+  {
+    name: 'read.sample_text.ratio_vs_savetxt',
+    description: "text twin of a 16 MiB sample ('%.18e', 2 Mi lines) vs np.savetxt of the same numbers",
+    run: () => Promise.resolve(sampleText())
   },
   {
     name: 'read.rss_growth_2gib.lazy_item.ratio_vs_limit',

@@ -1,5 +1,5 @@
 import type { Protocol } from 'electron'
-import { readRendererFile, rendererHeaders } from './rendererFiles'
+import { rendererResponse } from './rendererFiles'
 
 const APP_SCHEME = 'app'
 export const APP_ORIGIN = `${APP_SCHEME}://yield-lab`
@@ -11,12 +11,12 @@ export function registerAppScheme(protocol: Protocol): void {
   ])
 }
 
-/** Serves the built renderer from `root` under app://yield-lab/, with the CSP and isolation headers. */
+/** Serves the built renderer from `root` under app://yield-lab/, with the CSP (a fresh style nonce per page) and isolation headers. */
 export function serveRenderer(protocol: Protocol, root: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url)
-    const found = url.host === 'yield-lab' ? await readRendererFile(root, url.pathname) : null
+    const found = url.host === 'yield-lab' ? await rendererResponse(root, url.pathname) : null
     if (found === null) return new Response('Not found', { status: 404 })
-    return new Response(found.content, { headers: rendererHeaders(found.file) })
+    return new Response(found.content, { headers: found.headers })
   })
 }

@@ -2,17 +2,27 @@
  * Serving the built renderer: used by the app:// protocol in Electron and by the e2e test server,
  * so both deliver the same files with the same security headers.
  */
+import { randomBytes } from 'node:crypto'
 import { constants } from 'node:fs'
 import { open, realpath } from 'node:fs/promises'
 import { extname, resolve, sep } from 'node:path'
 
-/** The strict Content-Security-Policy of the app. `dev` allows Vite's HMR socket and injected styles. */
-export function contentSecurityPolicy({ dev }: { dev: boolean }): string {
+/**
+ * Stands in the built index.html for the page's style nonce (its CSP meta tag and the
+ * `<meta property="csp-nonce">` the renderer reads); each response of the page gets a fresh one.
+ */
+export const STYLE_NONCE_PLACEHOLDER = 'yield-lab-style-nonce'
+
+/**
+ * The strict Content-Security-Policy of the app. `dev` allows Vite's HMR socket and injected styles.
+ * `styleNonce` lets the page's own run-time style elements in (the Step tab's editor), and no others.
+ */
+export function contentSecurityPolicy({ dev, styleNonce }: { dev: boolean; styleNonce?: string }): string {
   return [
     "default-src 'none'",
     // Pyodide compiles WebAssembly; nothing else may evaluate code.
     "script-src 'self' 'wasm-unsafe-eval'",
-    dev ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
+    dev ? "style-src 'self' 'unsafe-inline'" : `style-src 'self'${styleNonce ? ` 'nonce-${styleNonce}'` : ''}`,
     "img-src 'self' data: blob:",
     "font-src 'self'",
     dev ? "connect-src 'self' ws://localhost:* ws://127.0.0.1:*" : "connect-src 'self'",
@@ -89,13 +99,30 @@ export async function readRendererFile(
  * Headers for a renderer file. Cross-origin isolation (COOP + COEP) gives the page
  * SharedArrayBuffer, which Pyodide's interrupt buffer needs.
  */
-export function rendererHeaders(file: string): Record<string, string> {
+export function rendererHeaders(file: string, styleNonce?: string): Record<string, string> {
   return {
     'Content-Type': mimeTypes[extname(file).toLowerCase()] ?? 'application/octet-stream',
-    'Content-Security-Policy': contentSecurityPolicy({ dev: false }),
+    'Content-Security-Policy': contentSecurityPolicy({ dev: false, styleNonce }),
     'Cross-Origin-Opener-Policy': 'same-origin',
     'Cross-Origin-Embedder-Policy': 'require-corp',
     'Cross-Origin-Resource-Policy': 'same-origin',
     'X-Content-Type-Options': 'nosniff'
   }
+}
+
+/**
+ * A renderer file as served, by the app:// handler and the e2e server alike: an HTML page gets a
+ * fresh style nonce, written into it in place of the placeholder and into its CSP header.
+ */
+export async function rendererResponse(
+  root: string,
+  urlPath: string
+): Promise<{ content: Buffer<ArrayBuffer>; headers: Record<string, string> } | null> {
+  const found = await readRendererFile(root, urlPath)
+  if (found === null) return null
+  if (extname(found.file).toLowerCase() !== '.html')
+    return { content: found.content, headers: rendererHeaders(found.file) }
+  const nonce = randomBytes(18).toString('base64')
+  const page = found.content.toString('utf8').replaceAll(STYLE_NONCE_PLACEHOLDER, nonce)
+  return { content: Buffer.from(page, 'utf8') as Buffer<ArrayBuffer>, headers: rendererHeaders(found.file, nonce) }
 }

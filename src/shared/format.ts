@@ -34,6 +34,11 @@ export function plural(count: number, noun: string, nouns = `${noun}s`): string 
   return `${formatCount(count)} ${count === 1 ? noun : nouns}`
 }
 
+/** The noun alone, for a label beside a number field: "item" for exactly one, else "items". */
+export function pluralNoun(count: unknown, noun: string, nouns = `${noun}s`): string {
+  return count === 1 ? noun : nouns
+}
+
 /**
  * Milliseconds to `digits` significant digits below a minute, whole seconds above:
  * "42.4 ms", "4.74 s", "36.3 s", "2 min 5 s". Estimates ask for 2 digits ("about 6.7 s left").

@@ -141,12 +141,43 @@ export interface ProcessResult {
   peakRssBytes: number
 }
 
+/**
+ * Where an eager read's time went, summed over the run's eager inputs: the lecture's
+ * `np.fromfile(f)` is an allocation of the whole file's size, a read into it, then process()'s sum.
+ */
+export interface EagerPhases {
+  /** Reserving the buffer (address space only: its pages arrive on first touch, during the read). */
+  allocateMs: number
+  /** Reading the file into the buffer, including a page fault for each fresh page. */
+  readMs: number
+  /** process() summing the array. */
+  sumMs: number
+  /** Page faults during the read: one per fresh 4 KiB page of the buffer (fewer with huge pages). */
+  readPageFaults: number
+}
+
+/**
+ * What a run cost the process, from getrusage: process-wide, so other threads' work counts too
+ * (the runs are short and the app is otherwise idle, so it is mostly the run's).
+ */
+export interface RunCosts {
+  /** Pages mapped in without disk I/O: fresh memory being touched. */
+  minorPageFaults: number
+  /** Page faults that waited for the disk. */
+  majorPageFaults: number
+  /** 512-byte blocks read from disk: 0 when the file came from the page cache (a warm run). */
+  blocksRead: number
+}
+
 /** process()'s result plus what the process job adds. */
 export interface ProcessJobResult extends ProcessResult {
   /** RSS when the run started, so peak − start is what the run itself cost. */
   startRssBytes: number
   style: 'pull' | 'push'
   inputs: ProcessInputInfo[]
+  /** The eager inputs' phases (null when no input was read eagerly). */
+  eager: EagerPhases | null
+  costs: RunCosts
 }
 
 export const SAMPLE_FORMAT = 'yield-lab-sample/1'
@@ -175,6 +206,43 @@ export interface SampleDataResult extends SampleDataMeta {
   binaryPath: string
   textPath: string | null
   metaPath: string
+  /** How long writing took in all, and the part of it spent formatting and writing the text twin. */
+  elapsedMs: number
+  textMs: number
+}
+
+/** Rates a sample-data estimate assumes until a generation on this machine measures them. */
+export interface SampleWriteRates {
+  /** Binary bytes written per millisecond, text twin aside (random numbers, sum, write, fsync). */
+  binaryBytesPerMs: number
+  /** Text lines formatted and written per millisecond. */
+  textLinesPerMs: number
+}
+
+/** Measured on the development machine (2 shared cores): about 200 MB/s binary, 1.5 M text lines/s. */
+export const DEFAULT_SAMPLE_WRITE_RATES: SampleWriteRates = { binaryBytesPerMs: 200_000, textLinesPerMs: 1_500 }
+
+/** The text twin of a sample of `bytes`: its exact size (every line of a value in [0, 1) has the same length). */
+export function sampleTextBytes(bytes: number): number {
+  return (bytes / 8) * SAMPLE_TEXT_LINE_BYTES
+}
+
+/** About how long writing a sample takes, in ms, with and without its text twin. */
+export function estimateSampleWrite(
+  bytes: number,
+  rates: SampleWriteRates = DEFAULT_SAMPLE_WRITE_RATES
+): { binaryMs: number; textMs: number } {
+  return { binaryMs: bytes / rates.binaryBytesPerMs, textMs: bytes / 8 / rates.textLinesPerMs }
+}
+
+/** The rates a finished generation shows, merged into `before` (a rate it cannot tell is kept: small files, no twin). */
+export function measuredSampleRates(result: SampleDataResult, before: SampleWriteRates): SampleWriteRates {
+  const binaryMs = result.elapsedMs - result.textMs
+  const rates = { ...before }
+  if (result.bytes >= 1024 * 1024 && binaryMs > 0) rates.binaryBytesPerMs = result.bytes / binaryMs
+  if (result.textPath !== null && result.count >= 100_000 && result.textMs > 0)
+    rates.textLinesPerMs = result.count / result.textMs
+  return rates
 }
 
 /** What a `read` job returns once the file is exhausted. */
@@ -199,6 +267,18 @@ export interface ProcessJobStats extends ProcessDataStats {
   mbPerSecond: number
   itemsPerSecond: number
   peakRssBytes: number
+  /** Each input's file size, in chain order (0 for one that cannot be stat'ed): progress per file. */
+  inputBytes: number[]
+}
+
+/** Bytes done of each chained input, from the run's bytes so far and the inputs' sizes (they are read in order). */
+export function bytesPerInput(completed: number, inputBytes: readonly number[]): number[] {
+  let before = 0
+  return inputBytes.map((size) => {
+    const done = Math.min(size, Math.max(0, completed - before))
+    before += size
+    return done
+  })
 }
 
 /** Stats of an eager read's progress reports (unit 'bytes', total = the file's size). */

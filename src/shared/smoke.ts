@@ -8,7 +8,7 @@ import * as v from 'valibot'
 export const SMOKE_FLAG = '--smoke'
 
 /** The tabs of the window, in order (their labels and views are in the renderer's App.vue). */
-export const tabIds = ['walk', 'read', 'sweep', 'python'] as const
+export const tabIds = ['walk', 'read', 'sweep', 'python', 'trace'] as const
 export type TabId = (typeof tabIds)[number]
 
 /** The range the smoke check pulls from main: range(0, 5). */

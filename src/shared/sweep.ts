@@ -20,6 +20,7 @@ import * as v from 'valibot'
 import { chunkItemsSchema, chunkSizeProblem, dtypes, dtypeSchema, itemBytes } from './dataFiles'
 import { filePathSchema, MAX_PATH_LENGTH } from './paths'
 import { lazyReadModes, type LazyReadMode, type ReadMode } from './readJobs'
+import type { SweepStage } from './sweepEstimate'
 
 /** Version 2 names the text mode `text`, as the Read tab does (version 1 called it `textLazy`). */
 export const SWEEP_FORMAT = 'yield-lab-sweep/2'
@@ -404,13 +405,21 @@ export interface SweepPlan {
 }
 export type SweepEvent = { type: 'plan'; plan: SweepPlan } | { type: 'measurement'; measurement: SweepMeasurement }
 
-/** Stats of a sweep's progress reports (unit 'items': runs measured of those planned). */
+/**
+ * Stats of a sweep's progress reports. `completed` and `total` count the current stage's work:
+ * bytes read into the page cache (unit 'bytes'), warm-up runs, then measured runs (unit 'items').
+ */
 export interface SweepStats {
+  stage: SweepStage
+  /** Runs measured of those planned. */
   runs: number
   planned: number
+  /** Since the sweep started. */
   elapsedMs: number
-  /** Time left at the pace so far. */
-  etaMs: number
+  /** Time left for the whole sweep, once the warm-up has calibrated it (sweepEstimate.ts). */
+  etaMs: number | null
+  /** Time left in the current stage, when it can be told. */
+  stageEtaMs: number | null
 }
 
 /** The record of a sweep from its plan and the runs measured so far (the job's return value, or a cancelled sweep's partial record). */

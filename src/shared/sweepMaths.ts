@@ -6,6 +6,7 @@
  */
 import { inSweetSpot, itemBytes, SWEET_SPOT_BYTES, type Dtype } from './dataFiles'
 import { LabError } from './errors'
+import { formatItems } from './format'
 import {
   MAX_GRID_POINTS,
   type MeasuredMode,
@@ -31,10 +32,12 @@ export function buildGrid(grid: SweepGrid): number[] {
   if (grid.kind === 'list') {
     sizes = [...grid.sizes].sort((a, b) => a - b)
     const duplicate = sizes.find((size, i) => i > 0 && sizes[i - 1] === size)
-    if (duplicate !== undefined) throw gridError(`${duplicate} items is listed twice`)
+    if (duplicate !== undefined) throw gridError(`${formatItems(duplicate)} is listed twice`)
   } else {
     if (grid.minItems > grid.maxItems)
-      throw gridError(`the smallest chunk (${grid.minItems} items) is larger than the largest (${grid.maxItems} items)`)
+      throw gridError(
+        `the smallest chunk (${formatItems(grid.minItems)}) is larger than the largest (${formatItems(grid.maxItems)})`
+      )
     const perDoubling = grid.pointsPerDoubling ?? 1
     const doublings = Math.log2(grid.maxItems / grid.minItems)
     const estimate = Math.floor(doublings * perDoubling + 1e-9) + 2
@@ -165,12 +168,6 @@ export function summarize(measurements: readonly SweepMeasurement[]): SweepPoint
   })
   const order = (mode: MeasuredMode): number => measuredModes.indexOf(mode)
   return points.sort((a, b) => order(a.mode) - order(b.mode) || (a.chunkItems ?? 0) - (b.chunkItems ?? 0))
-}
-
-/** Remaining time of a sweep from the pace so far (runs are in random order, so the pace is unbiased). */
-export function estimateRemainingMs(done: number, planned: number, elapsedMs: number): number | undefined {
-  if (done <= 0 || planned <= done) return done >= planned ? 0 : undefined
-  return (elapsedMs / done) * (planned - done)
 }
 
 /** The chunk range of the lecture's 10–100 kB advice, in items of a dtype. */

@@ -1,10 +1,11 @@
 /**
  * The Coroutines tab in Chromium: Pyodide loads from the app's own files under the strict CSP in
- * a module worker, the lecture's COROUTINE EXAMPLE prints the lecture's output, the Live objects
- * buttons drive a generator, and a runaway loop or a long sleep is interrupted while the page keeps
- * answering. How long things take is logged, not asserted (vitest's timeouts only guard against hangs).
+ * a module worker, started in the background after launch so the tab finds it ready; the lecture's
+ * COROUTINE EXAMPLE prints the lecture's output, the Live objects buttons drive a generator, and a
+ * runaway loop or a long sleep is interrupted while the page keeps answering. How long things take
+ * is logged, not asserted (vitest's timeouts only guard against hangs).
  */
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
 import { coroutineExample } from '../support/lecture'
 import { useLabApp } from './support/app'
@@ -19,6 +20,23 @@ async function openCoroutines(page: Page): Promise<number> {
   return Date.now() - clicked
 }
 
+/** Whether the element is on screen and nothing covers its centre (what a click would hit). */
+async function uncovered(locator: Locator): Promise<boolean> {
+  return locator.evaluate((element) => {
+    const box = element.getBoundingClientRect()
+    const x = box.left + box.width / 2
+    const y = box.top + box.height / 2
+    if (box.width === 0 || x < 0 || y < 0 || x > innerWidth || y > innerHeight) return false
+    const hit = document.elementFromPoint(x, y)
+    return hit !== null && (hit === element || element.contains(hit))
+  })
+}
+
+async function statusOf(page: Page): Promise<string> {
+  const status = page.getByTestId('python-status')
+  return `${((await status.textContent()) ?? '').trim()} (${await status.getAttribute('title')})`
+}
+
 async function transcript(page: Page): Promise<string> {
   return (await page.getByTestId('console-transcript').textContent()) ?? ''
 }
@@ -30,14 +48,38 @@ async function typeAndRun(page: Page, code: string): Promise<void> {
 }
 
 describe('Coroutines tab in Chromium', () => {
-  test('loads Python lazily, runs the lecture’s COROUTINE EXAMPLE, and drives a generator', async () => {
+  test('Python is started in the background: the tab opened later finds the console ready', async () => {
+    const app = await lab.open()
+    const { page } = app
+    // The prewarm's signal: the hidden tab's status says ready. Nothing here waits on a clock.
+    await page
+      .getByTestId('python-status')
+      .filter({ hasText: 'ready in' })
+      .waitFor({ state: 'attached', timeout: 60_000 })
+    expect(await page.getByRole('tab', { name: 'Browse' }).getAttribute('aria-selected')).toBe('true')
+    const firstPaint = await page.evaluate(
+      "performance.getEntriesByType('paint').find((entry) => entry.name === 'first-paint')?.startTime"
+    )
+    console.info(`[python.e2e] first paint at ${Math.round(Number(firstPaint))} ms; ${await statusOf(page)}`)
+    // The worker's script was fetched after the first paint (resource timing, same clock as the paint's).
+    const workerFetched = await page.evaluate(
+      "performance.getEntriesByType('resource').find((entry) => /pythonWorker/.test(entry.name))?.startTime"
+    )
+    expect(Number(workerFetched)).toBeGreaterThan(Number(firstPaint))
+
+    await page.getByRole('tab', { name: 'Coroutines' }).click()
+    // Checked at once, without waiting: ready, no loading steps, and the input runs code.
+    expect(await page.getByTestId('python-status').textContent()).toMatch(/Python 3\.\d+\.\d+ · ready in/)
+    expect(await page.getByTestId('python-loading').count()).toBe(0)
+    await typeAndRun(page, '6 * 7')
+    await expect.poll(() => transcript(page)).toContain('>>> 6 * 7\n42\n')
+    expect(app.problems).toEqual([])
+  })
+
+  test('runs the lecture’s COROUTINE EXAMPLE, and drives a generator', async () => {
     const app = await lab.open()
     const { page } = app
     expect(await page.evaluate('crossOriginIsolated')).toBe(true)
-    // Nothing is loaded before the tab is shown.
-    expect(await page.getByTestId('python-status').textContent()).toContain(
-      'Python starts when this tab is first shown'
-    )
 
     const readyMs = await openCoroutines(page)
     const status = (await page.getByTestId('python-status').textContent()) ?? ''
@@ -47,7 +89,7 @@ describe('Coroutines tab in Chromium', () => {
     )
     expect(status).toMatch(/Python 3\.\d+\.\d+ · ready in \d+\.\d s · interruptible/)
 
-    await page.getByTestId('examples-button').click()
+    await page.getByRole('tabpanel', { name: 'Coroutines' }).getByTestId('examples-button').click()
     await page.getByRole('menuitem', { name: /COROUTINE EXAMPLE/ }).click()
     await expect.poll(() => transcript(page)).toContain(`    main()\n...\n${coroutineExample().output}`)
 
@@ -61,6 +103,7 @@ describe('Coroutines tab in Chromium', () => {
     await expect
       .poll(() => transcript(page))
       .toContain(">>> next(c)\n0\n>>> c.send('CS107')\ncoroutine(): CS107 (call id: 1)\n1\n")
+    await expect.poll(() => card.getByTestId('object-last').textContent()).toBe('last yielded 1')
     await app.screenshot('coroutines-console')
 
     await page.getByRole('button', { name: 'Inspect c' }).click()
@@ -71,6 +114,64 @@ describe('Coroutines tab in Chromium', () => {
     await app.screenshot('coroutines-internals')
     expect(app.problems).toEqual([])
   })
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`${colorScheme} theme, 1280×800 and 900×600: cards, Interrupt in view while code runs, Restart asks`, async () => {
+      const app = await lab.open({ colorScheme })
+      const { page } = app
+      await openCoroutines(page)
+      await typeAndRun(
+        page,
+        'def countdown(n):\n    while n > 0:\n        yield n\n        n -= 1\n    return "liftoff"\n'
+      )
+      await typeAndRun(page, 'c = countdown(3)\nnext(c)\nd = countdown(1)\nnext(d)\nd.close()')
+      const closed = page.getByTestId('object-d')
+      await expect.poll(() => closed.textContent()).toContain('GEN_CLOSED')
+      expect(await closed.getByTestId('object-last').textContent()).toBe('closed by close()')
+      expect(await closed.locator('button[data-action]:disabled').count()).toBe(2)
+      expect(await page.getByTestId('object-c').getByTestId('object-last').textContent()).toBe('last yielded 3')
+      // The newest object is the one Internals shows.
+      await expect.poll(() => page.getByTestId('internals-select').inputValue()).toBe('d')
+      await app.screenshot(`coroutines-1280-${colorScheme}`)
+
+      await page.setViewportSize({ width: 900, height: 600 })
+      await app.screenshot(`coroutines-900-${colorScheme}`)
+      await typeAndRun(page, 'while True:\n    pass\n')
+      await page.getByTestId('console-running').waitFor()
+      // Scrolled to the bottom of the tab, the console is out of view: the status bar has Interrupt.
+      await page.locator('#panel-python').evaluate((panel) => (panel.scrollTop = panel.scrollHeight))
+      expect(await uncovered(page.getByTestId('python-busy-interrupt'))).toBe(true)
+      await app.screenshot(`coroutines-900-running-${colorScheme}`)
+      // Scrolled 150 px past the console's top, its toolbar has stuck at the top of the tab.
+      await page.locator('#panel-python').evaluate((panel) => {
+        const console = panel.querySelector('.console')!
+        panel.scrollTop += console.getBoundingClientRect().top - panel.getBoundingClientRect().top + 150
+      })
+      expect(await uncovered(page.getByTestId('console-interrupt'))).toBe(true)
+      await app.screenshot(`coroutines-900-sticky-${colorScheme}`)
+      await page.getByTestId('console-interrupt').click()
+      await expect.poll(() => transcript(page)).toMatch(/KeyboardInterrupt\n$/)
+
+      // Restart asks first, and the keyboard answers: Escape keeps everything, Enter restarts.
+      await page.getByTestId('console-restart').click()
+      const dialog = page.getByTestId('restart-dialog')
+      await dialog.waitFor()
+      expect(await dialog.textContent()).toContain('forgets the 3 names you defined: countdown, c, d.')
+      await app.screenshot(`coroutines-900-restart-${colorScheme}`)
+      await page.keyboard.press('Escape')
+      await dialog.waitFor({ state: 'hidden' })
+      expect(await transcript(page)).not.toContain('Python restarted')
+      await page.setViewportSize({ width: 1280, height: 800 })
+      await page.getByTestId('console-restart').click()
+      await dialog.waitFor()
+      await app.screenshot(`coroutines-1280-restart-${colorScheme}`)
+      await page.keyboard.press('Enter')
+      await expect.poll(() => transcript(page)).toContain('Python restarted: you asked for a fresh interpreter.')
+      await page.getByTestId('python-status').filter({ hasText: 'ready in' }).waitFor()
+      expect(await page.getByTestId('objects-empty').count()).toBe(1)
+      expect(app.problems).toEqual([])
+    })
+  }
 
   test('a runaway loop is interrupted and the window never blocks', async () => {
     const app = await lab.open()
@@ -151,7 +252,7 @@ describe('Coroutines tab in Chromium', () => {
     const app = await lab.open({ colorScheme: 'dark' })
     const { page } = app
     await openCoroutines(page)
-    await page.getByTestId('examples-button').click()
+    await page.getByRole('tabpanel', { name: 'Coroutines' }).getByTestId('examples-button').click()
     await page.getByRole('menuitem', { name: /gen_107 and getgeneratorstate/ }).click()
     await expect.poll(() => transcript(page)).toContain("'GEN_CLOSED'")
     await typeAndRun(page, 'def drive(gen):\n    return next(gen)\n')

@@ -17,14 +17,19 @@ async function openRead(page: Page): Promise<Locator> {
   return panel
 }
 
-async function generate(panel: Locator, options: { customMiB?: number; withText?: boolean } = {}): Promise<void> {
+async function generate(
+  panel: Locator,
+  options: { customMiB?: number; withText?: boolean; name?: string; seed?: number } = {}
+): Promise<void> {
   if (!(await panel.getByTestId('read-sample-generate').isVisible()))
     await panel.getByTestId('read-generate-toggle').click()
   if (options.customMiB !== undefined) {
     await panel.getByRole('radio', { name: 'Custom' }).check()
     await panel.getByTestId('read-sample-mib').fill(String(options.customMiB))
   }
-  if (options.withText === false) await panel.getByTestId('read-sample-text').uncheck()
+  if (options.withText === true) await panel.getByTestId('read-sample-text').check()
+  if (options.name !== undefined) await panel.getByTestId('read-sample-name').fill(options.name)
+  if (options.seed !== undefined) await panel.getByTestId('read-sample-seed').fill(String(options.seed))
   await panel.getByTestId('read-sample-generate').click()
 }
 
@@ -45,7 +50,7 @@ describe('Read tab in Chromium', () => {
     await panel.getByTestId('read-generate-toggle').click()
     const typed = join(server.dataDirectory, '..', `${basename(server.dataDirectory)}-typed`)
     await panel.getByTestId('read-sample-directory').fill(typed)
-    await panel.getByTestId('read-sample-text').uncheck()
+    expect(await panel.getByTestId('read-sample-text').isChecked()).toBe(false)
 
     server.confirmAnswers.push(false)
     await panel.getByTestId('read-sample-generate').click()
@@ -74,7 +79,7 @@ describe('Read tab in Chromium', () => {
     const panel = await openRead(page)
     await expect.poll(() => panel.getByTestId('read-results').textContent()).toContain('No runs yet')
 
-    await generate(panel)
+    await generate(panel, { withText: true })
     await expect
       .poll(() => panel.getByTestId('read-sample-done').textContent(), { timeout: 30_000 })
       .toContain('Wrote 131,072 items')
@@ -86,9 +91,16 @@ describe('Read tab in Chromium', () => {
     await runMode(panel, 'eager', 1)
     await runMode(panel, 'lazyItem', 2, '1 KiB')
     await runMode(panel, 'lazyChunk', 3, '64 KiB')
-    await runMode(panel, 'text', 4)
+    // Text mode asks before it changes the file.
+    await panel.getByTestId('read-mode-text').click()
+    await expect.poll(() => panel.getByTestId('read-path-switch').textContent()).toContain('switch the file from')
+    expect(await panel.getByTestId('read-path').inputValue()).toMatch(/sample-1MiB-seed0\.bin$/)
+    await panel.getByTestId('read-path-switch-yes').click()
     expect(await panel.getByTestId('read-path').inputValue()).toMatch(/sample-1MiB-seed0\.txt$/)
+    await runMode(panel, 'text', 4)
     await panel.getByTestId('read-style-push').check()
+    await panel.getByTestId('read-mode-lazyChunk').click()
+    await panel.getByTestId('read-path-switch-yes').click()
     await runMode(panel, 'lazyChunk', 5)
     expect(await panel.getByTestId('read-path').inputValue()).toMatch(/sample-1MiB-seed0\.bin$/)
 
@@ -112,7 +124,7 @@ describe('Read tab in Chromium', () => {
     await app.screenshot('read-empty-dark')
 
     // A 16 MiB file read one item per read(): long enough to cancel mid-file.
-    await generate(panel, { customMiB: 16, withText: false })
+    await generate(panel, { customMiB: 16 })
     await expect
       .poll(() => panel.getByTestId('read-sample-done').textContent(), { timeout: 30_000 })
       .toContain('Wrote 2,097,152 items')
@@ -148,7 +160,9 @@ describe('Read tab in Chromium', () => {
     await page.keyboard.press('Escape')
     await expect.poll(() => panel.getByTestId('read-status').textContent(), { timeout: 20_000 }).toContain('Cancelled')
     await expect.poll(() => server.jobs.openJobs().length).toBe(0)
-    expect(await panel.getByTestId('read-results').locator('tbody tr[data-testid]').count()).toBe(1)
+    // The cancelled run is kept, marked as such.
+    expect(await panel.getByTestId('read-results').locator('tbody tr[data-testid]').count()).toBe(2)
+    expect(await panel.getByTestId('read-row-2').textContent()).toContain('cancelled after')
 
     // Bad input: a missing file, named in the error; then the app keeps working.
     const missing = join(path, '..', 'no-such-file.bin')
@@ -172,7 +186,7 @@ describe('Read tab in Chromium', () => {
     await panel.getByTestId('read-run').click()
     await expect
       .poll(() => panel.getByTestId('read-results').locator('tbody tr[data-testid]').count(), { timeout: 30_000 })
-      .toBe(2)
+      .toBe(3)
     expect(await panel.getByTestId('read-results').getByTestId('read-row-agreement').allTextContents()).toEqual([
       '✓',
       '✓'
@@ -190,5 +204,96 @@ describe('Read tab in Chromium', () => {
     expect(existsSync(path)).toBe(true)
     await app.screenshot('read-results-dark')
     expect(app.problems).toEqual([])
+  })
+
+  test('chains two files in one run, explains eager against lazy, sorts, removes, shows the Python', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const app = await lab.open({ colorScheme })
+      const { page, server } = app
+      const panel = await openRead(page)
+      await generate(panel, { customMiB: 4, name: 'first' })
+      await expect
+        .poll(() => panel.getByTestId('read-sample-done').textContent(), { timeout: 30_000 })
+        .toContain('Wrote 524,288 items')
+      const first = await panel.getByTestId('read-path').inputValue()
+      await generate(panel, { customMiB: 2, name: 'second', seed: 2 })
+      await expect
+        .poll(() => panel.getByTestId('read-sample-done').textContent(), { timeout: 30_000 })
+        .toContain('Wrote 262,144 items')
+      const second = await panel.getByTestId('read-path').inputValue()
+      await panel.getByTestId('read-path').fill(first)
+      server.dialogAnswers.push(second)
+      await panel.getByTestId('read-chain-add').click()
+      await expect.poll(() => panel.getByTestId('read-chained-0').inputValue()).toBe(second)
+      expect(await panel.getByTestId('read-chain').textContent()).toContain('2 files read one after the other')
+
+      // Chained, one item at a time: long enough to see progress per file.
+      await panel.getByTestId('read-mode-lazyItem').click()
+      await panel.getByRole('button', { name: '1 KiB', exact: true }).click()
+      await panel.getByTestId('read-run').click()
+      await expect.poll(() => panel.getByTestId('read-per-file').isVisible(), { timeout: 20_000 }).toBe(true)
+      expect(await panel.getByTestId('read-per-file').getByRole('progressbar').count()).toBe(2)
+      await expect
+        .poll(() => panel.getByTestId('read-results').locator('tbody tr[data-testid]').count(), { timeout: 60_000 })
+        .toBe(1)
+      expect(await panel.getByTestId('read-row-file').textContent()).toContain('first.bin + second.bin')
+      expect(await panel.getByTestId('read-row-file').getAttribute('title')).toBe(`${first}\n${second}`)
+      expect(await panel.getByTestId('read-row-agreement').textContent()).toBe('✓')
+      expect(await panel.getByTestId('read-status-files').textContent()).toBe('first.bin + second.bin')
+      expect(await panel.getByTestId('read-status').textContent()).toContain('786,432 items')
+
+      // The same two files eagerly and lazily per chunk: the Why panel says who won and why.
+      await runMode(panel, 'eager', 2)
+      await runMode(panel, 'lazyChunk', 3, '64 KiB')
+      await panel.getByTestId('read-row-2').click()
+      const why = panel.getByTestId('read-explain')
+      expect(await why.textContent()).toContain('run 2, Eager')
+      for (const phase of ['allocate', 'read', 'sum'])
+        expect(await panel.getByTestId(`read-phase-${phase}`).isVisible()).toBe(true)
+      expect(await panel.getByTestId('read-verdict').textContent()).toMatch(
+        /^Eager (loses here|wins here|and lazy per chunk \(run \d+\) take about the same time)/
+      )
+      expect(await panel.getByTestId('read-explain-cache').textContent()).toMatch(/^(Warm|Cold):/)
+      expect(await panel.getByTestId('read-chart').locator('canvas').count()).toBe(2)
+      await page.getByTestId('read-chart').scrollIntoViewIfNeeded()
+      await app.screenshot(`read-chained-${colorScheme}-1280x800`)
+
+      await panel.getByTestId('read-sort-rate').click()
+      expect(await page.locator('th', { has: page.getByTestId('read-sort-rate') }).getAttribute('aria-sort')).toBe(
+        'descending'
+      )
+      const rates = await panel
+        .getByTestId('read-results')
+        .locator('tbody tr[data-testid]')
+        .evaluateAll((rows) =>
+          rows.map((row) => Number(row.querySelectorAll('td')[9]!.textContent!.replace(/[^\d.]/g, '')))
+        )
+      expect(rates).toHaveLength(3)
+      expect(rates).toEqual([...rates].sort((a, b) => b - a))
+      await panel.getByTestId('read-row-remove-1').click()
+      expect(await panel.getByTestId('read-results-count').textContent()).toBe('2 runs')
+
+      await panel.getByTestId('read-row-python-3').click()
+      const code = (await page.getByTestId('read-python-code').textContent()) ?? ''
+      expect(code).toContain(`read_binary_chunks('${first}', 8192),`)
+      expect(code).toContain(`read_binary_chunks('${second}', 8192),`)
+      await app.screenshot(`read-python-${colorScheme}`)
+      await page.getByTestId('read-python-close').click()
+
+      await page.setViewportSize({ width: 900, height: 600 })
+      await page.getByTestId('read-explain').scrollIntoViewIfNeeded()
+      await app.screenshot(`read-chained-${colorScheme}-900x600`)
+      // Nothing in the tab is wider than the window (the results table scrolls inside its panel).
+      const tooWide = await panel.evaluate((root) => {
+        const width = document.documentElement.clientWidth
+        return [...root.querySelectorAll('*')]
+          .filter((element) => element.getBoundingClientRect().right > width + 1 && !element.closest('.scroll'))
+          .map((element) => `${element.tagName.toLowerCase()}.${[...element.classList].join('.')}`)
+      })
+      expect(tooWide).toEqual([])
+      expect(app.problems).toEqual([])
+      // The fixture closes the last app it opened; the others are closed here.
+      if (colorScheme === 'light') await app.close()
+    }
   })
 })

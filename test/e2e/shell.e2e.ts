@@ -16,11 +16,11 @@ describe('app shell in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
-  test('opens with four tabs, switches by click and keyboard, and shows machine info', async () => {
+  test('opens with five tabs, switches by click and keyboard, and shows machine info', async () => {
     const app = await lab.open()
     const { page } = app
     const tabs = page.getByRole('tab')
-    await expect.poll(() => tabs.allTextContents()).toEqual(['Browse', 'Read', 'Benchmark', 'Coroutines'])
+    await expect.poll(() => tabs.allTextContents()).toEqual(['Browse', 'Read', 'Benchmark', 'Coroutines', 'Step'])
     await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('Browse')
 
     await page.getByRole('tab', { name: 'Read' }).click()
@@ -30,6 +30,10 @@ describe('app shell in Chromium', () => {
     await page.keyboard.press('Control+4')
     await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('Coroutines')
     await expect.poll(() => page.getByRole('tabpanel', { name: 'Coroutines' }).isVisible()).toBe(true)
+    await page.keyboard.press('Control+5')
+    await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('Step')
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('Browse')
 
     await expect.poll(() => page.getByRole('status').textContent()).toContain('yield-lab e2e')
     expect(app.problems).toEqual([])

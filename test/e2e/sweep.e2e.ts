@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { writeSampleData } from '../../src/main/lab/read/sampleData'
 import { MEASUREMENT_CSV_COLUMNS } from '../../src/shared/sweepExport'
-import { useLabApp, type LabApp, type OpenOptions } from './support/app'
+import { artifactsDir, useLabApp, type LabApp, type OpenOptions } from './support/app'
 
 const lab = useLabApp()
 let dataDir: string
@@ -121,13 +121,17 @@ describe('Benchmark tab in Chromium', () => {
     expect(csv[0]).toBe(MEASUREMENT_CSV_COLUMNS.join(','))
     expect(csv).toHaveLength(81)
 
-    // The PNG export is a real image.
+    // The PNG export is a real image: the chart as drawn, with a caption above it and the legend below.
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()])
-    expect(
-      readFileSync((await png.path())!)
-        .subarray(1, 4)
-        .toString()
-    ).toBe('PNG')
+    const image = readFileSync((await png.path())!)
+    await png.saveAs(join(artifactsDir, 'benchmark-export.png'))
+    expect(image.subarray(1, 4).toString()).toBe('PNG')
+    const canvasSize = await page
+      .locator('[data-testid="sweep-chart"] canvas')
+      .evaluate((canvas: HTMLCanvasElement) => ({ width: canvas.width, height: canvas.height }))
+    // IHDR: width and height, big-endian, at bytes 16 and 20.
+    expect(image.readUInt32BE(16)).toBe(canvasSize.width)
+    expect(image.readUInt32BE(20)).toBeGreaterThan(canvasSize.height + 60)
 
     await expect.poll(() => page.getByTestId('sweep-history').locator('tbody tr').count()).toBe(1)
     const files = readdirSync(join(app.server.dataDirectory, 'sweeps'))
@@ -150,7 +154,7 @@ describe('Benchmark tab in Chromium', () => {
     await page.getByTestId('sweep-run').click()
     await expect
       .poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 30_000 })
-      .toMatch(/^[3-9]\d* of \d+ runs/)
+      .toMatch(/^[3-9]\d* of \d+ runs · .+ elapsed · about .+ left$/)
     await page.getByTestId('sweep-cancel').click()
     await expect
       .poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 10_000 })
@@ -163,6 +167,62 @@ describe('Benchmark tab in Chromium', () => {
     await expect.poll(() => page.getByTestId('sweep-history').textContent()).toContain(`${kept} / `)
     expect(app.problems).toEqual([])
   })
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    test(`at 900 × 600 (${colorScheme}) the chart shrinks and grows back with the window, Export stays in view, a sweep scrolls to its chart`, async () => {
+      const app = await openBenchmark({ colorScheme })
+      const { page } = app
+      await page.setViewportSize({ width: 900, height: 600 })
+      await setUpSweep(page, small, { maxChunk: 2048, repeats: 1 })
+      await page.getByTestId('sweep-run').click()
+      // On start, the tab's panel scrolls to the progress and the live chart (placeholder first):
+      // both are in view, the progress at the top or the panel scrolled as far as it goes.
+      const placement = (): Promise<{
+        scrolled: boolean
+        progressTop: number
+        resultsTop: number
+        panelBottom: number
+      }> =>
+        page.evaluate(() => {
+          const element = document.querySelector('[data-testid="sweep-live"]')!
+          const panel = element.closest('.tab-panel')!
+          const results = element.querySelector('[aria-label="Sweep results"]')!
+          return {
+            scrolled: panel.scrollTop > 0,
+            progressTop: element.getBoundingClientRect().top - panel.getBoundingClientRect().top,
+            resultsTop: results.getBoundingClientRect().top,
+            panelBottom: panel.getBoundingClientRect().bottom
+          }
+        })
+      await expect.poll(async () => (await placement()).scrolled).toBe(true)
+      const placed = await placement()
+      expect(placed.progressTop).toBeGreaterThanOrEqual(0)
+      expect(placed.resultsTop + 200).toBeLessThanOrEqual(placed.panelBottom)
+      // Only the tab's panel scrolled: the tabs are still on screen.
+      expect((await page.getByRole('tab', { name: 'Benchmark' }).boundingBox())!.y).toBeGreaterThanOrEqual(0)
+      expect(await page.evaluate(() => document.scrollingElement!.scrollTop)).toBe(0)
+      await expect.poll(() => page.getByTestId('sweep-status').textContent(), { timeout: 60_000 }).toMatch(/^Complete/)
+      await app.screenshot(`benchmark-900x600-${colorScheme}`)
+
+      const chart = page.getByTestId('sweep-chart')
+      const chartWidth = async (): Promise<number> => (await chart.boundingBox())!.width
+      const narrow = await chartWidth()
+      expect((await chart.boundingBox())!.x + narrow).toBeLessThanOrEqual(900)
+      await page.setViewportSize({ width: 1280, height: 800 })
+      await expect.poll(chartWidth).toBeGreaterThan(narrow + 300)
+      await page.setViewportSize({ width: 900, height: 600 })
+      await expect.poll(chartWidth).toBeLessThanOrEqual(narrow + 1)
+      // At 900 px nothing is wider than the window, and the Export buttons are on screen.
+      const button = (await page.getByTestId('export-png').boundingBox())!
+      expect(button.x + button.width).toBeLessThanOrEqual(900)
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(900)
+      // The legend stays on one line.
+      expect((await page.getByTestId('sweep-legend').boundingBox())!.height).toBeLessThan(30)
+      await page.setViewportSize({ width: 1280, height: 800 })
+      await app.screenshot(`benchmark-1280x800-${colorScheme}`)
+      expect(app.problems).toEqual([])
+    })
+  }
 
   test('bad input: missing file, file smaller than the largest chunk, corrupt or foreign imports write nothing', async () => {
     const app = await openBenchmark({ colorScheme: 'dark' })
@@ -214,6 +274,14 @@ describe('Benchmark tab in Chromium', () => {
     await expect.poll(() => page.getByTestId('sweep-history').textContent()).toContain('Colleague CPU')
     await page.setViewportSize({ width: 1280, height: 1500 })
     await app.screenshot('benchmark-overlay-dark')
+    // With an overlay the legend still takes one line (it scrolls when too long).
+    const legend = page.getByTestId('sweep-legend')
+    await expect.poll(() => legend.locator('li').count()).toBeGreaterThanOrEqual(4)
+    expect((await legend.boundingBox())!.height).toBeLessThan(30)
+    await page.setViewportSize({ width: 900, height: 600 })
+    await page.getByTestId('sweep-chart').scrollIntoViewIfNeeded()
+    expect((await legend.boundingBox())!.height).toBeLessThan(30)
+    await app.screenshot('benchmark-overlay-900x600-dark')
 
     const del = page.getByRole('button', { name: /^Delete colleague\.bin/ })
     await del.click()

@@ -3,7 +3,13 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { contentSecurityPolicy, readRendererFile, resolveRendererFile } from '../../src/main/rendererFiles'
+import {
+  contentSecurityPolicy,
+  readRendererFile,
+  rendererResponse,
+  resolveRendererFile,
+  STYLE_NONCE_PLACEHOLDER
+} from '../../src/main/rendererFiles'
 
 describe('content security policy', () => {
   const policy = contentSecurityPolicy({ dev: false })
@@ -16,6 +22,12 @@ describe('content security policy', () => {
     expect(directive('connect-src')).toBe("connect-src 'self'")
     expect(directive('object-src')).toBe("object-src 'none'")
     expect(policy).not.toMatch(/unsafe-inline|'unsafe-eval'|https?:|\*/)
+  })
+
+  test('a style nonce lets in only styles carrying it, never inline ones at large', () => {
+    const withNonce = contentSecurityPolicy({ dev: false, styleNonce: 'abc123' })
+    expect(withNonce).toContain("style-src 'self' 'nonce-abc123'")
+    expect(withNonce).not.toContain('unsafe-inline')
   })
 
   test('development adds only what Vite’s HMR needs', () => {
@@ -69,6 +81,35 @@ describe('readRendererFile', () => {
       expect(await readRendererFile(join(base, 'root-link'), '/leak.txt')).toBeNull()
     } finally {
       rmSync(base, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('rendererResponse', () => {
+  test('gives each page a fresh style nonce, in its CSP header and in place of the placeholder', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'yield-lab-nonce-'))
+    try {
+      writeFileSync(
+        join(root, 'index.html'),
+        `<meta http-equiv="Content-Security-Policy" content="style-src 'self' 'nonce-${STYLE_NONCE_PLACEHOLDER}'"><meta property="csp-nonce" nonce="${STYLE_NONCE_PLACEHOLDER}">`
+      )
+      writeFileSync(join(root, 'app.js'), `"${STYLE_NONCE_PLACEHOLDER}"`)
+      const first = await rendererResponse(root, '/index.html')
+      const second = await rendererResponse(root, '/')
+      const nonceOf = (page: string) => /nonce="([^"]+)"/.exec(page)?.[1]
+      const nonce = nonceOf(first!.content.toString())!
+      expect(nonce).toMatch(/^[A-Za-z0-9+/]{24}$/)
+      expect(first!.content.toString()).not.toContain(STYLE_NONCE_PLACEHOLDER)
+      expect(first!.content.toString()).toContain(`'nonce-${nonce}'`)
+      expect(first!.headers['Content-Security-Policy']).toContain(`style-src 'self' 'nonce-${nonce}'`)
+      expect(nonceOf(second!.content.toString())).not.toBe(nonce)
+      // Other files are served as they are, under the nonce-less policy.
+      const script = await rendererResponse(root, '/app.js')
+      expect(script!.content.toString()).toBe(`"${STYLE_NONCE_PLACEHOLDER}"`)
+      expect(script!.headers['Content-Security-Policy']).toContain("style-src 'self';")
+      expect(await rendererResponse(root, '/missing.html')).toBeNull()
+    } finally {
+      rmSync(root, { recursive: true, force: true })
     }
   })
 })

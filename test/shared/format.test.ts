@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { formatDuration, plural } from '@shared/format'
+import { formatDuration, plural, pluralNoun } from '@shared/format'
 
 describe('formatDuration, the one style of every duration shown', () => {
   test('three significant digits below a minute, in ms under a second', () => {
@@ -42,5 +42,14 @@ describe('plural', () => {
     expect(plural(2048, 'file')).toBe('2,048 files')
     expect(plural(1, 'entry', 'entries')).toBe('1 entry')
     expect(plural(3, 'entry', 'entries')).toBe('3 entries')
+  })
+})
+
+describe('pluralNoun', () => {
+  test('the noun alone for a label beside a field: singular only for the number 1', () => {
+    expect(pluralNoun(1, 'item')).toBe('item')
+    expect(pluralNoun(4, 'item')).toBe('items')
+    expect(pluralNoun('1', 'item')).toBe('items') // not yet a number: the field holds text
+    expect(pluralNoun(1, 'entry', 'entries')).toBe('entry')
   })
 })

@@ -11,7 +11,16 @@ const processReport: JobProgressReport = {
   completed: 8,
   total: 16,
   unit: 'bytes',
-  stats: { items: 1, bytes: 8, rssBytes: 100, elapsedMs: 2, mbPerSecond: 4, itemsPerSecond: 500, peakRssBytes: 120 }
+  stats: {
+    items: 1,
+    bytes: 8,
+    rssBytes: 100,
+    elapsedMs: 2,
+    mbPerSecond: 4,
+    itemsPerSecond: 500,
+    peakRssBytes: 120,
+    inputBytes: [16]
+  }
 }
 
 test("a report's kind types its stats, so a misspelled stat is a compile error", () => {

@@ -14,6 +14,8 @@ export interface InProcessLabOptions {
   dataDirectory?: string
   /** How the user answers main's write-permission message boxes, in order (none left: declined). */
   confirmAnswers?: boolean[]
+  /** What the user picks in main's open dialogs, in order (none left: cancelled). */
+  dialogAnswers?: string[]
 }
 
 export function installInProcessLab(options: InProcessLabOptions = {}): {
@@ -44,7 +46,7 @@ export function installInProcessLab(options: InProcessLabOptions = {}): {
   const handlers = createHandlers({
     jobs,
     appInfo: () => testAppInfo(options.dataDirectory ?? '/tmp'),
-    choosePath: () => Promise.resolve(null),
+    choosePath: () => Promise.resolve(options.dialogAnswers?.shift() ?? null),
     confirm: (question) => {
       questions.push(question)
       return Promise.resolve(options.confirmAnswers?.shift() ?? false)

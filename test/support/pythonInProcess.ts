@@ -6,6 +6,7 @@
  */
 import { loadPyodide, type PyodideInterface } from 'pyodide'
 import consoleSource from '../../src/renderer/src/python/console.py?raw'
+import traceRecorderSource from '../../src/renderer/src/python/trace_recorder.py?raw'
 import { PythonClient, type PythonTransport, type TransportFactory } from '../../src/renderer/src/python/client'
 import type { FromPythonWorker, ToPythonWorker } from '../../src/renderer/src/python/protocol'
 import { createPythonHost } from '../../src/renderer/src/python/pythonHost'
@@ -33,6 +34,7 @@ export const inProcessTransport: TransportFactory = ({ onMessage }) => {
       setTimeout(() => terminated || onMessage(copy))
     },
     consoleSource,
+    traceRecorderSource,
     loadRuntime: async ({ onProgress }) => {
       onProgress('downloading')
       const pyodide = await sharedRuntime()

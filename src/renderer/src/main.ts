@@ -1,8 +1,12 @@
 import { createPinia } from 'pinia'
 import { createApp, nextTick } from 'vue'
 import App from './App.vue'
+import { schedulePrewarm } from '@renderer/python/prewarm'
 import { isSmokeRun, reportSmoke } from '@renderer/smoke'
+import { usePythonStore } from '@renderer/stores/python'
 import './assets/base.css'
 
-createApp(App).use(createPinia()).mount('#app')
+const pinia = createPinia()
+createApp(App).use(pinia).mount('#app')
 if (isSmokeRun()) void nextTick(reportSmoke)
+else schedulePrewarm(() => void usePythonStore(pinia).start())

@@ -4,10 +4,17 @@
 ;(() => {
   /* global LAB_EVENTS */
   const events = LAB_EVENTS
+  // Walk items carry megabytes of typed arrays: decode without a callback per byte.
+  const base64Bytes = (text) => {
+    if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(text)
+    const binary = atob(text)
+    const bytes = new Uint8Array(binary.length)
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+    return bytes
+  }
   const revive = (_key, item) => {
     if (item !== null && typeof item === 'object' && '$typedArray' in item) {
-      const bytes = Uint8Array.from(atob(item.base64), (c) => c.charCodeAt(0))
-      return new globalThis[item.$typedArray](bytes.buffer)
+      return new globalThis[item.$typedArray](base64Bytes(item.base64).buffer)
     }
     return item
   }

@@ -14,7 +14,7 @@ import type { LabEvent, LabEvents } from '../../../src/shared/contract'
 import { collectAppInfo } from '../../../src/main/lab/appInfo'
 import { createHandlers, dispatch } from '../../../src/main/lab/handlers'
 import { JobHost, type Owner } from '../../../src/main/lab/jobs/jobHost'
-import { readRendererFile, rendererHeaders } from '../../../src/main/rendererFiles'
+import { rendererResponse } from '../../../src/main/rendererFiles'
 import type { WriteQuestion } from '../../../src/main/lab/writePolicy'
 import { decodeWire, encodeReply, encodeWire } from './wireCodec'
 import type { SmokeChecks } from '../../../src/shared/smoke'
@@ -110,9 +110,9 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
       })
       return
     }
-    void readRendererFile(rendererRoot, url.pathname).then((found) => {
+    void rendererResponse(rendererRoot, url.pathname).then((found) => {
       if (found === null) response.writeHead(404).end()
-      else response.writeHead(200, rendererHeaders(found.file)).end(found.content)
+      else response.writeHead(200, found.headers).end(found.content)
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

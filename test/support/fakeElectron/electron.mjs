@@ -92,7 +92,7 @@ async function scriptedRenderer(contents, url) {
       if (batch.done) return { items }
     }
   })
-  const mountedTabs = (process.env.FAKE_RENDERER_TABS ?? 'walk,read,sweep,python').split(',').filter(Boolean)
+  const mountedTabs = (process.env.FAKE_RENDERER_TABS ?? 'walk,read,sweep,python,trace').split(',').filter(Boolean)
   await invoke('app.smokeReport', { mountedTabs, appInfo, range })
 }
 

@@ -13,7 +13,7 @@
  *   chunks (which the worker transfers, never copies); return() closes the file.
  */
 import { statSync } from 'node:fs'
-import { memoryUsage } from 'node:process'
+import { memoryUsage, resourceUsage } from 'node:process'
 import { performance } from 'node:perf_hooks'
 import type { JobProgress } from '../../../shared/jobs'
 import type { DataItem } from '../../../shared/dataFiles'
@@ -21,6 +21,7 @@ import type {
   ParsedProcessArgs,
   ParsedReadArgs,
   ParsedSampleDataArgs,
+  EagerPhases,
   EagerReadStats,
   ProcessDataStats,
   ProcessInputInfo,
@@ -28,6 +29,7 @@ import type {
   ProcessJobStats,
   ReadJobStats,
   ReadJobSummary,
+  RunCosts,
   SampleDataResult,
   SampleDataStats
 } from '../../../shared/readJobs'
@@ -61,10 +63,14 @@ class RunMeter {
   /** Bytes of the inputs finished before the current one (eager reports bytes within its file). */
   bytesBefore = 0
 
+  private readonly totalBytes: number
+
   constructor(
     private readonly control: JobControl<ProcessJobStats>,
-    private readonly totalBytes: number
-  ) {}
+    private readonly inputBytes: number[]
+  ) {
+    this.totalBytes = inputBytes.reduce((sum, size) => sum + size, 0)
+  }
 
   /** A report from processData()/pushInto(): unit items, stats { items, bytes, rssBytes }. */
   fromProcess(progress: JobProgress<ProcessDataStats>): void {
@@ -95,7 +101,8 @@ class RunMeter {
         ...ratesOf(bytes, this.items, elapsedMs),
         rssBytes,
         peakRssBytes: this.peakRss,
-        elapsedMs
+        elapsedMs,
+        inputBytes: this.inputBytes
       }
     })
   }
@@ -109,7 +116,8 @@ function eagerInput(
   input: Input,
   maxBytes: number | undefined,
   meter: RunMeter,
-  control: JobControl<ProcessJobStats>
+  control: JobControl<ProcessJobStats>,
+  phases: EagerPhases
 ): DataReader<DataItem> {
   const readStats: ReadStats = { path: input.path, fileBytes: undefined, bytesRead: 0 }
   const eagerControl: JobControl<EagerReadStats> = {
@@ -119,12 +127,16 @@ function eagerInput(
   function* items(): Generator<DataItem, void, undefined> {
     const array = readBinaryEager(input.path, input.dtype, {
       control: eagerControl,
+      phases,
       ...(maxBytes === undefined ? {} : { maxBytes })
     })
     readStats.fileBytes = array.byteLength
     readStats.bytesRead = array.byteLength
     meter.notePeak(memoryUsage.rss())
+    // process() sums the array between this yield and the next next().
+    const summing = performance.now()
     yield array
+    phases.sumMs += performance.now() - summing
   }
   return Object.assign(items(), { readStats })
 }
@@ -133,9 +145,10 @@ function makeInput(
   input: Input,
   args: ParsedProcessArgs,
   meter: RunMeter,
-  control: JobControl<ProcessJobStats>
+  control: JobControl<ProcessJobStats>,
+  phases: EagerPhases
 ): DataReader<DataItem> {
-  if (input.mode === 'eager') return eagerInput(input, args.eagerMaxBytes, meter, control)
+  if (input.mode === 'eager') return eagerInput(input, args.eagerMaxBytes, meter, control, phases)
   // The chunks never leave this thread, so the one reused buffer (summed with SIMD) is fine here.
   return openLazyReader(input.mode, input.path, input.chunkSize, input.dtype, {
     log: control.log?.bind(control),
@@ -163,9 +176,13 @@ export function* processJob(
   args: ParsedProcessArgs,
   control: JobControl<ProcessJobStats>
 ): Generator<never, ProcessJobResult, unknown> {
-  const totalBytes = args.inputs.reduce((sum, input) => sum + sizeOf(input.path), 0)
-  const meter = new RunMeter(control, totalBytes)
-  const readers = args.inputs.map((input) => makeInput(input, args, meter, control))
+  const meter = new RunMeter(
+    control,
+    args.inputs.map((input) => sizeOf(input.path))
+  )
+  const phases: EagerPhases = { allocateMs: 0, readMs: 0, sumMs: 0, readPageFaults: 0 }
+  const usageBefore = resourceUsage()
+  const readers = args.inputs.map((input) => makeInput(input, args, meter, control, phases))
   const meterControl: JobControl<ProcessDataStats> = {
     isCancelled: () => control.isCancelled(),
     report: (progress) => meter.fromProcess(progress)
@@ -174,6 +191,12 @@ export function* processJob(
   const inputs = tracked(readers, meter)
   const result = args.style === 'push' ? pushInto(summingConsumer(), inputs, options) : processData(inputs, options)
   meter.notePeak(result.peakRssBytes)
+  const usageAfter = resourceUsage()
+  const costs: RunCosts = {
+    minorPageFaults: usageAfter.minorPageFault - usageBefore.minorPageFault,
+    majorPageFaults: usageAfter.majorPageFault - usageBefore.majorPageFault,
+    blocksRead: usageAfter.fsRead - usageBefore.fsRead
+  }
   const infos: ProcessInputInfo[] = args.inputs.map((input, index) => {
     const stats = readers[index]!.readStats
     return {
@@ -185,7 +208,15 @@ export function* processJob(
       bytesRead: stats.bytesRead
     }
   })
-  return { ...result, peakRssBytes: meter.peakRss, startRssBytes: meter.startRss, style: args.style, inputs: infos }
+  return {
+    ...result,
+    peakRssBytes: meter.peakRss,
+    startRssBytes: meter.startRss,
+    style: args.style,
+    inputs: infos,
+    eager: args.inputs.some((input) => input.mode === 'eager') ? phases : null,
+    costs
+  }
 }
 
 export function* sampleDataJob(

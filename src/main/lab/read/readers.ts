@@ -26,6 +26,7 @@
  */
 import { closeSync, readSync } from 'node:fs'
 import { endianness, totalmem } from 'node:os'
+import { performance } from 'node:perf_hooks'
 import type { JobControl } from '../progress'
 import { uncontrolled } from '../progress'
 import {
@@ -39,7 +40,7 @@ import {
   type NumericChunk
 } from '../../../shared/dataFiles'
 import { LabError } from '../../../shared/errors'
-import type { EagerReadStats, LazyReadMode } from '../../../shared/readJobs'
+import type { EagerPhases, EagerReadStats, LazyReadMode } from '../../../shared/readJobs'
 import { toLabError } from '../errors'
 import { openRegularFile, type OpenedFile } from '../openRegularFile'
 import { adviseHugePages, canReadInParallel, readParallel } from '../native'
@@ -218,6 +219,8 @@ export interface EagerOptions {
   maxBytes?: number
   /** Cancel is checked and progress (unit 'bytes') reported between the large reads. */
   control?: JobControl<EagerReadStats>
+  /** Told how long the allocation and the read took, and the page faults of the read (added to what it holds). */
+  phases?: Pick<EagerPhases, 'allocateMs' | 'readMs' | 'readPageFaults'>
 }
 
 export function defaultEagerMaxBytes(): number {
@@ -257,6 +260,7 @@ export function readBinaryEager<D extends Dtype = 'float64'>(
         path
       )
     }
+    const allocating = performance.now()
     let buffer: ArrayBuffer
     try {
       buffer = dtype === 'float64' ? allocateSummableBuffer(size) : new ArrayBuffer(size)
@@ -268,6 +272,8 @@ export function readBinaryEager<D extends Dtype = 'float64'>(
       )
     }
     adviseHugePages(buffer)
+    const reading = performance.now()
+    const faultsBefore = process.resourceUsage().minorPageFault
     const bytes = new Uint8Array(buffer)
     let position = 0
     while (position < size) {
@@ -283,6 +289,11 @@ export function readBinaryEager<D extends Dtype = 'float64'>(
       })
     }
     toNativeOrder(bytes, size, itemBytes[dtype])
+    if (options.phases) {
+      options.phases.allocateMs += reading - allocating
+      options.phases.readMs += performance.now() - reading
+      options.phases.readPageFaults += process.resourceUsage().minorPageFault - faultsBefore
+    }
     return makeChunk(dtype, buffer, count) as DtypeArrays[D]
   } finally {
     closeQuietly(file.fd)

@@ -18,6 +18,7 @@ import {
   writeSync
 } from 'node:fs'
 import { endianness } from 'node:os'
+import { performance } from 'node:perf_hooks'
 import { basename, join, resolve } from 'node:path'
 import { LabError } from '../../../shared/errors'
 import { formatBytes } from '../../../shared/format'
@@ -199,6 +200,91 @@ function isHalfwayBelow(x: number, mantissa: string, exponent: number): boolean 
   return left === right
 }
 
+/** 5^0 … 5^22, all exact doubles. */
+const POWERS_OF_FIVE = Array.from({ length: 23 }, (_, m) => 5 ** m)
+/** Veltkamp's splitter for doubles: 2^27 + 1. */
+const SPLITTER = 134217729
+const ZERO = 48
+const savetxtScratch = Buffer.alloc(32)
+
+/**
+ * Writes `value` as '%.18e' and a newline into `out` at `offset`, returning the offset after it;
+ * the same bytes as formatSavetxt(value) + '\n', about 10× faster for the values sample files
+ * hold. For 1e-4 <= |x| < 1e19 the 19 digits are x·10^m, m = 18 − exponent, computed exactly:
+ * x·2^m is exact and 5^m (m <= 22) too, so Dekker's two-product gives the product as hi + lo
+ * without error; hi is an integer (it is above 2^53), and lo rounds half to even as C does.
+ * Anything else, and the rare case where the decimal exponent guess is off, takes formatSavetxt.
+ */
+export function writeSavetxtLine(value: number, out: Uint8Array, offset: number): number {
+  const magnitude = Math.abs(value)
+  if (magnitude >= 1e-4 && magnitude < 1e19) {
+    const exponent = Math.floor(Math.log10(magnitude))
+    const m = 18 - exponent
+    if (m >= 0 && m <= 22) {
+      const a = magnitude * 2 ** m
+      const b = POWERS_OF_FIVE[m]!
+      const hi = a * b
+      const ca = SPLITTER * a
+      const aHigh = ca - (ca - a)
+      const aLow = a - aHigh
+      const cb = SPLITTER * b
+      const bHigh = cb - (cb - b)
+      const bLow = b - bHigh
+      const lo = aHigh * bHigh - hi + aHigh * bLow + aLow * bHigh + aLow * bLow
+      const floor = Math.floor(lo)
+      const fraction = lo - floor
+      // hi is a multiple of its ulp (>= 128 here), so it is even: a tie goes to an even floor.
+      const rounded = fraction > 0.5 || (fraction === 0.5 && floor % 2 !== 0) ? floor + 1 : floor
+      // N = hi + rounded, as u·10^4 + v with doubles that stay exact: hi = high·2^32 + low.
+      const high = Math.floor(hi / 4294967296)
+      const low = hi - high * 4294967296 + rounded
+      let v = high * 7296 + low
+      const carry = Math.floor(v / 10000)
+      v -= carry * 10000
+      const u = high * 429496 + carry
+      if (u >= 1e14 && u < 1e15) {
+        let at = offset
+        if (value < 0) out[at++] = 45 // -
+        // Digits d0 . d1…d18: the last 4 from v, 8 from u's low part, 7 from its high part. In
+        // int32 arithmetic: a double's % costs ~45 ns, an int's division by 10 almost nothing.
+        const digits = at + 1 // d0 is at `at`, the '.' at at + 1, so d_i is at digits + i
+        const uHigh = Math.floor(u / 1e8)
+        let part = v | 0
+        for (let i = 18; i >= 15; i--) {
+          const next = (part / 10) | 0
+          out[digits + i] = ZERO + part - next * 10
+          part = next
+        }
+        part = (u - uHigh * 1e8) | 0
+        for (let i = 14; i >= 7; i--) {
+          const next = (part / 10) | 0
+          out[digits + i] = ZERO + part - next * 10
+          part = next
+        }
+        part = uHigh | 0
+        for (let i = 6; i >= 1; i--) {
+          const next = (part / 10) | 0
+          out[digits + i] = ZERO + part - next * 10
+          part = next
+        }
+        out[at] = ZERO + part
+        out[at + 1] = 46 // .
+        at += 20
+        out[at++] = 101 // e
+        out[at++] = exponent < 0 ? 45 : 43
+        const absExponent = Math.abs(exponent)
+        out[at++] = ZERO + Math.floor(absExponent / 10)
+        out[at++] = ZERO + (absExponent % 10)
+        out[at++] = 10
+        return at
+      }
+    }
+  }
+  const written = savetxtScratch.write(`${formatSavetxt(value)}\n`, 'latin1')
+  out.set(savetxtScratch.subarray(0, written), offset)
+  return offset + written
+}
+
 function checkOptions(options: SampleDataOptions): { bytes: number; seed: number; directory: string; name: string } {
   if (options === null || typeof options !== 'object')
     throw new LabError('INVALID_ARGUMENT', 'Sample data options are required')
@@ -278,6 +364,7 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
   const withText = options.withText === true
   const control: JobControl<SampleDataStats> = options.control ?? uncontrolled
   const count = bytes / 8
+  const started = performance.now()
 
   try {
     if (!statSync(directory).isDirectory())
@@ -367,21 +454,25 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
     const random = new SampleRandom(seed)
     const chunk = new Float64Array(Math.min(CHUNK_ITEMS, Math.max(1, count)))
     const chunkBytes = new Uint8Array(chunk.buffer)
-    const lines: string[] = new Array<string>(chunk.length)
+    // '%.18e' is at most 26 bytes and a newline: room for a whole chunk of lines.
+    const textOut = text === undefined ? undefined : Buffer.allocUnsafeSlow(chunk.length * 28)
     const bigEndian = endianness() === 'BE'
     let sum = 0
     let written = 0
     let textBytes = 0
+    let textMs = 0
     while (written < count) {
       if (control.isCancelled()) throw new LabError('CANCELLED', `Writing ${binaryPath} was cancelled`, binaryPath)
       const n = Math.min(chunk.length, count - written)
       random.fill(chunk, n)
       for (let i = 0; i < n; i++) sum += chunk[i]!
-      if (text !== undefined) {
-        for (let i = 0; i < n; i++) lines[i] = formatSavetxt(chunk[i]!)
-        const encoded = Buffer.from(`${lines.slice(0, n).join('\n')}\n`, 'latin1')
-        writeAll(text.fd!, encoded, textPath!)
-        textBytes += encoded.length
+      if (text !== undefined && textOut !== undefined) {
+        const formatting = performance.now()
+        let end = 0
+        for (let i = 0; i < n; i++) end = writeSavetxtLine(chunk[i]!, textOut, end)
+        writeAll(text.fd!, textOut.subarray(0, end), textPath!)
+        textBytes += end
+        textMs += performance.now() - formatting
       }
       const out = chunkBytes.subarray(0, n * 8)
       if (bigEndian) Buffer.from(out.buffer, out.byteOffset, out.length).swap64()
@@ -423,7 +514,7 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
     completed = true
     syncDirectory(directory)
     if (oldTwin !== null) removeQuietly(oldTwin)
-    return { ...meta, binaryPath, textPath, metaPath }
+    return { ...meta, binaryPath, textPath, metaPath, elapsedMs: performance.now() - started, textMs }
   } catch (error) {
     throw toLabError(error)
   } finally {

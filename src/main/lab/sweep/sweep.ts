@@ -8,6 +8,9 @@
  *   yield { type: 'measurement', measurement } once per run, in a seeded random order
  *   return SweepRunDraft                       the record (status 'cancelled' if it was cancelled)
  *
+ * Progress reports name the stage (check, cache, warmup, runs), its progress, and the time left as
+ * sweepEstimate.ts estimates it from what the stages so far measured.
+ *
  * Every run goes through the Read tab's code: the readers of readers.ts and processData(). Modes:
  * lazyItem = readBinaryLazy (one number at a time), lazyChunk = readBinaryChunks with a reused
  * buffer, text = readTextLazy over the text twin, reading chunk × item-size bytes at a time;
@@ -33,7 +36,7 @@ import { performance } from 'node:perf_hooks'
 import { randomInt } from 'node:crypto'
 import { itemBytes, type DataItem, type Dtype } from '../../../shared/dataFiles'
 import { isLabError, LabError } from '../../../shared/errors'
-import { formatBinaryBytes, formatItems } from '../../../shared/format'
+import { formatBinaryBytes, formatDuration, formatItems, plural } from '../../../shared/format'
 import type { JobProgress } from '../../../shared/jobs'
 import {
   assembleSweepRun,
@@ -47,22 +50,15 @@ import {
   type SweepRunDraft,
   type SweepStats
 } from '../../../shared/sweep'
-import { buildGrid, estimateRemainingMs, planRuns, type PlannedRun } from '../../../shared/sweepMaths'
+import { buildGrid, planRuns, type PlannedRun } from '../../../shared/sweepMaths'
+import { SweepEstimator, type SweepStage } from '../../../shared/sweepEstimate'
 import type { ProcessDataStats } from '../../../shared/readJobs'
 import { collectAppInfo } from '../appInfo'
 import { toLabError } from '../errors'
 import { openRegularFile } from '../openRegularFile'
 import { processData } from '../read/process'
 import type { JobControl } from '../progress'
-import {
-  defaultEagerMaxBytes,
-  isNumberToken,
-  openLazyReader,
-  readBinaryChunks,
-  readBinaryEager,
-  readTextLazy,
-  type DataReader
-} from '../read/readers'
+import { defaultEagerMaxBytes, isNumberToken, openLazyReader, readBinaryEager, type DataReader } from '../read/readers'
 
 /** processData() reports (and so records a consistent items/time pair) this often; also its cancel-check step. */
 const REPORT_EVERY = 8192
@@ -70,8 +66,8 @@ const REPORT_EVERY = 8192
 const CLOCK_LOOK_MS = 0.25
 const JIT_WARMUP_MS = 40
 const HEAD_BYTES = 4096
-/** Chunk of the warm-up read that fills the page cache. */
-const WARM_CHUNK_ITEMS = 128 * 1024
+/** Each read of the pass that fills the page cache. */
+const WARM_READ_BYTES = 1024 * 1024
 
 export interface SweepTools {
   /** Drops a file from the page cache; throws UNAVAILABLE where that is impossible. */
@@ -247,7 +243,9 @@ function openReader(mode: SweepMode, files: SweepFiles, chunkItems: number): Dat
 
 /**
  * processData()'s control for one run: cancelled when the sweep is, or (with `capHit` set) when the
- * time cap has passed; keeps the last progress report (items, bytes, elapsed: one consistent pair).
+ * time cap has passed and something has been read; keeps the last progress report (items, bytes,
+ * elapsed: one consistent pair). A thread that stalls past the cap before its first read (a busy
+ * machine, a slow disk) thus still measures a prefix instead of failing the sweep.
  */
 class RunClock implements JobControl<ProcessDataStats> {
   capHit = false
@@ -258,7 +256,8 @@ class RunClock implements JobControl<ProcessDataStats> {
 
   constructor(
     private readonly outer: JobControl<SweepStats>,
-    private readonly deadline: number
+    private readonly deadline: number,
+    private readonly hasRead: () => boolean
   ) {
     this.lastLook = performance.now()
   }
@@ -267,7 +266,7 @@ class RunClock implements JobControl<ProcessDataStats> {
     if (this.outer.isCancelled()) return true
     if (--this.countdown > 0) return false
     const now = performance.now()
-    if (now >= this.deadline) {
+    if (now >= this.deadline && this.hasRead()) {
       this.capHit = true
       return true
     }
@@ -297,7 +296,7 @@ function measureLazy(
   const fileBytes = mode === 'text' ? files.textBytes! : files.bytes
   const reader = openReader(mode, files, chunkItems)
   const started = performance.now()
-  const clock = new RunClock(control, started + capMs)
+  const clock = new RunClock(control, started + capMs, () => reader.readStats.bytesRead > 0)
   try {
     const result = processData([reader], { progressEvery: REPORT_EVERY, control: clock })
     if (result.bytes !== fileBytes || (mode !== 'text' && result.count !== files.items)) {
@@ -335,7 +334,7 @@ function measureLazy(
     if (bytesRead <= 0 || !(elapsedMs > 0)) {
       throw new LabError(
         'INTERNAL',
-        `Nothing was read from ${reader.readStats.path} within the time cap of ${capMs} ms; raise the time cap`,
+        `Nothing was read from ${reader.readStats.path} within the time cap of ${formatDuration(capMs)}; raise the time cap`,
         reader.readStats.path
       )
     }
@@ -375,21 +374,26 @@ function measure(
     : measureLazy(run.mode, run.chunkItems!, files, capMs, control)
 }
 
-/** Reads a file once through (filling the page cache); false if cancelled. */
-function readThrough(path: string, dtype: Dtype | 'text', control: JobControl<SweepStats>): boolean {
-  const reader =
-    dtype === 'text'
-      ? readTextLazy(path, { chunkBytes: 1024 * 1024 })
-      : readBinaryChunks(path, WARM_CHUNK_ITEMS, dtype, { reuseBuffer: true })
+/**
+ * Reads a file once through, which fills the page cache, telling `onBytes` how far it got; false if
+ * cancelled. Only the bytes are read: parsing the text twin here would take longer than reading it.
+ */
+function readThrough(path: string, control: JobControl<SweepStats>, onBytes: (bytes: number) => void): boolean {
+  const file = openRegularFile(path)
   try {
-    processData([reader], {
-      progressEvery: 1 << 20,
-      control: { isCancelled: () => control.isCancelled(), report: () => {} }
-    })
-    return true
+    const buffer = Buffer.allocUnsafe(WARM_READ_BYTES)
+    let done = 0
+    for (;;) {
+      if (control.isCancelled()) return false
+      const n = readSync(file.fd, buffer, 0, buffer.length, done)
+      if (n === 0) return true
+      done += n
+      onBytes(done)
+    }
   } catch (error) {
-    if (isLabError(error, 'CANCELLED') && control.isCancelled()) return false
-    throw error
+    throw toLabError(error, path)
+  } finally {
+    closeSync(file.fd)
   }
 }
 
@@ -409,7 +413,8 @@ function prepareCache(
   files: SweepFiles,
   tools: SweepTools,
   control: JobControl<SweepStats>,
-  notes: string[]
+  notes: string[],
+  onBytes: (bytes: number) => void
 ): SweepCacheInfo | undefined {
   const paths = [files.path, ...(files.textPath === null ? [] : [files.textPath])]
   if (args.cache === 'cold') {
@@ -433,8 +438,9 @@ function prepareCache(
     }
   }
   control.log?.(`warming the page cache: reading ${paths.join(' and ')} once`)
-  if (!readThrough(files.path, files.dtype, control)) return undefined
-  if (files.textPath !== null && !readThrough(files.textPath, 'text', control)) return undefined
+  if (!readThrough(files.path, control, onBytes)) return undefined
+  if (files.textPath !== null && !readThrough(files.textPath, control, (bytes) => onBytes(files.bytes + bytes)))
+    return undefined
   const resident = tools.residentBytes(files.path)
   if (resident !== null && resident < files.bytes * 0.98) {
     notes.push(
@@ -454,33 +460,42 @@ function prepareCache(
   }
 }
 
-/** A few short runs of each mode before measuring, so the first measured runs do not pay for JIT compilation. */
+/**
+ * The warm-up: short runs of each mode at the smallest and the middle chunk, twice, and eager
+ * twice. The first pass (repeat 0) pays for JIT compilation so the measured runs do not; the
+ * second times this machine for the estimate.
+ */
+function warmupRuns(modes: readonly SweepMode[], chunkSizes: readonly number[], eager: boolean): PlannedRun[] {
+  const middle = chunkSizes[Math.floor(chunkSizes.length / 2)]!
+  const runs: PlannedRun[] = []
+  for (const repeat of [0, 1])
+    for (const mode of modes)
+      for (const chunkItems of new Set([chunkSizes[0]!, middle])) runs.push({ mode, chunkItems, repeat })
+  if (eager) runs.push({ mode: 'eager', chunkItems: null, repeat: 0 }, { mode: 'eager', chunkItems: null, repeat: 1 })
+  return runs
+}
+
+/**
+ * Runs the warm-up, handing each run to `onRun` (the estimator calibrates on them); false if
+ * cancelled. Each lazy run stops after JIT_WARMUP_MS.
+ */
 function warmUpCode(
-  modes: readonly SweepMode[],
-  chunkSizes: readonly number[],
+  runs: readonly PlannedRun[],
   files: SweepFiles,
-  eagerMaxBytes: number | undefined,
-  control: JobControl<SweepStats>
-): void {
-  const chunk = chunkSizes[Math.floor(chunkSizes.length / 2)]!
-  const runs: (() => unknown)[] = []
-  for (const mode of modes)
-    for (const size of new Set([chunkSizes[0]!, chunk]))
-      runs.push(() => measureLazy(mode, size, files, JIT_WARMUP_MS, control))
-  if (eagerMaxBytes !== undefined)
-    runs.push(
-      () => measureEager(files, eagerMaxBytes, control),
-      () => measureEager(files, eagerMaxBytes, control)
-    )
+  eagerMaxBytes: number,
+  control: JobControl<SweepStats>,
+  onRun: (measured: Measured, run: PlannedRun) => void
+): boolean {
   for (const run of runs) {
-    if (control.isCancelled()) return
+    if (control.isCancelled()) return false
     try {
-      run()
+      onRun(measure(run, files, JIT_WARMUP_MS, eagerMaxBytes, control), run)
     } catch (error) {
-      if (isLabError(error, 'CANCELLED') && control.isCancelled()) return
+      if (isLabError(error, 'CANCELLED') && control.isCancelled()) return false
       throw error
     }
   }
+  return true
 }
 
 /**
@@ -493,6 +508,16 @@ export function* sweep(
   tools: SweepTools = systemTools
 ): Generator<SweepEvent, SweepRunDraft, unknown> {
   const createdAt = new Date().toISOString()
+  const sweepStarted = performance.now()
+  const stageReport = (stage: SweepStage): SweepStats => ({
+    stage,
+    runs: 0,
+    planned: 0,
+    elapsedMs: performance.now() - sweepStarted,
+    etaMs: null,
+    stageEtaMs: null
+  })
+  control.report({ completed: 0, unit: 'items', stats: stageReport('check') })
   const chunkSizes = buildGrid(args.grid)
   const notes: string[] = []
   const { files, modes } = checkFiles(args, chunkSizes.at(-1)!, notes)
@@ -509,11 +534,11 @@ export function* sweep(
   const config = { chunkSizes, modes, repeats: args.repeats, timeCapMs: args.timeCapMs, eager, seed }
   const order = planRuns(config)
   const cappedNote =
-    `Each run stops after ${args.timeCapMs} ms: a run that hits the cap has read a prefix of the file, and its time per file is extrapolated ` +
+    `Each run stops after ${formatDuration(args.timeCapMs)}: a run that hits the cap has read a prefix of the file, and its time per file is extrapolated ` +
     'from the prefix’s rate (hollow points, “capped”).'
   notes.unshift(
     cappedNote,
-    `${order.length} runs (${args.repeats} per point) in a random order, shuffled with seed ${seed}, so drift spreads over all points.`
+    `${plural(order.length, 'run')} (${plural(args.repeats, 'run')} per point) in a random order, shuffled with seed ${seed}, so drift spreads over all points.`
   )
   if (files.textPath !== null) {
     notes.push(
@@ -522,7 +547,45 @@ export function* sweep(
     )
   }
 
-  const cache = prepareCache(args, files, tools, control, notes)
+  const warmup = warmupRuns(modes, chunkSizes, eager)
+  const cacheBytes = args.cache === 'warm' ? files.bytes + (files.textBytes ?? 0) : 0
+  const estimator = new SweepEstimator(
+    {
+      runs: order,
+      itemBytes: itemBytes[files.dtype],
+      fileBytes: files.bytes,
+      textBytes: files.textBytes,
+      timeCapMs: args.timeCapMs,
+      cacheBytes
+    },
+    sweepStarted
+  )
+  const measurements: SweepMeasurement[] = []
+  /** Reports the stage's progress with the estimate of what is left. */
+  const report = (completed: number, total: number, unit: 'items' | 'bytes'): void => {
+    const now = performance.now()
+    const estimate = estimator.estimate(now)
+    control.report({
+      completed,
+      total,
+      unit,
+      stats: {
+        stage: estimator.currentStage,
+        runs: measurements.length,
+        planned: order.length,
+        elapsedMs: now - sweepStarted,
+        etaMs: estimate.totalMs ?? null,
+        stageEtaMs: estimate.stageMs ?? null
+      }
+    })
+  }
+
+  estimator.startStage('cache', performance.now())
+  report(0, cacheBytes, 'bytes')
+  const cache = prepareCache(args, files, tools, control, notes, (bytes) => {
+    estimator.cacheProgress(bytes)
+    report(bytes, cacheBytes, 'bytes')
+  })
   const plan: SweepPlan = {
     label: args.label ?? basename(files.path),
     createdAt,
@@ -533,14 +596,23 @@ export function* sweep(
     plannedRuns: order.length,
     notes
   }
-  const measurements: SweepMeasurement[] = []
   const finish = (status: 'complete' | 'cancelled'): SweepRunDraft =>
     assembleSweepRun(plan, measurements, status, new Date().toISOString())
   if (cache === undefined) return finish('cancelled')
-  warmUpCode(modes, chunkSizes, files, eager ? eagerMaxBytes : undefined, control)
+  estimator.startStage('warmup', performance.now())
+  report(0, warmup.length, 'items')
+  let warmed = 0
+  const warmedUp = warmUpCode(warmup, files, eagerMaxBytes, control, (measured, run) => {
+    // The first pass runs code not yet compiled: only the second times the machine.
+    if (run.repeat === 0) estimator.timePassed(performance.now())
+    else estimator.warmupRun(measured, performance.now())
+    report(++warmed, warmup.length, 'items')
+  })
+  if (!warmedUp) return finish('cancelled')
+  estimator.startStage('runs', performance.now())
+  report(0, order.length, 'items')
   yield { type: 'plan', plan }
 
-  const started = performance.now()
   const paths = [files.path, ...(files.textPath === null ? [] : [files.textPath])]
   for (const [seq, run] of order.entries()) {
     if (control.isCancelled()) return finish('cancelled')
@@ -554,18 +626,8 @@ export function* sweep(
     }
     const measurement: SweepMeasurement = { seq, ...measured, repeat: run.repeat }
     measurements.push(measurement)
-    const elapsedMs = performance.now() - started
-    control.report({
-      completed: seq + 1,
-      total: order.length,
-      unit: 'items',
-      stats: {
-        runs: seq + 1,
-        planned: order.length,
-        elapsedMs,
-        etaMs: estimateRemainingMs(seq + 1, order.length, elapsedMs) ?? 0
-      }
-    })
+    estimator.runDone(measured, performance.now())
+    report(seq + 1, order.length, 'items')
     yield { type: 'measurement', measurement }
   }
   return finish('complete')

@@ -5,24 +5,15 @@
  *
  * For every run and mode: a median line (hollow points where a run was time-capped and its time
  * per file extrapolated), and a min–max band drawn as two edge datasets, the upper one filled down
- * to the lower. Eager is a dashed horizontal reference line. The x axis is the chunk size on a
- * log-2 scale, ticks labelled in items and bytes; the lecture's 10–100 kB advice is a shaded band
- * (drawn by sweetSpotPlugin). Overlaid past runs are dashed, with their own point shapes.
+ * to the lower. Eager is a dashed horizontal reference line over its own min–max band. The x
+ * axis is the chunk size on a log-2 scale, ticks labelled in items and bytes; the lecture's
+ * 10–100 kB advice is a shaded band (drawn by sweetSpotPlugin). Overlaid past runs are dashed, with their own point shapes.
  */
-import {
-  Chart as ChartJS,
-  type Chart,
-  type ChartDataset,
-  type ChartOptions,
-  type ChartType,
-  type LegendItem,
-  type Plugin,
-  type TooltipItem
-} from 'chart.js'
+import type { Chart, ChartDataset, ChartOptions, ChartType, Plugin, TooltipItem } from 'chart.js'
 import { itemBytes, type Dtype } from '@shared/dataFiles'
-import { formatBinary, formatBinaryBytes, formatItems, formatSignificant, plural } from '@shared/format'
+import { formatBinaryBytes, formatDuration, formatItems, formatSignificant, plural } from '@shared/format'
 import { modeLabels, type MeasuredMode, type SweepRunDraft } from '@shared/sweep'
-import { summarize, sweetSpotItems, type SweepPoint } from '@shared/sweepMaths'
+import { summarize, sweetSpotItems, type Spread, type SweepPoint } from '@shared/sweepMaths'
 
 export type SweepChartView = 'throughput' | 'time'
 
@@ -51,10 +42,8 @@ export interface SweepChartInput {
   view: SweepChartView
   yLog: boolean
   theme: ChartTheme
-  /** Modes switched off by the user (their datasets stay, hidden, so the legend can turn them back on). */
+  /** Modes switched off by the user (their datasets stay, hidden, so they can be turned back on). */
   hiddenModes?: readonly MeasuredMode[]
-  /** Called when a legend entry is clicked (the component toggles the mode). */
-  onToggleMode?: (mode: MeasuredMode) => void
 }
 
 /** One point as Chart.js gets it: x = chunk size in items of the x axis' dtype, y = MB/s or seconds. */
@@ -68,7 +57,7 @@ export interface SweepDatum {
   itemBytes: number
 }
 
-export type DatasetRole = 'median' | 'bandLow' | 'bandHigh' | 'eager' | 'note'
+export type DatasetRole = 'median' | 'bandLow' | 'bandHigh' | 'eager'
 
 export type SweepDataset = ChartDataset<'line', SweepDatum[]> & {
   /** Unique id (vue-chartjs matches datasets across updates by it). */
@@ -105,6 +94,19 @@ export interface SweepChart {
   sweetSpot: SweetSpotOptions
   /** Any point drawn hollow (a capped run). */
   hasCapped: boolean
+  /** What the lines and marks mean (the modes' colours are the toolbar's). */
+  legend: LegendEntry[]
+}
+
+/** One entry of the legend: a run's line style, the eager line, hollow points, the band. */
+export interface LegendEntry {
+  key: string
+  label: string
+  /** How its sample is drawn. */
+  sample: 'line' | 'hollow' | 'band'
+  color: string
+  dash: number[]
+  pointStyle: string | null
 }
 
 const overlayDashes = [
@@ -157,14 +159,19 @@ function yValue(point: SweepPoint, view: SweepChartView, which: 'median' | 'min'
   return view === 'throughput' ? point.mbPerSecond[which] : point.timePerFileMs[which] / 1000
 }
 
+/** A spread as words: the median of several runs with their range, or the one run's value. */
+function spreadText(spread: Spread, runs: number, format: (value: number) => string): string {
+  if (runs === 1) return `${format(spread.median)} (1 run)`
+  return `${format(spread.median)} median of ${plural(runs, 'run')} (min ${format(spread.min)}, max ${format(spread.max)})`
+}
+
 /** The tooltip of one point: exact numbers, and what was extrapolated. */
 export function tooltipLines(datum: SweepDatum, view: SweepChartView): string[] {
   const p = datum.point
   const mode = modeLabels[p.mode]
   const who = datum.primary ? '' : ` (${datum.runLabel})`
-  const runs = `${p.runs} run${p.runs === 1 ? '' : 's'}`
-  const mbps = `${formatSignificant(p.mbPerSecond.median, 6)} MB/s median of ${runs} (min ${formatSignificant(p.mbPerSecond.min, 6)}, max ${formatSignificant(p.mbPerSecond.max, 6)})`
-  const time = `${formatSignificant(p.timePerFileMs.median / 1000, 6)} s per file of ${formatBinaryBytes(p.fileBytes)} (min ${formatSignificant(p.timePerFileMs.min / 1000, 6)}, max ${formatSignificant(p.timePerFileMs.max / 1000, 6)})`
+  const mbps = spreadText(p.mbPerSecond, p.runs, (value) => `${formatSignificant(value, 6)} MB/s`)
+  const time = `${spreadText(p.timePerFileMs, p.runs, (ms) => formatDuration(ms))} per file of ${formatBinaryBytes(p.fileBytes)}`
   const lines = view === 'throughput' ? [`${mode}${who}: ${mbps}`, time] : [`${mode}${who}: ${time}`, mbps]
   if (p.cappedRuns > 0) {
     lines.push(
@@ -273,6 +280,36 @@ function datasetsFor(input: SweepChartInput, axisItemBytes: number): Built {
     const eager = points.find((p) => p.mode === 'eager')
     if (eager !== undefined && chartRun.run.config.chunkSizes.length > 0) {
       const sizes = chartRun.run.config.chunkSizes.map(toX)
+      // Eager's repeats spread like any point's: the same band, across the whole width.
+      const bandIndex = datasets.length
+      datasets.push({
+        key: `${chartRun.key}/eager/low`,
+        label: `${modeLabels.eager}${suffix} · lowest run`,
+        role: 'bandLow',
+        mode: 'eager',
+        data: sizes.map((x) => datum(eager, x, yValue(eager, view, 'min'))),
+        borderWidth: 0,
+        pointRadius: 0,
+        pointHitRadius: 0,
+        fill: false,
+        hidden: hidden.has('eager'),
+        order: 3
+      })
+      datasets.push({
+        key: `${chartRun.key}/eager/high`,
+        label: `${modeLabels.eager}${suffix} · min–max band`,
+        role: 'bandHigh',
+        mode: 'eager',
+        data: sizes.map((x) => datum(eager, x, yValue(eager, view, 'max'))),
+        borderWidth: 0,
+        pointRadius: 0,
+        pointHitRadius: 0,
+        // Lighter than a mode's band: it spans the whole width, behind every other line.
+        backgroundColor: withAlpha(theme.modes.eager, chartRun.primary ? 0.12 : 0.06),
+        fill: { target: bandIndex },
+        hidden: hidden.has('eager'),
+        order: 3
+      })
       datasets.push({
         key: `${chartRun.key}/eager`,
         label: `${modeLabels.eager}${suffix}`,
@@ -296,8 +333,72 @@ function datasetsFor(input: SweepChartInput, axisItemBytes: number): Built {
   return { datasets, hasCapped, xs }
 }
 
-function noteDataset(key: string, label: string, style: Partial<SweepDataset>): SweepDataset {
-  return { key, label, role: 'note', mode: null, data: [], showLine: false, ...style } as SweepDataset
+/** The legend: each run's line (solid for the primary run, an overlay's own dash and shape), then the marks. */
+function legendEntries(input: SweepChartInput, built: Built): LegendEntry[] {
+  const { theme } = input
+  const entries: LegendEntry[] = []
+  let overlay = 0
+  const ordered = [...input.runs].sort((a, b) => Number(b.primary) - Number(a.primary))
+  for (const chartRun of ordered) {
+    const style = chartRun.primary ? undefined : overlay++ % overlayDashes.length
+    entries.push({
+      key: `run/${chartRun.key}`,
+      label: chartRun.primary ? chartRun.label : `${chartRun.label} (overlay)`,
+      sample: 'line',
+      color: theme.text,
+      dash: style === undefined ? [] : overlayDashes[style]!,
+      pointStyle: style === undefined ? 'circle' : overlayPointStyles[style % overlayPointStyles.length]!
+    })
+  }
+  if (built.datasets.some((d) => d.role === 'eager'))
+    entries.push({
+      key: 'eager',
+      label: 'eager: whole file',
+      sample: 'line',
+      color: theme.modes.eager,
+      dash: [8, 5],
+      pointStyle: null
+    })
+  if (built.hasCapped)
+    entries.push({
+      key: 'capped',
+      label: 'hollow: time-capped, extrapolated',
+      sample: 'hollow',
+      color: theme.muted,
+      dash: [],
+      pointStyle: 'circle'
+    })
+  // A band shows only where a point has more than one run.
+  if (built.datasets.some((d) => d.role === 'bandHigh' && d.data.some((datum) => datum.point.runs > 1)))
+    entries.push({
+      key: 'band',
+      label: 'shaded: min–max of the repeats',
+      sample: 'band',
+      color: theme.muted,
+      dash: [],
+      pointStyle: null
+    })
+  return entries
+}
+
+/**
+ * The legend of an exported image, which has no toolbar: the colour of each mode drawn (and not
+ * hidden), then the chart's own legend.
+ */
+export function exportLegend(chart: SweepChart, theme: ChartTheme): LegendEntry[] {
+  const modes = new Set<MeasuredMode>()
+  for (const dataset of chart.data.datasets)
+    if (dataset.role === 'median' && dataset.mode !== null && dataset.hidden !== true) modes.add(dataset.mode)
+  const entries = [...modes].map((mode): LegendEntry => ({
+    key: `mode/${mode}`,
+    label: modeLabels[mode],
+    sample: 'line',
+    color: theme.modes[mode],
+    dash: [],
+    pointStyle: 'circle'
+  }))
+  const eagerShown = chart.data.datasets.some((d) => d.role === 'eager' && d.hidden !== true)
+  return [...entries, ...chart.legend.filter((entry) => entry.key !== 'eager' || eagerShown)]
 }
 
 /** Sweep data → Chart.js data and options. */
@@ -308,26 +409,6 @@ export function buildSweepChart(input: SweepChartInput): SweepChart {
   const axisItemBytes = itemBytes[dtype]
   const built = datasetsFor(input, axisItemBytes)
   const datasets = built.datasets
-  if (built.hasCapped) {
-    datasets.push(
-      noteDataset('note/capped', 'hollow point: time-capped, extrapolated from a prefix', {
-        pointStyle: 'circle',
-        borderColor: theme.muted,
-        backgroundColor: theme.panel,
-        pointBorderWidth: 2,
-        borderWidth: 2
-      })
-    )
-  }
-  if (datasets.some((d) => d.role === 'bandHigh')) {
-    datasets.push(
-      noteDataset('note/band', 'shaded: min–max of the repeats', {
-        pointStyle: 'rect',
-        borderColor: withAlpha(theme.muted, 0.5),
-        backgroundColor: withAlpha(theme.muted, 0.25)
-      })
-    )
-  }
   const xMin = built.xs.length > 0 ? Math.min(...built.xs) : 1
   const xMax = built.xs.length > 0 ? Math.max(...built.xs) : 1024 * 1024
   const xRange = { min: xMin / 1.3, max: xMax * 1.3 }
@@ -388,34 +469,8 @@ export function buildSweepChart(input: SweepChartInput): SweepChart {
       }
     },
     plugins: {
-      legend: {
-        position: 'bottom',
-        labels: {
-          color: theme.text,
-          usePointStyle: true,
-          boxHeight: 8,
-          padding: 14,
-          // A mode's legend swatch is filled even when its first point is hollow (capped).
-          generateLabels: (chart) =>
-            ChartJS.defaults.plugins.legend.labels.generateLabels(chart).map((item) => {
-              const dataset = chart.data.datasets[item.datasetIndex ?? -1] as SweepDataset | undefined
-              if (dataset?.role === 'median' && typeof dataset.borderColor === 'string')
-                item.fillStyle = dataset.borderColor
-              return item
-            }),
-          filter: (item: LegendItem, data) => {
-            const dataset = data.datasets[item.datasetIndex ?? -1] as SweepDataset | undefined
-            return (
-              dataset !== undefined &&
-              (dataset.role === 'median' || dataset.role === 'eager' || dataset.role === 'note')
-            )
-          }
-        },
-        onClick: (_event, item, legend) => {
-          const dataset = legend.chart.data.datasets[item.datasetIndex ?? -1] as SweepDataset | undefined
-          if (dataset?.mode) input.onToggleMode?.(dataset.mode)
-        }
-      },
+      // The legend is the component's own, on one line that scrolls (legendEntries).
+      legend: { display: false },
       tooltip: {
         filter: (item: TooltipItem<'line'>) => {
           const role = (item.dataset as SweepDataset).role
@@ -430,7 +485,15 @@ export function buildSweepChart(input: SweepChartInput): SweepChart {
       sweepBackground: { color: theme.panel }
     }
   }
-  return { data: { datasets }, options, xTicks, xRange, sweetSpot: spot, hasCapped: built.hasCapped }
+  return {
+    data: { datasets },
+    options,
+    xTicks,
+    xRange,
+    sweetSpot: spot,
+    hasCapped: built.hasCapped,
+    legend: legendEntries(input, built)
+  }
 }
 
 /** Fills the canvas with the panel colour first, so exported PNGs are not transparent. */
@@ -481,8 +544,8 @@ export function chartSummary(chart: SweepChart, view: SweepChartView): string {
   const parts = medians.map((d) => {
     const best = d.data.reduce((a, b) => (view === 'throughput' ? (b.y > a.y ? b : a) : b.y < a.y ? b : a))
     const value =
-      view === 'throughput' ? `${formatSignificant(best.y, 4)} MB/s` : `${formatSignificant(best.y, 4)} s per file`
-    return `${d.label}: best ${value} at ${formatBinary(best.point.chunkItems ?? 0)} items`
+      view === 'throughput' ? `${formatSignificant(best.y, 4)} MB/s` : `${formatDuration(best.y * 1000)} per file`
+    return `${d.label}: best ${value} at ${formatItems(best.point.chunkItems ?? 0)}`
   })
   return parts.join('; ') + '.'
 }

@@ -10,7 +10,8 @@ import type {
   OutputStream,
   PythonMethod,
   PythonRequests,
-  ToPythonWorker
+  ToPythonWorker,
+  TraceLimits
 } from './protocol'
 
 export interface PythonTransport {
@@ -102,6 +103,17 @@ export class PythonClient {
 
   async run(source: string, watch?: string): Promise<PythonRequests['run']['output']> {
     const request = this.request('run', watch === undefined ? { source } : { source, watch })
+    this.runs.add(request)
+    try {
+      return await request
+    } finally {
+      this.runs.delete(request)
+    }
+  }
+
+  /** Records `source` step by step; Interrupt stops it as it stops a run. */
+  async trace(source: string, limits: TraceLimits): Promise<PythonRequests['trace']['output']> {
+    const request = this.request('trace', { source, ...limits })
     this.runs.add(request)
     try {
       return await request

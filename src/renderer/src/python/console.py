@@ -9,6 +9,7 @@ import builtins
 import codeop
 import dis
 import inspect
+import itertools
 import json
 import linecache
 import os
@@ -243,6 +244,7 @@ def run(source, watch=None):
             code = compile(ast.Interactive([statement]), INPUT_FILENAME, "single")
             linecache._register_code(code, code_source, INPUT_FILENAME)  # for tracebacks
             _remember_source(code, code_source)
+            _watch_generators()  # those bound by the statements before this one
             if watcher is not None:
                 with watcher:
                     exec(code, namespace)
@@ -268,11 +270,13 @@ def run(source, watch=None):
 
 
 def _outcome(status, watcher):
+    _watch_generators()
     return json.dumps(
         {
             "status": status,
             "objects": _live_objects(),
             "inspectables": _inspectables(),
+            "names": _user_names(),
             "resume": watcher.snapshot() if watcher is not None else None,
         },
         ensure_ascii=False,
@@ -285,6 +289,7 @@ def reset():
     namespace.update(_pristine_namespace)
     linecache._interactive_cache.clear()
     _typed_sources.clear()
+    _last_events.clear()
     sys.last_exc = sys.last_type = sys.last_value = sys.last_traceback = None
     return _outcome("ok", None)
 
@@ -355,6 +360,66 @@ def source_line(code, lineno, frame=None):
     return line.rstrip("\n")
 
 
+# ---------------------------------------------------------------------------------------------
+# What each generator last did: yielded a value, returned, raised, or was closed
+# ---------------------------------------------------------------------------------------------
+
+_monitoring = sys.monitoring
+_TOOL_NAME = "Yield Lab live objects"
+# A tool id of its own, so profilers, debuggers and coverage the user runs keep theirs. One this
+# module took in an earlier load into the same interpreter (tests reuse one runtime) is taken back.
+_TOOL = next((tool for tool in range(6) if _monitoring.get_tool(tool) == _TOOL_NAME), None)
+if _TOOL is not None:
+    _monitoring.clear_tool_id(_TOOL)
+    _monitoring.free_tool_id(_TOOL)
+else:
+    _TOOL = next(tool for tool in (4, 3) if _monitoring.get_tool(tool) is None)
+_monitoring.use_tool_id(_TOOL, _TOOL_NAME)
+_GENERATOR_FLAGS = inspect.CO_GENERATOR | inspect.CO_COROUTINE
+_RESUME_EVENTS = _monitoring.events.PY_YIELD | _monitoring.events.PY_RETURN
+
+# generator -> (event, value). The value is kept (not its repr) so a yield costs no repr call.
+_last_events = weakref.WeakKeyDictionary()
+
+
+def _record(event):
+    def callback(code, offset, value):
+        generator = sys._getframe(1).f_generator
+        if generator is None:
+            return
+        if event == "raised" and isinstance(value, GeneratorExit):
+            _last_events[generator] = ("closed", None)
+        else:
+            _last_events[generator] = (event, value)
+
+    return callback
+
+
+_monitoring.register_callback(_TOOL, _monitoring.events.PY_YIELD, _record("yielded"))
+_monitoring.register_callback(_TOOL, _monitoring.events.PY_RETURN, _record("returned"))
+_monitoring.register_callback(_TOOL, _monitoring.events.PY_UNWIND, _record("raised"))
+# Unwinding can only be watched everywhere; it costs a call per frame an exception leaves.
+_monitoring.set_events(_TOOL, _monitoring.events.PY_UNWIND)
+
+
+def _watch_generators():
+    """Records yields and returns of the code behind every generator bound in the namespace.
+    Only those: a generator expression consumed inside sum() runs at full speed."""
+    for value in list(namespace.values()):
+        code = _code_of(value)
+        if code is not None and code.co_flags & _GENERATOR_FLAGS:
+            if _monitoring.get_local_events(_TOOL, code) != _RESUME_EVENTS:
+                _monitoring.set_local_events(_TOOL, code, _RESUME_EVENTS)
+
+
+def _last_event(generator):
+    recorded = _last_events.get(generator)
+    if recorded is None:
+        return None
+    event, value = recorded
+    return {"event": event, "repr": None if event == "closed" else short_repr(value)}
+
+
 def _frame_locals(frame):
     return [{"name": name, "repr": short_repr(value)} for name, value in frame.f_locals.items()]
 
@@ -384,6 +449,7 @@ def _live_objects():
             "source": None,
             "location": f"{code.co_filename}:{code.co_firstlineno}",
             "delegatingTo": None,
+            "last": _last_event(value),
         }
         if frame is not None:
             entry["locals"] = _frame_locals(frame)
@@ -396,6 +462,18 @@ def _live_objects():
     return list(seen.values())
 
 
+# The order in which the console first saw each object: the highest serial is the newest.
+_serials = weakref.WeakKeyDictionary()
+_next_serial = itertools.count(1)
+
+
+def _serial_of(value):
+    serial = _serials.get(value)
+    if serial is None:
+        serial = _serials[value] = next(_next_serial)
+    return serial
+
+
 def _inspectables():
     """Names the Internals panel can open: functions, generator functions, generators, coroutines."""
     found = []
@@ -404,8 +482,18 @@ def _inspectables():
             continue
         kind = _kind_of(value)
         if kind is not None:
-            found.append({"name": name, "kind": kind})
+            found.append({"name": name, "kind": kind, "serial": _serial_of(value)})
     return found
+
+
+def _user_names():
+    """The names the user bound, which Restart would forget."""
+    return [
+        name
+        for name, value in namespace.items()
+        if name != "_" and not (name.startswith("__") and name.endswith("__"))
+        and not (name in _pristine_namespace and _pristine_namespace[name] is value)
+    ]
 
 
 def _kind_of(value):

@@ -112,6 +112,29 @@ export const examples: ConsoleExample[] = [
     inputs: [COROUTINE_EXAMPLE]
   },
   {
+    id: 'grep',
+    title: 'A grep coroutine: send lines, then close',
+    summary: 'A coroutine that prints the lines it is sent that match; close() ends it through GeneratorExit.',
+    inputs: [
+      `def grep(pattern):
+    print(f"Looking for {pattern}")
+    try:
+        while True:
+            line = yield
+            if pattern in line:
+                print(line)
+    except GeneratorExit:
+        print("Going away. Goodbye")
+`,
+      "g = grep('python')",
+      'next(g)',
+      "g.send('Yeah, but no, but yeah, but no')",
+      "g.send('A series of tubes')",
+      "g.send('python generators rock!')",
+      'g.close()'
+    ]
+  },
+  {
     id: 'send-too-early',
     title: 'send() before priming',
     summary: 'A just-started generator can only receive None: Python’s own TypeError.',

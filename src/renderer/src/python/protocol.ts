@@ -3,11 +3,18 @@
  * Python side (console.py) reports. Python answers in JSON, so these types mirror its dicts.
  */
 import type { GeneratorState } from '@shared/contract'
+import type { Trace } from '@shared/trace'
 
 export interface NamedRepr {
   name: string
   repr: string
 }
+
+/**
+ * What a generator last did since it was bound: yielded or returned a value (its repr), raised an
+ * exception out of its frame, or was closed (GeneratorExit).
+ */
+export type LastEvent = { event: 'yielded' | 'returned' | 'raised'; repr: string } | { event: 'closed'; repr: null }
 
 /** A generator or coroutine bound to a name in the console's namespace. */
 export interface LiveObject {
@@ -26,6 +33,8 @@ export interface LiveObject {
   location: string
   /** The iterator it delegates to with `yield from`, if any. */
   delegatingTo: string | null
+  /** Null until it runs after being bound. */
+  last: LastEvent | null
 }
 
 export type InspectableKind =
@@ -34,6 +43,8 @@ export type InspectableKind =
 export interface Inspectable {
   name: string
   kind: InspectableKind
+  /** When the console first saw the object: the highest is the newest. */
+  serial: number
 }
 
 export interface FrameInfo {
@@ -59,6 +70,8 @@ export interface RunOutcome {
   objects: LiveObject[]
   inspectables: Inspectable[]
   resume: ResumeSnapshot | null
+  /** The names the user has bound (Restart forgets them). */
+  names: string[]
 }
 
 export interface AttributeRow {
@@ -103,6 +116,14 @@ export interface PythonRequests {
   isComplete: { input: { source: string }; output: boolean }
   internals: { input: { name: string }; output: Internals }
   reset: { input: Record<string, never>; output: RunOutcome }
+  /** Records a program step by step (trace_recorder.py) in a namespace of its own; the console's is untouched. */
+  trace: { input: TraceLimits & { source: string }; output: Trace }
+}
+
+/** When a recording stops: after this many steps, or this many seconds (the trace says it was cut). */
+export interface TraceLimits {
+  maxSteps: number
+  maxSeconds: number
 }
 export type PythonMethod = keyof PythonRequests
 

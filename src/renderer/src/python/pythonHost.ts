@@ -5,6 +5,7 @@
  */
 import type { PyodideAPI } from 'pyodide'
 import { formatCount } from '@shared/format'
+import { parseTraceJson } from '@shared/trace'
 import type {
   FromPythonWorker,
   LoadPhase,
@@ -31,6 +32,8 @@ export interface PythonHostOptions {
   loadRuntime(options: RuntimeLoadOptions): Promise<PyodideAPI>
   /** The text of console.py. */
   consoleSource: string
+  /** The text of trace_recorder.py, importable in Python as `trace_recorder`. */
+  traceRecorderSource: string
 }
 
 interface ConsoleModule {
@@ -38,6 +41,15 @@ interface ConsoleModule {
   is_complete(source: string): boolean
   internals(name: string): string
   reset(): string
+}
+
+interface Modules {
+  console: ConsoleModule
+  trace: TraceRecorderModule
+}
+
+interface TraceRecorderModule {
+  record_json(source: string, max_steps: number, max_seconds: number): string
 }
 
 /** Batches a run's output into messages, in order across stdout and stderr, up to the limit. */
@@ -111,13 +123,18 @@ class OutputStreamer {
 
 /**
  * Loads console.py as the module `yieldlab_console`, compiled under the filename it hides from
- * tracebacks. It runs in a scratch namespace: the user's (__main__) stays as Python starts it.
+ * tracebacks, and trace_recorder.py as `trace_recorder`. They run in a scratch namespace: the
+ * user's (__main__) stays as Python starts it.
  */
 const LOAD_CONSOLE_MODULE = `
 import sys, types
-module = types.ModuleType("yieldlab_console")
-sys.modules["yieldlab_console"] = module
-exec(compile(console_source, "<yield-lab console>", "exec"), module.__dict__)
+for name, source, filename in (
+    ("yieldlab_console", console_source, "<yield-lab console>"),
+    ("trace_recorder", trace_recorder_source, "<yield-lab trace recorder>"),
+):
+    module = types.ModuleType(name)
+    sys.modules[name] = module
+    exec(compile(source, filename, "exec"), module.__dict__)
 python_version = sys.version.split()[0]
 `
 
@@ -125,9 +142,9 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
   const { post } = options
   const output = new OutputStreamer(post)
   let interrupt: Uint8Array | null = null
-  let ready: Promise<ConsoleModule> | undefined
+  let ready: Promise<Modules> | undefined
 
-  async function load(indexURL: string, interruptBuffer: SharedArrayBuffer | null): Promise<ConsoleModule> {
+  async function load(indexURL: string, interruptBuffer: SharedArrayBuffer | null): Promise<Modules> {
     const started = performance.now()
     let downloaded = started
     const pyodide = await options.loadRuntime({
@@ -146,7 +163,10 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
       interrupt = new Uint8Array(interruptBuffer)
       pyodide.setInterruptBuffer(interrupt)
     }
-    const scope = pyodide.toPy({ console_source: options.consoleSource })
+    const scope = pyodide.toPy({
+      console_source: options.consoleSource,
+      trace_recorder_source: options.traceRecorderSource
+    })
     let pythonVersion: string
     try {
       pyodide.runPython(LOAD_CONSOLE_MODULE, { globals: scope })
@@ -154,7 +174,10 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
     } finally {
       scope.destroy()
     }
-    const module = pyodide.pyimport('yieldlab_console') as unknown as ConsoleModule
+    const modules: Modules = {
+      console: pyodide.pyimport('yieldlab_console') as unknown as ConsoleModule,
+      trace: pyodide.pyimport('trace_recorder') as unknown as TraceRecorderModule
+    }
     const now = performance.now()
     post({
       type: 'ready',
@@ -166,11 +189,11 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
         consoleMs: Math.round(now - runtimeStarted)
       }
     })
-    return module
+    return modules
   }
 
   function answer<M extends PythonMethod>(
-    module: ConsoleModule,
+    { console: module, trace }: Modules,
     method: M,
     input: PythonRequests[M]['input']
   ): unknown {
@@ -190,6 +213,11 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
         return JSON.parse(module.internals((input as PythonRequests['internals']['input']).name))
       case 'reset':
         return JSON.parse(module.reset())
+      case 'trace': {
+        const { source, maxSteps, maxSeconds } = input as PythonRequests['trace']['input']
+        // Checked here, in the worker, so a damaged trace is reported rather than drawn.
+        return parseTraceJson(trace.record_json(source, maxSteps, maxSeconds))
+      }
     }
     throw new Error(`unknown request ${String(method)}`)
   }
@@ -207,10 +235,10 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
     const { id, method, input } = message
     try {
       if (ready === undefined) throw new Error('Python has not been started')
-      const module = await ready
+      const modules = await ready
       // Requests run one at a time: an interrupt still set is stale (its run ended first).
       if (interrupt !== null) interrupt[0] = 0
-      post({ type: 'reply', id, ok: true, value: answer(module, method, input) })
+      post({ type: 'reply', id, ok: true, value: answer(modules, method, input) })
     } catch (error) {
       post({ type: 'reply', id, ok: false, message: error instanceof Error ? error.message : String(error) })
     }

@@ -4,6 +4,7 @@
  */
 /// <reference lib="webworker" />
 import consoleSource from './console.py?raw'
+import traceRecorderSource from './trace_recorder.py?raw'
 import type { ToPythonWorker } from './protocol'
 import { createPythonHost } from './pythonHost'
 
@@ -12,6 +13,7 @@ declare const self: DedicatedWorkerGlobalScope
 const handle = createPythonHost({
   post: (message) => self.postMessage(message),
   consoleSource,
+  traceRecorderSource,
   async loadRuntime({ indexURL, onProgress }) {
     onProgress('downloading')
     const { loadPyodide } = (await import(/* @vite-ignore */ `${indexURL}pyodide.mjs`)) as typeof import('pyodide')

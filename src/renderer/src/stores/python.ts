@@ -13,8 +13,10 @@ import type {
   LiveObject,
   LoadPhase,
   ResumeSnapshot,
-  RunOutcome
+  RunOutcome,
+  TraceLimits
 } from '@renderer/python/protocol'
+import type { Trace } from '@shared/trace'
 import {
   appendEntry,
   normalizeInput,
@@ -57,6 +59,10 @@ export const usePythonStore = defineStore('python', () => {
   const objects = ref<LiveObject[]>([])
   const inspectables = ref<Inspectable[]>([])
   const selected = ref<string>()
+  /** The user chose what Internals shows; otherwise it follows the newest object. */
+  const pinned = ref(false)
+  /** The names the user has bound, which Restart would forget. */
+  const names = ref<string[]>([])
   const internals = ref<Internals>()
   const lastResume = ref<ResumeSnapshot>()
   const history = ref<string[]>(loadHistory())
@@ -65,10 +71,19 @@ export const usePythonStore = defineStore('python', () => {
   const queued = ref(0)
   const queue: QueuedRun[] = []
 
+  /** The Step tab is recording a program (in the same worker, after any queued console input). */
+  const recording = ref(false)
+
   const busy = computed(() => current.value !== undefined)
   /** The generator a button is resuming right now: GEN_RUNNING until it yields. */
   const runningGenerator = computed(() => current.value?.watch)
   const text = computed(() => transcriptText(transcript.value))
+  const newest = computed(() =>
+    inspectables.value.reduce<Inspectable | undefined>(
+      (found, item) => (found === undefined || item.serial > found.serial ? item : found),
+      undefined
+    )
+  )
 
   function note(message: string): void {
     appendEntry(transcript.value, 'notice', `${message}\n`)
@@ -101,6 +116,9 @@ export const usePythonStore = defineStore('python', () => {
         phase.value = 'downloading'
         objects.value = []
         inspectables.value = []
+        names.value = []
+        selected.value = undefined
+        pinned.value = false
         internals.value = undefined
         lastResume.value = undefined
         note(`Python restarted: ${event.reason} Names defined before are gone.`)
@@ -164,6 +182,7 @@ export const usePythonStore = defineStore('python', () => {
       const outcome = await ensureClient().run(input, watch)
       objects.value = outcome.objects
       inspectables.value = outcome.inspectables
+      names.value = outcome.names
       if (outcome.resume !== null) lastResume.value = outcome.resume
       await refreshInternals()
       return outcome
@@ -201,6 +220,20 @@ export const usePythonStore = defineStore('python', () => {
     return enqueue(code, name)
   }
 
+  /**
+   * Records a program for the Step tab, in a namespace of its own (the console's names are
+   * untouched). Interrupt stops it; a restart rejects it with PythonRestartedError.
+   */
+  async function record(source: string, limits: TraceLimits): Promise<Trace> {
+    recording.value = true
+    try {
+      void start()
+      return await ensureClient().trace(source, limits)
+    } finally {
+      recording.value = false
+    }
+  }
+
   function isComplete(source: string): Promise<boolean> {
     return ensureClient().isComplete(source)
   }
@@ -213,7 +246,7 @@ export const usePythonStore = defineStore('python', () => {
   /** Ctrl+C: stops the running input and forgets the queued ones. */
   async function interrupt(): Promise<void> {
     dropQueue()
-    if (client.value === undefined || !busy.value) return
+    if (client.value === undefined || !(busy.value || recording.value)) return
     await client.value.interrupt()
   }
 
@@ -231,13 +264,22 @@ export const usePythonStore = defineStore('python', () => {
     transcript.value = []
   }
 
+  /** The user picks what Internals shows; it stays there until that name is gone. */
   async function inspect(name: string | undefined): Promise<void> {
     selected.value = name
+    pinned.value = name !== undefined
+    await refreshInternals()
+  }
+
+  /** Internals goes back to showing the newest object, now and after each run. */
+  async function followNewest(): Promise<void> {
+    pinned.value = false
     await refreshInternals()
   }
 
   async function refreshInternals(): Promise<void> {
-    if (selected.value === undefined && inspectables.value.length > 0) selected.value = inspectables.value.at(-1)!.name
+    if (!inspectables.value.some((item) => item.name === selected.value)) pinned.value = false
+    if (!pinned.value) selected.value = newest.value?.name
     const name = selected.value
     if (name === undefined || client.value === undefined) {
       internals.value = undefined
@@ -262,22 +304,28 @@ export const usePythonStore = defineStore('python', () => {
     objects,
     inspectables,
     selected,
+    pinned,
+    newest,
+    names,
     internals,
     lastResume,
     history,
     current,
     queued,
     busy,
+    recording,
     runningGenerator,
     attach,
     start,
     submit,
     runExample,
     drive,
+    record,
     isComplete,
     interrupt,
     restart,
     clear,
-    inspect
+    inspect,
+    followNewest
   }
 })

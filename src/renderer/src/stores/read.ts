@@ -11,12 +11,17 @@ import { computed, reactive, ref, shallowRef, watch } from 'vue'
 import type { AppInfo } from '@shared/contract'
 import type { Dtype } from '@shared/dataFiles'
 import { isLabError, LabError, type LabErrorInfo } from '@shared/errors'
-import { formatBytes } from '@shared/format'
+import { formatBytes, plural } from '@shared/format'
 import type { JobProgress } from '@shared/jobs'
 import { baseName } from '@shared/paths'
 import {
   DEFAULT_CHUNK_ITEMS,
   DEFAULT_PROGRESS_EVERY,
+  DEFAULT_SAMPLE_WRITE_RATES,
+  estimateSampleWrite,
+  measuredSampleRates,
+  sampleTextBytes,
+  type SampleWriteRates,
   type ProcessArgs,
   type ProcessJobStats,
   type ReadMode,
@@ -40,7 +45,15 @@ import {
   type Checked,
   type SamplePreset
 } from '@renderer/read/readForm'
-import { datasetKey, viewRows, type KnownSum, type ResultRow } from '@renderer/read/readResults'
+import {
+  datasetKey,
+  sortViews,
+  viewRows,
+  type KnownSum,
+  type ResultRow,
+  type SortKey,
+  type SortOrder
+} from '@renderer/read/readResults'
 import type { RemoteGenerator } from '@renderer/ipc/remoteGenerator'
 import { useJobsStore } from './jobs'
 
@@ -97,8 +110,14 @@ export const useReadStore = defineStore('read', () => {
     chunkItems: DEFAULT_CHUNK_ITEMS as number | string,
     dtype: 'float64' as Dtype,
     style: 'pull' as 'pull' | 'push',
-    progressEvery: DEFAULT_PROGRESS_EVERY as number | string
+    progressEvery: DEFAULT_PROGRESS_EVERY as number | string,
+    /** More files read after `path` in the same run, chained as process(*data_iterables) chains them. */
+    chained: [] as string[]
   })
+  /** The files a run reads, in order: the path, then the chained ones that are filled in. */
+  const inputPaths = computed(() =>
+    [form.path, ...form.chained].map((path) => path.trim()).filter((path) => path !== '')
+  )
   /** Eager memory limit in MiB as typed; null = the default, a quarter of the RAM. Kept across restarts. */
   const memoryLimitMiB = ref<number | string | null>(loadMemoryLimitMiB())
   watch(memoryLimitMiB, (value) => {
@@ -155,11 +174,35 @@ export const useReadStore = defineStore('read', () => {
   const results = ref<ResultRow[]>([])
   /** Sums the generator wrote, by dataset (see datasetKey). */
   const knownSums = reactive(new Map<string, KnownSum>())
-  const rows = computed(() => viewRows(results.value, knownSums))
+  const sortOrder = ref<SortOrder>({ key: 'run', descending: false })
+  /** The rows with agreement and slowdown, in run order (comparisons are made in this order). */
+  const views = computed(() => viewRows(results.value, knownSums))
+  const rows = computed(() => sortViews(views.value, sortOrder.value))
+  /** The run the explanation is about (undefined: the latest). */
+  const explainedRun = ref<number>()
+  const explained = computed(
+    () => views.value.find((view) => view.row.run === explainedRun.value) ?? views.value.at(-1)
+  )
   let runCounter = 0
 
   const busy = computed(() => runPhase.value !== 'idle')
   const canRun = computed(() => !busy.value && form.path.trim() !== '' && formProblem.value === undefined)
+
+  /** The process job's arguments as the form stands (undefined while it has no file or a problem). */
+  const formArgs = computed<ProcessArgs | undefined>(() => {
+    if (inputPaths.value.length === 0 || form.path.trim() === '' || formProblem.value !== undefined) return undefined
+    const chunkSize = chunk.value.ok ? chunk.value.value : DEFAULT_CHUNK_ITEMS
+    const limit = memoryLimit.value?.ok === true ? memoryLimit.value.value : undefined
+    return {
+      inputs: inputPaths.value.map((path) => ({ path, mode: form.mode, chunkSize, dtype: form.dtype })),
+      progressEvery: progressEvery.value.ok ? progressEvery.value.value : DEFAULT_PROGRESS_EVERY,
+      style: form.style,
+      ...(limit === undefined ? {} : { eagerMaxBytes: limit })
+    }
+  })
+
+  /** A data file's twin in the other format, when a mode change would want it: asked, never switched silently. */
+  const pathSwitch = ref<{ from: string; to: string }>()
 
   // ---- Sample data -------------------------------------------------------------------------
   const sample = reactive({
@@ -169,7 +212,8 @@ export const useReadStore = defineStore('read', () => {
     seed: 0 as number | string,
     /** Empty: the default name (size and seed). */
     name: '',
-    withText: true
+    /** Off by default: the twin is about 3× the binary's size and much slower to write. */
+    withText: false
   })
   const genPhase = ref<'idle' | 'running' | 'cancelling'>('idle')
   const genJob = shallowRef<RemoteGenerator<'sampleData'>>()
@@ -186,6 +230,13 @@ export const useReadStore = defineStore('read', () => {
     return { ok: true, value: samplePresets.find((preset) => preset.id === sample.preset)!.bytes }
   })
   const sampleSeed = computed(() => checkSeed(sample.seed))
+  /** This machine's write rates, from the last generation (defaults until then). */
+  const sampleRates = ref<SampleWriteRates>(DEFAULT_SAMPLE_WRITE_RATES)
+  /** What generating will write and about how long it takes, told before it starts. */
+  const sampleEstimate = computed(() => {
+    const bytes = sampleBytes.value.ok ? sampleBytes.value.value : 0
+    return { textBytes: sampleTextBytes(bytes), ...estimateSampleWrite(bytes, sampleRates.value) }
+  })
   const defaultName = computed(() =>
     defaultSampleName(
       sampleBytes.value.ok ? sampleBytes.value.value : 0,
@@ -214,17 +265,41 @@ export const useReadStore = defineStore('read', () => {
     }
   })
 
-  /** A sample file and its text twin are the same data: switching to or from text mode swaps the path. */
+  /**
+   * A sample file and its text twin are the same data: switching to or from text mode offers the
+   * twin (pathSwitch), and the path changes only when the user takes it.
+   */
   watch(
     () => form.mode,
     (mode, previous) => {
+      pathSwitch.value = undefined
       const path = form.path
       const files = generated.value.find((result) => result.binaryPath === path || result.textPath === path)
       if (files === undefined) return
-      if (mode === 'text' && files.textPath !== null && path === files.binaryPath) form.path = files.textPath
-      else if (previous === 'text' && mode !== 'text' && path === files.textPath) form.path = files.binaryPath
+      if (mode === 'text' && files.textPath !== null && path === files.binaryPath) {
+        pathSwitch.value = { from: path, to: files.textPath }
+      } else if (previous === 'text' && mode !== 'text' && path === files.textPath) {
+        pathSwitch.value = { from: path, to: files.binaryPath }
+      }
     }
   )
+  watch(
+    () => form.path,
+    (path) => {
+      if (pathSwitch.value !== undefined && path !== pathSwitch.value.from) pathSwitch.value = undefined
+    }
+  )
+
+  function acceptPathSwitch(): void {
+    const change = pathSwitch.value
+    if (change === undefined) return
+    pathSwitch.value = undefined
+    if (form.path === change.from) form.path = change.to
+  }
+
+  function declinePathSwitch(): void {
+    pathSwitch.value = undefined
+  }
 
   async function init(): Promise<void> {
     if (info.value !== undefined) return
@@ -245,16 +320,27 @@ export const useReadStore = defineStore('read', () => {
     }
   }
 
+  /** Chains one more file after the others (Browse… fills it, or it is typed). */
+  async function chainFile(): Promise<void> {
+    const { path } = await call('dialog.choosePath', { kind: 'file', title: 'Choose a file to chain after the others' })
+    if (path !== null) form.chained.push(path)
+  }
+
+  function unchainFile(index: number): void {
+    form.chained.splice(index, 1)
+  }
+
   async function chooseSampleDirectory(): Promise<void> {
     const { path } = await call('dialog.choosePath', { kind: 'directory', title: 'Choose a folder for sample data' })
     if (path !== null) sample.directory = path
   }
 
-  /** Reads form.path as the form says, adding a row to the results when it finishes. */
+  /** Reads form.path (and the chained files) as the form says, adding a row to the results when it ends. */
   async function run(): Promise<void> {
     if (busy.value) return
     await init()
     const path = form.path.trim()
+    const paths = inputPaths.value
     const mode = form.mode
     const dtype = form.dtype
     if (path === '') {
@@ -265,18 +351,12 @@ export const useReadStore = defineStore('read', () => {
       }
       return
     }
-    if (formProblem.value !== undefined) {
-      runFailure.value = { code: 'INVALID_ARGUMENT', message: formProblem.value, mode }
+    const args = formArgs.value
+    if (formProblem.value !== undefined || args === undefined) {
+      runFailure.value = { code: 'INVALID_ARGUMENT', message: formProblem.value ?? 'Nothing to read.', mode }
       return
     }
-    const chunkSize = chunk.value.ok ? chunk.value.value : DEFAULT_CHUNK_ITEMS
-    const limit = memoryLimit.value?.ok === true ? memoryLimit.value.value : undefined
-    const args: ProcessArgs = {
-      inputs: [{ path, mode, chunkSize, dtype }],
-      progressEvery: progressEvery.value.ok ? progressEvery.value.value : DEFAULT_PROGRESS_EVERY,
-      style: form.style,
-      ...(limit === undefined ? {} : { eagerMaxBytes: limit })
-    }
+    const chunkSize = args.inputs[0]!.chunkSize ?? DEFAULT_CHUNK_ITEMS
     runPhase.value = 'starting'
     runJob.value = undefined
     runArgs.value = args
@@ -284,8 +364,21 @@ export const useReadStore = defineStore('read', () => {
     lastOutcome.value = undefined
     progress.value = undefined
     rssSamples.value = []
+    const row = (
+      measured: Omit<ResultRow, 'run' | 'paths' | 'mode' | 'dtype' | 'chunkItems' | 'progressEvery'>
+    ): ResultRow => ({
+      run: ++runCounter,
+      paths,
+      mode,
+      dtype: mode === 'text' ? 'float64' : dtype,
+      chunkItems: mode === 'eager' ? null : chunkSize,
+      progressEvery: args.progressEvery ?? DEFAULT_PROGRESS_EVERY,
+      ...measured
+    })
+    const startRss = (): number => rssSamples.value[0] ?? 0
+    const label = paths.length > 1 ? plural(paths.length, 'file') + ' chained' : baseName(path)
     try {
-      const generator = await jobs.start('process', args, `${modeInfo(mode).label}: ${baseName(path)}`)
+      const generator = await jobs.start('process', args, `${modeInfo(mode).label}: ${label}`)
       runJob.value = generator
       if ((runPhase.value as RunPhase) === 'cancelling') {
         // Cancel was pressed while the job was being opened: close it before it starts.
@@ -297,14 +390,8 @@ export const useReadStore = defineStore('read', () => {
       const result = batch.value
       if (result === undefined) throw new LabError('INTERNAL', 'The run ended without a result.')
       const { inputs: _inputs, ...measured } = result
-      results.value.push({
-        run: ++runCounter,
-        path,
-        mode,
-        dtype,
-        chunkItems: mode === 'eager' ? null : chunkSize,
-        ...measured
-      })
+      results.value.push(row({ outcome: 'done', ...measured }))
+      explainedRun.value = undefined
       progress.value = {
         completed: result.bytes,
         total: result.bytes,
@@ -316,13 +403,34 @@ export const useReadStore = defineStore('read', () => {
           itemsPerSecond: result.itemsPerSecond,
           rssBytes: rssSamples.value.at(-1) ?? result.peakRssBytes,
           peakRssBytes: result.peakRssBytes,
-          elapsedMs: result.elapsedMs
+          elapsedMs: result.elapsedMs,
+          inputBytes: result.inputs.map((input) => input.fileBytes ?? 0)
         }
       }
       lastOutcome.value = 'done'
     } catch (error) {
-      if (isLabError(error, 'CANCELLED')) lastOutcome.value = 'cancelled'
-      else runFailure.value = failureOf(error, mode)
+      if (isLabError(error, 'CANCELLED')) {
+        lastOutcome.value = 'cancelled'
+        // Kept as cancelled, with what it had done: never compared, never the fastest.
+        const stats = progress.value?.stats
+        results.value.push(
+          row({
+            outcome: 'cancelled',
+            sum: NaN,
+            count: stats?.items ?? 0,
+            elapsedMs: stats?.elapsedMs ?? 0,
+            bytes: stats?.bytes ?? 0,
+            mbPerSecond: stats?.mbPerSecond ?? 0,
+            itemsPerSecond: stats?.itemsPerSecond ?? 0,
+            peakRssBytes: stats?.peakRssBytes ?? startRss(),
+            startRssBytes: startRss(),
+            style: args.style ?? 'pull',
+            eager: null,
+            costs: null
+          })
+        )
+        explainedRun.value = undefined
+      } else runFailure.value = failureOf(error, mode)
     } finally {
       runPhase.value = 'idle'
     }
@@ -353,6 +461,41 @@ export const useReadStore = defineStore('read', () => {
   function clearResults(): void {
     results.value = []
     runCounter = 0
+    explainedRun.value = undefined
+  }
+
+  function removeResult(run: number): void {
+    results.value = results.value.filter((row) => row.run !== run)
+    if (explainedRun.value === run) explainedRun.value = undefined
+  }
+
+  /** Sorts by a column; the same column again turns the order round. */
+  function sortBy(key: SortKey): void {
+    const current = sortOrder.value
+    sortOrder.value =
+      current.key === key
+        ? { key, descending: !current.descending }
+        : { key, descending: key === 'rate' || key === 'itemRate' }
+  }
+
+  function explain(run: number): void {
+    explainedRun.value = run
+  }
+
+  /** The process job's arguments of a run in the table (to show it as Python). */
+  function argsOfRun(run: number): ProcessArgs | undefined {
+    const row = results.value.find((result) => result.run === run)
+    if (row === undefined) return undefined
+    return {
+      inputs: row.paths.map((path) => ({
+        path,
+        mode: row.mode,
+        chunkSize: row.chunkItems ?? DEFAULT_CHUNK_ITEMS,
+        dtype: row.dtype
+      })),
+      progressEvery: row.progressEvery,
+      style: row.style
+    }
   }
 
   /** Writes a sample file; an existing one stops it with a question unless `overwrite`. */
@@ -397,8 +540,10 @@ export const useReadStore = defineStore('read', () => {
       const result = batch.value
       if (result === undefined) throw new LabError('INTERNAL', 'The generator ended without a result.')
       generated.value = [...generated.value.filter((old) => old.binaryPath !== result.binaryPath), result]
+      sampleRates.value = measuredSampleRates(result, sampleRates.value)
       knownSums.set(datasetKey(result.binaryPath, 'lazyChunk', 'float64'), { sum: result.sum, count: result.count })
       form.path = form.mode === 'text' && result.textPath !== null ? result.textPath : result.binaryPath
+      pathSwitch.value = undefined
       form.dtype = 'float64'
       runFailure.value = undefined
       genOutcome.value = 'done'
@@ -449,7 +594,13 @@ export const useReadStore = defineStore('read', () => {
     lastOutcome,
     results,
     knownSums,
+    views,
     rows,
+    sortOrder,
+    explained,
+    inputPaths,
+    formArgs,
+    pathSwitch,
     busy,
     canRun,
     sample,
@@ -461,16 +612,25 @@ export const useReadStore = defineStore('read', () => {
     generated,
     lastGenerated,
     sampleBytes,
+    sampleEstimate,
     sampleName,
     defaultName,
     sampleProblem,
     init,
     chooseFile,
+    chainFile,
+    unchainFile,
+    acceptPathSwitch,
+    declinePathSwitch,
     chooseSampleDirectory,
     run,
     cancelRun,
     runLazilyInstead,
     clearResults,
+    removeResult,
+    sortBy,
+    explain,
+    argsOfRun,
     generate,
     confirmOverwrite,
     declineOverwrite,

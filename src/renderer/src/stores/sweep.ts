@@ -28,10 +28,12 @@ import {
   type SweepMode,
   type SweepPlan,
   type SweepRun,
-  type SweepRunDraft
+  type SweepRunDraft,
+  type SweepStats
 } from '@shared/sweep'
-import { buildGrid, estimateRemainingMs } from '@shared/sweepMaths'
-import { call, describeError } from '@renderer/ipc/client'
+import { buildGrid } from '@shared/sweepMaths'
+import type { JobProgress } from '@shared/jobs'
+import { call, describeError, onLabEvent } from '@renderer/ipc/client'
 import type { RemoteGenerator } from '@renderer/ipc/remoteGenerator'
 import type { ChartRun, SweepChartView } from '@renderer/charts/sweepChart'
 import { useJobsStore } from './jobs'
@@ -127,7 +129,9 @@ export const useSweepStore = defineStore('sweep', () => {
   const savedId = ref<string>()
   const saveError = ref<string>()
   const startedAt = ref<number>()
-  const measuringSince = ref<number>()
+  /** The sweep job's latest progress report (its stage, the stage's progress, the time left) and when it came. */
+  const report = shallowRef<JobProgress<SweepStats>>()
+  const reportedAt = ref<number>()
   const now = ref(Date.now())
 
   const history = shallowRef<SweepRun[]>([])
@@ -163,18 +167,35 @@ export const useSweepStore = defineStore('sweep', () => {
     return assembleSweepRun(plan.value, measurements.value, 'cancelled', new Date(now.value).toISOString())
   })
 
+  /**
+   * Where the sweep is: its stage and the stage's progress, the runs, and the time left as main
+   * estimated it at its last report, counted down since.
+   */
   const progress = computed(() => {
     const planned = plan.value?.plannedRuns ?? 0
     const done = measurements.value.length
-    const since = measuringSince.value
-    const elapsedMs = since === undefined ? 0 : Math.max(0, now.value - since)
+    const latest = report.value
+    const sinceReport = reportedAt.value === undefined ? 0 : Math.max(0, now.value - reportedAt.value)
+    const left = (ms: number | null | undefined): number | undefined =>
+      ms === null || ms === undefined || !busy.value ? undefined : Math.max(0, ms - sinceReport)
     return {
       done,
       planned,
       fraction: planned > 0 ? done / planned : 0,
       elapsedMs: startedAt.value === undefined ? 0 : Math.max(0, now.value - startedAt.value),
-      etaMs: phase.value === 'running' ? estimateRemainingMs(done, planned, elapsedMs) : undefined
+      stage: latest?.stats.stage,
+      stageCompleted: latest?.completed ?? 0,
+      stageTotal: latest?.total,
+      etaMs: left(latest?.stats.etaMs),
+      stageEtaMs: left(latest?.stats.stageEtaMs)
     }
+  })
+
+  onLabEvent('job.progress', ({ id, progress: update }) => {
+    if (update.kind !== 'sweep' || generator === undefined || generator.id !== id) return
+    report.value = update
+    reportedAt.value = Date.now()
+    now.value = reportedAt.value
   })
 
   const overlays = computed(() =>
@@ -231,7 +252,6 @@ export const useSweepStore = defineStore('sweep', () => {
   function accept(event: SweepEvent): void {
     if (event.type === 'plan') {
       plan.value = event.plan
-      measuringSince.value = Date.now()
       if (phase.value === 'preparing') phase.value = 'running'
     } else {
       measurements.value.push(event.measurement)
@@ -258,7 +278,8 @@ export const useSweepStore = defineStore('sweep', () => {
     cancelRequested = false
     phase.value = 'starting'
     startedAt.value = Date.now()
-    measuringSince.value = undefined
+    report.value = undefined
+    reportedAt.value = undefined
     startTicker()
     try {
       generator = await jobs.start('sweep', made.args, `Sweep ${baseName(made.args.path)}`)

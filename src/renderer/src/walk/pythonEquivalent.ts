@@ -98,6 +98,8 @@ export function walkPythonCode(args: WalkArgs): string {
     `top = ${pyStr(args.top)}`,
     'errors = []  # onerror: a directory that cannot be listed is recorded and the walk goes on',
     'shown = {}  # dirpath -> [(name, bytes)]: what Browse lists (it adds sizes up the tree, like ncdu)',
+    'total = 0  # the bytes Browse shows for top, as du -b counts them: every entry by its own size,',
+    'seen = set()  # directories included, and a file with hard links once per (st_dev, st_ino)',
     '',
     '',
     'def file_size(dirpath, name):',
@@ -108,6 +110,20 @@ export function walkPythonCode(args: WalkArgs): string {
     '        errors.append(error)',
     '        return 0',
     '    return st.st_size if stat.S_ISREG(st.st_mode) else 0',
+    '',
+    '',
+    'def du_size(path):',
+    '    # What du -b adds for an entry that is not a directory: its own size, a hard link once.',
+    '    global total',
+    '    try:',
+    '        st = os.lstat(path)',
+    '    except OSError:',
+    '        return',
+    '    if st.st_nlink > 1:',
+    '        if (st.st_dev, st.st_ino) in seen:',
+    '            return',
+    '        seen.add((st.st_dev, st.st_ino))',
+    '    total += st.st_size',
     '',
     '',
     '# os.walk returns a generator: nothing is read until the loop asks for the next triple.',
@@ -134,6 +150,14 @@ export function walkPythonCode(args: WalkArgs): string {
     lines.push(...pipeline)
   }
   lines.push(`    shown[dirpath] = [(name, file_size(dirpath, name)) for name in ${source}]`)
+  lines.push(
+    '    total += os.stat(dirpath).st_size  # the directory itself',
+    '    for name in dirnames:  # a symlink to a directory counts as the link it is',
+    '        if os.path.islink(os.path.join(dirpath, name)):',
+    '            du_size(os.path.join(dirpath, name))',
+    '    for name, _ in shown[dirpath]:',
+    '        du_size(os.path.join(dirpath, name))'
+  )
   if (!topdown) lines.push('    # topdown=False: each directory comes after all of its subdirectories.')
   if (args.followlinks ?? false) {
     lines.push('    # Browse never re-enters a directory that is its own ancestor; os.walk follows such a')

@@ -298,29 +298,31 @@ export class WalkTree {
    */
   private ownSizes(node: DirNode, item: WalkDirItem): [apparent: number, disk: number] {
     const F = WALK_STAT.FIELDS
-    let apparent = item.ownStat[WALK_STAT.APPARENT_SIZE] ?? 0
-    let disk = item.ownStat[WALK_STAT.DISK_USAGE] ?? 0
+    const own = item.ownStat
+    let apparent = own.length === 0 ? 0 : own[WALK_STAT.APPARENT_SIZE]!
+    let disk = own.length === 0 ? 0 : own[WALK_STAT.DISK_USAGE]!
     const stats = item.filenameStats
+    const end = stats.length
     let hardLinks: Uint8Array | undefined
-    for (let i = 0, at = 0; i < item.filenames.length; i++, at += F) {
+    for (let at = 0; at < end; at += F) {
       if (stats[at + WALK_STAT.NLINK]! > 1) {
-        hardLinks ??= new Uint8Array(item.filenames.length)
+        hardLinks ??= new Uint8Array(end / F)
         const key = `${stats[at + WALK_STAT.DEV]}:${stats[at + WALK_STAT.INO]}`
         if (this.linkedInodes.has(key)) {
-          hardLinks[i] = HARD_LINK_ELSEWHERE
+          hardLinks[at / F] = HARD_LINK_ELSEWHERE
           continue
         }
         this.linkedInodes.add(key)
-        hardLinks[i] = HARD_LINK_COUNTED
+        hardLinks[at / F] = HARD_LINK_COUNTED
       }
-      apparent += stats[at + WALK_STAT.APPARENT_SIZE] ?? 0
-      disk += stats[at + WALK_STAT.DISK_USAGE] ?? 0
+      apparent += stats[at + WALK_STAT.APPARENT_SIZE]!
+      disk += stats[at + WALK_STAT.DISK_USAGE]!
     }
     node.hardLinks = hardLinks
     const dirStats = item.dirnameStats
-    for (let i = 0, at = 0; i < item.dirnames.length; i++, at += F) {
-      apparent += dirStats[at + WALK_STAT.APPARENT_SIZE] ?? 0
-      disk += dirStats[at + WALK_STAT.DISK_USAGE] ?? 0
+    for (let at = 0; at < dirStats.length; at += F) {
+      apparent += dirStats[at + WALK_STAT.APPARENT_SIZE]!
+      disk += dirStats[at + WALK_STAT.DISK_USAGE]!
     }
     return [apparent, disk]
   }

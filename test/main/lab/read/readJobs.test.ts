@@ -173,10 +173,11 @@ describe('process job', () => {
     expect(progress.length).toBeGreaterThan(0)
     const total = 640_000 + sample.textBytes!
     for (const p of progress) {
-      expect(p).toMatchObject({ unit: 'bytes', total })
+      expect(p).toMatchObject({ unit: 'bytes', total, stats: { inputBytes: [320_000, sample.textBytes, 320_000] } })
       expect(Object.keys(p.stats).sort()).toEqual([
         'bytes',
         'elapsedMs',
+        'inputBytes',
         'items',
         'itemsPerSecond',
         'mbPerSecond',
@@ -185,6 +186,26 @@ describe('process job', () => {
       ])
     }
     expect(progress.at(-1)).toMatchObject({ completed: total, stats: { items: 120_000, bytes: total } })
+  })
+
+  test('eager reports its phases: allocate, read (faulting in the fresh buffer) and sum; lazy has none', async () => {
+    const big = float64File(
+      'phases.bin',
+      Array.from({ length: 2 * 1024 * 1024 }, (_, i) => i % 7)
+    )
+    const { result } = await runProcess({ inputs: [{ path: big, mode: 'eager' }] })
+    expect(result.sum).toBe(Array.from({ length: 2 * 1024 * 1024 }, (_, i) => i % 7).reduce((a, b) => a + b, 0))
+    const phases = result.eager!
+    for (const phase of [phases.allocateMs, phases.readMs, phases.sumMs]) expect(phase).toBeGreaterThanOrEqual(0)
+    expect(phases.allocateMs + phases.readMs + phases.sumMs).toBeLessThanOrEqual(result.elapsedMs)
+    // 16 MiB of fresh memory: at least one fault per 2 MiB huge page, at most one per 4 KiB page (and some slack).
+    expect(phases.readPageFaults).toBeGreaterThanOrEqual(8)
+    expect(phases.readPageFaults).toBeLessThanOrEqual(4096 + 1024)
+    expect(result.costs.minorPageFaults).toBeGreaterThanOrEqual(phases.readPageFaults)
+    expect(result.costs.blocksRead).toBeGreaterThanOrEqual(0)
+
+    const lazy = await runProcess({ inputs: [{ path: big, mode: 'lazyChunk', chunkSize: 8192 }] })
+    expect(lazy.result.eager).toBeNull()
   })
 
   test('an empty file sums to 0 with count 0', async () => {

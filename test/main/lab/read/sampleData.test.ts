@@ -20,7 +20,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JobProgress } from '../../../../src/shared/jobs'
 import { processData } from '../../../../src/main/lab/read/process'
 import { readBinaryEager, readBinaryLazy, readTextLazy } from '../../../../src/main/lab/read/readers'
-import { defaultDataDirectory, formatSavetxt, writeSampleData } from '../../../../src/main/lab/read/sampleData'
+import {
+  defaultDataDirectory,
+  formatSavetxt,
+  SampleRandom,
+  writeSampleData,
+  writeSavetxtLine
+} from '../../../../src/main/lab/read/sampleData'
 import { STALE_TEMPORARY_MS, TEMPORARY_PREFIX } from '../../../../src/main/lab/temporaryFiles'
 import type { SampleDataMeta, SampleDataStats } from '../../../../src/shared/readJobs'
 import { catchLabError } from '../../../support/labErrors'
@@ -410,6 +416,29 @@ for h in sys.stdin.read().split():
       .trim()
       .split('\n')
     expect(values.map(formatSavetxt)).toEqual(python)
+  })
+})
+
+describe('writeSavetxtLine', () => {
+  it("writes the bytes of Python's '%.18e' and a newline: sample values, ties, edges, any double", () => {
+    const random = new SampleRandom(11)
+    const uniform = Array.from({ length: 4000 }, () => random.nextDouble())
+    const ties = [0.5 + 2 ** -20, 8931434529556.258, 71254259424241.33, -181015431352699.03, 2 ** 60 + 2 ** 8]
+    const edges = [1e-4, 9.999999999999999e-5, 0.1, 0.9999999999999999, 1, 9.999999999999999e18, 1e19, 2 ** -53, 0, -0]
+    const values = [...uniform, ...uniform.map((x) => -x * 1e6), ...ties, ...edges, ...fc.sample(fc.double(), 2000)]
+    const hex = values.map((v) => Buffer.from(new Float64Array([v]).buffer).toString('hex'))
+    const python = runPython(
+      String.raw`
+import struct, sys
+for h in sys.stdin.read().split():
+    print('%.18e' % struct.unpack('<d', bytes.fromhex(h))[0])`,
+      [],
+      hex.join('\n')
+    )
+    const out = Buffer.alloc(values.length * 28)
+    let end = 0
+    for (const value of values) end = writeSavetxtLine(value, out, end)
+    expect(out.toString('latin1', 0, end)).toBe(python)
   })
 })
 

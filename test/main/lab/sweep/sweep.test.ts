@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as v from 'valibot'
@@ -87,7 +87,7 @@ describe('pure helpers', () => {
       { kind: 'log2', minItems: 1.5, maxItems: 8 },
       'Chunk size must be a whole number of items from 1 to 134217728 (1 GiB of float64), got 1.5'
     ],
-    [{ kind: 'log2', minItems: 64, maxItems: 8 }, 'larger than the largest'],
+    [{ kind: 'log2', minItems: 64, maxItems: 8 }, 'the smallest chunk (64 items) is larger than the largest (8 items)'],
     [
       { kind: 'log2', minItems: 1, maxItems: 2 ** 28 },
       'Chunk size must be a whole number of items from 1 to 134217728 (1 GiB of float64), got 268435456'
@@ -95,7 +95,7 @@ describe('pure helpers', () => {
     [{ kind: 'log2', minItems: 1, maxItems: 2 ** 26, pointsPerDoubling: 4 }, 'too many'],
     [{ kind: 'log2', minItems: 1, maxItems: 8, pointsPerDoubling: 9 }, 'at most 4'],
     [{ kind: 'list', sizes: [] }, 'must list at least one chunk size'],
-    [{ kind: 'list', sizes: [8, 4, 8] }, 'listed twice'],
+    [{ kind: 'list', sizes: [8, 4, 8] }, '8 items is listed twice'],
     [{ kind: 'list', sizes: Array.from({ length: 65 }, (_, i) => i + 1) }, 'at most 64']
   ] as const)('absurd grid %j is a clear INVALID_ARGUMENT, from the schema or the grid', (grid, message) => {
     const parsed = v.safeParse(sweepArgsSchema, { path: '/data.bin', grid })
@@ -192,6 +192,79 @@ describe('the sweep on a small file', () => {
     expect(sweepRunProblems(run)).toEqual([])
     expect(run.machine.cpuCount).toBeGreaterThan(0)
     expect(run.notes.join(' ')).toContain('seed 42')
+  })
+
+  test('reports each stage in order: check, the page cache in bytes, the warm-up runs, then the runs with the time left', () => {
+    const reports: { stage: string; completed: number; total: number | undefined; unit: string; stats: SweepStats }[] =
+      []
+    const events: string[] = []
+    const run = runSweep(
+      args({ path: small, repeats: 1 }),
+      {
+        isCancelled: () => false,
+        report: (p) =>
+          reports.push({ stage: p.stats.stage, completed: p.completed, total: p.total, unit: p.unit, stats: p.stats })
+      },
+      (event) => events.push(`${event.type}@${reports.length}`),
+      noTools
+    )
+    const stages = reports.map((r) => r.stage).filter((stage, i, all) => stage !== all[i - 1])
+    expect(stages).toEqual(['check', 'cache', 'warmup', 'runs'])
+    // The cache stage reads the binary file and its text twin, in bytes, up to their sum.
+    const cache = reports.filter((r) => r.stage === 'cache')
+    const cacheBytes = 65536 + statSync(smallText).size
+    expect(cache.every((r) => r.unit === 'bytes' && r.total === cacheBytes)).toBe(true)
+    expect(cache.at(-1)!.completed).toBe(cacheBytes)
+    // The warm-up counts its own runs: three modes at two chunk sizes, twice, and eager twice.
+    const warmup = reports.filter((r) => r.stage === 'warmup')
+    expect(warmup.map((r) => r.completed)).toEqual(Array.from({ length: 15 }, (_, i) => i))
+    expect(new Set(warmup.map((r) => r.total))).toEqual(new Set([14]))
+    // The total is estimated once the warm-up has measured every mode, and then at every run.
+    expect(warmup[0]!.stats.etaMs).toBeNull()
+    const runs = reports.filter((r) => r.stage === 'runs')
+    expect(runs.map((r) => r.completed)).toEqual(Array.from({ length: 35 }, (_, i) => i))
+    for (const r of runs) {
+      expect(r.stats.etaMs).toEqual(expect.any(Number))
+      expect(r.stats.etaMs).toBeGreaterThanOrEqual(0)
+      expect(r.stats.runs).toBe(r.completed)
+      expect(r.stats.planned).toBe(34)
+    }
+    expect(runs.at(-1)!.stats.etaMs).toBe(0)
+    expect(runs[0]!.stats.etaMs).toBeGreaterThan(0)
+    // The notes say it in the tab's words: plurals, and the one duration format.
+    expect(run.notes.slice(0, 2)).toEqual([
+      expect.stringMatching(/^Each run stops after 50 ms: /),
+      expect.stringMatching(/^34 runs \(1 run per point\) in a random order/)
+    ])
+    // The plan is yielded after the warm-up, with the first estimate already reported.
+    expect(events[0]).toBe(`plan@${reports.indexOf(runs[0]!) + 1}`)
+  })
+
+  test('a thread stalled past the cap before its first read still measures a prefix, not an error', () => {
+    // As a busy machine would: the thread does not run for 40 ms as each run starts (the first
+    // call after a report is the sweep's own check between runs, the second is the run's clock).
+    let callsSinceReport = 0
+    const stalling: JobControl<SweepStats> = {
+      isCancelled: () => {
+        if (++callsSinceReport === 2) {
+          const until = performance.now() + 40
+          while (performance.now() < until);
+        }
+        return false
+      },
+      report: () => {
+        callsSinceReport = 0
+      }
+    }
+    const run = runSweep(
+      args({ path: medium, timeCapMs: 20, repeats: 1, grid: { kind: 'list', sizes: [1, 1024] }, eager: false }),
+      stalling,
+      () => {},
+      noTools
+    )
+    expect(run.status).toBe('complete')
+    expect(run.measurements).toHaveLength(4)
+    for (const m of run.measurements) expect(m.bytesRead).toBeGreaterThan(0)
   })
 
   test('a run that hits the time cap reads a prefix and extrapolates its time per file', () => {

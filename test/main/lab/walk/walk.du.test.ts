@@ -13,6 +13,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { walkArgsSchema, type WalkArgs, type WalkItem } from '../../../../src/shared/walkJob'
 import { walkJob } from '../../../../src/main/lab/walk/walkJob'
 import { HARD_LINK_COUNTED, HARD_LINK_ELSEWHERE, WalkTree } from '../../../../src/renderer/src/walk/walkTree'
+import { walkPythonCode } from '../../../../src/renderer/src/walk/pythonEquivalent'
+import { runPython } from '../../../support/python'
 import { build, Link } from '../../../support/tree'
 
 let base = ''
@@ -89,5 +91,23 @@ describe.runIf(process.platform === 'linux')('totals as du counts them', () => {
     const src = tree.root.childByName.get('src')!
     expect(tree.status(src.childByName.get('node_modules')!)).toBe('excluded')
     expect(treeOf({ top: join(top, 'keep') }).root.totalBytes).toBe(du('-sb', join(top, 'keep')))
+  })
+})
+
+describe.runIf(process.platform === 'linux')('the Python shown by Browse', () => {
+  test('counts the same total as the tab and du -b', () => {
+    const top = join(base, 'python')
+    build(top, {
+      'a.bin': 'a'.repeat(12_345),
+      sub: { 'b.txt': 'b'.repeat(777), deeper: { 'c.txt': 'c' } },
+      toSub: new Link('sub'),
+      toA: new Link('a.bin')
+    })
+    linkSync(join(top, 'a.bin'), join(top, 'sub', 'a-again.bin'))
+    for (const args of [{ top }, { top, topdown: false }] satisfies WalkArgs[]) {
+      const python = Number(runPython(`${walkPythonCode(args)}\nprint(total)\n`).trim())
+      expect(python).toBe(treeOf(args).root.totalBytes)
+      expect(python).toBe(du('-sb', top))
+    }
   })
 })

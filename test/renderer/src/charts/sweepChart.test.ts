@@ -1,9 +1,8 @@
-import { describe, expect, test, vi } from 'vitest'
-import { sweepRunProblems, type SweepMeasurement, type SweepMode, type SweepRunDraft } from '@shared/sweep'
-import { planRuns } from '@shared/sweepMaths'
+import { describe, expect, test } from 'vitest'
 import {
   buildSweepChart,
   chartSummary,
+  exportLegend,
   logTickLabel,
   tickLabel,
   tooltipLines,
@@ -13,6 +12,7 @@ import {
   type ChartTheme,
   type SweepDatum
 } from '@renderer/charts/sweepChart'
+import { makeSweepRun as makeRun } from '../../../support/sweepRecords'
 
 const theme: ChartTheme = {
   text: '#111111',
@@ -21,68 +21,6 @@ const theme: ChartTheme = {
   panel: '#ffffff',
   band: '#e3eafc',
   modes: { lazyItem: '#c77700', lazyChunk: '#2f5bd3', text: '#6b5bd3', eager: '#1c7c4a' }
-}
-
-/** A synthetic record: throughput grows with the chunk size; chunks below 4 items are capped. */
-function makeRun(
-  options: {
-    chunkSizes?: number[]
-    modes?: SweepMode[]
-    repeats?: number
-    eager?: boolean
-    dtype?: 'float64' | 'int32'
-    label?: string
-  } = {}
-): SweepRunDraft {
-  const chunkSizes = options.chunkSizes ?? [1, 2, 4, 8, 1024, 2048, 16384]
-  const modes = options.modes ?? ['lazyItem', 'lazyChunk']
-  const repeats = options.repeats ?? 3
-  const eager = options.eager ?? true
-  const dtype = options.dtype ?? 'float64'
-  const itemSize = dtype === 'float64' ? 8 : 4
-  const bytes = 1 << 20
-  const config = { chunkSizes, modes, repeats, timeCapMs: 100, eager, seed: 9 }
-  const measurements: SweepMeasurement[] = planRuns(config).map((run, seq) => {
-    const capped = run.chunkItems !== null && run.chunkItems < 4
-    const bytesRead = capped ? 1024 * run.chunkItems! : bytes
-    // elapsed such that MB/s = chunk × (1 + repeat/10) for lazy modes, 5000 for eager.
-    const rate = run.mode === 'eager' ? 5000 : run.chunkItems! * (1 + run.repeat / 10)
-    return {
-      seq,
-      mode: run.mode,
-      chunkItems: run.chunkItems,
-      repeat: run.repeat,
-      fileBytes: bytes,
-      bytesRead,
-      itemsRead: bytesRead / itemSize,
-      elapsedMs: bytesRead / 1e3 / rate,
-      capped
-    }
-  })
-  const run: SweepRunDraft = {
-    format: 'yield-lab-sweep/2',
-    label: options.label ?? 'data.bin',
-    createdAt: '2025-01-01T00:00:00.000Z',
-    finishedAt: '2025-01-01T00:01:00.000Z',
-    status: 'complete',
-    file: { path: '/d/data.bin', bytes, dtype, items: bytes / itemSize, textPath: null, textBytes: null },
-    machine: {
-      cpuModel: 'cpu',
-      cpuCount: 2,
-      totalMemoryBytes: 1,
-      platform: 'Linux',
-      arch: 'x64',
-      appVersion: '1',
-      versions: {}
-    },
-    config,
-    cache: { state: 'warm', method: 'read once', residentBytes: null },
-    plannedRuns: measurements.length,
-    measurements,
-    notes: []
-  }
-  expect(sweepRunProblems(run)).toEqual([])
-  return run
 }
 
 describe('axes', () => {
@@ -164,9 +102,9 @@ describe('datasets', () => {
       'c/lazyChunk/low',
       'c/lazyChunk/high',
       'c/lazyChunk/median',
-      'c/eager',
-      'note/capped',
-      'note/band'
+      'c/eager/low',
+      'c/eager/high',
+      'c/eager'
     ])
     const [low, high, median] = datasets
     expect(high!.fill).toEqual({ target: 0 })
@@ -183,6 +121,39 @@ describe('datasets', () => {
     expect(new Set(eager.data.map((d) => d.y))).toEqual(new Set([5000]))
     expect(eager.data.map((d) => d.x)).toEqual([1, 2, 4, 8, 1024, 2048, 16384])
     expect(eager.borderDash).toEqual([8, 5])
+  })
+
+  test('eager’s repeats are a min–max band across the width, drawn like the other modes’', () => {
+    const run = makeRun()
+    // Eager's three repeats at 4000, 5000 and 6500 MB/s.
+    const rates = [4000, 5000, 6500]
+    for (const m of run.measurements) if (m.mode === 'eager') m.elapsedMs = m.bytesRead / 1e3 / rates[m.repeat]!
+    const chart = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run, primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
+    const datasets = chart.data.datasets
+    const low = datasets.find((d) => d.key === 'c/eager/low')!
+    const high = datasets.find((d) => d.key === 'c/eager/high')!
+    const line = datasets.find((d) => d.key === 'c/eager')!
+    expect(new Set(low.data.map((d) => d.y))).toEqual(new Set([expect.closeTo(4000, 6)]))
+    expect(new Set(high.data.map((d) => d.y))).toEqual(new Set([expect.closeTo(6500, 6)]))
+    expect(new Set(line.data.map((d) => d.y))).toEqual(new Set([expect.closeTo(5000, 6)]))
+    expect(high.data.map((d) => d.x)).toEqual(line.data.map((d) => d.x))
+    expect(high.fill).toEqual({ target: datasets.indexOf(low) })
+    expect(high.backgroundColor).toBe('rgba(28, 124, 74, 0.12)')
+    expect([low.role, high.role]).toEqual(['bandLow', 'bandHigh'])
+    // Hiding eager hides its band with it.
+    const hidden = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run, primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme,
+      hiddenModes: ['eager']
+    })
+    expect(hidden.data.datasets.filter((d) => d.mode === 'eager').map((d) => d.hidden)).toEqual([true, true, true])
   })
 
   test('capped points are hollow, and the legend says what hollow means', () => {
@@ -203,9 +174,10 @@ describe('datasets', () => {
       theme.modes.lazyChunk
     ])
     expect(chart.hasCapped).toBe(true)
-    expect(chart.data.datasets.find((d) => d.key === 'note/capped')!.label).toBe(
-      'hollow point: time-capped, extrapolated from a prefix'
-    )
+    expect(chart.legend.find((e) => e.key === 'capped')).toMatchObject({
+      label: 'hollow: time-capped, extrapolated',
+      sample: 'hollow'
+    })
     const uncapped = buildSweepChart({
       runs: [{ key: 'c', label: 'x', run: makeRun({ chunkSizes: [64, 128] }), primary: true }],
       view: 'throughput',
@@ -213,7 +185,7 @@ describe('datasets', () => {
       theme
     })
     expect(uncapped.hasCapped).toBe(false)
-    expect(uncapped.data.datasets.some((d) => d.key === 'note/capped')).toBe(false)
+    expect(uncapped.legend.some((e) => e.key === 'capped')).toBe(false)
   })
 
   test('the 10–100 kB band in items of the file’s dtype', () => {
@@ -262,36 +234,91 @@ describe('datasets', () => {
     expect(new Set(chart.data.datasets.map((d) => d.key)).size).toBe(chart.data.datasets.length)
   })
 
-  test('hidden modes stay in the data (the legend can bring them back); legend clicks toggle the mode', () => {
-    const onToggleMode = vi.fn()
+  test('the legend: one entry per run in its line style, then what eager, hollow points and the band mean', () => {
+    const run = makeRun()
+    const chart = buildSweepChart({
+      runs: [
+        { key: 'sweep-b', label: 'colleague.bin · Jan 1', run, primary: false },
+        { key: 'current', label: 'data.bin', run, primary: true },
+        { key: 'sweep-c', label: 'older.bin · Jan 2', run, primary: false }
+      ],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
+    expect(chart.options.plugins!.legend).toEqual({ display: false })
+    expect(chart.legend.map((e) => [e.label, e.sample, e.dash, e.pointStyle])).toEqual([
+      ['data.bin', 'line', [], 'circle'],
+      ['colleague.bin · Jan 1 (overlay)', 'line', [6, 4], 'rectRot'],
+      ['older.bin · Jan 2 (overlay)', 'line', [2, 3], 'triangle'],
+      ['eager: whole file', 'line', [8, 5], null],
+      ['hollow: time-capped, extrapolated', 'hollow', [], 'circle'],
+      ['shaded: min–max of the repeats', 'band', [], null]
+    ])
+    // Each run's entry draws as its median lines do.
+    const colleague = chart.data.datasets.find((d) => d.key === 'sweep-b/lazyItem/median')!
+    expect([colleague.borderDash, colleague.pointStyle]).toEqual([[6, 4], 'rectRot'])
+    expect(chart.legend.find((e) => e.key === 'eager')!.color).toBe(theme.modes.eager)
+    const bare = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run: makeRun({ chunkSizes: [64, 128], eager: false }), primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
+    expect(bare.legend.map((e) => e.key)).toEqual(['run/c', 'band'])
+    // One run per point: no band to explain.
+    const single = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run: makeRun({ chunkSizes: [64, 128], repeats: 1 }), primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
+    expect(single.legend.map((e) => e.key)).toEqual(['run/c', 'eager'])
+  })
+
+  test('hidden modes stay in the data, hidden, so they can be turned back on', () => {
     const chart = buildSweepChart({
       runs: [{ key: 'c', label: 'x', run: makeRun(), primary: true }],
       view: 'throughput',
       yLog: true,
       theme,
-      hiddenModes: ['lazyItem'],
-      onToggleMode
+      hiddenModes: ['lazyItem']
     })
     expect(chart.data.datasets.filter((d) => d.mode === 'lazyItem').every((d) => d.hidden === true)).toBe(true)
     expect(chart.data.datasets.filter((d) => d.mode === 'lazyChunk').every((d) => d.hidden === false)).toBe(true)
-    const legend = chart.options.plugins!.legend!
-    const data = chart.data as never
-    const keep = chart.data.datasets.map((_, i) =>
-      (legend.labels!.filter as (item: { datasetIndex: number }, d: never) => boolean)({ datasetIndex: i }, data)
-    )
-    expect(chart.data.datasets.filter((_, i) => keep[i]).map((d) => d.role)).toEqual([
-      'median',
-      'median',
-      'eager',
-      'note',
-      'note'
+  })
+})
+
+describe('the exported image', () => {
+  test('its legend names the colour of each mode drawn, then what the lines and marks mean', () => {
+    const chart = buildSweepChart({
+      runs: [{ key: 'c', label: 'data.bin', run: makeRun(), primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme,
+      hiddenModes: ['lazyItem']
+    })
+    expect(exportLegend(chart, theme).map((e) => [e.label, e.color])).toEqual([
+      ['lazy per chunk', theme.modes.lazyChunk],
+      ['data.bin', theme.text],
+      ['eager: whole file', theme.modes.eager],
+      ['hollow: time-capped, extrapolated', theme.muted],
+      ['shaded: min–max of the repeats', theme.muted]
     ])
-    ;(legend.onClick as unknown as (e: unknown, item: { datasetIndex: number }, l: unknown) => void)(
-      null,
-      { datasetIndex: 5 },
-      { chart: { data: chart.data } }
-    )
-    expect(onToggleMode).toHaveBeenCalledWith('lazyChunk')
+    const noEager = buildSweepChart({
+      runs: [{ key: 'c', label: 'data.bin', run: makeRun(), primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme,
+      hiddenModes: ['eager']
+    })
+    expect(exportLegend(noEager, theme).map((e) => e.label)).toEqual([
+      'lazy per item',
+      'lazy per chunk',
+      'data.bin',
+      'hollow: time-capped, extrapolated',
+      'shaded: min–max of the repeats'
+    ])
   })
 })
 
@@ -307,12 +334,12 @@ describe('tooltips and text alternative', () => {
     const capped = median.data[0] as SweepDatum
     expect(tooltipTitle(capped)).toBe('chunk 1 item · 8 B')
     const lines = tooltipLines(capped, 'throughput')
-    expect(lines[0]).toBe('lazy per item: 1.1 MB/s median of 3 runs (min 1, max 1.2)')
-    expect(lines[1]).toMatch(/^0\.953\d* s per file of 1 MiB/)
+    expect(lines[0]).toBe('lazy per item: 1.1 MB/s median of 3 runs (min 1 MB/s, max 1.2 MB/s)')
+    expect(lines[1]).toBe('953 ms median of 3 runs (min 874 ms, max 1.05 s) per file of 1 MiB')
     expect(lines[2]).toBe('3 of 3 runs hit the time cap: extrapolated from a 1 KiB prefix (median)')
     const big = median.data.at(-1)!
-    expect(tooltipLines(big, 'time')[0]).toMatch(
-      /^lazy per item: 0\.0000581818 s per file of 1 MiB \(min 0\.0000533333, max 0\.000064\)$/
+    expect(tooltipLines(big, 'time')[0]).toBe(
+      'lazy per item: 0.0582 ms median of 3 runs (min 0.0533 ms, max 0.064 ms) per file of 1 MiB'
     )
     expect(tooltipLines(big, 'time')).toHaveLength(2)
     const tooltip = chart.options.plugins!.tooltip!
@@ -321,6 +348,35 @@ describe('tooltips and text alternative', () => {
     expect(filter({ dataset: { role: 'median' } })).toBe(true)
     expect(chartSummary(chart, 'throughput')).toBe(
       'lazy per item: best 18,022 MB/s at 16 Ki items; lazy per chunk: best 18,022 MB/s at 16 Ki items.'
+    )
+    const time = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run: makeRun({ chunkSizes: [1, 2] }), primary: true }],
+      view: 'time',
+      yLog: true,
+      theme
+    })
+    expect(chartSummary(time, 'time')).toBe(
+      'lazy per item: best 477 ms per file at 2 items; lazy per chunk: best 477 ms per file at 2 items.'
+    )
+  })
+
+  test('a point of one run shows its one value, not a min and max', () => {
+    const chart = buildSweepChart({
+      runs: [{ key: 'c', label: 'x', run: makeRun({ repeats: 1 }), primary: true }],
+      view: 'throughput',
+      yLog: true,
+      theme
+    })
+    const median = chart.data.datasets.find((d) => d.key === 'c/lazyChunk/median')!
+    const point = median.data.find((d) => d.point.chunkItems === 1024)!
+    expect(tooltipLines(point, 'throughput')).toEqual([
+      'lazy per chunk: 1,024 MB/s (1 run)',
+      '1.02 ms (1 run) per file of 1 MiB'
+    ])
+    expect(tooltipLines(point, 'time')[0]).toBe('lazy per chunk: 1.02 ms (1 run) per file of 1 MiB')
+    const capped = median.data[0]!
+    expect(tooltipLines(capped, 'throughput')[2]).toBe(
+      '1 of 1 run hit the time cap: extrapolated from a 1 KiB prefix (median)'
     )
   })
 

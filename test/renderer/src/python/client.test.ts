@@ -38,7 +38,13 @@ class ScriptedWorker {
   }
 }
 
-const outcome = (status: RunOutcome['status']): RunOutcome => ({ status, objects: [], inspectables: [], resume: null })
+const outcome = (status: RunOutcome['status']): RunOutcome => ({
+  status,
+  objects: [],
+  inspectables: [],
+  resume: null,
+  names: []
+})
 
 function scripted(): { workers: ScriptedWorker[]; createTransport: TransportFactory } {
   const workers: ScriptedWorker[] = []

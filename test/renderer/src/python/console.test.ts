@@ -312,7 +312,7 @@ describe('live generators', () => {
       ['g', ['h'], 'generator', 'created'],
       ['co', [], 'coroutine', 'created']
     ])
-    expect(outcome.inspectables).toEqual([
+    expect(outcome.inspectables.map(({ name, kind }) => ({ name, kind }))).toEqual([
       { name: 'gen_107', kind: 'generator function' },
       { name: 'g', kind: 'generator' },
       { name: 'h', kind: 'generator' },
@@ -320,6 +320,45 @@ describe('live generators', () => {
       { name: 'co', kind: 'coroutine' }
     ])
     python.run('co.close()')
+  })
+
+  test('what each generator last did: yielded, returned, raised, or was closed', () => {
+    python.run('def gen():\n    x = yield 1\n    yield [x] * 2\n    return "done"\n')
+    const lastOf = (name: string): LiveObject['last'] => objectNamed(python.run('0').outcome.objects, name).last
+    // Bound and driven in one input: the first statement binds it, the second is already watched.
+    python.run('g = gen(); next(g)')
+    expect(lastOf('g')).toEqual({ event: 'yielded', repr: '1' })
+    python.run("g.send('a')")
+    expect(lastOf('g')).toEqual({ event: 'yielded', repr: "['a', 'a']" })
+    expect(python.run('next(g)').stderr).toMatch(/StopIteration: done\n$/)
+    expect(lastOf('g')).toEqual({ event: 'returned', repr: "'done'" })
+
+    python.run('t = gen()\nnext(t)')
+    python.run("t.throw(ValueError('stop'))")
+    expect(lastOf('t')).toEqual({ event: 'raised', repr: "ValueError('stop')" })
+    python.run('c = gen()\nnext(c)\nc.close()')
+    expect(lastOf('c')).toEqual({ event: 'closed', repr: null })
+    // Driven by a loop rather than next(): the loop's values count too; never started: nothing yet.
+    python.run('ge = (n * n for n in range(4))\nfor n in ge:\n    if n > 3: break\n')
+    expect(lastOf('ge')).toEqual({ event: 'yielded', repr: '4' })
+    python.run('fresh = gen()')
+    expect(lastOf('fresh')).toBeNull()
+  })
+
+  test('the newest object has the highest serial, and only user-bound names are listed', () => {
+    python.run('def gen():\n    yield 1\n')
+    python.run('a = gen()\nx = 3\nimport os')
+    const first = python.run('b = gen()').outcome
+    const serial = (outcome: typeof first, name: string): number =>
+      outcome.inspectables.find((item) => item.name === name)!.serial
+    expect(serial(first, 'b')).toBeGreaterThan(serial(first, 'a'))
+    expect(serial(first, 'a')).toBeGreaterThan(serial(first, 'gen'))
+    // Rebinding a name to a new object makes it the newest; an alias of an old one does not.
+    const again = python.run('a = gen()\nc = b').outcome
+    expect(serial(again, 'a')).toBeGreaterThan(serial(again, 'b'))
+    expect(serial(again, 'c')).toBe(serial(again, 'b'))
+    expect(again.names).toEqual(['gen', 'a', 'x', 'os', 'b', 'c'])
+    expect(python.reset().names).toEqual([])
   })
 
   test('each generator shows the source of the input it came from', () => {

@@ -8,30 +8,13 @@ import {
   chunkPresets,
   defaultSampleName
 } from '@renderer/read/readForm'
-import { datasetKey, sumsAgree, viewRows, type ResultRow } from '@renderer/read/readResults'
+import { datasetKey, sumsAgree, viewRows } from '@renderer/read/readResults'
 import { formatRate, formatSlowdown, formatSum } from '@shared/format'
 import { baseName } from '@shared/paths'
 import { sparklinePoints } from '@renderer/charts/sparkline'
+import { resultRow } from '../../../support/readRows'
 
-function row(run: number, overrides: Partial<ResultRow> = {}): ResultRow {
-  return {
-    run,
-    path: '/d/sample.bin',
-    mode: 'lazyChunk',
-    dtype: 'float64',
-    chunkItems: 8192,
-    style: 'pull',
-    sum: 1000.5,
-    count: 2000,
-    elapsedMs: 10,
-    bytes: 16000,
-    mbPerSecond: 1.6,
-    itemsPerSecond: 200_000,
-    peakRssBytes: 200,
-    startRssBytes: 150,
-    ...overrides
-  }
-}
+const row = resultRow
 
 describe('chunk sizes', () => {
   test('whole numbers of items from 1 to 1 GiB worth, with a message naming the problem', () => {
@@ -94,8 +77,8 @@ describe('results', () => {
     const rows = [
       row(1, { mode: 'eager', chunkItems: null, elapsedMs: 5 }),
       row(2, { mode: 'lazyItem', chunkItems: 1, sum: 1000.5 * (1 + 1e-12), elapsedMs: 500 }),
-      row(3, { path: '/d/sample.txt', mode: 'text', sum: 1000.6 }),
-      row(4, { path: '/d/other.bin' }),
+      row(3, { paths: ['/d/sample.txt'], mode: 'text', sum: 1000.6 }),
+      row(4, { paths: ['/d/other.bin'] }),
       row(5, { count: 1999 })
     ]
     const views = viewRows(rows)
@@ -111,7 +94,7 @@ describe('results', () => {
     expect(views[0]!.memoryCost).toBe(50)
 
     const known = new Map([[datasetKey('/d/other.bin', 'lazyChunk', 'float64'), { sum: 1000.5, count: 2000 }]])
-    expect(viewRows([row(1, { path: '/d/other.bin' })], known)[0]!.agreement).toEqual({
+    expect(viewRows([row(1, { paths: ['/d/other.bin'] })], known)[0]!.agreement).toEqual({
       status: 'agrees',
       against: 'the sum written in the sidecar'
     })

@@ -1,13 +1,15 @@
 /**
  * The Read tab against the real main-process handlers and job workers, in-process: generate a
- * sample file, read it every way (pull and push), bad input, eager refusal, overwrite, cancel.
+ * sample file, read it every way (pull and push), bad input, eager refusal, overwrite, cancel,
+ * chained files, sorting and removing rows, the explanation, the chart and the Python.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
+import { defineComponent, h } from 'vue'
 import ReadView from '@renderer/views/ReadView.vue'
 import { useReadStore } from '@renderer/stores/read'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
@@ -35,9 +37,18 @@ afterEach(async () => {
   await jobs.closeAll()
 })
 
+/** The bar charts are stubbed (happy-dom has no canvas); their captions say what they draw (readRunsChart.test.ts). */
+const mountOptions = { attachTo: document.body }
+vi.mock('vue-chartjs', () => ({
+  Bar: defineComponent({
+    props: { data: { type: Object, required: true }, options: { type: Object, required: true } },
+    setup: () => () => h('canvas')
+  })
+}))
+
 /** Mounts the tab writing into its own folder, with a 64 MiB eager limit (the test lab reports 1 byte of RAM). */
 async function mountRead(folder: string): Promise<ReturnType<typeof useReadStore>> {
-  wrapper = mount(ReadView, { attachTo: document.body })
+  wrapper = mount(ReadView, mountOptions)
   const read = useReadStore()
   await read.init()
   read.info!.totalMemoryBytes = 16 * 1024 ** 3
@@ -62,55 +73,75 @@ async function runMode(
 }
 
 describe('Read tab', () => {
-  test('generates a sample file, reads it eager, lazy and text, pull and push: all sums agree', async () => {
-    const read = await mountRead('agree')
-    expect(find('read-results').text()).toContain('No runs yet')
-    expect(find('read-run').attributes('disabled')).toBeDefined()
+  // Generates and reads five times: on a busy machine this takes longer than the default 5 s.
+  test(
+    'generates a sample file, reads it eager, lazy and text, pull and push: all sums agree',
+    { timeout: 30_000 },
+    async () => {
+      const read = await mountRead('agree')
+      expect(find('read-results').text()).toContain('No runs yet')
+      expect(find('read-run').attributes('disabled')).toBeDefined()
 
-    await find('read-generate-toggle').trigger('click')
-    expect(find('read-sample-target').text()).toBe(`${join(dir, 'agree')}/sample-1MiB-seed0.bin`)
-    await find('read-sample-generate').trigger('click')
-    await until(() => find('read-sample-done').exists(), 'generated')
-    expect(find('read-sample-done').text()).toContain('Wrote 131,072 items')
-    expect(readdirSync(join(dir, 'agree')).sort()).toEqual([
-      'sample-1MiB-seed0.bin',
-      'sample-1MiB-seed0.json',
-      'sample-1MiB-seed0.txt'
-    ])
-    expect((find('read-path').element as HTMLInputElement).value).toBe(join(dir, 'agree', 'sample-1MiB-seed0.bin'))
-    expect(find('read-known-file').text()).toContain('sum 65,485.57042319')
+      await find('read-generate-toggle').trigger('click')
+      expect(find('read-sample-target').text()).toBe(`${join(dir, 'agree')}/sample-1MiB-seed0.bin`)
+      // The text twin is off by default; its size and time are told before it is asked for.
+      const twin = find('read-sample-text')
+      expect((twin.element as HTMLInputElement).checked).toBe(false)
+      expect(find('read-sample-text-estimate').text()).toMatch(/^\(\.txt, 3\.13 MiB, about .+\)$/)
+      await twin.setValue(true)
+      await find('read-sample-generate').trigger('click')
+      await until(() => find('read-sample-done').exists(), 'generated')
+      expect(find('read-sample-done').text()).toContain('Wrote 131,072 items')
+      expect(readdirSync(join(dir, 'agree')).sort()).toEqual([
+        'sample-1MiB-seed0.bin',
+        'sample-1MiB-seed0.json',
+        'sample-1MiB-seed0.txt'
+      ])
+      expect((find('read-path').element as HTMLInputElement).value).toBe(join(dir, 'agree', 'sample-1MiB-seed0.bin'))
+      expect(find('read-known-file').text()).toContain('sum 65,485.57042319')
 
-    await runMode(read, 'eager', 1)
-    await runMode(read, 'lazyItem', 2)
-    await runMode(read, 'lazyChunk', 3)
-    await runMode(read, 'text', 4)
-    expect(read.form.path).toBe(join(dir, 'agree', 'sample-1MiB-seed0.txt'))
-    await find('read-style-push').setValue(true)
-    await runMode(read, 'lazyItem', 5)
-    expect(read.form.path).toBe(join(dir, 'agree', 'sample-1MiB-seed0.bin'))
+      await runMode(read, 'eager', 1)
+      await runMode(read, 'lazyItem', 2)
+      await runMode(read, 'lazyChunk', 3)
+      // Text mode asks before it changes the file to the text twin.
+      await find('read-mode-text').find('input').setValue(true)
+      expect(read.form.path).toBe(join(dir, 'agree', 'sample-1MiB-seed0.bin'))
+      expect(find('read-path-switch').text()).toContain(
+        'switch the file from sample-1MiB-seed0.bin to sample-1MiB-seed0.txt?'
+      )
+      await find('read-path-switch-yes').trigger('click')
+      expect(read.form.path).toBe(join(dir, 'agree', 'sample-1MiB-seed0.txt'))
+      expect(find('read-path-switch').exists()).toBe(false)
+      await runMode(read, 'text', 4)
+      await find('read-style-push').setValue(true)
+      await find('read-mode-lazyItem').find('input').setValue(true)
+      await find('read-path-switch-yes').trigger('click')
+      await runMode(read, 'lazyItem', 5)
+      expect(read.form.path).toBe(join(dir, 'agree', 'sample-1MiB-seed0.bin'))
 
-    expect(read.results.map((r) => [r.mode, r.style, r.count])).toEqual([
-      ['eager', 'pull', 131072],
-      ['lazyItem', 'pull', 131072],
-      ['lazyChunk', 'pull', 131072],
-      ['text', 'pull', 131072],
-      ['lazyItem', 'push', 131072]
-    ])
-    expect(wrapper!.findAll('[data-testid=read-row-agreement]').map((cell) => cell.text())).toEqual([
-      '✓',
-      '✓',
-      '✓',
-      '✓',
-      '✓'
-    ])
-    const table = find('read-results').text()
-    expect(table).toContain('whole file')
-    expect(table).toContain('8,192 (64.0 KiB)')
-    expect(find('read-status').text()).toContain('Done')
+      expect(read.results.map((r) => [r.mode, r.style, r.count])).toEqual([
+        ['eager', 'pull', 131072],
+        ['lazyItem', 'pull', 131072],
+        ['lazyChunk', 'pull', 131072],
+        ['text', 'pull', 131072],
+        ['lazyItem', 'push', 131072]
+      ])
+      expect(wrapper!.findAll('[data-testid=read-row-agreement]').map((cell) => cell.text())).toEqual([
+        '✓',
+        '✓',
+        '✓',
+        '✓',
+        '✓'
+      ])
+      const table = find('read-results').text()
+      expect(table).toContain('whole file')
+      expect(table).toContain('8,192 (64.0 KiB)')
+      expect(find('read-status').text()).toContain('Done')
 
-    await find('read-clear').trigger('click')
-    expect(rowCount()).toBe(0)
-  })
+      await find('read-clear').trigger('click')
+      expect(rowCount()).toBe(0)
+    }
+  )
 
   test('chunk size: bytes shown, sweet-spot hint, tiny-chunk warning, bad values refused before running', async () => {
     const read = await mountRead('chunks')
@@ -118,6 +149,9 @@ describe('Read tab', () => {
     await find('read-chunk').setValue('8192')
     expect(find('read-chunk-bytes').text()).toBe('= 64.0 KiB per read()')
     expect(find('read-chunk-hint').text()).toContain('sweet spot: 10–100 KB')
+    expect(find('read-chunk-unit').text()).toBe('items')
+    await find('read-chunk').setValue('1')
+    expect(find('read-chunk-unit').text()).toBe('item')
     await find('read-chunk').setValue('4')
     expect(find('read-chunk-hint').text()).toContain('tiny chunks are ~100× slower')
     for (const bad of ['0', '-2', '1.5', '999999999999']) {
@@ -259,7 +293,7 @@ describe('Read tab', () => {
   test('a typed folder is written only once the user allows it in main’s message box', async () => {
     const lab = installInProcessLab({ dataDirectory: join(dir, 'app-data'), confirmAnswers: [false, true] })
     jobs = lab.jobs
-    wrapper = mount(ReadView, { attachTo: document.body })
+    wrapper = mount(ReadView, mountOptions)
     const read = useReadStore()
     await read.init()
     expect(read.sample.directory).toBe(join(dir, 'app-data'))
@@ -281,7 +315,7 @@ describe('Read tab', () => {
     expect(readdirSync(typed).sort()).toEqual(['sample-1MiB-seed0.bin', 'sample-1MiB-seed0.json'])
   })
 
-  test('cancel mid-file stops the run, closes its generator, adds no row', async () => {
+  test('cancel mid-file stops the run, closes its generator, keeps the run as cancelled', async () => {
     const read = await mountRead('cancel')
     read.sample.preset = 'custom'
     read.sample.customMiB = 8
@@ -298,8 +332,125 @@ describe('Read tab', () => {
     await until(() => read.runPhase === 'idle', 'cancelled')
     expect(read.lastOutcome).toBe('cancelled')
     expect(find('read-status').text()).toContain('Cancelled')
-    expect(rowCount()).toBe(0)
+    expect(rowCount()).toBe(1)
+    expect(read.results[0]).toMatchObject({ outcome: 'cancelled', mode: 'lazyItem' })
+    expect(read.results[0]!.bytes).toBeGreaterThan(0)
+    expect(find('read-row-1').classes()).toContain('cancelled')
+    expect(find('read-row-sum').text()).toMatch(/^cancelled after \d/)
+    expect(find('read-row-1').find('[data-testid=read-row-agreement]').exists()).toBe(false)
     expect(jobs.openJobs()).toEqual([])
     expect(read.rssSamples.length).toBeGreaterThan(0)
+  })
+
+  test('chained files: one run reads them in order, with progress per file, as process(*data_iterables)', async () => {
+    const dialogAnswers: string[] = []
+    await jobs.closeAll()
+    jobs = installInProcessLab({ dialogAnswers }).jobs
+    const read = await mountRead('chain')
+    read.sample.preset = 'custom'
+    read.sample.customMiB = 2
+    read.sample.name = 'first'
+    await read.generate()
+    const first = read.lastGenerated!
+    read.sample.preset = '1MiB'
+    read.sample.name = 'second'
+    read.sample.seed = 5
+    await read.generate()
+    const second = read.lastGenerated!
+    read.form.path = first.binaryPath
+    dialogAnswers.push(second.binaryPath)
+    await find('read-chain-add').trigger('click')
+    await until(() => read.form.chained.length === 1, 'chained by Browse…')
+    expect((find('read-chained-0').element as HTMLInputElement).value).toBe(second.binaryPath)
+    expect(find('read-chain').text()).toContain('2 files read one after the other')
+
+    await find('read-mode-lazyItem').find('input').setValue(true)
+    await find('read-chunk').setValue('64')
+    await find('read-run').trigger('click')
+    await until(() => find('read-per-file').exists() || rowCount() === 1, 'per-file progress or done')
+    await until(() => rowCount() === 1, `chained run finished: ${read.runFailure?.message ?? ''}`)
+    const row = read.results[0]!
+    expect(row.paths).toEqual([first.binaryPath, second.binaryPath])
+    expect(row.count).toBe(first.count + second.count)
+    expect(find('read-row-agreement').text()).toBe('✓') // against both sidecars' sums
+    expect(find('read-row-file').text()).toBe('first.bin + second.bin')
+    expect(find('read-row-file').attributes('title')).toBe(`${first.binaryPath}\n${second.binaryPath}`)
+    expect(find('read-status-files').text()).toBe('first.bin + second.bin')
+    expect(find('read-status').text()).toContain('64 items per read')
+    // Per file: the last progress splits the bytes over the two files.
+    expect(read.progress!.stats.inputBytes).toEqual([first.bytes, second.bytes])
+
+    await find('read-unchain-0').trigger('click')
+    expect(read.form.chained).toEqual([])
+    expect(read.inputPaths).toEqual([first.binaryPath])
+  })
+
+  test('results sort by a column and back, rows can be removed; the picked run is explained; its Python shown', async () => {
+    const read = await mountRead('rows')
+    await read.generate()
+    await runMode(read, 'eager', 1)
+    await runMode(read, 'lazyChunk', 2)
+    await find('read-chunk').setValue('1')
+    await runMode(read, 'lazyItem', 3)
+    const order = (): string[] =>
+      wrapper!.findAll('[data-testid=read-results] tbody tr[data-testid]').map((tr) => tr.attributes('data-testid')!)
+
+    await find('read-sort-time').trigger('click')
+    const byTime = [...read.results].sort((a, b) => a.elapsedMs - b.elapsedMs).map((r) => `read-row-${r.run}`)
+    expect(order()).toEqual(byTime)
+    expect(find('read-sort-time').element.closest('th')!.getAttribute('aria-sort')).toBe('ascending')
+    await find('read-sort-time').trigger('click')
+    expect(order()).toEqual([...byTime].reverse())
+    await find('read-sort-run').trigger('click')
+    expect(order()).toEqual(['read-row-1', 'read-row-2', 'read-row-3'])
+
+    // The latest run is explained until another is picked.
+    expect(find('read-explain').text()).toContain('run 3, Lazy per item')
+    expect(find('read-verdict').text()).toMatch(/generator step for every number/)
+    await find('read-row-1').trigger('click')
+    expect(find('read-explain').text()).toContain('run 1, Eager')
+    const phases = ['allocate', 'read', 'sum'].map((name) => find(`read-phase-${name}`).text())
+    expect(phases[0]).toMatch(/^allocate [\d.]+ (ms|s)$/)
+    expect(phases[1]).toMatch(/^read \(and fault in\) [\d.]+ (ms|s)$/)
+    expect(find('read-explain-faults').text()).toMatch(/page faults? while reading the 1\.00 MiB buffer/)
+    expect(find('read-explain-cache').text()).toMatch(/^(Warm|Cold):/)
+    expect(find('read-verdict').text()).toMatch(
+      /^Eager (loses here|wins here|and lazy per chunk \(run \d+\) take about the same time)/
+    )
+    expect(find('read-chart-rate').text()).toMatch(
+      /^MB\/s: run 1 \(Eager\) .+, run 2 \(Lazy per chunk\) .+, run 3 \(Lazy per item\) .+\.$/
+    )
+    expect(find('read-chart-rss').text()).toContain('Peak RSS (MiB): run 1 (Eager)')
+
+    await find('read-row-python-2').trigger('click')
+    const code = find('read-python-code').text()
+    expect(code).toContain(`total = process(read_binary_chunks('${read.results[1]!.paths[0]}', 8192))`)
+    expect(find('read-python-dialog').text()).toContain('For run 2')
+
+    await find('read-row-remove-1').trigger('click')
+    expect(order()).toEqual(['read-row-2', 'read-row-3'])
+    expect(find('read-results-count').text()).toBe('2 runs')
+    expect(find('read-explain').text()).toContain('run 3') // the removed run was the picked one
+    await find('read-row-remove-2').trigger('click')
+    expect(find('read-results-count').text()).toBe('1 run')
+  })
+
+  test('text mode asks before switching to the twin; keeping the file keeps it', async () => {
+    const read = await mountRead('switch')
+    read.sample.withText = true
+    await read.generate()
+    const files = read.lastGenerated!
+    await find('read-mode-text').find('input').setValue(true)
+    expect(find('read-path-switch').exists()).toBe(true)
+    await find('read-path-switch-no').trigger('click')
+    expect(find('read-path-switch').exists()).toBe(false)
+    expect(read.form.path).toBe(files.binaryPath)
+    // Typing another path withdraws a pending question.
+    await find('read-mode-eager').find('input').setValue(true)
+    await find('read-mode-text').find('input').setValue(true)
+    expect(find('read-path-switch').exists()).toBe(true)
+    await find('read-path').setValue('/elsewhere.txt')
+    expect(find('read-path-switch').exists()).toBe(false)
+    expect(read.form.path).toBe('/elsewhere.txt')
   })
 })

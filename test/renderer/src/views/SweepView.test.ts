@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import { defineComponent, h } from 'vue'
 import SweepView from '@renderer/views/SweepView.vue'
 import { defaultSweepForm, sweepArgsFromForm, useSweepStore } from '@renderer/stores/sweep'
@@ -127,6 +127,44 @@ describe('the Benchmark tab', () => {
     expect(wrapper.findAll('[data-testid="sweep-table"] tbody tr')).toHaveLength(11)
     expect(wrapper.findAll('[data-testid="sweep-history"] tbody tr')).toHaveLength(1)
     expect(jobs.openJobs()).toEqual([])
+  })
+
+  test('starting a sweep scrolls the tab’s panel (and only it) to its progress and chart', async () => {
+    // The tab's panel scrolls; the shell around it must not move.
+    const shell = document.createElement('div')
+    shell.style.overflow = 'hidden'
+    const panel = document.createElement('div')
+    panel.style.overflowY = 'auto'
+    shell.append(panel)
+    document.body.append(shell)
+    const scrolled: { element: Element; options: unknown }[] = []
+    const record = function (this: HTMLElement, options?: ScrollToOptions | number): void {
+      scrolled.push({ element: this, options })
+    }
+    const scrollTo = vi.spyOn(HTMLElement.prototype, 'scrollTo').mockImplementation(record as never)
+    const scrollIntoView = vi.spyOn(HTMLElement.prototype, 'scrollIntoView').mockImplementation(record as never)
+    try {
+      const wrapper = mount(SweepView, { attachTo: panel, global: { stubs: { SweepChart: ChartStub } } })
+      mounted.push(wrapper)
+      const store = useSweepStore()
+      Object.assign(store.form, { path: small, maxChunk: 64, repeats: 1, timeCapMs: 50 })
+      await flushPromises()
+      expect(scrolled).toEqual([])
+      const running = store.run()
+      await until(() => scrolled.length > 0, 'the panel to be scrolled')
+      const live = wrapper.find('[data-testid="sweep-live"]')
+      const offset = live.element.getBoundingClientRect().top - panel.getBoundingClientRect().top
+      expect(scrolled).toEqual([{ element: panel, options: { top: Math.max(0, offset + panel.scrollTop - 8) } }])
+      // It holds the progress and the chart (or its placeholder until the first points).
+      expect(live.find('[data-testid="sweep-status"]').exists()).toBe(true)
+      expect(live.find('[data-testid="sweep-empty"], [data-testid="chart-stub"]').exists()).toBe(true)
+      await running
+      expect(scrolled).toHaveLength(1)
+    } finally {
+      scrollTo.mockRestore()
+      scrollIntoView.mockRestore()
+      shell.remove()
+    }
   })
 
   test('cancel keeps the points measured so far; they can be saved', async () => {

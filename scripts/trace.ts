@@ -1,0 +1,205 @@
+/**
+ * `npm run trace -- PROGRAM.py [--max-steps N] [--max-seconds S] [--json OUT]`: the Step tab's
+ * recorder in the terminal. Runs the very file the app's Pyodide worker imports
+ * (src/renderer/src/python/trace_recorder.py) with the system python3 (3.11 or later) over
+ * PROGRAM.py, checks the trace against the shared schema, and prints it as JSON, or writes it
+ * atomically to OUT (then one summary line is printed).
+ *
+ * The program runs in the current folder with its own stdout captured into the trace; a program
+ * that raises still gives a trace (the error is in it) and exit status 0.
+ * Exit status: 0; 1 when PROGRAM.py cannot be read, is not a file or has a syntax error (said on
+ * stderr with its line), when OUT cannot be written, or when the recorder itself fails; 2 for bad
+ * arguments.
+ */
+import { spawnSync } from 'node:child_process'
+import { realpathSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { LabError } from '../src/shared/errors'
+import { formatCount, plural } from '../src/shared/format'
+import { parseTraceJson, type Trace } from '../src/shared/trace'
+import { toLabError } from '../src/main/lab/errors'
+import { writeAtomically } from '../src/main/lab/temporaryFiles'
+
+const RECORDER = join(import.meta.dirname, '../src/renderer/src/python/trace_recorder.py')
+
+const USAGE = 'Usage: npm run trace -- PROGRAM.py [--max-steps N] [--max-seconds S] [--json OUT]'
+
+const HELP = `${USAGE}
+
+Runs PROGRAM.py step by step with python3 and prints its trace (format yield-lab-trace/1,
+docs/trace-format.md): each step's event, line, stack, suspended generator frames and objects.
+
+  --max-steps N    stop recording after N steps (default 10000); the trace then says truncated
+  --max-seconds S  stop recording after S seconds (default 10)
+  --json OUT       write the trace to OUT (atomically) instead of printing it
+  --help           this text
+
+Exit status: 0, also when the program raised (the error is in the trace); 1 if PROGRAM.py cannot
+be read or has a syntax error, or OUT cannot be written; 2 for bad arguments.`
+
+const MAX_STEPS_LIMIT = 1_000_000
+const MAX_SECONDS_LIMIT = 3600
+/** How long past its own time cap the recorder may take (starting python3, writing JSON) before it is stopped. */
+const GRACE_SECONDS = 30
+
+interface Options {
+  program: string
+  maxSteps: number
+  maxSeconds: number
+  out: string | undefined
+}
+
+class UsageError extends Error {}
+
+function positiveNumber(
+  flag: string,
+  text: string | undefined,
+  fallback: number,
+  limit: number,
+  integer: boolean
+): number {
+  if (text === undefined) return fallback
+  const value = Number(text)
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value)))
+    throw new UsageError(
+      `${flag} must be a positive ${integer ? 'whole number' : 'number'}, not ${JSON.stringify(text)}`
+    )
+  if (value > limit) throw new UsageError(`${flag} must be at most ${formatCount(limit)}`)
+  return value
+}
+
+function parse(argv: readonly string[]): Options | 'help' {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        'max-steps': { type: 'string' },
+        'max-seconds': { type: 'string' },
+        json: { type: 'string' },
+        help: { type: 'boolean', short: 'h' }
+      },
+      allowPositionals: true,
+      strict: true
+    })
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+  const { values, positionals } = parsed
+  if (values.help === true) return 'help'
+  if (positionals.length === 0) throw new UsageError('PROGRAM.py is missing')
+  if (positionals.length > 1) throw new UsageError(`one PROGRAM.py only, got ${positionals.length}`)
+  if (values.json === '') throw new UsageError('--json needs a file name')
+  return {
+    program: positionals[0]!,
+    maxSteps: positiveNumber('--max-steps', values['max-steps'], 10_000, MAX_STEPS_LIMIT, true),
+    maxSeconds: positiveNumber('--max-seconds', values['max-seconds'], 10, MAX_SECONDS_LIMIT, false),
+    out: values.json
+  }
+}
+
+/** PROGRAM.py must be a file we can read: a clear LabError otherwise. */
+function checkProgram(path: string): void {
+  let stats
+  try {
+    stats = statSync(path)
+  } catch (error) {
+    throw toLabError(error, path)
+  }
+  if (stats.isDirectory()) throw new LabError('IS_A_DIRECTORY', `${path} is a folder, not a Python program`, path)
+  if (!stats.isFile()) throw new LabError('NOT_A_REGULAR_FILE', `${path} is not a regular file`, path)
+}
+
+function sameFile(a: string, b: string): boolean {
+  const real = (path: string): string => {
+    try {
+      return realpathSync(path)
+    } catch {
+      return resolve(path)
+    }
+  }
+  return real(a) === real(b)
+}
+
+/** Runs the recorder with python3: the trace's JSON text, or a LabError saying what went wrong. */
+function recordWithPython(options: Options): string {
+  const run = spawnSync(
+    'python3',
+    [RECORDER, options.program, '--max-steps', String(options.maxSteps), '--max-seconds', String(options.maxSeconds)],
+    {
+      encoding: 'utf8',
+      // The program gets no keyboard: input() ends with EOFError rather than waiting.
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 2 * 1024 * 1024 * 1024,
+      timeout: (options.maxSeconds + GRACE_SECONDS) * 1000,
+      killSignal: 'SIGKILL'
+    }
+  )
+  if (run.error !== undefined) {
+    const code = (run.error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT')
+      throw new LabError('UNAVAILABLE', 'python3 was not found: the recorder needs Python 3.11 or later')
+    if (code === 'ETIMEDOUT')
+      throw new LabError(
+        'CANCELLED',
+        `The program ran past the time limit (${options.maxSeconds} s) in code the recorder cannot stop between steps, and was killed`
+      )
+    throw new LabError('INTERNAL', `python3 could not run the recorder: ${run.error.message}`)
+  }
+  const said = run.stderr.trim().split('\n').at(-1) ?? ''
+  // The recorder's own exit status 2: the program could not be read or compiled (one line on stderr).
+  if (run.status === 2) throw new LabError('MALFORMED_DATA', said, options.program)
+  if (run.status !== 0)
+    throw new LabError('INTERNAL', `the recorder failed: ${said || `exit status ${String(run.status)}`}`)
+  return run.stdout
+}
+
+function summary(trace: Trace, out: string): string {
+  const yields = trace.steps.filter((step) => step.event === 'yield').length
+  const ending = trace.truncated
+    ? `stopped: ${trace.note ?? 'truncated'}`
+    : trace.error === null
+      ? 'ended normally'
+      : `raised ${trace.error.type}: ${trace.error.message}`
+  return `${out}: ${plural(trace.steps.length, 'step')} (${plural(yields, 'yield')}), ${ending}`
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  let options: Options | 'help'
+  try {
+    options = parse(argv)
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    console.error(`trace: ${error.message}\n${USAGE}`)
+    return 2
+  }
+  if (options === 'help') {
+    console.log(HELP)
+    return 0
+  }
+  try {
+    checkProgram(options.program)
+    if (options.out !== undefined && sameFile(options.out, options.program))
+      throw new LabError('ALREADY_EXISTS', `--json ${options.out} would overwrite the program itself`, options.out)
+    const text = recordWithPython(options)
+    // The recorder's output is checked as an imported trace would be: what we hand on is valid.
+    const trace = parseTraceJson(text)
+    if (options.out === undefined) {
+      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+    } else {
+      writeAtomically(options.out, text)
+      console.log(summary(trace, options.out))
+    }
+    return 0
+  } catch (error) {
+    const problem = error instanceof LabError ? error : toLabError(error, options.program)
+    console.error(`trace: ${problem.message}`)
+    return 1
+  }
+}
+
+// npm runs scripts in the project's root: relative paths mean what they meant where npm was typed.
+if (process.env['npm_lifecycle_event'] === 'trace' && process.env['INIT_CWD'] !== undefined)
+  process.chdir(process.env['INIT_CWD'])
+process.exitCode = await main(process.argv.slice(2))

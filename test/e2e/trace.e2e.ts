@@ -1,0 +1,238 @@
+/**
+ * The Step tab in Chromium, on the built app under its strict CSP: lecture programs recorded by
+ * the real recorder in Pyodide, stepped with buttons and keys; the suspended generator frame drawn
+ * apart and greyed; a program opened from the console; the trace exported and imported back; the
+ * diagram exported; CodeMirror styled through the page's nonce. Screenshots: step-*.png.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, describe, expect, test } from 'vitest'
+import { parseTraceJson } from '../../src/shared/trace'
+import { useLabApp } from './support/app'
+
+const lab = useLabApp()
+const scratch = mkdtempSync(join(tmpdir(), 'yield-lab-trace-e2e-'))
+afterAll(() => rmSync(scratch, { recursive: true, force: true }))
+
+async function openStep(page: Page): Promise<void> {
+  await page.keyboard.press('Control+5')
+  await page.getByTestId('trace-view').waitFor()
+}
+
+async function counter(page: Page): Promise<string> {
+  return ((await page.getByTestId('step-counter').textContent()) ?? '').replace(/\s+/g, ' ').trim()
+}
+
+async function recordExample(page: Page, id: string): Promise<void> {
+  await page.getByTestId('trace-view').getByTestId('examples-button').click()
+  await page.locator(`[data-example=${id}]`).click()
+  await expect.poll(() => counter(page), { timeout: 90_000 }).toMatch(/^Step 1 of \d+/)
+}
+
+/** Presses a key (focus on the page, not in the editor) until the counter matches. */
+async function pressUntil(page: Page, key: string, pattern: RegExp, most = 200): Promise<string> {
+  for (let i = 0; i < most; i++) {
+    const text = await counter(page)
+    if (pattern.test(text)) return text
+    await page.keyboard.press(key)
+  }
+  throw new Error(`${key} never reached ${pattern}; at ${await counter(page)}`)
+}
+
+async function box(page: Page, testId: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  const found = await page.getByTestId(testId).first().boundingBox()
+  if (found === null) throw new Error(`${testId} is not shown`)
+  return found
+}
+
+/** The grep example's first line sent in (src/renderer/src/python/examples.ts). */
+const FIRST_SEND = 'Yeah, but no, but yeah, but no'
+
+describe('Step tab in Chromium', () => {
+  test('steps through gen_107 and the grep coroutine, the suspended frame detached and greyed', async () => {
+    const app = await lab.open()
+    const { page } = app
+    await openStep(page)
+    expect(await page.getByTestId('trace-empty').textContent()).toContain('No trace yet')
+
+    // CodeMirror's run-time styles apply under style-src 'self' 'nonce-…' (no 'unsafe-inline').
+    const editorStyle = await page.evaluate(() => {
+      const editor = document.querySelector('.cm-editor')!
+      const gutters = document.querySelector('.cm-gutters')!
+      const scroller = document.querySelector('.cm-scroller')!
+      const probe = document.createElement('div')
+      probe.style.color = 'var(--bg-sunken)'
+      document.body.append(probe)
+      const sunken = getComputedStyle(probe).color
+      probe.remove()
+      const nonceStyles = [...document.querySelectorAll('style')].filter((style) => style.nonce !== '').length
+      return {
+        editorDisplay: getComputedStyle(editor).display,
+        scrollerDisplay: getComputedStyle(scroller).display,
+        guttersBackground: getComputedStyle(gutters).backgroundColor,
+        sunken,
+        nonceStyles,
+        policy: document.querySelector('meta[http-equiv=Content-Security-Policy]')!.getAttribute('content')
+      }
+    })
+    expect(editorStyle.editorDisplay).toBe('flex')
+    expect(editorStyle.scrollerDisplay).toBe('flex')
+    expect(editorStyle.guttersBackground).toBe(editorStyle.sunken)
+    expect(editorStyle.nonceStyles).toBeGreaterThan(0)
+    expect(editorStyle.policy).toMatch(/style-src 'self' 'nonce-[A-Za-z0-9+/]{24}'/)
+    expect(editorStyle.policy).not.toContain('unsafe-inline')
+    await app.screenshot('step-empty')
+
+    // gen_107: to its first yield, then on to where <module> runs with gen_107 paused.
+    await recordExample(page, 'gen-107')
+    await page.getByTestId('trace-diagram').click({ position: { x: 2, y: 2 } })
+    await pressUntil(page, 'y', /yield in gen_107/)
+    expect(await page.getByTestId('chip-yielded').textContent()).toMatch(/yielded\s*1/)
+    expect(await page.locator('.cm-step-current').textContent()).toBe('    yield 1')
+    await pressUntil(page, 'ArrowRight', /in <module>/)
+    const suspended = page.getByTestId('frame-gen_107')
+    expect(await suspended.getAttribute('data-role')).toBe('suspended')
+    expect(Number(await suspended.evaluate((element) => getComputedStyle(element).opacity))).toBeLessThan(1)
+    const generatorId = await page.locator('[data-type=generator]').first().getAttribute('data-testid')
+    const generator = await box(page, generatorId!)
+    const frame = await box(page, 'frame-gen_107')
+    const module = await box(page, 'frame-<module>')
+    expect(frame.x).toBeGreaterThan(generator.x + generator.width) // beside its generator object
+    expect(module.x + module.width).toBeLessThan(generator.x) // not in the stack column
+    expect(await page.locator(`[data-testid=${generatorId}]`).getAttribute('data-state')).toBe('GEN_SUSPENDED')
+    await app.screenshot('step-gen107-suspended')
+
+    // Back and forth with the keys: back into the generator, where its frame is running again.
+    const here = await counter(page)
+    await page.keyboard.press('ArrowLeft')
+    expect(await page.getByTestId('frame-gen_107').getAttribute('data-role')).toBe('current')
+    await page.keyboard.press('ArrowRight')
+    expect(await counter(page)).toBe(here)
+    await pressUntil(page, 'y', /resume in gen_107/)
+    expect(await page.getByTestId('frame-gen_107').getAttribute('data-role')).toBe('current')
+    const resumed = await box(page, 'frame-gen_107')
+    expect(resumed.x).toBe(module.x) // back in the stack, above its caller
+    expect(resumed.y).toBeLessThan((await box(page, 'frame-<module>')).y)
+
+    // The grep coroutine: send lines into it, then close it.
+    await recordExample(page, 'grep')
+    await page.getByTestId('trace-diagram').click({ position: { x: 2, y: 2 } })
+    await pressUntil(page, 'y', /yield in grep/)
+    await pressUntil(page, 'ArrowRight', /in <module>/)
+    expect(await page.getByTestId('frame-grep').getAttribute('data-role')).toBe('suspended')
+    expect(await page.getByTestId('frame-grep').textContent()).toContain("'python'")
+    await pressUntil(page, 'y', /resume in grep/)
+    expect(await page.getByTestId('chip-sent').locator('title').textContent()).toBe(`sent '${FIRST_SEND}'`)
+    await page.keyboard.press('End')
+    const output = (await page.getByTestId('trace-output').textContent()) ?? ''
+    expect(output).toBe('Looking for python\npython generators rock!\nGoing away. Goodbye\n')
+    expect(await page.locator('[data-type=generator]').first().getAttribute('data-state')).toBe('GEN_CLOSED')
+    expect(await page.getByTestId('frame-grep').count()).toBe(0)
+    await page.keyboard.press('Home')
+    await pressUntil(page, 'y', /resume in grep/)
+    await pressUntil(page, 'ArrowRight', /in <module>/)
+    await app.screenshot('step-grep')
+    await page.setViewportSize({ width: 900, height: 600 })
+    await app.screenshot('step-grep-900')
+    expect(app.problems).toEqual([])
+  })
+
+  test('opens a program from the console, exports and imports the trace, exports the diagram', async () => {
+    const app = await lab.open({ colorScheme: 'dark' })
+    const { page } = app
+    await page.getByRole('tab', { name: 'Coroutines' }).click()
+    await page.getByTestId('python-status').filter({ hasText: 'ready in' }).waitFor({ timeout: 60_000 })
+    const program =
+      'def countdown(n):\n    while n > 0:\n        yield n\n        n -= 1\n\nprint(list(countdown(3)))\n'
+    await page.getByTestId('console-input').fill(program)
+    await page.getByTestId('console-step-through').click()
+    expect(await page.getByRole('tab', { name: 'Step' }).getAttribute('aria-selected')).toBe('true')
+    await expect.poll(() => counter(page), { timeout: 60_000 }).toMatch(/^Step 1 of \d+/)
+    expect(await page.locator('.cm-content').textContent()).toContain('def countdown(n):')
+    await page.getByTestId('trace-diagram').click({ position: { x: 2, y: 2 } })
+    await pressUntil(page, 'y', /yield in countdown/)
+    await app.screenshot('step-countdown-dark')
+
+    // Export the trace: it is a valid trace of this program.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('trace-export-json').click()])
+    const exported = join(scratch, 'countdown.json')
+    await download.saveAs(exported)
+    const trace = parseTraceJson(readFileSync(exported, 'utf8'))
+    expect(trace.source).toBe(program)
+    expect(trace.stdout).toBe('[3, 2, 1]\n')
+    expect(
+      trace.steps.filter((step) => step.event === 'yield').map((step) => step.value?.kind === 'int' && step.value.repr)
+    ).toEqual(['3', '2', '1'])
+
+    // The diagram as SVG and PNG.
+    const [svgDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('trace-export-svg').click()
+    ])
+    const svgPath = join(scratch, 'diagram.svg')
+    await svgDownload.saveAs(svgPath)
+    const svg = readFileSync(svgPath, 'utf8')
+    expect(svg).toMatch(/^<\?xml/)
+    expect(svg).toContain('countdown')
+    expect(svg).not.toContain('class=')
+    const [pngDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('trace-export-png').click()
+    ])
+    const pngPath = join(scratch, 'diagram.png')
+    await pngDownload.saveAs(pngPath)
+    expect(readFileSync(pngPath).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+
+    // Import: a file that is not a trace is refused and says why; the exported one comes back.
+    const notATrace = join(scratch, 'notes.json')
+    writeFileSync(notATrace, '{"format": "something else"}')
+    await page.getByTestId('trace-import-file').setInputFiles(notATrace)
+    await expect
+      .poll(() => page.getByTestId('trace-problem').textContent())
+      .toContain(
+        'notes.json could not be opened: This is not a Yield Lab trace: its "format" is not yield-lab-trace/1.'
+      )
+    await app.screenshot('step-import-error-dark')
+    await page.getByTestId('trace-import-file').setInputFiles(exported)
+    const start = trace.steps[0]!
+    await expect
+      .poll(() => counter(page))
+      .toBe(`Step 1 of ${trace.steps.length} · line ${start.line} · ${start.event} in ${start.function}`)
+    expect(await page.getByTestId('trace-problem').count()).toBe(0)
+    await page.getByTestId('trace-diagram').click({ position: { x: 2, y: 2 } })
+    await page.keyboard.press('End')
+    expect(await page.getByTestId('trace-output').textContent()).toBe('[3, 2, 1]\n')
+    await page.setViewportSize({ width: 900, height: 600 })
+    await app.screenshot('step-countdown-dark-900')
+    expect(app.problems).toEqual([])
+  })
+  test('Interrupt stops a recording while the window keeps answering', async () => {
+    const app = await lab.open()
+    const { page } = app
+    await openStep(page)
+    await recordExample(page, 'gen-107') // Python is loaded
+    // Typed key by key, Enter included, as a user types: CodeMirror handles each key itself.
+    await page.locator('.cm-content').click()
+    await page.keyboard.press('Control+A')
+    await page.keyboard.type('import time\nstarted = True\ntime.sleep(60)\n')
+    expect(await page.locator('.cm-content').textContent()).toBe('import timestarted = Truetime.sleep(60)')
+    await page.getByTestId('trace-record').click()
+    await expect.poll(() => page.getByTestId('trace-record').textContent()).toContain('Recording…')
+    // The window answers while Python records: other tabs open and come back.
+    await page.getByRole('tab', { name: 'Browse' }).click()
+    expect(await page.getByRole('tab', { name: 'Browse' }).getAttribute('aria-selected')).toBe('true')
+    await page.keyboard.press('Control+5')
+    await page.getByTestId('trace-interrupt').click()
+    await expect
+      .poll(() => page.getByTestId('trace-truncated').textContent())
+      .toMatch(/Recording was interrupted after \d+ steps/)
+    expect(await page.getByTestId('trace-record').textContent()).toContain('Step through')
+    await page.getByTestId('trace-diagram').click({ position: { x: 2, y: 2 } })
+    await page.keyboard.press('End')
+    expect(await page.getByTestId('trace-error').textContent()).toContain('KeyboardInterrupt')
+    await app.screenshot('step-interrupted')
+    expect(app.problems).toEqual([])
+  })
+})

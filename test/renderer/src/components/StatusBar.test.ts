@@ -1,0 +1,52 @@
+/**
+ * The status bar reports Python as busy while the console runs code, with an Interrupt, as it
+ * reports main-process jobs with a Cancel (Python: the real one, in-process).
+ */
+import { mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { nextTick } from 'vue'
+import { afterEach, beforeEach, expect, test, vi } from 'vitest'
+import StatusBar from '@renderer/components/StatusBar.vue'
+import { usePythonStore } from '@renderer/stores/python'
+import { inProcessClient } from '../../../support/pythonInProcess'
+import { installInProcessLab } from '../../../support/inProcessLab'
+import { until } from '../../../support/until'
+
+const mounted: VueWrapper[] = []
+
+beforeEach(() => {
+  installInProcessLab()
+  setActivePinia(createPinia())
+  usePythonStore().attach(inProcessClient())
+})
+afterEach(() => {
+  for (const wrapper of mounted.splice(0)) wrapper.unmount()
+})
+
+test(
+  'says Python is running which input, instead of "No jobs running", with an Interrupt',
+  { timeout: 30_000 },
+  async () => {
+    const bar = mount(StatusBar, { attachTo: document.body })
+    mounted.push(bar)
+    const python = usePythonStore()
+    await python.start()
+    expect(bar.text()).toContain('No jobs running')
+    expect(bar.find('[data-testid=python-busy]').exists()).toBe(false)
+
+    const interrupt = vi.spyOn(python, 'interrupt')
+    const first = python.submit('total = 0\nfor n in range(3):\n    total += n\n')
+    const second = python.submit('total')
+    await nextTick()
+    const busy = bar.find('[data-testid=python-busy]')
+    expect(busy.find('code').text()).toBe('total = 0 …')
+    expect(busy.text()).toMatch(/^Python running\s*total = 0 …\s*\+1 queued\s*Interrupt$/)
+    expect(bar.text()).not.toContain('No jobs running')
+    await busy.find('[data-testid=python-busy-interrupt]').trigger('click')
+    expect(interrupt).toHaveBeenCalledTimes(1)
+
+    await Promise.all([first, second])
+    await until(() => !bar.find('[data-testid=python-busy]').exists(), 'the status bar to clear')
+    expect(bar.text()).toContain('No jobs running')
+  }
+)

@@ -1,0 +1,76 @@
+/**
+ * The Python shown for a Read tab run is a program that runs: python3 with numpy executes it on
+ * real files for every mode and style, chained or not, and prints the sum the app computes.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { readPythonCode } from '@renderer/read/pythonEquivalent'
+import type { ProcessArgs, ReadMode } from '@shared/readJobs'
+import { runPython } from '../../../support/python'
+
+let dir: string
+let binary: string
+let second: string
+let text: string
+const values = Array.from({ length: 25_000 }, (_, i) => ((i * 7919) % 1000) / 8)
+const moreValues = Array.from({ length: 3_000 }, (_, i) => i - 1500.25)
+const sum = (list: number[]): number => list.reduce((a, b) => a + b, 0)
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "yield-lab-readpy-it's "))
+  binary = join(dir, 'data.bin')
+  second = join(dir, 'more.bin')
+  text = join(dir, 'data.txt')
+  writeFileSync(binary, new Uint8Array(new Float64Array(values).buffer))
+  writeFileSync(second, new Uint8Array(new Float64Array(moreValues).buffer))
+  writeFileSync(text, `# a comment\n${values.map((value) => value.toExponential(18)).join('\n')}\n`)
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function outputLines(code: string): string[] {
+  return runPython(code).trim().split('\n')
+}
+
+describe('readPythonCode', () => {
+  const cases: [ReadMode, 'pull' | 'push'][] = []
+  for (const mode of ['eager', 'lazyItem', 'lazyChunk', 'text'] as const)
+    for (const style of ['pull', 'push'] as const) cases.push([mode, style])
+
+  test.each(cases)('%s, %s style: python3 prints the sum and the lecture’s progress lines', (mode, style) => {
+    const path = mode === 'text' ? text : binary
+    const args: ProcessArgs = { inputs: [{ path, mode, chunkSize: 1000 }], style, progressEvery: 10_000 }
+    const code = readPythonCode(args)
+    expect(code).toContain('def process(')
+    const lines = outputLines(code)
+    expect(Number(lines.at(-1))).toBeCloseTo(sum(values), 6)
+    expect(lines.slice(0, -1)).toEqual(['10000 items processed from input', '20000 items processed from input'])
+  })
+
+  test('chained files are passed as process(*data_iterables), in order, with the user’s arguments', () => {
+    const args: ProcessArgs = {
+      inputs: [
+        { path: binary, mode: 'lazyItem', chunkSize: 512, dtype: 'float64' },
+        { path: second, mode: 'lazyItem', chunkSize: 512, dtype: 'float64' }
+      ],
+      progressEvery: 7000
+    }
+    const code = readPythonCode(args)
+    expect(code).toContain(`read_binary_lazy(${JSON.stringify(binary).replace(/^"|"$/g, '"')}, 512)`)
+    expect(code).toMatch(
+      /total = process\(\n {4}read_binary_lazy\(.*data\.bin", 512\),\n {4}read_binary_lazy\(.*more\.bin", 512\),\n\)/
+    )
+    const lines = outputLines(code)
+    expect(Number(lines.at(-1))).toBeCloseTo(sum(values) + sum(moreValues), 6)
+    expect(lines).toHaveLength(5) // 7000, 14000, 21000, 28000 and the sum
+  })
+
+  test('other dtypes are read as numpy reads them', () => {
+    const ints = join(dir, 'ints.bin')
+    writeFileSync(ints, new Uint8Array(new Int32Array([5, -7, 2 ** 30, 11]).buffer))
+    const code = readPythonCode({ inputs: [{ path: ints, mode: 'eager', dtype: 'int32' }] })
+    expect(code).toContain('dtype=np.int32')
+    expect(Number(outputLines(code).at(-1))).toBe(5 - 7 + 2 ** 30 + 11)
+  })
+})

@@ -1,0 +1,91 @@
+import { describe, expect, test } from 'vitest'
+import { explainRun, phasesLine } from '@renderer/read/readExplain'
+import { viewRows } from '@renderer/read/readResults'
+import { resultRow as row } from '../../../support/readRows'
+
+const MIB = 1024 * 1024
+const eagerRow = (run: number, elapsedMs: number, blocksRead = 0) =>
+  row(run, {
+    mode: 'eager',
+    chunkItems: null,
+    bytes: 16 * MIB,
+    elapsedMs,
+    eager: { allocateMs: 0.5, readMs: elapsedMs - 4, sumMs: 3, readPageFaults: 4096 },
+    costs: { minorPageFaults: 4200, majorPageFaults: 0, blocksRead },
+    startRssBytes: 100 * MIB,
+    peakRssBytes: 116 * MIB
+  })
+
+describe('explainRun', () => {
+  test('breaks eager into allocate, read and sum, with the rest of the run', () => {
+    const views = viewRows([eagerRow(1, 40)])
+    const { phases } = explainRun(views[0]!, views)
+    expect(phases!.map((phase) => [phase.name, phase.ms])).toEqual([
+      ['allocate', 0.5],
+      ['read', 36],
+      ['sum', 3],
+      ['rest', 0.5]
+    ])
+    expect(phases!.reduce((total, phase) => total + phase.share, 0)).toBeCloseTo(1)
+    expect(phasesLine(phases!)).toBe('allocate 0.5 ms · read 36 ms · sum 3 ms')
+  })
+
+  test('says when eager loses to lazy per chunk, and why, in one sentence', () => {
+    const views = viewRows([eagerRow(1, 40), row(2, { bytes: 16 * MIB, elapsedMs: 10 })])
+    const verdict = explainRun(views[0]!, views).verdict!
+    expect(verdict).toMatch(
+      /^Eager loses here \(4\.0× the time of lazy per chunk, run 2\) because it must get 16\.0 MiB of fresh memory/
+    )
+    expect(verdict).toContain('prefer eager if you can afford it')
+    expect(verdict.match(/\. /g)).toBeNull() // one sentence
+    expect(explainRun(views[1]!, views).verdict).toMatch(/^Lazy per chunk beats eager \(run 1\)/)
+  })
+
+  test('within 25% it calls them the same and points at memory instead', () => {
+    const views = viewRows([eagerRow(1, 12), row(2, { bytes: 16 * MIB, elapsedMs: 10 })])
+    expect(explainRun(views[0]!, views).verdict).toMatch(
+      /^Eager and lazy per chunk \(run 2\) take about the same time here \(within 25%.*\(\+16\.0 MiB\)/
+    )
+  })
+
+  test('says when eager wins, as the lecture says', () => {
+    const views = viewRows([eagerRow(1, 5), row(2, { bytes: 16 * MIB, elapsedMs: 10 })])
+    expect(explainRun(views[0]!, views).verdict).toMatch(/^Eager wins here, as the lecture says/)
+    expect(explainRun(views[1]!, views).verdict).toMatch(/^Eager \(run 1\) is faster here.*\+16\.0 MiB/)
+  })
+
+  test('a cold run read from disk; a warm one from the page cache', () => {
+    const views = viewRows([eagerRow(1, 40, (16 * MIB) / 512), eagerRow(2, 30, 0)])
+    expect(explainRun(views[0]!, views).cache).toMatchObject({ state: 'cold' })
+    expect(explainRun(views[0]!, views).cache!.text).toContain('16.0 MiB came from the disk')
+    expect(explainRun(views[1]!, views).cache).toMatchObject({ state: 'warm' })
+  })
+
+  test('page faults: 4 KiB pages or huge pages, and flat memory for lazy readers', () => {
+    const small = viewRows([eagerRow(1, 40)])
+    expect(explainRun(small[0]!, small).faults).toContain('4,096 page faults while reading the 16.0 MiB buffer')
+    expect(explainRun(small[0]!, small).faults).toContain('4 KiB pages, one fault each')
+    const huge = viewRows([{ ...eagerRow(1, 40), eager: { allocateMs: 0, readMs: 30, sumMs: 3, readPageFaults: 8 } }])
+    expect(explainRun(huge[0]!, huge).faults).toContain('huge pages, one fault per 2 MiB')
+    const mixed = viewRows([
+      { ...eagerRow(1, 40), eager: { allocateMs: 0, readMs: 30, sumMs: 3, readPageFaults: 517 } }
+    ])
+    expect(explainRun(mixed[0]!, mixed).faults).toContain('partly huge pages, partly 4 KiB ones')
+    const lazy = viewRows([row(1)])
+    expect(explainRun(lazy[0]!, lazy)).toMatchObject({
+      phases: null,
+      faults: expect.stringContaining('memory stays flat')
+    })
+  })
+
+  test('lazy per item is the lecture’s “100× slower”; cancelled runs are not judged', () => {
+    const views = viewRows([
+      row(1, { elapsedMs: 2 }),
+      row(2, { mode: 'lazyItem', chunkItems: 1, elapsedMs: 200 }),
+      row(3, { outcome: 'cancelled' })
+    ])
+    expect(explainRun(views[1]!, views).verdict).toMatch(/100× slower/)
+    expect(explainRun(views[1]!, views).verdict).toContain('100× the time of run 1')
+    expect(explainRun(views[2]!, views).verdict).toBeNull()
+  })
+})

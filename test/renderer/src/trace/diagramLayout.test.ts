@@ -1,0 +1,123 @@
+import { describe, expect, test } from 'vitest'
+import { DIAGRAM_WIDTH, fitText, layoutStep, objectPlaces, OBJECTS_X } from '@renderer/trace/diagramLayout'
+import { countingTrace, delegateTrace, gen107Trace } from '../../../support/traceFixtures'
+
+describe('layoutStep', () => {
+  const trace = gen107Trace()
+  const places = objectPlaces(trace)
+  const at = (index: number) => layoutStep(trace.steps[index]!, places)
+
+  test('a suspended generator frame is beside its generator object, in no caller’s stack', () => {
+    const diagram = at(6) // <module> runs line 8 while gen_107 waits at its first yield
+    const [current, suspended] = diagram.frames
+    expect(current).toMatchObject({ title: '<module>', role: 'current', x: 12 })
+    expect(suspended).toMatchObject({ title: 'gen_107', role: 'suspended', line: 2, generator: 'o2' })
+    const generator = diagram.objects.find((object) => object.id === 'o2')!
+    expect(generator).toMatchObject({ state: 'GEN_SUSPENDED', title: 'generator gen_107' })
+    expect(suspended!.x).toBeGreaterThan(generator.x + generator.width)
+    expect(suspended!.y).toBe(generator.y)
+    const link = diagram.arrows.find((arrow) => arrow.kind === 'gi_frame')!
+    expect(link.key).toBe('o2:gi_frame')
+    // The arrow ends at the suspended frame's left edge.
+    expect(link.head.x).toBeGreaterThan(generator.x + generator.width)
+    expect(link.head.x).toBeLessThanOrEqual(suspended!.x)
+  })
+
+  test('a created generator’s frame waits beside it, not started', () => {
+    const created = gen107Trace().steps[2]!
+    const generator = created.heap['o2']!
+    if (generator.type !== 'generator') throw new Error('o2 is gen_107’s generator')
+    created.heap['o2'] = { ...generator, frame: 'f2' }
+    created.suspended = [{ id: 'f2', generator: 'o2', function: 'gen_107', line: 1, locals: {} }]
+    const [, waiting] = layoutStep(created, places).frames
+    expect(waiting).toMatchObject({ title: 'gen_107', role: 'suspended', notStarted: true })
+    expect(at(6).frames[1]).toMatchObject({ role: 'suspended', notStarted: false })
+  })
+
+  test('on resume the frame is back in the stack, on top of the frame that resumed it', () => {
+    const diagram = at(7)
+    expect(diagram.frames.map((frame) => [frame.title, frame.role])).toEqual([
+      ['gen_107', 'current'],
+      ['<module>', 'running']
+    ])
+    expect(diagram.frames[0]!.y).toBeLessThan(diagram.frames[1]!.y)
+    expect(diagram.frames[0]!.x).toBe(diagram.frames[1]!.x)
+    // gi_frame now leads left, to the running frame.
+    const link = diagram.arrows.find((arrow) => arrow.kind === 'gi_frame')!
+    expect(link.head.x).toBeLessThan(OBJECTS_X)
+    expect(diagram.chips).toEqual([expect.objectContaining({ label: 'sent', text: 'None' })])
+  })
+
+  test('a value leaving by yield is labelled yielded, one leaving by return is not', () => {
+    expect(at(5).chips).toEqual([expect.objectContaining({ label: 'yielded', text: '1', target: null })])
+    expect(at(14).chips).toEqual([expect.objectContaining({ label: 'returned', text: 'None' })])
+    expect(at(4).chips).toEqual([])
+  })
+
+  test('names point at their objects', () => {
+    const diagram = at(6)
+    const module = diagram.frames[0]!
+    expect(module.rows).toEqual([
+      { label: 'gen_107', text: '', target: 'o1' },
+      { label: 'g', text: '', target: 'o2' }
+    ])
+    const toGenerator = diagram.arrows.find((arrow) => arrow.key === 'f1:g')!
+    const generator = diagram.objects.find((object) => object.id === 'o2')!
+    expect(toGenerator.kind).toBe('reference')
+    expect(toGenerator.path).toMatch(/^M[\d.]+,[\d.]+ Q[\d.]+,[\d.]+ [\d.]+,[\d.]+$/)
+    expect(toGenerator.head.x).toBeGreaterThanOrEqual(generator.x - 5)
+  })
+
+  test('objects keep their places from step to step', () => {
+    const seen = new Map<string, number>()
+    trace.steps.forEach((_, index) => {
+      for (const object of at(index).objects) {
+        expect(object.y, `${object.id} at step ${index}`).toBe(seen.get(object.id) ?? object.y)
+        seen.set(object.id, object.y)
+      }
+    })
+    expect([...seen.keys()].sort()).toEqual(['o1', 'o2'])
+  })
+
+  test('yield from is an arrow from the delegating generator to its delegate; a closed generator has no frame', () => {
+    const delegating = delegateTrace()
+    const delegatingPlaces = objectPlaces(delegating)
+    const first = layoutStep(delegating.steps[0]!, delegatingPlaces)
+    const chain = first.arrows.find((arrow) => arrow.kind === 'yield from')!
+    expect(chain).toMatchObject({ key: 'o1:yieldfrom', label: 'yield from' })
+    const inner = first.objects.find((object) => object.id === 'o2')!
+    expect(chain.head.y).toBeGreaterThanOrEqual(inner.y - 5)
+    expect(first.frames.filter((frame) => frame.role === 'suspended').map((frame) => frame.title)).toEqual([
+      'outer',
+      'inner'
+    ])
+
+    const second = layoutStep(delegating.steps[1]!, delegatingPlaces)
+    const closed = second.objects.find((object) => object.id === 'o2')!
+    expect(closed.state).toBe('GEN_CLOSED')
+    expect(closed.rows).toEqual([{ label: 'gi_frame', text: 'None', target: null }])
+    expect(second.frames.some((frame) => frame.generator === 'o2')).toBe(false)
+    expect(second.arrows.some((arrow) => arrow.key === 'o2:gi_frame')).toBe(false)
+  })
+
+  test('long containers say how many items they hide, and everything fits the diagram’s width', () => {
+    const long = countingTrace(400)
+    const longPlaces = objectPlaces(long)
+    const diagram = layoutStep(long.steps[399]!, longPlaces)
+    const list = diagram.objects.find((object) => object.id === 'o2')!
+    expect(list.rows).toHaveLength(8)
+    expect(list.hidden).toBe(99 - 8)
+    for (const box of [...diagram.frames, ...diagram.objects])
+      expect(box.x + box.width).toBeLessThanOrEqual(DIAGRAM_WIDTH)
+    // The list's lane is as tall as the list ever gets, so nothing under it moves as it grows.
+    expect(longPlaces.y.get('o2')).toBe(layoutStep(long.steps[0]!, longPlaces).objects.find((o) => o.id === 'o2')!.y)
+  })
+})
+
+describe('fitText', () => {
+  test('cuts what does not fit with an ellipsis, on one line', () => {
+    expect(fitText('abc', 100)).toBe('abc')
+    expect(fitText('a'.repeat(40), 72)).toBe(`${'a'.repeat(9)}…`)
+    expect(fitText('two\n  lines', 200)).toBe('two lines')
+  })
+})

@@ -1,0 +1,205 @@
+/**
+ * The Step tab: a trace imported from a file (hand-written, test/support/traceFixtures.ts) stepped
+ * with the buttons and keys, bad files refused, the trace exported; and programs recorded by the
+ * real recorder on Pyodide in-process (pythonInProcess.ts), from an example and from the console.
+ */
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import PythonConsole from '@renderer/components/python/PythonConsole.vue'
+import TraceView from '@renderer/views/TraceView.vue'
+import { useNavigationStore } from '@renderer/stores/navigation'
+import { usePythonStore } from '@renderer/stores/python'
+import { useTraceStore } from '@renderer/stores/trace'
+import { parseTraceJson } from '@shared/trace'
+import { inProcessClient } from '../../../support/pythonInProcess'
+import { delegateTrace, gen107Trace } from '../../../support/traceFixtures'
+import { until } from '../../../support/until'
+
+const mounted: VueWrapper[] = []
+
+function mountView(): VueWrapper {
+  const wrapper = mount(TraceView, { attachTo: document.body })
+  mounted.push(wrapper)
+  return wrapper
+}
+
+async function importFile(view: VueWrapper, text: string, name: string): Promise<void> {
+  const input = view.find('[data-testid=trace-import-file]')
+  Object.defineProperty(input.element, 'files', { configurable: true, value: [new File([text], name)] })
+  await input.trigger('change')
+  await until(() => useTraceStore().origin === name || useTraceStore().problem !== undefined, `${name} to be read`)
+}
+
+/** The editor line marked as the current (or previous) step's, as written. */
+function markedLine(view: VueWrapper, which: 'current' | 'previous'): string | null {
+  return view.find(`.cm-step-${which}`).element.textContent
+}
+
+function counter(view: VueWrapper): string {
+  return view.find('[data-testid=step-counter]').text().replace(/\s+/g, ' ')
+}
+
+async function press(key: string, target: EventTarget = document.body): Promise<void> {
+  target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }))
+  await flushPromises()
+}
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  usePythonStore().attach(inProcessClient())
+  useNavigationStore().show('trace')
+})
+afterEach(() => {
+  for (const wrapper of mounted.splice(0)) wrapper.unmount()
+  vi.restoreAllMocks()
+})
+
+describe('a trace from a file', () => {
+  test('before any trace: the empty state, and nothing to step', () => {
+    const view = mountView()
+    expect(view.find('[data-testid=trace-empty]').text()).toContain('No trace yet')
+    expect(counter(view)).toBe('No trace yet')
+    for (const id of ['step-first', 'step-back', 'step-forward', 'step-last', 'step-next-yield', 'trace-export-json'])
+      expect(view.find(`[data-testid=${id}]`).attributes('disabled'), id).toBeDefined()
+    // The editor offers a lecture example to start from.
+    expect(view.find('.cm-content').text()).toContain('def gen_107():')
+  })
+
+  test('steps forward and back with buttons and keys; the suspended frame waits greyed beside its generator', async () => {
+    const view = mountView()
+    await importFile(view, JSON.stringify(gen107Trace()), 'gen107.json')
+    expect(counter(view)).toBe('Step 1 of 16 · line 1 · line in <module>')
+    expect(markedLine(view, 'current')).toBe('def gen_107():')
+
+    await view.find('[data-testid=step-next-yield]').trigger('click')
+    expect(counter(view)).toBe('Step 6 of 16 · line 2 · yield in gen_107')
+    expect(view.find('[data-testid=chip-yielded]').text()).toContain('yielded')
+    expect(view.find('[data-testid=chip-yielded]').text()).toContain('1')
+    expect(markedLine(view, 'current')).toBe('    yield 1')
+
+    await press('ArrowRight')
+    expect(counter(view)).toBe('Step 7 of 16 · line 8 · line in <module>')
+    const suspended = view.find('[data-testid="frame-gen_107"]')
+    expect(suspended.attributes('data-role')).toBe('suspended')
+    expect(suspended.classes()).toContain('suspended')
+    expect(view.find('[data-testid="frame-<module>"]').attributes('data-role')).toBe('current')
+    expect(view.find('[data-testid=object-o2]').attributes('data-state')).toBe('GEN_SUSPENDED')
+    expect(markedLine(view, 'current')).toBe('print(list(g))')
+    expect(markedLine(view, 'previous')).toBe('    yield 1')
+    expect(view.find('[data-testid=trace-output]').text()).toBe('1')
+
+    await press('ArrowRight')
+    expect(view.find('[data-testid="frame-gen_107"]').attributes('data-role')).toBe('current')
+    expect(view.find('[data-testid=chip-sent]').text()).toContain('None')
+    await press('ArrowLeft')
+    await press('ArrowLeft')
+    expect(counter(view)).toBe('Step 6 of 16 · line 2 · yield in gen_107')
+    await press('End')
+    expect(counter(view)).toBe('Step 16 of 16 · line 8 · return in <module>')
+    expect(view.find('[data-testid=object-o2]').attributes('data-state')).toBe('GEN_CLOSED')
+    expect(view.find('[data-testid="frame-gen_107"]').exists()).toBe(false)
+    expect(view.find('[data-testid=trace-output]').text()).toBe('1\n[0, 7]')
+    expect(view.find('[data-testid=step-forward]').attributes('disabled')).toBeDefined()
+    await press('Home')
+    expect(counter(view)).toContain('Step 1 of 16')
+
+    // Keys typed into the editor edit the program; they do not step.
+    await press('ArrowRight', view.find('.cm-content').element)
+    expect(counter(view)).toContain('Step 1 of 16')
+    // The slider goes anywhere.
+    await view.find('[data-testid=step-slider]').setValue('12')
+    expect(counter(view)).toBe('Step 13 of 16 · line 4 · yield in gen_107')
+    expect(view.findAll('[data-testid=step-marks] .mark.yield')).toHaveLength(3)
+  })
+
+  test('shows the exception and its traceback at the step where it happens', async () => {
+    const view = mountView()
+    await importFile(view, JSON.stringify(delegateTrace()), 'delegate.json')
+    expect(view.find('[data-testid=trace-error]').exists()).toBe(false)
+    expect(view.find('[data-testid=trace-error-ahead]').text()).toContain('ValueError')
+    await press('ArrowRight')
+    const error = view.find('[data-testid=trace-error]')
+    expect(error.text()).toContain('ValueError: done')
+    expect(error.text()).toContain('line 7, in outer')
+  })
+
+  test('a file that is not a trace is refused with the reason, and the trace shown stays', async () => {
+    const view = mountView()
+    await importFile(view, JSON.stringify(gen107Trace()), 'good.json')
+    await importFile(view, '{"format": "yield-lab-sweep/2"}', 'sweep.json')
+    expect(view.find('[data-testid=trace-problem]').text()).toBe(
+      'sweep.json could not be opened: This is not a Yield Lab trace: its "format" is not yield-lab-trace/1.'
+    )
+    const damaged = gen107Trace()
+    damaged.steps[3]!.stack[1]!.line = -2
+    await importFile(view, JSON.stringify(damaged), 'damaged.json')
+    expect(view.find('[data-testid=trace-problem]').text()).toMatch(
+      /^damaged\.json could not be opened: This Yield Lab trace is damaged: steps\.3\.stack\.1\.line: /
+    )
+    await importFile(view, 'not json', 'notes.txt')
+    expect(view.find('[data-testid=trace-problem]').text()).toContain(
+      'notes.txt could not be opened: This is not a Yield Lab trace: it is not JSON'
+    )
+    expect(useTraceStore().origin).toBe('good.json')
+    expect(counter(view)).toContain('of 16')
+  })
+
+  test('exports the trace as JSON that imports back the same', async () => {
+    const view = mountView()
+    await importFile(view, JSON.stringify(gen107Trace()), 'gen107.json')
+    const blobs: Blob[] = []
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+      blobs.push(blob as Blob)
+      return 'blob:trace'
+    })
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined)
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined)
+    await view.find('[data-testid=trace-export-json]').trigger('click')
+    expect(blobs).toHaveLength(1)
+    expect(parseTraceJson(await blobs[0]!.text())).toEqual(parseTraceJson(JSON.stringify(gen107Trace())))
+  })
+})
+
+describe('recording with Python', () => {
+  test('a lecture example from the menu is recorded and stepped', async () => {
+    const view = mountView()
+    await view.find('[data-testid=examples-button]').trigger('click')
+    await view.find('[data-example=gen-107]').trigger('click')
+    const store = useTraceStore()
+    await until(() => store.status === 'ready', 'the example to be recorded', { timeoutMs: 60_000 })
+    expect(store.problem).toBeUndefined()
+    expect(store.origin).toBe('recorded')
+    const events = store.trace!.steps.map((step) => step.event)
+    expect(events.filter((event) => event === 'yield').length).toBeGreaterThanOrEqual(3)
+    await view.find('[data-testid=step-next-yield]').trigger('click')
+    expect(counter(view)).toContain('yield in gen_107')
+    expect(view.find('[data-testid=chip-yielded]').text()).toContain('1')
+  }, 90_000)
+
+  test('a syntax error is shown at once, with nothing to step', async () => {
+    const view = mountView()
+    const store = useTraceStore()
+    await store.open('def broken(:\n    pass\n')
+    expect(store.status).toBe('ready')
+    expect(view.find('[data-testid=trace-no-steps]').text()).toContain('The program did not run.')
+    expect(view.find('[data-testid=trace-error]').text()).toContain('SyntaxError')
+    expect(counter(view)).toBe('No trace yet')
+  }, 90_000)
+
+  test('“Step through this” in the console opens the typed code in the Step tab, recorded', async () => {
+    const console = mount(PythonConsole, { attachTo: document.body })
+    mounted.push(console)
+    const view = mountView()
+    useNavigationStore().show('python')
+    await console.find('[data-testid=console-input]').setValue('def f():\n    yield 1\n\nprint(list(f()))\n')
+    await console.find('[data-testid=console-step-through]').trigger('click')
+    expect(useNavigationStore().active).toBe('trace')
+    const store = useTraceStore()
+    await until(() => store.status === 'ready', 'the console code to be recorded', { timeoutMs: 60_000 })
+    expect(store.trace!.source).toBe('def f():\n    yield 1\n\nprint(list(f()))\n')
+    expect(store.trace!.stdout).toBe('[1]\n')
+    await press('End')
+    expect(view.find('[data-testid=trace-output]').text()).toBe('[1]')
+  }, 90_000)
+})

@@ -1,0 +1,166 @@
+/**
+ * `npm run trace`, run as users run it (a node subprocess through tsx, once through npm itself):
+ * the trace it prints or writes is valid, equals what the recorder gives in python3 for the same
+ * program, and carries the program's own output; bad input gets exit status 1 and one plain line.
+ */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseTraceJson, type Trace } from '../../src/shared/trace'
+import { requirePython } from '../support/python'
+import { cpythonRecorder, plainStdout } from '../support/traceRecorders'
+import { INFINITE, traceProgram } from '../support/tracePrograms'
+
+const repo = resolve(import.meta.dirname, '../..')
+let base = ''
+
+/** The CLI as `npm run trace` starts it, from the folder `cwd` (npm's INIT_CWD). */
+function cli(args: string[], cwd = repo): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/trace.ts', ...args], {
+    cwd: repo,
+    env: { ...process.env, npm_lifecycle_event: 'trace', INIT_CWD: cwd },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024
+  })
+}
+
+function program(name: string, source: string): string {
+  const path = join(base, name)
+  writeFileSync(path, source)
+  return path
+}
+
+/** The trace without what differs from run to run of the same recorder: nothing but the file name in tracebacks. */
+function traceOf(run: SpawnSyncReturns<string>): Trace {
+  expect(run.stderr).toBe('')
+  expect(run.status).toBe(0)
+  return parseTraceJson(run.stdout)
+}
+
+beforeAll(() => {
+  requirePython()
+  base = mkdtempSync(join(tmpdir(), 'yield-lab-trace-cli-'))
+})
+
+afterAll(() => {
+  if (base !== '') rmSync(base, { recursive: true, force: true })
+})
+
+describe('npm run trace -- PROGRAM.py', () => {
+  it('prints the trace the recorder gives, with the program’s own output', () => {
+    const { source } = traceProgram('COROUTINE EXAMPLE')
+    const trace = traceOf(cli([program('coroutine.py', source)]))
+    const inProcess = cpythonRecorder().record(source)
+    expect(trace.steps).toEqual(inProcess.steps)
+    expect(trace.source).toBe(source)
+    expect(trace.stdout).toBe(plainStdout(source))
+    expect(trace.error).toBeNull()
+  })
+
+  it('exits 0 when the program raises: the error and its traceback are in the trace', () => {
+    const path = program('raises.py', traceProgram('raises at the end').source)
+    const trace = traceOf(cli([path]))
+    expect(trace.error).toMatchObject({ type: 'ValueError', message: 'the total 14 is too small' })
+    expect(trace.error!.traceback).toContain(`File "${path}", line 7, in <module>`)
+    expect(trace.stdout).toBe('total 14\n')
+  })
+
+  it('stops at --max-steps with the note, and input() gets no keyboard', () => {
+    const capped = traceOf(cli([program('naturals.py', INFINITE), '--max-steps', '30']))
+    expect(capped.steps).toHaveLength(30)
+    expect(capped.truncated).toBe(true)
+    expect(capped.note).toContain('step limit (30 steps)')
+
+    const asking = traceOf(cli([program('asks.py', "name = input('name? ')\nprint(name)\n")]))
+    expect(asking.error?.type).toBe('EOFError')
+  })
+
+  it('runs the program as python3 would: in the current folder, importing its neighbours', () => {
+    const project = join(base, 'project')
+    mkdirSync(project)
+    writeFileSync(join(project, 'helper.py'), 'def double(n):\n    return 2 * n\n')
+    writeFileSync(join(project, 'main.py'), "import helper\nprint(helper.double(21), open('data.txt').read())\n")
+    const elsewhere = join(base, 'elsewhere')
+    mkdirSync(elsewhere)
+    writeFileSync(join(elsewhere, 'data.txt'), 'read from the current folder')
+    const trace = traceOf(cli([join(project, 'main.py')], elsewhere))
+    expect(trace.stdout).toBe('42 read from the current folder\n')
+  })
+
+  it('--json OUT writes the trace atomically and prints one summary line', () => {
+    const outDir = join(base, 'out')
+    mkdirSync(outDir)
+    const out = join(outDir, 'grep.json')
+    writeFileSync(out, 'an older trace')
+    const run = cli([program('grep.py', traceProgram('grep coroutine').source), '--json', out])
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    expect(run.stdout).toBe(`${out}: 36 steps (4 yields), ended normally\n`)
+    const written = parseTraceJson(readFileSync(out, 'utf8'))
+    expect(written.stdout).toBe("Looking for 'python'\npython generators rock!\nGoing away. Goodbye\n")
+    expect(readdirSync(outDir)).toEqual(['grep.json'])
+  })
+
+  it('through npm, from another working directory: paths are taken from where npm was typed', () => {
+    const folder = join(base, 'npm')
+    mkdirSync(folder)
+    writeFileSync(join(folder, 'gen.py'), traceProgram('gen_107').source)
+    const run = spawnSync('npm', ['--prefix', repo, 'run', '-s', 'trace', '--', 'gen.py', '--json', 'gen.json'], {
+      cwd: folder,
+      encoding: 'utf8'
+    })
+    expect(run.stderr).toBe('')
+    expect(run.stdout).toBe('gen.json: 21 steps (3 yields), ended normally\n')
+    expect(parseTraceJson(readFileSync(join(folder, 'gen.json'), 'utf8')).steps).toHaveLength(21)
+  })
+})
+
+describe('npm run trace: its own bad input', () => {
+  it('a syntax error: exit 1, said as such with its line, nothing on stdout', () => {
+    const path = program('broken.py', 'def f():\n    return (1,\n\nprint(f())\n')
+    const run = cli([path])
+    expect(run.status).toBe(1)
+    expect(run.stdout).toBe('')
+    expect(run.stderr).toBe(`trace: ${path}:2: SyntaxError: '(' was never closed\n`)
+  })
+
+  it('a missing program, a folder, and OUT being the program itself', () => {
+    const missing = cli([join(base, 'nowhere.py')])
+    expect(missing.status).toBe(1)
+    expect(missing.stderr).toBe(`trace: ${join(base, 'nowhere.py')}: does not exist\n`)
+
+    const folder = cli([base])
+    expect(folder.status).toBe(1)
+    expect(folder.stderr).toBe(`trace: ${base} is a folder, not a Python program\n`)
+
+    const source = traceProgram('gen_107').source
+    const path = program('keep.py', source)
+    const overwrite = cli([path, '--json', path])
+    expect(overwrite.status).toBe(1)
+    expect(overwrite.stderr).toBe(`trace: --json ${path} would overwrite the program itself\n`)
+    expect(readFileSync(path, 'utf8')).toBe(source)
+  })
+
+  it('an OUT that cannot be written: exit 1, named', () => {
+    const out = join(base, 'no-such-folder', 'trace.json')
+    const run = cli([program('small.py', 'print(1)\n'), '--json', out])
+    expect(run.status).toBe(1)
+    expect(run.stderr).toBe(`trace: ${out}: does not exist\n`)
+  })
+
+  it('bad arguments: exit 2 with the usage', () => {
+    for (const args of [
+      [],
+      ['a.py', 'b.py'],
+      ['a.py', '--max-steps', '0'],
+      ['a.py', '--max-seconds', 'soon'],
+      ['a.py', '--steps', '3']
+    ]) {
+      const run = cli(args)
+      expect(run.status, args.join(' ')).toBe(2)
+      expect(run.stderr).toContain('Usage: npm run trace -- PROGRAM.py')
+    }
+  })
+})
