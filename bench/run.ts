@@ -55,7 +55,15 @@ async function main(): Promise<void> {
     '  what'
   )
   for (const benchmark of selected) {
-    const m = await benchmark.run()
+    let m
+    try {
+      m = await benchmark.run()
+    } catch (error) {
+      // One missing reference (a tool not installed) must not hide the other results.
+      console.log(benchmark.name.padEnd(40), `not measured: ${error instanceof Error ? error.message : String(error)}`)
+      process.exitCode = 1
+      continue
+    }
     const result: BenchResult = {
       name: benchmark.name,
       value: m.value,

@@ -12,7 +12,9 @@
  *   --json               one JSON array [dirpath, dirnames, filenames] per line, in os.walk's order;
  *                        names that are not UTF-8 carry surrogate escapes ("\udcff"), as Python's
  *                        os.fsdecode and json.dumps give them
- *   --ncdu OUT           not available yet (ncdu's export format is planned)
+ *   --ncdu OUT           write the scan as ncdu's JSON export (what ncdu -o writes) to OUT,
+ *                        atomically, and print a summary of it; `ncdu -f OUT` browses it. Not with
+ *                        --json or --bottom-up (ncdu nests each directory in its parent)
  *
  * Without --json it prints one summary line: directories, files, bytes of regular files, errors
  * and time. stderr carries one JSON object per line: each error os.walk's onerror would get
@@ -26,9 +28,19 @@ import { BOTTOM_UP_PRUNING } from '../src/shared/walkJob'
 import { excludeMatcher, pruneInPlace } from '../src/main/lab/walk/prune'
 import { checkWalkRoot, walk, walkEntries } from '../src/main/lab/walk/walk'
 import { toLabError } from '../src/main/lab/errors'
+import { scanForNcdu } from '../src/main/lab/walk/ncduScan'
+import { writeAtomically } from '../src/main/lab/temporaryFiles'
+import { encodeNcdu, ncduTotals } from '../src/shared/ncdu'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+
+/** The app's version, for the export's header. */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version
+}
 
 const USAGE =
-  'Usage: npm run walk -- DIR [--bottom-up] [--followlinks] [--exclude PATTERN]... [--one-file-system] [--json]'
+  'Usage: npm run walk -- DIR [--bottom-up] [--followlinks] [--exclude PATTERN]... [--one-file-system] [--json | --ncdu OUT]'
 
 const HELP = `${USAGE}
 
@@ -40,7 +52,8 @@ Walks DIR with the Browse tab's walker (os.walk semantics).
                        os.walk, pruning only stops the descent top-down
   --one-file-system    stay on DIR's device, like du -x and ncdu -x
   --json               print [dirpath, dirnames, filenames] per directory, one JSON array a line
-  --ncdu OUT           not available yet
+  --ncdu OUT           write the scan as ncdu's JSON export to OUT (ncdu -f OUT reads it);
+                       not with --json or --bottom-up
   --help               this text
 
 Without --json: a summary line (directories, files, bytes, errors, time).
@@ -54,6 +67,7 @@ interface Options {
   oneFileSystem: boolean
   json: boolean
   exclude: string[]
+  ncdu: string | undefined
 }
 
 class UsageError extends Error {}
@@ -80,7 +94,11 @@ function parse(argv: readonly string[]): Options | 'help' {
   }
   const { values, positionals } = parsed
   if (values.help === true) return 'help'
-  if (values.ncdu !== undefined) throw new UsageError('--ncdu is not available yet')
+  if (values.ncdu !== undefined && values.json === true)
+    throw new UsageError('--ncdu and --json print different things: choose one')
+  if (values.ncdu !== undefined && values['bottom-up'] === true)
+    throw new UsageError('--ncdu walks top-down: ncdu nests each directory inside its parent')
+  if (values.ncdu === '') throw new UsageError('--ncdu needs a file name')
   if (positionals.length === 0) throw new UsageError('DIR is missing')
   if (positionals.length > 1) throw new UsageError(`one DIR only, got ${positionals.length}`)
   return {
@@ -89,7 +107,8 @@ function parse(argv: readonly string[]): Options | 'help' {
     followlinks: values.followlinks === true,
     oneFileSystem: values['one-file-system'] === true,
     json: values.json === true,
-    exclude: values.exclude ?? []
+    exclude: values.exclude ?? [],
+    ncdu: values.ncdu
   }
 }
 
@@ -166,7 +185,26 @@ async function main(argv: readonly string[]): Promise<number> {
     report(error.toInfo())
   }
   const walkOptions = { topdown, followlinks, oneFileSystem, onerror }
-  if (json) {
+  if (options.ncdu !== undefined) {
+    const scan = scanForNcdu(resolve(top), {
+      followlinks,
+      oneFileSystem,
+      excluded,
+      onerror,
+      progname: 'yield-lab',
+      progver: version()
+    })
+    const totals = ncduTotals(scan.root)
+    try {
+      writeAtomically(resolve(options.ncdu), encodeNcdu(scan))
+    } catch (error) {
+      report(toLabError(error, options.ncdu).toInfo())
+      return 1
+    }
+    await output.line(
+      `${top}: ${plural(totals.entries, 'entry', 'entries')}, ${formatBytes(totals.asize)} apparent, ${formatBytes(totals.dsize)} on disk, ${plural(errors, 'error')} in ${formatDuration(performance.now() - started)}; wrote ${options.ncdu}`
+    )
+  } else if (json) {
     // walk, not walkEntries: the same traversal without the file sizes, which --json does not print.
     for (const triple of walk(top, walkOptions)) {
       if (excluded !== undefined) pruneInPlace(triple[1], excluded, (name) => name)

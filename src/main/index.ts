@@ -77,6 +77,12 @@ void app.whenReady().then(() => {
       const result = owner === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(owner, options)
       return result.canceled ? null : (result.filePaths[0] ?? null)
     },
+    chooseSavePath: async (title, defaultName) => {
+      const owner = BrowserWindow.getFocusedWindow()
+      const options = { title, defaultPath: defaultName }
+      const result = owner === null ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(owner, options)
+      return result.canceled || result.filePath === undefined || result.filePath === '' ? null : result.filePath
+    },
     confirm: async ({ message, detail, confirmLabel }) => {
       const owner = BrowserWindow.getFocusedWindow()
       const options = {

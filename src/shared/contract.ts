@@ -7,6 +7,7 @@ import * as v from 'valibot'
 import type { LabErrorInfo } from './errors'
 import type { JobProgressReport } from './jobKinds'
 import { jobKinds, type JobKind } from './jobKinds'
+import { MAX_NCDU_EXPORT_BYTES } from './ncdu'
 import { filePathSchema } from './paths'
 import { smokeReportSchema } from './smoke'
 import { historyPageSchema, MAX_SWEEP_JSON_CHARS, sweepIdSchema, sweepRunDraftSchema, type SweepRun } from './sweep'
@@ -93,6 +94,26 @@ export const channels = {
    * A page of past sweeps in <dataDirectory>/sweeps, newest entry first (an import counts from
    * when it was imported), plus files there that are not valid runs; `more` when older ones follow.
    */
+  /**
+   * Saves a scan in ncdu's export format (src/shared/ncdu.ts): main asks where in its own save
+   * dialog, checks the bytes are a well-formed export and writes them atomically. `path` is null
+   * when the user cancelled the dialog.
+   */
+  'walk.saveNcdu': channel(
+    v.strictObject({
+      bytes: v.pipe(
+        v.instance(Uint8Array, 'must be the export’s bytes'),
+        v.check((bytes) => bytes.byteLength <= MAX_NCDU_EXPORT_BYTES, `must be at most ${MAX_NCDU_EXPORT_BYTES} bytes`)
+      ),
+      /** The file name the dialog proposes. */
+      suggestedName: v.pipe(
+        v.string(),
+        v.minLength(1, 'must not be empty'),
+        v.maxLength(255, 'must be at most 255 characters'),
+        v.regex(/^[^/\\\0]+$/, 'must be a file name, not a path')
+      )
+    })
+  ).returns<{ path: string | null }>(),
   'sweeps.list': channel(v.optional(historyPageSchema)).returns<{
     runs: SweepRun[]
     problems: { file: string; message: string }[]

@@ -6,7 +6,14 @@
 import * as v from 'valibot'
 import type { DataItem } from './dataFiles'
 import type { JobProgress } from './jobs'
-import { walkArgsSchema, type WalkItem, type WalkStats, type WalkSummary } from './walkJob'
+import {
+  ncduImportArgsSchema,
+  walkArgsSchema,
+  type NcduImportSummary,
+  type WalkItem,
+  type WalkStats,
+  type WalkSummary
+} from './walkJob'
 import {
   processArgsSchema,
   readArgsSchema,
@@ -42,6 +49,8 @@ export const jobArgsSchemas = {
   read: readArgsSchema,
   /** os.walk(top, topdown, followlinks) with a filename filter pipeline: see src/shared/walkJob.ts. */
   walk: walkArgsSchema,
+  /** A scan saved as ncdu's JSON export, yielded as walk items: see src/shared/walkJob.ts. */
+  ncduImport: ncduImportArgsSchema,
   /** Throughput against chunk size: yields the plan, then each run as it is measured; see src/shared/sweep.ts. */
   sweep: sweepArgsSchema
 }
@@ -58,6 +67,7 @@ export interface JobTypes {
   sampleData: { item: never; value: SampleDataResult; stats: SampleDataStats }
   read: { item: DataItem; value: ReadJobSummary; stats: ReadJobStats }
   walk: { item: WalkItem; value: WalkSummary; stats: WalkStats }
+  ncduImport: { item: WalkItem; value: NcduImportSummary; stats: WalkStats }
   sweep: { item: SweepEvent; value: SweepRunDraft; stats: SweepStats }
 }
 export type JobItem<K extends JobKind> = JobTypes[K]['item']

@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot'
 import type { LabErrorInfo } from './errors'
-import { fsEncodable, MAX_PATH_LENGTH, noNul } from './paths'
+import { filePathSchema, fsEncodable, MAX_PATH_LENGTH, noNul } from './paths'
 
 const MAX_WALK_FILTER_STAGES = 8
 const MAX_WALK_PATTERN_LENGTH = 256
@@ -81,6 +81,24 @@ export const walkArgsSchema = v.strictObject({
     []
   )
 })
+
+/**
+ * The `ncduImport` job: a scan saved in ncdu's export format (src/shared/ncdu.ts, by ncdu -o or
+ * the Browse tab's export), yielded as the walk job's items, top-down, without touching the disk
+ * it describes.
+ */
+export const ncduImportArgsSchema = v.strictObject({ file: filePathSchema })
+export type NcduImportArgs = v.InferInput<typeof ncduImportArgsSchema>
+
+/** What an ncdu import returns: the walk's summary, and who made the export and when. */
+export interface NcduImportSummary extends WalkSummary {
+  /** The scanned directory (the export's root name). */
+  top: string
+  progname: string
+  progver: string
+  /** Seconds since the epoch. */
+  timestamp: number
+}
 
 export type WalkArgs = v.InferInput<typeof walkArgsSchema>
 export type ParsedWalkArgs = v.InferOutput<typeof walkArgsSchema>

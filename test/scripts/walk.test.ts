@@ -5,11 +5,24 @@
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import { once } from 'node:events'
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { formatBytes } from '../../src/shared/format'
+import { formatBytes, plural } from '../../src/shared/format'
+import { decodeNcdu, ncduTotals } from '../../src/shared/ncdu'
+import { entriesByPath, ncdu } from '../support/ncdu'
 import { requirePython } from '../support/python'
 import { build, FIFO, Link, type Spec } from '../support/tree'
 import { unprivilegedWrapper } from '../support/unprivileged'
@@ -237,7 +250,14 @@ print(json.dumps([dirs, files, size]))
   })
 
   it('bad arguments print the usage line and exit 2; a DIR that cannot be walked prints the error and exits 1', () => {
-    for (const args of [[], ['--bogus', top], [top, '--exclude'], [top, top], [top, '--ncdu', 'out.json']]) {
+    for (const args of [
+      [],
+      ['--bogus', top],
+      [top, '--exclude'],
+      [top, top],
+      [top, '--json', '--ncdu', 'out.json'],
+      [top, '--bottom-up', '--ncdu', 'out.json']
+    ]) {
       const run = cli(args)
       expect(run.status, args.join(' ')).toBe(2)
       expect(run.stderr).toContain('Usage: npm run walk -- DIR')
@@ -256,7 +276,60 @@ print(json.dumps([dirs, files, size]))
     }
     const help = cli(['--help'])
     expect(help.status).toBe(0)
-    expect(help.stdout).toContain('--ncdu OUT           not available yet')
+    expect(help.stdout).toContain("--ncdu OUT           write the scan as ncdu's JSON export")
+  })
+})
+
+describe.runIf(process.platform === 'linux')('npm run walk -- DIR --ncdu OUT, against ncdu 1.x', () => {
+  let tree = ''
+  beforeAll(() => {
+    tree = join(base, 'ncdu')
+    build(tree, {
+      node_modules: { pkg: { 'index.js': 'x'.repeat(5000) } },
+      src: { 'a.ts': 'a', deep: { '1': { '2': { leaf: 'deep' } } } },
+      linkdir: new Link('src'),
+      broken: new Link('nowhere'),
+      fifo: FIFO,
+      empty: {},
+      zero: ''
+    })
+    linkSync(join(tree, 'src', 'a.ts'), join(tree, 'hardlink'))
+    const bad = Buffer.concat([Buffer.from(join(tree, 'bad-')), Buffer.from([0xff])])
+    mkdirSync(bad)
+    writeFileSync(Buffer.concat([bad, Buffer.from('/in-'), Buffer.from([0xe2, 0x82])]), 'bytes')
+  })
+
+  it('writes the scan ncdu itself makes of the same tree, entry for entry, raw-byte names included', () => {
+    const out = join(base, 'ours.json')
+    const run = cli([tree, '--ncdu', out])
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    const ours = decodeNcdu(readFileSync(out), out)
+    const theirs = decodeNcdu(ncdu(['-o', '-', tree]), 'ncdu -o')
+    expect(ours.progname).toBe('yield-lab')
+    expect(entriesByPath(ours)).toEqual(entriesByPath(theirs))
+    expect(entriesByPath(ours).has(`${tree}/bad-\udcff/in-\udce2\udc82`)).toBe(true)
+    const totals = ncduTotals(ours.root)
+    expect(run.stdout).toContain(`${plural(totals.entries, 'entry', 'entries')}, ${formatBytes(totals.asize)} apparent`)
+    expect(readdirSync(base).filter((name) => name.startsWith('.yield-lab-tmp-'))).toEqual([])
+  })
+
+  it('ncdu reads our export back: the same entry count and summed sizes in its re-export', () => {
+    const out = join(base, 'reread.json')
+    expect(cli([tree, '--ncdu', out]).status).toBe(0)
+    const reexport = decodeNcdu(ncdu(['-f', out, '-o', '-']), 'ncdu -f -o')
+    expect(reexport.progname).toBe('ncdu')
+    expect(ncduTotals(reexport.root)).toEqual(ncduTotals(decodeNcdu(readFileSync(out), out).root))
+    expect(ncduTotals(reexport.root).entries).toBe(18)
+  })
+
+  it('--exclude marks the pruned folder as ncdu --exclude does', () => {
+    const out = join(base, 'excluded.json')
+    expect(cli([tree, '--exclude', 'node_*', '--ncdu', out]).status).toBe(0)
+    const ours = entriesByPath(decodeNcdu(readFileSync(out), out))
+    const theirs = entriesByPath(decodeNcdu(ncdu(['--exclude', 'node_*', '-o', '-', tree]), 'ncdu --exclude'))
+    expect(ours.get(`${tree}/node_modules`)).toEqual({ name: undefined, dev: 0, excluded: 'pattern', dir: false })
+    expect(ours).toEqual(theirs)
   })
 })
 

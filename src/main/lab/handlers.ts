@@ -7,17 +7,22 @@ import { channels, type AppInfo, type Channel, type ChannelOutput, type Envelope
 import { LabError } from '../../shared/errors'
 import type { SmokeChecks } from '../../shared/smoke'
 import { sampleDataArgsSchema } from '../../shared/readJobs'
+import { dirname } from 'node:path'
+import { decodeNcdu } from '../../shared/ncdu'
 import { toLabError } from './errors'
 import { revealablePath } from './revealablePath'
 import type { JobHost, Owner } from './jobs/jobHost'
 import { SweepHistory } from './sweep/sweepHistory'
 import { validationError } from './validation'
+import { writeAtomically } from './temporaryFiles'
 import { canonicalFolder, WritePolicy, type WriteQuestion } from './writePolicy'
 
 export interface HandlerDependencies {
   jobs: JobHost
   appInfo(): AppInfo
   choosePath(kind: 'directory' | 'file', title?: string): Promise<string | null>
+  /** Shows a native save dialog proposing `defaultName`; null when cancelled. Absent where there is none. */
+  chooseSavePath?(title: string, defaultName: string): Promise<string | null>
   /** Shows a native yes/no message box; true when the user confirmed. */
   confirm(question: WriteQuestion): Promise<boolean>
   /** Shows an existing file or folder in the system's file manager. */
@@ -37,6 +42,7 @@ export function createHandlers({
   jobs,
   appInfo,
   choosePath,
+  chooseSavePath,
   confirm,
   showItemInFolder,
   smokeReport
@@ -75,6 +81,18 @@ export function createHandlers({
       directory: canonicalFolder(directory),
       granted: await writes.request(directory)
     }),
+    'walk.saveNcdu': async ({ bytes, suggestedName }) => {
+      // Refused before asking where: main writes only well-formed exports.
+      decodeNcdu(bytes, suggestedName)
+      if (chooseSavePath === undefined) throw new LabError('UNAVAILABLE', 'There is no save dialog here.')
+      const path = await chooseSavePath('Save the scan for ncdu', suggestedName)
+      if (path === null) return { path: null }
+      // The user named this file in main's own dialog: its folder is theirs to write into.
+      writes.grantChosen(dirname(path))
+      writes.check(dirname(path))
+      writeAtomically(path, bytes)
+      return { path }
+    },
     'sweeps.list': (page) => sweeps().list(page),
     'sweeps.save': ({ run }) => sweeps().save(run),
     'sweeps.delete': ({ id }) => {

@@ -68,15 +68,15 @@ export function syncDirectory(directory: string): void {
   }
 }
 
-/** Writes `text` to a temporary file beside `target`, flushes it, then renames it into place. */
-export function writeAtomically(target: string, text: string): void {
-  // Its leading dot keeps a half-written file out of list().
+/** Writes `data` (text as UTF-8) to a temporary file beside `target`, flushes it, then renames it into place. */
+export function writeAtomically(target: string, data: string | Uint8Array): void {
+  // Its leading dot keeps a half-written file out of folder listings (and the sweep history's).
   removeStaleTemporaryFiles(dirname(target))
   const hidden = temporaryPath(dirname(target), basename(target))
   let fd: number | undefined
   try {
     fd = openSync(hidden, 'wx', 0o644)
-    const bytes = Buffer.from(text, 'utf8')
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
     let done = 0
     while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done)
     fsyncSync(fd)

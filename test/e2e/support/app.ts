@@ -7,13 +7,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { labBridgeScript } from './bridge'
+import { launchBrowser } from './browser'
 import { startLabServer, type LabServer } from './labServer'
 
 export const artifactsDir = fileURLToPath(new URL('../artifacts', import.meta.url))
-const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium'
 
 export interface LabApp {
   page: Page
@@ -28,22 +28,6 @@ export interface OpenOptions {
   /** Appended to the page URL, e.g. `?smoke`. */
   query?: string
   colorScheme?: 'light' | 'dark'
-}
-
-async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync'
-    ]
-  })
 }
 
 async function openApp(browser: Browser, options: OpenOptions = {}): Promise<LabApp> {

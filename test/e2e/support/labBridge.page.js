@@ -19,6 +19,37 @@
     return item
   }
   const decode = (text) => JSON.parse(text, revive)
+  const replace = (_key, item) => {
+    if (ArrayBuffer.isView(item) && !(item instanceof DataView)) {
+      const bytes = new Uint8Array(item.buffer, item.byteOffset, item.byteLength)
+      let binary = ''
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+      return { $typedArray: item.constructor.name, base64: btoa(binary) }
+    }
+    return item
+  }
+  // A reply frame (encodeReply in wireCodec.ts): plain JSON, then typed arrays put back as views of the frame.
+  const utf8 = new TextDecoder()
+  const decodeReply = (buffer) => {
+    const header = new DataView(buffer, 0, 8)
+    const jsonLength = header.getUint32(0, true)
+    const indexLength = header.getUint32(4, true)
+    const value = JSON.parse(utf8.decode(new Uint8Array(buffer, 8, jsonLength)))
+    const index = JSON.parse(utf8.decode(new Uint8Array(buffer, 8 + jsonLength, indexLength)))
+    const start = (8 + jsonLength + indexLength + 7) & ~7
+    const holder = { value }
+    for (const { path, type, offset, byteLength } of index) {
+      const Type = globalThis[type]
+      let target = holder
+      let key = 'value'
+      for (const step of path) {
+        target = target[key]
+        key = step
+      }
+      target[key] = new Type(buffer, start + offset, byteLength / Type.BYTES_PER_ELEMENT)
+    }
+    return holder.value
+  }
   const owner = crypto.randomUUID()
   const listeners = new Map()
   const source = new EventSource(`/lab/events?owner=${owner}`)
@@ -32,9 +63,9 @@
     async invoke(channel, input) {
       const response = await fetch(`/lab/invoke?owner=${owner}`, {
         method: 'POST',
-        body: JSON.stringify({ channel, input })
+        body: JSON.stringify({ channel, input }, replace)
       })
-      return decode(await response.text())
+      return decodeReply(await response.arrayBuffer())
     },
     on(event, listener) {
       if (!events.includes(event)) throw new Error(`Unknown event ${event}.`)

@@ -16,7 +16,7 @@ import { createHandlers, dispatch } from '../../../src/main/lab/handlers'
 import { JobHost, type Owner } from '../../../src/main/lab/jobs/jobHost'
 import { rendererResponse } from '../../../src/main/rendererFiles'
 import type { WriteQuestion } from '../../../src/main/lab/writePolicy'
-import { encodeWire } from './wireCodec'
+import { decodeWire, encodeReply, encodeWire } from './wireCodec'
 import type { SmokeChecks } from '../../../src/shared/smoke'
 
 export const rendererRoot = fileURLToPath(new URL('../../../out/renderer', import.meta.url))
@@ -39,7 +39,7 @@ function builtJobWorker(): string {
 export interface LabServer {
   url: string
   jobs: JobHost
-  /** Paths the native file dialog would return, in order (the dialog itself cannot be shown here). */
+  /** Paths the native open and save dialogs would return, in order (the dialogs cannot be shown here). */
   dialogAnswers: (string | null)[]
   /** How the user answers main's native message boxes (write permission), in order; none left: declined. */
   confirmAnswers: boolean[]
@@ -74,6 +74,7 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
     jobs,
     appInfo: () => collectAppInfo({ name: 'yield-lab', version: 'e2e', dataDirectory: options.dataDirectory }),
     choosePath: () => Promise.resolve(dialogAnswers.shift() ?? null),
+    chooseSavePath: () => Promise.resolve(dialogAnswers.shift() ?? null),
     confirm: (question) => {
       confirmQuestions.push(question)
       return Promise.resolve(confirmAnswers.shift() ?? false)
@@ -93,9 +94,9 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
     const owner = url.searchParams.get('owner') ?? 'anonymous'
     if (url.pathname === '/lab/invoke' && request.method === 'POST') {
       void readBody(request).then(async (body) => {
-        const { channel, input } = JSON.parse(body) as { channel: string; input: unknown }
+        const { channel, input } = decodeWire(body) as { channel: string; input: unknown }
         const reply = await dispatch(handlers, channel, input, owner)
-        response.writeHead(200, { 'Content-Type': 'application/json' }).end(encodeWire(reply))
+        response.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(encodeReply(reply))
       })
       return
     }

@@ -5,6 +5,7 @@ import fc from 'fast-check'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { channelNames, type Channel } from '../../../src/shared/contract'
 import { labErrorCodes } from '../../../src/shared/errors'
+import { encodeNcdu } from '../../../src/shared/ncdu'
 import { createHandlers, dispatch } from '../../../src/main/lab/handlers'
 import type { JobHost } from '../../../src/main/lab/jobs/jobHost'
 import { createTestJobHost } from '../../support/jobHost'
@@ -51,6 +52,13 @@ const badArguments: Record<Channel, unknown[]> = {
     { directory: 'a\0b' },
     { directory: 5 },
     { directory: '/x', grant: true }
+  ],
+  'walk.saveNcdu': [
+    {},
+    { bytes: 'text', suggestedName: 'scan.json' },
+    { bytes: new Uint8Array(2), suggestedName: '../scan.json' },
+    { bytes: new Uint8Array(2), suggestedName: '' },
+    { bytes: new Uint8Array(2), suggestedName: 'scan.json', path: '/etc/passwd' }
   ],
   'shell.showItemInFolder': [undefined, {}, { path: '' }, { path: 'a\0b' }, { path: 7 }, { path: '/x', open: true }],
   'sweeps.list': ['all', 1, { limit: 0 }, { limit: 501 }, { before: '../x' }, { page: 2 }],
@@ -177,6 +185,47 @@ describe('dispatch', () => {
       ok: false,
       error: { code: 'UNKNOWN_JOB', message: 'No generator job-999 is open.' }
     })
+  })
+})
+
+describe('walk.saveNcdu', () => {
+  const scan = encodeNcdu({
+    progname: 'yield-lab',
+    progver: '1',
+    timestamp: 1,
+    root: { name: '/r', children: [{ name: 'bad-\udcff', asize: 3 }] }
+  })
+
+  test('writes the bytes atomically where the user chose in main’s save dialog, or nothing when cancelled', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'yield-lab-save-ncdu-'))
+    try {
+      const target = join(folder, 'chosen.json')
+      const answers: (string | null)[] = [null, target]
+      const chooseSavePath = vi.fn(() => Promise.resolve(answers.shift() ?? null))
+      const handlers = createHandlers({ ...setup(), chooseSavePath })
+      const input = { bytes: scan, suggestedName: 'usr.ncdu.json' }
+      expect(await dispatch(handlers, 'walk.saveNcdu', input, 'owner')).toEqual({ ok: true, value: { path: null } })
+      expect(readdirSync(folder)).toEqual([])
+      expect(await dispatch(handlers, 'walk.saveNcdu', input, 'owner')).toEqual({ ok: true, value: { path: target } })
+      expect(chooseSavePath).toHaveBeenLastCalledWith('Save the scan for ncdu', 'usr.ncdu.json')
+      expect(readdirSync(folder)).toEqual(['chosen.json'])
+      expect(Buffer.from(readFileSync(target)).equals(Buffer.from(scan))).toBe(true)
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
+  })
+
+  test('refuses bytes that are not an ncdu export before asking where, naming the file', async () => {
+    const chooseSavePath = vi.fn(() => Promise.resolve('/tmp/never.json'))
+    const handlers = createHandlers({ ...setup(), chooseSavePath })
+    const reply = await dispatch(
+      handlers,
+      'walk.saveNcdu',
+      { bytes: scan.subarray(0, 40), suggestedName: 'cut.json' },
+      'owner'
+    )
+    expect(reply).toMatchObject({ ok: false, error: { code: 'MALFORMED_DATA', path: 'cut.json' } })
+    expect(chooseSavePath).not.toHaveBeenCalled()
   })
 })
 

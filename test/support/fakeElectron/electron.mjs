@@ -50,7 +50,10 @@ export const protocol = {
   handle: (scheme, handler) => protocolHandlers.set(scheme, handler)
 }
 export const session = { defaultSession: { setPermissionRequestHandler() {}, setPermissionCheckHandler() {} } }
-export const dialog = { showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }) }
+export const dialog = {
+  showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
+  showSaveDialog: () => Promise.resolve({ canceled: true, filePath: '' })
+}
 export const nativeTheme = { shouldUseDarkColors: false }
 /** Paths the glue asked the shell to show in the file manager. */
 export const shell = {

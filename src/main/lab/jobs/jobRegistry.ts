@@ -6,12 +6,20 @@ import type { JobKind, JobStats, JobTypes, ParsedJobArgs } from '../../../shared
 import type { JobControl } from '../progress'
 import { processJob, readJob, sampleDataJob } from '../read/readJobs'
 import { sweep } from '../sweep/sweep'
+import { ncduImportJob } from '../walk/ncduImport'
 import { walkJob } from '../walk/walkJob'
 
 type JobGeneratorFactory<K extends JobKind> = (
   args: ParsedJobArgs<K>,
   control: JobControl<JobStats<K>>
 ) => Generator<JobTypes[K]['item'], JobTypes[K]['value'], unknown>
+
+/**
+ * Kinds whose worker may make the next batch before it is asked for, while streaming: a walk and
+ * a saved scan only report what is on disk (pruning is in their arguments), so running one batch
+ * ahead changes nothing the consumer sees, and it keeps the walk going during the transport.
+ */
+export const jobsReadingAhead: ReadonlySet<JobKind> = new Set<JobKind>(['walk', 'ncduImport'])
 
 export const jobRegistry: { [K in JobKind]: JobGeneratorFactory<K> } = {
   *range({ start, stop, step, delayMs }, control) {
@@ -32,5 +40,6 @@ export const jobRegistry: { [K in JobKind]: JobGeneratorFactory<K> } = {
   sampleData: sampleDataJob,
   read: readJob,
   walk: walkJob,
+  ncduImport: ncduImportJob,
   sweep
 }

@@ -1,13 +1,16 @@
 /**
  * Runs one remote generator in a worker thread, so a long walk or read never blocks main.
- * It only advances the generator when asked (next), so it never runs ahead of the renderer.
+ * It only advances the generator when asked (next), so it never runs ahead of the renderer;
+ * except that kinds in jobsReadingAhead (whose items are facts read from disk, with nothing fed
+ * back), while streaming (pulls of more than one item), make the next batch right after sending
+ * one, so walking overlaps the transport and the tree's work in the renderer.
  */
 import { parentPort, workerData, type TransferListItem } from 'node:worker_threads'
 import { LabError } from '../../../shared/errors'
 import type { JobProgressReport, JobStats } from '../../../shared/jobKinds'
 import { toLabError } from '../errors'
 import type { JobReply, JobRequest, JobWorkerData } from './jobProtocol'
-import { jobRegistry } from './jobRegistry'
+import { jobRegistry, jobsReadingAhead } from './jobRegistry'
 import type { JobControl } from '../progress'
 import { isSummableBuffer } from '../sum'
 
@@ -77,7 +80,15 @@ function transferable(item: unknown, transfer: TransferListItem[]): unknown {
   return owned
 }
 
-function pull(maxItems: number): void {
+interface Batch {
+  items: unknown[]
+  transfer: TransferListItem[]
+  done: boolean
+  value?: unknown
+}
+
+/** Runs the generator for up to maxItems items or the time budget; the error of a later item is deferred. */
+function produce(maxItems: number): Batch {
   if (deferredError !== undefined) throw deferredError
   const items: unknown[] = []
   const transfer: TransferListItem[] = []
@@ -97,16 +108,52 @@ function pull(maxItems: number): void {
     }
     if (step.done === true) {
       if (control.isCancelled()) throw new LabError('CANCELLED', 'Cancelled.')
-      flushProgress()
-      post({ type: 'batch', items, done: true, value: step.value }, transfer)
-      return
+      return { items, transfer, done: true, value: step.value }
     }
     items.push(transferable(step.value, transfer))
     // The clock is read for each of the first items (a slow source), then every 64 (a fast one).
     if ((items.length < 64 || (items.length & 63) === 0) && performance.now() > deadline) break
   }
+  return { items, transfer, done: false }
+}
+
+/**
+ * A batch made before it was asked for (kinds in jobsReadingAhead, while streaming): handed out
+ * by the next pull, so the worker walks on while the last batch travels and is shown.
+ */
+let ahead: Batch | undefined
+const readsAhead = jobsReadingAhead.has(kind)
+/** return() reached the generator: no batch is made ahead after it. */
+let closedByRequest = false
+
+function sendBatch(batch: Batch): void {
   flushProgress()
-  post({ type: 'batch', items, done: false }, transfer)
+  post({ type: 'batch', items: batch.items, done: batch.done, value: batch.value }, batch.transfer)
+}
+
+function pull(maxItems: number): void {
+  let batch: Batch
+  if (ahead !== undefined) {
+    batch = ahead
+    ahead = undefined
+    if (batch.items.length > maxItems) {
+      // A step after a streaming pull: hand out what was asked, keep the rest for later pulls.
+      ahead = { items: batch.items.slice(maxItems), transfer: [], done: batch.done, value: batch.value }
+      batch = { items: batch.items.slice(0, maxItems), transfer: [], done: false }
+    }
+  } else batch = produce(maxItems)
+  sendBatch(batch)
+  if (readsAhead && maxItems > 1 && !batch.done && ahead === undefined)
+    setImmediate(() => {
+      // Made only if nothing else (a return, a throw) came meanwhile; an error waits for the next pull.
+      if (ahead !== undefined || closedByRequest) return
+      try {
+        ahead = produce(maxItems)
+      } catch (error) {
+        deferredError = toLabError(error)
+      }
+      flushProgress()
+    })
 }
 
 function resume(step: () => IteratorResult<unknown, unknown>): void {
@@ -128,9 +175,13 @@ port.on('message', (request: JobRequest) => {
         break
       case 'return':
         deferredError = undefined
+        ahead = undefined
+        closedByRequest = true
         resume(() => generator().return(undefined))
         break
       case 'throw':
+        // Raised where the consumer stands: after the items it has seen, so a batch made ahead goes.
+        ahead = undefined
         resume(() => generator().throw(new LabError('THROWN', request.message)))
         break
     }

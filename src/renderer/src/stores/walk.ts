@@ -28,6 +28,9 @@ import {
   type SortOrder
 } from '@renderer/walk/walkTree'
 import { useJobsStore } from './jobs'
+import { encodeNcdu } from '@shared/ncdu'
+import { baseName } from '@shared/paths'
+import { ncduExportOf } from '@renderer/walk/ncduExport'
 
 /** Items asked for per pull while running; the worker also returns a batch after 50 ms of work. */
 const RUN_BATCH_ITEMS = 4096
@@ -52,10 +55,13 @@ export interface TranscriptLine {
   tone: 'value' | 'error' | 'note'
 }
 
+/** A walk, or a saved scan read back (the same items). */
+type WalkGenerator = RemoteGenerator<'walk'> | RemoteGenerator<'ncduImport'>
+
 interface WalkSession {
   id: number
   args: WalkArgs
-  generator: RemoteGenerator<'walk'>
+  generator: WalkGenerator
   tree: WalkTree
   /** performance.now() when the user asked for this walk. */
   askedAt: number
@@ -197,13 +203,8 @@ export const useWalkStore = defineStore('walk', () => {
     return `# ${triples}${final ? ' in all' : ' so far'}${last === undefined ? '' : `, the last for ${pyStr(last)}`}`
   }
 
-  /** w = os.walk(...): creates the generator; nothing is read until the first next(). */
-  async function open(): Promise<WalkSession | undefined> {
-    const result = formResult.value
-    if (!result.ok || phase.value === 'opening') return undefined
-    const askedAt = performance.now()
-    performance.mark('walk:ask')
-    // Forget the previous walk first: its loop sees it is no longer current and stops quietly.
+  /** Forgets the walk on screen: its loop sees it is no longer current and stops quietly. */
+  async function forget(): Promise<void> {
     const previous = session.value
     session.value = undefined
     pauseRequested = false
@@ -223,20 +224,35 @@ export const useWalkStore = defineStore('walk', () => {
     liveOrder.value = WALK_ORDER
     if (previous !== undefined && previous.generator.state !== 'closed')
       await previous.generator.return().catch(() => undefined)
+  }
+
+  function begin(args: WalkArgs, generator: WalkGenerator, tree: WalkTree, askedAt: number): WalkSession {
+    const created: WalkSession = markRaw({
+      id: ++sessionId,
+      args,
+      generator,
+      tree: markRaw(tree),
+      askedAt,
+      loopErrorsSaid: 0,
+      loopErrorsHidden: 0
+    })
+    session.value = created
+    phase.value = 'created'
+    treeVersion.value++
+    return created
+  }
+
+  /** w = os.walk(...): creates the generator; nothing is read until the first next(). */
+  async function open(): Promise<WalkSession | undefined> {
+    const result = formResult.value
+    if (!result.ok || phase.value === 'opening') return undefined
+    const askedAt = performance.now()
+    performance.mark('walk:ask')
+    await forget()
     const walkArgs = result.args
     try {
       const generator = await jobs.start('walk', walkArgs, `os.walk(${JSON.stringify(walkArgs.top)})`)
-      const created: WalkSession = markRaw({
-        id: ++sessionId,
-        args: walkArgs,
-        generator,
-        tree: markRaw(new WalkTree(walkArgs.top)),
-        askedAt,
-        loopErrorsSaid: 0,
-        loopErrorsHidden: 0
-      })
-      session.value = created
-      phase.value = 'created'
+      const created = begin(walkArgs, generator, new WalkTree(walkArgs.top), askedAt)
       say({
         input: `w = ${walkCall(walkArgs)}`,
         output: `<generator object walk at ${generator.id}>  # created: nothing read yet`,
@@ -244,7 +260,6 @@ export const useWalkStore = defineStore('walk', () => {
       })
       if ((walkArgs.exclude ?? []).length > 0 && walkArgs.topdown === false)
         say({ output: `# topdown=False: ${BOTTOM_UP_PRUNING}`, tone: 'note' })
-      treeVersion.value++
       return created
     } catch (error) {
       phase.value = 'failed'
@@ -252,6 +267,56 @@ export const useWalkStore = defineStore('walk', () => {
       say({ input: `w = ${walkCall(walkArgs)}`, output: errorText(error), tone: 'error' })
       return undefined
     }
+  }
+
+  /**
+   * Opens a scan saved in ncdu's export format (by ncdu -o, or Export for ncdu) and loads it as a
+   * walk: the ncduImport job yields the walk's items from the file, nothing on disk is walked.
+   * Its folder goes into the path field, so Enter walks it afresh. False when no file was chosen.
+   */
+  async function openNcdu(): Promise<boolean> {
+    if (busy.value) return false
+    const { path: file } = await call('dialog.choosePath', { kind: 'file', title: 'Open a scan saved by ncdu -o' })
+    if (file === null) return false
+    const askedAt = performance.now()
+    performance.mark('walk:ask')
+    await forget()
+    const input = `w = ncdu_export(${pyStr(file)})`
+    try {
+      const generator = await jobs.start('ncduImport', { file }, `ncdu export ${JSON.stringify(file)}`)
+      // The first item names the scanned folder, the tree's top.
+      const first = await generator.next(1)
+      const item = first.items[0]
+      const top = item?.kind === 'dir' ? item.dirpath : item?.kind === 'error' ? (item.error.path ?? file) : file
+      form.top = top
+      const created = begin({ top }, generator, new WalkTree(top), askedAt)
+      say({ input, output: `# ${file}: a saved scan of ${pyStr(top)}, read from the file, not walked`, tone: 'note' })
+      for (const firstItem of first.items) applyItem(created, firstItem)
+      if (first.done) finish(created, first.value)
+      else await run()
+    } catch (error) {
+      phase.value = 'failed'
+      failure.value = errorInfo(error)
+      say({ input, output: errorText(error), tone: 'error' })
+    }
+    return true
+  }
+
+  /**
+   * Saves the scan on screen in ncdu's export format (ncdu -f reads it): main asks where, in its
+   * own save dialog. Null when there is no scan or the dialog was cancelled, else where it went.
+   */
+  async function exportNcdu(): Promise<string | null> {
+    const current = session.value
+    if (current === undefined) return null
+    const { version } = await call('app.info', undefined)
+    const bytes = encodeNcdu(ncduExportOf(current.tree, { progver: version, timestamp: Math.floor(Date.now() / 1000) }))
+    const { path } = await call('walk.saveNcdu', {
+      bytes,
+      suggestedName: `${baseName(current.tree.top) || 'scan'}.ncdu.json`
+    })
+    if (path !== null) say({ output: `# saved for ncdu: ncdu -f ${pyStr(path)}`, tone: 'note' })
+    return path
   }
 
   /** The walk to continue, or a fresh one when there is none (or the form changed). */
@@ -352,12 +417,12 @@ export const useWalkStore = defineStore('walk', () => {
     })
     const isCurrent = (): boolean => session.value === current
     // The first pull asks for one triple, so it shows at once; later pulls are bounded by the worker's time budget.
-    let pending: Promise<RemoteBatch<'walk'>> | undefined = current.generator.next(
+    let pending: Promise<RemoteBatch<'walk' | 'ncduImport'>> | undefined = current.generator.next(
       current.tree.counters.dirs === 0 ? 1 : RUN_BATCH_ITEMS
     )
     try {
       while (pending !== undefined) {
-        const batch: RemoteBatch<'walk'> = await pending
+        const batch: RemoteBatch<'walk' | 'ncduImport'> = await pending
         pending = undefined
         if (!isCurrent()) return
         // Ask for the next batch now, so main walks on while this one is applied here.
@@ -595,6 +660,8 @@ export const useWalkStore = defineStore('walk', () => {
     live,
     canContinue,
     open,
+    openNcdu,
+    exportNcdu,
     step,
     run,
     openAndRun,

@@ -61,6 +61,9 @@ export class DirNode {
   sizes: number[] = NO_SIZES
   /** WALK_STAT records of the files, as received. */
   fileStats: Float64Array = NO_STATS
+  /** WALK_STAT records: the directory's own, and its dirnames' (a symlink's own lstat), as received. */
+  ownStat: Float64Array = NO_STATS
+  dirnameStats: Float64Array = NO_STATS
   /** Per file, for files with more than one link: HARD_LINK_COUNTED or HARD_LINK_ELSEWHERE (0 otherwise). */
   hardLinks: Uint8Array | undefined
   /** Filenames the pipeline dropped here. */
@@ -271,6 +274,8 @@ export class WalkTree {
     node.fileTypes = item.fileTypes
     node.sizes = item.sizes
     node.fileStats = item.filenameStats
+    node.ownStat = item.ownStat
+    node.dirnameStats = item.dirnameStats
     node.dropped = item.dropped
     node.fileSet = undefined
     node.fileKeys = undefined

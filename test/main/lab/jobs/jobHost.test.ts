@@ -1,10 +1,13 @@
 import { once } from 'node:events'
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, test, vi } from 'vitest'
+import type { JobBatch } from '../../../../src/shared/contract'
+import type { WalkDirItem } from '../../../../src/shared/walkJob'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
+import { walk } from '../../../../src/main/lab/walk/walk'
 import { writeSampleData } from '../../../../src/main/lab/read/sampleData'
 import { until } from '../../../support/until'
 import { createTestJobHost, jobWorkerSource, type RecordedEvent } from '../../../support/jobHost'
@@ -60,6 +63,39 @@ describe('remote generators', () => {
     const second = await host.next('owner', id, 4)
     expect(second.items).toEqual([3, 4, 5, 6])
     expect(progressOf(id).at(-1)).toBe(7)
+  })
+
+  test('a walk streamed in pulls of many reads one batch ahead; steps and return() still see each item once, in order', async () => {
+    setup()
+    const top = mkdtempSync(join(tmpdir(), 'yield-lab-read-ahead-'))
+    try {
+      for (let i = 0; i < 30; i++) mkdirSync(join(top, `d${String(i).padStart(2, '0')}`, 'inner'), { recursive: true })
+      const expected = [...walk(top)].map(([dirpath]) => dirpath)
+      const dirpaths = (batch: JobBatch): string[] => (batch.items as WalkDirItem[]).map((item) => item.dirpath)
+      const { id } = host.open('owner', 'walk', { top })
+      const seen = dirpaths(await host.next('owner', id, 5))
+      expect(seen).toHaveLength(5)
+      // Not asked for more, the worker walked on by one more pull of five directories.
+      await until(() => progressOf(id).at(-1) === 10, 'the worker to list five more directories ahead')
+      seen.push(...dirpaths(await host.next('owner', id, 1)), ...dirpaths(await host.next('owner', id, 1)))
+      for (let batch = await host.next('owner', id, 7); ; batch = await host.next('owner', id, 7)) {
+        seen.push(...dirpaths(batch))
+        if (batch.done || seen.length > 40) break
+      }
+      expect(seen).toEqual(expected.slice(0, seen.length))
+      expect((await host.return('owner', id)).state).toBe('closed')
+
+      // Streamed to the end in pulls of four: every directory once, in os.walk's order.
+      const whole = host.open('owner', 'walk', { top })
+      const all: string[] = []
+      for (let batch = await host.next('owner', whole.id, 4); ; batch = await host.next('owner', whole.id, 4)) {
+        all.push(...dirpaths(batch))
+        if (batch.done) break
+      }
+      expect(all).toEqual(expected)
+    } finally {
+      rmSync(top, { recursive: true, force: true })
+    }
   })
 
   test('run to the end and return their value, then stay closed like Python', async () => {

@@ -1,0 +1,272 @@
+/**
+ * The Browse tab's whole path, from Enter in the path field to the last row rendered: the walker
+ * in a worker thread, batching, transport, the tree model and rendering, in the built renderer
+ * (electron-vite build, run first) in Debian's Chromium over the handlers the e2e tests use
+ * (test/e2e/support). The transport is therefore the e2e loopback bridge (HTTP + JSON + an event
+ * stream), not Electron's IPC.
+ *
+ * Reference: `ncdu -0 -x -o /dev/null DIR` (Debian's ncdu 1.x, the C version), timed in the same
+ * run on the same warm trees: the bench's 200k-entry tree and /usr. Rounds interleave ours and
+ * ncdu; values are medians. browse.full_scan.ratio_vs_ncdu is ncdu's time over ours, both trees
+ * summed.
+ *
+ * Also: the renderer's JS heap (after a forced GC) holding a walked tree of about 1M entries,
+ * against ncdu's peak RSS holding the same tree in its browser; and the longest task on the renderer's main
+ * thread while streaming, against the 50 ms budget of a responsive UI.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { labBridgeScript } from '../../test/e2e/support/bridge'
+import { launchBrowser } from '../../test/e2e/support/browser'
+import { startLabServer, type LabServer } from '../../test/e2e/support/labServer'
+import { median, type Benchmark, type BenchMeasurement } from '../types'
+import { ensureTree } from './walk'
+
+const ROUNDS = 5
+const LONG_TASK_BUDGET_MS = 50
+const MILLION = { dirs: 2000, files: 500 }
+/** Top, its 40 folders, their 2,000 folders and 1,000,000 files. */
+const MILLION_ENTRIES = 1 + MILLION.dirs / 50 + MILLION.dirs + MILLION.dirs * MILLION.files
+const TRANSPORT_NOTE = 'transport: the e2e loopback bridge (HTTP + JSON + event stream to Chromium), not Electron IPC'
+
+/** In the page: when Enter was pressed, when the walk showed "exhausted" and the frame after, and long tasks. */
+const INSTRUMENT = `(() => {
+  const scan = (window.__scan = { enterAt: 0, doneAt: 0, longTasks: [] })
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') { scan.enterAt = performance.now(); scan.doneAt = 0 }
+  }, true)
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) scan.longTasks.push([entry.startTime, entry.duration])
+  }).observe({ type: 'longtask', buffered: true })
+  new MutationObserver(() => {
+    const phase = document.querySelector('[data-testid=walk-phase]')
+    if (scan.enterAt > 0 && scan.doneAt === 0 && phase && phase.textContent.includes('exhausted')) {
+      scan.doneAt = -1
+      // The rows of the last refresh are in the DOM with this text; the frame after them is painted.
+      requestAnimationFrame(() => setTimeout(() => { scan.doneAt = performance.now() }, 0))
+    }
+  }).observe(document, { subtree: true, childList: true, characterData: true })
+})()`
+
+interface Scan {
+  ms: number
+  longestTaskMs: number
+}
+
+function build(): void {
+  execFileSync('npx', ['electron-vite', 'build'], { stdio: 'ignore' })
+}
+
+function requireNcdu(): void {
+  const probe = spawnSync('ncdu', ['-v'], { encoding: 'utf8' })
+  if (probe.status !== 0 || !/^ncdu 1\./.test(probe.stdout))
+    throw new Error(
+      "ncdu is missing: Debian's ncdu 1.x (apt-get install ncdu) is the reference of browse.full_scan; no ratio without it"
+    )
+}
+
+function timeNcdu(top: string): number {
+  const start = performance.now()
+  const result = spawnSync('ncdu', ['-0', '-x', '-o', '/dev/null', top], { stdio: 'ignore' })
+  const ms = performance.now() - start
+  if (result.status !== 0) throw new Error(`ncdu -0 -x -o /dev/null ${top} failed (${result.status})`)
+  return ms
+}
+
+/**
+ * ncdu's peak resident memory (MiB) holding top's tree in its browser, from /usr/bin/time: ncdu
+ * only keeps the tree when it shows it (with -o it streams), so it runs in a pseudo-terminal
+ * (script) and gets 'q' once its scan is surely over (3× its -o time, plus a second).
+ */
+async function ncduPeakMiB(top: string): Promise<number> {
+  const scanMs = timeNcdu(top)
+  const child = spawn('/usr/bin/time', ['-f', '%M', 'script', '-qfec', `ncdu -x '${top}'`, '/dev/null'], {
+    stdio: ['pipe', 'ignore', 'pipe']
+  })
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const quit = setTimeout(() => child.stdin.end('q'), 3 * scanMs + 1000)
+  const [status] = (await once(child, 'close')) as [number | null]
+  clearTimeout(quit)
+  const kib = Number(stderr.trim().split('\n').at(-1))
+  if (status !== 0 || !Number.isFinite(kib)) throw new Error(`ncdu under /usr/bin/time and script failed: ${stderr}`)
+  return kib / 1024
+}
+
+class BrowseTab {
+  private constructor(
+    readonly browser: Browser,
+    readonly server: LabServer,
+    readonly page: Page,
+    private readonly dataDirectory: string
+  ) {}
+
+  static async open(): Promise<BrowseTab> {
+    const dataDirectory = mkdtempSync(join(tmpdir(), 'yield-lab-bench-browse-'))
+    const browser = await launchBrowser()
+    const server = await startLabServer({ dataDirectory })
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    const page = await context.newPage()
+    await page.addInitScript(labBridgeScript())
+    await page.addInitScript(INSTRUMENT)
+    await page.goto(server.url)
+    await page.getByTestId('walk-path').waitFor()
+    return new BrowseTab(browser, server, page, dataDirectory)
+  }
+
+  /** Enter in the path field, until the walk is exhausted and its rows painted. */
+  async scan(top: string): Promise<Scan> {
+    const path = this.page.getByTestId('walk-path')
+    await path.fill(top)
+    await path.press('Enter')
+    await this.page.waitForFunction(
+      // A function, not a string: the app's CSP forbids eval.
+      () => (globalThis as unknown as { __scan: { doneAt: number } }).__scan.doneAt > 0,
+      undefined,
+      { timeout: 120_000, polling: 50 }
+    )
+    const { enterAt, doneAt, longTasks } = (await this.page.evaluate('window.__scan')) as {
+      enterAt: number
+      doneAt: number
+      longTasks: [number, number][]
+    }
+    const during = longTasks.filter(([start, duration]) => start + duration >= enterAt && start <= doneAt)
+    return { ms: doneAt - enterAt, longestTaskMs: Math.max(0, ...during.map(([, duration]) => duration)) }
+  }
+
+  /**
+   * The page's JS heap in MiB after a full garbage collection, with the memory behind its
+   * ArrayBuffers (typed arrays' bytes live outside the JS heap) where Chromium reports it.
+   */
+  async heapMiB(): Promise<number> {
+    const cdp = await this.page.context().newCDPSession(this.page)
+    await cdp.send('HeapProfiler.collectGarbage')
+    const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; backingStorageSize?: number }
+    await cdp.detach()
+    return (usage.usedSize + (usage.backingStorageSize ?? 0)) / 2 ** 20
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close()
+    await this.server.close()
+    rmSync(this.dataDirectory, { recursive: true, force: true })
+  }
+}
+
+/** dirs × files empty files on tmpfs when there is one; removed by the caller. */
+function makeMillionTree(): string {
+  const scratch = existsSync('/dev/shm') ? '/dev/shm' : tmpdir()
+  const top = mkdtempSync(join(scratch, 'yield-lab-bench-1m-'))
+  for (let d = 0; d < MILLION.dirs; d++) {
+    const dir = join(top, `d${Math.floor(d / 50)}`, `e${d % 50}`)
+    mkdirSync(dir, { recursive: true })
+    for (let f = 0; f < MILLION.files; f++) writeFileSync(join(dir, `file${f}.dat`), '')
+  }
+  return top
+}
+
+interface Measured {
+  trees: { name: string; ours: number; ncdu: number }[]
+  longestTaskMs: number
+  heapMiB: number
+  ncduPeakMiB: number
+}
+
+async function measure(): Promise<Measured> {
+  requireNcdu()
+  build()
+  console.log(`browse.full_scan: the built renderer in Chromium; ${TRANSPORT_NOTE}`)
+  const tab = await BrowseTab.open()
+  try {
+    const trees = [
+      { name: '200k', top: ensureTree() },
+      { name: 'usr', top: '/usr' }
+    ]
+    const results: Measured['trees'] = []
+    const longest: number[] = []
+    for (const { name, top } of trees) {
+      await tab.scan(top) // warm the page's JIT and the page cache
+      timeNcdu(top)
+      const ours: number[] = []
+      const theirs: number[] = []
+      for (let round = 0; round < ROUNDS; round++) {
+        if (round % 2 === 1) theirs.push(timeNcdu(top))
+        const scan = await tab.scan(top)
+        ours.push(scan.ms)
+        longest.push(scan.longestTaskMs)
+        if (round % 2 === 0) theirs.push(timeNcdu(top))
+      }
+      results.push({ name, ours: median(ours), ncdu: median(theirs) })
+      console.log(
+        `  ${name} (${top}): ours ${ours.map(Math.round).join(' ')} ms, ncdu ${theirs.map(Math.round).join(' ')} ms`
+      )
+    }
+    const million = makeMillionTree()
+    try {
+      await tab.scan(million)
+      const heap = await tab.heapMiB()
+      return {
+        trees: results,
+        longestTaskMs: Math.max(...longest),
+        heapMiB: heap,
+        ncduPeakMiB: await ncduPeakMiB(million)
+      }
+    } finally {
+      rmSync(million, { recursive: true, force: true })
+    }
+  } finally {
+    await tab.close()
+  }
+}
+
+let measured: Promise<Measured> | undefined
+const measuredOnce = (): Promise<Measured> => (measured ??= measure())
+
+function tree(m: Measured, name: string): BenchMeasurement {
+  const found = m.trees.find((t) => t.name === name)!
+  return { value: found.ours, reference: found.ncdu, unit: 'ms' }
+}
+
+export const benchmarks: Benchmark[] = [
+  {
+    name: 'browse.full_scan.ratio_vs_ncdu',
+    description: `Enter to last row in Chromium, 200k tree + /usr, vs ncdu -0 -x -o /dev/null (${TRANSPORT_NOTE})`,
+    run: async () => {
+      const m = await measuredOnce()
+      const sum = (key: 'ours' | 'ncdu'): number => m.trees.reduce((total, t) => total + t[key], 0)
+      return { value: sum('ours'), reference: sum('ncdu'), unit: 'ms' }
+    }
+  },
+  {
+    name: 'browse.full_scan_200k.ratio_vs_ncdu',
+    description: 'the same, on the bench tree of 200,420 entries only',
+    run: async () => tree(await measuredOnce(), '200k')
+  },
+  {
+    name: 'browse.full_scan_usr.ratio_vs_ncdu',
+    description: 'the same, on /usr only',
+    run: async () => tree(await measuredOnce(), 'usr')
+  },
+  {
+    name: 'browse.longest_task.ratio_vs_budget',
+    description: `longest renderer task while streaming (all rounds; 50 = none reported over 50 ms) vs the ${LONG_TASK_BUDGET_MS} ms budget`,
+    // Chromium reports only tasks over 50 ms: none means at most the budget, so the ratio is then 1.
+    run: async () => ({
+      value: Math.max((await measuredOnce()).longestTaskMs, LONG_TASK_BUDGET_MS),
+      reference: LONG_TASK_BUDGET_MS,
+      unit: 'ms'
+    })
+  },
+  {
+    name: 'browse.heap_1m.ratio_vs_ncdu_rss',
+    description: `renderer JS heap + ArrayBuffers after GC holding a walked tree of ${MILLION_ENTRIES.toLocaleString('en')} entries vs ncdu's peak RSS browsing it`,
+    run: async () => {
+      const m = await measuredOnce()
+      return { value: m.heapMiB, reference: m.ncduPeakMiB, unit: 'MiB' }
+    }
+  }
+]

@@ -1,0 +1,171 @@
+/**
+ * The `ncduImport` job: an ncdu export (src/shared/ncdu.ts) read in the worker and yielded as the
+ * walk job's items, top-down as os.walk would have yielded them, so the Browse tab loads it
+ * exactly as it loads a walk and nothing on disk is walked.
+ *
+ * - Each directory of the export is one WalkDirItem (dirpath = parent + '/' + name, as ncdu's
+ *   paths are POSIX): its subdirectories are dirnames; everything else is a filename with type
+ *   'f' (regular) or 'o' (ncdu's notreg: a symlink, FIFO, socket or device; ncdu does not say
+ *   which) and its apparent size (0 for notreg, as the walker counts only regular files).
+ * - Each entry's stat record (WALK_STAT) holds what ncdu recorded: apparent size, disk usage,
+ *   device (inherited where ncdu leaves it out), inode and link count.
+ * - A directory ncdu could not read (read_error) is a WalkErrorItem; one on another file system
+ *   (excluded "othfs") stays in its parent's dirnames and comes as a skip item, as the walker
+ *   gives it with oneFileSystem. What a pattern excluded is in the item's `excluded`.
+ */
+import { closeSync, readSync } from 'node:fs'
+import { LabError } from '../../../shared/errors'
+import { displayName } from '../../../shared/fsNames'
+import { decodeNcdu, MAX_NCDU_EXPORT_BYTES, type NcduEntry } from '../../../shared/ncdu'
+import {
+  emptyWalkSummary,
+  type NcduImportSummary,
+  type WalkDirItem,
+  type WalkItem,
+  type WalkSkipItem,
+  type WalkStats,
+  WALK_STAT
+} from '../../../shared/walkJob'
+import { openRegularFile } from '../openRegularFile'
+import type { JobControl } from '../progress'
+import { toLabError } from '../errors'
+
+function readWhole(file: string): Uint8Array {
+  const opened = openRegularFile(file)
+  try {
+    if (opened.size > MAX_NCDU_EXPORT_BYTES)
+      throw new LabError(
+        'TOO_LARGE',
+        `${displayName(file)}: is ${opened.size} bytes; an ncdu export of at most ${MAX_NCDU_EXPORT_BYTES} bytes can be opened`,
+        file
+      )
+    const bytes = new Uint8Array(opened.size)
+    let done = 0
+    while (done < bytes.length) {
+      const read = readSync(opened.fd, bytes, done, bytes.length - done, done)
+      if (read === 0) break
+      done += read
+    }
+    return bytes.subarray(0, done)
+  } catch (error) {
+    throw toLabError(error, file)
+  } finally {
+    try {
+      closeSync(opened.fd)
+    } catch {
+      // Closing a file we only read cannot lose data.
+    }
+  }
+}
+
+function joinPosix(dir: string, name: string): string {
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`
+}
+
+/** One stat record as walk items carry it (WALK_STAT): what ncdu recorded, the device inherited. */
+function statRecord(into: Float64Array, at: number, entry: NcduEntry, dev: number): void {
+  const base = at * WALK_STAT.FIELDS
+  into[base + WALK_STAT.APPARENT_SIZE] = entry.asize ?? 0
+  into[base + WALK_STAT.DISK_USAGE] = entry.dsize ?? 0
+  into[base + WALK_STAT.DEV] = dev
+  into[base + WALK_STAT.INO] = entry.ino ?? 0
+  into[base + WALK_STAT.NLINK] = entry.nlink ?? (entry.children === undefined ? 1 : 0)
+}
+
+export function* ncduImportJob(
+  args: { file: string },
+  control: JobControl<WalkStats>
+): Generator<WalkItem, NcduImportSummary, unknown> {
+  const scan = decodeNcdu(readWhole(args.file), args.file)
+  const summary = emptyWalkSummary()
+  const report = (): void =>
+    control.report({
+      completed: summary.dirs + summary.files,
+      unit: 'entries',
+      stats: { dirs: summary.dirs, files: summary.files, bytes: summary.bytes, errors: summary.errors }
+    })
+  // Top-down, in the export's order: a stack of directories still to yield, with their device.
+  const stack: { entry: NcduEntry; dirpath: string; parent: string | null; dev: number }[] = [
+    { entry: scan.root, dirpath: scan.root.name, parent: null, dev: scan.root.dev ?? 0 }
+  ]
+  while (stack.length > 0) {
+    if (control.isCancelled()) {
+      report()
+      throw new LabError('CANCELLED', `Opening ${args.file} was cancelled.`, args.file)
+    }
+    const { entry, dirpath, parent, dev } = stack.pop()!
+    const name = parent === null ? dirpath : entry.name
+    if (entry.readError === true) {
+      summary.errors++
+      yield {
+        kind: 'error',
+        error: {
+          code: 'UNAVAILABLE',
+          message: `${displayName(dirpath)}: could not be read when the export was made (read_error)`,
+          path: dirpath
+        },
+        parent,
+        name
+      }
+      continue
+    }
+    const children = entry.children ?? []
+    const subdirs: NcduEntry[] = []
+    const files: NcduEntry[] = []
+    const excluded: string[] = []
+    for (const child of children) {
+      if (child.children !== undefined) subdirs.push(child)
+      // ncdu writes what a pattern excluded as an object it never stat'ed, folder or file alike.
+      else if (child.excluded !== undefined) excluded.push(child.name)
+      else files.push(child)
+    }
+    const ownStat = new Float64Array(WALK_STAT.FIELDS)
+    statRecord(ownStat, 0, entry, dev)
+    const filenameStats = new Float64Array(files.length * WALK_STAT.FIELDS)
+    const filenames = new Array<string>(files.length)
+    const sizes = new Array<number>(files.length)
+    let fileTypes = ''
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i]!
+      const regular = file.notreg !== true
+      filenames[i] = file.name
+      fileTypes += regular ? 'f' : 'o'
+      sizes[i] = regular ? (file.asize ?? 0) : 0
+      summary.bytes += sizes[i]!
+      statRecord(filenameStats, i, file, file.dev ?? dev)
+    }
+    const item: WalkDirItem = {
+      kind: 'dir',
+      dirpath,
+      parent,
+      name,
+      dirnames: subdirs.map((sub) => sub.name),
+      dirTypes: 'd'.repeat(subdirs.length),
+      excluded,
+      filenames,
+      fileTypes,
+      sizes,
+      dropped: 0,
+      droppedBytes: 0,
+      ownStat,
+      // Zeros for real directories: each one's own item carries its stat.
+      dirnameStats: new Float64Array(subdirs.length * WALK_STAT.FIELDS),
+      filenameStats
+    }
+    summary.dirs++
+    summary.files += files.length
+    const skipped: WalkSkipItem[] = []
+    for (let i = subdirs.length - 1; i >= 0; i--) {
+      const sub = subdirs[i]!
+      if (sub.excluded === undefined)
+        stack.push({ entry: sub, dirpath: joinPosix(dirpath, sub.name), parent: dirpath, dev: sub.dev ?? dev })
+      else skipped.unshift({ kind: 'skip', reason: 'otherFileSystem', parent: dirpath, name: sub.name })
+    }
+    report()
+    yield item
+    yield* skipped
+  }
+  summary.keptFiles = summary.files
+  summary.keptBytes = summary.bytes
+  return { ...summary, top: scan.root.name, progname: scan.progname, progver: scan.progver, timestamp: scan.timestamp }
+}

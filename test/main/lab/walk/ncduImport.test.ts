@@ -1,0 +1,134 @@
+/**
+ * The `ncduImport` job: an export written by the real ncdu, opened through the real job host and
+ * worker, yields the walk job's items for the same tree (the walker is the reference), and files
+ * that are not exports fail with an error naming them.
+ */
+import { execFileSync } from 'node:child_process'
+import { linkSync, lstatSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import type { JobBatch } from '../../../../src/shared/contract'
+import { WALK_STAT, type NcduImportSummary, type WalkDirItem, type WalkItem } from '../../../../src/shared/walkJob'
+import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
+import { walkEntries } from '../../../../src/main/lab/walk/walk'
+import { createTestJobHost } from '../../../support/jobHost'
+import { rejectedLabError } from '../../../support/labErrors'
+import { ncdu } from '../../../support/ncdu'
+import { build, FIFO, Link } from '../../../support/tree'
+
+let host: JobHost
+let base = ''
+let top = ''
+beforeAll(() => {
+  base = mkdtempSync(join(tmpdir(), 'yield-lab-ncdu-import-'))
+  top = join(base, 'tree')
+  build(top, {
+    'a.txt': 'hello',
+    sub: { 'b.bin': 'x'.repeat(3000), deeper: { leaf: 'leaf', empty: {} } },
+    link: new Link('a.txt'),
+    fifo: FIFO,
+    skipped: { inside: 'i' }
+  })
+  linkSync(join(top, 'a.txt'), join(top, 'sub', 'hardlink'))
+  writeFileSync(Buffer.concat([Buffer.from(join(top, 'bad-')), Buffer.from([0xff])]), 'bytes')
+})
+afterAll(() => {
+  if (base !== '') rmSync(base, { recursive: true, force: true })
+})
+afterEach(async () => {
+  await host?.closeAll()
+})
+
+async function importAll(file: string): Promise<{ items: WalkItem[]; value: NcduImportSummary }> {
+  ;({ host } = createTestJobHost())
+  const { id } = await host.open('test', 'ncduImport', { file })
+  const items: WalkItem[] = []
+  for (;;) {
+    const batch: JobBatch = await host.next('test', id, 1000)
+    items.push(...(batch.items as WalkItem[]))
+    if (batch.done) return { items, value: batch.value as NcduImportSummary }
+  }
+}
+
+/** Each directory's names as sets and its regular files' sizes: what a walk and an import must share. */
+function byDir(items: Iterable<{ dirpath: string; dirs: string[]; files: [string, number][] }>): Map<string, object> {
+  const map = new Map<string, object>()
+  for (const { dirpath, dirs, files } of items)
+    map.set(dirpath, { dirs: [...dirs].sort(), files: [...files].sort(([a], [b]) => (a < b ? -1 : 1)) })
+  return map
+}
+
+describe.runIf(process.platform === 'linux')('ncduImport job', () => {
+  test('an export written by ncdu yields the walk of the same tree, with ncdu’s stats and its exclusion', async () => {
+    const file = join(base, 'ncdu.json')
+    writeFileSync(file, ncdu(['--exclude', 'skipped', '-o', '-', top]))
+    const { items, value } = await importAll(file)
+    const dirs = items.filter((item): item is WalkDirItem => item.kind === 'dir')
+    expect(dirs.length).toBe(items.length)
+    const walked = [...walkEntries(top)].filter((dir) => !dir.dirpath.endsWith('skipped'))
+    const expected = byDir(
+      walked.map((dir) => ({
+        dirpath: dir.dirpath,
+        dirs: dir.dirs.map((entry) => entry.name).filter((name) => name !== 'skipped'),
+        files: dir.files.map((entry): [string, number] => [entry.name, entry.size])
+      }))
+    )
+    expect(
+      byDir(
+        dirs.map((item) => ({
+          dirpath: item.dirpath,
+          dirs: item.dirnames,
+          files: item.filenames.map((name, i): [string, number] => [name, item.sizes[i]!])
+        }))
+      )
+    ).toEqual(expected)
+    // Top-down, each directory after its parent; the non-UTF-8 name by its surrogate escape.
+    const seen = new Set<string>()
+    for (const item of dirs) {
+      if (item.parent !== null) expect(seen.has(item.parent)).toBe(true)
+      seen.add(item.dirpath)
+    }
+    expect(dirs[0]!.filenames).toContain('bad-\udcff')
+    expect(dirs[0]!.fileTypes[dirs[0]!.filenames.indexOf('fifo')]).toBe('o')
+    expect(dirs[0]!.excluded).toEqual(['skipped'])
+    // ncdu's numbers in the stat records: the hard link's inode and link count, its disk usage.
+    const sub = dirs.find((item) => item.dirpath === join(top, 'sub'))!
+    const at = sub.filenames.indexOf('hardlink') * WALK_STAT.FIELDS
+    const inode = lstatSync(join(top, 'a.txt'))
+    expect([...sub.filenameStats.subarray(at, at + WALK_STAT.FIELDS)]).toEqual([
+      5,
+      inode.blocks * 512,
+      inode.dev,
+      inode.ino,
+      2
+    ])
+    const bytes = walked.reduce((sum, dir) => sum + dir.files.reduce((s, entry) => s + entry.size, 0), 0)
+    expect(value).toMatchObject({ top, progname: 'ncdu', dirs: walked.length, bytes, errors: 0 })
+    expect(value.timestamp).toBeGreaterThan(1_600_000_000)
+  })
+
+  test('a file that is not an ncdu export, a truncated one, a folder and a FIFO fail naming the file', async () => {
+    const text = join(base, 'notes.txt')
+    writeFileSync(text, 'just some notes\n')
+    const truncated = join(base, 'truncated.json')
+    writeFileSync(truncated, ncdu(['-o', '-', top]).subarray(0, 120))
+    const fifo = join(base, 'pipe')
+    execFileSync('mkfifo', [fifo])
+    for (const [file, code, words] of [
+      [text, 'MALFORMED_DATA', 'is not an ncdu export'],
+      [truncated, 'MALFORMED_DATA', 'is truncated'],
+      [top, 'IS_A_DIRECTORY', 'is a directory'],
+      [fifo, 'NOT_A_REGULAR_FILE', 'FIFO'],
+      [join(base, 'missing.json'), 'NOT_FOUND', 'missing.json']
+    ] as const) {
+      ;({ host } = createTestJobHost())
+      const { id } = await host.open('test', 'ncduImport', { file })
+      const error = await rejectedLabError(host.next('test', id, 10))
+      expect(error.code, file).toBe(code)
+      expect(error.message).toContain(file)
+      expect(error.message).toContain(words)
+      await host.closeAll()
+    }
+  })
+})

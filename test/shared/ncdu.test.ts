@@ -1,0 +1,208 @@
+/**
+ * ncdu's export format against the real ncdu 1.x: what ncdu writes is read and written back byte
+ * for byte, what we write ncdu reads and writes back the same, names that are not UTF-8 survive
+ * both ways, and broken files get an error naming the file.
+ */
+import { execFileSync } from 'node:child_process'
+import { linkSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { LabError } from '../../src/shared/errors'
+import { decodeNcdu, encodeNcdu, ncduTotals, type NcduEntry, type NcduExport } from '../../src/shared/ncdu'
+import { ncdu } from '../support/ncdu'
+import { build, FIFO, Link } from '../support/tree'
+
+let base = ''
+let top = ''
+beforeAll(() => {
+  base = mkdtempSync(join(tmpdir(), 'yield-lab-ncdu-'))
+  top = join(base, 'tree')
+  build(top, {
+    'a.txt': 'hello',
+    empty: {},
+    zero: '',
+    sub: { big: 'x'.repeat(10_000), deeper: { leaf: 'leaf' } },
+    link: new Link('a.txt'),
+    fifo: FIFO,
+    'we"ird\\\ttab\nline\x7f': 'escaped'
+  })
+  linkSync(join(top, 'sub', 'big'), join(top, 'hardlink'))
+  writeFileSync(Buffer.concat([Buffer.from(join(top, 'bad-')), Buffer.from([0xff, 0x80]), Buffer.from('-é')]), 'bytes')
+})
+afterAll(() => {
+  if (base !== '') rmSync(base, { recursive: true, force: true })
+})
+
+function find(dir: NcduEntry, name: string): NcduEntry {
+  const entry = dir.children?.find((child) => child.name === name)
+  if (entry === undefined) throw new Error(`${name} is not in ${dir.name}`)
+  return entry
+}
+
+function malformed(bytes: Uint8Array | string, file = '/data/scan.json'): LabError {
+  try {
+    decodeNcdu(typeof bytes === 'string' ? Buffer.from(bytes) : bytes, file)
+  } catch (error) {
+    expect(error).toBeInstanceOf(LabError)
+    expect((error as LabError).code).toBe('MALFORMED_DATA')
+    expect((error as LabError).path).toBe(file)
+    expect((error as LabError).message).toContain(file)
+    return error as LabError
+  }
+  throw new Error('decodeNcdu accepted a file it should refuse')
+}
+
+describe.runIf(process.platform === 'linux')('ncdu export format, against ncdu 1.x', () => {
+  it('reads what ncdu -o writes, fields and raw-byte names included, and writes the same bytes back', () => {
+    const written = ncdu(['-o', '-', top])
+    expect(written.includes(Buffer.from([0xff, 0x80])), 'ncdu writes the name’s raw bytes').toBe(true)
+    const scan = decodeNcdu(written, 'ncdu-export.json')
+    expect(scan.progname).toBe('ncdu')
+    expect(scan.root.name).toBe(top)
+    const { children, ...rootInfo } = scan.root
+    expect(rootInfo.dev).toBeGreaterThan(0)
+    expect(children!.map((child) => child.name).sort()).toEqual(
+      [
+        'a.txt',
+        'bad-\udcff\udc80-é',
+        'empty',
+        'fifo',
+        'hardlink',
+        'link',
+        'sub',
+        'we"ird\\\ttab\nline\x7f',
+        'zero'
+      ].sort()
+    )
+    const hardlink = find(scan.root, 'hardlink')
+    const big = find(find(scan.root, 'sub'), 'big')
+    expect(hardlink).toMatchObject({ asize: 10_000, nlink: 2 })
+    expect(hardlink.ino).toBe(big.ino)
+    expect(find(scan.root, 'fifo')).toEqual({ name: 'fifo', notreg: true })
+    expect(find(scan.root, 'link')).toMatchObject({ asize: 5, notreg: true })
+    expect(find(scan.root, 'zero')).toEqual({ name: 'zero' })
+    expect(find(scan.root, 'empty').children).toEqual([])
+    expect(Buffer.from(encodeNcdu(scan)).equals(written)).toBe(true)
+  })
+
+  it('writes what ncdu reads and writes back unchanged but for its own name and version', () => {
+    const scan: NcduExport = {
+      progname: 'yield-lab',
+      progver: '9.9.9',
+      timestamp: 1_700_000_000,
+      root: {
+        name: '/scanned/root',
+        asize: 4096,
+        dsize: 4096,
+        dev: 2049,
+        children: [
+          { name: 'bytes-\udcff\udcfe', asize: 3, dsize: 4096 },
+          { name: 'ctl\x01"\\', asize: 1 },
+          { name: 'big', asize: 2 ** 40, dsize: 2 ** 40 + 4096, ino: 77, nlink: 3 },
+          { name: 'proc', dev: 4, excluded: 'othfs', children: [] },
+          { name: 'node_modules', dev: 0, excluded: 'pattern' },
+          { name: 'locked', asize: 4096, dsize: 4096, readError: true, children: [] },
+          { name: 'sock', notreg: true },
+          {
+            name: 'mnt',
+            asize: 4096,
+            dsize: 4096,
+            dev: 99,
+            children: [
+              { name: 'on-99', asize: 1, dsize: 4096 },
+              { name: 'back', dev: 2049, asize: 5, dsize: 8 }
+            ]
+          }
+        ]
+      }
+    }
+    const ours = encodeNcdu(scan)
+    const file = join(base, 'ours.json')
+    writeFileSync(file, ours)
+    const theirs = ncdu(['-f', file, '-o', '-'])
+    const header = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1').split('\n')[0]!
+    expect(header(ours)).toBe('[1,2,{"progname":"yield-lab","progver":"9.9.9","timestamp":1700000000},')
+    expect(header(theirs)).toMatch(/^\[1,2,\{"progname":"ncdu","progver":"1\.\d+","timestamp":\d+\},$/)
+    const body = (bytes: Uint8Array): Buffer => Buffer.from(bytes).subarray(Buffer.from(bytes).indexOf(0x0a))
+    // ncdu 1.18 writes "othfs" but its importer looks for "otherfs", so it reads any other
+    // exclusion back as "pattern": its own exports (ncdu -x -o) come back the same way.
+    const asNcduReadsIt = body(ours).toString('latin1').replace('"excluded":"othfs"', '"excluded":"pattern"')
+    expect(body(theirs).toString('latin1')).toBe(asNcduReadsIt)
+    const proc = find(decodeNcdu(theirs, 're-export').root, 'proc')
+    expect(proc).toEqual({ ...find(scan.root, 'proc'), excluded: 'pattern' })
+  })
+
+  it('names that are not UTF-8 round-trip as surrogate escapes, also from \\u escapes as Python writes them', () => {
+    const scan = decodeNcdu(
+      Buffer.from('[1,0,{},[{"name":"/r"},{"name":"a\\udcff"},{"name":"\\u00e9\\ud83d\\ude00"}]]'),
+      'python.json'
+    )
+    expect(scan.root.children!.map((entry) => entry.name)).toEqual(['a\udcff', 'é😀'])
+    expect(Buffer.from(encodeNcdu(scan)).toString('latin1')).toContain('"name":"a\xff"')
+  })
+
+  it('sums entries and sizes as ncdu lists them', () => {
+    const scan = decodeNcdu(ncdu(['-o', '-', top]), 'ncdu-export.json')
+    const du = execFileSync('du', ['-s', '--apparent-size', '-B1', '--count-links', top], { encoding: 'utf8' })
+    expect(ncduTotals(scan.root).asize).toBe(Number(du.split('\t')[0]))
+    expect(ncduTotals(scan.root).entries).toBe(1 + 9 + 3)
+  })
+})
+
+describe('ncdu exports that are broken get an error naming the file', () => {
+  const good =
+    '[1,2,{"progname":"ncdu","progver":"1.18","timestamp":1},\n[{"name":"/r","asize":4096,"dev":1},\n{"name":"f","asize":5}]]'
+
+  it('accepts the well-formed sample these are cut from', () => {
+    expect(ncduTotals(decodeNcdu(Buffer.from(good), 'good.json').root)).toEqual({ entries: 2, asize: 4101, dsize: 0 })
+  })
+
+  it('truncated anywhere', () => {
+    for (let end = 0; end < good.length; end++) {
+      const error = malformed(good.slice(0, end))
+      if (end > 0 && good.slice(0, end).trim() !== '')
+        expect(error.message, `cut after ${end} bytes`).toMatch(/truncated|not a valid ncdu export/)
+    }
+    expect(malformed(good.slice(0, 80)).message).toBe(
+      '/data/scan.json: the ncdu export is truncated (it ends after 80 bytes, inside its data)'
+    )
+  })
+
+  it('not JSON, not an export, or another major version', () => {
+    expect(malformed('').message).toContain('is empty')
+    expect(malformed('hello').message).toContain('is not an ncdu export')
+    expect(malformed('{"a": 1}').message).toContain('is not an ncdu export')
+    expect(malformed('[2,0,{},[{"name":"/"}]]').message).toBe(
+      '/data/scan.json: is ncdu export version 2; only version 1 can be read (byte 1)'
+    )
+    expect(malformed('[1,2,{},{"name":"/"}]').message).toContain('the root is not a directory')
+    expect(malformed('[1,2,{},[{"asize":1}]]').message).toContain('no "name"')
+    expect(malformed('[1,2,{},[{"name":"/"},{"name":"f"} {"name":"g"}]]').message).toContain("expected ',' or ']'")
+  })
+
+  it('absurd or negative sizes, and names that are not one path component', () => {
+    expect(malformed('[1,2,{},[{"name":"/","asize":18446744073709551615}]]').message).toContain(
+      '"asize" is absurdly large (18446744073709551615)'
+    )
+    expect(malformed('[1,2,{},[{"name":"/"},{"name":"f","dsize":-4}]]').message).toContain(
+      '"dsize" is not a whole number of at least 0'
+    )
+    expect(malformed('[1,2,{},[{"name":"/"},{"name":"f","nlink":1.5}]]').message).toContain('"nlink"')
+    for (const name of ['', '.', '..', 'a/b', '../../etc'])
+      expect(malformed(`[1,2,{},[{"name":"/"},{"name":${JSON.stringify(name)}}]]`).message).toContain(
+        'is not a file name'
+      )
+    expect(malformed('[1,2,{},[{"name":"/"},{"name":"f","excluded":"why"}]]').message).toContain('"excluded" is "why"')
+  })
+
+  it('skips fields it does not use, as ncdu -e writes them', () => {
+    const scan = decodeNcdu(
+      Buffer.from(
+        '[1,2,{"x":[1,{"y":null}]},[{"name":"/","uid":0,"mode":16877,"mtime":5,"other":{"a":[true,false]}}]]'
+      ),
+      'extended.json'
+    )
+    expect(scan.root).toEqual({ name: '/', children: [] })
+  })
+})
