@@ -132,6 +132,24 @@ const scenes: Partial<Record<TabId, Scene>> = {
       '[data-testid=object-done] .badge',
       '[data-testid=remote-state] .badge'
     ]
+  },
+
+  trace: {
+    async drive(app, panel) {
+      await panel.getByTestId('examples-button').click()
+      await app.page.locator('[data-example=gen-107]').click()
+      const counter = panel.getByTestId('step-counter')
+      await expect.poll(() => counter.textContent(), { timeout: 90_000 }).toMatch(/^\s*Step 1 of \d+/)
+      // To where <module> runs with gen_107 paused: its frame greyed beside its generator.
+      await panel.getByTestId('trace-diagram').click({ position: { x: 2, y: 2 } })
+      await app.page.keyboard.press('y')
+      for (let i = 0; i < 50 && !/in <module>/.test((await counter.textContent()) ?? ''); i++)
+        await app.page.keyboard.press('ArrowRight')
+      await expect.poll(() => panel.getByTestId('frame-gen_107').getAttribute('data-role')).toBe('suspended')
+    },
+    // axe leaves SVG text out: the diagram's text uses only the theme's text tokens, which
+    // base.test.ts checks on every background token.
+    contrastChecked: ['[data-testid=step-counter]', '.cm-content']
   }
 }
 

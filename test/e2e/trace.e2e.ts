@@ -94,7 +94,21 @@ describe('Step tab in Chromium', () => {
     await pressUntil(page, 'ArrowRight', /in <module>/)
     const suspended = page.getByTestId('frame-gen_107')
     expect(await suspended.getAttribute('data-role')).toBe('suspended')
-    expect(Number(await suspended.evaluate((element) => getComputedStyle(element).opacity))).toBeLessThan(1)
+    // Greyed: a dashed outline and the muted text colour (not opacity, which would cut the contrast).
+    const look = await suspended.evaluate((element) => {
+      const probe = document.createElement('div')
+      probe.style.color = 'var(--text-muted)'
+      document.body.append(probe)
+      const muted = getComputedStyle(probe).color
+      probe.remove()
+      return {
+        muted,
+        title: getComputedStyle(element.querySelector('text')!).fill,
+        outline: getComputedStyle(element.querySelector('.box')!).strokeDasharray
+      }
+    })
+    expect(look.title).toBe(look.muted)
+    expect(look.outline).not.toBe('none')
     const generatorId = await page.locator('[data-type=generator]').first().getAttribute('data-testid')
     const generator = await box(page, generatorId!)
     const frame = await box(page, 'frame-gen_107')
