@@ -49,6 +49,27 @@ const progressOf = (id: string): number[] =>
   events.filter((e) => e.id === id && e.progress).map((e) => e.progress!.completed)
 const logOf = (id: string): string[] => events.filter((e) => e.id === id && e.line !== undefined).map((e) => e.line!)
 
+/** What workers made by setupWaitingWorkers() log when their generator starts a pause. */
+const waitingLine = 'test: the worker is waiting'
+
+/**
+ * Workers that say when their generator starts waiting (its pause is an Atomics.wait), so a test
+ * cancels a job that is really paused, however slowly the worker started.
+ */
+function setupWaitingWorkers(): void {
+  ;({ host, events, workers } = createTestJobHost({
+    createWorker: (data) =>
+      new Worker(
+        `const { parentPort } = require('node:worker_threads')
+         const wait = Atomics.wait
+         Atomics.wait = (...args) => (parentPort.postMessage({ type: 'log', line: ${JSON.stringify(waitingLine)} }), wait(...args))
+         require('tsx/cjs/api').register()
+         require(${JSON.stringify(jobWorkerSource)})`,
+        { eval: true, workerData: data }
+      )
+  }))
+}
+
 describe('remote generators', () => {
   test('yield lazily: the producer runs exactly as far as the batches asked', async () => {
     setup()
@@ -121,20 +142,7 @@ describe('remote generators', () => {
   })
 
   test('return() cancels a batch in flight: the slow job stops at once and its finally runs', async () => {
-    // Workers that say when their generator starts waiting (its pause is an Atomics.wait), so the
-    // test cancels a job that is really paused, however slowly the worker started.
-    const waitingLine = 'test: the worker is waiting'
-    ;({ host, events, workers } = createTestJobHost({
-      createWorker: (data) =>
-        new Worker(
-          `const { parentPort } = require('node:worker_threads')
-           const wait = Atomics.wait
-           Atomics.wait = (...args) => (parentPort.postMessage({ type: 'log', line: ${JSON.stringify(waitingLine)} }), wait(...args))
-           require('tsx/cjs/api').register()
-           require(${JSON.stringify(jobWorkerSource)})`,
-          { eval: true, workerData: data }
-        )
-    }))
+    setupWaitingWorkers()
     const notify = vi.spyOn(Atomics, 'notify')
     const { id } = host.open('owner', 'range', { start: 0, stop: 100, delayMs: 10_000 })
     const pending = host.next('owner', id, 100)
@@ -178,19 +186,22 @@ describe('remote generators', () => {
   })
 
   test('closing an owner (reload, window closed) closes all its generators and runs their finally', async () => {
-    setup()
+    setupWaitingWorkers()
     const a = host.open('window-1', 'range', { start: 0, stop: 5 })
     const b = host.open('window-1', 'range', { start: 0, stop: 5, delayMs: 10_000 })
     const other = host.open('window-2', 'range', { start: 0, stop: 5 })
     await host.next('window-1', a.id, 1)
     const inFlight = host.next('window-1', b.id, 1).catch((e: unknown) => e)
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    // Closed once b's generator is really paused inside its body, so that it has a finally to run.
+    await until(() => logOf(b.id).includes(waitingLine), 'the job pauses')
     await host.closeOwner('window-1')
     expect(await inFlight).toMatchObject({ code: 'CANCELLED' })
     expect(host.openJobs('window-1')).toEqual([])
     expect(host.openJobs('window-2')).toEqual([{ id: other.id, kind: 'range', state: 'created' }])
-    expect(logOf(a.id)).toHaveLength(1)
-    expect(logOf(b.id)).toHaveLength(1)
+    expect(logOf(a.id).filter((line) => line !== waitingLine)).toHaveLength(1)
+    expect(logOf(b.id).filter((line) => line !== waitingLine)).toEqual([
+      expect.stringMatching(/^range\(0, 5, 1\): finally ran after/)
+    ])
   })
 
   test('bad job arguments are refused before any worker starts', () => {
