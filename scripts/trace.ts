@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process'
 import { realpathSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { readCommandLine, UsageError } from './commandLine'
 import { LabError } from '../src/shared/errors'
 import { formatCount, plural } from '../src/shared/format'
 import { parseTraceJson, type Trace } from '../src/shared/trace'
@@ -49,8 +50,6 @@ interface Options {
   maxSeconds: number
   out: string | undefined
 }
-
-class UsageError extends Error {}
 
 function positiveNumber(
   flag: string,
@@ -166,18 +165,8 @@ function summary(trace: Trace, out: string): string {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let options: Options | 'help'
-  try {
-    options = parse(argv)
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error
-    console.error(`trace: ${error.message}\n${USAGE}`)
-    return 2
-  }
-  if (options === 'help') {
-    console.log(HELP)
-    return 0
-  }
+  const options = readCommandLine({ name: 'trace', usage: USAGE, help: HELP }, parse, argv)
+  if (typeof options === 'number') return options
   try {
     checkProgram(options.program)
     if (options.out !== undefined && sameFile(options.out, options.program))

@@ -22,6 +22,7 @@
  * Exit status: 0; 1 when DIR cannot be walked or an error was reported; 2 for bad arguments.
  */
 import { parseArgs } from 'node:util'
+import { readCommandLine, UsageError } from './commandLine'
 import type { LabError } from '../src/shared/errors'
 import { formatBytes, formatDuration, plural } from '../src/shared/format'
 import { BOTTOM_UP_PRUNING } from '../src/shared/walkJob'
@@ -69,8 +70,6 @@ interface Options {
   exclude: string[]
   ncdu: string | undefined
 }
-
-class UsageError extends Error {}
 
 function parse(argv: readonly string[]): Options | 'help' {
   let parsed
@@ -155,18 +154,8 @@ function report(object: object): void {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let options: Options | 'help'
-  try {
-    options = parse(argv)
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error
-    console.error(`walk: ${error.message}\n${USAGE}`)
-    return 2
-  }
-  if (options === 'help') {
-    console.log(HELP)
-    return 0
-  }
+  const options = readCommandLine({ name: 'walk', usage: USAGE, help: HELP }, parse, argv)
+  if (typeof options === 'number') return options
   const { top, topdown, followlinks, oneFileSystem, json } = options
   try {
     checkWalkRoot(top)
