@@ -51,10 +51,13 @@ function describe(entry: NcduEntry, stat: EntryStat, isDir: boolean): NcduEntry 
   return entry
 }
 
-/** A directory the walk did not enter (another device, unreadable, a cycle): its own lstat, if any. */
-function lstatOf(path: string): EntryStat | undefined {
+/**
+ * A directory the walk did not enter (another device, unreadable, a cycle): its own lstat, if any;
+ * the top is stat'ed, as the walk follows it.
+ */
+function statOf(path: string, follow: boolean): EntryStat | undefined {
   try {
-    const stats = lstatSync(fsPath(path))
+    const stats = (follow ? statSync : lstatSync)(fsPath(path))
     return {
       apparentSize: stats.size,
       diskUsage: stats.blocks * 512,
@@ -115,7 +118,7 @@ export function scanForNcdu(top: string, options: NcduScanOptions): NcduExport {
   }
   // Directories listed but not walked: on another device (ncdu's othfs), unreadable, or a cycle.
   for (const [path, entry] of pending) {
-    const stat = path === top ? statOf(top) : lstatOf(path)
+    const stat = statOf(path, path === top)
     if (otherDevice.has(path)) {
       entry.dev = stat?.dev ?? 0
       entry.excluded = 'othfs'
@@ -125,19 +128,4 @@ export function scanForNcdu(top: string, options: NcduScanOptions): NcduExport {
     if (failed.has(path)) entry.readError = true
   }
   return { progname: options.progname, progver: options.progver, timestamp, root }
-}
-
-function statOf(path: string): EntryStat | undefined {
-  try {
-    const stats = statSync(fsPath(path))
-    return {
-      apparentSize: stats.size,
-      diskUsage: stats.blocks * 512,
-      dev: stats.dev,
-      ino: stats.ino,
-      nlink: stats.nlink
-    }
-  } catch {
-    return undefined
-  }
 }
