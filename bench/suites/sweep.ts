@@ -8,6 +8,9 @@
  *                                                  they really took
  *   sweep.estimate_default_midway.ratio_vs_real   the same sweep, estimated when half its runs are done
  *   sweep.estimate_short.ratio_vs_real            a short sweep: chunks of 1, 1 Ki and 1 Mi items, 1 repeat
+ *   sweep.extrapolation.ratio_vs_full             a run stopped at a 20 ms cap extrapolates its time per
+ *                                                  file from the prefix it read: that, against reading the
+ *                                                  whole 4 MiB file (lazy per item, chunks of 4; 3 repeats)
  *
  * The time already spent (checking, the page cache, the warm-up) is left out of both sides, so
  * only what was estimated is compared.
@@ -21,9 +24,10 @@ import { existsSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as v from 'valibot'
-import { sweep } from '../../src/main/lab/sweep/sweep'
+import { runSweep, sweep } from '../../src/main/lab/sweep/sweep'
 import { writeSampleData } from '../../src/main/lab/read/sampleData'
 import { formatDuration } from '../../src/shared/format'
+import { summarize } from '../../src/shared/sweepMaths'
 import { sweepArgsSchema, type SweepArgs, type SweepStats } from '../../src/shared/sweep'
 import type { SweepStage } from '../../src/shared/sweepEstimate'
 import type { Benchmark, BenchMeasurement } from '../types'
@@ -84,6 +88,32 @@ function timedSweep(raw: Omit<SweepArgs, 'path'>): Timed {
   return timed
 }
 
+/** Median time per file of lazy-per-item runs in chunks of 4 over a 4 MiB file, stopped at `timeCapMs`. */
+function timePerFile(timeCapMs: number): { medianMs: number; capped: boolean } {
+  const path = writeSampleData({
+    directory: BENCH_DIR,
+    name: 'extrapolation-4mib',
+    bytes: 4 * 1024 * 1024,
+    seed: 4,
+    overwrite: true
+  }).binaryPath
+  const args = v.parse(sweepArgsSchema, {
+    path,
+    appVersion: 'bench',
+    modes: ['lazyItem'],
+    grid: { kind: 'list', sizes: [4] },
+    repeats: 3,
+    eager: false,
+    timeCapMs
+  })
+  const run = runSweep(args, { isCancelled: () => false, report: () => {} })
+  if (run.status !== 'complete') throw new Error(`The ${timeCapMs} ms sweep did not complete`)
+  return {
+    medianMs: summarize(run.measurements)[0]!.timePerFileMs.median,
+    capped: run.measurements.every((m) => m.capped)
+  }
+}
+
 let defaults: Timed | undefined
 const defaultSweep = (): Timed => (defaults ??= timedSweep({}))
 
@@ -116,6 +146,18 @@ export const benchmarks: Benchmark[] = [
     run: () => {
       const timed = timedSweep({ grid: { kind: 'list', sizes: [1, 1024, 1024 * 1024] }, repeats: 1 })
       return Promise.resolve(ratio(timed.afterWarmup))
+    }
+  },
+  {
+    name: 'sweep.extrapolation.ratio_vs_full',
+    description:
+      'time per file extrapolated from runs stopped at 20 ms vs reading the whole 4 MiB file (1.00x: they agree)',
+    run: () => {
+      const capped = timePerFile(20)
+      const full = timePerFile(60_000)
+      if (!capped.capped || full.capped)
+        throw new Error('The capped runs were not all stopped at the cap, or the full ones were')
+      return Promise.resolve({ value: capped.medianMs / 1000, reference: full.medianMs / 1000, unit: 's' })
     }
   }
 ]
