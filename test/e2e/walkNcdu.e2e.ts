@@ -86,6 +86,8 @@ describe.runIf(process.platform === 'linux')('ncdu files in the Browse tab', () 
     server.dialogAnswers.push(notes)
     await page.getByTestId('walk-open-ncdu').click()
     await expect.poll(() => page.getByTestId('walk-failure').textContent()).toContain('MALFORMED_DATA')
+    const title = (await page.getByTestId('walk-failure').locator('h2').textContent()) ?? ''
+    expect(title.replace(/\s+/g, ' ').trim()).toBe(`Cannot open ${JSON.stringify(notes)}`)
     expect(await page.getByTestId('walk-failure').textContent()).toContain(notes)
     await app.screenshot('walk-ncdu-bad-file-light')
     await page.setViewportSize({ width: 900, height: 600 })

@@ -82,6 +82,8 @@ export const useWalkStore = defineStore('walk', () => {
   const phase = ref<WalkPhase>('idle')
   /** Why the generator failed (a bad root, most often); errors during the walk are items instead. */
   const failure = ref<LabErrorInfo>()
+  /** What failed: walking a folder, or opening a saved ncdu scan (the error box's title says which). */
+  const failedAt = ref<'walk' | 'open'>('walk')
   const counters = ref<WalkSummary>(emptyWalkSummary())
   const summary = ref<WalkSummary>()
   const firstTripleMs = ref<number>()
@@ -264,6 +266,7 @@ export const useWalkStore = defineStore('walk', () => {
     } catch (error) {
       phase.value = 'failed'
       failure.value = errorInfo(error)
+      failedAt.value = 'walk'
       say({ input: `w = ${walkCall(walkArgs)}`, output: errorText(error), tone: 'error' })
       return undefined
     }
@@ -297,6 +300,7 @@ export const useWalkStore = defineStore('walk', () => {
     } catch (error) {
       phase.value = 'failed'
       failure.value = errorInfo(error)
+      failedAt.value = 'open'
       say({ input, output: errorText(error), tone: 'error' })
     }
     return true
@@ -504,6 +508,7 @@ export const useWalkStore = defineStore('walk', () => {
       return
     }
     failure.value = info
+    failedAt.value = current.generator.kind === 'ncduImport' ? 'open' : 'walk'
     const inLoop = current.loopLine !== undefined
     ended(current, 'failed')
     if (inLoop) say({ output: errorText(error), tone: 'error' })
@@ -635,6 +640,7 @@ export const useWalkStore = defineStore('walk', () => {
     session,
     phase,
     failure,
+    failedAt,
     counters,
     summary,
     firstTripleMs,
