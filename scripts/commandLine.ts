@@ -4,8 +4,19 @@
  * usage, and exits 2.
  */
 
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+
 /** A command line the CLI cannot run. */
 export class UsageError extends Error {}
+
+/** Node's parseArgs, its refusals (an unknown option, a missing value) as usage errors. */
+export function parseArguments<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config)
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error))
+  }
+}
 
 /** The CLI's options, or the exit code to stop with at once (after --help or a usage error). */
 export function readCommandLine<Options extends object>(

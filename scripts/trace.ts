@@ -14,8 +14,7 @@
 import { spawnSync } from 'node:child_process'
 import { realpathSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
-import { readCommandLine, UsageError } from './commandLine'
+import { parseArguments, readCommandLine, UsageError } from './commandLine'
 import { LabError } from '../src/shared/errors'
 import { formatCount, plural } from '../src/shared/format'
 import { parseTraceJson, type Trace } from '../src/shared/trace'
@@ -69,22 +68,17 @@ function positiveNumber(
 }
 
 function parse(argv: readonly string[]): Options | 'help' {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        'max-steps': { type: 'string' },
-        'max-seconds': { type: 'string' },
-        json: { type: 'string' },
-        help: { type: 'boolean', short: 'h' }
-      },
-      allowPositionals: true,
-      strict: true
-    })
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
-  }
+  const parsed = parseArguments({
+    args: [...argv],
+    options: {
+      'max-steps': { type: 'string' },
+      'max-seconds': { type: 'string' },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h' }
+    },
+    allowPositionals: true,
+    strict: true
+  })
   const { values, positionals } = parsed
   if (values.help === true) return 'help'
   if (positionals.length === 0) throw new UsageError('PROGRAM.py is missing')

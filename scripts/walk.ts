@@ -21,8 +21,7 @@
  * ({code, message, path}; the walk goes on) and notes ({note}).
  * Exit status: 0; 1 when DIR cannot be walked or an error was reported; 2 for bad arguments.
  */
-import { parseArgs } from 'node:util'
-import { readCommandLine, UsageError } from './commandLine'
+import { parseArguments, readCommandLine, UsageError } from './commandLine'
 import type { LabError } from '../src/shared/errors'
 import { formatBytes, formatDuration, plural } from '../src/shared/format'
 import { BOTTOM_UP_PRUNING } from '../src/shared/walkJob'
@@ -72,25 +71,20 @@ interface Options {
 }
 
 function parse(argv: readonly string[]): Options | 'help' {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        'bottom-up': { type: 'boolean' },
-        followlinks: { type: 'boolean' },
-        exclude: { type: 'string', multiple: true },
-        'one-file-system': { type: 'boolean' },
-        json: { type: 'boolean' },
-        ncdu: { type: 'string' },
-        help: { type: 'boolean', short: 'h' }
-      },
-      allowPositionals: true,
-      strict: true
-    })
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error))
-  }
+  const parsed = parseArguments({
+    args: [...argv],
+    options: {
+      'bottom-up': { type: 'boolean' },
+      followlinks: { type: 'boolean' },
+      exclude: { type: 'string', multiple: true },
+      'one-file-system': { type: 'boolean' },
+      json: { type: 'boolean' },
+      ncdu: { type: 'string' },
+      help: { type: 'boolean', short: 'h' }
+    },
+    allowPositionals: true,
+    strict: true
+  })
   const { values, positionals } = parsed
   if (values.help === true) return 'help'
   if (values.ncdu !== undefined && values.json === true)
