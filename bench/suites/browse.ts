@@ -6,59 +6,21 @@
  * with its byte total, and sorting each directory's files by size (ties by name) into flat rows.
  * Rounds interleave ours and the reference; values are medians.
  */
-import { WALK_STAT, type WalkDirItem } from '../../src/shared/walkJob'
 import { sortKey, WalkTree } from '../../src/renderer/src/walk/walkTree'
+import { dir } from '../../test/support/walkItems'
 import { median, type Benchmark, type BenchMeasurement } from '../types'
 
 const DIRS = 400
 const FILES_PER_DIR = 500
 const ROUNDS = 7
 
-function dirItem(
-  dirpath: string,
-  parent: string | null,
-  name: string,
-  dirnames: string[],
-  filenames: string[],
-  sizes: number[]
-): WalkDirItem {
-  return {
-    kind: 'dir',
-    dirpath,
-    parent,
-    name,
-    dirnames,
-    dirTypes: 'd'.repeat(dirnames.length),
-    excluded: [],
-    filenames,
-    fileTypes: 'f'.repeat(filenames.length),
-    sizes,
-    dropped: 0,
-    droppedBytes: 0,
-    ownStat: new Float64Array(WALK_STAT.FIELDS),
-    dirnameStats: new Float64Array(dirnames.length * WALK_STAT.FIELDS),
-    filenameStats: fileStats(sizes)
-  }
-}
-
-/** Stat records for regular files of these sizes, one 4 KiB block each, one link each. */
-function fileStats(sizes: number[]): Float64Array {
-  const stats = new Float64Array(sizes.length * WALK_STAT.FIELDS)
-  for (let i = 0; i < sizes.length; i++) {
-    stats[i * WALK_STAT.FIELDS + WALK_STAT.APPARENT_SIZE] = sizes[i]!
-    stats[i * WALK_STAT.FIELDS + WALK_STAT.DISK_USAGE] = 4096
-    stats[i * WALK_STAT.FIELDS + WALK_STAT.INO] = i + 1
-    stats[i * WALK_STAT.FIELDS + WALK_STAT.NLINK] = 1
-  }
-  return stats
-}
-
 const subdirs = Array.from({ length: DIRS }, (_, i) => `d${i}`)
 const filenames = Array.from({ length: FILES_PER_DIR }, (_, f) => `file-${f}.dat`)
 const sizes = filenames.map((_, f) => (f * 7919) % FILES_PER_DIR)
+const files = Object.fromEntries(filenames.map((filename, f) => [filename, sizes[f]!]))
 const items = [
-  dirItem('/big', null, '/big', subdirs, [], []),
-  ...subdirs.map((name) => dirItem(`/big/${name}`, '/big', name, [], filenames, sizes))
+  dir('/big', null, '/big', subdirs, {}),
+  ...subdirs.map((name) => dir(`/big/${name}`, '/big', name, [], files))
 ]
 const ROWS = 1 + DIRS + DIRS * FILES_PER_DIR
 
