@@ -28,7 +28,7 @@ const isAppUrl = appUrlMatcher(rendererOrigin)
 registerAppScheme(protocol)
 
 const jobs = new JobHost({
-  createWorker: (workerData) => new Worker(jobWorkerPath, { workerData }),
+  createWorker: () => new Worker(jobWorkerPath),
   onProgress: (owner, id, progress) => webContents.fromId(Number(owner))?.send('job.progress', { id, progress }),
   onLog: (owner, id, line) => webContents.fromId(Number(owner))?.send('job.log', { id, line })
 })
@@ -107,6 +107,8 @@ void app.whenReady().then(() => {
   if (smoke !== undefined) pageUrl.searchParams.set('smoke', '')
   const open = (): BrowserWindow => createMainWindow(preload, pageUrl.href, icon)
   open()
+  // While the window loads, so the first walk or read starts at once.
+  jobs.prepareWorker()
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) open()
   })

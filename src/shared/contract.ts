@@ -43,7 +43,10 @@ export interface JobHandle {
 
 /** One pull from a remote generator: up to maxItems items, and the return value once done. */
 export interface JobBatch {
+  /** The items, unless they travel packed. */
   items: unknown[]
+  /** The items of a kind in jobItemsCodecs, packed (then `items` is empty): read both with batchItems. */
+  packed?: unknown
   done: boolean
   /** The generator's return value, present once done. */
   value?: unknown

@@ -26,6 +26,7 @@ import {
   type SampleDataStats
 } from './readJobs'
 import { sweepArgsSchema, type SweepEvent, type SweepRunDraft, type SweepStats } from './sweep'
+import { packWalkItems, unpackWalkItems, type PackedWalkItems } from './walkBatch'
 
 const safeInteger = v.pipe(v.number(), v.safeInteger('must be a whole number'))
 
@@ -76,3 +77,26 @@ export type JobStats<K extends JobKind> = JobTypes[K]['stats']
 
 /** A progress report as it reaches the renderer: tagged with its job's kind, which types its stats. */
 export type JobProgressReport = { [K in JobKind]: JobProgress<JobStats<K>> & { kind: K } }[JobKind]
+
+/** How a kind's items travel packed: many small items as a few strings and transferred buffers. */
+interface JobItemsCodec<Item, Packed> {
+  pack(items: readonly Item[]): { packed: Packed; transfer: ArrayBuffer[] }
+  unpack(packed: Packed): Item[]
+}
+
+const walkItemsCodec: JobItemsCodec<WalkItem, PackedWalkItems> = { pack: packWalkItems, unpack: unpackWalkItems }
+
+/**
+ * The kinds whose batches cross from the worker to the renderer packed (JobBatch.packed), and
+ * how: the walk's 140,000 names of /usr as objects cost more to copy than to walk.
+ */
+export const jobItemsCodecs: Partial<Record<JobKind, JobItemsCodec<unknown, unknown>>> = {
+  walk: walkItemsCodec as JobItemsCodec<unknown, unknown>,
+  ncduImport: walkItemsCodec as JobItemsCodec<unknown, unknown>
+}
+
+/** A batch's items, unpacked when they travel packed. */
+export function batchItems<K extends JobKind>(kind: K, batch: { items: unknown[]; packed?: unknown }): JobItem<K>[] {
+  const codec = jobItemsCodecs[kind]
+  return (batch.packed === undefined || codec === undefined ? batch.items : codec.unpack(batch.packed)) as JobItem<K>[]
+}

@@ -35,8 +35,8 @@ export function installInProcessLab(options: InProcessLabOptions = {}): {
     for (const listener of listeners.get(event) ?? []) listener(payload as never)
   }
   const jobs = new JobHost({
-    createWorker: (data) => {
-      const worker = createSourceWorker(data)
+    createWorker: () => {
+      const worker = createSourceWorker()
       workers.push(worker)
       return worker
     },

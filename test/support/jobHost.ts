@@ -6,13 +6,12 @@ import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { JobProgress } from '../../src/shared/jobs'
 import { JobHost, type JobHostOptions, type Owner } from '../../src/main/lab/jobs/jobHost'
-import type { JobWorkerData } from '../../src/main/lab/jobs/jobProtocol'
 
 export const jobWorkerSource = join(import.meta.dirname, '../../src/main/lab/jobs/jobWorker.ts')
 
-export function createSourceWorker(data: JobWorkerData): Worker {
+export function createSourceWorker(): Worker {
   const boot = `require('tsx/cjs/api').register(); require(${JSON.stringify(jobWorkerSource)})`
-  return new Worker(boot, { eval: true, workerData: data })
+  return new Worker(boot, { eval: true })
 }
 
 export interface RecordedEvent {
@@ -31,8 +30,8 @@ export function createTestJobHost(options: Partial<JobHostOptions> = {}): {
   const events: RecordedEvent[] = []
   const workers: Worker[] = []
   const host = new JobHost({
-    createWorker: (data) => {
-      const worker = createSourceWorker(data)
+    createWorker: () => {
+      const worker = createSourceWorker()
       workers.push(worker)
       return worker
     },

@@ -61,10 +61,11 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
   }
   const workerPath = builtJobWorker()
   const jobs = new JobHost({
-    createWorker: (workerData) => new Worker(workerPath, { workerData }),
+    createWorker: () => new Worker(workerPath),
     onProgress: (owner, id, progress) => send(owner, 'job.progress', { id, progress }),
     onLog: (owner, id, line) => send(owner, 'job.log', { id, line })
   })
+  jobs.prepareWorker()
   const dialogAnswers: (string | null)[] = []
   const confirmAnswers: boolean[] = []
   const confirmQuestions: WriteQuestion[] = []

@@ -18,7 +18,8 @@ import { validationError } from '../validation'
 export type Owner = string | number
 
 export interface JobHostOptions {
-  createWorker(data: JobWorkerData): Worker
+  /** A job worker (jobWorker.ts), not yet given its job: the host sends it as the first message. */
+  createWorker(): Worker
   onProgress(owner: Owner, id: string, progress: JobProgressReport): void
   onLog(owner: Owner, id: string, line: string): void
   /** Open (not yet closed) generators one renderer may hold at once. */
@@ -48,8 +49,38 @@ const CLOSED_JOBS_KEPT = 1000
 export class JobHost {
   private readonly jobs = new Map<string, Job>()
   private lastId = 0
+  /**
+   * A worker started before it is needed: booting a thread and loading the worker's code takes
+   * about 0.1 s, which a walk of /usr (0.4 s for ncdu) should not wait for. Made by prepareWorker
+   * and again whenever a job ends; unref'd, so it never keeps the process alive.
+   */
+  private spare: Worker | undefined
+  private closingAll = false
 
   constructor(private readonly options: JobHostOptions) {}
+
+  /** Starts the spare worker if there is none: call at startup, so the first job starts at once. */
+  prepareWorker(): void {
+    if (this.spare !== undefined || this.closingAll) return
+    const worker = this.options.createWorker()
+    worker.unref()
+    const forget = (): void => {
+      if (this.spare === worker) this.spare = undefined
+    }
+    worker.once('exit', forget)
+    worker.once('error', forget)
+    this.spare = worker
+  }
+
+  /** The spare worker, or a new one; ref'd again, since it now runs a job. */
+  private takeWorker(): Worker {
+    const worker = this.spare ?? this.options.createWorker()
+    this.spare = undefined
+    worker.removeAllListeners('exit')
+    worker.removeAllListeners('error')
+    worker.ref()
+    return worker
+  }
 
   open(owner: Owner, kind: JobKind, rawArgs: unknown): JobHandle {
     const parsed = v.safeParse(jobArgsSchemas[kind], rawArgs)
@@ -68,7 +99,8 @@ export class JobHost {
       )
     }
     const cancelFlag = new SharedArrayBuffer(4)
-    const worker = this.options.createWorker({ kind, args: parsed.output, cancelFlag })
+    const worker = this.takeWorker()
+    worker.postMessage({ kind, args: parsed.output, cancelFlag } satisfies JobWorkerData)
     const job: Job = {
       id: `job-${++this.lastId}`,
       kind,
@@ -125,12 +157,20 @@ export class JobHost {
    * whether all closed in time.
    */
   async closeAll({ withinMs }: { withinMs?: number } = {}): Promise<boolean> {
+    this.closingAll = true
+    void this.spare?.terminate()
+    this.spare = undefined
     const owners = new Set([...this.jobs.values()].map((job) => job.owner))
     const closed = Promise.all([...owners].map((owner) => this.closeOwner(owner))).then(() => true)
-    if (withinMs === undefined) return closed
     let timer: NodeJS.Timeout | undefined
-    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), withinMs)))
-    return Promise.race([closed, late]).finally(() => clearTimeout(timer))
+    const late =
+      withinMs === undefined
+        ? closed
+        : new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), withinMs)))
+    return Promise.race([closed, late]).finally(() => {
+      clearTimeout(timer)
+      this.closingAll = false
+    })
   }
 
   /** Open generators of one owner (or all), for status displays and tests. */
@@ -183,9 +223,10 @@ export class JobHost {
     if (reply.type !== 'batch') throw new LabError('INTERNAL', `Unexpected reply ${reply.type}.`)
     if (reply.done) this.finish(job)
     else job.state = 'suspended'
-    return reply.done
-      ? { items: reply.items, done: true, value: reply.value, state: job.state }
-      : { items: reply.items, done: false, state: job.state }
+    const batch: JobBatch = { items: reply.items, done: reply.done, state: job.state }
+    if (reply.packed !== undefined) batch.packed = reply.packed
+    if (reply.done) batch.value = reply.value
+    return batch
   }
 
   private receive(job: Job, reply: JobReply): void {
@@ -213,6 +254,8 @@ export class JobHost {
     job.worker = undefined
     worker?.removeAllListeners('exit')
     void worker?.terminate()
+    // Now rather than when the next job opens: booting it then would slow that job.
+    if (worker !== undefined) this.prepareWorker()
   }
 
   private forgetOldClosedJobs(): void {

@@ -2,6 +2,7 @@
 import type { LabErrorInfo } from '../../../shared/errors'
 import type { JobKind, JobProgressReport } from '../../../shared/jobKinds'
 
+/** A worker's job: the first message the host sends it. */
 export interface JobWorkerData {
   kind: JobKind
   args: unknown
@@ -12,7 +13,7 @@ export interface JobWorkerData {
 export type JobRequest = { op: 'next'; maxItems: number } | { op: 'return' } | { op: 'throw'; message: string }
 
 export type JobReply =
-  | { type: 'batch'; items: unknown[]; done: boolean; value?: unknown }
+  | { type: 'batch'; items: unknown[]; packed?: unknown; done: boolean; value?: unknown }
   | { type: 'error'; error: LabErrorInfo }
   | { type: 'progress'; progress: JobProgressReport }
   | { type: 'log'; line: string }

@@ -4,7 +4,7 @@
  * into it, and `state` follows inspect.getgeneratorstate.
  */
 import type { GeneratorState, JobBatch } from '@shared/contract'
-import type { JobArgs, JobItem, JobKind, JobValue } from '@shared/jobKinds'
+import { batchItems, type JobArgs, type JobItem, type JobKind, type JobValue } from '@shared/jobKinds'
 import { isLabError } from '@shared/errors'
 import { call } from './client'
 
@@ -60,7 +60,9 @@ export class RemoteGenerator<K extends JobKind> {
     try {
       const batch = await request()
       this.state = batch.state
-      return batch as RemoteBatch<K>
+      const unpacked: JobBatch = { ...batch, items: batchItems(this.kind, batch) }
+      delete unpacked.packed
+      return unpacked as RemoteBatch<K>
     } catch (error) {
       // Like Python, an exception out of a generator closes it. JOB_BUSY means another request
       // is driving it right now: the state stays whatever that request makes it.

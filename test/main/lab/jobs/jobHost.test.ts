@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import type { JobBatch } from '../../../../src/shared/contract'
+import { batchItems } from '../../../../src/shared/jobKinds'
 import type { WalkDirItem } from '../../../../src/shared/walkJob'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import { walk } from '../../../../src/main/lab/walk/walk'
@@ -58,14 +59,14 @@ const waitingLine = 'test: the worker is waiting'
  */
 function setupWaitingWorkers(): void {
   ;({ host, events, workers } = createTestJobHost({
-    createWorker: (data) =>
+    createWorker: () =>
       new Worker(
         `const { parentPort } = require('node:worker_threads')
          const wait = Atomics.wait
          Atomics.wait = (...args) => (parentPort.postMessage({ type: 'log', line: ${JSON.stringify(waitingLine)} }), wait(...args))
          require('tsx/cjs/api').register()
          require(${JSON.stringify(jobWorkerSource)})`,
-        { eval: true, workerData: data }
+        { eval: true }
       )
   }))
 }
@@ -92,7 +93,8 @@ describe('remote generators', () => {
     try {
       for (let i = 0; i < 30; i++) mkdirSync(join(top, `d${String(i).padStart(2, '0')}`, 'inner'), { recursive: true })
       const expected = [...walk(top)].map(([dirpath]) => dirpath)
-      const dirpaths = (batch: JobBatch): string[] => (batch.items as WalkDirItem[]).map((item) => item.dirpath)
+      const dirpaths = (batch: JobBatch): string[] =>
+        (batchItems('walk', batch) as WalkDirItem[]).map((item) => item.dirpath)
       const { id } = host.open('owner', 'walk', { top })
       const seen = dirpaths(await host.next('owner', id, 5))
       expect(seen).toHaveLength(5)
@@ -243,6 +245,27 @@ describe('remote generators', () => {
     // A generator that ran to its end gives its worker back.
     await host.next('window-1', done.id, 10)
     expect(host.open('window-3', 'range', { start: 0, stop: 1 }).state).toBe('created')
+  })
+
+  test('a spare worker, started ahead and again when a job ends, runs the next job; closeAll ends it', async () => {
+    setup()
+    host.prepareWorker()
+    host.prepareWorker() // one spare at most
+    expect(workers).toHaveLength(1)
+    const first = host.open('owner', 'range', { start: 0, stop: 2 })
+    expect(workers).toHaveLength(1) // the spare took the job
+    expect((await host.next('owner', first.id, 5)).items).toEqual([0, 1])
+    expect(workers).toHaveLength(2) // the job ended: a new spare
+    const second = host.open('owner', 'range', { start: 5, stop: 6 })
+    const busy = host.open('owner', 'range', { start: 7, stop: 8 }) // no spare left: a worker of its own
+    expect(workers).toHaveLength(3)
+    expect((await host.next('owner', second.id, 5)).items).toEqual([5])
+    expect((await host.next('owner', busy.id, 5)).items).toEqual([7])
+    const spare = workers.at(-1)!
+    const exited = new Promise((resolve) => spare.once('exit', resolve))
+    await host.closeAll()
+    await exited
+    expect(workers.at(-1)).toBe(spare) // closing made no new spare
   })
 
   test('the default cap on workers is at least 8', () => {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { JobBatch } from '../../../../src/shared/contract'
+import { batchItems } from '../../../../src/shared/jobKinds'
 import { WALK_STAT, type NcduImportSummary, type WalkDirItem, type WalkItem } from '../../../../src/shared/walkJob'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import { walkEntries } from '../../../../src/main/lab/walk/walk'
@@ -46,7 +47,7 @@ async function importAll(file: string): Promise<{ items: WalkItem[]; value: Ncdu
   const items: WalkItem[] = []
   for (;;) {
     const batch: JobBatch = await host.next('test', id, 1000)
-    items.push(...(batch.items as WalkItem[]))
+    items.push(...batchItems('ncduImport', batch))
     if (batch.done) return { items, value: batch.value as NcduImportSummary }
   }
 }

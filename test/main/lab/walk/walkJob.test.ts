@@ -21,6 +21,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { LabError } from '../../../../src/shared/errors'
 import type { JobBatch } from '../../../../src/shared/contract'
+import { batchItems } from '../../../../src/shared/jobKinds'
 import type {
   WalkArgs,
   WalkDirItem,
@@ -90,7 +91,7 @@ async function drain(
   for (;;) {
     const batch = await host.next('owner', id, maxItems)
     batches.push(batch)
-    items.push(...(batch.items as WalkItem[]))
+    items.push(...batchItems('walk', batch))
     if (batch.done) return { items, value: batch.value as WalkSummary, batches }
   }
 }
@@ -118,7 +119,7 @@ describe('walk job: one triple per pull, as os.walk yields them', () => {
     for (;;) {
       const batch = await host.next('owner', id, 1)
       if (batch.done) {
-        expect(batch.items).toEqual([])
+        expect(batchItems('walk', batch)).toEqual([])
         expect(batch.value).toEqual({
           dirs: 5,
           files: 10,
@@ -129,9 +130,9 @@ describe('walk job: one triple per pull, as os.walk yields them', () => {
         })
         break
       }
-      expect(batch.items).toHaveLength(1)
+      expect(batchItems('walk', batch)).toHaveLength(1)
       expect(batch.state).toBe('suspended')
-      items.push(batch.items[0] as WalkDirItem)
+      items.push(batchItems('walk', batch)[0] as WalkDirItem)
     }
     expect(items.map((item) => [item.dirpath, item.dirnames, item.filenames])).toEqual(expected)
     const root = items[0]!
@@ -362,7 +363,7 @@ describe('walk job: bad input gives a clear error or a correct continuation', ()
     const top = fresh('vanish', { a: { x: 'x' }, b: { y: 'y', inner: { z: 'z' } }, c: { w: 'w' } })
     const { id } = host.open('owner', 'walk', { top })
     const first = await host.next('owner', id, 1)
-    const root = first.items[0] as WalkDirItem
+    const root = batchItems('walk', first)[0] as WalkDirItem
     // Delete the second subdirectory os.walk will enter, after it was listed in dirnames.
     const victim = join(top, root.dirnames[1]!)
     rmSync(victim, { recursive: true })
@@ -519,11 +520,12 @@ describe('walk job: permission denied', () => {
     try {
       const script = `
         import { createTestJobHost } from ${JSON.stringify(new URL('../../../support/jobHost.ts', import.meta.url).href)}
+        import { batchItems } from ${JSON.stringify(new URL('../../../../src/shared/jobKinds.ts', import.meta.url).href)}
         const { host } = createTestJobHost()
         const out = {}
         const walk = host.open('o', 'walk', { top: ${JSON.stringify(top)} })
         const items = []
-        for (;;) { const b = await host.next('o', walk.id, 100); items.push(...b.items); if (b.done) { out.value = b.value; break } }
+        for (;;) { const b = await host.next('o', walk.id, 100); items.push(...batchItems('walk', b)); if (b.done) { out.value = b.value; break } }
         out.items = items.map((i) => i.kind === 'error' ? ['error', i.error.code, i.name] : ['dir', i.name])
         const locked = host.open('o', 'walk', { top: ${JSON.stringify(join(top, 'locked'))} })
         try { await host.next('o', locked.id, 1) } catch (e) { out.root = [e.code, e.path] }
@@ -551,11 +553,12 @@ describe('walk job: permission denied', () => {
     try {
       const script = `
         import { createTestJobHost } from ${JSON.stringify(new URL('../../../support/jobHost.ts', import.meta.url).href)}
+        import { batchItems } from ${JSON.stringify(new URL('../../../../src/shared/jobKinds.ts', import.meta.url).href)}
         const { host } = createTestJobHost()
         const walk = host.open('o', 'walk', { top: ${JSON.stringify(top)} })
         const items = []
         let value
-        for (;;) { const b = await host.next('o', walk.id, 100); items.push(...b.items); if (b.done) { value = b.value; break } }
+        for (;;) { const b = await host.next('o', walk.id, 100); items.push(...batchItems('walk', b)); if (b.done) { value = b.value; break } }
         await host.closeAll()
         const rows = items.map((i) => i.kind === 'error' ? ['error', i.error.code, i.parent, i.name] : ['dir', i.name, i.filenames, i.sizes])
         process.stdout.write(JSON.stringify({ rows, value }))`
