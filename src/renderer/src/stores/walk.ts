@@ -35,7 +35,11 @@ import { ncduExportOf } from '@renderer/walk/ncduExport'
 /** Items asked for per pull while running; the worker also returns a batch after 50 ms of work. */
 const RUN_BATCH_ITEMS = 4096
 const SLICE_BUDGET_MS = 8
-const REFRESH_MS = 100
+/**
+ * Each refresh re-renders rows and counters and costs a frame (style, layout, paint, compositing):
+ * four a second keep a scan lively without taking the CPU the walk itself needs.
+ */
+const REFRESH_MS = 250
 const TRANSCRIPT_LINES_KEPT = 300
 /** onerror lines one run writes to the transcript; a tree full of unreadable directories would flood it. */
 const LOOP_ERRORS_SHOWN = 50
