@@ -7,6 +7,7 @@
  * Rounds interleave ours and the reference; values are medians.
  */
 import { sortKey, WalkTree } from '../../src/renderer/src/walk/walkTree'
+import { regularFileBytes } from '../../src/shared/walkJob'
 import { dir } from '../../test/support/walkItems'
 import { median, type Benchmark, type BenchMeasurement } from '../types'
 
@@ -52,9 +53,10 @@ function reference(): { apply: number; flatten: number } {
   const byPath = new Map<string, { names: string[]; sizes: number[]; bytes: number }>()
   const apply = time(() => {
     for (const item of items) {
+      const sizes = item.filenames.map((_, i) => regularFileBytes(item, i))
       let bytes = 0
-      for (const size of item.sizes) bytes += size
-      byPath.set(item.dirpath, { names: item.filenames, sizes: item.sizes, bytes })
+      for (const size of sizes) bytes += size
+      byPath.set(item.dirpath, { names: item.filenames, sizes, bytes })
     }
   })
   const rowNames: string[] = []

@@ -3,7 +3,7 @@
  * worker to the renderer. A walk of /usr yields 15,000 directories naming 140,000 entries: as
  * objects, each name is a string and each directory a handful of arrays, which structured clone
  * (worker to main, Electron's IPC) and JSON (the e2e bridge) copy one by one. Packed, a batch is
- * one string holding every name, two Float64Arrays holding every number (transferred, not
+ * one string holding every name, Float64Arrays holding every number (transferred, not
  * copied), and a small array of per-directory fields. Unpacking gives back items equal to the
  * originals; their stat arrays are views of the batch's one buffer.
  */
@@ -28,8 +28,6 @@ export interface PackedWalkItems {
   names: string
   /** Every directory's own stat records, dirnameStats and filenameStats, in that order. */
   stats: Float64Array
-  /** Every filename's size (WalkDirItem.sizes), in order. */
-  sizes: Float64Array
   /** Error and skip items (few), in order. */
   others: (WalkErrorItem | WalkSkipItem)[]
 }
@@ -41,19 +39,15 @@ export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkI
   const others: (WalkErrorItem | WalkSkipItem)[] = []
   const nameParts: string[] = []
   let statLength = 0
-  let sizeCount = 0
   let dirCount = 0
   for (const item of items) {
     if (item.kind !== 'dir') continue
     dirCount++
     statLength += item.ownStat.length + item.dirnameStats.length + item.filenameStats.length
-    sizeCount += item.sizes.length
   }
   const stats = new Float64Array(statLength)
-  const sizes = new Float64Array(sizeCount)
   const droppedBytes = new Float64Array(dirCount)
   let statAt = 0
-  let sizeAt = 0
   let dirAt = 0
   for (const item of items) {
     if (item.kind !== 'dir') {
@@ -85,7 +79,6 @@ export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkI
     statAt += item.dirnameStats.length
     stats.set(item.filenameStats, statAt)
     statAt += item.filenameStats.length
-    for (let i = 0; i < item.sizes.length; i++) sizes[sizeAt++] = item.sizes[i]!
   }
   const packed: PackedWalkItems = {
     order,
@@ -93,21 +86,19 @@ export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkI
     droppedBytes,
     names: nameParts.join(''),
     stats,
-    sizes,
     others
   }
-  return { packed, transfer: [stats.buffer, sizes.buffer, droppedBytes.buffer] }
+  return { packed, transfer: [stats.buffer, droppedBytes.buffer] }
 }
 
 /** The items packWalkItems packed, in order. */
 export function unpackWalkItems(packed: PackedWalkItems): WalkItem[] {
-  const { order, heads, droppedBytes, stats, sizes, others } = packed
+  const { order, heads, droppedBytes, stats, others } = packed
   const names = packed.names === '' ? [] : packed.names.split(NAME_END)
   const items = new Array<WalkItem>(order.length)
   const F = WALK_STAT.FIELDS
   let nameAt = 0
   let statAt = 0
-  let sizeAt = 0
   let headAt = 0
   let dirAt = 0
   let otherAt = 0
@@ -136,7 +127,6 @@ export function unpackWalkItems(packed: PackedWalkItems): WalkItem[] {
       excluded,
       filenames,
       fileTypes: heads[headAt + 4] as string,
-      sizes: Array.from(sizes.subarray(sizeAt, (sizeAt += filenameCount))),
       dropped: heads[headAt + 9] as number,
       droppedBytes: droppedBytes[dirAt++]!,
       ownStat,

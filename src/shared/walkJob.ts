@@ -128,8 +128,6 @@ export interface WalkDirItem {
   filenames: string[]
   /** One letter per filename: 'f' a regular file, 'l' a symlink, 'o' a fifo, socket or device. */
   fileTypes: string
-  /** Per filename: bytes of a regular file, 0 for everything else (as walkEntries sizes them). */
-  sizes: number[]
   /** Filenames the pipeline dropped, and the bytes of those that are regular files. */
   dropped: number
   droppedBytes: number
@@ -163,6 +161,16 @@ export const WALK_STAT = {
   NLINK: 4,
   FIELDS: 5
 } as const
+
+/**
+ * The bytes the walk's summary counts for filename `index` of a dir item (or a tree node holding
+ * its arrays): a regular file's size, 0 for everything else (a symlink's own size is in its stat
+ * record, but `bytes` counts what files hold, as walkEntries sizes them).
+ */
+export function regularFileBytes(item: { fileTypes: string; filenameStats: Float64Array }, index: number): number {
+  if (item.fileTypes.charCodeAt(index) !== 102 /* f */) return 0
+  return item.filenameStats[index * WALK_STAT.FIELDS + WALK_STAT.APPARENT_SIZE] ?? 0
+}
 
 /** onerror fired (a directory could not be listed, a file could not be sized); the walk goes on. */
 export interface WalkErrorItem {

@@ -40,7 +40,6 @@ export function dir(
     excluded: [],
     filenames: Object.keys(files),
     fileTypes: 'f'.repeat(sizes.length),
-    sizes,
     dropped: 0,
     droppedBytes: 0,
     ownStat: new Float64Array(WALK_STAT.FIELDS),

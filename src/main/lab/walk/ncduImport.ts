@@ -123,15 +123,13 @@ export function* ncduImportJob(
     statRecord(ownStat, 0, entry, dev)
     const filenameStats = new Float64Array(files.length * WALK_STAT.FIELDS)
     const filenames = new Array<string>(files.length)
-    const sizes = new Array<number>(files.length)
     let fileTypes = ''
     for (let i = 0; i < files.length; i++) {
       const file = files[i]!
       const regular = file.notreg !== true
       filenames[i] = file.name
       fileTypes += regular ? 'f' : 'o'
-      sizes[i] = regular ? (file.asize ?? 0) : 0
-      summary.bytes += sizes[i]!
+      summary.bytes += regular ? (file.asize ?? 0) : 0
       statRecord(filenameStats, i, file, file.dev ?? dev)
     }
     const item: WalkDirItem = {
@@ -144,7 +142,6 @@ export function* ncduImportJob(
       excluded,
       filenames,
       fileTypes,
-      sizes,
       dropped: 0,
       droppedBytes: 0,
       ownStat,

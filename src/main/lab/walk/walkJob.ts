@@ -120,13 +120,11 @@ export function* walkJob(
     for (const entry of dir.files) allBytes += entry.size
     const kept = pipeline === undefined ? dir.files : pipeline(dir.files)
     const filenames: string[] = []
-    const sizes: number[] = []
     const keptStats: EntryStat[] = []
     let fileTypes = ''
     let keptBytes = 0
     for (const entry of kept) {
       filenames.push(entry.name)
-      sizes.push(entry.size)
       keptStats.push(entry.stat)
       fileTypes += fileLetter[entry.type]
       keptBytes += entry.size
@@ -149,7 +147,6 @@ export function* walkJob(
       excluded: excluded.map((entry) => entry.name),
       filenames,
       fileTypes,
-      sizes,
       dropped: dir.files.length - filenames.length,
       droppedBytes: allBytes - keptBytes,
       ownStat,

@@ -57,8 +57,7 @@ export function ncduExportOf(tree: WalkTree, header: { progver: string; timestam
     for (let i = 0; i < node.files.length; i++) {
       const file: NcduEntry = { name: node.files[i]! }
       if (node.fileTypes.charCodeAt(i) !== 102 /* f */) file.notreg = true
-      if (node.fileStats.length > 0) describe(file, node.fileStats, i * F, false)
-      else if (node.sizes[i]! > 0) file.asize = node.sizes[i]!
+      describe(file, node.fileStats, i * F, false)
       children.push(file)
     }
   }

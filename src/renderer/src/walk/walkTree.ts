@@ -13,6 +13,7 @@
 import type { LabErrorInfo } from '@shared/errors'
 import {
   emptyWalkSummary,
+  regularFileBytes,
   splitWalkPath,
   type WalkDirItem,
   type WalkErrorItem,
@@ -30,7 +31,6 @@ export interface SortOrder {
 }
 
 const NO_NAMES: string[] = []
-const NO_SIZES: number[] = []
 const NO_STATS = new Float64Array(0)
 
 /** What sizes mean: st_size (`du -b`, ncdu's apparent size) or st_blocks × 512 (`du -B1`, ncdu's default). */
@@ -55,10 +55,9 @@ export class DirNode {
   /** Subdirectories in os.walk order. */
   subdirs: DirNode[] = []
   readonly childByName = new Map<string, DirNode>()
-  /** The filenames that came out of the pipeline, with their types and sizes (the arrays as received). */
+  /** The filenames that came out of the pipeline, with their types (the arrays as received). */
   files: string[] = NO_NAMES
   fileTypes = ''
-  sizes: number[] = NO_SIZES
   /** WALK_STAT records of the files, as received. */
   fileStats: Float64Array = NO_STATS
   /** WALK_STAT records: the directory's own, and its dirnames' (a symlink's own lstat), as received. */
@@ -232,7 +231,7 @@ export class WalkTree {
     this.byPath.set(item.dirpath, node)
     this.last = node
     let bytes = 0
-    for (let i = 0; i < item.sizes.length; i++) bytes += item.sizes[i]!
+    for (let i = 0; i < item.filenames.length; i++) bytes += regularFileBytes(item, i)
     const c = this.counters
     c.dirs++
     c.files += item.filenames.length + item.dropped
@@ -272,7 +271,6 @@ export class WalkTree {
     node.listed = true
     node.files = item.filenames
     node.fileTypes = item.fileTypes
-    node.sizes = item.sizes
     node.fileStats = item.filenameStats
     node.ownStat = item.ownStat
     node.dirnameStats = item.dirnameStats
@@ -422,7 +420,7 @@ export class WalkTree {
   /** A file's size in the tree's measure (a symlink's own; a file whose lstat failed counts 0). */
   fileBytes(node: DirNode, index: number): number {
     const at = index * WALK_STAT.FIELDS + (this.measure === 'disk' ? WALK_STAT.DISK_USAGE : WALK_STAT.APPARENT_SIZE)
-    return node.fileStats[at] ?? node.sizes[index] ?? 0
+    return node.fileStats[at] ?? 0
   }
 
   /** Subdirectories in display order (cached until the subtree changes). */

@@ -10,7 +10,13 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { JobBatch } from '../../../../src/shared/contract'
 import { batchItems } from '../../../../src/shared/jobKinds'
-import { WALK_STAT, type NcduImportSummary, type WalkDirItem, type WalkItem } from '../../../../src/shared/walkJob'
+import {
+  regularFileBytes,
+  WALK_STAT,
+  type NcduImportSummary,
+  type WalkDirItem,
+  type WalkItem
+} from '../../../../src/shared/walkJob'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import { walkEntries } from '../../../../src/main/lab/walk/walk'
 import { createTestJobHost } from '../../../support/jobHost'
@@ -80,7 +86,7 @@ describe.runIf(process.platform === 'linux')('ncduImport job', () => {
         dirs.map((item) => ({
           dirpath: item.dirpath,
           dirs: item.dirnames,
-          files: item.filenames.map((name, i): [string, number] => [name, item.sizes[i]!])
+          files: item.filenames.map((name, i): [string, number] => [name, regularFileBytes(item, i)])
         }))
       )
     ).toEqual(expected)

@@ -30,7 +30,7 @@ import type {
   WalkSkipItem,
   WalkSummary
 } from '../../../../src/shared/walkJob'
-import { splitWalkPath, WALK_STAT } from '../../../../src/shared/walkJob'
+import { regularFileBytes, splitWalkPath, WALK_STAT } from '../../../../src/shared/walkJob'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import { walk } from '../../../../src/main/lab/walk/walk'
 import { walkPythonCode } from '../../../../src/renderer/src/walk/pythonEquivalent'
@@ -137,7 +137,9 @@ describe('walk job: one triple per pull, as os.walk yields them', () => {
     expect(items.map((item) => [item.dirpath, item.dirnames, item.filenames])).toEqual(expected)
     const root = items[0]!
     expect(root).toMatchObject({ dirpath: top, parent: null, name: top, dropped: 0, droppedBytes: 0 })
-    const types = Object.fromEntries(root.filenames.map((name, i) => [name, [root.fileTypes[i], root.sizes[i]]]))
+    const types = Object.fromEntries(
+      root.filenames.map((name, i) => [name, [root.fileTypes[i], regularFileBytes(root, i)]])
+    )
     expect(types).toEqual({ 'a.py': ['f', 9], 'b.pyc': ['f', 2], 'notes.txt': ['f', 5], dangling: ['l', 0] })
     const dirTypes = Object.fromEntries(root.dirnames.map((name, i) => [name, root.dirTypes[i]]))
     expect(dirTypes).toEqual({ src: 'd', 'new\nline dir': 'd', empty: 'd', linkToSrc: 'l' })
@@ -219,7 +221,7 @@ describe('walk job: what du and ncdu count, per entry', () => {
     // regular files only.
     const dangling = root!.filenames.indexOf('dangling')
     expect(recordOf(root!.filenameStats, dangling)[WALK_STAT.APPARENT_SIZE]).toBe('nowhere/at/all'.length)
-    expect(root!.sizes[dangling]).toBe(0)
+    expect(regularFileBytes(root!, dangling)).toBe(0)
     // Both names of the hard link show the same (dev, ino) and two links.
     const big = recordOf(root!.filenameStats, root!.filenames.indexOf('big.bin'))
     const hard = recordOf(sub!.filenameStats, sub!.filenames.indexOf('hard.bin'))
@@ -252,7 +254,7 @@ describe('walk job: the filename pipeline runs in the worker', () => {
       const shown = Object.fromEntries(
         dirsOf(ours.items).map((item) => [
           item.dirpath,
-          item.filenames.map((name, i): [string, number] => [name, item.sizes[i]!])
+          item.filenames.map((name, i): [string, number] => [name, regularFileBytes(item, i)])
         ])
       )
       const script = `${walkPythonCode(args)}\nimport json\nprint(json.dumps({'shown': shown, 'order': list(shown), 'errors': len(errors)}))\n`
@@ -398,11 +400,13 @@ describe('walk job: bad input gives a clear error or a correct continuation', ()
     const { items, value } = await walkAll({ top })
     expect(errorsOf(items)).toEqual([])
     const byName = new Map(dirsOf(items).map((item) => [item.name, item]))
-    expect(byName.get('bad-\udcff-dir')).toMatchObject({ parent: top, filenames: ['inside'], sizes: [2] })
-    expect(byName.get('bad-\uFFFD-dir')).toMatchObject({ parent: top, filenames: ['other'], sizes: [5] })
+    expect(byName.get('bad-\udcff-dir')).toMatchObject({ parent: top, filenames: ['inside'] })
+    expect(regularFileBytes(byName.get('bad-\udcff-dir')!, 0)).toBe(2)
+    expect(byName.get('bad-\uFFFD-dir')).toMatchObject({ parent: top, filenames: ['other'] })
+    expect(regularFileBytes(byName.get('bad-\uFFFD-dir')!, 0)).toBe(5)
     const root = dirsOf(items).find((item) => item.parent === null)!
     expect(root.filenames).toEqual(['bad-\udcfe-file'])
-    expect(root.sizes).toEqual([3])
+    expect(regularFileBytes(root, 0)).toBe(3)
     expect(value).toMatchObject({ dirs: 4, errors: 0 })
 
     const rerooted = await walkAll({ top: join(top, 'bad-\udcff-dir') })
@@ -554,13 +558,14 @@ describe('walk job: permission denied', () => {
       const script = `
         import { createTestJobHost } from ${JSON.stringify(new URL('../../../support/jobHost.ts', import.meta.url).href)}
         import { batchItems } from ${JSON.stringify(new URL('../../../../src/shared/jobKinds.ts', import.meta.url).href)}
+        import { regularFileBytes } from ${JSON.stringify(new URL('../../../../src/shared/walkJob.ts', import.meta.url).href)}
         const { host } = createTestJobHost()
         const walk = host.open('o', 'walk', { top: ${JSON.stringify(top)} })
         const items = []
         let value
         for (;;) { const b = await host.next('o', walk.id, 100); items.push(...batchItems('walk', b)); if (b.done) { value = b.value; break } }
         await host.closeAll()
-        const rows = items.map((i) => i.kind === 'error' ? ['error', i.error.code, i.parent, i.name] : ['dir', i.name, i.filenames, i.sizes])
+        const rows = items.map((i) => i.kind === 'error' ? ['error', i.error.code, i.parent, i.name] : ['dir', i.name, i.filenames, i.filenames.map((_, k) => regularFileBytes(i, k))])
         process.stdout.write(JSON.stringify({ rows, value }))`
       const out = JSON.parse(unprivileged(script)) as { rows: unknown[][]; value: WalkSummary }
       const sorted = (rows: unknown[][]): unknown[][] =>

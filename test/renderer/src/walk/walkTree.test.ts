@@ -180,14 +180,7 @@ describe('WalkTree', () => {
     const tree = new WalkTree('/t')
     const linked = (ino: number): StatRecord => [1000, 4096, 7, ino, 2]
     tree.apply(
-      dir(
-        '/t',
-        null,
-        '/t',
-        ['a'],
-        {},
-        { filenames: ['x'], fileTypes: 'f', sizes: [1000], filenameStats: statRecords([linked(42)]) }
-      )
+      dir('/t', null, '/t', ['a'], {}, { filenames: ['x'], fileTypes: 'f', filenameStats: statRecords([linked(42)]) })
     )
     tree.apply(
       dir(
@@ -199,7 +192,6 @@ describe('WalkTree', () => {
         {
           filenames: ['y', 'z'],
           fileTypes: 'ff',
-          sizes: [1000, 1000],
           filenameStats: statRecords([linked(42), linked(43)])
         }
       )
