@@ -562,6 +562,8 @@ struct pool {
   struct directory** stack;
   size_t count, capacity;
   size_t done, done_bytes;
+  /* Threads waiting for work: woken one per new directory, not all for every change. */
+  size_t idle;
   bool taker_waiting;
   bool closing;
   bool with_stats;
@@ -628,7 +630,9 @@ static void* pool_thread(void* argument) {
   while (!pool->closing) {
     struct directory* directory = next_to_list(pool);
     if (directory == NULL) {
+      pool->idle++;
       pthread_cond_wait(&pool->work, &pool->lock);
+      pool->idle--;
       continue;
     }
     directory->state = LISTING;
@@ -786,7 +790,7 @@ static napi_value pool_prefetch(napi_env env, napi_callback_info info) {
   memcpy(pool->stack + pool->count, added, length * sizeof *added);
   pool->count += length;
   if (pool->thread_count < pool->threads_wanted) start_threads(pool);
-  pthread_cond_broadcast(&pool->work);
+  for (size_t woken = 0; woken < pool->idle && woken < length; woken++) pthread_cond_signal(&pool->work);
   pthread_mutex_unlock(&pool->lock);
   free(added);
   return NULL;
@@ -830,7 +834,7 @@ static napi_value pool_take(napi_env env, napi_callback_info info) {
       pool->done_bytes -= listing_bytes(directory);
     }
     /* The lookahead moved and there may be room again. */
-    pthread_cond_broadcast(&pool->work);
+    if (pool->idle > 0 && next_to_list(pool) != NULL) pthread_cond_signal(&pool->work);
     break;
   }
   pthread_mutex_unlock(&pool->lock);
