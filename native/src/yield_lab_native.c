@@ -624,6 +624,19 @@ static struct directory* next_to_list(struct pool* pool) {
   return NULL;
 }
 
+/*
+ * Whether waking a thread pays: a queued directory within the lookahead other than the most
+ * recent one, which the walker takes next, right away, and lists itself sooner than a woken
+ * thread would start it. A wake-up costs the walker's thread a syscall, and often its CPU.
+ */
+static bool work_for_a_thread(struct pool* pool) {
+  if (pool->idle == 0 || pool->count < 2 || pool->done >= POOL_DONE_MAX || pool->done_bytes >= POOL_DONE_BYTES_MAX) return false;
+  size_t end = pool->count > POOL_LOOKAHEAD ? pool->count - POOL_LOOKAHEAD : 0;
+  for (size_t i = pool->count - 1; i > end; i--)
+    if (pool->stack[i - 1]->state == QUEUED) return true;
+  return false;
+}
+
 static void* pool_thread(void* argument) {
   struct pool* pool = argument;
   pthread_mutex_lock(&pool->lock);
@@ -790,7 +803,8 @@ static napi_value pool_prefetch(napi_env env, napi_callback_info info) {
   memcpy(pool->stack + pool->count, added, length * sizeof *added);
   pool->count += length;
   if (pool->thread_count < pool->threads_wanted) start_threads(pool);
-  for (size_t woken = 0; woken < pool->idle && woken < length; woken++) pthread_cond_signal(&pool->work);
+  /* One thread per directory queued, but none for the last one, which the walker takes next. */
+  for (size_t woken = 0; woken < pool->idle && woken + 1 < length; woken++) pthread_cond_signal(&pool->work);
   pthread_mutex_unlock(&pool->lock);
   free(added);
   return NULL;
@@ -834,7 +848,7 @@ static napi_value pool_take(napi_env env, napi_callback_info info) {
       pool->done_bytes -= listing_bytes(directory);
     }
     /* The lookahead moved and there may be room again. */
-    if (pool->idle > 0 && next_to_list(pool) != NULL) pthread_cond_signal(&pool->work);
+    if (work_for_a_thread(pool)) pthread_cond_signal(&pool->work);
     break;
   }
   pthread_mutex_unlock(&pool->lock);
