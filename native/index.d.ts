@@ -43,3 +43,44 @@ export function readParallel(
   position: number,
   threads?: number
 ): number
+
+/** How a queued directory is stat'ed before it is listed: 'lstat' does not follow a symlink (and does not list one). */
+export type StatMode = 'lstat' | 'stat'
+
+/**
+ * Directory read-ahead: threads that (l)stat and list the directories a walker will enter next.
+ * See createListingPool.
+ */
+export interface ListingPool {
+  /**
+   * Queues directories (path strings, or Buffers of raw bytes) to be stat'ed with `statMode`, then
+   * listed, most recently queued first. Not listed: a symlink under 'lstat', and, when `device` is
+   * given, a directory whose st_dev is another. Throws once the pool is closed.
+   */
+  prefetch(paths: (string | Buffer)[], statMode: StatMode, device?: number): void
+  /**
+   * The directory queued with this path, statMode and device, waiting while a thread lists it; one
+   * never queued (or not started yet) is stat'ed and listed right here with the given mode and
+   * device. Gives listDirectoryStats' [listing, stats] (only the listing, stats null, for a pool
+   * made without stats), both null when the directory was not listed; `self`, SELF_FIELDS doubles:
+   * the errno of the (l)stat (0 when it worked), the UV_DIRENT type it found, st_size,
+   * st_blocks * 512, st_dev, st_ino, st_nlink; and `key`, "st_dev:st_ino" in decimal (exact where
+   * the doubles are not; '' when the stat failed). When listing failed, throws as listDirectory
+   * does, with `self` and `key` on the error too.
+   */
+  take(
+    path: string | Buffer,
+    statMode?: StatMode,
+    device?: number
+  ): [listing: string | null, stats: ArrayBuffer | null, self: ArrayBuffer, key: string]
+  /** Drops what is queued or listed and not taken, and joins the threads. Safe to call twice; prefetch and take throw after it. */
+  close(): void
+}
+
+/**
+ * A pool of `threads` (1 to 4; by default the online cores, at most 4) that list directories
+ * ahead of a walker (ListingPool). The threads start at the first prefetch. A pool that is never
+ * closed is closed when it is garbage-collected. `withStats` (default true) lists as
+ * listDirectoryStats, false as listDirectory(path, false). Not available on Windows (throws there).
+ */
+export function createListingPool(threads?: number, withStats?: boolean): ListingPool

@@ -3,7 +3,8 @@
 # it). The helper is compiled straight with cc, independent of node-gyp and of how binding.gyp
 # finds the Node-API headers, into native/build/sanitize/; the tests load that build through
 # YIELD_LAB_NATIVE_BUILD, with the sanitizer runtimes preloaded (node itself is not built with
-# them). Any report fails the run. Usage: bash scripts/native-sanitize.sh [more vitest args]
+# them). Any report fails the run. The walker's tests run too: with readAhead they drive the
+# helper's listing pool from real walks, threads and all. Usage: bash scripts/native-sanitize.sh [more vitest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,4 +37,5 @@ LD_PRELOAD="$runtimes" \
   ASAN_OPTIONS=detect_leaks=0 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   YIELD_LAB_NATIVE_BUILD="$PWD/$out/yield_lab_native.node" \
-  node node_modules/vitest/vitest.mjs run --project main test/main/lab/native.test.ts "$@"
+  node node_modules/vitest/vitest.mjs run --project main test/main/lab/native.test.ts \
+  test/main/lab/walk/walk.test.ts test/main/lab/walk/walk.readahead.test.ts "$@"

@@ -12,6 +12,8 @@
  * - readParallel: one large read split over a few threads. Copying from the page cache is bound
  *   by one core's copy speed; Node's readSync uses one thread, its async reads need the event
  *   loop, which a synchronous reader cannot wait for.
+ * - createListingPool: threads that list the directories a walker will enter next (read-ahead),
+ *   since listing is bound by syscalls that one thread issues one after another.
  */
 #include <node_api.h>
 #include <errno.h>
@@ -125,46 +127,35 @@ static bool is_utf8(const unsigned char* text, size_t length) {
 /* Fields per entry in listDirectoryStats' buffer (see native/index.d.ts). */
 #define ENTRY_STAT_FIELDS 5
 
-static napi_value list_entries(napi_env env, napi_callback_info info, bool with_stats) {
-  size_t argc = 2;
-  napi_value argv[2];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-#ifdef _WIN32
-  (void)with_stats;
-  napi_throw_error(env, NULL, "listDirectory is not available on Windows");
-  return NULL;
-#else
+/* One directory's listing in malloc'd memory, made without Node-API so any thread can make it. */
+struct listing {
+  char* text;
   size_t length;
-  bool is_buffer = false;
-  void* raw_path = NULL;
-  if (argc >= 1) CHECK(napi_is_buffer(env, argv[0], &is_buffer));
-  if (argc < 1 || (is_buffer ? napi_get_buffer_info(env, argv[0], &raw_path, &length)
-                             : napi_get_value_string_utf8(env, argv[0], NULL, 0, &length)) != napi_ok) {
-    napi_throw_type_error(env, NULL, "listDirectory(path, withSizes) takes a path string or Buffer");
-    return NULL;
-  }
-  bool with_sizes = false;
-  if (!with_stats && argc >= 2 && napi_get_value_bool(env, argv[1], &with_sizes) != napi_ok) {
-    napi_throw_type_error(env, NULL, "listDirectory: withSizes must be a boolean");
-    return NULL;
-  }
-  char* path = malloc(length + 1);
-  if (path == NULL) return throw_errno(env, ENOMEM, "opendir");
-  if (is_buffer) {
-    memcpy(path, raw_path, length);
-    path[length] = '\0';
-  } else if (napi_get_value_string_utf8(env, argv[0], path, length + 1, &length) != napi_ok) {
-    free(path);
-    napi_throw_error(env, NULL, "yield-lab native helper: N-API call failed: napi_get_value_string_utf8");
-    return NULL;
-  }
-  if (strlen(path) != length) {
-    free(path);
-    return throw_errno(env, EINVAL, "opendir"); /* a NUL inside the path */
-  }
+  /* With stats: ENTRY_STAT_FIELDS doubles per entry. */
+  double* stats;
+  size_t entries;
+  /* When listing failed: the errno and the call that failed; text and stats are then NULL. */
+  int error;
+  const char* syscall;
+};
+
+static void free_listing(struct listing* listing) {
+  free(listing->text);
+  free(listing->stats);
+  listing->text = NULL;
+  listing->stats = NULL;
+}
+
+#ifndef _WIN32
+/* Lists `path` (a NUL-terminated path) into `out`, as listDirectory and listDirectoryStats describe. */
+static void list_path(const char* path, bool with_sizes, bool with_stats, struct listing* out) {
+  *out = (struct listing){NULL, 0, NULL, 0, 0, NULL};
   DIR* dir = opendir(path);
-  free(path);
-  if (dir == NULL) return throw_errno(env, errno, "opendir");
+  if (dir == NULL) {
+    out->error = errno;
+    out->syscall = "opendir";
+    return;
+  }
   int fd = dirfd(dir);
 
   size_t capacity = 16384, used = 0;
@@ -252,27 +243,109 @@ static napi_value list_entries(napi_env env, napi_callback_info info, bool with_
   if (error != 0) {
     free(listing);
     free(stats);
-    return throw_errno(env, error, "readdir");
+    out->error = error;
+    out->syscall = "readdir";
+    return;
+  }
+  out->text = listing;
+  out->length = used;
+  out->stats = stats;
+  out->entries = entries;
+}
+#endif
+
+/*
+ * A listing as JS gets it: the listing string, or with stats [string, ArrayBuffer]. Throws as
+ * listDirectory does when listing failed. Frees the listing's memory either way.
+ */
+static napi_value listing_value(napi_env env, struct listing* listing, bool with_stats) {
+  if (listing->error != 0) {
+    free_listing(listing);
+    return throw_errno(env, listing->error, listing->syscall);
   }
   napi_value result;
-  napi_status status = napi_create_string_utf8(env, listing, used, &result);
-  free(listing);
+  napi_status status = napi_create_string_utf8(env, listing->text, listing->length, &result);
+  free(listing->text);
+  listing->text = NULL;
   if (status != napi_ok || !with_stats) {
-    free(stats);
+    free_listing(listing);
     CHECK(status);
     return result;
   }
   napi_value pair, buffer;
   void* data = NULL;
-  size_t bytes = entries * ENTRY_STAT_FIELDS * sizeof(double);
+  size_t bytes = listing->entries * ENTRY_STAT_FIELDS * sizeof(double);
   status = napi_create_arraybuffer(env, bytes, &data, &buffer);
-  if (status == napi_ok && bytes > 0) memcpy(data, stats, bytes);
-  free(stats);
+  if (status == napi_ok && bytes > 0) memcpy(data, listing->stats, bytes);
+  free_listing(listing);
   CHECK(status);
   CHECK(napi_create_array_with_length(env, 2, &pair));
   CHECK(napi_set_element(env, pair, 0, result));
   CHECK(napi_set_element(env, pair, 1, buffer));
   return pair;
+}
+
+/*
+ * A path argument (a string, or a Buffer of raw bytes) as a malloc'd NUL-terminated string; its
+ * length in *length. NULL with a JS exception pending when it is neither or memory runs out. A
+ * NUL inside the path shows as strlen(path) != *length.
+ */
+static char* path_argument(napi_env env, napi_value value, size_t* length, const char* usage) {
+  bool is_buffer = false;
+  void* raw_path = NULL;
+  if (napi_is_buffer(env, value, &is_buffer) != napi_ok ||
+      (is_buffer ? napi_get_buffer_info(env, value, &raw_path, length)
+                 : napi_get_value_string_utf8(env, value, NULL, 0, length)) != napi_ok) {
+    napi_throw_type_error(env, NULL, usage);
+    return NULL;
+  }
+  char* path = malloc(*length + 1);
+  if (path == NULL) {
+    throw_errno(env, ENOMEM, "opendir");
+    return NULL;
+  }
+  if (is_buffer) {
+    memcpy(path, raw_path, *length);
+    path[*length] = '\0';
+  } else if (napi_get_value_string_utf8(env, value, path, *length + 1, length) != napi_ok) {
+    free(path);
+    napi_throw_error(env, NULL, "yield-lab native helper: N-API call failed: napi_get_value_string_utf8");
+    return NULL;
+  }
+  return path;
+}
+
+static napi_value list_entries(napi_env env, napi_callback_info info, bool with_stats) {
+  size_t argc = 2;
+  napi_value argv[2];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+#ifdef _WIN32
+  (void)with_stats;
+  napi_throw_error(env, NULL, "listDirectory is not available on Windows");
+  return NULL;
+#else
+  static const char usage[] = "listDirectory(path, withSizes) takes a path string or Buffer";
+  if (argc < 1) {
+    napi_throw_type_error(env, NULL, usage);
+    return NULL;
+  }
+  size_t length;
+  char* path = path_argument(env, argv[0], &length, usage);
+  if (path == NULL) return NULL;
+  bool with_sizes = false;
+  if (!with_stats && argc >= 2 && napi_get_value_bool(env, argv[1], &with_sizes) != napi_ok) {
+    free(path);
+    napi_throw_type_error(env, NULL, "listDirectory: withSizes must be a boolean");
+    return NULL;
+  }
+  if (strlen(path) != length) {
+    free(path);
+    return throw_errno(env, EINVAL, "opendir"); /* a NUL inside the path */
+  }
+  struct listing listing;
+  list_path(path, with_sizes, with_stats, &listing);
+  free(path);
+  return listing_value(env, &listing, with_stats);
 #endif
 }
 
@@ -431,6 +504,486 @@ static napi_value read_parallel(napi_env env, napi_callback_info info) {
 #endif
 }
 
+/*
+ * createListingPool(threads?, withStats?) -> ListingPool: directory read-ahead for the walker. A
+ * walk is bound by the syscalls of listing (opendir, readdir, an lstat per entry), which one
+ * thread issues one after another; the pool's threads list the directories the walker will enter
+ * next while it works on the current one.
+ *
+ * - prefetch(paths, statMode[, device]) queues directories. Each is (l)stat'ed first ('lstat' or
+ *   'stat'), then listed as listDirectoryStats lists it (as listDirectory(path, false) without
+ *   stats), except a symlink under 'lstat' and, when `device` is given, a directory on another
+ *   device: the walker does not enter those, so listing them would waste time or hang on a slow
+ *   mount.
+ * - take(path[, statMode[, device]]) -> [listing, stats, self, key] for a queued directory,
+ *   waiting while a thread lists it; one that was never queued (or not started yet) is listed
+ *   right here. listing and stats are null when the directory was not listed. self is an
+ *   ArrayBuffer of SELF_FIELDS doubles: the errno of the (l)stat (0 when it worked), the UV_DIRENT
+ *   type of what it found, then st_size, st_blocks * 512, st_dev, st_ino and st_nlink; key is
+ *   "st_dev:st_ino" in decimal, exact where a double is not ('' when the stat failed). When the
+ *   listing failed, take throws as listDirectory does, with self and key on the error.
+ * - close() drops queued and finished listings and joins the threads (a thread finishes the
+ *   directory it is listing first). A pool that is never closed is closed when it is collected.
+ *
+ * The queue is a stack: the walker pushes a directory's subdirectories in reverse order on its
+ * own stack, so the most recently queued directory is the one it takes next. Threads only list
+ * among the POOL_LOOKAHEAD most recent queued directories, and stop while POOL_DONE_MAX listings
+ * or POOL_DONE_BYTES_MAX bytes of listings wait to be taken, so memory stays bounded however far
+ * the walker falls behind. The threads never touch Node-API; only take turns results into values.
+ */
+#define POOL_THREADS_MAX 4
+#define POOL_LOOKAHEAD 64
+#define POOL_DONE_MAX 256
+#define POOL_DONE_BYTES_MAX ((size_t)32 << 20)
+#define SELF_FIELDS 7
+
+enum directory_state { QUEUED, LISTING, LISTED };
+
+/* A directory to enter: what to stat it with, and once entered its stat and listing. */
+struct directory {
+  char* path;
+  size_t path_length;
+  bool lstat_mode;
+  bool has_device;
+  double device;
+  enum directory_state state;
+  double self[SELF_FIELDS];
+  char key[48];
+  bool listed;
+  struct listing listing;
+};
+
+#ifndef _WIN32
+struct pool {
+  pthread_mutex_t lock;
+  /* Threads wait on `work` for a directory to list (or room to keep its listing); take waits on `listed`. */
+  pthread_cond_t work, listed;
+  /* The queue, most recent last: directories queued, being listed or listed, not yet taken. */
+  struct directory** stack;
+  size_t count, capacity;
+  size_t done, done_bytes;
+  /* Threads waiting for work: woken one per new directory, not all for every change. */
+  size_t idle;
+  bool taker_waiting;
+  bool closing;
+  bool with_stats;
+  size_t threads_wanted, thread_count;
+  pthread_t threads[POOL_THREADS_MAX];
+};
+
+static void free_directory(struct directory* directory) {
+  if (directory == NULL) return;
+  free_listing(&directory->listing);
+  free(directory->path);
+  free(directory);
+}
+
+/* (l)stats the directory, then lists it unless the walker will not enter it. Any thread. */
+static void enter_directory(struct directory* directory, bool with_stats) {
+  memset(directory->self, 0, sizeof directory->self);
+  directory->key[0] = '\0';
+  directory->listed = false;
+  directory->listing = (struct listing){NULL, 0, NULL, 0, 0, NULL};
+  if (strlen(directory->path) != directory->path_length) {
+    /* A NUL inside the path: no stat, and the listing fails as listDirectory fails. */
+    directory->self[0] = EINVAL;
+    directory->listed = true;
+    directory->listing.error = EINVAL;
+    directory->listing.syscall = "opendir";
+    return;
+  }
+  struct stat info;
+  if (fstatat(AT_FDCWD, directory->path, &info, directory->lstat_mode ? AT_SYMLINK_NOFOLLOW : 0) != 0) {
+    directory->self[0] = errno;
+  } else {
+    directory->self[1] = mode_type(info.st_mode);
+    directory->self[2] = (double)info.st_size;
+    directory->self[3] = (double)info.st_blocks * 512;
+    directory->self[4] = (double)info.st_dev;
+    directory->self[5] = (double)info.st_ino;
+    directory->self[6] = (double)info.st_nlink;
+    snprintf(directory->key, sizeof directory->key, "%llu:%llu", (unsigned long long)info.st_dev,
+             (unsigned long long)info.st_ino);
+    if (directory->lstat_mode && S_ISLNK(info.st_mode)) return;
+    if (directory->has_device && (double)info.st_dev != directory->device) return;
+  }
+  list_path(directory->path, false, with_stats, &directory->listing);
+  directory->listed = true;
+}
+
+static size_t listing_bytes(const struct directory* directory) {
+  return directory->listing.length + directory->listing.entries * ENTRY_STAT_FIELDS * sizeof(double);
+}
+
+/* The most recent queued directory within the lookahead, if there is room to keep its listing. Under the lock. */
+static struct directory* next_to_list(struct pool* pool) {
+  if (pool->done >= POOL_DONE_MAX || pool->done_bytes >= POOL_DONE_BYTES_MAX) return NULL;
+  size_t end = pool->count > POOL_LOOKAHEAD ? pool->count - POOL_LOOKAHEAD : 0;
+  for (size_t i = pool->count; i > end; i--)
+    if (pool->stack[i - 1]->state == QUEUED) return pool->stack[i - 1];
+  return NULL;
+}
+
+/*
+ * Whether waking a thread pays: a queued directory within the lookahead other than the most
+ * recent one, which the walker takes next, right away, and lists itself sooner than a woken
+ * thread would start it. A wake-up costs the walker's thread a syscall, and often its CPU.
+ */
+static bool work_for_a_thread(struct pool* pool) {
+  if (pool->idle == 0 || pool->count < 2 || pool->done >= POOL_DONE_MAX || pool->done_bytes >= POOL_DONE_BYTES_MAX) return false;
+  size_t end = pool->count > POOL_LOOKAHEAD ? pool->count - POOL_LOOKAHEAD : 0;
+  for (size_t i = pool->count - 1; i > end; i--)
+    if (pool->stack[i - 1]->state == QUEUED) return true;
+  return false;
+}
+
+static void* pool_thread(void* argument) {
+  struct pool* pool = argument;
+  pthread_mutex_lock(&pool->lock);
+  while (!pool->closing) {
+    struct directory* directory = next_to_list(pool);
+    if (directory == NULL) {
+      pool->idle++;
+      pthread_cond_wait(&pool->work, &pool->lock);
+      pool->idle--;
+      continue;
+    }
+    directory->state = LISTING;
+    pthread_mutex_unlock(&pool->lock);
+    enter_directory(directory, pool->with_stats);
+    pthread_mutex_lock(&pool->lock);
+    directory->state = LISTED;
+    pool->done++;
+    pool->done_bytes += listing_bytes(directory);
+    if (pool->taker_waiting) pthread_cond_broadcast(&pool->listed);
+  }
+  pthread_mutex_unlock(&pool->lock);
+  return NULL;
+}
+
+/* Stops and joins the threads, then drops every directory not taken. Safe to call twice. */
+static void close_pool(struct pool* pool) {
+  pthread_mutex_lock(&pool->lock);
+  pool->closing = true;
+  pthread_cond_broadcast(&pool->work);
+  pthread_mutex_unlock(&pool->lock);
+  for (size_t i = 0; i < pool->thread_count; i++) pthread_join(pool->threads[i], NULL);
+  pool->thread_count = 0;
+  for (size_t i = 0; i < pool->count; i++) free_directory(pool->stack[i]);
+  pool->count = 0;
+  pool->done = 0;
+  pool->done_bytes = 0;
+}
+
+static void finalize_pool(napi_env env, void* data, void* hint) {
+  (void)env;
+  (void)hint;
+  struct pool* pool = data;
+  close_pool(pool);
+  free(pool->stack);
+  pthread_cond_destroy(&pool->work);
+  pthread_cond_destroy(&pool->listed);
+  pthread_mutex_destroy(&pool->lock);
+  free(pool);
+}
+
+/* The pool behind `this`, or NULL with an exception pending (also when it is closed). */
+static struct pool* this_pool(napi_env env, napi_callback_info info, size_t* argc, napi_value* argv) {
+  napi_value self;
+  void* data = NULL;
+  if (napi_get_cb_info(env, info, argc, argv, &self, NULL) != napi_ok || napi_unwrap(env, self, &data) != napi_ok) {
+    napi_throw_type_error(env, NULL, "not a ListingPool");
+    return NULL;
+  }
+  struct pool* pool = data;
+  if (pool->closing) {
+    napi_throw_error(env, NULL, "the listing pool is closed");
+    return NULL;
+  }
+  return pool;
+}
+
+/* statMode and device arguments (from argv[first]); false with an exception pending when they are wrong. */
+static bool stat_arguments(napi_env env, size_t argc, napi_value* argv, size_t first, bool* lstat_mode,
+                           bool* has_device, double* device) {
+  *lstat_mode = false;
+  *has_device = false;
+  *device = 0;
+  if (argc > first) {
+    napi_valuetype type;
+    char mode[8] = "";
+    size_t length = 0;
+    if (napi_typeof(env, argv[first], &type) != napi_ok ||
+        (type != napi_undefined &&
+         (napi_get_value_string_utf8(env, argv[first], mode, sizeof mode, &length) != napi_ok ||
+          (strcmp(mode, "lstat") != 0 && strcmp(mode, "stat") != 0)))) {
+      napi_throw_type_error(env, NULL, "ListingPool: statMode must be 'lstat' or 'stat'");
+      return false;
+    }
+    *lstat_mode = strcmp(mode, "lstat") == 0;
+  }
+  if (argc > first + 1) {
+    napi_valuetype type;
+    if (napi_typeof(env, argv[first + 1], &type) != napi_ok ||
+        (type != napi_undefined && (type != napi_number || napi_get_value_double(env, argv[first + 1], device) != napi_ok))) {
+      napi_throw_type_error(env, NULL, "ListingPool: device must be a number");
+      return false;
+    }
+    *has_device = type == napi_number;
+  }
+  return true;
+}
+
+static struct directory* new_directory(napi_env env, napi_value path_value, bool lstat_mode, bool has_device,
+                                       double device) {
+  struct directory* directory = calloc(1, sizeof *directory);
+  if (directory == NULL) {
+    throw_errno(env, ENOMEM, "opendir");
+    return NULL;
+  }
+  directory->path = path_argument(env, path_value, &directory->path_length, "ListingPool: a path is a string or Buffer");
+  if (directory->path == NULL) {
+    free(directory);
+    return NULL;
+  }
+  directory->lstat_mode = lstat_mode;
+  directory->has_device = has_device;
+  directory->device = device;
+  directory->state = QUEUED;
+  return directory;
+}
+
+static void start_threads(struct pool* pool) {
+  for (size_t i = pool->thread_count; i < pool->threads_wanted; i++) {
+    if (pthread_create(&pool->threads[pool->thread_count], NULL, pool_thread, pool) != 0) break;
+    pool->thread_count++;
+  }
+  /* Without any thread every take lists the directory itself: slower, not wrong. */
+}
+
+static napi_value pool_prefetch(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  struct pool* pool = this_pool(env, info, &argc, argv);
+  if (pool == NULL) return NULL;
+  bool is_array = false, lstat_mode, has_device;
+  double device;
+  uint32_t length = 0;
+  if (argc < 1 || napi_is_array(env, argv[0], &is_array) != napi_ok || !is_array) {
+    napi_throw_type_error(env, NULL, "ListingPool.prefetch(paths, statMode, device?) takes an array of paths");
+    return NULL;
+  }
+  if (!stat_arguments(env, argc, argv, 1, &lstat_mode, &has_device, &device)) return NULL;
+  CHECK(napi_get_array_length(env, argv[0], &length));
+  if (length == 0) return NULL;
+  struct directory** added = calloc(length, sizeof *added);
+  if (added == NULL) return throw_errno(env, ENOMEM, "opendir");
+  for (uint32_t i = 0; i < length; i++) {
+    napi_value element;
+    if (napi_get_element(env, argv[0], i, &element) != napi_ok ||
+        (added[i] = new_directory(env, element, lstat_mode, has_device, device)) == NULL) {
+      for (uint32_t k = 0; k < i; k++) free_directory(added[k]);
+      free(added);
+      return NULL;
+    }
+  }
+  pthread_mutex_lock(&pool->lock);
+  if (pool->count + length > pool->capacity) {
+    size_t capacity = (pool->count + length) * 2;
+    struct directory** grown = realloc(pool->stack, capacity * sizeof *grown);
+    if (grown == NULL) {
+      pthread_mutex_unlock(&pool->lock);
+      for (uint32_t k = 0; k < length; k++) free_directory(added[k]);
+      free(added);
+      return throw_errno(env, ENOMEM, "opendir");
+    }
+    pool->stack = grown;
+    pool->capacity = capacity;
+  }
+  memcpy(pool->stack + pool->count, added, length * sizeof *added);
+  pool->count += length;
+  if (pool->thread_count < pool->threads_wanted) start_threads(pool);
+  /* One thread per directory queued, but none for the last one, which the walker takes next. */
+  for (size_t woken = 0; woken < pool->idle && woken + 1 < length; woken++) pthread_cond_signal(&pool->work);
+  pthread_mutex_unlock(&pool->lock);
+  free(added);
+  return NULL;
+}
+
+static bool same_directory(const struct directory* a, const struct directory* b) {
+  return a->path_length == b->path_length && a->lstat_mode == b->lstat_mode && a->has_device == b->has_device &&
+         (!a->has_device || a->device == b->device) && memcmp(a->path, b->path, a->path_length) == 0;
+}
+
+static napi_value pool_take(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  struct pool* pool = this_pool(env, info, &argc, argv);
+  if (pool == NULL) return NULL;
+  bool lstat_mode, has_device;
+  double device;
+  if (argc < 1) {
+    napi_throw_type_error(env, NULL, "ListingPool.take(path, statMode?, device?) takes a path string or Buffer");
+    return NULL;
+  }
+  if (!stat_arguments(env, argc, argv, 1, &lstat_mode, &has_device, &device)) return NULL;
+  struct directory* wanted = new_directory(env, argv[0], lstat_mode, has_device, device);
+  if (wanted == NULL) return NULL;
+
+  struct directory* directory = NULL;
+  pthread_mutex_lock(&pool->lock);
+  for (size_t i = pool->count; i > 0; i--) {
+    if (!same_directory(pool->stack[i - 1], wanted)) continue;
+    directory = pool->stack[i - 1];
+    while (directory->state == LISTING) {
+      pool->taker_waiting = true;
+      pthread_cond_wait(&pool->listed, &pool->lock);
+    }
+    pool->taker_waiting = false;
+    /* Only this thread removes from the stack, so the index still holds. */
+    memmove(pool->stack + i - 1, pool->stack + i, (pool->count - i) * sizeof *pool->stack);
+    pool->count--;
+    if (directory->state == LISTED) {
+      pool->done--;
+      pool->done_bytes -= listing_bytes(directory);
+    }
+    /* The lookahead moved and there may be room again. */
+    if (work_for_a_thread(pool)) pthread_cond_signal(&pool->work);
+    break;
+  }
+  pthread_mutex_unlock(&pool->lock);
+  if (directory == NULL || directory->state == QUEUED) {
+    /* Never queued, or no thread got to it yet: list it here rather than wait. */
+    if (directory != NULL) free_directory(wanted);
+    else directory = wanted;
+    enter_directory(directory, pool->with_stats);
+  } else {
+    free_directory(wanted);
+  }
+
+  napi_value result = NULL, self, key, listing_part = NULL, stats_part = NULL, null_value;
+  void* data = NULL;
+  napi_status status = napi_create_arraybuffer(env, sizeof directory->self, &data, &self);
+  if (status == napi_ok) {
+    memcpy(data, directory->self, sizeof directory->self);
+    status = napi_create_string_latin1(env, directory->key, NAPI_AUTO_LENGTH, &key);
+  }
+  if (status != napi_ok) {
+    free_directory(directory);
+    CHECK(status);
+  }
+  if (directory->listed && directory->listing.error != 0) {
+    int error = directory->listing.error;
+    const char* syscall = directory->listing.syscall;
+    free_directory(directory);
+    throw_errno(env, error, syscall);
+    napi_value exception;
+    if (napi_get_and_clear_last_exception(env, &exception) == napi_ok) {
+      napi_set_named_property(env, exception, "self", self);
+      napi_set_named_property(env, exception, "key", key);
+      napi_throw(env, exception);
+    }
+    return NULL;
+  }
+  if (directory->listed) {
+    listing_part = listing_value(env, &directory->listing, pool->with_stats);
+    if (listing_part == NULL) {
+      free_directory(directory);
+      return NULL;
+    }
+  }
+  free_directory(directory);
+  CHECK(napi_get_null(env, &null_value));
+  if (listing_part != NULL && pool->with_stats) {
+    CHECK(napi_get_element(env, listing_part, 1, &stats_part));
+    CHECK(napi_get_element(env, listing_part, 0, &listing_part));
+  }
+  CHECK(napi_create_array_with_length(env, 4, &result));
+  CHECK(napi_set_element(env, result, 0, listing_part != NULL ? listing_part : null_value));
+  CHECK(napi_set_element(env, result, 1, stats_part != NULL ? stats_part : null_value));
+  CHECK(napi_set_element(env, result, 2, self));
+  CHECK(napi_set_element(env, result, 3, key));
+  return result;
+}
+
+static napi_value pool_close(napi_env env, napi_callback_info info) {
+  napi_value self;
+  void* data = NULL;
+  if (napi_get_cb_info(env, info, NULL, NULL, &self, NULL) != napi_ok || napi_unwrap(env, self, &data) != napi_ok) {
+    napi_throw_type_error(env, NULL, "not a ListingPool");
+    return NULL;
+  }
+  close_pool(data);
+  return NULL;
+}
+
+static napi_value pool_constructor(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], self;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, &self, NULL));
+  double wanted_threads = 0;
+  napi_valuetype type = napi_undefined;
+  if (argc >= 1) CHECK(napi_typeof(env, argv[0], &type));
+  if (type != napi_undefined &&
+      (napi_get_value_double(env, argv[0], &wanted_threads) != napi_ok ||
+       !(wanted_threads >= 1 && wanted_threads <= POOL_THREADS_MAX) || wanted_threads != (double)(int)wanted_threads)) {
+    napi_throw_range_error(env, NULL, "createListingPool: threads must be a whole number from 1 to 4");
+    return NULL;
+  }
+  bool with_stats = true;
+  type = napi_undefined;
+  if (argc >= 2) CHECK(napi_typeof(env, argv[1], &type));
+  if (type != napi_undefined && napi_get_value_bool(env, argv[1], &with_stats) != napi_ok) {
+    napi_throw_type_error(env, NULL, "createListingPool: withStats must be a boolean");
+    return NULL;
+  }
+  struct pool* pool = calloc(1, sizeof *pool);
+  if (pool == NULL) return throw_errno(env, ENOMEM, "pthread_create");
+  if (wanted_threads > 0) {
+    pool->threads_wanted = (size_t)wanted_threads;
+  } else {
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    pool->threads_wanted = cores < 1 ? 1 : cores > POOL_THREADS_MAX ? POOL_THREADS_MAX : (size_t)cores;
+  }
+  pool->with_stats = with_stats;
+  pthread_mutex_init(&pool->lock, NULL);
+  pthread_cond_init(&pool->work, NULL);
+  pthread_cond_init(&pool->listed, NULL);
+  if (napi_wrap(env, self, pool, finalize_pool, NULL, NULL) != napi_ok) {
+    finalize_pool(env, pool, NULL);
+    napi_throw_error(env, NULL, "yield-lab native helper: N-API call failed: napi_wrap");
+    return NULL;
+  }
+  return self;
+}
+#endif
+
+static napi_value create_listing_pool(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], result;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+#ifdef _WIN32
+  napi_throw_error(env, NULL, "createListingPool is not available on Windows");
+  return NULL;
+#else
+  napi_ref* constructor_ref = NULL;
+  napi_value constructor;
+  CHECK(napi_get_instance_data(env, (void**)&constructor_ref));
+  CHECK(napi_get_reference_value(env, *constructor_ref, &constructor));
+  for (size_t i = argc; i < 2; i++) CHECK(napi_get_undefined(env, &argv[i]));
+  if (napi_new_instance(env, constructor, 2, argv, &result) != napi_ok) return NULL;
+  return result;
+#endif
+}
+
+#ifndef _WIN32
+static void delete_constructor_ref(napi_env env, void* data, void* hint) {
+  (void)hint;
+  napi_delete_reference(env, *(napi_ref*)data);
+  free(data);
+}
+#endif
+
 NAPI_MODULE_INIT() {
   napi_value function;
   CHECK(napi_create_function(env, "listDirectory", NAPI_AUTO_LENGTH, list_directory, NULL, &function));
@@ -441,5 +994,20 @@ NAPI_MODULE_INIT() {
   CHECK(napi_set_named_property(env, exports, "adviseHugePages", function));
   CHECK(napi_create_function(env, "readParallel", NAPI_AUTO_LENGTH, read_parallel, NULL, &function));
   CHECK(napi_set_named_property(env, exports, "readParallel", function));
+  CHECK(napi_create_function(env, "createListingPool", NAPI_AUTO_LENGTH, create_listing_pool, NULL, &function));
+  CHECK(napi_set_named_property(env, exports, "createListingPool", function));
+#ifndef _WIN32
+  napi_property_descriptor methods[] = {
+      {"prefetch", NULL, pool_prefetch, NULL, NULL, NULL, napi_default, NULL},
+      {"take", NULL, pool_take, NULL, NULL, NULL, napi_default, NULL},
+      {"close", NULL, pool_close, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_value constructor;
+  CHECK(napi_define_class(env, "ListingPool", NAPI_AUTO_LENGTH, pool_constructor, NULL, 3, methods, &constructor));
+  napi_ref* constructor_ref = malloc(sizeof *constructor_ref);
+  if (constructor_ref == NULL) return throw_errno(env, ENOMEM, "malloc");
+  CHECK(napi_create_reference(env, constructor, 1, constructor_ref));
+  CHECK(napi_set_instance_data(env, constructor_ref, delete_constructor_ref, NULL));
+#endif
   return exports;
 }

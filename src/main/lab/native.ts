@@ -1,7 +1,7 @@
 /**
  * The optional native helper (`native/`, package @yield-lab/native, built by `npm install` with a
- * C compiler, see native/build.cjs): a one-call directory listing for the walker and huge-page
- * advice for eager reads.
+ * C compiler, see native/build.cjs): a one-call directory listing for the walker, threads that
+ * list ahead of it (ListingPool), and huge-page advice and parallel reads for eager reads.
  * When it is missing (no compiler where the app was installed, or Windows, where it has no
  * listing), everything works through Node's fs, only slower. YIELD_LAB_NATIVE=off in the
  * environment forces the fallback (the tests run both ways).
@@ -34,7 +34,7 @@ export const nativeHelperLoaded = helper !== undefined
 /** Why it is not loaded, e.g. "Yield Lab native helper unavailable: not built: no C compiler found (tried cc)"; '' when it is. */
 export const nativeHelperProblem = typeof loaded === 'string' ? loaded : ''
 
-/** Its directory listing and parallel reads, where it has them (not on Windows). */
+/** Its directory listing, listing pool and parallel reads, where it has them (not on Windows). */
 export const canListNatively = helper !== undefined && process.platform !== 'win32'
 export const canReadInParallel = canListNatively
 
@@ -89,6 +89,107 @@ function parseListing(listing: string, names: string[], sizes: number[] | undefi
     start = end + 1
   }
   return types
+}
+
+/** The numbers of a directory's own stat as a ListingPool gives them (native/index.d.ts, ListingPool.take). */
+export const POOL_SELF = { ERRNO: 0, TYPE: 1, APPARENT_SIZE: 2, DISK_USAGE: 3, DEV: 4, INO: 5, NLINK: 6 } as const
+
+export type StatMode = 'lstat' | 'stat'
+
+/** A directory as a ListingPool hands it over. */
+export interface TakenDirectory {
+  /** Its own (l)stat as POOL_SELF numbers; undefined when the stat failed. */
+  self: Float64Array | undefined
+  /** "dev:ino" of that stat, exact ('' when it failed). */
+  key: string
+  /** DIRENT_TYPE codes of the names appended and, in a pool with stats, listDirectoryStats' numbers; undefined when not listed or listing failed. */
+  listing: { types: number[]; stats: Float64Array | undefined } | undefined
+  /** Why listing failed, as Node's fs would throw it. */
+  error: NodeJS.ErrnoException | undefined
+}
+
+/**
+ * Threads that stat and list directories ahead of a walker (native/index.d.ts, ListingPool): queue
+ * the directories it will enter, most needed last; take each when it gets there.
+ */
+export interface ListingPool {
+  /** Queues paths[from..] (each to be stat'ed with statMode and, when `device` is given, not listed if on another device). */
+  prefetch(paths: readonly string[], from: number, statMode: StatMode, device: number | undefined): void
+  /** The directory at `path`, its names appended to `names`; stat'ed and listed right here if it was never queued. */
+  take(path: string, names: string[], statMode: StatMode, device: number | undefined): TakenDirectory
+  /** Drops what is not taken and stops the threads. */
+  close(): void
+}
+
+let openPools = 0
+
+/** How many listing pools are open (created and not closed), so tests can see that every walk closes its own. */
+export function openListingPools(): number {
+  return openPools
+}
+
+/**
+ * A listing pool whose listings carry listDirectoryStats' numbers if `withStats`, or undefined
+ * without the helper's listing (`canListNatively`). `threads` (1 to 4) overrides the number of
+ * threads (online cores, at most 4), for tests.
+ */
+export function createListingPool(withStats: boolean, threads?: number): ListingPool | undefined {
+  if (!canListNatively) return undefined
+  const pool = helper!.createListingPool(threads, withStats)
+  let open = true
+  openPools++
+  return {
+    prefetch(paths, from, statMode, device) {
+      const targets: (string | Buffer)[] = []
+      for (let i = from; i < paths.length; i++) {
+        try {
+          targets.push(fsPath(paths[i]!))
+        } catch {
+          // A name no bytes decode to (a consumer may rename dirnames): take reports it when the walk gets there.
+        }
+      }
+      pool.prefetch(targets, statMode, device)
+    },
+    take(path, names, statMode, device) {
+      let taken
+      try {
+        taken = pool.take(fsPath(path), statMode, device)
+      } catch (error) {
+        const failure = error as { errno?: unknown; syscall?: unknown; self?: unknown; key?: unknown }
+        if (typeof failure.errno !== 'number' || !(failure.self instanceof ArrayBuffer)) throw error
+        return {
+          self: ownStat(failure.self),
+          key: String(failure.key),
+          listing: undefined,
+          error: errnoError(failure.errno, String(failure.syscall), path)
+        }
+      }
+      const [listing, stats, self, key] = taken
+      return {
+        self: ownStat(self),
+        key,
+        listing:
+          listing === null
+            ? undefined
+            : {
+                types: parseListing(listing, names, undefined),
+                stats: stats === null ? undefined : new Float64Array(stats)
+              },
+        error: undefined
+      }
+    },
+    close() {
+      if (!open) return
+      open = false
+      openPools--
+      pool.close()
+    }
+  }
+}
+
+function ownStat(self: ArrayBuffer): Float64Array | undefined {
+  const numbers = new Float64Array(self)
+  return numbers[POOL_SELF.ERRNO] === 0 ? numbers : undefined
 }
 
 /** Calls the helper, turning the errors it throws (errno, syscall) into Node-style fs errors naming `path`. */

@@ -2,7 +2,9 @@
  * The optional native helper (native/, loaded by src/main/lab/native.ts): its directory listing
  * must agree with Node's own (fs.opendirSync, the fallback) name for name, type for type and in
  * the same order; its errors must read like Node's fs errors; and its huge-page advice must really
- * give the buffer huge pages where the kernel offers them.
+ * give the buffer huge pages where the kernel offers them. Its listing pool (read-ahead for the
+ * walker) must give exactly the same listings, its own stat of each directory as Node's, and the
+ * same errors, and must list nothing the walker will not enter.
  *
  * This file runs twice (vitest.config.ts): with the helper, where it must be built on Linux and
  * macOS (npm install builds it with a C compiler, native/build.cjs), and with YIELD_LAB_NATIVE=off,
@@ -13,6 +15,7 @@ import { randomBytes } from 'node:crypto'
 import {
   closeSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -20,6 +23,7 @@ import {
   readFileSync,
   rmSync,
   symlinkSync,
+  statSync,
   writeFileSync
 } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -31,8 +35,13 @@ import {
   adviseHugePages,
   canListNatively,
   canReadInParallel,
+  createListingPool,
   DIRENT_TYPE,
   listDirectory,
+  listDirectoryStats,
+  openListingPools,
+  POOL_SELF,
+  type ListingPool,
   nativeHelperLoaded,
   nativeHelperProblem,
   readParallel
@@ -321,6 +330,185 @@ if (helperWanted) {
       }
     })
 
+    describe('listing pool', () => {
+      let tree = ''
+      beforeAll(() => {
+        tree = join(base, 'pool')
+        mkdirSync(tree)
+        for (let d = 0; d < 40; d++) {
+          const dir = join(tree, `d${d}`)
+          mkdirSync(dir)
+          for (let f = 0; f < d * 5; f++) writeFileSync(join(dir, `f${f}-${'n'.repeat(d)}`), 'x'.repeat(f))
+          mkdirSync(join(dir, 'sub'))
+          symlinkSync('sub', join(dir, 'link'))
+        }
+        writeFileSync(Buffer.concat([Buffer.from(join(tree, 'd0') + '/bad-'), Buffer.from([0xff])]), 'raw')
+        writeFileSync(join(tree, 'plain-file'), '')
+        symlinkSync('d1', join(tree, 'link-to-dir'))
+      })
+
+      /** What the pool must give for a directory: listDirectoryStats' names, types and numbers. */
+      function expected(path: string): { names: string[]; types: number[]; stats: number[] } {
+        const names: string[] = []
+        const { types, stats } = listDirectoryStats(path, names)
+        return { names, types, stats: [...stats] }
+      }
+
+      function taken(pool: ListingPool, path: string, statMode: 'lstat' | 'stat' = 'stat', device?: number) {
+        const names: string[] = []
+        const result = pool.take(path, names, statMode, device)
+        return { names, types: result.listing?.types, stats: result.listing && [...result.listing.stats!], result }
+      }
+
+      /** A directory's own stat as the pool gives it, from Node's BigInt stat. */
+      function ownStat(path: string, follow: boolean): number[] {
+        const info = follow ? statSync(path, { bigint: true }) : lstatSync(path, { bigint: true })
+        const type = info.isSymbolicLink() ? DIRENT_TYPE.LINK : info.isDirectory() ? DIRENT_TYPE.DIR : DIRENT_TYPE.FILE
+        return [
+          0,
+          type,
+          Number(info.size),
+          Number(info.blocks) * 512,
+          Number(info.dev),
+          Number(info.ino),
+          Number(info.nlink)
+        ]
+      }
+
+      it('gives what listDirectoryStats gives, and each directory its own stat, queued or not', () => {
+        const dirs = Array.from({ length: 40 }, (_, d) => join(tree, `d${d}`))
+        for (const threads of [1, 2, 4]) {
+          const pool = createListingPool(true, threads)!
+          try {
+            pool.prefetch(dirs, 0, 'stat', undefined)
+            // In queue order and not: whichever thread listed it, or none.
+            for (const dir of [...dirs.slice(20).reverse(), ...dirs.slice(0, 20), tree]) {
+              const { names, types, stats, result } = taken(pool, dir)
+              expect({ names, types, stats }, dir).toEqual(expected(dir))
+              expect([...result.self!], dir).toEqual(ownStat(dir, true))
+              const info = statSync(dir, { bigint: true })
+              expect(result.key).toBe(`${info.dev}:${info.ino}`)
+              expect(result.error).toBeUndefined()
+            }
+            expect(taken(pool, join(tree, 'd0')).names).toContain('bad-\udcff')
+          } finally {
+            pool.close()
+          }
+        }
+        // Without stats: listDirectory's listing only.
+        const pool = createListingPool(false)!
+        try {
+          pool.prefetch(dirs, 30, 'stat', undefined)
+          for (const dir of dirs.slice(30)) {
+            const names: string[] = []
+            const result = pool.take(dir, names, 'stat', undefined)
+            expect({ names, types: result.listing!.types }).toEqual(nativeListing(dir))
+            expect(result.listing!.stats).toBeUndefined()
+          }
+        } finally {
+          pool.close()
+        }
+      })
+
+      it('a directory queued twice is taken twice', () => {
+        const pool = createListingPool(true, 2)!
+        try {
+          const dir = join(tree, 'd3')
+          pool.prefetch([dir, dir], 0, 'stat', undefined)
+          expect(taken(pool, dir).names).toEqual(expected(dir).names)
+          expect(taken(pool, dir).names).toEqual(expected(dir).names)
+        } finally {
+          pool.close()
+        }
+      })
+
+      it('fails as listDirectory fails, and still gives the stat it could make', () => {
+        const missing = join(tree, 'missing')
+        const file = join(tree, 'plain-file')
+        const long = join(tree, 'n'.repeat(300))
+        for (const queued of [false, true]) {
+          const pool = createListingPool(true, 2)!
+          try {
+            if (queued) pool.prefetch([missing, file, long], 0, 'lstat', undefined)
+            const gone = taken(pool, missing, 'lstat').result
+            expect(gone.self).toBeUndefined()
+            expect(gone.key).toBe('')
+            expect(gone.listing).toBeUndefined()
+            expect(gone.error).toMatchObject({ code: 'ENOENT', syscall: 'opendir', path: missing })
+            expect(toLabError(gone.error, missing).code).toBe('NOT_FOUND')
+            // A file where a directory is expected: its lstat works, listing it does not.
+            const notDir = taken(pool, file, 'lstat').result
+            expect([...notDir.self!]).toEqual(ownStat(file, false))
+            expect(notDir.self![POOL_SELF.TYPE]).toBe(DIRENT_TYPE.FILE)
+            expect(notDir.error).toMatchObject({ code: 'ENOTDIR', syscall: 'opendir', path: file })
+            expect(taken(pool, long, 'lstat').result.error).toMatchObject({ code: 'ENAMETOOLONG', path: long })
+          } finally {
+            pool.close()
+          }
+        }
+      })
+
+      it('does not list a symlink under lstat, nor a directory on another device', () => {
+        const link = join(tree, 'link-to-dir')
+        const pool = createListingPool(true, 2)!
+        const elsewhere = process.platform === 'linux' ? mkdtempSync('/dev/shm/yield-lab-pool-') : ''
+        try {
+          pool.prefetch([link], 0, 'lstat', undefined)
+          const asLink = taken(pool, link, 'lstat')
+          expect(asLink.result.listing).toBeUndefined()
+          expect(asLink.result.error).toBeUndefined()
+          expect([...asLink.result.self!]).toEqual(ownStat(link, false))
+          expect(asLink.result.self![POOL_SELF.TYPE]).toBe(DIRENT_TYPE.LINK)
+          // Followed, it is its target, and listed.
+          expect(taken(pool, link, 'stat').names).toEqual(expected(join(tree, 'd1')).names)
+
+          if (process.platform !== 'linux') return
+          const here = Number(statSync(tree).dev)
+          expect(Number(statSync(elsewhere).dev), '/dev/shm must be another device').not.toBe(here)
+          writeFileSync(join(elsewhere, 'inside'), '')
+          pool.prefetch([elsewhere, join(tree, 'd2')], 0, 'stat', here)
+          const away = taken(pool, elsewhere, 'stat', here).result
+          expect(away.listing).toBeUndefined()
+          expect(away.self![POOL_SELF.DEV]).toBe(Number(statSync(elsewhere).dev))
+          expect(taken(pool, join(tree, 'd2'), 'stat', here).names).toEqual(expected(join(tree, 'd2')).names)
+          // Given its own device, it is listed.
+          const own = Number(statSync(elsewhere).dev)
+          expect(taken(pool, elsewhere, 'stat', own).names).toEqual(['inside'])
+        } finally {
+          pool.close()
+          if (elsewhere !== '') rmSync(elsewhere, { recursive: true, force: true })
+        }
+      })
+
+      it('closes while its threads are busy, drops what was not taken, and counts as closed', () => {
+        const before = openListingPools()
+        const big = join(base, 'pool-big')
+        mkdirSync(big)
+        for (let i = 0; i < 2000; i++) writeFileSync(join(big, `${'m'.repeat(80)}-${i}`), '')
+        for (let round = 0; round < 20; round++) {
+          const pool = createListingPool(true, 4)!
+          expect(openListingPools()).toBe(before + 1)
+          pool.prefetch(
+            Array.from({ length: 50 }, () => big),
+            0,
+            'stat',
+            undefined
+          )
+          if (round % 2 === 1) expect(taken(pool, big).names).toHaveLength(2000)
+          pool.close()
+          pool.close()
+          expect(openListingPools()).toBe(before)
+          expect(() => pool.take(big, [], 'stat', undefined)).toThrow('the listing pool is closed')
+          expect(() => pool.prefetch([big], 0, 'stat', undefined)).toThrow('the listing pool is closed')
+        }
+      })
+
+      it('refuses a thread count outside 1 to 4', () => {
+        for (const threads of [0, 5, 1.5, -1]) expect(() => createListingPool(true, threads)).toThrow(RangeError)
+        expect(openListingPools()).toBe(0)
+      })
+    })
+
     it('huge-page advice is not asked for buffers under 4 MiB (as numpy)', () => {
       expect(adviseHugePages(new ArrayBuffer(100))).toBe(false)
       expect(adviseHugePages(new ArrayBuffer(4 * 1024 * 1024 - 1))).toBe(false)
@@ -332,6 +520,7 @@ if (helperWanted) {
       expect(nativeHelperLoaded).toBe(false)
       expect(canListNatively).toBe(false)
       expect(canReadInParallel).toBe(false)
+      expect(createListingPool(true)).toBeUndefined()
       expect(adviseHugePages(new ArrayBuffer(64 << 20))).toBe(false)
     })
   })

@@ -90,7 +90,9 @@ export function scanForNcdu(top: string, options: NcduScanOptions): NcduExport {
     onskip: (path, reason) => {
       if (reason === 'otherFileSystem') otherDevice.add(path)
     },
-    control: options.control
+    control: options.control,
+    // A scan only reads, so directories can be listed ahead.
+    readAhead: true
   })) {
     const entry = pending.get(dir.dirpath)
     pending.delete(dir.dirpath)

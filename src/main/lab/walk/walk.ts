@@ -53,6 +53,17 @@
  *   Without the native helper, Node does that lstat inside Dir#readSync and fails the whole read
  *   when an entry vanishes: then the directory goes to onerror and is skipped.
  * - `oneFileSystem` keeps the walk on top's device, as `du -x` does (see WalkOptions).
+ * - `readAhead` (for consumers that do not change the tree while walking, like the Browse tab):
+ *   with the native helper, threads (a ListingPool, native.ts) stat and list the directories the
+ *   walk will enter next while the consumer works on the current one; listing is bound by
+ *   syscalls, so this is what makes a walk faster than one thread can list. Only what the walk
+ *   will enter is queued: top-down, the subdirectories left after the consumer resumes (a pruned
+ *   directory is never listed); bottom-up, those decided while listing. The stat that decides
+ *   whether a directory is entered (islink, device) is made just before it is listed, and what is
+ *   not entered is not listed. What differs is when: a directory may be listed before the
+ *   consumer is done with the ones yielded before it, so a change the consumer makes to the tree
+ *   (other than pruning) after that may not be seen, where os.walk would see it. That is why it
+ *   is not the default. Without the helper, the option changes nothing.
  * - A `control` (JobControl) adds cancellation (a LabError 'CANCELLED' is thrown from the
  *   generator) and progress reports; os.walk has neither.
  */
@@ -64,7 +75,18 @@ import { LabError } from '../../../shared/errors'
 import { displayName, fsdecode } from '../../../shared/fsNames'
 import { toLabError } from '../errors'
 import { fsPath } from '../fsPath'
-import { canListNatively, DIRENT_TYPE, errnoError, listDirectory, listDirectoryStats } from '../native'
+import {
+  canListNatively,
+  createListingPool,
+  DIRENT_TYPE,
+  errnoError,
+  listDirectory,
+  listDirectoryStats,
+  POOL_SELF,
+  type ListingPool,
+  type StatMode,
+  type TakenDirectory
+} from '../native'
 import type { JobControl } from '../progress'
 import { WALK_STAT, type WalkSkipReason, type WalkStats } from '../../../shared/walkJob'
 
@@ -99,6 +121,11 @@ export interface WalkOptions {
    * of regular files (walkEntries only, 0 for walk), errors: onerror calls }.
    */
   control?: JobControl<WalkStats>
+  /**
+   * List directories ahead of the consumer in threads (default false; only with the native
+   * helper). For consumers that do not change the tree while walking: see the module comment.
+   */
+  readAhead?: boolean
 }
 
 /** What an entry is, from the entry itself (not following a symlink). */
@@ -211,7 +238,7 @@ export function checkWalkRoot(top: string): void {
 interface View<L> {
   /** Whether the listing must give each entry's stat (listEntries' `stats`). */
   readonly stats: boolean
-  start(dirpath: string, self: BigIntStats | undefined): L
+  start(dirpath: string, self: EntryStat | undefined): L
   /**
    * Records one entry (`type` is a DIRENT_TYPE code; with `stats`, its WALK_STAT.FIELDS numbers
    * start at stats[at]); returns the bytes it accounts for.
@@ -245,7 +272,7 @@ const tripleView: View<WalkTriple> = {
 
 const entriesView: View<WalkDir> = {
   stats: true,
-  start: (dirpath, self) => ({ dirpath, self: self === undefined ? NO_STAT : entryStat(self), dirs: [], files: [] }),
+  start: (dirpath, self) => ({ dirpath, self: self ?? NO_STAT, dirs: [], files: [] }),
   add(list, dirpath, name, type, stats, at, isDir, isLink, state) {
     const first = stats![at]!
     // A symlink to a directory is lstat'ed as a link; a real directory's stat comes when it is entered.
@@ -327,17 +354,27 @@ class WalkState {
   }
 }
 
+/** A directory's own stat, as the walk entered it: what decides whether it is entered, and its EntryStat. */
+interface OwnStat {
+  isLink: boolean
+  dev: number
+  /** `dev:ino`, exact (from the integers, not from doubles). */
+  key: string
+  stat: EntryStat
+}
+
 function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<L>): Generator<L, void, undefined> {
   checkTopArgument(top)
   const topdown = options?.topdown ?? true
   const followlinks = options?.followlinks ?? false
   const oneFileSystem = options?.oneFileSystem ?? false
   /** With oneFileSystem: top's device, known once top is stat'ed. */
-  let topDevice: bigint | undefined
+  let topDevice: number | undefined
   const state = new WalkState(top, options?.onerror, options?.control)
   // Top-down without followlinks, a subdirectory is skipped when it is a symlink at descent time
   // (os.walk's islink check); the lstat that tells also gives its device+inode.
   const lstatChildren = topdown && !followlinks
+  const childStatMode: StatMode = lstatChildren ? 'lstat' : 'stat'
 
   // An explicit stack (like CPython 3.12's os.walk) instead of recursive generators: yield*
   // chains cost a hop per level on every item. Three parallel arrays, no per-item objects.
@@ -347,100 +384,171 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
   const pending: (L | undefined)[] = [undefined]
   /** `dev:ino` of each directory on the current path from top, indexed by depth ('' if unknown). */
   const ancestors: string[] = []
+  /** With readAhead (see the module comment): every path pushed to list is queued to it, and taken when popped. */
+  const pool = options?.readAhead === true ? createListingPool(view.stats) : undefined
 
-  while (paths.length > 0) {
-    const path = paths.pop()!
-    const depth = depths.pop()!
-    const done = pending.pop()
-    if (done !== undefined) {
-      yield done
-      continue
-    }
-    state.checkCancelled()
+  try {
+    while (paths.length > 0) {
+      const path = paths.pop()!
+      const depth = depths.pop()!
+      const done = pending.pop()
+      if (done !== undefined) {
+        yield done
+        continue
+      }
+      state.checkCancelled()
 
-    let stats: BigIntStats | undefined
-    try {
-      const target = fsPath(path)
-      stats = lstatChildren && depth > 0 ? lstatSync(target, BIGINT_NO_THROW) : statSync(target, BIGINT_NO_THROW)
-    } catch {
-      stats = undefined // as os.path.islink: an error means "not a link"; listing will report it
-    }
-    let key = ''
-    if (stats !== undefined) {
-      if (lstatChildren && depth > 0 && stats.isSymbolicLink()) continue
-      if (oneFileSystem) {
-        if (depth === 0) topDevice = stats.dev
-        else if (stats.dev !== topDevice) {
-          // A mount point (or a link to another device): listed, not entered.
-          options?.onskip?.(path, 'otherFileSystem')
-          continue
+      const names: string[] = []
+      const statMode: StatMode = depth > 0 ? childStatMode : 'stat'
+      let taken: TakenDirectory | undefined
+      let own: OwnStat | undefined
+      if (pool === undefined) {
+        own = statDirectory(path, statMode)
+      } else {
+        taken = takeDirectory(pool, path, names, statMode, depth > 0 && oneFileSystem ? topDevice : undefined)
+        own = taken.self === undefined ? undefined : poolOwnStat(taken.self, taken.key)
+      }
+      let key = ''
+      if (own !== undefined) {
+        if (statMode === 'lstat' && own.isLink) continue
+        if (oneFileSystem) {
+          if (depth === 0) topDevice = own.dev
+          else if (own.dev !== topDevice) {
+            // A mount point (or a link to another device): listed, not entered.
+            options?.onskip?.(path, 'otherFileSystem')
+            continue
+          }
         }
+        key = own.key
       }
-      key = `${stats.dev}:${stats.ino}`
-    }
-    ancestors.length = depth
-    if (key !== '' && ancestors.includes(key)) {
-      options?.onskip?.(path, 'cycle') // see the module comment
-      continue
-    }
-    ancestors.push(key)
+      ancestors.length = depth
+      if (key !== '' && ancestors.includes(key)) {
+        options?.onskip?.(path, 'cycle') // see the module comment
+        continue
+      }
+      ancestors.push(key)
 
-    const names: string[] = []
-    let listing: Listing
-    try {
-      listing = listEntries(path, names, view.stats)
-    } catch (error) {
-      // os.walk skips a directory whose listing failed, even part way, yielding nothing for it.
-      state.fail(describeError(error, path))
-      continue
-    }
-    const { types, stats: entryStats } = listing
-    const list = view.start(path, stats)
-    /** Bottom-up: the subdirectories to walk, decided from each entry as os.walk does. */
-    const walkInto: string[] = []
-    const count = names.length
-    let dirCount = 0
-    for (let i = 0; i < count; i++) {
-      const name = names[i]!
-      const type = types[i]!
-      let isDir = false
-      let isLink = false
-      if (type === DIRENT_TYPE.DIR) isDir = true
-      else if (type === DIRENT_TYPE.LINK) {
-        isLink = true
-        isDir = targetIsDirectory(fsPath(joinPath(path, name)))
+      let listing: Listing
+      try {
+        listing = taken === undefined ? listEntries(path, names, view.stats) : takenListing(taken, path)
+      } catch (error) {
+        // os.walk skips a directory whose listing failed, even part way, yielding nothing for it.
+        state.fail(describeError(error, path))
+        continue
       }
-      state.bytes += view.add(list, path, name, type, entryStats, i * WALK_STAT.FIELDS, isDir, isLink, state)
-      if (isDir) {
-        dirCount++
-        if (!topdown && (followlinks || !isLink)) walkInto.push(name)
+      const { types, stats: entryStats } = listing
+      const list = view.start(path, own?.stat)
+      /** Bottom-up: the subdirectories to walk, decided from each entry as os.walk does. */
+      const walkInto: string[] = []
+      const count = names.length
+      let dirCount = 0
+      for (let i = 0; i < count; i++) {
+        const name = names[i]!
+        const type = types[i]!
+        let isDir = false
+        let isLink = false
+        if (type === DIRENT_TYPE.DIR) isDir = true
+        else if (type === DIRENT_TYPE.LINK) {
+          isLink = true
+          isDir = targetIsDirectory(fsPath(joinPath(path, name)))
+        }
+        state.bytes += view.add(list, path, name, type, entryStats, i * WALK_STAT.FIELDS, isDir, isLink, state)
+        if (isDir) {
+          dirCount++
+          if (!topdown && (followlinks || !isLink)) walkInto.push(name)
+        }
+        if (((i + 1) & CANCEL_CHECK_MASK) === 0) state.checkCancelled()
       }
-      if (((i + 1) & CANCEL_CHECK_MASK) === 0) state.checkCancelled()
+      state.dirs++
+      state.files += count - dirCount
+      state.report()
+
+      if (topdown) {
+        yield list
+        const subdirs = view.subdirs(list)
+        const from = paths.length
+        for (let i = subdirs.length - 1; i >= 0; i--) {
+          paths.push(joinPath(path, subdirs[i]!))
+          depths.push(depth + 1)
+          pending.push(undefined)
+        }
+        if (pool !== undefined && paths.length > from)
+          pool.prefetch(paths, from, childStatMode, oneFileSystem ? topDevice : undefined)
+      } else {
+        paths.push(path)
+        depths.push(depth)
+        pending.push(list)
+        const from = paths.length
+        for (let i = walkInto.length - 1; i >= 0; i--) {
+          paths.push(joinPath(path, walkInto[i]!))
+          depths.push(depth + 1)
+          pending.push(undefined)
+        }
+        if (pool !== undefined && paths.length > from)
+          pool.prefetch(paths, from, childStatMode, oneFileSystem ? topDevice : undefined)
+      }
     }
-    state.dirs++
-    state.files += count - dirCount
     state.report()
+  } finally {
+    // Also when the consumer stops early (return), an error or cancellation ends the walk.
+    pool?.close()
+  }
+}
 
-    if (topdown) {
-      yield list
-      const subdirs = view.subdirs(list)
-      for (let i = subdirs.length - 1; i >= 0; i--) {
-        paths.push(joinPath(path, subdirs[i]!))
-        depths.push(depth + 1)
-        pending.push(undefined)
-      }
-    } else {
-      paths.push(path)
-      depths.push(depth)
-      pending.push(list)
-      for (let i = walkInto.length - 1; i >= 0; i--) {
-        paths.push(joinPath(path, walkInto[i]!))
-        depths.push(depth + 1)
-        pending.push(undefined)
-      }
+/** Without read-ahead: the directory's own stat from Node (BigInt, so the key is exact); undefined when it fails. */
+function statDirectory(path: string, statMode: StatMode): OwnStat | undefined {
+  let stats: BigIntStats | undefined
+  try {
+    const target = fsPath(path)
+    stats = statMode === 'lstat' ? lstatSync(target, BIGINT_NO_THROW) : statSync(target, BIGINT_NO_THROW)
+  } catch {
+    stats = undefined // as os.path.islink: an error means "not a link"; listing will report it
+  }
+  if (stats === undefined) return undefined
+  return {
+    isLink: stats.isSymbolicLink(),
+    dev: Number(stats.dev),
+    key: `${stats.dev}:${stats.ino}`,
+    stat: entryStat(stats)
+  }
+}
+
+/** pool.take; an error before the pool could stat (a path no bytes name) is the listing's error, as without the pool. */
+function takeDirectory(
+  pool: ListingPool,
+  path: string,
+  names: string[],
+  statMode: StatMode,
+  device: number | undefined
+): TakenDirectory {
+  try {
+    return pool.take(path, names, statMode, device)
+  } catch (error) {
+    return { self: undefined, key: '', listing: undefined, error: error as NodeJS.ErrnoException }
+  }
+}
+
+function poolOwnStat(self: Float64Array, key: string): OwnStat {
+  return {
+    isLink: self[POOL_SELF.TYPE] === DIRENT_TYPE.LINK,
+    dev: self[POOL_SELF.DEV]!,
+    key,
+    stat: {
+      apparentSize: self[POOL_SELF.APPARENT_SIZE]!,
+      diskUsage: self[POOL_SELF.DISK_USAGE]!,
+      dev: self[POOL_SELF.DEV]!,
+      ino: self[POOL_SELF.INO]!,
+      nlink: self[POOL_SELF.NLINK]!
     }
   }
-  state.report()
+}
+
+/** The listing of a directory the pool took, or its error. */
+function takenListing(taken: TakenDirectory, path: string): Listing {
+  if (taken.error !== undefined) throw taken.error
+  // The pool lists whatever the walk enters: it skips exactly what the checks above skip.
+  if (taken.listing === undefined) throw new Error(`${path}: the listing pool did not list a directory the walk enters`)
+  return taken.listing
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -97,7 +97,9 @@ export function* walkJob(
     oneFileSystem,
     control,
     onerror: (error: LabError) => errors.push(error),
-    onskip
+    onskip,
+    // Nothing here changes the tree while walking, so directories can be listed ahead.
+    readAhead: true
   }
   for (const dir of walkEntries(top, options)) {
     for (const error of errors) yield errorItem(error)

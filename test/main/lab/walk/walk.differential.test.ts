@@ -11,6 +11,9 @@
  * Other onerror paths are exercised in every environment by things root cannot bypass: paths
  * longer than PATH_MAX (ENAMETOOLONG), and directories deleted by the consumer during the walk.
  *
+ * Every case where the consumer does not change the tree runs with and without readAhead (which
+ * lists directories ahead in threads where the native helper is built): both must match Python.
+ *
  * Symlink cycles are left out on purpose: with followlinks Python recurses through them until the
  * path is too long, we deliberately do not (see walk.test.ts for that test).
  */
@@ -38,6 +41,8 @@ interface Case {
   deleteOnYield?: Record<string, string[]>
   /** After the first yield, delete these paths (except the one just yielded). */
   deleteAfterFirstYield?: string[]
+  /** Our walk's readAhead option (Python has nothing like it). */
+  readAhead?: boolean
 }
 
 interface Outcome {
@@ -78,7 +83,7 @@ function oursSource(walkFn: string): string {
   return `
     const errors = []
     const triples = []
-    for (const [dirpath, dirnames, filenames] of ${walkFn}(cfg.top, { topdown: cfg.topdown, followlinks: cfg.followlinks, onerror: (e) => errors.push([e.path, e.code]) })) {
+    for (const [dirpath, dirnames, filenames] of ${walkFn}(cfg.top, { topdown: cfg.topdown, followlinks: cfg.followlinks, readAhead: cfg.readAhead, onerror: (e) => errors.push([e.path, e.code]) })) {
       triples.push([dirpath, [...dirnames], [...filenames]])
       if (cfg.prunePrefix !== undefined) {
         const kept = dirnames.filter((d) => !d.startsWith(cfg.prunePrefix)).reverse()
@@ -99,6 +104,13 @@ const runOurs = new Function('walk', 'rmSync', 'cfg', oursSource('walk')) as (
 
 function ours(cfg: Case): Outcome {
   return runOurs(walk, rmSync, cfg)
+}
+
+/** Our walk without and with readAhead, which must agree, for a consumer that does not change the tree. */
+function oursBothWays(cfg: Case): Outcome {
+  const result = ours({ ...cfg, readAhead: false })
+  expect(ours({ ...cfg, readAhead: true })).toEqual(result)
+  return result
 }
 
 function python(cfg: Case, wrapper: string[] = []): Outcome {
@@ -196,12 +208,12 @@ describe('walk matches python os.walk', () => {
       const cfg: Case = { top: mixed, ...mode }
       const expected = python(cfg)
       expect(expected.triples.length).toBeGreaterThan(50)
-      expect(ours(cfg)).toEqual(expected)
+      expect(oursBothWays(cfg)).toEqual(expected)
     })
 
     it(`top with a trailing slash, topdown=${mode.topdown} followlinks=${mode.followlinks}`, () => {
       const cfg: Case = { top: `${mixed}/`, ...mode }
-      const result = ours(cfg)
+      const result = oursBothWays(cfg)
       expect(result).toEqual(python(cfg))
       expect(result.triples.some(([dirpath]) => dirpath.includes('//'))).toBe(false)
     })
@@ -210,7 +222,7 @@ describe('walk matches python os.walk', () => {
   it('a symlink to a directory as top is walked (scandir follows it)', () => {
     for (const mode of modes) {
       const cfg: Case = { top: join(mixed, 'linkdir'), ...mode }
-      expect(ours(cfg)).toEqual(python(cfg))
+      expect(oursBothWays(cfg)).toEqual(python(cfg))
     }
   })
 
@@ -224,7 +236,7 @@ describe('walk matches python os.walk', () => {
     ]) {
       for (const mode of modes) {
         const cfg: Case = { top, ...mode }
-        const result = ours(cfg)
+        const result = oursBothWays(cfg)
         expect(result).toEqual(python(cfg))
         expect(result.triples).toEqual([])
         expect(result.errors).toHaveLength(1)
@@ -235,7 +247,7 @@ describe('walk matches python os.walk', () => {
   for (const followlinks of [false, true]) {
     it(`pruning and reordering dirnames in place, followlinks=${followlinks}`, () => {
       const cfg: Case = { top: mixed, topdown: true, followlinks, prunePrefix: 'p' }
-      const result = ours(cfg)
+      const result = oursBothWays(cfg)
       expect(result).toEqual(python(cfg))
       expect(result.triples.some(([dirpath]) => dirpath.includes('pruneme') || dirpath.includes('pdir'))).toBe(false)
     })
@@ -243,7 +255,7 @@ describe('walk matches python os.walk', () => {
 
   it('mutating dirnames bottom-up changes nothing, as in python', () => {
     const cfg: Case = { top: mixed, topdown: false, followlinks: false, prunePrefix: '' }
-    expect(ours(cfg)).toEqual(python(cfg))
+    expect(oursBothWays(cfg)).toEqual(python(cfg))
   })
 })
 
@@ -297,7 +309,7 @@ os.close(fd)
     )
     for (const mode of modes) {
       const cfg: Case = { top: root, ...mode }
-      const result = ours(cfg)
+      const result = oursBothWays(cfg)
       expect(result).toEqual(python(cfg))
       expect(result.errors).toHaveLength(1)
       expect(result.errors[0]![1]).toBe('INVALID_ARGUMENT')
@@ -323,6 +335,7 @@ os.close(fd)
         // Sanity: the permission bits were really in force, or this test would prove nothing.
         expect(expected.errors.map(([, code]) => code)).toContain('PERMISSION_DENIED')
         expect(oursInSubprocess(cfg, wrapper)).toEqual(expected)
+        expect(oursInSubprocess({ ...cfg, readAhead: true }, wrapper)).toEqual(expected)
       }
       // Unreadable tops: one error, nothing yielded ('readonly' can be listed but not entered).
       for (const name of ['locked', 'traverseonly', 'readonly']) {
@@ -365,9 +378,14 @@ sys.stdout.write(json.dumps(out))
 `
 
 /** Our walk, each path and name turned back into its bytes (os.fsencode), as hex. */
-function oursAsBytes(top: Buffer, topdown: boolean, followlinks: boolean): [string, string[], string[]][] {
+function oursAsBytes(
+  top: Buffer,
+  topdown: boolean,
+  followlinks: boolean,
+  readAhead: boolean
+): [string, string[], string[]][] {
   const hex = (name: string): string => Buffer.from(fsencode(name)!).toString('hex')
-  return [...walk(top, { topdown, followlinks, onerror: (error) => expect.unreachable(error.message) })].map(
+  return [...walk(top, { topdown, followlinks, readAhead, onerror: (error) => expect.unreachable(error.message) })].map(
     ([dirpath, dirnames, filenames]) => [hex(dirpath), dirnames.map(hex), filenames.map(hex)]
   )
 }
@@ -407,8 +425,9 @@ describe.runIf(process.platform === 'linux')(
           const expected = JSON.parse(
             runPython(PYTHON_OS_WALK_BYTES, [JSON.stringify({ top: top.toString('hex'), topdown, followlinks })])
           ) as unknown
-          const actual = oursAsBytes(top, topdown, followlinks)
+          const actual = oursAsBytes(top, topdown, followlinks, false)
           expect(actual).toEqual(expected)
+          expect(oursAsBytes(top, topdown, followlinks, true)).toEqual(expected)
           // The tree really has what the test is about: both look-alike directories walked, the link among dirnames.
           expect(actual.length).toBe(followlinks ? 7 : 5)
         })

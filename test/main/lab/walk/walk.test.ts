@@ -1,6 +1,8 @@
 /**
  * The walker on its own: properties on random trees (fast-check), cycles, bad roots, directories
- * deleted during the walk, names that are not valid UTF-8, walkEntries, progress and cancellation.
+ * deleted during the walk, names that are not valid UTF-8, walkEntries, progress and cancellation,
+ * each property also with readAhead (threads listing ahead, where the native helper is built).
+ * What the read-ahead lists and skips is in walk.readahead.test.ts.
  * Equality with Python's os.walk is in walk.differential.test.ts.
  */
 import { execFileSync } from 'node:child_process'
@@ -21,7 +23,7 @@ import {
   type WalkOptions,
   type WalkTriple
 } from '../../../../src/main/lab/walk/walk'
-import { canListNatively } from '../../../../src/main/lab/native'
+import { canListNatively, openListingPools } from '../../../../src/main/lab/native'
 import { build, FIFO, Link, type Spec } from '../../../support/tree'
 
 let base = ''
@@ -101,11 +103,11 @@ function contents(
 describe('properties on random trees', () => {
   it('every file and every directory appears exactly once, parents before (top-down) or after (bottom-up) children', () => {
     fc.assert(
-      fc.property(treeArb, fc.boolean(), (tree, topdown) => {
+      fc.property(treeArb, fc.boolean(), fc.boolean(), (tree, topdown, readAhead) => {
         const top = freshDir('prop')
         try {
           buildTree(top, tree)
-          const { triples, errors } = collect(top, { topdown })
+          const { triples, errors } = collect(top, { topdown, readAhead })
           expect(errors).toEqual([])
           const seenFiles = triples.flatMap(([dirpath, , filenames]) =>
             filenames.map((f) => relative(top, join(dirpath, f)))
@@ -136,7 +138,7 @@ describe('properties on random trees', () => {
 
   it('top-down pruning is honoured: pruned subtrees are never visited, everything else is', () => {
     fc.assert(
-      fc.property(treeArb, fc.integer({ min: 1, max: 1000 }), (tree, seed) => {
+      fc.property(treeArb, fc.integer({ min: 1, max: 1000 }), fc.boolean(), (tree, seed, readAhead) => {
         const top = freshDir('prune')
         try {
           buildTree(top, tree)
@@ -145,7 +147,7 @@ describe('properties on random trees', () => {
             ([...path].reduce((h, ch) => (h * 31 + ch.codePointAt(0)!) % 1009, seed) & 3) === 0
           const visited: string[] = []
           const files: string[] = []
-          for (const [dirpath, dirnames, filenames] of walk(top)) {
+          for (const [dirpath, dirnames, filenames] of walk(top, { readAhead })) {
             const rel = relative(top, dirpath)
             visited.push(rel)
             files.push(...filenames.map((f) => join(rel, f)))
@@ -166,13 +168,13 @@ describe('properties on random trees', () => {
 
   it('walkEntries splits and orders exactly like walk, in every mode', () => {
     fc.assert(
-      fc.property(treeArb, fc.boolean(), fc.boolean(), (tree, topdown, followlinks) => {
+      fc.property(treeArb, fc.boolean(), fc.boolean(), fc.boolean(), (tree, topdown, followlinks, readAhead) => {
         const top = freshDir('entries')
         try {
           buildTree(top, tree)
           symlinkSync('.', join(top, 'self-link'))
           const triples = [...walk(top, { topdown, followlinks })]
-          const entries = [...walkEntries(top, { topdown, followlinks })].map((d): WalkTriple => [
+          const entries = [...walkEntries(top, { topdown, followlinks, readAhead })].map((d): WalkTriple => [
             d.dirpath,
             d.dirs.map((e) => e.name),
             d.files.map((e) => e.name)
@@ -490,6 +492,7 @@ describe('walkEntries', () => {
       const info = fs.lstatSync(path)
       return { apparentSize: info.size, diskUsage: info.blocks * 512, dev: info.dev, ino: info.ino, nlink: info.nlink }
     }
+    expect([...walkEntries(top, { readAhead: true })]).toEqual([...walkEntries(top)])
     const dirs = [...walkEntries(top)]
     const root = dirs[0]!
     for (const entry of root.files) expect(entry.stat, entry.name).toEqual(record(join(top, entry.name)))
@@ -557,6 +560,12 @@ describe('walkEntries', () => {
       calls.stat = calls.lstat = 0
       drain(walk(top))
       expect(calls).toEqual({ stat: 4, lstat: 2 })
+      // With readAhead, the native pool stats each directory in C: only the symlinks' targets are left.
+      for (const view of [walk, walkEntries]) {
+        calls.stat = calls.lstat = 0
+        drain(view(top, { readAhead: true }))
+        expect(calls).toEqual(canListNatively ? { stat: 3, lstat: 0 } : { stat: 4, lstat: view === walk ? 2 : 9 })
+      }
     } finally {
       Object.assign(fs, original)
       syncBuiltinESMExports()
@@ -599,5 +608,63 @@ describe('cancellation and early exit', () => {
       }
     }
     expect(openFds()).toBe(before)
+  })
+})
+
+describe('readAhead', () => {
+  let top = ''
+  beforeAll(() => {
+    top = freshDir('read-ahead')
+    const spec: Spec = {}
+    for (let i = 0; i < 20; i++) spec[`d${i}`] = { f: 'f', g: { h: 'h' }, l: new Link('g') }
+    build(top, spec)
+  })
+
+  it('gives the same walk as without it, in every mode', () => {
+    for (const topdown of [true, false]) {
+      for (const followlinks of [false, true]) {
+        const options = { topdown, followlinks }
+        expect(collect(top, { ...options, readAhead: true })).toEqual(collect(top, options))
+      }
+    }
+  })
+
+  it('closes its listing pool however the walk ends: done, return(), break, a throwing onerror, cancellation', () => {
+    const whileWalking = canListNatively ? 1 : 0
+    const done = walk(top, { readAhead: true })
+    done.next()
+    expect(openListingPools()).toBe(whileWalking)
+    drain(done)
+    expect(openListingPools()).toBe(0)
+
+    for (const topdown of [true, false]) {
+      const generator = walkEntries(top, { topdown, readAhead: true })
+      for (let i = 0; i < 5; i++) generator.next()
+      expect(openListingPools()).toBe(whileWalking)
+      generator.return(undefined)
+      expect(openListingPools()).toBe(0)
+    }
+
+    for (const _ of walk(top, { readAhead: true })) break
+    expect(openListingPools()).toBe(0)
+
+    const failing = walk(join(top, 'missing'), {
+      readAhead: true,
+      onerror: (error) => {
+        throw error
+      }
+    })
+    expect(() => failing.next()).toThrow(LabError)
+    expect(openListingPools()).toBe(0)
+
+    let polls = 0
+    const control = { isCancelled: () => ++polls > 3, report: () => {} }
+    expect(() => drain(walk(top, { readAhead: true, control }))).toThrow(expect.objectContaining({ code: 'CANCELLED' }))
+    expect(openListingPools()).toBe(0)
+
+    const thrown = walk(top, { readAhead: true })
+    thrown.next()
+    expect(() => thrown.throw(new Error('consumer failed'))).toThrow('consumer failed')
+    expect(openListingPools()).toBe(0)
   })
 })
