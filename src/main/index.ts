@@ -12,6 +12,7 @@ import { registerIpc } from './ipc'
 import { collectAppInfo } from './lab/appInfo'
 import { createHandlers } from './lab/handlers'
 import { JobHost } from './lab/jobs/jobHost'
+import { jobWorkerOptions } from './lab/jobs/jobProtocol'
 import jobWorkerPath from './lab/jobs/jobWorker?modulePath'
 import { defaultDataDirectory } from './lab/read/sampleData'
 import { SWEEPS_DIRECTORY_NAME } from './lab/sweep/sweepHistory'
@@ -28,7 +29,7 @@ const isAppUrl = appUrlMatcher(rendererOrigin)
 registerAppScheme(protocol)
 
 const jobs = new JobHost({
-  createWorker: () => new Worker(jobWorkerPath),
+  createWorker: () => new Worker(jobWorkerPath, jobWorkerOptions),
   onProgress: (owner, id, progress) => webContents.fromId(Number(owner))?.send('job.progress', { id, progress }),
   onLog: (owner, id, line) => webContents.fromId(Number(owner))?.send('job.log', { id, line })
 })

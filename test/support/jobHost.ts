@@ -6,12 +6,13 @@ import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { JobProgress } from '../../src/shared/jobs'
 import { JobHost, type JobHostOptions, type Owner } from '../../src/main/lab/jobs/jobHost'
+import { jobWorkerOptions } from '../../src/main/lab/jobs/jobProtocol'
 
 export const jobWorkerSource = join(import.meta.dirname, '../../src/main/lab/jobs/jobWorker.ts')
 
 export function createSourceWorker(): Worker {
   const boot = `require('tsx/cjs/api').register(); require(${JSON.stringify(jobWorkerSource)})`
-  return new Worker(boot, { eval: true })
+  return new Worker(boot, { ...jobWorkerOptions, eval: true })
 }
 
 export interface RecordedEvent {

@@ -14,6 +14,7 @@ import type { LabEvent, LabEvents } from '../../../src/shared/contract'
 import { collectAppInfo } from '../../../src/main/lab/appInfo'
 import { createHandlers, dispatch } from '../../../src/main/lab/handlers'
 import { JobHost, type Owner } from '../../../src/main/lab/jobs/jobHost'
+import { jobWorkerOptions } from '../../../src/main/lab/jobs/jobProtocol'
 import { rendererResponse } from '../../../src/main/rendererFiles'
 import type { WriteQuestion } from '../../../src/main/lab/writePolicy'
 import { decodeWire, encodeReply, encodeWire } from './wireCodec'
@@ -61,7 +62,7 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
   }
   const workerPath = builtJobWorker()
   const jobs = new JobHost({
-    createWorker: () => new Worker(workerPath),
+    createWorker: () => new Worker(workerPath, jobWorkerOptions),
     onProgress: (owner, id, progress) => send(owner, 'job.progress', { id, progress }),
     onLog: (owner, id, line) => send(owner, 'job.log', { id, line })
   })
