@@ -8,7 +8,9 @@
  * Reference: `ncdu -0 -x -o /dev/null DIR` (Debian's ncdu 1.x, the C version), timed in the same
  * run on the same warm trees: the bench's 200k-entry tree and /usr. Rounds interleave ours and
  * ncdu; values are medians. browse.full_scan.ratio_vs_ncdu is ncdu's time over ours, both trees
- * summed.
+ * summed. browse.walk_job.ratio_vs_ncdu times the walk job's generator alone on the same trees (a
+ * fresh process each run, as ncdu is), to tell the walker's share from the transport's and the
+ * renderer's.
  *
  * Also: the renderer's JS heap (after a forced GC) holding a walked tree of about 1M entries,
  * against ncdu's peak RSS holding the same tree in its browser; and the longest task on the renderer's main
@@ -55,6 +57,32 @@ const INSTRUMENT = `(() => {
 interface Scan {
   ms: number
   longestTaskMs: number
+}
+
+/**
+ * In a fresh process (as ncdu runs): the walk job's generator alone (walkJob as the job worker
+ * runs it, top-down, one file system, listing ahead in the native pool) over `top`, from the
+ * first pull to its summary; ms.
+ */
+const WALK_JOB_RUN = `
+import { pathToFileURL } from 'node:url'
+const [root, top] = process.argv.slice(1)
+const { walkJob } = await import(pathToFileURL(root + '/src/main/lab/walk/walkJob.ts').href)
+const control = { isCancelled: () => false, report: () => {} }
+const start = performance.now()
+const job = walkJob({ top, topdown: true, followlinks: false, oneFileSystem: true, exclude: [], files: [] }, control)
+while (!job.next().done);
+process.stdout.write(String(performance.now() - start))
+`
+
+function timeWalkJob(top: string): number {
+  const projectRoot = join(import.meta.dirname, '..', '..')
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', WALK_JOB_RUN, projectRoot, top],
+    { cwd: projectRoot, encoding: 'utf8' }
+  )
+  return Number(out)
 }
 
 function build(): void {
@@ -170,7 +198,7 @@ function makeMillionTree(): string {
 }
 
 interface Measured {
-  trees: { name: string; ours: number; ncdu: number }[]
+  trees: { name: string; ours: number; ncdu: number; walkJob: number }[]
   longestTaskMs: number
   heapMiB: number
   ncduPeakMiB: number
@@ -200,9 +228,17 @@ async function measure(): Promise<Measured> {
         longest.push(scan.longestTaskMs)
         if (round % 2 === 0) theirs.push(timeNcdu(top))
       }
-      results.push({ name, ours: median(ours), ncdu: median(theirs) })
+      // The walker alone, without transport or tree: where the full scan's time goes.
+      timeWalkJob(top)
+      const walkJobs: number[] = []
+      for (let round = 0; round < ROUNDS; round++) {
+        walkJobs.push(timeWalkJob(top))
+        theirs.push(timeNcdu(top))
+      }
+      results.push({ name, ours: median(ours), ncdu: median(theirs), walkJob: median(walkJobs) })
       console.log(
-        `  ${name} (${top}): ours ${ours.map(Math.round).join(' ')} ms, ncdu ${theirs.map(Math.round).join(' ')} ms`
+        `  ${name} (${top}): ours ${ours.map(Math.round).join(' ')} ms, walk job alone ` +
+          `${walkJobs.map(Math.round).join(' ')} ms, ncdu ${theirs.map(Math.round).join(' ')} ms`
       )
     }
     const million = makeMillionTree()
@@ -250,6 +286,16 @@ export const benchmarks: Benchmark[] = [
     name: 'browse.full_scan_usr.ratio_vs_ncdu',
     description: 'the same, on /usr only',
     run: async () => tree(await measuredOnce(), 'usr')
+  },
+  {
+    name: 'browse.walk_job.ratio_vs_ncdu',
+    description:
+      'the walk job alone (its generator in a fresh process, no transport, no tree), 200k tree + /usr, vs ncdu -0 -x -o /dev/null',
+    run: async () => {
+      const m = await measuredOnce()
+      const sum = (key: 'walkJob' | 'ncdu'): number => m.trees.reduce((total, t) => total + t[key], 0)
+      return { value: sum('walkJob'), reference: sum('ncdu'), unit: 'ms' }
+    }
   },
   {
     name: 'browse.longest_task.ratio_vs_budget',
