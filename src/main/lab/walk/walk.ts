@@ -463,30 +463,25 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
       state.files += count - dirCount
       state.report()
 
+      let children: readonly string[]
       if (topdown) {
         yield list
-        const subdirs = view.subdirs(list)
-        const from = paths.length
-        for (let i = subdirs.length - 1; i >= 0; i--) {
-          paths.push(joinPath(path, subdirs[i]!))
-          depths.push(depth + 1)
-          pending.push(undefined)
-        }
-        if (pool !== undefined && paths.length > from)
-          pool.prefetch(paths, from, childStatMode, oneFileSystem ? topDevice : undefined)
+        children = view.subdirs(list)
       } else {
         paths.push(path)
         depths.push(depth)
         pending.push(list)
-        const from = paths.length
-        for (let i = walkInto.length - 1; i >= 0; i--) {
-          paths.push(joinPath(path, walkInto[i]!))
-          depths.push(depth + 1)
-          pending.push(undefined)
-        }
-        if (pool !== undefined && paths.length > from)
-          pool.prefetch(paths, from, childStatMode, oneFileSystem ? topDevice : undefined)
+        children = walkInto
       }
+      // Pushed in reverse, so the first is popped (walked) first; queued to the pool in that order.
+      const from = paths.length
+      for (let i = children.length - 1; i >= 0; i--) {
+        paths.push(joinPath(path, children[i]!))
+        depths.push(depth + 1)
+        pending.push(undefined)
+      }
+      if (pool !== undefined && paths.length > from)
+        pool.prefetch(paths, from, childStatMode, oneFileSystem ? topDevice : undefined)
     }
     state.report()
   } finally {
