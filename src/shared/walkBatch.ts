@@ -3,8 +3,8 @@
  * worker to the renderer. A walk of /usr yields 15,000 directories naming 140,000 entries: as
  * objects, each name is a string and each directory a handful of arrays, which structured clone
  * (worker to main, Electron's IPC) and JSON (the e2e bridge) copy one by one. Packed, a batch is
- * one string holding every name, Float64Arrays holding every number (transferred, not
- * copied), and a small array of per-directory fields. Unpacking gives back items equal to the
+ * one string holding every name, one Float64Array holding every stat record (transferred, not
+ * copied), and a small array of per-directory fields and counts. Unpacking gives back items equal to the
  * originals; their stat arrays are views of the batch's one buffer.
  */
 import { WALK_STAT, type WalkDirItem, type WalkErrorItem, type WalkItem, type WalkSkipItem } from './walkJob'
@@ -12,18 +12,16 @@ import { WALK_STAT, type WalkDirItem, type WalkErrorItem, type WalkItem, type Wa
 /** No name contains it (walkers split paths on it; the ncdu reader refuses names with it). */
 const NAME_END = '/'
 /** Per directory in `heads`: dirpath, parent, name, dirTypes, fileTypes, then the counts below. */
-const HEAD_FIELDS = 10
+const HEAD_FIELDS = 11
 
 export interface PackedWalkItems {
   /** One letter per item, in order: 'd' the next directory of `heads`, 'o' the next of `others`. */
   order: string
   /**
    * HEAD_FIELDS per directory: dirpath, parent (null for top), name, dirTypes, fileTypes, and the
-   * counts of dirnames, excluded names, filenames and own stat records, and dropped.
+   * counts of dirnames, excluded names, filenames and own stat records, dropped and droppedBytes.
    */
   heads: (string | number | null)[]
-  /** droppedBytes per directory (may exceed 2^31, so not in an integer array). */
-  droppedBytes: Float64Array
   /** Every directory's dirnames, excluded names and filenames, in that order, each ended by NAME_END. */
   names: string
   /** Every directory's own stat records, dirnameStats and filenameStats, in that order. */
@@ -39,16 +37,12 @@ export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkI
   const others: (WalkErrorItem | WalkSkipItem)[] = []
   const nameParts: string[] = []
   let statLength = 0
-  let dirCount = 0
   for (const item of items) {
     if (item.kind !== 'dir') continue
-    dirCount++
     statLength += item.ownStat.length + item.dirnameStats.length + item.filenameStats.length
   }
   const stats = new Float64Array(statLength)
-  const droppedBytes = new Float64Array(dirCount)
   let statAt = 0
-  let dirAt = 0
   for (const item of items) {
     if (item.kind !== 'dir') {
       order += 'o'
@@ -66,9 +60,9 @@ export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkI
       item.excluded.length,
       item.filenames.length,
       item.ownStat.length / WALK_STAT.FIELDS,
-      item.dropped
+      item.dropped,
+      item.droppedBytes
     )
-    droppedBytes[dirAt++] = item.droppedBytes
     // join is one native pass per array; a name never contains NAME_END.
     if (item.dirnames.length > 0) nameParts.push(item.dirnames.join(NAME_END), NAME_END)
     if (item.excluded.length > 0) nameParts.push(item.excluded.join(NAME_END), NAME_END)
@@ -83,24 +77,22 @@ export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkI
   const packed: PackedWalkItems = {
     order,
     heads,
-    droppedBytes,
     names: nameParts.join(''),
     stats,
     others
   }
-  return { packed, transfer: [stats.buffer, droppedBytes.buffer] }
+  return { packed, transfer: [stats.buffer] }
 }
 
 /** The items packWalkItems packed, in order. */
 export function unpackWalkItems(packed: PackedWalkItems): WalkItem[] {
-  const { order, heads, droppedBytes, stats, others } = packed
+  const { order, heads, stats, others } = packed
   const names = packed.names === '' ? [] : packed.names.split(NAME_END)
   const items = new Array<WalkItem>(order.length)
   const F = WALK_STAT.FIELDS
   let nameAt = 0
   let statAt = 0
   let headAt = 0
-  let dirAt = 0
   let otherAt = 0
   for (let i = 0; i < order.length; i++) {
     if (order.charCodeAt(i) !== 100 /* d */) {
@@ -128,7 +120,7 @@ export function unpackWalkItems(packed: PackedWalkItems): WalkItem[] {
       filenames,
       fileTypes: heads[headAt + 4] as string,
       dropped: heads[headAt + 9] as number,
-      droppedBytes: droppedBytes[dirAt++]!,
+      droppedBytes: heads[headAt + 10] as number,
       ownStat,
       dirnameStats,
       filenameStats
