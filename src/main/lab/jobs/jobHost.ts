@@ -163,11 +163,14 @@ export class JobHost {
     const owners = new Set([...this.jobs.values()].map((job) => job.owner))
     const closed = Promise.all([...owners].map((owner) => this.closeOwner(owner))).then(() => true)
     let timer: NodeJS.Timeout | undefined
-    const late =
+    const inTime =
       withinMs === undefined
         ? closed
-        : new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), withinMs)))
-    return Promise.race([closed, late]).finally(() => {
+        : Promise.race([
+            closed,
+            new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), withinMs)))
+          ])
+    return inTime.finally(() => {
       clearTimeout(timer)
       this.closingAll = false
     })
