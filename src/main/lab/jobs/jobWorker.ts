@@ -1,5 +1,8 @@
 /**
- * Runs one remote generator in a worker thread, so a long walk or read never blocks main.
+ * Runs remote generators in a worker thread, one at a time, so a long walk or read never blocks
+ * main. Once a job has ended (its generator returned, raised or was closed, and the host got the
+ * reply that says so), the worker waits for the next job: the host keeps it as its spare, so the
+ * next job runs on code V8 has already compiled and optimised.
  * It only advances the generator when asked (next), so it never runs ahead of the renderer;
  * except that kinds in jobsReadingAhead (whose items are facts read from disk, with nothing fed
  * back), while streaming (pulls of more than one item), make the next batch right after sending
@@ -21,7 +24,11 @@ const PROGRESS_INTERVAL_MS = 100
 const port = parentPort!
 // The job comes in the first message, not in workerData: the host starts a spare worker before any
 // job is asked for, so opening a walk does not wait ~0.1 s for a thread to boot and load this module.
-port.once('message', (data: JobWorkerData) => runJob(data))
+awaitJob()
+
+function awaitJob(): void {
+  port.once('message', (data: JobWorkerData) => runJob(data))
+}
 
 function runJob({ kind, args, cancelFlag }: JobWorkerData): void {
   const cancelled = new Int32Array(cancelFlag)
@@ -127,7 +134,7 @@ function runJob({ kind, args, cancelFlag }: JobWorkerData): void {
    */
   let ahead: Batch | undefined
   const readsAhead = jobsReadingAhead.has(kind)
-  /** return() reached the generator: no batch is made ahead after it. */
+  /** return() reached the generator, or the job ended: no batch is made ahead after it. */
   let closedByRequest = false
 
   const codec = jobItemsCodecs[kind]
@@ -139,6 +146,7 @@ function runJob({ kind, args, cancelFlag }: JobWorkerData): void {
       const { packed, transfer } = codec.pack(batch.items)
       post({ type: 'batch', items: [], packed, done: batch.done, value: batch.value }, transfer)
     } else post({ type: 'batch', items: batch.items, done: batch.done, value: batch.value }, batch.transfer)
+    if (batch.done) endJob()
   }
 
   function pull(maxItems: number): void {
@@ -173,7 +181,7 @@ function runJob({ kind, args, cancelFlag }: JobWorkerData): void {
     sendBatch({ items, transfer, done: result.done === true, value: result.done === true ? result.value : undefined })
   }
 
-  port.on('message', (request: JobRequest) => {
+  function onRequest(request: JobRequest): void {
     try {
       switch (request.op) {
         case 'next':
@@ -194,6 +202,24 @@ function runJob({ kind, args, cancelFlag }: JobWorkerData): void {
     } catch (error) {
       flushProgress()
       post({ type: 'error', error: toLabError(error).toInfo() })
+      // The host closes a job whose request failed, as Python closes a generator that raised.
+      endJob()
     }
-  })
+  }
+
+  /** After the reply that ends the job: its generator is closed (its finally has run) and the worker is free. */
+  function endJob(): void {
+    closedByRequest = true
+    ahead = undefined
+    try {
+      // Already closed when it returned or raised; a job that failed elsewhere (packing a batch) is closed here.
+      made?.return(undefined)
+    } catch {
+      // The job has ended for the host already; an error from its finally has no one left to reach.
+    }
+    port.off('message', onRequest)
+    awaitJob()
+  }
+
+  port.on('message', onRequest)
 }

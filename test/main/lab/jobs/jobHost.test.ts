@@ -247,7 +247,7 @@ describe('remote generators', () => {
     expect(host.open('window-3', 'range', { start: 0, stop: 1 }).state).toBe('created')
   })
 
-  test('a spare worker, started ahead and again when a job ends, runs the next job; closeAll ends it', async () => {
+  test('a spare worker, started ahead, runs the next job; a job that ends gives its worker back as the spare; closeAll ends it', async () => {
     setup()
     host.prepareWorker()
     host.prepareWorker() // one spare at most
@@ -255,17 +255,77 @@ describe('remote generators', () => {
     const first = host.open('owner', 'range', { start: 0, stop: 2 })
     expect(workers).toHaveLength(1) // the spare took the job
     expect((await host.next('owner', first.id, 5)).items).toEqual([0, 1])
-    expect(workers).toHaveLength(2) // the job ended: a new spare
+    expect(workers).toHaveLength(1) // the job ended: its worker is the spare, no new one
     const second = host.open('owner', 'range', { start: 5, stop: 6 })
     const busy = host.open('owner', 'range', { start: 7, stop: 8 }) // no spare left: a worker of its own
-    expect(workers).toHaveLength(3)
-    expect((await host.next('owner', second.id, 5)).items).toEqual([5])
-    expect((await host.next('owner', busy.id, 5)).items).toEqual([7])
-    const spare = workers.at(-1)!
-    const exited = new Promise((resolve) => spare.once('exit', resolve))
+    expect(workers).toHaveLength(2)
+    const [kept, extra] = workers as [Worker, Worker]
+    expect((await host.next('owner', second.id, 5)).items).toEqual([5]) // its worker is the spare again
+    expect((await host.next('owner', busy.id, 5)).items).toEqual([7]) // a spare exists: this worker goes
+    // A worker's threadId turns -1 once it has exited.
+    await until(() => extra.threadId === -1, 'the second worker to exit')
+    expect(kept.threadId).not.toBe(-1)
     await host.closeAll()
-    await exited
-    expect(workers.at(-1)).toBe(spare) // closing made no new spare
+    await until(() => kept.threadId === -1, 'the spare to exit')
+    expect(workers).toHaveLength(2) // closing made no new spare
+  })
+
+  test('one worker runs job after job, however each ended, and each job sees only its own state', async () => {
+    setup()
+    const tree = mkdtempSync(join(tmpdir(), 'yield-lab-jobs-'))
+    try {
+      for (let i = 0; i < 30; i++) mkdirSync(join(tree, `d${i}`, 'e'), { recursive: true })
+      const all = [...walk(tree)].map(([dirpath]) => dirpath)
+      const walkedPaths = (batch: JobBatch): string[] =>
+        batchItems('walk', batch).map((item) => (item as WalkDirItem).dirpath)
+
+      // 1. A walk streamed in pulls of many (a batch is made ahead), closed part way.
+      const streamed = host.open('owner', 'walk', { top: tree })
+      expect(walkedPaths(await host.next('owner', streamed.id, 5))).toEqual(all.slice(0, 5))
+      expect(await host.return('owner', streamed.id)).toMatchObject({ done: true, state: 'closed' })
+      expect(logOf(streamed.id)).toEqual([])
+      // 2. A job raised into until it ends with THROWN.
+      const raised = host.open('owner', 'range', { start: 0, stop: 10 })
+      await host.next('owner', raised.id, 1)
+      expect((await rejectedLabError(host.throw('owner', raised.id, 'enough'))).code).toBe('THROWN')
+      expect(logOf(raised.id)).toEqual(['range(0, 10, 1): finally ran after 1 items'])
+      // 3. A job cancelled while it waits in a batch.
+      const cancelled = host.open('owner', 'range', { start: 0, stop: 100, delayMs: 10_000 })
+      const inFlight = host.next('owner', cancelled.id, 100)
+      await host.return('owner', cancelled.id)
+      expect((await rejectedLabError(inFlight)).code).toBe('CANCELLED')
+      // 4. Bad arguments for the generator itself: the first pull fails.
+      const missing = host.open('owner', 'walk', { top: join(tree, 'missing') })
+      expect((await rejectedLabError(host.next('owner', missing.id, 10))).code).toBe('NOT_FOUND')
+
+      // After all that, a fresh walk on the same worker yields every directory once, in order, and ends.
+      const whole = host.open('owner', 'walk', { top: tree })
+      const paths: string[] = []
+      for (;;) {
+        const batch = await host.next('owner', whole.id, 1000)
+        paths.push(...walkedPaths(batch))
+        if (batch.done) {
+          expect(batch.value).toMatchObject({ dirs: all.length, errors: 0 })
+          break
+        }
+      }
+      expect(paths).toEqual(all)
+      expect(workers).toHaveLength(1)
+      expect(host.openJobs()).toEqual([])
+    } finally {
+      rmSync(tree, { recursive: true, force: true })
+    }
+  })
+
+  test('a worker that died is never given another job', async () => {
+    setup()
+    const first = host.open('owner', 'range', { start: 0, stop: 10 })
+    await host.next('owner', first.id, 1)
+    await killWorker(workers[0]!)
+    expect((await rejectedLabError(host.next('owner', first.id, 1))).code).toBe('WORKER_DIED')
+    const second = host.open('owner', 'range', { start: 3, stop: 4 })
+    expect(workers.length).toBeGreaterThan(1)
+    expect((await host.next('owner', second.id, 5)).items).toEqual([3])
   })
 
   test('the default cap on workers is at least 8', () => {
