@@ -3,7 +3,7 @@
  * status bar (and any view) can show what is running and cancel it.
  */
 import { defineStore } from 'pinia'
-import { computed, ref, type Ref } from 'vue'
+import { computed, ref, shallowRef, watch, type Ref } from 'vue'
 import type { JobProgress } from '@shared/jobs'
 import type { JobArgs, JobKind } from '@shared/jobKinds'
 import { onLabEvent } from '@renderer/ipc/client'
@@ -24,12 +24,48 @@ const LOG_LINES_KEPT = 200
  * refreshing four times a second, would not otherwise draw.
  */
 const PROGRESS_SHOWN_EVERY_MS = 250
+/**
+ * A stream pulls batch after batch, and between a reply and its next pull the generator is
+ * suspended for a moment. Shown as it is, the status bar would swap "running … Cancel" for "No
+ * jobs running · 1 suspended generator" and back for every batch: a frame each, and a screen
+ * reader announcing each. So a job that stops running leaves the running list only once it has
+ * stayed suspended this long; a job that closes leaves at once.
+ */
+export const SUSPENDED_SHOWN_AFTER_MS = 300
 
 export const useJobsStore = defineStore('jobs', () => {
   // Typed as Ref<TrackedJob[]>: Vue's unwrapped type would drop the generator's private members.
   const jobs = ref([]) as Ref<TrackedJob[]>
-  const running = computed(() => jobs.value.filter((job) => job.generator.state === 'running'))
   const open = computed(() => jobs.value.filter((job) => job.generator.state !== 'closed'))
+
+  /** Jobs shown as running (see SUSPENDED_SHOWN_AFTER_MS), in the order they started. */
+  const running = shallowRef<TrackedJob[]>([])
+  /** When each job shown as running was last seen suspended. */
+  const suspendedSince = new Map<TrackedJob, number>()
+  let recheck: ReturnType<typeof setTimeout> | undefined
+  function updateRunning(): void {
+    const now = performance.now()
+    let wait = Infinity
+    const shown = jobs.value.filter((job) => {
+      const state = job.generator.state
+      if (state === 'running') {
+        suspendedSince.delete(job)
+        return true
+      }
+      if (state !== 'suspended' || !running.value.includes(job)) return false
+      const since = suspendedSince.get(job) ?? now
+      suspendedSince.set(job, since)
+      const left = since + SUSPENDED_SHOWN_AFTER_MS - now
+      if (left <= 0) return false
+      wait = Math.min(wait, left)
+      return true
+    })
+    for (const job of suspendedSince.keys()) if (!shown.includes(job)) suspendedSince.delete(job)
+    if (shown.length !== running.value.length || shown.some((job, i) => job !== running.value[i])) running.value = shown
+    clearTimeout(recheck)
+    recheck = wait === Infinity ? undefined : setTimeout(updateRunning, wait)
+  }
+  watch(() => jobs.value.map((job) => job.generator.state), updateRunning)
 
   function find(id: string): TrackedJob | undefined {
     return jobs.value.find((job) => job.generator.id === id)
