@@ -35,7 +35,9 @@ describe('app shell in Chromium', () => {
     await page.keyboard.press('ArrowRight')
     await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('Browse')
 
-    await expect.poll(() => page.getByRole('status').textContent()).toContain('yield-lab e2e')
+    await expect.poll(() => page.getByRole('contentinfo').textContent()).toContain('yield-lab e2e')
+    // Only the jobs' announcement is a live region, not the whole bar.
+    expect(await page.getByRole('contentinfo').getByRole('status').textContent()).toBe('')
     expect(app.problems).toEqual([])
   })
 

@@ -7,6 +7,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { nextTick } from 'vue'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import StatusBar from '@renderer/components/StatusBar.vue'
+import { useJobsStore } from '@renderer/stores/jobs'
 import { usePythonStore } from '@renderer/stores/python'
 import { inProcessClient } from '../../../support/pythonInProcess'
 import { installInProcessLab } from '../../../support/inProcessLab'
@@ -50,3 +51,18 @@ test(
     expect(bar.text()).toContain('No jobs running')
   }
 )
+
+test('only the running jobs are a live region: not the progress, not the console', async () => {
+  const bar = mount(StatusBar, { attachTo: document.body })
+  mounted.push(bar)
+  const live = bar.findAll('[aria-live], [role=status], [role=alert]')
+  expect(live.map((element) => element.attributes('data-testid'))).toEqual(['jobs-announcement'])
+  expect(live[0]!.text()).toBe('')
+  const jobs = useJobsStore()
+  const generator = await jobs.start('range', { start: 0, stop: 1_000_000, step: 1, delayMs: 0 }, 'range(0, 1000000)')
+  const pulled = generator.next(1_000_000)
+  await until(() => live[0]!.text() === 'Running: range(0, 1000000)', 'the job to be announced')
+  await pulled
+  await generator.return()
+  await until(() => live[0]!.text() === '', 'the announcement to clear')
+})
