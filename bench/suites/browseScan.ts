@@ -12,13 +12,19 @@
  * fresh process each run, as ncdu is), to tell the walker's share from the transport's and the
  * renderer's.
  *
+ * Where the time goes, per scan (medians, from /proc, Linux): CPU of this process (the lab server
+ * with its job worker and listing threads, and the bench's own driver of the page, which is
+ * small), of Chromium's processes by type, and of ncdu; browse.full_scan_cpu.ratio_vs_ncdu
+ * compares the whole pipeline's CPU with ncdu's. On a machine with few cores, CPU is what the
+ * walk, the transport and the renderer share.
+ *
  * Also: the renderer's JS heap (after a forced GC) holding a walked tree of about 1M entries,
  * against ncdu's peak RSS holding the same tree in its browser; and the longest task on the renderer's main
  * thread while streaming, against the 50 ms budget of a responsive UI.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
@@ -59,6 +65,65 @@ interface Scan {
   longestTaskMs: number
 }
 
+/** utime + stime (and, with children, cutime + cstime) of /proc/PID/stat, in ms. */
+function processCpuMs(pid: number | 'self', withChildren = false): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // Fields after the command name, which may hold spaces: state is field 3, utime 14.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const ticks = (i: number): number => Number(fields[i - 3])
+  const total = ticks(14) + ticks(15) + (withChildren ? ticks(16) + ticks(17) : 0)
+  return (total * 1000) / CLOCK_TICKS_PER_SECOND
+}
+/** USER_HZ: 100 on every Linux the bench runs on (sysconf(_SC_CLK_TCK)). */
+const CLOCK_TICKS_PER_SECOND = 100
+
+/** CPU so far: this process (its threads, exited ones included) and its descendants, by Chromium process type. */
+interface CpuSnapshot {
+  node: number
+  /** Children waited for (ncdu). */
+  waited: number
+  chromium: Map<string, number>
+}
+
+function cpuSnapshot(): CpuSnapshot {
+  const parents = new Map<number, number>()
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]))
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const descends = (pid: number): boolean => {
+    for (let at = parents.get(pid); at !== undefined && at > 1; at = parents.get(at))
+      if (at === process.pid) return true
+    return false
+  }
+  const chromium = new Map<string, number>()
+  for (const pid of parents.keys()) {
+    if (!descends(pid)) continue
+    try {
+      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      if (!command.includes('chrom')) continue
+      const type = /--type=([a-z-]+)/.exec(command)?.[1] ?? 'browser'
+      chromium.set(type, (chromium.get(type) ?? 0) + processCpuMs(pid))
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  const self = processCpuMs('self', true)
+  const node = processCpuMs('self')
+  return { node, waited: self - node, chromium }
+}
+
+function chromiumTotal(snapshot: CpuSnapshot): number {
+  let total = 0
+  for (const ms of snapshot.chromium.values()) total += ms
+  return total
+}
+
 /**
  * In a fresh process (as ncdu runs): the walk job's generator alone (walkJob as the job worker
  * runs it, top-down, one file system, listing ahead in the native pool) over `top`, from the
@@ -97,11 +162,13 @@ function requireNcdu(): void {
     )
 }
 
-function timeNcdu(top: string): number {
+function timeNcdu(top: string, cpu?: number[]): number {
+  const before = cpu === undefined ? undefined : cpuSnapshot().waited
   const start = performance.now()
   const result = spawnSync('ncdu', ['-0', '-x', '-o', '/dev/null', top], { stdio: 'ignore' })
   const ms = performance.now() - start
   if (result.status !== 0) throw new Error(`ncdu -0 -x -o /dev/null ${top} failed (${result.status})`)
+  if (before !== undefined) cpu!.push(cpuSnapshot().waited - before)
   return ms
 }
 
@@ -198,7 +265,8 @@ function makeMillionTree(): string {
 }
 
 interface Measured {
-  trees: { name: string; ours: number; ncdu: number; walkJob: number }[]
+  /** Medians; `oursCpu` and `ncduCpu` are CPU ms per scan (see the module comment). */
+  trees: { name: string; ours: number; ncdu: number; walkJob: number; oursCpu: number; ncduCpu: number }[]
   longestTaskMs: number
   heapMiB: number
   ncduPeakMiB: number
@@ -221,12 +289,18 @@ async function measure(): Promise<Measured> {
       timeNcdu(top)
       const ours: number[] = []
       const theirs: number[] = []
+      const cpu = { node: [] as number[], chromium: [] as number[], renderer: [] as number[], ncdu: [] as number[] }
       for (let round = 0; round < ROUNDS; round++) {
-        if (round % 2 === 1) theirs.push(timeNcdu(top))
+        if (round % 2 === 1) theirs.push(timeNcdu(top, cpu.ncdu))
+        const before = cpuSnapshot()
         const scan = await tab.scan(top)
+        const after = cpuSnapshot()
         ours.push(scan.ms)
         longest.push(scan.longestTaskMs)
-        if (round % 2 === 0) theirs.push(timeNcdu(top))
+        cpu.node.push(after.node - before.node)
+        cpu.chromium.push(chromiumTotal(after) - chromiumTotal(before))
+        cpu.renderer.push((after.chromium.get('renderer') ?? 0) - (before.chromium.get('renderer') ?? 0))
+        if (round % 2 === 0) theirs.push(timeNcdu(top, cpu.ncdu))
       }
       // The walker alone, without transport or tree: where the full scan's time goes.
       timeWalkJob(top)
@@ -235,10 +309,21 @@ async function measure(): Promise<Measured> {
         walkJobs.push(timeWalkJob(top))
         theirs.push(timeNcdu(top))
       }
-      results.push({ name, ours: median(ours), ncdu: median(theirs), walkJob: median(walkJobs) })
+      const oursCpu = median(cpu.node.map((node, i) => node + cpu.chromium[i]!))
+      results.push({
+        name,
+        ours: median(ours),
+        ncdu: median(theirs),
+        walkJob: median(walkJobs),
+        oursCpu,
+        ncduCpu: median(cpu.ncdu)
+      })
       console.log(
         `  ${name} (${top}): ours ${ours.map(Math.round).join(' ')} ms, walk job alone ` +
-          `${walkJobs.map(Math.round).join(' ')} ms, ncdu ${theirs.map(Math.round).join(' ')} ms`
+          `${walkJobs.map(Math.round).join(' ')} ms, ncdu ${theirs.map(Math.round).join(' ')} ms\n` +
+          `    CPU per scan (medians): ours ${Math.round(oursCpu)} ms = this process (lab server, job worker, ` +
+          `listing threads) ${Math.round(median(cpu.node))} + Chromium ${Math.round(median(cpu.chromium))} ` +
+          `(renderer ${Math.round(median(cpu.renderer))}); ncdu ${Math.round(median(cpu.ncdu))} ms`
       )
     }
     const million = makeMillionTree()
@@ -286,6 +371,16 @@ export const benchmarks: Benchmark[] = [
     name: 'browse.full_scan_usr.ratio_vs_ncdu',
     description: 'the same, on /usr only',
     run: async () => tree(await measuredOnce(), 'usr')
+  },
+  {
+    name: 'browse.full_scan_cpu.ratio_vs_ncdu',
+    description:
+      'CPU per full scan (this process + Chromium, medians), 200k tree + /usr, vs ncdu -0 -x -o /dev/null; breakdown in the log',
+    run: async () => {
+      const m = await measuredOnce()
+      const sum = (key: 'oursCpu' | 'ncduCpu'): number => m.trees.reduce((total, t) => total + t[key], 0)
+      return { value: sum('oursCpu'), reference: sum('ncduCpu'), unit: 'ms' }
+    }
   },
   {
     name: 'browse.walk_job.ratio_vs_ncdu',
