@@ -345,6 +345,8 @@ const entriesView: View<WalkDir> = {
 }
 
 const NO_RECORDS = new Float64Array(0)
+/** WalkDirColumns' type letters as char codes. */
+const LETTER = { d: 100, f: 102, l: 108, o: 111 } as const
 
 /**
  * walkColumns' view. A directory's records live in one array sized from its entry count: its own
@@ -356,11 +358,19 @@ function columnsView(): View<WalkDirColumns> {
   const F = WALK_STAT.FIELDS
   let records = NO_RECORDS
   let count = 0
+  // Type letters are gathered as bytes and made into one string per directory: appending them
+  // one by one would make a string object per entry.
+  let dirLetters = Buffer.alloc(0)
+  let fileLetters = Buffer.alloc(0)
   return {
     stats: true,
     start(dirpath, self, entries) {
       count = entries
       records = new Float64Array((1 + entries) * F)
+      if (fileLetters.length < entries) {
+        dirLetters = Buffer.allocUnsafe(Math.max(entries, 2 * fileLetters.length))
+        fileLetters = Buffer.allocUnsafe(dirLetters.length)
+      }
       if (self !== undefined) {
         records[WALK_STAT.APPARENT_SIZE] = self.apparentSize
         records[WALK_STAT.DISK_USAGE] = self.diskUsage
@@ -385,17 +395,18 @@ function columnsView(): View<WalkDirColumns> {
       if (isDir) {
         // As in entriesView: a real directory's record stays zeros, a symlink to one has its lstat.
         if (isLink && first >= 0) copyRecord(stats!, at, records, (count - list.dirnames.length) * F)
+        dirLetters[list.dirnames.length] = isLink ? LETTER.l : LETTER.d
         list.dirnames.push(name)
-        list.dirTypes += isLink ? 'l' : 'd'
         return 0
       }
       if (first >= 0) copyRecord(stats!, at, records, (1 + list.filenames.length) * F)
-      list.filenames.push(name)
       if (isLink || type !== DIRENT_TYPE.FILE) {
-        list.fileTypes += isLink ? 'l' : 'o'
+        fileLetters[list.filenames.length] = isLink ? LETTER.l : LETTER.o
+        list.filenames.push(name)
         return 0
       }
-      list.fileTypes += 'f'
+      fileLetters[list.filenames.length] = LETTER.f
+      list.filenames.push(name)
       const size = regularFileSize(dirpath, name, first, state)
       list.bytes += size
       return size
@@ -411,6 +422,8 @@ function columnsView(): View<WalkDirColumns> {
       }
       list.filenameStats = records.subarray(F, dirsFrom)
       list.dirnameStats = records.subarray(dirsFrom)
+      list.dirTypes = dirLetters.toString('latin1', 0, list.dirnames.length)
+      list.fileTypes = fileLetters.toString('latin1', 0, list.filenames.length)
       records = NO_RECORDS
     },
     // Read back from the listing, so replacing the array works as well as splicing it.
