@@ -3,7 +3,8 @@
  * in a worker thread, no Electron).
  *
  * `walk(top, options)` yields `[dirpath, dirnames, filenames]` like os.walk; `walkEntries` yields
- * the same directories with typed entries and file sizes. Both are views of one traversal core.
+ * the same directories with typed entries and file sizes; `walkColumns` yields what walkEntries
+ * does as parallel arrays, without an object per entry. All are views of one traversal core.
  *
  * What is matched from CPython's os.walk (Lib/os.py), precisely:
  * - Entries come in the directory's read order (readdir / os.scandir order), never sorted. Node's
@@ -170,6 +171,33 @@ export interface WalkDir {
   files: WalkEntry[]
 }
 
+/**
+ * One directory as `walkColumns` yields it: what a WalkDir holds, as parallel arrays (a name, a
+ * type letter and a WALK_STAT record per entry) rather than an object per entry, for walks of
+ * hundreds of thousands of entries (the walk job's items are made of these arrays).
+ */
+export interface WalkDirColumns {
+  dirpath: string
+  /** The directory's own stat (WalkDir.self) as one WALK_STAT record. */
+  ownStat: Float64Array
+  /**
+   * The names of WalkDir.dirs. Prune in top-down mode by mutating or replacing this array (the
+   * walk reads it back after the yield); dirTypes and dirnameStats are not read back.
+   */
+  dirnames: string[]
+  /** One letter per dirname: 'd' a directory, 'l' a symlink to a directory. */
+  dirTypes: string
+  /** One WALK_STAT record per dirname: WalkEntry.stat. */
+  dirnameStats: Float64Array
+  filenames: string[]
+  /** One letter per filename: 'f' a regular file, 'l' a symlink, 'o' a fifo, socket or device. */
+  fileTypes: string
+  /** One WALK_STAT record per filename: WalkEntry.stat. */
+  filenameStats: Float64Array
+  /** The sizes of the regular files among filenames (their WalkEntry.size). */
+  bytes: number
+}
+
 /** What os.walk accepts as top: a path string, its raw bytes, or a file: URL. */
 export type WalkTop = string | Buffer | URL
 
@@ -186,6 +214,14 @@ export function walk(top: WalkTop, options?: WalkOptions): Generator<WalkTriple,
  */
 export function walkEntries(top: WalkTop, options?: WalkOptions): Generator<WalkDir, void, undefined> {
   return traverse(topPath(top), options, entriesView)
+}
+
+/**
+ * The same walk as `walkEntries`, each directory as parallel arrays (WalkDirColumns): the same
+ * names, order, stats, sizes, errors and progress.
+ */
+export function walkColumns(top: WalkTop, options?: WalkOptions): Generator<WalkDirColumns, void, undefined> {
+  return traverse(topPath(top), options, columnsView())
 }
 
 /** top as the path string the walk joins names to: raw bytes decoded as os.fsdecode, a file: URL as its path. */
@@ -238,7 +274,8 @@ export function checkWalkRoot(top: string): void {
 interface View<L> {
   /** Whether the listing must give each entry's stat (listEntries' `stats`). */
   readonly stats: boolean
-  start(dirpath: string, self: EntryStat | undefined): L
+  /** Begins the listing of a directory of `count` entries. */
+  start(dirpath: string, self: EntryStat | undefined, count: number): L
   /**
    * Records one entry (`type` is a DIRENT_TYPE code; with `stats`, its WALK_STAT.FIELDS numbers
    * start at stats[at]); returns the bytes it accounts for.
@@ -254,6 +291,8 @@ interface View<L> {
     isLink: boolean,
     state: WalkState
   ): number
+  /** Completes the listing once every entry is added, before it is yielded. */
+  end?(list: L): void
   /** Top-down, after the yield: the subdirectory names to walk, in order (after any pruning). */
   subdirs(list: L): readonly string[]
 }
@@ -298,15 +337,111 @@ const entriesView: View<WalkDir> = {
       list.files.push({ name, type: 'other', targetIsDir: false, size: 0, stat })
       return 0
     }
-    if (first < 0) {
-      const path = joinPath(dirpath, name)
-      state.fail(describeError(errnoError(-first, 'lstat', path), path))
-    }
-    const size = first < 0 ? 0 : first
+    const size = regularFileSize(dirpath, name, first, state)
     list.files.push({ name, type: 'file', targetIsDir: false, size, stat })
     return size
   },
   subdirs: (list) => list.dirs.map((entry) => entry.name)
+}
+
+const NO_RECORDS = new Float64Array(0)
+/** WalkDirColumns' type letters as char codes. */
+const LETTER = { d: 100, f: 102, l: 108, o: 111 } as const
+
+/**
+ * walkColumns' view. A directory's records live in one array sized from its entry count: its own
+ * stat, then the files' records from the front and the dirs' from the back (turned around once
+ * listed), so each directory costs one allocation, not one per entry. The traversal builds one
+ * listing at a time, so the one being built is kept here.
+ */
+function columnsView(): View<WalkDirColumns> {
+  const F = WALK_STAT.FIELDS
+  let records = NO_RECORDS
+  let count = 0
+  // Type letters are gathered as bytes and made into one string per directory: appending them
+  // one by one would make a string object per entry.
+  let dirLetters = Buffer.alloc(0)
+  let fileLetters = Buffer.alloc(0)
+  return {
+    stats: true,
+    start(dirpath, self, entries) {
+      count = entries
+      records = new Float64Array((1 + entries) * F)
+      if (fileLetters.length < entries) {
+        dirLetters = Buffer.allocUnsafe(Math.max(entries, 2 * fileLetters.length))
+        fileLetters = Buffer.allocUnsafe(dirLetters.length)
+      }
+      if (self !== undefined) {
+        records[WALK_STAT.APPARENT_SIZE] = self.apparentSize
+        records[WALK_STAT.DISK_USAGE] = self.diskUsage
+        records[WALK_STAT.DEV] = self.dev
+        records[WALK_STAT.INO] = self.ino
+        records[WALK_STAT.NLINK] = self.nlink
+      }
+      return {
+        dirpath,
+        ownStat: records.subarray(0, F),
+        dirnames: [],
+        dirTypes: '',
+        dirnameStats: NO_RECORDS,
+        filenames: [],
+        fileTypes: '',
+        filenameStats: NO_RECORDS,
+        bytes: 0
+      }
+    },
+    add(list, dirpath, name, type, stats, at, isDir, isLink, state) {
+      const first = stats![at]!
+      if (isDir) {
+        // As in entriesView: a real directory's record stays zeros, a symlink to one has its lstat.
+        if (isLink && first >= 0) copyRecord(stats!, at, records, (count - list.dirnames.length) * F)
+        dirLetters[list.dirnames.length] = isLink ? LETTER.l : LETTER.d
+        list.dirnames.push(name)
+        return 0
+      }
+      if (first >= 0) copyRecord(stats!, at, records, (1 + list.filenames.length) * F)
+      if (isLink || type !== DIRENT_TYPE.FILE) {
+        fileLetters[list.filenames.length] = isLink ? LETTER.l : LETTER.o
+        list.filenames.push(name)
+        return 0
+      }
+      fileLetters[list.filenames.length] = LETTER.f
+      list.filenames.push(name)
+      const size = regularFileSize(dirpath, name, first, state)
+      list.bytes += size
+      return size
+    },
+    end(list) {
+      const dirsFrom = (1 + list.filenames.length) * F
+      for (let low = dirsFrom, high = count * F; low < high; low += F, high -= F) {
+        for (let field = 0; field < F; field++) {
+          const swapped = records[low + field]!
+          records[low + field] = records[high + field]!
+          records[high + field] = swapped
+        }
+      }
+      list.filenameStats = records.subarray(F, dirsFrom)
+      list.dirnameStats = records.subarray(dirsFrom)
+      list.dirTypes = dirLetters.toString('latin1', 0, list.dirnames.length)
+      list.fileTypes = fileLetters.toString('latin1', 0, list.filenames.length)
+      records = NO_RECORDS
+    },
+    // Read back from the listing, so replacing the array works as well as splicing it.
+    subdirs: (list) => list.dirnames
+  }
+}
+
+/** Copies the WALK_STAT record at stats[at] to target[to]. */
+function copyRecord(stats: ArrayLike<number>, at: number, target: Float64Array, to: number): void {
+  for (let field = 0; field < WALK_STAT.FIELDS; field++) target[to + field] = stats[at + field]!
+}
+
+/** A regular file's size from its lstat's first number; when that lstat failed (minus its errno), onerror gets it and the size is 0. */
+function regularFileSize(dirpath: string, name: string, first: number, state: WalkState): number {
+  if (first >= 0) return first
+  const path = joinPath(dirpath, name)
+  state.fail(describeError(errnoError(-first, 'lstat', path), path))
+  return 0
 }
 
 const { ENOENT, EIO } = constants.errno
@@ -437,10 +572,10 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
         continue
       }
       const { types, stats: entryStats } = listing
-      const list = view.start(path, own?.stat)
+      const count = names.length
+      const list = view.start(path, own?.stat, count)
       /** Bottom-up: the subdirectories to walk, decided from each entry as os.walk does. */
       const walkInto: string[] = []
-      const count = names.length
       let dirCount = 0
       for (let i = 0; i < count; i++) {
         const name = names[i]!
@@ -459,6 +594,7 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
         }
         if (((i + 1) & CANCEL_CHECK_MASK) === 0) state.checkCancelled()
       }
+      view.end?.(list)
       state.dirs++
       state.files += count - dirCount
       state.report()

@@ -1,5 +1,5 @@
 /**
- * The `walk` job: os.walk (walk.ts's walkEntries) as a remote generator for the Browse tab.
+ * The `walk` job: os.walk (walk.ts's walkColumns) as a remote generator for the Browse tab.
  *
  * - The root is checked at the first pull (checkWalkRoot), so a missing path, a file or an
  *   unreadable root ends the generator with a clear LabError before anything is yielded.
@@ -9,6 +9,8 @@
  * - Filenames flow through a real lazy pipeline of generator stages, the lecture's
  *   `filter(pred, files)` and `itertools.filterfalse(pred, files)`, so dropped names never cross
  *   the process boundary. Directories are not filtered: the walk still goes into every one.
+ * - An item is made of the walk's own arrays (WalkDirColumns): no object per entry is made or
+ *   copied, which matters on walks of hundreds of thousands of entries.
  */
 import { sep } from 'node:path'
 import type { LabError } from '../../../shared/errors'
@@ -23,12 +25,13 @@ import {
   type WalkSkipItem,
   type WalkStats,
   type WalkSummary,
+  regularFileBytes,
   WALK_STAT
 } from '../../../shared/walkJob'
 import { compileFnmatch } from './fnmatch'
 import { excludeMatcher, pruneInPlace } from './prune'
 import type { JobControl } from '../progress'
-import { checkWalkRoot, walkEntries, type EntryStat, type WalkEntry } from './walk'
+import { checkWalkRoot, walkColumns, type WalkDirColumns } from './walk'
 
 /** Python's built-in filter(): yields the items for which pred is true, lazily. */
 export function* filter<T>(pred: (item: T) => boolean, iterable: Iterable<T>): Generator<T, void, undefined> {
@@ -47,28 +50,55 @@ function nameTest(stage: WalkFilterStage): (name: string) => boolean {
   return (name) => suffixes.some((suffix) => name.endsWith(suffix))
 }
 
-/** Chains the stages: `files = filter(pred, files)` / `files = filterfalse(pred, files)`, in order. */
-export function compilePipeline(
-  stages: readonly WalkFilterStage[]
-): (files: Iterable<WalkEntry>) => Iterable<WalkEntry> {
+/**
+ * Chains the stages: `files = filter(pred, files)` / `files = filterfalse(pred, files)`, in order,
+ * over a directory's filenames; yields the indices of the names that come out.
+ */
+export function compilePipeline(stages: readonly WalkFilterStage[]): (names: readonly string[]) => Iterable<number> {
   const compiled = stages.map((stage) => ({ fn: stage.fn === 'filter' ? filter : filterfalse, test: nameTest(stage) }))
-  return (files) => {
-    let stream = files
-    for (const { fn, test } of compiled) stream = fn((entry: WalkEntry) => test(entry.name), stream)
+  return (names) => {
+    let stream: Iterable<number> = names.keys()
+    for (const { fn, test } of compiled) stream = fn((index: number) => test(names[index]!), stream)
     return stream
   }
 }
 
-const fileLetter = { file: 'f', symlink: 'l', other: 'o', dir: 'd' } as const
+/** Parallel columns of entries: a name, a type letter and a WALK_STAT record each. */
+interface Columns {
+  names: string[]
+  letters: string
+  records: Float64Array
+}
 
-/** Writes one WALK_STAT record at record index `index`. */
-function putStat(target: Float64Array, index: number, stat: EntryStat): void {
-  const at = index * WALK_STAT.FIELDS
-  target[at + WALK_STAT.APPARENT_SIZE] = stat.apparentSize
-  target[at + WALK_STAT.DISK_USAGE] = stat.diskUsage
-  target[at + WALK_STAT.DEV] = stat.dev
-  target[at + WALK_STAT.INO] = stat.ino
-  target[at + WALK_STAT.NLINK] = stat.nlink
+/** The entries at `indices` (in order) of the given columns. */
+function pickEntries(columns: Columns, indices: readonly number[]): Columns {
+  const F = WALK_STAT.FIELDS
+  const records = new Float64Array(indices.length * F)
+  const names = new Array<string>(indices.length)
+  let letters = ''
+  for (let i = 0; i < indices.length; i++) {
+    const index = indices[i]!
+    names[i] = columns.names[index]!
+    letters += columns.letters[index]
+    records.set(columns.records.subarray(index * F, (index + 1) * F), i * F)
+  }
+  return { names, letters, records }
+}
+
+/**
+ * Removes the excluded dirnames, with their letters and records, from `dir` (so the walk, which
+ * reads dirnames back after the yield, never enters them); returns them in order.
+ */
+function pruneDirnames(dir: WalkDirColumns, isExcluded: (name: string) => boolean): string[] {
+  const { dirnames } = dir
+  const kept = Array.from(dirnames.keys())
+  const removed = pruneInPlace(kept, isExcluded, (index) => dirnames[index]!)
+  if (removed.length === 0) return []
+  const picked = pickEntries({ names: dirnames, letters: dir.dirTypes, records: dir.dirnameStats }, kept)
+  dir.dirnames = picked.names
+  dir.dirTypes = picked.letters
+  dir.dirnameStats = picked.records
+  return removed.map((index) => dirnames[index]!)
 }
 
 export function* walkJob(
@@ -101,59 +131,44 @@ export function* walkJob(
     // Nothing here changes the tree while walking, so directories can be listed ahead.
     readAhead: true
   }
-  for (const dir of walkEntries(top, options)) {
+  for (const dir of walkColumns(top, options)) {
     for (const error of errors) yield errorItem(error)
     errors.length = 0
     yield* skipped
     skipped.length = 0
 
     // Pruned before the item is made, as the loop body of the Python shown prunes before it prints.
-    const excluded = isExcluded === undefined ? [] : pruneInPlace(dir.dirs, isExcluded, (entry) => entry.name)
-    let dirTypes = ''
-    const dirnames = new Array<string>(dir.dirs.length)
-    const dirnameStats = new Float64Array(dir.dirs.length * WALK_STAT.FIELDS)
-    for (let i = 0; i < dir.dirs.length; i++) {
-      const entry = dir.dirs[i]!
-      dirnames[i] = entry.name
-      dirTypes += entry.type === 'symlink' ? 'l' : 'd'
-      putStat(dirnameStats, i, entry.stat)
+    const excluded = isExcluded === undefined ? [] : pruneDirnames(dir, isExcluded)
+    let kept: Columns = { names: dir.filenames, letters: dir.fileTypes, records: dir.filenameStats }
+    let keptBytes = dir.bytes
+    if (pipeline !== undefined) {
+      const indices = Array.from(pipeline(dir.filenames))
+      if (indices.length < dir.filenames.length) {
+        kept = pickEntries(kept, indices)
+        keptBytes = 0
+        for (let i = 0; i < indices.length; i++)
+          keptBytes += regularFileBytes({ fileTypes: kept.letters, filenameStats: kept.records }, i)
+      }
     }
-    let allBytes = 0
-    for (const entry of dir.files) allBytes += entry.size
-    const kept = pipeline === undefined ? dir.files : pipeline(dir.files)
-    const filenames: string[] = []
-    const keptStats: EntryStat[] = []
-    let fileTypes = ''
-    let keptBytes = 0
-    for (const entry of kept) {
-      filenames.push(entry.name)
-      keptStats.push(entry.stat)
-      fileTypes += fileLetter[entry.type]
-      keptBytes += entry.size
-    }
-    const filenameStats = new Float64Array(keptStats.length * WALK_STAT.FIELDS)
-    for (let i = 0; i < keptStats.length; i++) putStat(filenameStats, i, keptStats[i]!)
-    const ownStat = new Float64Array(WALK_STAT.FIELDS)
-    putStat(ownStat, 0, dir.self)
     summary.dirs++
-    summary.files += dir.files.length
-    summary.bytes += allBytes
-    summary.keptFiles += filenames.length
+    summary.files += dir.filenames.length
+    summary.bytes += dir.bytes
+    summary.keptFiles += kept.names.length
     summary.keptBytes += keptBytes
     const item: WalkDirItem = {
       kind: 'dir',
       dirpath: dir.dirpath,
       ...splitWalkPath(top, dir.dirpath, sep),
-      dirnames,
-      dirTypes,
-      excluded: excluded.map((entry) => entry.name),
-      filenames,
-      fileTypes,
-      dropped: dir.files.length - filenames.length,
-      droppedBytes: allBytes - keptBytes,
-      ownStat,
-      dirnameStats,
-      filenameStats
+      dirnames: dir.dirnames,
+      dirTypes: dir.dirTypes,
+      excluded,
+      filenames: kept.names,
+      fileTypes: kept.letters,
+      dropped: dir.filenames.length - kept.names.length,
+      droppedBytes: dir.bytes - keptBytes,
+      ownStat: dir.ownStat,
+      dirnameStats: dir.dirnameStats,
+      filenameStats: kept.records
     }
     yield item
   }

@@ -1,6 +1,6 @@
 /**
  * The walker on its own: properties on random trees (fast-check), cycles, bad roots, directories
- * deleted during the walk, names that are not valid UTF-8, walkEntries, progress and cancellation,
+ * deleted during the walk, names that are not valid UTF-8, walkEntries and walkColumns, progress and cancellation,
  * each property also with readAhead (threads listing ahead, where the native helper is built).
  * What the read-ahead lists and skips is in walk.readahead.test.ts.
  * Equality with Python's os.walk is in walk.differential.test.ts.
@@ -17,9 +17,11 @@ import type { JobProgress } from '../../../../src/shared/jobs'
 import {
   checkWalkRoot,
   walk,
+  walkColumns,
   walkEntries,
   type EntryStat,
   type WalkDir,
+  type WalkDirColumns,
   type WalkOptions,
   type WalkTriple
 } from '../../../../src/main/lab/walk/walk'
@@ -571,6 +573,115 @@ describe('walkEntries', () => {
       syncBuiltinESMExports()
     }
   })
+})
+
+describe('walkColumns', () => {
+  const record = (stat: EntryStat): number[] => [stat.apparentSize, stat.diskUsage, stat.dev, stat.ino, stat.nlink]
+  const letter = { dir: 'd', symlink: 'l', file: 'f', other: 'o' } as const
+  /** A walkEntries directory as parallel arrays, the plain way: what walkColumns must give. */
+  const asColumns = (dir: WalkDir): WalkDirColumns => ({
+    dirpath: dir.dirpath,
+    ownStat: Float64Array.from(record(dir.self)),
+    dirnames: dir.dirs.map((entry) => entry.name),
+    dirTypes: dir.dirs.map((entry) => letter[entry.type]).join(''),
+    dirnameStats: Float64Array.from(dir.dirs.flatMap((entry) => record(entry.stat))),
+    filenames: dir.files.map((entry) => entry.name),
+    fileTypes: dir.files.map((entry) => letter[entry.type]).join(''),
+    filenameStats: Float64Array.from(dir.files.flatMap((entry) => record(entry.stat))),
+    bytes: dir.files.reduce((sum, entry) => sum + entry.size, 0)
+  })
+  /** A walk's items, errors and last progress report. */
+  function run<T>(
+    view: (top: string, options: WalkOptions) => Iterable<T>,
+    top: string,
+    options: WalkOptions
+  ): { dirs: T[]; errors: LabError[]; progress: JobProgress | undefined } {
+    const errors: LabError[] = []
+    let progress: JobProgress | undefined
+    const control = { isCancelled: () => false, report: (p: JobProgress) => (progress = p) }
+    const dirs = [...view(top, { ...options, control, onerror: (e) => errors.push(e) })]
+    return { dirs, errors, progress }
+  }
+
+  it('gives what walkEntries gives, entry for entry, in every mode', () => {
+    fc.assert(
+      fc.property(treeArb, fc.boolean(), fc.boolean(), fc.boolean(), (tree, topdown, followlinks, readAhead) => {
+        const top = freshDir('columns')
+        try {
+          buildTree(top, tree)
+          build(top, {
+            'sized.bin': 'x'.repeat(5000),
+            'link-to-top': new Link('.'),
+            'link-to-file': new Link('sized.bin'),
+            dangling: new Link('nowhere'),
+            fifo: FIFO,
+            'zz-dir': { 'inner.txt': 'abc', 'back-up': new Link('..') }
+          })
+          fs.linkSync(join(top, 'sized.bin'), join(top, 'zz-dir', 'hard.bin'))
+          const options = { topdown, followlinks, readAhead }
+          const entries = run(walkEntries, top, options)
+          const columns = run(walkColumns, top, options)
+          expect(columns.dirs).toEqual(entries.dirs.map(asColumns))
+          expect(columns.errors).toEqual(entries.errors)
+          expect(columns.progress).toEqual(entries.progress)
+          for (const dir of columns.dirs) {
+            expect(dir.dirnameStats.length).toBe(dir.dirnames.length * 5)
+            expect(dir.filenameStats.length).toBe(dir.filenames.length * 5)
+          }
+        } finally {
+          rmSync(top, { recursive: true, force: true })
+        }
+      }),
+      { numRuns: 30 }
+    )
+  })
+
+  it('pruning by mutating or replacing dirnames works like walk', () => {
+    const top = freshDir('columns-prune')
+    build(top, { a: { inner: { f: 'f' } }, b: { g: 'g' }, c: {}, link: new Link('a') })
+    for (const readAhead of [false, true]) {
+      const seen: string[] = []
+      for (const dir of walkColumns(top, { followlinks: true, readAhead })) {
+        seen.push(dir.dirpath)
+        dir.dirnames = dir.dirnames.filter((name) => name !== 'a')
+        const index = dir.dirnames.indexOf('link')
+        if (index >= 0) dir.dirnames.splice(index, 1)
+      }
+      expect(seen.sort()).toEqual([top, join(top, 'b'), join(top, 'c')].sort())
+    }
+  })
+
+  it.runIf(!canListNatively)(
+    'a file whose lstat fails: onerror names it, its size and record are 0, as walkEntries',
+    () => {
+      const top = freshDir('columns-lstat')
+      build(top, { 'ok.txt': 'ok', 'gone.txt': 'gone', sub: { 'deep.txt': 'deep' } })
+      const original = fs.lstatSync
+      // Only in the Node fallback does the walker lstat each entry through fs: make one of them fail.
+      const failing = ((...args: Parameters<typeof fs.lstatSync>) => {
+        if (String(args[0]).endsWith('gone.txt'))
+          throw Object.assign(new Error('EACCES'), { code: 'EACCES', errno: -13 })
+        return original(...args)
+      }) as typeof fs.lstatSync
+      Object.assign(fs, { lstatSync: failing })
+      syncBuiltinESMExports()
+      try {
+        const entries = run(walkEntries, top, {})
+        const columns = run(walkColumns, top, {})
+        expect(columns.dirs).toEqual(entries.dirs.map(asColumns))
+        expect(columns.errors).toEqual(entries.errors)
+        expect(columns.errors.map((e) => [e.code, e.path])).toEqual([['PERMISSION_DENIED', join(top, 'gone.txt')]])
+        const root = columns.dirs[0]!
+        const gone = root.filenames.indexOf('gone.txt')
+        expect(Array.from(root.filenameStats.subarray(gone * 5, gone * 5 + 5))).toEqual([0, 0, 0, 0, 0])
+        expect(root.bytes).toBe(2)
+        expect(columns.progress!.stats).toEqual({ dirs: 2, files: 3, bytes: 6, errors: 1 })
+      } finally {
+        Object.assign(fs, { lstatSync: original })
+        syncBuiltinESMExports()
+      }
+    }
+  )
 })
 
 describe('cancellation and early exit', () => {

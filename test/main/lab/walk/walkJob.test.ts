@@ -32,13 +32,14 @@ import type {
 } from '../../../../src/shared/walkJob'
 import { regularFileBytes, splitWalkPath, WALK_STAT } from '../../../../src/shared/walkJob'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
-import { walk } from '../../../../src/main/lab/walk/walk'
+import { walk, walkEntries, type EntryStat } from '../../../../src/main/lab/walk/walk'
+import { compileFnmatch } from '../../../../src/main/lab/walk/fnmatch'
 import { walkPythonCode } from '../../../../src/renderer/src/walk/pythonEquivalent'
 import { createTestJobHost, type RecordedEvent } from '../../../support/jobHost'
 import { unprivilegedWrapper } from '../../../support/unprivileged'
 import { runPython } from '../../../support/python'
 import { catchLabError, rejectedLabError } from '../../../support/labErrors'
-import { build, Link, type Spec } from '../../../support/tree'
+import { build, FIFO, Link, type Spec } from '../../../support/tree'
 
 let host: JobHost
 let events: RecordedEvent[]
@@ -228,6 +229,92 @@ describe('walk job: what du and ncdu count, per entry', () => {
     expect(hard).toEqual(big)
     expect(big[WALK_STAT.NLINK]).toBe(2)
   })
+})
+
+describe('walk job: dir items hold what walkEntries gives', () => {
+  /** The dir items of a walk made the plain way, an object per entry from walkEntries: what the job must yield. */
+  function expectedDirItems(args: WalkArgs): WalkDirItem[] {
+    const { top, topdown = true, followlinks = false, exclude = [], files = [] } = args
+    const record = (stat: EntryStat): number[] => [stat.apparentSize, stat.diskUsage, stat.dev, stat.ino, stat.nlink]
+    const letter = { dir: 'd', symlink: 'l', file: 'f', other: 'o' } as const
+    const excluded = exclude.map(compileFnmatch)
+    const stages = files.map((stage) => {
+      const test =
+        stage.test === 'fnmatch'
+          ? compileFnmatch(stage.pattern)
+          : (name: string) => stage.suffixes.some((suffix) => name.endsWith(suffix))
+      return (name: string) => test(name) === (stage.fn === 'filter')
+    })
+    const items: WalkDirItem[] = []
+    for (const dir of walkEntries(top, { topdown, followlinks })) {
+      const pruned = dir.dirs.filter((entry) => excluded.some((matches) => matches(entry.name)))
+      dir.dirs = dir.dirs.filter((entry) => !pruned.includes(entry))
+      const kept = dir.files.filter((entry) => stages.every((keeps) => keeps(entry.name)))
+      const bytes = (entries: typeof kept): number => entries.reduce((sum, entry) => sum + entry.size, 0)
+      items.push({
+        kind: 'dir',
+        dirpath: dir.dirpath,
+        ...splitWalkPath(top, dir.dirpath, '/'),
+        dirnames: dir.dirs.map((entry) => entry.name),
+        dirTypes: dir.dirs.map((entry) => letter[entry.type]).join(''),
+        excluded: pruned.map((entry) => entry.name),
+        filenames: kept.map((entry) => entry.name),
+        fileTypes: kept.map((entry) => letter[entry.type]).join(''),
+        dropped: dir.files.length - kept.length,
+        droppedBytes: bytes(dir.files) - bytes(kept),
+        ownStat: Float64Array.from(record(dir.self)),
+        dirnameStats: Float64Array.from(dir.dirs.flatMap((entry) => record(entry.stat))),
+        filenameStats: Float64Array.from(kept.flatMap((entry) => record(entry.stat)))
+      })
+    }
+    return items
+  }
+
+  test.runIf(process.platform === 'linux')(
+    'every field, with exclude patterns and filter stages, top-down and bottom-up',
+    async () => {
+      setup()
+      const top = fresh('columns', {
+        ...sample,
+        'big.bin': 'b'.repeat(9000),
+        fifo: FIFO,
+        linkToBig: new Link('big.bin'),
+        node_modules: { 'dep.py': 'd', nested: { 'x.log': 'xx' } },
+        cache: { 'c.tmp': 'c'.repeat(300), linkUp: new Link('..') }
+      })
+      linkSync(join(top, 'big.bin'), join(top, 'src', 'hard.bin'))
+      const cases: WalkArgs[] = [
+        { top },
+        { top, exclude: ['node_*', 'cach?'] },
+        {
+          top,
+          exclude: ['deep', 'linkTo*'],
+          files: [
+            { fn: 'filterfalse', test: 'endswith', suffixes: ['.pyc', '.tmp'] },
+            { fn: 'filter', test: 'fnmatch', pattern: '*[a-z]*' }
+          ]
+        },
+        {
+          top,
+          topdown: false,
+          followlinks: true,
+          exclude: ['src'],
+          files: [{ fn: 'filter', test: 'fnmatch', pattern: '*.py' }]
+        },
+        { top, followlinks: true, files: [{ fn: 'filter', test: 'endswith', suffixes: ['.nothing'] }] }
+      ]
+      for (const args of cases) {
+        const { items, value } = await walkAll(args)
+        const expected = expectedDirItems(args)
+        expect(dirsOf(items), JSON.stringify(args)).toEqual(expected)
+        expect(value).toMatchObject({
+          dirs: expected.length,
+          keptFiles: expected.reduce((sum, item) => sum + item.filenames.length, 0),
+          errors: 0
+        })
+      }
+    }
+  )
 })
 
 describe('walk job: the filename pipeline runs in the worker', () => {
@@ -560,14 +647,23 @@ describe('walk job: permission denied', () => {
         import { batchItems } from ${JSON.stringify(new URL('../../../../src/shared/jobKinds.ts', import.meta.url).href)}
         import { regularFileBytes } from ${JSON.stringify(new URL('../../../../src/shared/walkJob.ts', import.meta.url).href)}
         const { host } = createTestJobHost()
-        const walk = host.open('o', 'walk', { top: ${JSON.stringify(top)} })
-        const items = []
-        let value
-        for (;;) { const b = await host.next('o', walk.id, 100); items.push(...batchItems('walk', b)); if (b.done) { value = b.value; break } }
+        async function rowsOf(args) {
+          const walk = host.open('o', 'walk', args)
+          const items = []
+          let value
+          for (;;) { const b = await host.next('o', walk.id, 100); items.push(...batchItems('walk', b)); if (b.done) { value = b.value; break } }
+          const rows = items.map((i) => i.kind === 'error' ? ['error', i.error.code, i.parent, i.name] : ['dir', i.name, i.filenames, i.filenames.map((_, k) => regularFileBytes(i, k)), i.excluded, i.dropped, i.droppedBytes])
+          return { rows, value }
+        }
+        const all = await rowsOf({ top: ${JSON.stringify(top)} })
+        const pruned = await rowsOf({ top: ${JSON.stringify(top)}, exclude: ['aft*'], files: [{ fn: 'filter', test: 'fnmatch', pattern: 'a*' }] })
         await host.closeAll()
-        const rows = items.map((i) => i.kind === 'error' ? ['error', i.error.code, i.parent, i.name] : ['dir', i.name, i.filenames, i.filenames.map((_, k) => regularFileBytes(i, k))])
-        process.stdout.write(JSON.stringify({ rows, value }))`
-      const out = JSON.parse(unprivileged(script)) as { rows: unknown[][]; value: WalkSummary }
+        process.stdout.write(JSON.stringify({ ...all, pruned }))`
+      const out = JSON.parse(unprivileged(script)) as {
+        rows: unknown[][]
+        value: WalkSummary
+        pruned: { rows: unknown[][]; value: WalkSummary }
+      }
       const sorted = (rows: unknown[][]): unknown[][] =>
         rows.map((row) => row.map((cell) => (Array.isArray(cell) ? [...(cell as string[])].sort() : cell)))
       expect(sorted(out.rows.filter((row) => row[0] === 'error'))).toEqual(
@@ -578,11 +674,25 @@ describe('walk job: permission denied', () => {
       )
       expect(sorted(out.rows.filter((row) => row[0] === 'dir'))).toEqual(
         expect.arrayContaining([
-          ['dir', 'listonly', ['a.txt', 'b.txt'], [0, 0]],
-          ['dir', 'after', ['z.txt'], [2]]
+          ['dir', 'listonly', ['a.txt', 'b.txt'], [0, 0], [], 0, 0],
+          ['dir', 'after', ['z.txt'], [2], [], 0, 0]
         ])
       )
       expect(out.value).toMatchObject({ dirs: 3, errors: 2 })
+      // With a pruned folder and a filter: both sizes still fail (a file is sized before the
+      // filter sees its name), the dropped one counts no bytes, and the pruned folder is not walked.
+      const pruned = sorted(out.pruned.rows)
+      expect(pruned.filter((row) => row[0] === 'error')).toEqual(
+        expect.arrayContaining([
+          ['error', 'PERMISSION_DENIED', listOnly, 'a.txt'],
+          ['error', 'PERMISSION_DENIED', listOnly, 'b.txt']
+        ])
+      )
+      expect(pruned.filter((row) => row[0] === 'dir')).toEqual([
+        ['dir', top, [], [], ['after'], 0, 0],
+        ['dir', 'listonly', ['a.txt'], [0], [], 1, 0]
+      ])
+      expect(out.pruned.value).toEqual({ dirs: 2, files: 2, bytes: 0, errors: 2, keptFiles: 1, keptBytes: 0 })
     } finally {
       chmodSync(listOnly, 0o755)
     }
