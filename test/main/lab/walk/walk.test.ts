@@ -650,38 +650,6 @@ describe('walkColumns', () => {
       expect(seen.sort()).toEqual([top, join(top, 'b'), join(top, 'c')].sort())
     }
   })
-
-  it.runIf(!canListNatively)(
-    'a file whose lstat fails: onerror names it, its size and record are 0, as walkEntries',
-    () => {
-      const top = freshDir('columns-lstat')
-      build(top, { 'ok.txt': 'ok', 'gone.txt': 'gone', sub: { 'deep.txt': 'deep' } })
-      const original = fs.lstatSync
-      // Only in the Node fallback does the walker lstat each entry through fs: make one of them fail.
-      const failing = ((...args: Parameters<typeof fs.lstatSync>) => {
-        if (String(args[0]).endsWith('gone.txt'))
-          throw Object.assign(new Error('EACCES'), { code: 'EACCES', errno: -13 })
-        return original(...args)
-      }) as typeof fs.lstatSync
-      Object.assign(fs, { lstatSync: failing })
-      syncBuiltinESMExports()
-      try {
-        const entries = run(walkEntries, top, {})
-        const columns = run(walkColumns, top, {})
-        expect(columns.dirs).toEqual(entries.dirs.map(asColumns))
-        expect(columns.errors).toEqual(entries.errors)
-        expect(columns.errors.map((e) => [e.code, e.path])).toEqual([['PERMISSION_DENIED', join(top, 'gone.txt')]])
-        const root = columns.dirs[0]!
-        const gone = root.filenames.indexOf('gone.txt')
-        expect(Array.from(root.filenameStats.subarray(gone * 5, gone * 5 + 5))).toEqual([0, 0, 0, 0, 0])
-        expect(root.bytes).toBe(2)
-        expect(columns.progress!.stats).toEqual({ dirs: 2, files: 3, bytes: 6, errors: 1 })
-      } finally {
-        Object.assign(fs, { lstatSync: original })
-        syncBuiltinESMExports()
-      }
-    }
-  )
 })
 
 describe('cancellation and early exit', () => {
