@@ -75,6 +75,28 @@ export interface ListingPool {
   ): [listing: string | null, stats: ArrayBuffer | null, self: ArrayBuffer, key: string]
   /** Drops what is queued or listed and not taken, and joins the threads. Safe to call twice; prefetch and take throw after it. */
   close(): void
+  /** What the pool holds and what its threads do, counted under its lock (ListingPoolState). Throws once the pool is closed. */
+  state(): ListingPoolState
+}
+
+/**
+ * A ListingPool's counts at one moment, so tests can check its bounds without depending on timing:
+ * with idleThreads == threads and listing == 0 no thread works or is about to, until the next
+ * prefetch or take.
+ */
+export interface ListingPoolState {
+  /** Directories queued that no thread has started. */
+  queued: number
+  /** Directories a thread is stat'ing and listing. */
+  listing: number
+  /** Directories listed (or found not to be listed) and not taken. */
+  listed: number
+  /** The bytes of those listings: text plus stats, as the pool counts them against its bound. */
+  listedBytes: number
+  /** Threads waiting for work and not woken to any. */
+  idleThreads: number
+  /** Threads started (none before the first prefetch). */
+  threads: number
 }
 
 /**

@@ -524,6 +524,11 @@ static napi_value read_parallel(napi_env env, napi_callback_info info) {
  *   listing failed, take throws as listDirectory does, with self and key on the error.
  * - close() drops queued and finished listings and joins the threads (a thread finishes the
  *   directory it is listing first). A pool that is never closed is closed when it is collected.
+ * - state() -> { queued, listing, listed, listedBytes, idleThreads, threads }, counted under the
+ *   lock: directories waiting to be listed, being listed, and listed and not taken (and the bytes
+ *   of those listings); threads waiting for work and not woken to any, and threads started. With
+ *   idleThreads == threads and nothing listing the pool has settled, so tests can check its
+ *   bounds then without depending on timing.
  *
  * The queue is a stack: the walker pushes a directory's subdirectories in reverse order on its
  * own stack, so the most recently queued directory is the one it takes next. Threads only list
@@ -562,8 +567,11 @@ struct pool {
   struct directory** stack;
   size_t count, capacity;
   size_t done, done_bytes;
-  /* Threads waiting for work: woken one per new directory, not all for every change. */
-  size_t idle;
+  /*
+   * Threads waiting for work: woken one per new directory, not all for every change; `waking` of
+   * them are woken and have not run yet, so state() does not count them idle.
+   */
+  size_t idle, waking;
   bool taker_waiting;
   bool closing;
   bool with_stats;
@@ -624,13 +632,19 @@ static struct directory* next_to_list(struct pool* pool) {
   return NULL;
 }
 
+/* Wakes one waiting thread. Under the lock, with pool->waking < pool->idle. */
+static void wake_thread(struct pool* pool) {
+  pool->waking++;
+  pthread_cond_signal(&pool->work);
+}
+
 /*
  * Whether waking a thread pays: a queued directory within the lookahead other than the most
  * recent one, which the walker takes next, right away, and lists itself sooner than a woken
  * thread would start it. A wake-up costs the walker's thread a syscall, and often its CPU.
  */
 static bool work_for_a_thread(struct pool* pool) {
-  if (pool->idle == 0 || pool->count < 2 || pool->done >= POOL_DONE_MAX || pool->done_bytes >= POOL_DONE_BYTES_MAX) return false;
+  if (pool->idle == pool->waking || pool->count < 2 || pool->done >= POOL_DONE_MAX || pool->done_bytes >= POOL_DONE_BYTES_MAX) return false;
   size_t end = pool->count > POOL_LOOKAHEAD ? pool->count - POOL_LOOKAHEAD : 0;
   for (size_t i = pool->count - 1; i > end; i--)
     if (pool->stack[i - 1]->state == QUEUED) return true;
@@ -646,6 +660,8 @@ static void* pool_thread(void* argument) {
       pool->idle++;
       pthread_cond_wait(&pool->work, &pool->lock);
       pool->idle--;
+      /* Woken by wake_thread, or spuriously in place of one that wake_thread woke: one fewer on its way. */
+      if (pool->waking > 0) pool->waking--;
       continue;
     }
     directory->state = LISTING;
@@ -804,7 +820,7 @@ static napi_value pool_prefetch(napi_env env, napi_callback_info info) {
   pool->count += length;
   if (pool->thread_count < pool->threads_wanted) start_threads(pool);
   /* One thread per directory queued, but none for the last one, which the walker takes next. */
-  for (size_t woken = 0; woken < pool->idle && woken + 1 < length; woken++) pthread_cond_signal(&pool->work);
+  for (size_t woken = 0; pool->waking < pool->idle && woken + 1 < length; woken++) wake_thread(pool);
   pthread_mutex_unlock(&pool->lock);
   free(added);
   return NULL;
@@ -848,7 +864,7 @@ static napi_value pool_take(napi_env env, napi_callback_info info) {
       pool->done_bytes -= listing_bytes(directory);
     }
     /* The lookahead moved and there may be room again. */
-    if (work_for_a_thread(pool)) pthread_cond_signal(&pool->work);
+    if (work_for_a_thread(pool)) wake_thread(pool);
     break;
   }
   pthread_mutex_unlock(&pool->lock);
@@ -903,6 +919,26 @@ static napi_value pool_take(napi_env env, napi_callback_info info) {
   CHECK(napi_set_element(env, result, 1, stats_part != NULL ? stats_part : null_value));
   CHECK(napi_set_element(env, result, 2, self));
   CHECK(napi_set_element(env, result, 3, key));
+  return result;
+}
+
+static napi_value pool_state(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  struct pool* pool = this_pool(env, info, &argc, NULL);
+  if (pool == NULL) return NULL;
+  size_t counts[3] = {0, 0, 0}; /* by enum directory_state */
+  pthread_mutex_lock(&pool->lock);
+  for (size_t i = 0; i < pool->count; i++) counts[pool->stack[i]->state]++;
+  double values[] = {(double)counts[QUEUED], (double)counts[LISTING], (double)counts[LISTED], (double)pool->done_bytes,
+                     (double)(pool->idle - pool->waking), (double)pool->thread_count};
+  pthread_mutex_unlock(&pool->lock);
+  static const char* const names[] = {"queued", "listing", "listed", "listedBytes", "idleThreads", "threads"};
+  napi_value result, value;
+  CHECK(napi_create_object(env, &result));
+  for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+    CHECK(napi_create_double(env, values[i], &value));
+    CHECK(napi_set_named_property(env, result, names[i], value));
+  }
   return result;
 }
 
@@ -1001,9 +1037,10 @@ NAPI_MODULE_INIT() {
       {"prefetch", NULL, pool_prefetch, NULL, NULL, NULL, napi_default, NULL},
       {"take", NULL, pool_take, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, pool_close, NULL, NULL, NULL, napi_default, NULL},
+      {"state", NULL, pool_state, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_value constructor;
-  CHECK(napi_define_class(env, "ListingPool", NAPI_AUTO_LENGTH, pool_constructor, NULL, 3, methods, &constructor));
+  CHECK(napi_define_class(env, "ListingPool", NAPI_AUTO_LENGTH, pool_constructor, NULL, 4, methods, &constructor));
   napi_ref* constructor_ref = malloc(sizeof *constructor_ref);
   if (constructor_ref == NULL) return throw_errno(env, ENOMEM, "malloc");
   CHECK(napi_create_reference(env, constructor, 1, constructor_ref));

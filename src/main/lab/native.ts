@@ -119,7 +119,11 @@ export interface ListingPool {
   take(path: string, names: string[], statMode: StatMode, device: number | undefined): TakenDirectory
   /** Drops what is not taken and stops the threads. */
   close(): void
+  /** What it holds and what its threads do (native/index.d.ts, ListingPoolState), for tests of its bounds. */
+  state(): ListingPoolState
 }
+
+export type ListingPoolState = import('@yield-lab/native').ListingPoolState
 
 let openPools = 0
 
@@ -183,6 +187,9 @@ export function createListingPool(withStats: boolean, threads?: number): Listing
       open = false
       openPools--
       pool.close()
+    },
+    state() {
+      return pool.state()
     }
   }
 }

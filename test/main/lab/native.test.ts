@@ -42,10 +42,12 @@ import {
   openListingPools,
   POOL_SELF,
   type ListingPool,
+  type ListingPoolState,
   nativeHelperLoaded,
   nativeHelperProblem,
   readParallel
 } from '../../../src/main/lab/native'
+import { until } from '../../support/until'
 
 const helperWanted = process.env.YIELD_LAB_NATIVE !== 'off'
 const posix = process.platform === 'linux' || process.platform === 'darwin'
@@ -501,6 +503,133 @@ if (helperWanted) {
           expect(() => pool.take(big, [], 'stat', undefined)).toThrow('the listing pool is closed')
           expect(() => pool.prefetch([big], 0, 'stat', undefined)).toThrow('the listing pool is closed')
         }
+      })
+
+      describe('bounds', () => {
+        // The bounds in native/src/yield_lab_native.c, restated so that changing one there fails these tests.
+        const LOOKAHEAD = 64 // POOL_LOOKAHEAD
+        const DONE_MAX = 256 // POOL_DONE_MAX
+        const DONE_BYTES_MAX = 32 << 20 // POOL_DONE_BYTES_MAX
+
+        /** `count` empty directories under a new folder `name`, in the order a walker would queue them. */
+        function emptyDirectories(name: string, count: number): string[] {
+          const parent = join(base, name)
+          mkdirSync(parent)
+          return Array.from({ length: count }, (_, i) => {
+            const dir = join(parent, `${i}`)
+            mkdirSync(dir)
+            return dir
+          })
+        }
+
+        /**
+         * The pool's state once it has settled: no thread listing and none woken, so nothing changes
+         * until the next prefetch or take. No deadline of its own: a pool that never settles fails by the
+         * test's timeout, and no assertion depends on how long anything took.
+         */
+        async function settledState(pool: ListingPool): Promise<ListingPoolState> {
+          let state = pool.state()
+          await until(
+            () => {
+              state = pool.state()
+              return state.threads > 0 && state.listing === 0 && state.idleThreads === state.threads
+            },
+            'the pool settles',
+            { timeoutMs: Infinity }
+          )
+          return state
+        }
+
+        it('lists only among the 64 most recently queued directories, a window that moves when one is taken', async () => {
+          const dirs = emptyDirectories('pool-lookahead', 100)
+          const pool = createListingPool(true, 4)!
+          try {
+            pool.prefetch(dirs, 0, 'stat', undefined)
+            // Listing does not move the window: listed directories stay in it until taken.
+            expect(await settledState(pool)).toMatchObject({ queued: 100 - LOOKAHEAD, listed: LOOKAHEAD })
+            // Taking the most recent lets the one below the window in, and only that one.
+            expect(taken(pool, dirs[99]!).result.listing).toBeDefined()
+            expect(await settledState(pool)).toMatchObject({ queued: 99 - LOOKAHEAD, listed: LOOKAHEAD })
+            // The oldest 35 were never listed: taking each lists it right here, and the pool's listings stay as they were.
+            for (const dir of dirs.slice(0, 99 - LOOKAHEAD)) {
+              expect(taken(pool, dir).result.listing, dir).toBeDefined()
+              expect(await settledState(pool), dir).toMatchObject({ listed: LOOKAHEAD })
+            }
+            expect(pool.state()).toMatchObject({ queued: 0, listed: LOOKAHEAD })
+            // The one that came into the window was listed by a thread: taking it takes a listing.
+            taken(pool, dirs[99 - LOOKAHEAD]!)
+            expect(await settledState(pool)).toMatchObject({ queued: 0, listed: LOOKAHEAD - 1 })
+          } finally {
+            pool.close()
+          }
+        })
+
+        it('stops listing while 256 listings wait to be taken, and lists one more for each taken', async () => {
+          const dirs = emptyDirectories('pool-done', DONE_MAX + LOOKAHEAD)
+          // Four threads, and still exact: each batch fits the window, and a take wakes one thread.
+          const pool = createListingPool(true, 4)!
+          try {
+            // As a walker queues each directory's subdirectories: every batch is listed, and stays listed below the next.
+            for (let from = 0; from < dirs.length; from += LOOKAHEAD) {
+              pool.prefetch(dirs.slice(from, from + LOOKAHEAD), 0, 'stat', undefined)
+              const listed = Math.min(from + LOOKAHEAD, DONE_MAX)
+              expect(await settledState(pool), `${from + LOOKAHEAD} queued`).toMatchObject({
+                queued: from + LOOKAHEAD - listed,
+                listed
+              })
+            }
+            // Each listing taken, from the last batch listed or the first, makes room for exactly one more.
+            let queued = LOOKAHEAD
+            for (const dir of [dirs[DONE_MAX - 1]!, dirs[0]!, dirs[DONE_MAX - 2]!]) {
+              expect(taken(pool, dir).result.listing, dir).toBeDefined()
+              queued--
+              expect(await settledState(pool), dir).toMatchObject({ queued, listed: DONE_MAX })
+            }
+            // Taking one no thread listed makes no room.
+            taken(pool, dirs[DONE_MAX]!)
+            queued--
+            expect(await settledState(pool)).toMatchObject({ queued, listed: DONE_MAX })
+          } finally {
+            pool.close()
+          }
+        })
+
+        it('stops listing while 32 MiB of listings wait to be taken', async () => {
+          const dir = join(base, 'pool-bytes')
+          mkdirSync(dir)
+          const names = Array.from({ length: 3000 }, (_, i) => `${i}-${'b'.repeat(200)}`)
+          for (const name of names) writeFileSync(join(dir, name), '')
+          // What one listing holds (native/index.d.ts): its text, a type character, the name and a '/' per
+          // entry, and five doubles per entry. About 0.7 MB, so the bound falls inside one window's worth.
+          const bytes = names.reduce((sum, name) => sum + name.length + 2 + 5 * 8, 0)
+          const fitting = Math.ceil(DONE_BYTES_MAX / bytes)
+          expect(fitting).toBeLessThan(LOOKAHEAD)
+          // One thread, so none is still listing when another has filled the bound: the count is exact.
+          const pool = createListingPool(true, 1)!
+          try {
+            // The same directory queued again and again is listed again and again.
+            pool.prefetch(
+              Array.from({ length: LOOKAHEAD }, () => dir),
+              0,
+              'stat',
+              undefined
+            )
+            expect(await settledState(pool)).toMatchObject({
+              queued: LOOKAHEAD - fitting,
+              listed: fitting,
+              listedBytes: fitting * bytes
+            })
+            // Taking one makes room for one more.
+            expect(taken(pool, dir).names).toHaveLength(names.length)
+            expect(await settledState(pool)).toMatchObject({
+              queued: LOOKAHEAD - fitting - 1,
+              listed: fitting,
+              listedBytes: fitting * bytes
+            })
+          } finally {
+            pool.close()
+          }
+        })
       })
 
       it('refuses a thread count outside 1 to 4', () => {

@@ -48,7 +48,8 @@ vi.mock('../../../../src/main/lab/native', async (importOriginal) => {
           })
           return result
         },
-        close: () => pool.close()
+        close: () => pool.close(),
+        state: () => pool.state()
       }
     }
   }
