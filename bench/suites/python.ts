@@ -56,7 +56,7 @@ async function firstPaint(page: Page): Promise<number> {
 }
 
 /** When the console's status says ready (the tab's status is rendered even while it is hidden). */
-async function pythonReady(page: Page): Promise<number> {
+export async function pythonReady(page: Page): Promise<number> {
   const handle = await page.waitForFunction(readyAtInPage, undefined, { polling: 'raf', timeout: READY_TIMEOUT_MS })
   return Number(await handle.jsonValue())
 }
