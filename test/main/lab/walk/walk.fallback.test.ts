@@ -11,15 +11,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { LabError } from '../../../../src/shared/errors'
 import type { JobProgress } from '../../../../src/shared/jobs'
 import { canListNatively } from '../../../../src/main/lab/native'
-import {
-  walkColumns,
-  walkEntries,
-  type EntryStat,
-  type WalkDir,
-  type WalkDirColumns,
-  type WalkOptions
-} from '../../../../src/main/lab/walk/walk'
+import { walkColumns, walkEntries, type WalkOptions } from '../../../../src/main/lab/walk/walk'
 import { build } from '../../../support/tree'
+import { asColumns } from '../../../support/walkColumns'
 
 let top = ''
 beforeAll(() => {
@@ -27,21 +21,6 @@ beforeAll(() => {
 })
 afterAll(() => {
   if (top !== '') rmSync(top, { recursive: true, force: true })
-})
-
-const record = (stat: EntryStat): number[] => [stat.apparentSize, stat.diskUsage, stat.dev, stat.ino, stat.nlink]
-const letter = { dir: 'd', symlink: 'l', file: 'f', other: 'o' } as const
-/** A walkEntries directory as parallel arrays, the plain way: what walkColumns must give. */
-const asColumns = (dir: WalkDir): WalkDirColumns => ({
-  dirpath: dir.dirpath,
-  ownStat: Float64Array.from(record(dir.self)),
-  dirnames: dir.dirs.map((entry) => entry.name),
-  dirTypes: dir.dirs.map((entry) => letter[entry.type]).join(''),
-  dirnameStats: Float64Array.from(dir.dirs.flatMap((entry) => record(entry.stat))),
-  filenames: dir.files.map((entry) => entry.name),
-  fileTypes: dir.files.map((entry) => letter[entry.type]).join(''),
-  filenameStats: Float64Array.from(dir.files.flatMap((entry) => record(entry.stat))),
-  bytes: dir.files.reduce((sum, entry) => sum + entry.size, 0)
 })
 
 /** A walk's items, errors and last progress report. */

@@ -21,12 +21,12 @@ import {
   walkEntries,
   type EntryStat,
   type WalkDir,
-  type WalkDirColumns,
   type WalkOptions,
   type WalkTriple
 } from '../../../../src/main/lab/walk/walk'
 import { canListNatively, openListingPools } from '../../../../src/main/lab/native'
 import { build, FIFO, Link, type Spec } from '../../../support/tree'
+import { asColumns } from '../../../support/walkColumns'
 
 let base = ''
 let counter = 0
@@ -576,20 +576,6 @@ describe('walkEntries', () => {
 })
 
 describe('walkColumns', () => {
-  const record = (stat: EntryStat): number[] => [stat.apparentSize, stat.diskUsage, stat.dev, stat.ino, stat.nlink]
-  const letter = { dir: 'd', symlink: 'l', file: 'f', other: 'o' } as const
-  /** A walkEntries directory as parallel arrays, the plain way: what walkColumns must give. */
-  const asColumns = (dir: WalkDir): WalkDirColumns => ({
-    dirpath: dir.dirpath,
-    ownStat: Float64Array.from(record(dir.self)),
-    dirnames: dir.dirs.map((entry) => entry.name),
-    dirTypes: dir.dirs.map((entry) => letter[entry.type]).join(''),
-    dirnameStats: Float64Array.from(dir.dirs.flatMap((entry) => record(entry.stat))),
-    filenames: dir.files.map((entry) => entry.name),
-    fileTypes: dir.files.map((entry) => letter[entry.type]).join(''),
-    filenameStats: Float64Array.from(dir.files.flatMap((entry) => record(entry.stat))),
-    bytes: dir.files.reduce((sum, entry) => sum + entry.size, 0)
-  })
   /** A walk's items, errors and last progress report. */
   function run<T>(
     view: (top: string, options: WalkOptions) => Iterable<T>,
