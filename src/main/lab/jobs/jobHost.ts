@@ -1,7 +1,8 @@
 /**
  * Remote generators: each job is a generator running in a worker thread of its own while it is
- * open, owned by one renderer. The renderer pulls batches; return() closes the generator (its finally runs, files
- * close) and also cancels a batch in flight. Jobs of a renderer that reloads or goes away are closed.
+ * open, owned by one renderer. The renderer pulls batches; return() closes the generator (its
+ * finally runs, files close) and also cancels a batch in flight. Jobs of a renderer that reloads
+ * or goes away are closed.
  */
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'

@@ -135,7 +135,7 @@ function runJob({ kind, args, cancelFlag }: JobWorkerData): void {
   let ahead: Batch | undefined
   const readsAhead = jobsReadingAhead.has(kind)
   /** return() reached the generator, or the job ended: no batch is made ahead after it. */
-  let closedByRequest = false
+  let noBatchAhead = false
 
   const codec = jobItemsCodecs[kind]
 
@@ -164,7 +164,7 @@ function runJob({ kind, args, cancelFlag }: JobWorkerData): void {
     if (readsAhead && maxItems > 1 && !batch.done && ahead === undefined)
       setImmediate(() => {
         // Made only if nothing else (a return, a throw) came meanwhile; an error waits for the next pull.
-        if (ahead !== undefined || closedByRequest) return
+        if (ahead !== undefined || noBatchAhead) return
         try {
           ahead = produce(maxItems)
         } catch (error) {
@@ -190,7 +190,7 @@ function runJob({ kind, args, cancelFlag }: JobWorkerData): void {
         case 'return':
           deferredError = undefined
           ahead = undefined
-          closedByRequest = true
+          noBatchAhead = true
           resume(() => generator().return(undefined))
           break
         case 'throw':
@@ -209,7 +209,7 @@ function runJob({ kind, args, cancelFlag }: JobWorkerData): void {
 
   /** After the reply that ends the job: its generator is closed (its finally has run) and the worker is free. */
   function endJob(): void {
-    closedByRequest = true
+    noBatchAhead = true
     ahead = undefined
     try {
       // Already closed when it returned or raised; a job that failed elsewhere (packing a batch) is closed here.

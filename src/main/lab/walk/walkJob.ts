@@ -145,9 +145,9 @@ export function* walkJob(
       const indices = Array.from(pipeline(dir.filenames))
       if (indices.length < dir.filenames.length) {
         kept = pickEntries(kept, indices)
+        const keptFiles = { fileTypes: kept.letters, filenameStats: kept.records }
         keptBytes = 0
-        for (let i = 0; i < indices.length; i++)
-          keptBytes += regularFileBytes({ fileTypes: kept.letters, filenameStats: kept.records }, i)
+        for (let i = 0; i < indices.length; i++) keptBytes += regularFileBytes(keptFiles, i)
       }
     }
     summary.dirs++
