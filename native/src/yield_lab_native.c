@@ -532,7 +532,8 @@ static napi_value read_parallel(napi_env env, napi_callback_info info) {
  *
  * The queue is a stack: the walker pushes a directory's subdirectories in reverse order on its
  * own stack, so the most recently queued directory is the one it takes next. Threads only list
- * among the POOL_LOOKAHEAD most recent queued directories, and stop while POOL_DONE_MAX listings
+ * among the POOL_LOOKAHEAD directories queued last and not yet taken (listed or not: listing does
+ * not move that window, queuing and taking do), and stop while POOL_DONE_MAX listings
  * or POOL_DONE_BYTES_MAX bytes of listings wait to be taken, so memory stays bounded however far
  * the walker falls behind. The threads never touch Node-API; only take turns results into values.
  */
