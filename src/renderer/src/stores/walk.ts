@@ -123,7 +123,15 @@ export const useWalkStore = defineStore('walk', () => {
   let activeBefore = 0
   let activeSince: number | undefined
 
-  const generatorState = computed<GeneratorState | undefined>(() => session.value?.generator.state)
+  /**
+   * The generator's state as inspect.getgeneratorstate gives it, except while the `for` loop
+   * streams: between two batches the generator is suspended for a few milliseconds, too short to
+   * read, and showing it would swap the badge (a frame, and an announcement) once per batch.
+   */
+  const generatorState = computed<GeneratorState | undefined>(() => {
+    const state = session.value?.generator.state
+    return state === 'suspended' && phase.value === 'running' ? 'running' : state
+  })
   const args = computed(() => session.value?.args)
   const busy = computed(() => ['opening', 'stepping', 'running', 'pausing'].includes(phase.value))
   const live = computed(() => session.value !== undefined && generatorState.value !== 'closed')

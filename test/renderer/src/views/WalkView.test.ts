@@ -123,6 +123,35 @@ describe('Browse tab', () => {
     expect(jobs.openJobs()).toEqual([])
   })
 
+  test('while the loop streams, the badge stays GEN_RUNNING between batches; it ends GEN_CLOSED', async () => {
+    const top = makeTree(6, 2)
+    const w = mountView()
+    const walkStore = useWalkStore()
+    await typePath(w, top)
+    const states: (string | undefined)[] = []
+    const pulls: string[] = []
+    const stop = watch(
+      () => walkStore.generatorState,
+      (state) => states.push(state),
+      { flush: 'sync' }
+    )
+    // The first pull asks for one triple and the second for the rest: between them the generator
+    // is suspended, for as long as it takes to ask again.
+    const stopPulls = watch(
+      () => walkStore.session?.generator.state,
+      (state) => state !== undefined && pulls.push(state),
+      { flush: 'sync' }
+    )
+    await w.find('form').trigger('submit')
+    await until(() => walkStore.phase === 'done', 'walked')
+    stop()
+    stopPulls()
+    expect(pulls.filter((state) => state === 'running').length).toBeGreaterThanOrEqual(2)
+    expect(states.at(-1)).toBe('closed')
+    expect(states.slice(0, -1).filter((state) => state !== 'created')).toEqual(['running'])
+    expect(text(w, 'walk-state')).toContain('GEN_CLOSED')
+  })
+
   test('Enter in the path field walks it all; the tree sorts by name, size and os.walk order and expands with the keyboard', async () => {
     const top = makeTree(3, 2)
     writeFileSync(join(top, 'd1', 'big.bin'), 'b'.repeat(5000))
