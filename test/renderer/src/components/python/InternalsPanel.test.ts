@@ -22,6 +22,23 @@ afterEach(() => {
 })
 
 describe('the Internals picker', { timeout: 30_000 }, () => {
+  test('the section buttons name their regions only while the regions are shown', async () => {
+    const internals = mount(InternalsPanel, { attachTo: document.body })
+    mounted.push(internals)
+    const buttons = (): Element[] => [...internals.element.querySelectorAll('[aria-pressed]')]
+    expect(buttons()).toHaveLength(4)
+    // Nothing to inspect yet: no region is in the page, so no button may point at one.
+    expect(buttons().filter((button) => button.hasAttribute('aria-controls'))).toEqual([])
+
+    await usePythonStore().submit('def gen_107():\n    yield 1\n')
+    await until(() => usePythonStore().internals?.name === 'gen_107', 'Internals shows gen_107')
+    await until(() => buttons().every((button) => button.hasAttribute('aria-controls')), 'buttons name regions')
+    for (const button of buttons()) {
+      const region = document.getElementById(button.getAttribute('aria-controls')!)
+      expect(region?.getAttribute('role')).toBe('region')
+    }
+  })
+
   test('follows the newest object unless the user picked one', async () => {
     const internals = mount(InternalsPanel, { attachTo: document.body })
     mounted.push(internals)
