@@ -3,6 +3,8 @@
  * with generator cards), in the light and dark themes: axe-core finds no serious or critical
  * violation (contrast of every text included), and a screenshot is saved at 1280×800 and 900×600
  * (`<tab>-1280x800-light.png`, …) for people to judge the layout.
+ * Every tab in its first state, before anything is done in it, has no violation at all, whatever
+ * its impact (one h1, headings in order, aria-controls naming what is there).
  *
  * The tabs come from `tabIds`, the list App.vue's tabs are typed against, so a new tab is checked
  * without editing this file: in its first state until a driver below fills it.
@@ -169,18 +171,21 @@ interface Finding {
 
 /** axe-core over the whole window: the violations of serious or critical impact. */
 async function seriousViolations(page: Page): Promise<Finding[]> {
+  return (await violations(page)).filter((finding) => finding.impact === 'serious' || finding.impact === 'critical')
+}
+
+/** axe-core over the whole window: every violation, whatever its impact. */
+async function violations(page: Page): Promise<Finding[]> {
   const results = await new AxeBuilder({ page }).analyze()
-  return results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => ({
-      rule: violation.id,
-      impact: violation.impact ?? '',
-      help: violation.help,
-      nodes: violation.nodes.map((node) => ({
-        target: node.target.join(' '),
-        summary: (node.failureSummary ?? '').replaceAll('\n', ' ')
-      }))
+  return results.violations.map((violation) => ({
+    rule: violation.id,
+    impact: violation.impact ?? '',
+    help: violation.help,
+    nodes: violation.nodes.map((node) => ({
+      target: node.target.join(' '),
+      summary: (node.failureSummary ?? '').replaceAll('\n', ' ')
     }))
+  }))
 }
 
 /** How many elements under `selector` axe checked for contrast and found legible. */
@@ -252,6 +257,26 @@ async function photograph(app: LabApp, panel: Locator, name: string): Promise<vo
 const HANG_GUARD_MS = 300_000
 
 describe('accessibility and screenshots of every tab', () => {
+  test(
+    'every tab in its first state: no axe violation of any impact, and the page has one h1',
+    async () => {
+      const app = await lab.open()
+      const { page } = app
+      const findings: Record<string, Finding[]> = {}
+      for (const id of tabIds) {
+        await page.locator(`#tab-${id}`).click()
+        await expect.poll(() => page.locator(`#panel-${id}`).isVisible()).toBe(true)
+        const found = await violations(page)
+        if (found.length > 0) findings[id] = found
+        expect(await page.locator('h1').count()).toBe(1)
+        expect(await page.getByRole('heading', { level: 1, name: 'Yield Lab', exact: true }).isVisible()).toBe(true)
+      }
+      expect(findings).toEqual({})
+      expect(app.problems).toEqual([])
+    },
+    HANG_GUARD_MS
+  )
+
   test.each(tabIds)(
     '%s: no serious axe violation in either theme; screenshots at both sizes',
     async (id) => {
