@@ -9,8 +9,10 @@
  * run on the same warm trees: the bench's 200k-entry tree and /usr. Rounds interleave ours and
  * ncdu; values are medians. browse.full_scan.ratio_vs_ncdu is ncdu's time over ours, both trees
  * summed. browse.walk_job.ratio_vs_ncdu times the walk job's generator alone on the same trees (a
- * fresh process each run, as ncdu is), to tell the walker's share from the transport's and the
- * renderer's.
+ * fresh process each run, as ncdu is), and browse.pull_only.ratio_vs_ncdu pulls the same walk
+ * job into the same page over the same transport, batch after batch as the tab pulls it, with
+ * no tree and nothing drawn: the walker's share, the transport's (pull only minus walk job
+ * alone) and the tab's (full scan minus pull only) can be told apart.
  *
  * Where the time goes, per scan (medians, from /proc, Linux): CPU of this process (the lab server
  * with its job worker and listing threads, and the bench's own driver of the page, which is
@@ -217,6 +219,28 @@ class BrowseTab {
     return new BrowseTab(browser, server, page, dataDirectory)
   }
 
+  /**
+   * The walk job pulled from the page over the same bridge, as the Browse tab pulls it (one item,
+   * then 4,096 per pull, the tab's RUN_BATCH_ITEMS, the next asked for as soon as a batch is in) and decoded, but
+   * not applied to a tree nor drawn; ms from the open to the last batch.
+   */
+  async pullOnly(top: string): Promise<number> {
+    // No function declared inside: tsx names them with a helper (__name) the page does not have.
+    return this.page.evaluate(async (top) => {
+      type Envelope = { ok: true; value: { id: string; done: boolean } } | { ok: false; error: { message: string } }
+      const lab = (globalThis as unknown as { lab: { invoke(channel: string, input: unknown): Promise<Envelope> } }).lab
+      const start = performance.now()
+      const args = { top, topdown: true, followlinks: false, oneFileSystem: true, exclude: [], files: [] }
+      const opened = await lab.invoke('job.open', { kind: 'walk', args })
+      if (!opened.ok) throw new Error(opened.error.message)
+      for (let maxItems = 1; ; maxItems = 4096) {
+        const batch = await lab.invoke('job.next', { id: opened.value.id, maxItems })
+        if (!batch.ok) throw new Error(batch.error.message)
+        if (batch.value.done) return performance.now() - start
+      }
+    }, top)
+  }
+
   /** Enter in the path field, until the walk is exhausted and its rows painted. */
   async scan(top: string): Promise<Scan> {
     const path = this.page.getByTestId('walk-path')
@@ -270,7 +294,15 @@ function makeMillionTree(): string {
 
 interface Measured {
   /** Medians; `oursCpu` and `ncduCpu` are CPU ms per scan (see the module comment). */
-  trees: { name: string; ours: number; ncdu: number; walkJob: number; oursCpu: number; ncduCpu: number }[]
+  trees: {
+    name: string
+    ours: number
+    ncdu: number
+    walkJob: number
+    pullOnly: number
+    oursCpu: number
+    ncduCpu: number
+  }[]
   longestTaskMs: number
   heapMiB: number
   ncduPeakMiB: number
@@ -292,6 +324,7 @@ async function measure(): Promise<Measured> {
       await tab.scan(top) // warm the page's JIT and the page cache
       timeNcdu(top)
       const ours: number[] = []
+      const pulls: number[] = []
       const theirs: number[] = []
       const cpu = { node: [] as number[], chromium: [] as number[], renderer: [] as number[], ncdu: [] as number[] }
       for (let round = 0; round < ROUNDS; round++) {
@@ -305,6 +338,7 @@ async function measure(): Promise<Measured> {
         cpu.chromium.push(chromiumTotal(after) - chromiumTotal(before))
         cpu.renderer.push((after.chromium.get('renderer') ?? 0) - (before.chromium.get('renderer') ?? 0))
         if (round % 2 === 0) theirs.push(timeNcdu(top, cpu.ncdu))
+        pulls.push(await tab.pullOnly(top))
       }
       // The walker alone, without transport or tree: where the full scan's time goes.
       timeWalkJob(top)
@@ -319,12 +353,14 @@ async function measure(): Promise<Measured> {
         ours: median(ours),
         ncdu: median(theirs),
         walkJob: median(walkJobs),
+        pullOnly: median(pulls),
         oursCpu,
         ncduCpu: median(cpu.ncdu)
       })
       console.log(
-        `  ${name} (${top}): ours ${ours.map(Math.round).join(' ')} ms, walk job alone ` +
-          `${walkJobs.map(Math.round).join(' ')} ms, ncdu ${theirs.map(Math.round).join(' ')} ms\n` +
+        `  ${name} (${top}): ours ${ours.map(Math.round).join(' ')} ms, pulled only ` +
+          `${pulls.map(Math.round).join(' ')} ms, walk job alone ${walkJobs.map(Math.round).join(' ')} ms, ` +
+          `ncdu ${theirs.map(Math.round).join(' ')} ms\n` +
           `    CPU per scan (medians): ours ${Math.round(oursCpu)} ms = this process (lab server, job worker, ` +
           `listing threads) ${Math.round(median(cpu.node))} + Chromium ${Math.round(median(cpu.chromium))} ` +
           `(renderer ${Math.round(median(cpu.renderer))}); ncdu ${Math.round(median(cpu.ncdu))} ms`
@@ -394,6 +430,16 @@ export const benchmarks: Benchmark[] = [
       const m = await measuredOnce()
       const sum = (key: 'walkJob' | 'ncdu'): number => m.trees.reduce((total, t) => total + t[key], 0)
       return { value: sum('walkJob'), reference: sum('ncdu'), unit: 'ms' }
+    }
+  },
+  {
+    name: 'browse.pull_only.ratio_vs_ncdu',
+    description:
+      'the walk job pulled into the page over the same transport, no tree, nothing drawn, 200k tree + /usr, vs ncdu -0 -x -o /dev/null',
+    run: async () => {
+      const m = await measuredOnce()
+      const sum = (key: 'pullOnly' | 'ncdu'): number => m.trees.reduce((total, t) => total + t[key], 0)
+      return { value: sum('pullOnly'), reference: sum('ncdu'), unit: 'ms' }
     }
   },
   {
