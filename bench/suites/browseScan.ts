@@ -392,15 +392,20 @@ function tree(m: Measured, name: string): BenchMeasurement {
   return { value: found.ours, reference: found.ncdu, unit: 'ms' }
 }
 
+type TreeFigure = Exclude<keyof Measured['trees'][number], 'name'>
+
+/** A figure of ours against one of ncdu's, each summed over both trees. */
+async function bothTrees(ours: TreeFigure, reference: TreeFigure): Promise<BenchMeasurement> {
+  const m = await measuredOnce()
+  const sum = (key: TreeFigure): number => m.trees.reduce((total, t) => total + t[key], 0)
+  return { value: sum(ours), reference: sum(reference), unit: 'ms' }
+}
+
 export const benchmarks: Benchmark[] = [
   {
     name: 'browse.full_scan.ratio_vs_ncdu',
     description: `Enter to last row in Chromium, 200k tree + /usr, vs ncdu -0 -x -o /dev/null (${TRANSPORT_NOTE})`,
-    run: async () => {
-      const m = await measuredOnce()
-      const sum = (key: 'ours' | 'ncdu'): number => m.trees.reduce((total, t) => total + t[key], 0)
-      return { value: sum('ours'), reference: sum('ncdu'), unit: 'ms' }
-    }
+    run: () => bothTrees('ours', 'ncdu')
   },
   {
     name: 'browse.full_scan_200k.ratio_vs_ncdu',
@@ -416,31 +421,19 @@ export const benchmarks: Benchmark[] = [
     name: 'browse.full_scan_cpu.ratio_vs_ncdu',
     description:
       'CPU per full scan (this process + Chromium, medians), 200k tree + /usr, vs ncdu -0 -x -o /dev/null; breakdown in the log',
-    run: async () => {
-      const m = await measuredOnce()
-      const sum = (key: 'oursCpu' | 'ncduCpu'): number => m.trees.reduce((total, t) => total + t[key], 0)
-      return { value: sum('oursCpu'), reference: sum('ncduCpu'), unit: 'ms' }
-    }
+    run: () => bothTrees('oursCpu', 'ncduCpu')
   },
   {
     name: 'browse.walk_job.ratio_vs_ncdu',
     description:
       'the walk job alone (its generator in a fresh process, no transport, no tree), 200k tree + /usr, vs ncdu -0 -x -o /dev/null',
-    run: async () => {
-      const m = await measuredOnce()
-      const sum = (key: 'walkJob' | 'ncdu'): number => m.trees.reduce((total, t) => total + t[key], 0)
-      return { value: sum('walkJob'), reference: sum('ncdu'), unit: 'ms' }
-    }
+    run: () => bothTrees('walkJob', 'ncdu')
   },
   {
     name: 'browse.pull_only.ratio_vs_ncdu',
     description:
       'the walk job pulled into the page over the same transport, no tree, nothing drawn, 200k tree + /usr, vs ncdu -0 -x -o /dev/null',
-    run: async () => {
-      const m = await measuredOnce()
-      const sum = (key: 'pullOnly' | 'ncdu'): number => m.trees.reduce((total, t) => total + t[key], 0)
-      return { value: sum('pullOnly'), reference: sum('ncdu'), unit: 'ms' }
-    }
+    run: () => bothTrees('pullOnly', 'ncdu')
   },
   {
     name: 'browse.longest_task.ratio_vs_budget',
