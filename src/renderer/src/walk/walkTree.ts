@@ -88,7 +88,7 @@ export class DirNode {
   dirCache: { order: string; stamp: number; list: DirNode[] } | undefined
   fileCache: { order: string; stamp: number; list: Uint32Array } | undefined
   fileSet: Set<string> | undefined
-  /** sortKey of each file name, computed the first time the files are sorted. */
+  /** sortKey of each file name ('' until a sort needs it: by name all, by size only the tied). */
   fileKeys: string[] | undefined
   private key: string | undefined
 
@@ -461,14 +461,26 @@ export class WalkTree {
     const sign = order.descending ? -1 : 1
     if (order.key === 'walk') list.reverse()
     else {
-      const keys = (node.fileKeys ??= files.map(sortKey))
+      // '' for a key not computed yet (a name is never empty); filled, so the array stays packed.
+      const keys = (node.fileKeys ??= new Array<string>(files.length).fill(''))
       const byName = (a: number, b: number): number =>
         compareKeys(keys[a]!, keys[b]!) || compareKeys(files[a]!, files[b]!) || a - b
-      if (order.key === 'name') list.sort((a, b) => sign * byName(a, b))
-      else {
+      if (order.key === 'name') {
+        for (let i = 0; i < files.length; i++) if (keys[i] === '') keys[i] = sortKey(files[i]!)
+        list.sort((a, b) => sign * byName(a, b))
+      } else {
+        // Sizes first; then each run of equal sizes by name, so only tied names need a key.
         const stats = node.fileStats
         const F = WALK_STAT.FIELDS
-        list.sort((a, b) => sign * (stats[a * F + sizes]! - stats[b * F + sizes]!) || byName(a, b))
+        list.sort((a, b) => sign * (stats[a * F + sizes]! - stats[b * F + sizes]!) || a - b)
+        for (let start = 0, end = 1; start < list.length; start = end++) {
+          const size = stats[list[start]! * F + sizes]
+          while (end < list.length && stats[list[end]! * F + sizes] === size) end++
+          if (end - start < 2) continue
+          const run = list.subarray(start, end)
+          for (const i of run) if (keys[i] === '') keys[i] = sortKey(files[i]!)
+          run.sort(byName)
+        }
       }
     }
     node.fileCache = { order: key, stamp: node.structure, list }

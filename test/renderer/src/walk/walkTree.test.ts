@@ -86,6 +86,21 @@ describe('WalkTree', () => {
     expect(tree.view(rows, 3)).toMatchObject({ kind: 'file', name: 'x.txt', bytes: 5, type: 'f' })
   })
 
+  test('files of one size sort by name, naturally and case folded; a name sort after a size sort is complete', () => {
+    const tree = new WalkTree('/t')
+    tree.apply(dir('/t', null, '/t', [], { 'f10.txt': 7, big: 90, 'F1.txt': 7, 'f9.txt': 7, 'a.txt': 3, Z: 90 }))
+    const files = (order: { key: 'size' | 'name'; descending: boolean }): string[] =>
+      names(tree, tree.flatten(order))
+        .slice(1)
+        .map((name) => name.trim())
+    // Only the ties need a name's key: 7 (F1, f9, f10 in natural order) and 90 (big before Z).
+    expect(files({ key: 'size', descending: true })).toEqual(['big', 'Z', 'F1.txt', 'f9.txt', 'f10.txt', 'a.txt'])
+    // Ascending by size, ties still read A to Z.
+    expect(files({ key: 'size', descending: false })).toEqual(['a.txt', 'F1.txt', 'f9.txt', 'f10.txt', 'big', 'Z'])
+    // a.txt's key was never needed by size: sorting by name still places it.
+    expect(files({ key: 'name', descending: false })).toEqual(['a.txt', 'big', 'F1.txt', 'f9.txt', 'f10.txt', 'Z'])
+  })
+
   test('re-sorts by size as sizes grow while streaming', () => {
     const tree = new WalkTree('/t')
     tree.apply(dir('/t', null, '/t', ['small', 'large'], {}))
