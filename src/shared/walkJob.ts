@@ -162,13 +162,16 @@ export const WALK_STAT = {
   FIELDS: 5
 } as const
 
+/** The letters of dirTypes and fileTypes as char codes: read with charCodeAt, written as bytes. */
+export const TYPE_LETTER = { DIR: 100 /* d */, FILE: 102 /* f */, LINK: 108 /* l */, OTHER: 111 /* o */ } as const
+
 /**
  * The bytes the walk's summary counts for filename `index` of a dir item (or a tree node holding
  * its arrays): a regular file's size, 0 for everything else (a symlink's own size is in its stat
  * record, but `bytes` counts what files hold, as walkEntries sizes them).
  */
 export function regularFileBytes(item: { fileTypes: string; filenameStats: Float64Array }, index: number): number {
-  if (item.fileTypes.charCodeAt(index) !== 102 /* f */) return 0
+  if (item.fileTypes.charCodeAt(index) !== TYPE_LETTER.FILE) return 0
   return item.filenameStats[index * WALK_STAT.FIELDS + WALK_STAT.APPARENT_SIZE] ?? 0
 }
 

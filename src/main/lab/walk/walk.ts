@@ -89,7 +89,7 @@ import {
   type TakenDirectory
 } from '../native'
 import type { JobControl } from '../progress'
-import { WALK_STAT, type WalkSkipReason, type WalkStats } from '../../../shared/walkJob'
+import { TYPE_LETTER, WALK_STAT, type WalkSkipReason, type WalkStats } from '../../../shared/walkJob'
 
 /** `[dirpath, dirnames, filenames]`, as os.walk yields it. */
 export type WalkTriple = [dirpath: string, dirnames: string[], filenames: string[]]
@@ -345,8 +345,6 @@ const entriesView: View<WalkDir> = {
 }
 
 const NO_RECORDS = new Float64Array(0)
-/** WalkDirColumns' type letters as char codes. */
-const LETTER = { d: 100, f: 102, l: 108, o: 111 } as const
 
 /**
  * walkColumns' view. A directory's records live in one array sized from its entry count: its own
@@ -395,18 +393,15 @@ function columnsView(): View<WalkDirColumns> {
       if (isDir) {
         // As in entriesView: a real directory's record stays zeros, a symlink to one has its lstat.
         if (isLink && first >= 0) copyRecord(stats!, at, records, (count - list.dirnames.length) * F)
-        dirLetters[list.dirnames.length] = isLink ? LETTER.l : LETTER.d
+        dirLetters[list.dirnames.length] = isLink ? TYPE_LETTER.LINK : TYPE_LETTER.DIR
         list.dirnames.push(name)
         return 0
       }
       if (first >= 0) copyRecord(stats!, at, records, (1 + list.filenames.length) * F)
-      if (isLink || type !== DIRENT_TYPE.FILE) {
-        fileLetters[list.filenames.length] = isLink ? LETTER.l : LETTER.o
-        list.filenames.push(name)
-        return 0
-      }
-      fileLetters[list.filenames.length] = LETTER.f
+      const letter = isLink ? TYPE_LETTER.LINK : type === DIRENT_TYPE.FILE ? TYPE_LETTER.FILE : TYPE_LETTER.OTHER
+      fileLetters[list.filenames.length] = letter
       list.filenames.push(name)
+      if (letter !== TYPE_LETTER.FILE) return 0
       const size = regularFileSize(dirpath, name, first, state)
       list.bytes += size
       return size

@@ -15,6 +15,7 @@ import {
   emptyWalkSummary,
   regularFileBytes,
   splitWalkPath,
+  TYPE_LETTER,
   type WalkDirItem,
   type WalkErrorItem,
   type WalkItem,
@@ -249,7 +250,7 @@ export class WalkTree {
         child = new DirNode(name, node)
         node.childByName.set(name, child)
       }
-      child.isLink = item.dirTypes.charCodeAt(i) === 108 /* l */
+      child.isLink = item.dirTypes.charCodeAt(i) === TYPE_LETTER.LINK
       subdirs[i] = child
     }
     for (const name of item.excluded) {
