@@ -34,6 +34,7 @@ import { labBridgeScript } from '../../test/e2e/support/bridge'
 import { launchBrowser } from '../../test/e2e/support/browser'
 import { startLabServer, type LabServer } from '../../test/e2e/support/labServer'
 import { median, type Benchmark, type BenchMeasurement } from '../types'
+import { defaultWalkForm, walkArgsFromForm } from '../../src/renderer/src/walk/walkOptions'
 import { pythonReady } from './python'
 import { ensureTree } from './walk'
 
@@ -42,6 +43,8 @@ const LONG_TASK_BUDGET_MS = 50
 const MILLION = { dirs: 2000, files: 500 }
 /** Top, its 40 folders, their 2,000 folders and 1,000,000 files. */
 const MILLION_ENTRIES = 1 + MILLION.dirs / 50 + MILLION.dirs + MILLION.dirs * MILLION.files
+/** The Browse store's RUN_BATCH_ITEMS (the store is DOM code, which this Node program does not typecheck as). */
+const TAB_BATCH_ITEMS = 4096
 const TRANSPORT_NOTE = 'transport: the e2e loopback bridge (HTTP + JSON + event stream to Chromium), not Electron IPC'
 
 /** In the page: when Enter was pressed, when the walk showed "exhausted" and the frame after, and long tasks. */
@@ -220,25 +223,31 @@ class BrowseTab {
   }
 
   /**
-   * The walk job pulled from the page over the same bridge, as the Browse tab pulls it (one item,
-   * then 4,096 per pull, the tab's RUN_BATCH_ITEMS, the next asked for as soon as a batch is in) and decoded, but
-   * not applied to a tree nor drawn; ms from the open to the last batch.
+   * The walk job pulled from the page over the same bridge, as the Browse tab pulls it (the
+   * arguments its form makes of `top`, one item first and then RUN_BATCH_ITEMS per pull, the next
+   * asked for as soon as a batch is in) and decoded, but not applied to a tree nor drawn; ms from
+   * the open to the last batch.
    */
   async pullOnly(top: string): Promise<number> {
+    const form = walkArgsFromForm({ ...defaultWalkForm(), top })
+    if (!form.ok) throw new Error(`The Browse form refuses ${top}: ${form.message}`)
     // No function declared inside: tsx names them with a helper (__name) the page does not have.
-    return this.page.evaluate(async (top) => {
-      type Envelope = { ok: true; value: { id: string; done: boolean } } | { ok: false; error: { message: string } }
-      const lab = (globalThis as unknown as { lab: { invoke(channel: string, input: unknown): Promise<Envelope> } }).lab
-      const start = performance.now()
-      const args = { top, topdown: true, followlinks: false, oneFileSystem: true, exclude: [], files: [] }
-      const opened = await lab.invoke('job.open', { kind: 'walk', args })
-      if (!opened.ok) throw new Error(opened.error.message)
-      for (let maxItems = 1; ; maxItems = 4096) {
-        const batch = await lab.invoke('job.next', { id: opened.value.id, maxItems })
-        if (!batch.ok) throw new Error(batch.error.message)
-        if (batch.value.done) return performance.now() - start
-      }
-    }, top)
+    return this.page.evaluate(
+      async ({ args, batchItems }) => {
+        type Envelope = { ok: true; value: { id: string; done: boolean } } | { ok: false; error: { message: string } }
+        const lab = (globalThis as unknown as { lab: { invoke(channel: string, input: unknown): Promise<Envelope> } })
+          .lab
+        const start = performance.now()
+        const opened = await lab.invoke('job.open', { kind: 'walk', args })
+        if (!opened.ok) throw new Error(opened.error.message)
+        for (let maxItems = 1; ; maxItems = batchItems) {
+          const batch = await lab.invoke('job.next', { id: opened.value.id, maxItems })
+          if (!batch.ok) throw new Error(batch.error.message)
+          if (batch.value.done) return performance.now() - start
+        }
+      },
+      { args: form.args, batchItems: TAB_BATCH_ITEMS }
+    )
   }
 
   /** Enter in the path field, until the walk is exhausted and its rows painted. */
