@@ -7,7 +7,7 @@ import { batchItems } from '../../src/shared/jobKinds'
 import { WALK_STAT, walkArgsSchema, type WalkItem, type WalkSkipItem } from '../../src/shared/walkJob'
 import { walkJob } from '../../src/main/lab/walk/walkJob'
 import * as v from 'valibot'
-import { dir, error } from '../support/walkItems'
+import { dir, error, statRecords } from '../support/walkItems'
 import { build, FIFO, Link } from '../support/tree'
 
 const base = mkdtempSync(join(tmpdir(), 'yield-lab-walkbatch-'))
@@ -73,6 +73,69 @@ describe('packed walk batches', () => {
     ]
     // An empty name is impossible on a disk; here it shows the split keeps empty strings in place.
     expect(posted(items)).toEqual(items)
+  })
+
+  test('stat records come back exactly, compact or whole: hard links, other devices, -0, fractions, big inode steps', () => {
+    const ownStat = statRecords([[4096, 4096, 7, 1000, 3]])
+    const records = statRecords([
+      [10, 4096, 7, 1001, 1], // plain: compact
+      [0, 0, 7, 999, 1], // an empty file, an inode below the last: compact
+      [5, 4096, 7, 1002, 2], // a hard link: whole
+      [5, 4096, 8, 1003, 1], // another device (a file bind-mounted on it): whole
+      [1, -0, 7, 1004, 1], // a disk usage of -0, which blocks (an int32) cannot say
+      [1, 100.5, 7, 1005, 1], // disk usage that is not whole blocks (an ncdu file may say so)
+      [1, 2 ** 45, 7, 1006, 1], // more blocks than an int32 holds
+      [1, 512, 7, 1006 + 2 ** 31, 1], // an inode step beyond an int32
+      [1, 512, 7, 2 ** 53 + 2, 1], // an inode a double barely holds
+      [-13, 0, 0, 0, 0], // a failed lstat (minus its errno)
+      [Number.NaN, 0, 7, 1, 1] // any apparent size travels as the double it is: compact
+    ])
+    const item = dir(
+      '/t',
+      null,
+      '/t',
+      ['sub'],
+      {},
+      {
+        ownStat,
+        dirnameStats: new Float64Array(WALK_STAT.FIELDS),
+        filenames:
+          records.length === 0 ? [] : Array.from({ length: records.length / WALK_STAT.FIELDS }, (_, i) => `f${i}`),
+        fileTypes: 'f'.repeat(records.length / WALK_STAT.FIELDS),
+        filenameStats: records
+      }
+    )
+    const { packed } = packWalkItems([item])
+    const [back] = posted([item])
+    expect(back).toEqual(item)
+    if (back?.kind !== 'dir') throw new Error('a dir item')
+    for (let i = 0; i < records.length; i++)
+      expect(Object.is(back.filenameStats[i], records[i]), `number ${i}`).toBe(true)
+    // A real directory's zeros travel as nothing; a compact record as a double and two int32s.
+    expect([...packed.shapes]).toEqual([0, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 1])
+    expect(packed.words).toHaveLength(3 * 2)
+    expect(packed.numbers).toHaveLength(WALK_STAT.FIELDS + 3 + 8 * WALK_STAT.FIELDS)
+  })
+
+  test('a directory path travels as its parent (an earlier directory of the batch) and its name', () => {
+    const items = [
+      dir('/top/', null, '/top/', ['a'], {}),
+      dir('/top/a', '/top/', 'a', ['b'], {}), // top ends with its separator: none is added
+      dir('/top/a/b', '/top/a', 'b', [], {}),
+      dir('/elsewhere/c', '/elsewhere', 'c', [], {}), // a parent from an earlier batch
+      dir('C:\\d', 'C:', '\\d', [], {}), // not the parent joined to the name: the path as it is
+      dir('/top/a/e', '/top/a', 'e', [], {})
+    ]
+    const { packed } = packWalkItems(items)
+    expect(posted(items)).toEqual(items)
+    const HEAD_FIELDS = 11
+    const heads = (i: number): unknown[] => packed.heads.slice(i * HEAD_FIELDS, i * HEAD_FIELDS + 3)
+    expect(heads(0)).toEqual([null, '/top/', '/top/'])
+    expect(heads(1)).toEqual([0, 'a', 0])
+    expect(heads(2)).toEqual([1, 'b', '/'.charCodeAt(0)])
+    expect(heads(3)).toEqual(['/elsewhere', 'c', '/'.charCodeAt(0)])
+    expect(heads(5)).toEqual([1, 'e', '/'.charCodeAt(0)])
+    expect(JSON.stringify(packed).length).toBeLessThan(JSON.stringify(items).length)
   })
 
   test('an empty batch and a batch of errors only', () => {
