@@ -72,7 +72,7 @@ export interface ListingPool {
     path: string | Buffer,
     statMode?: StatMode,
     device?: number
-  ): [listing: string | null, stats: ArrayBuffer | null, self: ArrayBuffer, key: string]
+  ): [listing: string | null, stats: ArrayBuffer | null, self: ArrayBuffer, key: string, subdirectoriesQueued: boolean]
   /** Drops what is queued or listed and not taken, and joins the threads. Safe to call twice; prefetch and take throw after it. */
   close(): void
   /** What the pool holds and what its threads do, counted under its lock (ListingPoolState). Throws once the pool is closed. */
@@ -103,6 +103,10 @@ export interface ListingPoolState {
  * A pool of `threads` (1 to 4; by default the online cores, at most 4) that list directories
  * ahead of a walker (ListingPool). The threads start at the first prefetch. A pool that is never
  * closed is closed when it is garbage-collected. `withStats` (default true) lists as
- * listDirectoryStats, false as listDirectory(path, false). Not available on Windows (throws there).
+ * listDirectoryStats, false as listDirectory(path, false). `listAhead` (default false): as soon as a
+ * queued directory is listed, the subdirectories its listing names (entries of type directory, not
+ * symlinks) are queued too, with its statMode and device, and take's `subdirectoriesQueued` says
+ * so, for a walker that enters every subdirectory (one it skips would be listed anyway). Not
+ * available on Windows (throws there).
  */
-export function createListingPool(threads?: number, withStats?: boolean): ListingPool
+export function createListingPool(threads?: number, withStats?: boolean, listAhead?: boolean): ListingPool

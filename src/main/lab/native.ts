@@ -106,6 +106,8 @@ export interface TakenDirectory {
   listing: { types: number[]; stats: Float64Array | undefined } | undefined
   /** Why listing failed, as Node's fs would throw it. */
   error: NodeJS.ErrnoException | undefined
+  /** In a pool that lists ahead: the subdirectories its listing names (not symlinks) are queued already. */
+  subdirectoriesQueued: boolean
 }
 
 /**
@@ -135,11 +137,12 @@ export function openListingPools(): number {
 /**
  * A listing pool whose listings carry listDirectoryStats' numbers if `withStats`, or undefined
  * without the helper's listing (`canListNatively`). `threads` (1 to 4) overrides the number of
- * threads (online cores, at most 4), for tests.
+ * threads (online cores, at most 4), for tests. `listAhead`: queue each listing's subdirectories as
+ * soon as it is made (native/index.d.ts, createListingPool).
  */
-export function createListingPool(withStats: boolean, threads?: number): ListingPool | undefined {
+export function createListingPool(withStats: boolean, threads?: number, listAhead = false): ListingPool | undefined {
   if (!canListNatively) return undefined
-  const pool = helper!.createListingPool(threads, withStats)
+  const pool = helper!.createListingPool(threads, withStats, listAhead)
   let open = true
   openPools++
   return {
@@ -165,10 +168,11 @@ export function createListingPool(withStats: boolean, threads?: number): Listing
           self: ownStat(failure.self),
           key: String(failure.key),
           listing: undefined,
-          error: errnoError(failure.errno, String(failure.syscall), path)
+          error: errnoError(failure.errno, String(failure.syscall), path),
+          subdirectoriesQueued: false
         }
       }
-      const [listing, stats, self, key] = taken
+      const [listing, stats, self, key, subdirectoriesQueued] = taken
       return {
         self: ownStat(self),
         key,
@@ -179,7 +183,8 @@ export function createListingPool(withStats: boolean, threads?: number): Listing
                 types: parseListing(listing, names, undefined),
                 stats: stats === null ? undefined : new Float64Array(stats)
               },
-        error: undefined
+        error: undefined,
+        subdirectoriesQueued
       }
     },
     close() {

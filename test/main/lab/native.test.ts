@@ -30,6 +30,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { toLabError } from '../../../src/main/lab/errors'
+import { fsPath } from '../../../src/main/lab/fsPath'
 import { fsdecode } from '../../../src/shared/fsNames'
 import {
   adviseHugePages,
@@ -363,7 +364,7 @@ if (helperWanted) {
       }
 
       /** A directory's own stat as the pool gives it, from Node's BigInt stat. */
-      function ownStat(path: string, follow: boolean): number[] {
+      function ownStat(path: string | Buffer, follow: boolean): number[] {
         const info = follow ? statSync(path, { bigint: true }) : lstatSync(path, { bigint: true })
         const type = info.isSymbolicLink() ? DIRENT_TYPE.LINK : info.isDirectory() ? DIRENT_TYPE.DIR : DIRENT_TYPE.FILE
         return [
@@ -375,6 +376,24 @@ if (helperWanted) {
           Number(info.ino),
           Number(info.nlink)
         ]
+      }
+
+      /**
+       * The pool's state once it has settled: no thread listing and none woken, so nothing changes
+       * until the next prefetch or take. No deadline of its own: a pool that never settles fails by the
+       * test's timeout, and no assertion depends on how long anything took.
+       */
+      async function settledState(pool: ListingPool): Promise<ListingPoolState> {
+        let state = pool.state()
+        await until(
+          () => {
+            state = pool.state()
+            return state.threads > 0 && state.listing === 0 && state.idleThreads === state.threads
+          },
+          'the pool settles',
+          { timeoutMs: Infinity }
+        )
+        return state
       }
 
       it('gives what listDirectoryStats gives, and each directory its own stat, queued or not', () => {
@@ -407,6 +426,56 @@ if (helperWanted) {
             expect({ names, types: result.listing!.types }).toEqual(nativeListing(dir))
             expect(result.listing!.stats).toBeUndefined()
           }
+        } finally {
+          pool.close()
+        }
+      })
+
+      it('listing ahead, lists the subdirectories of what is queued on its own: raw names, no doubled separator', async () => {
+        const top = join(base, 'ahead')
+        mkdirSync(join(top, 'a', 'b', 'c'), { recursive: true })
+        const raw = Buffer.concat([Buffer.from(`${top}/x-`), Buffer.from([0xff])])
+        mkdirSync(raw)
+        mkdirSync(Buffer.concat([raw, Buffer.from('/inner')]))
+        symlinkSync('a', join(top, 'link'))
+        writeFileSync(join(top, 'file'), '')
+        const below = [
+          join(top, 'a'),
+          join(top, 'a', 'b'),
+          join(top, 'a', 'b', 'c'),
+          join(top, 'x-\udcff'),
+          join(top, 'x-\udcff', 'inner')
+        ]
+        for (const threads of [1, 2]) {
+          const pool = createListingPool(true, threads, true)!
+          try {
+            // Queued with a trailing separator, as a top given so would be: the pool adds none.
+            pool.prefetch([`${top}/`], 0, 'lstat', undefined)
+            // Everything below is listed before the walker has taken anything or queued any more.
+            expect(await settledState(pool)).toMatchObject({ queued: 0, listed: 1 + below.length })
+            const first = taken(pool, `${top}/`, 'lstat')
+            expect(first.result.subdirectoriesQueued).toBe(true)
+            for (const dir of below) {
+              const { names, types, stats, result } = taken(pool, dir, 'lstat')
+              expect({ names, types, stats }, dir).toEqual(expected(dir))
+              expect([...result.self!], dir).toEqual(ownStat(fsPath(dir), false))
+              expect(result.subdirectoriesQueued, dir).toBe(true)
+            }
+            // The symlink was not queued: all that was is taken.
+            expect(pool.state()).toMatchObject({ queued: 0, listing: 0, listed: 0 })
+            // Not queued, listed where it is taken: nothing below it is queued.
+            expect(taken(pool, top, 'lstat').result.subdirectoriesQueued).toBe(false)
+            expect(await settledState(pool)).toMatchObject({ queued: 0, listed: 0 })
+          } finally {
+            pool.close()
+          }
+        }
+        // Without listAhead, nothing is queued but what the walker queues.
+        const pool = createListingPool(true, 2)!
+        try {
+          pool.prefetch([top], 0, 'lstat', undefined)
+          expect(taken(pool, top, 'lstat').result.subdirectoriesQueued).toBe(false)
+          expect(pool.state()).toMatchObject({ queued: 0, listed: 0 })
         } finally {
           pool.close()
         }
@@ -522,24 +591,6 @@ if (helperWanted) {
           })
         }
 
-        /**
-         * The pool's state once it has settled: no thread listing and none woken, so nothing changes
-         * until the next prefetch or take. No deadline of its own: a pool that never settles fails by the
-         * test's timeout, and no assertion depends on how long anything took.
-         */
-        async function settledState(pool: ListingPool): Promise<ListingPoolState> {
-          let state = pool.state()
-          await until(
-            () => {
-              state = pool.state()
-              return state.threads > 0 && state.listing === 0 && state.idleThreads === state.threads
-            },
-            'the pool settles',
-            { timeoutMs: Infinity }
-          )
-          return state
-        }
-
         it('lists only among the 64 most recently queued directories, a window that moves when one is taken', async () => {
           const dirs = emptyDirectories('pool-lookahead', 100)
           const pool = createListingPool(true, 4)!
@@ -589,6 +640,25 @@ if (helperWanted) {
             taken(pool, dirs[DONE_MAX]!)
             queued--
             expect(await settledState(pool)).toMatchObject({ queued, listed: DONE_MAX })
+          } finally {
+            pool.close()
+          }
+        })
+
+        it('listing ahead, keeps the same bound of 256 listings, over all that is queued rather than a window', async () => {
+          const dirs = emptyDirectories('pool-ahead-done', DONE_MAX + LOOKAHEAD)
+          const parent = join(dirs[0]!, '..')
+          // One thread, so none is still listing when another has filled the bound: the count is exact.
+          const pool = createListingPool(true, 1, true)!
+          try {
+            pool.prefetch([parent], 0, 'stat', undefined)
+            // The parent, then its subdirectories (first on top) until 256 listings wait.
+            expect(await settledState(pool)).toMatchObject({ queued: dirs.length + 1 - DONE_MAX, listed: DONE_MAX })
+            expect(taken(pool, parent).result.subdirectoriesQueued).toBe(true)
+            expect(await settledState(pool)).toMatchObject({ queued: dirs.length - DONE_MAX, listed: DONE_MAX })
+            // The walker's order: the first subdirectory is on top, listed first.
+            for (const dir of dirs.slice(0, 3)) expect(taken(pool, dir).result.listing, dir).toBeDefined()
+            expect(await settledState(pool)).toMatchObject({ queued: dirs.length - DONE_MAX - 3, listed: DONE_MAX })
           } finally {
             pool.close()
           }

@@ -91,8 +91,8 @@ export function scanForNcdu(top: string, options: NcduScanOptions): NcduExport {
       if (reason === 'otherFileSystem') otherDevice.add(path)
     },
     control: options.control,
-    // A scan only reads, so directories can be listed ahead.
-    readAhead: true
+    // A scan only reads, so directories can be listed ahead; whole subtrees when it prunes nothing.
+    readAhead: excluded === undefined ? 'subtrees' : true
   })) {
     const entry = pending.get(dir.dirpath)
     pending.delete(dir.dirpath)

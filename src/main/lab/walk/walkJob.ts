@@ -31,7 +31,7 @@ import {
 import { compileFnmatch } from './fnmatch'
 import { excludeMatcher, pruneInPlace } from './prune'
 import type { JobControl } from '../progress'
-import { checkWalkRoot, walkColumns, type WalkDirColumns } from './walk'
+import { checkWalkRoot, walkColumns, type WalkDirColumns, type WalkOptions } from './walk'
 
 /** Python's built-in filter(): yields the items for which pred is true, lazily. */
 export function* filter<T>(pred: (item: T) => boolean, iterable: Iterable<T>): Generator<T, void, undefined> {
@@ -121,15 +121,16 @@ export function* walkJob(
     return { kind: 'error', error: error.toInfo(), ...splitWalkPath(top, error.path ?? top, sep) }
   }
 
-  const options = {
+  const options: WalkOptions = {
     topdown,
     followlinks,
     oneFileSystem,
     control,
     onerror: (error: LabError) => errors.push(error),
     onskip,
-    // Nothing here changes the tree while walking, so directories can be listed ahead.
-    readAhead: true
+    // Nothing here changes the tree while walking, so directories can be listed ahead; without
+    // exclude patterns nothing is pruned either, so whole subtrees can.
+    readAhead: isExcluded === undefined ? 'subtrees' : true
   }
   for (const dir of walkColumns(top, options)) {
     for (const error of errors) yield errorItem(error)

@@ -42,7 +42,7 @@ interface Case {
   /** After the first yield, delete these paths (except the one just yielded). */
   deleteAfterFirstYield?: string[]
   /** Our walk's readAhead option (Python has nothing like it). */
-  readAhead?: boolean
+  readAhead?: boolean | 'subtrees'
 }
 
 interface Outcome {
@@ -106,10 +106,11 @@ function ours(cfg: Case): Outcome {
   return runOurs(walk, rmSync, cfg)
 }
 
-/** Our walk without and with readAhead, which must agree, for a consumer that does not change the tree. */
+/** Our walk without and with readAhead (both kinds), which must agree, for a consumer that does not change the tree. */
 function oursBothWays(cfg: Case): Outcome {
   const result = ours({ ...cfg, readAhead: false })
   expect(ours({ ...cfg, readAhead: true })).toEqual(result)
+  expect(ours({ ...cfg, readAhead: 'subtrees' })).toEqual(result)
   return result
 }
 

@@ -1,7 +1,8 @@
 /**
  * What walk's readAhead asks the native listing pool to list, seen by recording every call to the
  * pool: a pruned directory is never queued, a symlink to a directory (top-down, without
- * followlinks) and a directory on another device (oneFileSystem) are stat'ed but not listed.
+ * followlinks) and a directory on another device (oneFileSystem) are stat'ed but not listed;
+ * with 'subtrees', the pool queues the real subdirectories itself and the walk only the rest.
  * The walks themselves must still be what they are without readAhead (walk.test.ts and
  * walk.differential.test.ts check that on many trees). Needs the native helper.
  */
@@ -30,8 +31,8 @@ vi.mock('../../../../src/main/lab/native', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../../../src/main/lab/native')>()
   return {
     ...original,
-    createListingPool(withStats: boolean, threads?: number): native.ListingPool | undefined {
-      const pool = original.createListingPool(withStats, threads)
+    createListingPool(withStats: boolean, threads?: number, listAhead?: boolean): native.ListingPool | undefined {
+      const pool = original.createListingPool(withStats, threads, listAhead)
       if (pool === undefined) return undefined
       return {
         prefetch(paths, from, statMode, device) {
@@ -146,4 +147,34 @@ describe.runIf(native.canListNatively)('readAhead lists only what the walk enter
       }
     }
   )
+
+  it("'subtrees': the pool queues the real directories as it lists them, the walk queues only top's and the links", () => {
+    const top = join(base, 'subtrees')
+    build(top, {
+      a: { b: { c: { f: 'f' } }, g: {} },
+      d: { e: {}, back: new Link('..') },
+      linked: new Link('a'),
+      f: 'f'
+    })
+    for (const topdown of [true, false]) {
+      for (const followlinks of [false, true]) {
+        calls.queued.length = 0
+        calls.taken.length = 0
+        const options = { topdown, followlinks }
+        const cycles: string[] = []
+        const triples = [...walk(top, { ...options, readAhead: 'subtrees', onskip: (path) => cycles.push(path) })]
+        expect(triples, JSON.stringify(options)).toEqual([...walk(top, options)])
+        const links = new Set([join(top, 'linked'), join(top, 'd', 'back')])
+        const topChildren = [join(top, 'a'), join(top, 'd'), join(top, 'linked')]
+        // Below top, what the walk queued itself is only links, which the pool does not follow.
+        const queued = calls.queued.map((call) => call.path)
+        expect(queued.filter((path) => !topChildren.includes(path) && !links.has(path))).toEqual([])
+        // Every directory it entered was taken once, and listed (a cycle too: found by its stat, after).
+        const entered = triples.map(([dirpath]) => dirpath)
+        const taken = calls.taken.filter((call) => call.listed).map((call) => call.path)
+        expect(taken.sort()).toEqual([...entered, ...cycles].sort())
+        expect(cycles).toEqual(followlinks ? [join(top, 'd', 'back')] : [])
+      }
+    }
+  })
 })

@@ -1,7 +1,7 @@
 /**
  * The walker on its own: properties on random trees (fast-check), cycles, bad roots, directories
  * deleted during the walk, names that are not valid UTF-8, walkEntries and walkColumns, progress and cancellation,
- * each property also with readAhead (threads listing ahead, where the native helper is built).
+ * each property also with readAhead, of both kinds (threads listing ahead, where the native helper is built).
  * What the read-ahead lists and skips is in walk.readahead.test.ts.
  * Equality with Python's os.walk is in walk.differential.test.ts.
  */
@@ -59,6 +59,8 @@ function collect(top: string, options: WalkOptions = {}): { triples: WalkTriple[
 /** A random tree: each name is a file (null) or a subdirectory. */
 type Tree = [string, Tree | null][]
 
+/** No read-ahead, read-ahead of what the walk enters, and of whole subtrees. */
+const readAheadArb = fc.constantFrom(false, true, 'subtrees' as const)
 const nameArb = fc.string({
   unit: fc.constantFrom('a', 'b', 'c', 'é', '日', '\n', ' ', '-', '😀'),
   minLength: 1,
@@ -105,7 +107,7 @@ function contents(
 describe('properties on random trees', () => {
   it('every file and every directory appears exactly once, parents before (top-down) or after (bottom-up) children', () => {
     fc.assert(
-      fc.property(treeArb, fc.boolean(), fc.boolean(), (tree, topdown, readAhead) => {
+      fc.property(treeArb, fc.boolean(), readAheadArb, (tree, topdown, readAhead) => {
         const top = freshDir('prop')
         try {
           buildTree(top, tree)
@@ -140,7 +142,7 @@ describe('properties on random trees', () => {
 
   it('top-down pruning is honoured: pruned subtrees are never visited, everything else is', () => {
     fc.assert(
-      fc.property(treeArb, fc.integer({ min: 1, max: 1000 }), fc.boolean(), (tree, seed, readAhead) => {
+      fc.property(treeArb, fc.integer({ min: 1, max: 1000 }), readAheadArb, (tree, seed, readAhead) => {
         const top = freshDir('prune')
         try {
           buildTree(top, tree)
@@ -170,7 +172,7 @@ describe('properties on random trees', () => {
 
   it('walkEntries splits and orders exactly like walk, in every mode', () => {
     fc.assert(
-      fc.property(treeArb, fc.boolean(), fc.boolean(), fc.boolean(), (tree, topdown, followlinks, readAhead) => {
+      fc.property(treeArb, fc.boolean(), fc.boolean(), readAheadArb, (tree, topdown, followlinks, readAhead) => {
         const top = freshDir('entries')
         try {
           buildTree(top, tree)
@@ -591,7 +593,7 @@ describe('walkColumns', () => {
 
   it('gives what walkEntries gives, entry for entry, in every mode', () => {
     fc.assert(
-      fc.property(treeArb, fc.boolean(), fc.boolean(), fc.boolean(), (tree, topdown, followlinks, readAhead) => {
+      fc.property(treeArb, fc.boolean(), fc.boolean(), readAheadArb, (tree, topdown, followlinks, readAhead) => {
         const top = freshDir('columns')
         try {
           buildTree(top, tree)
@@ -690,6 +692,7 @@ describe('readAhead', () => {
       for (const followlinks of [false, true]) {
         const options = { topdown, followlinks }
         expect(collect(top, { ...options, readAhead: true })).toEqual(collect(top, options))
+        expect(collect(top, { ...options, readAhead: 'subtrees' })).toEqual(collect(top, options))
       }
     }
   })
