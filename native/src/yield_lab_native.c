@@ -1079,6 +1079,17 @@ static napi_value pool_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* An optional boolean argument: *value is kept when it is undefined; false with a TypeError pending when it is not a boolean. */
+static bool optional_boolean(napi_env env, napi_value argument, bool* value, const char* message) {
+  napi_valuetype type;
+  if (napi_typeof(env, argument, &type) != napi_ok ||
+      (type != napi_undefined && napi_get_value_bool(env, argument, value) != napi_ok)) {
+    napi_throw_type_error(env, NULL, message);
+    return false;
+  }
+  return true;
+}
+
 static napi_value pool_constructor(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3], self;
@@ -1092,20 +1103,10 @@ static napi_value pool_constructor(napi_env env, napi_callback_info info) {
     napi_throw_range_error(env, NULL, "createListingPool: threads must be a whole number from 1 to 4");
     return NULL;
   }
-  bool with_stats = true;
-  type = napi_undefined;
-  if (argc >= 2) CHECK(napi_typeof(env, argv[1], &type));
-  if (type != napi_undefined && napi_get_value_bool(env, argv[1], &with_stats) != napi_ok) {
-    napi_throw_type_error(env, NULL, "createListingPool: withStats must be a boolean");
+  bool with_stats = true, list_ahead = false;
+  if (!optional_boolean(env, argv[1], &with_stats, "createListingPool: withStats must be a boolean") ||
+      !optional_boolean(env, argv[2], &list_ahead, "createListingPool: listAhead must be a boolean"))
     return NULL;
-  }
-  bool list_ahead = false;
-  type = napi_undefined;
-  if (argc >= 3) CHECK(napi_typeof(env, argv[2], &type));
-  if (type != napi_undefined && napi_get_value_bool(env, argv[2], &list_ahead) != napi_ok) {
-    napi_throw_type_error(env, NULL, "createListingPool: listAhead must be a boolean");
-    return NULL;
-  }
   struct pool* pool = calloc(1, sizeof *pool);
   if (pool == NULL) return throw_errno(env, ENOMEM, "pthread_create");
   if (wanted_threads > 0) {

@@ -706,6 +706,13 @@ if (helperWanted) {
         for (const threads of [0, 5, 1.5, -1]) expect(() => createListingPool(true, threads)).toThrow(RangeError)
         expect(openListingPools()).toBe(0)
       })
+
+      it('refuses withStats or listAhead that is not a boolean', () => {
+        const notBoolean = 'yes' as unknown as boolean
+        expect(() => createListingPool(notBoolean)).toThrow(/withStats must be a boolean/)
+        expect(() => createListingPool(true, 1, notBoolean)).toThrow(/listAhead must be a boolean/)
+        expect(openListingPools()).toBe(0)
+      })
     })
 
     it('huge-page advice is not asked for buffers under 4 MiB (as numpy)', () => {
