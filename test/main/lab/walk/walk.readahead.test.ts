@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import * as native from '../../../../src/main/lab/native'
 import { walk, walkEntries } from '../../../../src/main/lab/walk/walk'
+import { walkJob } from '../../../../src/main/lab/walk/walkJob'
 import { build, Link, type Spec } from '../../../support/tree'
 
 interface Take {
@@ -24,7 +25,9 @@ interface Take {
 
 const calls = vi.hoisted(() => ({
   queued: [] as { path: string; statMode: string; device: number | undefined }[],
-  taken: [] as Take[]
+  taken: [] as Take[],
+  /** listAhead of each pool made. */
+  listAhead: [] as boolean[]
 }))
 
 vi.mock('../../../../src/main/lab/native', async (importOriginal) => {
@@ -32,6 +35,7 @@ vi.mock('../../../../src/main/lab/native', async (importOriginal) => {
   return {
     ...original,
     createListingPool(withStats: boolean, threads?: number, listAhead?: boolean): native.ListingPool | undefined {
+      calls.listAhead.push(listAhead ?? false)
       const pool = original.createListingPool(withStats, threads, listAhead)
       if (pool === undefined) return undefined
       return {
@@ -66,6 +70,7 @@ afterAll(() => {
 beforeEach(() => {
   calls.queued.length = 0
   calls.taken.length = 0
+  calls.listAhead.length = 0
 })
 
 describe.runIf(native.canListNatively)('readAhead lists only what the walk enters', () => {
@@ -176,5 +181,25 @@ describe.runIf(native.canListNatively)('readAhead lists only what the walk enter
         expect(cycles).toEqual(followlinks ? [join(top, 'd', 'back')] : [])
       }
     }
+  })
+
+  it('the walk job lists whole subtrees ahead only when no exclude pattern can prune', () => {
+    const top = join(base, 'job')
+    build(top, { keep: { inner: {} }, pruned: { deep: {} } })
+    const control = { isCancelled: () => false, report: () => undefined }
+    const run = (exclude: string[]): void => {
+      const job = walkJob({ top, topdown: true, followlinks: false, oneFileSystem: false, exclude, files: [] }, control)
+      while (job.next().done !== true);
+    }
+    run([])
+    expect(calls.listAhead).toEqual([true])
+    calls.listAhead.length = 0
+    calls.queued.length = 0
+    calls.taken.length = 0
+    run(['prune*'])
+    expect(calls.listAhead).toEqual([false])
+    const everything = [...calls.queued.map((call) => call.path), ...calls.taken.map((call) => call.path)]
+    expect(everything.filter((path) => path.includes('pruned'))).toEqual([])
+    expect(everything).toContain(join(top, 'keep', 'inner'))
   })
 })
