@@ -564,8 +564,6 @@ struct directory {
   bool has_device;
   double device;
   enum directory_state state;
-  /* Queued (by prefetch, or ahead by the pool): its subdirectories are stat'ed with its statMode and device. */
-  bool queued;
   /* Listed by a pool that lists ahead, and every subdirectory its listing names queued. */
   bool subdirectories_queued;
   double self[SELF_FIELDS];
@@ -669,67 +667,53 @@ static bool work_for_a_thread(struct pool* pool) {
   return false;
 }
 
-static bool push_directory(struct pool* pool, struct directory* directory) {
-  if (pool->count == pool->capacity) {
-    size_t capacity = pool->capacity < 64 ? 64 : pool->capacity * 2;
-    struct directory** grown = realloc(pool->stack, capacity * sizeof *grown);
-    if (grown == NULL) return false;
-    pool->stack = grown;
-    pool->capacity = capacity;
-  }
-  pool->stack[pool->count++] = directory;
+/* Room on the stack for `more` directories; false when memory runs out. Under the lock. */
+static bool reserve_stack(struct pool* pool, size_t more) {
+  if (pool->count + more <= pool->capacity) return true;
+  size_t capacity = (pool->count + more) * 2;
+  struct directory** grown = realloc(pool->stack, capacity * sizeof *grown);
+  if (grown == NULL) return false;
+  pool->stack = grown;
+  pool->capacity = capacity;
   return true;
 }
 
+/* The type code of the listing entry starting at `entry` (list_path writes '0' + type, or 'A' + type for a hex name). */
+static uint8_t listed_type(const char* entry) {
+  return (uint8_t)(entry[0] >= 'A' ? entry[0] - 'A' : entry[0] - '0');
+}
+
 /*
- * listAhead: queues the subdirectories a queued directory's listing names (entries of type
- * directory, not symlinks), first on top, with its statMode and device, and wakes threads for all
- * but the first, which the thread that listed it (or the walker) goes on with. Marks the
- * directory when all are queued. Under the lock.
+ * listAhead: queues the subdirectories that `parent`'s listing names (entries of type directory,
+ * not symlinks), first on top, with parent's statMode and device, and wakes threads for all but
+ * the first, which the thread that listed it (or the walker) goes on with. `parent` is a queued
+ * directory: its statMode and device are the walker's for its subdirectories. All or none: when
+ * memory runs out, none are queued and the walker queues them itself. Under the lock.
  */
 static void queue_subdirectories(struct pool* pool, struct directory* parent) {
-  if (!pool->ahead || !parent->queued || !parent->listed || parent->listing.error != 0) return;
+  if (!pool->ahead || !parent->listed || parent->listing.error != 0) return;
   const char* text = parent->listing.text;
-  size_t length = parent->listing.length;
-  /* Entry starts of the subdirectories, found first so they can be queued in reverse. */
-  size_t starts_capacity = 16, count = 0;
-  size_t* starts = malloc(starts_capacity * sizeof *starts);
-  if (starts == NULL) return;
-  bool complete = true;
-  for (size_t at = 0; at < length;) {
-    const char* end = memchr(text + at, '/', length - at);
-    if (end == NULL) break;
-    char code = text[at];
-    uint8_t type = (uint8_t)(code >= 'A' ? code - 'A' : code - '0');
-    if (type == 2) {
-      if (count == starts_capacity) {
-        size_t* grown = realloc(starts, starts_capacity * 2 * sizeof *starts);
-        if (grown == NULL) {
-          complete = false;
-          break;
-        }
-        starts = grown;
-        starts_capacity *= 2;
-      }
-      starts[count++] = at;
-    }
-    at = (size_t)(end - text) + 1;
-  }
+  const char* text_end = text + parent->listing.length;
+  size_t count = 0;
+  for (const char* entry = text; entry < text_end; entry = (const char*)memchr(entry, '/', (size_t)(text_end - entry)) + 1)
+    if (listed_type(entry) == 2) count++;
+  if (!reserve_stack(pool, count)) return;
   bool slash = parent->path_length > 0 && parent->path[parent->path_length - 1] == '/';
-  size_t added = 0;
-  for (size_t k = count; k > 0; k--) {
-    size_t at = starts[k - 1];
-    bool hex = text[at] >= 'A';
-    const char* name = text + at + 1;
-    size_t encoded = (size_t)((const char*)memchr(name, '/', length - at - 1) - name);
+  /* The k-th subdirectory in read order goes k below the top, so the first is taken first. */
+  size_t made = 0;
+  for (const char* entry = text; made < count; entry = (const char*)memchr(entry, '/', (size_t)(text_end - entry)) + 1) {
+    if (listed_type(entry) != 2) continue;
+    bool hex = entry[0] >= 'A';
+    const char* name = entry + 1;
+    size_t encoded = (size_t)((const char*)memchr(name, '/', (size_t)(text_end - name)) - name);
     size_t name_length = hex ? encoded / 2 : encoded;
     struct directory* child = calloc(1, sizeof *child);
     char* path = malloc(parent->path_length + 1 + name_length + 1);
     if (child == NULL || path == NULL) {
       free(child);
       free(path);
-      complete = false;
-      break;
+      for (size_t k = 0; k < made; k++) free_directory(pool->stack[pool->count + count - 1 - k]);
+      return;
     }
     memcpy(path, parent->path, parent->path_length);
     size_t used = parent->path_length;
@@ -751,18 +735,11 @@ static void queue_subdirectories(struct pool* pool, struct directory* parent) {
     child->has_device = parent->has_device;
     child->device = parent->device;
     child->state = QUEUED;
-    child->queued = true;
-    if (!push_directory(pool, child)) {
-      free_directory(child);
-      complete = false;
-      break;
-    }
-    added++;
+    pool->stack[pool->count + count - 1 - made++] = child;
   }
-  free(starts);
-  /* When short of memory part way, the walker queues them all itself (a directory queued twice is listed twice). */
-  parent->subdirectories_queued = complete;
-  for (size_t woken = 0; pool->waking < pool->idle && woken + 1 < added; woken++) wake_thread(pool);
+  pool->count += count;
+  parent->subdirectories_queued = true;
+  for (size_t woken = 0; pool->waking < pool->idle && woken + 1 < count; woken++) wake_thread(pool);
 }
 
 static void* pool_thread(void* argument) {
@@ -892,11 +869,6 @@ static void start_threads(struct pool* pool) {
   /* Without any thread every take lists the directory itself: slower, not wrong. */
 }
 
-static bool same_directory(const struct directory* a, const struct directory* b) {
-  return a->path_length == b->path_length && a->lstat_mode == b->lstat_mode && a->has_device == b->has_device &&
-         (!a->has_device || a->device == b->device) && memcmp(a->path, b->path, a->path_length) == 0;
-}
-
 static napi_value pool_prefetch(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
@@ -924,19 +896,12 @@ static napi_value pool_prefetch(napi_env env, napi_callback_info info) {
     }
   }
   pthread_mutex_lock(&pool->lock);
-  if (pool->count + length > pool->capacity) {
-    size_t capacity = (pool->count + length) * 2;
-    struct directory** grown = realloc(pool->stack, capacity * sizeof *grown);
-    if (grown == NULL) {
-      pthread_mutex_unlock(&pool->lock);
-      for (uint32_t k = 0; k < length; k++) free_directory(added[k]);
-      free(added);
-      return throw_errno(env, ENOMEM, "opendir");
-    }
-    pool->stack = grown;
-    pool->capacity = capacity;
+  if (!reserve_stack(pool, length)) {
+    pthread_mutex_unlock(&pool->lock);
+    for (uint32_t k = 0; k < length; k++) free_directory(added[k]);
+    free(added);
+    return throw_errno(env, ENOMEM, "opendir");
   }
-  for (uint32_t i = 0; i < length; i++) added[i]->queued = true;
   memcpy(pool->stack + pool->count, added, length * sizeof *added);
   pool->count += length;
   if (pool->thread_count < pool->threads_wanted) start_threads(pool);
@@ -947,6 +912,10 @@ static napi_value pool_prefetch(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static bool same_directory(const struct directory* a, const struct directory* b) {
+  return a->path_length == b->path_length && a->lstat_mode == b->lstat_mode && a->has_device == b->has_device &&
+         (!a->has_device || a->device == b->device) && memcmp(a->path, b->path, a->path_length) == 0;
+}
 
 static napi_value pool_take(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -987,10 +956,12 @@ static napi_value pool_take(napi_env env, napi_callback_info info) {
   pthread_mutex_unlock(&pool->lock);
   if (directory == NULL || directory->state == QUEUED) {
     /* Never queued, or no thread got to it yet: list it here rather than wait. */
-    if (directory != NULL) free_directory(wanted);
+    bool queued = directory != NULL;
+    if (queued) free_directory(wanted);
     else directory = wanted;
     enter_directory(directory, pool->with_stats);
-    if (pool->ahead) {
+    /* Only a queued directory's statMode and device are the walker's for its subdirectories. */
+    if (queued && pool->ahead) {
       pthread_mutex_lock(&pool->lock);
       queue_subdirectories(pool, directory);
       pthread_mutex_unlock(&pool->lock);
