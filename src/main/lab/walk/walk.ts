@@ -618,21 +618,20 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
       }
       // Pushed in reverse, so the first is popped (walked) first; queued to the pool in that order.
       const from = paths.length
+      /** The children that are symlinks, in the order pushed. */
+      let links: string[] | undefined
       for (let i = children.length - 1; i >= 0; i--) {
-        paths.push(joinPath(path, children[i]!))
+        const child = joinPath(path, children[i]!)
+        paths.push(child)
         depths.push(depth + 1)
         pending.push(undefined)
+        if (linksToDirectories?.has(children[i]!) === true) (links ??= []).push(child)
       }
       if (pool !== undefined && paths.length > from) {
         const device = oneFileSystem ? topDevice : undefined
+        // A pool listing ahead queued the real directories when it listed this one: only the links are left.
         if (taken?.subdirectoriesQueued !== true) pool.prefetch(paths, from, childStatMode, device)
-        else if (linksToDirectories !== undefined) {
-          // The pool queued the real directories when it listed this one: only the links are left.
-          const links = paths
-            .slice(from)
-            .filter((child, i) => linksToDirectories.has(children[children.length - 1 - i]!))
-          if (links.length > 0) pool.prefetch(links, 0, childStatMode, device)
-        }
+        else if (links !== undefined) pool.prefetch(links, 0, childStatMode, device)
       }
     }
     state.report()
