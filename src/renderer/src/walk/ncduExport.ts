@@ -6,7 +6,7 @@
  * system as `excluded: "othfs"`.
  */
 import type { NcduEntry, NcduExport } from '@shared/ncdu'
-import { WALK_STAT } from '@shared/walkJob'
+import { TYPE_LETTER, WALK_STAT } from '@shared/walkJob'
 import type { DirNode, WalkTree } from './walkTree'
 
 const PROGNAME = 'yield-lab'
@@ -56,7 +56,7 @@ export function ncduExportOf(tree: WalkTree, header: { progver: string; timestam
     })
     for (let i = 0; i < node.files.length; i++) {
       const file: NcduEntry = { name: node.files[i]! }
-      if (node.fileTypes.charCodeAt(i) !== 102 /* f */) file.notreg = true
+      if (node.fileTypes.charCodeAt(i) !== TYPE_LETTER.FILE) file.notreg = true
       describe(file, node.fileStats, i * F, false)
       children.push(file)
     }
