@@ -147,12 +147,11 @@ function unpackRecords(records: Float64Array, count: number, dev: number, from: 
   from.ino = ino
 }
 
-/** A directory's own device and inode (its first own record), 0 without one. */
-function ownDevice(ownStat: Float64Array): number {
-  return ownStat.length >= F ? ownStat[WALK_STAT.DEV]! : 0
-}
-function ownInode(ownStat: Float64Array): number {
-  return ownStat.length >= F ? ownStat[WALK_STAT.INO]! : 0
+/** Starts a directory's entries at `cursor`: inode steps from its own inode; returns its device (0s without an own record). */
+function startDirectory(cursor: PackCursor, ownStat: Float64Array): number {
+  const known = ownStat.length >= F
+  cursor.ino = known ? ownStat[WALK_STAT.INO]! : 0
+  return known ? ownStat[WALK_STAT.DEV]! : 0
 }
 
 /** Packs items; `transfer` lists the buffers to move rather than copy (postMessage's transfer list). */
@@ -216,8 +215,7 @@ export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkI
     if (item.filenames.length > 0) nameParts.push(item.filenames.join(NAME_END), NAME_END)
     out.numbers.set(item.ownStat, out.numberAt)
     out.numberAt += item.ownStat.length
-    const dev = ownDevice(item.ownStat)
-    out.ino = ownInode(item.ownStat)
+    const dev = startDirectory(out, item.ownStat)
     packRecords(item.dirnameStats, item.dirnames.length, dev, out)
     packRecords(item.filenameStats, item.filenames.length, dev, out)
   }
@@ -282,8 +280,7 @@ export function unpackWalkItems(packed: PackedWalkItems): WalkItem[] {
     const filenames = names.slice(nameAt, (nameAt += filenameCount))
     const ownStat = stats.subarray(statAt, (statAt += ownCount * F))
     ownStat.set(packed.numbers.subarray(from.numberAt, (from.numberAt += ownCount * F)))
-    const dev = ownDevice(ownStat)
-    from.ino = ownInode(ownStat)
+    const dev = startDirectory(from, ownStat)
     const dirnameStats = stats.subarray(statAt, (statAt += dirnameCount * F))
     unpackRecords(dirnameStats, dirnameCount, dev, from)
     const filenameStats = stats.subarray(statAt, (statAt += filenameCount * F))
