@@ -42,13 +42,16 @@ export type PythonEvent =
   | { type: 'failed'; message: string }
   | { type: 'output'; stream: OutputStream; text: string }
   | { type: 'restarted'; reason: string }
+  /** An interrupt has not stopped the running code within the grace period; Python keeps running. */
+  | { type: 'interruptStalled'; graceMs: number }
 
 /** A request that never got its answer because Python was restarted under it. */
 export class PythonRestartedError extends Error {
   override name = 'PythonRestartedError'
 }
 
-export type InterruptResult = 'idle' | 'interrupted' | 'restarted'
+/** 'stalled': the code runs on after the grace period; the next interrupt() restarts Python. */
+export type InterruptResult = 'idle' | 'interrupted' | 'stalled' | 'restarted'
 
 export interface PythonClientOptions {
   createTransport: TransportFactory
@@ -56,7 +59,7 @@ export interface PythonClientOptions {
   indexURL: string
   /** Cross-origin isolated pages can share memory with the worker to interrupt in place. */
   crossOriginIsolated: boolean
-  /** How long an interrupt may take before the worker is restarted instead. */
+  /** How long an interrupt may take before the user is told it has not stopped the code. */
   interruptGraceMs?: number
 }
 
@@ -79,6 +82,10 @@ export class PythonClient {
   private generation = 0
   /** The run requests in flight, oldest first (runs are queued by the worker). */
   private readonly runs = new Set<Promise<unknown>>()
+  /** The interrupt under way, for the run it was sent to: pressing Interrupt twice sends one. */
+  private interrupting: { run: Promise<unknown>; result: Promise<InterruptResult> } | undefined
+  /** The run an interrupt did not stop within the grace period: the next interrupt restarts. */
+  private stalledRun: Promise<unknown> | undefined
 
   constructor(private readonly options: PythonClientOptions) {}
 
@@ -135,27 +142,42 @@ export class PythonClient {
   }
 
   /**
-   * Stops the running code: KeyboardInterrupt in place when possible; if that is not possible or
-   * does not take within the grace period, the worker is restarted (the namespace is lost).
+   * Stops the running code with KeyboardInterrupt in place when possible, or else by restarting
+   * the worker (the namespace is lost). Code can outlast an interrupt (one long call into C, or a
+   * loop that catches KeyboardInterrupt): after the grace period it is reported as 'stalled', and
+   * only an interrupt asked for after that restarts Python. A slow machine never costs the names.
    */
   async interrupt(): Promise<InterruptResult> {
-    const running = [...this.runs]
-    if (running.length === 0) return 'idle'
+    const run = this.runs.values().next().value
+    if (run === undefined) return 'idle'
     if (this.interruptView === null) {
       await this.restart(
         'Interrupting in place needs cross-origin isolation (SharedArrayBuffer), which this window does not have, so Python was restarted.'
       )
       return 'restarted'
     }
-    Atomics.store(this.interruptView, 0, SIGINT)
-    const grace = this.options.interruptGraceMs ?? 1000
+    if (this.stalledRun === run) {
+      await this.restart('Interrupt was pressed again while the code still ran.')
+      return 'restarted'
+    }
+    if (this.interrupting?.run !== run)
+      this.interrupting = { run, result: this.signalInterrupt(this.interruptView, run) }
+    return this.interrupting.result
+  }
+
+  private async signalInterrupt(view: Uint8Array, run: Promise<unknown>): Promise<InterruptResult> {
+    const generation = this.generation
+    Atomics.store(view, 0, SIGINT)
+    const graceMs = this.options.interruptGraceMs ?? 1000
     const settled = await Promise.race([
-      Promise.allSettled(running.slice(0, 1)).then(() => true),
-      new Promise<false>((resolve) => setTimeout(() => resolve(false), grace))
+      Promise.allSettled([run]).then(() => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), graceMs))
     ])
+    if (generation !== this.generation) return 'restarted' // Restart was pressed meanwhile
     if (settled) return 'interrupted'
-    await this.restart(`Python did not stop within ${grace / 1000} s of the interrupt, so it was restarted.`)
-    return 'restarted'
+    this.stalledRun = run
+    this.emit({ type: 'interruptStalled', graceMs })
+    return 'stalled'
   }
 
   /** Throws away the worker and everything defined in it, and starts a fresh Python. */
@@ -182,6 +204,8 @@ export class PythonClient {
     for (const pending of this.pending.values()) pending.reject(error)
     this.pending.clear()
     this.runs.clear()
+    this.interrupting = undefined
+    this.stalledRun = undefined
   }
 
   private launch(): Promise<ReadyInfo> {

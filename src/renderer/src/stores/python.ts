@@ -4,7 +4,13 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { PythonClient, PythonRestartedError, type PythonEvent, type ReadyInfo } from '@renderer/python/client'
+import {
+  PythonClient,
+  PythonRestartedError,
+  type InterruptResult,
+  type PythonEvent,
+  type ReadyInfo
+} from '@renderer/python/client'
 import type { ConsoleExample } from '@renderer/python/examples'
 import { loadHistory, remember, saveHistory } from '@renderer/python/history'
 import type {
@@ -25,6 +31,9 @@ import {
   type TranscriptEntry
 } from '@renderer/python/transcript'
 import { createAppPythonClient } from '@renderer/python/workerTransport'
+
+/** What Interrupt does once an interrupt has not stopped the code (its label is then Restart Python). */
+export const RESTART_AFTER_STALL_TITLE = 'Python has not stopped: restart it (the names defined before are gone)'
 
 export type PythonStatus = 'idle' | 'loading' | 'ready' | 'failed'
 export type DriveAction = 'next' | 'send' | 'throw' | 'close'
@@ -73,6 +82,9 @@ export const usePythonStore = defineStore('python', () => {
 
   /** The Step tab is recording a program (in the same worker, after any queued console input). */
   const recording = ref(false)
+  /** An interrupt has not stopped the running code: pressing Interrupt again restarts Python. */
+  const interruptStalled = ref(false)
+  const interruptLabel = computed(() => (interruptStalled.value ? 'Restart Python' : 'Interrupt'))
 
   const busy = computed(() => current.value !== undefined)
   /** The generator a button is resuming right now: GEN_RUNNING until it yields. */
@@ -111,7 +123,16 @@ export const usePythonStore = defineStore('python', () => {
       case 'output':
         appendEntry(transcript.value, event.stream, event.text)
         break
+      case 'interruptStalled':
+        interruptStalled.value = true
+        note(
+          `Python has not stopped ${event.graceMs / 1000} s after Interrupt: the code may be inside one long call, which ` +
+            'cannot be interrupted until it returns, or it catches KeyboardInterrupt. It keeps running. ' +
+            'Press Restart Python, or Ctrl+C again, to stop it: the names defined before would be gone.'
+        )
+        break
       case 'restarted':
+        interruptStalled.value = false
         status.value = 'loading'
         phase.value = 'downloading'
         objects.value = []
@@ -193,6 +214,7 @@ export const usePythonStore = defineStore('python', () => {
       return undefined
     } finally {
       current.value = undefined
+      interruptStalled.value = false
     }
   }
 
@@ -231,6 +253,7 @@ export const usePythonStore = defineStore('python', () => {
       return await ensureClient().trace(source, limits)
     } finally {
       recording.value = false
+      interruptStalled.value = false
     }
   }
 
@@ -244,10 +267,10 @@ export const usePythonStore = defineStore('python', () => {
   }
 
   /** Ctrl+C: stops the running input and forgets the queued ones. */
-  async function interrupt(): Promise<void> {
+  async function interrupt(): Promise<InterruptResult> {
     dropQueue()
-    if (client.value === undefined || !(busy.value || recording.value)) return
-    await client.value.interrupt()
+    if (client.value === undefined || !(busy.value || recording.value)) return 'idle'
+    return client.value.interrupt()
   }
 
   async function restart(): Promise<void> {
@@ -314,6 +337,8 @@ export const usePythonStore = defineStore('python', () => {
     queued,
     busy,
     recording,
+    interruptStalled,
+    interruptLabel,
     runningGenerator,
     attach,
     start,

@@ -1,7 +1,7 @@
 /**
  * The Python client's own logic against a scripted worker: lazy start and progress, interrupts in
- * place through the shared buffer, the restart when an interrupt does not take or cannot be
- * delivered (no cross-origin isolation), and load failures. The real interrupt of a runaway loop
+ * place through the shared buffer, an interrupt that does not take (reported, and the next one
+ * restarts), the restart when one cannot be delivered (no cross-origin isolation), and load failures. The real interrupt of a runaway loop
  * runs in Chromium (test/e2e/python.e2e.ts) and on Pyodide (test/renderer/src/python/console.test.ts).
  */
 import { mount } from '@vue/test-utils'
@@ -10,7 +10,7 @@ import { beforeEach, describe, expect, test } from 'vitest'
 import PythonConsole from '@renderer/components/python/PythonConsole.vue'
 import { PythonClient, PythonRestartedError, type PythonEvent, type TransportFactory } from '@renderer/python/client'
 import type { FromPythonWorker, RunOutcome, ToPythonWorker } from '@renderer/python/protocol'
-import { usePythonStore } from '@renderer/stores/python'
+import { RESTART_AFTER_STALL_TITLE, usePythonStore } from '@renderer/stores/python'
 import { until as untilWithin } from '../../../support/until'
 
 /** A stand-in for the worker that records what it is sent and answers as the test says. */
@@ -121,7 +121,7 @@ describe('PythonClient', () => {
     expect(await client.interrupt()).toBe('idle')
   })
 
-  test('restarts Python when an interrupt does not take within the grace period', async () => {
+  test('an interrupt that does not take within the grace period keeps Python; the next one restarts it', async () => {
     const { workers, createTransport } = scripted()
     const client = new PythonClient({
       createTransport,
@@ -136,16 +136,60 @@ describe('PythonClient', () => {
     await started
     const run = client.run('while True:\n    try:\n        pass\n    except KeyboardInterrupt:\n        pass\n')
     const rejected = expect(run).rejects.toBeInstanceOf(PythonRestartedError)
-    const interrupted = client.interrupt()
+    // Pressed twice before the grace period ends: one interrupt, one answer.
+    const first = client.interrupt()
+    const again = client.interrupt()
+    expect(await first).toBe('stalled')
+    expect(await again).toBe('stalled')
+    expect(workers[0]!.interruptBuffer?.[0]).toBe(2)
+    expect(events.filter((event) => event.type === 'interruptStalled')).toEqual([
+      { type: 'interruptStalled', graceMs: 50 }
+    ])
+    // Stalled, Python keeps its worker and the run goes on.
+    expect(workers).toHaveLength(1)
+    expect(workers[0]!.terminated).toBe(false)
+    expect(client.running).toBe(true)
+
+    const second = client.interrupt()
     await until(() => workers.length === 2, 'a new worker')
     expect(workers[0]!.terminated).toBe(true)
     workers[1]!.ready()
-    expect(await interrupted).toBe('restarted')
+    expect(await second).toBe('restarted')
     await rejected
     expect(events.find((event) => event.type === 'restarted')).toEqual({
       type: 'restarted',
-      reason: 'Python did not stop within 0.05 s of the interrupt, so it was restarted.'
+      reason: 'Interrupt was pressed again while the code still ran.'
     })
+  })
+
+  test('an interrupt that takes after the grace period ends the stall: the next run is interrupted in place', async () => {
+    const { workers, createTransport } = scripted()
+    const client = new PythonClient({
+      createTransport,
+      indexURL: '/pyodide/',
+      crossOriginIsolated: true,
+      interruptGraceMs: 50
+    })
+    const started = client.start()
+    const worker = workers[0]!
+    worker.ready()
+    await started
+    const slow = client.run('sum(range(10**9))')
+    expect(await client.interrupt()).toBe('stalled')
+    // The long call returns at last, and Python raises the KeyboardInterrupt it was sent.
+    worker.reply({ type: 'reply', id: worker.lastRequest().id, ok: true, value: outcome('interrupted') })
+    expect((await slow).status).toBe('interrupted')
+
+    const loop = client.run('while True: pass')
+    worker.interruptBuffer![0] = 0 // the worker clears the byte as each request starts
+    const answered = setInterval(() => {
+      if (worker.interruptBuffer?.[0] !== 2) return
+      clearInterval(answered)
+      worker.reply({ type: 'reply', id: worker.lastRequest().id, ok: true, value: outcome('interrupted') })
+    }, 5)
+    expect(await client.interrupt()).toBe('interrupted')
+    expect((await loop).status).toBe('interrupted')
+    expect(workers).toHaveLength(1)
   })
 
   test('without cross-origin isolation an interrupt restarts the worker and says why', async () => {
@@ -240,6 +284,35 @@ describe('the console while Python loads and when it is interrupted', () => {
       '>>> while True: pass\nPython restarted: Interrupting in place needs cross-origin isolation'
     )
     expect(transcript).not.toContain('never')
+    wrapper.unmount()
+  })
+
+  test('an interrupt that does not take is said in the transcript, and Interrupt becomes Restart Python', async () => {
+    const { workers, createTransport } = scripted()
+    const python = usePythonStore()
+    python.attach(
+      new PythonClient({ createTransport, indexURL: '/pyodide/', crossOriginIsolated: true, interruptGraceMs: 20 })
+    )
+    const wrapper = mount(PythonConsole)
+    const button = (): ReturnType<typeof wrapper.find> => wrapper.find('[data-testid=console-interrupt]')
+    const run = python.submit('x = 1\nsum(range(10**9))')
+    workers[0]!.ready()
+    await until(() => workers[0]!.received.some((message) => message.type === 'request'), 'the run is sent')
+    expect(button().text()).toBe('Interrupt')
+    await button().trigger('click')
+    await until(() => button().text() === 'Restart Python', 'the button to say Restart Python')
+    expect(button().attributes('title')).toBe(RESTART_AFTER_STALL_TITLE)
+    expect(wrapper.find('[data-testid=console-transcript]').element.textContent).toContain(
+      'Python has not stopped 0.02 s after Interrupt: the code may be inside one long call'
+    )
+    expect(workers).toHaveLength(1)
+
+    // The long call returns and raises the KeyboardInterrupt: the button is Interrupt again.
+    workers[0]!.reply({ type: 'reply', id: workers[0]!.lastRequest().id, ok: true, value: outcome('interrupted') })
+    expect((await run)?.status).toBe('interrupted')
+    await until(() => !python.busy, 'the run to end')
+    expect(python.interruptStalled).toBe(false)
+    expect(button().text()).toBe('Interrupt')
     wrapper.unmount()
   })
 })
