@@ -233,6 +233,36 @@ describe('Coroutines tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test("every press of Interrupt stops the loop in place: none is lost to the race with Python's poll", async () => {
+    const app = await lab.open()
+    const { page } = app
+    await openCoroutines(page)
+    await typeAndRun(page, 'presses = 0')
+    const waited: number[] = []
+    for (let press = 1; press <= 25; press++) {
+      await typeAndRun(page, 'presses += 1\nwhile True:\n    pass\n')
+      await page.getByTestId('console-running').waitFor()
+      // Pressed at different points of the loop's life, from before the worker starts it on.
+      await page.waitForTimeout((press % 5) * 40)
+      const pressed = Date.now()
+      await page.getByTestId('console-interrupt').click()
+      await expect.poll(() => transcript(page), { interval: 10 }).toMatch(/KeyboardInterrupt\n$/)
+      waited.push(Date.now() - pressed)
+      await page.getByTestId('console-running').waitFor({ state: 'hidden' })
+    }
+    const text = await transcript(page)
+    expect(text).not.toContain('has not stopped')
+    expect(text).not.toContain('Python restarted')
+    expect(text.match(/^KeyboardInterrupt$/gm)).toHaveLength(25)
+    await typeAndRun(page, 'presses')
+    await expect.poll(() => transcript(page)).toMatch(/>>> presses\n25\n$/)
+    waited.sort((a, b) => a - b)
+    console.info(
+      `[python.e2e] 25 interrupts: median ${waited[12]} ms, slowest ${waited[24]} ms from the press to KeyboardInterrupt`
+    )
+    expect(app.problems).toEqual([])
+  })
+
   test('bad input: syntax errors, exceptions, offline imports, input(), huge outputs', async () => {
     const app = await lab.open()
     const { page } = app

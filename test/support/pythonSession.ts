@@ -20,6 +20,7 @@ interface ConsoleModule {
   is_complete(source: string): boolean
   internals(name: string): string
   reset(): string
+  forget_interrupt(): void
 }
 
 export interface RunResult {
@@ -75,6 +76,8 @@ export class PythonSession {
   /** Runs input as the console does: echoed with prompts, then its output. */
   run(source: string, watch?: string): RunResult {
     this.written = []
+    // As the worker's host starts each request: nothing is left over from an earlier one.
+    this.module.forget_interrupt()
     this.interrupt[0] = 0
     const outcome = JSON.parse(this.module.run(source, watch ?? null)) as RunOutcome
     const of = (stream: string): string =>

@@ -13,6 +13,7 @@ import type {
   ToPythonWorker,
   TraceLimits
 } from './protocol'
+import { createInterruptBuffer, requestInterrupt } from './interruptBuffer'
 
 export interface PythonTransport {
   post(message: ToPythonWorker): void
@@ -68,20 +69,18 @@ interface Pending {
   reject(error: Error): void
 }
 
-const SIGINT = 2
-
 export class PythonClient {
   private transport: PythonTransport | undefined
   private startup: Promise<ReadyInfo> | undefined
   private readonly pending = new Map<number, Pending>()
   private readonly listeners = new Set<(event: PythonEvent) => void>()
   private nextId = 1
-  private interruptView: Uint8Array | null = null
+  private interruptView: Int32Array | null = null
   private abandonStartup: ((error: Error) => void) | undefined
   /** Counts workers: a request made for one worker must not reach its replacement. */
   private generation = 0
-  /** The run requests in flight, oldest first (runs are queued by the worker). */
-  private readonly runs = new Set<Promise<unknown>>()
+  /** The run requests in flight with their ids, oldest first (runs are queued by the worker). */
+  private readonly runs = new Map<Promise<unknown>, number>()
   /** The interrupt under way, for the run it was sent to: pressing Interrupt twice sends one. */
   private interrupting: { run: Promise<unknown>; result: Promise<InterruptResult> } | undefined
   /** The run an interrupt did not stop within the grace period: the next interrupt restarts. */
@@ -109,23 +108,23 @@ export class PythonClient {
   }
 
   async run(source: string, watch?: string): Promise<PythonRequests['run']['output']> {
-    const request = this.request('run', watch === undefined ? { source } : { source, watch })
-    this.runs.add(request)
+    const { id, reply } = this.send('run', watch === undefined ? { source } : { source, watch })
+    this.runs.set(reply, id)
     try {
-      return await request
+      return await reply
     } finally {
-      this.runs.delete(request)
+      this.runs.delete(reply)
     }
   }
 
   /** Records `source` step by step; Interrupt stops it as it stops a run. */
   async trace(source: string, limits: TraceLimits): Promise<PythonRequests['trace']['output']> {
-    const request = this.request('trace', { source, ...limits })
-    this.runs.add(request)
+    const { id, reply } = this.send('trace', { source, ...limits })
+    this.runs.set(reply, id)
     try {
-      return await request
+      return await reply
     } finally {
-      this.runs.delete(request)
+      this.runs.delete(reply)
     }
   }
 
@@ -148,8 +147,9 @@ export class PythonClient {
    * only an interrupt asked for after that restarts Python. A slow machine never costs the names.
    */
   async interrupt(): Promise<InterruptResult> {
-    const run = this.runs.values().next().value
-    if (run === undefined) return 'idle'
+    const oldest = this.runs.entries().next()
+    if (oldest.done === true) return 'idle'
+    const [run, id] = oldest.value
     if (this.interruptView === null) {
       await this.restart(
         'Interrupting in place needs cross-origin isolation (SharedArrayBuffer), which this window does not have, so Python was restarted.'
@@ -161,13 +161,13 @@ export class PythonClient {
       return 'restarted'
     }
     if (this.interrupting?.run !== run)
-      this.interrupting = { run, result: this.signalInterrupt(this.interruptView, run) }
+      this.interrupting = { run, result: this.signalInterrupt(this.interruptView, run, id) }
     return this.interrupting.result
   }
 
-  private async signalInterrupt(view: Uint8Array, run: Promise<unknown>): Promise<InterruptResult> {
+  private async signalInterrupt(view: Int32Array, run: Promise<unknown>, id: number): Promise<InterruptResult> {
     const generation = this.generation
-    Atomics.store(view, 0, SIGINT)
+    requestInterrupt(view, id)
     const graceMs = this.options.interruptGraceMs ?? 1000
     const settled = await Promise.race([
       Promise.allSettled([run]).then(() => true),
@@ -210,8 +210,8 @@ export class PythonClient {
 
   private launch(): Promise<ReadyInfo> {
     const started = performance.now()
-    const interruptBuffer = this.interruptible ? new SharedArrayBuffer(1) : null
-    this.interruptView = interruptBuffer === null ? null : new Uint8Array(interruptBuffer)
+    const interruptBuffer = this.interruptible ? createInterruptBuffer() : null
+    this.interruptView = interruptBuffer === null ? null : new Int32Array(interruptBuffer)
     const startup = new Promise<ReadyInfo>((resolve, reject) => {
       this.abandonStartup = reject
       const fail = (message: string): void => {
@@ -263,7 +263,24 @@ export class PythonClient {
     return startup
   }
 
-  private async request<M extends PythonMethod>(
+  private request<M extends PythonMethod>(
+    method: M,
+    input: PythonRequests[M]['input']
+  ): Promise<PythonRequests[M]['output']> {
+    return this.send(method, input).reply
+  }
+
+  /** The id is given at once, so an interrupt can name a request the worker has not started. */
+  private send<M extends PythonMethod>(
+    method: M,
+    input: PythonRequests[M]['input']
+  ): { id: number; reply: Promise<PythonRequests[M]['output']> } {
+    const id = this.nextId++
+    return { id, reply: this.post(id, method, input) }
+  }
+
+  private async post<M extends PythonMethod>(
+    id: number,
     method: M,
     input: PythonRequests[M]['input']
   ): Promise<PythonRequests[M]['output']> {
@@ -273,7 +290,6 @@ export class PythonClient {
     // Restarted while waiting for the start: the input that needed stopping must not run again.
     if (transport === undefined || generation !== this.generation)
       throw new PythonRestartedError('Python was restarted.')
-    const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
       transport.post({ type: 'request', id, method, input } as ToPythonWorker)

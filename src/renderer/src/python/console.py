@@ -14,6 +14,7 @@ import json
 import linecache
 import os
 import reprlib
+import signal
 import sys
 import time
 import traceback
@@ -227,9 +228,54 @@ class _ResumeWatch:
         }
 
 
+# ---------------------------------------------------------------------------------------------
+# Interrupt
+# ---------------------------------------------------------------------------------------------
+
+# Whether the input itself runs (with the console's lines between its statements).
+_running_input = False
+# An interrupt that came in the console's own lines before the input started: raised as it starts.
+_interrupt_held = False
+
+
+def _on_interrupt(signum, frame):
+    """SIGINT, the page's Interrupt. Python polls for it anywhere, also in the console's own lines
+    around an input (its entry, error report and outcome), where a KeyboardInterrupt would escape
+    as a failure of the console itself. There it is held: the input raises it as it starts."""
+    global _interrupt_held
+    if not _running_input and _request_of(frame).f_code.co_filename == HELPER_FILENAME:
+        _interrupt_held = True
+        return
+    raise KeyboardInterrupt
+
+
+def _request_of(frame):
+    """The outermost frame: the function the host called (the console's, or the trace recorder's)."""
+    while frame.f_back is not None:
+        frame = frame.f_back
+    return frame
+
+
+def forget_interrupt():
+    """The host calls this as each request starts: an interrupt held by an earlier one is stale."""
+    global _interrupt_held
+    _interrupt_held = False
+
+
+signal.signal(signal.SIGINT, _on_interrupt)
+
+
+def _raise_held_interrupt():
+    global _interrupt_held
+    if _interrupt_held:
+        _interrupt_held = False
+        raise KeyboardInterrupt
+
+
 def run(source, watch=None):
     """Runs console input: each top-level statement is compiled in 'single' mode, as if typed at
     the >>> prompt, so expression statements echo their repr (``next(g)`` shows ``1``)."""
+    global _running_input
     status = "ok"
     code_source = _without_trailing_blank_lines(source)
     watcher = _ResumeWatch(watch) if watch else None
@@ -240,16 +286,21 @@ def run(source, watch=None):
         print_exception(error)
         return _outcome("error", watcher)
     try:
-        for statement in tree.body:
-            code = compile(ast.Interactive([statement]), INPUT_FILENAME, "single")
-            linecache._register_code(code, code_source, INPUT_FILENAME)  # for tracebacks
-            _remember_source(code, code_source)
-            _watch_generators()  # those bound by the statements before this one
-            if watcher is not None:
-                with watcher:
+        _running_input = True
+        try:
+            _raise_held_interrupt()
+            for statement in tree.body:
+                code = compile(ast.Interactive([statement]), INPUT_FILENAME, "single")
+                linecache._register_code(code, code_source, INPUT_FILENAME)  # for tracebacks
+                _remember_source(code, code_source)
+                _watch_generators()  # those bound by the statements before this one
+                if watcher is not None:
+                    with watcher:
+                        exec(code, namespace)
+                else:
                     exec(code, namespace)
-            else:
-                exec(code, namespace)
+        finally:
+            _running_input = False  # before any report below: an interrupt now is held
     except SystemExit as error:
         status = "error"
         print(

@@ -146,7 +146,7 @@ export type ToPythonWorker =
       type: 'init'
       /** Same-origin folder holding pyodide.mjs, pyodide.asm.wasm and python_stdlib.zip. */
       indexURL: string
-      /** One byte the page sets to 2 (SIGINT) to interrupt; null without cross-origin isolation. */
+      /** The interrupt buffer (interruptBuffer.ts); null without cross-origin isolation. */
       interruptBuffer: SharedArrayBuffer | null
     }
   | { [M in PythonMethod]: { type: 'request'; id: number; method: M; input: PythonRequests[M]['input'] } }[PythonMethod]

@@ -6,6 +6,7 @@
 import type { PyodideAPI } from 'pyodide'
 import { formatCount } from '@shared/format'
 import { parseTraceJson } from '@shared/trace'
+import { armInterruptFor, polledSignal } from './interruptBuffer'
 import type {
   FromPythonWorker,
   LoadPhase,
@@ -41,6 +42,7 @@ interface ConsoleModule {
   is_complete(source: string): boolean
   internals(name: string): string
   reset(): string
+  forget_interrupt(): void
 }
 
 interface Modules {
@@ -141,7 +143,7 @@ python_version = sys.version.split()[0]
 export function createPythonHost(options: PythonHostOptions): (message: ToPythonWorker) => Promise<void> {
   const { post } = options
   const output = new OutputStreamer(post)
-  let interrupt: Uint8Array | null = null
+  let interrupt: Int32Array | null = null
   let ready: Promise<Modules> | undefined
 
   async function load(indexURL: string, interruptBuffer: SharedArrayBuffer | null): Promise<Modules> {
@@ -160,8 +162,9 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
     // sys.stdin reads fail at once; console.py replaces input() with a clear message.
     pyodide.setStdin({ error: true })
     if (interruptBuffer !== null) {
-      interrupt = new Uint8Array(interruptBuffer)
-      pyodide.setInterruptBuffer(interrupt)
+      interrupt = new Int32Array(interruptBuffer)
+      // Pyodide only indexes slot 0 of what it is given (reads it, then writes 0).
+      pyodide.setInterruptBuffer(polledSignal(interrupt) as unknown as Int32Array)
     }
     const scope = pyodide.toPy({
       console_source: options.consoleSource,
@@ -236,8 +239,10 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
     try {
       if (ready === undefined) throw new Error('Python has not been started')
       const modules = await ready
-      // Requests run one at a time: an interrupt still set is stale (its run ended first).
-      if (interrupt !== null) interrupt[0] = 0
+      if (interrupt !== null) {
+        modules.console.forget_interrupt() // first: Python may take a stale signal as it runs
+        armInterruptFor(interrupt, id)
+      }
       post({ type: 'reply', id, ok: true, value: answer(modules, method, input) })
     } catch (error) {
       post({ type: 'reply', id, ok: false, message: error instanceof Error ? error.message : String(error) })

@@ -9,6 +9,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, test } from 'vitest'
 import PythonConsole from '@renderer/components/python/PythonConsole.vue'
 import { PythonClient, PythonRestartedError, type PythonEvent, type TransportFactory } from '@renderer/python/client'
+import { armInterruptFor } from '@renderer/python/interruptBuffer'
 import type { FromPythonWorker, RunOutcome, ToPythonWorker } from '@renderer/python/protocol'
 import { RESTART_AFTER_STALL_TITLE, usePythonStore } from '@renderer/stores/python'
 import { until as untilWithin } from '../../../support/until'
@@ -17,7 +18,7 @@ import { until as untilWithin } from '../../../support/until'
 class ScriptedWorker {
   readonly received: ToPythonWorker[] = []
   terminated = false
-  interruptBuffer: Uint8Array | null = null
+  interruptBuffer: Int32Array | null = null
 
   constructor(readonly reply: (message: FromPythonWorker) => void) {}
 
@@ -55,7 +56,7 @@ function scripted(): { workers: ScriptedWorker[]; createTransport: TransportFact
       post: (message) => {
         worker.received.push(message)
         if (message.type === 'init' && message.interruptBuffer !== null)
-          worker.interruptBuffer = new Uint8Array(message.interruptBuffer)
+          worker.interruptBuffer = new Int32Array(message.interruptBuffer)
       },
       terminate: () => {
         worker.terminated = true
@@ -181,7 +182,9 @@ describe('PythonClient', () => {
     expect((await slow).status).toBe('interrupted')
 
     const loop = client.run('while True: pass')
-    worker.interruptBuffer![0] = 0 // the worker clears the byte as each request starts
+    const requests = (): number => worker.received.filter((message) => message.type === 'request').length
+    await until(() => requests() === 2, 'the second run is sent')
+    armInterruptFor(worker.interruptBuffer!, worker.lastRequest().id) // as the worker does when it starts it
     const answered = setInterval(() => {
       if (worker.interruptBuffer?.[0] !== 2) return
       clearInterval(answered)

@@ -215,6 +215,27 @@ describe('errors look like CPython’s', () => {
     expect(Number(python.run('n').stdout)).toBeGreaterThanOrEqual(50_000)
     expect(python.run('sum(range(1_000_000))').stdout).toBe('499999500000\n')
   })
+
+  test('an interrupt that lands as the input ends, wherever Python next polls, is never an error', () => {
+    ;(globalThis as Record<string, unknown>)['pressCtrlC'] = () => {
+      python.interrupt[0] = 2
+    }
+    python.run('import js')
+    // Python polls every 50 checks: the loop before the press moves where the next poll falls,
+    // across the input's last lines and the console's own work after it.
+    const statuses = new Set<string>()
+    for (let spin = 0; spin <= 120; spin++) {
+      const { outcome, stderr } = python.run(`for _ in range(${spin}):\n    pass\njs.pressCtrlC()`)
+      statuses.add(outcome.status)
+      expect(['ok', 'interrupted']).toContain(outcome.status)
+      if (outcome.status === 'interrupted') expect(stderr).toMatch(/KeyboardInterrupt\n$/)
+      else expect(stderr).toBe('')
+      // An interrupt held after the input ended stops nothing later.
+      expect(python.run('x = 1').outcome.status).toBe('ok')
+    }
+    expect(python.run('1 + 1').stdout).toBe('2\n')
+    console.info(`[console.test] an interrupt as the input ends gave: ${[...statuses].join(', ')}`)
+  })
 })
 
 describe('whether Enter runs the input', () => {

@@ -1,0 +1,41 @@
+/**
+ * Interrupt on the real Pyodide, through the client and the worker's host (in-process): an
+ * interrupt pressed before the worker has started the run stops that run as soon as it starts,
+ * and the names defined before it survive. (Pressing it while a loop spins needs a second thread:
+ * that runs in Chromium, in test/e2e/python.e2e.ts.)
+ */
+import { expect, test } from 'vitest'
+import type { PythonClient } from '@renderer/python/client'
+import { inProcessClient } from '../../../support/pythonInProcess'
+
+/** Runs `source` and returns what it printed to stdout. */
+async function printed(client: PythonClient, source: string): Promise<string> {
+  let stdout = ''
+  const stop = client.on((event) => {
+    if (event.type === 'output' && event.stream === 'stdout') stdout += event.text
+  })
+  try {
+    expect((await client.run(source)).status).toBe('ok')
+    // Output events trail the reply by a turn of the event loop, as from a real worker.
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    return stdout
+  } finally {
+    stop()
+  }
+}
+
+test('an interrupt pressed before the worker starts the run stops it there, and the names survive', async () => {
+  const client = inProcessClient()
+  await client.start()
+  expect((await client.run('n = 5')).status).toBe('ok')
+  // The worker receives the request only after this turn: the interrupt comes first.
+  const run = client.run('for _ in range(30_000_000):\n    n += 1\n')
+  const interrupted = client.interrupt()
+  expect((await run).status).toBe('interrupted')
+  expect(await interrupted).toBe('interrupted')
+  expect(await printed(client, 'n')).toBe('5\n')
+
+  // Nothing is left over for the next run.
+  expect(await printed(client, 'n = 7\nn')).toBe('7\n')
+  client.dispose()
+})
