@@ -35,7 +35,7 @@ import { labBridgeScript } from '../../test/e2e/support/bridge'
 import { launchBrowser } from '../../test/e2e/support/browser'
 import { startLabServer, type LabServer } from '../../test/e2e/support/labServer'
 import { median, type Benchmark, type BenchMeasurement } from '../types'
-import { defaultWalkForm, walkArgsFromForm } from '../../src/renderer/src/walk/walkOptions'
+import { defaultWalkForm, RUN_BATCH_ITEMS, walkArgsFromForm } from '../../src/renderer/src/walk/walkOptions'
 import { pythonReady } from './python'
 import { ensureTree } from './walk'
 
@@ -44,8 +44,6 @@ const LONG_TASK_BUDGET_MS = 50
 const MILLION = { dirs: 2000, files: 500 }
 /** Top, its 40 folders, their 2,000 folders and 1,000,000 files. */
 const MILLION_ENTRIES = 1 + MILLION.dirs / 50 + MILLION.dirs + MILLION.dirs * MILLION.files
-/** The Browse store's RUN_BATCH_ITEMS (the store is DOM code, which this Node program does not typecheck as). */
-const TAB_BATCH_ITEMS = 4096
 const TRANSPORT_NOTE = 'transport: the e2e loopback bridge (HTTP + JSON + event stream to Chromium), not Electron IPC'
 
 /** In the page: when Enter was pressed, when the walk showed "exhausted" and the frame after, and long tasks. */
@@ -248,7 +246,7 @@ class BrowseTab {
           if (batch.value.done) return performance.now() - start
         }
       },
-      { args: form.args, batchItems: TAB_BATCH_ITEMS }
+      { args: form.args, batchItems: RUN_BATCH_ITEMS }
     )
   }
 

@@ -16,7 +16,7 @@ import { applyInSlices } from '@renderer/walk/frameBudget'
 import { formatBytes, plural } from '@shared/format'
 import { pruneLine, pyNames, pyStr, tripleRepr, walkCall } from '@renderer/walk/pythonEquivalent'
 import type { RemoteBatch, RemoteGenerator } from '@renderer/ipc/remoteGenerator'
-import { defaultWalkForm, sameWalk, walkArgsFromForm, type WalkForm } from '@renderer/walk/walkOptions'
+import { defaultWalkForm, RUN_BATCH_ITEMS, sameWalk, walkArgsFromForm, type WalkForm } from '@renderer/walk/walkOptions'
 import {
   ROW_DIR,
   WalkTree,
@@ -32,8 +32,6 @@ import { encodeNcdu } from '@shared/ncdu'
 import { baseName } from '@shared/paths'
 import { ncduExportOf } from '@renderer/walk/ncduExport'
 
-/** Items asked for per pull while running; the worker also returns a batch after 50 ms of work. */
-const RUN_BATCH_ITEMS = 4096
 const SLICE_BUDGET_MS = 8
 /**
  * Each refresh re-renders rows and counters and costs a frame (style, layout, paint, compositing):

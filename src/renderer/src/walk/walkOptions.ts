@@ -5,6 +5,9 @@
 import * as v from 'valibot'
 import { walkArgsSchema, type WalkArgs, type WalkFilterStage } from '@shared/walkJob'
 
+/** Items the Browse tab asks for per pull while running; the worker also returns a batch after 50 ms of work. */
+export const RUN_BATCH_ITEMS = 4096
+
 /** keep: filter(pred, files); drop: itertools.filterfalse(pred, files). */
 export type FilterMode = 'keep' | 'drop'
 
