@@ -263,6 +263,40 @@ describe('Coroutines tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('code that outlives Interrupt keeps running (no restart), and Restart Python, offered then, stops it', async () => {
+    const app = await lab.open()
+    const { page } = app
+    await openCoroutines(page)
+    await typeAndRun(page, 'kept = 42')
+    await typeAndRun(
+      page,
+      'caught = 0\nwhile True:\n    try:\n        while True:\n            pass\n    except KeyboardInterrupt:\n        caught += 1\n'
+    )
+    await page.getByTestId('console-running').waitFor()
+    const interrupt = page.getByTestId('console-interrupt')
+    expect((await interrupt.textContent())?.trim()).toBe('Interrupt')
+    await interrupt.click()
+    // The loop catches the KeyboardInterrupt and goes on: after the grace period the console says so.
+    await expect.poll(() => transcript(page)).toContain('Python has not stopped 1 s after Interrupt')
+    expect((await interrupt.textContent())?.trim()).toBe('Restart Python')
+    expect((await page.getByTestId('python-busy-interrupt').textContent())?.trim()).toBe('Restart Python')
+    expect(await transcript(page)).not.toContain('Python restarted')
+    await page.setViewportSize({ width: 900, height: 600 })
+    await app.screenshot('coroutines-900-interrupt-stalled')
+
+    await interrupt.click()
+    await expect
+      .poll(() => transcript(page))
+      .toContain(
+        'Python restarted: Interrupt was pressed again while the code still ran. Names defined before are gone.'
+      )
+    await page.getByTestId('python-status').filter({ hasText: 'ready in' }).waitFor({ timeout: 60_000 })
+    expect((await interrupt.textContent())?.trim()).toBe('Interrupt')
+    await typeAndRun(page, "'kept' in globals()")
+    await expect.poll(() => transcript(page)).toMatch(/>>> 'kept' in globals\(\)\nFalse\n$/)
+    expect(app.problems).toEqual([])
+  })
+
   test('bad input: syntax errors, exceptions, offline imports, input(), huge outputs', async () => {
     const app = await lab.open()
     const { page } = app
