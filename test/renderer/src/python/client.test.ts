@@ -8,7 +8,13 @@ import { mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, test } from 'vitest'
 import PythonConsole from '@renderer/components/python/PythonConsole.vue'
-import { PythonClient, PythonRestartedError, type PythonEvent, type TransportFactory } from '@renderer/python/client'
+import {
+  PythonClient,
+  PythonRestartedError,
+  type PythonClientOptions,
+  type PythonEvent,
+  type TransportFactory
+} from '@renderer/python/client'
 import { armInterruptFor } from '@renderer/python/interruptBuffer'
 import type { FromPythonWorker, RunOutcome, ToPythonWorker } from '@renderer/python/protocol'
 import { RESTART_AFTER_STALL_TITLE, usePythonStore } from '@renderer/stores/python'
@@ -71,6 +77,29 @@ function until(condition: () => boolean, what: string): Promise<void> {
   return untilWithin(condition, what, { timeoutMs: 2_000, pollMs: 5 })
 }
 
+/** The worker's interpreter polls the signal; here the script ends the last run as interrupted once it is set. */
+function answerInterrupt(worker: ScriptedWorker): void {
+  const polling = setInterval(() => {
+    if (worker.interruptBuffer?.[0] !== 2) return
+    clearInterval(polling)
+    worker.reply({ type: 'reply', id: worker.lastRequest().id, ok: true, value: outcome('interrupted') })
+  }, 5)
+}
+
+/** A cross-origin isolated client whose scripted worker has started, and the events it emits. */
+async function startedClient(
+  options: Pick<PythonClientOptions, 'interruptGraceMs'>
+): Promise<{ client: PythonClient; workers: ScriptedWorker[]; events: PythonEvent[] }> {
+  const { workers, createTransport } = scripted()
+  const client = new PythonClient({ createTransport, indexURL: '/pyodide/', crossOriginIsolated: true, ...options })
+  const events: PythonEvent[] = []
+  client.on((event) => events.push(event))
+  const started = client.start()
+  workers[0]!.ready()
+  await started
+  return { client, workers, events }
+}
+
 describe('PythonClient', () => {
   test('starts the worker only when asked, passes the runtime URL and the interrupt buffer, and reports progress', async () => {
     const { workers, createTransport } = scripted()
@@ -100,22 +129,13 @@ describe('PythonClient', () => {
     expect(events.map((event) => event.type)).toEqual(['progress', 'ready'])
   })
 
-  test('interrupts in place: the worker sees SIGINT in the shared byte and the run ends as interrupted', async () => {
-    const { workers, createTransport } = scripted()
-    const client = new PythonClient({ createTransport, indexURL: '/pyodide/', crossOriginIsolated: true })
-    const started = client.start()
-    workers[0]!.ready()
-    await started
+  test('interrupts in place: the worker sees SIGINT in the shared buffer and the run ends as interrupted', async () => {
+    const { client, workers } = await startedClient({})
     const run = client.run('while True: pass')
     await until(() => workers[0]!.received.length === 2, 'the run request')
     expect(client.running).toBe(true)
-    // The worker's interpreter polls the byte; here the script answers once it is set.
     const worker = workers[0]!
-    const polling = setInterval(() => {
-      if (worker.interruptBuffer?.[0] !== 2) return
-      clearInterval(polling)
-      worker.reply({ type: 'reply', id: worker.lastRequest().id, ok: true, value: outcome('interrupted') })
-    }, 5)
+    answerInterrupt(worker)
     expect(await client.interrupt()).toBe('interrupted')
     expect((await run).status).toBe('interrupted')
     expect(worker.terminated).toBe(false)
@@ -123,18 +143,7 @@ describe('PythonClient', () => {
   })
 
   test('an interrupt that does not take within the grace period keeps Python; the next one restarts it', async () => {
-    const { workers, createTransport } = scripted()
-    const client = new PythonClient({
-      createTransport,
-      indexURL: '/pyodide/',
-      crossOriginIsolated: true,
-      interruptGraceMs: 50
-    })
-    const events: PythonEvent[] = []
-    client.on((event) => events.push(event))
-    const started = client.start()
-    workers[0]!.ready()
-    await started
+    const { client, workers, events } = await startedClient({ interruptGraceMs: 50 })
     const run = client.run('while True:\n    try:\n        pass\n    except KeyboardInterrupt:\n        pass\n')
     const rejected = expect(run).rejects.toBeInstanceOf(PythonRestartedError)
     // Pressed twice before the grace period ends: one interrupt, one answer.
@@ -164,17 +173,8 @@ describe('PythonClient', () => {
   })
 
   test('an interrupt that takes after the grace period ends the stall: the next run is interrupted in place', async () => {
-    const { workers, createTransport } = scripted()
-    const client = new PythonClient({
-      createTransport,
-      indexURL: '/pyodide/',
-      crossOriginIsolated: true,
-      interruptGraceMs: 50
-    })
-    const started = client.start()
+    const { client, workers } = await startedClient({ interruptGraceMs: 50 })
     const worker = workers[0]!
-    worker.ready()
-    await started
     const slow = client.run('sum(range(10**9))')
     expect(await client.interrupt()).toBe('stalled')
     // The long call returns at last, and Python raises the KeyboardInterrupt it was sent.
@@ -185,11 +185,7 @@ describe('PythonClient', () => {
     const requests = (): number => worker.received.filter((message) => message.type === 'request').length
     await until(() => requests() === 2, 'the second run is sent')
     armInterruptFor(worker.interruptBuffer!, worker.lastRequest().id) // as the worker does when it starts it
-    const answered = setInterval(() => {
-      if (worker.interruptBuffer?.[0] !== 2) return
-      clearInterval(answered)
-      worker.reply({ type: 'reply', id: worker.lastRequest().id, ok: true, value: outcome('interrupted') })
-    }, 5)
+    answerInterrupt(worker)
     expect(await client.interrupt()).toBe('interrupted')
     expect((await loop).status).toBe('interrupted')
     expect(workers).toHaveLength(1)
