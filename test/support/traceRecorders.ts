@@ -27,7 +27,7 @@ export interface TraceRecorder {
   runtime: 'CPython' | 'Pyodide'
   /** The runtime itself, for Pyodide. */
   pyodide?: PyodideInterface
-  /** The trace as JSON text, straight from record_json(). */
+  /** The trace as JSON text, as the recorder writes it. */
   recordJson(source: string, options?: RecordOptions): string
   record(source: string, options?: RecordOptions): Trace
 }
@@ -68,8 +68,11 @@ export function cpythonRecorder(): TraceRecorder {
 }
 
 interface RecorderModule {
-  record_json(source: string, maxSteps: number, maxSeconds: number): string
   MAX_TRACE_ENTRIES: number
+}
+
+interface ConsoleRecording {
+  record_trace_json(source: string, maxSteps: number, maxSeconds: number): string
 }
 
 /** Pyodide with console.py and trace_recorder.py loaded by the worker's host, as in the app. */
@@ -96,12 +99,14 @@ export async function loadPyodideWithRecorder(): Promise<PyodideInterface> {
 export async function pyodideRecorder(): Promise<TraceRecorder> {
   const pyodide = await loadPyodideWithRecorder()
   const module = pyodide.pyimport('trace_recorder') as unknown as RecorderModule
+  // The worker's host records through the console, which lets Interrupt reach the program.
+  const consoleModule = pyodide.pyimport('yieldlab_console') as unknown as ConsoleRecording
   const sizeLimit = module.MAX_TRACE_ENTRIES
   const recordJson = (source: string, options: RecordOptions = {}): string => {
     const { max_steps, max_seconds, max_entries } = limits(options)
     module.MAX_TRACE_ENTRIES = max_entries ?? sizeLimit
     try {
-      return module.record_json(source, max_steps, max_seconds)
+      return consoleModule.record_trace_json(source, max_steps, max_seconds)
     } finally {
       module.MAX_TRACE_ENTRIES = sizeLimit
     }

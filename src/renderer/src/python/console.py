@@ -232,28 +232,23 @@ class _ResumeWatch:
 # Interrupt
 # ---------------------------------------------------------------------------------------------
 
-# Whether the input itself runs (with the console's lines between its statements).
-_running_input = False
-# An interrupt that came in the console's own lines before the input started: raised as it starts.
+# Whether the user's code runs: a console input (with the console's lines between its
+# statements), or a program the Step tab records.
+_user_code_running = False
+# An interrupt that came before the user's code started: raised as it starts.
 _interrupt_held = False
 
 
 def _on_interrupt(signum, frame):
-    """SIGINT, the page's Interrupt. Python polls for it anywhere, also in the console's own lines
-    around an input (its entry, error report and outcome), where a KeyboardInterrupt would escape
-    as a failure of the console itself. There it is held: the input raises it as it starts."""
+    """SIGINT, the page's Interrupt. Python polls for it anywhere, also in the console's and the
+    recorder's own lines around the user's code (an input's entry, its error report and outcome, a
+    trace turned into JSON), where a KeyboardInterrupt would escape as a failure of the console
+    itself. There it is held: the user's code raises it as it starts."""
     global _interrupt_held
-    if not _running_input and _request_of(frame).f_code.co_filename == HELPER_FILENAME:
+    if not _user_code_running:
         _interrupt_held = True
         return
     raise KeyboardInterrupt
-
-
-def _request_of(frame):
-    """The outermost frame: the function the host called (the console's, or the trace recorder's)."""
-    while frame.f_back is not None:
-        frame = frame.f_back
-    return frame
 
 
 def forget_interrupt():
@@ -265,17 +260,34 @@ def forget_interrupt():
 signal.signal(signal.SIGINT, _on_interrupt)
 
 
-def _raise_held_interrupt():
-    global _interrupt_held
-    if _interrupt_held:
-        _interrupt_held = False
-        raise KeyboardInterrupt
+class UserCode:
+    """Around the user's code: only in it does an interrupt raise KeyboardInterrupt."""
+
+    def __enter__(self):
+        global _user_code_running, _interrupt_held
+        if _interrupt_held:
+            _interrupt_held = False
+            raise KeyboardInterrupt
+        _user_code_running = True
+        return self
+
+    def __exit__(self, *exception):
+        global _user_code_running
+        _user_code_running = False  # before any report that follows: an interrupt now is held
+        return False
+
+
+def record_trace_json(source, max_steps, max_seconds):
+    """The Step tab's recording: trace_recorder.record_json, with Interrupt raising
+    KeyboardInterrupt in the program alone, as in a console input."""
+    import trace_recorder  # loaded beside this module by the worker's host
+
+    return trace_recorder.record_json(source, max_steps, max_seconds, around_program=UserCode)
 
 
 def run(source, watch=None):
     """Runs console input: each top-level statement is compiled in 'single' mode, as if typed at
     the >>> prompt, so expression statements echo their repr (``next(g)`` shows ``1``)."""
-    global _running_input
     status = "ok"
     code_source = _without_trailing_blank_lines(source)
     watcher = _ResumeWatch(watch) if watch else None
@@ -286,9 +298,7 @@ def run(source, watch=None):
         print_exception(error)
         return _outcome("error", watcher)
     try:
-        _running_input = True
-        try:
-            _raise_held_interrupt()
+        with UserCode():
             for statement in tree.body:
                 code = compile(ast.Interactive([statement]), INPUT_FILENAME, "single")
                 linecache._register_code(code, code_source, INPUT_FILENAME)  # for tracebacks
@@ -299,8 +309,6 @@ def run(source, watch=None):
                         exec(code, namespace)
                 else:
                     exec(code, namespace)
-        finally:
-            _running_input = False  # before any report below: an interrupt now is held
     except SystemExit as error:
         status = "error"
         print(

@@ -43,15 +43,11 @@ interface ConsoleModule {
   internals(name: string): string
   reset(): string
   forget_interrupt(): void
+  record_trace_json(source: string, max_steps: number, max_seconds: number): string
 }
 
 interface Modules {
   console: ConsoleModule
-  trace: TraceRecorderModule
-}
-
-interface TraceRecorderModule {
-  record_json(source: string, max_steps: number, max_seconds: number): string
 }
 
 /** Batches a run's output into messages, in order across stdout and stderr, up to the limit. */
@@ -178,8 +174,7 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
       scope.destroy()
     }
     const modules: Modules = {
-      console: pyodide.pyimport('yieldlab_console') as unknown as ConsoleModule,
-      trace: pyodide.pyimport('trace_recorder') as unknown as TraceRecorderModule
+      console: pyodide.pyimport('yieldlab_console') as unknown as ConsoleModule
     }
     const now = performance.now()
     post({
@@ -196,7 +191,7 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
   }
 
   function answer<M extends PythonMethod>(
-    { console: module, trace }: Modules,
+    { console: module }: Modules,
     method: M,
     input: PythonRequests[M]['input']
   ): unknown {
@@ -219,7 +214,7 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
       case 'trace': {
         const { source, maxSteps, maxSeconds } = input as PythonRequests['trace']['input']
         // Checked here, in the worker, so a damaged trace is reported rather than drawn.
-        return parseTraceJson(trace.record_json(source, maxSteps, maxSeconds))
+        return parseTraceJson(module.record_trace_json(source, maxSteps, maxSeconds))
       }
     }
     throw new Error(`unknown request ${String(method)}`)

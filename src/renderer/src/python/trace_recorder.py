@@ -9,6 +9,7 @@ are hidden, and yields are told from returns by the instruction the frame stoppe
 """
 
 import builtins
+import contextlib
 import dis
 import gc
 import itertools
@@ -720,8 +721,16 @@ def _error_of(error, filename):
     return {"type": type(error).__qualname__, "message": str(error), "traceback": text}
 
 
-def record(source, max_steps=DEFAULT_MAX_STEPS, max_seconds=DEFAULT_MAX_SECONDS, filename="<program>"):
-    """Runs `source` as a program (its own __main__ namespace) and returns its trace as a dict."""
+def record(
+    source,
+    max_steps=DEFAULT_MAX_STEPS,
+    max_seconds=DEFAULT_MAX_SECONDS,
+    filename="<program>",
+    around_program=contextlib.nullcontext,
+):
+    """Runs `source` as a program (its own __main__ namespace) and returns its trace as a dict.
+    `around_program()` is entered around the program's run alone (the app's console passes what
+    lets Interrupt raise KeyboardInterrupt only in the program)."""
     trace = {
         "format": FORMAT,
         "python": sys.version.split()[0],
@@ -747,11 +756,12 @@ def record(source, max_steps=DEFAULT_MAX_STEPS, max_seconds=DEFAULT_MAX_SECONDS,
     saved_trace = sys.gettrace()
     sys.stdout = capture
     try:
-        sys.settrace(recorder.trace)
-        try:
-            exec(code, namespace)
-        finally:
-            sys.settrace(None)
+        with around_program():
+            sys.settrace(recorder.trace)
+            try:
+                exec(code, namespace)
+            finally:
+                sys.settrace(None)
     except _Stop:
         pass
     except SystemExit as error:
@@ -786,9 +796,16 @@ def record(source, max_steps=DEFAULT_MAX_STEPS, max_seconds=DEFAULT_MAX_SECONDS,
     return trace
 
 
-def record_json(source, max_steps=DEFAULT_MAX_STEPS, max_seconds=DEFAULT_MAX_SECONDS, filename="<program>"):
+def record_json(
+    source,
+    max_steps=DEFAULT_MAX_STEPS,
+    max_seconds=DEFAULT_MAX_SECONDS,
+    filename="<program>",
+    around_program=contextlib.nullcontext,
+):
     """record() as JSON text."""
-    return json.dumps(record(source, max_steps, max_seconds, filename), separators=(",", ":"))
+    trace = record(source, max_steps, max_seconds, filename, around_program)
+    return json.dumps(trace, separators=(",", ":"))
 
 
 def main(argv):

@@ -1,8 +1,9 @@
 /**
  * Interrupt on the real Pyodide, through the client and the worker's host (in-process): an
- * interrupt pressed before the worker has started the run stops that run as soon as it starts,
- * and the names defined before it survive. (Pressing it while a loop spins needs a second thread:
- * that runs in Chromium, in test/e2e/python.e2e.ts.)
+ * interrupt pressed before the worker has started a run or a recording stops it as soon as it
+ * starts, and the names defined before survive. (Pressing it while a loop spins needs a second
+ * thread: that runs in Chromium, in test/e2e/python.e2e.ts. One that lands in the console's own
+ * lines after the user's code is in console.test.ts.)
  */
 import { expect, test } from 'vitest'
 import type { PythonClient } from '@renderer/python/client'
@@ -37,5 +38,21 @@ test('an interrupt pressed before the worker starts the run stops it there, and 
 
   // Nothing is left over for the next run.
   expect(await printed(client, 'n = 7\nn')).toBe('7\n')
+  client.dispose()
+})
+
+const LIMITS = { maxSteps: 1_000, maxSeconds: 30 }
+
+test('an interrupt pressed before the worker starts a recording stops the program as it starts', async () => {
+  const client = inProcessClient()
+  await client.start()
+  const recording = client.trace('total = 0\nfor i in range(30_000_000):\n    total += i\n', LIMITS)
+  expect(await client.interrupt()).toBe('interrupted')
+  const trace = await recording
+  // Not cut at the step cap: stopped by the KeyboardInterrupt, as the recorder reports it.
+  expect(trace.error?.type).toBe('KeyboardInterrupt')
+  expect(trace.truncated).toBe(true)
+  expect(trace.note).toMatch(/^Recording was interrupted after \d+ steps\.$/)
+  expect(trace.steps.length).toBeLessThan(LIMITS.maxSteps)
   client.dispose()
 })
