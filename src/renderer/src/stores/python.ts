@@ -4,13 +4,7 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import {
-  PythonClient,
-  PythonRestartedError,
-  type InterruptResult,
-  type PythonEvent,
-  type ReadyInfo
-} from '@renderer/python/client'
+import { PythonClient, PythonRestartedError, type PythonEvent, type ReadyInfo } from '@renderer/python/client'
 import type { ConsoleExample } from '@renderer/python/examples'
 import { loadHistory, remember, saveHistory } from '@renderer/python/history'
 import type {
@@ -267,10 +261,10 @@ export const usePythonStore = defineStore('python', () => {
   }
 
   /** Ctrl+C: stops the running input and forgets the queued ones. */
-  async function interrupt(): Promise<InterruptResult> {
+  async function interrupt(): Promise<void> {
     dropQueue()
-    if (client.value === undefined || !(busy.value || recording.value)) return 'idle'
-    return client.value.interrupt()
+    if (client.value === undefined || !(busy.value || recording.value)) return
+    await client.value.interrupt()
   }
 
   async function restart(): Promise<void> {

@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia'
 import { computed, markRaw, ref, shallowRef } from 'vue'
 import { describeError } from '@renderer/ipc/client'
-import { PythonRestartedError, type InterruptResult } from '@renderer/python/client'
+import { PythonRestartedError } from '@renderer/python/client'
 import type { TraceLimits } from '@renderer/python/protocol'
 import { usePythonStore } from '@renderer/stores/python'
 import { objectPlaces, type ObjectPlaces } from '@renderer/trace/diagramLayout'
@@ -95,7 +95,7 @@ export const useTraceStore = defineStore('trace', () => {
     await record()
   }
 
-  function interrupt(): Promise<InterruptResult> {
+  function interrupt(): Promise<void> {
     return python.interrupt()
   }
 
