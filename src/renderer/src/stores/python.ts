@@ -79,6 +79,10 @@ export const usePythonStore = defineStore('python', () => {
   /** An interrupt has not stopped the running code: pressing Interrupt again restarts Python. */
   const interruptStalled = ref(false)
   const interruptLabel = computed(() => (interruptStalled.value ? 'Restart Python' : 'Interrupt'))
+  /** An Interrupt button's title: what it does while code runs, until an interrupt has stalled. */
+  function interruptTitle(whileRunning: string): string {
+    return interruptStalled.value ? RESTART_AFTER_STALL_TITLE : whileRunning
+  }
 
   const busy = computed(() => current.value !== undefined)
   /** The generator a button is resuming right now: GEN_RUNNING until it yields. */
@@ -333,6 +337,7 @@ export const usePythonStore = defineStore('python', () => {
     recording,
     interruptStalled,
     interruptLabel,
+    interruptTitle,
     runningGenerator,
     attach,
     start,
