@@ -27,6 +27,8 @@ export interface JobHostOptions {
   maxOpenJobsPerOwner?: number
   /** Live job workers across all renderers (default: 8, or twice the cores if more). */
   maxLiveWorkers?: number
+  /** How long return() waits for a batch in flight to stop, or for the generator to close, before it abandons the worker (default CANCEL_GRACE_MS). */
+  cancelGraceMs?: number
 }
 
 interface Job {
@@ -46,6 +48,12 @@ interface Job {
 }
 
 const CLOSED_JOBS_KEPT = 1000
+/**
+ * A job checks its cancel flag between directories, chunks and items, so a cancel lands in
+ * milliseconds; one still running after this long is stuck inside one call (a network file
+ * system that stopped answering, say), which no flag reaches.
+ */
+export const CANCEL_GRACE_MS = 3000
 
 export class JobHost {
   private readonly jobs = new Map<string, Job>()
@@ -138,18 +146,42 @@ export class JobHost {
     return this.request(this.find(owner, id), { op: 'throw', message })
   }
 
-  /** Closes the generator (running its finally). A batch in flight is cancelled first. */
+  /**
+   * Closes the generator (running its finally). A batch in flight is cancelled first. A worker
+   * that does not stop, or does not close, within the grace period is abandoned (abandon).
+   */
   async return(owner: Owner, id: string): Promise<JobBatch> {
     const job = this.find(owner, id)
+    const closed: JobBatch = { items: [], done: true, state: 'closed' }
     if (job.pending !== undefined) {
       Atomics.store(job.cancelFlag, 0, 1)
       Atomics.notify(job.cancelFlag, 0)
-      await job.pending.settled.catch(() => undefined)
+      if (!(await this.settlesInGrace(job))) return closed
     }
     // Closing a generator whose worker died is fine, as close() is after an exception.
     job.death = undefined
-    if (job.state === 'closed') return { items: [], done: true, state: 'closed' }
-    return this.request(job, { op: 'return' })
+    if (job.state === 'closed') return closed
+    const closing = this.request(job, { op: 'return' })
+    if (await this.settlesInGrace(job)) return closing
+    closing.catch(() => undefined)
+    return closed
+  }
+
+  /** Whether the request in flight (if any) settles within the grace period; if not, the job is abandoned. */
+  private async settlesInGrace(job: Job): Promise<boolean> {
+    if (job.pending === undefined) return true
+    const graceMs = this.options.cancelGraceMs ?? CANCEL_GRACE_MS
+    let timer: NodeJS.Timeout | undefined
+    const settled = await Promise.race([
+      job.pending.settled.then(
+        () => true,
+        () => true
+      ),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)))
+    ])
+    clearTimeout(timer)
+    if (!settled) this.abandon(job, graceMs)
+    return settled
   }
 
   /** Closes every generator of a renderer that went away or reloaded. */
@@ -248,12 +280,31 @@ export class JobHost {
   private die(job: Job, message: string): void {
     if (job.state === 'closed') return
     const error = new LabError('WORKER_DIED', message)
-    // A worker killed mid-write cannot tidy up: its half-written temporary files are removed here.
-    if (job.kind === 'sampleData')
-      removeTemporaryFilesOf(resolve((job.args as ParsedSampleDataArgs).directory), writerTag(job.threadId))
+    this.removeTemporaryFiles(job)
     if (job.pending !== undefined) job.pending.resolve({ type: 'error', error: error.toInfo() })
     else job.death = error
     this.finish(job)
+  }
+
+  /**
+   * Gives up on a job whose worker did not stop after a cancel: the pull in flight ends as
+   * cancelled, saying why, and the worker is terminated (its thread goes when the stuck call
+   * returns), so the renderer is never left waiting on it.
+   */
+  private abandon(job: Job, graceMs: number): void {
+    if (job.state === 'closed') return
+    const message =
+      `Cancelled. The ${job.kind} job ${job.id} did not stop within ${graceMs / 1000} s: its thread is stuck in ` +
+      'one call (a file system that does not answer?). It was abandoned, and ends when that call returns.'
+    job.pending?.resolve({ type: 'error', error: new LabError('CANCELLED', message).toInfo() })
+    this.removeTemporaryFiles(job)
+    this.finish(job)
+  }
+
+  /** A worker killed or abandoned mid-write cannot tidy up: its half-written temporary files are removed here. */
+  private removeTemporaryFiles(job: Job): void {
+    if (job.kind === 'sampleData')
+      removeTemporaryFilesOf(resolve((job.args as ParsedSampleDataArgs).directory), writerTag(job.threadId))
   }
 
   /**

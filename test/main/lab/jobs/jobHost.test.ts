@@ -1,5 +1,5 @@
 import { once } from 'node:events'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
@@ -158,6 +158,69 @@ describe('remote generators', () => {
     expect(error.code).toBe('CANCELLED')
     expect(logOf(id).filter((line) => line !== waitingLine)).toEqual(['range(0, 100, 1): finally ran after 0 items'])
     expect(host.openJobs()).toEqual([])
+  })
+
+  test('return() abandons a worker stuck in one call: the pull ends as cancelled, saying why, and the worker goes', async () => {
+    // Takes its job; at the first request, starts a temporary file as a sample-data writer does
+    // (`.yield-lab-tmp-<pid>-<thread>-…`), then blocks and never looks at the cancel flag, as a
+    // write or listing on a file system that stopped answering blocks in the kernel, until `release`.
+    const release = new Int32Array(new SharedArrayBuffer(4))
+    const directory = mkdtempSync(join(tmpdir(), 'yield-lab-stuck-'))
+    const stuckWorker = `const { parentPort, threadId, workerData } = require('node:worker_threads')
+      const { writeFileSync } = require('node:fs')
+      const { join } = require('node:path')
+      parentPort.once('message', () => {
+        parentPort.postMessage({ type: 'log', line: 'has its job' })
+        parentPort.on('message', () => {
+          writeFileSync(join(workerData.directory, '.yield-lab-tmp-' + process.pid + '-' + threadId + '-0a1b-x.bin'), 'half')
+          parentPort.postMessage({ type: 'log', line: 'stuck' })
+          Atomics.wait(workerData.release, 0, 0)
+        })
+      })`
+    ;({ host, events, workers } = createTestJobHost({
+      cancelGraceMs: 50,
+      createWorker: () => {
+        const worker = new Worker(stuckWorker, { eval: true, workerData: { release, directory } })
+        workers.push(worker)
+        return worker
+      }
+    }))
+    try {
+      writeFileSync(join(directory, 'x.bin'), 'the user’s')
+      const { id } = host.open('owner', 'sampleData', { directory, name: 'x', bytes: 800, overwrite: true })
+      const pending = host.next('owner', id, 1)
+      await until(() => logOf(id).includes('stuck'), 'the worker to block')
+      expect(readdirSync(directory)).toHaveLength(2)
+      expect(await host.return('owner', id)).toEqual({ items: [], done: true, state: 'closed' })
+      const error = await rejectedLabError(pending)
+      expect(error.code).toBe('CANCELLED')
+      expect(error.message).toBe(
+        `Cancelled. The sampleData job ${id} did not stop within 0.05 s: its thread is stuck in one call ` +
+          '(a file system that does not answer?). It was abandoned, and ends when that call returns.'
+      )
+      expect(host.openJobs()).toEqual([])
+      // Its half-written file is removed; the user's file is as it was.
+      expect(readdirSync(directory)).toEqual(['x.bin'])
+      expect(readFileSync(join(directory, 'x.bin'), 'utf8')).toBe('the user’s')
+      // The call returns at last: the terminated worker goes instead of answering.
+      Atomics.store(release, 0, 1)
+      Atomics.notify(release, 0)
+      // (A worker's threadId is -1 once its thread has stopped.)
+      await until(() => workers[0]!.threadId === -1, 'the abandoned worker to stop')
+
+      // A generator whose close never answers (a finally stuck in the same way) is abandoned too.
+      Atomics.store(release, 0, 0)
+      const second = host.open('owner', 'walk', { top: directory })
+      expect(workers).toHaveLength(2)
+      await until(() => logOf(second.id).includes('has its job'), 'the second worker to start')
+      expect(await host.return('owner', second.id)).toEqual({ items: [], done: true, state: 'closed' })
+      expect(host.openJobs()).toEqual([])
+      Atomics.store(release, 0, 1)
+      Atomics.notify(release, 0)
+      await until(() => workers[1]!.threadId === -1, 'the second abandoned worker to stop')
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
   })
 
   test('throw() raises into the generator; unhandled, it closes it and comes back as THROWN', async () => {
