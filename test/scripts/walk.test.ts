@@ -323,6 +323,29 @@ describe.runIf(process.platform === 'linux')('npm run walk -- DIR --ncdu OUT, ag
     expect(ncduTotals(reexport.root).entries).toBe(18)
   })
 
+  it('--ncdu OUT refuses to replace what is not a regular file: one JSON error, exit 1, OUT as it was', () => {
+    const fifo = join(base, 'out.fifo')
+    const link = join(base, 'out-link.json')
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
+    symlinkSync(join(base, 'ours.json'), link)
+    for (const [out, what] of [
+      [fifo, 'is a named pipe (FIFO)'],
+      [link, 'is a symbolic link (saving would replace the link, not its target)']
+    ]) {
+      const run = cli([tree, '--ncdu', out!])
+      expect(run.status).toBe(1)
+      expect(parseLines(run.stderr)).toEqual([
+        {
+          code: 'NOT_A_REGULAR_FILE',
+          message: `${out}: ${what}; refusing to replace it. Choose another name.`,
+          path: out
+        }
+      ])
+    }
+    expect(lstatSync(fifo).isFIFO()).toBe(true)
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+  })
+
   it('--exclude marks the pruned folder as ncdu --exclude does', () => {
     const out = join(base, 'excluded.json')
     expect(cli([tree, '--exclude', 'node_*', '--ncdu', out]).status).toBe(0)

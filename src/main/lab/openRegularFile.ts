@@ -17,7 +17,8 @@ export interface OpenedFile {
 /** O_NONBLOCK where the platform has it (not on Windows): a second guard should the path change into a FIFO between stat and open. */
 const openFlags = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)
 
-function describe(stats: Stats): string {
+/** What a file that is not regular is, in words ("a named pipe (FIFO)"). */
+export function describeFileType(stats: Stats): string {
   if (stats.isFIFO()) return 'a named pipe (FIFO)'
   if (stats.isCharacterDevice()) return 'a character device'
   if (stats.isBlockDevice()) return 'a block device'
@@ -31,7 +32,7 @@ function refuse(stats: Stats, path: string): LabError | undefined {
   if (!stats.isFile()) {
     return new LabError(
       'NOT_A_REGULAR_FILE',
-      `${path}: is ${describe(stats)}; only regular files can be read (a pipe or device could block or never end)`,
+      `${path}: is ${describeFileType(stats)}; only regular files can be read (a pipe or device could block or never end)`,
       path
     )
   }

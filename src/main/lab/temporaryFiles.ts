@@ -5,25 +5,135 @@
  * Names are `.yield-lab-tmp-<pid>-<thread>-<random>-<final name>`: hidden, ours at a glance, and
  * tied to the thread that writes them, so main can remove what a worker that died left behind.
  * Ones older than a day are stale (a crash or a power cut) and are removed whenever the app
- * writes in that folder again, and in its data folder at start.
+ * writes in that folder again, and in its data folder at start. Only names of exactly that shape
+ * are ever removed: a user's file that merely starts with the prefix is not ours.
+ *
+ * A write replaces only what a rename can replace without harm (replaceableFile): nothing, or a
+ * regular file with one link, whose mode and owner the new file keeps. A device, FIFO, socket,
+ * symlink, folder or hard-linked file at the target is refused: a rename would put a regular file
+ * in its place (or split the links), which is not what anyone saving a file means.
  */
 import { randomBytes } from 'node:crypto'
-import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import {
+  closeSync,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  type Stats
+} from 'node:fs'
+import { basename, dirname, join, sep } from 'node:path'
 import { threadId } from 'node:worker_threads'
+import { LabError } from '../../shared/errors'
 import { toLabError } from './errors'
+import { describeFileType } from './openRegularFile'
 
 export const TEMPORARY_PREFIX = '.yield-lab-tmp-'
 export const STALE_TEMPORARY_MS = 24 * 60 * 60 * 1000
+
+/** Our temporary names: writerTag, 8 hex digits, a dash, then (some of) the final name. */
+const TEMPORARY_NAME = new RegExp(`^${TEMPORARY_PREFIX.replace('.', '\\.')}\\d+-\\d+-[0-9a-f]{8}-`)
 
 /** The name prefix of every temporary file one thread writes. */
 export function writerTag(thread: number = threadId, pid: number = process.pid): string {
   return `${TEMPORARY_PREFIX}${pid}-${thread}-`
 }
 
-/** A fresh temporary path beside `finalName` in `directory`, for this thread. */
+/** The longest file name most file systems take, in bytes (NAME_MAX). */
+const NAME_MAX_BYTES = 255
+
+/**
+ * A fresh temporary path beside `finalName` in `directory`, for this thread. The final name is
+ * cut (by whole characters) so the temporary name fits where the final one does.
+ */
 export function temporaryPath(directory: string, finalName: string): string {
-  return join(directory, `${writerTag()}${randomBytes(4).toString('hex')}-${finalName}`)
+  const prefix = `${writerTag()}${randomBytes(4).toString('hex')}-`
+  let kept = finalName
+  const room = NAME_MAX_BYTES - Buffer.byteLength(prefix)
+  if (Buffer.byteLength(kept) > room) {
+    const characters = [...finalName]
+    while (characters.length > 0 && Buffer.byteLength(characters.join('')) > room) characters.pop()
+    kept = characters.join('')
+  }
+  return join(directory, prefix + kept)
+}
+
+/**
+ * What is at `target`: undefined for nothing, or the stat of a regular file with one link (which
+ * an atomic write may replace). Anything else is refused with a LabError naming it and why.
+ */
+export function replaceableFile(target: string): Stats | undefined {
+  if (target.endsWith('/') || target.endsWith(sep))
+    throw new LabError(
+      'INVALID_ARGUMENT',
+      `${target}: ends with a separator, so it names a folder; a file name was expected`,
+      target
+    )
+  let stats: Stats
+  try {
+    stats = lstatSync(target)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw toLabError(error, target)
+  }
+  const refuse = (code: 'IS_A_DIRECTORY' | 'NOT_A_REGULAR_FILE' | 'INVALID_ARGUMENT', what: string): never => {
+    throw new LabError(code, `${target}: ${what}; refusing to replace it. Choose another name.`, target)
+  }
+  if (stats.isDirectory()) refuse('IS_A_DIRECTORY', 'is a directory')
+  if (stats.isSymbolicLink())
+    refuse('NOT_A_REGULAR_FILE', 'is a symbolic link (saving would replace the link, not its target)')
+  if (!stats.isFile()) refuse('NOT_A_REGULAR_FILE', `is ${describeFileType(stats)}`)
+  if (stats.nlink > 1)
+    refuse('INVALID_ARGUMENT', `has ${stats.nlink} hard links (the other names would keep the old content)`)
+  return stats
+}
+
+/**
+ * Opens a new temporary file for `target` (created, never an existing one: 'wx'), with the
+ * mode and, where allowed, the owner of the file it replaces.
+ */
+export function openTemporaryFor(target: string, hidden: string, replaced: Stats | undefined): number {
+  let fd: number
+  try {
+    fd = openSync(hidden, 'wx', 0o644)
+  } catch (error) {
+    throw cannotCreateIn(dirname(target), target, error)
+  }
+  if (replaced !== undefined) {
+    try {
+      fchmodSync(fd, replaced.mode & 0o7777)
+      if (replaced.uid !== process.getuid?.() || replaced.gid !== process.getgid?.())
+        fchownSync(fd, replaced.uid, replaced.gid)
+    } catch {
+      // Only the file's owner (or root) may give it away: then it is ours, as any new file would be.
+    }
+  }
+  return fd
+}
+
+/** Why no temporary file could be made in `directory` (a folder that exists but takes no new files, like /proc, says so). */
+function cannotCreateIn(directory: string, target: string, error: unknown): LabError {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+    let folderExists = false
+    try {
+      folderExists = statSync(directory).isDirectory()
+    } catch {
+      // It does not: "does not exist" below says so.
+    }
+    if (folderExists)
+      return new LabError(
+        'PERMISSION_DENIED',
+        `${target}: cannot be written: its folder ${directory} takes no new files (a system folder such as /proc?)`,
+        target
+      )
+  }
+  return toLabError(error, target)
 }
 
 function removeRegularFiles(directory: string, select: (name: string, mtimeMs: number) => boolean): void {
@@ -34,7 +144,7 @@ function removeRegularFiles(directory: string, select: (name: string, mtimeMs: n
     return // nothing to tidy, or not ours to list
   }
   for (const name of names) {
-    if (!name.startsWith(TEMPORARY_PREFIX)) continue
+    if (!TEMPORARY_NAME.test(name)) continue
     const path = join(directory, name)
     try {
       const stats = lstatSync(path)
@@ -70,12 +180,12 @@ export function syncDirectory(directory: string): void {
 
 /** Writes `data` (text as UTF-8) to a temporary file beside `target`, flushes it, then renames it into place. */
 export function writeAtomically(target: string, data: string | Uint8Array): void {
+  const replaced = replaceableFile(target)
   // Its leading dot keeps a half-written file out of folder listings (and the sweep history's).
   removeStaleTemporaryFiles(dirname(target))
   const hidden = temporaryPath(dirname(target), basename(target))
-  let fd: number | undefined
+  let fd: number | undefined = openTemporaryFor(target, hidden, replaced)
   try {
-    fd = openSync(hidden, 'wx', 0o644)
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
     let done = 0
     while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done)

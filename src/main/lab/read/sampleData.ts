@@ -9,7 +9,6 @@ import {
   fsyncSync,
   lstatSync,
   mkdirSync,
-  openSync,
   readFileSync,
   renameSync,
   statfsSync,
@@ -35,7 +34,13 @@ import {
 import { toLabError } from '../errors'
 import type { JobControl } from '../progress'
 import { uncontrolled } from '../progress'
-import { removeStaleTemporaryFiles, syncDirectory, temporaryPath } from '../temporaryFiles'
+import {
+  openTemporaryFor,
+  removeStaleTemporaryFiles,
+  replaceableFile,
+  syncDirectory,
+  temporaryPath
+} from '../temporaryFiles'
 
 export const DATA_DIRECTORY_NAME = 'yield-lab-data'
 
@@ -314,22 +319,6 @@ function checkOptions(options: SampleDataOptions): { bytes: number; seed: number
   return { bytes, seed, directory: resolve(options.directory), name }
 }
 
-/** What is at a target path: nothing, or a regular file (anything else cannot be replaced). */
-function existingFile(path: string): boolean {
-  let stats
-  try {
-    stats = lstatSync(path)
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
-    throw toLabError(error, path)
-  }
-  if (stats.isDirectory())
-    throw new LabError('IS_A_DIRECTORY', `${path}: is a directory; refusing to overwrite it`, path)
-  if (!stats.isFile())
-    throw new LabError('NOT_A_REGULAR_FILE', `${path}: is not a regular file; refusing to overwrite it`, path)
-  return true
-}
-
 function writeAll(fd: number, data: Uint8Array, path: string): void {
   let done = 0
   while (done < data.length) {
@@ -383,7 +372,7 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
   const textPath = withText ? join(directory, `${name}.txt`) : null
   const metaPath = join(directory, `${name}.json`)
   const targets = [binaryPath, ...(textPath ? [textPath] : []), metaPath]
-  const existing = targets.filter(existingFile)
+  const existing = targets.filter((target) => replaceableFile(target) !== undefined)
   if (existing.length > 0 && options.overwrite !== true) {
     throw new LabError(
       'ALREADY_EXISTS',
@@ -404,7 +393,7 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
   }
   // Without a new text twin, the replaced set's twin would be left describing other data.
   const oldTwin =
-    !withText && replaced?.text === `${name}.txt` && existingFile(join(directory, replaced.text))
+    !withText && replaced?.text === `${name}.txt` && replaceableFile(join(directory, replaced.text)) !== undefined
       ? join(directory, replaced.text)
       : null
 
@@ -428,11 +417,7 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
   const files: PendingFile[] = []
   const create = (target: string): PendingFile => {
     const file: PendingFile = { target, temporary: temporaryPath(directory, basename(target)) }
-    try {
-      file.fd = openSync(file.temporary, 'wx', 0o644)
-    } catch (error) {
-      throw toLabError(error, target)
-    }
+    file.fd = openTemporaryFor(target, file.temporary, replaceableFile(target))
     files.push(file)
     return file
   }

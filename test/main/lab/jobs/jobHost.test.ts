@@ -172,7 +172,7 @@ describe('remote generators', () => {
       parentPort.once('message', () => {
         parentPort.postMessage({ type: 'log', line: 'has its job' })
         parentPort.on('message', () => {
-          writeFileSync(join(workerData.directory, '.yield-lab-tmp-' + process.pid + '-' + threadId + '-0a1b-x.bin'), 'half')
+          writeFileSync(join(workerData.directory, '.yield-lab-tmp-' + process.pid + '-' + threadId + '-0a1b2c3d-x.bin'), 'half')
           parentPort.postMessage({ type: 'log', line: 'stuck' })
           Atomics.wait(workerData.release, 0, 0)
         })

@@ -1,0 +1,149 @@
+import { spawnSync } from 'node:child_process'
+import {
+  chmodSync,
+  chownSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync
+} from 'node:fs'
+import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import {
+  removeStaleTemporaryFiles,
+  STALE_TEMPORARY_MS,
+  temporaryPath,
+  writeAtomically
+} from '../../../src/main/lab/temporaryFiles'
+import { catchLabError } from '../../support/labErrors'
+
+let folder: string
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'yield-lab-atomic-'))
+})
+afterEach(() => rmSync(folder, { recursive: true, force: true }))
+
+/** The folder's names, but for the temporary files a failed write must not leave behind. */
+const listing = (): string[] => readdirSync(folder).sort()
+
+describe('writeAtomically replaces only a regular file with one link', () => {
+  test('a new file, and a regular file replaced: its mode is kept', () => {
+    const target = join(folder, 'scan.json')
+    writeAtomically(target, 'first')
+    expect(readFileSync(target, 'utf8')).toBe('first')
+    chmodSync(target, 0o600)
+    writeAtomically(target, 'second')
+    expect(readFileSync(target, 'utf8')).toBe('second')
+    expect(statSync(target).mode & 0o7777).toBe(0o600)
+    expect(listing()).toEqual(['scan.json'])
+  })
+
+  test.runIf(process.getuid?.() === 0)('run as root, a replaced file keeps its owner', () => {
+    const target = join(folder, 'theirs.json')
+    writeFileSync(target, 'old')
+    chownSync(target, 65534, 65534)
+    writeAtomically(target, 'new')
+    expect(readFileSync(target, 'utf8')).toBe('new')
+    expect(statSync(target)).toMatchObject({ uid: 65534, gid: 65534 })
+  })
+
+  test('a FIFO is refused and stays a FIFO', () => {
+    const fifo = join(folder, 'pipe')
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
+    const error = catchLabError(() => writeAtomically(fifo, 'data'))
+    expect(error.code).toBe('NOT_A_REGULAR_FILE')
+    expect(error.message).toBe(`${fifo}: is a named pipe (FIFO); refusing to replace it. Choose another name.`)
+    expect(lstatSync(fifo).isFIFO()).toBe(true)
+    expect(listing()).toEqual(['pipe'])
+  })
+
+  test('a socket is refused and stays a socket', async () => {
+    const socket = join(folder, 'sock')
+    const server: Server = createServer()
+    await new Promise<void>((resolve) => server.listen(socket, resolve))
+    try {
+      const error = catchLabError(() => writeAtomically(socket, 'data'))
+      expect(error.message).toBe(`${socket}: is a socket; refusing to replace it. Choose another name.`)
+      expect(lstatSync(socket).isSocket()).toBe(true)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
+
+  test('a symlink is refused: neither the link nor its target changes', () => {
+    const real = join(folder, 'real.json')
+    const link = join(folder, 'link.json')
+    writeFileSync(real, 'kept')
+    symlinkSync(real, link)
+    const error = catchLabError(() => writeAtomically(link, 'data'))
+    expect(error.code).toBe('NOT_A_REGULAR_FILE')
+    expect(error.message).toBe(
+      `${link}: is a symbolic link (saving would replace the link, not its target); refusing to replace it. Choose another name.`
+    )
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(readFileSync(real, 'utf8')).toBe('kept')
+    expect(listing()).toEqual(['link.json', 'real.json'])
+  })
+
+  test('a hard-linked file is refused: its names keep sharing the old content', () => {
+    const one = join(folder, 'one.json')
+    const other = join(folder, 'other.json')
+    writeFileSync(one, 'shared')
+    linkSync(one, other)
+    const error = catchLabError(() => writeAtomically(one, 'data'))
+    expect(error.code).toBe('INVALID_ARGUMENT')
+    expect(error.message).toBe(
+      `${one}: has 2 hard links (the other names would keep the old content); refusing to replace it. Choose another name.`
+    )
+    expect(statSync(one).ino).toBe(statSync(other).ino)
+    expect(readFileSync(other, 'utf8')).toBe('shared')
+  })
+
+  test('a directory, or a name ending in a separator, is refused and nothing is made', () => {
+    mkdirSync(join(folder, 'sub'))
+    expect(catchLabError(() => writeAtomically(join(folder, 'sub'), 'data')).code).toBe('IS_A_DIRECTORY')
+    const slashed = `${join(folder, 'new.json')}/`
+    const error = catchLabError(() => writeAtomically(slashed, 'data'))
+    expect(error.message).toBe(`${slashed}: ends with a separator, so it names a folder; a file name was expected`)
+    expect(listing()).toEqual(['sub'])
+  })
+
+  test.runIf(process.platform === 'linux')('a folder that takes no new files is named as the problem', () => {
+    const error = catchLabError(() => writeAtomically('/proc/version', 'data'))
+    expect(error.code).toBe('PERMISSION_DENIED')
+    expect(error.message).toBe(
+      '/proc/version: cannot be written: its folder /proc takes no new files (a system folder such as /proc?)'
+    )
+  })
+
+  test('a long final name still fits: the temporary name keeps only what fits of it', () => {
+    const name = `${'é'.repeat(110)}.json` // 225 bytes: legal, though the temporary prefix makes it too long whole
+    const target = join(folder, name)
+    expect(Buffer.byteLength(temporaryPath(folder, name).slice(folder.length + 1))).toBeLessThanOrEqual(255)
+    writeAtomically(target, 'data')
+    expect(listing()).toEqual([name])
+  })
+})
+
+describe('stale temporary files', () => {
+  test('only names of our own shape are removed; a user file with our prefix stays', () => {
+    const old = (Date.now() - 2 * STALE_TEMPORARY_MS) / 1000
+    const ours = '.yield-lab-tmp-12-0-0a1b2c3d-scan.json'
+    const theirs = '.yield-lab-tmp-important.txt'
+    for (const name of [ours, theirs]) {
+      writeFileSync(join(folder, name), 'x')
+      utimesSync(join(folder, name), old, old)
+    }
+    removeStaleTemporaryFiles(folder)
+    expect(listing()).toEqual([theirs])
+  })
+})
