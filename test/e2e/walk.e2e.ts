@@ -240,6 +240,31 @@ describe('Browse tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('a short window: the tree gets the tab’s height, the form scrolls away above it', async () => {
+    const top = join(base, 'short-window')
+    for (let i = 0; i < 40; i++) {
+      mkdirSync(join(top, `d${i}`), { recursive: true })
+      writeFileSync(join(top, `f${i}`), 'z')
+    }
+    const app = await lab.open()
+    const { page } = app
+    await page.setViewportSize({ width: 900, height: 600 })
+    await page.getByTestId('walk-path').fill(top)
+    await page.getByTestId('walk-step').click() // the transcript opens (below the tree, at this width)
+    await page.getByTestId('walk-run').click()
+    await expect.poll(() => phase(page)).toContain('exhausted')
+    const tree = page.getByTestId('walk-tree')
+    // Before, the form and the controls left the tree 169 px here: six rows.
+    expect((await tree.boundingBox())!.height).toBeGreaterThanOrEqual(240)
+    await tree.focus()
+    const shown = (await tree.boundingBox())!
+    const tab = (await page.locator('#panel-walk').boundingBox())!
+    expect(shown.y).toBeGreaterThanOrEqual(tab.y)
+    expect(shown.y + shown.height).toBeLessThanOrEqual(tab.y + tab.height)
+    await app.screenshot('walk-short-window-900x600')
+    expect(app.problems).toEqual([])
+  })
+
   test('like ncdu: the selection follows its entry, re-root and back, search, prune, disk usage and hard links', async () => {
     const top = join(base, 'ncdu')
     for (let i = 0; i < 12; i++) {
