@@ -314,6 +314,14 @@ describe('Browse tab', () => {
     const root = store.session!.tree.root
     expect(root.totalBytes).toBe(Number(execFileSync('du', ['-sb', top], { encoding: 'utf8' }).split('\t')[0]))
     expect(w.findAll('[data-testid=walk-hard-link]').length).toBeGreaterThanOrEqual(1)
+    // The bytes counter is the loop's sum (the linked file once per name, no folders), and says how it differs from the tree's.
+    const files = 3 + 10_000 + 10_000 + '# hi\n'.length
+    expect(count(w, 'bytes')).toBe(files)
+    expect(w.find('[data-testid=count-bytes]').element.parentElement!.getAttribute('title')).toBe(
+      `${files.toLocaleString('en-US')} bytes: the st_size of each regular file in the filenames yielded, summed as a ` +
+        'loop over os.walk sums them (a hard-linked file once per name). The tree counts as du -b does: each file once, ' +
+        'and each folder’s own size.'
+    )
     const tree = w.find('[data-testid=walk-tree]')
     expect(w.find('.header .col-size').text()).toBe('size')
     await tree.trigger('keydown', { key: 'a' })
