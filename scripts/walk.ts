@@ -19,10 +19,11 @@
  * Without --json it prints one summary line: directories, files, bytes of regular files, errors
  * and time. stderr carries one JSON object per line: each error os.walk's onerror would get
  * ({code, message, path}; the walk goes on) and notes ({note}).
- * Exit status: 0; 1 when DIR cannot be walked or an error was reported; 2 for bad arguments.
+ * Exit status: 0 (also when the reader closes the pipe early); 1 when DIR cannot be walked, an error
+ * was reported or stdout could not be written (said on stderr too); 2 for bad arguments.
  */
 import { parseArguments, readCommandLine, UsageError } from './commandLine'
-import type { LabError } from '../src/shared/errors'
+import { LabError } from '../src/shared/errors'
 import { formatBytes, formatDuration, plural } from '../src/shared/format'
 import { BOTTOM_UP_PRUNING } from '../src/shared/walkJob'
 import { excludeMatcher, pruneInPlace } from '../src/main/lab/walk/prune'
@@ -58,7 +59,8 @@ Walks DIR with the Browse tab's walker (os.walk semantics).
 
 Without --json: a summary line (directories, files, bytes, errors, time).
 stderr: one JSON object per line, {code, message, path} per error (the walk goes on), {note}.
-Exit status: 0; 1 if DIR cannot be walked or an error was reported; 2 for bad arguments.`
+Exit status: 0; 1 if DIR cannot be walked, an error was reported or stdout could not be
+written; 2 for bad arguments.`
 
 interface Options {
   top: string
@@ -107,15 +109,21 @@ function parse(argv: readonly string[]): Options | 'help' {
 
 /** Keeps, in place, the items for which keep is true (the walker honours in-place pruning). */
 /** "1 file", "2 files". */
-/** Output in large writes, waiting when the pipe is full; stops quietly when the reader has gone. */
+/**
+ * Output in large writes, waiting when the pipe is full; stops quietly when the reader has gone,
+ * and keeps any other write error in `failure` for the caller to report.
+ */
 class Output {
   private pending = ''
   closed = false
+  failure: LabError | undefined
 
   constructor(private readonly stream: NodeJS.WritableStream) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error
       this.closed = true
+      if (error.code === 'EPIPE') return
+      const cause = toLabError(error)
+      this.failure ??= new LabError(cause.code, `cannot write the output to stdout: ${cause.message}`)
     })
   }
 
@@ -192,6 +200,7 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const triple of walk(top, walkOptions)) {
       if (excluded !== undefined) pruneInPlace(triple[1], excluded, (name) => name)
       await output.line(JSON.stringify(triple))
+      if (output.failure !== undefined) break
       if (output.closed) return 0
     }
   } else {
@@ -210,6 +219,10 @@ async function main(argv: readonly string[]): Promise<number> {
     )
   }
   await output.flush()
+  if (output.failure !== undefined) {
+    report(output.failure.toInfo())
+    return 1
+  }
   return errors > 0 ? 1 : 0
 }
 

@@ -7,10 +7,12 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import { once } from 'node:events'
 import {
   chmodSync,
+  closeSync,
   linkSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -56,9 +58,15 @@ function python(cfg: Case, { wrapper = [], cwd }: { wrapper?: string[]; cwd?: st
   return result.stdout
 }
 
-function cli(args: string[], wrapper: string[] = []): SpawnSyncReturns<string> {
+/** The CLI run under wrapper (a command prefix), its stdout captured or sent to the file descriptor `stdout`. */
+function cli(args: string[], wrapper: string[] = [], stdout: 'pipe' | number = 'pipe'): SpawnSyncReturns<string> {
   const command = [...wrapper, process.execPath, '--import', 'tsx', 'scripts/walk.ts', ...args]
-  return spawnSync(command[0]!, command.slice(1), { cwd: repo, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+  return spawnSync(command[0]!, command.slice(1), {
+    cwd: repo,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['pipe', stdout, 'pipe']
+  })
 }
 
 function flags(cfg: Case): string[] {
@@ -229,6 +237,21 @@ print(json.dumps([dirs, files, size]))
     expect(first.startsWith(`[${JSON.stringify(root)},`)).toBe(true)
     expect(stderr).toBe('')
     expect({ code, signal }).toEqual({ code: 0, signal: null })
+  })
+
+  it('says on stderr that stdout could not be written, and why, and exits 1, in each mode (walk > /dev/full)', () => {
+    const full = openSync('/dev/full', 'w')
+    try {
+      for (const args of [[top, '--json'], [top], [top, '--ncdu', join(base, 'full.json')]]) {
+        const run = cli(args, [], full)
+        expect(parseLines(run.stderr), args.join(' ')).toEqual([
+          { code: 'NO_SPACE', message: 'cannot write the output to stdout: no space left on the device' }
+        ])
+        expect(run.status).toBe(1)
+      }
+    } finally {
+      closeSync(full)
+    }
   })
 
   it('--one-file-system does not enter a directory on another device', () => {
