@@ -63,6 +63,8 @@ export const NCDU_MAJOR = 1
 const MAX_DEPTH = 4096
 /** Nesting of a value in a field we skip (ncdu writes none). */
 const MAX_SKIPPED_DEPTH = 64
+/** Longer than any number in an export (2^53 has 16 digits, a double's shortest form at most 24 bytes). */
+const MAX_NUMBER_BYTES = 64
 
 // ---------------------------------------------------------------------------------------------
 // Writing
@@ -294,6 +296,7 @@ class Cursor {
     const bytes = this.bytes
     let pos = start
     while (pos < bytes.length && NUMBER_BYTES.has(bytes[pos]!)) pos++
+    if (pos - start > MAX_NUMBER_BYTES) throw this.fail(`a number too long to read (${pos - start} bytes)`, start)
     const text = String.fromCharCode(...bytes.subarray(start, pos))
     if (!/^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/.test(text)) {
       if (pos >= bytes.length) throw this.fail('', pos)

@@ -196,6 +196,17 @@ describe('ncdu exports that are broken get an error naming the file', () => {
     expect(malformed('[1,2,{},[{"name":"/"},{"name":"f","excluded":"why"}]]').message).toContain('"excluded" is "why"')
   })
 
+  it('numbers too long to read, in a size, a skipped field or the version', () => {
+    const digits = '1'.repeat(1_000_000)
+    expect(malformed(`[1,2,{},[{"name":"/r"},{"name":"a","asize":${digits}}]]`).message).toBe(
+      '/data/scan.json: not a valid ncdu export: a number too long to read (1000000 bytes) at byte 43'
+    )
+    expect(malformed(`[1,2,{},[{"name":"/r","mtime":${digits}}]]`).message).toContain('a number too long to read')
+    expect(malformed(`[${digits},2,{},[{"name":"/r"}]]`).message).toBe(
+      '/data/scan.json: not a valid ncdu export: a number too long to read (1000000 bytes) at byte 1'
+    )
+  })
+
   it('skips fields it does not use, as ncdu -e writes them', () => {
     const scan = decodeNcdu(
       Buffer.from(
