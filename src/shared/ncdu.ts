@@ -332,20 +332,21 @@ class Cursor {
     else this.number()
   }
 
-  /** true, false or null. */
-  literal(): boolean | null {
+  /** true, false or null; `problem` says what else was expected. */
+  literal(problem = 'expected true, false or null'): boolean | null {
     this.space()
+    const left = this.bytes.length - this.pos
     for (const [text, value] of LITERALS) {
-      if (this.bytes.length - this.pos < text.length) continue
+      const length = Math.min(text.length, left)
       let same = true
-      for (let k = 0; k < text.length; k++) if (this.bytes[this.pos + k] !== text.charCodeAt(k)) same = false
-      if (same) {
-        this.pos += text.length
-        return value
-      }
+      for (let k = 0; k < length; k++) if (this.bytes[this.pos + k] !== text.charCodeAt(k)) same = false
+      if (!same) continue
+      // Truncated only when the file ends inside the literal, not when it is merely near its end.
+      if (length < text.length) throw this.fail('', this.bytes.length)
+      this.pos += text.length
+      return value
     }
-    if (this.bytes.length - this.pos < 5) throw this.fail('', this.bytes.length)
-    throw this.fail('expected true, false or null')
+    throw this.fail(problem)
   }
 }
 
@@ -386,7 +387,7 @@ function count(cursor: Cursor, key: string): number {
 
 function flag(cursor: Cursor, key: string): boolean {
   const at = cursor.pos
-  const value = cursor.literal()
+  const value = cursor.literal(`"${key}" must be true or false`)
   if (typeof value !== 'boolean') throw cursor.fail(`"${key}" must be true or false`, at)
   return value
 }

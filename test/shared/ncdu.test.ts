@@ -196,6 +196,22 @@ describe('ncdu exports that are broken get an error naming the file', () => {
     expect(malformed('[1,2,{},[{"name":"/"},{"name":"f","excluded":"why"}]]').message).toContain('"excluded" is "why"')
   })
 
+  it('a flag that is not true or false, near the end or not, and a file that ends inside true, false or null', () => {
+    const flagged = '[1,2,{},[{"name":"/r"},{"name":"a","notreg":1}]]'
+    expect(malformed(flagged).message).toBe(
+      `/data/scan.json: not a valid ncdu export: "notreg" must be true or false at byte ${flagged.indexOf(':1') + 1}`
+    )
+    expect(malformed('[1,2,{},[{"name":"/r"},{"name":"a","read_error":"yes"}]]').message).toContain(
+      '"read_error" must be true or false'
+    )
+    expect(malformed('[1,2,{},[{"name":"/r","uid":nope}]]').message).toContain('expected true, false or null')
+    const literals = '[1,2,{},[{"name":"/r"},{"name":"a","notreg":false,"uid":null}]]'
+    for (const cut of [literals.indexOf('false') + 1, literals.indexOf('null') + 3, literals.indexOf('null')])
+      expect(malformed(literals.slice(0, cut)).message, literals.slice(0, cut)).toBe(
+        `/data/scan.json: the ncdu export is truncated (it ends after ${cut} bytes, inside its data)`
+      )
+  })
+
   it('numbers too long to read, in a size, a skipped field or the version', () => {
     const digits = '1'.repeat(1_000_000)
     expect(malformed(`[1,2,{},[{"name":"/r"},{"name":"a","asize":${digits}}]]`).message).toBe(
