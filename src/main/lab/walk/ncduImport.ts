@@ -30,18 +30,29 @@ import { openRegularFile } from '../openRegularFile'
 import type { JobControl } from '../progress'
 import { toLabError } from '../errors'
 
+function tooLarge(file: string, size: string): LabError {
+  return new LabError(
+    'TOO_LARGE',
+    `${displayName(file)}: is ${size} bytes; an ncdu export of at most ${MAX_NCDU_EXPORT_BYTES} bytes can be opened`,
+    file
+  )
+}
+
 function readWhole(file: string): Uint8Array {
   const opened = openRegularFile(file)
   try {
-    if (opened.size > MAX_NCDU_EXPORT_BYTES)
-      throw new LabError(
-        'TOO_LARGE',
-        `${displayName(file)}: is ${opened.size} bytes; an ncdu export of at most ${MAX_NCDU_EXPORT_BYTES} bytes can be opened`,
-        file
-      )
-    const bytes = new Uint8Array(opened.size)
+    if (opened.size > MAX_NCDU_EXPORT_BYTES) throw tooLarge(file, String(opened.size))
+    // Read to the end, not to st_size: files in /proc and /sys have a size of 0 and still have content.
+    // The spare byte finds the end of a file of st_size bytes without growing the buffer.
+    let bytes = new Uint8Array(Math.max(opened.size + 1, 1 << 16))
     let done = 0
-    while (done < bytes.length) {
+    for (;;) {
+      if (done === bytes.length) {
+        if (done > MAX_NCDU_EXPORT_BYTES) throw tooLarge(file, `more than ${MAX_NCDU_EXPORT_BYTES}`)
+        const grown = new Uint8Array(Math.min(bytes.length * 2, MAX_NCDU_EXPORT_BYTES + 1))
+        grown.set(bytes)
+        bytes = grown
+      }
       const read = readSync(opened.fd, bytes, done, bytes.length - done, done)
       if (read === 0) break
       done += read

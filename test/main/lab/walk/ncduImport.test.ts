@@ -115,7 +115,7 @@ describe.runIf(process.platform === 'linux')('ncduImport job', () => {
     expect(value.timestamp).toBeGreaterThan(1_600_000_000)
   })
 
-  test('a file that is not an ncdu export, a truncated one, a folder and a FIFO fail naming the file', async () => {
+  test('a file that is not an ncdu export (in procfs too), a truncated one, a folder and a FIFO fail naming the file', async () => {
     const text = join(base, 'notes.txt')
     writeFileSync(text, 'just some notes\n')
     const truncated = join(base, 'truncated.json')
@@ -124,6 +124,8 @@ describe.runIf(process.platform === 'linux')('ncduImport job', () => {
     execFileSync('mkfifo', [fifo])
     for (const [file, code, words] of [
       [text, 'MALFORMED_DATA', 'is not an ncdu export'],
+      // procfs gives a size of 0 for a file with content: it is read, not taken as empty.
+      ['/proc/self/status', 'MALFORMED_DATA', 'is not an ncdu export'],
       [truncated, 'MALFORMED_DATA', 'is truncated'],
       [top, 'IS_A_DIRECTORY', 'is a directory'],
       [fifo, 'NOT_A_REGULAR_FILE', 'FIFO'],
