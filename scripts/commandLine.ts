@@ -4,7 +4,9 @@
  * usage, and exits 2.
  */
 
+import { readFileSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { fsdecode } from '../src/shared/fsNames'
 
 /** A command line the CLI cannot run. */
 export class UsageError extends Error {}
@@ -37,4 +39,32 @@ export function readCommandLine<Options extends object>(
     return 0
   }
   return options
+}
+
+/**
+ * The arguments after the script, as Python's sys.argv has them on Linux: an argument that is
+ * not valid UTF-8 (a path with such a name) keeps its bytes as surrogate escapes, where Node's
+ * process.argv has replaced them with U+FFFD and so names another file. The raw bytes come from
+ * /proc/self/cmdline; elsewhere, or if the two do not line up, process.argv is used as it is.
+ */
+export function commandLineArguments(
+  argv: readonly string[] = process.argv.slice(2),
+  rawCommandLine: () => Uint8Array = () => readFileSync('/proc/self/cmdline')
+): string[] {
+  if (!argv.some((argument) => argument.includes('\uFFFD'))) return [...argv]
+  let raw: Uint8Array
+  try {
+    raw = rawCommandLine()
+  } catch {
+    return [...argv]
+  }
+  const words: Uint8Array[] = []
+  for (let start = 0, end = raw.indexOf(0); end !== -1; start = end + 1, end = raw.indexOf(0, start))
+    words.push(raw.subarray(start, end))
+  if (words.length < argv.length) return [...argv]
+  const tail = words.slice(words.length - argv.length)
+  const lossy = new TextDecoder()
+  // Each raw word must be the very argument Node decoded, or none is trusted.
+  if (tail.some((word, i) => lossy.decode(word) !== argv[i])) return [...argv]
+  return tail.map((word) => fsdecode(word))
 }

@@ -22,7 +22,7 @@
  * Exit status: 0 (also when the reader closes the pipe early); 1 when DIR cannot be walked, an error
  * was reported or stdout could not be written (said on stderr too); 2 for bad arguments.
  */
-import { parseArguments, readCommandLine, UsageError } from './commandLine'
+import { commandLineArguments, parseArguments, readCommandLine, UsageError } from './commandLine'
 import { LabError } from '../src/shared/errors'
 import { formatBytes, formatDuration, plural } from '../src/shared/format'
 import { BOTTOM_UP_PRUNING } from '../src/shared/walkJob'
@@ -229,4 +229,4 @@ async function main(argv: readonly string[]): Promise<number> {
 // npm runs scripts in the project's root: a relative DIR means what it meant where npm was typed.
 if (process.env['npm_lifecycle_event'] === 'walk' && process.env['INIT_CWD'] !== undefined)
   process.chdir(process.env['INIT_CWD'])
-process.exitCode = await main(process.argv.slice(2))
+process.exitCode = await main(commandLineArguments())

@@ -134,6 +134,44 @@ describe.runIf(process.platform === 'linux')('npm run walk -- DIR --json equals 
     }
   }
 
+  it('arguments that are not valid UTF-8 name the same bytes Python walks: DIR and --exclude', () => {
+    // Node cannot pass such bytes to a child: python3 execs the CLI with them (os.fsencode of the escapes).
+    const rawBytes = [
+      'python3',
+      '-c',
+      'import json, os, sys; args = json.loads(sys.argv[1]); os.execvp(args[0], [os.fsencode(a) for a in args])'
+    ]
+    const viaRawBytes = (args: string[]): SpawnSyncReturns<string> =>
+      spawnSync(
+        rawBytes[0]!,
+        [...rawBytes.slice(1), JSON.stringify([process.execPath, '--import', 'tsx', 'scripts/walk.ts', ...args])],
+        { cwd: repo, encoding: 'utf8' }
+      )
+    const badTop: Case = { top: join(top, 'bad-\udcff'), topdown: true, followlinks: false, exclude: [] }
+    const run = viaRawBytes(flags(badTop))
+    expect(run.stderr).toBe('')
+    expect(parseLines(run.stdout)).toEqual(parseLines(python(badTop)))
+    expect(parseLines(run.stdout)).toEqual([[join(top, 'bad-\udcff'), [], ['in-\udce2\udc82']]])
+
+    const pruned: Case = { top, topdown: true, followlinks: false, exclude: ['bad-\udcff'] }
+    const prunedRun = viaRawBytes(flags(pruned))
+    expect(parseLines(prunedRun.stdout)).toEqual(parseLines(python(pruned)))
+    expect(prunedRun.stdout).not.toContain('bad-')
+
+    // Written files take UTF-8 names only: refused, rather than written under another name.
+    const out = join(base, 'out-\udcff.json')
+    const refused = viaRawBytes([top, '--ncdu', out])
+    expect(refused.status).toBe(1)
+    expect(parseLines(refused.stderr)).toEqual([
+      {
+        code: 'INVALID_ARGUMENT',
+        message: `${join(base, 'out-\uFFFD.json')}: its name is not valid UTF-8; files are written only under UTF-8 names. Choose another name.`,
+        path: out
+      }
+    ])
+    expect(readdirSync(base).filter((name) => name.startsWith('out-'))).toEqual([])
+  })
+
   it('--exclude prunes top-down as the dirnames[:] idiom does, with several patterns', () => {
     const cfg: Case = { top, topdown: true, followlinks: true, exclude: ['node_modules', 'sk?p', '[l]ink*'] }
     const run = cli(flags(cfg))

@@ -31,6 +31,7 @@ import {
 import { basename, dirname, join, sep } from 'node:path'
 import { threadId } from 'node:worker_threads'
 import { LabError } from '../../shared/errors'
+import { displayName, hasEscapedBytes } from '../../shared/fsNames'
 import { toLabError } from './errors'
 import { describeFileType } from './openRegularFile'
 
@@ -69,6 +70,13 @@ export function temporaryPath(directory: string, finalName: string): string {
  * an atomic write may replace). Anything else is refused with a LabError naming it and why.
  */
 export function replaceableFile(target: string): Stats | undefined {
+  // Node's fs would write such a name as UTF-8 with U+FFFD: another file, perhaps one that exists.
+  if (hasEscapedBytes(target))
+    throw new LabError(
+      'INVALID_ARGUMENT',
+      `${displayName(target)}: its name is not valid UTF-8; files are written only under UTF-8 names. Choose another name.`,
+      target
+    )
   if (target.endsWith('/') || target.endsWith(sep))
     throw new LabError(
       'INVALID_ARGUMENT',
