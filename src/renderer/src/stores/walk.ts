@@ -430,6 +430,9 @@ export const useWalkStore = defineStore('walk', () => {
       tone: 'note'
     })
     const isCurrent = (): boolean => session.value === current
+    // Cancel (w.close()) breaks out of the loop at once, as in Python: the items of a batch not yet
+    // applied were yielded, but the loop body never runs for them.
+    const keepLooping = (): boolean => isCurrent() && !cancelling
     // The first pull asks for one triple, so it shows at once; later pulls are bounded by the worker's time budget.
     let pending: Promise<RemoteBatch<'walk' | 'ncduImport'>> | undefined = current.generator.next(
       current.tree.counters.dirs === 0 ? 1 : RUN_BATCH_ITEMS
@@ -438,15 +441,15 @@ export const useWalkStore = defineStore('walk', () => {
       while (pending !== undefined) {
         const batch: RemoteBatch<'walk' | 'ncduImport'> = await pending
         pending = undefined
-        if (!isCurrent()) return
+        if (!keepLooping()) return
         // Ask for the next batch now, so main walks on while this one is applied here.
         if (!batch.done && !pauseRequested) pending = current.generator.next(RUN_BATCH_ITEMS)
         await applyInSlices(batch.items, (item) => applyItem(current, item), {
           budgetMs: SLICE_BUDGET_MS,
           afterSlice: () => refresh(),
-          keepGoing: isCurrent
+          keepGoing: keepLooping
         })
-        if (!isCurrent()) {
+        if (!keepLooping()) {
           pending?.catch(() => undefined)
           return
         }

@@ -1,0 +1,115 @@
+/**
+ * The walk store's `for` loop against a scripted walk job in a fake main: what the loop applies
+ * and what the transcript says when it is paused or cancelled while a batch is being applied.
+ */
+import { createPinia, setActivePinia } from 'pinia'
+import { afterEach, beforeEach, expect, test, vi } from 'vitest'
+import type { JobBatch, LabApi } from '@shared/contract'
+import { emptyWalkSummary, type WalkItem } from '@shared/walkJob'
+import { useWalkStore } from '@renderer/stores/walk'
+import { WalkTree } from '@renderer/walk/walkTree'
+import { until } from '../../../support/until'
+import { dir } from '../../../support/walkItems'
+
+/** What each pull answers at most, as the worker's time budget bounds a real one. */
+const PULL_ITEMS = 300
+/** Each item takes this long to apply, on the faked clock: a slice (8 ms) applies three. */
+const APPLY_MS = 3
+
+/** top '/t' and its subdirectories d0 … d(count-1), each yielded as a triple of its own. */
+function walkOfSubdirs(count: number): WalkItem[] {
+  const names = Array.from({ length: count }, (_, i) => `d${i}`)
+  return [dir('/t', null, 't', names, {}), ...names.map((name) => dir(`/t/${name}`, '/t', name, [], { 'f.txt': 1 }))]
+}
+
+/**
+ * `window.lab` answering a walk job from `items`: each job.next takes up to maxItems (at most
+ * PULL_ITEMS) of them, the last one ends the generator; job.return closes it.
+ */
+function fakeWalkJob(items: WalkItem[]): void {
+  const left = [...items]
+  const answer = (value: unknown) => Promise.resolve({ ok: true, value }) as never
+  const lab: LabApi = {
+    invoke: (channel, input) => {
+      switch (channel) {
+        case 'job.open':
+          return answer({ id: 'job-1', kind: 'walk', state: 'created' })
+        case 'job.next': {
+          const { maxItems } = input as { maxItems: number }
+          const taken = left.splice(0, Math.min(maxItems, PULL_ITEMS))
+          const done = left.length === 0
+          const batch: JobBatch = done
+            ? { items: taken, done, value: emptyWalkSummary(), state: 'closed' }
+            : { items: taken, done, state: 'suspended' }
+          return answer(batch)
+        }
+        case 'job.return':
+          left.length = 0
+          return answer({ items: [], done: true, state: 'closed' } satisfies JobBatch)
+        default:
+          throw new Error(`unexpected ${channel}`)
+      }
+    },
+    on: () => () => undefined
+  }
+  Object.assign(globalThis, { lab })
+}
+
+/**
+ * Makes applying each item take APPLY_MS, so a batch is applied in many slices, and calls
+ * `interrupt` once `dirs` triples are applied: between two slices, as a click or a key press comes.
+ */
+function applySlowly(dirs: number, interrupt: () => void): void {
+  const apply = WalkTree.prototype.apply
+  vi.spyOn(WalkTree.prototype, 'apply').mockImplementation(function (this: WalkTree, item) {
+    const node = apply.call(this, item)
+    vi.advanceTimersByTime(APPLY_MS)
+    if (this.counters.dirs === dirs) queueMicrotask(interrupt)
+    return node
+  })
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['performance'] })
+  setActivePinia(createPinia())
+})
+afterEach(() => {
+  vi.restoreAllMocks()
+  vi.useRealTimers()
+})
+
+const outputs = (): string[] => useWalkStore().transcript.map((line) => line.output)
+
+test('Cancel while a batch is applied ends the loop at the next slice: nothing after it is applied, nothing said paused', async () => {
+  fakeWalkJob(walkOfSubdirs(3 * PULL_ITEMS))
+  const store = useWalkStore()
+  store.form.top = '/t'
+  let appliedAtCancel: number | undefined
+  let cancelled: Promise<void> | undefined
+  applySlowly(100, () => {
+    appliedAtCancel = store.session!.tree.counters.dirs
+    cancelled = store.cancel()
+  })
+  await store.openAndRun()
+  await until(() => cancelled !== undefined, 'cancel pressed')
+  await cancelled
+  // Cancelled inside the second batch (triples 2 to 301), after the third was pulled.
+  expect(appliedAtCancel).toBeLessThan(1 + PULL_ITEMS)
+  expect(store.session!.tree.counters.dirs).toBe(appliedAtCancel)
+  expect(store.counters.dirs).toBe(appliedAtCancel)
+  expect(store.phase).toBe('cancelled')
+  expect(outputs().filter((output) => output.includes('paused'))).toEqual([])
+  expect(store.transcript.at(-1)!.input).toBe('w.close()')
+  expect(outputs()).toContain(`# ${appliedAtCancel} triples in all, the last for '/t/d${appliedAtCancel! - 2}'`)
+})
+
+test('Pause while a batch is applied lets the loop apply what it holds and the batch in flight, then says paused', async () => {
+  fakeWalkJob(walkOfSubdirs(3 * PULL_ITEMS))
+  const store = useWalkStore()
+  store.form.top = '/t'
+  applySlowly(100, () => store.pause())
+  await store.openAndRun()
+  expect(store.phase).toBe('suspended')
+  expect(store.counters.dirs).toBe(1 + 2 * PULL_ITEMS)
+  expect(outputs().at(-1)).toBe('# paused: the generator is suspended at its yield; Resume goes on from there')
+})
