@@ -69,6 +69,8 @@ interface WalkSession {
   askedAt: number
   /** Transcript line of the running `for` loop, updated as triples arrive. */
   loopLine?: TranscriptLine
+  /** dirpath of the last triple yielded (errors and skips are not triples). */
+  lastDirpath?: string
   /** onerror lines written by the running loop, and those left out (the tree shows them all). */
   loopErrorsSaid: number
   loopErrorsHidden: number
@@ -206,12 +208,12 @@ export const useWalkStore = defineStore('walk', () => {
     counters.value = { ...current.tree.counters }
     elapsedMs.value = activeBefore + (activeSince === undefined ? 0 : now - activeSince)
     treeVersion.value++
-    if (current.loopLine !== undefined) current.loopLine.output = loopProgress(current.tree)
+    if (current.loopLine !== undefined) current.loopLine.output = loopProgress(current)
   }
 
-  function loopProgress(tree: WalkTree, final = false): string {
-    const last = tree.last?.path
-    const triples = plural(tree.counters.dirs, 'triple')
+  function loopProgress(current: WalkSession, final = false): string {
+    const last = current.lastDirpath
+    const triples = plural(current.tree.counters.dirs, 'triple')
     return `# ${triples}${final ? ' in all' : ' so far'}${last === undefined ? '' : `, the last for ${pyStr(last)}`}`
   }
 
@@ -353,13 +355,16 @@ export const useWalkStore = defineStore('walk', () => {
         if (current.loopLine !== undefined) current.loopErrorsSaid++
         say({ output: `onerror(${item.error.code}): ${item.error.message}`, tone: 'error' })
       }
-    } else if (item.kind === 'dir' && firstTripleMs.value === undefined) {
-      firstTripleMs.value = performance.now() - current.askedAt
-      refresh(true)
-      void nextTick(() => {
-        performance.mark('walk:first-triple')
-        performance.measure('walk:time-to-first-triple', 'walk:ask', 'walk:first-triple')
-      })
+    } else if (item.kind === 'dir') {
+      current.lastDirpath = item.dirpath
+      if (firstTripleMs.value === undefined) {
+        firstTripleMs.value = performance.now() - current.askedAt
+        refresh(true)
+        void nextTick(() => {
+          performance.mark('walk:first-triple')
+          performance.measure('walk:time-to-first-triple', 'walk:ask', 'walk:first-triple')
+        })
+      }
     }
   }
 
@@ -426,7 +431,7 @@ export const useWalkStore = defineStore('walk', () => {
               ...pruneLines(current.args).map((line) => `    ${line}`),
               '    ...'
             ].join('\n'),
-      output: loopProgress(current.tree),
+      output: loopProgress(current),
       tone: 'note'
     })
     const isCurrent = (): boolean => session.value === current
@@ -459,7 +464,7 @@ export const useWalkStore = defineStore('walk', () => {
           return
         }
       }
-      if (current.loopLine !== undefined) current.loopLine.output = loopProgress(current.tree)
+      if (current.loopLine !== undefined) current.loopLine.output = loopProgress(current)
       endLoop(current)
       phase.value = 'suspended'
       idle()
@@ -529,7 +534,7 @@ export const useWalkStore = defineStore('walk', () => {
 
   function ended(current: WalkSession, how: WalkPhase): void {
     idle()
-    if (current.loopLine !== undefined) current.loopLine.output = loopProgress(current.tree, true)
+    if (current.loopLine !== undefined) current.loopLine.output = loopProgress(current, true)
     endLoop(current)
     current.tree.ended = true
     liveOrder.value = undefined

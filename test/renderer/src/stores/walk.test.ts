@@ -1,6 +1,7 @@
 /**
  * The walk store's `for` loop against a scripted walk job in a fake main: what the loop applies
- * and what the transcript says when it is paused or cancelled while a batch is being applied.
+ * and what the transcript says when it is paused or cancelled while a batch is being applied,
+ * and how it counts the triples it was given.
  */
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
@@ -9,7 +10,7 @@ import { emptyWalkSummary, type WalkItem } from '@shared/walkJob'
 import { useWalkStore } from '@renderer/stores/walk'
 import { WalkTree } from '@renderer/walk/walkTree'
 import { until } from '../../../support/until'
-import { dir } from '../../../support/walkItems'
+import { dir, error } from '../../../support/walkItems'
 
 /** What each pull answers at most, as the worker's time budget bounds a real one. */
 const PULL_ITEMS = 300
@@ -112,4 +113,26 @@ test('Pause while a batch is applied lets the loop apply what it holds and the b
   expect(store.phase).toBe('suspended')
   expect(store.counters.dirs).toBe(1 + 2 * PULL_ITEMS)
   expect(outputs().at(-1)).toBe('# paused: the generator is suspended at its yield; Resume goes on from there')
+})
+
+test.each([
+  {
+    walk: 'a top that cannot be listed (onerror once, nothing yielded)',
+    top: '/proc/1/map_files',
+    items: [error('/proc/1/map_files', null, 'map_files', 'PERMISSION_DENIED')],
+    said: '# 0 triples in all'
+  },
+  {
+    walk: 'a triple, then a subdirectory that cannot be listed',
+    top: '/t',
+    items: [dir('/t', null, 't', ['locked'], {}), error('/t/locked', '/t', 'locked', 'PERMISSION_DENIED')],
+    said: "# 1 triple in all, the last for '/t'"
+  }
+])('the loop names the last triple it was given, never an onerror path: $walk', async ({ top, items, said }) => {
+  fakeWalkJob(items)
+  const store = useWalkStore()
+  store.form.top = top
+  await store.openAndRun()
+  expect(store.phase).toBe('done')
+  expect(outputs()).toContain(said)
 })
