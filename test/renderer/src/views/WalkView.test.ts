@@ -1,7 +1,7 @@
 /**
  * The Browse tab against the real main-process handlers and a real job worker, in-process:
- * step, run, pause and resume, cancel, filters, inline errors, bad roots, the Python dialog,
- * the folder dialog, and keyboard use of the tree.
+ * step, run, pause and resume, cancel, filters, inline errors, bad roots, a generator that
+ * cannot be opened, the Python dialog, the folder dialog, and keyboard use of the tree.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -464,6 +464,23 @@ os.close(fd)
     expect(w.find('[data-testid=walk-start]').attributes('disabled')).toBeDefined()
     expect(w.find('[data-testid=walk-step]').attributes('disabled')).toBeDefined()
     expect(jobs.openJobs()).toEqual([])
+  })
+
+  test('a walk main opens no generator for says it could not start, not that a generator raised', async () => {
+    const top = makeTree(1, 1)
+    const invoke = api.invoke
+    api.invoke = ((channel, input) =>
+      channel === 'job.open'
+        ? Promise.resolve({ ok: false, error: { code: 'UNAVAILABLE', message: 'Too many open generators (64).' } })
+        : invoke(channel, input)) as LabApi['invoke']
+    const w = mountView()
+    await typePath(w, top)
+    await w.find('form').trigger('submit')
+    await until(() => w.find('[data-testid=walk-failure]').exists(), 'failure shown')
+    expect(text(w, 'walk-failure')).toContain('UNAVAILABLE')
+    expect(text(w, 'walk-state')).toContain('no generator')
+    expect(text(w, 'walk-state')).not.toContain('no generator yet')
+    expect(text(w, 'walk-phase')).toBe('the walk could not start')
   })
 
   test('pause keeps the generator suspended, resume goes on, cancel closes it in main', async () => {
