@@ -1,7 +1,8 @@
 /**
  * The Browse tab against the real main-process handlers and a real job worker, in-process:
  * step, run, pause and resume, cancel, filters, inline errors, bad roots, a generator that
- * cannot be opened, the Python dialog, the folder dialog, and keyboard use of the tree.
+ * cannot be opened, a saved scan that is not there, the Python dialog, the folder dialog, and
+ * keyboard use of the tree.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -463,6 +464,36 @@ os.close(fd)
     await typePath(w, '')
     expect(w.find('[data-testid=walk-start]').attributes('disabled')).toBeDefined()
     expect(w.find('[data-testid=walk-step]').attributes('disabled')).toBeDefined()
+    expect(jobs.openJobs()).toEqual([])
+  })
+
+  test('a saved scan that is not there cannot be opened: the hint is about the file, not os.walk', async () => {
+    const gone = join(base, 'gone.ncdu.json')
+    const chosen = [gone, '~/scans/usr.ncdu.json']
+    const invoke = api.invoke
+    api.invoke = ((channel, input) =>
+      channel === 'dialog.choosePath'
+        ? Promise.resolve({ ok: true, value: { path: chosen.shift() } })
+        : invoke(channel, input)) as LabApi['invoke']
+    const w = mountView()
+
+    await w.find('[data-testid=walk-open-ncdu]').trigger('click')
+    await until(() => w.find('[data-testid=walk-failure]').exists(), 'failure shown')
+    expect(w.find('[data-testid=walk-failure] h2').text()).toBe(`Cannot open ${JSON.stringify(gone)}`)
+    expect(text(w, 'walk-failure')).toContain('NOT_FOUND')
+    expect(text(w, 'walk-failure')).toContain('moved or deleted since it was chosen')
+    expect(text(w, 'walk-failure')).not.toContain('os.walk')
+    expect(text(w, 'walk-failure')).not.toContain('expand ~')
+    // No generator came of it: the status says what failed, not that a generator raised.
+    expect(text(w, 'walk-state')).toContain('no generator')
+    expect(text(w, 'walk-state')).not.toContain('no generator yet')
+    expect(text(w, 'walk-phase')).toBe('the file could not be opened')
+
+    await w.find('[data-testid=walk-open-ncdu]').trigger('click')
+    await until(() => text(w, 'walk-failure').includes('~/scans'), 'second failure shown')
+    expect(text(w, 'walk-failure')).toContain('NOT_FOUND')
+    expect(text(w, 'walk-failure')).toContain('this app does not expand ~ to your home folder')
+    expect(text(w, 'walk-failure')).not.toContain('os.walk')
     expect(jobs.openJobs()).toEqual([])
   })
 
