@@ -18,10 +18,12 @@ function yieldToEventLoop(): Promise<void> {
 
 /**
  * Calls apply on each item, yielding to the event loop whenever a slice has run for budgetMs.
- * Stops early (returning false) when keepGoing() turns false between slices.
+ * Items are pulled one at a time, so a generator that does its work as it is pulled (building an
+ * export piece by piece) is sliced too: pulling the next item counts towards the slice.
+ * Stops early (returning false, and closing the iterator) when keepGoing() turns false between slices.
  */
 export async function applyInSlices<T>(
-  items: readonly T[],
+  items: Iterable<T>,
   apply: (item: T) => void,
   {
     budgetMs = 8,
@@ -29,13 +31,19 @@ export async function applyInSlices<T>(
     keepGoing
   }: { budgetMs?: number; afterSlice?: () => void; keepGoing?: () => boolean } = {}
 ): Promise<boolean> {
+  const iterator = items[Symbol.iterator]()
   let sliceStart = performance.now()
-  for (let i = 0; i < items.length; i++) {
-    apply(items[i]!)
-    if (i + 1 < items.length && performance.now() - sliceStart >= budgetMs) {
+  let next = iterator.next()
+  while (next.done !== true) {
+    apply(next.value)
+    next = iterator.next()
+    if (next.done !== true && performance.now() - sliceStart >= budgetMs) {
       afterSlice?.()
       await yieldToEventLoop()
-      if (keepGoing !== undefined && !keepGoing()) return false
+      if (keepGoing !== undefined && !keepGoing()) {
+        iterator.return?.()
+        return false
+      }
       sliceStart = performance.now()
     }
   }
