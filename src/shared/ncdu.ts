@@ -54,6 +54,16 @@ export interface NcduExport extends NcduHeader {
   root: NcduEntry
 }
 
+/**
+ * A directory as encodeNcduPieces reads it: its own info (its `children` are not read) and its
+ * entries, listed only when the encoder reaches them, so a caller can build each entry as it is
+ * written instead of building the whole tree first.
+ */
+export interface NcduDirectory {
+  info: NcduEntry
+  entries(): Iterable<NcduEntry | NcduDirectory>
+}
+
 /** The largest export opened or saved (ncdu writes about 60 bytes an entry: some 17 million entries). */
 export const MAX_NCDU_EXPORT_BYTES = 2 ** 30
 
@@ -107,8 +117,11 @@ class ByteSink {
     this.length = n
   }
 
-  result(): Uint8Array<ArrayBuffer> {
-    return this.bytes.slice(0, this.length)
+  /** What was written since the last take, as a piece of its own; the sink starts empty again. */
+  take(): Uint8Array<ArrayBuffer> {
+    const piece = this.bytes.slice(0, this.length)
+    this.length = 0
+    return piece
   }
 }
 
@@ -122,7 +135,7 @@ const ESCAPES: Record<number, string> = { 0x22: '\\"', 0x5c: '\\\\', 0x7f: '\\u0
 for (let byte = 0; byte < 0x20; byte++) ESCAPES[byte] = `\\u00${byte.toString(16).padStart(2, '0')}`
 Object.assign(ESCAPES, { 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0d: '\\r' })
 
-function writeInfo(sink: ByteSink, entry: NcduEntry, parentDev: number | undefined): void {
+function writeInfo(sink: ByteSink, entry: NcduEntry, parentDev: number | undefined, isDirectory: boolean): void {
   if (entry.name === '' || fsencode(entry.name) === null)
     throw new LabError('INVALID_ARGUMENT', `${JSON.stringify(displayName(entry.name))} cannot be written as a name`)
   sink.ascii('{"name":')
@@ -131,8 +144,7 @@ function writeInfo(sink: ByteSink, entry: NcduEntry, parentDev: number | undefin
   if (entry.dsize) sink.ascii(`,"dsize":${entry.dsize}`)
   const dev = entry.dev ?? parentDev ?? 0
   if (dev !== parentDev) sink.ascii(`,"dev":${dev}`)
-  if (entry.children === undefined && (entry.nlink ?? 0) > 1)
-    sink.ascii(`,"ino":${entry.ino ?? 0},"hlnkc":true,"nlink":${entry.nlink}`)
+  if (!isDirectory && (entry.nlink ?? 0) > 1) sink.ascii(`,"ino":${entry.ino ?? 0},"hlnkc":true,"nlink":${entry.nlink}`)
   if (entry.readError === true) sink.ascii(',"read_error":true')
   if (entry.notreg === true) sink.ascii(',"notreg":true')
   if (entry.excluded !== undefined) sink.ascii(`,"excluded":"${entry.excluded}"`)
@@ -141,37 +153,71 @@ function writeInfo(sink: ByteSink, entry: NcduEntry, parentDev: number | undefin
 
 /** The export as ncdu 1.18's `-o` writes it: the same bytes for the same scan. */
 export function encodeNcdu(scan: NcduExport): Uint8Array<ArrayBuffer> {
+  return joinPieces([...encodeNcduPieces(scan, directoryOf(scan.root))])
+}
+
+/** Entries written between two pieces: a piece is a small, bounded amount of work. */
+export const NCDU_PIECE_ENTRIES = 128
+
+/**
+ * The export in pieces of at most NCDU_PIECE_ENTRIES entries, each piece written when it is pulled:
+ * a caller can spread a large export over many short tasks. The pieces joined are encodeNcdu's bytes.
+ */
+export function* encodeNcduPieces(header: NcduHeader, root: NcduDirectory): Generator<Uint8Array<ArrayBuffer>, void> {
   const sink = new ByteSink()
   sink.ascii('[1,2,{"progname":')
-  sink.string(scan.progname)
+  sink.string(header.progname)
   sink.ascii(',"progver":')
-  sink.string(scan.progver)
-  sink.ascii(`,"timestamp":${Math.floor(scan.timestamp)}},\n`)
-  // Depth-first without recursion: a frame is a directory, the next child to write and its device.
-  const frames: { entry: NcduEntry; next: number; dev: number }[] = []
-  const open = (entry: NcduEntry, parentDev: number | undefined): void => {
-    if (entry.children === undefined) {
-      writeInfo(sink, entry, parentDev)
-      return
-    }
+  sink.string(header.progver)
+  sink.ascii(`,"timestamp":${Math.floor(header.timestamp)}},\n`)
+  // Depth-first without recursion: a frame is a directory, its entries still to write and its device.
+  const frames: { entries: Iterator<NcduEntry | NcduDirectory>; dev: number }[] = []
+  const open = (dir: NcduDirectory, parentDev: number | undefined): void => {
     sink.ascii('[')
-    writeInfo(sink, entry, parentDev)
-    frames.push({ entry, next: 0, dev: entry.dev ?? parentDev ?? 0 })
+    writeInfo(sink, dir.info, parentDev, true)
+    frames.push({ entries: dir.entries()[Symbol.iterator](), dev: dir.info.dev ?? parentDev ?? 0 })
   }
-  open(scan.root, undefined)
+  open(root, undefined)
+  let written = 1
   while (frames.length > 0) {
     const frame = frames[frames.length - 1]!
-    const children = frame.entry.children!
-    if (frame.next === children.length) {
+    const next = frame.entries.next()
+    if (next.done === true) {
       sink.ascii(']')
       frames.pop()
       continue
     }
     sink.ascii(',\n')
-    open(children[frame.next++]!, frame.dev)
+    const entry = next.value
+    if ('entries' in entry) open(entry, frame.dev)
+    else writeInfo(sink, entry, frame.dev, false)
+    if (++written % NCDU_PIECE_ENTRIES === 0) yield sink.take()
   }
   sink.ascii(']')
-  return sink.result()
+  yield sink.take()
+}
+
+/** An export's tree as encodeNcduPieces reads it: a directory is an entry with `children`. */
+function directoryOf(entry: NcduEntry): NcduDirectory {
+  return {
+    info: entry,
+    *entries() {
+      for (const child of entry.children ?? []) yield child.children === undefined ? child : directoryOf(child)
+    }
+  }
+}
+
+/** Pieces of an export, one after the other in one buffer. */
+export function joinPieces(pieces: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  let length = 0
+  for (const piece of pieces) length += piece.length
+  const bytes = new Uint8Array(length)
+  let at = 0
+  for (const piece of pieces) {
+    bytes.set(piece, at)
+    at += piece.length
+  }
+  return bytes
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,7 +9,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LabError } from '../../src/shared/errors'
-import { decodeNcdu, encodeNcdu, ncduTotals, type NcduEntry, type NcduExport } from '../../src/shared/ncdu'
+import {
+  decodeNcdu,
+  encodeNcdu,
+  encodeNcduPieces,
+  NCDU_PIECE_ENTRIES,
+  ncduTotals,
+  type NcduDirectory,
+  type NcduEntry,
+  type NcduExport
+} from '../../src/shared/ncdu'
 import { ncdu } from '../support/ncdu'
 import { build, FIFO, Link } from '../support/tree'
 
@@ -147,6 +156,51 @@ describe.runIf(process.platform === 'linux')('ncdu export format, against ncdu 1
     const du = execFileSync('du', ['-s', '--apparent-size', '-B1', '--count-links', top], { encoding: 'utf8' })
     expect(ncduTotals(scan.root).asize).toBe(Number(du.split('\t')[0]))
     expect(ncduTotals(scan.root).entries).toBe(1 + 9 + 3)
+  })
+})
+
+describe('ncdu exports written piece by piece', () => {
+  /** /r { d0..d9 { f0..f49 } }, each folder listing its entries only when asked (`listed` records it). */
+  function lazyScan(): { root: NcduDirectory; listed: string[]; scan: NcduExport } {
+    const listed: string[] = []
+    const files = (): NcduEntry[] => Array.from({ length: 50 }, (_, f) => ({ name: `f${f}`, asize: f + 1 }))
+    const folder = (name: string, children: () => (NcduEntry | NcduDirectory)[]): NcduDirectory => ({
+      info: { name },
+      entries: () => {
+        listed.push(name)
+        return children()
+      }
+    })
+    const names = Array.from({ length: 10 }, (_, d) => `d${d}`)
+    const root = folder('/r', () => names.map((name) => folder(name, files)))
+    const scan: NcduExport = {
+      progname: 'yield-lab',
+      progver: '1',
+      timestamp: 1,
+      root: { name: '/r', children: names.map((name) => ({ name, children: files() })) }
+    }
+    return { root, listed, scan }
+  }
+
+  it('lists each folder only when it is reached, at most NCDU_PIECE_ENTRIES entries a piece', () => {
+    const { root, listed } = lazyScan()
+    const pieces = encodeNcduPieces({ progname: 'yield-lab', progver: '1', timestamp: 1 }, root)
+    expect(listed).toEqual([])
+    const first = pieces.next()
+    expect(first.done).toBe(false)
+    // 1 + 10 + 10 × 50 entries: the first piece reaches the third folder, no further.
+    expect(listed).toEqual(['/r', 'd0', 'd1', 'd2'])
+    const entries = (piece: Uint8Array): number => Buffer.from(piece).toString('latin1').split('{"name":').length - 1
+    expect(entries(first.value!)).toBe(NCDU_PIECE_ENTRIES)
+    const rest = [...pieces]
+    expect(rest.map(entries)).toEqual([128, 128, 127])
+    expect(listed).toHaveLength(11)
+  })
+
+  it('joined, the pieces are encodeNcdu’s bytes for the same scan', () => {
+    const { root, scan } = lazyScan()
+    const pieces = [...encodeNcduPieces(scan, root)]
+    expect(Buffer.concat(pieces).equals(Buffer.from(encodeNcdu(scan)))).toBe(true)
   })
 })
 
