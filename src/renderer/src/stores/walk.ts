@@ -28,9 +28,8 @@ import {
   type SortOrder
 } from '@renderer/walk/walkTree'
 import { useJobsStore } from './jobs'
-import { encodeNcdu } from '@shared/ncdu'
 import { baseName } from '@shared/paths'
-import { ncduExportOf } from '@renderer/walk/ncduExport'
+import { ncduExportBytes } from '@renderer/walk/ncduExport'
 
 const SLICE_BUDGET_MS = 8
 /**
@@ -113,6 +112,8 @@ export const useWalkStore = defineStore('walk', () => {
   const searchAt = ref(-1)
   /** What copying a path or revealing it said (shown briefly under the tree's bar). */
   const notice = ref<{ text: string; tone: 'ok' | 'error' }>()
+  /** Export for ncdu is under way (being prepared, then saved): the button says so and ignores clicks. */
+  const exportingNcdu = ref(false)
 
   let lineId = 0
   let sessionId = 0
@@ -320,19 +321,27 @@ export const useWalkStore = defineStore('walk', () => {
 
   /**
    * Saves the scan on screen in ncdu's export format (ncdu -f reads it): main asks where, in its
-   * own save dialog. Null when there is no scan or the dialog was cancelled, else where it went.
+   * own save dialog. The export is built in slices of a few milliseconds, so a large scan takes
+   * several frames to prepare but the window stays responsive. Null when there is no scan, an
+   * export is already under way, or the dialog was cancelled; else where it went.
    */
   async function exportNcdu(): Promise<string | null> {
     const current = session.value
-    if (current === undefined) return null
-    const { version } = await call('app.info', undefined)
-    const bytes = encodeNcdu(ncduExportOf(current.tree, { progver: version, timestamp: Math.floor(Date.now() / 1000) }))
-    const { path } = await call('walk.saveNcdu', {
-      bytes,
-      suggestedName: `${baseName(current.tree.top) || 'scan'}.ncdu.json`
-    })
-    if (path !== null) say({ output: `# saved for ncdu: ncdu -f ${pyStr(path)}`, tone: 'note' })
-    return path
+    if (current === undefined || exportingNcdu.value) return null
+    exportingNcdu.value = true
+    try {
+      const { version } = await call('app.info', undefined)
+      const header = { progver: version, timestamp: Math.floor(Date.now() / 1000) }
+      const bytes = await ncduExportBytes(current.tree, header, { budgetMs: SLICE_BUDGET_MS })
+      const { path } = await call('walk.saveNcdu', {
+        bytes,
+        suggestedName: `${baseName(current.tree.top) || 'scan'}.ncdu.json`
+      })
+      if (path !== null) say({ output: `# saved for ncdu: ncdu -f ${pyStr(path)}`, tone: 'note' })
+      return path
+    } finally {
+      exportingNcdu.value = false
+    }
   }
 
   /** The walk to continue, or a fresh one when there is none (or the form changed). */
@@ -678,6 +687,7 @@ export const useWalkStore = defineStore('walk', () => {
     searchMatches,
     searchAt,
     notice,
+    exportingNcdu,
     generatorState,
     args,
     busy,

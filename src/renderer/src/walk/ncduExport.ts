@@ -5,8 +5,9 @@
  * listed as `read_error`, one pruned by a pattern as `excluded: "pattern"`, one on another file
  * system as `excluded: "othfs"`.
  */
-import type { NcduEntry, NcduExport } from '@shared/ncdu'
+import { encodeNcduPieces, joinPieces, type NcduDirectory, type NcduEntry } from '@shared/ncdu'
 import { TYPE_LETTER, WALK_STAT } from '@shared/walkJob'
+import { applyInSlices } from './frameBudget'
 import type { DirNode, WalkTree } from './walkTree'
 
 const PROGNAME = 'yield-lab'
@@ -31,35 +32,60 @@ function describe(entry: NcduEntry, stats: Float64Array, at: number, isDir: bool
 }
 
 function dirEntry(node: DirNode, name: string): NcduEntry {
-  const entry = describe({ name, children: [] }, node.ownStat, 0, true)
+  const entry = describe({ name }, node.ownStat, 0, true)
   if (node.error !== undefined) entry.readError = true
   if (node.skipped === 'otherFileSystem') entry.excluded = 'othfs'
   return entry
 }
 
-/** The export of `tree` as it stands (a walk still running exports what has arrived). */
-export function ncduExportOf(tree: WalkTree, header: { progver: string; timestamp: number }): NcduExport {
-  const root = dirEntry(tree.root, tree.root.path ?? tree.top)
-  const stack: [DirNode, NcduEntry][] = [[tree.root, root]]
-  while (stack.length > 0) {
-    const [node, entry] = stack.pop()!
-    const children = entry.children!
-    node.subdirs.forEach((sub, i) => {
-      if (sub.excluded) children.push({ name: sub.name, dev: 0, excluded: 'pattern' })
-      else if (sub.isLink) children.push(describe({ name: sub.name, notreg: true }, node.dirnameStats, i * F, false))
-      else {
-        const child = dirEntry(sub, sub.name)
-        if (node.errors?.has(sub.name) === true) child.readError = true
-        children.push(child)
-        stack.push([sub, child])
-      }
-    })
-    for (let i = 0; i < node.files.length; i++) {
-      const file: NcduEntry = { name: node.files[i]! }
-      if (node.fileTypes.charCodeAt(i) !== TYPE_LETTER.FILE) file.notreg = true
-      describe(file, node.fileStats, i * F, false)
-      children.push(file)
+/** A folder of the tree as the encoder reads it: its entries are made as they are written. */
+function directoryOf(node: DirNode, info: NcduEntry): NcduDirectory {
+  return { info, entries: () => entriesOf(node) }
+}
+
+function* entriesOf(node: DirNode): Generator<NcduEntry | NcduDirectory> {
+  // One listing throughout: a walk going on meanwhile replaces these arrays (or appends to subdirs, hence `count`).
+  const { subdirs, dirnameStats, files, fileTypes, fileStats, errors } = node
+  for (let i = 0, count = subdirs.length; i < count; i++) {
+    const sub = subdirs[i]!
+    if (sub.excluded) yield { name: sub.name, dev: 0, excluded: 'pattern' }
+    else if (sub.isLink) yield describe({ name: sub.name, notreg: true }, dirnameStats, i * F, false)
+    else {
+      const info = dirEntry(sub, sub.name)
+      if (errors?.has(sub.name) === true) info.readError = true
+      yield directoryOf(sub, info)
     }
   }
-  return { progname: PROGNAME, ...header, root }
+  for (let i = 0; i < files.length; i++) {
+    const file: NcduEntry = { name: files[i]! }
+    if (fileTypes.charCodeAt(i) !== TYPE_LETTER.FILE) file.notreg = true
+    yield describe(file, fileStats, i * F, false)
+  }
+}
+
+/**
+ * The export of `tree` as it stands (a walk still running exports what has arrived), in pieces:
+ * each is built and encoded when it is pulled, so a large tree need not be exported in one task.
+ * Joined (joinPieces), they are the export's bytes.
+ */
+export function ncduExportPieces(
+  tree: WalkTree,
+  header: { progver: string; timestamp: number }
+): Generator<Uint8Array<ArrayBuffer>, void> {
+  const root = directoryOf(tree.root, dirEntry(tree.root, tree.root.path ?? tree.top))
+  return encodeNcduPieces({ progname: PROGNAME, ...header }, root)
+}
+
+/**
+ * The export's bytes, built in slices of `budgetMs` with the event loop given back in between
+ * (applyInSlices): a scan of a few hundred thousand entries never holds the window for long.
+ */
+export async function ncduExportBytes(
+  tree: WalkTree,
+  header: { progver: string; timestamp: number },
+  slicing: { budgetMs: number; afterSlice?: () => void }
+): Promise<Uint8Array<ArrayBuffer>> {
+  const pieces: Uint8Array[] = []
+  await applyInSlices(ncduExportPieces(tree, header), (piece) => pieces.push(piece), slicing)
+  return joinPieces(pieces)
 }

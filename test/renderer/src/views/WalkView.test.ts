@@ -1,18 +1,19 @@
 /**
  * The Browse tab against the real main-process handlers and a real job worker, in-process:
  * step, run, pause and resume, cancel, filters, inline errors, bad roots, a generator that
- * cannot be opened, a saved scan that is not there, the Python dialog, the folder dialog, and
- * keyboard use of the tree.
+ * cannot be opened, a saved scan that is not there, the Python dialog, the folder dialog, Export
+ * for ncdu, and keyboard use of the tree.
  */
 import { execFileSync } from 'node:child_process'
 import { existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { mount, type VueWrapper } from '@vue/test-utils'
+import { mount, type DOMWrapper, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { watch } from 'vue'
-import type { LabApi } from '@shared/contract'
+import type { Envelope, LabApi } from '@shared/contract'
+import { decodeNcdu, ncduTotals } from '@shared/ncdu'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import WalkView from '@renderer/views/WalkView.vue'
 import { useWalkStore } from '@renderer/stores/walk'
@@ -557,6 +558,41 @@ os.close(fd)
     await until(() => walkStore.phase === 'cancelled', 'closed from outside')
     expect(text(w, 'walk-transcript')).toContain('# closed from outside')
     expect(jobs.openJobs()).toEqual([])
+  })
+
+  test('Export for ncdu says the export is being prepared and ignores clicks until main has saved it', async () => {
+    const top = makeTree(3, 2)
+    const saved: Uint8Array[] = []
+    let answer: (reply: Envelope<{ path: string | null }>) => void = () => undefined
+    const invoke = api.invoke
+    api.invoke = ((channel, input) => {
+      if (channel !== 'walk.saveNcdu') return invoke(channel, input)
+      saved.push((input as { bytes: Uint8Array }).bytes)
+      return new Promise<Envelope<{ path: string | null }>>((resolve) => (answer = resolve))
+    }) as LabApi['invoke']
+    const w = mountView()
+    await typePath(w, top)
+    await w.find('form').trigger('submit')
+    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+    const button = (): DOMWrapper<Element> => w.find('[data-testid=walk-export-ncdu]')
+    expect(button().text()).toBe('Export for ncdu…')
+
+    await button().trigger('click')
+    expect(button().text()).toBe('Preparing export…')
+    expect(button().attributes('disabled')).toBeDefined()
+    expect(button().attributes('aria-busy')).toBe('true')
+    // Asked again meanwhile (a second click on its way), nothing more happens.
+    expect(await useWalkStore().exportNcdu()).toBeNull()
+    await until(() => saved.length === 1, 'main asked to save')
+    answer({ ok: true, value: { path: join(base, 'scan.ncdu.json') } })
+    await until(() => text(w, 'walk-transcript').includes('saved for ncdu'), 'saved')
+    expect(saved).toHaveLength(1)
+    expect(button().text()).toBe('Export for ncdu…')
+    expect(button().attributes('disabled')).toBeUndefined()
+    expect(button().attributes('aria-busy')).toBe('false')
+    // top, its 3 folders, their 6 files and readme.md.
+    const scan = decodeNcdu(saved[0]!, 'saved')
+    expect([scan.root.name, ncduTotals(scan.root).entries]).toEqual([top, 11])
   })
 
   test('Browse… asks main for a folder (the native dialog) and opens a generator on it without reading', async () => {
