@@ -18,10 +18,19 @@
  * - A directory's path is its parent's joined to its name, and its parent is usually a directory
  *   earlier in the same batch: both travel as small numbers rather than repeated paths.
  */
-import { WALK_STAT, type WalkDirItem, type WalkErrorItem, type WalkItem, type WalkSkipItem } from './walkJob'
+import {
+  WALK_STAT,
+  yieldedDirnames,
+  type WalkDirItem,
+  type WalkErrorItem,
+  type WalkItem,
+  type WalkSkipItem
+} from './walkJob'
 
 /** No name contains it (walkers split paths on it; the ncdu reader refuses names with it). */
 const NAME_END = '/'
+/** In a head's dirTypes, the letter of an excluded name (never a type letter, see TYPE_LETTER). */
+const EXCLUDED_LETTER = 'x'
 /** Per directory in `heads`: parent, name, path, dirTypes, fileTypes, then the counts below. */
 const HEAD_FIELDS = 11
 
@@ -47,11 +56,14 @@ export interface PackedWalkItems {
    * - its name;
    * - its path: a number when it is the parent's path, that separator (a char code, 0 for none)
    *   and the name joined, else the path itself;
-   * - dirTypes, fileTypes;
+   * - dirTypes, with EXCLUDED_LETTER where an excluded name stood in os.walk's dirnames, and fileTypes;
    * - the counts of dirnames, excluded names, filenames and own stat records, dropped and droppedBytes.
    */
   heads: (string | number | null)[]
-  /** Every directory's dirnames, excluded names and filenames, in that order, each ended by NAME_END. */
+  /**
+   * Every directory's dirnames as os.walk yielded them (excluded names in their places), then its
+   * filenames, each ended by NAME_END.
+   */
   names: string
   /** One RECORD_SHAPE per dirname and filename, in the order of `names` (excluded names have no record). */
   shapes: Uint8Array
@@ -154,6 +166,38 @@ function startDirectory(cursor: PackCursor, ownStat: Float64Array): number {
   return known ? ownStat[WALK_STAT.DEV]! : 0
 }
 
+/** dirTypes with EXCLUDED_LETTER where each excluded name stood in os.walk's dirnames. */
+function yieldedDirTypes(item: WalkDirItem): string {
+  let letters = ''
+  let keptAt = 0
+  let excludedIndex = 0
+  const count = item.dirnames.length + item.excluded.length
+  for (let at = 0; at < count; at++) {
+    if (item.excludedAt[excludedIndex] === at) {
+      letters += EXCLUDED_LETTER
+      excludedIndex++
+    } else letters += item.dirTypes[keptAt++]!
+  }
+  return letters
+}
+
+/** Splits os.walk's dirnames, and their letters from yieldedDirTypes, into the kept and the excluded. */
+function splitExcluded(
+  yielded: string[],
+  letters: string
+): Pick<WalkDirItem, 'dirnames' | 'dirTypes' | 'excluded' | 'excludedAt'> {
+  const dirnames: string[] = []
+  const excluded: string[] = []
+  const excludedAt: number[] = []
+  for (let at = 0; at < yielded.length; at++) {
+    if (letters[at] === EXCLUDED_LETTER) {
+      excluded.push(yielded[at]!)
+      excludedAt.push(at)
+    } else dirnames.push(yielded[at]!)
+  }
+  return { dirnames, dirTypes: letters.replaceAll(EXCLUDED_LETTER, ''), excluded, excludedAt }
+}
+
 /** Packs items; `transfer` lists the buffers to move rather than copy (postMessage's transfer list). */
 export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkItems; transfer: ArrayBuffer[] } {
   let order = ''
@@ -200,7 +244,7 @@ export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkI
       parentIndex ?? parent,
       name,
       path,
-      item.dirTypes,
+      item.excluded.length === 0 ? item.dirTypes : yieldedDirTypes(item),
       item.fileTypes,
       item.dirnames.length,
       item.excluded.length,
@@ -209,9 +253,10 @@ export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkI
       item.dropped,
       item.droppedBytes
     )
-    // join is one native pass per array; a name never contains NAME_END.
-    if (item.dirnames.length > 0) nameParts.push(item.dirnames.join(NAME_END), NAME_END)
-    if (item.excluded.length > 0) nameParts.push(item.excluded.join(NAME_END), NAME_END)
+    // join is one native pass per array; a name never contains NAME_END. Excluded names travel in
+    // their places, so where each stood costs one letter of dirTypes.
+    const dirnames = yieldedDirnames(item)
+    if (dirnames.length > 0) nameParts.push(dirnames.join(NAME_END), NAME_END)
     if (item.filenames.length > 0) nameParts.push(item.filenames.join(NAME_END), NAME_END)
     out.numbers.set(item.ownStat, out.numberAt)
     out.numberAt += item.ownStat.length
@@ -275,8 +320,16 @@ export function unpackWalkItems(packed: PackedWalkItems): WalkItem[] {
         ? (pathHead as string)
         : parent! + (pathHead === 0 ? '' : String.fromCharCode(pathHead)) + name
     dirpaths.push(dirpath)
-    const dirnames = names.slice(nameAt, (nameAt += dirnameCount))
-    const excluded = names.slice(nameAt, (nameAt += excludedCount))
+    const yieldedTypes = heads[headAt + 3] as string
+    const { dirnames, dirTypes, excluded, excludedAt } =
+      excludedCount === 0
+        ? {
+            dirnames: names.slice(nameAt, (nameAt += dirnameCount)),
+            dirTypes: yieldedTypes,
+            excluded: [],
+            excludedAt: []
+          }
+        : splitExcluded(names.slice(nameAt, (nameAt += dirnameCount + excludedCount)), yieldedTypes)
     const filenames = names.slice(nameAt, (nameAt += filenameCount))
     const ownStat = stats.subarray(statAt, (statAt += ownCount * F))
     ownStat.set(packed.numbers.subarray(from.numberAt, (from.numberAt += ownCount * F)))
@@ -291,8 +344,9 @@ export function unpackWalkItems(packed: PackedWalkItems): WalkItem[] {
       parent,
       name,
       dirnames,
-      dirTypes: heads[headAt + 3] as string,
+      dirTypes,
       excluded,
+      excludedAt,
       filenames,
       fileTypes: heads[headAt + 4] as string,
       dropped: heads[headAt + 9] as number,

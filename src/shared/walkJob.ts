@@ -124,6 +124,11 @@ export interface WalkDirItem {
   dirTypes: string
   /** The dirnames the exclude patterns removed (in os.walk order); they are not in dirnames. */
   excluded: string[]
+  /**
+   * Where each excluded name stood in dirnames as os.walk yielded it, before the loop body pruned
+   * (ascending, one per excluded name): yieldedDirnames puts them back there.
+   */
+  excludedAt: number[]
   /** The filenames that came out of the pipeline (all of them when it is empty), in os.walk order. */
   filenames: string[]
   /** One letter per filename: 'f' a regular file, 'l' a symlink, 'o' a fifo, socket or device. */
@@ -141,6 +146,22 @@ export interface WalkDirItem {
   ownStat: Float64Array
   dirnameStats: Float64Array
   filenameStats: Float64Array
+}
+
+/**
+ * dirnames as os.walk yielded them, before the loop body pruned them in place: the kept names with
+ * the excluded ones back where they stood (dirnames itself when nothing was pruned). What `next(w)`
+ * shows; dirnames is what the loop walks.
+ */
+export function yieldedDirnames(item: Pick<WalkDirItem, 'dirnames' | 'excluded' | 'excludedAt'>): string[] {
+  const { dirnames, excluded, excludedAt } = item
+  if (excluded.length === 0) return dirnames
+  const names = new Array<string>(dirnames.length + excluded.length)
+  let keptAt = 0
+  let excludedIndex = 0
+  for (let at = 0; at < names.length; at++)
+    names[at] = excludedAt[excludedIndex] === at ? excluded[excludedIndex++]! : dirnames[keptAt++]!
+  return names
 }
 
 /**

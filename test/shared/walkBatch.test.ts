@@ -4,10 +4,17 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { packWalkItems, unpackWalkItems } from '../../src/shared/walkBatch'
 import { batchItems } from '../../src/shared/jobKinds'
-import { WALK_STAT, walkArgsSchema, type WalkItem, type WalkSkipItem } from '../../src/shared/walkJob'
+import {
+  WALK_STAT,
+  walkArgsSchema,
+  yieldedDirnames,
+  type WalkDirItem,
+  type WalkItem,
+  type WalkSkipItem
+} from '../../src/shared/walkJob'
 import { walkJob } from '../../src/main/lab/walk/walkJob'
 import * as v from 'valibot'
-import { dir, error, statRecords } from '../support/walkItems'
+import { dir, error, statRecords, type StatRecord } from '../support/walkItems'
 import { build, FIFO, Link } from '../support/tree'
 
 const base = mkdtempSync(join(tmpdir(), 'yield-lab-walkbatch-'))
@@ -73,6 +80,37 @@ describe('packed walk batches', () => {
     ]
     // An empty name is impossible on a disk; here it shows the split keeps empty strings in place.
     expect(posted(items)).toEqual(items)
+  })
+
+  test('excluded names come back where they stood in dirnames: first, middle, last, several, all', () => {
+    const all = ['a', 'b', 'c', 'd', 'e']
+    /** A directory listing `all` as os.walk yields them, with the names at `at` pruned; b and d are symlinks. */
+    const pruned = (path: string, at: number[]): WalkDirItem => {
+      const kept = all.filter((_, i) => !at.includes(i))
+      return dir(
+        path,
+        null,
+        path,
+        kept,
+        { f: 1 },
+        {
+          dirTypes: kept.map((name) => (name === 'b' || name === 'd' ? 'l' : 'd')).join(''),
+          dirnameStats: statRecords(kept.map((): StatRecord => [7])),
+          excluded: at.map((i) => all[i]!),
+          excludedAt: at
+        }
+      )
+    }
+    const cases = [[0], [2], [4], [0, 2], [1, 3, 4], [0, 1, 2, 3, 4], []]
+    const items = cases.map((at, i) => pruned(`/t${i}`, at))
+    const back = posted(items)
+    expect(back).toEqual(items)
+    for (const item of back) if (item.kind === 'dir') expect(yieldedDirnames(item)).toEqual(all)
+    // Each excluded name travels once, in its place, with one letter saying it was pruned.
+    const { packed } = packWalkItems([pruned('/t', [1, 3])])
+    expect(packed.names).toBe('a/b/c/d/e/f/')
+    expect(packed.heads[3]).toBe('dxdxd')
+    expect(packed.shapes).toHaveLength(3 + 1)
   })
 
   test('stat records come back exactly, compact or whole: hard links, other devices, -0, fractions, big inode steps', () => {

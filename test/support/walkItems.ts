@@ -38,6 +38,7 @@ export function dir(
     dirnames,
     dirTypes: 'd'.repeat(dirnames.length),
     excluded: [],
+    excludedAt: [],
     filenames: Object.keys(files),
     fileTypes: 'f'.repeat(sizes.length),
     dropped: 0,

@@ -11,7 +11,8 @@
  *   device (inherited where ncdu leaves it out), inode and link count.
  * - A directory ncdu could not read (read_error) is a WalkErrorItem; one on another file system
  *   (excluded "othfs") stays in its parent's dirnames and comes as a skip item, as the walker
- *   gives it with oneFileSystem. What a pattern excluded is in the item's `excluded`.
+ *   gives it with oneFileSystem. What a pattern excluded is in the item's `excluded`, and where
+ *   it stood among the dirnames in `excludedAt`.
  */
 import { closeSync, readSync } from 'node:fs'
 import { LabError } from '../../../shared/errors'
@@ -124,11 +125,15 @@ export function* ncduImportJob(
     const subdirs: NcduEntry[] = []
     const files: NcduEntry[] = []
     const excluded: string[] = []
+    const excludedAt: number[] = []
     for (const child of children) {
       if (child.children !== undefined) subdirs.push(child)
-      // ncdu writes what a pattern excluded as an object it never stat'ed, folder or file alike.
-      else if (child.excluded !== undefined) excluded.push(child.name)
-      else files.push(child)
+      // ncdu writes what a pattern excluded as an object it never stat'ed, folder or file alike;
+      // it lists entries in read order, so the excluded ones stood there among the dirnames.
+      else if (child.excluded !== undefined) {
+        excludedAt.push(subdirs.length + excluded.length)
+        excluded.push(child.name)
+      } else files.push(child)
     }
     const ownStat = new Float64Array(WALK_STAT.FIELDS)
     statRecord(ownStat, 0, entry, dev)
@@ -151,6 +156,7 @@ export function* ncduImportJob(
       dirnames: subdirs.map((sub) => sub.name),
       dirTypes: 'd'.repeat(subdirs.length),
       excluded,
+      excludedAt,
       filenames,
       fileTypes,
       dropped: 0,

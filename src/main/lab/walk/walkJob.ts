@@ -87,18 +87,22 @@ function pickEntries(columns: Columns, indices: readonly number[]): Columns {
 
 /**
  * Removes the excluded dirnames, with their letters and records, from `dir` (so the walk, which
- * reads dirnames back after the yield, never enters them); returns them in order.
+ * reads dirnames back after the yield, never enters them); returns them in order, and where each
+ * stood in dirnames as os.walk yields it.
  */
-function pruneDirnames(dir: WalkDirColumns, isExcluded: (name: string) => boolean): string[] {
+function pruneDirnames(
+  dir: WalkDirColumns,
+  isExcluded: (name: string) => boolean
+): Pick<WalkDirItem, 'excluded' | 'excludedAt'> {
   const { dirnames } = dir
   const kept = Array.from(dirnames.keys())
   const removed = pruneInPlace(kept, isExcluded, (index) => dirnames[index]!)
-  if (removed.length === 0) return []
+  if (removed.length === 0) return { excluded: [], excludedAt: [] }
   const picked = pickEntries({ names: dirnames, letters: dir.dirTypes, records: dir.dirnameStats }, kept)
   dir.dirnames = picked.names
   dir.dirTypes = picked.letters
   dir.dirnameStats = picked.records
-  return removed.map((index) => dirnames[index]!)
+  return { excluded: removed.map((index) => dirnames[index]!), excludedAt: removed }
 }
 
 export function* walkJob(
@@ -138,8 +142,10 @@ export function* walkJob(
     yield* skipped
     skipped.length = 0
 
-    // Pruned before the item is made, as the loop body of the Python shown prunes before it prints.
-    const excluded = isExcluded === undefined ? [] : pruneDirnames(dir, isExcluded)
+    // Pruned here, as the loop body of the Python shown does right after the yield: dirnames is
+    // what the walk goes into, and excludedAt lets next(w) show the triple as os.walk yielded it.
+    const { excluded, excludedAt } =
+      isExcluded === undefined ? { excluded: [], excludedAt: [] } : pruneDirnames(dir, isExcluded)
     let kept: Columns = { names: dir.filenames, letters: dir.fileTypes, records: dir.filenameStats }
     let keptBytes = dir.bytes
     if (pipeline !== undefined) {
@@ -163,6 +169,7 @@ export function* walkJob(
       dirnames: dir.dirnames,
       dirTypes: dir.dirTypes,
       excluded,
+      excludedAt,
       filenames: kept.names,
       fileTypes: kept.letters,
       dropped: dir.filenames.length - kept.names.length,

@@ -13,6 +13,7 @@ import { batchItems } from '../../../../src/shared/jobKinds'
 import {
   regularFileBytes,
   WALK_STAT,
+  yieldedDirnames,
   type NcduImportSummary,
   type WalkDirItem,
   type WalkItem
@@ -113,6 +114,25 @@ describe.runIf(process.platform === 'linux')('ncduImport job', () => {
     const bytes = walked.reduce((sum, dir) => sum + dir.files.reduce((s, entry) => s + entry.size, 0), 0)
     expect(value).toMatchObject({ top, progname: 'ncdu', dirs: walked.length, bytes, errors: 0 })
     expect(value.timestamp).toBeGreaterThan(1_600_000_000)
+  })
+
+  test('what a pattern excluded stood among the dirnames where the export lists it', async () => {
+    const file = join(base, 'pruned.json')
+    const entry = (name: string): string => `{"name":"${name}","asize":4096,"dsize":4096}`
+    const excluded = (name: string): string => `{"name":"${name}","excluded":"pattern"}`
+    writeFileSync(
+      file,
+      `[1,2,{"progname":"ncdu","progver":"1.18","timestamp":1700000000},[${entry('/p')},` +
+        `${excluded('.git')},[${entry('src')}],${entry('a.txt')},${excluded('node_modules')},[${entry('lib')}],${excluded('dist')}]]`
+    )
+    const [root] = (await importAll(file)).items
+    if (root?.kind !== 'dir') throw new Error('the first item is the export’s root')
+    expect([root.dirnames, root.excluded, root.filenames]).toEqual([
+      ['src', 'lib'],
+      ['.git', 'node_modules', 'dist'],
+      ['a.txt']
+    ])
+    expect(yieldedDirnames(root)).toEqual(['.git', 'src', 'node_modules', 'lib', 'dist'])
   })
 
   test('a file that is not an ncdu export (in procfs too), a truncated one, a folder and a FIFO fail naming the file', async () => {

@@ -30,11 +30,11 @@ import type {
   WalkSkipItem,
   WalkSummary
 } from '../../../../src/shared/walkJob'
-import { regularFileBytes, splitWalkPath, WALK_STAT } from '../../../../src/shared/walkJob'
+import { regularFileBytes, splitWalkPath, WALK_STAT, yieldedDirnames } from '../../../../src/shared/walkJob'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import { walk, walkEntries, type EntryStat } from '../../../../src/main/lab/walk/walk'
 import { compileFnmatch } from '../../../../src/main/lab/walk/fnmatch'
-import { walkPythonCode } from '../../../../src/renderer/src/walk/pythonEquivalent'
+import { pruneLine, pyStr, walkCall, walkPythonCode } from '../../../../src/renderer/src/walk/pythonEquivalent'
 import { createTestJobHost, type RecordedEvent } from '../../../support/jobHost'
 import { unprivilegedWrapper } from '../../../support/unprivileged'
 import { runPython } from '../../../support/python'
@@ -247,7 +247,8 @@ describe('walk job: dir items hold what walkEntries gives', () => {
     })
     const items: WalkDirItem[] = []
     for (const dir of walkEntries(top, { topdown, followlinks })) {
-      const pruned = dir.dirs.filter((entry) => excluded.some((matches) => matches(entry.name)))
+      const walked = dir.dirs
+      const pruned = walked.filter((entry) => excluded.some((matches) => matches(entry.name)))
       dir.dirs = dir.dirs.filter((entry) => !pruned.includes(entry))
       const kept = dir.files.filter((entry) => stages.every((keeps) => keeps(entry.name)))
       const bytes = (entries: typeof kept): number => entries.reduce((sum, entry) => sum + entry.size, 0)
@@ -258,6 +259,7 @@ describe('walk job: dir items hold what walkEntries gives', () => {
         dirnames: dir.dirs.map((entry) => entry.name),
         dirTypes: dir.dirs.map((entry) => letter[entry.type]).join(''),
         excluded: pruned.map((entry) => entry.name),
+        excludedAt: pruned.map((entry) => walked.indexOf(entry)),
         filenames: kept.map((entry) => entry.name),
         fileTypes: kept.map((entry) => letter[entry.type]).join(''),
         dropped: dir.files.length - kept.length,
@@ -381,6 +383,30 @@ describe('walk job: the filename pipeline runs in the worker', () => {
       if (topdown) expect(pythonOrder.sort()).toEqual([top, join(top, 'src')].sort())
       else expect(pythonOrder).toContain(join(top, '.git', 'objects'))
     }
+  })
+
+  test('the pruned names keep their places: with them, dirnames are what os.walk yields (python3)', async () => {
+    setup()
+    const names = ['app', '.git', 'lib', 'node_modules', 'docs', 'build', 'tests', '.cache', 'src', 'dist', 'x', 'y']
+    const spec: Spec = {}
+    for (const name of names) spec[name] = { [`${name}.txt`]: name, inner: {}, '.git': {}, dist: {} }
+    const top = fresh('prune-places', spec)
+    const args: WalkArgs = { top, exclude: ['.*', 'node_modules', 'dist', 'build'] }
+    const ours = dirsOf((await walkAll(args)).items)
+    const script = [
+      'import json, os',
+      'from fnmatch import fnmatch',
+      `top = ${pyStr(top)}`,
+      'errors = []',
+      'yielded = []',
+      `for dirpath, dirnames, filenames in ${walkCall(args, 'top')}:`,
+      '    yielded.append([dirpath, list(dirnames)])',
+      ...args.exclude!.map((pattern) => `    ${pruneLine(pattern)}`),
+      'print(json.dumps(yielded))'
+    ].join('\n')
+    expect(ours.map((item) => [item.dirpath, yieldedDirnames(item)])).toEqual(JSON.parse(runPython(script)))
+    // Some pruned name stood before a kept one, so putting them back at the end would not do.
+    expect(ours.some((item) => item.excludedAt.some((at, i) => at !== item.dirnames.length + i))).toBe(true)
   })
 
   test('exclude patterns are validated like the file filter', () => {

@@ -166,7 +166,7 @@ describe('WalkTree', () => {
 
   test('folders pruned by an exclude pattern, and those on another file system, say so', () => {
     const tree = new WalkTree('/t')
-    tree.apply(dir('/t', null, '/t', ['src', 'mnt'], {}, { excluded: ['.git'] }))
+    tree.apply(dir('/t', null, '/t', ['src', 'mnt'], {}, { excluded: ['.git'], excludedAt: [2] }))
     tree.apply({ kind: 'skip', reason: 'otherFileSystem', parent: '/t', name: 'mnt' })
     tree.apply(dir('/t/src', '/t', 'src', [], { 'a.py': 1 }))
     tree.ended = true
