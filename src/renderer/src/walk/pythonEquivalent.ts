@@ -4,7 +4,13 @@
  * Pure functions; the generated script runs as is (a test executes it with python3).
  */
 import { formatCount } from '@shared/format'
-import { BOTTOM_UP_PRUNING, type WalkArgs, type WalkDirItem, type WalkFilterStage } from '@shared/walkJob'
+import {
+  BOTTOM_UP_PRUNING,
+  yieldedDirnames,
+  type WalkArgs,
+  type WalkDirItem,
+  type WalkFilterStage
+} from '@shared/walkJob'
 
 /** Characters Python's str.isprintable() rejects (besides the ASCII controls), which repr() escapes. */
 const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u
@@ -40,9 +46,15 @@ export function pyNames(names: readonly string[], max = 6): string {
   return `[${shown.join(', ')}]`
 }
 
-/** The triple as the REPL would print it: `('/top', ['a', 'b'], ['f.txt'])`. */
-export function tripleRepr(item: Pick<WalkDirItem, 'dirpath' | 'dirnames' | 'filenames'>, max = 6): string {
-  return `(${pyStr(item.dirpath)}, ${pyNames(item.dirnames, max)}, ${pyNames(item.filenames, max)})`
+/**
+ * The triple as `next(w)` prints it at the REPL: `('/top', ['a', '.git', 'b'], ['f.txt'])`, with
+ * dirnames as os.walk yielded them (the loop body prunes them after the yield).
+ */
+export function tripleRepr(
+  item: Pick<WalkDirItem, 'dirpath' | 'dirnames' | 'excluded' | 'excludedAt' | 'filenames'>,
+  max = 6
+): string {
+  return `(${pyStr(item.dirpath)}, ${pyNames(yieldedDirnames(item), max)}, ${pyNames(item.filenames, max)})`
 }
 
 /** os.walk's call with every option spelled out. */

@@ -304,6 +304,30 @@ describe('Browse tab', () => {
     expect(text(w, 'walk-prune-bottom-up')).toContain('has no effect')
   })
 
+  test('with an exclude, next(w) shows the triple as os.walk yields it (python3), then the prune', async () => {
+    const top = join(base, `tree-${++counter}`)
+    // Made in turns, so that in read order (creation order or its reverse on tmpfs) they are mixed.
+    for (const name of ['d0', '.git', 'd1', 'node_modules', 'd2', '.cache'])
+      mkdirSync(join(top, name), { recursive: true })
+    writeFileSync(join(top, 'readme.md'), '# hi\n')
+    const w = mountView()
+    await typePath(w, top)
+    await w.find('[data-testid=walk-exclude]').setValue('.*, node_modules')
+    await w.find('[data-testid=walk-step]').trigger('click')
+    await until(() => count(w, 'dirs') === 1 && useWalkStore().phase === 'suspended', 'stepped')
+    const lines = useWalkStore().transcript
+    const at = lines.findIndex((line) => line.input === 'next(w)')
+    const yielded = runPython('import os, sys\nprint(repr(next(os.walk(sys.argv[1]))))', [top]).trimEnd()
+    expect(yielded).toContain("'.git'")
+    expect(lines[at]!.output).toBe(yielded)
+    expect(lines[at + 1]!.input).toBe(
+      ['.*', 'node_modules']
+        .map((pattern) => `dirnames[:] = [d for d in dirnames if not fnmatch(d, '${pattern}')]`)
+        .join('\n')
+    )
+    expect(lines[at + 1]!.output).toMatch(/^# pruned \[.*\]: os\.walk will not go into them$/)
+  })
+
   test('a toggles apparent size and disk usage; hard links count once and are marked; reveal asks main', async () => {
     const top = makeTree(1, 1)
     writeFileSync(join(top, 'd0', 'data.bin'), 'd'.repeat(10_000))

@@ -345,9 +345,25 @@ describe('Python equivalent', () => {
     expect(pyStr('\u0000\u007f\u00a0é😀\uFFFD')).toBe("'\\x00\\x7f\\xa0é😀\uFFFD'")
     expect(pyStr('\u200b')).toBe("'\\u200b'")
     expect(pyNames(['a', 'b', 'c'], 2)).toBe("['a', 'b', … 1 more]")
-    expect(tripleRepr({ dirpath: './', dirnames: ['subdir1', 'subdir2'], filenames: ['oswalk.py', 'file_top'] })).toBe(
-      "('./', ['subdir1', 'subdir2'], ['oswalk.py', 'file_top'])"
-    )
+    expect(
+      tripleRepr({
+        dirpath: './',
+        dirnames: ['subdir1', 'subdir2'],
+        excluded: [],
+        excludedAt: [],
+        filenames: ['oswalk.py', 'file_top']
+      })
+    ).toBe("('./', ['subdir1', 'subdir2'], ['oswalk.py', 'file_top'])")
+    // As os.walk yields it: the names the loop body prunes afterwards are still in their places.
+    expect(
+      tripleRepr({
+        dirpath: '/p',
+        dirnames: ['src', 'lib'],
+        excluded: ['.git', 'build'],
+        excludedAt: [0, 2],
+        filenames: []
+      })
+    ).toBe("('/p', ['.git', 'src', 'build', 'lib'], [])")
   })
 
   test('the program spells out the walk and the pipeline, importing only what it uses', () => {
