@@ -37,6 +37,12 @@ const SLICE_BUDGET_MS = 8
  * four a second keep a scan lively without taking the CPU the walk itself needs.
  */
 const REFRESH_MS = 250
+/**
+ * A search scans the whole tree (about 20 ms for /usr in os.walk order, 100 ms and more sorted),
+ * so while a walk streams it runs again at most this often, or five times its own last duration
+ * if that is longer, rather than at every refresh; any other change runs it at once.
+ */
+export const SEARCH_REFRESH_MS = 1000
 const TRANSCRIPT_LINES_KEPT = 300
 /** onerror lines one run writes to the transcript; a tree full of unreadable directories would flood it. */
 const LOOP_ERRORS_SHOWN = 50
@@ -163,15 +169,27 @@ export const useWalkStore = defineStore('walk', () => {
     for (let node = viewRoot.value; node !== undefined; node = node.parent) trail.unshift(node)
     return trail.length === 0 && session.value !== undefined ? [session.value.tree.root] : trail
   })
+  /** The tree version the search last saw (see SEARCH_REFRESH_MS), when it ran, and how long it took. */
+  const searchedVersion = ref(0)
+  let searchedAt = -Infinity
+  let searchMs = 0
   const searchMatches = computed<SearchMatch[]>(() => {
-    void treeVersion.value
+    void searchedVersion.value
     const tree = session.value?.tree
     if (tree === undefined || searchQuery.value === '') return []
     tree.measure = measure.value
-    return markRaw(tree.search(searchQuery.value, order.value, SEARCH_MATCHES_KEPT))
+    searchedAt = performance.now()
+    const matches = tree.search(searchQuery.value, order.value, SEARCH_MATCHES_KEPT)
+    searchMs = performance.now() - searchedAt
+    return markRaw(matches)
   })
+  /** The tree, its order or its measure changed: views and the search follow at once. */
+  function treeChanged(): void {
+    treeVersion.value++
+    searchedVersion.value++
+  }
 
-  watch([sort, liveOrder, measure], () => treeVersion.value++, { deep: true })
+  watch([sort, liveOrder, measure], treeChanged, { deep: true })
   watch(searchQuery, () => (searchAt.value = -1))
 
   function say(line: Omit<TranscriptLine, 'id'>): TranscriptLine {
@@ -209,6 +227,8 @@ export const useWalkStore = defineStore('walk', () => {
     counters.value = { ...current.tree.counters }
     elapsedMs.value = activeBefore + (activeSince === undefined ? 0 : now - activeSince)
     treeVersion.value++
+    const streaming = !force && phase.value === 'running'
+    if (!streaming || now - searchedAt >= Math.max(SEARCH_REFRESH_MS, 5 * searchMs)) searchedVersion.value++
     if (current.loopLine !== undefined) current.loopLine.output = loopProgress(current)
   }
 
@@ -253,7 +273,7 @@ export const useWalkStore = defineStore('walk', () => {
     })
     session.value = created
     phase.value = 'created'
-    treeVersion.value++
+    treeChanged()
     return created
   }
 

@@ -5,9 +5,10 @@
  */
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
+import { watchEffect } from 'vue'
 import type { JobBatch, LabApi } from '@shared/contract'
 import { emptyWalkSummary, type WalkItem } from '@shared/walkJob'
-import { useWalkStore } from '@renderer/stores/walk'
+import { SEARCH_REFRESH_MS, useWalkStore } from '@renderer/stores/walk'
 import { WalkTree } from '@renderer/walk/walkTree'
 import { until } from '../../../support/until'
 import { dir, error } from '../../../support/walkItems'
@@ -135,4 +136,27 @@ test.each([
   await store.openAndRun()
   expect(store.phase).toBe('done')
   expect(outputs()).toContain(said)
+})
+
+test('while a walk streams, the search runs again at most once a second, and on the whole tree at the end', async () => {
+  fakeWalkJob(walkOfSubdirs(3 * PULL_ITEMS))
+  const store = useWalkStore()
+  store.form.top = '/t'
+  store.searchQuery = 'd2'
+  const search = vi.spyOn(WalkTree.prototype, 'search')
+  // As the tab shows the match count: read at every change.
+  const shown: number[] = []
+  const stop = watchEffect(() => shown.push(store.searchMatches.length))
+  applySlowly(-1, () => undefined)
+  const started = performance.now()
+  await store.openAndRun()
+  const streamedMs = performance.now() - started
+  stop()
+  expect(store.phase).toBe('done')
+  // About 2.7 s of applying, refreshed every 250 ms (eleven times): a search at most once a second,
+  // besides those of the new (empty) tree, of the first triple's refresh and of the end.
+  expect(streamedMs).toBeGreaterThan(2000)
+  expect(search.mock.calls.length).toBeLessThanOrEqual(Math.floor(streamedMs / SEARCH_REFRESH_MS) + 3)
+  // d2, d20…d29, d200…d299: every match of the finished tree, found once the walk ended.
+  expect(shown.at(-1)).toBe(1 + 10 + 100)
 })
