@@ -154,14 +154,21 @@ export interface WalkDirItem {
  * shows; dirnames is what the loop walks.
  */
 export function yieldedDirnames(item: Pick<WalkDirItem, 'dirnames' | 'excluded' | 'excludedAt'>): string[] {
-  const { dirnames, excluded, excludedAt } = item
-  if (excluded.length === 0) return dirnames
-  const names = new Array<string>(dirnames.length + excluded.length)
+  return inYieldedOrder(item.dirnames, item.excluded, item.excludedAt)
+}
+
+/**
+ * Whatever stands for a directory's dirnames (names, tree nodes), kept and excluded, merged back
+ * in os.walk's order: the excluded ones at `excludedAt` (ascending positions in that order).
+ */
+export function inYieldedOrder<T>(kept: T[], excluded: readonly T[], excludedAt: readonly number[]): T[] {
+  if (excluded.length === 0) return kept
+  const merged = new Array<T>(kept.length + excluded.length)
   let keptAt = 0
   let excludedIndex = 0
-  for (let at = 0; at < names.length; at++)
-    names[at] = excludedAt[excludedIndex] === at ? excluded[excludedIndex++]! : dirnames[keptAt++]!
-  return names
+  for (let at = 0; at < merged.length; at++)
+    merged[at] = excludedAt[excludedIndex] === at ? excluded[excludedIndex++]! : kept[keptAt++]!
+  return merged
 }
 
 /**

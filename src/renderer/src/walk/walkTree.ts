@@ -13,6 +13,7 @@
 import type { LabErrorInfo } from '@shared/errors'
 import {
   emptyWalkSummary,
+  inYieldedOrder,
   regularFileBytes,
   splitWalkPath,
   TYPE_LETTER,
@@ -253,21 +254,23 @@ export class WalkTree {
       child.isLink = item.dirTypes.charCodeAt(i) === TYPE_LETTER.LINK
       subdirs[i] = child
     }
-    for (const name of item.excluded) {
+    const excluded = item.excluded.map((name) => {
       let child = node.childByName.get(name)
       if (child === undefined) {
         child = new DirNode(name, node)
         node.childByName.set(name, child)
       }
       child.excluded = true
-      subdirs.push(child)
-    }
+      return child
+    })
+    // Pruned folders keep their place in os.walk's order (the tree's "os.walk order" sort).
+    const inWalkOrder = inYieldedOrder(subdirs, excluded, item.excludedAt)
     if (previous.length > 0) {
       // Bottom-up, children came first; keep any the listing does not name (renamed meanwhile).
-      const named = new Set(subdirs)
-      for (const child of previous) if (!named.has(child)) subdirs.push(child)
+      const named = new Set(inWalkOrder)
+      for (const child of previous) if (!named.has(child)) inWalkOrder.push(child)
     }
-    node.subdirs = subdirs
+    node.subdirs = inWalkOrder
     node.structure++
     node.listed = true
     node.files = item.filenames

@@ -34,6 +34,7 @@ const mixedTree = (): WalkTree =>
       {
         dirTypes: 'dldd',
         excluded: ['node_modules'],
+        excludedAt: [4],
         fileTypes: 'ffo',
         ownStat: statRecords([[4096, 4096, 2049, 2, 5]]),
         dirnameStats: statRecords([

@@ -3,7 +3,7 @@
  * bottom-up arrival), the form-to-arguments rules, and the Python it shows.
  */
 import { describe, expect, test } from 'vitest'
-import { BOTTOM_UP_PRUNING, type WalkItem } from '@shared/walkJob'
+import { BOTTOM_UP_PRUNING, yieldedDirnames, type WalkItem } from '@shared/walkJob'
 import { pruneLine, pyNames, pyStr, stageLine, tripleRepr, walkPythonCode } from '@renderer/walk/pythonEquivalent'
 import {
   defaultWalkForm,
@@ -173,6 +173,16 @@ describe('WalkTree', () => {
     const rows = tree.flatten({ key: 'walk', descending: false })
     expect(names(tree, rows)).toEqual(['/t/', '  src/', '  mnt/', '  .git/'])
     expect([1, 2, 3].map((i) => tree.view(rows, i)!.status)).toEqual(['listed', 'otherFileSystem', 'excluded'])
+  })
+
+  test('in os.walk order, a pruned folder stays where os.walk yielded it among dirnames', () => {
+    const tree = new WalkTree('/p')
+    const yielded = { dirnames: ['src', 'lib'], excluded: ['.git', 'build'], excludedAt: [0, 2] }
+    tree.apply(dir('/p', null, '/p', yielded.dirnames, {}, yielded))
+    tree.ended = true
+    const rows = tree.flatten({ key: 'walk', descending: false })
+    expect(names(tree, rows)).toEqual(['/p/', '  .git/', '  src/', '  build/', '  lib/'])
+    expect(names(tree, rows).map((name) => name.trim().slice(0, -1))).toEqual(['/p', ...yieldedDirnames(yielded)])
   })
 
   test('sizes in apparent size or disk usage; directories add their own size; items count files and folders', () => {
