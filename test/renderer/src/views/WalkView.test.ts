@@ -170,6 +170,10 @@ describe('Browse tab', () => {
     expect(rowNames()).toEqual([top, 'd2/', 'd1/', 'd0/', 'readme.md'])
 
     const tree = w.find('[data-testid=walk-tree]')
+    // Focused with nothing selected, the first row is selected, so the focus shows on it.
+    expect(w.find('[aria-selected=true]').exists()).toBe(false)
+    await tree.trigger('focus')
+    expect(w.find('[aria-selected=true] .name').text()).toBe(top)
     await tree.trigger('keydown', { key: 'ArrowDown' })
     await tree.trigger('keydown', { key: 'ArrowDown' })
     await tree.trigger('keydown', { key: 'ArrowRight' })
