@@ -1,12 +1,15 @@
 /**
  * What the project's CLIs (`npm run walk`, `npm run trace`) share about their command lines:
  * `--help` prints the help and exits 0; a command line they cannot run prints the problem and the
- * usage, and exits 2.
+ * usage, and exits 2. And about their output: a reader that goes (`| head`) ends it quietly, a
+ * stdout that cannot be written (a full disk) is an error they report, never a stack trace.
  */
 
 import { readFileSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { fsdecode } from '../src/shared/fsNames'
+import { LabError } from '../src/shared/errors'
+import { toLabError } from '../src/main/lab/errors'
 
 /** A command line the CLI cannot run. */
 export class UsageError extends Error {}
@@ -67,4 +70,46 @@ export function commandLineArguments(
   // Each raw word must be the very argument Node decoded, or none is trusted.
   if (tail.some((word, i) => lossy.decode(word) !== argv[i])) return [...argv]
   return tail.map((word) => fsdecode(word))
+}
+
+/**
+ * Output in large writes, waiting when the pipe is full; stops quietly when the reader has gone,
+ * and keeps any other write error in `failure` for the caller to report.
+ */
+export class Output {
+  private pending = ''
+  closed = false
+  failure: LabError | undefined
+
+  constructor(private readonly stream: NodeJS.WritableStream) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      this.closed = true
+      if (error.code === 'EPIPE') return
+      const cause = toLabError(error)
+      this.failure ??= new LabError(cause.code, `cannot write the output to stdout: ${cause.message}`)
+    })
+  }
+
+  async line(text: string): Promise<void> {
+    this.pending += text + '\n'
+    if (this.pending.length >= 1 << 16) await this.flush()
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending === '' || this.closed) return
+    const chunk = this.pending
+    this.pending = ''
+    if (!this.stream.write(chunk)) await this.writable()
+  }
+
+  /** Resolves once the stream drains, or ends (then `closed` tells why). */
+  private writable(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        for (const event of ['drain', 'close', 'error']) this.stream.off(event, done)
+        resolve()
+      }
+      for (const event of ['drain', 'close', 'error']) this.stream.on(event, done)
+    })
+  }
 }

@@ -8,13 +8,13 @@
  * The program runs in the current folder with its own stdout captured into the trace; a program
  * that raises still gives a trace (the error is in it) and exit status 0.
  * Exit status: 0; 1 when PROGRAM.py cannot be read, is not a file or has a syntax error (said on
- * stderr with its line), when OUT cannot be written, or when the recorder itself fails; 2 for bad
- * arguments.
+ * stderr with its line), when OUT or stdout cannot be written, or when the recorder itself fails;
+ * 2 for bad arguments.
  */
 import { spawnSync } from 'node:child_process'
 import { realpathSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { parseArguments, readCommandLine, UsageError } from './commandLine'
+import { Output, parseArguments, readCommandLine, UsageError } from './commandLine'
 import { LabError } from '../src/shared/errors'
 import { formatCount, plural } from '../src/shared/format'
 import { parseTraceJson, type Trace } from '../src/shared/trace'
@@ -36,7 +36,7 @@ docs/trace-format.md): each step's event, line, stack, suspended generator frame
   --help           this text
 
 Exit status: 0, also when the program raised (the error is in the trace); 1 if PROGRAM.py cannot
-be read or has a syntax error, or OUT cannot be written; 2 for bad arguments.`
+be read or has a syntax error, or OUT or stdout cannot be written; 2 for bad arguments.`
 
 const MAX_STEPS_LIMIT = 1_000_000
 const MAX_SECONDS_LIMIT = 3600
@@ -168,12 +168,15 @@ async function main(argv: readonly string[]): Promise<number> {
     const text = recordWithPython(options)
     // The recorder's output is checked as an imported trace would be: what we hand on is valid.
     const trace = parseTraceJson(text)
+    const output = new Output(process.stdout)
     if (options.out === undefined) {
-      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+      await output.line(text.endsWith('\n') ? text.slice(0, -1) : text)
     } else {
       writeAtomically(options.out, text)
-      console.log(summary(trace, options.out))
+      await output.line(summary(trace, options.out))
     }
+    await output.flush()
+    if (output.failure !== undefined) throw output.failure
     return 0
   } catch (error) {
     const problem = error instanceof LabError ? error : toLabError(error, options.program)

@@ -22,7 +22,7 @@
  * Exit status: 0 (also when the reader closes the pipe early); 1 when DIR cannot be walked, an error
  * was reported or stdout could not be written (said on stderr too); 2 for bad arguments.
  */
-import { commandLineArguments, parseArguments, readCommandLine, UsageError } from './commandLine'
+import { commandLineArguments, Output, parseArguments, readCommandLine, UsageError } from './commandLine'
 import { LabError } from '../src/shared/errors'
 import { formatBytes, formatDuration, plural } from '../src/shared/format'
 import { BOTTOM_UP_PRUNING } from '../src/shared/walkJob'
@@ -104,50 +104,6 @@ function parse(argv: readonly string[]): Options | 'help' {
     json: values.json === true,
     exclude: values.exclude ?? [],
     ncdu: values.ncdu
-  }
-}
-
-/** Keeps, in place, the items for which keep is true (the walker honours in-place pruning). */
-/** "1 file", "2 files". */
-/**
- * Output in large writes, waiting when the pipe is full; stops quietly when the reader has gone,
- * and keeps any other write error in `failure` for the caller to report.
- */
-class Output {
-  private pending = ''
-  closed = false
-  failure: LabError | undefined
-
-  constructor(private readonly stream: NodeJS.WritableStream) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      this.closed = true
-      if (error.code === 'EPIPE') return
-      const cause = toLabError(error)
-      this.failure ??= new LabError(cause.code, `cannot write the output to stdout: ${cause.message}`)
-    })
-  }
-
-  async line(text: string): Promise<void> {
-    this.pending += text + '\n'
-    if (this.pending.length >= 1 << 16) await this.flush()
-  }
-
-  async flush(): Promise<void> {
-    if (this.pending === '' || this.closed) return
-    const chunk = this.pending
-    this.pending = ''
-    if (!this.stream.write(chunk)) await this.writable()
-  }
-
-  /** Resolves once the stream drains, or ends (then `closed` tells why). */
-  private writable(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        for (const event of ['drain', 'close', 'error']) this.stream.off(event, done)
-        resolve()
-      }
-      for (const event of ['drain', 'close', 'error']) this.stream.on(event, done)
-    })
   }
 }
 

@@ -4,7 +4,7 @@
  * program, and carries the program's own output; bad input gets exit status 1 and one plain line.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -16,13 +16,14 @@ import { INFINITE, traceProgram } from '../support/tracePrograms'
 const repo = resolve(import.meta.dirname, '../..')
 let base = ''
 
-/** The CLI as `npm run trace` starts it, from the folder `cwd` (npm's INIT_CWD). */
-function cli(args: string[], cwd = repo): SpawnSyncReturns<string> {
+/** The CLI as `npm run trace` starts it, from the folder `cwd` (npm's INIT_CWD), its stdout captured or sent to the file descriptor `stdout`. */
+function cli(args: string[], cwd = repo, stdout: 'pipe' | number = 'pipe'): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/trace.ts', ...args], {
     cwd: repo,
     env: { ...process.env, npm_lifecycle_event: 'trace', INIT_CWD: cwd },
     encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['pipe', stdout, 'pipe']
   })
 }
 
@@ -102,6 +103,25 @@ describe('npm run trace -- PROGRAM.py', () => {
     expect(written.stdout).toBe("Looking for 'python'\npython generators rock!\nGoing away. Goodbye\n")
     expect(readdirSync(outDir)).toEqual(['grep.json'])
   })
+
+  it.runIf(process.platform === 'linux')(
+    'says on stderr that stdout could not be written, and why, and exits 1, in each mode (trace > /dev/full)',
+    () => {
+      const full = openSync('/dev/full', 'w')
+      try {
+        const source = program('full.py', traceProgram('grep coroutine').source)
+        for (const args of [[source], [source, '--json', join(base, 'full.json')]]) {
+          const run = cli(args, repo, full)
+          expect(run.stderr, args.join(' ')).toBe(
+            'trace: cannot write the output to stdout: no space left on the device\n'
+          )
+          expect(run.status).toBe(1)
+        }
+      } finally {
+        closeSync(full)
+      }
+    }
+  )
 
   it('through npm, from another working directory: paths are taken from where npm was typed', () => {
     const folder = join(base, 'npm')
