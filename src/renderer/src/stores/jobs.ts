@@ -14,6 +14,8 @@ export interface TrackedJob {
   label: string
   progress?: JobProgress
   log: string[]
+  /** How the view that drives it cancels it (its loop stops at once, its transcript says so); else return(). */
+  cancel?: () => Promise<void>
 }
 
 const CLOSED_JOBS_SHOWN = 20
@@ -98,20 +100,32 @@ export const useJobsStore = defineStore('jobs', () => {
     if (job.log.length > LOG_LINES_KEPT) job.log.splice(0, job.log.length - LOG_LINES_KEPT)
   })
 
-  /** Opens a remote generator and tracks it; returns the reactive generator to drive. */
-  async function start<K extends JobKind>(kind: K, args: JobArgs<K>, label: string): Promise<RemoteGenerator<K>> {
-    const generator = await RemoteGenerator.open(kind, args)
-    jobs.value.push({ generator, label, log: [] })
+  /**
+   * Opens a remote generator and tracks it; returns the reactive generator to drive. `cancel` is
+   * how the status bar's Cancel should stop it, when the view driving it has its own way.
+   */
+  async function start<K extends JobKind>(
+    kind: K,
+    args: JobArgs<K>,
+    label: string,
+    cancel?: (generator: RemoteGenerator<K>) => Promise<void>
+  ): Promise<RemoteGenerator<K>> {
+    jobs.value.push({ generator: await RemoteGenerator.open(kind, args), label, log: [] })
+    // The tracked (reactive) generator, the one its view drives and compares with.
+    const tracked = jobs.value.at(-1)!
+    if (cancel !== undefined) tracked.cancel = () => cancel(tracked.generator as RemoteGenerator<K>)
     const closed = jobs.value.filter((job) => job.generator.state === 'closed')
     for (const old of closed.slice(0, Math.max(0, closed.length - CLOSED_JOBS_SHOWN))) {
       jobs.value.splice(jobs.value.indexOf(old), 1)
       progressTimes.delete(old.generator.id)
     }
-    return jobs.value.at(-1)!.generator as RemoteGenerator<K>
+    return tracked.generator as RemoteGenerator<K>
   }
 
   async function cancel(id: string): Promise<void> {
-    await find(id)?.generator.return()
+    const job = find(id)
+    if (job === undefined) return
+    await (job.cancel?.() ?? job.generator.return())
   }
 
   return { jobs, running, open, find, start, cancel }

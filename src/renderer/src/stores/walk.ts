@@ -286,7 +286,12 @@ export const useWalkStore = defineStore('walk', () => {
     await forget()
     const walkArgs = result.args
     try {
-      const generator = await jobs.start('walk', walkArgs, `os.walk(${JSON.stringify(walkArgs.top)})`)
+      const generator = await jobs.start(
+        'walk',
+        walkArgs,
+        `os.walk(${JSON.stringify(walkArgs.top)})`,
+        cancelFromOutside
+      )
       const created = begin(walkArgs, generator, new WalkTree(walkArgs.top), askedAt)
       say({
         input: `w = ${walkCall(walkArgs)}`,
@@ -319,7 +324,12 @@ export const useWalkStore = defineStore('walk', () => {
     await forget()
     const input = `w = ncdu_export(${pyStr(file)})`
     try {
-      const generator = await jobs.start('ncduImport', { file }, `ncdu export ${JSON.stringify(file)}`)
+      const generator = await jobs.start(
+        'ncduImport',
+        { file },
+        `ncdu export ${JSON.stringify(file)}`,
+        cancelFromOutside
+      )
       // The first item names the scanned folder, the tree's top.
       const first = await generator.next(1)
       const item = first.items[0]
@@ -532,6 +542,11 @@ export const useWalkStore = defineStore('walk', () => {
     })
   }
 
+  /** The status bar's Cancel: for the walk on screen, what the tab's Cancel does; an older one is just closed. */
+  function cancelFromOutside(generator: WalkGenerator): Promise<void> {
+    return session.value?.generator === generator ? cancel() : generator.return()
+  }
+
   function finish(current: WalkSession, value: WalkSummary | undefined): void {
     summary.value = value
     ended(current, 'done')
@@ -570,20 +585,6 @@ export const useWalkStore = defineStore('walk', () => {
     phase.value = how
     refresh(true)
   }
-
-  // Closed from elsewhere (the status bar's Cancel) while suspended: say so.
-  watch(generatorState, (state) => {
-    const current = session.value
-    if (
-      state === 'closed' &&
-      current !== undefined &&
-      (phase.value === 'suspended' || phase.value === 'created') &&
-      !cancelling
-    ) {
-      ended(current, 'cancelled')
-      say({ output: '# closed from outside (status bar): the generator is done', tone: 'note' })
-    }
-  })
 
   async function chooseFolder(): Promise<boolean> {
     const { path } = await call('dialog.choosePath', { kind: 'directory', title: 'Choose a folder to walk' })

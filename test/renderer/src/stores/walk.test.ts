@@ -8,6 +8,7 @@ import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import { watchEffect } from 'vue'
 import type { JobBatch, LabApi } from '@shared/contract'
 import { emptyWalkSummary, type WalkItem } from '@shared/walkJob'
+import { useJobsStore } from '@renderer/stores/jobs'
 import { SEARCH_REFRESH_MS, useWalkStore } from '@renderer/stores/walk'
 import { WalkTree } from '@renderer/walk/walkTree'
 import { until } from '../../../support/until'
@@ -103,6 +104,25 @@ test('Cancel while a batch is applied ends the loop at the next slice: nothing a
   expect(outputs().filter((output) => output.includes('paused'))).toEqual([])
   expect(store.transcript.at(-1)!.input).toBe('w.close()')
   expect(outputs()).toContain(`# ${appliedAtCancel} triples in all, the last for '/t/d${appliedAtCancel! - 2}'`)
+})
+
+test('Cancel in the status bar while a batch is applied is the tab’s Cancel: the loop ends at the next slice', async () => {
+  fakeWalkJob(walkOfSubdirs(3 * PULL_ITEMS))
+  const store = useWalkStore()
+  store.form.top = '/t'
+  let appliedAtCancel: number | undefined
+  let cancelled: Promise<void> | undefined
+  applySlowly(100, () => {
+    appliedAtCancel = store.session!.tree.counters.dirs
+    cancelled = useJobsStore().cancel(store.session!.generator.id)
+  })
+  await store.openAndRun()
+  await until(() => cancelled !== undefined, 'cancel pressed')
+  await cancelled
+  expect(store.counters.dirs).toBe(appliedAtCancel)
+  expect(store.phase).toBe('cancelled')
+  expect(outputs().filter((output) => output.includes('paused'))).toEqual([])
+  expect(store.transcript.at(-1)!.input).toBe('w.close()')
 })
 
 test('Pause while a batch is applied lets the loop apply what it holds and the batch in flight, then says paused', async () => {
