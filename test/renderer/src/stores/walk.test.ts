@@ -83,47 +83,34 @@ afterEach(() => {
 
 const outputs = (): string[] => useWalkStore().transcript.map((line) => line.output)
 
-test('Cancel while a batch is applied ends the loop at the next slice: nothing after it is applied, nothing said paused', async () => {
-  fakeWalkJob(walkOfSubdirs(3 * PULL_ITEMS))
-  const store = useWalkStore()
-  store.form.top = '/t'
-  let appliedAtCancel: number | undefined
-  let cancelled: Promise<void> | undefined
-  applySlowly(100, () => {
-    appliedAtCancel = store.session!.tree.counters.dirs
-    cancelled = store.cancel()
-  })
-  await store.openAndRun()
-  await until(() => cancelled !== undefined, 'cancel pressed')
-  await cancelled
-  // Cancelled inside the second batch (triples 2 to 301), after the third was pulled.
-  expect(appliedAtCancel).toBeLessThan(1 + PULL_ITEMS)
-  expect(store.session!.tree.counters.dirs).toBe(appliedAtCancel)
-  expect(store.counters.dirs).toBe(appliedAtCancel)
-  expect(store.phase).toBe('cancelled')
-  expect(outputs().filter((output) => output.includes('paused'))).toEqual([])
-  expect(store.transcript.at(-1)!.input).toBe('w.close()')
-  expect(outputs()).toContain(`# ${appliedAtCancel} triples in all, the last for '/t/d${appliedAtCancel! - 2}'`)
-})
-
-test('Cancel in the status bar while a batch is applied is the tab’s Cancel: the loop ends at the next slice', async () => {
-  fakeWalkJob(walkOfSubdirs(3 * PULL_ITEMS))
-  const store = useWalkStore()
-  store.form.top = '/t'
-  let appliedAtCancel: number | undefined
-  let cancelled: Promise<void> | undefined
-  applySlowly(100, () => {
-    appliedAtCancel = store.session!.tree.counters.dirs
-    cancelled = useJobsStore().cancel(store.session!.generator.id)
-  })
-  await store.openAndRun()
-  await until(() => cancelled !== undefined, 'cancel pressed')
-  await cancelled
-  expect(store.counters.dirs).toBe(appliedAtCancel)
-  expect(store.phase).toBe('cancelled')
-  expect(outputs().filter((output) => output.includes('paused'))).toEqual([])
-  expect(store.transcript.at(-1)!.input).toBe('w.close()')
-})
+test.each([
+  { where: 'in the tab', cancel: () => useWalkStore().cancel() },
+  { where: 'in the status bar', cancel: () => useJobsStore().cancel(useWalkStore().session!.generator.id) }
+])(
+  'Cancel $where while a batch is applied ends the loop at the next slice: nothing after it is applied, nothing said paused',
+  async ({ cancel }) => {
+    fakeWalkJob(walkOfSubdirs(3 * PULL_ITEMS))
+    const store = useWalkStore()
+    store.form.top = '/t'
+    let appliedAtCancel: number | undefined
+    let cancelled: Promise<void> | undefined
+    applySlowly(100, () => {
+      appliedAtCancel = store.session!.tree.counters.dirs
+      cancelled = cancel()
+    })
+    await store.openAndRun()
+    await until(() => cancelled !== undefined, 'cancel pressed')
+    await cancelled
+    // Cancelled inside the second batch (triples 2 to 301), after the third was pulled.
+    expect(appliedAtCancel).toBeLessThan(1 + PULL_ITEMS)
+    expect(store.session!.tree.counters.dirs).toBe(appliedAtCancel)
+    expect(store.counters.dirs).toBe(appliedAtCancel)
+    expect(store.phase).toBe('cancelled')
+    expect(outputs().filter((output) => output.includes('paused'))).toEqual([])
+    expect(store.transcript.at(-1)!.input).toBe('w.close()')
+    expect(outputs()).toContain(`# ${appliedAtCancel} triples in all, the last for '/t/d${appliedAtCancel! - 2}'`)
+  }
+)
 
 test('Pause while a batch is applied lets the loop apply what it holds and the batch in flight, then says paused', async () => {
   fakeWalkJob(walkOfSubdirs(3 * PULL_ITEMS))
