@@ -19,6 +19,7 @@
  *   earlier in the same batch: both travel as small numbers rather than repeated paths.
  */
 import {
+  inYieldedOrder,
   WALK_STAT,
   yieldedDirnames,
   type WalkDirItem,
@@ -168,17 +169,8 @@ function startDirectory(cursor: PackCursor, ownStat: Float64Array): number {
 
 /** dirTypes with EXCLUDED_LETTER where each excluded name stood in os.walk's dirnames. */
 function yieldedDirTypes(item: WalkDirItem): string {
-  let letters = ''
-  let keptAt = 0
-  let excludedIndex = 0
-  const count = item.dirnames.length + item.excluded.length
-  for (let at = 0; at < count; at++) {
-    if (item.excludedAt[excludedIndex] === at) {
-      letters += EXCLUDED_LETTER
-      excludedIndex++
-    } else letters += item.dirTypes[keptAt++]!
-  }
-  return letters
+  const excludedLetters = item.excluded.map(() => EXCLUDED_LETTER)
+  return inYieldedOrder([...item.dirTypes], excludedLetters, item.excludedAt).join('')
 }
 
 /** Splits os.walk's dirnames, and their letters from yieldedDirTypes, into the kept and the excluded. */
