@@ -372,7 +372,9 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
   const textPath = withText ? join(directory, `${name}.txt`) : null
   const metaPath = join(directory, `${name}.json`)
   const targets = [binaryPath, ...(textPath ? [textPath] : []), metaPath]
-  const existing = targets.filter((target) => replaceableFile(target) !== undefined)
+  // Checked once: the same stats give the mode and owner the new files keep.
+  const replacing = new Map(targets.map((target) => [target, replaceableFile(target)]))
+  const existing = targets.filter((target) => replacing.get(target) !== undefined)
   if (existing.length > 0 && options.overwrite !== true) {
     throw new LabError(
       'ALREADY_EXISTS',
@@ -417,7 +419,7 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
   const files: PendingFile[] = []
   const create = (target: string): PendingFile => {
     const file: PendingFile = { target, temporary: temporaryPath(directory, basename(target)) }
-    file.fd = openTemporaryFor(target, file.temporary, replaceableFile(target))
+    file.fd = openTemporaryFor(target, file.temporary, replacing.get(target))
     files.push(file)
     return file
   }
