@@ -55,12 +55,12 @@ const NAME_MAX_BYTES = 255
  */
 export function temporaryPath(directory: string, finalName: string): string {
   const prefix = `${writerTag()}${randomBytes(4).toString('hex')}-`
-  let kept = finalName
-  const room = NAME_MAX_BYTES - Buffer.byteLength(prefix)
-  if (Buffer.byteLength(kept) > room) {
-    const characters = [...finalName]
-    while (characters.length > 0 && Buffer.byteLength(characters.join('')) > room) characters.pop()
-    kept = characters.join('')
+  let room = NAME_MAX_BYTES - Buffer.byteLength(prefix)
+  let kept = ''
+  for (const character of finalName) {
+    room -= Buffer.byteLength(character)
+    if (room < 0) break
+    kept += character
   }
   return join(directory, prefix + kept)
 }
@@ -111,7 +111,7 @@ export function openTemporaryFor(target: string, hidden: string, replaced: Stats
   try {
     fd = openSync(hidden, 'wx', 0o644)
   } catch (error) {
-    throw cannotCreateIn(dirname(target), target, error)
+    throw cannotCreateFor(target, error)
   }
   if (replaced !== undefined) {
     try {
@@ -125,8 +125,9 @@ export function openTemporaryFor(target: string, hidden: string, replaced: Stats
   return fd
 }
 
-/** Why no temporary file could be made in `directory` (a folder that exists but takes no new files, like /proc, says so). */
-function cannotCreateIn(directory: string, target: string, error: unknown): LabError {
+/** Why no temporary file could be made beside `target` (a folder that exists but takes no new files, like /proc, says so). */
+function cannotCreateFor(target: string, error: unknown): LabError {
+  const directory = dirname(target)
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
     let folderExists = false
     try {
