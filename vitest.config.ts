@@ -28,6 +28,7 @@ export default defineConfig({
           environment: 'node',
           include: [
             'test/*.test.ts',
+            'test/bench/**/*.test.ts',
             'test/main/**/*.test.ts',
             'test/native/**/*.test.ts',
             'test/scripts/**/*.test.ts',

@@ -4,7 +4,8 @@
  * measured (to stderr, when it is a terminal), then the table the app shows, and writes the
  * `yield-lab-sweep/2` JSON the app imports. Ctrl+C stops it and keeps what was measured so far.
  *
- *   --json OUT                 where to write the JSON (default bench/results/sweep-<time>.json)
+ *   --json OUT                 where to write the JSON (default bench/results/sweep-<time>.json), atomically;
+ *                              only a regular file is replaced (checked before the sweep starts)
  *   --text PATH                the text twin for the text mode (default: FILE's stem + .txt, if present)
  *   --dtype float64|float32|int32|int64
  *   --modes lazyItem,lazyChunk,text
@@ -17,8 +18,8 @@
  *   --seed S                   seed of the run order
  *   --history DIR              also keep the run in DIR/sweeps, as the app does (DIR = its data directory)
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import * as v from 'valibot'
 import { inSweetSpot, itemBytes, SWEET_SPOT_BYTES } from '../src/shared/dataFiles'
@@ -43,6 +44,8 @@ import { bestPoint, mbPerSecond, sweepTable, summarize, timePerFileMs, type Swee
 import { sweep } from '../src/main/lab/sweep/sweep'
 import { SweepHistory } from '../src/main/lab/sweep/sweepHistory'
 import { validationError } from '../src/main/lab/validation'
+import { toLabError } from '../src/main/lab/errors'
+import { replaceableFile, writeAtomically } from '../src/main/lab/temporaryFiles'
 
 const root = join(import.meta.dirname, '..')
 
@@ -216,6 +219,16 @@ export async function sweepCommand(
     process.exitCode = 2
     return undefined
   }
+  if (parsed.json !== undefined) {
+    // Before the sweep, not after minutes of it: a folder, link, pipe or device at OUT is refused.
+    try {
+      replaceableFile(resolve(parsed.json))
+    } catch (error) {
+      console.error(toLabError(error, parsed.json).message)
+      process.exitCode = 2
+      return undefined
+    }
+  }
   let cancelled = false
   const onInterrupt = (): void => {
     if (cancelled) process.exit(130)
@@ -269,9 +282,15 @@ export async function sweepCommand(
   }
   if (live) process.stderr.write('\n')
   out(formatSweepReport(run))
-  const jsonPath = parsed.json ?? defaultJsonPath(run)
-  mkdirSync(dirname(jsonPath), { recursive: true })
-  writeFileSync(jsonPath, JSON.stringify(run, null, 2) + '\n')
+  const jsonPath = resolve(parsed.json ?? defaultJsonPath(run))
+  try {
+    mkdirSync(dirname(jsonPath), { recursive: true })
+    writeAtomically(jsonPath, JSON.stringify(run, null, 2) + '\n')
+  } catch (error) {
+    console.error(toLabError(error, jsonPath).message)
+    process.exitCode = 1
+    return run
+  }
   out(`wrote ${jsonPath}`)
   if (parsed.history !== undefined) {
     const saved = new SweepHistory(parsed.history).save(run)

@@ -1,0 +1,53 @@
+import { lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
+import { sweepCommand } from '../../bench/sweep'
+import { writeSampleData } from '../../src/main/lab/read/sampleData'
+
+let dir: string
+let data: string
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'yield-lab-sweep-cli-'))
+  data = writeSampleData({ directory: dir, name: 'data', bytes: 64 * 1024, seed: 5 }).binaryPath
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+afterEach(() => {
+  process.exitCode = undefined
+  vi.restoreAllMocks()
+})
+
+/** A quick sweep of `data` whose JSON goes to `out`; what the command printed to stdout and stderr. */
+async function sweepTo(out: string): Promise<{ printed: string[]; errors: string[]; ran: boolean }> {
+  const printed: string[] = []
+  const errors: string[] = []
+  vi.spyOn(console, 'error').mockImplementation((line: unknown) => void errors.push(String(line)))
+  const run = await sweepCommand(
+    ['--sweep', data, '--chunks', '1,64', '--repeats', '1', '--cap-ms', '50', '--no-eager', '--json', out],
+    (line) => printed.push(line)
+  )
+  return { printed, errors, ran: run !== undefined }
+}
+
+describe('npm run bench -- --sweep FILE --json OUT', () => {
+  test('writes the record to OUT', async () => {
+    const out = join(dir, 'record.json')
+    const { printed } = await sweepTo(out)
+    expect(printed.at(-1)).toBe(`wrote ${out}`)
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ format: 'yield-lab-sweep/2', status: 'complete' })
+  })
+
+  test('refuses a symbolic link at OUT before sweeping, and leaves the file it points to alone', async () => {
+    const before = readFileSync(data)
+    const link = join(dir, 'link.json')
+    symlinkSync(data, link)
+    const { errors, ran } = await sweepTo(link)
+    expect(ran).toBe(false)
+    expect(errors).toEqual([
+      `${link}: is a symbolic link (saving would replace the link, not its target); refusing to replace it. Choose another name.`
+    ])
+    expect(process.exitCode).toBe(2)
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(readFileSync(data).equals(before)).toBe(true)
+  })
+})
