@@ -3,7 +3,7 @@
  * or device (e.g. /dev/zero, a named pipe nobody writes to) is refused from its stat, before any
  * open() that could wait forever for a writer or hand out an endless stream.
  */
-import { closeSync, constants, fstatSync, openSync, statSync, type Stats } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs'
 import { LabError } from '../../shared/errors'
 import { toLabError } from './errors'
 import { fsPath } from './fsPath'
@@ -73,4 +73,26 @@ export function openRegularFile(path: string): OpenedFile {
     closeSync(fd)
     throw toLabError(error, path)
   }
+}
+
+/**
+ * openRegularFile() for the readers and the sweep, which read a file up to its size: a file in
+ * /proc or /sys says it has 0 bytes and still has content, which they would silently skip (a sum
+ * of 0 items, an "empty" file), so it is refused with an error saying so.
+ */
+export function openDataFile(path: string): OpenedFile {
+  const file = openRegularFile(path)
+  if (file.size > 0) return file
+  try {
+    if (readSync(file.fd, Buffer.alloc(1), 0, 1, 0) === 0) return file
+  } catch (error) {
+    closeSync(file.fd)
+    throw toLabError(error, path)
+  }
+  closeSync(file.fd)
+  throw new LabError(
+    'NOT_A_REGULAR_FILE',
+    `${path}: has content although its size is 0 bytes, as files in /proc and /sys do; only files whose size tells what they hold can be read (copy it to a regular file first)`,
+    path
+  )
 }

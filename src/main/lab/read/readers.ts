@@ -42,7 +42,7 @@ import {
 import { LabError } from '../../../shared/errors'
 import type { EagerPhases, EagerReadStats, LazyReadMode } from '../../../shared/readJobs'
 import { toLabError } from '../errors'
-import { openRegularFile, type OpenedFile } from '../openRegularFile'
+import { openDataFile, type OpenedFile } from '../openRegularFile'
 import { adviseHugePages, canReadInParallel, readParallel } from '../native'
 import { allocateSummableBuffer } from '../sum'
 
@@ -192,7 +192,7 @@ function say(log: ReaderLog | undefined, line: string): void {
 
 /** Opens a reader's file, telling `log`. */
 function openForReader(path: string, log: ReaderLog | undefined): OpenedFile {
-  const file = openRegularFile(path)
+  const file = openDataFile(path)
   say(log, `opened ${path} (${file.size} bytes)`)
   return file
 }
@@ -247,7 +247,7 @@ export function readBinaryEager<D extends Dtype = 'float64'>(
     throw new LabError('INVALID_ARGUMENT', `maxBytes must be a non-negative number of bytes, got ${String(maxBytes)}`)
   }
   const control: JobControl<EagerReadStats> = options.control ?? uncontrolled
-  const file = openRegularFile(path)
+  const file = openDataFile(path)
   try {
     const size = file.size
     const count = checkItemLayout(size, dtype, path)

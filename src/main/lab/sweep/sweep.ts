@@ -55,7 +55,7 @@ import { SweepEstimator, type SweepStage } from '../../../shared/sweepEstimate'
 import type { ProcessDataStats } from '../../../shared/readJobs'
 import { collectAppInfo } from '../appInfo'
 import { toLabError } from '../errors'
-import { openRegularFile } from '../openRegularFile'
+import { openDataFile, openRegularFile } from '../openRegularFile'
 import { processData } from '../read/process'
 import type { JobControl } from '../progress'
 import { defaultEagerMaxBytes, isNumberToken, openLazyReader, readBinaryEager, type DataReader } from '../read/readers'
@@ -115,7 +115,7 @@ interface SweepFiles {
 }
 
 function readHead(path: string): { size: number; head: Buffer } {
-  const file = openRegularFile(path)
+  const file = openDataFile(path)
   try {
     const head = Buffer.alloc(Math.min(HEAD_BYTES, file.size))
     let done = 0

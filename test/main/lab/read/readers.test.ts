@@ -431,6 +431,15 @@ describe('bad input', () => {
     })
 
     it.each(['eager', 'lazy', 'chunks', 'text'])(
+      '%s: a /proc file (size 0, with content) is refused saying so',
+      (mode) => {
+        const error = catchLabError(all('/proc/self/status')[mode]!)
+        expect(error.code).toBe('NOT_A_REGULAR_FILE')
+        expect(error.message).toContain('/proc/self/status: has content although its size is 0 bytes')
+      }
+    )
+
+    it.each(['eager', 'lazy', 'chunks', 'text'])(
       '%s: a FIFO nobody writes to is NOT_A_REGULAR_FILE at once',
       (mode) => {
         const fifo = join(dir, `fifo-${mode}`)

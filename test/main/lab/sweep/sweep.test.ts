@@ -378,6 +378,13 @@ describe('bad input: clear errors before anything is measured', () => {
     })
   })
 
+  test('a /proc file (size 0, with content) is not called empty', () => {
+    expect(firstError({ path: '/proc/self/status' })).toMatchObject({
+      code: 'NOT_A_REGULAR_FILE',
+      message: expect.stringContaining('/proc/self/status: has content although its size is 0 bytes')
+    })
+  })
+
   test('a text file given as the binary file is recognised', () => {
     expect(firstError({ path: smallText })).toMatchObject({
       code: 'MALFORMED_DATA',
