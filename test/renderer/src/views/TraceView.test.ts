@@ -124,6 +124,14 @@ describe('a trace from a file', () => {
     expect(error.text()).toContain('line 7, in outer')
   })
 
+  test('a trace whose output was cut says so, though the program finished', async () => {
+    const view = mountView()
+    const cut = gen107Trace()
+    cut.note = 'The program printed 9,000,001 more characters than the trace keeps.'
+    await importFile(view, JSON.stringify(cut), 'cut.json')
+    expect(view.find('[data-testid=trace-truncated]').text()).toBe(cut.note)
+  })
+
   test('a file that is not a trace is refused with the reason, and the trace shown stays', async () => {
     const view = mountView()
     await importFile(view, JSON.stringify(gen107Trace()), 'good.json')
