@@ -244,6 +244,11 @@ export class PythonClient {
               this.emit(message)
               break
             case 'reply': {
+              // A runtime that failed for good still answers, wrongly: only a fresh one can go on.
+              if (!message.ok && message.fatal === true) {
+                void this.restart(`Python's runtime failed (${message.message}) and could not run code any more.`)
+                break
+              }
               const pending = this.pending.get(message.id)
               this.pending.delete(message.id)
               if (message.ok) pending?.resolve(message.value)

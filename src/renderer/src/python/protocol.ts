@@ -157,4 +157,5 @@ export type FromPythonWorker =
   | { type: 'failed'; message: string }
   | { type: 'output'; stream: OutputStream; text: string }
   | { type: 'reply'; id: number; ok: true; value: unknown }
-  | { type: 'reply'; id: number; ok: false; message: string }
+  /** fatal: the runtime itself failed (Pyodide's fatal error, e.g. the wasm stack overflowed) and cannot run code any more. */
+  | { type: 'reply'; id: number; ok: false; message: string; fatal?: boolean }

@@ -136,6 +136,11 @@ for name, source, filename in (
 python_version = sys.version.split()[0]
 `
 
+/** Pyodide marks the error that broke the runtime for good (a wasm stack overflow, say). */
+function isFatalRuntimeError(error: unknown): boolean {
+  return error instanceof Error && (error as Error & { pyodide_fatal_error?: boolean }).pyodide_fatal_error === true
+}
+
 export function createPythonHost(options: PythonHostOptions): (message: ToPythonWorker) => Promise<void> {
   const { post } = options
   const output = new OutputStreamer(post)
@@ -240,7 +245,13 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
       }
       post({ type: 'reply', id, ok: true, value: answer(modules, method, input) })
     } catch (error) {
-      post({ type: 'reply', id, ok: false, message: error instanceof Error ? error.message : String(error) })
+      post({
+        type: 'reply',
+        id,
+        ok: false,
+        message: error instanceof Error ? error.message : String(error),
+        fatal: isFatalRuntimeError(error)
+      })
     }
   }
 }

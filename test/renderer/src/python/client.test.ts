@@ -212,6 +212,33 @@ describe('PythonClient', () => {
     )
   })
 
+  test('a runtime that failed for good (a fatal error) is restarted, and says why', async () => {
+    const { client, workers, events } = await startedClient({})
+    const run = client.run('sys.setrecursionlimit(100_000); r(0)').catch((error: unknown) => error)
+    await until(() => workers[0]!.received.length === 2, 'the run request')
+    const worker = workers[0]!
+    worker.reply({
+      type: 'reply',
+      id: worker.lastRequest().id,
+      ok: false,
+      message: 'Maximum call stack size exceeded',
+      fatal: true
+    })
+    await until(() => workers.length === 2, 'a new worker')
+    expect(worker.terminated).toBe(true)
+    const error = await run
+    expect(error).toBeInstanceOf(PythonRestartedError)
+    const restarted = events.find((event) => event.type === 'restarted')
+    expect(restarted?.type === 'restarted' && restarted.reason).toBe(
+      "Python's runtime failed (Maximum call stack size exceeded) and could not run code any more."
+    )
+    workers[1]!.ready()
+    const next = client.run('1 + 1')
+    await until(() => workers[1]!.received.length === 2, 'the next run, sent to the new worker')
+    workers[1]!.reply({ type: 'reply', id: workers[1]!.lastRequest().id, ok: true, value: outcome('ok') })
+    expect((await next).status).toBe('ok')
+  })
+
   test('a worker that fails to load is reported, and a later start tries again', async () => {
     const { workers, createTransport } = scripted()
     const client = new PythonClient({ createTransport, indexURL: '/pyodide/', crossOriginIsolated: true })
