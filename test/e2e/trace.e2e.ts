@@ -222,6 +222,26 @@ describe('Step tab in Chromium', () => {
     await app.screenshot('step-countdown-dark-900')
     expect(app.problems).toEqual([])
   })
+  test('a long unbroken line of output stays in its column, beside the diagram', async () => {
+    const app = await lab.open()
+    const { page } = app
+    await openStep(page)
+    await recordExample(page, 'gen-107') // Python is loaded
+    await page.locator('.cm-content').click()
+    await page.keyboard.press('Control+A')
+    await page.keyboard.type(`print('x' * 5000)\n`)
+    await page.getByTestId('trace-record').click()
+    await expect.poll(() => counter(page)).toMatch(/^Step 1 of 3 /)
+    await page.getByTestId('trace-diagram').click({ position: { x: 2, y: 2 } })
+    await page.keyboard.press('End')
+    expect(await page.getByTestId('trace-output').textContent()).toBe(`${'x'.repeat(5000)}\n`)
+    const output = await box(page, 'trace-output')
+    const diagram = await page.getByRole('region', { name: 'Frames and objects' }).boundingBox()
+    expect(output.x + output.width).toBeLessThan(diagram!.x)
+    await app.screenshot('step-long-output')
+    expect(app.problems).toEqual([])
+  })
+
   test('Interrupt stops a recording while the window keeps answering', async () => {
     const app = await lab.open()
     const { page } = app
