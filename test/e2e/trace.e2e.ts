@@ -2,7 +2,8 @@
  * The Step tab in Chromium, on the built app under its strict CSP: lecture programs recorded by
  * the real recorder in Pyodide, stepped with buttons and keys; the suspended generator frame drawn
  * apart and greyed; a program opened from the console; the trace exported and imported back; the
- * diagram exported; CodeMirror styled through the page's nonce. Screenshots: step-*.png.
+ * diagram exported; CodeMirror styled through the page's nonce; the editor left by keyboard (Escape
+ * then Tab), as its hint says. Screenshots: step-*.png.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -45,6 +46,19 @@ async function box(page: Page, testId: string): Promise<{ x: number; y: number; 
   const found = await page.getByTestId(testId).first().boundingBox()
   if (found === null) throw new Error(`${testId} is not shown`)
   return found
+}
+
+/** The description Chromium's accessibility tree gives the element, as a screen reader reads it. */
+async function accessibleDescription(page: Page, selector: string): Promise<string | undefined> {
+  const cdp = await page.context().newCDPSession(page)
+  try {
+    const { root } = await cdp.send('DOM.getDocument')
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector })
+    const { nodes } = await cdp.send('Accessibility.getPartialAXTree', { nodeId, fetchRelatives: false })
+    return nodes[0]?.description?.value as string | undefined
+  } finally {
+    await cdp.detach()
+  }
 }
 
 /** The grep example's first line sent in (src/renderer/src/python/examples.ts). */
@@ -239,6 +253,45 @@ describe('Step tab in Chromium', () => {
     const diagram = await page.getByRole('region', { name: 'Frames and objects' }).boundingBox()
     expect(output.x + output.width).toBeLessThan(diagram!.x)
     await app.screenshot('step-long-output')
+    expect(app.problems).toEqual([])
+  })
+
+  test('Tab indents in the editor, Escape then Tab leaves it, and a hint says so while it has focus', async () => {
+    const app = await lab.open()
+    const { page } = app
+    await openStep(page)
+    const content = page.locator('.cm-content')
+    const hint = page.getByTestId('trace-editor-keys')
+    const keys = 'Tab indents · Esc then Tab leaves the editor'
+    expect(await hint.isVisible()).toBe(false)
+    // Screen readers hear the keys as the editor's description, focused or not.
+    expect(await accessibleDescription(page, '.cm-content')).toBe(keys)
+    const layoutBefore = [await box(page, 'trace-editor'), await box(page, 'trace-output')]
+
+    await content.focus()
+    expect(await hint.isVisible()).toBe(true)
+    expect((await hint.textContent())?.replace(/\s+/g, ' ').trim()).toBe(keys)
+    // The hint takes its line inside the editor's box: nothing around the editor moves.
+    expect([await box(page, 'trace-editor'), await box(page, 'trace-output')]).toEqual(layoutBefore)
+    await app.screenshot('step-editor-keys')
+    await page.setViewportSize({ width: 900, height: 600 })
+    await app.screenshot('step-editor-keys-900')
+
+    const firstLine = await page.locator('.cm-line').first().textContent()
+    await page.keyboard.press('Tab')
+    const indented = (await page.locator('.cm-line').first().textContent()) ?? ''
+    expect(indented).toMatch(/^ +\S/)
+    expect(indented.trimStart()).toBe(firstLine)
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('cm-content'))).toBe(true)
+
+    await page.keyboard.press('Escape')
+    await page.keyboard.press('Tab')
+    const focused = await page.evaluate(() => ({
+      inEditor: document.activeElement?.closest('.cm-editor') !== null,
+      testId: document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid')
+    }))
+    expect(focused).toEqual({ inEditor: false, testId: 'trace-output' })
+    expect(await hint.isVisible()).toBe(false)
     expect(app.problems).toEqual([])
   })
 
