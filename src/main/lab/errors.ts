@@ -1,4 +1,5 @@
 import { LabError, type LabErrorCode } from '../../shared/errors'
+import { displayName, hasEscapedBytes } from '../../shared/fsNames'
 
 const errnoToCode: Record<string, { code: LabErrorCode; what: string }> = {
   ENOENT: { code: 'NOT_FOUND', what: 'does not exist' },
@@ -20,16 +21,34 @@ const errnoToCode: Record<string, { code: LabErrorCode; what: string }> = {
 
 /**
  * Turns anything thrown by Node's fs (or by our own code) into a LabError that names the
- * file and the problem in words a person understands.
+ * file and the problem in words a person understands. Every error a job or a handler ends with
+ * passes through here, so this is where a name that is not valid UTF-8 is made fit to show.
  */
 export function toLabError(error: unknown, path?: string): LabError {
-  if (error instanceof LabError) return error
+  if (error instanceof LabError) return shownToPeople(error)
   const errno = (error as NodeJS.ErrnoException | undefined)?.code
   const target = path ?? (error as NodeJS.ErrnoException | undefined)?.path
   if (typeof errno === 'string' && Object.hasOwn(errnoToCode, errno)) {
     const { code, what } = errnoToCode[errno]!
-    return new LabError(code, target ? `${target}: ${what}` : what, target)
+    return shownToPeople(new LabError(code, target ? `${target}: ${what}` : what, target))
   }
   const message = error instanceof Error ? error.message : String(error)
-  return new LabError('INTERNAL', target ? `${target}: ${message}` : message, target)
+  return shownToPeople(new LabError('INTERNAL', target ? `${target}: ${message}` : message, target))
+}
+
+const NOT_UTF8_NOTE = '(a name that is not valid UTF-8, shown with U+FFFD)'
+
+/**
+ * The error with its message as people are shown names: escaped bytes as U+FFFD (displayName),
+ * said so beside the error's path, or at the end when the path is not in the message. Its `path`
+ * keeps the escapes, so it still names the same bytes.
+ */
+function shownToPeople(error: LabError): LabError {
+  if (!hasEscapedBytes(error.message)) return error
+  const at = error.path === undefined ? -1 : error.message.indexOf(error.path)
+  const noted =
+    at === -1
+      ? `${error.message} ${NOT_UTF8_NOTE}`
+      : `${error.message.slice(0, at + error.path!.length)} ${NOT_UTF8_NOTE}${error.message.slice(at + error.path!.length)}`
+  return new LabError(error.code, displayName(noted), error.path)
 }

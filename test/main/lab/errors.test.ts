@@ -1,6 +1,8 @@
 /** toLabError: every errno a user can meet gets its own code and plain words; nothing else matches by accident. */
 import { describe, expect, it } from 'vitest'
 import { toLabError } from '../../../src/main/lab/errors'
+import { LabError } from '../../../src/shared/errors'
+import { displayName } from '../../../src/shared/fsNames'
 
 function errnoError(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: raw message`), { code })
@@ -31,4 +33,36 @@ describe('toLabError', () => {
       expect(error.message).toBe(`/x: ${key}: raw message`)
     }
   )
+
+  describe('a name that is not valid UTF-8 (surrogate escapes)', () => {
+    const path = '/data/caf\udcff.bin'
+    const shown = `${displayName(path)} (a name that is not valid UTF-8, shown with U+FFFD)`
+
+    it('a LabError naming it (as the readers throw) is shown as displayName shows it; its path keeps the bytes', () => {
+      const error = toLabError(new LabError('MALFORMED_DATA', `${path}: 12 bytes is not a whole number`, path))
+      expect(error.code).toBe('MALFORMED_DATA')
+      expect(error.message).toBe(`${shown}: 12 bytes is not a whole number`)
+      expect(error.path).toBe(path)
+    })
+
+    it('an errno error for it, and a name that is not where the message starts, are shown so too', () => {
+      expect(toLabError(errnoError('ENOENT'), path).message).toBe(`${shown}: does not exist`)
+      const cancelled = toLabError(new LabError('CANCELLED', `Reading ${path} was cancelled`, path))
+      expect(cancelled.message).toBe(`Reading ${shown} was cancelled`)
+    })
+
+    it('escaped bytes outside its path are shown with U+FFFD too, and said so at the end', () => {
+      const error = toLabError(new LabError('INVALID_ARGUMENT', `${path} and ${path}.txt differ`))
+      expect(error.message).toBe(
+        `${displayName(path)} and ${displayName(path)}.txt differ (a name that is not valid UTF-8, shown with U+FFFD)`
+      )
+    })
+
+    it('a message with no escaped bytes is left as it is, so converting twice changes nothing', () => {
+      const plain = new LabError('NOT_FOUND', '/data/x.bin: does not exist', '/data/x.bin')
+      expect(toLabError(plain)).toBe(plain)
+      const once = toLabError(errnoError('ENOENT'), path)
+      expect(toLabError(once).message).toBe(once.message)
+    })
+  })
 })

@@ -265,13 +265,13 @@ export function checkWalkRoot(top: string): void {
   try {
     stats = statSync(fsPath(top))
   } catch (error) {
-    throw describeError(error, top)
+    throw toLabError(error, top)
   }
   if (!stats.isDirectory()) throw new LabError('NOT_A_DIRECTORY', `${displayName(top)}: is not a directory`, top)
   try {
     opendirSync(fsPath(top)).closeSync()
   } catch (error) {
-    throw describeError(error, top)
+    throw toLabError(error, top)
   }
 }
 
@@ -443,7 +443,7 @@ function copyRecord(stats: ArrayLike<number>, at: number, target: Float64Array, 
 function regularFileSize(dirpath: string, name: string, first: number, state: WalkState): number {
   if (first >= 0) return first
   const path = joinPath(dirpath, name)
-  state.fail(describeError(errnoError(-first, 'lstat', path), path))
+  state.fail(toLabError(errnoError(-first, 'lstat', path), path))
   return 0
 }
 
@@ -572,7 +572,7 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
         listing = taken === undefined ? listEntries(path, names, view.stats) : takenListing(taken, path)
       } catch (error) {
         // os.walk skips a directory whose listing failed, even part way, yielding nothing for it.
-        state.fail(describeError(error, path))
+        state.fail(toLabError(error, path))
         continue
       }
       const { types, stats: entryStats } = listing
@@ -817,16 +817,4 @@ function targetIsDirectory(path: string | Buffer): boolean {
   } catch {
     return false
   }
-}
-
-/**
- * A LabError naming the path. Its message shows a name that is not valid UTF-8 with U+FFFD and
- * says so; its `path` keeps the escapes, so it names the same bytes.
- */
-function describeError(error: unknown, path: string): LabError {
-  const labError = toLabError(error, path)
-  const shown = displayName(path)
-  if (shown === path) return labError
-  const message = `${shown} (a name that is not valid UTF-8, shown with U+FFFD)${labError.message.slice(path.length)}`
-  return new LabError(labError.code, labError.message.startsWith(path) ? message : labError.message, path)
 }

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { LabError } from '../../../../src/shared/errors'
+import { displayName } from '../../../../src/shared/fsNames'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import type { ProcessArgs, ProcessJobResult, ReadJobSummary, SampleDataResult } from '../../../../src/shared/readJobs'
 import { createTestJobHost, type RecordedEvent } from '../../../support/jobHost'
@@ -262,6 +263,24 @@ describe('process job', () => {
     expect(bad).toMatchObject({ code: 'MALFORMED_DATA', path: text })
     expect(bad.message).toMatch(/line 3 is not a number: "not-a-number"/)
   })
+
+  test.runIf(process.platform === 'linux')(
+    'an error about a file whose name is not valid UTF-8 names it as displayName shows it',
+    async () => {
+      writeFileSync(
+        Buffer.concat([Buffer.from(join(dir, 'caf')), Buffer.from([0xff]), Buffer.from('.bin')]),
+        new Uint8Array(12)
+      )
+      const path = join(dir, 'caf\udcff.bin')
+      for (const mode of ['eager', 'lazyItem', 'lazyChunk'] as const) {
+        const error = await processError({ inputs: [{ path, mode }] })
+        expect(error).toMatchObject({ code: 'MALFORMED_DATA', path })
+        expect(error.message).toBe(
+          `${displayName(path)} (a name that is not valid UTF-8, shown with U+FFFD): 12 bytes is not a whole number of float64 items (8 bytes each): 4 trailing bytes. Is the dtype right?`
+        )
+      }
+    }
+  )
 
   test('chunk sizes: 0, negative, fractional and absurd are refused with a clear message', async () => {
     const path = sample.binaryPath
