@@ -54,8 +54,9 @@ import { buildGrid, planRuns, type PlannedRun } from '../../../shared/sweepMaths
 import { SweepEstimator, type SweepStage } from '../../../shared/sweepEstimate'
 import type { ProcessDataStats } from '../../../shared/readJobs'
 import { collectAppInfo } from '../appInfo'
+import { LOOKS_LIKE_TEXT, looksLikeText, readHead } from '../dataFileHead'
 import { toLabError } from '../errors'
-import { openDataFile, openRegularFile } from '../openRegularFile'
+import { openRegularFile } from '../openRegularFile'
 import { processData } from '../read/process'
 import type { JobControl } from '../progress'
 import { defaultEagerMaxBytes, isNumberToken, openLazyReader, readBinaryEager, type DataReader } from '../read/readers'
@@ -65,7 +66,6 @@ const REPORT_EVERY = 8192
 /** The cap's clock is read about this often (the stride adapts to how fast calls come). */
 const CLOCK_LOOK_MS = 0.25
 const JIT_WARMUP_MS = 40
-const HEAD_BYTES = 4096
 /** Each read of the pass that fills the page cache. */
 const WARM_READ_BYTES = 1024 * 1024
 
@@ -114,44 +114,6 @@ interface SweepFiles {
   textBytes: number | null
 }
 
-function readHead(path: string): { size: number; head: Buffer } {
-  const file = openDataFile(path)
-  try {
-    const head = Buffer.alloc(Math.min(HEAD_BYTES, file.size))
-    let done = 0
-    while (done < head.length) {
-      const n = readSync(file.fd, head, done, head.length - done, done)
-      if (n === 0) break
-      done += n
-    }
-    return { size: file.size, head: head.subarray(0, done) }
-  } finally {
-    closeSync(file.fd)
-  }
-}
-
-/** Only the characters numpy.savetxt writes (digits, signs, '.', 'e', inf/nan letters, whitespace, '#'). */
-function looksLikeText(head: Buffer): boolean {
-  if (head.length === 0 || !head.includes(10)) return false
-  for (const byte of head) {
-    const ok =
-      (byte >= 48 && byte <= 57) ||
-      byte === 10 ||
-      byte === 13 ||
-      byte === 32 ||
-      byte === 9 ||
-      byte === 43 ||
-      byte === 45 ||
-      byte === 46 ||
-      byte === 35 ||
-      byte === 101 ||
-      byte === 69 ||
-      (byte >= 97 && byte <= 122)
-    if (!ok) return false
-  }
-  return true
-}
-
 function checkFiles(
   args: ParsedSweepArgs,
   largestChunk: number,
@@ -172,7 +134,7 @@ function checkFiles(
   if (looksLikeText(head)) {
     throw new LabError(
       'MALFORMED_DATA',
-      `${args.path}: this looks like a text file (numbers written out as text), not raw binary ${dtype} data. Choose the binary .bin file; its text twin is used for the text mode.`,
+      `${args.path}: ${LOOKS_LIKE_TEXT}, not raw binary ${dtype} data. Choose the binary .bin file; its text twin is used for the text mode.`,
       args.path
     )
   }

@@ -1,0 +1,52 @@
+/**
+ * The first bytes of a data file, and the one rule telling a text file (numbers written out as
+ * text, as numpy.savetxt writes them) from raw binary items: the sweep refuses such a file as its
+ * binary file, the Read tab reads it in a binary mode as numpy would and warns.
+ */
+import { closeSync, readSync } from 'node:fs'
+import { openDataFile } from './openRegularFile'
+
+/** How much of a file is looked at. */
+const HEAD_BYTES = 4096
+
+/** What a message says of a file for which looksLikeText holds. */
+export const LOOKS_LIKE_TEXT = 'this looks like a text file (numbers written out as text)'
+
+/** The file's size and its first bytes (at most 4 KiB). */
+export function readHead(path: string): { size: number; head: Buffer } {
+  const file = openDataFile(path)
+  try {
+    const head = Buffer.alloc(Math.min(HEAD_BYTES, file.size))
+    let done = 0
+    while (done < head.length) {
+      const n = readSync(file.fd, head, done, head.length - done, done)
+      if (n === 0) break
+      done += n
+    }
+    return { size: file.size, head: head.subarray(0, done) }
+  } finally {
+    closeSync(file.fd)
+  }
+}
+
+/** Only the characters numpy.savetxt writes (digits, signs, '.', 'e', inf/nan letters, whitespace, '#'). */
+export function looksLikeText(head: Uint8Array): boolean {
+  if (head.length === 0 || !head.includes(10)) return false
+  for (const byte of head) {
+    const ok =
+      (byte >= 48 && byte <= 57) ||
+      byte === 10 ||
+      byte === 13 ||
+      byte === 32 ||
+      byte === 9 ||
+      byte === 43 ||
+      byte === 45 ||
+      byte === 46 ||
+      byte === 35 ||
+      byte === 101 ||
+      byte === 69 ||
+      (byte >= 97 && byte <= 122)
+    if (!ok) return false
+  }
+  return true
+}
