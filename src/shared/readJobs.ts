@@ -178,6 +178,8 @@ export interface ProcessJobResult extends ProcessResult {
   /** The eager inputs' phases (null when no input was read eagerly). */
   eager: EagerPhases | null
   costs: RunCosts
+  /** Lines for people about how the files were read, each naming its file (e.g. a text file read in a binary mode). */
+  warnings: string[]
 }
 
 export const SAMPLE_FORMAT = 'yield-lab-sample/1'

@@ -33,6 +33,8 @@ import type {
   SampleDataResult,
   SampleDataStats
 } from '../../../shared/readJobs'
+import { displayName } from '../../../shared/fsNames'
+import { LOOKS_LIKE_TEXT, looksLikeText, readHead } from '../dataFileHead'
 import { fsPath } from '../fsPath'
 import { processData, pushInto, ratesOf, summingConsumer } from './process'
 import type { JobControl } from '../progress'
@@ -171,6 +173,31 @@ function tracked(readers: DataReader<DataItem>[], meter: RunMeter): Iterable<Dat
   }
 }
 
+/**
+ * A warning for each file read in a binary mode that looks like text. np.fromfile reads such a
+ * file without a word, and so do the readers (the run stays what numpy would do), but its sum is
+ * then of the text's characters taken as items. Looked at after the run, so it costs the run nothing.
+ */
+function textReadAsBinary(inputs: readonly Input[]): string[] {
+  const warnings: string[] = []
+  const seen = new Set<string>()
+  for (const input of inputs) {
+    if (input.mode === 'text' || seen.has(input.path)) continue
+    seen.add(input.path)
+    let head: Buffer
+    try {
+      head = readHead(input.path).head
+    } catch {
+      continue // Gone or changed since the run read it: nothing to say about what it read.
+    }
+    if (looksLikeText(head))
+      warnings.push(
+        `${displayName(input.path)}: ${LOOKS_LIKE_TEXT}. The binary modes read its characters as ${input.dtype} items, as np.fromfile would, so the sum means nothing; the Text mode reads it as numbers.`
+      )
+  }
+  return warnings
+}
+
 /** Yields nothing: computes in its first next() and returns the result. */
 export function* processJob(
   args: ParsedProcessArgs,
@@ -208,6 +235,8 @@ export function* processJob(
       bytesRead: stats.bytesRead
     }
   })
+  const warnings = textReadAsBinary(args.inputs)
+  for (const warning of warnings) control.log?.(warning)
   return {
     ...result,
     peakRssBytes: meter.peakRss,
@@ -215,7 +244,8 @@ export function* processJob(
     style: args.style,
     inputs: infos,
     eager: args.inputs.some((input) => input.mode === 'eager') ? phases : null,
-    costs
+    costs,
+    warnings
   }
 }
 

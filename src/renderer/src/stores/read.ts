@@ -171,6 +171,8 @@ export const useReadStore = defineStore('read', () => {
     }
   )
   const lastOutcome = ref<'done' | 'cancelled'>()
+  /** What the last finished run warns about how it read its files (a text file in a binary mode, say). */
+  const runWarnings = ref<string[]>([])
   const results = ref<ResultRow[]>([])
   /** Sums the generator wrote, by dataset (see datasetKey). */
   const knownSums = reactive(new Map<string, KnownSum>())
@@ -362,6 +364,7 @@ export const useReadStore = defineStore('read', () => {
     runArgs.value = args
     runFailure.value = undefined
     lastOutcome.value = undefined
+    runWarnings.value = []
     progress.value = undefined
     rssSamples.value = []
     const row = (
@@ -389,8 +392,9 @@ export const useReadStore = defineStore('read', () => {
       const batch = await generator.next(1)
       const result = batch.value
       if (result === undefined) throw new LabError('INTERNAL', 'The run ended without a result.')
-      const { inputs: _inputs, ...measured } = result
+      const { inputs: _inputs, warnings, ...measured } = result
       results.value.push(row({ outcome: 'done', ...measured }))
+      runWarnings.value = warnings
       explainedRun.value = undefined
       progress.value = {
         completed: result.bytes,
@@ -592,6 +596,7 @@ export const useReadStore = defineStore('read', () => {
     rssSamples,
     runFailure,
     lastOutcome,
+    runWarnings,
     results,
     knownSums,
     views,

@@ -282,6 +282,30 @@ describe('process job', () => {
     }
   )
 
+  test('a text file read in a binary mode is read as np.fromfile would, with a warning naming it', async () => {
+    const text = file('numbers.txt', '1.5\n'.repeat(1000)) // 4,000 bytes: 500 float64 items of characters
+    const asFloat64 = new Float64Array(new Uint8Array(readFileSync(text)).buffer)
+    const warning = `${text}: this looks like a text file (numbers written out as text). The binary modes read its characters as float64 items, as np.fromfile would, so the sum means nothing; the Text mode reads it as numbers.`
+    for (const mode of ['eager', 'lazyItem', 'lazyChunk'] as const) {
+      const { id, result } = await runProcess({ inputs: [{ path: text, mode, chunkSize: 100 }] })
+      expect(result.count).toBe(500)
+      // Its characters as items (tiny numbers: compared relatively, the summation order differs).
+      expect(Math.abs(result.sum / asFloat64.reduce((sum, item) => sum + item, 0) - 1)).toBeLessThan(1e-12)
+      expect(result.warnings).toEqual([warning])
+      expect(events.filter((e) => e.id === id && e.line === warning)).toHaveLength(1)
+    }
+  })
+
+  test('a binary file, and a text file in the text mode, are read with no warning', async () => {
+    const text = file('numbers.txt', '1.5\n'.repeat(1000))
+    for (const mode of ['eager', 'lazyItem', 'lazyChunk'] as const) {
+      const { result } = await runProcess({ inputs: [{ path: sample.binaryPath, mode, chunkSize: 100 }] })
+      expect(result.warnings).toEqual([])
+    }
+    const { result } = await runProcess({ inputs: [{ path: text, mode: 'text' }] })
+    expect(result).toMatchObject({ count: 1000, sum: 1500, warnings: [] })
+  })
+
   test('chunk sizes: 0, negative, fractional and absurd are refused with a clear message', async () => {
     const path = sample.binaryPath
     for (const chunkSize of [0, -5, 1.5, 2 ** 28, 2 ** 40]) {

@@ -196,6 +196,24 @@ describe('Read tab', () => {
     expect(find('read-error').exists()).toBe(false)
   })
 
+  test('a text file read in a binary mode is read, with a warning naming it; a binary file has none', async () => {
+    const read = await mountRead('text-as-binary')
+    const text = join(dir, 'numbers.txt')
+    writeFileSync(text, '1.5\n'.repeat(1000))
+    await find('read-path').setValue(text)
+    await runMode(read, 'lazyChunk', 1)
+    expect(read.results[0]).toMatchObject({ outcome: 'done', count: 500 })
+    expect(find('read-warnings').text()).toBe(
+      `Warning: ${text}: this looks like a text file (numbers written out as text). The binary modes read its characters as float64 items, as np.fromfile would, so the sum means nothing; the Text mode reads it as numbers.`
+    )
+    const binary = join(dir, 'numbers.bin')
+    writeFileSync(binary, new Uint8Array(new Float64Array([1.5, 2.5]).buffer))
+    await find('read-path').setValue(binary)
+    await runMode(read, 'eager', 2)
+    expect(read.results[1]).toMatchObject({ outcome: 'done', sum: 4 })
+    expect(find('read-warnings').exists()).toBe(false)
+  })
+
   test('eager refuses files over the memory limit, explains why lazy reading exists, and reads lazily on request', async () => {
     const read = await mountRead('eager')
     const path = join(dir, 'eager.bin')
