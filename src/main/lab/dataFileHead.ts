@@ -29,6 +29,15 @@ export function readHead(path: string): { size: number; head: Buffer } {
   }
 }
 
+/** Whether the file at `path` looks like text; false when it cannot be read (the caller's own read says why). */
+export function looksLikeTextFile(path: string): boolean {
+  try {
+    return looksLikeText(readHead(path).head)
+  } catch {
+    return false
+  }
+}
+
 /** Only the characters numpy.savetxt writes (digits, signs, '.', 'e', inf/nan letters, whitespace, '#'). */
 export function looksLikeText(head: Uint8Array): boolean {
   if (head.length === 0 || !head.includes(10)) return false

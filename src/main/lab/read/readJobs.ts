@@ -34,7 +34,7 @@ import type {
   SampleDataStats
 } from '../../../shared/readJobs'
 import { displayName } from '../../../shared/fsNames'
-import { LOOKS_LIKE_TEXT, looksLikeText, readHead } from '../dataFileHead'
+import { LOOKS_LIKE_TEXT, looksLikeTextFile } from '../dataFileHead'
 import { fsPath } from '../fsPath'
 import { processData, pushInto, ratesOf, summingConsumer } from './process'
 import type { JobControl } from '../progress'
@@ -184,13 +184,7 @@ function textReadAsBinary(inputs: readonly Input[]): string[] {
   for (const input of inputs) {
     if (input.mode === 'text' || seen.has(input.path)) continue
     seen.add(input.path)
-    let head: Buffer
-    try {
-      head = readHead(input.path).head
-    } catch {
-      continue // Gone or changed since the run read it: nothing to say about what it read.
-    }
-    if (looksLikeText(head))
+    if (looksLikeTextFile(input.path))
       warnings.push(
         `${displayName(input.path)}: ${LOOKS_LIKE_TEXT}. The binary modes read its characters as ${input.dtype} items, as np.fromfile would, so the sum means nothing; the Text mode reads it as numbers.`
       )

@@ -42,6 +42,7 @@ import {
 import { LabError } from '../../../shared/errors'
 import type { EagerPhases, EagerReadStats, LazyReadMode } from '../../../shared/readJobs'
 import { toLabError } from '../errors'
+import { LOOKS_LIKE_TEXT, looksLikeTextFile } from '../dataFileHead'
 import { openDataFile, type OpenedFile } from '../openRegularFile'
 import { adviseHugePages, canReadInParallel, readParallel } from '../native'
 import { allocateSummableBuffer } from '../sum'
@@ -96,7 +97,11 @@ function checkItemLayout(size: number, dtype: Dtype, path: string): number {
   if (trailing !== 0) {
     throw new LabError(
       'MALFORMED_DATA',
-      `${path}: ${size} bytes is not a whole number of ${dtype} items (${bytes} bytes each): ${trailing} trailing byte${trailing === 1 ? '' : 's'}. Is the dtype right?`,
+      `${path}: ${size} bytes is not a whole number of ${dtype} items (${bytes} bytes each): ${trailing} trailing byte${trailing === 1 ? '' : 's'}${
+        looksLikeTextFile(path)
+          ? `; ${LOOKS_LIKE_TEXT}, which the Text mode reads as numbers.`
+          : '. Is the dtype right?'
+      }`,
       path
     )
   }

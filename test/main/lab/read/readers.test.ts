@@ -341,6 +341,20 @@ describe('bad input', () => {
     }
   )
 
+  it.each(['eager', 'lazy', 'chunks'])(
+    '%s: trailing bytes in a text file point to the Text mode, not the dtype',
+    (mode) => {
+      const path = join(dir, 'numbers.txt')
+      writeFileSync(path, '0.5\n1.5\n2.25\n') // 13 bytes
+      const error = catchLabError(all(path)[mode]!)
+      expect(error.code).toBe('MALFORMED_DATA')
+      expect(error.message).toBe(
+        `${path}: 13 bytes is not a whole number of float64 items (8 bytes each): 5 trailing bytes; this looks like a text file (numbers written out as text), which the Text mode reads as numbers.`
+      )
+      expect(drain(readTextLazy(path))).toEqual([0.5, 1.5, 2.25])
+    }
+  )
+
   describe('a file that shrinks while being read is an error, not a short result', () => {
     it.each([
       ['lazy items', (p: string) => readBinaryLazy(p, 1000)],
