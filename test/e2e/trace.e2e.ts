@@ -280,8 +280,8 @@ describe('Step tab in Chromium', () => {
     const firstLine = await page.locator('.cm-line').first().textContent()
     await page.keyboard.press('Tab')
     const indented = (await page.locator('.cm-line').first().textContent()) ?? ''
-    expect(indented).toMatch(/^ +\S/)
-    expect(indented.trimStart()).toBe(firstLine)
+    // One indent is four spaces, as PEP 8 and the lecture's examples have it.
+    expect(indented).toBe(`    ${firstLine}`)
     expect(await page.evaluate(() => document.activeElement?.classList.contains('cm-content'))).toBe(true)
 
     await page.keyboard.press('Escape')
