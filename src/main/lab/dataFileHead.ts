@@ -4,7 +4,7 @@
  * binary file, the Read tab reads it in a binary mode as numpy would and warns.
  */
 import { closeSync, readSync } from 'node:fs'
-import { openDataFile } from './openRegularFile'
+import { openDataFile, type OpenedFile } from './openRegularFile'
 
 /** How much of a file is looked at. */
 const HEAD_BYTES = 4096
@@ -12,27 +12,35 @@ const HEAD_BYTES = 4096
 /** What a message says of a file for which looksLikeText holds. */
 export const LOOKS_LIKE_TEXT = 'this looks like a text file (numbers written out as text)'
 
+/** The first bytes of an open file (at most 4 KiB). */
+function headOf(file: OpenedFile): Buffer {
+  const head = Buffer.alloc(Math.min(HEAD_BYTES, file.size))
+  let done = 0
+  while (done < head.length) {
+    const n = readSync(file.fd, head, done, head.length - done, done)
+    if (n === 0) break
+    done += n
+  }
+  return head.subarray(0, done)
+}
+
 /** The file's size and its first bytes (at most 4 KiB). */
 export function readHead(path: string): { size: number; head: Buffer } {
   const file = openDataFile(path)
   try {
-    const head = Buffer.alloc(Math.min(HEAD_BYTES, file.size))
-    let done = 0
-    while (done < head.length) {
-      const n = readSync(file.fd, head, done, head.length - done, done)
-      if (n === 0) break
-      done += n
-    }
-    return { size: file.size, head: head.subarray(0, done) }
+    return { size: file.size, head: headOf(file) }
   } finally {
     closeSync(file.fd)
   }
 }
 
-/** Whether the file at `path` looks like text; false when it cannot be read (the caller's own read says why). */
-export function looksLikeTextFile(path: string): boolean {
+/**
+ * Whether a file looks like text: a path is opened for the look, an open file is read where it is
+ * (the one a reader's error is about); false when it cannot be read (the caller's own read says why).
+ */
+export function looksLikeTextFile(file: string | OpenedFile): boolean {
   try {
-    return looksLikeText(readHead(path).head)
+    return looksLikeText(typeof file === 'string' ? readHead(file).head : headOf(file))
   } catch {
     return false
   }

@@ -91,14 +91,15 @@ function checkChunkSize(chunkSize: unknown, dtype: Dtype): number {
 }
 
 /** Checks the file holds a whole number of items and returns the item count. */
-function checkItemLayout(size: number, dtype: Dtype, path: string): number {
+function checkItemLayout(file: OpenedFile, dtype: Dtype, path: string): number {
+  const size = file.size
   const bytes = itemBytes[dtype]
   const trailing = size % bytes
   if (trailing !== 0) {
     throw new LabError(
       'MALFORMED_DATA',
       `${path}: ${size} bytes is not a whole number of ${dtype} items (${bytes} bytes each): ${trailing} trailing byte${trailing === 1 ? '' : 's'}${
-        looksLikeTextFile(path)
+        looksLikeTextFile(file)
           ? `; ${LOOKS_LIKE_TEXT}, which the Text mode reads as numbers.`
           : '. Is the dtype right?'
       }`,
@@ -255,7 +256,7 @@ export function readBinaryEager<D extends Dtype = 'float64'>(
   const file = openDataFile(path)
   try {
     const size = file.size
-    const count = checkItemLayout(size, dtype, path)
+    const count = checkItemLayout(file, dtype, path)
     if (size > maxBytes) {
       throw new LabError(
         'TOO_LARGE',
@@ -364,7 +365,7 @@ class LazyCursor {
     const file = openForReader(this.path, this.log)
     try {
       this.readStats.fileBytes = file.size
-      checkItemLayout(file.size, this.dtype, this.path)
+      checkItemLayout(file, this.dtype, this.path)
     } catch (error) {
       closeForReader(file, this.path, this.log)
       throw error
@@ -472,7 +473,7 @@ function* lazyChunks(
   try {
     const size = file.size
     readStats.fileBytes = size
-    checkItemLayout(size, dtype, path)
+    checkItemLayout(file, dtype, path)
     const itemSize = itemBytes[dtype]
     const chunkBytes = Math.min(chunkSize * itemSize, size)
     // The reused buffer lives in a WebAssembly memory when possible, where sumChunk adds with SIMD.
