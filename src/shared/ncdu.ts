@@ -16,7 +16,7 @@
  * way, so such names round-trip. That is also why the reader parses bytes itself, not JSON.parse.
  */
 import { LabError } from './errors'
-import { displayName, fsdecode, fsencode } from './fsNames'
+import { displayName, fsdecode, fsencode, hasEscapedBytes } from './fsNames'
 
 /** Why ncdu did not scan an entry: a --exclude pattern, another file system (-x), a kernel file system, a firmlink. */
 export type NcduExclusion = 'pattern' | 'othfs' | 'kernfs' | 'frmlnk'
@@ -497,6 +497,20 @@ function readInfo(cursor: Cursor, isRoot: boolean): NcduEntry {
   return entry
 }
 
+/** A name met twice in the innermost open directory of `stack`, with that directory's path. */
+function describeDuplicate(stack: readonly { dir: NcduEntry }[], name: string): string {
+  let path = stack[0]!.dir.name
+  for (let i = 1; i < stack.length; i++) path = joinNcduPath(path, stack[i]!.dir.name)
+  const shown = (text: string): string =>
+    JSON.stringify(displayName(text)) + (hasEscapedBytes(text) ? ' (not UTF-8)' : '')
+  return `the folder ${shown(path)} lists ${shown(name)} a second time (names in a folder are unique)`
+}
+
+/** An entry's path from its directory's: ncdu's paths are POSIX, and the root may be "/". */
+export function joinNcduPath(dir: string, name: string): string {
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`
+}
+
 function isComponent(name: string): boolean {
   return name !== '' && name !== '.' && name !== '..' && !name.includes('/') && !name.includes('\0')
 }
@@ -522,7 +536,8 @@ function readHeader(cursor: Cursor): NcduHeader {
 
 /**
  * Reads an ncdu export from its bytes. Throws a LabError MALFORMED_DATA naming `file` for anything
- * else: not JSON, another major version, a truncated file, absurd sizes, names that are not names.
+ * else: not JSON, another major version, a truncated file, absurd sizes, names that are not names,
+ * a name listed twice in one folder.
  */
 export function decodeNcdu(bytes: Uint8Array, file: string): NcduExport {
   const cursor = new Cursor(bytes, file)
@@ -553,7 +568,10 @@ export function decodeNcdu(bytes: Uint8Array, file: string): NcduExport {
   cursor.pos++
   const root = readInfo(cursor, true)
   root.children = []
-  const stack: NcduEntry[] = [root]
+  // Each open directory with the names met in it so far: names in a folder are unique, and the Browse
+  // tab keys its tree by path. A decoded name (surrogate escapes) is one string per byte sequence,
+  // so equal bytes are what counts. Only open directories keep their names, not the whole tree's.
+  const stack: { dir: NcduEntry; names: Set<string> }[] = [{ dir: root, names: new Set() }]
   while (stack.length > 0) {
     const next = cursor.take()
     if (next === Byte.Close) {
@@ -562,14 +580,18 @@ export function decodeNcdu(bytes: Uint8Array, file: string): NcduExport {
     }
     if (next !== Byte.Comma) throw cursor.fail("expected ',' or ']'", cursor.pos - 1)
     const parent = stack[stack.length - 1]!
-    if (cursor.peek() === Byte.Open) {
-      cursor.pos++
-      const dir = readInfo(cursor, false)
-      dir.children = []
-      parent.children!.push(dir)
-      stack.push(dir)
+    const isDir = cursor.peek() === Byte.Open
+    const at = cursor.pos
+    if (isDir) cursor.pos++
+    const entry = readInfo(cursor, false)
+    if (parent.names.has(entry.name)) throw cursor.fail(describeDuplicate(stack, entry.name), at)
+    parent.names.add(entry.name)
+    parent.dir.children!.push(entry)
+    if (isDir) {
+      entry.children = []
+      stack.push({ dir: entry, names: new Set() })
       if (stack.length > MAX_DEPTH) throw cursor.fail(`directories nest more than ${MAX_DEPTH} deep`)
-    } else parent.children!.push(readInfo(cursor, false))
+    }
   }
   // Anything after the root is ignored by ncdu too, but the outer array must close.
   cursor.expect(Byte.Close, "']' closing the export")

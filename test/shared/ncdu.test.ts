@@ -277,6 +277,59 @@ describe('ncdu exports that are broken get an error naming the file', () => {
     )
   })
 
+  it('a name listed twice in one folder: two files, a file and a folder, two folders, the same bytes', () => {
+    const twoFiles = '[1,2,{},[{"name":"/r"},[{"name":"files"},{"name":"a","asize":5},{"name":"a","asize":7}]]]'
+    expect(malformed(twoFiles).message).toBe(
+      `/data/scan.json: not a valid ncdu export: the folder "/r/files" lists "a" a second time (names in a folder are unique) at byte ${twoFiles.lastIndexOf('{"name":"a"')}`
+    )
+    // The folder listed second, children and all: its '[' is where the duplicate starts.
+    const fileAndFolder = '[1,2,{},[{"name":"/"},{"name":"x","asize":3},[{"name":"x"},{"name":"inner"}]]]'
+    expect(malformed(fileAndFolder).message).toBe(
+      `/data/scan.json: not a valid ncdu export: the folder "/" lists "x" a second time (names in a folder are unique) at byte ${fileAndFolder.indexOf('[{"name":"x"')}`
+    )
+    const twoFolders =
+      '[1,2,{},[{"name":"/r"},[{"name":"d"},[{"name":"dd"},{"name":"c1"}],[{"name":"dd"},{"name":"c2"}]]]]'
+    expect(malformed(twoFolders).message).toContain(
+      `the folder "/r/d" lists "dd" a second time (names in a folder are unique) at byte ${twoFolders.lastIndexOf('[{"name":"dd"')}`
+    )
+    // Names that are not UTF-8 are compared by their bytes, shown with U+FFFD and said to be bytes.
+    const inSub = (second: Buffer): Buffer =>
+      Buffer.concat([
+        Buffer.from('[1,2,{},[{"name":"/r"},[{"name":"sub-'),
+        Buffer.from([0xfe]),
+        Buffer.from('"},{"name":"a'),
+        Buffer.from([0xff]),
+        Buffer.from('"},{"name":"'),
+        second,
+        Buffer.from('"}]]]')
+      ])
+    const rawTwice = inSub(Buffer.from([0x61, 0xff]))
+    expect(malformed(rawTwice).message).toBe(
+      `/data/scan.json: not a valid ncdu export: the folder "/r/sub-\uFFFD" (not UTF-8) lists "a\uFFFD" (not UTF-8) a second time (names in a folder are unique) at byte ${rawTwice.lastIndexOf('{"name":"a')}`
+    )
+    // Python's \udcff escape of the same byte is the same name.
+    expect(malformed(inSub(Buffer.from('a\\udcff'))).message).toContain('lists "a\uFFFD" (not UTF-8) a second time')
+  })
+
+  it('accepts names that are alike but not the same: in other folders, in another case, other bytes shown alike', () => {
+    const scan = decodeNcdu(
+      Buffer.concat([
+        Buffer.from(
+          '[1,2,{},[{"name":"/r"},[{"name":"one"},{"name":"a"},[{"name":"d"}]],[{"name":"two"},{"name":"a"},[{"name":"d"}]],' +
+            '{"name":"a"},{"name":"A"},{"name":"b'
+        ),
+        Buffer.from([0xff]),
+        Buffer.from('"},{"name":"b'),
+        Buffer.from([0xfe]),
+        Buffer.from('"}]]')
+      ]),
+      'alike.json'
+    )
+    expect(scan.root.children!.map((entry) => entry.name)).toEqual(['one', 'two', 'a', 'A', 'b\udcff', 'b\udcfe'])
+    expect(find(scan.root, 'one').children!.map((entry) => entry.name)).toEqual(['a', 'd'])
+    expect(find(scan.root, 'two').children!.map((entry) => entry.name)).toEqual(['a', 'd'])
+  })
+
   it('skips fields it does not use, as ncdu -e writes them', () => {
     const scan = decodeNcdu(
       Buffer.from(

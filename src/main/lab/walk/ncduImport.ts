@@ -17,7 +17,7 @@
 import { closeSync, readSync } from 'node:fs'
 import { LabError } from '../../../shared/errors'
 import { displayName } from '../../../shared/fsNames'
-import { decodeNcdu, MAX_NCDU_EXPORT_BYTES, type NcduEntry } from '../../../shared/ncdu'
+import { decodeNcdu, joinNcduPath, MAX_NCDU_EXPORT_BYTES, type NcduEntry } from '../../../shared/ncdu'
 import {
   emptyWalkSummary,
   type NcduImportSummary,
@@ -68,10 +68,6 @@ function readWhole(file: string): Uint8Array {
       // Closing a file we only read cannot lose data.
     }
   }
-}
-
-function joinPosix(dir: string, name: string): string {
-  return dir.endsWith('/') ? dir + name : `${dir}/${name}`
 }
 
 /** One stat record as walk items carry it (WALK_STAT): what ncdu recorded, the device inherited. */
@@ -172,7 +168,7 @@ export function* ncduImportJob(
     for (let i = subdirs.length - 1; i >= 0; i--) {
       const sub = subdirs[i]!
       if (sub.excluded === undefined)
-        stack.push({ entry: sub, dirpath: joinPosix(dirpath, sub.name), parent: dirpath, dev: sub.dev ?? dev })
+        stack.push({ entry: sub, dirpath: joinNcduPath(dirpath, sub.name), parent: dirpath, dev: sub.dev ?? dev })
       else skipped.unshift({ kind: 'skip', reason: 'otherFileSystem', parent: dirpath, name: sub.name })
     }
     report()

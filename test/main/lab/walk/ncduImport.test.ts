@@ -135,6 +135,27 @@ describe.runIf(process.platform === 'linux')('ncduImport job', () => {
     expect(yieldedDirnames(root)).toEqual(['.git', 'src', 'node_modules', 'lib', 'dist'])
   })
 
+  test('an export that lists a name twice in one folder fails naming the file, the folder and the name; the next opens', async () => {
+    const twice = join(base, 'twice.json')
+    const listing =
+      '[1,2,{},[{"name":"/r"},[{"name":"dd"},{"name":"c1","asize":13}],[{"name":"dd"},{"name":"c2","asize":17}]]]'
+    writeFileSync(twice, listing)
+    ;({ host } = createTestJobHost())
+    const { id } = await host.open('test', 'ncduImport', { file: twice })
+    const error = await rejectedLabError(host.next('test', id, 10))
+    expect([error.code, error.path, error.message]).toEqual([
+      'MALFORMED_DATA',
+      twice,
+      `${twice}: not a valid ncdu export: the folder "/r" lists "dd" a second time (names in a folder are unique) at byte ${listing.lastIndexOf('[{"name":"dd"')}`
+    ])
+    const once = join(base, 'once.json')
+    writeFileSync(once, listing.replace('"dd"},{"name":"c2"', '"de"},{"name":"c2"'))
+    const second = await host.open('test', 'ncduImport', { file: once })
+    const batch = await host.next('test', second.id, 10)
+    expect(batch.done).toBe(true)
+    expect(batch.value).toMatchObject({ dirs: 3, files: 2, bytes: 30 })
+  })
+
   test('a file that is not an ncdu export (in procfs too), a truncated one, a folder and a FIFO fail naming the file', async () => {
     const text = join(base, 'notes.txt')
     writeFileSync(text, 'just some notes\n')
