@@ -155,6 +155,21 @@ export function logTickLabel(value: number): string {
   return [1, 2, 5].some((d) => Math.abs(lead - d) < 1e-6) ? formatSignificant(value, 3) : ''
 }
 
+/** The share of the y axis' height left above the highest mark, so its point and line are not cut by the top edge. */
+export const Y_HEADROOM = 0.06
+
+/**
+ * The top of the y axis for data from `min` to `max`: `max` raised so that it sits `Y_HEADROOM` of
+ * the axis' height below the top, on a log axis as on a linear one (Chart.js' `grace` only pads a
+ * linear axis). Chart.js then rounds it up to its next tick. Limits it cannot pad are kept.
+ */
+export function yAxisTop(min: number, max: number, log: boolean): number {
+  const share = Y_HEADROOM / (1 - Y_HEADROOM)
+  if (!(Number.isFinite(min) && Number.isFinite(max) && max > min)) return max
+  if (!log) return max + (max - min) * share
+  return min > 0 ? max * (max / min) ** share : max
+}
+
 function yValue(point: SweepPoint, view: SweepChartView, which: 'median' | 'min' | 'max'): number {
   return view === 'throughput' ? point.mbPerSecond[which] : point.timePerFileMs[which] / 1000
 }
@@ -457,6 +472,9 @@ export function buildSweepChart(input: SweepChartInput): SweepChart {
       y: {
         type: input.yLog ? 'logarithmic' : 'linear',
         ...(input.yLog ? {} : { beginAtZero: true }),
+        afterDataLimits: (axis) => {
+          axis.max = yAxisTop(axis.min, axis.max, input.yLog)
+        },
         title: { display: true, text: yTitle, color: theme.muted },
         grid: { color: theme.grid },
         border: { color: theme.grid },

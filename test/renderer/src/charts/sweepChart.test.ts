@@ -9,6 +9,7 @@ import {
   tooltipTitle,
   withAlpha,
   xTickValues,
+  yAxisTop,
   type ChartTheme,
   type SweepDatum
 } from '@renderer/charts/sweepChart'
@@ -83,6 +84,49 @@ describe('axes', () => {
     const at1024 = median.data.find((d) => d.x === 1024)!
     // Median of 1024 × (1, 1.1, 1.2) MB/s is 1126.4 MB/s: 1 MiB takes 1048576 / 1126.4e6 s.
     expect(at1024.y).toBeCloseTo(1048576 / 1126.4e6, 12)
+  })
+})
+
+describe('y axis headroom', () => {
+  /** Where the highest mark sits on the y axis once its callback has set the limits: 0 at the base, 1 at the top. */
+  function highestMarkPosition(yLog: boolean, view: 'throughput' | 'time'): { position: number; base: number } {
+    const chart = buildSweepChart({
+      runs: [{ key: 'c', label: 'data.bin', run: makeRun(), primary: true }],
+      view,
+      yLog,
+      theme
+    })
+    const ys = chart.data.datasets.flatMap((dataset) => dataset.data.map((datum) => datum.y))
+    const highest = Math.max(...ys)
+    // The limits Chart.js finds in the data: from the lowest value on a log axis, from zero on a linear one.
+    const axis = { min: yLog ? Math.min(...ys) : 0, max: highest }
+    const y = chart.options.scales!['y'] as { afterDataLimits?: (scale: typeof axis) => void }
+    y.afterDataLimits?.(axis)
+    const position = yLog
+      ? Math.log(highest / axis.min) / Math.log(axis.max / axis.min)
+      : (highest - axis.min) / (axis.max - axis.min)
+    return { position, base: axis.min }
+  }
+
+  test('the highest mark sits below the top edge of a log axis, not on it', () => {
+    const { position } = highestMarkPosition(true, 'throughput')
+    expect(1 - position).toBeGreaterThanOrEqual(0.05)
+    expect(1 - position).toBeLessThan(0.1)
+  })
+
+  test('a linear axis keeps zero as its base and leaves room above the highest mark', () => {
+    for (const view of ['throughput', 'time'] as const) {
+      const { position, base } = highestMarkPosition(false, view)
+      expect(base).toBe(0)
+      expect(1 - position).toBeGreaterThanOrEqual(0.05)
+      expect(1 - position).toBeLessThan(0.1)
+    }
+  })
+
+  test('limits with no range to pad are kept as they are', () => {
+    expect(yAxisTop(5, 5, true)).toBe(5)
+    expect(yAxisTop(0, 5, true)).toBe(5)
+    expect(yAxisTop(Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, false)).toBe(Number.NEGATIVE_INFINITY)
   })
 })
 
