@@ -48,6 +48,56 @@ async function box(page: Page, testId: string): Promise<{ x: number; y: number; 
   return found
 }
 
+type Side = 'top' | 'right' | 'bottom' | 'left'
+
+/**
+ * The sides of an element's box where the accent colour is painted, looked for across its edge (6 px
+ * either side) at the middle of each side: where a focus ring shows, whichever element draws it and
+ * whatever paints over it. Read from a screenshot, so it is what the user sees.
+ */
+async function accentSides(page: Page, testId: string): Promise<Side[]> {
+  const element = await box(page, testId)
+  const margin = 6
+  const clip = {
+    x: Math.floor(element.x) - margin,
+    y: Math.floor(element.y) - margin,
+    width: Math.ceil(element.width) + 2 * margin,
+    height: Math.ceil(element.height) + 2 * margin
+  }
+  const png = (await page.screenshot({ clip })).toString('base64')
+  return page.evaluate(
+    async ({ png, margin }) => {
+      const probe = document.createElement('div')
+      probe.style.color = 'var(--accent)'
+      document.body.append(probe)
+      const accent = getComputedStyle(probe).color.match(/\d+/g)!.map(Number)
+      probe.remove()
+      const image = new Image()
+      image.src = `data:image/png;base64,${png}`
+      await image.decode()
+      const canvas = document.createElement('canvas')
+      canvas.width = image.width
+      canvas.height = image.height
+      const context = canvas.getContext('2d')!
+      context.drawImage(image, 0, 0)
+      const isAccent = (x: number, y: number): boolean => {
+        const [r, g, b] = context.getImageData(x, y, 1, 1).data
+        return Math.abs(r! - accent[0]!) + Math.abs(g! - accent[1]!) + Math.abs(b! - accent[2]!) < 60
+      }
+      const { width, height } = canvas
+      const across = [...Array(2 * margin).keys()]
+      const painted: Record<Side, boolean> = {
+        top: across.some((i) => isAccent(Math.floor(width / 2), i)),
+        right: across.some((i) => isAccent(width - 1 - i, Math.floor(height / 2))),
+        bottom: across.some((i) => isAccent(Math.floor(width / 2), height - 1 - i)),
+        left: across.some((i) => isAccent(i, Math.floor(height / 2)))
+      }
+      return (Object.keys(painted) as Side[]).filter((side) => painted[side])
+    },
+    { png, margin }
+  )
+}
+
 /** The description Chromium's accessibility tree gives the element, as a screen reader reads it. */
 async function accessibleDescription(page: Page, selector: string): Promise<string | undefined> {
   const cdp = await page.context().newCDPSession(page)
@@ -268,8 +318,11 @@ describe('Step tab in Chromium', () => {
     expect(await accessibleDescription(page, '.cm-content')).toBe(keys)
     const layoutBefore = [await box(page, 'trace-editor'), await box(page, 'trace-output')]
 
+    expect(await accentSides(page, 'trace-editor')).toEqual([])
     await content.focus()
     expect(await hint.isVisible()).toBe(true)
+    // The focus ring shows all round the editor: the line-number gutter does not paint over its left side.
+    expect(await accentSides(page, 'trace-editor')).toEqual(['top', 'right', 'bottom', 'left'])
     expect((await hint.textContent())?.replace(/\s+/g, ' ').trim()).toBe(keys)
     // The hint takes its line inside the editor's box: nothing around the editor moves.
     expect([await box(page, 'trace-editor'), await box(page, 'trace-output')]).toEqual(layoutBefore)
