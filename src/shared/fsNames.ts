@@ -6,7 +6,9 @@
  * items over IPC, arguments sent back (a walk re-rooted there, a file read), and JSON (which
  * writes them as "\udcff", as Python's json does). So a path always reaches the same bytes, and
  * two names that look alike once decoded (b'a\xff' and 'a\uFFFD') stay different strings.
- * What is shown to a person uses U+FFFD instead (displayName) and says the name is not UTF-8.
+ * What is shown to a person uses U+FFFD instead and says why, right after the name: shownName for
+ * a name, shownMessage for a message holding one. displayName alone is for labels that mark such
+ * names their own way (the Browse tree).
  */
 
 const ESCAPE_BASE = 0xdc00
@@ -91,7 +93,7 @@ export function fsencode(name: string): Uint8Array | null {
   return Uint8Array.from(out)
 }
 
-/** The name for people: each escaped byte shown as U+FFFD (say beside it that the name is not UTF-8). */
+/** The name with each escaped byte as U+FFFD; what people read also needs NOT_UTF8_NOTE (shownName). */
 export function displayName(name: string): string {
   if (!hasEscapedBytes(name)) return name
   let out = ''
@@ -103,4 +105,29 @@ export function displayName(name: string): string {
     } else out += unit >= 0xdc80 && unit <= 0xdcff ? '\uFFFD' : name[i]
   }
   return out
+}
+
+/** Said right after a name shown with U+FFFD, so people know why it looks so. */
+export const NOT_UTF8_NOTE = '(a name that is not valid UTF-8, shown with U+FFFD)'
+
+/**
+ * The name as people are shown it: with U+FFFD for escaped bytes and, if it has any, NOT_UTF8_NOTE
+ * after it. `quoted` writes the name as a JSON string (control characters escaped) before the note.
+ */
+export function shownName(name: string, { quoted = false } = {}): string {
+  const shown = quoted ? JSON.stringify(displayName(name)) : displayName(name)
+  return hasEscapedBytes(name) ? `${shown} ${NOT_UTF8_NOTE}` : shown
+}
+
+/**
+ * A message as people are shown it: escaped bytes as U+FFFD, and NOT_UTF8_NOTE once, right after
+ * `name` where the message holds it, else at the end. A message without escaped bytes is returned
+ * as it is, so one already shown (built with shownName) is never noted twice.
+ */
+export function shownMessage(message: string, name?: string): string {
+  if (!hasEscapedBytes(message)) return message
+  const at = name === undefined || name === '' ? -1 : message.indexOf(name)
+  if (at === -1) return displayName(`${message} ${NOT_UTF8_NOTE}`)
+  const end = at + name!.length
+  return displayName(`${message.slice(0, end)} ${NOT_UTF8_NOTE}${message.slice(end)}`)
 }

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { displayName, fsdecode, fsencode, hasEscapedBytes } from '../../src/shared/fsNames'
+import { displayName, fsdecode, fsencode, hasEscapedBytes, shownMessage, shownName } from '../../src/shared/fsNames'
 import { runPython } from '../support/python'
 
 const tricky = [
@@ -61,5 +61,30 @@ print(json.dumps([os.fsdecode(bytes.fromhex(h)) for h in sys.stdin.read().split(
     expect(displayName(escaped)).toBe('a\uFFFD')
     expect(displayName('😀x')).toBe('😀x')
     expect(escaped).not.toBe(displayName(escaped))
+  })
+
+  describe('shown to people: U+FFFD, and the note right after the name, once', () => {
+    const note = '(a name that is not valid UTF-8, shown with U+FFFD)'
+    const escaped = fsdecode(Uint8Array.from([0x63, 0x61, 0x66, 0xff, 0x0a]))
+
+    it('shownName notes a name with escaped bytes, and leaves others (a real U+FFFD too) as they are', () => {
+      expect(shownName(escaped)).toBe(`caf\uFFFD\n ${note}`)
+      expect(shownName(escaped, { quoted: true })).toBe(`"caf\uFFFD\\n" ${note}`)
+      expect(shownName('caf\uFFFD')).toBe('caf\uFFFD')
+      expect(shownName('a\nb', { quoted: true })).toBe('"a\\nb"')
+    })
+
+    it('shownMessage notes after the name it holds, else at the end, and never twice', () => {
+      const path = `/data/${escaped}.bin`
+      expect(shownMessage(`Reading ${path} was cancelled`, path)).toBe(
+        `Reading ${displayName(path)} ${note} was cancelled`
+      )
+      expect(shownMessage(`${path}: does not exist`, '/elsewhere')).toBe(`${displayName(path)}: does not exist ${note}`)
+      expect(shownMessage(`${path}: does not exist`)).toBe(`${displayName(path)}: does not exist ${note}`)
+      const shown = `${shownName(path)}: does not exist`
+      expect(shownMessage(shown, path)).toBe(shown)
+      expect(shownMessage(shownMessage(`${path}: x`, path), path)).toBe(`${displayName(path)} ${note}: x`)
+      expect(shownMessage('/data/x.bin: does not exist', '/data/x.bin')).toBe('/data/x.bin: does not exist')
+    })
   })
 })

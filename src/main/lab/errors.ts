@@ -1,5 +1,5 @@
 import { LabError, type LabErrorCode } from '../../shared/errors'
-import { displayName, hasEscapedBytes } from '../../shared/fsNames'
+import { shownMessage } from '../../shared/fsNames'
 
 const errnoToCode: Record<string, { code: LabErrorCode; what: string }> = {
   ENOENT: { code: 'NOT_FOUND', what: 'does not exist' },
@@ -36,19 +36,11 @@ export function toLabError(error: unknown, path?: string): LabError {
   return shownToPeople(new LabError('INTERNAL', target ? `${target}: ${message}` : message, target))
 }
 
-const NOT_UTF8_NOTE = '(a name that is not valid UTF-8, shown with U+FFFD)'
-
 /**
- * The error with its message as people are shown names: escaped bytes as U+FFFD (displayName),
- * said so beside the error's path, or at the end when the path is not in the message. Its `path`
- * keeps the escapes, so it still names the same bytes.
+ * The error with its message as people are shown names (shownMessage, noted beside its path). Its
+ * `path` keeps the escapes, so it still names the same bytes.
  */
 function shownToPeople(error: LabError): LabError {
-  if (!hasEscapedBytes(error.message)) return error
-  const at = error.path === undefined ? -1 : error.message.indexOf(error.path)
-  const noted =
-    at === -1
-      ? `${error.message} ${NOT_UTF8_NOTE}`
-      : `${error.message.slice(0, at + error.path!.length)} ${NOT_UTF8_NOTE}${error.message.slice(at + error.path!.length)}`
-  return new LabError(error.code, displayName(noted), error.path)
+  const message = shownMessage(error.message, error.path)
+  return message === error.message ? error : new LabError(error.code, message, error.path)
 }
