@@ -16,7 +16,7 @@
  * way, so such names round-trip. That is also why the reader parses bytes itself, not JSON.parse.
  */
 import { LabError } from './errors'
-import { displayName, fsdecode, fsencode, hasEscapedBytes } from './fsNames'
+import { fsdecode, fsencode, shownName } from './fsNames'
 
 /** Why ncdu did not scan an entry: a --exclude pattern, another file system (-x), a kernel file system, a firmlink. */
 export type NcduExclusion = 'pattern' | 'othfs' | 'kernfs' | 'frmlnk'
@@ -137,7 +137,7 @@ Object.assign(ESCAPES, { 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0
 
 function writeInfo(sink: ByteSink, entry: NcduEntry, parentDev: number | undefined, isDirectory: boolean): void {
   if (entry.name === '' || fsencode(entry.name) === null)
-    throw new LabError('INVALID_ARGUMENT', `${JSON.stringify(displayName(entry.name))} cannot be written as a name`)
+    throw new LabError('INVALID_ARGUMENT', `${shownName(entry.name, { quoted: true })} cannot be written as a name`)
   sink.ascii('{"name":')
   sink.string(entry.name)
   if (entry.asize) sink.ascii(`,"asize":${entry.asize}`)
@@ -248,12 +248,12 @@ class Cursor {
     if (at >= this.bytes.length)
       return new LabError(
         'MALFORMED_DATA',
-        `${displayName(this.file)}: the ncdu export is truncated (it ends after ${this.bytes.length} bytes, inside its data)`,
+        `${shownName(this.file)}: the ncdu export is truncated (it ends after ${this.bytes.length} bytes, inside its data)`,
         this.file
       )
     return new LabError(
       'MALFORMED_DATA',
-      `${displayName(this.file)}: not a valid ncdu export: ${problem} at byte ${at}`,
+      `${shownName(this.file)}: not a valid ncdu export: ${problem} at byte ${at}`,
       this.file
     )
   }
@@ -425,7 +425,7 @@ function count(cursor: Cursor, key: string): number {
   if (!Number.isSafeInteger(value) || value < 0)
     throw new LabError(
       'MALFORMED_DATA',
-      `${displayName(cursor.file)}: not a valid ncdu export: "${key}" is ${value > Number.MAX_SAFE_INTEGER ? 'absurdly large' : 'not a whole number of at least 0'} (${String.fromCharCode(...cursor.bytes.subarray(cursor.pos - Math.min(cursor.pos - at, 40), cursor.pos)).trim()}) at byte ${at}`,
+      `${shownName(cursor.file)}: not a valid ncdu export: "${key}" is ${value > Number.MAX_SAFE_INTEGER ? 'absurdly large' : 'not a whole number of at least 0'} (${String.fromCharCode(...cursor.bytes.subarray(cursor.pos - Math.min(cursor.pos - at, 40), cursor.pos)).trim()}) at byte ${at}`,
       cursor.file
     )
   return value
@@ -455,7 +455,7 @@ function readInfo(cursor: Cursor, isRoot: boolean): NcduEntry {
           entry.name = text(cursor.string())
           named = true
           if (!isRoot && !isComponent(entry.name))
-            throw cursor.fail(`${JSON.stringify(displayName(entry.name))} is not a file name`, nameAt)
+            throw cursor.fail(`${shownName(entry.name, { quoted: true })} is not a file name`, nameAt)
           if (isRoot && (entry.name === '' || entry.name.includes('\0')))
             throw cursor.fail('the root has no usable path', nameAt)
           break
@@ -501,8 +501,7 @@ function readInfo(cursor: Cursor, isRoot: boolean): NcduEntry {
 function describeDuplicate(stack: readonly { dir: NcduEntry }[], name: string): string {
   let path = stack[0]!.dir.name
   for (let i = 1; i < stack.length; i++) path = joinNcduPath(path, stack[i]!.dir.name)
-  const shown = (text: string): string =>
-    JSON.stringify(displayName(text)) + (hasEscapedBytes(text) ? ' (not UTF-8)' : '')
+  const shown = (text: string): string => shownName(text, { quoted: true })
   return `the folder ${shown(path)} lists ${shown(name)} a second time (names in a folder are unique)`
 }
 
@@ -543,11 +542,11 @@ export function decodeNcdu(bytes: Uint8Array, file: string): NcduExport {
   const cursor = new Cursor(bytes, file)
   cursor.space()
   if (bytes.length === 0 || cursor.pos === bytes.length)
-    throw new LabError('MALFORMED_DATA', `${displayName(file)}: is empty, not an ncdu export`, file)
+    throw new LabError('MALFORMED_DATA', `${shownName(file)}: is empty, not an ncdu export`, file)
   if (bytes[cursor.pos] !== Byte.Open)
     throw new LabError(
       'MALFORMED_DATA',
-      `${displayName(file)}: is not an ncdu export (ncdu's JSON export starts with "[1,")`,
+      `${shownName(file)}: is not an ncdu export (ncdu's JSON export starts with "[1,")`,
       file
     )
   cursor.pos++
@@ -556,7 +555,7 @@ export function decodeNcdu(bytes: Uint8Array, file: string): NcduExport {
   if (major !== NCDU_MAJOR)
     throw new LabError(
       'MALFORMED_DATA',
-      `${displayName(file)}: is ncdu export version ${major}; only version ${NCDU_MAJOR} can be read (byte ${majorAt})`,
+      `${shownName(file)}: is ncdu export version ${major}; only version ${NCDU_MAJOR} can be read (byte ${majorAt})`,
       file
     )
   cursor.expect(Byte.Comma, "','")

@@ -108,7 +108,7 @@ export type WalkFilterStage = v.InferOutput<typeof walkFilterStageSchema>
  * One os.walk triple, compact: parallel arrays and one letter per entry instead of an object per
  * entry, so 200,000 entries stream cheaply. Paths and names that are not valid UTF-8 carry
  * surrogate escapes exactly as Python's os.fsdecode makes them (src/shared/fsNames.ts): sent back
- * (a walk re-rooted there, a file read), they reach the same bytes. Show them with displayName.
+ * (a walk re-rooted there, a file read), they reach the same bytes. Show them with shownName.
  */
 export interface WalkDirItem {
   kind: 'dir'

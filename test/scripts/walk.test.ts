@@ -25,6 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { formatBytes, plural } from '../../src/shared/format'
 import { decodeNcdu, ncduTotals } from '../../src/shared/ncdu'
 import { entriesByPath, ncdu } from '../support/ncdu'
+import { shownWithNote } from '../support/notUtf8'
 import { requirePython } from '../support/python'
 import { build, FIFO, Link, type Spec } from '../support/tree'
 import { unprivilegedWrapper } from '../support/unprivileged'
@@ -165,7 +166,7 @@ describe.runIf(process.platform === 'linux')('npm run walk -- DIR --json equals 
     expect(parseLines(refused.stderr)).toEqual([
       {
         code: 'INVALID_ARGUMENT',
-        message: `${join(base, 'out-\uFFFD.json')}: its name is not valid UTF-8; files are written only under UTF-8 names. Choose another name.`,
+        message: `${shownWithNote(out)}: files are written only under names that are valid UTF-8. Choose another name.`,
         path: out
       }
     ])

@@ -19,7 +19,9 @@ import {
   type NcduEntry,
   type NcduExport
 } from '../../src/shared/ncdu'
+import { catchLabError } from '../support/labErrors'
 import { ncdu } from '../support/ncdu'
+import { NOT_UTF8_NOTE, shownWithNote } from '../support/notUtf8'
 import { build, FIFO, Link } from '../support/tree'
 
 let base = ''
@@ -292,7 +294,7 @@ describe('ncdu exports that are broken get an error naming the file', () => {
     expect(malformed(twoFolders).message).toContain(
       `the folder "/r/d" lists "dd" a second time (names in a folder are unique) at byte ${twoFolders.lastIndexOf('[{"name":"dd"')}`
     )
-    // Names that are not UTF-8 are compared by their bytes, shown with U+FFFD and said to be bytes.
+    // Names that are not UTF-8 are compared by their bytes, and shown with U+FFFD and the note.
     const inSub = (second: Buffer): Buffer =>
       Buffer.concat([
         Buffer.from('[1,2,{},[{"name":"/r"},[{"name":"sub-'),
@@ -305,10 +307,12 @@ describe('ncdu exports that are broken get an error naming the file', () => {
       ])
     const rawTwice = inSub(Buffer.from([0x61, 0xff]))
     expect(malformed(rawTwice).message).toBe(
-      `/data/scan.json: not a valid ncdu export: the folder "/r/sub-\uFFFD" (not UTF-8) lists "a\uFFFD" (not UTF-8) a second time (names in a folder are unique) at byte ${rawTwice.lastIndexOf('{"name":"a')}`
+      `/data/scan.json: not a valid ncdu export: the folder "/r/sub-\uFFFD" ${NOT_UTF8_NOTE} lists "a\uFFFD" ${NOT_UTF8_NOTE} a second time (names in a folder are unique) at byte ${rawTwice.lastIndexOf('{"name":"a')}`
     )
     // Python's \udcff escape of the same byte is the same name.
-    expect(malformed(inSub(Buffer.from('a\\udcff'))).message).toContain('lists "a\uFFFD" (not UTF-8) a second time')
+    expect(malformed(inSub(Buffer.from('a\\udcff'))).message).toContain(
+      `lists "a\uFFFD" ${NOT_UTF8_NOTE} a second time`
+    )
   })
 
   it('accepts names that are alike but not the same: in other folders, in another case, other bytes shown alike', () => {
@@ -328,6 +332,41 @@ describe('ncdu exports that are broken get an error naming the file', () => {
     expect(scan.root.children!.map((entry) => entry.name)).toEqual(['one', 'two', 'a', 'A', 'b\udcff', 'b\udcfe'])
     expect(find(scan.root, 'one').children!.map((entry) => entry.name)).toEqual(['a', 'd'])
     expect(find(scan.root, 'two').children!.map((entry) => entry.name)).toEqual(['a', 'd'])
+  })
+
+  it('names that are not valid UTF-8, the file’s and an entry’s, are shown with U+FFFD and the note once each', () => {
+    const file = '/data/scan-\udcff.json'
+    const refused = (text: string): LabError => {
+      const error = catchLabError(() => decodeNcdu(Buffer.from(text, 'latin1'), file))
+      expect([error.code, error.path]).toEqual(['MALFORMED_DATA', file])
+      return error
+    }
+    const shownFile = shownWithNote(file)
+    expect(refused('').message).toBe(`${shownFile}: is empty, not an ncdu export`)
+    expect(refused('hello').message).toBe(`${shownFile}: is not an ncdu export (ncdu's JSON export starts with "[1,")`)
+    expect(refused('[2,0,{},[{"name":"/"}]]').message).toBe(
+      `${shownFile}: is ncdu export version 2; only version 1 can be read (byte 1)`
+    )
+    expect(refused(good.slice(0, 80)).message).toBe(
+      `${shownFile}: the ncdu export is truncated (it ends after 80 bytes, inside its data)`
+    )
+    const absurd = '[1,2,{},[{"name":"/","asize":18446744073709551615}]]'
+    expect(refused(absurd).message).toBe(
+      `${shownFile}: not a valid ncdu export: "asize" is absurdly large (18446744073709551615) at byte ${absurd.indexOf('1844')}`
+    )
+    const slashed = '[1,2,{},[{"name":"/"},{"name":"a\xff/b"}]]'
+    expect(refused(slashed).message).toBe(
+      `${shownFile}: not a valid ncdu export: "a\uFFFD/b" ${NOT_UTF8_NOTE} is not a file name at byte ${slashed.indexOf('"a')}`
+    )
+    const unwritable = catchLabError(() =>
+      encodeNcdu({
+        progname: 'yield-lab',
+        progver: '1',
+        timestamp: 0,
+        root: { name: '/r', children: [{ name: 'x\udcff\ud800' }] }
+      })
+    )
+    expect(unwritable.message).toBe(`"x\uFFFD\\ud800" ${NOT_UTF8_NOTE} cannot be written as a name`)
   })
 
   it('skips fields it does not use, as ncdu -e writes them', () => {

@@ -22,7 +22,9 @@ const errnoToCode: Record<string, { code: LabErrorCode; what: string }> = {
 /**
  * Turns anything thrown by Node's fs (or by our own code) into a LabError that names the
  * file and the problem in words a person understands. Every error a job or a handler ends with
- * passes through here, so this is where a name that is not valid UTF-8 is made fit to show.
+ * passes through here, so this is where a name that is not valid UTF-8 is made fit to show: a
+ * LabError thrown with the escaped name in its message and as its path is noted here, once. Text
+ * that does not end a job or a handler (items, warnings, log lines) uses shownName itself.
  */
 export function toLabError(error: unknown, path?: string): LabError {
   if (error instanceof LabError) return shownToPeople(error)

@@ -31,7 +31,7 @@ import {
 import { basename, dirname, join, sep } from 'node:path'
 import { threadId } from 'node:worker_threads'
 import { LabError } from '../../shared/errors'
-import { displayName, hasEscapedBytes } from '../../shared/fsNames'
+import { hasEscapedBytes } from '../../shared/fsNames'
 import { toLabError } from './errors'
 import { describeFileType } from './openRegularFile'
 
@@ -74,7 +74,7 @@ export function replaceableFile(target: string): Stats | undefined {
   if (hasEscapedBytes(target))
     throw new LabError(
       'INVALID_ARGUMENT',
-      `${displayName(target)}: its name is not valid UTF-8; files are written only under UTF-8 names. Choose another name.`,
+      `${target}: files are written only under names that are valid UTF-8. Choose another name.`,
       target
     )
   if (target.endsWith('/') || target.endsWith(sep))

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { toLabError } from '../../../src/main/lab/errors'
 import { LabError } from '../../../src/shared/errors'
 import { displayName } from '../../../src/shared/fsNames'
+import { NOT_UTF8_NOTE, shownWithNote } from '../../support/notUtf8'
 
 function errnoError(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: raw message`), { code })
@@ -36,7 +37,7 @@ describe('toLabError', () => {
 
   describe('a name that is not valid UTF-8 (surrogate escapes)', () => {
     const path = '/data/caf\udcff.bin'
-    const shown = `${displayName(path)} (a name that is not valid UTF-8, shown with U+FFFD)`
+    const shown = shownWithNote(path)
 
     it('a LabError naming it (as the readers throw) is shown as displayName shows it; its path keeps the bytes', () => {
       const error = toLabError(new LabError('MALFORMED_DATA', `${path}: 12 bytes is not a whole number`, path))
@@ -53,9 +54,7 @@ describe('toLabError', () => {
 
     it('escaped bytes outside its path are shown with U+FFFD too, and said so at the end', () => {
       const error = toLabError(new LabError('INVALID_ARGUMENT', `${path} and ${path}.txt differ`))
-      expect(error.message).toBe(
-        `${displayName(path)} and ${displayName(path)}.txt differ (a name that is not valid UTF-8, shown with U+FFFD)`
-      )
+      expect(error.message).toBe(`${displayName(path)} and ${displayName(path)}.txt differ ${NOT_UTF8_NOTE}`)
     })
 
     it('a message with no escaped bytes is left as it is, so converting twice changes nothing', () => {

@@ -33,7 +33,7 @@ import type {
   SampleDataResult,
   SampleDataStats
 } from '../../../shared/readJobs'
-import { displayName } from '../../../shared/fsNames'
+import { shownName } from '../../../shared/fsNames'
 import { LOOKS_LIKE_TEXT, looksLikeTextFile } from '../dataFileHead'
 import { fsPath } from '../fsPath'
 import { processData, pushInto, ratesOf, summingConsumer } from './process'
@@ -186,7 +186,7 @@ function textReadAsBinary(inputs: readonly Input[]): string[] {
     seen.add(input.path)
     if (looksLikeTextFile(input.path))
       warnings.push(
-        `${displayName(input.path)}: ${LOOKS_LIKE_TEXT}. The binary modes read its characters as ${input.dtype} items, as np.fromfile would, so the sum means nothing; the Text mode reads it as numbers.`
+        `${shownName(input.path)}: ${LOOKS_LIKE_TEXT}. The binary modes read its characters as ${input.dtype} items, as np.fromfile would, so the sum means nothing; the Text mode reads it as numbers.`
       )
   }
   return warnings

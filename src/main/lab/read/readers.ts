@@ -40,6 +40,7 @@ import {
   type NumericChunk
 } from '../../../shared/dataFiles'
 import { LabError } from '../../../shared/errors'
+import { shownName } from '../../../shared/fsNames'
 import type { EagerPhases, EagerReadStats, LazyReadMode } from '../../../shared/readJobs'
 import { toLabError } from '../errors'
 import { LOOKS_LIKE_TEXT, looksLikeTextFile } from '../dataFileHead'
@@ -199,14 +200,14 @@ function say(log: ReaderLog | undefined, line: string): void {
 /** Opens a reader's file, telling `log`. */
 function openForReader(path: string, log: ReaderLog | undefined): OpenedFile {
   const file = openDataFile(path)
-  say(log, `opened ${path} (${file.size} bytes)`)
+  say(log, `opened ${shownName(path)} (${file.size} bytes)`)
   return file
 }
 
 /** Closes a reader's file (from its finally), telling `log`. */
 function closeForReader(file: OpenedFile, path: string, log: ReaderLog | undefined): void {
   closeQuietly(file.fd)
-  say(log, `closed ${path}`)
+  say(log, `closed ${shownName(path)}`)
 }
 
 function newStats(path: string): ReadStats {

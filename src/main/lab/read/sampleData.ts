@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks'
 import { basename, join, resolve } from 'node:path'
 import { LabError } from '../../../shared/errors'
 import { formatBytes } from '../../../shared/format'
-import { displayName, hasEscapedBytes } from '../../../shared/fsNames'
+import { hasEscapedBytes } from '../../../shared/fsNames'
 import {
   isSampleName,
   MAX_SAMPLE_NAME_LENGTH,
@@ -301,7 +301,7 @@ function checkOptions(options: SampleDataOptions): { bytes: number; seed: number
     // Writing goes through string paths (and the write policy compares them): refuse rather than write elsewhere.
     throw new LabError(
       'INVALID_ARGUMENT',
-      `${displayName(options.directory)}: sample data is written only into folders whose names are valid UTF-8; choose another folder`,
+      `${options.directory}: sample data is written only into folders whose names are valid UTF-8; choose another folder`,
       options.directory
     )
   }

@@ -16,7 +16,7 @@
  */
 import { closeSync, readSync } from 'node:fs'
 import { LabError } from '../../../shared/errors'
-import { displayName } from '../../../shared/fsNames'
+import { shownName } from '../../../shared/fsNames'
 import { decodeNcdu, joinNcduPath, MAX_NCDU_EXPORT_BYTES, type NcduEntry } from '../../../shared/ncdu'
 import {
   emptyWalkSummary,
@@ -34,7 +34,7 @@ import { toLabError } from '../errors'
 function tooLarge(file: string, size: string): LabError {
   return new LabError(
     'TOO_LARGE',
-    `${displayName(file)}: is ${size} bytes; an ncdu export of at most ${MAX_NCDU_EXPORT_BYTES} bytes can be opened`,
+    `${file}: is ${size} bytes; an ncdu export of at most ${MAX_NCDU_EXPORT_BYTES} bytes can be opened`,
     file
   )
 }
@@ -109,7 +109,7 @@ export function* ncduImportJob(
         kind: 'error',
         error: {
           code: 'UNAVAILABLE',
-          message: `${displayName(dirpath)}: could not be read when the export was made (read_error)`,
+          message: `${shownName(dirpath)}: could not be read when the export was made (read_error)`,
           path: dirpath
         },
         parent,

@@ -79,7 +79,7 @@ import { constants } from 'node:os'
 import { sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { LabError } from '../../../shared/errors'
-import { displayName, fsdecode } from '../../../shared/fsNames'
+import { fsdecode } from '../../../shared/fsNames'
 import { toLabError } from '../errors'
 import { fsPath } from '../fsPath'
 import {
@@ -267,7 +267,7 @@ export function checkWalkRoot(top: string): void {
   } catch (error) {
     throw toLabError(error, top)
   }
-  if (!stats.isDirectory()) throw new LabError('NOT_A_DIRECTORY', `${displayName(top)}: is not a directory`, top)
+  if (!stats.isDirectory()) throw new LabError('NOT_A_DIRECTORY', `${top}: is not a directory`, top)
   try {
     opendirSync(fsPath(top)).closeSync()
   } catch (error) {

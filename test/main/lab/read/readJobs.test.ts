@@ -17,11 +17,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { LabError } from '../../../../src/shared/errors'
-import { displayName } from '../../../../src/shared/fsNames'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import type { ProcessArgs, ProcessJobResult, ReadJobSummary, SampleDataResult } from '../../../../src/shared/readJobs'
 import { createTestJobHost, type RecordedEvent } from '../../../support/jobHost'
 import { rejectedLabError } from '../../../support/labErrors'
+import { shownWithNote } from '../../../support/notUtf8'
 
 let dir: string
 let host: JobHost
@@ -265,7 +265,7 @@ describe('process job', () => {
   })
 
   test.runIf(process.platform === 'linux')(
-    'an error about a file whose name is not valid UTF-8 names it as displayName shows it',
+    'an error about a file whose name is not valid UTF-8 shows it with U+FFFD and the note once',
     async () => {
       writeFileSync(
         Buffer.concat([Buffer.from(join(dir, 'caf')), Buffer.from([0xff]), Buffer.from('.bin')]),
@@ -276,7 +276,7 @@ describe('process job', () => {
         const error = await processError({ inputs: [{ path, mode }] })
         expect(error).toMatchObject({ code: 'MALFORMED_DATA', path })
         expect(error.message).toBe(
-          `${displayName(path)} (a name that is not valid UTF-8, shown with U+FFFD): 12 bytes is not a whole number of float64 items (8 bytes each): 4 trailing bytes. Is the dtype right?`
+          `${shownWithNote(path)}: 12 bytes is not a whole number of float64 items (8 bytes each): 4 trailing bytes. Is the dtype right?`
         )
       }
     }
@@ -295,6 +295,18 @@ describe('process job', () => {
       expect(events.filter((e) => e.id === id && e.line === warning)).toHaveLength(1)
     }
   })
+
+  test.runIf(process.platform === 'linux')(
+    'the warning about a text file whose name is not valid UTF-8 shows it with U+FFFD and the note once',
+    async () => {
+      writeFileSync(Buffer.from(join(dir, 'numbers-\xff.txt'), 'latin1'), '1.5\n'.repeat(1000))
+      const path = join(dir, 'numbers-\udcff.txt')
+      const { id, result } = await runProcess({ inputs: [{ path, mode: 'lazyChunk', chunkSize: 100 }] })
+      const warning = `${shownWithNote(path)}: this looks like a text file (numbers written out as text). The binary modes read its characters as float64 items, as np.fromfile would, so the sum means nothing; the Text mode reads it as numbers.`
+      expect(result.warnings).toEqual([warning])
+      expect(events.filter((e) => e.id === id && e.line === warning)).toHaveLength(1)
+    }
+  )
 
   test('a binary file, and a text file in the text mode, are read with no warning', async () => {
     const text = file('numbers.txt', '1.5\n'.repeat(1000))

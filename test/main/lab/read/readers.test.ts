@@ -30,6 +30,7 @@ import {
 } from '../../../../src/main/lab/read/readers'
 import { sumChunk } from '../../../../src/main/lab/sum'
 import { catchLabError } from '../../../support/labErrors'
+import { shownWithNote } from '../../../support/notUtf8'
 import { requirePython, runPython } from '../../../support/python'
 
 let dir: string
@@ -571,6 +572,17 @@ describe('file descriptors are always closed', () => {
       ).length
     ).toBe(N)
   })
+
+  it.runIf(process.platform === 'linux')(
+    'log names a file whose name is not valid UTF-8 with U+FFFD and the note once',
+    () => {
+      writeFileSync(Buffer.from(join(dir, 'log-\xff.bin'), 'latin1'), new Uint8Array(16))
+      const path = join(dir, 'log-\udcff.bin')
+      const lines: string[] = []
+      drain(readBinaryLazy(path, 2, 'float64', { log: (line) => void lines.push(line) }))
+      expect(lines).toEqual([`opened ${shownWithNote(path)} (16 bytes)`, `closed ${shownWithNote(path)}`])
+    }
+  )
 
   it('after errors: shrinking file, trailing bytes, malformed text, eager refusals', () => {
     const before = openFds()

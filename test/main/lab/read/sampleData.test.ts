@@ -18,6 +18,7 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JobProgress } from '../../../../src/shared/jobs'
+import { toLabError } from '../../../../src/main/lab/errors'
 import { processData } from '../../../../src/main/lab/read/process'
 import { readBinaryEager, readBinaryLazy, readTextLazy } from '../../../../src/main/lab/read/readers'
 import {
@@ -30,6 +31,7 @@ import {
 import { STALE_TEMPORARY_MS, TEMPORARY_PREFIX } from '../../../../src/main/lab/temporaryFiles'
 import type { SampleDataMeta, SampleDataStats } from '../../../../src/shared/readJobs'
 import { catchLabError } from '../../../support/labErrors'
+import { shownWithNote } from '../../../support/notUtf8'
 import { requirePython, runPython } from '../../../support/python'
 
 let root: string
@@ -164,8 +166,9 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
     const parent = freshDir()
     const error = catchLabError(() => writeSampleData({ directory: join(parent, 'bad-\udcff'), name: 'x', bytes: 8 }))
     expect([error.code, error.path]).toEqual(['INVALID_ARGUMENT', join(parent, 'bad-\udcff')])
-    expect(error.message).toContain(
-      `${join(parent, 'bad-\uFFFD')}: sample data is written only into folders whose names are valid UTF-8`
+    // As it crosses to the renderer: the name shown with U+FFFD and the note, once.
+    expect(toLabError(error).message).toBe(
+      `${shownWithNote(join(parent, 'bad-\udcff'))}: sample data is written only into folders whose names are valid UTF-8; choose another folder`
     )
     expect(readdirSync(parent)).toEqual([])
   })

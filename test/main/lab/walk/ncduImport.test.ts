@@ -4,12 +4,13 @@
  * that are not exports fail with an error naming them.
  */
 import { execFileSync } from 'node:child_process'
-import { linkSync, lstatSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { linkSync, lstatSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { JobBatch } from '../../../../src/shared/contract'
 import { batchItems } from '../../../../src/shared/jobKinds'
+import { MAX_NCDU_EXPORT_BYTES } from '../../../../src/shared/ncdu'
 import {
   regularFileBytes,
   WALK_STAT,
@@ -23,6 +24,7 @@ import { walkEntries } from '../../../../src/main/lab/walk/walk'
 import { createTestJobHost } from '../../../support/jobHost'
 import { rejectedLabError } from '../../../support/labErrors'
 import { ncdu } from '../../../support/ncdu'
+import { shownWithNote } from '../../../support/notUtf8'
 import { build, FIFO, Link } from '../../../support/tree'
 
 let host: JobHost
@@ -154,6 +156,41 @@ describe.runIf(process.platform === 'linux')('ncduImport job', () => {
     const batch = await host.next('test', second.id, 10)
     expect(batch.done).toBe(true)
     expect(batch.value).toMatchObject({ dirs: 3, files: 2, bytes: 30 })
+  })
+
+  test('names that are not valid UTF-8 are shown with U+FFFD and the note once: an unread folder, a file too large', async () => {
+    const file = join(base, 'unread.json')
+    writeFileSync(
+      file,
+      String.raw`[1,2,{"progname":"ncdu"},[{"name":"/r"},[{"name":"locked-\udcff","read_error":true}]]]`
+    )
+    const locked = '/r/locked-\udcff'
+    const { items } = await importAll(file)
+    expect(items.filter((item) => item.kind === 'error')).toEqual([
+      {
+        kind: 'error',
+        error: {
+          code: 'UNAVAILABLE',
+          message: `${shownWithNote(locked)}: could not be read when the export was made (read_error)`,
+          path: locked
+        },
+        parent: '/r',
+        name: 'locked-\udcff'
+      }
+    ])
+
+    // Sparse: its size is over the limit, its blocks are not.
+    const big = join(base, 'big-\udcff.json')
+    const bigBytes = Buffer.from(join(base, 'big-\xff.json'), 'latin1')
+    writeFileSync(bigBytes, '')
+    truncateSync(bigBytes, MAX_NCDU_EXPORT_BYTES + 1)
+    ;({ host } = createTestJobHost())
+    const { id } = await host.open('test', 'ncduImport', { file: big })
+    const error = await rejectedLabError(host.next('test', id, 10))
+    expect(error).toMatchObject({ code: 'TOO_LARGE', path: big })
+    expect(error.message).toBe(
+      `${shownWithNote(big)}: is ${MAX_NCDU_EXPORT_BYTES + 1} bytes; an ncdu export of at most ${MAX_NCDU_EXPORT_BYTES} bytes can be opened`
+    )
   })
 
   test('a file that is not an ncdu export (in procfs too), a truncated one, a folder and a FIFO fail naming the file', async () => {

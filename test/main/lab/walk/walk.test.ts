@@ -25,6 +25,7 @@ import {
   type WalkTriple
 } from '../../../../src/main/lab/walk/walk'
 import { canListNatively, openListingPools } from '../../../../src/main/lab/native'
+import { shownWithNote } from '../../../support/notUtf8'
 import { build, FIFO, Link, type Spec } from '../../../support/tree'
 import { asColumns } from '../../../support/walkColumns'
 
@@ -443,9 +444,7 @@ describe.runIf(process.platform === 'linux')('names that are not valid UTF-8', (
       expect(errors).toHaveLength(1)
       expect(errors[0]!.code).toBe('NOT_FOUND')
       expect(errors[0]!.path).toBe(missing)
-      expect(errors[0]!.message).toBe(
-        `${join(top, 'locked-\uFFFD', 'gone')} (a name that is not valid UTF-8, shown with U+FFFD): does not exist`
-      )
+      expect(errors[0]!.message).toBe(`${shownWithNote(missing)}: does not exist`)
     } finally {
       execFileSync('rm', ['-rf', top])
     }

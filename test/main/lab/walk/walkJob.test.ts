@@ -36,6 +36,7 @@ import { walk, walkEntries, type EntryStat } from '../../../../src/main/lab/walk
 import { compileFnmatch } from '../../../../src/main/lab/walk/fnmatch'
 import { pruneLine, pyStr, walkCall, walkPythonCode } from '../../../../src/renderer/src/walk/pythonEquivalent'
 import { createTestJobHost, type RecordedEvent } from '../../../support/jobHost'
+import { shownWithNote } from '../../../support/notUtf8'
 import { unprivilegedWrapper } from '../../../support/unprivileged'
 import { runPython } from '../../../support/python'
 import { catchLabError, rejectedLabError } from '../../../support/labErrors'
@@ -526,6 +527,17 @@ describe('walk job: bad input gives a clear error or a correct continuation', ()
     expect(dirsOf(rerooted.items).map((item) => [item.dirpath, item.filenames])).toEqual([
       [join(top, 'bad-\udcff-dir'), ['inside']]
     ])
+  })
+
+  test('a root that is not a directory, named with bytes that are not UTF-8, is shown with U+FFFD and the note once', async () => {
+    setup()
+    const dir = fresh('utf8-root', {})
+    writeFileSync(Buffer.from(`${dir}/file-\xff`, 'latin1'), 'x')
+    const top = join(dir, 'file-\udcff')
+    const { id } = host.open('owner', 'walk', { top })
+    const error = await rejectedLabError(host.next('owner', id, 1))
+    expect(error).toMatchObject({ code: 'NOT_A_DIRECTORY', path: top })
+    expect(error.message).toBe(`${shownWithNote(top)}: is not a directory`)
   })
 
   test.runIf(process.platform === 'linux')(

@@ -14,6 +14,7 @@ import ReadView from '@renderer/views/ReadView.vue'
 import { useReadStore } from '@renderer/stores/read'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import { installInProcessLab } from '../../../support/inProcessLab'
+import { shownWithNote } from '../../../support/notUtf8'
 import { until } from '../../../support/until'
 
 let jobs: JobHost
@@ -195,6 +196,32 @@ describe('Read tab', () => {
     expect(read.results[0]).toMatchObject({ sum: 0, count: 0 })
     expect(find('read-error').exists()).toBe(false)
   })
+
+  test.runIf(process.platform === 'linux')(
+    'the error box shows a file name that is not valid UTF-8 with U+FFFD and the note, the refusal too',
+    async () => {
+      const read = await mountRead('not-utf8')
+      writeFileSync(Buffer.from(join(dir, 'odd-\xff.bin'), 'latin1'), new Uint8Array(8 * 4 + 5))
+      const odd = join(dir, 'odd-\udcff.bin')
+      read.form.path = odd
+      await find('read-mode-lazyChunk').find('input').setValue(true)
+      await find('read-run').trigger('click')
+      await until(() => find('read-error').exists() && read.runPhase === 'idle', 'error for odd-\udcff.bin')
+      expect(find('read-error').find('.headline').text()).toBe(
+        `${shownWithNote('odd-\udcff.bin')}: ${shownWithNote(odd)}: 37 bytes is not a whole number of float64 items (8 bytes each): 5 trailing bytes. Is the dtype right?`
+      )
+
+      writeFileSync(Buffer.from(join(dir, 'big-\xff.bin'), 'latin1'), new Uint8Array(8 * 40_000))
+      read.memoryLimitMiB = 0.1
+      read.form.path = join(dir, 'big-\udcff.bin')
+      await find('read-mode-eager').find('input').setValue(true)
+      await find('read-run').trigger('click')
+      await until(() => find('read-error').exists() && read.runPhase === 'idle', 'refused')
+      expect(find('read-error').find('.headline').text()).toBe(
+        `Eager read refused. ${shownWithNote('big-\udcff.bin')} is 313 KiB, more than the eager memory limit of 102 KiB.`
+      )
+    }
+  )
 
   test('a text file read in a binary mode is read, with a warning naming it; a binary file has none', async () => {
     const read = await mountRead('text-as-binary')
