@@ -25,7 +25,7 @@
 import { commandLineArguments, Output, parseArguments, readCommandLine, UsageError } from './commandLine'
 import { LabError } from '../src/shared/errors'
 import { formatBytes, formatDuration, plural } from '../src/shared/format'
-import { BOTTOM_UP_PRUNING } from '../src/shared/walkJob'
+import { BOTTOM_UP_PRUNING, patternMatchesNothing } from '../src/shared/walkJob'
 import { excludeMatcher, pruneInPlace } from '../src/main/lab/walk/prune'
 import { checkWalkRoot, walk, walkEntries } from '../src/main/lab/walk/walk'
 import { toLabError } from '../src/main/lab/errors'
@@ -50,7 +50,8 @@ Walks DIR with the Browse tab's walker (os.walk semantics).
   --bottom-up          yield each directory after its subdirectories (topdown=False)
   --followlinks        walk into symlinks to directories (cycles are never followed)
   --exclude PATTERN    prune directories matching the fnmatch PATTERN (repeatable); as in
-                       os.walk, pruning only stops the descent top-down
+                       os.walk, pruning only stops the descent top-down; PATTERN matches one
+                       name, so one with a "/" prunes nothing (a note says so)
   --one-file-system    stay on DIR's device, like du -x and ncdu -x
   --json               print [dirpath, dirnames, filenames] per directory, one JSON array a line
   --ncdu OUT           write the scan as ncdu's JSON export to OUT (ncdu -f OUT reads it);
@@ -123,6 +124,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const excluded = excludeMatcher(options.exclude)
   if (excluded !== undefined && !topdown) report({ note: `--exclude with --bottom-up: ${BOTTOM_UP_PRUNING}` })
+  // Pruned as Python would (nothing), and said why: the app's form refuses such a pattern.
+  for (const pattern of options.exclude) {
+    const problem = patternMatchesNothing(pattern)
+    if (problem !== undefined) report({ note: `--exclude ${problem}` })
+  }
 
   const started = performance.now()
   const output = new Output(process.stdout)

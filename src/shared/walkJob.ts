@@ -14,11 +14,25 @@ const MAX_WALK_SUFFIXES = 32
 const MAX_WALK_SUFFIX_LENGTH = 64
 const MAX_WALK_EXCLUDES = 32
 
+/**
+ * Why an fnmatch pattern, tested against one name at a time (`fnmatch(d, pattern)`) as the Python
+ * shown does, can match nothing: a name never holds '/'. Undefined when it can match.
+ */
+export function patternMatchesNothing(pattern: string): string | undefined {
+  if (!pattern.includes('/')) return undefined
+  return `${JSON.stringify(pattern)} holds a "/", so it matches nothing: each pattern is tested against one name (fnmatch(name, pattern)), and a name holds no "/". Give a name such as node_modules or *.py, not a path`
+}
+
+/** Refuses a pattern that would silently match nothing, saying why (patternMatchesNothing). */
 const patternSchema = v.pipe(
   v.string(),
   v.minLength(1, 'must not be empty'),
   v.maxLength(MAX_WALK_PATTERN_LENGTH, `must be at most ${MAX_WALK_PATTERN_LENGTH} characters`),
-  noNul
+  noNul,
+  v.check(
+    (pattern: string) => patternMatchesNothing(pattern) === undefined,
+    (issue) => patternMatchesNothing(issue.input as string) ?? ''
+  )
 )
 const suffixSchema = v.pipe(
   v.string(),

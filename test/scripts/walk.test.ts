@@ -193,6 +193,17 @@ describe.runIf(process.platform === 'linux')('npm run walk -- DIR --json equals 
     expect(run.status).toBe(0)
   })
 
+  it('--exclude with a "/" prunes nothing, as in os.walk, and says why on stderr', () => {
+    const cfg: Case = { top, topdown: true, followlinks: false, exclude: ['a/b'] }
+    const run = cli(flags(cfg))
+    expect(parseLines(run.stdout)).toEqual(parseLines(python(cfg)))
+    expect(run.stdout).toContain(JSON.stringify(join(top, 'a', 'b')))
+    expect(parseLines(run.stderr)).toEqual([
+      { note: expect.stringMatching(/^--exclude "a\/b" holds a "\/", so it matches nothing: /) as unknown }
+    ])
+    expect(run.status).toBe(0)
+  })
+
   it('through npm, from another working directory: a relative DIR is taken from where npm was typed', () => {
     const run = spawnSync('npm', ['--prefix', repo, 'run', '-s', 'walk', '--', 'tree', '--json'], {
       cwd: base,
