@@ -414,7 +414,16 @@ export const useWalkStore = defineStore('walk', () => {
     if (current === undefined) return
     phase.value = 'stepping'
     activeSince = performance.now()
-    const line = say({ input: 'next(w)', output: '…', tone: 'value' })
+    const call = say({ input: 'next(w)', output: '…', tone: 'value' })
+    // What next(w) returned or raised. Python calls onerror before next() returns, so when onerror
+    // lines were said during the call, the answer goes on a line of its own after them.
+    const answer = (output: string, tone: TranscriptLine['tone']): void => {
+      if (transcript.value.at(-1) === call) Object.assign(call, { output, tone })
+      else {
+        call.output = ''
+        say({ output, tone })
+      }
+    }
     try {
       for (;;) {
         const batch = await current.generator.next(1)
@@ -422,7 +431,7 @@ export const useWalkStore = defineStore('walk', () => {
         for (const item of batch.items) applyItem(current, item)
         const item = batch.items.at(-1)
         if (item?.kind === 'dir') {
-          line.output = tripleRepr(item)
+          answer(tripleRepr(item), 'value')
           if (item.excluded.length > 0)
             say({
               input: pruneLines(current.args).join('\n'),
@@ -437,7 +446,7 @@ export const useWalkStore = defineStore('walk', () => {
           break
         }
         if (batch.done || batch.items.length === 0) {
-          line.output = 'StopIteration'
+          answer('StopIteration', 'value')
           finish(current, batch.value)
           return
         }
@@ -447,8 +456,7 @@ export const useWalkStore = defineStore('walk', () => {
       refresh(true)
     } catch (error) {
       if (session.value !== current) return
-      line.output = errorText(error)
-      line.tone = 'error'
+      answer(errorText(error), 'error')
       fail(current, error)
     }
   }

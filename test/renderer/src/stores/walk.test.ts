@@ -167,3 +167,23 @@ test('while a walk streams, the search runs again at most once a second, and on 
   // d2, d20…d29, d200…d299: every match of the finished tree, found once the walk ended.
   expect(shown.at(-1)).toBe(1 + 10 + 100)
 })
+
+test('next(w) shows the onerror lines of its call before what it returns, as Python calls onerror first', async () => {
+  // Bottom-up: os.walk calls onerror for locked, then yields mnt, then top.
+  fakeWalkJob([
+    error('/t/locked', '/t', 'locked', 'PERMISSION_DENIED'),
+    dir('/t/mnt', '/t', 'mnt', [], { 'onmount.bin': 1 }),
+    dir('/t', null, 't', ['locked', 'mnt'], {})
+  ])
+  const store = useWalkStore()
+  store.form.top = '/t'
+  store.form.topdown = false
+  await store.step()
+  await store.step()
+  expect(store.transcript.slice(1).map(({ input, output }) => [input, output])).toEqual([
+    ['next(w)', ''],
+    [undefined, 'onerror(PERMISSION_DENIED): /t/locked: does not exist'],
+    [undefined, "('/t/mnt', [], ['onmount.bin'])"],
+    ['next(w)', "('/t', ['locked', 'mnt'], [])"]
+  ])
+})
