@@ -174,11 +174,23 @@ describe('Browse tab in Chromium', () => {
 
     const app = await lab.open()
     const { page } = app
-    await page.getByTestId('walk-path').fill(join(top, 'missing'))
+    // A missing top is what os.walk makes of it: onerror once, no triple, StopIteration. The card explains it.
+    const missing = join(top, 'missing')
+    await page.getByTestId('walk-path').fill(missing)
     await page.getByTestId('walk-path').press('Enter')
     await expect.poll(() => page.getByTestId('walk-failure').textContent()).toContain('NOT_FOUND')
-    expect(await page.getByTestId('walk-failure').textContent()).toContain(join(top, 'missing'))
+    expect(await page.getByTestId('walk-failure').textContent()).toContain(`Cannot walk "${missing}"`)
+    expect(await page.getByTestId('walk-failure-onerror').textContent()).toContain('onerror')
+    await expect.poll(() => phase(page)).toContain('exhausted')
+    expect([await count(page, 'dirs'), await count(page, 'errors')]).toEqual([0, 1])
+    const transcript = (await page.getByTestId('walk-transcript').textContent()) ?? ''
+    expect(transcript).toContain(`onerror(NOT_FOUND): ${missing}: does not exist`)
+    expect(transcript).toContain('1 error')
+    expect(transcript).not.toContain('LabError')
     await app.screenshot('walk-bad-root-light')
+    await page.setViewportSize({ width: 900, height: 600 })
+    await app.screenshot('walk-bad-root-900x600-light')
+    await page.setViewportSize({ width: 1280, height: 800 })
 
     await page.getByTestId('walk-path').fill(top)
     await page.getByTestId('walk-followlinks').check()

@@ -254,7 +254,8 @@ function topPath(top: WalkTop): string {
 }
 
 /**
- * Checks that top can be walked, so the UI can report a bad root clearly before starting.
+ * Checks that top can be walked, for the walk CLI, which refuses such a top before it prints or
+ * writes anything. The walk itself does not need it: it passes that error to onerror, as os.walk.
  * Throws a LabError naming the path: NOT_FOUND, NOT_A_DIRECTORY, PERMISSION_DENIED, or
  * INVALID_ARGUMENT (empty path, NUL character, symlink loop, name too long).
  */

@@ -1,8 +1,9 @@
 /**
  * The `walk` job: os.walk (walk.ts's walkColumns) as a remote generator for the Browse tab.
  *
- * - The root is checked at the first pull (checkWalkRoot), so a missing path, a file or an
- *   unreadable root ends the generator with a clear LabError before anything is yielded.
+ * - A top that cannot be walked (missing, a file, unreadable) is what os.walk makes of it: one
+ *   WalkErrorItem for top itself (parent null), nothing else, and the generator ends normally,
+ *   with errors 1 in its summary. The arguments were checked before (walkArgsSchema).
  * - Each directory is one compact WalkDirItem; whenever onerror fires (a directory that cannot be
  *   listed or vanished, a file that cannot be sized) a WalkErrorItem is yielded before the next
  *   directory, and the walk goes on, as os.walk does with an onerror that only records.
@@ -31,7 +32,7 @@ import {
 import { compileFnmatch } from './fnmatch'
 import { excludeMatcher, pruneInPlace } from './prune'
 import type { JobControl } from '../progress'
-import { checkWalkRoot, walkColumns, type WalkDirColumns, type WalkOptions } from './walk'
+import { walkColumns, type WalkDirColumns, type WalkOptions } from './walk'
 
 /** Python's built-in filter(): yields the items for which pred is true, lazily. */
 export function* filter<T>(pred: (item: T) => boolean, iterable: Iterable<T>): Generator<T, void, undefined> {
@@ -110,7 +111,6 @@ export function* walkJob(
   control: JobControl<WalkStats>
 ): Generator<WalkItem, WalkSummary, unknown> {
   const { top, topdown, followlinks, oneFileSystem, files: stages } = args
-  checkWalkRoot(top)
   const pipeline = stages.length === 0 ? undefined : compilePipeline(stages)
   const isExcluded = excludeMatcher(args.exclude)
   const summary = emptyWalkSummary()

@@ -154,6 +154,16 @@ export const useWalkStore = defineStore('walk', () => {
     tree.measure = measure.value
     return markRaw(tree.flatten(order.value, viewRoot.value ?? tree.root))
   })
+  /**
+   * What os.walk passed to onerror for top itself when top cannot be walked (missing, a file,
+   * unreadable): it yields nothing then, and the generator ends normally.
+   */
+  const topError = computed<LabErrorInfo | undefined>(() => {
+    void treeVersion.value
+    const current = session.value
+    if (current === undefined || current.generator.kind !== 'walk' || current.tree.counters.dirs > 0) return undefined
+    return current.tree.root.error
+  })
   /** The selection's row, or -1 when it is not shown (a collapsed folder holds it). */
   const selectedIndex = computed(() => {
     const current = rows.value
@@ -697,6 +707,7 @@ export const useWalkStore = defineStore('walk', () => {
     phase,
     failure,
     failedAt,
+    topError,
     counters,
     summary,
     firstTripleMs,

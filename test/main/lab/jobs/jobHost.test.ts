@@ -357,8 +357,9 @@ describe('remote generators', () => {
       const inFlight = host.next('owner', cancelled.id, 100)
       await host.return('owner', cancelled.id)
       expect((await rejectedLabError(inFlight)).code).toBe('CANCELLED')
-      // 4. Bad arguments for the generator itself: the first pull fails.
-      const missing = host.open('owner', 'walk', { top: join(tree, 'missing') })
+      // 4. Bad arguments for the generator itself: the first pull fails. (A walk of a missing
+      // folder does not: os.walk hands that to onerror.)
+      const missing = host.open('owner', 'read', { path: join(tree, 'missing.bin'), mode: 'lazyItem' })
       expect((await rejectedLabError(host.next('owner', missing.id, 10))).code).toBe('NOT_FOUND')
 
       // After all that, a fresh walk on the same worker yields every directory once, in order, and ends.

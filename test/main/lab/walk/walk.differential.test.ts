@@ -227,9 +227,10 @@ describe('walk matches python os.walk', () => {
     }
   })
 
-  it('a file, a missing path and a symlink loop as top: onerror once, nothing yielded', () => {
+  it('a file, a FIFO, a missing path and a symlink loop as top: onerror once, nothing yielded', () => {
     for (const top of [
       join(mixed, 'a', 'x.txt'),
+      join(mixed, 'fifo'),
       join(mixed, 'missing'),
       join(mixed, 'selfloop'),
       join(mixed, 'broken'),
@@ -344,7 +345,7 @@ os.close(fd)
         const expected = python(cfg, wrapper)
         expect(oursInSubprocess(cfg, wrapper)).toEqual(expected)
       }
-      // checkWalkRoot, the UI's check before starting, says PERMISSION_DENIED and names the path.
+      // checkWalkRoot, the walk CLI's check before it starts, says PERMISSION_DENIED and names the path.
       const check = runNode(
         `import { checkWalkRoot } from ${JSON.stringify(walkUrl)}
          const out = []

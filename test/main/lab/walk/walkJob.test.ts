@@ -39,7 +39,7 @@ import { createTestJobHost, type RecordedEvent } from '../../../support/jobHost'
 import { shownWithNote } from '../../../support/notUtf8'
 import { unprivilegedWrapper } from '../../../support/unprivileged'
 import { runPython } from '../../../support/python'
-import { catchLabError, rejectedLabError } from '../../../support/labErrors'
+import { catchLabError } from '../../../support/labErrors'
 import { build, FIFO, Link, type Spec } from '../../../support/tree'
 
 let host: JobHost
@@ -451,21 +451,48 @@ describe('walk job: the filename pipeline runs in the worker', () => {
 })
 
 describe('walk job: bad input gives a clear error or a correct continuation', () => {
-  test('a bad root raises a LabError naming it at the first pull, and the generator is closed', async () => {
+  test('a top that cannot be walked is one onerror item for top, nothing yielded, and a normal end, as os.walk', async () => {
     setup()
-    const dir = fresh('roots', { 'file.txt': 'x', loop1: new Link('loop2'), loop2: new Link('loop1') })
-    const cases: [string, string][] = [
-      [join(dir, 'missing'), 'NOT_FOUND'],
-      [join(dir, 'file.txt'), 'NOT_A_DIRECTORY'],
-      [join(dir, 'loop1'), 'INVALID_ARGUMENT']
+    const dir = fresh('roots', {
+      'file.txt': 'x',
+      fifo: FIFO,
+      loop1: new Link('loop2'),
+      loop2: new Link('loop1'),
+      sub: { inside: 'i' },
+      linkToSub: new Link('sub')
+    })
+    const cases: [string, string, string][] = [
+      [join(dir, 'missing'), 'NOT_FOUND', 'does not exist'],
+      [join(dir, 'file.txt'), 'NOT_A_DIRECTORY', 'is not a directory'],
+      [join(dir, 'fifo'), 'NOT_A_DIRECTORY', 'is not a directory'],
+      [join(dir, 'loop1'), 'INVALID_ARGUMENT', 'has too many levels of symbolic links']
     ]
-    for (const [top, code] of cases) {
-      const { id } = host.open('owner', 'walk', { top })
-      const error = await rejectedLabError(host.next('owner', id, 1))
-      expect(error).toMatchObject({ code, path: top })
-      expect(error.message).toContain(top)
-      expect(await host.next('owner', id, 1)).toEqual({ items: [], done: true, state: 'closed' })
+    // What the Python shown by the Browse tab sees: no triple, and onerror called once, for top.
+    const pythonOutcome = String.raw`
+import errno, json
+codes = {'ENOENT': 'NOT_FOUND', 'ENOTDIR': 'NOT_A_DIRECTORY', 'ELOOP': 'INVALID_ARGUMENT'}
+print(json.dumps({'shown': shown, 'errors': [[e.filename, codes[errno.errorcode[e.errno]]] for e in errors]}))
+`
+    for (const topdown of [true, false]) {
+      for (const [top, code, what] of cases) {
+        const { items, value } = await walkAll({ top, topdown }, 1)
+        expect(items).toEqual([
+          { kind: 'error', error: { code, message: `${top}: ${what}`, path: top }, parent: null, name: top }
+        ])
+        expect(value).toMatchObject({ dirs: 0, files: 0, errors: 1 })
+        expect(JSON.parse(runPython(`${walkPythonCode({ top, topdown })}\n${pythonOutcome}`))).toEqual({
+          shown: {},
+          errors: [[top, code]]
+        })
+      }
+      // os.walk follows a symlink given as top, followlinks or not.
+      const linked = await walkAll({ top: join(dir, 'linkToSub'), topdown })
+      expect(dirsOf(linked.items).map((item) => [item.dirpath, item.filenames])).toEqual([
+        [join(dir, 'linkToSub'), ['inside']]
+      ])
+      expect(linked.value).toMatchObject({ dirs: 1, errors: 0 })
     }
+    expect(host.openJobs()).toEqual([])
     const empty = catchLabError(() => host.open('owner', 'walk', { top: '' }))
     expect(empty).toMatchObject({ code: 'INVALID_ARGUMENT' })
     expect(empty.message).toContain('No folder was given to walk.')
@@ -534,10 +561,13 @@ describe('walk job: bad input gives a clear error or a correct continuation', ()
     const dir = fresh('utf8-root', {})
     writeFileSync(Buffer.from(`${dir}/file-\xff`, 'latin1'), 'x')
     const top = join(dir, 'file-\udcff')
-    const { id } = host.open('owner', 'walk', { top })
-    const error = await rejectedLabError(host.next('owner', id, 1))
-    expect(error).toMatchObject({ code: 'NOT_A_DIRECTORY', path: top })
-    expect(error.message).toBe(`${shownWithNote(top)}: is not a directory`)
+    const { items } = await walkAll({ top })
+    // os.walk passes it to onerror and yields nothing.
+    expect(items).toHaveLength(1)
+    const [item] = items
+    if (item?.kind !== 'error') throw new Error('the only item is the error of top')
+    expect(item.error).toMatchObject({ code: 'NOT_A_DIRECTORY', path: top })
+    expect(item.error.message).toBe(`${shownWithNote(top)}: is not a directory`)
   })
 
   test.runIf(process.platform === 'linux')(
@@ -643,7 +673,7 @@ function unprivileged(script: string): string {
 }
 
 describe('walk job: permission denied', () => {
-  test('an unreadable subdirectory is an inline PERMISSION_DENIED item; an unreadable root fails at the first pull', () => {
+  test('an unreadable subdirectory is an inline PERMISSION_DENIED item; so is an unreadable top, and nothing else', () => {
     const top = fresh('perm', { open: { f: 'f' }, locked: { secret: 's' }, after: { z: 'z' } })
     chmodSync(join(top, 'locked'), 0o000)
     try {
@@ -652,15 +682,22 @@ describe('walk job: permission denied', () => {
         import { batchItems } from ${JSON.stringify(new URL('../../../../src/shared/jobKinds.ts', import.meta.url).href)}
         const { host } = createTestJobHost()
         const out = {}
-        const walk = host.open('o', 'walk', { top: ${JSON.stringify(top)} })
-        const items = []
-        for (;;) { const b = await host.next('o', walk.id, 100); items.push(...batchItems('walk', b)); if (b.done) { out.value = b.value; break } }
-        out.items = items.map((i) => i.kind === 'error' ? ['error', i.error.code, i.name] : ['dir', i.name])
-        const locked = host.open('o', 'walk', { top: ${JSON.stringify(join(top, 'locked'))} })
-        try { await host.next('o', locked.id, 1) } catch (e) { out.root = [e.code, e.path] }
+        const drain = async (top) => {
+          const walk = host.open('o', 'walk', { top })
+          const items = []
+          for (;;) { const b = await host.next('o', walk.id, 100); items.push(...batchItems('walk', b)); if (b.done) return { items, value: b.value } }
+        }
+        const all = await drain(${JSON.stringify(top)})
+        out.value = all.value
+        out.items = all.items.map((i) => i.kind === 'error' ? ['error', i.error.code, i.name] : ['dir', i.name])
+        out.root = await drain(${JSON.stringify(join(top, 'locked'))})
         await host.closeAll()
         process.stdout.write(JSON.stringify(out))`
-      const out = JSON.parse(unprivileged(script)) as { items: string[][]; value: WalkSummary; root: string[] }
+      const out = JSON.parse(unprivileged(script)) as {
+        items: string[][]
+        value: WalkSummary
+        root: { items: WalkItem[]; value: WalkSummary }
+      }
       expect(out.items).toContainEqual(['error', 'PERMISSION_DENIED', 'locked'])
       expect(
         out.items
@@ -669,7 +706,16 @@ describe('walk job: permission denied', () => {
           .sort()
       ).toEqual([top, 'after', 'open'].sort())
       expect(out.value).toMatchObject({ dirs: 3, errors: 1 })
-      expect(out.root).toEqual(['PERMISSION_DENIED', join(top, 'locked')])
+      const locked = join(top, 'locked')
+      expect(out.root.items).toEqual([
+        {
+          kind: 'error',
+          error: { code: 'PERMISSION_DENIED', message: `${locked}: permission denied`, path: locked },
+          parent: null,
+          name: locked
+        }
+      ])
+      expect(out.root.value).toMatchObject({ dirs: 0, files: 0, errors: 1 })
     } finally {
       chmodSync(join(top, 'locked'), 0o755)
     }

@@ -475,20 +475,38 @@ os.close(fd)
     ])
   })
 
-  test('bad roots are clear errors: a missing path, a file, an empty field', async () => {
+  test('a top that cannot be walked is os.walk’s onerror, counted, and the generator ends; the card explains it', async () => {
     const top = makeTree(1, 1)
     const w = mountView()
-    await typePath(w, join(top, 'nope'))
+    const missing = join(top, 'nope')
+    await typePath(w, missing)
     await w.find('[data-testid=walk-step]').trigger('click')
     await until(() => w.find('[data-testid=walk-failure]').exists(), 'failure shown')
-    expect(text(w, 'walk-failure')).toContain(`Cannot walk "${join(top, 'nope')}"`)
-    expect(text(w, 'walk-failure')).toContain('NOT_FOUND')
+    expect(text(w, 'walk-failure')).toContain(`Cannot walk "${missing}"`)
+    expect(text(w, 'walk-failure')).toContain(`NOT_FOUND ${missing}: does not exist`)
+    expect(text(w, 'walk-failure-onerror')).toContain('onerror')
     expect(text(w, 'walk-failure')).toContain('used exactly as typed')
+    // As list(os.walk(missing, onerror=errors.append)): one error, no triple, StopIteration.
+    await until(() => text(w, 'walk-phase').includes('exhausted'), 'exhausted')
     expect(text(w, 'walk-state')).toContain('GEN_CLOSED')
+    expect([count(w, 'dirs'), count(w, 'errors')]).toEqual([0, 1])
+    const lines = useWalkStore().transcript.slice(1)
+    expect(lines.map(({ input, output }) => [input, output])).toEqual([
+      ['next(w)', ''],
+      [undefined, `onerror(NOT_FOUND): ${missing}: does not exist`],
+      [undefined, 'StopIteration'],
+      [undefined, 'StopIteration  # 0 dirs, 0 files, 0 B, 1 error']
+    ])
+    expect(text(w, 'walk-transcript')).not.toContain('LabError')
 
     await typePath(w, join(top, 'readme.md'))
     await w.find('form').trigger('submit')
     await until(() => text(w, 'walk-failure').includes('NOT_A_DIRECTORY'), 'file refused')
+    await until(() => text(w, 'walk-phase').includes('exhausted'), 'exhausted')
+    expect(count(w, 'errors')).toBe(1)
+    expect(text(w, 'walk-transcript')).toContain(
+      `onerror(NOT_A_DIRECTORY): ${join(top, 'readme.md')}: is not a directory`
+    )
 
     await typePath(w, '')
     expect(w.find('[data-testid=walk-start]').attributes('disabled')).toBeDefined()
