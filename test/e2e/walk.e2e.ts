@@ -277,6 +277,77 @@ describe('Browse tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('after a walk ends, n sorts from the sort bar, Shift+N in the tree; N and R elsewhere keep the scan; Enter walks anew', async () => {
+    const top = join(base, 'keys')
+    for (const [name, bytes] of [
+      ['beta', 3000],
+      ['alpha', 10],
+      ['gamma', 500]
+    ] as const) {
+      mkdirSync(join(top, name), { recursive: true })
+      writeFileSync(join(top, name, 'data.bin'), 'k'.repeat(bytes))
+    }
+    const app = await lab.open()
+    const { page } = app
+    const rowNames = (): Promise<string[]> => page.locator('[role=treeitem] .name').allTextContents()
+    const transcript = async (): Promise<string> => (await page.getByTestId('walk-transcript').textContent()) ?? ''
+    const walksStarted = async (): Promise<number> => (await transcript()).split('>>> w = os.walk(').length - 1
+    const byName = [top, 'alpha/', 'beta/', 'gamma/']
+    const bySizeUp = [top, 'alpha/', 'gamma/', 'beta/']
+    const bySizeDown = [top, 'beta/', 'gamma/', 'alpha/']
+    await page.getByTestId('walk-path').fill(top)
+    await page.getByTestId('walk-path').press('Enter')
+    await expect.poll(() => phase(page)).toContain('exhausted')
+    expect(await rowNames()).toEqual(bySizeDown)
+
+    // The Size header keeps the focus after its click; n there sorts by name, as ncdu does.
+    await page.getByTestId('walk-sort-size').click()
+    expect(await rowNames()).toEqual(bySizeUp)
+    await page.keyboard.press('n')
+    expect(await rowNames()).toEqual(byName)
+    // In the tree, with Shift: S sorts by size, N by name.
+    await page.getByTestId('walk-tree').focus()
+    await page.keyboard.press('Shift+S')
+    expect(await rowNames()).toEqual(bySizeDown)
+    await page.keyboard.press('Shift+N')
+    expect(await rowNames()).toEqual(byName)
+    expect(await walksStarted()).toBe(1)
+    expect(await transcript()).not.toContain('w is exhausted')
+
+    // Outside the tree, N is next(w) and R the for loop: on the exhausted w, as in Python.
+    await page.getByTestId('walk-transcript').focus()
+    await page.keyboard.press('Shift+N')
+    await expect
+      .poll(transcript)
+      .toContain('>>> next(w)StopIteration  # w is exhausted; Walk (Enter) starts a new walk')
+    await app.screenshot('walk-exhausted-next-1280')
+    await page.setViewportSize({ width: 900, height: 600 })
+    await page.getByTestId('walk-transcript').scrollIntoViewIfNeeded() // below the tree at this size
+    await page.keyboard.press('n')
+    await expect.poll(async () => (await transcript()).split('w is exhausted').length - 1).toBe(2)
+    await app.screenshot('walk-exhausted-next-900x600')
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await page.keyboard.press('r')
+    await expect
+      .poll(transcript)
+      .toContain(
+        '>>> for dirpath, dirnames, filenames in w: ...# the loop body never ran: w is exhausted; Walk (Enter) starts a new walk'
+      )
+    expect(await rowNames()).toEqual(byName)
+    expect(await count(page, 'dirs')).toBe(4)
+    expect(await state(page)).toContain('GEN_CLOSED')
+    expect(await phase(page)).toContain('exhausted')
+    expect(await walksStarted()).toBe(1)
+
+    // Enter in the path field starts a new walk.
+    await page.getByTestId('walk-path').press('Enter')
+    await expect.poll(walksStarted).toBe(2)
+    await expect.poll(() => phase(page)).toContain('exhausted')
+    expect(await count(page, 'dirs')).toBe(4)
+
+    expect(app.problems).toEqual([])
+  })
+
   test('like ncdu: the selection follows its entry, re-root and back, search, prune, disk usage and hard links', async () => {
     const top = join(base, 'ncdu')
     for (let i = 0; i < 12; i++) {

@@ -384,6 +384,19 @@ export const useWalkStore = defineStore('walk', () => {
     }
   }
 
+  /**
+   * Why the walk on screen can yield nothing more, when next(w) and the `for` loop would still
+   * mean it (same options): as in Python, a generator that ended, was closed or raised only raises
+   * StopIteration; a new walk starts from Walk (Enter). Undefined when it can go on, or there is none.
+   */
+  function spentBecause(): string | undefined {
+    const current = session.value
+    if (current === undefined || live.value || formChanged.value) return undefined
+    if (phase.value === 'cancelled') return 'w was closed'
+    if (phase.value === 'failed') return 'w raised an error'
+    return 'w is exhausted'
+  }
+
   /** The walk to continue, or a fresh one when there is none (or the form changed). */
   async function usable(): Promise<WalkSession | undefined> {
     const current = session.value
@@ -420,6 +433,11 @@ export const useWalkStore = defineStore('walk', () => {
   /** next(w): one os.walk triple (onerror reports on the way are shown as they come, as Python calls onerror). */
   async function step(): Promise<void> {
     if (busy.value) return
+    const spent = spentBecause()
+    if (spent !== undefined) {
+      say({ input: 'next(w)', output: `StopIteration  # ${spent}; Walk (Enter) starts a new walk`, tone: 'value' })
+      return
+    }
     const current = await usable()
     if (current === undefined) return
     phase.value = 'stepping'
@@ -474,23 +492,21 @@ export const useWalkStore = defineStore('walk', () => {
   /** Runs the walk to its end: `for dirpath, dirnames, filenames in w: ...`. */
   async function run(): Promise<void> {
     if (busy.value) return
+    const spent = spentBecause()
+    if (spent !== undefined) {
+      say({
+        input: loopInput(session.value!.args),
+        output: `# the loop body never ran: ${spent}; Walk (Enter) starts a new walk`,
+        tone: 'note'
+      })
+      return
+    }
     const current = await usable()
     if (current === undefined) return
     pauseRequested = false
     phase.value = 'running'
     activeSince = performance.now()
-    current.loopLine = say({
-      input:
-        pruneLines(current.args).length === 0
-          ? 'for dirpath, dirnames, filenames in w: ...'
-          : [
-              'for dirpath, dirnames, filenames in w:',
-              ...pruneLines(current.args).map((line) => `    ${line}`),
-              '    ...'
-            ].join('\n'),
-      output: loopProgress(current),
-      tone: 'note'
-    })
+    current.loopLine = say({ input: loopInput(current.args), output: loopProgress(current), tone: 'note' })
     const isCurrent = (): boolean => session.value === current
     // Cancel (w.close()) breaks out of the loop at once, as in Python: the items of a batch not yet
     // applied were yielded, but the loop body never runs for them.
@@ -757,6 +773,14 @@ export const useWalkStore = defineStore('walk', () => {
 /** The lines that prune dirnames in the loop body, one per exclude pattern. */
 function pruneLines(args: WalkArgs): string[] {
   return (args.exclude ?? []).map(pruneLine)
+}
+
+/** `for dirpath, dirnames, filenames in w:` with its body: the prune lines, if any. */
+function loopInput(args: WalkArgs): string {
+  const prunes = pruneLines(args)
+  return prunes.length === 0
+    ? 'for dirpath, dirnames, filenames in w: ...'
+    : ['for dirpath, dirnames, filenames in w:', ...prunes.map((line) => `    ${line}`), '    ...'].join('\n')
 }
 
 function errorText(error: unknown): string {

@@ -7,6 +7,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import { watchEffect } from 'vue'
 import type { JobBatch, LabApi } from '@shared/contract'
+import type { LabErrorInfo } from '@shared/errors'
 import { emptyWalkSummary, type WalkItem } from '@shared/walkJob'
 import { useJobsStore } from '@renderer/stores/jobs'
 import { SEARCH_REFRESH_MS, useWalkStore } from '@renderer/stores/walk'
@@ -25,22 +26,35 @@ function walkOfSubdirs(count: number): WalkItem[] {
   return [dir('/t', null, 't', names, {}), ...names.map((name) => dir(`/t/${name}`, '/t', name, [], { 'f.txt': 1 }))]
 }
 
+/** The saved scan the fake file dialog chooses (Open ncdu file…). */
+const SAVED_SCAN = '/scans/t.ncdu.json'
+
 /**
- * `window.lab` answering a walk job from `items`: each job.next takes up to maxItems (at most
- * PULL_ITEMS) of them, the last one ends the generator; job.return closes it.
+ * `window.lab` answering each walk job (or ncduImport: the same items) from `items`: each job.next
+ * takes up to maxItems (at most PULL_ITEMS) of them, the last one ends the generator, or, given
+ * `raises`, the pull after the last one raises it; job.return closes it. The file dialog chooses
+ * SAVED_SCAN. Returns the kinds of the jobs opened, in order.
  */
-function fakeWalkJob(items: WalkItem[]): void {
-  const left = [...items]
+function fakeWalkJob(items: WalkItem[], raises?: LabErrorInfo): string[] {
+  let left: WalkItem[] = []
+  const opened: string[] = []
   const answer = (value: unknown) => Promise.resolve({ ok: true, value }) as never
   const lab: LabApi = {
     invoke: (channel, input) => {
       switch (channel) {
-        case 'job.open':
-          return answer({ id: 'job-1', kind: 'walk', state: 'created' })
+        case 'job.open': {
+          const { kind } = input as { kind: string }
+          opened.push(kind)
+          left = [...items]
+          return answer({ id: `job-${opened.length}`, kind, state: 'created' })
+        }
+        case 'dialog.choosePath':
+          return answer({ path: SAVED_SCAN })
         case 'job.next': {
           const { maxItems } = input as { maxItems: number }
+          if (left.length === 0 && raises !== undefined) return Promise.resolve({ ok: false, error: raises }) as never
           const taken = left.splice(0, Math.min(maxItems, PULL_ITEMS))
-          const done = left.length === 0
+          const done = left.length === 0 && raises === undefined
           const batch: JobBatch = done
             ? { items: taken, done, value: emptyWalkSummary(), state: 'closed' }
             : { items: taken, done, state: 'suspended' }
@@ -56,6 +70,7 @@ function fakeWalkJob(items: WalkItem[]): void {
     on: () => () => undefined
   }
   Object.assign(globalThis, { lab })
+  return opened
 }
 
 /**
@@ -186,4 +201,86 @@ test('next(w) shows the onerror lines of its call before what it returns, as Pyt
     [undefined, "('/t/mnt', [], ['onmount.bin'])"],
     ['next(w)', "('/t', ['locked', 'mnt'], [])"]
   ])
+})
+
+test.each([
+  { ended: 'exhausted', phase: 'done', said: 'w is exhausted', end: () => useWalkStore().openAndRun() },
+  {
+    ended: 'closed',
+    phase: 'cancelled',
+    said: 'w was closed',
+    end: async () => {
+      await useWalkStore().step()
+      await useWalkStore().cancel()
+    }
+  },
+  {
+    ended: 'raised',
+    phase: 'failed',
+    said: 'w raised an error',
+    raises: { code: 'PERMISSION_DENIED', message: '/t/d1: permission denied', path: '/t/d1' } as const,
+    end: () => useWalkStore().run()
+  },
+  {
+    ended: 'exhausted, a saved ncdu scan',
+    phase: 'done',
+    said: 'w is exhausted',
+    end: () => useWalkStore().openNcdu()
+  }
+])(
+  'next(w) and the for loop on a generator that $ended say what Python says and keep the scan; no new walk starts',
+  async ({ phase, said, raises, end }) => {
+    const opened = fakeWalkJob(walkOfSubdirs(3), raises)
+    const store = useWalkStore()
+    store.form.top = '/t'
+    await end()
+    expect(store.phase).toBe(phase)
+    const { session } = store
+    const dirs = store.counters.dirs
+    const lines = store.transcript.length
+    expect(dirs).toBeGreaterThan(0)
+
+    await store.step()
+    await store.run()
+
+    expect(store.transcript.slice(lines).map(({ input, output }) => ({ input, output }))).toEqual([
+      { input: 'next(w)', output: `StopIteration  # ${said}; Walk (Enter) starts a new walk` },
+      {
+        input: 'for dirpath, dirnames, filenames in w: ...',
+        output: `# the loop body never ran: ${said}; Walk (Enter) starts a new walk`
+      }
+    ])
+    expect(opened).toHaveLength(1)
+    expect(store.session).toBe(session)
+    expect(store.phase).toBe(phase)
+    expect(store.counters.dirs).toBe(dirs)
+    expect(store.session!.tree.counters.dirs).toBe(dirs)
+  }
+)
+
+test('on an exhausted generator, the for loop shows its prune lines as the loop that did not run', async () => {
+  fakeWalkJob(walkOfSubdirs(3))
+  const store = useWalkStore()
+  store.form.top = '/t'
+  store.form.exclude = '.git'
+  await store.openAndRun()
+  await store.run()
+  expect(store.transcript.at(-1)!.input).toBe(
+    "for dirpath, dirnames, filenames in w:\n    dirnames[:] = [d for d in dirnames if not fnmatch(d, '.git')]\n    ..."
+  )
+})
+
+test('with the options changed since the walk started, next(w) on the exhausted generator starts a new walk with them', async () => {
+  const opened = fakeWalkJob(walkOfSubdirs(3))
+  const store = useWalkStore()
+  store.form.top = '/t'
+  await store.openAndRun()
+  const first = store.session
+  store.form.followlinks = true
+  await store.step()
+  expect(opened).toEqual(['walk', 'walk'])
+  expect(store.session).not.toBe(first)
+  expect(store.session!.args.followlinks).toBe(true)
+  expect(store.phase).toBe('suspended')
+  expect(store.counters.dirs).toBe(1)
 })

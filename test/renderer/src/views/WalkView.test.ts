@@ -185,6 +185,51 @@ describe('Browse tab', () => {
     expect(w.find('[aria-selected=true]').text()).toContain(top)
   })
 
+  test('after a walk ends, n s a sort in the tree and its sort bar in either case; N and R elsewhere keep the scan', async () => {
+    const top = makeTree(3, 2)
+    writeFileSync(join(top, 'd1', 'big.bin'), 'b'.repeat(5000))
+    const w = mountView()
+    const store = useWalkStore()
+    await typePath(w, top)
+    await w.find('form').trigger('submit')
+    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+    const scan = store.session
+    const rowNames = (): string[] => w.findAll('[role=treeitem] .name').map((row) => row.text())
+    const bySize = [top, 'd1/', 'd0/', 'd2/', 'readme.md']
+    const byName = [top, 'd0/', 'd1/', 'd2/', 'readme.md']
+    expect(rowNames()).toEqual(bySize)
+
+    // Focus stays on a sort button after a click: n there sorts by name, as in the tree.
+    await w.find('[data-testid=walk-sort-size]').trigger('keydown', { key: 'n' })
+    expect(rowNames()).toEqual(byName)
+    const tree = w.find('[data-testid=walk-tree]')
+    await tree.trigger('keydown', { key: 'S', shiftKey: true })
+    expect(rowNames()).toEqual(bySize)
+    await tree.trigger('keydown', { key: 'N', shiftKey: true })
+    expect(rowNames()).toEqual(byName)
+    await tree.trigger('keydown', { key: 'A' })
+    expect(store.measure).toBe('disk')
+    expect(store.session).toBe(scan)
+    expect(store.transcript.some((line) => line.output.startsWith('StopIteration  # w is'))).toBe(false)
+
+    // Outside the tree, N is next(w) and R the for loop: on the exhausted w, as Python says.
+    const lines = store.transcript.length
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'N', shiftKey: true }))
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'r' }))
+    await w.vm.$nextTick()
+    expect(store.transcript.slice(lines).map((line) => [line.input, line.output])).toEqual([
+      ['next(w)', 'StopIteration  # w is exhausted; Walk (Enter) starts a new walk'],
+      [
+        'for dirpath, dirnames, filenames in w: ...',
+        '# the loop body never ran: w is exhausted; Walk (Enter) starts a new walk'
+      ]
+    ])
+    expect(store.session).toBe(scan)
+    expect(rowNames()).toEqual(byName)
+    expect(count(w, 'dirs')).toBe(4)
+    expect(text(w, 'walk-phase')).toContain('exhausted')
+  })
+
   test('the selection follows its entry through sorting, streaming and cancel; os.walk order while live', async () => {
     const top = makeTree(3, 2)
     writeFileSync(join(top, 'd1', 'big.bin'), 'b'.repeat(5000))
@@ -499,6 +544,13 @@ os.close(fd)
     ])
     expect(text(w, 'walk-transcript')).not.toContain('LabError')
 
+    // next(w) again on the generator that raised: StopIteration, as in Python; the card stays.
+    await w.find('[data-testid=walk-step]').trigger('click')
+    expect(useWalkStore().transcript.at(-1)!.output).toBe(
+      'StopIteration  # w raised an error; Walk (Enter) starts a new walk'
+    )
+    expect(text(w, 'walk-failure')).toContain(`Cannot walk "${join(top, 'nope')}"`)
+
     await typePath(w, join(top, 'readme.md'))
     await w.find('form').trigger('submit')
     await until(() => text(w, 'walk-failure').includes('NOT_A_DIRECTORY'), 'file refused')
@@ -598,6 +650,11 @@ os.close(fd)
     expect(w.findAll('[role=treeitem]')[1]!.text()).toContain('d')
 
     // Cancel in the status bar (the jobs store) while suspended is the tab's Cancel: w.close().
+    // On the exhausted w, next(w) is StopIteration; with other options it is a fresh walk.
+    await w.find('[data-testid=walk-step]').trigger('click')
+    expect(walkStore.transcript.at(-1)!.output).toBe('StopIteration  # w is exhausted; Walk (Enter) starts a new walk')
+    expect(count(w, 'dirs')).toBe(41)
+    await typePath(w, top)
     await w.find('[data-testid=walk-step]').trigger('click')
     await until(() => walkStore.phase === 'suspended', 'a fresh walk stepped')
     const closes = (): number => walkStore.transcript.filter((line) => line.input === 'w.close()').length
