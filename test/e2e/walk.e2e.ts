@@ -277,7 +277,7 @@ describe('Browse tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
-  test('after a walk ends, n sorts from the sort bar, Shift+N in the tree; N and R elsewhere keep the scan; Enter walks anew', async () => {
+  test('after a walk ends, n sorts from the sort bar, Shift+N in the tree; N and R elsewhere keep the scan; Enter walks anew, or says why not', async () => {
     const top = join(base, 'keys')
     for (const [name, bytes] of [
       ['beta', 3000],
@@ -345,6 +345,15 @@ describe('Browse tab in Chromium', () => {
     await expect.poll(() => phase(page)).toContain('exhausted')
     expect(await count(page, 'dirs')).toBe(4)
 
+    // A failed walk's card goes when Enter is pressed on an empty field, which says why nothing starts.
+    await page.getByTestId('walk-path').fill(join(top, 'missing'))
+    await page.getByTestId('walk-path').press('Enter')
+    await expect.poll(() => page.getByTestId('walk-failure').textContent()).toContain('NOT_FOUND')
+    await page.getByTestId('walk-path').fill('')
+    await page.getByTestId('walk-path').press('Enter')
+    await expect.poll(() => page.getByTestId('walk-failure').count()).toBe(0)
+    expect(await page.getByTestId('walk-empty').isVisible()).toBe(true)
+    expect(await page.locator('#walk-form-problem').textContent()).toContain('Type a folder path')
     expect(app.problems).toEqual([])
   })
 

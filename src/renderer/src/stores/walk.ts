@@ -554,6 +554,20 @@ export const useWalkStore = defineStore('walk', () => {
     if ((await open()) !== undefined) await run()
   }
 
+  /**
+   * Walk (Enter) with a form that names no walk (an empty path, a bad pattern): nothing starts,
+   * and a walk that failed before its first triple, or whose top could not be walked, is put away,
+   * so its card does not stay on screen as if it answered this Enter. A tree stays: it shows what
+   * an earlier walk found.
+   */
+  async function clearFailedStart(): Promise<void> {
+    if (busy.value || counters.value.dirs > 0) return
+    if (phase.value !== 'failed' && topError.value === undefined) return
+    await forget()
+    liveOrder.value = undefined
+    phase.value = 'idle'
+  }
+
   function pause(): void {
     if (phase.value !== 'running') return
     pauseRequested = true
@@ -755,6 +769,7 @@ export const useWalkStore = defineStore('walk', () => {
     step,
     run,
     openAndRun,
+    clearFailedStart,
     pause,
     cancel,
     chooseFolder,

@@ -544,15 +544,15 @@ os.close(fd)
     ])
     expect(text(w, 'walk-transcript')).not.toContain('LabError')
 
-    // next(w) again on the generator that raised: StopIteration, as in Python; the card stays.
+    // next(w) again on the exhausted generator: StopIteration, as in Python; the card stays.
     await w.find('[data-testid=walk-step]').trigger('click')
     expect(useWalkStore().transcript.at(-1)!.output).toBe(
-      'StopIteration  # w raised an error; Walk (Enter) starts a new walk'
+      'StopIteration  # w is exhausted; Walk (Enter) starts a new walk'
     )
     expect(text(w, 'walk-failure')).toContain(`Cannot walk "${join(top, 'nope')}"`)
 
     await typePath(w, join(top, 'readme.md'))
-    await w.find('form').trigger('submit')
+    await w.find('[data-testid=walk-path]').trigger('keydown', { key: 'Enter' })
     await until(() => text(w, 'walk-failure').includes('NOT_A_DIRECTORY'), 'file refused')
     await until(() => text(w, 'walk-phase').includes('exhausted'), 'exhausted')
     expect(count(w, 'errors')).toBe(1)
@@ -560,9 +560,19 @@ os.close(fd)
       `onerror(NOT_A_DIRECTORY): ${join(top, 'readme.md')}: is not a directory`
     )
 
+    // Enter on an empty field starts nothing: it says why, and the failed walk's card goes.
     await typePath(w, '')
     expect(w.find('[data-testid=walk-start]').attributes('disabled')).toBeDefined()
     expect(w.find('[data-testid=walk-step]').attributes('disabled')).toBeDefined()
+    expect(w.find('[data-testid=walk-failure]').exists()).toBe(true)
+    expect(w.find('#walk-form-problem').exists()).toBe(false)
+    await w.find('[data-testid=walk-path]').trigger('keydown', { key: 'Enter' })
+    await until(() => !w.find('[data-testid=walk-failure]').exists(), 'the failed walk put away')
+    expect(w.find('[data-testid=walk-empty]').exists()).toBe(true)
+    expect(w.find('#walk-form-problem').text()).toBe('Type a folder path or choose one with Browse…')
+    expect(w.find('[data-testid=walk-path]').attributes('aria-invalid')).toBe('true')
+    await typePath(w, top)
+    expect(w.find('#walk-form-problem').exists()).toBe(false)
     expect(jobs.openJobs()).toEqual([])
   })
 
