@@ -224,6 +224,11 @@ export interface WalkErrorItem {
   /** The error's path split like a dir item's (parent null when it is top itself). */
   parent: string | null
   name: string
+  /**
+   * A directory that was stat'ed but could not be listed: its own stat, one WALK_STAT record (du
+   * and ncdu count its own size, and ncdu exports it beside read_error).
+   */
+  ownStat?: Float64Array
 }
 
 /**

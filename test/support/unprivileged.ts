@@ -3,6 +3,8 @@
  * unless the process it checks runs without that override.
  */
 import { spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 
 /**
  * How to run a process that obeys permission bits: as root, drop the two capabilities that let
@@ -21,4 +23,25 @@ export function unprivilegedWrapper(): string[] {
     )
   }
   return wrapper
+}
+
+const repoRoot = resolve(import.meta.dirname, '../..')
+
+/**
+ * Runs `script`, a TypeScript module (through tsx, from the repository's root), in a process that
+ * obeys permission bits; returns its stdout. The module is written to a new folder in `scratch`.
+ */
+export function runUnprivilegedScript(script: string, scratch: string): string {
+  const wrapper = unprivilegedWrapper()
+  // A module file, not `-e` with --input-type=module: workers inherit execArgv, and the job worker's boot code is CommonJS.
+  const file = join(mkdtempSync(join(scratch, 'unprivileged-')), 'script.mts')
+  writeFileSync(file, script)
+  const command = [...wrapper, process.execPath, '--import', 'tsx', file]
+  const result = spawnSync(command[0]!, command.slice(1), {
+    encoding: 'utf8',
+    cwd: repoRoot,
+    maxBuffer: 64 * 1024 * 1024
+  })
+  if (result.status !== 0) throw new Error(`unprivileged script failed: ${result.error?.message ?? result.stderr}`)
+  return result.stdout
 }

@@ -9,9 +9,9 @@
  *   which) and its apparent size (0 for notreg, as the walker counts only regular files).
  * - Each entry's stat record (WALK_STAT) holds what ncdu recorded: apparent size, disk usage,
  *   device (inherited where ncdu leaves it out), inode and link count.
- * - A directory ncdu could not read (read_error) is a WalkErrorItem; one on another file system
- *   (excluded "othfs") stays in its parent's dirnames and comes as a skip item, as the walker
- *   gives it with oneFileSystem. What a pattern excluded is in the item's `excluded`, and where
+ * - A directory ncdu could not read (read_error) is a WalkErrorItem carrying its own stat, as
+ *   the walker gives it; one on another file system (excluded "othfs") stays in its parent's
+ *   dirnames and comes as a skip item, as the walker gives it with oneFileSystem. What a pattern excluded is in the item's `excluded`, and where
  *   it stood among the dirnames in `excludedAt`.
  */
 import { closeSync, readSync } from 'node:fs'
@@ -105,6 +105,9 @@ export function* ncduImportJob(
     const name = parent === null ? dirpath : entry.name
     if (entry.readError === true) {
       summary.errors++
+      // ncdu stat'ed it before failing to read it: its own size still counts.
+      const ownStat = new Float64Array(WALK_STAT.FIELDS)
+      statRecord(ownStat, 0, entry, dev)
       yield {
         kind: 'error',
         error: {
@@ -113,7 +116,8 @@ export function* ncduImportJob(
           path: dirpath
         },
         parent,
-        name
+        name,
+        ownStat
       }
       continue
     }

@@ -105,9 +105,11 @@ export interface WalkOptions {
   topdown?: boolean
   /**
    * Called with a LabError naming the path whenever a directory cannot be listed (or, in
-   * walkEntries, a file cannot be sized); the walk goes on. Throw from it to stop the walk.
+   * walkEntries, a file cannot be sized); the walk goes on. Throw from it to stop the walk. For a
+   * directory the walk stat'ed but could not list, `self` is that stat: du and ncdu still count
+   * its own size.
    */
-  onerror?: (error: LabError) => void
+  onerror?: (error: LabError, self?: EntryStat) => void
   /** Walk into symlinks to directories (default false). Cycles are never followed (see above). */
   followlinks?: boolean
   /**
@@ -466,14 +468,14 @@ class WalkState {
 
   constructor(
     readonly top: string,
-    readonly onerror: ((error: LabError) => void) | undefined,
+    readonly onerror: WalkOptions['onerror'],
     readonly control: JobControl<WalkStats> | undefined
   ) {}
 
-  fail(error: LabError): void {
+  fail(error: LabError, self?: EntryStat): void {
     this.errors++
     this.report()
-    if (this.onerror !== undefined) this.onerror(error)
+    if (this.onerror !== undefined) this.onerror(error, self)
   }
 
   checkCancelled(): void {
@@ -573,7 +575,9 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
         listing = taken === undefined ? listEntries(path, names, view.stats) : takenListing(taken, path)
       } catch (error) {
         // os.walk skips a directory whose listing failed, even part way, yielding nothing for it.
-        state.fail(toLabError(error, path))
+        // Its own stat still counts, as in du; not a top that is a file (ENOTDIR): it is no folder.
+        const failure = toLabError(error, path)
+        state.fail(failure, failure.code === 'NOT_A_DIRECTORY' ? undefined : own?.stat)
         continue
       }
       const { types, stats: entryStats } = listing

@@ -6,7 +6,8 @@
  *   with errors 1 in its summary. The arguments were checked before (walkArgsSchema).
  * - Each directory is one compact WalkDirItem; whenever onerror fires (a directory that cannot be
  *   listed or vanished, a file that cannot be sized) a WalkErrorItem is yielded before the next
- *   directory, and the walk goes on, as os.walk does with an onerror that only records.
+ *   directory, and the walk goes on, as os.walk does with an onerror that only records. A
+ *   directory stat'ed but not listed carries its own stat, which du and ncdu still count.
  * - Filenames flow through a real lazy pipeline of generator stages, the lecture's
  *   `filter(pred, files)` and `itertools.filterfalse(pred, files)`, so dropped names never cross
  *   the process boundary. Directories are not filtered: the walk still goes into every one.
@@ -32,7 +33,18 @@ import {
 import { compileFnmatch } from './fnmatch'
 import { excludeMatcher, pruneInPlace } from './prune'
 import type { JobControl } from '../progress'
-import { walkColumns, type WalkDirColumns, type WalkOptions } from './walk'
+import { walkColumns, type EntryStat, type WalkDirColumns, type WalkOptions } from './walk'
+
+/** An EntryStat as one WALK_STAT record. */
+function statRecord(stat: EntryStat): Float64Array {
+  const record = new Float64Array(WALK_STAT.FIELDS)
+  record[WALK_STAT.APPARENT_SIZE] = stat.apparentSize
+  record[WALK_STAT.DISK_USAGE] = stat.diskUsage
+  record[WALK_STAT.DEV] = stat.dev
+  record[WALK_STAT.INO] = stat.ino
+  record[WALK_STAT.NLINK] = stat.nlink
+  return record
+}
 
 /** Python's built-in filter(): yields the items for which pred is true, lazily. */
 export function* filter<T>(pred: (item: T) => boolean, iterable: Iterable<T>): Generator<T, void, undefined> {
@@ -114,15 +126,17 @@ export function* walkJob(
   const pipeline = stages.length === 0 ? undefined : compilePipeline(stages)
   const isExcluded = excludeMatcher(args.exclude)
   const summary = emptyWalkSummary()
-  const errors: LabError[] = []
+  const errors: { error: LabError; self: EntryStat | undefined }[] = []
   const skipped: WalkSkipItem[] = []
   const onskip = (path: string, reason: WalkSkipItem['reason']): void => {
     const { parent, name } = splitWalkPath(top, path, sep)
     skipped.push({ kind: 'skip', reason, parent: parent ?? top, name })
   }
-  const errorItem = (error: LabError): WalkErrorItem => {
+  const errorItem = ({ error, self }: (typeof errors)[number]): WalkErrorItem => {
     summary.errors++
-    return { kind: 'error', error: error.toInfo(), ...splitWalkPath(top, error.path ?? top, sep) }
+    const item: WalkErrorItem = { kind: 'error', error: error.toInfo(), ...splitWalkPath(top, error.path ?? top, sep) }
+    if (self !== undefined) item.ownStat = statRecord(self)
+    return item
   }
 
   const options: WalkOptions = {
@@ -130,7 +144,7 @@ export function* walkJob(
     followlinks,
     oneFileSystem,
     control,
-    onerror: (error: LabError) => errors.push(error),
+    onerror: (error, self) => errors.push({ error, self }),
     onskip,
     // Nothing here changes the tree while walking, so directories can be listed ahead; without
     // exclude patterns nothing is pruned either, so whole subtrees can.

@@ -177,6 +177,15 @@ export function walkPythonCode(args: WalkArgs): string {
   }
   lines.push(
     '',
+    '# A folder os.walk could not list was still there to stat: du and Browse count its own size.',
+    'for error in errors:',
+    '    try:',
+    '        st = os.stat(error.filename)',
+    '    except OSError:',
+    '        continue',
+    '    if stat.S_ISDIR(st.st_mode):',
+    '        total += st.st_size',
+    '',
     '# Step mode drives the same generator by hand:',
     `#   w = ${walkCall(args, 'top')}`,
     '#   dirpath, dirnames, filenames = next(w)'

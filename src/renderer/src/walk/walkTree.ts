@@ -1,9 +1,10 @@
 /**
  * The Browse tab's model of a walk: a directory tree built from streamed `walk` items, with
  * cumulative sizes per directory counted as du and ncdu count them (each directory's own size
- * included, symlinks by their own size, a hard-linked file once per (device, inode)), in apparent
- * size and disk usage alike, errors attached where they happened, and a flat, sorted list of the
- * visible rows below any directory (the view's root) for a virtualized view.
+ * included, an unreadable one's too, symlinks by their own size, a hard-linked file once per
+ * (device, inode)), in apparent size and disk usage alike, errors attached where they happened,
+ * and a flat, sorted list of the visible rows below any directory (the view's root) for a
+ * virtualized view.
  *
  * Plain objects, no Vue: applying an item costs O(its dirnames + depth) (file arrays are adopted
  * as they arrived, not copied), and only expanded directories are ever sorted or flattened, so a
@@ -62,7 +63,10 @@ export class DirNode {
   fileTypes = ''
   /** WALK_STAT records of the files, as received. */
   fileStats: Float64Array = NO_STATS
-  /** WALK_STAT records: the directory's own, and its dirnames' (a symlink's own lstat), as received. */
+  /**
+   * WALK_STAT records: the directory's own (an unlisted one's from its error item), and its
+   * dirnames' (a symlink's own lstat), as received.
+   */
   ownStat: Float64Array = NO_STATS
   dirnameStats: Float64Array = NO_STATS
   /** Per file, for files with more than one link: HARD_LINK_COUNTED or HARD_LINK_ELSEWHERE (0 otherwise). */
@@ -72,7 +76,10 @@ export class DirNode {
   /** onerror reports about entries of this directory, by name (for top's own failure: `error`). */
   errors: Map<string, LabErrorInfo> | undefined
   error: LabErrorInfo | undefined
-  /** What this directory adds itself, as du counts it: its own size, its files', its symlinks'. */
+  /**
+   * What this directory adds itself, as du counts it: its own size (an unreadable one's too), its
+   * files', its symlinks'.
+   */
   ownBytes = 0
   ownDisk = 0
   /**
@@ -353,8 +360,23 @@ export class WalkTree {
       n.totalErrors++
       n.version++
     }
+    if (item.ownStat !== undefined)
+      this.countUnlisted(item.parent === null ? node : this.child(node, item.name), item.ownStat)
     this.last = node.childByName.get(item.name) ?? node
     return this.last
+  }
+
+  /** A directory that could not be listed was stat'ed all the same: du and ncdu count its own size. */
+  private countUnlisted(node: DirNode, ownStat: Float64Array): void {
+    if (node.listed || node.ownStat.length > 0) return // counted already
+    node.ownStat = ownStat
+    node.ownBytes = ownStat[WALK_STAT.APPARENT_SIZE] ?? 0
+    node.ownDisk = ownStat[WALK_STAT.DISK_USAGE] ?? 0
+    for (let n: DirNode | undefined = node; n !== undefined; n = n.parent) {
+      n.totalBytes += node.ownBytes
+      n.totalDisk += node.ownDisk
+      n.version++
+    }
   }
 
   /** Below depth 1, the text between parent and name in a joined path is the separator. */

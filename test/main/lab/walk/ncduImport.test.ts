@@ -137,6 +137,21 @@ describe.runIf(process.platform === 'linux')('ncduImport job', () => {
     expect(yieldedDirnames(root)).toEqual(['.git', 'src', 'node_modules', 'lib', 'dist'])
   })
 
+  test('a folder ncdu could not read comes as an error carrying the size ncdu recorded for it', async () => {
+    const file = join(base, 'unreadable.json')
+    writeFileSync(
+      file,
+      '[1,2,{"progname":"ncdu","progver":"1.18","timestamp":1700000000},' +
+        '[{"name":"/u","asize":4096,"dsize":4096,"dev":2049},' +
+        '[{"name":"locked","asize":4096,"dsize":8192,"read_error":true}],{"name":"a.txt","asize":5,"dsize":4096}]]'
+    )
+    const { items, value } = await importAll(file)
+    const locked = items.find((item) => item.kind === 'error')
+    expect(locked).toMatchObject({ parent: '/u', name: 'locked', error: { code: 'UNAVAILABLE', path: '/u/locked' } })
+    expect(locked?.kind === 'error' && [...(locked.ownStat ?? [])]).toEqual([4096, 8192, 2049, 0, 0])
+    expect(value).toMatchObject({ dirs: 1, errors: 1 })
+  })
+
   test('an export that lists a name twice in one folder fails naming the file, the folder and the name; the next opens', async () => {
     const twice = join(base, 'twice.json')
     const listing =

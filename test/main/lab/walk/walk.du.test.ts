@@ -2,20 +2,26 @@
  * The Browse tab's totals against GNU du on real trees: the walk job's items applied to the tab's
  * WalkTree give, at the top, what `du -sb` (apparent size) and `du -sB1` (disk usage) print, with
  * hard links counted once per (device, inode), symlinks by their own size and every directory's
- * own size included.
+ * own size included, an unreadable one's too. Its export of a tree with an unreadable folder is
+ * ncdu's own scan of it.
  */
-import { execFileSync } from 'node:child_process'
-import { linkSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { chmodSync, linkSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { deserialize } from 'node:v8'
 import * as v from 'valibot'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { walkArgsSchema, type WalkArgs, type WalkItem } from '../../../../src/shared/walkJob'
 import { walkJob } from '../../../../src/main/lab/walk/walkJob'
+import { decodeNcdu } from '../../../../src/shared/ncdu'
+import { ncduExportPieces } from '../../../../src/renderer/src/walk/ncduExport'
 import { HARD_LINK_COUNTED, HARD_LINK_ELSEWHERE, WalkTree } from '../../../../src/renderer/src/walk/walkTree'
 import { walkPythonCode } from '../../../../src/renderer/src/walk/pythonEquivalent'
+import { entriesByPath, requireNcdu } from '../../../support/ncdu'
 import { runPython } from '../../../support/python'
 import { build, Link } from '../../../support/tree'
+import { runUnprivilegedScript, unprivilegedWrapper } from '../../../support/unprivileged'
 
 let base = ''
 beforeAll(() => {
@@ -34,6 +40,28 @@ function treeOf(args: WalkArgs): WalkTree {
   const control = { isCancelled: () => false, report: () => undefined }
   const generator = walkJob(v.parse(walkArgsSchema, args), control)
   for (let step = generator.next(); !step.done; step = generator.next()) tree.apply(step.value as WalkItem)
+  return tree
+}
+
+/** A command's stdout, run where permission bits count (it may fail on what it cannot read, as du does). */
+function unprivilegedOutput(command: readonly string[]): Buffer {
+  const wrapper = unprivilegedWrapper()
+  const result = spawnSync(wrapper[0]!, [...wrapper.slice(1), ...command], { maxBuffer: 64 * 1024 * 1024 })
+  if (result.stdout.length === 0) throw new Error(`${command.join(' ')} printed nothing: ${result.stderr.toString()}`)
+  return result.stdout
+}
+
+/** The walk job's items for `args`, walked where permission bits count, applied to a tree here. */
+function unprivilegedTreeOf(args: WalkArgs): WalkTree {
+  const script = `
+    import { serialize } from 'node:v8'
+    import { walkJob } from ${JSON.stringify(new URL('../../../../src/main/lab/walk/walkJob.ts', import.meta.url).href)}
+    const control = { isCancelled: () => false, report: () => undefined }
+    const items = [...walkJob(${JSON.stringify(v.parse(walkArgsSchema, args))}, control)]
+    process.stdout.write(serialize(items).toString('base64'))`
+  const items = deserialize(Buffer.from(runUnprivilegedScript(script, base), 'base64')) as WalkItem[]
+  const tree = new WalkTree(args.top)
+  for (const item of items) tree.apply(item)
   return tree
 }
 
@@ -74,6 +102,36 @@ describe.runIf(process.platform === 'linux')('totals as du counts them', () => {
     const elsewhere = marks.filter(([, mark]) => mark === HARD_LINK_ELSEWHERE).map(([name]) => name)
     expect(counted).toHaveLength(2) // big.bin (or another of its names) and c.dat (or c-link.dat)
     expect(elsewhere).toHaveLength(3)
+  })
+
+  test('an unreadable folder counts its own size, as du does, and exports as ncdu scans it', () => {
+    requireNcdu()
+    const top = join(base, 'unreadable')
+    build(top, { before: { f: 'f'.repeat(3000) }, locked: { secret: 's'.repeat(9000), inner: {} }, 'top.txt': 'hi' })
+    const locked = join(top, 'locked')
+    chmodSync(locked, 0o000)
+    try {
+      const duAs = (block: '-sb' | '-sB1', path: string): number =>
+        Number(unprivilegedOutput(['du', block, path]).toString('utf8').split('\t')[0])
+      for (const topdown of [true, false]) {
+        const tree = treeOf({ top, topdown }) // as root, locked is read like any folder
+        const unprivileged = unprivilegedTreeOf({ top, topdown })
+        expect(unprivileged.root.childByName.get('locked')!.listed).toBe(false)
+        expect(unprivileged.root.totalBytes).toBe(duAs('-sb', top))
+        expect(unprivileged.root.totalDisk).toBe(duAs('-sB1', top))
+        expect(unprivileged.root.totalBytes).toBeLessThan(tree.root.totalBytes)
+        const python = unprivilegedOutput(['python3', '-c', `${walkPythonCode({ top, topdown })}\nprint(total)\n`])
+        expect(Number(python.toString('utf8').trim())).toBe(unprivileged.root.totalBytes)
+        if (!topdown) continue
+        const header = { progver: '1.0.0', timestamp: 1_700_000_000 }
+        const ours = decodeNcdu(Buffer.concat([...ncduExportPieces(unprivileged, header)]), 'export')
+        const theirs = decodeNcdu(unprivilegedOutput(['ncdu', '-0', '-o', '-', top]), 'ncdu -o')
+        expect(entriesByPath(ours)).toEqual(entriesByPath(theirs))
+        expect(entriesByPath(ours).get(locked)).toMatchObject({ asize: 4096, readError: true })
+      }
+    } finally {
+      chmodSync(locked, 0o755)
+    }
   })
 
   test('a subtree alone gives du of that subtree; an excluded folder is left out as du --exclude does', () => {

@@ -3,7 +3,6 @@
  * pipeline (checked against Python running the Browse tab's own Python equivalent), inline errors
  * that do not stop the walk, bad roots, cancel, bottom-up, and payload size on a large tree.
  */
-import { spawnSync } from 'node:child_process'
 import {
   chmodSync,
   existsSync,
@@ -17,7 +16,7 @@ import {
 } from 'node:fs'
 import { serialize } from 'node:v8'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { LabError } from '../../../../src/shared/errors'
 import type { JobBatch } from '../../../../src/shared/contract'
@@ -37,7 +36,7 @@ import { compileFnmatch } from '../../../../src/main/lab/walk/fnmatch'
 import { pruneLine, pyStr, walkCall, walkPythonCode } from '../../../../src/renderer/src/walk/pythonEquivalent'
 import { createTestJobHost, type RecordedEvent } from '../../../support/jobHost'
 import { shownWithNote } from '../../../support/notUtf8'
-import { unprivilegedWrapper } from '../../../support/unprivileged'
+import { runUnprivilegedScript } from '../../../support/unprivileged'
 import { runPython } from '../../../support/python'
 import { catchLabError } from '../../../support/labErrors'
 import { build, FIFO, Link, type Spec } from '../../../support/tree'
@@ -658,19 +657,8 @@ describe('walk job: large trees stream in compact batches', () => {
   })
 })
 
-const repoRoot = resolve(import.meta.dirname, '../../../..')
-
 /** Root ignores permission bits; run the job host in a subprocess without that override so they count. */
-function unprivileged(script: string): string {
-  const wrapper = unprivilegedWrapper()
-  // A module file, not `-e` with --input-type=module: workers inherit execArgv, and the job worker's boot code is CommonJS.
-  const file = join(base, `unprivileged-${++counter}.mts`)
-  writeFileSync(file, script)
-  const command = [...wrapper, process.execPath, '--import', 'tsx', file]
-  const result = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8', cwd: repoRoot })
-  if (result.status !== 0) throw new Error(`unprivileged walk failed: ${result.error?.message ?? result.stderr}`)
-  return result.stdout
-}
+const unprivileged = (script: string): string => runUnprivilegedScript(script, base)
 
 describe('walk job: permission denied', () => {
   test('an unreadable subdirectory is an inline PERMISSION_DENIED item; so is an unreadable top, and nothing else', () => {
@@ -707,12 +695,18 @@ describe('walk job: permission denied', () => {
       ).toEqual([top, 'after', 'open'].sort())
       expect(out.value).toMatchObject({ dirs: 3, errors: 1 })
       const locked = join(top, 'locked')
+      // Its own size still counts, as du -sb counts an unreadable folder's 4096 bytes.
+      const lockedStat = statSync(locked)
       expect(out.root.items).toEqual([
         {
           kind: 'error',
           error: { code: 'PERMISSION_DENIED', message: `${locked}: permission denied`, path: locked },
           parent: null,
-          name: locked
+          name: locked,
+          ownStat: expect.objectContaining({
+            [WALK_STAT.APPARENT_SIZE]: lockedStat.size,
+            [WALK_STAT.INO]: lockedStat.ino
+          }) as unknown
         }
       ])
       expect(out.root.value).toMatchObject({ dirs: 0, files: 0, errors: 1 })

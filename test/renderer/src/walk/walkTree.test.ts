@@ -234,6 +234,31 @@ describe('WalkTree', () => {
     expect(tree.view(rows, 2)!.nlink).toBe(2)
   })
 
+  test('a folder that could not be listed still counts its own size, top-down, bottom-up or as top', () => {
+    const locked = { ...error('/t/locked', '/t', 'locked', 'PERMISSION_DENIED'), ownStat: statRecords([[4096, 4096]]) }
+    const listing = dir('/t', null, '/t', ['locked'], { 'f.txt': 10 }, { ownStat: statRecords([[4096, 4096]]) })
+    for (const items of [
+      [listing, locked],
+      [locked, listing]
+    ]) {
+      const tree = new WalkTree('/t')
+      for (const item of items) tree.apply(item)
+      const node = tree.root.childByName.get('locked')!
+      expect([node.totalBytes, node.totalDisk, tree.status(node)]).toEqual([4096, 4096, 'error'])
+      expect([tree.root.totalBytes, tree.root.totalDisk]).toEqual([4096 + 10 + 4096, 4096 + 4096 + 4096])
+      expect(tree.root.subdirs).toEqual([node])
+    }
+    // A file that could not be sized carries no stat and makes no folder.
+    const tree = new WalkTree('/t')
+    tree.apply(listing)
+    tree.apply(error('/t/f.txt', '/t', 'f.txt'))
+    expect([tree.root.subdirs.length, tree.root.totalBytes]).toEqual([1, 4096 + 10])
+    // An export's top that ncdu could not read.
+    const top = new WalkTree('/t')
+    top.apply({ ...error('/t', null, '/t', 'UNAVAILABLE'), ownStat: statRecords([[4096, 8192]]) })
+    expect([top.root.totalBytes, top.root.totalDisk, top.root.error?.code]).toEqual([4096, 8192, 'UNAVAILABLE'])
+  })
+
   test('re-rooted, the rows start at the chosen folder; keys find a row again after any change', () => {
     const tree = new WalkTree('/t')
     for (const item of topDown) tree.apply(item)
