@@ -112,6 +112,8 @@ export function walkPythonCode(args: WalkArgs): string {
     'shown = {}  # dirpath -> [(name, bytes)]: what Browse lists (it adds sizes up the tree, like ncdu)',
     'total = 0  # the bytes Browse shows for top, as du -b counts them: every entry by its own size,',
     'seen = set()  # directories included, and a file with hard links once per (st_dev, st_ino)',
+    '# (Each folder below shows du -b of that folder alone: a hard-linked file counts in every folder',
+    '# holding one of its names, as ncdu counts it.)',
     '',
     '',
     'def file_size(dirpath, name):',

@@ -1,15 +1,19 @@
 /**
  * The Browse tab's model of a walk: a directory tree built from streamed `walk` items, with
  * cumulative sizes per directory counted as du and ncdu count them (each directory's own size
- * included, an unreadable one's too, symlinks by their own size, a hard-linked file once per
- * (device, inode)), in apparent size and disk usage alike, errors attached where they happened,
- * and a flat, sorted list of the visible rows below any directory (the view's root) for a
- * virtualized view.
+ * included, an unreadable one's too, symlinks by their own size), in apparent size and disk usage
+ * alike, errors attached where they happened, and a flat, sorted list of the visible rows below
+ * any directory (the view's root) for a virtualized view.
+ *
+ * A hard-linked file counts once per (device, inode) in each directory whose subtree holds at
+ * least one of its names, as ncdu 1.x counts it: every directory's total is what `du -sb` of that
+ * directory alone prints, top's counts each file once, and no entry outweighs its directory.
  *
  * Plain objects, no Vue: applying an item costs O(its dirnames + depth) (file arrays are adopted
- * as they arrived, not copied), and only expanded directories are ever sorted or flattened, so a
- * walk of 200,000 entries stays cheap. Directories are matched by (parent path, name), so items
- * may arrive top-down (parent first) or bottom-up (children first) alike.
+ * as they arrived, not copied), plus O(depth × names met so far) per hard-linked file, and only
+ * expanded directories are ever sorted or flattened, so a walk of 200,000 entries stays cheap.
+ * Directories are matched by (parent path, name), so items may arrive top-down (parent first) or
+ * bottom-up (children first) alike.
  */
 import type { LabErrorInfo } from '@shared/errors'
 import {
@@ -39,7 +43,10 @@ const NO_STATS = new Float64Array(0)
 /** What sizes mean: st_size (`du -b`, ncdu's apparent size) or st_blocks × 512 (`du -B1`, ncdu's default). */
 export type SizeMeasure = 'apparent' | 'disk'
 
-/** A file with more than one hard link: counted here (its first name met), or already counted elsewhere. */
+/**
+ * A file with more than one hard link: its first name met, where top's total counts it, or a
+ * later one (top counts it once; a directory holding only later names counts it too).
+ */
 export const HARD_LINK_COUNTED = 1
 export const HARD_LINK_ELSEWHERE = 2
 
@@ -78,7 +85,7 @@ export class DirNode {
   error: LabErrorInfo | undefined
   /**
    * What this directory adds itself, as du counts it: its own size (an unreadable one's too), its
-   * files', its symlinks'.
+   * files', its symlinks'; a hard-linked file once, unless its total already held it.
    */
   ownBytes = 0
   ownDisk = 0
@@ -203,8 +210,8 @@ export class WalkTree {
   /** What sizes mean in views and size order. */
   measure: SizeMeasure = 'apparent'
   private readonly byPath = new Map<string, DirNode>()
-  /** `dev:ino` of every hard-linked file counted so far: du counts each once. */
-  private readonly linkedInodes = new Set<string>()
+  /** Every hard-linked file met so far, by `dev:ino`: where its names are, so each directory counts it once. */
+  private readonly linkedInodes = new Map<string, LinkedInode>()
   private sep: string | undefined
 
   constructor(readonly top: string) {
@@ -288,7 +295,7 @@ export class WalkTree {
     node.dropped = item.dropped
     node.fileSet = undefined
     node.fileKeys = undefined
-    const [ownBytes, ownDisk] = this.ownSizes(node, item)
+    const [ownBytes, ownDisk, firstLink] = this.ownSizes(item)
     node.ownBytes = ownBytes
     node.ownDisk = ownDisk
     for (let n: DirNode | undefined = node; n !== undefined; n = n.parent) {
@@ -298,42 +305,70 @@ export class WalkTree {
       n.totalDirs++
       n.version++
     }
+    node.hardLinks = firstLink < 0 ? undefined : this.countHardLinks(node, item.filenameStats, firstLink)
     return node
   }
 
   /**
-   * What a directory adds to the totals, as du counts: its own size, each file's (a symlink's
-   * own), each symlink in dirnames, and a hard-linked file only where it is met first.
+   * What a directory adds to the totals, as du counts, hard-linked files aside: its own size, each
+   * file's (a symlink's own), each symlink in dirnames; and where the first hard-linked file's
+   * record starts in filenameStats (-1: none).
    */
-  private ownSizes(node: DirNode, item: WalkDirItem): [apparent: number, disk: number] {
+  private ownSizes(item: WalkDirItem): [apparent: number, disk: number, firstLink: number] {
     const F = WALK_STAT.FIELDS
     const own = item.ownStat
     let apparent = own.length === 0 ? 0 : own[WALK_STAT.APPARENT_SIZE]!
     let disk = own.length === 0 ? 0 : own[WALK_STAT.DISK_USAGE]!
     const stats = item.filenameStats
-    const end = stats.length
-    let hardLinks: Uint8Array | undefined
-    for (let at = 0; at < end; at += F) {
+    let firstLink = -1
+    for (let at = 0; at < stats.length; at += F) {
       if (stats[at + WALK_STAT.NLINK]! > 1) {
-        hardLinks ??= new Uint8Array(end / F)
-        const key = `${stats[at + WALK_STAT.DEV]}:${stats[at + WALK_STAT.INO]}`
-        if (this.linkedInodes.has(key)) {
-          hardLinks[at / F] = HARD_LINK_ELSEWHERE
-          continue
-        }
-        this.linkedInodes.add(key)
-        hardLinks[at / F] = HARD_LINK_COUNTED
+        if (firstLink < 0) firstLink = at // countHardLinks counts them
+        continue
       }
       apparent += stats[at + WALK_STAT.APPARENT_SIZE]!
       disk += stats[at + WALK_STAT.DISK_USAGE]!
     }
-    node.hardLinks = hardLinks
     const dirStats = item.dirnameStats
     for (let at = 0; at < dirStats.length; at += F) {
       apparent += dirStats[at + WALK_STAT.APPARENT_SIZE]!
       disk += dirStats[at + WALK_STAT.DISK_USAGE]!
     }
-    return [apparent, disk]
+    return [apparent, disk, firstLink]
+  }
+
+  /**
+   * Adds the hard-linked files of a directory just listed to the totals, as ncdu 1.x does: each to
+   * the directory and its ancestors up to the first one whose subtree already holds another of its
+   * names (which, and everything above it, counts the file already). Returns their marks.
+   */
+  private countHardLinks(node: DirNode, stats: Float64Array, firstLink: number): Uint8Array {
+    const F = WALK_STAT.FIELDS
+    const marks = new Uint8Array(stats.length / F)
+    for (let at = firstLink; at < stats.length; at += F) {
+      if (stats[at + WALK_STAT.NLINK]! <= 1) continue
+      const apparent = stats[at + WALK_STAT.APPARENT_SIZE]!
+      const disk = stats[at + WALK_STAT.DISK_USAGE]!
+      const key = `${stats[at + WALK_STAT.DEV]}:${stats[at + WALK_STAT.INO]}`
+      const inode = this.linkedInodes.get(key)
+      let countedFrom: DirNode | undefined
+      if (inode === undefined) {
+        this.linkedInodes.set(key, { dirs: [node] })
+        marks[at / F] = HARD_LINK_COUNTED
+      } else {
+        marks[at / F] = HARD_LINK_ELSEWHERE
+        countedFrom = deepestCommonAncestor(node, inode.dirs)
+        if (countedFrom === node) continue
+        inode.dirs.push(node)
+      }
+      node.ownBytes += apparent
+      node.ownDisk += disk
+      for (let n: DirNode | undefined = node; n !== undefined && n !== countedFrom; n = n.parent) {
+        n.totalBytes += apparent
+        n.totalDisk += disk
+      }
+    }
+    return marks
   }
 
   private applySkip(item: WalkSkipItem): DirNode {
@@ -675,6 +710,41 @@ export class WalkTree {
     visit(this.root)
     return matches
   }
+}
+
+/** Where the names of a hard-linked file are: the directories whose listing held one (each once). */
+interface LinkedInode {
+  dirs: DirNode[]
+}
+
+/**
+ * The deepest directory that is `node` or an ancestor of it and holds one of `others` in its
+ * subtree (all share the tree's root). The latest first: a walk lists each subtree in one run,
+ * so the latest shares the deepest ancestor most often, and one in `node` itself ends the search.
+ */
+function deepestCommonAncestor(node: DirNode, others: readonly DirNode[]): DirNode {
+  const depth = node.depth
+  let deepest = node
+  let deepestDepth = -1
+  for (let i = others.length - 1; i >= 0; i--) {
+    const other = others[i]!
+    let a = node
+    let b = other
+    let aDepth = depth
+    let bDepth = other.depth
+    for (; aDepth > bDepth; aDepth--) a = a.parent!
+    for (; bDepth > aDepth; bDepth--) b = b.parent!
+    for (; a !== b; aDepth--) {
+      a = a.parent!
+      b = b.parent!
+    }
+    if (aDepth > deepestDepth) {
+      deepest = a
+      deepestDepth = aDepth
+      if (aDepth === depth) break
+    }
+  }
+  return deepest
 }
 
 /** os.path.join(dir, name) for one name: no separator is added after one. */

@@ -2,8 +2,8 @@
  * The Browse tab's totals against GNU du on real trees: the walk job's items applied to the tab's
  * WalkTree give, at the top, what `du -sb` (apparent size) and `du -sB1` (disk usage) print, with
  * hard links counted once per (device, inode), symlinks by their own size and every directory's
- * own size included, an unreadable one's too. Its export of a tree with an unreadable folder is
- * ncdu's own scan of it.
+ * own size included, an unreadable one's too; each folder below gives what du prints for that
+ * folder alone. Its export of a tree with an unreadable folder is ncdu's own scan of it.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { chmodSync, linkSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
@@ -16,7 +16,12 @@ import { walkArgsSchema, type WalkArgs, type WalkItem } from '../../../../src/sh
 import { walkJob } from '../../../../src/main/lab/walk/walkJob'
 import { decodeNcdu } from '../../../../src/shared/ncdu'
 import { ncduExportPieces } from '../../../../src/renderer/src/walk/ncduExport'
-import { HARD_LINK_COUNTED, HARD_LINK_ELSEWHERE, WalkTree } from '../../../../src/renderer/src/walk/walkTree'
+import {
+  HARD_LINK_COUNTED,
+  HARD_LINK_ELSEWHERE,
+  WalkTree,
+  type DirNode
+} from '../../../../src/renderer/src/walk/walkTree'
 import { walkPythonCode } from '../../../../src/renderer/src/walk/pythonEquivalent'
 import { entriesByPath, requireNcdu } from '../../../support/ncdu'
 import { runPython } from '../../../support/python'
@@ -65,6 +70,11 @@ function unprivilegedTreeOf(args: WalkArgs): WalkTree {
   return tree
 }
 
+/** Every directory of the tree, top first. */
+function allDirs(node: DirNode): DirNode[] {
+  return [node, ...node.subdirs.flatMap(allDirs)]
+}
+
 describe.runIf(process.platform === 'linux')('totals as du counts them', () => {
   test('hard links count once, symlinks and directories by their own size, in both measures', () => {
     const top = join(base, 'links')
@@ -102,6 +112,34 @@ describe.runIf(process.platform === 'linux')('totals as du counts them', () => {
     const elsewhere = marks.filter(([, mark]) => mark === HARD_LINK_ELSEWHERE).map(([name]) => name)
     expect(counted).toHaveLength(2) // big.bin (or another of its names) and c.dat (or c-link.dat)
     expect(elsewhere).toHaveLength(3)
+  })
+
+  test('each folder counts a hard-linked file once if any of its names is inside: du of that folder alone', () => {
+    const top = join(base, 'links-per-folder')
+    build(top, {
+      'big.bin': 'b'.repeat(100_000),
+      pkg: { a: {}, b: { deeper: {} } },
+      c: { 'x.bin': 'x'.repeat(30_000) },
+      d: {}
+    })
+    // Met first at top (or wherever the walk meets one first): pkg, pkg/a, pkg/b and pkg/b/deeper
+    // hold later names only, and c holds two names of its own file, d a later name of it.
+    linkSync(join(top, 'big.bin'), join(top, 'pkg', 'a', 'big-link.bin'))
+    linkSync(join(top, 'big.bin'), join(top, 'pkg', 'b', 'deeper', 'big-link.bin'))
+    linkSync(join(top, 'c', 'x.bin'), join(top, 'c', 'x-again.bin'))
+    linkSync(join(top, 'c', 'x.bin'), join(top, 'd', 'x-link.bin'))
+    for (const topdown of [true, false]) {
+      const tree = treeOf({ top, topdown })
+      for (const node of allDirs(tree.root)) {
+        const path = tree.pathOf(node)
+        expect([path, node.totalBytes, node.totalDisk]).toEqual([path, du('-sb', path), du('-sB1', path)])
+      }
+      // No entry outweighs its folder: each row's share of its parent is at most 1.
+      for (const node of allDirs(tree.root)) node.expanded = true
+      const rows = tree.flatten({ key: 'size', descending: true })
+      for (let i = 0; i < rows.length; i++) expect(tree.view(rows, i)!.share).toBeLessThanOrEqual(1)
+      expect(tree.root.childByName.get('pkg')!.totalBytes).toBeGreaterThan(100_000)
+    }
   })
 
   test('an unreadable folder counts its own size, as du does, and exports as ncdu scans it', () => {

@@ -394,8 +394,9 @@ describe('Browse tab', () => {
     expect(count(w, 'bytes')).toBe(files)
     expect(w.find('[data-testid=count-bytes]').element.parentElement!.getAttribute('title')).toBe(
       `${files.toLocaleString('en-US')} bytes: the st_size of each regular file in the filenames yielded, summed as a ` +
-        'loop over os.walk sums them (a hard-linked file once per name). The tree counts as du -b does: each file once, ' +
-        'and each folder’s own size.'
+        'loop over os.walk sums them (a hard-linked file once per name). The tree counts as du -b and ncdu do: each ' +
+        'folder’s own size (an unreadable one’s too), and a hard-linked file once in each folder holding one of its ' +
+        'names, so every folder shows what du -sb of that folder alone prints.'
     )
     const tree = w.find('[data-testid=walk-tree]')
     expect(w.find('.header .col-size').text()).toBe('size')

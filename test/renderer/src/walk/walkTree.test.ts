@@ -3,7 +3,7 @@
  * bottom-up arrival), the form-to-arguments rules, and the Python it shows.
  */
 import { describe, expect, test } from 'vitest'
-import { BOTTOM_UP_PRUNING, yieldedDirnames, type WalkItem } from '@shared/walkJob'
+import { BOTTOM_UP_PRUNING, yieldedDirnames, type WalkDirItem, type WalkItem } from '@shared/walkJob'
 import { pruneLine, pyNames, pyStr, stageLine, tripleRepr, walkPythonCode } from '@renderer/walk/pythonEquivalent'
 import {
   defaultWalkForm,
@@ -257,6 +257,78 @@ describe('WalkTree', () => {
     const top = new WalkTree('/t')
     top.apply({ ...error('/t', null, '/t', 'UNAVAILABLE'), ownStat: statRecords([[4096, 8192]]) })
     expect([top.root.totalBytes, top.root.totalDisk, top.root.error?.code]).toEqual([4096, 8192, 'UNAVAILABLE'])
+  })
+
+  test('a hard-linked file counts in every folder holding one of its names, once, and top counts it once', () => {
+    const big: StatRecord = [1_000_000, 1_003_520, 7, 42, 4]
+    const small: StatRecord = [3000, 4096, 7, 43, 3]
+    const own = { ownStat: statRecords([[4096, 4096]]) }
+    const linked = (names: string[], records: StatRecord[]): Partial<WalkDirItem> => ({
+      ...own,
+      filenames: names,
+      fileTypes: 'f'.repeat(names.length),
+      filenameStats: statRecords(records)
+    })
+    // /t { big.bin, pkg { a { big-link.bin }, b { deeper { big-link.bin, small.bin } } }, c { small.bin, small-again.bin } }
+    const items: WalkItem[] = [
+      dir('/t', null, '/t', ['pkg', 'c'], {}, linked(['big.bin'], [big])),
+      dir('/t/pkg', '/t', 'pkg', ['a', 'b'], {}, own),
+      dir('/t/pkg/a', '/t/pkg', 'a', [], {}, linked(['big-link.bin'], [big])),
+      dir('/t/pkg/b', '/t/pkg', 'b', ['deeper'], {}, own),
+      dir('/t/pkg/b/deeper', '/t/pkg/b', 'deeper', [], {}, linked(['big-link.bin', 'small.bin'], [big, small])),
+      dir('/t/c', '/t', 'c', [], {}, linked(['small.bin', 'small-again.bin'], [small, small]))
+    ]
+    /** A folder walked alone: only its subtree's items, itself as top (what du -sb FOLDER counts). */
+    const alone = (path: string): WalkTree => {
+      const tree = new WalkTree(path)
+      for (const item of items) {
+        if (item.kind !== 'dir' || !(item.dirpath === path || item.dirpath.startsWith(`${path}/`))) continue
+        tree.apply(item.dirpath === path ? { ...item, parent: null, name: path } : item)
+      }
+      return tree
+    }
+    const dirs = (node: WalkTree['root']): WalkTree['root'][] => [node, ...node.subdirs.flatMap(dirs)]
+    const reversed = [...items].reverse() // bottom-up, and later names met in other subtrees first
+    for (const order of [items, reversed]) {
+      const tree = new WalkTree('/t')
+      for (const item of order) tree.apply(item)
+      for (const node of dirs(tree.root)) {
+        const path = tree.pathOf(node)
+        const reference = alone(path).root
+        expect([path, node.totalBytes, node.totalDisk]).toEqual([path, reference.totalBytes, reference.totalDisk])
+      }
+      expect(tree.root.totalBytes).toBe(6 * 4096 + 1_000_000 + 3000)
+      expect(tree.root.childByName.get('pkg')!.totalBytes).toBe(4 * 4096 + 1_000_000 + 3000)
+      expect(tree.root.childByName.get('c')!.totalBytes).toBe(4096 + 3000)
+      for (const node of dirs(tree.root)) node.expanded = true
+      const rows = tree.flatten({ key: 'size', descending: true })
+      for (let i = 0; i < rows.length; i++) expect(tree.view(rows, i)!.share).toBeLessThanOrEqual(1)
+    }
+  })
+
+  test('a later name in another subtree adds the file to that subtree only, as it streams in', () => {
+    const big: StatRecord = [500_000, 503_808, 7, 42, 2]
+    const tree = new WalkTree('/t')
+    tree.apply(dir('/t', null, '/t', ['a', 'b'], {}))
+    tree.apply(dir('/t/a', '/t', 'a', [], {}, { filenames: ['x'], fileTypes: 'f', filenameStats: statRecords([big]) }))
+    const a = tree.root.childByName.get('a')!
+    const b = tree.root.childByName.get('b')!
+    expect([tree.root.totalBytes, a.totalBytes, b.totalBytes]).toEqual([500_000, 500_000, 0])
+    const versions = [tree.root.version, a.version, b.version]
+    tree.apply(dir('/t/b', '/t', 'b', [], {}, { filenames: ['y'], fileTypes: 'f', filenameStats: statRecords([big]) }))
+    expect([tree.root.totalBytes, a.totalBytes, b.totalBytes]).toEqual([500_000, 500_000, 500_000])
+    expect([tree.root.totalDisk, a.totalDisk, b.totalDisk]).toEqual([503_808, 503_808, 503_808])
+    // Sort caches see the change where a total changed.
+    expect([tree.root.version > versions[0]!, a.version === versions[1], b.version > versions[2]!]).toEqual([
+      true,
+      true,
+      true
+    ])
+    b.expanded = true
+    const rows = tree.flatten({ key: 'name', descending: false })
+    expect(names(tree, rows)).toEqual(['/t/', '  a/', '  b/', '    y'])
+    expect(tree.view(rows, 2)!.share).toBe(1)
+    expect(tree.view(rows, 3)).toMatchObject({ hardLink: HARD_LINK_ELSEWHERE, bytes: 500_000, share: 1 })
   })
 
   test('re-rooted, the rows start at the chosen folder; keys find a row again after any change', () => {
