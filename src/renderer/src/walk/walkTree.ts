@@ -170,7 +170,7 @@ export interface RowView {
   node: DirNode
   /** Bytes in the tree's measure: cumulative for a directory, own for a file. */
   bytes: number
-  /** Share of the parent directory's bytes, 0…1. */
+  /** Share of the parent directory's bytes, 0…1 (the view's root: 1, or 0 when it holds nothing). */
   share: number
   /** Directory: shown files in its subtree. */
   files?: number
@@ -596,7 +596,8 @@ export class WalkTree {
     const depth = rows.depths[index]!
     if (kind === ROW_DIR) {
       const bytes = this.bytesOf(node)
-      const parentBytes = node.parent === undefined ? bytes : this.bytesOf(node.parent)
+      // The view's root is the whole of what is shown, as ncdu's current folder is: 100%.
+      const parentBytes = depth === 0 || node.parent === undefined ? bytes : this.bytesOf(node.parent)
       const error = node.parent === undefined ? node.error : node.parent.errors?.get(node.name)
       return {
         kind: 'dir',

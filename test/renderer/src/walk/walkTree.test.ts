@@ -331,6 +331,18 @@ describe('WalkTree', () => {
     expect(tree.view(rows, 3)).toMatchObject({ hardLink: HARD_LINK_ELSEWHERE, bytes: 500_000, share: 1 })
   })
 
+  test('re-rooted, the folder in view is 100%, as ncdu shows its current folder', () => {
+    const tree = new WalkTree('/t')
+    for (const item of topDown) tree.apply(item)
+    const a = tree.root.childByName.get('a')!
+    const rows = tree.flatten({ key: 'size', descending: true }, a)
+    expect(tree.view(rows, 0)).toMatchObject({ name: 'a', bytes: 1005, share: 1 })
+    expect(tree.view(rows, 1)).toMatchObject({ name: 'a1', bytes: 1000, share: 1000 / 1005 })
+    const whole = tree.flatten({ key: 'size', descending: true })
+    expect(tree.view(whole, 0)).toMatchObject({ share: 1 })
+    expect(tree.view(whole, 1)).toMatchObject({ name: 'a', share: 1005 / 1315 })
+  })
+
   test('re-rooted, the rows start at the chosen folder; keys find a row again after any change', () => {
     const tree = new WalkTree('/t')
     for (const item of topDown) tree.apply(item)
