@@ -181,7 +181,8 @@ describe.runIf(process.platform === 'linux')('ncduImport job', () => {
     )
     const locked = '/r/locked-\udcff'
     const { items } = await importAll(file)
-    expect(items.filter((item) => item.kind === 'error')).toEqual([
+    // (Its ownStat, what ncdu recorded of the folder, is another test's.)
+    expect(items.filter((item) => item.kind === 'error')).toMatchObject([
       {
         kind: 'error',
         error: {
