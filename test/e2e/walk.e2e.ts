@@ -49,6 +49,17 @@ const count = async (page: Page, name: string): Promise<number> =>
 const phase = (page: Page): Promise<string | null> => page.getByTestId('walk-phase').textContent()
 const state = (page: Page): Promise<string | null> => page.getByTestId('walk-state').textContent()
 
+/**
+ * Whether an element is inside the tab's visible box (what the window shows of the tab), to within
+ * a pixel: layout has fractions of one, scrolling does not.
+ */
+async function onScreen(page: Page, selector: string): Promise<boolean> {
+  const box = await page.locator(selector).boundingBox()
+  const tab = (await page.locator('#panel-walk').boundingBox())!
+  return box !== null && box.y >= tab.y - 1 && box.y + box.height <= tab.y + tab.height + 1
+}
+const selectionOnScreen = (page: Page): Promise<boolean> => onScreen(page, '[role=treeitem][aria-selected=true]')
+
 /** Records long tasks (PerformanceObserver 'longtask') and when the first tree row below top appears. */
 const INSTRUMENT = `(() => {
   window.__longTasks = []
@@ -252,7 +263,7 @@ describe('Browse tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
-  test('a short window: the tree gets the tab’s height, the form scrolls away above it', async () => {
+  test('a short window: the tree gets the tab’s height, the form scrolls away above it, the selection stays in view', async () => {
     const top = join(base, 'short-window')
     for (let i = 0; i < 40; i++) {
       mkdirSync(join(top, `d${i}`), { recursive: true })
@@ -269,11 +280,23 @@ describe('Browse tab in Chromium', () => {
     // Before, the form and the controls left the tree 169 px here: six rows.
     expect((await tree.boundingBox())!.height).toBeGreaterThanOrEqual(240)
     await tree.focus()
-    const shown = (await tree.boundingBox())!
-    const tab = (await page.locator('#panel-walk').boundingBox())!
-    expect(shown.y).toBeGreaterThanOrEqual(tab.y)
-    expect(shown.y + shown.height).toBeLessThanOrEqual(tab.y + tab.height)
+    expect(await onScreen(page, '[data-testid=walk-tree]')).toBe(true)
     await app.screenshot('walk-short-window-900x600')
+
+    // Keys move the selection, and the tab scrolls as far as it takes to keep it on screen; at
+    // the end, the tree's box is wholly in view, as tall as the tab allows.
+    await page.locator('#panel-walk').evaluate((tab) => tab.scrollTo(0, 0))
+    await page.locator('[role=treeitem]').first().click()
+    for (let i = 1; i <= 16; i++) {
+      await page.keyboard.press('ArrowDown')
+      await expect.poll(() => selectionOnScreen(page), { message: `after ↓ × ${i}` }).toBe(true)
+    }
+    await app.screenshot('walk-short-window-900x600-down')
+    await page.keyboard.press('End')
+    await expect.poll(() => page.locator('[role=treeitem][aria-selected=true] .name').textContent()).toMatch(/^f\d+$/)
+    await expect.poll(() => selectionOnScreen(page), { message: 'after End' }).toBe(true)
+    await page.keyboard.press('Home')
+    await expect.poll(() => selectionOnScreen(page), { message: 'after Home' }).toBe(true)
     expect(app.problems).toEqual([])
   })
 
