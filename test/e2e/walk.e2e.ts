@@ -380,6 +380,54 @@ describe('Browse tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('deep down, rows keep their names and say their depth; the search says where its match is', async () => {
+    const top = join(base, 'deep')
+    const levels = Array.from({ length: 60 }, (_, i) => `level${i + 1}`)
+    mkdirSync(join(top, ...levels), { recursive: true })
+    const bottom = join(top, ...levels, 'bottom.txt')
+    writeFileSync(bottom, 'deep!')
+    writeFileSync(join(top, 'shallow.txt'), 'near')
+    const app = await lab.open()
+    const { page } = app
+    await page.getByTestId('walk-path').fill(top)
+    await page.getByTestId('walk-path').press('Enter')
+    await expect.poll(() => phase(page)).toContain('exhausted')
+    const selected = page.locator('[role=treeitem][aria-selected=true]')
+
+    for (const [width, height, theme] of [
+      [1280, 800, 'light'],
+      [900, 600, 'light'],
+      [900, 600, 'dark'],
+      [1280, 800, 'dark']
+    ] as const) {
+      await page.setViewportSize({ width, height })
+      await page.emulateMedia({ colorScheme: theme })
+      await page.getByTestId('walk-search').fill('bottom.txt')
+      await page.getByTestId('walk-search').press('Enter')
+      await expect.poll(() => page.getByTestId('walk-search-matches').textContent()).toBe('1 of 1')
+      expect(await selected.getAttribute('aria-level')).toBe('62')
+      const name = selected.locator('.name')
+      expect(await name.textContent()).toBe('bottom.txt')
+      expect((await name.boundingBox())!.width).toBeGreaterThan(40)
+      expect(await name.getAttribute('title')).toBe(`'${bottom}'`)
+      expect(await selected.getByTestId('walk-row-depth').textContent()).toBe('61')
+      await expect.poll(() => selectionOnScreen(page)).toBe(true)
+      // The folders above it keep their names too.
+      const above = page.locator('[role=treeitem][aria-level="61"] .name')
+      expect(await above.textContent()).toBe('level60/')
+      expect((await above.boundingBox())!.width).toBeGreaterThan(40)
+      // Where the match is, in the tree bar: the end of a path too long for it, at least.
+      const where = page.getByTestId('walk-search-path')
+      expect(await where.textContent()).toContain(bottom)
+      const shownPath = (await where.locator('.path').boundingBox())!
+      expect(shownPath.width).toBeGreaterThan(200)
+      expect(shownPath.x + shownPath.width).toBeLessThanOrEqual(width)
+      await app.screenshot(`walk-deep-${width}x${height}-${theme}`)
+      await page.getByTestId('walk-search').press('Escape')
+    }
+    expect(app.problems).toEqual([])
+  })
+
   test('like ncdu: the selection follows its entry, re-root and back, search, prune, disk usage and hard links', async () => {
     const top = join(base, 'ncdu')
     for (let i = 0; i < 12; i++) {

@@ -319,6 +319,8 @@ describe('Browse tab', () => {
     await search.trigger('keydown', { key: 'Enter' })
     expect(text(w, 'walk-search-matches')).toBe('1 of 3')
     expect(selected()).toBe('2:f1.txt')
+    // Where the match is, however deep its row.
+    expect(text(w, 'walk-search-path')).toBe(`match:${join(top, 'd0', 'f1.txt')}`)
     expect(useWalkStore().session!.tree.pathOfKey(useWalkStore().selection!)).toBe(join(top, 'd0', 'f1.txt'))
     await search.trigger('keydown', { key: 'Enter' })
     expect(useWalkStore().session!.tree.pathOfKey(useWalkStore().selection!)).toBe(join(top, 'd1', 'f1.txt'))
@@ -326,6 +328,39 @@ describe('Browse tab', () => {
     expect(useWalkStore().session!.tree.pathOfKey(useWalkStore().selection!)).toBe(join(top, 'd0', 'f1.txt'))
     await search.setValue('nothing-like-this')
     expect(text(w, 'walk-search-matches')).toBe('no match')
+    expect(w.find('[data-testid=walk-search-path]').exists()).toBe(false)
+  })
+
+  test('deep down, rows stop indenting and show their depth instead, their path in their title', async () => {
+    const top = join(base, `deep-${++counter}`)
+    const levels = Array.from({ length: 14 }, (_, i) => `l${i + 1}`)
+    mkdirSync(join(top, ...levels), { recursive: true })
+    writeFileSync(join(top, ...levels, 'bottom.txt'), 'deep')
+    const w = mountView()
+    await typePath(w, top)
+    await w.find('form').trigger('submit')
+    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+    await w.find('[data-testid=walk-search]').setValue('bottom.txt')
+    await w.find('[data-testid=walk-search]').trigger('keydown', { key: 'Enter' })
+    const indents = w
+      .findAll('[role=treeitem]')
+      .map((row) => [row.attributes('data-depth'), (row.find('.col-name').element as HTMLElement).style.paddingLeft])
+    expect(indents.slice(0, 3)).toEqual([
+      ['0', '4px'],
+      ['1', '20px'],
+      ['2', '36px']
+    ])
+    expect(indents.slice(-5)).toEqual([
+      ['11', '164px'],
+      ['12', '164px'],
+      ['13', '164px'],
+      ['14', '164px'],
+      ['15', '164px']
+    ])
+    const bottom = w.find('[aria-selected=true]')
+    expect(bottom.find('[data-testid=walk-row-depth]').text()).toBe('15')
+    expect(bottom.find('.name').attributes('title')).toBe(`'${join(top, ...levels, 'bottom.txt')}'`)
+    expect(w.find('[data-depth="10"] [data-testid=walk-row-depth]').exists()).toBe(false)
   })
 
   test('exclude prunes folders as os.walk does, shows the Python line, and says why bottom-up cannot prune', async () => {
@@ -517,7 +552,7 @@ os.close(fd)
     expect(rows).toHaveLength(2)
     const titles = rows.map((row) => row.find('.name').attributes('title'))
     expect(titles.filter((title) => title?.includes('not valid UTF-8'))).toEqual([
-      `'bad-\\udcff-dir' — not valid UTF-8 on disk (shown with U+FFFD)`
+      `'${top}/bad-\\udcff-dir' — not valid UTF-8 on disk (shown with U+FFFD)`
     ])
   })
 
