@@ -428,6 +428,22 @@ describe('Browse tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('an empty folder says so in the tree, as ncdu does', async () => {
+    const top = join(base, 'empty-folder')
+    mkdirSync(top)
+    const app = await lab.open()
+    const { page } = app
+    await page.getByTestId('walk-path').fill(top)
+    await page.getByTestId('walk-path').press('Enter')
+    await expect.poll(() => phase(page)).toContain('exhausted')
+    expect(await page.locator('[role=treeitem]').count()).toBe(1)
+    const note = page.getByTestId('walk-empty-folder')
+    expect(await note.textContent()).toContain('Empty folder')
+    expect(await note.isVisible()).toBe(true)
+    await app.screenshot('walk-empty-folder-1280x800')
+    expect(app.problems).toEqual([])
+  })
+
   test('like ncdu: the selection follows its entry, re-root and back, search, prune, disk usage and hard links', async () => {
     const top = join(base, 'ncdu')
     for (let i = 0; i < 12; i++) {

@@ -363,6 +363,30 @@ describe('Browse tab', () => {
     expect(w.find('[data-depth="10"] [data-testid=walk-row-depth]').exists()).toBe(false)
   })
 
+  test('an empty folder says so under its row, as ncdu does; a folder with entries does not', async () => {
+    const top = join(base, `empty-${++counter}`)
+    mkdirSync(join(top, 'inside'), { recursive: true })
+    const w = mountView()
+    await typePath(w, join(top, 'inside'))
+    await w.find('form').trigger('submit')
+    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+    expect(text(w, 'walk-empty-folder')).toBe('Empty folder.')
+    await typePath(w, top)
+    await w.find('form').trigger('submit')
+    await until(() => count(w, 'dirs') === 2 && text(w, 'walk-phase').includes('exhausted'), 'walked the parent')
+    expect(w.find('[data-testid=walk-empty-folder]').exists()).toBe(false)
+    // Re-rooted on the empty folder, the tree says so again.
+    await w.find('[role=treeitem][data-depth="1"]').trigger('dblclick')
+    expect(text(w, 'walk-empty-folder')).toBe('Empty folder.')
+    // With a filename filter, an empty view may only mean the filters kept nothing.
+    writeFileSync(join(top, 'inside', 'notes.txt'), 'n')
+    await typePath(w, join(top, 'inside'))
+    await w.find('[data-testid=walk-glob]').setValue('*.py')
+    await w.find('form').trigger('submit')
+    await until(() => text(w, 'walk-phase').includes('exhausted') && count(w, 'files') === 1, 'walked, filtered')
+    expect(text(w, 'walk-empty-folder')).toContain('no file here passes the filename filters')
+  })
+
   test('exclude prunes folders as os.walk does, shows the Python line, and says why bottom-up cannot prune', async () => {
     const top = makeTree(3, 2)
     mkdirSync(join(top, 'd0', '.git'))
