@@ -91,6 +91,9 @@ describe('Browse tab in Chromium', () => {
     server.dialogAnswers.push(top)
     await page.getByRole('button', { name: 'Browse…' }).click()
     await expect.poll(() => state(page)).toContain('GEN_CREATED')
+    // The controls keep their height as counters (first triple, rate) arrive.
+    const controls = page.getByRole('region', { name: 'Drive the walk' })
+    const controlsHeight = (await controls.boundingBox())!.height
     expect(await page.getByTestId('walk-path').inputValue()).toBe(top)
     expect(await count(page, 'dirs')).toBe(0)
 
@@ -116,6 +119,8 @@ describe('Browse tab in Chromium', () => {
     expect(await count(page, 'files')).toBe(expected.files)
     expect(await count(page, 'bytes')).toBe(expected.bytes)
     expect(await count(page, 'errors')).toBe(0)
+    expect(await page.getByTestId('first-triple').isVisible()).toBe(true)
+    expect((await controls.boundingBox())!.height).toBe(controlsHeight)
     expect(await state(page)).toContain('GEN_CLOSED')
     expect(server.jobs.openJobs()).toEqual([])
 
