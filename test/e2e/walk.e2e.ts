@@ -60,6 +60,16 @@ async function onScreen(page: Page, selector: string): Promise<boolean> {
 }
 const selectionOnScreen = (page: Page): Promise<boolean> => onScreen(page, '[role=treeitem][aria-selected=true]')
 
+/** Whether the lecture's code, at its widest line, stays inside its box's padding. */
+const LECTURE_CODE_FITS = `(() => {
+  const pre = document.querySelector('[data-testid=walk-empty] pre')
+  const range = document.createRange()
+  range.selectNodeContents(pre)
+  const style = getComputedStyle(pre)
+  const contentRight = pre.getBoundingClientRect().right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight)
+  return range.getBoundingClientRect().right <= contentRight
+})()`
+
 /** Records long tasks (PerformanceObserver 'longtask') and when the first tree row below top appears. */
 const INSTRUMENT = `(() => {
   window.__longTasks = []
@@ -86,6 +96,10 @@ describe('Browse tab in Chromium', () => {
     await page.evaluate(INSTRUMENT)
     await expect.poll(() => page.getByTestId('walk-empty').isVisible()).toBe(true)
     await app.screenshot('walk-empty-light')
+    expect(await page.evaluate(LECTURE_CODE_FITS)).toBe(true)
+    await page.setViewportSize({ width: 900, height: 600 })
+    expect(await page.evaluate(LECTURE_CODE_FITS)).toBe(true)
+    await page.setViewportSize({ width: 1280, height: 800 })
 
     // The native dialog answers with the tree: a generator is created, nothing is read yet.
     server.dialogAnswers.push(top)
