@@ -70,6 +70,16 @@ const LECTURE_CODE_FITS = `(() => {
   return range.getBoundingClientRect().right <= contentRight
 })()`
 
+/** Whether the exclude field's placeholder fits inside the field. */
+const EXCLUDE_PLACEHOLDER_FITS = `(() => {
+  const input = document.querySelector('[data-testid=walk-exclude]')
+  const style = getComputedStyle(input)
+  const context = document.createElement('canvas').getContext('2d')
+  context.font = style.font
+  const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+  return context.measureText(input.placeholder).width <= room
+})()`
+
 /** Records long tasks (PerformanceObserver 'longtask') and when the first tree row below top appears. */
 const INSTRUMENT = `(() => {
   window.__longTasks = []
@@ -97,8 +107,10 @@ describe('Browse tab in Chromium', () => {
     await expect.poll(() => page.getByTestId('walk-empty').isVisible()).toBe(true)
     await app.screenshot('walk-empty-light')
     expect(await page.evaluate(LECTURE_CODE_FITS)).toBe(true)
+    expect(await page.evaluate(EXCLUDE_PLACEHOLDER_FITS)).toBe(true)
     await page.setViewportSize({ width: 900, height: 600 })
     expect(await page.evaluate(LECTURE_CODE_FITS)).toBe(true)
+    expect(await page.evaluate(EXCLUDE_PLACEHOLDER_FITS)).toBe(true)
     await page.setViewportSize({ width: 1280, height: 800 })
 
     // The native dialog answers with the tree: a generator is created, nothing is read yet.
