@@ -79,6 +79,8 @@ interface WalkSession {
   /** onerror lines written by the running loop, and those left out (the tree shows them all). */
   loopErrorsSaid: number
   loopErrorsHidden: number
+  /** A symlink loop was met and said so (once a walk: the tree marks each). */
+  loopSaid?: boolean
 }
 
 export const useWalkStore = defineStore('walk', () => {
@@ -417,6 +419,15 @@ export const useWalkStore = defineStore('walk', () => {
         if (current.loopLine !== undefined) current.loopErrorsSaid++
         say({ output: `onerror(${item.error.code}): ${item.error.message}`, tone: 'error' })
       }
+    } else if (item.kind === 'skip' && item.reason === 'cycle' && current.loopSaid !== true) {
+      // Where Browse and os.walk part: os.walk(followlinks=True) re-enters the loop until the path is too long.
+      current.loopSaid = true
+      say({
+        output:
+          `# os.path.join(${pyStr(item.parent)}, ${pyStr(item.name)}) links to a folder above it: not entered ` +
+          '(nor any other loop; the tree marks each). os.walk(followlinks=True) would go round it until the path is too long.',
+        tone: 'note'
+      })
     } else if (item.kind === 'dir') {
       current.lastDirpath = item.dirpath
       if (firstTripleMs.value === undefined) {

@@ -284,3 +284,22 @@ test('with the options changed since the walk started, next(w) on the exhausted 
   expect(store.phase).toBe('suspended')
   expect(store.counters.dirs).toBe(1)
 })
+
+test('a symlink loop met with followlinks is said once in the transcript, where os.walk would go round it', async () => {
+  fakeWalkJob([
+    dir('/t', null, 't', ['loop', 'sub'], {}),
+    { kind: 'skip', reason: 'cycle', parent: '/t', name: 'loop' },
+    dir('/t/sub', '/t', 'sub', ['back'], {}),
+    { kind: 'skip', reason: 'cycle', parent: '/t/sub', name: 'back' }
+  ])
+  const store = useWalkStore()
+  store.form.top = '/t'
+  store.form.followlinks = true
+  await store.openAndRun()
+  expect(store.phase).toBe('done')
+  const said = store.transcript.filter(({ output }) => output?.includes('links to a folder above it'))
+  expect(said.map(({ output }) => output)).toEqual([
+    "# os.path.join('/t', 'loop') links to a folder above it: not entered (nor any other loop; the tree marks each). " +
+      'os.walk(followlinks=True) would go round it until the path is too long.'
+  ])
+})
