@@ -326,9 +326,15 @@ describe('Browse tab', () => {
     expect(useWalkStore().session!.tree.pathOfKey(useWalkStore().selection!)).toBe(join(top, 'd1', 'f1.txt'))
     await search.trigger('keydown', { key: 'Enter', shiftKey: true })
     expect(useWalkStore().session!.tree.pathOfKey(useWalkStore().selection!)).toBe(join(top, 'd0', 'f1.txt'))
+    // The query is marked in each name shown, in the name's own case; the rest of the name stays as it is.
+    const marks = (): string[] => w.findAll('[data-testid=walk-search-hit]').map((mark) => mark.text())
+    expect(marks().length).toBeGreaterThan(0)
+    expect(new Set(marks())).toEqual(new Set(['f1']))
+    expect(w.find('[aria-selected=true] .name').text()).toBe('f1.txt')
     await search.setValue('nothing-like-this')
     expect(text(w, 'walk-search-matches')).toBe('no match')
     expect(w.find('[data-testid=walk-search-path]').exists()).toBe(false)
+    expect(marks()).toEqual([])
   })
 
   test('deep down, rows stop indenting and show their depth instead, their path in their title', async () => {
