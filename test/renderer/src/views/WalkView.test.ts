@@ -19,6 +19,7 @@ import WalkView from '@renderer/views/WalkView.vue'
 import { useWalkStore } from '@renderer/stores/walk'
 import { useJobsStore } from '@renderer/stores/jobs'
 import { installInProcessLab } from '../../../support/inProcessLab'
+import { shownWithNote } from '../../../support/notUtf8'
 import { runPython } from '../../../support/python'
 import { until as untilWithin } from '../../../support/until'
 
@@ -589,6 +590,14 @@ os.close(fd)
     expect(titles.filter((title) => title?.includes('not valid UTF-8'))).toEqual([
       `'${top}/bad-\\udcff-dir' — not valid UTF-8 on disk (shown with U+FFFD)`
     ])
+    // The search's match line and the share's tooltip show such a name as messages do: U+FFFD, then the note.
+    await w.find('[data-testid=walk-search]').setValue('inside')
+    await w.find('[data-testid=walk-search]').trigger('keydown', { key: 'Enter' })
+    expect(text(w, 'walk-search-path')).toBe(`match:${shownWithNote(`${top}/bad-\udcff-dir/inside.txt`)}`)
+    const inside = w.findAll('[role=treeitem]').find((row) => row.find('.name').text() === 'inside.txt')!
+    expect(inside.find('[data-testid=walk-share-bar]').attributes('title')).toContain(
+      `of ${shownWithNote('bad-\udcff-dir')} (`
+    )
   })
 
   test('a top that cannot be walked is os.walk’s onerror, counted, and the generator ends; the card explains it', async () => {
@@ -614,6 +623,8 @@ os.close(fd)
       [undefined, 'StopIteration  # 0 dirs, 0 files, 0 B, 1 error']
     ])
     expect(text(w, 'walk-transcript')).not.toContain('LabError')
+    // Nothing to export, as ncdu -o writes no file for a top it cannot walk.
+    expect(w.find('[data-testid=walk-export-ncdu]').attributes('disabled')).toBeDefined()
 
     // next(w) again on the exhausted generator: StopIteration, as in Python; the card stays.
     await w.find('[data-testid=walk-step]').trigger('click')
@@ -645,6 +656,30 @@ os.close(fd)
     await typePath(w, top)
     expect(w.find('#walk-form-problem').exists()).toBe(false)
     expect(jobs.openJobs()).toEqual([])
+  })
+
+  test('a folder that could not be read still shows its own size, as ncdu does; re-rooted on it, 100%', async () => {
+    const scan = join(base, `unread-${++counter}.ncdu.json`)
+    writeFileSync(
+      scan,
+      '[1,2,{"progname":"ncdu"},[{"name":"/r","asize":4096},[{"name":"locked","asize":60,"read_error":true}],{"name":"f","asize":40}]]'
+    )
+    const invoke = api.invoke
+    api.invoke = ((channel, input) =>
+      channel === 'dialog.choosePath'
+        ? Promise.resolve({ ok: true, value: { path: scan } })
+        : invoke(channel, input)) as LabApi['invoke']
+    const w = mountView()
+    await w.find('[data-testid=walk-open-ncdu]').trigger('click')
+    await until(() => text(w, 'walk-phase').includes('exhausted'), 'opened')
+    const locked = (): DOMWrapper<Element> =>
+      w.findAll('[role=treeitem]').find((row) => row.find('.name').text() === 'locked/')!
+    expect(locked().find('.col-size').text()).toBe('60 B')
+    expect(locked().find('[data-testid=walk-row-error]').exists()).toBe(true)
+    expect(w.find('[role=treeitem] .col-size').text()).toBe('4.10 KiB') // 4096 + 60 + 40
+    await locked().trigger('dblclick')
+    expect(w.find('[role=treeitem] .name').text()).toBe('locked')
+    expect(w.findAll('[data-testid=walk-percent]')[0]!.text()).toBe('100%')
   })
 
   test('a saved scan that is not there cannot be opened: the hint is about the file, not os.walk', async () => {
