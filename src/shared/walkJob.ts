@@ -34,11 +34,17 @@ const patternSchema = v.pipe(
     (issue) => patternMatchesNothing(issue.input as string) ?? ''
   )
 )
+/** Refuses a suffix with a '/': `name.endswith(suffix)` would be false for every name. */
 const suffixSchema = v.pipe(
   v.string(),
   v.minLength(1, 'must not be empty'),
   v.maxLength(MAX_WALK_SUFFIX_LENGTH, `must be at most ${MAX_WALK_SUFFIX_LENGTH} characters`),
-  noNul
+  noNul,
+  v.check(
+    (suffix: string) => !suffix.includes('/'),
+    (issue) =>
+      `${JSON.stringify(issue.input)} holds a "/", so it matches nothing: each suffix is tested against one name (name.endswith(suffix)), and a name holds no "/". Give an extension such as .log`
+  )
 )
 /** filter keeps the names the test accepts, itertools.filterfalse drops them. */
 const stageFunction = v.picklist(['filter', 'filterfalse'])
