@@ -459,6 +459,46 @@ describe('Browse tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('re-rooted a few levels down in a short window, the breadcrumb keeps short names whole', async () => {
+    const top = join(base, 'crumbs')
+    mkdirSync(join(top, 'lv1', 'lv2', 'lv3', 'lv4', 'lv5', 'lv6'), { recursive: true })
+    const app = await lab.open()
+    const { page } = app
+    await page.setViewportSize({ width: 900, height: 600 })
+    await page.getByTestId('walk-path').fill(top)
+    await page.getByTestId('walk-path').press('Enter')
+    await expect.poll(() => phase(page)).toContain('exhausted')
+    await page.getByTestId('walk-search').fill('lv5')
+    await page.getByTestId('walk-search').press('Enter')
+    await page.locator('[role=treeitem][aria-selected=true]').dblclick()
+    await page.getByTestId('walk-search').fill('lv5') // the search field takes its room in the bar
+    const crumbs = page.locator('[data-testid=walk-breadcrumb] .crumb')
+    await expect.poll(() => crumbs.count()).toBe(6)
+    // The top (a long path) gives way; lv1 … lv4 and lv5 are shown whole, not cut to "l…".
+    const cut = await crumbs.evaluateAll((all) =>
+      all.slice(1).flatMap((crumb) => {
+        // Its width unsqueezed: a copy outside the bar, free of the bar's flex limits.
+        const free = crumb.cloneNode(true) as HTMLElement
+        free.style.cssText = 'position: absolute; visibility: hidden; flex: none; min-width: 0; max-width: none'
+        document.body.append(free)
+        const natural = free.getBoundingClientRect().width
+        free.remove()
+        // Any shortfall, even under a pixel, turns the name into an ellipsis.
+        return crumb.getBoundingClientRect().width < natural ? [crumb.textContent?.trim()] : []
+      })
+    )
+    expect(cut).toEqual([])
+    expect((await crumbs.allTextContents()).slice(1).map((text) => text.trim())).toEqual([
+      'lv1',
+      'lv2',
+      'lv3',
+      'lv4',
+      'lv5'
+    ])
+    await app.screenshot('walk-crumbs-900x600')
+    expect(app.problems).toEqual([])
+  })
+
   test('an empty folder says so in the tree, as ncdu does', async () => {
     const top = join(base, 'empty-folder')
     mkdirSync(top)
