@@ -380,13 +380,7 @@ function columnsView(): View<WalkDirColumns> {
         dirLetters = Buffer.allocUnsafe(Math.max(entries, 2 * fileLetters.length))
         fileLetters = Buffer.allocUnsafe(dirLetters.length)
       }
-      if (self !== undefined) {
-        records[WALK_STAT.APPARENT_SIZE] = self.apparentSize
-        records[WALK_STAT.DISK_USAGE] = self.diskUsage
-        records[WALK_STAT.DEV] = self.dev
-        records[WALK_STAT.INO] = self.ino
-        records[WALK_STAT.NLINK] = self.nlink
-      }
+      if (self !== undefined) writeStatRecord(self, records, 0)
       return {
         dirpath,
         ownStat: records.subarray(0, F),
@@ -435,6 +429,15 @@ function columnsView(): View<WalkDirColumns> {
     // Read back from the listing, so replacing the array works as well as splicing it.
     subdirs: (list) => list.dirnames
   }
+}
+
+/** Writes an EntryStat as the WALK_STAT record at target[to]. */
+export function writeStatRecord(stat: EntryStat, target: Float64Array, to: number): void {
+  target[to + WALK_STAT.APPARENT_SIZE] = stat.apparentSize
+  target[to + WALK_STAT.DISK_USAGE] = stat.diskUsage
+  target[to + WALK_STAT.DEV] = stat.dev
+  target[to + WALK_STAT.INO] = stat.ino
+  target[to + WALK_STAT.NLINK] = stat.nlink
 }
 
 /** Copies the WALK_STAT record at stats[at] to target[to]. */

@@ -33,18 +33,7 @@ import {
 import { compileFnmatch } from './fnmatch'
 import { excludeMatcher, pruneInPlace } from './prune'
 import type { JobControl } from '../progress'
-import { walkColumns, type EntryStat, type WalkDirColumns, type WalkOptions } from './walk'
-
-/** An EntryStat as one WALK_STAT record. */
-function statRecord(stat: EntryStat): Float64Array {
-  const record = new Float64Array(WALK_STAT.FIELDS)
-  record[WALK_STAT.APPARENT_SIZE] = stat.apparentSize
-  record[WALK_STAT.DISK_USAGE] = stat.diskUsage
-  record[WALK_STAT.DEV] = stat.dev
-  record[WALK_STAT.INO] = stat.ino
-  record[WALK_STAT.NLINK] = stat.nlink
-  return record
-}
+import { walkColumns, writeStatRecord, type EntryStat, type WalkDirColumns, type WalkOptions } from './walk'
 
 /** Python's built-in filter(): yields the items for which pred is true, lazily. */
 export function* filter<T>(pred: (item: T) => boolean, iterable: Iterable<T>): Generator<T, void, undefined> {
@@ -135,7 +124,10 @@ export function* walkJob(
   const errorItem = ({ error, self }: (typeof errors)[number]): WalkErrorItem => {
     summary.errors++
     const item: WalkErrorItem = { kind: 'error', error: error.toInfo(), ...splitWalkPath(top, error.path ?? top, sep) }
-    if (self !== undefined) item.ownStat = statRecord(self)
+    if (self !== undefined) {
+      item.ownStat = new Float64Array(WALK_STAT.FIELDS)
+      writeStatRecord(self, item.ownStat, 0)
+    }
     return item
   }
 
