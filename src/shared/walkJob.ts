@@ -15,36 +15,42 @@ const MAX_WALK_SUFFIX_LENGTH = 64
 const MAX_WALK_EXCLUDES = 32
 
 /**
- * Why an fnmatch pattern, tested against one name at a time (`fnmatch(d, pattern)`) as the Python
- * shown does, can match nothing: a name never holds '/'. Undefined when it can match.
+ * Why a test of one name (`test`, e.g. fnmatch(name, pattern)) with `text` can match nothing: a
+ * name never holds '/'. Undefined when it can match.
  */
-export function patternMatchesNothing(pattern: string): string | undefined {
-  if (!pattern.includes('/')) return undefined
-  return `${JSON.stringify(pattern)} holds a "/", so it matches nothing: each pattern is tested against one name (fnmatch(name, pattern)), and a name holds no "/". Give a name such as node_modules or *.py, not a path`
+function matchesNoName(text: string, what: string, test: string, instead: string): string | undefined {
+  if (!text.includes('/')) return undefined
+  return `${JSON.stringify(text)} holds a "/", so it matches nothing: each ${what} is tested against one name (${test}), and a name holds no "/". Give ${instead}`
 }
 
-/** Refuses a pattern that would silently match nothing, saying why (patternMatchesNothing). */
+/** Why an fnmatch pattern, tested against one name at a time as the Python shown does, can match nothing. */
+export function patternMatchesNothing(pattern: string): string | undefined {
+  return matchesNoName(pattern, 'pattern', 'fnmatch(name, pattern)', 'a name such as node_modules or *.py, not a path')
+}
+
+/** A check refusing what would silently match no name, saying why. */
+function matchingSomeName(
+  problem: (text: string) => string | undefined
+): v.CheckAction<string, v.ErrorMessage<v.CheckIssue<string>>> {
+  return v.check(
+    (text: string) => problem(text) === undefined,
+    (issue) => problem(issue.input) ?? ''
+  )
+}
+
 const patternSchema = v.pipe(
   v.string(),
   v.minLength(1, 'must not be empty'),
   v.maxLength(MAX_WALK_PATTERN_LENGTH, `must be at most ${MAX_WALK_PATTERN_LENGTH} characters`),
   noNul,
-  v.check(
-    (pattern: string) => patternMatchesNothing(pattern) === undefined,
-    (issue) => patternMatchesNothing(issue.input as string) ?? ''
-  )
+  matchingSomeName(patternMatchesNothing)
 )
-/** Refuses a suffix with a '/': `name.endswith(suffix)` would be false for every name. */
 const suffixSchema = v.pipe(
   v.string(),
   v.minLength(1, 'must not be empty'),
   v.maxLength(MAX_WALK_SUFFIX_LENGTH, `must be at most ${MAX_WALK_SUFFIX_LENGTH} characters`),
   noNul,
-  v.check(
-    (suffix: string) => !suffix.includes('/'),
-    (issue) =>
-      `${JSON.stringify(issue.input)} holds a "/", so it matches nothing: each suffix is tested against one name (name.endswith(suffix)), and a name holds no "/". Give an extension such as .log`
-  )
+  matchingSomeName((suffix) => matchesNoName(suffix, 'suffix', 'name.endswith(suffix)', 'an extension such as .log'))
 )
 /** filter keeps the names the test accepts, itertools.filterfalse drops them. */
 const stageFunction = v.picklist(['filter', 'filterfalse'])
