@@ -361,12 +361,7 @@ export class WalkTree {
         if (countedFrom === node) continue
         inode.dirs.push(node)
       }
-      node.ownBytes += apparent
-      node.ownDisk += disk
-      for (let n: DirNode | undefined = node; n !== undefined && n !== countedFrom; n = n.parent) {
-        n.totalBytes += apparent
-        n.totalDisk += disk
-      }
+      addSizes(node, apparent, disk, countedFrom)
     }
     return marks
   }
@@ -405,13 +400,7 @@ export class WalkTree {
   private countUnlisted(node: DirNode, ownStat: Float64Array): void {
     if (node.listed || node.ownStat.length > 0) return // counted already
     node.ownStat = ownStat
-    node.ownBytes = ownStat[WALK_STAT.APPARENT_SIZE] ?? 0
-    node.ownDisk = ownStat[WALK_STAT.DISK_USAGE] ?? 0
-    for (let n: DirNode | undefined = node; n !== undefined; n = n.parent) {
-      n.totalBytes += node.ownBytes
-      n.totalDisk += node.ownDisk
-      n.version++
-    }
+    addSizes(node, ownStat[WALK_STAT.APPARENT_SIZE] ?? 0, ownStat[WALK_STAT.DISK_USAGE] ?? 0)
   }
 
   /** Below depth 1, the text between parent and name in a joined path is the separator. */
@@ -710,6 +699,20 @@ export class WalkTree {
     }
     visit(this.root)
     return matches
+  }
+}
+
+/**
+ * Adds sizes to what `node` adds itself, and to the totals of it and its ancestors, up to (not
+ * including) `until`, which counts them already.
+ */
+function addSizes(node: DirNode, apparent: number, disk: number, until?: DirNode): void {
+  node.ownBytes += apparent
+  node.ownDisk += disk
+  for (let n: DirNode | undefined = node; n !== undefined && n !== until; n = n.parent) {
+    n.totalBytes += apparent
+    n.totalDisk += disk
+    n.version++
   }
 }
 
