@@ -84,6 +84,15 @@ const text = (w: VueWrapper, testId: string): string => {
 const count = (w: VueWrapper, name: string): number =>
   Number(w.find(`[data-testid=count-${name}]`).attributes('data-value'))
 
+/** The native file or folder dialog (main's dialog.choosePath) answers with these paths, in turn. */
+function answerDialogWith(...paths: string[]): void {
+  const invoke = api.invoke
+  api.invoke = ((channel, input) =>
+    channel === 'dialog.choosePath'
+      ? Promise.resolve({ ok: true, value: { path: paths.shift() } })
+      : invoke(channel, input)) as LabApi['invoke']
+}
+
 async function typePath(w: VueWrapper, path: string): Promise<void> {
   await w.find('[data-testid=walk-path]').setValue(path)
 }
@@ -664,11 +673,7 @@ os.close(fd)
       scan,
       '[1,2,{"progname":"ncdu"},[{"name":"/r","asize":4096},[{"name":"locked","asize":60,"read_error":true}],{"name":"f","asize":40}]]'
     )
-    const invoke = api.invoke
-    api.invoke = ((channel, input) =>
-      channel === 'dialog.choosePath'
-        ? Promise.resolve({ ok: true, value: { path: scan } })
-        : invoke(channel, input)) as LabApi['invoke']
+    answerDialogWith(scan)
     const w = mountView()
     await w.find('[data-testid=walk-open-ncdu]').trigger('click')
     await until(() => text(w, 'walk-phase').includes('exhausted'), 'opened')
@@ -684,12 +689,7 @@ os.close(fd)
 
   test('a saved scan that is not there cannot be opened: the hint is about the file, not os.walk', async () => {
     const gone = join(base, 'gone.ncdu.json')
-    const chosen = [gone, '~/scans/usr.ncdu.json']
-    const invoke = api.invoke
-    api.invoke = ((channel, input) =>
-      channel === 'dialog.choosePath'
-        ? Promise.resolve({ ok: true, value: { path: chosen.shift() } })
-        : invoke(channel, input)) as LabApi['invoke']
+    answerDialogWith(gone, '~/scans/usr.ncdu.json')
     const w = mountView()
 
     await w.find('[data-testid=walk-open-ncdu]').trigger('click')
@@ -818,11 +818,7 @@ os.close(fd)
 
   test('Browse… asks main for a folder (the native dialog) and opens a generator on it without reading', async () => {
     const top = makeTree(1, 1)
-    const invoke = api.invoke
-    api.invoke = ((channel, input) =>
-      channel === 'dialog.choosePath'
-        ? Promise.resolve({ ok: true, value: { path: top } })
-        : invoke(channel, input)) as LabApi['invoke']
+    answerDialogWith(top)
     const w = mountView()
     await w.find('[data-testid=walk-choose]').trigger('click')
     await until(() => text(w, 'walk-state').includes('GEN_CREATED'), 'created')
