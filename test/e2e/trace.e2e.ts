@@ -32,6 +32,11 @@ async function recordExample(page: Page, id: string): Promise<void> {
   await expect.poll(() => counter(page), { timeout: 90_000 }).toMatch(/^Step 1 of \d+/)
 }
 
+/** Gives the step player's keys focus: a click in the diagram's corner, on no frame or object. */
+async function focusPlayer(page: Page): Promise<void> {
+  await page.getByTestId('trace-diagram').click({ position: { x: 2, y: 2 } })
+}
+
 /** Presses a key (focus on the page, not in the editor) until the counter matches. */
 async function pressUntil(page: Page, key: string, pattern: RegExp, most = 200): Promise<string> {
   for (let i = 0; i < most; i++) {
@@ -151,7 +156,7 @@ describe('Step tab in Chromium', () => {
 
     // gen_107: to its first yield, then on to where <module> runs with gen_107 paused.
     await recordExample(page, 'gen-107')
-    await page.getByTestId('trace-diagram').click({ position: { x: 2, y: 2 } })
+    await focusPlayer(page)
     await pressUntil(page, 'y', /yield in gen_107/)
     expect(await page.getByTestId('chip-yielded').textContent()).toMatch(/yielded\s*1/)
     expect(await page.locator('.cm-step-current').textContent()).toBe('    yield 1')
@@ -196,7 +201,7 @@ describe('Step tab in Chromium', () => {
 
     // The grep coroutine: send lines into it, then close it.
     await recordExample(page, 'grep')
-    await page.getByTestId('trace-diagram').click({ position: { x: 2, y: 2 } })
+    await focusPlayer(page)
     await pressUntil(page, 'y', /yield in grep/)
     await pressUntil(page, 'ArrowRight', /in <module>/)
     expect(await page.getByTestId('frame-grep').getAttribute('data-role')).toBe('suspended')
@@ -229,7 +234,7 @@ describe('Step tab in Chromium', () => {
     expect(await page.getByRole('tab', { name: 'Step' }).getAttribute('aria-selected')).toBe('true')
     await expect.poll(() => counter(page), { timeout: 60_000 }).toMatch(/^Step 1 of \d+/)
     expect(await page.locator('.cm-content').textContent()).toContain('def countdown(n):')
-    await page.getByTestId('trace-diagram').click({ position: { x: 2, y: 2 } })
+    await focusPlayer(page)
     await pressUntil(page, 'y', /yield in countdown/)
     await app.screenshot('step-countdown-dark')
 
@@ -279,7 +284,7 @@ describe('Step tab in Chromium', () => {
       .poll(() => counter(page))
       .toBe(`Step 1 of ${trace.steps.length} · line ${start.line} · ${start.event} in ${start.function}`)
     expect(await page.getByTestId('trace-problem').count()).toBe(0)
-    await page.getByTestId('trace-diagram').click({ position: { x: 2, y: 2 } })
+    await focusPlayer(page)
     await page.keyboard.press('End')
     expect(await page.getByTestId('trace-output').textContent()).toBe('[3, 2, 1]\n')
     await page.setViewportSize({ width: 900, height: 600 })
@@ -296,7 +301,7 @@ describe('Step tab in Chromium', () => {
     await page.keyboard.type(`print('x' * 5000)\n`)
     await page.getByTestId('trace-record').click()
     await expect.poll(() => counter(page)).toMatch(/^Step 1 of 3 /)
-    await page.getByTestId('trace-diagram').click({ position: { x: 2, y: 2 } })
+    await focusPlayer(page)
     await page.keyboard.press('End')
     expect(await page.getByTestId('trace-output').textContent()).toBe(`${'x'.repeat(5000)}\n`)
     const output = await box(page, 'trace-output')
@@ -369,7 +374,7 @@ describe('Step tab in Chromium', () => {
       .poll(() => page.getByTestId('trace-truncated').textContent())
       .toMatch(/Recording was interrupted after \d+ steps/)
     expect(await page.getByTestId('trace-record').textContent()).toContain('Step through')
-    await page.getByTestId('trace-diagram').click({ position: { x: 2, y: 2 } })
+    await focusPlayer(page)
     await page.keyboard.press('End')
     expect(await page.getByTestId('trace-error').textContent()).toContain('KeyboardInterrupt')
     await app.screenshot('step-interrupted')
