@@ -97,6 +97,13 @@ async function typePath(w: VueWrapper, path: string): Promise<void> {
   await w.find('[data-testid=walk-path]').setValue(path)
 }
 
+/** Walk (Enter) on `path`, until the generator is exhausted. */
+async function walkToTheEnd(w: VueWrapper, path: string): Promise<void> {
+  await typePath(w, path)
+  await w.find('form').trigger('submit')
+  await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+}
+
 describe('Browse tab', () => {
   test('starts empty, explaining os.walk; step shows one triple per next(w), then run streams the rest', async () => {
     const top = makeTree(5, 4)
@@ -168,9 +175,7 @@ describe('Browse tab', () => {
     const top = makeTree(3, 2)
     writeFileSync(join(top, 'd1', 'big.bin'), 'b'.repeat(5000))
     const w = mountView()
-    await typePath(w, top)
-    await w.find('form').trigger('submit')
-    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+    await walkToTheEnd(w, top)
     const rowNames = (): string[] => w.findAll('[role=treeitem] .name').map((row) => row.text())
     // By size (the default): d1 holds the big file.
     expect(rowNames()).toEqual([top, 'd1/', 'd0/', 'd2/', 'readme.md'])
@@ -200,9 +205,7 @@ describe('Browse tab', () => {
     writeFileSync(join(top, 'd1', 'big.bin'), 'b'.repeat(5000))
     const w = mountView()
     const store = useWalkStore()
-    await typePath(w, top)
-    await w.find('form').trigger('submit')
-    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+    await walkToTheEnd(w, top)
     const scan = store.session
     const rowNames = (): string[] => w.findAll('[role=treeitem] .name').map((row) => row.text())
     const bySize = [top, 'd1/', 'd0/', 'd2/', 'readme.md']
@@ -289,9 +292,7 @@ describe('Browse tab', () => {
     mkdirSync(join(top, 'd1', 'inner'))
     writeFileSync(join(top, 'd1', 'inner', 'deep.txt'), 'deep')
     const w = mountView()
-    await typePath(w, top)
-    await w.find('form').trigger('submit')
-    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+    await walkToTheEnd(w, top)
     const rowNames = (): string[] => w.findAll('[role=treeitem] .name').map((row) => row.text())
     const tree = w.find('[data-testid=walk-tree]')
     await w.find('[data-testid=walk-sort-name]').trigger('click')
@@ -315,9 +316,7 @@ describe('Browse tab', () => {
   test('search finds names anywhere in the scanned tree and jumps to each match, opening its folder', async () => {
     const top = makeTree(3, 2)
     const w = mountView()
-    await typePath(w, top)
-    await w.find('form').trigger('submit')
-    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+    await walkToTheEnd(w, top)
     await w.find('[data-testid=walk-sort-name]').trigger('click')
     await w.find('[data-testid=walk-tree]').trigger('keydown', { key: '/' })
     const search = w.find('[data-testid=walk-search]')
@@ -353,9 +352,7 @@ describe('Browse tab', () => {
     mkdirSync(join(top, ...levels), { recursive: true })
     writeFileSync(join(top, ...levels, 'bottom.txt'), 'deep')
     const w = mountView()
-    await typePath(w, top)
-    await w.find('form').trigger('submit')
-    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+    await walkToTheEnd(w, top)
     await w.find('[data-testid=walk-search]').setValue('bottom.txt')
     await w.find('[data-testid=walk-search]').trigger('keydown', { key: 'Enter' })
     const indents = w
@@ -383,9 +380,7 @@ describe('Browse tab', () => {
     const top = join(base, `empty-${++counter}`)
     mkdirSync(join(top, 'inside'), { recursive: true })
     const w = mountView()
-    await typePath(w, join(top, 'inside'))
-    await w.find('form').trigger('submit')
-    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+    await walkToTheEnd(w, join(top, 'inside'))
     expect(text(w, 'walk-empty-folder')).toBe('Empty folder.')
     await typePath(w, top)
     await w.find('form').trigger('submit')
@@ -457,9 +452,7 @@ describe('Browse tab', () => {
     writeFileSync(join(top, 'd0', 'data.bin'), 'd'.repeat(10_000))
     linkSync(join(top, 'd0', 'data.bin'), join(top, 'data-link.bin'))
     const w = mountView()
-    await typePath(w, top)
-    await w.find('form').trigger('submit')
-    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+    await walkToTheEnd(w, top)
     const store = useWalkStore()
     const root = store.session!.tree.root
     expect(root.totalBytes).toBe(Number(execFileSync('du', ['-sb', top], { encoding: 'utf8' }).split('\t')[0]))
@@ -567,9 +560,7 @@ os.close(fd)
     )
     try {
       const w = mountView()
-      await typePath(w, top)
-      await w.find('form').trigger('submit')
-      await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+      await walkToTheEnd(w, top)
       expect(count(w, 'errors')).toBe(60)
       const transcript = text(w, 'walk-transcript')
       expect(transcript.match(/onerror\(INVALID_ARGUMENT\)/g)).toHaveLength(50)
@@ -589,9 +580,7 @@ os.close(fd)
     mkdirSync(join(top, 'bad-\uFFFD-dir'))
     writeFileSync(join(top, 'bad-\uFFFD-dir', 'other.txt'), 'other')
     const w = mountView()
-    await typePath(w, top)
-    await w.find('form').trigger('submit')
-    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+    await walkToTheEnd(w, top)
     expect([count(w, 'dirs'), count(w, 'errors')]).toEqual([3, 0])
     const rows = w.findAll('[role=treeitem]').filter((row) => row.text().includes('bad-\uFFFD-dir/'))
     expect(rows).toHaveLength(2)
@@ -792,9 +781,7 @@ os.close(fd)
       return new Promise<Envelope<{ path: string | null }>>((resolve) => (answer = resolve))
     }) as LabApi['invoke']
     const w = mountView()
-    await typePath(w, top)
-    await w.find('form').trigger('submit')
-    await until(() => text(w, 'walk-phase').includes('exhausted'), 'walked')
+    await walkToTheEnd(w, top)
     const button = (): DOMWrapper<Element> => w.find('[data-testid=walk-export-ncdu]')
     expect(button().text()).toBe('Export for ncdu…')
 
