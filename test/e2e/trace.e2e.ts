@@ -11,15 +11,18 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, describe, expect, test } from 'vitest'
 import { parseTraceJson } from '../../src/shared/trace'
-import { useLabApp } from './support/app'
+import { useLabApp, type LabApp } from './support/app'
 
 const lab = useLabApp()
 const scratch = mkdtempSync(join(tmpdir(), 'yield-lab-trace-e2e-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
-async function openStep(page: Page): Promise<void> {
-  await page.keyboard.press('Control+5')
-  await page.getByTestId('trace-view').waitFor()
+/** The app, opened on the Step tab (Ctrl+5). */
+async function openStep(): Promise<LabApp> {
+  const app = await lab.open()
+  await app.page.keyboard.press('Control+5')
+  await app.page.getByTestId('trace-view').waitFor()
+  return app
 }
 
 async function counter(page: Page): Promise<string> {
@@ -32,9 +35,23 @@ async function recordExample(page: Page, id: string): Promise<void> {
   await expect.poll(() => counter(page), { timeout: 90_000 }).toMatch(/^Step 1 of \d+/)
 }
 
+/** Replaces the editor's program, typed key by key, Enter included, as a user types: CodeMirror handles each key itself. */
+async function typeProgram(page: Page, source: string): Promise<void> {
+  await page.locator('.cm-content').click()
+  await page.keyboard.press('Control+A')
+  await page.keyboard.type(source)
+}
+
 /** Gives the step player's keys focus: a click in the diagram's corner, on no frame or object. */
 async function focusPlayer(page: Page): Promise<void> {
   await page.getByTestId('trace-diagram').click({ position: { x: 2, y: 2 } })
+}
+
+/** What the program printed, read at its last step (End in the player). */
+async function outputAtLastStep(page: Page): Promise<string | null> {
+  await focusPlayer(page)
+  await page.keyboard.press('End')
+  return page.getByTestId('trace-output').textContent()
 }
 
 /** Presses a key (focus on the page, not in the editor) until the counter matches. */
@@ -121,9 +138,8 @@ const FIRST_SEND = 'Yeah, but no, but yeah, but no'
 
 describe('Step tab in Chromium', () => {
   test('steps through gen_107 and the grep coroutine, the suspended frame detached and greyed', async () => {
-    const app = await lab.open()
+    const app = await openStep()
     const { page } = app
-    await openStep(page)
     expect(await page.getByTestId('trace-empty').textContent()).toContain('No trace yet')
 
     // CodeMirror's run-time styles apply under style-src 'self' 'nonce-…' (no 'unsafe-inline').
@@ -284,26 +300,19 @@ describe('Step tab in Chromium', () => {
       .poll(() => counter(page))
       .toBe(`Step 1 of ${trace.steps.length} · line ${start.line} · ${start.event} in ${start.function}`)
     expect(await page.getByTestId('trace-problem').count()).toBe(0)
-    await focusPlayer(page)
-    await page.keyboard.press('End')
-    expect(await page.getByTestId('trace-output').textContent()).toBe('[3, 2, 1]\n')
+    expect(await outputAtLastStep(page)).toBe('[3, 2, 1]\n')
     await page.setViewportSize({ width: 900, height: 600 })
     await app.screenshot('step-countdown-dark-900')
     expect(app.problems).toEqual([])
   })
   test('a long unbroken line of output stays in its column, beside the diagram', async () => {
-    const app = await lab.open()
+    const app = await openStep()
     const { page } = app
-    await openStep(page)
     await recordExample(page, 'gen-107') // Python is loaded
-    await page.locator('.cm-content').click()
-    await page.keyboard.press('Control+A')
-    await page.keyboard.type(`print('x' * 5000)\n`)
+    await typeProgram(page, `print('x' * 5000)\n`)
     await page.getByTestId('trace-record').click()
     await expect.poll(() => counter(page)).toMatch(/^Step 1 of 3 /)
-    await focusPlayer(page)
-    await page.keyboard.press('End')
-    expect(await page.getByTestId('trace-output').textContent()).toBe(`${'x'.repeat(5000)}\n`)
+    expect(await outputAtLastStep(page)).toBe(`${'x'.repeat(5000)}\n`)
     const output = await box(page, 'trace-output')
     const diagram = await page.getByRole('region', { name: 'Frames and objects' }).boundingBox()
     expect(output.x + output.width).toBeLessThan(diagram!.x)
@@ -312,9 +321,8 @@ describe('Step tab in Chromium', () => {
   })
 
   test('Tab indents in the editor, Escape then Tab leaves it, and a hint says so while it has focus', async () => {
-    const app = await lab.open()
+    const app = await openStep()
     const { page } = app
-    await openStep(page)
     const content = page.locator('.cm-content')
     const hint = page.getByTestId('trace-editor-keys')
     const keys = 'Tab indents · Esc then Tab leaves the editor'
@@ -354,14 +362,10 @@ describe('Step tab in Chromium', () => {
   })
 
   test('Interrupt stops a recording while the window keeps answering', async () => {
-    const app = await lab.open()
+    const app = await openStep()
     const { page } = app
-    await openStep(page)
     await recordExample(page, 'gen-107') // Python is loaded
-    // Typed key by key, Enter included, as a user types: CodeMirror handles each key itself.
-    await page.locator('.cm-content').click()
-    await page.keyboard.press('Control+A')
-    await page.keyboard.type('import time\nstarted = True\ntime.sleep(60)\n')
+    await typeProgram(page, 'import time\nstarted = True\ntime.sleep(60)\n')
     expect(await page.locator('.cm-content').textContent()).toBe('import timestarted = Truetime.sleep(60)')
     await page.getByTestId('trace-record').click()
     await expect.poll(() => page.getByTestId('trace-record').textContent()).toContain('Recording…')
