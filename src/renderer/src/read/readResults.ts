@@ -6,7 +6,27 @@
  */
 import type { Dtype } from '@shared/dataFiles'
 import { formatSum } from '@shared/format'
+import { shownMessage, shownName } from '@shared/fsNames'
+import { baseName } from '@shared/paths'
 import type { EagerPhases, ProcessJobResult, ProcessResult, ReadMode, RunCosts } from '@shared/readJobs'
+
+/**
+ * The files a run reads, as people are shown them: base names chained with " + ", a name that is
+ * not valid UTF-8 with U+FFFD and the note (once, however many such names).
+ */
+export function filesLabel(paths: readonly string[]): string {
+  return shownMessage(paths.map(baseName).join(' + '))
+}
+
+/** Their full paths, one a line (a tooltip), shown as filesLabel shows names. */
+export function filesTitle(paths: readonly string[]): string {
+  return shownMessage(paths.join('\n'))
+}
+
+/** One file's base name as people are shown it. */
+export function fileLabel(path: string): string {
+  return shownName(baseName(path))
+}
 
 /** One run, finished or cancelled: what it read, and what the process job measured (so far, if cancelled). */
 export interface ResultRow extends ProcessResult, Pick<ProcessJobResult, 'style' | 'startRssBytes'> {

@@ -1,5 +1,15 @@
 import { describe, expect, test } from 'vitest'
-import { chainKey, datasetKey, sortViews, viewRows, type SortKey } from '@renderer/read/readResults'
+import {
+  chainKey,
+  datasetKey,
+  fileLabel,
+  filesLabel,
+  filesTitle,
+  sortViews,
+  viewRows,
+  type SortKey
+} from '@renderer/read/readResults'
+import { shownWithNote } from '../../../support/notUtf8'
 import { resultRow as row } from '../../../support/readRows'
 
 describe('chained runs', () => {
@@ -61,5 +71,20 @@ describe('sorting', () => {
     expect(order('chunk')).toEqual([2, 4, 1, 3])
     expect(order('file')).toEqual([4, 1, 2, 3])
     expect(order('slowdown')).toEqual([1, 2, 4, 3]) // run 4 has nothing to compare with
+  })
+})
+
+describe('file names as people read them', () => {
+  test('base names are chained with " + "; full paths make the tooltip, one a line', () => {
+    expect(filesLabel(['/data/a.bin', '/data/b.bin'])).toBe('a.bin + b.bin')
+    expect(filesTitle(['/data/a.bin', '/data/b.bin'])).toBe('/data/a.bin\n/data/b.bin')
+    expect(fileLabel('/data/a.bin')).toBe('a.bin')
+  })
+
+  test('a name that is not valid UTF-8 shows U+FFFD and the note once, however many such names', () => {
+    expect(fileLabel('/data/odd-\udcff.bin')).toBe(shownWithNote('odd-\udcff.bin'))
+    expect(filesLabel(['/d/odd-\udcff.bin'])).toBe(shownWithNote('odd-\udcff.bin'))
+    expect(filesLabel(['/d/x-\udcfe.bin', '/d/y-\udcff.bin'])).toBe(shownWithNote('x-\udcfe.bin + y-\udcff.bin'))
+    expect(filesTitle(['/d/odd-\udcff.bin'])).toBe(shownWithNote('/d/odd-\udcff.bin'))
   })
 })

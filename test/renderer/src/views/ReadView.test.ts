@@ -198,7 +198,7 @@ describe('Read tab', () => {
   })
 
   test.runIf(process.platform === 'linux')(
-    'the error box shows a file name that is not valid UTF-8 with U+FFFD and the note, the refusal too',
+    'a file name that is not valid UTF-8 is shown with U+FFFD and the note: error box, refusal, status line, results',
     async () => {
       const read = await mountRead('not-utf8')
       writeFileSync(Buffer.from(join(dir, 'odd-\xff.bin'), 'latin1'), new Uint8Array(8 * 4 + 5))
@@ -220,6 +220,16 @@ describe('Read tab', () => {
       expect(find('read-error').find('.headline').text()).toBe(
         `Eager read refused. ${shownWithNote('big-\udcff.bin')} is 313 KiB, more than the eager memory limit of 102 KiB.`
       )
+
+      // Read to its end, the name is shown the same way in the status line, the results and the explanation.
+      writeFileSync(Buffer.from(join(dir, 'fine-\xff.bin'), 'latin1'), new Float64Array([1, 2, 3]))
+      const fine = join(dir, 'fine-\udcff.bin')
+      read.form.path = fine
+      await runMode(read, 'lazyChunk', 1)
+      expect(find('read-status-files').text()).toBe(shownWithNote('fine-\udcff.bin'))
+      expect(find('read-status-files').attributes('title')).toBe(shownWithNote(fine))
+      expect(find('read-row-file').text()).toBe(shownWithNote('fine-\udcff.bin'))
+      expect(find('read-explain').text()).toContain(shownWithNote('fine-\udcff.bin'))
     }
   )
 
