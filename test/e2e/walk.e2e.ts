@@ -488,6 +488,11 @@ describe('Browse tab in Chromium', () => {
       })
     )
     expect(cut).toEqual([])
+    // Nor does the bar hide any of them past its edge (the search, which looks in lv5 now, leaves them room).
+    const nav = (await page.getByTestId('walk-breadcrumb').boundingBox())!
+    const current = (await crumbs.last().boundingBox())!
+    expect(current.x + current.width).toBeLessThanOrEqual(nav.x + nav.width + 1)
+    expect(await page.getByTestId('walk-search-scope').textContent()).toBe('searching in lv5/')
     expect((await crumbs.allTextContents()).slice(1).map((text) => text.trim())).toEqual([
       'lv1',
       'lv2',
@@ -587,6 +592,50 @@ describe('Browse tab in Chromium', () => {
     await page.keyboard.press('Enter')
     await expect.poll(() => page.getByTestId('walk-search-matches').textContent()).toBe('2 of 12')
     await app.screenshot('walk-search-light')
+
+    // Re-rooted on pkg7, the search looks there and below only, and says so; back up, everywhere again.
+    const search = page.getByTestId('walk-search')
+    const matches = page.getByTestId('walk-search-matches')
+    const matchPath = page.getByTestId('walk-search-path')
+    await search.fill('pkg7')
+    await search.press('Enter')
+    await expect.poll(() => selected.textContent()).toBe('pkg7/')
+    await tree.focus()
+    await page.keyboard.press('Enter')
+    await expect.poll(async () => (await rowNames())[0]).toBe('pkg7')
+    await search.fill('m39.py')
+    expect(await page.getByTestId('walk-search-scope').textContent()).toBe('searching in pkg7/')
+    await expect.poll(() => matches.textContent()).toBe('1 found')
+    await search.press('Enter')
+    await expect.poll(() => matches.textContent()).toBe('1 of 1')
+    expect(await matchPath.textContent()).toContain(join(top, 'pkg7', 'lib', 'm39.py'))
+    await search.press('Enter') // round to the same match: the view stays on pkg7
+    expect((await page.getByTestId('walk-breadcrumb').textContent())?.replace(/\s+/g, '')).toBe(`${top}›pkg7`)
+    expect(await selected.textContent()).toBe('m39.py')
+    for (const [width, height] of [
+      [900, 600],
+      [1280, 800]
+    ] as const) {
+      await page.setViewportSize({ width, height })
+      // Where the search looks and where its match is share the line under the bar, whole, side by side.
+      const scope = (await page.getByTestId('walk-search-scope').boundingBox())!
+      const path = (await matchPath.boundingBox())!
+      const bar = (await page.getByTestId('walk-search').boundingBox())!
+      expect(scope.y).toBeGreaterThanOrEqual(bar.y + bar.height)
+      expect(scope.x + scope.width).toBeLessThanOrEqual(path.x)
+      expect(path.x + path.width).toBeLessThanOrEqual(width)
+      expect(await page.getByTestId('walk-search-scope').evaluate((span) => span.scrollWidth <= span.clientWidth)).toBe(
+        true
+      )
+      await app.screenshot(`walk-search-rerooted-${width}x${height}-light`)
+    }
+    await tree.focus()
+    await page.keyboard.press('Backspace')
+    await expect.poll(async () => (await page.getByTestId('walk-breadcrumb').textContent())?.trim()).toBe(top)
+    expect(await selected.textContent()).toBe('pkg7/')
+    expect(await page.getByTestId('walk-search-scope').count()).toBe(0)
+    await expect.poll(() => matches.textContent()).toMatch(/^\d+ of 12$/)
+    expect(await matchPath.textContent()).toContain(join(top, 'pkg7', 'lib', 'm39.py'))
 
     // Disk usage: a toggles, and the sizes are du's.
     await tree.focus()

@@ -19,6 +19,7 @@ import type { RemoteBatch, RemoteGenerator } from '@renderer/ipc/remoteGenerator
 import { defaultWalkForm, RUN_BATCH_ITEMS, sameWalk, walkArgsFromForm, type WalkForm } from '@renderer/walk/walkOptions'
 import {
   ROW_DIR,
+  sameRow,
   WalkTree,
   type DirNode,
   type RowKey,
@@ -38,9 +39,10 @@ const SLICE_BUDGET_MS = 8
  */
 const REFRESH_MS = 250
 /**
- * A search scans the whole tree (about 20 ms for /usr in os.walk order, 100 ms and more sorted),
- * so while a walk streams it runs again at most this often, or five times its own last duration
- * if that is longer, rather than at every refresh; any other change runs it at once.
+ * A search at the top scans the whole tree (about 20 ms for /usr in os.walk order, 100 ms and more
+ * sorted), so while a walk streams it runs again at most this often, or five times its own last
+ * duration if that is longer, rather than at every refresh; any other change (a re-root too) runs
+ * it at once.
  */
 export const SEARCH_REFRESH_MS = 1000
 const TRANSCRIPT_LINES_KEPT = 300
@@ -115,9 +117,13 @@ export const useWalkStore = defineStore('walk', () => {
   const viewRoot = shallowRef<DirNode>()
   /** Bumped to have the tree scroll the selection into view (after a step, a search jump, a re-root). */
   const scrollRequest = ref(0)
-  /** Incremental search over the scanned tree, and which match was jumped to last. */
+  /**
+   * Incremental search below the view's root (the whole scan unless re-rooted), and the match
+   * jumped to last, kept by what it is: re-rooting or streaming re-runs the search, and its place
+   * among the new matches (searchAt) follows it.
+   */
   const searchQuery = ref('')
-  const searchAt = ref(-1)
+  const searchCurrent = shallowRef<SearchMatch>()
   /** What copying a path or revealing it said (shown briefly under the tree's bar). */
   const notice = ref<{ text: string; tone: 'ok' | 'error' }>()
   /** Export for ncdu is under way (being prepared, then saved): the button says so and ignores clicks. */
@@ -191,9 +197,14 @@ export const useWalkStore = defineStore('walk', () => {
     if (tree === undefined || searchQuery.value === '') return []
     tree.measure = measure.value
     searchedAt = performance.now()
-    const matches = tree.search(searchQuery.value, order.value, SEARCH_MATCHES_KEPT)
+    const matches = tree.search(searchQuery.value, order.value, SEARCH_MATCHES_KEPT, viewRoot.value ?? tree.root)
     searchMs = performance.now() - searchedAt
     return markRaw(matches)
+  })
+  /** The match jumped to last among the matches, or -1 (none yet, or not in the view's root). */
+  const searchAt = computed(() => {
+    const current = searchCurrent.value
+    return current === undefined ? -1 : searchMatches.value.findIndex((match) => sameRow(match, current))
   })
   /** The tree, its order or its measure changed: views and the search follow at once. */
   function treeChanged(): void {
@@ -202,7 +213,7 @@ export const useWalkStore = defineStore('walk', () => {
   }
 
   watch([sort, liveOrder, measure], treeChanged, { deep: true })
-  watch(searchQuery, () => (searchAt.value = -1))
+  watch(searchQuery, () => (searchCurrent.value = undefined))
 
   function say(line: Omit<TranscriptLine, 'id'>): TranscriptLine {
     const entry = { id: ++lineId, ...line }
@@ -266,7 +277,7 @@ export const useWalkStore = defineStore('walk', () => {
     activeSince = undefined
     selection.value = undefined
     viewRoot.value = undefined
-    searchAt.value = -1
+    searchCurrent.value = undefined
     notice.value = undefined
     liveOrder.value = WALK_ORDER
     if (previous !== undefined && previous.generator.state !== 'closed')
@@ -695,16 +706,18 @@ export const useWalkStore = defineStore('walk', () => {
     if (parent !== undefined) reroot(parent)
   }
 
-  /** Jumps to the next (or previous) search match: opens the folders above it and selects it. */
+  /**
+   * Jumps to the next (or previous) search match: opens the folders above it and selects it. The
+   * matches are below the view's root, so the view stays where it is.
+   */
   function jumpToMatch(step: 1 | -1 = 1): void {
     const tree = session.value?.tree
     const matches = searchMatches.value
     if (tree === undefined || matches.length === 0) return
-    searchAt.value = (searchAt.value + step + matches.length) % matches.length
-    const match = matches[searchAt.value]!
+    const match = matches[(searchAt.value + step + matches.length) % matches.length]!
     tree.reveal(match.node)
     if (match.kind !== ROW_DIR) match.node.expanded = true
-    if (viewRoot.value !== undefined && !tree.within(match.node, viewRoot.value)) viewRoot.value = undefined
+    searchCurrent.value = match
     selection.value = match
     treeVersion.value++
     scrollRequest.value++

@@ -159,6 +159,11 @@ export interface RowKey {
   ref?: number | string
 }
 
+/** Whether two keys stand for the same row. */
+export function sameRow(a: RowKey, b: RowKey): boolean {
+  return a.node === b.node && a.kind === b.kind && a.ref === b.ref
+}
+
 /** A name the search found: a directory, or a file of `node`. */
 export type SearchMatch = RowKey
 
@@ -676,15 +681,16 @@ export class WalkTree {
   }
 
   /**
-   * Names over the whole scanned tree that contain `query` (case folded), directories and files,
-   * in display order for `order`; at most `limit`.
+   * Names below `from` (the view's root; top unless re-rooted) that contain `query` (case folded),
+   * directories and files, in display order for `order`; at most `limit`. `from` itself is where
+   * the search looks, not a match, as a file manager searches the folder it shows.
    */
-  search(query: string, order: SortOrder, limit: number): SearchMatch[] {
+  search(query: string, order: SortOrder, limit: number, from: DirNode = this.root): SearchMatch[] {
     const needle = query.toLowerCase()
     const matches: SearchMatch[] = []
     if (needle === '') return matches
     const visit = (node: DirNode): boolean => {
-      if (node !== this.root && node.name.toLowerCase().includes(needle)) matches.push({ node, kind: ROW_DIR })
+      if (node !== from && node.name.toLowerCase().includes(needle)) matches.push({ node, kind: ROW_DIR })
       if (matches.length >= limit) return false
       for (const child of this.sortedDirs(node, order)) if (!visit(child)) return false
       const files = this.sortedFiles(node, order)
@@ -697,7 +703,7 @@ export class WalkTree {
       }
       return true
     }
-    visit(this.root)
+    visit(from)
     return matches
   }
 }

@@ -183,6 +183,63 @@ test('while a walk streams, the search runs again at most once a second, and on 
   expect(shown.at(-1)).toBe(1 + 10 + 100)
 })
 
+test('re-rooted, the search covers the folder in view and below; going back up searches there again, keeping the query', async () => {
+  fakeWalkJob([
+    dir('/t', null, 't', ['a', 'b'], { 'top.py': 1 }),
+    dir('/t/a', '/t', 'a', ['lib'], { 'a.py': 2 }),
+    dir('/t/a/lib', '/t/a', 'lib', [], { 'lib.py': 3, python3: 4 }),
+    dir('/t/b', '/t', 'b', [], { 'b.py': 5 })
+  ])
+  const store = useWalkStore()
+  store.form.top = '/t'
+  await store.openAndRun()
+  const tree = store.session!.tree
+  const a = tree.root.childByName.get('a')!
+  const lib = a.childByName.get('lib')!
+  // Largest first, as the tree shows them: a (9 bytes) before b (5), subfolders before files.
+  const found = (): string[] => store.searchMatches.map((match) => tree.pathOfKey(match))
+  const current = (): string | undefined => {
+    const match = store.searchMatches[store.searchAt]
+    return match === undefined ? undefined : tree.pathOfKey(match)
+  }
+  store.searchQuery = 'py'
+  const everywhere = ['/t/a/lib/python3', '/t/a/lib/lib.py', '/t/a/a.py', '/t/b/b.py', '/t/top.py']
+  expect(found()).toEqual(everywhere)
+
+  store.reroot(a)
+  expect(found()).toEqual(everywhere.slice(0, 3))
+  // Each jump, round to the first match again and back, stays in the folder in view.
+  const jumpedTo: string[] = []
+  for (const step of [1, 1, 1, 1, -1] as const) {
+    store.jumpToMatch(step)
+    expect(store.viewRoot).toBe(a)
+    expect(current()).toBe(tree.pathOfKey(store.selection!))
+    jumpedTo.push(current()!)
+  }
+  expect(jumpedTo).toEqual([...everywhere.slice(0, 3), everywhere[0], everywhere[2]])
+  expect(store.searchAt).toBe(2)
+
+  // Into lib, which does not hold the match jumped to: no current match, and Next starts at lib's first.
+  store.reroot(lib)
+  expect(found()).toEqual(everywhere.slice(0, 2))
+  expect(store.searchAt).toBe(-1)
+  // Back up: the query stays, the search runs there, and the match jumped to is found again.
+  store.rerootUp()
+  expect(store.viewRoot).toBe(a)
+  expect(store.searchQuery).toBe('py')
+  expect(found()).toEqual(everywhere.slice(0, 3))
+  expect(current()).toBe('/t/a/a.py')
+  store.rerootUp()
+  expect(store.viewRoot).toBeUndefined()
+  expect(found()).toEqual(everywhere)
+  expect(current()).toBe('/t/a/a.py')
+  expect(store.searchAt).toBe(2)
+  store.reroot(lib)
+  store.jumpToMatch(1)
+  expect(current()).toBe('/t/a/lib/python3')
+  expect(store.viewRoot).toBe(lib)
+})
+
 test('next(w) shows the onerror lines of its call before what it returns, as Python calls onerror first', async () => {
   // Bottom-up: os.walk calls onerror for locked, then yields mnt, then top.
   fakeWalkJob([

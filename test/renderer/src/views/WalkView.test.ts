@@ -313,7 +313,7 @@ describe('Browse tab', () => {
     expect(w.find('[aria-selected=true] .name').text()).toBe('d1/')
   })
 
-  test('search finds names anywhere in the scanned tree and jumps to each match, opening its folder', async () => {
+  test('search finds names in the folder in view and below and jumps to each match, opening its folder', async () => {
     const top = makeTree(3, 2)
     const w = mountView()
     await walkToTheEnd(w, top)
@@ -344,6 +344,23 @@ describe('Browse tab', () => {
     expect(text(w, 'walk-search-matches')).toBe('no match')
     expect(w.find('[data-testid=walk-search-path]').exists()).toBe(false)
     expect(marks()).toEqual([])
+    // Re-rooted on d1 (Enter on its row), the search looks in d1 only and says so; Backspace widens it again.
+    await search.setValue('F1')
+    const tree = w.find('[data-testid=walk-tree]')
+    await w
+      .findAll('[role=treeitem]')
+      .find((row) => row.find('.name').text() === 'd1/')!
+      .trigger('click')
+    await tree.trigger('keydown', { key: 'Enter' })
+    expect(text(w, 'walk-search-scope')).toBe('searching in d1/')
+    expect(search.attributes('title')).toContain('in d1/ and below')
+    expect(text(w, 'walk-search-matches')).toBe('1 found')
+    await search.trigger('keydown', { key: 'Enter' })
+    expect(text(w, 'walk-search-matches')).toBe('1 of 1')
+    expect(text(w, 'walk-search-path')).toBe(`match:${join(top, 'd1', 'f1.txt')}`)
+    await tree.trigger('keydown', { key: 'Backspace' })
+    expect(w.find('[data-testid=walk-search-scope]').exists()).toBe(false)
+    expect(text(w, 'walk-search-matches')).toBe('2 of 3')
   })
 
   test('deep down, rows stop indenting and show their depth instead, their path in their title', async () => {

@@ -376,6 +376,21 @@ describe('WalkTree', () => {
     expect(tree.search('', order, 100)).toEqual([])
   })
 
+  test('re-rooted, search finds names below the folder in view only, the folder itself no match', () => {
+    const tree = new WalkTree('/t')
+    for (const item of topDown) tree.apply(item)
+    const order = { key: 'name', descending: false } as const
+    const a = tree.root.childByName.get('a')!
+    const found = (query: string, limit = 100): string[] =>
+      tree.search(query, order, limit, a).map((match) => tree.pathOfKey(match))
+    expect(found('.')).toEqual(['/t/a/a1/deep.bin', '/t/a/x.txt'])
+    expect(found('a')).toEqual(['/t/a/a1'])
+    expect(found('.', 1)).toEqual(['/t/a/a1/deep.bin'])
+    expect(tree.search('.', order, 100, a.childByName.get('a1')!).map((match) => tree.pathOfKey(match))).toEqual([
+      '/t/a/a1/deep.bin'
+    ])
+  })
+
   // Its speed is measured by `npm run bench -- --only browse`.
   test('a 200,000-entry tree applies and flattens completely, each directory sorted', () => {
     const tree = new WalkTree('/big')
