@@ -714,7 +714,9 @@ export const useWalkStore = defineStore('walk', () => {
     const tree = session.value?.tree
     const matches = searchMatches.value
     if (tree === undefined || matches.length === 0) return
-    const match = matches[(searchAt.value + step + matches.length) % matches.length]!
+    // Before any jump, Next goes to the first match and Previous to the last, as a find in a page does.
+    const from = searchAt.value === -1 && step === -1 ? 0 : searchAt.value
+    const match = matches[(from + step + matches.length) % matches.length]!
     tree.reveal(match.node)
     if (match.kind !== ROW_DIR) match.node.expanded = true
     searchCurrent.value = match

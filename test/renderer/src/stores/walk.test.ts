@@ -238,6 +238,13 @@ test('re-rooted, the search covers the folder in view and below; going back up s
   store.jumpToMatch(1)
   expect(current()).toBe('/t/a/lib/python3')
   expect(store.viewRoot).toBe(lib)
+  // Previous before any jump goes to the last match, as a find in a page does.
+  store.rerootUp()
+  store.searchQuery = '.py'
+  expect(found()).toEqual(['/t/a/lib/lib.py', '/t/a/a.py'])
+  expect(store.searchAt).toBe(-1)
+  store.jumpToMatch(-1)
+  expect(current()).toBe('/t/a/a.py')
 })
 
 test('next(w) shows the onerror lines of its call before what it returns, as Python calls onerror first', async () => {
