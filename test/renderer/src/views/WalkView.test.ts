@@ -477,6 +477,10 @@ describe('Browse tab', () => {
     // The bytes counter is the loop's sum (the linked file once per name, no folders), and says how it differs from the tree's.
     const files = 3 + 10_000 + 10_000 + '# hi\n'.length
     expect(count(w, 'bytes')).toBe(files)
+    // On screen too, the counter's label says it sums files, next to a tree total that holds the folders as well.
+    expect(w.find('[data-testid=count-bytes]').element.parentElement!.querySelector('dt')!.textContent).toBe(
+      'file bytes'
+    )
     expect(w.find('[data-testid=count-bytes]').element.parentElement!.getAttribute('title')).toBe(
       `${files.toLocaleString('en-US')} bytes: the st_size of each regular file in the filenames yielded, summed as a ` +
         'loop over os.walk sums them (a hard-linked file once per name). The tree counts as du -b and ncdu do: each ' +
