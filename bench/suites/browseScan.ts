@@ -230,7 +230,8 @@ class BrowseTab {
    */
   async pullOnly(top: string): Promise<number> {
     const form = walkArgsFromForm({ ...defaultWalkForm(), top })
-    if (!form.ok) throw new Error(`The Browse form refuses ${top}: ${form.message}`)
+    if (!form.ok)
+      throw new Error(`The Browse form refuses ${top}: ${form.problems.map((problem) => problem.message).join('; ')}`)
     // No function declared inside: tsx names them with a helper (__name) the page does not have.
     return this.page.evaluate(
       async ({ args, batchItems }) => {

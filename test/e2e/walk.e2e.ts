@@ -267,6 +267,21 @@ describe('Browse tab in Chromium', () => {
     expect(code).toContain('followlinks=True')
     await app.screenshot('walk-python-light')
     await page.getByTestId('walk-python-close').click()
+
+    // Two bad fields: each says its problem at once, under the row that holds it.
+    await page.getByTestId('walk-exclude').fill('proj/node_modules')
+    await page.getByTestId('walk-extensions').fill('log a/b')
+    const problems = page.locator('form [role=alert]')
+    expect((await problems.allTextContents()).map((text) => text.trim())).toEqual([
+      expect.stringMatching(/^Exclude folders: "proj\/node_modules" holds a "\/"/),
+      expect.stringMatching(/^Extensions: ".a\/b" holds a "\/"/)
+    ])
+    expect(await problems.nth(0).isVisible()).toBe(true)
+    expect(await problems.nth(1).isVisible()).toBe(true)
+    await app.screenshot('walk-two-problems-light')
+    await page.setViewportSize({ width: 900, height: 600 })
+    await app.screenshot('walk-two-problems-900x600-light')
+    await page.setViewportSize({ width: 1280, height: 800 })
     expect(app.problems).toEqual([])
   })
 
@@ -407,7 +422,7 @@ describe('Browse tab in Chromium', () => {
     await page.getByTestId('walk-path').press('Enter')
     await expect.poll(() => page.getByTestId('walk-failure').count()).toBe(0)
     expect(await page.getByTestId('walk-empty').isVisible()).toBe(true)
-    expect(await page.locator('#walk-form-problem').textContent()).toContain('Type a folder path')
+    expect(await page.locator('#walk-form-problem-top').textContent()).toContain('Type a folder path')
     expect(app.problems).toEqual([])
   })
 

@@ -64,7 +64,13 @@ export function filterStages(form: WalkForm): WalkFilterStage[] {
 
 export type FormField = 'top' | 'exclude' | 'glob' | 'extensions'
 
-export type FormResult = { ok: true; args: WalkArgs } | { ok: false; field: FormField; message: string }
+/** What is wrong with one field, said beside it. */
+export interface FormProblem {
+  field: FormField
+  message: string
+}
+
+export type FormResult = { ok: true; args: WalkArgs } | { ok: false; problems: FormProblem[] }
 
 const fieldLabels: Record<FormField, string> = {
   top: 'Folder',
@@ -73,9 +79,14 @@ const fieldLabels: Record<FormField, string> = {
   extensions: 'Extensions'
 }
 
-/** The arguments for the form, or the first problem with it (checked with main's own schema). */
+/** The form's fields in the order they are shown, which is the order their problems are listed in. */
+const formFields = Object.keys(fieldLabels) as FormField[]
+
+/**
+ * The arguments for the form, or every field's problem with it at once (the first for each
+ * field, checked with main's own schema), so fixing one field does not reveal another.
+ */
 export function walkArgsFromForm(form: WalkForm): FormResult {
-  if (form.top === '') return { ok: false, field: 'top', message: 'Type a folder path or choose one with Browse…' }
   const args: WalkArgs = {
     top: form.top,
     topdown: form.topdown,
@@ -86,12 +97,25 @@ export function walkArgsFromForm(form: WalkForm): FormResult {
   }
   const parsed = v.safeParse(walkArgsSchema, args)
   if (parsed.success) return { ok: true, args }
-  const issue = parsed.issues[0]
-  const keys = issue.path?.map((item) => String(item.key)) ?? []
-  let field: FormField = 'top'
-  if (keys[0] === 'files') field = keys.includes('pattern') ? 'glob' : 'extensions'
-  else if (keys[0] === 'exclude') field = 'exclude'
-  return { ok: false, field, message: `${fieldLabels[field]}: ${issue.message}` }
+  const messages = new Map<FormField, string>()
+  if (form.top === '') messages.set('top', 'Type a folder path or choose one with Browse…')
+  for (const issue of parsed.issues) {
+    const field = fieldOfIssue(issue.path?.map((item) => String(item.key)) ?? [])
+    if (!messages.has(field)) messages.set(field, `${fieldLabels[field]}: ${issue.message}`)
+  }
+  return {
+    ok: false,
+    problems: formFields.flatMap((field) => {
+      const message = messages.get(field)
+      return message === undefined ? [] : [{ field, message }]
+    })
+  }
+}
+
+/** The field an issue of walkArgsSchema is about, from the keys leading to it. */
+function fieldOfIssue(keys: string[]): FormField {
+  if (keys[0] === 'files') return keys.includes('pattern') ? 'glob' : 'extensions'
+  return keys[0] === 'exclude' ? 'exclude' : 'top'
 }
 
 /** Two argument sets describe the same walk. */

@@ -464,6 +464,44 @@ describe('Browse tab', () => {
     expect(lines[at + 1]!.output).toMatch(/^# pruned \[.*\]: os\.walk will not go into them$/)
   })
 
+  test('every field with a problem says it at once, beside the field, which it describes', async () => {
+    const top = makeTree(1, 1)
+    const w = mountView()
+    const field = (name: string): DOMWrapper<Element> => w.find(`[data-testid=walk-${name}]`)
+    /** The problem a field's aria-describedby names first (its own), or '' when it names none. */
+    const problemOf = (name: string): string => {
+      const id = field(name).attributes('aria-describedby')?.split(' ')[0]
+      return id === undefined ? '' : w.find(`#${id}`).text()
+    }
+    await typePath(w, top)
+    await field('exclude').setValue('.git proj/node_modules')
+    await field('extensions').setValue('.log a/b')
+    expect([field('exclude').attributes('aria-invalid'), field('extensions').attributes('aria-invalid')]).toEqual([
+      'true',
+      'true'
+    ])
+    expect(problemOf('exclude')).toMatch(/^Exclude folders: "proj\/node_modules" holds a "\/", so it matches nothing/)
+    expect(problemOf('extensions')).toMatch(/^Extensions: ".a\/b" holds a "\/", so it matches nothing/)
+    expect(field('glob').attributes('aria-invalid')).toBe('false')
+    expect(field('glob').attributes('aria-describedby')).toBeUndefined()
+    expect(field('start').attributes('disabled')).toBeDefined()
+
+    // Fixing one field takes its problem away, and only its own.
+    await field('exclude').setValue('.git node_modules')
+    expect(field('exclude').attributes('aria-invalid')).toBe('false')
+    expect(field('exclude').attributes('aria-describedby')).toBeUndefined()
+    expect(problemOf('extensions')).toMatch(/^Extensions: ".a\/b" holds a "\/"/)
+
+    // Walk (Enter) with no folder: its problem joins the other one, each under its own row.
+    await typePath(w, '')
+    await field('path').trigger('keydown', { key: 'Enter' })
+    expect(problemOf('path')).toBe('Type a folder path or choose one with Browse…')
+    expect(w.findAll('.toolbar [role=alert]').map((alert) => alert.text())).toEqual([
+      'Type a folder path or choose one with Browse…',
+      expect.stringMatching(/^Extensions: /) as unknown
+    ])
+  })
+
   test('a toggles apparent size and disk usage; hard links count once and are marked; reveal asks main', async () => {
     const top = makeTree(1, 1)
     writeFileSync(join(top, 'd0', 'data.bin'), 'd'.repeat(10_000))
@@ -666,14 +704,14 @@ os.close(fd)
     expect(w.find('[data-testid=walk-start]').attributes('disabled')).toBeDefined()
     expect(w.find('[data-testid=walk-step]').attributes('disabled')).toBeDefined()
     expect(w.find('[data-testid=walk-failure]').exists()).toBe(true)
-    expect(w.find('#walk-form-problem').exists()).toBe(false)
+    expect(w.find('#walk-form-problem-top').exists()).toBe(false)
     await w.find('[data-testid=walk-path]').trigger('keydown', { key: 'Enter' })
     await until(() => !w.find('[data-testid=walk-failure]').exists(), 'the failed walk put away')
     expect(w.find('[data-testid=walk-empty]').exists()).toBe(true)
-    expect(w.find('#walk-form-problem').text()).toBe('Type a folder path or choose one with Browse…')
+    expect(w.find('#walk-form-problem-top').text()).toBe('Type a folder path or choose one with Browse…')
     expect(w.find('[data-testid=walk-path]').attributes('aria-invalid')).toBe('true')
     await typePath(w, top)
-    expect(w.find('#walk-form-problem').exists()).toBe(false)
+    expect(w.find('#walk-form-problem-top').exists()).toBe(false)
     expect(jobs.openJobs()).toEqual([])
   })
 

@@ -431,15 +431,18 @@ describe('Browse form', () => {
   })
 
   test('problems are reported for the field that has them', () => {
-    expect(walkArgsFromForm(defaultWalkForm())).toMatchObject({ ok: false, field: 'top' })
-    expect(walkArgsFromForm({ ...defaultWalkForm(), top: 'x\0' })).toMatchObject({ ok: false, field: 'top' })
+    expect(walkArgsFromForm(defaultWalkForm())).toMatchObject({ ok: false, problems: [{ field: 'top' }] })
+    expect(walkArgsFromForm({ ...defaultWalkForm(), top: 'x\0' })).toMatchObject({
+      ok: false,
+      problems: [{ field: 'top' }]
+    })
     expect(walkArgsFromForm({ ...defaultWalkForm(), top: '/x', glob: '*'.repeat(300) })).toMatchObject({
       ok: false,
-      field: 'glob'
+      problems: [{ field: 'glob' }]
     })
     expect(walkArgsFromForm({ ...defaultWalkForm(), top: '/x', extensions: `.${'e'.repeat(80)}` })).toMatchObject({
       ok: false,
-      field: 'extensions'
+      problems: [{ field: 'extensions' }]
     })
     expect(sameWalk({ top: '/x' }, { top: '/x', topdown: true, followlinks: false, files: [] })).toBe(true)
     expect(sameWalk({ top: '/x' }, { top: '/x', topdown: false })).toBe(false)
@@ -456,8 +459,7 @@ describe('Browse form', () => {
     })
     expect(walkArgsFromForm({ ...form, exclude: 'a'.repeat(300) })).toMatchObject({
       ok: false,
-      field: 'exclude',
-      message: expect.stringContaining('Exclude folders') as unknown
+      problems: [{ field: 'exclude', message: expect.stringContaining('Exclude folders') as unknown }]
     })
     const code = walkPythonCode({ top: '/x', exclude: ['.git', "it's"], oneFileSystem: true })
     expect(code).toContain("    dirnames[:] = [d for d in dirnames if not fnmatch(d, '.git')]")
