@@ -278,6 +278,9 @@ describe('Browse tab in Chromium', () => {
     ])
     expect(await problems.nth(0).isVisible()).toBe(true)
     expect(await problems.nth(1).isVisible()).toBe(true)
+    // The pipeline shown never ran: no counts of the last walk in it (the counters keep them).
+    expect(await page.getByTestId('walk-pipeline').textContent()).not.toMatch(/\d/)
+    expect(await count(page, 'kept')).toBe(2)
     await app.screenshot('walk-two-problems-light')
     await page.setViewportSize({ width: 900, height: 600 })
     await app.screenshot('walk-two-problems-900x600-light')

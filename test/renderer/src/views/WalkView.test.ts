@@ -567,6 +567,17 @@ describe('Browse tab', () => {
     expect(text(w, 'walk-pipeline')).toMatch(/filenames\s*9\b/)
     expect(text(w, 'walk-pipeline')).toMatch(/shown\s*1$/)
 
+    // While the form is invalid the pipeline it shows never ran: the last walk's counts leave it
+    // (the counters keep them, as the walk's), and come back with a form that describes that walk.
+    await w.find('[data-testid=walk-extensions]').setValue('gz a/b')
+    expect(text(w, 'walk-pipeline').replace(/\s+/g, '')).toBe(
+      "filenames→filter(fnmatch'*.log*')→filterfalse(endswith'.gz''.a/b')→shown"
+    )
+    expect([count(w, 'files'), count(w, 'kept')]).toEqual([9, 1])
+    await w.find('[data-testid=walk-extensions]').setValue('gz')
+    expect(text(w, 'walk-pipeline')).toMatch(/filenames\s*9\b/)
+    expect(text(w, 'walk-pipeline')).toMatch(/shown\s*1$/)
+
     await w.find('[data-testid=walk-python]').trigger('click')
     const code = text(w, 'walk-python-code')
     expect(code).toContain(`top = '${top}'`)
