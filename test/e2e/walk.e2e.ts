@@ -229,6 +229,13 @@ describe('Browse tab in Chromium', () => {
     expect(transcript).toContain(`onerror(NOT_FOUND): ${missing}: does not exist`)
     expect(transcript).toContain('1 error')
     expect(transcript).not.toContain('LabError')
+    // In python3's order: os.walk calls onerror inside the loop, so its line comes before the loop's end.
+    const outputs = await page.locator('[data-testid=walk-transcript] .output').allTextContents()
+    expect(outputs.map((output) => output.trim()).slice(-3)).toEqual([
+      `onerror(NOT_FOUND): ${missing}: does not exist`,
+      '# 0 triples in all',
+      'StopIteration  # 0 dirs, 0 files, 0 B, 1 error'
+    ])
     await app.screenshot('walk-bad-root-light')
     await page.setViewportSize({ width: 900, height: 600 })
     await app.screenshot('walk-bad-root-900x600-light')

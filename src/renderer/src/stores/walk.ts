@@ -223,13 +223,26 @@ export const useWalkStore = defineStore('walk', () => {
     return transcript.value.at(-1)!
   }
 
-  /** The `for` loop stopped: say how many onerror lines were left out of the transcript. */
-  function endLoop(current: WalkSession): void {
+  /**
+   * The `for` loop stopped (at the end when `final`, else paused): say how many onerror lines were
+   * left out of the transcript, then how many triples the loop saw. Python calls onerror during the
+   * loop, so when onerror lines were said since the loop's line, the count goes on a line of its
+   * own after them, as next(w)'s answer does, rather than on the loop's line above them.
+   */
+  function endLoop(current: WalkSession, final: boolean): void {
+    const line = current.loopLine
+    if (line === undefined) return
     if (current.loopErrorsHidden > 0)
       say({
         output: `# … and ${plural(current.loopErrorsHidden, 'more onerror call')}, all shown in the tree`,
         tone: 'error'
       })
+    const progress = loopProgress(current, final)
+    if (transcript.value.at(-1) === line) line.output = progress
+    else {
+      line.output = ''
+      say({ output: progress, tone: 'note' })
+    }
     current.loopLine = undefined
     current.loopErrorsSaid = 0
     current.loopErrorsHidden = 0
@@ -559,8 +572,7 @@ export const useWalkStore = defineStore('walk', () => {
           return
         }
       }
-      if (current.loopLine !== undefined) current.loopLine.output = loopProgress(current)
-      endLoop(current)
+      endLoop(current, false)
       phase.value = 'suspended'
       idle()
       say({ output: '# paused: the generator is suspended at its yield; Resume goes on from there', tone: 'note' })
@@ -648,8 +660,7 @@ export const useWalkStore = defineStore('walk', () => {
 
   function ended(current: WalkSession, how: WalkPhase): void {
     idle()
-    if (current.loopLine !== undefined) current.loopLine.output = loopProgress(current, true)
-    endLoop(current)
+    endLoop(current, true)
     current.tree.ended = true
     liveOrder.value = undefined
     phase.value = how

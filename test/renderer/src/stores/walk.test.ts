@@ -151,13 +151,47 @@ test.each([
     items: [dir('/t', null, 't', ['locked'], {}), error('/t/locked', '/t', 'locked', 'PERMISSION_DENIED')],
     said: "# 1 triple in all, the last for '/t'"
   }
-])('the loop names the last triple it was given, never an onerror path: $walk', async ({ top, items, said }) => {
-  fakeWalkJob(items)
+])(
+  'the loop names the last triple it was given, never an onerror path, after its onerror lines: $walk',
+  async ({ top, items, said }) => {
+    fakeWalkJob(items)
+    const store = useWalkStore()
+    store.form.top = top
+    await store.openAndRun()
+    expect(store.phase).toBe('done')
+    // As python3 prints it: os.walk calls onerror inside the loop, so its line comes before the loop's end.
+    const onerror = items.at(-1)!
+    expect(store.transcript.slice(1).map(({ input, output }) => [input, output])).toEqual([
+      ['for dirpath, dirnames, filenames in w: ...', ''],
+      [undefined, `onerror(PERMISSION_DENIED): ${onerror.kind === 'error' ? onerror.error.message : ''}`],
+      [undefined, said],
+      [undefined, expect.stringMatching(/^StopIteration {2}# .*, 1 error$/)]
+    ])
+  }
+)
+
+test('paused, the loop says how far it got after its onerror lines; a loop that said nothing ends on its own line', async () => {
+  const [top, ...subdirs] = walkOfSubdirs(3 * PULL_ITEMS)
+  fakeWalkJob([top!, error('/t/locked', '/t', 'locked', 'PERMISSION_DENIED'), ...subdirs])
   const store = useWalkStore()
-  store.form.top = top
+  store.form.top = '/t'
+  applySlowly(100, () => store.pause())
   await store.openAndRun()
-  expect(store.phase).toBe('done')
-  expect(outputs()).toContain(said)
+  expect(store.phase).toBe('suspended')
+  const paused = 2 * PULL_ITEMS - 1 // the top, then two pulls that held the error too
+  expect(store.transcript.slice(1).map(({ input, output }) => [input, output])).toEqual([
+    ['for dirpath, dirnames, filenames in w: ...', ''],
+    [undefined, 'onerror(PERMISSION_DENIED): /t/locked: does not exist'],
+    [undefined, `# ${paused + 1} triples so far, the last for '/t/d${paused - 1}'`],
+    [undefined, '# paused: the generator is suspended at its yield; Resume goes on from there']
+  ])
+
+  vi.restoreAllMocks()
+  await store.run()
+  expect(store.transcript.slice(5).map(({ input, output }) => [input, output])).toEqual([
+    ['for dirpath, dirnames, filenames in w: ...', `# ${1 + 3 * PULL_ITEMS} triples in all, the last for '/t/d899'`],
+    [undefined, `StopIteration  # ${1 + 3 * PULL_ITEMS} dirs, ${3 * PULL_ITEMS} files, 900 B, 1 error`]
+  ])
 })
 
 test('while a walk streams, the search runs again at most once a second, and on the whole tree at the end', async () => {
