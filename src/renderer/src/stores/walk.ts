@@ -50,6 +50,18 @@ const TRANSCRIPT_LINES_KEPT = 300
 const LOOP_ERRORS_SHOWN = 50
 /** Search stops after this many matches (a search for "e" in /usr would list most of it). */
 export const SEARCH_MATCHES_KEPT = 1000
+/**
+ * How a `for` loop over the walk stopped, as its count line says it: still running (then paused),
+ * or how the walk ended. Only an exhausted walk gave the loop "all" its triples.
+ */
+type LoopEnd = 'running' | 'done' | 'cancelled' | 'failed'
+const loopEndWords: Record<LoopEnd, string> = {
+  running: 'so far',
+  done: 'in all',
+  cancelled: 'before w.close()',
+  failed: 'before the error'
+}
+
 /** os.walk's own order, shown while a walk is live unless a sort is chosen then. */
 const WALK_ORDER: SortOrder = { key: 'walk', descending: false }
 
@@ -224,12 +236,12 @@ export const useWalkStore = defineStore('walk', () => {
   }
 
   /**
-   * The `for` loop stopped (at the end when `final`, else paused): say how many onerror lines were
+   * The `for` loop stopped (`how` it ended, or paused): say how many onerror lines were
    * left out of the transcript, then how many triples the loop saw. Python calls onerror during the
    * loop, so when onerror lines were said since the loop's line, the count goes on a line of its
    * own after them, as next(w)'s answer does, rather than on the loop's line above them.
    */
-  function endLoop(current: WalkSession, final: boolean): void {
+  function endLoop(current: WalkSession, how: LoopEnd): void {
     const line = current.loopLine
     if (line === undefined) return
     if (current.loopErrorsHidden > 0)
@@ -237,7 +249,7 @@ export const useWalkStore = defineStore('walk', () => {
         output: `# … and ${plural(current.loopErrorsHidden, 'more onerror call')}, all shown in the tree`,
         tone: 'error'
       })
-    const progress = loopProgress(current, final)
+    const progress = loopProgress(current, how)
     if (transcript.value.at(-1) === line) line.output = progress
     else {
       line.output = ''
@@ -268,10 +280,10 @@ export const useWalkStore = defineStore('walk', () => {
     if (current.loopLine !== undefined) current.loopLine.output = loopProgress(current)
   }
 
-  function loopProgress(current: WalkSession, final = false): string {
+  function loopProgress(current: WalkSession, how: LoopEnd = 'running'): string {
     const last = current.lastDirpath
     const triples = plural(current.tree.counters.dirs, 'triple')
-    return `# ${triples}${final ? ' in all' : ' so far'}${last === undefined ? '' : `, the last for ${pyStr(last)}`}`
+    return `# ${triples} ${loopEndWords[how]}${last === undefined ? '' : `, the last for ${pyStr(last)}`}`
   }
 
   /** Forgets the walk on screen: its loop sees it is no longer current and stops quietly. */
@@ -572,7 +584,7 @@ export const useWalkStore = defineStore('walk', () => {
           return
         }
       }
-      endLoop(current, false)
+      endLoop(current, 'running')
       phase.value = 'suspended'
       idle()
       say({ output: '# paused: the generator is suspended at its yield; Resume goes on from there', tone: 'note' })
@@ -658,9 +670,9 @@ export const useWalkStore = defineStore('walk', () => {
     if (inLoop) say({ output: errorText(error), tone: 'error' })
   }
 
-  function ended(current: WalkSession, how: WalkPhase): void {
+  function ended(current: WalkSession, how: Exclude<LoopEnd, 'running'>): void {
     idle()
-    endLoop(current, true)
+    endLoop(current, how)
     current.tree.ended = true
     liveOrder.value = undefined
     phase.value = how

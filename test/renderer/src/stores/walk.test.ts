@@ -123,9 +123,23 @@ test.each([
     expect(store.phase).toBe('cancelled')
     expect(outputs().filter((output) => output.includes('paused'))).toEqual([])
     expect(store.transcript.at(-1)!.input).toBe('w.close()')
-    expect(outputs()).toContain(`# ${appliedAtCancel} triples in all, the last for '/t/d${appliedAtCancel! - 2}'`)
+    expect(outputs()).toContain(
+      `# ${appliedAtCancel} triples before w.close(), the last for '/t/d${appliedAtCancel! - 2}'`
+    )
   }
 )
+
+test('a loop that a raised error ends counts the triples it saw before the error, not "in all"', async () => {
+  fakeWalkJob(walkOfSubdirs(2), { code: 'PERMISSION_DENIED', message: '/t/d1: permission denied', path: '/t/d1' })
+  const store = useWalkStore()
+  store.form.top = '/t'
+  await store.openAndRun()
+  expect(store.phase).toBe('failed')
+  expect(outputs().slice(-2)).toEqual([
+    "# 3 triples before the error, the last for '/t/d1'",
+    expect.stringContaining('/t/d1: permission denied')
+  ])
+})
 
 test('Pause while a batch is applied lets the loop apply what it holds and the batch in flight, then says paused', async () => {
   fakeWalkJob(walkOfSubdirs(3 * PULL_ITEMS))
