@@ -19,14 +19,46 @@
     return item
   }
   const decode = (text) => JSON.parse(text, revive)
-  const replace = (_key, item) => {
-    if (ArrayBuffer.isView(item) && !(item instanceof DataView)) {
-      const bytes = new Uint8Array(item.buffer, item.byteOffset, item.byteLength)
-      let binary = ''
-      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-      return { $typedArray: item.constructor.name, base64: btoa(binary) }
+  // A request frame (decodeFrame in wireCodec.ts): JSON with each typed array left out (null) and
+  // listed in an index by its path, then the arrays' bytes, each 8-aligned. The Blob copies them.
+  const align8 = (n) => (n + 7) & ~7
+  const encodeRequest = (value) => {
+    const found = []
+    const extract = (item, path) => {
+      if (item === null || typeof item !== 'object') return item
+      if (ArrayBuffer.isView(item) && !(item instanceof DataView)) {
+        found.push({ path: [...path], array: item })
+        return null
+      }
+      const copy = Array.isArray(item) ? [] : {}
+      for (const key of Object.keys(item))
+        copy[key] = extract(item[key], [...path, Array.isArray(item) ? Number(key) : key])
+      return copy
     }
-    return item
+    const utf8Encoder = new TextEncoder()
+    const json = utf8Encoder.encode(JSON.stringify(extract(value, [])))
+    let offset = 0
+    const index = found.map(({ path, array }) => {
+      const entry = { path, type: array.constructor.name, offset, byteLength: array.byteLength }
+      offset = align8(offset + array.byteLength)
+      return entry
+    })
+    const indexBytes = utf8Encoder.encode(JSON.stringify(index))
+    const header = new DataView(new ArrayBuffer(8))
+    header.setUint32(0, json.length, true)
+    header.setUint32(4, indexBytes.length, true)
+    const parts = [
+      header,
+      json,
+      indexBytes,
+      new Uint8Array(align8(8 + json.length + indexBytes.length) - (8 + json.length + indexBytes.length))
+    ]
+    for (const [i, { array }] of found.entries()) {
+      parts.push(new Uint8Array(array.buffer, array.byteOffset, array.byteLength))
+      const next = i + 1 < index.length ? index[i + 1].offset : align8(index[i].offset + array.byteLength)
+      parts.push(new Uint8Array(next - index[i].offset - array.byteLength))
+    }
+    return new Blob(parts)
   }
   // A reply frame (encodeReply in wireCodec.ts): plain JSON, then typed arrays put back as views of the frame.
   const utf8 = new TextDecoder()
@@ -63,7 +95,7 @@
     async invoke(channel, input) {
       const response = await fetch(`/lab/invoke?owner=${owner}`, {
         method: 'POST',
-        body: JSON.stringify({ channel, input }, replace)
+        body: encodeRequest({ channel, input })
       })
       return decodeReply(await response.arrayBuffer())
     },

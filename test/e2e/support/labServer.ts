@@ -17,7 +17,7 @@ import { JobHost, type Owner } from '../../../src/main/lab/jobs/jobHost'
 import { jobWorkerOptions } from '../../../src/main/lab/jobs/jobProtocol'
 import { rendererResponse } from '../../../src/main/rendererFiles'
 import type { WriteQuestion } from '../../../src/main/lab/writePolicy'
-import { decodeWire, encodeReply, encodeWire } from './wireCodec'
+import { decodeFrame, encodeFrame, encodeWire } from './wireCodec'
 import type { SmokeChecks } from '../../../src/shared/smoke'
 
 export const rendererRoot = fileURLToPath(new URL('../../../out/renderer', import.meta.url))
@@ -85,10 +85,10 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
     smokeReport: (checks) => smokeReports.push(checks)
   })
 
-  async function readBody(request: IncomingMessage): Promise<string> {
+  async function readBody(request: IncomingMessage): Promise<Buffer> {
     const chunks: Buffer[] = []
     for await (const chunk of request) chunks.push(chunk as Buffer)
-    return Buffer.concat(chunks).toString('utf8')
+    return Buffer.concat(chunks)
   }
 
   const server = createServer((request, response) => {
@@ -96,9 +96,9 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
     const owner = url.searchParams.get('owner') ?? 'anonymous'
     if (url.pathname === '/lab/invoke' && request.method === 'POST') {
       void readBody(request).then(async (body) => {
-        const { channel, input } = decodeWire(body) as { channel: string; input: unknown }
+        const { channel, input } = decodeFrame(body) as { channel: string; input: unknown }
         const reply = await dispatch(handlers, channel, input, owner)
-        response.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(encodeReply(reply))
+        response.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(encodeFrame(reply))
       })
       return
     }

@@ -1,29 +1,16 @@
 /**
  * The e2e bridge's wire, which keeps typed arrays typed both ways, since Electron's IPC carries
- * them natively. Events and requests are JSON with typed arrays as base64 (small, or rare);
- * replies are framed (encodeReply), so a batch's typed arrays travel as raw bytes and the page
- * parses plain JSON without a reviver. The page side is labBridge.page.js.
+ * them natively. Events are JSON with typed arrays as base64 (small, or rare); requests and
+ * replies are framed (encodeFrame), so typed arrays travel as raw bytes (a walk's batch one way,
+ * an ncdu export of megabytes the other) and neither side runs a base64 codec or a JSON reviver
+ * over them: as with Electron's structured clone, sending them costs a copy. The page side is
+ * labBridge.page.js.
  */
 export function encodeWire(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) => {
     if (ArrayBuffer.isView(item) && !(item instanceof DataView)) {
       const bytes = Buffer.from(item.buffer, item.byteOffset, item.byteLength)
       return { $typedArray: item.constructor.name, base64: bytes.toString('base64') }
-    }
-    return item
-  })
-}
-
-/** The other direction: what the page sent, typed arrays rebuilt. */
-export function decodeWire(text: string): unknown {
-  return JSON.parse(text, (_key, item: unknown) => {
-    if (item !== null && typeof item === 'object' && '$typedArray' in item && 'base64' in item) {
-      const { $typedArray, base64 } = item as { $typedArray: string; base64: string }
-      const bytes = Buffer.from(base64, 'base64')
-      const constructor = (globalThis as unknown as Record<string, new (buffer: ArrayBuffer) => unknown>)[$typedArray]
-      if (constructor === undefined || !$typedArray.endsWith('Array'))
-        throw new Error(`Not a typed array: ${$typedArray}`)
-      return new constructor(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))
     }
     return item
   })
@@ -63,11 +50,11 @@ function extractTypedArrays(
 const align8 = (n: number): number => (n + 7) & ~7
 
 /**
- * A reply as one binary frame: [u32 JSON length][u32 index length][JSON][index][typed arrays'
+ * A value as one binary frame: [u32 JSON length][u32 index length][JSON][index][typed arrays'
  * bytes, each 8-aligned]. The index lists each array's path, type, offset and byte length, so the
- * page puts views of the frame back in place (no base64, no per-value reviver).
+ * other side puts the arrays back in place (no base64, no per-value reviver).
  */
-export function encodeReply(value: unknown): Buffer {
+export function encodeFrame(value: unknown): Buffer {
   const found: { path: PathKey[]; array: ArrayBufferView }[] = []
   const json = Buffer.from(JSON.stringify(extractTypedArrays(value, [], found)), 'utf8')
   let offset = 0
@@ -87,4 +74,32 @@ export function encodeReply(value: unknown): Buffer {
     frame.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), start + index[i]!.offset)
   })
   return frame
+}
+
+/** What the page sent as a frame (encodeFrame's format), each typed array in a buffer of its own. */
+export function decodeFrame(frame: Buffer): unknown {
+  const jsonLength = frame.readUInt32LE(0)
+  const indexLength = frame.readUInt32LE(4)
+  const value: unknown = JSON.parse(frame.toString('utf8', 8, 8 + jsonLength))
+  const index = JSON.parse(frame.toString('utf8', 8 + jsonLength, 8 + jsonLength + indexLength)) as {
+    path: PathKey[]
+    type: string
+    offset: number
+    byteLength: number
+  }[]
+  const start = align8(8 + jsonLength + indexLength)
+  const holder: Record<PathKey, unknown> = { value }
+  for (const { path, type, offset, byteLength } of index) {
+    const constructor = (globalThis as unknown as Record<string, new (buffer: ArrayBuffer) => unknown>)[type]
+    if (constructor === undefined || !type.endsWith('Array')) throw new Error(`Not a typed array: ${type}`)
+    const at = frame.byteOffset + start + offset
+    let target = holder
+    let key: PathKey = 'value'
+    for (const step of path) {
+      target = target[key] as Record<PathKey, unknown>
+      key = step
+    }
+    target[key] = new constructor(frame.buffer.slice(at, at + byteLength) as ArrayBuffer)
+  }
+  return holder['value']
 }
