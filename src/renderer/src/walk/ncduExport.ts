@@ -5,7 +5,7 @@
  * listed as `read_error`, one pruned by a pattern as `excluded: "pattern"`, one on another file
  * system as `excluded: "othfs"`.
  */
-import { encodeNcduPieces, joinPieces, type NcduDirectory, type NcduEntry } from '@shared/ncdu'
+import { encodeNcduPieces, type NcduDirectory, type NcduEntry } from '@shared/ncdu'
 import { TYPE_LETTER, WALK_STAT } from '@shared/walkJob'
 import { applyInSlices } from './frameBudget'
 import type { DirNode, WalkTree } from './walkTree'
@@ -66,7 +66,7 @@ function* entriesOf(node: DirNode): Generator<NcduEntry | NcduDirectory> {
 /**
  * The export of `tree` as it stands (a walk still running exports what has arrived), in pieces:
  * each is built and encoded when it is pulled, so a large tree need not be exported in one task.
- * Joined (joinPieces), they are the export's bytes.
+ * Joined, they are the export's bytes.
  */
 export function ncduExportPieces(
   tree: WalkTree,
@@ -86,6 +86,25 @@ export async function ncduExportBytes(
   slicing: { budgetMs: number; afterSlice?: () => void }
 ): Promise<Uint8Array<ArrayBuffer>> {
   const pieces: Uint8Array[] = []
-  await applyInSlices(ncduExportPieces(tree, header), (piece) => pieces.push(piece), slicing)
-  return joinPieces(pieces)
+  let length = 0
+  await applyInSlices(
+    ncduExportPieces(tree, header),
+    (piece) => {
+      pieces.push(piece)
+      length += piece.length
+    },
+    slicing
+  )
+  // Copied into one buffer in slices too: megabytes copied at once would be a long task of their own.
+  const bytes = new Uint8Array(length)
+  let at = 0
+  await applyInSlices(
+    pieces,
+    (piece) => {
+      bytes.set(piece, at)
+      at += piece.length
+    },
+    slicing
+  )
+  return bytes
 }

@@ -129,4 +129,34 @@ describe('Export for ncdu', () => {
     expect(slices).toBeGreaterThan(1)
     expect(text(bytes)).toBe(text(encodeNcdu(scan)))
   })
+
+  test('joins its pieces in slices too: a task queued at the first copy runs before the last', async () => {
+    const { tree, scan } = bigTree(30, 40)
+    const expected = encodeNcdu(scan)
+    // The clock moves only while pieces are copied into the export's buffer: each copy spends a slice's budget.
+    let clock = 0
+    vi.spyOn(performance, 'now').mockImplementation(() => clock)
+    const happened: string[] = []
+    const set = Uint8Array.prototype.set
+    vi.spyOn(Uint8Array.prototype, 'set').mockImplementation(function (this: Uint8Array, ...args) {
+      set.apply(this, args)
+      if (this.length !== expected.length) return
+      if (!happened.includes('copy')) {
+        // Another task, queued as a click would be: it runs when the export gives the event loop back.
+        const channel = new MessageChannel()
+        channel.port1.onmessage = () => {
+          channel.port1.close()
+          happened.push('other task')
+        }
+        channel.port2.postMessage(null)
+      }
+      happened.push('copy')
+      clock += 4
+    })
+    const bytes = await ncduExportBytes(tree, header, { budgetMs: 4 })
+    expect(happened.filter((step) => step === 'copy').length).toBeGreaterThan(2)
+    expect(happened.indexOf('other task')).toBeGreaterThan(0)
+    expect(happened.indexOf('other task')).toBeLessThan(happened.lastIndexOf('copy'))
+    expect(text(bytes)).toBe(text(expected))
+  })
 })
