@@ -26,7 +26,7 @@ import {
   type SampleDataStats
 } from './readJobs'
 import { sweepArgsSchema, type SweepEvent, type SweepRunDraft, type SweepStats } from './sweep'
-import { packWalkItems, unpackWalkItems, type PackedWalkItems } from './walkBatch'
+import { packWalkItems, unpackingWalkItems, type PackedWalkItems } from './walkBatch'
 
 const safeInteger = v.pipe(v.number(), v.safeInteger('must be a whole number'))
 
@@ -81,10 +81,11 @@ export type JobProgressReport = { [K in JobKind]: JobProgress<JobStats<K>> & { k
 /** How a kind's items travel packed: many small items as a few strings and transferred buffers. */
 interface JobItemsCodec<Item, Packed> {
   pack(items: readonly Item[]): { packed: Packed; transfer: ArrayBuffer[] }
-  unpack(packed: Packed): Item[]
+  /** The items, each unpacked as it is pulled. */
+  unpack(packed: Packed): Iterable<Item>
 }
 
-const walkItemsCodec: JobItemsCodec<WalkItem, PackedWalkItems> = { pack: packWalkItems, unpack: unpackWalkItems }
+const walkItemsCodec: JobItemsCodec<WalkItem, PackedWalkItems> = { pack: packWalkItems, unpack: unpackingWalkItems }
 
 /**
  * The kinds whose batches cross from the worker to the renderer packed (JobBatch.packed), and
@@ -97,6 +98,20 @@ export const jobItemsCodecs: Partial<Record<JobKind, JobItemsCodec<unknown, unkn
 
 /** A batch's items, unpacked when they travel packed. */
 export function batchItems<K extends JobKind>(kind: K, batch: { items: unknown[]; packed?: unknown }): JobItem<K>[] {
+  const items = pulledBatchItems(kind, batch)
+  return Array.isArray(items) ? items : [...items]
+}
+
+/**
+ * A batch's items as they are pulled: a packed batch is unpacked one item at a time, so a large one
+ * can be unpacked in slices; the others are the batch's own array.
+ */
+export function pulledBatchItems<K extends JobKind>(
+  kind: K,
+  batch: { items: unknown[]; packed?: unknown }
+): Iterable<JobItem<K>> {
   const codec = jobItemsCodecs[kind]
-  return (batch.packed === undefined || codec === undefined ? batch.items : codec.unpack(batch.packed)) as JobItem<K>[]
+  return (batch.packed === undefined || codec === undefined ? batch.items : codec.unpack(batch.packed)) as Iterable<
+    JobItem<K>
+  >
 }

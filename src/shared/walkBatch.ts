@@ -272,9 +272,16 @@ export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkI
 
 /** The items packWalkItems packed, in order. */
 export function unpackWalkItems(packed: PackedWalkItems): WalkItem[] {
+  return [...unpackingWalkItems(packed)]
+}
+
+/**
+ * The items of a packed batch, each unpacked as it is pulled, so a consumer can spread a large
+ * batch over several short tasks (applyInSlices); they equal unpackWalkItems's.
+ */
+export function* unpackingWalkItems(packed: PackedWalkItems): Generator<WalkItem, void> {
   const { order, heads, others } = packed
   const names = packed.names === '' ? [] : packed.names.split(NAME_END)
-  const items = new Array<WalkItem>(order.length)
   let records = 0
   for (let headAt = 0; headAt < heads.length; headAt += HEAD_FIELDS)
     records += (heads[headAt + 5] as number) + (heads[headAt + 7] as number) + (heads[headAt + 8] as number)
@@ -296,7 +303,7 @@ export function unpackWalkItems(packed: PackedWalkItems): WalkItem[] {
   let otherAt = 0
   for (let i = 0; i < order.length; i++) {
     if (order.charCodeAt(i) !== 100 /* d */) {
-      items[i] = others[otherAt++]!
+      yield others[otherAt++]!
       continue
     }
     const parentHead = heads[headAt]
@@ -347,8 +354,7 @@ export function unpackWalkItems(packed: PackedWalkItems): WalkItem[] {
       dirnameStats,
       filenameStats
     }
-    items[i] = item
     headAt += HEAD_FIELDS
+    yield item
   }
-  return items
 }

@@ -4,9 +4,16 @@
  * into it, and `state` follows inspect.getgeneratorstate.
  */
 import type { GeneratorState, JobBatch } from '@shared/contract'
-import { batchItems, type JobArgs, type JobItem, type JobKind, type JobValue } from '@shared/jobKinds'
+import { pulledBatchItems, type JobArgs, type JobItem, type JobKind, type JobValue } from '@shared/jobKinds'
 import { isLabError } from '@shared/errors'
+import { applyInSlices } from '@renderer/walk/frameBudget'
 import { call } from './client'
+
+/**
+ * A packed batch is unpacked in slices of this long, the event loop given back in between: a
+ * batch of an ncdu import holds thousands of directories, too many to unpack in one task.
+ */
+const UNPACK_SLICE_MS = 8
 
 export interface RemoteBatch<K extends JobKind> {
   items: JobItem<K>[]
@@ -60,7 +67,15 @@ export class RemoteGenerator<K extends JobKind> {
     try {
       const batch = await request()
       this.state = batch.state
-      const unpacked: JobBatch = { ...batch, items: batchItems(this.kind, batch) }
+      let items = batch.items
+      if (batch.packed !== undefined) {
+        const unpacked: unknown[] = []
+        await applyInSlices(pulledBatchItems(this.kind, batch), (item) => unpacked.push(item), {
+          budgetMs: UNPACK_SLICE_MS
+        })
+        items = unpacked
+      }
+      const unpacked: JobBatch = { ...batch, items }
       delete unpacked.packed
       return unpacked as RemoteBatch<K>
     } catch (error) {
