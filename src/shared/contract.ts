@@ -7,9 +7,9 @@ import * as v from 'valibot'
 import type { LabErrorInfo } from './errors'
 import type { JobProgressReport } from './jobKinds'
 import { jobKinds, type JobKind } from './jobKinds'
-import { MAX_NCDU_EXPORT_BYTES } from './ncdu'
 import { filePathSchema } from './paths'
 import { smokeReportSchema } from './smoke'
+import { fileNameSchema, ncduExportBytesSchema } from './walkJob'
 import { historyPageSchema, MAX_SWEEP_JSON_CHARS, sweepIdSchema, sweepRunDraftSchema, type SweepRun } from './sweep'
 
 /** Declares a channel: `channel(inputSchema).returns<Output>()`. */
@@ -104,17 +104,9 @@ export const channels = {
    */
   'walk.saveNcdu': channel(
     v.strictObject({
-      bytes: v.pipe(
-        v.instance(Uint8Array, 'must be the export’s bytes'),
-        v.check((bytes) => bytes.byteLength <= MAX_NCDU_EXPORT_BYTES, `must be at most ${MAX_NCDU_EXPORT_BYTES} bytes`)
-      ),
+      bytes: ncduExportBytesSchema,
       /** The file name the dialog proposes. */
-      suggestedName: v.pipe(
-        v.string(),
-        v.minLength(1, 'must not be empty'),
-        v.maxLength(255, 'must be at most 255 characters'),
-        v.regex(/^[^/\\\0]+$/, 'must be a file name, not a path')
-      )
+      suggestedName: fileNameSchema
     })
   ).returns<{ path: string | null }>(),
   'sweeps.list': channel(v.optional(historyPageSchema)).returns<{

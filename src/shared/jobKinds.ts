@@ -7,8 +7,10 @@ import * as v from 'valibot'
 import type { DataItem } from './dataFiles'
 import type { JobProgress } from './jobs'
 import {
+  ncduCheckArgsSchema,
   ncduImportArgsSchema,
   walkArgsSchema,
+  type NcduCheckSummary,
   type NcduImportSummary,
   type WalkItem,
   type WalkStats,
@@ -52,6 +54,8 @@ export const jobArgsSchemas = {
   walk: walkArgsSchema,
   /** A scan saved as ncdu's JSON export, yielded as walk items: see src/shared/walkJob.ts. */
   ncduImport: ncduImportArgsSchema,
+  /** Checks that bytes are a well-formed ncdu export, off main's thread: see src/shared/walkJob.ts. */
+  ncduCheck: ncduCheckArgsSchema,
   /** Throughput against chunk size: yields the plan, then each run as it is measured; see src/shared/sweep.ts. */
   sweep: sweepArgsSchema
 }
@@ -69,6 +73,7 @@ export interface JobTypes {
   read: { item: DataItem; value: ReadJobSummary; stats: ReadJobStats }
   walk: { item: WalkItem; value: WalkSummary; stats: WalkStats }
   ncduImport: { item: WalkItem; value: NcduImportSummary; stats: WalkStats }
+  ncduCheck: { item: never; value: NcduCheckSummary; stats: Record<string, never> }
   sweep: { item: SweepEvent; value: SweepRunDraft; stats: SweepStats }
 }
 export type JobItem<K extends JobKind> = JobTypes[K]['item']

@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot'
 import type { LabErrorInfo } from './errors'
+import { MAX_NCDU_EXPORT_BYTES } from './ncdu'
 import { filePathSchema, fsEncodable, MAX_PATH_LENGTH, noNul } from './paths'
 
 const MAX_WALK_FILTER_STAGES = 8
@@ -115,6 +116,33 @@ export const walkArgsSchema = v.strictObject({
  */
 export const ncduImportArgsSchema = v.strictObject({ file: filePathSchema })
 export type NcduImportArgs = v.InferInput<typeof ncduImportArgsSchema>
+
+/** A scan exported in ncdu's format, as the renderer hands it to main to save. */
+export const ncduExportBytesSchema = v.pipe(
+  v.instance(Uint8Array, 'must be the export’s bytes'),
+  v.check((bytes) => bytes.byteLength <= MAX_NCDU_EXPORT_BYTES, `must be at most ${MAX_NCDU_EXPORT_BYTES} bytes`)
+)
+
+/** A file name, not a path (what a save dialog proposes). */
+export const fileNameSchema = v.pipe(
+  v.string(),
+  v.minLength(1, 'must not be empty'),
+  v.maxLength(255, 'must be at most 255 characters'),
+  v.regex(/^[^/\\\0]+$/, 'must be a file name, not a path')
+)
+
+/**
+ * The `ncduCheck` job: main's check that bytes are a well-formed ncdu export before it saves them,
+ * run in a job worker, since decoding a large export takes seconds main's thread must not spend.
+ * `file` names the export in its errors.
+ */
+export const ncduCheckArgsSchema = v.strictObject({ bytes: ncduExportBytesSchema, file: fileNameSchema })
+
+/** What the ncdu check finds in a well-formed export. */
+export interface NcduCheckSummary {
+  /** Entries under the root, the root included. */
+  entries: number
+}
 
 /** What an ncdu import returns: the walk's summary, and who made the export and when. */
 export interface NcduImportSummary extends WalkSummary {

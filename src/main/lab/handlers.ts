@@ -8,7 +8,6 @@ import { LabError } from '../../shared/errors'
 import type { SmokeChecks } from '../../shared/smoke'
 import { sampleDataArgsSchema } from '../../shared/readJobs'
 import { dirname } from 'node:path'
-import { decodeNcdu } from '../../shared/ncdu'
 import { toLabError } from './errors'
 import { revealablePath } from './revealablePath'
 import type { JobHost, Owner } from './jobs/jobHost'
@@ -81,9 +80,10 @@ export function createHandlers({
       directory: canonicalFolder(directory),
       granted: await writes.request(directory)
     }),
-    'walk.saveNcdu': async ({ bytes, suggestedName }) => {
-      // Refused before asking where: main writes only well-formed exports.
-      decodeNcdu(bytes, suggestedName)
+    'walk.saveNcdu': async ({ bytes, suggestedName }, owner) => {
+      // Refused before asking where: main writes only well-formed exports. Checked in a job worker:
+      // decoding a large export takes seconds, in which main's thread would not serve the window.
+      await jobs.runToEnd(owner, 'ncduCheck', { bytes, file: suggestedName })
       if (chooseSavePath === undefined) throw new LabError('UNAVAILABLE', 'There is no save dialog here.')
       const path = await chooseSavePath('Save the scan for ncdu', suggestedName)
       if (path === null) return { path: null }

@@ -229,6 +229,35 @@ describe('walk.saveNcdu', () => {
   })
 })
 
+describe('walk.saveNcdu checks the export off main’s thread', () => {
+  test('main’s event loop keeps turning while the export is decoded, and no generator is left open', async () => {
+    const context = setup()
+    const names = Array.from({ length: 20_000 }, (_, i) => ({ name: `file-${i}.dat`, asize: i }))
+    const bytes = encodeNcdu({
+      progname: 'yield-lab',
+      progver: '1',
+      timestamp: 1,
+      root: { name: '/r', children: names }
+    })
+    let turns = 0
+    const ticker = setInterval(() => turns++, 0)
+    let turnsAtDialog = -1
+    const chooseSavePath = vi.fn(() => {
+      turnsAtDialog = turns
+      return Promise.resolve(null)
+    })
+    try {
+      const save = createHandlers({ ...context, chooseSavePath })['walk.saveNcdu']
+      expect(await save({ bytes, suggestedName: 'big.json' }, 'owner')).toEqual({ path: null })
+    } finally {
+      clearInterval(ticker)
+    }
+    // Decoded in main, the check would hold the thread from the call to the dialog: no timer between.
+    expect(turnsAtDialog).toBeGreaterThan(0)
+    expect(context.jobs.openJobs('owner')).toEqual([])
+  })
+})
+
 describe('dispatch under fuzzing', () => {
   test('any channel with any input gets an envelope with a known code; nothing is written outside the data folder', async () => {
     const base = mkdtempSync(join(tmpdir(), 'yield-lab-fuzz-'))

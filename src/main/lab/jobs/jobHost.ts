@@ -10,7 +10,13 @@ import type { Worker } from 'node:worker_threads'
 import * as v from 'valibot'
 import type { GeneratorState, JobBatch, JobHandle } from '../../../shared/contract'
 import { LabError } from '../../../shared/errors'
-import { jobArgsSchemas, type JobKind, type JobProgressReport } from '../../../shared/jobKinds'
+import {
+  jobArgsSchemas,
+  type JobArgs,
+  type JobKind,
+  type JobProgressReport,
+  type JobValue
+} from '../../../shared/jobKinds'
 import type { ParsedSampleDataArgs } from '../../../shared/readJobs'
 import type { JobReply, JobRequest, JobWorkerData } from './jobProtocol'
 import { removeTemporaryFilesOf, writerTag } from '../temporaryFiles'
@@ -136,6 +142,18 @@ export class JobHost {
     this.jobs.set(job.id, job)
     this.forgetOldClosedJobs()
     return this.handle(job)
+  }
+
+  /**
+   * Runs a job for main's own use (a check too long for main's thread) to its end in a worker, as
+   * `owner`'s; gives what it returns, or throws its error.
+   */
+  async runToEnd<K extends JobKind>(owner: Owner, kind: K, args: JobArgs<K>): Promise<JobValue<K>> {
+    const { id } = this.open(owner, kind, args)
+    for (;;) {
+      const batch = await this.next(owner, id, 1)
+      if (batch.done) return batch.value as JobValue<K>
+    }
   }
 
   next(owner: Owner, id: string, maxItems: number): Promise<JobBatch> {

@@ -6,7 +6,7 @@ import type { JobKind, JobStats, JobTypes, ParsedJobArgs } from '../../../shared
 import type { JobControl } from '../progress'
 import { processJob, readJob, sampleDataJob } from '../read/readJobs'
 import { sweep } from '../sweep/sweep'
-import { ncduImportJob } from '../walk/ncduImport'
+import { ncduCheckJob, ncduImportJob } from '../walk/ncduImport'
 import { walkJob } from '../walk/walkJob'
 
 type JobGeneratorFactory<K extends JobKind> = (
@@ -41,5 +41,6 @@ export const jobRegistry: { [K in JobKind]: JobGeneratorFactory<K> } = {
   read: readJob,
   walk: walkJob,
   ncduImport: ncduImportJob,
+  ncduCheck: ncduCheckJob,
   sweep
 }

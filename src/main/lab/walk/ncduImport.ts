@@ -20,6 +20,7 @@ import { shownName } from '../../../shared/fsNames'
 import { decodeNcdu, joinNcduPath, MAX_NCDU_EXPORT_BYTES, type NcduEntry } from '../../../shared/ncdu'
 import {
   emptyWalkSummary,
+  type NcduCheckSummary,
   type NcduImportSummary,
   type WalkDirItem,
   type WalkItem,
@@ -182,4 +183,19 @@ export function* ncduImportJob(
   summary.keptFiles = summary.files
   summary.keptBytes = summary.bytes
   return { ...summary, top: scan.root.name, progname: scan.progname, progver: scan.progver, timestamp: scan.timestamp }
+}
+
+/**
+ * The `ncduCheck` job: decodes an export main is asked to save, which throws a LabError naming
+ * `file` and the problem when it is not well-formed. In a job worker, because a large export
+ * takes seconds to decode and main's thread must keep serving the window meanwhile.
+ */
+export function* ncduCheckJob(args: { bytes: Uint8Array; file: string }): Generator<never, NcduCheckSummary, unknown> {
+  const pending = [decodeNcdu(args.bytes, args.file).root]
+  let entries = 0
+  for (let entry = pending.pop(); entry !== undefined; entry = pending.pop()) {
+    entries++
+    if (entry.children !== undefined) pending.push(...entry.children)
+  }
+  return { entries }
 }
