@@ -79,6 +79,11 @@ const fieldLabels: Record<FormField, string> = {
   extensions: 'Extensions'
 }
 
+/** The id of the element saying a field's problem (its aria-describedby). */
+export function formProblemId(field: FormField): string {
+  return `walk-form-problem-${field}`
+}
+
 /** The form's fields in the order they are shown, which is the order their problems are listed in. */
 const formFields = Object.keys(fieldLabels) as FormField[]
 
