@@ -10,7 +10,6 @@ import {
   ncduCheckArgsSchema,
   ncduImportArgsSchema,
   walkArgsSchema,
-  type NcduCheckSummary,
   type NcduImportSummary,
   type WalkItem,
   type WalkStats,
@@ -73,7 +72,7 @@ export interface JobTypes {
   read: { item: DataItem; value: ReadJobSummary; stats: ReadJobStats }
   walk: { item: WalkItem; value: WalkSummary; stats: WalkStats }
   ncduImport: { item: WalkItem; value: NcduImportSummary; stats: WalkStats }
-  ncduCheck: { item: never; value: NcduCheckSummary; stats: Record<string, never> }
+  ncduCheck: { item: never; value: undefined; stats: Record<string, never> }
   sweep: { item: SweepEvent; value: SweepRunDraft; stats: SweepStats }
 }
 export type JobItem<K extends JobKind> = JobTypes[K]['item']

@@ -138,12 +138,6 @@ export const fileNameSchema = v.pipe(
  */
 export const ncduCheckArgsSchema = v.strictObject({ bytes: ncduExportBytesSchema, file: fileNameSchema })
 
-/** What the ncdu check finds in a well-formed export. */
-export interface NcduCheckSummary {
-  /** Entries under the root, the root included. */
-  entries: number
-}
-
 /** What an ncdu import returns: the walk's summary, and who made the export and when. */
 export interface NcduImportSummary extends WalkSummary {
   /** The scanned directory (the export's root name). */

@@ -20,7 +20,6 @@ import { shownName } from '../../../shared/fsNames'
 import { decodeNcdu, joinNcduPath, MAX_NCDU_EXPORT_BYTES, type NcduEntry } from '../../../shared/ncdu'
 import {
   emptyWalkSummary,
-  type NcduCheckSummary,
   type NcduImportSummary,
   type WalkDirItem,
   type WalkItem,
@@ -190,12 +189,7 @@ export function* ncduImportJob(
  * `file` and the problem when it is not well-formed. In a job worker, because a large export
  * takes seconds to decode and main's thread must keep serving the window meanwhile.
  */
-export function* ncduCheckJob(args: { bytes: Uint8Array; file: string }): Generator<never, NcduCheckSummary, unknown> {
-  const pending = [decodeNcdu(args.bytes, args.file).root]
-  let entries = 0
-  for (let entry = pending.pop(); entry !== undefined; entry = pending.pop()) {
-    entries++
-    if (entry.children !== undefined) pending.push(...entry.children)
-  }
-  return { entries }
+export function* ncduCheckJob(args: { bytes: Uint8Array; file: string }): Generator<never, undefined, unknown> {
+  decodeNcdu(args.bytes, args.file)
+  return undefined
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { JobBatch } from '../../../../src/shared/contract'
 import { batchItems } from '../../../../src/shared/jobKinds'
-import { MAX_NCDU_EXPORT_BYTES } from '../../../../src/shared/ncdu'
+import { encodeNcdu, MAX_NCDU_EXPORT_BYTES } from '../../../../src/shared/ncdu'
 import {
   regularFileBytes,
   WALK_STAT,
@@ -20,6 +20,7 @@ import {
   type WalkItem
 } from '../../../../src/shared/walkJob'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
+import { ncduCheckJob } from '../../../../src/main/lab/walk/ncduImport'
 import { walkEntries } from '../../../../src/main/lab/walk/walk'
 import { createTestJobHost } from '../../../support/jobHost'
 import { rejectedLabError } from '../../../support/labErrors'
@@ -233,5 +234,14 @@ describe.runIf(process.platform === 'linux')('ncduImport job', () => {
       expect(error.message).toContain(words)
       await host.closeAll()
     }
+  })
+})
+
+describe('ncduCheck job', () => {
+  test('checks an export whose one folder holds 200,000 names, and refuses a cut one naming the file', () => {
+    const children = Array.from({ length: 200_000 }, (_, i) => ({ name: `f${i}`, asize: 1 }))
+    const bytes = encodeNcdu({ progname: 'yield-lab', progver: '1', timestamp: 1, root: { name: '/r', children } })
+    expect(ncduCheckJob({ bytes, file: 'wide.json' }).next().done).toBe(true)
+    expect(() => ncduCheckJob({ bytes: bytes.subarray(0, 40), file: 'cut.json' }).next()).toThrow(/cut\.json/)
   })
 })
