@@ -27,7 +27,7 @@ import {
   type SampleDataStats
 } from './readJobs'
 import { sweepArgsSchema, type SweepEvent, type SweepRunDraft, type SweepStats } from './sweep'
-import { packWalkItems, unpackingWalkItems, type PackedWalkItems } from './walkBatch'
+import { packWalkItems, unpackWalkItems, type PackedWalkItems } from './walkBatch'
 
 const safeInteger = v.pipe(v.number(), v.safeInteger('must be a whole number'))
 
@@ -89,7 +89,7 @@ interface JobItemsCodec<Item, Packed> {
   unpack(packed: Packed): Iterable<Item>
 }
 
-const walkItemsCodec: JobItemsCodec<WalkItem, PackedWalkItems> = { pack: packWalkItems, unpack: unpackingWalkItems }
+const walkItemsCodec: JobItemsCodec<WalkItem, PackedWalkItems> = { pack: packWalkItems, unpack: unpackWalkItems }
 
 /**
  * The kinds whose batches cross from the worker to the renderer packed (JobBatch.packed), and
@@ -100,17 +100,11 @@ export const jobItemsCodecs: Partial<Record<JobKind, JobItemsCodec<unknown, unkn
   ncduImport: walkItemsCodec as JobItemsCodec<unknown, unknown>
 }
 
-/** A batch's items, unpacked when they travel packed. */
-export function batchItems<K extends JobKind>(kind: K, batch: { items: unknown[]; packed?: unknown }): JobItem<K>[] {
-  const items = pulledBatchItems(kind, batch)
-  return Array.isArray(items) ? items : [...items]
-}
-
 /**
- * A batch's items as they are pulled: a packed batch is unpacked one item at a time, so a large one
- * can be unpacked in slices; the others are the batch's own array.
+ * A batch's items, unpacked when they travel packed: one item at a time as they are pulled, so a
+ * large batch can be unpacked in slices; a batch that is not packed gives its own array.
  */
-export function pulledBatchItems<K extends JobKind>(
+export function batchItems<K extends JobKind>(
   kind: K,
   batch: { items: unknown[]; packed?: unknown }
 ): Iterable<JobItem<K>> {

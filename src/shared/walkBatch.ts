@@ -270,16 +270,11 @@ export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkI
   return { packed, transfer: [shapes.buffer, numbers.buffer, words.buffer] }
 }
 
-/** The items packWalkItems packed, in order. */
-export function unpackWalkItems(packed: PackedWalkItems): WalkItem[] {
-  return [...unpackingWalkItems(packed)]
-}
-
 /**
- * The items of a packed batch, each unpacked as it is pulled, so a consumer can spread a large
- * batch over several short tasks (applyInSlices); they equal unpackWalkItems's.
+ * The items packWalkItems packed, in order, each unpacked as it is pulled, so a consumer can spread
+ * a large batch over several short tasks (applyInSlices).
  */
-export function* unpackingWalkItems(packed: PackedWalkItems): Generator<WalkItem, void> {
+export function* unpackWalkItems(packed: PackedWalkItems): Generator<WalkItem, void> {
   const { order, heads, others } = packed
   const names = packed.names === '' ? [] : packed.names.split(NAME_END)
   let records = 0

@@ -34,7 +34,7 @@ function posted(items: readonly WalkItem[]): WalkItem[] {
   const { packed, transfer } = packWalkItems(items)
   const received = structuredClone(packed, { transfer })
   for (const buffer of transfer) expect(buffer.byteLength).toBe(0) // moved, not copied
-  return unpackWalkItems(received)
+  return [...unpackWalkItems(received)]
 }
 
 describe('packed walk batches', () => {
@@ -185,9 +185,9 @@ describe('packed walk batches', () => {
   test('batchItems unpacks only the kinds that travel packed', () => {
     const items = [dir('/t', null, '/t', [], { f: 1 })]
     const { packed } = packWalkItems(items)
-    expect(batchItems('walk', { items: [], packed })).toEqual(items)
-    expect(batchItems('ncduImport', { items: [], packed })).toEqual(items)
-    expect(batchItems('range', { items: [1, 2] })).toEqual([1, 2])
-    expect(batchItems('walk', { items: [] })).toEqual([])
+    expect([...batchItems('walk', { items: [], packed })]).toEqual(items)
+    expect([...batchItems('ncduImport', { items: [], packed })]).toEqual(items)
+    expect([...batchItems('range', { items: [1, 2] })]).toEqual([1, 2])
+    expect([...batchItems('walk', { items: [] })]).toEqual([])
   })
 })

@@ -4,7 +4,7 @@
  * into it, and `state` follows inspect.getgeneratorstate.
  */
 import type { GeneratorState, JobBatch } from '@shared/contract'
-import { pulledBatchItems, type JobArgs, type JobItem, type JobKind, type JobValue } from '@shared/jobKinds'
+import { batchItems, type JobArgs, type JobItem, type JobKind, type JobValue } from '@shared/jobKinds'
 import { isLabError } from '@shared/errors'
 import { applyInSlices } from '@renderer/walk/frameBudget'
 import { call } from './client'
@@ -70,7 +70,7 @@ export class RemoteGenerator<K extends JobKind> {
       let items = batch.items
       if (batch.packed !== undefined) {
         const unpacked: unknown[] = []
-        await applyInSlices(pulledBatchItems(this.kind, batch), (item) => unpacked.push(item), {
+        await applyInSlices(batchItems(this.kind, batch), (item) => unpacked.push(item), {
           budgetMs: UNPACK_SLICE_MS
         })
         items = unpacked

@@ -94,7 +94,7 @@ describe('remote generators', () => {
       for (let i = 0; i < 30; i++) mkdirSync(join(top, `d${String(i).padStart(2, '0')}`, 'inner'), { recursive: true })
       const expected = [...walk(top)].map(([dirpath]) => dirpath)
       const dirpaths = (batch: JobBatch): string[] =>
-        (batchItems('walk', batch) as WalkDirItem[]).map((item) => item.dirpath)
+        ([...batchItems('walk', batch)] as WalkDirItem[]).map((item) => item.dirpath)
       const { id } = host.open('owner', 'walk', { top })
       const seen = dirpaths(await host.next('owner', id, 5))
       expect(seen).toHaveLength(5)
@@ -340,7 +340,7 @@ describe('remote generators', () => {
       for (let i = 0; i < 30; i++) mkdirSync(join(tree, `d${i}`, 'e'), { recursive: true })
       const all = [...walk(tree)].map(([dirpath]) => dirpath)
       const walkedPaths = (batch: JobBatch): string[] =>
-        batchItems('walk', batch).map((item) => (item as WalkDirItem).dirpath)
+        [...batchItems('walk', batch)].map((item) => (item as WalkDirItem).dirpath)
 
       // 1. A walk streamed in pulls of many (a batch is made ahead), closed part way.
       const streamed = host.open('owner', 'walk', { top: tree })

@@ -120,7 +120,7 @@ describe('walk job: one triple per pull, as os.walk yields them', () => {
     for (;;) {
       const batch = await host.next('owner', id, 1)
       if (batch.done) {
-        expect(batchItems('walk', batch)).toEqual([])
+        expect([...batchItems('walk', batch)]).toEqual([])
         expect(batch.value).toEqual({
           dirs: 5,
           files: 10,
@@ -131,9 +131,9 @@ describe('walk job: one triple per pull, as os.walk yields them', () => {
         })
         break
       }
-      expect(batchItems('walk', batch)).toHaveLength(1)
+      expect([...batchItems('walk', batch)]).toHaveLength(1)
       expect(batch.state).toBe('suspended')
-      items.push(batchItems('walk', batch)[0] as WalkDirItem)
+      items.push([...batchItems('walk', batch)][0] as WalkDirItem)
     }
     expect(items.map((item) => [item.dirpath, item.dirnames, item.filenames])).toEqual(expected)
     const root = items[0]!
@@ -505,7 +505,7 @@ print(json.dumps({'shown': shown, 'errors': [[e.filename, codes[errno.errorcode[
     const top = fresh('vanish', { a: { x: 'x' }, b: { y: 'y', inner: { z: 'z' } }, c: { w: 'w' } })
     const { id } = host.open('owner', 'walk', { top })
     const first = await host.next('owner', id, 1)
-    const root = batchItems('walk', first)[0] as WalkDirItem
+    const root = [...batchItems('walk', first)][0] as WalkDirItem
     // Delete the second subdirectory os.walk will enter, after it was listed in dirnames.
     const victim = join(top, root.dirnames[1]!)
     rmSync(victim, { recursive: true })
