@@ -285,7 +285,7 @@ export async function sweepCommand(
   const jsonPath = resolve(parsed.json ?? defaultJsonPath(run))
   try {
     mkdirSync(dirname(jsonPath), { recursive: true })
-    writeAtomically(jsonPath, JSON.stringify(run, null, 2) + '\n')
+    await writeAtomically(jsonPath, JSON.stringify(run, null, 2) + '\n')
   } catch (error) {
     console.error(toLabError(error, jsonPath).message)
     process.exitCode = 1
@@ -293,7 +293,7 @@ export async function sweepCommand(
   }
   out(`wrote ${jsonPath}`)
   if (parsed.history !== undefined) {
-    const saved = new SweepHistory(parsed.history).save(run)
+    const saved = await new SweepHistory(parsed.history).save(run)
     out(`kept in history as ${saved.id} (${join(parsed.history, 'sweeps')})`)
   }
   if (run.status === 'cancelled') process.exitCode = 130

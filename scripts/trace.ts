@@ -172,7 +172,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (options.out === undefined) {
       await output.line(text.endsWith('\n') ? text.slice(0, -1) : text)
     } else {
-      writeAtomically(options.out, text)
+      await writeAtomically(options.out, text)
       await output.line(summary(trace, options.out))
     }
     await output.flush()

@@ -149,7 +149,7 @@ async function main(argv: readonly string[]): Promise<number> {
     })
     const totals = ncduTotals(scan.root)
     try {
-      writeAtomically(resolve(options.ncdu), encodeNcdu(scan))
+      await writeAtomically(resolve(options.ncdu), encodeNcdu(scan))
     } catch (error) {
       report(toLabError(error, options.ncdu).toInfo())
       return 1

@@ -90,7 +90,7 @@ export function createHandlers({
       // The user named this file in main's own dialog: its folder is theirs to write into.
       writes.grantChosen(dirname(path))
       writes.check(dirname(path))
-      writeAtomically(path, bytes)
+      await writeAtomically(path, bytes)
       return { path }
     },
     'sweeps.list': (page) => sweeps().list(page),

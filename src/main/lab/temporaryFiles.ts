@@ -15,20 +15,23 @@
  */
 import { randomBytes } from 'node:crypto'
 import {
+  close,
   closeSync,
   fchmodSync,
   fchownSync,
+  fsync,
   fsyncSync,
   lstatSync,
   openSync,
   readdirSync,
-  renameSync,
   statSync,
   unlinkSync,
-  writeSync,
+  write,
   type Stats
 } from 'node:fs'
+import { rename } from 'node:fs/promises'
 import { basename, dirname, join, sep } from 'node:path'
+import { promisify } from 'node:util'
 import { threadId } from 'node:worker_threads'
 import { LabError } from '../../shared/errors'
 import { hasEscapedBytes } from '../../shared/fsNames'
@@ -187,8 +190,12 @@ export function syncDirectory(directory: string): void {
   }
 }
 
-/** Writes `data` (text as UTF-8) to a temporary file beside `target`, flushes it, then renames it into place. */
-export function writeAtomically(target: string, data: string | Uint8Array): void {
+/**
+ * Writes `data` (text as UTF-8) to a temporary file beside `target`, flushes it, then renames it
+ * into place. The bytes are written, flushed and renamed on libuv's thread pool: an export may be
+ * up to 1 GiB, and main's thread, which also routes the window's input, must not wait for the disk.
+ */
+export async function writeAtomically(target: string, data: string | Uint8Array): Promise<void> {
   const replaced = replaceableFile(target)
   // Its leading dot keeps a half-written file out of folder listings (and the sweep history's).
   removeStaleTemporaryFiles(dirname(target))
@@ -197,11 +204,12 @@ export function writeAtomically(target: string, data: string | Uint8Array): void
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
     let done = 0
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done)
-    fsyncSync(fd)
-    closeSync(fd)
+    while (done < bytes.length) done += await writeChunk(fd, bytes, done)
+    await fsyncAsync(fd)
+    const closing = fd
     fd = undefined
-    renameSync(hidden, target)
+    await closeAsync(closing)
+    await rename(hidden, target)
   } catch (error) {
     if (fd !== undefined) {
       try {
@@ -217,4 +225,16 @@ export function writeAtomically(target: string, data: string | Uint8Array): void
     }
     throw toLabError(error, target)
   }
+}
+
+const fsyncAsync = promisify(fsync)
+const closeAsync = promisify(close)
+
+/** Writes what is left of `bytes` from `offset` at the file's position; resolves to the bytes written. */
+function writeChunk(fd: number, bytes: Uint8Array, offset: number): Promise<number> {
+  return new Promise((resolve, reject) =>
+    write(fd, bytes, offset, bytes.length - offset, null, (error, written) =>
+      error === null ? resolve(written) : reject(error)
+    )
+  )
 }

@@ -8,6 +8,7 @@ import { labErrorCodes } from '../../../src/shared/errors'
 import { encodeNcdu } from '../../../src/shared/ncdu'
 import { createHandlers, dispatch } from '../../../src/main/lab/handlers'
 import type { JobHost } from '../../../src/main/lab/jobs/jobHost'
+import { TEMPORARY_PREFIX } from '../../../src/main/lab/temporaryFiles'
 import { createTestJobHost } from '../../support/jobHost'
 import { testAppInfo } from '../../support/appInfo'
 
@@ -211,6 +212,30 @@ describe('walk.saveNcdu', () => {
       expect(readdirSync(folder)).toEqual(['chosen.json'])
       expect(Buffer.from(readFileSync(target)).equals(Buffer.from(scan))).toBe(true)
     } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
+  })
+
+  test('main’s event loop keeps turning while the bytes are written: their temporary file is seen before the rename', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'yield-lab-save-ncdu-'))
+    let watching = true
+    try {
+      const target = join(folder, 'scan.json')
+      const save = createHandlers({ ...setup(), chooseSavePath: () => Promise.resolve(target) })['walk.saveNcdu']
+      let temporarySeen = false
+      const watch = (): void => {
+        if (!watching) return
+        if (readdirSync(folder).some((name) => name.startsWith(TEMPORARY_PREFIX))) temporarySeen = true
+        setImmediate(watch)
+      }
+      watch()
+      expect(await save({ bytes: scan, suggestedName: 'scan.json' }, 'owner')).toEqual({ path: target })
+      // Written on main's thread, the file would be made and renamed in one turn that no callback sees.
+      expect(temporarySeen).toBe(true)
+      expect(readdirSync(folder)).toEqual(['scan.json'])
+      expect(Buffer.from(readFileSync(target)).equals(Buffer.from(scan))).toBe(true)
+    } finally {
+      watching = false
       rmSync(folder, { recursive: true, force: true })
     }
   })

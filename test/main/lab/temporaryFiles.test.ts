@@ -24,7 +24,7 @@ import {
   temporaryPath,
   writeAtomically
 } from '../../../src/main/lab/temporaryFiles'
-import { catchLabError } from '../../support/labErrors'
+import { rejectedLabError } from '../../support/labErrors'
 
 let folder: string
 beforeEach(() => {
@@ -36,30 +36,30 @@ afterEach(() => rmSync(folder, { recursive: true, force: true }))
 const listing = (): string[] => readdirSync(folder).sort()
 
 describe('writeAtomically replaces only a regular file with one link', () => {
-  test('a new file, and a regular file replaced: its mode is kept', () => {
+  test('a new file, and a regular file replaced: its mode is kept', async () => {
     const target = join(folder, 'scan.json')
-    writeAtomically(target, 'first')
+    await writeAtomically(target, 'first')
     expect(readFileSync(target, 'utf8')).toBe('first')
     chmodSync(target, 0o600)
-    writeAtomically(target, 'second')
+    await writeAtomically(target, 'second')
     expect(readFileSync(target, 'utf8')).toBe('second')
     expect(statSync(target).mode & 0o7777).toBe(0o600)
     expect(listing()).toEqual(['scan.json'])
   })
 
-  test.runIf(process.getuid?.() === 0)('run as root, a replaced file keeps its owner', () => {
+  test.runIf(process.getuid?.() === 0)('run as root, a replaced file keeps its owner', async () => {
     const target = join(folder, 'theirs.json')
     writeFileSync(target, 'old')
     chownSync(target, 65534, 65534)
-    writeAtomically(target, 'new')
+    await writeAtomically(target, 'new')
     expect(readFileSync(target, 'utf8')).toBe('new')
     expect(statSync(target)).toMatchObject({ uid: 65534, gid: 65534 })
   })
 
-  test('a FIFO is refused and stays a FIFO', () => {
+  test('a FIFO is refused and stays a FIFO', async () => {
     const fifo = join(folder, 'pipe')
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0)
-    const error = catchLabError(() => writeAtomically(fifo, 'data'))
+    const error = await rejectedLabError(writeAtomically(fifo, 'data'))
     expect(error.code).toBe('NOT_A_REGULAR_FILE')
     expect(error.message).toBe(`${fifo}: is a named pipe (FIFO); refusing to replace it. Choose another name.`)
     expect(lstatSync(fifo).isFIFO()).toBe(true)
@@ -71,7 +71,7 @@ describe('writeAtomically replaces only a regular file with one link', () => {
     const server: Server = createServer()
     await new Promise<void>((resolve) => server.listen(socket, resolve))
     try {
-      const error = catchLabError(() => writeAtomically(socket, 'data'))
+      const error = await rejectedLabError(writeAtomically(socket, 'data'))
       expect(error.message).toBe(`${socket}: is a socket; refusing to replace it. Choose another name.`)
       expect(lstatSync(socket).isSocket()).toBe(true)
     } finally {
@@ -79,12 +79,12 @@ describe('writeAtomically replaces only a regular file with one link', () => {
     }
   })
 
-  test('a symlink is refused: neither the link nor its target changes', () => {
+  test('a symlink is refused: neither the link nor its target changes', async () => {
     const real = join(folder, 'real.json')
     const link = join(folder, 'link.json')
     writeFileSync(real, 'kept')
     symlinkSync(real, link)
-    const error = catchLabError(() => writeAtomically(link, 'data'))
+    const error = await rejectedLabError(writeAtomically(link, 'data'))
     expect(error.code).toBe('NOT_A_REGULAR_FILE')
     expect(error.message).toBe(
       `${link}: is a symbolic link (saving would replace the link, not its target); refusing to replace it. Choose another name.`
@@ -94,12 +94,12 @@ describe('writeAtomically replaces only a regular file with one link', () => {
     expect(listing()).toEqual(['link.json', 'real.json'])
   })
 
-  test('a hard-linked file is refused: its names keep sharing the old content', () => {
+  test('a hard-linked file is refused: its names keep sharing the old content', async () => {
     const one = join(folder, 'one.json')
     const other = join(folder, 'other.json')
     writeFileSync(one, 'shared')
     linkSync(one, other)
-    const error = catchLabError(() => writeAtomically(one, 'data'))
+    const error = await rejectedLabError(writeAtomically(one, 'data'))
     expect(error.code).toBe('INVALID_ARGUMENT')
     expect(error.message).toBe(
       `${one}: has 2 hard links (the other names would keep the old content); refusing to replace it. Choose another name.`
@@ -108,28 +108,28 @@ describe('writeAtomically replaces only a regular file with one link', () => {
     expect(readFileSync(other, 'utf8')).toBe('shared')
   })
 
-  test('a directory, or a name ending in a separator, is refused and nothing is made', () => {
+  test('a directory, or a name ending in a separator, is refused and nothing is made', async () => {
     mkdirSync(join(folder, 'sub'))
-    expect(catchLabError(() => writeAtomically(join(folder, 'sub'), 'data')).code).toBe('IS_A_DIRECTORY')
+    expect((await rejectedLabError(writeAtomically(join(folder, 'sub'), 'data'))).code).toBe('IS_A_DIRECTORY')
     const slashed = `${join(folder, 'new.json')}/`
-    const error = catchLabError(() => writeAtomically(slashed, 'data'))
+    const error = await rejectedLabError(writeAtomically(slashed, 'data'))
     expect(error.message).toBe(`${slashed}: ends with a separator, so it names a folder; a file name was expected`)
     expect(listing()).toEqual(['sub'])
   })
 
-  test.runIf(process.platform === 'linux')('a folder that takes no new files is named as the problem', () => {
-    const error = catchLabError(() => writeAtomically('/proc/version', 'data'))
+  test.runIf(process.platform === 'linux')('a folder that takes no new files is named as the problem', async () => {
+    const error = await rejectedLabError(writeAtomically('/proc/version', 'data'))
     expect(error.code).toBe('PERMISSION_DENIED')
     expect(error.message).toBe(
       '/proc/version: cannot be written: its folder /proc takes no new files (a system folder such as /proc?)'
     )
   })
 
-  test('a long final name still fits: the temporary name keeps only what fits of it', () => {
+  test('a long final name still fits: the temporary name keeps only what fits of it', async () => {
     const name = `${'é'.repeat(110)}.json` // 225 bytes: legal, though the temporary prefix makes it too long whole
     const target = join(folder, name)
     expect(Buffer.byteLength(temporaryPath(folder, name).slice(folder.length + 1))).toBeLessThanOrEqual(255)
-    writeAtomically(target, 'data')
+    await writeAtomically(target, 'data')
     expect(listing()).toEqual([name])
   })
 })

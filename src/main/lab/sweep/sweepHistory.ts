@@ -157,14 +157,14 @@ export class SweepHistory {
   }
 
   /** Validates a finished (or cancelled) sweep, gives it an id and writes it atomically. */
-  save(draft: SweepRunDraft): SweepRun {
+  async save(draft: SweepRunDraft): Promise<SweepRun> {
     const parsed = v.safeParse(sweepRunDraftSchema, draft)
     if (!parsed.success) throw new LabError('INVALID_ARGUMENT', describeIssues(parsed.issues))
     return this.store(parsed.output)
   }
 
   /** Adds a sweep exported elsewhere (a colleague's machine) from its JSON text, under a new id. */
-  import(text: string): SweepRun {
+  async import(text: string): Promise<SweepRun> {
     const run = parseSweepJson(text)
     const originalId = 'id' in run && typeof run.id === 'string' ? run.id : (run.imported?.originalId ?? '')
     const { id: _id, ...draft } = run as SweepRunDraft & { id?: string }
@@ -184,7 +184,7 @@ export class SweepHistory {
   }
 
   /** Writes a run under a new id stamped with `enteredAt` (when it entered history). */
-  private store(draft: SweepRunDraft, enteredAt: string = draft.createdAt): SweepRun {
+  private async store(draft: SweepRunDraft, enteredAt: string = draft.createdAt): Promise<SweepRun> {
     try {
       mkdirSync(this.directory, { recursive: true })
     } catch (error) {
@@ -202,7 +202,7 @@ export class SweepHistory {
       } catch {
         // free
       }
-      writeAtomically(target, JSON.stringify(checked.output, null, 2) + '\n')
+      await writeAtomically(target, JSON.stringify(checked.output, null, 2) + '\n')
       return checked.output
     }
     throw new LabError('INTERNAL', 'Could not find a free id for the sweep')

@@ -4,7 +4,13 @@ import { join } from 'node:path'
 import * as v from 'valibot'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { LabError } from '../../../../src/shared/errors'
-import { SWEEP_ID_PATTERN, sweepArgsSchema, sweepRunSchema, type SweepRunDraft } from '../../../../src/shared/sweep'
+import {
+  SWEEP_ID_PATTERN,
+  sweepArgsSchema,
+  sweepRunSchema,
+  type SweepRun,
+  type SweepRunDraft
+} from '../../../../src/shared/sweep'
 import { summarize } from '../../../../src/shared/sweepMaths'
 import {
   MEASUREMENT_CSV_COLUMNS,
@@ -21,7 +27,7 @@ import { writeSampleData } from '../../../../src/main/lab/read/sampleData'
 import { runSweep } from '../../../../src/main/lab/sweep/sweep'
 import { parseSweepJson, SweepHistory } from '../../../../src/main/lab/sweep/sweepHistory'
 import { writeAtomically } from '../../../../src/main/lab/temporaryFiles'
-import { catchLabError } from '../../../support/labErrors'
+import { catchLabError, rejectedLabError } from '../../../support/labErrors'
 import { testAppInfo } from '../../../support/appInfo'
 
 let root: string
@@ -61,8 +67,8 @@ function filesInHistory(): string[] {
   }
 }
 describe('history', () => {
-  test('a saved run is persisted and reloaded intact by a fresh instance', () => {
-    const saved = new SweepHistory(dataDirectory).save(record)
+  test('a saved run is persisted and reloaded intact by a fresh instance', async () => {
+    const saved = await new SweepHistory(dataDirectory).save(record)
     expect(saved.id).toMatch(SWEEP_ID_PATTERN)
     expect(filesInHistory()).toEqual([`${saved.id}.json`])
     const { runs, problems } = new SweepHistory(dataDirectory).list()
@@ -71,14 +77,14 @@ describe('history', () => {
     expect(runs[0]).toEqual({ ...record, id: saved.id })
   })
 
-  test('newest first; junk in the folder is reported and left alone', () => {
+  test('newest first; junk in the folder is reported and left alone', async () => {
     const history = new SweepHistory(dataDirectory)
-    const older = history.save({
+    const older = await history.save({
       ...record,
       createdAt: '2020-01-01T00:00:00.000Z',
       finishedAt: '2020-01-01T00:01:00.000Z'
     })
-    const newer = history.save(record)
+    const newer = await history.save(record)
     writeFileSync(join(sweepsDir(), 'notes.json'), '{"hello": 1}')
     writeFileSync(join(sweepsDir(), '.half-written.json.123.tmp'), '{')
     const { runs, problems } = history.list()
@@ -91,29 +97,29 @@ describe('history', () => {
     expect(new SweepHistory(dataDirectory).list()).toEqual({ runs: [], problems: [], more: false })
   })
 
-  test('delete removes the file; deleting again or a bad id is a clear error', () => {
+  test('delete removes the file; deleting again or a bad id is a clear error', async () => {
     const history = new SweepHistory(dataDirectory)
-    const saved = history.save(record)
+    const saved = await history.save(record)
     history.delete(saved.id)
     expect(filesInHistory()).toEqual([])
     expect(catchLabError(() => history.delete(saved.id)).code).toBe('NOT_FOUND')
     expect(catchLabError(() => history.delete('../../etc/passwd')).code).toBe('INVALID_ARGUMENT')
   })
 
-  test('a partial (cancelled) run can be kept; an inconsistent record cannot, and writes nothing', () => {
+  test('a partial (cancelled) run can be kept; an inconsistent record cannot, and writes nothing', async () => {
     const history = new SweepHistory(dataDirectory)
     const partial: SweepRunDraft = { ...record, status: 'cancelled', measurements: record.measurements.slice(0, 3) }
-    expect(history.save(partial).measurements).toHaveLength(3)
+    expect((await history.save(partial)).measurements).toHaveLength(3)
     const incomplete: SweepRunDraft = { ...record, measurements: record.measurements.slice(0, 3) }
-    expect(catchLabError(() => history.save(incomplete)).message).toContain(
+    expect((await rejectedLabError(history.save(incomplete))).message).toContain(
       'a complete sweep has all 20 planned runs, this one has 3'
     )
     expect(filesInHistory()).toHaveLength(1)
   })
 
-  test('writes are atomic: a failed write leaves neither a partial file nor a temporary one', () => {
+  test('writes are atomic: a failed write leaves neither a partial file nor a temporary one', async () => {
     mkdirSync(join(dataDirectory, 'target.json'))
-    expect(() => writeAtomically(join(dataDirectory, 'target.json'), '{"a": 1}')).toThrow(LabError)
+    await expect(writeAtomically(join(dataDirectory, 'target.json'), '{"a": 1}')).rejects.toThrow(LabError)
     expect(readdirSync(dataDirectory)).toEqual(['target.json'])
   })
 })
@@ -125,9 +131,9 @@ describe('history with imports', () => {
     finishedAt: new Date(Date.parse(run.finishedAt) + ms).toISOString()
   })
 
-  test('imports dated in the future cannot hide the user’s runs: they count from when they were imported, and paging reaches every run', () => {
+  test('imports dated in the future cannot hide the user’s runs: they count from when they were imported, and paging reaches every run', async () => {
     const history = new SweepHistory(dataDirectory)
-    const old = history.save({
+    const old = await history.save({
       ...record,
       createdAt: '2024-01-01T00:00:00.000Z',
       finishedAt: '2024-01-01T00:01:00.000Z'
@@ -137,12 +143,13 @@ describe('history with imports', () => {
       createdAt: '2099-01-01T00:00:00.000Z',
       finishedAt: '2099-01-01T00:01:00.000Z'
     })
-    const imported = Array.from({ length: 30 }, () => history.import(future))
+    const imported: SweepRun[] = []
+    for (let i = 0; i < 30; i++) imported.push(await history.import(future))
     // Kept as dated, but listed by when they entered history.
     expect(
       imported.every((run) => run.createdAt === '2099-01-01T00:00:00.000Z' && !run.id.startsWith('sweep-2099'))
     ).toBe(true)
-    const later = history.save(shifted(record, 3_600_000))
+    const later = await history.save(shifted(record, 3_600_000))
 
     const first = history.list({ limit: 7 })
     expect(first.runs[0]!.id).toBe(later.id)
@@ -158,9 +165,10 @@ describe('history with imports', () => {
     expect(history.list().runs).toHaveLength(32)
   })
 
-  test('a long history is listed a page at a time, newest first', () => {
+  test('a long history is listed a page at a time, newest first', async () => {
     const history = new SweepHistory(dataDirectory)
-    const saved = Array.from({ length: 5 }, (_, i) => history.save(shifted(record, -i * 60_000)))
+    const saved: SweepRun[] = []
+    for (let i = 0; i < 5; i++) saved.push(await history.save(shifted(record, -i * 60_000)))
     expect(history.list({ limit: 2 })).toEqual({ runs: saved.slice(0, 2), problems: [], more: true })
     expect(history.list({ before: saved[1]!.id, limit: 2 })).toEqual({
       runs: saved.slice(2, 4),
@@ -176,11 +184,11 @@ describe('history with imports', () => {
 })
 
 describe('exports and import', () => {
-  test('JSON round-trip: export, import elsewhere, same record (new id, marked imported)', () => {
-    const mine = new SweepHistory(join(dataDirectory, 'me')).save(record)
+  test('JSON round-trip: export, import elsewhere, same record (new id, marked imported)', async () => {
+    const mine = await new SweepHistory(join(dataDirectory, 'me')).save(record)
     const text = sweepJson(mine)
     expect(parseSweepJson(text)).toEqual(mine)
-    const theirs = new SweepHistory(join(dataDirectory, 'colleague')).import(text)
+    const theirs = await new SweepHistory(join(dataDirectory, 'colleague')).import(text)
     expect(theirs.id).not.toBe(mine.id)
     expect(theirs.imported).toEqual({ at: expect.any(String), originalId: mine.id })
     const { id: _a, imported: _b, ...sameData } = theirs
@@ -188,7 +196,9 @@ describe('exports and import', () => {
     expect(sameData).toEqual(original)
     expect(v.safeParse(sweepRunSchema, theirs).success).toBe(true)
     // An unsaved record (no id) imports too.
-    expect(new SweepHistory(join(dataDirectory, 'colleague')).import(sweepJson(record)).imported?.originalId).toBe('')
+    expect(
+      (await new SweepHistory(join(dataDirectory, 'colleague')).import(sweepJson(record))).imported?.originalId
+    ).toBe('')
   })
 
   /** The record as version 1 wrote it: the text mode was called textLazy. */
@@ -202,11 +212,11 @@ describe('exports and import', () => {
     })
   }
 
-  test('a version-1 sweep (mode textLazy) still imports, as version 2 with mode text', () => {
+  test('a version-1 sweep (mode textLazy) still imports, as version 2 with mode text', async () => {
     expect(record.config.modes).toContain('text')
     const old = asVersion1(record)
     expect(old).toContain('"textLazy"')
-    const imported = new SweepHistory(dataDirectory).import(old)
+    const imported = await new SweepHistory(dataDirectory).import(old)
     const { id: _id, imported: _imported, ...data } = imported
     expect(data).toEqual(record)
     expect(JSON.parse(readFileSync(join(sweepsDir(), `${imported.id}.json`), 'utf8'))).toMatchObject({
@@ -214,8 +224,8 @@ describe('exports and import', () => {
     })
   })
 
-  test('a version-1 file in history is listed as version 2 and left as it is on disk', () => {
-    const saved = new SweepHistory(dataDirectory).save(record)
+  test('a version-1 file in history is listed as version 2 and left as it is on disk', async () => {
+    const saved = await new SweepHistory(dataDirectory).save(record)
     const file = join(sweepsDir(), `${saved.id}.json`)
     writeFileSync(file, asVersion1(saved))
     const { runs, problems } = new SweepHistory(dataDirectory).list()
@@ -243,8 +253,8 @@ describe('exports and import', () => {
     ['someone else’s JSON', '{"name": "left-pad", "version": "1.0.0"}', 'not a Yield Lab sweep'],
     ['a future format', '{"format": "yield-lab-sweep/9"}', 'does not read'],
     ['a truncated record', '{"format": "yield-lab-sweep/1", "label": "x"}', 'damaged or was edited']
-  ])('import of %s is refused with a clear message and writes nothing', (_what, text, message) => {
-    const error = catchLabError(() => new SweepHistory(dataDirectory).import(text))
+  ])('import of %s is refused with a clear message and writes nothing', async (_what, text, message) => {
+    const error = await rejectedLabError(new SweepHistory(dataDirectory).import(text))
     expect(error.code).toBe('MALFORMED_DATA')
     expect(error.message).toContain(message)
     expect(filesInHistory()).toEqual([])
@@ -292,8 +302,8 @@ describe('exports and import', () => {
       }),
       'repeats'
     ]
-  ])('import of a record with %s is refused', (_what, edit, message) => {
-    const error = catchLabError(() => new SweepHistory(dataDirectory).import(JSON.stringify(edit(record))))
+  ])('import of a record with %s is refused', async (_what, edit, message) => {
+    const error = await rejectedLabError(new SweepHistory(dataDirectory).import(JSON.stringify(edit(record))))
     expect(error.code).toBe('MALFORMED_DATA')
     expect(error.message).toContain(message)
     expect(filesInHistory()).toEqual([])

@@ -235,7 +235,7 @@ describe('the Benchmark tab', () => {
     await store.run()
     const history = new SweepHistory(dataDirectory)
     const exported = sweepJson(store.exportRun!)
-    for (let i = 0; i < HISTORY_PAGE_RUNS; i++) history.import(exported)
+    for (let i = 0; i < HISTORY_PAGE_RUNS; i++) await history.import(exported)
     await store.refreshHistory()
     await flushPromises()
     const rows = () => wrapper.findAll('[data-testid="sweep-history"] tbody tr')
