@@ -115,6 +115,37 @@ describe('Coroutines tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('the transcript follows long output to its foot, and stays where the user scrolled up to read', async () => {
+    const app = await lab.open()
+    const { page } = app
+    await openCoroutines(page)
+    const log = page.getByTestId('console-transcript')
+    const belowFoot = (): Promise<number> =>
+      log.evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight)
+    // 3,000 lines: dozens of output blocks, most never drawn, so their heights are estimates.
+    await typeAndRun(page, 'for i in range(3000): print(i)')
+    await expect.poll(() => transcript(page)).toContain('\n2999\n')
+    await typeAndRun(page, "print('the end')")
+    await expect.poll(() => transcript(page)).toMatch(/the end\n$/)
+    await expect.poll(belowFoot).toBeLessThan(1)
+    await app.screenshot('coroutines-long-output')
+
+    // Scrolled up to read, the transcript stays there while output arrives; back at the foot, it follows again.
+    await log.hover()
+    await page.mouse.wheel(0, -2000)
+    await expect.poll(belowFoot).toBeGreaterThan(1000)
+    const reading = await log.evaluate((element) => element.scrollTop)
+    await typeAndRun(page, "print('while reading')")
+    await expect.poll(() => transcript(page)).toMatch(/while reading\n$/)
+    expect(await log.evaluate((element) => element.scrollTop)).toBe(reading)
+    await page.mouse.wheel(0, 100_000)
+    await expect.poll(belowFoot).toBeLessThan(1)
+    await typeAndRun(page, "print('followed again')")
+    await expect.poll(() => transcript(page)).toMatch(/followed again\n$/)
+    await expect.poll(belowFoot).toBeLessThan(1)
+    expect(app.problems).toEqual([])
+  })
+
   test('each generator-expression card shows its own source, not the latest input with one', async () => {
     const app = await lab.open()
     const { page } = app
