@@ -110,6 +110,11 @@ describe('a trace from a file', () => {
     // The slider goes anywhere.
     await view.find('[data-testid=step-slider]').setValue('12')
     expect(counter(view)).toBe('Step 13 of 16 · line 4 · yield in gen_107')
+    // The step keys work on the slider too: it is no field to type in.
+    await press('Y', view.find('[data-testid=step-slider]').element)
+    expect(counter(view)).toBe('Step 11 of 16 · line 3 · resume in gen_107')
+    await press('ArrowRight', view.find('[data-testid=step-slider]').element)
+    expect(counter(view)).toContain('Step 12 of 16')
     expect(view.findAll('[data-testid=step-marks] .mark.yield')).toHaveLength(3)
   })
 
