@@ -224,7 +224,11 @@ describe('Step tab in Chromium', () => {
     expect(await page.getByTestId('frame-grep').textContent()).toContain("'python'")
     await pressUntil(page, 'y', /resume in grep/)
     expect(await page.getByTestId('chip-sent').locator('title').textContent()).toBe(`sent '${FIRST_SEND}'`)
-    await page.keyboard.press('End')
+    // A step button that disables itself hands the focus to the slider, where the keys go on stepping.
+    await page.getByTestId('step-last').focus()
+    await page.keyboard.press('Enter')
+    const focusedAfterLast = await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))
+    expect(focusedAfterLast).toBe('step-slider')
     const output = (await page.getByTestId('trace-output').textContent()) ?? ''
     expect(output).toBe('Looking for python\npython generators rock!\nGoing away. Goodbye\n')
     expect(await page.locator('[data-type=generator]').first().getAttribute('data-state')).toBe('GEN_CLOSED')
