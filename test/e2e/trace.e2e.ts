@@ -365,6 +365,29 @@ describe('Step tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('Ctrl+C in the console, on input typed during a recording, does not stop the recording', async () => {
+    const app = await openStep()
+    const { page } = app
+    await recordExample(page, 'gen-107') // Python is loaded
+    await typeProgram(page, 'import time\nfor i in range(60):\ntime.sleep(0.1)\n') // the editor indents the loop's body
+    await page.getByTestId('trace-record').click()
+    await expect.poll(() => page.getByTestId('trace-record').textContent()).toContain('Recording…')
+    await page.getByRole('tab', { name: 'Coroutines' }).click()
+    const input = page.getByTestId('console-input')
+    await input.fill('print("typed meanwhile")')
+    await input.press('Control+Enter')
+    await page.getByTestId('console-waiting').waitFor()
+    await app.screenshot('coroutines-waiting-for-recording')
+    await input.press('Control+c')
+    await expect
+      .poll(() => page.getByTestId('console-transcript').textContent(), { timeout: 60_000 })
+      .toContain('>>> print("typed meanwhile")\ntyped meanwhile\n')
+    await page.keyboard.press('Control+5')
+    await expect.poll(() => counter(page)).toMatch(/^Step 1 of \d+ /) // not cut: no "+"
+    expect(await page.getByTestId('trace-truncated').count()).toBe(0)
+    expect(app.problems).toEqual([])
+  })
+
   test('Interrupt stops a recording while the window keeps answering', async () => {
     const app = await openStep()
     const { page } = app

@@ -74,8 +74,13 @@ export const usePythonStore = defineStore('python', () => {
   const queued = ref(0)
   const queue: QueuedRun[] = []
 
-  /** The Step tab is recording a program (in the same worker, after any queued console input). */
+  /** The Step tab is recording a program (in the same worker, after the console input running now). */
   const recording = ref(false)
+  /**
+   * Settles when that recording ends. Console input waits for it here in `queue`, not in the worker
+   * behind it, where Interrupt, meant for the input, would stop the recording instead.
+   */
+  let recordingEnded: Promise<void> | undefined
   /** An interrupt has not stopped the running code: pressing Interrupt again restarts Python. */
   const interruptStalled = ref(false)
   const interruptLabel = computed(() => (interruptStalled.value ? 'Restart Python' : 'Interrupt'))
@@ -184,7 +189,10 @@ export const usePythonStore = defineStore('python', () => {
     draining = true
     try {
       void start()
-      for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      while (queue.length > 0) {
+        while (recordingEnded !== undefined) await recordingEnded
+        const next = queue.shift()
+        if (next === undefined) break // dropped while waiting
         queued.value = queue.length
         next.done(await execute(next))
       }
@@ -246,11 +254,15 @@ export const usePythonStore = defineStore('python', () => {
    */
   async function record(source: string, limits: TraceLimits): Promise<Trace> {
     recording.value = true
+    let ended = (): void => {}
+    recordingEnded = new Promise((resolve) => (ended = resolve))
     try {
       void start()
       return await ensureClient().trace(source, limits)
     } finally {
       recording.value = false
+      recordingEnded = undefined
+      ended()
       interruptStalled.value = false
     }
   }

@@ -215,4 +215,26 @@ describe('recording with Python', () => {
     await press('End')
     expect(view.find('[data-testid=trace-output]').text()).toBe('[1]')
   }, 90_000)
+
+  test('console input typed during a recording waits for it, said so, with nothing to interrupt', async () => {
+    const console = mount(PythonConsole, { attachTo: document.body })
+    mounted.push(console)
+    const python = usePythonStore()
+    await python.start()
+    const store = useTraceStore()
+    const recorded = store.open('for i in range(3):\n    print(i)\n')
+    const input = console.find('[data-testid=console-input]')
+    await input.setValue('print("typed")')
+    await input.trigger('keydown', { key: 'Enter', ctrlKey: true })
+    await flushPromises()
+    // Said to wait, not to run: nothing of the console's is running to interrupt.
+    expect(console.find('[data-testid=console-waiting]').text()).toContain('Waiting for the Step tab’s recording')
+    expect(console.find('[data-testid=console-running]').exists()).toBe(false)
+    expect(console.find('[data-testid=console-interrupt]').attributes('disabled')).toBeDefined()
+    await recorded
+    expect(store.trace!.truncated).toBe(false)
+    expect(store.trace!.stdout).toBe('0\n1\n2\n')
+    await until(() => !python.busy && python.queued === 0, 'the console input to run')
+    expect(console.find('[data-testid=console-transcript]').text()).toContain('>>> print("typed")\ntyped')
+  }, 90_000)
 })
