@@ -11,6 +11,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import { defineComponent, h } from 'vue'
 import ReadView from '@renderer/views/ReadView.vue'
+import { useNavigationStore } from '@renderer/stores/navigation'
 import { useReadStore } from '@renderer/stores/read'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import { installInProcessLab } from '../../../support/inProcessLab'
@@ -395,6 +396,40 @@ describe('Read tab', () => {
     expect(find('read-row-1').find('[data-testid=read-row-agreement]').exists()).toBe(false)
     expect(jobs.openJobs()).toEqual([])
     expect(read.rssSamples.length).toBeGreaterThan(0)
+  })
+
+  test('Esc cancels the run wherever focus is while the tab is shown, but only closes the Python dialog', async () => {
+    const read = await mountRead('escape')
+    useNavigationStore().show('read')
+    read.sample.preset = 'custom'
+    read.sample.customMiB = 8
+    await read.generate()
+    await find('read-mode-lazyItem').find('input').setValue(true)
+    await find('read-chunk').setValue('1')
+    await find('read-run').trigger('click')
+    await until(() => read.runPhase === 'running', 'running')
+    const escape = (target: Element): boolean =>
+      target.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }))
+
+    // Esc in the Python dialog is the dialog's: the run goes on.
+    await find('read-python').trigger('click')
+    const dialog = find('read-python-dialog').element as HTMLDialogElement
+    expect(dialog.open).toBe(true)
+    escape(dialog)
+    expect(read.runPhase).toBe('running')
+    dialog.close()
+
+    // Another tab shown: its Esc is its own.
+    useNavigationStore().show('sweep')
+    escape(document.body)
+    expect(read.runPhase).toBe('running')
+
+    // Back on the tab with focus outside it (the tab strip, or none): Esc cancels.
+    useNavigationStore().show('read')
+    expect(escape(document.body)).toBe(false)
+    await until(() => read.runPhase === 'idle', 'cancelled')
+    expect(read.lastOutcome).toBe('cancelled')
+    expect(jobs.openJobs()).toEqual([])
   })
 
   test('chained files: one run reads them in order, with progress per file, as process(*data_iterables)', async () => {
