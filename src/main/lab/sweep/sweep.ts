@@ -56,6 +56,7 @@ import type { ProcessDataStats } from '../../../shared/readJobs'
 import { collectAppInfo } from '../appInfo'
 import { LOOKS_LIKE_TEXT, looksLikeText, readHead } from '../dataFileHead'
 import { toLabError } from '../errors'
+import { fsPath } from '../fsPath'
 import { openRegularFile } from '../openRegularFile'
 import { processData } from '../read/process'
 import type { JobControl } from '../progress'
@@ -153,7 +154,7 @@ function checkFiles(
   let textBytes: number | null = null
   if (modes.includes('text')) {
     const candidate = args.textPath ?? join(dirname(args.path), `${basename(args.path, extname(args.path))}.txt`)
-    if (args.textPath === undefined && (!existsSync(candidate) || candidate === args.path)) {
+    if (args.textPath === undefined && (!existsSync(fsPath(candidate)) || candidate === args.path)) {
       modes = modes.filter((mode) => mode !== 'text')
       notes.push(
         `Text lazy was skipped: no text twin ${basename(candidate)} beside the data file (write one with the Read tab's sample data, "with text").`

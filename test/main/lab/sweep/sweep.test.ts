@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as v from 'valibot'
@@ -349,6 +349,25 @@ describe('the sweep on a small file', () => {
     expect(run.notes.join('\n')).toMatch(/Text lazy was skipped: no text twin medium\.txt/)
     expect(run.notes.join('\n')).toMatch(/Eager was skipped: the file \(4 MiB\) is larger than the eager limit/)
     expect(run.measurements).toHaveLength(4)
+  })
+})
+
+describe.runIf(process.platform === 'linux')('file names that are not valid UTF-8', () => {
+  test('the text twin beside such a data file is found and measured', () => {
+    const odd = join(dir, 'odd')
+    mkdirSync(odd)
+    const written = writeSampleData({ directory: odd, name: 'twin', bytes: 64 * 1024, seed: 5, withText: true })
+    renameSync(written.binaryPath, Buffer.from(join(odd, 'tw\xffin.bin'), 'latin1'))
+    renameSync(written.textPath!, Buffer.from(join(odd, 'tw\xffin.txt'), 'latin1'))
+    const run = runSweep(
+      args({ path: join(odd, 'tw\udcffin.bin'), grid: { kind: 'list', sizes: [1024] }, repeats: 1 }),
+      quiet,
+      undefined,
+      noTools
+    )
+    expect(run.file.textPath).toBe(join(odd, 'tw\udcffin.txt'))
+    expect(run.config.modes).toEqual(['lazyItem', 'lazyChunk', 'text'])
+    expect(run.measurements.filter((m) => m.mode === 'text')).toHaveLength(1)
   })
 })
 
