@@ -24,12 +24,12 @@
  *
  * Page cache: 'warm' reads the files once before measuring. 'cold' evicts the files from the page
  * cache before every run with posix_fadvise(POSIX_FADV_DONTNEED), which Node does not expose:
- * GNU dd does it for us (`dd if=FILE iflag=nocache count=0`, documented to drop the whole file's
- * cache and to fail if it cannot). Where that is not possible (macOS, Windows, no GNU dd) a cold
- * sweep is refused as UNAVAILABLE rather than mislabelled. With util-linux `fincore` the bytes
- * left in the cache are checked and recorded. A VM host or the drive may still cache the data.
+ * GNU dd does it for us (`dd if=/dev/stdin iflag=nocache count=0` with the file as its stdin,
+ * documented to drop the whole file's cache and to fail if it cannot). Where that is not possible
+ * (macOS, Windows, no GNU dd) a cold sweep is refused as UNAVAILABLE rather than mislabelled. With
+ * util-linux `fincore` the bytes left in the cache are checked and recorded. A VM host or the drive may still cache the data.
  */
-import { spawnSync } from 'node:child_process'
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import { closeSync, existsSync, fsyncSync, readSync } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -77,13 +77,24 @@ export interface SweepTools {
   residentBytes(path: string): number | null
 }
 
+/**
+ * Runs a page-cache tool on the file opened here and given as its stdin (`/dev/stdin` in its
+ * arguments): a path among the arguments would be encoded as UTF-8, which names other bytes when
+ * the name is not valid UTF-8 (fsPath).
+ */
+function runOnFile(path: string, command: string, args: string[], timeout: number): SpawnSyncReturns<string> {
+  const file = openRegularFile(path)
+  try {
+    return spawnSync(command, args, { encoding: 'utf8', timeout, stdio: [file.fd, 'pipe', 'pipe'] })
+  } finally {
+    closeSync(file.fd)
+  }
+}
+
 /** posix_fadvise(DONTNEED) through GNU dd; residency through util-linux fincore. */
 export const systemTools: SweepTools = {
   evict(path) {
-    const run = spawnSync('dd', [`if=${path}`, 'iflag=nocache', 'count=0', 'status=none'], {
-      encoding: 'utf8',
-      timeout: 30_000
-    })
+    const run = runOnFile(path, 'dd', ['if=/dev/stdin', 'iflag=nocache', 'count=0', 'status=none'], 30_000)
     if (run.error !== undefined || run.status !== 0) {
       const why =
         run.error !== undefined ? run.error.message : (run.stderr || `dd exited with ${String(run.status)}`).trim()
@@ -96,10 +107,12 @@ export const systemTools: SweepTools = {
     }
   },
   residentBytes(path) {
-    const run = spawnSync('fincore', ['--bytes', '--noheadings', '--output', 'RES', path], {
-      encoding: 'utf8',
-      timeout: 10_000
-    })
+    let run: SpawnSyncReturns<string>
+    try {
+      run = runOnFile(path, 'fincore', ['--bytes', '--noheadings', '--output', 'RES', '/dev/stdin'], 10_000)
+    } catch {
+      return null
+    }
     if (run.error !== undefined || run.status !== 0) return null
     const value = Number(run.stdout.trim())
     return Number.isSafeInteger(value) && value >= 0 ? value : null

@@ -477,6 +477,29 @@ describe.skipIf(!ddDropsCache)('cold cache on Linux (GNU dd, posix_fadvise DONTN
     if (run.cache.residentBytes !== null) expect(run.cache.residentBytes).toBe(0)
     expect(run.notes.join(' ')).toContain('VM host')
   })
+
+  test.runIf(process.platform === 'linux')('a file whose name is not valid UTF-8 is dropped from the cache too', () => {
+    const cold = join(dir, 'cold-odd')
+    mkdirSync(cold, { recursive: true })
+    const written = writeSampleData({ directory: cold, name: 'cold', bytes: 256 * 1024, seed: 9 }).binaryPath
+    renameSync(written, Buffer.from(join(cold, 'c\xffold.bin'), 'latin1'))
+    const run = runSweep(
+      args({
+        path: join(cold, 'c\udcffold.bin'),
+        cache: 'cold',
+        modes: ['lazyChunk'],
+        grid: { kind: 'list', sizes: [4096] },
+        repeats: 1
+      }),
+      quiet,
+      undefined,
+      systemTools
+    )
+    expect(run.cache.state).toBe('cold')
+    expect(run.status).toBe('complete')
+    // fincore, where there is one, finds the file and sees it dropped.
+    if (spawnSync('fincore', ['--version']).status === 0) expect(run.cache.residentBytes).toBe(0)
+  })
 })
 
 describe('the sweep job in a worker', () => {
