@@ -4,6 +4,7 @@
  * open() that could wait forever for a writer or hand out an endless stream.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs'
+import { isAbsolute } from 'node:path'
 import { LabError } from '../../shared/errors'
 import { toLabError } from './errors'
 import { fsPath } from './fsPath'
@@ -39,6 +40,17 @@ function refuse(stats: Stats, path: string): LabError | undefined {
   return undefined
 }
 
+/**
+ * Why a path typed as in a shell may not exist: it is used exactly as given, so ~ is not the home
+ * folder and a relative path starts from the app's working directory, which people do not see.
+ */
+function notFoundHint(path: string): string {
+  if (path === '~' || path.startsWith('~/')) return '; ~ is not expanded to the home folder here: give the full path'
+  if (!isAbsolute(path))
+    return `; a relative path starts from the app's working directory, ${process.cwd()}: give the full path`
+  return ''
+}
+
 function checkPath(path: unknown): asserts path is string {
   if (typeof path !== 'string' || path.length === 0) throw new LabError('INVALID_ARGUMENT', 'A file path is required')
   if (path.includes('\0')) throw new LabError('INVALID_ARGUMENT', 'The file path contains a NUL character', path)
@@ -54,7 +66,9 @@ export function openRegularFile(path: string): OpenedFile {
   try {
     before = statSync(fsPath(path))
   } catch (error) {
-    throw toLabError(error, path)
+    const failure = toLabError(error, path)
+    const hint = failure.code === 'NOT_FOUND' ? notFoundHint(path) : ''
+    throw hint === '' ? failure : new LabError(failure.code, failure.message + hint, failure.path)
   }
   const early = refuse(before, path)
   if (early) throw early
