@@ -36,6 +36,7 @@ import { performance } from 'node:perf_hooks'
 import { randomInt } from 'node:crypto'
 import { itemBytes, type DataItem, type Dtype } from '../../../shared/dataFiles'
 import { isLabError, LabError } from '../../../shared/errors'
+import { shownName } from '../../../shared/fsNames'
 import { formatBinaryBytes, formatDuration, formatItems, plural } from '../../../shared/format'
 import type { JobProgress } from '../../../shared/jobs'
 import {
@@ -170,7 +171,7 @@ function checkFiles(
     if (args.textPath === undefined && (!existsSync(fsPath(candidate)) || candidate === args.path)) {
       modes = modes.filter((mode) => mode !== 'text')
       notes.push(
-        `Text lazy was skipped: no text twin ${basename(candidate)} beside the data file (write one with the Read tab's sample data, "with text").`
+        `Text lazy was skipped: no text twin ${shownName(basename(candidate))} beside the data file (write one with the Read tab's sample data, "with text").`
       )
     } else {
       const text = readHead(candidate)
@@ -413,7 +414,7 @@ function prepareCache(
       residentBytes: resident
     }
   }
-  control.log?.(`warming the page cache: reading ${paths.join(' and ')} once`)
+  control.log?.(`warming the page cache: reading ${paths.map((path) => shownName(path)).join(' and ')} once`)
   if (!readThrough(files.path, control, onBytes)) return undefined
   if (files.textPath !== null && !readThrough(files.textPath, control, (bytes) => onBytes(files.bytes + bytes)))
     return undefined
@@ -518,7 +519,7 @@ export function* sweep(
   )
   if (files.textPath !== null) {
     notes.push(
-      `Text lazy reads ${basename(files.textPath)} (${formatBinaryBytes(files.textBytes!)}), the same numbers as text; its MB/s counts text bytes, ` +
+      `Text lazy reads ${shownName(basename(files.textPath))} (${formatBinaryBytes(files.textBytes!)}), the same numbers as text; its MB/s counts text bytes, ` +
         `and a chunk of k items reads k × ${itemBytes[args.dtype]} bytes of text.`
     )
   }

@@ -14,6 +14,7 @@ import type { AppInfo } from '@shared/contract'
 import type { Dtype } from '@shared/dataFiles'
 import { isLabError, LabError } from '@shared/errors'
 import { formatDateTime, formatShortDateTime } from '@shared/format'
+import { shownMessage } from '@shared/fsNames'
 import { baseName } from '@shared/paths'
 import {
   assembleSweepRun,
@@ -207,11 +208,11 @@ export const useSweepStore = defineStore('sweep', () => {
     const runs: ChartRun[] = []
     const current = currentRun.value
     if (current !== undefined)
-      runs.push({ key: savedId.value ?? 'current', label: current.label, run: current, primary: true })
+      runs.push({ key: savedId.value ?? 'current', label: shownMessage(current.label), run: current, primary: true })
     for (const run of overlays.value) {
       runs.push({
         key: run.id,
-        label: `${run.label} · ${formatShortDateTime(run.createdAt)}`,
+        label: `${shownMessage(run.label)} · ${formatShortDateTime(run.createdAt)}`,
         run,
         primary: runs.length === 0
       })
@@ -397,7 +398,7 @@ export const useSweepStore = defineStore('sweep', () => {
       const run = await call('sweeps.import', { json: text })
       history.value = [run, ...history.value]
       toggleOverlay(run.id, true)
-      importNotice.value = `Imported ${fileName}: ${run.label}, measured ${formatDateTime(run.createdAt)} on ${run.machine.cpuModel}.`
+      importNotice.value = `Imported ${fileName}: ${shownMessage(run.label)}, measured ${formatDateTime(run.createdAt)} on ${run.machine.cpuModel}.`
       return run
     } catch (error) {
       importError.value = `${fileName} was not imported: ${describeError(error)}`

@@ -3,6 +3,7 @@
  * chart and the caption of an exported PNG.
  */
 import { formatBinaryBytes, formatDateTime, formatDuration, formatItems, plural } from '@shared/format'
+import { shownMessage } from '@shared/fsNames'
 import { modeLabels, type SweepConfig, type SweepMachine, type SweepRunDraft } from '@shared/sweep'
 import type { SweepChartView } from '@renderer/charts/sweepChart'
 
@@ -39,7 +40,7 @@ export function chartCaption(
     view === 'throughput' ? 'Throughput against chunk size' : 'Time to read the whole file against chunk size'
   const { file, config, machine } = run
   return {
-    title: `${what} — ${file.path}`,
+    title: `${what} — ${shownMessage(file.path)}`,
     lines: [
       `${formatBinaryBytes(file.bytes)} of ${file.dtype} · ${modesText(config)} · ${rangeText(config)} · ${repeatsText(config)} · cache ${run.cache.state}`,
       `${formatDateTime(run.createdAt)} · ${machineText(machine)} · Yield Lab ${machine.appVersion}`

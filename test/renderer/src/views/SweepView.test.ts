@@ -3,7 +3,7 @@
  * (in-process lab), with history in a temporary data directory. The chart itself is stubbed
  * (happy-dom has no canvas); what it is given is checked, and its mapping is tested in sweepChart.test.ts.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
@@ -19,6 +19,7 @@ import { writeSampleData } from '../../../../src/main/lab/read/sampleData'
 import { SweepHistory } from '../../../../src/main/lab/sweep/sweepHistory'
 import { HISTORY_PAGE_RUNS } from '@shared/sweep'
 import { installInProcessLab } from '../../../support/inProcessLab'
+import { shownWithNote } from '../../../support/notUtf8'
 import { until } from '../../../support/until'
 
 let root: string
@@ -188,6 +189,33 @@ describe('the Benchmark tab', () => {
     await until(() => historyFiles().length === 1, 'the partial run to be saved')
     expect(jobs.openJobs()).toEqual([])
   })
+
+  test.runIf(process.platform === 'linux')(
+    'a file name that is not valid UTF-8 is shown with U+FFFD and the note: caption, chart, history, notes',
+    async () => {
+      const odd = mkdtempSync(join(root, 'odd-'))
+      const written = writeSampleData({ directory: odd, name: 'twin', bytes: 64 * 1024, seed: 3, withText: true })
+      renameSync(written.binaryPath, Buffer.from(join(odd, 'tw\xffin.bin'), 'latin1'))
+      renameSync(written.textPath!, Buffer.from(join(odd, 'tw\xffin.txt'), 'latin1'))
+      const path = join(odd, 'tw\udcffin.bin')
+      const wrapper = mountView()
+      const store = useSweepStore()
+      Object.assign(store.form, { path, maxChunk: 64, repeats: 1, timeCapMs: 50 })
+      await store.run()
+      expect(store.phase).toBe('done')
+      await until(() => store.savedId !== undefined, 'the run to be saved')
+      await flushPromises()
+      const name = shownWithNote('tw\udcffin.bin')
+      const about = wrapper.find('[data-testid="sweep-about"]').text()
+      expect(about.slice(0, name.length + 8)).toBe(`${name}: 64 KiB`)
+      expect(chartProps?.runs[0]?.label).toBe(name)
+      const history = wrapper.find('[data-testid="sweep-history"] tbody tr .path')
+      expect(history.text()).toBe(name)
+      expect(history.attributes('title')).toBe(shownWithNote(path))
+      expect(store.finished?.notes.join('\n')).toContain(`Text lazy reads ${shownWithNote('tw\udcffin.txt')} (`)
+      expect(wrapper.text()).not.toMatch(/[\uDC80-\uDCFF]/)
+    }
+  )
 
   test('a bad file is a clear error and leaves nothing running', async () => {
     const wrapper = mountView()
