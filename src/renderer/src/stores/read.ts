@@ -13,7 +13,6 @@ import type { Dtype } from '@shared/dataFiles'
 import { isLabError, LabError, type LabErrorInfo } from '@shared/errors'
 import { formatBytes, plural } from '@shared/format'
 import type { JobProgress } from '@shared/jobs'
-import { baseName } from '@shared/paths'
 import {
   DEFAULT_CHUNK_ITEMS,
   DEFAULT_PROGRESS_EVERY,
@@ -47,6 +46,7 @@ import {
 } from '@renderer/read/readForm'
 import {
   datasetKey,
+  fileLabel,
   sortViews,
   viewRows,
   type KnownSum,
@@ -379,7 +379,7 @@ export const useReadStore = defineStore('read', () => {
       ...measured
     })
     const startRss = (): number => rssSamples.value[0] ?? 0
-    const label = paths.length > 1 ? plural(paths.length, 'file') + ' chained' : baseName(path)
+    const label = paths.length > 1 ? plural(paths.length, 'file') + ' chained' : fileLabel(path)
     try {
       const generator = await jobs.start('process', args, `${modeInfo(mode).label}: ${label}`)
       runJob.value = generator

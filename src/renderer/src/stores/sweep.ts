@@ -14,7 +14,7 @@ import type { AppInfo } from '@shared/contract'
 import type { Dtype } from '@shared/dataFiles'
 import { isLabError, LabError } from '@shared/errors'
 import { formatDateTime, formatShortDateTime } from '@shared/format'
-import { shownMessage } from '@shared/fsNames'
+import { shownMessage, shownName } from '@shared/fsNames'
 import { baseName } from '@shared/paths'
 import {
   assembleSweepRun,
@@ -283,7 +283,7 @@ export const useSweepStore = defineStore('sweep', () => {
     reportedAt.value = undefined
     startTicker()
     try {
-      generator = await jobs.start('sweep', made.args, `Sweep ${baseName(made.args.path)}`)
+      generator = await jobs.start('sweep', made.args, `Sweep ${shownName(baseName(made.args.path))}`)
       phase.value = cancelRequested ? 'cancelling' : 'preparing'
       let result: SweepRunDraft | undefined
       for (;;) {

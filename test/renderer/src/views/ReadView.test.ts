@@ -11,6 +11,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import { defineComponent, h } from 'vue'
 import ReadView from '@renderer/views/ReadView.vue'
+import { useJobsStore } from '@renderer/stores/jobs'
 import { useNavigationStore } from '@renderer/stores/navigation'
 import { useReadStore } from '@renderer/stores/read'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
@@ -231,6 +232,11 @@ describe('Read tab', () => {
       expect(find('read-status-files').attributes('title')).toBe(shownWithNote(fine))
       expect(find('read-row-file').text()).toBe(shownWithNote('fine-\udcff.bin'))
       expect(find('read-explain').text()).toContain(shownWithNote('fine-\udcff.bin'))
+      // The status bar's job and the reader's log line too.
+      const job = useJobsStore().jobs.at(-1)!
+      expect(job.label).toBe(`Lazy per chunk: ${shownWithNote('fine-\udcff.bin')}`)
+      await until(() => job.log.length >= 2, 'the reader told what it opened and closed')
+      expect(job.log[0]).toBe(`opened ${shownWithNote(fine)} (24 bytes)`)
     }
   )
 

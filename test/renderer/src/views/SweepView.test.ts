@@ -11,6 +11,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import { defineComponent, h } from 'vue'
 import SweepView from '@renderer/views/SweepView.vue'
+import { useJobsStore } from '@renderer/stores/jobs'
 import { defaultSweepForm, sweepArgsFromForm, useSweepStore } from '@renderer/stores/sweep'
 import type { ChartRun } from '@renderer/charts/sweepChart'
 import { sweepJson } from '@shared/sweepExport'
@@ -209,6 +210,7 @@ describe('the Benchmark tab', () => {
       const about = wrapper.find('[data-testid="sweep-about"]').text()
       expect(about.slice(0, name.length + 8)).toBe(`${name}: 64 KiB`)
       expect(chartProps?.runs[0]?.label).toBe(name)
+      expect(useJobsStore().jobs.at(-1)!.label).toBe(`Sweep ${name}`)
       const history = wrapper.find('[data-testid="sweep-history"] tbody tr .path')
       expect(history.text()).toBe(name)
       expect(history.attributes('title')).toBe(shownWithNote(path))
