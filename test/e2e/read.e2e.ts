@@ -291,6 +291,15 @@ describe('Read tab in Chromium', () => {
           .map((element) => `${element.tagName.toLowerCase()}.${[...element.classList].join('.')}`)
       })
       expect(tooWide).toEqual([])
+      // Each progress bar's text stays clear of the RSS sparkline beside them (the per-file bars are narrow here).
+      const underRss = await panel.getByTestId('read-run-panel').evaluate((root) => {
+        const rss = root.querySelector('.rss')!.getBoundingClientRect().left
+        return [...root.querySelectorAll('[role=progressbar] + .text')]
+          .filter((text) => text.getBoundingClientRect().right > rss)
+          .map((text) => text.textContent)
+      })
+      expect(await panel.getByTestId('read-per-file').isVisible()).toBe(true)
+      expect(underRss).toEqual([])
       expect(app.problems).toEqual([])
       // The fixture closes the last app it opened; the others are closed here.
       if (colorScheme === 'light') await app.close()
