@@ -71,7 +71,7 @@ const sweepGridSchema = v.variant('kind', [
     maxItems: chunkItemsSchema,
     pointsPerDoubling: v.optional(
       v.pipe(
-        v.number(),
+        v.number('must be a number'),
         v.integer('must be a whole number'),
         v.minValue(1, 'must be at least 1'),
         v.maxValue(MAX_POINTS_PER_DOUBLING, `must be at most ${MAX_POINTS_PER_DOUBLING}`)
@@ -122,7 +122,7 @@ const sweepArgsEntries = v.strictObject({
   grid: v.optional(sweepGridSchema, defaultSweepGrid),
   repeats: v.optional(
     v.pipe(
-      v.number(),
+      v.number('must be a number'),
       v.integer('must be a whole number'),
       v.minValue(1, 'must be at least 1'),
       v.maxValue(MAX_REPEATS, `must be at most ${MAX_REPEATS}`)
@@ -132,7 +132,7 @@ const sweepArgsEntries = v.strictObject({
   /** Each run stops after this long and extrapolates from the prefix it read. */
   timeCapMs: v.optional(
     v.pipe(
-      v.number(),
+      v.number('must be a number'),
       v.integer('must be a whole number of milliseconds'),
       v.minValue(MIN_TIME_CAP_MS, `must be at least ${MIN_TIME_CAP_MS} ms`),
       v.maxValue(MAX_TIME_CAP_MS, `must be at most ${MAX_TIME_CAP_MS} ms`)
@@ -143,12 +143,16 @@ const sweepArgsEntries = v.strictObject({
   /** Measure the eager reference (skipped, with a note, when the file is above the eager limit). */
   eager: v.optional(v.boolean(), true),
   eagerMaxBytes: v.optional(
-    v.pipe(v.number(), v.safeInteger('must be a whole number of bytes'), v.minValue(0, 'must not be negative'))
+    v.pipe(
+      v.number('must be a number'),
+      v.safeInteger('must be a whole number of bytes'),
+      v.minValue(0, 'must not be negative')
+    )
   ),
   /** Seed of the run order's shuffle; default: a random one (recorded in the result either way). */
   seed: v.optional(
     v.pipe(
-      v.number(),
+      v.number('must be a number'),
       v.integer('must be a whole number'),
       v.minValue(0, 'must not be negative'),
       v.maxValue(0xffffffff, 'must be below 2^32')

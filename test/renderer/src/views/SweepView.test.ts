@@ -89,6 +89,10 @@ describe('the form', () => {
       args: { path: '/data/x.bin', grid: { kind: 'log2', minItems: 1, maxItems: 1048576 }, appVersion: '1.2.3' }
     })
     expect('args' in made && made.args.textPath).toBe(undefined)
+    // An emptied number field (v-model.number leaves '') is told in the form's words, not the schema library's.
+    form.repeats = '' as unknown as number
+    expect(sweepArgsFromForm(form)).toEqual({ error: 'repeats: must be a number' })
+    form.repeats = 3
     form.minChunk = 4096
     form.maxChunk = 16
     expect(sweepArgsFromForm(form)).toEqual({ error: expect.stringContaining('larger than the largest') })
