@@ -1,6 +1,6 @@
 /** Paths: what every path argument is checked against, whichever job takes it, and names for labels. */
 import * as v from 'valibot'
-import { fsencode } from './fsNames'
+import { fsencode, shownName } from './fsNames'
 
 /** Longest path accepted (Windows' extended-length limit; POSIX systems refuse long ones themselves). */
 export const MAX_PATH_LENGTH = 32_767
@@ -30,4 +30,9 @@ export function baseName(path: string): string {
   const trimmed = path.replace(/[/\\]+$/, '')
   const index = Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\'))
   return index < 0 ? trimmed : trimmed.slice(index + 1)
+}
+
+/** A file's base name as people are shown it (a name that is not UTF-8 with U+FFFD and the note). */
+export function fileLabel(path: string): string {
+  return shownName(baseName(path))
 }

@@ -6,7 +6,7 @@
  */
 import type { Dtype } from '@shared/dataFiles'
 import { formatSum } from '@shared/format'
-import { shownMessage, shownName } from '@shared/fsNames'
+import { shownMessage } from '@shared/fsNames'
 import { baseName } from '@shared/paths'
 import type { EagerPhases, ProcessJobResult, ProcessResult, ReadMode, RunCosts } from '@shared/readJobs'
 
@@ -21,11 +21,6 @@ export function filesLabel(paths: readonly string[]): string {
 /** Their full paths, one a line (a tooltip), shown as filesLabel shows names. */
 export function filesTitle(paths: readonly string[]): string {
   return shownMessage(paths.join('\n'))
-}
-
-/** One file's base name as people are shown it. */
-export function fileLabel(path: string): string {
-  return shownName(baseName(path))
 }
 
 /** One run, finished or cancelled: what it read, and what the process job measured (so far, if cancelled). */

@@ -13,6 +13,7 @@ import type { Dtype } from '@shared/dataFiles'
 import { isLabError, LabError, type LabErrorInfo } from '@shared/errors'
 import { formatBytes, plural } from '@shared/format'
 import type { JobProgress } from '@shared/jobs'
+import { fileLabel } from '@shared/paths'
 import {
   DEFAULT_CHUNK_ITEMS,
   DEFAULT_PROGRESS_EVERY,
@@ -46,7 +47,6 @@ import {
 } from '@renderer/read/readForm'
 import {
   datasetKey,
-  fileLabel,
   sortViews,
   viewRows,
   type KnownSum,

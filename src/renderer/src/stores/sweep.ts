@@ -14,8 +14,8 @@ import type { AppInfo } from '@shared/contract'
 import type { Dtype } from '@shared/dataFiles'
 import { isLabError, LabError } from '@shared/errors'
 import { formatDateTime, formatShortDateTime } from '@shared/format'
-import { shownMessage, shownName } from '@shared/fsNames'
-import { baseName } from '@shared/paths'
+import { shownMessage } from '@shared/fsNames'
+import { fileLabel } from '@shared/paths'
 import {
   assembleSweepRun,
   DEFAULT_REPEATS,
@@ -283,7 +283,7 @@ export const useSweepStore = defineStore('sweep', () => {
     reportedAt.value = undefined
     startTicker()
     try {
-      generator = await jobs.start('sweep', made.args, `Sweep ${shownName(baseName(made.args.path))}`)
+      generator = await jobs.start('sweep', made.args, `Sweep ${fileLabel(made.args.path)}`)
       phase.value = cancelRequested ? 'cancelling' : 'preparing'
       let result: SweepRunDraft | undefined
       for (;;) {

@@ -2,13 +2,13 @@ import { describe, expect, test } from 'vitest'
 import {
   chainKey,
   datasetKey,
-  fileLabel,
   filesLabel,
   filesTitle,
   sortViews,
   viewRows,
   type SortKey
 } from '@renderer/read/readResults'
+import { fileLabel } from '@shared/paths'
 import { shownWithNote } from '../../../support/notUtf8'
 import { resultRow as row } from '../../../support/readRows'
 
