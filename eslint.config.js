@@ -18,20 +18,6 @@ export default defineConfigWithVueTs(
     }
   },
   {
-    files: ['test/e2e/support/*.page.js'],
-    languageOptions: {
-      globals: {
-        window: 'readonly',
-        document: 'readonly',
-        crypto: 'readonly',
-        EventSource: 'readonly',
-        fetch: 'readonly',
-        atob: 'readonly',
-        globalThis: 'readonly'
-      }
-    }
-  },
-  {
     // The native helper's entry point is CommonJS: it requires the compiled module.
     files: ['native/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },

@@ -96,7 +96,7 @@ export async function startLabServer(options: { dataDirectory: string }): Promis
     const owner = url.searchParams.get('owner') ?? 'anonymous'
     if (url.pathname === '/lab/invoke' && request.method === 'POST') {
       void readBody(request).then(async (body) => {
-        const { channel, input } = decodeFrame(body) as { channel: string; input: unknown }
+        const { channel, input } = decodeFrame(body, 'copies') as { channel: string; input: unknown }
         const reply = await dispatch(handlers, channel, input, owner)
         response.writeHead(200, { 'Content-Type': 'application/octet-stream' }).end(encodeFrame(reply))
       })

@@ -3,8 +3,10 @@
  * them natively. Events are JSON with typed arrays as base64 (small, or rare); requests and
  * replies are framed (encodeFrame), so typed arrays travel as raw bytes (a walk's batch one way,
  * an ncdu export of megabytes the other) and neither side runs a base64 codec or a JSON reviver
- * over them: as with Electron's structured clone, sending them costs a copy. The page side is
- * labBridge.page.js.
+ * over them: as with Electron's structured clone, sending them costs a copy.
+ *
+ * One module for both ends: the lab server imports it, and bridge.ts bundles it into the page
+ * with labBridge.page.ts. So everything but encodeWire (server only) uses what a page has.
  */
 export function encodeWire(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) => {
@@ -14,6 +16,35 @@ export function encodeWire(value: unknown): string {
     }
     return item
   })
+}
+
+/** What encodeWire made, typed arrays restored. */
+export function decodeWire(text: string): unknown {
+  return JSON.parse(text, (_key, item: unknown) => {
+    if (item !== null && typeof item === 'object' && '$typedArray' in item) {
+      const { $typedArray: type, base64 } = item as { $typedArray: string; base64: string }
+      return new (typedArrayType(type))(base64Bytes(base64).buffer)
+    }
+    return item
+  })
+}
+
+/** Walk items carry megabytes of typed arrays: decode without a callback per byte where the platform can. */
+function base64Bytes(text: string): Uint8Array {
+  const fromBase64 = (Uint8Array as { fromBase64?: (text: string) => Uint8Array }).fromBase64
+  if (fromBase64 !== undefined) return fromBase64(text)
+  const binary = atob(text)
+  const bytes = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
+  return bytes
+}
+
+type TypedArrayType = new (buffer: ArrayBufferLike, byteOffset?: number, length?: number) => ArrayBufferView
+
+function typedArrayType(type: string): TypedArrayType & { BYTES_PER_ELEMENT: number } {
+  const found = (globalThis as unknown as Record<string, TypedArrayType & { BYTES_PER_ELEMENT: number }>)[type]
+  if (found === undefined || !type.endsWith('Array')) throw new Error(`Not a typed array: ${type}`)
+  return found
 }
 
 type PathKey = string | number
@@ -48,50 +79,60 @@ function extractTypedArrays(
 }
 
 const align8 = (n: number): number => (n + 7) & ~7
+const utf8Encoder = new TextEncoder()
+const utf8Decoder = new TextDecoder()
+
+interface IndexEntry {
+  path: PathKey[]
+  type: string
+  offset: number
+  byteLength: number
+}
 
 /**
  * A value as one binary frame: [u32 JSON length][u32 index length][JSON][index][typed arrays'
  * bytes, each 8-aligned]. The index lists each array's path, type, offset and byte length, so the
  * other side puts the arrays back in place (no base64, no per-value reviver).
  */
-export function encodeFrame(value: unknown): Buffer {
+export function encodeFrame(value: unknown): Uint8Array {
   const found: { path: PathKey[]; array: ArrayBufferView }[] = []
-  const json = Buffer.from(JSON.stringify(extractTypedArrays(value, [], found)), 'utf8')
+  const json = utf8Encoder.encode(JSON.stringify(extractTypedArrays(value, [], found)))
   let offset = 0
-  const index = found.map(({ path, array }) => {
+  const index: IndexEntry[] = found.map(({ path, array }) => {
     const entry = { path, type: array.constructor.name, offset, byteLength: array.byteLength }
     offset = align8(offset + array.byteLength)
     return entry
   })
-  const indexBytes = Buffer.from(JSON.stringify(index), 'utf8')
+  const indexBytes = utf8Encoder.encode(JSON.stringify(index))
   const start = align8(8 + json.length + indexBytes.length)
-  const frame = Buffer.alloc(start + offset)
-  frame.writeUInt32LE(json.length, 0)
-  frame.writeUInt32LE(indexBytes.length, 4)
-  json.copy(frame, 8)
-  indexBytes.copy(frame, 8 + json.length)
+  const frame = new Uint8Array(start + offset)
+  const header = new DataView(frame.buffer)
+  header.setUint32(0, json.length, true)
+  header.setUint32(4, indexBytes.length, true)
+  frame.set(json, 8)
+  frame.set(indexBytes, 8 + json.length)
   found.forEach(({ array }, i) => {
     frame.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), start + index[i]!.offset)
   })
   return frame
 }
 
-/** What the page sent as a frame (encodeFrame's format), each typed array in a buffer of its own. */
-export function decodeFrame(frame: Buffer): unknown {
-  const jsonLength = frame.readUInt32LE(0)
-  const indexLength = frame.readUInt32LE(4)
-  const value: unknown = JSON.parse(frame.toString('utf8', 8, 8 + jsonLength))
-  const index = JSON.parse(frame.toString('utf8', 8 + jsonLength, 8 + jsonLength + indexLength)) as {
-    path: PathKey[]
-    type: string
-    offset: number
-    byteLength: number
-  }[]
+/**
+ * What encodeFrame made. Each typed array is a view of the frame ('views': the page, which owns
+ * the reply's buffer) or a copy in a buffer of its own ('copies': the server, whose handlers may
+ * keep or transfer it, as they would an array Electron's IPC delivered).
+ */
+export function decodeFrame(frame: Uint8Array, arrays: 'views' | 'copies'): unknown {
+  const header = new DataView(frame.buffer, frame.byteOffset, 8)
+  const jsonLength = header.getUint32(0, true)
+  const indexLength = header.getUint32(4, true)
+  const text = (from: number, length: number): string => utf8Decoder.decode(frame.subarray(from, from + length))
+  const value: unknown = JSON.parse(text(8, jsonLength))
+  const index = JSON.parse(text(8 + jsonLength, indexLength)) as IndexEntry[]
   const start = align8(8 + jsonLength + indexLength)
   const holder: Record<PathKey, unknown> = { value }
   for (const { path, type, offset, byteLength } of index) {
-    const constructor = (globalThis as unknown as Record<string, new (buffer: ArrayBuffer) => unknown>)[type]
-    if (constructor === undefined || !type.endsWith('Array')) throw new Error(`Not a typed array: ${type}`)
+    const Type = typedArrayType(type)
     const at = frame.byteOffset + start + offset
     let target = holder
     let key: PathKey = 'value'
@@ -99,7 +140,10 @@ export function decodeFrame(frame: Buffer): unknown {
       target = target[key] as Record<PathKey, unknown>
       key = step
     }
-    target[key] = new constructor(frame.buffer.slice(at, at + byteLength) as ArrayBuffer)
+    target[key] =
+      arrays === 'views'
+        ? new Type(frame.buffer, at, byteLength / Type.BYTES_PER_ELEMENT)
+        : new Type(frame.buffer.slice(at, at + byteLength))
   }
   return holder['value']
 }
