@@ -3,7 +3,8 @@
  * the real recorder in Pyodide, stepped with buttons and keys; the suspended generator frame drawn
  * apart and greyed; a program opened from the console; the trace exported and imported back; the
  * diagram exported; CodeMirror styled through the page's nonce; the editor left by keyboard (Escape
- * then Tab), as its hint says. Screenshots: step-*.png.
+ * then Tab), as its hint says; the current line kept in view as the window shrinks. Screenshots:
+ * step-*.png.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -131,6 +132,15 @@ async function accessibleDescription(page: Page, selector: string): Promise<stri
   } finally {
     await cdp.detach()
   }
+}
+
+/** Whether the editor line of the shown step is wholly inside the editor's scrolled box. */
+async function currentLineInView(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const line = document.querySelector('.cm-step-current')?.getBoundingClientRect()
+    const scroller = document.querySelector('.cm-scroller')!.getBoundingClientRect()
+    return line !== undefined && line.top >= scroller.top && line.bottom <= scroller.bottom
+  })
 }
 
 /** The grep example's first line sent in (src/renderer/src/python/examples.ts). */
@@ -362,6 +372,24 @@ describe('Step tab in Chromium', () => {
     }))
     expect(focused).toEqual({ inEditor: false, testId: 'trace-output' })
     expect(await hint.isVisible()).toBe(false)
+    expect(app.problems).toEqual([])
+  })
+
+  test('the current line stays in view when the editor shrinks with the window', async () => {
+    const app = await openStep()
+    const { page } = app
+    await recordExample(page, 'gen-107') // Python is loaded
+    const lines = 40 // taller than the editor at either size
+    await typeProgram(page, Array.from({ length: lines }, (_, n) => `n${n + 1} = ${n + 1}\n`).join(''))
+    await page.getByTestId('trace-record').click()
+    await expect.poll(() => counter(page)).toMatch(/^Step 1 of \d+ /)
+    await focusPlayer(page)
+    await page.keyboard.press('End') // the last line, scrolled to the editor's foot
+    expect(await counter(page)).toMatch(new RegExp(`line ${lines} · return in <module>$`))
+    expect(await currentLineInView(page)).toBe(true)
+    await page.setViewportSize({ width: 900, height: 600 })
+    await expect.poll(() => currentLineInView(page)).toBe(true)
+    await app.screenshot('step-current-line-900')
     expect(app.problems).toEqual([])
   })
 
