@@ -19,6 +19,13 @@ export const MAX_TRACE_FILE_BYTES = 256 * 1024 * 1024
 
 export type TraceStatus = 'empty' | 'recording' | 'ready'
 
+/**
+ * Why a trace has no steps: Python refused the program (its syntax error is the trace's error), the
+ * recording stopped before the program's first line (interrupted: the note says so), or neither
+ * (a trace file holding no steps).
+ */
+export type NotRunReason = 'refused' | 'stopped' | 'empty'
+
 export const useTraceStore = defineStore('trace', () => {
   const python = usePythonStore()
   const source = ref('')
@@ -54,6 +61,13 @@ export const useTraceStore = defineStore('trace', () => {
   const errorShown = computed(() =>
     trace.value?.error != null && (atLast.value || stepCount.value === 0) ? trace.value.error : undefined
   )
+  /** What the counter and the diagram both say instead of a step; undefined with steps, or no trace. */
+  const notRun = computed<NotRunReason | undefined>(() => {
+    const shown = trace.value
+    if (shown === undefined || shown.steps.length > 0) return undefined
+    if (shown.truncated) return 'stopped'
+    return shown.error === null ? 'empty' : 'refused'
+  })
   const edited = computed(
     () => trace.value !== undefined && recordedSource.value !== undefined && source.value !== recordedSource.value
   )
@@ -149,6 +163,7 @@ export const useTraceStore = defineStore('trace', () => {
     output,
     atLast,
     errorShown,
+    notRun,
     edited,
     setSource,
     record,

@@ -40,6 +40,11 @@ function counter(view: VueWrapper): string {
   return view.find('[data-testid=step-counter]').text().replace(/\s+/g, ' ')
 }
 
+/** What the diagram's place says instead of a step, paragraph by paragraph. */
+function noStepsText(view: VueWrapper): string[] {
+  return view.findAll('[data-testid=trace-no-steps] p').map((paragraph) => paragraph.text())
+}
+
 async function press(key: string, target: EventTarget = document.body): Promise<void> {
   target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true }))
   await flushPromises()
@@ -129,6 +134,14 @@ describe('a trace from a file', () => {
     expect(error.text()).toContain('line 7, in outer')
   })
 
+  test('a trace file with no steps and no error says so in the counter and the diagram', async () => {
+    const view = mountView()
+    await importFile(view, JSON.stringify({ ...gen107Trace(), steps: [] }), 'nothing.json')
+    expect(useTraceStore().origin).toBe('nothing.json')
+    expect(noStepsText(view)).toEqual(['The trace has no steps.', 'Record the program, or import another trace.'])
+    expect(counter(view)).toBe('No steps')
+  })
+
   test('a trace whose output was cut says so, though the program finished', async () => {
     const view = mountView()
     const cut = gen107Trace()
@@ -190,14 +203,36 @@ describe('recording with Python', () => {
     expect(view.find('[data-testid=chip-yielded]').text()).toContain('1')
   }, 90_000)
 
-  test('a syntax error is shown at once, with nothing to step', async () => {
+  test('a syntax error is shown at once, with nothing to step: the counter and the diagram say it did not run', async () => {
     const view = mountView()
     const store = useTraceStore()
     await store.open('def broken(:\n    pass\n')
     expect(store.status).toBe('ready')
-    expect(view.find('[data-testid=trace-no-steps]').text()).toContain('The program did not run.')
+    expect(noStepsText(view)).toEqual([
+      'The program did not run.',
+      'Python refused it before its first line: the error is under the program.'
+    ])
+    expect(view.find('[data-testid=trace-empty]').exists()).toBe(false)
     expect(view.find('[data-testid=trace-error]').text()).toContain('SyntaxError')
-    expect(counter(view)).toBe('No trace yet')
+    expect(counter(view)).toBe('Did not run: SyntaxError')
+  }, 90_000)
+
+  test('a recording interrupted before its first line says it was stopped, not refused', async () => {
+    const view = mountView()
+    await usePythonStore().start()
+    const store = useTraceStore()
+    const recorded = store.open('print("never")\n')
+    await store.interrupt() // before the worker has started the program
+    await recorded
+    expect(store.problem).toBeUndefined()
+    expect(store.trace!.steps).toHaveLength(0)
+    expect(noStepsText(view)).toEqual([
+      'The program did not run.',
+      'The recording was stopped before its first line: the note under the program says why.'
+    ])
+    expect(view.find('[data-testid=trace-truncated]').text()).toBe('Recording was interrupted after 0 steps.')
+    expect(view.find('[data-testid=trace-error]').text()).toContain('KeyboardInterrupt')
+    expect(counter(view)).toBe('Did not run: stopped before its first line')
   }, 90_000)
 
   test('“Step through this” in the console opens the typed code in the Step tab, recorded', async () => {
