@@ -3,8 +3,8 @@
  * the real recorder in Pyodide, stepped with buttons and keys; the suspended generator frame drawn
  * apart and greyed; a program opened from the console; the trace exported and imported back; the
  * diagram exported; CodeMirror styled through the page's nonce; the editor left by keyboard (Escape
- * then Tab), as its hint says; the current line kept in view as the window shrinks. Screenshots:
- * step-*.png.
+ * then Tab), as its hint says; the current line kept in view as the window shrinks; a recording
+ * waiting for the console's code, and the console's input for a recording. Screenshots: step-*.png.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -413,6 +413,31 @@ describe('Step tab in Chromium', () => {
     await page.keyboard.press('Control+5')
     await expect.poll(() => counter(page)).toMatch(/^Step 1 of \d+ /) // not cut: no "+"
     expect(await page.getByTestId('trace-truncated').count()).toBe(0)
+    expect(app.problems).toEqual([])
+  })
+
+  test('a recording asked for while console code runs waits for it, says so, and cannot interrupt it', async () => {
+    const app = await lab.open()
+    const { page } = app
+    await page.getByRole('tab', { name: 'Coroutines' }).click()
+    await page.getByTestId('python-status').filter({ hasText: 'ready in' }).waitFor({ timeout: 60_000 })
+    const input = page.getByTestId('console-input')
+    await input.fill('import time\nfor i in range(60):\n    time.sleep(0.1)\nprint("console done")')
+    await input.press('Control+Enter')
+    await page.getByTestId('console-running').waitFor()
+    await page.keyboard.press('Control+5')
+    await page.getByTestId('trace-record').click()
+    await expect.poll(() => page.getByTestId('trace-record').textContent()).toContain('Waiting for the console’s code…')
+    const interrupt = page.getByTestId('trace-interrupt')
+    expect(await interrupt.isDisabled()).toBe(true)
+    expect(await interrupt.getAttribute('title')).toBe(
+      'The console’s code runs first: the Coroutines tab’s Interrupt stops it'
+    )
+    await app.screenshot('step-waiting-for-console')
+    await page.setViewportSize({ width: 900, height: 600 })
+    await app.screenshot('step-waiting-for-console-900')
+    await expect.poll(() => counter(page), { timeout: 60_000 }).toMatch(/^Step 1 of \d+ /)
+    expect(await page.getByTestId('console-transcript').textContent()).toContain('console done')
     expect(app.problems).toEqual([])
   })
 

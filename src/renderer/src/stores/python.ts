@@ -38,6 +38,13 @@ interface QueuedRun {
   done(outcome: RunOutcome | undefined): void
 }
 
+/** A promise, and what settles it: how the console or the Step tab tells the other its code has ended. */
+function ending(): { ended: Promise<void>; end: () => void } {
+  let end = (): void => {}
+  const ended = new Promise<void>((resolve) => (end = resolve))
+  return { ended, end }
+}
+
 /** The Python line each Live objects button stands for, echoed so the transcript can be replayed. */
 export function driveCode(name: string, action: DriveAction, argument = ''): string {
   switch (action) {
@@ -74,13 +81,16 @@ export const usePythonStore = defineStore('python', () => {
   const queued = ref(0)
   const queue: QueuedRun[] = []
 
-  /** The Step tab is recording a program (in the same worker, after the console input running now). */
+  /** The Step tab is recording a program (in the same worker, once the console input running now has ended). */
   const recording = ref(false)
   /**
-   * Settles when that recording ends. Console input waits for it here in `queue`, not in the worker
-   * behind it, where Interrupt, meant for the input, would stop the recording instead.
+   * Settle when that recording, and the console input running now, end. The worker runs one request
+   * at a time, and Interrupt stops the one it runs: each side waits for the other's code here (console
+   * input in `queue`, a recording in record()), not in the worker behind it, where an Interrupt meant
+   * for the one waiting would stop the other's code instead.
    */
   let recordingEnded: Promise<void> | undefined
+  let inputEnded: Promise<void> | undefined
   /** An interrupt has not stopped the running code: pressing Interrupt again restarts Python. */
   const interruptStalled = ref(false)
   const interruptLabel = computed(() => (interruptStalled.value ? 'Restart Python' : 'Interrupt'))
@@ -90,6 +100,8 @@ export const usePythonStore = defineStore('python', () => {
   }
 
   const busy = computed(() => current.value !== undefined)
+  /** The recording waits for the console input running now (no input starts while it is asked for). */
+  const recordingWaits = computed(() => recording.value && busy.value)
   /** The generator a button is resuming right now: GEN_RUNNING until it yields. */
   const runningGenerator = computed(() => current.value?.watch)
   const text = computed(() => transcriptText(transcript.value))
@@ -204,6 +216,8 @@ export const usePythonStore = defineStore('python', () => {
   async function execute({ source, watch }: QueuedRun): Promise<RunOutcome | undefined> {
     const input = normalizeInput(source)
     current.value = { source: input, watch }
+    const { ended, end } = ending()
+    inputEnded = ended
     appendEntry(transcript.value, 'input', promptedInput(input))
     try {
       const outcome = await ensureClient().run(input, watch)
@@ -220,6 +234,8 @@ export const usePythonStore = defineStore('python', () => {
       return undefined
     } finally {
       current.value = undefined
+      inputEnded = undefined
+      end()
       interruptStalled.value = false
     }
   }
@@ -250,19 +266,21 @@ export const usePythonStore = defineStore('python', () => {
 
   /**
    * Records a program for the Step tab, in a namespace of its own (the console's names are
-   * untouched). Interrupt stops it; a restart rejects it with PythonRestartedError.
+   * untouched), once the console input running now has ended. interruptRecording() stops it; a
+   * restart rejects it with PythonRestartedError.
    */
   async function record(source: string, limits: TraceLimits): Promise<Trace> {
     recording.value = true
-    let ended = (): void => {}
-    recordingEnded = new Promise((resolve) => (ended = resolve))
+    const { ended, end } = ending()
+    recordingEnded = ended
     try {
       void start()
+      while (inputEnded !== undefined) await inputEnded
       return await ensureClient().trace(source, limits)
     } finally {
       recording.value = false
       recordingEnded = undefined
-      ended()
+      end()
       interruptStalled.value = false
     }
   }
@@ -279,7 +297,16 @@ export const usePythonStore = defineStore('python', () => {
   /** Ctrl+C: stops the running input and forgets the queued ones. */
   async function interrupt(): Promise<void> {
     dropQueue()
-    if (client.value === undefined || !(busy.value || recording.value)) return
+    if (client.value === undefined || !busy.value) return
+    await client.value.interrupt()
+  }
+
+  /**
+   * The Step tab's Interrupt: stops the recording once it runs. The console input it waits for,
+   * and the inputs waiting for it, are the console's to stop.
+   */
+  async function interruptRecording(): Promise<void> {
+    if (client.value === undefined || !recording.value || busy.value) return
     await client.value.interrupt()
   }
 
@@ -347,6 +374,7 @@ export const usePythonStore = defineStore('python', () => {
     queued,
     busy,
     recording,
+    recordingWaits,
     interruptStalled,
     interruptLabel,
     interruptTitle,
@@ -359,6 +387,7 @@ export const usePythonStore = defineStore('python', () => {
     record,
     isComplete,
     interrupt,
+    interruptRecording,
     restart,
     clear,
     inspect,

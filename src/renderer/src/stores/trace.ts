@@ -110,7 +110,7 @@ export const useTraceStore = defineStore('trace', () => {
   }
 
   function interrupt(): Promise<void> {
-    return python.interrupt()
+    return python.interruptRecording()
   }
 
   /** Reads an exported trace; a file that is not one is refused with the reason, and the shown trace stays. */

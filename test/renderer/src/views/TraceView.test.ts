@@ -251,6 +251,46 @@ describe('recording with Python', () => {
     expect(view.find('[data-testid=trace-output]').text()).toBe('[1]')
   }, 90_000)
 
+  test('a recording asked for while console code runs waits for it, says so, and leaves it alone', async () => {
+    const console = mount(PythonConsole, { attachTo: document.body })
+    mounted.push(console)
+    const view = mountView()
+    const python = usePythonStore()
+    await python.start()
+    const typed = python.submit('print("console ran")')
+    const store = useTraceStore()
+    const recorded = store.open('print("recorded")\n')
+    await flushPromises()
+    // Not said to record: the console's code runs first, and the Step tab has nothing of its own to stop.
+    expect(view.find('[data-testid=trace-record]').text()).toBe('Waiting for the console’s code…')
+    const interrupt = view.find('[data-testid=trace-interrupt]')
+    expect(interrupt.attributes('disabled')).toBeDefined()
+    expect(interrupt.attributes('title')).toBe('The console’s code runs first: the Coroutines tab’s Interrupt stops it')
+    await store.interrupt() // asked anyway: the console's code is not the Step tab's to stop
+    expect((await typed)?.status).toBe('ok')
+    expect(console.find('[data-testid=console-transcript]').text()).toContain('>>> print("console ran")\nconsole ran')
+    await recorded
+    expect(store.trace!.truncated).toBe(false)
+    expect(store.trace!.stdout).toBe('recorded\n')
+  }, 90_000)
+
+  test('Interrupt in the Step tab stops its recording, not the console input waiting for it', async () => {
+    const console = mount(PythonConsole, { attachTo: document.body })
+    mounted.push(console)
+    const python = usePythonStore()
+    await python.start()
+    const store = useTraceStore()
+    const recorded = store.open('print("recorded")\n')
+    const typed = python.submit('print("typed")')
+    await flushPromises()
+    expect(console.find('[data-testid=console-waiting]').exists()).toBe(true)
+    await store.interrupt()
+    await recorded
+    expect(store.trace!.note).toBe('Recording was interrupted after 0 steps.')
+    expect((await typed)?.status).toBe('ok')
+    expect(console.find('[data-testid=console-transcript]').text()).toContain('>>> print("typed")\ntyped')
+  }, 90_000)
+
   test('console input typed during a recording waits for it, said so, with nothing to interrupt', async () => {
     const console = mount(PythonConsole, { attachTo: document.body })
     mounted.push(console)
