@@ -158,18 +158,19 @@ export const useReadStore = defineStore('read', () => {
   const progress = shallowRef<JobProgress<ProcessJobStats>>()
   const rssSamples = ref<number[]>([])
   const runFailure = ref<RunFailure>()
-  // A refusal is about one file read eagerly under one limit: once any of them changes, it no longer
-  // holds (clearing the limit field, say, brings back the default limit).
+  // A failure is about the files the run was given: once they are edited it no longer holds, as it
+  // goes when Browse… or a generated file replaces the path.
   watch(
-    [
-      () => form.path.trim(),
-      () => form.mode,
-      () => (memoryLimit.value?.ok === true ? memoryLimit.value.value : undefined)
-    ],
+    () => JSON.stringify(inputPaths.value),
     () => {
-      if (isEagerRefusal(runFailure.value)) runFailure.value = undefined
+      runFailure.value = undefined
     }
   )
+  // A refusal is also about the mode and the limit (clearing the limit field, say, brings back the
+  // default limit).
+  watch([() => form.mode, () => (memoryLimit.value?.ok === true ? memoryLimit.value.value : undefined)], () => {
+    if (isEagerRefusal(runFailure.value)) runFailure.value = undefined
+  })
   const lastOutcome = ref<'done' | 'cancelled'>()
   /** What the last finished run warns about how it read its files (a text file in a binary mode, say). */
   const runWarnings = ref<string[]>([])

@@ -199,6 +199,32 @@ describe('Read tab', () => {
     expect(find('read-error').exists()).toBe(false)
   })
 
+  test('an error goes away once the files to read are edited, as Browse… already made it go', async () => {
+    const read = await mountRead('stale-error')
+    const fail = async (): Promise<void> => {
+      await find('read-run').trigger('click')
+      await until(() => find('read-error').exists() && read.runPhase === 'idle', 'error')
+      expect(find('read-error').text()).toContain('does not exist')
+    }
+    await find('read-path').setValue(join(dir, 'nope.bin'))
+    await fail()
+    await find('read-progress-every').setValue('2048') // not about the file: the error stays
+    await find('read-mode-lazyItem').find('input').setValue(true)
+    expect(find('read-error').exists()).toBe(true)
+    await find('read-path').setValue(join(dir, 'nope.bi'))
+    expect(find('read-error').exists()).toBe(false)
+
+    // A chained file's error, by its field.
+    const present = join(dir, 'present.bin')
+    writeFileSync(present, new Float64Array([1, 2]))
+    await find('read-path').setValue(present)
+    read.form.chained.push(join(dir, 'gone.bin'))
+    await flushPromises()
+    await fail()
+    await find('read-chained-0').setValue(join(dir, 'gone2.bin'))
+    expect(find('read-error').exists()).toBe(false)
+  })
+
   test.runIf(process.platform === 'linux')(
     'a file name that is not valid UTF-8 is shown with U+FFFD and the note: error box, refusal, status line, results',
     async () => {
