@@ -2,6 +2,8 @@
  * The one error type that crosses the process boundary. Main throws it, IPC carries its
  * plain `LabErrorInfo` form, and the renderer rebuilds it, so every layer speaks the same codes.
  */
+import { shownName } from './fsNames'
+
 export const labErrorCodes = [
   'INVALID_ARGUMENT',
   'NOT_FOUND',
@@ -65,4 +67,15 @@ export class LabError extends Error {
 /** Whether `error` is a LabError with this code. */
 export function isLabError(error: unknown, code: LabErrorCode): error is LabError {
   return error instanceof LabError && error.code === code
+}
+
+/**
+ * The message without the path it starts with: main's messages about a file name it first, as
+ * people are shown it (`/data/x.bin: does not exist`), which a place naming the file itself would
+ * repeat. A message that does not start so is kept whole.
+ */
+export function messageAfterPath(error: LabErrorInfo): string {
+  if (error.path === undefined || error.path === '') return error.message
+  const start = `${shownName(error.path)}: `
+  return error.message.startsWith(start) ? error.message.slice(start.length) : error.message
 }

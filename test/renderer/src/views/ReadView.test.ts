@@ -188,7 +188,12 @@ describe('Read tab', () => {
       await find('read-run').trigger('click')
       await until(() => find('read-error').exists() && read.runPhase === 'idle', `error for ${path}`)
       expect(find('read-error').text()).toMatch(message)
+      // The file is named once in the headline; its full path, which tells the folder, below it.
+      expect(find('read-error').find('.headline').text()).not.toContain(path)
+      expect(find('read-error-path').text()).toBe(path)
     }
+    expect(find('read-error').find('.headline').text()).toBe('bad.txt: line 3 is not a number: "three"')
+    expect(find('read-error').find('.code').text()).toBe(`${text} · MALFORMED_DATA`)
     const empty = join(dir, 'empty.bin')
     writeFileSync(empty, new Uint8Array(0))
     await find('read-path').setValue(empty)
@@ -236,8 +241,9 @@ describe('Read tab', () => {
       await find('read-run').trigger('click')
       await until(() => find('read-error').exists() && read.runPhase === 'idle', 'error for odd-\udcff.bin')
       expect(find('read-error').find('.headline').text()).toBe(
-        `${shownWithNote('odd-\udcff.bin')}: ${shownWithNote(odd)}: 37 bytes is not a whole number of float64 items (8 bytes each): 5 trailing bytes. Is the dtype right?`
+        `${shownWithNote('odd-\udcff.bin')}: 37 bytes is not a whole number of float64 items (8 bytes each): 5 trailing bytes. Is the dtype right?`
       )
+      expect(find('read-error-path').text()).toBe(shownWithNote(odd))
 
       writeFileSync(Buffer.from(join(dir, 'big-\xff.bin'), 'latin1'), new Uint8Array(8 * 40_000))
       read.memoryLimitMiB = 0.1
