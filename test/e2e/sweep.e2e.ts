@@ -168,6 +168,59 @@ describe('Benchmark tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('a sweep and a Read run at once: each tab says the other is running and both timings are skewed', async () => {
+    const app = await openBenchmark()
+    const { page } = app
+    await page.setViewportSize({ width: 900, height: 600 })
+    await setUpSweep(page, medium, { maxChunk: 65536, repeats: 5, cap: 1000 })
+    await page.getByTestId('sweep-run').click()
+
+    await page.getByRole('tab', { name: 'Read' }).click()
+    const read = page.getByRole('tabpanel', { name: 'Read' })
+    const readNotice = read.getByTestId('read-timing-skew')
+    await expect
+      .poll(() => readNotice.textContent(), { timeout: 30_000 })
+      .toContain('Timings will be skewed: the Benchmark tab is running Sweep medium.bin. A read started now shares')
+    expect(await read.getByTestId('read-run').isDisabled()).toBe(true) // no file yet; the sweep blocks nothing
+    await read.getByTestId('read-path').fill(medium)
+    expect(await read.getByTestId('read-run').isDisabled()).toBe(false)
+    await readNotice.scrollIntoViewIfNeeded()
+    await app.screenshot('read-timing-skew-900x600')
+
+    // One read() per item over the file twelve times (chained by Browse…): cancelled long before its end.
+    for (let index = 0; index < 11; index++) {
+      app.server.dialogAnswers.push(medium)
+      await read.getByTestId('read-chain-add').click()
+      await expect.poll(() => read.getByTestId(`read-chained-${index}`).inputValue()).toBe(medium)
+    }
+    await read.getByTestId('read-mode-lazyItem').click()
+    await read.getByRole('button', { name: '1 item', exact: true }).click()
+    await read.getByTestId('read-run').click()
+    await expect
+      .poll(() => readNotice.textContent())
+      .toContain('Timings skewed: the Benchmark tab is running Sweep medium.bin at the same time.')
+
+    await page.getByRole('tab', { name: 'Benchmark' }).click()
+    const sweepNotice = page.getByTestId('sweep-timing-skew')
+    await expect
+      .poll(() => sweepNotice.textContent())
+      .toContain('Timings skewed: the Read tab is running Lazy per item: 12 files chained at the same time.')
+    // Beside the sweep's Cancel, in view although the tab scrolled the form away when the sweep started.
+    expect((await sweepNotice.boundingBox())!.y).toBeLessThan(600)
+    await app.screenshot('benchmark-timing-skew-900x600')
+    await page.setViewportSize({ width: 1280, height: 800 })
+    expect((await sweepNotice.boundingBox())!.y).toBeLessThan(800)
+    await app.screenshot('benchmark-timing-skew-1280x800')
+    await page.getByRole('tab', { name: 'Read' }).click()
+    await readNotice.scrollIntoViewIfNeeded()
+    await app.screenshot('read-timing-skew-1280x800')
+
+    await page.getByRole('button', { name: 'Cancel Sweep medium.bin' }).click()
+    await page.getByRole('button', { name: 'Cancel Lazy per item: 12 files chained' }).click()
+    await expect.poll(() => app.server.jobs.openJobs().length, { timeout: 20_000 }).toBe(0)
+    expect(app.problems).toEqual([])
+  })
+
   for (const colorScheme of ['light', 'dark'] as const) {
     test(`at 900 × 600 (${colorScheme}) the chart shrinks and grows back with the window, Export stays in view, a sweep scrolls to its chart`, async () => {
       const app = await openBenchmark({ colorScheme })

@@ -69,6 +69,11 @@ export const useJobsStore = defineStore('jobs', () => {
   }
   watch(() => jobs.value.map((job) => job.generator.state), updateRunning)
 
+  /** The jobs of one kind shown as running (e.g. another tab's run, which would share the CPU with this tab's). */
+  function runningOf(kind: JobKind): TrackedJob[] {
+    return running.value.filter((job) => job.generator.kind === kind)
+  }
+
   function find(id: string): TrackedJob | undefined {
     return jobs.value.find((job) => job.generator.id === id)
   }
@@ -128,5 +133,5 @@ export const useJobsStore = defineStore('jobs', () => {
     await (job.cancel?.() ?? job.generator.return())
   }
 
-  return { jobs, running, open, find, start, cancel }
+  return { jobs, running, runningOf, open, find, start, cancel }
 })

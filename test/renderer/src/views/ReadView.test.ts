@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
@@ -14,6 +14,7 @@ import ReadView from '@renderer/views/ReadView.vue'
 import { useJobsStore } from '@renderer/stores/jobs'
 import { useNavigationStore } from '@renderer/stores/navigation'
 import { useReadStore } from '@renderer/stores/read'
+import { useSweepStore } from '@renderer/stores/sweep'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import { installInProcessLab } from '../../../support/inProcessLab'
 import { shownWithNote } from '../../../support/notUtf8'
@@ -435,6 +436,47 @@ describe('Read tab', () => {
     expect(jobs.openJobs()).toEqual([])
     expect(read.rssSamples.length).toBeGreaterThan(0)
   })
+
+  test(
+    'a sweep running in the Benchmark tab is told beside Run: before a read, and while both run',
+    { timeout: 30_000 },
+    async () => {
+      const read = await mountRead('skew')
+      read.sample.preset = 'custom'
+      read.sample.customMiB = 4
+      read.sample.withText = false
+      await read.generate()
+      const path = read.lastGenerated!.binaryPath
+      expect(find('read-timing-skew').exists()).toBe(false)
+
+      // A whole default sweep takes far longer than this test: it is cancelled at the end.
+      const sweep = useSweepStore()
+      sweep.form.path = path
+      sweep.form.modes = { lazyItem: true, lazyChunk: true, text: false }
+      sweep.form.maxChunk = 64 * 1024
+      const sweeping = sweep.run()
+      await until(() => find('read-timing-skew').exists(), `the sweep told in the Read tab: ${sweep.failure ?? ''}`)
+      expect(find('read-timing-skew').text()).toBe(
+        `Timings will be skewed: the Benchmark tab is running Sweep ${basename(path)}. A read started now shares the CPU with it, so both measure slower than either would alone.`
+      )
+      expect(find('read-run').attributes('disabled')).toBeUndefined() // told, not prevented
+
+      await find('read-mode-lazyItem').find('input').setValue(true)
+      await find('read-chunk').setValue('1')
+      read.form.chained = [path, path] // one read() per item of three files: it is cancelled long before its end
+      await find('read-run').trigger('click')
+      await until(() => read.runPhase === 'running', 'reading')
+      expect(find('read-timing-skew').text()).toBe(
+        `Timings skewed: the Benchmark tab is running Sweep ${basename(path)} at the same time. The two share the CPU, so both measure slower than either would alone.`
+      )
+
+      await sweep.cancel()
+      await sweeping
+      await until(() => !find('read-timing-skew').exists(), 'the notice gone with the sweep')
+      await read.cancelRun()
+      await until(() => read.runPhase === 'idle', 'cancelled')
+    }
+  )
 
   test('Esc cancels the run wherever focus is while the tab is shown, but only closes the Python dialog', async () => {
     const read = await mountRead('escape')

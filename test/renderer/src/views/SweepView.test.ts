@@ -6,12 +6,13 @@
 import { mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
+import { flushPromises, mount, type DOMWrapper, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
 import { defineComponent, h } from 'vue'
 import SweepView from '@renderer/views/SweepView.vue'
 import { useJobsStore } from '@renderer/stores/jobs'
+import { useReadStore } from '@renderer/stores/read'
 import { defaultSweepForm, sweepArgsFromForm, useSweepStore } from '@renderer/stores/sweep'
 import type { ChartRun } from '@renderer/charts/sweepChart'
 import { sweepJson } from '@shared/sweepExport'
@@ -220,6 +221,44 @@ describe('the Benchmark tab', () => {
       expect(history.attributes('title')).toBe(shownWithNote(path))
       expect(store.finished?.notes.join('\n')).toContain(`Text lazy reads ${shownWithNote('tw\udcffin.txt')} (`)
       expect(wrapper.text()).not.toMatch(/[\uDC80-\uDCFF]/)
+    }
+  )
+
+  test(
+    'a read running in the Read tab is told beside Run sweep: before a sweep, and while both run',
+    { timeout: 30_000 },
+    async () => {
+      const wrapper = mountView()
+      const store = useSweepStore()
+      const notice = (): DOMWrapper<Element> => wrapper.find('[data-testid="sweep-timing-skew"]')
+      await wrapper.find('[data-testid="sweep-path"]').setValue(small)
+      expect(notice().exists()).toBe(false)
+
+      // One read() per item, eight times over the file: it is cancelled long before its end.
+      const read = useReadStore()
+      read.form.path = medium
+      read.form.chained = Array.from({ length: 7 }, () => medium)
+      read.form.mode = 'lazyItem'
+      read.form.chunkItems = 1
+      const reading = read.run()
+      await until(() => notice().exists(), `the read told in the Benchmark tab: ${read.runFailure?.message ?? ''}`)
+      expect(notice().text()).toBe(
+        'Timings will be skewed: the Read tab is running Lazy per item: 8 files chained. A sweep started now shares the CPU with it, so both measure slower than either would alone.'
+      )
+      expect(wrapper.find('[data-testid="sweep-run"]').attributes('disabled')).toBeUndefined() // told, not prevented
+
+      await wrapper.find('[data-testid="sweep-repeats"]').setValue('1')
+      await wrapper.find('form').trigger('submit')
+      await until(() => store.busy && notice().text().startsWith('Timings skewed:'), 'both running')
+      expect(notice().text()).toBe(
+        'Timings skewed: the Read tab is running Lazy per item: 8 files chained at the same time. The two share the CPU, so both measure slower than either would alone.'
+      )
+
+      await read.cancelRun()
+      await reading
+      await until(() => !notice().exists(), 'the notice gone with the read')
+      await store.cancel()
+      await until(() => !store.busy, 'the sweep cancelled')
     }
   )
 
