@@ -207,6 +207,12 @@ describe('Benchmark tab in Chromium', () => {
       .toContain('Timings skewed: the Read tab is running Lazy per item: 12 files chained at the same time.')
     // Beside the sweep's Cancel, in view although the tab scrolled the form away when the sweep started.
     expect((await sweepNotice.boundingBox())!.y).toBeLessThan(600)
+    // Two jobs in the status bar do not widen the window: both Cancel buttons are on screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(900)
+    for (const label of ['Sweep medium.bin', 'Lazy per item: 12 files chained']) {
+      const cancel = (await page.getByRole('button', { name: `Cancel ${label}` }).boundingBox())!
+      expect(cancel.x + cancel.width, label).toBeLessThanOrEqual(900)
+    }
     await app.screenshot('benchmark-timing-skew-900x600')
     await page.setViewportSize({ width: 1280, height: 800 })
     expect((await sweepNotice.boundingBox())!.y).toBeLessThan(800)
