@@ -1,7 +1,8 @@
 /**
  * The first bytes of a data file, and the one rule telling a text file (numbers written out as
  * text, as numpy.savetxt writes them) from raw binary items: the sweep refuses such a file as its
- * binary file, the Read tab reads it in a binary mode as numpy would and warns.
+ * binary file, the Read tab reads it in a binary mode as numpy would and warns (from the bytes its
+ * readers read, FileHead).
  */
 import { closeSync, readSync } from 'node:fs'
 import { openDataFile, type OpenedFile } from './openRegularFile'
@@ -35,12 +36,34 @@ export function readHead(path: string): { size: number; head: Buffer } {
 }
 
 /**
- * Whether a file looks like text: a path is opened for the look, an open file is read where it is
- * (the one a reader's error is about); false when it cannot be read (the caller's own read says why).
+ * A file's first bytes (at most 4 KiB) kept from the reads a reader makes anyway, from its start:
+ * looking at them opens nothing again, and is about the bytes that were read.
  */
-export function looksLikeTextFile(file: string | OpenedFile): boolean {
+export class FileHead {
+  private bytes: Uint8Array | undefined
+  private filled = 0
+
+  /** Keeps what falls in the head of `length` bytes read into `read` (from its start) at `position`. */
+  note(read: Uint8Array, length: number, position: number): void {
+    if (position !== this.filled || position >= HEAD_BYTES) return
+    const taken = Math.min(length, HEAD_BYTES - position)
+    this.bytes ??= new Uint8Array(HEAD_BYTES)
+    this.bytes.set(read.subarray(0, taken), position)
+    this.filled += taken
+  }
+
+  looksLikeText(): boolean {
+    return looksLikeText(this.bytes?.subarray(0, this.filled) ?? new Uint8Array(0))
+  }
+}
+
+/**
+ * Whether an open file looks like text, read where it is (the one a reader's error is about); false
+ * when it cannot be read (the caller's own read says why).
+ */
+export function looksLikeTextFile(file: OpenedFile): boolean {
   try {
-    return looksLikeText(typeof file === 'string' ? readHead(file).head : headOf(file))
+    return looksLikeText(headOf(file))
   } catch {
     return false
   }

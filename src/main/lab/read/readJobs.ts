@@ -34,11 +34,11 @@ import type {
   SampleDataStats
 } from '../../../shared/readJobs'
 import { shownName } from '../../../shared/fsNames'
-import { LOOKS_LIKE_TEXT, looksLikeTextFile } from '../dataFileHead'
+import { LOOKS_LIKE_TEXT } from '../dataFileHead'
 import { fsPath } from '../fsPath'
 import { processData, pushInto, ratesOf, summingConsumer } from './process'
 import type { JobControl } from '../progress'
-import { openLazyReader, readBinaryEager, type DataReader, type ReadStats } from './readers'
+import { newReadStats, openLazyReader, readBinaryEager, type DataReader } from './readers'
 import { writeSampleData } from './sampleData'
 
 /** read jobs report progress once per this many numbers (and once per chunk). */
@@ -121,7 +121,7 @@ function eagerInput(
   control: JobControl<ProcessJobStats>,
   phases: EagerPhases
 ): DataReader<DataItem> {
-  const readStats: ReadStats = { path: input.path, fileBytes: undefined, bytesRead: 0 }
+  const readStats = newReadStats(input.path)
   const eagerControl: JobControl<EagerReadStats> = {
     isCancelled: () => control.isCancelled(),
     report: (progress) => meter.fromEager(progress)
@@ -130,6 +130,7 @@ function eagerInput(
     const array = readBinaryEager(input.path, input.dtype, {
       control: eagerControl,
       phases,
+      head: readStats.head,
       ...(maxBytes === undefined ? {} : { maxBytes })
     })
     readStats.fileBytes = array.byteLength
@@ -176,15 +177,16 @@ function tracked(readers: DataReader<DataItem>[], meter: RunMeter): Iterable<Dat
 /**
  * A warning for each file read in a binary mode that looks like text. np.fromfile reads such a
  * file without a word, and so do the readers (the run stays what numpy would do), but its sum is
- * then of the text's characters taken as items. Looked at after the run, so it costs the run nothing.
+ * then of the text's characters taken as items. Judged from the first bytes its reader read: no
+ * second open, and about what the run read.
  */
-function textReadAsBinary(inputs: readonly Input[]): string[] {
+function textReadAsBinary(inputs: readonly Input[], readers: readonly DataReader<DataItem>[]): string[] {
   const warnings: string[] = []
   const seen = new Set<string>()
-  for (const input of inputs) {
+  for (const [index, input] of inputs.entries()) {
     if (input.mode === 'text' || seen.has(input.path)) continue
     seen.add(input.path)
-    if (looksLikeTextFile(input.path))
+    if (readers[index]!.readStats.head.looksLikeText())
       warnings.push(
         `${shownName(input.path)}: ${LOOKS_LIKE_TEXT}. The binary modes read its characters as ${input.dtype} items, as np.fromfile would, so the sum means nothing; the Text mode reads it as numbers.`
       )
@@ -229,7 +231,7 @@ export function* processJob(
       bytesRead: stats.bytesRead
     }
   })
-  const warnings = textReadAsBinary(args.inputs)
+  const warnings = textReadAsBinary(args.inputs, readers)
   for (const warning of warnings) control.log?.(warning)
   return {
     ...result,

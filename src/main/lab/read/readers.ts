@@ -43,7 +43,7 @@ import { LabError } from '../../../shared/errors'
 import { shownName } from '../../../shared/fsNames'
 import type { EagerPhases, EagerReadStats, LazyReadMode } from '../../../shared/readJobs'
 import { toLabError } from '../errors'
-import { LOOKS_LIKE_TEXT, looksLikeTextFile } from '../dataFileHead'
+import { FileHead, LOOKS_LIKE_TEXT, looksLikeTextFile } from '../dataFileHead'
 import { openDataFile, type OpenedFile } from '../openRegularFile'
 import { adviseHugePages, canReadInParallel, readParallel } from '../native'
 import { allocateSummableBuffer } from '../sum'
@@ -69,6 +69,8 @@ export interface ReadStats {
   fileBytes: number | undefined
   /** Bytes read from the file so far (a lazy reader runs up to one chunk ahead of what it yielded). */
   bytesRead: number
+  /** The first bytes the binary readers read (whether the file looks like text), kept as they read them. */
+  readonly head: FileHead
 }
 
 /** A reader generator that also exposes its live `readStats`. */
@@ -210,8 +212,8 @@ function closeForReader(file: OpenedFile, path: string, log: ReaderLog | undefin
   say(log, `closed ${shownName(path)}`)
 }
 
-function newStats(path: string): ReadStats {
-  return { path, fileBytes: undefined, bytesRead: 0 }
+export function newReadStats(path: string): ReadStats {
+  return { path, fileBytes: undefined, bytesRead: 0, head: new FileHead() }
 }
 
 function withStats<T>(generator: Generator<T, void, undefined>, readStats: ReadStats): DataReader<T> {
@@ -228,6 +230,8 @@ export interface EagerOptions {
   control?: JobControl<EagerReadStats>
   /** Told how long the allocation and the read took, and the page faults of the read (added to what it holds). */
   phases?: Pick<EagerPhases, 'allocateMs' | 'readMs' | 'readPageFaults'>
+  /** Given the file's first bytes as read. */
+  head?: FileHead
 }
 
 export function defaultEagerMaxBytes(): number {
@@ -287,6 +291,7 @@ export function readBinaryEager<D extends Dtype = 'float64'>(
       if (control.isCancelled()) throw new LabError('CANCELLED', `Reading ${path} was cancelled`, path)
       const length = Math.min(EAGER_READ_PIECE_BYTES, size - position)
       readFullyInParallel(file, bytes.subarray(position), length, position, path)
+      options.head?.note(bytes.subarray(position), length, position)
       position += length
       control.report({
         completed: position,
@@ -323,7 +328,7 @@ export function readBinaryLazy(
 ): DataReader<number> {
   checkDtype(dtype)
   checkChunkSize(chunkSize, dtype)
-  const readStats = newStats(path)
+  const readStats = newReadStats(path)
   const cursor = new LazyCursor(path, chunkSize, dtype, readStats, options.log)
   return withStats(lazyItems(cursor), readStats)
 }
@@ -384,6 +389,7 @@ class LazyCursor {
     const length = Math.min(this.bytes.length, file.size - this.position)
     if (length <= 0) return (this.count = 0)
     readFully(file, this.bytes, length, this.position, this.path)
+    this.readStats.head.note(this.bytes, length, this.position)
     toNativeOrder(this.bytes, length, itemBytes[this.dtype])
     this.position += length
     this.readStats.bytesRead = this.position
@@ -457,7 +463,7 @@ export function readBinaryChunks<D extends Dtype = 'float64'>(
 ): DataReader<DtypeArrays[D]> {
   checkDtype(dtype)
   checkChunkSize(chunkSize, dtype)
-  const readStats = newStats(path)
+  const readStats = newReadStats(path)
   const chunks = lazyChunks(path, chunkSize, dtype, options.reuseBuffer === true, readStats, options.log)
   return withStats(chunks as Generator<DtypeArrays[D], void, undefined>, readStats)
 }
@@ -490,6 +496,7 @@ function* lazyChunks(
       const buffer = shared ?? (Buffer.allocUnsafeSlow(length).buffer as ArrayBuffer)
       const bytes = new Uint8Array(buffer, 0, length)
       readFully(file, bytes, length, position, path)
+      readStats.head.note(bytes, length, position)
       toNativeOrder(bytes, length, itemSize)
       position += length
       readStats.bytesRead = position
@@ -560,7 +567,7 @@ export function readTextLazy(path: string, options: TextOptions = {}): DataReade
       `Maximum line length must be a positive whole number of bytes, got ${String(maxLineBytes)}`
     )
   }
-  const readStats = newStats(path)
+  const readStats = newReadStats(path)
   return withStats(textItems(path, chunkBytes, maxLineBytes, readStats, options.log), readStats)
 }
 
