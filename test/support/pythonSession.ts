@@ -51,13 +51,13 @@ export class PythonSession {
       else this.pyodide.setStderr({ write })
     }
     this.pyodide.setStdin({ error: true })
-    this.pyodide.setInterruptBuffer(this.interrupt)
     const scope = this.pyodide.toPy({ console_source: consoleSource })
     this.pyodide.runPython(
       'import sys, types\nmodule = types.ModuleType("yieldlab_console")\nsys.modules["yieldlab_console"] = module\nexec(compile(console_source, "<yield-lab console>", "exec"), module.__dict__)',
       { globals: scope }
     )
     scope.destroy()
+    this.pyodide.setInterruptBuffer(this.interrupt)
     this.module = this.pyodide.pyimport('yieldlab_console') as unknown as ConsoleModule
   }
 

@@ -162,11 +162,6 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
     pyodide.setStderr({ write: (bytes: Uint8Array) => output.write('stderr', bytes), isatty: false })
     // sys.stdin reads fail at once; console.py replaces input() with a clear message.
     pyodide.setStdin({ error: true })
-    if (interruptBuffer !== null) {
-      interrupt = new Int32Array(interruptBuffer)
-      // Pyodide only indexes slot 0 of what it is given (reads it, then writes 0).
-      pyodide.setInterruptBuffer(polledSignal(interrupt) as unknown as Int32Array)
-    }
     const scope = pyodide.toPy({
       console_source: options.consoleSource,
       trace_recorder_source: options.traceRecorderSource
@@ -177,6 +172,13 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
       pythonVersion = String(scope.get('python_version'))
     } finally {
       scope.destroy()
+    }
+    // Only now that console.py's handler holds an interrupt outside the user's code: before, one
+    // already signalled would raise KeyboardInterrupt in the loading itself and break it.
+    if (interruptBuffer !== null) {
+      interrupt = new Int32Array(interruptBuffer)
+      // Pyodide only indexes slot 0 of what it is given (reads it, then writes 0).
+      pyodide.setInterruptBuffer(polledSignal(interrupt) as unknown as Int32Array)
     }
     const modules: Modules = {
       console: pyodide.pyimport('yieldlab_console') as unknown as ConsoleModule

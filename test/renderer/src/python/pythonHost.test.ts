@@ -1,12 +1,16 @@
 /**
- * The worker's host against a stand-in runtime: how a failed request is reported. Pyodide marks
+ * The worker's host. Against a stand-in runtime: how a failed request is reported. Pyodide marks
  * the error that broke its runtime for good (a wasm stack overflow, say); the reply says so, so
- * the client can restart Python rather than go on with a runtime that answers wrongly.
+ * the client can restart Python rather than go on with a runtime that answers wrongly. On a fresh
+ * real Pyodide (its first load of console.py): an interrupt already pending as Python loads.
  */
-import type { PyodideAPI } from 'pyodide'
+import { loadPyodide, type PyodideAPI } from 'pyodide'
 import { describe, expect, test } from 'vitest'
+import consoleSource from '@renderer/python/console.py?raw'
+import { createInterruptBuffer, requestInterrupt } from '@renderer/python/interruptBuffer'
 import type { FromPythonWorker } from '@renderer/python/protocol'
 import { createPythonHost } from '@renderer/python/pythonHost'
+import traceRecorderSource from '@renderer/python/trace_recorder.py?raw'
 import { until } from '../../../support/until'
 
 /** A runtime whose console module fails every run with `error`. */
@@ -58,3 +62,26 @@ describe('a failed request', () => {
     expect(await replyTo(new SyntaxError('"undefined" is not valid JSON'))).toMatchObject({ ok: false, fatal: false })
   })
 })
+
+test('an interrupt pending as Python loads does not break the loading: it stops the request it names, no other', async () => {
+  const messages: FromPythonWorker[] = []
+  const host = createPythonHost({
+    post: (message) => messages.push(message),
+    // A runtime of its own: console.py has never been loaded in it, so no handler of its waits there.
+    loadRuntime: () => loadPyodide() as Promise<PyodideAPI>,
+    consoleSource,
+    traceRecorderSource
+  })
+  const interruptBuffer = createInterruptBuffer()
+  requestInterrupt(new Int32Array(interruptBuffer), 1)
+  await host({ type: 'init', indexURL: 'in-process/', interruptBuffer })
+  await host({ type: 'request', id: 1, method: 'run', input: { source: 'x = 1' } })
+  await host({ type: 'request', id: 2, method: 'run', input: { source: 'y = 2' } })
+  expect(messages.filter((message) => message.type === 'failed')).toEqual([])
+  expect(messages.some((message) => message.type === 'ready')).toBe(true)
+  const replies = messages.filter((message) => message.type === 'reply')
+  expect(replies).toMatchObject([
+    { id: 1, ok: true, value: { status: 'interrupted', names: [] } },
+    { id: 2, ok: true, value: { status: 'ok', names: ['y'] } }
+  ])
+}, 60_000)
