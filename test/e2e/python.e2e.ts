@@ -2,13 +2,14 @@
  * The Coroutines tab in Chromium: Pyodide loads from the app's own files under the strict CSP in
  * a module worker, started in the background after launch so the tab finds it ready; the lecture's
  * COROUTINE EXAMPLE prints the lecture's output, the Live objects buttons drive a generator, and a
- * runaway loop or a long sleep is interrupted while the page keeps answering. How long things take
+ * runaway loop or a long sleep is interrupted while the page keeps answering, and an input
+ * interrupted while Python loads is cancelled. How long things take
  * is logged, not asserted (vitest's timeouts only guard against hangs).
  */
 import type { Locator, Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
 import { coroutineExample } from '../support/lecture'
-import { useLabApp } from './support/app'
+import { holdPythonLoading, useLabApp } from './support/app'
 
 const lab = useLabApp()
 
@@ -261,6 +262,29 @@ describe('Coroutines tab in Chromium', () => {
     await expect
       .poll(() => transcript(page))
       .toMatch(/>>> while True:\n\.\.\.     pass\n\.\.\.\nTraceback[\s\S]*KeyboardInterrupt\n$/)
+    expect(app.problems).toEqual([])
+  })
+
+  test('Ctrl+C while Python loads cancels the input, says it never started, and Python loads and runs on', async () => {
+    const loading = holdPythonLoading()
+    const app = await lab.open({ beforeLoad: loading.hold })
+    const { page } = app
+    await page.getByRole('tab', { name: 'Coroutines' }).click()
+    await page.getByTestId('python-loading').waitFor()
+    await typeAndRun(page, 'while True:\n    pass\n')
+    await page.getByTestId('console-running').waitFor()
+    await page.getByTestId('console-input').press('Control+c')
+    await expect
+      .poll(() => transcript(page))
+      .toBe('>>> while True:\n...     pass\n...\nInterrupted before it started: Python was still loading.\n')
+    await page.getByTestId('console-running').waitFor({ state: 'hidden' })
+    loading.release()
+    await page.getByTestId('python-status').filter({ hasText: 'ready in' }).waitFor({ timeout: 60_000 })
+    await typeAndRun(page, '6 * 7')
+    await expect.poll(() => transcript(page)).toMatch(/>>> 6 \* 7\n42\n$/)
+    const text = await transcript(page)
+    expect(text).not.toContain('has not stopped')
+    expect(text).not.toContain('Traceback')
     expect(app.problems).toEqual([])
   })
 

@@ -4,7 +4,8 @@
  * apart and greyed; a program opened from the console; the trace exported and imported back; the
  * diagram exported; CodeMirror styled through the page's nonce; the editor left by keyboard (Escape
  * then Tab), as its hint says; the current line kept in view as the window shrinks; a recording
- * waiting for the console's code, and the console's input for a recording. Screenshots: step-*.png.
+ * waiting for the console's code, and the console's input for a recording; a recording
+ * interrupted while Python loads. Screenshots: step-*.png.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,15 +13,15 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, describe, expect, test } from 'vitest'
 import { parseTraceJson } from '../../src/shared/trace'
-import { useLabApp, type LabApp } from './support/app'
+import { holdPythonLoading, useLabApp, type LabApp } from './support/app'
 
 const lab = useLabApp()
 const scratch = mkdtempSync(join(tmpdir(), 'yield-lab-trace-e2e-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 /** The app, opened on the Step tab (Ctrl+5). */
-async function openStep(): Promise<LabApp> {
-  const app = await lab.open()
+async function openStep(options: Parameters<typeof lab.open>[0] = {}): Promise<LabApp> {
+  const app = await lab.open(options)
   await app.page.keyboard.press('Control+5')
   await app.page.getByTestId('trace-view').waitFor()
   return app
@@ -438,6 +439,25 @@ describe('Step tab in Chromium', () => {
     await app.screenshot('step-waiting-for-console-900')
     await expect.poll(() => counter(page), { timeout: 60_000 }).toMatch(/^Step 1 of \d+ /)
     expect(await page.getByTestId('console-transcript').textContent()).toContain('console done')
+    expect(app.problems).toEqual([])
+  })
+
+  test('Interrupt while Python loads cancels the recording, says it never started, and Python records after', async () => {
+    const loading = holdPythonLoading()
+    const app = await openStep({ beforeLoad: loading.hold })
+    const { page } = app
+    await page.getByTestId('trace-record').click()
+    await expect.poll(() => page.getByTestId('trace-record').textContent()).toContain('Loading Python…')
+    await page.getByTestId('trace-interrupt').click()
+    await expect
+      .poll(() => page.getByTestId('trace-problem').textContent())
+      .toBe('Interrupted before it started: Python was still loading.')
+    expect(await page.getByTestId('trace-record').textContent()).toContain('Step through')
+    loading.release()
+    await page.getByTestId('trace-record').click()
+    await expect.poll(() => counter(page), { timeout: 90_000 }).toMatch(/^Step 1 of \d+ /)
+    expect(await page.getByTestId('trace-problem').count()).toBe(0)
+    expect(await page.getByTestId('trace-error').count()).toBe(0)
     expect(app.problems).toEqual([])
   })
 

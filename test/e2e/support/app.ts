@@ -28,6 +28,8 @@ export interface OpenOptions {
   /** Appended to the page URL, e.g. `?smoke`. */
   query?: string
   colorScheme?: 'light' | 'dark'
+  /** Called before the page loads: e.g. a route (page.route) that holds a file the page asks for. */
+  beforeLoad?(page: Page): Promise<void>
 }
 
 async function openApp(browser: Browser, options: OpenOptions = {}): Promise<LabApp> {
@@ -47,6 +49,7 @@ async function openApp(browser: Browser, options: OpenOptions = {}): Promise<Lab
   await page.addInitScript(
     "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI))"
   )
+  await options.beforeLoad?.(page)
   await page.goto(`${server.url}${options.query ?? ''}`)
   return {
     page,
@@ -63,6 +66,24 @@ async function openApp(browser: Browser, options: OpenOptions = {}): Promise<Lab
       await server.close()
       rmSync(dataDirectory, { recursive: true, force: true })
     }
+  }
+}
+
+/**
+ * Keeps Python loading until release(): the worker's request for Pyodide's standard library is
+ * held. Pass `hold` to open() as beforeLoad.
+ */
+export function holdPythonLoading(): { hold(page: Page): Promise<void>; release(): void } {
+  let release = (): void => {}
+  const released = new Promise<void>((resolve) => (release = resolve))
+  return {
+    async hold(page) {
+      await page.route('**/pyodide/python_stdlib.zip', async (route) => {
+        await released
+        await route.continue()
+      })
+    },
+    release: () => release()
   }
 }
 

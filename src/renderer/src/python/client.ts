@@ -51,6 +51,11 @@ export class PythonRestartedError extends Error {
   override name = 'PythonRestartedError'
 }
 
+/** A run or recording that Interrupt cancelled while Python was loading: it never started. */
+export class PythonInterruptedError extends Error {
+  override name = 'PythonInterruptedError'
+}
+
 /** 'stalled': the code runs on after the grace period; the next interrupt() restarts Python. */
 export type InterruptResult = 'idle' | 'interrupted' | 'stalled' | 'restarted'
 
@@ -77,6 +82,10 @@ export class PythonClient {
   private nextId = 1
   private interruptView: Int32Array | null = null
   private abandonStartup: ((error: Error) => void) | undefined
+  /** The worker has said it is ready: until then requests wait here, where Interrupt cancels them. */
+  private loaded = false
+  /** What cancels each request waiting here for Python to load, before the worker ever sees it. */
+  private readonly waitingForLoad = new Map<number, (error: PythonInterruptedError) => void>()
   /** Counts workers: a request made for one worker must not reach its replacement. */
   private generation = 0
   /** The run requests in flight with their ids, oldest first (runs are queued by the worker). */
@@ -145,11 +154,19 @@ export class PythonClient {
    * the worker (the namespace is lost). Code can outlast an interrupt (one long call into C, or a
    * loop that catches KeyboardInterrupt): after the grace period it is reported as 'stalled', and
    * only an interrupt asked for after that restarts Python. A slow machine never costs the names.
+   * While Python loads, the run has not reached the worker: it is cancelled here (rejected with
+   * PythonInterruptedError), and Python loads on.
    */
   async interrupt(): Promise<InterruptResult> {
     const oldest = this.runs.entries().next()
     if (oldest.done === true) return 'idle'
     const [run, id] = oldest.value
+    if (!this.loaded) {
+      this.waitingForLoad.get(id)?.(
+        new PythonInterruptedError('Interrupted before it started: Python was still loading.')
+      )
+      return 'interrupted'
+    }
     if (this.interruptView === null) {
       await this.restart(
         'Interrupting in place needs cross-origin isolation (SharedArrayBuffer), which this window does not have, so Python was restarted.'
@@ -210,6 +227,7 @@ export class PythonClient {
 
   private launch(): Promise<ReadyInfo> {
     const started = performance.now()
+    this.loaded = false
     const interruptBuffer = this.interruptible ? createInterruptBuffer() : null
     this.interruptView = interruptBuffer === null ? null : new Int32Array(interruptBuffer)
     const startup = new Promise<ReadyInfo>((resolve, reject) => {
@@ -232,6 +250,7 @@ export class PythonClient {
                 interruptible: this.interruptView !== null,
                 phases: message.phases
               }
+              this.loaded = true
               this.emit({ type: 'ready', ...info })
               resolve(info)
               break
@@ -290,7 +309,7 @@ export class PythonClient {
     input: PythonRequests[M]['input']
   ): Promise<PythonRequests[M]['output']> {
     const generation = this.generation
-    await this.start()
+    await this.loadedFor(id)
     const transport = this.transport
     // Restarted while waiting for the start: the input that needed stopping must not run again.
     if (transport === undefined || generation !== this.generation)
@@ -299,6 +318,16 @@ export class PythonClient {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject })
       transport.post({ type: 'request', id, method, input } as ToPythonWorker)
     })
+  }
+
+  /** Waits for Python to load; until it has, interrupt() can cancel request `id` before it is sent. */
+  private async loadedFor(id: number): Promise<void> {
+    const cancelled = new Promise<never>((_, reject) => this.waitingForLoad.set(id, reject))
+    try {
+      await Promise.race([this.start(), cancelled])
+    } finally {
+      this.waitingForLoad.delete(id)
+    }
   }
 
   private emit(event: PythonEvent): void {

@@ -4,7 +4,13 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { PythonClient, PythonRestartedError, type PythonEvent, type ReadyInfo } from '@renderer/python/client'
+import {
+  PythonClient,
+  PythonInterruptedError,
+  PythonRestartedError,
+  type PythonEvent,
+  type ReadyInfo
+} from '@renderer/python/client'
 import type { ConsoleExample } from '@renderer/python/examples'
 import { loadHistory, remember, saveHistory } from '@renderer/python/history'
 import type {
@@ -228,8 +234,10 @@ export const usePythonStore = defineStore('python', () => {
       await refreshInternals()
       return outcome
     } catch (error) {
-      // A restart has already said why; anything else is a failure of the console itself.
-      if (!(error instanceof PythonRestartedError))
+      // Cancelled while Python loaded, it never ran: said as such. A restart has already said why;
+      // anything else is a failure of the console itself.
+      if (error instanceof PythonInterruptedError) note(error.message)
+      else if (!(error instanceof PythonRestartedError))
         note(`The console could not run this: ${error instanceof Error ? error.message : String(error)}`)
       return undefined
     } finally {
@@ -266,8 +274,9 @@ export const usePythonStore = defineStore('python', () => {
 
   /**
    * Records a program for the Step tab, in a namespace of its own (the console's names are
-   * untouched), once the console input running now has ended. interruptRecording() stops it; a
-   * restart rejects it with PythonRestartedError.
+   * untouched), once the console input running now has ended. interruptRecording() stops it (while
+   * Python loads, by rejecting it with PythonInterruptedError); a restart rejects it with
+   * PythonRestartedError.
    */
   async function record(source: string, limits: TraceLimits): Promise<Trace> {
     recording.value = true

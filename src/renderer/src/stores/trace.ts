@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia'
 import { computed, markRaw, ref, shallowRef } from 'vue'
 import { describeError } from '@renderer/ipc/client'
-import { PythonRestartedError } from '@renderer/python/client'
+import { PythonInterruptedError, PythonRestartedError } from '@renderer/python/client'
 import type { TraceLimits } from '@renderer/python/protocol'
 import { usePythonStore } from '@renderer/stores/python'
 import { objectPlaces, type ObjectPlaces } from '@renderer/trace/diagramLayout'
@@ -97,7 +97,9 @@ export const useTraceStore = defineStore('trace', () => {
       problem.value =
         error instanceof PythonRestartedError
           ? `The recording was stopped: ${error.message}`
-          : `The program could not be recorded: ${describeError(error)}`
+          : error instanceof PythonInterruptedError
+            ? error.message
+            : `The program could not be recorded: ${describeError(error)}`
     } finally {
       recording.value = false
     }

@@ -1,7 +1,8 @@
 /**
  * The Python client's own logic against a scripted worker: lazy start and progress, interrupts in
  * place through the shared buffer, an interrupt that does not take (reported, and the next one
- * restarts), the restart when one cannot be delivered (no cross-origin isolation), and load failures. The real interrupt of a runaway loop
+ * restarts), the restart when one cannot be delivered (no cross-origin isolation), an interrupt
+ * while Python loads (cancels the run before it is sent), and load failures. The real interrupt of a runaway loop
  * runs in Chromium (test/e2e/python.e2e.ts) and on Pyodide (test/renderer/src/python/console.test.ts).
  */
 import { mount } from '@vue/test-utils'
@@ -10,6 +11,7 @@ import { beforeEach, describe, expect, test } from 'vitest'
 import PythonConsole from '@renderer/components/python/PythonConsole.vue'
 import {
   PythonClient,
+  PythonInterruptedError,
   PythonRestartedError,
   type PythonClientOptions,
   type PythonEvent,
@@ -212,6 +214,45 @@ describe('PythonClient', () => {
     )
   })
 
+  test.each([
+    { crossOriginIsolated: true, without: 'no signal' },
+    { crossOriginIsolated: false, without: 'no restart' }
+  ])(
+    'an interrupt while Python loads cancels the run before it is sent, with $without: Python loads on',
+    async ({ crossOriginIsolated }) => {
+      const { workers, createTransport } = scripted()
+      // No grace at all: an interrupt that waited for the loading would be reported stalled at once.
+      const client = new PythonClient({
+        createTransport,
+        indexURL: '/pyodide/',
+        crossOriginIsolated,
+        interruptGraceMs: 0
+      })
+      const events: PythonEvent[] = []
+      client.on((event) => events.push(event))
+      const run = client.run('while True: pass').catch((error: unknown) => error)
+      expect(await client.interrupt()).toBe('interrupted')
+      const error = await run
+      expect(error).toBeInstanceOf(PythonInterruptedError)
+      expect((error as Error).message).toBe('Interrupted before it started: Python was still loading.')
+      expect(client.running).toBe(false)
+      expect(await client.interrupt()).toBe('idle')
+      expect(workers).toHaveLength(1)
+      expect(workers[0]!.interruptBuffer?.[0] ?? 0).toBe(0)
+
+      const worker = workers[0]!
+      worker.ready()
+      const next = client.run('1 + 1')
+      await until(() => worker.received.some((message) => message.type === 'request'), 'the next run is sent')
+      expect(worker.received.filter((message) => message.type === 'request')).toMatchObject([
+        { method: 'run', input: { source: '1 + 1' } }
+      ])
+      worker.reply({ type: 'reply', id: worker.lastRequest().id, ok: true, value: outcome('ok') })
+      expect((await next).status).toBe('ok')
+      expect(events.map((event) => event.type)).toEqual(['progress', 'ready'])
+    }
+  )
+
   test('a runtime that failed for good (a fatal error) is restarted, and says why', async () => {
     const { client, workers, events } = await startedClient({})
     const run = client.run('sys.setrecursionlimit(100_000); r(0)').catch((error: unknown) => error)
@@ -310,6 +351,28 @@ describe('the console while Python loads and when it is interrupted', () => {
       '>>> while True: pass\nPython restarted: Interrupting in place needs cross-origin isolation'
     )
     expect(transcript).not.toContain('never')
+    wrapper.unmount()
+  })
+
+  test('Interrupt while Python loads cancels the input, says it never started, and Python loads on', async () => {
+    const { workers, createTransport } = scripted()
+    const python = usePythonStore()
+    python.attach(
+      new PythonClient({ createTransport, indexURL: '/pyodide/', crossOriginIsolated: true, interruptGraceMs: 0 })
+    )
+    const wrapper = mount(PythonConsole)
+    const typed = python.submit('while True: pass')
+    await until(() => wrapper.find('[data-testid=python-loading]').exists() && python.busy, 'the input to wait')
+    await wrapper.find('[data-testid=console-interrupt]').trigger('click')
+    expect(await typed).toBeUndefined()
+    const transcript = (): string | null => wrapper.find('[data-testid=console-transcript]').element.textContent
+    expect(transcript()).toBe('>>> while True: pass\nInterrupted before it started: Python was still loading.\n')
+    expect(python.interruptStalled).toBe(false)
+
+    workers[0]!.ready()
+    await until(() => python.status === 'ready', 'Python to be ready')
+    expect(workers[0]!.received.some((message) => message.type === 'request')).toBe(false)
+    expect(transcript()).not.toContain('has not stopped')
     wrapper.unmount()
   })
 

@@ -1,12 +1,13 @@
 /**
- * Interrupt on the real Pyodide, through the client and the worker's host (in-process): an
- * interrupt pressed before the worker has started a run or a recording stops it as soon as it
+ * Interrupt on the real Pyodide, through the client and the worker's host (in-process): one
+ * pressed while Python loads cancels the recording waiting for it, and Python loads on; one
+ * pressed before the worker has started a run or a recording stops it as soon as it
  * starts, and the names defined before survive. (Pressing it while a loop spins needs a second
  * thread: that runs in Chromium, in test/e2e/python.e2e.ts. One that lands in the console's own
  * lines after the user's code is in console.test.ts.)
  */
 import { expect, test } from 'vitest'
-import type { PythonClient } from '@renderer/python/client'
+import { PythonInterruptedError, type PythonClient } from '@renderer/python/client'
 import { inProcessClient } from '../../../support/pythonInProcess'
 
 /** Runs `source` and returns what it printed to stdout. */
@@ -25,6 +26,27 @@ async function printed(client: PythonClient, source: string): Promise<string> {
   }
 }
 
+const LIMITS = { maxSteps: 1_000, maxSeconds: 30 }
+
+test('an interrupt pressed while Python loads cancels the recording before it starts, and Python loads on', async () => {
+  const client = inProcessClient()
+  const events: string[] = []
+  client.on((event) => events.push(event.type))
+  const recording = client.trace('total = 0\nfor i in range(30_000_000):\n    total += i\n', LIMITS)
+  expect(await client.interrupt()).toBe('interrupted')
+  await expect(recording).rejects.toThrow(
+    new PythonInterruptedError('Interrupted before it started: Python was still loading.')
+  )
+  await client.start()
+  expect(await printed(client, '1 + 1')).toBe('2\n')
+  const trace = await client.trace('x = 1\n', LIMITS)
+  expect(trace.error).toBeNull()
+  expect(trace.steps.length).toBeGreaterThan(0)
+  expect(events).not.toContain('interruptStalled')
+  expect(events).not.toContain('failed')
+  client.dispose()
+})
+
 test('an interrupt pressed before the worker starts the run stops it there, and the names survive', async () => {
   const client = inProcessClient()
   await client.start()
@@ -40,8 +62,6 @@ test('an interrupt pressed before the worker starts the run stops it there, and 
   expect(await printed(client, 'n = 7\nn')).toBe('7\n')
   client.dispose()
 })
-
-const LIMITS = { maxSteps: 1_000, maxSeconds: 30 }
 
 test('an interrupt pressed before the worker starts a recording stops the program as it starts', async () => {
   const client = inProcessClient()

@@ -6,6 +6,7 @@
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
+import { nextTick } from 'vue'
 import PythonConsole from '@renderer/components/python/PythonConsole.vue'
 import TraceView from '@renderer/views/TraceView.vue'
 import { useNavigationStore } from '@renderer/stores/navigation'
@@ -233,6 +234,23 @@ describe('recording with Python', () => {
     expect(view.find('[data-testid=trace-truncated]').text()).toBe('Recording was interrupted after 0 steps.')
     expect(view.find('[data-testid=trace-error]').text()).toContain('KeyboardInterrupt')
     expect(counter(view)).toBe('Did not run: stopped before its first line')
+  }, 90_000)
+
+  test('Interrupt while Python loads cancels the recording, says it never started, and Python records after', async () => {
+    const view = mountView()
+    const store = useTraceStore()
+    const recorded = store.open('print("recorded")\n')
+    await nextTick()
+    expect(view.find('[data-testid=trace-record]').text()).toBe('Loading Python…')
+    await view.find('[data-testid=trace-interrupt]').trigger('click')
+    await recorded
+    expect(view.find('[data-testid=trace-problem]').text()).toBe(
+      'Interrupted before it started: Python was still loading.'
+    )
+    expect(store.trace).toBeUndefined()
+    await store.record()
+    expect(store.problem).toBeUndefined()
+    expect(store.trace!.stdout).toBe('recorded\n')
   }, 90_000)
 
   test('“Step through this” in the console opens the typed code in the Step tab, recorded', async () => {
