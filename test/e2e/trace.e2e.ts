@@ -434,6 +434,10 @@ describe('Step tab in Chromium', () => {
     expect(await interrupt.getAttribute('title')).toBe(
       'The console’s code runs first: the Coroutines tab’s Interrupt stops it'
     )
+    // The status bar says both, with one Interrupt: the console's.
+    expect(await page.getByTestId('python-busy').isVisible()).toBe(true)
+    expect((await page.getByTestId('step-busy').textContent())?.trim()).toBe('Step: waiting for the console’s code…')
+    expect(await page.getByTestId('step-busy-interrupt').count()).toBe(0)
     await app.screenshot('step-waiting-for-console')
     await page.setViewportSize({ width: 900, height: 600 })
     await app.screenshot('step-waiting-for-console-900')
@@ -469,9 +473,16 @@ describe('Step tab in Chromium', () => {
     expect(await page.locator('.cm-content').textContent()).toBe('import timestarted = Truetime.sleep(60)')
     await page.getByTestId('trace-record').click()
     await expect.poll(() => page.getByTestId('trace-record').textContent()).toContain('Recording…')
-    // The window answers while Python records: other tabs open and come back.
+    // The window answers while Python records: other tabs open and come back. The status bar,
+    // on every tab, says the Step tab records and offers its Interrupt.
     await page.getByRole('tab', { name: 'Browse' }).click()
     expect(await page.getByRole('tab', { name: 'Browse' }).getAttribute('aria-selected')).toBe('true')
+    expect(await page.getByTestId('step-busy').textContent()).toMatch(/^\s*Step: recording…\s*Interrupt\s*$/)
+    expect(await page.getByTestId('step-busy-interrupt').isVisible()).toBe(true)
+    await app.screenshot('statusbar-step-recording')
+    await page.setViewportSize({ width: 900, height: 600 })
+    await app.screenshot('statusbar-step-recording-900')
+    await page.setViewportSize({ width: 1280, height: 800 })
     await page.keyboard.press('Control+5')
     await page.getByTestId('trace-interrupt').click()
     await expect

@@ -36,6 +36,8 @@ import { createAppPythonClient } from '@renderer/python/workerTransport'
 export const RESTART_AFTER_STALL_TITLE = 'Python has not stopped: restart it (the names defined before are gone)'
 
 export type PythonStatus = 'idle' | 'loading' | 'ready' | 'failed'
+/** Where a Step recording is: waiting for the console's input to end, for Python to load, or recording. */
+export type RecordingPhase = 'waiting' | 'loading' | 'recording'
 export type DriveAction = 'next' | 'send' | 'throw' | 'close'
 
 interface QueuedRun {
@@ -108,6 +110,11 @@ export const usePythonStore = defineStore('python', () => {
   const busy = computed(() => current.value !== undefined)
   /** The recording waits for the console input running now (no input starts while it is asked for). */
   const recordingWaits = computed(() => recording.value && busy.value)
+  const recordingPhase = computed<RecordingPhase | undefined>(() => {
+    if (!recording.value) return undefined
+    if (recordingWaits.value) return 'waiting'
+    return status.value === 'loading' ? 'loading' : 'recording'
+  })
   /** The generator a button is resuming right now: GEN_RUNNING until it yields. */
   const runningGenerator = computed(() => current.value?.watch)
   const text = computed(() => transcriptText(transcript.value))
@@ -384,6 +391,7 @@ export const usePythonStore = defineStore('python', () => {
     busy,
     recording,
     recordingWaits,
+    recordingPhase,
     interruptStalled,
     interruptLabel,
     interruptTitle,

@@ -1,12 +1,13 @@
 /**
- * The status bar reports Python as busy while the console runs code, with an Interrupt, as it
- * reports main-process jobs with a Cancel (Python: the real one, in-process).
+ * The status bar reports Python as busy while the console runs code or the Step tab records, with
+ * an Interrupt, as it reports main-process jobs with a Cancel (Python: the real one, in-process).
  */
 import { mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { nextTick } from 'vue'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import StatusBar from '@renderer/components/StatusBar.vue'
+import { PythonInterruptedError } from '@renderer/python/client'
 import { useJobsStore } from '@renderer/stores/jobs'
 import { usePythonStore } from '@renderer/stores/python'
 import { inProcessClient } from '../../../support/pythonInProcess'
@@ -51,6 +52,55 @@ test(
     expect(bar.text()).toContain('No jobs running')
   }
 )
+
+const LIMITS = { maxSteps: 1_000, maxSeconds: 30 }
+
+test(
+  'says what a Step recording waits for, or that it records, with an Interrupt once it is its own',
+  { timeout: 30_000 },
+  async () => {
+    const bar = mount(StatusBar, { attachTo: document.body })
+    mounted.push(bar)
+    const python = usePythonStore()
+    await python.start()
+    const step = (): ReturnType<typeof bar.find> => bar.find('[data-testid=step-busy]')
+    expect(step().exists()).toBe(false)
+
+    const typed = python.submit('print("typed")')
+    const recorded = python.record('print("recorded")\n', LIMITS)
+    await nextTick()
+    // The console's input runs first: its own Interrupt is beside this one, which has none.
+    expect(bar.find('[data-testid=python-busy]').text()).toContain('print("typed")')
+    expect(step().text()).toBe('Step: waiting for the console’s code…')
+    expect(step().find('button').exists()).toBe(false)
+
+    expect((await typed)?.status).toBe('ok')
+    await nextTick()
+    expect(bar.find('[data-testid=python-busy]').exists()).toBe(false)
+    expect(step().text()).toMatch(/^Step: recording…\s*Interrupt$/)
+    expect(bar.text()).not.toContain('No jobs running')
+    await step().find('[data-testid=step-busy-interrupt]').trigger('click')
+    expect((await recorded).note).toBe('Recording was interrupted after 0 steps.')
+    await nextTick()
+    expect(step().exists()).toBe(false)
+    expect(bar.text()).toContain('No jobs running')
+  }
+)
+
+test('a Step recording asked for while Python loads says so, and its Interrupt cancels it', async () => {
+  const bar = mount(StatusBar, { attachTo: document.body })
+  mounted.push(bar)
+  const python = usePythonStore()
+  const recorded = python.record('print("never")\n', LIMITS).catch((error: unknown) => error)
+  await nextTick()
+  const step = bar.find('[data-testid=step-busy]')
+  expect(step.text()).toMatch(/^Step: loading Python…\s*Interrupt$/)
+  await step.find('[data-testid=step-busy-interrupt]').trigger('click')
+  expect(await recorded).toBeInstanceOf(PythonInterruptedError)
+  await nextTick()
+  expect(bar.find('[data-testid=step-busy]').exists()).toBe(false)
+  expect(bar.text()).toContain('No jobs running')
+})
 
 test('only the running jobs are a live region: not the progress, not the console', async () => {
   const bar = mount(StatusBar, { attachTo: document.body })
