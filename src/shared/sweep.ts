@@ -297,6 +297,11 @@ const sweepRunEntries = {
   imported: v.optional(v.strictObject({ at: isoDate, originalId: text(100) }))
 }
 
+/** How many runs a sweep of this configuration plans: every mode at every chunk size, plus eager, each repeated. */
+export function plannedRunCount(config: Pick<SweepConfig, 'chunkSizes' | 'modes' | 'repeats' | 'eager'>): number {
+  return (config.modes.length * config.chunkSizes.length + (config.eager ? 1 : 0)) * config.repeats
+}
+
 /** Everything in a run that is not its own words about itself must agree; returns what does not. */
 export function sweepRunProblems(run: SweepRunDraft): string[] {
   const problems: string[] = []
@@ -317,7 +322,7 @@ export function sweepRunProblems(run: SweepRunDraft): string[] {
     problems.push('file.textPath and file.textBytes must both be set or both be null')
   if (config.modes.includes('text') && file.textBytes === null)
     problems.push('text was measured but the record names no text file')
-  const expected = (config.modes.length * sizes.length + (config.eager ? 1 : 0)) * config.repeats
+  const expected = plannedRunCount(config)
   if (run.plannedRuns !== expected)
     problems.push(`plannedRuns is ${run.plannedRuns}, but the configuration plans ${expected}`)
   if (run.measurements.length > run.plannedRuns)

@@ -20,6 +20,7 @@ import {
   assembleSweepRun,
   DEFAULT_REPEATS,
   DEFAULT_TIME_CAP_MS,
+  plannedRunCount,
   sweepArgsSchema,
   sweepModes,
   type MeasuredMode,
@@ -70,11 +71,19 @@ export const defaultSweepForm = (): SweepForm => ({
   eager: true
 })
 
+export interface FormSweep {
+  args: SweepArgs
+  runs: number
+  /**
+   * The runs when the data file turns out to have no text twin: the sweep skips text lazy then
+   * (src/main/lab/sweep/sweep.ts), which the form cannot tell before. Set only when text lazy
+   * relies on the twin beside the file (none named in the form); 0 when it is the only mode.
+   */
+  runsIfNoTextTwin?: number
+}
+
 /** The job's arguments from the form; a message instead when the form cannot make a sweep. */
-export function sweepArgsFromForm(
-  form: SweepForm,
-  appVersion = 'unknown'
-): { args: SweepArgs; runs: number } | { error: string } {
+export function sweepArgsFromForm(form: SweepForm, appVersion = 'unknown'): FormSweep | { error: string } {
   const path = form.path.trim()
   if (path === '') return { error: 'Choose a data file to sweep.' }
   const modes = sweepModes.filter((mode) => form.modes[mode])
@@ -110,8 +119,13 @@ export function sweepArgsFromForm(
   } catch (error) {
     return { error: describeError(error) }
   }
-  const runs = (sizes.length * modes.length + (form.eager ? 1 : 0)) * form.repeats
-  return { args, runs }
+  const planned = { chunkSizes: sizes, modes, repeats: form.repeats, eager: form.eager }
+  const made: FormSweep = { args, runs: plannedRunCount(planned) }
+  if (modes.includes('text') && args.textPath === undefined) {
+    const lazyModes = modes.filter((mode) => mode !== 'text')
+    made.runsIfNoTextTwin = lazyModes.length === 0 ? 0 : plannedRunCount({ ...planned, modes: lazyModes })
+  }
+  return made
 }
 
 export const useSweepStore = defineStore('sweep', () => {

@@ -87,6 +87,7 @@ describe('the form', () => {
     const made = sweepArgsFromForm(form, '1.2.3')
     expect(made).toMatchObject({
       runs: (21 * 3 + 1) * 3,
+      runsIfNoTextTwin: (21 * 2 + 1) * 3,
       args: { path: '/data/x.bin', grid: { kind: 'log2', minItems: 1, maxItems: 1048576 }, appVersion: '1.2.3' }
     })
     expect('args' in made && made.args.textPath).toBe(undefined)
@@ -134,6 +135,35 @@ describe('the Benchmark tab', () => {
     expect(wrapper.findAll('[data-testid="sweep-table"] tbody tr')).toHaveLength(11)
     expect(wrapper.findAll('[data-testid="sweep-history"] tbody tr')).toHaveLength(1)
     expect(jobs.openJobs()).toEqual([])
+  })
+
+  test('a file with no text twin: the plan says the text runs need one, as the sweep then skips them', async () => {
+    const wrapper = mountView()
+    const store = useSweepStore()
+    await wrapper.find('[data-testid="sweep-path"]').setValue(medium)
+    await wrapper.find('[data-testid="sweep-max-chunk"]').setValue('64')
+    await wrapper.find('[data-testid="sweep-repeats"]').setValue('1')
+    await wrapper.find('[data-testid="sweep-cap"]').setValue('50')
+    const plan = (): string => wrapper.find('[data-testid="sweep-plan"]').text()
+    // 7 chunk sizes × 3 modes + eager; without the twin, 7 × 2 + eager.
+    expect(plan()).toContain(
+      '22 runs (1 run per point), or 15 if the data file has no text twin (the same name with .txt beside it) for text lazy,'
+    )
+    await wrapper.find('form').trigger('submit')
+    await until(() => store.phase === 'done', 'the sweep to complete')
+    expect(wrapper.find('[data-testid="sweep-status"]').text()).toMatch(/^Complete: 15 runs/)
+    expect(store.finished?.notes.join('\n')).toContain('Text lazy was skipped: no text twin medium.txt')
+
+    // A twin named in the form is used or fails the sweep, never skipped: the plan counts it.
+    await wrapper.find('[data-testid="sweep-text-path"]').setValue(small.replace(/\.bin$/, '.txt'))
+    expect(plan()).toMatch(/^22 runs \(1 run per point\), each capped/)
+    // Text alone cannot be skipped (the sweep would have nothing left to measure).
+    store.form.modes = { lazyItem: false, lazyChunk: false, text: true }
+    store.form.eager = false
+    await wrapper.find('[data-testid="sweep-text-path"]').setValue('')
+    expect(plan()).toMatch(
+      /^7 runs \(1 run per point\), if the data file has a text twin \(the same name with \.txt beside it\), each capped/
+    )
   })
 
   test('starting a sweep scrolls the tab’s panel (and only it) to its progress and chart', async () => {
