@@ -227,6 +227,8 @@ export const useReadStore = defineStore('read', () => {
   const overwriteAsk = ref<{ path: string; message: string }>()
   const generated = ref<SampleDataResult[]>([])
   const lastGenerated = computed(() => generated.value.at(-1))
+  /** A sample file written while a read ran: not made the file to read then (see selectGenerated), offered instead. */
+  const generatedDuringRun = shallowRef<SampleDataResult>()
 
   const sampleBytes = computed<Checked<number>>(() => {
     if (sample.preset === 'custom') return checkSampleMiB(sample.customMiB)
@@ -316,8 +318,9 @@ export const useReadStore = defineStore('read', () => {
   }
 
   async function chooseFile(): Promise<void> {
+    if (busy.value) return
     const { path } = await call('dialog.choosePath', { kind: 'file', title: 'Choose a data file to read' })
-    if (path !== null) {
+    if (path !== null && !busy.value) {
       form.path = path
       runFailure.value = undefined
     }
@@ -325,17 +328,32 @@ export const useReadStore = defineStore('read', () => {
 
   /** Chains one more file after the others (Browse… fills it, or it is typed). */
   async function chainFile(): Promise<void> {
+    if (busy.value) return
     const { path } = await call('dialog.choosePath', { kind: 'file', title: 'Choose a file to chain after the others' })
-    if (path !== null) form.chained.push(path)
+    if (path !== null && !busy.value) form.chained.push(path)
   }
 
   function unchainFile(index: number): void {
-    form.chained.splice(index, 1)
+    if (!busy.value) form.chained.splice(index, 1)
   }
 
   async function chooseSampleDirectory(): Promise<void> {
     const { path } = await call('dialog.choosePath', { kind: 'directory', title: 'Choose a folder for sample data' })
     if (path !== null) sample.directory = path
+  }
+
+  /**
+   * Makes a generated file the one to read (its text twin in text mode). Not while a read runs:
+   * the files it reads stay in the form as they are, so its progress and its error speak of them
+   * (the fields are disabled then, as the Benchmark tab's are during a sweep).
+   */
+  function selectGenerated(result: SampleDataResult): void {
+    if (busy.value) return
+    form.path = form.mode === 'text' && result.textPath !== null ? result.textPath : result.binaryPath
+    pathSwitch.value = undefined
+    form.dtype = 'float64'
+    runFailure.value = undefined
+    generatedDuringRun.value = undefined
   }
 
   /** Reads form.path (and the chained files) as the form says, adding a row to the results when it ends. */
@@ -510,6 +528,7 @@ export const useReadStore = defineStore('read', () => {
     overwriteAsk.value = undefined
     genError.value = undefined
     genOutcome.value = undefined
+    generatedDuringRun.value = undefined
     if (sampleProblem.value !== undefined) {
       genError.value = { code: 'INVALID_ARGUMENT', message: sampleProblem.value }
       return
@@ -547,10 +566,8 @@ export const useReadStore = defineStore('read', () => {
       generated.value = [...generated.value.filter((old) => old.binaryPath !== result.binaryPath), result]
       sampleRates.value = measuredSampleRates(result, sampleRates.value)
       knownSums.set(datasetKey(result.binaryPath, 'lazyChunk', 'float64'), { sum: result.sum, count: result.count })
-      form.path = form.mode === 'text' && result.textPath !== null ? result.textPath : result.binaryPath
-      pathSwitch.value = undefined
-      form.dtype = 'float64'
-      runFailure.value = undefined
+      if (busy.value) generatedDuringRun.value = result
+      else selectGenerated(result)
       genOutcome.value = 'done'
     } catch (error) {
       if (isLabError(error, 'CANCELLED')) genOutcome.value = 'cancelled'
@@ -617,6 +634,7 @@ export const useReadStore = defineStore('read', () => {
     overwriteAsk,
     generated,
     lastGenerated,
+    generatedDuringRun,
     sampleBytes,
     sampleEstimate,
     sampleName,
@@ -627,6 +645,7 @@ export const useReadStore = defineStore('read', () => {
     chainFile,
     unchainFile,
     acceptPathSwitch,
+    selectGenerated,
     declinePathSwitch,
     chooseSampleDirectory,
     run,

@@ -231,6 +231,46 @@ describe('Read tab', () => {
     expect(find('read-error').exists()).toBe(false)
   })
 
+  test('while a read runs its files cannot be edited, so its error names the file in the field', async () => {
+    const dialogAnswers: string[] = []
+    await jobs.closeAll()
+    jobs = installInProcessLab({ dialogAnswers }).jobs
+    const read = await mountRead('locked')
+    // Read 8 bytes at a time, a text file fails only at its last line: the run is long enough to edit during.
+    const late = join(dir, 'late-error.txt')
+    writeFileSync(late, '0.5\n'.repeat(1_000_000) + 'oops\n')
+    await find('read-path').setValue(late)
+    await find('read-mode-text').find('input').setValue(true)
+    await find('read-chunk').setValue('1')
+    await find('read-run').trigger('click')
+    await until(() => read.runPhase === 'running', 'reading')
+    expect(find('read-path').attributes('disabled')).toBeDefined()
+    expect(find('read-browse').attributes('disabled')).toBeDefined()
+    await find('read-path').setValue(join(dir, 'typed.bin'))
+    dialogAnswers.push(join(dir, 'chosen.bin'), join(dir, 'chained.bin'))
+    await read.chooseFile()
+    await read.chainFile()
+    // A sample file written meanwhile is offered, not made the file to read.
+    await read.generate()
+    expect(read.genOutcome).toBe('done')
+    await flushPromises()
+    expect(read.busy, 'the run outlasted the edits').toBe(true)
+    expect(read.inputPaths).toEqual([late])
+    expect(find('read-generated-during-run').text()).toMatch(/^✓ Wrote sample-1MiB-seed0\.bin while a read ran/)
+    expect(find('read-generated-select').attributes('disabled')).toBeDefined()
+
+    await until(() => find('read-error').exists() && read.runPhase === 'idle', 'the error at the last line')
+    expect(find('read-error').find('.headline').text()).toBe('late-error.txt: line 1000001 is not a number: "oops"')
+    expect(find('read-error-path').text()).toBe(late)
+    expect((find('read-path').element as HTMLInputElement).value).toBe(late)
+
+    // Once the run is over the sample file can be taken.
+    await find('read-generated-select').trigger('click')
+    expect(read.form.path).toBe(read.lastGenerated!.binaryPath)
+    expect(find('read-generated-during-run').exists()).toBe(false)
+    expect(find('read-error').exists()).toBe(false)
+  })
+
   test.runIf(process.platform === 'linux')(
     'a file name that is not valid UTF-8 is shown with U+FFFD and the note: error box, refusal, status line, results',
     async () => {
