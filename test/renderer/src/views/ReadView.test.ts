@@ -16,6 +16,7 @@ import { useNavigationStore } from '@renderer/stores/navigation'
 import { useReadStore } from '@renderer/stores/read'
 import { useSweepStore } from '@renderer/stores/sweep'
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
+import type { LabApi } from '@shared/contract'
 import { installInProcessLab } from '../../../support/inProcessLab'
 import { shownWithNote } from '../../../support/notUtf8'
 import { until } from '../../../support/until'
@@ -234,11 +235,23 @@ describe('Read tab', () => {
   test('while a read runs its files cannot be edited, so its error names the file in the field', async () => {
     const dialogAnswers: string[] = []
     await jobs.closeAll()
-    jobs = installInProcessLab({ dialogAnswers }).jobs
+    const lab = installInProcessLab({ dialogAnswers })
+    jobs = lab.jobs
+    // The read's pulls wait until the edits below are tried: it is running throughout, however fast.
+    let release = (): void => {}
+    const edited = new Promise<void>((resolve) => (release = resolve))
+    const readJobs = new Set<string>()
+    const invoke = lab.api.invoke
+    lab.api.invoke = (async (channel: string, input: { id?: string; kind?: string }) => {
+      if (channel === 'job.next' && readJobs.has(input.id!)) await edited
+      const reply = (await invoke(channel as never, input as never)) as { ok: boolean; value?: { id: string } }
+      if (channel === 'job.open' && input.kind === 'process' && reply.ok) readJobs.add(reply.value!.id)
+      return reply
+    }) as LabApi['invoke']
     const read = await mountRead('locked')
-    // Read 8 bytes at a time, a text file fails only at its last line: the run is long enough to edit during.
+    // A text file that fails only at its last line.
     const late = join(dir, 'late-error.txt')
-    writeFileSync(late, '0.5\n'.repeat(1_000_000) + 'oops\n')
+    writeFileSync(late, '0.5\n'.repeat(1000) + 'oops\n')
     await find('read-path').setValue(late)
     await find('read-mode-text').find('input').setValue(true)
     await find('read-chunk').setValue('1')
@@ -254,13 +267,14 @@ describe('Read tab', () => {
     await read.generate()
     expect(read.genOutcome).toBe('done')
     await flushPromises()
-    expect(read.busy, 'the run outlasted the edits').toBe(true)
+    expect(read.busy).toBe(true)
     expect(read.inputPaths).toEqual([late])
     expect(find('read-generated-during-run').text()).toMatch(/^✓ Wrote sample-1MiB-seed0\.bin while a read ran/)
     expect(find('read-generated-select').attributes('disabled')).toBeDefined()
+    release()
 
     await until(() => find('read-error').exists() && read.runPhase === 'idle', 'the error at the last line')
-    expect(find('read-error').find('.headline').text()).toBe('late-error.txt: line 1000001 is not a number: "oops"')
+    expect(find('read-error').find('.headline').text()).toBe('late-error.txt: line 1001 is not a number: "oops"')
     expect(find('read-error-path').text()).toBe(late)
     expect((find('read-path').element as HTMLInputElement).value).toBe(late)
 
