@@ -73,12 +73,15 @@ export class PythonSession {
     return JSON.parse(this.module.internals(name)) as T
   }
 
-  /** Runs input as the console does: echoed with prompts, then its output. */
-  run(source: string, watch?: string): RunResult {
+  /**
+   * Runs input as the console does: echoed with prompts, then its output. `interruptPressed`:
+   * Interrupt was pressed for this input before it started, so it starts signalled.
+   */
+  run(source: string, watch?: string, { interruptPressed = false } = {}): RunResult {
     this.written = []
     // As the worker's host starts each request: nothing is left over from an earlier one.
     this.module.forget_interrupt()
-    this.interrupt[0] = 0
+    this.interrupt[0] = interruptPressed ? 2 : 0
     const outcome = JSON.parse(this.module.run(source, watch ?? null)) as RunOutcome
     const of = (stream: string): string =>
       this.written

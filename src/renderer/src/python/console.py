@@ -7,6 +7,7 @@ Every entry point called from JavaScript returns JSON text, so no Python object 
 import ast
 import builtins
 import codeop
+import contextlib
 import dis
 import inspect
 import itertools
@@ -232,8 +233,7 @@ class _ResumeWatch:
 # Interrupt
 # ---------------------------------------------------------------------------------------------
 
-# Whether the user's code runs: a console input (with the console's lines between its
-# statements), or a program the Step tab records.
+# Whether the user's code runs: a statement of console input, or a program the Step tab records.
 _user_code_running = False
 # An interrupt that came before the user's code started: raised as it starts.
 _interrupt_held = False
@@ -241,9 +241,10 @@ _interrupt_held = False
 
 def _on_interrupt(signum, frame):
     """SIGINT, the page's Interrupt. Python polls for it anywhere, also in the console's and the
-    recorder's own lines around the user's code (an input's entry, its error report and outcome, a
-    trace turned into JSON), where a KeyboardInterrupt would escape as a failure of the console
-    itself. There it is held: the user's code raises it as it starts."""
+    recorder's own lines around the user's code (an input's entry, the bookkeeping before each of
+    its statements, its error report and outcome, a trace turned into JSON), where a
+    KeyboardInterrupt would escape as a failure of the console itself or show its frames. There it
+    is held: the user's code raises it as it starts."""
     global _interrupt_held
     if not _user_code_running:
         _interrupt_held = True
@@ -291,6 +292,7 @@ def run(source, watch=None):
     status = "ok"
     code_source = _without_trailing_blank_lines(source)
     watcher = _ResumeWatch(watch) if watch else None
+    watching = watcher if watcher is not None else contextlib.nullcontext()
     try:
         compile(code_source, INPUT_FILENAME, "exec")  # reports syntax errors with their source line
         tree = ast.parse(code_source, INPUT_FILENAME)
@@ -298,17 +300,16 @@ def run(source, watch=None):
         print_exception(error)
         return _outcome("error", watcher)
     try:
-        with UserCode():
-            for statement in tree.body:
-                code = compile(ast.Interactive([statement]), INPUT_FILENAME, "single")
-                linecache._register_code(code, code_source, INPUT_FILENAME)  # for tracebacks
-                _remember_source(code, code_source)
-                _watch_generators()  # those bound by the statements before this one
-                if watcher is not None:
-                    with watcher:
-                        exec(code, namespace)
-                else:
-                    exec(code, namespace)
+        for statement in tree.body:
+            # The console's own work for a statement stays outside UserCode: an interrupt polled in
+            # it (in linecache or inspect, say) is held and raised as the statement starts, so
+            # the traceback has no frame the user's code did not run.
+            code = compile(ast.Interactive([statement]), INPUT_FILENAME, "single")
+            linecache._register_code(code, code_source, INPUT_FILENAME)  # for tracebacks
+            _remember_source(code, code_source)
+            _watch_generators()  # those bound by the statements before this one
+            with watching, UserCode():
+                exec(code, namespace)
     except SystemExit as error:
         status = "error"
         print(

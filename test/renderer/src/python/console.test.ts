@@ -216,6 +216,24 @@ describe('errors look like CPython’s', () => {
     expect(python.run('sum(range(1_000_000))').stdout).toBe('499999500000\n')
   })
 
+  test("an interrupt pressed before the input starts shows no frame but the input's, wherever Python polls", () => {
+    const outcomes = new Set<string>()
+    for (let spin = 0; spin <= 120; spin++) {
+      // Python polls every 50 checks: the loop moves where its first poll in the next input falls,
+      // across the console's own lines before and between the input's statements.
+      python.run(`for _ in range(${spin}):\n    pass`)
+      const { outcome, stderr } = python.run('x = 1\ny = 2', undefined, { interruptPressed: true })
+      expect(outcome.status).toBe('interrupted')
+      const frames = stderr.match(/^ {2}File .*$/gm) ?? []
+      expect(frames.filter((frame) => !frame.startsWith('  File "<stdin>"'))).toEqual([])
+      // As python3 prints an interrupt that comes before any of the input's lines: no header.
+      if (frames.length === 0) expect(stderr).toBe('KeyboardInterrupt\n')
+      else expect(stderr).toMatch(/^Traceback \(most recent call last\):\n[\s\S]*\nKeyboardInterrupt\n$/)
+      outcomes.add(frames.length === 0 ? 'before any line of the input' : 'in the input')
+    }
+    console.info(`[console.test] an interrupt pressed before the input landed: ${[...outcomes].join(', ')}`)
+  })
+
   test('an interrupt that lands as the input ends, wherever Python next polls, is never an error', () => {
     ;(globalThis as Record<string, unknown>)['pressCtrlC'] = () => {
       python.interrupt[0] = 2
