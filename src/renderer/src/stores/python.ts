@@ -38,6 +38,12 @@ export const RESTART_AFTER_STALL_TITLE = 'Python has not stopped: restart it (th
 export type PythonStatus = 'idle' | 'loading' | 'ready' | 'failed'
 /** Where a Step recording is: waiting for the console's input to end, for Python to load, or recording. */
 export type RecordingPhase = 'waiting' | 'loading' | 'recording'
+/** What a recording in each phase is doing: the Step tab's button says it, the status bar after "Step: ". */
+export const RECORDING_PHASE_TEXT: Record<RecordingPhase, string> = {
+  waiting: 'Waiting for the console’s code…',
+  loading: 'Loading Python…',
+  recording: 'Recording…'
+}
 export type DriveAction = 'next' | 'send' | 'throw' | 'close'
 
 interface QueuedRun {
