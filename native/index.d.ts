@@ -1,7 +1,9 @@
 /**
  * Lists the directory at `path`: every entry but "." and "..", in read order, each as one
  * character for its type ('0' plus libuv's UV_DIRENT_* code: 0 unknown, 1 file, 2 directory,
- * 3 symlink, 4 fifo, 5 socket, 6 character device, 7 block device), then, if `withSizes`, the
+ * 3 symlink, 4 fifo, 5 socket, 6 character device, 7 block device; and 8 for a symlink whose
+ * target is a directory, which os.walk's is_dir() counts as one: each symlink is stat'ed for
+ * it, and one whose target cannot be stat'ed stays 3), then, if `withSizes`, the
  * size of a regular file in decimal (minus the errno when its lstat failed; empty for other
  * entries) and a ':', then its name and a '/'. A name that is not valid UTF-8 has 'A' plus the code
  * as its type character and is written as the hex of its raw bytes. Entries of unknown type are

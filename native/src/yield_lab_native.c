@@ -55,6 +55,13 @@ static napi_value throw_errno(napi_env env, int error, const char* syscall) {
 }
 
 #ifndef _WIN32
+/*
+ * A listing's type for a symlink whose target is a directory (os.walk puts it in dirnames). Not
+ * one of libuv's codes, which go up to 7; a symlink whose target is anything else, or cannot be
+ * stat'ed, stays 3.
+ */
+#define LINK_TO_DIRECTORY 8
+
 /* libuv's uv_dirent_type_t values, which Node exposes as fs.constants.UV_DIRENT_*. */
 static uint8_t dirent_type(unsigned char type) {
   switch (type) {
@@ -147,16 +154,22 @@ static void free_listing(struct listing* listing) {
 }
 
 #ifndef _WIN32
-/* Lists `path` (a NUL-terminated path) into `out`, as listDirectory and listDirectoryStats describe. */
-static void list_path(const char* path, bool with_sizes, bool with_stats, struct listing* out) {
+/* How opendir opens a directory (glibc's flags); O_DIRECTORY fails on anything else before opening it, a FIFO included. */
+#define DIRECTORY_OPEN_FLAGS (O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC)
+
+/*
+ * Lists the open directory `fd` into `out`, as listDirectory and listDirectoryStats describe;
+ * closes `fd` either way.
+ */
+static void list_open_directory(int fd, bool with_sizes, bool with_stats, struct listing* out) {
   *out = (struct listing){NULL, 0, NULL, 0, 0, NULL};
-  DIR* dir = opendir(path);
+  DIR* dir = fdopendir(fd);
   if (dir == NULL) {
     out->error = errno;
     out->syscall = "opendir";
+    close(fd);
     return;
   }
-  int fd = dirfd(dir);
 
   size_t capacity = 16384, used = 0;
   char* listing = malloc(capacity);
@@ -207,6 +220,11 @@ static void list_path(const char* path, bool with_sizes, bool with_stats, struct
       memcpy(stats + entries * ENTRY_STAT_FIELDS, entry_stats, sizeof entry_stats);
       entries++;
     }
+    if (type == 3) {
+      /* os.walk's entry.is_dir(): follow the link; any error means "not a directory". */
+      struct stat target;
+      if (fstatat(fd, name, &target, 0) == 0 && S_ISDIR(target.st_mode)) type = LINK_TO_DIRECTORY;
+    }
     size_t name_size = strlen(name), size_size = strlen(size_text);
     bool utf8 = is_utf8((const unsigned char*)name, name_size);
     size_t written_name_size = utf8 ? name_size : 2 * name_size;
@@ -251,6 +269,16 @@ static void list_path(const char* path, bool with_sizes, bool with_stats, struct
   out->length = used;
   out->stats = stats;
   out->entries = entries;
+}
+
+/* Lists `path` (a NUL-terminated path) into `out`, as listDirectory and listDirectoryStats describe. */
+static void list_path(const char* path, bool with_sizes, bool with_stats, struct listing* out) {
+  int fd = open(path, DIRECTORY_OPEN_FLAGS);
+  if (fd < 0) {
+    *out = (struct listing){NULL, 0, NULL, 0, errno, "opendir"};
+    return;
+  }
+  list_open_directory(fd, with_sizes, with_stats, out);
 }
 #endif
 
@@ -616,9 +644,21 @@ static void enter_directory(struct directory* directory, bool with_stats) {
     directory->listing.syscall = "opendir";
     return;
   }
+  /*
+   * Opened first and stat'ed through the descriptor: the path is resolved once, not once for the
+   * stat and again for the listing. Under lstat, O_NOFOLLOW refuses a symlink. Only when the open
+   * fails is the path (l)stat'ed, for what the walker needs to know: a symlink, another device,
+   * or the stat of a directory it cannot list.
+   */
+  int fd = open(directory->path, DIRECTORY_OPEN_FLAGS | (directory->lstat_mode ? O_NOFOLLOW : 0));
+  int open_error = fd < 0 ? errno : 0;
   struct stat info;
-  if (fstatat(AT_FDCWD, directory->path, &info, directory->lstat_mode ? AT_SYMLINK_NOFOLLOW : 0) != 0) {
-    directory->self[0] = errno;
+  int stat_error = 0;
+  if (fd >= 0) stat_error = fstat(fd, &info) != 0 ? errno : 0;
+  else if (fstatat(AT_FDCWD, directory->path, &info, directory->lstat_mode ? AT_SYMLINK_NOFOLLOW : 0) != 0)
+    stat_error = errno;
+  if (stat_error != 0) {
+    directory->self[0] = stat_error;
   } else {
     directory->self[1] = mode_type(info.st_mode);
     directory->self[2] = (double)info.st_size;
@@ -628,10 +668,15 @@ static void enter_directory(struct directory* directory, bool with_stats) {
     directory->self[6] = (double)info.st_nlink;
     snprintf(directory->key, sizeof directory->key, "%llu:%llu", (unsigned long long)info.st_dev,
              (unsigned long long)info.st_ino);
-    if (directory->lstat_mode && S_ISLNK(info.st_mode)) return;
-    if (directory->has_device && (double)info.st_dev != directory->device) return;
+    bool entered = !(directory->lstat_mode && S_ISLNK(info.st_mode)) &&
+                   !(directory->has_device && (double)info.st_dev != directory->device);
+    if (!entered) {
+      if (fd >= 0) close(fd);
+      return;
+    }
   }
-  list_path(directory->path, false, with_stats, &directory->listing);
+  if (fd >= 0) list_open_directory(fd, false, with_stats, &directory->listing);
+  else directory->listing = (struct listing){NULL, 0, NULL, 0, open_error, "opendir"};
   directory->listed = true;
 }
 

@@ -38,8 +38,22 @@ export const nativeHelperProblem = typeof loaded === 'string' ? loaded : ''
 export const canListNatively = helper !== undefined && process.platform !== 'win32'
 export const canReadInParallel = canListNatively
 
-/** The entry types `listDirectory` gives: libuv's uv_dirent_type_t values (Node's fs.constants.UV_DIRENT_*). */
-export const DIRENT_TYPE = { UNKNOWN: 0, FILE: 1, DIR: 2, LINK: 3, FIFO: 4, SOCKET: 5, CHAR: 6, BLOCK: 7 } as const
+/**
+ * The entry types a listing gives: libuv's uv_dirent_type_t values (Node's fs.constants.UV_DIRENT_*),
+ * and LINK_TO_DIR, a symlink whose target is a directory (os.walk's is_dir() follows symlinks;
+ * LINK is one whose target is anything else or cannot be stat'ed).
+ */
+export const DIRENT_TYPE = {
+  UNKNOWN: 0,
+  FILE: 1,
+  DIR: 2,
+  LINK: 3,
+  FIFO: 4,
+  SOCKET: 5,
+  CHAR: 6,
+  BLOCK: 7,
+  LINK_TO_DIR: 8
+} as const
 
 /** Node's own names and messages for system errors, keyed by negative errno. */
 const systemErrors = getSystemErrorMap()

@@ -61,6 +61,11 @@ afterAll(() => {
   if (base !== '') rmSync(base, { recursive: true, force: true })
 })
 
+/** Whether a path's target is a directory: os.walk's is_dir(), false when it cannot be stat'ed. */
+function isDirectory(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false
+}
+
 /** What Node's fs says about a directory: names in read order (raw bytes, decoded as os.fsdecode) with their DIRENT_TYPE codes. */
 function nodeListing(path: string): { names: string[]; types: number[] } {
   const dir = opendirSync(path, { encoding: 'buffer' as BufferEncoding })
@@ -71,7 +76,8 @@ function nodeListing(path: string): { names: string[]; types: number[] } {
       names.push(fsdecode(entry.name as unknown as Buffer))
       if (entry.isFile()) types.push(DIRENT_TYPE.FILE)
       else if (entry.isDirectory()) types.push(DIRENT_TYPE.DIR)
-      else if (entry.isSymbolicLink()) types.push(DIRENT_TYPE.LINK)
+      else if (entry.isSymbolicLink())
+        types.push(isDirectory(join(path, entry.name.toString())) ? DIRENT_TYPE.LINK_TO_DIR : DIRENT_TYPE.LINK)
       else if (entry.isFIFO()) types.push(DIRENT_TYPE.FIFO)
       else if (entry.isSocket()) types.push(DIRENT_TYPE.SOCKET)
       else if (entry.isCharacterDevice()) types.push(DIRENT_TYPE.CHAR)
@@ -133,7 +139,10 @@ if (helperWanted) {
       expect(ours.names).toContain('bad-\udcff\udcc3-name')
       expect(ours.names).toContain('truncated-\udce2\udc82')
       expect(ours.types[ours.names.indexOf('pipe')]).toBe(DIRENT_TYPE.FIFO)
-      expect(ours.types[ours.names.indexOf('link-to-dir')]).toBe(DIRENT_TYPE.LINK)
+      // A symlink is stat'ed as it is listed: to a directory it is one for os.walk, else (broken too) it is a link.
+      expect(ours.types[ours.names.indexOf('link-to-dir')]).toBe(DIRENT_TYPE.LINK_TO_DIR)
+      expect(ours.types[ours.names.indexOf('link-to-file')]).toBe(DIRENT_TYPE.LINK)
+      expect(ours.types[ours.names.indexOf('broken')]).toBe(DIRENT_TYPE.LINK)
       expect(ours.types[ours.names.indexOf('sub')]).toBe(DIRENT_TYPE.DIR)
     })
 
@@ -497,10 +506,15 @@ if (helperWanted) {
         const missing = join(tree, 'missing')
         const file = join(tree, 'plain-file')
         const long = join(tree, 'n'.repeat(300))
+        const fifo = join(tree, 'pool-fifo')
+        execFileSync('mkfifo', [fifo])
         for (const queued of [false, true]) {
           const pool = createListingPool(true, 2)!
           try {
-            if (queued) pool.prefetch([missing, file, long], 0, 'lstat', undefined)
+            if (queued) {
+              pool.prefetch([missing, file, long], 0, 'lstat', undefined)
+              pool.prefetch([fifo], 0, 'stat', undefined)
+            }
             const gone = taken(pool, missing, 'lstat').result
             expect(gone.self).toBeUndefined()
             expect(gone.key).toBe('')
@@ -513,6 +527,10 @@ if (helperWanted) {
             expect(notDir.self![POOL_SELF.TYPE]).toBe(DIRENT_TYPE.FILE)
             expect(notDir.error).toMatchObject({ code: 'ENOTDIR', syscall: 'opendir', path: file })
             expect(taken(pool, long, 'lstat').result.error).toMatchObject({ code: 'ENAMETOOLONG', path: long })
+            // A FIFO is not opened (which would wait for a writer): it is no directory, and its stat is given.
+            const pipe = taken(pool, fifo, 'stat').result
+            expect(pipe.self![POOL_SELF.TYPE]).toBe(DIRENT_TYPE.FIFO)
+            expect(pipe.error).toMatchObject({ code: 'ENOTDIR', syscall: 'opendir', path: fifo })
           } finally {
             pool.close()
           }

@@ -16,7 +16,8 @@
  *   fifos, sockets, devices) goes to filenames. When asking whether a symlink's target is a
  *   directory fails, the entry is a file (os.walk: "If is_dir() raises an OSError, consider the
  *   entry not to be a directory"). The dirent type is used as is; only symlinks cost a stat
- *   (as in CPython, where is_dir() on a DT_LNK entry stats the target).
+ *   (as in CPython, where is_dir() on a DT_LNK entry stats the target), made as the directory
+ *   is listed (listEntries, or the native helper's listing).
  * - Top-down: the directory is yielded before its children, and the children walked are the names
  *   left in dirnames after the consumer resumes the generator (prune by mutating the yielded array
  *   in place, e.g. `dirnames.splice(i, 1)`; reordering or renaming is honoured too). Each name is
@@ -597,10 +598,8 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
         let isDir = false
         let isLink = false
         if (type === DIRENT_TYPE.DIR) isDir = true
-        else if (type === DIRENT_TYPE.LINK) {
-          isLink = true
-          isDir = targetIsDirectory(fsPath(joinPath(path, name)))
-        }
+        else if (type === DIRENT_TYPE.LINK_TO_DIR) isDir = isLink = true
+        else if (type === DIRENT_TYPE.LINK) isLink = true
         state.bytes += view.add(list, path, name, type, entryStats, i * WALK_STAT.FIELDS, isDir, isLink, state)
         if (isDir) {
           dirCount++
@@ -737,7 +736,8 @@ interface Listing {
 }
 
 /**
- * Appends the names in a directory, in read order, to `names` and returns their DIRENT_TYPE codes;
+ * Appends the names in a directory, in read order, to `names` and returns their DIRENT_TYPE codes
+ * (a symlink is stat'ed for LINK_TO_DIR, os.walk's is_dir(), as it is listed);
  * `withStats`, also each entry's lstat numbers as listDirectoryStats gives them (native.ts). In one
  * native call where the helper is built, else through Dir#readSync and lstatSync.
  */
@@ -752,7 +752,8 @@ function listEntries(path: string, names: string[], withStats: boolean): Listing
   for (let i = 0; i < (raw ?? entries).length; i++) {
     const dirent = (raw ?? entries)[i]!
     const name = raw === undefined ? (dirent as Dirent).name : fsdecode((dirent as Dirent<Buffer>).name)
-    const type = direntType(dirent)
+    let type: number = direntType(dirent)
+    if (type === DIRENT_TYPE.LINK && targetIsDirectory(fsPath(joinPath(path, name)))) type = DIRENT_TYPE.LINK_TO_DIR
     names.push(name)
     types.push(type)
     if (stats !== undefined) {
