@@ -572,14 +572,17 @@ static napi_value read_parallel(napi_env env, napi_callback_info info) {
  * own stack, so the most recently queued directory is the one it takes next. Threads only list
  * among the POOL_LOOKAHEAD directories queued last and not yet taken (listed or not: listing does
  * not move that window, queuing and taking do; with listAhead, among all, since the listings
- * waiting on top would soon fill the window), and stop while POOL_DONE_MAX listings
+ * waiting on top would soon fill the window), and stop once POOL_DONE_MAX listings
  * or POOL_DONE_BYTES_MAX bytes of listings wait to be taken, so memory stays bounded however far
- * the walker falls behind. The threads never touch Node-API; only take turns results into values.
+ * the walker falls behind, until the walker has taken a quarter of them (room_for_listings). The
+ * threads never touch Node-API; only take turns results into values.
  */
 #define POOL_THREADS_MAX 4
 #define POOL_LOOKAHEAD 64
 #define POOL_DONE_MAX 256
 #define POOL_DONE_BYTES_MAX ((size_t)32 << 20)
+#define POOL_DONE_RESUME (POOL_DONE_MAX / 4 * 3)
+#define POOL_DONE_BYTES_RESUME (POOL_DONE_BYTES_MAX / 4 * 3)
 #define SELF_FIELDS 7
 
 enum directory_state { QUEUED, LISTING, LISTED };
@@ -615,6 +618,8 @@ struct pool {
    */
   size_t idle, waking;
   bool taker_waiting;
+  /* The bound of listings waiting was reached, and not enough of them have been taken since (room_for_listings). */
+  bool full;
   bool closing;
   bool with_stats;
   /* listAhead: each listing's subdirectories are queued as soon as it is made. */
@@ -684,9 +689,20 @@ static size_t listing_bytes(const struct directory* directory) {
   return directory->listing.length + directory->listing.entries * ENTRY_STAT_FIELDS * sizeof(double);
 }
 
+/*
+ * Whether there is room to keep another listing. Once the bound is reached, not until the walker
+ * has taken a quarter of what waits: the threads then go on together, rather than one woken per
+ * listing taken (a wake-up costs the walker a syscall). Under the lock.
+ */
+static bool room_for_listings(struct pool* pool) {
+  if (pool->done >= POOL_DONE_MAX || pool->done_bytes >= POOL_DONE_BYTES_MAX) pool->full = true;
+  else if (pool->full && pool->done <= POOL_DONE_RESUME && pool->done_bytes <= POOL_DONE_BYTES_RESUME) pool->full = false;
+  return !pool->full;
+}
+
 /* The most recent queued directory within the lookahead, if there is room to keep its listing. Under the lock. */
 static struct directory* next_to_list(struct pool* pool) {
-  if (pool->done >= POOL_DONE_MAX || pool->done_bytes >= POOL_DONE_BYTES_MAX) return NULL;
+  if (!room_for_listings(pool)) return NULL;
   size_t end = pool->count > POOL_LOOKAHEAD && !pool->ahead ? pool->count - POOL_LOOKAHEAD : 0;
   for (size_t i = pool->count; i > end; i--)
     if (pool->stack[i - 1]->state == QUEUED) return pool->stack[i - 1];
@@ -705,7 +721,7 @@ static void wake_thread(struct pool* pool) {
  * thread would start it. A wake-up costs the walker's thread a syscall, and often its CPU.
  */
 static bool work_for_a_thread(struct pool* pool) {
-  if (pool->idle == pool->waking || pool->count < 2 || pool->done >= POOL_DONE_MAX || pool->done_bytes >= POOL_DONE_BYTES_MAX) return false;
+  if (pool->idle == pool->waking || pool->count < 2 || !room_for_listings(pool)) return false;
   size_t end = pool->count > POOL_LOOKAHEAD && !pool->ahead ? pool->count - POOL_LOOKAHEAD : 0;
   for (size_t i = pool->count - 1; i > end; i--)
     if (pool->stack[i - 1]->state == QUEUED) return true;
@@ -825,6 +841,7 @@ static void close_pool(struct pool* pool) {
   for (size_t i = 0; i < pool->count; i++) free_directory(pool->stack[i]);
   pool->count = 0;
   pool->done = 0;
+  pool->full = false;
   pool->done_bytes = 0;
 }
 

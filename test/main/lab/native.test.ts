@@ -633,9 +633,9 @@ if (helperWanted) {
           }
         })
 
-        it('stops listing while 256 listings wait to be taken, and lists one more for each taken', async () => {
+        it('stops listing while 256 listings wait to be taken, and goes on once a quarter of them are taken', async () => {
           const dirs = emptyDirectories('pool-done', DONE_MAX + LOOKAHEAD)
-          // Four threads, and still exact: each batch fits the window, and a take wakes one thread.
+          // Four threads, and still exact: each batch fits the window.
           const pool = createListingPool(true, 4)!
           try {
             // As a walker queues each directory's subdirectories: every batch is listed, and stays listed below the next.
@@ -647,17 +647,25 @@ if (helperWanted) {
                 listed
               })
             }
-            // Each listing taken, from the last batch listed or the first, makes room for exactly one more.
+            // Taking listings makes no room until only three quarters of the bound are left: the
+            // threads go on together then, not one woken per listing taken.
+            const resumeAt = (DONE_MAX / 4) * 3
+            let listed = DONE_MAX
             let queued = LOOKAHEAD
-            for (const dir of [dirs[DONE_MAX - 1]!, dirs[0]!, dirs[DONE_MAX - 2]!]) {
+            for (const dir of [dirs[DONE_MAX - 1]!, ...dirs.slice(0, DONE_MAX - resumeAt - 2)]) {
               expect(taken(pool, dir).result.listing, dir).toBeDefined()
-              queued--
-              expect(await settledState(pool), dir).toMatchObject({ queued, listed: DONE_MAX })
+              listed--
+              expect(await settledState(pool), dir).toMatchObject({ queued, listed })
             }
-            // Taking one no thread listed makes no room.
+            expect(listed).toBe(resumeAt + 1)
+            // Taking one no thread listed makes no room either.
             taken(pool, dirs[DONE_MAX]!)
             queued--
-            expect(await settledState(pool)).toMatchObject({ queued, listed: DONE_MAX })
+            expect(await settledState(pool)).toMatchObject({ queued, listed })
+            // The listing that leaves three quarters: the threads list what is queued, up to the bound.
+            taken(pool, dirs[DONE_MAX - resumeAt - 2]!)
+            listed--
+            expect(await settledState(pool)).toMatchObject({ queued: 0, listed: listed + queued })
           } finally {
             pool.close()
           }
@@ -672,11 +680,14 @@ if (helperWanted) {
             pool.prefetch([parent], 0, 'stat', undefined)
             // The parent, then its subdirectories (first on top) until 256 listings wait.
             expect(await settledState(pool)).toMatchObject({ queued: dirs.length + 1 - DONE_MAX, listed: DONE_MAX })
-            expect(taken(pool, parent).result.subdirectoriesQueued).toBe(true)
-            expect(await settledState(pool)).toMatchObject({ queued: dirs.length - DONE_MAX, listed: DONE_MAX })
-            // The walker's order: the first subdirectory is on top, listed first.
-            for (const dir of dirs.slice(0, 3)) expect(taken(pool, dir).result.listing, dir).toBeDefined()
-            expect(await settledState(pool)).toMatchObject({ queued: dirs.length - DONE_MAX - 3, listed: DONE_MAX })
+            const parentTaken = taken(pool, parent)
+            expect(parentTaken.result.subdirectoriesQueued).toBe(true)
+            expect(await settledState(pool)).toMatchObject({ queued: dirs.length + 1 - DONE_MAX, listed: DONE_MAX - 1 })
+            // The walker's order: the first subdirectory in read order is on top, listed first. Taking
+            // listings makes no room until at most three quarters of the bound wait (as without listAhead).
+            for (const name of parentTaken.names.slice(0, 3))
+              expect(taken(pool, join(parent, name)).result.listing, name).toBeDefined()
+            expect(await settledState(pool)).toMatchObject({ queued: dirs.length + 1 - DONE_MAX, listed: DONE_MAX - 4 })
           } finally {
             pool.close()
           }
@@ -707,10 +718,21 @@ if (helperWanted) {
               listed: fitting,
               listedBytes: fitting * bytes
             })
-            // Taking one makes room for one more.
+            // Taking listings makes no room until at most three quarters of the bound are left; then
+            // the thread lists up to the bound again.
+            const toResume = fitting - Math.floor(((DONE_BYTES_MAX / 4) * 3) / bytes)
+            expect(toResume).toBeGreaterThan(1)
+            for (let k = 1; k < toResume; k++) {
+              expect(taken(pool, dir).names).toHaveLength(names.length)
+              expect(await settledState(pool)).toMatchObject({
+                queued: LOOKAHEAD - fitting,
+                listed: fitting - k,
+                listedBytes: (fitting - k) * bytes
+              })
+            }
             expect(taken(pool, dir).names).toHaveLength(names.length)
             expect(await settledState(pool)).toMatchObject({
-              queued: LOOKAHEAD - fitting - 1,
+              queued: LOOKAHEAD - fitting - toResume,
               listed: fitting,
               listedBytes: fitting * bytes
             })
