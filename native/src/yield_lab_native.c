@@ -158,11 +158,44 @@ static void free_listing(struct listing* listing) {
 #define DIRECTORY_OPEN_FLAGS (O_RDONLY | O_NONBLOCK | O_DIRECTORY | O_CLOEXEC)
 
 /*
- * Lists the open directory `fd` into `out`, as listDirectory and listDirectoryStats describe;
- * closes `fd` either way.
+ * Where a thread writes the listings it makes, grown to fit the largest; each listing is then kept
+ * as a copy of its exact size. Most directories hold a few entries: a fresh 16 KiB buffer for each
+ * cost the allocator more than listing them (a request that large makes it consolidate its small
+ * free chunks), and freeing it from the walker's thread meant taking the lister's arena lock.
  */
-static void list_open_directory(int fd, bool with_sizes, bool with_stats, struct listing* out) {
+struct scratch {
+  char* text;
+  size_t capacity;
+  double* stats;
+  /* In entries. */
+  size_t stats_capacity;
+};
+
+/* A scratch grown past this many bytes of text or stats is freed after use, not kept for the next listing. */
+#define SCRATCH_KEPT_MAX ((size_t)1 << 20)
+
+static void free_scratch(struct scratch* scratch) {
+  free(scratch->text);
+  free(scratch->stats);
+  *scratch = (struct scratch){NULL, 0, NULL, 0};
+}
+
+/* A copy of `length` bytes at `data` in memory of its own (at least one byte); NULL when memory runs out. */
+static void* copy_of(const void* data, size_t length) {
+  void* copy = malloc(length > 0 ? length : 1);
+  if (copy != NULL && length > 0) memcpy(copy, data, length);
+  return copy;
+}
+
+/*
+ * Lists the open directory `fd` into `out`, as listDirectory and listDirectoryStats describe,
+ * writing in `scratch` (NULL: in a scratch of its own, freed before it returns); closes `fd`
+ * either way.
+ */
+static void list_open_directory(int fd, bool with_sizes, bool with_stats, struct scratch* scratch, struct listing* out) {
   *out = (struct listing){NULL, 0, NULL, 0, 0, NULL};
+  struct scratch own = {NULL, 0, NULL, 0};
+  if (scratch == NULL) scratch = &own;
   DIR* dir = fdopendir(fd);
   if (dir == NULL) {
     out->error = errno;
@@ -171,10 +204,18 @@ static void list_open_directory(int fd, bool with_sizes, bool with_stats, struct
     return;
   }
 
-  size_t capacity = 16384, used = 0;
-  char* listing = malloc(capacity);
-  size_t stats_capacity = with_stats ? 256 : 0, entries = 0;
-  double* stats = with_stats ? malloc(stats_capacity * ENTRY_STAT_FIELDS * sizeof(double)) : NULL;
+  if (scratch->text == NULL) {
+    scratch->capacity = 16384;
+    scratch->text = malloc(scratch->capacity);
+  }
+  if (with_stats && scratch->stats == NULL) {
+    scratch->stats_capacity = 256;
+    scratch->stats = malloc(scratch->stats_capacity * ENTRY_STAT_FIELDS * sizeof(double));
+  }
+  size_t capacity = scratch->capacity, used = 0;
+  char* listing = scratch->text;
+  size_t stats_capacity = scratch->stats_capacity, entries = 0;
+  double* stats = scratch->stats;
   int error = listing == NULL || (with_stats && stats == NULL) ? ENOMEM : 0;
   while (error == 0) {
     errno = 0;
@@ -214,8 +255,8 @@ static void list_open_directory(int fd, bool with_sizes, bool with_stats, struct
           error = ENOMEM;
           break;
         }
-        stats = grown;
-        stats_capacity *= 2;
+        stats = scratch->stats = grown;
+        stats_capacity = scratch->stats_capacity *= 2;
       }
       memcpy(stats + entries * ENTRY_STAT_FIELDS, entry_stats, sizeof entry_stats);
       entries++;
@@ -236,8 +277,8 @@ static void list_open_directory(int fd, bool with_sizes, bool with_stats, struct
         error = ENOMEM;
         break;
       }
-      listing = grown;
-      capacity = grown_capacity;
+      listing = scratch->text = grown;
+      capacity = scratch->capacity = grown_capacity;
     }
     listing[used++] = (char)((utf8 ? '0' : 'A') + type);
     if (with_sizes) {
@@ -258,16 +299,23 @@ static void list_open_directory(int fd, bool with_sizes, bool with_stats, struct
     listing[used++] = '/';
   }
   closedir(dir);
+  if (error == 0) {
+    out->text = copy_of(listing, used);
+    out->stats = with_stats ? copy_of(stats, entries * ENTRY_STAT_FIELDS * sizeof(double)) : NULL;
+    if (out->text == NULL || (with_stats && out->stats == NULL)) {
+      free_listing(out);
+      error = ENOMEM;
+    }
+  }
+  if (scratch == &own || scratch->capacity > SCRATCH_KEPT_MAX ||
+      scratch->stats_capacity * ENTRY_STAT_FIELDS * sizeof(double) > SCRATCH_KEPT_MAX)
+    free_scratch(scratch);
   if (error != 0) {
-    free(listing);
-    free(stats);
     out->error = error;
     out->syscall = "readdir";
     return;
   }
-  out->text = listing;
   out->length = used;
-  out->stats = stats;
   out->entries = entries;
 }
 
@@ -278,7 +326,7 @@ static void list_path(const char* path, bool with_sizes, bool with_stats, struct
     *out = (struct listing){NULL, 0, NULL, 0, errno, "opendir"};
     return;
   }
-  list_open_directory(fd, with_sizes, with_stats, out);
+  list_open_directory(fd, with_sizes, with_stats, NULL, out);
 }
 #endif
 
@@ -618,6 +666,8 @@ struct pool {
    */
   size_t idle, waking;
   bool taker_waiting;
+  /* Where take lists a directory no thread got to (only the walker's thread calls take). */
+  struct scratch taker_scratch;
   /* The bound of listings waiting was reached, and not enough of them have been taken since (room_for_listings). */
   bool full;
   bool closing;
@@ -636,7 +686,7 @@ static void free_directory(struct directory* directory) {
 }
 
 /* (l)stats the directory, then lists it unless the walker will not enter it. Any thread. */
-static void enter_directory(struct directory* directory, bool with_stats) {
+static void enter_directory(struct directory* directory, bool with_stats, struct scratch* scratch) {
   memset(directory->self, 0, sizeof directory->self);
   directory->key[0] = '\0';
   directory->listed = false;
@@ -680,7 +730,7 @@ static void enter_directory(struct directory* directory, bool with_stats) {
       return;
     }
   }
-  if (fd >= 0) list_open_directory(fd, false, with_stats, &directory->listing);
+  if (fd >= 0) list_open_directory(fd, false, with_stats, scratch, &directory->listing);
   else directory->listing = (struct listing){NULL, 0, NULL, 0, open_error, "opendir"};
   directory->listed = true;
 }
@@ -805,6 +855,7 @@ static void queue_subdirectories(struct pool* pool, struct directory* parent) {
 
 static void* pool_thread(void* argument) {
   struct pool* pool = argument;
+  struct scratch scratch = {NULL, 0, NULL, 0};
   pthread_mutex_lock(&pool->lock);
   while (!pool->closing) {
     struct directory* directory = next_to_list(pool);
@@ -818,7 +869,7 @@ static void* pool_thread(void* argument) {
     }
     directory->state = LISTING;
     pthread_mutex_unlock(&pool->lock);
-    enter_directory(directory, pool->with_stats);
+    enter_directory(directory, pool->with_stats, &scratch);
     pthread_mutex_lock(&pool->lock);
     directory->state = LISTED;
     pool->done++;
@@ -827,6 +878,7 @@ static void* pool_thread(void* argument) {
     if (pool->taker_waiting) pthread_cond_broadcast(&pool->listed);
   }
   pthread_mutex_unlock(&pool->lock);
+  free_scratch(&scratch);
   return NULL;
 }
 
@@ -842,6 +894,7 @@ static void close_pool(struct pool* pool) {
   pool->count = 0;
   pool->done = 0;
   pool->full = false;
+  free_scratch(&pool->taker_scratch);
   pool->done_bytes = 0;
 }
 
@@ -1021,7 +1074,7 @@ static napi_value pool_take(napi_env env, napi_callback_info info) {
     bool queued = directory != NULL;
     if (queued) free_directory(wanted);
     else directory = wanted;
-    enter_directory(directory, pool->with_stats);
+    enter_directory(directory, pool->with_stats, &pool->taker_scratch);
     /* Only a queued directory's statMode and device are the walker's for its subdirectories. */
     if (queued && pool->ahead) {
       pthread_mutex_lock(&pool->lock);

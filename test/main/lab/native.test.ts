@@ -440,6 +440,31 @@ if (helperWanted) {
         }
       })
 
+      it('gives each listing whole and alone, whatever its thread listed before: huge, large, small, empty', () => {
+        const sizes = { huge: 11_000, large: 2_000, small: 3, empty: 0 }
+        const dirs = Object.fromEntries(
+          Object.entries(sizes).map(([name, count]) => {
+            const dir = join(base, `pool-sizes-${name}`)
+            mkdirSync(dir)
+            // Names of 100 bytes: the huge listing's text passes 1 MiB, past what a thread keeps to list into.
+            for (let i = 0; i < count; i++) writeFileSync(join(dir, `${i}-${'s'.repeat(96)}`.slice(0, 100)), '')
+            return [name, dir]
+          })
+        ) as Record<keyof typeof sizes, string>
+        // Listed by the one thread, most recent first, then by take itself (never queued), in orders
+        // where a listing follows a bigger one and a smaller one.
+        const order = [dirs.small, dirs.large, dirs.empty, dirs.huge, dirs.small, dirs.large, dirs.small]
+        const pool = createListingPool(true, 1)!
+        try {
+          pool.prefetch([...order].reverse(), 0, 'stat', undefined)
+          for (const dir of order) expect(taken(pool, dir), dir).toMatchObject(expected(dir))
+          for (const dir of order) expect(taken(pool, dir), dir).toMatchObject(expected(dir))
+          expect(taken(pool, dirs.huge).names).toHaveLength(sizes.huge)
+        } finally {
+          pool.close()
+        }
+      })
+
       it('listing ahead, lists the subdirectories of what is queued on its own: raw names, no doubled separator', async () => {
         const top = join(base, 'ahead')
         mkdirSync(join(top, 'a', 'b', 'c'), { recursive: true })
