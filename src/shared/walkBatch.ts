@@ -190,6 +190,25 @@ function splitExcluded(
   return { dirnames, dirTypes: letters.replaceAll(EXCLUDED_LETTER, ''), excluded, excludedAt }
 }
 
+/** Entries whose worst case packWalkItems' scratch keeps between batches (16 MiB of numbers); a bigger batch gets arrays of its own. */
+const SCRATCH_ENTRIES_MAX = 1 << 19
+
+/** Reused by packWalkItems for one batch at a time: each array grows to the largest batch packed, up to SCRATCH_ENTRIES_MAX. */
+const packScratch = {
+  numberArray: new Float64Array(0),
+  wordArray: new Int32Array(0),
+  numbers(length: number): Float64Array {
+    if (length > SCRATCH_ENTRIES_MAX * F) return new Float64Array(length)
+    if (this.numberArray.length < length) this.numberArray = new Float64Array(length)
+    return this.numberArray
+  },
+  words(length: number): Int32Array {
+    if (length > SCRATCH_ENTRIES_MAX * 2) return new Int32Array(length)
+    if (this.wordArray.length < length) this.wordArray = new Int32Array(length)
+    return this.wordArray
+  }
+}
+
 /** Packs items; `transfer` lists the buffers to move rather than copy (postMessage's transfer list). */
 export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkItems; transfer: ArrayBuffer[] } {
   let order = ''
@@ -205,12 +224,14 @@ export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkI
     entries += item.dirnames.length + item.filenames.length
     ownLength += item.ownStat.length
   }
-  // Sized for the worst case (every record whole), then cut to what was written.
+  // Written into scratch sized for the worst case (every record whole), then copied out at the
+  // size written: a fresh worst-case array per batch (megabytes on /usr) costs the kernel a
+  // zeroed page for every 4 KiB of it.
   const shapes = new Uint8Array(entries)
   const out: PackCursor = {
     shapes,
-    numbers: new Float64Array(ownLength + entries * F),
-    words: new Int32Array(entries * 2),
+    numbers: packScratch.numbers(ownLength + entries * F),
+    words: packScratch.words(entries * 2),
     shapeAt: 0,
     numberAt: 0,
     wordAt: 0,

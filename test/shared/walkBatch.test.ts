@@ -68,6 +68,21 @@ describe('packed walk batches', () => {
     expect(back.map((item) => (item.kind === 'dir' ? item.dropped : 0)).reduce((a, b) => a + b)).toBe(1)
   })
 
+  test('a packed batch is its own: packing the next one, smaller or larger, does not change it', () => {
+    const files = (count: number, size: number): Record<string, number> =>
+      Object.fromEntries(Array.from({ length: count }, (_, i) => [`f${i}`, size + i]))
+    const batches = [
+      [dir('/a', null, '/a', [], files(300, 10))],
+      [dir('/b', null, '/b', ['sub'], files(3, 5000))],
+      [dir('/c', null, '/c', [], files(900, 70))]
+    ]
+    const packed = batches.map((items) => packWalkItems(items).packed)
+    packed.forEach((batch, i) => expect([...unpackWalkItems(batch)], `batch ${i}`).toEqual(batches[i]))
+    // Each carries exactly what it wrote: its own record, then each file's record whole (these have no link count).
+    const F = WALK_STAT.FIELDS
+    expect(packed.map((batch) => batch.numbers.length)).toEqual([F + 300 * F, F + 3 * F, F + 900 * F])
+  })
+
   test('names that are not UTF-8 (surrogate escapes), errors, skips and empty directories keep their place', () => {
     const skip: WalkSkipItem = { kind: 'skip', reason: 'otherFileSystem', parent: '/t', name: 'proc' }
     const items: WalkItem[] = [
