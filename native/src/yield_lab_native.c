@@ -120,7 +120,8 @@ static bool is_utf8(const unsigned char* text, size_t length) {
 
 /*
  * listDirectory(path, withSizes) -> string: every entry but "." and "..", in read order, as one
- * character for its type ('0' + the UV_DIRENT_* code), then, with sizes, the size of a regular
+ * character for its type ('0' + the UV_DIRENT_* code, or + LINK_TO_DIRECTORY for a symlink whose
+ * target is a directory), then, with sizes, the size of a regular
  * file in decimal (or minus the errno of a failed lstat; nothing for other entries) and a ':',
  * then the name and a '/'. One string per directory instead of a string per name: '/' can never
  * occur in a name. A name that is not valid UTF-8 is flagged by its type character ('A' + the
@@ -128,8 +129,9 @@ static bool is_utf8(const unsigned char* text, size_t length) {
  * decodes as Python does (surrogate escapes). `path` is a string, or a Buffer of raw bytes for a
  * path that is not valid UTF-8 itself.
  * Entries whose type the file system does not give (DT_UNKNOWN) are lstat'ed for it, as Node
- * does; one that vanished in between stays unknown. Sizes come from an lstat relative to the
- * open directory, which spares the kernel resolving the whole path again for every file.
+ * does; one that vanished in between stays unknown. Sizes, and a symlink's target, come from a
+ * stat relative to the open directory, which spares the kernel resolving the whole path again
+ * for every entry.
  */
 /* Fields per entry in listDirectoryStats' buffer (see native/index.d.ts). */
 #define ENTRY_STAT_FIELDS 5
