@@ -15,6 +15,7 @@ import { toLabError } from '../errors'
 import type { JobReply, JobRequest, JobWorkerData } from './jobProtocol'
 import { jobRegistry, jobsReadingAhead } from './jobRegistry'
 import type { JobControl } from '../progress'
+import type { JobProgress } from '../../../shared/jobs'
 import { isSummableBuffer } from '../sum'
 
 /** A batch returns early after this long, so items stream to the renderer while a big pull runs. */
@@ -33,7 +34,8 @@ function awaitJob(): void {
 function runJob({ kind, args, cancelFlag }: JobWorkerData): void {
   const cancelled = new Int32Array(cancelFlag)
 
-  let pendingProgress: JobProgressReport | undefined
+  /** The latest report, sent as a JobProgressReport when due: a walk reports once per directory. */
+  let pendingProgress: JobProgress<JobStats<typeof kind>> | undefined
   let lastProgressAt = 0
 
   function post(reply: JobReply, transfer: TransferListItem[] = []): void {
@@ -42,7 +44,8 @@ function runJob({ kind, args, cancelFlag }: JobWorkerData): void {
 
   function flushProgress(): void {
     if (pendingProgress === undefined) return
-    post({ type: 'progress', progress: pendingProgress })
+    // The generator of `kind` reports that kind's stats (jobRegistry's types say so).
+    post({ type: 'progress', progress: { ...pendingProgress, kind } as JobProgressReport })
     pendingProgress = undefined
     lastProgressAt = performance.now()
   }
@@ -50,8 +53,7 @@ function runJob({ kind, args, cancelFlag }: JobWorkerData): void {
   const control: JobControl<JobStats<typeof kind>> = {
     isCancelled: () => Atomics.load(cancelled, 0) !== 0,
     report(progress) {
-      // The generator of `kind` reports that kind's stats (jobRegistry's types say so).
-      pendingProgress = { ...progress, kind } as JobProgressReport
+      pendingProgress = progress
       if (performance.now() - lastProgressAt >= PROGRESS_INTERVAL_MS) flushProgress()
     },
     log(line) {
