@@ -625,6 +625,25 @@ describe('walkColumns', () => {
     )
   })
 
+  it("cuts small directories' records from one buffer a walk owns, and gives a big directory its own", () => {
+    const top = freshDir('columns-slab')
+    const big: Spec = {}
+    for (let i = 0; i < 2000; i++) big[`f${i}`] = ''
+    build(top, { a: { x: 'x', y: 'yy' }, big, c: { z: 'zzz' } })
+    for (const readAhead of [false, true]) {
+      // Kept until the end: each directory's records must still be its own (the test above compares them).
+      const dirs = [...walkColumns(top, { readAhead })]
+      const shared = dirs[0]!.ownStat.buffer
+      for (const dir of dirs) {
+        const ownBuffer = dir.dirpath === join(top, 'big')
+        for (const records of [dir.ownStat, dir.dirnameStats, dir.filenameStats])
+          if (ownBuffer) expect(records.buffer, dir.dirpath).not.toBe(shared)
+          else expect(records.buffer, dir.dirpath).toBe(shared)
+      }
+      expect([...walkColumns(top, { readAhead })][0]!.ownStat.buffer).not.toBe(shared)
+    }
+  })
+
   it('pruning by mutating or replacing dirnames works like walk', () => {
     const top = freshDir('columns-prune')
     build(top, { a: { inner: { f: 'f' } }, b: { g: 'g' }, c: {}, link: new Link('a') })
