@@ -68,12 +68,15 @@ export interface ListingPool {
    * the errno of the (l)stat (0 when it worked), the UV_DIRENT type it found, st_size,
    * st_blocks * 512, st_dev, st_ino, st_nlink; and `key`, "st_dev:st_ino" in decimal (exact where
    * the doubles are not; '' when the stat failed). When listing failed, throws as listDirectory
-   * does, with `self` and `key` on the error too.
+   * does, with `self` and `key` on the error too. With a `scratch` big enough for self and the
+   * stats, both are written into it (self first, the stats right after) and it is given back as
+   * both `self` and `stats`, rather than two new ArrayBuffers.
    */
   take(
     path: string | Buffer,
     statMode?: StatMode,
-    device?: number
+    device?: number,
+    scratch?: ArrayBuffer
   ): [listing: string | null, stats: ArrayBuffer | null, self: ArrayBuffer, key: string, subdirectoriesQueued: boolean]
   /** Drops what is queued or listed and not taken, and joins the threads. Safe to call twice; prefetch and take throw after it. */
   close(): void

@@ -334,9 +334,12 @@ static void list_path(const char* path, bool with_sizes, bool with_stats, struct
 
 /*
  * A listing as JS gets it: the listing string, or with stats [string, ArrayBuffer]. Throws as
- * listDirectory does when listing failed. Frees the listing's memory either way.
+ * listDirectory does when listing failed. Frees the listing's memory either way. The stats go
+ * into `into` (the ArrayBuffer `into_value`, at that address) when it is not NULL, else into a
+ * new ArrayBuffer.
  */
-static napi_value listing_value(napi_env env, struct listing* listing, bool with_stats) {
+static napi_value listing_value(napi_env env, struct listing* listing, bool with_stats, double* into,
+                                napi_value into_value) {
   if (listing->error != 0) {
     free_listing(listing);
     return throw_errno(env, listing->error, listing->syscall);
@@ -350,10 +353,10 @@ static napi_value listing_value(napi_env env, struct listing* listing, bool with
     CHECK(status);
     return result;
   }
-  napi_value pair, buffer;
-  void* data = NULL;
+  napi_value pair, buffer = into_value;
+  void* data = into;
   size_t bytes = listing->entries * ENTRY_STAT_FIELDS * sizeof(double);
-  status = napi_create_arraybuffer(env, bytes, &data, &buffer);
+  if (into == NULL) status = napi_create_arraybuffer(env, bytes, &data, &buffer);
   if (status == napi_ok && bytes > 0) memcpy(data, listing->stats, bytes);
   free_listing(listing);
   CHECK(status);
@@ -423,7 +426,7 @@ static napi_value list_entries(napi_env env, napi_callback_info info, bool with_
   struct listing listing;
   list_path(path, with_sizes, with_stats, &listing);
   free(path);
-  return listing_value(env, &listing, with_stats);
+  return listing_value(env, &listing, with_stats, NULL, NULL);
 #endif
 }
 
@@ -1034,9 +1037,25 @@ static bool same_directory(const struct directory* a, const struct directory* b)
          (!a->has_device || a->device == b->device) && memcmp(a->path, b->path, a->path_length) == 0;
 }
 
+/*
+ * take's scratch argument: where self and then the stats of `directory` go when they fit, so a walk
+ * does not make two ArrayBuffers per directory; NULL when there is none or they do not fit.
+ */
+static double* take_scratch(napi_env env, size_t argc, napi_value* argv, const struct directory* directory,
+                            bool with_stats) {
+  bool is_buffer = false;
+  void* data = NULL;
+  size_t length = 0;
+  if (argc < 4 || napi_is_arraybuffer(env, argv[3], &is_buffer) != napi_ok || !is_buffer ||
+      napi_get_arraybuffer_info(env, argv[3], &data, &length) != napi_ok)
+    return NULL;
+  size_t entries = with_stats && directory->listed && directory->listing.error == 0 ? directory->listing.entries : 0;
+  return length / sizeof(double) >= SELF_FIELDS + entries * ENTRY_STAT_FIELDS ? data : NULL;
+}
+
 static napi_value pool_take(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 4;
+  napi_value argv[4];
   struct pool* pool = this_pool(env, info, &argc, argv);
   if (pool == NULL) return NULL;
   bool lstat_mode, has_device;
@@ -1088,8 +1107,11 @@ static napi_value pool_take(napi_env env, napi_callback_info info) {
   }
 
   napi_value result = NULL, self, key, listing_part = NULL, stats_part = NULL, null_value;
-  void* data = NULL;
-  napi_status status = napi_create_arraybuffer(env, sizeof directory->self, &data, &self);
+  double* scratch = take_scratch(env, argc, argv, directory, pool->with_stats);
+  void* data = scratch;
+  napi_status status = napi_ok;
+  if (scratch != NULL) self = argv[3];
+  else status = napi_create_arraybuffer(env, sizeof directory->self, &data, &self);
   if (status == napi_ok) {
     memcpy(data, directory->self, sizeof directory->self);
     status = napi_create_string_latin1(env, directory->key, NAPI_AUTO_LENGTH, &key);
@@ -1112,7 +1134,8 @@ static napi_value pool_take(napi_env env, napi_callback_info info) {
     return NULL;
   }
   if (directory->listed) {
-    listing_part = listing_value(env, &directory->listing, pool->with_stats);
+    listing_part = listing_value(env, &directory->listing, pool->with_stats,
+                                 scratch == NULL ? NULL : scratch + SELF_FIELDS, self);
     if (listing_part == NULL) {
       free_directory(directory);
       return NULL;

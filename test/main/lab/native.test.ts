@@ -446,7 +446,8 @@ if (helperWanted) {
           Object.entries(sizes).map(([name, count]) => {
             const dir = join(base, `pool-sizes-${name}`)
             mkdirSync(dir)
-            // Names of 100 bytes: the huge listing's text passes 1 MiB, past what a thread keeps to list into.
+            // Names of 100 bytes: the huge listing's text passes 1 MiB, past what a thread keeps to list into,
+            // and its numbers (440 KB) do not fit the scratch the pool hands take, where the others' do.
             for (let i = 0; i < count; i++) writeFileSync(join(dir, `${i}-${'s'.repeat(96)}`.slice(0, 100)), '')
             return [name, dir]
           })
@@ -460,6 +461,14 @@ if (helperWanted) {
           for (const dir of order) expect(taken(pool, dir), dir).toMatchObject(expected(dir))
           for (const dir of order) expect(taken(pool, dir), dir).toMatchObject(expected(dir))
           expect(taken(pool, dirs.huge).names).toHaveLength(sizes.huge)
+          // The numbers of the listings that fit are views of one scratch, which each take reuses.
+          const small = taken(pool, dirs.small).result
+          const scratch = small.self!.buffer
+          expect(small.listing!.stats!.buffer).toBe(scratch)
+          const large = taken(pool, dirs.large).result
+          expect(large.self!.buffer).toBe(scratch)
+          expect(large.listing!.stats!.buffer).toBe(scratch)
+          expect(taken(pool, dirs.huge).result.listing!.stats!.buffer).not.toBe(scratch)
         } finally {
           pool.close()
         }
