@@ -64,7 +64,8 @@ export class DirNode {
   expanded = false
   /** Subdirectories in os.walk order. */
   subdirs: DirNode[] = []
-  readonly childByName = new Map<string, DirNode>()
+  /** Subdirectories by name, made with the first: most directories have none (9,500 of /usr's 15,700). */
+  private childrenByName: Map<string, DirNode> | undefined
   /** The filenames that came out of the pipeline, with their types (the arrays as received). */
   files: string[] = NO_NAMES
   fileTypes = ''
@@ -112,6 +113,18 @@ export class DirNode {
     public name: string,
     public parent: DirNode | undefined
   ) {}
+
+  /** The subdirectory of that name (listed, excluded or skipped), if one is known. */
+  childNamed(name: string): DirNode | undefined {
+    return this.childrenByName?.get(name)
+  }
+
+  /** A new subdirectory of that name, known by childNamed from now on (the caller puts it in subdirs). */
+  newChild(name: string): DirNode {
+    const child = new DirNode(name, this)
+    ;(this.childrenByName ??= new Map()).set(name, child)
+    return child
+  }
 
   get sortKey(): string {
     return (this.key ??= sortKey(this.name))
@@ -265,20 +278,12 @@ export class WalkTree {
     const subdirs = new Array<DirNode>(item.dirnames.length)
     for (let i = 0; i < item.dirnames.length; i++) {
       const name = item.dirnames[i]!
-      let child = node.childByName.get(name)
-      if (child === undefined) {
-        child = new DirNode(name, node)
-        node.childByName.set(name, child)
-      }
+      const child = node.childNamed(name) ?? node.newChild(name)
       child.isLink = item.dirTypes.charCodeAt(i) === TYPE_LETTER.LINK
       subdirs[i] = child
     }
     const excluded = item.excluded.map((name) => {
-      let child = node.childByName.get(name)
-      if (child === undefined) {
-        child = new DirNode(name, node)
-        node.childByName.set(name, child)
-      }
+      const child = node.childNamed(name) ?? node.newChild(name)
       child.excluded = true
       return child
     })
@@ -397,7 +402,7 @@ export class WalkTree {
     }
     if (item.ownStat !== undefined)
       this.countUnlisted(item.parent === null ? node : this.child(node, item.name), item.ownStat)
-    this.last = node.childByName.get(item.name) ?? node
+    this.last = node.childNamed(item.name) ?? node
     return this.last
   }
 
@@ -416,10 +421,9 @@ export class WalkTree {
   }
 
   private child(parent: DirNode, name: string): DirNode {
-    let node = parent.childByName.get(name)
+    let node = parent.childNamed(name)
     if (node === undefined) {
-      node = new DirNode(name, parent)
-      parent.childByName.set(name, node)
+      node = parent.newChild(name)
       parent.subdirs.push(node)
       parent.structure++
     }
@@ -569,7 +573,7 @@ export class WalkTree {
       for (let i = 0; i < count; i++) rows.push(node, ROW_FILE, files === undefined ? i : files[i]!, depth)
       if (node.errors !== undefined) {
         for (const name of node.errors.keys()) {
-          if (node.childByName.has(name) || this.fileSetOf(node).has(name)) continue
+          if (node.childNamed(name) !== undefined || this.fileSetOf(node).has(name)) continue
           rows.errorNames.push(name)
           rows.push(node, ROW_ERROR, rows.errorNames.length - 1, depth)
         }

@@ -138,7 +138,7 @@ describe.runIf(process.platform === 'linux')('totals as du counts them', () => {
       for (const node of allDirs(tree.root)) node.expanded = true
       const rows = tree.flatten({ key: 'size', descending: true })
       for (let i = 0; i < rows.length; i++) expect(tree.view(rows, i)!.share).toBeLessThanOrEqual(1)
-      expect(tree.root.childByName.get('pkg')!.totalBytes).toBeGreaterThan(100_000)
+      expect(tree.root.childNamed('pkg')!.totalBytes).toBeGreaterThan(100_000)
     }
   })
 
@@ -154,7 +154,7 @@ describe.runIf(process.platform === 'linux')('totals as du counts them', () => {
       for (const topdown of [true, false]) {
         const tree = treeOf({ top, topdown }) // as root, locked is read like any folder
         const unprivileged = unprivilegedTreeOf({ top, topdown })
-        expect(unprivileged.root.childByName.get('locked')!.listed).toBe(false)
+        expect(unprivileged.root.childNamed('locked')!.listed).toBe(false)
         expect(unprivileged.root.totalBytes).toBe(duAs('-sb', top))
         expect(unprivileged.root.totalDisk).toBe(duAs('-sB1', top))
         expect(unprivileged.root.totalBytes).toBeLessThan(tree.root.totalBytes)
@@ -184,8 +184,8 @@ describe.runIf(process.platform === 'linux')('totals as du counts them', () => {
       Number(execFileSync('du', [block, '--exclude=node_*', top], { encoding: 'utf8' }).split('\t')[0])
     expect(tree.root.totalBytes).toBe(duExcluded('-sb'))
     expect(tree.root.totalDisk).toBe(duExcluded('-sB1'))
-    const src = tree.root.childByName.get('src')!
-    expect(tree.status(src.childByName.get('node_modules')!)).toBe('excluded')
+    const src = tree.root.childNamed('src')!
+    expect(tree.status(src.childNamed('node_modules')!)).toBe('excluded')
     expect(treeOf({ top: join(top, 'keep') }).root.totalBytes).toBe(du('-sb', join(top, 'keep')))
   })
 })

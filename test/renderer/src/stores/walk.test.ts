@@ -242,8 +242,8 @@ test('re-rooted, the search covers the folder in view and below; going back up s
   store.form.top = '/t'
   await store.openAndRun()
   const tree = store.session!.tree
-  const a = tree.root.childByName.get('a')!
-  const lib = a.childByName.get('lib')!
+  const a = tree.root.childNamed('a')!
+  const lib = a.childNamed('lib')!
   // Largest first, as the tree shows them: a (9 bytes) before b (5), subfolders before files.
   const found = (): string[] => store.searchMatches.map((match) => tree.pathOfKey(match))
   const current = (): string | undefined => {

@@ -51,7 +51,7 @@ describe('WalkTree', () => {
     expect(tree.root.totalBytes).toBe(1315)
     expect(tree.root.totalFiles).toBe(4)
     expect(tree.root.totalDirs).toBe(4)
-    expect(tree.root.childByName.get('a')!.totalBytes).toBe(1005)
+    expect(tree.root.childNamed('a')!.totalBytes).toBe(1005)
     expect(tree.counters).toEqual({ dirs: 4, files: 4, bytes: 1315, errors: 0, keptFiles: 4, keptBytes: 1315 })
     expect(tree.matches({ dirs: 4, files: 4, bytes: 1315, errors: 0, keptFiles: 4, keptBytes: 1315 })).toBe(true)
   })
@@ -61,7 +61,7 @@ describe('WalkTree', () => {
     for (const item of topDown) tree.apply(item)
     const bySize = { key: 'size', descending: true } as const
     expect(names(tree, tree.flatten(bySize))).toEqual(['/t/', '  a/', '  b/', '  root.txt'])
-    tree.root.childByName.get('a')!.expanded = true
+    tree.root.childNamed('a')!.expanded = true
     expect(names(tree, tree.flatten(bySize))).toEqual(['/t/', '  a/', '    a1/', '    x.txt', '  b/', '  root.txt'])
     expect(names(tree, tree.flatten({ key: 'name', descending: true }))).toEqual([
       '/t/',
@@ -116,9 +116,9 @@ describe('WalkTree', () => {
     const tree = new WalkTree('/t')
     tree.apply(bottomUp[0]!)
     // /t/a/a1 arrived before /t/a: /t/a is there already, pending.
-    const a = tree.root.childByName.get('a')!
+    const a = tree.root.childNamed('a')!
     expect(a.listed).toBe(false)
-    expect(a.childByName.get('a1')!.listed).toBe(true)
+    expect(a.childNamed('a1')!.listed).toBe(true)
     expect(tree.root.totalBytes).toBe(1000)
     for (const item of bottomUp.slice(1)) tree.apply(item)
     expect(tree.root.subdirs.map((node) => node.name)).toEqual(['a', 'b'])
@@ -132,7 +132,7 @@ describe('WalkTree', () => {
     tree.apply(dir('C:\\data\\x\\y', 'C:\\data\\x', 'y', [], { f: 1 }))
     tree.apply(dir('C:\\data\\x', 'C:\\data\\', 'x', ['y'], {}))
     tree.apply(dir('C:\\data\\', null, 'C:\\data\\', ['x'], {}))
-    expect(tree.root.childByName.get('x')!.childByName.get('y')!.listed).toBe(true)
+    expect(tree.root.childNamed('x')!.childNamed('y')!.listed).toBe(true)
     expect(tree.root.subdirs).toHaveLength(1)
     expect(tree.root.totalBytes).toBe(1)
   })
@@ -223,7 +223,7 @@ describe('WalkTree', () => {
     )
     expect(tree.root.totalBytes).toBe(2000)
     expect(tree.root.totalDisk).toBe(8192)
-    tree.root.childByName.get('a')!.expanded = true
+    tree.root.childNamed('a')!.expanded = true
     const rows = tree.flatten({ key: 'name', descending: false })
     expect(names(tree, rows)).toEqual(['/t/', '  a/', '    y', '    z', '  x'])
     expect([2, 3, 4].map((i) => tree.view(rows, i)!.hardLink)).toEqual([
@@ -243,7 +243,7 @@ describe('WalkTree', () => {
     ]) {
       const tree = new WalkTree('/t')
       for (const item of items) tree.apply(item)
-      const node = tree.root.childByName.get('locked')!
+      const node = tree.root.childNamed('locked')!
       expect([node.totalBytes, node.totalDisk, tree.status(node)]).toEqual([4096, 4096, 'error'])
       expect([tree.root.totalBytes, tree.root.totalDisk]).toEqual([4096 + 10 + 4096, 4096 + 4096 + 4096])
       expect(tree.root.subdirs).toEqual([node])
@@ -298,8 +298,8 @@ describe('WalkTree', () => {
         expect([path, node.totalBytes, node.totalDisk]).toEqual([path, reference.totalBytes, reference.totalDisk])
       }
       expect(tree.root.totalBytes).toBe(6 * 4096 + 1_000_000 + 3000)
-      expect(tree.root.childByName.get('pkg')!.totalBytes).toBe(4 * 4096 + 1_000_000 + 3000)
-      expect(tree.root.childByName.get('c')!.totalBytes).toBe(4096 + 3000)
+      expect(tree.root.childNamed('pkg')!.totalBytes).toBe(4 * 4096 + 1_000_000 + 3000)
+      expect(tree.root.childNamed('c')!.totalBytes).toBe(4096 + 3000)
       for (const node of dirs(tree.root)) node.expanded = true
       const rows = tree.flatten({ key: 'size', descending: true })
       for (let i = 0; i < rows.length; i++) expect(tree.view(rows, i)!.share).toBeLessThanOrEqual(1)
@@ -311,8 +311,8 @@ describe('WalkTree', () => {
     const tree = new WalkTree('/t')
     tree.apply(dir('/t', null, '/t', ['a', 'b'], {}))
     tree.apply(dir('/t/a', '/t', 'a', [], {}, { filenames: ['x'], fileTypes: 'f', filenameStats: statRecords([big]) }))
-    const a = tree.root.childByName.get('a')!
-    const b = tree.root.childByName.get('b')!
+    const a = tree.root.childNamed('a')!
+    const b = tree.root.childNamed('b')!
     expect([tree.root.totalBytes, a.totalBytes, b.totalBytes]).toEqual([500_000, 500_000, 0])
     const versions = [tree.root.version, a.version, b.version]
     tree.apply(dir('/t/b', '/t', 'b', [], {}, { filenames: ['y'], fileTypes: 'f', filenameStats: statRecords([big]) }))
@@ -334,7 +334,7 @@ describe('WalkTree', () => {
   test('re-rooted, the folder in view is 100%, as ncdu shows its current folder', () => {
     const tree = new WalkTree('/t')
     for (const item of topDown) tree.apply(item)
-    const a = tree.root.childByName.get('a')!
+    const a = tree.root.childNamed('a')!
     const rows = tree.flatten({ key: 'size', descending: true }, a)
     expect(tree.view(rows, 0)).toMatchObject({ name: 'a', bytes: 1005, share: 1 })
     expect(tree.view(rows, 1)).toMatchObject({ name: 'a1', bytes: 1000, share: 1000 / 1005 })
@@ -346,18 +346,18 @@ describe('WalkTree', () => {
   test('re-rooted, the rows start at the chosen folder; keys find a row again after any change', () => {
     const tree = new WalkTree('/t')
     for (const item of topDown) tree.apply(item)
-    const a = tree.root.childByName.get('a')!
+    const a = tree.root.childNamed('a')!
     const order = { key: 'size', descending: true } as const
     expect(names(tree, tree.flatten(order, a))).toEqual(['a/', '  a1/', '  x.txt'])
-    tree.root.childByName.get('a')!.expanded = true
+    tree.root.childNamed('a')!.expanded = true
     const rows = tree.flatten(order)
     const key = tree.keyAt(rows, 3)!
     expect(tree.pathOfKey(key)).toBe('/t/a/x.txt')
     const byName = tree.flatten({ key: 'name', descending: true })
     expect(tree.view(byName, tree.indexOf(byName, key))!.name).toBe('x.txt')
-    expect(tree.indexOf(tree.flatten(order, tree.root.childByName.get('b')!), key)).toBe(-1)
-    expect(tree.pathOf(a.childByName.get('a1')!)).toBe('/t/a/a1')
-    expect(tree.within(a.childByName.get('a1')!, a)).toBe(true)
+    expect(tree.indexOf(tree.flatten(order, tree.root.childNamed('b')!), key)).toBe(-1)
+    expect(tree.pathOf(a.childNamed('a1')!)).toBe('/t/a/a1')
+    expect(tree.within(a.childNamed('a1')!, a)).toBe(true)
   })
 
   test('search finds directories and files anywhere in the scanned tree, in display order', () => {
@@ -380,13 +380,13 @@ describe('WalkTree', () => {
     const tree = new WalkTree('/t')
     for (const item of topDown) tree.apply(item)
     const order = { key: 'name', descending: false } as const
-    const a = tree.root.childByName.get('a')!
+    const a = tree.root.childNamed('a')!
     const found = (query: string, limit = 100): string[] =>
       tree.search(query, order, limit, a).map((match) => tree.pathOfKey(match))
     expect(found('.')).toEqual(['/t/a/a1/deep.bin', '/t/a/x.txt'])
     expect(found('a')).toEqual(['/t/a/a1'])
     expect(found('.', 1)).toEqual(['/t/a/a1/deep.bin'])
-    expect(tree.search('.', order, 100, a.childByName.get('a1')!).map((match) => tree.pathOfKey(match))).toEqual([
+    expect(tree.search('.', order, 100, a.childNamed('a1')!).map((match) => tree.pathOfKey(match))).toEqual([
       '/t/a/a1/deep.bin'
     ])
   })
