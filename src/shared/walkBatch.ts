@@ -3,9 +3,10 @@
  * worker to the renderer. A walk of /usr yields 15,000 directories naming 140,000 entries: as
  * objects, each name is a string and each directory a handful of arrays, which structured clone
  * (worker to main, Electron's IPC) and JSON (the e2e bridge) copy one by one. Packed, a batch is
- * one string holding every name, a few typed arrays holding every stat record (transferred, not
- * copied), and a small array of per-directory fields and counts. Unpacking gives back items equal
- * to the originals; their stat arrays are views of one buffer per batch.
+ * typed arrays (transferred, not copied): every name in one UTF-8 buffer, every stat record, and
+ * each directory's fields and counts; plus a string of type letters and the few strings and
+ * items that fit nowhere else. Unpacking gives back items equal to the originals; their stat
+ * arrays are views of one buffer per batch.
  *
  * Every byte is copied several times on the way (Electron's IPC, or the e2e bridge's HTTP), so
  * the two biggest parts travel compact, exactly (a walk of the bench's 200k-entry tree crosses in
@@ -30,10 +31,35 @@ import {
 
 /** No name contains it (walkers split paths on it; the ncdu reader refuses names with it). */
 const NAME_END = '/'
-/** In a head's dirTypes, the letter of an excluded name (never a type letter, see TYPE_LETTER). */
+/** In `letters`, the letter of an excluded name (never a type letter, see TYPE_LETTER). */
 const EXCLUDED_LETTER = 'x'
-/** Per directory in `heads`: parent, name, path, dirTypes, fileTypes, then the counts below. */
-const HEAD_FIELDS = 11
+
+/** A directory's fields in `heads`, HEAD.FIELDS int32 each. */
+const HEAD = {
+  /** The index of its parent among this batch's directories; NO_PARENT for top; IN_TEXTS: the parent's path is the next of `texts`. */
+  PARENT: 0,
+  /** IN_NAMES: its name is the next of `names`; IN_TEXTS: of `texts` (top's name, which holds separators). */
+  NAME: 1,
+  /** Its path is the parent's joined to its name with this separator (a char code, 0 for none); IN_TEXTS: the next of `texts`. */
+  PATH: 2,
+  DIRNAMES: 3,
+  EXCLUDED: 4,
+  FILENAMES: 5,
+  /** Its own stat records (0 or 1). */
+  OWN_RECORDS: 6,
+  DROPPED: 7,
+  /** 1 when droppedBytes is not 0: it is then in `numbers`, after the own records. */
+  DROPPED_BYTES: 8,
+  FIELDS: 9
+} as const
+const NO_PARENT = -1
+const IN_TEXTS = -2
+const IN_NAMES = 0
+
+const utf8Encoder = new TextEncoder()
+const utf8Decoder = new TextDecoder()
+/** String.prototype.isWellFormed (ES2024: Node 20 and Chromium have it; TypeScript's ES2023 lib does not say so). */
+const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed()
 
 /** How an entry's stat record travels: one RECORD_SHAPE byte per entry in `shapes`. */
 const RECORD_SHAPE = {
@@ -51,24 +77,21 @@ const BLOCK = 512
 export interface PackedWalkItems {
   /** One letter per item, in order: 'd' the next directory of `heads`, 'o' the next of `others`. */
   order: string
+  /** HEAD.FIELDS per directory (see HEAD). */
+  heads: Int32Array
+  /** The parents, names and paths that heads say are here, in order. */
+  texts: string[]
   /**
-   * HEAD_FIELDS per directory:
-   * - its parent: null for top, a number for the directory of that index in this batch, else its path;
-   * - its name;
-   * - its path: a number when it is the parent's path, that separator (a char code, 0 for none)
-   *   and the name joined, else the path itself;
-   * - dirTypes, with EXCLUDED_LETTER where an excluded name stood in os.walk's dirnames, and fileTypes;
-   * - the counts of dirnames, excluded names, filenames and own stat records, dropped and droppedBytes.
+   * Every directory's name (unless in texts), its dirnames as os.walk yielded them (excluded names
+   * in their places), then its filenames, each ended by NAME_END: UTF-8 bytes, or the string
+   * itself when a name holds a surrogate escape (a name that is not UTF-8, which UTF-8 cannot carry).
    */
-  heads: (string | number | null)[]
-  /**
-   * Every directory's dirnames as os.walk yielded them (excluded names in their places), then its
-   * filenames, each ended by NAME_END.
-   */
-  names: string
+  names: Uint8Array | string
+  /** Every directory's dirTypes, with EXCLUDED_LETTER where an excluded name stood in os.walk's dirnames, then its fileTypes. */
+  letters: string
   /** One RECORD_SHAPE per dirname and filename, in the order of `names` (excluded names have no record). */
   shapes: Uint8Array
-  /** Each directory's own stat records whole, then per dirname and filename what its shape says. */
+  /** Each directory's own stat records whole and its droppedBytes if not 0, then per dirname and filename what its shape says. */
   numbers: Float64Array
   /** Per COMPACT record: its disk usage in blocks of 512 bytes, and its inode minus the previous record's. */
   words: Int32Array
@@ -212,18 +235,22 @@ const packScratch = {
 /** Packs items; `transfer` lists the buffers to move rather than copy (postMessage's transfer list). */
 export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkItems; transfer: ArrayBuffer[] } {
   let order = ''
-  const heads: (string | number | null)[] = []
+  let letters = ''
+  const texts: string[] = []
   const others: (WalkErrorItem | WalkSkipItem)[] = []
   const nameParts: string[] = []
   /** The index in this batch of each directory by its path. */
   const dirIndex = new Map<string, number>()
+  let dirs = 0
   let entries = 0
   let ownLength = 0
   for (const item of items) {
     if (item.kind !== 'dir') continue
+    dirs++
     entries += item.dirnames.length + item.filenames.length
-    ownLength += item.ownStat.length
+    ownLength += item.ownStat.length + 1
   }
+  const heads = new Int32Array(dirs * HEAD.FIELDS)
   // Written into scratch sized for the worst case (every record whole), then copied out at the
   // size written: a fresh worst-case array per batch (megabytes on /usr) costs the kernel a
   // zeroed page for every 4 KiB of it.
@@ -237,6 +264,7 @@ export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkI
     wordAt: 0,
     ino: 0
   }
+  let headAt = 0
   for (const item of items) {
     if (item.kind !== 'dir') {
       order += 'o'
@@ -245,50 +273,55 @@ export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkI
     }
     order += 'd'
     const { dirpath, parent, name } = item
-    const parentIndex = parent === null ? undefined : dirIndex.get(parent)
-    let path: string | number = dirpath
+    // Letters travel in one string, counted off by the names: a letter too many or too few would shift every later one.
+    if (item.dirTypes.length !== item.dirnames.length || item.fileTypes.length !== item.filenames.length)
+      throw new Error(`${dirpath}: a walk item needs one type letter per dirname and per filename`)
+    const parentIndex = parent === null ? NO_PARENT : (dirIndex.get(parent) ?? IN_TEXTS)
+    if (parentIndex === IN_TEXTS) texts.push(parent!)
+    heads[headAt + HEAD.PARENT] = parentIndex
+    if (parent === null || name.includes(NAME_END)) {
+      heads[headAt + HEAD.NAME] = IN_TEXTS
+      texts.push(name)
+    } else nameParts.push(name, NAME_END)
+    let path = IN_TEXTS
     if (parent !== null && dirpath.startsWith(parent) && dirpath.endsWith(name)) {
       const between = dirpath.length - parent.length - name.length
       if (between === 0) path = 0
       else if (between === 1) path = dirpath.charCodeAt(parent.length)
     }
+    heads[headAt + HEAD.PATH] = path
+    if (path === IN_TEXTS) texts.push(dirpath)
     dirIndex.set(dirpath, dirIndex.size)
-    heads.push(
-      parentIndex ?? parent,
-      name,
-      path,
-      item.excluded.length === 0 ? item.dirTypes : yieldedDirTypes(item),
-      item.fileTypes,
-      item.dirnames.length,
-      item.excluded.length,
-      item.filenames.length,
-      item.ownStat.length / F,
-      item.dropped,
-      item.droppedBytes
-    )
+    heads[headAt + HEAD.DIRNAMES] = item.dirnames.length
+    heads[headAt + HEAD.EXCLUDED] = item.excluded.length
+    heads[headAt + HEAD.FILENAMES] = item.filenames.length
+    heads[headAt + HEAD.OWN_RECORDS] = item.ownStat.length / F
+    heads[headAt + HEAD.DROPPED] = item.dropped
+    heads[headAt + HEAD.DROPPED_BYTES] = Object.is(item.droppedBytes, 0) ? 0 : 1
+    headAt += HEAD.FIELDS
+    letters += item.excluded.length === 0 ? item.dirTypes : yieldedDirTypes(item)
+    letters += item.fileTypes
     // join is one native pass per array; a name never contains NAME_END. Excluded names travel in
-    // their places, so where each stood costs one letter of dirTypes.
+    // their places, so where each stood costs one letter.
     const dirnames = yieldedDirnames(item)
     if (dirnames.length > 0) nameParts.push(dirnames.join(NAME_END), NAME_END)
     if (item.filenames.length > 0) nameParts.push(item.filenames.join(NAME_END), NAME_END)
     out.numbers.set(item.ownStat, out.numberAt)
     out.numberAt += item.ownStat.length
+    if (!Object.is(item.droppedBytes, 0)) out.numbers[out.numberAt++] = item.droppedBytes
     const dev = startDirectory(out, item.ownStat)
     packRecords(item.dirnameStats, item.dirnames.length, dev, out)
     packRecords(item.filenameStats, item.filenames.length, dev, out)
   }
   const numbers = out.numbers.slice(0, out.numberAt)
   const words = out.words.slice(0, out.wordAt)
-  const packed: PackedWalkItems = {
-    order,
-    heads,
-    names: nameParts.join(''),
-    shapes,
-    numbers,
-    words,
-    others
-  }
-  return { packed, transfer: [shapes.buffer, numbers.buffer, words.buffer] }
+  const text = nameParts.join('')
+  // Bytes, which cross every hop as one copy; UTF-8 would turn a surrogate escape into U+FFFD.
+  const names = isWellFormed(text) ? utf8Encoder.encode(text) : text
+  const packed: PackedWalkItems = { order, heads, texts, names, letters, shapes, numbers, words, others }
+  const transfer = [heads.buffer, shapes.buffer, numbers.buffer, words.buffer]
+  if (typeof names !== 'string') transfer.push(names.buffer)
+  return { packed, transfer }
 }
 
 /**
@@ -296,11 +329,12 @@ export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkI
  * a large batch over several short tasks (applyInSlices).
  */
 export function* unpackWalkItems(packed: PackedWalkItems): Generator<WalkItem, void> {
-  const { order, heads, others } = packed
-  const names = packed.names === '' ? [] : packed.names.split(NAME_END)
+  const { order, heads, texts, letters, others } = packed
+  const text = typeof packed.names === 'string' ? packed.names : utf8Decoder.decode(packed.names)
+  const names = text === '' ? [] : text.split(NAME_END)
   let records = 0
-  for (let headAt = 0; headAt < heads.length; headAt += HEAD_FIELDS)
-    records += (heads[headAt + 5] as number) + (heads[headAt + 7] as number) + (heads[headAt + 8] as number)
+  for (let headAt = 0; headAt < heads.length; headAt += HEAD.FIELDS)
+    records += heads[headAt + HEAD.DIRNAMES]! + heads[headAt + HEAD.FILENAMES]! + heads[headAt + HEAD.OWN_RECORDS]!
   /** Every record of the batch, whole: the items' stat arrays are views of it. */
   const stats = new Float64Array(records * F)
   const from: PackCursor = {
@@ -314,6 +348,8 @@ export function* unpackWalkItems(packed: PackedWalkItems): Generator<WalkItem, v
   }
   const dirpaths: string[] = []
   let nameAt = 0
+  let textAt = 0
+  let letterAt = 0
   let statAt = 0
   let headAt = 0
   let otherAt = 0
@@ -322,20 +358,18 @@ export function* unpackWalkItems(packed: PackedWalkItems): Generator<WalkItem, v
       yield others[otherAt++]!
       continue
     }
-    const parentHead = heads[headAt]
-    const name = heads[headAt + 1] as string
-    const pathHead = heads[headAt + 2]
-    const dirnameCount = heads[headAt + 5] as number
-    const excludedCount = heads[headAt + 6] as number
-    const filenameCount = heads[headAt + 7] as number
-    const ownCount = heads[headAt + 8] as number
-    const parent = typeof parentHead === 'number' ? dirpaths[parentHead]! : (parentHead as string | null)
+    const parentHead = heads[headAt + HEAD.PARENT]!
+    const parent = parentHead === NO_PARENT ? null : parentHead === IN_TEXTS ? texts[textAt++]! : dirpaths[parentHead]!
+    const name = heads[headAt + HEAD.NAME] === IN_NAMES ? names[nameAt++]! : texts[textAt++]!
+    const pathHead = heads[headAt + HEAD.PATH]!
     const dirpath =
-      typeof pathHead !== 'number'
-        ? (pathHead as string)
-        : parent! + (pathHead === 0 ? '' : String.fromCharCode(pathHead)) + name
+      pathHead === IN_TEXTS ? texts[textAt++]! : parent! + (pathHead === 0 ? '' : String.fromCharCode(pathHead)) + name
     dirpaths.push(dirpath)
-    const yieldedTypes = heads[headAt + 3] as string
+    const dirnameCount = heads[headAt + HEAD.DIRNAMES]!
+    const excludedCount = heads[headAt + HEAD.EXCLUDED]!
+    const filenameCount = heads[headAt + HEAD.FILENAMES]!
+    const ownCount = heads[headAt + HEAD.OWN_RECORDS]!
+    const yieldedTypes = letters.slice(letterAt, (letterAt += dirnameCount + excludedCount))
     const { dirnames, dirTypes, excluded, excludedAt } =
       excludedCount === 0
         ? {
@@ -348,6 +382,7 @@ export function* unpackWalkItems(packed: PackedWalkItems): Generator<WalkItem, v
     const filenames = names.slice(nameAt, (nameAt += filenameCount))
     const ownStat = stats.subarray(statAt, (statAt += ownCount * F))
     ownStat.set(packed.numbers.subarray(from.numberAt, (from.numberAt += ownCount * F)))
+    const droppedBytes = heads[headAt + HEAD.DROPPED_BYTES] === 0 ? 0 : packed.numbers[from.numberAt++]!
     const dev = startDirectory(from, ownStat)
     const dirnameStats = stats.subarray(statAt, (statAt += dirnameCount * F))
     unpackRecords(dirnameStats, dirnameCount, dev, from)
@@ -363,14 +398,14 @@ export function* unpackWalkItems(packed: PackedWalkItems): Generator<WalkItem, v
       excluded,
       excludedAt,
       filenames,
-      fileTypes: heads[headAt + 4] as string,
-      dropped: heads[headAt + 9] as number,
-      droppedBytes: heads[headAt + 10] as number,
+      fileTypes: letters.slice(letterAt, (letterAt += filenameCount)),
+      dropped: heads[headAt + HEAD.DROPPED]!,
+      droppedBytes,
       ownStat,
       dirnameStats,
       filenameStats
     }
-    headAt += HEAD_FIELDS
+    headAt += HEAD.FIELDS
     yield item
   }
 }

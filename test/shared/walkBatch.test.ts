@@ -37,6 +37,17 @@ function posted(items: readonly WalkItem[]): WalkItem[] {
   return [...unpackWalkItems(received)]
 }
 
+/** How many bytes a value takes on the e2e bridge's wire: its typed arrays as raw bytes, the rest as JSON. */
+function travelBytes(value: unknown): number {
+  let bytes = 0
+  const json = JSON.stringify(value, (_key, item: unknown) => {
+    if (!ArrayBuffer.isView(item)) return item
+    bytes += item.byteLength
+    return null
+  })
+  return bytes + json.length
+}
+
 describe('packed walk batches', () => {
   test('a real walk comes back equal: names, types, sizes, stats, pruned names, dropped files, links, a fifo', () => {
     const top = join(base, 'tree')
@@ -57,6 +68,8 @@ describe('packed walk batches', () => {
       files: [{ fn: 'filterfalse', test: 'endswith', suffixes: ['.tmp'] }]
     })
     expect(items.length).toBeGreaterThan(4)
+    // Names travel as UTF-8 bytes, an emoji (a surrogate pair) among them.
+    expect(packWalkItems(items).packed.names).toBeInstanceOf(Uint8Array)
     const back = posted(items)
     expect(back).toEqual(items)
     // Each typed array keeps its type and length; the stat records are views of one shared buffer.
@@ -95,6 +108,13 @@ describe('packed walk batches', () => {
     ]
     // An empty name is impossible on a disk; here it shows the split keeps empty strings in place.
     expect(posted(items)).toEqual(items)
+    // UTF-8 cannot carry a surrogate escape: these names travel as the string itself.
+    expect(packWalkItems(items).packed.names).toBe('a\udcff/proc/f\udce9.txt//' + 'a\udcff/' + 'e/')
+  })
+
+  test('a directory whose type letters do not match its names is refused, naming it', () => {
+    const item = dir('/t', null, '/t', ['a'], { f: 1 }, { fileTypes: 'ff' })
+    expect(() => packWalkItems([item])).toThrow('/t: a walk item needs one type letter per dirname and per filename')
   })
 
   test('excluded names come back where they stood in dirnames: first, middle, last, several, all', () => {
@@ -123,8 +143,8 @@ describe('packed walk batches', () => {
     for (const item of back) if (item.kind === 'dir') expect(yieldedDirnames(item)).toEqual(all)
     // Each excluded name travels once, in its place, with one letter saying it was pruned.
     const { packed } = packWalkItems([pruned('/t', [1, 3])])
-    expect(packed.names).toBe('a/b/c/d/e/f/')
-    expect(packed.heads[3]).toBe('dxdxd')
+    expect(new TextDecoder().decode(packed.names as Uint8Array)).toBe('a/b/c/d/e/f/')
+    expect(packed.letters).toBe('dxdxd' + 'f')
     expect(packed.shapes).toHaveLength(3 + 1)
   })
 
@@ -181,14 +201,21 @@ describe('packed walk batches', () => {
     ]
     const { packed } = packWalkItems(items)
     expect(posted(items)).toEqual(items)
-    const HEAD_FIELDS = 11
-    const heads = (i: number): unknown[] => packed.heads.slice(i * HEAD_FIELDS, i * HEAD_FIELDS + 3)
-    expect(heads(0)).toEqual([null, '/top/', '/top/'])
-    expect(heads(1)).toEqual([0, 'a', 0])
-    expect(heads(2)).toEqual([1, 'b', '/'.charCodeAt(0)])
-    expect(heads(3)).toEqual(['/elsewhere', 'c', '/'.charCodeAt(0)])
-    expect(heads(5)).toEqual([1, 'e', '/'.charCodeAt(0)])
-    expect(JSON.stringify(packed).length).toBeLessThan(JSON.stringify(items).length)
+    // Each directory's parent, name and path: [parent's index, or -1 for none, or -2: in texts; 0: the
+    // name is in names, -2: in texts; the separator's char code (0 for none), or -2: the path is in texts].
+    const HEAD_FIELDS = 9
+    const heads = (i: number): number[] => [...packed.heads.slice(i * HEAD_FIELDS, i * HEAD_FIELDS + 3)]
+    const slash = '/'.charCodeAt(0)
+    expect(heads(0)).toEqual([-1, -2, -2])
+    expect(heads(1)).toEqual([0, 0, 0])
+    expect(heads(2)).toEqual([1, 0, slash])
+    expect(heads(3)).toEqual([-2, 0, slash])
+    expect(heads(4)).toEqual([-2, 0, 0])
+    expect(heads(5)).toEqual([1, 0, slash])
+    expect(packed.texts).toEqual(['/top/', '/top/', '/elsewhere', 'C:'])
+    // Each name but top's, then its dirnames: top's a, a and its b, b, c, \d, e.
+    expect(new TextDecoder().decode(packed.names as Uint8Array)).toBe('a/' + 'a/b/' + 'b/' + 'c/' + '\\d/' + 'e/')
+    expect(travelBytes(packed)).toBeLessThan(travelBytes(items))
   })
 
   test('an empty batch and a batch of errors only', () => {
