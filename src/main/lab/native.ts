@@ -211,7 +211,11 @@ export function createListingPool(withStats: boolean, threads?: number, listAhea
                   stats === null
                     ? undefined
                     : stats === scratch
-                      ? new Float64Array(scratch, SELF_FIELDS * 8, types.length * WALK_STAT.FIELDS)
+                      ? new Float64Array(
+                          scratch,
+                          SELF_FIELDS * Float64Array.BYTES_PER_ELEMENT,
+                          types.length * WALK_STAT.FIELDS
+                        )
                       : new Float64Array(stats)
               },
         error: undefined,

@@ -365,8 +365,8 @@ const RECORD_SLAB_LENGTH = 1 << 15
  * walkColumns' view. A directory's records live in one array sized from its entry count: its own
  * stat, then the files' records from the front and the dirs' from the back (turned around once
  * listed). That array is cut from a slab shared by many directories (a directory bigger than a
- * quarter of a slab gets its own), since a typed array with a buffer of its own per directory cost
- * a walk of /usr's 15,700 directories more than the views do. The traversal builds one listing
+ * quarter of a slab gets its own): V8 tracks and sweeps every buffer, and a buffer for each of
+ * /usr's 15,700 directories cost more than views of a few slabs. The traversal builds one listing
  * at a time, so the one being built is kept here.
  */
 function columnsView(): View<WalkDirColumns> {
