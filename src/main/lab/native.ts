@@ -169,6 +169,9 @@ export function createListingPool(withStats: boolean, threads?: number, listAhea
   // ArrayBuffers: a walk of /usr takes 15,700 directories, and V8 sweeps every buffer made.
   const scratch = new ArrayBuffer(TAKE_SCRATCH_BYTES)
   const scratchSelf = new Float64Array(scratch, 0, SELF_FIELDS)
+  /** A take's `self`: the scratch's numbers when take wrote them there, else its own buffer's. */
+  const selfOf = (self: ArrayBuffer): Float64Array | undefined =>
+    ownStat(self === scratch ? scratchSelf : new Float64Array(self))
   openPools++
   return {
     prefetch(paths, from, statMode, device) {
@@ -190,7 +193,7 @@ export function createListingPool(withStats: boolean, threads?: number, listAhea
         const failure = error as { errno?: unknown; syscall?: unknown; self?: unknown; key?: unknown }
         if (typeof failure.errno !== 'number' || !(failure.self instanceof ArrayBuffer)) throw error
         return {
-          self: ownStat(failure.self === scratch ? scratchSelf : new Float64Array(failure.self)),
+          self: selfOf(failure.self),
           key: String(failure.key),
           listing: undefined,
           error: errnoError(failure.errno, String(failure.syscall), path),
@@ -200,7 +203,7 @@ export function createListingPool(withStats: boolean, threads?: number, listAhea
       const [listing, stats, self, key, subdirectoriesQueued] = taken
       const types = listing === null ? undefined : parseListing(listing, names, undefined)
       return {
-        self: ownStat(self === scratch ? scratchSelf : new Float64Array(self)),
+        self: selfOf(self),
         key,
         listing:
           types === undefined
