@@ -297,7 +297,8 @@ export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkI
     heads[headAt + HEAD.FILENAMES] = item.filenames.length
     heads[headAt + HEAD.OWN_RECORDS] = item.ownStat.length / F
     heads[headAt + HEAD.DROPPED] = item.dropped
-    heads[headAt + HEAD.DROPPED_BYTES] = Object.is(item.droppedBytes, 0) ? 0 : 1
+    const droppedBytesTravel = !Object.is(item.droppedBytes, 0)
+    heads[headAt + HEAD.DROPPED_BYTES] = droppedBytesTravel ? 1 : 0
     headAt += HEAD.FIELDS
     letters += item.excluded.length === 0 ? item.dirTypes : yieldedDirTypes(item)
     letters += item.fileTypes
@@ -308,7 +309,7 @@ export function packWalkItems(items: readonly WalkItem[]): { packed: PackedWalkI
     if (item.filenames.length > 0) nameParts.push(item.filenames.join(NAME_END), NAME_END)
     out.numbers.set(item.ownStat, out.numberAt)
     out.numberAt += item.ownStat.length
-    if (!Object.is(item.droppedBytes, 0)) out.numbers[out.numberAt++] = item.droppedBytes
+    if (droppedBytesTravel) out.numbers[out.numberAt++] = item.droppedBytes
     const dev = startDirectory(out, item.ownStat)
     packRecords(item.dirnameStats, item.dirnames.length, dev, out)
     packRecords(item.filenameStats, item.filenames.length, dev, out)
