@@ -438,6 +438,13 @@ describe('Step tab in Chromium', () => {
     expect(await page.getByTestId('python-busy').isVisible()).toBe(true)
     expect((await page.getByTestId('step-busy').textContent())?.trim()).toBe('Step: waiting for the console’s code…')
     expect(await page.getByTestId('step-busy-interrupt').count()).toBe(0)
+    // The console, where the running code is, says what waits for it.
+    await page.keyboard.press('Control+4')
+    expect(await page.getByTestId('console-recording-waits').textContent()).toBe(
+      'The Step tab’s recording waits for this code to end.'
+    )
+    await app.screenshot('coroutines-console-holds-recording')
+    await page.keyboard.press('Control+5')
     await app.screenshot('step-waiting-for-console')
     await page.setViewportSize({ width: 900, height: 600 })
     await app.screenshot('step-waiting-for-console-900')
