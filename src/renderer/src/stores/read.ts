@@ -171,6 +171,11 @@ export const useReadStore = defineStore('read', () => {
   watch([() => form.mode, () => (memoryLimit.value?.ok === true ? memoryLimit.value.value : undefined)], () => {
     if (isEagerRefusal(runFailure.value)) runFailure.value = undefined
   })
+  // Data that did not read as numbers (trailing bytes for the dtype, a line that is not a number) is
+  // about how the file was read too: another mode or dtype may read it. A missing file stays missing.
+  watch([() => form.mode, () => form.dtype], () => {
+    if (runFailure.value?.code === 'MALFORMED_DATA') runFailure.value = undefined
+  })
   const lastOutcome = ref<'done' | 'cancelled'>()
   /** What the last finished run warns about how it read its files (a text file in a binary mode, say). */
   const runWarnings = ref<string[]>([])

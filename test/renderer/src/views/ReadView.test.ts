@@ -232,6 +232,38 @@ describe('Read tab', () => {
     expect(find('read-error').exists()).toBe(false)
   })
 
+  test('an error about how the data read goes away with another mode or dtype, which may read it', async () => {
+    const read = await mountRead('stale-format-error')
+    read.form.chained.splice(0)
+    const fail = async (message: string): Promise<void> => {
+      await find('read-run').trigger('click')
+      await until(() => find('read-error').exists() && read.runPhase === 'idle', message)
+      expect(find('read-error').text()).toContain(message)
+    }
+    // 36 bytes: 4 trailing bytes as float64, nine whole int32s.
+    const int32s = join(dir, 'nine-int32.bin')
+    writeFileSync(int32s, new Int32Array([1, 2, 3, 4, 5, 6, 7, 8, 9]))
+    await find('read-path').setValue(int32s)
+    await find('read-mode-lazyChunk').find('input').setValue(true)
+    await find('read-dtype').setValue('float64')
+    await fail('4 trailing bytes')
+    await find('read-progress-every').setValue('4096') // not about how it reads: the error stays
+    expect(find('read-error').exists()).toBe(true)
+    await find('read-dtype').setValue('int32')
+    expect(find('read-error').exists()).toBe(false)
+    await find('read-run').trigger('click')
+    await until(() => read.results.length === 1 && read.runPhase === 'idle', 'the int32 read')
+    expect(read.results[0]).toMatchObject({ sum: 45, count: 9 })
+
+    const text = join(dir, 'words.txt')
+    writeFileSync(text, '1\ntwo\n')
+    await find('read-path').setValue(text)
+    await find('read-mode-text').find('input').setValue(true)
+    await fail('line 2 is not a number')
+    await find('read-mode-lazyItem').find('input').setValue(true)
+    expect(find('read-error').exists()).toBe(false)
+  })
+
   test('while a read runs its files cannot be edited, so its error names the file in the field', async () => {
     const dialogAnswers: string[] = []
     await jobs.closeAll()
