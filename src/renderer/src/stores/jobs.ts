@@ -35,6 +35,19 @@ const PROGRESS_SHOWN_EVERY_MS = 250
  */
 export const SUSPENDED_SHOWN_AFTER_MS = 300
 
+/**
+ * The kinds whose jobs keep a core busy while they run (reads, sample writing, walks, ncdu
+ * imports, sweeps), with the tab that starts each: one running skews the times another measures.
+ * The Coroutines tab's remote range and reader only step when asked.
+ */
+export const CPU_BUSY_KINDS: ReadonlyMap<JobKind, string> = new Map<JobKind, string>([
+  ['process', 'Read'],
+  ['sampleData', 'Read'],
+  ['walk', 'Browse'],
+  ['ncduImport', 'Browse'],
+  ['sweep', 'Benchmark']
+])
+
 export const useJobsStore = defineStore('jobs', () => {
   // Typed as Ref<TrackedJob[]>: Vue's unwrapped type would drop the generator's private members.
   const jobs = ref([]) as Ref<TrackedJob[]>
@@ -69,9 +82,9 @@ export const useJobsStore = defineStore('jobs', () => {
   }
   watch(() => jobs.value.map((job) => job.generator.state), updateRunning)
 
-  /** The jobs of one kind shown as running (e.g. another tab's run, which would share the CPU with this tab's). */
-  function runningOf(kind: JobKind): TrackedJob[] {
-    return running.value.filter((job) => job.generator.kind === kind)
+  /** The jobs shown as running that keep a core busy (CPU_BUSY_KINDS), but those of `kind`: what shares the CPU with a job of that kind. */
+  function busyBesides(kind: JobKind): TrackedJob[] {
+    return running.value.filter((job) => job.generator.kind !== kind && CPU_BUSY_KINDS.has(job.generator.kind))
   }
 
   function find(id: string): TrackedJob | undefined {
@@ -133,5 +146,5 @@ export const useJobsStore = defineStore('jobs', () => {
     await (job.cancel?.() ?? job.generator.return())
   }
 
-  return { jobs, running, runningOf, open, find, start, cancel }
+  return { jobs, running, busyBesides, open, find, start, cancel }
 })
