@@ -224,6 +224,16 @@ describe('Benchmark tab in Chromium', () => {
     await page.getByRole('button', { name: 'Cancel Sweep medium.bin' }).click()
     await page.getByRole('button', { name: 'Cancel Lazy per item: 12 files chained' }).click()
     await expect.poll(() => app.server.jobs.openJobs().length, { timeout: 20_000 }).toBe(0)
+    // The read's row keeps the mark once both are over, with what ran beside it in its title.
+    const skewed = read.getByTestId('read-row-skewed')
+    await expect.poll(() => skewed.count()).toBe(1)
+    expect(await skewed.getAttribute('title')).toBe(
+      'Timed while Sweep medium.bin ran: they shared the CPU, so this run measured slower than it would alone'
+    )
+    expect(await readNotice.count()).toBe(0)
+    await page.setViewportSize({ width: 900, height: 600 })
+    await read.getByTestId('read-results').scrollIntoViewIfNeeded()
+    await app.screenshot('read-row-skewed-900x600')
     expect(app.problems).toEqual([])
   })
 

@@ -21,6 +21,7 @@ export function resultRow(run: number, overrides: Partial<ResultRow> = {}): Resu
     startRssBytes: 150,
     eager: null,
     costs: { minorPageFaults: 3, majorPageFaults: 0, blocksRead: 0 },
+    sharedCpuWith: [],
     ...overrides
   }
 }

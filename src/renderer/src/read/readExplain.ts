@@ -34,6 +34,8 @@ export interface Explanation {
   faults: string | null
   /** One sentence: how this run compares with the others on the same data, and why. */
   verdict: string | null
+  /** What ran beside it and skewed its times, in words (null when it ran alone). */
+  skew: string | null
 }
 
 function phasesOf(view: RowView): Phase[] | null {
@@ -83,6 +85,11 @@ function faultsOf(view: RowView): string | null {
   return `${plural(faults, 'page fault')} in the whole run: the reader reuses one buffer, so memory stays flat.`
 }
 
+function skewOf({ row }: RowView): string | null {
+  if (row.sharedCpuWith.length === 0) return null
+  return `Timed while ${row.sharedCpuWith.join(', ')} ran: they shared the CPU, so its times are slower than the read alone. Run it again alone before comparing it.`
+}
+
 function verdictOf(view: RowView, views: readonly RowView[]): string | null {
   const { row } = view
   if (row.outcome !== 'done') return null
@@ -130,7 +137,13 @@ function verdictOf(view: RowView, views: readonly RowView[]): string | null {
 }
 
 export function explainRun(view: RowView, views: readonly RowView[]): Explanation {
-  return { phases: phasesOf(view), cache: cacheOf(view), faults: faultsOf(view), verdict: verdictOf(view, views) }
+  return {
+    phases: phasesOf(view),
+    cache: cacheOf(view),
+    faults: faultsOf(view),
+    verdict: verdictOf(view, views),
+    skew: skewOf(view)
+  }
 }
 
 /** "allocate 1.2 ms · read 48 ms · sum 3.1 ms": eager's phases in one line. */

@@ -40,6 +40,8 @@ export interface ResultRow extends ProcessResult, Pick<ProcessJobResult, 'style'
   eager: EagerPhases | null
   /** Page faults and disk reads of the run (null for cancelled runs). */
   costs: RunCosts | null
+  /** The other busy jobs (as the status bar names them) that ran while it did: its times are slower than alone. */
+  sharedCpuWith: string[]
 }
 
 /** What the generator wrote for a file: its item count and the sum it computed while writing. */

@@ -392,7 +392,7 @@ export const useReadStore = defineStore('read', () => {
     progress.value = undefined
     rssSamples.value = []
     const row = (
-      measured: Omit<ResultRow, 'run' | 'paths' | 'mode' | 'dtype' | 'chunkItems' | 'progressEvery'>
+      measured: Omit<ResultRow, 'run' | 'paths' | 'mode' | 'dtype' | 'chunkItems' | 'progressEvery' | 'sharedCpuWith'>
     ): ResultRow => ({
       run: ++runCounter,
       paths,
@@ -400,8 +400,18 @@ export const useReadStore = defineStore('read', () => {
       dtype: mode === 'text' ? 'float64' : dtype,
       chunkItems: mode === 'eager' ? null : chunkSize,
       progressEvery: args.progressEvery ?? DEFAULT_PROGRESS_EVERY,
-      ...measured
+      ...measured,
+      sharedCpuWith: [...sharedCpuWith]
     })
+    /** Every other busy job seen running while this run was (opening included): each skewed its times. */
+    const sharedCpuWith = new Set<string>()
+    const stopWatchingCpu = watch(
+      () => jobs.busyBesides('process'),
+      (busy) => {
+        for (const job of busy) sharedCpuWith.add(job.label)
+      },
+      { immediate: true }
+    )
     const startRss = (): number => rssSamples.value[0] ?? 0
     const label = paths.length > 1 ? plural(paths.length, 'file') + ' chained' : fileLabel(path)
     try {
@@ -460,6 +470,7 @@ export const useReadStore = defineStore('read', () => {
         explainedRun.value = undefined
       } else runFailure.value = failureOf(error, mode)
     } finally {
+      stopWatchingCpu()
       runPhase.value = 'idle'
     }
   }

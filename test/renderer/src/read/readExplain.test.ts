@@ -17,6 +17,14 @@ const eagerRow = (run: number, elapsedMs: number, blocksRead = 0) =>
   })
 
 describe('explainRun', () => {
+  test('says what ran beside a run and skewed its times, and nothing for a run alone', () => {
+    const views = viewRows([row(1, { sharedCpuWith: ['Walk /usr', 'Sweep data.bin'] }), row(2)])
+    expect(explainRun(views[0]!, views).skew).toBe(
+      'Timed while Walk /usr, Sweep data.bin ran: they shared the CPU, so its times are slower than the read alone. Run it again alone before comparing it.'
+    )
+    expect(explainRun(views[1]!, views).skew).toBeNull()
+  })
+
   test('breaks eager into allocate, read and sum, with the rest of the run', () => {
     const views = viewRows([eagerRow(1, 40)])
     const { phases } = explainRun(views[0]!, views)

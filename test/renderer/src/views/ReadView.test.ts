@@ -561,6 +561,21 @@ describe('Read tab', () => {
       await until(() => !find('read-timing-skew').exists(), 'the notice gone with the sweep')
       await read.cancelRun()
       await until(() => read.runPhase === 'idle', 'cancelled')
+      // The row keeps what ran beside it, after the notice is gone.
+      expect(read.results[0]!.sharedCpuWith).toEqual([`Sweep ${basename(path)}`])
+      expect(find('read-row-skewed').attributes('title')).toBe(
+        `Timed while Sweep ${basename(path)} ran: they shared the CPU, so this run measured slower than it would alone`
+      )
+      expect(wrapper!.text()).toContain('⚠ timed while other work ran')
+
+      // A run alone has no mark.
+      read.form.chained = []
+      await find('read-mode-lazyChunk').find('input').setValue(true)
+      await find('read-chunk').setValue('1024')
+      await find('read-run').trigger('click')
+      await until(() => read.results.length === 2 && read.runPhase === 'idle', 'a read alone')
+      expect(read.results[1]!.sharedCpuWith).toEqual([])
+      expect(find('read-row-2').find('[data-testid=read-row-skewed]').exists()).toBe(false)
     }
   )
 
