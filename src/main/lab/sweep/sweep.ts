@@ -37,6 +37,7 @@ import { randomInt } from 'node:crypto'
 import { itemBytes, type DataItem, type Dtype } from '../../../shared/dataFiles'
 import { isLabError, LabError } from '../../../shared/errors'
 import { shownName } from '../../../shared/fsNames'
+import { fileLabel } from '../../../shared/paths'
 import { formatBinaryBytes, formatDuration, formatItems, plural } from '../../../shared/format'
 import type { JobProgress } from '../../../shared/jobs'
 import {
@@ -171,7 +172,7 @@ function checkFiles(
     if (args.textPath === undefined && (!existsSync(fsPath(candidate)) || candidate === args.path)) {
       modes = modes.filter((mode) => mode !== 'text')
       notes.push(
-        `Text lazy was skipped: no text twin ${shownName(basename(candidate))} beside the data file (write one with the Read tab's sample data, "with text").`
+        `Text lazy was skipped: no text twin ${fileLabel(candidate)} beside the data file (write one with the Read tab's sample data, "with text").`
       )
     } else {
       const text = readHead(candidate)
@@ -519,7 +520,7 @@ export function* sweep(
   )
   if (files.textPath !== null) {
     notes.push(
-      `Text lazy reads ${shownName(basename(files.textPath))} (${formatBinaryBytes(files.textBytes!)}), the same numbers as text; its MB/s counts text bytes, ` +
+      `Text lazy reads ${fileLabel(files.textPath)} (${formatBinaryBytes(files.textBytes!)}), the same numbers as text; its MB/s counts text bytes, ` +
         `and a chunk of k items reads k × ${itemBytes[args.dtype]} bytes of text.`
     )
   }
