@@ -149,6 +149,10 @@ describe('the Benchmark tab', () => {
     expect(plan()).toContain(
       '22 runs (1 run per point), or 15 if the data file has no text twin (the same name with .txt beside it) for text lazy,'
     )
+    // Eager's limit is half the RAM, checked by the sweep against the file: the plan says what it changes.
+    expect(plan()).toContain(
+      "the time left is shown from then on. Eager is left out (1 run fewer) for a file over half this machine's RAM. Tiny chunks"
+    )
     await wrapper.find('form').trigger('submit')
     await until(() => store.phase === 'done', 'the sweep to complete')
     expect(wrapper.find('[data-testid="sweep-status"]').text()).toMatch(/^Complete: 15 runs/)
@@ -164,6 +168,7 @@ describe('the Benchmark tab', () => {
     expect(plan()).toMatch(
       /^7 runs \(1 run per point\), if the data file has a text twin \(the same name with \.txt beside it\), each capped/
     )
+    expect(plan()).not.toContain('Eager is left out') // no eager runs planned
   })
 
   test('starting a sweep scrolls the tab’s panel (and only it) to its progress and chart', async () => {
