@@ -293,11 +293,19 @@ describe('accessibility and screenshots of every tab', () => {
       const findings: Record<string, Finding[]> = {}
       const unchecked: string[] = []
       const placeholders = new Set<string>()
+      const windowScrolls: string[] = []
       for (const colorScheme of themes) {
         await page.emulateMedia({ colorScheme })
         for (const { width, height } of viewports) {
           await page.setViewportSize({ width, height })
           await photograph(app, panel, `${name}-${width}x${height}-${colorScheme}`)
+          // Only the tab's panel scrolls: the window itself never does (its tab bar and status bar stay put).
+          const windowOverflow = await page.evaluate(() => {
+            const root = document.scrollingElement!
+            return [root.scrollWidth - window.innerWidth, root.scrollHeight - window.innerHeight]
+          })
+          if (windowOverflow.some((excess) => excess > 0))
+            windowScrolls.push(`${colorScheme} ${width}x${height}: ${windowOverflow.join(' × ')} px over`)
           const found = await seriousViolations(page)
           if (found.length > 0) findings[`${colorScheme} ${width}x${height}`] = found
           for (const faint of await faintPlaceholders(page)) placeholders.add(`${colorScheme}: ${faint}`)
@@ -316,6 +324,7 @@ describe('accessibility and screenshots of every tab', () => {
       expect(findings).toEqual({})
       expect(unchecked).toEqual([])
       expect([...placeholders]).toEqual([])
+      expect(windowScrolls).toEqual([])
       expect(app.problems).toEqual([])
     },
     HANG_GUARD_MS
