@@ -162,10 +162,16 @@ export const useWalkStore = defineStore('walk', () => {
   const args = computed(() => session.value?.args)
   const busy = computed(() => ['opening', 'stepping', 'running', 'pausing'].includes(phase.value))
   const live = computed(() => session.value !== undefined && generatorState.value !== 'closed')
-  /** The form describes another walk than the one on screen: stepping or running starts it afresh. */
-  const formChanged = computed(
-    () => session.value !== undefined && formResult.value.ok && !sameWalk(formResult.value.args, session.value.args)
-  )
+  /**
+   * The form describes another walk than the one on screen: stepping or running starts it afresh.
+   * A saved ncdu scan was read with none of the walk's options, so only another folder counts.
+   */
+  const formChanged = computed(() => {
+    const current = session.value
+    if (current === undefined || !formResult.value.ok) return false
+    if (current.generator.kind === 'ncduImport') return formResult.value.args.top !== current.args.top
+    return !sameWalk(formResult.value.args, current.args)
+  })
   const canContinue = computed(() => live.value && !formChanged.value)
   const rows = computed<Rows | undefined>(() => {
     void treeVersion.value

@@ -382,6 +382,29 @@ test('on an exhausted generator, the for loop shows its prune lines as the loop 
   )
 })
 
+test('a saved ncdu scan is read from its file whatever walk options the form holds; another folder walks', async () => {
+  const opened = fakeWalkJob(walkOfSubdirs(3))
+  const store = useWalkStore()
+  Object.assign(store.form, {
+    top: '/elsewhere',
+    exclude: '*.d',
+    followlinks: true,
+    glob: '*.txt',
+    oneFileSystem: true
+  })
+  await store.openNcdu()
+  expect(opened).toEqual(['ncduImport']) // read, not walked
+  expect(store.phase).toBe('done')
+  expect(store.counters.dirs).toBe(4)
+  expect(store.formChanged).toBe(false)
+  expect(store.form.top).toBe('/t') // the scanned folder, so Enter walks it afresh
+
+  store.form.top = '/u'
+  expect(store.formChanged).toBe(true)
+  await store.step()
+  expect(opened).toEqual(['ncduImport', 'walk'])
+})
+
 test('with the options changed since the walk started, next(w) on the exhausted generator starts a new walk with them', async () => {
   const opened = fakeWalkJob(walkOfSubdirs(3))
   const store = useWalkStore()

@@ -746,6 +746,23 @@ os.close(fd)
     expect(w.findAll('[data-testid=walk-percent]')[0]!.text()).toBe('100%')
   })
 
+  test('a saved scan opens from its file whatever walk options the form holds, and no stage claims its files', async () => {
+    const scan = join(base, `options-${++counter}.ncdu.json`)
+    writeFileSync(scan, '[1,2,{"progname":"ncdu"},[{"name":"/nowhere/here","asize":4096},{"name":"a.txt","asize":40}]]')
+    answerDialogWith(scan)
+    const w = mountView()
+    await w.find('[data-testid=walk-glob]').setValue('*.log')
+    await w.find('[data-testid=walk-exclude]').setValue('.git')
+    await w.find('[data-testid=walk-open-ncdu]').trigger('click')
+    await until(() => text(w, 'walk-phase').includes('exhausted'), 'opened')
+    // Read from the file: /nowhere/here is not on this machine, so a walk would have failed.
+    expect(w.find('[data-testid=walk-failure]').exists()).toBe(false)
+    expect(w.find('[role=treeitem] .col-size').text()).toBe('4.04 KiB') // 4096 + 40
+    expect(w.find('#walk-form-problem').exists()).toBe(false) // no "options changed" hint
+    expect(text(w, 'walk-pipeline')).not.toMatch(/\d/) // the glob stage never ran on it
+    expect(jobs.openJobs()).toEqual([])
+  })
+
   test('a saved scan that is not there cannot be opened: the hint is about the file, not os.walk', async () => {
     const gone = join(base, 'gone.ncdu.json')
     answerDialogWith(gone, '~/scans/usr.ncdu.json')
