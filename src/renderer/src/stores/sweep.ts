@@ -279,6 +279,17 @@ export const useSweepStore = defineStore('sweep', () => {
     if (busy.value) return
     const info = await loadAppInfo()
     const made = sweepArgsFromForm(form, info?.version ?? 'unknown')
+    // The last sweep's results stay on screen if this one ends before its plan (refused, or
+    // cancelled at once); cancelled so soon, it leaves the tab as it was.
+    const last = {
+      phase: phase.value,
+      failure: failure.value,
+      plan: plan.value,
+      measurements: measurements.value,
+      finished: finished.value,
+      savedId: savedId.value,
+      startedAt: startedAt.value
+    }
     failure.value = undefined
     saveError.value = undefined
     if ('error' in made) {
@@ -298,7 +309,9 @@ export const useSweepStore = defineStore('sweep', () => {
     startTicker()
     try {
       generator = await jobs.start('sweep', made.args, `Sweep ${fileLabel(made.args.path)}`)
-      phase.value = cancelRequested ? 'cancelling' : 'preparing'
+      // Cancel was pressed while the job was being opened: close it before it starts.
+      if (cancelRequested) throw new LabError('CANCELLED', 'Cancelled.')
+      phase.value = 'preparing'
       let result: SweepRunDraft | undefined
       for (;;) {
         // One run per pull: nothing is drawn while the worker times a run.
@@ -317,7 +330,17 @@ export const useSweepStore = defineStore('sweep', () => {
       const wasCancel = cancelRequested || isLabError(error, 'CANCELLED')
       if (plan.value !== undefined)
         finished.value = assembleSweepRun(plan.value, measurements.value, 'cancelled', new Date().toISOString())
-      if (wasCancel) {
+      else {
+        plan.value = last.plan
+        measurements.value = last.measurements
+        finished.value = last.finished
+        savedId.value = last.savedId
+        startedAt.value = last.startedAt
+      }
+      if (wasCancel && plan.value === last.plan) {
+        phase.value = last.phase
+        failure.value = last.failure
+      } else if (wasCancel) {
         phase.value = 'cancelled'
       } else {
         failure.value = describeError(error)

@@ -5,11 +5,11 @@
  */
 import { mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { flushPromises, mount, type DOMWrapper, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
-import { defineComponent, h } from 'vue'
+import { defineComponent, h, watch } from 'vue'
 import SweepView from '@renderer/views/SweepView.vue'
 import { useJobsStore } from '@renderer/stores/jobs'
 import { useReadStore } from '@renderer/stores/read'
@@ -134,6 +134,37 @@ describe('the Benchmark tab', () => {
     expect(chartProps?.runs[0]?.run.measurements).toHaveLength(34)
     expect(wrapper.findAll('[data-testid="sweep-table"] tbody tr')).toHaveLength(11)
     expect(wrapper.findAll('[data-testid="sweep-history"] tbody tr')).toHaveLength(1)
+    expect(jobs.openJobs()).toEqual([])
+
+    // A sweep refused before its plan (a folder) says why and leaves this one's results in place.
+    const shown = store.finished
+    await wrapper.find('[data-testid="sweep-path"]').setValue(dirname(small))
+    await wrapper.find('form').trigger('submit')
+    await until(() => store.phase === 'failed', 'the folder refused')
+    await flushPromises()
+    expect(wrapper.find('[data-testid="sweep-error"]').text()).toContain('is a directory')
+    expect(store.finished).toBe(shown)
+    expect(store.measurements).toHaveLength(34)
+    expect(chartProps?.runs[0]?.run.measurements).toHaveLength(34)
+    expect(wrapper.findAll('[data-testid="sweep-table"] tbody tr')).toHaveLength(11)
+    expect(wrapper.find('[data-testid="sweep-empty"]').exists()).toBe(false)
+    expect(jobs.openJobs()).toEqual([])
+
+    // Cancelled while its job opens: nothing of it runs, and the tab is left as it was.
+    await wrapper.find('[data-testid="sweep-path"]').setValue(small)
+    const stopCancelling = watch(
+      () => store.phase,
+      (phase) => {
+        if (phase === 'starting') void store.cancel()
+      },
+      { flush: 'sync' }
+    )
+    await store.run()
+    stopCancelling()
+    expect(store.phase).toBe('failed')
+    expect(store.failure).toContain('is a directory')
+    expect(store.finished).toBe(shown)
+    expect(store.measurements).toHaveLength(34)
     expect(jobs.openJobs()).toEqual([])
   })
 
