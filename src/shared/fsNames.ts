@@ -107,6 +107,26 @@ export function displayName(name: string): string {
   return out
 }
 
+/**
+ * A path with escaped bytes as a shell string that gives its bytes back: $'…' (ANSI-C quoting,
+ * which bash and zsh read), each escaped byte as \xNN. Text holds no bytes that are not UTF-8, so
+ * this is how such a path can be copied and pasted into a terminal.
+ */
+export function shellBytesQuoted(path: string): string {
+  let out = ''
+  for (let i = 0; i < path.length; i++) {
+    const unit = path.charCodeAt(i)
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < path.length && isLowSurrogate(path.charCodeAt(i + 1))) {
+      out += path.slice(i, i + 2)
+      i++
+    } else if (unit >= 0xdc80 && unit <= 0xdcff) out += `\\x${(unit - ESCAPE_BASE).toString(16).padStart(2, '0')}`
+    else if (unit < 0x20 || unit === 0x7f) out += `\\x${unit.toString(16).padStart(2, '0')}`
+    else if (unit === 0x5c /* \ */ || unit === 0x27 /* ' */) out += `\\${path[i]}`
+    else out += path[i]
+  }
+  return `$'${out}'`
+}
+
 /** Said right after a name shown with U+FFFD, so people know why it looks so. */
 export const NOT_UTF8_NOTE = '(a name that is not valid UTF-8, shown with U+FFFD)'
 

@@ -2,9 +2,18 @@
  * The one encoding of names that are not valid UTF-8: exactly Python's os.fsdecode / os.fsencode
  * (UTF-8 with surrogateescape), checked against CPython on random and tricky bytes.
  */
+import { execFileSync } from 'node:child_process'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { displayName, fsdecode, fsencode, hasEscapedBytes, shownMessage, shownName } from '../../src/shared/fsNames'
+import {
+  displayName,
+  fsdecode,
+  fsencode,
+  hasEscapedBytes,
+  shellBytesQuoted,
+  shownMessage,
+  shownName
+} from '../../src/shared/fsNames'
 import { runPython } from '../support/python'
 
 const tricky = [
@@ -44,6 +53,26 @@ print(json.dumps([os.fsdecode(bytes.fromhex(h)) for h in sys.stdin.read().split(
     const nonEmpty = samples.filter((bytes) => bytes.length > 0)
     expect(nonEmpty.map((bytes) => fsdecode(Uint8Array.from(bytes)))).toEqual(python)
     for (const bytes of samples) expect([...fsencode(fsdecode(Uint8Array.from(bytes)))!]).toEqual(bytes)
+  })
+
+  it('shellBytesQuoted gives bash the bytes of any name back (property, against bash itself)', () => {
+    const samples = [
+      ...tricky,
+      [0x27, 0x5c, 0x78, 0x66, 0x66], // ' \ x f f: quotes and a backslash before hex digits
+      [0xf0, 0x90, 0x82, 0x80], // U+10080: its low surrogate is in the escaped-byte range
+      ...fc.sample(fc.array(fc.integer({ min: 1, max: 255 }), { minLength: 1, maxLength: 12 }), 1000)
+    ].filter((bytes) => bytes.length > 0)
+    const script = samples.map((bytes) => `printf '%s\\0' ${shellBytesQuoted(fsdecode(Uint8Array.from(bytes)))}`)
+    const printed = execFileSync('bash', ['-c', script.join('\n')])
+    const names: number[][] = []
+    let start = 0
+    for (let at = 0; at < printed.length; at++)
+      if (printed[at] === 0) {
+        names.push([...printed.subarray(start, at)])
+        start = at + 1
+      }
+    expect(names).toEqual(samples)
+    expect(shellBytesQuoted(fsdecode(Uint8Array.from([0x2f, 0x61, 0xff, 0x27])))).toBe("$'/a\\xff\\''")
   })
 
   it('refuse a lone surrogate that no bytes decode to, as Python does', () => {

@@ -30,6 +30,7 @@ import {
 } from '@renderer/walk/walkTree'
 import { useJobsStore } from './jobs'
 import { baseName } from '@shared/paths'
+import { hasEscapedBytes, shellBytesQuoted, shownName } from '@shared/fsNames'
 import { ncduExportBytes } from '@renderer/walk/ncduExport'
 
 const SLICE_BUDGET_MS = 8
@@ -136,8 +137,13 @@ export const useWalkStore = defineStore('walk', () => {
    */
   const searchQuery = ref('')
   const searchCurrent = shallowRef<SearchMatch>()
-  /** What copying a path or revealing it said (shown briefly under the tree's bar). */
-  const notice = ref<{ text: string; tone: 'ok' | 'error' }>()
+  /** What copying a path or revealing it said, and about which path. */
+  const pathNotice = shallowRef<{ text: string; tone: 'ok' | 'error'; path: string }>()
+  /** That notice, under the tree's bar while the entry it speaks of is still the one selected. */
+  const notice = computed(() => {
+    const said = pathNotice.value
+    return said !== undefined && said.path === selectedPath() ? said : undefined
+  })
   /** Export for ncdu is under way (being prepared, then saved): the button says so and ignores clicks. */
   const exportingNcdu = ref(false)
 
@@ -309,7 +315,7 @@ export const useWalkStore = defineStore('walk', () => {
     selection.value = undefined
     viewRoot.value = undefined
     searchCurrent.value = undefined
-    notice.value = undefined
+    pathNotice.value = undefined
     liveOrder.value = WALK_ORDER
     if (previous !== undefined && previous.generator.state !== 'closed')
       await previous.generator.return().catch(() => undefined)
@@ -761,14 +767,26 @@ export const useWalkStore = defineStore('walk', () => {
     return tree.pathOfKey(selection.value ?? { node: viewRoot.value ?? tree.root, kind: ROW_DIR })
   }
 
+  /**
+   * Copies the selected path. Text cannot hold bytes that are not UTF-8: such a path is copied as
+   * a shell string that gives its bytes back ($'…\xff…'), so pasting it into a terminal finds it.
+   */
   async function copyPath(): Promise<void> {
     const path = selectedPath()
     if (path === undefined) return
+    const notUtf8 = hasEscapedBytes(path)
+    const text = notUtf8 ? shellBytesQuoted(path) : path
     try {
-      await navigator.clipboard.writeText(path)
-      notice.value = { text: `Copied ${path}`, tone: 'ok' }
+      await navigator.clipboard.writeText(text)
+      pathNotice.value = {
+        text: notUtf8
+          ? `Copied as a shell string, ${text}: the name is not UTF-8, so text can carry its bytes only so`
+          : `Copied ${path}`,
+        tone: 'ok',
+        path
+      }
     } catch {
-      notice.value = { text: `The clipboard was refused; the path is ${path}`, tone: 'error' }
+      pathNotice.value = { text: `The clipboard was refused; the path is ${text}`, tone: 'error', path }
     }
   }
 
@@ -777,10 +795,15 @@ export const useWalkStore = defineStore('walk', () => {
     const path = selectedPath()
     if (path === undefined) return
     try {
-      await call('shell.showItemInFolder', { path })
-      notice.value = { text: `Shown in the file manager: ${path}`, tone: 'ok' }
+      const { shown } = await call('shell.showItemInFolder', { path })
+      // The file manager takes names as UTF-8 text: for a name that is not, main shows the nearest folder whose name is.
+      const text =
+        shown === path
+          ? `Shown in the file manager: ${path}`
+          : `Shown in the file manager: ${shown}, the nearest folder above it that the file manager can be given (${shownName(path)})`
+      pathNotice.value = { text, tone: 'ok', path }
     } catch (error) {
-      notice.value = { text: errorText(error), tone: 'error' }
+      pathNotice.value = { text: errorText(error), tone: 'error', path }
     }
   }
 

@@ -666,6 +666,29 @@ os.close(fd)
     expect(inside.find('[data-testid=walk-share-bar]').attributes('title')).toContain(
       `of ${shownWithNote('bad-\udcff-dir')} (`
     )
+
+    // The search selected inside.txt. The file manager is given text: it shows the nearest folder
+    // whose name is, and says so. The clipboard gets a shell string that gives the bytes back.
+    const path = `${top}/bad-\udcff-dir/inside.txt`
+    await w.find('[data-testid=walk-reveal]').trigger('click')
+    await until(() => revealed.length === 1, 'revealed')
+    expect(revealed).toEqual([top])
+    expect(text(w, 'walk-notice')).toBe(
+      `Shown in the file manager: ${top}, the nearest folder above it that the file manager can be given (${shownWithNote(path)})`
+    )
+    const copied: string[] = []
+    Object.defineProperty(navigator, 'clipboard', {
+      value: { writeText: (text: string) => Promise.resolve(void copied.push(text)) },
+      configurable: true
+    })
+    await w.find('[data-testid=walk-copy-path]').trigger('click')
+    await until(() => copied.length === 1, 'copied')
+    expect(copied).toEqual([`$'${top}/bad-\\xff-dir/inside.txt'`])
+    expect(execFileSync('bash', ['-c', `test -f ${copied[0]} && echo found`], { encoding: 'utf8' })).toBe('found\n')
+    expect(text(w, 'walk-notice')).toContain(`Copied as a shell string, ${copied[0]}: the name is not UTF-8`)
+    // The notice speaks of the selected entry: another selection, and it goes.
+    await w.find('[data-testid=walk-tree]').trigger('keydown', { key: 'Home' })
+    expect(w.find('[data-testid=walk-notice]').exists()).toBe(false)
   })
 
   test('a top that cannot be walked is os.walk’s onerror, counted, and the generator ends; the card explains it', async () => {
