@@ -262,6 +262,17 @@ describe('Coroutines tab in Chromium', () => {
     await expect
       .poll(() => transcript(page))
       .toMatch(/>>> while True:\n\.\.\.     pass\n\.\.\.\nTraceback[\s\S]*KeyboardInterrupt\n$/)
+
+    // And with focus elsewhere in the console: on Run, just clicked, or in the transcript.
+    for (const focused of ['console-run', 'console-transcript']) {
+      await page.getByTestId('console-input').fill('while True:\n    pass\n')
+      await page.getByTestId('console-run').click()
+      await page.getByTestId('console-running').waitFor()
+      await page.getByTestId(focused).focus()
+      await page.keyboard.press('Control+c')
+      await page.getByTestId('console-running').waitFor({ state: 'hidden' })
+      expect(await transcript(page), focused).toMatch(/KeyboardInterrupt\n$/)
+    }
     expect(app.problems).toEqual([])
   })
 
