@@ -14,7 +14,7 @@ import { BOTTOM_UP_PRUNING, emptyWalkSummary, type WalkArgs, type WalkItem, type
 import { call, errorInfo } from '@renderer/ipc/client'
 import { applyInSlices } from '@renderer/walk/frameBudget'
 import { formatBytes, plural } from '@shared/format'
-import { pruneLine, pyNames, pyStr, tripleRepr, walkCall } from '@renderer/walk/pythonEquivalent'
+import { devicePruneLine, pruneLine, pyNames, pyStr, tripleRepr, walkCall } from '@renderer/walk/pythonEquivalent'
 import type { RemoteBatch, RemoteGenerator } from '@renderer/ipc/remoteGenerator'
 import { defaultWalkForm, RUN_BATCH_ITEMS, sameWalk, walkArgsFromForm, type WalkForm } from '@renderer/walk/walkOptions'
 import {
@@ -360,6 +360,18 @@ export const useWalkStore = defineStore('walk', () => {
       })
       if ((walkArgs.exclude ?? []).length > 0 && walkArgs.topdown === false)
         say({ output: `# topdown=False: ${BOTTOM_UP_PRUNING}`, tone: 'note' })
+      const byDevice = oneFileSystemLine(walkArgs)
+      if (byDevice !== undefined)
+        say({
+          output: `# stay on this file system (du -x): os.walk has no such option; the loop body prunes by device: ${byDevice}`,
+          tone: 'note'
+        })
+      else if (walkArgs.oneFileSystem === true)
+        say({
+          output:
+            '# stay on this file system (du -x): Browse does not enter a folder on another device; os.walk(topdown=False) cannot be kept out of one',
+          tone: 'note'
+        })
       return created
     } catch (error) {
       phase.value = 'failed'
@@ -871,9 +883,22 @@ function pruneLines(args: WalkArgs): string[] {
 /** `for dirpath, dirnames, filenames in w:` with its body: the prune lines, if any. */
 function loopInput(args: WalkArgs): string {
   const prunes = pruneLines(args)
-  return prunes.length === 0
+  // Pruned by device at the end of the body, once what the body counts is counted (see walkPythonCode).
+  const byDevice = oneFileSystemLine(args)
+  return prunes.length === 0 && byDevice === undefined
     ? 'for dirpath, dirnames, filenames in w: ...'
-    : ['for dirpath, dirnames, filenames in w:', ...prunes.map((line) => `    ${line}`), '    ...'].join('\n')
+    : [
+        'for dirpath, dirnames, filenames in w:',
+        ...prunes.map((line) => `    ${line}`),
+        '    ...',
+        ...(byDevice === undefined ? [] : [`    ${byDevice}`])
+      ].join('\n')
+}
+
+/** With "stay on this file system" top-down, the loop body's line that does it (os.walk has no such option). */
+function oneFileSystemLine(args: WalkArgs): string | undefined {
+  if (!(args.oneFileSystem ?? false) || !(args.topdown ?? true)) return undefined
+  return devicePruneLine(`os.stat(${pyStr(args.top)}).st_dev`, args.followlinks ?? false)
 }
 
 function errorText(error: unknown): string {

@@ -93,6 +93,15 @@ export function pruneLine(pattern: string): string {
   return `dirnames[:] = [d for d in dirnames if not fnmatch(d, ${pyStr(pattern)})]`
 }
 
+/**
+ * Stay on this file system (du -x), as os.walk can: prune the subdirectories on another device than
+ * top's (`topDevice`, a Python expression). os.walk follows links only with followlinks, so only then
+ * is a link's target's device the one that counts.
+ */
+export function devicePruneLine(topDevice: string, followlinks: boolean): string {
+  return `dirnames[:] = [d for d in dirnames if os.${followlinks ? 'stat' : 'lstat'}(os.path.join(dirpath, d)).st_dev == ${topDevice}]`
+}
+
 /** The whole program: os.walk with the chosen options, the filename pipeline, sizes as Browse counts them. */
 export function walkPythonCode(args: WalkArgs): string {
   const stages = args.files ?? []
@@ -108,6 +117,7 @@ export function walkPythonCode(args: WalkArgs): string {
     ...imports,
     '',
     `top = ${pyStr(args.top)}`,
+    ...((args.oneFileSystem ?? false) ? ['top_dev = os.stat(top).st_dev  # stay on this file system (du -x)'] : []),
     'errors = []  # onerror: a directory that cannot be listed is recorded and the walk goes on',
     'shown = {}  # dirpath -> [(name, bytes)]: the files Browse lists, with what its "bytes" counter sums',
     'total = 0  # the bytes Browse shows for top, as du -b counts them: every entry by its own size,',
@@ -152,14 +162,6 @@ export function walkPythonCode(args: WalkArgs): string {
     else lines.push(...wrapComment(`topdown=False: ${BOTTOM_UP_PRUNING}.`, '    # '))
     lines.push(...excludes.map((pattern) => `    ${pruneLine(pattern)}`))
   }
-  if (args.oneFileSystem ?? false) {
-    lines.push(
-      ...wrapComment(
-        'Stay on this file system (du -x): Browse lists a folder on another device but does not enter it. os.walk has no such option; pruning by device comes close: dirnames[:] = [d for d in dirnames if os.lstat(os.path.join(dirpath, d)).st_dev == os.stat(top).st_dev]',
-        '    # '
-      )
-    )
-  }
   if (stages.length > 0) {
     lines.push('    # A lazy pipeline: each name flows through every stage before the next name is looked at.')
     lines.push(...pipeline)
@@ -173,6 +175,20 @@ export function walkPythonCode(args: WalkArgs): string {
     '    for name, _ in shown[dirpath]:',
     '        du_size(os.path.join(dirpath, name))'
   )
+  const oneFileSystem = args.oneFileSystem ?? false
+  if (oneFileSystem && topdown)
+    lines.push(
+      '    # Stay on this file system (du -x): a folder on another device stays in the dirnames yielded, but',
+      '    # is not walked. os.walk has no such option; pruning by device, once the sizes are counted, does it.',
+      `    ${devicePruneLine('top_dev', args.followlinks ?? false)}`
+    )
+  if (oneFileSystem && !topdown)
+    lines.push(
+      ...wrapComment(
+        'Stay on this file system (du -x): Browse does not enter a folder on another device. With topdown=False os.walk cannot be kept out of one: it has chosen the directories to walk before it yields their parent, so pruning dirnames has no effect.',
+        '    # '
+      )
+    )
   if (!topdown) lines.push('    # topdown=False: each directory comes after all of its subdirectories.')
   if (args.followlinks ?? false) {
     lines.push('    # Browse never re-enters a directory that is its own ancestor; os.walk follows such a')

@@ -6,7 +6,7 @@
  * folder alone. Its export of a tree with an unreadable folder is ncdu's own scan of it.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { chmodSync, linkSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
+import { chmodSync, linkSync, mkdtempSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deserialize } from 'node:v8'
@@ -204,6 +204,38 @@ describe.runIf(process.platform === 'linux')('the Python shown by Browse', () =>
       const python = Number(runPython(`${walkPythonCode(args)}\nprint(total)\n`).trim())
       expect(python).toBe(treeOf(args).root.totalBytes)
       expect(python).toBe(du('-sb', top))
+    }
+  })
+
+  test('staying on one file system, it prunes by device as the tab skips: the same total and directories', () => {
+    // Real mount points: /dev holds /dev/shm and /dev/pts, each on a device of its own.
+    expect(statSync('/dev/shm').dev, 'the test needs /dev/shm mounted on another device than /dev').not.toBe(
+      statSync('/dev').dev
+    )
+    // A link to another device, which os.walk enters only with followlinks (the prune then stats the target).
+    const elsewhere = mkdtempSync('/dev/shm/yield-lab-du-')
+    try {
+      const top = join(base, 'one-fs')
+      build(elsewhere, { inside: { 'far.bin': 'f'.repeat(5000) } })
+      build(top, { 'near.txt': 'n'.repeat(300), away: new Link(elsewhere), sub: { 'x.txt': 'x' } })
+      const cases: WalkArgs[] = [
+        { top: '/dev', oneFileSystem: true },
+        { top, followlinks: true, oneFileSystem: true },
+        { top, followlinks: true }
+      ]
+      const results = cases.map((args) => {
+        const [total, dirs] = runPython(`${walkPythonCode(args)}\nprint(total, len(shown))\n`)
+          .trim()
+          .split(' ')
+          .map(Number)
+        const tree = treeOf(args)
+        expect([total, dirs], JSON.stringify(args)).toEqual([tree.root.totalBytes, tree.counters.dirs])
+        return total
+      })
+      expect(results[0]).toBe(Number(execFileSync('du', ['-sbx', '/dev'], { encoding: 'utf8' }).split('\t')[0]))
+      expect(results[2]! - results[1]!).toBeGreaterThanOrEqual(5000) // the link's target was left out
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true })
     }
   })
 })

@@ -382,6 +382,30 @@ test('on an exhausted generator, the for loop shows its prune lines as the loop 
   )
 })
 
+test('staying on one file system: the transcript says os.walk has no such option and shows the prune that does it', async () => {
+  fakeWalkJob(walkOfSubdirs(3))
+  const store = useWalkStore()
+  Object.assign(store.form, { top: '/t', exclude: '.git', oneFileSystem: true })
+  await store.openAndRun()
+  const byDevice =
+    "dirnames[:] = [d for d in dirnames if os.lstat(os.path.join(dirpath, d)).st_dev == os.stat('/t').st_dev]"
+  expect(store.transcript.map((line) => line.output)).toContain(
+    `# stay on this file system (du -x): os.walk has no such option; the loop body prunes by device: ${byDevice}`
+  )
+  expect(store.transcript.find((line) => line.input?.startsWith('for ') === true)!.input).toBe(
+    `for dirpath, dirnames, filenames in w:\n    dirnames[:] = [d for d in dirnames if not fnmatch(d, '.git')]\n    ...\n    ${byDevice}`
+  )
+  // Bottom-up, pruning cannot keep os.walk out: said, and no prune line claims to.
+  Object.assign(store.form, { topdown: false, exclude: '' })
+  await store.openAndRun()
+  expect(store.transcript.map((line) => line.output)).toContain(
+    '# stay on this file system (du -x): Browse does not enter a folder on another device; os.walk(topdown=False) cannot be kept out of one'
+  )
+  expect(store.transcript.findLast((line) => line.input?.startsWith('for ') === true)!.input).toBe(
+    'for dirpath, dirnames, filenames in w: ...'
+  )
+})
+
 test('a saved ncdu scan is read from its file whatever walk options the form holds; another folder walks', async () => {
   const opened = fakeWalkJob(walkOfSubdirs(3))
   const store = useWalkStore()

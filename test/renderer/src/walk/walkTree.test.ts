@@ -466,7 +466,10 @@ describe('Browse form', () => {
     expect(code).toContain(`    ${pruneLine("it's")}`)
     expect(pruneLine("it's")).toBe('dirnames[:] = [d for d in dirnames if not fnmatch(d, "it\'s")]')
     expect(code).toContain('from fnmatch import fnmatch')
-    expect(code).toContain('st_dev')
+    expect(code).toContain('top_dev = os.stat(top).st_dev')
+    expect(code).toContain(
+      '\n    dirnames[:] = [d for d in dirnames if os.lstat(os.path.join(dirpath, d)).st_dev == top_dev]\n'
+    )
     const bottomUp = walkPythonCode({ top: '/x', topdown: false, exclude: ['.git'] })
     expect(bottomUp.replace(/\n\s*# /g, ' ')).toContain(BOTTOM_UP_PRUNING)
   })
