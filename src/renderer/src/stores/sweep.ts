@@ -9,7 +9,7 @@
  */
 import { defineStore } from 'pinia'
 import * as v from 'valibot'
-import { computed, reactive, ref, shallowRef, triggerRef } from 'vue'
+import { computed, reactive, ref, shallowRef, triggerRef, watch } from 'vue'
 import type { AppInfo } from '@shared/contract'
 import type { Dtype } from '@shared/dataFiles'
 import { isLabError, LabError } from '@shared/errors'
@@ -173,6 +173,14 @@ export const useSweepStore = defineStore('sweep', () => {
       phase.value === 'preparing' ||
       phase.value === 'running' ||
       phase.value === 'cancelling'
+  )
+  // A failure is about the files the sweep was given (missing, a folder, too small): once they are
+  // edited it no longer holds, as in the Read tab.
+  watch(
+    () => [form.path, form.textPath],
+    () => {
+      if (!busy.value) failure.value = undefined
+    }
   )
 
   /** What the chart and table show as "this run": the live sweep, or the last finished one. */

@@ -150,8 +150,12 @@ describe('the Benchmark tab', () => {
     expect(wrapper.find('[data-testid="sweep-empty"]').exists()).toBe(false)
     expect(jobs.openJobs()).toEqual([])
 
-    // Cancelled while its job opens: nothing of it runs, and the tab is left as it was.
+    // The error is about the file given: another file, and it goes.
     await wrapper.find('[data-testid="sweep-path"]').setValue(small)
+    expect(wrapper.find('[data-testid="sweep-error"]').exists()).toBe(false)
+
+    // Cancelled while its job opens: nothing of it runs, and the tab is left as it was.
+    store.failure = 'kept as it was'
     const stopCancelling = watch(
       () => store.phase,
       (phase) => {
@@ -162,7 +166,7 @@ describe('the Benchmark tab', () => {
     await store.run()
     stopCancelling()
     expect(store.phase).toBe('failed')
-    expect(store.failure).toContain('is a directory')
+    expect(store.failure).toBe('kept as it was')
     expect(store.finished).toBe(shown)
     expect(store.measurements).toHaveLength(34)
     expect(jobs.openJobs()).toEqual([])
