@@ -52,3 +52,11 @@ export function eventMarks(trace: Trace, resolution = 600): EventMark[] {
   })
   return marks
 }
+
+/**
+ * Where a step is, in words: "line 7". CPython reports line 0 for a module's call event, taken
+ * before its first line runs; that is said so, not as a line the program does not have.
+ */
+export function lineText(line: number): string {
+  return line > 0 ? `line ${line}` : 'before its first line'
+}

@@ -72,6 +72,17 @@ describe('a trace from a file', () => {
     expect(view.find('.cm-content').text()).toContain('def gen_107():')
   })
 
+  test('a module’s call event, which CPython puts at line 0, is said to come before its first line', async () => {
+    const view = mountView()
+    const trace = gen107Trace()
+    trace.steps[0] = { ...trace.steps[0]!, event: 'call', line: 0 }
+    trace.steps[0].stack = trace.steps[0].stack.map((frame) => ({ ...frame, line: 0 }))
+    await importFile(view, JSON.stringify(trace), 'line0.json')
+    expect(counter(view)).toBe('Step 1 of 16 · before its first line · call in <module>')
+    expect(view.find('[data-testid=trace-diagram]').text()).toContain('before its first line')
+    expect(view.find('[data-testid=trace-diagram]').text()).not.toContain('line 0')
+  })
+
   test('steps forward and back with buttons and keys; the suspended frame waits greyed beside its generator', async () => {
     const view = mountView()
     await importFile(view, JSON.stringify(gen107Trace()), 'gen107.json')
