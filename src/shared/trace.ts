@@ -4,6 +4,7 @@
  * and `npm run trace` prints. The schema checks the shape and that the trace agrees with itself:
  * every object a step refers to is in that step's heap, every frame a generator names is drawn.
  */
+import { whyNotJson } from './jsonText'
 import * as v from 'valibot'
 import { LabError } from './errors'
 
@@ -190,10 +191,7 @@ export function parseTraceJson(text: string): Trace {
   try {
     json = JSON.parse(text)
   } catch (error) {
-    throw new LabError(
-      'MALFORMED_DATA',
-      `This is not a Yield Lab trace: it is not JSON (${error instanceof Error ? error.message : String(error)}).`
-    )
+    throw new LabError('MALFORMED_DATA', `This is not a Yield Lab trace: ${whyNotJson(text, error)}.`)
   }
   return parseTrace(json)
 }

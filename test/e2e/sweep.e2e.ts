@@ -305,7 +305,7 @@ describe('Benchmark tab in Chromium', () => {
     await expect.poll(() => page.getByTestId('sweep-error').textContent()).toContain('fewer than the largest chunk')
 
     for (const [name, content, message] of [
-      ['broken.json', '{"format": "yield-lab-sweep/1", "measurements": [', 'not valid JSON'],
+      ['broken.json', '{"format": "yield-lab-sweep/1", "measurements": [', 'it is not JSON ('],
       ['package.json', '{"name": "left-pad", "version": "1.0.0"}', 'not a Yield Lab sweep'],
       ['edited.json', JSON.stringify({ format: 'yield-lab-sweep/1', label: 'x' }), 'damaged or was edited']
     ] as const) {

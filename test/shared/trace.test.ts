@@ -114,6 +114,10 @@ describe('parseTrace', () => {
       'This is not a Yield Lab trace: its "format" is not yield-lab-trace/1.'
     )
     expect(() => parseTraceJson('{"format": ')).toThrow(/^This is not a Yield Lab trace: it is not JSON/)
+    expect(() => parseTraceJson('')).toThrow(/^This is not a Yield Lab trace: the file is empty\.$/)
+    expect(() => parseTraceJson('\u0000'.repeat(10))).toThrow(
+      /^This is not a Yield Lab trace: it holds binary data \(NUL bytes\), not JSON text\.$/
+    )
   })
 
   test('names a newer format it cannot read', () => {

@@ -9,6 +9,7 @@
  * same strict schema; JSON that is corrupt or not ours is refused with a message saying why, and
  * writes nothing. Files in the folder that do not validate are listed as problems, never deleted.
  */
+import { whyNotJson } from '../../../shared/jsonText'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
@@ -75,7 +76,7 @@ export function parseSweepJson(text: string): SweepRun | SweepRunDraft {
   } catch (error) {
     throw new LabError(
       'MALFORMED_DATA',
-      `This is not valid JSON (${(error as Error).message}); it may be cut off or corrupt.`
+      `This is not a Yield Lab sweep: ${whyNotJson(text, error)}; it may be cut off or corrupt.`
     )
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
