@@ -328,10 +328,12 @@ describe('Benchmark tab in Chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()])
     const exported = readFileSync((await download.path())!, 'utf8')
     const colleague = JSON.parse(exported) as {
+      id: string
       label: string
       machine: { cpuModel: string }
       measurements: { elapsedMs: number }[]
     }
+    colleague.id = 'sweep-20240101T000000Z-c0ffee' // another machine's run, not this one again
     colleague.label = 'colleague.bin'
     colleague.machine.cpuModel = 'Colleague CPU'
     // A slower machine: every run took 2.5 times as long (so the overlay is visible beside this run).

@@ -9,12 +9,13 @@
  * same strict schema; JSON that is corrupt or not ours is refused with a message saying why, and
  * writes nothing. Files in the folder that do not validate are listed as problems, never deleted.
  */
-import { whyNotJson } from '../../../shared/jsonText'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import * as v from 'valibot'
 import { LabError } from '../../../shared/errors'
+import { formatDateTime } from '../../../shared/format'
+import { whyNotJson } from '../../../shared/jsonText'
 import {
   HISTORY_PAGE_RUNS,
   MAX_SWEEP_JSON_CHARS,
@@ -164,13 +165,52 @@ export class SweepHistory {
     return this.store(parsed.output)
   }
 
-  /** Adds a sweep exported elsewhere (a colleague's machine) from its JSON text, under a new id. */
+  /**
+   * Adds a sweep exported elsewhere (a colleague's machine) from its JSON text, under a new id.
+   * The same run twice (its original id and creation time, whether it was made here or imported
+   * before) is refused: it would only draw the same curves twice.
+   */
   async import(text: string): Promise<SweepRun> {
     const run = parseSweepJson(text)
     const originalId = 'id' in run && typeof run.id === 'string' ? run.id : (run.imported?.originalId ?? '')
+    const copy = this.findRun(run)
+    if (copy !== undefined)
+      throw new LabError(
+        'ALREADY_EXISTS',
+        `This sweep is in history already: ${copy.label}, measured ${formatDateTime(copy.createdAt)}${copy.imported === undefined ? '' : `, imported ${formatDateTime(copy.imported.at)}`}.`
+      )
     const { id: _id, ...draft } = run as SweepRunDraft & { id?: string }
     const at = new Date().toISOString()
     return this.store({ ...draft, imported: { at, originalId } }, at)
+  }
+
+  /**
+   * The run in history that `run` is, or a copy of: one created at the same time whose id or
+   * original id is one of `run`'s (so an imported copy, exported again, is still that run).
+   */
+  private findRun(run: SweepRunDraft & { id?: string }): SweepRun | undefined {
+    const ids = new Set([run.id, run.imported?.originalId].filter((id) => id !== undefined && id !== ''))
+    if (ids.size === 0) return undefined // a record exported before it was saved: nothing to know it by
+    let names: string[]
+    try {
+      names = readdirSync(this.directory)
+    } catch {
+      return undefined // no history yet (or none readable: the import's own write will say so)
+    }
+    for (const name of names) {
+      if (!name.endsWith('.json') || name.startsWith('.')) continue
+      const path = join(this.directory, name)
+      let kept: SweepRun
+      try {
+        if (statSync(path).size > MAX_SWEEP_JSON_CHARS * 4) continue
+        kept = parseSweepJson(readFileSync(path, 'utf8')) as SweepRun
+      } catch {
+        continue // list() reports it
+      }
+      if (kept.createdAt !== run.createdAt) continue
+      if (ids.has(kept.id) || (kept.imported !== undefined && ids.has(kept.imported.originalId))) return kept
+    }
+    return undefined
   }
 
   delete(id: string): void {

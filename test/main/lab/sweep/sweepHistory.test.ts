@@ -201,6 +201,32 @@ describe('exports and import', () => {
     ).toBe('')
   })
 
+  test('the same run is imported once: again, from a copy, or where it was made, it is refused', async () => {
+    const here = new SweepHistory(join(dataDirectory, 'me'))
+    const mine = await here.save(record)
+    const colleague = new SweepHistory(join(dataDirectory, 'colleague'))
+    const theirs = await colleague.import(sweepJson(mine))
+    const refusals = [
+      colleague.import(sweepJson(mine)), // the same file twice
+      colleague.import(sweepJson(theirs)), // their copy, exported again
+      here.import(sweepJson(theirs)) // back where it was made
+    ]
+    for (const refusal of refusals) {
+      const error = await rejectedLabError(refusal)
+      expect(error.code).toBe('ALREADY_EXISTS')
+      expect(error.message).toMatch(/^This sweep is in history already: /)
+    }
+    const colleagueFiles = readdirSync(join(dataDirectory, 'colleague', 'sweeps'))
+    expect(colleagueFiles).toEqual([`${theirs.id}.json`])
+    // Another run, even of the same file, imports.
+    const later = await here.save({
+      ...record,
+      createdAt: new Date(Date.parse(record.createdAt) + 60_000).toISOString(),
+      finishedAt: new Date(Date.parse(record.finishedAt) + 60_000).toISOString()
+    })
+    expect((await colleague.import(sweepJson(later))).imported?.originalId).toBe(later.id)
+  })
+
   /** The record as version 1 wrote it: the text mode was called textLazy. */
   function asVersion1(run: SweepRunDraft & { id?: string }): string {
     const modeOf = (mode: string): string => (mode === 'text' ? 'textLazy' : mode)

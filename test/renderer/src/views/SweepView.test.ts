@@ -360,7 +360,16 @@ describe('the Benchmark tab', () => {
     Object.assign(store.form, { path: small, maxChunk: 64, repeats: 1, timeCapMs: 50 })
     await store.run()
     const exported = sweepJson(store.exportRun!)
-    const imported = await store.importJson(exported, 'colleague.json')
+    // This very run, exported and imported back: refused, it is in history already.
+    expect(await store.importJson(exported, 'mine.json')).toBeUndefined()
+    await flushPromises()
+    expect(wrapper.find('[data-testid="import-error"]').text()).toMatch(
+      /^mine\.json was not imported: This sweep is in history already: small\.bin, measured /
+    )
+    expect(historyFiles()).toHaveLength(1)
+    // A colleague's run (another id) imports.
+    const colleagues = JSON.stringify({ ...JSON.parse(exported), id: 'sweep-20240101T000000Z-c0ffee' })
+    const imported = await store.importJson(colleagues, 'colleague.json')
     expect(imported).toBeDefined()
     expect(store.overlayIds).toEqual([imported!.id])
     await flushPromises()
@@ -380,8 +389,12 @@ describe('the Benchmark tab', () => {
     Object.assign(store.form, { path: small, maxChunk: 64, repeats: 1, timeCapMs: 50 })
     await store.run()
     const history = new SweepHistory(dataDirectory)
-    const exported = sweepJson(store.exportRun!)
-    for (let i = 0; i < HISTORY_PAGE_RUNS; i++) await history.import(exported)
+    const exported = JSON.parse(sweepJson(store.exportRun!)) as { id: string }
+    // Runs of colleagues (ids of their own): the same run twice is imported once.
+    for (let i = 0; i < HISTORY_PAGE_RUNS; i++)
+      await history.import(
+        JSON.stringify({ ...exported, id: `sweep-20240101T0000${String(i).padStart(2, '0')}Z-c0ffee` })
+      )
     await store.refreshHistory()
     await flushPromises()
     const rows = () => wrapper.findAll('[data-testid="sweep-history"] tbody tr')
