@@ -250,6 +250,12 @@ describe('Step tab in Chromium', () => {
     await app.screenshot('step-grep')
     await page.setViewportSize({ width: 900, height: 600 })
     await app.screenshot('step-grep-900')
+    // The diagram is scaled to its panel, but its 12 px text never drawn below 10 px: the panel scrolls.
+    const textPx = await page.getByTestId('trace-diagram').evaluate((svg) => {
+      const drawn = svg.getBoundingClientRect().width
+      return (12 * drawn) / (svg as SVGSVGElement).viewBox.baseVal.width
+    })
+    expect(textPx).toBeGreaterThanOrEqual(10)
     expect(app.problems).toEqual([])
   })
 
