@@ -691,6 +691,17 @@ os.close(fd)
     expect(w.find('[data-testid=walk-notice]').exists()).toBe(false)
   })
 
+  test('a path typed with a blank around it is walked as typed, and the card says the blank is part of it', async () => {
+    const top = makeTree(1, 1)
+    const w = mountView()
+    await typePath(w, ` ${top} `)
+    await w.find('form').trigger('submit')
+    await until(() => w.find('[data-testid=walk-failure]').exists(), 'failure shown')
+    expect(w.find('[data-testid=walk-failure] h2').text()).toBe(`Cannot walk ${JSON.stringify(` ${top} `)}`)
+    expect(text(w, 'walk-failure')).toContain('starts or ends with a space or another blank')
+    expect(text(w, 'walk-failure')).not.toContain('~ is not expanded')
+  })
+
   test('a top that cannot be walked is os.walk’s onerror, counted, and the generator ends; the card explains it', async () => {
     const top = makeTree(1, 1)
     const w = mountView()
