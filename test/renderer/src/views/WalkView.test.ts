@@ -691,6 +691,15 @@ os.close(fd)
     expect(w.find('[data-testid=walk-notice]').exists()).toBe(false)
   })
 
+  test('a walk over before it has a rate keeps no hidden slot for one, so the counters stay on one line', async () => {
+    const w = mountView()
+    await walkToTheEnd(w, makeTree(1, 1))
+    useWalkStore().elapsedMs = 150 // under the 0.2 s a rate needs
+    await w.vm.$nextTick()
+    expect(w.find('[data-testid=walk-counters]').text()).not.toContain('rate')
+    expect(w.find('[data-testid=walk-counters]').findAll('.reserved')).toHaveLength(0)
+  })
+
   test('a path typed with a blank around it is walked as typed, and the card says the blank is part of it', async () => {
     const top = makeTree(1, 1)
     const w = mountView()
