@@ -73,6 +73,9 @@ export const processArgsSchema = v.strictObject({
   )
 })
 
+/** What a sample file's seed may be, as every check of it says (a JS number is exact up to 2^53 − 1). */
+export const SEED_RULE = 'a whole number from 0 to 9,007,199,254,740,991 (2^53 − 1)'
+
 export const sampleDataArgsSchema = v.strictObject({
   /** The folder to write into (the renderer passes app.info().dataDirectory unless the user chose another). */
   directory: filePathSchema,
@@ -89,10 +92,7 @@ export const sampleDataArgsSchema = v.strictObject({
     v.maxValue(MAX_SAMPLE_BYTES, `must be at most ${MAX_SAMPLE_BYTES} bytes (64 GiB)`),
     v.check((bytes) => bytes % 8 === 0, 'must be a multiple of 8 (whole float64 items)')
   ),
-  seed: v.optional(
-    v.pipe(v.number(), v.safeInteger('must be a whole number'), v.minValue(0, 'must not be negative')),
-    0
-  ),
+  seed: v.optional(v.pipe(v.number(), v.safeInteger(`must be ${SEED_RULE}`), v.minValue(0, `must be ${SEED_RULE}`)), 0),
   withText: v.optional(v.boolean(), false),
   overwrite: v.optional(v.boolean(), false)
 })

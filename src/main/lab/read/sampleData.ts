@@ -27,6 +27,7 @@ import {
   MAX_SAMPLE_NAME_LENGTH,
   SAMPLE_FORMAT,
   SAMPLE_TEXT_LINE_BYTES,
+  SEED_RULE,
   type SampleDataMeta,
   type SampleDataResult,
   type SampleDataStats
@@ -314,7 +315,7 @@ function checkOptions(options: SampleDataOptions): { bytes: number; seed: number
   }
   const seed = options.seed ?? 0
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
-    throw new LabError('INVALID_ARGUMENT', `Seed must be a whole number from 0 to 2^53-1, got ${String(seed)}`)
+    throw new LabError('INVALID_ARGUMENT', `Seed must be ${SEED_RULE}, got ${String(seed)}`)
   }
   return { bytes, seed, directory: resolve(options.directory), name }
 }

@@ -4,7 +4,7 @@
  * turn typed values into job arguments with a clear message when they are wrong.
  */
 import { chunkSizeProblem, itemBytes, SWEET_SPOT_BYTES, type Dtype } from '@shared/dataFiles'
-import { isSampleName, MAX_PROGRESS_EVERY, MAX_SAMPLE_BYTES, type ReadMode } from '@shared/readJobs'
+import { isSampleName, MAX_PROGRESS_EVERY, MAX_SAMPLE_BYTES, SEED_RULE, type ReadMode } from '@shared/readJobs'
 import { formatBytes } from '@shared/format'
 
 export interface ModeInfo {
@@ -127,7 +127,7 @@ export function checkSampleMiB(raw: unknown): Checked<number> {
 export function checkSeed(raw: unknown): Checked<number> {
   const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    return { ok: false, message: 'Seed must be a whole number, 0 or more.' }
+    return { ok: false, message: `Seed must be ${SEED_RULE}.` }
   }
   return { ok: true, value }
 }

@@ -253,7 +253,10 @@ export const useReadStore = defineStore('read', () => {
       sampleSeed.value.ok ? sampleSeed.value.value : 0
     )
   )
-  const sampleName = computed(() => (sample.name.trim() === '' ? defaultName.value : sample.name.trim()))
+  // The generator adds .bin (and .txt for the twin): a name typed with it would end in .bin.bin.
+  const sampleName = computed(() =>
+    sample.name.trim() === '' ? defaultName.value : sample.name.trim().replace(/\.bin$/i, '')
+  )
   const sampleProblem = computed<string | undefined>(() => {
     if (!sampleBytes.value.ok) return sampleBytes.value.message
     if (!sampleSeed.value.ok) return sampleSeed.value.message

@@ -4,6 +4,7 @@ import {
   checkMemoryLimitMiB,
   checkSampleMiB,
   checkSampleName,
+  checkSeed,
   chunkAdvice,
   chunkPresets,
   defaultSampleName
@@ -51,6 +52,12 @@ describe('sample data form', () => {
     expect(checkSampleName('../up').ok).toBe(false)
     expect(checkSampleName('.hidden').ok).toBe(false)
     expect(checkSampleName('a/b').ok).toBe(false)
+    // A seed too big to be exact says where the limit is, not only what a seed is.
+    expect(checkSeed('9007199254740991')).toEqual({ ok: true, value: Number.MAX_SAFE_INTEGER })
+    expect(checkSeed('99999999999999999999')).toEqual({
+      ok: false,
+      message: 'Seed must be a whole number from 0 to 9,007,199,254,740,991 (2^53 − 1).'
+    })
     expect(checkMemoryLimitMiB(2)).toEqual({ ok: true, value: 2 * 1048576 })
     expect(checkMemoryLimitMiB(-1).ok).toBe(false)
     expect(baseName('/a/b/c.bin')).toBe('c.bin')

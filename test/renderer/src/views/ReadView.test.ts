@@ -624,10 +624,11 @@ describe('Read tab', () => {
     await read.generate()
     const first = read.lastGenerated!
     read.sample.preset = '1MiB'
-    read.sample.name = 'second'
+    read.sample.name = 'second.bin' // typed with the extension the generator adds: not second.bin.bin
     read.sample.seed = 5
     await read.generate()
     const second = read.lastGenerated!
+    expect(basename(second.binaryPath)).toBe('second.bin')
     read.form.path = first.binaryPath
     dialogAnswers.push(second.binaryPath)
     await find('read-chain-add').trigger('click')
