@@ -40,6 +40,7 @@ import {
   type NumericChunk
 } from '../../../shared/dataFiles'
 import { LabError } from '../../../shared/errors'
+import { formatCount } from '../../../shared/format'
 import { shownName } from '../../../shared/fsNames'
 import type { EagerPhases, EagerReadStats, LazyReadMode } from '../../../shared/readJobs'
 import { toLabError } from '../errors'
@@ -101,7 +102,7 @@ function checkItemLayout(file: OpenedFile, dtype: Dtype, path: string): number {
   if (trailing !== 0) {
     throw new LabError(
       'MALFORMED_DATA',
-      `${path}: ${size} bytes is not a whole number of ${dtype} items (${bytes} bytes each): ${trailing} trailing byte${trailing === 1 ? '' : 's'}${
+      `${path}: ${formatCount(size)} bytes is not a whole number of ${dtype} items (${bytes} bytes each): ${trailing} trailing byte${trailing === 1 ? '' : 's'}${
         looksLikeTextFile(file)
           ? `; ${LOOKS_LIKE_TEXT}, which the Text mode reads as numbers.`
           : '. Is the dtype right?'
@@ -148,7 +149,7 @@ function readFullyInParallel(
 function shrank(file: OpenedFile, position: number, path: string): LabError {
   return new LabError(
     'MALFORMED_DATA',
-    `${path}: the file shrank while being read: it had ${file.size} bytes when opened but has no data at byte ${position} any more`,
+    `${path}: the file shrank while being read: it had ${formatCount(file.size)} bytes when opened but has no data at byte ${formatCount(position)} any more`,
     path
   )
 }

@@ -339,6 +339,9 @@ describe('bad input', () => {
       writeFileSync(path, Buffer.alloc(8 * 10 + 4))
       expect(catchLabError(() => readBinaryEager(path)).message).toContain('4 trailing bytes')
       expect(readBinaryEager(path, 'int32').length).toBe(21)
+      // Sizes are written as counts are everywhere else: with thousands separators.
+      writeFileSync(path, Buffer.alloc(1_000_005))
+      expect(catchLabError(all(path)[mode]!).message).toContain(': 1,000,005 bytes is not a whole number')
     }
   )
 
@@ -372,7 +375,7 @@ describe('bad input', () => {
       })
       expect(error.code).toBe('MALFORMED_DATA')
       expect(error.message).toMatch(
-        /shrank while being read: it had 80000 bytes when opened but has no data at byte \d+ any more/
+        /shrank while being read: it had 80,000 bytes when opened but has no data at byte [\d,]+ any more/
       )
       expect(error.message).toContain(path)
     })
