@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, describe, expect, test } from 'vitest'
 import { parseTraceJson } from '../../src/shared/trace'
+import { lineText } from '../../src/renderer/src/trace/traceSteps'
 import { holdPythonLoading, useLabApp, type LabApp } from './support/app'
 
 const lab = useLabApp()
@@ -319,7 +320,8 @@ describe('Step tab in Chromium', () => {
     const start = trace.steps[0]!
     await expect
       .poll(() => counter(page))
-      .toBe(`Step 1 of ${trace.steps.length} · line ${start.line} · ${start.event} in ${start.function}`)
+      .toBe(`Step 1 of ${trace.steps.length} · ${lineText(start.line)} · ${start.event} in ${start.function}`)
+    expect(await counter(page)).not.toContain('line 0') // CPython's line of a module's call event
     expect(await page.getByTestId('trace-problem').count()).toBe(0)
     expect(await outputAtLastStep(page)).toBe('[3, 2, 1]\n')
     await page.setViewportSize({ width: 900, height: 600 })
