@@ -278,6 +278,8 @@ describe('Step tab in Chromium', () => {
 
     // Export the trace: it is a valid trace of this program.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('trace-export-json').click()])
+    // Named after the program's first function, as the diagram's files are, with their step.
+    expect(download.suggestedFilename()).toBe('yield-lab-trace-countdown.json')
     const exported = join(scratch, 'countdown.json')
     await download.saveAs(exported)
     const trace = parseTraceJson(readFileSync(exported, 'utf8'))
@@ -292,6 +294,7 @@ describe('Step tab in Chromium', () => {
       page.waitForEvent('download'),
       page.getByTestId('trace-export-svg').click()
     ])
+    expect(svgDownload.suggestedFilename()).toMatch(/^yield-lab-trace-countdown-step-\d+\.svg$/)
     const svgPath = join(scratch, 'diagram.svg')
     await svgDownload.saveAs(svgPath)
     const svg = readFileSync(svgPath, 'utf8')
