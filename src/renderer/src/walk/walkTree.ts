@@ -55,6 +55,12 @@ export class DirNode {
   path: string | undefined
   /** Listed in its parent's dirnames as a symlink to a directory. */
   isLink = false
+  /**
+   * Such a link's own size (its lstat, as du counts it in the parent's total): the size its row
+   * shows while the walk does not enter it (without followlinks).
+   */
+  linkBytes = 0
+  linkDisk = 0
   /** Listed, but the walk did not enter it (another file system, or a cycle). */
   skipped: WalkSkipReason | undefined
   /** Pruned by an exclude pattern: never entered, not in its parent's dirnames. */
@@ -280,6 +286,10 @@ export class WalkTree {
       const name = item.dirnames[i]!
       const child = node.childNamed(name) ?? node.newChild(name)
       child.isLink = item.dirTypes.charCodeAt(i) === TYPE_LETTER.LINK
+      if (child.isLink) {
+        child.linkBytes = item.dirnameStats[i * WALK_STAT.FIELDS + WALK_STAT.APPARENT_SIZE] ?? 0
+        child.linkDisk = item.dirnameStats[i * WALK_STAT.FIELDS + WALK_STAT.DISK_USAGE] ?? 0
+      }
       subdirs[i] = child
     }
     const excluded = item.excluded.map((name) => {
@@ -472,7 +482,9 @@ export class WalkTree {
   }
 
   /** A directory's total in the tree's measure. */
+  /** What a directory's row counts: its subtree's total, or a link not walked into, the link itself. */
   bytesOf(node: DirNode): number {
+    if (node.isLink && !node.listed) return this.measure === 'disk' ? node.linkDisk : node.linkBytes
     return this.measure === 'disk' ? node.totalDisk : node.totalBytes
   }
 

@@ -3,7 +3,7 @@
  * bottom-up arrival), the form-to-arguments rules, and the Python it shows.
  */
 import { describe, expect, test } from 'vitest'
-import { BOTTOM_UP_PRUNING, yieldedDirnames, type WalkDirItem, type WalkItem } from '@shared/walkJob'
+import { BOTTOM_UP_PRUNING, WALK_STAT, yieldedDirnames, type WalkDirItem, type WalkItem } from '@shared/walkJob'
 import { pruneLine, pyNames, pyStr, stageLine, tripleRepr, walkPythonCode } from '@renderer/walk/pythonEquivalent'
 import {
   defaultWalkForm,
@@ -199,6 +199,37 @@ describe('WalkTree', () => {
     rows = tree.flatten(order)
     expect(tree.view(rows, 1)).toMatchObject({ name: 'a', bytes: 16384 })
     expect(tree.view(rows, 1)!.share).toBeCloseTo(16384 / 24576)
+  })
+
+  test('a link to a folder, not walked into, shows its own size, which its parent counts: the rows add up', () => {
+    const tree = new WalkTree('/t')
+    tree.apply(
+      dir(
+        '/t',
+        null,
+        '/t',
+        ['toA', 'a'],
+        {},
+        {
+          dirTypes: 'ld',
+          ownStat: statRecords([[4096, 4096]]),
+          dirnameStats: Float64Array.from([...statRecords([[13, 0]]), ...new Float64Array(WALK_STAT.FIELDS)])
+        }
+      )
+    )
+    tree.apply(dir('/t/a', '/t', 'a', [], { 'f.bin': 100 }, { ownStat: statRecords([[4096, 4096]]) }))
+    tree.ended = true
+    const order = { key: 'name', descending: false } as const
+    const rows = tree.flatten(order)
+    expect(names(tree, rows)).toEqual(['/t/', '  a/', '  toA/'])
+    const link = tree.view(rows, 2)!
+    expect(link).toMatchObject({ name: 'toA', status: 'link', bytes: 13 })
+    const top = tree.view(rows, 0)!
+    expect(top.bytes).toBe(4096 + 13 + 4096 + 100)
+    expect(link.share).toBeCloseTo(13 / top.bytes)
+    expect(top.bytes - 4096).toBe(tree.view(rows, 1)!.bytes + link.bytes) // its own size, then its rows
+    tree.measure = 'disk'
+    expect(tree.view(tree.flatten(order), 2)!.bytes).toBe(0) // a fast symlink has no blocks
   })
 
   test('hard links count once per (device, inode), and every name of one is marked', () => {
