@@ -93,19 +93,33 @@ export function fsencode(name: string): Uint8Array | null {
   return Uint8Array.from(out)
 }
 
-/** The name with each escaped byte as U+FFFD; what people read also needs NOT_UTF8_NOTE (shownName). */
-export function displayName(name: string): string {
-  if (!hasEscapedBytes(name)) return name
+/**
+ * The name rewritten character by character: each escaped byte (its value) through `escaped`, every
+ * other character through `other` (a surrogate pair as one character).
+ */
+function mapCharacters(name: string, escaped: (byte: number) => string, other: (char: string) => string): string {
   let out = ''
   for (let i = 0; i < name.length; i++) {
     const unit = name.charCodeAt(i)
     if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < name.length && isLowSurrogate(name.charCodeAt(i + 1))) {
-      out += name.slice(i, i + 2)
+      out += other(name.slice(i, i + 2))
       i++
-    } else out += unit >= 0xdc80 && unit <= 0xdcff ? '\uFFFD' : name[i]
+    } else out += unit >= 0xdc80 && unit <= 0xdcff ? escaped(unit - ESCAPE_BASE) : other(name[i]!)
   }
   return out
 }
+
+/** The name with each escaped byte as U+FFFD; what people read also needs NOT_UTF8_NOTE (shownName). */
+export function displayName(name: string): string {
+  if (!hasEscapedBytes(name)) return name
+  return mapCharacters(
+    name,
+    () => '\uFFFD',
+    (char) => char
+  )
+}
+
+const hexByte = (byte: number): string => `\\x${byte.toString(16).padStart(2, '0')}`
 
 /**
  * A path with escaped bytes as a shell string that gives its bytes back: $'…' (ANSI-C quoting,
@@ -113,18 +127,12 @@ export function displayName(name: string): string {
  * this is how such a path can be copied and pasted into a terminal.
  */
 export function shellBytesQuoted(path: string): string {
-  let out = ''
-  for (let i = 0; i < path.length; i++) {
-    const unit = path.charCodeAt(i)
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < path.length && isLowSurrogate(path.charCodeAt(i + 1))) {
-      out += path.slice(i, i + 2)
-      i++
-    } else if (unit >= 0xdc80 && unit <= 0xdcff) out += `\\x${(unit - ESCAPE_BASE).toString(16).padStart(2, '0')}`
-    else if (unit < 0x20 || unit === 0x7f) out += `\\x${unit.toString(16).padStart(2, '0')}`
-    else if (unit === 0x5c /* \ */ || unit === 0x27 /* ' */) out += `\\${path[i]}`
-    else out += path[i]
-  }
-  return `$'${out}'`
+  const quoted = mapCharacters(path, hexByte, (char) => {
+    const code = char.charCodeAt(0)
+    if (code < 0x20 || code === 0x7f) return hexByte(code)
+    return char === '\\' || char === "'" ? `\\${char}` : char
+  })
+  return `$'${quoted}'`
 }
 
 /** Said right after a name shown with U+FFFD, so people know why it looks so. */
