@@ -137,6 +137,8 @@ describe('sweep progress', () => {
     await store.cancel()
     releaseNext()
     await running
-    expect(store.phase).toBe('cancelled')
+    // Cancelled before its plan: nothing of it was measured, and the tab is left as it was.
+    expect(store.phase).toBe('idle')
+    expect(store.finished).toBeUndefined()
   })
 })
