@@ -897,8 +897,7 @@ function loopInput(args: WalkArgs): string {
 
 /** With "stay on this file system" top-down, the loop body's line that does it (os.walk has no such option). */
 function oneFileSystemLine(args: WalkArgs): string | undefined {
-  if (!(args.oneFileSystem ?? false) || !(args.topdown ?? true)) return undefined
-  return devicePruneLine(`os.stat(${pyStr(args.top)}).st_dev`, args.followlinks ?? false)
+  return devicePruneLine(args, `os.stat(${pyStr(args.top)}).st_dev`)
 }
 
 function errorText(error: unknown): string {

@@ -94,12 +94,15 @@ export function pruneLine(pattern: string): string {
 }
 
 /**
- * Stay on this file system (du -x), as os.walk can: prune the subdirectories on another device than
- * top's (`topDevice`, a Python expression). os.walk follows links only with followlinks, so only then
- * is a link's target's device the one that counts.
+ * Stay on this file system (du -x), as os.walk can: the loop body's line that prunes the
+ * subdirectories on another device than top's (`topDevice`, a Python expression). os.walk follows
+ * links only with followlinks, so only then is a link's target's device the one that counts.
+ * Undefined when the walk does not stay on one file system, or is bottom-up, where pruning has no effect.
  */
-export function devicePruneLine(topDevice: string, followlinks: boolean): string {
-  return `dirnames[:] = [d for d in dirnames if os.${followlinks ? 'stat' : 'lstat'}(os.path.join(dirpath, d)).st_dev == ${topDevice}]`
+export function devicePruneLine(args: WalkArgs, topDevice: string): string | undefined {
+  if (!(args.oneFileSystem ?? false) || !(args.topdown ?? true)) return undefined
+  const stat = (args.followlinks ?? false) ? 'stat' : 'lstat'
+  return `dirnames[:] = [d for d in dirnames if os.${stat}(os.path.join(dirpath, d)).st_dev == ${topDevice}]`
 }
 
 /** The whole program: os.walk with the chosen options, the filename pipeline, sizes as Browse counts them. */
@@ -108,6 +111,7 @@ export function walkPythonCode(args: WalkArgs): string {
   const imports = ['import os', 'import stat']
   const excludes = args.exclude ?? []
   const topdown = args.topdown ?? true
+  const byDevice = devicePruneLine(args, 'top_dev')
   if (excludes.length > 0 || stages.some((stage) => stage.test === 'fnmatch'))
     imports.push('from fnmatch import fnmatch')
   if (stages.some((stage) => stage.fn === 'filterfalse')) imports.push('from itertools import filterfalse')
@@ -117,7 +121,7 @@ export function walkPythonCode(args: WalkArgs): string {
     ...imports,
     '',
     `top = ${pyStr(args.top)}`,
-    ...((args.oneFileSystem ?? false) ? ['top_dev = os.stat(top).st_dev  # stay on this file system (du -x)'] : []),
+    ...(byDevice === undefined ? [] : ['top_dev = os.stat(top).st_dev  # stay on this file system (du -x)']),
     'errors = []  # onerror: a directory that cannot be listed is recorded and the walk goes on',
     'shown = {}  # dirpath -> [(name, bytes)]: the files Browse lists, with what its "bytes" counter sums',
     'total = 0  # the bytes Browse shows for top, as du -b counts them: every entry by its own size,',
@@ -175,14 +179,13 @@ export function walkPythonCode(args: WalkArgs): string {
     '    for name, _ in shown[dirpath]:',
     '        du_size(os.path.join(dirpath, name))'
   )
-  const oneFileSystem = args.oneFileSystem ?? false
-  if (oneFileSystem && topdown)
+  if (byDevice !== undefined)
     lines.push(
       '    # Stay on this file system (du -x): a folder on another device stays in the dirnames yielded, but',
       '    # is not walked. os.walk has no such option; pruning by device, once the sizes are counted, does it.',
-      `    ${devicePruneLine('top_dev', args.followlinks ?? false)}`
+      `    ${byDevice}`
     )
-  if (oneFileSystem && !topdown)
+  else if (args.oneFileSystem ?? false)
     lines.push(
       ...wrapComment(
         'Stay on this file system (du -x): Browse does not enter a folder on another device. With topdown=False os.walk cannot be kept out of one: it has chosen the directories to walk before it yields their parent, so pruning dirnames has no effect.',
