@@ -1,17 +1,24 @@
 /**
- * The first bytes of a data file, and the one rule telling a text file (numbers written out as
- * text, as numpy.savetxt writes them) from raw binary items: the sweep refuses such a file as its
- * binary file, the Read tab reads it in a binary mode as numpy would and warns (from the bytes its
- * readers read, FileHead).
+ * The first bytes of a data file, and the one rule telling text (numbers written out as text, as
+ * numpy.savetxt writes them, or any other text) from raw binary items: the sweep refuses such a
+ * file as its binary file, the Read tab reads it in a binary mode as numpy would and warns (from
+ * the bytes its readers read, FileHead).
  */
 import { closeSync, readSync } from 'node:fs'
+import { isBlank, isNumberToken } from './numberToken'
 import { openDataFile, type OpenedFile } from './openRegularFile'
 
 /** How much of a file is looked at. */
 const HEAD_BYTES = 4096
 
-/** What a message says of a file for which looksLikeText holds. */
-export const LOOKS_LIKE_TEXT = 'this looks like a text file (numbers written out as text)'
+/** What a file's first bytes say it holds, when they are text: numbers the Text mode reads, or other text. */
+export type TextHead = 'numbers' | 'other'
+
+/** What a message says of a file whose head is text of each kind. */
+export const TEXT_HEAD_WORDS: Record<TextHead, string> = {
+  numbers: 'this looks like a text file (numbers written out as text)',
+  other: 'this looks like a text file (not numbers one per line)'
+}
 
 /** The first bytes of an open file (at most 4 KiB). */
 function headOf(file: OpenedFile): Buffer {
@@ -52,41 +59,48 @@ export class FileHead {
     this.filled += taken
   }
 
-  looksLikeText(): boolean {
-    return looksLikeText(this.bytes?.subarray(0, this.filled) ?? new Uint8Array(0))
+  textHead(): TextHead | undefined {
+    return textHead(this.bytes?.subarray(0, this.filled) ?? new Uint8Array(0))
   }
 }
 
 /**
- * Whether an open file looks like text, read where it is (the one a reader's error is about); false
- * when it cannot be read (the caller's own read says why).
+ * What text an open file holds, read where it is (the one a reader's error is about); undefined
+ * when it is not text or cannot be read (the caller's own read says why).
  */
-export function looksLikeTextFile(file: OpenedFile): boolean {
+export function textHeadOfFile(file: OpenedFile): TextHead | undefined {
   try {
-    return looksLikeText(headOf(file))
+    return textHead(headOf(file))
   } catch {
-    return false
+    return undefined
   }
 }
 
-/** Only the characters numpy.savetxt writes (digits, signs, '.', 'e', inf/nan letters, whitespace, '#'). */
-export function looksLikeText(head: Uint8Array): boolean {
-  if (head.length === 0 || !head.includes(10)) return false
-  for (const byte of head) {
-    const ok =
-      (byte >= 48 && byte <= 57) ||
-      byte === 10 ||
-      byte === 13 ||
-      byte === 32 ||
-      byte === 9 ||
-      byte === 43 ||
-      byte === 45 ||
-      byte === 46 ||
-      byte === 35 ||
-      byte === 101 ||
-      byte === 69 ||
-      (byte >= 97 && byte <= 122)
-    if (!ok) return false
+/**
+ * Text is lines (a newline at least) of UTF-8 with no control characters but whitespace; its
+ * head may end inside a character or a line. Raw items hardly ever pass: a float64 holding a
+ * small whole number has NUL bytes, and other values bytes below 32 or outside UTF-8 within a few
+ * items. It is numbers when each whole line is one, as the Text mode reads them (blank and '#'
+ * lines aside).
+ */
+export function textHead(head: Uint8Array): TextHead | undefined {
+  if (head.length === 0 || !head.includes(10)) return undefined
+  for (const byte of head) if ((byte < 32 && (byte < 9 || byte > 13)) || byte === 127) return undefined
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true })
+  } catch {
+    return undefined
   }
-  return true
+  const lines = text.split(/[\r\n]/)
+  lines.pop() // cut by the head's end, or empty after the last line end
+  return lines.every(isNumberLine) ? 'numbers' : 'other'
+}
+
+function isNumberLine(line: string): boolean {
+  let start = 0
+  let end = line.length
+  while (start < end && isBlank(line.charCodeAt(start))) start++
+  while (end > start && isBlank(line.charCodeAt(end - 1))) end--
+  return start === end || line.charCodeAt(start) === 35 /* # */ || isNumberToken(line.slice(start, end))
 }

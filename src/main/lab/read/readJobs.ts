@@ -34,7 +34,7 @@ import type {
   SampleDataStats
 } from '../../../shared/readJobs'
 import { shownName } from '../../../shared/fsNames'
-import { LOOKS_LIKE_TEXT } from '../dataFileHead'
+import { TEXT_HEAD_WORDS } from '../dataFileHead'
 import { fsPath } from '../fsPath'
 import { processData, pushInto, ratesOf, summingConsumer } from './process'
 import type { JobControl } from '../progress'
@@ -186,9 +186,10 @@ function textReadAsBinary(inputs: readonly Input[], readers: readonly DataReader
   for (const [index, input] of inputs.entries()) {
     if (input.mode === 'text' || seen.has(input.path)) continue
     seen.add(input.path)
-    if (readers[index]!.readStats.head.looksLikeText())
+    const kind = readers[index]!.readStats.head.textHead()
+    if (kind !== undefined)
       warnings.push(
-        `${shownName(input.path)}: ${LOOKS_LIKE_TEXT}. The binary modes read its characters as ${input.dtype} items, as np.fromfile would, so the sum means nothing; the Text mode reads it as numbers.`
+        `${shownName(input.path)}: ${TEXT_HEAD_WORDS[kind]}. The binary modes read its characters as ${input.dtype} items, as np.fromfile would, so the sum means nothing${kind === 'numbers' ? '; the Text mode reads it as numbers' : ''}.`
       )
   }
   return warnings

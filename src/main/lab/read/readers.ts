@@ -44,7 +44,8 @@ import { formatCount } from '../../../shared/format'
 import { shownName } from '../../../shared/fsNames'
 import type { EagerPhases, EagerReadStats, LazyReadMode } from '../../../shared/readJobs'
 import { toLabError } from '../errors'
-import { FileHead, LOOKS_LIKE_TEXT, looksLikeTextFile } from '../dataFileHead'
+import { FileHead, TEXT_HEAD_WORDS, textHeadOfFile, type TextHead } from '../dataFileHead'
+import { FLOAT_LITERAL, isBlank, SPECIAL_LITERAL } from '../numberToken'
 import { openDataFile, type OpenedFile } from '../openRegularFile'
 import { adviseHugePages, canReadInParallel, readParallel } from '../native'
 import { allocateSummableBuffer } from '../sum'
@@ -94,6 +95,13 @@ function checkChunkSize(chunkSize: unknown, dtype: Dtype): number {
   return chunkSize as number
 }
 
+/** What a layout error adds about a file whose head is text, or asks when it is not. */
+function textHeadNote(kind: TextHead | undefined): string {
+  if (kind === 'numbers') return `; ${TEXT_HEAD_WORDS.numbers}, which the Text mode reads as numbers.`
+  if (kind === 'other') return `; ${TEXT_HEAD_WORDS.other}.`
+  return '. Is the dtype right?'
+}
+
 /** Checks the file holds a whole number of items and returns the item count. */
 function checkItemLayout(file: OpenedFile, dtype: Dtype, path: string): number {
   const size = file.size
@@ -102,11 +110,7 @@ function checkItemLayout(file: OpenedFile, dtype: Dtype, path: string): number {
   if (trailing !== 0) {
     throw new LabError(
       'MALFORMED_DATA',
-      `${path}: ${formatCount(size)} bytes is not a whole number of ${dtype} items (${bytes} bytes each): ${trailing} trailing byte${trailing === 1 ? '' : 's'}${
-        looksLikeTextFile(file)
-          ? `; ${LOOKS_LIKE_TEXT}, which the Text mode reads as numbers.`
-          : '. Is the dtype right?'
-      }`,
+      `${path}: ${formatCount(size)} bytes is not a whole number of ${dtype} items (${bytes} bytes each): ${trailing} trailing byte${trailing === 1 ? '' : 's'}${textHeadNote(textHeadOfFile(file))}`,
       path
     )
   }
@@ -516,19 +520,6 @@ export interface TextOptions extends ReaderOptions {
   chunkBytes?: number
   /** A line longer than this is MALFORMED_DATA (default 1 MiB): guards against binary data read as text. */
   maxLineBytes?: number
-}
-
-// Unambiguous on purpose (no nested optional digit runs), so a long garbage line cannot backtrack for ages.
-const FLOAT_LITERAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
-const SPECIAL_LITERAL = /^([+-]?)(inf|infinity|nan)$/i
-
-/** Whether a token (a line without its blanks) is a number readTextLazy reads: a float literal, inf or nan. */
-export function isNumberToken(token: string): boolean {
-  return FLOAT_LITERAL.test(token) || SPECIAL_LITERAL.test(token)
-}
-
-function isBlank(code: number): boolean {
-  return code === 32 || code === 9 || code === 11 || code === 12
 }
 
 /** Parses one line (without its terminator); undefined for blank and '#' comment lines. */

@@ -56,13 +56,14 @@ import { buildGrid, planRuns, type PlannedRun } from '../../../shared/sweepMaths
 import { SweepEstimator, type SweepStage } from '../../../shared/sweepEstimate'
 import type { ProcessDataStats } from '../../../shared/readJobs'
 import { collectAppInfo } from '../appInfo'
-import { LOOKS_LIKE_TEXT, looksLikeText, readHead } from '../dataFileHead'
+import { readHead, TEXT_HEAD_WORDS, textHead } from '../dataFileHead'
 import { toLabError } from '../errors'
 import { fsPath } from '../fsPath'
 import { openRegularFile } from '../openRegularFile'
 import { processData } from '../read/process'
 import type { JobControl } from '../progress'
-import { defaultEagerMaxBytes, isNumberToken, openLazyReader, readBinaryEager, type DataReader } from '../read/readers'
+import { defaultEagerMaxBytes, openLazyReader, readBinaryEager, type DataReader } from '../read/readers'
+import { isNumberToken } from '../numberToken'
 
 /** processData() reports (and so records a consistent items/time pair) this often; also its cancel-check step. */
 const REPORT_EVERY = 8192
@@ -147,10 +148,11 @@ function checkFiles(
       args.path
     )
   }
-  if (looksLikeText(head)) {
+  const kind = textHead(head)
+  if (kind !== undefined) {
     throw new LabError(
       'MALFORMED_DATA',
-      `${args.path}: ${LOOKS_LIKE_TEXT}, not raw binary ${dtype} data. Choose the binary .bin file; its text twin is used for the text mode.`,
+      `${args.path}: ${TEXT_HEAD_WORDS[kind]}, not raw binary ${dtype} data. Choose the binary .bin file${kind === 'numbers' ? '; its text twin is used for the text mode' : ''}.`,
       args.path
     )
   }

@@ -308,6 +308,21 @@ describe('process job', () => {
     }
   )
 
+  test('a text file of other text (words, several numbers a line) read in a binary mode warns without pointing to the Text mode', async () => {
+    // 4,096 bytes each: 512 float64 items of characters.
+    for (const [name, line] of [
+      ['notes.txt', 'hello, world!!!\n'],
+      ['table.txt', '1.0 2.0 3.0 4.5\n']
+    ] as const) {
+      const text = file(name, line.repeat(256))
+      const { id, result } = await runProcess({ inputs: [{ path: text, mode: 'lazyChunk', chunkSize: 100 }] })
+      const warning = `${text}: this looks like a text file (not numbers one per line). The binary modes read its characters as float64 items, as np.fromfile would, so the sum means nothing.`
+      expect(result.count).toBe(512)
+      expect(result.warnings).toEqual([warning])
+      expect(events.filter((e) => e.id === id && e.line === warning)).toHaveLength(1)
+    }
+  })
+
   test('a binary file, and a text file in the text mode, are read with no warning', async () => {
     const text = file('numbers.txt', '1.5\n'.repeat(1000))
     for (const mode of ['eager', 'lazyItem', 'lazyChunk'] as const) {

@@ -359,6 +359,17 @@ describe('bad input', () => {
     }
   )
 
+  it.each(['eager', 'lazy', 'chunks'])(
+    '%s: trailing bytes in a text file of words say it is text, and not the Text mode',
+    (mode) => {
+      const path = join(dir, 'notes.txt')
+      writeFileSync(path, 'hello\nworld\n') // 12 bytes
+      expect(catchLabError(all(path)[mode]!).message).toBe(
+        `${path}: 12 bytes is not a whole number of float64 items (8 bytes each): 4 trailing bytes; this looks like a text file (not numbers one per line).`
+      )
+    }
+  )
+
   describe('a file that shrinks while being read is an error, not a short result', () => {
     it.each([
       ['lazy items', (p: string) => readBinaryLazy(p, 1000)],

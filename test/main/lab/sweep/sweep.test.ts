@@ -411,6 +411,15 @@ describe('bad input: clear errors before anything is measured', () => {
     })
   })
 
+  test('a text file that is not numbers, given as the binary file, is refused as text without its twin', () => {
+    const path = join(dir, 'notes.md')
+    writeFileSync(path, '# Notes\nRead the .bin file, not me.\n'.repeat(2048)) // 73,728 bytes: whole float64 items
+    expect(firstError({ path })).toMatchObject({
+      code: 'MALFORMED_DATA',
+      message: `${path}: this looks like a text file (not numbers one per line), not raw binary float64 data. Choose the binary .bin file.`
+    })
+  })
+
   test('a file smaller than the largest chunk says how far to lower it', () => {
     const error = firstError({ path: small, grid: { kind: 'log2', minItems: 1, maxItems: 1024 * 1024 } })
     expect(error.code).toBe('INVALID_ARGUMENT')

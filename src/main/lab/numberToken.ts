@@ -1,0 +1,18 @@
+/**
+ * The one rule for a number written out as text, one per line: what the Text mode reads (Python's
+ * float() of a line), and what tells a file of such numbers from other text (dataFileHead).
+ */
+
+// Unambiguous on purpose (no nested optional digit runs), so a long garbage line cannot backtrack for ages.
+export const FLOAT_LITERAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
+export const SPECIAL_LITERAL = /^([+-]?)(inf|infinity|nan)$/i
+
+/** Whether a token (a line without its blanks) is a number readTextLazy reads: a float literal, inf or nan. */
+export function isNumberToken(token: string): boolean {
+  return FLOAT_LITERAL.test(token) || SPECIAL_LITERAL.test(token)
+}
+
+/** The blanks float() strips around a line's number (line ends are not part of a line). */
+export function isBlank(code: number): boolean {
+  return code === 32 || code === 9 || code === 11 || code === 12
+}
