@@ -13,6 +13,8 @@
  * job into the same page over the same transport, batch after batch as the tab pulls it, with
  * no tree and nothing drawn: the walker's share, the transport's (pull only minus walk job
  * alone) and the tab's (full scan minus pull only) can be told apart.
+ * browse.walk_with_tree.ratio_vs_ncdu feeds the walk job's items to the tab's tree model in the
+ * walker's own thread: the bound of a design where the tree lives with the walker.
  *
  * Where the time goes, per scan (medians, from /proc, Linux): CPU of this process (the lab server
  * with its job worker and listing threads, and the bench's own driver of the page, which is
@@ -131,26 +133,37 @@ function chromiumTotal(snapshot: CpuSnapshot): number {
 }
 
 /**
- * In a fresh process (as ncdu runs): the walk job's generator alone (walkJob as the job worker
- * runs it, top-down, one file system, listing ahead in the native pool) over `top`, from the
- * first pull to its summary; ms.
+ * In a fresh process (as ncdu runs): the walk job's generator (walkJob as the job worker runs it,
+ * top-down, one file system, listing ahead in the native pool) over `top`, from the first pull to
+ * its summary; ms. 'alone': nothing else. 'tree': each item applied to the Browse tab's tree model
+ * (WalkTree) in the same thread, after one untimed walk as the long-lived job worker would have
+ * made (its JIT warm, as the page's is): what a design keeping the tree with the walker, the page
+ * asking for the rows it shows, could reach before any transport or drawing.
  */
 const WALK_JOB_RUN = `
 import { pathToFileURL } from 'node:url'
-const [root, top] = process.argv.slice(1)
+const [root, top, mode] = process.argv.slice(1)
 const { walkJob } = await import(pathToFileURL(root + '/src/main/lab/walk/walkJob.ts').href)
+const { WalkTree } = await import(pathToFileURL(root + '/src/renderer/src/walk/walkTree.ts').href)
 const control = { isCancelled: () => false, report: () => {} }
+function walk() {
+  const tree = mode === 'tree' ? new WalkTree(top) : undefined
+  const job = walkJob({ top, topdown: true, followlinks: false, oneFileSystem: true, exclude: [], files: [] }, control)
+  let step = job.next()
+  for (; !step.done; step = job.next()) tree?.apply(step.value)
+  if (tree !== undefined && !tree.matches(step.value)) throw new Error('the tree does not match the walk summary')
+}
+if (mode === 'tree') walk()
 const start = performance.now()
-const job = walkJob({ top, topdown: true, followlinks: false, oneFileSystem: true, exclude: [], files: [] }, control)
-while (!job.next().done);
+walk()
 process.stdout.write(String(performance.now() - start))
 `
 
-function timeWalkJob(top: string): number {
+function timeWalkJob(top: string, mode: 'alone' | 'tree'): number {
   const projectRoot = join(import.meta.dirname, '..', '..')
   const out = execFileSync(
     process.execPath,
-    ['--import', 'tsx', '--input-type=module', '-e', WALK_JOB_RUN, projectRoot, top],
+    ['--import', 'tsx', '--input-type=module', '-e', WALK_JOB_RUN, projectRoot, top, mode],
     { cwd: projectRoot, encoding: 'utf8' }
   )
   return Number(out)
@@ -314,6 +327,7 @@ interface Measured {
     ours: number
     ncdu: number
     walkJob: number
+    walkWithTree: number
     pullOnly: number
     oursCpu: number
     ncduCpu: number
@@ -360,12 +374,14 @@ async function measure(): Promise<Measured> {
         if (round % 2 === 0) theirs.push(timeNcdu(top, cpu.ncdu))
         pulls.push(await tab.pullOnly(top))
       }
-      // The walker alone, without transport or tree: where the full scan's time goes.
-      timeWalkJob(top)
+      // The walker alone, and with the tree beside it, without transport: where the full scan's time goes.
+      timeWalkJob(top, 'alone')
       const walkJobs: number[] = []
+      const walksWithTree: number[] = []
       for (let round = 0; round < ROUNDS; round++) {
-        walkJobs.push(timeWalkJob(top))
+        walkJobs.push(timeWalkJob(top, 'alone'))
         theirs.push(timeNcdu(top))
+        walksWithTree.push(timeWalkJob(top, 'tree'))
       }
       const oursCpu = median(cpu.node.map((node, i) => node + cpu.chromium[i]!))
       results.push({
@@ -373,6 +389,7 @@ async function measure(): Promise<Measured> {
         ours: median(ours),
         ncdu: median(theirs),
         walkJob: median(walkJobs),
+        walkWithTree: median(walksWithTree),
         pullOnly: median(pulls),
         oursCpu,
         ncduCpu: median(cpu.ncdu)
@@ -380,6 +397,7 @@ async function measure(): Promise<Measured> {
       console.log(
         `  ${name} (${top}): ours ${ours.map(Math.round).join(' ')} ms, pulled only ` +
           `${pulls.map(Math.round).join(' ')} ms, walk job alone ${walkJobs.map(Math.round).join(' ')} ms, ` +
+          `walk job with the tree ${walksWithTree.map(Math.round).join(' ')} ms, ` +
           `ncdu ${theirs.map(Math.round).join(' ')} ms\n` +
           `    CPU per scan (medians): ours ${Math.round(oursCpu)} ms = this process (lab server, job worker, ` +
           `listing threads) ${Math.round(median(cpu.node))} + Chromium ${Math.round(median(cpu.chromium))} ` +
@@ -449,6 +467,12 @@ export const benchmarks: Benchmark[] = [
     description:
       'the walk job alone (its generator in a fresh process, no transport, no tree), 200k tree + /usr, vs ncdu -0 -x -o /dev/null',
     run: () => bothTrees('walkJob', 'ncdu')
+  },
+  {
+    name: 'browse.walk_with_tree.ratio_vs_ncdu',
+    description:
+      "the walk job with the tab's tree model applied in its thread (warm, no transport, nothing drawn), 200k tree + /usr, vs ncdu -0 -x -o /dev/null",
+    run: () => bothTrees('walkWithTree', 'ncdu')
   },
   {
     name: 'browse.pull_only.ratio_vs_ncdu',
