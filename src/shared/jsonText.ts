@@ -5,5 +5,5 @@
 export function whyNotJson(text: string, error: unknown): string {
   if (text.trim() === '') return 'the file is empty'
   if (text.includes('\u0000')) return 'it holds binary data (NUL bytes), not JSON text'
-  return `it is not JSON (${error instanceof Error ? error.message : String(error)})`
+  return `it is not JSON (${error instanceof Error ? error.message : String(error)}); it may be cut off or corrupt`
 }

@@ -306,6 +306,7 @@ describe('Benchmark tab in Chromium', () => {
 
     for (const [name, content, message] of [
       ['broken.json', '{"format": "yield-lab-sweep/1", "measurements": [', 'it is not JSON ('],
+      ['empty.json', '', 'empty.json was not imported: This is not a Yield Lab sweep: the file is empty.'],
       ['package.json', '{"name": "left-pad", "version": "1.0.0"}', 'not a Yield Lab sweep'],
       ['edited.json', JSON.stringify({ format: 'yield-lab-sweep/1', label: 'x' }), 'damaged or was edited']
     ] as const) {

@@ -65,13 +65,7 @@ const badArguments: Record<Channel, unknown[]> = {
   'sweeps.list': ['all', 1, { limit: 0 }, { limit: 501 }, { before: '../x' }, { page: 2 }],
   'sweeps.save': [undefined, {}, { run: {} }, { run: { format: 'yield-lab-sweep/1' } }, { run: null, extra: 1 }],
   'sweeps.delete': [{}, { id: '../../etc/passwd' }, { id: 'sweep-1' }, { id: 42 }],
-  'sweeps.import': [
-    {},
-    { json: '' },
-    { json: 42 },
-    { json: 'x'.repeat(16 * 1024 * 1024 + 1) },
-    { json: '{}', path: '/x' }
-  ]
+  'sweeps.import': [{}, { json: 42 }, { json: 'x'.repeat(16 * 1024 * 1024 + 1) }, { json: '{}', path: '/x' }]
 }
 
 describe('dispatch', () => {

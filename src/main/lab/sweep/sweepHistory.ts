@@ -75,10 +75,7 @@ export function parseSweepJson(text: string): SweepRun | SweepRunDraft {
   try {
     data = JSON.parse(text)
   } catch (error) {
-    throw new LabError(
-      'MALFORMED_DATA',
-      `This is not a Yield Lab sweep: ${whyNotJson(text, error)}; it may be cut off or corrupt.`
-    )
+    throw new LabError('MALFORMED_DATA', `This is not a Yield Lab sweep: ${whyNotJson(text, error)}.`)
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new LabError(

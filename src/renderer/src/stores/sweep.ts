@@ -7,7 +7,6 @@
  * Cancel closes the generator (the run in flight is dropped) and keeps every run measured so far
  * as a partial, "cancelled" record that can still be saved. Complete sweeps are saved at once.
  */
-import { whyNotJson } from '@shared/jsonText'
 import { defineStore } from 'pinia'
 import * as v from 'valibot'
 import { computed, reactive, ref, shallowRef, triggerRef, watch } from 'vue'
@@ -440,10 +439,6 @@ export const useSweepStore = defineStore('sweep', () => {
   async function importJson(text: string, fileName = 'the file'): Promise<SweepRun | undefined> {
     importError.value = undefined
     importNotice.value = undefined
-    if (text.trim() === '') {
-      importError.value = `${fileName} was not imported: ${whyNotJson(text, undefined)}.`
-      return undefined
-    }
     try {
       const run = await call('sweeps.import', { json: text })
       history.value = [run, ...history.value]

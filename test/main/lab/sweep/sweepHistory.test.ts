@@ -275,7 +275,7 @@ describe('exports and import', () => {
 
   test.each([
     ['corrupt JSON', '{"format": "yield-lab-sweep/1", "measurements": [', 'it is not JSON ('],
-    ['blanks only', ' \n ', 'This is not a Yield Lab sweep: the file is empty;'],
+    ['blanks only', ' \n ', 'This is not a Yield Lab sweep: the file is empty.'],
     ['binary data', '\u0000\u0000\u0001\u0000', 'it holds binary data (NUL bytes), not JSON text'],
     ['not an object', '[1, 2, 3]', 'not a Yield Lab sweep'],
     ['someone else’s JSON', '{"name": "left-pad", "version": "1.0.0"}', 'not a Yield Lab sweep'],

@@ -354,7 +354,9 @@ describe('the Benchmark tab', () => {
     )
     expect(await store.importJson('', 'empty.json')).toBeUndefined()
     await flushPromises()
-    expect(wrapper.find('[data-testid="import-error"]').text()).toBe('empty.json was not imported: the file is empty.')
+    expect(wrapper.find('[data-testid="import-error"]').text()).toBe(
+      'empty.json was not imported: This is not a Yield Lab sweep: the file is empty.'
+    )
     expect(historyFiles()).toEqual([])
 
     Object.assign(store.form, { path: small, maxChunk: 64, repeats: 1, timeCapMs: 50 })
