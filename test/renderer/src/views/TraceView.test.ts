@@ -81,6 +81,7 @@ describe('a trace from a file', () => {
     expect(counter(view)).toBe('Step 1 of 16 · before its first line · call in <module>')
     expect(view.find('[data-testid=trace-diagram]').text()).toContain('before its first line')
     expect(view.find('[data-testid=trace-diagram]').text()).not.toContain('line 0')
+    expect(view.find('[data-testid="frame-<module>"] title').text()).toBe('<module>, current · before its first line')
   })
 
   test('steps forward and back with buttons and keys; the suspended frame waits greyed beside its generator', async () => {
@@ -100,6 +101,7 @@ describe('a trace from a file', () => {
     const suspended = view.find('[data-testid="frame-gen_107"]')
     expect(suspended.attributes('data-role')).toBe('suspended')
     expect(suspended.classes()).toContain('suspended')
+    expect(suspended.find('title').text()).toBe('gen_107 (a generator’s frame), suspended · line 2')
     expect(view.find('[data-testid="frame-<module>"]').attributes('data-role')).toBe('current')
     expect(view.find('[data-testid=object-o2]').attributes('data-state')).toBe('GEN_SUSPENDED')
     expect(markedLine(view, 'current')).toBe('print(list(g))')
