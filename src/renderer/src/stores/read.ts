@@ -234,6 +234,13 @@ export const useReadStore = defineStore('read', () => {
   const lastGenerated = computed(() => generated.value.at(-1))
   /** A sample file written while a read ran: not made the file to read then (see selectGenerated), offered instead. */
   const generatedDuringRun = shallowRef<SampleDataResult>()
+  // Once the files to read are edited after the run, the user has chosen what to read next.
+  watch(
+    () => JSON.stringify(inputPaths.value),
+    () => {
+      if (!busy.value) generatedDuringRun.value = undefined
+    }
+  )
 
   const sampleBytes = computed<Checked<number>>(() => {
     if (sample.preset === 'custom') return checkSampleMiB(sample.customMiB)

@@ -264,14 +264,14 @@ describe('Read tab', () => {
     expect(find('read-error').exists()).toBe(false)
   })
 
-  test('while a read runs its files cannot be edited, so its error names the file in the field', async () => {
+  test('while a read runs its files cannot be edited, so its error names the file in the field; a sample written meanwhile is offered until another file is chosen', async () => {
     const dialogAnswers: string[] = []
     await jobs.closeAll()
     const lab = installInProcessLab({ dialogAnswers })
     jobs = lab.jobs
     // The read's pulls wait until the edits below are tried: it is running throughout, however fast.
     let release = (): void => {}
-    const edited = new Promise<void>((resolve) => (release = resolve))
+    let edited = new Promise<void>((resolve) => (release = resolve))
     const readJobs = new Set<string>()
     const invoke = lab.api.invoke
     lab.api.invoke = (async (channel: string, input: { id?: string; kind?: string }) => {
@@ -315,6 +315,20 @@ describe('Read tab', () => {
     expect(read.form.path).toBe(read.lastGenerated!.binaryPath)
     expect(find('read-generated-during-run').exists()).toBe(false)
     expect(find('read-error').exists()).toBe(false)
+
+    // Or left: it stays after the run, until another file is chosen to read.
+    edited = new Promise<void>((resolve) => (release = resolve))
+    await find('read-path').setValue(late)
+    await find('read-run').trigger('click')
+    await until(() => read.runPhase === 'running', 'reading again')
+    await read.generate(true)
+    await flushPromises()
+    expect(find('read-generated-during-run').exists()).toBe(true)
+    release()
+    await until(() => read.runPhase === 'idle', 'the second run')
+    expect(find('read-generated-during-run').exists()).toBe(true)
+    await find('read-path').setValue(join(dir, 'other.bin'))
+    expect(find('read-generated-during-run').exists()).toBe(false)
   })
 
   test.runIf(process.platform === 'linux')(
