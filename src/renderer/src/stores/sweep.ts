@@ -82,6 +82,27 @@ export interface FormSweep {
   runsIfNoTextTwin?: number
 }
 
+/**
+ * What a sweep's plan found of its data file that the form cannot tell before: whether the text
+ * twin beside it is there (null: it is not), and whether eager fits under the sweep's limit.
+ * Each is left undefined when that sweep did not ask (no text lazy relying on the twin beside the
+ * file, or no eager).
+ */
+export interface CheckedFile {
+  path: string
+  dtype: Dtype
+  twinFound?: boolean
+  eagerFits?: boolean
+}
+
+export function checkedFileOf(args: SweepArgs, plan: SweepPlan): CheckedFile {
+  const checked: CheckedFile = { path: args.path, dtype: plan.file.dtype }
+  if (args.modes?.includes('text') === true && args.textPath === undefined)
+    checked.twinFound = plan.file.textPath !== null
+  if (args.eager) checked.eagerFits = plan.config.eager
+  return checked
+}
+
 /** The job's arguments from the form; a message instead when the form cannot make a sweep. */
 export function sweepArgsFromForm(form: SweepForm, appVersion = 'unknown'): FormSweep | { error: string } {
   const path = form.path.trim()
@@ -137,6 +158,8 @@ export const useSweepStore = defineStore('sweep', () => {
   const phase = ref<SweepPhase>('idle')
   const failure = ref<string>()
   const plan = shallowRef<SweepPlan>()
+  /** What the last sweep's plan found of its file, for the form's plan (SweepForm). */
+  const checkedFile = shallowRef<CheckedFile>()
   const measurements = shallowRef<SweepMeasurement[]>([])
   /** The finished (complete or cancelled) record of the last sweep. */
   const finished = shallowRef<SweepRunDraft>()
@@ -272,9 +295,10 @@ export const useSweepStore = defineStore('sweep', () => {
     return appInfo
   }
 
-  function accept(event: SweepEvent): void {
+  function accept(event: SweepEvent, args: SweepArgs): void {
     if (event.type === 'plan') {
       plan.value = event.plan
+      checkedFile.value = checkedFileOf(args, event.plan)
       if (phase.value === 'preparing') phase.value = 'running'
     } else {
       measurements.value.push(event.measurement)
@@ -324,7 +348,7 @@ export const useSweepStore = defineStore('sweep', () => {
       for (;;) {
         // One run per pull: nothing is drawn while the worker times a run.
         const batch = await generator.next(1)
-        for (const item of batch.items) accept(item)
+        for (const item of batch.items) accept(item, made.args)
         if (batch.done) {
           result = batch.value
           break
@@ -473,6 +497,7 @@ export const useSweepStore = defineStore('sweep', () => {
     phase,
     failure,
     plan,
+    checkedFile,
     measurements,
     finished,
     savedId,

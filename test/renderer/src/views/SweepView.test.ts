@@ -192,6 +192,23 @@ describe('the Benchmark tab', () => {
     await until(() => store.phase === 'done', 'the sweep to complete')
     expect(wrapper.find('[data-testid="sweep-status"]').text()).toMatch(/^Complete: 15 runs/)
     expect(store.finished?.notes.join('\n')).toContain('Text lazy was skipped: no text twin medium.txt')
+    // Once a sweep of this file found out, the plan says so instead of hedging.
+    expect(plan()).toMatch(
+      /^15 runs \(1 run per point\) without text lazy \(the last sweep found no text twin \(the same name with \.txt beside it\)\), each capped at 50 ms\. A short warm-up times this machine first, and the time left is shown from then on\. Tiny chunks/
+    )
+    // Another file: the hedges again.
+    await wrapper.find('[data-testid="sweep-path"]').setValue(small)
+    expect(plan()).toContain('or 15 if the data file has no text twin')
+    expect(plan()).toContain('Eager is left out (1 run fewer)')
+    await wrapper.find('[data-testid="sweep-path"]').setValue(medium)
+    // A file over eager's limit (half the RAM; the tests' files are far smaller) is planned without eager.
+    store.checkedFile = { ...store.checkedFile!, eagerFits: false }
+    await flushPromises()
+    expect(plan()).toMatch(/^14 runs \(1 run per point\) without text lazy/)
+    expect(plan()).toContain(
+      "from then on. Eager is left out: the last sweep found the file larger than half this machine's RAM. Tiny chunks"
+    )
+    store.checkedFile = { ...store.checkedFile!, eagerFits: true }
 
     // A twin named in the form is used or fails the sweep, never skipped: the plan counts it.
     await wrapper.find('[data-testid="sweep-text-path"]').setValue(small.replace(/\.bin$/, '.txt'))
@@ -200,6 +217,11 @@ describe('the Benchmark tab', () => {
     store.form.modes = { lazyItem: false, lazyChunk: false, text: true }
     store.form.eager = false
     await wrapper.find('[data-testid="sweep-text-path"]').setValue('')
+    expect(plan()).toMatch(
+      /^7 runs \(1 run per point\), but the last sweep found no text twin \(the same name with \.txt beside it\), which text lazy needs, each capped/
+    )
+    store.checkedFile = undefined
+    await flushPromises()
     expect(plan()).toMatch(
       /^7 runs \(1 run per point\), if the data file has a text twin \(the same name with \.txt beside it\), each capped/
     )
