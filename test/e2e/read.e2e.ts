@@ -206,6 +206,53 @@ describe('Read tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('at 900 px a shadow marks the edge past which the results table hides columns; ← → reach them', async () => {
+    const app = await lab.open()
+    const { page } = app
+    const panel = await openRead(page)
+    await generate(panel)
+    await expect
+      .poll(() => panel.getByTestId('read-sample-done').textContent(), { timeout: 30_000 })
+      .toContain('Wrote 131,072 items')
+    await runMode(panel, 'eager', 1)
+    await runMode(panel, 'lazyChunk', 2, '64 KiB')
+    const table = panel.getByRole('region', { name: 'Results table' })
+    const hiddenLeft = panel.getByTestId('scroll-shadow-start')
+    const hiddenRight = panel.getByTestId('scroll-shadow-end')
+    // Every column fits at 1280 px: no shadow.
+    expect([await hiddenLeft.isVisible(), await hiddenRight.isVisible()]).toEqual([false, false])
+
+    await page.setViewportSize({ width: 900, height: 600 })
+    await table.scrollIntoViewIfNeeded()
+    await expect.poll(() => hiddenRight.isVisible()).toBe(true)
+    expect(await hiddenLeft.isVisible()).toBe(false)
+    // Over the table's right edge, its whole height.
+    const box = (await table.boundingBox())!
+    const shadow = (await hiddenRight.boundingBox())!
+    expect(shadow.x + shadow.width).toBeCloseTo(box.x + box.width, 0)
+    expect(shadow.y).toBeCloseTo(box.y, 0)
+    expect(shadow.height).toBeCloseTo(box.height, 0)
+    await app.screenshot('read-results-columns-hidden-900')
+
+    // The table takes focus and the arrow keys scroll it: a shadow on the left now, none once at the right end.
+    await table.focus()
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(() => hiddenLeft.isVisible()).toBe(true)
+    for (let press = 0; press < 50 && (await hiddenRight.isVisible()); press++) await page.keyboard.press('ArrowRight')
+    await expect.poll(() => hiddenRight.isVisible()).toBe(false)
+    expect(
+      await table.evaluate((element) => element.scrollWidth - element.scrollLeft - element.clientWidth)
+    ).toBeLessThan(1)
+    expect(await hiddenLeft.isVisible()).toBe(true)
+    // Only the table scrolled: the tab, which keys pressed past the table's end would scroll next, cannot.
+    expect(await panel.evaluate((root) => [root.scrollLeft, root.scrollWidth - root.clientWidth])).toEqual([0, 0])
+    await app.screenshot('read-results-scrolled-to-end-900')
+
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await expect.poll(() => Promise.all([hiddenLeft.isVisible(), hiddenRight.isVisible()])).toEqual([false, false])
+    expect(app.problems).toEqual([])
+  })
+
   test('chains two files in one run, explains eager against lazy, sorts, removes, shows the Python', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const app = await lab.open({ colorScheme })
