@@ -1,11 +1,12 @@
 /**
  * The Step tab in Chromium, on the built app under its strict CSP: lecture programs recorded by
  * the real recorder in Pyodide, stepped with buttons and keys; the suspended generator frame drawn
- * apart and greyed; a program opened from the console; the trace exported and imported back; the
- * diagram exported; CodeMirror styled through the page's nonce; the editor left by keyboard (Escape
- * then Tab), as its hint says; the current line kept in view as the window shrinks; a recording
- * waiting for the console's code, and the console's input for a recording; a recording
- * interrupted while Python loads. Screenshots: step-*.png.
+ * apart and greyed (under the stack in a 900 px window, with nothing to scroll to sideways); a
+ * program opened from the console; the trace exported and imported back; the diagram exported;
+ * CodeMirror styled through the page's nonce; the editor left by keyboard (Escape then Tab), as
+ * its hint says; the current line kept in view as the window shrinks; a recording waiting for the
+ * console's code, and the console's input for a recording; a recording interrupted while Python
+ * loads. Screenshots: step-*.png.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -250,8 +251,25 @@ describe('Step tab in Chromium', () => {
     await pressUntil(page, 'ArrowRight', /in <module>/)
     await app.screenshot('step-grep')
     await page.setViewportSize({ width: 900, height: 600 })
+    // Too narrow for a column of suspended frames beside the objects: grep's frame goes under the
+    // stack, and nothing is left to scroll to sideways, where ← → would step rather than scroll.
+    const panel = page.getByRole('region', { name: 'Frames and objects' })
+    await expect.poll(() => panel.evaluate((element) => element.scrollWidth - element.clientWidth)).toBe(0)
     await app.screenshot('step-grep-900')
-    // The diagram is scaled to its panel, but its 12 px text never drawn below 10 px: the panel scrolls.
+    expect(await page.getByTestId('frame-grep').getAttribute('data-role')).toBe('suspended')
+    await page.getByTestId('frame-grep').scrollIntoViewIfNeeded()
+    const shown = await panel.evaluate((element) => {
+      const { left, top } = element.getBoundingClientRect()
+      const x = left + element.clientLeft
+      const y = top + element.clientTop
+      return { left: x, top: y, right: x + element.clientWidth, bottom: y + element.clientHeight }
+    })
+    const grep = await box(page, 'frame-grep')
+    expect(grep.x).toBeGreaterThanOrEqual(shown.left)
+    expect(grep.x + grep.width).toBeLessThanOrEqual(shown.right)
+    expect(grep.y).toBeGreaterThanOrEqual(shown.top)
+    expect(grep.y + grep.height).toBeLessThanOrEqual(shown.bottom)
+    // The diagram is scaled to its panel, but its 12 px text never drawn below 10 px.
     const textPx = await page.getByTestId('trace-diagram').evaluate((svg) => {
       const drawn = svg.getBoundingClientRect().width
       return (12 * drawn) / (svg as SVGSVGElement).viewBox.baseVal.width
@@ -301,6 +319,7 @@ describe('Step tab in Chromium', () => {
     expect(svg).toMatch(/^<\?xml/)
     expect(svg).toContain('countdown')
     expect(svg).not.toContain('class=')
+    expect(svg).not.toMatch(/\sstyle=/) // the diagram's min-width in the page stays there
     const [pngDownload] = await Promise.all([
       page.waitForEvent('download'),
       page.getByTestId('trace-export-png').click()

@@ -32,6 +32,8 @@ export function standaloneSvg(svg: SVGSVGElement): string {
       if (value !== '') target.setAttribute(name, value)
     }
     target.removeAttribute('class')
+    // The diagram's min-width in the page: the file has its width.
+    target.removeAttribute('style')
     for (const attribute of [...target.attributes]) {
       if (attribute.name.startsWith('data-v-')) target.removeAttribute(attribute.name)
     }

@@ -1,8 +1,9 @@
 /**
  * Where everything of one step goes in the Step tab's diagram, in Python Tutor's layout: running
  * frames on the left (the current one on top), objects on the right, a suspended generator's
- * frame greyed beside its generator object, and arrows from names to objects. Objects keep the
- * place they get when they first appear for the whole trace (objectPlaces), so nothing jumps
+ * frame greyed beside its generator object, and arrows from names to objects. Where that is too
+ * wide for the panel, the narrow shape puts suspended frames under the stack instead. Objects keep
+ * the place they get when they first appear for the whole trace (objectPlaces), so nothing jumps
  * between steps. Text is monospaced, so sizes are computed here, not measured in the page.
  */
 import { getArrow, getBoxToBoxArrow } from 'perfect-arrows'
@@ -14,6 +15,7 @@ const HEADER_HEIGHT = 24
 const PAD = 12
 /** Room above the columns for their titles. */
 const TOP = 30
+const TITLE_BASELINE = 18
 const FRAME_WIDTH = 230
 const OBJECT_WIDTH = 240
 const SUSPENDED_WIDTH = 220
@@ -26,7 +28,22 @@ const CHIP_HEIGHT = 24
 
 export const OBJECTS_X = PAD + FRAME_WIDTH + COLUMN_GAP
 const SUSPENDED_X = OBJECTS_X + OBJECT_WIDTH + SUSPENDED_GAP
-export const DIAGRAM_WIDTH = SUSPENDED_X + SUSPENDED_WIDTH + PAD
+
+/** wide: suspended frames in a column of their own, beside their generators; narrow: under the stack. */
+export type DiagramShape = 'wide' | 'narrow'
+
+export const DIAGRAM_WIDTH: Record<DiagramShape, number> = {
+  wide: SUSPENDED_X + SUSPENDED_WIDTH + PAD,
+  narrow: OBJECTS_X + OBJECT_WIDTH + PAD
+}
+
+/** The diagram is scaled to its panel, but never so far down that its 12 px text is under 10 px. */
+export const MIN_SCALE = 10 / 12
+
+/** The wide shape where it fits `width` pixels at MIN_SCALE or more, else the narrow one. */
+export function diagramShapeFor(width: number): DiagramShape {
+  return width >= DIAGRAM_WIDTH.wide * MIN_SCALE ? 'wide' : 'narrow'
+}
 
 export interface Box {
   x: number
@@ -83,9 +100,17 @@ export interface DiagramArrow {
   labelAt?: { x: number; y: number }
 }
 
+/** A column's title, such as FRAMES: its text's start and baseline. */
+export interface ColumnTitle {
+  text: string
+  x: number
+  y: number
+}
+
 export interface Diagram {
   width: number
   height: number
+  titles: ColumnTitle[]
   frames: FrameBox[]
   objects: ObjectBox[]
   chips: Chip[]
@@ -244,7 +269,11 @@ function rowAnchor(box: Box, index: number): Box {
 }
 
 /** The diagram of one step. `places` comes from objectPlaces(trace), computed once per trace. */
-export function layoutStep(step: TraceStep, places: ObjectPlaces): Diagram {
+export function layoutStep(step: TraceStep, places: ObjectPlaces, shape: DiagramShape = 'wide'): Diagram {
+  const titles: ColumnTitle[] = [
+    { text: 'FRAMES', x: PAD, y: TITLE_BASELINE },
+    { text: 'OBJECTS', x: OBJECTS_X, y: TITLE_BASELINE }
+  ]
   const frames: FrameBox[] = []
   const objects: ObjectBox[] = []
   const chips: Chip[] = []
@@ -290,25 +319,6 @@ export function layoutStep(step: TraceStep, places: ObjectPlaces): Diagram {
     y += box.height + FRAME_GAP
   })
 
-  // Suspended generator frames, beside their generator objects: no caller holds them.
-  for (const frame of step.suspended) {
-    const owner = objectBoxes.get(frame.generator)
-    const rows = Object.entries(frame.locals).map(([name, value]) => valueRow(name, value))
-    frames.push({
-      id: frame.id,
-      title: frame.function,
-      line: frame.line,
-      rows,
-      role: 'suspended',
-      generator: frame.generator,
-      notStarted: owner?.state === 'GEN_CREATED',
-      x: SUSPENDED_X,
-      y: owner?.y ?? TOP,
-      width: SUSPENDED_WIDTH,
-      height: frameHeight(rows.length)
-    })
-  }
-
   // What leaves or enters the current frame at this step.
   const chipValues: [Chip['label'], TraceValue | null][] = [
     [
@@ -331,6 +341,35 @@ export function layoutStep(step: TraceStep, places: ObjectPlaces): Diagram {
     y += CHIP_HEIGHT + FRAME_GAP
   }
 
+  // Suspended generator frames, held by no caller: wide, beside their generator objects; narrow,
+  // under the stack below a title of their own, in their generators' order so links do not cross.
+  const ownerY = (generator: string): number => objectBoxes.get(generator)?.y ?? TOP
+  const suspended =
+    shape === 'wide' ? step.suspended : [...step.suspended].sort((a, b) => ownerY(a.generator) - ownerY(b.generator))
+  if (shape === 'narrow' && suspended.length > 0) {
+    titles.push({ text: 'SUSPENDED FRAMES', x: PAD, y: y + TITLE_BASELINE })
+    y += TOP
+  }
+  for (const frame of suspended) {
+    const owner = objectBoxes.get(frame.generator)
+    const rows = Object.entries(frame.locals).map(([name, value]) => valueRow(name, value))
+    const box: FrameBox = {
+      id: frame.id,
+      title: frame.function,
+      line: frame.line,
+      rows,
+      role: 'suspended',
+      generator: frame.generator,
+      notStarted: owner?.state === 'GEN_CREATED',
+      ...(shape === 'wide'
+        ? { x: SUSPENDED_X, y: ownerY(frame.generator), width: SUSPENDED_WIDTH }
+        : { x: PAD, y, width: FRAME_WIDTH }),
+      height: frameHeight(rows.length)
+    }
+    frames.push(box)
+    if (shape === 'narrow') y += box.height + FRAME_GAP
+  }
+
   const reference = (key: string, from: Box, target: string | null, sameColumn: boolean): void => {
     const to = target === null ? undefined : objectBoxes.get(target)
     if (to === undefined) return
@@ -339,7 +378,7 @@ export function layoutStep(step: TraceStep, places: ObjectPlaces): Diagram {
   }
   for (const frame of frames) {
     frame.rows.forEach((row, index) =>
-      reference(`${frame.id}:${row.label}`, rowAnchor(frame, index), row.target, frame.role === 'suspended')
+      reference(`${frame.id}:${row.label}`, rowAnchor(frame, index), row.target, frame.x > OBJECTS_X)
     )
   }
   for (const object of objects) {
@@ -365,7 +404,7 @@ export function layoutStep(step: TraceStep, places: ObjectPlaces): Diagram {
         // Beside its generator, a suspended frame is joined by a straight link.
         const dot = rowAnchor(object, 0)
         const anchor = frame.x < object.x ? { ...dot, x: object.x - 3 } : dot
-        const { path, head } = pointToPoint(anchor, headerSide(frame, anchor.x), frame.role === 'suspended' ? 0 : 0.2)
+        const { path, head } = pointToPoint(anchor, headerSide(frame, anchor.x), frame.x > object.x ? 0 : 0.2)
         arrows.push({ key: `${object.id}:gi_frame`, kind: 'gi_frame', path, head })
       }
     }
@@ -377,8 +416,9 @@ export function layoutStep(step: TraceStep, places: ObjectPlaces): Diagram {
 
   const bottoms = [...frames, ...objects, ...chips].map((box) => box.y + box.height)
   return {
-    width: DIAGRAM_WIDTH,
+    width: DIAGRAM_WIDTH[shape],
     height: Math.max(places.height, ...bottoms, 120) + PAD,
+    titles,
     frames,
     objects,
     chips,

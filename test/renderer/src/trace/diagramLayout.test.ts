@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'vitest'
-import { DIAGRAM_WIDTH, fitText, layoutStep, objectPlaces, OBJECTS_X } from '@renderer/trace/diagramLayout'
+import {
+  DIAGRAM_WIDTH,
+  diagramShapeFor,
+  fitText,
+  layoutStep,
+  MIN_SCALE,
+  objectPlaces,
+  OBJECTS_X
+} from '@renderer/trace/diagramLayout'
 import { countingTrace, delegateTrace, gen107Trace } from '../../../support/traceFixtures'
 
 describe('layoutStep', () => {
@@ -108,9 +116,71 @@ describe('layoutStep', () => {
     expect(list.rows).toHaveLength(8)
     expect(list.hidden).toBe(99 - 8)
     for (const box of [...diagram.frames, ...diagram.objects])
-      expect(box.x + box.width).toBeLessThanOrEqual(DIAGRAM_WIDTH)
+      expect(box.x + box.width).toBeLessThanOrEqual(diagram.width)
     // The list's lane is as tall as the list ever gets, so nothing under it moves as it grows.
     expect(longPlaces.y.get('o2')).toBe(layoutStep(long.steps[0]!, longPlaces).objects.find((o) => o.id === 'o2')!.y)
+  })
+})
+
+describe('the narrow shape', () => {
+  const trace = gen107Trace()
+  const places = objectPlaces(trace)
+
+  test('a suspended frame goes under the stack, below a title of its own, and its generator links to it', () => {
+    const diagram = layoutStep(trace.steps[6]!, places, 'narrow')
+    const [current, suspended] = diagram.frames
+    expect(suspended).toMatchObject({ title: 'gen_107', role: 'suspended', x: current!.x, width: current!.width })
+    const title = diagram.titles.find((candidate) => candidate.text === 'SUSPENDED FRAMES')!
+    expect(title.x).toBe(current!.x)
+    expect(title.y).toBeGreaterThan(current!.y + current!.height)
+    expect(suspended!.y).toBeGreaterThan(title.y)
+    // gi_frame leads left, from the generator to the frame's side.
+    const link = diagram.arrows.find((arrow) => arrow.kind === 'gi_frame')!
+    expect(link.head.x).toBeLessThan(OBJECTS_X)
+    expect(link.head.x).toBeGreaterThan(suspended!.x + suspended!.width - 5)
+    // The objects stay where the wide shape has them.
+    expect(diagram.objects).toEqual(layoutStep(trace.steps[6]!, places).objects)
+  })
+
+  test('suspended frames follow their generators’ order, under the stack and what it yielded', () => {
+    const delegating = delegateTrace()
+    const first = delegating.steps[0]!
+    first.suspended.reverse() // inner's frame first: the layout puts it after outer's, as their generators are
+    first.event = 'yield'
+    first.value = { kind: 'int', repr: '1' }
+    const diagram = layoutStep(first, objectPlaces(delegating), 'narrow')
+    expect(diagram.frames.map((frame) => [frame.title, frame.role])).toEqual([
+      ['<module>', 'current'],
+      ['outer', 'suspended'],
+      ['inner', 'suspended']
+    ])
+    const [, outer, inner] = diagram.frames
+    const chip = diagram.chips[0]!
+    expect(outer!.y).toBeGreaterThan(chip.y + chip.height)
+    expect(inner!.y).toBeGreaterThan(outer!.y + outer!.height)
+  })
+
+  test('everything fits its width; without suspended frames there is no title for them', () => {
+    const long = countingTrace(8)
+    const longPlaces = objectPlaces(long)
+    const paused = layoutStep(long.steps[3]!, longPlaces, 'narrow')
+    expect(paused.width).toBe(DIAGRAM_WIDTH.narrow)
+    expect(paused.width).toBeLessThan(DIAGRAM_WIDTH.wide)
+    for (const box of [...paused.frames, ...paused.objects, ...paused.chips])
+      expect(box.x + box.width).toBeLessThanOrEqual(paused.width)
+    expect(paused.titles.map((title) => title.text)).toEqual(['FRAMES', 'OBJECTS', 'SUSPENDED FRAMES'])
+    const running = layoutStep(long.steps[4]!, longPlaces, 'narrow')
+    expect(running.frames.map((frame) => frame.role)).toEqual(['current', 'running'])
+    expect(running.titles.map((title) => title.text)).toEqual(['FRAMES', 'OBJECTS'])
+  })
+})
+
+describe('diagramShapeFor', () => {
+  test('the wide shape where its 12 px text is drawn at 10 px or more, else the narrow one', () => {
+    for (let width = Math.ceil(DIAGRAM_WIDTH.narrow * MIN_SCALE); width <= 1600; width++)
+      expect((12 * width) / DIAGRAM_WIDTH[diagramShapeFor(width)], `${width} px`).toBeGreaterThanOrEqual(10)
+    expect(diagramShapeFor(560)).toBe('narrow') // the panel in a 900 px window
+    expect(diagramShapeFor(715)).toBe('wide') // in a 1280 px one
   })
 })
 
