@@ -306,6 +306,11 @@ describe('accessibility and screenshots of every tab', () => {
           })
           if (windowOverflow.some((excess) => excess > 0))
             windowScrolls.push(`${colorScheme} ${width}x${height}: ${windowOverflow.join(' × ')} px over`)
+          // And the panel scrolls only down: what is too wide scrolls in a box of its own (a table's,
+          // with its cue), never the whole tab sideways.
+          const panelOverflow = await panel.evaluate((element) => element.scrollWidth - element.clientWidth)
+          if (panelOverflow > 0)
+            windowScrolls.push(`${colorScheme} ${width}x${height}: the panel is ${panelOverflow} px too wide`)
           const found = await seriousViolations(page)
           if (found.length > 0) findings[`${colorScheme} ${width}x${height}`] = found
           for (const faint of await faintPlaceholders(page)) placeholders.add(`${colorScheme}: ${faint}`)
