@@ -98,12 +98,14 @@ export class DirNode {
   ownDisk = 0
   /**
    * Over the subtree, this directory included: apparent bytes and disk usage (as du counts them),
-   * count of shown files, listed dirs, errors.
+   * count of shown files, of entries listed (ncdu's items: every name in a listing's dirnames,
+   * walked or not, as links, other file systems, unreadable and excluded folders are, and its shown
+   * files), errors.
    */
   totalBytes = 0
   totalDisk = 0
   totalFiles = 0
-  totalDirs = 0
+  totalEntries = 0
   totalErrors = 0
   /** Bumped when a total in the subtree changes / when subdirs change: sort caches key on them. */
   version = 0
@@ -198,7 +200,7 @@ export interface RowView {
   share: number
   /** Directory: shown files in its subtree. */
   files?: number
-  /** Directory: entries below it, files and directories (ncdu's item count). */
+  /** Directory: entries below it, files and folders, entered or not (ncdu's item count). */
   items?: number
   /** File: HARD_LINK_COUNTED or HARD_LINK_ELSEWHERE when it has more than one link, and how many. */
   hardLink?: number
@@ -322,7 +324,7 @@ export class WalkTree {
       n.totalBytes += ownBytes
       n.totalDisk += ownDisk
       n.totalFiles += item.filenames.length
-      n.totalDirs++
+      n.totalEntries += item.dirnames.length + item.excluded.length + item.filenames.length
       n.version++
     }
     node.hardLinks = firstLink < 0 ? undefined : this.countHardLinks(node, item.filenameStats, firstLink)
@@ -617,7 +619,7 @@ export class WalkTree {
         bytes,
         share: parentBytes > 0 ? bytes / parentBytes : 0,
         files: node.totalFiles,
-        items: node.totalFiles + Math.max(0, node.totalDirs - 1),
+        items: node.totalEntries,
         status: this.status(node),
         // A re-rooted view's root always shows its children.
         expanded: node.expanded || (depth === 0 && node.parent !== undefined),

@@ -4,13 +4,13 @@
  * that are not exports fail with an error naming them.
  */
 import { execFileSync } from 'node:child_process'
-import { linkSync, lstatSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
+import { linkSync, lstatSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { JobBatch } from '../../../../src/shared/contract'
 import { batchItems } from '../../../../src/shared/jobKinds'
-import { encodeNcdu, MAX_NCDU_EXPORT_BYTES } from '../../../../src/shared/ncdu'
+import { decodeNcdu, encodeNcdu, MAX_NCDU_EXPORT_BYTES } from '../../../../src/shared/ncdu'
 import {
   regularFileBytes,
   WALK_STAT,
@@ -22,9 +22,10 @@ import {
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import { ncduCheckJob } from '../../../../src/main/lab/walk/ncduImport'
 import { walkEntries } from '../../../../src/main/lab/walk/walk'
+import { WalkTree } from '../../../../src/renderer/src/walk/walkTree'
 import { createTestJobHost } from '../../../support/jobHost'
 import { rejectedLabError } from '../../../support/labErrors'
-import { ncdu } from '../../../support/ncdu'
+import { entriesByPath, ncdu } from '../../../support/ncdu'
 import { shownWithNote } from '../../../support/notUtf8'
 import { build, FIFO, Link } from '../../../support/tree'
 
@@ -117,6 +118,10 @@ describe.runIf(process.platform === 'linux')('ncduImport job', () => {
     const bytes = walked.reduce((sum, dir) => sum + dir.files.reduce((s, entry) => s + entry.size, 0), 0)
     expect(value).toMatchObject({ top, progname: 'ncdu', dirs: walked.length, bytes, errors: 0 })
     expect(value.timestamp).toBeGreaterThan(1_600_000_000)
+    // The tab's items column for the scan is ncdu's own count: every entry below top, the excluded too.
+    const tree = new WalkTree(top)
+    for (const item of items) tree.apply(item)
+    expect(tree.root.totalEntries).toBe(entriesByPath(decodeNcdu(readFileSync(file), file)).size - 1)
   })
 
   test('what a pattern excluded stood among the dirnames where the export lists it', async () => {

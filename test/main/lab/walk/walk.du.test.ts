@@ -14,7 +14,7 @@ import * as v from 'valibot'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { walkArgsSchema, type WalkArgs, type WalkItem } from '../../../../src/shared/walkJob'
 import { walkJob } from '../../../../src/main/lab/walk/walkJob'
-import { decodeNcdu } from '../../../../src/shared/ncdu'
+import { decodeNcdu, type NcduExport } from '../../../../src/shared/ncdu'
 import { ncduExportPieces } from '../../../../src/renderer/src/walk/ncduExport'
 import {
   HARD_LINK_COUNTED,
@@ -23,9 +23,9 @@ import {
   type DirNode
 } from '../../../../src/renderer/src/walk/walkTree'
 import { walkPythonCode } from '../../../../src/renderer/src/walk/pythonEquivalent'
-import { entriesByPath, requireNcdu } from '../../../support/ncdu'
+import { entriesByPath, ncdu, requireNcdu } from '../../../support/ncdu'
 import { runPython } from '../../../support/python'
-import { build, Link } from '../../../support/tree'
+import { build, FIFO, Link } from '../../../support/tree'
 import { runUnprivilegedScript, unprivilegedWrapper } from '../../../support/unprivileged'
 
 let base = ''
@@ -73,6 +73,30 @@ function unprivilegedTreeOf(args: WalkArgs): WalkTree {
 /** Every directory of the tree, top first. */
 function allDirs(node: DirNode): DirNode[] {
   return [node, ...node.subdirs.flatMap(allDirs)]
+}
+
+/**
+ * The items column of every listed folder, fully expanded, against ncdu's item count for it in
+ * its export of the same tree (the entries below it): path → [ours, ncdu's].
+ */
+function itemsAgainstNcdu(tree: WalkTree, scan: NcduExport): Map<string, [number, number]> {
+  const paths = [...entriesByPath(scan).keys()]
+  const compared = new Map<string, [number, number]>()
+  for (const node of allDirs(tree.root)) node.expanded = true
+  const rows = tree.flatten({ key: 'name', descending: false })
+  for (let i = 0; i < rows.length; i++) {
+    const view = tree.view(rows, i)!
+    if (view.kind !== 'dir' || !view.node.listed) continue
+    const path = tree.pathOf(view.node)
+    compared.set(path, [view.items!, paths.filter((other) => other.startsWith(`${path}/`)).length])
+  }
+  return compared
+}
+
+function expectItemsAsNcdu(tree: WalkTree, scan: NcduExport): void {
+  const compared = itemsAgainstNcdu(tree, scan)
+  expect(compared.size).toBeGreaterThan(0)
+  for (const [path, [ours, theirs]] of compared) expect([path, ours]).toEqual([path, theirs])
 }
 
 describe.runIf(process.platform === 'linux')('totals as du counts them', () => {
@@ -166,6 +190,8 @@ describe.runIf(process.platform === 'linux')('totals as du counts them', () => {
         const theirs = decodeNcdu(unprivilegedOutput(['ncdu', '-0', '-o', '-', top]), 'ncdu -o')
         expect(entriesByPath(ours)).toEqual(entriesByPath(theirs))
         expect(entriesByPath(ours).get(locked)).toMatchObject({ asize: 4096, readError: true })
+        // The folder it could not read is an item of its parent, as ncdu counts it.
+        expectItemsAsNcdu(unprivileged, theirs)
       }
     } finally {
       chmodSync(locked, 0o755)
@@ -187,6 +213,33 @@ describe.runIf(process.platform === 'linux')('totals as du counts them', () => {
     const src = tree.root.childNamed('src')!
     expect(tree.status(src.childNamed('node_modules')!)).toBe('excluded')
     expect(treeOf({ top: join(top, 'keep') }).root.totalBytes).toBe(du('-sb', join(top, 'keep')))
+  })
+})
+
+describe.runIf(process.platform === 'linux')('item counts as ncdu counts them', () => {
+  test('links to folders and files, FIFOs and excluded folders are items; what is below an excluded one is not', () => {
+    const top = join(base, 'items')
+    build(top, {
+      'a.txt': 'a',
+      pipe: FIFO,
+      sub: { 'b.txt': 'b', toTop: new Link('..'), toA: new Link('../a.txt'), deeper: { 'c.txt': 'c' } },
+      node_modules: { dep: { 'index.js': 'x', more: {} } },
+      empty: {}
+    })
+    const tree = treeOf({ top, exclude: ['node_modules'] })
+    const scan = decodeNcdu(ncdu(['-o', '-', '--exclude', 'node_modules', top]), 'ncdu -o')
+    expectItemsAsNcdu(tree, scan)
+    // a.txt, pipe, sub, node_modules, empty; b.txt, toTop, toA, deeper; c.txt
+    expect(itemsAgainstNcdu(tree, scan).get(top)).toEqual([10, 10])
+  })
+
+  test('staying on one file system, the mount points not entered are items (/dev: /dev/shm, /dev/pts)', () => {
+    expect(statSync('/dev/shm').dev, 'the test needs /dev/shm mounted on another device than /dev').not.toBe(
+      statSync('/dev').dev
+    )
+    const tree = treeOf({ top: '/dev', oneFileSystem: true })
+    expect(tree.root.childNamed('shm')!.skipped).toBe('otherFileSystem')
+    expectItemsAsNcdu(tree, decodeNcdu(ncdu(['-x', '-o', '-', '/dev']), 'ncdu -x -o'))
   })
 })
 
