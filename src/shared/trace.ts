@@ -127,9 +127,16 @@ function valuesOf(step: TraceStep): TraceValue[] {
 export function traceProblems(trace: Trace): string[] {
   const problems: string[] = []
   let previousLength = 0
+  // The recorder follows only the program's own code, so every line is one of its source's.
+  const lastLine = trace.source.split(/\r\n|\r|\n/).length
   trace.steps.forEach((step, index) => {
     if (problems.length >= 5) return
     const at = `step ${index + 1}`
+    const pastLast = [step.line, ...[...step.stack, ...step.suspended].map((frame) => frame.line)].find(
+      (line) => line > lastLine
+    )
+    if (pastLast !== undefined)
+      problems.push(`${at} is at line ${pastLast}, past the program's last line (${lastLine})`)
     for (const value of valuesOf(step)) {
       if (value.kind === 'ref' && !(value.id in step.heap)) {
         problems.push(`${at} refers to object ${value.id}, which is not in its heap`)

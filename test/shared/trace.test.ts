@@ -155,6 +155,13 @@ describe('parseTrace', () => {
     twice.steps[1]!.suspended = [{ id: 'f2', function: 'gen_107', line: 2, locals: {}, generator: 'o2' }]
     expect(refusal(twice)).toMatch(/step 2 draws a frame twice/)
 
+    const pastTheProgram = sampleTrace()
+    pastTheProgram.steps[1]!.line = 999
+    expect(refusal(pastTheProgram)).toMatch(/step 2 is at line 999, past the program's last line \(\d+\)/)
+    const noSource = sampleTrace()
+    noSource.source = ''
+    expect(refusal(noSource)).toMatch(/step 1 is at line \d+, past the program's last line \(1\)/)
+
     const pastTheEnd = sampleTrace()
     pastTheEnd.steps[1]!.stdout_length = 5
     expect(refusal(pastTheEnd)).toMatch(/step 2: stdout_length 5 is out of order or past the end of stdout/)
