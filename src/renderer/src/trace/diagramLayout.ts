@@ -7,7 +7,15 @@
  * between steps. Text is monospaced, so sizes are computed here, not measured in the page.
  */
 import { getArrow, getBoxToBoxArrow } from 'perfect-arrows'
-import type { GeneratorState, HeapObject, Trace, TraceStep, TraceValue } from '@shared/trace'
+import type {
+  GeneratorState,
+  HeapObject,
+  StackFrame,
+  SuspendedFrame,
+  Trace,
+  TraceStep,
+  TraceValue
+} from '@shared/trace'
 
 export const CHAR_WIDTH = 7.2
 export const ROW_HEIGHT = 20
@@ -168,6 +176,27 @@ function objectHeight(object: HeapObject): number {
   return HEADER_HEIGHT + Math.max(rows, object.type === 'function' || object.type === 'other' ? 0 : 1) * ROW_HEIGHT + 6
 }
 
+/** A frame's box at a place: its locals as rows, its height from them. */
+function frameBox(
+  frame: StackFrame | SuspendedFrame,
+  role: FrameBox['role'],
+  notStarted: boolean,
+  place: { x: number; y: number; width: number }
+): FrameBox {
+  const rows = Object.entries(frame.locals).map(([name, value]) => valueRow(name, value))
+  return {
+    id: frame.id,
+    title: frame.function,
+    line: frame.line,
+    rows,
+    role,
+    generator: frame.generator,
+    notStarted,
+    ...place,
+    height: frameHeight(rows.length)
+  }
+}
+
 function frameHeight(localCount: number): number {
   return HEADER_HEIGHT + Math.max(localCount, 1) * ROW_HEIGHT + 6
 }
@@ -301,20 +330,7 @@ export function layoutStep(step: TraceStep, places: ObjectPlaces, shape: Diagram
   let y = TOP
   const running = [...step.stack].reverse()
   running.forEach((frame, index) => {
-    const rows = Object.entries(frame.locals).map(([name, value]) => valueRow(name, value))
-    const box: FrameBox = {
-      id: frame.id,
-      title: frame.function,
-      line: frame.line,
-      rows,
-      role: index === 0 ? 'current' : 'running',
-      generator: frame.generator,
-      notStarted: false,
-      x: PAD,
-      y,
-      width: FRAME_WIDTH,
-      height: frameHeight(rows.length)
-    }
+    const box = frameBox(frame, index === 0 ? 'current' : 'running', false, { x: PAD, y, width: FRAME_WIDTH })
     frames.push(box)
     y += box.height + FRAME_GAP
   })
@@ -351,21 +367,14 @@ export function layoutStep(step: TraceStep, places: ObjectPlaces, shape: Diagram
     y += TOP
   }
   for (const frame of suspended) {
-    const owner = objectBoxes.get(frame.generator)
-    const rows = Object.entries(frame.locals).map(([name, value]) => valueRow(name, value))
-    const box: FrameBox = {
-      id: frame.id,
-      title: frame.function,
-      line: frame.line,
-      rows,
-      role: 'suspended',
-      generator: frame.generator,
-      notStarted: owner?.state === 'GEN_CREATED',
-      ...(shape === 'wide'
+    const box = frameBox(
+      frame,
+      'suspended',
+      objectBoxes.get(frame.generator)?.state === 'GEN_CREATED',
+      shape === 'wide'
         ? { x: SUSPENDED_X, y: ownerY(frame.generator), width: SUSPENDED_WIDTH }
-        : { x: PAD, y, width: FRAME_WIDTH }),
-      height: frameHeight(rows.length)
-    }
+        : { x: PAD, y, width: FRAME_WIDTH }
+    )
     frames.push(box)
     if (shape === 'narrow') y += box.height + FRAME_GAP
   }
