@@ -263,6 +263,12 @@ export interface WalkErrorItem {
    * and ncdu count its own size, and ncdu exports it beside read_error).
    */
   ownStat?: Float64Array
+  /**
+   * A file that was listed but could not be sized (its lstat failed: in a folder that can be read
+   * but not searched, say). os.walk never stats a file, so this is no onerror call; the Python
+   * shown counts it in its file_size().
+   */
+  file?: true
 }
 
 /**

@@ -106,11 +106,12 @@ export interface WalkOptions {
   topdown?: boolean
   /**
    * Called with a LabError naming the path whenever a directory cannot be listed (or, in
-   * walkEntries, a file cannot be sized); the walk goes on. Throw from it to stop the walk. For a
+   * walkEntries, a file cannot be sized: then `entry` is 'file', since os.walk itself never stats
+   * a file and calls no onerror for one); the walk goes on. Throw from it to stop the walk. For a
    * directory the walk stat'ed but could not list, `self` is that stat: du and ncdu still count
    * its own size.
    */
-  onerror?: (error: LabError, self?: EntryStat) => void
+  onerror?: (error: LabError, self?: EntryStat, entry?: 'file') => void
   /** Walk into symlinks to directories (default false). Cycles are never followed (see above). */
   followlinks?: boolean
   /**
@@ -466,7 +467,7 @@ function copyRecord(stats: ArrayLike<number>, at: number, target: Float64Array, 
 function regularFileSize(dirpath: string, name: string, first: number, state: WalkState): number {
   if (first >= 0) return first
   const path = joinPath(dirpath, name)
-  state.fail(toLabError(errnoError(-first, 'lstat', path), path))
+  state.fail(toLabError(errnoError(-first, 'lstat', path), path), undefined, 'file')
   return 0
 }
 
@@ -492,10 +493,10 @@ class WalkState {
     readonly control: JobControl<WalkStats> | undefined
   ) {}
 
-  fail(error: LabError, self?: EntryStat): void {
+  fail(error: LabError, self?: EntryStat, entry?: 'file'): void {
     this.errors++
     this.report()
-    if (this.onerror !== undefined) this.onerror(error, self)
+    if (this.onerror !== undefined) this.onerror(error, self, entry)
   }
 
   checkCancelled(): void {

@@ -115,15 +115,16 @@ export function* walkJob(
   const pipeline = stages.length === 0 ? undefined : compilePipeline(stages)
   const isExcluded = excludeMatcher(args.exclude)
   const summary = emptyWalkSummary()
-  const errors: { error: LabError; self: EntryStat | undefined }[] = []
+  const errors: { error: LabError; self: EntryStat | undefined; entry: 'file' | undefined }[] = []
   const skipped: WalkSkipItem[] = []
   const onskip = (path: string, reason: WalkSkipItem['reason']): void => {
     const { parent, name } = splitWalkPath(top, path, sep)
     skipped.push({ kind: 'skip', reason, parent: parent ?? top, name })
   }
-  const errorItem = ({ error, self }: (typeof errors)[number]): WalkErrorItem => {
+  const errorItem = ({ error, self, entry }: (typeof errors)[number]): WalkErrorItem => {
     summary.errors++
     const item: WalkErrorItem = { kind: 'error', error: error.toInfo(), ...splitWalkPath(top, error.path ?? top, sep) }
+    if (entry === 'file') item.file = true
     if (self !== undefined) {
       item.ownStat = new Float64Array(WALK_STAT.FIELDS)
       writeStatRecord(self, item.ownStat, 0)
@@ -136,7 +137,7 @@ export function* walkJob(
     followlinks,
     oneFileSystem,
     control,
-    onerror: (error, self) => errors.push({ error, self }),
+    onerror: (error, self, entry) => errors.push({ error, self, entry }),
     onskip,
     // Nothing here changes the tree while walking, so directories can be listed ahead; without
     // exclude patterns nothing is pruned either, so whole subtrees can.

@@ -477,7 +477,12 @@ export const useWalkStore = defineStore('walk', () => {
       if (current.loopLine !== undefined && current.loopErrorsSaid >= LOOP_ERRORS_SHOWN) current.loopErrorsHidden++
       else {
         if (current.loopLine !== undefined) current.loopErrorsSaid++
-        say({ output: `onerror(${item.error.code}): ${item.error.message}`, tone: 'error' })
+        // os.walk stats no file: a file it listed but could not size is the loop body's error, not onerror's.
+        const output =
+          item.file === true
+            ? `file_size(): ${item.error.code}: ${item.error.message}  # os.walk listed it; its lstat failed`
+            : `onerror(${item.error.code}): ${item.error.message}`
+        say({ output, tone: 'error' })
       }
     } else if (item.kind === 'skip' && item.reason === 'cycle' && current.loopSaid !== true) {
       // Where Browse and os.walk part: os.walk(followlinks=True) re-enters the loop until the path is too long.

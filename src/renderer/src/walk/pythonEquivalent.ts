@@ -135,7 +135,7 @@ export function walkPythonCode(args: WalkArgs): string {
     '    The tree shows every entry by its own size instead, a symlink too, as du -b does (du_size)."""',
     '    try:',
     '        st = os.lstat(os.path.join(dirpath, name))',
-    '    except OSError as error:  # vanished since it was listed',
+    '    except OSError as error:  # vanished since it was listed, or its folder is not searchable',
     '        errors.append(error)',
     '        return 0',
     '    return st.st_size if stat.S_ISREG(st.st_mode) else 0',

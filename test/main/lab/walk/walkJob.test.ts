@@ -715,7 +715,7 @@ describe('walk job: permission denied', () => {
     }
   })
 
-  test('a folder that can be listed but not entered (r--): its names are listed, each file size is an inline PERMISSION_DENIED', () => {
+  test('a folder that can be listed but not entered (r--): its names are listed, each file size is an inline PERMISSION_DENIED marked as a file’s', () => {
     const top = fresh('listonly', { listonly: { 'a.txt': 'aaa', 'b.txt': 'b' }, after: { 'z.txt': 'zz' } })
     const listOnly = join(top, 'listonly')
     chmodSync(listOnly, 0o444)
@@ -730,7 +730,7 @@ describe('walk job: permission denied', () => {
           const items = []
           let value
           for (;;) { const b = await host.next('o', walk.id, 100); items.push(...batchItems('walk', b)); if (b.done) { value = b.value; break } }
-          const rows = items.map((i) => i.kind === 'error' ? ['error', i.error.code, i.parent, i.name] : ['dir', i.name, i.filenames, i.filenames.map((_, k) => regularFileBytes(i, k)), i.excluded, i.dropped, i.droppedBytes])
+          const rows = items.map((i) => i.kind === 'error' ? ['error', i.error.code, i.parent, i.name, i.file === true] : ['dir', i.name, i.filenames, i.filenames.map((_, k) => regularFileBytes(i, k)), i.excluded, i.dropped, i.droppedBytes])
           return { rows, value }
         }
         const all = await rowsOf({ top: ${JSON.stringify(top)} })
@@ -746,8 +746,8 @@ describe('walk job: permission denied', () => {
         rows.map((row) => row.map((cell) => (Array.isArray(cell) ? [...(cell as string[])].sort() : cell)))
       expect(sorted(out.rows.filter((row) => row[0] === 'error'))).toEqual(
         expect.arrayContaining([
-          ['error', 'PERMISSION_DENIED', listOnly, 'a.txt'],
-          ['error', 'PERMISSION_DENIED', listOnly, 'b.txt']
+          ['error', 'PERMISSION_DENIED', listOnly, 'a.txt', true],
+          ['error', 'PERMISSION_DENIED', listOnly, 'b.txt', true]
         ])
       )
       expect(sorted(out.rows.filter((row) => row[0] === 'dir'))).toEqual(
@@ -762,8 +762,8 @@ describe('walk job: permission denied', () => {
       const pruned = sorted(out.pruned.rows)
       expect(pruned.filter((row) => row[0] === 'error')).toEqual(
         expect.arrayContaining([
-          ['error', 'PERMISSION_DENIED', listOnly, 'a.txt'],
-          ['error', 'PERMISSION_DENIED', listOnly, 'b.txt']
+          ['error', 'PERMISSION_DENIED', listOnly, 'a.txt', true],
+          ['error', 'PERMISSION_DENIED', listOnly, 'b.txt', true]
         ])
       )
       expect(pruned.filter((row) => row[0] === 'dir')).toEqual([

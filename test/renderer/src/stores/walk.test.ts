@@ -184,6 +184,21 @@ test.each([
   }
 )
 
+test('a file listed but not sized is the loop body’s error (file_size), not onerror’s: os.walk stats no file', async () => {
+  const unsized: WalkItem = { ...error('/t/d/f.txt', '/t/d', 'f.txt', 'PERMISSION_DENIED'), file: true }
+  fakeWalkJob([dir('/t', null, 't', ['d'], {}), unsized, dir('/t/d', '/t', 'd', [], { 'f.txt': 0 })])
+  const store = useWalkStore()
+  store.form.top = '/t'
+  await store.openAndRun()
+  expect(store.phase).toBe('done')
+  const outputs = store.transcript.map(({ output }) => output)
+  expect(outputs).toContain(
+    'file_size(): PERMISSION_DENIED: /t/d/f.txt: does not exist  # os.walk listed it; its lstat failed'
+  )
+  expect(outputs.some((output) => output.startsWith('onerror('))).toBe(false)
+  expect(outputs.at(-1)).toMatch(/^StopIteration {2}# .*, 1 error$/)
+})
+
 test('paused, the loop says how far it got after its onerror lines; a loop that said nothing ends on its own line', async () => {
   const [top, ...subdirs] = walkOfSubdirs(3 * PULL_ITEMS)
   fakeWalkJob([top!, error('/t/locked', '/t', 'locked', 'PERMISSION_DENIED'), ...subdirs])
