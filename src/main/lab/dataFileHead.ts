@@ -5,7 +5,7 @@
  * the bytes its readers read, FileHead).
  */
 import { closeSync, readSync } from 'node:fs'
-import { isBlank, isNumberToken } from './numberToken'
+import { isNumberToken, lineToken } from './numberToken'
 import { openDataFile, type OpenedFile } from './openRegularFile'
 
 /** How much of a file is looked at. */
@@ -97,10 +97,8 @@ export function textHead(head: Uint8Array): TextHead | undefined {
   return lines.every(isNumberLine) ? 'numbers' : 'other'
 }
 
+/** A line the Text mode reads without an error: a number, a blank line or a '#' comment. */
 function isNumberLine(line: string): boolean {
-  let start = 0
-  let end = line.length
-  while (start < end && isBlank(line.charCodeAt(start))) start++
-  while (end > start && isBlank(line.charCodeAt(end - 1))) end--
-  return start === end || line.charCodeAt(start) === 35 /* # */ || isNumberToken(line.slice(start, end))
+  const token = lineToken(line, 0, line.length)
+  return token === undefined || isNumberToken(token)
 }

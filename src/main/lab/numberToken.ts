@@ -13,6 +13,17 @@ export function isNumberToken(token: string): boolean {
 }
 
 /** The blanks float() strips around a line's number (line ends are not part of a line). */
-export function isBlank(code: number): boolean {
+function isBlank(code: number): boolean {
   return code === 32 || code === 9 || code === 11 || code === 12
+}
+
+/**
+ * The token of the line text[start, end) (without its terminator) for isNumberToken: the line
+ * without its blanks; undefined for a blank line or a '#' comment, which hold no number.
+ */
+export function lineToken(text: string, start: number, end: number): string | undefined {
+  while (start < end && isBlank(text.charCodeAt(start))) start++
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end--
+  if (start === end || text.charCodeAt(start) === 35 /* # */) return undefined
+  return text.slice(start, end)
 }

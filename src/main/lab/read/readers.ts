@@ -45,7 +45,7 @@ import { shownName } from '../../../shared/fsNames'
 import type { EagerPhases, EagerReadStats, LazyReadMode } from '../../../shared/readJobs'
 import { toLabError } from '../errors'
 import { FileHead, TEXT_HEAD_WORDS, textHeadOfFile, type TextHead } from '../dataFileHead'
-import { FLOAT_LITERAL, isBlank, SPECIAL_LITERAL } from '../numberToken'
+import { FLOAT_LITERAL, lineToken, SPECIAL_LITERAL } from '../numberToken'
 import { openDataFile, type OpenedFile } from '../openRegularFile'
 import { adviseHugePages, canReadInParallel, readParallel } from '../native'
 import { allocateSummableBuffer } from '../sum'
@@ -524,10 +524,8 @@ export interface TextOptions extends ReaderOptions {
 
 /** Parses one line (without its terminator); undefined for blank and '#' comment lines. */
 function parseLine(text: string, start: number, end: number, lineNumber: number, path: string): number | undefined {
-  while (start < end && isBlank(text.charCodeAt(start))) start++
-  while (end > start && isBlank(text.charCodeAt(end - 1))) end--
-  if (start === end || text.charCodeAt(start) === 35 /* # */) return undefined
-  const token = text.slice(start, end)
+  const token = lineToken(text, start, end)
+  if (token === undefined) return undefined
   if (FLOAT_LITERAL.test(token)) return Number(token)
   const special = SPECIAL_LITERAL.exec(token)
   if (special) {
