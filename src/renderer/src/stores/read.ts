@@ -158,14 +158,6 @@ export const useReadStore = defineStore('read', () => {
   const progress = shallowRef<JobProgress<ProcessJobStats>>()
   const rssSamples = ref<number[]>([])
   const runFailure = ref<RunFailure>()
-  // A failure is about the files the run was given: once they are edited it no longer holds, as it
-  // goes when Browse… or a generated file replaces the path.
-  watch(
-    () => JSON.stringify(inputPaths.value),
-    () => {
-      runFailure.value = undefined
-    }
-  )
   // A refusal is also about the mode and the limit (clearing the limit field, say, brings back the
   // default limit).
   watch([() => form.mode, () => (memoryLimit.value?.ok === true ? memoryLimit.value.value : undefined)], () => {
@@ -234,10 +226,13 @@ export const useReadStore = defineStore('read', () => {
   const lastGenerated = computed(() => generated.value.at(-1))
   /** A sample file written while a read ran: not made the file to read then (see selectGenerated), offered instead. */
   const generatedDuringRun = shallowRef<SampleDataResult>()
-  // Once the files to read are edited after the run, the user has chosen what to read next.
+  // Once the files to read are edited (by hand, Browse… or a generated file): a failure about the
+  // files the run was given no longer holds, and after the run the user has chosen what to read
+  // next, so a sample written during it is no longer offered.
   watch(
     () => JSON.stringify(inputPaths.value),
     () => {
+      runFailure.value = undefined
       if (!busy.value) generatedDuringRun.value = undefined
     }
   )
