@@ -3,7 +3,7 @@
  * real ncdu opens without walking (the tree's counts are ncdu's), and Export for ncdu writes a
  * file the real ncdu reads back with the same entries and sizes; a walk made in the tab exports
  * as ncdu's own scan of the same tree, entry for entry. A file that is not an export
- * fails with an error naming it, and the tab keeps working.
+ * fails with an error naming it, the scan on screen stays, and the tab keeps working.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -80,18 +80,31 @@ describe.runIf(process.platform === 'linux')('ncdu files in the Browse tab', () 
       entriesByPath(decodeNcdu(ncdu(['-o', '-', top]), 'ncdu -o'))
     )
 
-    // Not an export: the error names the file, and a walk still works after it.
+    // Not an export: the error names the file, and the scan on screen stays; a walk still works after it.
     const notes = join(base, 'notes.txt')
     writeFileSync(notes, 'not json\n')
+    server.dialogAnswers.push(notes)
+    await page.getByTestId('walk-open-ncdu').click()
+    const notice = page.getByTestId('walk-open-failure')
+    await expect.poll(() => notice.textContent()).toContain('MALFORMED_DATA')
+    expect((await notice.locator('strong').textContent())?.trim()).toBe(`Cannot open ${JSON.stringify(notes)}`)
+    expect(await notice.textContent()).toContain('The scan below is the one that was on screen.')
+    expect(await count(page, 'dirs')).toBe(4)
+    expect(await page.getByTestId('walk-path').inputValue()).toBe(top)
+    expect(await page.getByTestId('walk-phase').textContent()).toContain('exhausted')
+    await app.screenshot('walk-ncdu-bad-file-light')
+    await page.setViewportSize({ width: 900, height: 600 })
+    await app.screenshot('walk-ncdu-bad-file-900')
+    await page.getByTestId('walk-open-failure-dismiss').click()
+    expect(await notice.count()).toBe(0)
+
+    // With nothing on screen, the card says the file could not be opened.
+    await page.reload()
     server.dialogAnswers.push(notes)
     await page.getByTestId('walk-open-ncdu').click()
     await expect.poll(() => page.getByTestId('walk-failure').textContent()).toContain('MALFORMED_DATA')
     const title = (await page.getByTestId('walk-failure').locator('h2').textContent()) ?? ''
     expect(title.replace(/\s+/g, ' ').trim()).toBe(`Cannot open ${JSON.stringify(notes)}`)
-    expect(await page.getByTestId('walk-failure').textContent()).toContain(notes)
-    await app.screenshot('walk-ncdu-bad-file-light')
-    await page.setViewportSize({ width: 900, height: 600 })
-    await app.screenshot('walk-ncdu-bad-file-900')
     await page.getByTestId('walk-path').fill(top)
     await page.getByTestId('walk-path').press('Enter')
     await expect.poll(() => page.getByTestId('walk-phase').textContent()).toContain('exhausted')

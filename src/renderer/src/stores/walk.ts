@@ -146,6 +146,13 @@ export const useWalkStore = defineStore('walk', () => {
   })
   /** Export for ncdu is under way (being prepared, then saved): the button says so and ignores clicks. */
   const exportingNcdu = ref(false)
+  /** Open ncdu file… is reading the chosen file's first item; the scan on screen stays until it comes. */
+  const openingFile = ref(false)
+  /**
+   * A saved scan that could not be opened while a scan was on screen: that scan stays, as w keeps
+   * its value when `w = ncdu_export(...)` raises. Cleared by the next walk or file opened.
+   */
+  const openFailure = shallowRef<{ file: string; error: LabErrorInfo }>()
 
   let lineId = 0
   let sessionId = 0
@@ -166,7 +173,7 @@ export const useWalkStore = defineStore('walk', () => {
     return state === 'suspended' && phase.value === 'running' ? 'running' : state
   })
   const args = computed(() => session.value?.args)
-  const busy = computed(() => ['opening', 'stepping', 'running', 'pausing'].includes(phase.value))
+  const busy = computed(() => openingFile.value || ['opening', 'stepping', 'running', 'pausing'].includes(phase.value))
   const live = computed(() => session.value !== undefined && generatorState.value !== 'closed')
   /**
    * The form describes another walk than the one on screen: stepping or running starts it afresh.
@@ -306,6 +313,7 @@ export const useWalkStore = defineStore('walk', () => {
     cancelling = false
     phase.value = 'opening'
     failure.value = undefined
+    openFailure.value = undefined
     summary.value = undefined
     firstTripleMs.value = undefined
     counters.value = emptyWalkSummary()
@@ -393,31 +401,40 @@ export const useWalkStore = defineStore('walk', () => {
     if (file === null) return false
     const askedAt = performance.now()
     performance.mark('walk:ask')
-    await forget()
     const input = `w = ncdu_export(${pyStr(file)})`
+    openFailure.value = undefined
+    openingFile.value = true
+    let generator: RemoteGenerator<'ncduImport'> | undefined
+    let first: RemoteBatch<'ncduImport'>
     try {
-      const generator = await jobs.start(
-        'ncduImport',
-        { file },
-        `ncdu export ${JSON.stringify(file)}`,
-        cancelFromOutside
-      )
-      // The first item names the scanned folder, the tree's top.
-      const first = await generator.next(1)
-      const item = first.items[0]
-      const top = item?.kind === 'dir' ? item.dirpath : item?.kind === 'error' ? (item.error.path ?? file) : file
-      form.top = top
-      const created = begin({ top }, generator, new WalkTree(top), askedAt)
-      say({ input, output: `# ${file}: a saved scan of ${pyStr(top)}, read from the file, not walked`, tone: 'note' })
-      for (const firstItem of first.items) applyItem(created, firstItem)
-      if (first.done) finish(created, first.value)
-      else await run()
+      generator = await jobs.start('ncduImport', { file }, `ncdu export ${JSON.stringify(file)}`, cancelFromOutside)
+      // The first item names the scanned folder, the tree's top; a file that is no scan fails here.
+      first = await generator.next(1)
     } catch (error) {
-      phase.value = 'failed'
-      failure.value = errorInfo(error)
-      failedAt.value = 'open'
+      openingFile.value = false
+      if (generator !== undefined && generator.state !== 'closed') void generator.return().catch(() => undefined)
       say({ input, output: errorText(error), tone: 'error' })
+      if (session.value !== undefined && counters.value.dirs > 0) {
+        openFailure.value = { file, error: errorInfo(error) }
+        say({ output: '# w is still the scan on screen: an assignment that raises binds nothing', tone: 'note' })
+      } else {
+        await forget()
+        phase.value = 'failed'
+        failure.value = errorInfo(error)
+        failedAt.value = 'open'
+      }
+      return true
     }
+    openingFile.value = false
+    await forget()
+    const item = first.items[0]
+    const top = item?.kind === 'dir' ? item.dirpath : item?.kind === 'error' ? (item.error.path ?? file) : file
+    form.top = top
+    const created = begin({ top }, generator, new WalkTree(top), askedAt)
+    say({ input, output: `# ${file}: a saved scan of ${pyStr(top)}, read from the file, not walked`, tone: 'note' })
+    for (const firstItem of first.items) applyItem(created, firstItem)
+    if (first.done) finish(created, first.value)
+    else await run()
     return true
   }
 
@@ -832,6 +849,8 @@ export const useWalkStore = defineStore('walk', () => {
     phase,
     failure,
     failedAt,
+    openingFile,
+    openFailure,
     topError,
     counters,
     summary,

@@ -444,6 +444,44 @@ test('a saved ncdu scan is read from its file whatever walk options the form hol
   expect(opened).toEqual(['ncduImport', 'walk'])
 })
 
+test('a file that is no saved scan leaves the scan on screen as it was; with none on screen, its card shows', async () => {
+  fakeWalkJob(walkOfSubdirs(3))
+  const store = useWalkStore()
+  store.form.top = '/t'
+  await store.openAndRun()
+  const { session } = store
+  const notAScan: LabErrorInfo = { code: 'MALFORMED_DATA', message: `${SAVED_SCAN}: not JSON`, path: SAVED_SCAN }
+  fakeWalkJob([], notAScan)
+
+  await store.openNcdu()
+  expect(store.session).toBe(session)
+  expect(store.phase).toBe('done')
+  expect(store.counters.dirs).toBe(4)
+  expect(store.form.top).toBe('/t')
+  expect(store.failure).toBeUndefined()
+  expect(store.busy).toBe(false)
+  expect(store.openFailure).toEqual({ file: SAVED_SCAN, error: notAScan })
+  expect(store.transcript.slice(-2).map(({ input, output }) => ({ input, output }))).toEqual([
+    { input: `w = ncdu_export('${SAVED_SCAN}')`, output: `LabError MALFORMED_DATA: ${SAVED_SCAN}: not JSON` },
+    { input: undefined, output: '# w is still the scan on screen: an assignment that raises binds nothing' }
+  ])
+  // The next walk puts the notice away with the scan it spoke of.
+  fakeWalkJob(walkOfSubdirs(2))
+  await store.openAndRun()
+  expect(store.openFailure).toBeUndefined()
+  expect(store.counters.dirs).toBe(3)
+
+  // Nothing on screen: the card says the file could not be opened, as before.
+  setActivePinia(createPinia())
+  fakeWalkJob([], notAScan)
+  const fresh = useWalkStore()
+  await fresh.openNcdu()
+  expect(fresh.phase).toBe('failed')
+  expect(fresh.failure).toEqual(notAScan)
+  expect(fresh.failedAt).toBe('open')
+  expect(fresh.openFailure).toBeUndefined()
+})
+
 test('with the options changed since the walk started, next(w) on the exhausted generator starts a new walk with them', async () => {
   const opened = fakeWalkJob(walkOfSubdirs(3))
   const store = useWalkStore()
