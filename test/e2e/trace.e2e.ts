@@ -68,6 +68,11 @@ async function pressUntil(page: Page, key: string, pattern: RegExp, most = 200):
   throw new Error(`${key} never reached ${pattern}; at ${await counter(page)}`)
 }
 
+/** The diagram's 12 px text as drawn, in pixels: the SVG is scaled to its panel. */
+function textSize(svg: Element): number {
+  return (12 * svg.getBoundingClientRect().width) / (svg as SVGSVGElement).viewBox.baseVal.width
+}
+
 async function box(page: Page, testId: string): Promise<{ x: number; y: number; width: number; height: number }> {
   const found = await page.getByTestId(testId).first().boundingBox()
   if (found === null) throw new Error(`${testId} is not shown`)
@@ -215,6 +220,29 @@ describe('Step tab in Chromium', () => {
     expect(module.x + module.width).toBeLessThan(generator.x) // not in the stack column
     expect(await page.locator(`[data-testid=${generatorId}]`).getAttribute('data-state')).toBe('GEN_SUSPENDED')
     await app.screenshot('step-gen107-suspended')
+    // Classic scrollbars (Windows, most Linux desktops) keep a gutter in the panel for good: at
+    // 1280 × 800 the paused frame still fits beside its generator, its text at 10 px or more.
+    const diagramPanel = page.getByRole('region', { name: 'Frames and objects' })
+    const gutter = await diagramPanel.evaluate((element) => {
+      const sheet = new CSSStyleSheet()
+      sheet.replaceSync('::-webkit-scrollbar { width: 17px; height: 17px; background: #8888 }')
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]
+      const { borderLeftWidth, borderRightWidth } = getComputedStyle(element)
+      return (
+        (element as HTMLElement).offsetWidth -
+        element.clientWidth -
+        parseFloat(borderLeftWidth) -
+        parseFloat(borderRightWidth)
+      )
+    })
+    expect(gutter).toBe(17)
+    // The panel's new width reaches the diagram through a ResizeObserver: two frames later it is drawn.
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))))
+    const besideScrollbar = await box(page, generatorId!)
+    expect((await box(page, 'frame-gen_107')).x).toBeGreaterThan(besideScrollbar.x + besideScrollbar.width)
+    expect(await page.getByTestId('trace-diagram').evaluate(textSize)).toBeGreaterThanOrEqual(10)
+    await app.screenshot('step-gen107-classic-scrollbars')
+    await page.evaluate(() => (document.adoptedStyleSheets = document.adoptedStyleSheets.slice(0, -1)))
 
     // Back and forth with the keys: back into the generator, where its frame is running again.
     const here = await counter(page)
@@ -270,11 +298,7 @@ describe('Step tab in Chromium', () => {
     expect(grep.y).toBeGreaterThanOrEqual(shown.top)
     expect(grep.y + grep.height).toBeLessThanOrEqual(shown.bottom)
     // The diagram is scaled to its panel, but its 12 px text never drawn below 10 px.
-    const textPx = await page.getByTestId('trace-diagram').evaluate((svg) => {
-      const drawn = svg.getBoundingClientRect().width
-      return (12 * drawn) / (svg as SVGSVGElement).viewBox.baseVal.width
-    })
-    expect(textPx).toBeGreaterThanOrEqual(10)
+    expect(await page.getByTestId('trace-diagram').evaluate(textSize)).toBeGreaterThanOrEqual(10)
     expect(app.problems).toEqual([])
   })
 
