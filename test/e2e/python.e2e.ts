@@ -116,6 +116,25 @@ describe('Coroutines tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('Live objects says GEN_RUNNING once the generator runs, not while send’s argument is evaluated', async () => {
+    const app = await lab.open()
+    const { page } = app
+    await openCoroutines(page)
+    await typeAndRun(page, 'import time\ndef slow():\n    while True:\n        got = yield\n        time.sleep(2)\n')
+    await typeAndRun(page, 's = slow(); next(s)')
+    const card = page.getByTestId('object-s')
+    await expect.poll(() => card.textContent()).toContain('GEN_SUSPENDED')
+    await card.getByRole('textbox', { name: 'Value to send into s (a Python expression)' }).fill('time.sleep(3) or 5')
+    await card.locator('[data-action=send]').click()
+    await page.getByTestId('console-running').waitFor()
+    // The argument sleeps first: s is not running yet, as inspect.getgeneratorstate(s) would say.
+    expect(await card.textContent()).toContain('GEN_SUSPENDED')
+    await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain('GEN_RUNNING')
+    await page.getByTestId('console-running').waitFor({ state: 'hidden', timeout: 10_000 })
+    expect(await card.textContent()).toContain('GEN_SUSPENDED')
+    expect(app.problems).toEqual([])
+  })
+
   test('the transcript follows long output to its foot, and stays where the user scrolled up to read', async () => {
     const app = await lab.open()
     const { page } = app

@@ -16,7 +16,7 @@ export function withoutAddresses(text: string): string {
 }
 
 interface ConsoleModule {
-  run(source: string, watch: string | null): string
+  run(source: string, watch: string | null, onResumed?: () => void): string
   is_complete(source: string): boolean
   internals(name: string): string
   reset(): string
@@ -73,16 +73,26 @@ export class PythonSession {
     return JSON.parse(this.module.internals(name)) as T
   }
 
+  /** What the input running now has printed so far, stdout and stderr in order. */
+  get outputSoFar(): string {
+    return this.written.map((chunk) => chunk.text).join('')
+  }
+
   /**
    * Runs input as the console does: echoed with prompts, then its output. `interruptPressed`:
-   * Interrupt was pressed for this input before it started, so it starts signalled.
+   * Interrupt was pressed for this input before it started, so it starts signalled. `onResumed`:
+   * called as the watched generator's frame resumes, as the worker then tells the page.
    */
-  run(source: string, watch?: string, { interruptPressed = false } = {}): RunResult {
+  run(
+    source: string,
+    watch?: string,
+    { interruptPressed = false, onResumed }: { interruptPressed?: boolean; onResumed?: () => void } = {}
+  ): RunResult {
     this.written = []
     // As the worker's host starts each request: nothing is left over from an earlier one.
     this.module.forget_interrupt()
     this.interrupt[0] = interruptPressed ? 2 : 0
-    const outcome = JSON.parse(this.module.run(source, watch ?? null)) as RunOutcome
+    const outcome = JSON.parse(this.module.run(source, watch ?? null, onResumed)) as RunOutcome
     const of = (stream: string): string =>
       this.written
         .filter((chunk) => chunk.stream === stream)

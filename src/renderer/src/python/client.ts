@@ -42,6 +42,8 @@ export type PythonEvent =
   | ({ type: 'ready' } & ReadyInfo)
   | { type: 'failed'; message: string }
   | { type: 'output'; stream: OutputStream; text: string }
+  /** The generator the run watches was resumed: it runs from now on. */
+  | { type: 'resumed' }
   | { type: 'restarted'; reason: string }
   /** An interrupt has not stopped the running code within the grace period; Python keeps running. */
   | { type: 'interruptStalled'; graceMs: number }
@@ -260,6 +262,7 @@ export class PythonClient {
               break
             case 'progress':
             case 'output':
+            case 'resumed':
               this.emit(message)
               break
             case 'reply': {

@@ -189,10 +189,12 @@ class _ResumeWatch:
     its frame on top of whoever resumed it. Tracing is on only for the one call that resumes the
     generator (a button press), and line by line only inside that generator's frame."""
 
-    def __init__(self, name):
+    def __init__(self, name, on_resumed=None):
         self.name = name
         self.generator = namespace.get(name)
         self.stack = None
+        # Called once, as the generator's frame starts running: the page shows GEN_RUNNING from then.
+        self._on_resumed = on_resumed
         self._installed = False
         self._previous = None
 
@@ -211,6 +213,9 @@ class _ResumeWatch:
 
     def _trace(self, frame, event, arg):
         if self.stack is None and event == "call" and _is_frame_of(frame, self.generator):
+            if self._on_resumed:  # None, or JavaScript's null (a falsy jsnull in Pyodide)
+                on_resumed, self._on_resumed = self._on_resumed, None
+                on_resumed()
             return self._trace_generator
         return None
 
@@ -286,12 +291,13 @@ def record_trace_json(source, max_steps, max_seconds):
     return trace_recorder.record_json(source, max_steps, max_seconds, around_program=UserCode)
 
 
-def run(source, watch=None):
+def run(source, watch=None, on_resumed=None):
     """Runs console input: each top-level statement is compiled in 'single' mode, as if typed at
-    the >>> prompt, so expression statements echo their repr (``next(g)`` shows ``1``)."""
+    the >>> prompt, so expression statements echo their repr (``next(g)`` shows ``1``). With
+    `watch`, the name of a generator, on_resumed() is called as that generator's frame resumes."""
     status = "ok"
     code_source = _without_trailing_blank_lines(source)
-    watcher = _ResumeWatch(watch) if watch else None
+    watcher = _ResumeWatch(watch, on_resumed) if watch else None
     watching = watcher if watcher is not None else contextlib.nullcontext()
     try:
         compile(code_source, INPUT_FILENAME, "exec")  # reports syntax errors with their source line

@@ -156,6 +156,8 @@ export type FromPythonWorker =
   | { type: 'ready'; pythonVersion: string; loadMs: number; phases: LoadPhases }
   | { type: 'failed'; message: string }
   | { type: 'output'; stream: OutputStream; text: string }
+  /** The generator a run watches has just been resumed: its frame runs (before, its argument was evaluated). */
+  | { type: 'resumed' }
   | { type: 'reply'; id: number; ok: true; value: unknown }
   /** fatal: the runtime itself failed (Pyodide's fatal error, e.g. the wasm stack overflowed) and cannot run code any more. */
   | { type: 'reply'; id: number; ok: false; message: string; fatal?: boolean }

@@ -38,7 +38,7 @@ export interface PythonHostOptions {
 }
 
 interface ConsoleModule {
-  run(source: string, watch?: string | null): string
+  run(source: string, watch: string | null, onResumed?: () => void): string
   is_complete(source: string): boolean
   internals(name: string): string
   reset(): string
@@ -207,7 +207,8 @@ export function createPythonHost(options: PythonHostOptions): (message: ToPython
         const { source, watch } = input as PythonRequests['run']['input']
         output.begin()
         try {
-          return JSON.parse(module.run(source, watch ?? null))
+          const onResumed = watch === undefined ? undefined : () => post({ type: 'resumed' })
+          return JSON.parse(module.run(source, watch ?? null, onResumed))
         } finally {
           output.end()
         }

@@ -121,8 +121,13 @@ export const usePythonStore = defineStore('python', () => {
     if (recordingWaits.value) return 'waiting'
     return status.value === 'loading' ? 'loading' : 'recording'
   })
-  /** The generator a button is resuming right now: GEN_RUNNING until it yields. */
-  const runningGenerator = computed(() => current.value?.watch)
+  /** The generator the running input watches has been resumed (its argument, if any, is evaluated). */
+  const resumed = ref(false)
+  /**
+   * The generator a button is resuming right now: GEN_RUNNING once its frame runs, as
+   * inspect.getgeneratorstate says; while `g.send(...)`'s argument is evaluated it is still suspended.
+   */
+  const runningGenerator = computed(() => (resumed.value ? current.value?.watch : undefined))
   const text = computed(() => transcriptText(transcript.value))
   const newest = computed(() =>
     inspectables.value.reduce<Inspectable | undefined>(
@@ -156,6 +161,9 @@ export const usePythonStore = defineStore('python', () => {
         break
       case 'output':
         appendEntry(transcript.value, event.stream, event.text)
+        break
+      case 'resumed':
+        resumed.value = true
         break
       case 'interruptStalled':
         interruptStalled.value = true
@@ -235,6 +243,7 @@ export const usePythonStore = defineStore('python', () => {
   async function execute({ source, watch }: QueuedRun): Promise<RunOutcome | undefined> {
     const input = normalizeInput(source)
     current.value = { source: input, watch }
+    resumed.value = false
     const { ended, end } = ending()
     inputEnded = ended
     appendEntry(transcript.value, 'input', promptedInput(input))

@@ -313,6 +313,23 @@ describe('live generators', () => {
     expect(objectNamed(outcome.objects, 'c')).toMatchObject({ state: 'closed', line: null, locals: [] })
   })
 
+  test('a watched generator is said to resume as its frame runs, not while send’s argument is evaluated', () => {
+    python.run('def echo():\n    while True:\n        got = yield\n        print("got", got)\n')
+    python.run('e = echo(); next(e)')
+    const resumedAfter: string[] = []
+    const onResumed = (): void => void resumedAfter.push(python.outputSoFar)
+    const sent = python.run('e.send(print("argument") or 5)', 'e', { onResumed })
+    expect(sent.output).toBe('argument\ngot 5\n')
+    expect(resumedAfter).toEqual(['argument\n']) // once, after the argument and before the body printed
+
+    resumedAfter.length = 0
+    expect(python.run('e.send(1 / 0)', 'e', { onResumed }).stderr).toContain('ZeroDivisionError')
+    expect(resumedAfter).toEqual([]) // the argument raised: e never ran
+    expect(objectNamed(python.run('e.close()').outcome.objects, 'e').state).toBe('closed')
+    expect(python.run('next(e)', 'e', { onResumed }).stderr).toContain('StopIteration')
+    expect(resumedAfter).toEqual([]) // a closed generator has no frame to run
+  })
+
   test('the stack seen from inside main(): the generator’s frame sits on top of main’s', () => {
     python.run(COROUTINE_DEFINITIONS)
     python.run('def drive(gen):\n    return next(gen)\n')
