@@ -314,8 +314,12 @@ def run(source, watch=None, on_resumed=None):
             linecache._register_code(code, code_source, INPUT_FILENAME)  # for tracebacks
             _remember_source(code, code_source)
             _watch_generators()  # those bound by the statements before this one
-            with watching, UserCode():
-                exec(code, namespace)
+            unstarted = _unstarted_generators()
+            try:
+                with watching, UserCode():
+                    exec(code, namespace)
+            finally:
+                _note_closed_unstarted(unstarted)
     except SystemExit as error:
         status = "error"
         print(
@@ -476,6 +480,24 @@ def _watch_generators():
         if code is not None and code.co_flags & _GENERATOR_FLAGS:
             if _monitoring.get_local_events(_TOOL, code) != _RESUME_EVENTS:
                 _monitoring.set_local_events(_TOOL, code, _RESUME_EVENTS)
+
+
+def _unstarted_generators():
+    """Weak references to the namespace's generators and coroutines that have not started."""
+    return [
+        weakref.ref(value)
+        for value in list(namespace.values())
+        if (inspect.isgenerator(value) or inspect.iscoroutine(value)) and _state_of(value) == "created"
+    ]
+
+
+def _note_closed_unstarted(unstarted):
+    """close() on a generator that never started runs none of its code, so no event records it:
+    one unstarted before a statement, closed after it with nothing recorded, was closed so."""
+    for reference in unstarted:
+        generator = reference()
+        if generator is not None and generator not in _last_events and _state_of(generator) == "closed":
+            _last_events[generator] = ("closed", None)
 
 
 def _last_event(generator):

@@ -399,6 +399,17 @@ describe('live generators', () => {
     expect(lastOf('ge')).toEqual({ event: 'yielded', repr: '4' })
     python.run('fresh = gen()')
     expect(lastOf('fresh')).toBeNull()
+    // Closed or thrown into before it started: close() runs none of its code, yet it was closed.
+    python.run('early = gen()')
+    python.run('early.close()')
+    expect(lastOf('early')).toEqual({ event: 'closed', repr: null })
+    python.run('made = gen(); made.close()')
+    expect(lastOf('made')).toEqual({ event: 'closed', repr: null })
+    expect(python.run("thrown = gen(); thrown.throw(ValueError('early'))").stderr).toContain('ValueError: early')
+    expect(lastOf('thrown')).toEqual({ event: 'raised', repr: "ValueError('early')" })
+    python.run('async def job():\n    return 1\n')
+    python.run('co = job(); co.close()')
+    expect(lastOf('co')).toEqual({ event: 'closed', repr: null })
   })
 
   test('the newest object has the highest serial, and only user-bound names are listed', () => {
