@@ -98,8 +98,12 @@ export function formatSignificant(value: number, digits = 4): string {
   if (value === 0) return '0'
   const magnitude = Math.floor(Math.log10(Math.abs(value)))
   const decimals = Math.min(20, Math.max(0, digits - 1 - magnitude))
-  return value.toLocaleString('en-US', { maximumFractionDigits: decimals, minimumFractionDigits: 0 })
+  SIGNIFICANT_FORMATS[decimals] ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: decimals })
+  return SIGNIFICANT_FORMATS[decimals].format(value)
 }
+
+/** formatSignificant's formatters by their number of decimals, each made once (as COUNT_FORMAT). */
+const SIGNIFICANT_FORMATS: Intl.NumberFormat[] = []
 
 /** A sum with 13 significant digits: enough to see agreement, short enough for a table. */
 export function formatSum(sum: number): string {
@@ -116,7 +120,7 @@ export function formatSum(sum: number): string {
 /** MB/s as process() measures it (decimal megabytes: bytes / 1e6 per second). */
 export function formatRate(mbPerSecond: number): string {
   if (!Number.isFinite(mbPerSecond) || mbPerSecond <= 0) return '—'
-  if (mbPerSecond >= 100) return `${Math.round(mbPerSecond).toLocaleString('en-US')} MB/s`
+  if (mbPerSecond >= 100) return `${formatCount(Math.round(mbPerSecond))} MB/s`
   if (mbPerSecond >= 1) return `${mbPerSecond.toFixed(1)} MB/s`
   return `${mbPerSecond.toPrecision(2)} MB/s`
 }
@@ -133,7 +137,7 @@ export function formatItemRate(itemsPerSecond: number): string {
 /** 1.0×, 12×, 140×. */
 export function formatSlowdown(ratio: number): string {
   if (ratio < 10) return `${ratio.toFixed(1)}×`
-  return `${Math.round(ratio).toLocaleString('en-US')}×`
+  return `${formatCount(Math.round(ratio))}×`
 }
 
 /** A date and time in the person's own locale, e.g. "11/25/2025, 5:49:03 PM". */
