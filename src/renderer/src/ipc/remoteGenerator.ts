@@ -23,6 +23,8 @@ export interface RemoteBatch<K extends JobKind> {
 
 export class RemoteGenerator<K extends JobKind> {
   state: GeneratorState = 'created'
+  /** Closed, as main said: like a Python generator, it never runs again, whatever a late reply says. */
+  private closed = false
 
   private constructor(
     readonly id: string,
@@ -63,10 +65,12 @@ export class RemoteGenerator<K extends JobKind> {
 
   private async settle(request: () => Promise<JobBatch>, whileWaiting?: GeneratorState): Promise<RemoteBatch<K>> {
     const before = this.state
-    if (whileWaiting !== undefined) this.state = whileWaiting
+    if (whileWaiting !== undefined && !this.closed) this.state = whileWaiting
     try {
       const batch = await request()
-      this.state = batch.state
+      // A batch that was in flight as return() closed the generator answers after it: still closed.
+      this.closed ||= batch.state === 'closed'
+      this.state = this.closed ? 'closed' : batch.state
       let items = batch.items
       if (batch.packed !== undefined) {
         const unpacked: unknown[] = []
@@ -81,7 +85,8 @@ export class RemoteGenerator<K extends JobKind> {
     } catch (error) {
       // Like Python, an exception out of a generator closes it. JOB_BUSY means another request
       // is driving it right now: the state stays whatever that request makes it.
-      this.state = isLabError(error, 'JOB_BUSY') ? before : 'closed'
+      this.closed ||= !isLabError(error, 'JOB_BUSY')
+      this.state = this.closed ? 'closed' : before
       throw error
     }
   }

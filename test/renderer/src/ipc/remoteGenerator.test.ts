@@ -223,6 +223,33 @@ describe('RemoteGenerator state after errors', () => {
     }
   })
 
+  test('a batch answered after return() closed the generator leaves it closed', async () => {
+    // Main answers return() first, then the next() that was in flight (Cancel during a big listing).
+    let answerNext: (() => void) | undefined
+    const reply = (value: unknown) => ({ ok: true, value }) as never
+    const lab: LabApi = {
+      invoke: (channel) => {
+        if (channel === 'job.open') return Promise.resolve(reply({ id: 'job-1', kind: 'range', state: 'created' }))
+        if (channel === 'job.next')
+          return new Promise((resolve) => {
+            answerNext = () => resolve(reply({ items: [0], done: false, state: 'suspended' }))
+          })
+        if (channel === 'job.return') return Promise.resolve(reply({ items: [], done: true, state: 'closed' }))
+        throw new Error(`unexpected ${channel}`)
+      },
+      on: () => () => undefined
+    }
+    Object.assign(globalThis, { lab })
+    const g = await RemoteGenerator.open('range', { start: 0, stop: 3 })
+    const pulled = g.next()
+    expect(g.state).toBe('running')
+    await g.return()
+    expect(g.state).toBe('closed')
+    answerNext!()
+    await pulled
+    expect(g.state).toBe('closed')
+  })
+
   test('a refused concurrent next leaves the generator to the request that drives it', async () => {
     const g = await RemoteGenerator.open('range', { start: 0, stop: 3, delayMs: 200 })
     const first = g.next()
