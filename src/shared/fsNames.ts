@@ -122,14 +122,46 @@ export function displayName(name: string): string {
 const hexByte = (byte: number): string => `\\x${byte.toString(16).padStart(2, '0')}`
 
 /**
+ * A character Python's str.isprintable() rejects, which repr() escapes: controls (newline, ESC…),
+ * format characters (the bidirectional overrides, zero-width spaces), separators but the space,
+ * private-use and unassigned code points, and lone surrogates (escaped bytes among them). Shown
+ * as they are, such characters hide or reorder the text around them (U+202E turns "evil" into "live").
+ */
+export const NOT_PRINTABLE = /(?! )[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u
+const NOT_PRINTABLE_ALL = new RegExp(NOT_PRINTABLE.source, 'gu')
+
+/** A character as repr() escapes it: \n, \r, \t, \xNN, \uNNNN or \UNNNNNNNN. */
+export function pythonEscape(char: string): string {
+  if (char === '\n') return '\\n'
+  if (char === '\r') return '\\r'
+  if (char === '\t') return '\\t'
+  const code = char.codePointAt(0)!
+  if (code < 0x100) return hexByte(code)
+  if (code < 0x10000) return `\\u${code.toString(16).padStart(4, '0')}`
+  return `\\U${code.toString(16).padStart(8, '0')}`
+}
+
+/** Whether the name holds a character that is not printable (NOT_PRINTABLE), escaped bytes included. */
+export function hasUnprintable(name: string): boolean {
+  return NOT_PRINTABLE.test(name)
+}
+
+/** displayName, with every other character that is not printable as repr() escapes it: what a row or a message shows. */
+export function printableName(name: string): string {
+  return displayName(name).replace(NOT_PRINTABLE_ALL, pythonEscape)
+}
+
+/**
  * A path with escaped bytes as a shell string that gives its bytes back: $'…' (ANSI-C quoting,
- * which bash and zsh read), each escaped byte as \xNN. Text holds no bytes that are not UTF-8, so
- * this is how such a path can be copied and pasted into a terminal.
+ * which bash and zsh read), each escaped byte as \xNN, and each character that is not printable as
+ * the \xNN of its UTF-8 bytes. Text holds no bytes that are not UTF-8, and a newline pasted into a
+ * terminal runs what follows it, so this is how such a path can be copied and pasted into one.
  */
 export function shellBytesQuoted(path: string): string {
+  const utf8 = new TextEncoder()
   const quoted = mapCharacters(path, hexByte, (char) => {
-    const code = char.charCodeAt(0)
-    if (code < 0x20 || code === 0x7f) return hexByte(code)
+    // As its UTF-8 bytes, whatever the shell's locale: a terminal must not act on it or hide it.
+    if (NOT_PRINTABLE.test(char)) return [...utf8.encode(char)].map(hexByte).join('')
     return char === '\\' || char === "'" ? `\\${char}` : char
   })
   return `$'${quoted}'`
@@ -140,10 +172,14 @@ export const NOT_UTF8_NOTE = '(a name that is not valid UTF-8, shown with U+FFFD
 
 /**
  * The name as people are shown it: with U+FFFD for escaped bytes and, if it has any, NOT_UTF8_NOTE
- * after it. `quoted` writes the name as a JSON string (control characters escaped) before the note.
+ * after it, and any other character that is not printable escaped (printableName). `quoted` writes
+ * the name as a JSON string before the note.
  */
 export function shownName(name: string, { quoted = false } = {}): string {
-  const shown = quoted ? JSON.stringify(displayName(name)) : displayName(name)
+  // JSON escapes the controls its own way; the rest of what is not printable, as repr() does.
+  const shown = quoted
+    ? JSON.stringify(displayName(name)).replace(NOT_PRINTABLE_ALL, pythonEscape)
+    : printableName(name)
   return hasEscapedBytes(name) ? `${shown} ${NOT_UTF8_NOTE}` : shown
 }
 

@@ -205,6 +205,8 @@ describe('Browse tab in Chromium', () => {
     const top = join(base, 'odd')
     mkdirSync(join(top, 'new\nline dir'), { recursive: true })
     writeFileSync(join(top, 'new\nline dir', 'tab\there.txt'), 'tab')
+    // A right-to-left override: shown raw, "invoice\u202efdp.exe" reads as "invoiceexe.pdf".
+    writeFileSync(join(top, 'invoice\u202efdp.exe'), 'not a pdf')
     mkdirSync(join(top, 'loop', 'inner'), { recursive: true })
     symlinkSync('..', join(top, 'loop', 'inner', 'up'))
     mkdirSync(Buffer.from(`${top}/latin1-\xe9-dir`, 'latin1'))
@@ -260,6 +262,14 @@ describe('Browse tab in Chromium', () => {
     expect(await latin1Dir.count()).toBe(1)
     expect(await latin1Dir.locator('.name').getAttribute('title')).toContain('not valid UTF-8')
     expect(await page.locator('[role=treeitem]', { hasText: 'new\\nline dir/' }).count()).toBe(1)
+    const override = page.locator('[role=treeitem]', { hasText: 'invoice\\u202efdp.exe' })
+    expect(await override.count()).toBe(1)
+    // Copied as a shell string: pasted into a terminal, it neither hides nor reorders anything.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+    await override.click()
+    await page.getByTestId('walk-copy-path').click()
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(`$'${top}/invoice\\xe2\\x80\\xaefdp.exe'`)
+    expect(await page.getByTestId('walk-notice').textContent()).toContain('characters a terminal would act on or hide')
     await page.getByTestId('walk-sort-name').click()
     await app.screenshot('walk-errors-light')
 

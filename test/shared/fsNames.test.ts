@@ -10,6 +10,7 @@ import {
   fsdecode,
   fsencode,
   hasEscapedBytes,
+  printableName,
   shellBytesQuoted,
   shownMessage,
   shownName
@@ -60,6 +61,8 @@ print(json.dumps([os.fsdecode(bytes.fromhex(h)) for h in sys.stdin.read().split(
       ...tricky,
       [0x27, 0x5c, 0x78, 0x66, 0x66], // ' \ x f f: quotes and a backslash before hex digits
       [0xf0, 0x90, 0x82, 0x80], // U+10080: its low surrogate is in the escaped-byte range
+      [0x61, 0x0a, 0x72, 0x6d, 0x1b, 0x5b], // a newline and ESC: a terminal would act on them
+      [0xe2, 0x80, 0xae, 0x65, 0xc2, 0x85, 0xc2, 0xa0, 0xe2, 0x80, 0x8b], // U+202E, U+0085, U+00A0, U+200B
       ...fc.sample(fc.array(fc.integer({ min: 1, max: 255 }), { minLength: 1, maxLength: 12 }), 1000)
     ].filter((bytes) => bytes.length > 0)
     const script = samples.map((bytes) => `printf '%s\\0' ${shellBytesQuoted(fsdecode(Uint8Array.from(bytes)))}`)
@@ -73,6 +76,8 @@ print(json.dumps([os.fsdecode(bytes.fromhex(h)) for h in sys.stdin.read().split(
       }
     expect(names).toEqual(samples)
     expect(shellBytesQuoted(fsdecode(Uint8Array.from([0x2f, 0x61, 0xff, 0x27])))).toBe("$'/a\\xff\\''")
+    // Not printable: as its UTF-8 bytes, so nothing in the pasted text is hidden or acted on.
+    expect(shellBytesQuoted('/t/new\nline\u202e')).toBe("$'/t/new\\x0aline\\xe2\\x80\\xae'")
   })
 
   it('refuse a lone surrogate that no bytes decode to, as Python does', () => {
@@ -97,10 +102,20 @@ print(json.dumps([os.fsdecode(bytes.fromhex(h)) for h in sys.stdin.read().split(
     const escaped = fsdecode(Uint8Array.from([0x63, 0x61, 0x66, 0xff, 0x0a]))
 
     it('shownName notes a name with escaped bytes, and leaves others (a real U+FFFD too) as they are', () => {
-      expect(shownName(escaped)).toBe(`caf\uFFFD\n ${note}`)
+      expect(shownName(escaped)).toBe(`caf\uFFFD\\n ${note}`)
       expect(shownName(escaped, { quoted: true })).toBe(`"caf\uFFFD\\n" ${note}`)
       expect(shownName('caf\uFFFD')).toBe('caf\uFFFD')
       expect(shownName('a\nb', { quoted: true })).toBe('"a\\nb"')
+    })
+
+    it('shownName and printableName escape what repr() escapes: a name cannot hide or reorder text', () => {
+      // U+202E would show "d_rtlmark\u202eevil" as "d_rtlmarklive"; U+0085 and U+00A0 look like nothing or a space.
+      expect(printableName('d_rtl\u200fmark\u202eevil')).toBe('d_rtl\\u200fmark\\u202eevil')
+      expect(printableName('a\u0085b\u00a0c\u200bd\te\u001b')).toBe('a\\x85b\\xa0c\\u200bd\\te\\x1b')
+      expect(printableName('plain name, spaces and ünïcödé 🙂')).toBe('plain name, spaces and ünïcödé 🙂')
+      expect(shownName('new\nline')).toBe('new\\nline')
+      expect(shownName('bidi\u202e', { quoted: true })).toBe('"bidi\\u202e"')
+      expect(printableName(escaped)).toBe('caf\uFFFD\\n')
     })
 
     it('shownMessage notes after the name it holds, else at the end, and never twice', () => {

@@ -30,7 +30,7 @@ import {
 } from '@renderer/walk/walkTree'
 import { useJobsStore } from './jobs'
 import { baseName } from '@shared/paths'
-import { hasEscapedBytes, shellBytesQuoted, shownName } from '@shared/fsNames'
+import { hasEscapedBytes, hasUnprintable, shellBytesQuoted, shownName } from '@shared/fsNames'
 import { ncduExportBytes } from '@renderer/walk/ncduExport'
 
 const SLICE_BUDGET_MS = 8
@@ -808,14 +808,18 @@ export const useWalkStore = defineStore('walk', () => {
   async function copyPath(): Promise<void> {
     const path = selectedPath()
     if (path === undefined) return
-    const notUtf8 = hasEscapedBytes(path)
-    const text = notUtf8 ? shellBytesQuoted(path) : path
+    // Not UTF-8, or holding a newline, an escape or a bidirectional override: pasted as it is, a
+    // terminal would lose the bytes, run what follows the newline, or show other text.
+    const quoted = hasUnprintable(path)
+    const text = quoted ? shellBytesQuoted(path) : path
     try {
       await navigator.clipboard.writeText(text)
       pathNotice.value = {
-        text: notUtf8
-          ? `Copied as a shell string, ${text}: the name is not UTF-8, so text can carry its bytes only so`
-          : `Copied ${path}`,
+        text: !quoted
+          ? `Copied ${path}`
+          : hasEscapedBytes(path)
+            ? `Copied as a shell string, ${text}: the name is not UTF-8, so text can carry its bytes only so`
+            : `Copied as a shell string, ${text}: the name holds characters a terminal would act on or hide`,
         tone: 'ok',
         path
       }

@@ -4,6 +4,7 @@
  * Pure functions; the generated script runs as is (a test executes it with python3).
  */
 import { formatCount } from '@shared/format'
+import { NOT_PRINTABLE, pythonEscape } from '@shared/fsNames'
 import {
   BOTTOM_UP_PRUNING,
   yieldedDirnames,
@@ -12,26 +13,13 @@ import {
   type WalkFilterStage
 } from '@shared/walkJob'
 
-/** Characters Python's str.isprintable() rejects (besides the ASCII controls), which repr() escapes. */
-const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u
-
-function escapeCodePoint(char: string): string {
-  const code = char.codePointAt(0)!
-  if (code < 0x100) return `\\x${code.toString(16).padStart(2, '0')}`
-  if (code < 0x10000) return `\\u${code.toString(16).padStart(4, '0')}`
-  return `\\U${code.toString(16).padStart(8, '0')}`
-}
-
 /** Python's repr() of a str: single quotes unless the text has ' and no ", escapes as CPython writes them. */
 export function pyStr(text: string): string {
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'"
   let out = quote
   for (const char of text) {
     if (char === quote || char === '\\') out += `\\${char}`
-    else if (char === '\n') out += '\\n'
-    else if (char === '\r') out += '\\r'
-    else if (char === '\t') out += '\\t'
-    else if (char !== ' ' && NON_PRINTABLE.test(char)) out += escapeCodePoint(char)
+    else if (NOT_PRINTABLE.test(char)) out += pythonEscape(char)
     else out += char
   }
   return out + quote
