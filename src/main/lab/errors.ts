@@ -1,5 +1,6 @@
 import { LabError, type LabErrorCode } from '../../shared/errors'
-import { shownMessage } from '../../shared/fsNames'
+import { formatCount } from '../../shared/format'
+import { fsencode, shownMessage } from '../../shared/fsNames'
 
 const errnoToCode: Record<string, { code: LabErrorCode; what: string }> = {
   ENOENT: { code: 'NOT_FOUND', what: 'does not exist' },
@@ -9,7 +10,7 @@ const errnoToCode: Record<string, { code: LabErrorCode; what: string }> = {
   EISDIR: { code: 'IS_A_DIRECTORY', what: 'is a directory, a file was expected' },
   EEXIST: { code: 'ALREADY_EXISTS', what: 'already exists' },
   ELOOP: { code: 'INVALID_ARGUMENT', what: 'has too many levels of symbolic links' },
-  ENAMETOOLONG: { code: 'INVALID_ARGUMENT', what: 'has a name that is too long' },
+  ENAMETOOLONG: { code: 'INVALID_ARGUMENT', what: 'is too long for the system' },
   ENOSPC: { code: 'NO_SPACE', what: 'no space left on the device' },
   EDQUOT: { code: 'NO_SPACE', what: 'the disk quota is used up' },
   EROFS: { code: 'READ_ONLY', what: 'is on a read-only file system' },
@@ -32,10 +33,30 @@ export function toLabError(error: unknown, path?: string): LabError {
   const target = path ?? (error as NodeJS.ErrnoException | undefined)?.path
   if (typeof errno === 'string' && Object.hasOwn(errnoToCode, errno)) {
     const { code, what } = errnoToCode[errno]!
-    return shownToPeople(new LabError(code, target ? `${target}: ${what}` : what, target))
+    const words = errno === 'ENAMETOOLONG' && target ? `${what}: ${lengthsOf(target)}` : what
+    return shownToPeople(new LabError(code, target ? `${target}: ${words}` : words, target))
   }
   const message = error instanceof Error ? error.message : String(error)
   return shownToPeople(new LabError('INTERNAL', target ? `${target}: ${message}` : message, target))
+}
+
+/** Longest path and name the system takes, in bytes (PATH_MAX and NAME_MAX), where they are known. */
+const LIMITS: Partial<Record<NodeJS.Platform, { path: number; name: number }>> = {
+  linux: { path: 4096, name: 255 },
+  darwin: { path: 1024, name: 255 }
+}
+
+/**
+ * What ENAMETOOLONG measured: a path, or one of its names, over the system's limit. Deep trees
+ * meet the path's limit with short names (a walk 240 levels down), so both lengths are given.
+ */
+function lengthsOf(path: string, limits = LIMITS[process.platform]): string {
+  const bytes = (text: string): number => fsencode(text)?.length ?? Buffer.byteLength(text)
+  const longestName = Math.max(0, ...path.split('/').map(bytes))
+  const measured = `the path is ${formatCount(bytes(path))} bytes, its longest name ${formatCount(longestName)}`
+  return limits === undefined
+    ? measured
+    : `${measured} (this system takes paths of up to ${formatCount(limits.path)} bytes, names of up to ${limits.name})`
 }
 
 /**

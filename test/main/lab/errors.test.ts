@@ -26,6 +26,22 @@ describe('toLabError', () => {
     expect(error.message).not.toContain('raw message')
   })
 
+  it('a path too long for the system says how long it is, and its longest name, not "a name is too long"', () => {
+    const deep = `/t/${Array.from({ length: 300 }, (_, i) => `level${String(i).padStart(3, '0')}`).join('/')}`
+    const error = toLabError(errnoError('ENAMETOOLONG'), deep)
+    expect(error.code).toBe('INVALID_ARGUMENT')
+    const pathMax = { linux: '4,096', darwin: '1,024' }[process.platform as string]
+    const limits =
+      pathMax === undefined ? '' : ` (this system takes paths of up to ${pathMax} bytes, names of up to 255)`
+    expect(error.message).toBe(
+      `${deep}: is too long for the system: the path is 2,702 bytes, its longest name 8${limits}`
+    )
+    const long = `/t/${'n'.repeat(300)}`
+    expect(toLabError(errnoError('ENAMETOOLONG'), long).message).toContain(
+      'the path is 303 bytes, its longest name 300'
+    )
+  })
+
   it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])(
     'an inherited key (%s) is not an errno: INTERNAL',
     (key) => {
