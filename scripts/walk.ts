@@ -108,6 +108,14 @@ function parse(argv: readonly string[]): Options | 'help' {
   }
 }
 
+/**
+ * npm decodes the arguments of `npm run` as UTF-8 before it starts the script, so bytes that are
+ * not UTF-8 reach it as U+FFFD, and no walker can get them back.
+ */
+const NPM_REPLACED_BYTES =
+  'DIR holds U+FFFD: if the name has bytes that are not UTF-8, npm replaced them before the walk saw them. ' +
+  'Run the script with node instead, which passes them as they are: node --import tsx scripts/walk.ts DIR …'
+
 function report(object: object): void {
   process.stderr.write(JSON.stringify(object) + '\n')
 }
@@ -120,6 +128,7 @@ async function main(argv: readonly string[]): Promise<number> {
     checkWalkRoot(top)
   } catch (error) {
     report(toLabError(error, top).toInfo())
+    if (top.includes('\uFFFD') && process.env.npm_lifecycle_event === 'walk') report({ note: NPM_REPLACED_BYTES })
     return 1
   }
   const excluded = excludeMatcher(options.exclude)

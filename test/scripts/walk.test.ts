@@ -173,6 +173,24 @@ describe.runIf(process.platform === 'linux')('npm run walk -- DIR --json equals 
     expect(readdirSync(base).filter((name) => name.startsWith('out-'))).toEqual([])
   })
 
+  it('through npm, bytes that are not UTF-8 arrive as U+FFFD: the DIR it cannot find gets a note saying why', () => {
+    // npm decodes its arguments as UTF-8 before it starts the script: no walker can get the bytes back.
+    const run = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import json, os, sys; args = json.loads(sys.argv[1]); os.execvp(args[0], [os.fsencode(a) for a in args])',
+        JSON.stringify(['npm', '--prefix', repo, 'run', '-s', 'walk', '--', join(top, 'bad-\udcff'), '--json'])
+      ],
+      { encoding: 'utf8' }
+    )
+    expect(run.status).toBe(1)
+    expect(parseLines(run.stderr)).toEqual([
+      expect.objectContaining({ code: 'NOT_FOUND', path: join(top, 'bad-\uFFFD') }),
+      { note: expect.stringContaining('npm replaced them before the walk saw them') as unknown }
+    ])
+  })
+
   it('--exclude prunes top-down as the dirnames[:] idiom does, with several patterns', () => {
     const cfg: Case = { top, topdown: true, followlinks: true, exclude: ['node_modules', 'sk?p', '[l]ink*'] }
     const run = cli(flags(cfg))
