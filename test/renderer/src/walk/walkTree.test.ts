@@ -2,6 +2,7 @@
  * The Browse tab's pure parts: the tree built from walk items (totals, order, errors in place,
  * bottom-up arrival), the form-to-arguments rules, and the Python it shows.
  */
+import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { BOTTOM_UP_PRUNING, WALK_STAT, yieldedDirnames, type WalkDirItem, type WalkItem } from '@shared/walkJob'
 import { pruneLine, pyNames, pyStr, stageLine, tripleRepr, walkPythonCode } from '@renderer/walk/pythonEquivalent'
@@ -19,6 +20,7 @@ import {
   ROW_DIR,
   ROW_ERROR,
   ROW_FILE,
+  sortKey,
   WalkTree,
   type Rows
 } from '@renderer/walk/walkTree'
@@ -99,6 +101,20 @@ describe('WalkTree', () => {
     expect(files({ key: 'size', descending: false })).toEqual(['a.txt', 'F1.txt', 'f9.txt', 'f10.txt', 'big', 'Z'])
     // a.txt's key was never needed by size: sorting by name still places it.
     expect(files({ key: 'name', descending: false })).toEqual(['a.txt', 'big', 'F1.txt', 'f9.txt', 'f10.txt', 'Z'])
+  })
+
+  test('the short natural key orders names as zero-padding every number would (property)', () => {
+    const padded = (name: string): string => name.toLowerCase().replace(/\d+/g, (digits) => digits.padStart(20, '0'))
+    const byKey = (key: (name: string) => string) => (a: string, b: string) =>
+      key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a < b ? -1 : a > b ? 1 : 0
+    const char = fc.constantFrom(...'aZb0019_.:- ~é')
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: char, maxLength: 10 }), { maxLength: 40 }), (names) => {
+        expect(names.slice().sort(byKey(sortKey))).toEqual(names.slice().sort(byKey(padded)))
+      }),
+      { numRuns: 500 }
+    )
+    expect(['f10', 'f9', 'f007', 'f7', 'F8'].sort(byKey(sortKey))).toEqual(['f007', 'f7', 'F8', 'f9', 'f10'])
   })
 
   test('re-sorts by size as sizes grow while streaming', () => {
