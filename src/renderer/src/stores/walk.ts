@@ -162,6 +162,7 @@ export const useWalkStore = defineStore('walk', () => {
   /** Time spent pulling (stepping or running), not waiting for the user: for elapsed time and rate. */
   let activeBefore = 0
   let activeSince: number | undefined
+  let clock: ReturnType<typeof setInterval> | undefined
 
   /**
    * The generator's state as inspect.getgeneratorstate gives it, except while the `for` loop
@@ -279,10 +280,20 @@ export const useWalkStore = defineStore('walk', () => {
     current.loopErrorsHidden = 0
   }
 
+  /** Pulling starts: the elapsed time counts, and ticks while no batch comes (a folder of 300,000 files is listed whole first). */
+  function active(): void {
+    activeSince = performance.now()
+    clock ??= setInterval(() => {
+      if (activeSince !== undefined) elapsedMs.value = activeBefore + performance.now() - activeSince
+    }, REFRESH_MS)
+  }
+
   /** Pulling stopped (suspended or ended): bank the active time. */
   function idle(): void {
     if (activeSince !== undefined) activeBefore += performance.now() - activeSince
     activeSince = undefined
+    clearInterval(clock)
+    clock = undefined
   }
 
   function refresh(force = false): void {
@@ -318,8 +329,8 @@ export const useWalkStore = defineStore('walk', () => {
     firstTripleMs.value = undefined
     counters.value = emptyWalkSummary()
     elapsedMs.value = 0
+    idle()
     activeBefore = 0
-    activeSince = undefined
     selection.value = undefined
     viewRoot.value = undefined
     searchCurrent.value = undefined
@@ -534,7 +545,7 @@ export const useWalkStore = defineStore('walk', () => {
     const current = await usable()
     if (current === undefined) return
     phase.value = 'stepping'
-    activeSince = performance.now()
+    active()
     const call = say({ input: 'next(w)', output: '…', tone: 'value' })
     // What next(w) returned or raised. Python calls onerror before next() returns, so when onerror
     // lines were said during the call, the answer goes on a line of its own after them.
@@ -598,7 +609,7 @@ export const useWalkStore = defineStore('walk', () => {
     if (current === undefined) return
     pauseRequested = false
     phase.value = 'running'
-    activeSince = performance.now()
+    active()
     current.loopLine = say({ input: loopInput(current.args), output: loopProgress(current), tone: 'note' })
     const isCurrent = (): boolean => session.value === current
     // Cancel (w.close()) breaks out of the loop at once, as in Python: the items of a batch not yet

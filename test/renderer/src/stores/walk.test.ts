@@ -444,6 +444,36 @@ test('a saved ncdu scan is read from its file whatever walk options the form hol
   expect(opened).toEqual(['ncduImport', 'walk'])
 })
 
+test('the elapsed time ticks while the first batch is awaited, as a folder of 300,000 files is listed, and stops with the walk', async () => {
+  vi.useFakeTimers({ toFake: ['performance', 'setInterval', 'clearInterval'] })
+  let answer: ((batch: JobBatch) => void) | undefined
+  const reply = (value: unknown) => Promise.resolve({ ok: true, value }) as never
+  const lab: LabApi = {
+    invoke: (channel) => {
+      if (channel === 'job.open') return reply({ id: 'job-1', kind: 'walk', state: 'created' })
+      if (channel === 'job.next')
+        return new Promise((resolve) => (answer = (batch) => resolve({ ok: true, value: batch } as never)))
+      if (channel === 'job.return') return reply({ items: [], done: true, state: 'closed' })
+      throw new Error(`unexpected ${channel}`)
+    },
+    on: () => () => undefined
+  }
+  Object.assign(globalThis, { lab })
+  const store = useWalkStore()
+  store.form.top = '/t'
+  const running = store.openAndRun()
+  await until(() => answer !== undefined, 'the first pull')
+  expect(store.elapsedMs).toBe(0)
+  vi.advanceTimersByTime(1_000)
+  expect(store.elapsedMs).toBeGreaterThanOrEqual(750) // ticked, though no batch came
+  answer!({ items: walkOfSubdirs(0), done: true, value: emptyWalkSummary(), state: 'closed' })
+  await running
+  expect(store.phase).toBe('done')
+  const ended = store.elapsedMs
+  vi.advanceTimersByTime(1_000)
+  expect(store.elapsedMs).toBe(ended)
+})
+
 test('a file that is no saved scan leaves the scan on screen as it was; with none on screen, its card shows', async () => {
   fakeWalkJob(walkOfSubdirs(3))
   const store = useWalkStore()
