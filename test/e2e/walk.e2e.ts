@@ -508,8 +508,8 @@ describe('Browse tab in Chromium', () => {
     await page.locator('[role=treeitem][aria-selected=true]').dblclick()
     await page.getByTestId('walk-search').fill('lv5') // the search field takes its room in the bar
     const crumbs = page.locator('[data-testid=walk-breadcrumb] .crumb')
-    await expect.poll(() => crumbs.count()).toBe(6)
-    // The top (a long path) gives way; lv1 … lv4 and lv5 are shown whole, not cut to "l…".
+    await expect.poll(() => crumbs.count()).toBe(5)
+    // The top (a long path) gives way; "…" (for lv1 and lv2), lv3, lv4 and lv5 are shown whole, not cut to "l…".
     const cut = await crumbs.evaluateAll((all) =>
       all.slice(1).flatMap((crumb) => {
         // Its width unsqueezed: a copy outside the bar, free of the bar's flex limits.
@@ -528,14 +528,38 @@ describe('Browse tab in Chromium', () => {
     const current = (await crumbs.last().boundingBox())!
     expect(current.x + current.width).toBeLessThanOrEqual(nav.x + nav.width + 1)
     expect(await page.getByTestId('walk-search-scope').textContent()).toBe('searching in lv5/')
-    expect((await crumbs.allTextContents()).slice(1).map((text) => text.trim())).toEqual([
-      'lv1',
-      'lv2',
-      'lv3',
-      'lv4',
-      'lv5'
-    ])
+    expect((await crumbs.allTextContents()).slice(1).map((text) => text.trim())).toEqual(['…', 'lv3', 'lv4', 'lv5'])
     await app.screenshot('walk-crumbs-900x600')
+    expect(app.problems).toEqual([])
+  })
+
+  test('re-rooted deep down, the breadcrumb folds the levels between into "…" and keeps where it is', async () => {
+    const top = join(base, 'deep-crumbs')
+    const levels = Array.from({ length: 30 }, (_, i) => `level${String(i + 1).padStart(2, '0')}`)
+    mkdirSync(join(top, ...levels), { recursive: true })
+    const app = await lab.open()
+    const { page } = app
+    await page.setViewportSize({ width: 900, height: 600 })
+    await page.getByTestId('walk-path').fill(top)
+    await page.getByTestId('walk-path').press('Enter')
+    await expect.poll(() => phase(page)).toContain('exhausted')
+    await page.getByTestId('walk-search').fill('level27')
+    await page.getByTestId('walk-search').press('Enter')
+    await page.locator('[role=treeitem][aria-selected=true]').dblclick()
+    const crumbs = page.locator('[data-testid=walk-breadcrumb] .crumb')
+    // The top, "…" for level01 … level24, then level25, level26 and level27, the folder shown, whole and in view.
+    await expect
+      .poll(async () => (await crumbs.allTextContents()).slice(1).map((text) => text.trim()))
+      .toEqual(['…', 'level25', 'level26', 'level27'])
+    const nav = (await page.getByTestId('walk-breadcrumb').boundingBox())!
+    const current = (await crumbs.last().boundingBox())!
+    expect(current.x + current.width).toBeLessThanOrEqual(nav.x + nav.width + 1)
+    await app.screenshot('walk-deep-crumbs-900x600')
+    // "…" goes to the deepest level it folds, level24, shown with the two above it.
+    await page.getByTestId('walk-breadcrumb-folded').click()
+    await expect
+      .poll(async () => (await crumbs.allTextContents()).slice(1).map((text) => text.trim()))
+      .toEqual(['…', 'level22', 'level23', 'level24'])
     expect(app.problems).toEqual([])
   })
 
