@@ -563,6 +563,26 @@ describe('Browse tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('a path of thousands of bytes that cannot be walked leaves the error code and the hint in view', async () => {
+    const missing = join(base, ...Array.from({ length: 120 }, (_, i) => `missing-level-${i}`))
+    const app = await lab.open()
+    const { page } = app
+    await page.setViewportSize({ width: 900, height: 600 })
+    await page.getByTestId('walk-path').fill(missing)
+    await page.getByTestId('walk-path').press('Enter')
+    const card = page.getByTestId('walk-failure')
+    await expect.poll(() => card.textContent()).toContain('NOT_FOUND')
+    await card.scrollIntoViewIfNeeded()
+    // The heading and the message give three lines each to the path; the whole is in their titles.
+    expect(await card.locator('h2').getAttribute('title')).toBe(missing)
+    const onerror = (await page.getByTestId('walk-failure-onerror').boundingBox())!
+    const cardBox = (await card.boundingBox())!
+    expect(onerror.y + onerror.height).toBeLessThanOrEqual(600)
+    expect(cardBox.height).toBeLessThan(300)
+    await app.screenshot('walk-long-missing-path-900x600')
+    expect(app.problems).toEqual([])
+  })
+
   test('an empty folder says so in the tree, as ncdu does', async () => {
     const top = join(base, 'empty-folder')
     mkdirSync(top)
