@@ -53,6 +53,20 @@ const state = (page: Page): Promise<string | null> => page.getByTestId('walk-sta
  * Whether an element is inside the tab's visible box (what the window shows of the tab), to within
  * a pixel: layout has fractions of one, scrolling does not.
  */
+/** A 900 × 600 window that walked `top`, found `name` with the search, and re-rooted on it (double-click). */
+async function rerootedAt(top: string, name: string): Promise<Awaited<ReturnType<typeof lab.open>>> {
+  const app = await lab.open()
+  const { page } = app
+  await page.setViewportSize({ width: 900, height: 600 })
+  await page.getByTestId('walk-path').fill(top)
+  await page.getByTestId('walk-path').press('Enter')
+  await expect.poll(() => phase(page)).toContain('exhausted')
+  await page.getByTestId('walk-search').fill(name)
+  await page.getByTestId('walk-search').press('Enter')
+  await page.locator('[role=treeitem][aria-selected=true]').dblclick()
+  return app
+}
+
 async function onScreen(page: Page, selector: string): Promise<boolean> {
   const box = await page.locator(selector).boundingBox()
   const tab = (await page.locator('#panel-walk').boundingBox())!
@@ -497,15 +511,8 @@ describe('Browse tab in Chromium', () => {
   test('re-rooted a few levels down in a short window, the breadcrumb keeps short names whole', async () => {
     const top = join(base, 'crumbs')
     mkdirSync(join(top, 'lv1', 'lv2', 'lv3', 'lv4', 'lv5', 'lv6'), { recursive: true })
-    const app = await lab.open()
+    const app = await rerootedAt(top, 'lv5')
     const { page } = app
-    await page.setViewportSize({ width: 900, height: 600 })
-    await page.getByTestId('walk-path').fill(top)
-    await page.getByTestId('walk-path').press('Enter')
-    await expect.poll(() => phase(page)).toContain('exhausted')
-    await page.getByTestId('walk-search').fill('lv5')
-    await page.getByTestId('walk-search').press('Enter')
-    await page.locator('[role=treeitem][aria-selected=true]').dblclick()
     await page.getByTestId('walk-search').fill('lv5') // the search field takes its room in the bar
     const crumbs = page.locator('[data-testid=walk-breadcrumb] .crumb')
     await expect.poll(() => crumbs.count()).toBe(5)
@@ -537,15 +544,8 @@ describe('Browse tab in Chromium', () => {
     const top = join(base, 'deep-crumbs')
     const levels = Array.from({ length: 30 }, (_, i) => `level${String(i + 1).padStart(2, '0')}`)
     mkdirSync(join(top, ...levels), { recursive: true })
-    const app = await lab.open()
+    const app = await rerootedAt(top, 'level27')
     const { page } = app
-    await page.setViewportSize({ width: 900, height: 600 })
-    await page.getByTestId('walk-path').fill(top)
-    await page.getByTestId('walk-path').press('Enter')
-    await expect.poll(() => phase(page)).toContain('exhausted')
-    await page.getByTestId('walk-search').fill('level27')
-    await page.getByTestId('walk-search').press('Enter')
-    await page.locator('[role=treeitem][aria-selected=true]').dblclick()
     const crumbs = page.locator('[data-testid=walk-breadcrumb] .crumb')
     // The top, "…" for level01 … level24, then level25, level26 and level27, the folder shown, whole and in view.
     await expect
