@@ -415,23 +415,24 @@ export const useWalkStore = defineStore('walk', () => {
     const input = `w = ncdu_export(${pyStr(file)})`
     openFailure.value = undefined
     openingFile.value = true
-    let generator: RemoteGenerator<'ncduImport'> | undefined
+    let generator: RemoteGenerator<'ncduImport'>
     let first: RemoteBatch<'ncduImport'>
     try {
       generator = await jobs.start('ncduImport', { file }, `ncdu export ${JSON.stringify(file)}`, cancelFromOutside)
       // The first item names the scanned folder, the tree's top; a file that is no scan fails here.
       first = await generator.next(1)
     } catch (error) {
+      // Raised by its first next(), the import is closed already, as a Python generator that raised.
       openingFile.value = false
-      if (generator !== undefined && generator.state !== 'closed') void generator.return().catch(() => undefined)
+      const info = errorInfo(error)
       say({ input, output: errorText(error), tone: 'error' })
       if (session.value !== undefined && counters.value.dirs > 0) {
-        openFailure.value = { file, error: errorInfo(error) }
+        openFailure.value = { file, error: info }
         say({ output: '# w is still the scan on screen: an assignment that raises binds nothing', tone: 'note' })
       } else {
         await forget()
         phase.value = 'failed'
-        failure.value = errorInfo(error)
+        failure.value = info
         failedAt.value = 'open'
       }
       return true
