@@ -84,7 +84,7 @@ export interface FormSweep {
 
 /**
  * What a sweep's plan found of its data file that the form cannot tell before: whether the text
- * twin beside it is there (null: it is not), and whether eager fits under the sweep's limit.
+ * twin beside it is there, and whether eager fits under the sweep's limit.
  * Each is left undefined when that sweep did not ask (no text lazy relying on the twin beside the
  * file, or no eager).
  */
