@@ -221,13 +221,25 @@ export interface RowView {
  * 0.3 s in Node).
  */
 export function sortKey(name: string): string {
-  return name.toLowerCase().replace(/\d+/g, numberKey)
+  const folded = name.toLowerCase()
+  // A loop rather than replace(/\d+/g, fn): faster, and a name without digits costs only its case fold.
+  let key = ''
+  let copied = 0
+  for (let at = 0; at < folded.length; at++) {
+    if (!isDigit(folded.charCodeAt(at))) continue
+    let end = at + 1
+    while (end < folded.length && isDigit(folded.charCodeAt(end))) end++
+    let significant = at
+    while (significant < end - 1 && folded.charCodeAt(significant) === 0x30) significant++
+    key += `${folded.slice(copied, at)}0${String.fromCharCode(0x20 + end - significant)}${folded.slice(significant, end)}`
+    copied = end
+    at = end
+  }
+  return copied === 0 ? folded : key + folded.slice(copied)
 }
 
-function numberKey(digits: string): string {
-  let zeros = 0
-  while (zeros < digits.length - 1 && digits.charCodeAt(zeros) === 0x30) zeros++
-  return `0${String.fromCharCode(0x20 + digits.length - zeros)}${zeros === 0 ? digits : digits.slice(zeros)}`
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39
 }
 
 function compareKeys(a: string, b: string): number {
