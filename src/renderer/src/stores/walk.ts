@@ -208,9 +208,7 @@ export const useWalkStore = defineStore('walk', () => {
   const selectedIndex = computed(() => {
     const current = rows.value
     const key = selection.value
-    const tree = session.value?.tree
-    if (current === undefined || key === undefined || tree === undefined) return -1
-    return tree.indexOf(current, key)
+    return current === undefined || key === undefined ? -1 : current.indexOf(key)
   })
   /** From top down to the view's root: the breadcrumb. */
   const breadcrumb = computed<DirNode[]>(() => {

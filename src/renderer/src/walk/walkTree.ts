@@ -149,24 +149,101 @@ export const ROW_DIR = 0
 export const ROW_FILE = 1
 export const ROW_ERROR = 2
 
-/** The visible rows, as parallel arrays (no object per row: a fully expanded 200k tree stays light). */
+/**
+ * The visible rows, as runs: a directory's row, an error's, or all the file rows of a directory
+ * in one run, so a folder of 300,000 files adds one run, not 300,000 rows (a flatten per refresh
+ * stays cheap). Parallel arrays, no object per run; row i is found by a binary search of `starts`.
+ */
 export class Rows {
-  readonly nodes: DirNode[] = []
-  readonly kinds: number[] = []
-  /** A file row's index into its node's files; an error row's index into `errorNames`. */
-  readonly refs: number[] = []
-  readonly depths: number[] = []
+  /** The row each run starts at, ascending. */
+  private readonly starts: number[] = []
+  private readonly nodes: DirNode[] = []
+  private readonly kinds: number[] = []
+  /** An error run's index into errorNames; -1 for the others. */
+  private readonly refs: number[] = []
+  /** A file run's order of its node's files (undefined: os.walk order). */
+  private readonly fileOrders: (Uint32Array | undefined)[] = []
+  private readonly depths: number[] = []
   readonly errorNames: string[] = []
+  length = 0
 
-  get length(): number {
-    return this.nodes.length
+  /** One row: a directory, or an error (ref: its index in errorNames). */
+  push(node: DirNode, kind: typeof ROW_DIR | typeof ROW_ERROR, ref: number, depth: number): void {
+    this.pushRun(node, kind, ref, undefined, depth, 1)
   }
 
-  push(node: DirNode, kind: number, ref: number, depth: number): void {
+  /** A row for each of node's files, in `order` (undefined: os.walk order). */
+  pushFiles(node: DirNode, order: Uint32Array | undefined, depth: number): void {
+    if (node.files.length > 0) this.pushRun(node, ROW_FILE, -1, order, depth, node.files.length)
+  }
+
+  private pushRun(
+    node: DirNode,
+    kind: number,
+    ref: number,
+    order: Uint32Array | undefined,
+    depth: number,
+    count: number
+  ): void {
+    this.starts.push(this.length)
     this.nodes.push(node)
     this.kinds.push(kind)
     this.refs.push(ref)
+    this.fileOrders.push(order)
     this.depths.push(depth)
+    this.length += count
+  }
+
+  /** The run holding row `index` (-1 when out of range). */
+  private runOf(index: number): number {
+    if (!(index >= 0 && index < this.length)) return -1
+    let low = 0
+    let high = this.starts.length - 1
+    while (low < high) {
+      const middle = (low + high + 1) >> 1
+      if (this.starts[middle]! <= index) low = middle
+      else high = middle - 1
+    }
+    return low
+  }
+
+  /** Row `index`: its directory, kind, depth, and ref (a file's index in node.files, an error's in errorNames). */
+  at(index: number): { node: DirNode; kind: RowKey['kind']; ref: number; depth: number } | undefined {
+    const run = this.runOf(index)
+    if (run === -1) return undefined
+    const kind = this.kinds[run]! as RowKey['kind']
+    const offset = index - this.starts[run]!
+    const order = this.fileOrders[run]
+    const ref = kind !== ROW_FILE ? this.refs[run]! : order === undefined ? offset : order[offset]!
+    return { node: this.nodes[run]!, kind, ref, depth: this.depths[run]! }
+  }
+
+  /** The row of a key, or -1 when it is not shown. */
+  indexOf(key: RowKey): number {
+    for (let run = 0; run < this.starts.length; run++) {
+      if (this.nodes[run] !== key.node || this.kinds[run] !== key.kind) continue
+      if (key.kind === ROW_DIR) return this.starts[run]!
+      if (key.kind === ROW_ERROR) {
+        if (this.errorNames[this.refs[run]!] === key.ref) return this.starts[run]!
+        continue
+      }
+      const ref = key.ref as number
+      if (!(ref >= 0 && ref < key.node.files.length)) return -1
+      const order = this.fileOrders[run]
+      return this.starts[run]! + (order === undefined ? ref : order.indexOf(ref))
+    }
+    return -1
+  }
+
+  /** The nearest row above `index` that is less deep: its folder's row (-1 for the first row). */
+  parentOf(index: number): number {
+    const run = this.runOf(index)
+    if (run === -1) return -1
+    const depth = this.depths[run]!
+    // A run's last row is the nearest of its rows.
+    for (let before = run - 1; before >= 0; before--)
+      if (this.depths[before]! < depth) return this.starts[before + 1]! - 1
+    return -1
   }
 }
 
@@ -603,9 +680,7 @@ export class WalkTree {
       }
       stack.pop()
       const { node, depth } = frame
-      const files = this.sortedFiles(node, order)
-      const count = node.files.length
-      for (let i = 0; i < count; i++) rows.push(node, ROW_FILE, files === undefined ? i : files[i]!, depth)
+      rows.pushFiles(node, this.sortedFiles(node, order), depth)
       if (node.errors !== undefined) {
         for (const name of node.errors.keys()) {
           if (node.childNamed(name) !== undefined || this.fileSetOf(node).has(name)) continue
@@ -623,10 +698,9 @@ export class WalkTree {
 
   /** Everything a row shows. */
   view(rows: Rows, index: number): RowView | undefined {
-    const node = rows.nodes[index]
-    if (node === undefined) return undefined
-    const kind = rows.kinds[index]!
-    const depth = rows.depths[index]!
+    const row = rows.at(index)
+    if (row === undefined) return undefined
+    const { node, kind, ref, depth } = row
     if (kind === ROW_DIR) {
       const bytes = this.bytesOf(node)
       // The view's root is the whole of what is shown, as ncdu's current folder is: 100%.
@@ -648,7 +722,6 @@ export class WalkTree {
       }
     }
     if (kind === ROW_FILE) {
-      const ref = rows.refs[index]!
       const name = node.files[ref]!
       const bytes = this.fileBytes(node, ref)
       const parentBytes = this.bytesOf(node)
@@ -666,7 +739,7 @@ export class WalkTree {
         ...(error === undefined ? {} : { error })
       }
     }
-    const name = rows.errorNames[rows.refs[index]!]!
+    const name = rows.errorNames[ref]!
     return { kind: 'error', depth, name, node, bytes: 0, share: 0, error: node.errors!.get(name)! }
   }
 
@@ -675,24 +748,12 @@ export class WalkTree {
     for (let n = node.parent; n !== undefined; n = n.parent) n.expanded = true
   }
 
-  /** The row of `rows` a key stands for, or -1 when it is not shown. */
-  indexOf(rows: Rows, key: RowKey): number {
-    const { nodes, kinds, refs } = rows
-    for (let i = 0; i < nodes.length; i++) {
-      if (nodes[i] !== key.node || kinds[i] !== key.kind) continue
-      if (key.kind === ROW_DIR) return i
-      if (key.kind === ROW_FILE ? refs[i] === key.ref : rows.errorNames[refs[i]!] === key.ref) return i
-    }
-    return -1
-  }
-
   /** The key of a row, to find it again after the rows change. */
   keyAt(rows: Rows, index: number): RowKey | undefined {
-    const node = rows.nodes[index]
-    if (node === undefined) return undefined
-    const kind = rows.kinds[index]! as RowKey['kind']
+    const row = rows.at(index)
+    if (row === undefined) return undefined
+    const { node, kind, ref } = row
     if (kind === ROW_DIR) return { node, kind }
-    const ref = rows.refs[index]!
     return { node, kind, ref: kind === ROW_FILE ? ref : rows.errorNames[ref]! }
   }
 

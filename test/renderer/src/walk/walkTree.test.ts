@@ -166,7 +166,7 @@ describe('WalkTree', () => {
     expect(tree.view(rows, 1)).toMatchObject({ status: 'error', error: { code: 'NOT_FOUND', path: '/t/gone' } })
     expect(tree.view(rows, 3)).toMatchObject({ kind: 'file', error: { path: '/t/vanished.txt' } })
     expect(tree.view(rows, 4)).toMatchObject({ kind: 'error', error: { code: 'MALFORMED_DATA' } })
-    expect(rows.kinds).toEqual([ROW_DIR, ROW_DIR, ROW_DIR, ROW_FILE, ROW_ERROR])
+    expect([0, 1, 2, 3, 4].map((i) => rows.at(i)!.kind)).toEqual([ROW_DIR, ROW_DIR, ROW_DIR, ROW_FILE, ROW_ERROR])
     expect(tree.root.totalErrors).toBe(3)
     expect(tree.counters.errors).toBe(3)
   })
@@ -401,10 +401,32 @@ describe('WalkTree', () => {
     const key = tree.keyAt(rows, 3)!
     expect(tree.pathOfKey(key)).toBe('/t/a/x.txt')
     const byName = tree.flatten({ key: 'name', descending: true })
-    expect(tree.view(byName, tree.indexOf(byName, key))!.name).toBe('x.txt')
-    expect(tree.indexOf(tree.flatten(order, tree.root.childNamed('b')!), key)).toBe(-1)
+    expect(tree.view(byName, byName.indexOf(key))!.name).toBe('x.txt')
+    expect(tree.flatten(order, tree.root.childNamed('b')!).indexOf(key)).toBe(-1)
     expect(tree.pathOf(a.childNamed('a1')!)).toBe('/t/a/a1')
     expect(tree.within(a.childNamed('a1')!, a)).toBe(true)
+  })
+
+  test("a folder's files are one run of rows: every row, its key and its folder's row are found in it", () => {
+    const tree = new WalkTree('/t')
+    const numbers = Array.from({ length: 500 }, (_, i) => (i * 7) % 500)
+    tree.apply(dir('/t', null, '/t', ['a'], { 'top.txt': 1 }))
+    tree.apply(dir('/t/a', '/t', 'a', [], Object.fromEntries(numbers.map((n) => [`f${n}`, n]))))
+    tree.root.childNamed('a')!.expanded = true
+    const rows = tree.flatten({ key: 'size', descending: false })
+    // /t, a, a's 500 files (f0 … f499 by size), top.txt.
+    expect(rows.length).toBe(503)
+    expect(names(tree, rows).slice(0, 4)).toEqual(['/t/', '  a/', '    f0', '    f1'])
+    expect(names(tree, rows).slice(-2)).toEqual(['    f499', '  top.txt'])
+    for (const index of [0, 1, 2, 250, 501, 502]) expect(rows.indexOf(tree.keyAt(rows, index)!)).toBe(index)
+    expect(tree.pathOfKey(tree.keyAt(rows, 252)!)).toBe('/t/a/f250')
+    // ← goes to the folder: from any file of a's run to a, from top.txt to /t.
+    expect([2, 300, 501, 502, 1].map((index) => rows.parentOf(index))).toEqual([1, 1, 1, 0, 0])
+    expect(rows.parentOf(0)).toBe(-1)
+    expect(rows.at(503)).toBeUndefined()
+    expect(tree.flatten({ key: 'size', descending: false }).indexOf({ node: tree.root, kind: ROW_FILE, ref: 7 })).toBe(
+      -1
+    )
   })
 
   test('search finds directories and files anywhere in the scanned tree, in display order', () => {
