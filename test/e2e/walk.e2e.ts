@@ -599,6 +599,31 @@ describe('Browse tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('a folder of 30,000 files ends the walk in size order, sorted in slices; ← from its last file goes to the folder', async () => {
+    const top = join(base, 'wide-folder')
+    mkdirSync(top)
+    // f0 … f29999 of 0 to 4 bytes: the largest are f4, f9, f14, … (ties by name, naturally).
+    for (let i = 0; i < 30_000; i++) writeFileSync(join(top, `f${i}`), 'x'.repeat(i % 5))
+    const app = await lab.open()
+    const { page } = app
+    await page.getByTestId('walk-path').fill(top)
+    await page.getByTestId('walk-path').press('Enter')
+    await expect.poll(() => phase(page), { timeout: 60_000 }).toContain('exhausted')
+    const firstFiles = (): Promise<string[]> =>
+      page
+        .locator('[role=treeitem][data-depth="1"] .name')
+        .evaluateAll((names) => names.slice(0, 3).map((n) => n.textContent ?? ''))
+    await expect.poll(firstFiles).toEqual(['f4', 'f9', 'f14'])
+    expect(await page.getByTestId('walk-sorting').textContent()).toBe('')
+    const tree = page.getByTestId('walk-tree')
+    await tree.focus()
+    await page.keyboard.press('End')
+    await expect.poll(() => page.locator('[role=treeitem][aria-selected=true] .name').textContent()).toBe('f29995')
+    await page.keyboard.press('ArrowLeft')
+    await expect.poll(() => page.locator('[role=treeitem][aria-selected=true]').getAttribute('data-depth')).toBe('0')
+    expect(app.problems).toEqual([])
+  })
+
   test('like ncdu: the selection follows its entry, re-root and back, search, prune, disk usage and hard links', async () => {
     const top = join(base, 'ncdu')
     for (let i = 0; i < 12; i++) {

@@ -243,6 +243,36 @@ export const useWalkStore = defineStore('walk', () => {
   }
 
   watch([sort, liveOrder, measure], treeChanged, { deep: true })
+
+  /**
+   * Entries of folders too large to sort in one task (SORT_IN_STEPS_FROM) being sorted in slices
+   * (0 when none): meanwhile their rows keep their last order (os.walk's at first), then the
+   * view and the search follow the new one.
+   */
+  const sortingEntries = ref(0)
+  let sorting: { tree: WalkTree; order: string } | undefined
+  watch([rows, searchMatches], () => void sortLargeFolders())
+
+  async function sortLargeFolders(): Promise<void> {
+    const tree = session.value?.tree
+    const wanted = `${order.value.key}:${order.value.descending}:${measure.value}`
+    // Another scan, order or measure: the sort under way stops at its next slice.
+    if (sorting !== undefined && (sorting.tree !== tree || sorting.order !== wanted)) {
+      sorting = undefined
+      sortingEntries.value = 0
+    }
+    if (tree === undefined || tree.unsorted.size === 0 || sorting !== undefined) return
+    const job = (sorting = { tree, order: wanted })
+    sortingEntries.value = tree.unsortedEntries()
+    const done = await applyInSlices(tree.sortSteps(order.value), () => {}, {
+      budgetMs: SLICE_BUDGET_MS,
+      keepGoing: () => sorting === job
+    })
+    if (!done) return
+    sorting = undefined
+    sortingEntries.value = 0
+    treeChanged()
+  }
   watch(searchQuery, () => (searchCurrent.value = undefined))
 
   function say(line: Omit<TranscriptLine, 'id'>): TranscriptLine {
@@ -875,6 +905,7 @@ export const useWalkStore = defineStore('walk', () => {
     order,
     measure,
     rows,
+    sortingEntries,
     treeVersion,
     selection,
     selectedIndex,

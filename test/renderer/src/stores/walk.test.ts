@@ -11,7 +11,7 @@ import type { LabErrorInfo } from '@shared/errors'
 import { emptyWalkSummary, type WalkItem } from '@shared/walkJob'
 import { useJobsStore } from '@renderer/stores/jobs'
 import { SEARCH_REFRESH_MS, useWalkStore } from '@renderer/stores/walk'
-import { WalkTree } from '@renderer/walk/walkTree'
+import { SORT_IN_STEPS_FROM, WalkTree } from '@renderer/walk/walkTree'
 import { until } from '../../../support/until'
 import { dir, error } from '../../../support/walkItems'
 
@@ -244,6 +244,30 @@ test('while a walk streams, the search runs again at most once a second, and on 
   expect(search.mock.calls.length).toBeLessThanOrEqual(Math.floor(streamedMs / SEARCH_REFRESH_MS) + 3)
   // d2, d20…d29, d200…d299: every match of the finished tree, found once the walk ended.
   expect(shown.at(-1)).toBe(1 + 10 + 100)
+})
+
+test('a folder too large to sort at once shows os.walk order after the walk, then its size order once sorted in slices', async () => {
+  const count = SORT_IN_STEPS_FROM
+  const numbers = Array.from({ length: count }, (_, i) => (i * 7919) % count)
+  fakeWalkJob([dir('/t', null, 't', [], Object.fromEntries(numbers.map((n) => [`f${n}`, n % 3])))])
+  const store = useWalkStore()
+  store.form.top = '/t'
+  // The faked clock moves a microsecond at each reading, so slices end and the sort spans several.
+  let clock = 0
+  vi.spyOn(performance, 'now').mockImplementation(() => (clock += 0.001))
+  const seen: { sorting: number; first: string | undefined }[] = []
+  const stop = watchEffect(() => {
+    const rows = store.rows
+    seen.push({ sorting: store.sortingEntries, first: rows && store.session!.tree.view(rows, 1)?.name })
+  })
+  await store.openAndRun()
+  expect(store.phase).toBe('done')
+  await until(() => store.sortingEntries === 0, 'the sort to end')
+  stop()
+  // Sorting, the rows stayed in os.walk order; then by size, largest first, ties A to Z (f2, f5, …).
+  expect(seen).toContainEqual({ sorting: count, first: `f${numbers[0]}` })
+  expect(seen.at(-1)).toEqual({ sorting: 0, first: 'f2' })
+  expect(store.session!.tree.view(store.rows!, 2)!.name).toBe('f5')
 })
 
 test('re-rooted, the search covers the folder in view and below; going back up searches there again, keeping the query', async () => {

@@ -20,9 +20,11 @@ import {
   ROW_DIR,
   ROW_ERROR,
   ROW_FILE,
+  SORT_IN_STEPS_FROM,
   sortKey,
   WalkTree,
-  type Rows
+  type Rows,
+  type SortOrder
 } from '@renderer/walk/walkTree'
 import { formatBytes } from '@shared/format'
 import { dir, error, statRecords, type StatRecord } from '../../../support/walkItems'
@@ -115,6 +117,67 @@ describe('WalkTree', () => {
       { numRuns: 500 }
     )
     expect(['f10', 'f9', 'f007', 'f7', 'F8'].sort(byKey(sortKey))).toEqual(['f007', 'f7', 'F8', 'f9', 'f10'])
+  })
+
+  test('a folder of SORT_IN_STEPS_FROM files shows its last order until sortSteps has sorted it, step by step', () => {
+    const count = SORT_IN_STEPS_FROM
+    // f0 … f(count-1), listed shuffled; sizes 0, 1 or 2 bytes, so most sizes tie and names decide.
+    const numbers = Array.from({ length: count }, (_, i) => (i * 7919) % count)
+    const tree = new WalkTree('/t')
+    tree.apply(dir('/t', null, '/t', [], Object.fromEntries(numbers.map((n) => [`f${n}`, n % 3]))))
+    const shown = (order: SortOrder): string[] =>
+      names(tree, tree.flatten(order))
+        .slice(1)
+        .map((name) => name.trim())
+    const walked = numbers.map((n) => `f${n}`)
+    const bySize: SortOrder = { key: 'size', descending: true }
+    const byName: SortOrder = { key: 'name', descending: false }
+    const sortAll = (order: SortOrder): number => {
+      let steps = 0
+      for (const _ of tree.sortSteps(order)) steps++
+      return steps
+    }
+
+    expect(shown(bySize)).toEqual(walked)
+    expect([...tree.unsorted]).toEqual([tree.root])
+    expect(sortAll(bySize)).toBeGreaterThan(count / 1024)
+    expect(tree.unsorted.size).toBe(0)
+    const sizeOrder = numbers.slice().sort((a, b) => (b % 3) - (a % 3) || a - b)
+    expect(shown(bySize)).toEqual(sizeOrder.map((n) => `f${n}`))
+
+    // By name: the size order stands in until the steps have run.
+    expect(shown(byName)).toEqual(sizeOrder.map((n) => `f${n}`))
+    sortAll(byName)
+    const rows = tree.flatten(byName)
+    expect(names(tree, rows).slice(1, 4)).toEqual(['  f0', '  f1', '  f2'])
+    // A row is found by its key in the run of 20,000, and ← from it goes to the folder.
+    const key = tree.keyAt(rows, 12_346)!
+    expect(tree.pathOfKey(key)).toBe('/t/f12345')
+    expect(rows.indexOf(key)).toBe(12_346)
+    expect(rows.parentOf(12_346)).toBe(0)
+  })
+
+  test('a folder of SORT_IN_STEPS_FROM subfolders sorted by size is sorted again when sizes change during the steps', () => {
+    const count = SORT_IN_STEPS_FROM
+    const subdirs = Array.from({ length: count }, (_, i) => `d${i}`)
+    const tree = new WalkTree('/t')
+    tree.apply(dir('/t', null, '/t', subdirs, {}))
+    subdirs.forEach((name, i) => tree.apply(dir(`/t/${name}`, '/t', name, i === 0 ? ['x'] : [], { f: i % 100 })))
+    const bySize: SortOrder = { key: 'size', descending: true }
+    const firstShown = (): string => names(tree, tree.flatten(bySize))[1]!.trim()
+    expect(firstShown()).toBe('d0/')
+
+    const steps = tree.sortSteps(bySize)
+    for (let i = 0; i < 5; i++) steps.next()
+    // d0/x arrives while the steps run: d0 becomes the largest.
+    tree.apply(dir('/t/d0/x', '/t/d0', 'x', [], { big: 10_000 }))
+    while (steps.next().done !== true);
+    // The order sorted before the change stands in (d99 held 99 bytes), and the folder waits again.
+    expect(firstShown()).toBe('d99/')
+    expect([...tree.unsorted]).toEqual([tree.root])
+    for (const _ of tree.sortSteps(bySize));
+    expect(firstShown()).toBe('d0/')
+    expect(tree.unsorted.size).toBe(0)
   })
 
   test('re-sorts by size as sizes grow while streaming', () => {
