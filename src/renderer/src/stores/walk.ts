@@ -137,6 +137,11 @@ export const useWalkStore = defineStore('walk', () => {
    */
   const searchQuery = ref('')
   const searchCurrent = shallowRef<SearchMatch>()
+  /**
+   * A jump would have gone past the last match kept (SEARCH_MATCHES_KEPT) or before the first: with
+   * more matches than that, wrapping round would skip the others, so the jump stays and says why.
+   */
+  const searchPastKept = ref(false)
   /** What copying a path or revealing it said, and about which path. */
   const pathNotice = shallowRef<{ text: string; tone: 'ok' | 'error'; path: string }>()
   /** That notice, under the tree's bar while the entry it speaks of is still the one selected. */
@@ -273,7 +278,10 @@ export const useWalkStore = defineStore('walk', () => {
     sortingEntries.value = 0
     treeChanged()
   }
-  watch(searchQuery, () => (searchCurrent.value = undefined))
+  watch(searchQuery, () => {
+    searchCurrent.value = undefined
+    searchPastKept.value = false
+  })
 
   function say(line: Omit<TranscriptLine, 'id'>): TranscriptLine {
     const entry = { id: ++lineId, ...line }
@@ -362,6 +370,7 @@ export const useWalkStore = defineStore('walk', () => {
     selection.value = undefined
     viewRoot.value = undefined
     searchCurrent.value = undefined
+    searchPastKept.value = false
     pathNotice.value = undefined
     liveOrder.value = WALK_ORDER
     if (previous !== undefined && previous.generator.state !== 'closed')
@@ -806,6 +815,7 @@ export const useWalkStore = defineStore('walk', () => {
       for (selected = from; selected.parent !== node;) selected = selected.parent!
     viewRoot.value = node === tree.root ? undefined : node
     selection.value = { node: selected, kind: ROW_DIR }
+    searchPastKept.value = false
     scrollRequest.value++
   }
 
@@ -825,7 +835,10 @@ export const useWalkStore = defineStore('walk', () => {
     if (tree === undefined || matches.length === 0) return
     // Before any jump, Next goes to the first match and Previous to the last, as a find in a page does.
     const from = searchAt.value === -1 && step === -1 ? 0 : searchAt.value
-    const match = matches[(from + step + matches.length) % matches.length]!
+    const to = from + step
+    searchPastKept.value = matches.length >= SEARCH_MATCHES_KEPT && (to < 0 || to >= matches.length)
+    if (searchPastKept.value) return
+    const match = matches[(to + matches.length) % matches.length]!
     tree.reveal(match.node)
     if (match.kind !== ROW_DIR) match.node.expanded = true
     searchCurrent.value = match
@@ -915,6 +928,7 @@ export const useWalkStore = defineStore('walk', () => {
     searchQuery,
     searchMatches,
     searchAt,
+    searchPastKept,
     notice,
     exportingNcdu,
     generatorState,

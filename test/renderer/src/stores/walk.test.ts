@@ -5,12 +5,12 @@
  */
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
-import { watchEffect } from 'vue'
+import { nextTick, watchEffect } from 'vue'
 import type { JobBatch, LabApi } from '@shared/contract'
 import type { LabErrorInfo } from '@shared/errors'
 import { emptyWalkSummary, type WalkItem } from '@shared/walkJob'
 import { useJobsStore } from '@renderer/stores/jobs'
-import { SEARCH_REFRESH_MS, useWalkStore } from '@renderer/stores/walk'
+import { SEARCH_MATCHES_KEPT, SEARCH_REFRESH_MS, useWalkStore } from '@renderer/stores/walk'
 import { SORT_IN_STEPS_FROM, WalkTree } from '@renderer/walk/walkTree'
 import { until } from '../../../support/until'
 import { dir, error } from '../../../support/walkItems'
@@ -332,6 +332,34 @@ test('re-rooted, the search covers the folder in view and below; going back up s
   expect(store.searchAt).toBe(-1)
   store.jumpToMatch(-1)
   expect(current()).toBe('/t/a/a.py')
+})
+
+test('with more matches than are kept, a jump past either end of them stays and says why, rather than wrapping round', async () => {
+  fakeWalkJob(walkOfSubdirs(SEARCH_MATCHES_KEPT + 200))
+  const store = useWalkStore()
+  store.form.top = '/t'
+  await store.openAndRun()
+  store.searchQuery = 'd'
+  expect(store.searchMatches).toHaveLength(SEARCH_MATCHES_KEPT)
+  // Previous before any jump: the last match kept is not the last match, so nothing is selected.
+  store.jumpToMatch(-1)
+  expect([store.searchAt, store.searchPastKept]).toEqual([-1, true])
+  store.jumpToMatch(1)
+  expect([store.searchAt, store.searchPastKept]).toEqual([0, false])
+  store.jumpToMatch(-1)
+  expect([store.searchAt, store.searchPastKept]).toEqual([0, true])
+  for (let i = 1; i < SEARCH_MATCHES_KEPT; i++) store.jumpToMatch(1)
+  expect([store.searchAt, store.searchPastKept]).toEqual([SEARCH_MATCHES_KEPT - 1, false])
+  store.jumpToMatch(1)
+  expect([store.searchAt, store.searchPastKept]).toEqual([SEARCH_MATCHES_KEPT - 1, true])
+  // Typing more of the name clears it; with fewer matches than kept, jumps wrap round again.
+  store.searchQuery = 'd11'
+  await nextTick()
+  expect(store.searchPastKept).toBe(false)
+  expect(store.searchMatches.length).toBeLessThan(SEARCH_MATCHES_KEPT)
+  store.jumpToMatch(-1)
+  expect(store.searchAt).toBe(store.searchMatches.length - 1)
+  expect(store.searchPastKept).toBe(false)
 })
 
 test('next(w) shows the onerror lines of its call before what it returns, as Python calls onerror first', async () => {

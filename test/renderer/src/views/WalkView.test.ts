@@ -313,6 +313,23 @@ describe('Browse tab', () => {
     expect(w.find('[aria-selected=true] .name').text()).toBe('d1/')
   })
 
+  test('with more matches than the search keeps, Shift+Enter from the first stays there and says why', async () => {
+    const top = makeTree(2, 600)
+    const w = mountView()
+    await walkToTheEnd(w, top)
+    const search = w.find('[data-testid=walk-search]')
+    await search.setValue('.txt')
+    expect(text(w, 'walk-search-matches')).toBe('1,000+ found')
+    await search.trigger('keydown', { key: 'Enter' })
+    await search.trigger('keydown', { key: 'Enter', shiftKey: true })
+    expect(text(w, 'walk-search-matches')).toBe('1 of 1,000+')
+    expect(text(w, 'walk-search-past-kept')).toBe(
+      'Only the first 1,000 matches are kept, so the search does not wrap round: type more of the name to reach the others.'
+    )
+    await search.setValue('f1.txt')
+    expect(w.find('[data-testid=walk-search-past-kept]').exists()).toBe(false)
+  })
+
   test('search finds names in the folder in view and below and jumps to each match, opening its folder', async () => {
     const top = makeTree(3, 2)
     const w = mountView()
