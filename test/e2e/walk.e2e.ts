@@ -221,6 +221,9 @@ describe('Browse tab in Chromium', () => {
     writeFileSync(join(top, 'new\nline dir', 'tab\there.txt'), 'tab')
     // A right-to-left override: shown raw, "invoice\u202efdp.exe" reads as "invoiceexe.pdf".
     writeFileSync(join(top, 'invoice\u202efdp.exe'), 'not a pdf')
+    // Spaces at either end of a name, which would not show at all.
+    writeFileSync(join(top, 'notes '), 'trailing')
+    writeFileSync(join(top, '  lead.txt'), 'leading')
     mkdirSync(join(top, 'loop', 'inner'), { recursive: true })
     symlinkSync('..', join(top, 'loop', 'inner', 'up'))
     mkdirSync(Buffer.from(`${top}/latin1-\xe9-dir`, 'latin1'))
@@ -278,6 +281,8 @@ describe('Browse tab in Chromium', () => {
     expect(await page.locator('[role=treeitem]', { hasText: 'new\\nline dir/' }).count()).toBe(1)
     const override = page.locator('[role=treeitem]', { hasText: 'invoice\\u202efdp.exe' })
     expect(await override.count()).toBe(1)
+    const names = await page.locator('[role=treeitem][data-depth="1"] .name').allTextContents()
+    expect(names.filter((name) => name.includes('␣'))).toEqual(expect.arrayContaining(['notes␣', '␣␣lead.txt']))
     // Copied as a shell string: pasted into a terminal, it neither hides nor reorders anything.
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
     await override.click()
