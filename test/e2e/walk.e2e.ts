@@ -541,6 +541,24 @@ describe('Browse tab in Chromium', () => {
     expect(current.x + current.width).toBeLessThanOrEqual(nav.x + nav.width + 1)
     expect(await page.getByTestId('walk-search-scope').textContent()).toBe('searching in lv5/')
     expect((await crumbs.allTextContents()).slice(1).map((text) => text.trim())).toEqual(['…', 'lv3', 'lv4', 'lv5'])
+    // The top, cut short, keeps its end, its own name: its last character is inside the crumb, its first not.
+    const topShows = await crumbs.first().evaluate((crumb) => {
+      const walker = document.createTreeWalker(crumb, NodeFilter.SHOW_TEXT)
+      let text = walker.nextNode()!
+      while (text.textContent!.trim() === '') text = walker.nextNode()!
+      const first = text.textContent!.search(/\S/)
+      const last = text.textContent!.trimEnd().length - 1
+      const box = crumb.getBoundingClientRect()
+      const charAt = (at: number): DOMRect => {
+        const range = document.createRange()
+        range.setStart(text, at)
+        range.setEnd(text, at + 1)
+        return range.getBoundingClientRect()
+      }
+      const inside = (char: DOMRect): boolean => char.left >= box.left && char.right <= box.right
+      return [inside(charAt(first)), inside(charAt(last))]
+    })
+    expect(topShows).toEqual([false, true])
     await app.screenshot('walk-crumbs-900x600')
     expect(app.problems).toEqual([])
   })
