@@ -330,6 +330,23 @@ describe('Browse tab', () => {
     expect(w.find('[data-testid=walk-search-past-kept]').exists()).toBe(false)
   })
 
+  test('spaces at either end of a name show as ␣, and the search marks them where it finds them', async () => {
+    const top = makeTree(1, 0)
+    writeFileSync(join(top, 'notes '), 'x')
+    writeFileSync(join(top, '  lead.txt'), 'x')
+    writeFileSync(join(top, 'in side'), 'x')
+    const w = mountView()
+    await walkToTheEnd(w, top)
+    const names = (): string[] => w.findAll('[role=treeitem][data-depth="1"] .name').map((row) => row.text())
+    expect(names().sort()).toEqual(['d0/', 'in side', 'notes␣', 'readme.md', '␣␣lead.txt'])
+    const search = w.find('[data-testid=walk-search]')
+    const marks = (): string[] => w.findAll('[data-testid=walk-search-hit]').map((mark) => mark.text())
+    await search.setValue('S ')
+    expect(marks().sort()).toEqual(['s', '␣'])
+    await search.setValue(' l')
+    expect(marks()).toEqual(['␣', 'l'])
+  })
+
   test('search finds names in the folder in view and below and jumps to each match, opening its folder', async () => {
     const top = makeTree(3, 2)
     const w = mountView()
