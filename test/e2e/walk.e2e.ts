@@ -629,6 +629,14 @@ describe('Browse tab in Chromium', () => {
     for (let i = 0; i < 30_000; i++) writeFileSync(join(top, `f${i}`), 'x'.repeat(i % 5))
     const app = await lab.open()
     const { page } = app
+    // Every text the sort status shows, however briefly.
+    await page.evaluate(`(() => {
+      window.__sortingTexts = []
+      new MutationObserver(() => {
+        const text = document.querySelector('[data-testid=walk-sorting]')?.textContent ?? ''
+        if (text !== '' && !window.__sortingTexts.includes(text)) window.__sortingTexts.push(text)
+      }).observe(document.body, { subtree: true, childList: true, characterData: true })
+    })()`)
     await page.getByTestId('walk-path').fill(top)
     await page.getByTestId('walk-path').press('Enter')
     await expect.poll(() => phase(page), { timeout: 60_000 }).toContain('exhausted')
@@ -638,6 +646,7 @@ describe('Browse tab in Chromium', () => {
         .evaluateAll((names) => names.slice(0, 3).map((n) => n.textContent ?? ''))
     await expect.poll(firstFiles).toEqual(['f4', 'f9', 'f14'])
     expect(await page.getByTestId('walk-sorting').textContent()).toBe('')
+    expect(await page.evaluate('window.__sortingTexts')).toEqual(['sorting 30,000 entries…'])
     const tree = page.getByTestId('walk-tree')
     await tree.focus()
     await page.keyboard.press('End')

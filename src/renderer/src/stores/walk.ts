@@ -247,7 +247,15 @@ export const useWalkStore = defineStore('walk', () => {
     searchedVersion.value++
   }
 
-  watch([sort, liveOrder, measure], treeChanged, { deep: true })
+  // A new order moves the rows under the selection: it is brought into view (as ncdu keeps its cursor in view).
+  watch(
+    [sort, liveOrder, measure],
+    () => {
+      treeChanged()
+      scrollRequest.value++
+    },
+    { deep: true }
+  )
 
   /**
    * Entries of folders too large to sort in one task (SORT_IN_STEPS_FROM) being sorted in slices
@@ -266,9 +274,10 @@ export const useWalkStore = defineStore('walk', () => {
       sorting = undefined
       sortingEntries.value = 0
     }
-    if (tree === undefined || tree.unsorted.size === 0 || sorting !== undefined) return
+    const entries = tree?.unsortedEntries(order.value) ?? 0
+    if (tree === undefined || entries === 0 || sorting !== undefined) return
     const job = (sorting = { tree, order: wanted })
-    sortingEntries.value = tree.unsortedEntries()
+    sortingEntries.value = entries
     const done = await applyInSlices(tree.sortSteps(order.value), () => {}, {
       budgetMs: SLICE_BUDGET_MS,
       keepGoing: () => sorting === job
@@ -277,6 +286,8 @@ export const useWalkStore = defineStore('walk', () => {
     sorting = undefined
     sortingEntries.value = 0
     treeChanged()
+    // The order switched under the selection: bring it into view, as choosing an order does.
+    scrollRequest.value++
   }
   watch(searchQuery, () => {
     searchCurrent.value = undefined

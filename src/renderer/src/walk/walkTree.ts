@@ -347,8 +347,12 @@ export class WalkTree {
   ended = false
   /** What sizes mean in views and size order. */
   measure: SizeMeasure = 'apparent'
-  /** Directories whose subdirs or files are shown in an older order until sortSteps sorts them. */
+  /**
+   * Directories whose subdirs or files are shown in an older order until sortSteps sorts them, for
+   * the order (and measure) the last flatten or search asked for: asking for another forgets them.
+   */
   readonly unsorted = new Set<DirNode>()
+  private unsortedOrder = ''
   private readonly byPath = new Map<string, DirNode>()
   /** Every hard-linked file met so far, by `dev:ino`: where its names are, so each directory counts it once. */
   private readonly linkedInodes = new Map<string, LinkedInode>()
@@ -621,7 +625,7 @@ export class WalkTree {
     const key = this.orderKey(order)
     if (cache !== undefined && this.dirCacheFits(node, key, order)) return cache.list
     if (order.key !== 'walk' && node.subdirs.length >= SORT_IN_STEPS_FROM) {
-      this.unsorted.add(node)
+      this.leaveUnsorted(node, key)
       return cache?.structure === node.structure ? cache.list : node.subdirs
     }
     const list = node.subdirs.slice()
@@ -638,7 +642,7 @@ export class WalkTree {
     const key = this.orderKey(order)
     if (cache !== undefined && cache.order === key && cache.structure === node.structure) return cache.list
     if (order.key !== 'walk' && node.files.length >= SORT_IN_STEPS_FROM) {
-      this.unsorted.add(node)
+      this.leaveUnsorted(node, key)
       return cache?.structure === node.structure ? cache.list : undefined
     }
     const list = this.fileIndices(node)
@@ -656,6 +660,7 @@ export class WalkTree {
    */
   *sortSteps(order: SortOrder): Generator<void, void, undefined> {
     const key = this.orderKey(order)
+    if (this.unsortedEntries(order) === 0) return
     for (let node = first(this.unsorted); node !== undefined; node = first(this.unsorted)) {
       this.unsorted.delete(node)
       const { structure, version } = node
@@ -672,8 +677,17 @@ export class WalkTree {
     }
   }
 
-  /** Entries sortSteps has to sort. */
-  unsortedEntries(): number {
+  private leaveUnsorted(node: DirNode, key: string): void {
+    if (key !== this.unsortedOrder) {
+      this.unsorted.clear()
+      this.unsortedOrder = key
+    }
+    this.unsorted.add(node)
+  }
+
+  /** Entries sortSteps(order) has to sort (0: none, or none for that order). */
+  unsortedEntries(order: SortOrder): number {
+    if (order.key === 'walk' || this.orderKey(order) !== this.unsortedOrder) return 0
     let entries = 0
     for (const node of this.unsorted) entries += node.subdirs.length + node.files.length
     return entries

@@ -246,15 +246,25 @@ test('while a walk streams, the search runs again at most once a second, and on 
   expect(shown.at(-1)).toBe(1 + 10 + 100)
 })
 
-test('a folder too large to sort at once shows os.walk order after the walk, then its size order once sorted in slices', async () => {
-  const count = SORT_IN_STEPS_FROM
+/** A walk of /t holding one folder's worth of files f0 … f(count-1), listed shuffled, of n % 3 bytes. */
+function walkOfOneWideFolder(count: number): number[] {
   const numbers = Array.from({ length: count }, (_, i) => (i * 7919) % count)
   fakeWalkJob([dir('/t', null, 't', [], Object.fromEntries(numbers.map((n) => [`f${n}`, n % 3])))])
+  return numbers
+}
+
+/** The faked clock moves a millisecond at each reading: a slice (8 ms) ends after a few steps. */
+function tickPerReading(): void {
+  let clock = 0
+  vi.spyOn(performance, 'now').mockImplementation(() => ++clock)
+}
+
+test('a folder too large to sort at once shows os.walk order after the walk, then its size order once sorted in slices', async () => {
+  const count = SORT_IN_STEPS_FROM
+  const numbers = walkOfOneWideFolder(count)
   const store = useWalkStore()
   store.form.top = '/t'
-  // The faked clock moves a microsecond at each reading, so slices end and the sort spans several.
-  let clock = 0
-  vi.spyOn(performance, 'now').mockImplementation(() => (clock += 0.001))
+  tickPerReading()
   const seen: { sorting: number; first: string | undefined }[] = []
   const stop = watchEffect(() => {
     const rows = store.rows
@@ -262,12 +272,53 @@ test('a folder too large to sort at once shows os.walk order after the walk, the
   })
   await store.openAndRun()
   expect(store.phase).toBe('done')
+  const scrollsBefore = store.scrollRequest
+  // Other tasks run while the sort is under way: it gives the event loop back between slices.
+  const sortingSeenByTimers: number[] = []
+  const timer = setInterval(() => sortingSeenByTimers.push(store.sortingEntries), 0)
   await until(() => store.sortingEntries === 0, 'the sort to end')
+  clearInterval(timer)
   stop()
+  expect(sortingSeenByTimers).toContain(count)
   // Sorting, the rows stayed in os.walk order; then by size, largest first, ties A to Z (f2, f5, …).
   expect(seen).toContainEqual({ sorting: count, first: `f${numbers[0]}` })
   expect(seen.at(-1)).toEqual({ sorting: 0, first: 'f2' })
   expect(store.session!.tree.view(store.rows!, 2)!.name).toBe('f5')
+  // The new order moved the selection's row: the tree is asked to bring it into view.
+  expect(store.scrollRequest).toBeGreaterThan(scrollsBefore)
+})
+
+test('os.walk order chosen while large folders are being sorted by size: the sort stops, the folders show os.walk order', async () => {
+  // Three folders of SORT_IN_STEPS_FROM files; a search that finds nothing looks at every file, so all wait to be sorted.
+  const numbers = Array.from({ length: SORT_IN_STEPS_FROM }, (_, i) => (i * 7919) % SORT_IN_STEPS_FROM)
+  const files = Object.fromEntries(numbers.map((n) => [`f${n}`, n % 3]))
+  const folders = ['a', 'b', 'c']
+  fakeWalkJob([dir('/t', null, 't', folders, {}), ...folders.map((name) => dir(`/t/${name}`, '/t', name, [], files))])
+  const store = useWalkStore()
+  store.form.top = '/t'
+  tickPerReading()
+  await store.openAndRun()
+  store.searchQuery = 'no such name'
+  await until(() => store.sortingEntries === 3 * SORT_IN_STEPS_FROM, 'the sort of the three folders to start')
+  store.searchQuery = ''
+  // os.walk order, then reversed (a second press), while the sort by size runs: each stops the sort under way.
+  store.setSort('walk')
+  await nextTick()
+  store.setSort('walk')
+  await nextTick()
+  expect(store.order).toEqual({ key: 'walk', descending: true })
+  await until(() => store.sortingEntries === 0, 'the sort to stop')
+  const tree = store.session!.tree
+  for (const name of folders) store.toggle(tree.root.childNamed(name)!, true)
+  await nextTick()
+  const shown = (): string[] => Array.from({ length: store.rows!.length }, (_, i) => tree.view(store.rows!, i)!.name)
+  // /t, then c, b and a (reversed), each with its files from the last listed.
+  const reversed = numbers
+    .slice()
+    .reverse()
+    .map((n) => `f${n}`)
+  expect(shown()).toEqual(['/t', 'c', ...reversed, 'b', ...reversed, 'a', ...reversed])
+  expect(store.sortingEntries).toBe(0)
 })
 
 test('re-rooted, the search covers the folder in view and below; going back up searches there again, keeping the query', async () => {

@@ -140,6 +140,10 @@ describe('WalkTree', () => {
 
     expect(shown(bySize)).toEqual(walked)
     expect([...tree.unsorted]).toEqual([tree.root])
+    // Steps for another order than the one asked for, os.walk's above all, do nothing.
+    expect([...tree.sortSteps({ key: 'walk', descending: true })]).toEqual([])
+    expect([...tree.sortSteps(byName)]).toEqual([])
+    expect([tree.unsortedEntries(byName), tree.unsortedEntries(bySize)]).toEqual([0, count])
     expect(sortAll(bySize)).toBeGreaterThan(count / 1024)
     expect(tree.unsorted.size).toBe(0)
     const sizeOrder = numbers.slice().sort((a, b) => (b % 3) - (a % 3) || a - b)
