@@ -226,16 +226,21 @@ export const useWalkStore = defineStore('walk', () => {
   const searchedVersion = ref(0)
   let searchedAt = -Infinity
   let searchMs = 0
-  const searchMatches = computed<SearchMatch[]>(() => {
+  /** The matches kept, and whether there were more (the search looks for one more than it keeps). */
+  const searchFound = computed<{ matches: SearchMatch[]; more: boolean }>(() => {
     void searchedVersion.value
     const tree = session.value?.tree
-    if (tree === undefined || searchQuery.value === '') return []
+    if (tree === undefined || searchQuery.value === '') return { matches: [], more: false }
     tree.measure = measure.value
     searchedAt = performance.now()
-    const matches = tree.search(searchQuery.value, order.value, SEARCH_MATCHES_KEPT, viewRoot.value ?? tree.root)
+    const matches = tree.search(searchQuery.value, order.value, SEARCH_MATCHES_KEPT + 1, viewRoot.value ?? tree.root)
     searchMs = performance.now() - searchedAt
-    return markRaw(matches)
+    const more = matches.length > SEARCH_MATCHES_KEPT
+    return { matches: markRaw(more ? matches.slice(0, SEARCH_MATCHES_KEPT) : matches), more }
   })
+  const searchMatches = computed(() => searchFound.value.matches)
+  /** More names match than the search keeps. */
+  const searchMoreMatches = computed(() => searchFound.value.more)
   /** The match jumped to last among the matches, or -1 (none yet, or not in the view's root). */
   const searchAt = computed(() => {
     const current = searchCurrent.value
@@ -847,7 +852,7 @@ export const useWalkStore = defineStore('walk', () => {
     // Before any jump, Next goes to the first match and Previous to the last, as a find in a page does.
     const from = searchAt.value === -1 && step === -1 ? 0 : searchAt.value
     const to = from + step
-    searchPastKept.value = matches.length >= SEARCH_MATCHES_KEPT && (to < 0 || to >= matches.length)
+    searchPastKept.value = searchMoreMatches.value && (to < 0 || to >= matches.length)
     if (searchPastKept.value) return
     const match = matches[(to + matches.length) % matches.length]!
     tree.reveal(match.node)
@@ -938,6 +943,7 @@ export const useWalkStore = defineStore('walk', () => {
     scrollRequest,
     searchQuery,
     searchMatches,
+    searchMoreMatches,
     searchAt,
     searchPastKept,
     notice,

@@ -413,6 +413,23 @@ test('with more matches than are kept, a jump past either end of them stays and 
   expect(store.searchPastKept).toBe(false)
 })
 
+test.each([
+  { matching: SEARCH_MATCHES_KEPT, more: false, previousGoesTo: SEARCH_MATCHES_KEPT - 1 },
+  { matching: SEARCH_MATCHES_KEPT + 1, more: true, previousGoesTo: -1 }
+])(
+  '$matching matching names: more than kept is $more, Previous before any jump goes to $previousGoesTo',
+  async ({ matching, more, previousGoesTo }) => {
+    fakeWalkJob(walkOfSubdirs(matching))
+    const store = useWalkStore()
+    store.form.top = '/t'
+    await store.openAndRun()
+    store.searchQuery = 'd'
+    expect([store.searchMatches.length, store.searchMoreMatches]).toEqual([SEARCH_MATCHES_KEPT, more])
+    store.jumpToMatch(-1)
+    expect([store.searchAt, store.searchPastKept]).toEqual([previousGoesTo, more])
+  }
+)
+
 test('next(w) shows the onerror lines of its call before what it returns, as Python calls onerror first', async () => {
   // Bottom-up: os.walk calls onerror for locked, then yields mnt, then top.
   fakeWalkJob([
