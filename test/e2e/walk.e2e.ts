@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { formatBytes } from '../../src/shared/format'
 import { useLabApp } from './support/app'
@@ -53,6 +53,30 @@ const state = (page: Page): Promise<string | null> => page.getByTestId('walk-sta
  * Whether an element is inside the tab's visible box (what the window shows of the tab), to within
  * a pixel: layout has fractions of one, scrolling does not.
  */
+/**
+ * Whether the first and the last character of a crumb's text are inside its box: a crumb cut at
+ * its start shows [false, true].
+ */
+function topCrumbEnds(crumb: Locator): Promise<[boolean, boolean]> {
+  return crumb.evaluate((element) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT)
+    const texts: Text[] = []
+    for (let node = walker.nextNode(); node !== null; node = walker.nextNode())
+      if (node.textContent!.trim() !== '') texts.push(node as Text)
+    const box = element.getBoundingClientRect()
+    const inside = (text: Text, at: number): boolean => {
+      const range = document.createRange()
+      range.setStart(text, at)
+      range.setEnd(text, at + 1)
+      const char = range.getBoundingClientRect()
+      return char.left >= box.left && char.right <= box.right
+    }
+    const first = texts[0]!
+    const last = texts.at(-1)!
+    return [inside(first, first.textContent!.search(/\S/)), inside(last, last.textContent!.trimEnd().length - 1)]
+  })
+}
+
 /** A 900 × 600 window that walked `top`, found `name` with the search, and re-rooted on it (double-click). */
 async function rerootedAt(top: string, name: string): Promise<Awaited<ReturnType<typeof lab.open>>> {
   const app = await lab.open()
@@ -542,24 +566,22 @@ describe('Browse tab in Chromium', () => {
     expect(await page.getByTestId('walk-search-scope').textContent()).toBe('searching in lv5/')
     expect((await crumbs.allTextContents()).slice(1).map((text) => text.trim())).toEqual(['…', 'lv3', 'lv4', 'lv5'])
     // The top, cut short, keeps its end, its own name: its last character is inside the crumb, its first not.
-    const topShows = await crumbs.first().evaluate((crumb) => {
-      const walker = document.createTreeWalker(crumb, NodeFilter.SHOW_TEXT)
-      let text = walker.nextNode()!
-      while (text.textContent!.trim() === '') text = walker.nextNode()!
-      const first = text.textContent!.search(/\S/)
-      const last = text.textContent!.trimEnd().length - 1
-      const box = crumb.getBoundingClientRect()
-      const charAt = (at: number): DOMRect => {
-        const range = document.createRange()
-        range.setStart(text, at)
-        range.setEnd(text, at + 1)
-        return range.getBoundingClientRect()
-      }
-      const inside = (char: DOMRect): boolean => char.left >= box.left && char.right <= box.right
-      return [inside(charAt(first)), inside(charAt(last))]
-    })
+    const topShows = await topCrumbEnds(crumbs.first())
     expect(topShows).toEqual([false, true])
     await app.screenshot('walk-crumbs-900x600')
+    expect(app.problems).toEqual([])
+  })
+
+  test('a top path ending in right-to-left names keeps its end when its crumb is cut', async () => {
+    const top = join(base, 'פרויקטים', 'ארכיון', 'מעבדה')
+    mkdirSync(join(top, 'lv1', 'lv2', 'lv3'), { recursive: true })
+    const app = await rerootedAt(top, 'lv3')
+    const { page } = app
+    await page.getByTestId('walk-search').fill('lv3')
+    const crumbs = page.locator('[data-testid=walk-breadcrumb] .crumb')
+    await expect.poll(() => crumbs.count()).toBe(4)
+    expect(await topCrumbEnds(crumbs.first())).toEqual([false, true])
+    await app.screenshot('walk-crumbs-rtl-900x600')
     expect(app.problems).toEqual([])
   })
 
