@@ -20,6 +20,7 @@ import { defaultWalkForm, RUN_BATCH_ITEMS, sameWalk, walkArgsFromForm, type Walk
 import {
   ROW_DIR,
   sameRow,
+  sortCacheKey,
   WalkTree,
   type DirNode,
   type RowKey,
@@ -273,7 +274,7 @@ export const useWalkStore = defineStore('walk', () => {
 
   async function sortLargeFolders(): Promise<void> {
     const tree = session.value?.tree
-    const wanted = `${order.value.key}:${order.value.descending}:${measure.value}`
+    const wanted = sortCacheKey(order.value, measure.value)
     // Another scan, order or measure: the sort under way stops at its next slice.
     if (sorting !== undefined && (sorting.tree !== tree || sorting.order !== wanted)) {
       sorting = undefined

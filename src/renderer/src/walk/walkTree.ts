@@ -337,6 +337,11 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
+/** The key of sort caches and sort jobs: the order, and the measure sizes are sorted by. */
+export function sortCacheKey(order: SortOrder, measure: SizeMeasure): string {
+  return `${order.key}:${order.descending}:${measure}`
+}
+
 export class WalkTree {
   readonly root: DirNode
   /** What the walk has yielded so far, counted as its summary counts it. */
@@ -694,7 +699,7 @@ export class WalkTree {
   }
 
   private orderKey(order: SortOrder): string {
-    return `${order.key}:${order.descending}:${this.measure}`
+    return sortCacheKey(order, this.measure)
   }
 
   /** Sorted by size, subdirectories follow their totals (version); by name, only who they are (structure). */
