@@ -879,10 +879,17 @@ export class WalkTree {
       if (node !== from && node.name.toLowerCase().includes(needle)) matches.push({ node, kind: ROW_DIR })
       if (matches.length >= limit) return false
       for (const child of this.sortedDirs(node, order)) if (!visit(child)) return false
-      const files = this.sortedFiles(node, order)
-      for (let i = 0; i < node.files.length; i++) {
-        const ref = files === undefined ? i : files[i]!
-        if (node.files[ref]!.toLowerCase().includes(needle)) {
+      // Files are put in display order only where two or more match: most folders hold none, and
+      // sorting them all made the first search after a walk of /usr a task of 110-130 ms.
+      const { files } = node
+      let first = -1
+      let second = -1
+      for (let i = 0; i < files.length && second === -1; i++)
+        if (files[i]!.toLowerCase().includes(needle)) [first, second] = first === -1 ? [i, -1] : [first, i]
+      if (first === -1) return true
+      const shown = second === -1 ? [first] : (this.sortedFiles(node, order) ?? files.keys())
+      for (const ref of shown) {
+        if (files[ref]!.toLowerCase().includes(needle)) {
           matches.push({ node, kind: ROW_FILE, ref })
           if (matches.length >= limit) return false
         }

@@ -289,7 +289,7 @@ test('a folder too large to sort at once shows os.walk order after the walk, the
 })
 
 test('os.walk order chosen while large folders are being sorted by size: the sort stops, the folders show os.walk order', async () => {
-  // Three folders of SORT_IN_STEPS_FROM files; a search that finds nothing looks at every file, so all wait to be sorted.
+  // Three folders of SORT_IN_STEPS_FROM files; a search that finds files in each puts them in display order, so all wait to be sorted.
   const numbers = Array.from({ length: SORT_IN_STEPS_FROM }, (_, i) => (i * 7919) % SORT_IN_STEPS_FROM)
   const files = Object.fromEntries(numbers.map((n) => [`f${n}`, n % 3]))
   const folders = ['a', 'b', 'c']
@@ -298,7 +298,7 @@ test('os.walk order chosen while large folders are being sorted by size: the sor
   store.form.top = '/t'
   tickPerReading()
   await store.openAndRun()
-  store.searchQuery = 'no such name'
+  store.searchQuery = 'f1999' // f1999 and f19990 … f19999 in each folder
   await until(() => store.sortingEntries === 3 * SORT_IN_STEPS_FROM, 'the sort of the three folders to start')
   store.searchQuery = ''
   // os.walk order, then reversed (a second press), while the sort by size runs: each stops the sort under way.

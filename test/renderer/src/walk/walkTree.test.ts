@@ -512,6 +512,20 @@ describe('WalkTree', () => {
     expect(tree.search('', order, 100)).toEqual([])
   })
 
+  test("search puts a folder's files in display order only where two or more of them match", () => {
+    const tree = new WalkTree('/t')
+    tree.apply(dir('/t', null, '/t', ['a', 'b', 'c'], {}))
+    tree.apply(dir('/t/a', '/t', 'a', [], { hit1: 1, miss: 5, hit2: 3 }))
+    tree.apply(dir('/t/b', '/t', 'b', [], { miss: 1, hit3: 2 }))
+    tree.apply(dir('/t/c', '/t', 'c', [], { miss: 1, other: 0 }))
+    const bySize = { key: 'size', descending: true } as const
+    const found = tree.search('hit', bySize, 10).map((match) => tree.pathOfKey(match))
+    expect(found).toEqual(['/t/a/hit2', '/t/a/hit1', '/t/b/hit3'])
+    // a's two matches are in size order: a was sorted; b's single match and c's none needed no sort.
+    const sorted = ['a', 'b', 'c'].map((name) => tree.root.childNamed(name)!.fileCache !== undefined)
+    expect(sorted).toEqual([true, false, false])
+  })
+
   test('re-rooted, search finds names below the folder in view only, the folder itself no match', () => {
     const tree = new WalkTree('/t')
     for (const item of topDown) tree.apply(item)
