@@ -78,6 +78,24 @@ function topCrumbEnds(crumb: Locator): Promise<[boolean, boolean]> {
 }
 
 /** A 900 × 600 window that walked `top`, found `name` with the search, and re-rooted on it (double-click). */
+/**
+ * The breadcrumb's crumbs below the top that are cut short (their text, "…" for the folded levels
+ * included): any shortfall from a crumb's natural width, even under a pixel, turns its name into an ellipsis.
+ */
+function cutCrumbsBelowTop(crumbs: Locator): Promise<(string | undefined)[]> {
+  return crumbs.evaluateAll((all) =>
+    all.slice(1).flatMap((crumb) => {
+      // Its width unsqueezed: a copy outside the bar, free of the bar's flex limits.
+      const free = crumb.cloneNode(true) as HTMLElement
+      free.style.cssText = 'position: absolute; visibility: hidden; flex: none; min-width: 0; max-width: none'
+      document.body.append(free)
+      const natural = free.getBoundingClientRect().width
+      free.remove()
+      return crumb.getBoundingClientRect().width < natural ? [crumb.textContent?.trim()] : []
+    })
+  )
+}
+
 async function rerootedAt(top: string, name: string): Promise<Awaited<ReturnType<typeof lab.open>>> {
   const app = await lab.open()
   const { page } = app
@@ -546,19 +564,10 @@ describe('Browse tab in Chromium', () => {
     const crumbs = page.locator('[data-testid=walk-breadcrumb] .crumb')
     await expect.poll(() => crumbs.count()).toBe(5)
     // The top (a long path) gives way; "…" (for lv1 and lv2), lv3, lv4 and lv5 are shown whole, not cut to "l…".
-    const cut = await crumbs.evaluateAll((all) =>
-      all.slice(1).flatMap((crumb) => {
-        // Its width unsqueezed: a copy outside the bar, free of the bar's flex limits.
-        const free = crumb.cloneNode(true) as HTMLElement
-        free.style.cssText = 'position: absolute; visibility: hidden; flex: none; min-width: 0; max-width: none'
-        document.body.append(free)
-        const natural = free.getBoundingClientRect().width
-        free.remove()
-        // Any shortfall, even under a pixel, turns the name into an ellipsis.
-        return crumb.getBoundingClientRect().width < natural ? [crumb.textContent?.trim()] : []
-      })
-    )
-    expect(cut).toEqual([])
+    expect(await cutCrumbsBelowTop(crumbs)).toEqual([])
+    // They fit beside the search and the buttons: the bar keeps one line.
+    const search = (await page.getByTestId('walk-search').boundingBox())!
+    expect(search.y).toBeLessThan((await crumbs.last().boundingBox())!.y + 10)
     // Nor does the bar hide any of them past its edge (the search, which looks in lv5 now, leaves them room).
     const nav = (await page.getByTestId('walk-breadcrumb').boundingBox())!
     const current = (await crumbs.last().boundingBox())!
@@ -569,6 +578,37 @@ describe('Browse tab in Chromium', () => {
     const topShows = await topCrumbEnds(crumbs.first())
     expect(topShows).toEqual([false, true])
     await app.screenshot('walk-crumbs-900x600')
+    expect(app.problems).toEqual([])
+  })
+
+  test('re-rooted under long folder names, the breadcrumb takes a line of its own and shows them whole', async () => {
+    const top = join(base, 'long-crumbs')
+    mkdirSync(join(top, 'documentation', 'experiments', 'generators', 'results', 'run1'), { recursive: true })
+    const app = await rerootedAt(top, 'results')
+    const { page } = app
+    await page.getByTestId('walk-search').fill('run')
+    const crumbs = page.locator('[data-testid=walk-breadcrumb] .crumb')
+    await expect.poll(() => crumbs.count()).toBe(5)
+    // Beside the search and the buttons, they read "exp… › ge…" (even at 1280 px, beside the transcript).
+    expect(await cutCrumbsBelowTop(crumbs)).toEqual([])
+    expect((await crumbs.allTextContents()).slice(1).map((text) => text.trim())).toEqual([
+      '…',
+      'experiments',
+      'generators',
+      'results'
+    ])
+    // The search and the buttons wrap below it together, on one line.
+    const nav = (await page.getByTestId('walk-breadcrumb').boundingBox())!
+    const search = (await page.getByTestId('walk-search').boundingBox())!
+    const reveal = (await page.getByTestId('walk-reveal').boundingBox())!
+    expect(search.y).toBeGreaterThanOrEqual(nav.y + nav.height)
+    expect(Math.abs(reveal.y + reveal.height / 2 - (search.y + search.height / 2))).toBeLessThan(4)
+    await app.screenshot('walk-long-crumbs-900x600')
+    // Wide enough for both, the bar is one line again.
+    await page.setViewportSize({ width: 1600, height: 800 })
+    await expect
+      .poll(async () => (await page.getByTestId('walk-search').boundingBox())!.y)
+      .toBeLessThan((await page.getByTestId('walk-breadcrumb').boundingBox())!.y + 10)
     expect(app.problems).toEqual([])
   })
 
