@@ -194,13 +194,17 @@ export class SweepHistory {
     } catch {
       return undefined // no history yet (or none readable: the import's own write will say so)
     }
+    // As this app writes it; only a file that holds it is parsed (validating every run in history took 110 ms for 300).
+    const createdAtJson = JSON.stringify(run.createdAt)
     for (const name of names) {
       if (!name.endsWith('.json') || name.startsWith('.')) continue
       const path = join(this.directory, name)
       let kept: SweepRun
       try {
         if (statSync(path).size > MAX_SWEEP_JSON_CHARS * 4) continue
-        kept = parseSweepJson(readFileSync(path, 'utf8')) as SweepRun
+        const text = readFileSync(path, 'utf8')
+        if (!text.includes(createdAtJson)) continue
+        kept = parseSweepJson(text) as SweepRun
       } catch {
         continue // list() reports it
       }
