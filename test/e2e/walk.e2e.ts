@@ -604,6 +604,12 @@ describe('Browse tab in Chromium', () => {
     expect(search.y).toBeGreaterThanOrEqual(nav.y + nav.height)
     expect(Math.abs(reveal.y + reveal.height / 2 - (search.y + search.height / 2))).toBeLessThan(4)
     await app.screenshot('walk-long-crumbs-900x600')
+    // At any width, beside the tools or on a line of their own, those names stay whole (flex shares a
+    // shortfall among every crumb that can shrink: "componen…" at 1280 px, when the top alone should give way).
+    for (let width = 700; width <= 1500; width += 20) {
+      await page.setViewportSize({ width, height: 800 })
+      await expect.poll(() => cutCrumbsBelowTop(crumbs), { message: `at ${width} px` }).toEqual([])
+    }
     // Wide enough for both, the bar is one line again.
     await page.setViewportSize({ width: 1600, height: 800 })
     await expect
