@@ -785,6 +785,11 @@ describe('Browse tab in Chromium', () => {
     await page.getByTestId('walk-breadcrumb').getByRole('button').first().click()
     await expect.poll(async () => (await rowNames())[0]).toBe(top)
     expect(await selected.textContent()).toBe('pkg7/')
+    // The crumb clicked is gone (the top is the current one now): the tree has the focus, and its keys work.
+    expect(await tree.evaluate((element) => element === document.activeElement)).toBe(true)
+    await page.keyboard.press('ArrowUp')
+    await expect.poll(() => selected.textContent()).not.toBe('pkg7/')
+    await row('pkg7/').click()
 
     // Search: / focuses the field, Enter jumps to each match and opens its folders.
     await tree.focus()
