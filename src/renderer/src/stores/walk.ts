@@ -259,6 +259,7 @@ export const useWalkStore = defineStore('walk', () => {
     () => {
       treeChanged()
       scrollRequest.value++
+      scrollWhenSorted = true
     },
     { deep: true }
   )
@@ -270,6 +271,13 @@ export const useWalkStore = defineStore('walk', () => {
    */
   const sortingEntries = ref(0)
   let sorting: { tree: WalkTree; order: string } | undefined
+  /**
+   * The order or the measure changed and the folders sorted in slices for it have not all been:
+   * their end brings the selection into view again. A sort for anything else (a walk streaming
+   * into a large folder, a search) leaves the view where the user scrolled it, as smaller folders,
+   * sorted at once, do.
+   */
+  let scrollWhenSorted = false
   watch([rows, searchMatches], () => void sortLargeFolders())
 
   async function sortLargeFolders(): Promise<void> {
@@ -281,6 +289,7 @@ export const useWalkStore = defineStore('walk', () => {
       sortingEntries.value = 0
     }
     const entries = tree?.unsortedEntries(order.value) ?? 0
+    if (sorting === undefined && entries === 0) scrollWhenSorted = false
     if (tree === undefined || entries === 0 || sorting !== undefined) return
     const job = (sorting = { tree, order: wanted })
     sortingEntries.value = entries
@@ -292,8 +301,9 @@ export const useWalkStore = defineStore('walk', () => {
     sorting = undefined
     sortingEntries.value = 0
     treeChanged()
-    // The order switched under the selection: bring it into view, as choosing an order does.
-    scrollRequest.value++
+    // The order chosen switched the rows under the selection: bring it into view, as choosing an order does.
+    if (scrollWhenSorted) scrollRequest.value++
+    scrollWhenSorted = false
   }
   watch(searchQuery, () => {
     searchCurrent.value = undefined

@@ -321,6 +321,33 @@ test('os.walk order chosen while large folders are being sorted by size: the sor
   expect(store.sortingEntries).toBe(0)
 })
 
+test('a sort in slices brings the selection into view when the order chosen asked for it, not when a search or a walk did', async () => {
+  const numbers = Array.from({ length: SORT_IN_STEPS_FROM }, (_, i) => (i * 7919) % SORT_IN_STEPS_FROM)
+  const files = Object.fromEntries(numbers.map((n) => [`f${n}`, n % 3]))
+  fakeWalkJob([
+    dir('/t', null, 't', ['a', 'b'], {}),
+    dir('/t/a', '/t', 'a', [], files),
+    dir('/t/b', '/t', 'b', [], files)
+  ])
+  const store = useWalkStore()
+  store.form.top = '/t'
+  tickPerReading()
+  await store.openAndRun()
+  await until(() => store.sortingEntries === 0, 'the end of any sort the walk started')
+  // A search puts the two folders' files in display order: a sort in slices the user did not ask for.
+  const scrollsBefore = store.scrollRequest
+  store.searchQuery = 'f1999'
+  await until(() => store.sortingEntries === 2 * SORT_IN_STEPS_FROM, 'the sort for the search to start')
+  await until(() => store.sortingEntries === 0, 'the sort for the search to end')
+  expect(store.scrollRequest).toBe(scrollsBefore)
+  // Disk usage chosen: the folders are sorted for it in slices, and their end brings the selection into view.
+  store.measure = 'disk'
+  await until(() => store.sortingEntries === 2 * SORT_IN_STEPS_FROM, 'the sort for the measure to start')
+  const scrollsWhenChosen = store.scrollRequest
+  await until(() => store.sortingEntries === 0, 'the sort for the measure to end')
+  expect(store.scrollRequest).toBe(scrollsWhenChosen + 1)
+})
+
 test('re-rooted, the search covers the folder in view and below; going back up searches there again, keeping the query', async () => {
   fakeWalkJob([
     dir('/t', null, 't', ['a', 'b'], { 'top.py': 1 }),
