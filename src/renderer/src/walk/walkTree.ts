@@ -337,9 +337,9 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-/** The key of sort caches and sort jobs: the order, and the measure sizes are sorted by. */
+/** The key of sort caches and sort jobs: the order, and by size the measure (names do not change with it). */
 export function sortCacheKey(order: SortOrder, measure: SizeMeasure): string {
-  return `${order.key}:${order.descending}:${measure}`
+  return order.key === 'size' ? `${order.key}:${order.descending}:${measure}` : `${order.key}:${order.descending}`
 }
 
 export class WalkTree {

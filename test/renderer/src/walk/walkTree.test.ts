@@ -159,6 +159,13 @@ describe('WalkTree', () => {
     expect(tree.pathOfKey(key)).toBe('/t/f12345')
     expect(rows.indexOf(key)).toBe(12_346)
     expect(rows.parentOf(12_346)).toBe(0)
+    // Names do not change with the measure: disk usage keeps the name order sorted, and size waits again.
+    tree.measure = 'disk'
+    expect([tree.unsortedEntries(byName), tree.unsortedEntries(bySize)]).toEqual([0, 0])
+    expect(names(tree, tree.flatten(byName)).slice(1, 4)).toEqual(['  f0', '  f1', '  f2'])
+    expect([...tree.unsorted]).toEqual([])
+    expect(names(tree, tree.flatten(bySize)).length).toBe(count + 1)
+    expect(tree.unsortedEntries(bySize)).toBe(count)
   })
 
   test('a folder of SORT_IN_STEPS_FROM subfolders sorted by size is sorted again when sizes change during the steps', () => {
