@@ -266,6 +266,7 @@ describe('Browse tab in Chromium', () => {
     // Spaces at either end of a name, which would not show at all.
     writeFileSync(join(top, 'notes '), 'trailing')
     writeFileSync(join(top, '  lead.txt'), 'leading')
+    writeFileSync(join(top, 'שלום עולם '), 'right-to-left, trailing')
     mkdirSync(join(top, 'loop', 'inner'), { recursive: true })
     symlinkSync('..', join(top, 'loop', 'inner', 'up'))
     mkdirSync(Buffer.from(`${top}/latin1-\xe9-dir`, 'latin1'))
@@ -324,7 +325,21 @@ describe('Browse tab in Chromium', () => {
     const override = page.locator('[role=treeitem]', { hasText: 'invoice\\u202efdp.exe' })
     expect(await override.count()).toBe(1)
     const names = await page.locator('[role=treeitem][data-depth="1"] .name').allTextContents()
-    expect(names.filter((name) => name.includes('␣'))).toEqual(expect.arrayContaining(['notes␣', '␣␣lead.txt']))
+    expect(names.filter((name) => name.includes('␣'))).toEqual(
+      expect.arrayContaining(['notes␣', '␣␣lead.txt', 'שלום עולם␣'])
+    )
+    // A right-to-left name ends at its left: its trailing space's ␣ is drawn there, not beside its first letter (at the right).
+    const rightToLeft = page.locator('[role=treeitem]', { hasText: 'שלום עולם' }).locator('.name')
+    const [markX, firstLetterX] = await rightToLeft.evaluate((name) => {
+      const texts = document.createTreeWalker(name, NodeFilter.SHOW_TEXT)
+      let text = texts.nextNode()
+      while (!text!.textContent!.startsWith('ש')) text = texts.nextNode()
+      const range = document.createRange()
+      range.setStart(text!, 0)
+      range.setEnd(text!, 1)
+      return [name.querySelector('.escape')!.getBoundingClientRect().left, range.getBoundingClientRect().left]
+    })
+    expect(markX).toBeLessThan(firstLetterX)
     // Copied as a shell string: pasted into a terminal, it neither hides nor reorders anything.
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
     await override.click()
