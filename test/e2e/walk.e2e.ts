@@ -405,6 +405,43 @@ describe('Browse tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('a long name takes the name column’s room before it is cut', async () => {
+    const top = join(base, 'long-names')
+    mkdirSync(top, { recursive: true })
+    const fits = 'IMG_20240101_123456_burst_sequence_0001_edited.jpg'
+    const tooLong = `report-${'quarterly-financial-summary-'.repeat(8)}final.pdf`
+    writeFileSync(join(top, fits), 'a')
+    writeFileSync(join(top, tooLong), 'bb')
+    const app = await lab.open()
+    const { page } = app
+    for (const [width, height] of [
+      [1280, 800],
+      [900, 600]
+    ] as const) {
+      await page.setViewportSize({ width, height })
+      await page.getByTestId('walk-path').fill(top)
+      await page.getByTestId('walk-path').press('Enter')
+      await expect.poll(() => phase(page)).toContain('exhausted')
+      const shown = async (name: string) =>
+        page
+          .locator('[role=treeitem]', { hasText: name.slice(0, 30) })
+          .locator('.name')
+          .evaluate((element) => ({
+            cut: element.scrollWidth > element.clientWidth,
+            // Room left between the name and the end of its column.
+            room: element.parentElement!.getBoundingClientRect().right - element.getBoundingClientRect().right
+          }))
+      // 50 characters fit whole (they were cut at 70% of the column, 114 px short of its end at 1280 px).
+      expect(await shown(fits)).toMatchObject({ cut: false })
+      // Too long for any window: cut where the column ends, not before.
+      const cut = await shown(tooLong)
+      expect(cut.cut).toBe(true)
+      expect(cut.room).toBeLessThan(2)
+      await app.screenshot(`walk-long-names-${width}x${height}`)
+    }
+    expect(app.problems).toEqual([])
+  })
+
   test('a short window: the tree gets the tab’s height, the form scrolls away above it, the selection stays in view', async () => {
     const top = join(base, 'short-window')
     for (let i = 0; i < 40; i++) {
