@@ -151,6 +151,47 @@ export function printableName(name: string): string {
   return displayName(name).replace(NOT_PRINTABLE_ALL, pythonEscape)
 }
 
+/** A piece of a name as shown (namePieces): `start`, where it is in the name; `oneForOne`, whether it shows one character for each of the name's. */
+export interface NamePiece {
+  start: number
+  text: string
+  /** Shown in place of what the name holds: styled apart (a ␣, an escape). */
+  escape: boolean
+  oneForOne: boolean
+}
+
+const NOT_PRINTABLE_SPLIT = new RegExp(`(${NOT_PRINTABLE.source})`, 'u')
+
+/**
+ * A name as pieces to show, marked apart where it is not plain: characters that are not printable
+ * (newlines, bidirectional overrides…) as Python escapes, bytes that are not valid UTF-8 (surrogate
+ * escapes) as U+FFFD, and spaces that begin or end it (`notes ` would read as `notes`) as ␣.
+ */
+export function namePieces(name: string): NamePiece[] {
+  const leading = /^ */.exec(name)![0].length
+  const trailing = leading === name.length ? 0 : / *$/.exec(name)![0].length
+  const inner = name.slice(leading, name.length - trailing)
+  const pieces: NamePiece[] = []
+  if (leading > 0) pieces.push({ start: 0, text: '␣'.repeat(leading), escape: true, oneForOne: true })
+  let at = leading
+  // Split around each character that is not printable (the u flag keeps a surrogate pair whole); odd parts are them.
+  const split = hasUnprintable(inner) ? inner.split(NOT_PRINTABLE_SPLIT) : [inner]
+  split.forEach((part, i) => {
+    const escape = i % 2 === 1
+    if (part !== '') pieces.push({ start: at, text: escape ? printableName(part) : part, escape, oneForOne: !escape })
+    at += part.length
+  })
+  if (trailing > 0) pieces.push({ start: at, text: '␣'.repeat(trailing), escape: true, oneForOne: true })
+  return pieces
+}
+
+/** A name as namePieces shows it, in one string: where the marks cannot be styled apart (a title, a path). */
+export function markedName(name: string): string {
+  return namePieces(name)
+    .map((piece) => piece.text)
+    .join('')
+}
+
 /**
  * A path with escaped bytes as a shell string that gives its bytes back: $'…' (ANSI-C quoting,
  * which bash and zsh read), each escaped byte as \xNN, and each character that is not printable as

@@ -10,6 +10,8 @@ import {
   fsdecode,
   fsencode,
   hasEscapedBytes,
+  markedName,
+  namePieces,
   printableName,
   shellBytesQuoted,
   shownMessage,
@@ -116,6 +118,20 @@ print(json.dumps([os.fsdecode(bytes.fromhex(h)) for h in sys.stdin.read().split(
       expect(shownName('new\nline')).toBe('new\\nline')
       expect(shownName('bidi\u202e', { quoted: true })).toBe('"bidi\\u202e"')
       expect(printableName(escaped)).toBe('caf\uFFFD\\n')
+    })
+
+    it('namePieces marks spaces at either end as ␣ and escapes apart; markedName joins them', () => {
+      expect(namePieces('  a\nb ')).toEqual([
+        { start: 0, text: '␣␣', escape: true, oneForOne: true },
+        { start: 2, text: 'a', escape: false, oneForOne: true },
+        { start: 3, text: '\\n', escape: true, oneForOne: false },
+        { start: 4, text: 'b', escape: false, oneForOne: true },
+        { start: 5, text: '␣', escape: true, oneForOne: true }
+      ])
+      // Spaces inside stay spaces; a name of spaces only is all ␣; the rest is printableName's.
+      expect(markedName('in side')).toBe('in side')
+      expect(markedName('   ')).toBe('␣␣␣')
+      expect(markedName(` ${escaped}`)).toBe(`␣${printableName(escaped)}`)
     })
 
     it('shownMessage notes after the name it holds, else at the end, and never twice', () => {

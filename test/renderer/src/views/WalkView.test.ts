@@ -347,6 +347,29 @@ describe('Browse tab', () => {
     expect(marks()).toEqual(['␣', 'l'])
   })
 
+  test('re-rooted on a folder named by spaces, the breadcrumb, the search scope and the match path show them as ␣', async () => {
+    const top = makeTree(1, 0)
+    mkdirSync(join(top, '   '))
+    writeFileSync(join(top, '   ', 'inner.txt'), 'x')
+    const w = mountView()
+    await walkToTheEnd(w, top)
+    const tree = w.find('[data-testid=walk-tree]')
+    await w
+      .findAll('[role=treeitem]')
+      .find((row) => row.find('.name').text() === '␣␣␣/')!
+      .trigger('click')
+    await tree.trigger('keydown', { key: 'Enter' })
+    // Before, the crumb was blank, the scope read "searching in /" and the match path ".../   /inner.txt".
+    const crumbs = w.findAll('[data-testid=walk-breadcrumb] .crumb').map((crumb) => crumb.text())
+    expect(crumbs.at(-1)).toBe('␣␣␣')
+    expect(w.find('[data-testid=walk-breadcrumb] .crumb.current .escape').text()).toBe('␣␣␣')
+    const search = w.find('[data-testid=walk-search]')
+    await search.setValue('inner')
+    expect(text(w, 'walk-search-scope')).toBe('searching in ␣␣␣/')
+    await search.trigger('keydown', { key: 'Enter' })
+    expect(text(w, 'walk-search-path')).toBe(`match:${top}/␣␣␣/inner.txt`)
+  })
+
   test('search finds names in the folder in view and below and jumps to each match, opening its folder', async () => {
     const top = makeTree(3, 2)
     const w = mountView()
