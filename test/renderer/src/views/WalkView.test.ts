@@ -339,6 +339,9 @@ describe('Browse tab', () => {
     await walkToTheEnd(w, top)
     const names = (): string[] => w.findAll('[role=treeitem][data-depth="1"] .name').map((row) => row.text())
     expect(names().sort()).toEqual(['d0/', 'in side', 'notes␣', 'readme.md', '␣␣lead.txt'])
+    // One byte is said in the singular.
+    const notes = w.findAll('[role=treeitem]').find((row) => row.find('.name').text() === 'notes␣')!
+    expect(notes.find('.col-size').attributes('title')).toBe('1 byte (apparent size: st_size)')
     const search = w.find('[data-testid=walk-search]')
     const marks = (): string[] => w.findAll('[data-testid=walk-search-hit]').map((mark) => mark.text())
     await search.setValue('S ')
