@@ -809,8 +809,15 @@ export const useWalkStore = defineStore('walk', () => {
     return true
   }
 
+  /** Expands or collapses a folder; collapsing one that holds the selection selects it, as a WAI-ARIA tree moves focus. */
   function toggle(node: DirNode, expanded = !node.expanded): void {
     node.expanded = expanded
+    const key = selection.value
+    const tree = session.value?.tree
+    // Any row below the folder is hidden now (its files' rows too); its own row stays.
+    const hidden =
+      key !== undefined && tree?.within(key.node, node) === true && (key.node !== node || key.kind !== ROW_DIR)
+    if (!expanded && hidden) selection.value = { node, kind: ROW_DIR }
     treeVersion.value++
   }
 

@@ -198,6 +198,16 @@ describe('Browse tab', () => {
     expect(rowNames()).toHaveLength(5)
     await tree.trigger('keydown', { key: 'ArrowLeft' })
     expect(w.find('[aria-selected=true]').text()).toContain(top)
+
+    // A file of d1 selected, d1 collapsed with its chevron: d1 is selected (its file's row is hidden), and ↓ goes on from it.
+    const rowNamed = (name: string) => w.findAll('[role=treeitem]').find((row) => row.find('.name').text() === name)!
+    await rowNamed('d1/').find('.chevron').trigger('click')
+    await rowNamed('big.bin').trigger('click')
+    await rowNamed('d1/').find('.chevron').trigger('click')
+    expect(rowNames()).toHaveLength(5)
+    expect(w.find('[aria-selected=true] .name').text()).toBe('d1/')
+    await tree.trigger('keydown', { key: 'ArrowDown' })
+    expect(w.find('[aria-selected=true] .name').text()).toBe('d0/')
   })
 
   test('after a walk ends, n s a sort in the tree and its sort bar in either case; N and R elsewhere keep the scan', async () => {
