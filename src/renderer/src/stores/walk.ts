@@ -853,6 +853,14 @@ export const useWalkStore = defineStore('walk', () => {
     scrollRequest.value++
   }
 
+  /** Selects a folder that cannot be shown from (re-rooted on) and says why, under the tree's bar. */
+  function tellNotEntered(node: DirNode, text: string): void {
+    const tree = session.value?.tree
+    if (tree === undefined) return
+    selection.value = { node, kind: ROW_DIR }
+    pathNotice.value = { text, tone: 'ok', path: tree.pathOf(node) }
+  }
+
   /** Up one root (Backspace). */
   function rerootUp(): void {
     const parent = viewRoot.value?.parent
@@ -986,6 +994,7 @@ export const useWalkStore = defineStore('walk', () => {
     toggleMeasure,
     select,
     reroot,
+    tellNotEntered,
     rerootUp,
     jumpToMatch,
     copyPath,

@@ -5,7 +5,7 @@
  * for ncdu, and keyboard use of the tree.
  */
 import { execFileSync } from 'node:child_process'
-import { existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { mount, type DOMWrapper, type VueWrapper } from '@vue/test-utils'
@@ -381,6 +381,31 @@ describe('Browse tab', () => {
     expect(text(w, 'walk-search-scope')).toBe('searching in ␣␣␣/')
     await search.trigger('keydown', { key: 'Enter' })
     expect(text(w, 'walk-search-path')).toBe(`match:${top}/␣␣␣/inner.txt`)
+  })
+
+  test('Enter on a folder the walk did not enter (a link not followed) stays put and says why, as ncdu does not enter it', async () => {
+    const top = makeTree(1, 1)
+    symlinkSync(join(top, 'd0'), join(top, 'shortcut'))
+    const w = mountView()
+    await walkToTheEnd(w, top)
+    const tree = w.find('[data-testid=walk-tree]')
+    await w
+      .findAll('[role=treeitem]')
+      .find((row) => row.find('.name').text() === 'shortcut@/')!
+      .trigger('click')
+    await tree.trigger('keydown', { key: 'Enter' })
+    // Before, the tree re-rooted on it and showed an empty folder, with nothing said.
+    expect(w.findAll('[data-testid=walk-breadcrumb] .crumb')).toHaveLength(1)
+    expect(w.find('[aria-selected=true] .name').text()).toBe('shortcut@/')
+    expect(text(w, 'walk-notice')).toBe('Nothing to show inside shortcut: symlink, not followed.')
+    // A folder it entered still re-roots.
+    await w
+      .findAll('[role=treeitem]')
+      .find((row) => row.find('.name').text() === 'd0/')!
+      .trigger('click')
+    await tree.trigger('keydown', { key: 'Enter' })
+    expect(w.findAll('[data-testid=walk-breadcrumb] .crumb')).toHaveLength(2)
+    expect(w.find('[data-testid=walk-notice]').exists()).toBe(false)
   })
 
   test('search finds names in the folder in view and below and jumps to each match, opening its folder', async () => {
