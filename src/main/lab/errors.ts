@@ -1,6 +1,8 @@
+import { lstatSync, readlinkSync, statSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { LabError, type LabErrorCode } from '../../shared/errors'
 import { formatCount } from '../../shared/format'
-import { fsencode, shownMessage } from '../../shared/fsNames'
+import { fsdecode, fsencode, shownMessage } from '../../shared/fsNames'
 
 const errnoToCode: Record<string, { code: LabErrorCode; what: string }> = {
   ENOENT: { code: 'NOT_FOUND', what: 'does not exist' },
@@ -33,11 +35,41 @@ export function toLabError(error: unknown, path?: string): LabError {
   const target = path ?? (error as NodeJS.ErrnoException | undefined)?.path
   if (typeof errno === 'string' && Object.hasOwn(errnoToCode, errno)) {
     const { code, what } = errnoToCode[errno]!
-    const words = errno === 'ENAMETOOLONG' && target ? `${what}: ${lengthsOf(target)}` : what
+    const words =
+      errno === 'ENAMETOOLONG' && target
+        ? `${what}: ${lengthsOf(target)}`
+        : ((target && whyNotReached(errno, target)) ?? what)
     return shownToPeople(new LabError(code, target ? `${target}: ${words}` : words, target))
   }
   const message = error instanceof Error ? error.message : String(error)
   return shownToPeople(new LabError('INTERNAL', target ? `${target}: ${message}` : message, target))
+}
+
+/**
+ * Where "does not exist" or "is not a directory" alone would mislead: `path` is a symbolic link
+ * whose target is missing (a dangling link exists, lstat finds it), or a name before its last is
+ * not a folder ("/data/notes.txt/x: is not a directory" blames x). Undefined otherwise, or when looking
+ * fails. Costs a few lstat calls, on an error only.
+ */
+function whyNotReached(errno: string, path: string): string | undefined {
+  const onDisk = (name: string): string | Buffer => {
+    const bytes = fsencode(name)
+    return bytes === null ? name : Buffer.from(bytes)
+  }
+  try {
+    if (errno === 'ENOENT') {
+      if (!lstatSync(onDisk(path)).isSymbolicLink()) return undefined
+      const target = fsdecode(readlinkSync(onDisk(path), { encoding: 'buffer' }))
+      return `is a symbolic link to ${target}, which does not exist`
+    }
+    if (errno !== 'ENOTDIR') return undefined
+    const above: string[] = []
+    for (let at = dirname(path); at !== dirname(at); at = dirname(at)) above.unshift(at)
+    const file = above.find((name) => !statSync(onDisk(name)).isDirectory())
+    return file === undefined ? undefined : `${file} is not a folder, so nothing is inside it`
+  } catch {
+    return undefined
+  }
 }
 
 /** Longest path and name the system takes, in bytes (PATH_MAX and NAME_MAX), where they are known. */

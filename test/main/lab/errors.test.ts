@@ -1,4 +1,7 @@
 /** toLabError: every errno a user can meet gets its own code and plain words; nothing else matches by accident. */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { toLabError } from '../../../src/main/lab/errors'
 import { LabError } from '../../../src/shared/errors'
@@ -10,6 +13,43 @@ function errnoError(code: string): NodeJS.ErrnoException {
 }
 
 describe('toLabError', () => {
+  it('says a path is a dangling symbolic link, or passes through something that is not a folder, where the errno alone misleads', () => {
+    const root = mkdtempSync(join(tmpdir(), 'yield-lab-errors-'))
+    try {
+      const dangling = join(root, 'dangling')
+      symlinkSync(join(root, 'gone'), dangling)
+      const notes = join(root, 'notes.txt')
+      writeFileSync(notes, 'x')
+      mkdirSync(join(root, 'folder'))
+      const caught = (run: () => unknown): LabError => {
+        try {
+          run()
+        } catch (error) {
+          return toLabError(error)
+        }
+        throw new Error('it did not throw')
+      }
+      const ls = (path: string) => caught(() => readdirSync(path))
+      // The link exists (lstat finds it); what is missing is its target.
+      expect(ls(dangling).message).toBe(
+        `${dangling}: is a symbolic link to ${join(root, 'gone')}, which does not exist`
+      )
+      expect(ls(dangling).code).toBe('NOT_FOUND')
+      // ENOTDIR blamed "x"; the file on the way is the problem.
+      expect(ls(join(notes, 'x')).message).toBe(
+        `${join(notes, 'x')}: ${notes} is not a folder, so nothing is inside it`
+      )
+      expect(ls(join(notes, 'x')).code).toBe('NOT_A_DIRECTORY')
+      // Where the errno says it all, it is left as it is.
+      expect(ls(notes).message).toBe(`${notes}: is not a directory`)
+      expect(ls(join(root, 'folder', 'missing', 'x')).message).toBe(
+        `${join(root, 'folder', 'missing', 'x')}: does not exist`
+      )
+    } finally {
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+
   it.each([
     ['ENOSPC', 'NO_SPACE', 'no space left'],
     ['EDQUOT', 'NO_SPACE', 'quota'],
