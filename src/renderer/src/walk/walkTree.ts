@@ -872,11 +872,19 @@ export class WalkTree {
    * the search looks, not a match, as a file manager searches the folder it shows.
    */
   search(query: string, order: SortOrder, limit: number, from: DirNode = this.root): SearchMatch[] {
-    const needle = query.toLowerCase()
+    const needles = searchNeedles(query)
     const matches: SearchMatch[] = []
-    if (needle === '') return matches
+    if (needles.length === 0) return matches
+    const [needle] = needles as [string]
+    const found =
+      needles.length === 1
+        ? (name: string): boolean => name.toLowerCase().includes(needle)
+        : (name: string): boolean => {
+            const lower = name.toLowerCase()
+            return needles.some((form) => lower.includes(form))
+          }
     const visit = (node: DirNode): boolean => {
-      if (node !== from && node.name.toLowerCase().includes(needle)) matches.push({ node, kind: ROW_DIR })
+      if (node !== from && found(node.name)) matches.push({ node, kind: ROW_DIR })
       if (matches.length >= limit) return false
       for (const child of this.sortedDirs(node, order)) if (!visit(child)) return false
       // Files are put in display order only where two or more match: most folders hold none, and
@@ -885,11 +893,11 @@ export class WalkTree {
       let first = -1
       let second = -1
       for (let i = 0; i < files.length && second === -1; i++)
-        if (files[i]!.toLowerCase().includes(needle)) [first, second] = first === -1 ? [i, -1] : [first, i]
+        if (found(files[i]!)) [first, second] = first === -1 ? [i, -1] : [first, i]
       if (first === -1) return true
       const shown = second === -1 ? [first] : (this.sortedFiles(node, order) ?? files.keys())
       for (const ref of shown) {
-        if (files[ref]!.toLowerCase().includes(needle)) {
+        if (found(files[ref]!)) {
           matches.push({ node, kind: ROW_FILE, ref })
           if (matches.length >= limit) return false
         }
@@ -899,6 +907,16 @@ export class WalkTree {
     visit(from)
     return matches
   }
+}
+
+/**
+ * The forms the search looks for a query in, case folded: as typed, and in either Unicode
+ * normalization form where it differs (macOS file systems keep "é" as e + U+0301, which a
+ * keyboard types as U+00E9). None for an empty query.
+ */
+export function searchNeedles(query: string): string[] {
+  const lower = query.toLowerCase()
+  return lower === '' ? [] : [...new Set([lower, lower.normalize('NFC'), lower.normalize('NFD')])]
 }
 
 /**

@@ -358,6 +358,12 @@ describe('Browse tab', () => {
     expect(marks().sort()).toEqual(['s', '␣'])
     await search.setValue(' l')
     expect(marks()).toEqual(['␣', 'l'])
+    // A name kept decomposed (e + U+0301, as macOS keeps it) is found and marked by é typed as one character.
+    writeFileSync(join(top, 'cafe\u0301.txt'), 'x')
+    await walkToTheEnd(w, top)
+    await search.setValue('\u00e9')
+    expect(text(w, 'walk-search-matches')).toBe('1 found')
+    expect(marks()).toEqual(['e\u0301'])
   })
 
   test('re-rooted on a folder named by spaces, the breadcrumb, the search scope and the match path show them as ␣', async () => {

@@ -519,6 +519,22 @@ describe('WalkTree', () => {
     expect(tree.search('', order, 100)).toEqual([])
   })
 
+  test('search finds a name whichever Unicode normalization form it or the query is in', () => {
+    const tree = new WalkTree('/t')
+    // As macOS keeps them (e + U+0301), and as Linux mostly does (U+00E9).
+    tree.apply(
+      dir('/t', null, '/t', ['Cafe\u0301'], { 'resume\u0301.txt': 1, 'r\u00e9sum\u00e9 v2.txt': 2, 'plain.txt': 3 })
+    )
+    tree.apply(dir('/t/Cafe\u0301', '/t', 'Cafe\u0301', [], {}))
+    const order = { key: 'name', descending: false } as const
+    const found = (query: string): string[] => tree.search(query, order, 10).map((match) => tree.pathOfKey(match))
+    // Typed as one character, or as e and its accent, both find both forms.
+    expect(found('\u00e9')).toEqual(['/t/Cafe\u0301', '/t/resume\u0301.txt', '/t/r\u00e9sum\u00e9 v2.txt'])
+    expect(found('e\u0301')).toEqual(found('\u00e9'))
+    expect(found('CAF\u00c9')).toEqual(['/t/Cafe\u0301'])
+    expect(found('plain')).toEqual(['/t/plain.txt'])
+  })
+
   test("search puts a folder's files in display order only where two or more of them match", () => {
     const tree = new WalkTree('/t')
     tree.apply(dir('/t', null, '/t', ['a', 'b', 'c'], {}))
