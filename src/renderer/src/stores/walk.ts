@@ -256,10 +256,12 @@ export const useWalkStore = defineStore('walk', () => {
   // A new order moves the rows under the selection: it is brought into view (as ncdu keeps its cursor in view).
   watch(
     [sort, liveOrder, measure],
-    () => {
+    ([, , nowMeasure], [, , wasMeasure]) => {
       treeChanged()
       scrollRequest.value++
-      scrollWhenSorted = true
+      // Only a new sort key sorts anew (names do not change with the measure).
+      if (sortCacheKey(order.value, nowMeasure) !== sortCacheKey(previousOrder, wasMeasure)) scrollWhenSorted = true
+      previousOrder = order.value
     },
     { deep: true }
   )
@@ -278,6 +280,8 @@ export const useWalkStore = defineStore('walk', () => {
    * sorted at once, do.
    */
   let scrollWhenSorted = false
+  /** The order before the last change of order or measure (the watcher is given copies of neither). */
+  let previousOrder = order.value
   watch([rows, searchMatches], () => void sortLargeFolders())
 
   async function sortLargeFolders(): Promise<void> {

@@ -321,7 +321,7 @@ test('os.walk order chosen while large folders are being sorted by size: the sor
   expect(store.sortingEntries).toBe(0)
 })
 
-test('a sort in slices brings the selection into view when the order chosen asked for it, not when a search or a walk did', async () => {
+test('a sort in slices brings the selection into view when the order chosen asked for it, not when a search did', async () => {
   const numbers = Array.from({ length: SORT_IN_STEPS_FROM }, (_, i) => (i * 7919) % SORT_IN_STEPS_FROM)
   const files = Object.fromEntries(numbers.map((n) => [`f${n}`, n % 3]))
   fakeWalkJob([
@@ -346,6 +346,29 @@ test('a sort in slices brings the selection into view when the order chosen aske
   const scrollsWhenChosen = store.scrollRequest
   await until(() => store.sortingEntries === 0, 'the sort for the measure to end')
   expect(store.scrollRequest).toBe(scrollsWhenChosen + 1)
+})
+
+test('the measure changed under name order while a search sorts in slices: names keep their order, so its end does not scroll', async () => {
+  const numbers = Array.from({ length: SORT_IN_STEPS_FROM }, (_, i) => (i * 7919) % SORT_IN_STEPS_FROM)
+  const files = Object.fromEntries(numbers.map((n) => [`f${n}`, n % 3]))
+  fakeWalkJob([
+    dir('/t', null, 't', ['a', 'b'], {}),
+    dir('/t/a', '/t', 'a', [], files),
+    dir('/t/b', '/t', 'b', [], files)
+  ])
+  const store = useWalkStore()
+  store.form.top = '/t'
+  tickPerReading()
+  await store.openAndRun()
+  store.setSort('name')
+  await until(() => store.sortingEntries === 0, 'the end of any sort so far')
+  store.searchQuery = 'f1999'
+  await until(() => store.sortingEntries === 2 * SORT_IN_STEPS_FROM, 'the sort for the search to start')
+  const scrollsBefore = store.scrollRequest
+  store.measure = 'disk'
+  await until(() => store.sortingEntries === 0, 'the sort for the search to end')
+  // One request, at the change itself (rows in view follow a new measure); none when the search's sort ends.
+  expect(store.scrollRequest).toBe(scrollsBefore + 1)
 })
 
 test('re-rooted, the search covers the folder in view and below; going back up searches there again, keeping the query', async () => {
