@@ -818,9 +818,13 @@ export const useWalkStore = defineStore('walk', () => {
     node.expanded = expanded
     const key = selection.value
     const tree = session.value?.tree
-    // Any row below the folder is hidden now (its files' rows too); its own row stays.
+    // Any row below the folder is hidden now (its files' rows too); its own row stays, and the
+    // view's root (re-rooted) always shows its rows.
     const hidden =
-      key !== undefined && tree?.within(key.node, node) === true && (key.node !== node || key.kind !== ROW_DIR)
+      key !== undefined &&
+      node !== viewRoot.value &&
+      tree?.within(key.node, node) === true &&
+      (key.node !== node || key.kind !== ROW_DIR)
     if (!expanded && hidden) selection.value = { node, kind: ROW_DIR }
     treeVersion.value++
   }

@@ -208,6 +208,15 @@ describe('Browse tab', () => {
     expect(w.find('[aria-selected=true] .name').text()).toBe('d1/')
     await tree.trigger('keydown', { key: 'ArrowDown' })
     expect(w.find('[aria-selected=true] .name').text()).toBe('d0/')
+
+    // Re-rooted on d1, its row's chevron hides nothing (the view's root always shows its rows): the selection stays.
+    await rowNamed('d1/').trigger('click')
+    await tree.trigger('keydown', { key: 'Enter' })
+    await rowNamed('big.bin').trigger('click')
+    const rootChevron = w.find('[role=treeitem] .chevron')
+    await rootChevron.trigger('click')
+    await rootChevron.trigger('click')
+    expect(w.find('[aria-selected=true] .name').text()).toBe('big.bin')
   })
 
   test('after a walk ends, n s a sort in the tree and its sort bar in either case; N and R elsewhere keep the scan', async () => {
