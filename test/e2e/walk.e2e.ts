@@ -670,6 +670,43 @@ describe('Browse tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('a long name of the folder shown, or of one above it, is not cut while the bar has room for it', async () => {
+    // Before, the folder shown was held to half the breadcrumb and the others to 220 px: cut with room to spare.
+    const longAbove = `a-folder-with-a-very-long-name-that-goes-on-and-on-${'x'.repeat(23)}`
+    const longShown = 'a-rather-long-folder-name-for-the-current-crumb'
+    const cases = [
+      { top: join(base, 'long-above'), path: [longAbove, 'leaf'], shown: 'leaf' },
+      { top: join(base, 'long-shown'), path: ['a', longShown], shown: longShown }
+    ]
+    for (const { top, path, shown } of cases) {
+      mkdirSync(join(top, ...path, 'inside'), { recursive: true })
+      const app = await rerootedAt(top, shown)
+      const { page } = app
+      await page.getByTestId('walk-search').fill('inside')
+      const crumbs = page.locator('[data-testid=walk-breadcrumb] .crumb')
+      await expect.poll(async () => (await crumbs.allTextContents()).slice(1).map((text) => text.trim())).toEqual(path)
+      let widthsWithRoom = 0
+      for (let width = 900; width <= 1900; width += 50) {
+        await page.setViewportSize({ width, height: 800 })
+        // Room: the bar is as wide as the names below the top, whole, and four characters of the top.
+        const room = await page.getByTestId('walk-breadcrumb').evaluate((nav) => {
+          const natural = [...nav.querySelectorAll<HTMLElement>('.crumb:not(.top), .sep')].reduce(
+            (sum, part) => sum + part.scrollWidth + 2,
+            0
+          )
+          return nav.parentElement!.clientWidth >= natural + 60
+        })
+        if (!room) continue
+        widthsWithRoom++
+        await expect.poll(() => cutCrumbsBelowTop(crumbs), { message: `${shown} at ${width} px` }).toEqual([])
+      }
+      // Most widths have room (in a narrow tree column beside the transcript, the long name cannot fit).
+      expect(widthsWithRoom).toBeGreaterThan(10)
+      await app.screenshot(`walk-long-crumb-${shown === 'leaf' ? 'above' : 'shown'}-1900x800`)
+      expect(app.problems).toEqual([])
+    }
+  })
+
   test('a top path ending in right-to-left names keeps its end when its crumb is cut', async () => {
     const top = join(base, 'פרויקטים', 'ארכיון', 'מעבדה')
     mkdirSync(join(top, 'lv1', 'lv2', 'lv3'), { recursive: true })
