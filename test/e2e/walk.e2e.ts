@@ -707,6 +707,38 @@ describe('Browse tab in Chromium', () => {
     }
   })
 
+  test('in the match path, a right-to-left folder name keeps its ␣ at its own end', async () => {
+    const top = join(base, 'rtl-match')
+    mkdirSync(join(top, 'שלום עולם '), { recursive: true })
+    writeFileSync(join(top, 'שלום עולם ', 'inner.txt'), 'x')
+    const app = await lab.open()
+    const { page } = app
+    await page.getByTestId('walk-path').fill(top)
+    await page.getByTestId('walk-path').press('Enter')
+    await expect.poll(() => phase(page)).toContain('exhausted')
+    await page.getByTestId('walk-search').fill('inner')
+    await page.getByTestId('walk-search').press('Enter')
+    const path = page.getByTestId('walk-search-path')
+    await expect.poll(() => path.textContent()).toContain('inner.txt')
+    // The folder's name ends at its left: its ␣ is left of its first letter (ש), and inner.txt follows at the right.
+    const [markX, firstLetterX, fileX] = await path.evaluate((element) => {
+      const box = (text: string, from: number, length: number): DOMRect => {
+        const texts = document.createTreeWalker(element, NodeFilter.SHOW_TEXT)
+        let node = texts.nextNode()
+        while (!node!.textContent!.includes(text)) node = texts.nextNode()
+        const range = document.createRange()
+        const at = node!.textContent!.indexOf(text) + from
+        range.setStart(node!, at)
+        range.setEnd(node!, at + length)
+        return range.getBoundingClientRect()
+      }
+      return [box('␣', 0, 1).left, box('ש', 0, 1).left, box('inner.txt', 0, 1).left]
+    })
+    expect(markX).toBeLessThan(firstLetterX)
+    expect(fileX).toBeGreaterThan(firstLetterX)
+    expect(app.problems).toEqual([])
+  })
+
   test('a top path ending in right-to-left names keeps its end when its crumb is cut', async () => {
     const top = join(base, 'פרויקטים', 'ארכיון', 'מעבדה')
     mkdirSync(join(top, 'lv1', 'lv2', 'lv3'), { recursive: true })
