@@ -60,7 +60,8 @@ function whyNotReached(errno: string, path: string): string | undefined {
     if (errno === 'ENOENT') {
       if (!lstatSync(onDisk(path)).isSymbolicLink()) return undefined
       const target = fsdecode(readlinkSync(onDisk(path), { encoding: 'buffer' }))
-      return `is a symbolic link to ${target}, which does not exist`
+      // Broken at its target, or further down a chain of links (the target may be a link itself).
+      return `is a broken symbolic link: it points to ${target}, and nothing exists at its end`
     }
     if (errno !== 'ENOTDIR') return undefined
     const above: string[] = []

@@ -32,7 +32,13 @@ describe('toLabError', () => {
       const ls = (path: string) => caught(() => readdirSync(path))
       // The link exists (lstat finds it); what is missing is its target.
       expect(ls(dangling).message).toBe(
-        `${dangling}: is a symbolic link to ${join(root, 'gone')}, which does not exist`
+        `${dangling}: is a broken symbolic link: it points to ${join(root, 'gone')}, and nothing exists at its end`
+      )
+      // A chain of links broken further down: what it points to exists (a link), so that is not what it says.
+      const chain = join(root, 'chain')
+      symlinkSync(dangling, chain)
+      expect(ls(chain).message).toBe(
+        `${chain}: is a broken symbolic link: it points to ${dangling}, and nothing exists at its end`
       )
       expect(ls(dangling).code).toBe('NOT_FOUND')
       // ENOTDIR blamed "x"; the file on the way is the problem.
