@@ -321,7 +321,8 @@ test('os.walk order chosen while large folders are being sorted by size: the sor
   expect(store.sortingEntries).toBe(0)
 })
 
-test('a sort in slices brings the selection into view when the order chosen asked for it, not when a search did', async () => {
+/** The store after a walk of /t holding folders a and b of SORT_IN_STEPS_FROM files each (too many to sort at once). */
+async function walkTwoWideFolders(): Promise<ReturnType<typeof useWalkStore>> {
   const numbers = Array.from({ length: SORT_IN_STEPS_FROM }, (_, i) => (i * 7919) % SORT_IN_STEPS_FROM)
   const files = Object.fromEntries(numbers.map((n) => [`f${n}`, n % 3]))
   fakeWalkJob([
@@ -333,6 +334,11 @@ test('a sort in slices brings the selection into view when the order chosen aske
   store.form.top = '/t'
   tickPerReading()
   await store.openAndRun()
+  return store
+}
+
+test('a sort in slices brings the selection into view when the order chosen asked for it, not when a search did', async () => {
+  const store = await walkTwoWideFolders()
   await until(() => store.sortingEntries === 0, 'the end of any sort the walk started')
   // A search puts the two folders' files in display order: a sort in slices the user did not ask for.
   const scrollsBefore = store.scrollRequest
@@ -349,17 +355,7 @@ test('a sort in slices brings the selection into view when the order chosen aske
 })
 
 test('the measure changed under name order while a search sorts in slices: names keep their order, so its end does not scroll', async () => {
-  const numbers = Array.from({ length: SORT_IN_STEPS_FROM }, (_, i) => (i * 7919) % SORT_IN_STEPS_FROM)
-  const files = Object.fromEntries(numbers.map((n) => [`f${n}`, n % 3]))
-  fakeWalkJob([
-    dir('/t', null, 't', ['a', 'b'], {}),
-    dir('/t/a', '/t', 'a', [], files),
-    dir('/t/b', '/t', 'b', [], files)
-  ])
-  const store = useWalkStore()
-  store.form.top = '/t'
-  tickPerReading()
-  await store.openAndRun()
+  const store = await walkTwoWideFolders()
   store.setSort('name')
   await until(() => store.sortingEntries === 0, 'the end of any sort so far')
   store.searchQuery = 'f1999'
