@@ -883,6 +883,18 @@ export const useWalkStore = defineStore('walk', () => {
     const tree = session.value?.tree
     const matches = searchMatches.value
     if (tree === undefined || matches.length === 0) return
+    // The match jumped to last, still in view, is no longer among those kept: a new order moved it
+    // past them, and the matches next to it are not known. Back to the first would lose the place.
+    const current = searchCurrent.value
+    if (
+      searchAt.value === -1 &&
+      current !== undefined &&
+      searchMoreMatches.value &&
+      tree.within(current.node, viewRoot.value ?? tree.root)
+    ) {
+      searchPastKept.value = true
+      return
+    }
     // Before any jump, Next goes to the first match and Previous to the last, as a find in a page does.
     const from = searchAt.value === -1 && step === -1 ? 0 : searchAt.value
     const to = from + step

@@ -459,6 +459,27 @@ test('with more matches than are kept, a jump past either end of them stays and 
   expect(store.searchPastKept).toBe(false)
 })
 
+test('a new order that moves the match jumped to past the kept ones: a jump from it stays and says why, not back to the first', async () => {
+  fakeWalkJob(walkOfSubdirs(SEARCH_MATCHES_KEPT + 200))
+  const store = useWalkStore()
+  store.form.top = '/t'
+  await store.openAndRun()
+  store.setSort('name')
+  store.searchQuery = 'd'
+  await nextTick()
+  store.jumpToMatch(1)
+  const current = (): string => store.session!.tree.pathOfKey(store.selection!)
+  expect(current()).toBe('/t/d0')
+  // Z to A: d0 is the last of 1,200 matches, past the 1,000 kept.
+  store.setSort('name')
+  await nextTick()
+  expect(store.searchAt).toBe(-1)
+  store.jumpToMatch(1)
+  expect([current(), store.searchPastKept]).toEqual(['/t/d0', true])
+  store.jumpToMatch(-1)
+  expect([current(), store.searchPastKept]).toEqual(['/t/d0', true])
+})
+
 test.each([
   { matching: SEARCH_MATCHES_KEPT, more: false, previousGoesTo: SEARCH_MATCHES_KEPT - 1 },
   { matching: SEARCH_MATCHES_KEPT + 1, more: true, previousGoesTo: -1 }
