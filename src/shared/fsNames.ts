@@ -192,6 +192,14 @@ export function markedName(name: string): string {
     .join('')
 }
 
+/** A path in pieces, its names (each as markedName) and its separators, for each to be isolated when shown. */
+export function markedPathPieces(path: string): string[] {
+  return path
+    .split(/([\\/])/)
+    .filter((piece) => piece !== '')
+    .map((piece) => (piece === '/' || piece === '\\' ? piece : markedName(piece)))
+}
+
 /**
  * A path with escaped bytes as a shell string that gives its bytes back: $'…' (ANSI-C quoting,
  * which bash and zsh read), each escaped byte as \xNN, and each character that is not printable as
