@@ -875,14 +875,10 @@ export class WalkTree {
     const needles = searchNeedles(query)
     const matches: SearchMatch[] = []
     if (needles.length === 0) return matches
-    const [needle] = needles as [string]
-    const found =
-      needles.length === 1
-        ? (name: string): boolean => name.toLowerCase().includes(needle)
-        : (name: string): boolean => {
-            const lower = name.toLowerCase()
-            return needles.some((form) => lower.includes(form))
-          }
+    const found = (name: string): boolean => {
+      const lower = name.toLowerCase()
+      return needles.some((form) => lower.includes(form))
+    }
     const visit = (node: DirNode): boolean => {
       if (node !== from && found(node.name)) matches.push({ node, kind: ROW_DIR })
       if (matches.length >= limit) return false
