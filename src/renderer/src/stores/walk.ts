@@ -256,12 +256,13 @@ export const useWalkStore = defineStore('walk', () => {
   // A new order moves the rows under the selection: it is brought into view (as ncdu keeps its cursor in view).
   watch(
     [sort, liveOrder, measure],
-    ([, , nowMeasure], [, , wasMeasure]) => {
+    ([, , nowMeasure], [wasSort, wasLive, wasMeasure]) => {
       treeChanged()
       scrollRequest.value++
-      // Only a new sort key sorts anew (names do not change with the measure).
-      if (sortCacheKey(order.value, nowMeasure) !== sortCacheKey(previousOrder, wasMeasure)) scrollWhenSorted = true
-      previousOrder = order.value
+      // Only a new sort key sorts anew (names do not change with the measure). Both orders are
+      // replaced, never changed in place, so the old values are the order shown before.
+      if (sortCacheKey(order.value, nowMeasure) !== sortCacheKey(wasLive ?? wasSort, wasMeasure))
+        scrollWhenSorted = true
     },
     { deep: true }
   )
@@ -280,8 +281,6 @@ export const useWalkStore = defineStore('walk', () => {
    * sorted at once, do.
    */
   let scrollWhenSorted = false
-  /** The order before the last change of order or measure (the watcher is given copies of neither). */
-  let previousOrder = order.value
   watch([rows, searchMatches], () => void sortLargeFolders())
 
   async function sortLargeFolders(): Promise<void> {
