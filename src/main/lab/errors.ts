@@ -3,6 +3,7 @@ import { dirname } from 'node:path'
 import { LabError, type LabErrorCode } from '../../shared/errors'
 import { formatCount } from '../../shared/format'
 import { fsdecode, fsencode, shownMessage } from '../../shared/fsNames'
+import { fsPath } from './fsPath'
 
 const errnoToCode: Record<string, { code: LabErrorCode; what: string }> = {
   ENOENT: { code: 'NOT_FOUND', what: 'does not exist' },
@@ -52,21 +53,17 @@ export function toLabError(error: unknown, path?: string): LabError {
  * fails. Costs a few lstat calls, on an error only.
  */
 function whyNotReached(errno: string, path: string): string | undefined {
-  const onDisk = (name: string): string | Buffer => {
-    const bytes = fsencode(name)
-    return bytes === null ? name : Buffer.from(bytes)
-  }
   try {
     if (errno === 'ENOENT') {
-      if (!lstatSync(onDisk(path)).isSymbolicLink()) return undefined
-      const target = fsdecode(readlinkSync(onDisk(path), { encoding: 'buffer' }))
+      if (!lstatSync(fsPath(path)).isSymbolicLink()) return undefined
+      const target = fsdecode(readlinkSync(fsPath(path), { encoding: 'buffer' }))
       // Broken at its target, or further down a chain of links (the target may be a link itself).
       return `is a broken symbolic link: it points to ${target}, and nothing exists at its end`
     }
     if (errno !== 'ENOTDIR') return undefined
     const above: string[] = []
     for (let at = dirname(path); at !== dirname(at); at = dirname(at)) above.unshift(at)
-    const file = above.find((name) => !statSync(onDisk(name)).isDirectory())
+    const file = above.find((name) => !statSync(fsPath(name)).isDirectory())
     return file === undefined ? undefined : `${file} is not a folder, so nothing is inside it`
   } catch {
     return undefined
