@@ -53,6 +53,28 @@ const state = (page: Page): Promise<string | null> => page.getByTestId('walk-sta
  * Whether an element is inside the tab's visible box (what the window shows of the tab), to within
  * a pixel: layout has fractions of one, scrolling does not.
  */
+/** Where each text is drawn in the element: the left edge of the first character of its first occurrence (in one text node). */
+async function leftEdges<const Texts extends readonly string[]>(
+  element: Locator,
+  texts: Texts
+): Promise<{ [At in keyof Texts]: number }> {
+  const edges = await element.evaluate(
+    (root, wanted) =>
+      wanted.map((text) => {
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT)
+        let node = walker.nextNode()
+        while (!node!.textContent!.includes(text)) node = walker.nextNode()
+        const range = document.createRange()
+        const at = node!.textContent!.indexOf(text)
+        range.setStart(node!, at)
+        range.setEnd(node!, at + 1)
+        return range.getBoundingClientRect().left
+      }),
+    [...texts]
+  )
+  return edges as { [At in keyof Texts]: number }
+}
+
 /**
  * Whether the first and the last character of a crumb's text are inside its box: a crumb cut at
  * its start shows [false, true].
@@ -330,15 +352,7 @@ describe('Browse tab in Chromium', () => {
     )
     // A right-to-left name ends at its left: its trailing space's ␣ is drawn there, not beside its first letter (at the right).
     const rightToLeft = page.locator('[role=treeitem]', { hasText: 'שלום עולם' }).locator('.name')
-    const [markX, firstLetterX] = await rightToLeft.evaluate((name) => {
-      const texts = document.createTreeWalker(name, NodeFilter.SHOW_TEXT)
-      let text = texts.nextNode()
-      while (!text!.textContent!.startsWith('ש')) text = texts.nextNode()
-      const range = document.createRange()
-      range.setStart(text!, 0)
-      range.setEnd(text!, 1)
-      return [name.querySelector('.escape')!.getBoundingClientRect().left, range.getBoundingClientRect().left]
-    })
+    const [markX, firstLetterX] = await leftEdges(rightToLeft, ['␣', 'ש'])
     expect(markX).toBeLessThan(firstLetterX)
     // Copied as a shell string: pasted into a terminal, it neither hides nor reorders anything.
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
@@ -721,19 +735,7 @@ describe('Browse tab in Chromium', () => {
     const path = page.getByTestId('walk-search-path')
     await expect.poll(() => path.textContent()).toContain('inner.txt')
     // The folder's name ends at its left: its ␣ is left of its first letter (ש), and inner.txt follows at the right.
-    const [markX, firstLetterX, fileX] = await path.evaluate((element) => {
-      const box = (text: string, from: number, length: number): DOMRect => {
-        const texts = document.createTreeWalker(element, NodeFilter.SHOW_TEXT)
-        let node = texts.nextNode()
-        while (!node!.textContent!.includes(text)) node = texts.nextNode()
-        const range = document.createRange()
-        const at = node!.textContent!.indexOf(text) + from
-        range.setStart(node!, at)
-        range.setEnd(node!, at + length)
-        return range.getBoundingClientRect()
-      }
-      return [box('␣', 0, 1).left, box('ש', 0, 1).left, box('inner.txt', 0, 1).left]
-    })
+    const [markX, firstLetterX, fileX] = await leftEdges(path, ['␣', 'ש', 'inner.txt'])
     expect(markX).toBeLessThan(firstLetterX)
     expect(fileX).toBeGreaterThan(firstLetterX)
     expect(app.problems).toEqual([])
