@@ -288,16 +288,27 @@ test('a folder too large to sort at once shows os.walk order after the walk, the
   expect(store.scrollRequest).toBeGreaterThan(scrollsBefore)
 })
 
-test('os.walk order chosen while large folders are being sorted by size: the sort stops, the folders show os.walk order', async () => {
-  // Three folders of SORT_IN_STEPS_FROM files; a search that finds files in each puts them in display order, so all wait to be sorted.
+/**
+ * The store after a walk of /t holding `folders`, each of SORT_IN_STEPS_FROM files (too many to
+ * sort at once) f0 … listed shuffled as `numbers`, of n % 3 bytes; the clock ticks per reading.
+ */
+async function walkWideFolders(
+  folders: string[]
+): Promise<{ store: ReturnType<typeof useWalkStore>; numbers: number[] }> {
   const numbers = Array.from({ length: SORT_IN_STEPS_FROM }, (_, i) => (i * 7919) % SORT_IN_STEPS_FROM)
   const files = Object.fromEntries(numbers.map((n) => [`f${n}`, n % 3]))
-  const folders = ['a', 'b', 'c']
   fakeWalkJob([dir('/t', null, 't', folders, {}), ...folders.map((name) => dir(`/t/${name}`, '/t', name, [], files))])
   const store = useWalkStore()
   store.form.top = '/t'
   tickPerReading()
   await store.openAndRun()
+  return { store, numbers }
+}
+
+test('os.walk order chosen while large folders are being sorted by size: the sort stops, the folders show os.walk order', async () => {
+  // Three folders of SORT_IN_STEPS_FROM files; a search that finds files in each puts them in display order, so all wait to be sorted.
+  const folders = ['a', 'b', 'c']
+  const { store, numbers } = await walkWideFolders(folders)
   store.searchQuery = 'f1999' // f1999 and f19990 … f19999 in each folder
   await until(() => store.sortingEntries === 3 * SORT_IN_STEPS_FROM, 'the sort of the three folders to start')
   store.searchQuery = ''
@@ -321,24 +332,8 @@ test('os.walk order chosen while large folders are being sorted by size: the sor
   expect(store.sortingEntries).toBe(0)
 })
 
-/** The store after a walk of /t holding folders a and b of SORT_IN_STEPS_FROM files each (too many to sort at once). */
-async function walkTwoWideFolders(): Promise<ReturnType<typeof useWalkStore>> {
-  const numbers = Array.from({ length: SORT_IN_STEPS_FROM }, (_, i) => (i * 7919) % SORT_IN_STEPS_FROM)
-  const files = Object.fromEntries(numbers.map((n) => [`f${n}`, n % 3]))
-  fakeWalkJob([
-    dir('/t', null, 't', ['a', 'b'], {}),
-    dir('/t/a', '/t', 'a', [], files),
-    dir('/t/b', '/t', 'b', [], files)
-  ])
-  const store = useWalkStore()
-  store.form.top = '/t'
-  tickPerReading()
-  await store.openAndRun()
-  return store
-}
-
 test('a sort in slices brings the selection into view when the order chosen asked for it, not when a search did', async () => {
-  const store = await walkTwoWideFolders()
+  const { store } = await walkWideFolders(['a', 'b'])
   await until(() => store.sortingEntries === 0, 'the end of any sort the walk started')
   // A search puts the two folders' files in display order: a sort in slices the user did not ask for.
   const scrollsBefore = store.scrollRequest
@@ -355,7 +350,7 @@ test('a sort in slices brings the selection into view when the order chosen aske
 })
 
 test('the measure changed under name order while a search sorts in slices: names keep their order, so its end does not scroll', async () => {
-  const store = await walkTwoWideFolders()
+  const { store } = await walkWideFolders(['a', 'b'])
   store.setSort('name')
   await until(() => store.sortingEntries === 0, 'the end of any sort so far')
   store.searchQuery = 'f1999'
