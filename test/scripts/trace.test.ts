@@ -167,7 +167,7 @@ describe('npm run trace: its own bad input', () => {
     const out = join(base, 'no-such-folder', 'trace.json')
     const run = cli([program('small.py', 'print(1)\n'), '--json', out])
     expect(run.status).toBe(1)
-    expect(run.stderr).toBe(`trace: ${out}: does not exist\n`)
+    expect(run.stderr).toBe(`trace: ${out}: ${join(base, 'no-such-folder')} does not exist\n`)
   })
 
   it('bad arguments: exit 2 with the usage', () => {

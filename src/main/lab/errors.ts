@@ -47,26 +47,50 @@ export function toLabError(error: unknown, path?: string): LabError {
 }
 
 /**
- * Where "does not exist" or "is not a directory" alone would mislead: `path` is a symbolic link
- * whose target is missing (a dangling link exists, lstat finds it), or a name before its last is
- * not a folder ("/data/notes.txt/x: is not a directory" blames x). Undefined otherwise, or when looking
- * fails. Costs a few lstat calls, on an error only.
+ * Where "does not exist" or "is not a directory" alone would mislead or not say enough: `path` is
+ * a symbolic link whose target is missing (a dangling link exists, lstat finds it), a name before
+ * its last is missing or such a link ("/usr/shar/doc: does not exist" does not say which name is
+ * wrong), or a name before its last is not a folder ("/data/notes.txt/x: is not a directory"
+ * blames x). Undefined otherwise, or when looking fails. Costs a few lstat calls, on an error only.
  */
 function whyNotReached(errno: string, path: string): string | undefined {
   try {
     if (errno === 'ENOENT') {
-      if (!lstatSync(fsPath(path)).isSymbolicLink()) return undefined
-      const target = fsdecode(readlinkSync(fsPath(path), { encoding: 'buffer' }))
-      // Broken at its target, or further down a chain of links (the target may be a link itself).
-      return `is a broken symbolic link: it points to ${target}, and nothing exists at its end`
+      // "/data/link/" names the link as "/data/link" does, but lstat follows it.
+      const named = /^(.*[^\\/:])[\\/]+$/.exec(path)?.[1] ?? path
+      for (const at of [...ancestorsOf(named), named]) {
+        const said = at === named ? '' : `${at} `
+        if (!exists(at, lstatSync)) return said === '' ? undefined : `${said}does not exist`
+        if (!lstatSync(fsPath(at)).isSymbolicLink() || exists(at, statSync)) continue
+        const target = fsdecode(readlinkSync(fsPath(at), { encoding: 'buffer' }))
+        // Broken at its target, or further down a chain of links (the target may be a link itself).
+        return `${said}is a broken symbolic link: it points to ${target}, and nothing exists at its end`
+      }
+      return undefined
     }
     if (errno !== 'ENOTDIR') return undefined
-    const above: string[] = []
-    for (let at = dirname(path); at !== dirname(at); at = dirname(at)) above.unshift(at)
-    const file = above.find((name) => !statSync(fsPath(name)).isDirectory())
+    const file = ancestorsOf(path).find((name) => !statSync(fsPath(name)).isDirectory())
     return file === undefined ? undefined : `${file} is not a folder, so nothing is inside it`
   } catch {
     return undefined
+  }
+}
+
+/** The folders a path passes through, from the root down, itself left out. */
+function ancestorsOf(path: string): string[] {
+  const above: string[] = []
+  for (let at = dirname(path); at !== dirname(at); at = dirname(at)) above.unshift(at)
+  return above
+}
+
+/** Whether `look` (lstat or stat) finds `path`: false where nothing is there, throws on any other failure. */
+function exists(path: string, look: (path: string | Buffer) => unknown): boolean {
+  try {
+    look(fsPath(path))
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
+    throw error
   }
 }
 

@@ -13,7 +13,7 @@ function errnoError(code: string): NodeJS.ErrnoException {
 }
 
 describe('toLabError', () => {
-  it('says a path is a dangling symbolic link, or passes through something that is not a folder, where the errno alone misleads', () => {
+  it('says a path is a dangling symbolic link, or which name on its way is missing, a dangling link or not a folder, where the errno alone misleads', () => {
     const root = mkdtempSync(join(tmpdir(), 'yield-lab-errors-'))
     try {
       const dangling = join(root, 'dangling')
@@ -48,9 +48,17 @@ describe('toLabError', () => {
       expect(ls(join(notes, 'x')).code).toBe('NOT_A_DIRECTORY')
       // Where the errno says it all, it is left as it is.
       expect(ls(notes).message).toBe(`${notes}: is not a directory`)
+      // The missing name on the way is named, and a dangling link on the way or with a trailing slash is said to be one.
       expect(ls(join(root, 'folder', 'missing', 'x')).message).toBe(
-        `${join(root, 'folder', 'missing', 'x')}: does not exist`
+        `${join(root, 'folder', 'missing', 'x')}: ${join(root, 'folder', 'missing')} does not exist`
       )
+      expect(ls(join(dangling, 'x')).message).toBe(
+        `${join(dangling, 'x')}: ${dangling} is a broken symbolic link: it points to ${join(root, 'gone')}, and nothing exists at its end`
+      )
+      expect(ls(`${dangling}/`).message).toBe(
+        `${dangling}/: is a broken symbolic link: it points to ${join(root, 'gone')}, and nothing exists at its end`
+      )
+      expect(ls(join(root, 'missing')).message).toBe(`${join(root, 'missing')}: does not exist`)
     } finally {
       rmSync(root, { recursive: true, force: true })
     }
@@ -98,7 +106,8 @@ describe('toLabError', () => {
   )
 
   describe('a name that is not valid UTF-8 (surrogate escapes)', () => {
-    const path = '/data/caf\udcff.bin'
+    // In a folder that exists: ENOENT is then about the name itself.
+    const path = join(tmpdir(), 'caf\udcff.bin')
     const shown = shownWithNote(path)
 
     it('a LabError naming it (as the readers throw) is shown as displayName shows it; its path keeps the bytes', () => {

@@ -23,7 +23,7 @@ describe('a data file that does not exist', () => {
 
   test('a path typed as in a shell says how it was taken: ~ is not expanded, relative is from the working directory', () => {
     expect(catchLabError(() => openDataFile('~/none.bin')).message).toBe(
-      '~/none.bin: does not exist; ~ is not expanded to the home folder here: give the full path'
+      '~/none.bin: ~ does not exist; ~ is not expanded to the home folder here: give the full path'
     )
     expect(catchLabError(() => openDataFile('none.bin')).message).toBe(
       `none.bin: does not exist; a relative path starts from the app's working directory, ${process.cwd()}: give the full path`
