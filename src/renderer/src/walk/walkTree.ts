@@ -47,6 +47,7 @@ export interface SortOrder {
 export const SORT_IN_STEPS_FROM = 20_000
 
 const NO_NAMES: string[] = []
+const NO_FILES: number[] = []
 const NO_STATS = new Float64Array(0)
 
 /** What sizes mean: st_size (`du -b`, ncdu's apparent size) or st_blocks × 512 (`du -B1`, ncdu's default). */
@@ -164,16 +165,17 @@ export const ROW_FILE = 1
 export const ROW_ERROR = 2
 
 /**
- * The visible rows, as runs: a directory's row, an error's, or all the file rows of a directory
- * in one run, so a folder of 300,000 files adds one run, not 300,000 rows (a flatten per refresh
- * stays cheap). Parallel arrays, no object per run; row i is found by a binary search of `starts`.
+ * The visible rows, as runs: a directory's row, an error's, or file rows of a directory in one run
+ * (all of them, or by size those between two of its folders), so a folder of 300,000 files adds
+ * one run, not 300,000 rows (a flatten per refresh stays cheap). Parallel arrays, no object per
+ * run; row i is found by a binary search of `starts`.
  */
 export class Rows {
   /** The row each run starts at, ascending. */
   private readonly starts: number[] = []
   private readonly nodes: DirNode[] = []
   private readonly kinds: number[] = []
-  /** An error run's index into errorNames; -1 for the others. */
+  /** An error run's index into errorNames; a file run's first position in its order; -1 for a directory. */
   private readonly refs: number[] = []
   /** A file run's order of its node's files (undefined: os.walk order). */
   private readonly fileOrders: (Uint32Array | undefined)[] = []
@@ -186,9 +188,15 @@ export class Rows {
     this.pushRun(node, kind, ref, undefined, depth, 1)
   }
 
-  /** A row for each of node's files, in `order` (undefined: os.walk order). */
-  pushFiles(node: DirNode, order: Uint32Array | undefined, depth: number): void {
-    if (node.files.length > 0) this.pushRun(node, ROW_FILE, -1, order, depth, node.files.length)
+  /** A row for each of node's files in `order` (undefined: os.walk order), `count` of them from position `from` on. */
+  pushFiles(
+    node: DirNode,
+    order: Uint32Array | undefined,
+    depth: number,
+    from = 0,
+    count = node.files.length - from
+  ): void {
+    if (count > 0) this.pushRun(node, ROW_FILE, from, order, depth, count)
   }
 
   private pushRun(
@@ -228,12 +236,15 @@ export class Rows {
     const kind = this.kinds[run]! as RowKey['kind']
     const offset = index - this.starts[run]!
     const order = this.fileOrders[run]
-    const ref = kind !== ROW_FILE ? this.refs[run]! : order === undefined ? offset : order[offset]!
+    const position = this.refs[run]! + offset
+    const ref = kind !== ROW_FILE ? this.refs[run]! : order === undefined ? position : order[position]!
     return { node: this.nodes[run]!, kind, ref, depth: this.depths[run]! }
   }
 
   /** The row of a key, or -1 when it is not shown. */
   indexOf(key: RowKey): number {
+    /** A file's position in its folder's order, found once: by size, its files may be in a run between each two of its folders. */
+    let position = -1
     for (let run = 0; run < this.starts.length; run++) {
       if (this.nodes[run] !== key.node || this.kinds[run] !== key.kind) continue
       if (key.kind === ROW_DIR) return this.starts[run]!
@@ -243,8 +254,13 @@ export class Rows {
       }
       const ref = key.ref as number
       if (!(ref >= 0 && ref < key.node.files.length)) return -1
-      const order = this.fileOrders[run]
-      return this.starts[run]! + (order === undefined ? ref : order.indexOf(ref))
+      if (position === -1) {
+        const order = this.fileOrders[run]
+        position = order === undefined ? ref : order.indexOf(ref)
+      }
+      const from = this.refs[run]!
+      const end = run + 1 < this.starts.length ? this.starts[run + 1]! : this.length
+      if (position >= from && position < from + end - this.starts[run]!) return this.starts[run]! + position - from
     }
     return -1
   }
@@ -745,28 +761,63 @@ export class WalkTree {
   }
 
   /**
+   * Whether a file of `node` (its index) is shown before its subdirectory `dir`: by size, folders
+   * and files rank together, as in ncdu and gdu (a folder first where they tie); by name or in
+   * os.walk order, the folders come first, as a file manager and the triple list them.
+   */
+  fileBeforeDir(node: DirNode, file: number, dir: DirNode, order: SortOrder): boolean {
+    if (order.key !== 'size') return false
+    const sign = order.descending ? -1 : 1
+    return sign * (this.fileBytes(node, file) - this.bytesOf(dir)) < 0
+  }
+
+  /**
    * The visible rows: the view's root (top unless re-rooted), then the children of every expanded
-   * directory (subdirectories first). The view's root always shows its children.
+   * directory (by size, folders and files together; else folders first). The view's root always
+   * shows its children.
    */
   flatten(order: SortOrder, from: DirNode = this.root): Rows {
     const rows = new Rows()
     rows.push(from, ROW_DIR, -1, 0)
     if (from === this.root && !from.expanded) return rows
-    const stack: { node: DirNode; depth: number; dirs: DirNode[]; next: number }[] = [
-      { node: from, depth: 1, dirs: this.sortedDirs(from, order), next: 0 }
-    ]
+    interface Frame {
+      node: DirNode
+      depth: number
+      dirs: DirNode[]
+      next: number
+      files: Uint32Array | undefined
+      /** Position in `files` of the first file not shown yet. */
+      nextFile: number
+    }
+    const frameOf = (node: DirNode, depth: number): Frame => ({
+      node,
+      depth,
+      dirs: this.sortedDirs(node, order),
+      next: 0,
+      files: this.sortedFiles(node, order),
+      nextFile: 0
+    })
+    const stack: Frame[] = [frameOf(from, 1)]
     while (stack.length > 0) {
       const frame = stack.at(-1)!
       if (frame.next < frame.dirs.length) {
         const child = frame.dirs[frame.next++]!
+        const { node, files, nextFile } = frame
+        let end = nextFile
+        while (
+          end < node.files.length &&
+          this.fileBeforeDir(node, files === undefined ? end : files[end]!, child, order)
+        )
+          end++
+        rows.pushFiles(node, files, frame.depth, nextFile, end - nextFile)
+        frame.nextFile = end
         rows.push(child, ROW_DIR, -1, frame.depth)
-        if (child.expanded)
-          stack.push({ node: child, depth: frame.depth + 1, dirs: this.sortedDirs(child, order), next: 0 })
+        if (child.expanded) stack.push(frameOf(child, frame.depth + 1))
         continue
       }
       stack.pop()
       const { node, depth } = frame
-      rows.pushFiles(node, this.sortedFiles(node, order), depth)
+      rows.pushFiles(node, frame.files, depth, frame.nextFile)
       if (node.errors !== undefined) {
         for (const name of node.errors.keys()) {
           if (node.childNamed(name) !== undefined || this.fileSetOf(node).has(name)) continue
@@ -879,10 +930,8 @@ export class WalkTree {
       const lower = name.toLowerCase()
       return needles.some((form) => lower.includes(form))
     }
-    const visit = (node: DirNode): boolean => {
-      if (node !== from && found(node.name)) matches.push({ node, kind: ROW_DIR })
-      if (matches.length >= limit) return false
-      for (const child of this.sortedDirs(node, order)) if (!visit(child)) return false
+    /** The files of `node` that match, in display order. */
+    const matchingFiles = (node: DirNode): number[] => {
       // Files are put in display order only where two or more match: most folders hold none, and
       // sorting them all made the first search after a walk of /usr a task of 110-130 ms.
       const { files } = node
@@ -890,15 +939,28 @@ export class WalkTree {
       let second = -1
       for (let i = 0; i < files.length && second === -1; i++)
         if (found(files[i]!)) [first, second] = first === -1 ? [i, -1] : [first, i]
-      if (first === -1) return true
-      const shown = second === -1 ? [first] : (this.sortedFiles(node, order) ?? files.keys())
-      for (const ref of shown) {
-        if (found(files[ref]!)) {
-          matches.push({ node, kind: ROW_FILE, ref })
+      if (first === -1) return NO_FILES
+      if (second === -1) return [first]
+      return [...(this.sortedFiles(node, order) ?? files.keys())].filter((ref) => found(files[ref]!))
+    }
+    const visit = (node: DirNode): boolean => {
+      if (node !== from && found(node.name)) matches.push({ node, kind: ROW_DIR })
+      if (matches.length >= limit) return false
+      const files = matchingFiles(node)
+      let next = 0
+      const fileMatches = (until?: DirNode): boolean => {
+        for (
+          ;
+          next < files.length && (until === undefined || this.fileBeforeDir(node, files[next]!, until, order));
+          next++
+        ) {
+          matches.push({ node, kind: ROW_FILE, ref: files[next]! })
           if (matches.length >= limit) return false
         }
+        return true
       }
-      return true
+      for (const child of this.sortedDirs(node, order)) if (!fileMatches(child) || !visit(child)) return false
+      return fileMatches()
     }
     visit(from)
     return matches

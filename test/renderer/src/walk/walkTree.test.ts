@@ -484,7 +484,8 @@ describe('WalkTree', () => {
   test("a folder's files are one run of rows: every row, its key and its folder's row are found in it", () => {
     const tree = new WalkTree('/t')
     const numbers = Array.from({ length: 500 }, (_, i) => (i * 7) % 500)
-    tree.apply(dir('/t', null, '/t', ['a'], { 'top.txt': 1 }))
+    // top.txt outweighs a, so by size ascending it comes after a's files.
+    tree.apply(dir('/t', null, '/t', ['a'], { 'top.txt': 1_000_000 }))
     tree.apply(dir('/t/a', '/t', 'a', [], Object.fromEntries(numbers.map((n) => [`f${n}`, n]))))
     tree.root.childNamed('a')!.expanded = true
     const rows = tree.flatten({ key: 'size', descending: false })
@@ -501,6 +502,81 @@ describe('WalkTree', () => {
     expect(tree.flatten({ key: 'size', descending: false }).indexOf({ node: tree.root, kind: ROW_FILE, ref: 7 })).toBe(
       -1
     )
+  })
+
+  test('by size, files and folders rank together, as in ncdu; by name and in os.walk order, folders come first', () => {
+    const tree = new WalkTree('/t')
+    tree.apply(
+      dir('/t', null, '/t', ['small', 'mid', 'big'], {
+        'huge.iso': 100_000,
+        'medium.txt': 1000,
+        'tie.bin': 500,
+        tiny: 1
+      })
+    )
+    tree.apply(dir('/t/small', '/t', 'small', [], { 'a.txt': 10 }))
+    tree.apply(dir('/t/mid', '/t', 'mid', [], { 'm1.txt': 300, 'm2.txt': 200 }))
+    tree.apply(dir('/t/big', '/t', 'big', [], { 'b.bin': 5000 }))
+    tree.root.childNamed('mid')!.expanded = true
+    const bySize: SortOrder = { key: 'size', descending: true }
+    const descending = tree.flatten(bySize)
+    // mid (500) ties with tie.bin: the folder first.
+    expect(names(tree, descending)).toEqual([
+      '/t/',
+      '  huge.iso',
+      '  big/',
+      '  medium.txt',
+      '  mid/',
+      '    m1.txt',
+      '    m2.txt',
+      '  tie.bin',
+      '  small/',
+      '  tiny'
+    ])
+    expect(names(tree, tree.flatten({ key: 'size', descending: false }))).toEqual([
+      '/t/',
+      '  tiny',
+      '  small/',
+      '  mid/',
+      '    m2.txt',
+      '    m1.txt',
+      '  tie.bin',
+      '  medium.txt',
+      '  big/',
+      '  huge.iso'
+    ])
+    // The files of /t are in four runs: each row, its key and its folder's row are still found.
+    for (let index = 0; index < descending.length; index++) {
+      expect(descending.indexOf(tree.keyAt(descending, index)!)).toBe(index)
+      expect(descending.parentOf(index)).toBe(index === 0 ? -1 : [5, 6].includes(index) ? 4 : 0)
+    }
+    // The search lists matches as the rows show them (b.bin inside big, which is collapsed).
+    const matched = tree.search('i', bySize, 100).map((match) => tree.pathOfKey(match))
+    expect(matched).toEqual([
+      '/t/huge.iso',
+      '/t/big',
+      '/t/big/b.bin',
+      '/t/medium.txt',
+      '/t/mid',
+      '/t/tie.bin',
+      '/t/tiny'
+    ])
+    const shown = Array.from({ length: descending.length }, (_, i) => tree.pathOfKey(tree.keyAt(descending, i)!))
+    expect(shown.filter((path) => matched.includes(path))).toEqual(matched.filter((path) => path !== '/t/big/b.bin'))
+    expect(tree.search('i', bySize, 3)).toHaveLength(3)
+    // By name and in os.walk order, the triple's way: folders, then files.
+    expect(names(tree, tree.flatten({ key: 'name', descending: false })).map((name) => name.trim())).toEqual([
+      '/t/',
+      'big/',
+      'mid/',
+      'm1.txt',
+      'm2.txt',
+      'small/',
+      'huge.iso',
+      'medium.txt',
+      'tie.bin',
+      'tiny'
+    ])
   })
 
   test('search finds directories and files anywhere in the scanned tree, in display order', () => {
