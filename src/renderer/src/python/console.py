@@ -304,7 +304,7 @@ def run(source, watch=None, on_resumed=None):
         tree = ast.parse(code_source, INPUT_FILENAME)
     except (SyntaxError, ValueError, OverflowError) as error:
         print_exception(error)
-        return _outcome("error", watcher)
+        return _outcome("syntax-error", watcher)
     try:
         for statement in tree.body:
             # The console's own work for a statement stays outside UserCode: an interrupt polled in

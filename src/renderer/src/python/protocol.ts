@@ -63,7 +63,8 @@ export interface ResumeSnapshot {
   frameAlive: boolean
 }
 
-export type RunStatus = 'ok' | 'error' | 'interrupted'
+/** How an input ended: 'syntax-error' did not compile, so nothing of it ran; 'error' raised as it ran. */
+export type RunStatus = 'ok' | 'error' | 'syntax-error' | 'interrupted'
 
 export interface RunOutcome {
   status: RunStatus

@@ -12,6 +12,7 @@ import {
   type ReadyInfo
 } from '@renderer/python/client'
 import type { ConsoleExample } from '@renderer/python/examples'
+import type { SessionInput } from '@renderer/trace/programs'
 import { loadHistory, remember, saveHistory } from '@renderer/python/history'
 import type {
   Inspectable,
@@ -80,6 +81,8 @@ export const usePythonStore = defineStore('python', () => {
   const readyInfo = ref<ReadyInfo>()
   const failure = ref<string>()
   const transcript = ref<TranscriptEntry[]>([])
+  /** What this interpreter has run, in order, and how each ended: Step through this replays it. */
+  const sessionInputs = shallowRef<SessionInput[]>([])
   const objects = ref<LiveObject[]>([])
   const inspectables = ref<Inspectable[]>([])
   const selected = ref<string>()
@@ -184,6 +187,7 @@ export const usePythonStore = defineStore('python', () => {
         pinned.value = false
         internals.value = undefined
         lastResume.value = undefined
+        sessionInputs.value = []
         note(`Python restarted: ${event.reason} Names defined before are gone.`)
         break
     }
@@ -249,6 +253,7 @@ export const usePythonStore = defineStore('python', () => {
     appendEntry(transcript.value, 'input', promptedInput(input))
     try {
       const outcome = await ensureClient().run(input, watch)
+      sessionInputs.value = [...sessionInputs.value, { source: input, status: outcome.status }]
       objects.value = outcome.objects
       inspectables.value = outcome.inspectables
       names.value = outcome.names
@@ -401,6 +406,7 @@ export const usePythonStore = defineStore('python', () => {
     internals,
     lastResume,
     history,
+    sessionInputs,
     current,
     queued,
     busy,

@@ -3,6 +3,7 @@
  * was typed into the console, as one program the recorder runs from the top.
  */
 import type { ConsoleExample } from '@renderer/python/examples'
+import type { RunStatus } from '@renderer/python/protocol'
 
 /** Console inputs as one program: blocks end with a blank line, as they do at the prompt. */
 export function programFromInputs(inputs: readonly string[]): string {
@@ -15,6 +16,31 @@ export function programFromInputs(inputs: readonly string[]): string {
     if (index < parts.length - 1 && (isBlock || nextIsBlock)) lines.push('')
   })
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`
+}
+
+/** An input run in the console, and how it ended. */
+export interface SessionInput {
+  source: string
+  status: RunStatus
+}
+
+/** Said above an input that raised at the prompt, which the program runs inside try, as the session went on after it. */
+export const RAISED_AT_PROMPT = '# raised at the >>> prompt, and the session went on:'
+
+/**
+ * The console's session as one program, as it ran: an input that did not compile (nothing of it
+ * ran) or was interrupted (a runaway loop, most often) is left out, and one that raised runs
+ * inside try/except, so what it did before raising is done and the rest of the session runs too.
+ */
+export function programFromSession(inputs: readonly SessionInput[]): string {
+  return programFromInputs(
+    inputs.flatMap(({ source, status }) => {
+      if (status === 'ok') return [source]
+      if (status !== 'error') return []
+      const body = source.replace(/\s+$/, '').replace(/^/gm, '    ')
+      return [`${RAISED_AT_PROMPT}\ntry:\n${body}\nexcept Exception:\n    pass`]
+    })
+  )
 }
 
 export function exampleProgram(example: ConsoleExample): string {

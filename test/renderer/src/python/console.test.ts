@@ -141,6 +141,7 @@ describe('errors look like CPython’s', () => {
   test('a syntax error points at the offending token, without a traceback', () => {
     const { stderr } = python.run('x = 1 +* 2')
     expect(stderr).toBe('  File "<stdin>", line 1\n    x = 1 +* 2\n           ^\nSyntaxError: invalid syntax\n')
+    expect(python.run('x = 1 +* 2').outcome.status).toBe('syntax-error')
     expect(python.run('yield 1').stderr).toContain("SyntaxError: 'yield' outside function")
   })
 

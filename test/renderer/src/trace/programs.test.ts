@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { examples } from '@renderer/python/examples'
-import { exampleProgram, programFromInputs } from '@renderer/trace/programs'
+import { exampleProgram, programFromInputs, programFromSession, RAISED_AT_PROMPT } from '@renderer/trace/programs'
 
 describe('programFromInputs', () => {
   test('joins console inputs into one program, blocks set apart by a blank line', () => {
@@ -19,5 +19,20 @@ describe('programFromInputs', () => {
       expect(program.endsWith('\n'), example.id).toBe(true)
       for (const input of example.inputs) expect(program, example.id).toContain(input.trimEnd())
     }
+  })
+})
+
+describe('programFromSession', () => {
+  test('replays the session as it ran: what did not compile or was interrupted is left out, what raised runs inside try', () => {
+    expect(
+      programFromSession([
+        { source: 'g = gen()', status: 'ok' },
+        { source: 'x = 1 +* 2', status: 'syntax-error' },
+        { source: 'next(g)', status: 'error' },
+        { source: 'while True:\n    pass\n', status: 'interrupted' },
+        { source: 'print(1)', status: 'ok' }
+      ])
+    ).toBe(`g = gen()\n\n${RAISED_AT_PROMPT}\ntry:\n    next(g)\nexcept Exception:\n    pass\n\nprint(1)\n`)
+    expect(programFromSession([{ source: 'x = 1 +* 2', status: 'syntax-error' }])).toBe('')
   })
 })

@@ -282,6 +282,29 @@ describe('recording with Python', () => {
     expect(view.find('[data-testid=trace-output]').text()).toBe('[1]')
   }, 90_000)
 
+  test('“Step through this” with nothing typed replays the session as it ran, prompts, typos and all', async () => {
+    const console = mount(PythonConsole, { attachTo: document.body })
+    mounted.push(console)
+    mountView()
+    useNavigationStore().show('python')
+    const python = usePythonStore()
+    await python.start()
+    await python.submit("def gen():\n    print('Start')\n    yield 'A'\n    print('End')\n")
+    await python.submit('g = gen()')
+    await python.submit('next(g)')
+    await python.submit('x = 1 +* 2') // a typo: a SyntaxError, nothing ran
+    await python.submit('next(g)') // prints End, then raises StopIteration
+    await python.submit('from inspect import getgeneratorstate\nprint(getgeneratorstate(g))')
+    await console.find('[data-testid=console-step-through]').trigger('click')
+    expect(useNavigationStore().active).toBe('trace')
+    const store = useTraceStore()
+    await until(() => store.status === 'ready', 'the session to be recorded', { timeoutMs: 60_000 })
+    expect(store.trace!.source).not.toMatch(/^(>>>|\.\.\.) /m)
+    expect(store.trace!.source).not.toContain('+*')
+    expect(store.trace!.error).toBeNull()
+    expect(store.trace!.stdout).toBe('Start\nEnd\nGEN_CLOSED\n')
+  }, 90_000)
+
   test('a recording asked for while console code runs waits for it, says so, and leaves it alone', async () => {
     const console = mount(PythonConsole, { attachTo: document.body })
     mounted.push(console)
