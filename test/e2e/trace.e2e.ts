@@ -389,6 +389,28 @@ describe('Step tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('the output keeps its newest line in view as the steps print more than it shows', async () => {
+    const app = await openStep()
+    const { page } = app
+    await recordExample(page, 'gen-107') // Python is loaded
+    await typeProgram(page, 'for i in range(40):\n    print(i)\n')
+    await page.getByTestId('trace-record').click()
+    await expect.poll(() => counter(page)).toMatch(/^Step 1 of \d+ /)
+    const output = page.getByTestId('trace-output')
+    const below = (): Promise<number> =>
+      output.evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight)
+    expect(await outputAtLastStep(page)).toMatch(/\n39\n$/)
+    expect(await output.evaluate((element) => element.scrollHeight > 2 * element.clientHeight)).toBe(true)
+    expect(await below()).toBeLessThan(2)
+    // Stepping back, the box follows the shorter output to its end.
+    for (let i = 0; i < 200 && !/\n20\n$/.test((await output.textContent()) ?? ''); i++)
+      await page.keyboard.press('ArrowLeft')
+    expect(await output.textContent()).toMatch(/\n20\n$/)
+    expect(await below()).toBeLessThan(2)
+    await app.screenshot('step-output-follows')
+    expect(app.problems).toEqual([])
+  })
+
   test('Tab indents in the editor, Escape then Tab leaves it, and a hint says so while it has focus', async () => {
     const app = await openStep()
     const { page } = app
