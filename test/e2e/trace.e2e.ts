@@ -389,6 +389,34 @@ describe('Step tab in Chromium', () => {
     expect(app.problems).toEqual([])
   })
 
+  test('the slider and its marks stay put as the counter’s text changes from step to step', async () => {
+    const app = await openStep()
+    const { page } = app
+    // One line each: the editor indents what follows a colon.
+    await typeProgram(
+      page,
+      'def very_long_generator_function_name(): yield 1\nfor x in very_long_generator_function_name(): pass\n'
+    )
+    await page.getByTestId('trace-record').click()
+    await expect.poll(() => counter(page), { timeout: 90_000 }).toMatch(/^Step 1 of \d+ · before its first line/)
+    const slider = async (): Promise<string> => JSON.stringify(await page.getByTestId('step-slider').boundingBox())
+    const first = await slider()
+    await focusPlayer(page)
+    // "line 2 · line in <module>" is shorter than step 1's text, the generator's name longer.
+    const seen = new Set<string>()
+    for (let i = 0; i < 12; i++) {
+      seen.add(await counter(page))
+      expect(await slider()).toBe(first)
+      await page.keyboard.press('ArrowRight')
+    }
+    expect([...seen].some((text) => text.includes('in very_long_generator_function_name'))).toBe(true)
+    // Cut to the column where it must be, the counter's title has it whole.
+    const counterTitle = await page.getByTestId('step-counter').getAttribute('title')
+    expect(counterTitle).toMatch(/^Step \d+ of \d+ · line \d+ · \w+ in \S+$/)
+    await app.screenshot('step-counter-fixed')
+    expect(app.problems).toEqual([])
+  })
+
   test('the output keeps its newest line in view as the steps print more than it shows', async () => {
     const app = await openStep()
     const { page } = app
