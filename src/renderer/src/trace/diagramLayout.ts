@@ -127,9 +127,33 @@ export interface Diagram {
 
 /** The longest text shown in one row, in characters; reprs are cut with "…". */
 export function fitText(text: string, width: number): string {
-  const max = Math.max(1, Math.floor(width / CHAR_WIDTH))
+  // The epsilon: 115.2 / 7.2 is 15.999… in floating point, and 16 characters fit.
+  const max = Math.max(1, Math.floor(width / CHAR_WIDTH + 1e-9))
   const oneLine = text.replace(/\s*\n\s*/g, ' ')
   return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`
+}
+
+/**
+ * Where a box's names end and its values begin: 42% of its width, or more where a name needs it
+ * and the values leave room (an arrow's dot needs little), so `very_long_name` is not cut beside
+ * an empty cell; the values keep at least 20%.
+ */
+export function labelWidthOf(rows: readonly DiagramRow[], width: number): number {
+  const share = Math.round(width * 0.42)
+  const names = Math.max(0, ...rows.map((row) => row.label.length)) * CHAR_WIDTH + 12
+  if (names <= share) return share
+  const values = Math.max(0, ...rows.map((row) => (row.target === null ? row.text.length * CHAR_WIDTH + 20 : 28)))
+  return Math.round(Math.min(names, Math.max(share, width - Math.max(values, width * 0.2))))
+}
+
+/**
+ * A box's title and the caption at its right end, each cut with "…" to fit `room` pixels between
+ * them: the title first (a frame's function names it), the caption (its line, also in its tooltip) after.
+ */
+export function fitHeader(title: string, caption: string, room: number): { title: string; caption: string } {
+  // + 1: fitText floors its characters, and a whole title must stay whole.
+  const titleRoom = Math.min(title.length * CHAR_WIDTH + 1, Math.max(room - caption.length * CHAR_WIDTH, room * 0.6))
+  return { title: fitText(title, titleRoom), caption: caption === '' ? '' : fitText(caption, room - titleRoom) }
 }
 
 function valueRow(label: string, value: TraceValue): DiagramRow {

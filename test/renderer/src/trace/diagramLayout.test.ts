@@ -2,7 +2,9 @@ import { describe, expect, test } from 'vitest'
 import {
   DIAGRAM_WIDTH,
   diagramShapeFor,
+  fitHeader,
   fitText,
+  labelWidthOf,
   layoutStep,
   MIN_SCALE,
   objectPlaces,
@@ -189,5 +191,33 @@ describe('fitText', () => {
     expect(fitText('abc', 100)).toBe('abc')
     expect(fitText('a'.repeat(40), 72)).toBe(`${'a'.repeat(9)}…`)
     expect(fitText('two\n  lines', 200)).toBe('two lines')
+  })
+})
+
+describe('labelWidthOf and fitHeader: a name is not cut where there is room for it', () => {
+  const ref = (label: string) => ({ label, text: '', target: 'o1' })
+  const value = (label: string, text: string) => ({ label, text, target: null })
+
+  test('names take 42% of a box, more where a name needs it and the values leave room', () => {
+    expect(labelWidthOf([ref('x'), value('i', '1')], 230)).toBe(97)
+    // An arrow's dot beside it: the long name gets its width, and is not cut.
+    const wide = labelWidthOf([ref('very_long_variable_name')], 230)
+    expect(fitText('very_long_variable_name', wide - 10)).toBe('very_long_variable_name')
+    // Long values keep their share: the name gives way.
+    expect(labelWidthOf([ref('very_long_variable_name'), value('s', "'" + 'x'.repeat(60) + "'")], 230)).toBe(97)
+    // However long the name, the values keep 20%.
+    expect(labelWidthOf([ref('n'.repeat(100))], 230)).toBe(184)
+  })
+
+  test('a header cuts its caption before its title', () => {
+    expect(fitHeader('<module>', 'before its first line', 202)).toEqual({
+      title: '<module>',
+      caption: 'before its first l…'
+    })
+    expect(fitHeader('countdown', 'line 3', 202)).toEqual({ title: 'countdown', caption: 'line 3' })
+    // A title too long for the header is cut too, and keeps 60% of it.
+    const both = fitHeader('f'.repeat(60), 'suspended · line 13', 192)
+    expect(both.title).toBe(`${'f'.repeat(15)}…`)
+    expect(both.caption).toBe('suspended…')
   })
 })
