@@ -410,6 +410,9 @@ describe('Step tab in Chromium', () => {
       await page.keyboard.press('ArrowRight')
     }
     expect([...seen].some((text) => text.includes('in very_long_generator_function_name'))).toBe(true)
+    // A program that printed nothing says so at its end, not "yet".
+    await page.keyboard.press('End')
+    expect(await page.getByTestId('trace-output').textContent()).toBe('(nothing printed)')
     // Cut to the column where it must be, the counter's title has it whole.
     const counterTitle = await page.getByTestId('step-counter').getAttribute('title')
     expect(counterTitle).toMatch(/^Step \d+ of \d+ · line \d+ · \w+ in \S+$/)

@@ -122,6 +122,7 @@ describe('a trace from a file', () => {
     expect(view.find('[data-testid=step-forward]').attributes('disabled')).toBeDefined()
     await press('Home')
     expect(counter(view)).toContain('Step 1 of 16')
+    expect(view.find('[data-testid=trace-output]').text()).toBe('(nothing printed yet)')
 
     // Keys typed into the editor edit the program; they do not step.
     await press('ArrowRight', view.find('.cm-content').element)
