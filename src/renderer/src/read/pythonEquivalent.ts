@@ -44,10 +44,21 @@ function readerCall(mode: ReadMode, path: string, chunkSize: number): string {
   }
 }
 
-/** The loop body that adds one item; chunks (lazy per chunk) are summed as whole arrays, as the app does. */
-function addItem(mode: ReadMode, indent: string): string {
-  if (mode !== 'lazyChunk') return `${indent}val += item\n${indent}item_count += 1`
-  return `${indent}val += item.sum()  # a whole chunk at once\n${indent}item_count += item.size`
+/**
+ * The loop body that adds one item; chunks (lazy per chunk) are summed as whole arrays, as the app
+ * does. The app sums every dtype in float64: numpy would add float32 items in float32 and wrap
+ * int32 and int64 sums around, so for those the items are added as Python floats.
+ */
+function addItem(mode: ReadMode, indent: string, dtype: string): string {
+  const asFloat64 = dtype !== npDtype.float64
+  if (mode !== 'lazyChunk') {
+    const add = asFloat64 ? 'val += float(item)  # in float64, as the app sums every dtype' : 'val += item'
+    return `${indent}${add}\n${indent}item_count += 1`
+  }
+  const add = asFloat64
+    ? 'val += item.sum(dtype=np.float64)  # a whole chunk at once, in float64 as the app sums every dtype'
+    : 'val += item.sum()  # a whole chunk at once'
+  return `${indent}${add}\n${indent}item_count += item.size`
 }
 
 export function readPythonCode(args: ProcessArgs): string {
@@ -71,7 +82,7 @@ export function readPythonCode(args: ProcessArgs): string {
       '        item = yield val, item_count',
       '        if item is None:  # end of data',
       '            return val',
-      addItem(mode, '        '),
+      addItem(mode, '        ', dtype),
       progress,
       "            print(f'{item_count} items processed from input')",
       '',
@@ -92,7 +103,7 @@ export function readPythonCode(args: ProcessArgs): string {
       '    val = 0',
       '    item_count = 0',
       '    for item in chain.from_iterable(data_iterables):  # ...and chain them together',
-      addItem(mode, '        '),
+      addItem(mode, '        ', dtype),
       progress,
       "            print(f'{item_count} items processed from input')",
       '    return val'

@@ -66,6 +66,33 @@ describe('readPythonCode', () => {
     expect(lines).toHaveLength(5) // 7000, 14000, 21000, 28000 and the sum
   })
 
+  test('other dtypes are summed in float64, as the app sums them: no float32 rounding, no integer wraparound', () => {
+    const cases = [
+      { dtype: 'int32', items: [2 ** 31 - 1, 2 ** 31 - 1, 5], bytes: (items: number[]) => new Int32Array(items) },
+      {
+        dtype: 'int64',
+        items: [2 ** 62, 2 ** 62, 2 ** 62, 1],
+        bytes: (items: number[]) => new BigInt64Array(items.map(BigInt))
+      },
+      {
+        dtype: 'float32',
+        items: Array.from({ length: 20_000 }, (_, i) => Math.fround(((i * 7919) % 1000) / 3)),
+        bytes: (items: number[]) => new Float32Array(items)
+      }
+    ] as const
+    for (const { dtype, items, bytes } of cases) {
+      const path = join(dir, `${dtype}.bin`)
+      writeFileSync(path, new Uint8Array(bytes([...items]).buffer))
+      // What the app gives: the items as doubles, added in float64.
+      const expected = sum([...items])
+      for (const mode of ['eager', 'lazyItem', 'lazyChunk'] as const) {
+        const code = readPythonCode({ inputs: [{ path, mode, chunkSize: 1000, dtype }], progressEvery: 10 ** 9 })
+        const printed = Number(outputLines(code).at(-1))
+        expect(Math.abs(printed - expected) / Math.abs(expected), `${dtype} ${mode}: ${printed}`).toBeLessThan(1e-12)
+      }
+    }
+  })
+
   test('other dtypes are read as numpy reads them', () => {
     const ints = join(dir, 'ints.bin')
     writeFileSync(ints, new Uint8Array(new Int32Array([5, -7, 2 ** 30, 11]).buffer))
