@@ -532,8 +532,20 @@ function parseLine(text: string, start: number, end: number, lineNumber: number,
     if (special[2]!.toLowerCase() === 'nan') return NaN
     return special[1] === '-' ? -Infinity : Infinity
   }
-  const preview = token.length > 40 ? `${token.slice(0, 40)}…` : token
-  throw new LabError('MALFORMED_DATA', `${path}: line ${lineNumber} is not a number: ${JSON.stringify(preview)}`, path)
+  // The text was decoded byte for byte (latin1), which is fast; the line is quoted as the UTF-8 it is.
+  const shown = Buffer.from(token, 'latin1').toString('utf8')
+  if (lineNumber === 1 && shown.startsWith('\ufeff'))
+    throw new LabError(
+      'MALFORMED_DATA',
+      `${path}: line 1 starts with a byte-order mark (U+FEFF), which np.loadtxt does not take for part of a number either: save the file without it`,
+      path
+    )
+  const preview = [...shown].length > 40 ? `${[...shown].slice(0, 40).join('')}…` : shown
+  throw new LabError(
+    'MALFORMED_DATA',
+    `${path}: line ${lineNumber} is not a number: ${shownName(preview, { quoted: true })}`,
+    path
+  )
 }
 
 /**

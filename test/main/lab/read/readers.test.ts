@@ -278,6 +278,17 @@ describe('text format', () => {
     expect(error.message).toContain('line 2')
   })
 
+  it('a line that is not a number is quoted as the UTF-8 it is, what is not printable escaped; a byte-order mark is named', () => {
+    const quoted = (bytes: Buffer): string =>
+      catchLabError(() => drain(readTextLazy(file('quoted.txt', Buffer.concat([Buffer.from('1\n'), bytes]))))).message
+    expect(quoted(Buffer.from('\uff11\n'))).toMatch(/: line 2 is not a number: "\uff11"$/)
+    expect(quoted(Buffer.from('2 \u202e3\n'))).toMatch(/: line 2 is not a number: "2 \\u202e3"$/)
+    expect(quoted(Buffer.from([0x31, 0xff, 0x0a]))).toMatch(/: line 2 is not a number: "1\ufffd"$/)
+    const bom = catchLabError(() => drain(readTextLazy(file('bom.txt', '\ufeff1.0\n2.0\n'))))
+    expect(bom.code).toBe('MALFORMED_DATA')
+    expect(bom.message).toMatch(/: line 1 starts with a byte-order mark \(U\+FEFF\)/)
+  })
+
   it('a very long line (binary data read as text) is refused without reading it all into memory', () => {
     const path = file('long.txt', Buffer.alloc(300_000, 0x31))
     const error = catchLabError(() => drain(readTextLazy(path, { chunkBytes: 1024, maxLineBytes: 100_000 })))
