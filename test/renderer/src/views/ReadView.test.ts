@@ -708,6 +708,25 @@ describe('Read tab', () => {
     )
     expect(find('read-chart-rss').text()).toContain('Peak RSS (MiB): run 1 (Eager)')
 
+    // From the keyboard: the rows are one Tab stop, the picked one's; arrows pick the run they reach.
+    expect(['1', '2', '3'].map((run) => find(`read-row-${run}`).attributes('tabindex'))).toEqual(['0', '-1', '-1'])
+    await find('read-row-1').trigger('keydown', { key: 'ArrowDown' })
+    expect(find('read-explain').text()).toContain('run 2, Lazy per chunk')
+    expect(find('read-row-2').attributes('tabindex')).toBe('0')
+    await find('read-row-2').trigger('keydown', { key: 'End' })
+    expect(find('read-explain').text()).toContain('run 3, Lazy per item')
+    await find('read-row-3').trigger('keydown', { key: 'Home' })
+    expect(find('read-explain').text()).toContain('run 1, Eager')
+    await find('read-row-3').trigger('keydown', { key: 'Enter' })
+    expect(find('read-explain').text()).toContain('run 3, Lazy per item')
+    await find('read-row-3').trigger('keydown', { key: 'ArrowUp' })
+    expect(find('read-explain').text()).toContain('run 2, Lazy per chunk')
+    // Keys on a row's buttons stay theirs.
+    await find('read-row-remove-1').trigger('keydown', { key: 'ArrowDown' })
+    expect(find('read-explain').text()).toContain('run 2, Lazy per chunk')
+    await find('read-row-2').trigger('keydown', { key: 'Home' })
+    expect(find('read-explain').text()).toContain('run 1, Eager')
+
     await find('read-row-python-2').trigger('click')
     const code = find('read-python-code').text()
     expect(code).toContain(`total = process(read_binary_chunks('${read.results[1]!.paths[0]}', 8192))`)
