@@ -215,10 +215,10 @@ describe('the sweep on a small file', () => {
     const cacheBytes = 65536 + statSync(smallText).size
     expect(cache.every((r) => r.unit === 'bytes' && r.total === cacheBytes)).toBe(true)
     expect(cache.at(-1)!.completed).toBe(cacheBytes)
-    // The warm-up counts its own runs: three modes at two chunk sizes, twice, and eager twice.
+    // The warm-up counts its own runs: three modes at two chunk sizes, twice, and eager once.
     const warmup = reports.filter((r) => r.stage === 'warmup')
-    expect(warmup.map((r) => r.completed)).toEqual(Array.from({ length: 15 }, (_, i) => i))
-    expect(new Set(warmup.map((r) => r.total))).toEqual(new Set([14]))
+    expect(warmup.map((r) => r.completed)).toEqual(Array.from({ length: 14 }, (_, i) => i))
+    expect(new Set(warmup.map((r) => r.total))).toEqual(new Set([13]))
     // The total is estimated once the warm-up has measured every mode, and then at every run.
     expect(warmup[0]!.stats.etaMs).toBeNull()
     const runs = reports.filter((r) => r.stage === 'runs')

@@ -109,7 +109,9 @@ describe('sweep progress', () => {
 
     send(id, 'warmup', { completed: 3, total: 8 })
     await flushPromises()
-    expect(status()).toBe('Warming up the code: 3 of 8 short runs, which also time this machine for the estimate')
+    expect(status()).toBe(
+      'Warming up the code: 3 of 8 runs (short ones, and eager once if it is swept), which also time this machine for the estimate'
+    )
     expect(bar()).toEqual({ value: '3', max: '8' })
 
     send(id, 'runs', { completed: 0, total: 15 }, { etaMs: 65_000, planned: 15 })
