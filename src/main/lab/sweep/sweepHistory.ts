@@ -183,11 +183,16 @@ export class SweepHistory {
 
   /**
    * The run in history that `run` is, or a copy of: one created at the same time whose id or
-   * original id is one of `run`'s (so an imported copy, exported again, is still that run).
+   * original id is one of `run`'s (so an imported copy, exported again, is still that run). A
+   * record exported before it was saved (`npm run bench -- --sweep … --json` writes such) has no
+   * id: its copies here were imported with none, and it is known by when it was made.
    */
   private findRun(run: SweepRunDraft & { id?: string }): SweepRun | undefined {
     const ids = new Set([run.id, run.imported?.originalId].filter((id) => id !== undefined && id !== ''))
-    if (ids.size === 0) return undefined // a record exported before it was saved: nothing to know it by
+    const sameRun = (kept: SweepRun): boolean =>
+      ids.size === 0
+        ? kept.imported?.originalId === ''
+        : ids.has(kept.id) || (kept.imported !== undefined && ids.has(kept.imported.originalId))
     let names: string[]
     try {
       names = readdirSync(this.directory)
@@ -208,8 +213,7 @@ export class SweepHistory {
       } catch {
         continue // list() reports it
       }
-      if (kept.createdAt !== run.createdAt) continue
-      if (ids.has(kept.id) || (kept.imported !== undefined && ids.has(kept.imported.originalId))) return kept
+      if (kept.createdAt === run.createdAt && sameRun(kept)) return kept
     }
     return undefined
   }

@@ -138,16 +138,18 @@ describe('history with imports', () => {
       createdAt: '2024-01-01T00:00:00.000Z',
       finishedAt: '2024-01-01T00:01:00.000Z'
     })
-    const future = sweepJson({
-      ...record,
-      createdAt: '2099-01-01T00:00:00.000Z',
-      finishedAt: '2099-01-01T00:01:00.000Z'
-    })
+    // Thirty runs, each made a millisecond after the last (the same run would be refused).
+    const future = (i: number): string =>
+      sweepJson({
+        ...record,
+        createdAt: `2099-01-01T00:00:00.${String(i).padStart(3, '0')}Z`,
+        finishedAt: '2099-01-01T00:01:00.000Z'
+      })
     const imported: SweepRun[] = []
-    for (let i = 0; i < 30; i++) imported.push(await history.import(future))
+    for (let i = 0; i < 30; i++) imported.push(await history.import(future(i)))
     // Kept as dated, but listed by when they entered history.
     expect(
-      imported.every((run) => run.createdAt === '2099-01-01T00:00:00.000Z' && !run.id.startsWith('sweep-2099'))
+      imported.every((run) => run.createdAt.startsWith('2099-01-01T00:00:00.') && !run.id.startsWith('sweep-2099'))
     ).toBe(true)
     const later = await history.save(shifted(record, 3_600_000))
 
@@ -225,6 +227,24 @@ describe('exports and import', () => {
       finishedAt: new Date(Date.parse(record.finishedAt) + 60_000).toISOString()
     })
     expect((await colleague.import(sweepJson(later))).imported?.originalId).toBe(later.id)
+  })
+
+  test('a record without an id (as the sweep CLI writes it) is imported once too', async () => {
+    const history = new SweepHistory(join(dataDirectory, 'cli'))
+    const first = await history.import(sweepJson(record))
+    expect(first.imported?.originalId).toBe('')
+    const error = await rejectedLabError(history.import(sweepJson(record)))
+    expect(error.code).toBe('ALREADY_EXISTS')
+    // Its copy, exported again from the app, is still that run.
+    expect((await rejectedLabError(history.import(sweepJson(first)))).code).toBe('ALREADY_EXISTS')
+    // Another id-less record, made at another time, imports.
+    const later = {
+      ...record,
+      createdAt: new Date(Date.parse(record.createdAt) + 60_000).toISOString(),
+      finishedAt: new Date(Date.parse(record.finishedAt) + 60_000).toISOString()
+    }
+    expect((await history.import(sweepJson(later))).imported?.originalId).toBe('')
+    expect(readdirSync(join(dataDirectory, 'cli', 'sweeps'))).toHaveLength(2)
   })
 
   /** The record as version 1 wrote it: the text mode was called textLazy. */
