@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path'
 import { flushPromises, mount, type DOMWrapper, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest'
-import { defineComponent, h, watch } from 'vue'
+import { defineComponent, h, nextTick, watch } from 'vue'
 import SweepView from '@renderer/views/SweepView.vue'
 import { useJobsStore } from '@renderer/stores/jobs'
 import { useReadStore } from '@renderer/stores/read'
@@ -117,6 +117,10 @@ describe('the Benchmark tab', () => {
     const counts: number[] = []
     const stop = store.$subscribe(() => counts.push(store.measurements.length))
     await wrapper.find('form').trigger('submit')
+    // Before its first point, the chart's place says the sweep is on its way, not "choose a file".
+    await until(() => store.busy, 'the sweep to start')
+    await nextTick()
+    expect(wrapper.find('[data-testid="sweep-empty"]').text()).toMatch(/^The chart fills in as the runs are measured/)
     await until(() => store.phase === 'done', 'the sweep to complete')
     stop()
     expect(store.measurements).toHaveLength(34)
