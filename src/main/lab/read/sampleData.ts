@@ -376,13 +376,8 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
   // Checked once: the same stats give the mode and owner the new files keep.
   const replacing = new Map(targets.map((target) => [target, replaceableFile(target)]))
   const existing = targets.filter((target) => replacing.get(target) !== undefined)
-  if (existing.length > 0 && options.overwrite !== true) {
-    throw new LabError(
-      'ALREADY_EXISTS',
-      `${existing[0]}: already exists; choose another name or confirm overwriting it`,
-      existing[0]
-    )
-  }
+  // A file we did not make is refused before anything is offered: asking "overwrite?" first
+  // would offer a choice the answer could not have.
   const replaced = existing.length > 0 ? ourSidecar(directory, name) : null
   for (const target of existing) {
     const file = basename(target)
@@ -393,6 +388,13 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
         target
       )
     }
+  }
+  if (existing.length > 0 && options.overwrite !== true) {
+    throw new LabError(
+      'ALREADY_EXISTS',
+      `${existing[0]}: already exists; choose another name or confirm overwriting it`,
+      existing[0]
+    )
   }
   // Without a new text twin, the replaced set's twin would be left describing other data.
   const oldTwin =

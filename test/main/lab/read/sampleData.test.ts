@@ -120,17 +120,27 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
     expect([result.count, result.sum]).toEqual([0, 0])
   })
 
-  it('never overwrites: any existing target is ALREADY_EXISTS, and nothing is touched', () => {
+  it('never overwrites: a file it did not make is refused outright, one it made is ALREADY_EXISTS to confirm; nothing is touched', () => {
     for (const existing of ['x.bin', 'x.txt', 'x.json']) {
       const directory = freshDir()
       writeFileSync(join(directory, existing), 'precious')
+      // Refused before any "overwrite?" is offered: confirming could not change the answer.
       const error = catchLabError(() => writeSampleData({ directory, name: 'x', bytes: 800, withText: true }))
-      expect(error.code).toBe('ALREADY_EXISTS')
+      expect(error.code).toBe('PERMISSION_DENIED')
       expect(error.path).toBe(join(directory, existing))
-      expect(error.message).toContain(join(directory, existing))
+      expect(error.message).toBe(
+        `${join(directory, existing)}: was not made by Yield Lab (no sample sidecar x.json names it), so it is not replaced. Choose another name or folder.`
+      )
       expect(readdirSync(directory)).toEqual([existing])
       expect(readFileSync(join(directory, existing), 'utf8')).toBe('precious')
     }
+    const directory = freshDir()
+    writeSampleData({ directory, name: 'x', bytes: 800, withText: true })
+    const made = readFileSync(join(directory, 'x.bin'))
+    const again = catchLabError(() => writeSampleData({ directory, name: 'x', bytes: 800, withText: true, seed: 9 }))
+    expect(again.code).toBe('ALREADY_EXISTS')
+    expect(again.path).toBe(join(directory, 'x.bin'))
+    expect(readFileSync(join(directory, 'x.bin'))).toEqual(made)
   })
 
   it.each(['../escape', 'a/b', 'a\\b', '..', '.hidden', '', 'x..y', 'nul\u0000', 'spa ce', 'x'.repeat(200)])(
