@@ -82,8 +82,14 @@ function faultsOf(view: RowView): string | null {
           : 'partly huge pages, partly 4 KiB ones'
     return `${plural(row.eager.readPageFaults, 'page fault')} while reading the ${formatBytes(row.bytes)} buffer into fresh memory (about ${formatBytes(perFault)} per fault: ${pages}); ${formatCount(faults)} in the whole run.`
   }
-  return `${plural(faults, 'page fault')} in the whole run: the reader reuses one buffer, so memory stays flat.`
+  // "Flat" only where the row's own Peak RSS column agrees (a run of tiny chunks makes garbage as it goes).
+  if (view.memoryCost < LAZY_FLAT_BYTES)
+    return `${plural(faults, 'page fault')} in the whole run: the reader reuses one buffer, so memory stays flat.`
+  return `${plural(faults, 'page fault')} in the whole run. The reader reuses one buffer and never holds the file whole, yet the peak RSS rose by ${formatBytes(view.memoryCost)} while it ran: memory the process used besides that buffer.`
 }
+
+/** A lazy run whose peak RSS rose less than this is said to keep its memory flat. */
+const LAZY_FLAT_BYTES = 1024 * 1024
 
 function skewOf({ row }: RowView): string | null {
   if (row.sharedCpuWith.length === 0) return null

@@ -84,6 +84,10 @@ describe('explainRun', () => {
       phases: null,
       faults: expect.stringContaining('memory stays flat')
     })
+    // Not where the row's own Peak RSS column shows a rise.
+    const grew = viewRows([{ ...row(1), peakRssBytes: row(1).startRssBytes + 7 * MIB }])
+    expect(explainRun(grew[0]!, grew).faults).not.toContain('flat')
+    expect(explainRun(grew[0]!, grew).faults).toContain('yet the peak RSS rose by 7.00 MiB while it ran')
   })
 
   test('lazy per item is the lecture’s “100× slower”; cancelled runs are not judged', () => {
