@@ -5,7 +5,7 @@
  * the bytes its readers read, FileHead).
  */
 import { closeSync, readSync } from 'node:fs'
-import { isNumberToken, lineToken } from './numberToken'
+import { isNumberToken, lineToken, numberBeforeComment } from './numberToken'
 import { openDataFile, type OpenedFile } from './openRegularFile'
 
 /** How much of a file is looked at. */
@@ -97,8 +97,8 @@ export function textHead(head: Uint8Array): TextHead | undefined {
   return lines.every(isNumberLine) ? 'numbers' : 'other'
 }
 
-/** A line the Text mode reads without an error: a number, a blank line or a '#' comment. */
+/** A line the Text mode reads without an error: a number (a '#' comment may follow it), a blank line or a '#' comment. */
 function isNumberLine(line: string): boolean {
   const token = lineToken(line, 0, line.length)
-  return token === undefined || isNumberToken(token)
+  return token === undefined || isNumberToken(token) || numberBeforeComment(token) !== undefined
 }

@@ -12,6 +12,28 @@ export function isNumberToken(token: string): boolean {
   return FLOAT_LITERAL.test(token) || SPECIAL_LITERAL.test(token)
 }
 
+/** The number a token writes (isNumberToken), or undefined when it writes none. */
+export function numberOfToken(token: string): number | undefined {
+  if (FLOAT_LITERAL.test(token)) return Number(token)
+  const special = SPECIAL_LITERAL.exec(token)
+  if (special === null) return undefined
+  if (special[2]!.toLowerCase() === 'nan') return NaN
+  return special[1] === '-' ? -Infinity : Infinity
+}
+
+/**
+ * The number on a line whose token (lineToken) is not one as it stands, where a '#' comment
+ * follows it, as np.loadtxt reads "2.0  # a note": the number, null for nothing before the '#'
+ * (a comment line after blanks), undefined when there is no such number. Only tried once the
+ * token is not a number, so plain lines pay nothing for it.
+ */
+export function numberBeforeComment(token: string): number | null | undefined {
+  const hash = token.indexOf('#')
+  if (hash === -1) return undefined
+  const before = lineToken(token, 0, hash)
+  return before === undefined ? null : numberOfToken(before)
+}
+
 /** The blanks float() strips around a line's number (line ends are not part of a line). */
 function isBlank(code: number): boolean {
   return code === 32 || code === 9 || code === 11 || code === 12

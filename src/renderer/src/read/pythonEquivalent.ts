@@ -26,8 +26,8 @@ const readers: Record<ReadMode, (dtype: string) => string> = {
   text: () => `def read_text_lazy(fname):  # one number per line, as np.savetxt writes it
     with open(fname) as f:
         for line in f:
-            line = line.strip()
-            if line and not line.startswith('#'):
+            line = line.split('#', 1)[0].strip()  # a '#' comment, a whole line or after the number
+            if line:
                 yield float(line)`
 }
 

@@ -278,6 +278,23 @@ describe('text format', () => {
     expect(error.message).toContain('line 2')
   })
 
+  it('a number followed by a # comment is read, as np.loadtxt reads it; a line of several numbers says how many', () => {
+    const path = file('comments.txt', '# header\n1.0\n2.0  # inline\n  # indented comment\n3.0#tight\n')
+    expect(drain(readTextLazy(path))).toEqual([1, 2, 3])
+    const columns = catchLabError(() => drain(readTextLazy(file('columns.txt', '1 2 3\n4 5 6\n'))))
+    expect(columns.code).toBe('MALFORMED_DATA')
+    expect(columns.message).toMatch(
+      /: line 1 holds 3 numbers: the Text mode reads one number per line, as np\.savetxt writes a 1-D array$/
+    )
+    expect(catchLabError(() => drain(readTextLazy(file('csv.txt', '1.5, 2.5\n')))).message).toMatch(
+      /line 1 holds 2 numbers/
+    )
+    // A comment after something that is not a number does not make it one.
+    expect(catchLabError(() => drain(readTextLazy(file('word.txt', 'abc # note\n')))).message).toMatch(
+      /line 1 is not a number: "abc # note"$/
+    )
+  })
+
   it('a line that is not a number is quoted as the UTF-8 it is, what is not printable escaped; a byte-order mark is named', () => {
     const quoted = (bytes: Buffer): string =>
       catchLabError(() => drain(readTextLazy(file('quoted.txt', Buffer.concat([Buffer.from('1\n'), bytes]))))).message

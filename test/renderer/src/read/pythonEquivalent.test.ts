@@ -25,7 +25,9 @@ beforeAll(() => {
   text = join(dir, 'data.txt')
   writeFileSync(binary, new Uint8Array(new Float64Array(values).buffer))
   writeFileSync(second, new Uint8Array(new Float64Array(moreValues).buffer))
-  writeFileSync(text, `# a comment\n${values.map((value) => value.toExponential(18)).join('\n')}\n`)
+  // Comments as np.loadtxt skips them, on a line of their own and after a number.
+  const lines = values.map((value, i) => `${value.toExponential(18)}${i === 3 ? '  # a note' : ''}`)
+  writeFileSync(text, `# a comment\n${lines.join('\n')}\n`)
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
