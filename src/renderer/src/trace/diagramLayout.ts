@@ -14,6 +14,7 @@ import type {
   SuspendedFrame,
   Trace,
   TraceStep,
+  TraceRef,
   TraceValue
 } from '@shared/trace'
 
@@ -160,9 +161,21 @@ function valueRow(label: string, value: TraceValue): DiagramRow {
   return value.kind === 'ref' ? { label, text: '', target: value.id } : { label, text: value.repr, target: null }
 }
 
+/**
+ * A chip's value in one line: a primitive's repr; a list or tuple the recorder kept whole and of
+ * primitives written out as Python writes it ("returned (None, None)" says more than
+ * "<tuple of 2>"; the arrow still leads to it); anything else its heap repr.
+ */
 function inlineText(value: TraceValue, heap: TraceStep['heap']): string {
   if (value.kind !== 'ref') return value.repr
-  return heap[value.id]?.repr ?? ''
+  const object = heap[value.id]
+  if (object === undefined) return ''
+  const { items } = object
+  const isPrimitive = (item: TraceValue): item is Exclude<TraceValue, TraceRef> => item.kind !== 'ref'
+  if ((object.type !== 'list' && object.type !== 'tuple') || object.hidden > 0 || !items.every(isPrimitive))
+    return object.repr
+  const inner = items.map((item) => item.repr).join(', ')
+  return object.type === 'list' ? `[${inner}]` : `(${inner}${items.length === 1 ? ',' : ''})`
 }
 
 function objectRows(object: HeapObject): DiagramRow[] {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import type { HeapObject } from '@shared/trace'
 import {
   DIAGRAM_WIDTH,
   diagramShapeFor,
@@ -62,6 +63,27 @@ describe('layoutStep', () => {
     expect(at(5).chips).toEqual([expect.objectContaining({ label: 'yielded', text: '1', target: null })])
     expect(at(14).chips).toEqual([expect.objectContaining({ label: 'returned', text: 'None' })])
     expect(at(4).chips).toEqual([])
+  })
+
+  test('a small tuple or list of primitives is written out in its chip; a bigger one by its repr', () => {
+    const returning = (object: Omit<HeapObject, 'type_name' | 'repr'>): string => {
+      const step = structuredClone(trace.steps[14]!)
+      step.value = { kind: 'ref', id: 'o9' }
+      step.heap['o9'] = {
+        type_name: object.type,
+        repr: `<${object.type} of ${object.items.length}>`,
+        ...object
+      } as HeapObject
+      const chip = layoutStep(step, objectPlaces(trace)).chips[0]!
+      expect(chip.target).toBe('o9')
+      return chip.text
+    }
+    const none = { kind: 'none', repr: 'None' } as const
+    expect(returning({ type: 'tuple', items: [none, none], hidden: 0 })).toBe('(None, None)')
+    expect(returning({ type: 'tuple', items: [none], hidden: 0 })).toBe('(None,)')
+    expect(returning({ type: 'list', items: [{ kind: 'int', repr: '1' }], hidden: 0 })).toBe('[1]')
+    expect(returning({ type: 'tuple', items: [{ kind: 'ref', id: 'o2' }], hidden: 0 })).toBe('<tuple of 1>')
+    expect(returning({ type: 'list', items: [none], hidden: 40 })).toBe('<list of 1>')
   })
 
   test('names point at their objects', () => {
