@@ -761,14 +761,46 @@ export class WalkTree {
   }
 
   /**
-   * Whether a file of `node` (its index) is shown before its subdirectory `dir`: by size, folders
-   * and files rank together, as in ncdu and gdu (a folder first where they tie); by name or in
-   * os.walk order, the folders come first, as a file manager and the triple list them.
+   * Whether `node`'s files are shown among its folders: by size, folders and files rank together,
+   * as in ncdu and gdu; by name or in os.walk order the folders come first, as a file manager and
+   * the triple list them. A folder too large to sort at once keeps its files after its folders
+   * until sortSteps has put them in order, so rows and search agree meanwhile too.
    */
-  fileBeforeDir(node: DirNode, file: number, dir: DirNode, order: SortOrder): boolean {
+  private filesAmongDirs(node: DirNode, order: SortOrder): boolean {
     if (order.key !== 'size') return false
+    if (node.files.length < SORT_IN_STEPS_FROM) return true // sortedFiles sorts it at once
+    const cache = node.fileCache
+    return cache !== undefined && cache.order === this.orderKey(order) && cache.structure === node.structure
+  }
+
+  /** Whether a file of `node` (its index) ranks before its subdirectory `dir` by size (a folder first where they tie). */
+  private fileBeforeDir(node: DirNode, file: number, dir: DirNode, order: SortOrder): boolean {
     const sign = order.descending ? -1 : 1
     return sign * (this.fileBytes(node, file) - this.bytesOf(dir)) < 0
+  }
+
+  /**
+   * The position in `files` (node's files in size order) of the first file from `from` on that
+   * does not rank before `dir`. Those before it are a prefix, and the folders come in size order
+   * too, so the gap from `from` is short: it is found by galloping, then bisection, a few
+   * comparisons per folder, each a size read from a file's stat record wherever it lies.
+   */
+  private filesBefore(node: DirNode, files: Uint32Array, from: number, dir: DirNode, order: SortOrder): number {
+    let low = from
+    let step = 1
+    while (low < files.length && this.fileBeforeDir(node, files[low]!, dir, order)) {
+      low += step
+      step *= 2
+    }
+    // Every file up to the last one found (at low - step / 2) ranks before dir: the boundary is after it, up to low.
+    let high = Math.min(low, files.length)
+    low = Math.max(from, low - step + 1)
+    while (low < high) {
+      const middle = (low + high) >> 1
+      if (this.fileBeforeDir(node, files[middle]!, dir, order)) low = middle + 1
+      else high = middle
+    }
+    return low
   }
 
   /**
@@ -786,31 +818,27 @@ export class WalkTree {
       dirs: DirNode[]
       next: number
       files: Uint32Array | undefined
+      /** Set where the files are shown among the folders (filesAmongDirs). */
+      among: boolean
       /** Position in `files` of the first file not shown yet. */
       nextFile: number
     }
-    const frameOf = (node: DirNode, depth: number): Frame => ({
-      node,
-      depth,
-      dirs: this.sortedDirs(node, order),
-      next: 0,
-      files: this.sortedFiles(node, order),
-      nextFile: 0
-    })
+    const frameOf = (node: DirNode, depth: number): Frame => {
+      const files = this.sortedFiles(node, order)
+      const among = files !== undefined && this.filesAmongDirs(node, order)
+      return { node, depth, dirs: this.sortedDirs(node, order), next: 0, files, among, nextFile: 0 }
+    }
     const stack: Frame[] = [frameOf(from, 1)]
     while (stack.length > 0) {
       const frame = stack.at(-1)!
       if (frame.next < frame.dirs.length) {
         const child = frame.dirs[frame.next++]!
         const { node, files, nextFile } = frame
-        let end = nextFile
-        while (
-          end < node.files.length &&
-          this.fileBeforeDir(node, files === undefined ? end : files[end]!, child, order)
-        )
-          end++
-        rows.pushFiles(node, files, frame.depth, nextFile, end - nextFile)
-        frame.nextFile = end
+        if (frame.among) {
+          const end = this.filesBefore(node, files!, nextFile, child, order)
+          rows.pushFiles(node, files, frame.depth, nextFile, end - nextFile)
+          frame.nextFile = end
+        }
         rows.push(child, ROW_DIR, -1, frame.depth)
         if (child.expanded) stack.push(frameOf(child, frame.depth + 1))
         continue
@@ -941,17 +969,25 @@ export class WalkTree {
         if (found(files[i]!)) [first, second] = first === -1 ? [i, -1] : [first, i]
       if (first === -1) return NO_FILES
       if (second === -1) return [first]
-      return [...(this.sortedFiles(node, order) ?? files.keys())].filter((ref) => found(files[ref]!))
+      const shown = this.sortedFiles(node, order)
+      const matching: number[] = []
+      if (shown === undefined) {
+        for (let i = first; i < files.length; i++) if (found(files[i]!)) matching.push(i)
+      } else for (const ref of shown) if (found(files[ref]!)) matching.push(ref)
+      return matching
     }
     const visit = (node: DirNode): boolean => {
       if (node !== from && found(node.name)) matches.push({ node, kind: ROW_DIR })
       if (matches.length >= limit) return false
       const files = matchingFiles(node)
+      // As flatten places them: a file that ranks before a folder (in files sorted by size, a prefix).
+      const among = files.length > 0 && this.filesAmongDirs(node, order)
       let next = 0
       const fileMatches = (until?: DirNode): boolean => {
         for (
           ;
-          next < files.length && (until === undefined || this.fileBeforeDir(node, files[next]!, until, order));
+          next < files.length &&
+          (until === undefined || (among && this.fileBeforeDir(node, files[next]!, until, order)));
           next++
         ) {
           matches.push({ node, kind: ROW_FILE, ref: files[next]! })

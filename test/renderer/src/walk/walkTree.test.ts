@@ -579,6 +579,29 @@ describe('WalkTree', () => {
     ])
   })
 
+  test('a folder too large to sort at once keeps its files after its folders until sorted, in rows and search alike', () => {
+    const tree = new WalkTree('/t')
+    const small = Object.fromEntries(Array.from({ length: SORT_IN_STEPS_FROM }, (_, i) => [`s${i}`, 1]))
+    tree.apply(dir('/t', null, '/t', ['dmatch'], { ...small, match1: 1000, match2: 1000 }))
+    tree.apply(dir('/t/dmatch', '/t', 'dmatch', [], { 'inner.bin': 500 }))
+    const bySize: SortOrder = { key: 'size', descending: true }
+    const paths = (): { rows: string[]; found: string[] } => {
+      const rows = tree.flatten(bySize)
+      const shown = Array.from({ length: rows.length }, (_, i) => tree.pathOfKey(tree.keyAt(rows, i)!))
+      const found = tree.search('match', bySize, 10).map((match) => tree.pathOfKey(match))
+      return { rows: shown.filter((path) => found.includes(path)), found }
+    }
+    // Not sorted yet: the folder first, then the files in os.walk order; the search says the same.
+    const before = paths()
+    expect(before.found).toEqual(['/t/dmatch', '/t/match1', '/t/match2'])
+    expect(before.rows).toEqual(before.found)
+    for (const _ of tree.sortSteps(bySize));
+    // Sorted: the two 1000-byte files rank above the 500-byte folder.
+    const after = paths()
+    expect(after.found).toEqual(['/t/match1', '/t/match2', '/t/dmatch'])
+    expect(after.rows).toEqual(after.found)
+  })
+
   test('search finds directories and files anywhere in the scanned tree, in display order', () => {
     const tree = new WalkTree('/t')
     for (const item of topDown) tree.apply(item)
