@@ -38,7 +38,8 @@ export function programFromSession(inputs: readonly SessionInput[]): string {
       if (status === 'ok') return [source]
       if (status !== 'error') return []
       const body = source.replace(/\s+$/, '').replace(/^/gm, '    ')
-      return [`${RAISED_AT_PROMPT}\ntry:\n${body}\nexcept Exception:\n    pass`]
+      // BaseException: the console goes on after exit() (SystemExit) and a GeneratorExit raised at the prompt too.
+      return [`${RAISED_AT_PROMPT}\ntry:\n${body}\nexcept BaseException:\n    pass`]
     })
   )
 }

@@ -32,7 +32,7 @@ describe('programFromSession', () => {
         { source: 'while True:\n    pass\n', status: 'interrupted' },
         { source: 'print(1)', status: 'ok' }
       ])
-    ).toBe(`g = gen()\n\n${RAISED_AT_PROMPT}\ntry:\n    next(g)\nexcept Exception:\n    pass\n\nprint(1)\n`)
+    ).toBe(`g = gen()\n\n${RAISED_AT_PROMPT}\ntry:\n    next(g)\nexcept BaseException:\n    pass\n\nprint(1)\n`)
     expect(programFromSession([{ source: 'x = 1 +* 2', status: 'syntax-error' }])).toBe('')
   })
 })

@@ -294,6 +294,7 @@ describe('recording with Python', () => {
     await python.submit('g = gen()')
     await python.submit('next(g)')
     await python.submit('x = 1 +* 2') // a typo: a SyntaxError, nothing ran
+    await python.submit('exit()') // SystemExit: the console goes on, and so does the replay
     await python.submit('next(g)') // prints End, then raises StopIteration
     await python.submit('from inspect import getgeneratorstate\nprint(getgeneratorstate(g))')
     await console.find('[data-testid=console-step-through]').trigger('click')
