@@ -185,14 +185,18 @@ export class SweepHistory {
    * The run in history that `run` is, or a copy of: one created at the same time whose id or
    * original id is one of `run`'s (so an imported copy, exported again, is still that run). A
    * record exported before it was saved (`npm run bench -- --sweep … --json` writes such) has no
-   * id: its copies here were imported with none, and it is known by when it was made.
+   * id: every copy of it, here or a colleague's, was imported with none, and it is known by when
+   * it was made.
    */
   private findRun(run: SweepRunDraft & { id?: string }): SweepRun | undefined {
     const ids = new Set([run.id, run.imported?.originalId].filter((id) => id !== undefined && id !== ''))
+    /** Made without an id: the record itself, or an imported copy of one. */
+    const idless = (record: { id?: string; imported?: { originalId: string } }): boolean =>
+      record.imported === undefined ? record.id === undefined || record.id === '' : record.imported.originalId === ''
     const sameRun = (kept: SweepRun): boolean =>
-      ids.size === 0
-        ? kept.imported?.originalId === ''
-        : ids.has(kept.id) || (kept.imported !== undefined && ids.has(kept.imported.originalId))
+      (idless(run) && idless(kept)) ||
+      ids.has(kept.id) ||
+      (kept.imported !== undefined && ids.has(kept.imported.originalId))
     let names: string[]
     try {
       names = readdirSync(this.directory)

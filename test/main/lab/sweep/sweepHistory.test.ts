@@ -235,8 +235,10 @@ describe('exports and import', () => {
     expect(first.imported?.originalId).toBe('')
     const error = await rejectedLabError(history.import(sweepJson(record)))
     expect(error.code).toBe('ALREADY_EXISTS')
-    // Its copy, exported again from the app, is still that run.
+    // Its copy, exported again from the app, is still that run; so is a colleague's copy.
     expect((await rejectedLabError(history.import(sweepJson(first)))).code).toBe('ALREADY_EXISTS')
+    const colleague = await new SweepHistory(join(dataDirectory, 'cli-colleague')).import(sweepJson(record))
+    expect((await rejectedLabError(history.import(sweepJson(colleague)))).code).toBe('ALREADY_EXISTS')
     // Another id-less record, made at another time, imports.
     const later = {
       ...record,
