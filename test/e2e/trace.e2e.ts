@@ -401,6 +401,9 @@ describe('Step tab in Chromium', () => {
     await expect.poll(() => counter(page), { timeout: 90_000 }).toMatch(/^Step 1 of \d+ · before its first line/)
     const slider = async (): Promise<string> => JSON.stringify(await page.getByTestId('step-slider').boundingBox())
     const first = await slider()
+    const cut = (): Promise<boolean> =>
+      page.getByTestId('step-counter').evaluate((element) => element.scrollWidth > element.clientWidth)
+    expect(await cut()).toBe(false) // "Step 1 of N · before its first line · call in <module>" is whole
     await focusPlayer(page)
     // "line 2 · line in <module>" is shorter than step 1's text, the generator's name longer.
     const seen = new Set<string>()
