@@ -6,6 +6,7 @@
  * interpreter step, but here chunks are summed natively, so eager's extra work can make it lose.
  */
 import { formatBytes, formatCount, formatDuration, formatSlowdown, plural } from '@shared/format'
+import { chunkBytes } from './readForm'
 import { chainKey, type RowView } from './readResults'
 
 /** Linux reports disk reads in 512-byte blocks (getrusage's ru_inblock). */
@@ -82,10 +83,16 @@ function faultsOf(view: RowView): string | null {
           : 'partly huge pages, partly 4 KiB ones'
     return `${plural(row.eager.readPageFaults, 'page fault')} while reading the ${formatBytes(row.bytes)} buffer into fresh memory (about ${formatBytes(perFault)} per fault: ${pages}); ${formatCount(faults)} in the whole run.`
   }
-  // "Flat" only where the row's own Peak RSS column agrees (a run of tiny chunks makes garbage as it goes).
-  if (view.memoryCost < LAZY_FLAT_BYTES)
-    return `${plural(faults, 'page fault')} in the whole run: the reader reuses one buffer, so memory stays flat.`
-  return `${plural(faults, 'page fault')} in the whole run. The reader reuses one buffer and never holds the file whole, yet the peak RSS rose by ${formatBytes(view.memoryCost)} while it ran: memory the process used besides that buffer.`
+  const inRun = `${plural(faults, 'page fault')} in the whole run`
+  if (row.mode === 'eager') return `${inRun}.` // its read's own faults were not counted
+  // Said as the row's own Peak RSS column shows it: a big chunk is a big buffer, and a run of tiny
+  // chunks makes garbage as it goes.
+  const buffer = row.chunkItems === null ? undefined : chunkBytes(row.chunkItems, row.dtype)
+  const reuses = `the reader reuses one buffer${buffer === undefined ? '' : ` of ${formatBytes(buffer)}`}`
+  if (view.memoryCost < LAZY_FLAT_BYTES) return `${inRun}: ${reuses}, so memory stays flat.`
+  if (view.memoryCost < (buffer ?? 0) + LAZY_FLAT_BYTES)
+    return `${inRun}: ${reuses}, so memory grew by that buffer (+${formatBytes(view.memoryCost)} peak RSS), not by the file.`
+  return `${inRun}. ${reuses[0]!.toUpperCase()}${reuses.slice(1)} and never holds the file whole, yet the peak RSS rose by ${formatBytes(view.memoryCost)} while it ran: memory the process used besides that buffer.`
 }
 
 /** A lazy run whose peak RSS rose less than this is said to keep its memory flat. */

@@ -88,6 +88,16 @@ describe('explainRun', () => {
     const grew = viewRows([{ ...row(1), peakRssBytes: row(1).startRssBytes + 7 * MIB }])
     expect(explainRun(grew[0]!, grew).faults).not.toContain('flat')
     expect(explainRun(grew[0]!, grew).faults).toContain('yet the peak RSS rose by 7.00 MiB while it ran')
+    // A big chunk is a big buffer: the rise is that buffer, not memory besides it.
+    const bigChunk = viewRows([
+      { ...row(1), chunkItems: 16 * 1024 * 1024, peakRssBytes: row(1).startRssBytes + 128 * MIB + 4096 }
+    ])
+    expect(explainRun(bigChunk[0]!, bigChunk).faults).toMatch(
+      /: the reader reuses one buffer of 128 MiB, so memory grew by that buffer \(\+128 MiB peak RSS\), not by the file\.$/
+    )
+    // An eager run whose read's faults were not counted is not told as a lazy one.
+    const eager = viewRows([{ ...eagerRow(1, 40), eager: { allocateMs: 0, readMs: 30, sumMs: 3, readPageFaults: 0 } }])
+    expect(explainRun(eager[0]!, eager).faults).toBe('4,200 page faults in the whole run.')
   })
 
   test('lazy per item is the lecture’s “100× slower”; cancelled runs are not judged', () => {
