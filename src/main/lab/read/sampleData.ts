@@ -343,8 +343,9 @@ interface PendingFile {
  * `<name>.txt` (same numbers, '%.18e' per line) and `<name>.json` (SampleDataMeta) into
  * `directory`, atomically: names and free space are checked first; the files are written under
  * temporary names in the same folder (see temporaryFiles.ts), flushed, and renamed over their
- * targets only when all are complete, the sidecar last. An existing target is ALREADY_EXISTS
- * unless `overwrite` is set (then only a set our sidecar vouches for is replaced); an overwrite without the
+ * targets only when all are complete, the sidecar last. An existing target our sidecar does not
+ * vouch for is refused (PERMISSION_DENIED), `overwrite` or not; one it vouches for is
+ * ALREADY_EXISTS unless `overwrite` is set; an overwrite without the
  * text twin removes the replaced file's twin once the new files are in place. Progress is
  * reported per MiB (unit 'bytes' of the binary file). On cancel (CANCELLED) or any error the
  * temporary files are removed and the previous files are untouched.
