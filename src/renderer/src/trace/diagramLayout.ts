@@ -75,6 +75,8 @@ export interface FrameBox extends Box {
   title: string
   line: number
   rows: DiagramRow[]
+  /** Where its names end and its values begin (labelWidthOf). */
+  labelWidth: number
   /** current: the top of the running stack; running: under it; suspended: a generator's paused frame. */
   role: 'current' | 'running' | 'suspended'
   /** The generator this frame belongs to, if it is a generator's frame. */
@@ -89,6 +91,8 @@ export interface ObjectBox extends Box {
   title: string
   state: GeneratorState | null
   rows: DiagramRow[]
+  /** Where its names end and its values begin (labelWidthOf). */
+  labelWidth: number
   /** "… N more": how many items the recorder did not keep. */
   hidden: number
 }
@@ -226,6 +230,7 @@ function frameBox(
     title: frame.function,
     line: frame.line,
     rows,
+    labelWidth: labelWidthOf(rows, place.width),
     role,
     generator: frame.generator,
     notStarted,
@@ -347,12 +352,14 @@ export function layoutStep(step: TraceStep, places: ObjectPlaces, shape: Diagram
   const objectBoxes = new Map<string, ObjectBox>()
 
   for (const [id, object] of Object.entries(step.heap)) {
+    const rows = objectRows(object)
     const box: ObjectBox = {
       id,
       type: object.type,
       title: objectTitle(object),
       state: object.type === 'generator' ? object.state : null,
-      rows: objectRows(object),
+      rows,
+      labelWidth: labelWidthOf(rows, OBJECT_WIDTH),
       hidden: object.hidden,
       x: OBJECTS_X,
       y: places.y.get(id) ?? TOP,
