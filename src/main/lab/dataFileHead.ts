@@ -5,7 +5,7 @@
  * the bytes its readers read, FileHead).
  */
 import { closeSync, readSync } from 'node:fs'
-import { isNumberToken, lineToken, numberBeforeComment } from './numberToken'
+import { lineToken, numberOfLine } from './numberToken'
 import { openDataFile, type OpenedFile } from './openRegularFile'
 
 /** How much of a file is looked at. */
@@ -100,5 +100,5 @@ export function textHead(head: Uint8Array): TextHead | undefined {
 /** A line the Text mode reads without an error: a number (a '#' comment may follow it), a blank line or a '#' comment. */
 function isNumberLine(line: string): boolean {
   const token = lineToken(line, 0, line.length)
-  return token === undefined || isNumberToken(token) || numberBeforeComment(token) !== undefined
+  return token === undefined || numberOfLine(token) !== undefined
 }

@@ -22,16 +22,18 @@ export function numberOfToken(token: string): number | undefined {
 }
 
 /**
- * The number on a line whose token (lineToken) is not one as it stands, where a '#' comment
- * follows it, as np.loadtxt reads "2.0  # a note": the number, null for nothing before the '#'
- * (a comment line after blanks), undefined when there is no such number. Only tried once the
- * token is not a number, so plain lines pay nothing for it.
+ * A token (lineToken: never empty, never starting with '#') without the '#' comment that may
+ * follow its text, as np.loadtxt cuts "2.0  # a note" to "2.0". Only needed once the token is not
+ * a number as it stands, so plain lines pay nothing for it.
  */
-export function numberBeforeComment(token: string): number | null | undefined {
+export function withoutComment(token: string): string {
   const hash = token.indexOf('#')
-  if (hash === -1) return undefined
-  const before = lineToken(token, 0, hash)
-  return before === undefined ? null : numberOfToken(before)
+  return hash === -1 ? token : lineToken(token, 0, hash)!
+}
+
+/** The number a line's token writes, a '#' comment after it allowed; undefined when it writes none. */
+export function numberOfLine(token: string): number | undefined {
+  return numberOfToken(token) ?? (token.includes('#') ? numberOfToken(withoutComment(token)) : undefined)
 }
 
 /** The blanks float() strips around a line's number (line ends are not part of a line). */

@@ -45,7 +45,7 @@ import { shownName } from '../../../shared/fsNames'
 import type { EagerPhases, EagerReadStats, LazyReadMode } from '../../../shared/readJobs'
 import { toLabError } from '../errors'
 import { FileHead, TEXT_HEAD_WORDS, textHeadOfFile, type TextHead } from '../dataFileHead'
-import { isNumberToken, lineToken, numberBeforeComment, numberOfToken } from '../numberToken'
+import { isNumberToken, lineToken, numberOfLine, withoutComment } from '../numberToken'
 import { openDataFile, type OpenedFile } from '../openRegularFile'
 import { adviseHugePages, canReadInParallel, readParallel } from '../native'
 import { allocateSummableBuffer } from '../sum'
@@ -526,8 +526,8 @@ export interface TextOptions extends ReaderOptions {
 function parseLine(text: string, start: number, end: number, lineNumber: number, path: string): number | undefined {
   const token = lineToken(text, start, end)
   if (token === undefined) return undefined
-  const value = numberOfToken(token) ?? numberBeforeComment(token)
-  if (value !== undefined) return value ?? undefined
+  const value = numberOfLine(token)
+  if (value !== undefined) return value
   // The text was decoded byte for byte (latin1), which is fast; the line is quoted as the UTF-8 it is.
   const shown = Buffer.from(token, 'latin1').toString('utf8')
   if (lineNumber === 1 && shown.startsWith('\ufeff'))
@@ -536,7 +536,7 @@ function parseLine(text: string, start: number, end: number, lineNumber: number,
       `${path}: line 1 starts with a byte-order mark (U+FEFF), which np.loadtxt does not take for part of a number either: save the file without it`,
       path
     )
-  const columns = shown.split(/\s*,\s*|\s+/)
+  const columns = withoutComment(shown).split(/\s*,\s*|\s+/)
   if (columns.length > 1 && columns.every(isNumberToken))
     throw new LabError(
       'MALFORMED_DATA',

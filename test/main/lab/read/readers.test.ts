@@ -289,6 +289,9 @@ describe('text format', () => {
     expect(catchLabError(() => drain(readTextLazy(file('csv.txt', '1.5, 2.5\n')))).message).toMatch(
       /line 1 holds 2 numbers/
     )
+    expect(catchLabError(() => drain(readTextLazy(file('noted.txt', '1 2 3  # a row\n')))).message).toMatch(
+      /line 1 holds 3 numbers/
+    )
     // A comment after something that is not a number does not make it one.
     expect(catchLabError(() => drain(readTextLazy(file('word.txt', 'abc # note\n')))).message).toMatch(
       /line 1 is not a number: "abc # note"$/
