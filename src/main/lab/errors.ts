@@ -57,7 +57,7 @@ function whyNotReached(errno: string, path: string): string | undefined {
   try {
     if (errno === 'ENOENT') {
       // "/data/link/" names the link as "/data/link" does, but lstat follows it.
-      const named = /^(.*[^\\/:])[\\/]+$/.exec(path)?.[1] ?? path
+      const named = TRAILING_SEPARATORS.exec(path)?.[1] ?? path
       for (const at of [...ancestorsOf(named), named]) {
         const said = at === named ? '' : `${at} `
         if (!exists(at, lstatSync)) return said === '' ? undefined : `${said}does not exist`
@@ -75,6 +75,9 @@ function whyNotReached(errno: string, path: string): string | undefined {
     return undefined
   }
 }
+
+/** A path and the separators it ends with (not a root's own, "/" or "C:\\"); a backslash is a separator on Windows only. */
+const TRAILING_SEPARATORS = process.platform === 'win32' ? /^(.*[^\\/:])[\\/]+$/ : /^(.*[^/])\/+$/
 
 /** The folders a path passes through, from the root down, itself left out. */
 function ancestorsOf(path: string): string[] {
