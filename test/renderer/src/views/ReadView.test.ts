@@ -721,8 +721,10 @@ describe('Read tab', () => {
     expect(find('read-explain').text()).toContain('run 3, Lazy per item')
     await find('read-row-3').trigger('keydown', { key: 'ArrowUp' })
     expect(find('read-explain').text()).toContain('run 2, Lazy per chunk')
-    // Keys on a row's buttons stay theirs.
+    // Keys on a row's buttons stay theirs, and so do keys with a modifier.
     await find('read-row-remove-1').trigger('keydown', { key: 'ArrowDown' })
+    expect(find('read-explain').text()).toContain('run 2, Lazy per chunk')
+    await find('read-row-2').trigger('keydown', { key: 'ArrowDown', shiftKey: true })
     expect(find('read-explain').text()).toContain('run 2, Lazy per chunk')
     await find('read-row-2').trigger('keydown', { key: 'Home' })
     expect(find('read-explain').text()).toContain('run 1, Eager')
