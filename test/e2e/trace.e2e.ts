@@ -46,6 +46,14 @@ async function typeProgram(page: Page, source: string): Promise<void> {
   await page.keyboard.type(source)
 }
 
+/** Records a program typed into the editor, once Python is loaded (a lecture example records first); resolves at its first step. */
+async function recordTyped(page: Page, source: string): Promise<void> {
+  await recordExample(page, 'gen-107')
+  await typeProgram(page, source)
+  await page.getByTestId('trace-record').click()
+  await expect.poll(() => counter(page)).toMatch(/^Step 1 of \d+/)
+}
+
 /** Gives the step player's keys focus: a click in the diagram's corner, on no frame or object. */
 async function focusPlayer(page: Page): Promise<void> {
   await page.getByTestId('trace-diagram').click({ position: { x: 2, y: 2 } })
@@ -377,10 +385,8 @@ describe('Step tab in Chromium', () => {
   test('a long unbroken line of output stays in its column, beside the diagram', async () => {
     const app = await openStep()
     const { page } = app
-    await recordExample(page, 'gen-107') // Python is loaded
-    await typeProgram(page, `print('x' * 5000)\n`)
-    await page.getByTestId('trace-record').click()
-    await expect.poll(() => counter(page)).toMatch(/^Step 1 of 3 /)
+    await recordTyped(page, `print('x' * 5000)\n`)
+    expect(await counter(page)).toMatch(/^Step 1 of 3 /)
     expect(await outputAtLastStep(page)).toBe(`${'x'.repeat(5000)}\n`)
     const output = await box(page, 'trace-output')
     const diagram = await page.getByRole('region', { name: 'Frames and objects' }).boundingBox()
@@ -426,10 +432,7 @@ describe('Step tab in Chromium', () => {
   test('the output keeps its newest line in view as the steps print more than it shows', async () => {
     const app = await openStep()
     const { page } = app
-    await recordExample(page, 'gen-107') // Python is loaded
-    await typeProgram(page, 'for i in range(40):\n    print(i)\n')
-    await page.getByTestId('trace-record').click()
-    await expect.poll(() => counter(page)).toMatch(/^Step 1 of \d+ /)
+    await recordTyped(page, 'for i in range(40):\n    print(i)\n')
     const output = page.getByTestId('trace-output')
     const below = (): Promise<number> =>
       output.evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight)
