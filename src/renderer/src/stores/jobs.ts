@@ -4,15 +4,14 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch, type Ref } from 'vue'
-import type { JobProgress } from '@shared/jobs'
-import type { JobArgs, JobKind } from '@shared/jobKinds'
+import type { JobArgs, JobKind, JobProgressReport } from '@shared/jobKinds'
 import { onLabEvent } from '@renderer/ipc/client'
 import { RemoteGenerator } from '@renderer/ipc/remoteGenerator'
 
 export interface TrackedJob {
   generator: RemoteGenerator<JobKind>
   label: string
-  progress?: JobProgress
+  progress?: JobProgressReport
   log: string[]
   /** How the view that drives it cancels it (its loop stops at once, its transcript says so); else return(). */
   cancel?: () => Promise<void>
@@ -92,7 +91,7 @@ export const useJobsStore = defineStore('jobs', () => {
   }
 
   /** Per job: when its progress was last shown, and a report waiting for its turn. */
-  const progressTimes = new Map<string, { shownAt: number; latest?: JobProgress }>()
+  const progressTimes = new Map<string, { shownAt: number; latest?: JobProgressReport }>()
   function showProgress(id: string): void {
     const times = progressTimes.get(id)
     const job = find(id)

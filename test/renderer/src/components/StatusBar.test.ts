@@ -9,6 +9,7 @@ import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import StatusBar from '@renderer/components/StatusBar.vue'
 import { PythonInterruptedError } from '@renderer/python/client'
 import { useJobsStore } from '@renderer/stores/jobs'
+import type { SweepStats } from '@shared/sweep'
 import { usePythonStore } from '@renderer/stores/python'
 import { inProcessClient } from '../../../support/pythonInProcess'
 import { installInProcessLab } from '../../../support/inProcessLab'
@@ -115,4 +116,26 @@ test('only the running jobs are a live region: not the progress, not the console
   await pulled
   await generator.return()
   await until(() => live[0]!.text() === '', 'the announcement to clear')
+})
+
+test('a sweep’s percent says which stage it counts, so it does not read as going backwards', async () => {
+  const bar = mount(StatusBar, { attachTo: document.body })
+  mounted.push(bar)
+  const jobs = useJobsStore()
+  // A slow range (5 ms an item) stands in for the sweep, so it is still running as its progress is shown.
+  const generator = await jobs.start('range', { start: 0, stop: 1_000_000, step: 1, delayMs: 5 }, 'Sweep data.bin')
+  const pulled = generator.next(1_000_000)
+  await until(() => bar.find('[data-testid=running-job]').exists(), 'the job to be shown')
+  const job = jobs.jobs.find((tracked) => tracked.generator.id === generator.id)!
+  const stats = { runs: 0, planned: 43, elapsedMs: 0, etaMs: null, stageEtaMs: null }
+  const shown = async (stage: SweepStats['stage'], completed: number, total: number): Promise<string> => {
+    job.progress = { kind: 'sweep', completed, total, unit: 'items', stats: { ...stats, stage } }
+    await nextTick()
+    return bar.find('[data-testid=running-job]').text()
+  }
+  expect(await shown('cache', 42, 100)).toContain('Sweep data.bin warming the page cache 42%')
+  expect(await shown('warmup', 6, 10)).toContain('Sweep data.bin warming up 60%')
+  expect(await shown('runs', 1, 43)).toMatch(/Sweep data\.bin\s+2%/)
+  await generator.return()
+  await pulled.catch(() => undefined)
 })
