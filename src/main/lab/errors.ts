@@ -1,4 +1,4 @@
-import { lstatSync, readlinkSync, statSync } from 'node:fs'
+import { lstatSync, readlinkSync, statSync, type Stats } from 'node:fs'
 import { dirname } from 'node:path'
 import { LabError, type LabErrorCode } from '../../shared/errors'
 import { formatCount } from '../../shared/format'
@@ -60,8 +60,9 @@ function whyNotReached(errno: string, path: string): string | undefined {
       const named = TRAILING_SEPARATORS.exec(path)?.[1] ?? path
       for (const at of [...ancestorsOf(named), named]) {
         const said = at === named ? '' : `${at} `
-        if (!exists(at, lstatSync)) return said === '' ? undefined : `${said}does not exist`
-        if (!lstatSync(fsPath(at)).isSymbolicLink() || exists(at, statSync)) continue
+        const found = statsOf(at, lstatSync)
+        if (found === undefined) return said === '' ? undefined : `${said}does not exist`
+        if (!found.isSymbolicLink() || statsOf(at, statSync) !== undefined) continue
         const target = fsdecode(readlinkSync(fsPath(at), { encoding: 'buffer' }))
         // Broken at its target, or further down a chain of links (the target may be a link itself).
         return `${said}is a broken symbolic link: it points to ${target}, and nothing exists at its end`
@@ -86,13 +87,12 @@ function ancestorsOf(path: string): string[] {
   return above
 }
 
-/** Whether `look` (lstat or stat) finds `path`: false where nothing is there, throws on any other failure. */
-function exists(path: string, look: (path: string | Buffer) => unknown): boolean {
+/** What `look` (lstat or stat) finds at `path`: undefined where nothing is there; throws on any other failure. */
+function statsOf(path: string, look: (path: string | Buffer) => Stats): Stats | undefined {
   try {
-    look(fsPath(path))
-    return true
+    return look(fsPath(path))
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw error
   }
 }
