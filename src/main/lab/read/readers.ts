@@ -543,7 +543,8 @@ function parseLine(text: string, start: number, end: number, lineNumber: number,
       `${path}: line ${lineNumber} holds ${columns.length} numbers: the Text mode reads one number per line, as np.savetxt writes a 1-D array`,
       path
     )
-  const preview = [...shown].length > 40 ? `${[...shown].slice(0, 40).join('')}…` : shown
+  const characters = [...shown]
+  const preview = characters.length > 40 ? `${characters.slice(0, 40).join('')}…` : shown
   throw new LabError(
     'MALFORMED_DATA',
     `${path}: line ${lineNumber} is not a number: ${shownName(preview, { quoted: true })}`,
