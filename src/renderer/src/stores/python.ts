@@ -3,7 +3,7 @@
  * the live generators of the namespace and the Internals report, and the input history.
  */
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, triggerRef } from 'vue'
 import {
   PythonClient,
   PythonInterruptedError,
@@ -253,7 +253,8 @@ export const usePythonStore = defineStore('python', () => {
     appendEntry(transcript.value, 'input', promptedInput(input))
     try {
       const outcome = await ensureClient().run(input, watch)
-      sessionInputs.value = [...sessionInputs.value, { source: input, status: outcome.status }]
+      sessionInputs.value.push({ source: input, status: outcome.status })
+      triggerRef(sessionInputs)
       objects.value = outcome.objects
       inspectables.value = outcome.inspectables
       names.value = outcome.names
