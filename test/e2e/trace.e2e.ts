@@ -46,11 +46,17 @@ async function typeProgram(page: Page, source: string): Promise<void> {
   await page.keyboard.type(source)
 }
 
-/** Records a program typed into the editor, once Python is loaded (a lecture example records first); resolves at its first step. */
+/**
+ * Records a program typed into the editor, once Python is loaded (a lecture example records
+ * first); resolves at its first step. The example's trace is at its step 1 too: the new one is
+ * shown once the editor no longer differs from the program recorded ("Edited since recorded").
+ */
 async function recordTyped(page: Page, source: string): Promise<void> {
   await recordExample(page, 'gen-107')
   await typeProgram(page, source)
+  await page.getByTestId('trace-edited').waitFor()
   await page.getByTestId('trace-record').click()
+  await page.getByTestId('trace-edited').waitFor({ state: 'detached', timeout: 90_000 })
   await expect.poll(() => counter(page)).toMatch(/^Step 1 of \d+/)
 }
 
