@@ -53,6 +53,22 @@ describe('wire codec', () => {
     const { value } = sample()
     expect(decodeWire(encodeWire(value))).toEqual(value)
   })
+
+  test('NaN and ±Infinity cross as numbers, as structured clone carries them, in frames and events', () => {
+    const value = {
+      sum: NaN,
+      range: [-Infinity, 2, Infinity],
+      nested: { max: Infinity, stats: new Float64Array([NaN]) }
+    }
+    for (const back of [decodeFrame(encodeFrame(value), 'copies'), decodeWire(encodeWire(value))]) {
+      expect(back).toEqual(value)
+      expect((back as typeof value).range).toEqual([-Infinity, 2, Infinity])
+    }
+    for (const number of [NaN, Infinity, -Infinity]) {
+      expect(decodeFrame(encodeFrame(number), 'views')).toBe(number)
+      expect(decodeWire(encodeWire(number))).toBe(number)
+    }
+  })
 })
 
 describe('page bridge', () => {

@@ -1,6 +1,6 @@
 /**
- * The e2e bridge's wire, which keeps typed arrays typed both ways, since Electron's IPC carries
- * them natively. Events are JSON with typed arrays as base64 (small, or rare); requests and
+ * The e2e bridge's wire, which keeps typed arrays typed and NaN and ±Infinity as numbers both
+ * ways, since Electron's IPC (structured clone) carries them natively; JSON would make them null. Events are JSON with typed arrays as base64 (small, or rare); requests and
  * replies are framed (encodeFrame), so typed arrays travel as raw bytes (a walk's batch one way,
  * an ncdu export of megabytes the other) and neither side runs a base64 codec or a JSON reviver
  * over them: as with Electron's structured clone, sending them costs a copy.
@@ -14,9 +14,13 @@ export function encodeWire(value: unknown): string {
       const bytes = Buffer.from(item.buffer, item.byteOffset, item.byteLength)
       return { $typedArray: item.constructor.name, base64: bytes.toString('base64') }
     }
+    if (isNonFinite(item)) return { $number: String(item) }
     return item
   })
 }
+
+/** NaN, Infinity or -Infinity: numbers JSON has no text for. */
+const isNonFinite = (item: unknown): item is number => typeof item === 'number' && !Number.isFinite(item)
 
 /** What encodeWire made, typed arrays restored. */
 export function decodeWire(text: string): unknown {
@@ -25,6 +29,8 @@ export function decodeWire(text: string): unknown {
       const { $typedArray: type, base64 } = item as { $typedArray: string; base64: string }
       return new (typedArrayType(type))(base64Bytes(base64).buffer)
     }
+    if (item !== null && typeof item === 'object' && '$number' in item)
+      return Number((item as { $number: string }).$number)
     return item
   })
 }
@@ -49,15 +55,19 @@ function typedArrayType(type: string): TypedArrayType & { BYTES_PER_ELEMENT: num
 
 type PathKey = string | number
 
+/** What a frame carries outside its JSON: a typed array's bytes, or a number JSON has no text for. */
+type Extracted = { path: PathKey[]; array: ArrayBufferView } | { path: PathKey[]; number: number }
+
 /**
- * value with each typed array replaced by null, shallow-copying only the objects and arrays on
- * the way to one (a batch's big name arrays are shared, not copied); each array's path is kept.
+ * value with each typed array and each non-finite number replaced by null, shallow-copying only
+ * the objects and arrays on the way to one (a batch's big name arrays are shared, not copied);
+ * each one's path is kept.
  */
-function extractTypedArrays(
-  value: unknown,
-  path: PathKey[],
-  found: { path: PathKey[]; array: ArrayBufferView }[]
-): unknown {
+function extractTypedArrays(value: unknown, path: PathKey[], found: Extracted[]): unknown {
+  if (isNonFinite(value)) {
+    found.push({ path: [...path], number: value })
+    return null
+  }
   if (value === null || typeof value !== 'object') return value
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     found.push({ path: [...path], array: value })
@@ -65,7 +75,7 @@ function extractTypedArrays(
   }
   let copy: Record<PathKey, unknown> | unknown[] | undefined
   const visit = (key: PathKey, item: unknown): void => {
-    if (item === null || typeof item !== 'object') return
+    if ((item === null || typeof item !== 'object') && !isNonFinite(item)) return
     path.push(key)
     const replaced = extractTypedArrays(item, path, found)
     path.pop()
@@ -82,24 +92,26 @@ const align8 = (n: number): number => (n + 7) & ~7
 const utf8Encoder = new TextEncoder()
 const utf8Decoder = new TextDecoder()
 
-interface IndexEntry {
-  path: PathKey[]
-  type: string
-  offset: number
-  byteLength: number
-}
+/** Where a frame puts back a typed array (its bytes at offset, after the index), or a number (as text). */
+type IndexEntry =
+  { path: PathKey[]; type: string; offset: number; byteLength: number } | { path: PathKey[]; number: string }
 
 /**
  * A value as one binary frame: [u32 JSON length][u32 index length][JSON][index][typed arrays'
- * bytes, each 8-aligned]. The index lists each array's path, type, offset and byte length, so the
- * other side puts the arrays back in place (no base64, no per-value reviver).
+ * bytes, each 8-aligned]. The index lists each array's path, type, offset and byte length, and
+ * each non-finite number's path and text, so the other side puts them back in place (no base64,
+ * no per-value reviver).
  */
 export function encodeFrame(value: unknown): Uint8Array {
-  const found: { path: PathKey[]; array: ArrayBufferView }[] = []
+  const found: Extracted[] = []
   const json = utf8Encoder.encode(JSON.stringify(extractTypedArrays(value, [], found)))
   let offset = 0
-  const index: IndexEntry[] = found.map(({ path, array }) => {
+  const arrays: ArrayBufferView[] = []
+  const index: IndexEntry[] = found.map((extracted) => {
+    if ('number' in extracted) return { path: extracted.path, number: String(extracted.number) }
+    const { path, array } = extracted
     const entry = { path, type: array.constructor.name, offset, byteLength: array.byteLength }
+    arrays.push(array)
     offset = align8(offset + array.byteLength)
     return entry
   })
@@ -111,9 +123,11 @@ export function encodeFrame(value: unknown): Uint8Array {
   header.setUint32(4, indexBytes.length, true)
   frame.set(json, 8)
   frame.set(indexBytes, 8 + json.length)
-  found.forEach(({ array }, i) => {
-    frame.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), start + index[i]!.offset)
-  })
+  let arrayAt = start
+  for (const array of arrays) {
+    frame.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), arrayAt)
+    arrayAt = align8(arrayAt + array.byteLength)
+  }
   return frame
 }
 
@@ -131,15 +145,20 @@ export function decodeFrame(frame: Uint8Array, arrays: 'views' | 'copies'): unkn
   const index = JSON.parse(text(8 + jsonLength, indexLength)) as IndexEntry[]
   const start = align8(8 + jsonLength + indexLength)
   const holder: Record<PathKey, unknown> = { value }
-  for (const { path, type, offset, byteLength } of index) {
-    const Type = typedArrayType(type)
-    const at = frame.byteOffset + start + offset
+  for (const entry of index) {
     let target = holder
     let key: PathKey = 'value'
-    for (const step of path) {
+    for (const step of entry.path) {
       target = target[key] as Record<PathKey, unknown>
       key = step
     }
+    if ('number' in entry) {
+      target[key] = Number(entry.number)
+      continue
+    }
+    const { type, offset, byteLength } = entry
+    const Type = typedArrayType(type)
+    const at = frame.byteOffset + start + offset
     target[key] =
       arrays === 'views'
         ? new Type(frame.buffer, at, byteLength / Type.BYTES_PER_ELEMENT)
