@@ -105,9 +105,14 @@ export function formatSignificant(value: number, digits = 4): string {
 /** formatSignificant's formatters by their number of decimals, each made once (as COUNT_FORMAT). */
 const SIGNIFICANT_FORMATS: Intl.NumberFormat[] = []
 
-/** A sum with 13 significant digits: enough to see agreement, short enough for a table. */
+/** NaN or ±Infinity as Python and numpy print them: `nan`, `inf`, `-inf`. */
+export function nonFiniteText(value: number): string {
+  return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf'
+}
+
+/** A sum with 13 significant digits: enough to see agreement, short enough for a table; nan and inf as numpy prints them. */
 export function formatSum(sum: number): string {
-  if (!Number.isFinite(sum)) return String(sum)
+  if (!Number.isFinite(sum)) return nonFiniteText(sum)
   if (sum === 0) return '0'
   const magnitude = Math.abs(sum)
   if (magnitude >= 1e15 || magnitude < 1e-6) return sum.toExponential(12)
@@ -115,6 +120,11 @@ export function formatSum(sum: number): string {
     maximumFractionDigits: 12,
     maximumSignificantDigits: 13
   })
+}
+
+/** Every digit of a sum (a table cell's title), nan and inf as numpy prints them. */
+export function exactSum(sum: number): string {
+  return Number.isFinite(sum) ? String(sum) : nonFiniteText(sum)
 }
 
 /** MB/s as process() measures it (decimal megabytes: bytes / 1e6 per second). */

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import { describe, expect, test } from 'vitest'
@@ -115,6 +116,34 @@ describe('Read tab in Chromium', () => {
     expect(await table.locator('tbody tr').nth(3).textContent()).toContain('Text, lazy')
     await app.screenshot('read-results-light')
     expect(app.problems).toEqual([])
+  })
+
+  test('a sum that is nan or inf reads as numpy prints it, and eager and lazy agree on it', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'yield-lab-nan-'))
+    try {
+      const app = await lab.open()
+      const panel = await openRead(app.page)
+      for (const [name, values, sum] of [
+        ['nan.bin', [1, NaN, 2], 'nan'],
+        ['inf.bin', [1, Infinity, 2], 'inf'],
+        ['minus-inf.bin', [-Infinity, 3], '-inf']
+      ] as const) {
+        const path = join(folder, name)
+        writeFileSync(path, new Float64Array(values))
+        await panel.getByTestId('read-path').fill(path)
+        const before = await panel.getByTestId('read-results').locator('tbody tr[data-testid]').count()
+        await runMode(panel, 'eager', before + 1)
+        expect(await panel.getByTestId('read-status').textContent()).toContain(`sum ${sum} of ${values.length} items`)
+        await runMode(panel, 'lazyChunk', before + 2)
+        const row = panel.getByTestId(`read-row-${before + 2}`)
+        expect(await row.getByTestId('read-row-sum').textContent()).toBe(sum)
+        expect(await row.getByTestId('read-row-sum').getAttribute('title')).toBe(sum)
+        expect(await row.getByTestId('read-row-agreement').textContent()).toBe('✓')
+      }
+      await app.screenshot('read-nan-inf')
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
   })
 
   test('eager refusal explains lazy reading, errors name the file, cancel works mid-file (dark)', async () => {

@@ -4,7 +4,7 @@
  */
 import type { JobArgs, JobKind } from '@shared/jobKinds'
 import type { NumericChunk } from '@shared/dataFiles'
-import { formatCount } from '@shared/format'
+import { formatCount, nonFiniteText } from '@shared/format'
 import type { WalkItem } from '@shared/walkJob'
 import { pyStr, tripleRepr } from '@renderer/walk/pythonEquivalent'
 
@@ -72,8 +72,7 @@ export function planRemoteSource(form: RemoteSourceForm): RemoteSourcePlan {
  * Python's layout: positional for exponents -4…15 (with `.0` when integral), else `1e-05`, `1e+16`.
  */
 export function pyFloat(value: number): string {
-  if (Number.isNaN(value)) return 'nan'
-  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf'
+  if (!Number.isFinite(value)) return nonFiniteText(value)
   if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0'
   const [mantissa, exponentText] = value.toExponential().split('e') as [string, string]
   const exponent = Number(exponentText)

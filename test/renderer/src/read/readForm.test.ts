@@ -112,6 +112,7 @@ describe('results', () => {
     expect(formatSum(-0.125)).toBe('-0.125')
     expect(formatSum(0)).toBe('0')
     expect(formatSum(1e20)).toBe('1.000000000000e+20')
+    expect([NaN, Infinity, -Infinity].map(formatSum)).toEqual(['nan', 'inf', '-inf'])
     expect(formatRate(1234.5)).toBe('1,235 MB/s')
     expect(formatRate(3.21)).toBe('3.2 MB/s')
     expect(formatRate(0)).toBe('—')
