@@ -10,6 +10,7 @@ import codeop
 import contextlib
 import dis
 import inspect
+import io
 import itertools
 import json
 import linecache
@@ -18,6 +19,7 @@ import reprlib
 import signal
 import sys
 import time
+import tokenize
 import traceback
 import types
 import weakref
@@ -336,14 +338,28 @@ def run(source, watch=None, on_resumed=None):
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
-    return _outcome(status, watcher)
+    return _outcome(status, watcher, _lines_inside_strings(code_source) if status == "error" else [])
 
 
-def _outcome(status, watcher):
+def _lines_inside_strings(source):
+    """The numbers of the lines that go on with a string begun on an earlier line (triple-quoted,
+    or continued with a backslash): their leading spaces belong to the string, so the Step tab,
+    which replays an input that raised indented inside try, must leave them as they are."""
+    lines = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            lines.update(range(token.start[0] + 1, token.end[0] + 1))
+    except (tokenize.TokenError, SyntaxError):
+        pass  # it compiled, so this does not happen; a replay indented in full is the fallback
+    return sorted(lines)
+
+
+def _outcome(status, watcher, lines_inside_strings=()):
     _watch_generators()
     return json.dumps(
         {
             "status": status,
+            "linesInsideStrings": list(lines_inside_strings),
             "objects": _live_objects(),
             "inspectables": _inspectables(),
             "names": _user_names(),

@@ -68,6 +68,11 @@ export type RunStatus = 'ok' | 'error' | 'syntax-error' | 'interrupted'
 
 export interface RunOutcome {
   status: RunStatus
+  /**
+   * For an input that raised ('error'), the numbers (from 1) of its lines that go on with a string
+   * begun on an earlier line, as Python's tokenizer finds them; empty otherwise.
+   */
+  linesInsideStrings: number[]
   objects: LiveObject[]
   inspectables: Inspectable[]
   resume: ResumeSnapshot | null

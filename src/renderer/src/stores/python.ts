@@ -253,7 +253,11 @@ export const usePythonStore = defineStore('python', () => {
     appendEntry(transcript.value, 'input', promptedInput(input))
     try {
       const outcome = await ensureClient().run(input, watch)
-      sessionInputs.value.push({ source: input, status: outcome.status })
+      sessionInputs.value.push({
+        source: input,
+        status: outcome.status,
+        linesInsideStrings: outcome.linesInsideStrings
+      })
       triggerRef(sessionInputs)
       objects.value = outcome.objects
       inspectables.value = outcome.inspectables

@@ -22,6 +22,8 @@ export function programFromInputs(inputs: readonly string[]): string {
 export interface SessionInput {
   source: string
   status: RunStatus
+  /** RunOutcome's: the lines (from 1) that go on with a string, which indenting would change. */
+  linesInsideStrings?: readonly number[]
 }
 
 /** Said above an input that raised at the prompt, which the program runs inside try, as the session went on after it. */
@@ -34,10 +36,15 @@ export const RAISED_AT_PROMPT = '# raised at the >>> prompt, and the session wen
  */
 export function programFromSession(inputs: readonly SessionInput[]): string {
   return programFromInputs(
-    inputs.flatMap(({ source, status }) => {
+    inputs.flatMap(({ source, status, linesInsideStrings = [] }) => {
       if (status === 'ok') return [source]
       if (status !== 'error') return []
-      const body = source.replace(/\s+$/, '').replace(/^/gm, '    ')
+      const insideStrings = new Set(linesInsideStrings)
+      const body = source
+        .replace(/\s+$/, '')
+        .split('\n')
+        .map((line, index) => (insideStrings.has(index + 1) ? line : `    ${line}`))
+        .join('\n')
       // BaseException: the console goes on after exit() (SystemExit) and a GeneratorExit raised at the prompt too.
       return [`${RAISED_AT_PROMPT}\ntry:\n${body}\nexcept BaseException:\n    pass`]
     })

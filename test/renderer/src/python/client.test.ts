@@ -49,6 +49,7 @@ class ScriptedWorker {
 
 const outcome = (status: RunOutcome['status']): RunOutcome => ({
   status,
+  linesInsideStrings: [],
   objects: [],
   inspectables: [],
   resume: null,

@@ -5,6 +5,7 @@
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { coroutineExample, lectureSection } from '../../../support/lecture'
 import { examples } from '@renderer/python/examples'
+import { programFromSession } from '@renderer/trace/programs'
 import type { LiveObject } from '@renderer/python/protocol'
 import { PythonSession, withoutAddresses } from '../../../support/pythonSession'
 
@@ -143,6 +144,32 @@ describe('errors look like CPython’s', () => {
     expect(stderr).toBe('  File "<stdin>", line 1\n    x = 1 +* 2\n           ^\nSyntaxError: invalid syntax\n')
     expect(python.run('x = 1 +* 2').outcome.status).toBe('syntax-error')
     expect(python.run('yield 1').stderr).toContain("SyntaxError: 'yield' outside function")
+  })
+
+  test('an input that raised replays in Step with its strings as they were: their lines are not indented into try', () => {
+    const source = [
+      "s = '''a",
+      "  b'''",
+      "t = 'c\\",
+      "  d'",
+      'u = f"""{s}',
+      '    e{t!r}"""',
+      'v = [',
+      '    1]',
+      'raise ValueError(s)'
+    ].join('\n')
+    const { outcome } = python.run(source)
+    expect(outcome.status).toBe('error')
+    expect(outcome.linesInsideStrings).toEqual([2, 4, 6])
+    const shown = python.run('print(repr((s, t, u, v)))').stdout
+    python.reset()
+    const program = programFromSession([
+      { source, status: outcome.status, linesInsideStrings: outcome.linesInsideStrings }
+    ])
+    expect(program).toContain("\n  b'''\n")
+    expect(python.run(program).outcome.status).toBe('ok')
+    expect(python.run('print(repr((s, t, u, v)))').stdout).toBe(shown)
+    expect(python.run('1 + 1').outcome.linesInsideStrings).toEqual([])
   })
 
   test('statements before an error have run, the ones after have not', () => {

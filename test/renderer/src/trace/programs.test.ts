@@ -35,4 +35,10 @@ describe('programFromSession', () => {
     ).toBe(`g = gen()\n\n${RAISED_AT_PROMPT}\ntry:\n    next(g)\nexcept BaseException:\n    pass\n\nprint(1)\n`)
     expect(programFromSession([{ source: 'x = 1 +* 2', status: 'syntax-error' }])).toBe('')
   })
+
+  test('the lines of a raising input that go on with a string keep their text inside try', () => {
+    expect(programFromSession([{ source: "s = '''a\n  b'''\nf(s)", status: 'error', linesInsideStrings: [2] }])).toBe(
+      `${RAISED_AT_PROMPT}\ntry:\n    s = '''a\n  b'''\n    f(s)\nexcept BaseException:\n    pass\n`
+    )
+  })
 })
