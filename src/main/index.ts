@@ -17,12 +17,14 @@ import jobWorkerPath from './lab/jobs/jobWorker?modulePath'
 import { defaultDataDirectory } from './lab/read/sampleData'
 import { SWEEPS_DIRECTORY_NAME } from './lab/sweep/sweepHistory'
 import { removeStaleTemporaryFiles } from './lab/temporaryFiles'
-import { appUrlMatcher, hardenSession, hardenWebContents } from './security'
+import { appUrlMatcher, devServerUrlOf, hardenSession, hardenWebContents } from './security'
 import { startSmokeRun } from './smoke'
 import { SMOKE_FLAG } from '../shared/smoke'
 import { createMainWindow } from './window'
 
-const devServerUrl = process.env['ELECTRON_RENDERER_URL']
+const devServer = devServerUrlOf(process.env, app.isPackaged)
+if (devServer.refused !== undefined) process.stderr.write(`${devServer.refused}\n`)
+const devServerUrl = devServer.url
 const rendererOrigin = devServerUrl === undefined ? APP_ORIGIN : new URL(devServerUrl).origin
 const isAppUrl = appUrlMatcher(rendererOrigin)
 

@@ -57,7 +57,7 @@ const fake = vi.hoisted(() => {
 vi.mock('electron', () => ({ ...fake.module, default: fake.module }))
 
 const { createMainWindow, mainWindowOptions } = await import('../../src/main/window')
-const { appUrlMatcher, hardenSession, hardenWebContents } = await import('../../src/main/security')
+const { appUrlMatcher, devServerUrlOf, hardenSession, hardenWebContents } = await import('../../src/main/security')
 const { registerIpc } = await import('../../src/main/ipc')
 const { channelNames } = await import('../../src/shared/contract')
 const { serveRenderer, registerAppScheme, APP_ORIGIN } = await import('../../src/main/appProtocol')
@@ -143,6 +143,24 @@ describe('navigation and permissions', () => {
     requestHandler?.({}, 'media', callback)
     expect(callback).toHaveBeenCalledWith(false)
     expect(checkHandler?.()).toBe(false)
+  })
+})
+
+describe('development server', () => {
+  test('only an unpackaged app takes ELECTRON_RENDERER_URL, and only http on loopback', () => {
+    const named = (url: string | undefined, isPackaged = false) =>
+      devServerUrlOf({ ELECTRON_RENDERER_URL: url }, isPackaged)
+    expect(named(undefined)).toEqual({})
+    expect(named('')).toEqual({})
+    for (const url of ['http://localhost:5173', 'http://127.0.0.1:5173/', 'http://[::1]:5173/'])
+      expect(named(url).url).toBe(new URL(url).href)
+    expect(named('http://localhost:5173', true)).toEqual({
+      refused: 'ELECTRON_RENDERER_URL is ignored: a packaged app loads only its own pages'
+    })
+    for (const url of ['https://evil.example/', 'http://evil.example:5173/', 'file:///tmp/x.html', 'not a url'])
+      expect(named(url).refused, url).toMatch(
+        /^ELECTRON_RENDERER_URL is ignored: ".*" is not an http URL on this machine$/
+      )
   })
 })
 

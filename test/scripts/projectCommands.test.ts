@@ -93,6 +93,23 @@ describe.runIf(process.platform === 'linux')('project commands', () => {
   )
 
   test(
+    'a packaged app ignores ELECTRON_RENDERER_URL: it loads its own pages, never the page named there',
+    () => {
+      // Port 9 (discard) on loopback: nothing answers, so loading it would fail the smoke run.
+      const run = npm(['run', 'smoke'], {
+        ELECTRON_EXEC_PATH: stubElectron,
+        FAKE_ELECTRON_RUN_APP: '1',
+        FAKE_ELECTRON_PACKAGED: '1',
+        ELECTRON_RENDERER_URL: 'http://127.0.0.1:9/'
+      })
+      expect(run.status, run.stdout + run.stderr).toBe(0)
+      expect(run.stderr).toContain('ELECTRON_RENDERER_URL is ignored: a packaged app loads only its own pages')
+      expect((JSON.parse(run.stdout.trim().split('\n').at(-1)!) as SmokeReport).ok).toBe(true)
+    },
+    commandTimeout
+  )
+
+  test(
     'npm run smoke fails with exit 1 and says what failed when a tab did not mount',
     () => {
       const run = npm(['run', 'smoke'], {

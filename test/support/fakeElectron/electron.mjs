@@ -4,7 +4,8 @@
  * loads the page through the registered app:// handler and, for `?smoke` pages, makes the calls
  * the real renderer's smoke check makes, through the registered ipcMain handlers.
  *
- * FAKE_RENDERER_TABS (comma-separated) sets which tabs the scripted renderer says mounted.
+ * FAKE_RENDERER_TABS (comma-separated) sets which tabs the scripted renderer says mounted;
+ * FAKE_ELECTRON_PACKAGED=1 makes app.isPackaged true.
  */
 import { EventEmitter } from 'node:events'
 import { tmpdir } from 'node:os'
@@ -15,6 +16,7 @@ const protocolHandlers = new Map()
 let nextContentsId = 1
 
 class FakeApp extends EventEmitter {
+  isPackaged = process.env.FAKE_ELECTRON_PACKAGED === '1'
   whenReady() {
     return new Promise((resolve) => setImmediate(resolve))
   }
