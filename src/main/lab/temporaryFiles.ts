@@ -9,14 +9,18 @@
  * are ever removed: a user's file that merely starts with the prefix is not ours.
  *
  * A write replaces only what a rename can replace without harm (replaceableFile): nothing, or a
- * regular file with one link, whose mode and owner the new file keeps. A device, FIFO, socket,
- * symlink, folder or hard-linked file at the target is refused: a rename would put a regular file
- * in its place (or split the links), which is not what anyone saving a file means.
+ * regular file with one link that this account may write, whose mode and owner the new file keeps.
+ * A device, FIFO, socket, symlink, folder or hard-linked file at the target is refused: a rename
+ * would put a regular file in its place (or split the links), which is not what anyone saving a
+ * file means. So is a write-protected file, or another user's: a rename asks only the folder's
+ * permission, and must not be a way round the file's own (ncdu -o and dd refuse them too).
  */
 import { randomBytes } from 'node:crypto'
 import {
+  accessSync,
   close,
   closeSync,
+  constants,
   fchmodSync,
   fchownSync,
   fsync,
@@ -69,10 +73,11 @@ export function temporaryPath(directory: string, finalName: string): string {
 }
 
 /**
- * What is at `target`: undefined for nothing, or the stat of a regular file with one link (which
- * an atomic write may replace). Anything else is refused with a LabError naming it and why.
+ * What is at `target`: undefined for nothing, or the stat of a regular file with one link that
+ * this account (`uid`) may write and own (which an atomic write may replace). Anything else is
+ * refused with a LabError naming it and why.
  */
-export function replaceableFile(target: string): Stats | undefined {
+export function replaceableFile(target: string, uid: number | undefined = process.getuid?.()): Stats | undefined {
   // Node's fs would write such a name as UTF-8 with U+FFFD: another file, perhaps one that exists.
   if (hasEscapedBytes(target))
     throw new LabError(
@@ -102,6 +107,25 @@ export function replaceableFile(target: string): Stats | undefined {
   if (!stats.isFile()) refuse('NOT_A_REGULAR_FILE', `is ${describeFileType(stats)}`)
   if (stats.nlink > 1)
     refuse('INVALID_ARGUMENT', `has ${stats.nlink} hard links (the other names would keep the old content)`)
+  try {
+    accessSync(target, constants.W_OK)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EROFS') throw new LabError('PERMISSION_DENIED', `${target}: is on a read-only file system`, target)
+    if (code !== 'EACCES' && code !== 'EPERM') throw toLabError(error, target)
+    throw new LabError(
+      'PERMISSION_DENIED',
+      `${target}: is write-protected for this account; refusing to replace it. Choose another name, or make it writable first.`,
+      target
+    )
+  }
+  // Only root may give the new file the old one's owner (openTemporaryFor): anyone else would take it over.
+  if (uid !== undefined && uid !== 0 && stats.uid !== uid)
+    throw new LabError(
+      'PERMISSION_DENIED',
+      `${target}: belongs to another user (uid ${stats.uid}); replacing it would make it this account's. Choose another name.`,
+      target
+    )
   return stats
 }
 
@@ -122,15 +146,31 @@ export function openTemporaryFor(target: string, hidden: string, replaced: Stats
       if (replaced.uid !== process.getuid?.() || replaced.gid !== process.getgid?.())
         fchownSync(fd, replaced.uid, replaced.gid)
     } catch {
-      // Only the file's owner (or root) may give it away: then it is ours, as any new file would be.
+      // A group this account is not in: the new file keeps ours (replaceableFile refused other owners).
     }
   }
   return fd
 }
 
-/** Why no temporary file could be made beside `target` (a folder that exists but takes no new files, like /proc, says so). */
+/**
+ * Why no temporary file could be made beside `target`: its folder is named when the folder is the
+ * problem (this account may not add files to it, or it takes none, like /proc).
+ */
 function cannotCreateFor(target: string, error: unknown): LabError {
   const directory = dirname(target)
+  const code = (error as NodeJS.ErrnoException).code
+  if (code === 'EACCES' || code === 'EPERM')
+    return new LabError(
+      'PERMISSION_DENIED',
+      `${target}: cannot be written: this account may not add files to its folder ${directory}`,
+      target
+    )
+  if (code === 'EROFS')
+    return new LabError(
+      'PERMISSION_DENIED',
+      `${target}: cannot be written: ${directory} is on a read-only file system`,
+      target
+    )
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
     let folderExists = false
     try {

@@ -20,11 +20,13 @@ import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import {
   removeStaleTemporaryFiles,
+  replaceableFile,
   STALE_TEMPORARY_MS,
   temporaryPath,
   writeAtomically
 } from '../../../src/main/lab/temporaryFiles'
 import { rejectedLabError } from '../../support/labErrors'
+import { runUnprivilegedScript } from '../../support/unprivileged'
 
 let folder: string
 beforeEach(() => {
@@ -55,6 +57,55 @@ describe('writeAtomically replaces only a regular file with one link', () => {
     expect(readFileSync(target, 'utf8')).toBe('new')
     expect(statSync(target)).toMatchObject({ uid: 65534, gid: 65534 })
   })
+
+  test.runIf(process.platform !== 'win32')(
+    'a write-protected file is refused and kept; a folder that takes no files is named as the problem',
+    () => {
+      const protectedFile = join(folder, 'protected.json')
+      writeFileSync(protectedFile, 'keep me')
+      chmodSync(protectedFile, 0o444)
+      const locked = join(folder, 'locked')
+      mkdirSync(locked)
+      writeFileSync(join(locked, 'writable.json'), 'old')
+      chmodSync(locked, 0o555)
+      const script = `
+        import { writeAtomically } from ${JSON.stringify(join(import.meta.dirname, '../../../src/main/lab/temporaryFiles'))}
+        const messages = []
+        for (const target of ${JSON.stringify([protectedFile, join(locked, 'writable.json')])}) {
+          try {
+            await writeAtomically(target, 'new')
+            messages.push('written')
+          } catch (error) {
+            messages.push(error.code + ' ' + error.message)
+          }
+        }
+        process.stdout.write(JSON.stringify(messages))
+      `
+      const messages = JSON.parse(runUnprivilegedScript(script, folder)) as string[]
+      chmodSync(locked, 0o755)
+      expect(messages).toEqual([
+        `PERMISSION_DENIED ${protectedFile}: is write-protected for this account; refusing to replace it. Choose another name, or make it writable first.`,
+        `PERMISSION_DENIED ${join(locked, 'writable.json')}: cannot be written: this account may not add files to its folder ${locked}`
+      ])
+      expect(readFileSync(protectedFile, 'utf8')).toBe('keep me')
+      expect(statSync(protectedFile).mode & 0o777).toBe(0o444)
+      expect(readFileSync(join(locked, 'writable.json'), 'utf8')).toBe('old')
+    }
+  )
+
+  test.runIf(process.platform !== 'win32')(
+    "another user's file is refused for an account that could not give the new file its owner",
+    () => {
+      const theirs = join(folder, 'theirs.json')
+      writeFileSync(theirs, 'old')
+      const owner = statSync(theirs).uid
+      expect(() => replaceableFile(theirs, owner + 1)).toThrow(
+        `${theirs}: belongs to another user (uid ${owner}); replacing it would make it this account's. Choose another name.`
+      )
+      expect(replaceableFile(theirs, owner)?.uid).toBe(owner)
+      expect(replaceableFile(theirs, 0)?.uid).toBe(owner)
+    }
+  )
 
   test('a FIFO is refused and stays a FIFO', async () => {
     const fifo = join(folder, 'pipe')
