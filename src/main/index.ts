@@ -76,7 +76,12 @@ void app.whenReady().then(() => {
     appInfo: () => collectAppInfo({ name: app.getName(), version: app.getVersion(), dataDirectory }),
     choosePath: async (kind, title) => {
       const owner = BrowserWindow.getFocusedWindow()
-      const options = { title, properties: [kind === 'directory' ? ('openDirectory' as const) : ('openFile' as const)] }
+      const options: Electron.OpenDialogOptions =
+        kind === 'file'
+          ? { title, properties: ['openFile'] }
+          : kind === 'directory'
+            ? { title, properties: ['openDirectory'] }
+            : { title, buttonLabel: 'Write here', properties: ['openDirectory', 'createDirectory'] }
       const result = owner === null ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(owner, options)
       return result.canceled ? null : (result.filePaths[0] ?? null)
     },

@@ -65,6 +65,10 @@ export interface AppInfo {
   versions: Record<string, string>
 }
 
+/** What dialog.choosePath asks for: a file or a folder to read, or a folder to write into. */
+export const pathKinds = ['file', 'directory', 'outputDirectory'] as const
+export type PathKind = (typeof pathKinds)[number]
+
 export const channels = {
   'job.open': channel(v.object({ kind: v.picklist(jobKinds), args: v.unknown() })).returns<JobHandle>(),
   'job.next': channel(v.object({ id: jobIdSchema, maxItems: batchSizeSchema })).returns<JobBatch>(),
@@ -75,8 +79,13 @@ export const channels = {
   'app.info': channel(v.undefined()).returns<AppInfo>(),
   /** Only in a `--smoke` run: the renderer's checks; main prints the verdict and quits. */
   'app.smokeReport': channel(smokeReportSchema).returns<{ received: true }>(),
+  /**
+   * Main's open dialog: a file or a folder to read, or (outputDirectory) a folder for the app to
+   * write into, which main titles itself and which may then be written for the session. Choosing
+   * a file or a folder to read grants no writing.
+   */
   'dialog.choosePath': channel(
-    v.object({ kind: v.picklist(['directory', 'file']), title: v.optional(v.pipe(v.string(), v.maxLength(200))) })
+    v.object({ kind: v.picklist(pathKinds), title: v.optional(v.pipe(v.string(), v.maxLength(200))) })
   ).returns<{ path: string | null }>(),
   /**
    * Shows a file or folder in the system's file manager (Electron's shell.showItemInFolder). A
@@ -87,7 +96,7 @@ export const channels = {
   /**
    * Asks the user, in a message box main shows, whether the app may write into a folder they
    * typed (sample data). Granted for the session; the app's data folder and folders chosen with
-   * dialog.choosePath need no asking. Writing anywhere else is PERMISSION_DENIED.
+   * dialog.choosePath as an outputDirectory need no asking. Writing anywhere else is PERMISSION_DENIED.
    */
   'dialog.allowWrite': channel(v.strictObject({ directory: filePathSchema })).returns<{
     directory: string

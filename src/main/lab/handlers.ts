@@ -3,7 +3,14 @@
  * bridge run exactly this code. Electron-only abilities (dialogs) come in as dependencies.
  */
 import * as v from 'valibot'
-import { channels, type AppInfo, type Channel, type ChannelOutput, type Envelope } from '../../shared/contract'
+import {
+  channels,
+  type AppInfo,
+  type Channel,
+  type ChannelOutput,
+  type Envelope,
+  type PathKind
+} from '../../shared/contract'
 import { LabError } from '../../shared/errors'
 import type { SmokeChecks } from '../../shared/smoke'
 import { sampleDataArgsSchema } from '../../shared/readJobs'
@@ -14,12 +21,12 @@ import type { JobHost, Owner } from './jobs/jobHost'
 import { SweepHistory } from './sweep/sweepHistory'
 import { validationError } from './validation'
 import { writeAtomically } from './temporaryFiles'
-import { canonicalFolder, WritePolicy, type WriteQuestion } from './writePolicy'
+import { canonicalFolder, OUTPUT_FOLDER_TITLE, WritePolicy, type WriteQuestion } from './writePolicy'
 
 export interface HandlerDependencies {
   jobs: JobHost
   appInfo(): AppInfo
-  choosePath(kind: 'directory' | 'file', title?: string): Promise<string | null>
+  choosePath(kind: PathKind, title?: string): Promise<string | null>
   /** Shows a native save dialog proposing `defaultName`; null when cancelled. Absent where there is none. */
   chooseSavePath?(title: string, defaultName: string): Promise<string | null>
   /** Shows a native yes/no message box; true when the user confirmed. */
@@ -67,8 +74,10 @@ export function createHandlers({
       return { received: true }
     },
     'dialog.choosePath': async ({ kind, title }) => {
-      const path = await choosePath(kind, title)
-      if (kind === 'directory' && path !== null) writes.grantChosen(path)
+      // Only a folder chosen as the place to write may be written, and main words that dialog: a
+      // folder chosen to walk grants nothing, whatever the page titled it.
+      const path = await choosePath(kind, kind === 'outputDirectory' ? OUTPUT_FOLDER_TITLE : title)
+      if (kind === 'outputDirectory' && path !== null) writes.grantChosen(path)
       return { path }
     },
     'shell.showItemInFolder': ({ path }) => {

@@ -8,6 +8,9 @@ import { realpathSync } from 'node:fs'
 import { basename, dirname, join, resolve, sep } from 'node:path'
 import { LabError } from '../../shared/errors'
 
+/** The title of the open dialog in which the user chooses a folder for the app to write into (main's words, not the page's). */
+export const OUTPUT_FOLDER_TITLE = 'Choose a folder for Yield Lab to write sample data into'
+
 /** A yes/no question main asks in a native message box (injected: Electron's dialog, or a test's answer). */
 export interface WriteQuestion {
   message: string
@@ -43,7 +46,7 @@ export class WritePolicy {
     private readonly confirm: (question: WriteQuestion) => Promise<boolean>
   ) {}
 
-  /** A folder the user chose in a native dialog. */
+  /** A folder the user chose in main's dialog for a folder to write into. */
   grantChosen(folder: string): void {
     this.granted.add(canonicalFolder(folder))
   }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { createHandlers, dispatch } from '../../../src/main/lab/handlers'
+import { OUTPUT_FOLDER_TITLE } from '../../../src/main/lab/writePolicy'
 import type { JobHost } from '../../../src/main/lab/jobs/jobHost'
 import { createTestJobHost } from '../../support/jobHost'
 import { testAppInfo } from '../../support/appInfo'
@@ -78,13 +79,19 @@ describe('where sample data may be written', () => {
     expect(confirm).not.toHaveBeenCalled()
   })
 
-  test('a folder chosen in the dialog may be written; overwriting a file the app did not make is still refused', async () => {
+  test('a folder chosen in the dialog as the place to write may be written; overwriting a file the app did not make is still refused', async () => {
     const { handlers, generate, project, choosePath } = setup()
     choosePath.mockResolvedValueOnce(project)
-    expect(await dispatch(handlers, 'dialog.choosePath', { kind: 'directory' }, 'owner')).toEqual({
-      ok: true,
-      value: { path: project }
-    })
+    // Main titles that dialog, whatever the page asked.
+    expect(
+      await dispatch(
+        handlers,
+        'dialog.choosePath',
+        { kind: 'outputDirectory', title: 'Choose a folder to walk' },
+        'owner'
+      )
+    ).toEqual({ ok: true, value: { path: project } })
+    expect(choosePath).toHaveBeenCalledWith('outputDirectory', OUTPUT_FOLDER_TITLE)
     expect(await generate(project)).toMatchObject({ ok: true, value: { done: true } })
     expect(readdirSync(project).sort()).toEqual(['package.json', 'sample.bin', 'sample.json'])
     const refused = await generate(project, 'package', true)
@@ -104,30 +111,17 @@ describe('where sample data may be written', () => {
     expect(await generate(project)).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } })
   })
 
-  test('a typed folder is written only after the user confirms main’s message box, which names it', async () => {
-    const declined = setup({ confirm: false })
-    expect(await dispatch(declined.handlers, 'dialog.allowWrite', { directory: declined.project }, 'owner')).toEqual({
+  test('a folder chosen to walk grants nothing, whatever the page titled its dialog', async () => {
+    const { handlers, generate, project, choosePath } = setup()
+    choosePath.mockResolvedValueOnce(project)
+    const title = 'Choose a folder for sample data'
+    expect(await dispatch(handlers, 'dialog.choosePath', { kind: 'directory', title }, 'owner')).toEqual({
       ok: true,
-      value: { directory: declined.project, granted: false }
+      value: { path: project }
     })
-    expect(declined.confirm).toHaveBeenCalledWith(
-      expect.objectContaining({ message: `Allow Yield Lab to write into ${declined.project}?`, confirmLabel: 'Allow' })
-    )
-    expect(await declined.generate(declined.project)).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } })
-
-    const allowed = setup({ confirm: true })
-    const typed = join(allowed.project, 'new-folder')
-    expect(await dispatch(allowed.handlers, 'dialog.allowWrite', { directory: typed }, 'owner')).toEqual({
-      ok: true,
-      value: { directory: typed, granted: true }
-    })
-    expect(await allowed.generate(typed)).toMatchObject({ ok: true, value: { done: true } })
-    // Asked once per folder and session; the data folder is never asked about.
-    await dispatch(allowed.handlers, 'dialog.allowWrite', { directory: typed }, 'owner')
-    await dispatch(allowed.handlers, 'dialog.allowWrite', { directory: allowed.dataDirectory }, 'owner')
-    expect(allowed.confirm).toHaveBeenCalledTimes(1)
-    // The grant is for that folder, not its parent.
-    expect(await allowed.generate(allowed.project)).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } })
+    expect(choosePath).toHaveBeenCalledWith('directory', title)
+    expect(await generate(project)).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } })
+    expect(readdirSync(project)).toEqual(['package.json'])
   })
 
   test('a link inside the data folder that leads elsewhere is judged by where it leads', async () => {

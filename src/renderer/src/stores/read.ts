@@ -348,7 +348,7 @@ export const useReadStore = defineStore('read', () => {
   }
 
   async function chooseSampleDirectory(): Promise<void> {
-    const { path } = await call('dialog.choosePath', { kind: 'directory', title: 'Choose a folder for sample data' })
+    const { path } = await call('dialog.choosePath', { kind: 'outputDirectory' })
     if (path !== null) sample.directory = path
   }
 
