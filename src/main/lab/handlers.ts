@@ -14,7 +14,6 @@ import {
 import { LabError } from '../../shared/errors'
 import type { SmokeChecks } from '../../shared/smoke'
 import { sampleDataArgsSchema } from '../../shared/readJobs'
-import { dirname } from 'node:path'
 import { toLabError } from './errors'
 import { revealablePath } from './revealablePath'
 import type { JobHost, Owner } from './jobs/jobHost'
@@ -96,9 +95,7 @@ export function createHandlers({
       if (chooseSavePath === undefined) throw new LabError('UNAVAILABLE', 'There is no save dialog here.')
       const path = await chooseSavePath('Save the scan for ncdu', suggestedName)
       if (path === null) return { path: null }
-      // The user named this file in main's own dialog: its folder is theirs to write into.
-      writes.grantChosen(dirname(path))
-      writes.check(dirname(path))
+      // The user named this file in main's own dialog: that file is written, and nothing more is granted.
       await writeAtomically(path, bytes)
       return { path }
     },

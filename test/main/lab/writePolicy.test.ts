@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { createHandlers, dispatch } from '../../../src/main/lab/handlers'
 import { OUTPUT_FOLDER_TITLE } from '../../../src/main/lab/writePolicy'
+import { encodeNcdu } from '../../../src/shared/ncdu'
 import type { JobHost } from '../../../src/main/lab/jobs/jobHost'
 import { createTestJobHost } from '../../support/jobHost'
 import { testAppInfo } from '../../support/appInfo'
@@ -122,6 +123,32 @@ describe('where sample data may be written', () => {
     expect(choosePath).toHaveBeenCalledWith('directory', title)
     expect(await generate(project)).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } })
     expect(readdirSync(project)).toEqual(['package.json'])
+  })
+
+  test('saving a scan for ncdu writes that one file and grants nothing more in its folder', async () => {
+    const { project, dataDirectory } = setup()
+    const target = join(project, 'scan.json')
+    const handlers = createHandlers({
+      jobs: jobs!,
+      appInfo: () => testAppInfo(dataDirectory),
+      choosePath: vi.fn(),
+      chooseSavePath: () => Promise.resolve(target),
+      confirm: vi.fn(() => Promise.resolve(false)),
+      showItemInFolder: vi.fn()
+    })
+    const bytes = encodeNcdu({ progname: 'yield-lab', progver: '1', timestamp: 1, root: { name: '/r', children: [] } })
+    expect(await dispatch(handlers, 'walk.saveNcdu', { bytes, suggestedName: 'scan.json' }, 'owner')).toEqual({
+      ok: true,
+      value: { path: target }
+    })
+    const opened = await dispatch(
+      handlers,
+      'job.open',
+      { kind: 'sampleData', args: { directory: project, name: 'sample', bytes: 80, overwrite: false } },
+      'owner'
+    )
+    expect(opened).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } })
+    expect(readdirSync(project).sort()).toEqual(['package.json', 'scan.json'])
   })
 
   test('a link inside the data folder that leads elsewhere is judged by where it leads', async () => {
