@@ -7,6 +7,7 @@
 import { realpathSync } from 'node:fs'
 import { basename, dirname, join, resolve, sep } from 'node:path'
 import { LabError } from '../../shared/errors'
+import { shownName } from '../../shared/fsNames'
 
 /** The title of the open dialog in which the user chooses a folder for the app to write into (main's words, not the page's). */
 export const OUTPUT_FOLDER_TITLE = 'Choose a folder for Yield Lab to write sample data into'
@@ -61,7 +62,8 @@ export class WritePolicy {
     if (this.allows(folder)) return true
     const target = canonicalFolder(folder)
     const allowed = await this.confirm({
-      message: `Allow Yield Lab to write into ${target}?`,
+      // Escaped: the page typed this path, and a newline or a right-to-left mark in it could make the question say something else.
+      message: `Allow Yield Lab to write into ${shownName(target)}?`,
       detail:
         'Yield Lab writes only into its own data folder, folders you choose with a folder dialog, and folders you confirm here. ' +
         'It never replaces files it did not make.',

@@ -151,6 +151,43 @@ describe('where sample data may be written', () => {
     expect(readdirSync(project).sort()).toEqual(['package.json', 'scan.json'])
   })
 
+  test('the question names a typed folder with what is not printable escaped, so its text cannot say something else', async () => {
+    const { handlers, confirm, base } = setup({ confirm: false })
+    const typed = join(base, 'Documents\n\n(Yield Lab data folder \u2014 always safe)\n\n\u202egnp.exe')
+    await dispatch(handlers, 'dialog.allowWrite', { directory: typed }, 'owner')
+    expect(confirm).toHaveBeenCalledWith(
+      expect.objectContaining({
+        message: `Allow Yield Lab to write into ${base}/Documents\\n\\n(Yield Lab data folder \u2014 always safe)\\n\\n\\u202egnp.exe?`
+      })
+    )
+  })
+
+  test('a typed folder is written only after the user confirms main’s message box, which names it', async () => {
+    const declined = setup({ confirm: false })
+    expect(await dispatch(declined.handlers, 'dialog.allowWrite', { directory: declined.project }, 'owner')).toEqual({
+      ok: true,
+      value: { directory: declined.project, granted: false }
+    })
+    expect(declined.confirm).toHaveBeenCalledWith(
+      expect.objectContaining({ message: `Allow Yield Lab to write into ${declined.project}?`, confirmLabel: 'Allow' })
+    )
+    expect(await declined.generate(declined.project)).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } })
+
+    const allowed = setup({ confirm: true })
+    const typed = join(allowed.project, 'new-folder')
+    expect(await dispatch(allowed.handlers, 'dialog.allowWrite', { directory: typed }, 'owner')).toEqual({
+      ok: true,
+      value: { directory: typed, granted: true }
+    })
+    expect(await allowed.generate(typed)).toMatchObject({ ok: true, value: { done: true } })
+    // Asked once per folder and session; the data folder is never asked about.
+    await dispatch(allowed.handlers, 'dialog.allowWrite', { directory: typed }, 'owner')
+    await dispatch(allowed.handlers, 'dialog.allowWrite', { directory: allowed.dataDirectory }, 'owner')
+    expect(allowed.confirm).toHaveBeenCalledTimes(1)
+    // The grant is for that folder, not its parent.
+    expect(await allowed.generate(allowed.project)).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } })
+  })
+
   test('a link inside the data folder that leads elsewhere is judged by where it leads', async () => {
     const { generate, dataDirectory, project } = setup()
     mkdirSync(dataDirectory, { recursive: true })
