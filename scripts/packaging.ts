@@ -25,7 +25,9 @@ export function builderConfig(projectRoot: string, env: Env = process.env): Conf
       enableCookieEncryption: true,
       onlyLoadAppFromAsar: true,
       // Acts on macOS and Windows (Electron validates the asar header hash there).
-      enableEmbeddedAsarIntegrityValidation: true
+      enableEmbeddedAsarIntegrityValidation: true,
+      // The renderer is served from app://, never file://: file pages get no more than a browser gives them.
+      grantFileProtocolExtraPrivileges: false
     },
     mac: { category: 'public.app-category.education', target: 'dmg', icon: 'resources/icon.png' },
     win: { target: 'nsis', icon: 'resources/icon.png' },

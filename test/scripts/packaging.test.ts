@@ -20,7 +20,8 @@ describe.runIf(process.platform === 'linux')('electron-builder.ts', () => {
       enableNodeCliInspectArguments: false,
       enableCookieEncryption: true,
       onlyLoadAppFromAsar: true,
-      enableEmbeddedAsarIntegrityValidation: true
+      enableEmbeddedAsarIntegrityValidation: true,
+      grantFileProtocolExtraPrivileges: false
     })
     expect(loaded.npmRebuild).toBe(false)
     expect(loaded.publish).toBeNull()
