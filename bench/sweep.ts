@@ -42,10 +42,10 @@ import {
 } from '../src/shared/sweep'
 import { bestPoint, mbPerSecond, sweepTable, summarize, timePerFileMs, type SweepPoint } from '../src/shared/sweepMaths'
 import { sweep } from '../src/main/lab/sweep/sweep'
-import { SweepHistory } from '../src/main/lab/sweep/sweepHistory'
+import { SweepHistory, SWEEPS_DIRECTORY_NAME } from '../src/main/lab/sweep/sweepHistory'
 import { validationError } from '../src/main/lab/validation'
 import { toLabError } from '../src/main/lab/errors'
-import { replaceableFile, writeAtomically } from '../src/main/lab/temporaryFiles'
+import { checkWritable, checkWritableFolder, writeAtomically } from '../src/main/lab/temporaryFiles'
 
 const root = join(import.meta.dirname, '..')
 
@@ -201,9 +201,12 @@ export function formatSweepReport(run: SweepRunDraft): string {
   return lines.join('\n')
 }
 
+/** Where a sweep's JSON goes without --json. */
+const resultsDirectory = join(root, 'bench', 'results')
+
 function defaultJsonPath(run: SweepRunDraft): string {
   const stamp = run.createdAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
-  return join(root, 'bench', 'results', `sweep-${stamp}.json`)
+  return join(resultsDirectory, `sweep-${stamp}.json`)
 }
 
 /** Runs the sweep command; returns the record (also written as JSON). */
@@ -219,15 +222,16 @@ export async function sweepCommand(
     process.exitCode = 2
     return undefined
   }
-  if (parsed.json !== undefined) {
-    // Before the sweep, not after minutes of it: a folder, link, pipe or device at OUT is refused.
-    try {
-      replaceableFile(resolve(parsed.json))
-    } catch (error) {
-      console.error(toLabError(error, parsed.json).message)
-      process.exitCode = 2
-      return undefined
-    }
+  // Before the sweep, not after minutes of it: a folder, link, pipe or device at OUT is refused, and
+  // so is a folder this account may not write into (OUT's, the default results folder, the history's).
+  try {
+    if (parsed.json === undefined) checkWritableFolder(resultsDirectory)
+    else checkWritable(resolve(parsed.json))
+    if (parsed.history !== undefined) checkWritableFolder(join(resolve(parsed.history), SWEEPS_DIRECTORY_NAME))
+  } catch (error) {
+    console.error(toLabError(error).message)
+    process.exitCode = 2
+    return undefined
   }
   let cancelled = false
   const onInterrupt = (): void => {

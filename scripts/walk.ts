@@ -30,7 +30,7 @@ import { excludeMatcher, pruneInPlace } from '../src/main/lab/walk/prune'
 import { checkWalkRoot, walk, walkEntries } from '../src/main/lab/walk/walk'
 import { toLabError } from '../src/main/lab/errors'
 import { scanForNcdu } from '../src/main/lab/walk/ncduScan'
-import { writeAtomically } from '../src/main/lab/temporaryFiles'
+import { checkWritable, writeAtomically } from '../src/main/lab/temporaryFiles'
 import { encodeNcdu, ncduTotals } from '../src/shared/ncdu'
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -130,6 +130,15 @@ async function main(argv: readonly string[]): Promise<number> {
     report(toLabError(error, top).toInfo())
     if (top.includes('\uFFFD') && process.env.npm_lifecycle_event === 'walk') report({ note: NPM_REPLACED_BYTES })
     return 1
+  }
+  if (options.ncdu !== undefined) {
+    // Before the walk, which may take minutes (a whole disk), not after it.
+    try {
+      checkWritable(resolve(options.ncdu))
+    } catch (error) {
+      report(toLabError(error, options.ncdu).toInfo())
+      return 1
+    }
   }
   const excluded = excludeMatcher(options.exclude)
   if (excluded !== undefined && !topdown) report({ note: `--exclude with --bottom-up: ${BOTTOM_UP_PRUNING}` })

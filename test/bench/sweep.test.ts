@@ -1,9 +1,10 @@
-import { lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { sweepCommand } from '../../bench/sweep'
 import { writeSampleData } from '../../src/main/lab/read/sampleData'
+import { runUnprivilegedScript } from '../support/unprivileged'
 
 let dir: string
 let data: string
@@ -50,4 +51,51 @@ describe('npm run bench -- --sweep FILE --json OUT', () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(true)
     expect(readFileSync(data).equals(before)).toBe(true)
   })
+
+  test.runIf(process.platform !== 'win32')(
+    'refuses, before sweeping, an OUT or a --history folder this account may not write into',
+    () => {
+      const locked = join(dir, 'locked')
+      mkdirSync(locked)
+      chmodSync(locked, 0o555)
+      const history = join(dir, 'history')
+      mkdirSync(history)
+      chmodSync(history, 0o555)
+      const script = `
+        import { sweepCommand } from ${JSON.stringify(join(import.meta.dirname, '../../bench/sweep'))}
+        const outcomes = []
+        for (const extra of [['--json', ${JSON.stringify(join(locked, 'new', 's.json'))}], ['--json', ${JSON.stringify(join(dir, 'free.json'))}, '--history', ${JSON.stringify(history)}]]) {
+          const printed = []
+          const errors = []
+          console.error = (line) => errors.push(String(line))
+          process.exitCode = undefined
+          await sweepCommand(['--sweep', ${JSON.stringify(data)}, '--chunks', '1', '--repeats', '1', '--no-eager', ...extra], (line) => printed.push(line))
+          outcomes.push({ exitCode: process.exitCode, printed, errors })
+        }
+        process.exitCode = 0
+        process.stdout.write(JSON.stringify(outcomes))
+      `
+      const outcomes = JSON.parse(runUnprivilegedScript(script, dir)) as unknown[]
+      chmodSync(locked, 0o755)
+      chmodSync(history, 0o755)
+      expect(outcomes).toEqual([
+        {
+          exitCode: 2,
+          printed: [],
+          errors: [
+            `${join(locked, 'new', 's.json')}: cannot be written: this account may not add files to its folder ${locked}`
+          ]
+        },
+        {
+          exitCode: 2,
+          printed: [],
+          errors: [
+            `${join(history, 'sweeps')}: cannot be written into: ${history} does not let this account add files to it`
+          ]
+        }
+      ])
+      expect(readdirSync(locked)).toEqual([])
+      expect(readdirSync(dir)).not.toContain('free.json')
+    }
+  )
 })

@@ -437,6 +437,29 @@ describe.runIf(process.platform === 'linux')('npm run walk -- DIR --ncdu OUT, ag
     expect(lstatSync(link).isSymbolicLink()).toBe(true)
   })
 
+  it('--ncdu OUT in a folder this account may not write into is refused before the walk, naming the folder', () => {
+    const top = join(base, 'walked-unprivileged')
+    mkdirSync(join(top, 'closed'), { recursive: true })
+    chmodSync(join(top, 'closed'), 0o000)
+    const locked = join(base, 'locked-out')
+    mkdirSync(locked)
+    chmodSync(locked, 0o555)
+    const out = join(locked, 'scan.json')
+    const run = cli([top, '--ncdu', out], unprivilegedWrapper())
+    chmodSync(join(top, 'closed'), 0o755)
+    chmodSync(locked, 0o755)
+    expect(run.status).toBe(1)
+    // Only the refusal: the walk, which would report the closed folder first, never started.
+    expect(parseLines(run.stderr)).toEqual([
+      {
+        code: 'PERMISSION_DENIED',
+        message: `${out}: cannot be written: this account may not add files to its folder ${locked}`,
+        path: out
+      }
+    ])
+    expect(readdirSync(locked)).toEqual([])
+  })
+
   it('--exclude marks the pruned folder as ncdu --exclude does', () => {
     const out = join(base, 'excluded.json')
     expect(cli([tree, '--exclude', 'node_*', '--ncdu', out]).status).toBe(0)

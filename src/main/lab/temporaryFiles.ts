@@ -21,6 +21,7 @@ import {
   close,
   closeSync,
   constants,
+  existsSync,
   fchmodSync,
   fchownSync,
   fsync,
@@ -153,11 +154,46 @@ export function openTemporaryFor(target: string, hidden: string, replaced: Stats
 }
 
 /**
- * Why no temporary file could be made beside `target`: its folder is named when the folder is the
- * problem (this account may not add files to it, or it takes none, like /proc).
+ * Throws what a write of `target` would throw, without writing: what is at it is not replaceable
+ * (replaceableFile), or this account may not add files to its folder (or, while that does not
+ * exist yet, to the nearest folder above it that does). For commands that write at the end of
+ * minutes of work, so that they refuse before it.
  */
-function cannotCreateFor(target: string, error: unknown): LabError {
-  const directory = dirname(target)
+export function checkWritable(target: string): void {
+  replaceableFile(target)
+  const folder = nearestExisting(dirname(target))
+  try {
+    accessSync(folder, constants.W_OK | constants.X_OK)
+  } catch (error) {
+    throw cannotCreateFor(target, error, folder)
+  }
+}
+
+/** checkWritable for a folder files will be written into (made first if need be), named as the problem. */
+export function checkWritableFolder(folder: string): void {
+  const existing = nearestExisting(folder)
+  try {
+    accessSync(existing, constants.W_OK | constants.X_OK)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw toLabError(error, existing)
+    const why = code === 'EROFS' ? 'is on a read-only file system' : 'does not let this account add files to it'
+    throw new LabError('PERMISSION_DENIED', `${folder}: cannot be written into: ${existing} ${why}`, existing)
+  }
+}
+
+/** `folder`, or the nearest folder above it that exists. */
+function nearestExisting(folder: string): string {
+  while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder)
+  return folder
+}
+
+/**
+ * Why no temporary file could be made beside `target`: its folder (or `directory`, where the
+ * folder is to be made) is named when the folder is the problem (this account may not add files
+ * to it, or it takes none, like /proc).
+ */
+function cannotCreateFor(target: string, error: unknown, directory = dirname(target)): LabError {
   const code = (error as NodeJS.ErrnoException).code
   if (code === 'EACCES' || code === 'EPERM')
     return new LabError(
