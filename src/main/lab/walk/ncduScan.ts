@@ -4,7 +4,8 @@
  * device, inode and link count) from an lstat of each entry, since ncdu never follows a link.
  *
  * How the walk's outcomes map to ncdu's flags, as ncdu 1.18 writes them:
- * - a directory that could not be listed: a directory with `read_error`;
+ * - a directory that could not be listed: a directory with `read_error`; a file whose lstat
+ *   failed: a file with `read_error` and no sizes;
  * - a directory pruned by an exclude pattern: `excluded: "pattern"`, not stat'ed (ncdu writes it as
  *   a file object without sizes);
  * - with oneFileSystem, a directory on another device: `excluded: "othfs"` with its device;
@@ -113,6 +114,11 @@ export function scanForNcdu(top: string, options: NcduScanOptions): NcduExport {
       pending.set(join(dir.dirpath, sub.name), child)
     }
     for (const file of dir.files) {
+      // Listed, but its lstat failed (onerror named it): ncdu writes such an entry with read_error and no sizes.
+      if (failed.size > 0 && failed.has(join(dir.dirpath, file.name))) {
+        children.push({ name: file.name, readError: true })
+        continue
+      }
       const child = describe({ name: file.name }, file.stat, false)
       if (file.type !== 'file') child.notreg = true
       children.push(child)

@@ -2,7 +2,7 @@
  * The Browse tab's tree as ncdu's export (src/shared/ncdu.ts), for Export for ncdu: names, and for
  * each entry the stat the walk items carried (WALK_STAT: apparent size, disk usage, device, inode
  * and link count); symlinks and other non-regular entries as `notreg`; a folder that could not be
- * listed as `read_error`, one pruned by a pattern as `excluded: "pattern"`, one on another file
+ * listed, or a file that could not be lstat'ed, as `read_error`, one pruned by a pattern as `excluded: "pattern"`, one on another file
  * system as `excluded: "othfs"`.
  */
 import { encodeNcduPieces, type NcduDirectory, type NcduEntry } from '@shared/ncdu'
@@ -57,6 +57,11 @@ function* entriesOf(node: DirNode): Generator<NcduEntry | NcduDirectory> {
     }
   }
   for (let i = 0; i < files.length; i++) {
+    // Listed, but its lstat failed: ncdu writes such an entry with read_error and no sizes.
+    if (errors?.has(files[i]!) === true) {
+      yield { name: files[i]!, readError: true }
+      continue
+    }
     const file: NcduEntry = { name: files[i]! }
     if (fileTypes.charCodeAt(i) !== TYPE_LETTER.FILE) file.notreg = true
     yield describe(file, fileStats, i * F, false)

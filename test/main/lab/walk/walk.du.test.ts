@@ -14,7 +14,7 @@ import * as v from 'valibot'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { walkArgsSchema, type WalkArgs, type WalkItem } from '../../../../src/shared/walkJob'
 import { walkJob } from '../../../../src/main/lab/walk/walkJob'
-import { decodeNcdu, type NcduExport } from '../../../../src/shared/ncdu'
+import { decodeNcdu, encodeNcdu, type NcduExport } from '../../../../src/shared/ncdu'
 import { ncduExportPieces } from '../../../../src/renderer/src/walk/ncduExport'
 import {
   HARD_LINK_COUNTED,
@@ -163,6 +163,38 @@ describe.runIf(process.platform === 'linux')('totals as du counts them', () => {
       const rows = tree.flatten({ key: 'size', descending: true })
       for (let i = 0; i < rows.length; i++) expect(tree.view(rows, i)!.share).toBeLessThanOrEqual(1)
       expect(tree.root.childNamed('pkg')!.totalBytes).toBeGreaterThan(100_000)
+    }
+  })
+
+  test('a file whose lstat failed exports with read_error and no sizes, from the tab and the CLI, and ncdu keeps the mark', () => {
+    requireNcdu()
+    const top = join(base, 'unsized')
+    build(top, { peek: { 'f.txt': 'f'.repeat(3000) }, 'ok.txt': 'hi' })
+    const peek = join(top, 'peek')
+    chmodSync(peek, 0o644) // listable, not enterable: its names are read, their lstat fails
+    try {
+      const tab = decodeNcdu(
+        Buffer.concat([
+          ...ncduExportPieces(unprivilegedTreeOf({ top }), { progver: '1.0.0', timestamp: 1_700_000_000 })
+        ]),
+        'export'
+      )
+      const script = `
+        import { scanForNcdu } from ${JSON.stringify(new URL('../../../../src/main/lab/walk/ncduScan.ts', import.meta.url).href)}
+        import { encodeNcdu } from ${JSON.stringify(new URL('../../../../src/shared/ncdu.ts', import.meta.url).href)}
+        const scan = scanForNcdu(${JSON.stringify(top)}, { progname: 'yield-lab', progver: '1.0.0' })
+        process.stdout.write(Buffer.from(encodeNcdu(scan)).toString('base64'))`
+      const cli = decodeNcdu(Buffer.from(runUnprivilegedScript(script, base), 'base64'), 'scan')
+      for (const scan of [tab, cli]) {
+        expect(entriesByPath(scan).get(join(peek, 'f.txt'))).toEqual({ name: undefined, readError: true, dir: false })
+        expect(entriesByPath(scan).get(join(top, 'ok.txt'))).toMatchObject({ asize: 2 })
+        const file = join(base, 'unsized.json')
+        writeFileSync(file, encodeNcdu(scan))
+        const reread = decodeNcdu(ncdu(['-f', file, '-o', '-']), 'ncdu -f -o')
+        expect(entriesByPath(reread).get(join(peek, 'f.txt'))).toMatchObject({ readError: true })
+      }
+    } finally {
+      chmodSync(peek, 0o755)
     }
   })
 
