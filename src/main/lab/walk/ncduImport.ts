@@ -10,9 +10,11 @@
  * - Each entry's stat record (WALK_STAT) holds what ncdu recorded: apparent size, disk usage,
  *   device (inherited where ncdu leaves it out), inode and link count.
  * - A directory ncdu could not read (read_error) is a WalkErrorItem carrying its own stat, as
- *   the walker gives it; one on another file system (excluded "othfs") stays in its parent's
- *   dirnames and comes as a skip item, as the walker gives it with oneFileSystem. What a pattern excluded is in the item's `excluded`, and where
- *   it stood among the dirnames in `excludedAt`.
+ *   the walker gives it; a file it could not stat (read_error) stays among its folder's filenames,
+ *   with a WalkErrorItem (`file`) before the folder's item, as the walker gives a failed lstat.
+ *   One on another file system (excluded "othfs") stays in its parent's dirnames and comes as a
+ *   skip item, as the walker gives it with oneFileSystem. What a pattern excluded is in the
+ *   item's `excluded`, and where it stood among the dirnames in `excludedAt`.
  */
 import { closeSync, readSync } from 'node:fs'
 import { LabError } from '../../../shared/errors'
@@ -22,6 +24,7 @@ import {
   emptyWalkSummary,
   type NcduImportSummary,
   type WalkDirItem,
+  type WalkErrorItem,
   type WalkItem,
   type WalkSkipItem,
   type WalkStats,
@@ -80,6 +83,16 @@ function statRecord(into: Float64Array, at: number, entry: NcduEntry, dev: numbe
   into[base + WALK_STAT.NLINK] = entry.nlink ?? (entry.children === undefined ? 1 : 0)
 }
 
+/** An entry ncdu marked read_error: a folder it could not read, or a file it could not stat (`file`). */
+function readErrorItem(path: string, parent: string | null, name: string, file: boolean): WalkErrorItem {
+  const error = {
+    code: 'UNAVAILABLE' as const,
+    message: `${shownName(path)}: could not be read when the export was made (read_error)`,
+    path
+  }
+  return file ? { kind: 'error', error, parent, name, file: true } : { kind: 'error', error, parent, name }
+}
+
 export function* ncduImportJob(
   args: { file: string },
   control: JobControl<WalkStats>
@@ -108,17 +121,7 @@ export function* ncduImportJob(
       // ncdu stat'ed it before failing to read it: its own size still counts.
       const ownStat = new Float64Array(WALK_STAT.FIELDS)
       statRecord(ownStat, 0, entry, dev)
-      yield {
-        kind: 'error',
-        error: {
-          code: 'UNAVAILABLE',
-          message: `${shownName(dirpath)}: could not be read when the export was made (read_error)`,
-          path: dirpath
-        },
-        parent,
-        name,
-        ownStat
-      }
+      yield { ...readErrorItem(dirpath, parent, name, false), ownStat }
       continue
     }
     const children = entry.children ?? []
@@ -140,6 +143,8 @@ export function* ncduImportJob(
     const filenameStats = new Float64Array(files.length * WALK_STAT.FIELDS)
     const filenames = new Array<string>(files.length)
     let fileTypes = ''
+    /** Files ncdu listed but could not stat: errors of their folder, yielded before it, as the walk yields a failed lstat. */
+    const fileErrors: WalkErrorItem[] = []
     for (let i = 0; i < files.length; i++) {
       const file = files[i]!
       const regular = file.notreg !== true
@@ -147,6 +152,8 @@ export function* ncduImportJob(
       fileTypes += regular ? 'f' : 'o'
       summary.bytes += regular ? (file.asize ?? 0) : 0
       statRecord(filenameStats, i, file, file.dev ?? dev)
+      if (file.readError === true)
+        fileErrors.push(readErrorItem(joinNcduPath(dirpath, file.name), dirpath, file.name, true))
     }
     const item: WalkDirItem = {
       kind: 'dir',
@@ -176,6 +183,8 @@ export function* ncduImportJob(
       else skipped.unshift({ kind: 'skip', reason: 'otherFileSystem', parent: dirpath, name: sub.name })
     }
     report()
+    summary.errors += fileErrors.length
+    yield* fileErrors
     yield item
     yield* skipped
   }

@@ -22,6 +22,7 @@ import {
 import type { JobHost } from '../../../../src/main/lab/jobs/jobHost'
 import { ncduCheckJob } from '../../../../src/main/lab/walk/ncduImport'
 import { walkEntries } from '../../../../src/main/lab/walk/walk'
+import { ncduExportPieces } from '../../../../src/renderer/src/walk/ncduExport'
 import { WalkTree } from '../../../../src/renderer/src/walk/walkTree'
 import { createTestJobHost } from '../../../support/jobHost'
 import { rejectedLabError } from '../../../support/labErrors'
@@ -156,6 +157,32 @@ describe.runIf(process.platform === 'linux')('ncduImport job', () => {
     expect(locked).toMatchObject({ parent: '/u', name: 'locked', error: { code: 'UNAVAILABLE', path: '/u/locked' } })
     expect(locked?.kind === 'error' && [...(locked.ownStat ?? [])]).toEqual([4096, 8192, 2049, 0, 0])
     expect(value).toMatchObject({ dirs: 1, errors: 1 })
+  })
+
+  test('a file ncdu could not stat comes as its folder’s error, and the Browse tree exports it with read_error again', async () => {
+    const file = join(base, 'unstatted.json')
+    const written =
+      '[1,2,{"progname":"ncdu","progver":"1.18","timestamp":1700000000},' +
+      '[{"name":"/u","asize":4096,"dsize":4096,"dev":2049},{"name":"gone.txt","read_error":true},{"name":"a.txt","asize":5,"dsize":4096}]]'
+    writeFileSync(file, written)
+    const { items, value } = await importAll(file)
+    expect(items.map((item) => item.kind)).toEqual(['error', 'dir'])
+    expect(items[0]).toEqual({
+      kind: 'error',
+      error: {
+        code: 'UNAVAILABLE',
+        message: '/u/gone.txt: could not be read when the export was made (read_error)',
+        path: '/u/gone.txt'
+      },
+      parent: '/u',
+      name: 'gone.txt',
+      file: true
+    })
+    expect(value).toMatchObject({ dirs: 1, files: 2, errors: 1, bytes: 5 })
+    const tree = new WalkTree('/u')
+    for (const item of items) tree.apply(item)
+    const exported = Buffer.concat([...ncduExportPieces(tree, { progver: '1', timestamp: 1700000000 })]).toString()
+    expect(exported).toContain('{"name":"gone.txt","read_error":true}')
   })
 
   test('an export that lists a name twice in one folder fails naming the file, the folder and the name; the next opens', async () => {
