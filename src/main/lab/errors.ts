@@ -1,4 +1,4 @@
-import { lstatSync, readlinkSync, statSync, type Stats } from 'node:fs'
+import { accessSync, constants, lstatSync, readlinkSync, statSync, type Stats } from 'node:fs'
 import { dirname } from 'node:path'
 import { LabError, type LabErrorCode } from '../../shared/errors'
 import { formatCount } from '../../shared/format'
@@ -47,14 +47,22 @@ export function toLabError(error: unknown, path?: string): LabError {
 }
 
 /**
- * Where "does not exist" or "is not a directory" alone would mislead or not say enough: `path` is
- * a symbolic link whose target is missing (a dangling link exists, lstat finds it), a name before
- * its last is missing or such a link ("/usr/shar/doc: does not exist" does not say which name is
- * wrong), or a name before its last is not a folder ("/data/notes.txt/x: is not a directory"
- * blames x). Undefined otherwise, or when looking fails. Costs a few lstat calls, on an error only.
+ * Where "does not exist", "is not a directory" or "permission denied" alone would mislead or not
+ * say enough: `path` is a symbolic link whose target is missing (a dangling link exists, lstat
+ * finds it), a name before its last is missing or such a link ("/usr/shar/doc: does not exist"
+ * does not say which name is wrong), a name before its last is not a folder
+ * ("/data/notes.txt/x: is not a directory" blames x), or a folder before its last may not be
+ * entered ("/data/closed/x: permission denied" blames x). Undefined otherwise, or when looking
+ * fails. Costs a few lstat or access calls, on an error only.
  */
 function whyNotReached(errno: string, path: string): string | undefined {
   try {
+    if (errno === 'EACCES') {
+      const closed = ancestorsOf(path).find((at) => !mayEnter(at))
+      return closed === undefined
+        ? undefined
+        : `${closed} may not be entered by this account (it lacks search permission), so nothing inside it can be reached`
+    }
     if (errno === 'ENOENT') {
       // "/data/link/" names the link as "/data/link" does, but lstat follows it.
       const named = TRAILING_SEPARATORS.exec(path)?.[1] ?? path
@@ -74,6 +82,16 @@ function whyNotReached(errno: string, path: string): string | undefined {
     return file === undefined ? undefined : `${file} is not a folder, so nothing is inside it`
   } catch {
     return undefined
+  }
+}
+
+/** Whether this account may pass through the folder at `path` (search permission, x). */
+function mayEnter(path: string): boolean {
+  try {
+    accessSync(fsPath(path), constants.X_OK)
+    return true
+  } catch {
+    return false
   }
 }
 

@@ -1,5 +1,5 @@
 /** toLabError: every errno a user can meet gets its own code and plain words; nothing else matches by accident. */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -7,6 +7,7 @@ import { toLabError } from '../../../src/main/lab/errors'
 import { LabError } from '../../../src/shared/errors'
 import { displayName } from '../../../src/shared/fsNames'
 import { NOT_UTF8_NOTE, shownWithNote } from '../../support/notUtf8'
+import { runUnprivilegedScript } from '../../support/unprivileged'
 
 function errnoError(code: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${code}: raw message`), { code })
@@ -65,6 +66,42 @@ describe('toLabError', () => {
       rmSync(root, { recursive: true, force: true })
     }
   })
+
+  it.runIf(process.platform !== 'win32')(
+    'a folder on the way that may not be entered is named, not the name after it; an unreadable folder itself is left as it is',
+    () => {
+      const root = mkdtempSync(join(tmpdir(), 'yield-lab-errors-'))
+      const closed = join(root, 'closed')
+      mkdirSync(join(closed, 'sub'), { recursive: true })
+      mkdirSync(join(root, 'unlisted'))
+      chmodSync(closed, 0o000)
+      chmodSync(join(root, 'unlisted'), 0o311)
+      try {
+        const script = `
+          import { readdirSync } from 'node:fs'
+          import { toLabError } from ${JSON.stringify(join(import.meta.dirname, '../../../src/main/lab/errors'))}
+          const messages = []
+          for (const path of ${JSON.stringify([join(closed, 'sub'), closed, join(root, 'unlisted')])}) {
+            try {
+              readdirSync(path)
+            } catch (error) {
+              const lab = toLabError(error)
+              messages.push(lab.code + ' ' + lab.message)
+            }
+          }
+          process.stdout.write(JSON.stringify(messages))
+        `
+        expect(JSON.parse(runUnprivilegedScript(script, root))).toEqual([
+          `PERMISSION_DENIED ${join(closed, 'sub')}: ${closed} may not be entered by this account (it lacks search permission), so nothing inside it can be reached`,
+          `PERMISSION_DENIED ${closed}: permission denied`,
+          `PERMISSION_DENIED ${join(root, 'unlisted')}: permission denied`
+        ])
+      } finally {
+        chmodSync(closed, 0o755)
+        rmSync(root, { recursive: true, force: true })
+      }
+    }
+  )
 
   it.each([
     ['ENOSPC', 'NO_SPACE', 'no space left'],
