@@ -112,7 +112,6 @@ export function replaceableFile(target: string, uid: number | undefined = proces
     accessSync(target, constants.W_OK)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    if (code === 'EROFS') throw new LabError('PERMISSION_DENIED', `${target}: is on a read-only file system`, target)
     if (code !== 'EACCES' && code !== 'EPERM') throw toLabError(error, target)
     throw new LabError(
       'PERMISSION_DENIED',
@@ -177,8 +176,11 @@ export function checkWritableFolder(folder: string): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw toLabError(error, existing)
-    const why = code === 'EROFS' ? 'is on a read-only file system' : 'does not let this account add files to it'
-    throw new LabError('PERMISSION_DENIED', `${folder}: cannot be written into: ${existing} ${why}`, existing)
+    const [labCode, why] =
+      code === 'EROFS'
+        ? (['READ_ONLY', 'is on a read-only file system'] as const)
+        : (['PERMISSION_DENIED', 'does not let this account add files to it'] as const)
+    throw new LabError(labCode, `${folder}: cannot be written into: ${existing} ${why}`, existing)
   }
 }
 
@@ -202,11 +204,7 @@ function cannotCreateFor(target: string, error: unknown, directory = dirname(tar
       target
     )
   if (code === 'EROFS')
-    return new LabError(
-      'PERMISSION_DENIED',
-      `${target}: cannot be written: ${directory} is on a read-only file system`,
-      target
-    )
+    return new LabError('READ_ONLY', `${target}: cannot be written: ${directory} is on a read-only file system`, target)
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
     let folderExists = false
     try {
