@@ -19,7 +19,7 @@ import { revealablePath } from './revealablePath'
 import type { JobHost, Owner } from './jobs/jobHost'
 import { SweepHistory } from './sweep/sweepHistory'
 import { validationError } from './validation'
-import { writeAtomically } from './temporaryFiles'
+import { checkWritableFolder, writeAtomically } from './temporaryFiles'
 import { canonicalFolder, OUTPUT_FOLDER_TITLE, WritePolicy, type WriteQuestion } from './writePolicy'
 
 export interface HandlerDependencies {
@@ -84,10 +84,11 @@ export function createHandlers({
       showItemInFolder(shown)
       return { shown }
     },
-    'dialog.allowWrite': async ({ directory }) => ({
-      directory: canonicalFolder(directory),
-      granted: await writes.request(directory)
-    }),
+    'dialog.allowWrite': async ({ directory }) => {
+      // Asking first would offer a choice the file system then refuses.
+      checkWritableFolder(directory)
+      return { directory: canonicalFolder(directory), granted: await writes.request(directory) }
+    },
     'walk.saveNcdu': async ({ bytes, suggestedName }, owner) => {
       // Refused before asking where: main writes only well-formed exports. Checked in a job worker:
       // decoding a large export takes seconds, in which main's thread would not serve the window.

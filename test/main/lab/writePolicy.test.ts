@@ -3,7 +3,16 @@
  * chose in a dialog, or one they typed and confirmed in main's message box; the renderer alone
  * cannot make it write anywhere else, and never over files the app did not make.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
@@ -13,6 +22,7 @@ import { encodeNcdu } from '../../../src/shared/ncdu'
 import type { JobHost } from '../../../src/main/lab/jobs/jobHost'
 import { createTestJobHost } from '../../support/jobHost'
 import { testAppInfo } from '../../support/appInfo'
+import { runUnprivilegedScript } from '../../support/unprivileged'
 
 let root: string
 let jobs: JobHost | undefined
@@ -187,6 +197,42 @@ describe('where sample data may be written', () => {
     // The grant is for that folder, not its parent.
     expect(await allowed.generate(allowed.project)).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } })
   })
+
+  test.runIf(process.platform !== 'win32')(
+    'a typed folder this account may not write into is refused, naming it, before any question',
+    () => {
+      const { base } = setup()
+      const locked = join(base, 'locked')
+      mkdirSync(locked)
+      chmodSync(locked, 0o555)
+      const script = `
+        import { createHandlers, dispatch } from ${JSON.stringify(join(import.meta.dirname, '../../../src/main/lab/handlers'))}
+        const asked = []
+        const handlers = createHandlers({
+          jobs: undefined,
+          appInfo: () => ({ dataDirectory: ${JSON.stringify(join(base, 'data'))} }),
+          choosePath: async () => null,
+          confirm: async (question) => (asked.push(question.message), true),
+          showItemInFolder: () => undefined
+        })
+        const reply = await dispatch(handlers, 'dialog.allowWrite', { directory: ${JSON.stringify(join(locked, 'new'))} }, 'owner')
+        process.stdout.write(JSON.stringify({ reply, asked }))
+      `
+      const outcome = JSON.parse(runUnprivilegedScript(script, base)) as unknown
+      chmodSync(locked, 0o755)
+      expect(outcome).toEqual({
+        reply: {
+          ok: false,
+          error: {
+            code: 'PERMISSION_DENIED',
+            message: `${join(locked, 'new')}: cannot be written into: ${locked} does not let this account add files to it`,
+            path: locked
+          }
+        },
+        asked: []
+      })
+    }
+  )
 
   test('a link inside the data folder that leads elsewhere is judged by where it leads', async () => {
     const { generate, dataDirectory, project } = setup()
