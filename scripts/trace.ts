@@ -12,14 +12,14 @@
  * 2 for bad arguments.
  */
 import { spawnSync } from 'node:child_process'
-import { realpathSync, statSync } from 'node:fs'
+import { closeSync, openSync, realpathSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { Output, parseArguments, readCommandLine, UsageError } from './commandLine'
 import { LabError } from '../src/shared/errors'
 import { formatCount, plural } from '../src/shared/format'
 import { parseTraceJson, type Trace } from '../src/shared/trace'
 import { toLabError } from '../src/main/lab/errors'
-import { writeAtomically } from '../src/main/lab/temporaryFiles'
+import { checkWritable, writeAtomically } from '../src/main/lab/temporaryFiles'
 
 const RECORDER = join(import.meta.dirname, '../src/renderer/src/python/trace_recorder.py')
 
@@ -102,6 +102,12 @@ function checkProgram(path: string): void {
   }
   if (stats.isDirectory()) throw new LabError('IS_A_DIRECTORY', `${path} is a folder, not a Python program`, path)
   if (!stats.isFile()) throw new LabError('NOT_A_REGULAR_FILE', `${path} is not a regular file`, path)
+  // Opened here too, so a file this account may not read is said in our words, not Python's.
+  try {
+    closeSync(openSync(path, 'r'))
+  } catch (error) {
+    throw toLabError(error, path)
+  }
 }
 
 function sameFile(a: string, b: string): boolean {
@@ -165,6 +171,7 @@ async function main(argv: readonly string[]): Promise<number> {
     checkProgram(options.program)
     if (options.out !== undefined && sameFile(options.out, options.program))
       throw new LabError('ALREADY_EXISTS', `--json ${options.out} would overwrite the program itself`, options.out)
+    if (options.out !== undefined) checkWritable(options.out)
     const text = recordWithPython(options)
     // The recorder's output is checked as an imported trace would be: what we hand on is valid.
     const trace = parseTraceJson(text)

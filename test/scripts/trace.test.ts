@@ -4,7 +4,17 @@
  * program, and carries the program's own output; bad input gets exit status 1 and one plain line.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -12,6 +22,7 @@ import { parseTraceJson, type Trace } from '../../src/shared/trace'
 import { requirePython } from '../support/python'
 import { cpythonRecorder, plainStdout } from '../support/traceRecorders'
 import { INFINITE, traceProgram } from '../support/tracePrograms'
+import { unprivilegedWrapper } from '../support/unprivileged'
 
 const repo = resolve(import.meta.dirname, '../..')
 let base = ''
@@ -162,6 +173,32 @@ describe('npm run trace: its own bad input', () => {
     expect(overwrite.stderr).toBe(`trace: --json ${path} would overwrite the program itself\n`)
     expect(readFileSync(path, 'utf8')).toBe(source)
   })
+
+  it.runIf(process.platform !== 'win32')(
+    'a program this account may not read, and one inside a folder it may not enter: said in the same words',
+    () => {
+      const closed = program('closed.py', 'print(1)\n')
+      chmodSync(closed, 0o000)
+      mkdirSync(join(base, 'shut'))
+      const inside = program('shut/inside.py', 'print(1)\n')
+      chmodSync(join(base, 'shut'), 0o000)
+      const run = (path: string): SpawnSyncReturns<string> => {
+        const command = [...unprivilegedWrapper(), process.execPath, '--import', 'tsx', 'scripts/trace.ts', path]
+        return spawnSync(command[0]!, command.slice(1), { cwd: repo, encoding: 'utf8' })
+      }
+      try {
+        const unreadable = run(closed)
+        expect([unreadable.status, unreadable.stderr]).toEqual([1, `trace: ${closed}: permission denied\n`])
+        const unreached = run(inside)
+        expect([unreached.status, unreached.stderr]).toEqual([
+          1,
+          `trace: ${inside}: ${join(base, 'shut')} may not be entered by this account (it lacks search permission), so nothing inside it can be reached\n`
+        ])
+      } finally {
+        chmodSync(join(base, 'shut'), 0o755)
+      }
+    }
+  )
 
   it('an OUT that cannot be written: exit 1, named', () => {
     const out = join(base, 'no-such-folder', 'trace.json')
