@@ -229,7 +229,7 @@ function withStats<T>(generator: Generator<T, void, undefined>, readStats: ReadS
 // Eager
 
 export interface EagerOptions {
-  /** Refuse files larger than this (TOO_LARGE). Default: half the physical memory. */
+  /** Refuse files larger than this (TOO_LARGE). Default: half the physical memory; never more than all of it. */
   maxBytes?: number
   /** Cancel is checked and progress (unit 'bytes') reported between the large reads. */
   control?: JobControl<EagerReadStats>
@@ -267,6 +267,17 @@ export function readBinaryEager<D extends Dtype = 'float64'>(
   try {
     const size = file.size
     const count = checkItemLayout(file, dtype, path)
+    // Whatever limit was asked for: a file larger than the machine's memory cannot be held in it.
+    const memory = totalmem()
+    if (size > memory && size <= maxBytes) {
+      throw new LabError(
+        'TOO_LARGE',
+        `${path}: ${size} bytes is more than this machine's memory (${memory} bytes), whatever the eager-read limit. ` +
+          'Eager reading loads the whole file into RAM at once; data larger than memory has to be read lazily, ' +
+          'a chunk at a time (the lazy readers), which is why lazy reading exists.',
+        path
+      )
+    }
     if (size > maxBytes) {
       throw new LabError(
         'TOO_LARGE',
