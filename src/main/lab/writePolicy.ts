@@ -65,7 +65,7 @@ export class WritePolicy {
       // Escaped: the page typed this path, and a newline or a right-to-left mark in it could make the question say something else.
       message: `Allow Yield Lab to write into ${shownName(target)}?`,
       detail:
-        'Yield Lab writes only into its own data folder, folders you choose with a folder dialog, and folders you confirm here. ' +
+        'Yield Lab writes only into its own data folder, folders you choose for it to write into, and folders you confirm here. ' +
         'It never replaces files it did not make.',
       confirmLabel: 'Allow'
     })
@@ -79,7 +79,7 @@ export class WritePolicy {
     const target = canonicalFolder(folder)
     throw new LabError(
       'PERMISSION_DENIED',
-      `Yield Lab may not write into ${target}: it writes only into its own data folder, a folder you chose with a folder dialog, or one you confirmed. Choose the folder, or confirm it when asked.`,
+      `Yield Lab may not write into ${target}: it writes only into its own data folder, a folder you chose for it to write into (Generate's “Change folder…”), or one you confirmed. Choose the folder there, or confirm it when asked.`,
       target
     )
   }
