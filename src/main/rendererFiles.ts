@@ -26,7 +26,7 @@ export function contentSecurityPolicy({ dev, styleNonce }: { dev: boolean; style
     "img-src 'self' data: blob:",
     "font-src 'self'",
     dev ? "connect-src 'self' ws://localhost:* ws://127.0.0.1:*" : "connect-src 'self'",
-    "worker-src 'self' blob:",
+    "worker-src 'self'",
     "manifest-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",

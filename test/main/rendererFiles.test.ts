@@ -21,6 +21,10 @@ describe('content security policy', () => {
     expect(directive('style-src')).toBe("style-src 'self'")
     expect(directive('connect-src')).toBe("connect-src 'self'")
     expect(directive('object-src')).toBe("object-src 'none'")
+    // The Python worker is our own file; no page may be given another base or post a form.
+    expect(directive('worker-src')).toBe("worker-src 'self'")
+    expect(directive('base-uri')).toBe("base-uri 'none'")
+    expect(directive('form-action')).toBe("form-action 'none'")
     expect(policy).not.toMatch(/unsafe-inline|'unsafe-eval'|https?:|\*/)
   })
 
@@ -102,6 +106,13 @@ describe('rendererResponse', () => {
       expect(first!.content.toString()).not.toContain(STYLE_NONCE_PLACEHOLDER)
       expect(first!.content.toString()).toContain(`'nonce-${nonce}'`)
       expect(first!.headers['Content-Security-Policy']).toContain(`style-src 'self' 'nonce-${nonce}'`)
+      expect(first!.headers).toMatchObject({
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+        'Cross-Origin-Resource-Policy': 'same-origin',
+        'X-Content-Type-Options': 'nosniff'
+      })
       expect(nonceOf(second!.content.toString())).not.toBe(nonce)
       // Other files are served as they are, under the nonce-less policy.
       const script = await rendererResponse(root, '/app.js')
