@@ -95,6 +95,18 @@ export class Output {
     if (this.pending.length >= 1 << 16) await this.flush()
   }
 
+  /**
+   * Hands what is pending to the stream now, without waiting for it to drain, so that a line
+   * written to another stream next (an error on stderr) comes after it, as Python's line-buffered
+   * print and its errors interleave at a terminal.
+   */
+  writePending(): void {
+    if (this.pending === '' || this.closed) return
+    const chunk = this.pending
+    this.pending = ''
+    this.stream.write(chunk)
+  }
+
   async flush(): Promise<void> {
     if (this.pending === '' || this.closed) return
     const chunk = this.pending

@@ -153,6 +153,8 @@ async function main(argv: readonly string[]): Promise<number> {
   let errors = 0
   const onerror = (error: LabError): void => {
     errors++
+    // After the lines printed before it, not ahead of them (stdout is written in blocks).
+    output.writePending()
     report(error.toInfo())
   }
   const walkOptions = { topdown, followlinks, oneFileSystem, onerror }

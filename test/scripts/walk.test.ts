@@ -235,6 +235,52 @@ describe.runIf(process.platform === 'linux')('npm run walk -- DIR --json equals 
 })
 
 describe.runIf(process.platform === 'linux')('npm run walk: errors, summary, arguments', () => {
+  it('an error comes in its place among the lines, where os.walk calls onerror, with stdout and stderr in one file', () => {
+    const root = join(base, 'in-place')
+    build(root, { a: { closed: {} }, b: { c: {} }, z: {} })
+    chmodSync(join(root, 'a', 'closed'), 0o000)
+    const wrapper = unprivilegedWrapper()
+    /** The order of what a run wrote into one file: a line's dirpath, or "error " and the path it names. */
+    const order = (command: string[]): string[] => {
+      const file = join(base, 'in-place.out')
+      const fd = openSync(file, 'w')
+      try {
+        spawnSync(command[0]!, command.slice(1), { cwd: repo, stdio: ['ignore', fd, fd] })
+      } finally {
+        closeSync(fd)
+      }
+      return readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => {
+          const parsed = JSON.parse(line) as [string] | { path: string }
+          return Array.isArray(parsed) ? parsed[0] : `error ${parsed.path}`
+        })
+    }
+    try {
+      for (const topdown of [true, false]) {
+        const ours = order([
+          ...wrapper,
+          process.execPath,
+          '--import',
+          'tsx',
+          'scripts/walk.ts',
+          root,
+          '--json',
+          ...(topdown ? [] : ['--bottom-up'])
+        ])
+        const script = `import json, os, sys
+for t in os.walk(sys.argv[1], topdown=${topdown ? 'True' : 'False'}, onerror=lambda e: print(json.dumps({"path": e.filename}), file=sys.stderr, flush=True)):
+    print(json.dumps(list(t)), flush=True)`
+        const theirs = order([...wrapper, 'python3', '-c', script, root])
+        expect(ours).toEqual(theirs)
+        expect(ours).toContain(`error ${join(root, 'a', 'closed')}`)
+      }
+    } finally {
+      chmodSync(join(root, 'a', 'closed'), 0o755)
+    }
+  })
+
   it('an unreadable directory: one JSON error on stderr naming it, the walk goes on, exit 1', () => {
     const root = join(base, 'unreadable')
     build(root, { before: { f: 'f' }, locked: { secret: 's' }, after: { z: 'z' } })
