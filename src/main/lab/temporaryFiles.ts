@@ -79,6 +79,35 @@ export function temporaryPath(directory: string, finalName: string): string {
  * refused with a LabError naming it and why.
  */
 export function replaceableFile(target: string, uid: number | undefined = process.getuid?.()): Stats | undefined {
+  const stats = regularFileAt(target, 'replace')
+  if (stats === undefined) return undefined
+  try {
+    accessSync(target, constants.W_OK)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'EACCES' && code !== 'EPERM') throw toLabError(error, target)
+    throw new LabError(
+      'PERMISSION_DENIED',
+      `${target}: is write-protected for this account; refusing to replace it. Choose another name, or make it writable first.`,
+      target
+    )
+  }
+  // Only root may give the new file the old one's owner (openTemporaryFor): anyone else would take it over.
+  if (uid !== undefined && uid !== 0 && stats.uid !== uid)
+    throw new LabError(
+      'PERMISSION_DENIED',
+      `${target}: belongs to another user (uid ${stats.uid}); replacing it would make it this account's. Choose another name.`,
+      target
+    )
+  return stats
+}
+
+/**
+ * What is at `target`: undefined for nothing, or the stat of a regular file with one link, which
+ * may be replaced or removed (`doing`) without harm to anything else; anything else is refused
+ * with a LabError naming it and why. Whether this account may write it is replaceableFile's.
+ */
+export function regularFileAt(target: string, doing: 'replace' | 'remove'): Stats | undefined {
   // Node's fs would write such a name as UTF-8 with U+FFFD: another file, perhaps one that exists.
   if (hasEscapedBytes(target))
     throw new LabError(
@@ -100,32 +129,17 @@ export function replaceableFile(target: string, uid: number | undefined = proces
     throw toLabError(error, target)
   }
   const refuse = (code: 'IS_A_DIRECTORY' | 'NOT_A_REGULAR_FILE' | 'INVALID_ARGUMENT', what: string): never => {
-    throw new LabError(code, `${target}: ${what}; refusing to replace it. Choose another name.`, target)
+    throw new LabError(code, `${target}: ${what}; refusing to ${doing} it. Choose another name.`, target)
   }
   if (stats.isDirectory()) refuse('IS_A_DIRECTORY', 'is a directory')
   if (stats.isSymbolicLink())
-    refuse('NOT_A_REGULAR_FILE', 'is a symbolic link (saving would replace the link, not its target)')
+    refuse(
+      'NOT_A_REGULAR_FILE',
+      doing === 'replace' ? 'is a symbolic link (saving would replace the link, not its target)' : 'is a symbolic link'
+    )
   if (!stats.isFile()) refuse('NOT_A_REGULAR_FILE', `is ${describeFileType(stats)}`)
   if (stats.nlink > 1)
     refuse('INVALID_ARGUMENT', `has ${stats.nlink} hard links (the other names would keep the old content)`)
-  try {
-    accessSync(target, constants.W_OK)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code !== 'EACCES' && code !== 'EPERM') throw toLabError(error, target)
-    throw new LabError(
-      'PERMISSION_DENIED',
-      `${target}: is write-protected for this account; refusing to replace it. Choose another name, or make it writable first.`,
-      target
-    )
-  }
-  // Only root may give the new file the old one's owner (openTemporaryFor): anyone else would take it over.
-  if (uid !== undefined && uid !== 0 && stats.uid !== uid)
-    throw new LabError(
-      'PERMISSION_DENIED',
-      `${target}: belongs to another user (uid ${stats.uid}); replacing it would make it this account's. Choose another name.`,
-      target
-    )
   return stats
 }
 

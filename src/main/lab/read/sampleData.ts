@@ -37,6 +37,7 @@ import type { JobControl } from '../progress'
 import { uncontrolled } from '../progress'
 import {
   openTemporaryFor,
+  regularFileAt,
   removeStaleTemporaryFiles,
   replaceableFile,
   syncDirectory,
@@ -399,7 +400,9 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
   }
   // Without a new text twin, the replaced set's twin would be left describing other data.
   const oldTwin =
-    !withText && replaced?.text === `${name}.txt` && replaceableFile(join(directory, replaced.text)) !== undefined
+    !withText &&
+    replaced?.text === `${name}.txt` &&
+    regularFileAt(join(directory, replaced.text), 'remove') !== undefined
       ? join(directory, replaced.text)
       : null
 

@@ -3,6 +3,7 @@
  * atomic writes (the previous files survive any failure), staying in its directory, progress and cancel.
  */
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -33,6 +34,7 @@ import type { SampleDataMeta, SampleDataStats } from '../../../../src/shared/rea
 import { catchLabError } from '../../../support/labErrors'
 import { shownWithNote } from '../../../support/notUtf8'
 import { requirePython, runPython } from '../../../support/python'
+import { runUnprivilegedScript } from '../../../support/unprivileged'
 
 let root: string
 let n = 0
@@ -272,6 +274,23 @@ describe('writeSampleData over existing files', () => {
     expect((JSON.parse(readFileSync(again.metaPath, 'utf8')) as SampleDataMeta).seed).toBe(2)
     expect(readdirSync(directory).sort()).toEqual(['x.bin', 'x.json', 'x.txt'])
   })
+
+  it.runIf(process.platform !== 'win32')(
+    'a new set without a text twin removes the old twin even when it is write-protected (it is ours, and not replaced)',
+    () => {
+      const directory = join(root, `twin-${n++}`)
+      writeSampleData({ directory, name: 'x', bytes: 800, withText: true })
+      chmodSync(join(directory, 'x.txt'), 0o444)
+      const script = `
+        import { writeSampleData } from ${JSON.stringify(join(import.meta.dirname, '../../../../src/main/lab/read/sampleData'))}
+        writeSampleData({ directory: ${JSON.stringify(directory)}, name: 'x', bytes: 1600, withText: false, overwrite: true })
+        process.stdout.write('done')
+      `
+      expect(runUnprivilegedScript(script, root)).toBe('done')
+      expect(readdirSync(directory).sort()).toEqual(['x.bin', 'x.json'])
+      expect(statSync(join(directory, 'x.bin')).size).toBe(1600)
+    }
+  )
 
   it('too large for the disk: NO_SPACE and the previous files are byte-identical', () => {
     const { directory, before } = previousSet()
