@@ -90,7 +90,7 @@ describe('npm run bench -- --sweep FILE --json OUT', () => {
           exitCode: 2,
           printed: [],
           errors: [
-            `${join(history, 'sweeps')}: cannot be written into: ${history} does not let this account add files to it`
+            `${join(history, 'sweeps')}: cannot be written: this account may not add files to its folder ${history}`
           ]
         }
       ])

@@ -483,7 +483,7 @@ describe.runIf(process.platform === 'linux')('npm run walk -- DIR --ncdu OUT, ag
     expect(lstatSync(link).isSymbolicLink()).toBe(true)
   })
 
-  it('--ncdu OUT in a folder this account may not write into is refused before the walk, naming the folder', () => {
+  it('--ncdu OUT in a folder this account may not write into, or in none, is refused before the walk, naming the folder', () => {
     const top = join(base, 'walked-unprivileged')
     mkdirSync(join(top, 'closed'), { recursive: true })
     chmodSync(join(top, 'closed'), 0o000)
@@ -491,7 +491,10 @@ describe.runIf(process.platform === 'linux')('npm run walk -- DIR --ncdu OUT, ag
     mkdirSync(locked)
     chmodSync(locked, 0o555)
     const out = join(locked, 'scan.json')
+    const missing = join(base, 'no-such-folder')
     const run = cli([top, '--ncdu', out], unprivilegedWrapper())
+    // writeAtomically makes no folder, so a missing one is refused before the walk too.
+    const refused = cli([top, '--ncdu', join(missing, 'scan.json')], unprivilegedWrapper())
     chmodSync(join(top, 'closed'), 0o755)
     chmodSync(locked, 0o755)
     expect(run.status).toBe(1)
@@ -504,6 +507,14 @@ describe.runIf(process.platform === 'linux')('npm run walk -- DIR --ncdu OUT, ag
       }
     ])
     expect(readdirSync(locked)).toEqual([])
+    expect(refused.status).toBe(1)
+    expect(parseLines(refused.stderr)).toEqual([
+      {
+        code: 'NOT_FOUND',
+        message: `${join(missing, 'scan.json')}: ${missing} does not exist`,
+        path: join(missing, 'scan.json')
+      }
+    ])
   })
 
   it('--exclude marks the pruned folder as ncdu --exclude does', () => {

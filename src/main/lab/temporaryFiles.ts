@@ -12,8 +12,9 @@
  * regular file with one link that this account may write, whose mode and owner the new file keeps.
  * A device, FIFO, socket, symlink, folder or hard-linked file at the target is refused: a rename
  * would put a regular file in its place (or split the links), which is not what anyone saving a
- * file means. So is a write-protected file, or another user's: a rename asks only the folder's
- * permission, and must not be a way round the file's own (ncdu -o and dd refuse them too).
+ * file means. So is a write-protected file (ncdu -o and dd refuse it too), and, unless run as
+ * root, another user's: a rename asks only the folder's permission, so it must not be a way round
+ * the file's own, and it would make the file ours where ncdu -o writes in place, keeping its owner.
  */
 import { randomBytes } from 'node:crypto'
 import {
@@ -35,7 +36,7 @@ import {
   type Stats
 } from 'node:fs'
 import { rename } from 'node:fs/promises'
-import { basename, dirname, join, sep } from 'node:path'
+import { basename, dirname, join, resolve, sep } from 'node:path'
 import { promisify } from 'node:util'
 import { threadId } from 'node:worker_threads'
 import { LabError } from '../../shared/errors'
@@ -168,40 +169,42 @@ export function openTemporaryFor(target: string, hidden: string, replaced: Stats
 
 /**
  * Throws what a write of `target` would throw, without writing: what is at it is not replaceable
- * (replaceableFile), or this account may not add files to its folder (or, while that does not
- * exist yet, to the nearest folder above it that does). For commands that write at the end of
- * minutes of work, so that they refuse before it.
+ * (replaceableFile), or its folder is missing (unless the caller makes it: `folderMade`) or takes
+ * no files from this account. For commands that write at the end of minutes of work, so that they
+ * refuse before it.
  */
-export function checkWritable(target: string): void {
+export function checkWritable(target: string, { folderMade = false } = {}): void {
   replaceableFile(target)
-  const folder = nearestExisting(dirname(target))
-  try {
-    accessSync(folder, constants.W_OK | constants.X_OK)
-  } catch (error) {
-    throw cannotCreateFor(target, error, folder)
-  }
+  checkFolderTakesFiles(dirname(resolve(target)), folderMade, target)
 }
 
-/** checkWritable for a folder files will be written into (made first if need be), named as the problem. */
+/** checkWritable for a folder that files will be written into, made first if it is missing. */
 export function checkWritableFolder(folder: string): void {
-  const existing = nearestExisting(folder)
+  const absolute = resolve(folder)
+  checkFolderTakesFiles(absolute, true, absolute)
+}
+
+/**
+ * Throws, naming `target` (a file to write in `folder`, or the folder itself) and what is wrong,
+ * unless this account may add files to `folder`. `made`: the caller makes the folder when it is
+ * missing, so then the nearest folder above it that exists is the one that must take them.
+ */
+function checkFolderTakesFiles(folder: string, made: boolean, target: string): void {
+  let existing = folder
+  if (made) while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing)
+  let stats: Stats
+  try {
+    stats = statSync(existing)
+  } catch (error) {
+    throw toLabError(error, target) // a missing folder on the way is named
+  }
+  if (!stats.isDirectory())
+    throw new LabError('NOT_A_DIRECTORY', `${target}: ${existing} is not a folder, so nothing can be put in it`, target)
   try {
     accessSync(existing, constants.W_OK | constants.X_OK)
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw toLabError(error, existing)
-    const [labCode, why] =
-      code === 'EROFS'
-        ? (['READ_ONLY', 'is on a read-only file system'] as const)
-        : (['PERMISSION_DENIED', 'does not let this account add files to it'] as const)
-    throw new LabError(labCode, `${folder}: cannot be written into: ${existing} ${why}`, existing)
+    throw cannotCreateFor(target, error, existing)
   }
-}
-
-/** `folder`, or the nearest folder above it that exists. */
-function nearestExisting(folder: string): string {
-  while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder)
-  return folder
 }
 
 /**
@@ -211,12 +214,14 @@ function nearestExisting(folder: string): string {
  */
 function cannotCreateFor(target: string, error: unknown, directory = dirname(target)): LabError {
   const code = (error as NodeJS.ErrnoException).code
-  if (code === 'EACCES' || code === 'EPERM')
+  if (code === 'EACCES' || code === 'EPERM') {
+    const where = directory === target ? 'it' : `its folder ${directory}`
     return new LabError(
       'PERMISSION_DENIED',
-      `${target}: cannot be written: this account may not add files to its folder ${directory}`,
+      `${target}: cannot be written: this account may not add files to ${where}`,
       target
     )
+  }
   if (code === 'EROFS')
     return new LabError('READ_ONLY', `${target}: cannot be written: ${directory} is on a read-only file system`, target)
   if ((error as NodeJS.ErrnoException).code === 'ENOENT') {

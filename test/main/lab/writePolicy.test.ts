@@ -216,7 +216,10 @@ describe('where sample data may be written', () => {
           showItemInFolder: () => undefined
         })
         const reply = await dispatch(handlers, 'dialog.allowWrite', { directory: ${JSON.stringify(join(locked, 'new'))} }, 'owner')
-        process.stdout.write(JSON.stringify({ reply, asked }))
+        // Typed relative to the working folder: named as where it leads.
+        process.chdir(${JSON.stringify(locked)})
+        const relative = await dispatch(handlers, 'dialog.allowWrite', { directory: 'new' }, 'owner')
+        process.stdout.write(JSON.stringify({ reply, relative, asked }))
       `
       const outcome = JSON.parse(runUnprivilegedScript(script, base)) as unknown
       chmodSync(locked, 0o755)
@@ -225,14 +228,38 @@ describe('where sample data may be written', () => {
           ok: false,
           error: {
             code: 'PERMISSION_DENIED',
-            message: `${join(locked, 'new')}: cannot be written into: ${locked} does not let this account add files to it`,
-            path: locked
+            message: `${join(locked, 'new')}: cannot be written: this account may not add files to its folder ${locked}`,
+            path: join(locked, 'new')
+          }
+        },
+        relative: {
+          ok: false,
+          error: {
+            code: 'PERMISSION_DENIED',
+            message: `${join(locked, 'new')}: cannot be written: this account may not add files to its folder ${locked}`,
+            path: join(locked, 'new')
           }
         },
         asked: []
       })
     }
   )
+
+  test('a typed folder under a file is refused as not a folder, before any question', async () => {
+    const { handlers, confirm, base } = setup({ confirm: true })
+    const file = join(base, 'afile')
+    writeFileSync(file, 'x')
+    for (const directory of [file, join(file, 'sub')])
+      expect(await dispatch(handlers, 'dialog.allowWrite', { directory }, 'owner')).toEqual({
+        ok: false,
+        error: {
+          code: 'NOT_A_DIRECTORY',
+          message: `${directory}: ${file} is not a folder, so nothing can be put in it`,
+          path: directory
+        }
+      })
+    expect(confirm).not.toHaveBeenCalled()
+  })
 
   test('a link inside the data folder that leads elsewhere is judged by where it leads', async () => {
     const { generate, dataDirectory, project } = setup()
