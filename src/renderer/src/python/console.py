@@ -341,16 +341,21 @@ def run(source, watch=None, on_resumed=None):
     return _outcome(status, watcher, _lines_inside_strings(code_source) if status == "error" else [])
 
 
+# Bound now: the user's code shares these modules, and may rebind what is in them (io.StringIO = None).
+_StringIO = io.StringIO
+_generate_tokens = tokenize.generate_tokens
+
+
 def _lines_inside_strings(source):
     """The numbers of the lines that go on with a string begun on an earlier line (triple-quoted,
     or continued with a backslash): their leading spaces belong to the string, so the Step tab,
     which replays an input that raised indented inside try, must leave them as they are."""
     lines = set()
     try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        for token in _generate_tokens(_StringIO(source).readline):
             lines.update(range(token.start[0] + 1, token.end[0] + 1))
-    except (tokenize.TokenError, SyntaxError):
-        pass  # it compiled, so this does not happen; a replay indented in full is the fallback
+    except Exception:
+        pass  # the input's outcome must still be reported: a replay indented in full is the fallback
     return sorted(lines)
 
 

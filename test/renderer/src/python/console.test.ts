@@ -170,6 +170,16 @@ describe('errors look like CPython’s', () => {
     expect(python.run(program).outcome.status).toBe('ok')
     expect(python.run('print(repr((s, t, u, v)))').stdout).toBe(shown)
     expect(python.run('1 + 1').outcome.linesInsideStrings).toEqual([])
+    // What the user's code does to the modules it shares with the console does not lose the outcome.
+    python.run('import io, tokenize\nkept = (io.StringIO, tokenize.generate_tokens)')
+    try {
+      const rebound = python.run(
+        "io.StringIO = None\ntokenize.generate_tokens = None\ns = '''a\n  b'''\nraise ValueError"
+      )
+      expect(rebound.outcome).toMatchObject({ status: 'error', linesInsideStrings: [4] })
+    } finally {
+      python.run('io.StringIO, tokenize.generate_tokens = kept')
+    }
   })
 
   test('statements before an error have run, the ones after have not', () => {
