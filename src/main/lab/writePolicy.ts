@@ -1,8 +1,9 @@
 /**
  * Where main may write on the user's behalf. The renderer says where it would like files to go,
  * but it alone can never make main write there: a folder is writable only if it is the app's own
- * data folder (or inside it), or the user chose it in a native dialog this session, or the user
- * typed it and then confirmed it in a message box that main itself shows. Reading stays open.
+ * data folder (or inside it), or the user chose it this session in main's dialog for a folder to
+ * write into (dialog.choosePath's outputDirectory), or the user typed it and then confirmed it in
+ * a message box that main itself shows. Reading stays open.
  */
 import { realpathSync } from 'node:fs'
 import { basename, dirname, join, resolve, sep } from 'node:path'

@@ -1,6 +1,6 @@
 /**
  * The write policy: main writes sample data only into the app's data folder, a folder the user
- * chose in a dialog, or one they typed and confirmed in main's message box; the renderer alone
+ * chose in main's dialog for a folder to write into, or one they typed and confirmed in main's message box; the renderer alone
  * cannot make it write anywhere else, and never over files the app did not make.
  */
 import {
