@@ -5,7 +5,8 @@
  *
  * How the walk's outcomes map to ncdu's flags, as ncdu 1.18 writes them:
  * - a directory that could not be listed: a directory with `read_error`; a file whose lstat
- *   failed: a file with `read_error` and no sizes;
+ *   failed: a file with `read_error` and no sizes (a folder that can be listed but not entered:
+ *   ncdu, which enters a folder to list it, marks the folder instead);
  * - a directory pruned by an exclude pattern: `excluded: "pattern"`, not stat'ed (ncdu writes it as
  *   a file object without sizes);
  * - with oneFileSystem, a directory on another device: `excluded: "othfs"` with its device;
@@ -114,7 +115,8 @@ export function scanForNcdu(top: string, options: NcduScanOptions): NcduExport {
       pending.set(join(dir.dirpath, sub.name), child)
     }
     for (const file of dir.files) {
-      // Listed, but its lstat failed (onerror named it): ncdu writes such an entry with read_error and no sizes.
+      // Listed, but its lstat failed (onerror named it): read_error and no sizes, which ncdu keeps when it
+      // reads the export (its own scan, which cannot enter such a folder, marks the folder instead).
       if (failed.size > 0 && failed.has(join(dir.dirpath, file.name))) {
         children.push({ name: file.name, readError: true })
         continue

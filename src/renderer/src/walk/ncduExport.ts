@@ -57,7 +57,7 @@ function* entriesOf(node: DirNode): Generator<NcduEntry | NcduDirectory> {
     }
   }
   for (let i = 0; i < files.length; i++) {
-    // Listed, but its lstat failed: ncdu writes such an entry with read_error and no sizes.
+    // Listed, but its lstat failed: read_error and no sizes, as ncduScan writes it.
     if (errors?.has(files[i]!) === true) {
       yield { name: files[i]!, readError: true }
       continue
