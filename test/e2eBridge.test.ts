@@ -54,7 +54,7 @@ describe('wire codec', () => {
     expect(decodeWire(encodeWire(value))).toEqual(value)
   })
 
-  test('NaN and ±Infinity cross as numbers, as structured clone carries them, in frames and events', () => {
+  test('NaN, ±Infinity and -0 cross as numbers, as structured clone carries them, in frames and events', () => {
     const value = {
       sum: NaN,
       range: [-Infinity, 2, Infinity],
@@ -64,7 +64,7 @@ describe('wire codec', () => {
       expect(back).toEqual(value)
       expect((back as typeof value).range).toEqual([-Infinity, 2, Infinity])
     }
-    for (const number of [NaN, Infinity, -Infinity]) {
+    for (const number of [NaN, Infinity, -Infinity, -0]) {
       expect(decodeFrame(encodeFrame(number), 'views')).toBe(number)
       expect(decodeWire(encodeWire(number))).toBe(number)
     }

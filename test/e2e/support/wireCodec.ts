@@ -1,5 +1,5 @@
 /**
- * The e2e bridge's wire, which keeps typed arrays typed and NaN and ±Infinity as numbers both
+ * The e2e bridge's wire, which keeps typed arrays typed and NaN, ±Infinity and -0 as numbers both
  * ways, since Electron's IPC (structured clone) carries them natively; JSON would make them null. Events are JSON with typed arrays as base64 (small, or rare); requests and
  * replies are framed (encodeFrame), so typed arrays travel as raw bytes (a walk's batch one way,
  * an ncdu export of megabytes the other) and neither side runs a base64 codec or a JSON reviver
@@ -14,13 +14,17 @@ export function encodeWire(value: unknown): string {
       const bytes = Buffer.from(item.buffer, item.byteOffset, item.byteLength)
       return { $typedArray: item.constructor.name, base64: bytes.toString('base64') }
     }
-    if (isNonFinite(item)) return { $number: String(item) }
+    if (notJsonNumber(item)) return { $number: numberText(item) }
     return item
   })
 }
 
-/** NaN, Infinity or -Infinity: numbers JSON has no text for. */
-const isNonFinite = (item: unknown): item is number => typeof item === 'number' && !Number.isFinite(item)
+/** NaN, ±Infinity or -0: numbers JSON has no text for (it would give null, or 0). */
+const notJsonNumber = (item: unknown): item is number =>
+  typeof item === 'number' && (!Number.isFinite(item) || Object.is(item, -0))
+
+/** The number's text, which Number() reads back (String(-0) is "0"). */
+const numberText = (item: number): string => (Object.is(item, -0) ? '-0' : String(item))
 
 /** What encodeWire made, typed arrays restored. */
 export function decodeWire(text: string): unknown {
@@ -64,7 +68,7 @@ type Extracted = { path: PathKey[]; array: ArrayBufferView } | { path: PathKey[]
  * each one's path is kept.
  */
 function extractTypedArrays(value: unknown, path: PathKey[], found: Extracted[]): unknown {
-  if (isNonFinite(value)) {
+  if (notJsonNumber(value)) {
     found.push({ path: [...path], number: value })
     return null
   }
@@ -75,7 +79,7 @@ function extractTypedArrays(value: unknown, path: PathKey[], found: Extracted[])
   }
   let copy: Record<PathKey, unknown> | unknown[] | undefined
   const visit = (key: PathKey, item: unknown): void => {
-    if ((item === null || typeof item !== 'object') && !isNonFinite(item)) return
+    if ((item === null || typeof item !== 'object') && !notJsonNumber(item)) return
     path.push(key)
     const replaced = extractTypedArrays(item, path, found)
     path.pop()
@@ -108,7 +112,7 @@ export function encodeFrame(value: unknown): Uint8Array {
   let offset = 0
   const arrays: ArrayBufferView[] = []
   const index: IndexEntry[] = found.map((extracted) => {
-    if ('number' in extracted) return { path: extracted.path, number: String(extracted.number) }
+    if ('number' in extracted) return { path: extracted.path, number: numberText(extracted.number) }
     const { path, array } = extracted
     const entry = { path, type: array.constructor.name, offset, byteLength: array.byteLength }
     arrays.push(array)
