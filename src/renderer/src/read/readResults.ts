@@ -139,10 +139,12 @@ export function viewRows(rows: readonly ResultRow[], known: ReadonlyMap<string, 
       agreement = { status: 'differs', against: reference.name, detail: `count ${row.count} ≠ ${reference.count}` }
     } else if (!sumsAgree(row.sum, reference.sum)) {
       const relative = Math.abs(row.sum - reference.sum) / Math.max(Math.abs(row.sum), Math.abs(reference.sum))
+      // Against nan or inf there is no relative difference to give.
+      const by = Number.isFinite(relative) ? ` (relative difference ${relative.toExponential(1)})` : ''
       agreement = {
         status: 'differs',
         against: reference.name,
-        detail: `sum ${formatSum(row.sum)} ≠ ${formatSum(reference.sum)} (relative difference ${relative.toExponential(1)})`
+        detail: `sum ${formatSum(row.sum)} ≠ ${formatSum(reference.sum)}${by}`
       }
     } else agreement = { status: 'agrees', against: reference.name }
     const fastest = Math.min(...group.map((other) => other.elapsedMs))

@@ -95,6 +95,8 @@ describe('results', () => {
       detail: expect.stringContaining('1,000.6 ≠ 1,000.5')
     })
     expect(views[4]!.agreement).toMatchObject({ detail: 'count 1999 ≠ 2000' })
+    // Against nan there is no relative difference to give.
+    expect(viewRows([row(1, {}), row(2, { sum: NaN })])[1]!.agreement).toMatchObject({ detail: 'sum nan ≠ 1,000.5' })
     expect(views[1]!.slowdown).toBe(100)
     expect(views[0]!.slowdown).toBe(1)
     expect(views[3]!.slowdown).toBeNull()
