@@ -223,25 +223,16 @@ describe('where sample data may be written', () => {
       `
       const outcome = JSON.parse(runUnprivilegedScript(script, base)) as unknown
       chmodSync(locked, 0o755)
-      expect(outcome).toEqual({
-        reply: {
-          ok: false,
-          error: {
-            code: 'PERMISSION_DENIED',
-            message: `${join(locked, 'new')}: cannot be written: this account may not add files to its folder ${locked}`,
-            path: join(locked, 'new')
-          }
-        },
-        relative: {
-          ok: false,
-          error: {
-            code: 'PERMISSION_DENIED',
-            message: `${join(locked, 'new')}: cannot be written: this account may not add files to its folder ${locked}`,
-            path: join(locked, 'new')
-          }
-        },
-        asked: []
-      })
+      // The same refusal, typed in full and relative to the working folder.
+      const refusal = {
+        ok: false,
+        error: {
+          code: 'PERMISSION_DENIED',
+          message: `${join(locked, 'new')}: cannot be written: this account may not add files to its folder ${locked}`,
+          path: join(locked, 'new')
+        }
+      }
+      expect(outcome).toEqual({ reply: refusal, relative: refusal, asked: [] })
     }
   )
 
