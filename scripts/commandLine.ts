@@ -74,14 +74,24 @@ export function commandLineArguments(
 
 /**
  * Output in large writes, waiting when the pipe is full; stops quietly when the reader has gone,
- * and keeps any other write error in `failure` for the caller to report.
+ * and keeps any other write error in `failure` for the caller to report. Lines for another stream
+ * (errors, on stderr) keep their place among the lines (Python's line-buffered print and its
+ * errors interleave so at a terminal, or with 2>&1): one is written at once when no line waits
+ * before it, else after those lines, once the stream has taken them.
  */
 export class Output {
+  /** Text for `stream` not written yet, and, after it, lines for the other stream that wait for it. */
   private pending = ''
+  private waiting: { before: string; other: string }[] = []
+  /** The length of all that waits, both streams: a full block is written, not kept. */
+  private waitingLength = 0
   closed = false
   failure: LabError | undefined
 
-  constructor(private readonly stream: NodeJS.WritableStream) {
+  constructor(
+    private readonly stream: NodeJS.WritableStream,
+    private readonly other: NodeJS.WritableStream = process.stderr
+  ) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       this.closed = true
       if (error.code === 'EPIPE') return
@@ -92,36 +102,36 @@ export class Output {
 
   async line(text: string): Promise<void> {
     this.pending += text + '\n'
-    if (this.pending.length >= 1 << 16) await this.flush()
+    this.waitingLength += text.length + 1
+    if (this.waitingLength >= 1 << 16) await this.flush()
   }
 
-  /**
-   * Hands what is pending to the stream now, without waiting for it to drain, so that a line
-   * written to another stream next (an error on stderr) comes after it, as Python's line-buffered
-   * print and its errors interleave at a terminal.
-   */
-  writePending(): void {
-    if (this.pending === '' || this.closed) return
-    const chunk = this.pending
-    this.pending = ''
-    this.stream.write(chunk)
+  /** A line for the other stream, in its place after the lines given before it. */
+  otherLine(text: string): void {
+    if (this.pending === '' && this.waiting.length === 0) this.other.write(text + '\n')
+    else {
+      this.waiting.push({ before: this.pending, other: text + '\n' })
+      this.pending = ''
+      this.waitingLength += text.length + 1
+    }
   }
 
   async flush(): Promise<void> {
-    if (this.pending === '' || this.closed) return
+    const waiting = this.waiting
+    this.waiting = []
+    this.waitingLength = 0
+    for (const { before, other } of waiting) {
+      await this.write(before)
+      this.other.write(other)
+    }
     const chunk = this.pending
     this.pending = ''
-    if (!this.stream.write(chunk)) await this.writable()
+    await this.write(chunk)
   }
 
-  /** Resolves once the stream drains, or ends (then `closed` tells why). */
-  private writable(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        for (const event of ['drain', 'close', 'error']) this.stream.off(event, done)
-        resolve()
-      }
-      for (const event of ['drain', 'close', 'error']) this.stream.on(event, done)
-    })
+  /** Writes `chunk` and waits until the stream has taken it (so what follows on the other stream comes after it), or has ended. */
+  private async write(chunk: string): Promise<void> {
+    if (chunk === '' || this.closed) return
+    await new Promise<void>((resolve) => this.stream.write(chunk, () => resolve()))
   }
 }

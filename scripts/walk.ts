@@ -154,8 +154,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const onerror = (error: LabError): void => {
     errors++
     // After the lines printed before it, not ahead of them (stdout is written in blocks).
-    output.writePending()
-    report(error.toInfo())
+    output.otherLine(JSON.stringify(error.toInfo()))
   }
   const walkOptions = { topdown, followlinks, oneFileSystem, onerror }
   if (options.ncdu !== undefined) {
