@@ -226,7 +226,7 @@ export async function sweepCommand(
   // so is a folder this account may not write into (OUT's, the default results folder, the history's).
   try {
     if (parsed.json === undefined) checkWritableFolder(resultsDirectory)
-    else checkWritable(resolve(parsed.json), { folderMade: true })
+    else checkWritable(parsed.json, { folderMade: true }) // as typed: a trailing separator is refused
     if (parsed.history !== undefined) checkWritableFolder(join(resolve(parsed.history), SWEEPS_DIRECTORY_NAME))
   } catch (error) {
     console.error(toLabError(error).message)

@@ -517,6 +517,20 @@ describe.runIf(process.platform === 'linux')('npm run walk -- DIR --ncdu OUT, ag
     ])
   })
 
+  it('--ncdu OUT with a trailing separator names a folder: refused before the walk, and nothing is written', () => {
+    const out = join(base, 'as-folder')
+    const run = cli([tree, '--ncdu', `${out}/`])
+    expect(run.status).toBe(1)
+    expect(parseLines(run.stderr)).toEqual([
+      {
+        code: 'INVALID_ARGUMENT',
+        message: `${out}/: ends with a separator, so it names a folder; a file name was expected`,
+        path: `${out}/`
+      }
+    ])
+    expect(readdirSync(base)).not.toContain('as-folder')
+  })
+
   it('--exclude marks the pruned folder as ncdu --exclude does', () => {
     const out = join(base, 'excluded.json')
     expect(cli([tree, '--exclude', 'node_*', '--ncdu', out]).status).toBe(0)

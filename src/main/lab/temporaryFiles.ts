@@ -22,7 +22,6 @@ import {
   close,
   closeSync,
   constants,
-  existsSync,
   fchmodSync,
   fchownSync,
   fsync,
@@ -191,7 +190,8 @@ export function checkWritableFolder(folder: string): void {
  */
 function checkFolderTakesFiles(folder: string, made: boolean, target: string): void {
   let existing = folder
-  if (made) while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing)
+  // lstat, not stat: a broken link is not a folder still to be made (making it would fail), but the problem.
+  if (made) while (!lexists(existing) && dirname(existing) !== existing) existing = dirname(existing)
   let stats: Stats
   try {
     stats = statSync(existing)
@@ -204,6 +204,16 @@ function checkFolderTakesFiles(folder: string, made: boolean, target: string): v
     accessSync(existing, constants.W_OK | constants.X_OK)
   } catch (error) {
     throw cannotCreateFor(target, error, existing)
+  }
+}
+
+/** Whether anything, a broken symbolic link included, is at `path`. */
+function lexists(path: string): boolean {
+  try {
+    lstatSync(path)
+    return true
+  } catch {
+    return false
   }
 }
 

@@ -19,6 +19,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import {
+  checkWritable,
+  checkWritableFolder,
   removeStaleTemporaryFiles,
   replaceableFile,
   STALE_TEMPORARY_MS,
@@ -182,6 +184,22 @@ describe('writeAtomically replaces only a regular file with one link', () => {
     expect(Buffer.byteLength(temporaryPath(folder, name).slice(folder.length + 1))).toBeLessThanOrEqual(255)
     await writeAtomically(target, 'data')
     expect(listing()).toEqual([name])
+  })
+})
+
+describe('checks before the work', () => {
+  test('a broken symbolic link on the way is named, not taken for a folder still to be made', () => {
+    const link = join(folder, 'results')
+    symlinkSync(join(folder, 'gone'), link)
+    for (const check of [
+      () => checkWritableFolder(join(link, 'sweeps')),
+      () => checkWritable(join(link, 'out.json'), { folderMade: true }),
+      () => checkWritable(join(link, 'out.json'))
+    ])
+      expect(check).toThrow(
+        `is a broken symbolic link: it points to ${join(folder, 'gone')}, and nothing exists at its end`
+      )
+    expect(listing()).toEqual(['results'])
   })
 })
 
