@@ -297,8 +297,15 @@ export async function sweepCommand(
   }
   out(`wrote ${jsonPath}`)
   if (parsed.history !== undefined) {
-    const saved = await new SweepHistory(parsed.history).save(run)
-    out(`kept in history as ${saved.id} (${join(parsed.history, 'sweeps')})`)
+    try {
+      const saved = await new SweepHistory(parsed.history).save(run)
+      out(`kept in history as ${saved.id} (${join(parsed.history, 'sweeps')})`)
+    } catch (error) {
+      // Checked before the sweep, but the disk may have filled since: one line, as for OUT, not a stack trace.
+      console.error(toLabError(error, parsed.history).message)
+      process.exitCode = 1
+      return run
+    }
   }
   if (run.status === 'cancelled') process.exitCode = 130
   return run

@@ -1,4 +1,15 @@
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
@@ -51,6 +62,39 @@ describe('npm run bench -- --sweep FILE --json OUT', () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(true)
     expect(readFileSync(data).equals(before)).toBe(true)
   })
+
+  // A full disk, mounted for the test: a 4 KiB tmpfs, filled, in a mount namespace of its own (root may make one).
+  test.runIf(process.platform === 'linux' && process.getuid?.() === 0)(
+    'a --history save that fails after the sweep says why in one line, exit 1, with the JSON written',
+    () => {
+      const history = join(dir, 'full-disk')
+      mkdirSync(history)
+      const out = join(dir, 'kept.json')
+      const script = join(dir, 'history.mts')
+      writeFileSync(
+        script,
+        `import { sweepCommand } from ${JSON.stringify(join(import.meta.dirname, '../../bench/sweep'))}
+        await sweepCommand(['--sweep', ${JSON.stringify(data)}, '--chunks', '1', '--repeats', '1', '--no-eager', '--json', ${JSON.stringify(out)}, '--history', ${JSON.stringify(history)}], () => undefined)`
+      )
+      const run = spawnSync(
+        'unshare',
+        [
+          '-m',
+          'sh',
+          '-c',
+          'mount -t tmpfs -o size=4k tmpfs "$1" && head -c 4096 /dev/zero > "$1/filler"; exec "$2" --import tsx "$3"',
+          'sh',
+          history,
+          process.execPath,
+          script
+        ],
+        { cwd: join(import.meta.dirname, '../..'), encoding: 'utf8' }
+      )
+      expect([run.status, run.stderr.trim()]).toEqual([1, expect.stringMatching(/: no space left on the device$/)])
+      expect(run.stderr).not.toMatch(/\n\s+at /)
+      expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ status: 'complete' })
+    }
+  )
 
   test.runIf(process.platform !== 'win32')(
     'refuses, before sweeping, an OUT or a --history folder this account may not write into',
