@@ -139,7 +139,7 @@ export function viewRows(rows: readonly ResultRow[], known: ReadonlyMap<string, 
       agreement = { status: 'differs', against: reference.name, detail: `count ${row.count} ≠ ${reference.count}` }
     } else if (!sumsAgree(row.sum, reference.sum)) {
       const relative = Math.abs(row.sum - reference.sum) / Math.max(Math.abs(row.sum), Math.abs(reference.sum))
-      // Against nan or inf there is no relative difference to give.
+      // Against nan or inf (or two sums whose difference overflows) there is no finite relative difference to give.
       const by = Number.isFinite(relative) ? ` (relative difference ${relative.toExponential(1)})` : ''
       agreement = {
         status: 'differs',
