@@ -1,20 +1,10 @@
-import { spawnSync } from 'node:child_process'
-import {
-  chmodSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync
-} from 'node:fs'
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { sweepCommand } from '../../bench/sweep'
 import { writeSampleData } from '../../src/main/lab/read/sampleData'
+import { canMountTmpfs, runOnTmpfs } from '../support/mountedTmpfs'
 import { runUnprivilegedScript } from '../support/unprivileged'
 
 let dir: string
@@ -63,32 +53,20 @@ describe('npm run bench -- --sweep FILE --json OUT', () => {
     expect(readFileSync(data).equals(before)).toBe(true)
   })
 
-  // A full disk, mounted for the test: a 4 KiB tmpfs, filled, in a mount namespace of its own (root may make one).
-  test.runIf(process.platform === 'linux' && process.getuid?.() === 0)(
+  // A full disk, made for the test: a 4 KiB tmpfs, filled.
+  test.runIf(canMountTmpfs)(
     'a --history save that fails after the sweep says why in one line, exit 1, with the JSON written',
     () => {
       const history = join(dir, 'full-disk')
       mkdirSync(history)
       const out = join(dir, 'kept.json')
-      const script = join(dir, 'history.mts')
-      writeFileSync(
-        script,
+      const run = runOnTmpfs(
+        history,
+        'size=4k',
+        join(dir, 'history.mts'),
         `import { sweepCommand } from ${JSON.stringify(join(import.meta.dirname, '../../bench/sweep'))}
-        await sweepCommand(['--sweep', ${JSON.stringify(data)}, '--chunks', '1', '--repeats', '1', '--no-eager', '--json', ${JSON.stringify(out)}, '--history', ${JSON.stringify(history)}], () => undefined)`
-      )
-      const run = spawnSync(
-        'unshare',
-        [
-          '-m',
-          'sh',
-          '-c',
-          'mount -t tmpfs -o size=4k tmpfs "$1" && head -c 4096 /dev/zero > "$1/filler"; exec "$2" --import tsx "$3"',
-          'sh',
-          history,
-          process.execPath,
-          script
-        ],
-        { cwd: join(import.meta.dirname, '../..'), encoding: 'utf8' }
+        await sweepCommand(['--sweep', ${JSON.stringify(data)}, '--chunks', '1', '--repeats', '1', '--no-eager', '--json', ${JSON.stringify(out)}, '--history', ${JSON.stringify(history)}], () => undefined)`,
+        4096
       )
       expect([run.status, run.stderr.trim()]).toEqual([1, expect.stringMatching(/: no space left on the device$/)])
       expect(run.stderr).not.toMatch(/\n\s+at /)

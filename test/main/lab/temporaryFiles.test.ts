@@ -28,6 +28,7 @@ import {
   writeAtomically
 } from '../../../src/main/lab/temporaryFiles'
 import { rejectedLabError } from '../../support/labErrors'
+import { canMountTmpfs, runOnTmpfs } from '../../support/mountedTmpfs'
 import { runUnprivilegedScript } from '../../support/unprivileged'
 
 let folder: string
@@ -204,53 +205,36 @@ describe('checks before the work', () => {
 })
 
 describe('a read-only file system', () => {
-  // A read-only tmpfs, mounted in a mount namespace of the test's own (root may make one: unshare -m).
-  test.runIf(process.platform === 'linux' && process.getuid?.() === 0)(
-    'is READ_ONLY in every write check, naming it',
-    () => {
-      const mounted = join(folder, 'ro')
-      mkdirSync(mounted)
-      const script = join(folder, 'script.mts')
-      writeFileSync(
-        script,
-        `import { checkWritable, checkWritableFolder, writeAtomically } from ${JSON.stringify(join(import.meta.dirname, '../../../src/main/lab/temporaryFiles'))}
-        const outcomes = []
-        for (const attempt of [
-          () => checkWritable(${JSON.stringify(join(mounted, 'scan.json'))}),
-          () => checkWritableFolder(${JSON.stringify(join(mounted, 'sweeps'))}),
-          () => writeAtomically(${JSON.stringify(join(mounted, 'scan.json'))}, 'x')
-        ]) {
-          try {
-            await attempt()
-            outcomes.push('written')
-          } catch (error) {
-            outcomes.push(error.code + ' ' + error.message)
-          }
+  test.runIf(canMountTmpfs)('is READ_ONLY in every write check, naming it', () => {
+    const mounted = join(folder, 'ro')
+    mkdirSync(mounted)
+    const run = runOnTmpfs(
+      mounted,
+      'ro',
+      join(folder, 'script.mts'),
+      `import { checkWritable, checkWritableFolder, writeAtomically } from ${JSON.stringify(join(import.meta.dirname, '../../../src/main/lab/temporaryFiles'))}
+      const outcomes = []
+      for (const attempt of [
+        () => checkWritable(${JSON.stringify(join(mounted, 'scan.json'))}),
+        () => checkWritableFolder(${JSON.stringify(join(mounted, 'sweeps'))}),
+        () => writeAtomically(${JSON.stringify(join(mounted, 'scan.json'))}, 'x')
+      ]) {
+        try {
+          await attempt()
+          outcomes.push('written')
+        } catch (error) {
+          outcomes.push(error.code + ' ' + error.message)
         }
-        process.stdout.write(JSON.stringify(outcomes))`
-      )
-      const run = spawnSync(
-        'unshare',
-        [
-          '-m',
-          'sh',
-          '-c',
-          'mount -t tmpfs -o ro tmpfs "$1" && exec "$2" --import tsx "$3"',
-          'sh',
-          mounted,
-          process.execPath,
-          script
-        ],
-        { cwd: join(import.meta.dirname, '../../..'), encoding: 'utf8' }
-      )
-      expect(run.status, run.stderr).toBe(0)
-      expect(JSON.parse(run.stdout)).toEqual([
-        `READ_ONLY ${join(mounted, 'scan.json')}: cannot be written: ${mounted} is on a read-only file system`,
-        `READ_ONLY ${join(mounted, 'sweeps')}: cannot be written: ${mounted} is on a read-only file system`,
-        `READ_ONLY ${join(mounted, 'scan.json')}: cannot be written: ${mounted} is on a read-only file system`
-      ])
-    }
-  )
+      }
+      process.stdout.write(JSON.stringify(outcomes))`
+    )
+    expect(run.status, run.stderr).toBe(0)
+    expect(JSON.parse(run.stdout)).toEqual([
+      `READ_ONLY ${join(mounted, 'scan.json')}: cannot be written: ${mounted} is on a read-only file system`,
+      `READ_ONLY ${join(mounted, 'sweeps')}: cannot be written: ${mounted} is on a read-only file system`,
+      `READ_ONLY ${join(mounted, 'scan.json')}: cannot be written: ${mounted} is on a read-only file system`
+    ])
+  })
 })
 
 describe('stale temporary files', () => {
