@@ -267,23 +267,17 @@ export function readBinaryEager<D extends Dtype = 'float64'>(
   try {
     const size = file.size
     const count = checkItemLayout(file, dtype, path)
-    // Whatever limit was asked for: a file larger than the machine's memory cannot be held in it.
+    // Whatever limit was asked for, a file larger than the machine's memory cannot be held in it.
     const memory = totalmem()
-    if (size > memory && size <= maxBytes) {
+    if (size > maxBytes || size > memory) {
+      const bound =
+        size > maxBytes
+          ? `the eager-read limit of ${maxBytes} bytes.`
+          : `this machine's memory (${memory} bytes), whatever the eager-read limit.`
       throw new LabError(
         'TOO_LARGE',
-        `${path}: ${size} bytes is more than this machine's memory (${memory} bytes), whatever the eager-read limit. ` +
-          'Eager reading loads the whole file into RAM at once; data larger than memory has to be read lazily, ' +
-          'a chunk at a time (the lazy readers), which is why lazy reading exists.',
-        path
-      )
-    }
-    if (size > maxBytes) {
-      throw new LabError(
-        'TOO_LARGE',
-        `${path}: ${size} bytes is more than the eager-read limit of ${maxBytes} bytes. Eager reading loads the whole file ` +
-          'into RAM at once; data larger than memory has to be read lazily, a chunk at a time (the lazy readers), ' +
-          'which is why lazy reading exists.',
+        `${path}: ${size} bytes is more than ${bound} Eager reading loads the whole file into RAM at once; data ` +
+          'larger than memory has to be read lazily, a chunk at a time (the lazy readers), which is why lazy reading exists.',
         path
       )
     }
