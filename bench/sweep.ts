@@ -299,7 +299,7 @@ export async function sweepCommand(
   if (parsed.history !== undefined) {
     try {
       const saved = await new SweepHistory(parsed.history).save(run)
-      out(`kept in history as ${saved.id} (${join(parsed.history, 'sweeps')})`)
+      out(`kept in history as ${saved.id} (${join(parsed.history, SWEEPS_DIRECTORY_NAME)})`)
     } catch (error) {
       // Checked before the sweep, but the disk may have filled since: one line, as for OUT, not a stack trace.
       console.error(toLabError(error, parsed.history).message)

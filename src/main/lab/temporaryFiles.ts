@@ -234,7 +234,7 @@ function cannotCreateFor(target: string, error: unknown, directory = dirname(tar
   }
   if (code === 'EROFS')
     return new LabError('READ_ONLY', `${target}: cannot be written: ${directory} is on a read-only file system`, target)
-  if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+  if (code === 'ENOENT') {
     let folderExists = false
     try {
       folderExists = statSync(directory).isDirectory()
