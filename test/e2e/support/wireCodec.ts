@@ -1,9 +1,10 @@
 /**
  * The e2e bridge's wire, which keeps typed arrays typed and NaN, ±Infinity and -0 as numbers both
- * ways, since Electron's IPC (structured clone) carries them natively; JSON would make them null. Events are JSON with typed arrays as base64 (small, or rare); requests and
- * replies are framed (encodeFrame), so typed arrays travel as raw bytes (a walk's batch one way,
- * an ncdu export of megabytes the other) and neither side runs a base64 codec or a JSON reviver
- * over them: as with Electron's structured clone, sending them costs a copy.
+ * ways, since Electron's IPC (structured clone) carries them natively; JSON would make them null
+ * or 0. Events are JSON with typed arrays as base64 (small, or rare); requests and replies are
+ * framed (encodeFrame), so typed arrays travel as raw bytes (a walk's batch one way, an ncdu
+ * export of megabytes the other) and neither side runs a base64 codec or a JSON reviver over
+ * them: as with Electron's structured clone, sending them costs a copy.
  *
  * One module for both ends: the lab server imports it, and bridge.ts bundles it into the page
  * with labBridge.page.ts. So everything but encodeWire (server only) uses what a page has.

@@ -2,8 +2,8 @@
  * The Browse tab's tree as ncdu's export (src/shared/ncdu.ts), for Export for ncdu: names, and for
  * each entry the stat the walk items carried (WALK_STAT: apparent size, disk usage, device, inode
  * and link count); symlinks and other non-regular entries as `notreg`; a folder that could not be
- * listed, or a file that could not be lstat'ed, as `read_error`, one pruned by a pattern as `excluded: "pattern"`, one on another file
- * system as `excluded: "othfs"`.
+ * listed, or a file that could not be lstat'ed, as `read_error`; a folder pruned by a pattern as
+ * `excluded: "pattern"`, one on another file system as `excluded: "othfs"`.
  */
 import { encodeNcduPieces, type NcduDirectory, type NcduEntry } from '@shared/ncdu'
 import { TYPE_LETTER, WALK_STAT } from '@shared/walkJob'
