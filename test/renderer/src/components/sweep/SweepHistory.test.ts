@@ -59,3 +59,23 @@ describe('past runs', () => {
     expect(cells(0)[5]).toEqual(['7 / 7', 'complete'])
   })
 })
+
+describe('files in the sweeps folder that are not runs', () => {
+  test('the heading fits a file that cannot be read as well as one that is not a run', async () => {
+    const store = useSweepStore()
+    store.historyProblems = [
+      { file: 'sweep-a.json', message: 'permission denied' },
+      { file: 'sweep-b.json', message: 'not a Yield Lab sweep' }
+    ]
+    const wrapper = mount(SweepHistory)
+    await flushPromises()
+    const problems = wrapper.find('details.problems')
+    expect(problems.find('summary').text().replace(/\s+/g, ' ')).toBe(
+      '2 files in the sweeps folder could not be read as runs (left untouched)'
+    )
+    expect(problems.findAll('li').map((item) => item.text())).toEqual([
+      'sweep-a.json: permission denied',
+      'sweep-b.json: not a Yield Lab sweep'
+    ])
+  })
+})
