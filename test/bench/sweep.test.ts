@@ -105,7 +105,8 @@ describe('npm run bench -- --sweep FILE --json OUT', () => {
           exitCode: 2,
           printed: [],
           errors: [
-            `${join(locked, 'new', 's.json')}: cannot be written: this account may not add files to its folder ${locked}`
+            `${join(locked, 'new', 's.json')}: cannot be written: this account may not add files to ${locked}, ` +
+              'where the folders on its way would be made'
           ]
         },
         {

@@ -224,8 +224,14 @@ function lexists(path: string): boolean {
  */
 function cannotCreateFor(target: string, error: unknown, directory = dirname(target)): LabError {
   const code = (error as NodeJS.ErrnoException).code
+  // `directory` is further up when the folders between it and the target are still to be made.
+  const where =
+    directory === target
+      ? 'it'
+      : directory === dirname(target)
+        ? `its folder ${directory}`
+        : `${directory}, where the folders on its way would be made`
   if (code === 'EACCES' || code === 'EPERM') {
-    const where = directory === target ? 'it' : `its folder ${directory}`
     return new LabError(
       'PERMISSION_DENIED',
       `${target}: cannot be written: this account may not add files to ${where}`,
@@ -244,7 +250,7 @@ function cannotCreateFor(target: string, error: unknown, directory = dirname(tar
     if (folderExists)
       return new LabError(
         'PERMISSION_DENIED',
-        `${target}: cannot be written: its folder ${directory} takes no new files (a system folder such as /proc?)`,
+        `${target}: cannot be written: ${where} takes no new files (a system folder such as /proc?)`,
         target
       )
   }
