@@ -73,6 +73,11 @@ export interface SampleDataOptions {
 
 /** Items generated and written per chunk: 1 MiB of float64. */
 const CHUNK_ITEMS = 128 * 1024
+/**
+ * Sample data never fills a disk: a full system disk stops other programs (and macOS itself) from
+ * working. What a write must leave free: 5% of the file system, at most this.
+ */
+const FREE_SPACE_RESERVE_MAX = 2 ** 30
 
 export function checkSampleName(name: unknown): string {
   if (typeof name !== 'string' || name.length === 0) throw new LabError('INVALID_ARGUMENT', 'A file name is required')
@@ -408,17 +413,24 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
 
   // The old files stay until the new ones are complete, so the new ones need all the space.
   const needed = bytes + (withText ? count * SAMPLE_TEXT_LINE_BYTES : 0)
-  let available: number | undefined
+  let free: { available: number; reserve: number } | undefined
   try {
     const fs = statfsSync(directory)
-    available = fs.bavail * fs.bsize
+    free = { available: fs.bavail * fs.bsize, reserve: Math.min(FREE_SPACE_RESERVE_MAX, fs.blocks * fs.bsize * 0.05) }
   } catch {
     // statfs unsupported here: the writes will report ENOSPC themselves.
   }
-  if (available !== undefined && needed > available) {
+  if (free !== undefined && needed > free.available) {
     throw new LabError(
       'NO_SPACE',
-      `${directory}: not enough free space: these files need about ${formatBytes(needed)} (${needed} bytes) but only ${formatBytes(available)} (${available} bytes) are free. Choose a smaller size or another folder.`,
+      `${directory}: not enough free space: these files need about ${formatBytes(needed)} (${needed} bytes) but only ${formatBytes(free.available)} (${free.available} bytes) are free. Choose a smaller size or another folder.`,
+      directory
+    )
+  }
+  if (free !== undefined && free.available - needed < free.reserve) {
+    throw new LabError(
+      'NO_SPACE',
+      `${directory}: these files need about ${formatBytes(needed)} (${needed} bytes), which would leave only ${formatBytes(free.available - needed)} free on its disk; Yield Lab leaves at least ${formatBytes(free.reserve)} free, so that the system and other programs keep working. Choose a smaller size or another folder.`,
       directory
     )
   }

@@ -32,6 +32,7 @@ import {
 import { STALE_TEMPORARY_MS, TEMPORARY_PREFIX } from '../../../../src/main/lab/temporaryFiles'
 import type { SampleDataMeta, SampleDataStats } from '../../../../src/shared/readJobs'
 import { catchLabError } from '../../../support/labErrors'
+import { canMountTmpfs, runOnTmpfs } from '../../../support/mountedTmpfs'
 import { shownWithNote } from '../../../support/notUtf8'
 import { requirePython, runPython } from '../../../support/python'
 import { runUnprivilegedScript } from '../../../support/unprivileged'
@@ -199,6 +200,38 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
     )
     expect(readdirSync(directory)).toEqual([])
   })
+
+  it.runIf(canMountTmpfs)(
+    'a size that would leave less than 5% of a small disk free is NO_SPACE, saying what stays free',
+    () => {
+      // A 64 MiB file system: 5% of it (3.2 MiB) stays free; 56 MiB fits, 62 MiB would leave too little.
+      const mounted = freshDir()
+      const run = runOnTmpfs(
+        mounted,
+        'size=64m',
+        join(root, `reserve-${n++}.mts`),
+        `import { writeSampleData } from ${JSON.stringify(join(import.meta.dirname, '../../../../src/main/lab/read/sampleData'))}
+        const outcomes = []
+        for (const [name, mib] of [['large', 62], ['fits', 56]]) {
+          try {
+            outcomes.push(writeSampleData({ directory: ${JSON.stringify(mounted)}, name, bytes: mib * 2 ** 20 }).count)
+          } catch (error) {
+            outcomes.push(error.code + ' ' + error.message)
+          }
+        }
+        outcomes.push((await import('node:fs')).readdirSync(${JSON.stringify(mounted)}).sort())
+        process.stdout.write(JSON.stringify(outcomes))`
+      )
+      expect(run.status, run.stderr).toBe(0)
+      expect(JSON.parse(run.stdout)).toEqual([
+        `NO_SPACE ${mounted}: these files need about 62.0 MiB (${62 * 2 ** 20} bytes), which would leave only ` +
+          '2.00 MiB free on its disk; Yield Lab leaves at least 3.20 MiB free, so that the system and other programs ' +
+          'keep working. Choose a smaller size or another folder.',
+        (56 * 2 ** 20) / 8,
+        ['fits.bin', 'fits.json']
+      ])
+    }
+  )
 
   it('reports progress in bytes up to the total', () => {
     const reports: JobProgress<SampleDataStats>[] = []
