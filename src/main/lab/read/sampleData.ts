@@ -509,14 +509,7 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
     const sidecar = create(metaPath)
     writeAll(sidecar.fd!, Buffer.from(`${JSON.stringify(meta, null, 2)}\n`, 'utf8'), metaPath)
     for (const file of files) finish(file)
-    // All complete: into place, the sidecar last (it is what marks the set as whole).
-    for (const file of files) {
-      try {
-        renameSync(file.temporary, file.target)
-      } catch (error) {
-        throw toLabError(error, file.target)
-      }
-    }
+    moveIntoPlace(files, directory)
     completed = true
     syncDirectory(directory)
     if (oldTwin !== null) removeQuietly(oldTwin)
@@ -537,6 +530,50 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
       }
     }
   }
+}
+
+/**
+ * Renames the complete files over their targets, the sidecar last (it is what marks the set as
+ * whole). The files they replace are moved aside first and put back if any rename fails, so the
+ * previous set stays whole: on Windows a rename fails while another program holds the file open,
+ * and once the new `.bin` is in, a refused `.txt` would leave it beside the old sidecar's sum.
+ */
+function moveIntoPlace(files: PendingFile[], directory: string): void {
+  const asides: { target: string; aside: string }[] = []
+  const placed: string[] = []
+  let at = ''
+  try {
+    for (const file of files) {
+      at = file.target
+      if (regularFileAt(file.target, 'replace') === undefined) continue
+      const aside = temporaryPath(directory, basename(file.target))
+      renameSync(file.target, aside)
+      asides.push({ target: file.target, aside })
+    }
+    for (const file of files) {
+      at = file.target
+      renameSync(file.temporary, file.target)
+      placed.push(file.target)
+    }
+  } catch (error) {
+    for (const target of placed) removeQuietly(target)
+    const stranded: string[] = []
+    for (const { target, aside } of asides) {
+      try {
+        renameSync(aside, target)
+      } catch {
+        stranded.push(`${target} is kept as ${aside}`)
+      }
+    }
+    const failure = toLabError(error, at)
+    if (stranded.length === 0) throw failure
+    throw new LabError(
+      failure.code,
+      `${failure.message}; and putting the previous files back failed: ${stranded.join('; ')}`,
+      at
+    )
+  }
+  for (const { aside } of asides) removeQuietly(aside)
 }
 
 /** Largest sidecar read back (ours are a few hundred bytes). */

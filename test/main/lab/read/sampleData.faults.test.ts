@@ -1,7 +1,8 @@
 /**
  * Sample data when the disk fails under it: an ENOSPC (or EIO) on any of the files, at any point,
- * leaves the previous files byte-identical and no temporary file behind, and the next attempt
- * works. The file system is real; only the failing write is simulated.
+ * or a rename refused while the files go into place (Windows refuses one over a file another
+ * program holds open), leaves the previous files byte-identical and no temporary file behind, and
+ * the next attempt works. The file system is real; only the failing call is simulated.
  */
 import * as fs from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,6 +13,8 @@ import { catchLabError } from '../../../support/labErrors'
 
 /** The write to fail: the n-th write into a file whose final name ends with `suffix`. */
 const fault: { suffix?: string; afterWrites: number; code: string } = { afterWrites: 0, code: 'ENOSPC' }
+/** The next rename to fail (once): one from, or one onto, a path ending with this. */
+const renameFault: { from?: string; onto?: string } = {}
 const pathOfFd = new Map<number, string>()
 const writesTo = new Map<number, number>()
 
@@ -32,6 +35,16 @@ vi.mock('node:fs', async (importOriginal) => {
         throw Object.assign(new Error(`${fault.code}: simulated`), { code: fault.code, syscall: 'write' })
       }
       return (real.writeSync as (fd: number, ...rest: unknown[]) => number)(fd, ...rest)
+    },
+    renameSync: (from: fs.PathLike, onto: fs.PathLike) => {
+      const fails =
+        (renameFault.from !== undefined && String(from).endsWith(renameFault.from)) ||
+        (renameFault.onto !== undefined && String(onto).endsWith(renameFault.onto))
+      if (fails) {
+        renameFault.from = renameFault.onto = undefined
+        throw Object.assign(new Error('EPERM: simulated'), { code: 'EPERM', syscall: 'rename' })
+      }
+      real.renameSync(from, onto)
     }
   }
 })
@@ -41,6 +54,7 @@ let n = 0
 beforeAll(() => (root = fs.mkdtempSync(join(tmpdir(), 'yield-lab-faults-'))))
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
 beforeEach(() => {
+  renameFault.from = renameFault.onto = undefined
   fault.suffix = undefined
   fault.code = 'ENOSPC'
 })
@@ -80,6 +94,28 @@ describe('writeSampleData when a write fails', () => {
       expect(snapshot(directory)).toEqual(before)
 
       fault.suffix = undefined
+      const retry = writeSampleData({ directory, name: 'x', bytes: 16, seed: 2, withText: true, overwrite: true })
+      expect(fs.statSync(retry.binaryPath).size).toBe(16)
+      expect(fs.readdirSync(directory).sort()).toEqual(['x.bin', 'x.json', 'x.txt'])
+    }
+  )
+
+  it.each<[string, { from?: string; onto?: string }]>([
+    ['moving the previous text twin aside', { from: '/x.txt' }],
+    ['moving the new text twin in, after the new binary file', { onto: '/x.txt' }],
+    ['moving the new sidecar in, last', { onto: '/x.json' }]
+  ])(
+    'a rename refused while %s: the previous files are byte-identical, no temporary file remains, and a retry works',
+    (_what, failing) => {
+      const { directory, before } = previousSet()
+      Object.assign(renameFault, failing)
+      const error = catchLabError(() =>
+        writeSampleData({ directory, name: 'x', bytes: 1600, seed: 2, withText: true, overwrite: true })
+      )
+      expect(error.code).toBe('PERMISSION_DENIED')
+      expect(error.path).toBe(join(directory, (failing.from ?? failing.onto)!.slice(1)))
+      expect(snapshot(directory)).toEqual(before)
+
       const retry = writeSampleData({ directory, name: 'x', bytes: 16, seed: 2, withText: true, overwrite: true })
       expect(fs.statSync(retry.binaryPath).size).toBe(16)
       expect(fs.readdirSync(directory).sort()).toEqual(['x.bin', 'x.json', 'x.txt'])
