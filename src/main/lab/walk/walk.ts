@@ -822,7 +822,35 @@ function pushLstat(path: string | Buffer, stats: number[]): void {
     return
   }
   if (info === undefined) stats.push(-ENOENT, 0, 0, 0, 0)
-  else stats.push(info.size, info.blocks * 512, info.dev, info.ino, info.nlink)
+  else stats.push(info.size, info.blocks * 512, info.dev, exactInode(path, info.ino), info.nlink)
+}
+
+/**
+ * An inode number as the stat records keep it (a double): above 2^53 Node's plain stat has rounded
+ * it, so neighbouring files would share one and their hard links be counted as one file's. NTFS
+ * gives such numbers (a file id is a 48-bit MFT record number under a 16-bit count of the
+ * record's reuses): they are read again exactly and kept as inodeNumber keeps them.
+ */
+function exactInode(path: string | Buffer, ino: number): number {
+  if (Number.isSafeInteger(ino)) return ino
+  try {
+    const exact = lstatSync(path, BIGINT_NO_THROW)
+    return exact === undefined ? ino : inodeNumber(exact.ino)
+  } catch {
+    return ino // gone meanwhile: the rounded number is all there is
+  }
+}
+
+/** MFT record numbers: the low 48 bits of an NTFS file id. */
+const MFT_RECORD_BITS = (1n << 48n) - 1n
+
+/**
+ * An exact inode number as a double that tells files apart: itself up to 2^53; above, its low 48
+ * bits, which on NTFS (the file system that gives such numbers) are the file's MFT record, which
+ * no other file of the volume has.
+ */
+function inodeNumber(ino: bigint): number {
+  return ino <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(ino) : Number(ino & MFT_RECORD_BITS)
 }
 
 /** The EntryStat of a directory as the walker stat'ed it. */
@@ -831,7 +859,7 @@ function entryStat(stats: BigIntStats): EntryStat {
     apparentSize: Number(stats.size),
     diskUsage: Number(stats.blocks) * 512,
     dev: Number(stats.dev),
-    ino: Number(stats.ino),
+    ino: inodeNumber(stats.ino),
     nlink: Number(stats.nlink)
   }
 }

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { LabError } from '../../../../src/shared/errors'
 import type { JobProgress } from '../../../../src/shared/jobs'
 import { canListNatively } from '../../../../src/main/lab/native'
+import { WALK_STAT } from '../../../../src/shared/walkJob'
 import { walkColumns, walkEntries, type WalkOptions } from '../../../../src/main/lab/walk/walk'
 import { build } from '../../../support/tree'
 import { asColumns } from '../../../support/walkColumns'
@@ -64,4 +65,41 @@ it('walkColumns: a file whose lstat fails: onerror names it, its size and record
     Object.assign(fs, { lstatSync: original })
     syncBuiltinESMExports()
   }
+})
+
+/** Two NTFS file ids one MFT record apart (reused 0xc6 times): one double, as Node's plain stat gives them. */
+const NTFS_ID_A = 0x00c6000000035370n
+const NTFS_ID_B = 0x00c6000000035371n
+
+it('two hard-linked files whose inode numbers are above 2^53 (NTFS ids) stay two files in the tree', () => {
+  expect(Number(NTFS_ID_A)).toBe(Number(NTFS_ID_B))
+  build(top, { ntfs: { a: { 'one.bin': 'x'.repeat(1000), 'two.bin': 'y'.repeat(1000) }, b: {} } })
+  const [a, b] = [join(top, 'ntfs', 'a'), join(top, 'ntfs', 'b')]
+  fs.linkSync(join(a, 'one.bin'), join(b, 'one-link'))
+  fs.linkSync(join(a, 'two.bin'), join(b, 'two-link'))
+  const one = fs.statSync(join(a, 'one.bin')).ino
+  const original = fs.lstatSync
+  // Node on Windows: the plain lstat rounds the id to a double; with bigint it is exact.
+  const windowsLike = ((path: fs.PathLike, options?: fs.StatSyncOptions) => {
+    const stats = original(path, options as fs.StatSyncOptions & { bigint: false })
+    if (stats === undefined || Number(stats.nlink) < 2) return stats
+    const id = BigInt(stats.ino) === BigInt(one) ? NTFS_ID_A : NTFS_ID_B
+    return Object.assign(Object.create(Object.getPrototypeOf(stats) as object) as fs.Stats, stats, {
+      ino: typeof stats.ino === 'bigint' ? id : Number(id)
+    })
+  }) as typeof fs.lstatSync
+  Object.assign(fs, { lstatSync: windowsLike })
+  syncBuiltinESMExports()
+  let dirs
+  try {
+    dirs = run(walkColumns, join(top, 'ntfs')).dirs
+  } finally {
+    Object.assign(fs, { lstatSync: original })
+    syncBuiltinESMExports()
+  }
+  const inodes = dirs.flatMap((dir) =>
+    dir.filenames.map((_, i) => dir.filenameStats[i * WALK_STAT.FIELDS + WALK_STAT.INO]!)
+  )
+  // The exact ids' MFT records: 0x35370 and 0x35371, each file's names sharing its own.
+  expect(inodes.sort()).toEqual([0x35370, 0x35370, 0x35371, 0x35371])
 })
