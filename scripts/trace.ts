@@ -110,6 +110,11 @@ function checkProgram(path: string): void {
   }
 }
 
+/**
+ * Whether both paths name one file: the same resolved path, or the same device and inode, since on
+ * a case-insensitive file system (macOS, Windows) `prog.py` and `PROG.PY` are one file whose
+ * resolved paths differ. An inode of 0 says nothing (some Windows file systems give no ids).
+ */
 function sameFile(a: string, b: string): boolean {
   const real = (path: string): string => {
     try {
@@ -118,7 +123,19 @@ function sameFile(a: string, b: string): boolean {
       return resolve(path)
     }
   }
-  return real(a) === real(b)
+  if (real(a) === real(b)) return true
+  try {
+    const [first, second] = [a, b].map((path) => statSync(path, { bigint: true, throwIfNoEntry: false }))
+    return (
+      first !== undefined &&
+      second !== undefined &&
+      first.ino !== 0n &&
+      first.dev === second.dev &&
+      first.ino === second.ino
+    )
+  } catch {
+    return false // not reachable: the checks after this one say why
+  }
 }
 
 /** Runs the recorder with python3: the trace's JSON text, or a LabError saying what went wrong. */

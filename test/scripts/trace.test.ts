@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseTraceJson, type Trace } from '../../src/shared/trace'
+import { canMountTmpfs } from '../support/mountedTmpfs'
 import { requirePython } from '../support/python'
 import { cpythonRecorder, plainStdout } from '../support/traceRecorders'
 import { INFINITE, traceProgram } from '../support/tracePrograms'
@@ -173,6 +174,37 @@ describe('npm run trace: its own bad input', () => {
     expect(overwrite.stderr).toBe(`trace: --json ${path} would overwrite the program itself\n`)
     expect(readFileSync(path, 'utf8')).toBe(source)
   })
+
+  it.runIf(canMountTmpfs)(
+    'OUT naming the program by another path that resolves elsewhere (as PROG.PY does on macOS or Windows) is refused',
+    () => {
+      // A bind mount shows one file under two folders, as a case-insensitive file system shows one under two spellings.
+      const source = traceProgram('gen_107').source
+      mkdirSync(join(base, 'bound', 'a'), { recursive: true })
+      mkdirSync(join(base, 'bound', 'b'))
+      const path = program('bound/a/prog.py', source)
+      const other = join(base, 'bound', 'b', 'prog.py')
+      const run = spawnSync(
+        'unshare',
+        [
+          '-m',
+          'sh',
+          '-c',
+          'mount --bind "$1" "$2" && exec "$3" --import tsx scripts/trace.ts "$4" --json "$5"',
+          'sh',
+          join(base, 'bound', 'a'),
+          join(base, 'bound', 'b'),
+          process.execPath,
+          path,
+          other
+        ],
+        { cwd: repo, env: { ...process.env, npm_lifecycle_event: 'trace', INIT_CWD: repo }, encoding: 'utf8' }
+      )
+      expect(run.stderr).toBe(`trace: --json ${other} would overwrite the program itself\n`)
+      expect(run.status).toBe(1)
+      expect(readFileSync(path, 'utf8')).toBe(source)
+    }
+  )
 
   it.runIf(process.platform !== 'win32')(
     'a program this account may not read, and one inside a folder it may not enter: said in the same words',
