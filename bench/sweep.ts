@@ -225,9 +225,10 @@ export async function sweepCommand(
   // Before the sweep, not after minutes of it: a folder, link, pipe or device at OUT is refused, and
   // so is a folder this account may not write into (OUT's, the default results folder, the history's).
   try {
-    if (parsed.json === undefined) checkWritableFolder(resultsDirectory)
-    else checkWritable(parsed.json, { folderMade: true }) // as typed: a trailing separator is refused
-    if (parsed.history !== undefined) checkWritableFolder(join(resolve(parsed.history), SWEEPS_DIRECTORY_NAME))
+    if (parsed.json === undefined) checkWritableFolder(resultsDirectory, { probe: true })
+    else checkWritable(parsed.json, { folderMade: true, probe: true }) // as typed: a trailing separator is refused
+    if (parsed.history !== undefined)
+      checkWritableFolder(join(resolve(parsed.history), SWEEPS_DIRECTORY_NAME), { probe: true })
   } catch (error) {
     console.error(toLabError(error).message)
     process.exitCode = 2

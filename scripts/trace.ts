@@ -188,7 +188,7 @@ async function main(argv: readonly string[]): Promise<number> {
     checkProgram(options.program)
     if (options.out !== undefined && sameFile(options.out, options.program))
       throw new LabError('ALREADY_EXISTS', `--json ${options.out} would overwrite the program itself`, options.out)
-    if (options.out !== undefined) checkWritable(options.out)
+    if (options.out !== undefined) checkWritable(options.out, { probe: true })
     const text = recordWithPython(options)
     // The recorder's output is checked as an imported trace would be: what we hand on is valid.
     const trace = parseTraceJson(text)

@@ -134,7 +134,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (options.ncdu !== undefined) {
     // Before the walk, which may take minutes (a whole disk), not after it.
     try {
-      checkWritable(options.ncdu) // as typed: a trailing separator (a folder's name) is refused
+      checkWritable(options.ncdu, { probe: true }) // as typed: a trailing separator (a folder's name) is refused
     } catch (error) {
       report(toLabError(error, options.ncdu).toInfo())
       return 1

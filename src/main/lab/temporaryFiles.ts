@@ -167,31 +167,42 @@ export function openTemporaryFor(target: string, hidden: string, replaced: Stats
 }
 
 /**
- * Throws what a write of `target` would throw, without writing: what is at it is not replaceable
- * (replaceableFile), or its folder is missing (unless the caller makes it: `folderMade`) or takes
- * no files from this account. For commands that write at the end of minutes of work, so that they
- * refuse before it.
+ * How far a check goes. `folderMade`: the caller makes the output's folder when it is missing.
+ * `probe`: also make and remove an empty file in the folder, as only that tells where access()
+ * cannot (Windows grants every folder; root is granted /proc, which takes no files); only for an
+ * output the user named, since it writes there.
  */
-export function checkWritable(target: string, { folderMade = false } = {}): void {
+interface WritableCheck {
+  folderMade?: boolean
+  probe?: boolean
+}
+
+/**
+ * Throws what a write of `target` would throw, without writing it: what is at it is not
+ * replaceable (replaceableFile), or its folder is missing (unless `folderMade`) or takes no files
+ * from this account. For commands that write at the end of minutes of work, so that they refuse
+ * before it.
+ */
+export function checkWritable(target: string, { folderMade = false, probe = false }: WritableCheck = {}): void {
   replaceableFile(target)
-  checkFolderTakesFiles(dirname(resolve(target)), folderMade, target)
+  checkFolderTakesFiles(dirname(resolve(target)), { folderMade, probe }, target)
 }
 
 /** checkWritable for a folder that files will be written into, made first if it is missing. */
-export function checkWritableFolder(folder: string): void {
+export function checkWritableFolder(folder: string, { probe = false }: Pick<WritableCheck, 'probe'> = {}): void {
   const absolute = resolve(folder)
-  checkFolderTakesFiles(absolute, true, absolute)
+  checkFolderTakesFiles(absolute, { folderMade: true, probe }, absolute)
 }
 
 /**
  * Throws, naming `target` (a file to write in `folder`, or the folder itself) and what is wrong,
- * unless this account may add files to `folder`. `made`: the caller makes the folder when it is
- * missing, so then the nearest folder above it that exists is the one that must take them.
+ * unless this account may add files to `folder`. With `folderMade`, the nearest folder above it
+ * that exists is the one that must take them when it is missing.
  */
-function checkFolderTakesFiles(folder: string, made: boolean, target: string): void {
+function checkFolderTakesFiles(folder: string, { folderMade, probe }: Required<WritableCheck>, target: string): void {
   let existing = folder
   // lstat, not stat: a broken link is not a folder still to be made (making it would fail), but the problem.
-  if (made) while (!lexists(existing) && dirname(existing) !== existing) existing = dirname(existing)
+  if (folderMade) while (!lexists(existing) && dirname(existing) !== existing) existing = dirname(existing)
   let stats: Stats
   try {
     stats = statSync(existing)
@@ -202,6 +213,11 @@ function checkFolderTakesFiles(folder: string, made: boolean, target: string): v
     throw new LabError('NOT_A_DIRECTORY', `${target}: ${existing} is not a folder, so nothing can be put in it`, target)
   try {
     accessSync(existing, constants.W_OK | constants.X_OK)
+    if (probe) {
+      const file = temporaryPath(existing, 'probe')
+      closeSync(openSync(file, 'wx'))
+      unlinkSync(file)
+    }
   } catch (error) {
     throw cannotCreateFor(target, error, existing)
   }

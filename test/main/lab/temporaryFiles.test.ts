@@ -189,6 +189,19 @@ describe('writeAtomically replaces only a regular file with one link', () => {
 })
 
 describe('checks before the work', () => {
+  test.runIf(process.platform === 'linux' && process.getuid?.() === 0)(
+    'as root, a folder that access() grants but that takes no files (/proc) is refused by a probe, which leaves nothing',
+    () => {
+      expect(() => checkWritable('/proc/scan.json')).not.toThrow() // access() alone cannot tell
+      expect(() => checkWritable('/proc/scan.json', { probe: true })).toThrow(
+        '/proc/scan.json: cannot be written: its folder /proc takes no new files (a system folder such as /proc?)'
+      )
+      checkWritable(join(folder, 'scan.json'), { probe: true })
+      checkWritableFolder(join(folder, 'new', 'sweeps'), { probe: true })
+      expect(listing()).toEqual([])
+    }
+  )
+
   test('a broken symbolic link on the way is named, not taken for a folder still to be made', () => {
     const link = join(folder, 'results')
     symlinkSync(join(folder, 'gone'), link)
