@@ -594,7 +594,10 @@ function* textItems(
     const size = file.size
     readStats.fileBytes = size
     const buffer = Buffer.allocUnsafeSlow(Math.max(1, Math.min(chunkBytes, size)))
-    let carry = ''
+    // The line that goes on past what was decoded so far, in pieces (none holds a line end): read
+    // a few bytes at a time, joining it again at every read would cost the square of its length.
+    let pending: string[] = []
+    let pendingBytes = 0
     let lineNumber = 0
     /** The last line ended with CR: a LF right after it belongs to the same line end. */
     let afterCR = false
@@ -603,24 +606,35 @@ function* textItems(
       readFully(file, buffer, length, position, path)
       position += length
       readStats.bytesRead = position
-      const text = carry + buffer.toString('latin1', 0, length)
+      const text = buffer.toString('latin1', 0, length)
       let start = 0
       for (let i = 0; i < text.length; i++) {
         const code = text.charCodeAt(i)
         if (code !== 10 && code !== 13) continue
-        if (code === 10 && afterCR && i === start) {
+        if (code === 10 && afterCR && i === start && pendingBytes === 0) {
           afterCR = false
           start = i + 1
           continue
         }
         lineNumber++
-        const value = parseLine(text, start, i, lineNumber, path)
+        let value: number | undefined
+        if (pendingBytes === 0) value = parseLine(text, start, i, lineNumber, path)
+        else {
+          pending.push(text.slice(start, i))
+          const line = pending.join('')
+          pending = []
+          pendingBytes = 0
+          value = parseLine(line, 0, line.length, lineNumber, path)
+        }
         if (value !== undefined) yield value
         start = i + 1
         afterCR = code === 13
       }
-      carry = start < text.length ? text.slice(start) : ''
-      if (carry.length > maxLineBytes) {
+      if (start < text.length) {
+        pending.push(start === 0 ? text : text.slice(start))
+        pendingBytes += text.length - start
+      }
+      if (pendingBytes > maxLineBytes) {
         throw new LabError(
           'MALFORMED_DATA',
           `${path}: line ${lineNumber + 1} is longer than ${maxLineBytes} bytes; is this really a text file with one number per line?`,
@@ -628,8 +642,9 @@ function* textItems(
         )
       }
     }
-    if (carry.length > 0) {
-      const value = parseLine(carry, 0, carry.length, lineNumber + 1, path)
+    if (pendingBytes > 0) {
+      const line = pending.join('')
+      const value = parseLine(line, 0, line.length, lineNumber + 1, path)
       if (value !== undefined) yield value
     }
   } finally {

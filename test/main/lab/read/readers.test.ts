@@ -316,6 +316,28 @@ describe('text format', () => {
     expect(error.message).toMatch(/line 1 is longer than 100000 bytes/)
   })
 
+  it('a long line read a few bytes at a time is scanned once, not again at every read', () => {
+    // 16 KiB without a line end, refused past 8 KiB, 8 bytes per read: scanning what was carried at
+    // every read looked at 4.2 million characters (1,025 reads × 4 KiB on average); once, 8,200.
+    const path = file('unended.txt', Buffer.alloc(16 * 1024, 0x31))
+    const charCodeAt = String.prototype.charCodeAt
+    let looked = 0
+    String.prototype.charCodeAt = function (this: string, index: number) {
+      looked++
+      return charCodeAt.call(this, index)
+    }
+    let error
+    try {
+      error = catchLabError(() => drain(readTextLazy(path, { chunkBytes: 8, maxLineBytes: 8 * 1024 })))
+    } finally {
+      String.prototype.charCodeAt = charCodeAt
+    }
+    expect(error.message).toBe(
+      `${path}: line 1 is longer than 8192 bytes; is this really a text file with one number per line?`
+    )
+    expect(looked).toBeLessThanOrEqual(8 * 1024 + 8)
+  })
+
   it('a garbage line of digits is rejected (no regex backtracking blow-up)', () => {
     const path = file('digits.txt', `${'1'.repeat(200_000)}x\n`)
     const error = catchLabError(() => drain(readTextLazy(path)))
