@@ -63,6 +63,8 @@ export const EAGER_READ_PIECE_BYTES = 64 * 1024 * 1024
 
 const DEFAULT_TEXT_CHUNK_BYTES = 64 * 1024
 const DEFAULT_MAX_LINE_BYTES = 1024 * 1024
+/** A text read is decoded this much at a time: V8's strings end below 2^29 characters. */
+const TEXT_DECODE_SLICE_BYTES = 64 * 1024 * 1024
 
 /** Live counters of a reader, readable while it runs (processData() reports `bytesRead`). */
 export interface ReadStats {
@@ -606,40 +608,43 @@ function* textItems(
       readFully(file, buffer, length, position, path)
       position += length
       readStats.bytesRead = position
-      const text = buffer.toString('latin1', 0, length)
-      let start = 0
-      for (let i = 0; i < text.length; i++) {
-        const code = text.charCodeAt(i)
-        if (code !== 10 && code !== 13) continue
-        if (code === 10 && afterCR && i === start && pendingBytes === 0) {
-          afterCR = false
+      // Decoded in slices: one string of a whole read of 512 MiB or more is over V8's limit.
+      for (let offset = 0; offset < length; offset += TEXT_DECODE_SLICE_BYTES) {
+        const text = buffer.toString('latin1', offset, Math.min(length, offset + TEXT_DECODE_SLICE_BYTES))
+        let start = 0
+        for (let i = 0; i < text.length; i++) {
+          const code = text.charCodeAt(i)
+          if (code !== 10 && code !== 13) continue
+          if (code === 10 && afterCR && i === start && pendingBytes === 0) {
+            afterCR = false
+            start = i + 1
+            continue
+          }
+          lineNumber++
+          let value: number | undefined
+          if (pendingBytes === 0) value = parseLine(text, start, i, lineNumber, path)
+          else {
+            pending.push(text.slice(start, i))
+            const line = pending.join('')
+            pending = []
+            pendingBytes = 0
+            value = parseLine(line, 0, line.length, lineNumber, path)
+          }
+          if (value !== undefined) yield value
           start = i + 1
-          continue
+          afterCR = code === 13
         }
-        lineNumber++
-        let value: number | undefined
-        if (pendingBytes === 0) value = parseLine(text, start, i, lineNumber, path)
-        else {
-          pending.push(text.slice(start, i))
-          const line = pending.join('')
-          pending = []
-          pendingBytes = 0
-          value = parseLine(line, 0, line.length, lineNumber, path)
+        if (start < text.length) {
+          pending.push(start === 0 ? text : text.slice(start))
+          pendingBytes += text.length - start
         }
-        if (value !== undefined) yield value
-        start = i + 1
-        afterCR = code === 13
-      }
-      if (start < text.length) {
-        pending.push(start === 0 ? text : text.slice(start))
-        pendingBytes += text.length - start
-      }
-      if (pendingBytes > maxLineBytes) {
-        throw new LabError(
-          'MALFORMED_DATA',
-          `${path}: line ${lineNumber + 1} is longer than ${maxLineBytes} bytes; is this really a text file with one number per line?`,
-          path
-        )
+        if (pendingBytes > maxLineBytes) {
+          throw new LabError(
+            'MALFORMED_DATA',
+            `${path}: line ${lineNumber + 1} is longer than ${maxLineBytes} bytes; is this really a text file with one number per line?`,
+            path
+          )
+        }
       }
     }
     if (pendingBytes > 0) {

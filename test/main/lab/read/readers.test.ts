@@ -338,6 +338,25 @@ describe('text format', () => {
     expect(looked).toBeLessThanOrEqual(8 * 1024 + 8)
   })
 
+  it.runIf(process.platform === 'linux')(
+    'one read of 512 MiB or more (over the length of a string) still says what is wrong with the file',
+    () => {
+      // Sparse: NUL bytes on no disk, a line with no end, read whole at once.
+      const path = join(dir, 'huge-line.txt')
+      const fd = openSync(path, 'w')
+      ftruncateSync(fd, 2 ** 29 + 2 ** 20)
+      closeSync(fd)
+      try {
+        const error = catchLabError(() => drain(readTextLazy(path, { chunkBytes: MAX_CHUNK_BYTES })))
+        expect(error.message).toBe(
+          `${path}: line 1 is longer than 1048576 bytes; is this really a text file with one number per line?`
+        )
+      } finally {
+        rmSync(path)
+      }
+    }
+  )
+
   it('a garbage line of digits is rejected (no regex backtracking blow-up)', () => {
     const path = file('digits.txt', `${'1'.repeat(200_000)}x\n`)
     const error = catchLabError(() => drain(readTextLazy(path)))
