@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { Benchmark, BenchResult } from './types'
+import { commandLineArguments } from '../scripts/commandLine'
 
 /** `--sweep FILE [options]` is the chunk-size sweep: bench/sweep.ts parses that command line itself. */
 const sweeping = process.argv.includes('--sweep')
@@ -87,5 +88,6 @@ async function main(): Promise<void> {
   }
 }
 
-if (sweeping) await (await import('./sweep')).sweepCommand(process.argv.slice(2))
+// A FILE whose name is not UTF-8 keeps its bytes (as the walk CLI's DIR does).
+if (sweeping) await (await import('./sweep')).sweepCommand(commandLineArguments())
 else await main()

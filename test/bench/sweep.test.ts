@@ -1,4 +1,15 @@
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import {
+  chmodSync,
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
@@ -52,6 +63,29 @@ describe('npm run bench -- --sweep FILE --json OUT', () => {
     expect(lstatSync(link).isSymbolicLink()).toBe(true)
     expect(readFileSync(data).equals(before)).toBe(true)
   })
+
+  test.runIf(process.platform === 'linux')(
+    'a FILE whose name is not UTF-8, as the shell passes it, is swept',
+    () => {
+      const named = Buffer.concat([Buffer.from(`${dir}/`), Buffer.from([0xff]), Buffer.from('.bin')])
+      copyFileSync(data, named)
+      const out = join(dir, 'not-utf8.json')
+      const run = spawnSync(
+        'bash',
+        [
+          '-c',
+          `exec "$0" --import tsx bench/run.ts --sweep $'${dir}/\\xff.bin' --chunks 1,64 --repeats 1 --cap-ms 50 --no-eager --json "$1"`,
+          process.execPath,
+          out
+        ],
+        { cwd: join(import.meta.dirname, '..', '..'), encoding: 'utf8' }
+      )
+      expect(run.stderr).toBe('')
+      expect(run.status).toBe(0)
+      expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ status: 'complete' })
+    },
+    60_000
+  )
 
   // A full disk, made for the test: a 4 KiB tmpfs, filled.
   test.runIf(canMountTmpfs)(
