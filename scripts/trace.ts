@@ -14,11 +14,13 @@
 import { spawnSync } from 'node:child_process'
 import { closeSync, openSync, realpathSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { Output, parseArguments, readCommandLine, UsageError } from './commandLine'
+import { commandLineArguments, Output, parseArguments, readCommandLine, UsageError } from './commandLine'
 import { LabError } from '../src/shared/errors'
 import { formatCount, plural } from '../src/shared/format'
 import { parseTraceJson, type Trace } from '../src/shared/trace'
 import { toLabError } from '../src/main/lab/errors'
+import { fsPath } from '../src/main/lab/fsPath'
+import { hasEscapedBytes, shownName } from '../src/shared/fsNames'
 import { checkWritable, writeAtomically } from '../src/main/lab/temporaryFiles'
 
 const RECORDER = join(import.meta.dirname, '../src/renderer/src/python/trace_recorder.py')
@@ -96,7 +98,7 @@ function parse(argv: readonly string[]): Options | 'help' {
 function checkProgram(path: string): void {
   let stats
   try {
-    stats = statSync(path)
+    stats = statSync(fsPath(path))
   } catch (error) {
     throw toLabError(error, path)
   }
@@ -104,7 +106,7 @@ function checkProgram(path: string): void {
   if (!stats.isFile()) throw new LabError('NOT_A_REGULAR_FILE', `${path} is not a regular file`, path)
   // Opened here too, so a file this account may not read is said in our words, not Python's.
   try {
-    closeSync(openSync(path, 'r'))
+    closeSync(openSync(fsPath(path), 'r'))
   } catch (error) {
     throw toLabError(error, path)
   }
@@ -142,7 +144,17 @@ function sameFile(a: string, b: string): boolean {
 function recordWithPython(options: Options): string {
   const run = spawnSync(
     'python3',
-    [RECORDER, options.program, '--max-steps', String(options.maxSteps), '--max-seconds', String(options.maxSeconds)],
+    [
+      RECORDER,
+      // A name that is not UTF-8 cannot be an argument's text (Node would send U+FFFD): its bytes go as hex.
+      ...(hasEscapedBytes(options.program)
+        ? ['--program-bytes', Buffer.from(fsPath(options.program)).toString('hex')]
+        : [options.program]),
+      '--max-steps',
+      String(options.maxSteps),
+      '--max-seconds',
+      String(options.maxSeconds)
+    ],
     {
       encoding: 'utf8',
       // The program gets no keyboard: input() ends with EOFError rather than waiting.
@@ -164,8 +176,13 @@ function recordWithPython(options: Options): string {
     throw new LabError('INTERNAL', `python3 could not run the recorder: ${run.error.message}`)
   }
   const said = run.stderr.trim().split('\n').at(-1) ?? ''
-  // The recorder's own exit status 2: the program could not be read or compiled (one line on stderr).
-  if (run.status === 2) throw new LabError('MALFORMED_DATA', said, options.program)
+  // The recorder's own exit status 2: the program could not be read or compiled (one line on
+  // stderr, naming it with U+FFFD for bytes that are not UTF-8, which we name as everywhere).
+  if (run.status === 2) {
+    const lossy = Buffer.from(fsPath(options.program)).toString('utf8')
+    const named = said.startsWith(lossy) ? shownName(options.program) + said.slice(lossy.length) : said
+    throw new LabError('MALFORMED_DATA', named, options.program)
+  }
   if (run.status !== 0)
     throw new LabError('INTERNAL', `the recorder failed: ${said || `exit status ${String(run.status)}`}`)
   return run.stdout
@@ -212,4 +229,5 @@ async function main(argv: readonly string[]): Promise<number> {
 // npm runs scripts in the project's root: relative paths mean what they meant where npm was typed.
 if (process.env['npm_lifecycle_event'] === 'trace' && process.env['INIT_CWD'] !== undefined)
   process.chdir(process.env['INIT_CWD'])
-process.exitCode = await main(process.argv.slice(2))
+// A PROGRAM or OUT whose name is not UTF-8 keeps its bytes (as the walk CLI's DIR does).
+process.exitCode = await main(commandLineArguments())

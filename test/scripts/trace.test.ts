@@ -175,6 +175,32 @@ describe('npm run trace: its own bad input', () => {
     expect(readFileSync(path, 'utf8')).toBe(source)
   })
 
+  it.runIf(process.platform === 'linux')(
+    'a program whose name is not UTF-8, as the shell passes it, is traced; its errors name it as the app does',
+    () => {
+      const named = (name: string): Buffer =>
+        Buffer.concat([Buffer.from(`${base}/`), Buffer.from([0xff]), Buffer.from(name)])
+      writeFileSync(named('-good.py'), traceProgram('gen_107').source)
+      writeFileSync(named('-bad.py'), 'def f(:\n')
+      const out = join(base, 'not-utf8.json')
+      const trace = (name: string, ...more: string[]): SpawnSyncReturns<string> =>
+        spawnSync(
+          'bash',
+          ['-c', `exec "$0" --import tsx scripts/trace.ts $'${base}/\\xff${name}' "$@"`, process.execPath, ...more],
+          { cwd: repo, encoding: 'utf8' }
+        )
+      const good = trace('-good.py', '--json', out)
+      expect(good.stderr).toBe('')
+      expect(good.status).toBe(0)
+      expect(parseTraceJson(readFileSync(out, 'utf8')).steps.length).toBeGreaterThan(0)
+      const bad = trace('-bad.py')
+      expect(bad.stderr).toBe(
+        `trace: ${base}/\ufffd-bad.py (a name that is not valid UTF-8, shown with U+FFFD):1: SyntaxError: invalid syntax\n`
+      )
+      expect(bad.status).toBe(1)
+    }
+  )
+
   it.runIf(canMountTmpfs)(
     'OUT naming the program by another path that resolves elsewhere (as PROG.PY does on macOS or Windows) is refused',
     () => {

@@ -818,16 +818,22 @@ def main(argv):
     import tokenize
 
     parser = argparse.ArgumentParser(prog="trace_recorder.py")
-    parser.add_argument("program")
+    parser.add_argument("program", nargs="?")
+    # A name that is not UTF-8, as the hex of its bytes: the caller (Node) cannot pass those bytes as text.
+    parser.add_argument("--program-bytes", type=bytes.fromhex)
     parser.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS)
     parser.add_argument("--max-seconds", type=float, default=DEFAULT_MAX_SECONDS)
     options = parser.parse_args(argv)
-    path = options.program
+    if (options.program is None) == (options.program_bytes is None):
+        parser.error("name the program, either as PROGRAM or as --program-bytes HEX")
+    path = options.program if options.program_bytes is None else os.fsdecode(options.program_bytes)
+    # In messages, bytes that are not UTF-8 show as U+FFFD (printing their escapes would fail, or show \udcff).
+    shown = os.fsencode(path).decode("utf-8", "replace")
     try:
         with open(path, "rb") as file:
             data = file.read()
     except OSError as error:
-        print(f"{path}: {error.strerror or error}", file=sys.stderr)
+        print(f"{shown}: {error.strerror or error}", file=sys.stderr)
         return 2
     try:
         # As python3 reads a program: UTF-8, or the encoding its coding line declares.
@@ -835,13 +841,13 @@ def main(argv):
         source = data.decode(encoding)
         compile(source, path, "exec")
     except UnicodeDecodeError as error:
-        print(f"{path}: not {encoding} text ({error.reason} at byte {error.start})", file=sys.stderr)
+        print(f"{shown}: not {encoding} text ({error.reason} at byte {error.start})", file=sys.stderr)
         return 2
     except SyntaxError as error:
-        print(f"{path}:{error.lineno}: SyntaxError: {error.msg}", file=sys.stderr)
+        print(f"{shown}:{error.lineno}: SyntaxError: {error.msg}", file=sys.stderr)
         return 2
     except ValueError as error:  # 3.11: null bytes
-        print(f"{path}: SyntaxError: {error}", file=sys.stderr)
+        print(f"{shown}: SyntaxError: {error}", file=sys.stderr)
         return 2
     # The program imports its neighbours, as `python3 PROGRAM.py` would let it.
     sys.path[0] = os.path.dirname(os.path.abspath(path))
