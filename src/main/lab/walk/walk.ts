@@ -582,7 +582,8 @@ function* traverse<L>(top: string, options: WalkOptions | undefined, view: View<
             continue
           }
         }
-        key = own.key
+        // An inode of 0 says nothing (some Windows file systems give none): such folders are no cycle.
+        key = own.key.endsWith(':0') ? '' : own.key
       }
       ancestors.length = depth
       if (key !== '' && ancestors.includes(key)) {

@@ -103,3 +103,28 @@ it('two hard-linked files whose inode numbers are above 2^53 (NTFS ids) stay two
   // The exact ids' MFT records: 0x35370 and 0x35371, each file's names sharing its own.
   expect(inodes.sort()).toEqual([0x35370, 0x35370, 0x35371, 0x35371])
 })
+
+it('folders whose inode is 0 (some Windows file systems give none) are walked, not taken for cycles', () => {
+  build(top, { zero: { sub: { deeper: { 'f.txt': 'x' } } } })
+  const real = { stat: fs.statSync, lstat: fs.lstatSync }
+  const zeroInode = <T extends typeof fs.statSync>(look: T): T =>
+    ((...args: Parameters<T>) => {
+      const stats = (look as (...a: unknown[]) => fs.Stats | fs.BigIntStats | undefined)(...args)
+      if (stats === undefined || !stats.isDirectory()) return stats
+      return Object.assign(Object.create(Object.getPrototypeOf(stats) as object) as object, stats, {
+        ino: typeof stats.ino === 'bigint' ? 0n : 0
+      })
+    }) as unknown as T
+  Object.assign(fs, { statSync: zeroInode(real.stat), lstatSync: zeroInode(real.lstat) })
+  syncBuiltinESMExports()
+  let dirs
+  try {
+    dirs = run(walkEntries, join(top, 'zero')).dirs
+  } finally {
+    Object.assign(fs, { statSync: real.stat, lstatSync: real.lstat })
+    syncBuiltinESMExports()
+  }
+  expect(dirs.map((dir) => dir.dirpath)).toEqual(
+    [[], ['sub'], ['sub', 'deeper']].map((names) => join(top, 'zero', ...names))
+  )
+})
