@@ -127,7 +127,7 @@ const LIMITS: Partial<Record<NodeJS.Platform, { path: number; name: number }>> =
  */
 function lengthsOf(path: string, limits = LIMITS[process.platform]): string {
   const bytes = (text: string): number => fsencode(text)?.length ?? Buffer.byteLength(text)
-  const longestName = Math.max(0, ...path.split('/').map(bytes))
+  const longestName = Math.max(0, ...path.split(process.platform === 'win32' ? /[\\/]/ : '/').map(bytes))
   const measured = `the path is ${formatCount(bytes(path))} bytes, its longest name ${formatCount(longestName)}`
   return limits === undefined
     ? measured

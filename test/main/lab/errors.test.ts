@@ -135,6 +135,19 @@ describe('toLabError', () => {
     )
   })
 
+  it('on Windows, a path too long is measured name by name between backslashes too', () => {
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform')!
+    Object.defineProperty(process, 'platform', { ...platform, value: 'win32' })
+    try {
+      const deep = `C:\\Users\\me\\${'deep\\'.repeat(60)}file.bin`
+      expect(toLabError(errnoError('ENAMETOOLONG'), deep).message).toBe(
+        `${deep}: is too long for the system: the path is 320 bytes, its longest name 8`
+      )
+    } finally {
+      Object.defineProperty(process, 'platform', platform)
+    }
+  })
+
   it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])(
     'an inherited key (%s) is not an errno: INTERNAL',
     (key) => {
