@@ -3,9 +3,10 @@
  * or device (e.g. /dev/zero, a named pipe nobody writes to) is refused from its stat, before any
  * open() that could wait forever for a writer or hand out an endless stream.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync, statfsSync, statSync, type Stats } from 'node:fs'
 import { isAbsolute } from 'node:path'
 import { LabError } from '../../shared/errors'
+import { formatCount } from '../../shared/format'
 import { toLabError } from './errors'
 import { fsPath } from './fsPath'
 
@@ -89,6 +90,22 @@ export function openRegularFile(path: string): OpenedFile {
   }
 }
 
+/** statfs f_type of sysfs and procfs (linux/magic.h). */
+const KERNEL_FILE_SYSTEMS = new Set([0x62656572, 0x9fa0])
+
+/**
+ * Whether the file is on sysfs or procfs, whose files report a size (4,096 bytes in /sys) that is
+ * not their content's: read up to it, a reader would say the file shrank.
+ */
+function onKernelFileSystem(path: string): boolean {
+  if (process.platform !== 'linux') return false
+  try {
+    return KERNEL_FILE_SYSTEMS.has(Number(statfsSync(fsPath(path)).type))
+  } catch {
+    return false
+  }
+}
+
 /**
  * openRegularFile() for the readers and the sweep, which read a file up to its size: a file in
  * /proc or /sys says it has 0 bytes and still has content, which they would silently skip (a sum
@@ -96,7 +113,15 @@ export function openRegularFile(path: string): OpenedFile {
  */
 export function openDataFile(path: string): OpenedFile {
   const file = openRegularFile(path)
-  if (file.size > 0) return file
+  if (file.size > 0 && !onKernelFileSystem(path)) return file
+  if (file.size > 0) {
+    closeSync(file.fd)
+    throw new LabError(
+      'NOT_A_REGULAR_FILE',
+      `${path}: is a file of the kernel's (in /sys or /proc), whose size (${formatCount(file.size)} bytes) does not tell what it holds; only files whose size tells what they hold can be read (copy it to a regular file first)`,
+      path
+    )
+  }
   try {
     if (readSync(file.fd, Buffer.alloc(1), 0, 1, 0) === 0) return file
   } catch (error) {

@@ -4,6 +4,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import {
   chmodSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -537,6 +538,18 @@ describe('bad input', () => {
         const error = catchLabError(all('/proc/self/status')[mode]!)
         expect(error.code).toBe('NOT_A_REGULAR_FILE')
         expect(error.message).toContain('/proc/self/status: has content although its size is 0 bytes')
+      }
+    )
+
+    const sysfsFile = '/sys/devices/system/cpu/online'
+    it.runIf(process.platform === 'linux' && existsSync(sysfsFile)).each(['eager', 'lazy', 'chunks', 'text'])(
+      '%s: a /sys file (size 4,096, holding less) is refused saying so, not said to have shrunk',
+      (mode) => {
+        const error = catchLabError(all(sysfsFile)[mode]!)
+        expect(error.code).toBe('NOT_A_REGULAR_FILE')
+        expect(error.message).toBe(
+          `${sysfsFile}: is a file of the kernel's (in /sys or /proc), whose size (4,096 bytes) does not tell what it holds; only files whose size tells what they hold can be read (copy it to a regular file first)`
+        )
       }
     )
 
