@@ -12,7 +12,18 @@
  * 2 for bad arguments.
  */
 import { spawnSync } from 'node:child_process'
-import { closeSync, openSync, realpathSync, statSync } from 'node:fs'
+import {
+  closeSync,
+  fstatSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  rmSync,
+  statSync
+} from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { commandLineArguments, Output, parseArguments, readCommandLine, UsageError } from './commandLine'
 import { LabError } from '../src/shared/errors'
@@ -140,52 +151,86 @@ function sameFile(a: string, b: string): boolean {
   }
 }
 
-/** Runs the recorder with python3: the trace's JSON text, or a LabError saying what went wrong. */
+/** How much of the end of the recorder's stderr is read for its last line: a program may write gigabytes there. */
+const STDERR_TAIL_BYTES = 64 * 1024
+
+/**
+ * Runs the recorder with python3: the trace's JSON text, or a LabError saying what went wrong.
+ * The trace comes back in a file, and the recorder's stdout goes nowhere: a process the program
+ * starts inherits stdout and stderr, and may write to them or keep them open after the program
+ * ends, which with pipes would corrupt the trace or hold this call until the time limit.
+ */
 function recordWithPython(options: Options): string {
-  const run = spawnSync(
-    'python3',
-    [
-      RECORDER,
-      // A name that is not UTF-8 cannot be an argument's text (Node would send U+FFFD): its bytes go as hex.
-      ...(hasEscapedBytes(options.program)
-        ? ['--program-bytes', Buffer.from(fsPath(options.program)).toString('hex')]
-        : [options.program]),
-      '--max-steps',
-      String(options.maxSteps),
-      '--max-seconds',
-      String(options.maxSeconds)
-    ],
-    {
-      encoding: 'utf8',
-      // The program gets no keyboard: input() ends with EOFError rather than waiting.
-      stdio: ['ignore', 'pipe', 'pipe'],
-      maxBuffer: 2 * 1024 * 1024 * 1024,
-      timeout: (options.maxSeconds + GRACE_SECONDS) * 1000,
-      killSignal: 'SIGKILL'
-    }
-  )
-  if (run.error !== undefined) {
-    const code = (run.error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT')
-      throw new LabError('UNAVAILABLE', 'python3 was not found: the recorder needs Python 3.11 or later')
-    if (code === 'ETIMEDOUT')
-      throw new LabError(
-        'CANCELLED',
-        `The program ran past the time limit (${options.maxSeconds} s) in code the recorder cannot stop between steps, and was killed`
+  const scratch = mkdtempSync(join(tmpdir(), 'yield-lab-trace-'))
+  try {
+    const tracePath = join(scratch, 'trace.json')
+    const stderrPath = join(scratch, 'stderr')
+    const stderr = openSync(stderrPath, 'w')
+    let run
+    try {
+      run = spawnSync(
+        'python3',
+        [
+          RECORDER,
+          // A name that is not UTF-8 cannot be an argument's text (Node would send U+FFFD): its bytes go as hex.
+          ...(hasEscapedBytes(options.program)
+            ? ['--program-bytes', Buffer.from(fsPath(options.program)).toString('hex')]
+            : [options.program]),
+          '--max-steps',
+          String(options.maxSteps),
+          '--max-seconds',
+          String(options.maxSeconds),
+          '--trace-out',
+          tracePath
+        ],
+        {
+          // The program gets no keyboard: input() ends with EOFError rather than waiting.
+          stdio: ['ignore', 'ignore', stderr],
+          timeout: (options.maxSeconds + GRACE_SECONDS) * 1000,
+          killSignal: 'SIGKILL'
+        }
       )
-    throw new LabError('INTERNAL', `python3 could not run the recorder: ${run.error.message}`)
+    } finally {
+      closeSync(stderr)
+    }
+    if (run.error !== undefined) {
+      const code = (run.error as NodeJS.ErrnoException).code
+      if (code === 'ENOENT')
+        throw new LabError('UNAVAILABLE', 'python3 was not found: the recorder needs Python 3.11 or later')
+      if (code === 'ETIMEDOUT')
+        throw new LabError(
+          'CANCELLED',
+          `The program ran past the time limit (${options.maxSeconds} s) in code the recorder cannot stop between steps, and was killed`
+        )
+      throw new LabError('INTERNAL', `python3 could not run the recorder: ${run.error.message}`)
+    }
+    const said = lastLine(stderrPath)
+    // The recorder's own exit status 2: the program could not be read or compiled (one line on
+    // stderr, naming it with U+FFFD for bytes that are not UTF-8, which we name as everywhere).
+    if (run.status === 2) {
+      const lossy = Buffer.from(fsPath(options.program)).toString('utf8')
+      const named = said.startsWith(lossy) ? shownName(options.program) + said.slice(lossy.length) : said
+      throw new LabError('MALFORMED_DATA', named, options.program)
+    }
+    if (run.status !== 0)
+      throw new LabError('INTERNAL', `the recorder failed: ${said || `exit status ${String(run.status)}`}`)
+    return readFileSync(tracePath, 'utf8')
+  } finally {
+    rmSync(scratch, { recursive: true, force: true })
   }
-  const said = run.stderr.trim().split('\n').at(-1) ?? ''
-  // The recorder's own exit status 2: the program could not be read or compiled (one line on
-  // stderr, naming it with U+FFFD for bytes that are not UTF-8, which we name as everywhere).
-  if (run.status === 2) {
-    const lossy = Buffer.from(fsPath(options.program)).toString('utf8')
-    const named = said.startsWith(lossy) ? shownName(options.program) + said.slice(lossy.length) : said
-    throw new LabError('MALFORMED_DATA', named, options.program)
+}
+
+/** The last non-empty line of a file, from its last STDERR_TAIL_BYTES. */
+function lastLine(path: string): string {
+  const fd = openSync(path, 'r')
+  try {
+    const size = fstatSync(fd).size
+    const tail = Buffer.alloc(Math.min(size, STDERR_TAIL_BYTES))
+    readSync(fd, tail, 0, tail.length, size - tail.length)
+    return tail.toString('utf8').trim().split('\n').at(-1) ?? ''
+  } finally {
+    closeSync(fd)
   }
-  if (run.status !== 0)
-    throw new LabError('INTERNAL', `the recorder failed: ${said || `exit status ${String(run.status)}`}`)
-  return run.stdout
 }
 
 function summary(trace: Trace, out: string): string {

@@ -201,6 +201,26 @@ describe('npm run trace: its own bad input', () => {
     }
   )
 
+  it.runIf(process.platform !== 'win32')(
+    'a program whose child process writes to stdout and outlives it is traced at once, its trace intact',
+    () => {
+      const pidFile = join(base, 'child.pid')
+      const path = program(
+        'spawns.py',
+        `import subprocess\nchild = subprocess.Popen(['sleep', '60'])\nopen(${JSON.stringify(pidFile)}, 'w').write(str(child.pid))\n` +
+          `subprocess.run(['echo', 'from a child'])\nprint('started')\n`
+      )
+      try {
+        const run = cli([path, '--max-seconds', '2'])
+        expect(run.stderr).toBe('')
+        expect(run.status).toBe(0)
+        expect(parseTraceJson(run.stdout).stdout).toBe('started\n')
+      } finally {
+        process.kill(Number(readFileSync(pidFile, 'utf8')))
+      }
+    }
+  )
+
   it.runIf(canMountTmpfs)(
     'OUT naming the program by another path that resolves elsewhere (as PROG.PY does on macOS or Windows) is refused',
     () => {

@@ -823,6 +823,8 @@ def main(argv):
     parser.add_argument("--program-bytes", type=bytes.fromhex)
     parser.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS)
     parser.add_argument("--max-seconds", type=float, default=DEFAULT_MAX_SECONDS)
+    # Where the trace goes (default: stdout), away from what processes the program starts write there.
+    parser.add_argument("--trace-out")
     options = parser.parse_args(argv)
     if (options.program is None) == (options.program_bytes is None):
         parser.error("name the program, either as PROGRAM or as --program-bytes HEX")
@@ -853,8 +855,11 @@ def main(argv):
     sys.path[0] = os.path.dirname(os.path.abspath(path))
     sys.argv = [path]
     text = record_json(source, options.max_steps, options.max_seconds, path)
-    sys.stdout.write(text)
-    sys.stdout.write("\n")
+    if options.trace_out is None:
+        sys.stdout.write(text + "\n")
+    else:
+        with open(options.trace_out, "w", encoding="utf-8") as out:
+            out.write(text + "\n")
     return 0
 
 
