@@ -17,6 +17,7 @@
  */
 import { LabError } from './errors'
 import { fsdecode, fsencode, shownName } from './fsNames'
+import { inodeNumber } from './walkJob'
 
 /** Why ncdu did not scan an entry: a --exclude pattern, another file system (-x), a kernel file system, a firmlink. */
 export type NcduExclusion = 'pattern' | 'othfs' | 'kernfs' | 'frmlnk'
@@ -431,6 +432,26 @@ function count(cursor: Cursor, key: string): number {
   return value
 }
 
+/**
+ * An inode number: a whole number below 2^64, kept as the walker keeps one (inodeNumber), since
+ * an export made on Windows (gdu's) may hold NTFS file ids above 2^53.
+ */
+function inode(cursor: Cursor): number {
+  const at = cursor.pos
+  cursor.space()
+  const digits = cursor.bytes.subarray(cursor.pos, cursor.pos + 21)
+  const length = digits.findIndex((b) => b < 0x30 || b > 0x39)
+  const text = String.fromCharCode(...digits.subarray(0, length === -1 ? digits.length : length))
+  const after = length === -1 ? undefined : digits[length]
+  const whole = after !== 0x2e && after !== 0x45 && after !== 0x65 // not followed by '.', 'E' or 'e'
+  if (whole && /^[1-9][0-9]{15,19}$/.test(text) && BigInt(text) < 1n << 64n) {
+    cursor.pos += text.length
+    return inodeNumber(BigInt(text))
+  }
+  cursor.pos = at
+  return count(cursor, 'ino')
+}
+
 function flag(cursor: Cursor, key: string): boolean {
   const at = cursor.pos
   const value = cursor.literal(`"${key}" must be true or false`)
@@ -460,10 +481,14 @@ function readInfo(cursor: Cursor, isRoot: boolean): NcduEntry {
             throw cursor.fail('the root has no usable path', nameAt)
           break
         }
+        case 'ino': {
+          const value = inode(cursor)
+          if (value !== 0) entry.ino = value
+          break
+        }
         case 'asize':
         case 'dsize':
         case 'dev':
-        case 'ino':
         case 'nlink': {
           const value = count(cursor, key)
           if (value !== 0) entry[key] = value

@@ -238,6 +238,19 @@ export const WALK_STAT = {
   FIELDS: 5
 } as const
 
+/** MFT record numbers: the low 48 bits of an NTFS file id. */
+const MFT_RECORD_BITS = (1n << 48n) - 1n
+
+/**
+ * An exact inode number as a stat record keeps it (a double), telling files apart: itself up to
+ * 2^53 − 1; above, where a double would round it and merge neighbouring files' hard links, its low
+ * 48 bits. Only NTFS gives such numbers (a file id is a 48-bit MFT record number under a 16-bit
+ * count of the record's reuses), and no two files of a volume share an MFT record.
+ */
+export function inodeNumber(ino: bigint): number {
+  return ino <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(ino) : Number(ino & MFT_RECORD_BITS)
+}
+
 /** The letters of dirTypes and fileTypes as char codes: read with charCodeAt, written as bytes. */
 export const TYPE_LETTER = { DIR: 100 /* d */, FILE: 102 /* f */, LINK: 108 /* l */, OTHER: 111 /* o */ } as const
 

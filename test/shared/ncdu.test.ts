@@ -252,6 +252,25 @@ describe('ncdu exports that are broken get an error naming the file', () => {
     expect(malformed('[1,2,{},[{"name":"/"},{"name":"f","excluded":"why"}]]').message).toContain('"excluded" is "why"')
   })
 
+  it('an inode number above 2^53 (an NTFS file id, from an export made on Windows) keeps files apart; one of 2^64 is refused', () => {
+    // Two file ids one MFT record apart (reused 0xc6 times): one double, two MFT records.
+    const [a, b] = [0x00c6000000035370n, 0x00c6000000035371n]
+    const file = (name: string, ino: bigint): string =>
+      `{"name":"${name}","asize":5,"dev":1,"ino":${ino},"hlnkc":true,"nlink":2}`
+    const scan = decodeNcdu(
+      Buffer.from(`[1,2,{},[{"name":"/r","dev":1},${file('one', a)},${file('two', b)},${file('small', 12n)}]]`),
+      'windows.json'
+    )
+    const inodes = scan.root.children!.map((entry) => entry.ino)
+    expect(inodes).toEqual([0x35370, 0x35371, 12])
+    expect(malformed(`[1,2,{},[{"name":"/"},${file('f', 1n << 64n)}]]`).message).toContain(
+      '"ino" is absurdly large (18446744073709551616)'
+    )
+    expect(malformed(`[1,2,{},[{"name":"/"},{"name":"f","ino":1234567890123456.5}]]`).message).toContain(
+      '"ino" is not a whole number of at least 0'
+    )
+  })
+
   it('a flag that is not true or false, near the end or not, and a file that ends inside true, false or null', () => {
     const flagged = '[1,2,{},[{"name":"/r"},{"name":"a","notreg":1}]]'
     expect(malformed(flagged).message).toBe(

@@ -96,7 +96,7 @@ import {
   type TakenDirectory
 } from '../native'
 import type { JobControl } from '../progress'
-import { TYPE_LETTER, WALK_STAT, type WalkSkipReason, type WalkStats } from '../../../shared/walkJob'
+import { inodeNumber, TYPE_LETTER, WALK_STAT, type WalkSkipReason, type WalkStats } from '../../../shared/walkJob'
 
 /** `[dirpath, dirnames, filenames]`, as os.walk yields it. */
 export type WalkTriple = [dirpath: string, dirnames: string[], filenames: string[]]
@@ -828,9 +828,8 @@ function pushLstat(path: string | Buffer, stats: number[]): void {
 
 /**
  * An inode number as the stat records keep it (a double): above 2^53 Node's plain stat has rounded
- * it, so neighbouring files would share one and their hard links be counted as one file's. NTFS
- * gives such numbers (a file id is a 48-bit MFT record number under a 16-bit count of the
- * record's reuses): they are read again exactly and kept as inodeNumber keeps them.
+ * it, so neighbouring files would share one and their hard links be counted as one file's (NTFS
+ * gives such numbers): they are read again exactly and kept as inodeNumber keeps them.
  */
 function exactInode(path: string | Buffer, ino: number): number {
   if (Number.isSafeInteger(ino)) return ino
@@ -840,18 +839,6 @@ function exactInode(path: string | Buffer, ino: number): number {
   } catch {
     return ino // gone meanwhile: the rounded number is all there is
   }
-}
-
-/** MFT record numbers: the low 48 bits of an NTFS file id. */
-const MFT_RECORD_BITS = (1n << 48n) - 1n
-
-/**
- * An exact inode number as a double that tells files apart: itself up to 2^53; above, its low 48
- * bits, which on NTFS (the file system that gives such numbers) are the file's MFT record, which
- * no other file of the volume has.
- */
-function inodeNumber(ino: bigint): number {
-  return ino <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(ino) : Number(ino & MFT_RECORD_BITS)
 }
 
 /** The EntryStat of a directory as the walker stat'ed it. */
