@@ -7,6 +7,7 @@
 import {
   closeSync,
   fsyncSync,
+  linkSync,
   lstatSync,
   mkdirSync,
   readFileSync,
@@ -14,6 +15,7 @@ import {
   statfsSync,
   statSync,
   unlinkSync,
+  utimesSync,
   writeSync
 } from 'node:fs'
 import { endianness } from 'node:os'
@@ -534,21 +536,31 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
 
 /**
  * Renames the complete files over their targets, the sidecar last (it is what marks the set as
- * whole). The files they replace are moved aside first and put back if any rename fails, so the
- * previous set stays whole: on Windows a rename fails while another program holds the file open,
- * and once the new `.bin` is in, a refused `.txt` would leave it beside the old sidecar's sum.
+ * whole), and puts the previous set back whole if a rename fails: on Windows one fails while
+ * another program holds the file open, and once the new `.bin` is in, a refused `.txt` would leave
+ * it beside the old sidecar's sum. Meanwhile each file replaced keeps a second name (a hard link,
+ * a temporary file's), so every target stays in place throughout: a crash leaves at most those
+ * extra names, which the temporary files' cleanup removes. Where there are no hard links (FAT), a
+ * replaced file cannot be put back, as with any rename over it, and the error says so.
  */
 function moveIntoPlace(files: PendingFile[], directory: string): void {
-  const asides: { target: string; aside: string }[] = []
+  const existed = new Set<string>()
+  /** The previous file of each target, under its second name. */
+  const backups = new Map<string, string>()
   const placed: string[] = []
   let at = ''
   try {
     for (const file of files) {
       at = file.target
       if (regularFileAt(file.target, 'replace') === undefined) continue
-      const aside = temporaryPath(directory, basename(file.target))
-      renameSync(file.target, aside)
-      asides.push({ target: file.target, aside })
+      existed.add(file.target)
+      const backup = temporaryPath(directory, basename(file.target))
+      try {
+        linkSync(file.target, backup)
+        backups.set(file.target, backup)
+      } catch {
+        // No hard links here (or the file is held open, and its rename will fail before anything is replaced).
+      }
     }
     for (const file of files) {
       at = file.target
@@ -556,24 +568,38 @@ function moveIntoPlace(files: PendingFile[], directory: string): void {
       placed.push(file.target)
     }
   } catch (error) {
-    for (const target of placed) removeQuietly(target)
-    const stranded: string[] = []
-    for (const { target, aside } of asides) {
+    const lost: string[] = []
+    for (const target of placed) {
+      const backup = backups.get(target)
+      if (backup === undefined) {
+        if (existed.has(target)) lost.push(`the previous ${target} was already replaced`)
+        else removeQuietly(target)
+        continue
+      }
+      backups.delete(target)
       try {
-        renameSync(aside, target)
+        renameSync(backup, target)
       } catch {
-        stranded.push(`${target} is kept as ${aside}`)
+        // Made recent, so the cleanup of stale temporary files leaves it for a day.
+        try {
+          utimesSync(backup, new Date(), new Date())
+        } catch {
+          // Named below all the same.
+        }
+        lost.push(`the previous ${target} is kept as ${backup}`)
       }
     }
+    // The rest were not replaced: their previous files are still in place.
+    for (const backup of backups.values()) removeQuietly(backup)
     const failure = toLabError(error, at)
-    if (stranded.length === 0) throw failure
+    if (lost.length === 0) throw failure
     throw new LabError(
       failure.code,
-      `${failure.message}; and putting the previous files back failed: ${stranded.join('; ')}`,
+      `${failure.message}; and putting the previous files back failed: ${lost.join('; ')}`,
       at
     )
   }
-  for (const { aside } of asides) removeQuietly(aside)
+  for (const backup of backups.values()) removeQuietly(backup)
 }
 
 /** Largest sidecar read back (ours are a few hundred bytes). */

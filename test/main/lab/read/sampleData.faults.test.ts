@@ -9,12 +9,15 @@ import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { writeSampleData } from '../../../../src/main/lab/read/sampleData'
+import { removeStaleTemporaryFiles } from '../../../../src/main/lab/temporaryFiles'
 import { catchLabError } from '../../../support/labErrors'
 
 /** The write to fail: the n-th write into a file whose final name ends with `suffix`. */
 const fault: { suffix?: string; afterWrites: number; code: string } = { afterWrites: 0, code: 'ENOSPC' }
-/** The next rename to fail (once): one from, or one onto, a path ending with this. */
-const renameFault: { from?: string; onto?: string } = {}
+/** Renames to fail, each once and in order: the first onto a path ending with `onto`. */
+const renameFaults: { onto: string }[] = []
+/** Hard links fail (a file system without them, such as FAT). */
+const linkFault = { all: false }
 const pathOfFd = new Map<number, string>()
 const writesTo = new Map<number, number>()
 
@@ -37,14 +40,15 @@ vi.mock('node:fs', async (importOriginal) => {
       return (real.writeSync as (fd: number, ...rest: unknown[]) => number)(fd, ...rest)
     },
     renameSync: (from: fs.PathLike, onto: fs.PathLike) => {
-      const fails =
-        (renameFault.from !== undefined && String(from).endsWith(renameFault.from)) ||
-        (renameFault.onto !== undefined && String(onto).endsWith(renameFault.onto))
-      if (fails) {
-        renameFault.from = renameFault.onto = undefined
+      if (renameFaults.length > 0 && String(onto).endsWith(renameFaults[0]!.onto)) {
+        renameFaults.shift()
         throw Object.assign(new Error('EPERM: simulated'), { code: 'EPERM', syscall: 'rename' })
       }
       real.renameSync(from, onto)
+    },
+    linkSync: (existing: fs.PathLike, made: fs.PathLike) => {
+      if (linkFault.all) throw Object.assign(new Error('EPERM: simulated'), { code: 'EPERM', syscall: 'link' })
+      real.linkSync(existing, made)
     }
   }
 })
@@ -54,7 +58,8 @@ let n = 0
 beforeAll(() => (root = fs.mkdtempSync(join(tmpdir(), 'yield-lab-faults-'))))
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
 beforeEach(() => {
-  renameFault.from = renameFault.onto = undefined
+  renameFaults.length = 0
+  linkFault.all = false
   fault.suffix = undefined
   fault.code = 'ENOSPC'
 })
@@ -100,20 +105,18 @@ describe('writeSampleData when a write fails', () => {
     }
   )
 
-  it.each<[string, { from?: string; onto?: string }]>([
-    ['moving the previous text twin aside', { from: '/x.txt' }],
-    ['moving the new text twin in, after the new binary file', { onto: '/x.txt' }],
-    ['moving the new sidecar in, last', { onto: '/x.json' }]
+  it.each([
+    ['the new text twin in, after the new binary file', '/x.txt'],
+    ['the new sidecar in, last', '/x.json']
   ])(
-    'a rename refused while %s: the previous files are byte-identical, no temporary file remains, and a retry works',
-    (_what, failing) => {
+    'a rename refused while moving %s: the previous files are byte-identical, no temporary file remains, and a retry works',
+    (_what, onto) => {
       const { directory, before } = previousSet()
-      Object.assign(renameFault, failing)
+      renameFaults.push({ onto })
       const error = catchLabError(() =>
         writeSampleData({ directory, name: 'x', bytes: 1600, seed: 2, withText: true, overwrite: true })
       )
-      expect(error.code).toBe('PERMISSION_DENIED')
-      expect(error.path).toBe(join(directory, (failing.from ?? failing.onto)!.slice(1)))
+      expect(error.message).toBe(`${join(directory, onto.slice(1))}: operation not permitted`)
       expect(snapshot(directory)).toEqual(before)
 
       const retry = writeSampleData({ directory, name: 'x', bytes: 16, seed: 2, withText: true, overwrite: true })
@@ -121,6 +124,38 @@ describe('writeSampleData when a write fails', () => {
       expect(fs.readdirSync(directory).sort()).toEqual(['x.bin', 'x.json', 'x.txt'])
     }
   )
+
+  it('a previous file that cannot be put back is named where it is kept, and the cleanup of temporary files keeps it', () => {
+    const { directory, before } = previousSet()
+    // The sidecar's rename fails, then putting the previous x.bin back fails too.
+    renameFaults.push({ onto: '/x.json' }, { onto: '/x.bin' })
+    const error = catchLabError(() =>
+      writeSampleData({ directory, name: 'x', bytes: 1600, seed: 2, withText: true, overwrite: true })
+    )
+    const kept = /the previous (\S+) is kept as (\S+)$/.exec(error.message)
+    expect(kept?.[1]).toBe(join(directory, 'x.bin'))
+    removeStaleTemporaryFiles(directory)
+    expect(fs.readFileSync(kept![2]!)).toEqual(before.get('x.bin'))
+    expect(fs.readFileSync(join(directory, 'x.txt'))).toEqual(before.get('x.txt'))
+    expect(fs.readFileSync(join(directory, 'x.json'))).toEqual(before.get('x.json'))
+  })
+
+  it('without hard links (FAT), a set is replaced as before, and a refused rename says what it could not put back', () => {
+    linkFault.all = true
+    const { directory } = previousSet()
+    const written = writeSampleData({ directory, name: 'x', bytes: 1600, seed: 2, withText: true, overwrite: true })
+    expect(fs.statSync(written.binaryPath).size).toBe(1600)
+    expect(fs.readdirSync(directory).sort()).toEqual(['x.bin', 'x.json', 'x.txt'])
+
+    renameFaults.push({ onto: '/x.txt' })
+    const error = catchLabError(() =>
+      writeSampleData({ directory, name: 'x', bytes: 800, seed: 3, withText: true, overwrite: true })
+    )
+    expect(error.message).toBe(
+      `${join(directory, 'x.txt')}: operation not permitted; and putting the previous files back failed: ` +
+        `the previous ${join(directory, 'x.bin')} was already replaced`
+    )
+  })
 
   it('a new set whose sidecar hits ENOSPC leaves nothing, so the next attempt is not ALREADY_EXISTS', () => {
     const directory = join(root, `case-${n++}`)

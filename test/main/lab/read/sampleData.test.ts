@@ -14,6 +14,7 @@ import {
   utimesSync,
   writeFileSync
 } from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
@@ -29,7 +30,12 @@ import {
   writeSampleData,
   writeSavetxtLine
 } from '../../../../src/main/lab/read/sampleData'
-import { STALE_TEMPORARY_MS, TEMPORARY_PREFIX } from '../../../../src/main/lab/temporaryFiles'
+import {
+  removeStaleTemporaryFiles,
+  removeTemporaryFilesOf,
+  STALE_TEMPORARY_MS,
+  TEMPORARY_PREFIX
+} from '../../../../src/main/lab/temporaryFiles'
 import type { SampleDataMeta, SampleDataStats } from '../../../../src/shared/readJobs'
 import { catchLabError } from '../../../support/labErrors'
 import { canMountTmpfs, runOnTmpfs } from '../../../support/mountedTmpfs'
@@ -232,6 +238,37 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
       ])
     }
   )
+
+  it('a crash while the files go into place leaves every name of the set holding a file, after any cleanup', () => {
+    const directory = freshDir()
+    writeSampleData({ directory, name: 'x', bytes: 800, seed: 1, withText: true })
+    const before = (name: string): Buffer => readFileSync(join(directory, name))
+    const [oldText, oldSidecar] = [before('x.txt'), before('x.json')]
+    const script = join(root, `crash-${n++}.mts`)
+    // The process dies as it moves the new x.txt in: the new x.bin is in, the rest not yet.
+    writeFileSync(
+      script,
+      `import fs from 'node:fs'
+      import { syncBuiltinESMExports } from 'node:module'
+      const rename = fs.renameSync
+      fs.renameSync = (from, onto) => {
+        if (String(onto).endsWith('/x.txt')) process.kill(process.pid, 'SIGKILL')
+        rename(from, onto)
+      }
+      syncBuiltinESMExports()
+      const { writeSampleData } = await import(${JSON.stringify(join(import.meta.dirname, '../../../../src/main/lab/read/sampleData.ts'))})
+      writeSampleData({ directory: ${JSON.stringify(directory)}, name: 'x', bytes: 1600, seed: 2, withText: true, overwrite: true })`
+    )
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' })
+    expect(run.signal).toBe('SIGKILL')
+    // What a job's death, main's start and the next write in the folder remove: ours, whatever their age.
+    removeTemporaryFilesOf(directory, TEMPORARY_PREFIX)
+    removeStaleTemporaryFiles(directory, Date.now() + 2 * STALE_TEMPORARY_MS)
+    expect(readdirSync(directory).sort()).toEqual(['x.bin', 'x.json', 'x.txt'])
+    expect(statSync(join(directory, 'x.bin')).size).toBe(1600)
+    expect(before('x.txt')).toEqual(oldText)
+    expect(before('x.json')).toEqual(oldSidecar)
+  })
 
   it('reports progress in bytes up to the total', () => {
     const reports: JobProgress<SampleDataStats>[] = []
