@@ -273,7 +273,7 @@ function cannotCreateFor(target: string, error: unknown, directory = dirname(tar
   return toLabError(error, target)
 }
 
-function removeRegularFiles(directory: string, select: (name: string, mtimeMs: number) => boolean): void {
+function removeRegularFiles(directory: string, select: (name: string, stats: Stats) => boolean): void {
   let names: string[]
   try {
     names = readdirSync(directory)
@@ -285,7 +285,7 @@ function removeRegularFiles(directory: string, select: (name: string, mtimeMs: n
     const path = join(directory, name)
     try {
       const stats = lstatSync(path)
-      if (stats.isFile() && select(name, stats.mtimeMs)) unlinkSync(path)
+      if (stats.isFile() && select(name, stats)) unlinkSync(path)
     } catch {
       // Gone already, or another instance is tidying too.
     }
@@ -294,7 +294,25 @@ function removeRegularFiles(directory: string, select: (name: string, mtimeMs: n
 
 /** Removes our temporary files in `directory` that were last written more than a day ago. */
 export function removeStaleTemporaryFiles(directory: string, now: number = Date.now()): void {
-  removeRegularFiles(directory, (_name, mtimeMs) => now - mtimeMs > STALE_TEMPORARY_MS)
+  removeRegularFiles(directory, (_name, stats) => now - stats.mtimeMs > STALE_TEMPORARY_MS)
+}
+
+/**
+ * Removes our temporary files in `directory` that are second names of `targets`: the links a
+ * write keeps to the files it replaces (sample data's), left by a crash. While one is there, its
+ * target has two links and would be refused as a hard-linked file; the target holds the data.
+ */
+export function removeSecondNamesOf(directory: string, targets: string[]): void {
+  const linked = new Set<string>()
+  for (const target of targets) {
+    try {
+      const stats = lstatSync(target)
+      if (stats.isFile() && stats.nlink > 1) linked.add(`${stats.dev}:${stats.ino}`)
+    } catch {
+      // Nothing there.
+    }
+  }
+  if (linked.size > 0) removeRegularFiles(directory, (_name, stats) => linked.has(`${stats.dev}:${stats.ino}`))
 }
 
 /** Removes the temporary files one writer (`writerTag(thread)`) left in `directory`. */

@@ -40,6 +40,7 @@ import { uncontrolled } from '../progress'
 import {
   openTemporaryFor,
   regularFileAt,
+  removeSecondNamesOf,
   removeStaleTemporaryFiles,
   replaceableFile,
   syncDirectory,
@@ -382,6 +383,8 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
   const textPath = withText ? join(directory, `${name}.txt`) : null
   const metaPath = join(directory, `${name}.json`)
   const targets = [binaryPath, ...(textPath ? [textPath] : []), metaPath]
+  // A crash while a set went into place can leave second names of the previous files (see moveIntoPlace).
+  removeSecondNamesOf(directory, [...targets, join(directory, `${name}.txt`)])
   // Checked once: the same stats give the mode and owner the new files keep.
   const replacing = new Map(targets.map((target) => [target, replaceableFile(target)]))
   const existing = targets.filter((target) => replacing.get(target) !== undefined)

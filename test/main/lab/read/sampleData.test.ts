@@ -239,13 +239,12 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
     }
   )
 
-  it('a crash while the files go into place leaves every name of the set holding a file, after any cleanup', () => {
+  /** A set `x` of 800 bytes with its text twin, overwritten by a process killed as it moves the new x.txt in. */
+  function crashedOverwrite(): string {
     const directory = freshDir()
     writeSampleData({ directory, name: 'x', bytes: 800, seed: 1, withText: true })
-    const before = (name: string): Buffer => readFileSync(join(directory, name))
-    const [oldText, oldSidecar] = [before('x.txt'), before('x.json')]
     const script = join(root, `crash-${n++}.mts`)
-    // The process dies as it moves the new x.txt in: the new x.bin is in, the rest not yet.
+    // The new x.bin is in, the rest not yet.
     writeFileSync(
       script,
       `import fs from 'node:fs'
@@ -261,13 +260,31 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
     )
     const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' })
     expect(run.signal).toBe('SIGKILL')
+    return directory
+  }
+
+  it('a crash while the files go into place leaves every name of the set holding a file, after any cleanup', () => {
+    const previous = freshDir()
+    writeSampleData({ directory: previous, name: 'x', bytes: 800, seed: 1, withText: true })
+    const directory = crashedOverwrite()
     // What a job's death, main's start and the next write in the folder remove: ours, whatever their age.
     removeTemporaryFilesOf(directory, TEMPORARY_PREFIX)
     removeStaleTemporaryFiles(directory, Date.now() + 2 * STALE_TEMPORARY_MS)
     expect(readdirSync(directory).sort()).toEqual(['x.bin', 'x.json', 'x.txt'])
     expect(statSync(join(directory, 'x.bin')).size).toBe(1600)
-    expect(before('x.txt')).toEqual(oldText)
-    expect(before('x.json')).toEqual(oldSidecar)
+    for (const name of ['x.txt', 'x.json'])
+      expect(readFileSync(join(directory, name))).toEqual(readFileSync(join(previous, name)))
+  })
+
+  it('after such a crash, before any cleanup, the set is overwritten again as usual', () => {
+    const directory = crashedOverwrite()
+    const again = writeSampleData({ directory, name: 'x', bytes: 2400, seed: 4, withText: true, overwrite: true })
+    expect(statSync(again.binaryPath).size).toBe(2400)
+    expect(
+      readdirSync(directory)
+        .filter((name) => !name.startsWith(TEMPORARY_PREFIX))
+        .sort()
+    ).toEqual(['x.bin', 'x.json', 'x.txt'])
   })
 
   it('reports progress in bytes up to the total', () => {
