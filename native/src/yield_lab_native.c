@@ -56,6 +56,16 @@ static napi_value throw_errno(napi_env env, int error, const char* syscall) {
 
 #ifndef _WIN32
 /*
+ * An inode number as a double that tells files apart, as inodeNumber in src/shared/walkJob.ts
+ * keeps one: itself up to 2^53 - 1; above, its top 16 bits moved down onto bits 37 to 52, over its
+ * low 37 (overlayfs with xino puts a layer's number in the top bits).
+ */
+static double inode_number(uint64_t ino) {
+  if (ino <= (UINT64_C(1) << 53) - 1) return (double)ino;
+  return (double)(((ino >> 48) << 37) | (ino & ((UINT64_C(1) << 37) - 1)));
+}
+
+/*
  * A listing's type for a symlink whose target is a directory (os.walk puts it in dirnames). Not
  * one of libuv's codes, which go up to 7; a symlink whose target is anything else, or cannot be
  * stat'ed, stays 3.
@@ -245,7 +255,7 @@ static void list_open_directory(int fd, bool with_sizes, bool with_stats, struct
           entry_stats[0] = (double)info.st_size;
           entry_stats[1] = (double)info.st_blocks * 512;
           entry_stats[2] = (double)info.st_dev;
-          entry_stats[3] = (double)info.st_ino;
+          entry_stats[3] = inode_number(info.st_ino);
           entry_stats[4] = (double)info.st_nlink;
         }
       }
@@ -724,7 +734,7 @@ static void enter_directory(struct directory* directory, bool with_stats, struct
     directory->self[2] = (double)info.st_size;
     directory->self[3] = (double)info.st_blocks * 512;
     directory->self[4] = (double)info.st_dev;
-    directory->self[5] = (double)info.st_ino;
+    directory->self[5] = inode_number(info.st_ino);
     directory->self[6] = (double)info.st_nlink;
     snprintf(directory->key, sizeof directory->key, "%llu:%llu", (unsigned long long)info.st_dev,
              (unsigned long long)info.st_ino);

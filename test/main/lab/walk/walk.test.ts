@@ -261,6 +261,61 @@ describe.runIf(process.platform === 'linux')('oneFileSystem', () => {
   })
 })
 
+describe.runIf(process.platform === 'linux' && process.getuid?.() === 0)('inode numbers of 2^63 and more', () => {
+  it('overlayfs with xino: a hard-linked file keeps one number for its names, the number inodeNumber keeps', () => {
+    // The lower layer on another file system (tmpfs), so overlayfs puts its number in the top bits.
+    const lower = mkdtempSync('/dev/shm/yield-lab-overlay-')
+    const top = freshDir('overlay')
+    try {
+      build(lower, { a: 'hi' })
+      fs.linkSync(join(lower, 'a'), join(lower, 'b'))
+      for (const part of ['upper', 'work', 'merged']) mkdirSync(join(top, part))
+      const script = join(top, 'walk.mts')
+      const merged = join(top, 'merged')
+      writeFileSync(
+        script,
+        `import { statSync, writeFileSync } from 'node:fs'
+        import { walkColumns } from ${JSON.stringify(join(import.meta.dirname, '../../../../src/main/lab/walk/walk'))}
+        import { inodeNumber, WALK_STAT } from ${JSON.stringify(join(import.meta.dirname, '../../../../src/shared/walkJob'))}
+        writeFileSync(${JSON.stringify(join(merged, 'c'))}, 'upper')
+        const [dir] = [...walkColumns(${JSON.stringify(merged)})]
+        const walked = Object.fromEntries(dir.filenames.map((name, i) => [name, dir.filenameStats[i * WALK_STAT.FIELDS + WALK_STAT.INO]]))
+        const kept = (name) => inodeNumber(statSync(${JSON.stringify(merged)} + '/' + name, { bigint: true }).ino)
+        process.stdout.write(JSON.stringify({ walked, kept: { a: kept('a'), b: kept('b'), c: kept('c') }, large: statSync(${JSON.stringify(merged)} + '/a', { bigint: true }).ino < 0n }))`
+      )
+      const out = execFileSync(
+        'unshare',
+        [
+          '-m',
+          'sh',
+          '-c',
+          'mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3,xino=on" "$4" && exec "$5" --import tsx "$6"',
+          'sh',
+          lower,
+          join(top, 'upper'),
+          join(top, 'work'),
+          merged,
+          process.execPath,
+          script
+        ],
+        { encoding: 'utf8' }
+      )
+      const { walked, kept, large } = JSON.parse(out) as {
+        walked: Record<string, number>
+        kept: Record<string, number>
+        large: boolean
+      }
+      expect(large, 'overlayfs gave the lower layer numbers below 2^63 here').toBe(true)
+      expect(walked).toEqual(kept)
+      expect(walked.a).toBe(walked.b)
+      expect(walked.a).not.toBe(walked.c)
+      expect(Number.isSafeInteger(walked.a) && walked.a! > 0).toBe(true)
+    } finally {
+      rmSync(lower, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('bad roots', () => {
   let dir = ''
   beforeAll(() => {
