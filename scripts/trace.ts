@@ -161,7 +161,8 @@ const STDERR_TAIL_BYTES = 64 * 1024
  * ends, which with pipes would corrupt the trace or hold this call until the time limit.
  */
 function recordWithPython(options: Options): string {
-  const scratch = mkdtempSync(join(tmpdir(), 'yield-lab-trace-'))
+  // Absolute: the recorder opens the trace's file after the program ran, which may have changed directory.
+  const scratch = mkdtempSync(join(resolve(tmpdir()), 'yield-lab-trace-'))
   try {
     const tracePath = join(scratch, 'trace.json')
     const stderrPath = join(scratch, 'stderr')
@@ -213,8 +214,18 @@ function recordWithPython(options: Options): string {
       throw new LabError('MALFORMED_DATA', named, options.program)
     }
     if (run.status !== 0)
-      throw new LabError('INTERNAL', `the recorder failed: ${said || `exit status ${String(run.status)}`}`)
-    return readFileSync(tracePath, 'utf8')
+      throw new LabError(
+        'INTERNAL',
+        `the recorder failed: ${said || (run.signal !== null ? `stopped by ${run.signal}` : `exit status ${String(run.status)}`)}`
+      )
+    try {
+      return readFileSync(tracePath, 'utf8')
+    } catch {
+      throw new LabError(
+        'INTERNAL',
+        'the recorder ended without writing the trace: the program ended Python itself (os._exit, or a signal), so there is no trace to show'
+      )
+    }
   } finally {
     rmSync(scratch, { recursive: true, force: true })
   }

@@ -221,6 +221,32 @@ describe('npm run trace: its own bad input', () => {
     }
   )
 
+  it('a program that ends Python itself (os._exit) is said to have left no trace, not to be missing', () => {
+    const run = cli([program('exits.py', 'import os\nprint("hi")\nos._exit(0)\n')])
+    expect(run.stderr).toBe(
+      'trace: the recorder ended without writing the trace: the program ended Python itself (os._exit, or a signal), so there is no trace to show\n'
+    )
+    expect(run.status).toBe(1)
+  })
+
+  it('with a relative TMPDIR, a program that changes folder is traced', () => {
+    // Relative to the CLI's working folder, the repository's; tsx keeps its cache there too.
+    const relative = `trace-tmp-${process.pid}`
+    mkdirSync(join(repo, relative))
+    try {
+      const path = program('moves.py', 'import os\nos.chdir("/")\nprint("moved")\n')
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/trace.ts', path], {
+        cwd: repo,
+        env: { ...process.env, npm_lifecycle_event: 'trace', INIT_CWD: repo, TMPDIR: relative },
+        encoding: 'utf8'
+      })
+      expect(run.stderr).toBe('')
+      expect(parseTraceJson(run.stdout).stdout).toBe('moved\n')
+    } finally {
+      rmSync(join(repo, relative), { recursive: true, force: true })
+    }
+  })
+
   it.runIf(canMountTmpfs)(
     'OUT naming the program by another path that resolves elsewhere (as PROG.PY does on macOS or Windows) is refused',
     () => {

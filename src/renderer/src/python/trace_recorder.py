@@ -829,6 +829,8 @@ def main(argv):
     if (options.program is None) == (options.program_bytes is None):
         parser.error("name the program, either as PROGRAM or as --program-bytes HEX")
     path = options.program if options.program_bytes is None else os.fsdecode(options.program_bytes)
+    # Opened after the program ran, which may have changed directory.
+    trace_out = None if options.trace_out is None else os.path.abspath(options.trace_out)
     # In messages, bytes that are not UTF-8 show as U+FFFD (printing their escapes would fail, or show \udcff).
     shown = os.fsencode(path).decode("utf-8", "replace")
     try:
@@ -855,10 +857,10 @@ def main(argv):
     sys.path[0] = os.path.dirname(os.path.abspath(path))
     sys.argv = [path]
     text = record_json(source, options.max_steps, options.max_seconds, path)
-    if options.trace_out is None:
+    if trace_out is None:
         sys.stdout.write(text + "\n")
     else:
-        with open(options.trace_out, "w", encoding="utf-8") as out:
+        with open(trace_out, "w", encoding="utf-8") as out:
             out.write(text + "\n")
     return 0
 
