@@ -216,7 +216,15 @@ function checkFolderTakesFiles(folder: string, { folderMade, probe }: Required<W
     if (probe) {
       const file = temporaryPath(existing, 'probe')
       closeSync(openSync(file, 'wx'))
-      unlinkSync(file)
+      try {
+        unlinkSync(file)
+      } catch {
+        throw new LabError(
+          'PERMISSION_DENIED',
+          `${target}: cannot be written: ${existing} lets files be made but not removed or renamed (an append-only folder?), which writing a file whole needs; the test file ${file} could not be removed`,
+          target
+        )
+      }
     }
   } catch (error) {
     throw cannotCreateFor(target, error, existing)

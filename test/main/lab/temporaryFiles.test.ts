@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import {
   chmodSync,
   chownSync,
@@ -189,6 +189,29 @@ describe('writeAtomically replaces only a regular file with one link', () => {
 })
 
 describe('checks before the work', () => {
+  test.runIf(process.platform === 'linux' && process.getuid?.() === 0)(
+    'a folder where files can be made but not removed (chattr +a) is refused as such, naming the test file left there',
+    () => {
+      const appendOnly = join(folder, 'append-only')
+      mkdirSync(appendOnly)
+      execFileSync('chattr', ['+a', appendOnly])
+      try {
+        let message = ''
+        try {
+          checkWritable(join(appendOnly, 'scan.json'), { probe: true })
+        } catch (error) {
+          message = (error as Error).message
+        }
+        const [left] = readdirSync(appendOnly)
+        expect(message).toBe(
+          `${join(appendOnly, 'scan.json')}: cannot be written: ${appendOnly} lets files be made but not removed or renamed (an append-only folder?), which writing a file whole needs; the test file ${join(appendOnly, left!)} could not be removed`
+        )
+      } finally {
+        execFileSync('chattr', ['-a', appendOnly])
+      }
+    }
+  )
+
   test.runIf(process.platform === 'linux' && process.getuid?.() === 0)(
     'as root, a folder that access() grants but that takes no files (/proc) is refused by a probe, which leaves nothing',
     () => {
