@@ -173,16 +173,17 @@ function recordWithPython(options: Options): string {
         'python3',
         [
           RECORDER,
-          // A name that is not UTF-8 cannot be an argument's text (Node would send U+FFFD): its bytes go as hex.
-          ...(hasEscapedBytes(options.program)
-            ? ['--program-bytes', Buffer.from(fsPath(options.program)).toString('hex')]
-            : [options.program]),
           '--max-steps',
           String(options.maxSteps),
           '--max-seconds',
           String(options.maxSeconds),
           '--trace-out',
-          tracePath
+          tracePath,
+          // A name that is not UTF-8 cannot be an argument's text (Node would send U+FFFD): its bytes go
+          // as hex. Any other after '--', so a name starting with '-' is not taken for an option.
+          ...(hasEscapedBytes(options.program)
+            ? ['--program-bytes', Buffer.from(fsPath(options.program)).toString('hex')]
+            : ['--', options.program])
         ],
         {
           // The program gets no keyboard: input() ends with EOFError rather than waiting.

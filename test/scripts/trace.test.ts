@@ -221,6 +221,13 @@ describe('npm run trace: its own bad input', () => {
     }
   )
 
+  it('a program whose name starts with "-" is traced, not taken for an option', () => {
+    program('-dash.py', 'print("dash")\n')
+    const run = cli(['--', '-dash.py'], base)
+    expect(run.stderr).toBe('')
+    expect(parseTraceJson(run.stdout).stdout).toBe('dash\n')
+  })
+
   it('a program that ends Python itself (os._exit) is said to have left no trace, not to be missing', () => {
     const run = cli([program('exits.py', 'import os\nprint("hi")\nos._exit(0)\n')])
     expect(run.stderr).toBe(
