@@ -56,7 +56,7 @@ static napi_value throw_errno(napi_env env, int error, const char* syscall) {
 
 #ifndef _WIN32
 /*
- * An inode number as a double that tells files apart, as inodeNumber in src/shared/walkJob.ts
+ * An inode number as a double that tells files apart, as inodeNumber in src/shared/inodes.ts
  * keeps one: itself up to 2^53 - 1; above, its top 16 bits moved down onto bits 37 to 52, over its
  * low 37 (overlayfs with xino puts a layer's number in the top bits).
  */

@@ -17,7 +17,7 @@
  */
 import { LabError } from './errors'
 import { fsdecode, fsencode, shownName } from './fsNames'
-import { inodeNumber } from './walkJob'
+import { inodeNumber } from './inodes'
 
 /** Why ncdu did not scan an entry: a --exclude pattern, another file system (-x), a kernel file system, a firmlink. */
 export type NcduExclusion = 'pattern' | 'othfs' | 'kernfs' | 'frmlnk'

@@ -96,7 +96,8 @@ import {
   type TakenDirectory
 } from '../native'
 import type { JobControl } from '../progress'
-import { inodeNumber, TYPE_LETTER, WALK_STAT, type WalkSkipReason, type WalkStats } from '../../../shared/walkJob'
+import { inodeNumber } from '../../../shared/inodes'
+import { TYPE_LETTER, WALK_STAT, type WalkSkipReason, type WalkStats } from '../../../shared/walkJob'
 
 /** `[dirpath, dirnames, filenames]`, as os.walk yields it. */
 export type WalkTriple = [dirpath: string, dirnames: string[], filenames: string[]]

@@ -276,7 +276,8 @@ describe.runIf(process.platform === 'linux' && process.getuid?.() === 0)('inode 
         script,
         `import { statSync, writeFileSync } from 'node:fs'
         import { walkColumns } from ${JSON.stringify(join(import.meta.dirname, '../../../../src/main/lab/walk/walk'))}
-        import { inodeNumber, WALK_STAT } from ${JSON.stringify(join(import.meta.dirname, '../../../../src/shared/walkJob'))}
+        import { inodeNumber } from ${JSON.stringify(join(import.meta.dirname, '../../../../src/shared/inodes'))}
+        import { WALK_STAT } from ${JSON.stringify(join(import.meta.dirname, '../../../../src/shared/walkJob'))}
         writeFileSync(${JSON.stringify(join(merged, 'c'))}, 'upper')
         const [dir] = [...walkColumns(${JSON.stringify(merged)})]
         const walked = Object.fromEntries(dir.filenames.map((name, i) => [name, dir.filenameStats[i * WALK_STAT.FIELDS + WALK_STAT.INO]]))

@@ -1,10 +1,14 @@
 /**
- * inodeNumber: an inode number as the walk's stat records keep it (a double). Numbers above 2^53
+ * The shared modules load in any order; inodeNumber: an inode number as the walk's stat records keep it (a double). Numbers above 2^53
  * come from NTFS (file ids) and overlayfs with xino (a layer's number in the top bits); the
  * numbers kept must tell apart the files those file systems tell apart.
  */
+import { execFile } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, test } from 'vitest'
-import { inodeNumber } from '../../src/shared/walkJob'
+import { inodeNumber } from '../../src/shared/inodes'
 
 const exact = (value: number): boolean => Number.isSafeInteger(value) && value >= 0
 
@@ -29,5 +33,26 @@ describe('inodeNumber', () => {
     expect(kept.every(exact)).toBe(true)
     expect(new Set(kept).size).toBe(4)
     expect(signed.map(inodeNumber)).toEqual(lower.map(inodeNumber))
+  })
+})
+
+describe('the shared modules', () => {
+  test('each loads first on its own in Node (no import cycle reads a binding before it is made)', async () => {
+    const shared = join(import.meta.dirname, '../../src/shared')
+    const modules = readdirSync(shared).filter((name) => name.endsWith('.ts'))
+    const outcomes = await Promise.all(
+      modules.map(
+        (name) =>
+          new Promise<string>((done) => {
+            execFile(
+              process.execPath,
+              ['--import', 'tsx', '-e', `await import(${JSON.stringify(pathToFileURL(join(shared, name)).href)})`],
+              (error, _stdout, stderr) =>
+                done(error === null ? `${name}: loads` : `${name}: ${stderr.trim().split('\n')[0]}`)
+            )
+          })
+      )
+    )
+    expect(outcomes).toEqual(modules.map((name) => `${name}: loads`))
   })
 })
