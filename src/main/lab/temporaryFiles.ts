@@ -32,6 +32,7 @@ import {
   statSync,
   unlinkSync,
   write,
+  type BigIntStats,
   type Stats
 } from 'node:fs'
 import { rename } from 'node:fs/promises'
@@ -281,7 +282,7 @@ function cannotCreateFor(target: string, error: unknown, directory = dirname(tar
   return toLabError(error, target)
 }
 
-function removeRegularFiles(directory: string, select: (name: string, stats: Stats) => boolean): void {
+function removeRegularFiles(directory: string, select: (name: string, stats: BigIntStats) => boolean): void {
   let names: string[]
   try {
     names = readdirSync(directory)
@@ -292,7 +293,7 @@ function removeRegularFiles(directory: string, select: (name: string, stats: Sta
     if (!TEMPORARY_NAME.test(name)) continue
     const path = join(directory, name)
     try {
-      const stats = lstatSync(path)
+      const stats = lstatSync(path, { bigint: true })
       if (stats.isFile() && select(name, stats)) unlinkSync(path)
     } catch {
       // Gone already, or another instance is tidying too.
@@ -300,9 +301,17 @@ function removeRegularFiles(directory: string, select: (name: string, stats: Sta
   }
 }
 
-/** Removes our temporary files in `directory` that were last written more than a day ago. */
+/**
+ * Removes our temporary files in `directory` last written more than a day ago. Not a second name
+ * (more than one link): one a write keeps of a file it replaces (sample data's) has that file's
+ * old mtime, though it was made a moment ago; the next write of its set removes it
+ * (removeSecondNamesOf), and once the file's other name is gone it is stale like any other.
+ */
 export function removeStaleTemporaryFiles(directory: string, now: number = Date.now()): void {
-  removeRegularFiles(directory, (_name, stats) => now - stats.mtimeMs > STALE_TEMPORARY_MS)
+  removeRegularFiles(
+    directory,
+    (_name, stats) => stats.nlink === 1n && now - Number(stats.mtimeMs) > STALE_TEMPORARY_MS
+  )
 }
 
 /**
@@ -311,11 +320,12 @@ export function removeStaleTemporaryFiles(directory: string, now: number = Date.
  * target has two links and would be refused as a hard-linked file; the target holds the data.
  */
 export function removeSecondNamesOf(directory: string, targets: string[]): void {
+  // Exact numbers (bigint): rounded, neighbouring inodes above 2^53 would match.
   const linked = new Set<string>()
   for (const target of targets) {
     try {
-      const stats = lstatSync(target)
-      if (stats.isFile() && stats.nlink > 1) linked.add(`${stats.dev}:${stats.ino}`)
+      const stats = lstatSync(target, { bigint: true })
+      if (stats.isFile() && stats.nlink > 1n) linked.add(`${stats.dev}:${stats.ino}`)
     } catch {
       // Nothing there.
     }

@@ -6,6 +6,7 @@
  */
 import {
   closeSync,
+  existsSync,
   fsyncSync,
   linkSync,
   lstatSync,
@@ -583,7 +584,11 @@ function moveIntoPlace(files: PendingFile[], directory: string): void {
       try {
         renameSync(backup, target)
       } catch {
-        // Made recent, so the cleanup of stale temporary files leaves it for a day.
+        if (!existsSync(backup)) {
+          lost.push(`the previous ${target} is lost`)
+          continue
+        }
+        // Made recent (it keeps its old mtime), so the cleanup of stale temporary files leaves it for a day.
         try {
           utimesSync(backup, new Date(), new Date())
         } catch {

@@ -9,13 +9,15 @@ import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { writeSampleData } from '../../../../src/main/lab/read/sampleData'
-import { removeStaleTemporaryFiles } from '../../../../src/main/lab/temporaryFiles'
+import { removeStaleTemporaryFiles, STALE_TEMPORARY_MS } from '../../../../src/main/lab/temporaryFiles'
 import { catchLabError } from '../../../support/labErrors'
 
 /** The write to fail: the n-th write into a file whose final name ends with `suffix`. */
 const fault: { suffix?: string; afterWrites: number; code: string } = { afterWrites: 0, code: 'ENOSPC' }
 /** Renames to fail, each once and in order: the first onto a path ending with `onto`. */
 const renameFaults: { onto: string }[] = []
+/** Run once, just before the rename onto a path ending with `onto`. */
+const beforeRename: { onto?: string; run?: () => void } = {}
 /** Hard links fail (a file system without them, such as FAT). */
 const linkFault = { all: false }
 const pathOfFd = new Map<number, string>()
@@ -40,6 +42,10 @@ vi.mock('node:fs', async (importOriginal) => {
       return (real.writeSync as (fd: number, ...rest: unknown[]) => number)(fd, ...rest)
     },
     renameSync: (from: fs.PathLike, onto: fs.PathLike) => {
+      if (beforeRename.onto !== undefined && String(onto).endsWith(beforeRename.onto)) {
+        beforeRename.onto = undefined
+        beforeRename.run?.()
+      }
       if (renameFaults.length > 0 && String(onto).endsWith(renameFaults[0]!.onto)) {
         renameFaults.shift()
         throw Object.assign(new Error('EPERM: simulated'), { code: 'EPERM', syscall: 'rename' })
@@ -58,6 +64,7 @@ let n = 0
 beforeAll(() => (root = fs.mkdtempSync(join(tmpdir(), 'yield-lab-faults-'))))
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
 beforeEach(() => {
+  beforeRename.onto = undefined
   renameFaults.length = 0
   linkFault.all = false
   fault.suffix = undefined
@@ -124,6 +131,20 @@ describe('writeSampleData when a write fails', () => {
       expect(fs.readdirSync(directory).sort()).toEqual(['x.bin', 'x.json', 'x.txt'])
     }
   )
+
+  it('a set older than a day is put back whole though another write cleans up the folder meanwhile', () => {
+    const { directory, before } = previousSet()
+    const twoDaysAgo = new Date(Date.now() - 2 * STALE_TEMPORARY_MS)
+    for (const name of ['x.bin', 'x.txt', 'x.json']) fs.utimesSync(join(directory, name), twoDaysAgo, twoDaysAgo)
+    // What another write in this folder (or the app's start) does first, while this set goes into place.
+    Object.assign(beforeRename, { onto: '/x.bin', run: () => removeStaleTemporaryFiles(directory) })
+    renameFaults.push({ onto: '/x.json' })
+    const error = catchLabError(() =>
+      writeSampleData({ directory, name: 'x', bytes: 1600, seed: 2, withText: true, overwrite: true })
+    )
+    expect(error.message).toBe(`${join(directory, 'x.json')}: operation not permitted`)
+    expect(snapshot(directory)).toEqual(before)
+  })
 
   it('a previous file that cannot be put back is named where it is kept, and the cleanup of temporary files keeps it', () => {
     const { directory, before } = previousSet()

@@ -287,6 +287,57 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
     ).toEqual(['x.bin', 'x.json', 'x.txt'])
   })
 
+  it.runIf(process.platform === 'linux' && process.getuid?.() === 0)(
+    'overwriting a set drops only its own second names, told apart by exact inode numbers (overlayfs, 2^63 and up)',
+    () => {
+      // The lower layer on tmpfs: overlayfs with xino gives its files neighbouring numbers above 2^63,
+      // which a double rounds to one.
+      const lower = mkdtempSync('/dev/shm/yield-lab-overlay-')
+      const top = freshDir()
+      try {
+        const data = join(lower, 'data')
+        writeSampleData({ directory: data, name: 'y', bytes: 64, withText: true })
+        // A file another failed write kept (the only copy of its data), made just after y's files.
+        const kept = `${TEMPORARY_PREFIX}4242-0-0123abcd-x.bin`
+        writeFileSync(join(data, kept), 'previous x.bin\n')
+        for (const part of ['upper', 'work', 'merged']) mkdirSync(join(top, part))
+        const merged = join(top, 'merged', 'data')
+        const script = join(top, 'run.mts')
+        writeFileSync(
+          script,
+          `import { linkSync, readdirSync } from 'node:fs'
+          import { writeSampleData } from ${JSON.stringify(join(import.meta.dirname, '../../../../src/main/lab/read/sampleData'))}
+          const dir = ${JSON.stringify(merged)}
+          // What a crash while y was overwritten leaves: a second name of y.txt.
+          linkSync(dir + '/y.txt', dir + '/${TEMPORARY_PREFIX}4243-0-89abcdef-y.txt')
+          writeSampleData({ directory: dir, name: 'y', bytes: 64, withText: true, overwrite: true })
+          process.stdout.write(JSON.stringify(readdirSync(dir).sort()))`
+        )
+        const out = spawnSync(
+          'unshare',
+          [
+            '-m',
+            'sh',
+            '-c',
+            'mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3,xino=on" "$4" && exec "$5" --import tsx "$6"',
+            'sh',
+            lower,
+            join(top, 'upper'),
+            join(top, 'work'),
+            join(top, 'merged'),
+            process.execPath,
+            script
+          ],
+          { encoding: 'utf8' }
+        )
+        expect(out.stderr).toBe('')
+        expect(JSON.parse(out.stdout)).toEqual([kept, 'y.bin', 'y.json', 'y.txt'])
+      } finally {
+        rmSync(lower, { recursive: true, force: true })
+      }
+    }
+  )
+
   it('reports progress in bytes up to the total', () => {
     const reports: JobProgress<SampleDataStats>[] = []
     writeSampleData({
