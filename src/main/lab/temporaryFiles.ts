@@ -169,9 +169,9 @@ export function openTemporaryFor(target: string, hidden: string, replaced: Stats
 
 /**
  * How far a check goes. `folderMade`: the caller makes the output's folder when it is missing.
- * `probe`: also make and remove an empty file in the folder, as only that tells where access()
- * cannot (Windows grants every folder; root is granted /proc, which takes no files); only for an
- * output the user named, since it writes there.
+ * `probe`: also make and remove an empty file in the folder, if it exists, as only that tells
+ * where access() cannot (Windows grants every folder; root is granted /proc, which takes no files);
+ * only for an output the user named, since it writes there.
  */
 interface WritableCheck {
   folderMade?: boolean
@@ -214,7 +214,8 @@ function checkFolderTakesFiles(folder: string, { folderMade, probe }: Required<W
     throw new LabError('NOT_A_DIRECTORY', `${target}: ${existing} is not a folder, so nothing can be put in it`, target)
   try {
     accessSync(existing, constants.W_OK | constants.X_OK)
-    if (probe) {
+    // Only in the folder itself: one still to be made does not inherit what its parent forbids (chattr +a).
+    if (probe && existing === folder) {
       const file = temporaryPath(existing, 'probe')
       closeSync(openSync(file, 'wx'))
       try {

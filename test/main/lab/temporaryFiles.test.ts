@@ -206,6 +206,10 @@ describe('checks before the work', () => {
         expect(message).toBe(
           `${join(appendOnly, 'scan.json')}: cannot be written: ${appendOnly} lets files be made but not removed or renamed (an append-only folder?), which writing a file whole needs; the test file ${join(appendOnly, left!)} could not be removed`
         )
+        // A folder still to be made in it does not inherit that: no probe there, nothing more left.
+        checkWritableFolder(join(appendOnly, 'history', 'sweeps'), { probe: true })
+        checkWritable(join(appendOnly, 'new', 'scan.json'), { folderMade: true, probe: true })
+        expect(readdirSync(appendOnly)).toEqual([left])
       } finally {
         execFileSync('chattr', ['-a', appendOnly])
       }
