@@ -151,6 +151,12 @@ function sameFile(a: string, b: string): boolean {
   }
 }
 
+/**
+ * Where the recorder's temporary folder goes: TMPDIR resolved before the CLI changes to the folder
+ * npm was run from (at the end of this module), as tsx resolved it.
+ */
+const TEMPORARY_ROOT = resolve(tmpdir())
+
 /** How much of the end of the recorder's stderr is read for its last line: a program may write gigabytes there. */
 const STDERR_TAIL_BYTES = 64 * 1024
 
@@ -161,10 +167,18 @@ const STDERR_TAIL_BYTES = 64 * 1024
  * ends, which with pipes would corrupt the trace or hold this call until the time limit.
  */
 function recordWithPython(options: Options): string {
-  // Absolute: the recorder opens the trace's file after the program ran, which may have changed directory.
-  const scratch = mkdtempSync(join(resolve(tmpdir()), 'yield-lab-trace-'))
+  let scratch: string
+  try {
+    scratch = mkdtempSync(join(TEMPORARY_ROOT, 'yield-lab-trace-'))
+  } catch (error) {
+    throw new LabError(
+      'INTERNAL',
+      `cannot make a temporary folder in ${TEMPORARY_ROOT} (TMPDIR): ${toLabError(error, TEMPORARY_ROOT).message}`
+    )
+  }
   try {
     const tracePath = join(scratch, 'trace.json')
+    const errorPath = join(scratch, 'refusal')
     const stderrPath = join(scratch, 'stderr')
     const stderr = openSync(stderrPath, 'w')
     let run
@@ -179,6 +193,8 @@ function recordWithPython(options: Options): string {
           String(options.maxSeconds),
           '--trace-out',
           tracePath,
+          '--error-out',
+          errorPath,
           // A name that is not UTF-8 cannot be an argument's text (Node would send U+FFFD): its bytes go
           // as hex. Any other after '--', so a name starting with '-' is not taken for an option.
           ...(hasEscapedBytes(options.program)
@@ -206,29 +222,34 @@ function recordWithPython(options: Options): string {
         )
       throw new LabError('INTERNAL', `python3 could not run the recorder: ${run.error.message}`)
     }
-    const said = lastLine(stderrPath)
-    // The recorder's own exit status 2: the program could not be read or compiled (one line on
-    // stderr, naming it with U+FFFD for bytes that are not UTF-8, which we name as everywhere).
-    if (run.status === 2) {
+    // Told by the files the recorder wrote, not by its exit status or stderr, which the program shares.
+    const refusal = readIfThere(errorPath)
+    if (refusal !== undefined) {
+      // The program could not be read or compiled; the recorder names it with U+FFFD for bytes that
+      // are not UTF-8, which we name as everywhere.
       const lossy = Buffer.from(fsPath(options.program)).toString('utf8')
-      const named = said.startsWith(lossy) ? shownName(options.program) + said.slice(lossy.length) : said
+      const named = refusal.startsWith(lossy) ? shownName(options.program) + refusal.slice(lossy.length) : refusal
       throw new LabError('MALFORMED_DATA', named, options.program)
     }
-    if (run.status !== 0)
-      throw new LabError(
-        'INTERNAL',
-        `the recorder failed: ${said || (run.signal !== null ? `stopped by ${run.signal}` : `exit status ${String(run.status)}`)}`
-      )
-    try {
-      return readFileSync(tracePath, 'utf8')
-    } catch {
-      throw new LabError(
-        'INTERNAL',
-        'the recorder ended without writing the trace: the program ended Python itself (os._exit, or a signal), so there is no trace to show'
-      )
-    }
+    const trace = readIfThere(tracePath)
+    if (trace !== undefined && run.status === 0) return trace
+    const how = run.signal !== null ? `stopped by ${run.signal}` : `exit status ${String(run.status)}`
+    const said = lastLine(stderrPath)
+    throw new LabError(
+      'INTERNAL',
+      `the recorder ended without a trace (${how}): the program ended Python itself (os._exit, or a signal), or the recorder failed${said === '' ? '' : `; the last line on stderr: ${said}`}`
+    )
   } finally {
     rmSync(scratch, { recursive: true, force: true })
+  }
+}
+
+/** A file's text, or undefined when there is none. */
+function readIfThere(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8')
+  } catch {
+    return undefined
   }
 }
 

@@ -228,12 +228,39 @@ describe('npm run trace: its own bad input', () => {
     expect(parseTraceJson(run.stdout).stdout).toBe('dash\n')
   })
 
-  it('a program that ends Python itself (os._exit) is said to have left no trace, not to be missing', () => {
-    const run = cli([program('exits.py', 'import os\nprint("hi")\nos._exit(0)\n')])
+  it.each([
+    ['os._exit(0)', 'import os\nos._exit(0)\n', 'exit status 0', ''],
+    [
+      'os._exit(2), as the recorder exits on a program it refuses, after a line on stderr',
+      'import os, sys\nprint("50% done", file=sys.stderr, flush=True)\nos._exit(2)\n',
+      'exit status 2',
+      '; the last line on stderr: 50% done'
+    ],
+    ['a signal', 'import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n', 'stopped by SIGKILL', '']
+  ])('a program that ends Python itself (%s) is said to have left no trace', (_how, source, ended, stderr) => {
+    const run = cli([program('ends.py', source)])
     expect(run.stderr).toBe(
-      'trace: the recorder ended without writing the trace: the program ended Python itself (os._exit, or a signal), so there is no trace to show\n'
+      `trace: the recorder ended without a trace (${ended}): the program ended Python itself (os._exit, or a signal), or the recorder failed${stderr}\n`
     )
     expect(run.status).toBe(1)
+  })
+
+  it('a relative TMPDIR is taken from where npm runs, as tsx takes it, not from the folder npm was run in', () => {
+    const relative = `trace-tmp-${process.pid}-sub`
+    mkdirSync(join(repo, relative))
+    try {
+      const path = program('plain.py', 'print("plain")\n')
+      // npm runs scripts in the repository; INIT_CWD is where the user typed the command.
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/trace.ts', path], {
+        cwd: repo,
+        env: { ...process.env, npm_lifecycle_event: 'trace', INIT_CWD: base, TMPDIR: relative },
+        encoding: 'utf8'
+      })
+      expect(run.stderr).toBe('')
+      expect(parseTraceJson(run.stdout).stdout).toBe('plain\n')
+    } finally {
+      rmSync(join(repo, relative), { recursive: true, force: true })
+    }
   })
 
   it('with a relative TMPDIR, a program that changes folder is traced', () => {

@@ -825,6 +825,8 @@ def main(argv):
     parser.add_argument("--max-seconds", type=float, default=DEFAULT_MAX_SECONDS)
     # Where the trace goes (default: stdout), away from what processes the program starts write there.
     parser.add_argument("--trace-out")
+    # Where its own refusal of the program goes too (default: stderr only), apart from what the program writes there.
+    parser.add_argument("--error-out")
     options = parser.parse_args(argv)
     if (options.program is None) == (options.program_bytes is None):
         parser.error("name the program, either as PROGRAM or as --program-bytes HEX")
@@ -833,26 +835,30 @@ def main(argv):
     trace_out = None if options.trace_out is None else os.path.abspath(options.trace_out)
     # In messages, bytes that are not UTF-8 show as U+FFFD (printing their escapes would fail, or show \udcff).
     shown = os.fsencode(path).decode("utf-8", "replace")
+
+    def refuse(message):
+        """The program cannot be read or compiled: one line on stderr (and in --error-out), exit status 2."""
+        print(message, file=sys.stderr)
+        if options.error_out is not None:
+            with open(options.error_out, "w", encoding="utf-8") as out:
+                out.write(message)
+        return 2
     try:
         with open(path, "rb") as file:
             data = file.read()
     except OSError as error:
-        print(f"{shown}: {error.strerror or error}", file=sys.stderr)
-        return 2
+        return refuse(f"{shown}: {error.strerror or error}")
     try:
         # As python3 reads a program: UTF-8, or the encoding its coding line declares.
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         source = data.decode(encoding)
         compile(source, path, "exec")
     except UnicodeDecodeError as error:
-        print(f"{shown}: not {encoding} text ({error.reason} at byte {error.start})", file=sys.stderr)
-        return 2
+        return refuse(f"{shown}: not {encoding} text ({error.reason} at byte {error.start})")
     except SyntaxError as error:
-        print(f"{shown}:{error.lineno}: SyntaxError: {error.msg}", file=sys.stderr)
-        return 2
+        return refuse(f"{shown}:{error.lineno}: SyntaxError: {error.msg}")
     except ValueError as error:  # 3.11: null bytes
-        print(f"{shown}: SyntaxError: {error}", file=sys.stderr)
-        return 2
+        return refuse(f"{shown}: SyntaxError: {error}")
     # The program imports its neighbours, as `python3 PROGRAM.py` would let it.
     sys.path[0] = os.path.dirname(os.path.abspath(path))
     sys.argv = [path]
