@@ -245,37 +245,27 @@ describe('npm run trace: its own bad input', () => {
     expect(run.status).toBe(1)
   })
 
-  it('a relative TMPDIR is taken from where npm runs, as tsx takes it, not from the folder npm was run in', () => {
-    const relative = `trace-tmp-${process.pid}-sub`
-    mkdirSync(join(repo, relative))
-    try {
-      const path = program('plain.py', 'print("plain")\n')
-      // npm runs scripts in the repository; INIT_CWD is where the user typed the command.
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/trace.ts', path], {
-        cwd: repo,
-        env: { ...process.env, npm_lifecycle_event: 'trace', INIT_CWD: base, TMPDIR: relative },
-        encoding: 'utf8'
-      })
-      expect(run.stderr).toBe('')
-      expect(parseTraceJson(run.stdout).stdout).toBe('plain\n')
-    } finally {
-      rmSync(join(repo, relative), { recursive: true, force: true })
-    }
-  })
-
-  it('with a relative TMPDIR, a program that changes folder is traced', () => {
-    // Relative to the CLI's working folder, the repository's; tsx keeps its cache there too.
+  // A relative TMPDIR is taken from the repository, where npm runs scripts and tsx keeps its cache.
+  it.each([
+    ['from where npm runs, not from the folder npm was run in (INIT_CWD)', 'print("plain")\n', 'plain\n', 'elsewhere'],
+    ['and a program that changes folder is traced', 'import os\nos.chdir("/")\nprint("moved")\n', 'moved\n', 'repo']
+  ])('a relative TMPDIR is taken %s', (_what, source, printed, ranIn) => {
     const relative = `trace-tmp-${process.pid}`
     mkdirSync(join(repo, relative))
     try {
-      const path = program('moves.py', 'import os\nos.chdir("/")\nprint("moved")\n')
+      const path = program('tmpdir.py', source)
       const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/trace.ts', path], {
         cwd: repo,
-        env: { ...process.env, npm_lifecycle_event: 'trace', INIT_CWD: repo, TMPDIR: relative },
+        env: {
+          ...process.env,
+          npm_lifecycle_event: 'trace',
+          INIT_CWD: ranIn === 'repo' ? repo : base,
+          TMPDIR: relative
+        },
         encoding: 'utf8'
       })
       expect(run.stderr).toBe('')
-      expect(parseTraceJson(run.stdout).stdout).toBe('moved\n')
+      expect(parseTraceJson(run.stdout).stdout).toBe(printed)
     } finally {
       rmSync(join(repo, relative), { recursive: true, force: true })
     }
