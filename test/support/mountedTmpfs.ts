@@ -1,11 +1,12 @@
 /**
- * A file system made for a test: a tmpfs mounted at a folder in a mount namespace of the test's
- * own (unshare -m, which root may do on Linux), read-only or small and full, and a script run
- * inside that namespace. Nothing outside the namespace sees the mount.
+ * A file system made for a test, in a mount namespace of the test's own (unshare -m, which root
+ * may do on Linux), and a script run inside that namespace: a tmpfs, read-only or small and full;
+ * or an overlay whose lower layer is on another file system, where overlayfs (xino) gives the
+ * lower files inode numbers of 2^63 and more. Nothing outside the namespace sees the mount.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 
 /** Whether this process may make one (root on Linux): tests that need one run only there, as .ci/run does. */
 export const canMountTmpfs = process.platform === 'linux' && process.getuid?.() === 0
@@ -36,6 +37,34 @@ export function runOnTmpfs(
       `mount -t tmpfs -o ${options} tmpfs "$1"${fill} && exec "$2" --import tsx "$3"`,
       'sh',
       at,
+      process.execPath,
+      scriptFile
+    ],
+    { cwd: repoRoot, encoding: 'utf8' }
+  )
+}
+
+/**
+ * Mounts an overlay at `at/merged` of the folder `lower` (keep it on another file system than
+ * `at`, such as /dev/shm) with xino, its upper layer and work folder made in `at`, then runs
+ * `source`, a TypeScript module written to `at/script.mts`, through tsx; returns the run.
+ */
+export function runOnXinoOverlay(lower: string, at: string, source: string): SpawnSyncReturns<string> {
+  for (const part of ['upper', 'work', 'merged']) mkdirSync(join(at, part))
+  const scriptFile = join(at, 'script.mts')
+  writeFileSync(scriptFile, source)
+  return spawnSync(
+    'unshare',
+    [
+      '-m',
+      'sh',
+      '-c',
+      'mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3,xino=on" "$4" && exec "$5" --import tsx "$6"',
+      'sh',
+      lower,
+      join(at, 'upper'),
+      join(at, 'work'),
+      join(at, 'merged'),
       process.execPath,
       scriptFile
     ],

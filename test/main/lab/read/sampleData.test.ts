@@ -38,7 +38,7 @@ import {
 } from '../../../../src/main/lab/temporaryFiles'
 import type { SampleDataMeta, SampleDataStats } from '../../../../src/shared/readJobs'
 import { catchLabError } from '../../../support/labErrors'
-import { canMountTmpfs, runOnTmpfs } from '../../../support/mountedTmpfs'
+import { canMountTmpfs, runOnTmpfs, runOnXinoOverlay } from '../../../support/mountedTmpfs'
 import { shownWithNote } from '../../../support/notUtf8'
 import { requirePython, runPython } from '../../../support/python'
 import { runUnprivilegedScript } from '../../../support/unprivileged'
@@ -300,11 +300,10 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
         // A file another failed write kept (the only copy of its data), made just after y's files.
         const kept = `${TEMPORARY_PREFIX}4242-0-0123abcd-x.bin`
         writeFileSync(join(data, kept), 'previous x.bin\n')
-        for (const part of ['upper', 'work', 'merged']) mkdirSync(join(top, part))
         const merged = join(top, 'merged', 'data')
-        const script = join(top, 'run.mts')
-        writeFileSync(
-          script,
+        const out = runOnXinoOverlay(
+          lower,
+          top,
           `import { linkSync, readdirSync } from 'node:fs'
           import { writeSampleData } from ${JSON.stringify(join(import.meta.dirname, '../../../../src/main/lab/read/sampleData'))}
           const dir = ${JSON.stringify(merged)}
@@ -312,23 +311,6 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
           linkSync(dir + '/y.txt', dir + '/${TEMPORARY_PREFIX}4243-0-89abcdef-y.txt')
           writeSampleData({ directory: dir, name: 'y', bytes: 64, withText: true, overwrite: true })
           process.stdout.write(JSON.stringify(readdirSync(dir).sort()))`
-        )
-        const out = spawnSync(
-          'unshare',
-          [
-            '-m',
-            'sh',
-            '-c',
-            'mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3,xino=on" "$4" && exec "$5" --import tsx "$6"',
-            'sh',
-            lower,
-            join(top, 'upper'),
-            join(top, 'work'),
-            join(top, 'merged'),
-            process.execPath,
-            script
-          ],
-          { encoding: 'utf8' }
         )
         expect(out.stderr).toBe('')
         expect(JSON.parse(out.stdout)).toEqual([kept, 'y.bin', 'y.json', 'y.txt'])

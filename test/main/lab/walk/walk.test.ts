@@ -25,6 +25,7 @@ import {
   type WalkTriple
 } from '../../../../src/main/lab/walk/walk'
 import { canListNatively, openListingPools } from '../../../../src/main/lab/native'
+import { runOnXinoOverlay } from '../../../support/mountedTmpfs'
 import { shownWithNote } from '../../../support/notUtf8'
 import { build, FIFO, Link, type Spec } from '../../../support/tree'
 import { asColumns } from '../../../support/walkColumns'
@@ -269,11 +270,10 @@ describe.runIf(process.platform === 'linux' && process.getuid?.() === 0)('inode 
     try {
       build(lower, { a: 'hi' })
       fs.linkSync(join(lower, 'a'), join(lower, 'b'))
-      for (const part of ['upper', 'work', 'merged']) mkdirSync(join(top, part))
-      const script = join(top, 'walk.mts')
       const merged = join(top, 'merged')
-      writeFileSync(
-        script,
+      const run = runOnXinoOverlay(
+        lower,
+        top,
         `import { statSync, writeFileSync } from 'node:fs'
         import { walkColumns } from ${JSON.stringify(join(import.meta.dirname, '../../../../src/main/lab/walk/walk'))}
         import { inodeNumber } from ${JSON.stringify(join(import.meta.dirname, '../../../../src/shared/inodes'))}
@@ -284,23 +284,8 @@ describe.runIf(process.platform === 'linux' && process.getuid?.() === 0)('inode 
         const kept = (name) => inodeNumber(statSync(${JSON.stringify(merged)} + '/' + name, { bigint: true }).ino)
         process.stdout.write(JSON.stringify({ walked, kept: { a: kept('a'), b: kept('b'), c: kept('c') }, large: statSync(${JSON.stringify(merged)} + '/a', { bigint: true }).ino < 0n }))`
       )
-      const out = execFileSync(
-        'unshare',
-        [
-          '-m',
-          'sh',
-          '-c',
-          'mount -t overlay overlay -o "lowerdir=$1,upperdir=$2,workdir=$3,xino=on" "$4" && exec "$5" --import tsx "$6"',
-          'sh',
-          lower,
-          join(top, 'upper'),
-          join(top, 'work'),
-          merged,
-          process.execPath,
-          script
-        ],
-        { encoding: 'utf8' }
-      )
+      expect(run.stderr).toBe('')
+      const out = run.stdout
       const { walked, kept, large } = JSON.parse(out) as {
         walked: Record<string, number>
         kept: Record<string, number>
