@@ -87,6 +87,18 @@ describe('npm run bench -- --sweep FILE --json OUT', () => {
     60_000
   )
 
+  test.runIf(process.platform === 'linux' && process.getuid?.() === 0)(
+    'as root, an OUT whose folders would be made under /proc is refused before sweeping',
+    async () => {
+      const { errors, ran } = await sweepTo('/proc/yield-lab-new/out.json')
+      expect(ran).toBe(false)
+      expect(errors).toEqual([
+        '/proc/yield-lab-new/out.json: cannot be written: /proc, where the folders on its way would be made takes no new files (a system folder such as /proc?)'
+      ])
+      expect(process.exitCode).toBe(2)
+    }
+  )
+
   // A full disk, made for the test: a 4 KiB tmpfs, filled.
   test.runIf(canMountTmpfs)(
     'a --history save that fails after the sweep says why in one line, exit 1, with the JSON written',

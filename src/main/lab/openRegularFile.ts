@@ -94,10 +94,11 @@ export function openRegularFile(path: string): OpenedFile {
 const KERNEL_FILE_SYSTEMS = new Set([0x62656572, 0x9fa0])
 
 /**
- * Whether the file is on sysfs or procfs, whose files report a size (4,096 bytes in /sys) that is
- * not their content's: read up to it, a reader would say the file shrank.
+ * Whether the path is on sysfs or procfs: their files report a size (4,096 bytes in /sys) that is
+ * not their content's, so a reader read up to it would say the file shrank; and they take no new
+ * files or folders (Node's recursive mkdir there never returns).
  */
-function onKernelFileSystem(path: string): boolean {
+export function onKernelFileSystem(path: string): boolean {
   if (process.platform !== 'linux') return false
   try {
     return KERNEL_FILE_SYSTEMS.has(Number(statfsSync(fsPath(path)).type))

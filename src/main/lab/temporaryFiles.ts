@@ -42,7 +42,7 @@ import { threadId } from 'node:worker_threads'
 import { LabError } from '../../shared/errors'
 import { hasEscapedBytes } from '../../shared/fsNames'
 import { toLabError } from './errors'
-import { describeFileType } from './openRegularFile'
+import { describeFileType, onKernelFileSystem } from './openRegularFile'
 
 export const TEMPORARY_PREFIX = '.yield-lab-tmp-'
 export const STALE_TEMPORARY_MS = 24 * 60 * 60 * 1000
@@ -212,6 +212,8 @@ function checkFolderTakesFiles(folder: string, { folderMade, probe }: Required<W
   }
   if (!stats.isDirectory())
     throw new LabError('NOT_A_DIRECTORY', `${target}: ${existing} is not a folder, so nothing can be put in it`, target)
+  // access() grants root there, and making the folders to be made would never return.
+  if (onKernelFileSystem(existing)) throw takesNoFiles(target, existing)
   try {
     accessSync(existing, constants.W_OK | constants.X_OK)
     // Only in the folder itself: one still to be made does not inherit what its parent forbids (chattr +a).
@@ -250,13 +252,7 @@ function lexists(path: string): boolean {
  */
 function cannotCreateFor(target: string, error: unknown, directory = dirname(target)): LabError {
   const code = (error as NodeJS.ErrnoException).code
-  // `directory` is further up when the folders between it and the target are still to be made.
-  const where =
-    directory === target
-      ? 'it'
-      : directory === dirname(target)
-        ? `its folder ${directory}`
-        : `${directory}, where the folders on its way would be made`
+  const where = folderWords(target, directory)
   if (code === 'EACCES' || code === 'EPERM') {
     return new LabError(
       'PERMISSION_DENIED',
@@ -273,14 +269,26 @@ function cannotCreateFor(target: string, error: unknown, directory = dirname(tar
     } catch {
       // It does not: "does not exist" below says so.
     }
-    if (folderExists)
-      return new LabError(
-        'PERMISSION_DENIED',
-        `${target}: cannot be written: ${where} takes no new files (a system folder such as /proc?)`,
-        target
-      )
+    if (folderExists) return takesNoFiles(target, directory)
   }
   return toLabError(error, target)
+}
+
+/** `directory` as a refusal of `target` names it: further up when the folders between are still to be made. */
+function folderWords(target: string, directory: string): string {
+  if (directory === target) return 'it'
+  return directory === dirname(target)
+    ? `its folder ${directory}`
+    : `${directory}, where the folders on its way would be made`
+}
+
+/** `directory` exists but takes no new files, as /proc and /sys do. */
+function takesNoFiles(target: string, directory: string): LabError {
+  return new LabError(
+    'PERMISSION_DENIED',
+    `${target}: cannot be written: ${folderWords(target, directory)} takes no new files (a system folder such as /proc?)`,
+    target
+  )
 }
 
 function removeRegularFiles(directory: string, select: (name: string, stats: BigIntStats) => boolean): void {

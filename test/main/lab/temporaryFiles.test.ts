@@ -217,9 +217,15 @@ describe('checks before the work', () => {
   )
 
   test.runIf(process.platform === 'linux' && process.getuid?.() === 0)(
-    'as root, a folder that access() grants but that takes no files (/proc) is refused by a probe, which leaves nothing',
+    'as root, a folder that access() grants but that takes no files (/proc) is refused, folders to be made in it too; a probe leaves nothing',
     () => {
-      expect(() => checkWritable('/proc/scan.json')).not.toThrow() // access() alone cannot tell
+      expect(() => checkWritable('/proc/scan.json')).toThrow(
+        '/proc/scan.json: cannot be written: its folder /proc takes no new files (a system folder such as /proc?)'
+      )
+      // Folders still to be made there are refused too, before making them (Node's recursive mkdir never returns there).
+      expect(() => checkWritableFolder('/proc/new/sweeps')).toThrow(
+        '/proc/new/sweeps: cannot be written: /proc, where the folders on its way would be made takes no new files (a system folder such as /proc?)'
+      )
       expect(() => checkWritable('/proc/scan.json', { probe: true })).toThrow(
         '/proc/scan.json: cannot be written: its folder /proc takes no new files (a system folder such as /proc?)'
       )
