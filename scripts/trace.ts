@@ -223,7 +223,9 @@ function recordWithPython(options: Options): string {
       throw new LabError('INTERNAL', `python3 could not run the recorder: ${run.error.message}`)
     }
     // Told by the files the recorder wrote, not by its exit status or stderr, which the program shares.
-    const refusal = readIfThere(errorPath)
+    const trace = readIfThere(tracePath)
+    // Only with the recorder's exit status for it and no trace: the program could write that file too.
+    const refusal = run.status === 2 && trace === undefined ? readIfThere(errorPath) : undefined
     if (refusal !== undefined) {
       // The program could not be read or compiled; the recorder names it with U+FFFD for bytes that
       // are not UTF-8, which we name as everywhere.
@@ -231,7 +233,6 @@ function recordWithPython(options: Options): string {
       const named = refusal.startsWith(lossy) ? shownName(options.program) + refusal.slice(lossy.length) : refusal
       throw new LabError('MALFORMED_DATA', named, options.program)
     }
-    const trace = readIfThere(tracePath)
     if (trace !== undefined && run.status === 0) return trace
     const how = run.signal !== null ? `stopped by ${run.signal}` : `exit status ${String(run.status)}`
     const said = lastLine(stderrPath)

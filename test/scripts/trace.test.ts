@@ -245,6 +245,15 @@ describe('npm run trace: its own bad input', () => {
     expect(run.status).toBe(1)
   })
 
+  it('a program that writes where the recorder would put its refusal is still traced', () => {
+    const source =
+      'import sys\nout = sys.orig_argv[sys.orig_argv.index("--error-out") + 1]\n' +
+      'open(out, "w").write("spoof.py:1: SyntaxError: nothing is wrong here")\nprint("traced")\n'
+    const run = cli([program('spoof.py', source)])
+    expect(run.stderr).toBe('')
+    expect(parseTraceJson(run.stdout).stdout).toBe('traced\n')
+  })
+
   // A relative TMPDIR is taken from the repository, where npm runs scripts and tsx keeps its cache.
   it.each([
     ['from where npm runs, not from the folder npm was run in (INIT_CWD)', 'print("plain")\n', 'plain\n', 'elsewhere'],
