@@ -338,6 +338,11 @@ class Cursor {
 
   /** A JSON number, as written (sizes are checked by the caller). */
   number(): number {
+    return Number(this.numberText())
+  }
+
+  /** A JSON number's text, as written: for a number a double cannot hold exactly. */
+  numberText(): string {
     this.space()
     const start = this.pos
     const bytes = this.bytes
@@ -350,7 +355,7 @@ class Cursor {
       throw this.fail('expected a number', start)
     }
     this.pos = pos
-    return Number(text)
+    return text
   }
 
   /** Any JSON value, skipped (a field this reader does not use, such as ncdu -e's uid or mtime). */
@@ -438,18 +443,10 @@ function count(cursor: Cursor, key: string): number {
  */
 function inode(cursor: Cursor): number {
   const at = cursor.pos
-  cursor.space()
-  const digits = cursor.bytes.subarray(cursor.pos, cursor.pos + 21)
-  const length = digits.findIndex((b) => b < 0x30 || b > 0x39)
-  const text = String.fromCharCode(...digits.subarray(0, length === -1 ? digits.length : length))
-  const after = length === -1 ? undefined : digits[length]
-  const whole = after !== 0x2e && after !== 0x45 && after !== 0x65 // not followed by '.', 'E' or 'e'
-  if (whole && /^[1-9][0-9]{15,19}$/.test(text) && BigInt(text) < 1n << 64n) {
-    cursor.pos += text.length
-    return inodeNumber(BigInt(text))
-  }
+  const text = cursor.numberText()
+  if (/^(0|[1-9][0-9]{0,19})$/.test(text) && BigInt(text) < 1n << 64n) return inodeNumber(BigInt(text))
   cursor.pos = at
-  return count(cursor, 'ino')
+  return count(cursor, 'ino') // refused, in the words of the other numbers
 }
 
 function flag(cursor: Cursor, key: string): boolean {
