@@ -384,8 +384,9 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
   const textPath = withText ? join(directory, `${name}.txt`) : null
   const metaPath = join(directory, `${name}.json`)
   const targets = [binaryPath, ...(textPath ? [textPath] : []), metaPath]
-  // A crash while a set went into place can leave second names of the previous files (see moveIntoPlace).
-  removeSecondNamesOf(directory, [...targets, join(directory, `${name}.txt`)])
+  // A crash while a set went into place can leave second names of the previous files (see moveIntoPlace),
+  // its text twin's too, whether or not this set has one.
+  removeSecondNamesOf(directory, [binaryPath, join(directory, `${name}.txt`), metaPath])
   // Checked once: the same stats give the mode and owner the new files keep.
   const replacing = new Map(targets.map((target) => [target, replaceableFile(target)]))
   const existing = targets.filter((target) => replacing.get(target) !== undefined)
