@@ -114,8 +114,8 @@ export function onKernelFileSystem(path: string): boolean {
  */
 export function openDataFile(path: string): OpenedFile {
   const file = openRegularFile(path)
-  if (file.size > 0 && !onKernelFileSystem(path)) return file
   if (file.size > 0) {
+    if (!onKernelFileSystem(path)) return file
     closeSync(file.fd)
     throw new LabError(
       'NOT_A_REGULAR_FILE',
