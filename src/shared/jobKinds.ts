@@ -27,6 +27,7 @@ import {
   type SampleDataStats
 } from './readJobs'
 import { sweepArgsSchema, type SweepEvent, type SweepRunDraft, type SweepStats } from './sweep'
+import { importFileArgsSchema, type ImportFileResult } from './importFile'
 import { packWalkItems, unpackWalkItems, type PackedWalkItems } from './walkBatch'
 
 const safeInteger = v.pipe(v.number(), v.safeInteger('must be a whole number'))
@@ -56,7 +57,9 @@ export const jobArgsSchemas = {
   /** Checks that bytes are a well-formed ncdu export, off main's thread: see src/shared/walkJob.ts. */
   ncduCheck: ncduCheckArgsSchema,
   /** Throughput against chunk size: yields the plan, then each run as it is measured; see src/shared/sweep.ts. */
-  sweep: sweepArgsSchema
+  sweep: sweepArgsSchema,
+  /** A sweep or trace to import, read whole as text where the readers read: see src/shared/importFile.ts. */
+  importFile: importFileArgsSchema
 }
 
 export type JobKind = keyof typeof jobArgsSchemas
@@ -74,6 +77,7 @@ export interface JobTypes {
   ncduImport: { item: WalkItem; value: NcduImportSummary; stats: WalkStats }
   ncduCheck: { item: never; value: undefined; stats: Record<string, never> }
   sweep: { item: SweepEvent; value: SweepRunDraft; stats: SweepStats }
+  importFile: { item: never; value: ImportFileResult; stats: Record<string, never> }
 }
 export type JobItem<K extends JobKind> = JobTypes[K]['item']
 export type JobValue<K extends JobKind> = JobTypes[K]['value']

@@ -10,6 +10,9 @@ import { LabError } from './errors'
 
 export const TRACE_FORMAT = 'yield-lab-trace/1'
 
+/** A file larger than this is not read as a trace (10,000 steps of a lecture example are far below). */
+export const MAX_TRACE_FILE_BYTES = 256 * 1024 * 1024
+
 /** What happened at a step; `yield` is a suspension (the frame lives on), `return` the frame's end. */
 export const traceEvents = ['call', 'line', 'return', 'yield', 'resume', 'exception'] as const
 export type TraceEvent = (typeof traceEvents)[number]

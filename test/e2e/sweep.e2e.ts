@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -312,7 +313,19 @@ describe('Benchmark tab in Chromium', () => {
     ] as const) {
       const path = join(dataDir, name)
       writeFileSync(path, content)
-      await page.getByTestId('import-file').setInputFiles(path)
+      app.server.dialogAnswers.push(path)
+      await page.getByTestId('import-json').click()
+      await expect.poll(() => page.getByTestId('import-error').textContent()).toContain(message)
+    }
+    // Read in main, not in the page: a FIFO is not read as an empty file (nor waited on), nor is a folder.
+    const fifo = join(dataDir, 'pipe.json')
+    execFileSync('mkfifo', [fifo])
+    for (const [path, message] of [
+      [fifo, `Not imported: ${fifo}: is a named pipe (FIFO)`],
+      [dataDir, `Not imported: ${dataDir}: is a directory`]
+    ] as const) {
+      app.server.dialogAnswers.push(path)
+      await page.getByTestId('import-json').click()
       await expect.poll(() => page.getByTestId('import-error').textContent()).toContain(message)
     }
     expect(() => readdirSync(join(app.server.dataDirectory, 'sweeps'))).toThrow()
@@ -341,7 +354,8 @@ describe('Benchmark tab in Chromium', () => {
     for (const m of colleague.measurements) m.elapsedMs *= 2.5
     const path = join(dataDir, 'colleague.json')
     writeFileSync(path, JSON.stringify(colleague))
-    await page.getByTestId('import-file').setInputFiles(path)
+    app.server.dialogAnswers.push(path)
+    await page.getByTestId('import-json').click()
     await expect.poll(() => page.getByTestId('sweep-history').locator('tbody tr').count()).toBe(2)
     await expect.poll(() => page.getByTestId('sweep-history').textContent()).toContain('Colleague CPU')
     await page.setViewportSize({ width: 1280, height: 1500 })

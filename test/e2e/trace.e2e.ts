@@ -369,14 +369,24 @@ describe('Step tab in Chromium', () => {
     // Import: a file that is not a trace is refused and says why; the exported one comes back.
     const notATrace = join(scratch, 'notes.json')
     writeFileSync(notATrace, '{"format": "something else"}')
-    await page.getByTestId('trace-import-file').setInputFiles(notATrace)
+    app.server.dialogAnswers.push(notATrace)
+    await page.getByTestId('trace-import').click()
     await expect
       .poll(() => page.getByTestId('trace-problem').textContent())
       .toContain(
         'notes.json could not be opened: This is not a Yield Lab trace: its "format" is not yield-lab-trace/1.'
       )
     await app.screenshot('step-import-error-dark')
-    await page.getByTestId('trace-import-file').setInputFiles(exported)
+    // Read in main: bytes that are not UTF-8 are refused naming the file, not replaced by U+FFFD.
+    const latin1 = join(scratch, 'latin1.json')
+    writeFileSync(latin1, Buffer.from('{"label": "caf\xe9"}', 'latin1'))
+    app.server.dialogAnswers.push(latin1)
+    await page.getByTestId('trace-import').click()
+    await expect
+      .poll(() => page.getByTestId('trace-problem').textContent())
+      .toContain(`The file could not be opened: ${latin1}: is not UTF-8 text, so it cannot be a trace`)
+    app.server.dialogAnswers.push(exported)
+    await page.getByTestId('trace-import').click()
     const start = trace.steps[0]!
     await expect
       .poll(() => counter(page))

@@ -8,6 +8,7 @@ import { processJob, readJob, sampleDataJob } from '../read/readJobs'
 import { sweep } from '../sweep/sweep'
 import { ncduCheckJob, ncduImportJob } from '../walk/ncduImport'
 import { walkJob } from '../walk/walkJob'
+import { importFileJob } from '../importFileJob'
 
 type JobGeneratorFactory<K extends JobKind> = (
   args: ParsedJobArgs<K>,
@@ -42,5 +43,6 @@ export const jobRegistry: { [K in JobKind]: JobGeneratorFactory<K> } = {
   walk: walkJob,
   ncduImport: ncduImportJob,
   ncduCheck: ncduCheckJob,
-  sweep
+  sweep,
+  importFile: importFileJob
 }

@@ -16,7 +16,6 @@
  *   skip item, as the walker gives it with oneFileSystem. What a pattern excluded is in the
  *   item's `excluded`, and where it stood among the dirnames in `excludedAt`.
  */
-import { closeSync, readSync } from 'node:fs'
 import { LabError } from '../../../shared/errors'
 import { shownName } from '../../../shared/fsNames'
 import { decodeNcdu, joinNcduPath, MAX_NCDU_EXPORT_BYTES, type NcduEntry } from '../../../shared/ncdu'
@@ -30,48 +29,8 @@ import {
   type WalkStats,
   WALK_STAT
 } from '../../../shared/walkJob'
-import { openRegularFile } from '../openRegularFile'
+import { readWholeFile } from '../readWholeFile'
 import type { JobControl } from '../progress'
-import { toLabError } from '../errors'
-
-function tooLarge(file: string, size: string): LabError {
-  return new LabError(
-    'TOO_LARGE',
-    `${file}: is ${size} bytes; an ncdu export of at most ${MAX_NCDU_EXPORT_BYTES} bytes can be opened`,
-    file
-  )
-}
-
-function readWhole(file: string): Uint8Array {
-  const opened = openRegularFile(file)
-  try {
-    if (opened.size > MAX_NCDU_EXPORT_BYTES) throw tooLarge(file, String(opened.size))
-    // Read to the end, not to st_size: files in /proc and /sys have a size of 0 and still have content.
-    // The spare byte finds the end of a file of st_size bytes without growing the buffer.
-    let bytes = new Uint8Array(Math.max(opened.size + 1, 1 << 16))
-    let done = 0
-    for (;;) {
-      if (done === bytes.length) {
-        if (done > MAX_NCDU_EXPORT_BYTES) throw tooLarge(file, `more than ${MAX_NCDU_EXPORT_BYTES}`)
-        const grown = new Uint8Array(Math.min(bytes.length * 2, MAX_NCDU_EXPORT_BYTES + 1))
-        grown.set(bytes)
-        bytes = grown
-      }
-      const read = readSync(opened.fd, bytes, done, bytes.length - done, done)
-      if (read === 0) break
-      done += read
-    }
-    return bytes.subarray(0, done)
-  } catch (error) {
-    throw toLabError(error, file)
-  } finally {
-    try {
-      closeSync(opened.fd)
-    } catch {
-      // Closing a file we only read cannot lose data.
-    }
-  }
-}
 
 /** One stat record as walk items carry it (WALK_STAT): what ncdu recorded, the device inherited. */
 function statRecord(into: Float64Array, at: number, entry: NcduEntry, dev: number): void {
@@ -97,7 +56,7 @@ export function* ncduImportJob(
   args: { file: string },
   control: JobControl<WalkStats>
 ): Generator<WalkItem, NcduImportSummary, unknown> {
-  const scan = decodeNcdu(readWhole(args.file), args.file)
+  const scan = decodeNcdu(readWholeFile(args.file, MAX_NCDU_EXPORT_BYTES, 'an ncdu export'), args.file)
   const summary = emptyWalkSummary()
   const report = (): void =>
     control.report({

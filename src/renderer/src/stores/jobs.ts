@@ -5,7 +5,8 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch, type Ref } from 'vue'
 import type { JobArgs, JobKind, JobProgressReport } from '@shared/jobKinds'
-import { onLabEvent } from '@renderer/ipc/client'
+import type { ImportFileKind } from '@shared/importFile'
+import { call, onLabEvent } from '@renderer/ipc/client'
 import { RemoteGenerator } from '@renderer/ipc/remoteGenerator'
 
 export interface TrackedJob {
@@ -145,5 +146,20 @@ export const useJobsStore = defineStore('jobs', () => {
     await (job.cancel?.() ?? job.generator.return())
   }
 
-  return { jobs, running, busyBesides, open, find, start, cancel }
+  /**
+   * Import…: main's open dialog, then the importFile job reads the chosen file in main (so a FIFO,
+   * a folder or a file too large is refused naming it). Undefined when the user cancelled the
+   * dialog or, in the status bar, the read.
+   */
+  async function importFile(kind: ImportFileKind, title: string): Promise<{ path: string; text: string } | undefined> {
+    const { path } = await call('dialog.choosePath', { kind: 'file', title })
+    if (path === null) return undefined
+    const generator = await start('importFile', { file: path, kind }, `import ${JSON.stringify(path)}`)
+    for (;;) {
+      const batch = await generator.next()
+      if (batch.done) return batch.value === undefined ? undefined : { path, text: batch.value.text }
+    }
+  }
+
+  return { jobs, running, busyBesides, open, find, start, cancel, importFile }
 })

@@ -15,7 +15,7 @@ import type { Dtype } from '@shared/dataFiles'
 import { isLabError, LabError } from '@shared/errors'
 import { formatDateTime, formatShortDateTime } from '@shared/format'
 import { shownMessage } from '@shared/fsNames'
-import { fileLabel } from '@shared/paths'
+import { baseName, fileLabel } from '@shared/paths'
 import {
   assembleSweepRun,
   DEFAULT_REPEATS,
@@ -475,6 +475,20 @@ export const useSweepStore = defineStore('sweep', () => {
     }
   }
 
+  /** Import JSON…: the file is chosen in main's dialog and read in main (jobs.importFile). */
+  async function importFile(): Promise<SweepRun | undefined> {
+    importError.value = undefined
+    importNotice.value = undefined
+    let opened
+    try {
+      opened = await jobs.importFile('sweep', 'Import a sweep exported as JSON')
+    } catch (error) {
+      importError.value = `Not imported: ${describeError(error)}`
+      return undefined
+    }
+    return opened === undefined ? undefined : importJson(opened.text, baseName(opened.path))
+  }
+
   function toggleMode(mode: MeasuredMode): void {
     hiddenModes.value = hiddenModes.value.includes(mode)
       ? hiddenModes.value.filter((m) => m !== mode)
@@ -526,6 +540,7 @@ export const useSweepStore = defineStore('sweep', () => {
     deleteRun,
     toggleOverlay,
     importJson,
+    importFile,
     toggleMode,
     chooseFile,
     loadAppInfo

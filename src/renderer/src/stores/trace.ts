@@ -7,15 +7,14 @@ import { computed, markRaw, ref, shallowRef } from 'vue'
 import { describeError } from '@renderer/ipc/client'
 import { PythonInterruptedError, PythonRestartedError } from '@renderer/python/client'
 import type { TraceLimits } from '@renderer/python/protocol'
+import { useJobsStore } from '@renderer/stores/jobs'
 import { usePythonStore } from '@renderer/stores/python'
 import { objectPlaces, type ObjectPlaces } from '@renderer/trace/diagramLayout'
 import { nextSuspension, outputUpTo, previousSuspension } from '@renderer/trace/traceSteps'
+import { baseName } from '@shared/paths'
 import { parseTraceJson, type Trace } from '@shared/trace'
 
 export const DEFAULT_TRACE_LIMITS: TraceLimits = { maxSteps: 10_000, maxSeconds: 10 }
-
-/** A file larger than this is not read as a trace (10,000 steps of a lecture example are far below). */
-export const MAX_TRACE_FILE_BYTES = 256 * 1024 * 1024
 
 export type TraceStatus = 'empty' | 'recording' | 'ready'
 
@@ -126,6 +125,18 @@ export const useTraceStore = defineStore('trace', () => {
     }
   }
 
+  /** Import…: the file is chosen in main's dialog and read in main (jobs.importFile); the shown trace stays if it is no trace. */
+  async function importFile(): Promise<boolean> {
+    let opened
+    try {
+      opened = await useJobsStore().importFile('trace', 'Open a trace exported from Step')
+    } catch (error) {
+      problem.value = `The file could not be opened: ${describeError(error)}`
+      return false
+    }
+    return opened !== undefined && importText(opened.text, baseName(opened.path))
+  }
+
   function exportJson(): string {
     if (trace.value === undefined) throw new Error('There is no trace to export.')
     return JSON.stringify(trace.value)
@@ -172,6 +183,7 @@ export const useTraceStore = defineStore('trace', () => {
     open,
     interrupt,
     importText,
+    importFile,
     exportJson,
     goTo,
     first,

@@ -3,6 +3,9 @@
  * with the buttons and keys, bad files refused, the trace exported; and programs recorded by the
  * real recorder on Pyodide in-process (pythonInProcess.ts), from an example and from the console.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
@@ -15,6 +18,7 @@ import { useTraceStore } from '@renderer/stores/trace'
 import { parseTraceJson } from '@shared/trace'
 import { inProcessClient } from '../../../support/pythonInProcess'
 import { delegateTrace, gen107Trace } from '../../../support/traceFixtures'
+import { installInProcessLab } from '../../../support/inProcessLab'
 import { until } from '../../../support/until'
 
 const mounted: VueWrapper[] = []
@@ -25,11 +29,21 @@ function mountView(): VueWrapper {
   return wrapper
 }
 
+/** What the user picks in main's open dialog, in order (installInProcessLab). */
+const dialogAnswers: string[] = []
+let scratch: string
+
+/** Import…: `text` saved as `name`, picked in main's dialog, read by main's importFile job. */
 async function importFile(view: VueWrapper, text: string, name: string): Promise<void> {
-  const input = view.find('[data-testid=trace-import-file]')
-  Object.defineProperty(input.element, 'files', { configurable: true, value: [new File([text], name)] })
-  await input.trigger('change')
-  await until(() => useTraceStore().origin === name || useTraceStore().problem !== undefined, `${name} to be read`)
+  const path = join(scratch, name)
+  writeFileSync(path, text)
+  dialogAnswers.push(path)
+  await view.find('[data-testid=trace-import]').trigger('click')
+  // Shown, or refused: every refusal names the file.
+  await until(
+    () => useTraceStore().origin === name || (useTraceStore().problem ?? '').includes(name),
+    `${name} to be read`
+  )
 }
 
 /** The editor line marked as the current (or previous) step's, as written. */
@@ -51,13 +65,19 @@ async function press(key: string, target: EventTarget = document.body): Promise<
   await flushPromises()
 }
 
+let lab: ReturnType<typeof installInProcessLab>
 beforeEach(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'yield-lab-trace-view-'))
+  lab = installInProcessLab({ dialogAnswers })
   setActivePinia(createPinia())
   usePythonStore().attach(inProcessClient())
   useNavigationStore().show('trace')
 })
-afterEach(() => {
+afterEach(async () => {
   for (const wrapper of mounted.splice(0)) wrapper.unmount()
+  await lab.jobs.closeAll()
+  rmSync(scratch, { recursive: true, force: true })
+  dialogAnswers.length = 0
   vi.restoreAllMocks()
 })
 

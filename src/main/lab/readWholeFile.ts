@@ -1,0 +1,55 @@
+/**
+ * A whole file the user named, read into memory (an ncdu export, a sweep or trace to import),
+ * with readers' guards: only a regular file (openRegularFile: no FIFO or device that could block
+ * or never end), at most `maxBytes`, and every failure a LabError naming the file.
+ */
+import { closeSync, readSync } from 'node:fs'
+import { LabError } from '../../shared/errors'
+import { toLabError } from './errors'
+import { openRegularFile } from './openRegularFile'
+
+/** `what` names the kind of file in the too-large message: "an ncdu export", "a sweep". */
+export function readWholeFile(file: string, maxBytes: number, what: string): Uint8Array {
+  const tooLarge = (size: string): LabError =>
+    new LabError('TOO_LARGE', `${file}: is ${size} bytes; ${what} of at most ${maxBytes} bytes can be opened`, file)
+  const opened = openRegularFile(file)
+  try {
+    if (opened.size > maxBytes) throw tooLarge(String(opened.size))
+    // Read to the end, not to st_size: files in /proc and /sys have a size of 0 and still have content.
+    // The spare byte finds the end of a file of st_size bytes without growing the buffer.
+    let bytes = new Uint8Array(Math.max(opened.size + 1, 1 << 16))
+    let done = 0
+    for (;;) {
+      if (done === bytes.length) {
+        if (done > maxBytes) throw tooLarge(`more than ${maxBytes}`)
+        const grown = new Uint8Array(Math.min(bytes.length * 2, maxBytes + 1))
+        grown.set(bytes)
+        bytes = grown
+      }
+      const read = readSync(opened.fd, bytes, done, bytes.length - done, done)
+      if (read === 0) break
+      done += read
+    }
+    return bytes.subarray(0, done)
+  } catch (error) {
+    throw toLabError(error, file)
+  } finally {
+    try {
+      closeSync(opened.fd)
+    } catch {
+      // Closing a file we only read cannot lose data.
+    }
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** readWholeFile, as UTF-8 text (a byte order mark dropped); bytes that are not UTF-8 are refused, not replaced. */
+export function readWholeTextFile(file: string, maxBytes: number, what: string): string {
+  const bytes = readWholeFile(file, maxBytes, what)
+  try {
+    return strictUtf8.decode(bytes)
+  } catch {
+    throw new LabError('MALFORMED_DATA', `${file}: is not UTF-8 text, so it cannot be ${what}`, file)
+  }
+}

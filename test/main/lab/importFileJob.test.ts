@@ -1,0 +1,81 @@
+/**
+ * The `importFile` job, through the real job host and worker: the chosen file's whole text comes
+ * back as UTF-8 (a /proc file's too, whose size says 0), and what is no importable file fails with
+ * an error naming it, without waiting on a FIFO.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
+import type { JobBatch } from '../../../src/shared/contract'
+import { importFileLimits, type ImportFileKind } from '../../../src/shared/importFile'
+import type { JobHost } from '../../../src/main/lab/jobs/jobHost'
+import { createTestJobHost } from '../../support/jobHost'
+import { rejectedLabError } from '../../support/labErrors'
+import { shownWithNote } from '../../support/notUtf8'
+
+let host: JobHost
+let base = ''
+beforeAll(() => {
+  base = mkdtempSync(join(tmpdir(), 'yield-lab-import-file-'))
+})
+afterEach(async () => {
+  await host?.closeAll()
+})
+afterAll(() => rmSync(base, { recursive: true, force: true }))
+
+async function imported(file: string, kind: ImportFileKind): Promise<JobBatch> {
+  ;({ host } = createTestJobHost())
+  const { id } = await host.open('test', 'importFile', { file, kind })
+  return host.next('test', id, 1)
+}
+
+describe('importFile job', () => {
+  test('returns the whole text: a byte order mark dropped, a name that is not UTF-8 found by its bytes', async () => {
+    const text = '{"label": "café ☕"}\n'.repeat(5000)
+    const file = join(base, 'sweep-\udcff.json')
+    writeFileSync(Buffer.from(join(base, 'sweep-\xff.json'), 'latin1'), '\ufeff' + text)
+    expect(await imported(file, 'sweep')).toMatchObject({ done: true, items: [], value: { text } })
+  })
+
+  test('reads a /proc file to its end, though its size says 0 bytes', async () => {
+    const batch = await imported('/proc/self/status', 'trace')
+    expect((batch.value as { text: string }).text).toMatch(/^Name:/)
+  })
+
+  test('a FIFO, a folder, a missing file, bytes that are not UTF-8 and a file too large fail naming the file', async () => {
+    const fifo = join(base, 'pipe.json')
+    execFileSync('mkfifo', [fifo])
+    const latin1 = join(base, 'latin1.json')
+    writeFileSync(latin1, Buffer.from('{"label": "caf\xe9"}', 'latin1'))
+    // Sparse: its size is over the sweep's limit, its blocks are not.
+    const big = join(base, 'big.json')
+    writeFileSync(big, '')
+    truncateSync(big, importFileLimits.sweep.maxBytes + 1)
+    for (const [file, kind, code, message] of [
+      [fifo, 'sweep', 'NOT_A_REGULAR_FILE', `${fifo}: is a named pipe (FIFO)`],
+      [base, 'trace', 'IS_A_DIRECTORY', `${base}: is a directory`],
+      [join(base, 'missing.json'), 'trace', 'NOT_FOUND', join(base, 'missing.json')],
+      [latin1, 'trace', 'MALFORMED_DATA', `${latin1}: is not UTF-8 text, so it cannot be a trace`],
+      [
+        big,
+        'sweep',
+        'TOO_LARGE',
+        `${big}: is ${importFileLimits.sweep.maxBytes + 1} bytes; a sweep of at most ${importFileLimits.sweep.maxBytes} bytes can be opened`
+      ]
+    ] as const) {
+      const error = await rejectedLabError(imported(file, kind))
+      expect(error, file).toMatchObject({ code, path: file })
+      expect(error.message).toContain(message)
+      await host.closeAll()
+    }
+  })
+
+  test('a file whose name is not UTF-8 is named as people see it', async () => {
+    const file = join(base, 'bad-\udcff')
+    writeFileSync(Buffer.from(join(base, 'bad-\xff'), 'latin1'), Buffer.from([0xff, 0xfe, 0x41]))
+    const error = await rejectedLabError(imported(file, 'trace'))
+    expect(error.message).toBe(`${shownWithNote(file)}: is not UTF-8 text, so it cannot be a trace`)
+  })
+})
