@@ -5,8 +5,8 @@
  * full data set if you can afford it": true in Python, where every lazily yielded item costs an
  * interpreter step, but here chunks are summed natively, so eager's extra work can make it lose.
  */
-import { formatBytes, formatCount, formatDuration, formatSlowdown, plural } from '@shared/format'
-import { chunkBytes } from './readForm'
+import { formatBinaryBytes, formatBytes, formatCount, formatDuration, formatSlowdown, plural } from '@shared/format'
+import { chunkAdvice, chunkBytes } from './readForm'
 import { chainKey, type RowView } from './readResults'
 
 /** Linux reports disk reads in 512-byte blocks (getrusage's ru_inblock). */
@@ -134,19 +134,60 @@ function verdictOf(view: RowView, views: readonly RowView[]): string | null {
       ? `Lazy per chunk beats eager (run ${eager.row.run}) here: it never allocates the whole file, and each chunk is summed while it is still in the CPU cache.`
       : `Eager (run ${eager.row.run}) is faster here, as the lecture says, but it held the whole file in memory (+${formatBytes(eager.memoryCost)}) where lazy per chunk held one chunk.`
   }
-  if (row.mode === 'lazyItem') {
-    const chunked = fastestLazy ?? eagerRuns[0]
-    const ratio = chunked === undefined ? undefined : row.elapsedMs / Math.max(chunked.row.elapsedMs, 1e-9)
-    const against =
-      ratio === undefined
-        ? ''
-        : ` (${formatSlowdown(ratio)} the time of run ${chunked!.row.run}, which sums whole arrays)`
-    return `Lazy per item pays a generator step for every number${against}: this is the lecture's "100× slower", and larger chunks only cut the read() calls, not the steps.`
-  }
+  if (row.mode === 'lazyItem') return lazyItemVerdict(view, others, fastestLazy)
   if (row.mode === 'text') {
     return 'Text is about 3× the bytes of binary, and every line is parsed into a number: the cost of a text format, whichever way it is read.'
   }
   return null
+}
+
+/** What a run read per read() call, as people read it; undefined for a run that did not read in chunks. */
+function perRead({ row }: RowView): number | undefined {
+  return row.chunkItems === null ? undefined : chunkBytes(row.chunkItems, row.dtype)
+}
+
+function readsTiny(view: RowView): boolean {
+  const bytes = perRead(view)
+  return bytes !== undefined && chunkAdvice(bytes) === 'tiny'
+}
+
+/**
+ * The lecture's "100× slower" is the size of each read: its first lazy reader reads one number
+ * (8 bytes) per call, and its fix reads a few kilobytes at a time while still yielding each
+ * number. So a run is judged by its own read size, against the other lazy-per-item runs of the
+ * same data on the other side of the tiny-read line; the generator step per number is the
+ * smaller cost that stays, seen against a run that sums whole arrays.
+ */
+function lazyItemVerdict(view: RowView, others: readonly RowView[], wholeArrays: RowView | undefined): string {
+  const { row } = view
+  const bytes = perRead(view)
+  const slowdown = (slow: RowView, fast: RowView): number => slow.row.elapsedMs / Math.max(fast.row.elapsedMs, 1e-9)
+  const byTime = (a: RowView, b: RowView): number => a.row.elapsedMs - b.row.elapsedMs
+  const lazyItems = others.filter((other) => other.row.mode === 'lazyItem')
+  const readText = (other: RowView): string => formatBinaryBytes(perRead(other) ?? 0)
+  if (bytes !== undefined && readsTiny(view)) {
+    const larger = lazyItems.filter((other) => perRead(other) !== undefined && !readsTiny(other)).sort(byTime)[0]
+    const against = larger ?? wholeArrays
+    const ratio = against === undefined ? undefined : slowdown(view, against)
+    const compared =
+      against === undefined || ratio === undefined || ratio <= SAME_TIME
+        ? ''
+        : ` (${formatSlowdown(ratio)} the time of run ${against.row.run}, which read ${readText(against)} at a time${against === larger ? '' : ' and summed whole arrays'})`
+    return `This run read only ${formatBinaryBytes(bytes)} per read() call, one system call per ${row.chunkItems === 1 ? 'number' : plural(row.chunkItems ?? 1, 'number')}${compared}: the tiny reads behind the lecture's "100× slower". Reading at least a few kilobytes at a time fixes it, while the generator still yields one number at a time.`
+  }
+  const tiny = lazyItems.filter(readsTiny).sort(byTime).at(-1)
+  const fixed =
+    tiny === undefined
+      ? `Reading ${formatBinaryBytes(bytes ?? row.bytes)} at a time, this run is past the tiny reads behind the lecture's "100× slower" (under 1 KiB per read()).`
+      : slowdown(tiny, view) > SAME_TIME
+        ? `Run ${tiny.row.run}, reading ${readText(tiny)} at a time, took ${formatSlowdown(slowdown(tiny, view))} the time of this run, which read ${formatBinaryBytes(bytes ?? row.bytes)} at a time: the lecture's "100× slower" is those tiny reads, and larger chunks fix it.`
+        : `Run ${tiny.row.run}, reading ${readText(tiny)} at a time, took about as long as this run (within ${Math.round((SAME_TIME - 1) * 100)}%): the tiny reads behind the lecture's "100× slower" did not cost much here.`
+  const ratio = wholeArrays === undefined ? undefined : slowdown(view, wholeArrays)
+  const steps =
+    wholeArrays === undefined || ratio === undefined || ratio <= SAME_TIME
+      ? ''
+      : ` What stays is a generator step for every number: ${formatSlowdown(ratio)} the time of run ${wholeArrays.row.run}, which sums whole arrays.`
+  return fixed + steps
 }
 
 export function explainRun(view: RowView, views: readonly RowView[]): Explanation {

@@ -100,14 +100,42 @@ describe('explainRun', () => {
     expect(explainRun(eager[0]!, eager).faults).toBe('4,200 page faults in the whole run.')
   })
 
-  test('lazy per item is the lecture’s “100× slower”; cancelled runs are not judged', () => {
+  test('lazy per item: the lecture’s “100× slower” is the tiny reads, judged by each run’s own read size', () => {
     const views = viewRows([
       row(1, { elapsedMs: 2 }),
       row(2, { mode: 'lazyItem', chunkItems: 1, elapsedMs: 200 }),
-      row(3, { outcome: 'cancelled' })
+      row(3, { mode: 'lazyItem', chunkItems: 8192, elapsedMs: 5 }),
+      row(4, { outcome: 'cancelled' }),
+      row(5, { mode: 'lazyItem', chunkItems: 16, elapsedMs: 220 })
     ])
-    expect(explainRun(views[1]!, views).verdict).toMatch(/100× slower/)
-    expect(explainRun(views[1]!, views).verdict).toContain('100× the time of run 1')
-    expect(explainRun(views[2]!, views).verdict).toBeNull()
+    const verdict = (run: number): string | null => explainRun(views[run - 1]!, views).verdict
+    expect(verdict(2)).toBe(
+      'This run read only 8 B per read() call, one system call per number (40× the time of run 3, which read 64 KiB at a time): the tiny reads behind the lecture’s "100× slower". Reading at least a few kilobytes at a time fixes it, while the generator still yields one number at a time.'.replace(
+        '’',
+        "'"
+      )
+    )
+    expect(verdict(5)).toMatch(
+      /^This run read only 128 B per read\(\) call, one system call per 16 numbers \(44× the time of run 3/
+    )
+    // The fast run is not called "100× slower": it names the slowest tiny-read run, and the step per number that stays.
+    expect(verdict(3)).toBe(
+      'Run 5, reading 128 B at a time, took 44× the time of this run, which read 64 KiB at a time: the lecture\'s "100× slower" is those tiny reads, and larger chunks fix it. What stays is a generator step for every number: 2.5× the time of run 1, which sums whole arrays.'
+    )
+    expect(verdict(4)).toBeNull()
+    // Alone with a run that sums whole arrays, a tiny-read run is compared with it.
+    const pair = viewRows([row(1, { elapsedMs: 2 }), row(2, { mode: 'lazyItem', chunkItems: 1, elapsedMs: 200 })])
+    expect(explainRun(pair[1]!, pair).verdict).toContain(
+      '(100× the time of run 1, which read 64 KiB at a time and summed whole arrays)'
+    )
+    // Within noise of each other, neither is said to be slower.
+    const close = viewRows([
+      row(1, { mode: 'lazyItem', chunkItems: 1, elapsedMs: 10 }),
+      row(2, { mode: 'lazyItem', chunkItems: 8192, elapsedMs: 9 })
+    ])
+    expect(explainRun(close[0]!, close).verdict).not.toContain('the time of run')
+    expect(explainRun(close[1]!, close).verdict).toBe(
+      'Run 1, reading 8 B at a time, took about as long as this run (within 25%): the tiny reads behind the lecture\'s "100× slower" did not cost much here.'
+    )
   })
 })
