@@ -432,7 +432,7 @@ export function buildSweepChart(input: SweepChartInput): SweepChart {
     ...sweetSpotItems(dtype),
     color: theme.band,
     textColor: theme.muted,
-    label: 'lecture: read 10–100 kB at a time',
+    label: 'lecture: read at least 10–100 kB at a time',
     labelAt: view === 'throughput' ? ('bottom' as const) : ('top' as const)
   }
   const textBytes = primary?.run.config.modes.includes('text') ? primary.run.file.textBytes : null

@@ -153,7 +153,9 @@ describe('Read tab', () => {
     read.form.path = '/anything.bin'
     await find('read-chunk').setValue('8192')
     expect(find('read-chunk-bytes').text()).toBe('= 64.0 KiB per read()')
-    expect(find('read-chunk-hint').text()).toContain('sweet spot: 10–100 KB')
+    expect(find('read-chunk-hint').text()).toContain(
+      'sweet spot: at least 10–100 KB at a time, and the larger the better'
+    )
     expect(find('read-chunk-unit').text()).toBe('items')
     await find('read-chunk').setValue('1')
     expect(find('read-chunk-unit').text()).toBe('item')
