@@ -4,7 +4,7 @@
  *
  * Names are `.yield-lab-tmp-<pid>-<thread>-<random>-<final name>`: hidden, ours at a glance, and
  * tied to the thread that writes them, so main can remove what a worker that died left behind.
- * Ones older than a day are stale (a crash or a power cut) and are removed whenever the app
+ * Ones unchanged for a day are stale (a crash or a power cut) and are removed whenever the app
  * writes in that folder again, and in its data folder at start. Only names of exactly that shape
  * are ever removed: a user's file that merely starts with the prefix is not ours.
  *
@@ -311,16 +311,21 @@ function removeRegularFiles(directory: string, select: (name: string, stats: Big
 }
 
 /**
- * Removes our temporary files in `directory` last written more than a day ago. Not a second name
- * (more than one link): one a write keeps of a file it replaces (sample data's) has that file's
- * old mtime, though it was made a moment ago; the next write of its set removes it
- * (removeSecondNamesOf), and once the file's other name is gone it is stale like any other.
+ * When a file last changed: the later of its mtime and ctime. A second name a write keeps of a file
+ * it replaces (sample data's) has that file's old mtime though it was made a moment ago; making it
+ * (a link) and the rename over the file's other name change its ctime.
+ */
+function lastChangedMs(stats: BigIntStats): number {
+  return Math.max(Number(stats.mtimeMs), Number(stats.ctimeMs))
+}
+
+/**
+ * Removes our temporary files in `directory` that have not changed for a day (lastChangedMs).
+ * However many links one has: removing a name of a file with other names deletes nothing (they
+ * keep the data), and a file whose names are all ours goes with the last of them.
  */
 export function removeStaleTemporaryFiles(directory: string, now: number = Date.now()): void {
-  removeRegularFiles(
-    directory,
-    (_name, stats) => stats.nlink === 1n && now - Number(stats.mtimeMs) > STALE_TEMPORARY_MS
-  )
+  removeRegularFiles(directory, (_name, stats) => now - lastChangedMs(stats) > STALE_TEMPORARY_MS)
 }
 
 /**

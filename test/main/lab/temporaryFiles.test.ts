@@ -8,6 +8,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -284,15 +285,48 @@ describe('a read-only file system', () => {
 })
 
 describe('stale temporary files', () => {
+  /** Two days on: what a cleanup then finds stale. */
+  const inTwoDays = (): number => Date.now() + 2 * STALE_TEMPORARY_MS
+
   test('only names of our own shape are removed; a user file with our prefix stays', () => {
-    const old = (Date.now() - 2 * STALE_TEMPORARY_MS) / 1000
     const ours = '.yield-lab-tmp-12-0-0a1b2c3d-scan.json'
     const theirs = '.yield-lab-tmp-important.txt'
-    for (const name of [ours, theirs]) {
-      writeFileSync(join(folder, name), 'x')
-      utimesSync(join(folder, name), old, old)
-    }
-    removeStaleTemporaryFiles(folder)
+    for (const name of [ours, theirs]) writeFileSync(join(folder, name), 'x')
+    removeStaleTemporaryFiles(folder, inTwoDays())
     expect(listing()).toEqual([theirs])
+  })
+
+  test('two of our names linked only to each other (cp -al, a dedup tool) both go once stale', () => {
+    const first = '.yield-lab-tmp-12-0-0a1b2c3d-scan.json'
+    const second = '.yield-lab-tmp-12-0-4e5f6a7b-scan.json'
+    writeFileSync(join(folder, first), 'x')
+    linkSync(join(folder, first), join(folder, second))
+    removeStaleTemporaryFiles(folder)
+    expect(listing()).toEqual([first, second])
+    removeStaleTemporaryFiles(folder, inTwoDays())
+    expect(listing()).toEqual([])
+  })
+
+  test('our name of a user’s file goes once stale; the user’s name keeps the file', () => {
+    const ours = '.yield-lab-tmp-12-0-0a1b2c3d-data.bin'
+    writeFileSync(join(folder, 'data.bin'), 'the user’s')
+    linkSync(join(folder, 'data.bin'), join(folder, ours))
+    removeStaleTemporaryFiles(folder, inTwoDays())
+    expect(listing()).toEqual(['data.bin'])
+    expect(readFileSync(join(folder, 'data.bin'), 'utf8')).toBe('the user’s')
+  })
+
+  test('a name made a moment ago for a file last written two days ago is not stale, once its only name too', () => {
+    const ours = '.yield-lab-tmp-12-0-0a1b2c3d-data.bin'
+    writeFileSync(join(folder, 'data.bin'), 'previous')
+    const twoDaysAgo = (Date.now() - 2 * STALE_TEMPORARY_MS) / 1000
+    utimesSync(join(folder, 'data.bin'), twoDaysAgo, twoDaysAgo)
+    // What a write replacing data.bin does: keep a second name, then rename the new file over data.bin.
+    linkSync(join(folder, 'data.bin'), join(folder, ours))
+    writeFileSync(join(folder, 'new.bin'), 'new')
+    renameSync(join(folder, 'new.bin'), join(folder, 'data.bin'))
+    removeStaleTemporaryFiles(folder)
+    expect(listing()).toEqual([ours, 'data.bin'])
+    expect(readFileSync(join(folder, ours), 'utf8')).toBe('previous')
   })
 })

@@ -132,12 +132,15 @@ describe('writeSampleData when a write fails', () => {
     }
   )
 
-  it('a set older than a day is put back whole though another write cleans up the folder meanwhile', () => {
+  it.each([
+    ['before the new x.bin goes in', '/x.bin'],
+    ['once the new x.bin and x.txt are in', '/x.json']
+  ])('a set older than a day is put back whole though another write cleans up the folder %s', (_when, onto) => {
     const { directory, before } = previousSet()
     const twoDaysAgo = new Date(Date.now() - 2 * STALE_TEMPORARY_MS)
     for (const name of ['x.bin', 'x.txt', 'x.json']) fs.utimesSync(join(directory, name), twoDaysAgo, twoDaysAgo)
     // What another write in this folder (or the app's start) does first, while this set goes into place.
-    Object.assign(beforeRename, { onto: '/x.bin', run: () => removeStaleTemporaryFiles(directory) })
+    Object.assign(beforeRename, { onto, run: () => removeStaleTemporaryFiles(directory) })
     renameFaults.push({ onto: '/x.json' })
     const error = catchLabError(() =>
       writeSampleData({ directory, name: 'x', bytes: 1600, seed: 2, withText: true, overwrite: true })

@@ -18,7 +18,7 @@ import { spawnSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { JobProgress } from '../../../../src/shared/jobs'
 import { toLabError } from '../../../../src/main/lab/errors'
 import { processData } from '../../../../src/main/lab/read/process'
@@ -512,9 +512,8 @@ describe('writeSampleData over existing files', () => {
 })
 
 describe('temporary files', () => {
-  it('ours older than a day are removed when the app writes in that folder; fresh ones, others’ and folders stay', () => {
+  it('ours unchanged for a day are removed when the app writes in that folder; fresh ones, others’ and folders stay', () => {
     const directory = freshDir()
-    const twoDaysAgo = new Date(Date.now() - 2 * STALE_TEMPORARY_MS)
     const stale = `${TEMPORARY_PREFIX}1-1-00000000-old.bin`
     const fresh = `${TEMPORARY_PREFIX}1-1-00000001-new.bin`
     const staleFolder = `${TEMPORARY_PREFIX}folder`
@@ -522,8 +521,15 @@ describe('temporary files', () => {
     writeFileSync(join(directory, fresh), 'new')
     writeFileSync(join(directory, '.other-tmp'), 'not ours')
     mkdirSync(join(directory, staleFolder))
-    for (const name of [stale, '.other-tmp', staleFolder]) utimesSync(join(directory, name), twoDaysAgo, twoDaysAgo)
-    writeSampleData({ directory, name: 'x', bytes: 8 })
+    // Two days on (a file's ctime cannot be set back), the fresh one written just then.
+    const inTwoDays = Date.now() + 2 * STALE_TEMPORARY_MS
+    utimesSync(join(directory, fresh), inTwoDays / 1000, inTwoDays / 1000)
+    vi.spyOn(Date, 'now').mockReturnValue(inTwoDays)
+    try {
+      writeSampleData({ directory, name: 'x', bytes: 8 })
+    } finally {
+      vi.restoreAllMocks()
+    }
     expect(readdirSync(directory).sort()).toEqual(['.other-tmp', fresh, staleFolder, 'x.bin', 'x.json'].sort())
   })
 })
