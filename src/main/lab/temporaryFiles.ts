@@ -4,6 +4,9 @@
  *
  * Names are `.yield-lab-tmp-<pid>-<thread>-<random>-<final name>`: hidden, ours at a glance, and
  * tied to the thread that writes them, so main can remove what a worker that died left behind.
+ * A second name a write keeps of a file it replaces (sample data's) is marked
+ * `.yield-lab-tmp-<pid>-<thread>-previous-<random>-<final name>`: once the new file is in, it may
+ * be the previous file's only name, so a dead worker's are left for the stale cleanup.
  * Ones unchanged for a day are stale (a crash or a power cut) and are removed whenever the app
  * writes in that folder again, and in its data folder at start. Only names of exactly that shape
  * are ever removed: a user's file that merely starts with the prefix is not ours.
@@ -47,8 +50,12 @@ import { describeFileType, onKernelFileSystem } from './openRegularFile'
 export const TEMPORARY_PREFIX = '.yield-lab-tmp-'
 export const STALE_TEMPORARY_MS = 24 * 60 * 60 * 1000
 
-/** Our temporary names: writerTag, 8 hex digits, a dash, then (some of) the final name. */
-const TEMPORARY_NAME = new RegExp(`^${TEMPORARY_PREFIX.replace('.', '\\.')}\\d+-\\d+-[0-9a-f]{8}-`)
+/** Marks a second name, after the writer tag (8 hex digits cannot start with it). */
+const SECOND_NAME_MARK = 'previous-'
+const ESCAPED_PREFIX = TEMPORARY_PREFIX.replace('.', '\\.')
+/** Our temporary names: writerTag, SECOND_NAME_MARK for a second name, 8 hex digits, a dash, then (some of) the final name. */
+const TEMPORARY_NAME = new RegExp(`^${ESCAPED_PREFIX}\\d+-\\d+-(?:${SECOND_NAME_MARK})?[0-9a-f]{8}-`)
+const SECOND_NAME = new RegExp(`^${ESCAPED_PREFIX}\\d+-\\d+-${SECOND_NAME_MARK}[0-9a-f]{8}-`)
 
 /** The name prefix of every temporary file one thread writes. */
 export function writerTag(thread: number = threadId, pid: number = process.pid): string {
@@ -59,11 +66,12 @@ export function writerTag(thread: number = threadId, pid: number = process.pid):
 const NAME_MAX_BYTES = 255
 
 /**
- * A fresh temporary path beside `finalName` in `directory`, for this thread. The final name is
- * cut (by whole characters) so the temporary name fits where the final one does.
+ * A fresh temporary path beside `finalName` in `directory`, for this thread: for a file being
+ * written, or for a second name of the file `finalName` names, which a write keeps while replacing
+ * it. The final name is cut (by whole characters) so the temporary name fits where the final one does.
  */
-export function temporaryPath(directory: string, finalName: string): string {
-  const prefix = `${writerTag()}${randomBytes(4).toString('hex')}-`
+export function temporaryPath(directory: string, finalName: string, kind: 'file' | 'secondName' = 'file'): string {
+  const prefix = `${writerTag()}${kind === 'secondName' ? SECOND_NAME_MARK : ''}${randomBytes(4).toString('hex')}-`
   let room = NAME_MAX_BYTES - Buffer.byteLength(prefix)
   let kept = ''
   for (const character of finalName) {
@@ -347,9 +355,22 @@ export function removeSecondNamesOf(directory: string, targets: string[]): void 
   if (linked.size > 0) removeRegularFiles(directory, (_name, stats) => linked.has(`${stats.dev}:${stats.ino}`))
 }
 
-/** Removes the temporary files one writer (`writerTag(thread)`) left in `directory`. */
-export function removeTemporaryFilesOf(directory: string, tag: string): void {
-  removeRegularFiles(directory, (name) => name.startsWith(tag))
+/**
+ * Removes the temporary files one writer (`writerTag(thread)`) that died or was abandoned left in
+ * `directory`, but for its second names: once a new file was renamed over its target, the second
+ * name is the previous file's only name. Gives their paths: the set they belong to may be part
+ * new, part previous. They go as stale (removeStaleTemporaryFiles), or when the next write of
+ * their set finds them linked to its targets (removeSecondNamesOf).
+ */
+export function removeTemporaryFilesOf(directory: string, tag: string): string[] {
+  const kept: string[] = []
+  removeRegularFiles(directory, (name) => {
+    if (!name.startsWith(tag)) return false
+    if (!SECOND_NAME.test(name)) return true
+    kept.push(join(directory, name))
+    return false
+  })
+  return kept.sort()
 }
 
 /** Flushes a folder's entries (the renames into it) to disk, where the platform allows it. */

@@ -297,8 +297,7 @@ export class JobHost {
   /** A worker that ends before its job did is an error, never a normal end: whether a pull was in flight or not. */
   private die(job: Job, message: string): void {
     if (job.state === 'closed') return
-    const error = new LabError('WORKER_DIED', message)
-    this.removeTemporaryFiles(job)
+    const error = new LabError('WORKER_DIED', message + this.removeTemporaryFiles(job))
     if (job.pending !== undefined) job.pending.resolve({ type: 'error', error: error.toInfo() })
     else job.death = error
     this.finish(job)
@@ -313,16 +312,27 @@ export class JobHost {
     if (job.state === 'closed') return
     const message =
       `Cancelled. The ${job.kind} job ${job.id} did not stop within ${graceMs / 1000} s: its thread is stuck in ` +
-      'one call (a file system that does not answer?). It was abandoned, and ends when that call returns.'
+      'one call (a file system that does not answer?). It was abandoned, and ends when that call returns.' +
+      this.removeTemporaryFiles(job)
     job.pending?.resolve({ type: 'error', error: new LabError('CANCELLED', message).toInfo() })
-    this.removeTemporaryFiles(job)
     this.finish(job)
   }
 
-  /** A worker killed or abandoned mid-write cannot tidy up: its half-written temporary files are removed here. */
-  private removeTemporaryFiles(job: Job): void {
-    if (job.kind === 'sampleData')
-      removeTemporaryFilesOf(resolve((job.args as ParsedSampleDataArgs).directory), writerTag(job.threadId))
+  /**
+   * A worker killed or abandoned mid-write cannot tidy up: its half-written temporary files are
+   * removed here. Gives what its job's error adds: where it was replacing a set, the second names
+   * it kept, the previous files' only names if the new ones went in (removeTemporaryFilesOf).
+   */
+  private removeTemporaryFiles(job: Job): string {
+    if (job.kind !== 'sampleData') return ''
+    const { directory, name } = job.args as ParsedSampleDataArgs
+    const kept = removeTemporaryFilesOf(resolve(directory), writerTag(job.threadId))
+    if (kept.length === 0) return ''
+    return (
+      ` It was replacing the files of ${name} in ${resolve(directory)}, which may now be part new, part previous` +
+      ` (then ${name}.json's sum does not match ${name}.bin). The previous files are kept, for a day, under` +
+      ` the hidden names ${kept.join(', ')}.`
+    )
   }
 
   /**

@@ -544,9 +544,11 @@ export function writeSampleData(options: SampleDataOptions): SampleDataResult {
  * whole), and puts the previous set back whole if a rename fails: on Windows one fails while
  * another program holds the file open, and once the new `.bin` is in, a refused `.txt` would leave
  * it beside the old sidecar's sum. Meanwhile each file replaced keeps a second name (a hard link,
- * a temporary file's), so every target stays in place throughout: a crash leaves at most those
- * extra names, which the temporary files' cleanup removes. Where there are no hard links (FAT), a
- * replaced file cannot be put back, as with any rename over it, and the error says so.
+ * marked as such), so every target stays in place throughout. A crash leaves at most those extra
+ * names, one the previous file's only name where its target was replaced already: main names them
+ * when the job's worker died (removeTemporaryFilesOf), and the stale cleanup removes them a day
+ * later. Where there are no hard links (FAT), a replaced file cannot be put back, as with any
+ * rename over it, and the error says so.
  */
 function moveIntoPlace(files: PendingFile[], directory: string): void {
   const existed = new Set<string>()
@@ -559,7 +561,7 @@ function moveIntoPlace(files: PendingFile[], directory: string): void {
       at = file.target
       if (regularFileAt(file.target, 'replace') === undefined) continue
       existed.add(file.target)
-      const backup = temporaryPath(directory, basename(file.target))
+      const backup = temporaryPath(directory, basename(file.target), 'secondName')
       try {
         linkSync(file.target, backup)
         backups.set(file.target, backup)

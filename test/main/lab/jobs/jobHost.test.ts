@@ -1,7 +1,7 @@
 import { once } from 'node:events'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import type { JobBatch } from '../../../../src/shared/contract'
@@ -218,6 +218,58 @@ describe('remote generators', () => {
       Atomics.store(release, 0, 1)
       Atomics.notify(release, 0)
       await until(() => workers[1]!.threadId === -1, 'the second abandoned worker to stop')
+    } finally {
+      rmSync(directory, { recursive: true, force: true })
+    }
+  })
+
+  test('a sample-data worker abandoned once the new x.bin is in: its error names where the previous x.bin is kept, which stays', async () => {
+    // What writeSampleData has done when a rename after the new x.bin's hangs: the previous x.bin
+    // under its second name, the new x.bin in place, the new sidecar still under its temporary name.
+    const release = new Int32Array(new SharedArrayBuffer(4))
+    const directory = mkdtempSync(join(tmpdir(), 'yield-lab-stuck-'))
+    const stuckWorker = `const { parentPort, threadId, workerData } = require('node:worker_threads')
+      const { linkSync, renameSync, writeFileSync } = require('node:fs')
+      const { join } = require('node:path')
+      parentPort.once('message', () => {
+        parentPort.on('message', () => {
+          const at = (name) => join(workerData.directory, '.yield-lab-tmp-' + process.pid + '-' + threadId + '-' + name)
+          writeFileSync(at('0a1b2c3d-x.bin'), 'new x.bin')
+          writeFileSync(at('4e5f6a7b-x.json'), 'new x.json')
+          linkSync(join(workerData.directory, 'x.bin'), at('previous-8c9d0e1f-x.bin'))
+          renameSync(at('0a1b2c3d-x.bin'), join(workerData.directory, 'x.bin'))
+          parentPort.postMessage({ type: 'log', line: 'stuck' })
+          Atomics.wait(workerData.release, 0, 0)
+        })
+      })`
+    ;({ host, events, workers } = createTestJobHost({
+      cancelGraceMs: 50,
+      createWorker: () => {
+        const worker = new Worker(stuckWorker, { eval: true, workerData: { release, directory } })
+        workers.push(worker)
+        return worker
+      }
+    }))
+    try {
+      writeFileSync(join(directory, 'x.bin'), 'previous x.bin')
+      writeFileSync(join(directory, 'x.json'), 'previous x.json')
+      const { id } = host.open('owner', 'sampleData', { directory, name: 'x', bytes: 800, overwrite: true })
+      const pending = host.next('owner', id, 1)
+      await until(() => logOf(id).includes('stuck'), 'the worker to block')
+      const kept = join(directory, `.yield-lab-tmp-${process.pid}-${workers[0]!.threadId}-previous-8c9d0e1f-x.bin`)
+      await host.return('owner', id)
+      const error = await rejectedLabError(pending)
+      expect(error.code).toBe('CANCELLED')
+      expect(error.message).toMatch(/It was abandoned, and ends when that call returns\. /)
+      expect(error.message.slice(error.message.indexOf('call returns. ') + 14)).toBe(
+        `It was replacing the files of x in ${directory}, which may now be part new, part previous ` +
+          `(then x.json's sum does not match x.bin). The previous files are kept, for a day, under the hidden names ${kept}.`
+      )
+      expect(readdirSync(directory).sort()).toEqual([basename(kept), 'x.bin', 'x.json'])
+      expect(readFileSync(kept, 'utf8')).toBe('previous x.bin')
+      Atomics.store(release, 0, 1)
+      Atomics.notify(release, 0)
+      await until(() => workers[0]!.threadId === -1, 'the abandoned worker to stop')
     } finally {
       rmSync(directory, { recursive: true, force: true })
     }

@@ -16,7 +16,7 @@ import {
 } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { JobProgress } from '../../../../src/shared/jobs'
@@ -274,6 +274,20 @@ print(json.dumps({'count': int(a.size), 'sum': float(a.sum()), 'min': float(a.mi
     expect(statSync(join(directory, 'x.bin')).size).toBe(1600)
     for (const name of ['x.txt', 'x.json'])
       expect(readFileSync(join(directory, name))).toEqual(readFileSync(join(previous, name)))
+  })
+
+  it('after such a crash, a dead writer’s cleanup keeps the previous x.bin under its second name, and names it', () => {
+    const previous = freshDir()
+    writeSampleData({ directory: previous, name: 'x', bytes: 800, seed: 1, withText: true })
+    const directory = crashedOverwrite()
+    const kept = removeTemporaryFilesOf(directory, TEMPORARY_PREFIX)
+    // The new x.bin went in: its second name is the previous one's only name.
+    expect(kept.map((path) => readFileSync(path))).toContainEqual(readFileSync(join(previous, 'x.bin')))
+    expect(readdirSync(directory).filter((name) => name.startsWith(TEMPORARY_PREFIX))).toEqual(
+      kept.map((path) => basename(path))
+    )
+    removeStaleTemporaryFiles(directory)
+    expect(kept.every((path) => existsSync(path))).toBe(true)
   })
 
   it('after such a crash, before any cleanup, the set is overwritten again as usual', () => {
