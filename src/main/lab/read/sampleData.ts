@@ -16,7 +16,6 @@ import {
   statfsSync,
   statSync,
   unlinkSync,
-  utimesSync,
   writeSync
 } from 'node:fs'
 import { endianness } from 'node:os'
@@ -591,13 +590,12 @@ function moveIntoPlace(files: PendingFile[], directory: string): void {
           lost.push(`the previous ${target} is lost`)
           continue
         }
-        // Made recent (it keeps its old mtime), so the cleanup of stale temporary files leaves it for a day.
-        try {
-          utimesSync(backup, new Date(), new Date())
-        } catch {
-          // Named below all the same.
-        }
-        lost.push(`the previous ${target} is kept as ${backup}`)
+        const kept = keepVisibly(backup, target)
+        lost.push(
+          kept === backup
+            ? `the previous ${target} is kept as ${backup}, a hidden name removed after a day: copy it to keep it`
+            : `the previous ${target} is kept as ${kept}`
+        )
       }
     }
     // The rest were not replaced: their previous files are still in place.
@@ -611,6 +609,30 @@ function moveIntoPlace(files: PendingFile[], directory: string): void {
     )
   }
   for (const backup of backups.values()) removeQuietly(backup)
+}
+
+/** How many `<target>.previous-<n>` names keepVisibly tries before giving up on one. */
+const MAX_PREVIOUS_NAMES = 100
+
+/**
+ * Gives a previous file that could not be put back (under its second name, `backup`) a name the
+ * user sees and the cleanup of temporary files leaves: `<target>.previous`, or `.previous-2` and
+ * on where that exists. Linked, not renamed: a link never replaces what is at its name. Returns
+ * the name it is kept under, `backup` itself if none could be given.
+ */
+function keepVisibly(backup: string, target: string): string {
+  for (let n = 1; n <= MAX_PREVIOUS_NAMES; n++) {
+    const kept = `${target}.previous${n === 1 ? '' : `-${n}`}`
+    try {
+      linkSync(backup, kept)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue
+      return backup
+    }
+    removeQuietly(backup)
+    return kept
+  }
+  return backup
 }
 
 /** Largest sidecar read back (ours are a few hundred bytes). */

@@ -18,8 +18,8 @@ const fault: { suffix?: string; afterWrites: number; code: string } = { afterWri
 const renameFaults: { onto: string }[] = []
 /** Run once, just before the rename onto a path ending with `onto`. */
 const beforeRename: { onto?: string; run?: () => void } = {}
-/** Hard links fail (a file system without them, such as FAT). */
-const linkFault = { all: false }
+/** Hard links fail: all (a file system without them, such as FAT), or those made at a name ending with `made`. */
+const linkFault: { all: boolean; made?: string } = { all: false }
 const pathOfFd = new Map<number, string>()
 const writesTo = new Map<number, number>()
 
@@ -53,7 +53,8 @@ vi.mock('node:fs', async (importOriginal) => {
       real.renameSync(from, onto)
     },
     linkSync: (existing: fs.PathLike, made: fs.PathLike) => {
-      if (linkFault.all) throw Object.assign(new Error('EPERM: simulated'), { code: 'EPERM', syscall: 'link' })
+      if (linkFault.all || (linkFault.made !== undefined && String(made).endsWith(linkFault.made)))
+        throw Object.assign(new Error('EPERM: simulated'), { code: 'EPERM', syscall: 'link' })
       real.linkSync(existing, made)
     }
   }
@@ -67,6 +68,7 @@ beforeEach(() => {
   beforeRename.onto = undefined
   renameFaults.length = 0
   linkFault.all = false
+  linkFault.made = undefined
   fault.suffix = undefined
   fault.code = 'ENOSPC'
 })
@@ -149,19 +151,48 @@ describe('writeSampleData when a write fails', () => {
     expect(snapshot(directory)).toEqual(before)
   })
 
-  it('a previous file that cannot be put back is named where it is kept, and the cleanup of temporary files keeps it', () => {
+  it('a previous file that cannot be put back is kept under a name of its own, named, which no cleanup removes', () => {
     const { directory, before } = previousSet()
     // The sidecar's rename fails, then putting the previous x.bin back fails too.
     renameFaults.push({ onto: '/x.json' }, { onto: '/x.bin' })
     const error = catchLabError(() =>
       writeSampleData({ directory, name: 'x', bytes: 1600, seed: 2, withText: true, overwrite: true })
     )
-    const kept = /the previous (\S+) is kept as (\S+)$/.exec(error.message)
-    expect(kept?.[1]).toBe(join(directory, 'x.bin'))
-    removeStaleTemporaryFiles(directory)
-    expect(fs.readFileSync(kept![2]!)).toEqual(before.get('x.bin'))
+    expect(error.message).toBe(
+      `${join(directory, 'x.json')}: operation not permitted; and putting the previous files back failed: ` +
+        `the previous ${join(directory, 'x.bin')} is kept as ${join(directory, 'x.bin.previous')}`
+    )
+    removeStaleTemporaryFiles(directory, Date.now() + 2 * STALE_TEMPORARY_MS)
+    expect(fs.readdirSync(directory).sort()).toEqual(['x.bin', 'x.bin.previous', 'x.json', 'x.txt'])
+    expect(fs.readFileSync(join(directory, 'x.bin.previous'))).toEqual(before.get('x.bin'))
     expect(fs.readFileSync(join(directory, 'x.txt'))).toEqual(before.get('x.txt'))
     expect(fs.readFileSync(join(directory, 'x.json'))).toEqual(before.get('x.json'))
+  })
+
+  it('a previous file kept so goes under the first .previous name free; what has the others stays', () => {
+    const { directory, before } = previousSet()
+    fs.writeFileSync(join(directory, 'x.bin.previous'), 'the user’s')
+    renameFaults.push({ onto: '/x.json' }, { onto: '/x.bin' })
+    const error = catchLabError(() =>
+      writeSampleData({ directory, name: 'x', bytes: 1600, seed: 2, withText: true, overwrite: true })
+    )
+    expect(error.message).toMatch(new RegExp(`is kept as ${join(directory, 'x.bin.previous-2')}$`))
+    expect(fs.readFileSync(join(directory, 'x.bin.previous'), 'utf8')).toBe('the user’s')
+    expect(fs.readFileSync(join(directory, 'x.bin.previous-2'))).toEqual(before.get('x.bin'))
+  })
+
+  it('a previous file that cannot be given a name of its own either is named under its hidden one, saying it goes', () => {
+    const { directory, before } = previousSet()
+    linkFault.made = '/x.bin.previous'
+    renameFaults.push({ onto: '/x.json' }, { onto: '/x.bin' })
+    const error = catchLabError(() =>
+      writeSampleData({ directory, name: 'x', bytes: 1600, seed: 2, withText: true, overwrite: true })
+    )
+    const kept = /the previous (\S+) is kept as (\S+), a hidden name removed after a day: copy it to keep it$/.exec(
+      error.message
+    )
+    expect(kept?.[1]).toBe(join(directory, 'x.bin'))
+    expect(fs.readFileSync(kept![2]!)).toEqual(before.get('x.bin'))
   })
 
   it('without hard links (FAT), a set is replaced as before, and a refused rename says what it could not put back', () => {
