@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { readPythonCode } from '@renderer/read/pythonEquivalent'
 import type { ProcessArgs, ReadMode } from '@shared/readJobs'
+import { pyStr } from '@renderer/walk/pythonEquivalent'
 import { runPython } from '../../../support/python'
 
 let dir: string
@@ -48,6 +49,26 @@ describe('readPythonCode', () => {
     const lines = outputLines(code)
     expect(Number(lines.at(-1))).toBeCloseTo(sum(values), 6)
     expect(lines.slice(0, -1)).toEqual(['10000 items processed from input', '20000 items processed from input'])
+  })
+
+  test('chunk size 1 reads on past a 0.0 to the end, where the lecture’s first version stops or raises, as the comment says', () => {
+    const code = readPythonCode({ inputs: [{ path: binary, mode: 'lazyItem', chunkSize: 1 }], progressEvery: 10_000 })
+    expect(code).toContain("# The lecture's first version, `while item := np.fromfile(f, dtype=float, count=1)`")
+    expect(values[0]).toBe(0)
+    expect(Number(outputLines(code).at(-1))).toBeCloseTo(sum(values), 6)
+    // The slide's loop in place of the shown one, on the same file and on one without a zero.
+    const lecture = code.replace(
+      /while \(chunk := np\.fromfile\(f, dtype=float, count=chunk_size\)\)\.size > 0:\n\s+for item in chunk:\n\s+yield item/,
+      'while item := np.fromfile(f, dtype=float, count=1):\n            yield item'
+    )
+    expect(lecture).not.toBe(code)
+    expect(Number(outputLines(lecture).at(-1))).toBe(0)
+    const noZero = join(dir, 'no-zero.bin')
+    writeFileSync(noZero, new Uint8Array(new Float64Array([1.5, 2.5]).buffer))
+    const numpyMajor = Number(runPython('import numpy; print(numpy.__version__.split(".")[0])'))
+    const atTheEnd = (): string => runPython(lecture.replaceAll(pyStr(binary), pyStr(noZero)))
+    if (numpyMajor >= 2) expect(atTheEnd).toThrow(/ValueError: The truth value of an empty array is ambiguous/)
+    else expect(outputLines(atTheEnd()).at(-1)).toBe('[4.]')
   })
 
   test('chained files are passed as process(*data_iterables), in order, with the user’s arguments', () => {
