@@ -22,3 +22,8 @@ export function runPython(script: string, args: readonly string[] = [], input?: 
   requirePython()
   return execFileSync('python3', ['-c', script, ...args], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, input })
 }
+
+/** The last line a program printed (the lines before it are the program's own). */
+export function lastLine(output: string): string {
+  return output.trim().split('\n').at(-1) ?? ''
+}

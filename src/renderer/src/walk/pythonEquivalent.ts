@@ -164,7 +164,7 @@ export function walkPythonCode(args: WalkArgs): string {
     '    for name in dirnames:  # a symlink to a directory counts as the link it is',
     '        if os.path.islink(os.path.join(dirpath, name)):',
     '            du_size(os.path.join(dirpath, name))',
-    '    for name, _ in shown[dirpath]:',
+    '    for name in filenames:  # every file, whatever the pipeline keeps, as du counts them',
     '        du_size(os.path.join(dirpath, name))'
   )
   if (byDevice !== undefined)
@@ -195,6 +195,10 @@ export function walkPythonCode(args: WalkArgs): string {
     '        continue',
     '    if stat.S_ISDIR(st.st_mode):',
     '        total += st.st_size',
+    '',
+    '# What Browse shows once the walk is done: its counters, and the size of top.',
+    'kept = [size for entries in shown.values() for _, size in entries]',
+    `print(f'{len(shown)} dirs, {len(kept)} files${stages.length > 0 ? ' kept' : ''}, {sum(kept)} bytes; {total} bytes in all ${(args.followlinks ?? false) ? '(links to folders followed)' : '(du -sb)'}')`,
     '',
     '# Step mode drives the same generator by hand:',
     `#   w = ${walkCall(args, 'top')}`,

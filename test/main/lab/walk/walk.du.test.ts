@@ -24,7 +24,7 @@ import {
 } from '../../../../src/renderer/src/walk/walkTree'
 import { walkPythonCode } from '../../../../src/renderer/src/walk/pythonEquivalent'
 import { entriesByPath, ncdu, requireNcdu } from '../../../support/ncdu'
-import { runPython } from '../../../support/python'
+import { lastLine, runPython } from '../../../support/python'
 import { build, FIFO, Link } from '../../../support/tree'
 import { runUnprivilegedScript, unprivilegedWrapper } from '../../../support/unprivileged'
 
@@ -215,7 +215,7 @@ describe.runIf(process.platform === 'linux')('totals as du counts them', () => {
         expect(unprivileged.root.totalDisk).toBe(duAs('-sB1', top))
         expect(unprivileged.root.totalBytes).toBeLessThan(tree.root.totalBytes)
         const python = unprivilegedOutput(['python3', '-c', `${walkPythonCode({ top, topdown })}\nprint(total)\n`])
-        expect(Number(python.toString('utf8').trim())).toBe(unprivileged.root.totalBytes)
+        expect(Number(lastLine(python.toString('utf8')))).toBe(unprivileged.root.totalBytes)
         if (!topdown) continue
         const header = { progver: '1.0.0', timestamp: 1_700_000_000 }
         const ours = decodeNcdu(Buffer.concat([...ncduExportPieces(unprivileged, header)]), 'export')
@@ -286,7 +286,7 @@ describe.runIf(process.platform === 'linux')('the Python shown by Browse', () =>
     })
     linkSync(join(top, 'a.bin'), join(top, 'sub', 'a-again.bin'))
     for (const args of [{ top }, { top, topdown: false }] satisfies WalkArgs[]) {
-      const python = Number(runPython(`${walkPythonCode(args)}\nprint(total)\n`).trim())
+      const python = Number(lastLine(runPython(`${walkPythonCode(args)}\nprint(total)\n`)))
       expect(python).toBe(treeOf(args).root.totalBytes)
       expect(python).toBe(du('-sb', top))
     }
@@ -309,8 +309,7 @@ describe.runIf(process.platform === 'linux')('the Python shown by Browse', () =>
         { top, followlinks: true }
       ]
       const results = cases.map((args) => {
-        const [total, dirs] = runPython(`${walkPythonCode(args)}\nprint(total, len(shown))\n`)
-          .trim()
+        const [total, dirs] = lastLine(runPython(`${walkPythonCode(args)}\nprint(total, len(shown))\n`))
           .split(' ')
           .map(Number)
         const tree = treeOf(args)

@@ -14,6 +14,7 @@ import {
   statSync,
   writeFileSync
 } from 'node:fs'
+import { execFileSync } from 'node:child_process'
 import { serialize } from 'node:v8'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -37,9 +38,14 @@ import { pruneLine, pyStr, walkCall, walkPythonCode } from '../../../../src/rend
 import { createTestJobHost, type RecordedEvent } from '../../../support/jobHost'
 import { shownWithNote } from '../../../support/notUtf8'
 import { runUnprivilegedScript } from '../../../support/unprivileged'
-import { runPython } from '../../../support/python'
+import { lastLine, runPython } from '../../../support/python'
 import { catchLabError } from '../../../support/labErrors'
 import { build, FIFO, Link, type Spec } from '../../../support/tree'
+
+/** du -sb's bytes for a tree, the reference of the Python Browse shows. */
+function duBytes(path: string): number {
+  return Number(execFileSync('du', ['-sb', path], { encoding: 'utf8' }).split('\t')[0])
+}
 
 let host: JobHost
 let events: RecordedEvent[]
@@ -347,7 +353,15 @@ describe('walk job: the filename pipeline runs in the worker', () => {
         ])
       )
       const script = `${walkPythonCode(args)}\nimport json\nprint(json.dumps({'shown': shown, 'order': list(shown), 'errors': len(errors)}))\n`
-      const python = JSON.parse(runPython(script)) as {
+      const [printed, json] = runPython(script).trim().split('\n')
+      // The program's own line: Browse's counters at the end, and top's size.
+      const filtered = args.files !== undefined && args.files.length > 0
+      const counters = `${ours.value.dirs} dirs, ${ours.value.keptFiles} files${filtered ? ' kept' : ''}, ${ours.value.keptBytes} bytes;`
+      if (args.followlinks === true)
+        expect(printed).toMatch(new RegExp(`^${counters} \\d+ bytes in all \\(links to folders followed\\)$`))
+      // The pipeline picks the files listed, not what a folder holds: the total is du's, as the tab's is.
+      else expect(printed).toBe(`${counters} ${duBytes(args.top)} bytes in all (du -sb)`)
+      const python = JSON.parse(json!) as {
         shown: Record<string, [string, number][]>
         order: string[]
         errors: number
@@ -375,7 +389,7 @@ describe('walk job: the filename pipeline runs in the worker', () => {
       const args: WalkArgs = { top, topdown, exclude: ['.git', 'node_*'] }
       const ours = await walkAll(args)
       const script = `${walkPythonCode(args)}\nimport json\nprint(json.dumps(list(shown)))\n`
-      const pythonOrder = JSON.parse(runPython(script)) as string[]
+      const pythonOrder = JSON.parse(lastLine(runPython(script))) as string[]
       expect(dirsOf(ours.items).map((item) => item.dirpath)).toEqual(pythonOrder)
       const root = dirsOf(ours.items).find((item) => item.parent === null)!
       expect(root.dirnames).toEqual(['src'])
@@ -479,7 +493,7 @@ print(json.dumps({'shown': shown, 'errors': [[e.filename, codes[errno.errorcode[
           { kind: 'error', error: { code, message: `${top}: ${what}`, path: top }, parent: null, name: top }
         ])
         expect(value).toMatchObject({ dirs: 0, files: 0, errors: 1 })
-        expect(JSON.parse(runPython(`${walkPythonCode({ top, topdown })}\n${pythonOutcome}`))).toEqual({
+        expect(JSON.parse(lastLine(runPython(`${walkPythonCode({ top, topdown })}\n${pythonOutcome}`)))).toEqual({
           shown: {},
           errors: [[top, code]]
         })
