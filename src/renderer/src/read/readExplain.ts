@@ -17,6 +17,8 @@ const SMALL_PAGE = 4096
 /** Times within this factor of each other are called the same: runs on a shared machine vary that much. */
 const SAME_TIME = 1.25
 const HUGE_PAGE = 2 * 1024 * 1024
+/** A run that took more than this many times a repeat of the same read was slowed by something else. */
+const OUTLIER = 2
 
 export interface Phase {
   name: 'allocate' | 'read' | 'sum' | 'rest'
@@ -113,6 +115,12 @@ function verdictOf(view: RowView, views: readonly RowView[]): string | null {
       other.row.outcome === 'done' &&
       chainKey(other.row.paths, other.row.mode, other.row.dtype) === key
   )
+  // A repeat of this very read that took far less time: this run's time is the machine's, not the reader's.
+  const fastestRepeat = others
+    .filter((other) => other.row.mode === row.mode && other.row.chunkItems === row.chunkItems)
+    .sort((a, b) => a.row.elapsedMs - b.row.elapsedMs)[0]
+  if (fastestRepeat !== undefined && row.elapsedMs > OUTLIER * fastestRepeat.row.elapsedMs)
+    return `This run took ${formatSlowdown(row.elapsedMs / Math.max(fastestRepeat.row.elapsedMs, 1e-9))} the time of run ${fastestRepeat.row.run}, the same read of the same data: something else slowed it (other programs on the machine, the system reclaiming memory), so its time says little about the reader. Compare run ${fastestRepeat.row.run} instead.`
   const fastestLazy = others
     .filter((other) => other.row.mode === 'lazyChunk')
     .sort((a, b) => a.row.elapsedMs - b.row.elapsedMs)[0]

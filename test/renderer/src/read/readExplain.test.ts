@@ -100,6 +100,23 @@ describe('explainRun', () => {
     expect(explainRun(eager[0]!, eager).faults).toBe('4,200 page faults in the whole run.')
   })
 
+  test('a run far slower than a repeat of the same read is said to be slowed by something else, not judged', () => {
+    const views = viewRows([
+      eagerRow(1, 758),
+      row(2, { elapsedMs: 29, bytes: 16 * MIB }),
+      eagerRow(3, 21.3),
+      eagerRow(4, 40)
+    ])
+    expect(explainRun(views[0]!, views).verdict).toBe(
+      'This run took 36× the time of run 3, the same read of the same data: something else slowed it (other programs on the machine, the system reclaiming memory), so its time says little about the reader. Compare run 3 instead.'
+    )
+    // Within twice the fastest repeat, a run is judged as before; the fastest is judged against lazy per chunk.
+    expect(explainRun(views[3]!, views).verdict).toMatch(
+      /^Eager loses here \(1\.4× the time of lazy per chunk, run 2\)/
+    )
+    expect(explainRun(views[2]!, views).verdict).toMatch(/^Eager wins here, as the lecture says/)
+  })
+
   test('lazy per item: the lecture’s “100× slower” is the tiny reads, judged by each run’s own read size', () => {
     const views = viewRows([
       row(1, { elapsedMs: 2 }),
