@@ -90,6 +90,13 @@ describe('npm run trace -- PROGRAM.py', () => {
     expect(asking.error?.type).toBe('EOFError')
   })
 
+  it('stops a loop on one line at --max-seconds, with the trace so far', () => {
+    const trace = traceOf(cli([program('spins.py', 'while True: pass\n'), '--max-seconds', '0.5']))
+    expect(trace.truncated).toBe(true)
+    expect(trace.note).toMatch(/^Recording stopped at the time limit \(0\.5 s\) after [\d,]+ steps;/)
+    expect(trace.steps.length).toBeGreaterThan(0)
+  })
+
   it('runs the program as python3 would: in the current folder, importing its neighbours', () => {
     const project = join(base, 'project')
     mkdirSync(project)

@@ -8,6 +8,7 @@ CPython 3.11 and on Pyodide's 3.14: comprehension frames, which 3.11 runs apart 
 are hidden, and yields are told from returns by the instruction the frame stopped at.
 """
 
+import _thread
 import builtins
 import contextlib
 import dis
@@ -15,7 +16,9 @@ import gc
 import itertools
 import json
 import linecache
+import signal
 import sys
+import threading
 import time
 import traceback
 import types
@@ -442,10 +445,7 @@ class _Recorder:
                 "the program had not finished. The steps shown are its first ones."
             )
         if time.perf_counter() > self.deadline:
-            self._stop(
-                f"Recording stopped at the time limit ({self.max_seconds:g} s) after {len(self.steps):,} steps; "
-                "the program had not finished."
-            )
+            self._stop_at_time_limit()
         if self.size > MAX_TRACE_ENTRIES:
             self._stop(
                 f"Recording stopped after {len(self.steps):,} steps: the trace reached its size limit "
@@ -496,6 +496,12 @@ class _Recorder:
             generator = self._generator_of(current) if current.f_code.co_flags & _GENERATOR_FLAGS else None
             stack.append(walk.frame(current, generator, line))
         return stack
+
+    def _stop_at_time_limit(self):
+        self._stop(
+            f"Recording stopped at the time limit ({self.max_seconds:g} s) after {len(self.steps):,} steps; "
+            "the program had not finished."
+        )
 
     def _stop(self, note):
         self.stopped = True
@@ -721,6 +727,55 @@ def _error_of(error, filename):
     return {"type": type(error).__qualname__, "message": str(error), "traceback": text}
 
 
+@contextlib.contextmanager
+def _alarm_at_deadline(recorder):
+    """Stops the program at the recorder's deadline also when no step comes to check it: a loop
+    on one line (CPython 3.11 reports no new line for its jump back), or long-running Python code
+    outside the program (the standard library's). A thread waits for the deadline and interrupts
+    the main thread (_thread.interrupt_main, on every platform CPython runs on); the SIGINT handler
+    set here for the while stops the recording at the time limit there, raising _Stop, which the
+    program's `except KeyboardInterrupt` does not catch. A real Ctrl-C stays KeyboardInterrupt.
+    Code in C that checks no signals (time.sleep, one huge sum) still runs on. Pyodide has no
+    threads: there the steps alone check the deadline (3.12+ reports each jump back as a line)."""
+    previous = signal.getsignal(signal.SIGINT)
+    if sys.platform == "emscripten" or threading.current_thread() is not threading.main_thread() or previous is None:
+        yield
+        return
+    rang = False
+    running = True
+    cancelled = threading.Event()
+
+    def wait():
+        nonlocal rang
+        # Until perf_counter passes the deadline, the clock the steps check: Event.wait's may end a little early.
+        while (left := recorder.deadline - time.perf_counter()) > 0:
+            if cancelled.wait(left):
+                return
+        rang = True
+        _thread.interrupt_main()
+
+    def on_interrupt(signum, frame):
+        if not rang:
+            if callable(previous):
+                previous(signum, frame)
+        elif running and not recorder.stopped:
+            recorder._stop_at_time_limit()
+
+    signal.signal(signal.SIGINT, on_interrupt)
+    watcher = threading.Thread(target=wait, name="trace recorder deadline", daemon=True)
+    try:
+        watcher.start()
+        yield
+    finally:
+        running = False
+        cancelled.set()
+        if watcher.ident is not None:
+            watcher.join()
+        # An interrupt the alarm raised as the program ended has been handled (and ignored) by now:
+        # Python runs handlers before the next call, and join() made several.
+        signal.signal(signal.SIGINT, previous)
+
+
 def record(
     source,
     max_steps=DEFAULT_MAX_STEPS,
@@ -756,7 +811,7 @@ def record(
     saved_trace = sys.gettrace()
     sys.stdout = capture
     try:
-        with around_program():
+        with around_program(), _alarm_at_deadline(recorder):
             sys.settrace(recorder.trace)
             try:
                 exec(code, namespace)

@@ -410,6 +410,22 @@ describe.each(recorders)('the trace recorder on $runtime', ({ get }) => {
     expect(trace.error).toBeNull()
   })
 
+  test('the time cap stops a loop on one line, where CPython 3.11 reports no line after the first', () => {
+    const trace = record('while True: pass\n', { maxSteps: 1_000_000, maxSeconds: 0.2 })
+    expect(trace.truncated).toBe(true)
+    expect(trace.note).toMatch(/^Recording stopped at the time limit \(0\.2 s\) after [\d,]+ steps;/)
+    expect(trace.error).toBeNull()
+  })
+
+  test('the time cap stops a loop on one line whose program catches KeyboardInterrupt', () => {
+    const source =
+      'while True:\n    try:\n        while True: pass\n    except KeyboardInterrupt:\n        print("caught")\n'
+    const trace = record(source, { maxSteps: 1_000_000, maxSeconds: 0.2 })
+    expect(trace.note).toMatch(/^Recording stopped at the time limit \(0\.2 s\)/)
+    expect(trace.stdout).toBe('')
+    expect(trace.error).toBeNull()
+  })
+
   test('the size limit stops a deep recursion, whose every step draws every frame', () => {
     const trace = record('def down(n):\n    return down(n + 1)\n\ndown(0)\n', { maxEntries: 2_000 })
     expect(trace.truncated).toBe(true)
