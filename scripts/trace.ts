@@ -11,7 +11,7 @@
  * stderr with its line), when OUT or stdout cannot be written, or when the recorder itself fails;
  * 2 for bad arguments.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import {
   closeSync,
   fstatSync,
@@ -160,13 +160,59 @@ const TEMPORARY_ROOT = resolve(tmpdir())
 /** How much of the end of the recorder's stderr is read for its last line: a program may write gigabytes there. */
 const STDERR_TAIL_BYTES = 64 * 1024
 
+/** The CLI was interrupted (SIGINT, Ctrl-C) while the recorder ran: it ends by that signal, its temporary folder removed. */
+class Interrupted extends Error {}
+
+interface RecorderEnd {
+  status: number | null
+  signal: NodeJS.Signals | null
+  /** Killed past the time limit and its grace. */
+  timedOut: boolean
+}
+
+/**
+ * Runs python3 with `args` to its end. The CLI's SIGINT (Ctrl-C) kills it and rejects with
+ * Interrupted once it has ended, so the caller can remove what it made: spawnSync would block
+ * the handler until python3 ended, and without one Node dies at once, leaving the folder.
+ */
+function runRecorder(args: string[], stderr: number, timeoutMs: number): Promise<RecorderEnd> {
+  return new Promise((resolve, reject) => {
+    // The program gets no keyboard: input() ends with EOFError rather than waiting.
+    const child = spawn('python3', args, { stdio: ['ignore', 'ignore', stderr] })
+    let timedOut = false
+    let interrupted = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      child.kill('SIGKILL')
+    }, timeoutMs)
+    const onInterrupt = (): void => {
+      interrupted = true
+      child.kill('SIGKILL')
+    }
+    process.on('SIGINT', onInterrupt)
+    const settle = (): void => {
+      clearTimeout(timer)
+      process.off('SIGINT', onInterrupt)
+    }
+    child.once('error', (error) => {
+      settle()
+      reject(error)
+    })
+    child.once('exit', (status, signal) => {
+      settle()
+      if (interrupted) reject(new Interrupted('interrupted'))
+      else resolve({ status, signal, timedOut })
+    })
+  })
+}
+
 /**
  * Runs the recorder with python3: the trace's JSON text, or a LabError saying what went wrong.
  * The trace comes back in a file, and the recorder's stdout goes nowhere: a process the program
  * starts inherits stdout and stderr, and may write to them or keep them open after the program
  * ends, which with pipes would corrupt the trace or hold this call until the time limit.
  */
-function recordWithPython(options: Options): string {
+async function recordWithPython(options: Options): Promise<string> {
   let scratch: string
   try {
     scratch = mkdtempSync(join(TEMPORARY_ROOT, 'yield-lab-trace-'))
@@ -181,10 +227,9 @@ function recordWithPython(options: Options): string {
     const errorPath = join(scratch, 'refusal')
     const stderrPath = join(scratch, 'stderr')
     const stderr = openSync(stderrPath, 'w')
-    let run
+    let run: RecorderEnd
     try {
-      run = spawnSync(
-        'python3',
+      run = await runRecorder(
         [
           RECORDER,
           '--max-steps',
@@ -201,27 +246,22 @@ function recordWithPython(options: Options): string {
             ? ['--program-bytes', Buffer.from(fsPath(options.program)).toString('hex')]
             : ['--', options.program])
         ],
-        {
-          // The program gets no keyboard: input() ends with EOFError rather than waiting.
-          stdio: ['ignore', 'ignore', stderr],
-          timeout: (options.maxSeconds + GRACE_SECONDS) * 1000,
-          killSignal: 'SIGKILL'
-        }
+        stderr,
+        (options.maxSeconds + GRACE_SECONDS) * 1000
       )
+    } catch (error) {
+      if (error instanceof Interrupted) throw error
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new LabError('UNAVAILABLE', 'python3 was not found: the recorder needs Python 3.11 or later')
+      throw new LabError('INTERNAL', `python3 could not run the recorder: ${(error as Error).message}`)
     } finally {
       closeSync(stderr)
     }
-    if (run.error !== undefined) {
-      const code = (run.error as NodeJS.ErrnoException).code
-      if (code === 'ENOENT')
-        throw new LabError('UNAVAILABLE', 'python3 was not found: the recorder needs Python 3.11 or later')
-      if (code === 'ETIMEDOUT')
-        throw new LabError(
-          'CANCELLED',
-          `The program ran past the time limit (${options.maxSeconds} s) in code the recorder cannot stop between steps, and was killed`
-        )
-      throw new LabError('INTERNAL', `python3 could not run the recorder: ${run.error.message}`)
-    }
+    if (run.timedOut)
+      throw new LabError(
+        'CANCELLED',
+        `The program ran past the time limit (${options.maxSeconds} s) in code the recorder cannot stop between steps, and was killed`
+      )
     // Told by the files the recorder wrote, not by its exit status or stderr, which the program shares.
     const trace = readIfThere(tracePath)
     // Only with the recorder's exit status for it and no trace: the program could write that file too.
@@ -285,7 +325,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (options.out !== undefined && sameFile(options.out, options.program))
       throw new LabError('ALREADY_EXISTS', `--json ${options.out} would overwrite the program itself`, options.out)
     if (options.out !== undefined) checkWritable(options.out, { probe: true })
-    const text = recordWithPython(options)
+    const text = await recordWithPython(options)
     // The recorder's output is checked as an imported trace would be: what we hand on is valid.
     const trace = parseTraceJson(text)
     const output = new Output(process.stdout)
@@ -299,6 +339,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (output.failure !== undefined) throw output.failure
     return 0
   } catch (error) {
+    if (error instanceof Interrupted) throw error
     const problem = error instanceof LabError ? error : toLabError(error, options.program)
     console.error(`trace: ${problem.message}`)
     return 1
@@ -308,5 +349,11 @@ async function main(argv: readonly string[]): Promise<number> {
 // npm runs scripts in the project's root: relative paths mean what they meant where npm was typed.
 if (process.env['npm_lifecycle_event'] === 'trace' && process.env['INIT_CWD'] !== undefined)
   process.chdir(process.env['INIT_CWD'])
-// A PROGRAM or OUT whose name is not UTF-8 keeps its bytes (as the walk CLI's DIR does).
-process.exitCode = await main(commandLineArguments())
+try {
+  // A PROGRAM or OUT whose name is not UTF-8 keeps its bytes (as the walk CLI's DIR does).
+  process.exitCode = await main(commandLineArguments())
+} catch (error) {
+  if (!(error instanceof Interrupted)) throw error
+  // Its handler gone, SIGINT ends Node as it would have: the shell sees the status it expects.
+  process.kill(process.pid, 'SIGINT')
+}

@@ -3,10 +3,11 @@
  * the trace it prints or writes is valid, equals what the recorder gives in python3 for the same
  * program, and carries the program's own output; bad input gets exit status 1 and one plain line.
  */
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import {
   chmodSync,
   closeSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -17,6 +18,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { once } from 'node:events'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseTraceJson, type Trace } from '../../src/shared/trace'
 import { canMountTmpfs } from '../support/mountedTmpfs'
@@ -96,6 +98,51 @@ describe('npm run trace -- PROGRAM.py', () => {
     expect(trace.note).toMatch(/^Recording stopped at the time limit \(0\.5 s\) after [\d,]+ steps;/)
     expect(trace.steps.length).toBeGreaterThan(0)
   })
+
+  it.runIf(process.platform !== 'win32')(
+    'Ctrl-C (SIGINT) ends the CLI by SIGINT, with python3 stopped and its temporary folder removed',
+    async () => {
+      const temporary = join(base, 'interrupted-tmp')
+      mkdirSync(temporary)
+      const marker = join(base, 'running.pid')
+      const path = program(
+        'runs-on.py',
+        `import os\nopen(${JSON.stringify(marker + '.new')}, 'w').write(str(os.getpid()))\n` +
+          `os.replace(${JSON.stringify(marker + '.new')}, ${JSON.stringify(marker)})\nwhile True: pass\n`
+      )
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/trace.ts', path, '--max-seconds', '3600'], {
+        cwd: repo,
+        env: { ...process.env, npm_lifecycle_event: 'trace', INIT_CWD: repo, TMPDIR: temporary },
+        stdio: 'ignore'
+      })
+      const ended = once(child, 'exit')
+      // tsx keeps its cache there too.
+      const recorderFolders = (): string[] =>
+        readdirSync(temporary).filter((name) => name.startsWith('yield-lab-trace-'))
+      try {
+        // Signalled once the program runs, which its marker file says.
+        while (!existsSync(marker) && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20))
+        expect(recorderFolders()).toHaveLength(1)
+        child.kill('SIGINT')
+        const [status, signal] = (await ended) as [number | null, NodeJS.Signals | null]
+        expect({ status, signal }).toEqual({ status: null, signal: 'SIGINT' })
+        expect(recorderFolders()).toEqual([])
+        expect(() => process.kill(Number(readFileSync(marker, 'utf8')), 0)).toThrow(
+          expect.objectContaining({ code: 'ESRCH' })
+        )
+      } finally {
+        // A failure must not leave them running: the CLI, and python3 if the CLI left it.
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+        if (existsSync(marker)) {
+          try {
+            process.kill(Number(readFileSync(marker, 'utf8')), 'SIGKILL')
+          } catch {
+            // gone already, as it should be
+          }
+        }
+      }
+    }
+  )
 
   it('runs the program as python3 would: in the current folder, importing its neighbours', () => {
     const project = join(base, 'project')
