@@ -12,19 +12,10 @@
  * 2 for bad arguments.
  */
 import { spawn } from 'node:child_process'
-import {
-  closeSync,
-  fstatSync,
-  mkdtempSync,
-  openSync,
-  readFileSync,
-  readSync,
-  realpathSync,
-  rmSync,
-  statSync
-} from 'node:fs'
+import { closeSync, mkdtempSync, openSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { finished } from 'node:stream'
 import { commandLineArguments, Output, parseArguments, readCommandLine, UsageError } from './commandLine'
 import { LabError } from '../src/shared/errors'
 import { formatCount, plural } from '../src/shared/format'
@@ -157,8 +148,13 @@ function sameFile(a: string, b: string): boolean {
  */
 const TEMPORARY_ROOT = resolve(tmpdir())
 
-/** How much of the end of the recorder's stderr is read for its last line: a program may write gigabytes there. */
+/** How much of the end of the recorder's stderr is kept for its last line: a program may write gigabytes there. */
 const STDERR_TAIL_BYTES = 64 * 1024
+/**
+ * How long after python3 ends its stderr is read on, when a process the program started keeps it
+ * open (else it ends at once): what python3 wrote is in the pipe by then.
+ */
+const STDERR_DRAIN_MS = 500
 
 /** The CLI was interrupted (SIGINT, Ctrl-C) while the recorder ran: it ends by that signal, its temporary folder removed. */
 class Interrupted extends Error {}
@@ -168,17 +164,42 @@ interface RecorderEnd {
   signal: NodeJS.Signals | null
   /** Killed past the time limit and its grace. */
   timedOut: boolean
+  /** The last STDERR_TAIL_BYTES of its stderr. */
+  stderrTail: Buffer
+}
+
+/** A stream's last `limit` bytes, as they come. */
+class Tail {
+  private chunks: Buffer[] = []
+  private length = 0
+
+  constructor(private readonly limit: number) {}
+
+  add(chunk: Buffer): void {
+    this.chunks.push(chunk)
+    this.length += chunk.length
+    while (this.length - this.chunks[0]!.length >= this.limit) this.length -= this.chunks.shift()!.length
+  }
+
+  bytes(): Buffer {
+    const all = Buffer.concat(this.chunks)
+    return all.subarray(Math.max(0, all.length - this.limit))
+  }
 }
 
 /**
  * Runs python3 with `args` to its end. The CLI's SIGINT (Ctrl-C) kills it and rejects with
  * Interrupted once it has ended, so the caller can remove what it made: spawnSync would block
  * the handler until python3 ended, and without one Node dies at once, leaving the folder.
+ * Its stderr comes through a pipe of which only the tail is kept: nothing of it goes to disk. The
+ * pipe is closed soon after python3 ends, so a process the program started cannot hold the CLI.
  */
-function runRecorder(args: string[], stderr: number, timeoutMs: number): Promise<RecorderEnd> {
+function runRecorder(args: string[], timeoutMs: number): Promise<RecorderEnd> {
   return new Promise((resolve, reject) => {
     // The program gets no keyboard: input() ends with EOFError rather than waiting.
-    const child = spawn('python3', args, { stdio: ['ignore', 'ignore', stderr] })
+    const child = spawn('python3', args, { stdio: ['ignore', 'ignore', 'pipe'] })
+    const stderr = new Tail(STDERR_TAIL_BYTES)
+    child.stderr.on('data', (chunk: Buffer) => stderr.add(chunk))
     let timedOut = false
     let interrupted = false
     const timer = setTimeout(() => {
@@ -196,12 +217,26 @@ function runRecorder(args: string[], stderr: number, timeoutMs: number): Promise
     }
     child.once('error', (error) => {
       settle()
+      child.stderr.destroy()
       reject(error)
     })
     child.once('exit', (status, signal) => {
       settle()
-      if (interrupted) reject(new Interrupted('interrupted'))
-      else resolve({ status, signal, timedOut })
+      if (interrupted) {
+        child.stderr.destroy()
+        reject(new Interrupted('interrupted'))
+        return
+      }
+      let done = false
+      const finish = (): void => {
+        if (done) return
+        done = true
+        clearTimeout(drain)
+        child.stderr.destroy()
+        resolve({ status, signal, timedOut, stderrTail: stderr.bytes() })
+      }
+      const drain = setTimeout(finish, STDERR_DRAIN_MS)
+      finished(child.stderr, finish)
     })
   })
 }
@@ -210,7 +245,8 @@ function runRecorder(args: string[], stderr: number, timeoutMs: number): Promise
  * Runs the recorder with python3: the trace's JSON text, or a LabError saying what went wrong.
  * The trace comes back in a file, and the recorder's stdout goes nowhere: a process the program
  * starts inherits stdout and stderr, and may write to them or keep them open after the program
- * ends, which with pipes would corrupt the trace or hold this call until the time limit.
+ * ends, which would corrupt a trace read from stdout, or hold this call until the time limit if
+ * a pipe were read to its end (stderr's is read only until python3 has ended, see runRecorder).
  */
 async function recordWithPython(options: Options): Promise<string> {
   let scratch: string
@@ -225,8 +261,6 @@ async function recordWithPython(options: Options): Promise<string> {
   try {
     const tracePath = join(scratch, 'trace.json')
     const errorPath = join(scratch, 'refusal')
-    const stderrPath = join(scratch, 'stderr')
-    const stderr = openSync(stderrPath, 'w')
     let run: RecorderEnd
     try {
       run = await runRecorder(
@@ -246,7 +280,6 @@ async function recordWithPython(options: Options): Promise<string> {
             ? ['--program-bytes', Buffer.from(fsPath(options.program)).toString('hex')]
             : ['--', options.program])
         ],
-        stderr,
         (options.maxSeconds + GRACE_SECONDS) * 1000
       )
     } catch (error) {
@@ -254,8 +287,6 @@ async function recordWithPython(options: Options): Promise<string> {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT')
         throw new LabError('UNAVAILABLE', 'python3 was not found: the recorder needs Python 3.11 or later')
       throw new LabError('INTERNAL', `python3 could not run the recorder: ${(error as Error).message}`)
-    } finally {
-      closeSync(stderr)
     }
     if (run.timedOut)
       throw new LabError(
@@ -275,7 +306,7 @@ async function recordWithPython(options: Options): Promise<string> {
     }
     if (trace !== undefined && run.status === 0) return trace
     const how = run.signal !== null ? `stopped by ${run.signal}` : `exit status ${String(run.status)}`
-    const said = lastLine(stderrPath)
+    const said = run.stderrTail.toString('utf8').trim().split('\n').at(-1) ?? ''
     throw new LabError(
       'INTERNAL',
       `the recorder ended without a trace (${how}): the program ended Python itself (os._exit, or a signal), or the recorder failed${said === '' ? '' : `; the last line on stderr: ${said}`}`
@@ -291,19 +322,6 @@ function readIfThere(path: string): string | undefined {
     return readFileSync(path, 'utf8')
   } catch {
     return undefined
-  }
-}
-
-/** The last non-empty line of a file, from its last STDERR_TAIL_BYTES. */
-function lastLine(path: string): string {
-  const fd = openSync(path, 'r')
-  try {
-    const size = fstatSync(fd).size
-    const tail = Buffer.alloc(Math.min(size, STDERR_TAIL_BYTES))
-    readSync(fd, tail, 0, tail.length, size - tail.length)
-    return tail.toString('utf8').trim().split('\n').at(-1) ?? ''
-  } finally {
-    closeSync(fd)
   }
 }
 

@@ -299,6 +299,24 @@ describe('npm run trace: its own bad input', () => {
     expect(run.status).toBe(1)
   })
 
+  it('a program’s stderr does not go to disk, and its last line is still said when no trace is left', () => {
+    // The recorder's temporary folder is where its --trace-out goes; the program lists it as it runs.
+    const listsFolder = program(
+      'stderr-heavy.py',
+      'import os, sys\nsys.stderr.write("x" * 1_000_000 + "\\n")\nsys.stderr.flush()\n' +
+        'print(os.listdir(os.path.dirname(sys.orig_argv[sys.orig_argv.index("--trace-out") + 1])))\n'
+    )
+    expect(traceOf(cli([listsFolder])).stdout).toBe('[]\n')
+
+    const endsAfterMuch = program(
+      'stderr-then-exit.py',
+      'import os, sys\nsys.stderr.write("x" * 200_000 + "\\nlast words\\n")\nsys.stderr.flush()\nos._exit(3)\n'
+    )
+    const run = cli([endsAfterMuch])
+    expect(run.stderr).toMatch(/\(exit status 3\).*; the last line on stderr: last words\n$/)
+    expect(run.status).toBe(1)
+  })
+
   it('a program that writes where the recorder would put its refusal is still traced', () => {
     const source =
       'import sys\nout = sys.orig_argv[sys.orig_argv.index("--error-out") + 1]\n' +
