@@ -50,6 +50,26 @@ const progressOf = (id: string): number[] =>
   events.filter((e) => e.id === id && e.progress).map((e) => e.progress!.completed)
 const logOf = (id: string): string[] => events.filter((e) => e.id === id && e.line !== undefined).map((e) => e.line!)
 
+/** Job workers that run `source` (evaluated, with `workerData`), abandoned 50 ms after a cancel. */
+function useStuckWorkers(source: string, workerData: unknown): void {
+  ;({ host, events, workers } = createTestJobHost({
+    cancelGraceMs: 50,
+    createWorker: () => {
+      const worker = new Worker(source, { eval: true, workerData })
+      workers.push(worker)
+      return worker
+    }
+  }))
+}
+
+/** A sample-data job over `directory` whose worker (useStuckWorkers) has logged that it is stuck. */
+async function stuckSampleData(directory: string): Promise<{ id: string; pending: Promise<JobBatch> }> {
+  const { id } = host.open('owner', 'sampleData', { directory, name: 'x', bytes: 800, overwrite: true })
+  const pending = host.next('owner', id, 1)
+  await until(() => logOf(id).includes('stuck'), 'the worker to block')
+  return { id, pending }
+}
+
 /** What workers made by setupWaitingWorkers() log when their generator starts a pause. */
 const waitingLine = 'test: the worker is waiting'
 
@@ -177,19 +197,10 @@ describe('remote generators', () => {
           Atomics.wait(workerData.release, 0, 0)
         })
       })`
-    ;({ host, events, workers } = createTestJobHost({
-      cancelGraceMs: 50,
-      createWorker: () => {
-        const worker = new Worker(stuckWorker, { eval: true, workerData: { release, directory } })
-        workers.push(worker)
-        return worker
-      }
-    }))
+    useStuckWorkers(stuckWorker, { release, directory })
     try {
       writeFileSync(join(directory, 'x.bin'), 'the user’s')
-      const { id } = host.open('owner', 'sampleData', { directory, name: 'x', bytes: 800, overwrite: true })
-      const pending = host.next('owner', id, 1)
-      await until(() => logOf(id).includes('stuck'), 'the worker to block')
+      const { id, pending } = await stuckSampleData(directory)
       expect(readdirSync(directory)).toHaveLength(2)
       expect(await host.return('owner', id)).toEqual({ items: [], done: true, state: 'closed' })
       const error = await rejectedLabError(pending)
@@ -242,20 +253,11 @@ describe('remote generators', () => {
           Atomics.wait(workerData.release, 0, 0)
         })
       })`
-    ;({ host, events, workers } = createTestJobHost({
-      cancelGraceMs: 50,
-      createWorker: () => {
-        const worker = new Worker(stuckWorker, { eval: true, workerData: { release, directory } })
-        workers.push(worker)
-        return worker
-      }
-    }))
+    useStuckWorkers(stuckWorker, { release, directory })
     try {
       writeFileSync(join(directory, 'x.bin'), 'previous x.bin')
       writeFileSync(join(directory, 'x.json'), 'previous x.json')
-      const { id } = host.open('owner', 'sampleData', { directory, name: 'x', bytes: 800, overwrite: true })
-      const pending = host.next('owner', id, 1)
-      await until(() => logOf(id).includes('stuck'), 'the worker to block')
+      const { id, pending } = await stuckSampleData(directory)
       const kept = join(directory, `.yield-lab-tmp-${process.pid}-${workers[0]!.threadId}-previous-8c9d0e1f-x.bin`)
       await host.return('owner', id)
       const error = await rejectedLabError(pending)
