@@ -93,6 +93,13 @@ export function devicePruneLine(args: WalkArgs, topDevice: string): string | und
   return `dirnames[:] = [d for d in dirnames if os.${stat}(os.path.join(dirpath, d)).st_dev == ${topDevice}]`
 }
 
+/** What the printed total is, after "bytes in all": du -sb's figure only when Browse's is. */
+function totalWords(args: WalkArgs): string {
+  if ((args.files ?? []).length > 0) return ', the files kept and the folders'
+  if (args.followlinks ?? false) return ' (links to folders followed)'
+  return ' (du -sb)'
+}
+
 /** The whole program: os.walk with the chosen options, the filename pipeline, sizes as Browse counts them. */
 export function walkPythonCode(args: WalkArgs): string {
   const stages = args.files ?? []
@@ -164,7 +171,7 @@ export function walkPythonCode(args: WalkArgs): string {
     '    for name in dirnames:  # a symlink to a directory counts as the link it is',
     '        if os.path.islink(os.path.join(dirpath, name)):',
     '            du_size(os.path.join(dirpath, name))',
-    '    for name in filenames:  # every file, whatever the pipeline keeps, as du counts them',
+    '    for name, _ in shown[dirpath]:',
     '        du_size(os.path.join(dirpath, name))'
   )
   if (byDevice !== undefined)
@@ -198,7 +205,7 @@ export function walkPythonCode(args: WalkArgs): string {
     '',
     '# What Browse shows once the walk is done: its counters, and the size of top.',
     'kept = [size for entries in shown.values() for _, size in entries]',
-    `print(f'{len(shown)} dirs, {len(kept)} files${stages.length > 0 ? ' kept' : ''}, {sum(kept)} bytes; {total} bytes in all ${(args.followlinks ?? false) ? '(links to folders followed)' : '(du -sb)'}')`,
+    `print(f'{len(shown)} dirs, {len(kept)} files${stages.length > 0 ? ' kept' : ''}, {sum(kept)} bytes; {total} bytes in all${totalWords(args)}')`,
     '',
     '# Step mode drives the same generator by hand:',
     `#   w = ${walkCall(args, 'top')}`,
