@@ -13,6 +13,7 @@ import {
 } from '../../shared/contract'
 import { LabError } from '../../shared/errors'
 import type { SmokeChecks } from '../../shared/smoke'
+import { importFileArgsSchema } from '../../shared/importFile'
 import { sampleDataArgsSchema } from '../../shared/readJobs'
 import { toLabError } from './errors'
 import { revealablePath } from './revealablePath'
@@ -56,11 +57,20 @@ export function createHandlers({
   let history: SweepHistory | undefined
   const sweeps = (): SweepHistory => (history ??= new SweepHistory(appInfo().dataDirectory))
   const writes = new WritePolicy(() => appInfo().dataDirectory, confirm)
+  /** Files the user chose in main's open dialog: only those are read whole for the page (importFile). */
+  const chosenFiles = new Set<string>()
   return {
     'job.open': ({ kind, args }, owner) => {
       // Jobs that write check the folder here, in main, before any worker starts.
       const sample = v.safeParse(sampleDataArgsSchema, args)
       if (kind === 'sampleData' && sample.success) writes.check(sample.output.directory)
+      const imported = v.safeParse(importFileArgsSchema, args)
+      if (kind === 'importFile' && imported.success && !chosenFiles.has(imported.output.file))
+        throw new LabError(
+          'PERMISSION_DENIED',
+          `${imported.output.file}: only a file chosen in the open dialog can be imported`,
+          imported.output.file
+        )
       return jobs.open(owner, kind, args)
     },
     'job.next': ({ id, maxItems }, owner) => jobs.next(owner, id, maxItems),
@@ -77,6 +87,7 @@ export function createHandlers({
       // folder chosen to walk grants nothing, whatever the page titled it.
       const path = await choosePath(kind, kind === 'outputDirectory' ? OUTPUT_FOLDER_TITLE : title)
       if (kind === 'outputDirectory' && path !== null) writes.grantChosen(path)
+      if (kind === 'file' && path !== null) chosenFiles.add(path)
       return { path }
     },
     'shell.showItemInFolder': ({ path }) => {

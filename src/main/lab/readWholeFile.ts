@@ -6,13 +6,28 @@
 import { closeSync, readSync } from 'node:fs'
 import { LabError } from '../../shared/errors'
 import { toLabError } from './errors'
-import { openRegularFile } from './openRegularFile'
+import { openRegularFile, type OpenedFile } from './openRegularFile'
+
+/** How much one read() takes: between two, a cancel is seen (a large file on a slow disk takes seconds). */
+const READ_SLICE_BYTES = 4 * 1024 * 1024
+
+export interface WholeFileOptions {
+  /** How the file is opened: openRegularFile by default; openDataFile also refuses /proc and /sys files. */
+  open?: (path: string) => OpenedFile
+  /** Asked between reads: true stops the read with CANCELLED. */
+  isCancelled?: () => boolean
+}
 
 /** `what` names the kind of file in the too-large message: "an ncdu export", "a sweep". */
-export function readWholeFile(file: string, maxBytes: number, what: string): Uint8Array {
+export function readWholeFile(
+  file: string,
+  maxBytes: number,
+  what: string,
+  { open = openRegularFile, isCancelled }: WholeFileOptions = {}
+): Uint8Array {
   const tooLarge = (size: string): LabError =>
     new LabError('TOO_LARGE', `${file}: is ${size} bytes; ${what} of at most ${maxBytes} bytes can be opened`, file)
-  const opened = openRegularFile(file)
+  const opened = open(file)
   try {
     if (opened.size > maxBytes) throw tooLarge(String(opened.size))
     // Read to the end, not to st_size: files in /proc and /sys have a size of 0 and still have content.
@@ -20,13 +35,14 @@ export function readWholeFile(file: string, maxBytes: number, what: string): Uin
     let bytes = new Uint8Array(Math.max(opened.size + 1, 1 << 16))
     let done = 0
     for (;;) {
+      if (isCancelled?.() === true) throw new LabError('CANCELLED', `Reading ${file} was cancelled.`, file)
       if (done === bytes.length) {
         if (done > maxBytes) throw tooLarge(`more than ${maxBytes}`)
         const grown = new Uint8Array(Math.min(bytes.length * 2, maxBytes + 1))
         grown.set(bytes)
         bytes = grown
       }
-      const read = readSync(opened.fd, bytes, done, bytes.length - done, done)
+      const read = readSync(opened.fd, bytes, done, Math.min(bytes.length - done, READ_SLICE_BYTES), done)
       if (read === 0) break
       done += read
     }
@@ -45,8 +61,8 @@ export function readWholeFile(file: string, maxBytes: number, what: string): Uin
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** readWholeFile, as UTF-8 text (a byte order mark dropped); bytes that are not UTF-8 are refused, not replaced. */
-export function readWholeTextFile(file: string, maxBytes: number, what: string): string {
-  const bytes = readWholeFile(file, maxBytes, what)
+export function readWholeTextFile(file: string, maxBytes: number, what: string, options?: WholeFileOptions): string {
+  const bytes = readWholeFile(file, maxBytes, what, options)
   try {
     return strictUtf8.decode(bytes)
   } catch {

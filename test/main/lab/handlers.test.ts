@@ -147,6 +147,41 @@ describe('dispatch', () => {
     expect(choosePath).toHaveBeenCalledWith('directory', undefined)
   })
 
+  test('a file is read whole for the page (importFile) only once the user chose it in the open dialog', async () => {
+    const { handlers, choosePath } = setup()
+    const dir = mkdtempSync(join(tmpdir(), 'yield-lab-import-grant-'))
+    try {
+      const file = join(dir, 'trace.json')
+      writeFileSync(file, '{"format": "yield-lab-trace/1"}')
+      const open = (kind: string) =>
+        dispatch(handlers, 'job.open', { kind: 'importFile', args: { file, kind } }, 'owner')
+      expect(await open('trace')).toEqual({
+        ok: false,
+        error: {
+          code: 'PERMISSION_DENIED',
+          message: `${file}: only a file chosen in the open dialog can be imported`,
+          path: file
+        }
+      })
+      // A folder chosen, or another file, grants nothing.
+      choosePath.mockResolvedValueOnce(dir).mockResolvedValueOnce(join(dir, 'other.json'))
+      await dispatch(handlers, 'dialog.choosePath', { kind: 'directory' }, 'owner')
+      await dispatch(handlers, 'dialog.choosePath', { kind: 'file' }, 'owner')
+      expect(await open('sweep')).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } })
+      choosePath.mockResolvedValueOnce(file)
+      await dispatch(handlers, 'dialog.choosePath', { kind: 'file', title: 'Open a trace exported from Step' }, 'owner')
+      const opened = await open('trace')
+      expect(opened).toMatchObject({ ok: true, value: { kind: 'importFile' } })
+      const id = (opened as { value: { id: string } }).value.id
+      expect(await dispatch(handlers, 'job.next', { id, maxItems: 1 }, 'owner')).toMatchObject({
+        ok: true,
+        value: { done: true, value: { text: '{"format": "yield-lab-trace/1"}' } }
+      })
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   test('a smoke report is refused outside a --smoke run and handed on in one', async () => {
     const checks = {
       mountedTabs: ['browse'],

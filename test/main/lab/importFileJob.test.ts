@@ -1,7 +1,7 @@
 /**
  * The `importFile` job, through the real job host and worker: the chosen file's whole text comes
- * back as UTF-8 (a /proc file's too, whose size says 0), and what is no importable file fails with
- * an error naming it, without waiting on a FIFO.
+ * back as UTF-8, read in slices a cancel stops between, and what is no importable file (a FIFO, a
+ * file of the kernel's, a folder) fails with an error naming it, without waiting on a FIFO.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
@@ -11,8 +11,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { JobBatch } from '../../../src/shared/contract'
 import { importFileLimits, type ImportFileKind } from '../../../src/shared/importFile'
 import type { JobHost } from '../../../src/main/lab/jobs/jobHost'
+import { importFileJob } from '../../../src/main/lab/importFileJob'
+import { readWholeFile } from '../../../src/main/lab/readWholeFile'
 import { createTestJobHost } from '../../support/jobHost'
-import { rejectedLabError } from '../../support/labErrors'
+import { catchLabError, rejectedLabError } from '../../support/labErrors'
 import { shownWithNote } from '../../support/notUtf8'
 
 let host: JobHost
@@ -39,12 +41,22 @@ describe('importFile job', () => {
     expect(await imported(file, 'sweep')).toMatchObject({ done: true, items: [], value: { text } })
   })
 
-  test('reads a /proc file to its end, though its size says 0 bytes', async () => {
-    const batch = await imported('/proc/self/status', 'trace')
-    expect((batch.value as { text: string }).text).toMatch(/^Name:/)
+  test('reads in slices, and stops between two when cancelled, naming the file', () => {
+    const file = join(base, 'nine-mib.json')
+    writeFileSync(file, Buffer.alloc(9 * 1024 * 1024, 0x20))
+    let asked = 0
+    expect(readWholeFile(file, 16 * 1024 * 1024, 'a trace', { isCancelled: () => (asked++, false) })).toHaveLength(
+      9 * 1024 * 1024
+    )
+    expect(asked).toBeGreaterThanOrEqual(3) // 4 MiB at a time
+    const error = catchLabError(() => readWholeFile(file, 16 * 1024 * 1024, 'a trace', { isCancelled: () => true }))
+    expect(error).toMatchObject({ code: 'CANCELLED', message: `Reading ${file} was cancelled.`, path: file })
+    // The job asks its control.
+    const job = importFileJob({ file, kind: 'trace' }, { isCancelled: () => true, report: () => undefined })
+    expect(() => job.next()).toThrow(`Reading ${file} was cancelled.`)
   })
 
-  test('a FIFO, a folder, a missing file, bytes that are not UTF-8 and a file too large fail naming the file', async () => {
+  test('a FIFO, a /proc file, a folder, a missing file, bytes that are not UTF-8 and a file too large fail naming the file', async () => {
     const fifo = join(base, 'pipe.json')
     execFileSync('mkfifo', [fifo])
     const latin1 = join(base, 'latin1.json')
@@ -55,6 +67,13 @@ describe('importFile job', () => {
     truncateSync(big, importFileLimits.sweep.maxBytes + 1)
     for (const [file, kind, code, message] of [
       [fifo, 'sweep', 'NOT_A_REGULAR_FILE', `${fifo}: is a named pipe (FIFO)`],
+      // As the data readers refuse them: a file of the kernel's is nobody's export.
+      [
+        '/proc/self/environ',
+        'trace',
+        'NOT_A_REGULAR_FILE',
+        '/proc/self/environ: has content although its size is 0 bytes'
+      ],
       [base, 'trace', 'IS_A_DIRECTORY', `${base}: is a directory`],
       [join(base, 'missing.json'), 'trace', 'NOT_FOUND', join(base, 'missing.json')],
       [latin1, 'trace', 'MALFORMED_DATA', `${latin1}: is not UTF-8 text, so it cannot be a trace`],

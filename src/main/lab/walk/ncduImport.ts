@@ -56,7 +56,10 @@ export function* ncduImportJob(
   args: { file: string },
   control: JobControl<WalkStats>
 ): Generator<WalkItem, NcduImportSummary, unknown> {
-  const scan = decodeNcdu(readWholeFile(args.file, MAX_NCDU_EXPORT_BYTES, 'an ncdu export'), args.file)
+  const scan = decodeNcdu(
+    readWholeFile(args.file, MAX_NCDU_EXPORT_BYTES, 'an ncdu export', { isCancelled: control.isCancelled }),
+    args.file
+  )
   const summary = emptyWalkSummary()
   const report = (): void =>
     control.report({

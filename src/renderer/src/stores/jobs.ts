@@ -5,7 +5,9 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch, type Ref } from 'vue'
 import type { JobArgs, JobKind, JobProgressReport } from '@shared/jobKinds'
+import { isLabError } from '@shared/errors'
 import type { ImportFileKind } from '@shared/importFile'
+import { fileLabel } from '@shared/paths'
 import { call, onLabEvent } from '@renderer/ipc/client'
 import { RemoteGenerator } from '@renderer/ipc/remoteGenerator'
 
@@ -154,10 +156,15 @@ export const useJobsStore = defineStore('jobs', () => {
   async function importFile(kind: ImportFileKind, title: string): Promise<{ path: string; text: string } | undefined> {
     const { path } = await call('dialog.choosePath', { kind: 'file', title })
     if (path === null) return undefined
-    const generator = await start('importFile', { file: path, kind }, `import ${JSON.stringify(path)}`)
-    for (;;) {
-      const batch = await generator.next()
-      if (batch.done) return batch.value === undefined ? undefined : { path, text: batch.value.text }
+    const generator = await start('importFile', { file: path, kind }, `Import ${fileLabel(path)}`)
+    try {
+      for (;;) {
+        const batch = await generator.next()
+        if (batch.done) return batch.value === undefined ? undefined : { path, text: batch.value.text }
+      }
+    } catch (error) {
+      if (isLabError(error, 'CANCELLED')) return undefined
+      throw error
     }
   }
 

@@ -15,7 +15,7 @@ import type { Dtype } from '@shared/dataFiles'
 import { isLabError, LabError } from '@shared/errors'
 import { formatDateTime, formatShortDateTime } from '@shared/format'
 import { shownMessage } from '@shared/fsNames'
-import { baseName, fileLabel } from '@shared/paths'
+import { fileLabel } from '@shared/paths'
 import {
   assembleSweepRun,
   DEFAULT_REPEATS,
@@ -486,7 +486,7 @@ export const useSweepStore = defineStore('sweep', () => {
       importError.value = `Not imported: ${describeError(error)}`
       return undefined
     }
-    return opened === undefined ? undefined : importJson(opened.text, baseName(opened.path))
+    return opened === undefined ? undefined : importJson(opened.text, fileLabel(opened.path))
   }
 
   function toggleMode(mode: MeasuredMode): void {

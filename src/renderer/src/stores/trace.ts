@@ -11,7 +11,7 @@ import { useJobsStore } from '@renderer/stores/jobs'
 import { usePythonStore } from '@renderer/stores/python'
 import { objectPlaces, type ObjectPlaces } from '@renderer/trace/diagramLayout'
 import { nextSuspension, outputUpTo, previousSuspension } from '@renderer/trace/traceSteps'
-import { baseName } from '@shared/paths'
+import { fileLabel } from '@shared/paths'
 import { parseTraceJson, type Trace } from '@shared/trace'
 
 export const DEFAULT_TRACE_LIMITS: TraceLimits = { maxSteps: 10_000, maxSeconds: 10 }
@@ -134,7 +134,7 @@ export const useTraceStore = defineStore('trace', () => {
       problem.value = `The file could not be opened: ${describeError(error)}`
       return false
     }
-    return opened !== undefined && importText(opened.text, baseName(opened.path))
+    return opened !== undefined && importText(opened.text, fileLabel(opened.path))
   }
 
   function exportJson(): string {
