@@ -17,8 +17,13 @@ const SMALL_PAGE = 4096
 /** Times within this factor of each other are called the same: runs on a shared machine vary that much. */
 const SAME_TIME = 1.25
 const HUGE_PAGE = 2 * 1024 * 1024
-/** A run that took more than this many times a repeat of the same read was slowed by something else. */
+/**
+ * A run that took more than this many times a repeat of the same read, and at least
+ * OUTLIER_MIN_GAP_MS longer, was slowed by something else: runs of a millisecond or less vary
+ * that much on their own.
+ */
 const OUTLIER = 2
+const OUTLIER_MIN_GAP_MS = 5
 
 export interface Phase {
   name: 'allocate' | 'read' | 'sum' | 'rest'
@@ -115,12 +120,29 @@ function verdictOf(view: RowView, views: readonly RowView[]): string | null {
       other.row.outcome === 'done' &&
       chainKey(other.row.paths, other.row.mode, other.row.dtype) === key
   )
-  // A repeat of this very read that took far less time: this run's time is the machine's, not the reader's.
+  // A repeat of this very read (same files, bytes, mode, chunk and style) that took far less time:
+  // this run's time is the machine's, not the reader's.
   const fastestRepeat = others
-    .filter((other) => other.row.mode === row.mode && other.row.chunkItems === row.chunkItems)
+    .filter(
+      (other) =>
+        other.row.mode === row.mode &&
+        other.row.chunkItems === row.chunkItems &&
+        other.row.style === row.style &&
+        other.row.bytes === row.bytes &&
+        other.row.count === row.count
+    )
     .sort((a, b) => a.row.elapsedMs - b.row.elapsedMs)[0]
-  if (fastestRepeat !== undefined && row.elapsedMs > OUTLIER * fastestRepeat.row.elapsedMs)
-    return `This run took ${formatSlowdown(row.elapsedMs / Math.max(fastestRepeat.row.elapsedMs, 1e-9))} the time of run ${fastestRepeat.row.run}, the same read of the same data: something else slowed it (other programs on the machine, the system reclaiming memory), so its time says little about the reader. Compare run ${fastestRepeat.row.run} instead.`
+  if (
+    fastestRepeat !== undefined &&
+    row.elapsedMs > OUTLIER * fastestRepeat.row.elapsedMs &&
+    row.elapsedMs - fastestRepeat.row.elapsedMs >= OUTLIER_MIN_GAP_MS
+  ) {
+    const ratio = formatSlowdown(row.elapsedMs / Math.max(fastestRepeat.row.elapsedMs, 1e-9))
+    const repeat = fastestRepeat.row.run
+    return cacheOf(view)?.state === 'cold' && cacheOf(fastestRepeat)?.state === 'warm'
+      ? `This run read the file from the disk and took ${ratio} the time of run ${repeat}, the same read from the page cache: this run measured the disk. Compare run ${repeat} to judge the reader.`
+      : `This run took ${ratio} the time of run ${repeat}, the same read of the same data: something else slowed it (other programs on the machine, the system reclaiming memory), so its time says little about the reader. Compare run ${repeat} instead.`
+  }
   const fastestLazy = others
     .filter((other) => other.row.mode === 'lazyChunk')
     .sort((a, b) => a.row.elapsedMs - b.row.elapsedMs)[0]
@@ -142,7 +164,7 @@ function verdictOf(view: RowView, views: readonly RowView[]): string | null {
       ? `Lazy per chunk beats eager (run ${eager.row.run}) here: it never allocates the whole file, and each chunk is summed while it is still in the CPU cache.`
       : `Eager (run ${eager.row.run}) is faster here, as the lecture says, but it held the whole file in memory (+${formatBytes(eager.memoryCost)}) where lazy per chunk held one chunk.`
   }
-  if (row.mode === 'lazyItem') return lazyItemVerdict(view, others, fastestLazy)
+  if (row.mode === 'lazyItem') return lazyItemVerdict(view, others)
   if (row.mode === 'text') {
     return 'Text is about 3× the bytes of binary, and every line is parsed into a number: the cost of a text format, whichever way it is read.'
   }
@@ -166,30 +188,38 @@ function readsTiny(view: RowView): boolean {
  * same data on the other side of the tiny-read line; the generator step per number is the
  * smaller cost that stays, seen against a run that sums whole arrays.
  */
-function lazyItemVerdict(view: RowView, others: readonly RowView[], wholeArrays: RowView | undefined): string {
+function lazyItemVerdict(view: RowView, others: readonly RowView[]): string {
   const { row } = view
-  const bytes = perRead(view)
+  const bytes = perRead(view) ?? row.bytes
   const slowdown = (slow: RowView, fast: RowView): number => slow.row.elapsedMs / Math.max(fast.row.elapsedMs, 1e-9)
   const byTime = (a: RowView, b: RowView): number => a.row.elapsedMs - b.row.elapsedMs
+  const readText = (other: RowView): string => formatBinaryBytes(perRead(other) ?? other.row.bytes)
   const lazyItems = others.filter((other) => other.row.mode === 'lazyItem')
-  const readText = (other: RowView): string => formatBinaryBytes(perRead(other) ?? 0)
-  if (bytes !== undefined && readsTiny(view)) {
-    const larger = lazyItems.filter((other) => perRead(other) !== undefined && !readsTiny(other)).sort(byTime)[0]
+  // Only a run that reads more than tiny chunks shows what tiny reads cost.
+  const larger = lazyItems.filter((other) => !readsTiny(other)).sort(byTime)[0]
+  const wholeArrays = others.filter((other) => other.row.mode === 'lazyChunk' && !readsTiny(other)).sort(byTime)[0]
+  /** "took 40× the time of" / "took about as long as" / "took 0.5× the time of". */
+  const took = (ratio: number): string =>
+    ratio > SAME_TIME || ratio < 1 / SAME_TIME ? `took ${formatSlowdown(ratio)} the time of` : 'took about as long as'
+  if (readsTiny(view)) {
+    const perNumber = `one system call per ${row.chunkItems === 1 ? 'number' : plural(row.chunkItems ?? 1, 'number')}`
+    const said = `This run read only ${formatBinaryBytes(bytes)} per read() call, ${perNumber}`
     const against = larger ?? wholeArrays
-    const ratio = against === undefined ? undefined : slowdown(view, against)
-    const compared =
-      against === undefined || ratio === undefined || ratio <= SAME_TIME
-        ? ''
-        : ` (${formatSlowdown(ratio)} the time of run ${against.row.run}, which read ${readText(against)} at a time${against === larger ? '' : ' and summed whole arrays'})`
-    return `This run read only ${formatBinaryBytes(bytes)} per read() call, one system call per ${row.chunkItems === 1 ? 'number' : plural(row.chunkItems ?? 1, 'number')}${compared}: the tiny reads behind the lecture's "100× slower". Reading at least a few kilobytes at a time fixes it, while the generator still yields one number at a time.`
+    if (against === undefined)
+      return `${said}: the tiny reads behind the lecture's "100× slower". Run it again with chunks of a few kilobytes or more to see what they cost.`
+    const ratio = slowdown(view, against)
+    const other = `run ${against.row.run}, which read ${readText(against)} at a time${against === larger ? '' : ' and summed whole arrays'}`
+    return ratio > SAME_TIME
+      ? `${said} (${formatSlowdown(ratio)} the time of ${other}): the tiny reads behind the lecture's "100× slower". Reading at least a few kilobytes at a time fixes it, while the generator still yields one number at a time.`
+      : `${said}, and ${took(ratio)} ${other}: the lecture's "100× slower" from tiny reads did not show here.`
   }
   const tiny = lazyItems.filter(readsTiny).sort(byTime).at(-1)
   const fixed =
     tiny === undefined
-      ? `Reading ${formatBinaryBytes(bytes ?? row.bytes)} at a time, this run is past the tiny reads behind the lecture's "100× slower" (under 1 KiB per read()).`
+      ? `Reading ${formatBinaryBytes(bytes)} at a time, this run is past the tiny reads behind the lecture's "100× slower" (under 1 KiB per read()).`
       : slowdown(tiny, view) > SAME_TIME
-        ? `Run ${tiny.row.run}, reading ${readText(tiny)} at a time, took ${formatSlowdown(slowdown(tiny, view))} the time of this run, which read ${formatBinaryBytes(bytes ?? row.bytes)} at a time: the lecture's "100× slower" is those tiny reads, and larger chunks fix it.`
-        : `Run ${tiny.row.run}, reading ${readText(tiny)} at a time, took about as long as this run (within ${Math.round((SAME_TIME - 1) * 100)}%): the tiny reads behind the lecture's "100× slower" did not cost much here.`
+        ? `Run ${tiny.row.run}, reading ${readText(tiny)} at a time, took ${formatSlowdown(slowdown(tiny, view))} the time of this run, which read ${formatBinaryBytes(bytes)} at a time: the lecture's "100× slower" is those tiny reads, and larger chunks fix it.`
+        : `Run ${tiny.row.run}, reading ${readText(tiny)} at a time, ${took(slowdown(tiny, view))} this run, which read ${formatBinaryBytes(bytes)} at a time: the tiny reads behind the lecture's "100× slower" did not cost much here.`
   const ratio = wholeArrays === undefined ? undefined : slowdown(view, wholeArrays)
   const steps =
     wholeArrays === undefined || ratio === undefined || ratio <= SAME_TIME

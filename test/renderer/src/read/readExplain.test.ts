@@ -115,6 +115,24 @@ describe('explainRun', () => {
       /^Eager loses here \(1\.4× the time of lazy per chunk, run 2\)/
     )
     expect(explainRun(views[2]!, views).verdict).toMatch(/^Eager wins here, as the lecture says/)
+    // Read from the disk against a repeat from the page cache: the disk is named, not other programs.
+    const cold = viewRows([eagerRow(1, 758, 32768), eagerRow(2, 21)])
+    expect(explainRun(cold[0]!, cold).verdict).toBe(
+      'This run read the file from the disk and took 36× the time of run 2, the same read from the page cache: this run measured the disk. Compare run 2 to judge the reader.'
+    )
+    // Not the same read: other bytes (the file changed), another style; nor a gap of under 5 ms.
+    for (const other of [
+      { ...eagerRow(2, 21), bytes: MIB },
+      row(2, { mode: 'lazyChunk', elapsedMs: 3, style: 'push' }),
+      row(2, { mode: 'lazyChunk', elapsedMs: 0.02 })
+    ]) {
+      const first =
+        other.mode === 'eager'
+          ? eagerRow(1, 758)
+          : row(1, { mode: 'lazyChunk', elapsedMs: other.elapsedMs === 3 ? 7.1 : 0.05 })
+      const pair = viewRows([first, other])
+      expect(explainRun(pair[0]!, pair).verdict ?? '', JSON.stringify(other)).not.toContain('the same read')
+    }
   })
 
   test('lazy per item: the lecture’s “100× slower” is the tiny reads, judged by each run’s own read size', () => {
@@ -145,14 +163,33 @@ describe('explainRun', () => {
     expect(explainRun(pair[1]!, pair).verdict).toContain(
       '(100× the time of run 1, which read 64 KiB at a time and summed whole arrays)'
     )
-    // Within noise of each other, neither is said to be slower.
+    // Within noise of each other, neither is said to be slower, nor that larger reads fix anything.
     const close = viewRows([
       row(1, { mode: 'lazyItem', chunkItems: 1, elapsedMs: 10 }),
       row(2, { mode: 'lazyItem', chunkItems: 8192, elapsedMs: 9 })
     ])
-    expect(explainRun(close[0]!, close).verdict).not.toContain('the time of run')
+    expect(explainRun(close[0]!, close).verdict).toBe(
+      'This run read only 8 B per read() call, one system call per number, and took about as long as run 2, which read 64 KiB at a time: the lecture\'s "100× slower" from tiny reads did not show here.'
+    )
     expect(explainRun(close[1]!, close).verdict).toBe(
-      'Run 1, reading 8 B at a time, took about as long as this run (within 25%): the tiny reads behind the lecture\'s "100× slower" did not cost much here.'
+      'Run 1, reading 8 B at a time, took about as long as this run, which read 64 KiB at a time: the tiny reads behind the lecture\'s "100× slower" did not cost much here.'
+    )
+    // The tiny-read run faster: said as it is.
+    const faster = viewRows([
+      row(1, { mode: 'lazyItem', chunkItems: 1, elapsedMs: 5 }),
+      row(2, { mode: 'lazyItem', chunkItems: 8192, elapsedMs: 10 })
+    ])
+    expect(explainRun(faster[0]!, faster).verdict).toContain('and took 0.5× the time of run 2')
+    expect(explainRun(faster[1]!, faster).verdict).toMatch(
+      /^Run 1, reading 8 B at a time, took 0\.5× the time of this run/
+    )
+    // A run summing whole arrays of tiny reads shows nothing about tiny reads.
+    const bothTiny = viewRows([
+      row(1, { mode: 'lazyItem', chunkItems: 16, elapsedMs: 145 }),
+      row(2, { mode: 'lazyChunk', chunkItems: 16, elapsedMs: 95 })
+    ])
+    expect(explainRun(bothTiny[0]!, bothTiny).verdict).toBe(
+      'This run read only 128 B per read() call, one system call per 16 numbers: the tiny reads behind the lecture\'s "100× slower". Run it again with chunks of a few kilobytes or more to see what they cost.'
     )
   })
 })
