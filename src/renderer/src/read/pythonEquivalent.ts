@@ -17,7 +17,7 @@ const readers: Record<ReadMode, (dtype: string) => string> = {
   lazyItem: (dtype) => `def read_binary_lazy(fname, chunk_size=1):  # returns generator object
     with open(fname, 'rb') as f:  # open file read-only
         # The lecture's first version, \`while item := np.fromfile(f, dtype=float, count=1)\`, stops at
-        # the first 0.0 (an array holding one zero is false), and with numpy 2 it raises ValueError at
+        # the first 0.0 (an array holding one zero is false), and from numpy 2.2 it raises ValueError at
         # the end of the file (an empty array is neither true nor false): .size > 0 tests for the end.
         while (chunk := np.fromfile(f, dtype=${dtype}, count=chunk_size)).size > 0:
             for item in chunk:

@@ -153,9 +153,13 @@ describe('Read tab', () => {
     read.form.path = '/anything.bin'
     await find('read-chunk').setValue('8192')
     expect(find('read-chunk-bytes').text()).toBe('= 64.0 KiB per read()')
-    expect(find('read-chunk-hint').text()).toContain(
-      'sweet spot: at least 10–100 KB at a time, and the larger the better'
+    expect(find('read-chunk-hint').text()).toContain('sweet spot: at least 10–100 KB at a time.')
+    // Larger is no departure from the lecture, which sets a least size only.
+    await find('read-chunk').setValue('131072')
+    expect(find('read-chunk-hint').text()).toBe(
+      'Big chunks: few reads, more memory per chunk. The lecture asks for at least 10–100 KB at a time.'
     )
+    await find('read-chunk').setValue('8192')
     expect(find('read-chunk-unit').text()).toBe('items')
     await find('read-chunk').setValue('1')
     expect(find('read-chunk-unit').text()).toBe('item')
