@@ -4,7 +4,7 @@
  * Pure functions; the generated script runs as is (a test executes it with python3).
  */
 import { formatCount } from '@shared/format'
-import { NOT_PRINTABLE, pythonEscape } from '@shared/fsNames'
+import { NOT_PRINTABLE, pythonEscape, shellBytesQuoted } from '@shared/fsNames'
 import {
   BOTTOM_UP_PRUNING,
   yieldedDirnames,
@@ -93,11 +93,24 @@ export function devicePruneLine(args: WalkArgs, topDevice: string): string | und
   return `dirnames[:] = [d for d in dirnames if os.${stat}(os.path.join(dirpath, d)).st_dev == ${topDevice}]`
 }
 
-/** What the printed total is, after "bytes in all": du -sb's figure only when Browse's is. */
+/** A pattern as a shell takes it: in single quotes, or $'…' when it holds a quote or what is not printable. */
+function shellQuoted(text: string): string {
+  return /^[^'\\\p{C}]*$/u.test(text) ? `'${text}'` : shellBytesQuoted(text)
+}
+
+/**
+ * What the printed total is, after "bytes in all": the du command that gives the same figure where
+ * there is one (-x stays on top's file system, --exclude skips a name pattern, as Browse prunes).
+ */
 function totalWords(args: WalkArgs): string {
   if ((args.files ?? []).length > 0) return ', the files kept and the folders'
   if (args.followlinks ?? false) return ' (links to folders followed)'
-  return ' (du -sb)'
+  const topdown = args.topdown ?? true
+  const oneFileSystem = args.oneFileSystem ?? false
+  if (oneFileSystem && !topdown) return ', other file systems too: bottom-up, os.walk cannot be kept out of them'
+  // Bottom-up, pruning has no effect, in Browse as here.
+  const excludes = topdown ? (args.exclude ?? []).map((pattern) => ` --exclude=${shellQuoted(pattern)}`) : []
+  return ` (du -sb${oneFileSystem ? 'x' : ''}${excludes.join('')})`
 }
 
 /** The whole program: os.walk with the chosen options, the filename pipeline, sizes as Browse counts them. */
@@ -205,7 +218,7 @@ export function walkPythonCode(args: WalkArgs): string {
     '',
     '# What Browse shows once the walk is done: its counters, and the size of top.',
     'kept = [size for entries in shown.values() for _, size in entries]',
-    `print(f'{len(shown)} dirs, {len(kept)} files${stages.length > 0 ? ' kept' : ''}, {sum(kept)} bytes; {total} bytes in all${totalWords(args)}')`,
+    `print(f'{len(shown)} dirs, {len(kept)} files${stages.length > 0 ? ' kept' : ''}, {sum(kept)} bytes; {total} bytes in all' + ${pyStr(totalWords(args))})`,
     '',
     '# Step mode drives the same generator by hand:',
     `#   w = ${walkCall(args, 'top')}`,

@@ -6,7 +6,17 @@
  * folder alone. Its export of a tree with an unreadable folder is ncdu's own scan of it.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { chmodSync, linkSync, mkdtempSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { deserialize } from 'node:v8'
@@ -245,6 +255,17 @@ describe.runIf(process.platform === 'linux')('totals as du counts them', () => {
     const src = tree.root.childNamed('src')!
     expect(tree.status(src.childNamed('node_modules')!)).toBe('excluded')
     expect(treeOf({ top: join(top, 'keep') }).root.totalBytes).toBe(du('-sb', join(top, 'keep')))
+    // The Python shown prints the total with the du command that gives it; run in a shell, it does.
+    mkdirSync(join(top, "it's"))
+    writeFileSync(join(top, "it's", 'q.txt'), 'q'.repeat(500))
+    const args: WalkArgs = { top, exclude: ['node_*', "it's"] }
+    const printed = lastLine(runPython(walkPythonCode(args)))
+    const [, total, command] =
+      /; (\d+) bytes in all \((du -sb --exclude='node_\*' --exclude=\$'it\\'s')\)$/.exec(printed) ?? []
+    expect(command, printed).toBeDefined()
+    expect(Number(total)).toBe(treeOf(args).root.totalBytes)
+    const shell = execFileSync('bash', ['-c', `${command} "$1"`, 'du', top], { encoding: 'utf8' })
+    expect(Number(shell.split('\t')[0])).toBe(Number(total))
   })
 })
 
@@ -317,6 +338,13 @@ describe.runIf(process.platform === 'linux')('the Python shown by Browse', () =>
         return total
       })
       expect(results[0]).toBe(Number(execFileSync('du', ['-sbx', '/dev'], { encoding: 'utf8' }).split('\t')[0]))
+      // Its last line names that du; bottom-up, os.walk walks the other file systems too, and says so.
+      expect(lastLine(runPython(walkPythonCode(cases[0]!)))).toMatch(
+        new RegExp(`; ${results[0]} bytes in all \\(du -sbx\\)$`)
+      )
+      expect(lastLine(runPython(walkPythonCode({ ...cases[0]!, topdown: false })))).toMatch(
+        /bytes in all, other file systems too: bottom-up, os\.walk cannot be kept out of them$/
+      )
       expect(results[2]! - results[1]!).toBeGreaterThanOrEqual(5000) // the link's target was left out
     } finally {
       rmSync(elsewhere, { recursive: true, force: true })
