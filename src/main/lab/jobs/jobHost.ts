@@ -331,7 +331,7 @@ export class JobHost {
     return (
       ` It was replacing the files of ${name} in ${resolve(directory)}, which may now be part new, part previous` +
       ` (then ${name}.json's sum does not match ${name}.bin). The previous files are kept, for a day, under` +
-      ` the hidden names ${kept.join(', ')}.`
+      ` the temporary names ${kept.join(', ')}.`
     )
   }
 

@@ -593,7 +593,7 @@ function moveIntoPlace(files: PendingFile[], directory: string): void {
         const kept = keepVisibly(backup, target)
         lost.push(
           kept === backup
-            ? `the previous ${target} is kept as ${backup}, a hidden name removed after a day: copy it to keep it`
+            ? `the previous ${target} is kept as ${backup}, a temporary name removed after a day: copy it to keep it`
             : `the previous ${target} is kept as ${kept}`
         )
       }
@@ -604,7 +604,7 @@ function moveIntoPlace(files: PendingFile[], directory: string): void {
     if (lost.length === 0) throw failure
     throw new LabError(
       failure.code,
-      `${failure.message}; and putting the previous files back failed: ${lost.join('; ')}`,
+      `${failure.message}; and putting the previous files back failed: ${lost.join('; ')}. The set is now part new, part previous, so its sidecar's sum may not match its data`,
       at
     )
   }

@@ -265,7 +265,7 @@ describe('remote generators', () => {
       expect(error.message).toMatch(/It was abandoned, and ends when that call returns\. /)
       expect(error.message.slice(error.message.indexOf('call returns. ') + 14)).toBe(
         `It was replacing the files of x in ${directory}, which may now be part new, part previous ` +
-          `(then x.json's sum does not match x.bin). The previous files are kept, for a day, under the hidden names ${kept}.`
+          `(then x.json's sum does not match x.bin). The previous files are kept, for a day, under the temporary names ${kept}.`
       )
       expect(readdirSync(directory).sort()).toEqual([basename(kept), 'x.bin', 'x.json'])
       expect(readFileSync(kept, 'utf8')).toBe('previous x.bin')

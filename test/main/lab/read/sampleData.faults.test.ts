@@ -160,7 +160,8 @@ describe('writeSampleData when a write fails', () => {
     )
     expect(error.message).toBe(
       `${join(directory, 'x.json')}: operation not permitted; and putting the previous files back failed: ` +
-        `the previous ${join(directory, 'x.bin')} is kept as ${join(directory, 'x.bin.previous')}`
+        `the previous ${join(directory, 'x.bin')} is kept as ${join(directory, 'x.bin.previous')}` +
+        ". The set is now part new, part previous, so its sidecar's sum may not match its data"
     )
     removeStaleTemporaryFiles(directory, Date.now() + 2 * STALE_TEMPORARY_MS)
     expect(fs.readdirSync(directory).sort()).toEqual(['x.bin', 'x.bin.previous', 'x.json', 'x.txt'])
@@ -176,21 +177,24 @@ describe('writeSampleData when a write fails', () => {
     const error = catchLabError(() =>
       writeSampleData({ directory, name: 'x', bytes: 1600, seed: 2, withText: true, overwrite: true })
     )
-    expect(error.message).toMatch(new RegExp(`is kept as ${join(directory, 'x.bin.previous-2')}$`))
+    expect(error.message).toMatch(
+      new RegExp(`is kept as ${join(directory, 'x.bin.previous-2')}\\. The set is now part new`)
+    )
     expect(fs.readFileSync(join(directory, 'x.bin.previous'), 'utf8')).toBe('the user’s')
     expect(fs.readFileSync(join(directory, 'x.bin.previous-2'))).toEqual(before.get('x.bin'))
   })
 
-  it('a previous file that cannot be given a name of its own either is named under its hidden one, saying it goes', () => {
+  it('a previous file that cannot be given a name of its own either is named under its temporary one, saying it goes', () => {
     const { directory, before } = previousSet()
     linkFault.made = '/x.bin.previous'
     renameFaults.push({ onto: '/x.json' }, { onto: '/x.bin' })
     const error = catchLabError(() =>
       writeSampleData({ directory, name: 'x', bytes: 1600, seed: 2, withText: true, overwrite: true })
     )
-    const kept = /the previous (\S+) is kept as (\S+), a hidden name removed after a day: copy it to keep it$/.exec(
-      error.message
-    )
+    const kept =
+      /the previous (\S+) is kept as (\S+), a temporary name removed after a day: copy it to keep it\. The set is now part new, part previous/.exec(
+        error.message
+      )
     expect(kept?.[1]).toBe(join(directory, 'x.bin'))
     expect(fs.readFileSync(kept![2]!)).toEqual(before.get('x.bin'))
   })
@@ -208,7 +212,8 @@ describe('writeSampleData when a write fails', () => {
     )
     expect(error.message).toBe(
       `${join(directory, 'x.txt')}: operation not permitted; and putting the previous files back failed: ` +
-        `the previous ${join(directory, 'x.bin')} was already replaced`
+        `the previous ${join(directory, 'x.bin')} was already replaced` +
+        ". The set is now part new, part previous, so its sidecar's sum may not match its data"
     )
   })
 
