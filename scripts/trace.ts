@@ -5,17 +5,18 @@
  * PROGRAM.py, checks the trace against the shared schema, and prints it as JSON, or writes it
  * atomically to OUT (then one summary line is printed).
  *
- * The program runs in the current folder with its own stdout captured into the trace; a program
- * that raises still gives a trace (the error is in it) and exit status 0.
+ * The program runs in the current folder with its own stdout captured into the trace, and its
+ * stderr is the CLI's; a program that raises still gives a trace (the error is in it) and exit
+ * status 0. Ctrl-C (or SIGTERM, SIGHUP) is passed on to the program, which ends as it would under
+ * python3 (killed 3 s later, or at a second Ctrl-C), and the CLI ends by that signal.
  * Exit status: 0; 1 when PROGRAM.py cannot be read, is not a file or has a syntax error (said on
  * stderr with its line), when OUT or stdout cannot be written, or when the recorder itself fails;
  * 2 for bad arguments.
  */
 import { spawn } from 'node:child_process'
 import { closeSync, mkdtempSync, openSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { constants as osConstants, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { finished } from 'node:stream'
 import { commandLineArguments, Output, parseArguments, readCommandLine, UsageError } from './commandLine'
 import { LabError } from '../src/shared/errors'
 import { formatCount, plural } from '../src/shared/format'
@@ -148,95 +149,91 @@ function sameFile(a: string, b: string): boolean {
  */
 const TEMPORARY_ROOT = resolve(tmpdir())
 
-/** How much of the end of the recorder's stderr is kept for its last line: a program may write gigabytes there. */
-const STDERR_TAIL_BYTES = 64 * 1024
-/**
- * How long after python3 ends its stderr is read on, when a process the program started keeps it
- * open (else it ends at once): what python3 wrote is in the pipe by then.
- */
-const STDERR_DRAIN_MS = 500
+/** What ends a CLI from outside: Ctrl-C, the terminal closed, kill, timeout(1) or a CI's cancel. */
+const ENDING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+type EndingSignal = (typeof ENDING_SIGNALS)[number]
+/** How long python3 has to end (the program's finally blocks, its children's) once a signal is passed on. */
+const SIGNAL_GRACE_MS = 3000
 
-/** The CLI was interrupted (SIGINT, Ctrl-C) while the recorder ran: it ends by that signal, its temporary folder removed. */
-class Interrupted extends Error {}
+/** The CLI got an ending signal while it recorded: it ends by that signal, its temporary folder removed. */
+class Interrupted extends Error {
+  constructor(readonly signal: EndingSignal) {
+    super(`interrupted by ${signal}`)
+  }
+}
+
+/**
+ * Listens for ENDING_SIGNALS until stop(): without a listener Node dies at once and leaves the
+ * temporary folder. `received` is the first signal; each is handed to `onSignal` (repeated: not
+ * the first), so a second Ctrl-C can be firmer.
+ */
+class EndingSignals {
+  received: EndingSignal | undefined
+  onSignal: (signal: EndingSignal, repeated: boolean) => void = () => undefined
+  private readonly listeners = ENDING_SIGNALS.map((signal) => {
+    const listener = (): void => {
+      const repeated = this.received !== undefined
+      this.received ??= signal
+      this.onSignal(signal, repeated)
+    }
+    process.on(signal, listener)
+    return [signal, listener] as const
+  })
+
+  /** Throws Interrupted if a signal came. */
+  check(): void {
+    if (this.received !== undefined) throw new Interrupted(this.received)
+  }
+
+  stop(): void {
+    for (const [signal, listener] of this.listeners) process.off(signal, listener)
+  }
+}
 
 interface RecorderEnd {
   status: number | null
   signal: NodeJS.Signals | null
   /** Killed past the time limit and its grace. */
   timedOut: boolean
-  /** The last STDERR_TAIL_BYTES of its stderr. */
-  stderrTail: Buffer
-}
-
-/** A stream's last `limit` bytes, as they come. */
-class Tail {
-  private chunks: Buffer[] = []
-  private length = 0
-
-  constructor(private readonly limit: number) {}
-
-  add(chunk: Buffer): void {
-    this.chunks.push(chunk)
-    this.length += chunk.length
-    while (this.length - this.chunks[0]!.length >= this.limit) this.length -= this.chunks.shift()!.length
-  }
-
-  bytes(): Buffer {
-    const all = Buffer.concat(this.chunks)
-    return all.subarray(Math.max(0, all.length - this.limit))
-  }
 }
 
 /**
- * Runs python3 with `args` to its end. The CLI's SIGINT (Ctrl-C) kills it and rejects with
- * Interrupted once it has ended, so the caller can remove what it made: spawnSync would block
- * the handler until python3 ended, and without one Node dies at once, leaving the folder.
- * Its stderr comes through a pipe of which only the tail is kept: nothing of it goes to disk. The
- * pipe is closed soon after python3 ends, so a process the program started cannot hold the CLI.
+ * Runs python3 with `args` to its end. An ending signal is passed on to it, so the program ends as
+ * it would under `python3 PROGRAM` (its finally blocks run, it stops what it started), and it is
+ * killed if it has not ended SIGNAL_GRACE_MS later, or at a second signal. Its stderr is the
+ * CLI's: what the program (or a process it started, even after it ends) writes there is seen as
+ * it is written, and nothing the CLI must read can be held open by them.
  */
-function runRecorder(args: string[], timeoutMs: number): Promise<RecorderEnd> {
+function runRecorder(args: string[], timeoutMs: number, signals: EndingSignals): Promise<RecorderEnd> {
   return new Promise((resolve, reject) => {
     // The program gets no keyboard: input() ends with EOFError rather than waiting.
-    const child = spawn('python3', args, { stdio: ['ignore', 'ignore', 'pipe'] })
-    const stderr = new Tail(STDERR_TAIL_BYTES)
-    child.stderr.on('data', (chunk: Buffer) => stderr.add(chunk))
+    const child = spawn('python3', args, { stdio: ['ignore', 'ignore', 'inherit'] })
     let timedOut = false
-    let interrupted = false
     const timer = setTimeout(() => {
       timedOut = true
       child.kill('SIGKILL')
     }, timeoutMs)
-    const onInterrupt = (): void => {
-      interrupted = true
-      child.kill('SIGKILL')
+    let grace: NodeJS.Timeout | undefined
+    signals.onSignal = (signal, repeated) => {
+      if (repeated) {
+        child.kill('SIGKILL')
+        return
+      }
+      child.kill(signal)
+      grace = setTimeout(() => child.kill('SIGKILL'), SIGNAL_GRACE_MS)
     }
-    process.on('SIGINT', onInterrupt)
     const settle = (): void => {
       clearTimeout(timer)
-      process.off('SIGINT', onInterrupt)
+      clearTimeout(grace)
+      signals.onSignal = () => undefined
     }
     child.once('error', (error) => {
       settle()
-      child.stderr.destroy()
       reject(error)
     })
     child.once('exit', (status, signal) => {
       settle()
-      if (interrupted) {
-        child.stderr.destroy()
-        reject(new Interrupted('interrupted'))
-        return
-      }
-      let done = false
-      const finish = (): void => {
-        if (done) return
-        done = true
-        clearTimeout(drain)
-        child.stderr.destroy()
-        resolve({ status, signal, timedOut, stderrTail: stderr.bytes() })
-      }
-      const drain = setTimeout(finish, STDERR_DRAIN_MS)
-      finished(child.stderr, finish)
+      resolve({ status, signal, timedOut })
     })
   })
 }
@@ -245,20 +242,24 @@ function runRecorder(args: string[], timeoutMs: number): Promise<RecorderEnd> {
  * Runs the recorder with python3: the trace's JSON text, or a LabError saying what went wrong.
  * The trace comes back in a file, and the recorder's stdout goes nowhere: a process the program
  * starts inherits stdout and stderr, and may write to them or keep them open after the program
- * ends, which would corrupt a trace read from stdout, or hold this call until the time limit if
- * a pipe were read to its end (stderr's is read only until python3 has ended, see runRecorder).
+ * ends, which would corrupt a trace read from stdout, or hold this call if a pipe were read to its
+ * end (stderr is the CLI's own, see runRecorder).
  */
 async function recordWithPython(options: Options): Promise<string> {
+  // From before the folder is made until it is removed: an ending signal then waits for the removal.
+  const signals = new EndingSignals()
   let scratch: string
   try {
     scratch = mkdtempSync(join(TEMPORARY_ROOT, 'yield-lab-trace-'))
   } catch (error) {
+    signals.stop()
     throw new LabError(
       'INTERNAL',
       `cannot make a temporary folder in ${TEMPORARY_ROOT} (TMPDIR): ${toLabError(error, TEMPORARY_ROOT).message}`
     )
   }
   try {
+    signals.check()
     const tracePath = join(scratch, 'trace.json')
     const errorPath = join(scratch, 'refusal')
     let run: RecorderEnd
@@ -280,14 +281,15 @@ async function recordWithPython(options: Options): Promise<string> {
             ? ['--program-bytes', Buffer.from(fsPath(options.program)).toString('hex')]
             : ['--', options.program])
         ],
-        (options.maxSeconds + GRACE_SECONDS) * 1000
+        (options.maxSeconds + GRACE_SECONDS) * 1000,
+        signals
       )
     } catch (error) {
-      if (error instanceof Interrupted) throw error
       if ((error as NodeJS.ErrnoException).code === 'ENOENT')
         throw new LabError('UNAVAILABLE', 'python3 was not found: the recorder needs Python 3.11 or later')
       throw new LabError('INTERNAL', `python3 could not run the recorder: ${(error as Error).message}`)
     }
+    signals.check()
     if (run.timedOut)
       throw new LabError(
         'CANCELLED',
@@ -306,13 +308,13 @@ async function recordWithPython(options: Options): Promise<string> {
     }
     if (trace !== undefined && run.status === 0) return trace
     const how = run.signal !== null ? `stopped by ${run.signal}` : `exit status ${String(run.status)}`
-    const said = run.stderrTail.toString('utf8').trim().split('\n').at(-1) ?? ''
     throw new LabError(
       'INTERNAL',
-      `the recorder ended without a trace (${how}): the program ended Python itself (os._exit, or a signal), or the recorder failed${said === '' ? '' : `; the last line on stderr: ${said}`}`
+      `the recorder ended without a trace (${how}): the program ended Python itself (os._exit, or a signal), or the recorder failed (what it wrote to stderr is above)`
     )
   } finally {
     rmSync(scratch, { recursive: true, force: true })
+    signals.stop()
   }
 }
 
@@ -372,6 +374,8 @@ try {
   process.exitCode = await main(commandLineArguments())
 } catch (error) {
   if (!(error instanceof Interrupted)) throw error
-  // Its handler gone, SIGINT ends Node as it would have: the shell sees the status it expects.
-  process.kill(process.pid, 'SIGINT')
+  // Its listener gone, the signal ends Node as it would have: the shell sees the status it expects.
+  // (Windows has no such signals to send: the status says it as a shell would, 128 + its number.)
+  if (process.platform === 'win32') process.exit(128 + osConstants.signals[error.signal])
+  process.kill(process.pid, error.signal)
 }

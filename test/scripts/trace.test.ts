@@ -31,13 +31,18 @@ const repo = resolve(import.meta.dirname, '../..')
 let base = ''
 
 /** The CLI as `npm run trace` starts it, from the folder `cwd` (npm's INIT_CWD), its stdout captured or sent to the file descriptor `stdout`. */
-function cli(args: string[], cwd = repo, stdout: 'pipe' | number = 'pipe'): SpawnSyncReturns<string> {
+function cli(
+  args: string[],
+  cwd = repo,
+  stdout: 'pipe' | number = 'pipe',
+  stderr: 'pipe' | number = 'pipe'
+): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, ['--import', 'tsx', 'scripts/trace.ts', ...args], {
     cwd: repo,
     env: { ...process.env, npm_lifecycle_event: 'trace', INIT_CWD: cwd },
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
-    stdio: ['pipe', stdout, 'pipe']
+    stdio: ['pipe', stdout, stderr]
   })
 }
 
@@ -99,16 +104,19 @@ describe('npm run trace -- PROGRAM.py', () => {
     expect(trace.steps.length).toBeGreaterThan(0)
   })
 
-  it.runIf(process.platform !== 'win32')(
-    'Ctrl-C (SIGINT) ends the CLI by SIGINT, with python3 stopped and its temporary folder removed',
-    async () => {
-      const temporary = join(base, 'interrupted-tmp')
+  it.runIf(process.platform !== 'win32').each(['SIGINT', 'SIGTERM'] as const)(
+    '%s is passed on to the program, and the CLI ends by it once python3 has, its temporary folder removed',
+    async (sent) => {
+      const temporary = join(base, `interrupted-tmp-${sent}`)
       mkdirSync(temporary)
-      const marker = join(base, 'running.pid')
+      const marker = join(base, `running-${sent}.pid`)
+      const cleaned = join(base, `cleaned-${sent}`)
+      // Ctrl-C reaches the program as under python3: its finally runs (SIGTERM ends Python at once).
       const path = program(
-        'runs-on.py',
-        `import os\nopen(${JSON.stringify(marker + '.new')}, 'w').write(str(os.getpid()))\n` +
-          `os.replace(${JSON.stringify(marker + '.new')}, ${JSON.stringify(marker)})\nwhile True: pass\n`
+        `runs-on-${sent}.py`,
+        `import os, time\ntry:\n    open(${JSON.stringify(marker + '.new')}, 'w').write(str(os.getpid()))\n` +
+          `    os.replace(${JSON.stringify(marker + '.new')}, ${JSON.stringify(marker)})\n` +
+          `    while True: time.sleep(0.01)\nfinally:\n    open(${JSON.stringify(cleaned)}, 'w').write('cleaned')\n`
       )
       const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/trace.ts', path, '--max-seconds', '3600'], {
         cwd: repo,
@@ -123,10 +131,11 @@ describe('npm run trace -- PROGRAM.py', () => {
         // Signalled once the program runs, which its marker file says.
         while (!existsSync(marker) && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20))
         expect(recorderFolders()).toHaveLength(1)
-        child.kill('SIGINT')
+        child.kill(sent)
         const [status, signal] = (await ended) as [number | null, NodeJS.Signals | null]
-        expect({ status, signal }).toEqual({ status: null, signal: 'SIGINT' })
+        expect({ status, signal }).toEqual({ status: null, signal: sent })
         expect(recorderFolders()).toEqual([])
+        expect(existsSync(cleaned)).toBe(sent === 'SIGINT')
         expect(() => process.kill(Number(readFileSync(marker, 'utf8')), 0)).toThrow(
           expect.objectContaining({ code: 'ESRCH' })
         )
@@ -264,12 +273,16 @@ describe('npm run trace: its own bad input', () => {
         `import subprocess\nchild = subprocess.Popen(['sleep', '60'])\nopen(${JSON.stringify(pidFile)}, 'w').write(str(child.pid))\n` +
           `subprocess.run(['echo', 'from a child'])\nprint('started')\n`
       )
+      // The CLI's stderr, which the child inherits, in a file: a pipe would hold spawnSync, not the CLI.
+      const stderrPath = join(base, 'spawns.stderr')
+      const stderr = openSync(stderrPath, 'w')
       try {
-        const run = cli([path, '--max-seconds', '2'])
-        expect(run.stderr).toBe('')
+        const run = cli([path, '--max-seconds', '2'], repo, 'pipe', stderr)
+        expect(readFileSync(stderrPath, 'utf8')).toBe('')
         expect(run.status).toBe(0)
         expect(parseTraceJson(run.stdout).stdout).toBe('started\n')
       } finally {
+        closeSync(stderr)
         process.kill(Number(readFileSync(pidFile, 'utf8')))
       }
     }
@@ -288,33 +301,44 @@ describe('npm run trace: its own bad input', () => {
       'os._exit(2), as the recorder exits on a program it refuses, after a line on stderr',
       'import os, sys\nprint("50% done", file=sys.stderr, flush=True)\nos._exit(2)\n',
       'exit status 2',
-      '; the last line on stderr: 50% done'
+      '50% done\n'
     ],
     ['a signal', 'import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n', 'stopped by SIGKILL', '']
   ])('a program that ends Python itself (%s) is said to have left no trace', (_how, source, ended, stderr) => {
     const run = cli([program('ends.py', source)])
+    // The program's stderr is the CLI's: what it wrote comes first.
     expect(run.stderr).toBe(
-      `trace: the recorder ended without a trace (${ended}): the program ended Python itself (os._exit, or a signal), or the recorder failed${stderr}\n`
+      `${stderr}trace: the recorder ended without a trace (${ended}): the program ended Python itself (os._exit, or a signal), or the recorder failed (what it wrote to stderr is above)\n`
     )
     expect(run.status).toBe(1)
   })
 
-  it('a program’s stderr does not go to disk, and its last line is still said when no trace is left', () => {
+  it('a program’s stderr is the CLI’s: none of it goes to disk, and a process it started may write there after it ends', () => {
     // The recorder's temporary folder is where its --trace-out goes; the program lists it as it runs.
     const listsFolder = program(
       'stderr-heavy.py',
       'import os, sys\nsys.stderr.write("x" * 1_000_000 + "\\n")\nsys.stderr.flush()\n' +
         'print(os.listdir(os.path.dirname(sys.orig_argv[sys.orig_argv.index("--trace-out") + 1])))\n'
     )
-    expect(traceOf(cli([listsFolder])).stdout).toBe('[]\n')
+    const heavy = cli([listsFolder])
+    expect(heavy.stderr).toBe('x'.repeat(1_000_000) + '\n')
+    expect(heavy.status).toBe(0)
+    expect(parseTraceJson(heavy.stdout).stdout).toBe('[]\n')
 
-    const endsAfterMuch = program(
-      'stderr-then-exit.py',
-      'import os, sys\nsys.stderr.write("x" * 200_000 + "\\nlast words\\n")\nsys.stderr.flush()\nos._exit(3)\n'
+    // A process the program starts writes to stderr after the program (and the CLI) ended: it is
+    // neither cut off (a closed pipe would kill it) nor able to hold the CLI.
+    const survived = join(base, 'late-writer.out')
+    const lateWriter = program(
+      'late-writer.py',
+      'import subprocess\nsubprocess.Popen(["sh", "-c", ' +
+        `"sleep 1; echo late words >&2; echo survived > ${survived}"])\nprint("started")\n`
     )
-    const run = cli([endsAfterMuch])
-    expect(run.stderr).toMatch(/\(exit status 3\).*; the last line on stderr: last words\n$/)
-    expect(run.status).toBe(1)
+    const late = cli([lateWriter])
+    expect(late.status).toBe(0)
+    expect(parseTraceJson(late.stdout).stdout).toBe('started\n')
+    // spawnSync read stderr until the last process holding it closed it: the late words are there.
+    expect(late.stderr).toBe('late words\n')
+    expect(readFileSync(survived, 'utf8')).toBe('survived\n')
   })
 
   it('a program that writes where the recorder would put its refusal is still traced', () => {

@@ -892,9 +892,11 @@ def main(argv):
     shown = os.fsencode(path).decode("utf-8", "replace")
 
     def refuse(message):
-        """The program cannot be read or compiled: one line on stderr (and in --error-out), exit status 2."""
-        print(message, file=sys.stderr)
-        if options.error_out is not None:
+        """The program cannot be read or compiled: one line in --error-out (else on stderr), exit status 2.
+        The CLI says it itself, in its own words, on the stderr it shares with the recorder."""
+        if options.error_out is None:
+            print(message, file=sys.stderr)
+        else:
             with open(options.error_out, "w", encoding="utf-8") as out:
                 out.write(message)
         return 2
