@@ -56,7 +56,10 @@ export function cpythonRecorder(): TraceRecorder {
     const run = spawnSync('python3', ['-c', CPYTHON_SCRIPT, dirname(RECORDER_PATH), JSON.stringify(limits(options))], {
       encoding: 'utf8',
       input: source,
-      maxBuffer: 512 * 1024 * 1024
+      maxBuffer: 512 * 1024 * 1024,
+      // A recorder that does not stop at its time cap fails the test instead of hanging it.
+      timeout: (limits(options).max_seconds + 20) * 1000,
+      killSignal: 'SIGKILL'
     })
     if (run.status !== 0)
       throw new Error(
