@@ -5,6 +5,7 @@
  */
 import { closeSync, readSync } from 'node:fs'
 import { LabError } from '../../shared/errors'
+import { formatBinaryBytes, formatBytes, formatCount } from '../../shared/format'
 import { toLabError } from './errors'
 import { openRegularFile, type OpenedFile } from './openRegularFile'
 
@@ -25,11 +26,16 @@ export function readWholeFile(
   what: string,
   { open = openRegularFile, isCancelled }: WholeFileOptions = {}
 ): Uint8Array {
-  const tooLarge = (size: string): LabError =>
-    new LabError('TOO_LARGE', `${file}: is ${size} bytes; ${what} of at most ${maxBytes} bytes can be opened`, file)
+  /** `size`: the file's, or undefined when it grew past the limit while read (a /proc file says 0). */
+  const tooLarge = (size: number | undefined): LabError =>
+    new LabError(
+      'TOO_LARGE',
+      `${file}: is ${size === undefined ? `more than ${formatCount(maxBytes)} bytes` : `${formatCount(size)} bytes (${formatBytes(size)})`}; ${what} of at most ${formatBinaryBytes(maxBytes)} can be opened`,
+      file
+    )
   const opened = open(file)
   try {
-    if (opened.size > maxBytes) throw tooLarge(String(opened.size))
+    if (opened.size > maxBytes) throw tooLarge(opened.size)
     // Read to the end, not to st_size: files in /proc and /sys have a size of 0 and still have content.
     // The spare byte finds the end of a file of st_size bytes without growing the buffer.
     let bytes = new Uint8Array(Math.max(opened.size + 1, 1 << 16))
@@ -37,7 +43,7 @@ export function readWholeFile(
     for (;;) {
       if (isCancelled?.() === true) throw new LabError('CANCELLED', `Reading ${file} was cancelled.`, file)
       if (done === bytes.length) {
-        if (done > maxBytes) throw tooLarge(`more than ${maxBytes}`)
+        if (done > maxBytes) throw tooLarge(undefined)
         const grown = new Uint8Array(Math.min(bytes.length * 2, maxBytes + 1))
         grown.set(bytes)
         bytes = grown

@@ -77,12 +77,7 @@ describe('importFile job', () => {
       [base, 'trace', 'IS_A_DIRECTORY', `${base}: is a directory`],
       [join(base, 'missing.json'), 'trace', 'NOT_FOUND', join(base, 'missing.json')],
       [latin1, 'trace', 'MALFORMED_DATA', `${latin1}: is not UTF-8 text, so it cannot be a trace`],
-      [
-        big,
-        'sweep',
-        'TOO_LARGE',
-        `${big}: is ${importFileLimits.sweep.maxBytes + 1} bytes; a sweep of at most ${importFileLimits.sweep.maxBytes} bytes can be opened`
-      ]
+      [big, 'sweep', 'TOO_LARGE', `${big}: is 16,777,217 bytes (16.0 MiB); a sweep of at most 16 MiB can be opened`]
     ] as const) {
       const error = await rejectedLabError(imported(file, kind))
       expect(error, file).toMatchObject({ code, path: file })

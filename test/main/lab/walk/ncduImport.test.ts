@@ -238,7 +238,7 @@ describe.runIf(process.platform === 'linux')('ncduImport job', () => {
     const error = await rejectedLabError(host.next('test', id, 10))
     expect(error).toMatchObject({ code: 'TOO_LARGE', path: big })
     expect(error.message).toBe(
-      `${shownWithNote(big)}: is ${MAX_NCDU_EXPORT_BYTES + 1} bytes; an ncdu export of at most ${MAX_NCDU_EXPORT_BYTES} bytes can be opened`
+      `${shownWithNote(big)}: is 1,073,741,825 bytes (1.00 GiB); an ncdu export of at most 1 GiB can be opened`
     )
   })
 
