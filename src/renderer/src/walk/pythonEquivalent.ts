@@ -4,7 +4,7 @@
  * Pure functions; the generated script runs as is (a test executes it with python3).
  */
 import { formatCount } from '@shared/format'
-import { NOT_PRINTABLE, pythonEscape, shellBytesQuoted } from '@shared/fsNames'
+import { hasUnprintable, NOT_PRINTABLE, pythonEscape, shellBytesQuoted } from '@shared/fsNames'
 import {
   BOTTOM_UP_PRUNING,
   yieldedDirnames,
@@ -93,9 +93,9 @@ export function devicePruneLine(args: WalkArgs, topDevice: string): string | und
   return `dirnames[:] = [d for d in dirnames if os.${stat}(os.path.join(dirpath, d)).st_dev == ${topDevice}]`
 }
 
-/** A pattern as a shell takes it: in single quotes, or $'…' when it holds a quote or what is not printable. */
+/** A pattern as a shell takes it: in single quotes, or $'…' when it holds a quote, a backslash or what is not printable. */
 function shellQuoted(text: string): string {
-  return /^[^'\\\p{C}]*$/u.test(text) ? `'${text}'` : shellBytesQuoted(text)
+  return hasUnprintable(text) || /['\\]/.test(text) ? shellBytesQuoted(text) : `'${text}'`
 }
 
 /**
