@@ -110,6 +110,16 @@ function skewOf({ row }: RowView): string | null {
   return `Timed while ${row.sharedCpuWith.join(', ')} ran: they shared the CPU, so its times are slower than the read alone. Run it again alone before comparing it.`
 }
 
+/** Fastest run first. */
+function byTime(a: RowView, b: RowView): number {
+  return a.row.elapsedMs - b.row.elapsedMs
+}
+
+/** How many times `fast`'s time `slow` took (a run of 0 ms counted as the smallest time). */
+function timeRatio(slow: RowView, fast: RowView): number {
+  return slow.row.elapsedMs / Math.max(fast.row.elapsedMs, 1e-9)
+}
+
 function verdictOf(view: RowView, views: readonly RowView[]): string | null {
   const { row } = view
   if (row.outcome !== 'done') return null
@@ -131,24 +141,22 @@ function verdictOf(view: RowView, views: readonly RowView[]): string | null {
         other.row.bytes === row.bytes &&
         other.row.count === row.count
     )
-    .sort((a, b) => a.row.elapsedMs - b.row.elapsedMs)[0]
+    .sort(byTime)[0]
   if (
     fastestRepeat !== undefined &&
     row.elapsedMs > OUTLIER * fastestRepeat.row.elapsedMs &&
     row.elapsedMs - fastestRepeat.row.elapsedMs >= OUTLIER_MIN_GAP_MS
   ) {
-    const ratio = formatSlowdown(row.elapsedMs / Math.max(fastestRepeat.row.elapsedMs, 1e-9))
+    const ratio = formatSlowdown(timeRatio(view, fastestRepeat))
     const repeat = fastestRepeat.row.run
     return cacheOf(view)?.state === 'cold' && cacheOf(fastestRepeat)?.state === 'warm'
       ? `This run read the file from the disk and took ${ratio} the time of run ${repeat}, the same read from the page cache: this run measured the disk. Compare run ${repeat} to judge the reader.`
       : `This run took ${ratio} the time of run ${repeat}, the same read of the same data: something else slowed it (other programs on the machine, the system reclaiming memory), so its time says little about the reader. Compare run ${repeat} instead.`
   }
-  const fastestLazy = others
-    .filter((other) => other.row.mode === 'lazyChunk')
-    .sort((a, b) => a.row.elapsedMs - b.row.elapsedMs)[0]
+  const fastestLazy = others.filter((other) => other.row.mode === 'lazyChunk').sort(byTime)[0]
   const eagerRuns = others.filter((other) => other.row.mode === 'eager')
   if (row.mode === 'eager' && fastestLazy !== undefined) {
-    const ratio = row.elapsedMs / Math.max(fastestLazy.row.elapsedMs, 1e-9)
+    const ratio = timeRatio(view, fastestLazy)
     if (ratio >= 1 / SAME_TIME && ratio <= SAME_TIME) {
       return `Eager and lazy per chunk (run ${fastestLazy.row.run}) take about the same time here (within ${Math.round((SAME_TIME - 1) * 100)}%, which is run-to-run noise on a busy machine), so what tells them apart is memory: eager held the whole file (+${formatBytes(view.memoryCost)}), lazy one chunk.`
     }
@@ -158,7 +166,7 @@ function verdictOf(view: RowView, views: readonly RowView[]): string | null {
     return `Eager wins here, as the lecture says: one big read and one native sum, and the file fits in the memory you can spare (it cost ${formatBytes(view.memoryCost)}).`
   }
   if (row.mode === 'lazyChunk' && eagerRuns.length > 0) {
-    const eager = eagerRuns.sort((a, b) => a.row.elapsedMs - b.row.elapsedMs)[0]!
+    const eager = eagerRuns.sort(byTime)[0]!
     const faster = row.elapsedMs < eager.row.elapsedMs
     return faster
       ? `Lazy per chunk beats eager (run ${eager.row.run}) here: it never allocates the whole file, and each chunk is summed while it is still in the CPU cache.`
@@ -191,8 +199,6 @@ function readsTiny(view: RowView): boolean {
 function lazyItemVerdict(view: RowView, others: readonly RowView[]): string {
   const { row } = view
   const bytes = perRead(view) ?? row.bytes
-  const slowdown = (slow: RowView, fast: RowView): number => slow.row.elapsedMs / Math.max(fast.row.elapsedMs, 1e-9)
-  const byTime = (a: RowView, b: RowView): number => a.row.elapsedMs - b.row.elapsedMs
   const readText = (other: RowView): string => formatBinaryBytes(perRead(other) ?? other.row.bytes)
   const lazyItems = others.filter((other) => other.row.mode === 'lazyItem')
   // Only a run that reads more than tiny chunks shows what tiny reads cost.
@@ -207,24 +213,27 @@ function lazyItemVerdict(view: RowView, others: readonly RowView[]): string {
     const against = larger ?? wholeArrays
     if (against === undefined)
       return `${said}: the tiny reads behind the lecture's "100× slower". Run it again with chunks of a few kilobytes or more to see what they cost.`
-    const ratio = slowdown(view, against)
+    const ratio = timeRatio(view, against)
     const other = `run ${against.row.run}, which read ${readText(against)} at a time${against === larger ? '' : ' and summed whole arrays'}`
     return ratio > SAME_TIME
       ? `${said} (${formatSlowdown(ratio)} the time of ${other}): the tiny reads behind the lecture's "100× slower". Reading at least a few kilobytes at a time fixes it, while the generator still yields one number at a time.`
       : `${said}, and ${took(ratio)} ${other}: the lecture's "100× slower" from tiny reads did not show here.`
   }
   const tiny = lazyItems.filter(readsTiny).sort(byTime).at(-1)
-  const fixed =
-    tiny === undefined
-      ? `Reading ${formatBinaryBytes(bytes)} at a time, this run is past the tiny reads behind the lecture's "100× slower" (under 1 KiB per read()).`
-      : slowdown(tiny, view) > SAME_TIME
-        ? `Run ${tiny.row.run}, reading ${readText(tiny)} at a time, took ${formatSlowdown(slowdown(tiny, view))} the time of this run, which read ${formatBinaryBytes(bytes)} at a time: the lecture's "100× slower" is those tiny reads, and larger chunks fix it.`
-        : `Run ${tiny.row.run}, reading ${readText(tiny)} at a time, ${took(slowdown(tiny, view))} this run, which read ${formatBinaryBytes(bytes)} at a time: the tiny reads behind the lecture's "100× slower" did not cost much here.`
-  const ratio = wholeArrays === undefined ? undefined : slowdown(view, wholeArrays)
+  let fixed = `Reading ${formatBinaryBytes(bytes)} at a time, this run is past the tiny reads behind the lecture's "100× slower" (under 1 KiB per read()).`
+  if (tiny !== undefined) {
+    const ratio = timeRatio(tiny, view)
+    fixed =
+      `Run ${tiny.row.run}, reading ${readText(tiny)} at a time, ${took(ratio)} this run, which read ${formatBinaryBytes(bytes)} at a time: ` +
+      (ratio > SAME_TIME
+        ? `the lecture's "100× slower" is those tiny reads, and larger chunks fix it.`
+        : `the tiny reads behind the lecture's "100× slower" did not cost much here.`)
+  }
+  const stepsRatio = wholeArrays === undefined ? 0 : timeRatio(view, wholeArrays)
   const steps =
-    wholeArrays === undefined || ratio === undefined || ratio <= SAME_TIME
-      ? ''
-      : ` What stays is a generator step for every number: ${formatSlowdown(ratio)} the time of run ${wholeArrays.row.run}, which sums whole arrays.`
+    wholeArrays !== undefined && stepsRatio > SAME_TIME
+      ? ` What stays is a generator step for every number: ${formatSlowdown(stepsRatio)} the time of run ${wholeArrays.row.run}, which sums whole arrays.`
+      : ''
   return fixed + steps
 }
 
