@@ -52,10 +52,10 @@ export const STALE_TEMPORARY_MS = 24 * 60 * 60 * 1000
 
 /** Marks a second name, after the writer tag (8 hex digits cannot start with it). */
 const SECOND_NAME_MARK = 'previous-'
+const ESCAPED_PREFIX = TEMPORARY_PREFIX.replace('.', '\\.')
 /** Our temporary names: writerTag, SECOND_NAME_MARK for a second name, 8 hex digits, a dash, then (some of) the final name. */
-const TEMPORARY_NAME = new RegExp(
-  `^${TEMPORARY_PREFIX.replace('.', '\\.')}\\d+-\\d+-(?:${SECOND_NAME_MARK})?[0-9a-f]{8}-`
-)
+const TEMPORARY_NAME = new RegExp(`^${ESCAPED_PREFIX}\\d+-\\d+-(?:${SECOND_NAME_MARK})?[0-9a-f]{8}-`)
+const SECOND_NAME = new RegExp(`^${ESCAPED_PREFIX}\\d+-\\d+-${SECOND_NAME_MARK}[0-9a-f]{8}-`)
 
 /** The name prefix of every temporary file one thread writes. */
 export function writerTag(thread: number = threadId, pid: number = process.pid): string {
@@ -366,8 +366,7 @@ export function removeTemporaryFilesOf(directory: string, tag: string): string[]
   const kept: string[] = []
   removeRegularFiles(directory, (name) => {
     if (!name.startsWith(tag)) return false
-    // One of our names (removeRegularFiles checks TEMPORARY_NAME), so the mark right after the tag is one.
-    if (!name.startsWith(tag + SECOND_NAME_MARK)) return true
+    if (!SECOND_NAME.test(name)) return true
     kept.push(join(directory, name))
     return false
   })
